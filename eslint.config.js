@@ -1,0 +1,55 @@
+// Lint: typescript-eslint's recommended rules, plus the house rule of DESIGN.md that keeps the
+// wall clock, Math.random, global timers, the network and the file system out of the pure
+// folders (sim except realtime.ts, radio, hw, model except model/io/, placement).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export const pureFolders = ['src/sim/**', 'src/radio/**', 'src/hw/**', 'src/model/**', 'src/placement/**'];
+export const pureExceptions = ['src/sim/realtime.ts', 'src/model/io/**'];
+
+const why = 'pure folders take time from the scheduler and randomness from an RNG stream (DESIGN.md)';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'runs/**', 'test-output/**', 'coverage/**', 'dashboard/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true } }],
+    },
+  },
+  {
+    files: ['eslint.config.js', 'vitest.config.ts'],
+    rules: { 'no-restricted-exports': 'off' },
+  },
+  {
+    files: pureFolders,
+    ignores: pureExceptions,
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: why },
+        { object: 'Date', property: 'now', message: why },
+        { object: 'performance', property: 'now', message: why },
+        { object: 'process', property: 'hrtime', message: why },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...['setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'queueMicrotask', 'performance', 'fetch', 'Date'].map(
+          (name) => ({ name, message: why }),
+        ),
+      ],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'dgram', 'node:dgram', 'node:timers', 'timers', 'node:perf_hooks', 'perf_hooks', 'mqtt', 'aedes', 'ws'].map(
+            (name) => ({ name, message: why }),
+          ),
+        },
+      ],
+    },
+  },
+);
