@@ -49,7 +49,7 @@ function createStream(seed: number, name: string): RandomStream {
   const digest = createHash('sha256').update(`loraswarm/${seed}/${name}`).digest();
   const state = [digest.readInt32LE(0), digest.readInt32LE(4), digest.readInt32LE(8), digest.readInt32LE(12)];
   // xoroshiro128+ must not start from the all-zero state.
-  if (state.every((word) => word === 0)) state[0] = 1;
+  if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
   const generator = xoroshiro128plusFromState(state);
   let spareNormal: number | undefined;
   const next = (): number => uniformFloat64(generator);

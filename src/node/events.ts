@@ -1,0 +1,62 @@
+/**
+ * Typed events emitted by nodes and the ether. Models never count: trackers subscribe to these.
+ */
+import type { ReceptionEvent } from '../radio/ether.ts';
+import type { Transmission } from '../radio/transmission.ts';
+
+/** A frame left the MAC and went on the air. */
+export interface TxStartedEvent {
+  readonly type: 'txStarted';
+  readonly atMs: number;
+  readonly tx: Transmission;
+  readonly queuedAtMs: number;
+  /** Time the frame waited behind other frames of the same node. */
+  readonly queueWaitMs: number;
+  /** Time the frame waited, first in line, for its sub-band's duty-cycle budget. */
+  readonly dutyCycleWaitMs: number;
+  /** Energy drawn from the supply while transmitting. */
+  readonly energyUj: number;
+}
+
+export type BlockReason = 'deadline' | 'queueFull';
+
+/** A frame the MAC never sent (the `dutyCycleBlocked` outcome). */
+export interface TxBlockedEvent {
+  readonly type: 'txBlocked';
+  readonly atMs: number;
+  readonly sender: number;
+  readonly destination: number;
+  readonly reason: BlockReason;
+  readonly phyBytes: number;
+  readonly sf: number;
+  readonly messageId: number;
+  readonly fragmentIndex: number;
+  readonly fragmentCount: number;
+  readonly queuedAtMs: number;
+}
+
+/** An application message handed to a node's radio stack. */
+export interface MessageSentEvent {
+  readonly type: 'messageSent';
+  readonly atMs: number;
+  readonly sender: number;
+  readonly destination: number;
+  readonly messageId: number;
+  readonly appBytes: number;
+  readonly fragments: number;
+}
+
+/** An application message complete at a receiver (every fragment arrived). */
+export interface MessageDeliveredEvent {
+  readonly type: 'messageDelivered';
+  readonly atMs: number;
+  readonly sender: number;
+  readonly receiver: number;
+  readonly messageId: number;
+  readonly createdAtMs: number;
+  readonly appBytes: number;
+}
+
+export type SimEvent = ReceptionEvent | TxStartedEvent | TxBlockedEvent | MessageSentEvent | MessageDeliveredEvent;
+
+export type EmitEvent = (event: SimEvent) => void;

@@ -1,0 +1,193 @@
+/**
+ * The MAC of one node: a bounded FIFO of frames, half-duplex transmitter, and duty-cycle
+ * budget per sub-band. Plain code (the radio hot path), not an xstate machine.
+ *
+ * Duty cycle: after a transmission of airtime T in a sub-band with duty cycle dc, that
+ * sub-band stays closed to this node for T·(1/dc − 1) after the frame ends (LoRaMac-node
+ * band off-time; ns-3 lorawan-mac-helper.cc). A frame is sent on a channel, drawn uniformly
+ * from those whose sub-band is open (LoRaWAN channel hopping); when none is open it waits for
+ * the first to reopen. A frame that finds the queue full, or whose wait would pass its
+ * deadline, is never sent: it is `dutyCycleBlocked`.
+ */
+import type { RandomStream } from '../sim/rng.ts';
+import type { Scheduler } from '../sim/scheduler.ts';
+import { timeOnAir, type AirtimeParams } from '../radio/airtime.ts';
+import { dutyCycleOffTimeMs, subBandOf, type Region } from '../radio/regions.ts';
+import type { Transmission } from '../radio/transmission.ts';
+import type { BlockReason, EmitEvent } from './events.ts';
+
+export interface MacConfig {
+  readonly node: number;
+  readonly scheduler: Scheduler;
+  readonly region: Region;
+  readonly channelsHz: readonly number[];
+  /** Stream for channel choice. */
+  readonly rng: RandomStream;
+  readonly queueCapacity: number;
+  readonly airtime: Omit<AirtimeParams, 'payloadBytes'>;
+  readonly txPowerDbm: number;
+  readonly txCurrentMa: number;
+  readonly supplyV: number;
+  /** Hands a frame to the transport at its start time. */
+  readonly transmit: (tx: Transmission) => void;
+  readonly emit: EmitEvent;
+}
+
+export interface OutgoingFrame {
+  readonly bytes: Uint8Array;
+  readonly destination: number;
+  readonly messageId: number;
+  readonly fragmentIndex: number;
+  readonly fragmentCount: number;
+  readonly messageCreatedAtMs: number;
+  /** Latest virtual time at which the frame may still start; Infinity when none. */
+  readonly deadlineMs: number;
+}
+
+interface QueuedFrame extends OutgoingFrame {
+  readonly queuedAtMs: number;
+  readonly airtimeMs: number;
+  /** When it became first in line with the transmitter free. */
+  headSinceMs: number;
+}
+
+export interface Mac {
+  /** Queues a frame (or blocks it at once when the queue is full). */
+  submit(frame: OutgoingFrame): void;
+  readonly queueLength: number;
+  /** Frames sent so far: the next frame's seq. */
+  readonly framesSent: number;
+}
+
+export function createMac(config: MacConfig): Mac {
+  const { scheduler, region } = config;
+  const bandIndexOf = config.channelsHz.map((channelHz) => {
+    const band = subBandOf(region, channelHz);
+    if (!band) throw new RangeError(`channel ${channelHz} Hz lies in no sub-band of ${region.id}`);
+    return region.subBands.indexOf(band);
+  });
+  const bandOpenAtMs = region.subBands.map(() => Number.NEGATIVE_INFINITY);
+  const queue: QueuedFrame[] = [];
+  let transmitterFreeAtMs = Number.NEGATIVE_INFINITY;
+  let wakePending = false;
+  let seq = 0;
+  const airtimeCache = new Map<number, ReturnType<typeof timeOnAir>>();
+
+  function airtimeOf(bytes: number): ReturnType<typeof timeOnAir> {
+    let result = airtimeCache.get(bytes);
+    if (!result) airtimeCache.set(bytes, (result = timeOnAir({ ...config.airtime, payloadBytes: bytes })));
+    return result;
+  }
+
+  function block(frame: OutgoingFrame, queuedAtMs: number, reason: BlockReason): void {
+    config.emit({
+      type: 'txBlocked',
+      atMs: scheduler.nowMs,
+      sender: config.node,
+      destination: frame.destination,
+      reason,
+      phyBytes: frame.bytes.length,
+      sf: config.airtime.sf,
+      messageId: frame.messageId,
+      fragmentIndex: frame.fragmentIndex,
+      fragmentCount: frame.fragmentCount,
+      queuedAtMs,
+    });
+  }
+
+  function service(): void {
+    const nowMs = scheduler.nowMs;
+    if (wakePending || transmitterFreeAtMs > nowMs) return;
+    while (queue.length > 0) {
+      const head = queue[0]!;
+      head.headSinceMs = Math.max(head.headSinceMs, nowMs);
+      const open: number[] = [];
+      let reopenMs = Number.POSITIVE_INFINITY;
+      for (let c = 0; c < bandIndexOf.length; c++) {
+        const openAt = bandOpenAtMs[bandIndexOf[c]!]!;
+        if (openAt <= nowMs) open.push(c);
+        else reopenMs = Math.min(reopenMs, openAt);
+      }
+      if (open.length === 0) {
+        if (reopenMs > head.deadlineMs) {
+          queue.shift();
+          block(head, head.queuedAtMs, 'deadline');
+          continue;
+        }
+        wakePending = true;
+        scheduler.at(reopenMs, () => {
+          wakePending = false;
+          service();
+        });
+        return;
+      }
+      if (nowMs > head.deadlineMs) {
+        queue.shift();
+        block(head, head.queuedAtMs, 'deadline');
+        continue;
+      }
+      queue.shift();
+      const channel = open.length === 1 ? open[0]! : open[config.rng.int(0, open.length - 1)]!;
+      send(head, channel);
+      return;
+    }
+  }
+
+  function send(frame: QueuedFrame, channel: number): void {
+    const startMs = scheduler.nowMs;
+    const airtime = airtimeOf(frame.bytes.length);
+    const tx: Transmission = {
+      sender: config.node,
+      seq: seq++,
+      destination: frame.destination,
+      startMs,
+      airtimeMs: airtime.airtimeMs,
+      endMs: startMs + airtime.airtimeMs,
+      channelHz: config.channelsHz[channel]!,
+      sf: config.airtime.sf,
+      bandwidthHz: config.airtime.bandwidthHz,
+      codingRate: config.airtime.codingRate,
+      preambleSymbols: config.airtime.preambleSymbols ?? 8,
+      symbolMs: airtime.symbolMs,
+      txPowerDbm: config.txPowerDbm,
+      bytes: frame.bytes,
+      messageId: frame.messageId,
+      fragmentIndex: frame.fragmentIndex,
+      fragmentCount: frame.fragmentCount,
+      messageCreatedAtMs: frame.messageCreatedAtMs,
+    };
+    const band = bandIndexOf[channel]!;
+    bandOpenAtMs[band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, region.subBands[band]!.dutyCycle);
+    transmitterFreeAtMs = tx.endMs;
+    config.emit({
+      type: 'txStarted',
+      atMs: startMs,
+      tx,
+      queuedAtMs: frame.queuedAtMs,
+      queueWaitMs: frame.headSinceMs - frame.queuedAtMs,
+      dutyCycleWaitMs: startMs - frame.headSinceMs,
+      // mA × ms × V = µJ
+      energyUj: config.txCurrentMa * tx.airtimeMs * config.supplyV,
+    });
+    config.transmit(tx);
+    scheduler.at(tx.endMs, service);
+  }
+
+  return {
+    submit(frame) {
+      const nowMs = scheduler.nowMs;
+      if (queue.length >= config.queueCapacity) {
+        block(frame, nowMs, 'queueFull');
+        return;
+      }
+      queue.push({ ...frame, queuedAtMs: nowMs, airtimeMs: airtimeOf(frame.bytes.length).airtimeMs, headSinceMs: nowMs });
+      service();
+    },
+    get queueLength() {
+      return queue.length;
+    },
+    get framesSent() {
+      return seq;
+    },
+  };
+}

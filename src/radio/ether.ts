@@ -1,0 +1,254 @@
+/**
+ * The ether: the channel model. It knows every node's position and receiver, and every
+ * transmission on the air; for each addressed receiver of a frame it decides exactly one fate.
+ *
+ * Transmissions must be applied in (startMs, sender, seq) order (the transport guarantees it).
+ * Receive paths are claimed when a frame starts; fates are decided when it ends, once every
+ * interferer is known; received frames are handed on `processingDelayMs` later.
+ *
+ * Fate precedence at one receiver: lostHalfDuplex (it was transmitting) → asleep (its radio was
+ * off) → underSensitivity → noReceivePath (all demodulators busy at the frame's start) →
+ * collided (the collision model) → dropped (extra loss) → received.
+ */
+import type { Scheduler } from '../sim/scheduler.ts';
+import { keyedNormal, keyedUniform } from '../sim/keyed-random.ts';
+import { collisionModels, type CollisionModelId, type Signal } from './collision/index.ts';
+import { meanPathLossDb, rxPowerDbm, type PathLossModel } from './path-loss.ts';
+import { noiseFloorDbm, sensitivityDbm, type SensitivityTableId } from './sensitivity.ts';
+import { broadcastDestination, type Delivery, type Fate, type Transmission } from './transmission.ts';
+
+export interface EtherNode {
+  readonly xM: number;
+  readonly yM: number;
+  readonly antennaGainDbi: number;
+  readonly sensitivityTable: SensitivityTableId;
+  readonly noiseFigureDb: number;
+  /** Frames this receiver can demodulate at once; Infinity when unlimited. */
+  readonly receivePaths: number;
+}
+
+export type ShadowingMode = 'per-frame' | 'per-link';
+
+export interface EtherConfig {
+  readonly nodes: readonly EtherNode[];
+  readonly pathLoss: PathLossModel;
+  readonly shadowingMode: ShadowingMode;
+  readonly collision: CollisionModelId;
+  /** Probability that an otherwise received frame is lost anyway (extra loss model). */
+  readonly extraLossProbability: number;
+  /** Radio interrupt and FIFO read-out between a frame's end and its receiver acting on it. */
+  readonly processingDelayMs: number;
+  /** Seed of the keyed draws (shadowing, extra loss). */
+  readonly seed: number;
+  /**
+   * A broadcast addresses every node whose mean received power is at least sensitivity minus
+   * this margin (3σ of the shadowing is added).
+   */
+  readonly broadcastMarginDb: number;
+  /** Whether a receiver's radio was on for the whole frame (sleep arrives with node firmware). */
+  readonly isListening?: (receiver: number, startMs: number, endMs: number) => boolean;
+}
+
+export interface ReceptionEvent {
+  readonly type: 'reception';
+  readonly atMs: number;
+  readonly tx: Transmission;
+  readonly receiver: number;
+  readonly fate: Fate;
+  readonly rxPowerDbm: number;
+  readonly snrDb: number;
+}
+
+export interface EtherOutput {
+  reception(event: ReceptionEvent): void;
+  deliver(delivery: Delivery): void;
+}
+
+export interface Ether {
+  /** Puts a frame on the air; call at `tx.startMs`, in (startMs, sender, seq) order. */
+  transmit(tx: Transmission): void;
+  /** Frames on the air or recent enough to interfere with an undecided one. */
+  readonly trackedTransmissions: number;
+}
+
+interface OnAir {
+  readonly tx: Transmission;
+  readonly order: number;
+  /** Received power per receiver index, computed once. */
+  readonly powerAt: Map<number, number>;
+}
+
+interface ChannelLog {
+  readonly items: OnAir[];
+  pruneAtLength: number;
+}
+
+const sentinelSpan = 2 ** 21;
+
+export function createEther(config: EtherConfig, scheduler: Scheduler, output: EtherOutput): Ether {
+  const { nodes, pathLoss } = config;
+  const collide = collisionModels[config.collision];
+  const sigma = pathLoss.shadowingSigmaDb;
+  const byChannel = new Map<number, ChannelLog>();
+  const ownTx: OnAir[][] = nodes.map(() => []);
+  const pathLocks: number[][] = nodes.map(() => []);
+  const finitePathReceivers = nodes.flatMap((node, index) => (Number.isFinite(node.receivePaths) ? [index] : []));
+  const meanLoss = new Map<number, number>();
+  const broadcastTargets = new Map<string, number[]>();
+  let order = 0;
+  let maxAirtimeMs = 0;
+  let tracked = 0;
+
+  function meanLossDb(a: number, b: number): number {
+    const key = a < b ? a * sentinelSpan + b : b * sentinelSpan + a;
+    let loss = meanLoss.get(key);
+    if (loss === undefined) {
+      const na = nodes[a]!;
+      const nb = nodes[b]!;
+      loss = meanPathLossDb(pathLoss, Math.hypot(na.xM - nb.xM, na.yM - nb.yM));
+      meanLoss.set(key, loss);
+    }
+    return loss;
+  }
+
+  function shadowingDb(tx: Transmission, receiver: number): number {
+    if (sigma === 0) return 0;
+    if (config.shadowingMode === 'per-link') {
+      const [a, b] = tx.sender < receiver ? [tx.sender, receiver] : [receiver, tx.sender];
+      return sigma * keyedNormal(config.seed, 1, a, b);
+    }
+    return sigma * keyedNormal(config.seed, 2, tx.sender, tx.seq, receiver);
+  }
+
+  function powerAt(onAir: OnAir, receiver: number): number {
+    let power = onAir.powerAt.get(receiver);
+    if (power === undefined) {
+      const tx = onAir.tx;
+      power = rxPowerDbm(tx.txPowerDbm, nodes[tx.sender]!.antennaGainDbi, nodes[receiver]!.antennaGainDbi, meanLossDb(tx.sender, receiver), shadowingDb(tx, receiver));
+      onAir.powerAt.set(receiver, power);
+    }
+    return power;
+  }
+
+  function sensitivity(receiver: number, tx: Transmission): number {
+    const node = nodes[receiver]!;
+    const value = sensitivityDbm(node.sensitivityTable, tx.sf, tx.bandwidthHz, node.noiseFigureDb);
+    if (value === undefined) {
+      throw new RangeError(`sensitivity table ${node.sensitivityTable} has no entry for SF${tx.sf}/${tx.bandwidthHz / 1e3} kHz`);
+    }
+    return value;
+  }
+
+  function addressed(tx: Transmission): number[] {
+    if (tx.destination !== broadcastDestination) return [tx.destination];
+    const key = `${tx.sender}/${tx.sf}/${tx.bandwidthHz}/${tx.txPowerDbm}`;
+    let targets = broadcastTargets.get(key);
+    if (!targets) {
+      const sender = nodes[tx.sender]!;
+      targets = [];
+      for (let r = 0; r < nodes.length; r++) {
+        if (r === tx.sender) continue;
+        const mean = rxPowerDbm(tx.txPowerDbm, sender.antennaGainDbi, nodes[r]!.antennaGainDbi, meanLossDb(tx.sender, r), 0);
+        if (mean >= sensitivity(r, tx) - config.broadcastMarginDb - 3 * sigma) targets.push(r);
+      }
+      broadcastTargets.set(key, targets);
+    }
+    return targets;
+  }
+
+  function transmittingDuring(receiver: number, startMs: number, endMs: number): boolean {
+    return ownTx[receiver]!.some(({ tx }) => tx.startMs < endMs && startMs < tx.endMs);
+  }
+
+  /** Claims a demodulator at a finite-path receiver for a detectable frame; false if none free. */
+  function claimPath(receiver: number, tx: Transmission, power: number): boolean | undefined {
+    if (power < sensitivity(receiver, tx) || transmittingDuring(receiver, tx.startMs, tx.startMs)) return undefined;
+    const locks = pathLocks[receiver]!;
+    for (let i = locks.length - 1; i >= 0; i--) if (locks[i]! <= tx.startMs) locks.splice(i, 1);
+    if (locks.length >= nodes[receiver]!.receivePaths) return false;
+    locks.push(tx.endMs);
+    return true;
+  }
+
+  /**
+   * Drops entries that can no longer overlap an undecided frame: an undecided frame ends at or
+   * after now, so it started after now − maxAirtime.
+   */
+  function prune(list: OnAir[]): number {
+    const horizonMs = scheduler.nowMs - maxAirtimeMs;
+    let kept = 0;
+    for (const entry of list) if (entry.tx.endMs > horizonMs) list[kept++] = entry;
+    const removed = list.length - kept;
+    list.length = kept;
+    return removed;
+  }
+
+  function decide(onAir: OnAir, receiver: number, noPath: boolean): void {
+    const tx = onAir.tx;
+    const power = powerAt(onAir, receiver);
+    const receiverNode = nodes[receiver]!;
+    const snrDb = power - noiseFloorDbm(tx.bandwidthHz, receiverNode.noiseFigureDb);
+    let fate: Fate;
+    if (transmittingDuring(receiver, tx.startMs, tx.endMs)) fate = 'lostHalfDuplex';
+    else if (config.isListening && !config.isListening(receiver, tx.startMs, tx.endMs)) fate = 'asleep';
+    else if (power < sensitivity(receiver, tx)) fate = 'underSensitivity';
+    else if (noPath) fate = 'noReceivePath';
+    else if (collide(signalOf(onAir, power), interferersAt(onAir, receiver))) fate = 'collided';
+    else if (config.extraLossProbability > 0 && keyedUniform(config.seed, 3, tx.sender, tx.seq, receiver) < config.extraLossProbability) fate = 'dropped';
+    else fate = 'received';
+    output.reception({ type: 'reception', atMs: scheduler.nowMs, tx, receiver, fate, rxPowerDbm: power, snrDb });
+    if (fate === 'received') {
+      output.deliver({ atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: power, snrDb });
+    }
+  }
+
+  function signalOf(onAir: OnAir, power: number): Signal {
+    const tx = onAir.tx;
+    return { startMs: tx.startMs, endMs: tx.endMs, sf: tx.sf, rxPowerDbm: power, symbolMs: tx.symbolMs, preambleSymbols: tx.preambleSymbols, order: onAir.order };
+  }
+
+  function interferersAt(wanted: OnAir, receiver: number): Signal[] {
+    const tx = wanted.tx;
+    const list = byChannel.get(tx.channelHz)!.items;
+    const result: Signal[] = [];
+    for (const other of list) {
+      if (other === wanted || other.tx.sender === receiver) continue;
+      if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) result.push(signalOf(other, powerAt(other, receiver)));
+    }
+    return result;
+  }
+
+  return {
+    transmit(tx) {
+      if (tx.startMs !== scheduler.nowMs) {
+        throw new RangeError(`transmission must be applied at its start ${tx.startMs} ms, now is ${scheduler.nowMs} ms`);
+      }
+      const onAir: OnAir = { tx, order: order++, powerAt: new Map() };
+      maxAirtimeMs = Math.max(maxAirtimeMs, tx.airtimeMs);
+      let log = byChannel.get(tx.channelHz);
+      if (!log) byChannel.set(tx.channelHz, (log = { items: [], pruneAtLength: 64 }));
+      if (log.items.length >= log.pruneAtLength) {
+        tracked -= prune(log.items);
+        log.pruneAtLength = Math.max(64, 2 * log.items.length);
+      }
+      log.items.push(onAir);
+      tracked++;
+      const own = ownTx[tx.sender]!;
+      if (own.length >= 4) prune(own);
+      own.push(onAir);
+
+      const targets = addressed(tx);
+      let noPath: Set<number> | undefined;
+      for (const receiver of finitePathReceivers) {
+        if (receiver === tx.sender) continue;
+        if (claimPath(receiver, tx, powerAt(onAir, receiver)) === false) (noPath ??= new Set()).add(receiver);
+      }
+      scheduler.at(tx.endMs, () => {
+        for (const receiver of targets) decide(onAir, receiver, noPath?.has(receiver) ?? false);
+      });
+    },
+    get trackedTransmissions() {
+      return tracked;
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Fragmentation and reassembly of application payloads larger than one frame can carry.
+ * Each fragment starts with a 5-byte header: message id (u16), then fragment index and
+ * fragment count packed as two 12-bit numbers, so one message may span 4,095 fragments.
+ * Fragments travel on port 2 (LoRaWAN FPort / raw port), whole messages on port 1.
+ */
+
+export const fragmentHeaderBytes = 5;
+export const maxFragments = 4095;
+
+export interface Fragment {
+  readonly messageId: number;
+  readonly index: number;
+  readonly count: number;
+  readonly data: Uint8Array;
+}
+
+/**
+ * Splits `payload` into fragment payloads of at most `maxAppBytes` each (header included).
+ *
+ * @example
+ * fragmentPayload(new Uint8Array(100), 7, 51).length; // 3 (46 + 46 + 8 data bytes)
+ */
+export function fragmentPayload(payload: Uint8Array, messageId: number, maxAppBytes: number): Uint8Array[] {
+  const dataPerFragment = maxAppBytes - fragmentHeaderBytes;
+  if (dataPerFragment < 1) throw new RangeError(`maxAppBytes must exceed ${fragmentHeaderBytes}, got ${maxAppBytes}`);
+  const count = Math.max(1, Math.ceil(payload.length / dataPerFragment));
+  if (count > maxFragments) throw new RangeError(`payload needs ${count} fragments, more than ${maxFragments}`);
+  const fragments: Uint8Array[] = [];
+  for (let index = 0; index < count; index++) {
+    const data = payload.subarray(index * dataPerFragment, (index + 1) * dataPerFragment);
+    const bytes = new Uint8Array(fragmentHeaderBytes + data.length);
+    bytes[0] = (messageId >> 8) & 0xff;
+    bytes[1] = messageId & 0xff;
+    bytes[2] = index >> 4;
+    bytes[3] = ((index & 0xf) << 4) | (count >> 8);
+    bytes[4] = count & 0xff;
+    bytes.set(data, fragmentHeaderBytes);
+    fragments.push(bytes);
+  }
+  return fragments;
+}
+
+export function parseFragment(bytes: Uint8Array): Fragment {
+  if (bytes.length < fragmentHeaderBytes) throw new RangeError(`fragment of ${bytes.length} bytes is shorter than its header`);
+  return {
+    messageId: (bytes[0]! << 8) | bytes[1]!,
+    index: (bytes[2]! << 4) | (bytes[3]! >> 4),
+    count: ((bytes[3]! & 0xf) << 8) | bytes[4]!,
+    data: bytes.subarray(fragmentHeaderBytes),
+  };
+}
+
+/** Collects fragments per (source, message id) until a message is complete. */
+export interface Reassembler {
+  /**
+   * Adds one fragment; returns the whole payload when this fragment completed it. Duplicates,
+   * late duplicates of a completed message and malformed fragments return undefined.
+   */
+  add(source: number, fragment: Fragment): Uint8Array | undefined;
+  /** Messages still missing fragments. */
+  readonly incomplete: number;
+  /** Fragments refused as malformed (count 0, index ≥ count, or a count that changed). */
+  readonly rejected: number;
+}
+
+/** Completed message ids remembered per source, to ignore late duplicates. */
+const completedMemory = 256;
+
+export function createReassembler(): Reassembler {
+  const partial = new Map<string, { count: number; parts: (Uint8Array | undefined)[]; received: number }>();
+  const completed = new Map<number, { ids: Set<number>; order: number[] }>();
+  let rejected = 0;
+  return {
+    add(source, fragment) {
+      if (fragment.count === 0 || fragment.index >= fragment.count) {
+        rejected++;
+        return undefined;
+      }
+      const done = completed.get(source);
+      if (done?.ids.has(fragment.messageId)) return undefined;
+      const key = `${source}/${fragment.messageId}`;
+      let entry = partial.get(key);
+      if (!entry) {
+        entry = { count: fragment.count, parts: new Array(fragment.count), received: 0 };
+        partial.set(key, entry);
+      } else if (entry.count !== fragment.count) {
+        rejected++;
+        return undefined;
+      }
+      if (entry.parts[fragment.index] === undefined) {
+        entry.parts[fragment.index] = fragment.data;
+        entry.received++;
+      }
+      if (entry.received < entry.count) return undefined;
+      partial.delete(key);
+      let memory = done;
+      if (!memory) completed.set(source, (memory = { ids: new Set(), order: [] }));
+      memory.ids.add(fragment.messageId);
+      memory.order.push(fragment.messageId);
+      if (memory.order.length > completedMemory) memory.ids.delete(memory.order.shift()!);
+      const total = entry.parts.reduce((sum, part) => sum + part!.length, 0);
+      const payload = new Uint8Array(total);
+      let offset = 0;
+      for (const part of entry.parts) {
+        payload.set(part!, offset);
+        offset += part!.length;
+      }
+      return payload;
+    },
+    get incomplete() {
+      return partial.size;
+    },
+    get rejected() {
+      return rejected;
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * What travels: a frame on the air (its real bytes plus the metadata the ether needs), the
+ * closed union of reception fates, and the deliveries from the ether to receivers.
+ */
+import type { CodingRate } from './modulation.ts';
+
+/** Destination index meaning "every node in range". */
+export const broadcastDestination = -1;
+
+export interface Transmission {
+  /** Index of the sending node. */
+  readonly sender: number;
+  /** The sender's frame counter, from 0, one per transmitted frame. */
+  readonly seq: number;
+  /** Index of the addressed node, or {@link broadcastDestination}. */
+  readonly destination: number;
+  readonly startMs: number;
+  readonly airtimeMs: number;
+  readonly endMs: number;
+  readonly channelHz: number;
+  readonly sf: number;
+  readonly bandwidthHz: number;
+  readonly codingRate: CodingRate;
+  readonly preambleSymbols: number;
+  readonly symbolMs: number;
+  readonly txPowerDbm: number;
+  /** The frame's real bytes (PHY payload: framing header, payload, MIC). */
+  readonly bytes: Uint8Array;
+  /** Application message this frame belongs to. */
+  readonly messageId: number;
+  readonly fragmentIndex: number;
+  readonly fragmentCount: number;
+  /** When the message was handed to the MAC. */
+  readonly messageCreatedAtMs: number;
+}
+
+/** Every fate a sent frame can meet at one addressed receiver. */
+export const fates = ['received', 'underSensitivity', 'collided', 'lostHalfDuplex', 'asleep', 'noReceivePath', 'dropped'] as const;
+export type Fate = (typeof fates)[number];
+
+/** A received frame handed from the ether to its receiver, after the processing delay. */
+export interface Delivery {
+  readonly atMs: number;
+  readonly receiver: number;
+  readonly tx: Transmission;
+  readonly rxPowerDbm: number;
+  readonly snrDb: number;
+}

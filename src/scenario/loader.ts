@@ -1,0 +1,121 @@
+/**
+ * Loads a scenario: YAML text → plain tree → `--set` overrides → compatibility defaults →
+ * schema validation. Every problem becomes an {@link InputError} that names the file, line,
+ * column and key path, what was expected and what was found.
+ */
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
+import type * as z from 'zod';
+import { fillDefaults, lorasimDefaults } from './compat.ts';
+import { describeValue, formatPath, InputError, type InputIssue, type SourcePosition } from './errors.ts';
+import { applyOverride, type Override } from './overrides.ts';
+import { scenarioSchema, type Scenario } from './schema.ts';
+
+export interface LoadOptions {
+  /** Name shown in messages (usually the file path). */
+  readonly file: string;
+  readonly overrides?: readonly Override[];
+  /** Replaces the scenario's seed (the CLI's --seed). */
+  readonly seed?: number;
+}
+
+export interface LoadedScenario {
+  readonly scenario: Scenario;
+  /** Locates a key path in the source, for later semantic errors. */
+  readonly locate: (path: readonly PropertyKey[]) => SourcePosition | undefined;
+}
+
+export function loadScenarioText(text: string, options: LoadOptions): LoadedScenario {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const position = (offset: number): SourcePosition => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { file: options.file, line, column: col };
+  };
+  if (doc.errors.length > 0) {
+    throw new InputError(
+      doc.errors.map((error) => ({
+        path: '',
+        message: `expected valid YAML, found a syntax error: ${error.message.split('\n')[0]}`,
+        source: position(error.pos[0]),
+      })),
+    );
+  }
+  const raw: unknown = doc.toJS();
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InputError([{ path: '', message: `expected a mapping of scenario keys, found ${describeValue(raw)}`, source: position(0) }]);
+  }
+  const tree = raw as Record<string, unknown>;
+  const overridden = new Set<string>();
+  for (const override of options.overrides ?? []) {
+    applyOverride(tree, override);
+    overridden.add(formatPath(override.path));
+  }
+  if (options.seed !== undefined) tree.seed = options.seed;
+  if (tree.compat === 'lorasim') fillDefaults(tree, lorasimDefaults);
+
+  const locate = (path: readonly PropertyKey[]): SourcePosition | undefined => {
+    const offset = sourceOffset(doc, path);
+    return offset === undefined ? undefined : position(offset);
+  };
+  const result = scenarioSchema.safeParse(tree, { reportInput: true });
+  if (!result.success) {
+    throw new InputError(result.error.issues.flatMap((issue) => toIssues(issue, locate, overridden)));
+  }
+  return { scenario: result.data, locate };
+}
+
+function toIssues(issue: z.core.$ZodIssue, locate: LoadedScenario['locate'], overridden: ReadonlySet<string>): InputIssue[] {
+  const at = (path: readonly PropertyKey[], message: string): InputIssue => {
+    const text = formatPath(path);
+    const fromSet = [...overridden].some((key) => text === key.replace(/\.(\d+)/g, '[$1]') || text.startsWith(`${key.replace(/\.(\d+)/g, '[$1]')}`));
+    const source = locate(path);
+    return { path: text, message: fromSet ? `${message} (set by --set)` : message, ...(source && !fromSet ? { source } : {}) };
+  };
+  const found = describeValue(issue.input);
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return issue.keys.map((key) => at([...issue.path, key], `unknown key "${key}" (not part of the scenario format; see \`loraswarm schema\`)`));
+    case 'invalid_type':
+      return [at(issue.path, `expected ${issue.expected}, found ${found}`)];
+    case 'too_small':
+      return [at(issue.path, `expected ${bound(issue.origin, issue.inclusive ? '≥' : '>', issue.minimum)}, found ${found}`)];
+    case 'too_big':
+      return [at(issue.path, `expected ${bound(issue.origin, issue.inclusive ? '≤' : '<', issue.maximum)}, found ${found}`)];
+    case 'invalid_value':
+      return [at(issue.path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${found}`)];
+    case 'invalid_format':
+      return [at(issue.path, `${issue.message.startsWith('expected') ? issue.message : `expected ${issue.format}`}, found ${found}`)];
+    case 'invalid_union':
+      return [at(issue.path, `${issue.message.startsWith('expected') ? issue.message : 'expected one of the allowed forms'}, found ${found}`)];
+    case 'custom':
+      return [at(issue.path, issue.message)];
+    default:
+      return [at(issue.path, `${issue.message}, found ${found}`)];
+  }
+}
+
+function bound(origin: string, relation: string, limit: number | bigint): string {
+  if (origin === 'array') return `a list of ${relation} ${limit} items`;
+  if (origin === 'string') return `a string of ${relation} ${limit} characters`;
+  return `a number ${relation} ${limit}`;
+}
+
+/** Offset in the source of the value (or, for a missing key, of the nearest existing parent). */
+function sourceOffset(doc: Document, path: readonly PropertyKey[]): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = (node as { range?: number[] } | null)?.range?.[0];
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
+      if (!pair) return offset;
+      offset = (pair.key as { range?: number[] }).range?.[0] ?? offset;
+      node = pair.value;
+    } else if (node && typeof node === 'object' && 'items' in node && typeof key === 'number') {
+      node = (node as { items: unknown[] }).items[key];
+      offset = (node as { range?: number[] } | undefined)?.range?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}

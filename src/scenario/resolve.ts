@@ -1,0 +1,303 @@
+/**
+ * Resolves a validated scenario into the concrete swarm: every node's id, position, radio
+ * settings, receiver and traffic, with the semantic checks the schema cannot make (a
+ * modulation the chip or region does not allow, a channel outside every sub-band, a power
+ * above the limit, a sensitivity table without an entry, a payload no frame can carry).
+ */
+import { createRandomStreams } from '../sim/rng.ts';
+import { timeOnAir } from '../radio/airtime.ts';
+import { collisionSfRange } from '../radio/collision/index.ts';
+import { maxAppBytesPerFrame } from '../radio/framing.ts';
+import { fragmentHeaderBytes, maxFragments } from '../radio/fragmentation.ts';
+import { parseCodingRate, type CodingRate, type LdroMode } from '../radio/modulation.ts';
+import { distanceForLossM, meanPathLossDb, pathLossProfiles, type PathLossModel } from '../radio/path-loss.ts';
+import { regions, subBandOf, type Region } from '../radio/regions.ts';
+import { sensitivityDbm, type SensitivityTableId } from '../radio/sensitivity.ts';
+import { radioChips, type RadioChip } from '../hw/radio-chips.ts';
+import { lorasimLdro } from './compat.ts';
+import { InputError, type InputIssue } from './errors.ts';
+import { placeGroup, type Position } from './placement.ts';
+import type { GroupSpec, Scenario } from './schema.ts';
+
+export interface TrafficSpec {
+  readonly kind: 'poisson' | 'periodic';
+  readonly intervalMs: number;
+  readonly jitterMs: number;
+  readonly payloadBytes: number;
+  readonly to: 'sink' | 'peer' | 'broadcast';
+  readonly deadlineMs: number;
+  readonly queueCapacity: number;
+}
+
+export interface NodeSpec {
+  readonly index: number;
+  readonly id: string;
+  readonly group: string;
+  readonly role: 'node' | 'sink';
+  readonly xM: number;
+  readonly yM: number;
+  readonly chip: RadioChip;
+  readonly sf: number;
+  readonly bandwidthHz: number;
+  readonly codingRate: CodingRate;
+  readonly preambleSymbols: number;
+  readonly implicitHeader: boolean;
+  readonly crc: boolean;
+  readonly ldro: LdroMode;
+  readonly txPowerDbm: number;
+  readonly antennaGainDbi: number;
+  readonly channelsHz: readonly number[];
+  readonly sensitivity: SensitivityTableId;
+  readonly noiseFigureDb: number;
+  readonly supplyV: number;
+  readonly receivePaths: number;
+  readonly maxAppBytes: number;
+  readonly traffic: TrafficSpec | undefined;
+}
+
+export interface ResolvedSwarm {
+  readonly region: Region;
+  readonly pathLoss: PathLossModel;
+  readonly nodes: readonly NodeSpec[];
+}
+
+/** Locates a key path in the scenario source, for messages. */
+export type Locate = (path: readonly PropertyKey[]) => InputIssue['source'];
+
+const subGhzBandwidthsKhz = [7.8, 10.4, 15.6, 20.8, 31.25, 41.7, 62.5, 125, 250, 500];
+const sx128xBandwidthsKhz = [203.125, 406.25, 812.5, 1625];
+const defaultQueueCapacity = 8;
+
+export function resolvePathLoss(scenario: Scenario): PathLossModel {
+  const base = typeof scenario.pathLoss === 'string' ? pathLossProfiles[scenario.pathLoss] : { ...scenario.pathLoss, shadowingSigmaDb: 0 };
+  return { ...base, shadowingSigmaDb: scenario.shadowing?.sigmaDb ?? base.shadowingSigmaDb };
+}
+
+export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefined): ResolvedSwarm {
+  const region = regions[scenario.region];
+  const pathLoss = resolvePathLoss(scenario);
+  const rng = createRandomStreams(scenario.seed);
+  const issues: InputIssue[] = [];
+  const fail = (path: readonly PropertyKey[], message: string): void => {
+    const text = path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '');
+    issues.push({ path: text, message, source: locate(path) });
+  };
+  const flush = (): void => {
+    if (issues.length > 0) throw new InputError(issues);
+  };
+
+  const radios: GroupRadio[] = scenario.groups.map((group) => ({ ...scenario.radio, ...group.radio }) as GroupRadio);
+
+  // Sinks are placed first (in file order) so that `radiusM: auto` and `sf: auto` can use them.
+  const positions = new Map<number, Position[]>();
+  const placed: Position[] = [];
+  const order = scenario.groups.map((group, i) => ({ group, i })).sort((a, b) => Number(b.group.role === 'sink') - Number(a.group.role === 'sink'));
+  const sinkPositions: Position[] = [];
+  for (const { group, i } of order) {
+    const radio = radios[i]!;
+    const radiusM = placementRadiusM(scenario, group, radio, pathLoss, sinkPositions);
+    const groupPositions = placeGroup(group, `groups[${i}]`, rng, placed, radiusM);
+    positions.set(i, groupPositions);
+    placed.push(...groupPositions);
+    if (group.role === 'sink') sinkPositions.push(...groupPositions);
+  }
+
+  const nodes: NodeSpec[] = [];
+  const ids = new Set<string>();
+  scenario.groups.forEach((group, g) => {
+    const radio = radios[g]!;
+    const path = ['groups', g];
+    const chip = radioChips[radio.chip];
+    const bandwidthHz = radio.bandwidthKhz * 1e3;
+    const codingRate = parseCodingRate(radio.codingRate)!;
+    checkChipAndRegion(scenario, chip, radio, region, path, fail);
+    const channelsHz = (radio.channelsMhz ?? defaultChannelsMhz(region, chip)).map((mhz) => Math.round(mhz * 1e6));
+    checkChannels(region, channelsHz, radio.txPowerDbm + radio.antennaGainDbi, chip, path, fail);
+    const sensitivity = radio.sensitivity ?? chip.defaultSensitivity;
+    const traffic = resolveTraffic(group);
+    positions.get(g)!.forEach((position, i) => {
+      const id = group.nodes?.[i]?.id ?? `${group.name}-${i}`;
+      if (ids.has(id)) fail(group.nodes ? [...path, 'nodes', i, 'id'] : [...path, 'name'], `expected unique node ids, found "${id}" twice`);
+      ids.add(id);
+      const sf = radio.sf === 'auto' ? autoSf(position, sinkPositions, radio, chip, bandwidthHz, pathLoss, region, scenario) : radio.sf;
+      const ldro: LdroMode = scenario.compat === 'lorasim' && group.radio?.ldro === undefined && scenario.radio.ldro === 'auto' ? (lorasimLdro(sf, bandwidthHz) ? 'on' : 'off') : radio.ldro;
+      nodes.push({
+        index: nodes.length,
+        id,
+        group: group.name,
+        role: group.role,
+        ...position,
+        chip,
+        sf,
+        bandwidthHz,
+        codingRate,
+        preambleSymbols: radio.preambleSymbols,
+        implicitHeader: radio.implicitHeader,
+        crc: radio.crc,
+        ldro,
+        txPowerDbm: radio.txPowerDbm,
+        antennaGainDbi: radio.antennaGainDbi,
+        channelsHz,
+        sensitivity,
+        noiseFigureDb: radio.noiseFigureDb,
+        supplyV: radio.supplyV,
+        receivePaths: receivePathsOf(group, scenario),
+        maxAppBytes: 0,
+        traffic,
+      });
+    });
+  });
+  flush();
+
+  // Per-node modulation checks, reported once per group and problem.
+  const reported = new Set<string>();
+  const failOnce = (path: readonly PropertyKey[], message: string): void => {
+    const key = `${path.join('/')}:${message}`;
+    if (!reported.has(key)) fail(path, message);
+    reported.add(key);
+  };
+  const [minSf, maxSf] = collisionSfRange[scenario.collision];
+  const resolved = nodes.map((node) => {
+    const g = scenario.groups.findIndex((group) => group.name === node.group);
+    const radioPath = ['groups', g, 'radio'];
+    const sfPath = scenario.groups[g]!.radio?.sf !== undefined ? [...radioPath, 'sf'] : ['radio', 'sf'];
+    if (node.sf < minSf || node.sf > maxSf) failOnce(sfPath, `expected SF${minSf}–${maxSf} for the ${scenario.collision} collision model, found SF${node.sf}`);
+    const airtime = { chip: node.chip.family, sf: node.sf, bandwidthHz: node.bandwidthHz, codingRate: node.codingRate, preambleSymbols: node.preambleSymbols, implicitHeader: node.implicitHeader, crc: node.crc, ldro: node.ldro };
+    try {
+      timeOnAir({ ...airtime, payloadBytes: 0 });
+    } catch (error) {
+      failOnce(sfPath, `expected a modulation the ${node.chip.id} supports, found: ${(error as Error).message}`);
+      return node;
+    }
+    const capacity = maxAppBytesPerFrame({ framing: scenario.framing, region, airtime, repeaterCompatible: scenario.repeaterCompatible });
+    if (!capacity.ok) {
+      failOnce(sfPath, `expected a modulation allowed by ${scenario.framing} framing in ${region.id}, found: ${capacity.reason}`);
+      return node;
+    }
+    const traffic = node.traffic;
+    if (traffic && traffic.payloadBytes > capacity.bytes) {
+      const fragments = Math.ceil(traffic.payloadBytes / (capacity.bytes - fragmentHeaderBytes));
+      if (capacity.bytes <= fragmentHeaderBytes || fragments > maxFragments) {
+        failOnce(['groups', g, 'traffic', 'payloadBytes'], `expected a payload that fits in ${maxFragments} fragments of ${capacity.bytes} bytes, found ${traffic.payloadBytes} bytes`);
+      }
+    }
+    return { ...node, maxAppBytes: capacity.bytes };
+  });
+  flush();
+
+  checkSensitivity(scenario, resolved, fail);
+  checkTrafficTargets(scenario, resolved, fail);
+  flush();
+  return { region, pathLoss, nodes: resolved };
+}
+
+function defaultChannelsMhz(region: Region, chip: RadioChip): number[] {
+  if (region.id === 'none' && chip.family === 'sx128x') return [2425];
+  return region.defaultChannelsHz.map((hz) => hz / 1e6);
+}
+
+function receivePathsOf(group: GroupSpec, scenario: Scenario): number {
+  const value = group.receivePaths ?? (group.role === 'sink' && scenario.compat !== 'lorasim' ? 8 : 'unlimited');
+  return value === 'unlimited' ? Number.POSITIVE_INFINITY : value;
+}
+
+function resolveTraffic(group: GroupSpec): TrafficSpec | undefined {
+  const traffic = group.traffic;
+  if (!traffic) return undefined;
+  return {
+    kind: traffic.kind,
+    intervalMs: traffic.interval,
+    jitterMs: traffic.jitter ?? 0,
+    payloadBytes: traffic.payloadBytes,
+    to: traffic.to,
+    deadlineMs: traffic.deadline ?? Number.POSITIVE_INFINITY,
+    queueCapacity: traffic.queueCapacity ?? defaultQueueCapacity,
+  };
+}
+
+type Fail = (path: readonly PropertyKey[], message: string) => void;
+/** Scenario-wide radio settings with a group's overrides applied. */
+type GroupRadio = Scenario['radio'];
+
+function checkChipAndRegion(scenario: Scenario, chip: RadioChip, radio: GroupRadio, region: Region, path: readonly PropertyKey[], fail: Fail): void {
+  const bandwidths = chip.family === 'sx128x' ? sx128xBandwidthsKhz : subGhzBandwidthsKhz;
+  if (!bandwidths.includes(radio.bandwidthKhz)) {
+    fail([...path, 'radio', 'bandwidthKhz'], `expected one of ${bandwidths.join(', ')} kHz for ${chip.id}, found ${radio.bandwidthKhz}`);
+  }
+  if ((region.id === 'ism2400') !== (chip.family === 'sx128x') && region.id !== 'none') {
+    fail([...path, 'radio', 'chip'], `expected a ${region.id === 'ism2400' ? '2.4 GHz (sx1280)' : 'sub-GHz'} chip in region ${region.id}, found ${chip.id}`);
+  }
+  if (radio.txPowerDbm < chip.minTxPowerDbm || radio.txPowerDbm > chip.maxTxPowerDbm) {
+    fail([...path, 'radio', 'txPowerDbm'], `expected ${chip.minTxPowerDbm}..${chip.maxTxPowerDbm} dBm for ${chip.id}, found ${radio.txPowerDbm}`);
+  }
+  void scenario;
+}
+
+function checkChannels(region: Region, channelsHz: readonly number[], eirpDbm: number, chip: RadioChip, path: readonly PropertyKey[], fail: Fail): void {
+  channelsHz.forEach((channelHz, c) => {
+    const band = subBandOf(region, channelHz);
+    if (!band) {
+      const bands = region.subBands.map((b) => b.name).join(', ');
+      fail([...path, 'radio', 'channelsMhz', c], `expected a channel inside a ${region.id} sub-band (${bands}), found ${channelHz / 1e6} MHz`);
+    } else if (eirpDbm > band.maxEirpDbm) {
+      fail([...path, 'radio', 'txPowerDbm'], `expected EIRP (txPowerDbm + antennaGainDbi) ≤ ${band.maxEirpDbm} dBm in ${region.id} sub-band ${band.name}, found ${eirpDbm} dBm`);
+    }
+  });
+  void chip;
+}
+
+function placementRadiusM(scenario: Scenario, group: GroupSpec, radio: GroupRadio, pathLoss: PathLossModel, sinks: readonly Position[]): number {
+  const placement = group.placement;
+  if (!placement || placement.shape !== 'disc') return 0;
+  if (placement.radiusM !== 'auto') return placement.radiusM;
+  void sinks;
+  // The distance at which the mean link budget at the group's SF (SF12 for sf: auto) closes.
+  const sf = radio.sf === 'auto' ? 12 : radio.sf;
+  const chip = radioChips[radio.chip];
+  const table = radio.sensitivity ?? chip.defaultSensitivity;
+  const sensitivity = sensitivityDbm(table, sf, radio.bandwidthKhz * 1e3, radio.noiseFigureDb) ?? Number.NaN;
+  const maxLossDb = radio.txPowerDbm + 2 * radio.antennaGainDbi - sensitivity;
+  if (scenario.compat === 'lorasim') {
+    // LoRaSim r334 places nodes with the natural exponential although its RSSI uses log10.
+    return pathLoss.referenceDistanceM * Math.exp((maxLossDb - pathLoss.referenceLossDb) / (10 * pathLoss.exponent));
+  }
+  return distanceForLossM(pathLoss, maxLossDb);
+}
+
+function autoSf(position: Position, sinks: readonly Position[], radio: GroupRadio, chip: RadioChip, bandwidthHz: number, pathLoss: PathLossModel, region: Region, scenario: Scenario): number {
+  const lossDb = Math.min(...sinks.map((sink) => meanPathLossDb(pathLoss, Math.hypot(sink.xM - position.xM, sink.yM - position.yM))));
+  const table = radio.sensitivity ?? chip.defaultSensitivity;
+  const rxDbm = radio.txPowerDbm + 2 * radio.antennaGainDbi - lossDb;
+  const candidates = [7, 8, 9, 10, 11, 12].filter(
+    (sf) => scenario.framing !== 'lorawan' || region.dataRates.length === 0 || region.dataRates.some((r) => r.sf === sf && r.bandwidthHz === bandwidthHz),
+  );
+  for (const sf of candidates) {
+    const sensitivity = sensitivityDbm(table, sf, bandwidthHz, radio.noiseFigureDb);
+    if (sensitivity !== undefined && rxDbm >= sensitivity + radio.sfMarginDb) return sf;
+  }
+  return candidates[candidates.length - 1] ?? 12;
+}
+
+function checkSensitivity(scenario: Scenario, nodes: readonly NodeSpec[], fail: Fail): void {
+  const modulations = new Map<string, { sf: number; bandwidthHz: number; group: string }>();
+  for (const node of nodes) modulations.set(`${node.sf}/${node.bandwidthHz}`, { sf: node.sf, bandwidthHz: node.bandwidthHz, group: node.group });
+  const seen = new Set<string>();
+  for (const node of nodes) {
+    for (const { sf, bandwidthHz, group } of modulations.values()) {
+      if (sensitivityDbm(node.sensitivity, sf, bandwidthHz, node.noiseFigureDb) !== undefined) continue;
+      const key = `${node.group}/${node.sensitivity}/${sf}/${bandwidthHz}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const g = scenario.groups.findIndex((candidate) => candidate.name === node.group);
+      fail(['groups', g, 'radio', 'sensitivity'], `expected a sensitivity table with an entry for SF${sf}/${bandwidthHz / 1e3} kHz (used by group ${group}), found "${node.sensitivity}" without one`);
+    }
+  }
+}
+
+function checkTrafficTargets(scenario: Scenario, nodes: readonly NodeSpec[], fail: Fail): void {
+  const sinks = nodes.filter((node) => node.role === 'sink').length;
+  scenario.groups.forEach((group, g) => {
+    if (group.traffic?.to === 'sink' && sinks === 0) fail(['groups', g, 'traffic', 'to'], 'expected a group with role: sink to send to, found none');
+    if (group.traffic?.to === 'peer' && nodes.length < 2) fail(['groups', g, 'traffic', 'to'], 'expected at least two nodes for peer traffic, found one');
+  });
+}

@@ -1,0 +1,34 @@
+/**
+ * The Transport carries frames node → ether → receivers. Implementations must apply
+ * transmissions to the ether in (startMs, sender, seq) order and deliveries to nodes in
+ * (atMs, sender, seq, receiver) order, whatever order they arrived in, so that results are
+ * byte-identical across transports (DESIGN.md, "Frames, the ether and the broker").
+ */
+import type { Delivery, Transmission } from '../radio/transmission.ts';
+
+export interface TransportEndpoints {
+  /** The ether's entry point, called at each transmission's start time. */
+  readonly ether: (tx: Transmission) => void;
+  /** Each node's receive handler, by node index. */
+  readonly nodes: readonly ((delivery: Delivery) => void)[];
+}
+
+export interface Transport {
+  readonly kind: 'memory' | 'mqtt';
+  /** Node side: publish a transmission (called at tx.startMs). */
+  transmit(tx: Transmission): void;
+  /** Ether side: publish a delivery for one receiver (applied at delivery.atMs). */
+  deliver(delivery: Delivery): void;
+  /** Releases sockets, brokers and timers. */
+  close(): Promise<void>;
+}
+
+/** Orders transmissions as every transport must apply them. */
+export function compareTransmissions(a: Transmission, b: Transmission): number {
+  return a.startMs - b.startMs || a.sender - b.sender || a.seq - b.seq;
+}
+
+/** Orders deliveries as every transport must apply them. */
+export function compareDeliveries(a: Delivery, b: Delivery): number {
+  return a.atMs - b.atMs || a.tx.sender - b.tx.sender || a.tx.seq - b.tx.seq || a.receiver - b.receiver;
+}
