@@ -18,6 +18,8 @@ import { noiseFloorDbm, sensitivityDbm, type SensitivityTableId } from './sensit
 import { broadcastDestination, type Delivery, type Fate, type Transmission } from './transmission.ts';
 
 export interface EtherNode {
+  /** Stable key of the node (from its id), for the keyed draws of shadowing and extra loss. */
+  readonly key: number;
   readonly xM: number;
   readonly yM: number;
   readonly antennaGainDbi: number;
@@ -113,11 +115,14 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
 
   function shadowingDb(tx: Transmission, receiver: number): number {
     if (sigma === 0) return 0;
+    const senderKey = nodes[tx.sender]!.key;
+    const receiverKey = nodes[receiver]!.key;
     if (config.shadowingMode === 'per-link') {
-      const [a, b] = tx.sender < receiver ? [tx.sender, receiver] : [receiver, tx.sender];
+      // Reciprocal: the same draw in both directions.
+      const [a, b] = senderKey < receiverKey ? [senderKey, receiverKey] : [receiverKey, senderKey];
       return sigma * keyedNormal(config.seed, 1, a, b);
     }
-    return sigma * keyedNormal(config.seed, 2, tx.sender, tx.seq, receiver);
+    return sigma * keyedNormal(config.seed, 2, senderKey, tx.seq, receiverKey);
   }
 
   function powerAt(onAir: OnAir, receiver: number): number {
@@ -194,7 +199,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     else if (power < sensitivity(receiver, tx)) fate = 'underSensitivity';
     else if (noPath) fate = 'noReceivePath';
     else if (collide(signalOf(onAir, power), interferersAt(onAir, receiver))) fate = 'collided';
-    else if (config.extraLossProbability > 0 && keyedUniform(config.seed, 3, tx.sender, tx.seq, receiver) < config.extraLossProbability) fate = 'dropped';
+    else if (config.extraLossProbability > 0 && keyedUniform(config.seed, 3, nodes[tx.sender]!.key, tx.seq, nodes[receiver]!.key) < config.extraLossProbability) fate = 'dropped';
     else fate = 'received';
     output.reception({ type: 'reception', atMs: scheduler.nowMs, tx, receiver, fate, rxPowerDbm: power, snrDb });
     if (fate === 'received') {

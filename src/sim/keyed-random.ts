@@ -48,3 +48,16 @@ export function keyedNormal(seed: number, ...keys: number[]): number {
   const u2 = uniformFloat64(generator);
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
+
+/**
+ * A stable 32-bit key for a name (FNV-1a, http://www.isthe.com/chongo/tech/comp/fnv/), so that
+ * keyed draws follow a node's id rather than its position in a list.
+ */
+export function nameKey(name: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}

@@ -63,7 +63,7 @@ export function createScheduler(startMs = 0): Scheduler {
   let size = 0;
   let times = new Float64Array(initialCapacity);
   let seqs = new Float64Array(initialCapacity);
-  let fns: (EventCallback | undefined)[] = new Array(initialCapacity);
+  const fns: (EventCallback | undefined)[] = new Array(initialCapacity);
   const cancelled = new Set<number>();
 
   const less = (i: number, j: number): boolean =>

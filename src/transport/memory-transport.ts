@@ -7,15 +7,18 @@ import type { Scheduler } from '../sim/scheduler.ts';
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import { compareDeliveries, compareTransmissions, type Transport, type TransportEndpoints } from './transport.ts';
 
+/** `endpoints` is called once, at the first delivery or transmission, so nodes may be built after the transport. */
 export function createMemoryTransport(scheduler: Scheduler, endpoints: () => TransportEndpoints): Transport {
   const txBatches = new Map<number, Transmission[]>();
   const deliveryBatches = new Map<number, Delivery[]>();
+  let resolved: TransportEndpoints | undefined;
+  const get = (): TransportEndpoints => (resolved ??= endpoints());
 
   function flushTransmissions(atMs: number): void {
     const batch = txBatches.get(atMs)!;
     txBatches.delete(atMs);
     if (batch.length > 1) batch.sort(compareTransmissions);
-    const { ether } = endpoints();
+    const { ether } = get();
     for (const tx of batch) ether(tx);
   }
 
@@ -23,7 +26,7 @@ export function createMemoryTransport(scheduler: Scheduler, endpoints: () => Tra
     const batch = deliveryBatches.get(atMs)!;
     deliveryBatches.delete(atMs);
     if (batch.length > 1) batch.sort(compareDeliveries);
-    const { nodes } = endpoints();
+    const { nodes } = get();
     for (const delivery of batch) nodes[delivery.receiver]!(delivery);
   }
 

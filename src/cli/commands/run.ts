@@ -1,0 +1,101 @@
+/**
+ * `loraswarm run <scenario>`: validate, simulate, and write the run directory.
+ */
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { stringify as stringifyYaml } from 'yaml';
+import { buildSummary } from '../../metrics/summary.ts';
+import { framesCsv, nodesCsv, receptionsCsv } from '../../metrics/tables.ts';
+import { openRunDirectory } from '../../metrics/run-directory.ts';
+import { createSimulation } from '../../scenario/simulate.ts';
+import { UsageError } from '../exit.ts';
+import { createProgress } from '../progress.ts';
+import { readScenario } from '../read-scenario.ts';
+
+export interface RunCommandOptions {
+  readonly seed?: number;
+  readonly out?: string;
+  readonly set: readonly string[];
+  readonly transport: string;
+  readonly quiet?: boolean;
+}
+
+const progressSlices = 200;
+
+export async function runCommand(file: string, options: RunCommandOptions, print: (text: string) => void): Promise<string> {
+  if (options.transport !== 'memory') {
+    throw new UsageError(`--transport: expected "memory", found ${JSON.stringify(options.transport)} (the MQTT transport is not part of this version yet)`);
+  }
+  const loaded = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
+  const { scenario, swarm, name } = loaded;
+  const outPath = options.out ?? join('runs', `${name}-seed${scenario.seed}`);
+  const dir = openRunDirectory(outPath);
+  try {
+    dir.write('scenario.yaml', `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`);
+    const wallStartMs = performance.now();
+    const simulation = createSimulation(scenario, swarm);
+    const progress = createProgress(`run ${name}`);
+    for (let slice = 1; slice <= progressSlices; slice++) {
+      simulation.advance((scenario.duration * slice) / progressSlices);
+      progress.update(slice / progressSlices);
+      if (process.stderr.isTTY) await new Promise((resolve) => setImmediate(resolve));
+    }
+    const result = simulation.finish();
+    progress.stop();
+    const simulateWallMs = performance.now() - wallStartMs;
+    await simulation.transport.close();
+
+    const { tracker } = simulation;
+    const totals = tracker.totals();
+    const summary = buildSummary({
+      scenario: name,
+      seed: scenario.seed,
+      durationMs: result.durationMs,
+      drainedUntilMs: result.drainedUntilMs,
+      events: result.events,
+      nodes: swarm.nodes.length,
+      sinks: swarm.nodes.filter((node) => node.role === 'sink').length,
+      senders: swarm.nodes.filter((node) => node.traffic).length,
+      totals,
+    });
+    dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+    dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
+    dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
+    dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs));
+    const totalWallMs = performance.now() - wallStartMs;
+    dir.write(
+      'timing.json',
+      `${JSON.stringify(
+        {
+          startedAt: new Date(Date.now() - totalWallMs).toISOString(),
+          simulateWallMs: Math.round(simulateWallMs),
+          totalWallMs: Math.round(totalWallMs),
+          eventsPerSecond: Math.round(result.events / (simulateWallMs / 1000)),
+          virtualToWallRatio: Math.round(result.drainedUntilMs / simulateWallMs),
+          node: process.version,
+          platform: `${process.platform} ${process.arch}`,
+          cpu: cpus()[0]?.model ?? 'unknown',
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    dir.commit();
+    if (!options.quiet) {
+      const der = summary.der as number | null;
+      print(
+        [
+          `run ${name} (seed ${scenario.seed}): ${swarm.nodes.length} nodes, ${(result.durationMs / 1000).toFixed(0)} s simulated in ${(simulateWallMs / 1000).toFixed(2)} s`,
+          `  frames: ${totals.attempts} attempts, ${totals.sent} sent, ${totals.dutyCycleBlocked} dutyCycleBlocked`,
+          `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${n}`).join(', ') || 'none'}`,
+          `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${(totals.airtimeMs / 1000).toFixed(1)} s, radio TX energy ${(totals.txEnergyUj / 1e6).toFixed(3)} J`,
+          `  results in ${outPath}/`,
+        ].join('\n') + '\n',
+      );
+    }
+    return outPath;
+  } catch (error) {
+    dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    throw error;
+  }
+}

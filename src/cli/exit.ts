@@ -1,0 +1,34 @@
+/**
+ * How the CLI ends: user-input errors print their message (no stack trace) and exit with
+ * status 2; anything else is a bug and exits with status 1.
+ */
+import { InputError } from '../scenario/errors.ts';
+
+export const exitInputError = 2;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Writes the message for an error and returns the exit status it deserves. */
+export function reportError(error: unknown, write: (text: string) => void): number {
+  if (error instanceof InputError) {
+    write(`loraswarm: invalid input\n${error.issues.map((issue) => `  ${formatLine(issue)}`).join('\n')}\n`);
+    return exitInputError;
+  }
+  if (error instanceof UsageError) {
+    write(`loraswarm: ${error.message}\n`);
+    return exitInputError;
+  }
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  write(`loraswarm: internal error (please report it)\n${text}\n`);
+  return 1;
+}
+
+function formatLine(issue: InputError['issues'][number]): string {
+  const where = issue.source ? `${issue.source.file}:${issue.source.line}:${issue.source.column}: ` : '';
+  return `${where}${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
+}

@@ -1,0 +1,94 @@
+/**
+ * The `loraswarm` command line.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { scenarioJsonSchema } from '../scenario/schema.ts';
+import { airtimeCommand } from './commands/airtime.ts';
+import { runCommand } from './commands/run.ts';
+import { readScenario } from './read-scenario.ts';
+import { exitInputError, reportError, UsageError } from './exit.ts';
+
+export interface CliIo {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+function seedOption(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) throw new UsageError(`--seed: expected a non-negative integer, found ${JSON.stringify(text)}`);
+  return value;
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('loraswarm')
+    .description('Simulate swarms of microcontrollers linked by LoRa radios: airtime, duty cycle, collisions, energy.')
+    .showHelpAfterError(false)
+    .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run a scenario and write its run directory')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--seed <n>', 'override the scenario seed', seedOption)
+    .option('--out <dir>', 'run directory (default: runs/<scenario name>-seed<seed>)')
+    .option('--set <key=value>', 'override one scenario field, e.g. groups.0.count=500 (repeatable)', collect, [])
+    .addOption(new Option('--transport <kind>', 'frame transport').default('memory'))
+    .option('--quiet', 'print nothing on success')
+    .action(async (file: string, options) => {
+      await runCommand(file, options, io.out);
+    });
+
+  program
+    .command('validate')
+    .description('check a scenario file without running it')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--set <key=value>', 'override one scenario field (repeatable)', collect, [])
+    .action((file: string, options: { set: string[] }) => {
+      const { swarm, name, scenario } = readScenario(file, { sets: options.set });
+      const sinks = swarm.nodes.filter((node) => node.role === 'sink').length;
+      io.out(`${file}: valid scenario "${name}" (${swarm.nodes.length} nodes, ${sinks} sinks, ${scenario.duration / 1000} s, seed ${scenario.seed})\n`);
+    });
+
+  program
+    .command('airtime')
+    .description('time on air of one LoRa frame (SX127x/SX126x/SX128x datasheet formulas)')
+    .requiredOption('--sf <sf>', 'spreading factor (5-12)')
+    .option('--bw <kHz>', 'bandwidth in kHz', '125')
+    .option('--cr <rate>', 'coding rate 4/5..4/8', '4/5')
+    .requiredOption('--bytes <n>', 'PHY payload bytes (headers and MIC included)')
+    .option('--preamble <n>', 'preamble symbols', '8')
+    .option('--implicit', 'implicit header')
+    .option('--no-crc', 'payload CRC off')
+    .option('--ldro <mode>', 'low-data-rate optimisation: auto, on, off', 'auto')
+    .option('--chip <family>', 'time-on-air rules: sx127x, sx126x, sx128x', 'sx127x')
+    .option('--json', 'print one JSON object')
+    .action((options) => airtimeCommand(options, io.out));
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of scenario files')
+    .action(() => io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit status. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
+      if (error.code === 'commander.executeSubCommandAsync') return 0;
+      const message = error.message.replace(/^error: /, '');
+      io.err(`loraswarm: ${message}\n  (run "loraswarm --help" or "loraswarm <command> --help" for usage)\n`);
+      return exitInputError;
+    }
+    return reportError(error, io.err);
+  }
+}

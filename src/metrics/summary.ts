@@ -1,0 +1,73 @@
+/**
+ * summary.json: simulation results only (no wall-clock figure), so that the same scenario and
+ * seed give a byte-identical file. Keys are documented in the README ("Output contract").
+ */
+import { fates } from '../radio/transmission.ts';
+import type { RadioTotals } from './radio-tracker.ts';
+import { round } from './stats.ts';
+
+export const summarySchemaVersion = 'loraswarm/summary@1';
+
+export interface SummaryInput {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly durationMs: number;
+  readonly drainedUntilMs: number;
+  readonly events: number;
+  readonly nodes: number;
+  readonly sinks: number;
+  readonly senders: number;
+  readonly totals: RadioTotals;
+}
+
+const ms = (value: number): number => round(value, 3);
+
+export function buildSummary(input: SummaryInput): Record<string, unknown> {
+  const { totals } = input;
+  const byKey = (map: ReadonlyMap<number, number>, key: (k: number) => string, digits: number): Record<string, number> =>
+    Object.fromEntries([...map.entries()].sort((a, b) => a[0] - b[0]).map(([k, v]) => [key(k), round(v, digits)]));
+  const channelKey = (hz: number): string => String(hz / 1e6);
+  const latency = totals.latencyMs;
+  return {
+    schema: summarySchemaVersion,
+    scenario: input.scenario,
+    seed: input.seed,
+    durationMs: ms(input.durationMs),
+    drainedUntilMs: ms(input.drainedUntilMs),
+    events: input.events,
+    nodes: { total: input.nodes, sinks: input.sinks, senders: input.senders },
+    frames: {
+      attempts: totals.attempts,
+      sent: totals.sent,
+      dutyCycleBlocked: totals.dutyCycleBlocked,
+      dutyCycleBlockedBy: totals.dutyCycleBlockedBy,
+      receptions: totals.receptions,
+      fates: Object.fromEntries(fates.map((fate) => [fate, totals.fates[fate]])),
+    },
+    der: totals.receptions > 0 ? round(totals.fates.received / totals.receptions, 6) : null,
+    messages: {
+      sent: totals.messagesSent,
+      unicastSent: totals.unicastMessagesSent,
+      unicastDelivered: totals.unicastMessagesDelivered,
+      unicastDeliveryRatio: totals.unicastMessagesSent > 0 ? round(totals.unicastMessagesDelivered / totals.unicastMessagesSent, 6) : null,
+      deliveries: totals.messageDeliveries,
+      latencyMs: {
+        p50: latency.p50 === undefined ? null : ms(latency.p50),
+        p95: latency.p95 === undefined ? null : ms(latency.p95),
+        p99: latency.p99 === undefined ? null : ms(latency.p99),
+        mean: latency.mean === undefined ? null : ms(latency.mean),
+      },
+    },
+    airtimeMs: {
+      total: ms(totals.airtimeMs),
+      bySf: byKey(totals.airtimeBySfMs, (sf) => `SF${sf}`, 3),
+      byChannelMhz: byKey(totals.airtimeByChannelMs, channelKey, 3),
+    },
+    offeredLoad: byKey(
+      new Map([...totals.airtimeByChannelMs].map(([hz, airtime]) => [hz, airtime / input.durationMs])),
+      channelKey,
+      6,
+    ),
+    energyJ: { radioTx: round(totals.txEnergyUj / 1e6, 6) },
+  };
+}

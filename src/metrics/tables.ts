@@ -1,0 +1,104 @@
+/**
+ * frames.csv, receptions.csv and nodes.csv: one header row, then data rows, written with
+ * csv-stringify. Numbers are rounded to fixed decimals so that files are byte-identical for the
+ * same scenario and seed. Columns are documented in the README ("Output contract").
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
+import { round } from './stats.ts';
+
+/** What the tables need to know about a node. */
+export interface NodeInfo {
+  readonly id: string;
+  readonly group: string;
+  readonly role: string;
+  readonly xM: number;
+  readonly yM: number;
+  readonly sf: number;
+  readonly bandwidthHz: number;
+  readonly txPowerDbm: number;
+  readonly channelsHz: readonly number[];
+}
+
+const ms = (value: number): number => round(value, 3);
+const idOrBroadcast = (nodes: readonly NodeInfo[], index: number): string => (index < 0 ? '*' : nodes[index]!.id);
+
+export const frameColumns = [
+  'sender', 'seq', 'destination', 'outcome', 'blockReason', 'queuedAtMs', 'atMs', 'queueWaitMs', 'dutyCycleWaitMs', 'airtimeMs',
+  'channelMhz', 'sf', 'bandwidthKhz', 'txPowerDbm', 'phyBytes', 'messageId', 'fragmentIndex', 'fragmentCount', 'energyUj',
+  'receivers', 'received', 'fate',
+] as const;
+
+export function framesCsv(frames: readonly FrameRecord[], nodes: readonly NodeInfo[]): string {
+  const rows = frames.map((f) => [
+    nodes[f.sender]!.id,
+    f.seq < 0 ? '' : f.seq,
+    idOrBroadcast(nodes, f.destination),
+    f.outcome,
+    f.blockReason,
+    ms(f.queuedAtMs),
+    ms(f.atMs),
+    ms(f.queueWaitMs),
+    ms(f.dutyCycleWaitMs),
+    ms(f.airtimeMs),
+    f.channelHz ? f.channelHz / 1e6 : '',
+    f.sf,
+    f.bandwidthHz ? f.bandwidthHz / 1e3 : '',
+    f.outcome === 'sent' ? f.txPowerDbm : '',
+    f.phyBytes,
+    f.messageId,
+    f.fragmentIndex,
+    f.fragmentCount,
+    round(f.energyUj, 3),
+    f.receivers,
+    f.received,
+    f.fate,
+  ]);
+  return stringify([frameColumns as unknown as string[], ...rows]);
+}
+
+export const receptionColumns = ['sender', 'seq', 'receiver', 'atMs', 'fate', 'rxPowerDbm', 'snrDb'] as const;
+
+export function receptionsCsv(receptions: readonly ReceptionRecord[], nodes: readonly NodeInfo[]): string {
+  const rows = receptions.map((r) => [nodes[r.sender]!.id, r.seq, nodes[r.receiver]!.id, ms(r.atMs), r.fate, round(r.rxPowerDbm, 2), round(r.snrDb, 2)]);
+  return stringify([receptionColumns as unknown as string[], ...rows]);
+}
+
+export const nodeColumns = [
+  'id', 'group', 'role', 'xM', 'yM', 'sf', 'bandwidthKhz', 'txPowerDbm', 'attempts', 'sent', 'dutyCycleBlocked', 'receptions',
+  'receptionsReceived', 'der', 'framesHeard', 'messagesSent', 'messagesDelivered', 'airtimeMs', 'energyRadioTxJ', 'dutyCycleUse',
+] as const;
+
+/**
+ * `dutyCycleUse` is the node's busiest channel's airtime over the run's duration: compare it
+ * with the sub-band's duty cycle (0.01 for EU868 g1).
+ */
+export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo[], durationMs: number): string {
+  const rows = nodes.map((node, i) => {
+    const t = tallies[i]!;
+    const busiest = Math.max(0, ...t.airtimeByChannelMs.values());
+    return [
+      node.id,
+      node.group,
+      node.role,
+      round(node.xM, 2),
+      round(node.yM, 2),
+      node.sf,
+      node.bandwidthHz / 1e3,
+      node.txPowerDbm,
+      t.attempts,
+      t.sent,
+      t.dutyCycleBlocked,
+      t.receptions,
+      t.receptionsReceived,
+      t.receptions > 0 ? round(t.receptionsReceived / t.receptions, 6) : '',
+      t.framesHeard,
+      t.messagesSent,
+      t.messagesDelivered,
+      ms(t.airtimeMs),
+      round(t.txEnergyUj / 1e6, 6),
+      round(busiest / durationMs, 6),
+    ];
+  });
+  return stringify([nodeColumns as unknown as string[], ...rows]);
+}

@@ -1,0 +1,166 @@
+/**
+ * Builds the swarm a resolved scenario describes (scheduler, RNG streams, ether, transport,
+ * nodes, traffic, trackers) and runs it in virtual time.
+ *
+ * Messages are created during [0, duration). After that, no new message is created, but the
+ * frames already queued are still sent (or blocked) and every frame on the air meets its fate:
+ * the run drains, so that the books close. `drainedUntilMs` says when the last event ran.
+ */
+import { createScheduler, type Scheduler } from '../sim/scheduler.ts';
+import { createRandomStreams } from '../sim/rng.ts';
+import { nameKey } from '../sim/keyed-random.ts';
+import { createEther, type Ether } from '../radio/ether.ts';
+import { meanPathLossDb, rxPowerDbm } from '../radio/path-loss.ts';
+import { sensitivityDbm } from '../radio/sensitivity.ts';
+import { broadcastDestination } from '../radio/transmission.ts';
+import { txCurrentMa } from '../hw/radio-chips.ts';
+import type { SimEvent } from '../node/events.ts';
+import { createLoraNode, type LoraNode } from '../node/lora-node.ts';
+import { createMac } from '../node/mac.ts';
+import { startTraffic } from '../node/traffic.ts';
+import { createMemoryTransport } from '../transport/memory-transport.ts';
+import type { Transport } from '../transport/transport.ts';
+import { createRadioTracker, type RadioTracker } from '../metrics/radio-tracker.ts';
+import type { NodeSpec, ResolvedSwarm } from './resolve.ts';
+import type { Scenario } from './schema.ts';
+
+export interface SimulationOptions {
+  /** Keep one record per reception (receptions.csv); off for the largest sweeps. */
+  readonly keepReceptions?: boolean;
+  /** Extra subscribers to every event. */
+  readonly listeners?: readonly ((event: SimEvent) => void)[];
+}
+
+export interface Simulation {
+  readonly scheduler: Scheduler;
+  readonly tracker: RadioTracker;
+  readonly ether: Ether;
+  readonly transport: Transport;
+  readonly nodes: readonly LoraNode[];
+  /** Runs up to `untilMs` (at most the scenario's duration), then returns. */
+  advance(untilMs: number): void;
+  /** Runs to the end of the scenario and drains in-flight work. */
+  finish(): SimulationResult;
+}
+
+export interface SimulationResult {
+  readonly durationMs: number;
+  readonly drainedUntilMs: number;
+  readonly events: number;
+}
+
+export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, options: SimulationOptions = {}): Simulation {
+  const scheduler = createScheduler();
+  const rng = createRandomStreams(scenario.seed);
+  const specs = swarm.nodes;
+  const tracker = createRadioTracker(specs.length, { keepReceptions: options.keepReceptions ?? true });
+  const listeners = options.listeners ?? [];
+  const emit = listeners.length === 0 ? tracker.handle : (event: SimEvent): void => {
+    tracker.handle(event);
+    for (const listener of listeners) listener(event);
+  };
+
+  const nodes: LoraNode[] = [];
+  const transport = createMemoryTransport(scheduler, () => ({
+    ether: (tx) => ether.transmit(tx),
+    nodes: nodes.map((node) => (delivery) => node.receive(delivery)),
+  }));
+
+  const ether: Ether = createEther(
+    {
+      nodes: specs.map((spec) => ({
+        key: nameKey(spec.id),
+        xM: spec.xM,
+        yM: spec.yM,
+        antennaGainDbi: spec.antennaGainDbi,
+        sensitivityTable: spec.sensitivity,
+        noiseFigureDb: spec.noiseFigureDb,
+        receivePaths: spec.receivePaths,
+      })),
+      pathLoss: swarm.pathLoss,
+      shadowingMode: scenario.shadowing?.mode ?? 'per-frame',
+      collision: scenario.collision,
+      extraLossProbability: scenario.extraLossProbability,
+      processingDelayMs: scenario.processingDelayMs,
+      seed: scenario.seed,
+      broadcastMarginDb: scenario.broadcastMarginDb,
+    },
+    scheduler,
+    { reception: emit, deliver: (delivery) => transport.deliver(delivery) },
+  );
+
+  const destinations = createDestinationPicker(specs, swarm);
+  for (const spec of specs) {
+    const mac = createMac({
+      node: spec.index,
+      scheduler,
+      region: swarm.region,
+      channelsHz: spec.channelsHz,
+      rng: rng.stream(`node/${spec.id}/mac`),
+      queueCapacity: spec.traffic?.queueCapacity ?? 8,
+      airtime: { chip: spec.chip.family, sf: spec.sf, bandwidthHz: spec.bandwidthHz, codingRate: spec.codingRate, preambleSymbols: spec.preambleSymbols, implicitHeader: spec.implicitHeader, crc: spec.crc, ldro: spec.ldro },
+      txPowerDbm: spec.txPowerDbm,
+      txCurrentMa: txCurrentMa(spec.chip, spec.txPowerDbm),
+      supplyV: spec.supplyV,
+      transmit: (tx) => transport.transmit(tx),
+      emit,
+    });
+    nodes.push(createLoraNode({ index: spec.index, scheduler, mac, framing: scenario.framing, maxAppBytes: spec.maxAppBytes, emit }));
+  }
+  for (const spec of specs) {
+    if (!spec.traffic) continue;
+    const pick = destinations(spec);
+    startTraffic(
+      nodes[spec.index]!,
+      { ...spec.traffic, destination: pick, endMs: scenario.duration },
+      scheduler,
+      rng.stream(`node/${spec.id}/traffic`),
+    );
+  }
+
+  const durationMs = scenario.duration;
+  return {
+    scheduler,
+    tracker,
+    ether,
+    transport,
+    nodes,
+    advance(untilMs) {
+      scheduler.runUntil(Math.min(untilMs, durationMs));
+    },
+    finish() {
+      if (scheduler.nowMs < durationMs) scheduler.runUntil(durationMs);
+      let lastEventMs = durationMs;
+      while (scheduler.step()) lastEventMs = scheduler.nowMs;
+      return { durationMs, drainedUntilMs: lastEventMs, events: scheduler.eventsProcessed };
+    },
+  };
+}
+
+/**
+ * Destination choice per sender: the sink with the least mean path loss; a neighbour (a
+ * non-sink node whose mean received power reaches its sensitivity at the sender's SF) drawn
+ * uniformly, or any other node when none is in range; or everyone in range (broadcast).
+ */
+function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwarm): (spec: NodeSpec) => (draw: number) => number {
+  const sinks = specs.filter((spec) => spec.role === 'sink');
+  const loss = (a: NodeSpec, b: NodeSpec): number => meanPathLossDb(swarm.pathLoss, Math.hypot(a.xM - b.xM, a.yM - b.yM));
+  return (spec) => {
+    const to = spec.traffic!.to;
+    if (to === 'broadcast') return () => broadcastDestination;
+    if (to === 'sink') {
+      let best = sinks[0]!;
+      for (const sink of sinks) if (loss(spec, sink) < loss(spec, best)) best = sink;
+      const index = best.index;
+      return () => index;
+    }
+    const others = specs.filter((other) => other.index !== spec.index && other.role !== 'sink');
+    const inRange = others.filter((other) => {
+      const mean = rxPowerDbm(spec.txPowerDbm, spec.antennaGainDbi, other.antennaGainDbi, loss(spec, other), 0);
+      const sensitivity = sensitivityDbm(other.sensitivity, spec.sf, spec.bandwidthHz, other.noiseFigureDb);
+      return sensitivity !== undefined && mean >= sensitivity;
+    });
+    const pool = (inRange.length > 0 ? inRange : others.length > 0 ? others : specs.filter((other) => other.index !== spec.index)).map((other) => other.index);
+    return (draw) => pool[Math.min(pool.length - 1, Math.floor(draw * pool.length))]!;
+  };
+}
