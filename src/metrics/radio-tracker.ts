@@ -119,7 +119,8 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
   let unicastSent = 0;
   let unicastDelivered = 0;
   let deliveries = 0;
-  const unicastDestination = new Map<string, number>();
+  /** Destination of each unicast message in flight, keyed by sender × 2^16 + message id. */
+  const unicastDestination = new Map<number, number>();
 
   const add = (map: Map<number, number>, key: number, value: number): void => {
     map.set(key, (map.get(key) ?? 0) + value);
@@ -227,13 +228,13 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
           nodes[event.sender]!.messagesSent++;
           if (event.destination >= 0) {
             unicastSent++;
-            unicastDestination.set(`${event.sender}/${event.messageId}`, event.destination);
+            unicastDestination.set(event.sender * 0x10000 + event.messageId, event.destination);
           }
           return;
         case 'messageDelivered': {
           deliveries++;
           latencies.push(event.atMs - event.createdAtMs);
-          const key = `${event.sender}/${event.messageId}`;
+          const key = event.sender * 0x10000 + event.messageId;
           if (unicastDestination.get(key) === event.receiver) {
             unicastDelivered++;
             unicastDestination.delete(key);

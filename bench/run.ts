@@ -1,0 +1,74 @@
+/**
+ * Benchmarks (printed, never asserted): `npm run bench`.
+ * - scheduler: schedule + pop pairs per second on one core;
+ * - poisson-1000: a 1,000-node Poisson-to-sink scenario over one simulated day, simulation
+ *   only and the whole `loraswarm run` (validation, simulation, result files).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createScheduler } from '../src/sim/scheduler.ts';
+import { createSimulation } from '../src/scenario/simulate.ts';
+import { readScenario } from '../src/cli/read-scenario.ts';
+import { runCommand } from '../src/cli/commands/run.ts';
+
+function bestOf<T>(runs: number, fn: () => T): { ms: number; value: T } {
+  let best = Number.POSITIVE_INFINITY;
+  let value: T | undefined;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    value = fn();
+    best = Math.min(best, performance.now() - start);
+  }
+  return { ms: best, value: value! };
+}
+
+function benchScheduler(): void {
+  const pairs = 2_000_000;
+  const pending = 1_000;
+  const { ms } = bestOf(3, () => {
+    const scheduler = createScheduler();
+    let state = 12345;
+    const next = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const noop = (): void => undefined;
+    for (let i = 0; i < pending; i++) scheduler.after(next() * 1000, noop);
+    for (let i = 0; i < pairs; i++) {
+      scheduler.after(next() * 1000, noop);
+      scheduler.step();
+    }
+    return scheduler.eventsProcessed;
+  });
+  console.log(`scheduler: ${(pairs / (ms / 1000) / 1e6).toFixed(2)} million schedule+pop pairs/s (${pending} pending, best of 3)`);
+}
+
+function benchPoisson(): void {
+  const { scenario, swarm } = readScenario('bench/poisson-1000.yaml');
+  const { ms, value } = bestOf(3, () => {
+    const simulation = createSimulation(scenario, swarm, { keepReceptions: true });
+    const result = simulation.finish();
+    return { result, totals: simulation.tracker.totals() };
+  });
+  console.log(
+    `poisson-1000 (1,000 nodes, 1 simulated day): simulation ${(ms / 1000).toFixed(2)} s wall (best of 3); ` +
+      `${value.totals.sent} frames, ${value.result.events} events, ${Math.round(value.result.events / (ms / 1000)).toLocaleString('en')} events/s, DER ${(value.totals.fates.received / value.totals.receptions).toFixed(4)}`,
+  );
+}
+
+async function benchRunCommand(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'loraswarm-bench-'));
+  try {
+    const start = performance.now();
+    await runCommand('bench/poisson-1000.yaml', { out: join(dir, 'run'), set: [], transport: 'memory', quiet: true }, () => undefined);
+    console.log(`poisson-1000 via \`loraswarm run\` (validate, simulate, write every file): ${((performance.now() - start) / 1000).toFixed(2)} s wall`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}`);
+benchScheduler();
+benchPoisson();
+await benchRunCommand();
