@@ -85,10 +85,23 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (error instanceof CommanderError) {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return 0;
       if (error.code === 'commander.executeSubCommandAsync') return 0;
-      const message = error.message.replace(/^error: /, '');
-      io.err(`loraswarm: ${message}\n  (run "loraswarm --help" or "loraswarm <command> --help" for usage)\n`);
+      io.err(`loraswarm: ${describeCommanderError(program, argv, error)}\n  (run "loraswarm --help" or "loraswarm <command> --help" for usage)\n`);
       return exitInputError;
     }
     return reportError(error, io.err);
   }
+}
+
+/** Commander's message, with what was expected: the command's options or the commands. */
+function describeCommanderError(program: Command, argv: readonly string[], error: CommanderError): string {
+  const message = error.message.replace(/^error: /, '');
+  const command = program.commands.find((candidate) => candidate.name() === argv[0]);
+  if (error.code === 'commander.unknownOption') {
+    const flags = (command ?? program).options.map((option) => option.long).filter(Boolean);
+    return `${message}${command ? ` for "${command.name()}"` : ''} (expected one of: ${[...flags, '--help'].join(', ')})`;
+  }
+  if (error.code === 'commander.unknownCommand') {
+    return `${message} (expected one of: ${program.commands.map((candidate) => candidate.name()).join(', ')})`;
+  }
+  return message;
 }

@@ -47,7 +47,7 @@ export interface OutgoingFrame {
 interface QueuedFrame extends OutgoingFrame {
   readonly queuedAtMs: number;
   readonly airtimeMs: number;
-  /** When it became first in line with the transmitter free. */
+  /** When it became first in line with the transmitter free (NaN until then). */
   headSinceMs: number;
 }
 
@@ -100,7 +100,7 @@ export function createMac(config: MacConfig): Mac {
     if (wakePending || transmitterFreeAtMs > nowMs) return;
     while (queue.length > 0) {
       const head = queue[0]!;
-      head.headSinceMs = Math.max(head.headSinceMs, nowMs);
+      if (Number.isNaN(head.headSinceMs)) head.headSinceMs = nowMs;
       const open: number[] = [];
       let reopenMs = Number.POSITIVE_INFINITY;
       for (let c = 0; c < bandIndexOf.length; c++) {
@@ -191,7 +191,8 @@ export function createMac(config: MacConfig): Mac {
         deadlineMs: frame.deadlineMs,
         queuedAtMs: nowMs,
         airtimeMs: airtimeOf(frame.bytes.length).airtimeMs,
-        headSinceMs: nowMs,
+        // Set when the frame first stands at the head with the transmitter free.
+        headSinceMs: Number.NaN,
       });
       service();
     },
