@@ -3,7 +3,7 @@
  * schema validation. Every problem becomes an {@link InputError} that names the file, line,
  * column and key path, what was expected and what was found.
  */
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, visit, type Document } from 'yaml';
 import type * as z from 'zod';
 import { fillDefaults, lorasimDefaults } from './compat.ts';
 import { describeValue, formatPath, InputError, type InputIssue, type SourcePosition } from './errors.ts';
@@ -40,7 +40,14 @@ export function loadScenarioText(text: string, options: LoadOptions): LoadedScen
       })),
     );
   }
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (error) {
+    // Unresolved aliases and alias bombs surface here, not in doc.errors.
+    const alias = firstAliasOffset(doc);
+    throw new InputError([{ path: '', message: `expected valid YAML, found: ${(error as Error).message.split('\n')[0]}`, source: position(alias ?? 0) }]);
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InputError([{ path: '', message: `expected a mapping of scenario keys, found ${describeValue(raw)}`, source: position(0) }]);
   }
@@ -117,5 +124,16 @@ function sourceOffset(doc: Document, path: readonly PropertyKey[]): number | und
       return offset;
     }
   }
+  return offset;
+}
+
+function firstAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node) && offset === undefined) offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
   return offset;
 }

@@ -28,27 +28,35 @@ export function parseOverride(text: string): Override {
   return { path, value, text };
 }
 
+const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
+
 /** Applies an override in place to a plain object tree (as parsed from YAML). */
 export function applyOverride(root: Record<string, unknown>, override: Override): void {
-  let node: unknown = root;
-  const { path } = override;
-  for (let i = 0; i < path.length - 1; i++) {
-    const key = path[i]!;
-    const container = node as Record<string | number, unknown>;
-    let next = container[key];
+  const { path, text } = override;
+  const refuse = (depth: number, message: string): never => {
+    throw new InputError([{ path: path.slice(0, depth + 1).join('.'), message: `--set ${text}: ${message}` }]);
+  };
+  let node: Record<string | number, unknown> = root;
+  path.forEach((key, depth) => {
+    if (typeof key === 'string' && forbiddenKeys.has(key)) refuse(depth, `unknown key "${key}" (not part of the scenario format)`);
+    if (Array.isArray(node)) {
+      if (typeof key !== 'number') refuse(depth, `expected a list index after ${path.slice(0, depth).join('.')}, found "${key}"`);
+      if ((key as number) > node.length) {
+        refuse(depth, `expected an index ≤ ${node.length} (the list has ${node.length} items; index ${node.length} appends one), found ${key}`);
+      }
+    }
+    if (depth === path.length - 1) {
+      node[key] = override.value;
+      return;
+    }
+    let next = Object.hasOwn(node, key) ? node[key] : undefined;
     if (next === undefined || next === null) {
-      next = typeof path[i + 1] === 'number' ? [] : {};
-      container[key] = next;
+      next = typeof path[depth + 1] === 'number' ? [] : {};
+      node[key] = next;
     }
     if (typeof next !== 'object') {
-      const where = path.slice(0, i + 1).join('.');
-      throw new InputError([{ path: where, message: `--set ${override.text}: expected a mapping or list at ${where}, found ${JSON.stringify(next)}` }]);
+      refuse(depth, `expected a mapping or list at ${path.slice(0, depth + 1).join('.')}, found ${JSON.stringify(next) ?? typeof next}`);
     }
-    node = next;
-  }
-  const last = path[path.length - 1]!;
-  if (Array.isArray(node) && typeof last !== 'number') {
-    throw new InputError([{ path: path.join('.'), message: `--set ${override.text}: expected a list index after ${path.slice(0, -1).join('.')}, found "${last}"` }]);
-  }
-  (node as Record<string | number, unknown>)[last] = override.value;
+    node = next as Record<string | number, unknown>;
+  });
 }

@@ -5,7 +5,7 @@
  * keeps that distance from every node placed before it (LoRaSim keeps nodes 10 m apart).
  */
 import type { RandomStreams } from '../sim/rng.ts';
-import { InputError } from './errors.ts';
+import { formatPath, InputError, type SourcePosition } from './errors.ts';
 import type { GroupSpec } from './schema.ts';
 
 export interface Position {
@@ -17,10 +17,11 @@ const maxPlacementTries = 10_000;
 
 export function placeGroup(
   group: GroupSpec,
-  groupPath: string,
+  groupPath: readonly PropertyKey[],
   rng: RandomStreams,
   placedBefore: readonly Position[],
   radiusM: number,
+  locate: (path: readonly PropertyKey[]) => SourcePosition | undefined,
 ): Position[] {
   if (group.nodes) return group.nodes.map((node) => ({ xM: node.xM, yM: node.yM }));
   const placement = group.placement!;
@@ -56,9 +57,11 @@ export function placeGroup(
       }
     }
     if (!position) {
+      const path = [...groupPath, 'placement', 'minSeparationM'];
       throw new InputError([
         {
-          path: `${groupPath}.placement.minSeparationM`,
+          path: formatPath(path),
+          source: locate(path),
           message: `expected room for ${count} nodes ${minSeparationM} m apart within radius ${radiusM.toFixed(1)} m, found none for node ${i} after ${maxPlacementTries} tries`,
         },
       ]);

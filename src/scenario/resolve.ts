@@ -15,7 +15,7 @@ import { regions, subBandOf, type Region } from '../radio/regions.ts';
 import { sensitivityDbm, type SensitivityTableId } from '../radio/sensitivity.ts';
 import { radioChips, type RadioChip } from '../hw/radio-chips.ts';
 import { lorasimLdro } from './compat.ts';
-import { InputError, type InputIssue } from './errors.ts';
+import { formatPath, InputError, type InputIssue } from './errors.ts';
 import { placeGroup, type Position } from './placement.ts';
 import type { GroupSpec, Scenario } from './schema.ts';
 
@@ -78,8 +78,12 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
   const pathLoss = resolvePathLoss(scenario);
   const rng = createRandomStreams(scenario.seed);
   const issues: InputIssue[] = [];
+  const reported = new Set<string>();
+  // Each problem is reported once, at the key where it is written, however many nodes share it.
   const fail = (path: readonly PropertyKey[], message: string): void => {
-    const text = path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('').replace(/^\./, '');
+    const text = formatPath(path);
+    if (reported.has(`${text}\n${message}`)) return;
+    reported.add(`${text}\n${message}`);
     issues.push({ path: text, message, source: locate(path) });
   };
   const flush = (): void => {
@@ -95,8 +99,8 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
   const sinkPositions: Position[] = [];
   for (const { group, i } of order) {
     const radio = radios[i]!;
-    const radiusM = placementRadiusM(scenario, group, radio, pathLoss, sinkPositions);
-    const groupPositions = placeGroup(group, `groups[${i}]`, rng, placed, radiusM);
+    const radiusM = placementRadiusM(scenario, group, radio, pathLoss);
+    const groupPositions = placeGroup(group, ['groups', i], rng, placed, radiusM, locate);
     positions.set(i, groupPositions);
     placed.push(...groupPositions);
     if (group.role === 'sink') sinkPositions.push(...groupPositions);
@@ -107,12 +111,13 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
   scenario.groups.forEach((group, g) => {
     const radio = radios[g]!;
     const path = ['groups', g];
+    const keyOf = radioKey(scenario, g);
     const chip = radioChips[radio.chip];
     const bandwidthHz = radio.bandwidthKhz * 1e3;
     const codingRate = parseCodingRate(radio.codingRate)!;
-    checkChipAndRegion(scenario, chip, radio, region, path, fail);
+    checkChipAndRegion(chip, radio, region, keyOf, fail);
     const channelsHz = (radio.channelsMhz ?? defaultChannelsMhz(region, chip)).map((mhz) => Math.round(mhz * 1e6));
-    checkChannels(region, channelsHz, radio.txPowerDbm + radio.antennaGainDbi, chip, path, fail);
+    checkChannels(region, channelsHz, radio.txPowerDbm + radio.antennaGainDbi, keyOf, fail);
     const sensitivity = radio.sensitivity ?? chip.defaultSensitivity;
     const traffic = resolveTraffic(group);
     positions.get(g)!.forEach((position, i) => {
@@ -149,18 +154,11 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
   });
   flush();
 
-  // Per-node modulation checks, reported once per group and problem.
-  const reported = new Set<string>();
-  const failOnce = (path: readonly PropertyKey[], message: string): void => {
-    const key = `${path.join('/')}:${message}`;
-    if (!reported.has(key)) fail(path, message);
-    reported.add(key);
-  };
+  const failOnce = fail;
   const [minSf, maxSf] = collisionSfRange[scenario.collision];
   const resolved = nodes.map((node) => {
     const g = scenario.groups.findIndex((group) => group.name === node.group);
-    const radioPath = ['groups', g, 'radio'];
-    const sfPath = scenario.groups[g]!.radio?.sf !== undefined ? [...radioPath, 'sf'] : ['radio', 'sf'];
+    const sfPath = radioKey(scenario, g)('sf');
     if (node.sf < minSf || node.sf > maxSf) failOnce(sfPath, `expected SF${minSf}–${maxSf} for the ${scenario.collision} collision model, found SF${node.sf}`);
     const airtime = { chip: node.chip.family, sf: node.sf, bandwidthHz: node.bandwidthHz, codingRate: node.codingRate, preambleSymbols: node.preambleSymbols, implicitHeader: node.implicitHeader, crc: node.crc, ldro: node.ldro };
     try {
@@ -219,38 +217,46 @@ type Fail = (path: readonly PropertyKey[], message: string) => void;
 /** Scenario-wide radio settings with a group's overrides applied. */
 type GroupRadio = Scenario['radio'];
 
-function checkChipAndRegion(scenario: Scenario, chip: RadioChip, radio: GroupRadio, region: Region, path: readonly PropertyKey[], fail: Fail): void {
-  const bandwidths = chip.family === 'sx128x' ? sx128xBandwidthsKhz : subGhzBandwidthsKhz;
-  if (!bandwidths.includes(radio.bandwidthKhz)) {
-    fail([...path, 'radio', 'bandwidthKhz'], `expected one of ${bandwidths.join(', ')} kHz for ${chip.id}, found ${radio.bandwidthKhz}`);
-  }
-  if ((region.id === 'ism2400') !== (chip.family === 'sx128x') && region.id !== 'none') {
-    fail([...path, 'radio', 'chip'], `expected a ${region.id === 'ism2400' ? '2.4 GHz (sx1280)' : 'sub-GHz'} chip in region ${region.id}, found ${chip.id}`);
-  }
-  if (radio.txPowerDbm < chip.minTxPowerDbm || radio.txPowerDbm > chip.maxTxPowerDbm) {
-    fail([...path, 'radio', 'txPowerDbm'], `expected ${chip.minTxPowerDbm}..${chip.maxTxPowerDbm} dBm for ${chip.id}, found ${radio.txPowerDbm}`);
-  }
-  void scenario;
+/**
+ * Where a group's radio setting is written: in the group's own `radio` block when it overrides
+ * it, else in the scenario-wide `radio` block.
+ */
+type RadioKey = (field: keyof GroupRadio) => PropertyKey[];
+
+function radioKey(scenario: Scenario, g: number): RadioKey {
+  const own = scenario.groups[g]!.radio ?? {};
+  return (field) => (own[field] !== undefined ? ['groups', g, 'radio', field] : ['radio', field]);
 }
 
-function checkChannels(region: Region, channelsHz: readonly number[], eirpDbm: number, chip: RadioChip, path: readonly PropertyKey[], fail: Fail): void {
+function checkChipAndRegion(chip: RadioChip, radio: GroupRadio, region: Region, keyOf: RadioKey, fail: Fail): void {
+  const bandwidths = chip.family === 'sx128x' ? sx128xBandwidthsKhz : subGhzBandwidthsKhz;
+  if (!bandwidths.includes(radio.bandwidthKhz)) {
+    fail(keyOf('bandwidthKhz'), `expected one of ${bandwidths.join(', ')} kHz for ${chip.id}, found ${radio.bandwidthKhz}`);
+  }
+  if ((region.id === 'ism2400') !== (chip.family === 'sx128x') && region.id !== 'none') {
+    fail(keyOf('chip'), `expected a ${region.id === 'ism2400' ? '2.4 GHz (sx1280)' : 'sub-GHz'} chip in region ${region.id}, found ${chip.id}`);
+  }
+  if (radio.txPowerDbm < chip.minTxPowerDbm || radio.txPowerDbm > chip.maxTxPowerDbm) {
+    fail(keyOf('txPowerDbm'), `expected ${chip.minTxPowerDbm}..${chip.maxTxPowerDbm} dBm for ${chip.id}, found ${radio.txPowerDbm}`);
+  }
+}
+
+function checkChannels(region: Region, channelsHz: readonly number[], eirpDbm: number, keyOf: RadioKey, fail: Fail): void {
   channelsHz.forEach((channelHz, c) => {
     const band = subBandOf(region, channelHz);
     if (!band) {
       const bands = region.subBands.map((b) => b.name).join(', ');
-      fail([...path, 'radio', 'channelsMhz', c], `expected a channel inside a ${region.id} sub-band (${bands}), found ${channelHz / 1e6} MHz`);
+      fail([...keyOf('channelsMhz'), c], `expected a channel inside a ${region.id} sub-band (${bands}), found ${channelHz / 1e6} MHz`);
     } else if (eirpDbm > band.maxEirpDbm) {
-      fail([...path, 'radio', 'txPowerDbm'], `expected EIRP (txPowerDbm + antennaGainDbi) ≤ ${band.maxEirpDbm} dBm in ${region.id} sub-band ${band.name}, found ${eirpDbm} dBm`);
+      fail(keyOf('txPowerDbm'), `expected EIRP (txPowerDbm + antennaGainDbi) ≤ ${band.maxEirpDbm} dBm in ${region.id} sub-band ${band.name}, found ${eirpDbm} dBm`);
     }
   });
-  void chip;
 }
 
-function placementRadiusM(scenario: Scenario, group: GroupSpec, radio: GroupRadio, pathLoss: PathLossModel, sinks: readonly Position[]): number {
+function placementRadiusM(scenario: Scenario, group: GroupSpec, radio: GroupRadio, pathLoss: PathLossModel): number {
   const placement = group.placement;
   if (!placement || placement.shape !== 'disc') return 0;
   if (placement.radiusM !== 'auto') return placement.radiusM;
-  void sinks;
   // The distance at which the mean link budget at the group's SF (SF12 for sf: auto) closes.
   const sf = radio.sf === 'auto' ? 12 : radio.sf;
   const chip = radioChips[radio.chip];
@@ -289,7 +295,7 @@ function checkSensitivity(scenario: Scenario, nodes: readonly NodeSpec[], fail: 
       if (seen.has(key)) continue;
       seen.add(key);
       const g = scenario.groups.findIndex((candidate) => candidate.name === node.group);
-      fail(['groups', g, 'radio', 'sensitivity'], `expected a sensitivity table with an entry for SF${sf}/${bandwidthHz / 1e3} kHz (used by group ${group}), found "${node.sensitivity}" without one`);
+      fail(radioKey(scenario, g)('sensitivity'), `expected a sensitivity table with an entry for SF${sf}/${bandwidthHz / 1e3} kHz (used by group ${group}), found "${node.sensitivity}" without one`);
     }
   }
 }

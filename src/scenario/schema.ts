@@ -5,6 +5,9 @@
 import * as z from 'zod';
 import { parseDurationMs } from './duration.ts';
 
+/** Longest duration accepted anywhere: 100 years of virtual time. */
+const maxDurationMs = 100 * 365.25 * 86_400_000;
+
 /** A duration field; `strictlyPositive` demands > 0, otherwise ≥ 0. */
 const duration = (what: string, strictlyPositive: boolean) =>
   z
@@ -13,6 +16,10 @@ const duration = (what: string, strictlyPositive: boolean) =>
       const ms = parseDurationMs(value);
       if (ms === undefined) {
         ctx.addIssue({ code: 'custom', message: `expected ${what} as milliseconds or a string with a unit (ms, s, min, h, d), found ${JSON.stringify(value)}` });
+        return z.NEVER;
+      }
+      if (ms > maxDurationMs) {
+        ctx.addIssue({ code: 'custom', message: `expected ${what} ≤ 100 years (${maxDurationMs} ms), found ${JSON.stringify(value)}` });
         return z.NEVER;
       }
       if (strictlyPositive ? !(ms > 0) : !(ms >= 0)) {
@@ -151,7 +158,16 @@ export const scenarioSchema = z.strictObject({
   processingDelayMs: z.number().positive().max(1000).default(1),
   broadcastMarginDb: z.number().min(0).max(40).default(0),
   radio: radioDefaultsSchema.prefault({}),
-  groups: z.array(groupSchema).min(1),
+  groups: z
+    .array(groupSchema)
+    .min(1)
+    .superRefine((groups, ctx) => {
+      const seen = new Set<string>();
+      groups.forEach((group, i) => {
+        if (seen.has(group.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `expected unique group names, found "${group.name}" twice` });
+        seen.add(group.name);
+      });
+    }),
 });
 
 /** A scenario as written (before defaults). */

@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli, type CliResult } from '../helpers/cli.ts';
+import { frameColumns } from '../../src/metrics/tables.ts';
+
+
+/** `loraswarm run` that must succeed. */
+function run(args: readonly string[]): CliResult {
+  const result = cli(['run', ...args]);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  return result;
+}
+
+const deterministicFiles = ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv'] as const;
+const runFiles = ['frames.csv', 'nodes.csv', 'receptions.csv', 'scenario.yaml', 'summary.json', 'timing.json'];
+const aloha10min = ['scenarios/aloha.yaml', '--set', 'duration=10min'];
+
+describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
+  let tmp: string;
+  let first: string;
+  let firstOutput: CliResult;
+
+  // One reference run shared by the tests below; each test writes its own further runs into tmp.
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'loraswarm-cli-run-'));
+    first = join(tmp, 'a');
+    firstOutput = run([...aloha10min, '--out', first]);
+  });
+
+  afterAll(() => {
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const read = (dir: string, name: string): string => readFileSync(join(dir, name), 'utf8');
+  const summaryOf = (dir: string): Record<string, unknown> => JSON.parse(read(dir, 'summary.json')) as Record<string, unknown>;
+
+  it('writes exactly the run files, with no RUNNING, FAILED.txt or .partial left behind', () => {
+    expect(readdirSync(first).sort()).toEqual(runFiles);
+    expect(existsSync(`${first}.partial`)).toBe(false);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('a'))).toEqual(['a']);
+  });
+
+  it('gives byte-identical summary.json, frames.csv, receptions.csv and nodes.csv for the same seed', () => {
+    const second = join(tmp, 'same-seed');
+    run([...aloha10min, '--out', second, '--quiet']);
+    for (const name of deterministicFiles) expect(read(second, name), name).toBe(read(first, name));
+    // timing.json holds wall-clock figures: present, but not compared.
+    const timing = JSON.parse(read(second, 'timing.json')) as Record<string, unknown>;
+    expect(Object.keys(timing)).toEqual(expect.arrayContaining(['startedAt', 'simulateWallMs', 'totalWallMs', 'node']));
+  });
+
+  it('gives a different summary.json and frames.csv for --seed 2', () => {
+    const other = join(tmp, 'seed2');
+    run([...aloha10min, '--out', other, '--seed', '2', '--quiet']);
+    expect(read(other, 'summary.json')).not.toBe(read(first, 'summary.json'));
+    expect(read(other, 'frames.csv')).not.toBe(read(first, 'frames.csv'));
+    expect(summaryOf(other).seed).toBe(2);
+  });
+
+  it('reproduces the run byte for byte from the scenario.yaml it wrote (the resolved scenario is complete)', () => {
+    const scenario = read(first, 'scenario.yaml');
+    expect(scenario).toMatch(/^duration: 600000$/m);
+    expect(scenario).toMatch(/^seed: 1$/m);
+    const rerun = join(tmp, 'b');
+    run([join(first, 'scenario.yaml'), '--out', rerun, '--quiet']);
+    for (const name of deterministicFiles) expect(read(rerun, name), name).toBe(read(first, name));
+  });
+
+  it('summarises 1347 frames sent, 796 received, 551 collided in 6184 events (seed 1)', () => {
+    const summary = summaryOf(first) as {
+      durationMs: number;
+      events: number;
+      frames: { sent: number; dutyCycleBlocked: number; receptions: number; fates: Record<string, number> };
+      der: number;
+      airtimeMs: { total: number };
+      energyJ: { radioTx: number };
+    };
+    expect(summary.durationMs).toBe(600_000);
+    expect(summary.events).toBe(6184);
+    expect(summary.frames.sent).toBe(1347);
+    expect(summary.frames.dutyCycleBlocked).toBe(0);
+    expect(summary.frames.fates).toEqual({
+      received: 796,
+      underSensitivity: 0,
+      collided: 551,
+      lostHalfDuplex: 0,
+      asleep: 0,
+      noReceivePath: 0,
+      dropped: 0,
+    });
+    // One receiver (the sink) hears every frame, so DER = received / sent.
+    expect(summary.frames.receptions).toBe(1347);
+    expect(summary.der).toBe(0.590943);
+    // 1347 frames of 59 PHY bytes at SF7/125 kHz, 112.896 ms each.
+    expect(summary.airtimeMs.total).toBe(152_070.912);
+    expect(summary.energyJ.radioTx).toBe(22.080696);
+  });
+
+  it('writes frames.csv with the documented header and one row per frame', () => {
+    const lines = read(first, 'frames.csv').trimEnd().split('\n');
+    expect(lines[0]).toBe(frameColumns.join(','));
+    expect(lines[0]).toBe(
+      'sender,seq,destination,outcome,blockReason,queuedAtMs,atMs,queueWaitMs,dutyCycleWaitMs,airtimeMs,channelMhz,sf,bandwidthKhz,' +
+        'txPowerDbm,phyBytes,messageId,fragmentIndex,fragmentCount,energyUj,receivers,received,fate',
+    );
+    expect(lines.length - 1).toBe(1347);
+    expect(lines.filter((line) => line.endsWith(',collided'))).toHaveLength(551);
+  });
+
+  it('prints a summary naming the run directory without --quiet, and nothing to stdout with --quiet', () => {
+    expect(firstOutput.stdout).toContain('frames: 1347 attempts, 1347 sent, 0 dutyCycleBlocked');
+    expect(firstOutput.stdout).toContain('fates:  received 796, collided 551');
+    expect(firstOutput.stdout).toContain(`results in ${first}/`);
+    const quiet = run([...aloha10min, '--out', join(tmp, 'quiet'), '--quiet']);
+    expect(quiet.stdout).toBe('');
+  });
+});
