@@ -8,6 +8,9 @@
  * from those whose sub-band is open (LoRaWAN channel hopping); when none is open it waits for
  * the first to reopen. A frame that finds the queue full, or whose wait would pass its
  * deadline, is never sent: it is `dutyCycleBlocked`.
+ *
+ * The queue's capacity counts messages, not frames: the fragments of one message are admitted
+ * or refused together (a node buffers the message it is sending, whatever its size).
  */
 import type { RandomStream } from '../sim/rng.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
@@ -23,6 +26,7 @@ export interface MacConfig {
   readonly channelsHz: readonly number[];
   /** Stream for channel choice. */
   readonly rng: RandomStream;
+  /** Messages the queue holds at most (all fragments of a message count as one). */
   readonly queueCapacity: number;
   readonly airtime: Omit<AirtimeParams, 'payloadBytes'>;
   readonly txPowerDbm: number;
@@ -68,6 +72,10 @@ export function createMac(config: MacConfig): Mac {
   });
   const bandOpenAtMs = region.subBands.map(() => Number.NEGATIVE_INFINITY);
   const queue: QueuedFrame[] = [];
+  /** Messages admitted whose last fragment has not left the queue yet. */
+  let queuedMessages = 0;
+  /** The message whose first fragment was refused: its other fragments are refused too. */
+  let refusedMessageId = -1;
   let transmitterFreeAtMs = Number.NEGATIVE_INFINITY;
   let wakePending = false;
   let seq = 0;
@@ -77,6 +85,13 @@ export function createMac(config: MacConfig): Mac {
     let result = airtimeCache.get(bytes);
     if (!result) airtimeCache.set(bytes, (result = timeOnAir({ ...config.airtime, payloadBytes: bytes })));
     return result;
+  }
+
+  /** Takes the head off the queue; a message frees its place when its last fragment leaves. */
+  function dequeue(): QueuedFrame {
+    const head = queue.shift()!;
+    if (head.fragmentIndex === head.fragmentCount - 1) queuedMessages--;
+    return head;
   }
 
   function block(frame: OutgoingFrame, queuedAtMs: number, reason: BlockReason): void {
@@ -110,7 +125,7 @@ export function createMac(config: MacConfig): Mac {
       }
       if (open.length === 0) {
         if (reopenMs > head.deadlineMs) {
-          queue.shift();
+          dequeue();
           block(head, head.queuedAtMs, 'deadline');
           continue;
         }
@@ -122,11 +137,11 @@ export function createMac(config: MacConfig): Mac {
         return;
       }
       if (nowMs > head.deadlineMs) {
-        queue.shift();
+        dequeue();
         block(head, head.queuedAtMs, 'deadline');
         continue;
       }
-      queue.shift();
+      dequeue();
       const channel = open.length === 1 ? open[0]! : open[config.rng.int(0, open.length - 1)]!;
       send(head, channel);
       return;
@@ -176,9 +191,15 @@ export function createMac(config: MacConfig): Mac {
   return {
     submit(frame) {
       const nowMs = scheduler.nowMs;
-      if (queue.length >= config.queueCapacity) {
+      const continuesMessage = frame.fragmentIndex > 0;
+      if (continuesMessage ? frame.messageId === refusedMessageId : queuedMessages >= config.queueCapacity) {
+        if (!continuesMessage) refusedMessageId = frame.messageId;
         block(frame, nowMs, 'queueFull');
         return;
+      }
+      if (!continuesMessage) {
+        refusedMessageId = -1;
+        queuedMessages++;
       }
       // Built field by field: object spread is a slow path in V8 on this hot path.
       queue.push({

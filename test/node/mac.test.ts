@@ -70,6 +70,16 @@ describe('the MAC', () => {
     expect(t.m.framesSent).toBe(2);
   });
 
+  it('counts queue capacity in messages: a whole fragmented message is admitted, the next one refused whole', () => {
+    const t = mac([868.1e6], 1);
+    const fragment = (messageId: number, fragmentIndex: number): OutgoingFrame => ({ ...t.frame(), messageId, fragmentIndex, fragmentCount: 3 });
+    for (const messageId of [0, 1]) for (let i = 0; i < 3; i++) t.m.submit(fragment(messageId, i));
+    t.scheduler.runUntil(1_000_000);
+    expect(t.sent.map((tx) => [tx.messageId, tx.fragmentIndex])).toEqual([[0, 0], [0, 1], [0, 2]]);
+    const blocked = t.events.flatMap((e) => (e.type === 'txBlocked' ? [[e.messageId, e.fragmentIndex, e.reason]] : []));
+    expect(blocked).toEqual([[1, 0, 'queueFull'], [1, 1, 'queueFull'], [1, 2, 'queueFull']]);
+  });
+
   it('charges airtime × current × voltage for each frame', () => {
     const t = mac([868.1e6]);
     t.m.submit(t.frame());
