@@ -1,22 +1,32 @@
 /**
- * Radio transceiver figures the first issue needs: transmit current by TX power, the chip
- * family whose time-on-air rules apply, its default sensitivity table and its power range.
- * (The full radio, MCU and battery profiles arrive with the nodes-and-energy issue.)
+ * Radio transceiver profiles: transmit current by TX power, receive, standby and sleep
+ * currents, supply range, modulation limits, the chip family whose time-on-air rules apply and
+ * its default sensitivity table. Figures from shared/reference/edge-and-mcu.md §5 and
+ * shared/reference/lora.md §3; each profile lists which of its figures are estimates.
  *
- * - sx1276: current by TX power −2…20 dBm as LoRaSim uses it for its SX1276-based nodes
- *   (`TX` list in loraDir.py r218/r334, shared/reference/lora.md §3); 2…14 dBm match FLoRa's
- *   energyConsumptionParameters.xml. The datasheet's own points (Rev 7 Table 6: +7 dBm RFO
- *   20 mA, +13 dBm RFO 29 mA, +17 dBm 87 mA, +20 dBm 120 mA) are close to it.
- * - sx1262: SX1261/2 datasheet Rev 2.1 Table 3-10 "optimal settings" points: +14 dBm 45 mA,
- *   +17 dBm 58 mA, +20 dBm 84 mA, +22 dBm 118 mA (ESTIMATE for 14–20 dBm: recalled, not
- *   re-read; the +22 dBm figure is cited in shared/reference/lora.md §3).
- * - sx1280: +12.5 dBm 24 mA, the datasheet's headline figure (ESTIMATE: recalled, not re-read);
- *   lower powers are scaled down linearly to 0 dBm at 12 mA (ESTIMATE).
+ * - sx1276: SX1276 datasheet Rev 7 Table 6 points as commonly quoted ([U] in the reference;
+ *   https://github.com/Lora-net/LoRaMac-node/issues/167): +7 dBm RFO 20 mA, +13 dBm RFO 29 mA,
+ *   +17 dBm PA_BOOST 87 mA, +20 dBm PA_BOOST 120 mA; currents between points are interpolated
+ *   linearly in dBm (so 14–16 dBm, where the chip switches from RFO to PA_BOOST, is an estimate).
+ *   RX 11.5 mA (LnaBoost on, band 1), standby 1.6 mA, sleep 0.2 µA, supply 1.8–3.7 V.
+ * - sx1276-lorasim: the SX1276 with LoRaSim's TX-current table (−2…20 dBm, `TX` list of
+ *   loraDir.py r218/r334), for `compat: lorasim`.
+ * - sx1262: Semtech LoRa Basics Modem tables, DC-DC regulator, HP PA
+ *   (https://github.com/Lora-net/SWL2001/blob/master/lbm_lib/smtc_modem_core/smtc_ral/src/ral_sx126x.c):
+ *   +14 dBm 89.3 mA, +17 dBm 95.4 mA, +20 dBm 103.8 mA, +22 dBm 117.9 mA; RX 4.6 mA (DC-DC);
+ *   sleep 0.6 µA warm start (160 nA cold) and 3.5 ms cold wake
+ *   (https://gitea.armstronglabs.net/ARMmbed/mbed-os/src/commit/25ea7be2ff307f4145402c49ff13d091c223ea0b/components/lora/COMPONENT_SX126X/SleepMode.txt);
+ *   standby (STDBY_RC) 0.6 mA is an estimate; supply 1.8–3.7 V.
+ * - llcc68: the SX1262's die family ([S]); currents as the SX1262 (estimate); SF5–9 at 125 kHz,
+ *   SF5–10 at 250 kHz, SF5–11 at 500 kHz (RadioLib LLCC68.cpp, [P]).
+ * - sx1280: 2.4 GHz; +12.5 dBm 24 mA and RX 5.5 mA are recalled headline figures (ESTIMATE, not
+ *   in the reference); sensitivity from the SNR floor (ESTIMATE).
  */
 import type { ChipFamily } from '../radio/modulation.ts';
 import type { SensitivityTableId } from '../radio/sensitivity.ts';
 
-export type RadioChipId = 'sx1276' | 'sx1262' | 'sx1280';
+export const radioChipIds = ['sx1276', 'sx1276-lorasim', 'sx1262', 'llcc68', 'sx1280'] as const;
+export type RadioChipId = (typeof radioChipIds)[number];
 
 export interface RadioChip {
   readonly id: RadioChipId;
@@ -26,31 +36,74 @@ export interface RadioChip {
   readonly maxTxPowerDbm: number;
   /** (TX power dBm, supply current mA) points, increasing in power; interpolated linearly. */
   readonly txCurrentMa: readonly (readonly [dbm: number, ma: number])[];
+  readonly rxCurrentMa: number;
+  readonly standbyCurrentMa: number;
+  readonly sleepCurrentUa: number;
+  readonly minSupplyV: number;
+  readonly maxSupplyV: number;
+  /** Highest SF allowed at each bandwidth (Hz), where the chip restricts it. */
+  readonly maxSfByBandwidthHz?: Readonly<Record<number, number>>;
+  /** Which figures are estimates rather than sourced values. */
+  readonly estimates: readonly string[];
 }
 
 const lorasimTxMa = [22, 22, 22, 23, 24, 24, 24, 25, 25, 25, 25, 26, 31, 32, 34, 35, 44, 82, 85, 90, 105, 115, 125];
 
+const sx1276: RadioChip = {
+  id: 'sx1276',
+  family: 'sx127x',
+  defaultSensitivity: 'sx1276',
+  minTxPowerDbm: 7,
+  maxTxPowerDbm: 20,
+  txCurrentMa: [
+    [7, 20],
+    [13, 29],
+    [17, 87],
+    [20, 120],
+  ],
+  rxCurrentMa: 11.5,
+  standbyCurrentMa: 1.6,
+  sleepCurrentUa: 0.2,
+  minSupplyV: 1.8,
+  maxSupplyV: 3.7,
+  estimates: ['txCurrentMa between 13 and 17 dBm (interpolated across the RFO/PA_BOOST switch)', 'standbyCurrentMa (recalled datasheet value, [U])'],
+};
+
+const sx1262: RadioChip = {
+  id: 'sx1262',
+  family: 'sx126x',
+  defaultSensitivity: 'sx1262',
+  minTxPowerDbm: 14,
+  maxTxPowerDbm: 22,
+  txCurrentMa: [
+    [14, 89.3],
+    [17, 95.4],
+    [20, 103.8],
+    [22, 117.9],
+  ],
+  rxCurrentMa: 4.6,
+  standbyCurrentMa: 0.6,
+  sleepCurrentUa: 0.6,
+  minSupplyV: 1.8,
+  maxSupplyV: 3.7,
+  estimates: ['standbyCurrentMa (STDBY_RC, [U])'],
+};
+
 export const radioChips: Readonly<Record<RadioChipId, RadioChip>> = {
-  sx1276: {
-    id: 'sx1276',
-    family: 'sx127x',
-    defaultSensitivity: 'sx1276',
+  sx1276,
+  'sx1276-lorasim': {
+    ...sx1276,
+    id: 'sx1276-lorasim',
     minTxPowerDbm: -2,
-    maxTxPowerDbm: 20,
     txCurrentMa: lorasimTxMa.map((ma, i) => [i - 2, ma] as const),
+    estimates: sx1276.estimates.filter((note) => !note.startsWith('txCurrentMa')),
   },
-  sx1262: {
-    id: 'sx1262',
-    family: 'sx126x',
-    defaultSensitivity: 'sx1262',
-    minTxPowerDbm: 14,
-    maxTxPowerDbm: 22,
-    txCurrentMa: [
-      [14, 45],
-      [17, 58],
-      [20, 84],
-      [22, 118],
-    ],
+  sx1262,
+  llcc68: {
+    ...sx1262,
+    id: 'llcc68',
+    maxSfByBandwidthHz: { 125e3: 9, 250e3: 10, 500e3: 11 },
+    estimates: ['every current (taken from the SX1262, same die family)'],
   },
   sx1280: {
     id: 'sx1280',
@@ -62,6 +115,12 @@ export const radioChips: Readonly<Record<RadioChipId, RadioChip>> = {
       [0, 12],
       [12.5, 24],
     ],
+    rxCurrentMa: 5.5,
+    standbyCurrentMa: 0.7,
+    sleepCurrentUa: 0.1,
+    minSupplyV: 1.8,
+    maxSupplyV: 3.7,
+    estimates: ['every current (recalled headline figures)', 'sensitivity (SNR floor with NF 6 dB)'],
   },
 };
 
@@ -69,7 +128,7 @@ export const radioChips: Readonly<Record<RadioChipId, RadioChip>> = {
  * Supply current while transmitting at `txPowerDbm`.
  *
  * @example
- * txCurrentMa(radioChips.sx1276, 14); // 44
+ * txCurrentMa(radioChips.sx1276, 20); // 120
  */
 export function txCurrentMa(chip: RadioChip, txPowerDbm: number): number {
   if (!(txPowerDbm >= chip.minTxPowerDbm && txPowerDbm <= chip.maxTxPowerDbm)) {

@@ -5,7 +5,7 @@
  * §2, §5.2): log10 path loss with Bor et al.'s constants (d0 40 m, 127.41 dB, γ 2.08, no
  * shadowing), its measured sensitivity table, LDRO by SF (on for SF11/12 at 125 kHz) rather
  * than by symbol time, its capture rule, one frequency, no duty cycle, 3.0 V supply with its TX
- * current table (sx1276 profile), raw frames (give `payloadBytes` = LoRaSim's packet length − 8
+ * current table (the sx1276-lorasim radio profile), raw frames (give `payloadBytes` = LoRaSim's packet length − 8
  * for the raw header), and a sink that has 8 receive paths on paper but never drops a frame for
  * lack of one (unlimited here). `radiusM: auto` uses LoRaSim's natural-log placement radius.
  * Values the scenario sets explicitly win over these defaults.
@@ -18,7 +18,7 @@ export const lorasimDefaults = {
   framing: 'raw',
   collision: 'lorasim',
   pathLoss: 'lorasim',
-  radio: { chip: 'sx1276', sensitivity: 'lorasim', supplyV: 3.0, txPowerDbm: 14, channelsMhz: [868.1], preambleSymbols: 8, implicitHeader: false, crc: true },
+  radio: { chip: 'sx1276-lorasim', sensitivity: 'lorasim', supplyV: 3.0, txPowerDbm: 14, channelsMhz: [868.1], preambleSymbols: 8, implicitHeader: false, crc: true },
 } as const;
 
 /** LoRaSim's LDRO rule: on for SF11 and SF12 at 125 kHz (`airtime()` in loraDir.py). */

@@ -160,6 +160,10 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
     const g = scenario.groups.findIndex((group) => group.name === node.group);
     const sfPath = radioKey(scenario, g)('sf');
     if (node.sf < minSf || node.sf > maxSf) failOnce(sfPath, `expected SF${minSf}–${maxSf} for the ${scenario.collision} collision model, found SF${node.sf}`);
+    const chipMaxSf = node.chip.maxSfByBandwidthHz?.[node.bandwidthHz];
+    if (chipMaxSf !== undefined && node.sf > chipMaxSf) {
+      failOnce(sfPath, `expected at most SF${chipMaxSf} at ${node.bandwidthHz / 1e3} kHz on ${node.chip.id}, found SF${node.sf}`);
+    }
     const airtime = { chip: node.chip.family, sf: node.sf, bandwidthHz: node.bandwidthHz, codingRate: node.codingRate, preambleSymbols: node.preambleSymbols, implicitHeader: node.implicitHeader, crc: node.crc, ldro: node.ldro };
     try {
       timeOnAir({ ...airtime, payloadBytes: 0 });

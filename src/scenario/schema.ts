@@ -3,6 +3,7 @@
  * `loraswarm schema` prints for editors. Unknown keys are errors everywhere.
  */
 import * as z from 'zod';
+import { radioChipIds } from '../hw/radio-chips.ts';
 import { parseDurationMs } from './duration.ts';
 
 /** Longest duration accepted anywhere: 100 years of virtual time. */
@@ -32,7 +33,7 @@ const duration = (what: string, strictlyPositive: boolean) =>
 const point = z.tuple([z.number(), z.number()]);
 
 const radioFields = {
-  chip: z.enum(['sx1276', 'sx1262', 'sx1280']).describe('Radio transceiver (time-on-air rules, TX current, default sensitivity).'),
+  chip: z.enum(radioChipIds).describe('Radio transceiver (time-on-air rules, TX current, default sensitivity).'),
   sf: z
     .union([z.int().min(5).max(12), z.literal('auto')], { error: 'expected an integer spreading factor from 5 to 12, or "auto"' })
     .describe('Spreading factor, or "auto": the smallest SF whose mean link budget to the nearest sink closes with sfMarginDb to spare.'),
