@@ -16,7 +16,14 @@ export { collisionModels, collisionSfRange, type CollisionModel, type CollisionM
 export { createEther, type Ether, type EtherConfig, type EtherNode, type ReceptionEvent } from './radio/ether.ts';
 export { fates, broadcastDestination, type Fate, type Transmission, type Delivery } from './radio/transmission.ts';
 
-export { radioChips, txCurrentMa, type RadioChip, type RadioChipId } from './hw/radio-chips.ts';
+export { radioChips, radioChipIds, txCurrentMa, type RadioChip, type RadioChipId } from './hw/radio-chips.ts';
+export { mcuProfiles, mcuIds, mcuProfileSchema, validateMcuProfile, opTypes, type McuProfile, type McuId, type OpType } from './hw/mcu-profiles.ts';
+export { computeCost, costOfOps, kwsDsCnnOps, adAutoencoderOps, type ComputeOp, type ComputeCost } from './hw/compute-cost.ts';
+export { batteryProfiles, batteryProfileSchema, type BatteryProfile } from './hw/battery-profiles.ts';
+export { createBattery, openCircuitVoltageV, terminalVoltageV, type BatteryState } from './hw/battery.ts';
+export { createEnergyLedger, energyStates, type EnergyLedger, type EnergyState, type EnergyTotals, type Rail } from './hw/energy-ledger.ts';
+export { createMemoryLedger, checkStaticAllocation, type MemoryLedger, type MemoryKind } from './hw/memory-ledger.ts';
+export { createSolarHarvester, solarConfigSchema, type SolarConfig } from './hw/solar.ts';
 
 export { createMac, type Mac, type MacConfig, type OutgoingFrame } from './node/mac.ts';
 export { createLoraNode, type LoraNode, type Message } from './node/lora-node.ts';

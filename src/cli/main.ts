@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { airtimeCommand } from './commands/airtime.ts';
+import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
@@ -66,6 +67,15 @@ export function buildProgram(io: CliIo): Command {
     .option('--chip <family>', 'time-on-air rules: sx127x, sx126x, sx128x', 'sx127x')
     .option('--json', 'print one JSON object')
     .action((options) => airtimeCommand(options, io.out));
+
+  program
+    .command('mcu')
+    .description('list MCU profiles; with --macs, predict latency and energy of that much work')
+    .option('--mcu <id>', 'one MCU profile (default: all)')
+    .option('--macs <n>', 'MACs to cost (elements for elementwise and softmax)')
+    .option('--op <type>', 'operation type: matmul, conv, depthwise, elementwise, softmax', 'matmul')
+    .option('--json', 'print one JSON object')
+    .action((options) => mcuCommand(options, io.out));
 
   program
     .command('schema')

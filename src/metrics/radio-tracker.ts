@@ -65,6 +65,13 @@ export interface NodeTally {
 
 export interface RadioTracker {
   handle(event: SimEvent): void;
+  /**
+   * Puts frames and receptions in canonical order — (atMs, sender, seq, …) and (atMs, sender,
+   * seq, receiver) — and recomputes every floating-point sum from that order, so that results
+   * do not depend on the order in which events arrived (which another transport may change).
+   * Call once, after the run.
+   */
+  finalize(): void;
   readonly frames: readonly FrameRecord[];
   readonly receptions: readonly ReceptionRecord[];
   readonly nodes: readonly NodeTally[];
@@ -244,6 +251,30 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
         }
       }
     },
+    finalize() {
+      frames.sort(compareFrames);
+      receptions.sort((a, b) => a.atMs - b.atMs || a.sender - b.sender || a.seq - b.seq || a.receiver - b.receiver);
+      airtimeMs = 0;
+      txEnergyUj = 0;
+      airtimeBySf.clear();
+      airtimeByChannel.clear();
+      for (const node of nodes) {
+        node.airtimeMs = 0;
+        node.txEnergyUj = 0;
+        node.airtimeByChannelMs.clear();
+      }
+      for (const frame of frames) {
+        if (frame.outcome !== 'sent') continue;
+        airtimeMs += frame.airtimeMs;
+        txEnergyUj += frame.energyUj;
+        add(airtimeBySf, frame.sf, frame.airtimeMs);
+        add(airtimeByChannel, frame.channelHz, frame.airtimeMs);
+        const node = nodes[frame.sender]!;
+        node.airtimeMs += frame.airtimeMs;
+        node.txEnergyUj += frame.energyUj;
+        add(node.airtimeByChannelMs, frame.channelHz, frame.airtimeMs);
+      }
+    },
     totals() {
       const sorted = [...latencies].sort((a, b) => a - b);
       const receptionsTotal = fates.reduce((sum, fate) => sum + fateCounts[fate], 0);
@@ -271,4 +302,16 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
       };
     },
   };
+}
+
+/** Canonical order of frame records: by time, sender, then the sender's own order. */
+function compareFrames(a: FrameRecord, b: FrameRecord): number {
+  return (
+    a.atMs - b.atMs ||
+    a.sender - b.sender ||
+    a.seq - b.seq ||
+    a.queuedAtMs - b.queuedAtMs ||
+    a.messageId - b.messageId ||
+    a.fragmentIndex - b.fragmentIndex
+  );
 }

@@ -5,6 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
+import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
 import { round } from './stats.ts';
 
 /** What the tables need to know about a node. */
@@ -67,16 +68,25 @@ export function receptionsCsv(receptions: readonly ReceptionRecord[], nodes: rea
 export const nodeColumns = [
   'id', 'group', 'role', 'xM', 'yM', 'sf', 'bandwidthKhz', 'txPowerDbm', 'attempts', 'sent', 'dutyCycleBlocked', 'receptions',
   'receptionsReceived', 'der', 'framesHeard', 'messagesSent', 'messagesDelivered', 'airtimeMs', 'energyRadioTxJ', 'dutyCycleUse',
+  'dutyCycleBudgetUse',
 ] as const;
 
 /**
- * `dutyCycleUse` is the node's busiest channel's airtime over the run's duration: compare it
- * with the sub-band's duty cycle (0.01 for EU868 g1).
+ * Duty cycle per sub-band, the unit the regulation (and the MAC) applies it to:
+ * `dutyCycleUse` is the node's busiest sub-band's airtime over the run's duration (compare it
+ * with that sub-band's duty cycle, 0.01 for EU868 g1); `dutyCycleBudgetUse` is the largest
+ * share of a sub-band's allowance the node used (1 = at the limit).
  */
-export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo[], durationMs: number): string {
+export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo[], durationMs: number, region: Region): string {
   const rows = nodes.map((node, i) => {
     const t = tallies[i]!;
-    const busiest = Math.max(0, ...t.airtimeByChannelMs.values());
+    const byBand = new Map<SubBand, number>();
+    for (const [channelHz, airtimeMs] of t.airtimeByChannelMs) {
+      const band = subBandOf(region, channelHz)!;
+      byBand.set(band, (byBand.get(band) ?? 0) + airtimeMs);
+    }
+    const busiest = Math.max(0, ...byBand.values());
+    const budget = Math.max(0, ...[...byBand].map(([band, airtimeMs]) => airtimeMs / durationMs / band.dutyCycle));
     return [
       node.id,
       node.group,
@@ -98,6 +108,7 @@ export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo
       ms(t.airtimeMs),
       round(t.txEnergyUj / 1e6, 6),
       round(busiest / durationMs, 6),
+      round(budget, 6),
     ];
   });
   return stringify([nodeColumns as unknown as string[], ...rows]);

@@ -126,13 +126,13 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   }
 
   function powerAt(onAir: OnAir, receiver: number): number {
-    let power = onAir.powerAt.get(receiver);
-    if (power === undefined) {
+    let rxDbm = onAir.powerAt.get(receiver);
+    if (rxDbm === undefined) {
       const tx = onAir.tx;
-      power = rxPowerDbm(tx.txPowerDbm, nodes[tx.sender]!.antennaGainDbi, nodes[receiver]!.antennaGainDbi, meanLossDb(tx.sender, receiver), shadowingDb(tx, receiver));
-      onAir.powerAt.set(receiver, power);
+      rxDbm = rxPowerDbm(tx.txPowerDbm, nodes[tx.sender]!.antennaGainDbi, nodes[receiver]!.antennaGainDbi, meanLossDb(tx.sender, receiver), shadowingDb(tx, receiver));
+      onAir.powerAt.set(receiver, rxDbm);
     }
-    return power;
+    return rxDbm;
   }
 
   function sensitivity(receiver: number, tx: Transmission): number {
@@ -166,8 +166,8 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   }
 
   /** Claims a demodulator at a finite-path receiver for a detectable frame; false if none free. */
-  function claimPath(receiver: number, tx: Transmission, power: number): boolean | undefined {
-    if (power < sensitivity(receiver, tx) || transmittingDuring(receiver, tx.startMs, tx.startMs)) return undefined;
+  function claimPath(receiver: number, tx: Transmission, rxDbm: number): boolean | undefined {
+    if (rxDbm < sensitivity(receiver, tx) || transmittingDuring(receiver, tx.startMs, tx.startMs)) return undefined;
     const locks = pathLocks[receiver]!;
     for (let i = locks.length - 1; i >= 0; i--) if (locks[i]! <= tx.startMs) locks.splice(i, 1);
     if (locks.length >= nodes[receiver]!.receivePaths) return false;
@@ -190,27 +190,31 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
 
   function decide(onAir: OnAir, receiver: number, noPath: boolean): void {
     const tx = onAir.tx;
-    const power = powerAt(onAir, receiver);
+    const rxDbm = powerAt(onAir, receiver);
     const receiverNode = nodes[receiver]!;
-    const snrDb = power - noiseFloorDbm(tx.bandwidthHz, receiverNode.noiseFigureDb);
+    const snrDb = rxDbm - noiseFloorDbm(tx.bandwidthHz, receiverNode.noiseFigureDb);
     let fate: Fate;
     if (transmittingDuring(receiver, tx.startMs, tx.endMs)) fate = 'lostHalfDuplex';
     else if (config.isListening && !config.isListening(receiver, tx.startMs, tx.endMs)) fate = 'asleep';
-    else if (power < sensitivity(receiver, tx)) fate = 'underSensitivity';
+    else if (rxDbm < sensitivity(receiver, tx)) fate = 'underSensitivity';
     else if (noPath) fate = 'noReceivePath';
-    else if (collide(signalOf(onAir, power), interferersAt(onAir, receiver))) fate = 'collided';
+    else if (collide(signalOf(onAir, rxDbm), interferersAt(onAir, receiver))) fate = 'collided';
     else if (config.extraLossProbability > 0 && keyedUniform(config.seed, 3, nodes[tx.sender]!.key, tx.seq, nodes[receiver]!.key) < config.extraLossProbability) fate = 'dropped';
     else fate = 'received';
-    output.reception({ type: 'reception', atMs: scheduler.nowMs, tx, receiver, fate, rxPowerDbm: power, snrDb });
+    output.reception({ type: 'reception', atMs: scheduler.nowMs, tx, receiver, fate, rxPowerDbm: rxDbm, snrDb });
     if (fate === 'received') {
-      output.deliver({ atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: power, snrDb });
+      output.deliver({ atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
     }
   }
 
-  function signalOf(onAir: OnAir, power: number): Signal {
+  function signalOf(onAir: OnAir, rxDbm: number): Signal {
     const tx = onAir.tx;
-    return { startMs: tx.startMs, endMs: tx.endMs, sf: tx.sf, rxPowerDbm: power, symbolMs: tx.symbolMs, preambleSymbols: tx.preambleSymbols, order: onAir.order };
+    return { startMs: tx.startMs, endMs: tx.endMs, sf: tx.sf, rxPowerDbm: rxDbm, symbolMs: tx.symbolMs, preambleSymbols: tx.preambleSymbols, order: onAir.order };
   }
+
+  // LoRaSim only tracks packets above the sink's sensitivity (`packetsAtBS`), so in its
+  // capture model weaker ones never interfere.
+  const ignoreUndetectable = config.collision === 'lorasim';
 
   function interferersAt(wanted: OnAir, receiver: number): Signal[] {
     const tx = wanted.tx;
@@ -218,7 +222,11 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     const result: Signal[] = [];
     for (const other of list) {
       if (other === wanted || other.tx.sender === receiver) continue;
-      if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) result.push(signalOf(other, powerAt(other, receiver)));
+      if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
+        const otherRxDbm = powerAt(other, receiver);
+        if (ignoreUndetectable && otherRxDbm < sensitivity(receiver, other.tx)) continue;
+        result.push(signalOf(other, otherRxDbm));
+      }
     }
     return result;
   }

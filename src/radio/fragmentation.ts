@@ -62,13 +62,23 @@ export interface Reassembler {
   readonly incomplete: number;
   /** Fragments refused as malformed (count 0, index ≥ count, or a count that changed). */
   readonly rejected: number;
+  /** Partial messages given up because newer ones from the same source crowded them out. */
+  readonly abandoned: number;
 }
 
 /** Completed message ids remembered per source, to ignore late duplicates. */
 const completedMemory = 256;
+/**
+ * Partial messages kept per source: when a newer message starts beyond this, the oldest
+ * partial one (its missing fragments lost) is abandoned, so that it can never merge with a
+ * later message that reuses its 16-bit id after the counter wraps.
+ */
+export const maxPartialPerSource = 16;
 
 export function createReassembler(): Reassembler {
   const partial = new Map<string, { count: number; parts: (Uint8Array | undefined)[]; received: number }>();
+  const partialOrder = new Map<number, string[]>();
+  let abandoned = 0;
   const completed = new Map<number, { ids: Set<number>; order: number[] }>();
   let rejected = 0;
   return {
@@ -84,6 +94,13 @@ export function createReassembler(): Reassembler {
       if (!entry) {
         entry = { count: fragment.count, parts: new Array(fragment.count), received: 0 };
         partial.set(key, entry);
+        let order = partialOrder.get(source);
+        if (!order) partialOrder.set(source, (order = []));
+        order.push(key);
+        while (order.length > maxPartialPerSource) {
+          const oldest = order.shift()!;
+          if (partial.delete(oldest)) abandoned++;
+        }
       } else if (entry.count !== fragment.count) {
         rejected++;
         return undefined;
@@ -94,6 +111,8 @@ export function createReassembler(): Reassembler {
       }
       if (entry.received < entry.count) return undefined;
       partial.delete(key);
+      const order = partialOrder.get(source)!;
+      order.splice(order.indexOf(key), 1);
       let memory = done;
       if (!memory) completed.set(source, (memory = { ids: new Set(), order: [] }));
       memory.ids.add(fragment.messageId);
@@ -113,6 +132,9 @@ export function createReassembler(): Reassembler {
     },
     get rejected() {
       return rejected;
+    },
+    get abandoned() {
+      return abandoned;
     },
   };
 }

@@ -96,14 +96,17 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
   const positions = new Map<number, Position[]>();
   const placed: Position[] = [];
   const order = scenario.groups.map((group, i) => ({ group, i })).sort((a, b) => Number(b.group.role === 'sink') - Number(a.group.role === 'sink'));
-  const sinkPositions: Position[] = [];
+  const sinkReceivers: SinkReceiver[] = [];
   for (const { group, i } of order) {
     const radio = radios[i]!;
-    const radiusM = placementRadiusM(scenario, group, radio, pathLoss);
+    const radiusM = placementRadiusM(scenario, group, radio, pathLoss, sinkReceivers);
     const groupPositions = placeGroup(group, ['groups', i], rng, placed, radiusM, locate);
     positions.set(i, groupPositions);
     placed.push(...groupPositions);
-    if (group.role === 'sink') sinkPositions.push(...groupPositions);
+    if (group.role === 'sink') {
+      const sensitivityTable = radio.sensitivity ?? radioChips[radio.chip].defaultSensitivity;
+      for (const position of groupPositions) sinkReceivers.push({ ...position, sensitivityTable, noiseFigureDb: radio.noiseFigureDb, antennaGainDbi: radio.antennaGainDbi });
+    }
   }
 
   const nodes: NodeSpec[] = [];
@@ -124,7 +127,10 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
       const id = group.nodes?.[i]?.id ?? `${group.name}-${i}`;
       if (ids.has(id)) fail(group.nodes ? [...path, 'nodes', i, 'id'] : [...path, 'name'], `expected unique node ids, found "${id}" twice`);
       ids.add(id);
-      const sf = radio.sf === 'auto' ? autoSf(position, sinkPositions, radio, chip, bandwidthHz, pathLoss, region, scenario) : radio.sf;
+      if (radio.sf === 'auto' && sinkReceivers.length === 0) {
+        fail(keyOf('sf'), 'expected a group with role: sink for sf: auto (it sizes each link to the nearest sink), found none');
+      }
+      const sf = radio.sf !== 'auto' ? radio.sf : sinkReceivers.length > 0 ? autoSf(position, sinkReceivers, radio, chip, bandwidthHz, pathLoss, region, scenario) : 12;
       const ldro: LdroMode = scenario.compat === 'lorasim' && group.radio?.ldro === undefined && scenario.radio.ldro === 'auto' ? (lorasimLdro(sf, bandwidthHz) ? 'on' : 'off') : radio.ldro;
       nodes.push({
         index: nodes.length,
@@ -257,16 +263,26 @@ function checkChannels(region: Region, channelsHz: readonly number[], eirpDbm: n
   });
 }
 
-function placementRadiusM(scenario: Scenario, group: GroupSpec, radio: GroupRadio, pathLoss: PathLossModel): number {
+/** A sink as the link-budget helpers see it. */
+interface SinkReceiver extends Position {
+  readonly sensitivityTable: SensitivityTableId;
+  readonly noiseFigureDb: number;
+  readonly antennaGainDbi: number;
+}
+
+function placementRadiusM(scenario: Scenario, group: GroupSpec, radio: GroupRadio, pathLoss: PathLossModel, sinks: readonly SinkReceiver[]): number {
   const placement = group.placement;
   if (!placement || placement.shape !== 'disc') return 0;
   if (placement.radiusM !== 'auto') return placement.radiusM;
-  // The distance at which the mean link budget at the group's SF (SF12 for sf: auto) closes.
-  const sf = radio.sf === 'auto' ? 12 : radio.sf;
+  // The distance at which the mean link budget to the first sink (or to a receiver like the
+  // group's own nodes when there is none) closes at the group's SF (its highest for sf: auto).
   const chip = radioChips[radio.chip];
-  const table = radio.sensitivity ?? chip.defaultSensitivity;
-  const sensitivity = sensitivityDbm(table, sf, radio.bandwidthKhz * 1e3, radio.noiseFigureDb) ?? Number.NaN;
-  const maxLossDb = radio.txPowerDbm + 2 * radio.antennaGainDbi - sensitivity;
+  const bandwidthHz = radio.bandwidthKhz * 1e3;
+  const sf = radio.sf === 'auto' ? Math.min(12, chip.maxSfByBandwidthHz?.[bandwidthHz] ?? 12) : radio.sf;
+  const sink = sinks[0];
+  const table = sink?.sensitivityTable ?? radio.sensitivity ?? chip.defaultSensitivity;
+  const sensitivity = sensitivityDbm(table, sf, bandwidthHz, sink?.noiseFigureDb ?? radio.noiseFigureDb) ?? Number.NaN;
+  const maxLossDb = radio.txPowerDbm + radio.antennaGainDbi + (sink?.antennaGainDbi ?? radio.antennaGainDbi) - sensitivity;
   if (scenario.compat === 'lorasim') {
     // LoRaSim r334 places nodes with the natural exponential although its RSSI uses log10.
     return pathLoss.referenceDistanceM * Math.exp((maxLossDb - pathLoss.referenceLossDb) / (10 * pathLoss.exponent));
@@ -274,15 +290,25 @@ function placementRadiusM(scenario: Scenario, group: GroupSpec, radio: GroupRadi
   return distanceForLossM(pathLoss, maxLossDb);
 }
 
-function autoSf(position: Position, sinks: readonly Position[], radio: GroupRadio, chip: RadioChip, bandwidthHz: number, pathLoss: PathLossModel, region: Region, scenario: Scenario): number {
-  const lossDb = Math.min(...sinks.map((sink) => meanPathLossDb(pathLoss, Math.hypot(sink.xM - position.xM, sink.yM - position.yM))));
-  const table = radio.sensitivity ?? chip.defaultSensitivity;
-  const rxDbm = radio.txPowerDbm + 2 * radio.antennaGainDbi - lossDb;
+/**
+ * The smallest SF whose mean link budget to the nearest sink (its sensitivity table, noise
+ * figure and antenna gain) closes with `sfMarginDb` to spare; the largest allowed SF when none
+ * does. Candidates respect the chip's SF limits and, with LoRaWAN framing, the region's data rates.
+ */
+function autoSf(position: Position, sinks: readonly SinkReceiver[], radio: GroupRadio, chip: RadioChip, bandwidthHz: number, pathLoss: PathLossModel, region: Region, scenario: Scenario): number {
+  const chipMaxSf = chip.maxSfByBandwidthHz?.[bandwidthHz] ?? 12;
   const candidates = [7, 8, 9, 10, 11, 12].filter(
-    (sf) => scenario.framing !== 'lorawan' || region.dataRates.length === 0 || region.dataRates.some((r) => r.sf === sf && r.bandwidthHz === bandwidthHz),
+    (sf) => sf <= chipMaxSf && (scenario.framing !== 'lorawan' || region.dataRates.length === 0 || region.dataRates.some((r) => r.sf === sf && r.bandwidthHz === bandwidthHz)),
   );
+  let nearest = sinks[0]!;
+  let lossDb = Number.POSITIVE_INFINITY;
+  for (const sink of sinks) {
+    const loss = meanPathLossDb(pathLoss, Math.hypot(sink.xM - position.xM, sink.yM - position.yM)) - sink.antennaGainDbi;
+    if (loss < lossDb) [nearest, lossDb] = [sink, loss];
+  }
+  const rxDbm = radio.txPowerDbm + radio.antennaGainDbi - lossDb;
   for (const sf of candidates) {
-    const sensitivity = sensitivityDbm(table, sf, bandwidthHz, radio.noiseFigureDb);
+    const sensitivity = sensitivityDbm(nearest.sensitivityTable, sf, bandwidthHz, nearest.noiseFigureDb);
     if (sensitivity !== undefined && rxDbm >= sensitivity + radio.sfMarginDb) return sf;
   }
   return candidates[candidates.length - 1] ?? 12;
@@ -304,10 +330,19 @@ function checkSensitivity(scenario: Scenario, nodes: readonly NodeSpec[], fail: 
   }
 }
 
+/** More messages than this in one run are refused: they would exhaust memory before the end. */
+export const maxMessagesPerRun = 20_000_000;
+
 function checkTrafficTargets(scenario: Scenario, nodes: readonly NodeSpec[], fail: Fail): void {
   const sinks = nodes.filter((node) => node.role === 'sink').length;
+  const expectedMessages = nodes.reduce((sum, node) => sum + (node.traffic ? scenario.duration / node.traffic.intervalMs : 0), 0);
+  if (expectedMessages > maxMessagesPerRun) {
+    const g = scenario.groups.findIndex((group) => group.traffic && scenario.duration / group.traffic.interval > maxMessagesPerRun / nodes.length);
+    fail(['groups', Math.max(0, g), 'traffic', 'interval'], `expected at most ${maxMessagesPerRun.toLocaleString('en')} messages in a run (duration / interval summed over senders), found about ${Math.round(expectedMessages).toLocaleString('en')}`);
+  }
   scenario.groups.forEach((group, g) => {
     if (group.traffic?.to === 'sink' && sinks === 0) fail(['groups', g, 'traffic', 'to'], 'expected a group with role: sink to send to, found none');
+    if (group.traffic?.to === 'sink' && group.role === 'sink' && sinks < 2) fail(['groups', g, 'traffic', 'to'], 'expected another sink for a sink to send to, found only itself');
     if (group.traffic?.to === 'peer' && nodes.length < 2) fail(['groups', g, 'traffic', 'to'], 'expected at least two nodes for peer traffic, found one');
   });
 }

@@ -95,7 +95,8 @@ const placementSchema = z.discriminatedUnion('shape', [
   }),
 ]);
 
-const trafficSchema = z.strictObject({
+const trafficSchema = z
+  .strictObject({
   kind: z.enum(['poisson', 'periodic']),
   interval: duration('traffic interval', true).describe('Mean (poisson) or period (periodic) between messages.'),
   jitter: duration('traffic jitter', false).optional(),
@@ -103,7 +104,12 @@ const trafficSchema = z.strictObject({
   to: z.enum(['sink', 'peer', 'broadcast']).default('sink'),
   deadline: duration('frame deadline', false).optional().describe('A frame still unsent this long after it was queued is dutyCycleBlocked.'),
   queueCapacity: z.int().min(1).max(1_000_000).optional(),
-});
+  })
+  .superRefine((traffic, ctx) => {
+    if (traffic.jitter !== undefined && traffic.jitter > traffic.interval) {
+      ctx.addIssue({ code: 'custom', path: ['jitter'], message: `expected jitter ≤ interval (${traffic.interval} ms), found ${traffic.jitter} ms` });
+    }
+  });
 
 const nodeIdPattern = /^[A-Za-z0-9_.-]+$/;
 
@@ -142,7 +148,7 @@ const pathLossSchema = z.union(
 );
 
 export const scenarioSchema = z.strictObject({
-  name: z.string().min(1).optional(),
+  name: z.string().regex(nodeIdPattern, 'expected a scenario name of letters, digits, "_", "." or "-" (it names the run directory)').optional(),
   description: z.string().optional(),
   compat: z.enum(['lorasim']).optional().describe('Compatibility profile: reproduce LoRaSim r334 (see README).'),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),

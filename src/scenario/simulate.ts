@@ -39,7 +39,7 @@ export interface Simulation {
   readonly nodes: readonly LoraNode[];
   /** Runs up to `untilMs` (at most the scenario's duration), then returns. */
   advance(untilMs: number): void;
-  /** Runs to the end of the scenario and drains in-flight work. */
+  /** Runs to the end of the scenario, drains in-flight work and puts the books in canonical order. */
   finish(): SimulationResult;
 }
 
@@ -130,8 +130,10 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     },
     finish() {
       if (scheduler.nowMs < durationMs) scheduler.runUntil(durationMs);
+      // The time of the last event, or the duration when nothing happened after it.
       let lastEventMs = durationMs;
       while (scheduler.step()) lastEventMs = scheduler.nowMs;
+      tracker.finalize();
       return { durationMs, drainedUntilMs: lastEventMs, events: scheduler.eventsProcessed };
     },
   };
@@ -149,8 +151,10 @@ function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwar
     const to = spec.traffic!.to;
     if (to === 'broadcast') return () => broadcastDestination;
     if (to === 'sink') {
-      let best = sinks[0]!;
-      for (const sink of sinks) if (loss(spec, sink) < loss(spec, best)) best = sink;
+      // The nearest other sink (a sink never sends to itself).
+      const candidates = sinks.filter((sink) => sink.index !== spec.index);
+      let best = candidates[0]!;
+      for (const sink of candidates) if (loss(spec, sink) < loss(spec, best)) best = sink;
       const index = best.index;
       return () => index;
     }

@@ -159,3 +159,19 @@ describe('createReassembler', () => {
     expect(r.incomplete).toBe(0);
   });
 });
+
+describe('reassembly across the 16-bit message-id wrap', () => {
+  it('abandons the oldest partial message once 16 newer ones have started, so a reused id starts afresh', async () => {
+    const { createReassembler, fragmentPayload, parseFragment, maxPartialPerSource } = await import('../../src/radio/fragmentation.ts');
+    const r = createReassembler();
+    // Message 5 loses its last fragment.
+    const stale = fragmentPayload(new Uint8Array([1, 1, 1, 1, 1, 1, 1, 1]), 5, 9).map(parseFragment);
+    r.add(1, stale[0]!);
+    for (let id = 100; id < 100 + maxPartialPerSource; id++) r.add(1, parseFragment(fragmentPayload(new Uint8Array(8), id, 9)[0]!));
+    expect(r.abandoned).toBe(1);
+    // Much later, id 5 comes back for a new message: its fragments are not mixed with the old ones.
+    const fresh = fragmentPayload(new Uint8Array([2, 2, 2, 2, 2, 2, 2, 2]), 5, 9).map(parseFragment);
+    expect(r.add(1, fresh[1]!)).toBeUndefined();
+    expect(Array.from(r.add(1, fresh[0]!)!)).toEqual([2, 2, 2, 2, 2, 2, 2, 2]);
+  });
+});

@@ -56,3 +56,18 @@ describe('determinism', () => {
     for (const [id, draws] of base) expect(after.get(id), id).toBe(draws);
   });
 });
+
+describe('sf: auto', () => {
+  it('sizes each link with the sink\u2019s sensitivity table and gain, not the sender\u2019s', async () => {
+    const { loadScenario } = await import('../helpers/scenario.ts');
+    const { meanPathLossDb } = await import('../../src/radio/path-loss.ts');
+    const { sensitivityDbm } = await import('../../src/radio/sensitivity.ts');
+    const { swarm } = loadScenario('scenarios/city-sink.yaml', ['groups.1.count=100']);
+    for (const node of swarm.nodes.slice(1)) {
+      const rxDbm = 14 - meanPathLossDb(swarm.pathLoss, Math.hypot(node.xM, node.yM));
+      const closes = (sf: number): boolean => rxDbm >= sensitivityDbm('sx1301', sf, 125e3, 6)! + 5;
+      const expected = [7, 8, 9, 10, 11, 12].find(closes) ?? 12;
+      expect(node.sf, node.id).toBe(expected);
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
 import { buildSummary } from '../../metrics/summary.ts';
 import { framesCsv, nodesCsv, receptionsCsv } from '../../metrics/tables.ts';
-import { openRunDirectory } from '../../metrics/run-directory.ts';
+import { openRunDirectory, runDirectoryProblem } from '../../metrics/run-directory.ts';
 import { createSimulation } from '../../scenario/simulate.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
@@ -29,6 +29,8 @@ export async function runCommand(file: string, options: RunCommandOptions, print
   const loaded = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   const { scenario, swarm, name } = loaded;
   const outPath = options.out ?? join('runs', `${name}-seed${scenario.seed}`);
+  const problem = runDirectoryProblem(outPath);
+  if (problem) throw new UsageError(`--out: ${problem}`);
   const dir = openRunDirectory(outPath);
   try {
     dir.write('scenario.yaml', `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`);
@@ -61,7 +63,7 @@ export async function runCommand(file: string, options: RunCommandOptions, print
     dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
     dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
-    dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs));
+    dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs, swarm.region));
     const totalWallMs = performance.now() - wallStartMs;
     dir.write(
       'timing.json',

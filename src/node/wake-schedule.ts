@@ -1,0 +1,99 @@
+/**
+ * When a node's receiver is on (DESIGN.md, "Sleeping nodes are reached in one of two
+ * documented ways"). Pure functions of the schedule and virtual time, so that the ether, the
+ * sender's MAC and the receiver's energy ledger all agree without asking each other.
+ *
+ * - `always`: the receiver listens whenever it does not transmit (mains-powered gateways).
+ * - `off`: the receiver never listens (a sensor that only sends).
+ * - `rendezvous`: the receiver listens for `windowMs` every `periodMs`, starting at `phaseMs`;
+ *   senders that know the schedule wait for the next window (the wait is part of latency).
+ *   A frame is caught when it starts inside a window; the receiver then stays on until it ends.
+ * - `preamble-sampling`: the receiver wakes every `periodMs` (from `phaseMs`) for a channel
+ *   activity detection of `cadMs`; senders stretch their preamble to at least
+ *   `periodMs + cadMs` so that one sample always falls inside it. A frame is caught at the
+ *   first sample that fits wholly inside its preamble.
+ */
+
+export type WakeSchedule =
+  | { readonly mode: 'always' }
+  | { readonly mode: 'off' }
+  | { readonly mode: 'rendezvous'; readonly periodMs: number; readonly windowMs: number; readonly phaseMs: number }
+  | { readonly mode: 'preamble-sampling'; readonly periodMs: number; readonly cadMs: number; readonly phaseMs: number };
+
+/** Index of the last period that started at or before `timeMs`. */
+function periodIndex(periodMs: number, phaseMs: number, timeMs: number): number {
+  return Math.floor((timeMs - phaseMs) / periodMs);
+}
+
+/**
+ * When the receiver locks on a frame that starts at `startMs` with a preamble of `preambleMs`,
+ * or undefined when it does not hear it at all.
+ *
+ * @example
+ * catchTimeMs({ mode: 'rendezvous', periodMs: 1000, windowMs: 5, phaseMs: 0 }, 2003, 12.5); // 2003
+ */
+export function catchTimeMs(schedule: WakeSchedule, startMs: number, preambleMs: number): number | undefined {
+  switch (schedule.mode) {
+    case 'always':
+      return startMs;
+    case 'off':
+      return undefined;
+    case 'rendezvous': {
+      const windowStart = schedule.phaseMs + periodIndex(schedule.periodMs, schedule.phaseMs, startMs) * schedule.periodMs;
+      return startMs < windowStart + schedule.windowMs ? startMs : undefined;
+    }
+    case 'preamble-sampling': {
+      const k = Math.ceil((startMs - schedule.phaseMs) / schedule.periodMs);
+      const sampleMs = schedule.phaseMs + k * schedule.periodMs;
+      return sampleMs + schedule.cadMs <= startMs + preambleMs ? sampleMs : undefined;
+    }
+  }
+}
+
+/**
+ * The earliest time at or after `timeMs` at which a frame sent to this receiver can start and
+ * be caught: the next window for rendezvous, `timeMs` otherwise (preamble sampling relies on
+ * the stretched preamble instead of waiting).
+ */
+export function nextReceiveStartMs(schedule: WakeSchedule, timeMs: number): number {
+  if (schedule.mode !== 'rendezvous') return timeMs;
+  const index = periodIndex(schedule.periodMs, schedule.phaseMs, timeMs);
+  const windowStart = schedule.phaseMs + index * schedule.periodMs;
+  // Inside a window with time left, go now; else wait for the next window.
+  return timeMs < windowStart + schedule.windowMs ? timeMs : windowStart + schedule.periodMs;
+}
+
+/** Preamble symbols a sender needs so that a preamble-sampling receiver catches the frame. */
+export function samplingPreambleSymbols(schedule: WakeSchedule, symbolMs: number, defaultSymbols: number): number {
+  if (schedule.mode !== 'preamble-sampling') return defaultSymbols;
+  // The programmed preamble lasts (n + 4.25) symbols (SX127x/SX126x §6.1.4).
+  return Math.max(defaultSymbols, Math.ceil((schedule.periodMs + schedule.cadMs) / symbolMs - 4.25));
+}
+
+/**
+ * Milliseconds the receiver spends listening in [fromMs, toMs) because of its schedule alone
+ * (windows or channel-activity samples), exactly.
+ */
+export function scheduledListenMs(schedule: WakeSchedule, fromMs: number, toMs: number): number {
+  if (!(toMs > fromMs)) return 0;
+  switch (schedule.mode) {
+    case 'always':
+      return toMs - fromMs;
+    case 'off':
+      return 0;
+    case 'rendezvous':
+      return onTime(schedule.periodMs, schedule.windowMs, schedule.phaseMs, fromMs, toMs);
+    case 'preamble-sampling':
+      return onTime(schedule.periodMs, schedule.cadMs, schedule.phaseMs, fromMs, toMs);
+  }
+}
+
+/** On-time of a periodic [k·P + φ, k·P + φ + W) pattern inside [from, to). */
+function onTime(periodMs: number, onMs: number, phaseMs: number, fromMs: number, toMs: number): number {
+  const cumulative = (t: number): number => {
+    const k = Math.floor((t - phaseMs) / periodMs);
+    const into = t - phaseMs - k * periodMs;
+    return k * onMs + Math.min(into, onMs);
+  };
+  return cumulative(toMs) - cumulative(fromMs);
+}
