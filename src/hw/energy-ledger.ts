@@ -1,6 +1,9 @@
 /**
- * Per-node energy ledger: a node is in one state at a time, drawing a constant current from its
- * battery; every `transition` closes the open interval, books it, and opens the next.
+ * Per-node energy ledger: a node draws a constant current from its battery between transitions;
+ * every `transition` closes the open interval, books it, and opens the next. An interval may
+ * carry several simultaneous parts (the MCU asleep while the radio transmits, say): the battery
+ * sees their sum, and each part's share of the delivered charge is booked to its own state
+ * (`transitionParts`). Time per state is then counted per part.
  *
  * Books (per interval of length t at current I; V_oc, R_int and f(I) evaluated at the
  * interval's start and held for it, i.e. piecewise constant):
@@ -88,9 +91,20 @@ export interface EnergyTotals {
   readonly death: Death | undefined;
 }
 
+/** One simultaneous consumer of an interval: its state and its current. */
+export interface LoadPart {
+  readonly state: EnergyState;
+  readonly currentMa: number;
+}
+
 export interface EnergyLedger {
   /** Books the open interval up to `atMs`, then opens `nextState` at `currentMa` (brown-out checked at that current). */
   transition(atMs: number, nextState: EnergyState, currentMa: number): LedgerStatus;
+  /**
+   * Same, with several simultaneous parts: brown-out is checked at their total current; each
+   * part's energy is booked to its state; the status reports the part drawing the most.
+   */
+  transitionParts(atMs: number, parts: readonly LoadPart[]): LedgerStatus;
   /** Books up to `atMs` and keeps the same state open: for samples and predicted-death events. */
   settle(atMs: number): LedgerStatus;
   status(): LedgerStatus;
@@ -127,6 +141,7 @@ export function createEnergyLedger(config: EnergyLedgerConfig): EnergyLedger {
   let battery: BatteryState = createBattery(profile, config.initialStateOfCharge ?? 1);
   let state: EnergyState = config.initialState ?? 'sleep';
   let currentMa = checkedCurrent(config.initialCurrentMa ?? 0);
+  let parts: readonly LoadPart[] = [{ state, currentMa }];
   let openedMs = config.startMs;
   let death: Death | undefined;
   let predicted = { atMs: Number.POSITIVE_INFINITY, reason: 'empty' as DeathReason };
@@ -173,8 +188,15 @@ export function createEnergyLedger(config: EnergyLedgerConfig): EnergyLedger {
     const next = dischargeBattery(battery, currentMa, durationMs, harvestUc);
     const s = next.step;
     const loadV = loadVoltageV(s.terminalVoltageV);
-    energyByStateUj[state] += s.deliveredUc * loadV;
-    timeByStateMs[state] += durationMs;
+    if (parts.length === 1 || currentMa === 0) {
+      energyByStateUj[state] += s.deliveredUc * loadV;
+      for (const part of parts) timeByStateMs[part.state] += durationMs;
+    } else {
+      for (const part of parts) {
+        energyByStateUj[part.state] += s.deliveredUc * (part.currentMa / currentMa) * loadV;
+        timeByStateMs[part.state] += durationMs;
+      }
+    }
     irLossUj += (s.deliveredUc * currentMa * profile.internalResistanceOhm) / 1000;
     regulatorLossUj += s.deliveredUc * (s.terminalVoltageV - loadV);
     rateLossUj += (s.drawnUc - s.deliveredUc) * s.openCircuitVoltageV;
@@ -221,12 +243,19 @@ export function createEnergyLedger(config: EnergyLedgerConfig): EnergyLedger {
     return true;
   }
 
-  function open(nextState: EnergyState, ma: number): LedgerStatus {
+  function open(nextParts: readonly LoadPart[]): LedgerStatus {
+    let ma = 0;
+    let dominant = nextParts[0]!;
+    for (const part of nextParts) {
+      ma += checkedCurrent(part.currentMa);
+      if (part.currentMa > dominant.currentMa) dominant = part;
+    }
     const v = voltagesAt(ma);
-    if (battery.chargeUc <= emptySoc * capUc) return die(openedMs, 'empty', ma, nextState);
-    if (v.loadV < brownOutV) return die(openedMs, 'brownOut', ma, nextState);
-    state = nextState;
+    if (battery.chargeUc <= emptySoc * capUc) return die(openedMs, 'empty', ma, dominant.state);
+    if (v.loadV < brownOutV) return die(openedMs, 'brownOut', ma, dominant.state);
+    state = dominant.state;
     currentMa = ma;
+    parts = nextParts;
     predict();
     return status();
   }
@@ -235,19 +264,26 @@ export function createEnergyLedger(config: EnergyLedgerConfig): EnergyLedger {
     return death !== undefined ? { type: 'dead', death } : { type: 'alive', state, predictedDeathAtMs: predicted.atMs };
   }
 
-  open(state, currentMa);
+  open(parts);
 
   return {
     transition(atMs, nextState, ma) {
       if (death !== undefined) return status();
       checkedCurrent(ma);
       if (close(atMs)) return status();
-      return open(nextState, ma);
+      return open([{ state: nextState, currentMa: ma }]);
+    },
+    transitionParts(atMs, nextParts) {
+      if (death !== undefined) return status();
+      if (nextParts.length === 0) throw new RangeError('an interval needs at least one part');
+      for (const part of nextParts) checkedCurrent(part.currentMa);
+      if (close(atMs)) return status();
+      return open(nextParts);
     },
     settle(atMs) {
       if (death !== undefined) return status();
       if (close(atMs)) return status();
-      return open(state, currentMa);
+      return open(parts);
     },
     status,
     totals() {

@@ -243,3 +243,33 @@ describe('energy ledger: predicted death', () => {
     expect(after.type === 'dead' && after.death.atMs).toBeCloseTo(boundMs, 3);
   });
 });
+
+describe('energy ledger: simultaneous parts', () => {
+  it('books each part by its share of the current, loses I²R on the total, and still balances', () => {
+    const part = fc.record({ state: fc.constantFrom(...energyStates), currentMa: fc.integer({ min: 0, max: 120_000 }).map((ua) => ua / 1000) });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 600_000 }), fc.array(part, { minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 40 }), (steps) => {
+        const ledger = createEnergyLedger({ battery: batteryProfiles['2xaa'], rail: direct, brownOutV: 1.0, startMs: 0 });
+        let t = 0;
+        for (const [durationMs, parts] of steps) {
+          t += durationMs;
+          if (ledger.transitionParts(t, parts).type === 'dead') break;
+        }
+        expect(imbalance(ledger)).toBeLessThan(1e-9);
+      }),
+      { seed: 7, numRuns: 100 },
+    );
+  });
+
+  it('splits one hour of MCU sleep (0.005 mA) beside a 44 mA transmission by current, with the loss on 44.005 mA', () => {
+    const ledger = createEnergyLedger({ battery: batteryProfiles['18650'], rail: direct, brownOutV: 1.0, startMs: 0 });
+    ledger.transitionParts(0, [{ state: 'sleep', currentMa: 0.005 }, { state: 'transmit', currentMa: 44 }]);
+    ledger.transition(3_600_000, 'sleep', 0);
+    const totals = ledger.totals();
+    expect(totals.energyByStateUj.transmit / totals.energyByStateUj.sleep).toBeCloseTo(44 / 0.005, 6);
+    expect(totals.timeByStateMs.transmit).toBe(3_600_000);
+    expect(totals.timeByStateMs.sleep).toBe(3_600_000);
+    const r = batteryProfiles['18650'].internalResistanceOhm;
+    expect(totals.internalResistanceLossUj).toBeCloseTo((44.005 * 44.005 * r * 3_600_000) / 1000, 3);
+  });
+});
