@@ -59,6 +59,11 @@ export interface NodeTally {
   framesHeard: number;
   messagesSent: number;
   messagesDelivered: number;
+  /** Queued frames that never got an outcome because the node died. */
+  unsentAtDeath: number;
+  diedAtMs: number | undefined;
+  deathReason: 'brownOut' | 'batteryEmpty' | undefined;
+  faults: number;
   /** Airtime per channel (Hz → ms), for duty-cycle use. */
   readonly airtimeByChannelMs: Map<number, number>;
 }
@@ -83,6 +88,8 @@ export interface RadioTotals {
   readonly sent: number;
   readonly dutyCycleBlocked: number;
   readonly dutyCycleBlockedBy: Readonly<Record<BlockReason, number>>;
+  /** Queued frames that never got an outcome because their node died (not attempts). */
+  readonly unsentAtDeath: number;
   readonly receptions: number;
   readonly fates: Readonly<Record<Fate, number>>;
   readonly airtimeMs: number;
@@ -111,6 +118,10 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
     framesHeard: 0,
     messagesSent: 0,
     messagesDelivered: 0,
+    unsentAtDeath: 0,
+    diedAtMs: undefined,
+    deathReason: undefined,
+    faults: 0,
     airtimeByChannelMs: new Map(),
   }));
   const fateCounts = Object.fromEntries(fates.map((fate) => [fate, 0])) as Record<Fate, number>;
@@ -126,6 +137,7 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
   let unicastSent = 0;
   let unicastDelivered = 0;
   let deliveries = 0;
+  let unsentAtDeath = 0;
   /** Destination of each unicast message in flight, keyed by sender × 2^16 + message id. */
   const unicastDestination = new Map<number, number>();
 
@@ -230,6 +242,19 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
           }
           return;
         }
+        case 'txUnsent':
+          nodes[event.sender]!.unsentAtDeath++;
+          unsentAtDeath++;
+          return;
+        case 'nodeDied': {
+          const node = nodes[event.node]!;
+          node.diedAtMs = event.atMs;
+          node.deathReason = event.reason;
+          return;
+        }
+        case 'nodeFault':
+          nodes[event.node]!.faults++;
+          return;
         case 'messageSent':
           messagesSent++;
           nodes[event.sender]!.messagesSent++;
@@ -288,6 +313,7 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
         sent,
         dutyCycleBlocked: blocked,
         dutyCycleBlockedBy: { ...blockedBy },
+        unsentAtDeath,
         receptions: receptionsTotal,
         fates: { ...fateCounts },
         airtimeMs,

@@ -3,6 +3,7 @@
  * seed give a byte-identical file. Keys are documented in the README ("Output contract").
  */
 import { fates } from '../radio/transmission.ts';
+import { energyTotalsJ, type NodeReport } from './node-report.ts';
 import type { RadioTotals } from './radio-tracker.ts';
 import { round } from './stats.ts';
 
@@ -18,6 +19,7 @@ export interface SummaryInput {
   readonly sinks: number;
   readonly senders: number;
   readonly totals: RadioTotals;
+  readonly nodeReports: readonly NodeReport[];
 }
 
 const ms = (value: number): number => round(value, 3);
@@ -35,12 +37,19 @@ export function buildSummary(input: SummaryInput): Record<string, unknown> {
     durationMs: ms(input.durationMs),
     drainedUntilMs: ms(input.drainedUntilMs),
     events: input.events,
-    nodes: { total: input.nodes, sinks: input.sinks, senders: input.senders },
+    nodes: {
+      total: input.nodes,
+      sinks: input.sinks,
+      senders: input.senders,
+      died: input.nodeReports.filter((r) => r.diedAtMs !== null).length,
+      firstDeathMs: input.nodeReports.reduce<number | null>((first, r) => (r.diedAtMs !== null && (first === null || r.diedAtMs < first) ? r.diedAtMs : first), null),
+    },
     frames: {
       attempts: totals.attempts,
       sent: totals.sent,
       dutyCycleBlocked: totals.dutyCycleBlocked,
       dutyCycleBlockedBy: totals.dutyCycleBlockedBy,
+      unsentAtDeath: totals.unsentAtDeath,
       receptions: totals.receptions,
       fates: Object.fromEntries(fates.map((fate) => [fate, totals.fates[fate]])),
     },
@@ -68,6 +77,7 @@ export function buildSummary(input: SummaryInput): Record<string, unknown> {
       channelKey,
       6,
     ),
-    energyJ: { radioTx: round(totals.txEnergyUj / 1e6, 6) },
+    energyJ: energyTotalsJ(input.nodeReports),
+    perNode: input.nodeReports,
   };
 }

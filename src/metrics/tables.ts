@@ -6,6 +6,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
 import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
+import type { NodeReport } from './node-report.ts';
 import { round } from './stats.ts';
 
 /** What the tables need to know about a node. */
@@ -68,7 +69,8 @@ export function receptionsCsv(receptions: readonly ReceptionRecord[], nodes: rea
 export const nodeColumns = [
   'id', 'group', 'role', 'xM', 'yM', 'sf', 'bandwidthKhz', 'txPowerDbm', 'attempts', 'sent', 'dutyCycleBlocked', 'receptions',
   'receptionsReceived', 'der', 'framesHeard', 'messagesSent', 'messagesDelivered', 'airtimeMs', 'energyRadioTxJ', 'dutyCycleUse',
-  'dutyCycleBudgetUse',
+  'dutyCycleBudgetUse', 'mcu', 'battery', 'diedAtMs', 'deathReason', 'unsentAtDeath', 'energyJ', 'sleepJ', 'idleJ', 'listenJ', 'receiveJ',
+  'transmitJ', 'computeJ', 'radioStandbyJ', 'stateOfCharge', 'batteryRemainingMah', 'peakSramBytes', 'peakFlashBytes',
 ] as const;
 
 /**
@@ -77,7 +79,7 @@ export const nodeColumns = [
  * with that sub-band's duty cycle, 0.01 for EU868 g1); `dutyCycleBudgetUse` is the largest
  * share of a sub-band's allowance the node used (1 = at the limit).
  */
-export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo[], durationMs: number, region: Region): string {
+export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo[], durationMs: number, region: Region, reports: readonly NodeReport[]): string {
   const rows = nodes.map((node, i) => {
     const t = tallies[i]!;
     const byBand = new Map<SubBand, number>();
@@ -109,7 +111,25 @@ export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo
       round(t.txEnergyUj / 1e6, 6),
       round(busiest / durationMs, 6),
       round(budget, 6),
+      ...reportColumns(reports[i]!, t),
     ];
   });
   return stringify([nodeColumns as unknown as string[], ...rows]);
+}
+
+function reportColumns(report: NodeReport, tally: NodeTally): (string | number)[] {
+  const e = report.energyJByState;
+  return [
+    report.mcu,
+    report.battery,
+    report.diedAtMs ?? '',
+    report.deathReason ?? '',
+    tally.unsentAtDeath,
+    report.energyJ,
+    e.sleep, e.idle, e.listen, e.receive, e.transmit, e.compute, e.radioStandby,
+    report.stateOfCharge ?? '',
+    report.batteryRemainingMah ?? '',
+    report.peakSramBytes,
+    report.peakFlashBytes,
+  ];
 }

@@ -14,6 +14,8 @@ export interface TxStartedEvent {
   readonly queueWaitMs: number;
   /** Time the frame waited, first in line, for its sub-band's duty-cycle budget. */
   readonly dutyCycleWaitMs: number;
+  /** Time the frame waited, first in line, for its receiver's rendezvous window. */
+  readonly wakeWaitMs: number;
   /** Energy drawn from the supply while transmitting. */
   readonly energyUj: number;
 }
@@ -33,6 +35,35 @@ export interface TxBlockedEvent {
   readonly fragmentIndex: number;
   readonly fragmentCount: number;
   readonly queuedAtMs: number;
+}
+
+/** A queued frame that never got an outcome because its node died (not an attempt). */
+export interface TxUnsentEvent {
+  readonly type: 'txUnsent';
+  readonly atMs: number;
+  readonly sender: number;
+  readonly destination: number;
+  readonly messageId: number;
+  readonly fragmentIndex: number;
+  readonly fragmentCount: number;
+  readonly queuedAtMs: number;
+}
+
+/** A node died: brown-out at a current peak, or its battery reached the cut-off. */
+export interface NodeDiedEvent {
+  readonly type: 'nodeDied';
+  readonly atMs: number;
+  readonly node: number;
+  readonly reason: 'brownOut' | 'batteryEmpty';
+  readonly stateOfCharge: number;
+}
+
+/** A runtime memory allocation that did not fit: the node refuses the work, it does not overrun. */
+export interface NodeFaultEvent {
+  readonly type: 'nodeFault';
+  readonly atMs: number;
+  readonly node: number;
+  readonly reason: string;
 }
 
 /** An application message handed to a node's radio stack. */
@@ -57,6 +88,14 @@ export interface MessageDeliveredEvent {
   readonly appBytes: number;
 }
 
-export type SimEvent = ReceptionEvent | TxStartedEvent | TxBlockedEvent | MessageSentEvent | MessageDeliveredEvent;
+export type SimEvent =
+  | ReceptionEvent
+  | TxStartedEvent
+  | TxBlockedEvent
+  | TxUnsentEvent
+  | MessageSentEvent
+  | MessageDeliveredEvent
+  | NodeDiedEvent
+  | NodeFaultEvent;
 
 export type EmitEvent = (event: SimEvent) => void;

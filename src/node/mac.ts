@@ -32,9 +32,19 @@ export interface MacConfig {
   readonly txPowerDbm: number;
   readonly txCurrentMa: number;
   readonly supplyV: number;
-  /** Hands a frame to the transport at its start time. */
-  readonly transmit: (tx: Transmission) => void;
+  /**
+   * Hands a frame to the radio at its start time; false when the node cannot transmit it (it
+   * browned out or is dead), which stops the MAC.
+   */
+  readonly transmit: (tx: Transmission) => boolean;
   readonly emit: EmitEvent;
+  /**
+   * Earliest time at or after `atMs` at which `destination` can catch a frame (its next
+   * rendezvous window); `atMs` when it listens now or the frame is a broadcast.
+   */
+  readonly receiverReadyAtMs?: (destination: number, atMs: number) => number;
+  /** Preamble symbols for frames to `destination` (longer for preamble-sampling receivers). */
+  readonly preambleSymbolsFor?: (destination: number) => number;
 }
 
 export interface OutgoingFrame {
@@ -50,17 +60,23 @@ export interface OutgoingFrame {
 
 interface QueuedFrame extends OutgoingFrame {
   readonly queuedAtMs: number;
-  readonly airtimeMs: number;
+  readonly preambleSymbols: number;
   /** When it became first in line with the transmitter free (NaN until then). */
   headSinceMs: number;
+  /** When it started waiting for its receiver's rendezvous window (NaN if it never did). */
+  wakeWaitSinceMs: number;
 }
 
 export interface Mac {
   /** Queues a frame (or blocks it at once when the queue is full). */
   submit(frame: OutgoingFrame): void;
+  /** The node died: every queued frame is reported unsent and nothing more is sent. */
+  kill(): void;
   readonly queueLength: number;
   /** Frames sent so far: the next frame's seq. */
   readonly framesSent: number;
+  /** Whether frames are queued or one is on the air. */
+  readonly busy: boolean;
 }
 
 export function createMac(config: MacConfig): Mac {
@@ -79,12 +95,28 @@ export function createMac(config: MacConfig): Mac {
   let transmitterFreeAtMs = Number.NEGATIVE_INFINITY;
   let wakePending = false;
   let seq = 0;
+  let dead = false;
+  const defaultPreamble = config.airtime.preambleSymbols ?? 8;
   const airtimeCache = new Map<number, ReturnType<typeof timeOnAir>>();
 
-  function airtimeOf(bytes: number): ReturnType<typeof timeOnAir> {
-    let result = airtimeCache.get(bytes);
-    if (!result) airtimeCache.set(bytes, (result = timeOnAir({ ...config.airtime, payloadBytes: bytes })));
+  function airtimeOf(bytes: number, preambleSymbols: number): ReturnType<typeof timeOnAir> {
+    const key = preambleSymbols * 256 + bytes;
+    let result = airtimeCache.get(key);
+    if (!result) airtimeCache.set(key, (result = timeOnAir({ ...config.airtime, preambleSymbols, payloadBytes: bytes })));
     return result;
+  }
+
+  function unsent(frame: QueuedFrame): void {
+    config.emit({
+      type: 'txUnsent',
+      atMs: scheduler.nowMs,
+      sender: config.node,
+      destination: frame.destination,
+      messageId: frame.messageId,
+      fragmentIndex: frame.fragmentIndex,
+      fragmentCount: frame.fragmentCount,
+      queuedAtMs: frame.queuedAtMs,
+    });
   }
 
   /** Takes the head off the queue; a message frees its place when its last fragment leaves. */
@@ -112,7 +144,7 @@ export function createMac(config: MacConfig): Mac {
 
   function service(): void {
     const nowMs = scheduler.nowMs;
-    if (wakePending || transmitterFreeAtMs > nowMs) return;
+    if (dead || wakePending || transmitterFreeAtMs > nowMs) return;
     while (queue.length > 0) {
       const head = queue[0]!;
       if (Number.isNaN(head.headSinceMs)) head.headSinceMs = nowMs;
@@ -122,6 +154,13 @@ export function createMac(config: MacConfig): Mac {
         const openAt = bandOpenAtMs[bandIndexOf[c]!]!;
         if (openAt <= nowMs) open.push(c);
         else reopenMs = Math.min(reopenMs, openAt);
+      }
+      // A rendezvous receiver is waited for, like a closed sub-band.
+      const readyMs = config.receiverReadyAtMs ? config.receiverReadyAtMs(head.destination, nowMs) : nowMs;
+      if (readyMs > nowMs) {
+        if (Number.isNaN(head.wakeWaitSinceMs)) head.wakeWaitSinceMs = nowMs;
+        reopenMs = Math.max(readyMs, open.length > 0 ? readyMs : reopenMs);
+        open.length = 0;
       }
       if (open.length === 0) {
         if (reopenMs > head.deadlineMs) {
@@ -141,7 +180,6 @@ export function createMac(config: MacConfig): Mac {
         block(head, head.queuedAtMs, 'deadline');
         continue;
       }
-      dequeue();
       const channel = open.length === 1 ? open[0]! : open[config.rng.int(0, open.length - 1)]!;
       send(head, channel);
       return;
@@ -150,10 +188,10 @@ export function createMac(config: MacConfig): Mac {
 
   function send(frame: QueuedFrame, channel: number): void {
     const startMs = scheduler.nowMs;
-    const airtime = airtimeOf(frame.bytes.length);
+    const airtime = airtimeOf(frame.bytes.length, frame.preambleSymbols);
     const tx: Transmission = {
       sender: config.node,
-      seq: seq++,
+      seq,
       destination: frame.destination,
       startMs,
       airtimeMs: airtime.airtimeMs,
@@ -162,7 +200,7 @@ export function createMac(config: MacConfig): Mac {
       sf: config.airtime.sf,
       bandwidthHz: config.airtime.bandwidthHz,
       codingRate: config.airtime.codingRate,
-      preambleSymbols: config.airtime.preambleSymbols ?? 8,
+      preambleSymbols: frame.preambleSymbols,
       symbolMs: airtime.symbolMs,
       txPowerDbm: config.txPowerDbm,
       bytes: frame.bytes,
@@ -171,26 +209,42 @@ export function createMac(config: MacConfig): Mac {
       fragmentCount: frame.fragmentCount,
       messageCreatedAtMs: frame.messageCreatedAtMs,
     };
+    if (!config.transmit(tx)) {
+      // The radio browned out as it started: the frame never went out, nor will the rest.
+      kill();
+      return;
+    }
+    seq++;
+    dequeue();
     const band = bandIndexOf[channel]!;
     bandOpenAtMs[band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, region.subBands[band]!.dutyCycle);
     transmitterFreeAtMs = tx.endMs;
+    const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
     config.emit({
       type: 'txStarted',
       atMs: startMs,
       tx,
       queuedAtMs: frame.queuedAtMs,
       queueWaitMs: frame.headSinceMs - frame.queuedAtMs,
-      dutyCycleWaitMs: startMs - frame.headSinceMs,
+      dutyCycleWaitMs: startMs - frame.headSinceMs - wakeWaitMs,
+      wakeWaitMs,
       // mA × ms × V = µJ
       energyUj: config.txCurrentMa * tx.airtimeMs * config.supplyV,
     });
-    config.transmit(tx);
     scheduler.at(tx.endMs, service);
   }
 
+  function kill(): void {
+    if (dead) return;
+    dead = true;
+    while (queue.length > 0) unsent(queue.shift()!);
+  }
+
   return {
+    kill,
     submit(frame) {
       const nowMs = scheduler.nowMs;
+      if (dead) return;
       const continuesMessage = frame.fragmentIndex > 0;
       if (continuesMessage ? frame.messageId === refusedMessageId : queuedMessages >= config.queueCapacity) {
         if (!continuesMessage) refusedMessageId = frame.messageId;
@@ -211,9 +265,10 @@ export function createMac(config: MacConfig): Mac {
         messageCreatedAtMs: frame.messageCreatedAtMs,
         deadlineMs: frame.deadlineMs,
         queuedAtMs: nowMs,
-        airtimeMs: airtimeOf(frame.bytes.length).airtimeMs,
+        preambleSymbols: config.preambleSymbolsFor ? config.preambleSymbolsFor(frame.destination) : defaultPreamble,
         // Set when the frame first stands at the head with the transmitter free.
         headSinceMs: Number.NaN,
+        wakeWaitSinceMs: Number.NaN,
       });
       service();
     },
@@ -222,6 +277,9 @@ export function createMac(config: MacConfig): Mac {
     },
     get framesSent() {
       return seq;
+    },
+    get busy() {
+      return queue.length > 0 || transmitterFreeAtMs > scheduler.nowMs;
     },
   };
 }

@@ -23,6 +23,8 @@ export interface TrafficConfig {
   readonly destination: (draw: number) => number;
   /** No message is created at or after this time. */
   readonly endMs: number;
+  /** False once the node is dead: it creates nothing more. */
+  readonly alive: () => boolean;
 }
 
 /**
@@ -36,6 +38,7 @@ export function startTraffic(node: LoraNode, config: TrafficConfig, scheduler: S
     return config.intervalMs + (2 * rng.next() - 1) * config.jitterMs;
   };
   const emitOne = (): void => {
+    if (!config.alive()) return;
     const destination = config.destination(rng.next());
     const payload = new Uint8Array(config.payloadBytes);
     node.send({ destination, payload: fill(payload, scheduler.nowMs), deadlineMs: config.deadlineMs });

@@ -6,8 +6,13 @@
  * Receive paths are claimed when a frame starts; fates are decided when it ends, once every
  * interferer is known; received frames are handed on `processingDelayMs` later.
  *
+ * A receiver hears a frame addressed to it only if its radio is on when the preamble comes: its
+ * wake schedule catches the frame (radio/wake-schedule.ts) and it is not dead. When it catches
+ * a detectable frame, the ether tells it (`rxStart`) so that its radio stays in receive until
+ * the frame ends.
+ *
  * Fate precedence at one receiver: lostHalfDuplex (it was transmitting) → asleep (its radio was
- * off) → underSensitivity → noReceivePath (all demodulators busy at the frame's start) →
+ * off: asleep by its schedule, or dead) → underSensitivity → noReceivePath (all demodulators busy at the frame's start) →
  * collided (the collision model) → dropped (extra loss) → received.
  */
 import type { Scheduler } from '../sim/scheduler.ts';
@@ -16,6 +21,7 @@ import { collisionModels, type CollisionModelId, type Signal } from './collision
 import { meanPathLossDb, rxPowerDbm, type PathLossModel } from './path-loss.ts';
 import { noiseFloorDbm, sensitivityDbm, type SensitivityTableId } from './sensitivity.ts';
 import { broadcastDestination, type Delivery, type Fate, type Transmission } from './transmission.ts';
+import { catchTimeMs, type WakeSchedule } from './wake-schedule.ts';
 
 export interface EtherNode {
   /** Stable key of the node (from its id), for the keyed draws of shadowing and extra loss. */
@@ -27,6 +33,8 @@ export interface EtherNode {
   readonly noiseFigureDb: number;
   /** Frames this receiver can demodulate at once; Infinity when unlimited. */
   readonly receivePaths: number;
+  /** When its receiver is on. */
+  readonly wake: WakeSchedule;
 }
 
 export type ShadowingMode = 'per-frame' | 'per-link';
@@ -47,8 +55,6 @@ export interface EtherConfig {
    * this margin (3σ of the shadowing is added).
    */
   readonly broadcastMarginDb: number;
-  /** Whether a receiver's radio was on for the whole frame (sleep arrives with node firmware). */
-  readonly isListening?: (receiver: number, startMs: number, endMs: number) => boolean;
 }
 
 export interface ReceptionEvent {
@@ -69,6 +75,10 @@ export interface EtherOutput {
 export interface Ether {
   /** Puts a frame on the air; call at `tx.startMs`, in (startMs, sender, seq) order. */
   transmit(tx: Transmission): void;
+  /** A node died: its receiver is off from `atMs` on. */
+  nodeDied(node: number, atMs: number): void;
+  /** Frames on the air whose fates are not decided yet. */
+  readonly undecided: number;
   /** Frames on the air or recent enough to interfere with an undecided one. */
   readonly trackedTransmissions: number;
 }
@@ -97,6 +107,8 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   const finitePathReceivers = nodes.flatMap((node, index) => (Number.isFinite(node.receivePaths) ? [index] : []));
   const meanLoss = new Map<number, number>();
   const broadcastTargets = new Map<string, number[]>();
+  const deadFromMs = nodes.map(() => Number.POSITIVE_INFINITY);
+  let undecided = 0;
   let order = 0;
   let maxAirtimeMs = 0;
   let tracked = 0;
@@ -188,14 +200,21 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     return removed;
   }
 
-  function decide(onAir: OnAir, receiver: number, noPath: boolean): void {
+  /** Whether the receiver's radio is on to catch this frame (its schedule, not dead). */
+  function catches(receiver: number, tx: Transmission): number | undefined {
+    const preambleMs = (tx.preambleSymbols + 4.25) * tx.symbolMs;
+    const atMs = catchTimeMs(nodes[receiver]!.wake, tx.startMs, preambleMs);
+    return atMs !== undefined && atMs < deadFromMs[receiver]! ? atMs : undefined;
+  }
+
+  function decide(onAir: OnAir, receiver: number, noPath: boolean, caught: boolean): void {
     const tx = onAir.tx;
     const rxDbm = powerAt(onAir, receiver);
     const receiverNode = nodes[receiver]!;
     const snrDb = rxDbm - noiseFloorDbm(tx.bandwidthHz, receiverNode.noiseFigureDb);
     let fate: Fate;
     if (transmittingDuring(receiver, tx.startMs, tx.endMs)) fate = 'lostHalfDuplex';
-    else if (config.isListening && !config.isListening(receiver, tx.startMs, tx.endMs)) fate = 'asleep';
+    else if (!caught) fate = 'asleep';
     else if (rxDbm < sensitivity(receiver, tx)) fate = 'underSensitivity';
     else if (noPath) fate = 'noReceivePath';
     else if (collide(signalOf(onAir, rxDbm), interferersAt(onAir, receiver))) fate = 'collided';
@@ -203,7 +222,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     else fate = 'received';
     output.reception({ type: 'reception', atMs: scheduler.nowMs, tx, receiver, fate, rxPowerDbm: rxDbm, snrDb });
     if (fate === 'received') {
-      output.deliver({ atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
+      output.deliver({ kind: 'frame', atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
     }
   }
 
@@ -256,9 +275,27 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
         if (receiver === tx.sender) continue;
         if (claimPath(receiver, tx, powerAt(onAir, receiver)) === false) (noPath ??= new Set()).add(receiver);
       }
-      scheduler.at(tx.endMs, () => {
-        for (const receiver of targets) decide(onAir, receiver, noPath?.has(receiver) ?? false);
+      const caught = targets.map((receiver) => {
+        const atMs = catches(receiver, tx);
+        if (atMs === undefined) return false;
+        // The radio locks on what it can demodulate, unless it is itself transmitting.
+        const rxDbm = powerAt(onAir, receiver);
+        if (rxDbm >= sensitivity(receiver, tx) && !transmittingDuring(receiver, atMs, atMs)) {
+          output.deliver({ kind: 'rxStart', atMs, receiver, tx, rxPowerDbm: rxDbm, snrDb: rxDbm - noiseFloorDbm(tx.bandwidthHz, nodes[receiver]!.noiseFigureDb) });
+        }
+        return true;
       });
+      undecided++;
+      scheduler.at(tx.endMs, () => {
+        undecided--;
+        targets.forEach((receiver, i) => decide(onAir, receiver, noPath?.has(receiver) ?? false, caught[i]!));
+      });
+    },
+    nodeDied(node, atMs) {
+      deadFromMs[node] = Math.min(deadFromMs[node]!, atMs);
+    },
+    get undecided() {
+      return undecided;
     },
     get trackedTransmissions() {
       return tracked;

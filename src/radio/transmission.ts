@@ -38,8 +38,14 @@ export interface Transmission {
 export const fates = ['received', 'underSensitivity', 'collided', 'lostHalfDuplex', 'asleep', 'noReceivePath', 'dropped'] as const;
 export type Fate = (typeof fates)[number];
 
-/** A received frame handed from the ether to its receiver, after the processing delay. */
+/**
+ * What the ether hands to a receiver:
+ * - `rxStart`, when its radio locks on a frame addressed to it (the preamble was caught): the
+ *   radio stays in receive until the frame ends, whatever the frame's fate;
+ * - `frame`, a received frame, one processing delay after it ends.
+ */
 export interface Delivery {
+  readonly kind: 'rxStart' | 'frame';
   readonly atMs: number;
   readonly receiver: number;
   readonly tx: Transmission;

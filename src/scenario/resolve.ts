@@ -14,7 +14,13 @@ import { distanceForLossM, meanPathLossDb, pathLossProfiles, type PathLossModel 
 import { regions, subBandOf, type Region } from '../radio/regions.ts';
 import { sensitivityDbm, type SensitivityTableId } from '../radio/sensitivity.ts';
 import { radioChips, type RadioChip } from '../hw/radio-chips.ts';
+import type { MemoryKind } from '../hw/memory-ledger.ts';
+import type { McuProfile } from '../hw/mcu-profiles.ts';
+import type { NodePower } from '../node/node-power.ts';
+import { symbolTimeMs } from '../radio/modulation.ts';
+import type { WakeSchedule } from '../radio/wake-schedule.ts';
 import { lorasimLdro } from './compat.ts';
+import { groupNodeSettings, resolveGroupHardware, resolveWake } from './resolve-node.ts';
 import { formatPath, InputError, type InputIssue } from './errors.ts';
 import { placeGroup, type Position } from './placement.ts';
 import type { GroupSpec, Scenario } from './schema.ts';
@@ -53,6 +59,11 @@ export interface NodeSpec {
   readonly receivePaths: number;
   readonly maxAppBytes: number;
   readonly traffic: TrafficSpec | undefined;
+  readonly mcu: McuProfile;
+  readonly power: NodePower;
+  readonly wake: WakeSchedule;
+  /** Static allocations by memory kind. */
+  readonly memory: Readonly<Record<MemoryKind, number>>;
 }
 
 export interface ResolvedSwarm {
@@ -123,6 +134,9 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
     checkChannels(region, channelsHz, radio.txPowerDbm + radio.antennaGainDbi, keyOf, fail);
     const sensitivity = radio.sensitivity ?? chip.defaultSensitivity;
     const traffic = resolveTraffic(group);
+    const settings = groupNodeSettings(scenario, g);
+    const hardware = resolveGroupHardware(scenario, g, chip, radio.supplyV, group.nodes?.[0]?.id ?? `${group.name}-0`, fail);
+    if (!hardware) return;
     positions.get(g)!.forEach((position, i) => {
       const id = group.nodes?.[i]?.id ?? `${group.name}-${i}`;
       if (ids.has(id)) fail(group.nodes ? [...path, 'nodes', i, 'id'] : [...path, 'name'], `expected unique node ids, found "${id}" twice`);
@@ -155,6 +169,8 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
         receivePaths: receivePathsOf(group, scenario),
         maxAppBytes: 0,
         traffic,
+        ...hardware,
+        wake: resolveWake(settings, id, symbolTimeMs(sf, bandwidthHz), rng),
       });
     });
   });

@@ -4,31 +4,8 @@
  */
 import * as z from 'zod';
 import { radioChipIds } from '../hw/radio-chips.ts';
-import { parseDurationMs } from './duration.ts';
-
-/** Longest duration accepted anywhere: 100 years of virtual time. */
-const maxDurationMs = 100 * 365.25 * 86_400_000;
-
-/** A duration field; `strictlyPositive` demands > 0, otherwise ≥ 0. */
-const duration = (what: string, strictlyPositive: boolean) =>
-  z
-    .union([z.number(), z.string()], { error: `${what}: a number of milliseconds or a string such as "90s", "15min", "1d"` })
-    .transform((value, ctx) => {
-      const ms = parseDurationMs(value);
-      if (ms === undefined) {
-        ctx.addIssue({ code: 'custom', message: `expected ${what} as milliseconds or a string with a unit (ms, s, min, h, d), found ${JSON.stringify(value)}` });
-        return z.NEVER;
-      }
-      if (ms > maxDurationMs) {
-        ctx.addIssue({ code: 'custom', message: `expected ${what} ≤ 100 years (${maxDurationMs} ms), found ${JSON.stringify(value)}` });
-        return z.NEVER;
-      }
-      if (strictlyPositive ? !(ms > 0) : !(ms >= 0)) {
-        ctx.addIssue({ code: 'custom', message: `expected ${what} ${strictlyPositive ? '> 0' : '≥ 0'}, found ${JSON.stringify(value)}` });
-        return z.NEVER;
-      }
-      return ms;
-    });
+import { durationSchema as duration } from './duration.ts';
+import { nodeDefaultsSchema, nodeOverridesSchema, profilesSchema } from './node-settings.ts';
 
 const point = z.tuple([z.number(), z.number()]);
 
@@ -128,6 +105,7 @@ export const groupSchema = z
     nodes: z.array(explicitNodeSchema).min(1).optional(),
     receivePaths: z.union([z.int().min(1), z.literal('unlimited')], { error: 'expected an integer ≥ 1 or "unlimited"' }).optional(),
     radio: radioOverridesSchema.optional(),
+    node: nodeOverridesSchema.optional(),
     traffic: trafficSchema.optional(),
   })
   .superRefine((group, ctx) => {
@@ -165,6 +143,11 @@ export const scenarioSchema = z.strictObject({
   processingDelayMs: z.number().positive().max(1000).default(1),
   broadcastMarginDb: z.number().min(0).max(40).default(0),
   radio: radioDefaultsSchema.prefault({}),
+  node: nodeDefaultsSchema.prefault({}),
+  profiles: profilesSchema.optional(),
+  sampling: z
+    .strictObject({ interval: duration('sampling interval', true).describe('How often the per-node time series (series.csv) is sampled.') })
+    .prefault({ interval: '1h' }),
   groups: z
     .array(groupSchema)
     .min(1)
@@ -184,6 +167,7 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type RadioDefaults = z.output<typeof radioDefaultsSchema>;
 export type RadioOverrides = z.output<typeof radioOverridesSchema>;
 export type GroupSpec = z.output<typeof groupSchema>;
+export type NodeDefaults = z.output<typeof nodeDefaultsSchema>;
 
 /** The JSON Schema of scenario files (draft 2020-12), for editors. */
 export function scenarioJsonSchema(): object {

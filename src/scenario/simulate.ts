@@ -16,7 +16,11 @@ import { broadcastDestination } from '../radio/transmission.ts';
 import { txCurrentMa } from '../hw/radio-chips.ts';
 import type { SimEvent } from '../node/events.ts';
 import { createLoraNode, type LoraNode } from '../node/lora-node.ts';
-import { createMac } from '../node/mac.ts';
+import { createMac, type Mac } from '../node/mac.ts';
+import { createNodeRuntime, type NodeRuntime } from '../node/node-runtime.ts';
+import { symbolTimeMs } from '../radio/modulation.ts';
+import { nextReceiveStartMs, samplingPreambleSymbols } from '../radio/wake-schedule.ts';
+import { createSeriesSampler, type SeriesSampler } from '../metrics/series.ts';
 import { startTraffic } from '../node/traffic.ts';
 import { createMemoryTransport } from '../transport/memory-transport.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -37,6 +41,8 @@ export interface Simulation {
   readonly ether: Ether;
   readonly transport: Transport;
   readonly nodes: readonly LoraNode[];
+  readonly runtimes: readonly NodeRuntime[];
+  readonly series: SeriesSampler;
   /** Runs up to `untilMs` (at most the scenario's duration), then returns. */
   advance(untilMs: number): void;
   /** Runs to the end of the scenario, drains in-flight work and puts the books in canonical order. */
@@ -54,16 +60,26 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const rng = createRandomStreams(scenario.seed);
   const specs = swarm.nodes;
   const tracker = createRadioTracker(specs.length, { keepReceptions: options.keepReceptions ?? true });
+  const series = createSeriesSampler(specs, swarm.region);
   const listeners = options.listeners ?? [];
-  const emit = listeners.length === 0 ? tracker.handle : (event: SimEvent): void => {
+  const emit = (event: SimEvent): void => {
     tracker.handle(event);
+    series.handle(event);
     for (const listener of listeners) listener(event);
   };
+  let failure: Error | undefined;
 
   const nodes: LoraNode[] = [];
+  const macs: Mac[] = [];
+  const runtimes: NodeRuntime[] = [];
   const transport = createMemoryTransport(scheduler, () => ({
     ether: (tx) => ether.transmit(tx),
-    nodes: nodes.map((node) => (delivery) => node.receive(delivery)),
+    nodeDied: (node, atMs) => ether.nodeDied(node, atMs),
+    nodes: nodes.map((node, i) => (delivery) => {
+      const runtime = runtimes[i]!;
+      if (delivery.kind === 'rxStart') runtime.rxStart(delivery);
+      else if (runtime.alive) node.receive(delivery);
+    }),
   }));
 
   const ether: Ether = createEther(
@@ -76,6 +92,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
         sensitivityTable: spec.sensitivity,
         noiseFigureDb: spec.noiseFigureDb,
         receivePaths: spec.receivePaths,
+        wake: spec.wake,
       })),
       pathLoss: swarm.pathLoss,
       shadowingMode: scenario.shadowing?.mode ?? 'per-frame',
@@ -91,6 +108,29 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
 
   const destinations = createDestinationPicker(specs, swarm);
   for (const spec of specs) {
+    const txMa = txCurrentMa(spec.chip, spec.txPowerDbm);
+    const runtime = createNodeRuntime({
+      index: spec.index,
+      scheduler,
+      mcu: spec.mcu,
+      radio: spec.chip,
+      txCurrentMa: txMa,
+      wake: spec.wake,
+      power: spec.power,
+      processingDelayMs: scenario.processingDelayMs,
+      memory: spec.memory,
+      concentrator: spec.role === 'sink' && spec.receivePaths > 1 && spec.wake.mode === 'always',
+      emit,
+      onDeath: (atMs) => {
+        macs[spec.index]?.kill();
+        transport.nodeDied(spec.index, atMs);
+      },
+      onError: (error) => {
+        failure ??= error;
+      },
+    });
+    runtimes.push(runtime);
+    const symbolMs = symbolTimeMs(spec.sf, spec.bandwidthHz);
     const mac = createMac({
       node: spec.index,
       scheduler,
@@ -100,41 +140,75 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       queueCapacity: spec.traffic?.queueCapacity ?? 8,
       airtime: { chip: spec.chip.family, sf: spec.sf, bandwidthHz: spec.bandwidthHz, codingRate: spec.codingRate, preambleSymbols: spec.preambleSymbols, implicitHeader: spec.implicitHeader, crc: spec.crc, ldro: spec.ldro },
       txPowerDbm: spec.txPowerDbm,
-      txCurrentMa: txCurrentMa(spec.chip, spec.txPowerDbm),
-      supplyV: spec.supplyV,
-      transmit: (tx) => transport.transmit(tx),
+      txCurrentMa: txMa,
+      supplyV: spec.power.supplyV,
+      transmit: (tx) => {
+        if (!runtime.transmit(tx)) return false;
+        transport.transmit(tx);
+        return true;
+      },
+      receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(specs[destination]!.wake, atMs)),
+      preambleSymbolsFor: (destination) => (destination < 0 ? spec.preambleSymbols : samplingPreambleSymbols(specs[destination]!.wake, symbolMs, spec.preambleSymbols)),
       emit,
     });
+    macs.push(mac);
     nodes.push(createLoraNode({ index: spec.index, scheduler, mac, framing: scenario.framing, maxAppBytes: spec.maxAppBytes, emit }));
   }
   for (const spec of specs) {
     if (!spec.traffic) continue;
-    const pick = destinations(spec);
+    const runtime = runtimes[spec.index]!;
     startTraffic(
       nodes[spec.index]!,
-      { ...spec.traffic, destination: pick, endMs: scenario.duration },
+      { ...spec.traffic, destination: destinations(spec), endMs: scenario.duration, alive: () => runtime.alive },
       scheduler,
       rng.stream(`node/${spec.id}/traffic`),
     );
   }
 
   const durationMs = scenario.duration;
+  const sampleEveryMs = scenario.sampling.interval;
+  const sample = (): void => {
+    for (const runtime of runtimes) runtime.settle();
+    series.sample(scheduler.nowMs, runtimes);
+  };
+  for (let atMs = 0; atMs < durationMs; atMs += sampleEveryMs) scheduler.at(atMs, sample);
+
+  const stopOnFailure = (): boolean => failure !== undefined;
+  const rethrow = (): void => {
+    if (failure) throw failure;
+  };
+  /** Work that must finish before the books close: frames queued, on the air, or in transit. */
+  const busy = (): boolean => transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy);
+
   return {
     scheduler,
     tracker,
     ether,
     transport,
     nodes,
+    runtimes,
+    series,
     advance(untilMs) {
-      scheduler.runUntil(Math.min(untilMs, durationMs));
+      scheduler.runUntil(Math.min(untilMs, durationMs), stopOnFailure);
+      rethrow();
     },
     finish() {
-      if (scheduler.nowMs < durationMs) scheduler.runUntil(durationMs);
-      // The time of the last event, or the duration when nothing happened after it.
+      if (scheduler.nowMs < durationMs) scheduler.runUntil(durationMs, stopOnFailure);
+      rethrow();
+      // Drain: queued frames still go out (or are blocked) and frames on the air meet their
+      // fates; timers that only watch (death predictions, samples) do not keep the run going.
       let lastEventMs = durationMs;
-      while (scheduler.step()) lastEventMs = scheduler.nowMs;
+      while (busy() && scheduler.step()) {
+        lastEventMs = scheduler.nowMs;
+        rethrow();
+      }
+      // Let events at the same instant (a delivery's processing) finish.
+      const endMs = Math.max(lastEventMs, scheduler.nowMs);
+      scheduler.runUntil(endMs, stopOnFailure);
+      rethrow();
+      sample();
       tracker.finalize();
-      return { durationMs, drainedUntilMs: lastEventMs, events: scheduler.eventsProcessed };
+      return { durationMs, drainedUntilMs: endMs, events: scheduler.eventsProcessed };
     },
   };
 }

@@ -64,7 +64,22 @@ export function createScheduler(startMs = 0): Scheduler {
   let times = new Float64Array(initialCapacity);
   let seqs = new Float64Array(initialCapacity);
   const fns: (EventCallback | undefined)[] = new Array(initialCapacity);
-  const cancelled = new Set<number>();
+  /**
+   * One bit per event id, set once the event has run or been cancelled. Cancelled events stay
+   * in the heap and are dropped when they reach the top (lazy deletion), so `cancel` is O(1).
+   */
+  let finished = new Uint32Array(1024);
+  let cancelledPending = 0;
+  const isFinished = (id: number): boolean => (finished[id >>> 5]! & (1 << (id & 31))) !== 0;
+  const markFinished = (id: number): void => {
+    const word = id >>> 5;
+    if (word >= finished.length) {
+      const grown = new Uint32Array(Math.max(finished.length * 2, word + 1));
+      grown.set(finished);
+      finished = grown;
+    }
+    finished[word]! |= 1 << (id & 31);
+  };
 
   const less = (i: number, j: number): boolean =>
     times[i]! < times[j]! || (times[i] === times[j] && seqs[i]! < seqs[j]!);
@@ -138,8 +153,8 @@ export function createScheduler(startMs = 0): Scheduler {
 
   /** Drops cancelled events from the top of the heap. */
   function skipCancelled(): void {
-    while (size > 0 && cancelled.size > 0 && cancelled.has(seqs[0]!)) {
-      cancelled.delete(seqs[0]!);
+    while (size > 0 && cancelledPending > 0 && isFinished(seqs[0]!)) {
+      cancelledPending--;
       pop();
     }
   }
@@ -147,6 +162,7 @@ export function createScheduler(startMs = 0): Scheduler {
   function step(): boolean {
     skipCancelled();
     if (size === 0) return false;
+    markFinished(seqs[0]!);
     const fn = pop();
     nowMs = poppedTimeMs;
     eventsProcessed++;
@@ -162,23 +178,16 @@ export function createScheduler(startMs = 0): Scheduler {
       return eventsProcessed;
     },
     get pendingEvents() {
-      return size - cancelled.size;
+      return size - cancelledPending;
     },
     at: push,
     after(delayMs, fn) {
       return push(nowMs + delayMs, fn);
     },
     cancel(id) {
-      if (id >= nextSeq || id < 0 || cancelled.has(id)) return;
-      // The id is remembered and dropped when it reaches the top of the heap (lazy deletion).
-      // The scan over the seq array only confirms the event is still pending, so that ids of
-      // executed events do not accumulate; it is a tight loop over a Float64Array.
-      for (let i = 0; i < size; i++) {
-        if (seqs[i] === id) {
-          cancelled.add(id);
-          return;
-        }
-      }
+      if (!(id >= 0 && id < nextSeq) || isFinished(id)) return;
+      markFinished(id);
+      cancelledPending++;
     },
     setTimeout(fn, delayMs) {
       return push(nowMs + Math.max(0, delayMs), fn);

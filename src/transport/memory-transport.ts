@@ -48,6 +48,12 @@ export function createMemoryTransport(scheduler: Scheduler, endpoints: () => Tra
       }
       batch.push(delivery);
     },
+    get pending() {
+      return txBatches.size + deliveryBatches.size;
+    },
+    nodeDied(node, atMs) {
+      get().nodeDied(node, atMs);
+    },
     async close() {
       txBatches.clear();
       deliveryBatches.clear();

@@ -9,6 +9,8 @@ import type { Delivery, Transmission } from '../radio/transmission.ts';
 export interface TransportEndpoints {
   /** The ether's entry point, called at each transmission's start time. */
   readonly ether: (tx: Transmission) => void;
+  /** Tells the ether a node died. */
+  readonly nodeDied: (node: number, atMs: number) => void;
   /** Each node's receive handler, by node index. */
   readonly nodes: readonly ((delivery: Delivery) => void)[];
 }
@@ -19,6 +21,10 @@ export interface Transport {
   transmit(tx: Transmission): void;
   /** Ether side: publish a delivery for one receiver (applied at delivery.atMs). */
   deliver(delivery: Delivery): void;
+  /** Node side: a node died at `atMs` (its radio is off from then on); applied at once. */
+  nodeDied(node: number, atMs: number): void;
+  /** Messages published but not yet applied. */
+  readonly pending: number;
   /** Releases sockets, brokers and timers. */
   close(): Promise<void>;
 }
@@ -30,5 +36,5 @@ export function compareTransmissions(a: Transmission, b: Transmission): number {
 
 /** Orders deliveries as every transport must apply them. */
 export function compareDeliveries(a: Delivery, b: Delivery): number {
-  return a.atMs - b.atMs || a.tx.sender - b.tx.sender || a.tx.seq - b.tx.seq || a.receiver - b.receiver;
+  return a.atMs - b.atMs || a.tx.sender - b.tx.sender || a.tx.seq - b.tx.seq || a.receiver - b.receiver || (a.kind === b.kind ? 0 : a.kind === 'rxStart' ? -1 : 1);
 }

@@ -16,7 +16,7 @@ function mac(channelsHz: number[], queueCapacity = 8) {
   const m = createMac({
     node: 0, scheduler, region: regions.eu868, channelsHz, rng: createRandomStreams(1).stream('mac'), queueCapacity,
     airtime: { sf: 7, bandwidthHz: 125e3, codingRate: 1 }, txPowerDbm: 14, txCurrentMa: 44, supplyV: 3.3,
-    transmit: (tx) => sent.push(tx), emit: (event) => events.push(event),
+    transmit: (tx) => sent.push(tx) > 0, emit: (event) => events.push(event),
   });
   const frame = (deadlineMs = Number.POSITIVE_INFINITY): OutgoingFrame => ({
     bytes: new Uint8Array(14), destination: 1, messageId: 0, fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: scheduler.nowMs, deadlineMs,

@@ -13,6 +13,7 @@ const node = (xM: number, overrides: Partial<EtherNode> = {}): EtherNode => ({
   sensitivityTable: 'sx1276',
   noiseFigureDb: 6,
   receivePaths: Number.POSITIVE_INFINITY,
+  wake: { mode: 'always' },
   ...overrides,
 });
 
@@ -49,7 +50,10 @@ describe('the ether', () => {
     expect(w.receptions.map((r) => [r.fate, r.atMs, r.receiver])).toEqual([['received', 51.216, 1]]);
     expect(w.receptions[0]!.rxPowerDbm).toBeCloseTo(14 - meanPathLossDb(ns3, 1000), 9);
     expect(w.receptions[0]!.rxPowerDbm).toBeCloseTo(-106.5, 9);
-    expect(w.deliveries.map((d) => [d.receiver, d.atMs])).toEqual([[1, 52.216]]);
+    expect(w.deliveries.map((d) => [d.kind, d.receiver, d.atMs])).toEqual([
+      ['rxStart', 1, 10],
+      ['frame', 1, 52.216],
+    ]);
   });
 
   it('marks a frame under the receiver\u2019s sensitivity underSensitivity (SX1276 SF7/125: −123 dBm)', () => {
@@ -59,7 +63,7 @@ describe('the ether', () => {
     w.send(100, 0, 2);
     w.scheduler.runUntil(1000);
     expect(w.receptions.map((r) => r.fate)).toEqual(['received', 'underSensitivity']);
-    expect(w.deliveries).toHaveLength(1);
+    expect(w.deliveries.filter((d) => d.kind === 'frame')).toHaveLength(1);
   });
 
   it('loses a frame at a receiver that transmits during it (lostHalfDuplex), but not one that ends as it starts', () => {
@@ -99,7 +103,7 @@ describe('the ether', () => {
     w.send(0, 0, 1);
     w.scheduler.runUntil(1000);
     expect(w.receptions.map((r) => r.fate)).toEqual(['dropped']);
-    expect(w.deliveries).toEqual([]);
+    expect(w.deliveries.map((d) => d.kind)).toEqual(['rxStart']);
   });
 
   it('addresses a broadcast to the nodes whose mean power reaches their sensitivity, one fate each', () => {

@@ -7,6 +7,8 @@ import { stringify as stringifyYaml } from 'yaml';
 import { buildSummary } from '../../metrics/summary.ts';
 import { framesCsv, nodesCsv, receptionsCsv } from '../../metrics/tables.ts';
 import { openRunDirectory, runDirectoryProblem } from '../../metrics/run-directory.ts';
+import { nodeReport } from '../../metrics/node-report.ts';
+import { seriesCsv } from '../../metrics/series.ts';
 import { createSimulation } from '../../scenario/simulate.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
@@ -49,6 +51,17 @@ export async function runCommand(file: string, options: RunCommandOptions, print
 
     const { tracker } = simulation;
     const totals = tracker.totals();
+    const nodeReports = swarm.nodes.map((spec, i) =>
+      nodeReport({
+        id: spec.id,
+        mcuId: spec.mcu.id,
+        batteryId: spec.power.battery.id,
+        mains: spec.power.mains,
+        energy: simulation.runtimes[i]!.ledger.totals(),
+        memory: simulation.runtimes[i]!.memory.usage(),
+        tally: tracker.nodes[i]!,
+      }),
+    );
     const summary = buildSummary({
       scenario: name,
       seed: scenario.seed,
@@ -59,11 +72,13 @@ export async function runCommand(file: string, options: RunCommandOptions, print
       sinks: swarm.nodes.filter((node) => node.role === 'sink').length,
       senders: swarm.nodes.filter((node) => node.traffic).length,
       totals,
+      nodeReports,
     });
     dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
     dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
-    dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs, swarm.region));
+    dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
+    dir.write('series.csv', seriesCsv(simulation.series.rows, swarm.nodes.map((node) => node.id)));
     const totalWallMs = performance.now() - wallStartMs;
     dir.write(
       'timing.json',
@@ -90,7 +105,7 @@ export async function runCommand(file: string, options: RunCommandOptions, print
           `run ${name} (seed ${scenario.seed}): ${swarm.nodes.length} nodes, ${(result.durationMs / 1000).toFixed(0)} s simulated in ${(simulateWallMs / 1000).toFixed(2)} s`,
           `  frames: ${totals.attempts} attempts, ${totals.sent} sent, ${totals.dutyCycleBlocked} dutyCycleBlocked`,
           `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${n}`).join(', ') || 'none'}`,
-          `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${(totals.airtimeMs / 1000).toFixed(1)} s, radio TX energy ${(totals.txEnergyUj / 1e6).toFixed(3)} J`,
+          `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${(totals.airtimeMs / 1000).toFixed(1)} s, energy ${(summary.energyJ as { total: number }).total.toFixed(3)} J (radio TX ${(summary.energyJ as { radioTx: number }).radioTx.toFixed(3)} J), ${(summary.nodes as { died: number }).died} nodes died`,
           `  results in ${outPath}/`,
         ].join('\n') + '\n',
       );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catchTimeMs, nextReceiveStartMs, samplingPreambleSymbols, scheduledListenMs, type WakeSchedule } from '../../src/node/wake-schedule.ts';
+import { catchTimeMs, nextReceiveStartMs, samplingPreambleSymbols, scheduledListenMs, type WakeSchedule } from '../../src/radio/wake-schedule.ts';
 
 const rendezvous: WakeSchedule = { mode: 'rendezvous', periodMs: 1000, windowMs: 5, phaseMs: 200 };
 const sampling: WakeSchedule = { mode: 'preamble-sampling', periodMs: 100, cadMs: 2, phaseMs: 30 };

@@ -1,0 +1,226 @@
+/**
+ * A node's firmware at run time: its xstate actor on the scheduler's clock, and the energy
+ * meter that books every change of the actor's state on the node's energy ledger.
+ *
+ * The meter books two simultaneous parts per interval, the MCU's and the radio's (ledger
+ * states `sleep`, `idle`, `compute` for the MCU; `sleep`, `listen`, `receive`, `transmit` for
+ * the radio). While the radio follows a windowed wake schedule (rendezvous or preamble
+ * sampling), its listening time within the interval is counted exactly
+ * (`scheduledListenMs`) and booked as a `listen` sub-interval at the end of the interval, the
+ * rest as radio sleep. After each booking the node's death is scheduled at the ledger's
+ * predicted time; at that time the node settles its books and dies if the ledger says so.
+ */
+import { createActor, type Actor } from 'xstate';
+import type { Scheduler, EventId } from '../sim/scheduler.ts';
+import { scheduledListenMs, type WakeSchedule } from '../radio/wake-schedule.ts';
+import type { Delivery, Transmission } from '../radio/transmission.ts';
+import { createEnergyLedger, type EnergyLedger, type LedgerStatus, type LoadPart } from '../hw/energy-ledger.ts';
+import type { McuProfile } from '../hw/mcu-profiles.ts';
+import { createMemoryLedger, type MemoryKind, type MemoryLedger } from '../hw/memory-ledger.ts';
+import type { RadioChip } from '../hw/radio-chips.ts';
+import type { EmitEvent } from './events.ts';
+import { firmwareMachine, type McuState, type RadioState } from './firmware.machine.ts';
+import type { NodePower } from './node-power.ts';
+
+export interface NodeRuntimeConfig {
+  readonly index: number;
+  readonly scheduler: Scheduler;
+  readonly mcu: McuProfile;
+  readonly radio: RadioChip;
+  readonly txCurrentMa: number;
+  readonly wake: WakeSchedule;
+  readonly power: NodePower;
+  /** MCU time awake after each caught frame (radio interrupt and FIFO read-out). */
+  readonly processingDelayMs: number;
+  readonly emit: EmitEvent;
+  /** Called once when the node dies (after the death event). */
+  readonly onDeath: (atMs: number) => void;
+  /**
+   * A concentrator (several receive paths, always listening: a gateway) demodulates many frames
+   * at once; its radio stays in `listen` and the firmware does not track single receptions
+   * (receive and listen draw the same current in every radio profile).
+   */
+  readonly concentrator: boolean;
+  /** Stops the run when the firmware actor fails, naming the node. */
+  readonly onError: (error: Error) => void;
+  /** Static allocations made at start (checked against the budgets before the run). */
+  readonly memory: Readonly<Record<MemoryKind, number>>;
+}
+
+export interface NodeRuntime {
+  readonly alive: boolean;
+  /** The radio starts a frame; false when the node browns out doing so (or is dead). */
+  transmit(tx: Transmission): boolean;
+  /** The radio caught a frame's preamble: receive until it ends, then process it. */
+  rxStart(delivery: Delivery): void;
+  /** Runs `durationMs` of computation, then `then` (queued behind any running computation). */
+  compute(durationMs: number, then: () => void): void;
+  /** Books energy up to now (for samples and the end of the run). */
+  settle(): void;
+  readonly ledger: EnergyLedger;
+  readonly memory: MemoryLedger;
+}
+
+export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
+  const { scheduler, mcu, radio, power, wake } = config;
+  const ledger = createEnergyLedger({
+    battery: power.battery,
+    initialStateOfCharge: power.initialStateOfCharge,
+    rail: power.rail,
+    brownOutV: power.brownOutV,
+    ...(power.harvest && { harvest: power.harvest }),
+    startMs: scheduler.nowMs,
+  });
+  const memory = createMemoryLedger({ flashBytes: mcu.flashBytes, sramBytes: mcu.sramBytes });
+  for (const [kind, bytes] of Object.entries(config.memory) as [MemoryKind, number][]) {
+    if (bytes === 0) continue;
+    const result = memory.allocate(kind, bytes);
+    if (result.type === 'memoryFault') config.emit({ type: 'nodeFault', atMs: scheduler.nowMs, node: config.index, reason: result.reason });
+  }
+  const mcuSleepMa = mcu.sleepCurrentUa / 1000;
+  const mcuComputeMa = mcu.activePowerMw / power.supplyV;
+  const mcuIdleMa = mcu.idlePowerMw / power.supplyV;
+  const radioSleepMa = radio.sleepCurrentUa / 1000;
+  const windowed = wake.mode === 'rendezvous' || wake.mode === 'preamble-sampling';
+
+  let alive = true;
+  let lastBookedMs = scheduler.nowMs;
+  let deathTimer: EventId | undefined;
+  const computeQueue: { durationMs: number; then: () => void }[] = [];
+
+  const actor: Actor<typeof firmwareMachine> = createActor(firmwareMachine, { clock: scheduler });
+
+  /** The regions' states, read from the snapshot's value (cheaper than `matches`). */
+  interface Regions {
+    readonly mcu: McuState;
+    readonly radio: RadioState;
+  }
+  const regionsOf = (value: unknown): Regions | undefined => (typeof value === 'object' && value !== null ? (value as { alive: Regions }).alive : undefined);
+  let current: Regions = regionsOf(actor.getSnapshot().value)!;
+
+  const mcuParts: Readonly<Record<McuState, LoadPart>> = {
+    asleep: { state: 'sleep', currentMa: mcuSleepMa },
+    computing: { state: 'compute', currentMa: mcuComputeMa },
+    processing: { state: 'idle', currentMa: mcuIdleMa },
+  };
+  const radioParts: Readonly<Record<RadioState, LoadPart>> = {
+    scheduled: wake.mode === 'always' ? { state: 'listen', currentMa: radio.rxCurrentMa } : { state: 'sleep', currentMa: radioSleepMa },
+    transmitting: { state: 'transmit', currentMa: config.txCurrentMa },
+    receiving: { state: 'receive', currentMa: radio.rxCurrentMa },
+  };
+  const mcuPart = (regions: Regions): LoadPart => mcuParts[regions.mcu];
+  const radioPart = (regions: Regions): LoadPart => radioParts[regions.radio];
+  const scheduled = (regions: Regions): boolean => regions.radio === 'scheduled';
+
+  /** Books [lastBookedMs, now] with the state in force, splitting off scheduled listening. */
+  function book(next: readonly LoadPart[]): LedgerStatus {
+    const nowMs = scheduler.nowMs;
+    if (windowed && scheduled(current) && nowMs > lastBookedMs) {
+      const listenMs = scheduledListenMs(wake, lastBookedMs, nowMs);
+      if (listenMs > 0) {
+        const status = ledger.transitionParts(nowMs - listenMs, [mcuPart(current), { state: 'listen', currentMa: radio.rxCurrentMa }]);
+        if (status.type === 'dead') return status;
+      }
+    }
+    lastBookedMs = nowMs;
+    return ledger.transitionParts(nowMs, next);
+  }
+
+  function afterBooking(status: LedgerStatus): void {
+    if (deathTimer !== undefined) scheduler.cancel(deathTimer);
+    deathTimer = undefined;
+    if (status.type === 'dead') {
+      die(status.death.reason === 'brownOut' ? 'brownOut' : 'batteryEmpty', status.death.atMs, status.death.stateOfCharge);
+      return;
+    }
+    const atMs = status.predictedDeathAtMs;
+    if (Number.isFinite(atMs)) {
+      deathTimer = scheduler.at(Math.max(atMs, scheduler.nowMs), () => {
+        deathTimer = undefined;
+        afterBooking(book([mcuPart(current), radioPart(current)]));
+      });
+    }
+  }
+
+  function die(reason: 'brownOut' | 'batteryEmpty', atMs: number, stateOfCharge: number): void {
+    if (!alive) return;
+    alive = false;
+    config.emit({ type: 'nodeDied', atMs, node: config.index, reason, stateOfCharge });
+    actor.send({ type: 'DIE' });
+    config.onDeath(atMs);
+  }
+
+  actor.subscribe({
+    next(snapshot) {
+      const regions = regionsOf(snapshot.value);
+      if (!alive || regions === undefined || (regions.mcu === current.mcu && regions.radio === current.radio)) return;
+      const status = book([mcuPart(regions), radioPart(regions)]);
+      current = regions;
+      afterBooking(status);
+      if (regions.mcu === 'asleep' && computeQueue.length > 0) startCompute();
+    },
+    error(error) {
+      config.onError(new Error(`node ${config.index}: firmware failed: ${(error as Error).message ?? String(error)}`));
+    },
+  });
+  actor.start();
+  // Open the first interval with the initial state's parts (brown-out checked at once).
+  afterBooking(book([mcuPart(current), radioPart(current)]));
+
+  function startCompute(): void {
+    const job = computeQueue.shift()!;
+    actor.send({ type: 'COMPUTE' });
+    scheduler.after(job.durationMs, () => {
+      if (!alive) return;
+      actor.send({ type: 'COMPUTE_END' });
+      job.then();
+    });
+  }
+
+  /** Ends a reception at `untilMs` unless a later reception or a transmission took over. */
+  let rxUntilMs = Number.NEGATIVE_INFINITY;
+
+  return {
+    get alive() {
+      return alive;
+    },
+    ledger,
+    memory,
+    transmit(tx) {
+      if (!alive) return false;
+      rxUntilMs = Number.NEGATIVE_INFINITY;
+      actor.send({ type: 'TX_START' });
+      if (!alive) return false;
+      scheduler.at(tx.endMs, () => {
+        if (alive) actor.send({ type: 'TX_END' });
+      });
+      return true;
+    },
+    rxStart(delivery) {
+      // The radio stays locked on the frame it caught first; it does not hear others meanwhile.
+      if (!alive || config.concentrator || current.radio !== 'scheduled') return;
+      const untilMs = delivery.tx.endMs;
+      rxUntilMs = untilMs;
+      actor.send({ type: 'RX_START' });
+      scheduler.at(untilMs, () => {
+        if (!alive || rxUntilMs !== untilMs || current.radio !== 'receiving') return;
+        actor.send({ type: 'RX_END' });
+        if (config.processingDelayMs > 0 && current.mcu === 'asleep') {
+          actor.send({ type: 'PROCESS' });
+          scheduler.after(config.processingDelayMs, () => {
+            if (alive && current.mcu === 'processing') actor.send({ type: 'PROCESS_END' });
+          });
+        }
+      });
+    },
+    compute(durationMs, then) {
+      if (!alive) return;
+      computeQueue.push({ durationMs, then });
+      if (current.mcu === 'asleep') startCompute();
+    },
+    settle() {
+      if (!alive) return;
+      afterBooking(book([mcuPart(current), radioPart(current)]));
+    },
+  };
+}
