@@ -19,6 +19,8 @@ export interface FrameRecord {
   readonly atMs: number;
   readonly queueWaitMs: number;
   readonly dutyCycleWaitMs: number;
+  /** Time spent waiting for the receiver's rendezvous window. */
+  readonly wakeWaitMs: number;
   readonly airtimeMs: number;
   readonly channelHz: number;
   readonly sf: number;
@@ -163,6 +165,7 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
             atMs: tx.startMs,
             queueWaitMs: event.queueWaitMs,
             dutyCycleWaitMs: event.dutyCycleWaitMs,
+            wakeWaitMs: event.wakeWaitMs,
             airtimeMs: tx.airtimeMs,
             channelHz: tx.channelHz,
             sf: tx.sf,
@@ -203,6 +206,7 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
             atMs: event.atMs,
             queueWaitMs: 0,
             dutyCycleWaitMs: 0,
+            wakeWaitMs: 0,
             airtimeMs: 0,
             channelHz: 0,
             sf: event.sf,

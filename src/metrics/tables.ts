@@ -26,7 +26,7 @@ const ms = (value: number): number => round(value, 3);
 const idOrBroadcast = (nodes: readonly NodeInfo[], index: number): string => (index < 0 ? '*' : nodes[index]!.id);
 
 export const frameColumns = [
-  'sender', 'seq', 'destination', 'outcome', 'blockReason', 'queuedAtMs', 'atMs', 'queueWaitMs', 'dutyCycleWaitMs', 'airtimeMs',
+  'sender', 'seq', 'destination', 'outcome', 'blockReason', 'queuedAtMs', 'atMs', 'queueWaitMs', 'dutyCycleWaitMs', 'wakeWaitMs', 'airtimeMs',
   'channelMhz', 'sf', 'bandwidthKhz', 'txPowerDbm', 'phyBytes', 'messageId', 'fragmentIndex', 'fragmentCount', 'energyUj',
   'receivers', 'received', 'fate',
 ] as const;
@@ -42,6 +42,7 @@ export function framesCsv(frames: readonly FrameRecord[], nodes: readonly NodeIn
     ms(f.atMs),
     ms(f.queueWaitMs),
     ms(f.dutyCycleWaitMs),
+    ms(f.wakeWaitMs),
     ms(f.airtimeMs),
     f.channelHz ? f.channelHz / 1e6 : '',
     f.sf,

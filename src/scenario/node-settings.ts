@@ -33,7 +33,10 @@ const bytes = z.int().min(0).max(2 ** 40);
 
 const nodeFields = {
   mcu: z.string().min(1).describe('MCU profile: a built-in id (see `loraswarm mcu`) or a key of profiles.mcus.'),
-  battery: z.string().min(1).describe('"mains", a built-in battery (cr2032, 2xaa, 18650) or a key of profiles.batteries.'),
+  battery: z
+    .union([z.string().min(1), z.number()], { error: 'expected a battery name such as "cr2032", "2xaa", "18650" or "mains"' })
+    .transform(String)
+    .describe('"mains", a built-in battery (cr2032, 2xaa, 18650) or a key of profiles.batteries.'),
   initialStateOfCharge: z.number().min(0).max(1),
   rail: z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('direct') }),

@@ -1,0 +1,96 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
+
+let tmp: string;
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'loraswarm-nodes-'));
+});
+afterEach(() => {
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const scenario = (node: string): string => `
+duration: 1h
+groups:
+  - name: gw
+    role: sink
+    nodes: [{ id: gw, xM: 0, yM: 0 }]
+  - name: edge
+    count: 2
+    placement: { shape: disc, radiusM: 100 }
+    node: ${node}
+    traffic: { kind: poisson, interval: 10min, payloadBytes: 20 }
+`;
+
+function run(text: string): { status: number | null; stderr: string; out: string } {
+  const file = join(tmp, 's.yaml');
+  writeFileSync(file, text);
+  const out = join(tmp, 'run');
+  const result = cli(['run', file, '--out', out, '--quiet']);
+  return { status: result.status, stderr: result.stderr, out };
+}
+
+describe('node hardware in scenarios', () => {
+  it('refuses static allocations that exceed the SRAM before the run, naming the node, budget, request and shortfall', () => {
+    // nRF52840: 256 KiB SRAM; firmware 32 KiB + radio stack 8 KiB + 200,000 B of KV cache + 50,000 B of activations.
+    const result = run(scenario('{ mcu: nrf52840, memory: { kvCacheBytes: 200000, activationsBytes: 50000 } }'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(
+      /groups\[1\]\.node\.memory: expected the static allocations of node "edge-0" \(and its group\) to fit its nrf52840, found SRAM: requested 290960 B \(.*\), budget 262144 B, short by 28816 B/,
+    );
+    expect(result.stderr).not.toContain('    at ');
+    expect(existsSync(result.out)).toBe(false);
+    expect(existsSync(`${result.out}.partial`)).toBe(false);
+  });
+
+  it('refuses an unknown MCU or battery, listing the built-in ones', () => {
+    const mcu = run(scenario('{ mcu: stm32f103 }'));
+    expect(mcu.status).toBe(2);
+    expect(mcu.stderr).toMatch(/groups\[1\]\.node\.mcu: expected a built-in MCU \(stm32u575, .*\) or a key of profiles\.mcus, found "stm32f103"/);
+    const battery = run(scenario('{ battery: lipo }'));
+    expect(battery.status).toBe(2);
+    expect(battery.stderr).toMatch(/groups\[1\]\.node\.battery: expected "mains", a built-in battery \(18650, cr2032, 2xaa\)/);
+  });
+
+  it('runs a custom MCU profile from the scenario, and reports per-node energy, battery and peak memory', () => {
+    const text = `${scenario('{ mcu: my-mcu, battery: 2xaa, wake: { mode: off }, memory: { weightsBytes: 100000, activationsBytes: 20000 } }')}
+profiles:
+  mcus:
+    my-mcu:
+      id: my-mcu
+      core: Cortex-M33
+      clockHz: 64000000
+      sramBytes: 131072
+      flashBytes: 524288
+      flashExternal: false
+      supplyV: 3.0
+      activePowerMw: 12
+      idlePowerMw: 4
+      sleepCurrentUa: 2
+      brownOutV: 1.8
+      macsPerCycle: { matmul: 0.5, conv: 0.6, depthwise: 0.3, elementwise: 0.25, softmax: 0.02 }
+`;
+    const result = run(text);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const summary = JSON.parse(readFileSync(join(result.out, 'summary.json'), 'utf8')) as {
+      perNode: { id: string; mcu: string; battery: string; peakSramBytes: number; peakFlashBytes: number; batteryRemainingMah: number; energyJByState: Record<string, number> }[];
+    };
+    const edge = summary.perNode.find((n) => n.id === 'edge-0')!;
+    expect(edge.mcu).toBe('my-mcu');
+    expect(edge.battery).toBe('2xaa');
+    // Default budget: firmware 32 KiB + radio stack 8 KiB of SRAM, 96 + 48 KiB of flash.
+    expect(edge.peakSramBytes).toBe(32 * 1024 + 8 * 1024 + 20000);
+    expect(edge.peakFlashBytes).toBe(96 * 1024 + 48 * 1024 + 100000);
+    expect(edge.batteryRemainingMah).toBeLessThan(3000);
+    expect(edge.energyJByState.transmit).toBeGreaterThan(0);
+    const nodesCsv = readFileSync(join(result.out, 'nodes.csv'), 'utf8');
+    expect(nodesCsv.split('\n')[0]).toContain('diedAtMs,deathReason');
+    expect(readFileSync(join(result.out, 'series.csv'), 'utf8').split('\n')[0]).toBe(
+      'atMs,node,alive,stateOfCharge,remainingMah,sleepJ,idleJ,listenJ,receiveJ,transmitJ,computeJ,radioStandbyJ,dutyCycleUse,dutyCycleBand',
+    );
+  });
+});
