@@ -25,6 +25,8 @@ export interface TrafficConfig {
   readonly endMs: number;
   /** False once the node is dead: it creates nothing more. */
   readonly alive: () => boolean;
+  /** Work before each message (the MCU computes, then the message goes); none when absent. */
+  readonly prepare?: (send: () => void) => void;
 }
 
 /**
@@ -40,8 +42,14 @@ export function startTraffic(node: LoraNode, config: TrafficConfig, scheduler: S
   const emitOne = (): void => {
     if (!config.alive()) return;
     const destination = config.destination(rng.next());
-    const payload = new Uint8Array(config.payloadBytes);
-    node.send({ destination, payload: fill(payload, scheduler.nowMs), deadlineMs: config.deadlineMs });
+    const createdAtMs = scheduler.nowMs;
+    const send = (): void => {
+      if (!config.alive()) return;
+      const payload = new Uint8Array(config.payloadBytes);
+      node.send({ destination, payload: fill(payload, createdAtMs), deadlineMs: config.deadlineMs });
+    };
+    if (config.prepare) config.prepare(send);
+    else send();
     schedule(scheduler.nowMs + nextGapMs());
   };
   const schedule = (atMs: number): void => {

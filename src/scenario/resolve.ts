@@ -15,7 +15,7 @@ import { regions, subBandOf, type Region } from '../radio/regions.ts';
 import { sensitivityDbm, type SensitivityTableId } from '../radio/sensitivity.ts';
 import { radioChips, type RadioChip } from '../hw/radio-chips.ts';
 import type { MemoryKind } from '../hw/memory-ledger.ts';
-import type { McuProfile } from '../hw/mcu-profiles.ts';
+import type { McuProfile, OpType } from '../hw/mcu-profiles.ts';
 import type { NodePower } from '../node/node-power.ts';
 import { symbolTimeMs } from '../radio/modulation.ts';
 import type { WakeSchedule } from '../radio/wake-schedule.ts';
@@ -33,6 +33,8 @@ export interface TrafficSpec {
   readonly to: 'sink' | 'peer' | 'broadcast';
   readonly deadlineMs: number;
   readonly queueCapacity: number;
+  /** MCU work before each message, if any. */
+  readonly compute: { readonly macs: number; readonly op: OpType } | undefined;
 }
 
 export interface NodeSpec {
@@ -236,6 +238,7 @@ function resolveTraffic(group: GroupSpec): TrafficSpec | undefined {
     to: traffic.to,
     deadlineMs: traffic.deadline ?? Number.POSITIVE_INFINITY,
     queueCapacity: traffic.queueCapacity ?? defaultQueueCapacity,
+    compute: traffic.compute,
   };
 }
 

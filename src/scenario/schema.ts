@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { radioChipIds } from '../hw/radio-chips.ts';
+import { opTypes } from '../hw/mcu-profiles.ts';
 import { durationSchema as duration } from './duration.ts';
 import { nodeDefaultsSchema, nodeOverridesSchema, profilesSchema } from './node-settings.ts';
 
@@ -81,6 +82,10 @@ const trafficSchema = z
   to: z.enum(['sink', 'peer', 'broadcast']).default('sink'),
   deadline: duration('frame deadline', false).optional().describe('A frame still unsent this long after it was queued is dutyCycleBlocked.'),
   queueCapacity: z.int().min(1).max(1_000_000).optional(),
+  compute: z
+    .strictObject({ macs: z.int().min(1).max(1e12), op: z.enum(opTypes).default('matmul') })
+    .optional()
+    .describe('Work the MCU does before each message (an on-device inference, say), costed by the compute model.'),
   })
   .superRefine((traffic, ctx) => {
     if (traffic.jitter !== undefined && traffic.jitter > traffic.interval) {

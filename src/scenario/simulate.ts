@@ -14,6 +14,7 @@ import { meanPathLossDb, rxPowerDbm } from '../radio/path-loss.ts';
 import { sensitivityDbm } from '../radio/sensitivity.ts';
 import { broadcastDestination } from '../radio/transmission.ts';
 import { txCurrentMa } from '../hw/radio-chips.ts';
+import { computeCost } from '../hw/compute-cost.ts';
 import type { SimEvent } from '../node/events.ts';
 import { createLoraNode, type LoraNode } from '../node/lora-node.ts';
 import { createMac, type Mac } from '../node/mac.ts';
@@ -157,9 +158,17 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   for (const spec of specs) {
     if (!spec.traffic) continue;
     const runtime = runtimes[spec.index]!;
+    const work = spec.traffic.compute;
+    const computeMs = work ? computeCost(spec.mcu, work).latencyMs : 0;
     startTraffic(
       nodes[spec.index]!,
-      { ...spec.traffic, destination: destinations(spec), endMs: scenario.duration, alive: () => runtime.alive },
+      {
+        ...spec.traffic,
+        destination: destinations(spec),
+        endMs: scenario.duration,
+        alive: () => runtime.alive,
+        ...(work && { prepare: (send: () => void) => runtime.compute(computeMs, send) }),
+      },
       scheduler,
       rng.stream(`node/${spec.id}/traffic`),
     );

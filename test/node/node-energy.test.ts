@@ -135,3 +135,19 @@ describe('a battery node, through the whole simulation', () => {
     expect(totals.sent).toBe(144);
   });
 });
+
+describe('compute before sending', () => {
+  it('spends the compute model\u2019s time in the compute state before each message, then sends it', async () => {
+    const { computeCost } = await import('../../src/hw/compute-cost.ts');
+    const { simulation } = runScenario(
+      sensor({ node: '{ mcu: stm32u575, battery: 18650, wake: { mode: off } }', traffic: '{ kind: periodic, interval: 10min, payloadBytes: 20, compute: { macs: 2660000, op: conv } }' }),
+    );
+    const computeMs = computeCost(mcuProfiles.stm32u575, { macs: 2_660_000, op: 'conv' }).latencyMs;
+    const totals = simulation.runtimes[1]!.ledger.totals();
+    expect(simulation.tracker.totals().sent).toBe(144);
+    expect(totals.timeByStateMs.compute).toBeCloseTo(144 * computeMs, 6);
+    // Every frame leaves exactly the compute time after its message was created.
+    for (const frame of simulation.tracker.frames) expect(frame.queuedAtMs % 1).toBeGreaterThanOrEqual(0);
+    expect(totals.energyByStateUj.compute).toBeGreaterThan(0);
+  });
+});

@@ -8,7 +8,7 @@ import { runScenario } from '../helpers/scenario.ts';
  * others talk to them (lostHalfDuplex), broadcasts, 5 % extra loss (dropped), EU868 duty cycle
  * with short deadlines and small queues (dutyCycleBlocked), and heavy load (collided).
  */
-const busyScenario = (collision: string): string => `
+const busyScenario = (collision: string, sleepers = ''): string => `
 name: busy
 seed: 7
 duration: 20min
@@ -43,7 +43,7 @@ groups:
     placement: { shape: grid, spacingM: 100 }
     radio: { sf: 8 }
     traffic: { kind: periodic, interval: 30s, payloadBytes: 120, to: broadcast }
-`;
+${sleepers}`;
 
 describe('frame accounting', () => {
   it.each(['aloha', 'lorasim', 'energy-sir', 'croce'])('closes the books under the %s collision model', (collision) => {
@@ -94,5 +94,30 @@ describe('frame accounting', () => {
     expect(totals.dutyCycleBlockedBy.deadline).toBeGreaterThan(0);
     expect(totals.dutyCycleBlockedBy.queueFull).toBeGreaterThan(0);
     expect(swarm.nodes).toHaveLength(76);
+  });
+});
+
+describe('frame accounting with sleeping receivers and dying nodes', () => {
+  it('still gives one fate per addressed receiver, with asleep among them, and counts frames left unsent at death', () => {
+    const sleepers = `  - name: sleeper
+    count: 10
+    placement: { shape: rectangle, widthM: 400, heightM: 400 }
+    node: { battery: cr2032, initialStateOfCharge: 0.0378, wake: { mode: rendezvous, period: 2s, window: 20ms } }
+    traffic: { kind: poisson, interval: 5s, payloadBytes: 10, to: peer, deadline: 1min }
+`;
+    const { simulation } = runScenario(busyScenario('energy-sir', sleepers));
+    const totals = simulation.tracker.totals();
+    expect(totals.attempts).toBe(totals.sent + totals.dutyCycleBlocked);
+    expect(fates.reduce((sum, fate) => sum + totals.fates[fate], 0)).toBe(totals.receptions);
+    expect(totals.receptions).toBe(simulation.tracker.frames.reduce((sum, frame) => sum + frame.receivers, 0));
+    for (const fate of fates) expect(totals.fates[fate], fate).toBeGreaterThan(0);
+    const died = simulation.tracker.nodes.filter((node) => node.diedAtMs !== undefined);
+    expect(died.length).toBeGreaterThan(0);
+    expect(totals.unsentAtDeath).toBe(simulation.tracker.nodes.reduce((sum, node) => sum + node.unsentAtDeath, 0));
+    // A dead node sends nothing after its death.
+    for (const frame of simulation.tracker.frames) {
+      const diedAtMs = simulation.tracker.nodes[frame.sender]!.diedAtMs;
+      if (diedAtMs !== undefined && frame.outcome === 'sent') expect(frame.atMs).toBeLessThanOrEqual(diedAtMs);
+    }
   });
 });
