@@ -2,8 +2,11 @@
  * Benchmarks (printed, never asserted): `npm run bench`.
  * - scheduler: schedule + pop pairs per second on one core;
  * - poisson-1000: a 1,000-node Poisson-to-sink scenario over one simulated day, simulation
- *   only and the whole `loraswarm run` (validation, simulation, result files).
+ *   only and the whole `loraswarm run` (validation, simulation, result files);
+ * - listen-10k: 10,000 battery nodes with xstate firmware and 5 ms listen windows every
+ *   second, one hour: wall time and peak memory.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,3 +75,5 @@ console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node
 benchScheduler();
 benchPoisson();
 await benchRunCommand();
+// Its own process, so that the peak memory is the run's alone.
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/listen-10k.ts'], { encoding: 'utf8' }));

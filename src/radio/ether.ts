@@ -35,6 +35,8 @@ export interface EtherNode {
   readonly receivePaths: number;
   /** When its receiver is on. */
   readonly wake: WakeSchedule;
+  /** Whether it wants an `rxStart` when it catches a frame (a concentrator does not). */
+  readonly notifiesRxStart: boolean;
 }
 
 export type ShadowingMode = 'per-frame' | 'per-link';
@@ -280,7 +282,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
         if (atMs === undefined) return false;
         // The radio locks on what it can demodulate, unless it is itself transmitting.
         const rxDbm = powerAt(onAir, receiver);
-        if (rxDbm >= sensitivity(receiver, tx) && !transmittingDuring(receiver, atMs, atMs)) {
+        if (nodes[receiver]!.notifiesRxStart && rxDbm >= sensitivity(receiver, tx) && !transmittingDuring(receiver, atMs, atMs)) {
           output.deliver({ kind: 'rxStart', atMs, receiver, tx, rxPowerDbm: rxDbm, snrDb: rxDbm - noiseFloorDbm(tx.bandwidthHz, nodes[receiver]!.noiseFigureDb) });
         }
         return true;

@@ -94,6 +94,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
         noiseFigureDb: spec.noiseFigureDb,
         receivePaths: spec.receivePaths,
         wake: spec.wake,
+        notifiesRxStart: !isConcentrator(spec),
       })),
       pathLoss: swarm.pathLoss,
       shadowingMode: scenario.shadowing?.mode ?? 'per-frame',
@@ -120,7 +121,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       power: spec.power,
       processingDelayMs: scenario.processingDelayMs,
       memory: spec.memory,
-      concentrator: spec.role === 'sink' && spec.receivePaths > 1 && spec.wake.mode === 'always',
+      concentrator: isConcentrator(spec),
       emit,
       onDeath: (atMs) => {
         macs[spec.index]?.kill();
@@ -220,6 +221,11 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       return { durationMs, drainedUntilMs: endMs, events: scheduler.eventsProcessed };
     },
   };
+}
+
+/** A gateway: a sink with several receive paths, always listening (see NodeRuntimeConfig). */
+function isConcentrator(spec: NodeSpec): boolean {
+  return spec.role === 'sink' && spec.receivePaths > 1 && spec.wake.mode === 'always';
 }
 
 /**

@@ -14,6 +14,7 @@ const node = (xM: number, overrides: Partial<EtherNode> = {}): EtherNode => ({
   noiseFigureDb: 6,
   receivePaths: Number.POSITIVE_INFINITY,
   wake: { mode: 'always' },
+  notifiesRxStart: true,
   ...overrides,
 });
 
