@@ -17,6 +17,12 @@ export interface LoraNodeConfig {
   /** Largest application payload per frame (from the framing, region and modulation). */
   readonly maxAppBytes: number;
   readonly emit: EmitEvent;
+  /**
+   * SRAM for reassembling a fragmented message, taken when its first fragment arrives and given
+   * back when it completes or is abandoned; `allocate` returns false (and reports the fault)
+   * when the node has no room, and the message is then dropped.
+   */
+  readonly reassemblyMemory?: { allocate(bytes: number): boolean; free(bytes: number): void };
 }
 
 export interface Message {
@@ -40,7 +46,14 @@ const messageIdSpace = 0x10000;
 
 export function createLoraNode(config: LoraNodeConfig): LoraNode {
   const { scheduler, mac, framing } = config;
-  const reassembler = createReassembler();
+  /** Bytes held per partial message (source × 2^16 + id); -1 when the message was refused. */
+  const held = new Map<number, number>();
+  const release = (key: number): void => {
+    const bytes = held.get(key);
+    held.delete(key);
+    if (bytes !== undefined && bytes > 0) config.reassemblyMemory?.free(bytes);
+  };
+  const reassembler = createReassembler({ onAbandon: (source, messageId) => release(source * 0x10000 + messageId) });
   let nextMessageId = 0;
 
   return {
@@ -73,7 +86,18 @@ export function createLoraNode(config: LoraNodeConfig): LoraNode {
       const { tx } = delivery;
       const { header, payload } = decodeFrame(framing, tx.bytes);
       let complete: Uint8Array | undefined = payload;
-      if (header.port === portFragment) complete = reassembler.add(tx.sender, parseFragment(payload));
+      if (header.port === portFragment) {
+        const fragment = parseFragment(payload);
+        const key = tx.sender * 0x10000 + fragment.messageId;
+        if (config.reassemblyMemory && !held.has(key)) {
+          // Room for the whole message, sized from this fragment (the last one may be shorter).
+          const bytes = fragment.count * fragment.data.length;
+          held.set(key, config.reassemblyMemory.allocate(bytes) ? bytes : -1);
+        }
+        if (held.get(key) === -1) return;
+        complete = reassembler.add(tx.sender, fragment);
+        if (complete) release(key);
+      }
       if (complete) {
         config.emit({
           type: 'messageDelivered',

@@ -59,6 +59,9 @@ export interface NodeRuntime {
   settle(): void;
   readonly ledger: EnergyLedger;
   readonly memory: MemoryLedger;
+  /** SRAM for reassembly buffers: false (and a `nodeFault` event) when it does not fit. */
+  allocateBuffer(bytes: number): boolean;
+  freeBuffer(bytes: number): void;
 }
 
 export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
@@ -186,6 +189,15 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
     },
     ledger,
     memory,
+    allocateBuffer(bytes) {
+      const result = memory.allocate('radioBuffers', bytes);
+      if (result.type === 'allocated') return true;
+      config.emit({ type: 'nodeFault', atMs: scheduler.nowMs, node: config.index, reason: result.reason });
+      return false;
+    },
+    freeBuffer(bytes) {
+      memory.free('radioBuffers', bytes);
+    },
     transmit(tx) {
       if (!alive) return false;
       rxUntilMs = Number.NEGATIVE_INFINITY;

@@ -75,7 +75,12 @@ const completedMemory = 256;
  */
 export const maxPartialPerSource = 16;
 
-export function createReassembler(): Reassembler {
+export interface ReassemblerOptions {
+  /** Called when a partial message is given up (crowded out by newer ones from its source). */
+  readonly onAbandon?: (source: number, messageId: number) => void;
+}
+
+export function createReassembler(options: ReassemblerOptions = {}): Reassembler {
   const partial = new Map<string, { count: number; parts: (Uint8Array | undefined)[]; received: number }>();
   const partialOrder = new Map<number, string[]>();
   let abandoned = 0;
@@ -99,7 +104,10 @@ export function createReassembler(): Reassembler {
         order.push(key);
         while (order.length > maxPartialPerSource) {
           const oldest = order.shift()!;
-          if (partial.delete(oldest)) abandoned++;
+          if (partial.delete(oldest)) {
+            abandoned++;
+            options.onAbandon?.(source, Number(oldest.slice(oldest.indexOf('/') + 1)));
+          }
         }
       } else if (entry.count !== fragment.count) {
         rejected++;

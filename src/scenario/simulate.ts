@@ -154,7 +154,17 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       emit,
     });
     macs.push(mac);
-    nodes.push(createLoraNode({ index: spec.index, scheduler, mac, framing: scenario.framing, maxAppBytes: spec.maxAppBytes, emit }));
+    nodes.push(
+      createLoraNode({
+        index: spec.index,
+        scheduler,
+        mac,
+        framing: scenario.framing,
+        maxAppBytes: spec.maxAppBytes,
+        emit,
+        reassemblyMemory: { allocate: (bytes) => runtime.allocateBuffer(bytes), free: (bytes) => runtime.freeBuffer(bytes) },
+      }),
+    );
   }
   for (const spec of specs) {
     if (!spec.traffic) continue;
