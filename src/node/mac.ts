@@ -244,7 +244,14 @@ export function createMac(config: MacConfig): Mac {
     kill,
     submit(frame) {
       const nowMs = scheduler.nowMs;
-      if (dead) return;
+      if (dead) {
+        // A node that died while handing over a message's fragments leaves them unsent.
+        config.emit({
+          type: 'txUnsent', atMs: nowMs, sender: config.node, destination: frame.destination, messageId: frame.messageId,
+          fragmentIndex: frame.fragmentIndex, fragmentCount: frame.fragmentCount, queuedAtMs: nowMs,
+        });
+        return;
+      }
       const continuesMessage = frame.fragmentIndex > 0;
       if (continuesMessage ? frame.messageId === refusedMessageId : queuedMessages >= config.queueCapacity) {
         if (!continuesMessage) refusedMessageId = frame.messageId;

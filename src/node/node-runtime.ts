@@ -15,6 +15,7 @@ import type { Scheduler, EventId } from '../sim/scheduler.ts';
 import { scheduledListenMs, type WakeSchedule } from '../radio/wake-schedule.ts';
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import { createEnergyLedger, type EnergyLedger, type LedgerStatus, type LoadPart } from '../hw/energy-ledger.ts';
+import { capacityUc, emptyStateOfCharge, peukertFactor, stateOfChargeAtVoltage } from '../hw/battery.ts';
 import type { McuProfile } from '../hw/mcu-profiles.ts';
 import { createMemoryLedger, type MemoryKind, type MemoryLedger } from '../hw/memory-ledger.ts';
 import type { RadioChip } from '../hw/radio-chips.ts';
@@ -57,6 +58,8 @@ export interface NodeRuntime {
   compute(durationMs: number, then: () => void): void;
   /** Books energy up to now (for samples and the end of the run). */
   settle(): void;
+  /** Whether computations are running or queued. */
+  readonly computing: boolean;
   readonly ledger: EnergyLedger;
   readonly memory: MemoryLedger;
   /** SRAM for reassembly buffers: false (and a `nodeFault` event) when it does not fit. */
@@ -129,6 +132,26 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
     return ledger.transitionParts(nowMs, next);
   }
 
+  /**
+   * While the radio follows a windowed schedule, the ledger's open interval carries only the
+   * sleep current (the listening is booked at the interval's end), so its prediction is late.
+   * This one uses the schedule's average drawn current (each part with its Peukert factor) and
+   * the brown-out threshold at the listening peak.
+   */
+  function windowedDeathAtMs(): number {
+    const duty = wake.mode === 'rendezvous' ? wake.windowMs / wake.periodMs : wake.mode === 'preamble-sampling' ? wake.cadMs / wake.periodMs : 0;
+    const mcu = mcuPart(current);
+    const listenPeakMa = mcu.currentMa + radio.rxCurrentMa;
+    const sleepMa = mcu.currentMa + radioSleepMa;
+    const profile = power.battery;
+    const drawnPerMs = listenPeakMa * peukertFactor(profile, listenPeakMa) * duty + sleepMa * peukertFactor(profile, sleepMa) * (1 - duty);
+    const dropoutV = power.rail.type === 'ldo' ? power.rail.dropoutV : 0;
+    const brownSoc = stateOfChargeAtVoltage(profile, power.brownOutV + dropoutV + (listenPeakMa * profile.internalResistanceOhm) / 1000);
+    const thresholdSoc = Math.max(brownSoc, emptyStateOfCharge(profile));
+    const marginUc = (ledger.totals().stateOfCharge - thresholdSoc) * capacityUc(profile);
+    return marginUc <= 0 ? scheduler.nowMs : scheduler.nowMs + marginUc / drawnPerMs;
+  }
+
   function afterBooking(status: LedgerStatus): void {
     if (deathTimer !== undefined) scheduler.cancel(deathTimer);
     deathTimer = undefined;
@@ -136,7 +159,7 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
       die(status.death.reason === 'brownOut' ? 'brownOut' : 'batteryEmpty', status.death.atMs, status.death.stateOfCharge);
       return;
     }
-    const atMs = status.predictedDeathAtMs;
+    const atMs = windowed && !power.mains && scheduled(current) ? Math.min(status.predictedDeathAtMs, windowedDeathAtMs()) : status.predictedDeathAtMs;
     if (Number.isFinite(atMs)) {
       deathTimer = scheduler.at(Math.max(atMs, scheduler.nowMs), () => {
         deathTimer = undefined;
@@ -186,6 +209,9 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
   return {
     get alive() {
       return alive;
+    },
+    get computing() {
+      return alive && (current.mcu === 'computing' || computeQueue.length > 0);
     },
     ledger,
     memory,

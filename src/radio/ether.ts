@@ -216,7 +216,8 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     const snrDb = rxDbm - noiseFloorDbm(tx.bandwidthHz, receiverNode.noiseFigureDb);
     let fate: Fate;
     if (transmittingDuring(receiver, tx.startMs, tx.endMs)) fate = 'lostHalfDuplex';
-    else if (!caught) fate = 'asleep';
+    // Not caught, or the receiver died before the frame ended (a death mid-reception loses it).
+    else if (!caught || deadFromMs[receiver]! < tx.endMs) fate = 'asleep';
     else if (rxDbm < sensitivity(receiver, tx)) fate = 'underSensitivity';
     else if (noPath) fate = 'noReceivePath';
     else if (collide(signalOf(onAir, rxDbm), interferersAt(onAir, receiver))) fate = 'collided';

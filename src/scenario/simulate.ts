@@ -198,7 +198,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     if (failure) throw failure;
   };
   /** Work that must finish before the books close: frames queued, on the air, or in transit. */
-  const busy = (): boolean => transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy);
+  const busy = (): boolean =>
+    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || runtimes.some((runtime) => runtime.computing);
 
   return {
     scheduler,

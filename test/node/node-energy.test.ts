@@ -75,6 +75,13 @@ describe('a battery node, through the whole simulation', () => {
     expect(strongTally.diedAtMs).toBeGreaterThanOrEqual(0);
     expect(strongTally.diedAtMs).toBeLessThan(600_000);
     expect(strong.simulation.tracker.totals().unsentAtDeath).toBe(1);
+    // A fragmented message that browns out on its first fragment leaves every fragment unsent.
+    const fragmented = runScenario(
+      sensor({ node: '{ battery: cr2032, wake: { mode: off } }', radio: '{ chip: sx1276, txPowerDbm: 20 }', region: 'none', traffic: '{ kind: periodic, interval: 10min, payloadBytes: 1000 }' }),
+    );
+    // LoRaWAN framing in region none: 242 bytes per frame, 237 after the fragment header: 5 fragments.
+    expect(fragmented.simulation.tracker.totals().unsentAtDeath).toBe(5);
+    expect(fragmented.simulation.tracker.totals().attempts).toBe(0);
     const weakTally = weak.simulation.tracker.nodes[1]!;
     expect(weakTally.deathReason).toBeUndefined();
     expect(weakTally.sent).toBe(144);
@@ -149,5 +156,40 @@ describe('compute before sending', () => {
     // Every frame leaves exactly the compute time after its message was created.
     for (const frame of simulation.tracker.frames) expect(frame.queuedAtMs % 1).toBeGreaterThanOrEqual(0);
     expect(totals.energyByStateUj.compute).toBeGreaterThan(0);
+  });
+});
+
+describe('death while listening in windows', () => {
+  const receiver = (sampling: string): string => `
+duration: 30d
+region: eu868
+sampling: { interval: ${sampling} }
+groups:
+  - name: gw
+    role: sink
+    nodes: [{ id: gw, xM: 0, yM: 0 }]
+  - name: r
+    nodes: [{ id: r0, xM: 100, yM: 0 }]
+    node: { battery: cr2032, initialStateOfCharge: 0.05, wake: { mode: rendezvous, period: 1s, window: 5ms } }
+`;
+
+  it('dates the death by the schedule\u2019s average drain, the same whatever the sampling interval', () => {
+    const hourly = runScenario(receiver('1h')).simulation.tracker.nodes[1]!;
+    const monthly = runScenario(receiver('30d')).simulation.tracker.nodes[1]!;
+    // 11.5 mA × 15 Ω sags only 0.17 V: the cell reaches its 2.0 V cut-off before a brown-out.
+    expect(hourly.deathReason).toBe('batteryEmpty');
+    expect(monthly.deathReason).toBe('batteryEmpty');
+    // By hand: MCU asleep (8.5 µA) + radio asleep (0.2 µA), and 0.5 % of the time listening at
+    // 11.5 mA (Peukert factor of 11.5085 mA on a CR2032 referenced to 0.2 mA); the node browns
+    // out when a window opens with V_oc − 11.5085 mA × 15 Ω below 1.8 V, or empties at 2.0 V.
+    const cell = batteryProfiles.cr2032;
+    const listenMa = 0.0085 + 11.5;
+    const sleepMa = 0.0085 + 0.0002;
+    const drawnPerMs = 0.005 * listenMa * peukertFactor(cell, listenMa) + 0.995 * sleepMa;
+    const thresholdSoc = Math.max(0, stateOfChargeAtVoltage(cell, 1.8 + (listenMa * 15) / 1000));
+    const handMs = ((0.05 - thresholdSoc) * capacityUc(cell)) / drawnPerMs;
+    expect(Math.abs(hourly.diedAtMs! - handMs) / handMs).toBeLessThan(0.01);
+    expect(Math.abs(monthly.diedAtMs! - handMs) / handMs).toBeLessThan(0.01);
+    expect(Math.abs(monthly.diedAtMs! - hourly.diedAtMs!)).toBeLessThan(1);
   });
 });

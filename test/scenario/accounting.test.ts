@@ -111,6 +111,11 @@ describe('frame accounting with sleeping receivers and dying nodes', () => {
     expect(fates.reduce((sum, fate) => sum + totals.fates[fate], 0)).toBe(totals.receptions);
     expect(totals.receptions).toBe(simulation.tracker.frames.reduce((sum, frame) => sum + frame.receivers, 0));
     for (const fate of fates) expect(totals.fates[fate], fate).toBeGreaterThan(0);
+    // No frame is received by a node that was dead before it ended (those are asleep).
+    for (const reception of simulation.tracker.receptions) {
+      const diedAtMs = simulation.tracker.nodes[reception.receiver]!.diedAtMs;
+      if (reception.fate === 'received' && diedAtMs !== undefined) expect(diedAtMs).toBeGreaterThanOrEqual(reception.atMs);
+    }
     const died = simulation.tracker.nodes.filter((node) => node.diedAtMs !== undefined);
     expect(died.length).toBeGreaterThan(0);
     expect(totals.unsentAtDeath).toBe(simulation.tracker.nodes.reduce((sum, node) => sum + node.unsentAtDeath, 0));
