@@ -168,8 +168,8 @@ export function createEnergyLedger(config: EnergyLedgerConfig): EnergyLedger {
 
   /** The SoC at which the open state dies, and why. */
   function thresholdAt(ma: number): { soc: number; reason: DeathReason } {
-    const ldoTooHigh = rail.type === 'ldo' && rail.voltageV < brownOutV;
-    const brownSoc = ldoTooHigh ? Number.POSITIVE_INFINITY : stateOfChargeAtVoltage(profile, brownOutV + dropoutV + (ma * profile.internalResistanceOhm) / 1000);
+    const ldoBelowBrownOut = rail.type === 'ldo' && rail.voltageV < brownOutV;
+    const brownSoc = ldoBelowBrownOut ? Number.POSITIVE_INFINITY : stateOfChargeAtVoltage(profile, brownOutV + dropoutV + (ma * profile.internalResistanceOhm) / 1000);
     return brownSoc > emptySoc ? { soc: brownSoc, reason: 'brownOut' } : { soc: emptySoc, reason: 'empty' };
   }
 

@@ -15,18 +15,22 @@ const phase = z.union([duration('wake phase', false), z.literal('random')], { er
 export const wakeSchema = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('always') }),
   z.strictObject({ mode: z.literal('off') }),
-  z.strictObject({
-    mode: z.literal('rendezvous'),
-    period: duration('wake period', true),
-    window: duration('listen window', true),
-    phase: phase.default('random'),
-  }),
-  z.strictObject({
-    mode: z.literal('preamble-sampling'),
-    period: duration('sampling period', true),
-    cad: duration('channel-activity detection time', true).optional().describe('Default: 2 symbols of the group\u2019s modulation.'),
-    phase: phase.default('random'),
-  }),
+  z
+    .strictObject({
+      mode: z.literal('rendezvous'),
+      period: duration('wake period', true),
+      window: duration('listen window', true),
+      phase: phase.default('random'),
+    })
+    .refine((wake) => wake.window < wake.period, { path: ['window'], message: 'expected a listen window shorter than the wake period' }),
+  z
+    .strictObject({
+      mode: z.literal('preamble-sampling'),
+      period: duration('sampling period', true),
+      cad: duration('channel-activity detection time', true).optional().describe('Default: 2 symbols of the group\u2019s modulation.'),
+      phase: phase.default('random'),
+    })
+    .refine((wake) => wake.cad === undefined || wake.cad < wake.period, { path: ['cad'], message: 'expected a channel-activity detection shorter than the sampling period' }),
 ]);
 
 const bytes = z.int().min(0).max(2 ** 40);

@@ -66,10 +66,23 @@ export function resolveGroupHardware(
     }
     battery = (custom ?? builtIn)!;
   }
+  if (mains) {
+    // Settings that only mean something for a battery are refused rather than ignored.
+    if (settings.solar) fail(keyOf('solar'), 'expected solar harvesting only with a battery, found battery: mains');
+    if (settings.rail.type !== 'direct') fail(keyOf('rail'), 'expected no LDO rail with battery: mains (mains is an ideal supply), found an ldo rail');
+    if (settings.initialStateOfCharge !== 1) fail(keyOf('initialStateOfCharge'), `expected no state of charge with battery: mains, found ${settings.initialStateOfCharge}`);
+  }
   const rail = mains ? ({ type: 'direct' } as const) : settings.rail;
   const supplyV = mains ? radioSupplyV : rail.type === 'ldo' ? rail.voltageV : battery.nominalVoltageV;
   if (!mains && rail.type === 'ldo' && rail.voltageV + rail.dropoutV > battery.nominalVoltageV) {
     fail(keyOf('rail'), `expected an LDO output + dropout below the battery's nominal ${battery.nominalVoltageV} V, found ${rail.voltageV} V + ${rail.dropoutV} V`);
+  }
+  const brownOutV = mains ? 0 : Math.max(mcu.brownOutV, chip.minSupplyV);
+  if (!mains && rail.type === 'ldo' && rail.voltageV < brownOutV) {
+    fail(keyOf('rail'), `expected an LDO output of at least the brown-out threshold ${brownOutV} V (the larger of the ${mcu.id} BOR and the ${chip.id} minimum supply), found ${rail.voltageV} V`);
+  }
+  if (!mains && rail.type === 'direct' && brownOutV >= battery.nominalVoltageV) {
+    fail(keyOf('battery'), `expected a battery whose nominal ${battery.nominalVoltageV} V exceeds the brown-out threshold ${brownOutV} V of ${mcu.id} with ${chip.id}, found ${battery.id}`);
   }
   const power: NodePower = {
     battery,
@@ -77,7 +90,7 @@ export function resolveGroupHardware(
     initialStateOfCharge: mains ? 1 : settings.initialStateOfCharge,
     rail,
     // Mains never browns out; a battery node stops below its MCU's BOR or its radio's minimum supply.
-    brownOutV: mains ? 0 : Math.max(mcu.brownOutV, chip.minSupplyV),
+    brownOutV,
     ...(settings.solar && !mains && { harvest: createSolarHarvester(settings.solar, battery.nominalVoltageV) }),
     supplyV,
   };

@@ -11,7 +11,7 @@ import { maxAppBytesPerFrame } from '../radio/framing.ts';
 import { fragmentHeaderBytes, maxFragments } from '../radio/fragmentation.ts';
 import { parseCodingRate, type CodingRate, type LdroMode } from '../radio/modulation.ts';
 import { distanceForLossM, meanPathLossDb, pathLossProfiles, type PathLossModel } from '../radio/path-loss.ts';
-import { regions, subBandOf, type Region } from '../radio/regions.ts';
+import { regions, type Region } from '../radio/regions.ts';
 import { sensitivityDbm, type SensitivityTableId } from '../radio/sensitivity.ts';
 import { radioChips, type RadioChip } from '../hw/radio-chips.ts';
 import type { MemoryKind } from '../hw/memory-ledger.ts';
@@ -21,6 +21,7 @@ import { symbolTimeMs } from '../radio/modulation.ts';
 import type { WakeSchedule } from '../radio/wake-schedule.ts';
 import { lorasimLdro } from './compat.ts';
 import { groupNodeSettings, resolveGroupHardware, resolveWake } from './resolve-node.ts';
+import { checkChannels, checkChipAndRegion, checkPreambleSampling, checkSensitivity, checkTrafficTargets, radioKey, type GroupRadio } from './resolve-checks.ts';
 import { formatPath, InputError, type InputIssue } from './errors.ts';
 import { placeGroup, type Position } from './placement.ts';
 import type { GroupSpec, Scenario } from './schema.ts';
@@ -77,8 +78,6 @@ export interface ResolvedSwarm {
 /** Locates a key path in the scenario source, for messages. */
 export type Locate = (path: readonly PropertyKey[]) => InputIssue['source'];
 
-const subGhzBandwidthsKhz = [7.8, 10.4, 15.6, 20.8, 31.25, 41.7, 62.5, 125, 250, 500];
-const sx128xBandwidthsKhz = [203.125, 406.25, 812.5, 1625];
 const defaultQueueCapacity = 8;
 
 export function resolvePathLoss(scenario: Scenario): PathLossModel {
@@ -213,6 +212,7 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
 
   checkSensitivity(scenario, resolved, fail);
   checkTrafficTargets(scenario, resolved, fail);
+  checkPreambleSampling(scenario, resolved, region, fail);
   flush();
   return { region, pathLoss, nodes: resolved };
 }
@@ -242,45 +242,12 @@ function resolveTraffic(group: GroupSpec): TrafficSpec | undefined {
   };
 }
 
-type Fail = (path: readonly PropertyKey[], message: string) => void;
-/** Scenario-wide radio settings with a group's overrides applied. */
-type GroupRadio = Scenario['radio'];
 
-/**
- * Where a group's radio setting is written: in the group's own `radio` block when it overrides
- * it, else in the scenario-wide `radio` block.
- */
-type RadioKey = (field: keyof GroupRadio) => PropertyKey[];
 
-function radioKey(scenario: Scenario, g: number): RadioKey {
-  const own = scenario.groups[g]!.radio ?? {};
-  return (field) => (own[field] !== undefined ? ['groups', g, 'radio', field] : ['radio', field]);
-}
 
-function checkChipAndRegion(chip: RadioChip, radio: GroupRadio, region: Region, keyOf: RadioKey, fail: Fail): void {
-  const bandwidths = chip.family === 'sx128x' ? sx128xBandwidthsKhz : subGhzBandwidthsKhz;
-  if (!bandwidths.includes(radio.bandwidthKhz)) {
-    fail(keyOf('bandwidthKhz'), `expected one of ${bandwidths.join(', ')} kHz for ${chip.id}, found ${radio.bandwidthKhz}`);
-  }
-  if ((region.id === 'ism2400') !== (chip.family === 'sx128x') && region.id !== 'none') {
-    fail(keyOf('chip'), `expected a ${region.id === 'ism2400' ? '2.4 GHz (sx1280)' : 'sub-GHz'} chip in region ${region.id}, found ${chip.id}`);
-  }
-  if (radio.txPowerDbm < chip.minTxPowerDbm || radio.txPowerDbm > chip.maxTxPowerDbm) {
-    fail(keyOf('txPowerDbm'), `expected ${chip.minTxPowerDbm}..${chip.maxTxPowerDbm} dBm for ${chip.id}, found ${radio.txPowerDbm}`);
-  }
-}
 
-function checkChannels(region: Region, channelsHz: readonly number[], eirpDbm: number, keyOf: RadioKey, fail: Fail): void {
-  channelsHz.forEach((channelHz, c) => {
-    const band = subBandOf(region, channelHz);
-    if (!band) {
-      const bands = region.subBands.map((b) => b.name).join(', ');
-      fail([...keyOf('channelsMhz'), c], `expected a channel inside a ${region.id} sub-band (${bands}), found ${channelHz / 1e6} MHz`);
-    } else if (eirpDbm > band.maxEirpDbm) {
-      fail(keyOf('txPowerDbm'), `expected EIRP (txPowerDbm + antennaGainDbi) ≤ ${band.maxEirpDbm} dBm in ${region.id} sub-band ${band.name}, found ${eirpDbm} dBm`);
-    }
-  });
-}
+
+
 
 /** A sink as the link-budget helpers see it. */
 interface SinkReceiver extends Position {
@@ -333,35 +300,6 @@ function autoSf(position: Position, sinks: readonly SinkReceiver[], radio: Group
   return candidates[candidates.length - 1] ?? 12;
 }
 
-function checkSensitivity(scenario: Scenario, nodes: readonly NodeSpec[], fail: Fail): void {
-  const modulations = new Map<string, { sf: number; bandwidthHz: number; group: string }>();
-  for (const node of nodes) modulations.set(`${node.sf}/${node.bandwidthHz}`, { sf: node.sf, bandwidthHz: node.bandwidthHz, group: node.group });
-  const seen = new Set<string>();
-  for (const node of nodes) {
-    for (const { sf, bandwidthHz, group } of modulations.values()) {
-      if (sensitivityDbm(node.sensitivity, sf, bandwidthHz, node.noiseFigureDb) !== undefined) continue;
-      const key = `${node.group}/${node.sensitivity}/${sf}/${bandwidthHz}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const g = scenario.groups.findIndex((candidate) => candidate.name === node.group);
-      fail(radioKey(scenario, g)('sensitivity'), `expected a sensitivity table with an entry for SF${sf}/${bandwidthHz / 1e3} kHz (used by group ${group}), found "${node.sensitivity}" without one`);
-    }
-  }
-}
 
-/** More messages than this in one run are refused: they would exhaust memory before the end. */
-export const maxMessagesPerRun = 20_000_000;
 
-function checkTrafficTargets(scenario: Scenario, nodes: readonly NodeSpec[], fail: Fail): void {
-  const sinks = nodes.filter((node) => node.role === 'sink').length;
-  const expectedMessages = nodes.reduce((sum, node) => sum + (node.traffic ? scenario.duration / node.traffic.intervalMs : 0), 0);
-  if (expectedMessages > maxMessagesPerRun) {
-    const g = scenario.groups.findIndex((group) => group.traffic && scenario.duration / group.traffic.interval > maxMessagesPerRun / nodes.length);
-    fail(['groups', Math.max(0, g), 'traffic', 'interval'], `expected at most ${maxMessagesPerRun.toLocaleString('en')} messages in a run (duration / interval summed over senders), found about ${Math.round(expectedMessages).toLocaleString('en')}`);
-  }
-  scenario.groups.forEach((group, g) => {
-    if (group.traffic?.to === 'sink' && sinks === 0) fail(['groups', g, 'traffic', 'to'], 'expected a group with role: sink to send to, found none');
-    if (group.traffic?.to === 'sink' && group.role === 'sink' && sinks < 2) fail(['groups', g, 'traffic', 'to'], 'expected another sink for a sink to send to, found only itself');
-    if (group.traffic?.to === 'peer' && nodes.length < 2) fail(['groups', g, 'traffic', 'to'], 'expected at least two nodes for peer traffic, found one');
-  });
-}
+

@@ -94,3 +94,31 @@ profiles:
     );
   });
 });
+
+describe('node settings that could not run are refused before the run', () => {
+  const refuse = (node: string, message: RegExp, region = 'eu868'): void => {
+    const file = join(tmp, 'v.yaml');
+    writeFileSync(file, scenario(node).replace('duration: 1h', `duration: 1h\nregion: ${region}`));
+    const result = cli(['validate', file]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(message);
+    expect(result.stderr).not.toContain('    at ');
+  };
+
+  it('refuses a listen window or CAD as long as its period', () => {
+    refuse('{ wake: { mode: rendezvous, period: 1s, window: 2s } }', /groups\[1\]\.node\.wake\.window: expected a listen window shorter than the wake period/);
+    refuse('{ wake: { mode: preamble-sampling, period: 1s, cad: 2s } }', /groups\[1\]\.node\.wake\.cad: expected a channel-activity detection shorter than the sampling period/);
+    refuse('{ wake: { mode: preamble-sampling, period: 1ms } }', /node\.wake\.cad: expected a channel-activity detection shorter than the 1 ms period, found 2\.048 ms/);
+  });
+
+  it('refuses a sampling period no preamble can cover, and stretched frames over the US915 dwell', () => {
+    refuse('{ wake: { mode: preamble-sampling, period: 1h } }', /node\.wake\.period: expected a sampling period that SF7\/125 kHz senders can cover with at most 65535 preamble symbols, found 3600000 ms/);
+    refuse('{ wake: { mode: preamble-sampling, period: 1s } }', /node\.wake\.period: expected stretched frames within the 400 ms dwell time of us915/, 'us915');
+  });
+
+  it('refuses an LDO below the brown-out threshold and battery-only settings on mains', () => {
+    refuse('{ battery: 18650, rail: { type: ldo, voltageV: 1.5 } }', /node\.rail: expected an LDO output of at least the brown-out threshold 1\.8 V/);
+    refuse('{ solar: { panelAreaM2: 0.001 } }', /node\.solar: expected solar harvesting only with a battery, found battery: mains/);
+    refuse('{ initialStateOfCharge: 0.5 }', /node\.initialStateOfCharge: expected no state of charge with battery: mains, found 0\.5/);
+  });
+});
