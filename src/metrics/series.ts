@@ -1,13 +1,13 @@
 /**
  * The sampled per-node time series (series.csv): at every sampling instant, each node's state
- * of charge, remaining charge, cumulative energy by ledger state, and its duty-cycle use per
- * sub-band over the last interval (airtime in the sub-band / interval length, for the busiest
- * sub-band; compare with the sub-band's duty cycle).
+ * of charge, remaining charge, cumulative energy by ledger state, and its duty-cycle use over
+ * the last interval in every sub-band the scenario's channels use (airtime in the sub-band /
+ * interval length; compare with the sub-band's duty cycle).
  */
 import { stringify } from 'csv-stringify/sync';
 import type { SimEvent } from '../node/events.ts';
 import { energyStates, type EnergyState, type EnergyTotals } from '../hw/energy-ledger.ts';
-import { subBandOf, type Region } from '../radio/regions.ts';
+import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
 import { round } from './stats.ts';
 
 export interface SeriesRow {
@@ -17,38 +17,38 @@ export interface SeriesRow {
   readonly stateOfCharge: number;
   readonly remainingMah: number;
   readonly energyByStateUj: Readonly<Record<EnergyState, number>>;
-  readonly dutyCycleUse: number;
-  readonly dutyCycleBand: string;
+  /** Duty-cycle use in each of the sampler's sub-bands, in `bands` order. */
+  readonly dutyCycleUse: readonly number[];
 }
 
 export interface SeriesSampler {
   handle(event: SimEvent): void;
   sample(atMs: number, nodes: readonly { readonly alive: boolean; readonly ledger: { totals(): EnergyTotals } }[]): void;
   readonly rows: readonly SeriesRow[];
+  /** The sub-bands the scenario's channels use, in the region's order. */
+  readonly bands: readonly SubBand[];
 }
 
 export function createSeriesSampler(specs: readonly { readonly channelsHz: readonly number[] }[], region: Region): SeriesSampler {
   const rows: SeriesRow[] = [];
-  const airtimeByBand = specs.map(() => new Map<string, number>());
+  const used = new Set(specs.flatMap((spec) => spec.channelsHz.map((hz) => subBandOf(region, hz)!)));
+  const bands = region.subBands.filter((band) => used.has(band));
+  const airtimeByBand = specs.map(() => new Float64Array(bands.length));
   let lastSampleMs = 0;
   return {
     rows,
+    bands,
     handle(event) {
       if (event.type !== 'txStarted') return;
-      const band = subBandOf(region, event.tx.channelHz)!.name;
-      const byBand = airtimeByBand[event.tx.sender]!;
-      byBand.set(band, (byBand.get(band) ?? 0) + event.tx.airtimeMs);
+      const band = bands.indexOf(subBandOf(region, event.tx.channelHz)!);
+      const airtime = airtimeByBand[event.tx.sender]!;
+      airtime[band] = airtime[band]! + event.tx.airtimeMs;
     },
     sample(atMs, nodes) {
       const intervalMs = atMs - lastSampleMs;
       nodes.forEach((node, i) => {
         const totals = node.ledger.totals();
-        let busiest = '';
-        let busiestMs = 0;
-        for (const [band, ms] of airtimeByBand[i]!) {
-          if (ms > busiestMs) [busiest, busiestMs] = [band, ms];
-        }
-        airtimeByBand[i]!.clear();
+        const airtime = airtimeByBand[i]!;
         rows.push({
           atMs,
           node: i,
@@ -56,20 +56,25 @@ export function createSeriesSampler(specs: readonly { readonly channelsHz: reado
           stateOfCharge: totals.stateOfCharge,
           remainingMah: totals.remainingMah,
           energyByStateUj: totals.energyByStateUj,
-          dutyCycleUse: intervalMs > 0 ? busiestMs / intervalMs : 0,
-          dutyCycleBand: busiest,
+          dutyCycleUse: Array.from(airtime, (ms) => (intervalMs > 0 ? ms / intervalMs : 0)),
         });
+        airtime.fill(0);
       });
       lastSampleMs = atMs;
     },
   };
 }
 
-export const seriesColumns = ['atMs', 'node', 'alive', 'stateOfCharge', 'remainingMah', ...energyStates.map((s) => `${s}J`), 'dutyCycleUse', 'dutyCycleBand'];
+/** Columns: fixed ones, then `dutyCycleUse@<from>-<to>MHz` per sub-band in use. */
+export function seriesColumns(bands: readonly SubBand[]): string[] {
+  const mhz = (hz: number): string => (Number.isFinite(hz) ? String(hz / 1e6) : 'inf');
+  return ['atMs', 'node', 'alive', 'stateOfCharge', 'remainingMah', ...energyStates.map((s) => `${s}J`), ...bands.map((b) => `dutyCycleUse@${mhz(b.minHz)}-${mhz(b.maxHz)}MHz`)];
+}
 
-export function seriesCsv(rows: readonly SeriesRow[], ids: readonly string[]): string {
+export function seriesCsv(sampler: Pick<SeriesSampler, 'rows' | 'bands'>, ids: readonly string[]): string {
+  const { rows, bands } = sampler;
   return stringify([
-    seriesColumns,
+    seriesColumns(bands),
     ...rows.map((row) => [
       round(row.atMs, 3),
       ids[row.node]!,
@@ -77,8 +82,7 @@ export function seriesCsv(rows: readonly SeriesRow[], ids: readonly string[]): s
       round(row.stateOfCharge, 9),
       round(row.remainingMah, 6),
       ...energyStates.map((s) => round(row.energyByStateUj[s] / 1e6, 9)),
-      round(row.dutyCycleUse, 6),
-      row.dutyCycleBand,
+      ...row.dutyCycleUse.map((use) => round(use, 6)),
     ]),
   ]);
 }

@@ -90,7 +90,7 @@ profiles:
     const nodesCsv = readFileSync(join(result.out, 'nodes.csv'), 'utf8');
     expect(nodesCsv.split('\n')[0]).toContain('diedAtMs,deathReason');
     expect(readFileSync(join(result.out, 'series.csv'), 'utf8').split('\n')[0]).toBe(
-      'atMs,node,alive,stateOfCharge,remainingMah,sleepJ,idleJ,listenJ,receiveJ,transmitJ,computeJ,radioStandbyJ,dutyCycleUse,dutyCycleBand',
+      'atMs,node,alive,stateOfCharge,remainingMah,sleepJ,idleJ,listenJ,receiveJ,transmitJ,computeJ,radioStandbyJ,dutyCycleUse@868-868.6MHz',
     );
   });
 });

@@ -78,7 +78,7 @@ export async function runCommand(file: string, options: RunCommandOptions, print
     dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
     dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
     dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
-    dir.write('series.csv', seriesCsv(simulation.series.rows, swarm.nodes.map((node) => node.id)));
+    dir.write('series.csv', seriesCsv(simulation.series, swarm.nodes.map((node) => node.id)));
     const totalWallMs = performance.now() - wallStartMs;
     dir.write(
       'timing.json',
