@@ -22,6 +22,7 @@
  * - sx1280: 2.4 GHz; +12.5 dBm 24 mA and RX 5.5 mA are recalled headline figures (ESTIMATE, not
  *   in the reference); sensitivity from the SNR floor (ESTIMATE).
  */
+import * as z from 'zod';
 import type { ChipFamily } from '../radio/modulation.ts';
 import type { SensitivityTableId } from '../radio/sensitivity.ts';
 
@@ -29,7 +30,8 @@ export const radioChipIds = ['sx1276', 'sx1276-lorasim', 'sx1262', 'llcc68', 'sx
 export type RadioChipId = (typeof radioChipIds)[number];
 
 export interface RadioChip {
-  readonly id: RadioChipId;
+  /** A built-in id, or the name of a user's profile. */
+  readonly id: string;
   readonly family: ChipFamily;
   readonly defaultSensitivity: SensitivityTableId;
   readonly minTxPowerDbm: number;
@@ -123,6 +125,38 @@ export const radioChips: Readonly<Record<RadioChipId, RadioChip>> = {
     estimates: ['every current (recalled headline figures)', 'sensitivity (SNR floor with NF 6 dB)'],
   },
 };
+
+/** Users' radio profiles (scenario `profiles.radios`), validated like the built-in ones. */
+export const radioChipSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lowercase id such as "my-radio"'),
+    family: z.enum(['sx127x', 'sx126x', 'sx128x']).describe('Whose time-on-air rules apply.'),
+    defaultSensitivity: z.enum(['sx1276', 'sx1272', 'sx1301', 'lorasim', 'sx1262', 'snr']),
+    minTxPowerDbm: z.number(),
+    maxTxPowerDbm: z.number(),
+    txCurrentMa: z.array(z.tuple([z.number(), z.number().positive()])).min(1),
+    rxCurrentMa: z.number().positive(),
+    standbyCurrentMa: z.number().nonnegative(),
+    sleepCurrentUa: z.number().nonnegative(),
+    minSupplyV: z.number().positive(),
+    maxSupplyV: z.number().positive(),
+    maxSfByBandwidthHz: z.record(z.string().regex(/^\d+$/), z.int().min(5).max(12)).optional(),
+    estimates: z.array(z.string()).default([]),
+  })
+  .superRefine((chip, ctx) => {
+    const points = chip.txCurrentMa;
+    if (points.some((point, i) => i > 0 && point[0] <= points[i - 1]![0])) {
+      ctx.addIssue({ code: 'custom', path: ['txCurrentMa'], message: 'expected (dBm, mA) points in increasing dBm' });
+    }
+    if (points[0]![0] > chip.minTxPowerDbm || points[points.length - 1]![0] < chip.maxTxPowerDbm) {
+      ctx.addIssue({ code: 'custom', path: ['txCurrentMa'], message: `expected points covering ${chip.minTxPowerDbm}..${chip.maxTxPowerDbm} dBm` });
+    }
+    if (chip.minTxPowerDbm > chip.maxTxPowerDbm) ctx.addIssue({ code: 'custom', path: ['maxTxPowerDbm'], message: 'expected maxTxPowerDbm ≥ minTxPowerDbm' });
+  })
+  .transform((chip): RadioChip => ({
+    ...chip,
+    ...(chip.maxSfByBandwidthHz && { maxSfByBandwidthHz: Object.fromEntries(Object.entries(chip.maxSfByBandwidthHz).map(([hz, sf]) => [Number(hz), sf])) }),
+  }) as RadioChip);
 
 /**
  * Supply current while transmitting at `txPowerDbm`.

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { batteryProfileSchema } from '../hw/battery-profiles.ts';
 import { mcuProfileSchema } from '../hw/mcu-profiles.ts';
+import { radioChipSchema } from '../hw/radio-chips.ts';
 import { solarConfigSchema } from '../hw/solar.ts';
 import { durationSchema as duration } from './duration.ts';
 
@@ -70,6 +71,7 @@ const profileName = z.string().regex(/^[A-Za-z0-9_.-]+$/);
 
 export const profilesSchema = z.strictObject({
   mcus: z.record(profileName, mcuProfileSchema).optional(),
+  radios: z.record(profileName, radioChipSchema).optional(),
   batteries: z.record(profileName, batteryProfileSchema).optional(),
 });
 

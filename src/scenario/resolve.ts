@@ -80,6 +80,11 @@ export type Locate = (path: readonly PropertyKey[]) => InputIssue['source'];
 
 const defaultQueueCapacity = 8;
 
+/** A radio profile by name: the scenario's own first, then the built-in ones. */
+function chipOf(scenario: Scenario, name: string): RadioChip | undefined {
+  return scenario.profiles?.radios?.[name] ?? (radioChips as Readonly<Record<string, RadioChip>>)[name];
+}
+
 export function resolvePathLoss(scenario: Scenario): PathLossModel {
   const base = typeof scenario.pathLoss === 'string' ? pathLossProfiles[scenario.pathLoss] : { ...scenario.pathLoss, shadowingSigmaDb: 0 };
   return { ...base, shadowingSigmaDb: scenario.shadowing?.sigmaDb ?? base.shadowingSigmaDb };
@@ -116,7 +121,7 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
     positions.set(i, groupPositions);
     placed.push(...groupPositions);
     if (group.role === 'sink') {
-      const sensitivityTable = radio.sensitivity ?? radioChips[radio.chip].defaultSensitivity;
+      const sensitivityTable = radio.sensitivity ?? (chipOf(scenario, radio.chip) ?? radioChips.sx1276).defaultSensitivity;
       for (const position of groupPositions) sinkReceivers.push({ ...position, sensitivityTable, noiseFigureDb: radio.noiseFigureDb, antennaGainDbi: radio.antennaGainDbi });
     }
   }
@@ -127,7 +132,11 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
     const radio = radios[g]!;
     const path = ['groups', g];
     const keyOf = radioKey(scenario, g);
-    const chip = radioChips[radio.chip];
+    const chip = chipOf(scenario, radio.chip);
+    if (!chip) {
+      fail(radioKey(scenario, g)('chip'), `expected a built-in radio (${Object.keys(radioChips).join(', ')}) or a key of profiles.radios, found "${radio.chip}"`);
+      return;
+    }
     const bandwidthHz = radio.bandwidthKhz * 1e3;
     const codingRate = parseCodingRate(radio.codingRate)!;
     checkChipAndRegion(chip, radio, region, keyOf, fail);
@@ -262,7 +271,7 @@ function placementRadiusM(scenario: Scenario, group: GroupSpec, radio: GroupRadi
   if (placement.radiusM !== 'auto') return placement.radiusM;
   // The distance at which the mean link budget to the first sink (or to a receiver like the
   // group's own nodes when there is none) closes at the group's SF (its highest for sf: auto).
-  const chip = radioChips[radio.chip];
+  const chip = chipOf(scenario, radio.chip) ?? radioChips.sx1276;
   const bandwidthHz = radio.bandwidthKhz * 1e3;
   const sf = radio.sf === 'auto' ? Math.min(12, chip.maxSfByBandwidthHz?.[bandwidthHz] ?? 12) : radio.sf;
   const sink = sinks[0];

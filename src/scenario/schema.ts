@@ -11,7 +11,7 @@ import { nodeDefaultsSchema, nodeOverridesSchema, profilesSchema } from './node-
 const point = z.tuple([z.number(), z.number()]);
 
 const radioFields = {
-  chip: z.enum(radioChipIds).describe('Radio transceiver (time-on-air rules, TX current, default sensitivity).'),
+  chip: z.string().min(1).describe(`Radio transceiver: a built-in profile (${radioChipIds.join(', ')}) or a key of profiles.radios.`),
   sf: z
     .union([z.int().min(5).max(12), z.literal('auto')], { error: 'expected an integer spreading factor from 5 to 12, or "auto"' })
     .describe('Spreading factor, or "auto": the smallest SF whose mean link budget to the nearest sink closes with sfMarginDb to spare.'),

@@ -122,3 +122,37 @@ describe('node settings that could not run are refused before the run', () => {
     refuse('{ initialStateOfCharge: 0.5 }', /node\.initialStateOfCharge: expected no state of charge with battery: mains, found 0\.5/);
   });
 });
+
+describe('custom radio profiles', () => {
+  it('runs a radio profile defined in the scenario, and refuses an unknown one listing the built-in radios', () => {
+    const text = `${scenario('{ battery: 2xaa, wake: { mode: off } }')}
+radio: { chip: my-radio, txPowerDbm: 10 }
+profiles:
+  radios:
+    my-radio:
+      id: my-radio
+      family: sx126x
+      defaultSensitivity: sx1262
+      minTxPowerDbm: 0
+      maxTxPowerDbm: 14
+      txCurrentMa: [[0, 10], [14, 40]]
+      rxCurrentMa: 5
+      standbyCurrentMa: 0.6
+      sleepCurrentUa: 1
+      minSupplyV: 1.8
+      maxSupplyV: 3.7
+`;
+    const ok = run(text);
+    expect(ok.stderr).toBe('');
+    expect(ok.status).toBe(0);
+    const frames = readFileSync(join(ok.out, 'frames.csv'), 'utf8').trim().split('\n');
+    const energyColumn = frames[0]!.split(',').indexOf('energyUj');
+    const airtimeColumn = frames[0]!.split(',').indexOf('airtimeMs');
+    const first = frames[1]!.split(',');
+    // 10 dBm on the custom table: 10 + (40 − 10) × 10/14 mA, at the 3.0 V nominal of two AA cells.
+    expect(Number(first[energyColumn])).toBeCloseTo(Number(first[airtimeColumn]) * (10 + (30 * 10) / 14) * 3.0, 2);
+    const unknown = run(text.replace('chip: my-radio', 'chip: rfm95'));
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/radio\.chip: expected a built-in radio \(sx1276, sx1276-lorasim, sx1262, llcc68, sx1280\) or a key of profiles\.radios, found "rfm95"/);
+  });
+});
