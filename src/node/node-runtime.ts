@@ -238,6 +238,8 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
       // The radio stays locked on the frame it caught first; it does not hear others meanwhile.
       if (!alive || config.concentrator || current.radio !== 'scheduled') return;
       const untilMs = delivery.tx.endMs;
+      // The preamble interrupt came too late to matter: the frame is already over.
+      if (untilMs <= scheduler.nowMs) return;
       rxUntilMs = untilMs;
       actor.send({ type: 'RX_START' });
       scheduler.at(untilMs, () => {

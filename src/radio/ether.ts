@@ -2,9 +2,11 @@
  * The ether: the channel model. It knows every node's position and receiver, and every
  * transmission on the air; for each addressed receiver of a frame it decides exactly one fate.
  *
- * Transmissions must be applied in (startMs, sender, seq) order (the transport guarantees it).
- * Receive paths are claimed when a frame starts; fates are decided when it ends, once every
- * interferer is known; received frames are handed on `processingDelayMs` later.
+ * Transmissions must be applied in (startMs, sender, seq) order, at most one lookahead window
+ * after they start (the transport and the window protocol guarantee it).
+ * Receive paths are claimed when a frame starts; fates are decided at the end of the window in
+ * which it ends (`decideUntil`), once every interferer is known; received frames are handed on
+ * `processingDelayMs` after their end.
  *
  * A receiver hears a frame addressed to it only if its radio is on when the preamble comes: its
  * wake schedule catches the frame (radio/wake-schedule.ts) and it is not dead. When it catches
@@ -75,8 +77,17 @@ export interface EtherOutput {
 }
 
 export interface Ether {
-  /** Puts a frame on the air; call at `tx.startMs`, in (startMs, sender, seq) order. */
+  /**
+   * Puts a frame on the air; call in (startMs, sender, seq) order, at a time between its start
+   * and its start plus the processing delay (the end of the window it started in).
+   */
   transmit(tx: Transmission): void;
+  /**
+   * Decides the fates of every frame that ended at or before `nowMs`, in (end, start order).
+   * Called at each window's end, once the window's transmissions are in: every interferer of
+   * such a frame started before it ended, so it is known.
+   */
+  decideUntil(nowMs: number): void;
   /** A node died: its receiver is off from `atMs` on. */
   nodeDied(node: number, atMs: number): void;
   /** Frames on the air whose fates are not decided yet. */
@@ -91,6 +102,15 @@ interface OnAir {
   /** Received power per receiver index, computed once. */
   readonly powerAt: Map<number, number>;
 }
+
+interface PendingFrame {
+  readonly onAir: OnAir;
+  readonly targets: readonly number[];
+  readonly caught: readonly boolean[];
+  readonly noPath: Set<number> | undefined;
+}
+
+const noop = (): void => undefined;
 
 interface ChannelLog {
   readonly items: OnAir[];
@@ -111,6 +131,8 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   const broadcastTargets = new Map<string, number[]>();
   const deadFromMs = nodes.map(() => Number.POSITIVE_INFINITY);
   let undecided = 0;
+  /** Frames waiting for their fates, in the order they were applied. */
+  let pending: PendingFrame[] = [];
   let order = 0;
   let maxAirtimeMs = 0;
   let tracked = 0;
@@ -223,7 +245,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     else if (collide(signalOf(onAir, rxDbm), interferersAt(onAir, receiver))) fate = 'collided';
     else if (config.extraLossProbability > 0 && keyedUniform(config.seed, 3, nodes[tx.sender]!.key, tx.seq, nodes[receiver]!.key) < config.extraLossProbability) fate = 'dropped';
     else fate = 'received';
-    output.reception({ type: 'reception', atMs: scheduler.nowMs, tx, receiver, fate, rxPowerDbm: rxDbm, snrDb });
+    output.reception({ type: 'reception', atMs: tx.endMs, tx, receiver, fate, rxPowerDbm: rxDbm, snrDb });
     if (fate === 'received') {
       output.deliver({ kind: 'frame', atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
     }
@@ -255,8 +277,10 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
 
   return {
     transmit(tx) {
-      if (tx.startMs !== scheduler.nowMs) {
-        throw new RangeError(`transmission must be applied at its start ${tx.startMs} ms, now is ${scheduler.nowMs} ms`);
+      // Applied at the end of the window it started in (DESIGN.md, "Windows"): never before its
+      // start, never so late that its earliest effect (start + processing delay) has passed.
+      if (!(tx.startMs <= scheduler.nowMs && scheduler.nowMs <= tx.startMs + config.processingDelayMs)) {
+        throw new RangeError(`transmission starting at ${tx.startMs} ms applied at ${scheduler.nowMs} ms, outside its window`);
       }
       const onAir: OnAir = { tx, order: order++, powerAt: new Map() };
       maxAirtimeMs = Math.max(maxAirtimeMs, tx.airtimeMs);
@@ -284,15 +308,26 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
         // The radio locks on what it can demodulate, unless it is itself transmitting.
         const rxDbm = powerAt(onAir, receiver);
         if (nodes[receiver]!.notifiesRxStart && rxDbm >= sensitivity(receiver, tx) && !transmittingDuring(receiver, atMs, atMs)) {
-          output.deliver({ kind: 'rxStart', atMs, receiver, tx, rxPowerDbm: rxDbm, snrDb: rxDbm - noiseFloorDbm(tx.bandwidthHz, nodes[receiver]!.noiseFigureDb) });
+          // The radio reports the caught preamble one processing delay later (its interrupt).
+          output.deliver({ kind: 'rxStart', atMs: atMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb: rxDbm - noiseFloorDbm(tx.bandwidthHz, nodes[receiver]!.noiseFigureDb) });
         }
         return true;
       });
       undecided++;
-      scheduler.at(tx.endMs, () => {
+      pending.push({ onAir, targets, caught, noPath });
+      // Keeps the windows going until the frame's end, when its fates are decided.
+      scheduler.at(tx.endMs, noop);
+    },
+    decideUntil(nowMs) {
+      if (pending.length === 0) return;
+      const due = pending.filter((frame) => frame.onAir.tx.endMs <= nowMs);
+      if (due.length === 0) return;
+      pending = pending.filter((frame) => frame.onAir.tx.endMs > nowMs);
+      due.sort((a, b) => a.onAir.tx.endMs - b.onAir.tx.endMs || a.onAir.order - b.onAir.order);
+      for (const frame of due) {
         undecided--;
-        targets.forEach((receiver, i) => decide(onAir, receiver, noPath?.has(receiver) ?? false, caught[i]!));
-      });
+        frame.targets.forEach((receiver, i) => decide(frame.onAir, receiver, frame.noPath?.has(receiver) ?? false, frame.caught[i]!));
+      }
     },
     nodeDied(node, atMs) {
       deadFromMs[node] = Math.min(deadFromMs[node]!, atMs);

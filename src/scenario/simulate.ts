@@ -20,6 +20,8 @@ import { createLoraNode, type LoraNode } from '../node/lora-node.ts';
 import { createMac, type Mac } from '../node/mac.ts';
 import { createNodeRuntime, type NodeRuntime } from '../node/node-runtime.ts';
 import { symbolTimeMs } from '../radio/modulation.ts';
+import { timeOnAir } from '../radio/airtime.ts';
+import { framingOverheadBytes } from '../radio/framing.ts';
 import { nextReceiveStartMs, samplingPreambleSymbols } from '../radio/wake-schedule.ts';
 import { createSeriesSampler, type SeriesSampler } from '../metrics/series.ts';
 import { startTraffic } from '../node/traffic.ts';
@@ -43,6 +45,8 @@ export interface Simulation {
   readonly transport: Transport;
   readonly nodes: readonly LoraNode[];
   readonly runtimes: readonly NodeRuntime[];
+  /** The window length: min(shortest airtime in use, processing delay). */
+  readonly lookaheadMs: number;
   readonly series: SeriesSampler;
   /** Runs up to `untilMs` (at most the scenario's duration), then returns. */
   advance(untilMs: number): void;
@@ -76,6 +80,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const transport = createMemoryTransport(scheduler, () => ({
     ether: (tx) => ether.transmit(tx),
     nodeDied: (node, atMs) => ether.nodeDied(node, atMs),
+    decide: (nowMs) => ether.decideUntil(nowMs),
     nodes: nodes.map((node, i) => (delivery) => {
       const runtime = runtimes[i]!;
       if (delivery.kind === 'rxStart') runtime.rxStart(delivery);
@@ -186,6 +191,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   }
 
   const durationMs = scenario.duration;
+  const lookaheadMs = lookaheadOf(specs, scenario);
   const sampleEveryMs = scenario.sampling.interval;
   const sample = (): void => {
     for (const runtime of runtimes) runtime.settle();
@@ -194,6 +200,22 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   for (let atMs = 0; atMs < durationMs; atMs += sampleEveryMs) scheduler.at(atMs, sample);
 
   const stopOnFailure = (): boolean => failure !== undefined;
+  /**
+   * The conservative window protocol (DESIGN.md, "Windows"): events run in windows no longer
+   * than the lookahead; at each window's end the transport applies what was published in it.
+   * Every effect of a message lies at least one lookahead after its cause, so it is never late.
+   */
+  function runWindows(untilMs: number): void {
+    for (;;) {
+      transport.exchange();
+      rethrow();
+      const next = scheduler.peekTimeMs();
+      if (next === undefined || next > untilMs) break;
+      scheduler.runUntil(Math.min(next + lookaheadMs, untilMs), stopOnFailure);
+      rethrow();
+    }
+    if (scheduler.nowMs < untilMs) scheduler.runUntil(untilMs);
+  }
   const rethrow = (): void => {
     if (failure) throw failure;
   };
@@ -209,29 +231,40 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     nodes,
     runtimes,
     series,
+    lookaheadMs,
     advance(untilMs) {
-      scheduler.runUntil(Math.min(untilMs, durationMs), stopOnFailure);
-      rethrow();
+      runWindows(Math.min(untilMs, durationMs));
     },
     finish() {
-      if (scheduler.nowMs < durationMs) scheduler.runUntil(durationMs, stopOnFailure);
-      rethrow();
+      if (scheduler.nowMs < durationMs) runWindows(durationMs);
       // Drain: queued frames still go out (or are blocked) and frames on the air meet their
       // fates; timers that only watch (death predictions, samples) do not keep the run going.
-      let lastEventMs = durationMs;
-      while (busy() && scheduler.step()) {
-        lastEventMs = scheduler.nowMs;
-        rethrow();
+      while (busy()) {
+        const next = scheduler.peekTimeMs();
+        if (next === undefined) break;
+        runWindows(next + lookaheadMs);
       }
-      // Let events at the same instant (a delivery's processing) finish.
-      const endMs = Math.max(lastEventMs, scheduler.nowMs);
-      scheduler.runUntil(endMs, stopOnFailure);
-      rethrow();
+      // The time of the last event, or the duration when nothing happened after it.
+      const lastEventMs = Math.max(durationMs, scheduler.lastEventMs);
+      if (scheduler.nowMs < lastEventMs) scheduler.runUntil(lastEventMs);
       sample();
       tracker.finalize();
-      return { durationMs, drainedUntilMs: endMs, events: scheduler.eventsProcessed };
+      return { durationMs, drainedUntilMs: lastEventMs, events: scheduler.eventsProcessed };
     },
   };
+}
+
+/**
+ * The lookahead L = min(shortest airtime in use, processing delay): the shortest frame any
+ * node can send (its framing's header alone) bounds how soon a transmission can end.
+ */
+function lookaheadOf(specs: readonly NodeSpec[], scenario: Scenario): number {
+  let shortestMs = Number.POSITIVE_INFINITY;
+  for (const spec of specs) {
+    const { airtimeMs } = timeOnAir({ chip: spec.chip.family, sf: spec.sf, bandwidthHz: spec.bandwidthHz, codingRate: spec.codingRate, preambleSymbols: spec.preambleSymbols, implicitHeader: spec.implicitHeader, crc: spec.crc, ldro: spec.ldro, payloadBytes: framingOverheadBytes(scenario.framing) });
+    shortestMs = Math.min(shortestMs, airtimeMs);
+  }
+  return Math.min(shortestMs, scenario.processingDelayMs);
 }
 
 /** A gateway: a sink with several receive paths, always listening (see NodeRuntimeConfig). */

@@ -23,6 +23,8 @@ export interface Scheduler {
   readonly nowMs: number;
   /** Events executed so far (cancelled events are not counted). */
   readonly eventsProcessed: number;
+  /** Time of the most recently executed event (the start time before any). */
+  readonly lastEventMs: number;
   /** Events scheduled and not yet executed or cancelled. */
   readonly pendingEvents: number;
   /** Schedules `fn` at absolute virtual time `timeMs` (never before now). */
@@ -60,6 +62,7 @@ export function createScheduler(startMs = 0): Scheduler {
   let nowMs = startMs;
   let nextSeq = 0;
   let eventsProcessed = 0;
+  let lastEventMs = startMs;
   let size = 0;
   let times = new Float64Array(initialCapacity);
   let seqs = new Float64Array(initialCapacity);
@@ -165,6 +168,7 @@ export function createScheduler(startMs = 0): Scheduler {
     markFinished(seqs[0]!);
     const fn = pop();
     nowMs = poppedTimeMs;
+    lastEventMs = poppedTimeMs;
     eventsProcessed++;
     fn();
     return true;
@@ -176,6 +180,9 @@ export function createScheduler(startMs = 0): Scheduler {
     },
     get eventsProcessed() {
       return eventsProcessed;
+    },
+    get lastEventMs() {
+      return lastEventMs;
     },
     get pendingEvents() {
       return size - cancelledPending;

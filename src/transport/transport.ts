@@ -11,6 +11,8 @@ export interface TransportEndpoints {
   readonly ether: (tx: Transmission) => void;
   /** Tells the ether a node died. */
   readonly nodeDied: (node: number, atMs: number) => void;
+  /** Lets the ether decide the fates of frames that have ended by now. */
+  readonly decide: (nowMs: number) => void;
   /** Each node's receive handler, by node index. */
   readonly nodes: readonly ((delivery: Delivery) => void)[];
 }
@@ -21,8 +23,13 @@ export interface Transport {
   transmit(tx: Transmission): void;
   /** Ether side: publish a delivery for one receiver (applied at delivery.atMs). */
   deliver(delivery: Delivery): void;
-  /** Node side: a node died at `atMs` (its radio is off from then on); applied at once. */
+  /** Node side: a node died at `atMs` (its radio is off from then on); applied at the window's end. */
   nodeDied(node: number, atMs: number): void;
+  /**
+   * The window barrier: applies everything published so far, in canonical order (deaths,
+   * transmissions, then deliveries scheduled at their own times). Called at each window's end.
+   */
+  exchange(): void;
   /** Messages published but not yet applied. */
   readonly pending: number;
   /** Releases sockets, brokers and timers. */

@@ -40,19 +40,24 @@ function world(nodes: EtherNode[], overrides: Partial<EtherConfig> = {}) {
       });
     });
   };
-  return { scheduler, ether, receptions, deliveries, send };
+  /** Runs to `untilMs` and lets the ether decide everything that ended by then. */
+  const run = (untilMs: number): void => {
+    scheduler.runUntil(untilMs);
+    ether.decideUntil(untilMs);
+  };
+  return { scheduler, ether, receptions, deliveries, send, run };
 }
 
 describe('the ether', () => {
   it('delivers a lone frame in range one processing delay after it ends, at 14 dBm minus the path loss', () => {
     const w = world([node(0), node(1000)]);
     w.send(10, 0, 1);
-    w.scheduler.runUntil(1000);
+    w.run(1000);
     expect(w.receptions.map((r) => [r.fate, r.atMs, r.receiver])).toEqual([['received', 51.216, 1]]);
     expect(w.receptions[0]!.rxPowerDbm).toBeCloseTo(14 - meanPathLossDb(ns3, 1000), 9);
     expect(w.receptions[0]!.rxPowerDbm).toBeCloseTo(-106.5, 9);
     expect(w.deliveries.map((d) => [d.kind, d.receiver, d.atMs])).toEqual([
-      ['rxStart', 1, 10],
+      ['rxStart', 1, 11],
       ['frame', 1, 52.216],
     ]);
   });
@@ -62,7 +67,7 @@ describe('the ether', () => {
     const w = world([node(0), node(2700), node(2800)]);
     w.send(0, 0, 1);
     w.send(100, 0, 2);
-    w.scheduler.runUntil(1000);
+    w.run(1000);
     expect(w.receptions.map((r) => r.fate)).toEqual(['received', 'underSensitivity']);
     expect(w.deliveries.filter((d) => d.kind === 'frame')).toHaveLength(1);
   });
@@ -73,7 +78,7 @@ describe('the ether', () => {
     w.send(20, 1, 2, { channelHz: 868.3e6 }); // node 1 starts sending during node 0's frame
     w.send(100, 2, 0);
     w.send(141.216, 0, 2); // node 0 starts exactly when node 2's frame to it ends
-    w.scheduler.runUntil(1000);
+    w.run(1000);
     const fates = w.receptions.map((r) => `${r.tx.sender}->${r.receiver} ${r.fate}`);
     expect(fates).toEqual(['0->1 lostHalfDuplex', '1->2 received', '2->0 received', '0->2 received']);
   });
@@ -84,7 +89,7 @@ describe('the ether', () => {
     w.send(40, 2, 0);
     w.send(0, 3, 0, { sf: 8, airtimeMs: 72.192 });
     w.send(10, 4, 0, { channelHz: 868.3e6 });
-    w.scheduler.runUntil(1000);
+    w.run(1000);
     const fates = Object.fromEntries(w.receptions.map((r) => [r.tx.sender, r.fate]));
     expect(fates).toEqual({ 1: 'collided', 2: 'collided', 3: 'received', 4: 'received' });
   });
@@ -94,7 +99,7 @@ describe('the ether', () => {
     w.send(0, 1, 0, { sf: 7 });
     w.send(10, 2, 0, { sf: 9, airtimeMs: 164.864 });
     w.send(41.216, 3, 0, { sf: 8, airtimeMs: 72.192 });
-    w.scheduler.runUntil(1000);
+    w.run(1000);
     const fates = Object.fromEntries(w.receptions.map((r) => [r.tx.sender, r.fate]));
     expect(fates).toEqual({ 1: 'received', 2: 'noReceivePath', 3: 'received' });
   });
@@ -102,7 +107,7 @@ describe('the ether', () => {
   it('drops every otherwise received frame when the extra loss probability is 1', () => {
     const w = world([node(0), node(100)], { extraLossProbability: 1 });
     w.send(0, 0, 1);
-    w.scheduler.runUntil(1000);
+    w.run(1000);
     expect(w.receptions.map((r) => r.fate)).toEqual(['dropped']);
     expect(w.deliveries.map((d) => d.kind)).toEqual(['rxStart']);
   });
@@ -110,7 +115,7 @@ describe('the ether', () => {
   it('addresses a broadcast to the nodes whose mean power reaches their sensitivity, one fate each', () => {
     const w = world([node(0), node(1000), node(2000), node(2700), node(5000)]);
     w.send(0, 0, broadcastDestination);
-    w.scheduler.runUntil(1000);
+    w.run(1000);
     expect(w.receptions.map((r) => `${r.receiver} ${r.fate}`)).toEqual(['1 received', '2 received', '3 received']);
   });
 
@@ -119,7 +124,7 @@ describe('the ether', () => {
     link.send(0, 0, 1);
     link.send(100, 1, 0);
     link.send(200, 0, 1);
-    link.scheduler.runUntil(1000);
+    link.run(1000);
     const powers = link.receptions.map((r) => r.rxPowerDbm);
     expect(powers[1]).toBe(powers[0]);
     expect(powers[2]).toBe(powers[0]);
@@ -128,11 +133,11 @@ describe('the ether', () => {
     const frame = world([node(0), node(500)], { pathLoss: { ...ns3, shadowingSigmaDb: 8 } });
     frame.send(0, 0, 1);
     frame.send(100, 0, 1);
-    frame.scheduler.runUntil(1000);
+    frame.run(1000);
     expect(frame.receptions[1]!.rxPowerDbm).not.toBe(frame.receptions[0]!.rxPowerDbm);
   });
 
-  it('refuses a transmission applied at another time than its start', () => {
+  it('refuses a transmission applied before its start or after its window', () => {
     const w = world([node(0), node(100)]);
     expect(() =>
       w.ether.transmit({
