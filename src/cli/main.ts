@@ -36,7 +36,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--seed <n>', 'override the scenario seed', seedOption)
     .option('--out <dir>', 'run directory (default: runs/<scenario name>-seed<seed>)')
     .option('--set <key=value>', 'override one scenario field, e.g. groups.0.count=500 (repeatable)', collect, [])
-    .addOption(new Option('--transport <kind>', 'frame transport').default('memory'))
+    .addOption(new Option('--transport <kind>', 'frame transport: memory, or mqtt (through the embedded broker)').default('memory'))
     .option('--quiet', 'print nothing on success')
     .action(async (file: string, options) => {
       await runCommand(file, options, io.out);

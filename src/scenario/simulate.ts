@@ -26,7 +26,7 @@ import { nextReceiveStartMs, samplingPreambleSymbols } from '../radio/wake-sched
 import { createSeriesSampler, type SeriesSampler } from '../metrics/series.ts';
 import { startTraffic } from '../node/traffic.ts';
 import { createMemoryTransport } from '../transport/memory-transport.ts';
-import type { Transport } from '../transport/transport.ts';
+import type { Transport, TransportEndpoints } from '../transport/transport.ts';
 import { createRadioTracker, type RadioTracker } from '../metrics/radio-tracker.ts';
 import type { NodeSpec, ResolvedSwarm } from './resolve.ts';
 import type { Scenario } from './schema.ts';
@@ -36,6 +36,8 @@ export interface SimulationOptions {
   readonly keepReceptions?: boolean;
   /** Extra subscribers to every event. */
   readonly listeners?: readonly ((event: SimEvent) => void)[];
+  /** The transport; the memory transport by default. */
+  readonly transport?: (scheduler: Scheduler, endpoints: () => TransportEndpoints) => Transport;
 }
 
 export interface Simulation {
@@ -52,6 +54,10 @@ export interface Simulation {
   advance(untilMs: number): void;
   /** Runs to the end of the scenario, drains in-flight work and puts the books in canonical order. */
   finish(): SimulationResult;
+  /** `advance` for asynchronous transports (MQTT). */
+  advanceAsync(untilMs: number): Promise<void>;
+  /** `finish` for asynchronous transports (MQTT). */
+  finishAsync(): Promise<SimulationResult>;
 }
 
 export interface SimulationResult {
@@ -77,7 +83,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const nodes: LoraNode[] = [];
   const macs: Mac[] = [];
   const runtimes: NodeRuntime[] = [];
-  const transport = createMemoryTransport(scheduler, () => ({
+  const makeTransport = options.transport ?? createMemoryTransport;
+  const transport = makeTransport(scheduler, () => ({
     ether: (tx) => ether.transmit(tx),
     nodeDied: (node, atMs) => ether.nodeDied(node, atMs),
     decide: (nowMs) => ether.decideUntil(nowMs),
@@ -205,9 +212,30 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
    * than the lookahead; at each window's end the transport applies what was published in it.
    * Every effect of a message lies at least one lookahead after its cause, so it is never late.
    */
+  /** Closes the books after the drain: the last samples and canonical order. */
+  function close(): SimulationResult {
+    // The time of the last event, or the duration when nothing happened after it.
+    const lastEventMs = Math.max(durationMs, scheduler.lastEventMs);
+    if (scheduler.nowMs < lastEventMs) scheduler.runUntil(lastEventMs);
+    sample();
+    tracker.finalize();
+    return { durationMs, drainedUntilMs: lastEventMs, events: scheduler.eventsProcessed };
+  }
+
   function runWindows(untilMs: number): void {
     for (;;) {
       transport.exchange();
+      rethrow();
+      const next = scheduler.peekTimeMs();
+      if (next === undefined || next > untilMs) break;
+      scheduler.runUntil(Math.min(next + lookaheadMs, untilMs), stopOnFailure);
+      rethrow();
+    }
+    if (scheduler.nowMs < untilMs) scheduler.runUntil(untilMs);
+  }
+  async function runWindowsAsync(untilMs: number): Promise<void> {
+    for (;;) {
+      await transport.exchangeAsync!();
       rethrow();
       const next = scheduler.peekTimeMs();
       if (next === undefined || next > untilMs) break;
@@ -240,16 +268,25 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       // Drain: queued frames still go out (or are blocked) and frames on the air meet their
       // fates; timers that only watch (death predictions, samples) do not keep the run going.
       while (busy()) {
+        if (scheduler.peekTimeMs() === undefined) transport.exchange();
         const next = scheduler.peekTimeMs();
         if (next === undefined) break;
         runWindows(next + lookaheadMs);
       }
-      // The time of the last event, or the duration when nothing happened after it.
-      const lastEventMs = Math.max(durationMs, scheduler.lastEventMs);
-      if (scheduler.nowMs < lastEventMs) scheduler.runUntil(lastEventMs);
-      sample();
-      tracker.finalize();
-      return { durationMs, drainedUntilMs: lastEventMs, events: scheduler.eventsProcessed };
+      return close();
+    },
+    async advanceAsync(untilMs) {
+      await runWindowsAsync(Math.min(untilMs, durationMs));
+    },
+    async finishAsync() {
+      if (scheduler.nowMs < durationMs) await runWindowsAsync(durationMs);
+      while (busy()) {
+        if (scheduler.peekTimeMs() === undefined) await transport.exchangeAsync!();
+        const next = scheduler.peekTimeMs();
+        if (next === undefined) break;
+        await runWindowsAsync(next + lookaheadMs);
+      }
+      return close();
     },
   };
 }

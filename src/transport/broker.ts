@@ -241,7 +241,11 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
     const client = aedes.handle(guard, request);
   };
 
-  const tcpServer = createNetServer((socket) => accept(socket));
+  // Small frames must not wait for Nagle's algorithm: every window waits on them.
+  const tcpServer = createNetServer((socket) => {
+    socket.setNoDelay(true);
+    accept(socket);
+  });
   let httpServer: HttpServer | undefined;
   let wsServer: WebSocketServer | undefined;
   const closeAll = async (): Promise<void> => {

@@ -19,6 +19,8 @@ export interface TransportEndpoints {
 
 export interface Transport {
   readonly kind: 'memory' | 'mqtt';
+  /** True when `exchangeAsync` must be used (the run loop is then asynchronous). */
+  readonly asynchronous: boolean;
   /** Node side: publish a transmission (called at tx.startMs). */
   transmit(tx: Transmission): void;
   /** Ether side: publish a delivery for one receiver (applied at delivery.atMs). */
@@ -30,6 +32,8 @@ export interface Transport {
    * transmissions, then deliveries scheduled at their own times). Called at each window's end.
    */
   exchange(): void;
+  /** The same barrier for transports whose messages travel asynchronously (MQTT). */
+  exchangeAsync?(): Promise<void>;
   /** Messages published but not yet applied. */
   readonly pending: number;
   /** Releases sockets, brokers and timers. */

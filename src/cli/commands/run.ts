@@ -10,6 +10,7 @@ import { openRunDirectory, runDirectoryProblem } from '../../metrics/run-directo
 import { nodeReport } from '../../metrics/node-report.ts';
 import { seriesCsv } from '../../metrics/series.ts';
 import { createSimulation } from '../../scenario/simulate.ts';
+import { prepareMqttTransport } from '../../transport/mqtt-transport.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
@@ -25,8 +26,8 @@ export interface RunCommandOptions {
 const progressSlices = 200;
 
 export async function runCommand(file: string, options: RunCommandOptions, print: (text: string) => void): Promise<string> {
-  if (options.transport !== 'memory') {
-    throw new UsageError(`--transport: expected "memory", found ${JSON.stringify(options.transport)} (the MQTT transport is not part of this version yet)`);
+  if (options.transport !== 'memory' && options.transport !== 'mqtt') {
+    throw new UsageError(`--transport: expected "memory" or "mqtt", found ${JSON.stringify(options.transport)}`);
   }
   const loaded = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   const { scenario, swarm, name } = loaded;
@@ -37,17 +38,26 @@ export async function runCommand(file: string, options: RunCommandOptions, print
   try {
     dir.write('scenario.yaml', `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`);
     const wallStartMs = performance.now();
-    const simulation = createSimulation(scenario, swarm);
-    const progress = createProgress(`run ${name}`);
-    for (let slice = 1; slice <= progressSlices; slice++) {
-      simulation.advance((scenario.duration * slice) / progressSlices);
-      progress.update(slice / progressSlices);
-      if (process.stderr.isTTY) await new Promise((resolve) => setImmediate(resolve));
+    // The MQTT transport runs every frame through the embedded broker (one client per node).
+    const mqtt = options.transport === 'mqtt' ? await prepareMqttTransport({ runId: runIdOf(name), nodes: swarm.nodes.length }) : undefined;
+    let simulation;
+    let result;
+    try {
+      simulation = createSimulation(scenario, swarm, mqtt ? { transport: mqtt.bind } : {});
+      const progress = createProgress(`run ${name}`);
+      for (let slice = 1; slice <= progressSlices; slice++) {
+        const untilMs = (scenario.duration * slice) / progressSlices;
+        if (mqtt) await simulation.advanceAsync(untilMs);
+        else simulation.advance(untilMs);
+        progress.update(slice / progressSlices);
+        if (process.stderr.isTTY) await new Promise((resolve) => setImmediate(resolve));
+      }
+      result = mqtt ? await simulation.finishAsync() : simulation.finish();
+      progress.stop();
+    } finally {
+      await mqtt?.close();
     }
-    const result = simulation.finish();
-    progress.stop();
     const simulateWallMs = performance.now() - wallStartMs;
-    await simulation.transport.close();
 
     const { tracker } = simulation;
     const totals = tracker.totals();
@@ -115,4 +125,10 @@ export async function runCommand(file: string, options: RunCommandOptions, print
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
     throw error;
   }
+}
+
+/** A run id for MQTT topics: the scenario name, made safe, with a random suffix. */
+function runIdOf(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40) || 'run';
+  return `${/^[A-Za-z0-9]/.test(safe) ? safe : `r${safe}`}-${Math.floor(Math.random() * 1e8).toString(36)}`;
 }

@@ -1,0 +1,163 @@
+/**
+ * The MQTT transport: every frame crosses a broker. Each node has its own client, which
+ * publishes its transmissions (and its death) on `swarm/<run>/tx/<node>` and receives its
+ * deliveries on `swarm/<run>/rx/<node>`; the coordinator's client (the ether's side)
+ * subscribes to every tx topic and publishes every delivery. Payloads are envelope v1
+ * (envelope.ts). At each window's end the barrier waits until every message published in the
+ * window has arrived (counted), then applies the inboxes in canonical order (exchange.ts), so
+ * that results are byte-identical to the memory transport's whatever the socket order.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Scheduler } from '../sim/scheduler.ts';
+import { createEmbeddedBroker, publishPacketBytes, type EmbeddedBroker } from './broker.ts';
+import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
+import { createExchange } from './exchange.ts';
+import { runTopics } from './topics.ts';
+import type { Transport, TransportEndpoints } from './transport.ts';
+
+export interface MqttTransportOptions {
+  readonly runId: string;
+  readonly nodes: number;
+  /** How long a barrier may wait for messages before the run stops with an error. */
+  readonly barrierTimeoutMs?: number;
+}
+
+export interface PreparedMqttTransport {
+  readonly broker: EmbeddedBroker;
+  /** Envelopes refused as malformed, by the coordinator or the nodes. */
+  readonly malformed: number;
+  bind(scheduler: Scheduler, endpoints: () => TransportEndpoints): Transport;
+  close(): Promise<void>;
+}
+
+/** The largest envelope: a delivery (4 + 28 bytes) around a 255-byte frame (4 + 80 + 255). */
+const maxEnvelopeBytes = 4 + 28 + 80 + 255;
+
+/** Thrown when a barrier times out: the broker lost or withheld messages. */
+export class BrokerTimeoutError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'BrokerTimeoutError';
+  }
+}
+
+export async function prepareMqttTransport(options: MqttTransportOptions): Promise<PreparedMqttTransport> {
+  const topics = runTopics(options.runId, options.nodes);
+  const maxPacketBytes = publishPacketBytes(topics.rx(Math.max(0, options.nodes - 1)), maxEnvelopeBytes, 0) + 16;
+  const broker = await createEmbeddedBroker({ runId: options.runId, nodes: options.nodes, maxPacketBytes, log: () => undefined });
+  const connect = (credentials: { username: string; password: string }, clientId: string): Promise<MqttClient> =>
+    mqtt.connectAsync(broker.url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 });
+  const clients: MqttClient[] = [];
+  let malformed = 0;
+  try {
+    const coordinator = await connect(broker.credentials.coordinator, `${options.runId}-coordinator`);
+    clients.push(coordinator);
+    const nodeClients: MqttClient[] = [];
+    for (let i = 0; i < options.nodes; i++) {
+      const client = await connect(broker.credentials.node(i), `${options.runId}-node-${i}`);
+      clients.push(client);
+      nodeClients.push(client);
+    }
+    await coordinator.subscribeAsync(topics.allTx, { qos: 0 });
+    await Promise.all(nodeClients.map((client, i) => client.subscribeAsync(topics.rx(i), { qos: 0 })));
+
+    const timeoutMs = options.barrierTimeoutMs ?? 30_000;
+    let sentTx = 0;
+    let receivedTx = 0;
+    let sentRx = 0;
+    let receivedRx = 0;
+    let wake: (() => void) | undefined;
+    const settle = (): void => wake?.();
+    const waitFor = (done: () => boolean, what: string): Promise<void> | undefined => {
+      if (done()) return undefined;
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new BrokerTimeoutError(`the broker did not deliver every ${what} within ${timeoutMs} ms`)), timeoutMs);
+        wake = () => {
+          if (!done()) return;
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        };
+      });
+    };
+    let bound: ReturnType<typeof createExchange> | undefined;
+
+    coordinator.on('message', (_topic, payload) => {
+      receivedTx++;
+      try {
+        const envelope = decodeEnvelope(payload);
+        if (envelope.kind === 'transmission') bound?.addTransmission(envelope.tx);
+        else if (envelope.kind === 'nodeDied') bound?.addDeath(envelope.node, envelope.atMs);
+        else malformed++;
+      } catch (error) {
+        if (!(error instanceof MalformedEnvelopeError)) throw error;
+        malformed++;
+      }
+      settle();
+    });
+    nodeClients.forEach((client) =>
+      client.on('message', (_topic, payload) => {
+        receivedRx++;
+        try {
+          const envelope = decodeEnvelope(payload);
+          if (envelope.kind === 'delivery') bound?.addDelivery(envelope.delivery);
+          else malformed++;
+        } catch (error) {
+          if (!(error instanceof MalformedEnvelopeError)) throw error;
+          malformed++;
+        }
+        settle();
+      }),
+    );
+
+    const close = async (): Promise<void> => {
+      await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
+      await broker.close();
+    };
+
+    return {
+      broker,
+      get malformed() {
+        return malformed;
+      },
+      close,
+      bind(scheduler, endpoints) {
+        const exchange = createExchange(scheduler, endpoints);
+        bound = exchange;
+        return {
+          kind: 'mqtt',
+          asynchronous: true,
+          transmit(tx) {
+            sentTx++;
+            nodeClients[tx.sender]!.publish(topics.tx(tx.sender), Buffer.from(encodeEnvelope({ kind: 'transmission', tx })), { qos: 0 });
+          },
+          nodeDied(node, atMs) {
+            sentTx++;
+            nodeClients[node]!.publish(topics.tx(node), Buffer.from(encodeEnvelope({ kind: 'nodeDied', node, atMs })), { qos: 0 });
+          },
+          deliver(delivery) {
+            sentRx++;
+            coordinator.publish(topics.rx(delivery.receiver), Buffer.from(encodeEnvelope({ kind: 'delivery', delivery })), { qos: 0 });
+          },
+          exchange() {
+            throw new Error('the MQTT transport is asynchronous: use exchangeAsync');
+          },
+          async exchangeAsync() {
+            await waitFor(() => receivedTx === sentTx, 'transmission');
+            exchange.applyToEther();
+            await waitFor(() => receivedRx === sentRx, 'delivery');
+            exchange.applyDeliveries();
+          },
+          get pending() {
+            return exchange.pending + (sentTx - receivedTx) + (sentRx - receivedRx);
+          },
+          close,
+        };
+      },
+    };
+  } catch (error) {
+    await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
+    await broker.close();
+    throw error;
+  }
+}

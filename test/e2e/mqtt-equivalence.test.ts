@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
+import { createSimulation } from '../../src/scenario/simulate.ts';
+import { loadScenario } from '../helpers/scenario.ts';
+
+let prepared: PreparedMqttTransport | undefined;
+afterEach(async () => {
+  await prepared?.close();
+  prepared = undefined;
+});
+
+async function runBoth(file: string, sets: string[]) {
+  const { scenario, swarm } = loadScenario(file, sets);
+  const memory = createSimulation(scenario, swarm);
+  const memoryResult = memory.finish();
+  prepared = await prepareMqttTransport({ runId: 'eq', nodes: swarm.nodes.length });
+  const mqtt = createSimulation(scenario, swarm, { transport: prepared.bind });
+  const mqttResult = await mqtt.finishAsync();
+  return { memory, memoryResult, mqtt, mqttResult, broker: prepared.broker };
+}
+
+/** Sleeping peers (some dying), a gateway, broadcasts and fragmented messages. */
+const busy = `
+duration: 10min
+region: eu868
+radio: { sf: 7 }
+groups:
+  - name: gw
+    role: sink
+    nodes: [{ id: gw, xM: 0, yM: 0 }]
+  - name: sleeper
+    count: 8
+    placement: { shape: rectangle, widthM: 300, heightM: 300 }
+    node: { battery: cr2032, initialStateOfCharge: 0.0378, wake: { mode: rendezvous, period: 2s, window: 20ms } }
+    traffic: { kind: poisson, interval: 5s, payloadBytes: 10, to: peer, deadline: 1min }
+  - name: sensor
+    count: 6
+    placement: { shape: disc, radiusM: 400 }
+    traffic: { kind: poisson, interval: 20s, payloadBytes: 300, to: sink }
+  - name: beacon
+    count: 2
+    placement: { shape: grid, spacingM: 100 }
+    traffic: { kind: periodic, interval: 30s, payloadBytes: 40, to: broadcast }
+`;
+
+describe('the MQTT transport on the embedded broker', () => {
+  it('gives exactly the memory transport\u2019s books for the aloha scenario, and carries the traffic', async () => {
+    const { memory, memoryResult, mqtt, mqttResult, broker } = await runBoth('scenarios/aloha.yaml', ['duration=5min', 'groups.1.count=30']);
+    expect(mqttResult).toEqual(memoryResult);
+    expect(mqtt.tracker.frames).toEqual(memory.tracker.frames);
+    expect(mqtt.tracker.receptions.map((r) => [r.sender, r.seq, r.receiver, r.fate, r.rxPowerDbm])).toEqual(
+      memory.tracker.receptions.map((r) => [r.sender, r.seq, r.receiver, r.fate, r.rxPowerDbm]),
+    );
+    const totals = mqtt.tracker.totals();
+    // aedes counts a publish on its 'publish' event, which may trail the delivery slightly.
+    for (let i = 0; i < 100 && broker.stats.published.tx + broker.stats.published.rx < totals.sent + totals.fates.received; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    // The broker's own counts: one tx publish per frame sent, one rx publish per received frame
+    // (the sink is a gateway, so no preamble notices travel).
+    expect(broker.stats.published.tx).toBe(totals.sent);
+    expect(broker.stats.published.rx).toBe(totals.fates.received);
+    expect(totals.sent).toBeGreaterThan(50);
+  });
+
+  it('gives exactly the memory transport\u2019s books with battery nodes, rendezvous windows, deaths, peers and broadcasts', async () => {
+    const { memory, memoryResult, mqtt, mqttResult } = await runBoth(busy, []);
+    expect(mqttResult).toEqual(memoryResult);
+    expect(mqtt.tracker.frames).toEqual(memory.tracker.frames);
+    const totals = mqtt.tracker.totals();
+    expect(totals).toEqual(memory.tracker.totals());
+    expect(totals.fates.asleep).toBeGreaterThan(0);
+    expect(mqtt.tracker.nodes.some((node) => node.diedAtMs !== undefined)).toBe(true);
+    expect(mqtt.runtimes.map((r) => r.ledger.totals())).toEqual(memory.runtimes.map((r) => r.ledger.totals()));
+  });
+});
+
+describe('loraswarm run --transport mqtt', () => {
+  it('writes byte-identical summary.json, frames.csv, receptions.csv and nodes.csv to --transport memory', async () => {
+    const { cli } = await import('../helpers/cli.ts');
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const tmp = mkdtempSync(join(tmpdir(), 'loraswarm-mqtt-'));
+    try {
+      const viaMemory = cli(['run', 'scenarios/city-sink.yaml', '--set', 'duration=30min', '--set', 'groups.1.count=60', '--out', join(tmp, 'memory'), '--quiet']);
+      const viaMqtt = cli(['run', 'scenarios/city-sink.yaml', '--set', 'duration=30min', '--set', 'groups.1.count=60', '--out', join(tmp, 'mqtt'), '--quiet', '--transport', 'mqtt']);
+      expect(viaMemory.status).toBe(0);
+      expect(viaMqtt.stderr).toBe('');
+      expect(viaMqtt.status).toBe(0);
+      for (const file of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv']) {
+        expect(readFileSync(join(tmp, 'mqtt', file), 'utf8'), file).toBe(readFileSync(join(tmp, 'memory', file), 'utf8'));
+      }
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+});
