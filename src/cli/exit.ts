@@ -23,6 +23,10 @@ export function reportError(error: unknown, write: (text: string) => void): numb
     write(`loraswarm: ${error.message}\n`);
     return exitInputError;
   }
+  if (error instanceof Error && (error.name === 'BrokerConnectionError' || error.name === 'BrokerTimeoutError')) {
+    write(`loraswarm: the run stopped: ${error.message}; its directory is left as <out>.partial with FAILED.txt\n`);
+    return 1;
+  }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   write(`loraswarm: internal error (please report it)\n${text}\n`);
   return 1;

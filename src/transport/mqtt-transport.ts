@@ -41,6 +41,14 @@ export class BrokerTimeoutError extends Error {
   }
 }
 
+/** Thrown when a client's connection to the broker drops mid-run. */
+export class BrokerConnectionError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'BrokerConnectionError';
+  }
+}
+
 export async function prepareMqttTransport(options: MqttTransportOptions): Promise<PreparedMqttTransport> {
   const topics = runTopics(options.runId, options.nodes);
   const maxPacketBytes = publishPacketBytes(topics.rx(Math.max(0, options.nodes - 1)), maxEnvelopeBytes, 0) + 16;
@@ -67,50 +75,80 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     let sentRx = 0;
     let receivedRx = 0;
     let wake: (() => void) | undefined;
+    let fail: ((error: Error) => void) | undefined;
+    let closing = false;
     const settle = (): void => wake?.();
     const waitFor = (done: () => boolean, what: string): Promise<void> | undefined => {
+      if (lost) return Promise.reject(lost);
       if (done()) return undefined;
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new BrokerTimeoutError(`the broker did not deliver every ${what} within ${timeoutMs} ms`)), timeoutMs);
         wake = () => {
           if (!done()) return;
           clearTimeout(timer);
-          wake = undefined;
+          wake = fail = undefined;
           resolve();
+        };
+        fail = (error) => {
+          clearTimeout(timer);
+          wake = fail = undefined;
+          reject(error);
         };
       });
     };
     let bound: ReturnType<typeof createExchange> | undefined;
 
-    coordinator.on('message', (_topic, payload) => {
-      receivedTx++;
+    // Only well-formed envelopes count towards a barrier: a malformed one (from a faulty or
+    // hostile client with valid credentials) is counted and dropped, and cannot stall a window.
+    const decode = (payload: Uint8Array): ReturnType<typeof decodeEnvelope> | undefined => {
       try {
-        const envelope = decodeEnvelope(payload);
-        if (envelope.kind === 'transmission') bound?.addTransmission(envelope.tx);
-        else if (envelope.kind === 'nodeDied') bound?.addDeath(envelope.node, envelope.atMs);
-        else malformed++;
+        return decodeEnvelope(payload);
       } catch (error) {
         if (!(error instanceof MalformedEnvelopeError)) throw error;
         malformed++;
+        return undefined;
       }
+    };
+    coordinator.on('message', (topic, payload) => {
+      const envelope = decode(payload);
+      if (!envelope) return;
+      const from = topics.parse(topic);
+      const sender = envelope.kind === 'transmission' ? envelope.tx.sender : envelope.kind === 'nodeDied' ? envelope.node : -1;
+      if (envelope.kind === 'delivery' || from?.kind !== 'tx' || from.node !== sender) {
+        // A node may only speak for itself, and only in transmissions and deaths.
+        malformed++;
+        return;
+      }
+      receivedTx++;
+      if (envelope.kind === 'transmission') bound?.addTransmission(envelope.tx);
+      else bound?.addDeath(envelope.node, envelope.atMs);
       settle();
     });
     nodeClients.forEach((client) =>
       client.on('message', (_topic, payload) => {
-        receivedRx++;
-        try {
-          const envelope = decodeEnvelope(payload);
-          if (envelope.kind === 'delivery') bound?.addDelivery(envelope.delivery);
-          else malformed++;
-        } catch (error) {
-          if (!(error instanceof MalformedEnvelopeError)) throw error;
-          malformed++;
+        const envelope = decode(payload);
+        if (envelope?.kind !== 'delivery') {
+          if (envelope) malformed++;
+          return;
         }
+        receivedRx++;
+        bound?.addDelivery(envelope.delivery);
         settle();
       }),
     );
+    // A connection lost mid-run stops the run at the next barrier with a clear error (never a
+    // hang, never a silently wrong result); the run directory is left marked partial.
+    let lost: Error | undefined;
+    for (const client of clients) {
+      client.on('close', () => {
+        if (closing || lost) return;
+        lost = new BrokerConnectionError(`the connection of ${client.options.clientId ?? 'a client'} to the broker closed mid-run`);
+        fail?.(lost);
+      });
+    }
 
     const close = async (): Promise<void> => {
+      closing = true;
       await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
       await broker.close();
     };

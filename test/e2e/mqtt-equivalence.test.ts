@@ -96,3 +96,42 @@ describe('loraswarm run --transport mqtt', () => {
     }
   });
 });
+
+describe('the MQTT transport under faults', () => {
+  it('counts and drops thousands of malformed envelopes from an authorised client, and still matches the memory books', async () => {
+    const mqttLib = (await import('mqtt')).default;
+    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', ['duration=3min', 'groups.1.count=10']);
+    const memory = createSimulation(scenario, swarm);
+    memory.finish();
+    prepared = await prepareMqttTransport({ runId: 'faults', nodes: swarm.nodes.length });
+    const rogue = await mqttLib.connectAsync(prepared.broker.url, { ...prepared.broker.credentials.node(3), clientId: 'rogue', reconnectPeriod: 0 });
+    try {
+      const simulation = createSimulation(scenario, swarm, { transport: prepared.bind });
+      const running = simulation.finishAsync();
+      // Random bytes, truncated and wrong-version envelopes, and a well-formed one claiming another sender.
+      let state = 7;
+      const random = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) & 0xff;
+      const payloads: Uint8Array[] = [];
+      for (let i = 0; i < 3000; i++) payloads.push(Uint8Array.from({ length: (i % 120) + 1 }, random));
+      for (let i = 0; i < 3000; i++) payloads.push(Uint8Array.from([0x4c, 0x53, 2, 1, ...Array.from({ length: 20 }, random)]));
+      for (const payload of payloads) rogue.publish('swarm/faults/tx/3', Buffer.from(payload));
+      await running;
+      expect(simulation.tracker.frames).toEqual(memory.tracker.frames);
+      for (let i = 0; i < 200 && prepared.malformed < payloads.length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(prepared.malformed).toBe(payloads.length);
+    } finally {
+      await rogue.endAsync(true);
+    }
+  });
+
+  it('stops with a clear error when the broker goes away mid-run (no hang, no silent result)', async () => {
+    const { BrokerConnectionError } = await import('../../src/transport/mqtt-transport.ts');
+    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', ['duration=10min', 'groups.1.count=20']);
+    prepared = await prepareMqttTransport({ runId: 'restart', nodes: swarm.nodes.length });
+    const simulation = createSimulation(scenario, swarm, { transport: prepared.bind });
+    await simulation.advanceAsync(60_000);
+    await prepared.broker.close();
+    await expect(simulation.finishAsync()).rejects.toThrow(BrokerConnectionError);
+    await expect(simulation.finishAsync()).rejects.toThrow(/closed mid-run/);
+  });
+});
