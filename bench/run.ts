@@ -4,7 +4,8 @@
  * - poisson-1000: a 1,000-node Poisson-to-sink scenario over one simulated day, simulation
  *   only and the whole `loraswarm run` (validation, simulation, result files);
  * - listen-10k: 10,000 battery nodes with xstate firmware and 5 ms listen windows every
- *   second, one hour: wall time and peak memory.
+ *   second, one hour: wall time and peak memory;
+ * - mqtt: raw aedes throughput beside loraswarm's MQTT path, and city-sink over memory and MQTT.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -77,3 +78,4 @@ benchPoisson();
 await benchRunCommand();
 // Its own process, so that the peak memory is the run's alone.
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/listen-10k.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/mqtt.ts'], { encoding: 'utf8' }));

@@ -53,8 +53,12 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
   const topics = runTopics(options.runId, options.nodes);
   const maxPacketBytes = publishPacketBytes(topics.rx(Math.max(0, options.nodes - 1)), maxEnvelopeBytes, 0) + 16;
   const broker = await createEmbeddedBroker({ runId: options.runId, nodes: options.nodes, maxPacketBytes, log: () => undefined });
-  const connect = (credentials: { username: string; password: string }, clientId: string): Promise<MqttClient> =>
-    mqtt.connectAsync(broker.url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 });
+  const connect = async (credentials: { username: string; password: string }, clientId: string): Promise<MqttClient> => {
+    const client = await mqtt.connectAsync(broker.url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 });
+    // Small envelopes must not wait for Nagle's algorithm: every window waits on them.
+    (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    return client;
+  };
   const clients: MqttClient[] = [];
   let malformed = 0;
   try {
