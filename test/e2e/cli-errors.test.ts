@@ -171,7 +171,7 @@ describe('loraswarm run refuses bad flags with status 2', () => {
     ['--set of a name on a list', ['--set', 'groups.first=1'], /^ {2}groups\.first: --set groups\.first=1: expected a list index after groups, found "first"$/m],
     ['--set with a value that is not YAML', ['--set', 'radio.sf=[7'], /^ {2}radio\.sf: --set: the value is not valid YAML \(.*\), found "\[7"$/m],
     ['--set of a wrongly typed value', ['--set', 'groups.1.count=many'], /^ {2}groups\[1\]\.count: expected number, found "many" \(set by --set\)$/m],
-    ['--transport mqtt', ['--transport', 'mqtt'], /^loraswarm: --transport: expected "memory", found "mqtt"/],
+    ['--transport pigeon', ['--transport', 'pigeon'], /^loraswarm: --transport: expected "memory" or "mqtt", found "pigeon"/],
   ])('refuses %s', (_label, flags, expected) => {
     const stderr = runExpectingInputError(writeScenario(scenarioText()), flags);
     expect(stderr).toMatch(expected);
