@@ -36,6 +36,8 @@ export interface SimulationOptions {
   readonly keepReceptions?: boolean;
   /** Extra subscribers to every event. */
   readonly listeners?: readonly ((event: SimEvent) => void)[];
+  /** Called at every sampling instant with a snapshot of the run so far (live metrics). */
+  readonly onSample?: (snapshot: LiveSnapshot) => void;
   /** The transport; the memory transport by default. */
   readonly transport?: (scheduler: Scheduler, endpoints: () => TransportEndpoints) => Transport;
 }
@@ -58,6 +60,18 @@ export interface Simulation {
   advanceAsync(untilMs: number): Promise<void>;
   /** `finish` for asynchronous transports (MQTT). */
   finishAsync(): Promise<SimulationResult>;
+}
+
+/** What a live viewer sees at each sample (published on `swarm/<run>/metrics/live` over MQTT). */
+export interface LiveSnapshot {
+  readonly atMs: number;
+  readonly nodesAlive: number;
+  readonly framesSent: number;
+  readonly dutyCycleBlocked: number;
+  readonly received: number;
+  readonly receptions: number;
+  readonly messagesDelivered: number;
+  readonly energyJ: number;
 }
 
 export interface SimulationResult {
@@ -203,6 +217,19 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const sample = (): void => {
     for (const runtime of runtimes) runtime.settle();
     series.sample(scheduler.nowMs, runtimes);
+    if (options.onSample) {
+      const totals = tracker.totals();
+      options.onSample({
+        atMs: scheduler.nowMs,
+        nodesAlive: runtimes.filter((runtime) => runtime.alive).length,
+        framesSent: totals.sent,
+        dutyCycleBlocked: totals.dutyCycleBlocked,
+        received: totals.fates.received,
+        receptions: totals.receptions,
+        messagesDelivered: totals.messageDeliveries,
+        energyJ: runtimes.reduce((sum, runtime) => sum + runtime.ledger.totals().loadEnergyUj, 0) / 1e6,
+      });
+    }
   };
   for (let atMs = 0; atMs < durationMs; atMs += sampleEveryMs) scheduler.at(atMs, sample);
 

@@ -24,6 +24,8 @@ export interface MqttTransportOptions {
 
 export interface PreparedMqttTransport {
   readonly broker: EmbeddedBroker;
+  /** Publishes a live-metrics snapshot (JSON) on `swarm/<run>/metrics/<path>` for viewers. */
+  publishMetrics(path: string, snapshot: object): void;
   /** Envelopes refused as malformed, by the coordinator or the nodes. */
   readonly malformed: number;
   bind(scheduler: Scheduler, endpoints: () => TransportEndpoints): Transport;
@@ -52,7 +54,8 @@ export class BrokerConnectionError extends Error {
 export async function prepareMqttTransport(options: MqttTransportOptions): Promise<PreparedMqttTransport> {
   const topics = runTopics(options.runId, options.nodes);
   const maxPacketBytes = publishPacketBytes(topics.rx(Math.max(0, options.nodes - 1)), maxEnvelopeBytes, 0) + 16;
-  const broker = await createEmbeddedBroker({ runId: options.runId, nodes: options.nodes, maxPacketBytes, log: () => undefined });
+  // A WebSocket listener too, for viewers (the dashboard).
+  const broker = await createEmbeddedBroker({ runId: options.runId, nodes: options.nodes, maxPacketBytes, wsPort: 0, log: () => undefined });
   const connect = async (credentials: { username: string; password: string }, clientId: string): Promise<MqttClient> => {
     const client = await mqtt.connectAsync(broker.url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 });
     // Small envelopes must not wait for Nagle's algorithm: every window waits on them.
@@ -159,6 +162,9 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
 
     return {
       broker,
+      publishMetrics(path, snapshot) {
+        coordinator.publish(topics.metrics(path), JSON.stringify(snapshot), { qos: 0 });
+      },
       get malformed() {
         return malformed;
       },

@@ -135,3 +135,28 @@ describe('the MQTT transport under faults', () => {
     await expect(simulation.finishAsync()).rejects.toThrow(/closed mid-run/);
   });
 });
+
+describe('live metrics', () => {
+  it('publishes a snapshot at every sample on the metrics topic, which a viewer reads over WebSocket', async () => {
+    const mqttLib = (await import('mqtt')).default;
+    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', ['duration=30min', 'groups.1.count=10', 'sampling.interval=10min']);
+    prepared = await prepareMqttTransport({ runId: 'live', nodes: swarm.nodes.length });
+    const p = prepared;
+    const viewer = await mqttLib.connectAsync(p.broker.wsUrl!, { ...p.broker.credentials.viewer, clientId: 'viewer', reconnectPeriod: 0 });
+    try {
+      const seen: { atMs: number; framesSent: number; nodesAlive: number }[] = [];
+      viewer.on('message', (_topic, payload) => seen.push(JSON.parse(payload.toString())));
+      await viewer.subscribeAsync('swarm/live/metrics/#');
+      const simulation = createSimulation(scenario, swarm, { transport: p.bind, onSample: (snapshot) => p.publishMetrics('live', snapshot) });
+      await simulation.finishAsync();
+      for (let i = 0; i < 100 && seen.length < 4; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Samples at 0, 10 and 20 minutes, and one at the end of the drain.
+      expect(seen.map((s) => s.atMs).slice(0, 3)).toEqual([0, 600_000, 1_200_000]);
+      expect(seen).toHaveLength(4);
+      expect(seen[3]!.framesSent).toBe(simulation.tracker.totals().sent);
+      expect(seen.every((s) => s.nodesAlive === 11)).toBe(true);
+    } finally {
+      await viewer.endAsync(true);
+    }
+  });
+});

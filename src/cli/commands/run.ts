@@ -43,7 +43,8 @@ export async function runCommand(file: string, options: RunCommandOptions, print
     let simulation;
     let result;
     try {
-      simulation = createSimulation(scenario, swarm, mqtt ? { transport: mqtt.bind } : {});
+      // Over MQTT, every sample also goes out as live metrics for viewers (metrics topics only).
+      simulation = createSimulation(scenario, swarm, mqtt ? { transport: mqtt.bind, onSample: (snapshot) => mqtt.publishMetrics('live', snapshot) } : {});
       const progress = createProgress(`run ${name}`);
       for (let slice = 1; slice <= progressSlices; slice++) {
         const untilMs = (scenario.duration * slice) / progressSlices;
