@@ -8,6 +8,7 @@ import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
+import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -38,8 +39,32 @@ export function buildProgram(io: CliIo): Command {
     .option('--set <key=value>', 'override one scenario field, e.g. groups.0.count=500 (repeatable)', collect, [])
     .addOption(new Option('--transport <kind>', 'frame transport: memory, or mqtt (through the embedded broker)').default('memory'))
     .option('--quiet', 'print nothing on success')
+    .option('--broker <url>', 'an external MQTT broker (Mosquitto), mqtt://host:port; implies --transport mqtt')
+    .option('--credentials <file>', 'the credentials.json written by `loraswarm broker-setup` for that broker')
     .action(async (file: string, options) => {
       await runCommand(file, options, io.out);
+    });
+
+  program
+    .command('broker-setup')
+    .description('write a Mosquitto config, ACL and per-run password file (and credentials.json) for a run')
+    .requiredOption('--run <id>', 'run id (letters, digits, ".", "_", "-")')
+    .requiredOption('--nodes <n>', 'number of nodes in the scenario')
+    .requiredOption('--dir <dir>', 'where to write the files')
+    .option('--port <port>', 'the port Mosquitto listens on', '1883')
+    .option('--host <host>', 'the address Mosquitto listens on', '127.0.0.1')
+    .action((options: { run: string; nodes: string; dir: string; port: string; host: string }) => {
+      const nodes = Number(options.nodes);
+      const port = Number(options.port);
+      if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError(`--nodes: expected an integer ≥ 1, found ${JSON.stringify(options.nodes)}`);
+      if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port: expected a port 1..65535, found ${JSON.stringify(options.port)}`);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(options.run)) throw new UsageError(`--run: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.run)}`);
+      writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host });
+      io.out(
+        `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run}\n` +
+          `start:  mosquitto -c ${options.dir}/mosquitto.conf\n` +
+          `run:    loraswarm run <scenario> --broker mqtt://${options.host}:${port} --credentials ${options.dir}/credentials.json\n`,
+      );
     });
 
   program

@@ -12,18 +12,22 @@ import type { Scheduler } from '../sim/scheduler.ts';
 import { createEmbeddedBroker, publishPacketBytes, type EmbeddedBroker } from './broker.ts';
 import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
 import { createExchange } from './exchange.ts';
+import { maxEnvelopeBytes, type RunCredentials } from './mosquitto-setup.ts';
 import { runTopics } from './topics.ts';
 import type { Transport, TransportEndpoints } from './transport.ts';
 
 export interface MqttTransportOptions {
   readonly runId: string;
   readonly nodes: number;
+  /** An external broker (Mosquitto) and the run's credentials; the embedded broker otherwise. */
+  readonly external?: { readonly url: string; readonly credentials: RunCredentials };
   /** How long a barrier may wait for messages before the run stops with an error. */
   readonly barrierTimeoutMs?: number;
 }
 
 export interface PreparedMqttTransport {
-  readonly broker: EmbeddedBroker;
+  /** The embedded broker, or undefined with an external one. */
+  readonly broker: EmbeddedBroker | undefined;
   /** Publishes a live-metrics snapshot (JSON) on `swarm/<run>/metrics/<path>` for viewers. */
   publishMetrics(path: string, snapshot: object): void;
   /** Envelopes refused as malformed, by the coordinator or the nodes. */
@@ -32,8 +36,6 @@ export interface PreparedMqttTransport {
   close(): Promise<void>;
 }
 
-/** The largest envelope: a delivery (4 + 28 bytes) around a 255-byte frame (4 + 80 + 255). */
-const maxEnvelopeBytes = 4 + 28 + 80 + 255;
 
 /** Thrown when a barrier times out: the broker lost or withheld messages. */
 export class BrokerTimeoutError extends Error {
@@ -54,10 +56,18 @@ export class BrokerConnectionError extends Error {
 export async function prepareMqttTransport(options: MqttTransportOptions): Promise<PreparedMqttTransport> {
   const topics = runTopics(options.runId, options.nodes);
   const maxPacketBytes = publishPacketBytes(topics.rx(Math.max(0, options.nodes - 1)), maxEnvelopeBytes, 0) + 16;
+  const external = options.external;
+  if (external && (external.credentials.runId !== options.runId || external.credentials.nodes.length !== options.nodes)) {
+    throw new RangeError(`the credentials are for run ${external.credentials.runId} with ${external.credentials.nodes.length} nodes, not ${options.runId} with ${options.nodes}`);
+  }
   // A WebSocket listener too, for viewers (the dashboard).
-  const broker = await createEmbeddedBroker({ runId: options.runId, nodes: options.nodes, maxPacketBytes, wsPort: 0, log: () => undefined });
+  const broker = external ? undefined : await createEmbeddedBroker({ runId: options.runId, nodes: options.nodes, maxPacketBytes, wsPort: 0, log: () => undefined });
+  const url = external?.url ?? broker!.url;
+  const roles = external
+    ? { coordinator: external.credentials.coordinator, node: (i: number) => external.credentials.nodes[i]! }
+    : { coordinator: broker!.credentials.coordinator, node: (i: number) => broker!.credentials.node(i) };
   const connect = async (credentials: { username: string; password: string }, clientId: string): Promise<MqttClient> => {
-    const client = await mqtt.connectAsync(broker.url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 });
+    const client = await mqtt.connectAsync(url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 });
     // Small envelopes must not wait for Nagle's algorithm: every window waits on them.
     (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
     return client;
@@ -65,11 +75,11 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
   const clients: MqttClient[] = [];
   let malformed = 0;
   try {
-    const coordinator = await connect(broker.credentials.coordinator, `${options.runId}-coordinator`);
+    const coordinator = await connect(roles.coordinator, `${options.runId}-coordinator`);
     clients.push(coordinator);
     const nodeClients: MqttClient[] = [];
     for (let i = 0; i < options.nodes; i++) {
-      const client = await connect(broker.credentials.node(i), `${options.runId}-node-${i}`);
+      const client = await connect(roles.node(i), `${options.runId}-node-${i}`);
       clients.push(client);
       nodeClients.push(client);
     }
@@ -157,7 +167,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     const close = async (): Promise<void> => {
       closing = true;
       await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
-      await broker.close();
+      await broker?.close();
     };
 
     return {
@@ -205,7 +215,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     };
   } catch (error) {
     await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
-    await broker.close();
+    await broker?.close();
     throw error;
   }
 }

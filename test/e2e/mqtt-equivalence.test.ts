@@ -16,7 +16,7 @@ async function runBoth(file: string, sets: string[]) {
   prepared = await prepareMqttTransport({ runId: 'eq', nodes: swarm.nodes.length });
   const mqtt = createSimulation(scenario, swarm, { transport: prepared.bind });
   const mqttResult = await mqtt.finishAsync();
-  return { memory, memoryResult, mqtt, mqttResult, broker: prepared.broker };
+  return { memory, memoryResult, mqtt, mqttResult, broker: prepared.broker! };
 }
 
 /** Sleeping peers (some dying), a gateway, broadcasts and fragmented messages. */
@@ -104,7 +104,7 @@ describe('the MQTT transport under faults', () => {
     const memory = createSimulation(scenario, swarm);
     memory.finish();
     prepared = await prepareMqttTransport({ runId: 'faults', nodes: swarm.nodes.length });
-    const rogue = await mqttLib.connectAsync(prepared.broker.url, { ...prepared.broker.credentials.node(3), clientId: 'rogue', reconnectPeriod: 0 });
+    const rogue = await mqttLib.connectAsync(prepared.broker!.url, { ...prepared.broker!.credentials.node(3), clientId: 'rogue', reconnectPeriod: 0 });
     try {
       const simulation = createSimulation(scenario, swarm, { transport: prepared.bind });
       const running = simulation.finishAsync();
@@ -130,7 +130,7 @@ describe('the MQTT transport under faults', () => {
     prepared = await prepareMqttTransport({ runId: 'restart', nodes: swarm.nodes.length });
     const simulation = createSimulation(scenario, swarm, { transport: prepared.bind });
     await simulation.advanceAsync(60_000);
-    await prepared.broker.close();
+    await prepared.broker!.close();
     await expect(simulation.finishAsync()).rejects.toThrow(BrokerConnectionError);
     await expect(simulation.finishAsync()).rejects.toThrow(/closed mid-run/);
   });
@@ -142,7 +142,7 @@ describe('live metrics', () => {
     const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', ['duration=30min', 'groups.1.count=10', 'sampling.interval=10min']);
     prepared = await prepareMqttTransport({ runId: 'live', nodes: swarm.nodes.length });
     const p = prepared;
-    const viewer = await mqttLib.connectAsync(p.broker.wsUrl!, { ...p.broker.credentials.viewer, clientId: 'viewer', reconnectPeriod: 0 });
+    const viewer = await mqttLib.connectAsync(p.broker!.wsUrl!, { ...p.broker!.credentials.viewer, clientId: 'viewer', reconnectPeriod: 0 });
     try {
       const seen: { atMs: number; framesSent: number; nodesAlive: number }[] = [];
       viewer.on('message', (_topic, payload) => seen.push(JSON.parse(payload.toString())));

@@ -11,6 +11,8 @@ import { nodeReport } from '../../metrics/node-report.ts';
 import { seriesCsv } from '../../metrics/series.ts';
 import { createSimulation } from '../../scenario/simulate.ts';
 import { prepareMqttTransport } from '../../transport/mqtt-transport.ts';
+import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
+import { readFileSync } from 'node:fs';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
@@ -21,6 +23,9 @@ export interface RunCommandOptions {
   readonly set: readonly string[];
   readonly transport: string;
   readonly quiet?: boolean;
+  /** An external broker's URL (with --credentials from `loraswarm broker-setup`). */
+  readonly broker?: string;
+  readonly credentials?: string;
 }
 
 const progressSlices = 200;
@@ -39,7 +44,11 @@ export async function runCommand(file: string, options: RunCommandOptions, print
     dir.write('scenario.yaml', `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`);
     const wallStartMs = performance.now();
     // The MQTT transport runs every frame through the embedded broker (one client per node).
-    const mqtt = options.transport === 'mqtt' ? await prepareMqttTransport({ runId: runIdOf(name), nodes: swarm.nodes.length }) : undefined;
+    const external = externalBroker(options, swarm.nodes.length);
+    const mqtt =
+      options.transport === 'mqtt' || external
+        ? await prepareMqttTransport({ runId: external?.credentials.runId ?? runIdOf(name), nodes: swarm.nodes.length, ...(external && { external }) })
+        : undefined;
     let simulation;
     let result;
     try {
@@ -132,4 +141,23 @@ export async function runCommand(file: string, options: RunCommandOptions, print
 function runIdOf(name: string): string {
   const safe = name.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40) || 'run';
   return `${/^[A-Za-z0-9]/.test(safe) ? safe : `r${safe}`}-${Math.floor(Math.random() * 1e8).toString(36)}`;
+}
+
+/** The external broker given by --broker and --credentials, checked before the run. */
+function externalBroker(options: RunCommandOptions, nodes: number): { url: string; credentials: RunCredentials } | undefined {
+  if (options.broker === undefined && options.credentials === undefined) return undefined;
+  if (options.broker === undefined || options.credentials === undefined) {
+    throw new UsageError('--broker and --credentials go together (write the credentials with `loraswarm broker-setup`)');
+  }
+  if (!/^mqtts?:\/\/[^\s/]+$/.test(options.broker)) throw new UsageError(`--broker: expected mqtt://host:port, found ${JSON.stringify(options.broker)}`);
+  let credentials: RunCredentials;
+  try {
+    credentials = JSON.parse(readFileSync(options.credentials, 'utf8')) as RunCredentials;
+  } catch (error) {
+    throw new UsageError(`--credentials: expected the credentials.json written by \`loraswarm broker-setup\`, found ${(error as Error).message}`);
+  }
+  if (!Array.isArray(credentials.nodes) || credentials.nodes.length !== nodes) {
+    throw new UsageError(`--credentials: expected credentials for the scenario's ${nodes} nodes, found ${Array.isArray(credentials.nodes) ? credentials.nodes.length : 'none'}`);
+  }
+  return { url: options.broker, credentials };
 }

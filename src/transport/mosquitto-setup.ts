@@ -1,0 +1,88 @@
+/**
+ * Per-run configuration for an external Mosquitto 2 broker with the embedded broker's rules:
+ * random credentials per role, the password file hashed by `mosquitto_passwd -U`, the ACL and
+ * the broker configuration filled in from the templates in deploy/mosquitto/.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { publishPacketBytes } from './packet-size-guard.ts';
+import { runTopics } from './topics.ts';
+
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Everything a run needs to connect to an external broker, as written to credentials.json. */
+export interface RunCredentials {
+  readonly runId: string;
+  readonly coordinator: Credentials;
+  readonly viewer: Credentials;
+  readonly nodes: readonly Credentials[];
+}
+
+export interface MosquittoSetupOptions {
+  readonly dir: string;
+  readonly runId: string;
+  readonly nodes: number;
+  readonly port: number;
+  readonly host?: string;
+  /** The user mosquitto runs as (it must read the password and ACL files); the current user by default. */
+  readonly user?: string;
+  /** The mosquitto_passwd binary (Debian's mosquitto package puts it on the PATH). */
+  readonly mosquittoPasswd?: string;
+}
+
+const templates = resolve(dirname(fileURLToPath(import.meta.url)), '../../deploy/mosquitto');
+
+/** The largest loraswarm envelope (a delivery around a 255-byte frame), as in mqtt-transport.ts. */
+export const maxEnvelopeBytes = 4 + 28 + 80 + 255;
+
+const secret = (): string => randomBytes(18).toString('base64url');
+
+export function createRunCredentials(runId: string, nodes: number): RunCredentials {
+  runTopics(runId, nodes);
+  return {
+    runId,
+    coordinator: { username: `${runId}-coordinator`, password: secret() },
+    viewer: { username: `${runId}-viewer`, password: secret() },
+    nodes: Array.from({ length: nodes }, (_, i) => ({ username: `${runId}-node-${i}`, password: secret() })),
+  };
+}
+
+/** Writes passwd, acl, mosquitto.conf and credentials.json into `dir`; returns the credentials. */
+export function writeMosquittoSetup(options: MosquittoSetupOptions): RunCredentials {
+  const { dir, runId, nodes } = options;
+  const credentials = createRunCredentials(runId, nodes);
+  mkdirSync(dir, { recursive: true });
+  const passwordFile = resolve(dir, 'passwd');
+  const aclFile = resolve(dir, 'acl');
+  const users = [credentials.coordinator, credentials.viewer, ...credentials.nodes];
+  writeFileSync(passwordFile, users.map((user) => `${user.username}:${user.password}\n`).join(''), { mode: 0o600 });
+  // Hashes the plain-text file in place.
+  execFileSync(options.mosquittoPasswd ?? 'mosquitto_passwd', ['-U', passwordFile], { stdio: 'pipe' });
+  chmodSync(passwordFile, 0o600);
+  const nodeLines = credentials.nodes
+    .map((user, i) => `user ${user.username}\ntopic write swarm/${runId}/tx/${i}\ntopic read swarm/${runId}/rx/${i}\ntopic read swarm/${runId}/ctl/#\n`)
+    .join('\n');
+  const fill = (text: string, values: Readonly<Record<string, string>>): string => text.replace(/\{\{([A-Z_]+)\}\}/g, (_, key: string) => values[key] ?? '');
+  writeFileSync(aclFile, fill(readFileSync(join(templates, 'acl.template'), 'utf8'), { RUN: runId, NODES: nodeLines }));
+  const maxPacketBytes = publishPacketBytes(runTopics(runId, nodes).rx(Math.max(0, nodes - 1)), maxEnvelopeBytes, 0) + 16;
+  writeFileSync(
+    join(dir, 'mosquitto.conf'),
+    fill(readFileSync(join(templates, 'mosquitto.conf.template'), 'utf8'), {
+      PASSWORD_FILE: passwordFile,
+      ACL_FILE: aclFile,
+      MAX_PACKET_BYTES: String(maxPacketBytes),
+      PORT: String(options.port),
+      HOST: options.host ?? '127.0.0.1',
+      USER: options.user ?? userInfo().username,
+    }),
+  );
+  writeFileSync(join(dir, 'credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  return credentials;
+}

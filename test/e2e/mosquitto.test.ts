@@ -1,0 +1,133 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mqtt from 'mqtt';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSimulation } from '../../src/scenario/simulate.ts';
+import { writeMosquittoSetup } from '../../src/transport/mosquitto-setup.ts';
+import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
+import { loadScenario } from '../helpers/scenario.ts';
+
+/** A free loopback port, chosen by the OS. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`mosquitto did not listen on ${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+let dir: string;
+let broker: ChildProcess | undefined;
+let prepared: PreparedMqttTransport | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'loraswarm-mosquitto-'));
+});
+
+afterEach(async () => {
+  await prepared?.close();
+  prepared = undefined;
+  if (broker && broker.exitCode === null) {
+    const exited = new Promise((resolve) => broker!.once('exit', resolve));
+    broker.kill('SIGTERM');
+    await exited;
+  }
+  broker = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function startMosquitto(runId: string, nodes: number) {
+  const port = await freePort();
+  const credentials = writeMosquittoSetup({ dir, runId, nodes, port });
+  broker = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  await waitForPort(port, 10_000);
+  return { url: `mqtt://127.0.0.1:${port}`, credentials };
+}
+
+describe('an external Mosquitto broker with the repository\u2019s config and ACL template', () => {
+  it('gives exactly the memory transport\u2019s books', async () => {
+    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', ['duration=5min', 'groups.1.count=20']);
+    const memory = createSimulation(scenario, swarm);
+    const memoryResult = memory.finish();
+    const external = await startMosquitto('mosq', swarm.nodes.length);
+    prepared = await prepareMqttTransport({ runId: 'mosq', nodes: swarm.nodes.length, external });
+    const simulation = createSimulation(scenario, swarm, { transport: prepared.bind });
+    expect(await simulation.finishAsync()).toEqual(memoryResult);
+    expect(simulation.tracker.frames).toEqual(memory.tracker.frames);
+    expect(simulation.tracker.totals()).toEqual(memory.tracker.totals());
+  });
+
+  it('enforces the same rules: no anonymous client, a node cannot read another node\u2019s rx topic, a viewer cannot publish', async () => {
+    const { url, credentials } = await startMosquitto('acl', 3);
+    await expect(mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 2000 })).rejects.toThrow();
+    const node1 = await mqtt.connectAsync(url, { ...credentials.nodes[1]!, reconnectPeriod: 0 });
+    const coordinator = await mqtt.connectAsync(url, { ...credentials.coordinator, reconnectPeriod: 0 });
+    const viewer = await mqtt.connectAsync(url, { ...credentials.viewer, reconnectPeriod: 0 });
+    try {
+      const seenByNode1: string[] = [];
+      node1.on('message', (topic) => seenByNode1.push(topic));
+      await node1.subscribeAsync(['swarm/acl/rx/1', 'swarm/acl/rx/2']);
+      const seenByCoordinator: string[] = [];
+      coordinator.on('message', (topic) => seenByCoordinator.push(topic));
+      await coordinator.subscribeAsync(['swarm/acl/tx/+', 'swarm/acl/metrics/#']);
+      await coordinator.publishAsync('swarm/acl/rx/1', 'for 1');
+      await coordinator.publishAsync('swarm/acl/rx/2', 'for 2');
+      await node1.publishAsync('swarm/acl/tx/1', 'own');
+      await node1.publishAsync('swarm/acl/tx/2', 'impersonation');
+      await viewer.publishAsync('swarm/acl/metrics/live', 'forged');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Mosquitto drops what the ACL denies (it does not disconnect, unlike aedes).
+      expect(seenByNode1).toEqual(['swarm/acl/rx/1']);
+      expect(seenByCoordinator).toEqual(['swarm/acl/tx/1']);
+    } finally {
+      await Promise.all([node1.endAsync(true), coordinator.endAsync(true), viewer.endAsync(true)]);
+    }
+  });
+});
+
+describe('loraswarm broker-setup and run --broker', () => {
+  it('writes the per-run files, and a run through Mosquitto writes the same result files as memory', async () => {
+    const { cli } = await import('../helpers/cli.ts');
+    const { readFileSync } = await import('node:fs');
+    const port = await freePort();
+    const setup = cli(['broker-setup', '--run', 'cli-run', '--nodes', '21', '--dir', join(dir, 'broker'), '--port', String(port)]);
+    expect(setup.status).toBe(0);
+    expect(setup.stdout).toContain(`--broker mqtt://127.0.0.1:${port}`);
+    broker = spawn('mosquitto', ['-c', join(dir, 'broker', 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    await waitForPort(port, 10_000);
+    const sets = ['--set', 'duration=5min', '--set', 'groups.1.count=20'];
+    const viaMemory = cli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'memory'), '--quiet']);
+    const viaMosquitto = cli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'mosquitto'), '--quiet', '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')]);
+    expect(viaMemory.status).toBe(0);
+    expect(viaMosquitto.stderr).toBe('');
+    expect(viaMosquitto.status).toBe(0);
+    for (const file of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv']) {
+      expect(readFileSync(join(dir, 'mosquitto', file), 'utf8'), file).toBe(readFileSync(join(dir, 'memory', file), 'utf8'));
+    }
+    const wrong = cli(['run', 'scenarios/aloha.yaml', '--set', 'groups.1.count=5', '--out', join(dir, 'x'), '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')]);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/--credentials: expected credentials for the scenario's 6 nodes, found 21/);
+  });
+});
