@@ -37,7 +37,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--seed <n>', 'override the scenario seed', seedOption)
     .option('--out <dir>', 'run directory (default: runs/<scenario name>-seed<seed>)')
     .option('--set <key=value>', 'override one scenario field, e.g. groups.0.count=500 (repeatable)', collect, [])
-    .addOption(new Option('--transport <kind>', 'frame transport: memory, or mqtt (through the embedded broker)').default('memory'))
+    .addOption(new Option('--transport <kind>', 'frame transport: mqtt (through the embedded broker) or memory (direct, fastest)').default('mqtt'))
     .option('--quiet', 'print nothing on success')
     .option('--broker <url>', 'an external MQTT broker (Mosquitto), mqtt://host:port; implies --transport mqtt')
     .option('--credentials <file>', 'the credentials.json written by `loraswarm broker-setup` for that broker')

@@ -112,6 +112,7 @@ export async function runCommand(file: string, options: RunCommandOptions, print
           node: process.version,
           platform: `${process.platform} ${process.arch}`,
           cpu: cpus()[0]?.model ?? 'unknown',
+          transport: mqtt ? (external ? `mqtt (${external.url})` : 'mqtt (embedded aedes)') : 'memory',
         },
         null,
         2,
