@@ -18,6 +18,8 @@ export interface Exchange {
   /** Schedules the deliveries received so far. */
   applyDeliveries(): void;
   readonly pending: number;
+  /** Scheduler events spent handing deliveries over (plumbing, not simulation). */
+  readonly plumbingEvents: number;
   clear(): void;
 }
 
@@ -26,6 +28,7 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
   let deliveryInbox: Delivery[] = [];
   let deathInbox: { node: number; atMs: number }[] = [];
   let resolved: TransportEndpoints | undefined;
+  let plumbingEvents = 0;
   const get = (): TransportEndpoints => (resolved ??= endpoints());
 
   return {
@@ -62,6 +65,7 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
         if (i < deliveries.length && deliveries[i]!.atMs === deliveries[start]!.atMs) continue;
         const batch = deliveries.slice(start, i);
         scheduler.at(batch[0]!.atMs, () => {
+          plumbingEvents++;
           for (const delivery of batch) nodes[delivery.receiver]!(delivery);
         });
         start = i;
@@ -69,6 +73,9 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
     },
     get pending() {
       return txInbox.length + deliveryInbox.length + deathInbox.length;
+    },
+    get plumbingEvents() {
+      return plumbingEvents;
     },
     clear() {
       txInbox = [];

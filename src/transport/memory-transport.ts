@@ -23,6 +23,9 @@ export function createMemoryTransport(scheduler: Scheduler, endpoints: () => Tra
     get pending() {
       return exchange.pending;
     },
+    get plumbingEvents() {
+      return exchange.plumbingEvents;
+    },
     async close() {
       exchange.clear();
     },

@@ -209,6 +209,9 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
           get pending() {
             return exchange.pending + (sentTx - receivedTx) + (sentRx - receivedRx);
           },
+          get plumbingEvents() {
+            return exchange.plumbingEvents;
+          },
           close,
         };
       },

@@ -36,6 +36,8 @@ export interface Transport {
   exchangeAsync?(): Promise<void>;
   /** Messages published but not yet applied. */
   readonly pending: number;
+  /** Scheduler events the transport spent on its own hand-over (not counted as simulation events). */
+  readonly plumbingEvents: number;
   /** Releases sockets, brokers and timers. */
   close(): Promise<void>;
 }
