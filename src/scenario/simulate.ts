@@ -258,28 +258,43 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     return { durationMs, drainedUntilMs: lastEventMs, events: scheduler.eventsProcessed - transport.plumbingEvents - sampleEvents };
   }
 
-  function runWindows(untilMs: number): void {
-    for (;;) {
-      transport.exchange();
-      rethrow();
-      const next = scheduler.peekTimeMs();
-      if (next === undefined || next > untilMs) break;
-      scheduler.runUntil(Math.min(next + lookaheadMs, untilMs), stopOnFailure);
-      rethrow();
+  /**
+   * The run loop, written once for both kinds of transport: it yields at every window's end,
+   * where the driver applies the window's messages (synchronously for memory, awaiting the
+   * broker for MQTT). `untilMs` undefined means: to the end of the scenario, then drain.
+   */
+  function* windows(untilMs: number | undefined): Generator<void, void, void> {
+    const run = function* (endMs: number): Generator<void, void, void> {
+      for (;;) {
+        yield;
+        rethrow();
+        const next = scheduler.peekTimeMs();
+        if (next === undefined || next > endMs) break;
+        scheduler.runUntil(Math.min(next + lookaheadMs, endMs), stopOnFailure);
+        rethrow();
+      }
+      if (scheduler.nowMs < endMs) scheduler.runUntil(endMs);
+    };
+    if (untilMs !== undefined) {
+      yield* run(Math.min(untilMs, durationMs));
+      return;
     }
-    if (scheduler.nowMs < untilMs) scheduler.runUntil(untilMs);
-  }
-  async function runWindowsAsync(untilMs: number): Promise<void> {
-    for (;;) {
-      await transport.exchangeAsync!();
-      rethrow();
+    if (scheduler.nowMs < durationMs) yield* run(durationMs);
+    // Drain: queued frames still go out (or are blocked) and frames on the air meet their
+    // fates; timers that only watch (death predictions, samples) do not keep the run going.
+    while (busy()) {
+      if (scheduler.peekTimeMs() === undefined) yield;
       const next = scheduler.peekTimeMs();
-      if (next === undefined || next > untilMs) break;
-      scheduler.runUntil(Math.min(next + lookaheadMs, untilMs), stopOnFailure);
-      rethrow();
+      if (next === undefined) break;
+      yield* run(next + lookaheadMs);
     }
-    if (scheduler.nowMs < untilMs) scheduler.runUntil(untilMs);
   }
+  const drive = (untilMs: number | undefined): void => {
+    for (const _ of windows(untilMs)) transport.exchange();
+  };
+  const driveAsync = async (untilMs: number | undefined): Promise<void> => {
+    for (const _ of windows(untilMs)) await transport.exchangeAsync!();
+  };
   const rethrow = (): void => {
     if (failure) throw failure;
   };
@@ -297,31 +312,17 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     series,
     lookaheadMs,
     advance(untilMs) {
-      runWindows(Math.min(untilMs, durationMs));
+      drive(untilMs);
     },
     finish() {
-      if (scheduler.nowMs < durationMs) runWindows(durationMs);
-      // Drain: queued frames still go out (or are blocked) and frames on the air meet their
-      // fates; timers that only watch (death predictions, samples) do not keep the run going.
-      while (busy()) {
-        if (scheduler.peekTimeMs() === undefined) transport.exchange();
-        const next = scheduler.peekTimeMs();
-        if (next === undefined) break;
-        runWindows(next + lookaheadMs);
-      }
+      drive(undefined);
       return close();
     },
     async advanceAsync(untilMs) {
-      await runWindowsAsync(Math.min(untilMs, durationMs));
+      await driveAsync(untilMs);
     },
     async finishAsync() {
-      if (scheduler.nowMs < durationMs) await runWindowsAsync(durationMs);
-      while (busy()) {
-        if (scheduler.peekTimeMs() === undefined) await transport.exchangeAsync!();
-        const next = scheduler.peekTimeMs();
-        if (next === undefined) break;
-        await runWindowsAsync(next + lookaheadMs);
-      }
+      await driveAsync(undefined);
       return close();
     },
   };
