@@ -9,6 +9,7 @@ import { runCommand } from './commands/run.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
+import { runIdPattern } from '../transport/topics.ts';
 
 export interface CliIo {
   readonly out: (text: string) => void;
@@ -58,7 +59,7 @@ export function buildProgram(io: CliIo): Command {
       const port = Number(options.port);
       if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError(`--nodes: expected an integer ≥ 1, found ${JSON.stringify(options.nodes)}`);
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port: expected a port 1..65535, found ${JSON.stringify(options.port)}`);
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(options.run)) throw new UsageError(`--run: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.run)}`);
+      if (!runIdPattern.test(options.run)) throw new UsageError(`--run: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.run)}`);
       writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host });
       io.out(
         `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run}\n` +

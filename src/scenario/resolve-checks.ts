@@ -10,7 +10,7 @@ import { dwellLimitMs, subBandOf, type Region } from '../radio/regions.ts';
 import { sensitivityDbm } from '../radio/sensitivity.ts';
 import { samplingPreambleSymbols } from '../radio/wake-schedule.ts';
 import type { RadioChip } from '../hw/radio-chips.ts';
-import type { NodeSpec } from './resolve.ts';
+import { airtimeParamsOf, type NodeSpec } from './resolve.ts';
 import type { Scenario } from './schema.ts';
 
 export type Fail = (path: readonly PropertyKey[], message: string) => void;
@@ -113,7 +113,7 @@ export function checkPreambleSampling(scenario: Scenario, nodes: readonly NodeSp
       }
       const dwell = dwellLimitMs(region, sender.bandwidthHz);
       if (dwell === undefined) continue;
-      const airtime = timeOnAir({ chip: sender.chip.family, sf: sender.sf, bandwidthHz: sender.bandwidthHz, codingRate: sender.codingRate, preambleSymbols: symbols, implicitHeader: sender.implicitHeader, crc: sender.crc, ldro: sender.ldro, payloadBytes: framingOverheadBytes(scenario.framing) + sender.maxAppBytes }).airtimeMs;
+      const airtime = timeOnAir({ ...airtimeParamsOf(sender), preambleSymbols: symbols, payloadBytes: framingOverheadBytes(scenario.framing) + sender.maxAppBytes }).airtimeMs;
       if (airtime > dwell) {
         fail([...path, 'period'], `expected stretched frames within the ${dwell} ms dwell time of ${region.id}, found ${airtime.toFixed(3)} ms for a full SF${sender.sf}/${sender.bandwidthHz / 1e3} kHz frame with a ${symbols}-symbol preamble`);
       }

@@ -5,7 +5,7 @@
  * above the limit, a sensitivity table without an entry, a payload no frame can carry).
  */
 import { createRandomStreams } from '../sim/rng.ts';
-import { timeOnAir } from '../radio/airtime.ts';
+import { timeOnAir, type AirtimeParams } from '../radio/airtime.ts';
 import { collisionSfRange } from '../radio/collision/index.ts';
 import { maxAppBytesPerFrame } from '../radio/framing.ts';
 import { fragmentHeaderBytes, maxFragments } from '../radio/fragmentation.ts';
@@ -67,6 +67,20 @@ export interface NodeSpec {
   readonly wake: WakeSchedule;
   /** Static allocations by memory kind. */
   readonly memory: Readonly<Record<MemoryKind, number>>;
+}
+
+/** A node's time-on-air parameters, without the payload length. */
+export function airtimeParamsOf(node: NodeSpec): Omit<AirtimeParams, 'payloadBytes'> {
+  return {
+    chip: node.chip.family,
+    sf: node.sf,
+    bandwidthHz: node.bandwidthHz,
+    codingRate: node.codingRate,
+    preambleSymbols: node.preambleSymbols,
+    implicitHeader: node.implicitHeader,
+    crc: node.crc,
+    ldro: node.ldro,
+  };
 }
 
 export interface ResolvedSwarm {
@@ -196,7 +210,7 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
     if (chipMaxSf !== undefined && node.sf > chipMaxSf) {
       failOnce(sfPath, `expected at most SF${chipMaxSf} at ${node.bandwidthHz / 1e3} kHz on ${node.chip.id}, found SF${node.sf}`);
     }
-    const airtime = { chip: node.chip.family, sf: node.sf, bandwidthHz: node.bandwidthHz, codingRate: node.codingRate, preambleSymbols: node.preambleSymbols, implicitHeader: node.implicitHeader, crc: node.crc, ldro: node.ldro };
+    const airtime = airtimeParamsOf(node);
     try {
       timeOnAir({ ...airtime, payloadBytes: 0 });
     } catch (error) {

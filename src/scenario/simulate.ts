@@ -28,7 +28,7 @@ import { startTraffic } from '../node/traffic.ts';
 import { createMemoryTransport } from '../transport/memory-transport.ts';
 import type { Transport, TransportEndpoints } from '../transport/transport.ts';
 import { createRadioTracker, type RadioTracker } from '../metrics/radio-tracker.ts';
-import type { NodeSpec, ResolvedSwarm } from './resolve.ts';
+import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from './resolve.ts';
 import type { Scenario } from './schema.ts';
 
 export interface SimulationOptions {
@@ -167,7 +167,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       channelsHz: spec.channelsHz,
       rng: rng.stream(`node/${spec.id}/mac`),
       queueCapacity: spec.traffic?.queueCapacity ?? 8,
-      airtime: { chip: spec.chip.family, sf: spec.sf, bandwidthHz: spec.bandwidthHz, codingRate: spec.codingRate, preambleSymbols: spec.preambleSymbols, implicitHeader: spec.implicitHeader, crc: spec.crc, ldro: spec.ldro },
+      airtime: airtimeParamsOf(spec),
       txPowerDbm: spec.txPowerDbm,
       txCurrentMa: txMa,
       supplyV: spec.power.supplyV,
@@ -335,7 +335,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
 function lookaheadOf(specs: readonly NodeSpec[], scenario: Scenario): number {
   let shortestMs = Number.POSITIVE_INFINITY;
   for (const spec of specs) {
-    const { airtimeMs } = timeOnAir({ chip: spec.chip.family, sf: spec.sf, bandwidthHz: spec.bandwidthHz, codingRate: spec.codingRate, preambleSymbols: spec.preambleSymbols, implicitHeader: spec.implicitHeader, crc: spec.crc, ldro: spec.ldro, payloadBytes: framingOverheadBytes(scenario.framing) });
+    const { airtimeMs } = timeOnAir({ ...airtimeParamsOf(spec), payloadBytes: framingOverheadBytes(scenario.framing) });
     shortestMs = Math.min(shortestMs, airtimeMs);
   }
   return Math.min(shortestMs, scenario.processingDelayMs);

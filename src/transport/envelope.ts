@@ -41,6 +41,9 @@ const kindCodes = { transmission: 1, rxStart: 2, frame: 3, nodeDied: 4 } as cons
 const txFixedBytes = 4 + 4 + 4 + 8 + 8 + 8 + 1 + 8 + 1 + 2 + 8 + 8 + 2 + 2 + 2 + 8 + 2;
 const deliveryFixedBytes = 4 + 8 + 8 + 8;
 
+/** The largest envelope: a delivery around a 255-byte frame. */
+export const maxEnvelopeBytes = 4 + deliveryFixedBytes + txFixedBytes + 255;
+
 function txSize(tx: Transmission): number {
   return txFixedBytes + tx.bytes.length;
 }

@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { publishPacketBytes } from './packet-size-guard.ts';
+import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { runTopics } from './topics.ts';
 
 export interface Credentials {
@@ -38,9 +38,6 @@ export interface MosquittoSetupOptions {
 }
 
 const templates = resolve(dirname(fileURLToPath(import.meta.url)), '../../deploy/mosquitto');
-
-/** The largest loraswarm envelope (a delivery around a 255-byte frame), as in mqtt-transport.ts. */
-export const maxEnvelopeBytes = 4 + 28 + 80 + 255;
 
 const secret = (): string => randomBytes(18).toString('base64url');
 
@@ -71,7 +68,7 @@ export function writeMosquittoSetup(options: MosquittoSetupOptions): RunCredenti
     .join('\n');
   const fill = (text: string, values: Readonly<Record<string, string>>): string => text.replace(/\{\{([A-Z_]+)\}\}/g, (_, key: string) => values[key] ?? '');
   writeFileSync(aclFile, fill(readFileSync(join(templates, 'acl.template'), 'utf8'), { RUN: runId, NODES: nodeLines }));
-  const maxPacketBytes = publishPacketBytes(runTopics(runId, nodes).rx(Math.max(0, nodes - 1)), maxEnvelopeBytes, 0) + 16;
+  const maxPacketBytes = maxRunPacketBytes(runId, nodes);
   writeFileSync(
     join(dir, 'mosquitto.conf'),
     fill(readFileSync(join(templates, 'mosquitto.conf.template'), 'utf8'), {

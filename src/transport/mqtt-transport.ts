@@ -9,10 +9,11 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Scheduler } from '../sim/scheduler.ts';
-import { createEmbeddedBroker, publishPacketBytes, type EmbeddedBroker } from './broker.ts';
+import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
 import { createExchange } from './exchange.ts';
-import { maxEnvelopeBytes, type RunCredentials } from './mosquitto-setup.ts';
+import type { RunCredentials } from './mosquitto-setup.ts';
+import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { runTopics } from './topics.ts';
 import type { Transport, TransportEndpoints } from './transport.ts';
 
@@ -55,7 +56,7 @@ export class BrokerConnectionError extends Error {
 
 export async function prepareMqttTransport(options: MqttTransportOptions): Promise<PreparedMqttTransport> {
   const topics = runTopics(options.runId, options.nodes);
-  const maxPacketBytes = publishPacketBytes(topics.rx(Math.max(0, options.nodes - 1)), maxEnvelopeBytes, 0) + 16;
+  const maxPacketBytes = maxRunPacketBytes(options.runId, options.nodes);
   const external = options.external;
   if (external && (external.credentials.runId !== options.runId || external.credentials.nodes.length !== options.nodes)) {
     throw new RangeError(`the credentials are for run ${external.credentials.runId} with ${external.credentials.nodes.length} nodes, not ${options.runId} with ${options.nodes}`);

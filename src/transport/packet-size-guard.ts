@@ -3,6 +3,16 @@
  * buffers them (aedes 1.2.0 has no size option of its own).
  */
 import { Duplex } from 'node:stream';
+import { maxEnvelopeBytes } from './envelope.ts';
+import { runTopics } from './topics.ts';
+
+/**
+ * The broker's packet limit for a run: a PUBLISH of the largest envelope on the run's longest
+ * topic, with a little slack for a packet identifier.
+ */
+export function maxRunPacketBytes(runId: string, nodes: number): number {
+  return publishPacketBytes(runTopics(runId, nodes).rx(Math.max(0, nodes - 1)), maxEnvelopeBytes, 0) + 16;
+}
 
 /** Largest non-PUBLISH packet accepted (CONNECT with a will, SUBSCRIBE with many filters). */
 export const controlPacketLimitBytes = 65_536;

@@ -49,7 +49,8 @@ export interface RunTopics {
   maySubscribe(role: Role, filter: string): boolean;
 }
 
-const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+/** Run ids: they are a topic level and a username prefix. */
+export const runIdPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const nodeIndexPattern = /^(0|[1-9][0-9]*)$/;
 
 /**
