@@ -23,20 +23,28 @@ export interface SeriesRow {
 
 export interface SeriesSampler {
   handle(event: SimEvent): void;
-  sample(atMs: number, nodes: readonly { readonly alive: boolean; readonly ledger: { totals(): EnergyTotals } }[]): void;
+  /** Takes one row per node this process runs (nodes elsewhere are undefined and skipped). */
+  sample(atMs: number, nodes: readonly ({ readonly alive: boolean; readonly ledger: { totals(): EnergyTotals } } | undefined)[]): void;
+  /** Adds rows sampled in another process (a worker's nodes). */
+  merge(rows: readonly SeriesRow[]): void;
+  /** Puts the rows in canonical order, (time, node), after rows were merged. */
+  canonicalize(): void;
   readonly rows: readonly SeriesRow[];
   /** The sub-bands the scenario's channels use, in the region's order. */
   readonly bands: readonly SubBand[];
 }
 
 export function createSeriesSampler(specs: readonly { readonly channelsHz: readonly number[] }[], region: Region): SeriesSampler {
-  const rows: SeriesRow[] = [];
+  let rows: SeriesRow[] = [];
+  let merged = false;
   const used = new Set(specs.flatMap((spec) => spec.channelsHz.map((hz) => subBandOf(region, hz)!)));
   const bands = region.subBands.filter((band) => used.has(band));
   const airtimeByBand = specs.map(() => new Float64Array(bands.length));
   let lastSampleMs = 0;
   return {
-    rows,
+    get rows() {
+      return rows;
+    },
     bands,
     handle(event) {
       if (event.type !== 'txStarted') return;
@@ -47,6 +55,7 @@ export function createSeriesSampler(specs: readonly { readonly channelsHz: reado
     sample(atMs, nodes) {
       const intervalMs = atMs - lastSampleMs;
       nodes.forEach((node, i) => {
+        if (node === undefined) return;
         const totals = node.ledger.totals();
         const airtime = airtimeByBand[i]!;
         rows.push({
@@ -61,6 +70,13 @@ export function createSeriesSampler(specs: readonly { readonly channelsHz: reado
         airtime.fill(0);
       });
       lastSampleMs = atMs;
+    },
+    merge(more) {
+      merged ||= more.length > 0;
+      for (const row of more) rows.push(row);
+    },
+    canonicalize() {
+      if (merged) rows = rows.sort((a, b) => a.atMs - b.atMs || a.node - b.node);
     },
   };
 }

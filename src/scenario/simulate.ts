@@ -10,9 +10,6 @@ import { createScheduler, type Scheduler } from '../sim/scheduler.ts';
 import { createRandomStreams } from '../sim/rng.ts';
 import { nameKey } from '../sim/keyed-random.ts';
 import { createEther, type Ether } from '../radio/ether.ts';
-import { meanPathLossDb, rxPowerDbm } from '../radio/path-loss.ts';
-import { sensitivityDbm } from '../radio/sensitivity.ts';
-import { broadcastDestination } from '../radio/transmission.ts';
 import { txCurrentMa } from '../hw/radio-chips.ts';
 import { computeCost } from '../hw/compute-cost.ts';
 import type { SimEvent } from '../node/events.ts';
@@ -28,18 +25,26 @@ import { startTraffic } from '../node/traffic.ts';
 import { createMemoryTransport } from '../transport/memory-transport.ts';
 import type { Transport, TransportEndpoints } from '../transport/transport.ts';
 import { createRadioTracker, type RadioTracker } from '../metrics/radio-tracker.ts';
+import type { NodeTotals, PartitionTotals, SamplePartial, WindowReport } from '../transport/partition-report.ts';
+import { createDestinationPicker } from './destinations.ts';
+import { createNodeEventBuffer } from './node-event-buffer.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from './resolve.ts';
 import type { Scenario } from './schema.ts';
 
 export interface SimulationOptions {
   /** Keep one record per reception (receptions.csv); off for the largest sweeps. */
   readonly keepReceptions?: boolean;
-  /** Extra subscribers to every event. */
+  /** Extra subscribers to every event of this process's nodes and ether, as it happens. */
   readonly listeners?: readonly ((event: SimEvent) => void)[];
-  /** Called at every sampling instant with a snapshot of the run so far (live metrics). */
+  /** Called with a snapshot of the run at every sampling instant (live metrics). */
   readonly onSample?: (snapshot: LiveSnapshot) => void;
   /** The transport; the memory transport by default. */
   readonly transport?: (scheduler: Scheduler, endpoints: () => TransportEndpoints) => Transport;
+  /**
+   * The nodes this process runs (by index); all by default. The others run in worker processes
+   * (the transport's `remote` on the coordinator), or in the coordinator (on a worker).
+   */
+  readonly hosted?: readonly number[];
 }
 
 export interface Simulation {
@@ -47,8 +52,9 @@ export interface Simulation {
   readonly tracker: RadioTracker;
   readonly ether: Ether;
   readonly transport: Transport;
-  readonly nodes: readonly LoraNode[];
-  readonly runtimes: readonly NodeRuntime[];
+  /** The nodes, by index; undefined for nodes that run in another process. */
+  readonly nodes: readonly (LoraNode | undefined)[];
+  readonly runtimes: readonly (NodeRuntime | undefined)[];
   /** The window length: min(shortest airtime in use, processing delay). */
   readonly lookaheadMs: number;
   readonly series: SeriesSampler;
@@ -60,6 +66,22 @@ export interface Simulation {
   advanceAsync(untilMs: number): Promise<void>;
   /** `finish` for asynchronous transports (MQTT). */
   finishAsync(): Promise<SimulationResult>;
+  /** A worker's side: runs this process's nodes window by window as the coordinator says. */
+  readonly partition: PartitionDriver;
+}
+
+/** How a worker process drives its partition of the nodes (transport/worker-session.ts). */
+export interface PartitionDriver {
+  /** Runs every local event up to `untilMs` (stops early after a failure, which it keeps). */
+  run(untilMs: number): void;
+  readonly failure: Error | undefined;
+  peekTimeMs(): number | undefined;
+  busy(): boolean;
+  readonly lastEventMs: number;
+  /** The node events, series rows and sample partials since the last report. */
+  takeReport(): WindowReport;
+  /** Runs to `untilMs`, takes the last sample and returns the partition's totals. */
+  close(untilMs: number): PartitionTotals;
 }
 
 /** What a live viewer sees at each sample (published on `swarm/<run>/metrics/live` over MQTT). */
@@ -77,38 +99,77 @@ export interface LiveSnapshot {
 export interface SimulationResult {
   readonly durationMs: number;
   readonly drainedUntilMs: number;
-  /** Simulation events executed (node, firmware, MAC, traffic and ether events; not plumbing). */
+  /** Simulation events executed (node, firmware, MAC, traffic and ether events; not plumbing), in every process. */
   readonly events: number;
+  /** Every node's energy and memory totals, by index, wherever it ran. */
+  readonly nodeTotals: readonly NodeTotals[];
 }
 
 export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, options: SimulationOptions = {}): Simulation {
   const scheduler = createScheduler();
   const rng = createRandomStreams(scenario.seed);
   const specs = swarm.nodes;
+  const hosted = new Array<boolean>(specs.length).fill(options.hosted === undefined);
+  for (const index of options.hosted ?? []) hosted[index] = true;
   const tracker = createRadioTracker(specs.length, { keepReceptions: options.keepReceptions ?? true });
   const series = createSeriesSampler(specs, swarm.region);
   const listeners = options.listeners ?? [];
-  const emit = (event: SimEvent): void => {
-    tracker.handle(event);
+  // Node events reach the tracker at each window's end, in canonical order (node-event-buffer.ts);
+  // the series sampler and listeners see them as they happen.
+  const nodeEvents = createNodeEventBuffer();
+  const emitNode = (event: SimEvent): void => {
+    nodeEvents.push(event);
     series.handle(event);
     for (const listener of listeners) listener(event);
   };
+  const emitEther = (event: SimEvent): void => {
+    tracker.handle(event);
+    for (const listener of listeners) listener(event);
+  };
+  const flushNodeEvents = (): void => nodeEvents.flush(tracker.handle);
   let failure: Error | undefined;
 
-  const nodes: LoraNode[] = [];
+  const nodes: (LoraNode | undefined)[] = new Array<LoraNode | undefined>(specs.length).fill(undefined);
   const macs: Mac[] = [];
-  const runtimes: NodeRuntime[] = [];
+  const runtimes: (NodeRuntime | undefined)[] = new Array<NodeRuntime | undefined>(specs.length).fill(undefined);
+  const hostedRuntimes: NodeRuntime[] = [];
+  const hostedIndices: number[] = [];
   const makeTransport = options.transport ?? createMemoryTransport;
+  // Live snapshots wait for every partition's share of each sample (keyed by its time).
+  const sampleShares = new Map<number, { local?: SamplePartial; remote: SamplePartial[] }>();
+  let remoteParts = 0;
+  const shareSample = (partial: SamplePartial, local: boolean): void => {
+    if (!options.onSample) return;
+    const shares = sampleShares.get(partial.atMs) ?? { remote: [] };
+    if (local) shares.local = partial;
+    else shares.remote.push(partial);
+    if (shares.local !== undefined && shares.remote.length === remoteParts) {
+      sampleShares.delete(partial.atMs);
+      publishSample(shares.local, shares.remote);
+    } else sampleShares.set(partial.atMs, shares);
+  };
+  /** A remote partition's report of a window: its node events, series rows and samples. */
+  const receiveReport = (report: WindowReport): void => {
+    for (const event of report.events) nodeEvents.push(event);
+    series.merge(report.series);
+    for (const partial of report.samples) shareSample(partial, false);
+  };
   const transport = makeTransport(scheduler, () => ({
     ether: (tx) => ether.transmit(tx),
     nodeDied: (node, atMs) => ether.nodeDied(node, atMs),
     decide: (nowMs) => ether.decideUntil(nowMs),
-    nodes: nodes.map((node, i) => (delivery) => {
+    nodes: nodes.map((node, i) => {
+      if (node === undefined) return undefined;
       const runtime = runtimes[i]!;
-      if (delivery.kind === 'rxStart') runtime.rxStart(delivery);
-      else if (runtime.alive) node.receive(delivery);
+      return (delivery) => {
+        if (delivery.kind === 'rxStart') runtime.rxStart(delivery);
+        else if (runtime.alive) node.receive(delivery);
+      };
     }),
+    beforeEther: flushNodeEvents,
+    report: (report) => receiveReport(report),
   }));
+  const remote = transport.remote;
 
   const ether: Ether = createEther(
     {
@@ -132,12 +193,14 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       broadcastMarginDb: scenario.broadcastMarginDb,
     },
     scheduler,
-    { reception: emit, deliver: (delivery) => transport.deliver(delivery) },
+    { reception: emitEther, deliver: (delivery) => transport.deliver(delivery) },
   );
 
   const destinations = createDestinationPicker(specs, swarm);
   for (const spec of specs) {
+    if (!hosted[spec.index]) continue;
     const txMa = txCurrentMa(spec.chip, spec.txPowerDbm);
+    let mac: Mac | undefined;
     const runtime = createNodeRuntime({
       index: spec.index,
       scheduler,
@@ -149,18 +212,20 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       processingDelayMs: scenario.processingDelayMs,
       memory: spec.memory,
       concentrator: isConcentrator(spec),
-      emit,
+      emit: emitNode,
       onDeath: (atMs) => {
-        macs[spec.index]?.kill();
+        mac?.kill();
         transport.nodeDied(spec.index, atMs);
       },
       onError: (error) => {
         failure ??= error;
       },
     });
-    runtimes.push(runtime);
+    runtimes[spec.index] = runtime;
+    hostedRuntimes.push(runtime);
+    hostedIndices.push(spec.index);
     const symbolMs = symbolTimeMs(spec.sf, spec.bandwidthHz);
-    const mac = createMac({
+    mac = createMac({
       node: spec.index,
       scheduler,
       region: swarm.region,
@@ -178,23 +243,21 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       },
       receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(specs[destination]!.wake, atMs)),
       preambleSymbolsFor: (destination) => (destination < 0 ? spec.preambleSymbols : samplingPreambleSymbols(specs[destination]!.wake, symbolMs, spec.preambleSymbols)),
-      emit,
+      emit: emitNode,
     });
     macs.push(mac);
-    nodes.push(
-      createLoraNode({
-        index: spec.index,
-        scheduler,
-        mac,
-        framing: scenario.framing,
-        maxAppBytes: spec.maxAppBytes,
-        emit,
-        reassemblyMemory: { allocate: (bytes) => runtime.allocateBuffer(bytes), free: (bytes) => runtime.freeBuffer(bytes) },
-      }),
-    );
+    nodes[spec.index] = createLoraNode({
+      index: spec.index,
+      scheduler,
+      mac,
+      framing: scenario.framing,
+      maxAppBytes: spec.maxAppBytes,
+      emit: emitNode,
+      reassemblyMemory: { allocate: (bytes) => runtime.allocateBuffer(bytes), free: (bytes) => runtime.freeBuffer(bytes) },
+    });
   }
   for (const spec of specs) {
-    if (!spec.traffic) continue;
+    if (!spec.traffic || !hosted[spec.index]) continue;
     const runtime = runtimes[spec.index]!;
     const work = spec.traffic.compute;
     const computeMs = work ? computeCost(spec.mcu, work).latencyMs : 0;
@@ -216,22 +279,32 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const lookaheadMs = lookaheadOf(specs, scenario);
   const sampleEveryMs = scenario.sampling.interval;
   let sampleEvents = 0;
+  const samplePartials: SamplePartial[] = [];
+  let reportedSeriesRows = 0;
+  function publishSample(local: SamplePartial, remoteShares: readonly SamplePartial[]): void {
+    const totals = tracker.totals();
+    options.onSample!({
+      atMs: local.atMs,
+      nodesAlive: remoteShares.reduce((sum, share) => sum + share.nodesAlive, local.nodesAlive),
+      framesSent: totals.sent,
+      dutyCycleBlocked: totals.dutyCycleBlocked,
+      received: totals.fates.received,
+      receptions: totals.receptions,
+      messagesDelivered: totals.messageDeliveries,
+      energyJ: remoteShares.reduce((sum, share) => sum + share.energyUj, local.energyUj) / 1e6,
+    });
+  }
   const sample = (): void => {
-    for (const runtime of runtimes) runtime.settle();
+    for (const runtime of hostedRuntimes) runtime.settle();
     series.sample(scheduler.nowMs, runtimes);
-    if (options.onSample) {
-      const totals = tracker.totals();
-      options.onSample({
-        atMs: scheduler.nowMs,
-        nodesAlive: runtimes.filter((runtime) => runtime.alive).length,
-        framesSent: totals.sent,
-        dutyCycleBlocked: totals.dutyCycleBlocked,
-        received: totals.fates.received,
-        receptions: totals.receptions,
-        messagesDelivered: totals.messageDeliveries,
-        energyJ: runtimes.reduce((sum, runtime) => sum + runtime.ledger.totals().loadEnergyUj, 0) / 1e6,
-      });
-    }
+    const local: SamplePartial = {
+      atMs: scheduler.nowMs,
+      nodesAlive: hostedRuntimes.filter((runtime) => runtime.alive).length,
+      energyUj: hostedRuntimes.reduce((sum, runtime) => sum + runtime.ledger.totals().loadEnergyUj, 0),
+    };
+    samplePartials.push(local);
+    // A live snapshot counts the tracker's books as of the last window's end.
+    shareSample(local, true);
   };
   for (let atMs = 0; atMs < durationMs; atMs += sampleEveryMs) {
     scheduler.at(atMs, () => {
@@ -241,39 +314,62 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   }
 
   const stopOnFailure = (): boolean => failure !== undefined;
-  /**
-   * The conservative window protocol (DESIGN.md, "Windows"): events run in windows no longer
-   * than the lookahead; at each window's end the transport applies what was published in it.
-   * Every effect of a message lies at least one lookahead after its cause, so it is never late.
-   */
+  const localEvents = (): number => scheduler.eventsProcessed - transport.plumbingEvents - sampleEvents;
+  const localTotals = (): NodeTotals[] =>
+    hostedRuntimes.map((runtime, i) => ({ node: hostedIndices[i]!, energy: runtime.ledger.totals(), memory: runtime.memory.usage() }));
+
   /** Closes the books after the drain: the last samples and canonical order. */
-  function close(): SimulationResult {
-    // The time of the last event, or the duration when nothing happened after it.
-    const lastEventMs = Math.max(durationMs, scheduler.lastEventMs);
+  async function closeAsync(): Promise<SimulationResult> {
+    // The time of the last event anywhere, or the duration when nothing happened after it.
+    const lastEventMs = Math.max(durationMs, scheduler.lastEventMs, remote?.lastEventMs ?? 0);
+    const remoteTotals = remote ? await remote.finish(lastEventMs, receiveReport) : [];
+    return closeLocal(lastEventMs, remoteTotals);
+  }
+  function closeLocal(lastEventMs: number, remoteTotals: readonly PartitionTotals[]): SimulationResult {
     if (scheduler.nowMs < lastEventMs) scheduler.runUntil(lastEventMs);
     sample();
+    flushNodeEvents();
     tracker.finalize();
+    series.canonicalize();
+    const nodeTotals: NodeTotals[] = new Array<NodeTotals>(specs.length);
+    for (const totals of [localTotals(), ...remoteTotals.map((part) => part.nodes)]) for (const entry of totals) nodeTotals[entry.node] = entry;
     // Simulation events only: the transport's hand-overs and the samples are bookkeeping, so the
-    // count is the same whatever the transport (and, later, however nodes are spread out).
-    return { durationMs, drainedUntilMs: lastEventMs, events: scheduler.eventsProcessed - transport.plumbingEvents - sampleEvents };
+    // count is the same whatever the transport and however the nodes are spread over processes.
+    const events = remoteTotals.reduce((sum, part) => sum + part.events, localEvents());
+    return { durationMs, drainedUntilMs: lastEventMs, events, nodeTotals };
   }
 
+  /** Runs the window up to `endMs` here and, first, in every remote partition. */
+  const runTo = (endMs: number, stoppable: boolean): void => {
+    remote?.runUntil(endMs);
+    scheduler.runUntil(endMs, stoppable ? stopOnFailure : undefined);
+  };
+  const peekTimeMs = (): number | undefined => {
+    const local = scheduler.peekTimeMs();
+    const elsewhere = remote?.peekTimeMs();
+    if (elsewhere === undefined) return local;
+    return local === undefined ? elsewhere : Math.min(local, elsewhere);
+  };
+
   /**
-   * The run loop, written once for both kinds of transport: it yields at every window's end,
-   * where the driver applies the window's messages (synchronously for memory, awaiting the
-   * broker for MQTT). `untilMs` undefined means: to the end of the scenario, then drain.
+   * The conservative window protocol (DESIGN.md, "Windows"), written once for both kinds of
+   * transport: events run in windows no longer than the lookahead; at each window's end the run
+   * loop yields, and the driver applies what was published in it (synchronously for memory,
+   * awaiting the broker for MQTT). Every effect of a message lies at least one lookahead after
+   * its cause, so it is never late. `untilMs` undefined means: to the end of the scenario, then
+   * drain.
    */
   function* windows(untilMs: number | undefined): Generator<void, void, void> {
     const run = function* (endMs: number): Generator<void, void, void> {
       for (;;) {
         yield;
         rethrow();
-        const next = scheduler.peekTimeMs();
+        const next = peekTimeMs();
         if (next === undefined || next > endMs) break;
-        scheduler.runUntil(Math.min(next + lookaheadMs, endMs), stopOnFailure);
+        runTo(Math.min(next + lookaheadMs, endMs), true);
         rethrow();
       }
-      if (scheduler.nowMs < endMs) scheduler.runUntil(endMs);
+      if (scheduler.nowMs < endMs) runTo(endMs, false);
     };
     if (untilMs !== undefined) {
       yield* run(Math.min(untilMs, durationMs));
@@ -283,8 +379,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     // Drain: queued frames still go out (or are blocked) and frames on the air meet their
     // fates; timers that only watch (death predictions, samples) do not keep the run going.
     while (busy()) {
-      if (scheduler.peekTimeMs() === undefined) yield;
-      const next = scheduler.peekTimeMs();
+      if (peekTimeMs() === undefined) yield;
+      const next = peekTimeMs();
       if (next === undefined) break;
       yield* run(next + lookaheadMs);
     }
@@ -298,9 +394,37 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const rethrow = (): void => {
     if (failure) throw failure;
   };
-  /** Work that must finish before the books close: frames queued, on the air, or in transit. */
-  const busy = (): boolean =>
-    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || runtimes.some((runtime) => runtime.computing);
+  /** Work here that must finish before the books close: frames queued, on the air, or in transit. */
+  const busyHere = (): boolean =>
+    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || hostedRuntimes.some((runtime) => runtime.computing);
+  const busy = (): boolean => busyHere() || (remote?.busy ?? false);
+
+  const partition: PartitionDriver = {
+    run(untilMs) {
+      if (failure === undefined) scheduler.runUntil(untilMs, stopOnFailure);
+    },
+    get failure() {
+      return failure;
+    },
+    peekTimeMs: () => scheduler.peekTimeMs(),
+    busy: busyHere,
+    get lastEventMs() {
+      return scheduler.lastEventMs;
+    },
+    takeReport() {
+      const events: SimEvent[] = [];
+      nodeEvents.flush((event) => events.push(event));
+      const rows = series.rows.slice(reportedSeriesRows);
+      reportedSeriesRows = series.rows.length;
+      return { events, series: rows, samples: samplePartials.splice(0) };
+    },
+    close(untilMs) {
+      if (scheduler.nowMs < untilMs) scheduler.runUntil(untilMs);
+      sample();
+      return { events: localEvents(), nodes: localTotals() };
+    },
+  };
+  if (remote) remoteParts = remote.parts;
 
   return {
     scheduler,
@@ -311,19 +435,23 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     runtimes,
     series,
     lookaheadMs,
+    partition,
     advance(untilMs) {
+      if (transport.asynchronous) throw new Error('this transport is asynchronous: use advanceAsync');
       drive(untilMs);
     },
     finish() {
+      if (transport.asynchronous) throw new Error('this transport is asynchronous: use finishAsync');
       drive(undefined);
-      return close();
+      const lastEventMs = Math.max(durationMs, scheduler.lastEventMs);
+      return closeLocal(lastEventMs, []);
     },
     async advanceAsync(untilMs) {
       await driveAsync(untilMs);
     },
     async finishAsync() {
       await driveAsync(undefined);
-      return close();
+      return closeAsync();
     },
   };
 }
@@ -344,34 +472,4 @@ function lookaheadOf(specs: readonly NodeSpec[], scenario: Scenario): number {
 /** A gateway: a sink with several receive paths, always listening (see NodeRuntimeConfig). */
 function isConcentrator(spec: NodeSpec): boolean {
   return spec.role === 'sink' && spec.receivePaths > 1 && spec.wake.mode === 'always';
-}
-
-/**
- * Destination choice per sender: the sink with the least mean path loss; a neighbour (a
- * non-sink node whose mean received power reaches its sensitivity at the sender's SF) drawn
- * uniformly, or any other node when none is in range; or everyone in range (broadcast).
- */
-function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwarm): (spec: NodeSpec) => (draw: number) => number {
-  const sinks = specs.filter((spec) => spec.role === 'sink');
-  const loss = (a: NodeSpec, b: NodeSpec): number => meanPathLossDb(swarm.pathLoss, Math.hypot(a.xM - b.xM, a.yM - b.yM));
-  return (spec) => {
-    const to = spec.traffic!.to;
-    if (to === 'broadcast') return () => broadcastDestination;
-    if (to === 'sink') {
-      // The nearest other sink (a sink never sends to itself).
-      const candidates = sinks.filter((sink) => sink.index !== spec.index);
-      let best = candidates[0]!;
-      for (const sink of candidates) if (loss(spec, sink) < loss(spec, best)) best = sink;
-      const index = best.index;
-      return () => index;
-    }
-    const others = specs.filter((other) => other.index !== spec.index && other.role !== 'sink');
-    const inRange = others.filter((other) => {
-      const mean = rxPowerDbm(spec.txPowerDbm, spec.antennaGainDbi, other.antennaGainDbi, loss(spec, other), 0);
-      const sensitivity = sensitivityDbm(other.sensitivity, spec.sf, spec.bandwidthHz, other.noiseFigureDb);
-      return sensitivity !== undefined && mean >= sensitivity;
-    });
-    const pool = (inRange.length > 0 ? inRange : others.length > 0 ? others : specs.filter((other) => other.index !== spec.index)).map((other) => other.index);
-    return (draw) => pool[Math.min(pool.length - 1, Math.floor(draw * pool.length))]!;
-  };
 }

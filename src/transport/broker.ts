@@ -71,6 +71,7 @@ export interface EmbeddedBroker {
   readonly wsUrl?: string;
   readonly credentials: {
     readonly coordinator: Credentials;
+    readonly worker: Credentials;
     readonly viewer: Credentials;
     node(index: number): Credentials;
   };
@@ -284,6 +285,7 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
       ...(wsUrl === undefined ? {} : { wsUrl }),
       credentials: {
         coordinator: credentialsOf({ kind: 'coordinator' }),
+        worker: credentialsOf({ kind: 'worker' }),
         viewer: credentialsOf({ kind: 'viewer' }),
         node: (index: number) => {
           topics.tx(index); // throws RangeError for an index outside the run

@@ -17,6 +17,7 @@ export interface Exchange {
   applyToEther(): void;
   /** Schedules the deliveries received so far. */
   applyDeliveries(): void;
+  /** Messages not yet applied, and delivery batches scheduled but not yet run. */
   readonly pending: number;
   /** Scheduler events spent handing deliveries over (plumbing, not simulation). */
   readonly plumbingEvents: number;
@@ -29,6 +30,8 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
   let deathInbox: { node: number; atMs: number }[] = [];
   let resolved: TransportEndpoints | undefined;
   let plumbingEvents = 0;
+  /** Delivery batches scheduled and not yet run: a run is not over while one waits. */
+  let scheduledBatches = 0;
   const get = (): TransportEndpoints => (resolved ??= endpoints());
 
   return {
@@ -42,7 +45,8 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
       deathInbox.push({ node, atMs });
     },
     applyToEther() {
-      const { ether, nodeDied, decide } = get();
+      const { ether, nodeDied, decide, beforeEther } = get();
+      beforeEther?.();
       if (deathInbox.length > 0) {
         const deaths = deathInbox.sort((a, b) => a.atMs - b.atMs || a.node - b.node);
         deathInbox = [];
@@ -64,15 +68,17 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
       for (let i = 1; i <= deliveries.length; i++) {
         if (i < deliveries.length && deliveries[i]!.atMs === deliveries[start]!.atMs) continue;
         const batch = deliveries.slice(start, i);
+        scheduledBatches++;
         scheduler.at(batch[0]!.atMs, () => {
           plumbingEvents++;
+          scheduledBatches--;
           for (const delivery of batch) nodes[delivery.receiver]!(delivery);
         });
         start = i;
       }
     },
     get pending() {
-      return txInbox.length + deliveryInbox.length + deathInbox.length;
+      return txInbox.length + deliveryInbox.length + deathInbox.length + scheduledBatches;
     },
     get plumbingEvents() {
       return plumbingEvents;

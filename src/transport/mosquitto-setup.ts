@@ -17,12 +17,17 @@ export interface Credentials {
   readonly password: string;
 }
 
-/** Everything a run needs to connect to an external broker, as written to credentials.json. */
-export interface RunCredentials {
+/** What a `loraswarm worker` needs: the worker's own credentials and those of every node. */
+export interface WorkerCredentials {
   readonly runId: string;
+  readonly worker: Credentials;
+  readonly nodes: readonly Credentials[];
+}
+
+/** Everything a run needs to connect to an external broker, as written to credentials.json. */
+export interface RunCredentials extends WorkerCredentials {
   readonly coordinator: Credentials;
   readonly viewer: Credentials;
-  readonly nodes: readonly Credentials[];
 }
 
 export interface MosquittoSetupOptions {
@@ -46,6 +51,7 @@ export function createRunCredentials(runId: string, nodes: number): RunCredentia
   return {
     runId,
     coordinator: { username: `${runId}-coordinator`, password: secret() },
+    worker: { username: `${runId}-worker`, password: secret() },
     viewer: { username: `${runId}-viewer`, password: secret() },
     nodes: Array.from({ length: nodes }, (_, i) => ({ username: `${runId}-node-${i}`, password: secret() })),
   };
@@ -58,7 +64,7 @@ export function writeMosquittoSetup(options: MosquittoSetupOptions): RunCredenti
   mkdirSync(dir, { recursive: true });
   const passwordFile = resolve(dir, 'passwd');
   const aclFile = resolve(dir, 'acl');
-  const users = [credentials.coordinator, credentials.viewer, ...credentials.nodes];
+  const users = [credentials.coordinator, credentials.worker, credentials.viewer, ...credentials.nodes];
   writeFileSync(passwordFile, users.map((user) => `${user.username}:${user.password}\n`).join(''), { mode: 0o600 });
   // Hashes the plain-text file in place.
   execFileSync(options.mosquittoPasswd ?? 'mosquitto_passwd', ['-U', passwordFile], { stdio: 'pipe' });

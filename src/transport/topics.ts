@@ -8,7 +8,9 @@
  *
  * Roles: the `coordinator` runs the ether and the clock (reads tx and rx of every node,
  * publishes rx, ctl and metrics, reads ctl and metrics); `node:<i>` publishes only its own tx
- * and reads only its own rx and ctl; the `viewer` reads metrics and publishes nothing.
+ * and reads only its own rx and ctl; a `worker` (a process running a partition of the nodes,
+ * each on its own node connection) reads ctl and publishes only under `ctl/workers/`; the
+ * `viewer` reads metrics and publishes nothing.
  * A subscription is allowed only if every topic its filter can match is readable by the role,
  * so wildcards (`#`, `+`) never reach another node's topics.
  */
@@ -23,6 +25,7 @@ export type RunTopic =
 export type Role =
   | { readonly kind: 'coordinator' }
   | { readonly kind: 'node'; readonly node: number }
+  | { readonly kind: 'worker' }
   | { readonly kind: 'viewer' };
 
 export interface RunTopics {
@@ -106,6 +109,8 @@ export function runTopics(runId: string, nodes: number): RunTopics {
           { base: [...levels, 'rx', String(role.node)], exact: true },
           { base: [...levels, 'ctl'], exact: false },
         ];
+      case 'worker':
+        return [{ base: [...levels, 'ctl'], exact: false }];
       case 'viewer':
         return [{ base: [...levels, 'metrics'], exact: false }];
     }
@@ -132,6 +137,8 @@ export function runTopics(runId: string, nodes: number): RunTopics {
           return parsed.kind !== 'tx';
         case 'node':
           return parsed.kind === 'tx' && parsed.node === role.node;
+        case 'worker':
+          return parsed.kind === 'ctl' && parsed.path.startsWith('workers/');
         case 'viewer':
           return false;
       }
@@ -143,14 +150,14 @@ export function runTopics(runId: string, nodes: number): RunTopics {
   };
 }
 
-/** The MQTT user name of a role: `coordinator`, `viewer` or `node:<i>`. */
+/** The MQTT user name of a role: `coordinator`, `worker`, `viewer` or `node:<i>`. */
 export function roleName(role: Role): string {
   return role.kind === 'node' ? `node:${role.node}` : role.kind;
 }
 
 /** The role a user name stands for in a run of `nodes` nodes, or undefined. */
 export function parseRole(username: string, nodes: number): Role | undefined {
-  if (username === 'coordinator' || username === 'viewer') return { kind: username };
+  if (username === 'coordinator' || username === 'worker' || username === 'viewer') return { kind: username };
   if (!username.startsWith('node:')) return undefined;
   const index = username.slice('node:'.length);
   if (!nodeIndexPattern.test(index)) return undefined;

@@ -5,6 +5,7 @@
  * byte-identical across transports (DESIGN.md, "Frames, the ether and the broker").
  */
 import type { Delivery, Transmission } from '../radio/transmission.ts';
+import type { RemotePartitions, WindowReport } from './partition-report.ts';
 
 export interface TransportEndpoints {
   /** The ether's entry point, called at each transmission's start time. */
@@ -13,8 +14,12 @@ export interface TransportEndpoints {
   readonly nodeDied: (node: number, atMs: number) => void;
   /** Lets the ether decide the fates of frames that have ended by now. */
   readonly decide: (nowMs: number) => void;
-  /** Each node's receive handler, by node index. */
-  readonly nodes: readonly ((delivery: Delivery) => void)[];
+  /** Each node's receive handler, by node index (nodes that run in another process have none). */
+  readonly nodes: readonly (((delivery: Delivery) => void) | undefined)[];
+  /** Called at each window's end before the ether's step: the nodes' events reach the trackers. */
+  readonly beforeEther?: () => void;
+  /** Takes a remote partition's report of the window (its node events, series rows, samples). */
+  readonly report?: (report: WindowReport) => void;
 }
 
 export interface Transport {
@@ -38,6 +43,8 @@ export interface Transport {
   readonly pending: number;
   /** Scheduler events the transport spent on its own hand-over (not counted as simulation events). */
   readonly plumbingEvents: number;
+  /** The nodes that run in other processes (`loraswarm worker`), when there are any. */
+  readonly remote?: RemotePartitions;
   /** Releases sockets, brokers and timers. */
   close(): Promise<void>;
 }

@@ -71,7 +71,7 @@ describe('the MQTT transport on the embedded broker', () => {
     expect(totals).toEqual(memory.tracker.totals());
     expect(totals.fates.asleep).toBeGreaterThan(0);
     expect(mqtt.tracker.nodes.some((node) => node.diedAtMs !== undefined)).toBe(true);
-    expect(mqtt.runtimes.map((r) => r.ledger.totals())).toEqual(memory.runtimes.map((r) => r.ledger.totals()));
+    expect(mqtt.runtimes.map((r) => r!.ledger.totals())).toEqual(memory.runtimes.map((r) => r!.ledger.totals()));
   });
 });
 

@@ -96,7 +96,7 @@ describe('a battery node, through the whole simulation', () => {
     ];
     for (const { simulation } of runs) {
       for (const runtime of simulation.runtimes) {
-        const t = runtime.ledger.totals();
+        const t = runtime!.ledger.totals();
         const byState = energyStates.reduce((sum, s) => sum + t.energyByStateUj[s], 0);
         const rhs = byState + t.internalResistanceLossUj + t.regulatorLossUj + t.rateLossUj;
         expect(Math.abs(t.chemicalEnergyUj - rhs)).toBeLessThanOrEqual(1e-9 * t.chemicalEnergyUj + 1e-9);

@@ -77,8 +77,8 @@ export async function runCommand(file: string, options: RunCommandOptions, print
         mcuId: spec.mcu.id,
         batteryId: spec.power.battery.id,
         mains: spec.power.mains,
-        energy: simulation.runtimes[i]!.ledger.totals(),
-        memory: simulation.runtimes[i]!.memory.usage(),
+        energy: result.nodeTotals[i]!.energy,
+        memory: result.nodeTotals[i]!.memory,
         tally: tracker.nodes[i]!,
       }),
     );

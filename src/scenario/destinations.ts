@@ -1,0 +1,34 @@
+/**
+ * Destination choice per sender: the sink with the least mean path loss; a neighbour (a
+ * non-sink node whose mean received power reaches its sensitivity at the sender's SF) drawn
+ * uniformly, or any other node when none is in range; or everyone in range (broadcast).
+ */
+import { meanPathLossDb, rxPowerDbm } from '../radio/path-loss.ts';
+import { sensitivityDbm } from '../radio/sensitivity.ts';
+import { broadcastDestination } from '../radio/transmission.ts';
+import type { NodeSpec, ResolvedSwarm } from './resolve.ts';
+
+export function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwarm): (spec: NodeSpec) => (draw: number) => number {
+  const sinks = specs.filter((spec) => spec.role === 'sink');
+  const loss = (a: NodeSpec, b: NodeSpec): number => meanPathLossDb(swarm.pathLoss, Math.hypot(a.xM - b.xM, a.yM - b.yM));
+  return (spec) => {
+    const to = spec.traffic!.to;
+    if (to === 'broadcast') return () => broadcastDestination;
+    if (to === 'sink') {
+      // The nearest other sink (a sink never sends to itself).
+      const candidates = sinks.filter((sink) => sink.index !== spec.index);
+      let best = candidates[0]!;
+      for (const sink of candidates) if (loss(spec, sink) < loss(spec, best)) best = sink;
+      const index = best.index;
+      return () => index;
+    }
+    const others = specs.filter((other) => other.index !== spec.index && other.role !== 'sink');
+    const inRange = others.filter((other) => {
+      const mean = rxPowerDbm(spec.txPowerDbm, spec.antennaGainDbi, other.antennaGainDbi, loss(spec, other), 0);
+      const sensitivity = sensitivityDbm(other.sensitivity, spec.sf, spec.bandwidthHz, other.noiseFigureDb);
+      return sensitivity !== undefined && mean >= sensitivity;
+    });
+    const pool = (inRange.length > 0 ? inRange : others.length > 0 ? others : specs.filter((other) => other.index !== spec.index)).map((other) => other.index);
+    return (draw) => pool[Math.min(pool.length - 1, Math.floor(draw * pool.length))]!;
+  };
+}

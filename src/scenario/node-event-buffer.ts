@@ -1,0 +1,52 @@
+/**
+ * Node events wait here until the window's end, then reach the radio tracker in a canonical
+ * order: (time, node, the node's own order). Nodes that run in another process (a worker) send
+ * their events with the window's report, so the tracker sees the same sequence wherever the
+ * nodes ran (DESIGN.md, "Scale path").
+ */
+import type { SimEvent } from '../node/events.ts';
+
+/** The node that emitted a node event; the ether's receptions have none. */
+export function eventNode(event: SimEvent): number {
+  switch (event.type) {
+    case 'txStarted':
+      return event.tx.sender;
+    case 'txBlocked':
+    case 'txUnsent':
+    case 'messageSent':
+      return event.sender;
+    case 'messageDelivered':
+      return event.receiver;
+    case 'nodeDied':
+    case 'nodeFault':
+      return event.node;
+    case 'reception':
+      return -1;
+  }
+}
+
+export interface NodeEventBuffer {
+  push(event: SimEvent): void;
+  /** Hands every buffered event to `handle` in canonical order and empties the buffer. */
+  flush(handle: (event: SimEvent) => void): void;
+  readonly size: number;
+}
+
+export function createNodeEventBuffer(): NodeEventBuffer {
+  let events: { readonly event: SimEvent; readonly node: number; readonly order: number }[] = [];
+  let order = 0;
+  return {
+    push(event) {
+      events.push({ event, node: eventNode(event), order: order++ });
+    },
+    flush(handle) {
+      if (events.length === 0) return;
+      const batch = events.sort((a, b) => a.event.atMs - b.event.atMs || a.node - b.node || a.order - b.order);
+      events = [];
+      for (const entry of batch) handle(entry.event);
+    },
+    get size() {
+      return events.length;
+    },
+  };
+}

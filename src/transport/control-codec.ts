@@ -1,0 +1,127 @@
+/**
+ * Control messages between a run's coordinator and its workers travel on `swarm/<run>/ctl/…`
+ * (DESIGN.md, "Scale path"). A message is a JSON value, with two exact extensions — byte arrays
+ * as `{"$b": base64}` and non-finite numbers as `{"$n": "Infinity"}` — so that every number a
+ * worker reports (float64, shortest round-trip decimal) arrives bit for bit. A message larger
+ * than the run's packet limit (which the radio's frame size sets, also on Mosquitto, whose
+ * `max_packet_size` knows no topics) is cut into chunks:
+ *
+ *   0  'L' 'C'     magic
+ *   2  u8          version = 1
+ *   3  u32         stream (the sender's message number)
+ *   7  u32         index of this chunk
+ *  11  u32         chunk count (≥ 1)
+ *  15  …           bytes of the UTF-8 JSON text
+ */
+import { publishPacketBytes } from './packet-size-guard.ts';
+
+export const controlVersion = 1;
+const headerBytes = 15;
+
+/** A control payload that cannot be decoded. */
+export class MalformedControlError extends Error {
+  constructor(reason: string) {
+    super(`malformed control message: ${reason}`);
+    this.name = 'MalformedControlError';
+  }
+}
+
+export function encodeControlValue(value: unknown): Uint8Array {
+  return Buffer.from(
+    JSON.stringify(value, (_key, item: unknown) => {
+      if (typeof item === 'number' && !Number.isFinite(item)) return { $n: String(item) };
+      if (item instanceof Uint8Array) return { $b: Buffer.from(item).toString('base64') };
+      return item;
+    }),
+    'utf8',
+  );
+}
+
+export function decodeControlValue(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return JSON.parse(text, (_key, item: unknown) => {
+      if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+        const keys = Object.keys(item);
+        if (keys.length === 1 && keys[0] === '$n') {
+          const n = (item as { $n: unknown }).$n;
+          if (n === 'Infinity' || n === '-Infinity' || n === 'NaN') return Number(n);
+        }
+        if (keys.length === 1 && keys[0] === '$b' && typeof (item as { $b: unknown }).$b === 'string') {
+          return new Uint8Array(Buffer.from((item as { $b: string }).$b, 'base64'));
+        }
+      }
+      return item;
+    }) as unknown;
+  } catch (error) {
+    throw new MalformedControlError(`not UTF-8 JSON (${(error as Error).message})`);
+  }
+}
+
+/** Payload bytes per chunk so that a PUBLISH on `topic` stays within `maxPacketBytes`. */
+export function controlChunkBytes(maxPacketBytes: number, topic: string): number {
+  const room = maxPacketBytes - publishPacketBytes(topic, headerBytes, 0);
+  if (room < 16) throw new RangeError(`a packet limit of ${maxPacketBytes} bytes leaves no room for control messages on ${topic}`);
+  return room;
+}
+
+/** Cuts one message into chunk payloads of at most `chunkBytes` data bytes each. */
+export function chunkControl(stream: number, bytes: Uint8Array, chunkBytes: number): Uint8Array[] {
+  const count = Math.max(1, Math.ceil(bytes.length / chunkBytes));
+  const chunks: Uint8Array[] = [];
+  for (let index = 0; index < count; index++) {
+    const part = bytes.subarray(index * chunkBytes, Math.min(bytes.length, (index + 1) * chunkBytes));
+    const chunk = new Uint8Array(headerBytes + part.length);
+    const view = new DataView(chunk.buffer);
+    chunk[0] = 0x4c;
+    chunk[1] = 0x43;
+    chunk[2] = controlVersion;
+    view.setUint32(3, stream >>> 0);
+    view.setUint32(7, index);
+    view.setUint32(11, count);
+    chunk.set(part, headerBytes);
+    chunks.push(chunk);
+  }
+  return chunks;
+}
+
+export interface ControlAssembler {
+  /** Takes one chunk; returns the whole message when its last chunk arrives. */
+  add(chunk: Uint8Array): Uint8Array | undefined;
+}
+
+/**
+ * Reassembles the chunked messages of one sender (one topic). At most `maxOpen` messages may be
+ * incomplete at once (the oldest is dropped beyond that), and no message may claim more than
+ * `maxChunks` chunks: a faulty sender costs bounded memory.
+ */
+export function createControlAssembler(maxOpen = 16, maxChunks = 1 << 20): ControlAssembler {
+  const open = new Map<number, { parts: (Uint8Array | undefined)[]; have: number }>();
+  return {
+    add(chunk) {
+      if (chunk.length < headerBytes) throw new MalformedControlError(`${chunk.length} bytes, shorter than the ${headerBytes}-byte header`);
+      if (chunk[0] !== 0x4c || chunk[1] !== 0x43) throw new MalformedControlError('bad magic');
+      if (chunk[2] !== controlVersion) throw new MalformedControlError(`version ${chunk[2]}, expected ${controlVersion}`);
+      const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const stream = view.getUint32(3);
+      const index = view.getUint32(7);
+      const count = view.getUint32(11);
+      if (count < 1 || count > maxChunks || index >= count) throw new MalformedControlError(`chunk ${index} of ${count}`);
+      const data = chunk.slice(headerBytes);
+      if (count === 1) return data;
+      let message = open.get(stream);
+      if (message === undefined) {
+        if (open.size >= maxOpen) open.delete(open.keys().next().value!);
+        message = { parts: new Array<Uint8Array | undefined>(count).fill(undefined), have: 0 };
+        open.set(stream, message);
+      }
+      if (message.parts.length !== count) throw new MalformedControlError(`chunk count ${count}, earlier chunks said ${message.parts.length}`);
+      if (message.parts[index] === undefined) message.have++;
+      message.parts[index] = data;
+      if (message.have < count) return undefined;
+      open.delete(stream);
+      return Buffer.concat(message.parts as Uint8Array[]);
+    },
+  };
+}
