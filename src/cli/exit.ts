@@ -23,7 +23,15 @@ export function reportError(error: unknown, write: (text: string) => void): numb
     write(`loraswarm: ${error.message}\n`);
     return exitInputError;
   }
-  if (error instanceof Error && (error.name === 'BrokerConnectionError' || error.name === 'BrokerTimeoutError')) {
+  if (error instanceof Error && error.name === 'WorkerRefusedError') {
+    write(`loraswarm: ${error.message}\n`);
+    return exitInputError;
+  }
+  if (error instanceof Error && error.name === 'RunAbortedError') {
+    write(`loraswarm: the worker stopped: ${error.message}\n`);
+    return 1;
+  }
+  if (error instanceof Error && (error.name === 'BrokerConnectionError' || error.name === 'BrokerTimeoutError' || error.name === 'WorkerError')) {
     write(`loraswarm: the run stopped: ${error.message}; its directory is left as <out>.partial with FAILED.txt\n`);
     return 1;
   }

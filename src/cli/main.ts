@@ -6,6 +6,7 @@ import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { airtimeCommand } from './commands/airtime.ts';
 import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
+import { workerCommand } from './commands/worker.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
@@ -42,25 +43,48 @@ export function buildProgram(io: CliIo): Command {
     .option('--quiet', 'print nothing on success')
     .option('--broker <url>', 'an external MQTT broker (Mosquitto), mqtt://host:port; implies --transport mqtt')
     .option('--credentials <file>', 'the credentials.json written by `loraswarm broker-setup` for that broker')
+    .option('--remote <nodes>', 'nodes a `loraswarm worker` process runs, e.g. 200-399 (repeatable: one worker each)', collect, [])
+    .option('--workers <n>', 'split the nodes into n+1 equal parts: this process keeps the first, n workers (--nodes auto) run the rest')
+    .option('--listen <[host:]port>', 'address of the embedded broker (default 127.0.0.1 and a free port); workers connect to it')
+    .option('--run-id <id>', 'the run id in MQTT topics and user names (default: the scenario name and a random suffix)')
+    .option('--credentials-out <file>', 'with the embedded broker and workers: write the workers\' credentials here (default <out>.credentials.json, removed after the run)')
+    .option('--join-timeout <seconds>', 'how long to wait for every worker to join', '120')
     .action(async (file: string, options) => {
-      await runCommand(file, options, io.out);
+      await runCommand(file, options, io.out, io.err);
+    });
+
+  program
+    .command('worker')
+    .description("run a partition of a run's nodes in this process, through the run's broker")
+    .requiredOption('--broker <url>', 'the broker the run uses, mqtt://host:port (the run prints it)')
+    .requiredOption('--run <id>', 'the run id (the run prints it)')
+    .option('--nodes <partition>', 'the nodes to run, e.g. 200-399, or auto to take the next partition the run offers', 'auto')
+    .requiredOption('--credentials <file>', "the credentials file the run wrote (embedded broker) or `loraswarm broker-setup`'s credentials.json")
+    .option('--join-timeout <seconds>', 'how long to wait for the run to answer', '120')
+    .option('--quiet', 'print nothing on success')
+    .action(async (options) => {
+      await workerCommand(options, io.out, io.err);
     });
 
   program
     .command('broker-setup')
     .description('write a Mosquitto config, ACL and per-run password file (and credentials.json) for a run')
     .requiredOption('--run <id>', 'run id (letters, digits, ".", "_", "-")')
-    .requiredOption('--nodes <n>', 'number of nodes in the scenario')
+    .option('--nodes <n>', 'number of nodes in the scenario')
+    .option('--scenario <file>', 'or: the scenario, whose node count is used (with --set overrides)')
+    .option('--set <key=value>', 'override one scenario field, with --scenario (repeatable)', collect, [])
     .requiredOption('--dir <dir>', 'where to write the files')
     .option('--port <port>', 'the port Mosquitto listens on', '1883')
     .option('--host <host>', 'the address Mosquitto listens on', '127.0.0.1')
-    .action((options: { run: string; nodes: string; dir: string; port: string; host: string }) => {
-      const nodes = Number(options.nodes);
+    .option('--user <name>', 'the user Mosquitto drops its privileges to (it must read the files; default: the current user)')
+    .action((options: { run: string; nodes?: string; scenario?: string; set: string[]; dir: string; port: string; host: string; user?: string }) => {
+      if ((options.nodes === undefined) === (options.scenario === undefined)) throw new UsageError('broker-setup: expected one of --nodes <n> or --scenario <file>');
+      const nodes = options.scenario !== undefined ? readScenario(options.scenario, { sets: options.set }).swarm.nodes.length : Number(options.nodes);
       const port = Number(options.port);
       if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError(`--nodes: expected an integer ≥ 1, found ${JSON.stringify(options.nodes)}`);
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port: expected a port 1..65535, found ${JSON.stringify(options.port)}`);
       if (!runIdPattern.test(options.run)) throw new UsageError(`--run: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.run)}`);
-      writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host });
+      writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host, ...(options.user !== undefined && { user: options.user }) });
       io.out(
         `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run}\n` +
           `start:  mosquitto -c ${options.dir}/mosquitto.conf\n` +

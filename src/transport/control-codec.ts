@@ -13,8 +13,6 @@
  *  11  u32         chunk count (≥ 1)
  *  15  …           bytes of the UTF-8 JSON text
  */
-import { publishPacketBytes } from './packet-size-guard.ts';
-
 export const controlVersion = 1;
 const headerBytes = 15;
 
@@ -61,7 +59,9 @@ export function decodeControlValue(bytes: Uint8Array): unknown {
 
 /** Payload bytes per chunk so that a PUBLISH on `topic` stays within `maxPacketBytes`. */
 export function controlChunkBytes(maxPacketBytes: number, topic: string): number {
-  const room = maxPacketBytes - publishPacketBytes(topic, headerBytes, 0);
+  // MQTT 3.1.1 §2.2, §3.3: a type byte, a remaining length of up to 4 bytes (counted at its
+  // longest, whatever the chunk's size), the topic with its 2-byte length, then the payload.
+  const room = maxPacketBytes - (1 + 4) - (2 + Buffer.byteLength(topic)) - headerBytes;
   if (room < 16) throw new RangeError(`a packet limit of ${maxPacketBytes} bytes leaves no room for control messages on ${topic}`);
   return room;
 }

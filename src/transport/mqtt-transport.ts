@@ -6,44 +6,53 @@
  * (envelope.ts). At each window's end the barrier waits until every message published in the
  * window has arrived (counted), then applies the inboxes in canonical order (exchange.ts), so
  * that results are byte-identical to the memory transport's whatever the socket order.
+ *
+ * Nodes may also run in worker processes (`loraswarm worker`, worker-session.ts): their
+ * clients live there, the coordinator starts them on each window and waits for their reports
+ * as well as their frames (remote-partitions.ts).
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Scheduler } from '../sim/scheduler.ts';
+import { createBarrier } from './barrier.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
 import { createExchange } from './exchange.ts';
+import { chunkControl, encodeControlValue } from './control-codec.ts';
 import type { RunCredentials } from './mosquitto-setup.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
+import { createCoordinatorRemote, type CoordinatorRemote, type RemoteSetup } from './remote-partitions.ts';
 import { runTopics } from './topics.ts';
 import type { Transport, TransportEndpoints } from './transport.ts';
+
+export { BrokerTimeoutError } from './barrier.ts';
 
 export interface MqttTransportOptions {
   readonly runId: string;
   readonly nodes: number;
   /** An external broker (Mosquitto) and the run's credentials; the embedded broker otherwise. */
   readonly external?: { readonly url: string; readonly credentials: RunCredentials };
+  /** The embedded broker's TCP listener (default 127.0.0.1, a free port): workers on other machines need a reachable one. */
+  readonly listen?: { readonly host: string; readonly port: number };
   /** How long a barrier may wait for messages before the run stops with an error. */
   readonly barrierTimeoutMs?: number;
+  /** Partitions of nodes that run in `loraswarm worker` processes. */
+  readonly remote?: RemoteSetup;
 }
 
 export interface PreparedMqttTransport {
   /** The embedded broker, or undefined with an external one. */
   readonly broker: EmbeddedBroker | undefined;
+  /** The URL node clients and workers connect to. */
+  readonly url: string;
   /** Publishes a live-metrics snapshot (JSON) on `swarm/<run>/metrics/<path>` for viewers. */
   publishMetrics(path: string, snapshot: object): void;
-  /** Envelopes refused as malformed, by the coordinator or the nodes. */
+  /** Envelopes and control messages refused as malformed, by the coordinator or the nodes. */
   readonly malformed: number;
+  /** Resolves once every remote partition's worker has joined (at once without workers). */
+  workersReady(): Promise<void>;
   bind(scheduler: Scheduler, endpoints: () => TransportEndpoints): Transport;
-  close(): Promise<void>;
-}
-
-
-/** Thrown when a barrier times out: the broker lost or withheld messages. */
-export class BrokerTimeoutError extends Error {
-  constructor(detail: string) {
-    super(detail);
-    this.name = 'BrokerTimeoutError';
-  }
+  /** Closes clients and the embedded broker; with `abortReason`, tells workers the run stopped. */
+  close(abortReason?: string): Promise<void>;
 }
 
 /** Thrown when a client's connection to the broker drops mid-run. */
@@ -54,6 +63,14 @@ export class BrokerConnectionError extends Error {
   }
 }
 
+/** Connects one client with the run's settings (MQTT 3.1.1, no reconnection, no Nagle delay). */
+export async function connectClient(url: string, credentials: { username: string; password: string }, clientId: string, extra: mqtt.IClientOptions = {}): Promise<MqttClient> {
+  const client = await mqtt.connectAsync(url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...extra });
+  // Small envelopes must not wait for Nagle's algorithm: every window waits on them.
+  (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  return client;
+}
+
 export async function prepareMqttTransport(options: MqttTransportOptions): Promise<PreparedMqttTransport> {
   const topics = runTopics(options.runId, options.nodes);
   const maxPacketBytes = maxRunPacketBytes(options.runId, options.nodes);
@@ -62,58 +79,46 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     throw new RangeError(`the credentials are for run ${external.credentials.runId} with ${external.credentials.nodes.length} nodes, not ${options.runId} with ${options.nodes}`);
   }
   // A WebSocket listener too, for viewers (the dashboard).
-  const broker = external ? undefined : await createEmbeddedBroker({ runId: options.runId, nodes: options.nodes, maxPacketBytes, wsPort: 0, log: () => undefined });
+  const broker = external
+    ? undefined
+    : await createEmbeddedBroker({
+        runId: options.runId,
+        nodes: options.nodes,
+        maxPacketBytes,
+        wsPort: 0,
+        log: (entry) => process.env.LORASWARM_BROKER_LOG && process.stderr.write(`broker: ${JSON.stringify(entry)}\n`),
+        ...(options.listen && { host: options.listen.host, tcpPort: options.listen.port }),
+      });
   const url = external?.url ?? broker!.url;
   const roles = external
     ? { coordinator: external.credentials.coordinator, node: (i: number) => external.credentials.nodes[i]! }
     : { coordinator: broker!.credentials.coordinator, node: (i: number) => broker!.credentials.node(i) };
-  const connect = async (credentials: { username: string; password: string }, clientId: string): Promise<MqttClient> => {
-    const client = await mqtt.connectAsync(url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000 });
-    // Small envelopes must not wait for Nagle's algorithm: every window waits on them.
-    (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
-    return client;
-  };
+  const remoteNodes = new Set(options.remote?.partitions.flat() ?? []);
+  const local = Array.from({ length: options.nodes }, (_, i) => i).filter((i) => !remoteNodes.has(i));
   const clients: MqttClient[] = [];
   let malformed = 0;
   try {
-    const coordinator = await connect(roles.coordinator, `${options.runId}-coordinator`);
+    // Workers learn from the coordinator's last will if it vanishes (they would otherwise wait for it).
+    const will = { topic: topics.ctl('run/all/abort'), payload: Buffer.from(chunkControl(0, encodeControlValue({ reason: 'the coordinator disconnected from the broker' }), maxPacketBytes)[0]!), qos: 0 as const, retain: false };
+    const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {});
     clients.push(coordinator);
-    const nodeClients: MqttClient[] = [];
-    for (let i = 0; i < options.nodes; i++) {
-      const client = await connect(roles.node(i), `${options.runId}-node-${i}`);
+    const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
+    for (const i of local) {
+      const client = await connectClient(url, roles.node(i), `${options.runId}-node-${i}`);
       clients.push(client);
-      nodeClients.push(client);
+      nodeClients[i] = client;
     }
+    const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
+    const remote: CoordinatorRemote | undefined = options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes);
     await coordinator.subscribeAsync(topics.allTx, { qos: 0 });
-    await Promise.all(nodeClients.map((client, i) => client.subscribeAsync(topics.rx(i), { qos: 0 })));
+    if (remote) await coordinator.subscribeAsync(`${topics.prefix}/ctl/workers/#`, { qos: 0 });
+    await Promise.all(local.map((i) => nodeClients[i]!.subscribeAsync(topics.rx(i), { qos: 0 })));
 
-    const timeoutMs = options.barrierTimeoutMs ?? 30_000;
     let sentTx = 0;
     let receivedTx = 0;
     let sentRx = 0;
     let receivedRx = 0;
-    let wake: (() => void) | undefined;
-    let fail: ((error: Error) => void) | undefined;
     let closing = false;
-    const settle = (): void => wake?.();
-    const waitFor = (done: () => boolean, what: string): Promise<void> | undefined => {
-      if (lost) return Promise.reject(lost);
-      if (done()) return undefined;
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new BrokerTimeoutError(`the broker did not deliver every ${what} within ${timeoutMs} ms`)), timeoutMs);
-        wake = () => {
-          if (!done()) return;
-          clearTimeout(timer);
-          wake = fail = undefined;
-          resolve();
-        };
-        fail = (error) => {
-          clearTimeout(timer);
-          wake = fail = undefined;
-          reject(error);
-        };
-      });
-    };
     let bound: ReturnType<typeof createExchange> | undefined;
 
     // Only well-formed envelopes count towards a barrier: a malformed one (from a faulty or
@@ -128,9 +133,13 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
       }
     };
     coordinator.on('message', (topic, payload) => {
+      const from = topics.parse(topic);
+      if (from?.kind === 'ctl') {
+        if (remote) remote.handle(from.path, payload);
+        return;
+      }
       const envelope = decode(payload);
       if (!envelope) return;
-      const from = topics.parse(topic);
       const sender = envelope.kind === 'transmission' ? envelope.tx.sender : envelope.kind === 'nodeDied' ? envelope.node : -1;
       if (envelope.kind === 'delivery' || from?.kind !== 'tx' || from.node !== sender) {
         // A node may only speak for itself, and only in transmissions and deaths.
@@ -140,10 +149,10 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
       receivedTx++;
       if (envelope.kind === 'transmission') bound?.addTransmission(envelope.tx);
       else bound?.addDeath(envelope.node, envelope.atMs);
-      settle();
+      barrier.poke();
     });
-    nodeClients.forEach((client) =>
-      client.on('message', (_topic, payload) => {
+    for (const i of local) {
+      nodeClients[i]!.on('message', (_topic, payload) => {
         const envelope = decode(payload);
         if (envelope?.kind !== 'delivery') {
           if (envelope) malformed++;
@@ -151,41 +160,48 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
         }
         receivedRx++;
         bound?.addDelivery(envelope.delivery);
-        settle();
-      }),
-    );
+        barrier.poke();
+      });
+    }
     // A connection lost mid-run stops the run at the next barrier with a clear error (never a
     // hang, never a silently wrong result); the run directory is left marked partial.
-    let lost: Error | undefined;
     for (const client of clients) {
       client.on('close', () => {
-        if (closing || lost) return;
-        lost = new BrokerConnectionError(`the connection of ${client.options.clientId ?? 'a client'} to the broker closed mid-run`);
-        fail?.(lost);
+        if (closing) return;
+        barrier.fail(new BrokerConnectionError(`the connection of ${client.options.clientId ?? 'a client'} to the broker closed mid-run`));
       });
     }
 
-    const close = async (): Promise<void> => {
+    const close = async (abortReason?: string): Promise<void> => {
+      if (closing) return;
       closing = true;
-      await Promise.all(clients.map((client) => client.endAsync(true).catch(() => undefined)));
+      if (remote && !remote.finished && !barrier.failure?.name.startsWith('BrokerConnection')) remote.abort(abortReason ?? 'the coordinator stopped');
+      await Promise.all(clients.map((client) => client.endAsync(false).catch(() => undefined)));
       await broker?.close();
     };
 
     return {
       broker,
+      url,
       publishMetrics(path, snapshot) {
         coordinator.publish(topics.metrics(path), JSON.stringify(snapshot), { qos: 0 });
       },
       get malformed() {
-        return malformed;
+        return malformed + (remote?.malformed ?? 0);
+      },
+      async workersReady() {
+        await remote?.ready();
       },
       close,
       bind(scheduler, endpoints) {
         const exchange = createExchange(scheduler, endpoints);
         bound = exchange;
+        let resolved: TransportEndpoints | undefined;
+        const report = (windowReport: Parameters<NonNullable<TransportEndpoints['report']>>[0]): void => (resolved ??= endpoints()).report?.(windowReport);
         return {
           kind: 'mqtt',
           asynchronous: true,
+          ...(remote && { remote }),
           transmit(tx) {
             sentTx++;
             nodeClients[tx.sender]!.publish(topics.tx(tx.sender), Buffer.from(encodeEnvelope({ kind: 'transmission', tx })), { qos: 0 });
@@ -195,16 +211,18 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
             nodeClients[node]!.publish(topics.tx(node), Buffer.from(encodeEnvelope({ kind: 'nodeDied', node, atMs })), { qos: 0 });
           },
           deliver(delivery) {
-            sentRx++;
+            if (remote?.hosts(delivery.receiver)) remote.delivered(delivery.receiver, delivery.atMs);
+            else sentRx++;
             coordinator.publish(topics.rx(delivery.receiver), Buffer.from(encodeEnvelope({ kind: 'delivery', delivery })), { qos: 0 });
           },
           exchange() {
             throw new Error('the MQTT transport is asynchronous: use exchangeAsync');
           },
           async exchangeAsync() {
-            await waitFor(() => receivedTx === sentTx, 'transmission');
+            if (remote) await remote.collect(report);
+            await barrier.wait(() => receivedTx === sentTx + (remote?.sentTx ?? 0), 'transmission');
             exchange.applyToEther();
-            await waitFor(() => receivedRx === sentRx, 'delivery');
+            await barrier.wait(() => receivedRx === sentRx, 'delivery');
             exchange.applyDeliveries();
           },
           get pending() {
@@ -213,7 +231,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
           get plumbingEvents() {
             return exchange.plumbingEvents;
           },
-          close,
+          close: () => close(),
         };
       },
     };

@@ -12,8 +12,11 @@ import { seriesCsv } from '../../metrics/series.ts';
 import { createSimulation } from '../../scenario/simulate.ts';
 import { prepareMqttTransport } from '../../transport/mqtt-transport.ts';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../scenario/partition.ts';
 import { UsageError } from '../exit.ts';
+import { brokerUrlProblem, listenOption, secondsOption } from './options.ts';
+import { runIdPattern } from '../../transport/topics.ts';
 import { createProgress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
 
@@ -26,11 +29,22 @@ export interface RunCommandOptions {
   /** An external broker's URL (with --credentials from `loraswarm broker-setup`). */
   readonly broker?: string;
   readonly credentials?: string;
+  /** Partitions of nodes that `loraswarm worker` processes run (repeatable). */
+  readonly remote?: readonly string[];
+  /** Or: how many workers, each taking an equal share after the coordinator's. */
+  readonly workers?: string;
+  /** The embedded broker's TCP listener, [host:]port. */
+  readonly listen?: string;
+  readonly runId?: string;
+  /** Where to write the workers' credentials for the embedded broker. */
+  readonly credentialsOut?: string;
+  /** Seconds to wait for every worker to join. */
+  readonly joinTimeout?: string;
 }
 
 const progressSlices = 200;
 
-export async function runCommand(file: string, options: RunCommandOptions, print: (text: string) => void): Promise<string> {
+export async function runCommand(file: string, options: RunCommandOptions, print: (text: string) => void, note: (text: string) => void = () => undefined): Promise<string> {
   if (options.transport !== 'memory' && options.transport !== 'mqtt') {
     throw new UsageError(`--transport: expected "memory" or "mqtt", found ${JSON.stringify(options.transport)}`);
   }
@@ -39,21 +53,61 @@ export async function runCommand(file: string, options: RunCommandOptions, print
   const outPath = options.out ?? join('runs', `${name}-seed${scenario.seed}`);
   const problem = runDirectoryProblem(outPath);
   if (problem) throw new UsageError(`--out: ${problem}`);
+  const external = externalBroker(options, swarm.nodes.length);
+  const partitions = remotePartitions(options, swarm.nodes.length);
+  if (partitions.length > 0 && options.transport === 'memory' && !external) throw new UsageError('--remote/--workers: workers reach the run through a broker; leave out --transport memory');
+  if (options.runId !== undefined && !runIdPattern.test(options.runId)) throw new UsageError(`--run-id: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.runId)}`);
+  if (external && options.runId !== undefined && options.runId !== external.credentials.runId) {
+    throw new UsageError(`--run-id: the credentials are for run ${external.credentials.runId}, found --run-id ${options.runId}`);
+  }
+  if (external && options.listen !== undefined) throw new UsageError('--listen sets the embedded broker\'s address; it does not go with --broker');
+  const listen = options.listen === undefined ? undefined : listenOption(options.listen);
+  const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
   const dir = openRunDirectory(outPath);
+  let credentialsFile: string | undefined;
   try {
-    dir.write('scenario.yaml', `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`);
+    const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
+    dir.write('scenario.yaml', scenarioYaml);
     const wallStartMs = performance.now();
     // The MQTT transport runs every frame through the embedded broker (one client per node).
-    const external = externalBroker(options, swarm.nodes.length);
+    const runId = external?.credentials.runId ?? options.runId ?? runIdOf(name);
     const mqtt =
       options.transport === 'mqtt' || external
-        ? await prepareMqttTransport({ runId: external?.credentials.runId ?? runIdOf(name), nodes: swarm.nodes.length, ...(external && { external }) })
+        ? await prepareMqttTransport({
+            runId,
+            nodes: swarm.nodes.length,
+            ...(external && { external }),
+            ...(listen && { listen }),
+            ...(partitions.length > 0 && { remote: { partitions, scenarioYaml, ...(joinTimeoutMs !== undefined && { joinTimeoutMs }) } }),
+          })
         : undefined;
     let simulation;
     let result;
+    let failure: string | undefined;
     try {
+      if (mqtt && partitions.length > 0) {
+        if (mqtt.broker) {
+          // The embedded broker's credentials are made for this run: workers read them from a file.
+          credentialsFile = options.credentialsOut ?? `${outPath}.credentials.json`;
+          const { worker, node } = mqtt.broker.credentials;
+          writeFileSync(credentialsFile, `${JSON.stringify({ runId, worker, nodes: swarm.nodes.map((_, i) => node(i)) }, null, 2)}\n`, { mode: 0o600 });
+        }
+        const credentials = credentialsFile ?? options.credentials!;
+        const labels = partitions.map((nodes) => formatPartition(nodes));
+        note(
+          `run ${runId}: waiting for ${partitions.length} worker${partitions.length > 1 ? 's' : ''} on ${mqtt.url}; start ${partitions.length > 1 ? 'them' : 'it'} with\n` +
+            labels.map((label) => `  loraswarm worker --broker ${mqtt.url} --run ${runId} --nodes ${label} --credentials ${credentials}\n`).join(''),
+        );
+        await mqtt.workersReady();
+        note(`run ${runId}: every worker joined\n`);
+      }
+      const remoteNodes = new Set(partitions.flat());
+      const hosted = partitions.length > 0 ? swarm.nodes.map((_, i) => i).filter((i) => !remoteNodes.has(i)) : undefined;
       // Over MQTT, every sample also goes out as live metrics for viewers (metrics topics only).
-      simulation = createSimulation(scenario, swarm, mqtt ? { transport: mqtt.bind, onSample: (snapshot) => mqtt.publishMetrics('live', snapshot) } : {});
+      simulation = createSimulation(scenario, swarm, {
+        ...(hosted && { hosted }),
+        ...(mqtt && { transport: mqtt.bind, onSample: (snapshot) => mqtt.publishMetrics('live', snapshot) }),
+      });
       const progress = createProgress(`run ${name}`);
       for (let slice = 1; slice <= progressSlices; slice++) {
         const untilMs = (scenario.duration * slice) / progressSlices;
@@ -64,8 +118,12 @@ export async function runCommand(file: string, options: RunCommandOptions, print
       }
       result = mqtt ? await simulation.finishAsync() : simulation.finish();
       progress.stop();
+    } catch (error) {
+      failure = error instanceof Error ? error.message : String(error);
+      throw error;
     } finally {
-      await mqtt?.close();
+      await mqtt?.close(failure);
+      if (credentialsFile !== undefined && options.credentialsOut === undefined) rmSync(credentialsFile, { force: true });
     }
     const simulateWallMs = performance.now() - wallStartMs;
 
@@ -113,6 +171,7 @@ export async function runCommand(file: string, options: RunCommandOptions, print
           platform: `${process.platform} ${process.arch}`,
           cpu: cpus()[0]?.model ?? 'unknown',
           transport: mqtt ? (external ? `mqtt (${external.url})` : 'mqtt (embedded aedes)') : 'memory',
+          workers: partitions.map((nodes) => formatPartition(nodes)),
         },
         null,
         2,
@@ -150,7 +209,8 @@ function externalBroker(options: RunCommandOptions, nodes: number): { url: strin
   if (options.broker === undefined || options.credentials === undefined) {
     throw new UsageError('--broker and --credentials go together (write the credentials with `loraswarm broker-setup`)');
   }
-  if (!/^mqtts?:\/\/[^\s/]+$/.test(options.broker)) throw new UsageError(`--broker: expected mqtt://host:port, found ${JSON.stringify(options.broker)}`);
+  const urlProblem = brokerUrlProblem(options.broker);
+  if (urlProblem) throw new UsageError(`--broker: ${urlProblem}`);
   let credentials: RunCredentials;
   try {
     credentials = JSON.parse(readFileSync(options.credentials, 'utf8')) as RunCredentials;
@@ -161,4 +221,31 @@ function externalBroker(options: RunCommandOptions, nodes: number): { url: strin
     throw new UsageError(`--credentials: expected credentials for the scenario's ${nodes} nodes, found ${Array.isArray(credentials.nodes) ? credentials.nodes.length : 'none'}`);
   }
   return { url: options.broker, credentials };
+}
+
+/** The partitions given by --remote or --workers, checked against the swarm. */
+function remotePartitions(options: RunCommandOptions, nodes: number): number[][] {
+  const remote = options.remote ?? [];
+  if (remote.length > 0 && options.workers !== undefined) throw new UsageError('--remote and --workers both say which nodes workers run: give one of them');
+  try {
+    if (options.workers !== undefined) {
+      const count = Number(options.workers);
+      if (!/^\d+$/.test(options.workers.trim()) || count < 1 || count >= nodes) {
+        throw new UsageError(`--workers: expected a whole number 1..${nodes - 1} (the coordinator keeps a share), found ${JSON.stringify(options.workers)}`);
+      }
+      return splitEvenly(nodes, count + 1).slice(1);
+    }
+    const partitions = remote.map((text) => parsePartition(text, nodes));
+    const seen = new Set<number>();
+    for (const [i, partition] of partitions.entries()) {
+      for (const node of partition) {
+        if (seen.has(node)) throw new UsageError(`--remote: expected partitions that do not overlap, found node ${node} again in ${JSON.stringify(remote[i])}`);
+        seen.add(node);
+      }
+    }
+    return partitions;
+  } catch (error) {
+    if (error instanceof PartitionError) throw new UsageError(`--remote: ${error.message}`);
+    throw error;
+  }
 }

@@ -1,0 +1,278 @@
+/**
+ * The coordinator's side of the workers (worker-protocol.ts): it assigns partitions to the
+ * workers that say hello, waits until each has joined, starts them on every window they have
+ * work in, and collects their reports at the window's barrier. A worker with no event before
+ * the window's end and no delivery waiting sits the window out: its report would say nothing.
+ */
+import type { MqttClient } from 'mqtt';
+import type { SimEvent } from '../node/events.ts';
+import { eventNode } from '../scenario/node-event-buffer.ts';
+import { formatPartition, parsePartition } from '../scenario/partition.ts';
+import type { Barrier } from './barrier.ts';
+import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlValue, encodeControlValue, MalformedControlError, type ControlAssembler } from './control-codec.ts';
+import type { PartitionTotals, RemotePartitions, WindowReport } from './partition-report.ts';
+import type { RunTopics } from './topics.ts';
+import { helloProblem, reportProblem, workerIdPattern, workerProtocolVersion, type AssignMessage, type OpMessage, type ReportMessage } from './worker-protocol.ts';
+
+/** Thrown when a worker disconnects, fails or breaks the protocol mid-run. */
+export class WorkerError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'WorkerError';
+  }
+}
+
+export interface RemoteSetup {
+  /** The partitions workers will run, each a set of node indices. */
+  readonly partitions: readonly (readonly number[])[];
+  /** The resolved scenario, as the run directory's scenario.yaml holds it. */
+  readonly scenarioYaml: string;
+  /** How long to wait for every partition's worker to join (default 120 s). */
+  readonly joinTimeoutMs?: number;
+}
+
+export interface CoordinatorRemote extends RemotePartitions {
+  /** Takes a message published under `ctl/workers/`. */
+  handle(path: string, payload: Uint8Array): void;
+  /** Resolves once a worker has joined for every partition. */
+  ready(): Promise<void>;
+  /** Tells every worker the run stopped. */
+  abort(reason: string): void;
+  /** Control messages refused as malformed. */
+  readonly malformed: number;
+  /** Whether every worker has sent its final report. */
+  readonly finished: boolean;
+}
+
+interface Worker {
+  readonly id: string;
+  readonly part: number;
+  readonly label: string;
+  joined: boolean;
+  sentTx: number;
+  peekMs: number | undefined;
+  busy: boolean;
+  lastEventMs: number;
+  deliveries: number;
+  deliveriesAtOp: number;
+  firstPendingDeliveryMs: number;
+  /** The op whose report is awaited, and the report once it came. */
+  awaiting: number | undefined;
+  report: ReportMessage | undefined;
+}
+
+export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, setup: RemoteSetup, barrier: Barrier, maxPacketBytes: number): CoordinatorRemote {
+  const partitions = setup.partitions.map((nodes) => [...nodes].sort((a, b) => a - b));
+  const owner = new Int32Array(topics.nodes).fill(-1);
+  partitions.forEach((nodes, part) => nodes.forEach((node) => (owner[node] = part)));
+  const labels = partitions.map((nodes) => formatPartition(nodes));
+  const byPart: (Worker | undefined)[] = partitions.map(() => undefined);
+  const byId = new Map<string, Worker>();
+  const assemblers = new Map<string, ControlAssembler>();
+  let malformed = 0;
+  let finished = false;
+  let stream = 0;
+  let seq = 0;
+  const chunkBytes = controlChunkBytes(maxPacketBytes, topics.ctl(`run/${'x'.repeat(16)}/assign`));
+  const send = (path: string, value: unknown): void => {
+    const topic = topics.ctl(path);
+    for (const chunk of chunkControl(stream++, encodeControlValue(value), chunkBytes)) client.publish(topic, Buffer.from(chunk), { qos: 0 });
+  };
+  const workers = (): Worker[] => byPart.filter((worker): worker is Worker => worker !== undefined);
+
+  const assign = (id: string, nodesText: string): void => {
+    const existing = byId.get(id);
+    if (existing) {
+      send(`run/${id}/assign`, { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: existing.label } satisfies AssignMessage);
+      return;
+    }
+    let part: number;
+    if (nodesText === 'auto') {
+      part = byPart.findIndex((worker) => worker === undefined);
+      if (part < 0) return refuse(id, `every partition (${labels.join(' ')}) already has a worker`);
+    } else {
+      let nodes: number[];
+      try {
+        nodes = parsePartition(nodesText, topics.nodes);
+      } catch (error) {
+        return refuse(id, `--nodes: ${(error as Error).message}`);
+      }
+      const label = formatPartition(nodes);
+      part = labels.indexOf(label);
+      if (part < 0) return refuse(id, `--nodes: expected one of the partitions the run gives to workers (${labels.join(' ')}, or auto), found ${label}`);
+      if (byPart[part] !== undefined) return refuse(id, `--nodes: partition ${label} already has a worker`);
+    }
+    const worker: Worker = {
+      id,
+      part,
+      label: labels[part]!,
+      joined: false,
+      sentTx: 0,
+      peekMs: 0,
+      busy: false,
+      lastEventMs: 0,
+      deliveries: 0,
+      deliveriesAtOp: 0,
+      firstPendingDeliveryMs: Number.POSITIVE_INFINITY,
+      awaiting: undefined,
+      report: undefined,
+    };
+    byPart[part] = worker;
+    byId.set(id, worker);
+    send(`run/${id}/assign`, { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: worker.label } satisfies AssignMessage);
+  };
+  const refuse = (id: string, reason: string): void => send(`run/${id}/assign`, { protocol: workerProtocolVersion, refused: reason } satisfies AssignMessage);
+
+  const takeReport = (worker: Worker, value: unknown): void => {
+    const problem = reportProblem(value);
+    if (problem) return barrier.fail(new WorkerError(`worker ${worker.id} (nodes ${worker.label}) sent a malformed report: ${problem}`));
+    const report = value as ReportMessage;
+    if (report.seq !== worker.awaiting) return;
+    // A worker speaks only for its own nodes.
+    const foreign = report.report.events.find((event) => owner[nodeOf(event)] !== worker.part);
+    if (foreign !== undefined) return barrier.fail(new WorkerError(`worker ${worker.id} (nodes ${worker.label}) reported an event of a node it does not run`));
+    worker.report = report;
+  };
+
+  return {
+    parts: partitions.length,
+    get malformed() {
+      return malformed;
+    },
+    get finished() {
+      return finished;
+    },
+    handle(path, payload) {
+      const [head, id, kind, ...rest] = path.split('/');
+      if (head !== 'workers' || id === undefined || !workerIdPattern.test(id) || kind === undefined || rest.length > 0) {
+        malformed++;
+        return;
+      }
+      if (kind === 'gone') {
+        const worker = byId.get(id);
+        if (worker) barrier.fail(new WorkerError(`worker ${id} (nodes ${worker.label}) disconnected from the broker mid-run`));
+        return;
+      }
+      let value: unknown;
+      try {
+        let assembler = assemblers.get(id);
+        if (!assembler) assemblers.set(id, (assembler = createControlAssembler()));
+        const whole = assembler.add(payload);
+        if (whole === undefined) return;
+        value = decodeControlValue(whole);
+      } catch (error) {
+        if (!(error instanceof MalformedControlError)) throw error;
+        malformed++;
+        return;
+      }
+      if (kind === 'hello') {
+        if (helloProblem(value) !== undefined) {
+          malformed++;
+          return refuse(id, `expected worker protocol ${workerProtocolVersion}: update loraswarm on the worker's machine`);
+        }
+        assign(id, (value as { nodes: string }).nodes);
+      } else if (kind === 'join') {
+        const worker = byId.get(id);
+        if (worker) worker.joined = true;
+      } else if (kind === 'report') {
+        const worker = byId.get(id);
+        if (worker) takeReport(worker, value);
+        else malformed++;
+      } else malformed++;
+      barrier.poke();
+    },
+    async ready() {
+      const timeoutMs = setup.joinTimeoutMs ?? 120_000;
+      const waiting = barrier.wait(() => byPart.every((worker) => worker?.joined === true), 'worker join', timeoutMs);
+      try {
+        await waiting;
+      } catch (error) {
+        if (error instanceof Error && error.name === 'BrokerTimeoutError') {
+          const missing = labels.filter((_, part) => byPart[part]?.joined !== true);
+          throw new WorkerError(`no worker joined for nodes ${missing.join(' ')} within ${timeoutMs / 1000} s (start: loraswarm worker --run ${topics.runId} --nodes <partition or auto> …)`);
+        }
+        throw error;
+      }
+    },
+    runUntil(untilMs) {
+      seq++;
+      for (const worker of workers()) {
+        const hasDeliveries = worker.deliveries > worker.deliveriesAtOp;
+        if (!hasDeliveries && (worker.peekMs === undefined || worker.peekMs > untilMs)) continue;
+        worker.awaiting = seq;
+        worker.report = undefined;
+        worker.deliveriesAtOp = worker.deliveries;
+        worker.firstPendingDeliveryMs = Number.POSITIVE_INFINITY;
+        send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: false } satisfies OpMessage);
+      }
+    },
+    async collect(report) {
+      await barrier.wait(() => workers().every((worker) => worker.awaiting === undefined || worker.report !== undefined), 'worker report');
+      for (const worker of workers()) {
+        if (worker.awaiting === undefined) continue;
+        const message = worker.report!;
+        worker.awaiting = undefined;
+        worker.report = undefined;
+        if (message.failure !== null) throw new WorkerError(`worker ${worker.id} (nodes ${worker.label}) failed: ${message.failure}`);
+        worker.sentTx = message.sentTx;
+        worker.peekMs = message.peekMs ?? undefined;
+        worker.busy = message.busy;
+        worker.lastEventMs = message.lastEventMs;
+        report(message.report);
+      }
+    },
+    get sentTx() {
+      return workers().reduce((sum, worker) => sum + worker.sentTx, 0);
+    },
+    delivered(receiver, atMs) {
+      const worker = byPart[owner[receiver]!]!;
+      worker.deliveries++;
+      worker.firstPendingDeliveryMs = Math.min(worker.firstPendingDeliveryMs, atMs);
+    },
+    hosts: (node) => owner[node] !== undefined && owner[node] >= 0,
+    peekTimeMs() {
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const worker of workers()) earliest = Math.min(earliest, worker.peekMs ?? Number.POSITIVE_INFINITY, worker.firstPendingDeliveryMs);
+      return Number.isFinite(earliest) ? earliest : undefined;
+    },
+    get busy() {
+      return workers().some((worker) => worker.busy || worker.deliveries > worker.deliveriesAtOp);
+    },
+    get lastEventMs() {
+      return workers().reduce((latest, worker) => Math.max(latest, worker.lastEventMs), 0);
+    },
+    async finish(untilMs, report) {
+      seq++;
+      for (const worker of workers()) {
+        worker.awaiting = seq;
+        worker.report = undefined;
+        send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: true } satisfies OpMessage);
+      }
+      const totals: PartitionTotals[] = [];
+      await barrier.wait(() => workers().every((worker) => worker.report !== undefined), 'worker final report');
+      for (const worker of workers()) {
+        const message = worker.report!;
+        worker.awaiting = undefined;
+        if (message.failure !== null) throw new WorkerError(`worker ${worker.id} (nodes ${worker.label}) failed: ${message.failure}`);
+        if (message.totals === undefined) throw new WorkerError(`worker ${worker.id} (nodes ${worker.label}) sent no totals at the close`);
+        report(message.report);
+        totals.push(message.totals);
+      }
+      finished = true;
+      return totals;
+    },
+    abort(reason) {
+      send('run/all/abort', { reason });
+    },
+  };
+}
+
+function nodeOf(event: SimEvent): number {
+  try {
+    return eventNode(event);
+  } catch {
+    return -1;
+  }
+}
+
+export type { WindowReport };

@@ -1,0 +1,88 @@
+/**
+ * The control protocol between a run's coordinator and its workers (DESIGN.md, "Scale path";
+ * README, "Workers"). Every message is a control value (control-codec.ts) on `swarm/<run>/ctl/…`:
+ *
+ *   worker → coordinator, on ctl/workers/<worker>/…
+ *     hello    { protocol, nodes }        "auto" or a partition; repeated until assigned
+ *     join     { protocol }               its node clients are connected and subscribed
+ *     report   { seq, sentTx, peekMs, busy, lastEventMs, failure, report, totals? }
+ *     gone     (empty; the worker's MQTT last will)
+ *   coordinator → worker, on ctl/run/<worker>/… (or ctl/run/all/…)
+ *     assign   { protocol, scenario, nodes } or { protocol, refused }
+ *     op       { seq, untilMs, deliveries, close }   deliveries: how many it has been sent in all
+ *     abort    { reason }                 (ctl/run/all/abort) the run stopped
+ *
+ * A window: the coordinator sends `op` to every worker with something to do before it runs its
+ * own part; the worker applies the deliveries it was sent, runs to `untilMs`, publishes its
+ * frames on its nodes' tx topics and then its `report` (the node events, series rows and sample
+ * partials of the window). The coordinator's barrier waits for every report and every frame.
+ */
+import type { PartitionTotals, WindowReport } from './partition-report.ts';
+
+export const workerProtocolVersion = 1;
+
+/** Worker ids are one topic level: short, lower-case letters and digits. */
+export const workerIdPattern = /^[a-z0-9]{1,16}$/;
+
+export interface HelloMessage {
+  readonly protocol: number;
+  readonly nodes: string;
+}
+
+export type AssignMessage =
+  | { readonly protocol: number; readonly scenario: string; readonly nodes: string }
+  | { readonly protocol: number; readonly refused: string };
+
+export interface OpMessage {
+  readonly seq: number;
+  readonly untilMs: number;
+  readonly deliveries: number;
+  readonly close: boolean;
+}
+
+export interface ReportMessage {
+  readonly seq: number;
+  readonly sentTx: number;
+  readonly peekMs: number | null;
+  readonly busy: boolean;
+  readonly lastEventMs: number;
+  readonly failure: string | null;
+  readonly report: WindowReport;
+  readonly totals?: PartitionTotals;
+}
+
+export interface AbortMessage {
+  readonly reason: string;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
+/** Why `value` is not a well-formed message of its kind, or undefined when it is. */
+export function helloProblem(value: unknown): string | undefined {
+  if (!isRecord(value) || value.protocol !== workerProtocolVersion) return `expected protocol ${workerProtocolVersion}`;
+  return typeof value.nodes === 'string' ? undefined : 'expected nodes as text';
+}
+
+export function assignProblem(value: unknown): string | undefined {
+  if (!isRecord(value) || value.protocol !== workerProtocolVersion) return `expected protocol ${workerProtocolVersion}, found ${isRecord(value) ? String(value.protocol) : 'no object'}`;
+  if (typeof value.refused === 'string') return undefined;
+  return typeof value.scenario === 'string' && typeof value.nodes === 'string' ? undefined : 'expected a scenario and nodes';
+}
+
+export function opProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'expected an object';
+  return isCount(value.seq) && isTime(value.untilMs) && isCount(value.deliveries) && typeof value.close === 'boolean' ? undefined : 'expected seq, untilMs, deliveries and close';
+}
+
+export function reportProblem(value: unknown): string | undefined {
+  if (!isRecord(value)) return 'expected an object';
+  if (!isCount(value.seq) || !isCount(value.sentTx) || !isTime(value.lastEventMs) || typeof value.busy !== 'boolean') return 'expected seq, sentTx, lastEventMs and busy';
+  if (value.peekMs !== null && !isTime(value.peekMs)) return 'expected peekMs as a time or null';
+  if (value.failure !== null && typeof value.failure !== 'string') return 'expected failure as text or null';
+  const report = value.report;
+  if (!isRecord(report) || !Array.isArray(report.events) || !Array.isArray(report.series) || !Array.isArray(report.samples)) return 'expected a report with events, series and samples';
+  if (value.totals !== undefined && (!isRecord(value.totals) || !isCount(value.totals.events) || !Array.isArray(value.totals.nodes))) return 'expected totals with events and nodes';
+  return undefined;
+}

@@ -1,0 +1,248 @@
+/**
+ * A worker process's side of a run (`loraswarm worker`): it says hello to the run's
+ * coordinator through the broker, receives the resolved scenario and its partition, connects
+ * one MQTT client per node of the partition, and then runs its nodes window by window as the
+ * coordinator's `op` messages say, reporting after each (worker-protocol.ts). Its nodes'
+ * frames travel on their own tx/rx topics exactly as in one process, so the results are the
+ * same bytes.
+ */
+import { randomBytes } from 'node:crypto';
+import type { MqttClient } from 'mqtt';
+import { loadScenarioText } from '../scenario/loader.ts';
+import { parsePartition } from '../scenario/partition.ts';
+import { resolveSwarm } from '../scenario/resolve.ts';
+import { createSimulation } from '../scenario/simulate.ts';
+import { createBarrier } from './barrier.ts';
+import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlValue, encodeControlValue, MalformedControlError, type ControlAssembler } from './control-codec.ts';
+import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
+import { createExchange } from './exchange.ts';
+import type { WorkerCredentials } from './mosquitto-setup.ts';
+import { BrokerConnectionError, connectClient } from './mqtt-transport.ts';
+import { maxRunPacketBytes } from './packet-size-guard.ts';
+import { runTopics } from './topics.ts';
+import type { Transport } from './transport.ts';
+import { assignProblem, opProblem, workerProtocolVersion, type AssignMessage, type OpMessage, type ReportMessage } from './worker-protocol.ts';
+
+export interface WorkerSessionOptions {
+  readonly url: string;
+  readonly runId: string;
+  /** `auto`, or the partition this worker asks for (e.g. `200-399`). */
+  readonly nodes: string;
+  readonly credentials: WorkerCredentials;
+  /** How long to wait for the coordinator's answer (default 120 s). */
+  readonly joinTimeoutMs?: number;
+  /** How long to wait for deliveries the coordinator announced (default 30 s). */
+  readonly barrierTimeoutMs?: number;
+  /** Progress lines (joined, finished). */
+  readonly log?: (line: string) => void;
+}
+
+export interface WorkerResult {
+  readonly runId: string;
+  readonly workerId: string;
+  /** The partition the worker ran. */
+  readonly nodes: string;
+  readonly nodeCount: number;
+  /** Simulation events this worker executed. */
+  readonly events: number;
+  /** Windows it ran. */
+  readonly windows: number;
+}
+
+/** The coordinator refused this worker (wrong partition, partition taken, protocol). */
+export class WorkerRefusedError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'WorkerRefusedError';
+  }
+}
+
+/** The coordinator stopped the run (its own failure, or it disconnected). */
+export class RunAbortedError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'RunAbortedError';
+  }
+}
+
+export async function runWorkerSession(options: WorkerSessionOptions): Promise<WorkerResult> {
+  const log = options.log ?? (() => undefined);
+  const workerId = randomBytes(5).toString('hex');
+  const preliminary = runTopics(options.runId, 0);
+  const clients: MqttClient[] = [];
+  let closing = false;
+  const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
+  try {
+    const control = await connectClient(options.url, options.credentials.worker, `${options.runId}-worker-${workerId}`, {
+      will: { topic: preliminary.ctl(`workers/${workerId}/gone`), payload: Buffer.alloc(0), qos: 0, retain: false },
+    });
+    clients.push(control);
+    const watch = (client: MqttClient): void => {
+      client.on('close', () => {
+        if (!closing) barrier.fail(new BrokerConnectionError(`the connection of ${client.options.clientId ?? 'a client'} to the broker closed mid-run`));
+      });
+    };
+    watch(control);
+
+    let assignment: AssignMessage | undefined;
+    const ops: OpMessage[] = [];
+    const assemblers = new Map<string, ControlAssembler>();
+    control.on('message', (topic, payload) => {
+      let value: unknown;
+      try {
+        let assembler = assemblers.get(topic);
+        if (!assembler) assemblers.set(topic, (assembler = createControlAssembler()));
+        const whole = assembler.add(payload);
+        if (whole === undefined) return;
+        value = decodeControlValue(whole);
+      } catch (error) {
+        if (error instanceof MalformedControlError) return barrier.fail(new RunAbortedError(`the coordinator sent a ${error.message}`));
+        throw error;
+      }
+      const kind = topic.slice(topic.lastIndexOf('/') + 1);
+      if (kind === 'abort') {
+        const reason = (value as { reason?: unknown } | null)?.reason;
+        return barrier.fail(new RunAbortedError(`the coordinator stopped run ${options.runId}: ${typeof reason === 'string' ? reason : 'no reason given'}`));
+      }
+      if (kind === 'assign' && assignment === undefined) {
+        const problem = assignProblem(value);
+        assignment = problem ? { protocol: workerProtocolVersion, refused: `the coordinator's answer is not protocol ${workerProtocolVersion} (${problem}): run the same loraswarm version on both sides` } : (value as AssignMessage);
+      } else if (kind === 'op') {
+        const problem = opProblem(value);
+        if (problem) return barrier.fail(new RunAbortedError(`the coordinator sent a malformed op: ${problem}`));
+        ops.push(value as OpMessage);
+      }
+      barrier.poke();
+    });
+    await control.subscribeAsync([`${preliminary.prefix}/ctl/run/${workerId}/#`, `${preliminary.prefix}/ctl/run/all/#`], { qos: 0 });
+
+    // Say hello until the coordinator answers (it may start after the worker).
+    const helloChunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, 1), preliminary.ctl(`workers/${workerId}/hello`));
+    let stream = 0;
+    const sendTo = (topic: string, value: unknown, chunkBytes: number): void => {
+      for (const chunk of chunkControl(stream++, encodeControlValue(value), chunkBytes)) control.publish(topic, Buffer.from(chunk), { qos: 0 });
+    };
+    const hello = (): void => sendTo(preliminary.ctl(`workers/${workerId}/hello`), { protocol: workerProtocolVersion, nodes: options.nodes }, helloChunkBytes);
+    hello();
+    const helloTimer = setInterval(hello, 1000);
+    try {
+      await barrier.wait(() => assignment !== undefined, 'answer from the coordinator', options.joinTimeoutMs ?? 120_000);
+    } catch (error) {
+      if (error instanceof Error && error.name === 'BrokerTimeoutError') {
+        throw new RunAbortedError(`no coordinator of run ${options.runId} answered at ${options.url} within ${(options.joinTimeoutMs ?? 120_000) / 1000} s`);
+      }
+      throw error;
+    } finally {
+      clearInterval(helloTimer);
+    }
+    const assigned = assignment as AssignMessage;
+    if ('refused' in assigned) throw new WorkerRefusedError(`the coordinator of run ${options.runId} refused this worker: ${assigned.refused}`);
+
+    const { scenario, locate } = loadScenarioText(assigned.scenario, { file: `scenario of run ${options.runId}` });
+    const swarm = resolveSwarm(scenario, locate);
+    const nodeCount = swarm.nodes.length;
+    if (options.credentials.nodes.length !== nodeCount) {
+      throw new WorkerRefusedError(`--credentials: expected credentials for the run's ${nodeCount} nodes, found ${options.credentials.nodes.length}`);
+    }
+    const hosted = parsePartition(assigned.nodes, nodeCount);
+    const topics = runTopics(options.runId, nodeCount);
+    const chunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, nodeCount), topics.ctl(`workers/${workerId}/report`));
+
+    let sentTx = 0;
+    let received = 0;
+    let exchange: ReturnType<typeof createExchange> | undefined;
+    const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(nodeCount).fill(undefined);
+    for (const i of hosted) {
+      const client = await connectClient(options.url, options.credentials.nodes[i]!, `${options.runId}-node-${i}`);
+      clients.push(client);
+      watch(client);
+      nodeClients[i] = client;
+      client.on('message', (_topic, payload) => {
+        let envelope;
+        try {
+          envelope = decodeEnvelope(payload);
+        } catch (error) {
+          if (error instanceof MalformedEnvelopeError) return;
+          throw error;
+        }
+        if (envelope.kind !== 'delivery' || envelope.delivery.receiver !== i) return;
+        received++;
+        exchange!.addDelivery(envelope.delivery);
+        barrier.poke();
+      });
+    }
+    await Promise.all(hosted.map((i) => nodeClients[i]!.subscribeAsync(topics.rx(i), { qos: 0 })));
+
+    const simulation = createSimulation(scenario, swarm, {
+      hosted,
+      keepReceptions: false,
+      transport: (scheduler, endpoints): Transport => {
+        exchange = createExchange(scheduler, endpoints);
+        const ex = exchange;
+        return {
+          kind: 'mqtt',
+          asynchronous: true,
+          transmit(tx) {
+            sentTx++;
+            nodeClients[tx.sender]!.publish(topics.tx(tx.sender), Buffer.from(encodeEnvelope({ kind: 'transmission', tx })), { qos: 0 });
+          },
+          nodeDied(node, atMs) {
+            sentTx++;
+            nodeClients[node]!.publish(topics.tx(node), Buffer.from(encodeEnvelope({ kind: 'nodeDied', node, atMs })), { qos: 0 });
+          },
+          deliver() {
+            throw new Error('internal error: a worker runs no ether');
+          },
+          exchange() {
+            throw new Error('internal error: a worker exchanges through op messages');
+          },
+          get pending() {
+            return ex.pending;
+          },
+          get plumbingEvents() {
+            return ex.plumbingEvents;
+          },
+          async close() {
+            ex.clear();
+          },
+        };
+      },
+    });
+    sendTo(topics.ctl(`workers/${workerId}/join`), { protocol: workerProtocolVersion }, chunkBytes);
+    log(`worker ${workerId} joined run ${options.runId}: nodes ${assigned.nodes} (${hosted.length} of ${nodeCount})`);
+
+    const { partition } = simulation;
+    let windows = 0;
+    for (;;) {
+      await barrier.wait(() => ops.length > 0, 'op from the coordinator', 24 * 3600_000);
+      const op = ops.shift()!;
+      await barrier.wait(() => received >= op.deliveries, 'delivery');
+      if (received > op.deliveries) throw new RunAbortedError(`protocol error: ${received} deliveries arrived, the coordinator announced ${op.deliveries}`);
+      exchange!.applyDeliveries();
+      const totals = op.close ? partition.close(op.untilMs) : (partition.run(op.untilMs), undefined);
+      windows++;
+      const peekMs = partition.peekTimeMs();
+      const failure = partition.failure;
+      const message: ReportMessage = {
+        seq: op.seq,
+        sentTx,
+        peekMs: peekMs ?? null,
+        busy: partition.busy(),
+        lastEventMs: partition.lastEventMs,
+        failure: failure ? (failure.stack ?? failure.message) : null,
+        report: partition.takeReport(),
+        ...(totals && { totals }),
+      };
+      sendTo(topics.ctl(`workers/${workerId}/report`), message, chunkBytes);
+      if (failure) throw failure;
+      if (totals) {
+        log(`worker ${workerId} finished run ${options.runId}: ${totals.events} events in ${windows} windows`);
+        return { runId: options.runId, workerId, nodes: assigned.nodes, nodeCount: hosted.length, events: totals.events, windows };
+      }
+    }
+  } finally {
+    closing = true;
+    // A graceful end flushes the last report before the sockets close.
+    await Promise.all(clients.map((client) => client.endAsync(false).catch(() => undefined)));
+  }
+}
