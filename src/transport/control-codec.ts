@@ -121,7 +121,7 @@ export function createControlAssembler(maxOpen = 16, maxChunks = 1 << 20): Contr
       message.parts[index] = data;
       if (message.have < count) return undefined;
       open.delete(stream);
-      return Buffer.concat(message.parts as Uint8Array[]);
+      return new Uint8Array(Buffer.concat(message.parts as Uint8Array[]));
     },
   };
 }

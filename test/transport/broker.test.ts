@@ -173,6 +173,35 @@ describe('createEmbeddedBroker', () => {
     expect(node1.connected).toBe(true);
   });
 
+  it('lets a worker publish only under ctl/workers/ and read only ctl; anything else is refused and counted', async () => {
+    const b = await startBroker();
+    const worker = await open(b.url, b.credentials.worker);
+    for (const filter of [topics.allTx, topics.rx(0), topics.allMetrics, '#', 'swarm/run-42/+/0']) expect(await subscribe(worker, filter)).toBe(128);
+    expect(await subscribe(worker, topics.allCtl)).toBe(0);
+    const coordinator = await open(b.url, b.credentials.coordinator);
+    await subscribe(coordinator, 'swarm/run-42/ctl/workers/#');
+    const received = nextMessage(coordinator);
+    worker.publish(topics.ctl('workers/abc/hello'), 'hello');
+    expect((await received).topic).toBe('swarm/run-42/ctl/workers/abc/hello');
+    const workerClosed = closed(worker);
+    worker.publish(topics.ctl('run/abc/op'), 'forged op');
+    expect(await logged(refusal('publish'), 'the publish refusal')).toMatchObject({ username: 'worker', topic: 'swarm/run-42/ctl/run/abc/op' });
+    await workerClosed;
+    for (const topic of [topics.tx(0), topics.rx(0), topics.metrics('live')]) {
+      const again = await open(b.url, b.credentials.worker);
+      const againClosed = closed(again);
+      again.publish(topic, 'x');
+      await againClosed;
+    }
+    // A node may not speak for a worker either.
+    const node0 = await open(b.url, b.credentials.node(0));
+    const node0Closed = closed(node0);
+    node0.publish(topics.ctl('workers/abc/report'), 'forged report');
+    await node0Closed;
+    expect(b.stats.refused.publish).toBe(5);
+    expect(b.stats.refused.subscribe).toBe(5);
+  });
+
   it('accepts a publish of exactly maxPacketBytes and refuses one byte more, from the packet header', async () => {
     const maxPacketBytes = 200;
     const b = await startBroker({ maxPacketBytes });
@@ -371,6 +400,8 @@ describe('runTopics', () => {
     expect(topics.mayPublish(node1, 'swarm/run-42/ctl/window')).toBe(false);
     expect(['tx/0', 'rx/0', 'ctl/w', 'metrics/m'].map((t) => topics.mayPublish(coordinator, `swarm/run-42/${t}`))).toEqual([false, true, true, true]);
     expect(topics.mayPublish(viewer, 'swarm/run-42/metrics/m')).toBe(false);
+    const worker: Role = { kind: 'worker' };
+    expect(['tx/0', 'rx/0', 'ctl/workers/w1/report', 'ctl/run/w1/op', 'metrics/m'].map((t) => topics.mayPublish(worker, `swarm/run-42/${t}`))).toEqual([false, false, true, false, false]);
   });
 
   it('allows a subscription only when every topic its filter matches is readable', () => {
@@ -391,5 +422,6 @@ describe('runTopics', () => {
     expect(parseRole('node:3', 3)).toBeUndefined();
     expect(parseRole('node:02', 3)).toBeUndefined();
     expect(parseRole('admin', 3)).toBeUndefined();
+    expect(parseRole('worker', 3)).toEqual({ kind: 'worker' });
   });
 });

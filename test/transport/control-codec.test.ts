@@ -1,0 +1,63 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlValue, encodeControlValue, MalformedControlError } from '../../src/transport/control-codec.ts';
+import { publishPacketBytes } from '../../src/transport/packet-size-guard.ts';
+
+describe('control messages between a coordinator and its workers', () => {
+  it('carry non-finite numbers, byte arrays and every float64 exactly', () => {
+    const value = { a: Number.POSITIVE_INFINITY, b: [Number.NEGATIVE_INFINITY, Number.NaN, 0.1 + 0.2, 5e-324, 1.7976931348623157e308], bytes: new Uint8Array([0, 255, 7]), text: '$n' };
+    const back = decodeControlValue(encodeControlValue(value)) as typeof value;
+    expect(back.a).toBe(Number.POSITIVE_INFINITY);
+    expect(back.b).toEqual([Number.NEGATIVE_INFINITY, Number.NaN, 0.30000000000000004, 5e-324, 1.7976931348623157e308]);
+    expect(back.bytes).toEqual(new Uint8Array([0, 255, 7]));
+    expect(back.text).toBe('$n');
+    fc.assert(fc.property(fc.double(), (x) => Object.is((decodeControlValue(encodeControlValue({ x })) as { x: number }).x, Object.is(x, -0) ? 0 : x)));
+  });
+
+  it('are cut into chunks whose PUBLISH packets fit the run\u2019s packet limit, and reassembled in any order', () => {
+    const topic = 'swarm/r1/ctl/workers/0123456789abcdef/report';
+    const limit = 403;
+    const chunkBytes = controlChunkBytes(limit, topic);
+    const message = encodeControlValue({ events: Array.from({ length: 300 }, (_, i) => ({ atMs: i * 1.5, node: i })) });
+    const chunks = chunkControl(7, message, chunkBytes);
+    expect(chunks.length).toBe(Math.ceil(message.length / chunkBytes));
+    for (const chunk of chunks) expect(publishPacketBytes(topic, chunk.length, 0)).toBeLessThanOrEqual(limit);
+    const assembler = createControlAssembler();
+    const shuffled = [...chunks].reverse();
+    const results = shuffled.map((chunk) => assembler.add(chunk));
+    expect(results.slice(0, -1).every((result) => result === undefined)).toBe(true);
+    expect(Buffer.from(results.at(-1)!)).toEqual(Buffer.from(message));
+    expect(() => controlChunkBytes(60, topic)).toThrow('leaves no room for control messages');
+  });
+
+  it('refuse malformed chunks and bad JSON with MalformedControlError, and bound the memory of unfinished messages', () => {
+    const assembler = createControlAssembler(2);
+    expect(() => assembler.add(new Uint8Array(3))).toThrow('shorter than the 15-byte header');
+    const good = chunkControl(1, encodeControlValue({ ok: true }), 100)[0]!;
+    expect(() => assembler.add(Uint8Array.from([0x4c, 0x44, ...good.subarray(2)]))).toThrow('bad magic');
+    expect(() => assembler.add(Uint8Array.from([0x4c, 0x43, 9, ...good.subarray(3)]))).toThrow('version 9, expected 1');
+    expect(() => decodeControlValue(Buffer.from('{"a":'))).toThrow(MalformedControlError);
+    expect(() => decodeControlValue(Uint8Array.from([0xff, 0xfe]))).toThrow('not UTF-8 JSON');
+    // Three unfinished messages with room for two: the oldest is forgotten.
+    const parts = [1, 2, 3].map((stream) => chunkControl(stream, new Uint8Array(20), 10));
+    for (const message of parts) expect(assembler.add(message[0]!)).toBeUndefined();
+    expect(assembler.add(parts[0]![1]!)).toBeUndefined();
+    expect(assembler.add(parts[2]![1]!)).toEqual(new Uint8Array(20));
+  });
+
+  it('either decode or throw MalformedControlError on arbitrary bytes (fuzz)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.boolean(), (bytes, framed) => {
+        const assembler = createControlAssembler();
+        const input = framed ? Uint8Array.from([0x4c, 0x43, 1, ...bytes]) : bytes;
+        try {
+          const whole = assembler.add(input);
+          if (whole !== undefined) decodeControlValue(whole);
+        } catch (error) {
+          expect(error).toBeInstanceOf(MalformedControlError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

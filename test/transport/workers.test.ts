@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { formatPartition, splitEvenly } from '../../src/scenario/partition.ts';
+import { createSimulation, type Simulation, type SimulationResult } from '../../src/scenario/simulate.ts';
+import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
+import { runWorkerSession, type WorkerResult } from '../../src/transport/worker-session.ts';
+import { loadScenario } from '../helpers/scenario.ts';
+
+let prepared: PreparedMqttTransport | undefined;
+afterEach(async () => {
+  await prepared?.close();
+  prepared = undefined;
+});
+
+/** The coordinator and `workers` worker sessions in this process, all through the embedded broker. */
+async function runDistributed(file: string, sets: string[], partitions: number[][], nodesAsked: (part: number) => string) {
+  const { scenario, swarm } = loadScenario(file, sets);
+  const scenarioYaml = stringify(scenario);
+  const n = swarm.nodes.length;
+  prepared = await prepareMqttTransport({ runId: 'dist', nodes: n, remote: { partitions, scenarioYaml, joinTimeoutMs: 10_000 } });
+  const broker = prepared.broker!;
+  const credentials = { runId: 'dist', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
+  const sessions = partitions.map((_, part) => runWorkerSession({ url: broker.url, runId: 'dist', nodes: nodesAsked(part), credentials, joinTimeoutMs: 10_000 }));
+  await prepared.workersReady();
+  const remote = new Set(partitions.flat());
+  const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: swarm.nodes.map((_, i) => i).filter((i) => !remote.has(i)) });
+  const result = await simulation.finishAsync();
+  const workers = await Promise.all(sessions);
+  return { scenario, swarm, simulation, result, workers };
+}
+
+function expectSameBooks(distributed: { simulation: Simulation; result: SimulationResult }, memory: { simulation: Simulation; result: SimulationResult }): void {
+  expect(distributed.result).toEqual(memory.result);
+  expect(distributed.simulation.tracker.frames).toEqual(memory.simulation.tracker.frames);
+  expect(distributed.simulation.tracker.receptions).toEqual(memory.simulation.tracker.receptions);
+  expect(distributed.simulation.tracker.nodes).toEqual(memory.simulation.tracker.nodes);
+  expect(distributed.simulation.tracker.totals()).toEqual(memory.simulation.tracker.totals());
+  expect(distributed.simulation.series.rows).toEqual(memory.simulation.series.rows);
+}
+
+function memoryRun(file: string, sets: string[]) {
+  const { scenario, swarm } = loadScenario(file, sets);
+  const simulation = createSimulation(scenario, swarm);
+  return { simulation, result: simulation.finish() };
+}
+
+describe('nodes in worker sessions, through the embedded broker', () => {
+  it('give exactly the one-process books with sleeping peers that die, broadcasts and fragments split over two workers', async () => {
+    const memory = memoryRun('test/fixtures/busy-swarm.yaml', []);
+    // The seeded run: 2,548 simulation events, 363 frames sent, 620 receptions received (broadcasts
+    // reach several), 510 messages delivered, all 8 sleepers dead of an empty coin cell.
+    expect(memory.result.events).toBe(2548);
+    expect(memory.simulation.tracker.totals()).toMatchObject({ sent: 363, messageDeliveries: 510 });
+    expect(memory.simulation.tracker.totals().fates.received).toBe(620);
+    expect(memory.simulation.tracker.nodes.filter((node) => node.diedAtMs !== undefined).length).toBe(8);
+    // Interleaved partitions: every peer exchange crosses processes.
+    const partitions = [
+      [1, 3, 5, 7, 9, 11, 13, 15],
+      [2, 4, 6, 8],
+    ];
+    const distributed = await runDistributed('test/fixtures/busy-swarm.yaml', [], partitions, (part) => formatPartition(partitions[part]!));
+    expectSameBooks(distributed, memory);
+    const workers: WorkerResult[] = distributed.workers;
+    expect(workers.map((worker) => worker.nodes)).toEqual(['1,3,5,7,9,11,13,15', '2,4,6,8']);
+    expect(workers.every((worker) => worker.events > 0 && worker.windows > 0)).toBe(true);
+  });
+
+  it('gives the same books with every node in workers that asked for any partition (auto)', async () => {
+    const sets = ['duration=3min', 'groups.1.count=40'];
+    const memory = memoryRun('scenarios/aloha.yaml', sets);
+    const partitions = splitEvenly(41, 3);
+    const distributed = await runDistributed('scenarios/aloha.yaml', sets, partitions, () => 'auto');
+    expectSameBooks(distributed, memory);
+    expect(distributed.result.events).toBe(644);
+    expect(distributed.workers.map((worker) => worker.nodes).sort()).toEqual(['0-13', '14-27', '28-40']);
+    // The MQTT path carries the traffic: one tx publish per frame sent, one rx publish per frame
+    // received (the sink is a gateway: no preamble notices travel).
+    const stats = prepared!.broker!.stats;
+    for (let i = 0; i < 100 && stats.published.tx + stats.published.rx < 161 + 132; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(distributed.simulation.tracker.totals()).toMatchObject({ sent: 161, fates: { received: 132 } });
+    expect([prepared!.broker!.stats.published.tx, prepared!.broker!.stats.published.rx]).toEqual([161, 132]);
+    expect(distributed.simulation.nodes.every((node) => node === undefined)).toBe(true);
+  });
+});
+
+describe('joining a run', () => {
+  const sets = ['duration=1min', 'groups.1.count=9'];
+
+  it('refuses a worker that asks for a partition the run does not offer, and still takes the right one', async () => {
+    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', sets);
+    prepared = await prepareMqttTransport({ runId: 'join', nodes: 10, remote: { partitions: [[5, 6, 7, 8, 9]], scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
+    const broker = prepared.broker!;
+    const credentials = { runId: 'join', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
+    await expect(runWorkerSession({ url: broker.url, runId: 'join', nodes: '4-9', credentials })).rejects.toThrow(
+      'the coordinator of run join refused this worker: --nodes: expected one of the partitions the run gives to workers (5-9, or auto), found 4-9',
+    );
+    await expect(runWorkerSession({ url: broker.url, runId: 'join', nodes: '0-99', credentials })).rejects.toThrow('found "0-99": the swarm has 10 nodes');
+    const good = runWorkerSession({ url: broker.url, runId: 'join', nodes: '5-9', credentials });
+    await prepared.workersReady();
+    await expect(runWorkerSession({ url: broker.url, runId: 'join', nodes: 'auto', credentials })).rejects.toThrow('every partition (5-9) already has a worker');
+    const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: [0, 1, 2, 3, 4] });
+    const result = await simulation.finishAsync();
+    expect(result).toEqual(memoryRun('scenarios/aloha.yaml', sets).result);
+    expect((await good).nodes).toBe('5-9');
+  });
+
+  it('stops with a clear error when no worker joins in time, and the waiting worker learns that the run stopped', async () => {
+    const { scenario } = loadScenario('scenarios/aloha.yaml', sets);
+    prepared = await prepareMqttTransport({ runId: 'late', nodes: 10, remote: { partitions: [[0, 1], [2, 3]], scenarioYaml: stringify(scenario), joinTimeoutMs: 1_000 } });
+    const broker = prepared.broker!;
+    const credentials = { runId: 'late', worker: broker.credentials.worker, nodes: Array.from({ length: 10 }, (_, i) => broker.credentials.node(i)) };
+    const lone = runWorkerSession({ url: broker.url, runId: 'late', nodes: '2-3', credentials });
+    const loneSettled = lone.catch((error: unknown) => error);
+    await expect(prepared.workersReady()).rejects.toThrow('no worker joined for nodes 0-1 within 1 s');
+    await prepared.close('no worker joined for nodes 0-1');
+    prepared = undefined;
+    const error = await loneSettled;
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe('RunAbortedError');
+    expect((error as Error).message).toBe('the coordinator stopped run late: no worker joined for nodes 0-1');
+  });
+
+  it('tells a worker that no run answered', async () => {
+    prepared = await prepareMqttTransport({ runId: 'other', nodes: 2 });
+    const broker = prepared.broker!;
+    const credentials = { runId: 'other', worker: broker.credentials.worker, nodes: [broker.credentials.node(0), broker.credentials.node(1)] };
+    await expect(runWorkerSession({ url: broker.url, runId: 'other', nodes: 'auto', credentials, joinTimeoutMs: 1_500 })).rejects.toThrow(
+      `no coordinator of run other answered at ${broker.url} within 1.5 s`,
+    );
+  });
+});
