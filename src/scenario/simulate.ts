@@ -131,6 +131,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
 
   const nodes: (LoraNode | undefined)[] = new Array<LoraNode | undefined>(specs.length).fill(undefined);
   const macs: Mac[] = [];
+  const macByNode: (Mac | undefined)[] = [];
   const runtimes: (NodeRuntime | undefined)[] = new Array<NodeRuntime | undefined>(specs.length).fill(undefined);
   const hostedRuntimes: NodeRuntime[] = [];
   const hostedIndices: number[] = [];
@@ -200,7 +201,6 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   for (const spec of specs) {
     if (!hosted[spec.index]) continue;
     const txMa = txCurrentMa(spec.chip, spec.txPowerDbm);
-    let mac: Mac | undefined;
     const runtime = createNodeRuntime({
       index: spec.index,
       scheduler,
@@ -214,7 +214,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       concentrator: isConcentrator(spec),
       emit: emitNode,
       onDeath: (atMs) => {
-        mac?.kill();
+        macByNode[spec.index]?.kill();
         transport.nodeDied(spec.index, atMs);
       },
       onError: (error) => {
@@ -225,7 +225,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     hostedRuntimes.push(runtime);
     hostedIndices.push(spec.index);
     const symbolMs = symbolTimeMs(spec.sf, spec.bandwidthHz);
-    mac = createMac({
+    const mac = createMac({
       node: spec.index,
       scheduler,
       region: swarm.region,
@@ -246,6 +246,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       emit: emitNode,
     });
     macs.push(mac);
+    macByNode[spec.index] = mac;
     nodes[spec.index] = createLoraNode({
       index: spec.index,
       scheduler,
