@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
@@ -9,34 +8,7 @@ import { createSimulation } from '../../src/scenario/simulate.ts';
 import { writeMosquittoSetup } from '../../src/transport/mosquitto-setup.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
 import { loadScenario } from '../helpers/scenario.ts';
-
-/** A free loopback port, chosen by the OS. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.on('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`mosquitto did not listen on ${port} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { freePort, stopProcess, waitForPort } from '../helpers/mosquitto.ts';
 
 let dir: string;
 let broker: ChildProcess | undefined;
@@ -49,11 +21,7 @@ beforeEach(() => {
 afterEach(async () => {
   await prepared?.close();
   prepared = undefined;
-  if (broker && broker.exitCode === null) {
-    const exited = new Promise((resolve) => broker!.once('exit', resolve));
-    broker.kill('SIGTERM');
-    await exited;
-  }
+  await stopProcess(broker);
   broker = undefined;
   rmSync(dir, { recursive: true, force: true });
 });

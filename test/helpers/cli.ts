@@ -1,5 +1,5 @@
 /** Runs the real `loraswarm` command, as a user would, for end-to-end tests. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,4 +16,51 @@ export function cli(args: readonly string[], timeoutMs = 60_000): CliResult {
   const result = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: timeoutMs });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface RunningCli {
+  readonly child: import('node:child_process').ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the first match of `pattern` in stderr (or rejects after `timeoutMs`). */
+  waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** The exit status (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
+}
+
+/** Starts `loraswarm` in the background, as a user would in another terminal. */
+export function spawnCli(args: readonly string[]): RunningCli {
+  const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  const waiters: (() => void)[] = [];
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    err += chunk;
+    for (const waiter of waiters.splice(0)) waiter();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    waitForStderr(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no ${pattern} in stderr within ${timeoutMs} ms; stderr so far:\n${err}`)), timeoutMs);
+        const check = (): void => {
+          const match = pattern.exec(err);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match);
+          } else if (child.exitCode !== null) {
+            clearTimeout(timer);
+            reject(new Error(`the process exited (${child.exitCode}) before ${pattern} appeared; stderr:\n${err}`));
+          } else waiters.push(check);
+        };
+        check();
+        child.once('exit', () => setImmediate(check));
+      });
+    },
+  };
 }

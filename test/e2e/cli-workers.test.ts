@@ -1,0 +1,128 @@
+/**
+ * `loraswarm run --remote/--workers` with `loraswarm worker` processes, on the embedded broker
+ * and on Debian's Mosquitto: the same result files as one process, and clear failures.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli, spawnCli, type RunningCli } from '../helpers/cli.ts';
+import { freePort, startMosquitto, stopProcess } from '../helpers/mosquitto.ts';
+
+const resultFiles = ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv'];
+let dir: string;
+let processes: RunningCli[] = [];
+let mosquitto: ChildProcess | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'loraswarm-workers-'));
+});
+
+afterEach(async () => {
+  for (const running of processes.splice(0)) {
+    if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
+    await running.exited;
+  }
+  await stopProcess(mosquitto);
+  mosquitto = undefined;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function start(args: readonly string[]): RunningCli {
+  const running = spawnCli(args);
+  processes.push(running);
+  return running;
+}
+
+function expectSameFiles(actual: string, expected: string): void {
+  for (const file of resultFiles) expect(readFileSync(join(actual, file), 'utf8'), file).toBe(readFileSync(join(expected, file), 'utf8'));
+}
+
+/** The worker command lines a waiting run prints. */
+async function printedWorkers(run: RunningCli, count: number): Promise<string[][]> {
+  await run.waitForStderr(new RegExp(`(  loraswarm worker .*\\n){${count}}`));
+  return [...run.stderr().matchAll(/^ {2}loraswarm worker (.*)$/gm)].map((match) => match[1]!.split(' '));
+}
+
+describe('loraswarm worker', () => {
+  it('runs half of the nodes in another process through the embedded broker: the same result files, credentials removed after', async () => {
+    const memory = cli(['run', 'test/fixtures/busy-swarm.yaml', '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
+    expect(memory.status).toBe(0);
+    const out = join(dir, 'distributed');
+    const run = start(['run', 'test/fixtures/busy-swarm.yaml', '--out', out, '--remote', '1,3,5,7,9,11,13,15', '--run-id', 'busy1']);
+    const [args] = await printedWorkers(run, 1);
+    expect(args!.slice(2)).toEqual(['--run', 'busy1', '--nodes', '1,3,5,7,9,11,13,15', '--credentials', `${out}.credentials.json`]);
+    expect(existsSync(`${out}.credentials.json`)).toBe(true);
+    const worker = start(['worker', ...args!]);
+    expect(await worker.exited).toBe(0);
+    expect(await run.exited).toBe(0);
+    expect(worker.stdout()).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15 \(8\) of run busy1: \d+ events in \d+ windows\n$/);
+    expect(run.stdout()).toContain(`results in ${out}/`);
+    expectSameFiles(out, join(dir, 'memory'));
+    expect(existsSync(`${out}.credentials.json`)).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')).workers).toEqual(['1,3,5,7,9,11,13,15']);
+  });
+
+  it('runs through Mosquitto with two auto-assigned workers: broker-setup from the scenario, the same result files', async () => {
+    const port = await freePort();
+    const setup = cli(['broker-setup', '--run', 'mq1', '--scenario', 'test/fixtures/busy-swarm.yaml', '--dir', join(dir, 'broker'), '--port', String(port)]);
+    expect(setup.status).toBe(0);
+    mosquitto = await startMosquitto(join(dir, 'broker', 'mosquitto.conf'), port);
+    const credentials = join(dir, 'broker', 'credentials.json');
+    const url = `mqtt://127.0.0.1:${port}`;
+    // Workers may start first: they say hello until the run answers.
+    const workers = [0, 1].map(() => start(['worker', '--broker', url, '--run', 'mq1', '--credentials', credentials]));
+    const out = join(dir, 'mosquitto');
+    const run = start(['run', 'test/fixtures/busy-swarm.yaml', '--out', out, '--quiet', '--broker', url, '--credentials', credentials, '--workers', '2']);
+    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
+    expect(await run.exited).toBe(0);
+    expect(workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]).sort()).toEqual(['12-16', '6-11']);
+    const memory = cli(['run', 'test/fixtures/busy-swarm.yaml', '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
+    expect(memory.status).toBe(0);
+    expectSameFiles(out, join(dir, 'memory'));
+  });
+
+  it('stops the run with a clear error and a partial directory when a worker dies mid-run', async () => {
+    const out = join(dir, 'killed');
+    const run = start(['run', 'scenarios/aloha.yaml', '--out', out, '--remote', '50-100', '--run-id', 'kill1']);
+    const [args] = await printedWorkers(run, 1);
+    const worker = start(['worker', ...args!]);
+    await worker.waitForStderr(/joined run kill1/);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    worker.child.kill('SIGKILL');
+    expect(await run.exited).toBe(1);
+    expect(run.stderr()).toMatch(/loraswarm: the run stopped: worker [0-9a-f]{10} \(nodes 50-100\) disconnected from the broker mid-run; its directory is left as <out>\.partial with FAILED\.txt/);
+    expect(existsSync(out)).toBe(false);
+    expect(readFileSync(join(`${out}.partial`, 'FAILED.txt'), 'utf8')).toContain('disconnected from the broker mid-run');
+  });
+
+  it('stops a worker with a clear error when its run dies, and refuses bad options with status 2', async () => {
+    const run = start(['run', 'scenarios/aloha.yaml', '--out', join(dir, 'gone'), '--remote', '50-100', '--run-id', 'kill2']);
+    const [args] = await printedWorkers(run, 1);
+    const worker = start(['worker', ...args!]);
+    await worker.waitForStderr(/joined run kill2/);
+    run.child.kill('SIGKILL');
+    expect(await worker.exited).toBe(1);
+    expect(worker.stderr()).toMatch(/loraswarm: the worker stopped: the connection of kill2-(worker-[0-9a-f]{10}|node-\d+) to the broker closed mid-run/);
+
+    const credentials = args![args!.indexOf('--credentials') + 1]!;
+    const bad = [
+      [['worker', '--broker', 'http://x', '--run', 'r', '--credentials', credentials], '--broker: expected mqtt://host:port, found "http://x"'],
+      [['worker', '--broker', 'mqtt://127.0.0.1:1', '--run', 'kill2', '--nodes', 'a-b', '--credentials', credentials], '--nodes: expected "auto" or node indices and ranges, e.g. "200-399", found "a-b"'],
+      [['worker', '--broker', 'mqtt://127.0.0.1:1', '--run', 'other', '--credentials', credentials], '--credentials: expected credentials for run other, found them for run kill2'],
+      [['worker', '--broker', 'mqtt://127.0.0.1:1', '--run', 'kill2', '--credentials', join(dir, 'none.json')], '--credentials: expected the credentials file the run wrote'],
+      [['run', 'scenarios/aloha.yaml', '--remote', '0-200', '--out', join(dir, 'x')], '--remote: expected node indices and ranges in 0..100, e.g. "0-99,150", found "0-200": the swarm has 101 nodes'],
+      [['run', 'scenarios/aloha.yaml', '--remote', '0-9', '--remote', '5-20', '--out', join(dir, 'x')], '--remote: expected partitions that do not overlap, found node 5 again in "5-20"'],
+      [['run', 'scenarios/aloha.yaml', '--workers', '2', '--transport', 'memory', '--out', join(dir, 'x')], '--remote/--workers: workers reach the run through a broker'],
+      [['run', 'scenarios/aloha.yaml', '--workers', '101', '--out', join(dir, 'x')], '--workers: expected a whole number 1..100'],
+      [['run', 'scenarios/aloha.yaml', '--listen', 'host:99999', '--out', join(dir, 'x')], '--listen: expected [host:]port with a port 0..65535, found "host:99999"'],
+    ] as const;
+    for (const [argv, message] of bad) {
+      const result = cli(argv);
+      expect(result.status, argv.join(' ')).toBe(2);
+      expect(result.stderr).toContain(message);
+      expect(existsSync(join(dir, 'x'))).toBe(false);
+    }
+  });
+});
