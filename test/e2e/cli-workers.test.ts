@@ -12,7 +12,7 @@ import { freePort, startMosquitto, stopProcess } from '../helpers/mosquitto.ts';
 
 const resultFiles = ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv'];
 let dir: string;
-let processes: RunningCli[] = [];
+const processes: RunningCli[] = [];
 let mosquitto: ChildProcess | undefined;
 
 beforeEach(() => {
