@@ -13,6 +13,14 @@ export class UsageError extends Error {
   }
 }
 
+/** A command stopped for a reason outside the user's input (a timeout, a lost connection): exit 1, no stack trace. */
+export class StoppedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoppedError';
+  }
+}
+
 /** Writes the message for an error and returns the exit status it deserves. */
 export function reportError(error: unknown, write: (text: string) => void): number {
   if (error instanceof InputError) {
@@ -22,6 +30,10 @@ export function reportError(error: unknown, write: (text: string) => void): numb
   if (error instanceof UsageError) {
     write(`loraswarm: ${error.message}\n`);
     return exitInputError;
+  }
+  if (error instanceof StoppedError) {
+    write(`loraswarm: ${error.message}\n`);
+    return 1;
   }
   if (error instanceof Error && error.name === 'WorkerRefusedError') {
     write(`loraswarm: ${error.message}\n`);

@@ -7,6 +7,7 @@ import { airtimeCommand } from './commands/airtime.ts';
 import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
 import { workerCommand } from './commands/worker.ts';
+import { watchCommand } from './commands/watch.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
@@ -64,6 +65,17 @@ export function buildProgram(io: CliIo): Command {
     .option('--quiet', 'print nothing on success')
     .action(async (options) => {
       await workerCommand(options, io.out, io.err);
+    });
+
+  program
+    .command('watch')
+    .description("follow a run's live metrics as its read-only viewer; one JSON line per snapshot, until the run ends")
+    .requiredOption('--broker <url>', 'the broker the run uses, mqtt://host:port')
+    .requiredOption('--run <id>', 'the run id')
+    .requiredOption('--credentials <file>', 'a credentials file with the viewer role (broker-setup\'s credentials.json, or the run\'s)')
+    .option('--timeout <seconds>', 'give up if the run has not ended by then')
+    .action(async (options) => {
+      await watchCommand(options, io.out);
     });
 
   program

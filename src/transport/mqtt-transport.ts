@@ -63,9 +63,27 @@ export class BrokerConnectionError extends Error {
   }
 }
 
-/** Connects one client with the run's settings (MQTT 3.1.1, no reconnection, no Nagle delay). */
-export async function connectClient(url: string, credentials: { username: string; password: string }, clientId: string, extra: mqtt.IClientOptions = {}): Promise<MqttClient> {
-  const client = await mqtt.connectAsync(url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...extra });
+/**
+ * Connects one client with the run's settings (MQTT 3.1.1, no reconnection, no Nagle delay).
+ * `retryForMs` keeps trying while nothing listens yet (a broker starting beside the run, as in
+ * docker-compose.yml); a refusal by the broker itself is final.
+ */
+export async function connectClient(url: string, credentials: { username: string; password: string }, clientId: string, extra: mqtt.IClientOptions = {}, retryForMs = 0): Promise<MqttClient> {
+  let client: MqttClient;
+  const deadline = Date.now() + retryForMs;
+  for (;;) {
+    try {
+      client = await mqtt.connectAsync(url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...extra });
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        continue;
+      }
+      throw new BrokerConnectionError(`cannot connect to ${url} as ${credentials.username}: ${(error as Error).message}`);
+    }
+  }
   // Small envelopes must not wait for Nagle's algorithm: every window waits on them.
   (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
   return client;
@@ -100,7 +118,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
   try {
     // Workers learn from the coordinator's last will if it vanishes (they would otherwise wait for it).
     const will = { topic: topics.ctl('run/all/abort'), payload: Buffer.from(chunkControl(0, encodeControlValue({ reason: 'the coordinator disconnected from the broker' }), maxPacketBytes)[0]!), qos: 0 as const, retain: false };
-    const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {});
+    const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {}, external ? 15_000 : 0);
     clients.push(coordinator);
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
     for (const i of local) {

@@ -75,7 +75,7 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
   try {
     const control = await connectClient(options.url, options.credentials.worker, `${options.runId}-worker-${workerId}`, {
       will: { topic: preliminary.ctl(`workers/${workerId}/gone`), payload: Buffer.alloc(0), qos: 0, retain: false },
-    });
+    }, 15_000);
     clients.push(control);
     const watch = (client: MqttClient): void => {
       client.on('close', () => {

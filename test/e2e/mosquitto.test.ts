@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { createSimulation } from '../../src/scenario/simulate.ts';
 import { writeMosquittoSetup } from '../../src/transport/mosquitto-setup.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
 import { loadScenario } from '../helpers/scenario.ts';
-import { freePort, stopProcess, waitForPort } from '../helpers/mosquitto.ts';
+import { freePort, startMosquitto as startBroker, stopProcess } from '../helpers/mosquitto.ts';
 
 let dir: string;
 let broker: ChildProcess | undefined;
@@ -29,8 +29,7 @@ afterEach(async () => {
 async function startMosquitto(runId: string, nodes: number) {
   const port = await freePort();
   const credentials = writeMosquittoSetup({ dir, runId, nodes, port });
-  broker = spawn('mosquitto', ['-c', join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitForPort(port, 10_000);
+  broker = await startBroker(join(dir, 'mosquitto.conf'), port);
   return { url: `mqtt://127.0.0.1:${port}`, credentials };
 }
 
@@ -83,8 +82,7 @@ describe('loraswarm broker-setup and run --broker', () => {
     const setup = cli(['broker-setup', '--run', 'cli-run', '--nodes', '21', '--dir', join(dir, 'broker'), '--port', String(port)]);
     expect(setup.status).toBe(0);
     expect(setup.stdout).toContain(`--broker mqtt://127.0.0.1:${port}`);
-    broker = spawn('mosquitto', ['-c', join(dir, 'broker', 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    await waitForPort(port, 10_000);
+    broker = await startBroker(join(dir, 'broker', 'mosquitto.conf'), port);
     const sets = ['--set', 'duration=5min', '--set', 'groups.1.count=20'];
     const viaMemory = cli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'memory'), '--quiet']);
     const viaMosquitto = cli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'mosquitto'), '--quiet', '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')]);

@@ -30,10 +30,21 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
   }
 }
 
-/** `mosquitto -c <config>`, listening on `port` once this resolves. */
+/**
+ * `mosquitto -c <config>`, listening on `port` once this resolves. Its log (one line per
+ * connection) is drained, or a full pipe would stall the broker; the last lines are kept for
+ * a failing test's message.
+ */
 export async function startMosquitto(config: string, port: number): Promise<ChildProcess> {
   const broker = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  await waitForPort(port, 10_000);
+  let tail = '';
+  broker.stderr!.setEncoding('utf8').on('data', (chunk: string) => (tail = (tail + chunk).slice(-4096)));
+  try {
+    await waitForPort(port, 10_000);
+  } catch (error) {
+    broker.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}; mosquitto said:\n${tail}`, { cause: error });
+  }
   return broker;
 }
 

@@ -89,8 +89,8 @@ export async function runCommand(file: string, options: RunCommandOptions, print
         if (mqtt.broker) {
           // The embedded broker's credentials are made for this run: workers read them from a file.
           credentialsFile = options.credentialsOut ?? `${outPath}.credentials.json`;
-          const { worker, node } = mqtt.broker.credentials;
-          writeFileSync(credentialsFile, `${JSON.stringify({ runId, worker, nodes: swarm.nodes.map((_, i) => node(i)) }, null, 2)}\n`, { mode: 0o600 });
+          const { worker, viewer, node } = mqtt.broker.credentials;
+          writeFileSync(credentialsFile, `${JSON.stringify({ runId, worker, viewer, nodes: swarm.nodes.map((_, i) => node(i)) }, null, 2)}\n`, { mode: 0o600 });
         }
         const credentials = credentialsFile ?? options.credentials!;
         const labels = partitions.map((nodes) => formatPartition(nodes));
@@ -118,6 +118,11 @@ export async function runCommand(file: string, options: RunCommandOptions, print
       }
       result = mqtt ? await simulation.finishAsync() : simulation.finish();
       progress.stop();
+      // Viewers (`loraswarm watch`, dashboards) learn that the run is over.
+      if (mqtt) {
+        const totals = simulation.tracker.totals();
+        mqtt.publishMetrics('end', { atMs: result.drainedUntilMs, events: result.events, framesSent: totals.sent, received: totals.fates.received, messagesDelivered: totals.messageDeliveries });
+      }
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
       throw error;
