@@ -33,6 +33,59 @@ async function rawThroughput(messages: number): Promise<number> {
   return perSecond;
 }
 
+/** Raw fan-out: one publisher to `subscribers` clients, each on its own rx topic, as the ether publishes deliveries. */
+async function rawFanout(subscribers: number, messages: number): Promise<number> {
+  const broker = await createEmbeddedBroker({ runId: 'fan', nodes: subscribers, maxPacketBytes: 1024, log: () => undefined });
+  const publisher = await mqtt.connectAsync(broker.url, { ...broker.credentials.coordinator, clientId: 'pub', reconnectPeriod: 0 });
+  const clients = [];
+  let received = 0;
+  let resolveDone: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  for (let i = 0; i < subscribers; i++) {
+    const client = await mqtt.connectAsync(broker.url, { ...broker.credentials.node(i), clientId: `n${i}`, reconnectPeriod: 0 });
+    (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    await client.subscribeAsync(`swarm/fan/rx/${i}`, { qos: 0 });
+    client.on('message', () => {
+      if (++received === messages) resolveDone();
+    });
+    clients.push(client);
+  }
+  const payload = Buffer.alloc(120, 7);
+  const start = performance.now();
+  // In bursts, as the ether publishes a window's deliveries.
+  for (let sent = 0; sent < messages; ) {
+    const burst = Math.min(1000, messages - sent);
+    for (let j = 0; j < burst; j++, sent++) publisher.publish(`swarm/fan/rx/${sent % subscribers}`, payload, { qos: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await done;
+  const perSecond = messages / ((performance.now() - start) / 1000);
+  await Promise.all([publisher, ...clients].map((client) => client.endAsync(true)));
+  await broker.close();
+  return perSecond;
+}
+
+/** dense-broadcast (every frame fans out to ~300 receivers) over memory and over MQTT: envelopes per second. */
+async function denseOver(): Promise<{ memoryS: number; mqttS: number; messages: number; frames: number }> {
+  const { scenario, swarm } = readScenario('bench/dense-broadcast.yaml', { sets: ['duration=2min'] });
+  let start = performance.now();
+  const memory = createSimulation(scenario, swarm);
+  memory.finish();
+  const memoryS = (performance.now() - start) / 1000;
+  const prepared = await prepareMqttTransport({ runId: 'bench-dense', nodes: swarm.nodes.length });
+  try {
+    start = performance.now();
+    const simulation = createSimulation(scenario, swarm, { transport: prepared.bind });
+    await simulation.finishAsync();
+    const mqttS = (performance.now() - start) / 1000;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const { tx, rx } = prepared.broker!.stats.published;
+    return { memoryS, mqttS, messages: tx + rx, frames: simulation.tracker.totals().sent };
+  } finally {
+    await prepared.close();
+  }
+}
+
 async function cityOver(transport: 'memory' | 'mqtt'): Promise<{ wallS: number; frames: number }> {
   const { scenario, swarm } = readScenario('scenarios/city-sink.yaml');
   const start = performance.now();
@@ -52,10 +105,17 @@ async function cityOver(transport: 'memory' | 'mqtt'): Promise<{ wallS: number; 
 }
 
 const raw = await rawThroughput(50_000);
+const fanout = await rawFanout(300, 150_000);
+const dense = await denseOver();
 const memory = await cityOver('memory');
 const overMqtt = await cityOver('mqtt');
+const rate = (x: number): string => Math.round(x).toLocaleString('en');
 // Each frame sent crosses the broker at least twice (tx to the ether, rx to the receiver).
-console.log(`raw aedes QoS 0 publish→subscribe (120-byte payloads, loopback): ${Math.round(raw).toLocaleString('en')} messages/s`);
+console.log(`raw aedes QoS 0 publish→subscribe (120-byte payloads, loopback): ${rate(raw)} messages/s with 1 subscriber; ${rate(fanout)} messages/s fanned out to 300 subscribers on their own topics`);
+console.log(
+  `dense-broadcast (300 nodes in range of each other, 2 simulated minutes, ${dense.frames} frames → ${rate(dense.messages)} envelopes): memory ${dense.memoryS.toFixed(2)} s, MQTT ${dense.mqttS.toFixed(2)} s wall; ` +
+    `MQTT path ${rate(dense.messages / dense.mqttS)} envelopes/s overall, ${rate(dense.messages / (dense.mqttS - dense.memoryS))} envelopes/s of transport time (MQTT wall − memory wall)`,
+);
 console.log(
   `city-sink (401 nodes, 6 simulated hours, ${memory.frames} frames): memory ${memory.wallS.toFixed(2)} s, MQTT ${overMqtt.wallS.toFixed(2)} s wall; ` +
     `MQTT path ${Math.round(overMqtt.frames / overMqtt.wallS).toLocaleString('en')} frames/s`,

@@ -231,7 +231,8 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
           deliver(delivery) {
             if (remote?.hosts(delivery.receiver)) remote.delivered(delivery.receiver, delivery.atMs);
             else sentRx++;
-            coordinator.publish(topics.rx(delivery.receiver), Buffer.from(encodeEnvelope({ kind: 'delivery', delivery })), { qos: 0 });
+            const bytes = encodeEnvelope({ kind: 'delivery', delivery });
+            coordinator.publish(topics.rx(delivery.receiver), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { qos: 0 });
           },
           exchange() {
             throw new Error('the MQTT transport is asynchronous: use exchangeAsync');
@@ -239,7 +240,14 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
           async exchangeAsync() {
             if (remote) await remote.collect(report);
             await barrier.wait(() => receivedTx === sentTx + (remote?.sentTx ?? 0), 'transmission');
-            exchange.applyToEther();
+            // The ether's deliveries leave in one burst: one socket write for all of them.
+            const stream = coordinator.stream as { cork?: () => void; uncork?: () => void };
+            stream.cork?.();
+            try {
+              exchange.applyToEther();
+            } finally {
+              stream.uncork?.();
+            }
             await barrier.wait(() => receivedRx === sentRx, 'delivery');
             exchange.applyDeliveries();
           },

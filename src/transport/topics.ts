@@ -116,6 +116,26 @@ export function runTopics(runId: string, nodes: number): RunTopics {
     }
   };
 
+  // The broker asks about the same few topics for every message: remember the answers (up to a
+  // bound, so that a client inventing topics cannot grow the memory).
+  const memo = <T>(fn: (key: string) => T): ((key: string) => T) => {
+    const cache = new Map<string, T>();
+    return (key) => {
+      const hit = cache.get(key);
+      if (hit !== undefined || cache.has(key)) return hit as T;
+      const value = fn(key);
+      if (cache.size < 65_536) cache.set(key, value);
+      return value;
+    };
+  };
+  const parseMemo = memo(parse);
+  const subscribeMemo = memo((key) => {
+    const cut = key.indexOf('\0');
+    const name = key.slice(0, cut);
+    const filter = key.slice(cut + 1);
+    return readable(parseRole(name, nodes)!).some(({ base, exact }) => within(filter, base, exact));
+  });
+
   return {
     runId,
     nodes,
@@ -128,9 +148,9 @@ export function runTopics(runId: string, nodes: number): RunTopics {
     allRx: `${prefix}/rx/+`,
     allCtl: `${prefix}/ctl/#`,
     allMetrics: `${prefix}/metrics/#`,
-    parse,
+    parse: parseMemo,
     mayPublish(role, topic) {
-      const parsed = parse(topic);
+      const parsed = parseMemo(topic);
       if (parsed === undefined) return false;
       switch (role.kind) {
         case 'coordinator':
@@ -144,8 +164,8 @@ export function runTopics(runId: string, nodes: number): RunTopics {
       }
     },
     maySubscribe(role, filter) {
-      if (role.kind === 'node' && (role.node < 0 || role.node >= nodes)) return false;
-      return readable(role).some(({ base, exact }) => within(filter, base, exact));
+      if (role.kind === 'node' && (!Number.isInteger(role.node) || role.node < 0 || role.node >= nodes)) return false;
+      return subscribeMemo(`${roleName(role)}\0${filter}`);
     },
   };
 }
