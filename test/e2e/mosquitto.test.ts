@@ -96,4 +96,39 @@ describe('loraswarm broker-setup and run --broker', () => {
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/--credentials: expected credentials for the scenario's 6 nodes, found 21/);
   });
+
+  it('stops a run with a clear error and a partial directory when Mosquitto restarts mid-run; a rerun succeeds', async () => {
+    const { cli, spawnCli } = await import('../helpers/cli.ts');
+    const { existsSync, readFileSync } = await import('node:fs');
+    const port = await freePort();
+    expect(cli(['broker-setup', '--run', 'restart', '--scenario', 'scenarios/aloha.yaml', '--dir', join(dir, 'broker'), '--port', String(port)]).status).toBe(0);
+    const config = join(dir, 'broker', 'mosquitto.conf');
+    broker = await startBroker(config, port);
+    const out = join(dir, 'run');
+    const args = ['run', 'scenarios/aloha.yaml', '--out', out, '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')];
+    // A viewer follows the run: its first live snapshots prove the run is under way.
+    const watch = spawnCli(['watch', '--broker', `mqtt://127.0.0.1:${port}`, '--run', 'restart', '--credentials', join(dir, 'broker', 'credentials.json')]);
+    const run = spawnCli([...args, '--set', 'duration=12h', '--set', 'sampling.interval=10min']);
+    try {
+      await watch.waitForStdout(/"atMs":600000,/);
+      expect(run.child.exitCode).toBeNull();
+      await stopProcess(broker);
+      broker = await startBroker(config, port);
+      expect(await run.exited).toBe(1);
+      expect(await watch.exited).toBe(1);
+    } finally {
+      for (const child of [run, watch]) {
+        if (child.child.exitCode === null) child.child.kill('SIGKILL');
+        await child.exited;
+      }
+    }
+    expect(watch.stderr()).toMatch(/loraswarm: watch: the connection to mqtt:\/\/127\.0\.0\.1:\d+ closed before run restart ended/);
+    expect(run.stderr()).toMatch(/loraswarm: the run stopped: the connection of restart-(coordinator|node-\d+) to the broker closed mid-run; its directory is left as <out>\.partial with FAILED\.txt/);
+    expect(existsSync(out)).toBe(false);
+    expect(readFileSync(join(`${out}.partial`, 'FAILED.txt'), 'utf8')).toMatch(/closed mid-run/);
+    const rerun = cli([...args, '--set', 'duration=5min', '--quiet']);
+    expect(rerun.status).toBe(0);
+    expect(existsSync(join(out, 'summary.json'))).toBe(true);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
 });

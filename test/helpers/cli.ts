@@ -24,6 +24,8 @@ export interface RunningCli {
   stderr(): string;
   /** Resolves with the first match of `pattern` in stderr (or rejects after `timeoutMs`). */
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** The same for stdout. */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** The exit status (null when killed by a signal). */
   readonly exited: Promise<number | null>;
 }
@@ -34,33 +36,37 @@ export function spawnCli(args: readonly string[]): RunningCli {
   let out = '';
   let err = '';
   const waiters: (() => void)[] = [];
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
+    for (const waiter of waiters.splice(0)) waiter();
+  });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     err += chunk;
     for (const waiter of waiters.splice(0)) waiter();
   });
+  const waitFor = (text: () => string, name: string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${pattern} in ${name} within ${timeoutMs} ms; ${name} so far:\n${text()}`)), timeoutMs);
+      const check = (): void => {
+        const match = pattern.exec(text());
+        if (match) {
+          clearTimeout(timer);
+          resolve(match);
+        } else if (child.exitCode !== null) {
+          clearTimeout(timer);
+          reject(new Error(`the process exited (${child.exitCode}) before ${pattern} appeared in ${name}; stderr:\n${err}`));
+        } else waiters.push(check);
+      };
+      check();
+      child.once('exit', () => setImmediate(check));
+    });
   const exited = new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitForStderr(pattern, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${pattern} in stderr within ${timeoutMs} ms; stderr so far:\n${err}`)), timeoutMs);
-        const check = (): void => {
-          const match = pattern.exec(err);
-          if (match) {
-            clearTimeout(timer);
-            resolve(match);
-          } else if (child.exitCode !== null) {
-            clearTimeout(timer);
-            reject(new Error(`the process exited (${child.exitCode}) before ${pattern} appeared; stderr:\n${err}`));
-          } else waiters.push(check);
-        };
-        check();
-        child.once('exit', () => setImmediate(check));
-      });
-    },
+    waitForStderr: (pattern, timeoutMs = 30_000) => waitFor(() => err, 'stderr', pattern, timeoutMs),
+    waitForStdout: (pattern, timeoutMs = 30_000) => waitFor(() => out, 'stdout', pattern, timeoutMs),
   };
 }

@@ -1,5 +1,6 @@
 /** Starts Debian's Mosquitto on a port of the test's choosing and stops it by its PID. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 /** A free loopback port, chosen by the OS. */
@@ -31,19 +32,19 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
 }
 
 /**
- * `mosquitto -c <config>`, listening on `port` once this resolves. Its log (one line per
- * connection) is drained, or a full pipe would stall the broker; the last lines are kept for
- * a failing test's message.
+ * `mosquitto -c <config>`, listening on `port` once this resolves. Its log (a line per
+ * connection) goes to `<config>.log`, not to a pipe: a pipe nobody drains while a test blocks
+ * in spawnSync would fill and stall the broker.
  */
 export async function startMosquitto(config: string, port: number): Promise<ChildProcess> {
-  const broker = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let tail = '';
-  broker.stderr!.setEncoding('utf8').on('data', (chunk: string) => (tail = (tail + chunk).slice(-4096)));
+  const log = openSync(`${config}.log`, 'a');
+  const broker = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', log] });
+  closeSync(log);
   try {
     await waitForPort(port, 10_000);
   } catch (error) {
     broker.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}; mosquitto said:\n${tail}`, { cause: error });
+    throw new Error(`${(error as Error).message}; mosquitto said:\n${readFileSync(`${config}.log`, 'utf8').slice(-4096)}`, { cause: error });
   }
   return broker;
 }
