@@ -129,3 +129,43 @@ describe('joining a run', () => {
     );
   });
 });
+
+describe('a rogue client with worker credentials', () => {
+  it('has its thousands of malformed control messages counted and dropped while a distributed run gives the one-process books', async () => {
+    const mqttLib = (await import('mqtt')).default;
+    const sets = ['duration=3min', 'groups.1.count=19'];
+    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', sets);
+    prepared = await prepareMqttTransport({ runId: 'rogue', nodes: 20, remote: { partitions: [[10, 11, 12, 13, 14, 15, 16, 17, 18, 19]], scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
+    const broker = prepared.broker!;
+    const credentials = { runId: 'rogue', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
+    const session = runWorkerSession({ url: broker.url, runId: 'rogue', nodes: 'auto', credentials });
+    await prepared.workersReady();
+    const rogue = await mqttLib.connectAsync(broker.url, { ...broker.credentials.worker, clientId: 'rogue', reconnectPeriod: 0 });
+    try {
+      let state = 99;
+      const random = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) & 0xff;
+      const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+      const running = simulation.finishAsync();
+      let sent = 0;
+      for (let i = 0; i < 3000; i++) {
+        const kind = ['hello', 'join', 'report', 'other'][i % 4]!;
+        // Random bytes, and chunk headers with a good magic but a wrong version.
+        const payload = i % 2 === 0 ? Uint8Array.from({ length: (i % 60) + 1 }, random) : Uint8Array.from([0x4c, 0x43, 7, ...Array.from({ length: 20 }, random)]);
+        rogue.publish(`swarm/rogue/ctl/workers/r${i % 7}/${kind}`, Buffer.from(payload));
+        sent++;
+      }
+      // And topics outside the protocol's shape.
+      for (const topic of ['swarm/rogue/ctl/workers/UPPER/hello', 'swarm/rogue/ctl/workers/x/report/extra', 'swarm/rogue/ctl/workers/x']) {
+        rogue.publish(topic, 'junk');
+        sent++;
+      }
+      const result = await running;
+      expect(result).toEqual(memoryRun('scenarios/aloha.yaml', sets).result);
+      for (let i = 0; i < 200 && prepared.malformed < sent; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(prepared.malformed).toBe(sent);
+      expect((await session).nodes).toBe('10-19');
+    } finally {
+      await rogue.endAsync(true);
+    }
+  });
+});

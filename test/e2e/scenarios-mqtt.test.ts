@@ -1,0 +1,33 @@
+/**
+ * Every shipped scenario, at full size, over the embedded broker and over memory: the same
+ * result files (they all fit CI's time budget: under ten seconds each over MQTT).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli, repoRoot } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'loraswarm-scenarios-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const scenarios = readdirSync(join(repoRoot, 'scenarios')).filter((file) => file.endsWith('.yaml')).sort();
+
+describe('every shipped scenario over MQTT', () => {
+  it('finds the shipped scenarios', () => {
+    expect(scenarios).toEqual(['aloha.yaml', 'city-sink.yaml', 'lorasim-exp1.yaml']);
+  });
+
+  it.each(scenarios)('%s: the embedded broker writes the bytes memory writes', { timeout: 120_000 }, (file) => {
+    const runs = (['memory', 'mqtt'] as const).map((transport) => {
+      const out = join(dir, `${file}-${transport}`);
+      const result = cli(['run', `scenarios/${file}`, '--transport', transport, '--out', out, '--quiet'], 120_000);
+      expect(result.stderr, transport).toBe('');
+      expect(result.status, transport).toBe(0);
+      return out;
+    });
+    for (const name of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv']) {
+      expect(readFileSync(join(runs[1]!, name), 'utf8'), name).toBe(readFileSync(join(runs[0]!, name), 'utf8'));
+    }
+  });
+});
