@@ -117,6 +117,8 @@ describe('loraswarm worker', () => {
       [['run', 'scenarios/aloha.yaml', '--workers', '2', '--transport', 'memory', '--out', join(dir, 'x')], '--remote/--workers: workers reach the run through a broker'],
       [['run', 'scenarios/aloha.yaml', '--workers', '101', '--out', join(dir, 'x')], '--workers: expected a whole number 1..100'],
       [['run', 'scenarios/aloha.yaml', '--listen', 'host:99999', '--out', join(dir, 'x')], '--listen: expected [host:]port with a port 0..65535, found "host:99999"'],
+      [['watch', '--broker', 'mqtt://127.0.0.1:1', '--run', 'kill2', '--credentials', join(dir, 'none.json')], '--credentials: expected a credentials file with the run\'s viewer credentials'],
+      [['watch', '--broker', 'tcp://x', '--run', 'kill2', '--credentials', credentials], '--broker: expected mqtt://host:port, found "tcp://x"'],
     ] as const;
     for (const [argv, message] of bad) {
       const result = cli(argv);

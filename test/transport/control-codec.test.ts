@@ -61,3 +61,26 @@ describe('control messages between a coordinator and its workers', () => {
     );
   });
 });
+
+describe('the worker protocol\u2019s message checks', () => {
+  it('answer for any decoded value, without throwing (fuzz), and accept well-formed messages', async () => {
+    const { assignProblem, helloProblem, opProblem, reportProblem } = await import('../../src/transport/worker-protocol.ts');
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        for (const check of [assignProblem, helloProblem, opProblem, reportProblem]) {
+          const problem = check(value);
+          expect(problem === undefined || typeof problem === 'string').toBe(true);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(helloProblem({ protocol: 1, nodes: 'auto' })).toBeUndefined();
+    expect(helloProblem({ protocol: 2, nodes: 'auto' })).toBe('expected protocol 1');
+    expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false })).toBeUndefined();
+    expect(opProblem({ seq: 3, untilMs: -1, deliveries: 0, close: false })).toBe('expected seq, untilMs, deliveries and close');
+    const report = { seq: 1, sentTx: 2, peekMs: null, busy: false, lastEventMs: 5, failure: null, report: { events: [], series: [], samples: [] } };
+    expect(reportProblem(report)).toBeUndefined();
+    expect(reportProblem({ ...report, peekMs: 'soon' })).toBe('expected peekMs as a time or null');
+    expect(reportProblem({ ...report, totals: { events: 1 } })).toBe('expected totals with events and nodes');
+  });
+});
