@@ -2,7 +2,7 @@
  * `loraswarm run <scenario>`: validate, simulate, and write the run directory.
  */
 import { join } from 'node:path';
-import { cpus } from 'node:os';
+import { cpus, hostname } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
 import { buildSummary } from '../../metrics/summary.ts';
 import { framesCsv, nodesCsv, receptionsCsv } from '../../metrics/tables.ts';
@@ -94,9 +94,11 @@ export async function runCommand(file: string, options: RunCommandOptions, print
         }
         const credentials = credentialsFile ?? options.credentials!;
         const labels = partitions.map((nodes) => formatPartition(nodes));
+        // A listener on every interface is reached through this machine's name.
+        const reachable = mqtt.url.replace(/^mqtt:\/\/(0\.0\.0\.0|\[::\])(?=:)/, `mqtt://${hostname()}`);
         note(
-          `run ${runId}: waiting for ${partitions.length} worker${partitions.length > 1 ? 's' : ''} on ${mqtt.url}; start ${partitions.length > 1 ? 'them' : 'it'} with\n` +
-            labels.map((label) => `  loraswarm worker --broker ${mqtt.url} --run ${runId} --nodes ${label} --credentials ${credentials}\n`).join(''),
+          `run ${runId}: waiting for ${partitions.length} worker${partitions.length > 1 ? 's' : ''} on ${reachable}; start ${partitions.length > 1 ? 'them' : 'it'} with\n` +
+            labels.map((label) => `  loraswarm worker --broker ${reachable} --run ${runId} --nodes ${label} --credentials ${credentials}\n`).join(''),
         );
         await mqtt.workersReady();
         note(`run ${runId}: every worker joined\n`);
