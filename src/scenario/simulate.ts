@@ -323,7 +323,9 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   async function closeAsync(): Promise<SimulationResult> {
     // The time of the last event anywhere, or the duration when nothing happened after it.
     const lastEventMs = Math.max(durationMs, scheduler.lastEventMs, remote?.lastEventMs ?? 0);
-    const remoteTotals = remote ? await remote.finish(lastEventMs, receiveReport) : [];
+    // Every partition takes its last sample where this one does: at the end of the last
+    // window, which may lie after the last event.
+    const remoteTotals = remote ? await remote.finish(Math.max(lastEventMs, scheduler.nowMs), receiveReport) : [];
     return closeLocal(lastEventMs, remoteTotals);
   }
   function closeLocal(lastEventMs: number, remoteTotals: readonly PartitionTotals[]): SimulationResult {
@@ -360,17 +362,22 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
    * its cause, so it is never late. `untilMs` undefined means: to the end of the scenario, then
    * drain.
    */
-  function* windows(untilMs: number | undefined): Generator<void, void, void> {
-    const run = function* (endMs: number): Generator<void, void, void> {
+  function* windows(untilMs: number | undefined): Generator<Step, void, void> {
+    const run = function* (endMs: number): Generator<Step, void, void> {
       for (;;) {
-        yield;
+        yield 'exchange';
         rethrow();
         const next = peekTimeMs();
         if (next === undefined || next > endMs) break;
         runTo(Math.min(next + lookaheadMs, endMs), true);
         rethrow();
       }
-      if (scheduler.nowMs < endMs) runTo(endMs, false);
+      if (scheduler.nowMs < endMs) {
+        runTo(endMs, false);
+        // Workers took this window's deliveries with the op: their state (busy, next event)
+        // must be known before anything asks for it.
+        if (remote) yield 'collect';
+      }
     };
     if (untilMs !== undefined) {
       yield* run(Math.min(untilMs, durationMs));
@@ -380,17 +387,20 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     // Drain: queued frames still go out (or are blocked) and frames on the air meet their
     // fates; timers that only watch (death predictions, samples) do not keep the run going.
     while (busy()) {
-      if (peekTimeMs() === undefined) yield;
+      if (peekTimeMs() === undefined) yield 'exchange';
       const next = peekTimeMs();
       if (next === undefined) break;
       yield* run(next + lookaheadMs);
     }
   }
   const drive = (untilMs: number | undefined): void => {
-    for (const _ of windows(untilMs)) transport.exchange();
+    for (const step of windows(untilMs)) if (step === 'exchange') transport.exchange();
   };
   const driveAsync = async (untilMs: number | undefined): Promise<void> => {
-    for (const _ of windows(untilMs)) await transport.exchangeAsync!();
+    for (const step of windows(untilMs)) {
+      if (step === 'exchange') await transport.exchangeAsync!();
+      else await remote!.collect(receiveReport);
+    }
   };
   const rethrow = (): void => {
     if (failure) throw failure;
@@ -456,6 +466,9 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     },
   };
 }
+
+/** What the run loop asks of its driver at a yield: a window's exchange, or only the workers' reports. */
+type Step = 'exchange' | 'collect';
 
 /**
  * The lookahead L = min(shortest airtime in use, processing delay): the shortest frame any

@@ -89,6 +89,27 @@ export async function connectClient(url: string, credentials: { username: string
   return client;
 }
 
+/**
+ * Connects one client per node, 32 at a time. Every client that connected is pushed to
+ * `into` (so that it is closed whatever happens), then the first failure is thrown.
+ */
+export async function connectNodeClients(url: string, runId: string, nodes: readonly number[], credentials: (node: number) => { username: string; password: string }, into: MqttClient[]): Promise<Map<number, MqttClient>> {
+  const byNode = new Map<number, MqttClient>();
+  for (let start = 0; start < nodes.length; start += 32) {
+    const batch = nodes.slice(start, start + 32);
+    const settled = await Promise.allSettled(batch.map((i) => connectClient(url, credentials(i), `${runId}-node-${i}`)));
+    let failure: unknown;
+    settled.forEach((result, k) => {
+      if (result.status === 'fulfilled') {
+        into.push(result.value);
+        byNode.set(batch[k]!, result.value);
+      } else failure ??= result.reason;
+    });
+    if (failure !== undefined) throw failure;
+  }
+  return byNode;
+}
+
 export async function prepareMqttTransport(options: MqttTransportOptions): Promise<PreparedMqttTransport> {
   const topics = runTopics(options.runId, options.nodes);
   const maxPacketBytes = maxRunPacketBytes(options.runId, options.nodes);
@@ -121,11 +142,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {}, external ? 15_000 : 0);
     clients.push(coordinator);
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
-    for (const i of local) {
-      const client = await connectClient(url, roles.node(i), `${options.runId}-node-${i}`);
-      clients.push(client);
-      nodeClients[i] = client;
-    }
+    for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients)) nodeClients[i] = client;
     const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
     const remote: CoordinatorRemote | undefined = options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes);
     await coordinator.subscribeAsync(topics.allTx, { qos: 0 });
@@ -252,7 +269,8 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
             exchange.applyDeliveries();
           },
           get pending() {
-            return exchange.pending + (sentTx - receivedTx) + (sentRx - receivedRx);
+            // receivedTx counts the workers' frames too.
+            return exchange.pending + (sentTx + (remote?.sentTx ?? 0) - receivedTx) + (sentRx - receivedRx);
           },
           get plumbingEvents() {
             return exchange.plumbingEvents;

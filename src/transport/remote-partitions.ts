@@ -123,6 +123,19 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
   };
   const refuse = (id: string, reason: string): void => send(`run/${id}/assign`, { protocol: workerProtocolVersion, refused: reason } satisfies AssignMessage);
 
+  /**
+   * A worker went away. Before it joined, its partition is offered again (the worker reports
+   * its own problem); after, the run cannot go on without it.
+   */
+  const lose = (worker: Worker, detail: string): void => {
+    if (!worker.joined) {
+      byPart[worker.part] = undefined;
+      byId.delete(worker.id);
+      return;
+    }
+    barrier.fail(new WorkerError(detail));
+  };
+
   const takeReport = (worker: Worker, value: unknown): void => {
     const problem = reportProblem(value);
     if (problem) return barrier.fail(new WorkerError(`worker ${worker.id} (nodes ${worker.label}) sent a malformed report: ${problem}`));
@@ -132,6 +145,22 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
     const foreign = report.report.events.find((event) => owner[nodeOf(event)] !== worker.part);
     if (foreign !== undefined) return barrier.fail(new WorkerError(`worker ${worker.id} (nodes ${worker.label}) reported an event of a node it does not run`));
     worker.report = report;
+  };
+
+  const collect = async (report: (report: WindowReport) => void): Promise<void> => {
+    await barrier.wait(() => workers().every((worker) => worker.awaiting === undefined || worker.report !== undefined), 'worker report');
+    for (const worker of workers()) {
+      if (worker.awaiting === undefined) continue;
+      const message = worker.report!;
+      worker.awaiting = undefined;
+      worker.report = undefined;
+      if (message.failure !== null) throw new WorkerError(`worker ${worker.id} (nodes ${worker.label}) failed: ${message.failure}`);
+      worker.sentTx = message.sentTx;
+      worker.peekMs = message.peekMs ?? undefined;
+      worker.busy = message.busy;
+      worker.lastEventMs = message.lastEventMs;
+      report(message.report);
+    }
   };
 
   return {
@@ -150,7 +179,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
       }
       if (kind === 'gone') {
         const worker = byId.get(id);
-        if (worker) barrier.fail(new WorkerError(`worker ${id} (nodes ${worker.label}) disconnected from the broker mid-run`));
+        if (worker) lose(worker, `worker ${id} (nodes ${worker.label}) disconnected from the broker mid-run`);
         return;
       }
       let value: unknown;
@@ -174,6 +203,10 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
       } else if (kind === 'join') {
         const worker = byId.get(id);
         if (worker) worker.joined = true;
+      } else if (kind === 'failed') {
+        const worker = byId.get(id);
+        const reason = (value as { reason?: unknown } | null)?.reason;
+        if (worker) lose(worker, `worker ${id} (nodes ${worker.label}) failed: ${typeof reason === 'string' ? reason : 'no reason given'}`);
       } else if (kind === 'report') {
         const worker = byId.get(id);
         if (worker) takeReport(worker, value);
@@ -206,21 +239,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
         send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: false } satisfies OpMessage);
       }
     },
-    async collect(report) {
-      await barrier.wait(() => workers().every((worker) => worker.awaiting === undefined || worker.report !== undefined), 'worker report');
-      for (const worker of workers()) {
-        if (worker.awaiting === undefined) continue;
-        const message = worker.report!;
-        worker.awaiting = undefined;
-        worker.report = undefined;
-        if (message.failure !== null) throw new WorkerError(`worker ${worker.id} (nodes ${worker.label}) failed: ${message.failure}`);
-        worker.sentTx = message.sentTx;
-        worker.peekMs = message.peekMs ?? undefined;
-        worker.busy = message.busy;
-        worker.lastEventMs = message.lastEventMs;
-        report(message.report);
-      }
-    },
+    collect,
     get sentTx() {
       return workers().reduce((sum, worker) => sum + worker.sentTx, 0);
     },
@@ -242,6 +261,8 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
       return workers().reduce((latest, worker) => Math.max(latest, worker.lastEventMs), 0);
     },
     async finish(untilMs, report) {
+      // Reports still owed (none, when the run loop collected after its last window).
+      if (workers().some((worker) => worker.awaiting !== undefined)) await collect(report);
       seq++;
       for (const worker of workers()) {
         worker.awaiting = seq;

@@ -17,7 +17,7 @@ import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlV
 import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
 import { createExchange } from './exchange.ts';
 import type { WorkerCredentials } from './mosquitto-setup.ts';
-import { BrokerConnectionError, connectClient } from './mqtt-transport.ts';
+import { BrokerConnectionError, connectClient, connectNodeClients } from './mqtt-transport.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { runTopics } from './topics.ts';
 import type { Transport } from './transport.ts';
@@ -72,6 +72,8 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
   const clients: MqttClient[] = [];
   let closing = false;
   const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
+  /** Once assigned, a worker that fails tells the run why (its graceful disconnect sends no last will). */
+  let reportFailure: ((reason: string) => void) | undefined;
   try {
     const control = await connectClient(options.url, options.credentials.worker, `${options.runId}-worker-${workerId}`, {
       will: { topic: preliminary.ctl(`workers/${workerId}/gone`), payload: Buffer.alloc(0), qos: 0, retain: false },
@@ -137,6 +139,9 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     }
     const assigned = assignment as AssignMessage;
     if ('refused' in assigned) throw new WorkerRefusedError(`the coordinator of run ${options.runId} refused this worker: ${assigned.refused}`);
+    const failedTopic = preliminary.ctl(`workers/${workerId}/failed`);
+    const failedChunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, 1), failedTopic);
+    reportFailure = (reason) => sendTo(failedTopic, { reason }, failedChunkBytes);
 
     const { scenario, locate } = loadScenarioText(assigned.scenario, { file: `scenario of run ${options.runId}` });
     const swarm = resolveSwarm(scenario, locate);
@@ -152,11 +157,10 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     let received = 0;
     let exchange: ReturnType<typeof createExchange> | undefined;
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(nodeCount).fill(undefined);
+    for (const [i, client] of await connectNodeClients(options.url, options.runId, hosted, (i) => options.credentials.nodes[i]!, clients)) nodeClients[i] = client;
     for (const i of hosted) {
-      const client = await connectClient(options.url, options.credentials.nodes[i]!, `${options.runId}-node-${i}`);
-      clients.push(client);
+      const client = nodeClients[i]!;
       watch(client);
-      nodeClients[i] = client;
       client.on('message', (_topic, payload) => {
         let envelope;
         try {
@@ -240,6 +244,9 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
         return { runId: options.runId, workerId, nodes: assigned.nodes, nodeCount: hosted.length, events: totals.events, windows };
       }
     }
+  } catch (error) {
+    if (!(error instanceof RunAbortedError) && !(error instanceof BrokerConnectionError)) reportFailure?.((error as Error).message);
+    throw error;
   } finally {
     closing = true;
     // A graceful end flushes the last report before the sockets close.

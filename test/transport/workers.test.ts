@@ -13,7 +13,7 @@ afterEach(async () => {
 });
 
 /** The coordinator and `workers` worker sessions in this process, all through the embedded broker. */
-async function runDistributed(file: string, sets: string[], partitions: number[][], nodesAsked: (part: number) => string) {
+async function runDistributed(file: string, sets: string[], partitions: number[][], nodesAsked: (part: number) => string, slices = 0) {
   const { scenario, swarm } = loadScenario(file, sets);
   const scenarioYaml = stringify(scenario);
   const n = swarm.nodes.length;
@@ -24,6 +24,8 @@ async function runDistributed(file: string, sets: string[], partitions: number[]
   await prepared.workersReady();
   const remote = new Set(partitions.flat());
   const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: swarm.nodes.map((_, i) => i).filter((i) => !remote.has(i)) });
+  // As the CLI drives a run (its progress bar): in slices, then to the end.
+  for (let k = 1; k <= slices; k++) await simulation.advanceAsync((scenario.duration * k) / slices);
   const result = await simulation.finishAsync();
   const workers = await Promise.all(sessions);
   return { scenario, swarm, simulation, result, workers };
@@ -38,9 +40,10 @@ function expectSameBooks(distributed: { simulation: Simulation; result: Simulati
   expect(distributed.simulation.series.rows).toEqual(memory.simulation.series.rows);
 }
 
-function memoryRun(file: string, sets: string[]) {
+function memoryRun(file: string, sets: string[], slices = 0) {
   const { scenario, swarm } = loadScenario(file, sets);
   const simulation = createSimulation(scenario, swarm);
+  for (let k = 1; k <= slices; k++) simulation.advance((scenario.duration * k) / slices);
   return { simulation, result: simulation.finish() };
 }
 
@@ -83,6 +86,44 @@ describe('nodes in worker sessions, through the embedded broker', () => {
   });
 });
 
+describe('nodes in workers when the processing delay exceeds the lookahead (deliveries land windows after their frame)', () => {
+  const odd = [1, 3, 5, 7, 9, 11, 13, 15];
+  it('keeps the books when the last frame\u2019s receiver runs in the coordinator', async () => {
+    const sets = ['seed=3', 'processingDelayMs=50', 'duration=37s'];
+    const memory = memoryRun('test/fixtures/busy-swarm.yaml', sets);
+    const distributed = await runDistributed('test/fixtures/busy-swarm.yaml', sets, [odd, [2, 4, 6, 8]], () => 'auto');
+    expectSameBooks(distributed, memory);
+    // The last window ends after the last event: every partition takes its last sample there.
+    expect(memory.simulation.scheduler.nowMs).toBeGreaterThan(memory.result.drainedUntilMs);
+    expect(distributed.simulation.series.rows.at(-1)!.atMs).toBe(memory.simulation.scheduler.nowMs);
+  });
+
+  // The gateway runs in a worker; the last frame ends shortly before the duration, so its
+  // delivery reaches the worker with the op of the run's last window.
+  const lastFrameNearTheEnd = `
+duration: 100034
+region: eu868
+processingDelayMs: 200
+groups:
+  - name: gw
+    role: sink
+    nodes: [{ id: gw, xM: 0, yM: 0 }]
+  - name: sender
+    radio: { sf: 7 }
+    nodes: [{ id: s, xM: 50, yM: 0 }]
+    traffic: { kind: periodic, interval: 30s, payloadBytes: 40, to: sink }
+  - name: idle
+    radio: { sf: 7 }
+    nodes: [{ id: i, xM: 0, yM: 50 }]
+`;
+  it.each([0, 200])('keeps the books when the last delivery goes to a worker just before the end (%i progress slices)', async (slices) => {
+    const memory = memoryRun(lastFrameNearTheEnd, [], slices);
+    expect(memory.simulation.tracker.totals().unicastMessagesDelivered).toBe(4);
+    const distributed = await runDistributed(lastFrameNearTheEnd, [], [[0]], () => '0', slices);
+    expectSameBooks(distributed, memory);
+  });
+});
+
 describe('joining a run', () => {
   const sets = ['duration=1min', 'groups.1.count=9'];
 
@@ -118,6 +159,22 @@ describe('joining a run', () => {
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).name).toBe('RunAbortedError');
     expect((error as Error).message).toBe('the coordinator stopped run late: no worker joined for nodes 0-1');
+  });
+
+  it('offers a partition again when its worker fails before joining, and stops the run when a joined worker fails', async () => {
+    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', sets);
+    prepared = await prepareMqttTransport({ runId: 'again', nodes: 10, remote: { partitions: [[5, 6, 7, 8, 9]], scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
+    const broker = prepared.broker!;
+    const credentials = { runId: 'again', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
+    // Nine nodes' credentials for a ten-node run: the worker fails after it was assigned 5-9.
+    await expect(runWorkerSession({ url: broker.url, runId: 'again', nodes: 'auto', credentials: { ...credentials, nodes: credentials.nodes.slice(0, 9) } })).rejects.toThrow(
+      "--credentials: expected credentials for the run's 10 nodes, found 9",
+    );
+    const good = runWorkerSession({ url: broker.url, runId: 'again', nodes: 'auto', credentials });
+    await prepared.workersReady();
+    const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: [0, 1, 2, 3, 4] });
+    expect(await simulation.finishAsync()).toEqual(memoryRun('scenarios/aloha.yaml', sets).result);
+    expect((await good).nodes).toBe('5-9');
   });
 
   it('tells a worker that no run answered', async () => {
