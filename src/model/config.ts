@@ -1,0 +1,24 @@
+/**
+ * TinySeek's configuration: a small DeepSeek-style decoder (DESIGN.md, "The model").
+ */
+import type { Affinity } from './layers/gate.ts';
+
+export interface TinySeekConfig {
+  readonly vocab: number;
+  readonly dim: number;
+  readonly layers: number;
+  readonly heads: number;
+  readonly headDim: number;
+  /** MLA latent size d_c: the KV cache holds this many numbers per token and layer. */
+  readonly latentDim: number;
+  readonly context: number;
+  readonly experts: number;
+  readonly sharedExperts: number;
+  readonly expertHidden: number;
+  readonly topK: number;
+  readonly affinity: Affinity;
+  /** Undefined: no token dropping. */
+  readonly capacityFactor?: number;
+  /** Bias update speed γ of the load-balancing rule; 0 turns the rule off. */
+  readonly biasUpdate: number;
+}
