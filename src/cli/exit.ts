@@ -35,7 +35,7 @@ export function reportError(error: unknown, write: (text: string) => void): numb
     write(`loraswarm: ${error.message}\n`);
     return 1;
   }
-  if (error instanceof Error && error.name === 'WorkerRefusedError') {
+  if (error instanceof Error && (error.name === 'WorkerRefusedError' || error.name === 'CheckpointError')) {
     write(`loraswarm: ${error.message}\n`);
     return exitInputError;
   }

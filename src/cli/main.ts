@@ -8,6 +8,7 @@ import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
 import { workerCommand } from './commands/worker.ts';
 import { watchCommand } from './commands/watch.ts';
+import { modelSampleCommand, modelTrainCommand } from './commands/model.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
@@ -66,6 +67,24 @@ export function buildProgram(io: CliIo): Command {
     .action(async (options) => {
       await workerCommand(options, io.out, io.err);
     });
+
+  const model = program.command('model').description('TinySeek, the small DeepSeek-style MoE model: train, sample');
+  model
+    .command('train')
+    .description('train TinySeek from a config file into a model directory')
+    .requiredOption('--config <file>', 'training config (YAML): data, model, training')
+    .requiredOption('--out <dir>', 'model directory to write, e.g. models/tinyseek-names')
+    .option('--quiet', 'print nothing on success')
+    .action((options: { config: string; out: string; quiet?: boolean }) => modelTrainCommand(options, io.out, io.err));
+  model
+    .command('sample')
+    .description('generate texts (names) from a model')
+    .argument('<model>', 'model directory (or its model.tskp)')
+    .option('--count <n>', 'how many', '10')
+    .option('--temperature <t>', 'sampling temperature; 0 is greedy', '1')
+    .option('--top-p <p>', 'nucleus sampling mass', '1')
+    .option('--seed <n>', 'sampling seed', '1')
+    .action((dir: string, options: { count: string; temperature: string; topP: string; seed: string }) => modelSampleCommand(dir, options, io.out));
 
   program
     .command('watch')

@@ -1,0 +1,94 @@
+/**
+ * `loraswarm model train|sample`: train TinySeek from a config file into a model directory
+ * (model.tskp, config.yaml, training-log.csv, model.json), and sample names from it.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
+import { stringify as stringifyYaml } from 'yaml';
+import { charVocabulary, byteVocabulary, type Vocabulary } from '../../data/dataset.ts';
+import { loadNames } from '../../data/names.ts';
+import { fitBigram } from '../../model/bigram.ts';
+import { encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../model/io/checkpoint.ts';
+import { countParams } from '../../model/params.ts';
+import { generate } from '../../model/sample.ts';
+import { createTinySeek } from '../../model/tinyseek.ts';
+import { parseTrainConfig } from '../../model/train-config.ts';
+import { evaluateBitsPerChar, trainLanguageModel } from '../../model/train-lm.ts';
+import { createRandomStreams } from '../../sim/rng.ts';
+import { UsageError } from '../exit.ts';
+
+export const checkpointFile = 'model.tskp';
+
+export function modelTrainCommand(options: { config: string; out: string; quiet?: boolean }, print: (text: string) => void, note: (text: string) => void): void {
+  let text: string;
+  try {
+    text = readFileSync(options.config, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--config: expected a readable training config, found ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} at ${options.config}`);
+  }
+  const config = parseTrainConfig(text, options.config);
+  if (existsSync(options.out) && !existsSync(join(options.out, checkpointFile))) {
+    throw new UsageError(`--out: expected a new directory or an earlier model directory, found ${options.out} without ${checkpointFile}; it is left untouched`);
+  }
+  const data = loadNames({ seed: config.data.seed, validationFraction: config.data.validationFraction, vocabulary: config.data.vocabulary });
+  const { seed: modelSeed, capacityFactor, ...modelConfig } = config.model;
+  const model = createTinySeek({ ...modelConfig, ...(capacityFactor !== undefined && { capacityFactor }), vocab: data.vocabulary.size }, modelSeed);
+  const started = performance.now();
+  note(`training ${countParams(model.params).toLocaleString('en')} parameters on ${data.train.length} names (${data.validation.length} for validation)\n`);
+  const log = trainLanguageModel(model, data.train, data.validation, config.training, (entry) => {
+    if (entry.validationBitsPerChar !== undefined && !options.quiet) note(`step ${entry.step}: train ${entry.trainBitsPerChar.toFixed(4)} bits/char, validation ${entry.validationBitsPerChar.toFixed(4)}\n`);
+  });
+  // The saved model is float32: round now, so that the figures below are the file's.
+  for (const param of model.params) for (let i = 0; i < param.value.length; i++) param.value[i] = Math.fround(param.value[i]!);
+  for (const block of model.blocks) for (let i = 0; i < block.moe.gate.bias.length; i++) block.moe.gate.bias[i] = Math.fround(block.moe.gate.bias[i]!);
+  const validationBitsPerChar = evaluateBitsPerChar(model, data.validation);
+  const bigram = fitBigram(data.train, data.validation, data.vocabulary.size);
+  const trainingSeconds = (performance.now() - started) / 1000;
+  const record = {
+    data: config.data,
+    training: config.training,
+    modelSeed,
+    parameters: countParams(model.params),
+    validationBitsPerChar,
+    bigramValidationBitsPerChar: bigram.bitsPerChar(data.validation),
+    bigramAlpha: bigram.alpha,
+  };
+  // Written beside, then moved into place: a failed run leaves an earlier model intact.
+  const partial = `${options.out}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
+  writeCheckpoint(join(partial, checkpointFile), encodeCheckpoint(model, { kind: data.vocabulary.kind, symbols: data.vocabulary.symbols }, record));
+  writeFileSync(join(partial, 'config.yaml'), `# the training config this model was made from: loraswarm model train --config <this file> --out <dir>\n${stringifyYaml(config)}`);
+  writeFileSync(
+    join(partial, 'training-log.csv'),
+    stringifyCsv([['step', 'trainBitsPerChar', 'validationBitsPerChar', 'learningRate', 'gradNorm'], ...log.map((e) => [e.step, e.trainBitsPerChar, e.validationBitsPerChar ?? '', e.learningRate, e.gradNorm])]),
+  );
+  writeFileSync(join(partial, 'model.json'), `${JSON.stringify({ ...record, trainingWallSeconds: Math.round(trainingSeconds) }, null, 2)}\n`);
+  rmSync(options.out, { recursive: true, force: true });
+  renameSync(partial, options.out);
+  if (!options.quiet) {
+    print(`model ${options.out}: ${record.parameters.toLocaleString('en')} parameters; validation ${validationBitsPerChar.toFixed(4)} bits/char (bigram baseline ${record.bigramValidationBitsPerChar.toFixed(4)}); ${trainingSeconds.toFixed(0)} s\n`);
+  }
+}
+
+export function vocabularyOf(record: { kind: 'chars' | 'bytes'; symbols: readonly string[] }): Vocabulary {
+  return record.kind === 'bytes' ? byteVocabulary() : charVocabulary(record.symbols.slice(1));
+}
+
+export function modelSampleCommand(dir: string, options: { count: string; temperature: string; topP: string; seed: string }, print: (text: string) => void): void {
+  const count = Number(options.count);
+  const temperature = Number(options.temperature);
+  const topP = Number(options.topP);
+  const seed = Number(options.seed);
+  if (!Number.isInteger(count) || count < 1 || count > 10_000) throw new UsageError(`--count: expected a whole number 1..10000, found ${JSON.stringify(options.count)}`);
+  if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new UsageError(`--temperature: expected a number ≥ 0, found ${JSON.stringify(options.temperature)}`);
+  if (!(topP > 0 && topP <= 1)) throw new UsageError(`--top-p: expected a number in (0, 1], found ${JSON.stringify(options.topP)}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, found ${JSON.stringify(options.seed)}`);
+  const { header, model } = readCheckpoint(existsSync(join(dir, checkpointFile)) ? join(dir, checkpointFile) : dir);
+  const vocabulary = vocabularyOf(header.vocabulary);
+  const rng = createRandomStreams(seed).stream('model/sample');
+  const lines: string[] = [];
+  for (let i = 0; i < count; i++) lines.push(vocabulary.decode(generate(model, { temperature, topP }, rng)));
+  print(`${lines.join('\n')}\n`);
+}

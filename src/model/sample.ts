@@ -1,0 +1,54 @@
+/**
+ * Sampling the next token from logits with a seeded stream: greedy, temperature, and top-p
+ * (nucleus, Holtzman et al. 2019, https://arxiv.org/abs/1904.09751).
+ */
+import type { RandomStream } from '../sim/rng.ts';
+import { boundary } from '../data/dataset.ts';
+import { createGenerator, type TinySeek } from './tinyseek.ts';
+
+export interface SamplingOptions {
+  /** 0 means greedy. */
+  readonly temperature: number;
+  /** Keep the smallest set of tokens whose probability reaches p (1: all). */
+  readonly topP: number;
+}
+
+export function sampleToken(logits: Float64Array, options: SamplingOptions, rng: RandomStream): number {
+  if (options.temperature === 0) {
+    let best = 0;
+    for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
+    return best;
+  }
+  let max = Number.NEGATIVE_INFINITY;
+  for (const value of logits) max = Math.max(max, value);
+  const probs = Array.from(logits, (value, id) => ({ id, p: Math.exp((value - max) / options.temperature) }));
+  const sum = probs.reduce((s, entry) => s + entry.p, 0);
+  probs.sort((a, b) => b.p - a.p || a.id - b.id);
+  const kept: typeof probs = [];
+  let mass = 0;
+  for (const entry of probs) {
+    kept.push(entry);
+    mass += entry.p / sum;
+    if (mass >= options.topP) break;
+  }
+  const keptSum = kept.reduce((s, entry) => s + entry.p, 0);
+  let draw = rng.next() * keptSum;
+  for (const entry of kept) {
+    draw -= entry.p;
+    if (draw < 0) return entry.id;
+  }
+  return kept[kept.length - 1]!.id;
+}
+
+/** Generates one text: from the boundary until the model emits the boundary or the context is full. */
+export function generate(model: TinySeek, options: SamplingOptions, rng: RandomStream): number[] {
+  const generator = createGenerator(model);
+  const out: number[] = [];
+  let token = boundary;
+  for (let t = 0; t < model.config.context; t++) {
+    token = sampleToken(generator.next(token), options, rng);
+    if (token === boundary) break;
+    out.push(token);
+  }
+  return out;
+}

@@ -1,0 +1,68 @@
+/**
+ * The training config file of `loraswarm model train` (YAML): the model, the data and the
+ * training run. Validated with zod; every problem names its key path, what was expected and
+ * what was found.
+ */
+import { parse } from 'yaml';
+import * as z from 'zod';
+import { InputError, formatPath } from '../scenario/errors.ts';
+import type { LmTrainingConfig } from './train-lm.ts';
+
+const positiveInt = z.number().int().positive();
+
+export const trainConfigSchema = z.strictObject({
+  data: z.strictObject({
+    dataset: z.literal('names'),
+    vocabulary: z.enum(['chars', 'bytes']).default('chars'),
+    validationFraction: z.number().gt(0).lt(1).default(0.1),
+    seed: z.number().int().nonnegative().default(1),
+  }),
+  model: z.strictObject({
+    dim: positiveInt,
+    layers: positiveInt,
+    heads: positiveInt,
+    headDim: positiveInt,
+    latentDim: positiveInt,
+    context: positiveInt,
+    experts: positiveInt,
+    sharedExperts: z.number().int().nonnegative(),
+    expertHidden: positiveInt,
+    topK: positiveInt,
+    affinity: z.enum(['sigmoid', 'softmax']).default('sigmoid'),
+    capacityFactor: z.number().positive().optional(),
+    biasUpdate: z.number().nonnegative().default(0.001),
+    seed: z.number().int().nonnegative().default(1),
+  }),
+  training: z.strictObject({
+    steps: positiveInt,
+    batchSize: positiveInt,
+    learningRate: z.number().positive(),
+    minLearningRate: z.number().nonnegative().default(0),
+    warmupSteps: z.number().int().nonnegative().default(0),
+    optimizer: z.enum(['adamw', 'sgd']).default('adamw'),
+    weightDecay: z.number().nonnegative().default(0.01),
+    clipNorm: z.number().positive().default(1),
+    seed: z.number().int().nonnegative().default(1),
+    evalEvery: positiveInt.default(100),
+  }),
+});
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+export function parseTrainConfig(text: string, file: string): TrainConfig & { training: LmTrainingConfig } {
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (error) {
+    throw new InputError([{ path: file, message: `expected valid YAML, found a syntax error: ${(error as Error).message.split('\n')[0]}` }]);
+  }
+  const result = trainConfigSchema.safeParse(raw);
+  if (!result.success) {
+    throw new InputError(
+      result.error.issues.map((issue) => ({ path: `${file}: ${formatPath(issue.path)}`, message: issue.message.replace(/^Invalid input: /, '') })),
+    );
+  }
+  const config = result.data;
+  if (config.model.topK > config.model.experts) throw new InputError([{ path: `${file}: model.topK`, message: `expected at most model.experts (${config.model.experts}), found ${config.model.topK}` }]);
+  return config;
+}

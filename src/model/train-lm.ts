@@ -1,0 +1,115 @@
+/**
+ * Training TinySeek as a character language model: seeded shuffling into mini-batches of
+ * texts, each text framed by the boundary token, cross-entropy per predicted token, gradient
+ * clipping, AdamW or SGD with linear warm-up and cosine decay, and DeepSeek-V3's bias rule
+ * applied from each batch's expert load.
+ */
+import type { TextSample } from '../data/dataset.ts';
+import { boundary } from '../data/dataset.ts';
+import { createRandomStreams } from '../sim/rng.ts';
+import { crossEntropy } from './loss.ts';
+import { clipGradients, createAdamW, createSgd } from './optim.ts';
+import { zeroGrads } from './params.ts';
+import type { TinySeek } from './tinyseek.ts';
+
+export interface LmTrainingConfig {
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly minLearningRate: number;
+  readonly warmupSteps: number;
+  readonly optimizer: 'adamw' | 'sgd';
+  readonly weightDecay: number;
+  readonly clipNorm: number;
+  readonly seed: number;
+  readonly evalEvery: number;
+}
+
+export interface LmLogEntry {
+  readonly step: number;
+  readonly trainBitsPerChar: number;
+  readonly validationBitsPerChar?: number;
+  readonly learningRate: number;
+  readonly gradNorm: number;
+}
+
+/** A text as model input and targets: [., c1 … cn] → [c1 … cn, .], cut to the context. */
+export function framed(tokens: readonly number[], context: number): { inputs: number[]; targets: number[] } {
+  const sequence = [boundary, ...tokens, boundary].slice(0, context + 1);
+  return { inputs: sequence.slice(0, -1), targets: sequence.slice(1) };
+}
+
+/** Bits per predicted character over `samples` (the end boundary counts as one). */
+export function evaluateBitsPerChar(model: TinySeek, samples: readonly TextSample[]): number {
+  let nats = 0;
+  let count = 0;
+  for (const sample of samples) {
+    const { inputs, targets } = framed(sample.tokens, model.config.context);
+    const { loss, count: n } = crossEntropy(model.forward(inputs).logits, targets, model.config.vocab);
+    nats += loss * n;
+    count += n;
+  }
+  return nats / count / Math.LN2;
+}
+
+export function learningRateAt(config: LmTrainingConfig, step: number): number {
+  if (step < config.warmupSteps) return (config.learningRate * (step + 1)) / config.warmupSteps;
+  const progress = (step - config.warmupSteps) / Math.max(1, config.steps - config.warmupSteps);
+  return config.minLearningRate + 0.5 * (config.learningRate - config.minLearningRate) * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+}
+
+export function trainLanguageModel(model: TinySeek, train: readonly TextSample[], validation: readonly TextSample[], config: LmTrainingConfig, onLog: (entry: LmLogEntry) => void = () => undefined): LmLogEntry[] {
+  const shuffle = createRandomStreams(config.seed).stream('train/shuffle');
+  const optimizer = config.optimizer === 'adamw' ? createAdamW({ weightDecay: config.weightDecay }) : createSgd({ momentum: 0.9, weightDecay: config.weightDecay });
+  const log: LmLogEntry[] = [];
+  let order: number[] = [];
+  let cursor = 0;
+  const nextBatch = (): TextSample[] => {
+    const batch: TextSample[] = [];
+    while (batch.length < config.batchSize) {
+      if (cursor >= order.length) {
+        order = train.map((_, i) => i);
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = Math.floor(shuffle.next() * (i + 1));
+          [order[i], order[j]] = [order[j]!, order[i]!];
+        }
+        cursor = 0;
+      }
+      batch.push(train[order[cursor++]!]!);
+    }
+    return batch;
+  };
+  const { layers, experts, biasUpdate } = model.config;
+  for (let step = 0; step < config.steps; step++) {
+    zeroGrads(model.params);
+    const batch = nextBatch().map((sample) => framed(sample.tokens, model.config.context));
+    const tokens = batch.reduce((sum, item) => sum + item.targets.length, 0);
+    const load = Array.from({ length: layers }, () => new Float64Array(experts));
+    let nats = 0;
+    for (const { inputs, targets } of batch) {
+      const pass = model.forward(inputs);
+      const { loss, dLogits, count } = crossEntropy(pass.logits, targets, model.config.vocab);
+      nats += loss * count;
+      // Every token of the batch weighs the same.
+      const scale = count / tokens;
+      for (let i = 0; i < dLogits.length; i++) dLogits[i]! *= scale;
+      pass.backward(dLogits);
+      pass.load.forEach((perExpert, l) => perExpert.forEach((n, e) => (load[l]![e]! += n)));
+    }
+    const gradNorm = clipGradients(model.params, config.clipNorm);
+    const learningRate = learningRateAt(config, step);
+    optimizer.step(model.params, learningRate);
+    if (biasUpdate > 0) model.blocks.forEach((block, l) => block.moe.gate.updateBias(load[l]!, biasUpdate));
+    const last = step === config.steps - 1;
+    const entry: LmLogEntry = {
+      step: step + 1,
+      trainBitsPerChar: nats / tokens / Math.LN2,
+      learningRate,
+      gradNorm,
+      ...((last || (step + 1) % config.evalEvery === 0) && { validationBitsPerChar: evaluateBitsPerChar(model, validation) }),
+    };
+    log.push(entry);
+    onLog(entry);
+  }
+  return log;
+}
