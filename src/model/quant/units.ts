@@ -1,0 +1,169 @@
+/**
+ * TinySeek's integer units, the pieces the swarm places on nodes (DESIGN.md, "The model"):
+ * embedding, attention block (with its int8 latent cache), gate, one routed or shared expert,
+ * combine, and head. Int8 tensors go in and out at the calibrated boundary scales; inside a
+ * unit every matrix product is int8 × b-bit weights with int32 accumulation, and the
+ * elementwise steps (RMSNorm, softmax, SiLU, the gate's sigmoid) run on the dequantized
+ * values in floating point, as a Cortex-M4F/M33 does them on its FPU; intermediate int8
+ * tensors inside a unit take a scale from their own largest value.
+ */
+import { rmsEpsilon } from '../layers/rmsnorm.ts';
+import type { RoutingRestriction } from '../layers/gate.ts';
+import { dequantize, matvecInt, quantizeActivations, requantize, scaleFor, type Int8Tensor, type QuantMatrix } from './integer.ts';
+import type { QuantExpert, QuantizedTinySeek } from './quantized-model.ts';
+
+/** Real values of W·x from the int32 accumulators. */
+function matvecReal(matrix: QuantMatrix, x: Int8Tensor): Float64Array {
+  const acc = matvecInt(matrix, x.data);
+  return Float64Array.from(acc, (a, r) => a * matrix.scales[r]! * x.scale);
+}
+
+function rmsNorm(x: Float64Array, gain: Float64Array): Float64Array {
+  let ss = 0;
+  for (const v of x) ss += v * v;
+  const inv = 1 / Math.sqrt(ss / x.length + rmsEpsilon);
+  return Float64Array.from(x, (v, i) => v * inv * gain[i]!);
+}
+
+const dynamic = (values: Float64Array): Int8Tensor => quantizeActivations(values, scaleFor(values));
+
+/** The int8 latent cache of one layer: d_c bytes per position (plus its one scale). */
+export interface Int8LatentCache {
+  readonly latents: Int8Array;
+  length: number;
+}
+
+export function createInt8LatentCache(model: QuantizedTinySeek): Int8LatentCache {
+  return { latents: new Int8Array(model.config.latentDim * model.config.context), length: 0 };
+}
+
+/** Token and position embeddings → the residual stream entering layer 0. */
+export function embeddingUnit(model: QuantizedTinySeek, id: number, position: number): Int8Tensor {
+  const { dim } = model.config;
+  const { tokens, positions } = model;
+  const x = new Float64Array(dim);
+  for (let i = 0; i < dim; i++) x[i] = tokens.values[id * dim + i]! * tokens.scales[id]! + positions.values[position * dim + i]! * positions.scales[position]!;
+  return quantizeActivations(x, model.scales.residual[0]!);
+}
+
+/** Layer l's attention block: x (residual) → x + MLA(RMSNorm(x)), at the `mid` scale. */
+export function attentionUnit(model: QuantizedTinySeek, layer: number, x: Int8Tensor, cache: Int8LatentCache): Int8Tensor {
+  const { heads, headDim, latentDim } = model.config;
+  const w = model.layers[layer]!;
+  const inner = heads * headDim;
+  const xr = dequantize(x);
+  const n = dynamic(rmsNorm(xr, w.attnGain));
+  const q = matvecReal(w.wq, n);
+  const latentScale = model.scales.latent[layer]!;
+  const c = requantize(matvecInt(w.wdkv, n.data), w.wdkv, n.scale, latentScale);
+  const position = cache.length;
+  cache.latents.set(c.data, position * latentDim);
+  cache.length = position + 1;
+  const keys: Float64Array[] = [];
+  const values: Float64Array[] = [];
+  for (let s = 0; s < cache.length; s++) {
+    const latent = { data: cache.latents.subarray(s * latentDim, (s + 1) * latentDim), scale: latentScale };
+    keys.push(matvecReal(w.wuk, latent));
+    values.push(matvecReal(w.wuv, latent));
+  }
+  const o = new Float64Array(inner);
+  const scale = 1 / Math.sqrt(headDim);
+  for (let h = 0; h < heads; h++) {
+    const scores = keys.map((k) => {
+      let dot = 0;
+      for (let i = 0; i < headDim; i++) dot += q[h * headDim + i]! * k[h * headDim + i]!;
+      return dot * scale;
+    });
+    const max = Math.max(...scores);
+    const p = scores.map((s) => Math.exp(s - max));
+    const sum = p.reduce((a, b) => a + b, 0);
+    p.forEach((weight, s) => {
+      for (let i = 0; i < headDim; i++) o[h * headDim + i]! += (weight / sum) * values[s]![h * headDim + i]!;
+    });
+  }
+  const out = matvecReal(w.wo, dynamic(o));
+  return quantizeActivations(Float64Array.from(xr, (v, i) => v + out[i]!), model.scales.mid[layer]!);
+}
+
+export interface GateDecision {
+  /** The normed MoE input every chosen expert (and each shared expert) receives. */
+  readonly input: Int8Tensor;
+  readonly experts: readonly number[];
+  readonly weights: readonly number[];
+}
+
+/** Layer l's gate: RMSNorm(h) at the `moeIn` scale, affinities, top-k on biased scores. */
+export function gateUnit(model: QuantizedTinySeek, layer: number, h: Int8Tensor, restrict?: RoutingRestriction): GateDecision {
+  const { experts, topK, affinity } = model.config;
+  const w = model.layers[layer]!;
+  const input = quantizeActivations(rmsNorm(dequantize(h), w.moeGain), model.scales.moeIn[layer]!);
+  const logits = matvecReal(w.router, input);
+  let a: Float64Array;
+  if (affinity === 'sigmoid') a = Float64Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
+  else {
+    const max = Math.max(...logits);
+    const e = Float64Array.from(logits, (z) => Math.exp(z - max));
+    const sum = e.reduce((s, v) => s + v, 0);
+    a = Float64Array.from(e, (v) => v / sum);
+  }
+  const candidates = restrict?.(0) ?? Array.from({ length: experts }, (_, e) => e);
+  const top = [...candidates].sort((p, q) => a[q]! + w.bias[q]! - (a[p]! + w.bias[p]!) || p - q).slice(0, topK);
+  const sum = top.reduce((s, e) => s + a[e]!, 0);
+  return { input, experts: top, weights: top.map((e) => (affinity === 'sigmoid' ? a[e]! / sum : a[e]!)) };
+}
+
+function runExpert(model: QuantizedTinySeek, layer: number, expert: QuantExpert, input: Int8Tensor): Int8Tensor {
+  const g = matvecReal(expert.w1, input);
+  const u = matvecReal(expert.w3, input);
+  const hidden = dynamic(Float64Array.from(g, (z, i) => (z / (1 + Math.exp(-z))) * u[i]!));
+  return requantize(matvecInt(expert.w2, hidden.data), expert.w2, hidden.scale, model.scales.expertOut[layer]!);
+}
+
+/** One routed expert of layer l. */
+export function routedExpertUnit(model: QuantizedTinySeek, layer: number, expert: number, input: Int8Tensor): Int8Tensor {
+  return runExpert(model, layer, model.layers[layer]!.routed[expert]!, input);
+}
+
+/** One shared expert of layer l. */
+export function sharedExpertUnit(model: QuantizedTinySeek, layer: number, expert: number, input: Int8Tensor): Int8Tensor {
+  return runExpert(model, layer, model.layers[layer]!.shared[expert]!, input);
+}
+
+/** Layer l's combine: h + Σ shared + Σ weight · routed, at the next residual scale. */
+export function combineUnit(model: QuantizedTinySeek, layer: number, h: Int8Tensor, shared: readonly Int8Tensor[], routed: readonly Int8Tensor[], weights: readonly number[]): Int8Tensor {
+  const y = dequantize(h);
+  for (const out of shared) {
+    const values = dequantize(out);
+    for (let i = 0; i < y.length; i++) y[i]! += values[i]!;
+  }
+  routed.forEach((out, k) => {
+    const values = dequantize(out);
+    for (let i = 0; i < y.length; i++) y[i]! += weights[k]! * values[i]!;
+  });
+  return quantizeActivations(y, model.scales.residual[layer + 1]!);
+}
+
+/** The final RMSNorm and the output head: logits (real values of the int32 accumulators). */
+export function headUnit(model: QuantizedTinySeek, x: Int8Tensor): Float64Array {
+  return matvecReal(model.head, dynamic(rmsNorm(dequantize(x), model.finalGain)));
+}
+
+/** The integer forward, one position at a time: the units composed. */
+export function createIntGenerator(model: QuantizedTinySeek): { next(id: number): Float64Array; readonly caches: readonly Int8LatentCache[] } {
+  const caches = model.layers.map(() => createInt8LatentCache(model));
+  return {
+    caches,
+    next(id) {
+      const position = caches[0]!.length;
+      let x = embeddingUnit(model, id, position);
+      model.layers.forEach((layer, l) => {
+        const h = attentionUnit(model, l, x, caches[l]!);
+        const gate = gateUnit(model, l, h);
+        const shared = layer.shared.map((_, s) => sharedExpertUnit(model, l, s, gate.input));
+        const routed = gate.experts.map((e) => routedExpertUnit(model, l, e, gate.input));
+        x = combineUnit(model, l, h, shared, routed, gate.weights);
+      });
+      return headUnit(model, x);
+    },
+  };
+}
