@@ -8,7 +8,7 @@ import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
 import { workerCommand } from './commands/worker.ts';
 import { watchCommand } from './commands/watch.ts';
-import { modelSampleCommand, modelTrainCommand } from './commands/model.ts';
+import { modelEvalCommand, modelInfoCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
@@ -68,7 +68,7 @@ export function buildProgram(io: CliIo): Command {
       await workerCommand(options, io.out, io.err);
     });
 
-  const model = program.command('model').description('TinySeek, the small DeepSeek-style MoE model: train, sample');
+  const model = program.command('model').description('TinySeek, the small DeepSeek-style MoE model: train, sample, eval, info');
   model
     .command('train')
     .description('train TinySeek from a config file into a model directory')
@@ -85,6 +85,20 @@ export function buildProgram(io: CliIo): Command {
     .option('--top-p <p>', 'nucleus sampling mass', '1')
     .option('--seed <n>', 'sampling seed', '1')
     .action((dir: string, options: { count: string; temperature: string; topP: string; seed: string }) => modelSampleCommand(dir, options, io.out));
+  model
+    .command('eval')
+    .description('the integer model (int8/int4/int2 weights, int8 activations) against the float reference on the validation split')
+    .argument('<model>', 'model directory (or its model.tskp)')
+    .requiredOption('--bits <n>', 'weight bits: 8, 4 or 2')
+    .option('--samples <n>', 'only the first n validation names')
+    .option('--json', 'one JSON object: bits, positions, top1Agreement, klDivergence, bitsPerChar, floatBitsPerChar')
+    .action((dir: string, options: { bits: string; json?: boolean; samples?: string }) => modelEvalCommand(dir, options, io.out));
+  model
+    .command('info')
+    .description('per unit: parameters, weight bytes at 8/4/2 bits, MACs per token, latent-KV bytes, bytes crossing the unit')
+    .argument('<model>', 'model directory, checkpoint, or training config (YAML)')
+    .option('--json', 'one JSON object: config, units, total')
+    .action((target: string, options: { json?: boolean }) => modelInfoCommand(target, options, io.out));
 
   program
     .command('watch')

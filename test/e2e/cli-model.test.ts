@@ -33,6 +33,25 @@ describe('loraswarm model', () => {
     expect(cli(['model', 'sample', join(dir, 'm1'), '--count', '4', '--seed', '3']).stdout).toBe(sample.stdout);
   });
 
+  it('evaluates the integer model against the float one (JSON for scripts) and prints the unit costs', () => {
+    writeFileSync(join(dir, 'tiny.yaml'), tinyConfig);
+    expect(cli(['model', 'train', '--config', join(dir, 'tiny.yaml'), '--out', join(dir, 'm'), '--quiet']).status).toBe(0);
+    const evaluation = cli(['model', 'eval', join(dir, 'm'), '--bits', '8', '--samples', '100', '--json']);
+    expect(evaluation.status).toBe(0);
+    const figures = JSON.parse(evaluation.stdout) as Record<string, number>;
+    expect(Object.keys(figures)).toEqual(['bits', 'positions', 'top1Agreement', 'klDivergence', 'bitsPerChar', 'floatBitsPerChar']);
+    expect(figures.bits).toBe(8);
+    expect(figures.top1Agreement).toBeGreaterThan(0.9);
+    const info = cli(['model', 'info', join(dir, 'm'), '--json']);
+    expect(info.status).toBe(0);
+    const parsed = JSON.parse(info.stdout) as { total: { parameters: number }; units: { unit: string }[] };
+    expect(parsed.total.parameters).toBe(6000);
+    expect(parsed.units.map((u) => u.unit)).toEqual(['embedding', 'attention', 'gate', 'routedExpert', 'sharedExpert', 'combine', 'head']);
+    const table = cli(['model', 'info', 'models/tinyseek-names.yaml']);
+    expect(table.stdout).toContain('total: 1,915,712 parameters; weights 2,006,560 B at int8');
+    expect(cli(['model', 'eval', join(dir, 'm'), '--bits', '3']).stderr).toContain('--bits: expected 8, 4 or 2, found "3"');
+  });
+
   it('refuses bad configs, options and checkpoints with status 2 and a clear message', () => {
     writeFileSync(join(dir, 'bad.yaml'), tinyConfig.replace('topK: 2', 'topK: 9'));
     writeFileSync(join(dir, 'typo.yaml'), tinyConfig.replace('steps: 30', 'stepz: 30'));

@@ -17,6 +17,11 @@ import { parseTrainConfig } from '../../model/train-config.ts';
 import { evaluateBitsPerChar, trainLanguageModel } from '../../model/train-lm.ts';
 import { createRandomStreams } from '../../sim/rng.ts';
 import { UsageError } from '../exit.ts';
+import type { TinySeekConfig } from '../../model/config.ts';
+import { modelCost, unitCosts } from '../../model/cost.ts';
+import { calibrateScales } from '../../model/quant/calibrate.ts';
+import { measureFidelity } from '../../model/quant/fidelity.ts';
+import { quantizeWeights } from '../../model/quant/quantized-model.ts';
 
 export const checkpointFile = 'model.tskp';
 
@@ -91,4 +96,60 @@ export function modelSampleCommand(dir: string, options: { count: string; temper
   const lines: string[] = [];
   for (let i = 0; i < count; i++) lines.push(vocabulary.decode(generate(model, { temperature, topP }, rng)));
   print(`${lines.join('\n')}\n`);
+}
+
+/** `model info`: per unit, parameters, weight bytes at 8/4/2 bits, MACs, latent bytes, boundary bytes. */
+export function modelInfoCommand(target: string, options: { json?: boolean }, print: (text: string) => void): void {
+  const config = existsSync(join(target, checkpointFile)) || target.endsWith('.tskp') ? readCheckpoint(existsSync(join(target, checkpointFile)) ? join(target, checkpointFile) : target).header.config : configFromFile(target);
+  const units = unitCosts(config);
+  const total = modelCost(config);
+  if (options.json) {
+    print(`${JSON.stringify({ config, units, total }, null, 2)}\n`);
+    return;
+  }
+  const rows = units.map((u) => [u.unit, String(u.count), u.parameters.toLocaleString('en'), ...([8, 4, 2] as const).map((b) => u.weightBytes[b].toLocaleString('en')), u.macsPerToken.toLocaleString('en'), u.macsPerCachedPosition.toLocaleString('en'), String(u.latentBytesPerToken), `${u.inputBytes}/${u.outputBytes}`]);
+  const header = ['unit', 'count', 'params', 'int8 B', 'int4 B', 'int2 B', 'MACs/token', '+MACs/cached pos', 'latent B/token', 'in/out B'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  print(
+    [
+      line(header),
+      ...rows.map(line),
+      '',
+      `total: ${total.parameters.toLocaleString('en')} parameters; weights ${total.weightBytes[8].toLocaleString('en')} B at int8, ${total.weightBytes[4].toLocaleString('en')} B at int4, ${total.weightBytes[2].toLocaleString('en')} B at int2;`,
+      `${total.activeMacsPerToken.toLocaleString('en')} MACs per token (top-${config.topK} of ${config.experts} routed experts) + ${total.macsPerCachedPosition.toLocaleString('en')} per cached position; latent KV cache ${total.latentBytesPerToken} B per token`,
+    ].join('\n') + '\n',
+  );
+}
+
+function configFromFile(file: string): TinySeekConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`model info: expected a model directory, a checkpoint or a training config, found ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} at ${file}`);
+  }
+  const { seed: _seed, capacityFactor, ...model } = parseTrainConfig(text, file).model;
+  const vocab = loadNames({ seed: 1 }).vocabulary.size;
+  return { ...model, ...(capacityFactor !== undefined && { capacityFactor }), vocab };
+}
+
+/** `model eval`: the integer model at `bits` against the float reference on the validation split. */
+export function modelEvalCommand(dir: string, options: { bits: string; json?: boolean; samples?: string }, print: (text: string) => void): void {
+  const bits = Number(options.bits);
+  if (bits !== 8 && bits !== 4 && bits !== 2) throw new UsageError(`--bits: expected 8, 4 or 2, found ${JSON.stringify(options.bits)}`);
+  const { header, model } = readCheckpoint(existsSync(join(dir, checkpointFile)) ? join(dir, checkpointFile) : dir);
+  const dataRecord = (header.training.data ?? { seed: 1, validationFraction: 0.1, vocabulary: 'chars' }) as { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' };
+  const data = loadNames(dataRecord);
+  const samples = options.samples === undefined ? data.validation : data.validation.slice(0, Number(options.samples));
+  // Calibrated on the first 200 training names, never on the names it is judged on.
+  const scales = calibrateScales(model, data.train.slice(0, 200).map((sample) => sample.tokens));
+  const fidelity = measureFidelity(model, quantizeWeights(model, bits, scales), samples);
+  if (options.json) print(`${JSON.stringify(fidelity)}\n`);
+  else {
+    print(
+      `int${bits} against float on ${fidelity.positions} validation positions: top-1 agreement ${(100 * fidelity.top1Agreement).toFixed(2)} %, ` +
+        `KL ${fidelity.klDivergence.toFixed(5)} nats, ${fidelity.bitsPerChar.toFixed(4)} bits/char (float ${fidelity.floatBitsPerChar.toFixed(4)})\n`,
+    );
+  }
 }

@@ -1,0 +1,132 @@
+/**
+ * What each unit of TinySeek costs (DESIGN.md: "Every operation reports its cost"): parameters,
+ * weight bytes at 8, 4 and 2 bits (packed values, a float32 scale per output row, float32
+ * gains and biases), multiply-accumulates per token, the latent KV-cache bytes per token, and
+ * the int8 activation bytes that cross the unit's boundary (what a frame carries).
+ *
+ * Attention's keys and values are rebuilt from the cached latents for every cached position
+ * (as the units compute them), so its MACs grow with the position: `macsPerCachedPosition`.
+ */
+import type { TinySeekConfig } from './config.ts';
+
+export interface UnitCost {
+  readonly unit: 'embedding' | 'attention' | 'gate' | 'routedExpert' | 'sharedExpert' | 'combine' | 'head';
+  /** How many of this unit the model has (per layer units × layers). */
+  readonly count: number;
+  readonly parameters: number;
+  readonly weightBytes: { readonly 8: number; readonly 4: number; readonly 2: number };
+  /** MACs per token that do not depend on the position. */
+  readonly macsPerToken: number;
+  /** Extra MACs per token for each position already in the cache. */
+  readonly macsPerCachedPosition: number;
+  readonly latentBytesPerToken: number;
+  readonly inputBytes: number;
+  readonly outputBytes: number;
+}
+
+/** Bytes of a matrix [rows, cols] at `bits`: packed values plus a float32 scale per row. */
+export function matrixBytes(rows: number, cols: number, bits: number): number {
+  return Math.ceil((rows * cols * bits) / 8) + 4 * rows;
+}
+
+const atBits = (f: (bits: number) => number): UnitCost['weightBytes'] => ({ 8: f(8), 4: f(4), 2: f(2) });
+
+export function unitCosts(config: TinySeekConfig): UnitCost[] {
+  const { vocab, dim: d, heads, headDim, latentDim: dc, context, experts, sharedExperts, expertHidden: h, topK, layers } = config;
+  const inner = heads * headDim;
+  const expert = (unit: 'routedExpert' | 'sharedExpert', count: number): UnitCost => ({
+    unit,
+    count,
+    parameters: 3 * h * d,
+    weightBytes: atBits((b) => 2 * matrixBytes(h, d, b) + matrixBytes(d, h, b)),
+    macsPerToken: 3 * h * d,
+    macsPerCachedPosition: 0,
+    latentBytesPerToken: 0,
+    inputBytes: d,
+    outputBytes: d,
+  });
+  return [
+    {
+      unit: 'embedding',
+      count: 1,
+      parameters: (vocab + context) * d,
+      weightBytes: atBits((b) => matrixBytes(vocab, d, b) + matrixBytes(context, d, b)),
+      macsPerToken: 0,
+      macsPerCachedPosition: 0,
+      latentBytesPerToken: 0,
+      inputBytes: 1,
+      outputBytes: d,
+    },
+    {
+      unit: 'attention',
+      count: layers,
+      parameters: inner * d + dc * d + 2 * inner * dc + d * inner + d,
+      weightBytes: atBits((b) => matrixBytes(inner, d, b) + matrixBytes(dc, d, b) + 2 * matrixBytes(inner, dc, b) + matrixBytes(d, inner, b) + 4 * d),
+      macsPerToken: inner * d + dc * d + d * inner,
+      // Keys and values from each cached latent, then scores and the weighted sum.
+      macsPerCachedPosition: 2 * inner * dc + 2 * inner,
+      latentBytesPerToken: dc,
+      inputBytes: d,
+      outputBytes: d,
+    },
+    {
+      unit: 'gate',
+      count: layers,
+      parameters: experts * d + d,
+      weightBytes: atBits((b) => matrixBytes(experts, d, b) + 4 * d + 4 * experts),
+      macsPerToken: experts * d,
+      macsPerCachedPosition: 0,
+      latentBytesPerToken: 0,
+      inputBytes: d,
+      // The normed input for the experts, and per chosen expert its index and float32 weight.
+      outputBytes: d + topK * 5,
+    },
+    expert('routedExpert', layers * experts),
+    expert('sharedExpert', layers * sharedExperts),
+    {
+      unit: 'combine',
+      count: layers,
+      parameters: 0,
+      weightBytes: atBits(() => 0),
+      macsPerToken: (topK + sharedExperts) * d,
+      macsPerCachedPosition: 0,
+      latentBytesPerToken: 0,
+      inputBytes: d * (1 + topK + sharedExperts),
+      outputBytes: d,
+    },
+    {
+      unit: 'head',
+      count: 1,
+      parameters: vocab * d + d,
+      weightBytes: atBits((b) => matrixBytes(vocab, d, b) + 4 * d),
+      macsPerToken: vocab * d,
+      macsPerCachedPosition: 0,
+      latentBytesPerToken: 0,
+      inputBytes: d,
+      outputBytes: 4 * vocab,
+    },
+  ];
+}
+
+export interface ModelCost {
+  readonly parameters: number;
+  readonly weightBytes: UnitCost['weightBytes'];
+  /** MACs of one token at position 0 (top-k routed experts and every shared expert active), and per cached position. */
+  readonly activeMacsPerToken: number;
+  readonly macsPerCachedPosition: number;
+  readonly latentBytesPerToken: number;
+}
+
+export function modelCost(config: TinySeekConfig): ModelCost {
+  const units = unitCosts(config);
+  const sum = (f: (u: UnitCost) => number): number => units.reduce((total, u) => total + f(u), 0);
+  // Per token: every unit once per layer, except routed experts (top-k of E per layer).
+  const active = (u: UnitCost): number => (u.unit === 'routedExpert' ? config.topK * config.layers : u.count);
+  return {
+    parameters: sum((u) => u.parameters * u.count),
+    weightBytes: atBits((b) => sum((u) => u.weightBytes[b as 8 | 4 | 2] * u.count)),
+    activeMacsPerToken: sum((u) => u.macsPerToken * active(u)),
+    macsPerCachedPosition: sum((u) => u.macsPerCachedPosition * u.count),
+    latentBytesPerToken: sum((u) => u.latentBytesPerToken * u.count),
+  };
+}
