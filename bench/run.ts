@@ -5,7 +5,8 @@
  *   only and the whole `loraswarm run` (validation, simulation, result files);
  * - listen-10k: 10,000 battery nodes with xstate firmware and 5 ms listen windows every
  *   second, one hour: wall time and peak memory;
- * - mqtt: raw aedes throughput beside loraswarm's MQTT path, and city-sink over memory and MQTT.
+ * - mqtt: raw aedes throughput beside loraswarm's MQTT path, and city-sink over memory and MQTT;
+ * - model: TinySeek training steps per second and int8 forward MACs per second.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -79,3 +80,4 @@ await benchRunCommand();
 // Its own process, so that the peak memory is the run's alone.
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/listen-10k.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/mqtt.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/model.ts'], { encoding: 'utf8' }));
