@@ -10,13 +10,13 @@ import { calibrateScales } from '../src/model/quant/calibrate.ts';
 import { quantizeWeights } from '../src/model/quant/quantized-model.ts';
 import { createIntGenerator } from '../src/model/quant/units.ts';
 import { createTinySeek } from '../src/model/tinyseek.ts';
-import { parseTrainConfig } from '../src/model/train-config.ts';
+import { modelConfigOf, parseTrainConfig } from '../src/model/train-config.ts';
 import { framed, trainLanguageModel } from '../src/model/train-lm.ts';
 
 const config = parseTrainConfig(readFileSync('models/tinyseek-names.yaml', 'utf8'), 'models/tinyseek-names.yaml');
 const data = loadNames({ seed: config.data.seed });
-const { seed, capacityFactor, ...modelConfig } = config.model;
-const model = createTinySeek({ ...modelConfig, ...(capacityFactor !== undefined && { capacityFactor }), vocab: data.vocabulary.size }, seed);
+const { model: modelConfig, seed } = modelConfigOf(config, data.vocabulary.size);
+const model = createTinySeek(modelConfig, seed);
 const steps = 20;
 let start = performance.now();
 trainLanguageModel(model, data.train, data.validation, { ...config.training, steps, evalEvery: steps + 1 });

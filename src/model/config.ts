@@ -12,6 +12,10 @@ export interface TinySeekConfig {
   /** MLA latent size d_c: the KV cache holds this many numbers per token and layer. */
   readonly latentDim: number;
   readonly context: number;
+  /** 'learned' (the default): a learned table added to the token embedding; 'rotary': decoupled RoPE in attention. */
+  readonly positions?: 'learned' | 'rotary';
+  /** Rotary dimensions per head with 'rotary' positions (even). */
+  readonly ropeDim?: number;
   readonly experts: number;
   readonly sharedExperts: number;
   readonly expertHidden: number;

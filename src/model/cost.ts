@@ -32,8 +32,11 @@ export function matrixBytes(rows: number, cols: number, bits: number): number {
 const atBits = (f: (bits: number) => number): UnitCost['weightBytes'] => ({ 8: f(8), 4: f(4), 2: f(2) });
 
 export function unitCosts(config: TinySeekConfig): UnitCost[] {
-  const { vocab, dim: d, heads, headDim, latentDim: dc, context, experts, sharedExperts, expertHidden: h, topK, layers } = config;
+  const { vocab, dim: d, heads, headDim, latentDim: dc, experts, sharedExperts, expertHidden: h, topK, layers } = config;
   const inner = heads * headDim;
+  const rotary = config.positions === 'rotary';
+  const dr = rotary ? config.ropeDim! : 0;
+  const positionRows = rotary ? 0 : config.context;
   const expert = (unit: 'routedExpert' | 'sharedExpert', count: number): UnitCost => ({
     unit,
     count,
@@ -49,8 +52,8 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
     {
       unit: 'embedding',
       count: 1,
-      parameters: (vocab + context) * d,
-      weightBytes: atBits((b) => matrixBytes(vocab, d, b) + matrixBytes(context, d, b)),
+      parameters: (vocab + positionRows) * d,
+      weightBytes: atBits((b) => matrixBytes(vocab, d, b) + (positionRows > 0 ? matrixBytes(positionRows, d, b) : 0)),
       macsPerToken: 0,
       macsPerCachedPosition: 0,
       latentBytesPerToken: 0,
@@ -60,12 +63,12 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
     {
       unit: 'attention',
       count: layers,
-      parameters: inner * d + dc * d + 2 * inner * dc + d * inner + d,
-      weightBytes: atBits((b) => matrixBytes(inner, d, b) + matrixBytes(dc, d, b) + 2 * matrixBytes(inner, dc, b) + matrixBytes(d, inner, b) + 4 * d),
-      macsPerToken: inner * d + dc * d + d * inner,
-      // Keys and values from each cached latent, then scores and the weighted sum.
-      macsPerCachedPosition: 2 * inner * dc + 2 * inner,
-      latentBytesPerToken: dc,
+      parameters: inner * d + dc * d + 2 * inner * dc + d * inner + d + (heads + 1) * dr * d,
+      weightBytes: atBits((b) => matrixBytes(inner, d, b) + matrixBytes(dc, d, b) + 2 * matrixBytes(inner, dc, b) + matrixBytes(d, inner, b) + 4 * d + (rotary ? matrixBytes(heads * dr, d, b) + matrixBytes(dr, d, b) : 0)),
+      macsPerToken: inner * d + dc * d + d * inner + (heads + 1) * dr * d,
+      // Keys and values from each cached latent, then scores (with the rotary part) and the weighted sum.
+      macsPerCachedPosition: 2 * inner * dc + 2 * inner + heads * dr,
+      latentBytesPerToken: dc + dr,
       inputBytes: d,
       outputBytes: d,
     },

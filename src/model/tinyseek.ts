@@ -1,5 +1,6 @@
 /**
- * TinySeek, the float reference: token embedding plus learned positions; per layer
+ * TinySeek, the float reference: token embedding (plus learned positions, or rotary ones in
+ * attention); per layer
  * x ← x + MLA(RMSNorm(x)), x ← x + MoE(RMSNorm(x)); a final RMSNorm and the output head.
  * `forward` runs a whole sequence (training, with backward); `createGenerator` runs one
  * position at a time with each layer's latent KV cache.
@@ -24,7 +25,8 @@ export interface Block {
 export interface TinySeek {
   readonly config: TinySeekConfig;
   readonly embedding: Embedding;
-  readonly positions: Embedding;
+  /** The learned position table; undefined with rotary positions. */
+  readonly positions: Embedding | undefined;
   readonly blocks: readonly Block[];
   readonly finalNorm: RmsNorm;
   readonly head: Linear;
@@ -46,10 +48,12 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
   const init = rng.stream('model/init');
   const { dim } = config;
   const embedding = createEmbedding('embedding', config.vocab, dim, init);
-  const positions = createEmbedding('positions', config.context, dim, init, 0.1);
+  const rotary = config.positions === 'rotary';
+  if (rotary && !(Number.isInteger(config.ropeDim) && config.ropeDim! > 0 && config.ropeDim! % 2 === 0)) throw new RangeError(`rotary positions need an even ropeDim > 0, got ${config.ropeDim}`);
+  const positions = rotary ? undefined : createEmbedding('positions', config.context, dim, init, 0.1);
   const blocks: Block[] = Array.from({ length: config.layers }, (_, l) => ({
     attnNorm: createRmsNorm(`layer${l}.attnNorm`, dim),
-    attention: createAttention(`layer${l}.attention`, dim, { heads: config.heads, headDim: config.headDim, latentDim: config.latentDim }, init),
+    attention: createAttention(`layer${l}.attention`, dim, { heads: config.heads, headDim: config.headDim, latentDim: config.latentDim, ropeDim: rotary ? config.ropeDim! : 0 }, init),
     moeNorm: createRmsNorm(`layer${l}.moeNorm`, dim),
     moe: createMoe(
       `layer${l}.moe`,
@@ -69,7 +73,7 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
   const head = createLinear('head', dim, config.vocab, init);
   const params = [
     ...embedding.params,
-    ...positions.params,
+    ...(positions?.params ?? []),
     ...blocks.flatMap((b) => [...b.attnNorm.params, ...b.attention.params, ...b.moeNorm.params, ...b.moe.params]),
     ...finalNorm.params,
     ...head.params,
@@ -86,9 +90,8 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
       const rows = ids.length;
       if (rows < 1 || rows > config.context) throw new RangeError(`a sequence must have 1..${config.context} tokens, got ${rows}`);
       const tok = embedding.forward(ids);
-      const pos = positions.forward(ids.map((_, t) => t));
-      let x = new Float64Array(rows * dim);
-      for (let i = 0; i < x.length; i++) x[i] = tok.y[i]! + pos.y[i]!;
+      const pos = positions?.forward(ids.map((_, t) => t));
+      let x = pos ? Float64Array.from(tok.y, (v, i) => v + pos.y[i]!) : Float64Array.from(tok.y);
       const backs: ((dy: Float64Array) => Float64Array)[] = [];
       const load: Int32Array[] = [];
       let dropped = 0;
@@ -122,7 +125,7 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
           let d = nf.backward(logits.backward(dLogits));
           for (let l = backs.length - 1; l >= 0; l--) d = backs[l]!(d);
           tok.backward(d);
-          pos.backward(d);
+          pos?.backward(d);
         },
       };
     },
@@ -138,7 +141,7 @@ export interface Generator {
 
 export function createGenerator(model: TinySeek): Generator {
   const { config } = model;
-  const caches = model.blocks.map(() => createLatentCache(config.latentDim, config.context));
+  const caches = model.blocks.map(() => createLatentCache(config.latentDim, config.context, config.positions === 'rotary' ? config.ropeDim! : 0));
   return {
     caches,
     next(id) {
@@ -146,8 +149,8 @@ export function createGenerator(model: TinySeek): Generator {
       if (position >= config.context) throw new RangeError(`the context holds ${config.context} tokens`);
       const x = new Float64Array(config.dim);
       const tok = model.embedding.table.value;
-      const pos = model.positions.table.value;
-      for (let i = 0; i < config.dim; i++) x[i] = tok[id * config.dim + i]! + pos[position * config.dim + i]!;
+      const pos = model.positions?.table.value;
+      for (let i = 0; i < config.dim; i++) x[i] = tok[id * config.dim + i]! + (pos ? pos[position * config.dim + i]! : 0);
       let h = x;
       model.blocks.forEach((block, l) => {
         const a = block.attention.step(block.attnNorm.forward(h, 1).y, caches[l]!);

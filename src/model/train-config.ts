@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import * as z from 'zod';
 import { InputError, formatPath } from '../scenario/errors.ts';
 import type { LmTrainingConfig } from './train-lm.ts';
+import type { TinySeekConfig } from './config.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -24,6 +25,8 @@ export const trainConfigSchema = z.strictObject({
     headDim: positiveInt,
     latentDim: positiveInt,
     context: positiveInt,
+    positions: z.enum(['learned', 'rotary']).default('learned'),
+    ropeDim: positiveInt.optional(),
     experts: positiveInt,
     sharedExperts: z.number().int().nonnegative(),
     expertHidden: positiveInt,
@@ -65,4 +68,10 @@ export function parseTrainConfig(text: string, file: string): TrainConfig & { tr
   const config = result.data;
   if (config.model.topK > config.model.experts) throw new InputError([{ path: `${file}: model.topK`, message: `expected at most model.experts (${config.model.experts}), found ${config.model.topK}` }]);
   return config;
+}
+
+/** The model section as a TinySeek config (optional fields left out when absent) and its seed. */
+export function modelConfigOf(config: TrainConfig, vocab: number): { readonly model: TinySeekConfig; readonly seed: number } {
+  const { seed, capacityFactor, ropeDim, ...rest } = config.model;
+  return { model: { ...rest, vocab, ...(capacityFactor !== undefined && { capacityFactor }), ...(ropeDim !== undefined && { ropeDim }) }, seed };
 }

@@ -33,6 +33,15 @@ describe('model info: costs per unit, against hand counts', () => {
     expect(expert.weightBytes).toEqual({ 8: 3 * 24 + 2 * 24 + 16, 4: 3 * 12 + 2 * 24 + 16, 2: 3 * 6 + 2 * 24 + 16 });
   });
 
+  it('with rotary positions: no position table; W_QR (H·d_r × d) and W_KR (d_r × d) per layer; d_r more cache bytes', () => {
+    const rotary = { ...config, positions: 'rotary' as const, ropeDim: 2 };
+    const byUnit = Object.fromEntries(unitCosts(rotary).map((u) => [u.unit, u]));
+    expect(byUnit.embedding!.parameters).toBe(28);
+    // 72 + W_QR 4×4 + W_KR 2×4 = 96; MACs 44 + 16 + 8 = 68; per cached position 32 + 2 heads × 2.
+    expect(byUnit.attention).toMatchObject({ parameters: 96, macsPerToken: 68, macsPerCachedPosition: 36, latentBytesPerToken: 5 });
+    expect(modelCost(rotary).parameters).toBe(countParams(createTinySeek(rotary, 1).params));
+  });
+
   it('totals the model: parameters equal the model\u2019s own count; active MACs use top-k routed experts', () => {
     const total = modelCost(config);
     expect(total.parameters).toBe(countParams(createTinySeek(config, 1).params));

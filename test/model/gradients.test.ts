@@ -97,9 +97,16 @@ describe('gradients against finite differences', () => {
     expectAllWithin(checkLayer(layer.params, (x) => layer.forward(x, 5), randomInput(30)));
   });
 
-  it('the whole model through the output head and cross-entropy', () => {
+  it('multi-head latent attention with decoupled rotary positions', () => {
+    const layer = createAttention('a', 6, { heads: 2, headDim: 3, latentDim: 4, ropeDim: 4 }, rng());
+    const checks = checkLayer(layer.params, (x) => layer.forward(x, 5), randomInput(30));
+    expectAllWithin(checks);
+    expect(checks.map((check) => check.name)).toEqual(expect.arrayContaining(['a.wqr.weight', 'a.wkr.weight']));
+  });
+
+  it.each(['learned', 'rotary'] as const)('the whole model through the output head and cross-entropy (%s positions)', (positions) => {
     const model = createTinySeek(
-      { vocab: 9, dim: 8, layers: 2, heads: 2, headDim: 4, latentDim: 4, context: 8, experts: 4, sharedExperts: 1, expertHidden: 6, topK: 2, affinity: 'sigmoid', biasUpdate: 0 },
+      { vocab: 9, dim: 8, layers: 2, heads: 2, headDim: 4, latentDim: 4, context: 8, experts: 4, sharedExperts: 1, expertHidden: 6, topK: 2, affinity: 'sigmoid', biasUpdate: 0, positions, ropeDim: 2 },
       4,
     );
     const ids = [0, 3, 5, 2, 7, 1];

@@ -41,6 +41,21 @@ describe('the integer units', () => {
     ]);
   });
 
+  it('compose exactly with rotary positions too (the int8 cache holds the latent and the rotary key)', () => {
+    const rotary = createTinySeek({ vocab: 28, dim: 16, layers: 1, heads: 2, headDim: 8, latentDim: 8, context: 16, experts: 4, sharedExperts: 1, expertHidden: 16, topK: 2, affinity: 'sigmoid', biasUpdate: 0, positions: 'rotary', ropeDim: 4 }, 2);
+    const q = quantizeWeights(rotary, 8, calibrateScales(rotary, data.train.slice(0, 20).map((sample) => sample.tokens)));
+    const generator = createIntGenerator(q);
+    const cache = createInt8LatentCache(q);
+    [0, 4, 7, 1].forEach((id, position) => {
+      const h = attentionUnit(q, 0, embeddingUnit(q, id, position), cache);
+      const gate = gateUnit(q, 0, h);
+      const x = combineUnit(q, 0, h, [sharedExpertUnit(q, 0, 0, gate.input)], gate.experts.map((e) => routedExpertUnit(q, 0, e, gate.input)), gate.weights);
+      expect(Array.from(headUnit(q, x))).toEqual(Array.from(generator.next(id)));
+    });
+    expect(cache.rope.length).toBe(4 * 16);
+    expect(Array.from(cache.rope.subarray(0, 16)).some((v) => v !== 0)).toBe(true);
+  });
+
   it('agree with the float reference: int8 top-1 ≥ 95 % of validation positions; int4 and int2 measured', () => {
     const samples = data.validation.slice(0, 300);
     const scales = int8.scales;

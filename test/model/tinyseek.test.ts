@@ -23,6 +23,20 @@ describe('TinySeek', () => {
     }
   });
 
+  it('with rotary positions too: the cache holds the latent and the shared rotary key, and generation matches the full pass', () => {
+    const model = createTinySeek({ ...small, positions: 'rotary', ropeDim: 4 }, 7);
+    expect(model.positions).toBeUndefined();
+    const ids = [0, 5, 9, 1, 14, 27, 3];
+    const full = model.forward(ids).logits;
+    const generator = createGenerator(model);
+    ids.forEach((id, t) => {
+      const step = generator.next(id);
+      step.forEach((value, c) => expect(value).toBeCloseTo(full[t * 28 + c]!, 12));
+    });
+    expect(generator.caches[0]!.rope.length).toBe(4 * 12);
+    expect(() => createTinySeek({ ...small, positions: 'rotary', ropeDim: 3 }, 1)).toThrow('rotary positions need an even ropeDim > 0, got 3');
+  });
+
   it('restricts each token\u2019s experts when asked (the swarm\u2019s node-limited routing)', () => {
     const model = createTinySeek(small, 7);
     const ids = [0, 5, 9, 1, 14];

@@ -13,7 +13,7 @@ import { encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../model/i
 import { countParams } from '../../model/params.ts';
 import { generate } from '../../model/sample.ts';
 import { createTinySeek } from '../../model/tinyseek.ts';
-import { parseTrainConfig } from '../../model/train-config.ts';
+import { modelConfigOf, parseTrainConfig } from '../../model/train-config.ts';
 import { evaluateBitsPerChar, trainLanguageModel } from '../../model/train-lm.ts';
 import { createRandomStreams } from '../../sim/rng.ts';
 import { UsageError } from '../exit.ts';
@@ -37,8 +37,8 @@ export function modelTrainCommand(options: { config: string; out: string; quiet?
     throw new UsageError(`--out: expected a new directory or an earlier model directory, found ${options.out} without ${checkpointFile}; it is left untouched`);
   }
   const data = loadNames({ seed: config.data.seed, validationFraction: config.data.validationFraction, vocabulary: config.data.vocabulary });
-  const { seed: modelSeed, capacityFactor, ...modelConfig } = config.model;
-  const model = createTinySeek({ ...modelConfig, ...(capacityFactor !== undefined && { capacityFactor }), vocab: data.vocabulary.size }, modelSeed);
+  const { model: modelConfig, seed: modelSeed } = modelConfigOf(config, data.vocabulary.size);
+  const model = createTinySeek(modelConfig, modelSeed);
   const started = performance.now();
   note(`training ${countParams(model.params).toLocaleString('en')} parameters on ${data.train.length} names (${data.validation.length} for validation)\n`);
   const log = trainLanguageModel(model, data.train, data.validation, config.training, (entry) => {
@@ -129,9 +129,8 @@ function configFromFile(file: string): TinySeekConfig {
   } catch (error) {
     throw new UsageError(`model info: expected a model directory, a checkpoint or a training config, found ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} at ${file}`);
   }
-  const { seed: _seed, capacityFactor, ...model } = parseTrainConfig(text, file).model;
-  const vocab = loadNames({ seed: 1 }).vocabulary.size;
-  return { ...model, ...(capacityFactor !== undefined && { capacityFactor }), vocab };
+  const config = parseTrainConfig(text, file);
+  return modelConfigOf(config, loadNames({ seed: 1, vocabulary: config.data.vocabulary }).vocabulary.size).model;
 }
 
 /** `model eval`: the integer model at `bits` against the float reference on the validation split. */

@@ -13,7 +13,7 @@ export function calibrateScales(model: TinySeek, texts: readonly (readonly numbe
   const L = config.layers;
   const d = config.dim;
   const perChannel = (n: number): Float64Array[] => Array.from({ length: n }, () => new Float64Array(d));
-  const max = { residual: perChannel(L + 1), mid: perChannel(L), moeIn: new Float64Array(L), latent: new Float64Array(L), expertOut: perChannel(L) };
+  const max = { residual: perChannel(L + 1), mid: perChannel(L), moeIn: new Float64Array(L), latent: new Float64Array(L), ropeKey: new Float64Array(L), expertOut: perChannel(L) };
   const observe = (into: Float64Array, index: number, values: Float64Array): void => {
     for (const value of values) into[index] = Math.max(into[index]!, Math.abs(value));
   };
@@ -22,15 +22,17 @@ export function calibrateScales(model: TinySeek, texts: readonly (readonly numbe
     values.forEach((value, i) => (target[i] = Math.max(target[i]!, Math.abs(value))));
   };
   for (const tokens of texts) {
-    const caches = model.blocks.map(() => createLatentCache(config.latentDim, config.context));
+    const caches = model.blocks.map(() => createLatentCache(config.latentDim, config.context, config.positions === 'rotary' ? config.ropeDim! : 0));
     const sequence = [boundary, ...tokens].slice(0, config.context);
     sequence.forEach((id, position) => {
       let x = new Float64Array(config.dim);
-      for (let i = 0; i < config.dim; i++) x[i] = model.embedding.table.value[id * config.dim + i]! + model.positions.table.value[position * config.dim + i]!;
+      for (let i = 0; i < config.dim; i++) x[i] = model.embedding.table.value[id * config.dim + i]! + (model.positions ? model.positions.table.value[position * config.dim + i]! : 0);
       model.blocks.forEach((block, l) => {
         observeChannels(max.residual, l, x);
         const a = block.attention.step(block.attnNorm.forward(x, 1).y, caches[l]!);
         observe(max.latent, l, caches[l]!.latents.subarray(position * config.latentDim, (position + 1) * config.latentDim));
+        const ropeDim = caches[l]!.rope.length / config.context;
+        if (ropeDim > 0) observe(max.ropeKey, l, caches[l]!.rope.subarray(position * ropeDim, (position + 1) * ropeDim));
         const h = Float64Array.from(x, (v, i) => v + a[i]!);
         observeChannels(max.mid, l, h);
         const u = block.moeNorm.forward(h, 1).y;
@@ -45,5 +47,5 @@ export function calibrateScales(model: TinySeek, texts: readonly (readonly numbe
   }
   const toScale = (values: Float64Array): number[] => Array.from(values, (m) => (m > 0 ? m / 127 : 1));
   const toScales = (values: Float64Array[]): Float64Array[] => values.map((channels) => Float64Array.from(channels, (m) => (m > 0 ? m / 127 : 1)));
-  return { residual: toScales(max.residual), mid: toScales(max.mid), moeIn: toScale(max.moeIn), latent: toScale(max.latent), expertOut: toScales(max.expertOut) };
+  return { residual: toScales(max.residual), mid: toScales(max.mid), moeIn: toScale(max.moeIn), latent: toScale(max.latent), ropeKey: toScale(max.ropeKey), expertOut: toScales(max.expertOut) };
 }

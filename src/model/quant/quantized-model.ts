@@ -21,6 +21,9 @@ export interface QuantLayer {
   readonly wuk: QuantMatrix;
   readonly wuv: QuantMatrix;
   readonly wo: QuantMatrix;
+  /** Rotary projections, with rotary positions. */
+  readonly wqr: QuantMatrix | undefined;
+  readonly wkr: QuantMatrix | undefined;
   readonly moeGain: Float64Array;
   readonly router: QuantMatrix;
   readonly bias: Float64Array;
@@ -42,6 +45,8 @@ export interface BoundaryScales {
   readonly moeIn: readonly number[];
   /** Layer l's latent (the KV cache entries). */
   readonly latent: readonly number[];
+  /** Layer l's rotary key (cached beside the latent), with rotary positions. */
+  readonly ropeKey: readonly number[];
   /** Layer l's expert outputs (routed and shared), per channel. */
   readonly expertOut: readonly Float64Array[];
 }
@@ -50,7 +55,7 @@ export interface QuantizedTinySeek {
   readonly config: TinySeekConfig;
   readonly bits: Bits;
   readonly tokens: QuantMatrix;
-  readonly positions: QuantMatrix;
+  readonly positions: QuantMatrix | undefined;
   readonly layers: readonly QuantLayer[];
   readonly finalGain: Float64Array;
   readonly head: QuantMatrix;
@@ -70,7 +75,7 @@ export function quantizeWeights(model: TinySeek, bits: Bits, scales: BoundarySca
     config,
     bits,
     tokens: q(model.embedding.table.value, config.vocab, config.dim),
-    positions: q(model.positions.table.value, config.context, config.dim),
+    positions: model.positions && q(model.positions.table.value, config.context, config.dim),
     layers: model.blocks.map((block) => ({
       attnGain: Float64Array.from(block.attnNorm.gain.value),
       wq: q(block.attention.q.weight.value, inner, config.dim),
@@ -78,6 +83,8 @@ export function quantizeWeights(model: TinySeek, bits: Bits, scales: BoundarySca
       wuk: q(block.attention.upK.weight.value, inner, config.latentDim),
       wuv: q(block.attention.upV.weight.value, inner, config.latentDim),
       wo: q(block.attention.out.weight.value, config.dim, inner),
+      wqr: block.attention.qRope && q(block.attention.qRope.weight.value, block.attention.qRope.outDim, config.dim),
+      wkr: block.attention.kRope && q(block.attention.kRope.weight.value, block.attention.kRope.outDim, config.dim),
       moeGain: Float64Array.from(block.moeNorm.gain.value),
       router: q(block.moe.gate.linear.weight.value, config.experts, config.dim),
       bias: Float64Array.from(block.moe.gate.bias),

@@ -8,6 +8,7 @@
  * tensors inside a unit take a scale from their own largest value.
  */
 import { rmsEpsilon } from '../layers/rmsnorm.ts';
+import { rotate } from '../layers/attention.ts';
 import type { RoutingRestriction } from '../layers/gate.ts';
 import { dequantize, matvecInt, quantizeActivations, requantize, scaleFor, type Int8Tensor, type QuantMatrix } from './integer.ts';
 import type { QuantExpert, QuantizedTinySeek } from './quantized-model.ts';
@@ -27,14 +28,17 @@ function rmsNorm(x: Float64Array, gain: Float64Array): Float64Array {
 
 const dynamic = (values: Float64Array): Int8Tensor => quantizeActivations(values, scaleFor(values));
 
-/** The int8 latent cache of one layer: d_c bytes per position (plus its one scale). */
+/** The int8 latent cache of one layer: d_c bytes per position, and d_r for the rotary key. */
 export interface Int8LatentCache {
   readonly latents: Int8Array;
+  readonly rope: Int8Array;
   length: number;
 }
 
+const ropeDimOf = (model: QuantizedTinySeek): number => (model.config.positions === 'rotary' ? model.config.ropeDim! : 0);
+
 export function createInt8LatentCache(model: QuantizedTinySeek): Int8LatentCache {
-  return { latents: new Int8Array(model.config.latentDim * model.config.context), length: 0 };
+  return { latents: new Int8Array(model.config.latentDim * model.config.context), rope: new Int8Array(ropeDimOf(model) * model.config.context), length: 0 };
 }
 
 /** Token and position embeddings → the residual stream entering layer 0. */
@@ -42,7 +46,7 @@ export function embeddingUnit(model: QuantizedTinySeek, id: number, position: nu
   const { dim } = model.config;
   const { tokens, positions } = model;
   const x = new Float64Array(dim);
-  for (let i = 0; i < dim; i++) x[i] = tokens.values[id * dim + i]! * tokens.scales[id]! + positions.values[position * dim + i]! * positions.scales[position]!;
+  for (let i = 0; i < dim; i++) x[i] = tokens.values[id * dim + i]! * tokens.scales[id]! + (positions ? positions.values[position * dim + i]! * positions.scales[position]! : 0);
   return quantizeActivations(x, model.scales.residual[0]!);
 }
 
@@ -58,6 +62,10 @@ export function attentionUnit(model: QuantizedTinySeek, layer: number, x: Int8Te
   const c = requantize(matvecInt(w.wdkv, n.data), w.wdkv, n.scale, latentScale);
   const position = cache.length;
   cache.latents.set(c.data, position * latentDim);
+  const ropeDim = ropeDimOf(model);
+  const ropeScale = model.scales.ropeKey[layer]!;
+  const qr = w.wqr && rotate(matvecReal(w.wqr, n), ropeDim, position);
+  if (w.wkr) cache.rope.set(quantizeActivations(rotate(matvecReal(w.wkr, n), ropeDim, position), ropeScale).data, position * ropeDim);
   cache.length = position + 1;
   const keys: Float64Array[] = [];
   const values: Float64Array[] = [];
@@ -67,11 +75,12 @@ export function attentionUnit(model: QuantizedTinySeek, layer: number, x: Int8Te
     values.push(matvecReal(w.wuv, latent));
   }
   const o = new Float64Array(inner);
-  const scale = 1 / Math.sqrt(headDim);
+  const scale = 1 / Math.sqrt(headDim + ropeDim);
   for (let h = 0; h < heads; h++) {
-    const scores = keys.map((k) => {
+    const scores = keys.map((k, s) => {
       let dot = 0;
       for (let i = 0; i < headDim; i++) dot += q[h * headDim + i]! * k[h * headDim + i]!;
+      if (qr) for (let i = 0; i < ropeDim; i++) dot += qr[h * ropeDim + i]! * cache.rope[s * ropeDim + i]! * ropeScale;
       return dot * scale;
     });
     const max = Math.max(...scores);
