@@ -8,7 +8,7 @@ import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
 import { workerCommand } from './commands/worker.ts';
 import { watchCommand } from './commands/watch.ts';
-import { modelEvalCommand, modelInfoCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
+import { modelEvalCommand, modelInfoCommand, modelQuantizeCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
@@ -93,6 +93,11 @@ export function buildProgram(io: CliIo): Command {
     .option('--samples <n>', 'only the first n validation names')
     .option('--json', 'one JSON object: bits, positions, top1Agreement, klDivergence, bitsPerChar, floatBitsPerChar')
     .action((dir: string, options: { bits: string; json?: boolean; samples?: string }) => modelEvalCommand(dir, options, io.out));
+  model
+    .command('quantize')
+    .description("(re)write a checkpoint's int8/int4/int2 weights and calibrated scales from its float weights")
+    .argument('<model>', 'model directory (or its model.tskp)')
+    .action((dir: string) => modelQuantizeCommand(dir, io.out));
   model
     .command('info')
     .description('per unit: parameters, weight bytes at 8/4/2 bits, MACs per token, latent-KV bytes, bytes crossing the unit')

@@ -5,6 +5,9 @@ import { fitBigram } from '../../src/model/bigram.ts';
 import { decodeCheckpoint, encodeCheckpoint, CheckpointError } from '../../src/model/io/checkpoint.ts';
 import { createGenerator, createTinySeek } from '../../src/model/tinyseek.ts';
 import { framed, trainLanguageModel } from '../../src/model/train-lm.ts';
+import { calibrateScales } from '../../src/model/quant/calibrate.ts';
+import { quantizeWeights } from '../../src/model/quant/quantized-model.ts';
+import { createIntGenerator } from '../../src/model/quant/units.ts';
 
 const small: TinySeekConfig = { vocab: 28, dim: 16, layers: 2, heads: 2, headDim: 8, latentDim: 6, context: 12, experts: 8, sharedExperts: 1, expertHidden: 16, topK: 2, affinity: 'sigmoid', biasUpdate: 0 };
 
@@ -61,8 +64,28 @@ describe('TinySeek', () => {
     expect(() => decodeCheckpoint(altered)).toThrow(CheckpointError);
     expect(() => decodeCheckpoint(Buffer.from('PK\u0003\u0004 a zip file, not a model, long enough to be read'))).toThrow('expected the magic "TSKP", found "PK\\u0003\\u0004"');
     const future = Uint8Array.from(bytes);
-    future[4] = 2;
-    expect(() => decodeCheckpoint(future)).toThrow('expected version 1, found 2');
+    future[4] = 3;
+    expect(() => decodeCheckpoint(future)).toThrow('expected version 1 or 2, found 3');
+  });
+
+  it('stores the int8, int4 and int2 models with their calibrated scales (version 2), which give what quantizing again gives', () => {
+    const model = createTinySeek(small, 5);
+    for (const param of model.params) for (let i = 0; i < param.value.length; i++) param.value[i] = Math.fround(param.value[i]!);
+    const scales = calibrateScales(model, [[1, 2, 3], [4, 5]]);
+    const bytes = encodeCheckpoint(model, { kind: 'chars', symbols: ['.'] }, {}, { scales, calibration: { texts: 2 } });
+    expect(bytes[4]).toBe(2);
+    const back = decodeCheckpoint(bytes);
+    expect([...back.quantized.keys()]).toEqual([8, 4, 2]);
+    for (const bits of [8, 4, 2] as const) {
+      const stored = createIntGenerator(back.quantized.get(bits)!);
+      const fresh = createIntGenerator(quantizeWeights(model, bits, scales));
+      for (const id of [0, 3, 9, 1]) expect(Array.from(stored.next(id))).toEqual(Array.from(fresh.next(id)));
+    }
+    expect(back.header.quantized!.matrices.filter((m) => m.bits === 4).length).toBe(2 + 2 * (5 + 1 + 3 * 9) + 1);
+    const v1 = decodeCheckpoint(encodeCheckpoint(model, { kind: 'chars', symbols: ['.'] }, {}));
+    expect(v1.quantized.size).toBe(0);
+    const cut = Uint8Array.from(bytes.subarray(0, bytes.length - 40));
+    expect(() => decodeCheckpoint(cut)).toThrow(CheckpointError);
   });
 });
 

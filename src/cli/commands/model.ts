@@ -21,7 +21,9 @@ import type { TinySeekConfig } from '../../model/config.ts';
 import { modelCost, unitCosts } from '../../model/cost.ts';
 import { calibrateScales } from '../../model/quant/calibrate.ts';
 import { measureFidelity } from '../../model/quant/fidelity.ts';
-import { quantizeWeights } from '../../model/quant/quantized-model.ts';
+import { quantizeWeights, type BoundaryScales } from '../../model/quant/quantized-model.ts';
+import type { TextSample } from '../../data/dataset.ts';
+import type { TinySeek } from '../../model/tinyseek.ts';
 
 export const checkpointFile = 'model.tskp';
 
@@ -63,7 +65,7 @@ export function modelTrainCommand(options: { config: string; out: string; quiet?
   const partial = `${options.out}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  writeCheckpoint(join(partial, checkpointFile), encodeCheckpoint(model, { kind: data.vocabulary.kind, symbols: data.vocabulary.symbols }, record));
+  writeCheckpoint(join(partial, checkpointFile), encodeCheckpoint(model, { kind: data.vocabulary.kind, symbols: data.vocabulary.symbols }, record, quantizationOf(model, data.train)));
   writeFileSync(join(partial, 'config.yaml'), `# the training config this model was made from: loraswarm model train --config <this file> --out <dir>\n${stringifyYaml(config)}`);
   writeFileSync(
     join(partial, 'training-log.csv'),
@@ -76,6 +78,25 @@ export function modelTrainCommand(options: { config: string; out: string; quiet?
     print(`model ${options.out}: ${record.parameters.toLocaleString('en')} parameters; validation ${validationBitsPerChar.toFixed(4)} bits/char (bigram baseline ${record.bigramValidationBitsPerChar.toFixed(4)}); ${trainingSeconds.toFixed(0)} s\n`);
   }
 }
+
+/** Calibration on the first 200 training texts: the boundary scales the integer models use. */
+export const calibrationTexts = 200;
+
+function quantizationOf(model: TinySeek, train: readonly TextSample[]): { scales: BoundaryScales; calibration: Record<string, unknown> } {
+  return { scales: calibrateScales(model, train.slice(0, calibrationTexts).map((sample) => sample.tokens)), calibration: { texts: calibrationTexts, from: 'the first training texts' } };
+}
+
+/** `model quantize`: (re)writes a checkpoint's quantized section from its float weights. */
+export function modelQuantizeCommand(dir: string, print: (text: string) => void): void {
+  const file = existsSync(join(dir, checkpointFile)) ? join(dir, checkpointFile) : dir;
+  const { header, model } = readCheckpoint(file);
+  const data = loadNames(dataRecordOf(header.training));
+  writeCheckpoint(file, encodeCheckpoint(model, header.vocabulary, header.training, quantizationOf(model, data.train)));
+  print(`${file}: int8, int4 and int2 weights and calibrated boundary scales written\n`);
+}
+
+const dataRecordOf = (training: Record<string, unknown>): { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' } =>
+  (training.data ?? { seed: 1, validationFraction: 0.1, vocabulary: 'chars' }) as { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' };
 
 export function vocabularyOf(record: { kind: 'chars' | 'bytes'; symbols: readonly string[] }): Vocabulary {
   return record.kind === 'bytes' ? byteVocabulary() : charVocabulary(record.symbols.slice(1));
@@ -137,13 +158,12 @@ function configFromFile(file: string): TinySeekConfig {
 export function modelEvalCommand(dir: string, options: { bits: string; json?: boolean; samples?: string }, print: (text: string) => void): void {
   const bits = Number(options.bits);
   if (bits !== 8 && bits !== 4 && bits !== 2) throw new UsageError(`--bits: expected 8, 4 or 2, found ${JSON.stringify(options.bits)}`);
-  const { header, model } = readCheckpoint(existsSync(join(dir, checkpointFile)) ? join(dir, checkpointFile) : dir);
-  const dataRecord = (header.training.data ?? { seed: 1, validationFraction: 0.1, vocabulary: 'chars' }) as { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' };
-  const data = loadNames(dataRecord);
+  const { header, model, quantized } = readCheckpoint(existsSync(join(dir, checkpointFile)) ? join(dir, checkpointFile) : dir);
+  const data = loadNames(dataRecordOf(header.training));
   const samples = options.samples === undefined ? data.validation : data.validation.slice(0, Number(options.samples));
-  // Calibrated on the first 200 training names, never on the names it is judged on.
-  const scales = calibrateScales(model, data.train.slice(0, 200).map((sample) => sample.tokens));
-  const fidelity = measureFidelity(model, quantizeWeights(model, bits, scales), samples);
+  // The checkpoint's own integer model; for an older checkpoint, calibrated on training names, never on the names it is judged on.
+  const integer = quantized.get(bits) ?? quantizeWeights(model, bits, quantizationOf(model, data.train).scales);
+  const fidelity = measureFidelity(model, integer, samples);
   if (options.json) print(`${JSON.stringify(fidelity)}\n`);
   else {
     print(

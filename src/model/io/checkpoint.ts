@@ -2,11 +2,15 @@
  * TinySeek checkpoints. Layout (little-endian):
  *
  *   0   'TSKP'             magic
- *   4   u16 version = 1
+ *   4   u16 version = 2    (version 1, without the quantized section, is still read)
  *   6   u32 header length  H
- *   10  header             UTF-8 JSON: config, vocabulary, training record, and per tensor
- *                          { name, shape, offset, length } (float32 offsets into the data)
+ *   10  header             UTF-8 JSON: config, vocabulary, training record, per tensor
+ *                          { name, shape, offset, length } (float32 offsets into the data),
+ *                          and `quantized`: the calibrated boundary scales and, per bit width
+ *                          (8, 4, 2) and weight matrix, { bits, name, rows, cols, offset, packedBytes }
+ *                          (byte offsets into the quantized section)
  *   10+H  float32 data     every parameter, then each layer's gate bias
+ *         quantized        per matrix: its packed values, then its float32 row scales
  *   end−32  SHA-256        of every byte before it
  *
  * Values are stored as float32 (the reference computes in float64 from them, so a loaded
@@ -16,9 +20,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { TinySeekConfig } from '../config.ts';
+import { unpack, type Bits, type QuantMatrix } from '../quant/integer.ts';
+import { quantizeWeights, quantMatrices, type BoundaryScales, type QuantizedTinySeek } from '../quant/quantized-model.ts';
 import { createTinySeek, type TinySeek } from '../tinyseek.ts';
 
-export const checkpointVersion = 1;
+export const checkpointVersion = 2;
+const bitWidths: readonly Bits[] = [8, 4, 2];
 const magic = 'TSKP';
 
 export class CheckpointError extends Error {
@@ -39,14 +46,42 @@ export interface CheckpointHeader {
   /** How the model was made: its training config, seed, data and final figures. */
   readonly training: Record<string, unknown>;
   readonly tensors: readonly { readonly name: string; readonly shape: readonly number[]; readonly offset: number; readonly length: number }[];
+  readonly quantized?: QuantizedHeader;
+}
+
+export interface QuantizedHeader {
+  /** How the boundary scales were calibrated. */
+  readonly calibration: Record<string, unknown>;
+  readonly scales: { residual: number[][]; mid: number[][]; moeIn: number[]; latent: number[]; ropeKey: number[]; expertOut: number[][] };
+  readonly matrices: readonly { readonly bits: Bits; readonly name: string; readonly rows: number; readonly cols: number; readonly offset: number; readonly packedBytes: number }[];
 }
 
 export interface Checkpoint {
   readonly header: CheckpointHeader;
   readonly model: TinySeek;
+  /** The stored integer models by weight bits (version 2). */
+  readonly quantized: ReadonlyMap<Bits, QuantizedTinySeek>;
 }
 
-export function encodeCheckpoint(model: TinySeek, vocabulary: VocabularyRecord, training: Record<string, unknown>): Uint8Array {
+const scalesToJson = (s: BoundaryScales): QuantizedHeader['scales'] => ({
+  residual: s.residual.map((a) => Array.from(a)),
+  mid: s.mid.map((a) => Array.from(a)),
+  moeIn: [...s.moeIn],
+  latent: [...s.latent],
+  ropeKey: [...s.ropeKey],
+  expertOut: s.expertOut.map((a) => Array.from(a)),
+});
+
+const scalesFromJson = (s: QuantizedHeader['scales']): BoundaryScales => ({
+  residual: s.residual.map((a) => Float64Array.from(a)),
+  mid: s.mid.map((a) => Float64Array.from(a)),
+  moeIn: s.moeIn,
+  latent: s.latent,
+  ropeKey: s.ropeKey,
+  expertOut: s.expertOut.map((a) => Float64Array.from(a)),
+});
+
+export function encodeCheckpoint(model: TinySeek, vocabulary: VocabularyRecord, training: Record<string, unknown>, quantization?: { readonly scales: BoundaryScales; readonly calibration: Record<string, unknown> }): Uint8Array {
   const tensors: { name: string; shape: number[]; values: Float64Array | Float64Array }[] = model.params.map((p) => ({ name: p.name, shape: [...p.shape], values: p.value }));
   model.blocks.forEach((block, l) => tensors.push({ name: `layer${l}.moe.gate.bias`, shape: [block.moe.gate.bias.length], values: block.moe.gate.bias }));
   let offset = 0;
@@ -55,16 +90,34 @@ export function encodeCheckpoint(model: TinySeek, vocabulary: VocabularyRecord, 
     offset += t.values.length;
     return entry;
   });
-  const header: CheckpointHeader = { config: model.config, vocabulary, training, tensors: entries };
+  // The integer models at every bit width: packed values and float32 row scales.
+  const blobs: Buffer[] = [];
+  let quantized: QuantizedHeader | undefined;
+  if (quantization) {
+    let byteOffset = 0;
+    const matrices: QuantizedHeader['matrices'][number][] = [];
+    for (const bits of bitWidths) {
+      for (const [name, matrix] of quantMatrices(quantizeWeights(model, bits, quantization.scales))) {
+        matrices.push({ bits, name, rows: matrix.rows, cols: matrix.cols, offset: byteOffset, packedBytes: matrix.packed.length });
+        const scales = Buffer.from(Float32Array.from(matrix.scales).buffer);
+        blobs.push(Buffer.from(matrix.packed), scales);
+        byteOffset += matrix.packed.length + scales.length;
+      }
+    }
+    quantized = { calibration: quantization.calibration, scales: scalesToJson(quantization.scales), matrices };
+  }
+  const header: CheckpointHeader = { config: model.config, vocabulary, training, tensors: entries, ...(quantized && { quantized }) };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const data = new Float32Array(offset);
   tensors.forEach((t, i) => data.set(t.values, entries[i]!.offset));
-  const body = Buffer.alloc(10 + headerBytes.length + data.byteLength);
+  const quantBytes = Buffer.concat(blobs);
+  const body = Buffer.alloc(10 + headerBytes.length + data.byteLength + quantBytes.length);
   body.write(magic, 0, 'ascii');
-  body.writeUInt16LE(checkpointVersion, 4);
+  body.writeUInt16LE(quantized ? checkpointVersion : 1, 4);
   body.writeUInt32LE(headerBytes.length, 6);
   headerBytes.copy(body, 10);
   Buffer.from(data.buffer).copy(body, 10 + headerBytes.length);
+  quantBytes.copy(body, 10 + headerBytes.length + data.byteLength);
   const digest = createHash('sha256').update(body).digest();
   return Buffer.concat([body, digest]);
 }
@@ -74,7 +127,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   if (buffer.length < 10 + 32) throw new CheckpointError(file, `${buffer.length} bytes, shorter than the smallest checkpoint`);
   if (buffer.toString('ascii', 0, 4) !== magic) throw new CheckpointError(file, `expected the magic "${magic}", found ${JSON.stringify(buffer.toString('latin1', 0, 4))}`);
   const version = buffer.readUInt16LE(4);
-  if (version !== checkpointVersion) throw new CheckpointError(file, `expected version ${checkpointVersion}, found ${version}`);
+  if (version !== checkpointVersion && version !== 1) throw new CheckpointError(file, `expected version 1 or ${checkpointVersion}, found ${version}`);
   const body = buffer.subarray(0, buffer.length - 32);
   const digest = createHash('sha256').update(body).digest();
   if (!digest.equals(buffer.subarray(buffer.length - 32))) throw new CheckpointError(file, 'the SHA-256 checksum does not match: the file is truncated or altered');
@@ -86,9 +139,11 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   } catch (error) {
     throw new CheckpointError(file, `the header is not JSON (${(error as Error).message})`);
   }
-  const dataBytes = body.length - 10 - headerLength;
-  if (dataBytes % 4 !== 0) throw new CheckpointError(file, `${dataBytes} data bytes, not whole float32 values`);
-  const data = new Float32Array(body.buffer.slice(body.byteOffset + 10 + headerLength, body.byteOffset + body.length));
+  const floats = header.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0);
+  const dataStart = 10 + headerLength;
+  if (dataStart + 4 * floats > body.length) throw new CheckpointError(file, `the header describes ${floats} float32 values, the file holds fewer`);
+  const data = new Float32Array(body.buffer.slice(body.byteOffset + dataStart, body.byteOffset + dataStart + 4 * floats));
+  const quantStart = dataStart + 4 * floats;
   const model = createTinySeek(header.config, 0);
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
   const take = (name: string, target: Float64Array): void => {
@@ -99,7 +154,32 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   };
   for (const param of model.params) take(param.name, param.value);
   model.blocks.forEach((block, l) => take(`layer${l}.moe.gate.bias`, block.moe.gate.bias));
-  return { header, model };
+  const missing = (name: string, bits: Bits): never => {
+    throw new CheckpointError(file, `quantized matrix ${name} (${bits} bits) is missing`);
+  };
+  const quantized = new Map<Bits, QuantizedTinySeek>();
+  if (version >= 2) {
+    if (!header.quantized) throw new CheckpointError(file, 'version 2 without its quantized section');
+    const scales = scalesFromJson(header.quantized.scales);
+    for (const bits of bitWidths) {
+      const stored = new Map<string, QuantMatrix>();
+      for (const entry of header.quantized.matrices.filter((m) => m.bits === bits)) {
+        const start = quantStart + entry.offset;
+        const end = start + entry.packedBytes + 4 * entry.rows;
+        if (end > body.length) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) runs past the end`);
+        const packed = new Uint8Array(body.buffer.slice(body.byteOffset + start, body.byteOffset + start + entry.packedBytes));
+        const rowScales = Float64Array.from(new Float32Array(body.buffer.slice(body.byteOffset + start + entry.packedBytes, body.byteOffset + end)));
+        stored.set(entry.name, { bits, rows: entry.rows, cols: entry.cols, packed, scales: rowScales, values: unpack(packed, entry.rows * entry.cols, bits) });
+      }
+      try {
+        quantized.set(bits, quantizeWeights(model, bits, scales, (name) => stored.get(name) ?? missing(name, bits)));
+      } catch (error) {
+        if (error instanceof CheckpointError) throw error;
+        throw new CheckpointError(file, (error as Error).message);
+      }
+    }
+  }
+  return { header, model, quantized };
 }
 
 /** Writes atomically (a temporary file, then a rename): a failed write leaves no half file. */

@@ -30,7 +30,8 @@ export function quantizeMatrix(weights: Float64Array, rows: number, cols: number
   for (let r = 0; r < rows; r++) {
     let max = 0;
     for (let c = 0; c < cols; c++) max = Math.max(max, Math.abs(weights[r * cols + c]!));
-    const scale = max > 0 ? max / q : 1;
+    // float32, as the checkpoint stores it and an MCU holds it.
+    const scale = Math.fround(max > 0 ? max / q : 1);
     scales[r] = scale;
     for (let c = 0; c < cols; c++) values[r * cols + c] = Math.max(-q, Math.min(q, Math.round(weights[r * cols + c]! / scale)));
   }

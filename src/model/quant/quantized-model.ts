@@ -62,37 +62,68 @@ export interface QuantizedTinySeek {
   readonly scales: BoundaryScales;
 }
 
-export function quantizeWeights(model: TinySeek, bits: Bits, scales: BoundaryScales): QuantizedTinySeek {
+/**
+ * Quantizes every weight matrix of `model` at `bits`; `stored(name)` may supply a matrix
+ * instead (a checkpoint's quantized section), which must have the same shape.
+ */
+export function quantizeWeights(model: TinySeek, bits: Bits, scales: BoundaryScales, stored?: (name: string) => QuantMatrix | undefined): QuantizedTinySeek {
   const { config } = model;
-  const q = (values: Float64Array, rows: number, cols: number): QuantMatrix => quantizeMatrix(values, rows, cols, bits);
-  const expert = (e: TinySeek['blocks'][number]['moe']['routed'][number]): QuantExpert => ({
-    w1: q(e.gate.weight.value, e.hidden, config.dim),
-    w3: q(e.up.weight.value, e.hidden, config.dim),
-    w2: q(e.down.weight.value, config.dim, e.hidden),
+  let nameOf = '';
+  const q = (values: Float64Array, rows: number, cols: number): QuantMatrix => {
+    const given = stored?.(nameOf);
+    if (given && (given.rows !== rows || given.cols !== cols || given.bits !== bits)) throw new RangeError(`stored matrix ${nameOf} is ${given.rows}×${given.cols} at ${given.bits} bits, expected ${rows}×${cols} at ${bits}`);
+    return given ?? quantizeMatrix(values, rows, cols, bits);
+  };
+  const named = <T>(name: string, make: () => T): T => {
+    nameOf = name;
+    return make();
+  };
+  const expert = (prefix: string, e: TinySeek['blocks'][number]['moe']['routed'][number]): QuantExpert => ({
+    w1: named(`${prefix}.w1`, () => q(e.gate.weight.value, e.hidden, config.dim)),
+    w3: named(`${prefix}.w3`, () => q(e.up.weight.value, e.hidden, config.dim)),
+    w2: named(`${prefix}.w2`, () => q(e.down.weight.value, config.dim, e.hidden)),
   });
   const inner = config.heads * config.headDim;
   return {
     config,
     bits,
-    tokens: q(model.embedding.table.value, config.vocab, config.dim),
-    positions: model.positions && q(model.positions.table.value, config.context, config.dim),
-    layers: model.blocks.map((block) => ({
+    tokens: named('tokens', () => q(model.embedding.table.value, config.vocab, config.dim)),
+    positions: model.positions && named('positions', () => q(model.positions!.table.value, config.context, config.dim)),
+    layers: model.blocks.map((block, l) => ({
       attnGain: Float64Array.from(block.attnNorm.gain.value),
-      wq: q(block.attention.q.weight.value, inner, config.dim),
-      wdkv: q(block.attention.down.weight.value, config.latentDim, config.dim),
-      wuk: q(block.attention.upK.weight.value, inner, config.latentDim),
-      wuv: q(block.attention.upV.weight.value, inner, config.latentDim),
-      wo: q(block.attention.out.weight.value, config.dim, inner),
-      wqr: block.attention.qRope && q(block.attention.qRope.weight.value, block.attention.qRope.outDim, config.dim),
-      wkr: block.attention.kRope && q(block.attention.kRope.weight.value, block.attention.kRope.outDim, config.dim),
+      wq: named(`layer${l}.wq`, () => q(block.attention.q.weight.value, inner, config.dim)),
+      wdkv: named(`layer${l}.wdkv`, () => q(block.attention.down.weight.value, config.latentDim, config.dim)),
+      wuk: named(`layer${l}.wuk`, () => q(block.attention.upK.weight.value, inner, config.latentDim)),
+      wuv: named(`layer${l}.wuv`, () => q(block.attention.upV.weight.value, inner, config.latentDim)),
+      wo: named(`layer${l}.wo`, () => q(block.attention.out.weight.value, config.dim, inner)),
+      wqr: block.attention.qRope && named(`layer${l}.wqr`, () => q(block.attention.qRope!.weight.value, block.attention.qRope!.outDim, config.dim)),
+      wkr: block.attention.kRope && named(`layer${l}.wkr`, () => q(block.attention.kRope!.weight.value, block.attention.kRope!.outDim, config.dim)),
       moeGain: Float64Array.from(block.moeNorm.gain.value),
-      router: q(block.moe.gate.linear.weight.value, config.experts, config.dim),
+      router: named(`layer${l}.router`, () => q(block.moe.gate.linear.weight.value, config.experts, config.dim)),
       bias: Float64Array.from(block.moe.gate.bias),
-      routed: block.moe.routed.map(expert),
-      shared: block.moe.shared.map(expert),
+      routed: block.moe.routed.map((e, i) => expert(`layer${l}.expert${i}`, e)),
+      shared: block.moe.shared.map((e, i) => expert(`layer${l}.shared${i}`, e)),
     })),
     finalGain: Float64Array.from(model.finalNorm.gain.value),
-    head: q(model.head.weight.value, config.vocab, config.dim),
+    head: named('head', () => q(model.head.weight.value, config.vocab, config.dim)),
     scales,
   };
+}
+
+/** Every weight matrix of a quantized model, by the names `quantizeWeights` gives them. */
+export function quantMatrices(model: QuantizedTinySeek): [string, QuantMatrix][] {
+  const out: [string, QuantMatrix][] = [['tokens', model.tokens]];
+  if (model.positions) out.push(['positions', model.positions]);
+  model.layers.forEach((layer, l) => {
+    out.push([`layer${l}.wq`, layer.wq], [`layer${l}.wdkv`, layer.wdkv], [`layer${l}.wuk`, layer.wuk], [`layer${l}.wuv`, layer.wuv], [`layer${l}.wo`, layer.wo]);
+    if (layer.wqr) out.push([`layer${l}.wqr`, layer.wqr]);
+    if (layer.wkr) out.push([`layer${l}.wkr`, layer.wkr]);
+    out.push([`layer${l}.router`, layer.router]);
+    const experts = (prefix: string, list: readonly QuantExpert[]): void =>
+      list.forEach((e, i) => out.push([`${prefix}${i}.w1`, e.w1], [`${prefix}${i}.w3`, e.w3], [`${prefix}${i}.w2`, e.w2]));
+    experts(`layer${l}.expert`, layer.routed);
+    experts(`layer${l}.shared`, layer.shared);
+  });
+  out.push(['head', model.head]);
+  return out;
 }
