@@ -4,8 +4,9 @@
  * gains and biases), multiply-accumulates per token, the latent KV-cache bytes per token, and
  * the int8 activation bytes that cross the unit's boundary (what a frame carries).
  *
- * Attention's keys and values are rebuilt from the cached latents for every cached position
- * (as the units compute them), so its MACs grow with the position: `macsPerCachedPosition`.
+ * Attention's keys and values are rebuilt from the cached latents for every position in the
+ * cache (as the units compute them), so its MACs grow with the position: a token at position t
+ * costs macsPerToken + (t + 1) · macsPerCachedPosition (the cache holds its own latent too).
  */
 import type { TinySeekConfig } from './config.ts';
 
@@ -17,7 +18,7 @@ export interface UnitCost {
   readonly weightBytes: { readonly 8: number; readonly 4: number; readonly 2: number };
   /** MACs per token that do not depend on the position. */
   readonly macsPerToken: number;
-  /** Extra MACs per token for each position already in the cache. */
+  /** Extra MACs per token for each position in the cache, its own included. */
   readonly macsPerCachedPosition: number;
   readonly latentBytesPerToken: number;
   readonly inputBytes: number;
@@ -114,7 +115,7 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
 export interface ModelCost {
   readonly parameters: number;
   readonly weightBytes: UnitCost['weightBytes'];
-  /** MACs of one token at position 0 (top-k routed experts and every shared expert active), and per cached position. */
+  /** MACs of one token without its attention over the cache (top-k routed experts and every shared expert active); add macsPerCachedPosition for each position in the cache, its own included. */
   readonly activeMacsPerToken: number;
   readonly macsPerCachedPosition: number;
   readonly latentBytesPerToken: number;

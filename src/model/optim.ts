@@ -19,7 +19,8 @@ export function createSgd(options: { momentum?: number; weightDecay?: number } =
         let v = velocity.get(p);
         if (!v) velocity.set(p, (v = new Float64Array(p.value.length)));
         for (let i = 0; i < p.value.length; i++) {
-          const g = p.grad[i]! + (options.weightDecay ?? 0) * p.value[i]!;
+          // Decay only matrices (weights), as AdamW here does.
+          const g = p.grad[i]! + (p.shape.length > 1 ? (options.weightDecay ?? 0) : 0) * p.value[i]!;
           v[i] = momentum * v[i]! + g;
           p.value[i]! -= lr * v[i]!;
         }

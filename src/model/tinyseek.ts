@@ -32,7 +32,7 @@ export interface TinySeek {
   readonly head: Linear;
   readonly params: readonly Param[];
   /** Logits [T, vocab] for a sequence of token ids; `restrict(layer)` limits each token's experts. */
-  forward(ids: readonly number[], options?: { restrict?: (layer: number) => RoutingRestriction | undefined }): ForwardPass;
+  forward(ids: readonly number[], options?: { restrict?: (layer: number) => RoutingRestriction | undefined; training?: boolean }): ForwardPass;
 }
 
 export interface ForwardPass {
@@ -101,7 +101,7 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
         const h = new Float64Array(x.length);
         for (let i = 0; i < h.length; i++) h[i] = x[i]! + a.y[i]!;
         const n2 = block.moeNorm.forward(h, rows);
-        const m = block.moe.forward(n2.y, rows, options.restrict?.(l));
+        const m = block.moe.forward(n2.y, rows, options.restrict?.(l), options.training ?? false);
         load.push(m.load);
         dropped += m.dropped;
         const next = new Float64Array(h.length);
@@ -147,6 +147,7 @@ export function createGenerator(model: TinySeek): Generator {
     next(id) {
       const position = caches[0]!.length;
       if (position >= config.context) throw new RangeError(`the context holds ${config.context} tokens`);
+      if (!Number.isInteger(id) || id < 0 || id >= config.vocab) throw new RangeError(`token id must be in 0..${config.vocab - 1}, got ${id}`);
       const x = new Float64Array(config.dim);
       const tok = model.embedding.table.value;
       const pos = model.positions?.table.value;
@@ -156,7 +157,7 @@ export function createGenerator(model: TinySeek): Generator {
         const a = block.attention.step(block.attnNorm.forward(h, 1).y, caches[l]!);
         const mid = new Float64Array(config.dim);
         for (let i = 0; i < mid.length; i++) mid[i] = h[i]! + a[i]!;
-        const m = block.moe.forward(block.moeNorm.forward(mid, 1).y, 1).y;
+        const m = block.moe.forward(block.moeNorm.forward(mid, 1).y, 1, undefined, false).y;
         const next = new Float64Array(config.dim);
         for (let i = 0; i < next.length; i++) next[i] = mid[i]! + m[i]!;
         h = next;

@@ -87,7 +87,7 @@ export function trainLanguageModel(model: TinySeek, train: readonly TextSample[]
     const load = Array.from({ length: layers }, () => new Float64Array(experts));
     let nats = 0;
     for (const { inputs, targets } of batch) {
-      const pass = model.forward(inputs);
+      const pass = model.forward(inputs, { training: true });
       const { loss, dLogits, count } = crossEntropy(pass.logits, targets, model.config.vocab);
       nats += loss * count;
       // Every token of the batch weighs the same.

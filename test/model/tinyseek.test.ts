@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadNames } from '../../src/data/names.ts';
 import type { TinySeekConfig } from '../../src/model/config.ts';
@@ -38,6 +39,17 @@ describe('TinySeek', () => {
     });
     expect(generator.caches[0]!.rope.length).toBe(4 * 12);
     expect(() => createTinySeek({ ...small, positions: 'rotary', ropeDim: 3 }, 1)).toThrow('rotary positions need an even ropeDim > 0, got 3');
+  });
+
+  it('drops tokens over capacity only in training, so that generation still equals the full pass', () => {
+    const model = createTinySeek({ ...small, capacityFactor: 1 }, 7);
+    const ids = [0, 5, 9, 1, 14, 27, 3, 3, 12, 0, 8];
+    expect(model.forward(ids, { training: true }).dropped).toBeGreaterThan(0);
+    const full = model.forward(ids);
+    expect(full.dropped).toBe(0);
+    const generator = createGenerator(model);
+    ids.forEach((id, t) => expect(Array.from(generator.next(id))).toEqual(Array.from(full.logits.subarray(t * 28, (t + 1) * 28))));
+    expect(() => generator.next(28)).toThrow('token id must be in 0..27, got 28');
   });
 
   it('restricts each token\u2019s experts when asked (the swarm\u2019s node-limited routing)', () => {
@@ -82,6 +94,23 @@ describe('TinySeek', () => {
       for (const id of [0, 3, 9, 1]) expect(Array.from(stored.next(id))).toEqual(Array.from(fresh.next(id)));
     }
     expect(back.header.quantized!.matrices.filter((m) => m.bits === 4).length).toBe(2 + 2 * (5 + 1 + 3 * 9) + 1);
+    // A header that lies, under a valid checksum, is refused with a CheckpointError.
+    const reheader = (edit: (header: Record<string, unknown>) => void): Uint8Array => {
+      const buffer = Buffer.from(bytes);
+      const length = buffer.readUInt32LE(6);
+      const header = JSON.parse(buffer.toString('utf8', 10, 10 + length)) as Record<string, unknown>;
+      edit(header);
+      const text = Buffer.from(JSON.stringify(header), 'utf8');
+      const body = Buffer.concat([buffer.subarray(0, 6), Buffer.alloc(4), text, buffer.subarray(10 + length, buffer.length - 32)]);
+      body.writeUInt32LE(text.length, 6);
+      return Buffer.concat([body, createHash('sha256').update(body).digest()]);
+    };
+    const tensors = (h: Record<string, unknown>): { offset: number }[] => h.tensors as { offset: number }[];
+    expect(() => decodeCheckpoint(reheader((h) => (tensors(h)[1]!.offset = -3)))).toThrow('needs a name and whole-number offset and length');
+    expect(() => decodeCheckpoint(reheader((h) => (tensors(h)[1]!.offset = tensors(h)[0]!.offset)))).toThrow('overlap');
+    expect(() => decodeCheckpoint(reheader((h) => ((h.quantized as { matrices: { packedBytes: number }[] }).matrices[0]!.packedBytes -= 1)))).toThrow('inconsistent entry');
+    expect(() => decodeCheckpoint(reheader((h) => ((h.config as { topK: number }).topK = 99)))).toThrow(CheckpointError);
+    expect(() => decodeCheckpoint(reheader((h) => delete h.config))).toThrow('the header lacks its config or tensor table');
     const v1 = decodeCheckpoint(encodeCheckpoint(model, { kind: 'chars', symbols: ['.'] }, {}));
     expect(v1.quantized.size).toBe(0);
     const cut = Uint8Array.from(bytes.subarray(0, bytes.length - 40));

@@ -138,7 +138,7 @@ export function modelInfoCommand(target: string, options: { json?: boolean }, pr
       ...rows.map(line),
       '',
       `total: ${total.parameters.toLocaleString('en')} parameters; weights ${total.weightBytes[8].toLocaleString('en')} B at int8, ${total.weightBytes[4].toLocaleString('en')} B at int4, ${total.weightBytes[2].toLocaleString('en')} B at int2;`,
-      `${total.activeMacsPerToken.toLocaleString('en')} MACs per token (top-${config.topK} of ${config.experts} routed experts) + ${total.macsPerCachedPosition.toLocaleString('en')} per cached position; latent KV cache ${total.latentBytesPerToken} B per token`,
+      `${total.activeMacsPerToken.toLocaleString('en')} MACs per token (top-${config.topK} of ${config.experts} routed experts) + ${total.macsPerCachedPosition.toLocaleString('en')} per position in the cache, its own included; latent KV cache ${total.latentBytesPerToken} B per token`,
     ].join('\n') + '\n',
   );
 }
@@ -158,6 +158,7 @@ function configFromFile(file: string): TinySeekConfig {
 export function modelEvalCommand(dir: string, options: { bits: string; json?: boolean; samples?: string }, print: (text: string) => void): void {
   const bits = Number(options.bits);
   if (bits !== 8 && bits !== 4 && bits !== 2) throw new UsageError(`--bits: expected 8, 4 or 2, found ${JSON.stringify(options.bits)}`);
+  if (options.samples !== undefined && !(/^\d+$/.test(options.samples) && Number(options.samples) > 0)) throw new UsageError(`--samples: expected a whole number ≥ 1, found ${JSON.stringify(options.samples)}`);
   const { header, model, quantized } = readCheckpoint(existsSync(join(dir, checkpointFile)) ? join(dir, checkpointFile) : dir);
   const data = loadNames(dataRecordOf(header.training));
   const samples = options.samples === undefined ? data.validation : data.validation.slice(0, Number(options.samples));

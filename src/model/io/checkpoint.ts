@@ -14,8 +14,10 @@
  *   end−32  SHA-256        of every byte before it
  *
  * Values are stored as float32 (the reference computes in float64 from them, so a loaded
- * model is the float32 rounding of the trained one). A file that is truncated, altered,
- * of another version or not a checkpoint is refused with a CheckpointError saying which.
+ * model is the float32 rounding of the trained one). A file that is truncated, altered, of
+ * another version, not a checkpoint, or whose header does not describe a valid model is
+ * refused with a CheckpointError saying which. A file without a quantized section is written
+ * (and read) as version 1.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -96,8 +98,10 @@ export function encodeCheckpoint(model: TinySeek, vocabulary: VocabularyRecord, 
   if (quantization) {
     let byteOffset = 0;
     const matrices: QuantizedHeader['matrices'][number][] = [];
+    // Quantized from the float32 weights the file holds, so that a reader quantizing again gets the same.
+    const stored = decodeCheckpoint(encodeCheckpoint(model, vocabulary, training)).model;
     for (const bits of bitWidths) {
-      for (const [name, matrix] of quantMatrices(quantizeWeights(model, bits, quantization.scales))) {
+      for (const [name, matrix] of quantMatrices(quantizeWeights(stored, bits, quantization.scales))) {
         matrices.push({ bits, name, rows: matrix.rows, cols: matrix.cols, offset: byteOffset, packedBytes: matrix.packed.length });
         const scales = Buffer.from(Float32Array.from(matrix.scales).buffer);
         blobs.push(Buffer.from(matrix.packed), scales);
@@ -123,6 +127,18 @@ export function encodeCheckpoint(model: TinySeek, vocabulary: VocabularyRecord, 
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkpoint {
+  try {
+    return decodeUnchecked(bytes, file);
+  } catch (error) {
+    // Whatever a file that passed its checksum can still get wrong is the file's fault.
+    if (error instanceof CheckpointError) throw error;
+    throw new CheckpointError(file, `its header does not describe a valid model (${(error as Error).message})`);
+  }
+}
+
+const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+function decodeUnchecked(bytes: Uint8Array, file: string): Checkpoint {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buffer.length < 10 + 32) throw new CheckpointError(file, `${buffer.length} bytes, shorter than the smallest checkpoint`);
   if (buffer.toString('ascii', 0, 4) !== magic) throw new CheckpointError(file, `expected the magic "${magic}", found ${JSON.stringify(buffer.toString('latin1', 0, 4))}`);
@@ -139,6 +155,15 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   } catch (error) {
     throw new CheckpointError(file, `the header is not JSON (${(error as Error).message})`);
   }
+  if (!Array.isArray(header.tensors) || typeof header.config !== 'object' || header.config === null) throw new CheckpointError(file, 'the header lacks its config or tensor table');
+  for (const t of header.tensors) {
+    if (typeof t.name !== 'string' || !isCount(t.offset) || !isCount(t.length)) throw new CheckpointError(file, `tensor entry ${JSON.stringify(t).slice(0, 80)} needs a name and whole-number offset and length`);
+  }
+  const byOffset = [...header.tensors].sort((a, b) => a.offset - b.offset);
+  byOffset.forEach((t, i) => {
+    const next = byOffset[i + 1];
+    if (next && t.offset + t.length > next.offset) throw new CheckpointError(file, `tensors ${t.name} and ${next.name} overlap`);
+  });
   const floats = header.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0);
   const dataStart = 10 + headerLength;
   if (dataStart + 4 * floats > body.length) throw new CheckpointError(file, `the header describes ${floats} float32 values, the file holds fewer`);
@@ -160,6 +185,16 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   const quantized = new Map<Bits, QuantizedTinySeek>();
   if (version >= 2) {
     if (!header.quantized) throw new CheckpointError(file, 'version 2 without its quantized section');
+    const { layers, dim } = header.config;
+    const q = header.quantized;
+    const rows = (list: unknown, count: number, width?: number): boolean => Array.isArray(list) && list.length === count && list.every((row) => (width === undefined ? typeof row === 'number' && row > 0 : Array.isArray(row) && row.length === width && row.every((v) => typeof v === 'number' && v > 0)));
+    const ok = q.scales && rows(q.scales.residual, layers + 1, dim) && rows(q.scales.mid, layers, dim) && rows(q.scales.moeIn, layers) && rows(q.scales.latent, layers) && rows(q.scales.ropeKey, layers) && rows(q.scales.expertOut, layers, dim);
+    if (!ok) throw new CheckpointError(file, `the calibrated scales do not fit ${layers} layers of width ${dim}`);
+    for (const m of q.matrices) {
+      if (!bitWidths.includes(m.bits) || !isCount(m.offset) || !isCount(m.rows) || !isCount(m.cols) || m.packedBytes !== Math.ceil((m.rows * m.cols * m.bits) / 8)) {
+        throw new CheckpointError(file, `quantized matrix ${String(m.name)} has an inconsistent entry (bits, offset, shape or ${m.packedBytes} packed bytes)`);
+      }
+    }
     const scales = scalesFromJson(header.quantized.scales);
     for (const bits of bitWidths) {
       const stored = new Map<string, QuantMatrix>();

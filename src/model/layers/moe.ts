@@ -1,9 +1,10 @@
 /**
  * The MoE feed-forward of a layer: S shared experts every token passes through, plus the top-k
  * of E routed experts the gate picks, weighted (DeepSeekMoE, https://arxiv.org/abs/2401.06066).
- * With a capacity factor c, each routed expert takes at most ⌈rows·k/E·c⌉ tokens per pass, in
- * row order; a token over capacity skips that expert (its weight is lost, the residual carries
- * it: GShard/Switch, https://arxiv.org/abs/2101.03961).
+ * With a capacity factor c, during training each routed expert takes at most ⌈rows·k/E·c⌉
+ * tokens per pass, in row order; a token over capacity skips that expert (its weight is lost,
+ * the residual carries it: GShard/Switch, https://arxiv.org/abs/2101.03961). Inference drops
+ * nothing, so a token's output never depends on the tokens after it.
  */
 import type { RandomStream } from '../../sim/rng.ts';
 import type { Param } from '../params.ts';
@@ -36,7 +37,8 @@ export interface Moe {
   readonly routed: readonly Expert[];
   readonly shared: readonly Expert[];
   readonly params: readonly Param[];
-  forward(x: Float64Array, rows: number, restrict?: RoutingRestriction): MoePass;
+  /** `training`: the capacity factor applies (tokens over capacity are dropped); at inference it does not. */
+  forward(x: Float64Array, rows: number, restrict?: RoutingRestriction, training?: boolean): MoePass;
 }
 
 export function createMoe(name: string, dim: number, config: MoeConfig, rng: RandomStream): Moe {
@@ -49,10 +51,10 @@ export function createMoe(name: string, dim: number, config: MoeConfig, rng: Ran
     routed,
     shared,
     params: [...gate.params, ...routed.flatMap((e) => e.params), ...shared.flatMap((e) => e.params)],
-    forward(x, rows, restrict) {
+    forward(x, rows, restrict, training = true) {
       const g = gate.forward(x, rows, restrict);
       const { experts: chosen, weights } = g.routing;
-      const capacity = config.capacityFactor === undefined ? Number.POSITIVE_INFINITY : Math.ceil(((rows * config.topK) / config.experts) * config.capacityFactor);
+      const capacity = config.capacityFactor === undefined || !training ? Number.POSITIVE_INFINITY : Math.ceil(((rows * config.topK) / config.experts) * config.capacityFactor);
       // Rows per expert, in row order, within capacity.
       const rowsOf: number[][] = routed.map(() => []);
       const slotOf: number[][] = routed.map(() => []);

@@ -37,7 +37,7 @@ export function calibrateScales(model: TinySeek, texts: readonly (readonly numbe
         observeChannels(max.mid, l, h);
         const u = block.moeNorm.forward(h, 1).y;
         observe(max.moeIn, l, u);
-        const pass = block.moe.forward(u, 1);
+        const pass = block.moe.forward(u, 1, undefined, false);
         for (const e of pass.experts[0]!) observeChannels(max.expertOut, l, block.moe.routed[e]!.forward(u, 1).y);
         for (const shared of block.moe.shared) observeChannels(max.expertOut, l, shared.forward(u, 1).y);
         x = Float64Array.from(h, (v, i) => v + pass.y[i]!);

@@ -3,7 +3,8 @@
  * channel, symmetric, to 8, 4 or 2 bits and packed; int8 activations; int32 accumulation; and
  * requantization by a fixed-point multiplier (a Q31 mantissa and a shift, TFLite's
  * QuantizeMultiplier / MultiplyByQuantizedMultiplier, https://github.com/tensorflow/tflite-micro).
- * Every product and sum here is an exact integer in a JavaScript number.
+ * Every product and sum here is an exact integer (in a JavaScript number, or a BigInt where a
+ * requantization shift is too long for one).
  */
 
 export type Bits = 8 | 4 | 2;
@@ -131,6 +132,8 @@ export function fixedMultiplier(real: number): FixedMultiplier {
 export function applyMultiplier(acc: number, multiplier: FixedMultiplier): number {
   const { mantissa, shift } = multiplier;
   if (shift <= 0) return acc * mantissa * 2 ** -shift;
+  // Past 46 bits of shift the rounding term no longer fits beside the partial product.
+  if (shift > 46) return Number((BigInt(acc) * BigInt(mantissa) + (1n << BigInt(shift - 1))) >> BigInt(shift));
   const hi = Math.floor(mantissa / 65_536);
   const lo = mantissa % 65_536;
   const pHi = acc * hi;

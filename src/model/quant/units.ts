@@ -164,6 +164,8 @@ export function createIntGenerator(model: QuantizedTinySeek): { next(id: number)
     caches,
     next(id) {
       const position = caches[0]!.length;
+      if (position >= model.config.context) throw new RangeError(`the context holds ${model.config.context} tokens`);
+      if (!Number.isInteger(id) || id < 0 || id >= model.config.vocab) throw new RangeError(`token id must be in 0..${model.config.vocab - 1}, got ${id}`);
       let x = embeddingUnit(model, id, position);
       model.layers.forEach((layer, l) => {
         const h = attentionUnit(model, l, x, caches[l]!);
