@@ -1,0 +1,87 @@
+/**
+ * The simulation's public shapes: its options, the handle `createSimulation` returns, the
+ * driver a worker process uses for its partition, live snapshots and the run's result.
+ */
+import type { SimEvent } from '../node/events.ts';
+import type { LoraNode } from '../node/lora-node.ts';
+import type { NodeRuntime } from '../node/node-runtime.ts';
+import type { Ether } from '../radio/ether.ts';
+import type { RadioTracker } from '../metrics/radio-tracker.ts';
+import type { SeriesSampler } from '../metrics/series.ts';
+import type { Scheduler } from '../sim/scheduler.ts';
+import type { NodeTotals, PartitionTotals, WindowReport } from '../transport/partition-report.ts';
+import type { Transport, TransportEndpoints } from '../transport/transport.ts';
+
+export interface SimulationOptions {
+  /** Keep one record per reception (receptions.csv); off for the largest sweeps. */
+  readonly keepReceptions?: boolean;
+  /** Extra subscribers to every event of this process's nodes and ether, as it happens. */
+  readonly listeners?: readonly ((event: SimEvent) => void)[];
+  /** Called with a snapshot of the run at every sampling instant (live metrics). */
+  readonly onSample?: (snapshot: LiveSnapshot) => void;
+  /** The transport; the memory transport by default. */
+  readonly transport?: (scheduler: Scheduler, endpoints: () => TransportEndpoints) => Transport;
+  /**
+   * The nodes this process runs (by index); all by default. The others run in worker processes
+   * (the transport's `remote` on the coordinator), or in the coordinator (on a worker).
+   */
+  readonly hosted?: readonly number[];
+}
+
+export interface Simulation {
+  readonly scheduler: Scheduler;
+  readonly tracker: RadioTracker;
+  readonly ether: Ether;
+  readonly transport: Transport;
+  /** The nodes, by index; undefined for nodes that run in another process. */
+  readonly nodes: readonly (LoraNode | undefined)[];
+  readonly runtimes: readonly (NodeRuntime | undefined)[];
+  /** The window length: min(shortest airtime in use, processing delay). */
+  readonly lookaheadMs: number;
+  readonly series: SeriesSampler;
+  /** Runs up to `untilMs` (at most the scenario's duration), then returns. */
+  advance(untilMs: number): void;
+  /** Runs to the end of the scenario, drains in-flight work and puts the books in canonical order. */
+  finish(): SimulationResult;
+  /** `advance` for asynchronous transports (MQTT). */
+  advanceAsync(untilMs: number): Promise<void>;
+  /** `finish` for asynchronous transports (MQTT). */
+  finishAsync(): Promise<SimulationResult>;
+  /** A worker's side: runs this process's nodes window by window as the coordinator says. */
+  readonly partition: PartitionDriver;
+}
+
+/** How a worker process drives its partition of the nodes (transport/worker-session.ts). */
+export interface PartitionDriver {
+  /** Runs every local event up to `untilMs` (stops early after a failure, which it keeps). */
+  run(untilMs: number): void;
+  readonly failure: Error | undefined;
+  peekTimeMs(): number | undefined;
+  busy(): boolean;
+  readonly lastEventMs: number;
+  /** The node events, series rows and sample partials since the last report. */
+  takeReport(): WindowReport;
+  /** Runs to `untilMs`, takes the last sample and returns the partition's totals. */
+  close(untilMs: number): PartitionTotals;
+}
+
+/** What a live viewer sees at each sample (published on `swarm/<run>/metrics/live` over MQTT). */
+export interface LiveSnapshot {
+  readonly atMs: number;
+  readonly nodesAlive: number;
+  readonly framesSent: number;
+  readonly dutyCycleBlocked: number;
+  readonly received: number;
+  readonly receptions: number;
+  readonly messagesDelivered: number;
+  readonly energyJ: number;
+}
+
+export interface SimulationResult {
+  readonly durationMs: number;
+  readonly drainedUntilMs: number;
+  /** Simulation events executed (node, firmware, MAC, traffic and ether events; not plumbing), in every process. */
+  readonly events: number;
+  /** Every node's energy and memory totals, by index, wherever it ran. */
+  readonly nodeTotals: readonly NodeTotals[];
+}
