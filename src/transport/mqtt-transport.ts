@@ -15,13 +15,13 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createBarrier } from './barrier.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
-import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
+import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError, type Envelope } from './envelope.ts';
 import { createExchange } from './exchange.ts';
 import { chunkControl, encodeControlValue } from './control-codec.ts';
 import type { RunCredentials } from './mosquitto-setup.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { createCoordinatorRemote, type CoordinatorRemote, type RemoteSetup } from './remote-partitions.ts';
-import { runTopics } from './topics.ts';
+import { runTopics, type RunTopics } from './topics.ts';
 import type { Transport, TransportEndpoints } from './transport.ts';
 
 export { BrokerTimeoutError } from './barrier.ts';
@@ -87,6 +87,11 @@ export async function connectClient(url: string, credentials: { username: string
   // Small envelopes must not wait for Nagle's algorithm: every window waits on them.
   (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
   return client;
+}
+
+/** Publishes a node's own envelope (a transmission, or its death) on its tx topic, from its client. */
+export function publishFromNode(clients: readonly (MqttClient | undefined)[], topics: RunTopics, node: number, envelope: Envelope): void {
+  clients[node]!.publish(topics.tx(node), Buffer.from(encodeEnvelope(envelope)), { qos: 0 });
 }
 
 /**
@@ -239,11 +244,11 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
           ...(remote && { remote }),
           transmit(tx) {
             sentTx++;
-            nodeClients[tx.sender]!.publish(topics.tx(tx.sender), Buffer.from(encodeEnvelope({ kind: 'transmission', tx })), { qos: 0 });
+            publishFromNode(nodeClients, topics, tx.sender, { kind: 'transmission', tx });
           },
           nodeDied(node, atMs) {
             sentTx++;
-            nodeClients[node]!.publish(topics.tx(node), Buffer.from(encodeEnvelope({ kind: 'nodeDied', node, atMs })), { qos: 0 });
+            publishFromNode(nodeClients, topics, node, { kind: 'nodeDied', node, atMs });
           },
           deliver(delivery) {
             if (remote?.hosts(delivery.receiver)) remote.delivered(delivery.receiver, delivery.atMs);

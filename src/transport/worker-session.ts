@@ -14,10 +14,10 @@ import { resolveSwarm } from '../scenario/resolve.ts';
 import { createSimulation } from '../scenario/simulate.ts';
 import { createBarrier } from './barrier.ts';
 import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlValue, encodeControlValue, MalformedControlError, type ControlAssembler } from './control-codec.ts';
-import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
+import { decodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
 import { createExchange } from './exchange.ts';
 import type { WorkerCredentials } from './mosquitto-setup.ts';
-import { BrokerConnectionError, connectClient, connectNodeClients } from './mqtt-transport.ts';
+import { BrokerConnectionError, connectClient, connectNodeClients, publishFromNode } from './mqtt-transport.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { runTopics } from './topics.ts';
 import type { Transport } from './transport.ts';
@@ -188,11 +188,11 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
           asynchronous: true,
           transmit(tx) {
             sentTx++;
-            nodeClients[tx.sender]!.publish(topics.tx(tx.sender), Buffer.from(encodeEnvelope({ kind: 'transmission', tx })), { qos: 0 });
+            publishFromNode(nodeClients, topics, tx.sender, { kind: 'transmission', tx });
           },
           nodeDied(node, atMs) {
             sentTx++;
-            nodeClients[node]!.publish(topics.tx(node), Buffer.from(encodeEnvelope({ kind: 'nodeDied', node, atMs })), { qos: 0 });
+            publishFromNode(nodeClients, topics, node, { kind: 'nodeDied', node, atMs });
           },
           deliver() {
             throw new Error('internal error: a worker runs no ether');
