@@ -27,6 +27,7 @@ import { createRadioTracker } from '../metrics/radio-tracker.ts';
 import type { NodeTotals, PartitionTotals, SamplePartial, WindowReport } from '../transport/partition-report.ts';
 import { createDestinationPicker } from './destinations.ts';
 import { createNodeEventBuffer } from './node-event-buffer.ts';
+import { createLiveSamples } from './live-samples.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from './resolve.ts';
 import type { Scenario } from './schema.ts';
 import type { PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
@@ -65,24 +66,13 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const hostedRuntimes: NodeRuntime[] = [];
   const hostedIndices: number[] = [];
   const makeTransport = options.transport ?? createMemoryTransport;
-  // Live snapshots wait for every partition's share of each sample (keyed by its time).
-  const sampleShares = new Map<number, { local?: SamplePartial; remote: SamplePartial[] }>();
-  let remoteParts = 0;
-  const shareSample = (partial: SamplePartial, local: boolean): void => {
-    if (!options.onSample) return;
-    const shares = sampleShares.get(partial.atMs) ?? { remote: [] };
-    if (local) shares.local = partial;
-    else shares.remote.push(partial);
-    if (shares.local !== undefined && shares.remote.length === remoteParts) {
-      sampleShares.delete(partial.atMs);
-      publishSample(shares.local, shares.remote);
-    } else sampleShares.set(partial.atMs, shares);
-  };
+  // Live snapshots wait for every partition's share of each sample.
+  const live = createLiveSamples(options.onSample, () => transport.remote?.parts ?? 0, () => tracker.totals());
   /** A remote partition's report of a window: its node events, series rows and samples. */
   const receiveReport = (report: WindowReport): void => {
     for (const event of report.events) nodeEvents.push(event);
     series.merge(report.series);
-    for (const partial of report.samples) shareSample(partial, false);
+    for (const partial of report.samples) live.share(partial, false);
   };
   const transport = makeTransport(scheduler, () => ({
     ether: (tx) => ether.transmit(tx),
@@ -211,19 +201,6 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   let sampleEvents = 0;
   const samplePartials: SamplePartial[] = [];
   let reportedSeriesRows = 0;
-  function publishSample(local: SamplePartial, remoteShares: readonly SamplePartial[]): void {
-    const totals = tracker.totals();
-    options.onSample!({
-      atMs: local.atMs,
-      nodesAlive: remoteShares.reduce((sum, share) => sum + share.nodesAlive, local.nodesAlive),
-      framesSent: totals.sent,
-      dutyCycleBlocked: totals.dutyCycleBlocked,
-      received: totals.fates.received,
-      receptions: totals.receptions,
-      messagesDelivered: totals.messageDeliveries,
-      energyJ: remoteShares.reduce((sum, share) => sum + share.energyUj, local.energyUj) / 1e6,
-    });
-  }
   const sample = (): void => {
     for (const runtime of hostedRuntimes) runtime.settle();
     series.sample(scheduler.nowMs, runtimes);
@@ -233,8 +210,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       energyUj: hostedRuntimes.reduce((sum, runtime) => sum + runtime.ledger.totals().loadEnergyUj, 0),
     };
     samplePartials.push(local);
-    // A live snapshot counts the tracker's books as of the last window's end.
-    shareSample(local, true);
+    live.share(local, true);
   };
   for (let atMs = 0; atMs < durationMs; atMs += sampleEveryMs) {
     scheduler.at(atMs, () => {
@@ -364,7 +340,6 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       return { events: localEvents(), nodes: localTotals() };
     },
   };
-  if (remote) remoteParts = remote.parts;
 
   return {
     scheduler,

@@ -100,26 +100,12 @@ describe('nodes in workers when the processing delay exceeds the lookahead (deli
 
   // The gateway runs in a worker; the last frame ends shortly before the duration, so its
   // delivery reaches the worker with the op of the run's last window.
-  const lastFrameNearTheEnd = `
-duration: 100034
-region: eu868
-processingDelayMs: 200
-groups:
-  - name: gw
-    role: sink
-    nodes: [{ id: gw, xM: 0, yM: 0 }]
-  - name: sender
-    radio: { sf: 7 }
-    nodes: [{ id: s, xM: 50, yM: 0 }]
-    traffic: { kind: periodic, interval: 30s, payloadBytes: 40, to: sink }
-  - name: idle
-    radio: { sf: 7 }
-    nodes: [{ id: i, xM: 0, yM: 50 }]
-`;
+  // test/fixtures/late-delivery.yaml with an SF7 sender and a longer run.
+  const lateDelivery = ['duration=100034', 'groups.1.radio.sf=7'];
   it.each([0, 200])('keeps the books when the last delivery goes to a worker just before the end (%i progress slices)', async (slices) => {
-    const memory = memoryRun(lastFrameNearTheEnd, [], slices);
+    const memory = memoryRun('test/fixtures/late-delivery.yaml', lateDelivery, slices);
     expect(memory.simulation.tracker.totals().unicastMessagesDelivered).toBe(4);
-    const distributed = await runDistributed(lastFrameNearTheEnd, [], [[0]], () => '0', slices);
+    const distributed = await runDistributed('test/fixtures/late-delivery.yaml', lateDelivery, [[0]], () => '0', slices);
     expectSameBooks(distributed, memory);
   });
 });
