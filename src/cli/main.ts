@@ -6,6 +6,7 @@ import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { airtimeCommand } from './commands/airtime.ts';
 import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
+import { sweepCommand } from './commands/sweep.ts';
 import { workerCommand } from './commands/worker.ts';
 import { watchCommand } from './commands/watch.ts';
 import { modelEvalCommand, modelInfoCommand, modelQuantizeCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
@@ -53,6 +54,20 @@ export function buildProgram(io: CliIo): Command {
     .option('--join-timeout <seconds>', 'how long to wait for every worker to join', '120')
     .action(async (file: string, options) => {
       await runCommand(file, options, io.out, io.err);
+    });
+
+  program
+    .command('sweep')
+    .description('run a scenario once per combination of --set values (and per seed) and write sweep.csv')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--set <key=value[,value…]>', 'sweep one scenario field over comma-separated values, e.g. groups.1.count=50,100,200; one value overrides it for every run (repeatable)', collect, [])
+    .option('--repeats <n>', 'runs per combination, with seeds seed, seed+1, …', '1')
+    .option('--seed <n>', 'the base seed (default: the scenario seed)', seedOption)
+    .option('--out <dir>', 'sweep directory (default: runs/<scenario name>-sweep)')
+    .option('--keep-runs', 'also write each run directory, as <out>/runs/<run>/')
+    .option('--quiet', 'print nothing on success')
+    .action(async (file: string, options) => {
+      await sweepCommand(file, options, io.out, io.err);
     });
 
   program

@@ -7,9 +7,11 @@ import { stringify as stringifyYaml } from 'yaml';
 import { buildSummary } from '../../metrics/summary.ts';
 import { framesCsv, nodesCsv, receptionsCsv } from '../../metrics/tables.ts';
 import { openRunDirectory, runDirectoryProblem } from '../../metrics/run-directory.ts';
-import { nodeReport } from '../../metrics/node-report.ts';
+import { nodeReport, type NodeReport } from '../../metrics/node-report.ts';
+import type { RadioTotals, RadioTracker } from '../../metrics/radio-tracker.ts';
 import { seriesCsv } from '../../metrics/series.ts';
-import { createSimulation } from '../../scenario/simulate.ts';
+import { createSimulation, type SimulationResult } from '../../scenario/simulate.ts';
+import type { ResolvedSwarm } from '../../scenario/resolve.ts';
 import { prepareMqttTransport } from '../../transport/mqtt-transport.ts';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,7 @@ import { formatPartition, parsePartition, PartitionError, splitEvenly } from '..
 import { UsageError } from '../exit.ts';
 import { brokerUrlProblem, listenOption, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
-import { createProgress } from '../progress.ts';
+import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
 
 export interface RunCommandOptions {
@@ -44,7 +46,14 @@ export interface RunCommandOptions {
 
 const progressSlices = 200;
 
-export async function runCommand(file: string, options: RunCommandOptions, print: (text: string) => void, note: (text: string) => void = () => undefined): Promise<string> {
+/** `createRunProgress` makes the run's progress display (a sweep folds it into its own). */
+export async function runCommand(
+  file: string,
+  options: RunCommandOptions,
+  print: (text: string) => void,
+  note: (text: string) => void = () => undefined,
+  createRunProgress: (label: string) => Progress = createProgress,
+): Promise<string> {
   if (options.transport !== 'memory' && options.transport !== 'mqtt') {
     throw new UsageError(`--transport: expected "memory" or "mqtt", found ${JSON.stringify(options.transport)}`);
   }
@@ -110,7 +119,7 @@ export async function runCommand(file: string, options: RunCommandOptions, print
         ...(hosted && { hosted }),
         ...(mqtt && { transport: mqtt.bind, onSample: (snapshot) => mqtt.publishMetrics('live', snapshot) }),
       });
-      const progress = createProgress(`run ${name}`);
+      const progress = createRunProgress(`run ${name}`);
       for (let slice = 1; slice <= progressSlices; slice++) {
         const untilMs = (scenario.duration * slice) / progressSlices;
         if (mqtt) await simulation.advanceAsync(untilMs);
@@ -135,30 +144,7 @@ export async function runCommand(file: string, options: RunCommandOptions, print
     const simulateWallMs = performance.now() - wallStartMs;
 
     const { tracker } = simulation;
-    const totals = tracker.totals();
-    const nodeReports = swarm.nodes.map((spec, i) =>
-      nodeReport({
-        id: spec.id,
-        mcuId: spec.mcu.id,
-        batteryId: spec.power.battery.id,
-        mains: spec.power.mains,
-        energy: result.nodeTotals[i]!.energy,
-        memory: result.nodeTotals[i]!.memory,
-        tally: tracker.nodes[i]!,
-      }),
-    );
-    const summary = buildSummary({
-      scenario: name,
-      seed: scenario.seed,
-      durationMs: result.durationMs,
-      drainedUntilMs: result.drainedUntilMs,
-      events: result.events,
-      nodes: swarm.nodes.length,
-      sinks: swarm.nodes.filter((node) => node.role === 'sink').length,
-      senders: swarm.nodes.filter((node) => node.traffic).length,
-      totals,
-      nodeReports,
-    });
+    const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, tracker, result);
     dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
     dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
@@ -202,6 +188,44 @@ export async function runCommand(file: string, options: RunCommandOptions, print
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
     throw error;
   }
+}
+
+/**
+ * summary.json's object for a finished simulation, and the totals and node reports the
+ * tables need; `loraswarm sweep` summarises its runs with it too.
+ */
+export function summarizeRun(
+  name: string,
+  seed: number,
+  swarm: ResolvedSwarm,
+  tracker: RadioTracker,
+  result: SimulationResult,
+): { totals: RadioTotals; nodeReports: NodeReport[]; summary: Record<string, unknown> } {
+  const totals = tracker.totals();
+  const nodeReports = swarm.nodes.map((spec, i) =>
+    nodeReport({
+      id: spec.id,
+      mcuId: spec.mcu.id,
+      batteryId: spec.power.battery.id,
+      mains: spec.power.mains,
+      energy: result.nodeTotals[i]!.energy,
+      memory: result.nodeTotals[i]!.memory,
+      tally: tracker.nodes[i]!,
+    }),
+  );
+  const summary = buildSummary({
+    scenario: name,
+    seed,
+    durationMs: result.durationMs,
+    drainedUntilMs: result.drainedUntilMs,
+    events: result.events,
+    nodes: swarm.nodes.length,
+    sinks: swarm.nodes.filter((node) => node.role === 'sink').length,
+    senders: swarm.nodes.filter((node) => node.traffic).length,
+    totals,
+    nodeReports,
+  });
+  return { totals, nodeReports, summary };
 }
 
 /** A run id for MQTT topics: the scenario name, made safe, with a random suffix. */
