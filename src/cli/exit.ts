@@ -35,7 +35,7 @@ export function reportError(error: unknown, write: (text: string) => void): numb
     write(`loraswarm: ${error.message}\n`);
     return 1;
   }
-  if (error instanceof Error && (error.name === 'WorkerRefusedError' || error.name === 'CheckpointError')) {
+  if (error instanceof Error && (error.name === 'WorkerRefusedError' || error.name === 'CheckpointError' || error.name === 'PlacementError')) {
     write(`loraswarm: ${error.message}\n`);
     return exitInputError;
   }

@@ -61,6 +61,11 @@ export function byteVocabulary(): Vocabulary {
   };
 }
 
+/** The vocabulary a checkpoint records (kind and symbols, the boundary first). */
+export function vocabularyFromRecord(record: { readonly kind: 'chars' | 'bytes'; readonly symbols: readonly string[] }): Vocabulary {
+  return record.kind === 'bytes' ? byteVocabulary() : charVocabulary(record.symbols.slice(1));
+}
+
 /** A seeded Fisher–Yates shuffle (returns a new array). */
 export function shuffled<T>(items: readonly T[], next: () => number): T[] {
   const out = [...items];

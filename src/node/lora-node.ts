@@ -23,6 +23,16 @@ export interface LoraNodeConfig {
    * when the node has no room, and the message is then dropped.
    */
   readonly reassemblyMemory?: { allocate(bytes: number): boolean; free(bytes: number): void };
+  /** The application: each complete message addressed to this node (or broadcast), with its bytes. */
+  readonly onMessage?: (message: ReceivedMessage) => void;
+}
+
+export interface ReceivedMessage {
+  readonly sender: number;
+  readonly messageId: number;
+  readonly payload: Uint8Array;
+  /** The frame that completed it (its last fragment to arrive). */
+  readonly lastFrame: Delivery;
 }
 
 export interface Message {
@@ -108,6 +118,7 @@ export function createLoraNode(config: LoraNodeConfig): LoraNode {
           createdAtMs: tx.messageCreatedAtMs,
           appBytes: complete.length,
         });
+        config.onMessage?.({ sender: tx.sender, messageId: tx.messageId, payload: complete, lastFrame: delivery });
       }
     },
     get incompleteMessages() {

@@ -14,7 +14,7 @@ import { createActor, type Actor } from 'xstate';
 import type { Scheduler, EventId } from '../sim/scheduler.ts';
 import { scheduledListenMs, type WakeSchedule } from '../radio/wake-schedule.ts';
 import type { Delivery, Transmission } from '../radio/transmission.ts';
-import { createEnergyLedger, type EnergyLedger, type LedgerStatus, type LoadPart } from '../hw/energy-ledger.ts';
+import { createEnergyLedger, type EnergyLedger, type EnergyState, type LedgerStatus, type LoadPart } from '../hw/energy-ledger.ts';
 import { capacityUc, emptyStateOfCharge, peukertFactor, stateOfChargeAtVoltage } from '../hw/battery.ts';
 import type { McuProfile } from '../hw/mcu-profiles.ts';
 import { createMemoryLedger, type MemoryKind, type MemoryLedger } from '../hw/memory-ledger.ts';
@@ -46,6 +46,14 @@ export interface NodeRuntimeConfig {
   readonly onError: (error: Error) => void;
   /** Static allocations made at start (checked against the budgets before the run). */
   readonly memory: Readonly<Record<MemoryKind, number>>;
+  /**
+   * Energy attribution (swarm inference): the cause of each frame this node sends or hears
+   * (undefined: none). With it, every booking of the radio's transmit and receive states and
+   * the MCU's compute and processing (idle) states is reported to `attribute` with the cause in
+   * force while the state ran: the ledger deltas a token caused, node by node.
+   */
+  readonly causeOf?: (tx: Transmission) => number | undefined;
+  readonly attribute?: (cause: number, state: EnergyState, energyUj: number) => void;
 }
 
 export interface NodeRuntime {
@@ -54,8 +62,8 @@ export interface NodeRuntime {
   transmit(tx: Transmission): boolean;
   /** The radio caught a frame's preamble: receive until it ends, then process it. */
   rxStart(delivery: Delivery): void;
-  /** Runs `durationMs` of computation, then `then` (queued behind any running computation). */
-  compute(durationMs: number, then: () => void): void;
+  /** Runs `durationMs` of computation, then `then` (queued behind any running computation); `cause` for energy attribution. */
+  compute(durationMs: number, then: () => void, cause?: number): void;
   /** Books energy up to now (for samples and the end of the run). */
   settle(): void;
   /** Whether computations are running or queued. */
@@ -92,7 +100,13 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
   let alive = true;
   let lastBookedMs = scheduler.nowMs;
   let deathTimer: EventId | undefined;
-  const computeQueue: { durationMs: number; then: () => void }[] = [];
+  const computeQueue: { durationMs: number; then: () => void; cause: number | undefined }[] = [];
+  // Causes in force for the MCU's and the radio's current states, and those the next state takes.
+  let mcuCause: number | undefined;
+  let radioCause: number | undefined;
+  let nextMcuCause: number | undefined;
+  let nextRadioCause: number | undefined;
+  const attribute = config.attribute;
 
   const actor: Actor<typeof firmwareMachine> = createActor(firmwareMachine, { clock: scheduler });
 
@@ -118,8 +132,26 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
   const radioPart = (regions: Regions): LoadPart => radioParts[regions.radio];
   const scheduled = (regions: Regions): boolean => regions.radio === 'scheduled';
 
-  /** Books [lastBookedMs, now] with the state in force, splitting off scheduled listening. */
+  /** Books [lastBookedMs, now] with the state in force, and attributes what it caused. */
   function book(next: readonly LoadPart[]): LedgerStatus {
+    if (!attribute || (mcuCause === undefined && radioCause === undefined)) return bookParts(next);
+    const before = ledger.totals().energyByStateUj;
+    const b = { transmit: before.transmit, receive: before.receive, compute: before.compute, idle: before.idle };
+    const status = bookParts(next);
+    const after = ledger.totals().energyByStateUj;
+    if (radioCause !== undefined) {
+      if (after.transmit > b.transmit) attribute(radioCause, 'transmit', after.transmit - b.transmit);
+      if (after.receive > b.receive) attribute(radioCause, 'receive', after.receive - b.receive);
+    }
+    if (mcuCause !== undefined) {
+      if (after.compute > b.compute) attribute(mcuCause, 'compute', after.compute - b.compute);
+      if (after.idle > b.idle) attribute(mcuCause, 'idle', after.idle - b.idle);
+    }
+    return status;
+  }
+
+  /** Books [lastBookedMs, now] with the state in force, splitting off scheduled listening. */
+  function bookParts(next: readonly LoadPart[]): LedgerStatus {
     const nowMs = scheduler.nowMs;
     if (windowed && scheduled(current) && nowMs > lastBookedMs) {
       const listenMs = scheduledListenMs(wake, lastBookedMs, nowMs);
@@ -181,6 +213,8 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
       const regions = regionsOf(snapshot.value);
       if (!alive || regions === undefined || (regions.mcu === current.mcu && regions.radio === current.radio)) return;
       const status = book([mcuPart(regions), radioPart(regions)]);
+      if (regions.mcu !== current.mcu) mcuCause = regions.mcu === 'asleep' ? undefined : nextMcuCause;
+      if (regions.radio !== current.radio) radioCause = regions.radio === 'scheduled' ? undefined : nextRadioCause;
       current = regions;
       afterBooking(status);
       if (regions.mcu === 'asleep' && computeQueue.length > 0) startCompute();
@@ -195,6 +229,7 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
 
   function startCompute(): void {
     const job = computeQueue.shift()!;
+    nextMcuCause = job.cause;
     actor.send({ type: 'COMPUTE' });
     scheduler.after(job.durationMs, () => {
       if (!alive) return;
@@ -227,6 +262,7 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
     transmit(tx) {
       if (!alive) return false;
       rxUntilMs = Number.NEGATIVE_INFINITY;
+      nextRadioCause = config.causeOf?.(tx);
       actor.send({ type: 'TX_START' });
       if (!alive) return false;
       scheduler.at(tx.endMs, () => {
@@ -241,11 +277,14 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
       // The preamble interrupt came too late to matter: the frame is already over.
       if (untilMs <= scheduler.nowMs) return;
       rxUntilMs = untilMs;
+      const cause = config.causeOf?.(delivery.tx);
+      nextRadioCause = cause;
       actor.send({ type: 'RX_START' });
       scheduler.at(untilMs, () => {
         if (!alive || rxUntilMs !== untilMs || current.radio !== 'receiving') return;
         actor.send({ type: 'RX_END' });
         if (config.processingDelayMs > 0 && current.mcu === 'asleep') {
+          nextMcuCause = cause;
           actor.send({ type: 'PROCESS' });
           scheduler.after(config.processingDelayMs, () => {
             if (alive && current.mcu === 'processing') actor.send({ type: 'PROCESS_END' });
@@ -253,9 +292,9 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
         }
       });
     },
-    compute(durationMs, then) {
+    compute(durationMs, then, cause) {
       if (!alive) return;
-      computeQueue.push({ durationMs, then });
+      computeQueue.push({ durationMs, then, cause });
       if (current.mcu === 'asleep') startCompute();
     },
     settle() {

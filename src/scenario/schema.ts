@@ -7,6 +7,7 @@ import { radioChipIds } from '../hw/radio-chips.ts';
 import { opTypes } from '../hw/mcu-profiles.ts';
 import { durationSchema as duration } from './duration.ts';
 import { nodeDefaultsSchema, nodeOverridesSchema, profilesSchema } from './node-settings.ts';
+import { inferenceSettingsSchema, modelSettingsSchema } from './model-settings.ts';
 
 const point = z.tuple([z.number(), z.number()]);
 
@@ -112,6 +113,7 @@ export const groupSchema = z
     radio: radioOverridesSchema.optional(),
     node: nodeOverridesSchema.optional(),
     traffic: trafficSchema.optional(),
+    holdsUnits: z.boolean().optional().describe('Whether the group\u2019s nodes may hold model units (default: yes for role node, no for sinks).'),
   })
   .superRefine((group, ctx) => {
     if (group.nodes && (group.count !== undefined || group.placement)) {
@@ -130,7 +132,8 @@ const pathLossSchema = z.union(
   { error: 'expected "lorasim", "ns3", "oulu", or { referenceDistanceM, referenceLossDb, exponent }' },
 );
 
-export const scenarioSchema = z.strictObject({
+export const scenarioSchema = z
+  .strictObject({
   name: z.string().regex(nodeIdPattern, 'expected a scenario name of letters, digits, "_", "." or "-" (it names the run directory)').optional(),
   description: z.string().optional(),
   compat: z.enum(['lorasim']).optional().describe('Compatibility profile: reproduce LoRaSim r334 (see README).'),
@@ -153,6 +156,8 @@ export const scenarioSchema = z.strictObject({
   sampling: z
     .strictObject({ interval: duration('sampling interval', true).describe('How often the per-node time series (series.csv) is sampled.') })
     .prefault({ interval: '1h' }),
+  model: modelSettingsSchema.optional(),
+  inference: inferenceSettingsSchema.optional(),
   groups: z
     .array(groupSchema)
     .min(1)
@@ -163,7 +168,10 @@ export const scenarioSchema = z.strictObject({
         seen.add(group.name);
       });
     }),
-});
+  })
+  .superRefine((scenario, ctx) => {
+    if (scenario.inference && !scenario.model) ctx.addIssue({ code: 'custom', path: ['inference'], message: 'expected a "model" block (the checkpoint the swarm serves) with "inference"' });
+  });
 
 /** A scenario as written (before defaults). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;

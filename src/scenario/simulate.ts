@@ -13,7 +13,8 @@ import { createEther, type Ether } from '../radio/ether.ts';
 import { txCurrentMa } from '../hw/radio-chips.ts';
 import { computeCost } from '../hw/compute-cost.ts';
 import type { SimEvent } from '../node/events.ts';
-import { createLoraNode, type LoraNode } from '../node/lora-node.ts';
+import { createLoraNode, type LoraNode, type ReceivedMessage } from '../node/lora-node.ts';
+import type { EnergyState } from '../hw/energy-ledger.ts';
 import { createMac, type Mac } from '../node/mac.ts';
 import { createNodeRuntime, type NodeRuntime } from '../node/node-runtime.ts';
 import { symbolTimeMs } from '../radio/modulation.ts';
@@ -31,6 +32,8 @@ import { createLiveSamples } from './live-samples.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from './resolve.ts';
 import type { Scenario } from './schema.ts';
 import type { PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
+import { createInferenceEngine } from '../inference/engine.ts';
+import { withPlanMemory } from '../inference/plan-memory.ts';
 
 export type { LiveSnapshot, PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
 
@@ -48,6 +51,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   // the series sampler and listeners see them as they happen.
   const nodeEvents = createNodeEventBuffer();
   const emitNode = (event: SimEvent): void => {
+    engine?.onEvent(event);
     nodeEvents.push(event);
     series.handle(event);
     for (const listener of listeners) listener(event);
@@ -116,6 +120,18 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     { reception: emitEther, deliver: (delivery) => transport.deliver(delivery) },
   );
 
+  if (options.inference && options.hosted) throw new Error('swarm inference runs in one process: it does not take remote partitions yet');
+  const engine = options.inference
+    ? createInferenceEngine(
+        { ...options.inference, specs },
+        {
+          scheduler,
+          send: (node, nextHop, payload, deadlineMs) => void nodes[node]?.send({ destination: nextHop, payload, deadlineMs }),
+          compute: (node, ms, then, cause) => runtimes[node]?.compute(ms, then, cause),
+          alive: (node) => runtimes[node]?.alive ?? false,
+        },
+      )
+    : undefined;
   const destinations = createDestinationPicker(specs, swarm);
   for (const spec of specs) {
     if (!hosted[spec.index]) continue;
@@ -129,8 +145,9 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       wake: spec.wake,
       power: spec.power,
       processingDelayMs: scenario.processingDelayMs,
-      memory: spec.memory,
+      memory: engine ? withPlanMemory(spec.memory, options.inference!.plan.nodes[spec.index]!) : spec.memory,
       concentrator: isConcentrator(spec),
+      ...(engine && { causeOf: engine.causeOf, attribute: (cause: number, state: EnergyState, energyUj: number) => engine.attribute(spec.index, cause, state, energyUj) }),
       emit: emitNode,
       onDeath: (atMs) => {
         macByNode[spec.index]?.kill();
@@ -174,6 +191,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       maxAppBytes: spec.maxAppBytes,
       emit: emitNode,
       reassemblyMemory: { allocate: (bytes) => runtime.allocateBuffer(bytes), free: (bytes) => runtime.freeBuffer(bytes) },
+      ...(engine && { onMessage: (message: ReceivedMessage) => engine.onMessage(spec.index, message) }),
     });
   }
   for (const spec of specs) {
@@ -194,6 +212,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       rng.stream(`node/${spec.id}/traffic`),
     );
   }
+
+  engine?.start();
 
   const durationMs = scenario.duration;
   const lookaheadMs = lookaheadOf(specs, scenario);
@@ -312,7 +332,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   };
   /** Work here that must finish before the books close: frames queued, on the air, or in transit. */
   const busyHere = (): boolean =>
-    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || hostedRuntimes.some((runtime) => runtime.computing);
+    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || hostedRuntimes.some((runtime) => runtime.computing) || (engine?.busy ?? false);
   const busy = (): boolean => busyHere() || (remote?.busy ?? false);
 
   const partition: PartitionDriver = {
@@ -351,6 +371,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     series,
     lookaheadMs,
     partition,
+    inference: engine,
     advance(untilMs) {
       if (transport.asynchronous) throw new Error('this transport is asynchronous: use advanceAsync');
       drive(untilMs);

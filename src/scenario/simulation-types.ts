@@ -11,6 +11,8 @@ import type { SeriesSampler } from '../metrics/series.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import type { NodeTotals, PartitionTotals, WindowReport } from '../transport/partition-report.ts';
 import type { Transport, TransportEndpoints } from '../transport/transport.ts';
+import type { InferenceEngine } from '../inference/engine.ts';
+import type { InferenceSetup } from '../inference/setup.ts';
 
 export interface SimulationOptions {
   /** Keep one record per reception (receptions.csv); off for the largest sweeps. */
@@ -26,6 +28,8 @@ export interface SimulationOptions {
    * (the transport's `remote` on the coordinator), or in the coordinator (on a worker).
    */
   readonly hosted?: readonly number[];
+  /** Swarm inference: the model, its placement and the requests (scenarios with `model` and `inference`). */
+  readonly inference?: InferenceSetup;
 }
 
 export interface Simulation {
@@ -49,6 +53,8 @@ export interface Simulation {
   finishAsync(): Promise<SimulationResult>;
   /** A worker's side: runs this process's nodes window by window as the coordinator says. */
   readonly partition: PartitionDriver;
+  /** The inference engine, when the scenario serves a model. */
+  readonly inference: InferenceEngine | undefined;
 }
 
 /** How a worker process drives its partition of the nodes (transport/worker-session.ts). */

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { stringify as stringifyYaml } from 'yaml';
-import { charVocabulary, byteVocabulary, type Vocabulary } from '../../data/dataset.ts';
+import { vocabularyFromRecord } from '../../data/dataset.ts';
 import { loadNames } from '../../data/names.ts';
 import { fitBigram } from '../../model/bigram.ts';
 import { encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../model/io/checkpoint.ts';
@@ -98,9 +98,7 @@ export function modelQuantizeCommand(dir: string, print: (text: string) => void)
 const dataRecordOf = (training: Record<string, unknown>): { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' } =>
   (training.data ?? { seed: 1, validationFraction: 0.1, vocabulary: 'chars' }) as { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' };
 
-export function vocabularyOf(record: { kind: 'chars' | 'bytes'; symbols: readonly string[] }): Vocabulary {
-  return record.kind === 'bytes' ? byteVocabulary() : charVocabulary(record.symbols.slice(1));
-}
+export const vocabularyOf = vocabularyFromRecord;
 
 export function modelSampleCommand(dir: string, options: { count: string; temperature: string; topP: string; seed: string }, print: (text: string) => void): void {
   const count = Number(options.count);

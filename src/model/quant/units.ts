@@ -101,24 +101,32 @@ export interface GateDecision {
   readonly weights: readonly number[];
 }
 
-/** Layer l's gate: RMSNorm(h) at the `moeIn` scale, affinities, top-k on biased scores. */
-export function gateUnit(model: QuantizedTinySeek, layer: number, h: Int8Tensor, restrict?: RoutingRestriction): GateDecision {
-  const { experts, topK, affinity } = model.config;
+/** Layer l's gate scores: the normed MoE input and every expert's affinity. */
+export function gateScores(model: QuantizedTinySeek, layer: number, h: Int8Tensor): { readonly input: Int8Tensor; readonly affinity: Float64Array } {
   const w = model.layers[layer]!;
   const input = quantizeActivations(rmsNorm(dequantize(h), w.moeGain), model.scales.moeIn[layer]!);
   const logits = matvecReal(w.router, input);
-  let a: Float64Array;
-  if (affinity === 'sigmoid') a = Float64Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
-  else {
-    const max = Math.max(...logits);
-    const e = Float64Array.from(logits, (z) => Math.exp(z - max));
-    const sum = e.reduce((s, v) => s + v, 0);
-    a = Float64Array.from(e, (v) => v / sum);
-  }
-  const candidates = restrict?.(0) ?? Array.from({ length: experts }, (_, e) => e);
-  const top = [...candidates].sort((p, q) => a[q]! + w.bias[q]! - (a[p]! + w.bias[p]!) || p - q).slice(0, topK);
+  if (model.config.affinity === 'sigmoid') return { input, affinity: Float64Array.from(logits, (z) => 1 / (1 + Math.exp(-z))) };
+  const max = Math.max(...logits);
+  const e = Float64Array.from(logits, (z) => Math.exp(z - max));
+  const sum = e.reduce((s, v) => s + v, 0);
+  return { input, affinity: Float64Array.from(e, (v) => v / sum) };
+}
+
+/** Layer l's gate: RMSNorm(h) at the `moeIn` scale, affinities, top-k on biased scores (among the candidates `restrict` allows). */
+export function gateUnit(model: QuantizedTinySeek, layer: number, h: Int8Tensor, restrict?: RoutingRestriction): GateDecision {
+  return gateDecision(model, layer, gateScores(model, layer, h), restrict?.(0) ?? undefined);
+}
+
+/** Top-k of the biased affinities among `candidates` (all experts when undefined). */
+export function gateDecision(model: QuantizedTinySeek, layer: number, scores: { readonly input: Int8Tensor; readonly affinity: Float64Array }, candidates?: readonly number[]): GateDecision {
+  const { experts, topK, affinity } = model.config;
+  const bias = model.layers[layer]!.bias;
+  const a = scores.affinity;
+  const pool = candidates ?? Array.from({ length: experts }, (_, e) => e);
+  const top = [...pool].sort((p, q) => a[q]! + bias[q]! - (a[p]! + bias[p]!) || p - q).slice(0, topK);
   const sum = top.reduce((s, e) => s + a[e]!, 0);
-  return { input, experts: top, weights: top.map((e) => (affinity === 'sigmoid' ? a[e]! / sum : a[e]!)) };
+  return { input: scores.input, experts: top, weights: top.map((e) => (affinity === 'sigmoid' ? a[e]! / sum : a[e]!)) };
 }
 
 function runExpert(model: QuantizedTinySeek, layer: number, expert: QuantExpert, input: Int8Tensor): Int8Tensor {

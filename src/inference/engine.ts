@@ -1,0 +1,395 @@
+/**
+ * Swarm inference (issue 6): the firmware application that serves TinySeek across the nodes.
+ *
+ * A request arrives at the entry node (embedding and head). Each token pass: the entry embeds
+ * the token and sends the int8 residual to layer 0's attention node; that node runs attention
+ * and the gate, calls the chosen experts' nearest live replicas (one message per serving node
+ * with the normed input; local experts run in place), combines the replies, and sends the
+ * residual on to the next layer's node; the last layer sends it back to the entry, which runs
+ * the head and samples. Every message is real bytes (wire.ts) in LoRa frames through the MAC,
+ * the ether and the transport, forwarded hop by hop on the routing tables.
+ *
+ * Faults: an expert call unanswered within `timeout` is retried (to another live replica when
+ * there is one) up to `retries` times, then the expert is dropped and the gate renormalised; a
+ * holder over its `expertQueueLimit` refuses (dropped too). A token that does not come back to
+ * the entry within its budget is re-run from the entry up to `retries` times, then its request
+ * fails. Routes are recomputed at once when a node dies (the routing layer is idealised: it
+ * learns of a death without delay; the model layer finds lost frames by timeouts only).
+ */
+import { computeCost } from '../hw/compute-cost.ts';
+import type { EnergyState } from '../hw/energy-ledger.ts';
+import { attentionUnit, combineUnit, createInt8LatentCache, embeddingUnit, gateDecision, gateScores, headUnit, routedExpertUnit, sharedExpertUnit, type GateDecision, type Int8LatentCache } from '../model/quant/units.ts';
+import type { Int8Tensor } from '../model/quant/integer.ts';
+import type { SimEvent } from '../node/events.ts';
+import type { ReceivedMessage } from '../node/lora-node.ts';
+import type { Transmission } from '../radio/transmission.ts';
+import { computeRoutes, type Routes } from '../placement/links.ts';
+import { addMessage, copyComponents, zeroComponents, type Components, type FrameTiming } from './components.ts';
+import { createEntry, type Entry } from './entry.ts';
+import { nodeLimitedCandidates, servingNodes } from './expert-routing.ts';
+import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
+import { decodeMessage, decodeNetworkHeader, encodeMessage, sharedFlag, type ModelMessage } from './wire.ts';
+import type { InferenceContext, InferenceHost } from './context.ts';
+
+export interface InferenceEngine {
+  /** A complete message arrived at `node`. */
+  onMessage(node: number, message: ReceivedMessage): void;
+  /** Node events as they happen (messageSent, txStarted, nodeDied). */
+  onEvent(event: SimEvent): void;
+  /** The token a frame belongs to (energy attribution). */
+  causeOf(tx: Transmission): number | undefined;
+  /** Ledger energy a node booked for a token. */
+  attribute(node: number, cause: number, state: EnergyState, energyUj: number): void;
+  /** Schedules the requests. */
+  start(): void;
+  readonly tokens: readonly TokenRecord[];
+  readonly requests: readonly RequestRecord[];
+  /** Routed expert calls served, [layer][expert]. */
+  readonly expertLoad: readonly number[][];
+  /** Energy attributed to tokens, per node (µJ). */
+  readonly attributedUj: readonly number[];
+  /** Requests waiting or running. */
+  readonly busy: boolean;
+  readonly counters: Readonly<Record<'staleMessages' | 'unroutable' | 'refusedCalls' | 'timeouts' | 'retries' | 'unknownMessages', number>>;
+}
+
+interface InFlight {
+  readonly token: TokenRecord;
+  readonly acc: Components;
+  readonly frames: FrameTiming[];
+}
+
+/** A token's visit to one layer's attention node while its experts are out. */
+interface LayerPass {
+  readonly token: TokenRecord;
+  readonly message: Extract<ModelMessage, { kind: 'forward' }>;
+  readonly node: number;
+  readonly h: Int8Tensor;
+  readonly gate: GateDecision;
+  readonly outputs: Map<number, Int8Array>;
+  /** Expert id → the call it waits on. */
+  readonly outstanding: Map<number, { call: number; node: number; tries: number; tried: number[] }>;
+  done: boolean;
+}
+
+export function createInferenceEngine(context: InferenceContext, host: InferenceHost): InferenceEngine {
+  const { model, plan, settings, specs } = context;
+  const { scheduler } = host;
+  const config = model.config;
+  const layers = config.layers;
+  const n = specs.length;
+  const dead = new Array<boolean>(n).fill(false);
+  let routes: Routes = computeRoutes(context.graph, dead);
+  const cost = (a: number, b: number): number => (a === b ? 0 : routes.costMs[a]![b]!);
+  const alive = (node: number): boolean => !dead[node] && host.alive(node);
+  const routedHolders = Array.from({ length: layers }, (_, l) => Array.from({ length: config.experts }, (_, e) => plan.holders[plan.units.findIndex((u) => u.id === `L${l}.expert${e}`)]!));
+  const sharedHolders = Array.from({ length: layers }, (_, l) => Array.from({ length: config.sharedExperts }, (_, s) => plan.holders[plan.units.findIndex((u) => u.id === `L${l}.shared${s}`)]!));
+  const unitMacs = Object.fromEntries(context.costs.map((c) => [c.unit, c])) as Record<string, (typeof context.costs)[number]>;
+  const msOf = (node: number, macs: number, op: 'matmul' | 'elementwise' = 'matmul'): number => computeCost(specs[node]!.mcu, { op, macs }).latencyMs;
+
+  const inflight = new Map<number, InFlight>();
+  let staged: InFlight | undefined;
+  const tokensBySerial: TokenRecord[] = [];
+  const expertLoad = Array.from({ length: layers }, () => new Array<number>(config.experts).fill(0));
+  const attributedUj = new Array<number>(n).fill(0);
+  const counters = { staleMessages: 0, unroutable: 0, refusedCalls: 0, timeouts: 0, retries: 0, unknownMessages: 0 };
+  const caches = new Map<string, Int8LatentCache>();
+  const passes = new Map<string, LayerPass>();
+  const latest = new Map<string, { request: number; position: number; attempt: number }>();
+  const expertJobs = new Array<number>(n).fill(0);
+  let calls = 0;
+  const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
+
+  /** Runs `macs` on `node` for `token`, adding the wait for the MCU and the run to `acc`. */
+  function compute(node: number, ms: number, token: TokenRecord, acc: Components, then: () => void): void {
+    const queuedAtMs = scheduler.nowMs;
+    host.compute(node, ms, () => {
+      const startMs = scheduler.nowMs - ms;
+      acc.queueingMs += startMs - queuedAtMs;
+      acc.computeMs += ms;
+      then();
+    }, token.serial);
+  }
+
+  /** Sends a model message from `from` to `to` (over the routes; at once when local). False when unroutable. */
+  function send(from: number, to: number, message: ModelMessage, token: TokenRecord, acc: Components): boolean {
+    if (from === to) {
+      deliver(to, from, message, token, acc);
+      return true;
+    }
+    const bytes = encodeMessage({ destination: to, origin: from, hops: 0 }, message);
+    return sendBytes(from, to, bytes, token, acc);
+  }
+
+  function sendBytes(from: number, to: number, bytes: Uint8Array, token: TokenRecord, acc: Components): boolean {
+    const next = routes.next[from]![to]!;
+    if (next < 0 || !alive(from)) {
+      counters.unroutable++;
+      return false;
+    }
+    token.hops++;
+    staged = { token, acc, frames: [] };
+    host.send(from, next, bytes, settings.deadline);
+    staged = undefined;
+    return true;
+  }
+
+  function onMessage(node: number, received: ReceivedMessage): void {
+    const k = key(received.sender, received.messageId);
+    const flight = inflight.get(k);
+    inflight.delete(k);
+    if (!flight) {
+      counters.unknownMessages++;
+      return;
+    }
+    addMessage(flight.acc, flight.frames, scheduler.nowMs);
+    const network = decodeNetworkHeader(received.payload);
+    if (network.destination !== node) {
+      // A relay: on towards the destination, one hop more.
+      const bytes = received.payload.slice();
+      bytes[4] = Math.min(255, network.hops + 1);
+      sendBytes(node, network.destination, bytes, flight.token, flight.acc);
+      return;
+    }
+    const { message } = decodeMessage(received.payload, config.dim);
+    deliver(node, network.origin, message, flight.token, flight.acc);
+  }
+
+  const tensorAt = (data: Int8Array, scale: number | Float64Array): Int8Tensor => (typeof scale === 'number' ? { data, scale } : { data, scale: 1, channelScales: scale });
+
+  function deliver(node: number, origin: number, message: ModelMessage, token: TokenRecord, acc: Components): void {
+    if (message.kind === 'forward') {
+      if (message.layer === layers) entry.onResult(node, message, token, acc, tensorAt(message.x, model.scales.residual[layers]!));
+      else attention(node, message, token, acc);
+    } else if (message.kind === 'call') expertCall(node, origin, message, token, acc);
+    else reply(node, origin, message, acc);
+  }
+
+  function attention(node: number, message: Extract<ModelMessage, { kind: 'forward' }>, token: TokenRecord, acc: Components): void {
+    const slotKey = `${node}/${message.slot}/${message.layer}`;
+    const last = latest.get(slotKey);
+    // A slot serves one request at a time: an older position or attempt of the same request is stale.
+    if (last && last.request === message.request && (message.position < last.position || (message.position === last.position && message.attempt < last.attempt))) {
+      counters.staleMessages++;
+      return;
+    }
+    latest.set(slotKey, { request: message.request, position: message.position, attempt: message.attempt });
+    const passKey = `${message.slot}/${message.layer}`;
+    const old = passes.get(passKey);
+    if (old) old.done = true;
+    const l = message.layer;
+    const macs = unitMacs.attention!.macsPerToken + (message.position + 1) * unitMacs.attention!.macsPerCachedPosition + unitMacs.gate!.macsPerToken;
+    compute(node, msOf(node, macs), token, acc, () => {
+      let cache = caches.get(slotKey);
+      if (!cache) caches.set(slotKey, (cache = createInt8LatentCache(model)));
+      if (cache.length < message.position) {
+        counters.staleMessages++;
+        return;
+      }
+      cache.length = message.position;
+      const h = attentionUnit(model, l, tensorAt(message.x, model.scales.residual[l]!), cache);
+      const scores = gateScores(model, l, h);
+      const bias = model.layers[l]!.bias;
+      const biased = Float64Array.from(scores.affinity, (a, e) => a + bias[e]!);
+      const serving = servingNodes(routedHolders[l]!, node, cost, alive);
+      const candidates = settings.maxNodesPerToken === undefined ? undefined : nodeLimitedCandidates(biased, serving, config.topK, settings.maxNodesPerToken);
+      token.candidates[l] = candidates;
+      const gate = gateDecision(model, l, scores, candidates);
+      const pass: LayerPass = { token, message, node, h, gate, outputs: new Map(), outstanding: new Map(), done: false };
+      passes.set(passKey, pass);
+      const sharedServing = servingNodes(sharedHolders[l]!, node, cost, alive);
+      const ids = [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts];
+      const byNode = new Map<number, number[]>();
+      for (const id of ids) {
+        const at = id & sharedFlag ? sharedServing[id & ~sharedFlag]! : serving[id]!;
+        if (at < 0) {
+          token.expertsDropped += id & sharedFlag ? 0 : 1;
+          continue;
+        }
+        const list = byNode.get(at);
+        if (list) list.push(id);
+        else byNode.set(at, [id]);
+      }
+      for (const [at, list] of [...byNode].sort((a, b) => a[0] - b[0])) {
+        if (at !== node) callExperts(pass, at, list, copyComponents(acc), 0, []);
+      }
+      const local = byNode.get(node);
+      if (local) callExperts(pass, node, local, copyComponents(acc), 0, []);
+      if (pass.outstanding.size === 0) finish(pass, acc);
+    });
+  }
+
+  function callExperts(pass: LayerPass, at: number, ids: readonly number[], acc: Components, tries: number, tried: readonly number[]): void {
+    const call = ++calls;
+    for (const id of ids) pass.outstanding.set(id, { call, node: at, tries, tried: [...tried, at] });
+    const { message } = pass;
+    const out: ModelMessage = { kind: 'call', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, experts: ids, x: pass.gate.input.data };
+    const sentAtMs = scheduler.nowMs;
+    if (!send(pass.node, at, out, pass.token, acc)) {
+      for (const id of ids) resolve(pass, id, undefined, acc);
+      return;
+    }
+    if (at === pass.node) return;
+    scheduler.at(sentAtMs + settings.timeout, () => {
+      if (pass.done) return;
+      const waiting = ids.filter((id) => pass.outstanding.get(id)?.call === call);
+      if (waiting.length === 0) return;
+      counters.timeouts++;
+      const after = copyComponents(acc);
+      after.timeoutMs += scheduler.nowMs - sentAtMs;
+      const retryTo = new Map<number, number[]>();
+      for (const id of waiting) {
+        const entry = pass.outstanding.get(id)!;
+        if (entry.tries >= settings.retries) {
+          resolve(pass, id, undefined, after);
+          continue;
+        }
+        const holders = id & sharedFlag ? sharedHolders[pass.message.layer]![id & ~sharedFlag]! : routedHolders[pass.message.layer]![id]!;
+        const fresh = holders.filter((h) => !entry.tried.includes(h));
+        const serving = servingNodes([fresh.length > 0 ? fresh : holders], pass.node, cost, alive)[0]!;
+        if (serving < 0) {
+          resolve(pass, id, undefined, after);
+          continue;
+        }
+        const list = retryTo.get(serving);
+        if (list) list.push(id);
+        else retryTo.set(serving, [id]);
+      }
+      for (const [next, list] of retryTo) {
+        counters.retries++;
+        const tries = Math.max(...list.map((id) => pass.outstanding.get(id)!.tries)) + 1;
+        callExperts(pass, next, list, copyComponents(after), tries, pass.outstanding.get(list[0]!)!.tried);
+      }
+    });
+  }
+
+  /** An expert's output arrived (or it was dropped: `data` undefined). */
+  function resolve(pass: LayerPass, id: number, data: Int8Array | undefined, acc: Components): void {
+    if (pass.done || !pass.outstanding.has(id)) return;
+    pass.outstanding.delete(id);
+    if (data) pass.outputs.set(id, data);
+    else if (!(id & sharedFlag)) pass.token.expertsDropped++;
+    if (pass.outstanding.size === 0) finish(pass, acc);
+  }
+
+  function expertCall(node: number, origin: number, message: Extract<ModelMessage, { kind: 'call' }>, token: TokenRecord, acc: Components): void {
+    const l = message.layer;
+    const limit = settings.expertQueueLimit ?? Number.POSITIVE_INFINITY;
+    const accepted = message.experts.filter((_, i) => expertJobs[node]! + i < limit);
+    const outputs: { id: number; data: Int8Array | undefined }[] = message.experts.map((id) => ({ id, data: undefined }));
+    counters.refusedCalls += message.experts.length - accepted.length;
+    expertJobs[node]! += accepted.length;
+    const input = tensorAt(message.x, model.scales.moeIn[l]!);
+    const ms = msOf(node, unitMacs.routedExpert!.macsPerToken);
+    // One expert after the other, so that each one's wait for the MCU is its own.
+    const run = (i: number): void => {
+      if (i === accepted.length) {
+        expertJobs[node]! -= accepted.length;
+        const out: ModelMessage = { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: l, attempt: message.attempt, outputs };
+        send(node, origin, out, token, acc);
+        return;
+      }
+      compute(node, ms, token, acc, () => {
+        const id = accepted[i]!;
+        const result = id & sharedFlag ? sharedExpertUnit(model, l, id & ~sharedFlag, input) : routedExpertUnit(model, l, id, input);
+        if (!(id & sharedFlag)) expertLoad[l]![id]!++;
+        outputs[message.experts.indexOf(id)] = { id, data: result.data };
+        run(i + 1);
+      });
+    };
+    run(0);
+  }
+
+  function reply(node: number, origin: number, message: Extract<ModelMessage, { kind: 'reply' }>, acc: Components): void {
+    const pass = passes.get(`${message.slot}/${message.layer}`);
+    if (!pass || pass.done || pass.node !== node || pass.message.position !== message.position || pass.message.attempt !== message.attempt || pass.message.request !== message.request) {
+      counters.staleMessages++;
+      return;
+    }
+    for (const output of message.outputs) {
+      if (pass.done) return;
+      resolve(pass, output.id, output.data, copyComponents(acc));
+    }
+    void origin;
+  }
+
+  function finish(pass: LayerPass, acc: Components): void {
+    if (pass.done) return;
+    pass.done = true;
+    const { message, token, node, gate } = pass;
+    const l = message.layer;
+    const macs = unitMacs.combine!.macsPerToken;
+    compute(node, msOf(node, macs, 'elementwise'), token, acc, () => {
+      const shared: Int8Tensor[] = [];
+      for (let s = 0; s < config.sharedExperts; s++) {
+        const data = pass.outputs.get(sharedFlag | s);
+        if (data) shared.push(tensorAt(data, model.scales.expertOut[l]!));
+      }
+      const used = gate.experts.filter((e) => pass.outputs.has(e));
+      const chosenWeight = gate.weights.reduce((sum, w) => sum + w, 0);
+      const usedWeight = used.reduce((sum, e) => sum + gate.weights[gate.experts.indexOf(e)]!, 0);
+      const weights = used.map((e) => (gate.weights[gate.experts.indexOf(e)]! * chosenWeight) / usedWeight);
+      const routed = used.map((e) => tensorAt(pass.outputs.get(e)!, model.scales.expertOut[l]!));
+      const x = combineUnit(model, l, pass.h, shared, routed, weights);
+      token.experts[l] = used;
+      const next = l + 1 < layers ? plan.attention[l + 1]! : entry.node;
+      send(node, next, { kind: 'forward', request: message.request, slot: message.slot, position: message.position, layer: l + 1, attempt: message.attempt, x: x.data }, token, acc);
+    });
+  }
+
+  const entry: Entry = createEntry(context, host, {
+    compute,
+    send,
+    embed: (id, position) => embeddingUnit(model, id, position).data,
+    head: (x) => headUnit(model, x),
+    headMs: (node) => msOf(node, unitMacs.head!.macsPerToken),
+    embedMs: (node) => msOf(node, config.dim, 'elementwise'),
+    register: (token) => {
+      tokensBySerial[token.serial] = token;
+    },
+  });
+
+  return {
+    onMessage,
+    onEvent(event) {
+      if (event.type === 'messageSent') {
+        if (staged) inflight.set(key(event.sender, event.messageId), staged);
+      } else if (event.type === 'txStarted') {
+        const flight = inflight.get(key(event.tx.sender, event.tx.messageId));
+        if (!flight) return;
+        const { tx } = event;
+        flight.frames.push({ queuedAtMs: event.queuedAtMs, queueWaitMs: event.queueWaitMs, dutyCycleWaitMs: event.dutyCycleWaitMs, wakeWaitMs: event.wakeWaitMs, startMs: tx.startMs, airtimeMs: tx.airtimeMs, endMs: tx.endMs });
+        flight.token.frames++;
+        flight.token.phyBytes += tx.bytes.length;
+      } else if (event.type === 'nodeDied') {
+        dead[event.node] = true;
+        routes = computeRoutes(context.graph, dead);
+        entry.nodeDied(event.node);
+      }
+    },
+    causeOf(tx) {
+      return inflight.get(key(tx.sender, tx.messageId))?.token.serial;
+    },
+    attribute(node, cause, state, energyUj) {
+      const token = tokensBySerial[cause];
+      if (!token) return;
+      addEnergy(token, state, energyUj);
+      attributedUj[node]! += energyUj;
+    },
+    start: () => entry.start(),
+    get busy() {
+      return entry.busy;
+    },
+    get tokens() {
+      return entry.tokens;
+    },
+    get requests() {
+      return entry.requests;
+    },
+    expertLoad,
+    attributedUj,
+    counters,
+  };
+}
+
+export { zeroComponents };

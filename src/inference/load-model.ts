@@ -1,0 +1,70 @@
+/**
+ * Reads the checkpoint a scenario's `model` block names (file I/O, outside the pure folders).
+ * A path is taken relative to the working directory; a bare name that is no such path (e.g.
+ * "tinyseek-names") is looked up among the models shipped with loraswarm.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { vocabularyFromRecord } from '../data/dataset.ts';
+import { loadNames } from '../data/names.ts';
+import { readCheckpoint } from '../model/io/checkpoint.ts';
+import { calibrateScales } from '../model/quant/calibrate.ts';
+import { quantizeWeights } from '../model/quant/quantized-model.ts';
+import { attentionUnit, combineUnit, createInt8LatentCache, embeddingUnit, gateUnit, routedExpertUnit, sharedExpertUnit } from '../model/quant/units.ts';
+import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
+import { InputError } from '../scenario/errors.ts';
+import type { ModelSettings } from '../scenario/model-settings.ts';
+import type { LoadedModel } from './setup.ts';
+
+const shippedModels = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
+
+/** The checkpoint file a `model.checkpoint` value names, or an InputError saying where it looked. */
+export function checkpointPath(name: string): string {
+  const candidates = [name, ...(/^[A-Za-z0-9_.-]+$/.test(name) ? [join(shippedModels, name)] : [])];
+  for (const candidate of candidates) {
+    if (!existsSync(candidate)) continue;
+    return statSync(candidate).isDirectory() ? join(candidate, 'model.tskp') : candidate;
+  }
+  throw new InputError([
+    {
+      path: 'model.checkpoint',
+      message: `expected a model directory or a .tskp file, found nothing at ${JSON.stringify(name)} (relative to ${process.cwd()}${candidates.length > 1 ? `, nor among the shipped models in ${shippedModels}` : ''})`,
+    },
+  ]);
+}
+
+export function loadModel(settings: ModelSettings, options: { readonly measureLoad?: boolean } = {}): LoadedModel {
+  const file = checkpointPath(settings.checkpoint);
+  const { header, model, quantized } = readCheckpoint(file);
+  const training = (header.training.data ?? { seed: 1, validationFraction: 0.1, vocabulary: 'chars' }) as { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' };
+  let integer = quantized.get(settings.bits);
+  if (!integer) {
+    const data = loadNames(training);
+    integer = quantizeWeights(model, settings.bits, calibrateScales(model, data.train.slice(0, 200).map((sample) => sample.tokens)));
+  }
+  const loaded: LoadedModel = { quantized: integer, vocabulary: vocabularyFromRecord(header.vocabulary), source: file };
+  return options.measureLoad ? { ...loaded, expertLoad: measureExpertLoad(integer, loadNames(training).train.slice(0, 200).map((sample) => sample.tokens)) } : loaded;
+}
+
+/** Share of token positions each routed expert serves, [layer][expert], over `texts` (boundary first). */
+export function measureExpertLoad(model: QuantizedTinySeek, texts: readonly (readonly number[])[]): number[][] {
+  const counts = model.layers.map(() => new Array<number>(model.config.experts).fill(0));
+  let positions = 0;
+  for (const text of texts) {
+    const caches = model.layers.map(() => createInt8LatentCache(model));
+    [0, ...text].slice(0, model.config.context).forEach((id, position) => {
+      let x = embeddingUnit(model, id, position);
+      model.layers.forEach((layer, l) => {
+        const h = attentionUnit(model, l, x, caches[l]!);
+        const gate = gateUnit(model, l, h);
+        for (const e of gate.experts) counts[l]![e]!++;
+        const shared = layer.shared.map((_, s) => sharedExpertUnit(model, l, s, gate.input));
+        const routed = gate.experts.map((e) => routedExpertUnit(model, l, e, gate.input));
+        x = combineUnit(model, l, h, shared, routed, gate.weights);
+      });
+      positions++;
+    });
+  }
+  return counts.map((row) => row.map((c) => (positions > 0 ? c / positions : 0)));
+}

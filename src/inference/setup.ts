@@ -1,0 +1,152 @@
+/**
+ * From a scenario with `model` (and `inference`) and a loaded checkpoint to what the run needs:
+ * the placement nodes and their budgets, the link graph, the plan, and the request arrivals.
+ * Pure: the checkpoint is read by the caller (inference/load-model.ts).
+ */
+import { unitCosts } from '../model/cost.ts';
+import type { TinySeekConfig } from '../model/config.ts';
+import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
+import type { Vocabulary } from '../data/dataset.ts';
+import { framingOverheadBytes } from '../radio/framing.ts';
+import { linkGraph, computeRoutes, type LinkGraph, type Routes } from '../placement/links.ts';
+import { placeUnits, type Plan, type PlacementNode } from '../placement/place.ts';
+import { placeableUnits } from '../placement/units.ts';
+import { InputError } from '../scenario/errors.ts';
+import { airtimeParamsOf, type ResolvedSwarm } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { ModelSettings } from '../scenario/model-settings.ts';
+import { createRandomStreams } from '../sim/rng.ts';
+import type { InferenceContext } from './context.ts';
+import { modelHeaderBytes, networkHeaderBytes } from './wire.ts';
+
+export interface LoadedModel {
+  readonly quantized: QuantizedTinySeek;
+  readonly vocabulary: Vocabulary;
+  /** Where it came from (shown in reports). */
+  readonly source: string;
+  /** Measured share of tokens per routed expert, [layer][expert], when measured. */
+  readonly expertLoad?: readonly (readonly number[])[];
+}
+
+/** Every node with its placement budgets; sinks and groups with `holdsUnits: false` only relay. */
+export function placementNodes(scenario: Scenario, swarm: ResolvedSwarm, settings: ModelSettings): PlacementNode[] {
+  const groups = new Map(scenario.groups.map((group) => [group.name, group]));
+  return swarm.nodes.map((spec) => {
+    const group = groups.get(spec.group);
+    const eligible = group?.holdsUnits ?? spec.role === 'node';
+    const m = spec.memory;
+    const staticSram = m.firmwareBaseline + m.radioBuffers + m.activations + m.kvCache + m.trainingBuffers;
+    return {
+      index: spec.index,
+      id: spec.id,
+      mcuId: spec.mcu.id,
+      eligible,
+      flashBytes: Math.max(0, Math.floor(spec.mcu.modelFlashBytes * settings.placement.flashShare) - m.weights),
+      sramBytes: Math.max(0, spec.mcu.sramBytes - staticSram),
+    };
+  });
+}
+
+/** PHY bytes of one residual-stream frame: framing, network and model headers, d int8 values. */
+export function activationFrameBytes(scenario: Scenario, config: TinySeekConfig): number {
+  return framingOverheadBytes(scenario.framing) + networkHeaderBytes + modelHeaderBytes + config.dim;
+}
+
+export function swarmLinkGraph(scenario: Scenario, swarm: ResolvedSwarm, config: TinySeekConfig, marginDb: number): LinkGraph {
+  return linkGraph(
+    swarm.nodes.map((spec) => ({
+      xM: spec.xM,
+      yM: spec.yM,
+      txPowerDbm: spec.txPowerDbm,
+      antennaGainDbi: spec.antennaGainDbi,
+      sensitivity: spec.sensitivity,
+      noiseFigureDb: spec.noiseFigureDb,
+      airtime: airtimeParamsOf(spec),
+    })),
+    {
+      pathLoss: swarm.pathLoss,
+      shadowingSigmaDb: scenario.shadowing?.sigmaDb ?? 0,
+      extraLossProbability: scenario.extraLossProbability,
+      marginDb,
+      frameBytes: activationFrameBytes(scenario, config),
+    },
+  );
+}
+
+export interface PlacedModel {
+  readonly plan: Plan;
+  readonly graph: LinkGraph;
+  readonly routes: Routes;
+  readonly nodes: readonly PlacementNode[];
+}
+
+/** Places the model's units on the swarm (throws PlacementError when it does not fit). */
+export function placeModel(scenario: Scenario, swarm: ResolvedSwarm, config: TinySeekConfig, expertLoad?: readonly (readonly number[])[]): PlacedModel {
+  const settings = scenario.model!;
+  const graph = swarmLinkGraph(scenario, swarm, config, settings.placement.linkMarginDb);
+  const routes = computeRoutes(graph);
+  const nodes = placementNodes(scenario, swarm, settings);
+  const units = placeableUnits(config, { bits: settings.bits, concurrentRequests: settings.placement.concurrentRequests, ...(expertLoad && { expertLoad }) });
+  let entry: number | undefined;
+  const entryId = scenario.inference?.entry;
+  if (entryId !== undefined) {
+    entry = swarm.nodes.find((spec) => spec.id === entryId)?.index;
+    if (entry === undefined) throw new InputError([{ path: 'inference.entry', message: `expected the id of a node of the scenario, found ${JSON.stringify(entryId)}` }]);
+    if (!nodes[entry]!.eligible) throw new InputError([{ path: 'inference.entry', message: `expected a node that may hold model units, found ${JSON.stringify(entryId)} (a sink or a group with holdsUnits: false)` }]);
+  }
+  const plan = placeUnits(units, nodes, {
+    strategy: settings.placement.strategy,
+    replicas: settings.placement.strategy === 'replicated' ? settings.placement.replicas : 1,
+    ...(settings.placement.hot !== undefined && { hot: settings.placement.hot }),
+    ...(entry !== undefined && { entry }),
+    costMs: (a, b) => (a === b ? 0 : routes.costMs[a]![b]!),
+  });
+  return { plan, graph, routes, nodes };
+}
+
+/** Request arrival times within the scenario's duration: Poisson from the seed, or the listed ones. */
+export function requestArrivals(scenario: Scenario): number[] {
+  const requests = scenario.inference!.requests;
+  if (requests.kind === 'list') return [...requests.at].filter((t) => t < scenario.duration).sort((a, b) => a - b);
+  const rng = createRandomStreams(scenario.seed).stream('inference/arrivals');
+  const out: number[] = [];
+  let t = 0;
+  for (let i = 0; i < requests.count; i++) {
+    t += rng.exponential(requests.interval);
+    if (t >= scenario.duration) break;
+    out.push(t);
+  }
+  return out;
+}
+
+export type InferenceSetup = Omit<InferenceContext, 'specs'>;
+
+/** Everything the run needs to serve requests (scenario with `model` and `inference`). */
+export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loaded: LoadedModel): InferenceSetup & { readonly placed: PlacedModel } {
+  const settings = scenario.inference!;
+  const config = loaded.quantized.config;
+  try {
+    loaded.vocabulary.encode(settings.prompt);
+  } catch (error) {
+    throw new InputError([{ path: 'inference.prompt', message: `expected characters of the model's vocabulary, found ${(error as Error).message}` }]);
+  }
+  if (settings.prompt.length + 1 >= config.context) {
+    throw new InputError([{ path: 'inference.prompt', message: `expected a prompt shorter than the context (${config.context - 1} characters), found ${settings.prompt.length}` }]);
+  }
+  const placed = placeModel(scenario, swarm, config, loaded.expertLoad);
+  return {
+    placed,
+    model: loaded.quantized,
+    decode: (ids) => loaded.vocabulary.decode(ids),
+    encode: (text) => loaded.vocabulary.encode(text),
+    plan: placed.plan,
+    graph: placed.graph,
+    settings,
+    costs: unitCosts(config),
+    arrivals: requestArrivals(scenario),
+    rng: createRandomStreams(scenario.seed),
+    concurrentRequests: scenario.model!.placement.concurrentRequests,
+    tokenTimeoutMs: settings.timeout * (config.layers * (settings.retries + 1) + 1),
+  };
+}
+

@@ -1,0 +1,279 @@
+/**
+ * Placement of TinySeek's units on the swarm's nodes under their memory budgets (issue 6).
+ *
+ * Strategies:
+ * - `pack`: fewest nodes. First-fit decreasing by weight bytes over the nodes in order of
+ *   their free flash (largest first, then index).
+ * - `radio-aware`: least expected airtime between each layer's attention node and its
+ *   experts. The entry node (embedding and head) is the most central eligible node in
+ *   expected airtime (or the one named); each layer's attention block goes where the residual
+ *   stream costs least to bring (from the previous layer's node; the last layer also pays the
+ *   way back to the entry); then the layer's shared experts and its routed experts by
+ *   decreasing load go to the node that minimises load × round-trip airtime from the
+ *   attention node. A node holding the attention block costs nothing, so it fills first.
+ * - `replicated`: radio-aware, then r − 1 more replicas of every expert (or of the `hot`
+ *   hottest routed experts of each layer, by measured load, and the shared experts), each on a
+ *   distinct node chosen by the same cost.
+ *
+ * Budgets: weights in flash, KV cache plus the largest working buffer in SRAM (units run one
+ * at a time). A unit that fits nowhere makes the placement infeasible: {@link PlacementError}
+ * says which units, the shortfall, and how many more nodes of the largest eligible kind it
+ * would take at least (the unplaced units packed first-fit decreasing onto fresh nodes).
+ */
+import type { PlaceableUnit } from './units.ts';
+
+export type Strategy = 'pack' | 'radio-aware' | 'replicated';
+
+export interface PlacementNode {
+  readonly index: number;
+  readonly id: string;
+  readonly mcuId: string;
+  /** Whether the node may hold units (sinks and excluded groups may only relay). */
+  readonly eligible: boolean;
+  /** Flash the placement may fill, bytes. */
+  readonly flashBytes: number;
+  /** SRAM for KV caches and working buffers, bytes. */
+  readonly sramBytes: number;
+}
+
+export interface PlacementOptions {
+  readonly strategy: Strategy;
+  /** Copies of each replicated expert (`replicated` only). */
+  readonly replicas: number;
+  /** Replicate only the `hot` routed experts of each layer with the highest load (all when absent). */
+  readonly hot?: number;
+  /** Node index of the entry node, or undefined to choose. */
+  readonly entry?: number;
+  /** Expected airtime of one activation frame from a to b over the best route (ms; Infinity when unreachable). */
+  readonly costMs: (from: number, to: number) => number;
+}
+
+export interface PlanNode {
+  readonly index: number;
+  readonly units: readonly string[];
+  readonly weightBytes: number;
+  readonly kvBytes: number;
+  readonly workBytes: number;
+  readonly flashBudgetBytes: number;
+  readonly sramBudgetBytes: number;
+}
+
+export interface Plan {
+  readonly strategy: Strategy;
+  readonly units: readonly PlaceableUnit[];
+  /** Per unit (same order as `units`): the nodes holding it, primary first. */
+  readonly holders: readonly (readonly number[])[];
+  /** The entry node: embedding and head. */
+  readonly entry: number;
+  /** The node of each layer's attention block. */
+  readonly attention: readonly number[];
+  /** Per node of the swarm (empty `units` when it holds none). */
+  readonly nodes: readonly PlanNode[];
+  /** Nodes holding at least one unit. */
+  readonly usedNodes: number;
+  /** Expected airtime per token from the link costs (activation frames on the critical routes), ms. */
+  readonly expectedAirtimeMsPerToken: number;
+}
+
+export class PlacementError extends Error {
+  constructor(
+    message: string,
+    readonly unplaced: readonly string[],
+    readonly shortfallBytes: number,
+    readonly extraNodes: number,
+  ) {
+    super(message);
+    this.name = 'PlacementError';
+  }
+}
+
+interface Load {
+  flashFree: number;
+  kv: number;
+  work: number;
+  units: string[];
+  weight: number;
+}
+
+export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly PlacementNode[], options: PlacementOptions): Plan {
+  const loads: Load[] = nodes.map((node) => ({ flashFree: node.flashBytes, kv: 0, work: 0, units: [], weight: 0 }));
+  const holders: number[][] = units.map(() => []);
+  const unplaced: PlaceableUnit[] = [];
+  const fits = (unit: PlaceableUnit, n: number): boolean => {
+    const node = nodes[n]!;
+    const load = loads[n]!;
+    return node.eligible && load.flashFree >= unit.weightBytes && node.sramBytes >= load.kv + unit.kvBytes + Math.max(load.work, unit.workBytes);
+  };
+  const assign = (u: number, n: number): void => {
+    const unit = units[u]!;
+    const load = loads[n]!;
+    load.flashFree -= unit.weightBytes;
+    load.kv += unit.kvBytes;
+    load.work = Math.max(load.work, unit.workBytes);
+    load.weight += unit.weightBytes;
+    load.units.push(unit.id);
+    holders[u]!.push(n);
+  };
+  const indexOf = (id: string): number => units.findIndex((unit) => unit.id === id);
+  const cost = options.costMs;
+  const eligible = nodes.filter((node) => node.eligible).map((node) => node.index);
+  /** The fitting node with the least cost (then the most free flash, then the lowest index). */
+  const best = (u: number, costOf: (n: number) => number, exclude: readonly number[] = []): number | undefined => {
+    let chosen: number | undefined;
+    let chosenCost = Number.POSITIVE_INFINITY;
+    for (const n of eligible) {
+      if (exclude.includes(n) || !fits(units[u]!, n)) continue;
+      const c = costOf(n);
+      if (chosen === undefined || c < chosenCost || (c === chosenCost && loads[n]!.flashFree > loads[chosen]!.flashFree)) {
+        chosen = n;
+        chosenCost = c;
+      }
+    }
+    return chosen;
+  };
+  const place = (u: number, n: number | undefined): void => {
+    if (n === undefined) unplaced.push(units[u]!);
+    else assign(u, n);
+  };
+
+  let entry: number;
+  const layers = Math.max(0, ...units.map((unit) => unit.layer + 1));
+  const attention: number[] = new Array<number>(layers).fill(-1);
+  if (options.strategy === 'pack') {
+    const order = units.map((_, u) => u).sort((a, b) => units[b]!.weightBytes - units[a]!.weightBytes || a - b);
+    const byCapacity = [...eligible].sort((a, b) => nodes[b]!.flashBytes - nodes[a]!.flashBytes || a - b);
+    const opened: number[] = [];
+    for (const u of order) {
+      let n = opened.find((candidate) => fits(units[u]!, candidate));
+      if (n === undefined) {
+        n = byCapacity.find((candidate) => !opened.includes(candidate) && fits(units[u]!, candidate));
+        if (n !== undefined) opened.push(n);
+      }
+      place(u, n);
+    }
+    entry = holders[indexOf('io')]![0] ?? -1;
+  } else {
+    const io = indexOf('io');
+    const roundTrip = (a: number, b: number): number => cost(a, b) + cost(b, a);
+    if (options.entry !== undefined) entry = fits(units[io]!, options.entry) ? options.entry : -1;
+    else {
+      // The most central node: the least total round-trip airtime to the other eligible nodes.
+      const centrality = (n: number): number => eligible.reduce((sum, m) => sum + (m === n ? 0 : roundTrip(n, m)), 0);
+      entry = best(io, (n) => {
+        const c = centrality(n);
+        return Number.isFinite(c) ? c : Number.MAX_VALUE - eligible.filter((m) => Number.isFinite(roundTrip(n, m))).length;
+      }) ?? -1;
+    }
+    if (entry < 0) unplaced.push(units[io]!);
+    else assign(io, entry);
+    let previous = entry;
+    for (let l = 0; l < layers; l++) {
+      const a = indexOf(`L${l}.attention`);
+      const last = l === layers - 1;
+      const at = best(a, (n) => (previous < 0 ? 0 : cost(previous, n)) + (last && entry >= 0 ? cost(n, entry) : 0));
+      place(a, at);
+      attention[l] = at ?? -1;
+      if (at !== undefined) previous = at;
+      const experts = units
+        .map((unit, u) => ({ unit, u }))
+        .filter(({ unit }) => unit.layer === l && (unit.kind === 'shared' || unit.kind === 'routed'))
+        .sort((p, q) => Number(q.unit.kind === 'shared') - Number(p.unit.kind === 'shared') || q.unit.load - p.unit.load || p.u - q.u);
+      for (const { unit, u } of experts) place(u, best(u, (n) => (at === undefined ? 0 : unit.load * roundTrip(at, n))));
+    }
+    if (options.strategy === 'replicated' && options.replicas > 1) {
+      for (let l = 0; l < layers; l++) {
+        const at = attention[l]!;
+        const routed = units.map((unit, u) => ({ unit, u })).filter(({ unit }) => unit.layer === l && unit.kind === 'routed');
+        const hot = new Set([...routed].sort((p, q) => q.unit.load - p.unit.load || p.u - q.u).slice(0, options.hot ?? routed.length).map(({ u }) => u));
+        const chosen = units.map((unit, u) => ({ unit, u })).filter(({ unit, u }) => unit.layer === l && (unit.kind === 'shared' || hot.has(u)));
+        for (let copy = 1; copy < options.replicas; copy++) {
+          for (const { unit, u } of chosen) {
+            if (holders[u]!.length === 0) continue;
+            place(u, best(u, (n) => (at < 0 ? 0 : unit.load * roundTrip(at, n)), holders[u]!));
+          }
+        }
+      }
+    }
+  }
+  if (options.strategy === 'pack') units.forEach((unit, u) => unit.kind === 'attention' && (attention[unit.layer] = holders[u]![0] ?? -1));
+
+  if (unplaced.length > 0) throw infeasible(unplaced, nodes, loads);
+
+  const planNodes: PlanNode[] = nodes.map((node, n) => ({
+    index: node.index,
+    units: loads[n]!.units,
+    weightBytes: loads[n]!.weight,
+    kvBytes: loads[n]!.kv,
+    workBytes: loads[n]!.work,
+    flashBudgetBytes: node.flashBytes,
+    sramBudgetBytes: node.sramBytes,
+  }));
+  return {
+    strategy: options.strategy,
+    units,
+    holders,
+    entry,
+    attention,
+    nodes: planNodes,
+    usedNodes: planNodes.filter((node) => node.units.length > 0).length,
+    expectedAirtimeMsPerToken: expectedAirtime(units, holders, entry, attention, cost),
+  };
+}
+
+/** Activation frames per token on the critical routes, weighted by expert load (primary holders). */
+function expectedAirtime(units: readonly PlaceableUnit[], holders: readonly (readonly number[])[], entry: number, attention: readonly number[], cost: (a: number, b: number) => number): number {
+  let total = 0;
+  let previous = entry;
+  attention.forEach((at, l) => {
+    total += cost(previous, at);
+    units.forEach((unit, u) => {
+      if (unit.layer !== l || (unit.kind !== 'routed' && unit.kind !== 'shared')) return;
+      const holder = holders[u]![0]!;
+      total += unit.load * (cost(at, holder) + cost(holder, at));
+    });
+    previous = at;
+  });
+  return total + cost(previous, entry);
+}
+
+function infeasible(unplaced: readonly PlaceableUnit[], nodes: readonly PlacementNode[], loads: readonly Load[]): PlacementError {
+  const eligible = nodes.filter((node) => node.eligible);
+  const largest = eligible.reduce<PlacementNode | undefined>((big, node) => (big === undefined || node.flashBytes > big.flashBytes ? node : big), undefined);
+  const unplacedBytes = unplaced.reduce((sum, unit) => sum + unit.weightBytes, 0);
+  const freeBytes = eligible.reduce((sum, node) => sum + loads[node.index]!.flashFree, 0);
+  const totalBudget = eligible.reduce((sum, node) => sum + node.flashBytes, 0);
+  // Every copy asked for: what was placed plus what found no room.
+  const required = loads.reduce((sum, load) => sum + load.weight, 0) + unplacedBytes;
+  const shortfallBytes = Math.max(0, unplacedBytes - freeBytes);
+  const sramBound = largest === undefined ? [] : unplaced.filter((unit) => unit.kvBytes + unit.workBytes > largest.sramBytes || unit.weightBytes > largest.flashBytes);
+  let extraNodes = 0;
+  if (largest !== undefined && sramBound.length === 0) {
+    // First-fit decreasing of the unplaced units onto fresh nodes like the largest eligible one.
+    const fresh: { flash: number; kv: number; work: number }[] = [];
+    for (const unit of [...unplaced].sort((a, b) => b.weightBytes - a.weightBytes)) {
+      let bin = fresh.find((b) => b.flash >= unit.weightBytes && largest.sramBytes >= b.kv + unit.kvBytes + Math.max(b.work, unit.workBytes));
+      if (!bin) fresh.push((bin = { flash: largest.flashBytes, kv: 0, work: 0 }));
+      bin.flash -= unit.weightBytes;
+      bin.kv += unit.kvBytes;
+      bin.work = Math.max(bin.work, unit.workBytes);
+    }
+    extraNodes = fresh.length;
+  }
+  const names = unplaced.length > 6 ? `${unplaced.slice(0, 6).map((u) => u.id).join(', ')} and ${unplaced.length - 6} more` : unplaced.map((u) => u.id).join(', ');
+  const lines = [
+    `the model does not fit the swarm: ${unplaced.length} unit${unplaced.length > 1 ? 's' : ''} (${names}, ${unplacedBytes.toLocaleString('en')} B of weights) found no node with room`,
+    `  the units need ${required.toLocaleString('en')} B of flash; the ${eligible.length} eligible nodes' placement budgets total ${totalBudget.toLocaleString('en')} B, and ${freeBytes.toLocaleString('en')} B were left free in pieces too small`,
+  ];
+  if (largest === undefined) lines.push('  no node may hold units: give a group with role "node"');
+  else if (sramBound.length > 0) {
+    const unit = sramBound[0]!;
+    lines.push(
+      unit.weightBytes > largest.flashBytes
+        ? `  ${unit.id} alone needs ${unit.weightBytes.toLocaleString('en')} B of flash, more than any node's budget (${largest.flashBytes.toLocaleString('en')} B on ${largest.id}, ${largest.mcuId}): use a larger MCU, fewer bits, or a larger flash share`
+        : `  ${unit.id} needs ${(unit.kvBytes + unit.workBytes).toLocaleString('en')} B of SRAM (KV cache ${unit.kvBytes.toLocaleString('en')} B + buffers ${unit.workBytes.toLocaleString('en')} B), more than any node's ${largest.sramBytes.toLocaleString('en')} B: fewer concurrent requests, a shorter context, or a larger MCU`,
+    );
+  } else {
+    lines.push(`  shortfall ${shortfallBytes.toLocaleString('en')} B; it would take at least ${extraNodes} more node${extraNodes > 1 ? 's' : ''} like ${largest.id} (${largest.mcuId}, ${largest.flashBytes.toLocaleString('en')} B placement budget each)`);
+  }
+  return new PlacementError(lines.join('\n'), unplaced.map((u) => u.id), shortfallBytes, extraNodes);
+}
