@@ -361,6 +361,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
         flight.frames.push({ queuedAtMs: event.queuedAtMs, queueWaitMs: event.queueWaitMs, dutyCycleWaitMs: event.dutyCycleWaitMs, wakeWaitMs: event.wakeWaitMs, startMs: tx.startMs, airtimeMs: tx.airtimeMs, endMs: tx.endMs });
         flight.token.frames++;
         flight.token.phyBytes += tx.bytes.length;
+        flight.token.framesAirtimeMs += tx.airtimeMs;
       } else if (event.type === 'nodeDied') {
         dead[event.node] = true;
         routes = computeRoutes(context.graph, dead);

@@ -15,7 +15,9 @@ import { attentionUnit, combineUnit, createInt8LatentCache, embeddingUnit, gateU
 import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
 import { InputError } from '../scenario/errors.ts';
 import type { ModelSettings } from '../scenario/model-settings.ts';
-import type { LoadedModel } from './setup.ts';
+import { prepareInference, type LoadedModel } from './setup.ts';
+import type { ResolvedSwarm } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/schema.ts';
 
 const shippedModels = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
 
@@ -67,4 +69,20 @@ export function measureExpertLoad(model: QuantizedTinySeek, texts: readonly (rea
     });
   }
   return counts.map((row) => row.map((c) => (positions > 0 ? c / positions : 0)));
+}
+
+const loadedModels = new Map<string, LoadedModel>();
+
+/**
+ * The inference setup of a scenario that serves a model (undefined otherwise): the checkpoint
+ * is read once per process and kept, so that sweeps do not read it for every run.
+ */
+export function inferenceFor(scenario: Scenario, swarm: ResolvedSwarm): ReturnType<typeof prepareInference> | undefined {
+  if (!scenario.model || !scenario.inference) return undefined;
+  const placement = scenario.model.placement;
+  const measureLoad = placement.strategy === 'replicated' && placement.hot !== undefined;
+  const key = `${checkpointPath(scenario.model.checkpoint)}\n${scenario.model.bits}\n${measureLoad}`;
+  let loaded = loadedModels.get(key);
+  if (!loaded) loadedModels.set(key, (loaded = loadModel(scenario.model, { measureLoad })));
+  return prepareInference(scenario, swarm, loaded);
 }

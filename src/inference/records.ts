@@ -23,6 +23,8 @@ export interface TokenRecord {
   hops: number;
   frames: number;
   phyBytes: number;
+  /** Time on air of all its frames (every branch, every hop). */
+  framesAirtimeMs: number;
   readonly energyUj: Record<'transmit' | 'receive' | 'compute' | 'idle', number>;
   /** Routed experts combined, per layer. */
   readonly experts: (readonly number[])[];
@@ -63,6 +65,7 @@ export function newTokenRecord(serial: number, request: number, position: number
     hops: 0,
     frames: 0,
     phyBytes: 0,
+    framesAirtimeMs: 0,
     energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 },
     experts: Array.from({ length: layers }, () => []),
     expertsDropped: 0,

@@ -122,7 +122,7 @@ export function requestArrivals(scenario: Scenario): number[] {
 export type InferenceSetup = Omit<InferenceContext, 'specs'>;
 
 /** Everything the run needs to serve requests (scenario with `model` and `inference`). */
-export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loaded: LoadedModel): InferenceSetup & { readonly placed: PlacedModel } {
+export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loaded: LoadedModel): InferenceSetup & { readonly placed: PlacedModel; readonly symbols: readonly string[] } {
   const settings = scenario.inference!;
   const config = loaded.quantized.config;
   try {
@@ -136,6 +136,7 @@ export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loade
   const placed = placeModel(scenario, swarm, config, loaded.expertLoad);
   return {
     placed,
+    symbols: loaded.vocabulary.symbols,
     model: loaded.quantized,
     decode: (ids) => loaded.vocabulary.decode(ids),
     encode: (text) => loaded.vocabulary.encode(text),

@@ -21,6 +21,10 @@ import { brokerUrlProblem, listenOption, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
+import { inferenceFor } from '../../inference/load-model.ts';
+import { inferenceSummary, placementCsv, requestsCsv, tokensCsv } from '../../inference/report.ts';
+import type { InferenceEngine } from '../../inference/engine.ts';
+import type { Plan } from '../../placement/place.ts';
 
 export interface RunCommandOptions {
   readonly seed?: number;
@@ -72,6 +76,9 @@ export async function runCommand(
   if (external && options.listen !== undefined) throw new UsageError('--listen sets the embedded broker\'s address; it does not go with --broker');
   const listen = options.listen === undefined ? undefined : listenOption(options.listen);
   const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
+  // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
+  const inference = inferenceFor(scenario, swarm);
+  if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
   const dir = openRunDirectory(outPath);
   let credentialsFile: string | undefined;
   try {
@@ -118,6 +125,7 @@ export async function runCommand(
       simulation = createSimulation(scenario, swarm, {
         ...(hosted && { hosted }),
         ...(mqtt && { transport: mqtt.bind, onSample: (snapshot) => mqtt.publishMetrics('live', snapshot) }),
+        ...(inference && { inference }),
       });
       const progress = createRunProgress(`run ${name}`);
       for (let slice = 1; slice <= progressSlices; slice++) {
@@ -144,8 +152,15 @@ export async function runCommand(
     const simulateWallMs = performance.now() - wallStartMs;
 
     const { tracker } = simulation;
-    const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, tracker, result);
+    const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
+    const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, tracker, result, served);
     dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+    if (served && inference) {
+      const ids = swarm.nodes.map((node) => node.id);
+      dir.write('tokens.csv', tokensCsv(served.engine, inference.symbols));
+      dir.write('requests.csv', requestsCsv(served.engine, ids));
+      dir.write('placement.csv', placementCsv(served.plan, ids));
+    }
     dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
     dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
     dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
@@ -179,6 +194,7 @@ export async function runCommand(
           `  frames: ${totals.attempts} attempts, ${totals.sent} sent, ${totals.dutyCycleBlocked} dutyCycleBlocked`,
           `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${n}`).join(', ') || 'none'}`,
           `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${(totals.airtimeMs / 1000).toFixed(1)} s, energy ${(summary.energyJ as { total: number }).total.toFixed(3)} J (radio TX ${(summary.energyJ as { radioTx: number }).radioTx.toFixed(3)} J), ${(summary.nodes as { died: number }).died} nodes died`,
+          ...(served ? inferenceLines(summary) : []),
           `  results in ${outPath}/`,
         ].join('\n') + '\n',
       );
@@ -200,6 +216,7 @@ export function summarizeRun(
   swarm: ResolvedSwarm,
   tracker: RadioTracker,
   result: SimulationResult,
+  served?: { readonly engine: InferenceEngine; readonly plan: Plan },
 ): { totals: RadioTotals; nodeReports: NodeReport[]; summary: Record<string, unknown> } {
   const totals = tracker.totals();
   const nodeReports = swarm.nodes.map((spec, i) =>
@@ -225,7 +242,44 @@ export function summarizeRun(
     totals,
     nodeReports,
   });
-  return { totals, nodeReports, summary };
+  if (!served) return { totals, nodeReports, summary };
+  const { perNode, ...head } = summary;
+  const added = inferenceSummary({
+    engine: served.engine,
+    plan: served.plan,
+    nodeIds: swarm.nodes.map((node) => node.id),
+    energy: result.nodeTotals.map((t) => t.energy),
+    tallies: tracker.nodes,
+    region: swarm.region,
+    durationMs: result.drainedUntilMs,
+  });
+  return { totals, nodeReports, summary: { ...head, ...added, perNode } };
+}
+
+/** The inference part of the run's printout: tokens, latency, joules, fidelity, placement. */
+export function inferenceLines(summary: Record<string, unknown>): string[] {
+  const s = summary as {
+    tokens: number;
+    latencyMs: { p50: number | null; p95: number | null };
+    latencyComponentsMs: Record<string, number>;
+    joulesPerToken: { mean: number | null; p95: number | null; withBackground: number | null };
+    fidelity: { top1: number | null; compared: number };
+    requests: { total: number; complete: number; failed: number; unfinished: number; texts: string[]; timeToFirstTokenMs: { p50: number | null } };
+    nodes: { firstDeathMs: number | null };
+    inference: { placement: string; nodesHoldingUnits: number; entry: string; largestShareOfWeights: number; framesPerToken: number; expertsDropped: number };
+  };
+  const sec = (value: number | null): string => (value === null ? 'n/a' : `${(value / 1000).toFixed(1)} s`);
+  const parts = Object.entries(s.latencyComponentsMs)
+    .filter(([, v]) => v > 0)
+    .map(([key, v]) => `${key.replace(/Ms$/, '').replace(/([A-Z])/g, ' $1').toLowerCase()} ${(v / 1000).toFixed(1)} s`)
+    .join(', ');
+  return [
+    `  requests: ${s.requests.total} (${s.requests.complete} complete, ${s.requests.failed} failed, ${s.requests.unfinished} unfinished): ${s.requests.texts.map((t) => JSON.stringify(t)).join(', ')}`,
+    `  tokens: ${s.tokens}, latency p50 ${sec(s.latencyMs.p50)}, p95 ${sec(s.latencyMs.p95)} (mean parts: ${parts || 'none'}); first token after ${sec(s.requests.timeToFirstTokenMs.p50)} (p50)`,
+    `  joules per token: ${s.joulesPerToken.mean?.toFixed(4) ?? 'n/a'} J mean, ${s.joulesPerToken.p95?.toFixed(4) ?? 'n/a'} J p95 (${s.joulesPerToken.withBackground?.toFixed(3) ?? 'n/a'} J with every node's background)`,
+    `  fidelity: ${s.fidelity.top1 === null ? 'n/a' : `${(100 * s.fidelity.top1).toFixed(1)} %`} of ${s.fidelity.compared} tokens equal the single-node model's; ${s.inference.expertsDropped} experts dropped; ${s.inference.framesPerToken.toFixed(1)} frames per token`,
+    `  placement: ${s.inference.placement} over ${s.inference.nodesHoldingUnits} nodes (largest share ${(100 * s.inference.largestShareOfWeights).toFixed(1)} % of the weights), entry ${s.inference.entry}; first node death: ${s.nodes.firstDeathMs === null ? 'none' : sec(s.nodes.firstDeathMs)}`,
+  ];
 }
 
 /** A run id for MQTT topics: the scenario name, made safe, with a random suffix. */

@@ -13,6 +13,7 @@ import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
 import { runCommand, summarizeRun } from './run.ts';
+import { inferenceFor } from '../../inference/load-model.ts';
 
 export interface SweepCommandOptions {
   readonly seed?: number;
@@ -165,7 +166,8 @@ export async function sweepCommand(file: string, options: SweepCommandOptions, p
 async function simulateSummary(file: string, run: PlannedRun, onFraction: (fraction: number) => void): Promise<Record<string, unknown>> {
   const { scenario, swarm, name } = readScenario(file, { sets: run.sets, seed: run.seed });
   // No receptions.csv is written, so no reception records are kept (as on workers); the summary counts receptions all the same.
-  const simulation = createSimulation(scenario, swarm, { keepReceptions: false });
+  const inference = inferenceFor(scenario, swarm);
+  const simulation = createSimulation(scenario, swarm, { keepReceptions: false, ...(inference && { inference }) });
   for (let slice = 1; slice <= progressSlices; slice++) {
     simulation.advance((scenario.duration * slice) / progressSlices);
     onFraction(slice / progressSlices);
@@ -173,7 +175,8 @@ async function simulateSummary(file: string, run: PlannedRun, onFraction: (fract
     if (process.stderr.isTTY) await new Promise((resolve) => setImmediate(resolve));
   }
   const result = simulation.finish();
-  const { summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result);
+  const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
+  const { summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served);
   // The row holds what summary.json would hold.
   return JSON.parse(JSON.stringify(summary)) as Record<string, unknown>;
 }

@@ -1,0 +1,178 @@
+/**
+ * Swarm inference's result files: tokens.csv (one row per token pass), requests.csv (one row
+ * per request), placement.csv (one row per unit copy), and the keys summary.json adds.
+ * Numbers are rounded to fixed decimals so that the files are byte-identical for the same
+ * scenario and seed on any transport. Columns are documented in the README ("Swarm inference").
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { EnergyTotals } from '../hw/energy-ledger.ts';
+import type { NodeTally } from '../metrics/radio-tracker.ts';
+import { percentile, round } from '../metrics/stats.ts';
+import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
+import type { Plan } from '../placement/place.ts';
+import { componentKeys } from './components.ts';
+import type { InferenceEngine } from './engine.ts';
+import { tokenJoules, type TokenRecord } from './records.ts';
+
+const ms = (value: number): number => round(value, 3);
+const j = (uj: number): number => round(uj / 1e6, 9);
+const maybe = (value: number, f: (v: number) => number): number | string => (Number.isFinite(value) ? f(value) : '');
+
+export const tokenColumns = [
+  'request', 'position', 'kind', 'input', 'output', 'status', 'startMs', 'endMs', 'latencyMs', ...componentKeys, 'hops', 'frames', 'phyBytes', 'framesAirtimeMs',
+  'energyJ', 'transmitJ', 'receiveJ', 'computeJ', 'processingJ', 'experts', 'expertsDropped', 'attempts', 'matchesReference',
+] as const;
+
+export function tokensCsv(engine: InferenceEngine, symbols: readonly string[]): string {
+  const symbol = (id: number): string => (id < 0 ? '' : (symbols[id] ?? String(id)));
+  const rows = engine.tokens.map((t) => [
+    t.request,
+    t.position,
+    t.kind,
+    symbol(t.input),
+    symbol(t.output),
+    t.status,
+    ms(t.startMs),
+    maybe(t.endMs, ms),
+    maybe(t.endMs - t.startMs, ms),
+    ...componentKeys.map((key) => ms(t.components[key])),
+    t.hops,
+    t.frames,
+    t.phyBytes,
+    ms(t.framesAirtimeMs),
+    round(tokenJoules(t), 9),
+    j(t.energyUj.transmit),
+    j(t.energyUj.receive),
+    j(t.energyUj.compute),
+    j(t.energyUj.idle),
+    t.experts.map((layer) => layer.join('+')).join('|'),
+    t.expertsDropped,
+    t.attempts,
+    t.matchesReference === undefined ? '' : t.matchesReference ? 1 : 0,
+  ]);
+  return stringify([[...tokenColumns], ...rows]);
+}
+
+export const requestColumns = ['request', 'entry', 'status', 'arrivalMs', 'admittedMs', 'firstTokenMs', 'endMs', 'timeToFirstTokenMs', 'tokens', 'tokensPerMinute', 'energyJ', 'text'] as const;
+
+export function requestsCsv(engine: InferenceEngine, nodeIds: readonly string[]): string {
+  const rows = engine.requests.map((r) => {
+    const generated = r.tokens.filter((t) => t.kind === 'generated' && t.status === 'ok').length;
+    const spanMs = r.endMs - r.arrivalMs;
+    return [
+      r.request,
+      nodeIds[r.entry] ?? '',
+      r.status === 'waiting' || r.status === 'running' ? 'unfinished' : r.status,
+      ms(r.arrivalMs),
+      maybe(r.admittedMs, ms),
+      maybe(r.firstTokenMs, ms),
+      maybe(r.endMs, ms),
+      maybe(r.firstTokenMs - r.arrivalMs, ms),
+      generated,
+      Number.isFinite(spanMs) && spanMs > 0 ? round((generated * 60_000) / spanMs, 6) : '',
+      round(r.tokens.reduce((sum, t) => sum + tokenJoules(t), 0), 9),
+      r.text,
+    ];
+  });
+  return stringify([[...requestColumns], ...rows]);
+}
+
+export function placementCsv(plan: Plan, nodeIds: readonly string[]): string {
+  const rows: (string | number)[][] = [];
+  plan.units.forEach((unit, u) => {
+    plan.holders[u]!.forEach((node, replica) => rows.push([unit.id, unit.kind, unit.layer, replica, nodeIds[node]!, unit.weightBytes, unit.kvBytes, unit.workBytes, round(unit.load, 6)]));
+  });
+  return stringify([['unit', 'kind', 'layer', 'replica', 'node', 'weightBytes', 'kvBytes', 'workBytes', 'load'], ...rows]);
+}
+
+/** Busiest sub-band allowance used per node over `durationMs` (1 = at the legal limit). */
+export function dutyCycleUtilisation(tallies: readonly NodeTally[], region: Region, durationMs: number): number[] {
+  return tallies.map((tally) => {
+    const byBand = new Map<SubBand, number>();
+    for (const [channelHz, airtimeMs] of tally.airtimeByChannelMs) {
+      const band = subBandOf(region, channelHz)!;
+      byBand.set(band, (byBand.get(band) ?? 0) + airtimeMs);
+    }
+    return Math.max(0, ...[...byBand].map(([band, airtimeMs]) => airtimeMs / durationMs / band.dutyCycle));
+  });
+}
+
+export interface InferenceSummaryInput {
+  readonly engine: InferenceEngine;
+  readonly plan: Plan;
+  readonly nodeIds: readonly string[];
+  readonly energy: readonly EnergyTotals[];
+  readonly tallies: readonly NodeTally[];
+  readonly region: Region;
+  readonly durationMs: number;
+  /** The broker's tx publishes during the run (MQTT transport), for frames per token over the broker. */
+  readonly brokerTxPublishes?: number;
+}
+
+const stats = (values: readonly number[]): { p50: number | null; p95: number | null; p99: number | null; mean: number | null } => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number): number | null => {
+    const v = percentile(sorted, p);
+    return v === undefined ? null : ms(v);
+  };
+  return { p50: at(50), p95: at(95), p99: at(99), mean: sorted.length > 0 ? ms(sorted.reduce((s, v) => s + v, 0) / sorted.length) : null };
+};
+
+/** The keys summary.json adds for a run that served a model (README, "Swarm inference"). */
+export function inferenceSummary(input: InferenceSummaryInput): Record<string, unknown> {
+  const { engine, plan, nodeIds } = input;
+  const generated = engine.tokens.filter((t) => t.kind === 'generated' && t.status === 'ok');
+  const passes = engine.tokens.filter((t) => t.status === 'ok');
+  const joules = generated.map(tokenJoules).sort((a, b) => a - b);
+  const totalLoadJ = input.energy.reduce((sum, e) => sum + e.loadEnergyUj, 0) / 1e6;
+  const hours = input.durationMs / 3_600_000;
+  const compared = generated.filter((t) => t.matchesReference !== undefined);
+  const utilisation = dutyCycleUtilisation(input.tallies, input.region, input.durationMs);
+  const weights = plan.nodes.map((node) => node.weightBytes);
+  const totalWeights = weights.reduce((s, w) => s + w, 0);
+  const mean = (values: readonly number[]): number | null => (values.length > 0 ? values.reduce((s, v) => s + v, 0) / values.length : null);
+  const requests = engine.requests;
+  const ttft = requests.filter((r) => Number.isFinite(r.firstTokenMs)).map((r) => r.firstTokenMs - r.arrivalMs);
+  return {
+    tokens: generated.length,
+    latencyMs: stats(generated.map((t) => t.endMs - t.startMs)),
+    latencyComponentsMs: Object.fromEntries(componentKeys.map((key) => [key, ms(mean(generated.map((t) => t.components[key])) ?? 0)])),
+    joulesPerToken: {
+      mean: joules.length > 0 ? round(joules.reduce((s, v) => s + v, 0) / joules.length, 9) : null,
+      p95: joules.length > 0 ? round(percentile(joules, 95)!, 9) : null,
+      // Every joule every node drew during the run (sleep, listening, idle included), per token.
+      withBackground: generated.length > 0 ? round(totalLoadJ / generated.length, 9) : null,
+    },
+    fidelity: { top1: compared.length > 0 ? round(compared.filter((t) => t.matchesReference).length / compared.length, 6) : null, compared: compared.length },
+    expertLoad: engine.expertLoad.map((row) => [...row]),
+    dutyCycleUtilisation: Object.fromEntries(nodeIds.map((id, i) => [id, round(utilisation[i]!, 6)])),
+    requests: {
+      total: requests.length,
+      complete: requests.filter((r) => r.status === 'complete').length,
+      failed: requests.filter((r) => r.status === 'failed').length,
+      unfinished: requests.filter((r) => r.status === 'waiting' || r.status === 'running').length,
+      timeToFirstTokenMs: stats(ttft),
+      texts: requests.map((r) => r.text),
+    },
+    inference: {
+      placement: plan.strategy,
+      nodesHoldingUnits: plan.usedNodes,
+      entry: nodeIds[plan.entry],
+      largestShareOfWeights: totalWeights > 0 ? round(Math.max(...weights) / totalWeights, 6) : 0,
+      expectedAirtimeMsPerToken: ms(plan.expectedAirtimeMsPerToken),
+      tokenPasses: passes.length,
+      framesPerToken: round(mean(passes.map((t) => t.frames)) ?? 0, 6),
+      hopsPerToken: round(mean(passes.map((t) => t.hops)) ?? 0, 6),
+      // Time on air of every frame a token pass caused (all branches and hops), and its share on the critical path.
+      framesAirtimeMsPerToken: ms(mean(passes.map((t) => t.framesAirtimeMs)) ?? 0),
+      criticalAirtimeMsPerToken: ms(mean(passes.map((t) => t.components.airtimeMs)) ?? 0),
+      expertsDropped: engine.tokens.reduce((s, t) => s + t.expertsDropped, 0),
+      failedTokens: engine.tokens.filter((t) => t.status === 'failed').length,
+      ...engine.counters,
+      // Energy no token caused (sleep, listening, idle), per node and hour of the run.
+      backgroundJPerHour: Object.fromEntries(nodeIds.map((id, i) => [id, round((input.energy[i]!.loadEnergyUj - engine.attributedUj[i]!) / 1e6 / hours, 6)])),
+    },
+  };
+}
+
+export type { TokenRecord };
