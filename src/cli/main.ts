@@ -7,6 +7,7 @@ import { airtimeCommand } from './commands/airtime.ts';
 import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
+import { placeCommand } from './commands/place.ts';
 import { workerCommand } from './commands/worker.ts';
 import { watchCommand } from './commands/watch.ts';
 import { modelEvalCommand, modelInfoCommand, modelQuantizeCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
@@ -54,6 +55,17 @@ export function buildProgram(io: CliIo): Command {
     .option('--join-timeout <seconds>', 'how long to wait for every worker to join', '120')
     .action(async (file: string, options) => {
       await runCommand(file, options, io.out, io.err);
+    });
+
+  program
+    .command('place')
+    .description("place the scenario's model on its nodes and print the plan: which unit where, memory per node")
+    .argument('<scenario>', 'scenario YAML file with a model block')
+    .option('--seed <n>', 'override the scenario seed', seedOption)
+    .option('--set <key=value>', 'override one scenario field, e.g. model.placement.strategy=pack (repeatable)', collect, [])
+    .option('--json', 'print the plan as JSON')
+    .action((file: string, options) => {
+      placeCommand(file, options, io.out);
     });
 
   program

@@ -117,14 +117,14 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
   const indexOf = (id: string): number => units.findIndex((unit) => unit.id === id);
   const cost = options.costMs;
   const eligible = nodes.filter((node) => node.eligible).map((node) => node.index);
-  /** The fitting node with the least cost (then the most free flash, then the lowest index). */
+  /** The fitting node with the least cost (then the least free flash that fits: best fit, so that equal-cost nodes fill one by one; then the lowest index). */
   const best = (u: number, costOf: (n: number) => number, exclude: readonly number[] = []): number | undefined => {
     let chosen: number | undefined;
     let chosenCost = Number.POSITIVE_INFINITY;
     for (const n of eligible) {
       if (exclude.includes(n) || !fits(units[u]!, n)) continue;
       const c = costOf(n);
-      if (chosen === undefined || c < chosenCost || (c === chosenCost && loads[n]!.flashFree > loads[chosen]!.flashFree)) {
+      if (chosen === undefined || c < chosenCost || (c === chosenCost && loads[n]!.flashFree < loads[chosen]!.flashFree)) {
         chosen = n;
         chosenCost = c;
       }
@@ -140,9 +140,17 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
   const layers = Math.max(0, ...units.map((unit) => unit.layer + 1));
   const attention: number[] = new Array<number>(layers).fill(-1);
   if (options.strategy === 'pack') {
-    const order = units.map((_, u) => u).sort((a, b) => units[b]!.weightBytes - units[a]!.weightBytes || a - b);
     const byCapacity = [...eligible].sort((a, b) => nodes[b]!.flashBytes - nodes[a]!.flashBytes || a - b);
     const opened: number[] = [];
+    // Requests arrive at the named entry node: the embedding and head go there first.
+    const io = indexOf('io');
+    if (options.entry !== undefined) {
+      if (fits(units[io]!, options.entry)) {
+        assign(io, options.entry);
+        opened.push(options.entry);
+      } else unplaced.push(units[io]!);
+    }
+    const order = units.map((_, u) => u).filter((u) => !(u === io && options.entry !== undefined)).sort((a, b) => units[b]!.weightBytes - units[a]!.weightBytes || a - b);
     for (const u of order) {
       let n = opened.find((candidate) => fits(units[u]!, candidate));
       if (n === undefined) {
@@ -156,6 +164,7 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
     const io = indexOf('io');
     const roundTrip = (a: number, b: number): number => cost(a, b) + cost(b, a);
     if (options.entry !== undefined) entry = fits(units[io]!, options.entry) ? options.entry : -1;
+    // The entry is chosen on centrality alone: best fit must not pull it to a fuller node.
     else {
       // The most central node: the least total round-trip airtime to the other eligible nodes.
       const centrality = (n: number): number => eligible.reduce((sum, m) => sum + (m === n ? 0 : roundTrip(n, m)), 0);

@@ -1,0 +1,65 @@
+/**
+ * `loraswarm place <scenario>`: places the scenario's model on its nodes and prints the plan
+ * (which unit where, memory per node), or refuses with the shortfall (exit 2).
+ */
+import { loadModel } from '../../inference/load-model.ts';
+import { placeModel } from '../../inference/setup.ts';
+import { modelCost } from '../../model/cost.ts';
+import { UsageError } from '../exit.ts';
+import { readScenario } from '../read-scenario.ts';
+
+export interface PlaceCommandOptions {
+  readonly set: readonly string[];
+  readonly seed?: number;
+  readonly json?: boolean;
+}
+
+export function placeCommand(file: string, options: PlaceCommandOptions, print: (text: string) => void): void {
+  const { scenario, swarm, name } = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
+  if (!scenario.model) throw new UsageError(`${file}: expected a "model" block (the checkpoint to place), found none`);
+  const placement = scenario.model.placement;
+  const loaded = loadModel(scenario.model, { measureLoad: placement.strategy === 'replicated' && placement.hot !== undefined });
+  const config = loaded.quantized.config;
+  const { plan, nodes } = placeModel(scenario, swarm, config, loaded.expertLoad);
+  const ids = swarm.nodes.map((spec) => spec.id);
+  const total = modelCost(config).weightBytes[scenario.model.bits];
+  if (options.json) {
+    print(
+      `${JSON.stringify(
+        {
+          scenario: name,
+          checkpoint: loaded.source,
+          bits: scenario.model.bits,
+          strategy: plan.strategy,
+          weightBytes: total,
+          entry: ids[plan.entry],
+          attention: plan.attention.map((n) => ids[n]),
+          nodesHoldingUnits: plan.usedNodes,
+          expectedAirtimeMsPerToken: plan.expectedAirtimeMsPerToken,
+          units: plan.units.map((unit, u) => ({ id: unit.id, weightBytes: unit.weightBytes, kvBytes: unit.kvBytes, workBytes: unit.workBytes, load: unit.load, nodes: plan.holders[u]!.map((n) => ids[n]) })),
+          nodes: plan.nodes.filter((node) => node.units.length > 0).map((node) => ({ id: ids[node.index], mcu: nodes[node.index]!.mcuId, ...node, index: undefined })),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return;
+  }
+  const header = ['node', 'mcu', 'weights B', 'flash budget B', 'KV B', 'buffers B', 'SRAM budget B', 'units'];
+  const rows = plan.nodes
+    .filter((node) => node.units.length > 0)
+    .map((node) => [ids[node.index]!, nodes[node.index]!.mcuId, node.weightBytes.toLocaleString('en'), node.flashBudgetBytes.toLocaleString('en'), node.kvBytes.toLocaleString('en'), node.workBytes.toLocaleString('en'), node.sramBudgetBytes.toLocaleString('en'), node.units.join(' ')]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 || i === 1 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const largest = Math.max(...plan.nodes.map((node) => node.weightBytes));
+  print(
+    [
+      `${name}: ${plan.strategy} placement of ${loaded.source} at int${scenario.model.bits} (${total.toLocaleString('en')} B of weights) on ${swarm.nodes.length} nodes`,
+      `  ${plan.usedNodes} nodes hold units; the largest holds ${largest.toLocaleString('en')} B (${((100 * largest) / total).toFixed(1)} % of the weights); entry ${ids[plan.entry]}; attention ${plan.attention.map((n) => ids[n]).join(', ')}`,
+      `  expected airtime per token ${plan.expectedAirtimeMsPerToken.toFixed(1)} ms (activation frames over the best routes, experts weighted by load)`,
+      '',
+      line(header),
+      ...rows.map(line),
+    ].join('\n') + '\n',
+  );
+}
