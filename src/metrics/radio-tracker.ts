@@ -64,7 +64,7 @@ export interface NodeTally {
   /** Queued frames that never got an outcome because the node died. */
   unsentAtDeath: number;
   diedAtMs: number | undefined;
-  deathReason: 'brownOut' | 'batteryEmpty' | undefined;
+  deathReason: 'brownOut' | 'batteryEmpty' | 'failure' | undefined;
   faults: number;
   /** Airtime per channel (Hz → ms), for duty-cycle use. */
   readonly airtimeByChannelMs: Map<number, number>;

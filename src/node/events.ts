@@ -54,7 +54,8 @@ export interface NodeDiedEvent {
   readonly type: 'nodeDied';
   readonly atMs: number;
   readonly node: number;
-  readonly reason: 'brownOut' | 'batteryEmpty';
+  /** `failure`: a fault the scenario injected (its `faults` list). */
+  readonly reason: 'brownOut' | 'batteryEmpty' | 'failure';
   readonly stateOfCharge: number;
 }
 

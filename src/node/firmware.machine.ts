@@ -14,7 +14,7 @@
  */
 import { setup } from 'xstate';
 
-export type DeathReason = 'brownOut' | 'batteryEmpty';
+export type DeathReason = 'brownOut' | 'batteryEmpty' | 'failure';
 
 export type FirmwareEvent =
   | { readonly type: 'TX_START' }

@@ -66,6 +66,8 @@ export interface NodeRuntime {
   compute(durationMs: number, then: () => void, cause?: number): void;
   /** Books energy up to now (for samples and the end of the run). */
   settle(): void;
+  /** An injected fault: the node stops now (a `nodeDied` event with reason `failure`). */
+  fail(): void;
   /** Whether computations are running or queued. */
   readonly computing: boolean;
   readonly ledger: EnergyLedger;
@@ -200,7 +202,7 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
     }
   }
 
-  function die(reason: 'brownOut' | 'batteryEmpty', atMs: number, stateOfCharge: number): void {
+  function die(reason: 'brownOut' | 'batteryEmpty' | 'failure', atMs: number, stateOfCharge: number): void {
     if (!alive) return;
     alive = false;
     config.emit({ type: 'nodeDied', atMs, node: config.index, reason, stateOfCharge });
@@ -300,6 +302,14 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
     settle() {
       if (!alive) return;
       afterBooking(book([mcuPart(current), radioPart(current)]));
+    },
+    fail() {
+      if (!alive) return;
+      const status = book([mcuPart(current), radioPart(current)]);
+      if (deathTimer !== undefined) scheduler.cancel(deathTimer);
+      deathTimer = undefined;
+      if (status.type === 'dead') afterBooking(status);
+      else die('failure', scheduler.nowMs, ledger.totals().stateOfCharge);
     },
   };
 }

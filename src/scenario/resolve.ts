@@ -236,6 +236,10 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
   checkSensitivity(scenario, resolved, fail);
   checkTrafficTargets(scenario, resolved, fail);
   checkPreambleSampling(scenario, resolved, region, fail);
+  const nodeIds = new Set(resolved.map((node) => node.id));
+  scenario.faults?.forEach((fault, i) => {
+    if (!nodeIds.has(fault.node)) fail(['faults', i, 'node'], `expected the id of a node of the scenario, found ${JSON.stringify(fault.node)}`);
+  });
   flush();
   return { region, pathLoss, nodes: resolved };
 }

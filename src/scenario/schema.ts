@@ -156,6 +156,11 @@ export const scenarioSchema = z
   sampling: z
     .strictObject({ interval: duration('sampling interval', true).describe('How often the per-node time series (series.csv) is sampled.') })
     .prefault({ interval: '1h' }),
+  faults: z
+    .array(z.strictObject({ node: z.string().regex(nodeIdPattern, 'expected a node id'), at: duration('fault time', false) }))
+    .max(100_000)
+    .optional()
+    .describe('Injected failures: each named node stops at the given time (a nodeDied event with reason "failure").'),
   model: modelSettingsSchema.optional(),
   inference: inferenceSettingsSchema.optional(),
   groups: z

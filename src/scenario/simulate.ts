@@ -32,7 +32,8 @@ import { createLiveSamples } from './live-samples.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from './resolve.ts';
 import type { Scenario } from './schema.ts';
 import type { PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
-import { createInferenceEngine } from '../inference/engine.ts';
+import { createHostedEngine } from '../inference/hosted-engine.ts';
+import { scheduleFaults } from './faults.ts';
 import { withPlanMemory } from '../inference/plan-memory.ts';
 
 export type { LiveSnapshot, PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
@@ -121,17 +122,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   );
 
   if (options.inference && options.hosted) throw new Error('swarm inference runs in one process: it does not take remote partitions yet');
-  const engine = options.inference
-    ? createInferenceEngine(
-        { ...options.inference, specs },
-        {
-          scheduler,
-          send: (node, nextHop, payload, deadlineMs) => void nodes[node]?.send({ destination: nextHop, payload, deadlineMs }),
-          compute: (node, ms, then, cause) => runtimes[node]?.compute(ms, then, cause),
-          alive: (node) => runtimes[node]?.alive ?? false,
-        },
-      )
-    : undefined;
+  const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodes, runtimes) : undefined;
   const destinations = createDestinationPicker(specs, swarm);
   for (const spec of specs) {
     if (!hosted[spec.index]) continue;
@@ -214,6 +205,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   }
 
   engine?.start();
+  scheduleFaults(scenario, specs, runtimes, scheduler);
 
   const durationMs = scenario.duration;
   const lookaheadMs = lookaheadOf(specs, scenario);

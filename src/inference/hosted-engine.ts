@@ -1,0 +1,25 @@
+/** The inference engine on a simulation's nodes: messages through their radio stacks, work on their MCUs. */
+import type { LoraNode } from '../node/lora-node.ts';
+import type { NodeRuntime } from '../node/node-runtime.ts';
+import type { NodeSpec } from '../scenario/resolve.ts';
+import type { Scheduler } from '../sim/scheduler.ts';
+import { createInferenceEngine, type InferenceEngine } from './engine.ts';
+import type { InferenceSetup } from './setup.ts';
+
+export function createHostedEngine(
+  setup: InferenceSetup,
+  specs: readonly NodeSpec[],
+  scheduler: Scheduler,
+  nodes: readonly (LoraNode | undefined)[],
+  runtimes: readonly (NodeRuntime | undefined)[],
+): InferenceEngine {
+  return createInferenceEngine(
+    { ...setup, specs },
+    {
+      scheduler,
+      send: (node, nextHop, payload, deadlineMs) => void nodes[node]?.send({ destination: nextHop, payload, deadlineMs }),
+      compute: (node, ms, then, cause) => runtimes[node]?.compute(ms, then, cause),
+      alive: (node) => runtimes[node]?.alive ?? false,
+    },
+  );
+}
