@@ -67,8 +67,12 @@ interface LayerPass {
   readonly h: Int8Tensor;
   readonly gate: GateDecision;
   readonly outputs: Map<number, Int8Array>;
-  /** Expert id → the call it waits on. */
+  /** Expert id → the call it waits on (0: queued, not sent yet). */
   readonly outstanding: Map<number, { call: number; node: number; tries: number; tried: number[] }>;
+  /** Remote calls not sent yet, in order. */
+  readonly queue: { node: number; ids: number[]; tries: number; tried: number[] }[];
+  /** The remote call out now. */
+  current: number | undefined;
   done: boolean;
 }
 
@@ -195,7 +199,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       const candidates = settings.maxNodesPerToken === undefined ? undefined : nodeLimitedCandidates(biased, serving, config.topK, settings.maxNodesPerToken);
       token.candidates[l] = candidates;
       const gate = gateDecision(model, l, scores, candidates);
-      const pass: LayerPass = { token, message, node, h, gate, outputs: new Map(), outstanding: new Map(), done: false };
+      const pass: LayerPass = { token, message, node, h, gate, outputs: new Map(), outstanding: new Map(), queue: [], current: undefined, done: false };
       passes.set(passKey, pass);
       const sharedServing = servingNodes(sharedHolders[l]!, node, cost, alive);
       const ids = [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts];
@@ -210,18 +214,32 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
         if (list) list.push(id);
         else byNode.set(at, [id]);
       }
+      // Remote calls go one at a time (the next when the previous is answered or given up): the
+      // node's radio is half duplex, and a reply arriving while it sends the next call is lost.
       for (const [at, list] of [...byNode].sort((a, b) => a[0] - b[0])) {
-        if (at !== node) callExperts(pass, at, list, copyComponents(acc), 0, []);
+        if (at === node) continue;
+        for (const id of list) pass.outstanding.set(id, { call: 0, node: at, tries: 0, tried: [] });
+        pass.queue.push({ node: at, ids: list, tries: 0, tried: [] });
       }
       const local = byNode.get(node);
       if (local) callExperts(pass, node, local, copyComponents(acc), 0, []);
-      if (pass.outstanding.size === 0) finish(pass, acc);
+      advance(pass, acc);
     });
+  }
+
+  /** Sends the next queued call when none is out; finishes the layer when nothing is left. */
+  function advance(pass: LayerPass, acc: Components): void {
+    if (pass.done || pass.current !== undefined) return;
+    const next = pass.queue.shift();
+    if (next) callExperts(pass, next.node, next.ids, copyComponents(acc), next.tries, next.tried);
+    else if (pass.outstanding.size === 0) finish(pass, acc);
   }
 
   function callExperts(pass: LayerPass, at: number, ids: readonly number[], acc: Components, tries: number, tried: readonly number[]): void {
     const call = ++calls;
     for (const id of ids) pass.outstanding.set(id, { call, node: at, tries, tried: [...tried, at] });
+    const remote = at !== pass.node;
+    if (remote) pass.current = call;
     const { message } = pass;
     const out: ModelMessage = { kind: 'call', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, experts: ids, x: pass.gate.input.data };
     const sentAtMs = scheduler.nowMs;
@@ -229,47 +247,47 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       for (const id of ids) resolve(pass, id, undefined, acc);
       return;
     }
-    if (at === pass.node) return;
+    if (!remote) return;
     scheduler.at(sentAtMs + settings.timeout, () => {
-      if (pass.done) return;
+      if (pass.done || pass.current !== call) return;
       const waiting = ids.filter((id) => pass.outstanding.get(id)?.call === call);
-      if (waiting.length === 0) return;
       counters.timeouts++;
+      pass.current = undefined;
       const after = copyComponents(acc);
       after.timeoutMs += scheduler.nowMs - sentAtMs;
-      const retryTo = new Map<number, number[]>();
+      const retryTo = new Map<number, { ids: number[]; tries: number; tried: number[] }>();
       for (const id of waiting) {
         const entry = pass.outstanding.get(id)!;
-        if (entry.tries >= settings.retries) {
-          resolve(pass, id, undefined, after);
-          continue;
-        }
         const holders = id & sharedFlag ? sharedHolders[pass.message.layer]![id & ~sharedFlag]! : routedHolders[pass.message.layer]![id]!;
         const fresh = holders.filter((h) => !entry.tried.includes(h));
-        const serving = servingNodes([fresh.length > 0 ? fresh : holders], pass.node, cost, alive)[0]!;
+        const serving = entry.tries >= settings.retries ? -1 : servingNodes([fresh.length > 0 ? fresh : holders], pass.node, cost, alive)[0]!;
         if (serving < 0) {
-          resolve(pass, id, undefined, after);
+          pass.outstanding.delete(id);
+          if (!(id & sharedFlag)) pass.token.expertsDropped++;
           continue;
         }
-        const list = retryTo.get(serving);
-        if (list) list.push(id);
-        else retryTo.set(serving, [id]);
+        entry.call = 0;
+        const retry = retryTo.get(serving);
+        if (retry) retry.ids.push(id);
+        else retryTo.set(serving, { ids: [id], tries: entry.tries + 1, tried: entry.tried });
       }
-      for (const [next, list] of retryTo) {
-        counters.retries++;
-        const tries = Math.max(...list.map((id) => pass.outstanding.get(id)!.tries)) + 1;
-        callExperts(pass, next, list, copyComponents(after), tries, pass.outstanding.get(list[0]!)!.tried);
-      }
+      // Retries go first, one call at a time like the others.
+      const retries = [...retryTo].map(([node, retry]) => ({ node, ...retry }));
+      counters.retries += retries.length;
+      pass.queue.unshift(...retries);
+      advance(pass, after);
     });
   }
 
   /** An expert's output arrived (or it was dropped: `data` undefined). */
   function resolve(pass: LayerPass, id: number, data: Int8Array | undefined, acc: Components): void {
-    if (pass.done || !pass.outstanding.has(id)) return;
+    const entry = pass.outstanding.get(id);
+    if (pass.done || !entry || entry.call === 0) return;
     pass.outstanding.delete(id);
     if (data) pass.outputs.set(id, data);
     else if (!(id & sharedFlag)) pass.token.expertsDropped++;
-    if (pass.outstanding.size === 0) finish(pass, acc);
+    if (pass.current === entry.call && ![...pass.outstanding.values()].some((e) => e.call === entry.call)) pass.current = undefined;
+    advance(pass, acc);
   }
 
   function expertCall(node: number, origin: number, message: Extract<ModelMessage, { kind: 'call' }>, token: TokenRecord, acc: Components): void {

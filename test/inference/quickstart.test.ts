@@ -33,8 +33,8 @@ describe('the quickstart swarm', () => {
   it('serves every request, with exact figures for seed 1', () => {
     expect(run.summary.requests.texts).toEqual(['constance', 'galven', 'jeromia', 'harley', 'bonny']);
     expect(run.summary.tokens).toBe(38);
-    expect(run.summary.latencyMs).toEqual({ p50: 123084.8, p95: 153856, p99: 153856, mean: 120339.436 });
-    expect(run.summary.joulesPerToken).toEqual({ mean: 0.235274413, p95: 0.266527199, withBackground: 63.541310532 });
+    expect(run.summary.latencyMs).toEqual({ p50: 123084.8, p95: 153856, p99: 153856, mean: 121958.973 });
+    expect(run.summary.joulesPerToken).toEqual({ mean: 0.23527442, p95: 0.266525396, withBackground: 63.541302481 });
     expect(run.summary.inference.framesPerToken).toBe(8.631579);
     expect(run.summary.fidelity).toEqual({ top1: 1, compared: 38 });
   });
@@ -62,8 +62,11 @@ describe('the quickstart swarm', () => {
       expect(token.status).toBe('ok');
       expect(Math.abs(totalMs(token.components) - (token.endMs - token.startMs))).toBeLessThan(1e-6);
     }
+    // The first token: eight frames one after the other (calls wait for replies), each but the
+    // first from a board whose 1 % budget is still closed from the frame before.
     const first = run.engine.tokens[0]!;
-    expect(first.components).toEqual({ airtimeMs: 712.704, queueingMs: expect.closeTo(30513.35, 2), dutyCycleWaitMs: expect.closeTo(15231.744, 3), wakeWaitMs: 0, computeMs: expect.closeTo(7.436, 3), processingMs: 4, timeoutMs: 0 });
+    expect(first.frames).toBe(8);
+    expect(first.components).toEqual({ airtimeMs: 1328.128, queueingMs: 0, dutyCycleWaitMs: expect.closeTo(45121.546, 3), wakeWaitMs: 0, computeMs: expect.closeTo(11.56, 3), processingMs: 8, timeoutMs: 0 });
   });
 
   it('attributes to tokens exactly the ledger energy their frames and computations cost, node by node', () => {
@@ -74,7 +77,7 @@ describe('the quickstart swarm', () => {
     });
     const tokensUj = run.engine.tokens.reduce((s, t) => s + t.energyUj.transmit + t.energyUj.receive + t.energyUj.compute + t.energyUj.idle, 0);
     expect(tokensUj).toBeCloseTo(run.engine.attributedUj.reduce((s, v) => s + v, 0), 3);
-    expect(tokensUj).toBeCloseTo(8_940_427.7, 0);
+    expect(tokensUj).toBeCloseTo(8_940_428.0, 0);
   });
 
   it('cuts frames per token with node-limited routing (M = 1 against M = k)', () => {
@@ -92,10 +95,12 @@ describe('the quickstart swarm', () => {
   });
 
   it('loses fidelity measurably under injected loss', () => {
-    const lossy = runInference(quickstart, ['extraLossProbability=0.3', 'inference.retries=0']);
-    expect(lossy.summary.fidelity).toEqual({ top1: 0.533333, compared: 30 });
-    expect(lossy.summary.inference.expertsDropped).toBeGreaterThan(0);
-    expect(lossy.summary.inference.timeouts).toBeGreaterThan(0);
+    const lossy = runInference(quickstart, ['extraLossProbability=0.2']);
+    expect(lossy.summary.fidelity).toEqual({ top1: 0.870968, compared: 31 });
+    expect(lossy.summary.inference.expertsDropped).toBe(19);
+    expect(lossy.summary.inference.timeouts).toBe(97);
+    expect(lossy.summary.inference.retries).toBe(71);
+    expect(lossy.summary.requests.texts).toEqual(['const', 'galven', 'eve', 'harrieta', 'bonni']);
   });
 
   it('sends every token through the broker: tx publishes per token at least twice the MoE layers, and the same results as memory', async () => {
