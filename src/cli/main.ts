@@ -8,6 +8,7 @@ import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { placeCommand } from './commands/place.ts';
+import { sizeCommand } from './commands/size.ts';
 import { workerCommand } from './commands/worker.ts';
 import { watchCommand } from './commands/watch.ts';
 import { modelEvalCommand, modelInfoCommand, modelQuantizeCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
@@ -66,6 +67,25 @@ export function buildProgram(io: CliIo): Command {
     .option('--json', 'print the plan as JSON')
     .action((file: string, options) => {
       placeCommand(file, options, io.out);
+    });
+
+  program
+    .command('size')
+    .description('run a model-serving scenario at each node count (several seeds) and print the smallest count that meets every target')
+    .argument('<scenario>', 'scenario YAML file with model and inference blocks')
+    .requiredOption('--vary <nodes=range>', 'node counts: nodes=4..128 (a ladder), nodes=8..64/8, or nodes=8,12,16')
+    .option('--group <name>', 'the group whose count varies (default: the first group with a count that holds units)')
+    .option('--mcus <ids>', 'also vary the MCU of that group: a comma-separated list of profiles')
+    .option('--seeds <n>', 'seeds per count (scenario seed, +1, …)', '3')
+    .option('--seed <n>', 'the first seed (default: the scenario seed)', seedOption)
+    .option('--set <key=value>', 'override one scenario field for every run (repeatable)', collect, [])
+    .option('--target-p95-latency <duration>', 'p95 token latency at most this, e.g. 60s')
+    .option('--target-lifetime <duration>', 'battery lifetime (extrapolated) at least this, e.g. 30d')
+    .option('--target-tokens-per-hour <n>', 'generated tokens per hour at least this')
+    .option('--out <dir>', 'sizing directory (default: runs/<scenario name>-sizing)')
+    .option('--quiet', 'print nothing on success')
+    .action(async (file: string, options) => {
+      await sizeCommand(file, options, io.out, io.err);
     });
 
   program

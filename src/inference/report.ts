@@ -105,8 +105,25 @@ export interface InferenceSummaryInput {
   readonly tallies: readonly NodeTally[];
   readonly region: Region;
   readonly durationMs: number;
-  /** The broker's tx publishes during the run (MQTT transport), for frames per token over the broker. */
-  readonly brokerTxPublishes?: number;
+  /** Mains-powered nodes (no lifetime). */
+  readonly mains: readonly boolean[];
+}
+
+/**
+ * Battery lifetime extrapolated from the run: each battery node lasts its remaining charge at
+ * the average net current it drew over the run (or died when it died); the swarm's lifetime is
+ * its first node's. An extrapolation from a steady window, not a simulation to the end.
+ */
+export function extrapolatedLifetime(energy: readonly EnergyTotals[], mains: readonly boolean[], durationMs: number, nodeIds: readonly string[]): { days: number | null; node: string | null } {
+  let best: { days: number; node: string } | undefined;
+  energy.forEach((e, i) => {
+    if (mains[i]) return;
+    const drawnMc = e.chargeDrawnMc - e.chargeHarvestedMc;
+    const atMs = e.death ? e.death.atMs : drawnMc > 0 ? durationMs + (e.remainingMah * 3600 * durationMs) / drawnMc : Number.POSITIVE_INFINITY;
+    const days = atMs / 86_400_000;
+    if (Number.isFinite(days) && (best === undefined || days < best.days)) best = { days, node: nodeIds[i]! };
+  });
+  return best ? { days: round(best.days, 6), node: best.node } : { days: null, node: null };
 }
 
 const stats = (values: readonly number[]): { p50: number | null; p95: number | null; p99: number | null; mean: number | null } => {
@@ -143,6 +160,8 @@ export function inferenceSummary(input: InferenceSummaryInput): Record<string, u
       // Every joule every node drew during the run (sleep, listening, idle included), per token.
       withBackground: generated.length > 0 ? round(totalLoadJ / generated.length, 9) : null,
     },
+    tokensPerHour: generated.length > 0 ? round(generated.length / ((Math.max(...generated.map((t) => t.endMs)) - Math.min(...requests.map((r) => r.arrivalMs))) / 3_600_000), 6) : 0,
+    lifetime: extrapolatedLifetime(input.energy, input.mains, input.durationMs, nodeIds),
     fidelity: { top1: compared.length > 0 ? round(compared.filter((t) => t.matchesReference).length / compared.length, 6) : null, compared: compared.length },
     expertLoad: engine.expertLoad.map((row) => [...row]),
     dutyCycleUtilisation: Object.fromEntries(nodeIds.map((id, i) => [id, round(utilisation[i]!, 6)])),

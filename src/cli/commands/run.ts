@@ -252,6 +252,7 @@ export function summarizeRun(
     tallies: tracker.nodes,
     region: swarm.region,
     durationMs: result.drainedUntilMs,
+    mains: swarm.nodes.map((node) => node.power.mains),
   });
   return { totals, nodeReports, summary: { ...head, ...added, perNode } };
 }

@@ -215,8 +215,8 @@ function table(rows: readonly SweepRow[]): string {
  * Why `path` cannot take a sweep directory, or undefined. Like a run directory, it may be new,
  * empty or an earlier loraswarm run; an earlier sweep (it holds sweep.csv) is replaced too.
  */
-function sweepDirectoryProblem(path: string): string | undefined {
-  if (path.trim() !== '' && existsSync(join(path, 'sweep.csv')) && statSync(path).isDirectory()) return undefined;
+export function sweepDirectoryProblem(path: string, marker = 'sweep.csv'): string | undefined {
+  if (path.trim() !== '' && existsSync(join(path, marker)) && statSync(path).isDirectory()) return undefined;
   return runDirectoryProblem(path);
 }
 
@@ -225,7 +225,7 @@ function sweepDirectoryProblem(path: string): string | undefined {
  * into `<dir>.partial/` marked RUNNING, renamed into place on success, left with FAILED.txt
  * on failure.
  */
-function openSweepDirectory(finalPath: string): { partialPath: string; commit(): void; fail(reason: string): void } {
+export function openSweepDirectory(finalPath: string): { partialPath: string; commit(): void; fail(reason: string): void } {
   const partialPath = `${finalPath}.partial`;
   rmSync(partialPath, { recursive: true, force: true });
   mkdirSync(partialPath, { recursive: true });

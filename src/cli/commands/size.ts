@@ -1,0 +1,176 @@
+/**
+ * `loraswarm size <scenario> --vary nodes=4..128 [--target-p95-latency 60s]
+ * [--target-lifetime 30d] [--target-tokens-per-hour N]`: runs the scenario at each node count
+ * (memory transport, several seeds, and each MCU of --mcus), and prints the smallest count that
+ * meets every target, with 95 % confidence intervals; writes sizing.csv, sizing-runs.csv and
+ * sizing.svg.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { inferenceFor } from '../../inference/load-model.ts';
+import { round } from '../../metrics/stats.ts';
+import { sizingSvg } from '../../metrics/sizing-plot.ts';
+import { estimate, meets, parseCounts, SizingError, smallestMeeting, type CountResult, type Estimate, type Targets } from '../../placement/sizing.ts';
+import { parseDurationMs } from '../../scenario/duration.ts';
+import { createSimulation } from '../../scenario/simulate.ts';
+import { UsageError } from '../exit.ts';
+import { createProgress } from '../progress.ts';
+import { readScenario } from '../read-scenario.ts';
+import { summarizeRun } from './run.ts';
+import { openSweepDirectory, sweepDirectoryProblem } from './sweep.ts';
+
+export interface SizeCommandOptions {
+  readonly vary: string;
+  readonly group?: string;
+  readonly mcus?: string;
+  readonly seeds: string;
+  readonly seed?: number;
+  readonly set: readonly string[];
+  readonly targetP95Latency?: string;
+  readonly targetLifetime?: string;
+  readonly targetTokensPerHour?: string;
+  readonly out?: string;
+  readonly quiet?: boolean;
+}
+
+interface RunFigures {
+  readonly variant: string;
+  readonly nodes: number;
+  readonly seed: number;
+  readonly feasible: boolean;
+  readonly p95LatencyMs: number;
+  readonly joulesPerToken: number;
+  readonly lifetimeDays: number;
+  readonly tokensPerHour: number;
+  readonly completedShare: number;
+  readonly nodesHoldingUnits: number;
+}
+
+function targetsOf(options: SizeCommandOptions): Targets {
+  const duration = (flag: string, text: string | undefined): number | undefined => {
+    if (text === undefined) return undefined;
+    const ms = parseDurationMs(/^\d+(\.\d+)?$/.test(text.trim()) ? `${text}s` : text);
+    if (ms === undefined || !(ms > 0)) throw new UsageError(`${flag}: expected a duration such as 60s, 15min or 30d, found ${JSON.stringify(text)}`);
+    return ms;
+  };
+  const p95 = duration('--target-p95-latency', options.targetP95Latency);
+  const lifetime = duration('--target-lifetime', options.targetLifetime);
+  let tokens: number | undefined;
+  if (options.targetTokensPerHour !== undefined) {
+    tokens = Number(options.targetTokensPerHour);
+    if (!(tokens > 0)) throw new UsageError(`--target-tokens-per-hour: expected a number > 0, found ${JSON.stringify(options.targetTokensPerHour)}`);
+  }
+  return { ...(p95 !== undefined && { p95LatencyMs: p95 }), ...(lifetime !== undefined && { lifetimeDays: lifetime / 86_400_000 }), ...(tokens !== undefined && { tokensPerHour: tokens }) };
+}
+
+export async function sizeCommand(file: string, options: SizeCommandOptions, print: (text: string) => void, note: (text: string) => void): Promise<string> {
+  const vary = /^\s*nodes\s*=\s*(.+)$/.exec(options.vary);
+  if (!vary) throw new UsageError(`--vary: expected nodes=a..b (or a list), found ${JSON.stringify(options.vary)}`);
+  let counts: number[];
+  try {
+    counts = parseCounts(vary[1]!);
+  } catch (error) {
+    if (error instanceof SizingError) throw new UsageError(`--vary: ${error.message}`);
+    throw error;
+  }
+  const seeds = Number(options.seeds);
+  if (!/^\d+$/.test(options.seeds.trim()) || seeds < 1 || seeds > 100) throw new UsageError(`--seeds: expected a whole number 1..100, found ${JSON.stringify(options.seeds)}`);
+  const targets = targetsOf(options);
+  const base = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
+  if (!base.scenario.inference) throw new UsageError(`${file}: expected a scenario that serves a model ("model" and "inference" blocks), found none`);
+  const groupIndex = options.group === undefined ? base.scenario.groups.findIndex((g) => g.count !== undefined && (g.holdsUnits ?? g.role === 'node')) : base.scenario.groups.findIndex((g) => g.name === options.group);
+  const group = base.scenario.groups[groupIndex];
+  if (!group || group.count === undefined) throw new UsageError(`--group: expected a group with a count that holds model units${options.group ? `, found ${JSON.stringify(options.group)}` : ' in the scenario, found none'}`);
+  const variants = options.mcus === undefined ? [base.swarm.nodes.find((n) => n.group === group.name)!.mcu.id] : options.mcus.split(',').map((m) => m.trim());
+  const firstSeed = base.scenario.seed;
+  const setsFor = (variant: string, nodes: number): string[] => [...options.set, `groups.${groupIndex}.count=${nodes}`, ...(options.mcus === undefined ? [] : [`groups.${groupIndex}.node.mcu=${variant}`])];
+  // Every combination is validated before the first run (a bad MCU name, say).
+  for (const variant of variants) readScenario(file, { sets: setsFor(variant, counts[0]!), seed: firstSeed });
+  const outPath = options.out ?? join('runs', `${base.name}-sizing`);
+  const problem = sweepDirectoryProblem(outPath, 'sizing.csv');
+  if (problem) throw new UsageError(`--out: ${problem}`);
+  const dir = openSweepDirectory(outPath);
+  try {
+    const total = variants.length * counts.length * seeds;
+    const progress = createProgress(`size ${base.name}`);
+    const runs: RunFigures[] = [];
+    for (const variant of variants) {
+      for (const nodes of counts) {
+        for (let s = 0; s < seeds; s++) {
+          runs.push(await runOnce(file, setsFor(variant, nodes), firstSeed + s, variant, nodes));
+          progress.update(runs.length / total);
+          if (!process.stderr.isTTY && !options.quiet) note(`size: ${variant} × ${nodes}, seed ${firstSeed + s} (${runs.length}/${total})\n`);
+        }
+      }
+    }
+    progress.stop();
+    const results: CountResult[] = [];
+    for (const variant of variants) {
+      for (const nodes of counts) {
+        const mine = runs.filter((r) => r.variant === variant && r.nodes === nodes && r.feasible);
+        const of = (f: (r: RunFigures) => number): Estimate | undefined => estimate(mine.map(f));
+        results.push({ nodes, variant, feasible: mine.length > 0, p95LatencyMs: of((r) => r.p95LatencyMs), joulesPerToken: of((r) => r.joulesPerToken), lifetimeDays: of((r) => r.lifetimeDays), tokensPerHour: of((r) => r.tokensPerHour), completedShare: of((r) => r.completedShare) });
+      }
+    }
+    const chosen = smallestMeeting(results, targets, variants);
+    const e = (x: Estimate | undefined, digits: number): (number | string)[] => (x ? [round(x.mean, digits), round(x.low, digits), round(x.high, digits)] : ['', '', '']);
+    const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets'];
+    const rows = results.map((r) => [r.variant, r.nodes, r.feasible ? 1 : 0, r.p95LatencyMs?.n ?? 0, ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0]);
+    writeFileSync(join(dir.partialPath, 'sizing.csv'), stringify([header, ...rows]));
+    writeFileSync(join(dir.partialPath, 'sizing-runs.csv'), stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare'], ...runs.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, round(r.p95LatencyMs, 3), round(r.joulesPerToken, 9), round(r.lifetimeDays, 6), round(r.tokensPerHour, 6), round(r.completedShare, 6)])]));
+    writeFileSync(join(dir.partialPath, 'sizing.svg'), sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), ...(targets.p95LatencyMs !== undefined && { targetP95LatencyMs: targets.p95LatencyMs }) }));
+    dir.commit();
+    if (!options.quiet) print(report(results, chosen, targets, counts, variants, outPath));
+    return outPath;
+  } catch (error) {
+    dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    throw error;
+  }
+}
+
+async function runOnce(file: string, sets: readonly string[], seed: number, variant: string, nodes: number): Promise<RunFigures> {
+  const { scenario, swarm, name } = readScenario(file, { sets, seed });
+  let setup;
+  try {
+    setup = inferenceFor(scenario, swarm);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'PlacementError') return { variant, nodes, seed, feasible: false, p95LatencyMs: Number.NaN, joulesPerToken: Number.NaN, lifetimeDays: Number.NaN, tokensPerHour: Number.NaN, completedShare: 0, nodesHoldingUnits: 0 };
+    throw error;
+  }
+  const simulation = createSimulation(scenario, swarm, { keepReceptions: false, inference: setup! });
+  const result = simulation.finish();
+  await new Promise((resolve) => setImmediate(resolve));
+  const { summary } = summarizeRun(name, seed, swarm, simulation.tracker, result, { engine: simulation.inference!, plan: setup!.plan });
+  const s = summary as { latencyMs: { p95: number | null }; joulesPerToken: { mean: number | null }; lifetime: { days: number | null }; tokensPerHour: number; requests: { total: number; complete: number } };
+  return {
+    variant,
+    nodes,
+    seed,
+    feasible: true,
+    p95LatencyMs: s.latencyMs.p95 ?? Number.NaN,
+    joulesPerToken: s.joulesPerToken.mean ?? Number.NaN,
+    lifetimeDays: s.lifetime.days ?? Number.POSITIVE_INFINITY,
+    tokensPerHour: s.tokensPerHour,
+    completedShare: s.requests.total > 0 ? s.requests.complete / s.requests.total : 0,
+    nodesHoldingUnits: setup!.plan.usedNodes,
+  };
+}
+
+function report(results: readonly CountResult[], chosen: CountResult | undefined, targets: Targets, counts: readonly number[], variants: readonly string[], outPath: string): string {
+  const ci = (x: Estimate | undefined, f: (v: number) => string): string => (x ? (x.n > 1 ? `${f(x.mean)} [${f(x.low)}, ${f(x.high)}]` : f(x.mean)) : '—');
+  const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  const header = ['mcu', 'nodes', 'p95 latency', 'J/token', 'lifetime (extrapolated)', 'tokens/h', 'done', 'meets'];
+  const lines = results.map((r) => [r.variant, String(r.nodes), ...(r.feasible ? [ci(r.p95LatencyMs, sec), ci(r.joulesPerToken, (v) => v.toFixed(4)), ci(r.lifetimeDays, (v) => `${v.toFixed(1)} d`), ci(r.tokensPerHour, (v) => v.toFixed(1)), r.completedShare ? `${(100 * r.completedShare.mean).toFixed(0)} %` : '—'] : ['model does not fit', '', '', '', '']), meets(r, targets) ? 'yes' : 'no']);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const table = [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  const wanted = [
+    targets.p95LatencyMs !== undefined ? `p95 latency ≤ ${sec(targets.p95LatencyMs)}` : undefined,
+    targets.lifetimeDays !== undefined ? `lifetime ≥ ${targets.lifetimeDays} d` : undefined,
+    targets.tokensPerHour !== undefined ? `≥ ${targets.tokensPerHour} tokens/h` : undefined,
+  ].filter(Boolean);
+  const verdict = chosen
+    ? `smallest that meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload (every request served)'}: ${chosen.nodes} × ${chosen.variant}${variants.length > 1 ? ' (the first MCU that does, in --mcus order)' : ''}; p95 latency ${ci(chosen.p95LatencyMs, sec)}, lifetime ${ci(chosen.lifetimeDays, (v) => `${v.toFixed(1)} d`)} (extrapolated from the simulated window), 95 % intervals over the seeds`
+    : `no count in ${counts[0]}..${counts[counts.length - 1]} meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload'}`;
+  return `${table}\n\n${verdict}\nresults in ${outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
+}

@@ -1,0 +1,99 @@
+/**
+ * sizing.svg: p95 token latency and joules per token against node count, one line per variant
+ * (MCU), with the 95 % confidence interval of each point as a bar, the targets as dashed lines
+ * and the chosen count marked. Plain SVG text (it opens in any browser), units on every axis,
+ * each line told apart by its marker shape as well as its colour.
+ */
+import type { CountResult, Estimate } from '../placement/sizing.ts';
+
+const width = 720;
+const panelHeight = 260;
+const margin = { left: 80, right: 150, top: 40, bottom: 50 };
+const colours = ['#1b6ca8', '#d1495b', '#2e8540', '#7a4fa3', '#b8860b'];
+const markers = ['circle', 'square', 'triangle', 'diamond', 'cross'] as const;
+
+const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** "Nice" ticks for [low, high]. */
+function ticks(low: number, high: number, count = 5): number[] {
+  const span = high - low || Math.abs(high) || 1;
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
+  const out: number[] = [];
+  for (let v = Math.ceil(low / step) * step; v <= high + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+function marker(shape: (typeof markers)[number], x: number, y: number, colour: string): string {
+  const r = 4;
+  switch (shape) {
+    case 'circle':
+      return `<circle cx="${x}" cy="${y}" r="${r}" fill="${colour}"/>`;
+    case 'square':
+      return `<rect x="${x - r}" y="${y - r}" width="${2 * r}" height="${2 * r}" fill="${colour}"/>`;
+    case 'triangle':
+      return `<path d="M${x},${y - r - 1}L${x + r + 1},${y + r}L${x - r - 1},${y + r}Z" fill="${colour}"/>`;
+    case 'diamond':
+      return `<path d="M${x},${y - r - 1}L${x + r + 1},${y}L${x},${y + r + 1}L${x - r - 1},${y}Z" fill="${colour}"/>`;
+    default:
+      return `<path d="M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}" stroke="${colour}" stroke-width="2"/>`;
+  }
+}
+
+interface Panel {
+  readonly title: string;
+  readonly yLabel: string;
+  readonly value: (r: CountResult) => Estimate | undefined;
+  readonly scale: number;
+  readonly target?: number;
+}
+
+export function sizingSvg(results: readonly CountResult[], variants: readonly string[], options: { title: string; chosen?: CountResult; targetP95LatencyMs?: number }): string {
+  const panels: Panel[] = [
+    { title: 'p95 token latency', yLabel: 'latency (s)', value: (r) => r.p95LatencyMs, scale: 1 / 1000, ...(options.targetP95LatencyMs !== undefined && { target: options.targetP95LatencyMs / 1000 }) },
+    { title: 'energy per token', yLabel: 'energy per token (J)', value: (r) => r.joulesPerToken, scale: 1 },
+  ];
+  const counts = results.map((r) => r.nodes);
+  const xMin = Math.min(...counts);
+  const xMax = Math.max(...counts, xMin + 1);
+  const plotWidth = width - margin.left - margin.right;
+  const plotHeight = panelHeight - margin.top - margin.bottom;
+  const x = (n: number): number => margin.left + ((n - xMin) / (xMax - xMin)) * plotWidth;
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${panelHeight * panels.length + 30}" font-family="sans-serif" font-size="12">`, `<title>${escape(options.title)}</title>`, `<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">${escape(options.title)}</text>`];
+  panels.forEach((panel, p) => {
+    const top = 30 + p * panelHeight;
+    const points = results.filter((r) => panel.value(r));
+    const highs = points.map((r) => panel.value(r)!.high * panel.scale);
+    const lows = points.map((r) => panel.value(r)!.low * panel.scale);
+    const yMax = Math.max(...highs, panel.target ?? 0, 1e-9) * 1.1;
+    const yMin = Math.min(0, ...lows);
+    const y = (v: number): number => top + margin.top + plotHeight - ((v - yMin) / (yMax - yMin)) * plotHeight;
+    parts.push(`<g><text x="${margin.left}" y="${top + margin.top - 10}" font-weight="bold">${escape(panel.title)}</text>`);
+    parts.push(`<line x1="${margin.left}" y1="${y(yMin)}" x2="${margin.left + plotWidth}" y2="${y(yMin)}" stroke="#333"/><line x1="${margin.left}" y1="${y(yMin)}" x2="${margin.left}" y2="${y(yMax)}" stroke="#333"/>`);
+    for (const t of ticks(yMin, yMax)) parts.push(`<line x1="${margin.left - 4}" y1="${y(t)}" x2="${margin.left}" y2="${y(t)}" stroke="#333"/><text x="${margin.left - 7}" y="${y(t) + 4}" text-anchor="end">${t}</text>`);
+    for (const t of ticks(xMin, xMax).filter((v) => Number.isInteger(v))) parts.push(`<line x1="${x(t)}" y1="${y(yMin)}" x2="${x(t)}" y2="${y(yMin) + 4}" stroke="#333"/><text x="${x(t)}" y="${y(yMin) + 17}" text-anchor="middle">${t}</text>`);
+    parts.push(`<text x="${margin.left + plotWidth / 2}" y="${y(yMin) + 36}" text-anchor="middle">nodes (count)</text>`);
+    parts.push(`<text transform="translate(${margin.left - 55},${top + margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escape(panel.yLabel)}</text>`);
+    if (panel.target !== undefined) parts.push(`<line x1="${margin.left}" y1="${y(panel.target)}" x2="${margin.left + plotWidth}" y2="${y(panel.target)}" stroke="#555" stroke-dasharray="6 4"/><text x="${margin.left + plotWidth + 6}" y="${y(panel.target) + 4}">target ${panel.target} s</text>`);
+    variants.forEach((variant, v) => {
+      const colour = colours[v % colours.length]!;
+      const shape = markers[v % markers.length]!;
+      const line = points.filter((r) => r.variant === variant);
+      if (line.length === 0) return;
+      parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${line.map((r) => `${x(r.nodes)},${y(panel.value(r)!.mean * panel.scale)}`).join(' ')}"/>`);
+      for (const r of line) {
+        const e = panel.value(r)!;
+        parts.push(`<line x1="${x(r.nodes)}" y1="${y(e.low * panel.scale)}" x2="${x(r.nodes)}" y2="${y(e.high * panel.scale)}" stroke="${colour}"/>`);
+        parts.push(`<g><title>${escape(`${variant}, ${r.nodes} nodes: ${(e.mean * panel.scale).toPrecision(4)} (95 % CI ${(e.low * panel.scale).toPrecision(4)}–${(e.high * panel.scale).toPrecision(4)})`)}</title>${marker(shape, x(r.nodes), y(e.mean * panel.scale), colour)}</g>`);
+      }
+      const last = line[line.length - 1]!;
+      parts.push(`${marker(shape, margin.left + plotWidth + 12, top + margin.top + 14 + v * 18, colour)}<text x="${margin.left + plotWidth + 22}" y="${top + margin.top + 18 + v * 18}">${escape(variant)}</text>`);
+      void last;
+    });
+    if (options.chosen) parts.push(`<line x1="${x(options.chosen.nodes)}" y1="${y(yMin)}" x2="${x(options.chosen.nodes)}" y2="${y(yMax)}" stroke="#2e8540" stroke-dasharray="2 3"/><text x="${x(options.chosen.nodes) + 4}" y="${y(yMax) + 12}" fill="#2e8540">chosen: ${options.chosen.nodes}</text>`);
+    parts.push('</g>');
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}

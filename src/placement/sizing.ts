@@ -1,0 +1,100 @@
+/**
+ * Sizing (issue 6, "Sizing and sweeps"): the node counts to try, the statistics over seeds, and
+ * the choice of the smallest count that meets every target. Pure.
+ *
+ * A count meets a target on the conservative side of its 95 % confidence interval over the
+ * seeds: the upper bound of the p95 token latency at most the target, the lower bounds of the
+ * lifetime and of the tokens per hour at least theirs. With one seed the interval is the value.
+ */
+
+export class SizingError extends Error {
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'SizingError';
+  }
+}
+
+/**
+ * Node counts from `a..b` (a ladder of steps of about ×1.25 from a to b, both included, for
+ * wide ranges; every count for ranges of at most 12), `a..b/s` (every s-th count) or a list
+ * `8,12,16`.
+ */
+export function parseCounts(text: string): number[] {
+  const range = /^\s*(\d+)\s*\.\.\s*(\d+)\s*(?:\/\s*(\d+)\s*)?$/.exec(text);
+  let counts: number[];
+  if (range) {
+    const a = Number(range[1]);
+    const b = Number(range[2]);
+    if (a < 1 || b < a) throw new SizingError(`expected a range a..b with 1 ≤ a ≤ b, found ${JSON.stringify(text)}`);
+    if (range[3] !== undefined) {
+      const step = Number(range[3]);
+      if (step < 1) throw new SizingError(`expected a step ≥ 1, found ${JSON.stringify(text)}`);
+      counts = [];
+      for (let n = a; n <= b; n += step) counts.push(n);
+      if (counts[counts.length - 1] !== b) counts.push(b);
+    } else if (b - a <= 12) counts = Array.from({ length: b - a + 1 }, (_, i) => a + i);
+    else {
+      counts = [a];
+      while (counts[counts.length - 1]! < b) counts.push(Math.min(b, Math.max(counts[counts.length - 1]! + 1, Math.round(counts[counts.length - 1]! * 1.25))));
+    }
+  } else if (/^\s*\d+(\s*,\s*\d+)*\s*$/.test(text)) {
+    counts = [...new Set(text.split(',').map((part) => Number(part.trim())))].sort((x, y) => x - y);
+    if (counts[0]! < 1) throw new SizingError(`expected node counts ≥ 1, found ${JSON.stringify(text)}`);
+  } else throw new SizingError(`expected a..b, a..b/step or a list such as 8,12,16, found ${JSON.stringify(text)}`);
+  if (counts.length > 200) throw new SizingError(`expected at most 200 node counts, found ${counts.length} in ${JSON.stringify(text)}`);
+  return counts;
+}
+
+/** Two-sided 95 % Student-t quantiles by degrees of freedom (standard tables); 1.96 beyond 30. */
+const t95 = [Number.NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+export interface Estimate {
+  readonly mean: number;
+  /** 95 % confidence interval of the mean over the seeds (the value itself with one seed). */
+  readonly low: number;
+  readonly high: number;
+  readonly n: number;
+}
+
+export function estimate(values: readonly number[]): Estimate | undefined {
+  const finite = values.filter((v) => Number.isFinite(v));
+  const n = finite.length;
+  if (n === 0) return undefined;
+  const mean = finite.reduce((s, v) => s + v, 0) / n;
+  if (n === 1) return { mean, low: mean, high: mean, n };
+  const variance = finite.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
+  const half = (t95[n - 1] ?? 1.96) * Math.sqrt(variance / n);
+  return { mean, low: mean - half, high: mean + half, n };
+}
+
+export interface Targets {
+  readonly p95LatencyMs?: number;
+  readonly lifetimeDays?: number;
+  readonly tokensPerHour?: number;
+}
+
+export interface CountResult {
+  readonly nodes: number;
+  readonly variant: string;
+  /** False when the model did not fit (every seed). */
+  readonly feasible: boolean;
+  readonly p95LatencyMs: Estimate | undefined;
+  readonly joulesPerToken: Estimate | undefined;
+  readonly lifetimeDays: Estimate | undefined;
+  readonly tokensPerHour: Estimate | undefined;
+  readonly completedShare: Estimate | undefined;
+}
+
+/** Whether a count meets every target (conservative side of each interval); every request must complete. */
+export function meets(result: CountResult, targets: Targets): boolean {
+  if (!result.feasible || !result.completedShare || result.completedShare.low < 1) return false;
+  if (targets.p95LatencyMs !== undefined && !(result.p95LatencyMs && result.p95LatencyMs.high <= targets.p95LatencyMs)) return false;
+  if (targets.lifetimeDays !== undefined && !(result.lifetimeDays && result.lifetimeDays.low >= targets.lifetimeDays)) return false;
+  if (targets.tokensPerHour !== undefined && !(result.tokensPerHour && result.tokensPerHour.low >= targets.tokensPerHour)) return false;
+  return true;
+}
+
+/** The smallest count (then the first variant in the given order) that meets every target. */
+export function smallestMeeting(results: readonly CountResult[], targets: Targets, variants: readonly string[]): CountResult | undefined {
+  return [...results].filter((r) => meets(r, targets)).sort((a, b) => a.nodes - b.nodes || variants.indexOf(a.variant) - variants.indexOf(b.variant))[0];
+}

@@ -1,0 +1,94 @@
+/**
+ * The inference commands as a user runs them: `place` prints the plan or refuses an infeasible
+ * model (exit 2); `run` writes tokens.csv, requests.csv and placement.csv and prints the
+ * summary table; `size` returns a node count with sizing.csv and the plot, the same for the same
+ * seeds.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'loraswarm-inference-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('loraswarm place', () => {
+  it('prints which unit goes where and the memory per node', () => {
+    const result = cli(['place', 'scenarios/quickstart.yaml']);
+    expect(result.status).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^quickstart: radio-aware placement of .*tinyseek-names\/model\.tskp at int8 \(2,006,560 B of weights\) on 24 nodes$/);
+    expect(lines[1]).toBe('  12 nodes hold units; the largest holds 213,024 B (10.6 % of the weights); entry board-0; attention board-0, board-0');
+    expect(result.stdout).toContain('board-0   nrf52840    213,024         225,280  2,048      1,280        221,184  io L0.attention L0.shared0 L0.expert0 L0.expert1 L1.attention');
+    const json = JSON.parse(cli(['place', 'scenarios/quickstart.yaml', '--json', '--set', 'model.placement.strategy=pack']).stdout) as { strategy: string; nodesHoldingUnits: number; units: { id: string; nodes: string[] }[] };
+    expect(json.strategy).toBe('pack');
+    expect(json.nodesHoldingUnits).toBe(12);
+    expect(json.units.find((u) => u.id === 'L1.expert15')?.nodes).toHaveLength(1);
+  });
+
+  it('refuses a model that does not fit with the shortfall and exit 2, writing nothing', () => {
+    const result = cli(['place', 'scenarios/quickstart.yaml', '--set', 'groups.0.count=6']);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      [
+        'loraswarm: the model does not fit the swarm: 16 units (L1.expert0, L1.expert1, L1.expert2, L1.expert3, L1.expert4, L1.expert5 and 10 more, 925,696 B of weights) found no node with room',
+        "  the units need 2,006,560 B of flash; the 6 eligible nodes' placement budgets total 1,351,680 B, and 270,816 B were left free in pieces too small",
+        // Three 57,856 B experts fit a 225,280 B budget: 16 experts take 6 more boards.
+        '  shortfall 654,880 B; it would take at least 6 more nodes like board-0 (nrf52840, 225,280 B placement budget each)',
+        '',
+      ].join('\n'),
+    );
+    const run = cli(['run', 'scenarios/quickstart.yaml', '--set', 'groups.0.count=6', '--out', join(dir, 'run')]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('the model does not fit the swarm');
+    expect(existsSync(join(dir, 'run'))).toBe(false);
+    expect(existsSync(join(dir, 'run.partial'))).toBe(false);
+  });
+});
+
+describe('loraswarm run with a model', () => {
+  it('writes the inference files and prints the summary table', () => {
+    const result = cli(['run', 'scenarios/quickstart.yaml', '--transport', 'memory', '--out', join(dir, 'q')]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('  requests: 5 (5 complete, 0 failed, 0 unfinished): "constance", "galven", "jeromia", "harley", "bonny"');
+    expect(result.stdout).toContain('  tokens: 38, latency p50 123.1 s, p95 153.9 s');
+    expect(result.stdout).toContain('  fidelity: 100.0 % of 38 tokens equal the single-node model\'s; 0 experts dropped; 8.6 frames per token');
+    expect(result.stdout).toContain('first node death: none');
+    const tokens = readFileSync(join(dir, 'q', 'tokens.csv'), 'utf8').trim().split('\n');
+    expect(tokens).toHaveLength(39);
+    expect(tokens[0]).toBe('request,position,kind,input,output,status,startMs,endMs,latencyMs,airtimeMs,queueingMs,dutyCycleWaitMs,wakeWaitMs,computeMs,processingMs,timeoutMs,hops,frames,phyBytes,framesAirtimeMs,energyJ,transmitJ,receiveJ,computeJ,processingJ,experts,expertsDropped,attempts,matchesReference');
+    const requests = readFileSync(join(dir, 'q', 'requests.csv'), 'utf8').trim().split('\n');
+    expect(requests.map((line) => line.split(',').at(-1))).toEqual(['text', 'constance', 'galven', 'jeromia', 'harley', 'bonny']);
+    const summary = JSON.parse(readFileSync(join(dir, 'q', 'summary.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(summary)).toEqual(expect.arrayContaining(['tokens', 'latencyMs', 'joulesPerToken', 'fidelity', 'expertLoad', 'dutyCycleUtilisation', 'lifetime']));
+    expect((summary.expertLoad as number[][]).flat().reduce((s, v) => s + v, 0)).toBe(2 * 2 * 38);
+    expect(readFileSync(join(dir, 'q', 'placement.csv'), 'utf8').split('\n')[1]).toBe('io,io,-1,0,board-0,5152,0,288,1');
+  });
+});
+
+describe('loraswarm size', () => {
+  it('returns the smallest node count that meets the targets, with sizing.csv and the plot, the same for the same seeds', () => {
+    const args = ['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=10..14/2', '--seeds', '2', '--target-p95-latency', '200s', '--target-lifetime', '10d'];
+    const first = cli([...args, '--out', join(dir, 's1')], 120_000);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain('nrf52840  10     model does not fit');
+    expect(first.stdout).toContain('smallest that meets p95 latency ≤ 200.0 s, lifetime ≥ 10 d: 12 × nrf52840; p95 latency 153.9 s [153.9 s, 153.9 s], lifetime 10.5 d [10.4 d, 10.7 d]');
+    const csv = readFileSync(join(dir, 's1', 'sizing.csv'), 'utf8');
+    expect(csv.split('\n')[2]).toMatch(/^nrf52840,12,1,2,153856,153856,153856,0\.235/);
+    expect(readFileSync(join(dir, 's1', 'sizing.svg'), 'utf8')).toContain('chosen: 12');
+    const second = cli([...args, '--out', join(dir, 's2'), '--quiet'], 120_000);
+    expect(second.status).toBe(0);
+    for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 's2', file), 'utf8')).toBe(readFileSync(join(dir, 's1', file), 'utf8'));
+  });
+
+  it('refuses bad options with exit 2', () => {
+    expect(cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=9..4']).stderr).toContain('--vary: expected a range a..b with 1 ≤ a ≤ b, found "9..4"');
+    expect(cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=4..8', '--target-p95-latency', 'soon']).status).toBe(2);
+    expect(cli(['size', 'scenarios/city-sink.yaml', '--vary', 'nodes=4..8']).stderr).toContain('expected a scenario that serves a model');
+  });
+});

@@ -1,0 +1,72 @@
+/** Sizing: node-count ranges, confidence intervals, and the choice against targets. */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { estimate, meets, parseCounts, SizingError, smallestMeeting, type CountResult } from '../../src/placement/sizing.ts';
+import { sizingSvg } from '../../src/metrics/sizing-plot.ts';
+
+describe('node counts', () => {
+  it('expands ranges, steps and lists', () => {
+    expect(parseCounts('4..10')).toEqual([4, 5, 6, 7, 8, 9, 10]);
+    expect(parseCounts('4..128')).toEqual([4, 5, 6, 8, 10, 13, 16, 20, 25, 31, 39, 49, 61, 76, 95, 119, 128]);
+    expect(parseCounts('8..30/8')).toEqual([8, 16, 24, 30]);
+    expect(parseCounts('16, 8,12,8')).toEqual([8, 12, 16]);
+  });
+
+  it('refuses anything else with a SizingError', () => {
+    for (const bad of ['', '0..4', '9..4', '4..', 'a..b', '4..8/0', '1..100000/1']) expect(() => parseCounts(bad)).toThrow(SizingError);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (text) => {
+        try {
+          const counts = parseCounts(text);
+          expect(counts.length).toBeGreaterThan(0);
+          expect(counts.every((n, i) => Number.isInteger(n) && n >= 1 && (i === 0 || n > counts[i - 1]!))).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SizingError);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe('estimates and the choice', () => {
+  it('gives the Student-t 95 % interval of the mean', () => {
+    // mean 2, s = 1, n = 3: half-width 4.303 / √3.
+    const e = estimate([1, 2, 3])!;
+    expect(e.mean).toBe(2);
+    expect(e.high - e.mean).toBeCloseTo(4.303 / Math.sqrt(3), 12);
+    expect(estimate([5])).toEqual({ mean: 5, low: 5, high: 5, n: 1 });
+    expect(estimate([])).toBeUndefined();
+  });
+
+  const result = (nodes: number, p95: number[], lifetime: number[], variant = 'a'): CountResult => ({
+    nodes,
+    variant,
+    feasible: true,
+    p95LatencyMs: estimate(p95),
+    joulesPerToken: estimate([0.2, 0.2]),
+    lifetimeDays: estimate(lifetime),
+    tokensPerHour: estimate([50, 50]),
+    completedShare: estimate([1, 1]),
+  });
+
+  it('chooses the smallest count that meets every target on the conservative side', () => {
+    const results = [result(8, [70_000, 70_000], [40, 40]), result(12, [50_000, 64_000], [40, 40]), result(16, [56_000, 56_200], [31, 35]), result(20, [50_000, 50_000], [35, 35])];
+    // 12's mean p95 (57 s) meets 60 s, but its interval reaches 146 s (two seeds); 16's reaches 57.4 s.
+    expect(smallestMeeting(results, { p95LatencyMs: 60_000 }, ['a'])?.nodes).toBe(16);
+    // With a lifetime of 30 days, 16's interval (33 ± 25.4 d, two seeds) dips below: 20.
+    expect(smallestMeeting(results, { p95LatencyMs: 60_000, lifetimeDays: 30 }, ['a'])?.nodes).toBe(20);
+    expect(smallestMeeting(results, { p95LatencyMs: 40_000 }, ['a'])).toBeUndefined();
+    expect(meets({ ...result(8, [1], [99]), completedShare: estimate([1, 0.8]) }, {})).toBe(false);
+  });
+
+  it('draws the plot with units on both axes and a marker per variant', () => {
+    const svg = sizingSvg([result(8, [70_000, 72_000], [40, 40]), result(12, [50_000, 52_000], [40, 40], 'b')], ['a', 'b'], { title: 't', chosen: result(12, [50_000], [40], 'b'), targetP95LatencyMs: 60_000 });
+    expect(svg).toContain('latency (s)');
+    expect(svg).toContain('energy per token (J)');
+    expect(svg).toContain('nodes (count)');
+    expect(svg).toContain('target 60 s');
+    expect(svg).toContain('chosen: 12');
+    expect(svg.match(/<polyline/g)).toHaveLength(4);
+  });
+});
