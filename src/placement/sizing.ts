@@ -50,7 +50,7 @@ const t95 = [Number.NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306
 
 export interface Estimate {
   readonly mean: number;
-  /** 95 % confidence interval of the mean over the seeds (the value itself with one seed). */
+  /** 95 % confidence interval of the mean over the seeds (the value itself with one seed), cut at 0. */
   readonly low: number;
   readonly high: number;
   readonly n: number;
@@ -64,7 +64,8 @@ export function estimate(values: readonly number[]): Estimate | undefined {
   if (n === 1) return { mean, low: mean, high: mean, n };
   const variance = finite.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
   const half = (t95[n - 1] ?? 1.96) * Math.sqrt(variance / n);
-  return { mean, low: mean - half, high: mean + half, n };
+  // Every figure sized here (latency, joules, days, tokens) is ≥ 0: so is its interval.
+  return { mean, low: Math.max(0, mean - half), high: mean + half, n };
 }
 
 export interface Targets {
