@@ -30,6 +30,7 @@ import { nodeLimitedCandidates, servingNodes } from './expert-routing.ts';
 import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, sharedFlag, type ModelMessage } from './wire.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
+import type { RandomStream } from '../sim/rng.ts';
 
 export interface InferenceEngine {
   /** A complete message arrived at `node`. */
@@ -103,6 +104,16 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const expertJobs = new Array<number>(n).fill(0);
   let calls = 0;
   const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
+  const backoffStreams = new Map<number, RandomStream>();
+  /**
+   * A retry waits a random backoff, uniform up to half the timeout, from the node's own stream:
+   * two nodes paced by the same duty cycle otherwise collide again and again at the same phase.
+   */
+  function backoffOf(node: number): number {
+    let stream = backoffStreams.get(node);
+    if (!stream) backoffStreams.set(node, (stream = context.rng.stream(`inference/backoff/${node}`)));
+    return stream.next() * (settings.timeout / 2);
+  }
 
   /** Runs `macs` on `node` for `token`, adding the wait for the MCU and the run to `acc`. */
   function compute(node: number, ms: number, token: TokenRecord, acc: Components, then: () => void): void {
@@ -274,8 +285,15 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       // Retries go first, one call at a time like the others.
       const retries = [...retryTo].map(([node, retry]) => ({ node, ...retry }));
       counters.retries += retries.length;
-      pass.queue.unshift(...retries);
-      advance(pass, after);
+      if (retries.length === 0) return advance(pass, after);
+      // Retries wait a random backoff (see backoffMs), counted as part of the timeout.
+      const backoffMs = backoffOf(pass.node);
+      scheduler.after(backoffMs, () => {
+        if (pass.done) return;
+        after.timeoutMs += backoffMs;
+        pass.queue.unshift(...retries);
+        advance(pass, after);
+      });
     });
   }
 
@@ -362,6 +380,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     head: (x) => headUnit(model, x),
     headMs: (node) => msOf(node, unitMacs.head!.macsPerToken),
     embedMs: (node) => msOf(node, config.dim, 'elementwise'),
+    backoffMs: backoffOf,
     register: (token) => {
       tokensBySerial[token.serial] = token;
     },

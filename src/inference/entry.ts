@@ -22,6 +22,8 @@ export interface EntryOps {
   headMs(node: number): number;
   embedMs(node: number): number;
   register(token: TokenRecord): void;
+  /** A seeded random backoff before a retry from `node`. */
+  backoffMs(node: number): number;
 }
 
 export interface Entry {
@@ -118,7 +120,11 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
         return;
       }
       token.attempts++;
-      runPass(state, token, { ...zeroComponents(), timeoutMs: scheduler.nowMs - token.startMs });
+      // A random backoff, so that a frame lost to a neighbour paced by the same duty cycle is not lost again in lockstep.
+      scheduler.after(ops.backoffMs(node), () => {
+        if (state.current !== token || token.status !== 'running' || running.get(state.record.request) !== state) return;
+        runPass(state, token, { ...zeroComponents(), timeoutMs: scheduler.nowMs - token.startMs });
+      });
     });
   }
 

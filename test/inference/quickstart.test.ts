@@ -96,11 +96,12 @@ describe('the quickstart swarm', () => {
 
   it('loses fidelity measurably under injected loss', () => {
     const lossy = runInference(quickstart, ['extraLossProbability=0.2']);
-    expect(lossy.summary.fidelity).toEqual({ top1: 0.870968, compared: 31 });
-    expect(lossy.summary.inference.expertsDropped).toBe(19);
-    expect(lossy.summary.inference.timeouts).toBe(97);
-    expect(lossy.summary.inference.retries).toBe(71);
-    expect(lossy.summary.requests.texts).toEqual(['const', 'galven', 'eve', 'harrieta', 'bonni']);
+    expect(lossy.summary.fidelity).toEqual({ top1: 0.75, compared: 36 });
+    expect(lossy.summary.inference.expertsDropped).toBe(26);
+    expect(lossy.summary.inference.timeouts).toBe(110);
+    expect(lossy.summary.inference.retries).toBe(82);
+    expect(lossy.summary.requests.complete).toBe(5);
+    expect(lossy.summary.requests.texts).toEqual(['corry', 'ganni', 'jeneneca', 'katherie', 'bonny']);
   });
 
   it('sends every token through the broker: tx publishes per token at least twice the MoE layers, and the same results as memory', async () => {
