@@ -6,7 +6,8 @@
  * - listen-10k: 10,000 battery nodes with xstate firmware and 5 ms listen windows every
  *   second, one hour: wall time and peak memory;
  * - mqtt: raw aedes throughput beside loraswarm's MQTT path, and city-sink over memory and MQTT;
- * - model: TinySeek training steps per second and int8 forward MACs per second.
+ * - model: TinySeek training steps per second and int8 forward MACs per second;
+ * - inference: simulated tokens per wall-clock second of the inference scenarios, memory and MQTT.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -81,3 +82,4 @@ await benchRunCommand();
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/listen-10k.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/mqtt.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/model.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/inference.ts'], { encoding: 'utf8' }));
