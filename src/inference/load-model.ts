@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { vocabularyFromRecord } from '../data/dataset.ts';
 import { loadNames } from '../data/names.ts';
 import { readCheckpoint } from '../model/io/checkpoint.ts';
+import type { TinySeekConfig } from '../model/config.ts';
+import { createTinySeek } from '../model/tinyseek.ts';
 import { calibrateScales } from '../model/quant/calibrate.ts';
 import { quantizeWeights } from '../model/quant/quantized-model.ts';
 import { attentionUnit, combineUnit, createInt8LatentCache, embeddingUnit, gateUnit, routedExpertUnit, sharedExpertUnit } from '../model/quant/units.ts';
@@ -37,7 +39,8 @@ export function checkpointPath(name: string): string {
 }
 
 export function loadModel(settings: ModelSettings, options: { readonly measureLoad?: boolean } = {}): LoadedModel {
-  const file = checkpointPath(settings.checkpoint);
+  if (settings.spec) return untrainedModel(settings, options);
+  const file = checkpointPath(settings.checkpoint!);
   const { header, model, quantized } = readCheckpoint(file);
   const training = (header.training.data ?? { seed: 1, validationFraction: 0.1, vocabulary: 'chars' }) as { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' };
   let integer = quantized.get(settings.bits);
@@ -47,6 +50,22 @@ export function loadModel(settings: ModelSettings, options: { readonly measureLo
   }
   const loaded: LoadedModel = { quantized: integer, vocabulary: vocabularyFromRecord(header.vocabulary), source: file };
   return options.measureLoad ? { ...loaded, expertLoad: measureExpertLoad(integer, loadNames(training).train.slice(0, 200).map((sample) => sample.tokens)) } : loaded;
+}
+
+/**
+ * A model of the given shape, untrained: weights drawn from its seed, boundary scales
+ * calibrated on the first 200 training names, weights quantized at the scenario's bits. Its
+ * costs (bytes, MACs, frames) are those of a trained model of that shape; its text is noise.
+ */
+function untrainedModel(settings: ModelSettings, options: { readonly measureLoad?: boolean }): LoadedModel {
+  const { vocabulary: kind, seed, capacityFactor, ropeDim, ...shape } = settings.spec!;
+  const data = loadNames({ seed: 1, validationFraction: 0.1, vocabulary: kind });
+  const config: TinySeekConfig = { ...shape, vocab: data.vocabulary.size, ...(capacityFactor !== undefined && { capacityFactor }), ...(ropeDim !== undefined && { ropeDim }) };
+  const model = createTinySeek(config, seed);
+  const texts = data.train.slice(0, 200).map((sample) => sample.tokens);
+  const quantized = quantizeWeights(model, settings.bits, calibrateScales(model, texts));
+  const loaded: LoadedModel = { quantized, vocabulary: data.vocabulary, source: `an untrained model (spec, seed ${seed})` };
+  return options.measureLoad ? { ...loaded, expertLoad: measureExpertLoad(quantized, texts) } : loaded;
 }
 
 /** Share of token positions each routed expert serves, [layer][expert], over `texts` (boundary first). */
@@ -81,7 +100,8 @@ export function inferenceFor(scenario: Scenario, swarm: ResolvedSwarm): ReturnTy
   if (!scenario.model || !scenario.inference) return undefined;
   const placement = scenario.model.placement;
   const measureLoad = placement.strategy === 'replicated' && placement.hot !== undefined;
-  const key = `${checkpointPath(scenario.model.checkpoint)}\n${scenario.model.bits}\n${measureLoad}`;
+  const source = scenario.model.checkpoint === undefined ? JSON.stringify(scenario.model.spec) : checkpointPath(scenario.model.checkpoint);
+  const key = `${source}\n${scenario.model.bits}\n${measureLoad}`;
   let loaded = loadedModels.get(key);
   if (!loaded) loadedModels.set(key, (loaded = loadModel(scenario.model, { measureLoad })));
   return prepareInference(scenario, swarm, loaded);

@@ -5,12 +5,19 @@
  */
 import * as z from 'zod';
 import { durationSchema as duration } from './duration.ts';
+import { trainConfigSchema } from '../model/train-config.ts';
 
-export const modelSettingsSchema = z.strictObject({
+export const modelSettingsSchema = z
+  .strictObject({
   checkpoint: z
     .string()
     .min(1)
+    .optional()
     .describe('A model directory (with model.tskp) or a .tskp file, relative to the working directory; a bare name such as "tinyseek-names" also finds the models shipped with loraswarm.'),
+  spec: trainConfigSchema.shape.model
+    .extend({ vocabulary: z.enum(['chars', 'bytes']).default('chars') })
+    .optional()
+    .describe('Or a model shape, untrained (weights drawn from its seed, calibrated on names): its costs are real, its text is noise. For sizing models not trained yet.'),
   bits: z.union([z.literal(8), z.literal(4), z.literal(2)], { error: 'expected 8, 4 or 2 weight bits' }).default(8),
   placement: z
     .strictObject({
@@ -22,7 +29,11 @@ export const modelSettingsSchema = z.strictObject({
       linkMarginDb: z.number().min(0).max(40).default(3).describe('Margin above sensitivity a link needs to be used by routes.'),
     })
     .prefault({}),
-});
+  })
+  .superRefine((model, ctx) => {
+    if ((model.checkpoint === undefined) === (model.spec === undefined)) ctx.addIssue({ code: 'custom', message: 'expected either "checkpoint" (a trained model) or "spec" (a model shape), found ' + (model.checkpoint === undefined ? 'neither' : 'both') });
+    if (model.spec && model.spec.topK > model.spec.experts) ctx.addIssue({ code: 'custom', path: ['spec', 'topK'], message: `expected at most spec.experts (${model.spec.experts}), found ${model.spec.topK}` });
+  });
 
 const requestsSchema = z.discriminatedUnion('kind', [
   z.strictObject({
