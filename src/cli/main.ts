@@ -82,6 +82,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--target-p95-latency <duration>', 'p95 token latency at most this, e.g. 60s')
     .option('--target-lifetime <duration>', 'battery lifetime (extrapolated) at least this, e.g. 30d')
     .option('--target-tokens-per-hour <n>', 'generated tokens per hour at least this')
+    .option('--to-end', 'simulate each run to its first battery death instead of extrapolating the lifetime (slow)')
     .option('--out <dir>', 'sizing directory (default: runs/<scenario name>-sizing)')
     .option('--quiet', 'print nothing on success')
     .action(async (file: string, options) => {

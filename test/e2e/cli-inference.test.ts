@@ -86,6 +86,15 @@ describe('loraswarm size', () => {
     for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 's2', file), 'utf8')).toBe(readFileSync(join(dir, 's1', file), 'utf8'));
   });
 
+  it('simulates to the first battery death with --to-end (the extrapolation is 4 % optimistic on a coin cell)', () => {
+    const args = ['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--seeds', '1', '--set', 'node.battery=cr2032', '--quiet'];
+    expect(cli([...args, '--out', join(dir, 'x')], 120_000).status).toBe(0);
+    expect(cli([...args, '--to-end', '--out', join(dir, 'e')], 120_000).status).toBe(0);
+    const lifetime = (sub: string): string => readFileSync(join(dir, sub, 'sizing.csv'), 'utf8').split('\n')[1]!.split(',')[10]!;
+    expect(lifetime('x')).toBe('0.61428');
+    expect(lifetime('e')).toBe('0.589737');
+  });
+
   it('refuses bad options with exit 2', () => {
     expect(cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=9..4']).stderr).toContain('--vary: expected a range a..b with 1 ≤ a ≤ b, found "9..4"');
     expect(cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=4..8', '--target-p95-latency', 'soon']).status).toBe(2);

@@ -32,6 +32,8 @@ export interface SizeCommandOptions {
   readonly targetTokensPerHour?: string;
   readonly out?: string;
   readonly quiet?: boolean;
+  /** Simulate each run to its first battery death instead of extrapolating the lifetime. */
+  readonly toEnd?: boolean;
 }
 
 interface RunFigures {
@@ -98,7 +100,8 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     for (const variant of variants) {
       for (const nodes of counts) {
         for (let s = 0; s < seeds; s++) {
-          runs.push(await runOnce(file, setsFor(variant, nodes), firstSeed + s, variant, nodes));
+          const figures = await runOnce(file, setsFor(variant, nodes), firstSeed + s, variant, nodes);
+          runs.push(options.toEnd && figures.feasible && Number.isFinite(figures.lifetimeDays) ? { ...figures, lifetimeDays: await simulatedLifetime(file, setsFor(variant, nodes), firstSeed + s, figures.lifetimeDays) } : figures);
           progress.update(runs.length / total);
           if (!process.stderr.isTTY && !options.quiet) note(`size: ${variant} × ${nodes}, seed ${firstSeed + s} (${runs.length}/${total})\n`);
         }
@@ -121,7 +124,7 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     writeFileSync(join(dir.partialPath, 'sizing-runs.csv'), stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare'], ...runs.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, round(r.p95LatencyMs, 3), round(r.joulesPerToken, 9), round(r.lifetimeDays, 6), round(r.tokensPerHour, 6), round(r.completedShare, 6)])]));
     writeFileSync(join(dir.partialPath, 'sizing.svg'), sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), ...(targets.p95LatencyMs !== undefined && { targetP95LatencyMs: targets.p95LatencyMs }) }));
     dir.commit();
-    if (!options.quiet) print(report(results, chosen, targets, counts, variants, outPath));
+    if (!options.quiet) print(report(results, chosen, targets, counts, variants, outPath, options.toEnd === true));
     return outPath;
   } catch (error) {
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -157,10 +160,30 @@ async function runOnce(file: string, sets: readonly string[], seed: number, vari
   };
 }
 
-function report(results: readonly CountResult[], chosen: CountResult | undefined, targets: Targets, counts: readonly number[], variants: readonly string[], outPath: string): string {
+/**
+ * `--to-end`: runs the scenario again for 1.1 × the extrapolated lifetime (at most 400 days),
+ * with a Poisson request count scaled to keep the request rate, and returns the first battery
+ * node's death in days, or the simulated span when none died (a lower bound).
+ */
+async function simulatedLifetime(file: string, sets: readonly string[], seed: number, extrapolatedDays: number): Promise<number> {
+  const { scenario } = readScenario(file, { sets, seed });
+  const durationMs = Math.min(400 * 86_400_000, Math.max(scenario.duration, extrapolatedDays * 1.1 * 86_400_000));
+  const requests = scenario.inference!.requests;
+  const extra = [`duration=${Math.round(durationMs)}`];
+  if (requests.kind === 'poisson') extra.push(`inference.requests.count=${Math.min(65_535, Math.ceil((requests.count * durationMs) / scenario.duration))}`);
+  const long = readScenario(file, { sets: [...sets, ...extra], seed });
+  const setup = inferenceFor(long.scenario, long.swarm)!;
+  const simulation = createSimulation(long.scenario, long.swarm, { keepReceptions: false, inference: setup });
+  const result = simulation.finish();
+  await new Promise((resolve) => setImmediate(resolve));
+  const deaths = long.swarm.nodes.map((node, i) => (node.power.mains ? undefined : result.nodeTotals[i]!.energy.death?.atMs)).filter((at): at is number => at !== undefined);
+  return (deaths.length > 0 ? Math.min(...deaths) : result.drainedUntilMs) / 86_400_000;
+}
+
+function report(results: readonly CountResult[], chosen: CountResult | undefined, targets: Targets, counts: readonly number[], variants: readonly string[], outPath: string, toEnd: boolean): string {
   const ci = (x: Estimate | undefined, f: (v: number) => string): string => (x ? (x.n > 1 ? `${f(x.mean)} [${f(x.low)}, ${f(x.high)}]` : f(x.mean)) : '—');
   const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-  const header = ['mcu', 'nodes', 'p95 latency', 'J/token', 'lifetime (extrapolated)', 'tokens/h', 'done', 'meets'];
+  const header = ['mcu', 'nodes', 'p95 latency', 'J/token', toEnd ? 'lifetime (simulated)' : 'lifetime (extrapolated)', 'tokens/h', 'done', 'meets'];
   const lines = results.map((r) => [r.variant, String(r.nodes), ...(r.feasible ? [ci(r.p95LatencyMs, sec), ci(r.joulesPerToken, (v) => v.toFixed(4)), ci(r.lifetimeDays, (v) => `${v.toFixed(1)} d`), ci(r.tokensPerHour, (v) => v.toFixed(1)), r.completedShare ? `${(100 * r.completedShare.mean).toFixed(0)} %` : '—'] : ['model does not fit', '', '', '', '']), meets(r, targets) ? 'yes' : 'no']);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const table = [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
@@ -170,7 +193,7 @@ function report(results: readonly CountResult[], chosen: CountResult | undefined
     targets.tokensPerHour !== undefined ? `≥ ${targets.tokensPerHour} tokens/h` : undefined,
   ].filter(Boolean);
   const verdict = chosen
-    ? `smallest that meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload (every request served)'}: ${chosen.nodes} × ${chosen.variant}${variants.length > 1 ? ' (the first MCU that does, in --mcus order)' : ''}; p95 latency ${ci(chosen.p95LatencyMs, sec)}, lifetime ${ci(chosen.lifetimeDays, (v) => `${v.toFixed(1)} d`)} (extrapolated from the simulated window), 95 % intervals over the seeds`
+    ? `smallest that meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload (every request served)'}: ${chosen.nodes} × ${chosen.variant}${variants.length > 1 ? ' (the first MCU that does, in --mcus order)' : ''}; p95 latency ${ci(chosen.p95LatencyMs, sec)}, lifetime ${ci(chosen.lifetimeDays, (v) => `${v.toFixed(1)} d`)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds`
     : `no count in ${counts[0]}..${counts[counts.length - 1]} meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload'}`;
   return `${table}\n\n${verdict}\nresults in ${outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
 }
