@@ -86,7 +86,8 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const dead = new Array<boolean>(n).fill(false);
   let routes: Routes = computeRoutes(context.graph, dead);
   const cost = (a: number, b: number): number => (a === b ? 0 : routes.costMs[a]![b]!);
-  const alive = (node: number): boolean => !dead[node] && host.alive(node);
+  // What the swarm knows: a node is dead once the routing layer has learned of it (deathDetectionMs).
+  const alive = (node: number): boolean => !dead[node];
   const routedHolders = Array.from({ length: layers }, (_, l) => Array.from({ length: config.experts }, (_, e) => plan.holders[plan.units.findIndex((u) => u.id === `L${l}.expert${e}`)]!));
   const sharedHolders = Array.from({ length: layers }, (_, l) => Array.from({ length: config.sharedExperts }, (_, s) => plan.holders[plan.units.findIndex((u) => u.id === `L${l}.shared${s}`)]!));
   const unitMacs = Object.fromEntries(context.costs.map((c) => [c.unit, c])) as Record<string, (typeof context.costs)[number]>;
@@ -183,8 +184,9 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   function attention(node: number, message: Extract<ModelMessage, { kind: 'forward' }>, token: TokenRecord, acc: Components): void {
     const slotKey = `${node}/${message.slot}/${message.layer}`;
     const last = latest.get(slotKey);
-    // A slot serves one request at a time: an older position or attempt of the same request is stale.
-    if (last && last.request === message.request && (message.position < last.position || (message.position === last.position && message.attempt < last.attempt))) {
+    // A slot serves one request at a time, requests in arrival order: an earlier request, or an
+    // older position or attempt of the same one, is stale.
+    if (last && (message.request < last.request || (last.request === message.request && (message.position < last.position || (message.position === last.position && message.attempt < last.attempt))))) {
       counters.staleMessages++;
       return;
     }
@@ -218,7 +220,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       for (const id of ids) {
         const at = id & sharedFlag ? sharedServing[id & ~sharedFlag]! : serving[id]!;
         if (at < 0) {
-          token.expertsDropped += id & sharedFlag ? 0 : 1;
+          countDrop(token, id);
           continue;
         }
         const list = byNode.get(at);
@@ -246,25 +248,33 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     else if (pass.outstanding.size === 0) finish(pass, acc);
   }
 
+  function countDrop(token: TokenRecord, id: number): void {
+    if (id & sharedFlag) token.sharedExpertsDropped++;
+    else token.expertsDropped++;
+  }
+
   function callExperts(pass: LayerPass, at: number, ids: readonly number[], acc: Components, tries: number, tried: readonly number[]): void {
     const call = ++calls;
     for (const id of ids) pass.outstanding.set(id, { call, node: at, tries, tried: [...tried, at] });
     const remote = at !== pass.node;
     if (remote) pass.current = call;
     const { message } = pass;
-    const out: ModelMessage = { kind: 'call', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, experts: ids, x: pass.gate.input.data };
+    const out: ModelMessage = { kind: 'call', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, call: call & 0xff, experts: ids, x: pass.gate.input.data };
     const sentAtMs = scheduler.nowMs;
+    // The path up to the call: `acc` travels with the message and grows; a timeout starts from here.
+    const atCall = copyComponents(acc);
     if (!send(pass.node, at, out, pass.token, acc)) {
-      for (const id of ids) resolve(pass, id, undefined, acc);
+      for (const id of ids) resolve(pass, id, call, undefined, atCall);
       return;
     }
     if (!remote) return;
     scheduler.at(sentAtMs + settings.timeout, () => {
-      if (pass.done || pass.current !== call) return;
+      // A node that has died keeps no timers.
+      if (pass.done || pass.current !== call || !host.alive(pass.node)) return;
       const waiting = ids.filter((id) => pass.outstanding.get(id)?.call === call);
       counters.timeouts++;
       pass.current = undefined;
-      const after = copyComponents(acc);
+      const after = copyComponents(atCall);
       after.timeoutMs += scheduler.nowMs - sentAtMs;
       const retryTo = new Map<number, { ids: number[]; tries: number; tried: number[] }>();
       for (const id of waiting) {
@@ -274,7 +284,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
         const serving = entry.tries >= settings.retries ? -1 : servingNodes([fresh.length > 0 ? fresh : holders], pass.node, cost, alive)[0]!;
         if (serving < 0) {
           pass.outstanding.delete(id);
-          if (!(id & sharedFlag)) pass.token.expertsDropped++;
+          countDrop(pass.token, id);
           continue;
         }
         entry.call = 0;
@@ -289,7 +299,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       // Retries wait a random backoff (see backoffMs), counted as part of the timeout.
       const backoffMs = backoffOf(pass.node);
       scheduler.after(backoffMs, () => {
-        if (pass.done) return;
+        if (pass.done || !host.alive(pass.node)) return;
         after.timeoutMs += backoffMs;
         pass.queue.unshift(...retries);
         advance(pass, after);
@@ -297,15 +307,16 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     });
   }
 
-  /** An expert's output arrived (or it was dropped: `data` undefined). */
-  function resolve(pass: LayerPass, id: number, data: Int8Array | undefined, acc: Components): void {
+  /** An expert's output arrived for `call` (or it was dropped: `data` undefined); a reply to another call is stale. */
+  function resolve(pass: LayerPass, id: number, call: number, data: Int8Array | undefined, acc: Components): boolean {
     const entry = pass.outstanding.get(id);
-    if (pass.done || !entry || entry.call === 0) return;
+    if (pass.done || !entry || entry.call === 0 || (entry.call & 0xff) !== (call & 0xff)) return false;
     pass.outstanding.delete(id);
     if (data) pass.outputs.set(id, data);
-    else if (!(id & sharedFlag)) pass.token.expertsDropped++;
+    else countDrop(pass.token, id);
     if (pass.current === entry.call && ![...pass.outstanding.values()].some((e) => e.call === entry.call)) pass.current = undefined;
     advance(pass, acc);
+    return true;
   }
 
   function expertCall(node: number, origin: number, message: Extract<ModelMessage, { kind: 'call' }>, token: TokenRecord, acc: Components): void {
@@ -321,7 +332,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     const run = (i: number): void => {
       if (i === accepted.length) {
         expertJobs[node]! -= accepted.length;
-        const out: ModelMessage = { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: l, attempt: message.attempt, outputs };
+        const out: ModelMessage = { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: l, attempt: message.attempt, call: message.call, outputs };
         send(node, origin, out, token, acc);
         return;
       }
@@ -342,10 +353,13 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       counters.staleMessages++;
       return;
     }
+    let accepted = false;
     for (const output of message.outputs) {
       if (pass.done) return;
-      resolve(pass, output.id, output.data, copyComponents(acc));
+      accepted = resolve(pass, output.id, message.call, output.data, copyComponents(acc)) || accepted;
     }
+    // A late reply to a call given up (its retry is out or queued) is not the retry's answer.
+    if (!accepted) counters.staleMessages++;
     void origin;
   }
 
@@ -400,9 +414,14 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
         flight.token.phyBytes += tx.bytes.length;
         flight.token.framesAirtimeMs += tx.airtimeMs;
       } else if (event.type === 'nodeDied') {
-        dead[event.node] = true;
-        routes = computeRoutes(context.graph, dead);
         entry.nodeDied(event.node);
+        const learn = (): void => {
+          dead[event.node] = true;
+          routes = computeRoutes(context.graph, dead);
+        };
+        // The routing layer learns of a death after deathDetection (0: at once); until then, calls to the node time out.
+        if (settings.deathDetection > 0) scheduler.after(settings.deathDetection, learn);
+        else learn();
       }
     },
     causeOf(tx) {

@@ -28,8 +28,10 @@ export interface TokenRecord {
   readonly energyUj: Record<'transmit' | 'receive' | 'compute' | 'idle', number>;
   /** Routed experts combined, per layer. */
   readonly experts: (readonly number[])[];
-  /** Experts the gate chose that were dropped (unreachable, refused, or timed out). */
+  /** Routed experts the gate chose that were dropped (unreachable, refused, or timed out). */
   expertsDropped: number;
+  /** Shared experts dropped the same ways. */
+  sharedExpertsDropped: number;
   /** The candidate experts the gate allowed, per layer (undefined: all), for the reference. */
   readonly candidates: (readonly number[] | undefined)[];
   attempts: number;
@@ -69,6 +71,7 @@ export function newTokenRecord(serial: number, request: number, position: number
     energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 },
     experts: Array.from({ length: layers }, () => []),
     expertsDropped: 0,
+    sharedExpertsDropped: 0,
     candidates: new Array<readonly number[] | undefined>(layers).fill(undefined),
     attempts: 1,
     matchesReference: undefined,

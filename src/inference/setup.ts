@@ -47,9 +47,9 @@ export function placementNodes(scenario: Scenario, swarm: ResolvedSwarm, setting
   });
 }
 
-/** PHY bytes of one residual-stream frame: framing, network and model headers, d int8 values. */
-export function activationFrameBytes(scenario: Scenario, config: TinySeekConfig): number {
-  return framingOverheadBytes(scenario.framing) + networkHeaderBytes + modelHeaderBytes + config.dim;
+/** Application bytes of one residual-stream message: network and model headers, d int8 values. */
+export function activationMessageBytes(config: TinySeekConfig): number {
+  return networkHeaderBytes + modelHeaderBytes + config.dim;
 }
 
 export function swarmLinkGraph(scenario: Scenario, swarm: ResolvedSwarm, config: TinySeekConfig, marginDb: number): LinkGraph {
@@ -62,13 +62,15 @@ export function swarmLinkGraph(scenario: Scenario, swarm: ResolvedSwarm, config:
       sensitivity: spec.sensitivity,
       noiseFigureDb: spec.noiseFigureDb,
       airtime: airtimeParamsOf(spec),
+      maxAppBytes: spec.maxAppBytes,
     })),
     {
       pathLoss: swarm.pathLoss,
       shadowingSigmaDb: scenario.shadowing?.sigmaDb ?? 0,
       extraLossProbability: scenario.extraLossProbability,
       marginDb,
-      frameBytes: activationFrameBytes(scenario, config),
+      messageBytes: activationMessageBytes(config),
+      framingBytes: framingOverheadBytes(scenario.framing),
     },
   );
 }
@@ -147,7 +149,9 @@ export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loade
     arrivals: requestArrivals(scenario),
     rng: createRandomStreams(scenario.seed),
     concurrentRequests: scenario.model!.placement.concurrentRequests,
-    tokenTimeoutMs: settings.timeout * (config.layers * (settings.retries + 1) + 1),
+    // Worst case of one pass: per layer, a call to each of its top-k and shared experts' nodes
+    // one after the other, each tried retries + 1 times with a backoff of up to half the timeout.
+    tokenTimeoutMs: settings.timeout * (1 + config.layers * (config.topK + config.sharedExperts) * (settings.retries + 1) * 1.5),
   };
 }
 

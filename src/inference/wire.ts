@@ -7,8 +7,11 @@
  *   network  dst u16 · origin u16 · hops u8                                   5 bytes
  *   model    kind u8 · request u16 · slot u8 · position u8 · layer u8 · attempt u8   7 bytes
  *   forward  x: d int8   (the residual stream into layer `layer`'s attention; layer = L: to the head)
- *   call     n u8 · n expert ids · x: d int8   (the gate's normed input; shared expert s is 0x80 | s)
- *   reply    n u8 · per expert: id u8 · status u8 (0 ok, 1 refused) · d int8 when ok
+ *   call     call u8 · n u8 · n expert ids · x: d int8   (the gate's normed input; shared expert s is 0x80 | s)
+ *   reply    call u8 · n u8 · per expert: id u8 · status u8 (0 ok, 1 refused) · d int8 when ok
+ *
+ * `call` numbers a layer's calls (mod 256); a reply echoes it, so that a late reply to a call
+ * given up is told from the answer to its retry.
  */
 
 export const networkHeaderBytes = 5;
@@ -41,8 +44,8 @@ export interface ExpertOutput {
 
 export type ModelMessage =
   | ({ readonly kind: 'forward'; readonly x: Int8Array } & TokenAddress)
-  | ({ readonly kind: 'call'; readonly experts: readonly number[]; readonly x: Int8Array } & TokenAddress)
-  | ({ readonly kind: 'reply'; readonly outputs: readonly ExpertOutput[] } & TokenAddress);
+  | ({ readonly kind: 'call'; readonly call: number; readonly experts: readonly number[]; readonly x: Int8Array } & TokenAddress)
+  | ({ readonly kind: 'reply'; readonly call: number; readonly outputs: readonly ExpertOutput[] } & TokenAddress);
 
 export class WireError extends Error {
   constructor(detail: string) {
@@ -56,10 +59,10 @@ export function encodeMessage(network: NetworkHeader, message: ModelMessage): Ui
   let tail: Int8Array[] = [];
   if (message.kind === 'forward') tail = [message.x];
   else if (message.kind === 'call') {
-    body.push(message.experts.length, ...message.experts);
+    body.push(message.call, message.experts.length, ...message.experts);
     tail = [message.x];
   } else {
-    body.push(message.outputs.length);
+    body.push(message.call, message.outputs.length);
   }
   const tailBytes = message.kind === 'reply' ? message.outputs.reduce((sum, o) => sum + 2 + (o.data?.length ?? 0), 0) : tail.reduce((sum, t) => sum + t.length, 0);
   const bytes = new Uint8Array(networkHeaderBytes + modelHeaderBytes + body.length + tailBytes);
@@ -123,11 +126,13 @@ export function decodeMessage(bytes: Uint8Array, dim: number): { readonly networ
   let message: ModelMessage;
   if (kind === 'forward') message = { kind, ...address, x: take(dim, 'activations') };
   else if (kind === 'call') {
+    const call = byte('the call number');
     const n = byte('the expert count');
     const experts: number[] = [];
     for (let i = 0; i < n; i++) experts.push(byte('an expert id'));
-    message = { kind, ...address, experts, x: take(dim, 'activations') };
+    message = { kind, ...address, call, experts, x: take(dim, 'activations') };
   } else {
+    const call = byte('the call number');
     const n = byte('the output count');
     const outputs: ExpertOutput[] = [];
     for (let i = 0; i < n; i++) {
@@ -136,7 +141,7 @@ export function decodeMessage(bytes: Uint8Array, dim: number): { readonly networ
       if (status > 1) throw new WireError(`expected status 0 or 1, found ${status}`);
       outputs.push({ id, data: status === 0 ? take(dim, 'an expert output') : undefined });
     }
-    message = { kind, ...address, outputs };
+    message = { kind, ...address, call, outputs };
   }
   if (offset !== bytes.length) throw new WireError(`expected ${offset} bytes, found ${bytes.length}`);
   return { network, message };

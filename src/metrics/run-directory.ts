@@ -55,10 +55,19 @@ function isRunDirectory(path: string): boolean {
 export function openRunDirectory(finalPath: string): RunDirectory {
   const problem = runDirectoryProblem(finalPath);
   if (problem) throw new RangeError(problem);
+  return openAtomicDirectory(finalPath, 'run');
+}
+
+/**
+ * A result directory written atomically (runs, sweeps, sizings): into `<dir>.partial/` marked
+ * RUNNING, renamed into place on success, left with FAILED.txt on failure. The caller has
+ * checked that `finalPath` may be replaced.
+ */
+export function openAtomicDirectory(finalPath: string, what: string): RunDirectory {
   const partialPath = `${finalPath}.partial`;
   rmSync(partialPath, { recursive: true, force: true });
   mkdirSync(partialPath, { recursive: true });
-  writeFileSync(join(partialPath, 'RUNNING'), 'this run has not finished; see FAILED.txt if it stopped\n');
+  writeFileSync(join(partialPath, 'RUNNING'), `this ${what} has not finished; see FAILED.txt if it stopped\n`);
   return {
     finalPath,
     partialPath,

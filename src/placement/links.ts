@@ -3,8 +3,8 @@
  *
  * A directed link a → b exists when b's mean received power from a clears b's sensitivity at
  * a's spreading factor by `marginDb` (mean path loss, no shadowing draw). Each link's cost is
- * the expected airtime of one frame of `frameBytes`: its time on air divided by the chance it
- * arrives, Φ(margin / σ) under log-normal shadowing of σ dB (1 without shadowing), times
+ * the expected airtime of one activation message (all its fragments when one frame cannot
+ * carry it): its time on air divided by the chance a frame arrives, Φ(margin / σ) under log-normal shadowing of σ dB (1 without shadowing), times
  * 1 − the scenario's extra loss probability. Routes are the shortest paths in expected
  * airtime (Dijkstra from every source; ties broken towards the lower node index, so tables are
  * deterministic); `next[a][b]` is the first hop from a towards b.
@@ -12,6 +12,7 @@
  * Route repair: tables are recomputed without the dead nodes (`computeRoutes` with `dead`).
  */
 import { timeOnAir } from '../radio/airtime.ts';
+import { fragmentPayload } from '../radio/fragmentation.ts';
 import { meanPathLossDb, rxPowerDbm, type PathLossModel } from '../radio/path-loss.ts';
 import { sensitivityDbm } from '../radio/sensitivity.ts';
 import type { AirtimeParams } from '../radio/airtime.ts';
@@ -27,6 +28,8 @@ export interface LinkNode {
   readonly noiseFigureDb: number;
   /** Time-on-air parameters of the node's transmissions, without the payload length. */
   readonly airtime: Omit<AirtimeParams, 'payloadBytes'>;
+  /** Largest application payload one of its frames carries (longer messages are fragmented). */
+  readonly maxAppBytes: number;
 }
 
 export interface LinkModel {
@@ -36,8 +39,10 @@ export interface LinkModel {
   readonly extraLossProbability: number;
   /** Margin above sensitivity a link must have, in dB. */
   readonly marginDb: number;
-  /** PHY bytes of the frame the costs are computed for. */
-  readonly frameBytes: number;
+  /** Application bytes of the message the costs are computed for (an activation message). */
+  readonly messageBytes: number;
+  /** Framing overhead per frame (header and MIC). */
+  readonly framingBytes: number;
 }
 
 export interface Link {
@@ -65,7 +70,9 @@ export function normalCdf(x: number): number {
 
 export function linkGraph(nodes: readonly LinkNode[], model: LinkModel): LinkGraph {
   const links = nodes.map((a, i) => {
-    const airtimeMs = timeOnAir({ ...a.airtime, payloadBytes: model.frameBytes }).airtimeMs;
+    // A message longer than one frame goes as fragments: the link's cost is all of their airtime.
+    const parts = model.messageBytes <= a.maxAppBytes ? [model.messageBytes] : fragmentPayload(new Uint8Array(model.messageBytes), 0, a.maxAppBytes).map((part) => part.length);
+    const airtimeMs = parts.reduce((sum, bytes) => sum + timeOnAir({ ...a.airtime, payloadBytes: model.framingBytes + bytes }).airtimeMs, 0);
     const out: Link[] = [];
     nodes.forEach((b, j) => {
       if (i === j) return;

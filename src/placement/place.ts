@@ -80,6 +80,7 @@ export class PlacementError extends Error {
     message: string,
     readonly unplaced: readonly string[],
     readonly shortfallBytes: number,
+    /** Nodes like the largest eligible one that would hold the units left over (first-fit decreasing). */
     readonly extraNodes: number,
   ) {
     super(message);
@@ -256,22 +257,32 @@ function infeasible(unplaced: readonly PlaceableUnit[], nodes: readonly Placemen
   const shortfallBytes = Math.max(0, unplacedBytes - freeBytes);
   const sramBound = largest === undefined ? [] : unplaced.filter((unit) => unit.kvBytes + unit.workBytes > largest.sramBytes || unit.weightBytes > largest.flashBytes);
   let extraNodes = 0;
+  let atLeast = 0;
   if (largest !== undefined && sramBound.length === 0) {
-    // First-fit decreasing of the unplaced units onto fresh nodes like the largest eligible one.
-    const fresh: { flash: number; kv: number; work: number }[] = [];
+    // First-fit decreasing of the unplaced copies onto fresh nodes like the largest eligible
+    // one, two copies of a unit never on one node: a number of nodes that is enough.
+    const fresh: { flash: number; kv: number; work: number; units: Set<string> }[] = [];
     for (const unit of [...unplaced].sort((a, b) => b.weightBytes - a.weightBytes)) {
-      let bin = fresh.find((b) => b.flash >= unit.weightBytes && largest.sramBytes >= b.kv + unit.kvBytes + Math.max(b.work, unit.workBytes));
-      if (!bin) fresh.push((bin = { flash: largest.flashBytes, kv: 0, work: 0 }));
+      let bin = fresh.find((b) => !b.units.has(unit.id) && b.flash >= unit.weightBytes && largest.sramBytes >= b.kv + unit.kvBytes + Math.max(b.work, unit.workBytes));
+      if (!bin) fresh.push((bin = { flash: largest.flashBytes, kv: 0, work: 0, units: new Set() }));
       bin.flash -= unit.weightBytes;
       bin.kv += unit.kvBytes;
       bin.work = Math.max(bin.work, unit.workBytes);
+      bin.units.add(unit.id);
     }
     extraNodes = fresh.length;
+    // And a floor, with the placed units where they are (each unit left over fits no node
+    // now): their bytes, how many of the smallest fit one node, and the copies of one unit,
+    // which need nodes of their own.
+    const copies = new Map<string, number>();
+    for (const unit of unplaced) copies.set(unit.id, (copies.get(unit.id) ?? 0) + 1);
+    const perNode = Math.max(1, Math.floor(largest.flashBytes / Math.max(1, Math.min(...unplaced.map((u) => u.weightBytes)))));
+    atLeast = Math.max(Math.ceil(unplacedBytes / largest.flashBytes), Math.ceil(unplaced.length / perNode), ...copies.values());
   }
   const names = unplaced.length > 6 ? `${unplaced.slice(0, 6).map((u) => u.id).join(', ')} and ${unplaced.length - 6} more` : unplaced.map((u) => u.id).join(', ');
   const lines = [
     `the model does not fit the swarm: ${unplaced.length} unit${unplaced.length > 1 ? 's' : ''} (${names}, ${unplacedBytes.toLocaleString('en')} B of weights) found no node with room`,
-    `  the units need ${required.toLocaleString('en')} B of flash; the ${eligible.length} eligible nodes' placement budgets total ${totalBudget.toLocaleString('en')} B, and ${freeBytes.toLocaleString('en')} B were left free in pieces too small`,
+    `  the units need ${required.toLocaleString('en')} B of flash; the ${eligible.length} eligible nodes' placement budgets total ${totalBudget.toLocaleString('en')} B, of which ${freeBytes.toLocaleString('en')} B stayed free in pieces too small${unplaced.some((u) => u.kind === 'routed' || u.kind === 'shared') && loads.some((l) => l.units.length > 0) ? ' or on nodes that hold a copy already' : ''}`,
   ];
   if (largest === undefined) lines.push('  no node may hold units: give a group with role "node"');
   else if (sramBound.length > 0) {
@@ -282,7 +293,9 @@ function infeasible(unplaced: readonly PlaceableUnit[], nodes: readonly Placemen
         : `  ${unit.id} needs ${(unit.kvBytes + unit.workBytes).toLocaleString('en')} B of SRAM (KV cache ${unit.kvBytes.toLocaleString('en')} B + buffers ${unit.workBytes.toLocaleString('en')} B), more than any node's ${largest.sramBytes.toLocaleString('en')} B: fewer concurrent requests, a shorter context, or a larger MCU`,
     );
   } else {
-    lines.push(`  shortfall ${shortfallBytes.toLocaleString('en')} B; it would take at least ${extraNodes} more node${extraNodes > 1 ? 's' : ''} like ${largest.id} (${largest.mcuId}, ${largest.flashBytes.toLocaleString('en')} B placement budget each)`);
+    const like = `like ${largest.id} (${largest.mcuId}, ${largest.flashBytes.toLocaleString('en')} B placement budget each)`;
+    const count = extraNodes === atLeast ? `${extraNodes}` : `${extraNodes} (at least ${atLeast})`;
+    lines.push(`  ${shortfallBytes > 0 ? `shortfall ${shortfallBytes.toLocaleString('en')} B beyond all free flash; ` : ''}${count} more node${extraNodes > 1 ? 's' : ''} ${like} would hold the rest`);
   }
   return new PlacementError(lines.join('\n'), unplaced.map((u) => u.id), shortfallBytes, extraNodes);
 }

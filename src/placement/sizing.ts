@@ -57,6 +57,8 @@ export interface Estimate {
 }
 
 export function estimate(values: readonly number[]): Estimate | undefined {
+  // Lifetimes of swarms on mains are infinite: so is their estimate.
+  if (values.length > 0 && values.every((v) => v === Number.POSITIVE_INFINITY)) return { mean: Number.POSITIVE_INFINITY, low: Number.POSITIVE_INFINITY, high: Number.POSITIVE_INFINITY, n: values.length };
   const finite = values.filter((v) => Number.isFinite(v));
   const n = finite.length;
   if (n === 0) return undefined;

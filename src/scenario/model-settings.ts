@@ -59,6 +59,7 @@ export const inferenceSettingsSchema = z.strictObject({
   expertQueueLimit: z.int().min(1).optional().describe('Capacity: expert calls a node holds at once; more are refused and the expert dropped (default: unlimited).'),
   entry: z.string().min(1).optional().describe('Node id of the entry node (embedding and head); default: chosen by the placement.'),
   deadline: duration('frame deadline', false).default(600_000).describe('A model frame still unsent this long after it was queued is dutyCycleBlocked.'),
+  deathDetection: duration('death detection delay', false).default(0).describe("How long after a node dies the swarm's routing layer learns of it and repairs its routes (0: at once); until then, calls to it time out and fail over."),
 });
 
 export type ModelSettings = z.output<typeof modelSettingsSchema>;

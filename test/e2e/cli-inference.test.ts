@@ -37,9 +37,9 @@ describe('loraswarm place', () => {
     expect(result.stderr).toBe(
       [
         'loraswarm: the model does not fit the swarm: 16 units (L1.expert0, L1.expert1, L1.expert2, L1.expert3, L1.expert4, L1.expert5 and 10 more, 925,696 B of weights) found no node with room',
-        "  the units need 2,006,560 B of flash; the 6 eligible nodes' placement budgets total 1,351,680 B, and 270,816 B were left free in pieces too small",
+        "  the units need 2,006,560 B of flash; the 6 eligible nodes' placement budgets total 1,351,680 B, of which 270,816 B stayed free in pieces too small or on nodes that hold a copy already",
         // Three 57,856 B experts fit a 225,280 B budget: 16 experts take 6 more boards.
-        '  shortfall 654,880 B; it would take at least 6 more nodes like board-0 (nrf52840, 225,280 B placement budget each)',
+        '  shortfall 654,880 B beyond all free flash; 6 more nodes like board-0 (nrf52840, 225,280 B placement budget each) would hold the rest',
         '',
       ].join('\n'),
     );
@@ -61,7 +61,7 @@ describe('loraswarm run with a model', () => {
     expect(result.stdout).toContain('first node death: none');
     const tokens = readFileSync(join(dir, 'q', 'tokens.csv'), 'utf8').trim().split('\n');
     expect(tokens).toHaveLength(39);
-    expect(tokens[0]).toBe('request,position,kind,input,output,status,startMs,endMs,latencyMs,airtimeMs,queueingMs,dutyCycleWaitMs,wakeWaitMs,computeMs,processingMs,timeoutMs,hops,frames,phyBytes,framesAirtimeMs,energyJ,transmitJ,receiveJ,computeJ,processingJ,experts,expertsDropped,attempts,matchesReference');
+    expect(tokens[0]).toBe('request,position,kind,input,output,status,startMs,endMs,latencyMs,airtimeMs,queueingMs,dutyCycleWaitMs,wakeWaitMs,computeMs,processingMs,timeoutMs,hops,frames,phyBytes,framesAirtimeMs,energyJ,transmitJ,receiveJ,computeJ,processingJ,experts,expertsDropped,sharedExpertsDropped,attempts,matchesReference');
     const requests = readFileSync(join(dir, 'q', 'requests.csv'), 'utf8').trim().split('\n');
     expect(requests.map((line) => line.split(',').at(-1))).toEqual(['text', 'constance', 'galven', 'jeromia', 'harley', 'bonny']);
     const summary = JSON.parse(readFileSync(join(dir, 'q', 'summary.json'), 'utf8')) as Record<string, unknown>;
@@ -93,6 +93,12 @@ describe('loraswarm size', () => {
     const lifetime = (sub: string): string => readFileSync(join(dir, sub, 'sizing.csv'), 'utf8').split('\n')[1]!.split(',')[10]!;
     expect(lifetime('x')).toBe('0.61428');
     expect(lifetime('e')).toBe('0.589737');
+  });
+
+  it('counts the nodes a replicated model needs: copies of one expert never share a node', () => {
+    const result = cli(['place', 'scenarios/inference-replicas.yaml', '--set', 'model.placement.replicas=4', '--set', 'groups.1.count=1', '--set', 'node.mcu=stm32n6', '--set', 'faults=[]']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('  2 more nodes like hub (stm32n6, 66,953,216 B placement budget each) would hold the rest\n');
   });
 
   it('refuses bad options with exit 2', () => {

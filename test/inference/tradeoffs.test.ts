@@ -17,8 +17,13 @@ describe('replication under node deaths (scenarios/inference-replicas.yaml)', ()
     const holds = (run: typeof single, id: string): boolean => run.setup.plan.nodes[run.swarm.nodes.findIndex((n) => n.id === id)]!.units.length > 0;
     expect(holds(single, 'board-0') && holds(single, 'board-1') && holds(replicated, 'board-0')).toBe(true);
     expect(replicated.summary.inference.expertsDropped).toBe(0);
+    expect(replicated.summary.inference.sharedExpertsDropped).toBe(0);
+    // Before the routing layer learns of the deaths (5 minutes), calls to the dead boards time out and fail over.
+    expect(replicated.summary.inference.timeouts).toBe(4);
+    expect(replicated.summary.inference.retries).toBe(4);
     expect(replicated.summary.fidelity).toEqual({ top1: 1, compared: 102 });
     expect(single.summary.inference.expertsDropped).toBe(150);
+    expect(single.summary.inference.sharedExpertsDropped).toBe(84);
     expect(single.summary.fidelity).toEqual({ top1: 0.543689, compared: 103 });
   });
 });

@@ -13,13 +13,14 @@ describe('model messages on the wire', () => {
   });
 
   it('round-trips calls and replies, refused outputs included', () => {
-    const call: ModelMessage = { kind: 'call', ...address, experts: [3, 0x80], x: Int8Array.from([5, 6, 7, 8]) };
-    const reply: ModelMessage = { kind: 'reply', ...address, outputs: [{ id: 3, data: Int8Array.from([1, 2, 3, 4]) }, { id: 0x80, data: undefined }] };
+    const call: ModelMessage = { kind: 'call', ...address, call: 7, experts: [3, 0x80], x: Int8Array.from([5, 6, 7, 8]) };
+    const reply: ModelMessage = { kind: 'reply', ...address, call: 7, outputs: [{ id: 3, data: Int8Array.from([1, 2, 3, 4]) }, { id: 0x80, data: undefined }] };
     for (const message of [call, reply]) {
       const bytes = encodeMessage({ destination: 9, origin: 2, hops: 4 }, message);
       expect(decodeMessage(bytes, 4)).toEqual({ network: { destination: 9, origin: 2, hops: 4 }, message });
     }
-    expect(encodeMessage({ destination: 9, origin: 2, hops: 0 }, reply).length).toBe(12 + 1 + 2 + 4 + 2);
+    expect(encodeMessage({ destination: 9, origin: 2, hops: 0 }, reply).length).toBe(12 + 2 + 2 + 4 + 2);
+    expect([...encodeMessage({ destination: 9, origin: 2, hops: 0 }, call).slice(12, 16)]).toEqual([7, 2, 3, 0x80]);
   });
 
   it('refuses any other bytes with a WireError, never anything else', () => {

@@ -6,6 +6,7 @@ import { placeableUnits } from '../../src/placement/units.ts';
 import type { TinySeekConfig } from '../../src/model/config.ts';
 import { pathLossProfiles } from '../../src/radio/path-loss.ts';
 import { timeOnAir } from '../../src/radio/airtime.ts';
+import { fragmentPayload } from '../../src/radio/fragmentation.ts';
 
 const config: TinySeekConfig = { vocab: 10, dim: 8, layers: 2, heads: 2, headDim: 4, latentDim: 4, context: 6, experts: 4, sharedExperts: 1, expertHidden: 16, topK: 2, affinity: 'sigmoid', biasUpdate: 0 };
 
@@ -91,8 +92,8 @@ describe('placement', () => {
     expect(placement.message).toBe(
       [
         'the model does not fit the swarm: 7 units (L1.expert0, L1.expert1, L1.expert2, L1.expert3, L0.attention, L1.attention and 1 more, 3,512 B of weights) found no node with room',
-        "  the units need 6,776 B of flash; the 3 eligible nodes' placement budgets total 3,264 B, and 0 B were left free in pieces too small",
-        '  shortfall 3,512 B; it would take at least 4 more nodes like n0 (test, 1,088 B placement budget each)',
+        "  the units need 6,776 B of flash; the 3 eligible nodes' placement budgets total 3,264 B, of which 0 B stayed free in pieces too small or on nodes that hold a copy already",
+        '  shortfall 3,512 B beyond all free flash; 4 more nodes like n0 (test, 1,088 B placement budget each) would hold the rest',
       ].join('\n'),
     );
   });
@@ -112,9 +113,9 @@ describe('links and routes', () => {
   });
 
   it('routes on the least expected airtime, multi-hop where no direct link closes, and around the dead', () => {
-    const node = (xM: number) => ({ xM, yM: 0, txPowerDbm: 14, antennaGainDbi: 0, sensitivity: 'sx1276' as const, noiseFigureDb: 6, airtime: { sf: 7, bandwidthHz: 125_000, codingRate: 1 as const } });
+    const node = (xM: number) => ({ xM, yM: 0, txPowerDbm: 14, antennaGainDbi: 0, sensitivity: 'sx1276' as const, noiseFigureDb: 6, airtime: { sf: 7, bandwidthHz: 125_000, codingRate: 1 as const }, maxAppBytes: 200 });
     // ns-3's log-distance model (7.7 dB at 1 m, exponent 3.76): at 14 dBm SF7's −123 dBm closes to about 2.8 km.
-    const graph: LinkGraph = linkGraph([node(0), node(1500), node(3000), { ...node(1500), yM: 100 }], { pathLoss: pathLossProfiles.ns3, shadowingSigmaDb: 0, extraLossProbability: 0, marginDb: 0, frameBytes: 40 });
+    const graph: LinkGraph = linkGraph([node(0), node(1500), node(3000), { ...node(1500), yM: 100 }], { pathLoss: pathLossProfiles.ns3, shadowingSigmaDb: 0, extraLossProbability: 0, marginDb: 0, messageBytes: 32, framingBytes: 8 });
     expect(graph.links[0]!.map((l) => l.to)).toEqual([1, 3]);
     const routes = computeRoutes(graph);
     expect(routes.hops[0]![2]).toBe(2);
@@ -122,6 +123,11 @@ describe('links and routes', () => {
     expect(routes.costMs[0]![2]).toBeCloseTo(2 * timeOnAir({ sf: 7, bandwidthHz: 125_000, codingRate: 1, payloadBytes: 40 }).airtimeMs, 9);
     const repaired = computeRoutes(graph, [false, true, false, false]);
     expect(repaired.next[0]![2]).toBe(3);
+    // A message longer than a frame costs all its fragments.
+    const small = linkGraph([node(0), { ...node(1500), maxAppBytes: 20 }].map((n, i) => (i === 0 ? { ...n, maxAppBytes: 20 } : n)), { pathLoss: pathLossProfiles.ns3, shadowingSigmaDb: 0, extraLossProbability: 0, marginDb: 0, messageBytes: 32, framingBytes: 8 });
+    const parts = fragmentPayload(new Uint8Array(32), 0, 20).map((part) => part.length);
+    expect(parts.length).toBe(3);
+    expect(small.links[0]![0]!.costMs).toBeCloseTo(parts.reduce((sum, bytes) => sum + timeOnAir({ sf: 7, bandwidthHz: 125_000, codingRate: 1, payloadBytes: 8 + bytes }).airtimeMs, 0), 9);
     const cut = computeRoutes(graph, [false, true, false, true]);
     expect(cut.next[0]![2]).toBe(-1);
     expect(cut.costMs[0]![2]).toBe(Number.POSITIVE_INFINITY);

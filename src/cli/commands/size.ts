@@ -5,7 +5,6 @@
  * meets every target, with 95 % confidence intervals; writes sizing.csv, sizing-runs.csv and
  * sizing.svg.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { inferenceFor } from '../../inference/load-model.ts';
@@ -120,9 +119,9 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     const e = (x: Estimate | undefined, digits: number): (number | string)[] => (x ? [round(x.mean, digits), round(x.low, digits), round(x.high, digits)] : ['', '', '']);
     const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets'];
     const rows = results.map((r) => [r.variant, r.nodes, r.feasible ? 1 : 0, r.p95LatencyMs?.n ?? 0, ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0]);
-    writeFileSync(join(dir.partialPath, 'sizing.csv'), stringify([header, ...rows]));
-    writeFileSync(join(dir.partialPath, 'sizing-runs.csv'), stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare'], ...runs.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, round(r.p95LatencyMs, 3), round(r.joulesPerToken, 9), round(r.lifetimeDays, 6), round(r.tokensPerHour, 6), round(r.completedShare, 6)])]));
-    writeFileSync(join(dir.partialPath, 'sizing.svg'), sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), ...(targets.p95LatencyMs !== undefined && { targetP95LatencyMs: targets.p95LatencyMs }) }));
+    dir.write('sizing.csv', stringify([header, ...rows]));
+    dir.write('sizing-runs.csv', stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare'], ...runs.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, round(r.p95LatencyMs, 3), round(r.joulesPerToken, 9), round(r.lifetimeDays, 6), round(r.tokensPerHour, 6), round(r.completedShare, 6)])]));
+    dir.write('sizing.svg', sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), ...(targets.p95LatencyMs !== undefined && { targetP95LatencyMs: targets.p95LatencyMs }) }));
     dir.commit();
     if (!options.quiet) print(report(results, chosen, targets, counts, variants, outPath, options.toEnd === true));
     return outPath;

@@ -3,9 +3,9 @@
  * combination of the swept values and per seed, in process on the memory transport, through
  * `run`'s own code; their summaries become the rows of sweep.csv.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { runDirectoryProblem } from '../../metrics/run-directory.ts';
+import { openAtomicDirectory, runDirectoryProblem, type RunDirectory } from '../../metrics/run-directory.ts';
 import { InputError } from '../../scenario/errors.ts';
 import { createSimulation } from '../../scenario/simulate.ts';
 import { expandSweep, flattenSummary, maxSweepCombinations, sweepCsv, type SweepRow, type SweptValue } from '../../scenario/sweep.ts';
@@ -149,7 +149,7 @@ export async function sweepCommand(file: string, options: SweepCommandOptions, p
       },
     });
     progress.stop();
-    writeFileSync(join(dir.partialPath, 'sweep.csv'), sweepCsv(rows));
+    dir.write('sweep.csv', sweepCsv(rows));
     dir.commit();
     if (!options.quiet) {
       const seeds = plan.repeats > 1 ? ` × ${plan.repeats} seeds` : '';
@@ -220,29 +220,7 @@ export function sweepDirectoryProblem(path: string, marker = 'sweep.csv'): strin
   return runDirectoryProblem(path);
 }
 
-/**
- * The sweep directory, written atomically as run directories are (metrics/run-directory.ts):
- * into `<dir>.partial/` marked RUNNING, renamed into place on success, left with FAILED.txt
- * on failure.
- */
-export function openSweepDirectory(finalPath: string): { partialPath: string; commit(): void; fail(reason: string): void } {
-  const partialPath = `${finalPath}.partial`;
-  rmSync(partialPath, { recursive: true, force: true });
-  mkdirSync(partialPath, { recursive: true });
-  writeFileSync(join(partialPath, 'RUNNING'), 'this sweep has not finished; see FAILED.txt if it stopped\n');
-  return {
-    partialPath,
-    commit() {
-      rmSync(join(partialPath, 'RUNNING'), { force: true });
-      const old = `${finalPath}.old`;
-      rmSync(old, { recursive: true, force: true });
-      if (existsSync(finalPath)) renameSync(finalPath, old);
-      renameSync(partialPath, finalPath);
-      rmSync(old, { recursive: true, force: true });
-    },
-    fail(reason) {
-      rmSync(join(partialPath, 'RUNNING'), { force: true });
-      writeFileSync(join(partialPath, 'FAILED.txt'), `${reason}\n`);
-    },
-  };
+/** The sweep directory, written atomically as run directories are (metrics/run-directory.ts). */
+export function openSweepDirectory(finalPath: string): RunDirectory {
+  return openAtomicDirectory(finalPath, 'sweep');
 }
