@@ -11,5 +11,7 @@ COPY bin ./bin
 COPY src ./src
 COPY deploy ./deploy
 COPY scenarios ./scenarios
+# The shipped models, which model-serving scenarios name (quickstart, inference-*).
+COPY models ./models
 ENTRYPOINT ["node", "bin/loraswarm.js"]
 CMD ["--help"]

@@ -111,7 +111,7 @@ describe('docker-compose.yml, its commands against Debian\u2019s Mosquitto', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sets up the broker, runs the quickstart swarm with two workers and the viewer, and writes what one process writes', { timeout: 120_000 }, async () => {
+  it('sets up the broker, runs the city-sink swarm with two workers and the viewer, and writes what one process writes', { timeout: 120_000 }, async () => {
     const port = await freePort();
     const brokerDir = option(services.setup!.command, '--dir');
     // Container paths and names → this machine: the broker volume, the service name, the port.
@@ -129,7 +129,7 @@ describe('docker-compose.yml, its commands against Debian\u2019s Mosquitto', () 
     const [binary, ...mosquittoArgs] = map(services.mosquitto!.command);
     expect(binary).toBe('mosquitto');
     mosquitto = await startMosquitto(mosquittoArgs[1]!, port);
-    // A shorter day, so that the test stays short: two hours of the quickstart swarm.
+    // A shorter day, so that the test stays short: two hours of the city-sink swarm.
     const shorter = ['--set', 'duration=2h'];
     const start = (args: string[]): RunningCli => {
       const process = spawnCli(args);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSimulation } from '../../src/scenario/simulate.ts';
+import { inferenceFor } from '../../src/inference/load-model.ts';
 import { writeMosquittoSetup } from '../../src/transport/mosquitto-setup.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
 import { loadScenario } from '../helpers/scenario.ts';
@@ -44,6 +45,20 @@ describe('an external Mosquitto broker with the repository\u2019s config and ACL
     expect(await simulation.finishAsync()).toEqual(memoryResult);
     expect(simulation.tracker.frames).toEqual(memory.tracker.frames);
     expect(simulation.tracker.totals()).toEqual(memory.tracker.totals());
+  });
+
+  it('serves the quickstart model with exactly the memory transport\u2019s tokens', { timeout: 60_000 }, async () => {
+    const { scenario, swarm } = loadScenario('scenarios/quickstart.yaml');
+    const setup = inferenceFor(scenario, swarm)!;
+    const memory = createSimulation(scenario, swarm, { inference: setup });
+    const memoryResult = memory.finish();
+    const external = await startMosquitto('mosq-q', swarm.nodes.length);
+    prepared = await prepareMqttTransport({ runId: 'mosq-q', nodes: swarm.nodes.length, external });
+    const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, inference: setup });
+    expect(await simulation.finishAsync()).toEqual(memoryResult);
+    const rows = (s: typeof memory): string[] => s.inference!.tokens.map((t) => `${t.request}/${t.position} ${t.output} ${t.endMs} ${JSON.stringify(t.components)} ${JSON.stringify(t.energyUj)}`);
+    expect(rows(simulation)).toEqual(rows(memory));
+    expect(simulation.inference!.requests.map((r) => r.text)).toEqual(['constance', 'galven', 'jeromia', 'harley', 'bonny']);
   });
 
   it('enforces the same rules: no anonymous client, a node cannot read another node\u2019s rx topic, a viewer cannot publish', async () => {

@@ -1,6 +1,7 @@
 /**
  * Every shipped scenario, at full size, over the embedded broker and over memory: the same
- * result files (they all fit CI's time budget: under ten seconds each over MQTT).
+ * result files, the inference records included (they all fit CI's time budget: under ten
+ * seconds each over MQTT).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ const scenarios = readdirSync(join(repoRoot, 'scenarios')).filter((file) => file
 
 describe('every shipped scenario over MQTT', () => {
   it('finds the shipped scenarios', () => {
-    expect(scenarios).toEqual(['aloha.yaml', 'city-sink.yaml', 'lorasim-exp1.yaml']);
+    expect(scenarios).toEqual(['aloha.yaml', 'city-sink.yaml', 'inference-2g4.yaml', 'inference-bits.yaml', 'inference-replicas.yaml', 'inference-spread.yaml', 'lorasim-exp1.yaml', 'quickstart.yaml']);
   });
 
   it.each(scenarios)('%s: the embedded broker writes the bytes memory writes', { timeout: 120_000 }, (file) => {
@@ -26,7 +27,8 @@ describe('every shipped scenario over MQTT', () => {
       expect(result.status, transport).toBe(0);
       return out;
     });
-    for (const name of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv']) {
+    const serving = file === 'quickstart.yaml' || file.startsWith('inference-');
+    for (const name of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv', ...(serving ? ['tokens.csv', 'requests.csv', 'placement.csv'] : [])]) {
       expect(readFileSync(join(runs[1]!, name), 'utf8'), name).toBe(readFileSync(join(runs[0]!, name), 'utf8'));
     }
   });
