@@ -43,7 +43,8 @@ export function createClassifier(kind: 'logistic' | 'mlp', inputs: number, class
   };
 }
 
-function batchOf(data: LabeledDataset, indices: ArrayLike<number>): { x: Float64Array; labels: number[] } {
+/** The features and labels of the samples `indices`, as one batch. */
+export function batchOf(data: LabeledDataset, indices: ArrayLike<number>): { x: Float64Array; labels: number[] } {
   const x = new Float64Array(indices.length * data.dim);
   const labels: number[] = [];
   for (let k = 0; k < indices.length; k++) {
