@@ -15,7 +15,7 @@ import type { RandomStream } from '../sim/rng.ts';
 
 export type PartitionSpec =
   | { readonly kind: 'iid' }
-  | { readonly kind: 'dirichlet'; readonly alpha: number; readonly minSize?: number }
+  | { readonly kind: 'dirichlet'; readonly alpha: number; readonly minSize?: number | undefined }
   | { readonly kind: 'shards'; readonly perClient: number }
   | { readonly kind: 'power-law'; readonly exponent: number };
 

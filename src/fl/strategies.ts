@@ -30,7 +30,7 @@ export type StrategySpec =
   | { readonly kind: 'fedavg' }
   | { readonly kind: 'fedprox'; readonly mu: number }
   | { readonly kind: 'fedavgm'; readonly momentum: number; readonly serverLearningRate: number }
-  | { readonly kind: 'fedadagrad' | 'fedadam' | 'fedyogi'; readonly serverLearningRate: number; readonly beta1?: number; readonly beta2?: number; readonly tau?: number }
+  | { readonly kind: 'fedadagrad' | 'fedadam' | 'fedyogi'; readonly serverLearningRate: number; readonly beta1?: number | undefined; readonly beta2?: number | undefined; readonly tau?: number | undefined }
   | { readonly kind: 'fedbuff'; readonly bufferSize: number; readonly serverLearningRate: number };
 
 export interface ServerStrategy {

@@ -8,6 +8,7 @@ import { opTypes } from '../hw/mcu-profiles.ts';
 import { durationSchema as duration } from './duration.ts';
 import { nodeDefaultsSchema, nodeOverridesSchema, profilesSchema } from './node-settings.ts';
 import { inferenceSettingsSchema, modelSettingsSchema } from './model-settings.ts';
+import { federatedSettingsSchema } from './federated-settings.ts';
 
 const point = z.tuple([z.number(), z.number()]);
 
@@ -163,6 +164,7 @@ export const scenarioSchema = z
     .describe('Injected failures: each named node stops at the given time (a nodeDied event with reason "failure").'),
   model: modelSettingsSchema.optional(),
   inference: inferenceSettingsSchema.optional(),
+  federated: federatedSettingsSchema.optional(),
   groups: z
     .array(groupSchema)
     .min(1)
@@ -176,6 +178,7 @@ export const scenarioSchema = z
   })
   .superRefine((scenario, ctx) => {
     if (scenario.inference && !scenario.model) ctx.addIssue({ code: 'custom', path: ['inference'], message: 'expected a "model" block (the checkpoint the swarm serves) with "inference"' });
+    if (scenario.inference && scenario.federated) ctx.addIssue({ code: 'custom', path: ['federated'], message: 'expected either "inference" or "federated" in one scenario, found both' });
   });
 
 /** A scenario as written (before defaults). */

@@ -34,6 +34,8 @@ import type { Scenario } from './schema.ts';
 import type { PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
 import { createHostedEngine } from '../inference/hosted-engine.ts';
 import { scheduleFaults } from './faults.ts';
+import { createHostedFl } from '../fl/hosted.ts';
+import type { NodeApplication } from './application.ts';
 import { withPlanMemory } from '../inference/plan-memory.ts';
 
 export type { LiveSnapshot, PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
@@ -52,7 +54,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   // the series sampler and listeners see them as they happen.
   const nodeEvents = createNodeEventBuffer();
   const emitNode = (event: SimEvent): void => {
-    engine?.onEvent(event);
+    app?.onEvent(event);
     nodeEvents.push(event);
     series.handle(event);
     for (const listener of listeners) listener(event);
@@ -121,8 +123,10 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     { reception: emitEther, deliver: (delivery) => transport.deliver(delivery) },
   );
 
-  if (options.inference && options.hosted) throw new Error('swarm inference runs in one process: it does not take remote partitions yet');
+  if ((options.inference || options.federated) && options.hosted) throw new Error('node applications run in one process: they do not take remote partitions yet');
   const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodes, runtimes) : undefined;
+  const federation = options.federated ? createHostedFl(options.federated, specs, scheduler, nodes, runtimes) : undefined;
+  const app: NodeApplication | undefined = engine ?? federation;
   const destinations = createDestinationPicker(specs, swarm);
   for (const spec of specs) {
     if (!hosted[spec.index]) continue;
@@ -138,7 +142,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       processingDelayMs: scenario.processingDelayMs,
       memory: engine ? withPlanMemory(spec.memory, options.inference!.plan.nodes[spec.index]!) : spec.memory,
       concentrator: isConcentrator(spec),
-      ...(engine && { causeOf: engine.causeOf, attribute: (cause: number, state: EnergyState, energyUj: number) => engine.attribute(spec.index, cause, state, energyUj) }),
+      ...(app && { causeOf: app.causeOf, attribute: (cause: number, state: EnergyState, energyUj: number) => app.attribute(spec.index, cause, state, energyUj) }),
       emit: emitNode,
       onDeath: (atMs) => {
         macByNode[spec.index]?.kill();
@@ -182,7 +186,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       maxAppBytes: spec.maxAppBytes,
       emit: emitNode,
       reassemblyMemory: { allocate: (bytes) => runtime.allocateBuffer(bytes), free: (bytes) => runtime.freeBuffer(bytes) },
-      ...(engine && { onMessage: (message: ReceivedMessage) => engine.onMessage(spec.index, message) }),
+      ...(app && { onMessage: (message: ReceivedMessage) => app.onMessage(spec.index, message) }),
     });
   }
   for (const spec of specs) {
@@ -204,7 +208,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     );
   }
 
-  engine?.start();
+  app?.start();
   scheduleFaults(scenario, specs, runtimes, scheduler);
 
   const durationMs = scenario.duration;
@@ -324,7 +328,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   };
   /** Work here that must finish before the books close: frames queued, on the air, or in transit. */
   const busyHere = (): boolean =>
-    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || hostedRuntimes.some((runtime) => runtime.computing) || (engine?.busy ?? false);
+    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || hostedRuntimes.some((runtime) => runtime.computing) || (app?.busy ?? false);
   const busy = (): boolean => busyHere() || (remote?.busy ?? false);
 
   const partition: PartitionDriver = {
@@ -364,6 +368,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     lookaheadMs,
     partition,
     inference: engine,
+    federated: federation,
     advance(untilMs) {
       if (transport.asynchronous) throw new Error('this transport is asynchronous: use advanceAsync');
       drive(untilMs);

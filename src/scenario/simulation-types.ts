@@ -13,6 +13,7 @@ import type { NodeTotals, PartitionTotals, WindowReport } from '../transport/par
 import type { Transport, TransportEndpoints } from '../transport/transport.ts';
 import type { InferenceEngine } from '../inference/engine.ts';
 import type { InferenceSetup } from '../inference/setup.ts';
+import type { FlEngine, FlSetup } from '../fl/swarm.ts';
 
 export interface SimulationOptions {
   /** Keep one record per reception (receptions.csv); off for the largest sweeps. */
@@ -30,6 +31,8 @@ export interface SimulationOptions {
   readonly hosted?: readonly number[];
   /** Swarm inference: the model, its placement and the requests (scenarios with `model` and `inference`). */
   readonly inference?: InferenceSetup;
+  /** Federated learning: the task, the partition, the coordinator (scenarios with `federated`). */
+  readonly federated?: FlSetup;
 }
 
 export interface Simulation {
@@ -55,6 +58,8 @@ export interface Simulation {
   readonly partition: PartitionDriver;
   /** The inference engine, when the scenario serves a model. */
   readonly inference: InferenceEngine | undefined;
+  /** The federated-learning engine, when the scenario trains a model. */
+  readonly federated: FlEngine | undefined;
 }
 
 /** How a worker process drives its partition of the nodes (transport/worker-session.ts). */

@@ -1,0 +1,17 @@
+/** The federated-learning engine on a simulation's nodes: messages through their radio stacks, training on their MCUs. */
+import type { LoraNode } from '../node/lora-node.ts';
+import type { NodeRuntime } from '../node/node-runtime.ts';
+import type { NodeSpec } from '../scenario/resolve.ts';
+import type { Scheduler } from '../sim/scheduler.ts';
+import { createFlEngine, type FlEngine, type FlSetup } from './swarm.ts';
+
+export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], scheduler: Scheduler, nodes: readonly (LoraNode | undefined)[], runtimes: readonly (NodeRuntime | undefined)[]): FlEngine {
+  return createFlEngine(setup, specs, {
+    scheduler,
+    send: (node, destination, payload, deadlineMs) => void nodes[node]?.send({ destination, payload, deadlineMs }),
+    compute: (node, ms, then, cause) => runtimes[node]?.compute(ms, then, cause),
+    alive: (node) => runtimes[node]?.alive ?? false,
+    stateOfCharge: (node) => runtimes[node]?.ledger.totals().stateOfCharge ?? 0,
+    maxAppBytes: (node) => specs[node]!.maxAppBytes,
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * From a scenario's `federated` block to what the run needs: the data and its partition over
+ * the clients, the coordinator, the model, and what each client can train with its memory.
+ */
+import { loadMnist, mnistPixels } from '../data/mnist.ts';
+import { createClassifier } from '../model/classifier.ts';
+import { meanPathLossDb } from '../radio/path-loss.ts';
+import { InputError } from '../scenario/errors.ts';
+import type { ResolvedSwarm } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { createRandomStreams } from '../sim/rng.ts';
+import { partition } from './partition.ts';
+import type { FlSetup } from './swarm.ts';
+
+/** The coordinator: the named node, else the sink (then the mains node) with the least total path loss to the others. */
+export function chooseCoordinator(scenario: Scenario, swarm: ResolvedSwarm): number {
+  const named = scenario.federated?.coordinator;
+  if (named !== undefined) {
+    const index = swarm.nodes.findIndex((node) => node.id === named);
+    if (index < 0) throw new InputError([{ path: 'federated.coordinator', message: `expected the id of a node of the scenario, found ${JSON.stringify(named)}` }]);
+    return index;
+  }
+  const candidates = swarm.nodes.filter((node) => node.role === 'sink').length > 0 ? swarm.nodes.filter((node) => node.role === 'sink') : swarm.nodes.filter((node) => node.power.mains);
+  if (candidates.length === 0) throw new InputError([{ path: 'federated.coordinator', message: 'expected a sink or a mains-powered node to coordinate, found none: name one' }]);
+  const loss = (a: (typeof candidates)[number]): number => swarm.nodes.reduce((sum, b) => sum + (a === b ? 0 : meanPathLossDb(swarm.pathLoss, Math.hypot(a.xM - b.xM, a.yM - b.yM))), 0);
+  return candidates.reduce((best, node) => (loss(node) < loss(best) ? node : best)).index;
+}
+
+export function prepareFederated(scenario: Scenario, swarm: ResolvedSwarm): FlSetup & { readonly partitionsByNode: ReadonlyMap<number, Int32Array> } {
+  const settings = scenario.federated!;
+  const data = loadMnist({ seed: scenario.seed });
+  const coordinator = chooseCoordinator(scenario, swarm);
+  const groups = new Map(scenario.groups.map((group) => [group.name, group]));
+  const clients = swarm.nodes.filter((node) => node.index !== coordinator && (groups.get(node.group)?.holdsUnits ?? node.role === 'node')).map((node) => node.index);
+  if (clients.length === 0) throw new InputError([{ path: 'federated', message: 'expected at least one client (a node with role node), found none' }]);
+  const partitions = partition(data.train, data.labels, clients.length, settings.partition, createRandomStreams(scenario.seed).stream('fl/partition'));
+  const hidden = settings.task.hidden;
+  const model = createClassifier(settings.task.model, mnistPixels, 10, scenario.seed, hidden);
+  const forwardMacsPerSample = settings.task.model === 'logistic' ? mnistPixels * 10 : mnistPixels * hidden + hidden * 10;
+  // Training state in SRAM: every value (float32), a gradient (and a velocity with momentum) for
+  // each trained value, and a batch of activations. A client short of SRAM trains the last
+  // parameters that fit (the output layer first).
+  const sizes = model.params.map((p) => p.value.length);
+  const batch = settings.local.batchSize === 'full' ? Math.max(...partitions.map((p) => p.length)) : settings.local.batchSize;
+  const activations = 4 * batch * (mnistPixels + (settings.task.model === 'mlp' ? hidden : 0) + 10);
+  const perTrained = settings.local.momentum > 0 ? 8 : 4;
+  const trainable = clients.map((node) => {
+    const spec = swarm.nodes[node]!;
+    const m = spec.memory;
+    const budget = spec.mcu.sramBytes - (m.firmwareBaseline + m.radioBuffers + m.activations + m.kvCache + m.trainingBuffers);
+    let keep = 0;
+    let bytes = 4 * sizes.reduce((s, n) => s + n, 0) + activations;
+    for (let k = sizes.length - 1; k >= 0; k--) {
+      if (bytes + perTrained * sizes[k]! > budget) break;
+      bytes += perTrained * sizes[k]!;
+      keep++;
+    }
+    return keep;
+  });
+  const short = clients.filter((_, c) => trainable[c] === 0);
+  if (short.length === clients.length) {
+    throw new InputError([{ path: 'federated.task', message: `expected clients with the SRAM to train at least the output layer, found none (${swarm.nodes[clients[0]!]!.mcu.id} has ${swarm.nodes[clients[0]!]!.mcu.modelSramBytes.toLocaleString('en')} B for models)` }]);
+  }
+  return {
+    settings,
+    data,
+    clients,
+    partitions,
+    coordinator,
+    model,
+    trainable,
+    forwardMacsPerSample,
+    seed: scenario.seed,
+    durationMs: scenario.duration,
+    partitionsByNode: new Map(clients.map((node, c) => [node, partitions[c]!])),
+  };
+}

@@ -1,0 +1,437 @@
+/**
+ * Federated learning over the swarm (issue 7): rounds run by a coordinator node, every model
+ * download and every update carried in LoRa frames that meet every fate.
+ *
+ * A round: the coordinator picks m = max(1, round(C · available)) clients among those alive
+ * with a charge above `minStateOfCharge`, broadcasts an announce (the round, the chunk count,
+ * the clients) and the global model in chunks, one frame each (a broadcast reaches every client
+ * in range at once). A client that has every chunk decodes the model and trains: the MCU
+ * computes for computeFactor × forward MACs × samples (cost model), then the real training
+ * runs (fl/local.ts) and the compressed update goes back in chunks. Whoever misses chunks asks
+ * for them after `idleTimeout` of silence (`missing`), up to `retransmissions` times, then gives
+ * up (the update is abandoned, counted). A client that cannot finish its epochs before the
+ * deadline trains what fits (`keep`) or sends nothing (`drop`). At the deadline, or once every
+ * client is done or out, the coordinator aggregates what arrived with the strategy and
+ * evaluates the new model; FedBuff applies every `bufferSize` updates as they arrive.
+ *
+ * Every message, frame and computation carries its round as its cause, so that each round's
+ * bytes, frames, airtime and ledger joules are its own.
+ */
+import { computeCost } from '../hw/compute-cost.ts';
+import type { EnergyState } from '../hw/energy-ledger.ts';
+import type { LabeledDataset } from '../data/mnist.ts';
+import { accuracy, type Classifier } from '../model/classifier.ts';
+import type { SimEvent } from '../node/events.ts';
+import type { ReceivedMessage } from '../node/lora-node.ts';
+import { broadcastDestination, type Transmission } from '../radio/transmission.ts';
+import type { FederatedSettings } from '../scenario/federated-settings.ts';
+import type { NodeSpec } from '../scenario/resolve.ts';
+import { createRandomStreams } from '../sim/rng.ts';
+import type { Scheduler } from '../sim/scheduler.ts';
+import { createCompressor, decodeUpdate, encodeUpdate, type Compressor } from './compression.ts';
+import { fullSteps, selectClients } from './federation.ts';
+import { trainLocal } from './local.ts';
+import { createStrategy, type ClientUpdate } from './strategies.ts';
+import { assign, flatten } from './vector.ts';
+import { chunk, decodeFl, encodeFl, flHeaderBytes, type FlMessage } from './wire.ts';
+
+export interface FlSetup {
+  readonly settings: FederatedSettings;
+  readonly data: LabeledDataset;
+  /** Node index of each client, and its samples. */
+  readonly clients: readonly number[];
+  readonly partitions: readonly Int32Array[];
+  readonly coordinator: number;
+  readonly model: Classifier;
+  /** Parameters (from the last) each client can train with its SRAM; all when absent. */
+  readonly trainable: readonly number[];
+  readonly forwardMacsPerSample: number;
+  readonly seed: number;
+  readonly durationMs: number;
+}
+
+export interface FlHost {
+  readonly scheduler: Scheduler;
+  send(node: number, destination: number, payload: Uint8Array, deadlineMs: number): void;
+  compute(node: number, durationMs: number, then: () => void, cause: number): void;
+  alive(node: number): boolean;
+  stateOfCharge(node: number): number;
+  maxAppBytes(node: number): number;
+}
+
+export interface RoundStats {
+  readonly round: number;
+  readonly startMs: number;
+  endMs: number;
+  readonly selected: number;
+  participants: number;
+  dropouts: number;
+  stragglers: number;
+  abandoned: number;
+  bytesUp: number;
+  bytesDown: number;
+  frames: number;
+  airtimeMs: number;
+  readonly energyUj: Record<'transmit' | 'receive' | 'compute' | 'idle', number>;
+  trainLoss: number;
+  validationLoss: number;
+  validationAccuracy: number;
+}
+
+interface ClientSide {
+  readonly round: number;
+  chunks: (Uint8Array | undefined)[];
+  attempts: number;
+  timer: number;
+  update: Uint8Array[] | undefined;
+  done: boolean;
+}
+
+interface CoordinatorSide {
+  received: (Uint8Array | undefined)[] | undefined;
+  attempts: number;
+  timer: number;
+  status: 'pending' | 'complete' | 'out';
+}
+
+interface RoundState {
+  readonly stats: RoundStats;
+  readonly selected: readonly number[];
+  readonly global: Float64Array;
+  readonly chunks: readonly Uint8Array[];
+  readonly server: Map<number, CoordinatorSide>;
+  readonly losses: number[];
+  readonly updates: ClientUpdate[];
+  closed: boolean;
+}
+
+export interface FlEngine {
+  onMessage(node: number, message: ReceivedMessage): void;
+  onEvent(event: SimEvent): void;
+  causeOf(tx: Transmission): number | undefined;
+  attribute(node: number, cause: number, state: EnergyState, energyUj: number): void;
+  start(): void;
+  readonly busy: boolean;
+  readonly rounds: readonly RoundStats[];
+  readonly malformed: number;
+}
+
+export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host: FlHost): FlEngine {
+  const { settings, scheduler } = { settings: setup.settings, scheduler: host.scheduler };
+  const coordinator = setup.coordinator;
+  const streams = createRandomStreams(setup.seed);
+  const selection = streams.stream('fl/selection');
+  const strategy = createStrategy(settings.strategy);
+  const mu = settings.strategy.kind === 'fedprox' ? settings.strategy.mu : 0;
+  const clientIndex = new Map(setup.clients.map((node, i) => [node, i]));
+  const compressors = new Map<number, Compressor>();
+  const clientSide = new Map<number, ClientSide>();
+  const rounds: RoundStats[] = [];
+  const inflight = new Map<number, number>();
+  let staged: number | undefined;
+  let malformed = 0;
+  let global = flatten(setup.model.params);
+  let version = 0;
+  let current: RoundState | undefined;
+  let finished = false;
+  const buffer: ClientUpdate[] = [];
+  const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
+  const jitterStreams = new Map<number, ReturnType<typeof streams.stream>>();
+  /** A client's random delay before it transmits, from its own stream. */
+  function jitterOf(node: number): number {
+    let stream = jitterStreams.get(node);
+    if (!stream) jitterStreams.set(node, (stream = streams.stream(`fl/jitter/${node}`)));
+    return stream.next() * settings.uplinkJitter;
+  }
+  const payloadBytes = Math.min(...[coordinator, ...setup.clients].map((n) => host.maxAppBytes(n))) - flHeaderBytes;
+  const deadlineMs = settings.roundDeadline;
+  const sizes = setup.model.params.map((p) => p.value.length);
+  const masks = new Map<number, Uint8Array | undefined>();
+  /** The entries client c trains: the last `trainable[c]` parameters (undefined: all). */
+  function maskOf(c: number): Uint8Array | undefined {
+    if (masks.has(c)) return masks.get(c);
+    const keep = setup.trainable[c] ?? sizes.length;
+    let mask: Uint8Array | undefined;
+    if (keep < sizes.length) {
+      mask = new Uint8Array(global.length);
+      const from = sizes.slice(0, sizes.length - keep).reduce((s, n) => s + n, 0);
+      mask.fill(1, from);
+    }
+    masks.set(c, mask);
+    return mask;
+  }
+
+  /** Messages wait in an outbox per node, at most four in the MAC at once (its queue holds eight). */
+  const outbox = new Map<number, { destination: number; payload: Uint8Array; round: number }[]>();
+  const inMac = new Map<number, number>();
+  function post(node: number, destination: number, message: FlMessage, round: number): void {
+    let queue = outbox.get(node);
+    if (!queue) outbox.set(node, (queue = []));
+    queue.push({ destination, payload: encodeFl(message), round });
+    pump(node);
+  }
+  function pump(node: number): void {
+    const queue = outbox.get(node);
+    while (queue && queue.length > 0 && (inMac.get(node) ?? 0) < 4 && host.alive(node)) {
+      const next = queue.shift()!;
+      inMac.set(node, (inMac.get(node) ?? 0) + 1);
+      staged = next.round;
+      host.send(node, next.destination, next.payload, deadlineMs);
+      staged = undefined;
+    }
+  }
+
+  function startRound(): void {
+    const number = rounds.length + 1;
+    if (number > settings.rounds || scheduler.nowMs >= setup.durationMs || !host.alive(coordinator)) {
+      finished = true;
+      return;
+    }
+    const available = setup.clients.filter((node) => host.alive(node) && host.stateOfCharge(node) >= settings.minStateOfCharge);
+    const picked = available.length === 0 ? [] : selectClients(available.length, settings.fraction, selection).map((i) => available[i]!);
+    const stats: RoundStats = {
+      round: number, startMs: scheduler.nowMs, endMs: Number.NaN, selected: picked.length, participants: 0, dropouts: 0, stragglers: 0, abandoned: 0,
+      bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
+    };
+    rounds.push(stats);
+    const { bytes } = encodeUpdate(global, { bits: settings.downlinkBits, topK: 1, errorFeedback: false });
+    const chunks = chunk(bytes, payloadBytes);
+    const state: RoundState = { stats, selected: picked, global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], closed: false };
+    current = state;
+    if (picked.length === 0) {
+      close(state);
+      return;
+    }
+    post(coordinator, broadcastDestination, { kind: 'announce', round: number, chunks: chunks.length, clients: picked }, number);
+    chunks.forEach((bytesOfChunk, i) => post(coordinator, broadcastDestination, { kind: 'model', round: number, chunk: i, chunks: chunks.length, bytes: bytesOfChunk }, number));
+    scheduler.at(stats.startMs + deadlineMs, () => close(state));
+  }
+
+  function close(state: RoundState): void {
+    if (state.closed) return;
+    state.closed = true;
+    const { stats } = state;
+    for (const [, side] of state.server) if (side.status === 'pending') stats.dropouts++;
+    if (settings.strategy.kind !== 'fedbuff' && state.updates.length > 0) {
+      global = strategy.apply(global, state.updates);
+      version++;
+    }
+    assign(setup.model.params, global);
+    const evaluation = accuracy(setup.model, setup.data, setup.data.validation);
+    stats.validationAccuracy = evaluation.accuracy;
+    stats.validationLoss = evaluation.loss;
+    stats.trainLoss = state.losses.length > 0 ? state.losses.reduce((s, v) => s + v, 0) / state.losses.length : Number.NaN;
+    stats.endMs = scheduler.nowMs;
+    scheduler.after(settings.roundGap, startRound);
+  }
+
+  function checkDone(state: RoundState): void {
+    if (![...state.server.values()].some((side) => side.status === 'pending')) close(state);
+  }
+
+  // ---- the client's side ----
+  function onClient(node: number, message: FlMessage): void {
+    const state = current;
+    if (!state || state.closed || message.round !== state.stats.round) return;
+    const round = message.round;
+    if (message.kind === 'announce') {
+      if (!message.clients.includes(node) || clientSide.get(node)?.round === round) return;
+      const side: ClientSide = { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), attempts: 0, timer: 0, update: undefined, done: false };
+      clientSide.set(node, side);
+      armClient(node, side);
+      return;
+    }
+    const side = clientSide.get(node);
+    if (!side || side.round !== round || side.done) return;
+    if (message.kind === 'model' && side.update === undefined) {
+      side.chunks[message.chunk] = message.bytes;
+      armClient(node, side);
+      if (side.chunks.every((c) => c !== undefined)) train(node, side, state);
+    } else if (message.kind === 'missing' && side.update) {
+      for (const i of message.chunks) if (side.update[i]) post(node, coordinator, { kind: 'update', round, chunk: i, chunks: side.update.length, bytes: side.update[i] }, round);
+    }
+  }
+
+  function armClient(node: number, side: ClientSide): void {
+    const timer = ++side.timer;
+    scheduler.after(settings.idleTimeout + jitterOf(node), () => {
+      if (side.timer !== timer || side.update !== undefined || side.done || !host.alive(node)) return;
+      if (side.attempts >= settings.retransmissions) {
+        side.done = true;
+        return;
+      }
+      side.attempts++;
+      const missing = side.chunks.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((payloadBytes + flHeaderBytes - 5) / 2));
+      post(node, coordinator, { kind: 'missing', round: side.round, chunks: missing }, side.round);
+      armClient(node, side);
+    });
+  }
+
+  function train(node: number, side: ClientSide, state: RoundState): void {
+    side.timer++;
+    const c = clientIndex.get(node)!;
+    const indices = setup.partitions[c]!;
+    const start = decodeUpdate(concat(side.chunks as Uint8Array[]), global.length);
+    const local = settings.local;
+    const steps = fullSteps(indices.length, local);
+    const batch = local.batchSize === 'full' ? indices.length : local.batchSize;
+    const stepMs = computeCost(specs[node]!.mcu, { op: 'matmul', macs: settings.computeFactor * setup.forwardMacsPerSample * batch }).latencyMs;
+    // Time left for training: to the deadline, less what the upload takes at least (airtime and 1 % pacing of one frame per chunk is not known here: a fifth of the round is kept).
+    const leftMs = state.stats.startMs + deadlineMs * 0.8 - scheduler.nowMs;
+    const affordable = Math.floor(leftMs / stepMs);
+    const straggler = affordable < steps;
+    if (straggler) state.stats.stragglers++;
+    if (straggler && (settings.stragglers === 'drop' || affordable < 1)) {
+      side.done = true;
+      state.server.get(node)!.status = 'out';
+      checkDone(state);
+      return;
+    }
+    const budget = straggler ? affordable : steps;
+    host.compute(node, budget * stepMs, () => {
+      if (state.closed) return;
+      const model = setup.model;
+      const keep = setup.trainable[c] ?? model.params.length;
+      model.params.forEach((p, k) => (p.trainable = k >= model.params.length - keep));
+      const result = trainLocal(model, setup.data, indices, start, { ...local, mu, maxSteps: budget }, streams.stream(`fl/client/${node}/round/${state.stats.round}`));
+      for (const p of model.params) p.trainable = true;
+      let compressor = compressors.get(node);
+      if (!compressor) compressors.set(node, (compressor = createCompressor(settings.compression)));
+      const { bytes } = compressor.compress(result.delta);
+      if (Number.isFinite(result.loss)) state.losses.push(result.loss);
+      const update = chunk(bytes, payloadBytes).map((b) => b.slice());
+      side.update = update;
+      scheduler.after(jitterOf(node), () => {
+        if (state.closed) return;
+        update.forEach((b, i) => post(node, coordinator, { kind: 'update', round: side.round, chunk: i, chunks: update.length, bytes: b }, side.round));
+      });
+    }, state.stats.round);
+  }
+
+  // ---- the coordinator's side ----
+  function onCoordinator(from: number, message: FlMessage): void {
+    const state = current;
+    if (!state || state.closed || message.round !== state.stats.round) return;
+    const side = state.server.get(from);
+    if (!side || side.status !== 'pending') return;
+    if (message.kind === 'missing') {
+      for (const i of message.chunks) if (state.chunks[i]) post(coordinator, from, { kind: 'model', round: message.round, chunk: i, chunks: state.chunks.length, bytes: state.chunks[i] }, message.round);
+      return;
+    }
+    if (message.kind !== 'update') return;
+    side.received ??= new Array<Uint8Array | undefined>(message.chunks).fill(undefined);
+    side.received[message.chunk] = message.bytes;
+    if (side.received.every((c) => c !== undefined)) {
+      side.status = 'complete';
+      side.timer++;
+      accept(state, from, concat(side.received as Uint8Array[]));
+      checkDone(state);
+      return;
+    }
+    armServer(state, from, side);
+  }
+
+  function armServer(state: RoundState, from: number, side: CoordinatorSide): void {
+    const timer = ++side.timer;
+    scheduler.after(settings.idleTimeout, () => {
+      if (side.timer !== timer || side.status !== 'pending' || state.closed || !host.alive(coordinator)) return;
+      if (side.attempts >= settings.retransmissions) {
+        side.status = 'out';
+        state.stats.abandoned++;
+        checkDone(state);
+        return;
+      }
+      side.attempts++;
+      const missing = side.received!.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((payloadBytes + flHeaderBytes - 5) / 2));
+      post(coordinator, from, { kind: 'missing', round: state.stats.round, chunks: missing }, state.stats.round);
+      armServer(state, from, side);
+    });
+  }
+
+  function accept(state: RoundState, from: number, bytes: Uint8Array): void {
+    let delta: Float64Array;
+    try {
+      delta = decodeUpdate(bytes, global.length);
+    } catch {
+      malformed++;
+      return;
+    }
+    state.stats.participants++;
+    const c = clientIndex.get(from)!;
+    // The coordinator knows which parameters each client trains (its memory decides): each entry is averaged over those that trained it.
+    const mask = maskOf(c);
+    const update: ClientUpdate = { delta, weight: setup.partitions[c]!.length, ...(mask && { mask }), staleness: 0 };
+    if (settings.strategy.kind === 'fedbuff') {
+      buffer.push({ ...update, staleness: version - (state.stats.round - 1) });
+      if (buffer.length >= settings.strategy.bufferSize) {
+        global = strategy.apply(global, buffer.splice(0));
+        version++;
+      }
+    } else state.updates.push(update);
+  }
+
+  return {
+    onMessage(node, received) {
+      let message: FlMessage;
+      try {
+        message = decodeFl(received.payload);
+      } catch {
+        malformed++;
+        return;
+      }
+      if (node === coordinator) onCoordinator(received.sender, message);
+      else onClient(node, message);
+    },
+    onEvent(event) {
+      if (event.type === 'messageSent') {
+        if (staged !== undefined) inflight.set(key(event.sender, event.messageId), staged);
+      } else if (event.type === 'txStarted' || event.type === 'txBlocked' || event.type === 'txUnsent') {
+        const sender = event.type === 'txStarted' ? event.tx.sender : event.sender;
+        const messageId = event.type === 'txStarted' ? event.tx.messageId : event.messageId;
+        const round = inflight.get(key(sender, messageId));
+        if (round === undefined) return;
+        inMac.set(sender, Math.max(0, (inMac.get(sender) ?? 0) - 1));
+        if (event.type === 'txStarted') {
+          const stats = rounds[round - 1]!;
+          stats.frames++;
+          stats.airtimeMs += event.tx.airtimeMs;
+          if (sender === coordinator) stats.bytesDown += event.tx.bytes.length;
+          else stats.bytesUp += event.tx.bytes.length;
+        }
+        // The next message leaves once this one is out of the queue.
+        scheduler.after(0, () => pump(sender));
+      } else if (event.type === 'nodeDied' && event.node === coordinator && current && !current.closed) {
+        current.closed = true;
+        current.stats.endMs = event.atMs;
+        finished = true;
+      }
+    },
+    causeOf(tx) {
+      return inflight.get(key(tx.sender, tx.messageId));
+    },
+    attribute(_node, cause, state, energyUj) {
+      const stats = rounds[cause - 1];
+      if (stats && (state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle')) stats.energyUj[state] += energyUj;
+    },
+    start() {
+      scheduler.at(0, startRound);
+    },
+    get busy() {
+      return !finished;
+    },
+    rounds,
+    get malformed() {
+      return malformed;
+    },
+  };
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

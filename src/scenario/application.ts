@@ -1,0 +1,18 @@
+/**
+ * What a node application (swarm inference, federated learning) plugs into the simulation:
+ * the complete messages its nodes receive, the node events as they happen, the cause of each
+ * frame for energy attribution, and whether work remains (the run drains until none does).
+ */
+import type { EnergyState } from '../hw/energy-ledger.ts';
+import type { SimEvent } from '../node/events.ts';
+import type { ReceivedMessage } from '../node/lora-node.ts';
+import type { Transmission } from '../radio/transmission.ts';
+
+export interface NodeApplication {
+  onMessage(node: number, message: ReceivedMessage): void;
+  onEvent(event: SimEvent): void;
+  causeOf(tx: Transmission): number | undefined;
+  attribute(node: number, cause: number, state: EnergyState, energyUj: number): void;
+  start(): void;
+  readonly busy: boolean;
+}
