@@ -13,5 +13,11 @@ export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], sched
     alive: (node) => runtimes[node]?.alive ?? false,
     stateOfCharge: (node) => runtimes[node]?.ledger.totals().stateOfCharge ?? 0,
     maxAppBytes: (node) => specs[node]!.maxAppBytes,
+    listenEnergyUj: () =>
+      runtimes.reduce((sum, runtime) => {
+        if (!runtime) return sum;
+        runtime.settle();
+        return sum + runtime.ledger.totals().energyByStateUj.listen;
+      }, 0),
   });
 }

@@ -57,6 +57,8 @@ export interface FlHost {
   alive(node: number): boolean;
   stateOfCharge(node: number): number;
   maxAppBytes(node: number): number;
+  /** Every node's listening energy so far (µJ), booked up to now. */
+  listenEnergyUj(): number;
 }
 
 export interface RoundStats {
@@ -68,11 +70,15 @@ export interface RoundStats {
   dropouts: number;
   stragglers: number;
   abandoned: number;
+  /** Chunks sent again after a receiver asked for them. */
+  resentChunks: number;
   bytesUp: number;
   bytesDown: number;
   frames: number;
   airtimeMs: number;
   readonly energyUj: Record<'transmit' | 'receive' | 'compute' | 'idle', number>;
+  /** Every node's listening energy during the round (background the round kept awake). */
+  listenUj: number;
   trainLoss: number;
   validationLoss: number;
   validationAccuracy: number;
@@ -190,8 +196,8 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     const available = setup.clients.filter((node) => host.alive(node) && host.stateOfCharge(node) >= settings.minStateOfCharge);
     const picked = available.length === 0 ? [] : selectClients(available.length, settings.fraction, selection).map((i) => available[i]!);
     const stats: RoundStats = {
-      round: number, startMs: scheduler.nowMs, endMs: Number.NaN, selected: picked.length, participants: 0, dropouts: 0, stragglers: 0, abandoned: 0,
-      bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
+      round: number, startMs: scheduler.nowMs, endMs: Number.NaN, selected: picked.length, participants: 0, dropouts: 0, stragglers: 0, abandoned: 0, resentChunks: 0,
+      bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, listenUj: -host.listenEnergyUj(), trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
     };
     rounds.push(stats);
     const { bytes } = encodeUpdate(global, { bits: settings.downlinkBits, topK: 1, errorFeedback: false });
@@ -222,6 +228,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     stats.validationLoss = evaluation.loss;
     stats.trainLoss = state.losses.length > 0 ? state.losses.reduce((s, v) => s + v, 0) / state.losses.length : Number.NaN;
     stats.endMs = scheduler.nowMs;
+    stats.listenUj += host.listenEnergyUj();
     scheduler.after(settings.roundGap, startRound);
   }
 
@@ -248,6 +255,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       armClient(node, side);
       if (side.chunks.every((c) => c !== undefined)) train(node, side, state);
     } else if (message.kind === 'missing' && side.update) {
+      state.stats.resentChunks += message.chunks.filter((i) => side.update![i]).length;
       for (const i of message.chunks) if (side.update[i]) post(node, coordinator, { kind: 'update', round, chunk: i, chunks: side.update.length, bytes: side.update[i] }, round);
     }
   }
@@ -315,6 +323,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     const side = state.server.get(from);
     if (!side || side.status !== 'pending') return;
     if (message.kind === 'missing') {
+      state.stats.resentChunks += message.chunks.filter((i) => state.chunks[i]).length;
       for (const i of message.chunks) if (state.chunks[i]) post(coordinator, from, { kind: 'model', round: message.round, chunk: i, chunks: state.chunks.length, bytes: state.chunks[i] }, message.round);
       return;
     }

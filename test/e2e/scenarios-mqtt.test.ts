@@ -16,7 +16,7 @@ const scenarios = readdirSync(join(repoRoot, 'scenarios')).filter((file) => file
 
 describe('every shipped scenario over MQTT', () => {
   it('finds the shipped scenarios', () => {
-    expect(scenarios).toEqual(['aloha.yaml', 'city-sink.yaml', 'inference-2g4.yaml', 'inference-bits.yaml', 'inference-replicas.yaml', 'inference-spread.yaml', 'lorasim-exp1.yaml', 'quickstart.yaml']);
+    expect(scenarios).toEqual(['aloha.yaml', 'city-sink.yaml', 'fl-compression.yaml', 'fl-mnist-dirichlet.yaml', 'fl-mnist-iid.yaml', 'inference-2g4.yaml', 'inference-bits.yaml', 'inference-replicas.yaml', 'inference-spread.yaml', 'lorasim-exp1.yaml', 'quickstart.yaml']);
   });
 
   it.each(scenarios)('%s: the embedded broker writes the bytes memory writes', { timeout: 120_000 }, (file) => {
@@ -28,7 +28,8 @@ describe('every shipped scenario over MQTT', () => {
       return out;
     });
     const serving = file === 'quickstart.yaml' || file.startsWith('inference-');
-    for (const name of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv', ...(serving ? ['tokens.csv', 'requests.csv', 'placement.csv'] : [])]) {
+    const training = file.startsWith('fl-');
+    for (const name of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv', ...(serving ? ['tokens.csv', 'requests.csv', 'placement.csv'] : []), ...(training ? ['rounds.csv', 'partition.csv'] : [])]) {
       expect(readFileSync(join(runs[1]!, name), 'utf8'), name).toBe(readFileSync(join(runs[0]!, name), 'utf8'));
     }
   });

@@ -22,6 +22,8 @@ import { runIdPattern } from '../../transport/topics.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
+import { prepareFederated } from '../../fl/setup.ts';
+import { federatedSummary, partitionCsv, roundsCsv } from '../../fl/report.ts';
 import { inferenceSummary, placementCsv, requestsCsv, tokensCsv } from '../../inference/report.ts';
 import type { InferenceEngine } from '../../inference/engine.ts';
 import type { Plan } from '../../placement/place.ts';
@@ -79,6 +81,8 @@ export async function runCommand(
   // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
   const inference = inferenceFor(scenario, swarm);
   if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
+  const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
+  if (federated && partitions.length > 0) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
   const dir = openRunDirectory(outPath);
   let credentialsFile: string | undefined;
   try {
@@ -126,6 +130,7 @@ export async function runCommand(
         ...(hosted && { hosted }),
         ...(mqtt && { transport: mqtt.bind, onSample: (snapshot) => mqtt.publishMetrics('live', snapshot) }),
         ...(inference && { inference }),
+        ...(federated && { federated }),
       });
       const progress = createRunProgress(`run ${name}`);
       for (let slice = 1; slice <= progressSlices; slice++) {
@@ -153,13 +158,20 @@ export async function runCommand(
 
     const { tracker } = simulation;
     const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
-    const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, tracker, result, served);
+    const summarized = summarizeRun(name, scenario.seed, swarm, tracker, result, served);
+    const { totals, nodeReports } = summarized;
+    const summary = federated && simulation.federated ? withFederated(summarized.summary, simulation.federated.rounds, scenario.federated!.targetAccuracy) : summarized.summary;
     dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     if (served && inference) {
       const ids = swarm.nodes.map((node) => node.id);
       dir.write('tokens.csv', tokensCsv(served.engine, inference.symbols));
       dir.write('requests.csv', requestsCsv(served.engine, ids));
       dir.write('placement.csv', placementCsv(served.plan, ids));
+    }
+    if (federated && simulation.federated) {
+      const ids = swarm.nodes.map((node) => node.id);
+      dir.write('rounds.csv', roundsCsv(simulation.federated.rounds));
+      dir.write('partition.csv', partitionCsv(federated.clients, federated.partitions, federated.data, ids, federated.trainable, federated.model.params.length));
     }
     dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
     dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
@@ -195,6 +207,7 @@ export async function runCommand(
           `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${n}`).join(', ') || 'none'}`,
           `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${(totals.airtimeMs / 1000).toFixed(1)} s, energy ${(summary.energyJ as { total: number }).total.toFixed(3)} J (radio TX ${(summary.energyJ as { radioTx: number }).radioTx.toFixed(3)} J), ${(summary.nodes as { died: number }).died} nodes died`,
           ...(served ? inferenceLines(summary) : []),
+          ...(federated ? federatedLines(summary) : []),
           `  results in ${outPath}/`,
         ].join('\n') + '\n',
       );
@@ -280,6 +293,22 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
     `  joules per token: ${s.joulesPerToken.mean?.toFixed(4) ?? 'n/a'} J mean, ${s.joulesPerToken.p95?.toFixed(4) ?? 'n/a'} J p95 (${s.joulesPerToken.withBackground?.toFixed(3) ?? 'n/a'} J with every node's background)`,
     `  fidelity: ${s.fidelity.top1 === null ? 'n/a' : `${(100 * s.fidelity.top1).toFixed(1)} %`} of ${s.fidelity.compared} tokens equal the single-node model's; ${s.inference.expertsDropped} experts dropped; ${s.inference.framesPerToken.toFixed(1)} frames per token`,
     `  placement: ${s.inference.placement} over ${s.inference.nodesHoldingUnits} nodes (largest share ${(100 * s.inference.largestShareOfWeights).toFixed(1)} % of the weights), entry ${s.inference.entry}; first node death: ${s.nodes.firstDeathMs === null ? 'none' : sec(s.nodes.firstDeathMs)}`,
+  ];
+}
+
+/** summary.json with the federated keys before `perNode`. */
+function withFederated(summary: Record<string, unknown>, rounds: Parameters<typeof federatedSummary>[0], target: number | undefined): Record<string, unknown> {
+  const { perNode, ...head } = summary;
+  return { ...head, ...federatedSummary(rounds, target), perNode };
+}
+
+/** The federated part of the run's printout. */
+function federatedLines(summary: Record<string, unknown>): string[] {
+  const s = summary as { rounds: number; accuracy: { final: number | null; target: number | null; toTarget: { round: number; joules: number; airtimeMs: number; atMs: number } | null }; federated: { bytesUp: number; bytesDown: number; participants: number; dropouts: number; abandoned: number; roundJoules: number } };
+  const target = s.accuracy.target === null ? '' : s.accuracy.toTarget ? `; ${(100 * s.accuracy.target).toFixed(0)} % reached in round ${s.accuracy.toTarget.round} after ${(s.accuracy.toTarget.atMs / 3_600_000).toFixed(2)} h, ${s.accuracy.toTarget.joules.toFixed(1)} J and ${(s.accuracy.toTarget.airtimeMs / 1000).toFixed(0)} s of airtime` : `; ${(100 * s.accuracy.target).toFixed(0)} % not reached`;
+  return [
+    `  federated: ${s.rounds} rounds, final validation accuracy ${s.accuracy.final === null ? 'n/a' : `${(100 * s.accuracy.final).toFixed(1)} %`}${target}`,
+    `  updates: ${s.federated.participants} aggregated, ${s.federated.dropouts} dropouts, ${s.federated.abandoned} abandoned; ${s.federated.bytesUp.toLocaleString('en')} B up, ${s.federated.bytesDown.toLocaleString('en')} B down; ${s.federated.roundJoules.toFixed(1)} J in rounds`,
   ];
 }
 

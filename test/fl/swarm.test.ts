@@ -1,0 +1,56 @@
+/**
+ * Federated learning over the radio: every byte of every round in frames that met their fates,
+ * the round's joules the ledgers' own, and a model that learns (seeded, exact).
+ */
+import { describe, expect, it } from 'vitest';
+import { readScenario } from '../../src/cli/read-scenario.ts';
+import { prepareFederated } from '../../src/fl/setup.ts';
+import { createSimulation } from '../../src/scenario/simulate.ts';
+
+function run(sets: readonly string[] = []) {
+  const loaded = readScenario('scenarios/fl-mnist-iid.yaml', { sets });
+  const setup = prepareFederated(loaded.scenario, loaded.swarm);
+  const simulation = createSimulation(loaded.scenario, loaded.swarm, { federated: setup });
+  simulation.finish();
+  return { ...loaded, setup, simulation, rounds: simulation.federated!.rounds };
+}
+
+describe('federated learning over the radio (fl-mnist-iid)', () => {
+  const { simulation, rounds, setup } = run(['federated.rounds=4']);
+
+  it('learns: validation accuracy per round, exactly for seed 1', () => {
+    expect(rounds.map((r) => r.validationAccuracy)).toEqual([0.823, 0.876, 0.881, 0.881]);
+    expect(rounds.map((r) => r.participants)).toEqual([10, 10, 10, 10]);
+    expect(setup.coordinator).toBe(0);
+  });
+
+  it('accounts every byte: the rounds\' bytes up and down and frames are the frames sent', () => {
+    const frames = simulation.tracker.frames.filter((f) => f.outcome === 'sent');
+    const coordinator = setup.coordinator;
+    expect(rounds.reduce((s, r) => s + r.frames, 0)).toBe(frames.length);
+    expect(rounds.reduce((s, r) => s + r.bytesDown, 0)).toBe(frames.filter((f) => f.sender === coordinator).reduce((s, f) => s + f.phyBytes, 0));
+    expect(rounds.reduce((s, r) => s + r.bytesUp, 0)).toBe(frames.filter((f) => f.sender !== coordinator).reduce((s, f) => s + f.phyBytes, 0));
+    expect(rounds.reduce((s, r) => s + r.airtimeMs, 0)).toBeCloseTo(frames.reduce((s, f) => s + f.airtimeMs, 0), 6);
+    // Every frame met one fate per addressed receiver.
+    const totals = simulation.tracker.totals();
+    expect(Object.values(totals.fates).reduce((s, n) => s + n, 0)).toBe(totals.receptions);
+    expect(totals.dutyCycleBlocked).toBe(0);
+  });
+
+  it('attributes to the rounds exactly the ledgers\' transmit, receive, compute and processing energy', () => {
+    const ledgers = simulation.runtimes.reduce((sum, runtime) => {
+      const e = runtime!.ledger.totals().energyByStateUj;
+      return sum + e.transmit + e.receive + e.compute + e.idle;
+    }, 0);
+    const attributed = rounds.reduce((s, r) => s + r.energyUj.transmit + r.energyUj.receive + r.energyUj.compute + r.energyUj.idle, 0);
+    expect(attributed).toBeCloseTo(ledgers, 3);
+    expect(rounds.every((r) => r.energyUj.compute > 0 && r.listenUj > 0)).toBe(true);
+  });
+
+  it('recovers lost chunks, and abandons an update after the bound', () => {
+    const lossy = run(['federated.rounds=2', 'extraLossProbability=0.1']);
+    // [aggregated, abandoned after the bound, dropped out (a download never completed, or late), chunks sent again]
+    expect(lossy.rounds.map((r) => [r.participants, r.abandoned, r.dropouts, r.resentChunks])).toEqual([[7, 0, 3, 57], [5, 1, 4, 56]]);
+    expect(lossy.rounds.map((r) => r.validationAccuracy)).toEqual([0.819, 0.865]);
+  });
+});
