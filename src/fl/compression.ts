@@ -57,7 +57,9 @@ function writeVarint(out: number[], value: number): void {
 }
 
 /** Encodes a delta: kind byte (bit 0 sparse, bit 1 int8, bit 2 float64), n (u32), then the body. */
-export function encodeUpdate(x: Float64Array, spec: CompressionSpec): { bytes: Uint8Array; sent: Float64Array } {
+export function encodeUpdate(raw: Float64Array, spec: CompressionSpec): { bytes: Uint8Array; sent: Float64Array } {
+  // A diverged client's NaN or ∞ would poison the whole scale: such entries go as 0.
+  const x = raw.every(Number.isFinite) ? raw : raw.map((v) => (Number.isFinite(v) ? v : 0));
   const n = x.length;
   const sparse = spec.topK < 1;
   const indices = sparse ? topK(x, Math.ceil(spec.topK * n)) : Int32Array.from(x, (_, i) => i);
@@ -125,7 +127,7 @@ export function decodeUpdate(bytes: Uint8Array, expectedLength: number): Float64
       value += (byte & 0x7f) * factor;
       if (byte < 0x80) return value;
       factor *= 128;
-      if (factor > 2 ** 35) throw new UpdateCodecError('expected a varint of at most 5 bytes');
+      if (factor > 2 ** 28) throw new UpdateCodecError('expected a varint of at most 5 bytes');
     }
   };
   const sparse = (kind & 1) === 1;

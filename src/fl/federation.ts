@@ -8,8 +8,9 @@
  * (FedProx's setup, Li et al. 2020 §5.2) each selected client is a straggler with the given
  * probability and manages only a uniform 1..(steps − 1) of its local steps; `drop` leaves
  * stragglers out (FedAvg as usually run), `keep` aggregates their partial work (FedProx).
- * FedBuff runs the selected clients one after another from the global model of their start;
- * the server applies every `bufferSize` updates (staleness = global versions since the start).
+ * FedBuff: the selected clients all start from the round's global model; the server applies
+ * every `bufferSize` updates as they come in, so later ones in the round are stale (staleness =
+ * global versions applied since the round started).
  */
 import type { LabeledDataset } from '../data/mnist.ts';
 import { accuracy, type Classifier } from '../model/classifier.ts';
@@ -84,6 +85,9 @@ export function runFederation(model: Classifier, data: LabeledDataset, config: F
   for (let round = 1; round <= config.rounds; round++) {
     const selected = selectClients(config.partitions.length, config.fraction, selection);
     const updates: ClientUpdate[] = [];
+    // Every client of a round starts from the global model of the round's start.
+    const start = version;
+    const roundStart = global;
     let stragglers = 0;
     let lossSum = 0;
     let lossCount = 0;
@@ -95,8 +99,7 @@ export function runFederation(model: Classifier, data: LabeledDataset, config: F
       const budget = straggler ? 1 + Math.floor(straggling.next() * (steps - 1)) : undefined;
       if (straggler) stragglers++;
       if (straggler && config.stragglers!.policy === 'drop') continue;
-      const start = version;
-      const result = trainLocal(model, data, indices, global, { ...config.local, mu, ...(budget !== undefined && { maxSteps: budget }) }, streams.stream(`fl/client/${client}/round/${round}`));
+      const result = trainLocal(model, data, indices, roundStart, { ...config.local, mu, ...(budget !== undefined && { maxSteps: budget }) }, streams.stream(`fl/client/${client}/round/${round}`));
       const { bytes, sent } = compressorOf(client).compress(result.delta);
       bytesUp += bytes.length;
       if (Number.isFinite(result.loss)) {

@@ -4,8 +4,12 @@ import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createFlEngine, type FlEngine, type FlSetup } from './swarm.ts';
+import { timeOnAir } from '../radio/airtime.ts';
+import { framingOverheadBytes, type FramingId } from '../radio/framing.ts';
+import { subBandOf, type Region } from '../radio/regions.ts';
+import { airtimeParamsOf } from '../scenario/resolve.ts';
 
-export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], scheduler: Scheduler, nodes: readonly (LoraNode | undefined)[], runtimes: readonly (NodeRuntime | undefined)[]): FlEngine {
+export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], region: Region, framing: FramingId, scheduler: Scheduler, nodes: readonly (LoraNode | undefined)[], runtimes: readonly (NodeRuntime | undefined)[]): FlEngine {
   return createFlEngine(setup, specs, {
     scheduler,
     send: (node, destination, payload, deadlineMs) => void nodes[node]?.send({ destination, payload, deadlineMs }),
@@ -13,6 +17,12 @@ export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], sched
     alive: (node) => runtimes[node]?.alive ?? false,
     stateOfCharge: (node) => runtimes[node]?.ledger.totals().stateOfCharge ?? 0,
     maxAppBytes: (node) => specs[node]!.maxAppBytes,
+    frameGapMs: (node, appBytes) => {
+      const spec = specs[node]!;
+      const airtimeMs = timeOnAir({ ...airtimeParamsOf(spec), payloadBytes: framingOverheadBytes(framing) + appBytes }).airtimeMs;
+      const dutyCycle = Math.min(...spec.channelsHz.map((hz) => subBandOf(region, hz)?.dutyCycle ?? 1));
+      return airtimeMs / dutyCycle;
+    },
     listenEnergyUj: () =>
       runtimes.reduce((sum, runtime) => {
         if (!runtime) return sum;

@@ -56,6 +56,11 @@ function gamma(shape: number, rng: RandomStream): number {
 export function dirichlet(k: number, alpha: number, rng: RandomStream): number[] {
   const draws = Array.from({ length: k }, () => gamma(alpha, rng));
   const sum = draws.reduce((s, v) => s + v, 0);
+  // For a tiny α every draw may underflow: the limit puts all the mass on one part.
+  if (!(sum > 0) || !Number.isFinite(sum)) {
+    const one = Math.min(k - 1, Math.floor(rng.next() * k));
+    return draws.map((_, i) => (i === one ? 1 : 0));
+  }
   return draws.map((v) => v / sum);
 }
 

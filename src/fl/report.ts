@@ -33,6 +33,16 @@ export function partitionCsv(clients: readonly number[], partitions: readonly In
   return stringify([header, ...clients.map((node, c) => [c, nodeIds[node]!, partitions[c]!.length, ...counts[c]!, trainable[c] ?? parameters])]);
 }
 
+/** The partition itself: one row per training sample, its label and its client (ascending samples). */
+export function partitionSamplesCsv(partitions: readonly Int32Array[], data: LabeledDataset): string {
+  const rows: number[][] = [];
+  partitions.forEach((part, c) => {
+    for (const i of part) rows.push([i, data.labels[i]!, c]);
+  });
+  rows.sort((a, b) => a[0]! - b[0]!);
+  return stringify([['sample', 'label', 'client'], ...rows]);
+}
+
 /** The keys summary.json adds for a run that trained a model (README, "Federated learning"). */
 export function federatedSummary(rounds: readonly RoundStats[], targetAccuracy: number | undefined): Record<string, unknown> {
   const done = rounds.filter((r) => Number.isFinite(r.validationAccuracy));

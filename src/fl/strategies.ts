@@ -2,7 +2,7 @@
  * Server strategies (issue 7): how the global model moves given the clients' updates. Each
  * update is a delta (client model − the global model it started from), its weight (samples
  * trained on) and, for partial models, the mask of entries it trained; every entry is averaged
- * over the clients that trained it (an entry nobody trained stays).
+ * over the clients that trained it (with FedAvg and FedProx an entry nobody trained stays).
  * - FedAvg (McMahan et al. 2017, https://arxiv.org/abs/1602.05629): w ← w + Σ n_k δ_k / Σ n_k.
  * - FedProx (Li et al. 2020, https://arxiv.org/abs/1812.06127): FedAvg on the server; the
  *   proximal term μ/2 ‖w − w_g‖² is the clients' (fl/local.ts).
@@ -12,8 +12,10 @@
  *   m ← β1 m + (1 − β1) Δ; v ← v + Δ² (Adagrad), β2 v + (1 − β2) Δ² (Adam),
  *   v − (1 − β2) Δ² sign(v − Δ²) (Yogi); w ← w + η m / (√v + τ).
  * - FedBuff (Nguyen et al. 2022, https://arxiv.org/abs/2106.06639): asynchronous; the server
- *   applies the average of every K buffered updates, each weighted by 1/√(1 + staleness), times
- *   its learning rate η.
+ *   applies every K buffered updates, w ← w + η Σ n_k s(τ_k) δ_k / Σ n_k with the staleness
+ *   discount s(τ) = 1/√(1 + τ), so that a stale buffer takes a smaller step.
+ * The adaptive strategies keep their momentum: an entry nobody trained this round still moves
+ * by what its momentum carries, as in the server optimisers they are.
  */
 
 export interface ClientUpdate {
@@ -65,7 +67,9 @@ export function createStrategy(spec: StrategySpec): ServerStrategy {
     apply(global, updates) {
       const n = global.length;
       if (spec.kind === 'fedbuff') {
-        const delta = averageDelta(n, updates, (u) => u.weight / Math.sqrt(1 + (u.staleness ?? 0)));
+        // The discount scales each delta; the average divides by the undiscounted weights.
+        const discounted = updates.map((u) => ({ ...u, delta: u.delta.map((d) => d / Math.sqrt(1 + Math.max(0, u.staleness ?? 0))) }));
+        const delta = averageDelta(n, discounted);
         return Float64Array.from(global, (w, i) => w + spec.serverLearningRate * delta[i]!);
       }
       const delta = averageDelta(n, updates);

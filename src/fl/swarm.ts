@@ -59,6 +59,8 @@ export interface FlHost {
   maxAppBytes(node: number): number;
   /** Every node's listening energy so far (µJ), booked up to now. */
   listenEnergyUj(): number;
+  /** The least time between two frames of `appBytes` from `node`: time on air over its sub-band's duty cycle. */
+  frameGapMs(node: number, appBytes: number): number;
 }
 
 export interface RoundStats {
@@ -86,6 +88,8 @@ export interface RoundStats {
 
 interface ClientSide {
   readonly round: number;
+  /** Whether the announce named it (chunks are kept before that). */
+  readonly selected: boolean;
   chunks: (Uint8Array | undefined)[];
   attempts: number;
   timer: number;
@@ -108,6 +112,8 @@ interface RoundState {
   readonly server: Map<number, CoordinatorSide>;
   readonly losses: number[];
   readonly updates: ClientUpdate[];
+  /** Global versions applied before the round began (FedBuff's staleness counts from it). */
+  readonly startVersion: number;
   closed: boolean;
 }
 
@@ -182,7 +188,9 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       const next = queue.shift()!;
       inMac.set(node, (inMac.get(node) ?? 0) + 1);
       staged = next.round;
-      host.send(node, next.destination, next.payload, deadlineMs);
+      // A frame still queued when its round closes is never sent (dutyCycleBlocked by deadline).
+      const roundEnd = (rounds[next.round - 1]?.startMs ?? 0) + deadlineMs;
+      host.send(node, next.destination, next.payload, Math.max(0, roundEnd - scheduler.nowMs));
       staged = undefined;
     }
   }
@@ -193,7 +201,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       finished = true;
       return;
     }
-    const available = setup.clients.filter((node) => host.alive(node) && host.stateOfCharge(node) >= settings.minStateOfCharge);
+    const available = setup.clients.filter((node) => host.alive(node) && host.stateOfCharge(node) >= settings.minStateOfCharge && (setup.trainable[clientIndex.get(node)!] ?? 1) > 0);
     const picked = available.length === 0 ? [] : selectClients(available.length, settings.fraction, selection).map((i) => available[i]!);
     const stats: RoundStats = {
       round: number, startMs: scheduler.nowMs, endMs: Number.NaN, selected: picked.length, participants: 0, dropouts: 0, stragglers: 0, abandoned: 0, resentChunks: 0,
@@ -202,20 +210,23 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     rounds.push(stats);
     const { bytes } = encodeUpdate(global, { bits: settings.downlinkBits, topK: 1, errorFeedback: false });
     const chunks = chunk(bytes, payloadBytes);
-    const state: RoundState = { stats, selected: picked, global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], closed: false };
+    const state: RoundState = { stats, selected: picked, global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], startVersion: version, closed: false };
     current = state;
-    if (picked.length === 0) {
-      close(state);
-      return;
-    }
-    post(coordinator, broadcastDestination, { kind: 'announce', round: number, chunks: chunks.length, clients: picked }, number);
-    chunks.forEach((bytesOfChunk, i) => post(coordinator, broadcastDestination, { kind: 'model', round: number, chunk: i, chunks: chunks.length, bytes: bytesOfChunk }, number));
+    // A round nobody can join still lasts until its deadline (no burst of empty rounds).
     scheduler.at(stats.startMs + deadlineMs, () => close(state));
+    if (picked.length === 0) return;
+    const announce: FlMessage = { kind: 'announce', round: number, chunks: chunks.length, clients: picked };
+    post(coordinator, broadcastDestination, announce, number);
+    chunks.forEach((bytesOfChunk, i) => post(coordinator, broadcastDestination, { kind: 'model', round: number, chunk: i, chunks: chunks.length, bytes: bytesOfChunk }, number));
+    // Once more at the end, for clients that missed it: they kept the chunks they heard.
+    post(coordinator, broadcastDestination, announce, number);
   }
 
   function close(state: RoundState): void {
     if (state.closed) return;
     state.closed = true;
+    // What the round had not handed to a MAC yet is not sent; what sits in a MAC expires at the deadline.
+    for (const [, queue] of outbox) for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.round === state.stats.round) queue.splice(i, 1);
     const { stats } = state;
     for (const [, side] of state.server) if (side.status === 'pending') stats.dropouts++;
     if (settings.strategy.kind !== 'fedbuff' && state.updates.length > 0) {
@@ -242,14 +253,26 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     if (!state || state.closed || message.round !== state.stats.round) return;
     const round = message.round;
     if (message.kind === 'announce') {
-      if (!message.clients.includes(node) || clientSide.get(node)?.round === round) return;
-      const side: ClientSide = { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), attempts: 0, timer: 0, update: undefined, done: false };
+      const known = clientSide.get(node);
+      if (!message.clients.includes(node) || (known?.round === round && known.selected)) return;
+      // Chunks heard before the announce were kept.
+      const side: ClientSide = known?.round === round ? { ...known, selected: true } : { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), attempts: 0, timer: 0, update: undefined, done: false, selected: true };
       clientSide.set(node, side);
-      armClient(node, side);
+      if (side.chunks.length === message.chunks && side.chunks.every((c) => c !== undefined)) train(node, side, state);
+      else armClient(node, side);
       return;
     }
-    const side = clientSide.get(node);
+    let side = clientSide.get(node);
+    if (message.kind === 'model' && (!side || side.round !== round)) {
+      // Not announced (yet): keep the chunks in case the announce comes late.
+      side = { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), attempts: 0, timer: 0, update: undefined, done: false, selected: false };
+      clientSide.set(node, side);
+    }
     if (!side || side.round !== round || side.done) return;
+    if (!side.selected) {
+      if (message.kind === 'model') side.chunks[message.chunk] = message.bytes;
+      return;
+    }
     if (message.kind === 'model' && side.update === undefined) {
       side.chunks[message.chunk] = message.bytes;
       armClient(node, side);
@@ -263,7 +286,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   function armClient(node: number, side: ClientSide): void {
     const timer = ++side.timer;
     scheduler.after(settings.idleTimeout + jitterOf(node), () => {
-      if (side.timer !== timer || side.update !== undefined || side.done || !host.alive(node)) return;
+      if (side.timer !== timer || side.update !== undefined || side.done || !host.alive(node) || current?.stats.round !== side.round || current.closed) return;
       if (side.attempts >= settings.retransmissions) {
         side.done = true;
         return;
@@ -284,8 +307,12 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     const steps = fullSteps(indices.length, local);
     const batch = local.batchSize === 'full' ? indices.length : local.batchSize;
     const stepMs = computeCost(specs[node]!.mcu, { op: 'matmul', macs: settings.computeFactor * setup.forwardMacsPerSample * batch }).latencyMs;
-    // Time left for training: to the deadline, less what the upload takes at least (airtime and 1 % pacing of one frame per chunk is not known here: a fifth of the round is kept).
-    const leftMs = state.stats.startMs + deadlineMs * 0.8 - scheduler.nowMs;
+    // Time left for training: to the deadline, less the upload at least takes (its chunks paced
+    // by the duty cycle, after the jitter) with one round of asking again.
+    const updateBytes = estimatedUpdateBytes(global.length);
+    const uploadChunks = Math.ceil(updateBytes / payloadBytes);
+    const uploadMs = settings.uplinkJitter + uploadChunks * host.frameGapMs(node, Math.min(updateBytes, payloadBytes) + flHeaderBytes) + settings.idleTimeout;
+    const leftMs = state.stats.startMs + deadlineMs - uploadMs - scheduler.nowMs;
     const affordable = Math.floor(leftMs / stepMs);
     const straggler = affordable < steps;
     if (straggler) state.stats.stragglers++;
@@ -314,6 +341,14 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
         update.forEach((b, i) => post(node, coordinator, { kind: 'update', round: side.round, chunk: i, chunks: update.length, bytes: b }, side.round));
       });
     }, state.stats.round);
+  }
+
+  /** An update's size at most: dense values, or top-k with 3-byte gaps. */
+  function estimatedUpdateBytes(n: number): number {
+    const { bits, topK } = settings.compression;
+    const perValue = bits / 8;
+    const scale = bits === 8 ? 4 : 0;
+    return topK >= 1 ? 5 + scale + n * perValue : 5 + 3 + scale + Math.ceil(topK * n) * (3 + perValue);
   }
 
   // ---- the coordinator's side ----
@@ -371,7 +406,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     const mask = maskOf(c);
     const update: ClientUpdate = { delta, weight: setup.partitions[c]!.length, ...(mask && { mask }), staleness: 0 };
     if (settings.strategy.kind === 'fedbuff') {
-      buffer.push({ ...update, staleness: version - (state.stats.round - 1) });
+      buffer.push({ ...update, staleness: version - state.startVersion });
       if (buffer.length >= settings.strategy.bufferSize) {
         global = strategy.apply(global, buffer.splice(0));
         version++;
@@ -399,7 +434,10 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
         const messageId = event.type === 'txStarted' ? event.tx.messageId : event.messageId;
         const round = inflight.get(key(sender, messageId));
         if (round === undefined) return;
-        inMac.set(sender, Math.max(0, (inMac.get(sender) ?? 0) - 1));
+        const fragment = event.type === 'txStarted' ? event.tx.fragmentIndex : event.fragmentIndex;
+        const fragments = event.type === 'txStarted' ? event.tx.fragmentCount : event.fragmentCount;
+        // A message leaves the MAC's queue with its last fragment.
+        if (fragment === fragments - 1) inMac.set(sender, Math.max(0, (inMac.get(sender) ?? 0) - 1));
         if (event.type === 'txStarted') {
           const stats = rounds[round - 1]!;
           stats.frames++;
@@ -412,6 +450,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       } else if (event.type === 'nodeDied' && event.node === coordinator && current && !current.closed) {
         current.closed = true;
         current.stats.endMs = event.atMs;
+        current.stats.listenUj += host.listenEnergyUj();
         finished = true;
       }
     },

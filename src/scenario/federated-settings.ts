@@ -30,7 +30,7 @@ export const federatedSettingsSchema = z.strictObject({
   }),
   partition: partitionSchema.prefault({ kind: 'iid' }),
   strategy: strategySchema.prefault({ kind: 'fedavg' }),
-  rounds: z.int().min(1).max(100_000),
+  rounds: z.int().min(1).max(65_535).describe('Rounds at most (the round number travels as 16 bits).'),
   fraction: z.number().gt(0).max(1).default(0.1).describe('Fraction C of the available clients selected per round.'),
   local: z
     .strictObject({

@@ -125,7 +125,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
 
   if ((options.inference || options.federated) && options.hosted) throw new Error('node applications run in one process: they do not take remote partitions yet');
   const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodes, runtimes) : undefined;
-  const federation = options.federated ? createHostedFl(options.federated, specs, scheduler, nodes, runtimes) : undefined;
+  const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodes, runtimes) : undefined;
   const app: NodeApplication | undefined = engine ?? federation;
   const destinations = createDestinationPicker(specs, swarm);
   for (const spec of specs) {

@@ -34,6 +34,11 @@ describe('partitioners', () => {
     expect(Math.min(...classesPerClient({ kind: 'dirichlet', alpha: 0.3 }))).toBeLessThan(Math.min(...classesPerClient({ kind: 'dirichlet', alpha: 100 })));
   });
 
+  it('keeps every sample when a tiny α underflows every draw', () => {
+    const parts = partition(data.train.slice(0, 2000), data.labels, 4, { kind: 'dirichlet', alpha: 0.001, minSize: 1 }, rng(2));
+    expect(parts.reduce((s, p) => s + p.length, 0)).toBe(2000);
+  });
+
   it('refuses impossible partitions', () => {
     expect(() => partition([1, 2], [0, 0, 0], 3, { kind: 'iid' }, rng())).toThrow(PartitionError);
     expect(() => partition(data.train.slice(0, 10), data.labels, 4, { kind: 'shards', perClient: 3 }, rng())).toThrow(/at most one shard per sample/);

@@ -50,7 +50,18 @@ describe('federated learning over the radio (fl-mnist-iid)', () => {
   it('recovers lost chunks, and abandons an update after the bound', () => {
     const lossy = run(['federated.rounds=2', 'extraLossProbability=0.1']);
     // [aggregated, abandoned after the bound, dropped out (a download never completed, or late), chunks sent again]
-    expect(lossy.rounds.map((r) => [r.participants, r.abandoned, r.dropouts, r.resentChunks])).toEqual([[7, 0, 3, 57], [5, 1, 4, 56]]);
-    expect(lossy.rounds.map((r) => r.validationAccuracy)).toEqual([0.819, 0.865]);
+    expect(lossy.rounds.map((r) => [r.participants, r.abandoned, r.dropouts, r.resentChunks])).toEqual([[10, 0, 0, 82], [8, 1, 1, 84]]);
+    expect(lossy.rounds.map((r) => r.validationAccuracy)).toEqual([0.823, 0.872]);
+    // Each round's frames went out within the round: nothing of a closed round is sent later.
+    const fl = lossy.simulation.tracker.frames.filter((f) => f.outcome === 'sent');
+    for (const r of lossy.rounds) expect(fl.filter((f) => f.atMs >= r.startMs && f.atMs <= r.endMs).length).toBe(r.frames);
+  });
+
+  it('runs FedBuff on the radio: buffers applied as updates arrive, staleness discounted', () => {
+    const buffered = run(['federated.rounds=3', 'federated.strategy={kind: fedbuff, bufferSize: 4, serverLearningRate: 1}']);
+    expect(buffered.rounds.map((r) => r.validationAccuracy)).toEqual([0.815, 0.892, 0.889]);
+    // A buffer larger than a round's updates carries over: the first round changes nothing.
+    const large = run(['federated.rounds=3', 'federated.strategy={kind: fedbuff, bufferSize: 15, serverLearningRate: 1}']);
+    expect(large.rounds.map((r) => r.validationAccuracy)).toEqual([0.062, 0.838, 0.858]);
   });
 });

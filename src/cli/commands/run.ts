@@ -23,7 +23,7 @@ import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
-import { federatedSummary, partitionCsv, roundsCsv } from '../../fl/report.ts';
+import { federatedSummary, partitionCsv, partitionSamplesCsv, roundsCsv } from '../../fl/report.ts';
 import { inferenceSummary, placementCsv, requestsCsv, tokensCsv } from '../../inference/report.ts';
 import type { InferenceEngine } from '../../inference/engine.ts';
 import type { Plan } from '../../placement/place.ts';
@@ -172,6 +172,7 @@ export async function runCommand(
       const ids = swarm.nodes.map((node) => node.id);
       dir.write('rounds.csv', roundsCsv(simulation.federated.rounds));
       dir.write('partition.csv', partitionCsv(federated.clients, federated.partitions, federated.data, ids, federated.trainable, federated.model.params.length));
+      dir.write('partition-samples.csv', partitionSamplesCsv(federated.partitions, federated.data));
     }
     dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
     dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
