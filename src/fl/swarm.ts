@@ -18,12 +18,9 @@
  * bytes, frames, airtime and ledger joules are its own.
  */
 import { computeCost } from '../hw/compute-cost.ts';
-import type { EnergyState } from '../hw/energy-ledger.ts';
 import type { LabeledDataset } from '../data/mnist.ts';
 import { accuracy, type Classifier } from '../model/classifier.ts';
-import type { SimEvent } from '../node/events.ts';
-import type { ReceivedMessage } from '../node/lora-node.ts';
-import { broadcastDestination, type Transmission } from '../radio/transmission.ts';
+import { broadcastDestination } from '../radio/transmission.ts';
 import type { FederatedSettings } from '../scenario/federated-settings.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
 import { createRandomStreams } from '../sim/rng.ts';
@@ -34,6 +31,7 @@ import { trainLocal } from './local.ts';
 import { createStrategy, type ClientUpdate } from './strategies.ts';
 import { assign, flatten } from './vector.ts';
 import { chunk, decodeFl, encodeFl, flHeaderBytes, type FlMessage } from './wire.ts';
+import type { NodeApplication } from '../scenario/application.ts';
 
 export interface FlSetup {
   readonly settings: FederatedSettings;
@@ -117,13 +115,7 @@ interface RoundState {
   closed: boolean;
 }
 
-export interface FlEngine {
-  onMessage(node: number, message: ReceivedMessage): void;
-  onEvent(event: SimEvent): void;
-  causeOf(tx: Transmission): number | undefined;
-  attribute(node: number, cause: number, state: EnergyState, energyUj: number): void;
-  start(): void;
-  readonly busy: boolean;
+export interface FlEngine extends NodeApplication {
   readonly rounds: readonly RoundStats[];
   readonly malformed: number;
 }
