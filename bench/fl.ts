@@ -6,6 +6,8 @@
 import { readScenario } from '../src/cli/read-scenario.ts';
 import { prepareFederated } from '../src/fl/setup.ts';
 import { runFederation } from '../src/fl/federation.ts';
+import { loadMnistTask } from '../src/fl/task.ts';
+import { createClassifier } from '../src/model/classifier.ts';
 import { createSimulation } from '../src/scenario/simulate.ts';
 
 const sets = ['groups.1.count=100', 'federated.task.model=mlp', 'federated.rounds=3', 'federated.fraction=1', 'duration=2d', 'radio.sf=7'];
@@ -18,9 +20,10 @@ const ms = performance.now() - start;
 const rounds = simulation.federated!.rounds;
 const hours = rounds.reduce((s, r) => s + (r.endMs - r.startMs), 0) / 3_600_000;
 console.log(
-  `fl: 100 clients, MNIST MLP (32 hidden; ${setup.trainable[0]} of ${setup.model.params.length} parameter tensors trainable in an nRF52840's SRAM), C = 1, over the radio: ` +
+  `fl: 100 clients, MNIST MLP (32 hidden; ${setup.trainable[0]} of ${setup.task.params.length} parameter tensors trainable in an nRF52840's SRAM), C = 1, over the radio: ` +
     `${(ms / 1000 / rounds.length).toFixed(2)} s wall per round (${rounds.length} rounds, ${hours.toFixed(1)} simulated hours, ${simulation.tracker.totals().sent} frames, updates aggregated per round ${rounds.map((r) => r.participants).join('/')}, accuracy ${rounds.at(-1)!.validationAccuracy})`,
 );
 const alone = performance.now();
-runFederation(setup.model, setup.data, { partitions: setup.partitions, strategy: { kind: 'fedavg' }, local: { ...setup.settings.local }, fraction: 1, rounds: 3, seed: 1 });
+const task = loadMnistTask({ seed: 1, model: 'mlp', hidden: 32 });
+runFederation(createClassifier('mlp', task.data.dim, 10, 1, 32), task.data, { partitions: setup.partitions, strategy: { kind: 'fedavg' }, local: { ...setup.settings.local }, fraction: 1, rounds: 3, seed: 1 });
 console.log(`fl: the same learning without the radio: ${((performance.now() - alone) / 1000 / 3).toFixed(2)} s wall per round`);

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { round } from '../metrics/stats.ts';
-import type { LabeledDataset } from '../data/mnist.ts';
+import type { FlTask } from './task.ts';
 import { labelCounts } from './partition.ts';
 import type { RoundStats } from './swarm.ts';
 
@@ -27,24 +27,25 @@ export function roundsCsv(rounds: readonly RoundStats[]): string {
   return stringify([[...roundColumns], ...rows]);
 }
 
-export function partitionCsv(clients: readonly number[], partitions: readonly Int32Array[], data: LabeledDataset, nodeIds: readonly string[], trainable: readonly number[], parameters: number): string {
-  const counts = labelCounts(partitions, data.labels, data.classes);
-  const header = ['client', 'node', 'samples', ...Array.from({ length: data.classes }, (_, c) => `class${c}`), 'trainedParameters'];
+export function partitionCsv(clients: readonly number[], partitions: readonly Int32Array[], task: FlTask, nodeIds: readonly string[], trainable: readonly number[]): string {
+  const parameters = task.params.length;
+  const counts = labelCounts(partitions, task.labels, task.classes);
+  const header = ['client', 'node', 'samples', ...Array.from({ length: task.classes }, (_, c) => `class${c}`), 'trainedParameters'];
   return stringify([header, ...clients.map((node, c) => [c, nodeIds[node]!, partitions[c]!.length, ...counts[c]!, trainable[c] ?? parameters])]);
 }
 
 /** The partition itself: one row per training sample, its label and its client (ascending samples). */
-export function partitionSamplesCsv(partitions: readonly Int32Array[], data: LabeledDataset): string {
+export function partitionSamplesCsv(partitions: readonly Int32Array[], task: FlTask): string {
   const rows: number[][] = [];
   partitions.forEach((part, c) => {
-    for (const i of part) rows.push([i, data.labels[i]!, c]);
+    for (const i of part) rows.push([task.sampleId(i), task.labels[i]!, c]);
   });
   rows.sort((a, b) => a[0]! - b[0]!);
   return stringify([['sample', 'label', 'client'], ...rows]);
 }
 
 /** The keys summary.json adds for a run that trained a model (README, "Federated learning"). */
-export function federatedSummary(rounds: readonly RoundStats[], targetAccuracy: number | undefined): Record<string, unknown> {
+export function federatedSummary(rounds: readonly RoundStats[], targetAccuracy: number | undefined, task: string): Record<string, unknown> {
   const done = rounds.filter((r) => Number.isFinite(r.validationAccuracy));
   const last = done.at(-1);
   let toTarget: Record<string, number> | null = null;
@@ -76,6 +77,8 @@ export function federatedSummary(rounds: readonly RoundStats[], targetAccuracy: 
       abandoned: sum((r) => r.abandoned),
       resentChunks: sum((r) => r.resentChunks),
       finalValidationLoss: last ? round(last.validationLoss, 6) : null,
+      // For the names task, the validation loss in bits per character (accuracy is the next character's top-1).
+      ...(task.startsWith('names') && { finalValidationBitsPerChar: last ? round(last.validationLoss / Math.LN2, 6) : null }),
     },
   };
 }

@@ -2,8 +2,7 @@
  * From a scenario's `federated` block to what the run needs: the data and its partition over
  * the clients, the coordinator, the model, and what each client can train with its memory.
  */
-import { loadMnist, mnistPixels } from '../data/mnist.ts';
-import { createClassifier } from '../model/classifier.ts';
+import { mnistPixels } from '../data/mnist.ts';
 import { meanPathLossDb } from '../radio/path-loss.ts';
 import { InputError } from '../scenario/errors.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
@@ -11,6 +10,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { createRandomStreams } from '../sim/rng.ts';
 import { partition } from './partition.ts';
 import type { FlSetup } from './swarm.ts';
+import { loadMnistTask, namesTask, type FlTask } from './task.ts';
 
 /** The coordinator: the named node, else the sink (then the mains node) with the least total path loss to the others. */
 export function chooseCoordinator(scenario: Scenario, swarm: ResolvedSwarm): number {
@@ -28,26 +28,25 @@ export function chooseCoordinator(scenario: Scenario, swarm: ResolvedSwarm): num
 
 export function prepareFederated(scenario: Scenario, swarm: ResolvedSwarm): FlSetup & { readonly partitionsByNode: ReadonlyMap<number, Int32Array> } {
   const settings = scenario.federated!;
-  const data = loadMnist({ seed: scenario.seed });
+  const spec = settings.task;
+  if (spec.dataset === 'names' && spec.model.topK > spec.model.experts) throw new InputError([{ path: 'federated.task.model.topK', message: `expected at most model.experts (${spec.model.experts}), found ${spec.model.topK}` }]);
+  const task: FlTask = spec.dataset === 'mnist' ? loadMnistTask({ seed: scenario.seed, model: spec.model, hidden: spec.hidden }) : namesTask({ seed: scenario.seed, by: spec.by, model: spec.model });
   const coordinator = chooseCoordinator(scenario, swarm);
   const groups = new Map(scenario.groups.map((group) => [group.name, group]));
   const clients = swarm.nodes.filter((node) => node.index !== coordinator && (groups.get(node.group)?.holdsUnits ?? node.role === 'node')).map((node) => node.index);
   if (clients.length === 0) throw new InputError([{ path: 'federated', message: 'expected at least one client (a node with role node), found none' }]);
-  const partitions = partition(data.train, data.labels, clients.length, settings.partition, createRandomStreams(scenario.seed).stream('fl/partition'));
-  const hidden = settings.task.hidden;
-  const model = createClassifier(settings.task.model, mnistPixels, 10, scenario.seed, hidden);
-  const forwardMacsPerSample = settings.task.model === 'logistic' ? mnistPixels * 10 : mnistPixels * hidden + hidden * 10;
+  const partitions = partition(task.train, task.labels, clients.length, settings.partition, createRandomStreams(scenario.seed).stream('fl/partition'));
   // Training state in SRAM: every value (float32), a gradient (and a velocity with momentum) for
   // each trained value, and a batch of activations. A client short of SRAM trains the last
   // parameters that fit (the output layer first).
-  const sizes = model.params.map((p) => p.value.length);
+  const sizes = task.params.map((p) => p.value.length);
   const batch = settings.local.batchSize === 'full' ? Math.max(...partitions.map((p) => p.length)) : settings.local.batchSize;
-  const activations = 4 * batch * (mnistPixels + (settings.task.model === 'mlp' ? hidden : 0) + 10);
+  const activations = spec.dataset === 'mnist' ? 4 * batch * (mnistPixels + (spec.model === 'mlp' ? spec.hidden : 0) + 10) : 4 * batch * spec.model.context * (8 * spec.model.dim + 32);
   const perTrained = settings.local.momentum > 0 ? 8 : 4;
   const trainable = clients.map((node) => {
-    const spec = swarm.nodes[node]!;
-    const m = spec.memory;
-    const budget = spec.mcu.sramBytes - (m.firmwareBaseline + m.radioBuffers + m.activations + m.kvCache + m.trainingBuffers);
+    const nodeSpec = swarm.nodes[node]!;
+    const m = nodeSpec.memory;
+    const budget = nodeSpec.mcu.sramBytes - (m.firmwareBaseline + m.radioBuffers + m.activations + m.kvCache + m.trainingBuffers);
     let keep = 0;
     let bytes = 4 * sizes.reduce((s, n) => s + n, 0) + activations;
     for (let k = sizes.length - 1; k >= 0; k--) {
@@ -57,19 +56,16 @@ export function prepareFederated(scenario: Scenario, swarm: ResolvedSwarm): FlSe
     }
     return keep;
   });
-  const short = clients.filter((_, c) => trainable[c] === 0);
-  if (short.length === clients.length) {
+  if (trainable.every((keep) => keep === 0)) {
     throw new InputError([{ path: 'federated.task', message: `expected clients with the SRAM to train at least the output layer, found none (${swarm.nodes[clients[0]!]!.mcu.id} has ${swarm.nodes[clients[0]!]!.mcu.modelSramBytes.toLocaleString('en')} B for models)` }]);
   }
   return {
     settings,
-    data,
+    task,
     clients,
     partitions,
     coordinator,
-    model,
     trainable,
-    forwardMacsPerSample,
     seed: scenario.seed,
     durationMs: scenario.duration,
     partitionsByNode: new Map(clients.map((node, c) => [node, partitions[c]!])),

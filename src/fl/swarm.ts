@@ -18,8 +18,6 @@
  * bytes, frames, airtime and ledger joules are its own.
  */
 import { computeCost } from '../hw/compute-cost.ts';
-import type { LabeledDataset } from '../data/mnist.ts';
-import { accuracy, type Classifier } from '../model/classifier.ts';
 import { broadcastDestination } from '../radio/transmission.ts';
 import type { FederatedSettings } from '../scenario/federated-settings.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
@@ -27,23 +25,21 @@ import { createRandomStreams } from '../sim/rng.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createCompressor, decodeUpdate, encodeUpdate, type Compressor } from './compression.ts';
 import { fullSteps, selectClients } from './federation.ts';
-import { trainLocal } from './local.ts';
 import { createStrategy, type ClientUpdate } from './strategies.ts';
-import { assign, flatten } from './vector.ts';
+import { flatten } from './vector.ts';
+import type { FlTask } from './task.ts';
 import { chunk, decodeFl, encodeFl, flHeaderBytes, type FlMessage } from './wire.ts';
 import type { NodeApplication } from '../scenario/application.ts';
 
 export interface FlSetup {
   readonly settings: FederatedSettings;
-  readonly data: LabeledDataset;
+  readonly task: FlTask;
   /** Node index of each client, and its samples. */
   readonly clients: readonly number[];
   readonly partitions: readonly Int32Array[];
   readonly coordinator: number;
-  readonly model: Classifier;
   /** Parameters (from the last) each client can train with its SRAM; all when absent. */
   readonly trainable: readonly number[];
-  readonly forwardMacsPerSample: number;
   readonly seed: number;
   readonly durationMs: number;
 }
@@ -134,7 +130,8 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const inflight = new Map<number, number>();
   let staged: number | undefined;
   let malformed = 0;
-  let global = flatten(setup.model.params);
+  const task = setup.task;
+  let global = flatten(task.params);
   let version = 0;
   let current: RoundState | undefined;
   let finished = false;
@@ -149,7 +146,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   }
   const payloadBytes = Math.min(...[coordinator, ...setup.clients].map((n) => host.maxAppBytes(n))) - flHeaderBytes;
   const deadlineMs = settings.roundDeadline;
-  const sizes = setup.model.params.map((p) => p.value.length);
+  const sizes = task.params.map((p) => p.value.length);
   const masks = new Map<number, Uint8Array | undefined>();
   /** The entries client c trains: the last `trainable[c]` parameters (undefined: all). */
   function maskOf(c: number): Uint8Array | undefined {
@@ -225,8 +222,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       global = strategy.apply(global, state.updates);
       version++;
     }
-    assign(setup.model.params, global);
-    const evaluation = accuracy(setup.model, setup.data, setup.data.validation);
+    const evaluation = task.evaluate(global);
     stats.validationAccuracy = evaluation.accuracy;
     stats.validationLoss = evaluation.loss;
     stats.trainLoss = state.losses.length > 0 ? state.losses.reduce((s, v) => s + v, 0) / state.losses.length : Number.NaN;
@@ -298,7 +294,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     const local = settings.local;
     const steps = fullSteps(indices.length, local);
     const batch = local.batchSize === 'full' ? indices.length : local.batchSize;
-    const stepMs = computeCost(specs[node]!.mcu, { op: 'matmul', macs: settings.computeFactor * setup.forwardMacsPerSample * batch }).latencyMs;
+    const stepMs = computeCost(specs[node]!.mcu, { op: 'matmul', macs: settings.computeFactor * task.forwardMacsPerSample * batch }).latencyMs;
     // Time left for training: to the deadline, less the upload at least takes (its chunks paced
     // by the duty cycle, after the jitter) with one round of asking again.
     const updateBytes = estimatedUpdateBytes(global.length);
@@ -317,11 +313,11 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     const budget = straggler ? affordable : steps;
     host.compute(node, budget * stepMs, () => {
       if (state.closed) return;
-      const model = setup.model;
-      const keep = setup.trainable[c] ?? model.params.length;
-      model.params.forEach((p, k) => (p.trainable = k >= model.params.length - keep));
-      const result = trainLocal(model, setup.data, indices, start, { ...local, mu, maxSteps: budget }, streams.stream(`fl/client/${node}/round/${state.stats.round}`));
-      for (const p of model.params) p.trainable = true;
+      const params = task.params;
+      const keep = setup.trainable[c] ?? params.length;
+      params.forEach((p, k) => (p.trainable = k >= params.length - keep));
+      const result = task.trainLocal(indices, start, { ...local, mu, maxSteps: budget }, streams.stream(`fl/client/${node}/round/${state.stats.round}`));
+      for (const p of params) p.trainable = true;
       let compressor = compressors.get(node);
       if (!compressor) compressors.set(node, (compressor = createCompressor(settings.compression)));
       const { bytes } = compressor.compress(result.delta);

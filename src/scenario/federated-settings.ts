@@ -23,11 +23,32 @@ const strategySchema = z.discriminatedUnion('kind', [
 ]);
 
 export const federatedSettingsSchema = z.strictObject({
-  task: z.strictObject({
-    dataset: z.literal('mnist').describe('The 10,000 digits of the mnist package (a seeded 90/10 train/validation split).'),
-    model: z.enum(['logistic', 'mlp']).default('logistic'),
-    hidden: z.int().min(1).max(4096).default(32).describe('Hidden units of the MLP.'),
-  }),
+  task: z.discriminatedUnion('dataset', [
+    z.strictObject({
+      dataset: z.literal('mnist').describe('The 10,000 digits of the mnist package (a seeded 90/10 train/validation split).'),
+      model: z.enum(['logistic', 'mlp']).default('logistic'),
+      hidden: z.int().min(1).max(4096).default(32).describe('Hidden units of the MLP.'),
+    }),
+    z.strictObject({
+      dataset: z.literal('names').describe('The first-name lists (a seeded 90/10 split), learnt by a TinySeek.'),
+      by: z.enum(['letter', 'list']).default('letter').describe('The label partitioners split by: the first letter, or the list (female, male, both).'),
+      model: z
+        .strictObject({
+          dim: z.int().min(1).default(16),
+          layers: z.int().min(1).default(1),
+          heads: z.int().min(1).default(2),
+          headDim: z.int().min(1).default(8),
+          latentDim: z.int().min(1).default(8),
+          context: z.int().min(2).default(16),
+          experts: z.int().min(1).default(4),
+          sharedExperts: z.int().min(0).default(1),
+          expertHidden: z.int().min(1).default(24),
+          topK: z.int().min(1).default(2),
+        })
+        .prefault({})
+        .describe('The TinySeek shape, small enough for its updates to travel.'),
+    }),
+  ]),
   partition: partitionSchema.prefault({ kind: 'iid' }),
   strategy: strategySchema.prefault({ kind: 'fedavg' }),
   rounds: z.int().min(1).max(65_535).describe('Rounds at most (the round number travels as 16 bits).'),

@@ -16,7 +16,7 @@ const scenarios = readdirSync(join(repoRoot, 'scenarios')).filter((file) => file
 
 describe('every shipped scenario over MQTT', () => {
   it('finds the shipped scenarios', () => {
-    expect(scenarios).toEqual(['aloha.yaml', 'city-sink.yaml', 'fl-compression.yaml', 'fl-mnist-dirichlet.yaml', 'fl-mnist-iid.yaml', 'inference-2g4.yaml', 'inference-bits.yaml', 'inference-replicas.yaml', 'inference-spread.yaml', 'lorasim-exp1.yaml', 'quickstart.yaml']);
+    expect(scenarios).toEqual(['aloha.yaml', 'city-sink.yaml', 'fl-compression.yaml', 'fl-mnist-dirichlet.yaml', 'fl-mnist-iid.yaml', 'fl-names.yaml', 'inference-2g4.yaml', 'inference-bits.yaml', 'inference-replicas.yaml', 'inference-spread.yaml', 'lorasim-exp1.yaml', 'quickstart.yaml']);
   });
 
   it.each(scenarios)('%s: the embedded broker writes the bytes memory writes', { timeout: 120_000 }, (file) => {

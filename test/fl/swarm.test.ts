@@ -65,3 +65,18 @@ describe('federated learning over the radio (fl-mnist-iid)', () => {
     expect(large.rounds.map((r) => r.validationAccuracy)).toEqual([0.062, 0.838, 0.858]);
   });
 });
+
+describe('federated learning of TinySeek on the names (fl-names)', () => {
+  it('lowers the validation bits per character round by round, non-IID by list', () => {
+    const loaded = readScenario('scenarios/fl-names.yaml', { sets: ['federated.rounds=3'] });
+    const setup = prepareFederated(loaded.scenario, loaded.swarm);
+    // Dirichlet(0.5) over the three lists: boards lean to one list.
+    const shares = setup.partitions.map((part) => Math.max(...[0, 1, 2].map((l) => Array.from(part).filter((i) => setup.task.labels[i] === l).length)) / part.length);
+    expect(shares.filter((s) => s > 0.6).length).toBeGreaterThanOrEqual(10);
+    const simulation = createSimulation(loaded.scenario, loaded.swarm, { federated: setup });
+    simulation.finish();
+    const bits = simulation.federated!.rounds.map((r) => Number((r.validationLoss / Math.LN2).toFixed(4)));
+    expect(bits).toEqual([3.7337, 3.5116, 3.4031]);
+    expect(simulation.federated!.rounds.map((r) => r.participants)).toEqual([6, 6, 6]);
+  }, 60_000);
+});

@@ -160,7 +160,7 @@ export async function runCommand(
     const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
     const summarized = summarizeRun(name, scenario.seed, swarm, tracker, result, served);
     const { totals, nodeReports } = summarized;
-    const summary = federated && simulation.federated ? withFederated(summarized.summary, simulation.federated.rounds, scenario.federated!.targetAccuracy) : summarized.summary;
+    const summary = federated && simulation.federated ? withFederated(summarized.summary, simulation.federated.rounds, scenario.federated!.targetAccuracy, federated.task.name) : summarized.summary;
     dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     if (served && inference) {
       const ids = swarm.nodes.map((node) => node.id);
@@ -171,8 +171,8 @@ export async function runCommand(
     if (federated && simulation.federated) {
       const ids = swarm.nodes.map((node) => node.id);
       dir.write('rounds.csv', roundsCsv(simulation.federated.rounds));
-      dir.write('partition.csv', partitionCsv(federated.clients, federated.partitions, federated.data, ids, federated.trainable, federated.model.params.length));
-      dir.write('partition-samples.csv', partitionSamplesCsv(federated.partitions, federated.data));
+      dir.write('partition.csv', partitionCsv(federated.clients, federated.partitions, federated.task, ids, federated.trainable));
+      dir.write('partition-samples.csv', partitionSamplesCsv(federated.partitions, federated.task));
     }
     dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
     dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
@@ -298,17 +298,17 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
 }
 
 /** summary.json with the federated keys before `perNode`. */
-function withFederated(summary: Record<string, unknown>, rounds: Parameters<typeof federatedSummary>[0], target: number | undefined): Record<string, unknown> {
+function withFederated(summary: Record<string, unknown>, rounds: Parameters<typeof federatedSummary>[0], target: number | undefined, task: string): Record<string, unknown> {
   const { perNode, ...head } = summary;
-  return { ...head, ...federatedSummary(rounds, target), perNode };
+  return { ...head, ...federatedSummary(rounds, target, task), perNode };
 }
 
 /** The federated part of the run's printout. */
 function federatedLines(summary: Record<string, unknown>): string[] {
-  const s = summary as { rounds: number; accuracy: { final: number | null; target: number | null; toTarget: { round: number; joules: number; airtimeMs: number; atMs: number } | null }; federated: { bytesUp: number; bytesDown: number; participants: number; dropouts: number; abandoned: number; roundJoules: number } };
+  const s = summary as { rounds: number; accuracy: { final: number | null; target: number | null; toTarget: { round: number; joules: number; airtimeMs: number; atMs: number } | null }; federated: { bytesUp: number; bytesDown: number; participants: number; dropouts: number; abandoned: number; roundJoules: number; finalValidationBitsPerChar?: number | null } };
   const target = s.accuracy.target === null ? '' : s.accuracy.toTarget ? `; ${(100 * s.accuracy.target).toFixed(0)} % reached in round ${s.accuracy.toTarget.round} after ${(s.accuracy.toTarget.atMs / 3_600_000).toFixed(2)} h, ${s.accuracy.toTarget.joules.toFixed(1)} J and ${(s.accuracy.toTarget.airtimeMs / 1000).toFixed(0)} s of airtime` : `; ${(100 * s.accuracy.target).toFixed(0)} % not reached`;
   return [
-    `  federated: ${s.rounds} rounds, final validation accuracy ${s.accuracy.final === null ? 'n/a' : `${(100 * s.accuracy.final).toFixed(1)} %`}${target}`,
+    `  federated: ${s.rounds} rounds, final validation accuracy ${s.accuracy.final === null ? 'n/a' : `${(100 * s.accuracy.final).toFixed(1)} %`}${s.federated.finalValidationBitsPerChar == null ? '' : ` (next character), ${s.federated.finalValidationBitsPerChar.toFixed(4)} bits/char`}${target}`,
     `  updates: ${s.federated.participants} aggregated, ${s.federated.dropouts} dropouts, ${s.federated.abandoned} abandoned; ${s.federated.bytesUp.toLocaleString('en')} B up, ${s.federated.bytesDown.toLocaleString('en')} B down; ${s.federated.roundJoules.toFixed(1)} J in rounds`,
   ];
 }
