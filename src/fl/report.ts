@@ -14,13 +14,13 @@ const j = (uj: number): number => round(uj / 1e6, 9);
 const causedUj = (r: RoundStats): number => r.energyUj.transmit + r.energyUj.receive + r.energyUj.compute + r.energyUj.idle;
 
 export const roundColumns = [
-  'round', 'startMs', 'endMs', 'durationMs', 'selected', 'participants', 'dropouts', 'stragglers', 'abandoned', 'resentChunks', 'bytesUp', 'bytesDown', 'frames', 'airtimeMs',
+  'round', 'startMs', 'endMs', 'durationMs', 'selected', 'participants', 'dropouts', 'stragglers', 'abandoned', 'resentChunks', 'recoveredChunks', 'bytesUp', 'bytesDown', 'frames', 'airtimeMs',
   'transmitJ', 'receiveJ', 'computeJ', 'processingJ', 'listenJ', 'energyJ', 'trainLoss', 'validationLoss', 'validationAccuracy',
 ] as const;
 
 export function roundsCsv(rounds: readonly RoundStats[]): string {
   const rows = rounds.map((r) => [
-    r.round, ms(r.startMs), ms(r.endMs), ms(r.endMs - r.startMs), r.selected, r.participants, r.dropouts, r.stragglers, r.abandoned, r.resentChunks, r.bytesUp, r.bytesDown, r.frames, ms(r.airtimeMs),
+    r.round, ms(r.startMs), ms(r.endMs), ms(r.endMs - r.startMs), r.selected, r.participants, r.dropouts, r.stragglers, r.abandoned, r.resentChunks, r.recoveredChunks, r.bytesUp, r.bytesDown, r.frames, ms(r.airtimeMs),
     j(r.energyUj.transmit), j(r.energyUj.receive), j(r.energyUj.compute), j(r.energyUj.idle), j(r.listenUj), j(causedUj(r) + r.listenUj),
     Number.isFinite(r.trainLoss) ? round(r.trainLoss, 6) : '', round(r.validationLoss, 6), round(r.validationAccuracy, 6),
   ]);
@@ -76,6 +76,7 @@ export function federatedSummary(rounds: readonly RoundStats[], targetAccuracy: 
       stragglers: sum((r) => r.stragglers),
       abandoned: sum((r) => r.abandoned),
       resentChunks: sum((r) => r.resentChunks),
+      recoveredChunks: sum((r) => r.recoveredChunks),
       finalValidationLoss: last ? round(last.validationLoss, 6) : null,
       // For the names task, the validation loss in bits per character (accuracy is the next character's top-1).
       ...(task.startsWith('names') && { finalValidationBitsPerChar: last ? round(last.validationLoss / Math.LN2, 6) : null }),

@@ -28,7 +28,8 @@ import { fullSteps, selectClients } from './federation.ts';
 import { createStrategy, type ClientUpdate } from './strategies.ts';
 import { flatten } from './vector.ts';
 import type { FlTask } from './task.ts';
-import { chunk, decodeFl, encodeFl, flHeaderBytes, type FlMessage } from './wire.ts';
+import { chunk, decodeFl, encodeFl, flHeaderBytes, parityHeaderBytes, type FlMessage } from './wire.ts';
+import { groupCount, parityChunks, recoverChunks } from './fec.ts';
 import type { NodeApplication } from '../scenario/application.ts';
 
 export interface FlSetup {
@@ -68,6 +69,8 @@ export interface RoundStats {
   abandoned: number;
   /** Chunks sent again after a receiver asked for them. */
   resentChunks: number;
+  /** Chunks a receiver rebuilt from parity (erasure coding) instead of asking again. */
+  recoveredChunks: number;
   bytesUp: number;
   bytesDown: number;
   frames: number;
@@ -82,6 +85,8 @@ export interface RoundStats {
 
 interface ClientSide {
   readonly round: number;
+  parities: (Uint8Array | undefined)[];
+  lastLength: number;
   /** Whether the announce named it (chunks are kept before that). */
   readonly selected: boolean;
   chunks: (Uint8Array | undefined)[];
@@ -93,6 +98,8 @@ interface ClientSide {
 
 interface CoordinatorSide {
   received: (Uint8Array | undefined)[] | undefined;
+  parities: (Uint8Array | undefined)[];
+  lastLength: number;
   attempts: number;
   timer: number;
   status: 'pending' | 'complete' | 'out';
@@ -145,6 +152,21 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     return stream.next() * settings.uplinkJitter;
   }
   const payloadBytes = Math.min(...[coordinator, ...setup.clients].map((n) => host.maxAppBytes(n))) - flHeaderBytes;
+  const fec = settings.fec;
+  // With erasure coding, chunks leave room for the parity message's longer header.
+  const chunkBytes = fec ? payloadBytes - (parityHeaderBytes - flHeaderBytes) : payloadBytes;
+  /** Sends a message's parity chunks after its data chunks. */
+  function postParity(node: number, destination: number, round: number, chunks: readonly Uint8Array[]): void {
+    if (!fec) return;
+    const parities = parityChunks(chunks, fec.groupSize);
+    const lastLength = chunks[chunks.length - 1]!.length;
+    parities.forEach((bytes, group) => post(node, destination, { kind: 'parity', round, group, groups: parities.length, lastLength, bytes }, round));
+  }
+  /** Rebuilds what parity allows, counting it. */
+  function rebuild(chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number, stats: RoundStats): void {
+    if (!fec || lastLength < 0) return;
+    stats.recoveredChunks += recoverChunks(chunks, parities, fec.groupSize, chunkBytes, lastLength);
+  }
   const deadlineMs = settings.roundDeadline;
   const sizes = task.params.map((p) => p.value.length);
   const masks = new Map<number, Uint8Array | undefined>();
@@ -193,13 +215,13 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     const available = setup.clients.filter((node) => host.alive(node) && host.stateOfCharge(node) >= settings.minStateOfCharge && (setup.trainable[clientIndex.get(node)!] ?? 1) > 0);
     const picked = available.length === 0 ? [] : selectClients(available.length, settings.fraction, selection).map((i) => available[i]!);
     const stats: RoundStats = {
-      round: number, startMs: scheduler.nowMs, endMs: Number.NaN, selected: picked.length, participants: 0, dropouts: 0, stragglers: 0, abandoned: 0, resentChunks: 0,
+      round: number, startMs: scheduler.nowMs, endMs: Number.NaN, selected: picked.length, participants: 0, dropouts: 0, stragglers: 0, abandoned: 0, resentChunks: 0, recoveredChunks: 0,
       bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, listenUj: -host.listenEnergyUj(), trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
     };
     rounds.push(stats);
     const { bytes } = encodeUpdate(global, { bits: settings.downlinkBits, topK: 1, errorFeedback: false });
-    const chunks = chunk(bytes, payloadBytes);
-    const state: RoundState = { stats, selected: picked, global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], startVersion: version, closed: false };
+    const chunks = chunk(bytes, chunkBytes);
+    const state: RoundState = { stats, selected: picked, global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, parities: [], lastLength: -1, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], startVersion: version, closed: false };
     current = state;
     // A round nobody can join still lasts until its deadline (no burst of empty rounds).
     scheduler.at(stats.startMs + deadlineMs, () => close(state));
@@ -207,6 +229,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     const announce: FlMessage = { kind: 'announce', round: number, chunks: chunks.length, clients: picked };
     post(coordinator, broadcastDestination, announce, number);
     chunks.forEach((bytesOfChunk, i) => post(coordinator, broadcastDestination, { kind: 'model', round: number, chunk: i, chunks: chunks.length, bytes: bytesOfChunk }, number));
+    postParity(coordinator, broadcastDestination, number, chunks);
     // Once more at the end, for clients that missed it: they kept the chunks they heard.
     post(coordinator, broadcastDestination, announce, number);
   }
@@ -244,16 +267,20 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       const known = clientSide.get(node);
       if (!message.clients.includes(node) || (known?.round === round && known.selected)) return;
       // Chunks heard before the announce were kept.
-      const side: ClientSide = known?.round === round ? { ...known, selected: true } : { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), attempts: 0, timer: 0, update: undefined, done: false, selected: true };
+      const side: ClientSide = known?.round === round ? { ...known, selected: true } : { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), parities: [], lastLength: -1, attempts: 0, timer: 0, update: undefined, done: false, selected: true };
       clientSide.set(node, side);
       if (side.chunks.length === message.chunks && side.chunks.every((c) => c !== undefined)) train(node, side, state);
       else armClient(node, side);
       return;
     }
     let side = clientSide.get(node);
+    if (message.kind === 'parity' && side && side.round === round && side.update === undefined) {
+      side.parities[message.group] = message.bytes;
+      side.lastLength = message.lastLength;
+    }
     if (message.kind === 'model' && (!side || side.round !== round)) {
       // Not announced (yet): keep the chunks in case the announce comes late.
-      side = { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), attempts: 0, timer: 0, update: undefined, done: false, selected: false };
+      side = { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), parities: [], lastLength: -1, attempts: 0, timer: 0, update: undefined, done: false, selected: false };
       clientSide.set(node, side);
     }
     if (!side || side.round !== round || side.done) return;
@@ -261,8 +288,9 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       if (message.kind === 'model') side.chunks[message.chunk] = message.bytes;
       return;
     }
-    if (message.kind === 'model' && side.update === undefined) {
-      side.chunks[message.chunk] = message.bytes;
+    if ((message.kind === 'model' || message.kind === 'parity') && side.update === undefined) {
+      if (message.kind === 'model') side.chunks[message.chunk] = message.bytes;
+      rebuild(side.chunks, side.parities, side.lastLength, state.stats);
       armClient(node, side);
       if (side.chunks.every((c) => c !== undefined)) train(node, side, state);
     } else if (message.kind === 'missing' && side.update) {
@@ -298,8 +326,9 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     // Time left for training: to the deadline, less the upload at least takes (its chunks paced
     // by the duty cycle, after the jitter) with one round of asking again.
     const updateBytes = estimatedUpdateBytes(global.length);
-    const uploadChunks = Math.ceil(updateBytes / payloadBytes);
-    const uploadMs = settings.uplinkJitter + uploadChunks * host.frameGapMs(node, Math.min(updateBytes, payloadBytes) + flHeaderBytes) + settings.idleTimeout;
+    const dataChunks = Math.ceil(updateBytes / chunkBytes);
+    const uploadChunks = dataChunks + (fec ? groupCount(dataChunks, fec.groupSize) : 0);
+    const uploadMs = settings.uplinkJitter + uploadChunks * host.frameGapMs(node, Math.min(updateBytes, chunkBytes) + (fec ? parityHeaderBytes : flHeaderBytes)) + settings.idleTimeout;
     const leftMs = state.stats.startMs + deadlineMs - uploadMs - scheduler.nowMs;
     const affordable = Math.floor(leftMs / stepMs);
     const straggler = affordable < steps;
@@ -322,11 +351,12 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       if (!compressor) compressors.set(node, (compressor = createCompressor(settings.compression)));
       const { bytes } = compressor.compress(result.delta);
       if (Number.isFinite(result.loss)) state.losses.push(result.loss);
-      const update = chunk(bytes, payloadBytes).map((b) => b.slice());
+      const update = chunk(bytes, chunkBytes).map((b) => b.slice());
       side.update = update;
       scheduler.after(jitterOf(node), () => {
         if (state.closed) return;
         update.forEach((b, i) => post(node, coordinator, { kind: 'update', round: side.round, chunk: i, chunks: update.length, bytes: b }, side.round));
+        postParity(node, coordinator, side.round, update);
       });
     }, state.stats.round);
   }
@@ -350,13 +380,20 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       for (const i of message.chunks) if (state.chunks[i]) post(coordinator, from, { kind: 'model', round: message.round, chunk: i, chunks: state.chunks.length, bytes: state.chunks[i] }, message.round);
       return;
     }
-    if (message.kind !== 'update') return;
-    side.received ??= new Array<Uint8Array | undefined>(message.chunks).fill(undefined);
-    side.received[message.chunk] = message.bytes;
-    if (side.received.every((c) => c !== undefined)) {
+    if (message.kind === 'parity') {
+      side.parities[message.group] = message.bytes;
+      side.lastLength = message.lastLength;
+      if (!side.received) return;
+    } else if (message.kind === 'update') {
+      side.received ??= new Array<Uint8Array | undefined>(message.chunks).fill(undefined);
+      side.received[message.chunk] = message.bytes;
+    } else return;
+    const received = side.received!;
+    rebuild(received, side.parities, side.lastLength, state.stats);
+    if (received.every((c) => c !== undefined)) {
       side.status = 'complete';
       side.timer++;
-      accept(state, from, concat(side.received as Uint8Array[]));
+      accept(state, from, concat(received as Uint8Array[]));
       checkDone(state);
       return;
     }

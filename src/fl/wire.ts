@@ -6,6 +6,7 @@
  *   model      kind 2 · round u16 · chunk u16 · chunks u16 · bytes            (broadcast, or unicast when resent)
  *   update     kind 3 · round u16 · chunk u16 · chunks u16 · bytes            (client → coordinator)
  *   missing    kind 4 · round u16 · n u16 · n chunk ids u16                   (either way; n = 0: all there)
+ *   parity     kind 5 · round u16 · group u16 · groups u16 · last chunk's length u16 · bytes   (erasure coding, fl/fec.ts)
  */
 
 export const flHeaderBytes = 7;
@@ -13,9 +14,13 @@ export const flHeaderBytes = 7;
 export type FlMessage =
   | { readonly kind: 'announce'; readonly round: number; readonly chunks: number; readonly clients: readonly number[] }
   | { readonly kind: 'model' | 'update'; readonly round: number; readonly chunk: number; readonly chunks: number; readonly bytes: Uint8Array }
-  | { readonly kind: 'missing'; readonly round: number; readonly chunks: readonly number[] };
+  | { readonly kind: 'missing'; readonly round: number; readonly chunks: readonly number[] }
+  | { readonly kind: 'parity'; readonly round: number; readonly group: number; readonly groups: number; readonly lastLength: number; readonly bytes: Uint8Array };
 
-const codes = { announce: 1, model: 2, update: 3, missing: 4 } as const;
+const codes = { announce: 1, model: 2, update: 3, missing: 4, parity: 5 } as const;
+
+/** The parity message's header is two bytes longer than a chunk's. */
+export const parityHeaderBytes = flHeaderBytes + 2;
 
 export class FlWireError extends Error {
   constructor(detail: string) {
@@ -28,6 +33,12 @@ export function encodeFl(message: FlMessage): Uint8Array {
   const words = (values: readonly number[]): number[] => values.flatMap((v) => [(v >>> 8) & 0xff, v & 0xff]);
   if (message.kind === 'announce') return Uint8Array.from([codes.announce, ...words([message.round, message.chunks, message.clients.length, ...message.clients])]);
   if (message.kind === 'missing') return Uint8Array.from([codes.missing, ...words([message.round, message.chunks.length, ...message.chunks])]);
+  if (message.kind === 'parity') {
+    const out = new Uint8Array(parityHeaderBytes + message.bytes.length);
+    out.set([codes.parity, ...words([message.round, message.group, message.groups, message.lastLength])]);
+    out.set(message.bytes, parityHeaderBytes);
+    return out;
+  }
   const out = new Uint8Array(flHeaderBytes + message.bytes.length);
   out.set([codes[message.kind], ...words([message.round, message.chunk, message.chunks])]);
   out.set(message.bytes, flHeaderBytes);
@@ -49,6 +60,12 @@ export function decodeFl(bytes: Uint8Array): FlMessage {
       return { kind: 'announce', round: word(1), chunks: word(3), clients: list(5) };
     case codes.missing:
       return { kind: 'missing', round: word(1), chunks: list(3) };
+    case codes.parity: {
+      const groups = word(5);
+      const group = word(3);
+      if (group >= groups) throw new FlWireError(`expected a group below ${groups}, found ${group}`);
+      return { kind: 'parity', round: word(1), group, groups, lastLength: word(7), bytes: bytes.slice(parityHeaderBytes) };
+    }
     case codes.model:
     case codes.update: {
       const chunks = word(5);
@@ -57,7 +74,7 @@ export function decodeFl(bytes: Uint8Array): FlMessage {
       return { kind: bytes[0] === codes.model ? 'model' : 'update', round: word(1), chunk, chunks, bytes: bytes.slice(flHeaderBytes) };
     }
     default:
-      throw new FlWireError(`expected kind 1..4, found ${bytes[0] ?? 'nothing'}`);
+      throw new FlWireError(`expected kind 1..5, found ${bytes[0] ?? 'nothing'}`);
   }
 }
 

@@ -72,6 +72,10 @@ export const federatedSettingsSchema = z.strictObject({
   roundGap: duration('round gap', false).default(0).describe('Pause between a round and the next.'),
   retransmissions: z.int().min(0).max(20).default(2).describe('Times missing chunks are asked for again before an update (or a model download) is abandoned.'),
   idleTimeout: duration('idle timeout', true).default(600_000).describe('Silence after which a receiver asks for the chunks it misses.'),
+  fec: z
+    .strictObject({ groupSize: z.int().min(2).max(64) })
+    .optional()
+    .describe('Erasure coding: one XOR parity chunk per group of groupSize chunks; a receiver rebuilds one chunk missing from a group without asking again.'),
   uplinkJitter: duration('uplink jitter', false).default(60_000).describe('A client waits a random delay up to this long before it sends (its update, or its request for missing chunks), from its own stream: clients that finish together do not all transmit together.'),
   stragglers: z.enum(['drop', 'keep']).default('keep').describe('keep: a client that cannot finish its epochs before the deadline sends its partial work; drop: it sends nothing.'),
   computeFactor: z.number().positive().default(3).describe('Training MACs per sample as a multiple of the forward MACs.'),

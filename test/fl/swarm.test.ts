@@ -57,6 +57,13 @@ describe('federated learning over the radio (fl-mnist-iid)', () => {
     for (const r of lossy.rounds) expect(fl.filter((f) => f.atMs >= r.startMs && f.atMs <= r.endMs).length).toBe(r.frames);
   });
 
+  it('rebuilds lost chunks from parity with erasure coding, asking again for fewer', () => {
+    const plain = run(['federated.rounds=2', 'extraLossProbability=0.1']);
+    const coded = run(['federated.rounds=2', 'extraLossProbability=0.1', 'federated.fec={groupSize: 4}']);
+    expect(coded.rounds.map((r) => [r.participants, r.resentChunks, r.recoveredChunks])).toEqual([[10, 47, 56], [10, 34, 51]]);
+    expect(plain.rounds.map((r) => [r.participants, r.resentChunks, r.recoveredChunks])).toEqual([[10, 82, 0], [8, 84, 0]]);
+  });
+
   it('runs FedBuff on the radio: buffers applied as updates arrive, staleness discounted', () => {
     const buffered = run(['federated.rounds=3', 'federated.strategy={kind: fedbuff, bufferSize: 4, serverLearningRate: 1}']);
     expect(buffered.rounds.map((r) => r.validationAccuracy)).toEqual([0.815, 0.892, 0.889]);

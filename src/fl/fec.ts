@@ -1,0 +1,51 @@
+/**
+ * Erasure coding across chunks (issue 7, optional): one XOR parity chunk per group of
+ * `groupSize` data chunks, so that a receiver rebuilds any one chunk missing from a group
+ * without asking again (a single-parity code, as RAID 5 per group). Singh & Borkotoky (2025,
+ * https://arxiv.org/html/2508.10574v1) find forward erasure correction critical for federated
+ * learning over LoRa; this is its simplest form. A group's parity is as long as its longest
+ * chunk; every chunk but the message's last is full-size, and the parity message carries the
+ * last chunk's length.
+ */
+
+export function groupCount(chunks: number, groupSize: number): number {
+  return Math.ceil(chunks / groupSize);
+}
+
+/** The parity of each group: the XOR of its chunks, zero-padded to the longest. */
+export function parityChunks(chunks: readonly Uint8Array[], groupSize: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let g = 0; g < groupCount(chunks.length, groupSize); g++) {
+    const group = chunks.slice(g * groupSize, (g + 1) * groupSize);
+    const parity = new Uint8Array(Math.max(...group.map((c) => c.length)));
+    for (const c of group) for (let i = 0; i < c.length; i++) parity[i]! ^= c[i]!;
+    out.push(parity);
+  }
+  return out;
+}
+
+/**
+ * Rebuilds, in place, every chunk that is the only one missing from its group when the group's
+ * parity is there; returns how many it rebuilt. `fullLength` is every chunk's length but the
+ * last, `lastLength` the last one's.
+ */
+export function recoverChunks(chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], groupSize: number, fullLength: number, lastLength: number): number {
+  let rebuilt = 0;
+  parities.forEach((parity, g) => {
+    if (!parity) return;
+    const start = g * groupSize;
+    const end = Math.min(chunks.length, start + groupSize);
+    const missing: number[] = [];
+    for (let i = start; i < end; i++) if (chunks[i] === undefined) missing.push(i);
+    if (missing.length !== 1) return;
+    const index = missing[0]!;
+    const value = parity.slice();
+    for (let i = start; i < end; i++) {
+      const c = chunks[i];
+      if (c) for (let k = 0; k < c.length; k++) value[k]! ^= c[k]!;
+    }
+    chunks[index] = value.subarray(0, index === chunks.length - 1 ? lastLength : fullLength).slice();
+    rebuilt++;
+  });
+  return rebuilt;
+}
