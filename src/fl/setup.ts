@@ -54,7 +54,8 @@ export function prepareFederated(scenario: Scenario, swarm: ResolvedSwarm): FlSe
       bytes += perTrained * sizes[k]!;
       keep++;
     }
-    return keep;
+    // A declared limit applies on top of what the memory allows.
+    return settings.trainLastTensors === undefined ? keep : Math.min(keep, settings.trainLastTensors);
   });
   if (trainable.every((keep) => keep === 0)) {
     throw new InputError([{ path: 'federated.task', message: `expected clients with the SRAM to train at least the output layer, found none (${swarm.nodes[clients[0]!]!.mcu.id} has ${swarm.nodes[clients[0]!]!.mcu.modelSramBytes.toLocaleString('en')} B for models)` }]);

@@ -78,6 +78,7 @@ export const federatedSettingsSchema = z.strictObject({
     .describe('Erasure coding: one XOR parity chunk per group of groupSize chunks; a receiver rebuilds one chunk missing from a group without asking again.'),
   uplinkJitter: duration('uplink jitter', false).default(60_000).describe('A client waits a random delay up to this long before it sends (its update, or its request for missing chunks), from its own stream: clients that finish together do not all transmit together.'),
   stragglers: z.enum(['drop', 'keep']).default('keep').describe('keep: a client that cannot finish its epochs before the deadline sends its partial work; drop: it sends nothing.'),
+  trainLastTensors: z.int().min(1).optional().describe('Declared partial models: clients train at most the last N parameter tensors (default: what their SRAM holds).'),
   computeFactor: z.number().positive().default(3).describe('Training MACs per sample as a multiple of the forward MACs.'),
   targetAccuracy: z.number().gt(0).max(1).optional().describe('Reports the joules and airtime spent until the validation accuracy first reaches it.'),
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readScenario } from '../../src/cli/read-scenario.ts';
 import { prepareFederated } from '../../src/fl/setup.ts';
 import { createSimulation } from '../../src/scenario/simulate.ts';
+import { createClassifier } from '../../src/model/classifier.ts';
 
 function run(sets: readonly string[] = []) {
   const loaded = readScenario('scenarios/fl-mnist-iid.yaml', { sets });
@@ -62,6 +63,17 @@ describe('federated learning over the radio (fl-mnist-iid)', () => {
     const coded = run(['federated.rounds=2', 'extraLossProbability=0.1', 'federated.fec={groupSize: 4}']);
     expect(coded.rounds.map((r) => [r.participants, r.resentChunks, r.recoveredChunks])).toEqual([[10, 47, 56], [10, 34, 51]]);
     expect(plain.rounds.map((r) => [r.participants, r.resentChunks, r.recoveredChunks])).toEqual([[10, 82, 0], [8, 84, 0]]);
+  });
+
+  it('trains declared partial models: only the last tensor moves', () => {
+    const partial = run(['federated.rounds=1', 'federated.trainLastTensors=1']);
+    expect(partial.setup.trainable.every((keep) => keep === 1)).toBe(true);
+    expect(partial.rounds[0]!.participants).toBe(10);
+    // After the round the task holds the new global model: the weights are still the initial ones, the bias moved.
+    const initial = createClassifier('logistic', 784, 10, 1);
+    const [weights, bias] = partial.setup.task.params;
+    expect(weights!.value).toEqual(initial.params[0]!.value);
+    expect(bias!.value).not.toEqual(initial.params[1]!.value);
   });
 
   it('runs FedBuff on the radio: buffers applied as updates arrive, staleness discounted', () => {
