@@ -4,11 +4,14 @@
  * added to the gradient (μ = 0: plain FedAvg). A straggler stops after `maxSteps` steps (its
  * partial work). Returns the delta (local − global), the samples it trained on and the mean loss.
  * Frozen parameters (a partial model) keep the global values and are masked out.
+ *
+ * The loop is the same for every model; what a step computes (the gradients of one batch) is
+ * the task's: `trainLocal` for the MNIST classifiers here, `trainLocalLm` for TinySeek.
  */
 import type { LabeledDataset } from '../data/mnist.ts';
 import { batchOf, type Classifier } from '../model/classifier.ts';
 import { crossEntropy } from '../model/loss.ts';
-import { zeroGrads } from '../model/params.ts';
+import { zeroGrads, type Param } from '../model/params.ts';
 import type { RandomStream } from '../sim/rng.ts';
 import { assign, flatten, trainableMask } from './vector.ts';
 
@@ -33,10 +36,14 @@ export interface LocalResult {
   readonly loss: number;
 }
 
-export function trainLocal(model: Classifier, data: LabeledDataset, indices: ArrayLike<number>, global: Float64Array, config: LocalTraining, rng: RandomStream): LocalResult {
-  assign(model.params, global);
-  const mask = trainableMask(model.params);
-  const velocity = model.params.map((p) => new Float64Array(p.value.length));
+/**
+ * The local loop over `params`: `gradients(batch)` zeroes nothing, adds the batch's gradients
+ * into the parameters' `grad` and returns the batch's loss.
+ */
+export function trainLocalWith(params: readonly Param[], gradients: (batch: readonly number[]) => number, indices: ArrayLike<number>, global: Float64Array, config: LocalTraining, rng: RandomStream): LocalResult {
+  assign(params, global);
+  const mask = trainableMask(params);
+  const velocity = params.map((p) => new Float64Array(p.value.length));
   const momentum = config.momentum ?? 0;
   const mu = config.mu ?? 0;
   const batch = config.batchSize === 'full' ? indices.length : config.batchSize;
@@ -51,14 +58,10 @@ export function trainLocal(model: Classifier, data: LabeledDataset, indices: Arr
     }
     for (let start = 0; start < order.length; start += batch) {
       if (steps >= budget) break epochs;
-      const slice = order.slice(start, start + batch);
-      const { x, labels } = batchOf(data, slice);
-      zeroGrads(model.params);
-      const pass = model.forward(x, slice.length);
-      const { loss, dLogits } = crossEntropy(pass.logits, labels, model.classes);
-      pass.backward(dLogits);
+      zeroGrads(params);
+      const loss = gradients(order.slice(start, start + batch));
       let at = 0;
-      model.params.forEach((p, k) => {
+      params.forEach((p, k) => {
         if (p.trainable) {
           const v = velocity[k]!;
           for (let i = 0; i < p.value.length; i++) {
@@ -73,6 +76,24 @@ export function trainLocal(model: Classifier, data: LabeledDataset, indices: Arr
       steps++;
     }
   }
-  const local = flatten(model.params);
+  const local = flatten(params);
   return { delta: Float64Array.from(local, (w, i) => (mask[i] ? w - global[i]! : 0)), mask, samples: indices.length, steps, loss: steps > 0 ? lossSum / steps : Number.NaN };
+}
+
+/** Local training of an MNIST classifier: mean softmax cross-entropy per batch. */
+export function trainLocal(model: Classifier, data: LabeledDataset, indices: ArrayLike<number>, global: Float64Array, config: LocalTraining, rng: RandomStream): LocalResult {
+  return trainLocalWith(
+    model.params,
+    (slice) => {
+      const { x, labels } = batchOf(data, slice);
+      const pass = model.forward(x, slice.length);
+      const { loss, dLogits } = crossEntropy(pass.logits, labels, model.classes);
+      pass.backward(dLogits);
+      return loss;
+    },
+    indices,
+    global,
+    config,
+    rng,
+  );
 }

@@ -52,6 +52,28 @@ export function evaluateBitsPerChar(model: TinySeek, samples: readonly TextSampl
   return nats / count / Math.LN2;
 }
 
+/**
+ * Adds the gradients of a batch of texts into the parameters (every predicted token weighing
+ * the same) and returns its loss in nats, its token count and each layer's expert load.
+ */
+export function batchGradients(model: TinySeek, texts: readonly TextSample[]): { nats: number; tokens: number; load: Float64Array[] } {
+  const batch = texts.map((sample) => framed(sample.tokens, model.config.context));
+  const tokens = batch.reduce((sum, item) => sum + item.targets.length, 0);
+  const load = Array.from({ length: model.config.layers }, () => new Float64Array(model.config.experts));
+  let nats = 0;
+  for (const { inputs, targets } of batch) {
+    const pass = model.forward(inputs, { training: true });
+    const { loss, dLogits, count } = crossEntropy(pass.logits, targets, model.config.vocab);
+    nats += loss * count;
+    // Every token of the batch weighs the same.
+    const scale = count / tokens;
+    for (let i = 0; i < dLogits.length; i++) dLogits[i]! *= scale;
+    pass.backward(dLogits);
+    pass.load.forEach((perExpert, l) => perExpert.forEach((n, e) => (load[l]![e]! += n)));
+  }
+  return { nats, tokens, load };
+}
+
 export function learningRateAt(config: LmTrainingConfig, step: number): number {
   if (step < config.warmupSteps) return (config.learningRate * (step + 1)) / config.warmupSteps;
   const progress = (step - config.warmupSteps) / Math.max(1, config.steps - config.warmupSteps);
@@ -79,23 +101,10 @@ export function trainLanguageModel(model: TinySeek, train: readonly TextSample[]
     }
     return batch;
   };
-  const { layers, experts, biasUpdate } = model.config;
+  const { biasUpdate } = model.config;
   for (let step = 0; step < config.steps; step++) {
     zeroGrads(model.params);
-    const batch = nextBatch().map((sample) => framed(sample.tokens, model.config.context));
-    const tokens = batch.reduce((sum, item) => sum + item.targets.length, 0);
-    const load = Array.from({ length: layers }, () => new Float64Array(experts));
-    let nats = 0;
-    for (const { inputs, targets } of batch) {
-      const pass = model.forward(inputs, { training: true });
-      const { loss, dLogits, count } = crossEntropy(pass.logits, targets, model.config.vocab);
-      nats += loss * count;
-      // Every token of the batch weighs the same.
-      const scale = count / tokens;
-      for (let i = 0; i < dLogits.length; i++) dLogits[i]! *= scale;
-      pass.backward(dLogits);
-      pass.load.forEach((perExpert, l) => perExpert.forEach((n, e) => (load[l]![e]! += n)));
-    }
+    const { nats, tokens, load } = batchGradients(model, nextBatch());
     const gradNorm = clipGradients(model.params, config.clipNorm);
     const learningRate = learningRateAt(config, step);
     optimizer.step(model.params, learningRate);
