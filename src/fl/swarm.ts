@@ -19,104 +19,19 @@
  */
 import { computeCost } from '../hw/compute-cost.ts';
 import { broadcastDestination } from '../radio/transmission.ts';
-import type { FederatedSettings } from '../scenario/federated-settings.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
 import { createRandomStreams } from '../sim/rng.ts';
-import type { Scheduler } from '../sim/scheduler.ts';
 import { createCompressor, decodeUpdate, encodeUpdate, type Compressor } from './compression.ts';
 import { fullSteps, selectClients } from './federation.ts';
 import { createStrategy, type ClientUpdate } from './strategies.ts';
 import { flatten } from './vector.ts';
-import type { FlTask } from './task.ts';
-import { chunk, decodeFl, encodeFl, flHeaderBytes, parityHeaderBytes, type FlMessage } from './wire.ts';
+import { chunk, decodeFl, flHeaderBytes, parityHeaderBytes, type FlMessage } from './wire.ts';
+import type { ClientSide, CoordinatorSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
+
+export type { FlHost, FlSetup, RoundStats } from './round-types.ts';
+import { createOutbox } from './outbox.ts';
 import { groupCount, parityChunks, recoverChunks } from './fec.ts';
 import type { NodeApplication } from '../scenario/application.ts';
-
-export interface FlSetup {
-  readonly settings: FederatedSettings;
-  readonly task: FlTask;
-  /** Node index of each client, and its samples. */
-  readonly clients: readonly number[];
-  readonly partitions: readonly Int32Array[];
-  readonly coordinator: number;
-  /** Parameters (from the last) each client can train with its SRAM; all when absent. */
-  readonly trainable: readonly number[];
-  readonly seed: number;
-  readonly durationMs: number;
-}
-
-export interface FlHost {
-  readonly scheduler: Scheduler;
-  send(node: number, destination: number, payload: Uint8Array, deadlineMs: number): void;
-  compute(node: number, durationMs: number, then: () => void, cause: number): void;
-  alive(node: number): boolean;
-  stateOfCharge(node: number): number;
-  maxAppBytes(node: number): number;
-  /** Every node's listening energy so far (µJ), booked up to now. */
-  listenEnergyUj(): number;
-  /** The least time between two frames of `appBytes` from `node`: time on air over its sub-band's duty cycle. */
-  frameGapMs(node: number, appBytes: number): number;
-}
-
-export interface RoundStats {
-  readonly round: number;
-  readonly startMs: number;
-  endMs: number;
-  readonly selected: number;
-  participants: number;
-  dropouts: number;
-  stragglers: number;
-  abandoned: number;
-  /** Chunks sent again after a receiver asked for them. */
-  resentChunks: number;
-  /** Chunks a receiver rebuilt from parity (erasure coding) instead of asking again. */
-  recoveredChunks: number;
-  bytesUp: number;
-  bytesDown: number;
-  frames: number;
-  airtimeMs: number;
-  readonly energyUj: Record<'transmit' | 'receive' | 'compute' | 'idle', number>;
-  /** Every node's listening energy during the round (background the round kept awake). */
-  listenUj: number;
-  trainLoss: number;
-  validationLoss: number;
-  validationAccuracy: number;
-}
-
-interface ClientSide {
-  readonly round: number;
-  parities: (Uint8Array | undefined)[];
-  lastLength: number;
-  /** Whether the announce named it (chunks are kept before that). */
-  readonly selected: boolean;
-  chunks: (Uint8Array | undefined)[];
-  attempts: number;
-  timer: number;
-  update: Uint8Array[] | undefined;
-  done: boolean;
-}
-
-interface CoordinatorSide {
-  received: (Uint8Array | undefined)[] | undefined;
-  parities: (Uint8Array | undefined)[];
-  lastLength: number;
-  attempts: number;
-  timer: number;
-  status: 'pending' | 'complete' | 'out';
-}
-
-interface RoundState {
-  readonly stats: RoundStats;
-  readonly selected: readonly number[];
-  readonly global: Float64Array;
-  readonly chunks: readonly Uint8Array[];
-  readonly server: Map<number, CoordinatorSide>;
-  readonly losses: number[];
-  readonly updates: ClientUpdate[];
-  /** Global versions applied before the round began (FedBuff's staleness counts from it). */
-  readonly startVersion: number;
-  closed: boolean;
-}
 
 export interface FlEngine extends NodeApplication {
   readonly rounds: readonly RoundStats[];
@@ -134,8 +49,6 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const compressors = new Map<number, Compressor>();
   const clientSide = new Map<number, ClientSide>();
   const rounds: RoundStats[] = [];
-  const inflight = new Map<number, number>();
-  let staged: number | undefined;
   let malformed = 0;
   const task = setup.task;
   let global = flatten(task.params);
@@ -143,7 +56,6 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   let current: RoundState | undefined;
   let finished = false;
   const buffer: ClientUpdate[] = [];
-  const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
   const jitterStreams = new Map<number, ReturnType<typeof streams.stream>>();
   /** A client's random delay before it transmits, from its own stream. */
   function jitterOf(node: number): number {
@@ -184,27 +96,20 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     return mask;
   }
 
-  /** Messages wait in an outbox per node, at most four in the MAC at once (its queue holds eight). */
-  const outbox = new Map<number, { destination: number; payload: Uint8Array; round: number }[]>();
-  const inMac = new Map<number, number>();
-  function post(node: number, destination: number, message: FlMessage, round: number): void {
-    let queue = outbox.get(node);
-    if (!queue) outbox.set(node, (queue = []));
-    queue.push({ destination, payload: encodeFl(message), round });
-    pump(node);
-  }
-  function pump(node: number): void {
-    const queue = outbox.get(node);
-    while (queue && queue.length > 0 && (inMac.get(node) ?? 0) < 4 && host.alive(node)) {
-      const next = queue.shift()!;
-      inMac.set(node, (inMac.get(node) ?? 0) + 1);
-      staged = next.round;
-      // A frame still queued when its round closes is never sent (dutyCycleBlocked by deadline).
-      const roundEnd = (rounds[next.round - 1]?.startMs ?? 0) + deadlineMs;
-      host.send(node, next.destination, next.payload, Math.max(0, roundEnd - scheduler.nowMs));
-      staged = undefined;
-    }
-  }
+  const outbox = createOutbox({
+    scheduler,
+    send: host.send,
+    alive: host.alive,
+    roundEndMs: (round) => (rounds[round - 1]?.startMs ?? 0) + deadlineMs,
+    onFrame(round, tx) {
+      const stats = rounds[round - 1]!;
+      stats.frames++;
+      stats.airtimeMs += tx.airtimeMs;
+      if (tx.sender === coordinator) stats.bytesDown += tx.bytes.length;
+      else stats.bytesUp += tx.bytes.length;
+    },
+  });
+  const post = outbox.post;
 
   function startRound(): void {
     const number = rounds.length + 1;
@@ -238,7 +143,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     if (state.closed) return;
     state.closed = true;
     // What the round had not handed to a MAC yet is not sent; what sits in a MAC expires at the deadline.
-    for (const [, queue] of outbox) for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.round === state.stats.round) queue.splice(i, 1);
+    outbox.purge(state.stats.round);
     const { stats } = state;
     for (const [, side] of state.server) if (side.status === 'pending') stats.dropouts++;
     if (settings.strategy.kind !== 'fedbuff' && state.updates.length > 0) {
@@ -452,36 +357,15 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       else onClient(node, message);
     },
     onEvent(event) {
-      if (event.type === 'messageSent') {
-        if (staged !== undefined) inflight.set(key(event.sender, event.messageId), staged);
-      } else if (event.type === 'txStarted' || event.type === 'txBlocked' || event.type === 'txUnsent') {
-        const sender = event.type === 'txStarted' ? event.tx.sender : event.sender;
-        const messageId = event.type === 'txStarted' ? event.tx.messageId : event.messageId;
-        const round = inflight.get(key(sender, messageId));
-        if (round === undefined) return;
-        const fragment = event.type === 'txStarted' ? event.tx.fragmentIndex : event.fragmentIndex;
-        const fragments = event.type === 'txStarted' ? event.tx.fragmentCount : event.fragmentCount;
-        // A message leaves the MAC's queue with its last fragment.
-        if (fragment === fragments - 1) inMac.set(sender, Math.max(0, (inMac.get(sender) ?? 0) - 1));
-        if (event.type === 'txStarted') {
-          const stats = rounds[round - 1]!;
-          stats.frames++;
-          stats.airtimeMs += event.tx.airtimeMs;
-          if (sender === coordinator) stats.bytesDown += event.tx.bytes.length;
-          else stats.bytesUp += event.tx.bytes.length;
-        }
-        // The next message leaves once this one is out of the queue.
-        scheduler.after(0, () => pump(sender));
-      } else if (event.type === 'nodeDied' && event.node === coordinator && current && !current.closed) {
+      outbox.onEvent(event);
+      if (event.type === 'nodeDied' && event.node === coordinator && current && !current.closed) {
         current.closed = true;
         current.stats.endMs = event.atMs;
         current.stats.listenUj += host.listenEnergyUj();
         finished = true;
       }
     },
-    causeOf(tx) {
-      return inflight.get(key(tx.sender, tx.messageId));
-    },
+    causeOf: outbox.causeOf,
     attribute(_node, cause, state, energyUj) {
       const stats = rounds[cause - 1];
       if (stats && (state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle')) stats.energyUj[state] += energyUj;

@@ -1,0 +1,82 @@
+/**
+ * How federated learning's messages reach the MAC: an outbox per node, at most four messages in
+ * the MAC at once (its queue holds eight), each tagged with its round, so that each frame's
+ * airtime, bytes and ledger joules are its round's. A message's MAC deadline is its round's end:
+ * what a closed round left queued is never sent; what it left in the outbox is purged.
+ */
+import type { SimEvent } from '../node/events.ts';
+import type { Scheduler } from '../sim/scheduler.ts';
+import type { Transmission } from '../radio/transmission.ts';
+import { encodeFl, type FlMessage } from './wire.ts';
+
+export interface Outbox {
+  post(node: number, destination: number, message: FlMessage, round: number): void;
+  /** Drops the round's messages not handed to a MAC yet. */
+  purge(round: number): void;
+  /** Node events: binds messages to rounds, and frees the window as frames leave. */
+  onEvent(event: SimEvent): void;
+  /** The round a frame belongs to. */
+  causeOf(tx: Transmission): number | undefined;
+}
+
+export interface OutboxConfig {
+  readonly scheduler: Scheduler;
+  send(node: number, destination: number, payload: Uint8Array, deadlineMs: number): void;
+  alive(node: number): boolean;
+  /** When a round closes (its frames' deadline). */
+  roundEndMs(round: number): number;
+  /** A frame of `round` went on the air. */
+  onFrame(round: number, tx: Transmission): void;
+}
+
+const window = 4;
+
+export function createOutbox(config: OutboxConfig): Outbox {
+  const { scheduler } = config;
+  const queues = new Map<number, { destination: number; payload: Uint8Array; round: number }[]>();
+  const inMac = new Map<number, number>();
+  const rounds = new Map<number, number>();
+  let staged: number | undefined;
+  const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
+
+  function pump(node: number): void {
+    const queue = queues.get(node);
+    while (queue && queue.length > 0 && (inMac.get(node) ?? 0) < window && config.alive(node)) {
+      const next = queue.shift()!;
+      inMac.set(node, (inMac.get(node) ?? 0) + 1);
+      staged = next.round;
+      config.send(node, next.destination, next.payload, Math.max(0, config.roundEndMs(next.round) - scheduler.nowMs));
+      staged = undefined;
+    }
+  }
+
+  return {
+    post(node, destination, message, round) {
+      let queue = queues.get(node);
+      if (!queue) queues.set(node, (queue = []));
+      queue.push({ destination, payload: encodeFl(message), round });
+      pump(node);
+    },
+    purge(round) {
+      for (const [, queue] of queues) for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.round === round) queue.splice(i, 1);
+    },
+    onEvent(event) {
+      if (event.type === 'messageSent') {
+        if (staged !== undefined) rounds.set(key(event.sender, event.messageId), staged);
+        return;
+      }
+      if (event.type !== 'txStarted' && event.type !== 'txBlocked' && event.type !== 'txUnsent') return;
+      const started = event.type === 'txStarted';
+      const sender = started ? event.tx.sender : event.sender;
+      const round = rounds.get(key(sender, started ? event.tx.messageId : event.messageId));
+      if (round === undefined) return;
+      // A message leaves the MAC's queue with its last fragment.
+      if ((started ? event.tx.fragmentIndex : event.fragmentIndex) === (started ? event.tx.fragmentCount : event.fragmentCount) - 1) inMac.set(sender, Math.max(0, (inMac.get(sender) ?? 0) - 1));
+      if (started) config.onFrame(round, event.tx);
+      scheduler.after(0, () => pump(sender));
+    },
+    causeOf(tx) {
+      return rounds.get(key(tx.sender, tx.messageId));
+    },
+  };
+}
