@@ -17,40 +17,27 @@
  * learns of a death without delay; the model layer finds lost frames by timeouts only).
  */
 import { computeCost } from '../hw/compute-cost.ts';
-import type { EnergyState } from '../hw/energy-ledger.ts';
-import { attentionUnit, combineUnit, createInt8LatentCache, embeddingUnit, gateDecision, gateScores, headUnit, routedExpertUnit, sharedExpertUnit, type GateDecision, type Int8LatentCache } from '../model/quant/units.ts';
+import { attentionUnit, combineUnit, createInt8LatentCache, embeddingUnit, gateDecision, gateScores, headUnit, type GateDecision, type Int8LatentCache } from '../model/quant/units.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
-import type { SimEvent } from '../node/events.ts';
 import type { ReceivedMessage } from '../node/lora-node.ts';
-import type { Transmission } from '../radio/transmission.ts';
 import { computeRoutes, type Routes } from '../placement/links.ts';
 import { addMessage, copyComponents, zeroComponents, type Components, type FrameTiming } from './components.ts';
 import { createEntry, type Entry } from './entry.ts';
+import { createExpertRole } from './expert-node.ts';
+import type { NodeApplication } from '../scenario/application.ts';
 import { nodeLimitedCandidates, servingNodes } from './expert-routing.ts';
 import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, sharedFlag, type ModelMessage } from './wire.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
 import type { RandomStream } from '../sim/rng.ts';
 
-export interface InferenceEngine {
-  /** A complete message arrived at `node`. */
-  onMessage(node: number, message: ReceivedMessage): void;
-  /** Node events as they happen (messageSent, txStarted, nodeDied). */
-  onEvent(event: SimEvent): void;
-  /** The token a frame belongs to (energy attribution). */
-  causeOf(tx: Transmission): number | undefined;
-  /** Ledger energy a node booked for a token. */
-  attribute(node: number, cause: number, state: EnergyState, energyUj: number): void;
-  /** Schedules the requests. */
-  start(): void;
+export interface InferenceEngine extends NodeApplication {
   readonly tokens: readonly TokenRecord[];
   readonly requests: readonly RequestRecord[];
   /** Routed expert calls served, [layer][expert]. */
   readonly expertLoad: readonly number[][];
   /** Energy attributed to tokens, per node (µJ). */
   readonly attributedUj: readonly number[];
-  /** Requests waiting or running. */
-  readonly busy: boolean;
   readonly counters: Readonly<Record<'staleMessages' | 'unroutable' | 'refusedCalls' | 'timeouts' | 'retries' | 'unknownMessages', number>>;
 }
 
@@ -102,7 +89,6 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const caches = new Map<string, Int8LatentCache>();
   const passes = new Map<string, LayerPass>();
   const latest = new Map<string, { request: number; position: number; attempt: number }>();
-  const expertJobs = new Array<number>(n).fill(0);
   let calls = 0;
   const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
   const backoffStreams = new Map<number, RandomStream>();
@@ -319,34 +305,6 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     return true;
   }
 
-  function expertCall(node: number, origin: number, message: Extract<ModelMessage, { kind: 'call' }>, token: TokenRecord, acc: Components): void {
-    const l = message.layer;
-    const limit = settings.expertQueueLimit ?? Number.POSITIVE_INFINITY;
-    const accepted = message.experts.filter((_, i) => expertJobs[node]! + i < limit);
-    const outputs: { id: number; data: Int8Array | undefined }[] = message.experts.map((id) => ({ id, data: undefined }));
-    counters.refusedCalls += message.experts.length - accepted.length;
-    expertJobs[node]! += accepted.length;
-    const input = tensorAt(message.x, model.scales.moeIn[l]!);
-    const ms = msOf(node, unitMacs.routedExpert!.macsPerToken);
-    // One expert after the other, so that each one's wait for the MCU is its own.
-    const run = (i: number): void => {
-      if (i === accepted.length) {
-        expertJobs[node]! -= accepted.length;
-        const out: ModelMessage = { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: l, attempt: message.attempt, call: message.call, outputs };
-        send(node, origin, out, token, acc);
-        return;
-      }
-      compute(node, ms, token, acc, () => {
-        const id = accepted[i]!;
-        const result = id & sharedFlag ? sharedExpertUnit(model, l, id & ~sharedFlag, input) : routedExpertUnit(model, l, id, input);
-        if (!(id & sharedFlag)) expertLoad[l]![id]!++;
-        outputs[message.experts.indexOf(id)] = { id, data: result.data };
-        run(i + 1);
-      });
-    };
-    run(0);
-  }
-
   function reply(node: number, origin: number, message: Extract<ModelMessage, { kind: 'reply' }>, acc: Components): void {
     const pass = passes.get(`${message.slot}/${message.layer}`);
     if (!pass || pass.done || pass.node !== node || pass.message.position !== message.position || pass.message.attempt !== message.attempt || pass.message.request !== message.request) {
@@ -386,6 +344,8 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       send(node, next, { kind: 'forward', request: message.request, slot: message.slot, position: message.position, layer: l + 1, attempt: message.attempt, x: x.data }, token, acc);
     });
   }
+
+  const expertCall = createExpertRole({ model, settings, compute, send, expertLoad, counters, serviceMs: (node) => msOf(node, unitMacs.routedExpert!.macsPerToken) });
 
   const entry: Entry = createEntry(context, host, {
     compute,
