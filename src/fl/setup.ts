@@ -8,7 +8,7 @@ import { InputError } from '../scenario/errors.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createRandomStreams } from '../sim/rng.ts';
-import { partition } from './partition.ts';
+import { partition, PartitionError } from './partition.ts';
 import type { FlSetup } from './swarm.ts';
 import { loadMnistTask, namesTask, type FlTask } from './task.ts';
 
@@ -35,7 +35,13 @@ export function prepareFederated(scenario: Scenario, swarm: ResolvedSwarm): FlSe
   const groups = new Map(scenario.groups.map((group) => [group.name, group]));
   const clients = swarm.nodes.filter((node) => node.index !== coordinator && (groups.get(node.group)?.holdsUnits ?? node.role === 'node')).map((node) => node.index);
   if (clients.length === 0) throw new InputError([{ path: 'federated', message: 'expected at least one client (a node with role node), found none' }]);
-  const partitions = partition(task.train, task.labels, clients.length, settings.partition, createRandomStreams(scenario.seed).stream('fl/partition'));
+  let partitions: Int32Array[];
+  try {
+    partitions = partition(task.train, task.labels, clients.length, settings.partition, createRandomStreams(scenario.seed).stream('fl/partition'));
+  } catch (error) {
+    if (error instanceof PartitionError) throw new InputError([{ path: 'federated.partition', message: `expected a partition of the ${task.train.length} training samples over ${clients.length} clients, found: ${error.message}` }]);
+    throw error;
+  }
   // Training state in SRAM: every value (float32), a gradient (and a velocity with momentum) for
   // each trained value, and a batch of activations. A client short of SRAM trains the last
   // parameters that fit (the output layer first).

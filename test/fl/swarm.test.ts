@@ -7,6 +7,7 @@ import { readScenario } from '../../src/cli/read-scenario.ts';
 import { prepareFederated } from '../../src/fl/setup.ts';
 import { createSimulation } from '../../src/scenario/simulate.ts';
 import { createClassifier } from '../../src/model/classifier.ts';
+import { InputError } from '../../src/scenario/errors.ts';
 
 function run(sets: readonly string[] = []) {
   const loaded = readScenario('scenarios/fl-mnist-iid.yaml', { sets });
@@ -98,4 +99,12 @@ describe('federated learning of TinySeek on the names (fl-names)', () => {
     expect(bits).toEqual([3.7337, 3.5116, 3.4031]);
     expect(simulation.federated!.rounds.map((r) => r.participants)).toEqual([6, 6, 6]);
   }, 60_000);
+});
+
+describe('federated setup errors', () => {
+  it('refuses an impossible partition as an input error, naming the key', () => {
+    const loaded = readScenario('scenarios/fl-mnist-iid.yaml', { sets: ['federated.partition={kind: shards, perClient: 1000}'] });
+    expect(() => prepareFederated(loaded.scenario, loaded.swarm)).toThrow(InputError);
+    expect(() => prepareFederated(loaded.scenario, loaded.swarm)).toThrow(/federated\.partition.*expected at most one shard per sample, found 20000 shards for 9000 samples/);
+  });
 });

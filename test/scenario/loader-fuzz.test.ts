@@ -6,6 +6,8 @@ import { InputError } from '../../src/scenario/errors.ts';
 import { loadScenarioText } from '../../src/scenario/loader.ts';
 import { parseOverride, type Override } from '../../src/scenario/overrides.ts';
 import { resolveSwarm } from '../../src/scenario/resolve.ts';
+import { inferenceFor } from '../../src/inference/load-model.ts';
+import { prepareFederated } from '../../src/fl/setup.ts';
 
 const fuzzSeed = 20240611;
 const scenarioText = (name: string): string => readFileSync(new URL(`../../scenarios/${name}`, import.meta.url), 'utf8');
@@ -254,4 +256,38 @@ describe('source positions of InputError issues', () => {
     expect(issues[0]!.message).toMatch(/^expected room for 5 nodes 1000 m apart within radius 1\.0 m, found none for node 0 after 10000 tries$/);
     expect(issues[0]!.source).toEqual({ file: 'positions.yaml', line: 14, column: expect.any(Number) as number });
   });
+});
+
+describe('mutated model-serving and federated scenarios, prepared as a run prepares them', () => {
+  /** Loads, resolves and prepares the model or the federation; 'ok' or an input error (exit 2), and nothing else. */
+  function loadAndPrepare(text: string): 'ok' | 'input-error' {
+    try {
+      const loaded = loadScenarioText(text, { file: 'fuzz.yaml' });
+      const swarm = resolveSwarm(loaded.scenario, loaded.locate);
+      inferenceFor(loaded.scenario, swarm);
+      if (loaded.scenario.federated) prepareFederated(loaded.scenario, swarm);
+      return 'ok';
+    } catch (error) {
+      if (error instanceof InputError) {
+        expect(error.issues.length).toBeGreaterThan(0);
+        return 'input-error';
+      }
+      if (error instanceof Error && (error.name === 'PlacementError' || error.name === 'CheckpointError')) return 'input-error';
+      throw error;
+    }
+  }
+
+  it.each(['quickstart.yaml', 'fl-mnist-iid.yaml'])('either prepares or refuses mutations of %s with an input error', (name) => {
+    const base = parseYaml(scenarioText(name)) as Tree;
+    capCounts(base);
+    const outcomes = { ok: 0, 'input-error': 0 };
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
+        outcomes[loadAndPrepare(stringifyYaml(mutate(base, mutations)))]++;
+      }),
+      { seed: fuzzSeed, numRuns: 400 },
+    );
+    expect(outcomes.ok).toBeGreaterThan(0);
+    expect(outcomes['input-error']).toBeGreaterThan(0);
+  }, 120_000);
 });
