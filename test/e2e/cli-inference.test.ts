@@ -111,3 +111,19 @@ describe('loraswarm size', () => {
     expect(cli(['size', 'scenarios/city-sink.yaml', '--vary', 'nodes=4..8']).stderr).toContain('expected a scenario that serves a model');
   });
 });
+
+describe('loraswarm run with federated learning', () => {
+  it('writes rounds.csv and the partition and prints the federated summary', () => {
+    const result = cli(['run', 'scenarios/fl-compression.yaml', '--set', 'federated.rounds=2', '--transport', 'memory', '--out', join(dir, 'fl')], 120_000);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('  federated: 2 rounds, final validation accuracy 85.5 %; 85 % reached in round 2 after 0.58 h, 1604.4 J and 84 s of airtime');
+    expect(result.stdout).toContain('  updates: 20 aggregated, 0 dropouts, 0 abandoned; 36,393 B up, 16,920 B down; 1604.4 J in rounds');
+    expect(readFileSync(join(dir, 'fl', 'rounds.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(readFileSync(join(dir, 'fl', 'partition-samples.csv'), 'utf8').trim().split('\n')).toHaveLength(9001);
+    const summary = JSON.parse(readFileSync(join(dir, 'fl', 'summary.json'), 'utf8')) as { rounds: number; accuracy: { final: number }; energyJ: { total: number } };
+    expect(summary.rounds).toBe(2);
+    expect(summary.accuracy.final).toBe(0.855);
+    expect(summary.energyJ.total).toBeGreaterThan(0);
+    expect(cli(['run', 'scenarios/fl-compression.yaml', '--workers', '1', '--out', join(dir, 'w')]).stderr).toBe('loraswarm: --remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out\n');
+  });
+});
