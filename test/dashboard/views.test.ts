@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { expertLoadView } from '../../src/dashboard/views/expert-load.ts';
 import { federatedView } from '../../src/dashboard/views/federated.ts';
 import { latencyView } from '../../src/dashboard/views/latency.ts';
+import { batteryLines, energyStacks, joulesPerTokenOverTime } from '../../src/dashboard/views/energy.ts';
+import { dutyCycleBars } from '../../src/dashboard/views/duty-cycle.ts';
 import { runInference } from '../helpers/inference.ts';
 
 describe('latency view', () => {
@@ -53,5 +55,45 @@ describe('expert-load view', () => {
     ]);
     expect(view.max).toBe(3);
     expect(view.imbalance).toEqual([3, 0]);
+  });
+});
+
+describe('energy view', () => {
+  it('stacks each node\'s joules by state, largest total first', () => {
+    const stacks = energyStacks([
+      { id: 'a', energyJByState: { transmit: 1, listen: 2 } },
+      { id: 'b', energyJByState: { transmit: 4, receive: 0.5, sleep: 0.5 } },
+    ]);
+    expect(stacks.map((s) => [s.id, s.total])).toEqual([['b', 5], ['a', 3]]);
+    expect(stacks[0]!.segments.filter((s) => s.y1 > s.y0)).toEqual([
+      { state: 'transmit', y0: 0, y1: 4 },
+      { state: 'receive', y0: 4, y1: 4.5 },
+      { state: 'sleep', y0: 4.5, y1: 5 },
+    ]);
+  });
+
+  it('draws battery lines per node and joules per token per window', () => {
+    expect(batteryLines([{ atMs: 0, node: 'a', stateOfCharge: 1 }, { atMs: 0, node: 'b', stateOfCharge: 0.9 }, { atMs: 1_800_000, node: 'a', stateOfCharge: 0.99 }])).toEqual([
+      { id: 'a', points: [{ hours: 0, soc: 1 }, { hours: 0.5, soc: 0.99 }] },
+      { id: 'b', points: [{ hours: 0, soc: 0.9 }] },
+    ]);
+    expect(joulesPerTokenOverTime([{ endMs: 100, energyJ: 0.2 }, { endMs: 200, energyJ: 0.4 }, { endMs: 3_700_000, energyJ: 1 }], 3_600_000)).toEqual([
+      { hours: 1, joulesPerToken: 0.30000000000000004, tokens: 2 },
+      { hours: 2, joulesPerToken: 1, tokens: 1 },
+    ]);
+  });
+});
+
+describe('duty-cycle view', () => {
+  it('gives each node and sub-band its share of the allowance, busiest first', () => {
+    const airtime = new Map([
+      ['a', new Map([['g1', 36_000]])],
+      ['b', new Map([['g1', 7_200], ['g3', 18_000]])],
+    ]);
+    expect(dutyCycleBars(airtime, new Map([['g1', 0.01], ['g3', 0.1]]), 3_600_000)).toEqual([
+      { id: 'a', subBand: 'g1', use: 1 },
+      { id: 'b', subBand: 'g1', use: 7_200 / 3_600_000 / 0.01 },
+      { id: 'b', subBand: 'g3', use: 18_000 / 3_600_000 / 0.1 },
+    ]);
   });
 });

@@ -1,0 +1,61 @@
+/**
+ * The joules view's data (issue 8): per node its energy stacked by ledger state (largest total
+ * first), its state of charge over time (series.csv), and joules per token over time. Pure.
+ */
+export const stateOrder = ['transmit', 'receive', 'compute', 'idle', 'listen', 'sleep', 'radioStandby'] as const;
+
+export interface NodeEnergy {
+  readonly id: string;
+  readonly energyJByState: Readonly<Record<string, number>>;
+}
+
+export interface EnergyStack {
+  readonly id: string;
+  readonly total: number;
+  /** Segments in `stateOrder`, each from y0 to y1 (J). */
+  readonly segments: readonly { readonly state: string; readonly y0: number; readonly y1: number }[];
+}
+
+export function energyStacks(nodes: readonly NodeEnergy[]): EnergyStack[] {
+  return nodes
+    .map((node) => {
+      let y = 0;
+      const segments = stateOrder.map((state) => {
+        const y0 = y;
+        y += node.energyJByState[state] ?? 0;
+        return { state, y0, y1: y };
+      });
+      return { id: node.id, total: y, segments };
+    })
+    .sort((a, b) => b.total - a.total || (a.id < b.id ? -1 : 1));
+}
+
+export interface SeriesRow {
+  readonly atMs: number;
+  readonly node: string;
+  readonly stateOfCharge: number;
+}
+
+/** Each node's state of charge over time, in node order of first appearance. */
+export function batteryLines(rows: readonly SeriesRow[]): { id: string; points: { hours: number; soc: number }[] }[] {
+  const lines = new Map<string, { hours: number; soc: number }[]>();
+  for (const row of rows) {
+    let points = lines.get(row.node);
+    if (!points) lines.set(row.node, (points = []));
+    points.push({ hours: row.atMs / 3_600_000, soc: row.stateOfCharge });
+  }
+  return [...lines].map(([id, points]) => ({ id, points }));
+}
+
+/** Mean joules per generated token in consecutive windows of `windowMs` (by the token's end). */
+export function joulesPerTokenOverTime(tokens: readonly { readonly endMs: number; readonly energyJ: number }[], windowMs: number): { hours: number; joulesPerToken: number; tokens: number }[] {
+  const windows = new Map<number, { sum: number; n: number }>();
+  for (const t of tokens) {
+    const w = Math.floor(t.endMs / windowMs);
+    const entry = windows.get(w) ?? { sum: 0, n: 0 };
+    entry.sum += t.energyJ;
+    entry.n++;
+    windows.set(w, entry);
+  }
+  return [...windows].sort((a, b) => a[0] - b[0]).map(([w, { sum, n }]) => ({ hours: ((w + 1) * windowMs) / 3_600_000, joulesPerToken: sum / n, tokens: n }));
+}
