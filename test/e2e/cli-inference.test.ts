@@ -124,6 +124,12 @@ describe('loraswarm run with federated learning', () => {
     expect(summary.rounds).toBe(2);
     expect(summary.accuracy.final).toBe(0.855);
     expect(summary.energyJ.total).toBeGreaterThan(0);
+    // A sweep's rows carry the federated keys too (one run per compression setting).
+    expect(cli(['sweep', 'scenarios/fl-compression.yaml', '--set', 'federated.rounds=1', '--set', 'federated.compression.topK=1,0.1', '--out', join(dir, 'sweep'), '--quiet'], 120_000).status).toBe(0);
+    const rows = readFileSync(join(dir, 'sweep', 'sweep.csv'), 'utf8').trim().split('\n');
+    const header = rows[0]!.split(',');
+    const column = (row: string, key: string): string => row.split(',')[header.indexOf(key)]!;
+    expect(rows.slice(1).map((row) => [column(row, 'accuracy.final'), column(row, 'federated.bytesUp')])).toEqual([['0.823', '92210'], ['0.781', '18501']]);
     expect(cli(['run', 'scenarios/fl-compression.yaml', '--workers', '1', '--out', join(dir, 'w')]).stderr).toBe('loraswarm: --remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out\n');
   });
 });

@@ -10,7 +10,8 @@ import { openRunDirectory, runDirectoryProblem } from '../../metrics/run-directo
 import { nodeReport, type NodeReport } from '../../metrics/node-report.ts';
 import type { RadioTotals, RadioTracker } from '../../metrics/radio-tracker.ts';
 import { seriesCsv } from '../../metrics/series.ts';
-import { createSimulation, type SimulationResult } from '../../scenario/simulate.ts';
+import { createSimulation, type Simulation, type SimulationResult } from '../../scenario/simulate.ts';
+import type { Scenario } from '../../scenario/schema.ts';
 import type { ResolvedSwarm } from '../../scenario/resolve.ts';
 import { prepareMqttTransport } from '../../transport/mqtt-transport.ts';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
@@ -158,9 +159,7 @@ export async function runCommand(
 
     const { tracker } = simulation;
     const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
-    const summarized = summarizeRun(name, scenario.seed, swarm, tracker, result, served);
-    const { totals, nodeReports } = summarized;
-    const summary = federated && simulation.federated ? withFederated(summarized.summary, simulation.federated.rounds, scenario.federated!.targetAccuracy, federated.task.name) : summarized.summary;
+    const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, tracker, result, served, trainedOf(simulation, federated, scenario));
     dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
     if (served && inference) {
       const ids = swarm.nodes.map((node) => node.id);
@@ -231,6 +230,7 @@ export function summarizeRun(
   tracker: RadioTracker,
   result: SimulationResult,
   served?: { readonly engine: InferenceEngine; readonly plan: Plan },
+  trained?: { readonly rounds: Parameters<typeof federatedSummary>[0]; readonly targetAccuracy: number | undefined; readonly task: string },
 ): { totals: RadioTotals; nodeReports: NodeReport[]; summary: Record<string, unknown> } {
   const totals = tracker.totals();
   const nodeReports = swarm.nodes.map((spec, i) =>
@@ -256,9 +256,9 @@ export function summarizeRun(
     totals,
     nodeReports,
   });
-  if (!served) return { totals, nodeReports, summary };
+  if (!served && !trained) return { totals, nodeReports, summary };
   const { perNode, ...head } = summary;
-  const added = inferenceSummary({
+  const added = !served ? federatedSummary(trained!.rounds, trained!.targetAccuracy, trained!.task) : inferenceSummary({
     engine: served.engine,
     plan: served.plan,
     nodeIds: swarm.nodes.map((node) => node.id),
@@ -297,10 +297,9 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
   ];
 }
 
-/** summary.json with the federated keys before `perNode`. */
-function withFederated(summary: Record<string, unknown>, rounds: Parameters<typeof federatedSummary>[0], target: number | undefined, task: string): Record<string, unknown> {
-  const { perNode, ...head } = summary;
-  return { ...head, ...federatedSummary(rounds, target, task), perNode };
+/** What summarizeRun needs of a federated run (undefined for others). */
+export function trainedOf(simulation: Simulation, federated: { readonly task: { readonly name: string } } | undefined, scenario: Scenario): Parameters<typeof summarizeRun>[6] {
+  return federated && simulation.federated ? { rounds: simulation.federated.rounds, targetAccuracy: scenario.federated?.targetAccuracy, task: federated.task.name } : undefined;
 }
 
 /** The federated part of the run's printout. */

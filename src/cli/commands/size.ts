@@ -7,17 +7,14 @@
  */
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { inferenceFor } from '../../inference/load-model.ts';
 import { round } from '../../metrics/stats.ts';
 import { sizingSvg } from '../../metrics/sizing-plot.ts';
 import { estimate, meets, parseCounts, SizingError, smallestMeeting, type CountResult, type Estimate, type Targets } from '../../placement/sizing.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
-import { createSimulation } from '../../scenario/simulate.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
-import { summarizeRun } from './run.ts';
-import { openSweepDirectory, sweepDirectoryProblem } from './sweep.ts';
+import { openSweepDirectory, simulateSummary, sweepDirectoryProblem } from './sweep.ts';
 
 export interface SizeCommandOptions {
   readonly vary: string;
@@ -132,19 +129,14 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
 }
 
 async function runOnce(file: string, sets: readonly string[], seed: number, variant: string, nodes: number): Promise<RunFigures> {
-  const { scenario, swarm, name } = readScenario(file, { sets, seed });
-  let setup;
+  let summary: Record<string, unknown>;
   try {
-    setup = inferenceFor(scenario, swarm);
+    summary = await simulateSummary(file, { sets, seed });
   } catch (error) {
     if (error instanceof Error && error.name === 'PlacementError') return { variant, nodes, seed, feasible: false, p95LatencyMs: Number.NaN, joulesPerToken: Number.NaN, lifetimeDays: Number.NaN, tokensPerHour: Number.NaN, completedShare: 0, nodesHoldingUnits: 0 };
     throw error;
   }
-  const simulation = createSimulation(scenario, swarm, { keepReceptions: false, inference: setup! });
-  const result = simulation.finish();
-  await new Promise((resolve) => setImmediate(resolve));
-  const { summary } = summarizeRun(name, seed, swarm, simulation.tracker, result, { engine: simulation.inference!, plan: setup!.plan });
-  const s = summary as { latencyMs: { p95: number | null }; joulesPerToken: { mean: number | null }; lifetime: { days: number | null }; tokensPerHour: number; requests: { total: number; complete: number } };
+  const s = summary as { latencyMs: { p95: number | null }; joulesPerToken: { mean: number | null }; lifetime: { days: number | null }; tokensPerHour: number; requests: { total: number; complete: number }; inference: { nodesHoldingUnits: number } };
   return {
     variant,
     nodes,
@@ -155,7 +147,7 @@ async function runOnce(file: string, sets: readonly string[], seed: number, vari
     lifetimeDays: s.lifetime.days ?? Number.POSITIVE_INFINITY,
     tokensPerHour: s.tokensPerHour,
     completedShare: s.requests.total > 0 ? s.requests.complete / s.requests.total : 0,
-    nodesHoldingUnits: setup!.plan.usedNodes,
+    nodesHoldingUnits: s.inference.nodesHoldingUnits,
   };
 }
 
@@ -170,13 +162,9 @@ async function simulatedLifetime(file: string, sets: readonly string[], seed: nu
   const requests = scenario.inference!.requests;
   const extra = [`duration=${Math.round(durationMs)}`];
   if (requests.kind === 'poisson') extra.push(`inference.requests.count=${Math.min(65_535, Math.ceil((requests.count * durationMs) / scenario.duration))}`);
-  const long = readScenario(file, { sets: [...sets, ...extra], seed });
-  const setup = inferenceFor(long.scenario, long.swarm)!;
-  const simulation = createSimulation(long.scenario, long.swarm, { keepReceptions: false, inference: setup });
-  const result = simulation.finish();
-  await new Promise((resolve) => setImmediate(resolve));
-  const deaths = long.swarm.nodes.map((node, i) => (node.power.mains ? undefined : result.nodeTotals[i]!.energy.death?.atMs)).filter((at): at is number => at !== undefined);
-  return (deaths.length > 0 ? Math.min(...deaths) : result.drainedUntilMs) / 86_400_000;
+  const summary = (await simulateSummary(file, { sets: [...sets, ...extra], seed })) as { drainedUntilMs: number; perNode: { battery: string; diedAtMs: number | null }[] };
+  const deaths = summary.perNode.filter((node) => node.battery !== 'mains' && node.diedAtMs !== null).map((node) => node.diedAtMs!);
+  return (deaths.length > 0 ? Math.min(...deaths) : summary.drainedUntilMs) / 86_400_000;
 }
 
 function report(results: readonly CountResult[], chosen: CountResult | undefined, targets: Targets, counts: readonly number[], variants: readonly string[], outPath: string, toEnd: boolean): string {

@@ -12,7 +12,8 @@ import { expandSweep, flattenSummary, maxSweepCombinations, sweepCsv, type Sweep
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
-import { runCommand, summarizeRun } from './run.ts';
+import { runCommand, summarizeRun, trainedOf } from './run.ts';
+import { prepareFederated } from '../../fl/setup.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 
 export interface SweepCommandOptions {
@@ -162,12 +163,16 @@ export async function sweepCommand(file: string, options: SweepCommandOptions, p
   }
 }
 
-/** A run as `loraswarm run --transport memory` simulates and summarises it, with no files. */
-async function simulateSummary(file: string, run: PlannedRun, onFraction: (fraction: number) => void): Promise<Record<string, unknown>> {
+/**
+ * A run as `loraswarm run --transport memory` simulates and summarises it (with its model
+ * served or trained), with no files; `loraswarm size` runs its cases through it too.
+ */
+export async function simulateSummary(file: string, run: { readonly sets: readonly string[]; readonly seed: number }, onFraction: (fraction: number) => void = () => undefined): Promise<Record<string, unknown>> {
   const { scenario, swarm, name } = readScenario(file, { sets: run.sets, seed: run.seed });
   // No receptions.csv is written, so no reception records are kept (as on workers); the summary counts receptions all the same.
   const inference = inferenceFor(scenario, swarm);
-  const simulation = createSimulation(scenario, swarm, { keepReceptions: false, ...(inference && { inference }) });
+  const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
+  const simulation = createSimulation(scenario, swarm, { keepReceptions: false, ...(inference && { inference }), ...(federated && { federated }) });
   for (let slice = 1; slice <= progressSlices; slice++) {
     simulation.advance((scenario.duration * slice) / progressSlices);
     onFraction(slice / progressSlices);
@@ -176,7 +181,7 @@ async function simulateSummary(file: string, run: PlannedRun, onFraction: (fract
   }
   const result = simulation.finish();
   const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
-  const { summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served);
+  const { summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served, trainedOf(simulation, federated, scenario));
   // The row holds what summary.json would hold.
   return JSON.parse(JSON.stringify(summary)) as Record<string, unknown>;
 }
