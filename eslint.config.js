@@ -1,11 +1,12 @@
 // Lint: typescript-eslint's recommended rules, plus the house rule of DESIGN.md that keeps the
 // wall clock, Math.random, global timers, the network and the file system out of the pure
-// folders (sim except realtime.ts, radio, hw, model except model/io/, placement).
+// folders (sim except realtime.ts, radio, hw, model except model/io/, placement, the dashboard's
+// views' data).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-export const pureFolders = ['src/sim/**', 'src/radio/**', 'src/hw/**', 'src/model/**', 'src/placement/**'];
+export const pureFolders = ['src/sim/**', 'src/radio/**', 'src/hw/**', 'src/model/**', 'src/placement/**', 'src/dashboard/views/**'];
 export const pureExceptions = ['src/sim/realtime.ts', 'src/model/io/**'];
 
 const why = 'pure folders take time from the scheduler and randomness from an RNG stream (DESIGN.md)';
@@ -20,6 +21,10 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-restricted-exports': ['error', { restrictDefaultExports: { direct: true } }],
     },
+  },
+  {
+    files: ['src/dashboard/ui/**'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     files: ['eslint.config.js', 'vitest.config.ts'],

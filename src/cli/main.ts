@@ -11,6 +11,7 @@ import { placeCommand } from './commands/place.ts';
 import { sizeCommand } from './commands/size.ts';
 import { workerCommand } from './commands/worker.ts';
 import { watchCommand } from './commands/watch.ts';
+import { dashboardCommand } from './commands/dashboard.ts';
 import { modelEvalCommand, modelInfoCommand, modelQuantizeCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
@@ -20,6 +21,21 @@ import { runIdPattern } from '../transport/topics.ts';
 export interface CliIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
+  /** When a serving command (`dashboard`) should stop; SIGINT or SIGTERM by default. */
+  readonly stop?: Promise<void>;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -54,6 +70,9 @@ export function buildProgram(io: CliIo): Command {
     .option('--run-id <id>', 'the run id in MQTT topics and user names (default: the scenario name and a random suffix)')
     .option('--credentials-out <file>', 'with the embedded broker and workers: write the workers\' credentials here (default <out>.credentials.json, removed after the run)')
     .option('--join-timeout <seconds>', 'how long to wait for every worker to join', '120')
+    .option('--dashboard', 'serve the live dashboard on 127.0.0.1 during the run and print its URL')
+    .option('--pace <factor>', 'with --dashboard: at most this many virtual seconds per wall second, so that people can watch (default: as fast as it can)')
+    .option('--dashboard-port <port>', 'with --dashboard: the port (default: a free one)')
     .action(async (file: string, options) => {
       await runCommand(file, options, io.out, io.err);
     });
@@ -152,6 +171,21 @@ export function buildProgram(io: CliIo): Command {
     .argument('<model>', 'model directory, checkpoint, or training config (YAML)')
     .option('--json', 'one JSON object: config, units, total')
     .action((target: string, options: { json?: boolean }) => modelInfoCommand(target, options, io.out));
+
+  program
+    .command('dashboard')
+    .description("serve a run's dashboard on 127.0.0.1 (default: the latest run under runs/), or, with --attach, follow a live run")
+    .argument('[run-dir]', 'a run directory')
+    .option('--port <port>', 'the port (0: a free one)', '0')
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .option('--attach <ws-url>', 'follow a live run: its broker\'s MQTT-over-WebSocket URL, as `run --dashboard` printed it')
+    .option('--run <id>', 'with --attach: the run id')
+    .option('--credentials <file>', 'with --attach: a credentials file with the viewer role')
+    .option('--user <name>', 'with --attach: the viewer\'s user name')
+    .option('--password <password>', 'with --attach: the viewer\'s password')
+    .action(async (runDir: string | undefined, options) => {
+      await dashboardCommand(runDir, options, io.out, io.stop ?? untilSignal());
+    });
 
   program
     .command('watch')

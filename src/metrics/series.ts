@@ -81,10 +81,15 @@ export function createSeriesSampler(specs: readonly { readonly channelsHz: reado
   };
 }
 
+/** A sub-band as series.csv names it: `<from>-<to>MHz`. */
+export function subBandLabel(band: SubBand): string {
+  const mhz = (hz: number): string => (Number.isFinite(hz) ? String(hz / 1e6) : 'inf');
+  return `${mhz(band.minHz)}-${mhz(band.maxHz)}MHz`;
+}
+
 /** Columns: fixed ones, then `dutyCycleUse@<from>-<to>MHz` per sub-band in use. */
 export function seriesColumns(bands: readonly SubBand[]): string[] {
-  const mhz = (hz: number): string => (Number.isFinite(hz) ? String(hz / 1e6) : 'inf');
-  return ['atMs', 'node', 'alive', 'stateOfCharge', 'remainingMah', ...energyStates.map((s) => `${s}J`), ...bands.map((b) => `dutyCycleUse@${mhz(b.minHz)}-${mhz(b.maxHz)}MHz`)];
+  return ['atMs', 'node', 'alive', 'stateOfCharge', 'remainingMah', ...energyStates.map((s) => `${s}J`), ...bands.map((b) => `dutyCycleUse@${subBandLabel(b)}`)];
 }
 
 export function seriesCsv(sampler: Pick<SeriesSampler, 'rows' | 'bands'>, ids: readonly string[]): string {

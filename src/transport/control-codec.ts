@@ -121,7 +121,14 @@ export function createControlAssembler(maxOpen = 16, maxChunks = 1 << 20): Contr
       message.parts[index] = data;
       if (message.have < count) return undefined;
       open.delete(stream);
-      return new Uint8Array(Buffer.concat(message.parts as Uint8Array[]));
+      // Plain Uint8Array work, no Buffer: the live dashboard assembles in the browser too.
+      const whole = new Uint8Array(message.parts.reduce((sum, part) => sum + part!.length, 0));
+      let at = 0;
+      for (const part of message.parts) {
+        whole.set(part!, at);
+        at += part!.length;
+      }
+      return whole;
     },
   };
 }

@@ -17,7 +17,7 @@ import { createBarrier } from './barrier.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError, type Envelope } from './envelope.ts';
 import { createExchange } from './exchange.ts';
-import { chunkControl, encodeControlValue } from './control-codec.ts';
+import { chunkControl, controlChunkBytes, encodeControlValue } from './control-codec.ts';
 import type { RunCredentials } from './mosquitto-setup.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { createCoordinatorRemote, type CoordinatorRemote, type RemoteSetup } from './remote-partitions.ts';
@@ -46,6 +46,15 @@ export interface PreparedMqttTransport {
   readonly url: string;
   /** Publishes a live-metrics snapshot (JSON) on `swarm/<run>/metrics/<path>` for viewers. */
   publishMetrics(path: string, snapshot: object): void;
+  /**
+   * Publishes a JSON value of any size on `metrics/<path>` in chunks within the run's packet
+   * limit (the control messages' chunk format). `retained`: each chunk goes, retained, on
+   * `metrics/<path>/<i>`, so that a viewer who subscribes later still gets the whole value;
+   * returns the chunk count.
+   */
+  publishMetricsChunked(path: string, value: unknown, retained?: boolean): number;
+  /** Clears the retained chunks `metrics/<path>/0..count-1`. */
+  clearRetained(path: string, count: number): void;
   /** Envelopes and control messages refused as malformed, by the coordinator or the nodes. */
   readonly malformed: number;
   /** Resolves once every remote partition's worker has joined (at once without workers). */
@@ -149,6 +158,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
     for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients)) nodeClients[i] = client;
     const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
+    let metricsStream = 0;
     const remote: CoordinatorRemote | undefined = options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes);
     await coordinator.subscribeAsync(topics.allTx, { qos: 0 });
     if (remote) await coordinator.subscribeAsync(`${topics.prefix}/ctl/workers/#`, { qos: 0 });
@@ -225,6 +235,16 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
       url,
       publishMetrics(path, snapshot) {
         coordinator.publish(topics.metrics(path), JSON.stringify(snapshot), { qos: 0 });
+      },
+      publishMetricsChunked(path, value, retained = false) {
+        const bytes = encodeControlValue(value);
+        // Sized for the longest topic a chunk may take (a retained chunk's index has ≤ 10 digits).
+        const chunks = chunkControl(metricsStream++, bytes, controlChunkBytes(maxPacketBytes, topics.metrics(`${path}/0000000000`)));
+        chunks.forEach((chunk, i) => coordinator.publish(topics.metrics(retained ? `${path}/${i}` : path), Buffer.from(chunk), { qos: 0, retain: retained }));
+        return chunks.length;
+      },
+      clearRetained(path, count) {
+        for (let i = 0; i < count; i++) coordinator.publish(topics.metrics(`${path}/${i}`), Buffer.alloc(0), { qos: 0, retain: true });
       },
       get malformed() {
         return malformed + (remote?.malformed ?? 0);

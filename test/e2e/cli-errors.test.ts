@@ -70,7 +70,7 @@ describe('loraswarm run refuses bad scenario files with status 2', () => {
     const result = cli(['run', writeScenario(scenarioText()), '--out', out, '--quiet']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['frames.csv', 'nodes.csv', 'receptions.csv', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json']);
+    expect(readdirSync(out).sort()).toEqual(['frames.csv', 'nodes.csv', 'receptions.csv', 'report.html', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json']);
   });
 
   const cases: [label: string, replacements: Record<number, string>, expected: RegExp[]][] = [

@@ -15,7 +15,7 @@ function run(args: readonly string[]): CliResult {
 }
 
 const deterministicFiles = ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv'] as const;
-const runFiles = ['frames.csv', 'nodes.csv', 'receptions.csv', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json'];
+const runFiles = ['frames.csv', 'nodes.csv', 'receptions.csv', 'report.html', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json'];
 const aloha10min = ['scenarios/aloha.yaml', '--set', 'duration=10min'];
 
 describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, type CliResult } from '../helpers/cli.ts';
 import { flattenSummary } from '../../src/scenario/sweep.ts';
 
-const runFiles = ['frames.csv', 'nodes.csv', 'receptions.csv', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json'];
+const runFiles = ['frames.csv', 'nodes.csv', 'receptions.csv', 'report.html', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json'];
 /** 2 simulated minutes of the ALOHA scenario with 10 or 20 senders, seeds 1 and 2: four runs of well under a second. */
 const sweepArgs = ['sweep', 'scenarios/aloha.yaml', '--set', 'duration=2min', '--set', 'groups.1.count=10,20', '--repeats', '2'];
 

@@ -29,7 +29,7 @@ describe('every shipped scenario over MQTT', () => {
     });
     const serving = file === 'quickstart.yaml' || file.startsWith('inference-');
     const training = file.startsWith('fl-');
-    for (const name of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv', ...(serving ? ['tokens.csv', 'requests.csv', 'placement.csv'] : []), ...(training ? ['rounds.csv', 'partition.csv', 'partition-samples.csv'] : [])]) {
+    for (const name of ['summary.json', 'report.html', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv', ...(serving ? ['tokens.csv', 'requests.csv', 'placement.csv'] : []), ...(training ? ['rounds.csv', 'partition.csv', 'partition-samples.csv'] : [])]) {
       expect(readFileSync(join(runs[1]!, name), 'utf8'), name).toBe(readFileSync(join(runs[0]!, name), 'utf8'));
     }
   });

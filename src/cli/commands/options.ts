@@ -20,3 +20,29 @@ export function listenOption(text: string): { host: string; port: number } {
   if (!match || port > 65535) throw new UsageError(`--listen: expected [host:]port with a port 0..65535, found ${JSON.stringify(text)}`);
   return { host: match[1] ?? '127.0.0.1', port };
 }
+
+/** A TCP port option, 0..65535 (0: a free port). */
+export function portOption(flag: string, text: string): number {
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text.trim()) || port > 65535) throw new UsageError(`${flag}: expected a port 0..65535, found ${JSON.stringify(text)}`);
+  return port;
+}
+
+/** `run --dashboard [--pace F] [--dashboard-port P]`, checked before anything runs. */
+export function liveDashboardOptions(options: { dashboard?: boolean; pace?: string; dashboardPort?: string; transport: string; broker?: string }): { port: number; pace: number | undefined } | undefined {
+  if (!options.dashboard) {
+    if (options.pace !== undefined) throw new UsageError('--pace paces the live dashboard: add --dashboard');
+    if (options.dashboardPort !== undefined) throw new UsageError('--dashboard-port sets the live dashboard\'s port: add --dashboard');
+    return undefined;
+  }
+  if (options.transport === 'memory') throw new UsageError('--dashboard follows the run through the embedded broker\'s WebSocket listener: leave out --transport memory');
+  if (options.broker !== undefined) {
+    throw new UsageError('--dashboard serves the embedded broker\'s live metrics; with --broker, follow the run with `loraswarm dashboard --attach ws://<broker>:<websocket port>/mqtt --run <id> --credentials <file>`');
+  }
+  let pace: number | undefined;
+  if (options.pace !== undefined) {
+    pace = Number(options.pace);
+    if (options.pace.trim() === '' || !Number.isFinite(pace) || pace <= 0) throw new UsageError(`--pace: expected virtual seconds per wall second, a number > 0 (e.g. 60), found ${JSON.stringify(options.pace)}`);
+  }
+  return { port: options.dashboardPort === undefined ? 0 : portOption('--dashboard-port', options.dashboardPort), pace };
+}

@@ -18,7 +18,7 @@ import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../scenario/partition.ts';
 import { UsageError } from '../exit.ts';
-import { brokerUrlProblem, listenOption, secondsOption } from './options.ts';
+import { brokerUrlProblem, listenOption, liveDashboardOptions, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
@@ -28,6 +28,8 @@ import { federatedSummary, partitionCsv, partitionSamplesCsv, roundsCsv } from '
 import { inferenceSummary, placementCsv, requestsCsv, tokensCsv } from '../../inference/report.ts';
 import type { InferenceEngine } from '../../inference/engine.ts';
 import type { Plan } from '../../placement/place.ts';
+import { reportHtml } from '../../dashboard/report.ts';
+import { startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
 export interface RunCommandOptions {
   readonly seed?: number;
@@ -49,6 +51,11 @@ export interface RunCommandOptions {
   readonly credentialsOut?: string;
   /** Seconds to wait for every worker to join. */
   readonly joinTimeout?: string;
+  /** Serve the live dashboard during the run (issue 8). */
+  readonly dashboard?: boolean;
+  /** Virtual seconds per wall second for the live dashboard. */
+  readonly pace?: string;
+  readonly dashboardPort?: string;
 }
 
 const progressSlices = 200;
@@ -79,6 +86,7 @@ export async function runCommand(
   if (external && options.listen !== undefined) throw new UsageError('--listen sets the embedded broker\'s address; it does not go with --broker');
   const listen = options.listen === undefined ? undefined : listenOption(options.listen);
   const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
+  const liveOptions = liveDashboardOptions(options);
   // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
   const inference = inferenceFor(scenario, swarm);
   if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
@@ -105,6 +113,7 @@ export async function runCommand(
     let simulation;
     let result;
     let failure: string | undefined;
+    let live: LiveDashboard | undefined;
     try {
       if (mqtt && partitions.length > 0) {
         if (mqtt.broker) {
@@ -133,25 +142,39 @@ export async function runCommand(
         ...(inference && { inference }),
         ...(federated && { federated }),
       });
+      if (liveOptions && mqtt) {
+        live = await startLiveDashboard({
+          mqtt, runId, title: `${name}, seed ${scenario.seed}`, durationMs: scenario.duration, swarm, simulation, port: liveOptions.port,
+          ...(liveOptions.pace !== undefined && { pace: liveOptions.pace }),
+          ...(inference && { served: { plan: inference.plan, symbols: inference.symbols } }),
+        });
+        note(`dashboard: ${live.url} (live${liveOptions.pace === undefined ? '' : `, paced at ${liveOptions.pace} virtual seconds per second`})\n  follow it from elsewhere with: ${live.attach}\n`);
+      }
+      // Paced, the run steps every 200 ms of wall time at most, so that the page moves smoothly.
+      const steps = liveOptions?.pace === undefined ? progressSlices : Math.max(progressSlices, Math.ceil(scenario.duration / (liveOptions.pace * 200)));
       const progress = createRunProgress(`run ${name}`);
-      for (let slice = 1; slice <= progressSlices; slice++) {
-        const untilMs = (scenario.duration * slice) / progressSlices;
+      for (let step = 1; step <= steps; step++) {
+        const untilMs = (scenario.duration * step) / steps;
         if (mqtt) await simulation.advanceAsync(untilMs);
         else simulation.advance(untilMs);
-        progress.update(slice / progressSlices);
+        progress.update(step / steps);
+        await live?.step(untilMs);
         if (process.stderr.isTTY) await new Promise((resolve) => setImmediate(resolve));
       }
       result = mqtt ? await simulation.finishAsync() : simulation.finish();
       progress.stop();
       // Viewers (`loraswarm watch`, dashboards) learn that the run is over.
       if (mqtt) {
+        live?.finish(result.drainedUntilMs);
         const totals = simulation.tracker.totals();
-        mqtt.publishMetrics('end', { atMs: result.drainedUntilMs, events: result.events, framesSent: totals.sent, received: totals.fates.received, messagesDelivered: totals.messageDeliveries });
+        mqtt.publishMetrics('end', { atMs: result.drainedUntilMs, events: result.events, framesSent: totals.sent, received: totals.fates.received, messagesDelivered: totals.messageDeliveries, ...(live && { report: join(outPath, 'report.html') }) });
       }
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);
       throw error;
     } finally {
+      await live?.settle();
+      await live?.close();
       await mqtt?.close(failure);
       if (credentialsFile !== undefined && options.credentialsOut === undefined) rmSync(credentialsFile, { force: true });
     }
@@ -177,6 +200,8 @@ export async function runCommand(
     dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
     dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
     dir.write('series.csv', seriesCsv(simulation.series, swarm.nodes.map((node) => node.id)));
+    // The dashboard of the files above, self-contained: it opens from disk.
+    dir.write('report.html', await reportHtml(dir.partialPath, true));
     const totalWallMs = performance.now() - wallStartMs;
     dir.write(
       'timing.json',
@@ -208,7 +233,7 @@ export async function runCommand(
           `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${(totals.airtimeMs / 1000).toFixed(1)} s, energy ${(summary.energyJ as { total: number }).total.toFixed(3)} J (radio TX ${(summary.energyJ as { radioTx: number }).radioTx.toFixed(3)} J), ${(summary.nodes as { died: number }).died} nodes died`,
           ...(served ? inferenceLines(summary) : []),
           ...(federated ? federatedLines(summary) : []),
-          `  results in ${outPath}/`,
+          `  results in ${outPath}/ (the dashboard: ${join(outPath, 'report.html')})`,
         ].join('\n') + '\n',
       );
     }

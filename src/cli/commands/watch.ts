@@ -22,15 +22,7 @@ export async function watchCommand(options: WatchCommandOptions, print: (text: s
   if (urlProblem) throw new UsageError(`--broker: ${urlProblem}`);
   if (!runIdPattern.test(options.run)) throw new UsageError(`--run: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.run)}`);
   const timeoutMs = options.timeout === undefined ? undefined : secondsOption('--timeout', options.timeout) * 1000;
-  let viewer: { username: string; password: string };
-  try {
-    const parsed = JSON.parse(readFileSync(options.credentials, 'utf8')) as { runId?: unknown; viewer?: { username?: unknown; password?: unknown } };
-    if (typeof parsed.viewer?.username !== 'string' || typeof parsed.viewer.password !== 'string') throw new Error('no "viewer" credentials in it');
-    if (parsed.runId !== options.run) throw new Error(`they are for run ${String(parsed.runId)}, not ${options.run}`);
-    viewer = { username: parsed.viewer.username, password: parsed.viewer.password };
-  } catch (error) {
-    throw new UsageError(`--credentials: expected a credentials file with the run's viewer credentials, found ${(error as Error).message}`);
-  }
+  const viewer = readViewerCredentials(options.credentials, options.run);
   const prefix = `swarm/${options.run}/metrics/`;
   const client = await connectClient(options.broker, viewer, `${options.run}-viewer-${process.pid}`, {}, 15_000).catch((error: Error) => {
     throw new StoppedError(`watch: ${error.message}`);
@@ -57,5 +49,17 @@ export async function watchCommand(options: WatchCommandOptions, print: (text: s
     });
   } finally {
     await client.endAsync(true).catch(() => undefined);
+  }
+}
+
+/** The viewer's credentials from a credentials file (broker-setup's or the run's) for run `runId`. */
+export function readViewerCredentials(file: string, runId: string): { username: string; password: string } {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as { runId?: unknown; viewer?: { username?: unknown; password?: unknown } };
+    if (typeof parsed.viewer?.username !== 'string' || typeof parsed.viewer.password !== 'string') throw new Error('no "viewer" credentials in it');
+    if (parsed.runId !== runId) throw new Error(`they are for run ${String(parsed.runId)}, not ${runId}`);
+    return { username: parsed.viewer.username, password: parsed.viewer.password };
+  } catch (error) {
+    throw new UsageError(`--credentials: expected a credentials file with the run's viewer credentials, found ${(error as Error).message}`);
   }
 }

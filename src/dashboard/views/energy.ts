@@ -2,7 +2,9 @@
  * The joules view's data (issue 8): per node its energy stacked by ledger state (largest total
  * first), its state of charge over time (series.csv), and joules per token over time. Pure.
  */
-export const stateOrder = ['transmit', 'receive', 'compute', 'idle', 'listen', 'sleep', 'radioStandby'] as const;
+import { energyStates, type RunModel } from './run-model.ts';
+
+export const stateOrder = energyStates;
 
 export interface NodeEnergy {
   readonly id: string;
@@ -58,4 +60,23 @@ export function joulesPerTokenOverTime(tokens: readonly { readonly endMs: number
     windows.set(w, entry);
   }
   return [...windows].sort((a, b) => a[0] - b[0]).map(([w, { sum, n }]) => ({ hours: ((w + 1) * windowMs) / 3_600_000, joulesPerToken: sum / n, tokens: n }));
+}
+
+/**
+ * Each node's energy by state at time `t`: its last series sample at or before t (cumulative
+ * joules), or, without a series, the run's totals from summary.json's perNode.
+ */
+export function energyAt(model: RunModel, t: number): NodeEnergy[] {
+  const last = new Map<number, readonly number[]>();
+  for (const point of model.series) if (point.atMs <= t && point.node >= 0) last.set(point.node, point.energyJ);
+  if (model.series.length === 0) {
+    const perNode = (model.summary?.perNode ?? []) as { id: string; energyJByState: Record<string, number> }[];
+    return perNode.map((node) => ({ id: node.id, energyJByState: node.energyJByState }));
+  }
+  return model.nodes.map((node, i) => {
+    const joules = last.get(i) ?? [];
+    const byState: Record<string, number> = {};
+    energyStates.forEach((state, k) => (byState[state] = joules[k] ?? 0));
+    return { id: node.id, energyJByState: byState };
+  });
 }

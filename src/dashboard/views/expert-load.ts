@@ -3,6 +3,8 @@
  * expert served, each cell with its share of its layer's calls and its replicas (from the
  * placement). Pure.
  */
+import type { RunModel } from './run-model.ts';
+
 export interface HeatCell {
   readonly layer: number;
   readonly expert: number;
@@ -23,4 +25,32 @@ export function expertLoadView(load: readonly (readonly number[])[], replicas: (
     imbalance.push(total > 0 ? Math.max(...row) / (total / row.length) : 0);
   });
   return { cells, max: Math.max(0, ...cells.map((c) => c.calls)), imbalance };
+}
+
+/**
+ * The layer × expert calls of the tokens served by time `t` (every token pass routes, prompt
+ * or generated), with each expert's replicas from the placement.
+ */
+export function expertLoadAt(model: RunModel, t: number): ReturnType<typeof expertLoadView> {
+  const load: number[][] = [];
+  for (const token of model.tokens) {
+    if (!(token.endMs <= t) || token.status !== 'ok') continue;
+    token.experts.forEach((experts, layer) => {
+      const row = (load[layer] ??= []);
+      for (const expert of experts) row[expert] = (row[expert] ?? 0) + 1;
+    });
+  }
+  const replicas = new Map<string, number>();
+  let experts = 0;
+  for (const unit of model.placement) {
+    const match = /^L(\d+)\.expert(\d+)$/.exec(unit.unit);
+    if (!match) continue;
+    replicas.set(`${match[1]}.${match[2]}`, (replicas.get(`${match[1]}.${match[2]}`) ?? 0) + 1);
+    experts = Math.max(experts, Number(match[2]) + 1);
+    const layer = Number(match[1]);
+    load[layer] ??= [];
+  }
+  const width = Math.max(experts, ...load.map((row) => row.length));
+  const rows = Array.from({ length: load.length }, (_, layer) => Array.from({ length: width }, (_, e) => load[layer]?.[e] ?? 0));
+  return expertLoadView(rows, (layer, expert) => replicas.get(`${layer}.${expert}`) ?? 0);
 }

@@ -1,0 +1,63 @@
+/**
+ * A live run's messages as a dashboard server keeps them: the start and every delta, so that a
+ * page that joins late, or misses a delta (MQTT QoS 0), fills the gap over HTTP. The run's own
+ * server keeps what it publishes; `loraswarm dashboard --attach` follows the run as its viewer
+ * and keeps what it hears from the moment it started.
+ */
+import { connectClient } from '../transport/mqtt-transport.ts';
+import { createControlAssembler } from '../transport/control-codec.ts';
+import type { DashboardDelta, DashboardHistory, DashboardStart } from './live-messages.ts';
+
+export interface LiveHistory {
+  setStart(start: DashboardStart): void;
+  add(delta: DashboardDelta): void;
+  /** The start and the deltas with from ≤ seq < to. */
+  slice(from: number, to: number): DashboardHistory;
+}
+
+export function createLiveHistory(): LiveHistory {
+  let start: DashboardStart | undefined;
+  const deltas = new Map<number, DashboardDelta>();
+  return {
+    setStart(value) {
+      start = value;
+    },
+    add(delta) {
+      deltas.set(delta.seq, delta);
+    },
+    slice(from, to) {
+      const found: DashboardDelta[] = [];
+      for (let seq = Math.max(0, from); seq < to && seq < from + 100_000; seq++) {
+        const delta = deltas.get(seq);
+        if (delta) found.push(delta);
+      }
+      return { start, deltas: found };
+    },
+  };
+}
+
+/** Follows run `runId` on the broker at `url` (ws:// or mqtt://) as the viewer, keeping its history. */
+export async function followRun(url: string, runId: string, viewer: { username: string; password: string }): Promise<{ history: LiveHistory; close(): Promise<void> }> {
+  const history = createLiveHistory();
+  const prefix = `swarm/${runId}/metrics/`;
+  const starts = createControlAssembler();
+  const deltas = createControlAssembler();
+  const client = await connectClient(url, viewer, `${runId}-viewer-dashboard-${process.pid}`, {}, 15_000);
+  client.on('message', (topic, payload) => {
+    if (payload.length === 0) return;
+    const path = topic.slice(prefix.length);
+    try {
+      if (path.startsWith('dashboard/start/')) {
+        const whole = starts.add(payload);
+        if (whole) history.setStart(JSON.parse(new TextDecoder().decode(whole)) as DashboardStart);
+      } else if (path === 'dashboard/delta') {
+        const whole = deltas.add(payload);
+        if (whole) history.add(JSON.parse(new TextDecoder().decode(whole)) as DashboardDelta);
+      }
+    } catch {
+      // A malformed message is the page's to report; the history keeps what it could read.
+    }
+  });
+  await client.subscribeAsync(`${prefix}#`, { qos: 0 });
+  return { history, close: () => client.endAsync(true).then(() => undefined) };
+}

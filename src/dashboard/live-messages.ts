@@ -1,0 +1,36 @@
+/**
+ * What a run sends live dashboards on `swarm/<run>/metrics/dashboard/…` (chunked to the run's
+ * packet limit, like control messages): once, retained, the start; then deltas; `metrics/end`
+ * closes the run.
+ */
+import type { RunFiles } from './views/run-model.ts';
+
+/** meta.json, nodes.csv (id, group, role, position, MCU, battery) and placement.csv. */
+export interface DashboardStart {
+  readonly files: RunFiles;
+}
+
+/** The new rows of frames, receptions, series, tokens and rounds (each with its header). */
+export interface DashboardDelta {
+  /** 0, 1, 2, … in publishing order: a gap tells a viewer it missed rows (QoS 0, or it joined late). */
+  readonly seq: number;
+  readonly files: RunFiles;
+  readonly totals: {
+    readonly atMs: number;
+    readonly tokens: number;
+    readonly framesSent: number;
+    readonly energyJ: number;
+    readonly nodesAlive: number;
+    readonly rounds: number;
+  };
+}
+
+/**
+ * What a dashboard server kept of a live run (served as /history.json?from=&to=): viewers
+ * that joined late or missed a delta fill the gap from it.
+ */
+export interface DashboardHistory {
+  readonly start: DashboardStart | undefined;
+  /** Deltas with from ≤ seq < to that the server has. */
+  readonly deltas: readonly DashboardDelta[];
+}

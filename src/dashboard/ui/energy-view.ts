@@ -1,0 +1,115 @@
+/**
+ * Joules: each node's energy stacked by state at t (patterned as well as coloured), every
+ * battery's state of charge over time, and joules per generated token over time.
+ */
+import { line, max, scaleBand, scaleLinear } from 'd3';
+import { batteryLines, energyAt, energyStacks, joulesPerTokenOverTime, stateOrder } from '../views/energy.ts';
+import { tokensBy, type RunModel } from '../views/run-model.ts';
+import { frame, legend, xAxis, yAxis, type Frame, type Panel } from './chart.ts';
+
+const stateFills: Record<string, string> = {
+  transmit: '#e15759',
+  receive: '#4e79a7',
+  compute: '#59a14f',
+  idle: '#edc948',
+  listen: '#76b7b2',
+  sleep: '#bab0ac',
+  radioStandby: '#b07aa1',
+};
+const patterns: Record<string, string> = { transmit: 'solid', receive: 'hatch', compute: 'dots', idle: 'cross', listen: 'hatch-back', sleep: 'solid', radioStandby: 'dots' };
+
+/** Pattern defs so that states differ without colour: hatching, dots, crosses. */
+function definePatterns(f: Frame): void {
+  const defs = f.svg.append('defs');
+  for (const state of stateOrder) {
+    const kind = patterns[state]!;
+    const pattern = defs.append('pattern').attr('id', `pattern-${state}`).attr('patternUnits', 'userSpaceOnUse').attr('width', 6).attr('height', 6);
+    pattern.append('rect').attr('width', 6).attr('height', 6).attr('fill', stateFills[state]!);
+    const mark = '#222';
+    if (kind === 'hatch') pattern.append('path').attr('d', 'M0,6L6,0').attr('stroke', mark).attr('stroke-width', 0.8);
+    if (kind === 'hatch-back') pattern.append('path').attr('d', 'M0,0L6,6').attr('stroke', mark).attr('stroke-width', 0.8);
+    if (kind === 'cross') pattern.append('path').attr('d', 'M0,6L6,0M0,0L6,6').attr('stroke', mark).attr('stroke-width', 0.6);
+    if (kind === 'dots') pattern.append('circle').attr('cx', 3).attr('cy', 3).attr('r', 1).attr('fill', mark);
+  }
+}
+
+export function drawEnergy(p: Panel, model: RunModel, t: number): void {
+  const body = p.body();
+  const stacks = energyStacks(energyAt(model, t)).slice(0, 30);
+  if (stacks.length === 0) return p.message('No energy figures: series.csv and summary.json are missing from this run.');
+  const f = frame(body, 560, 260, 'energy per node stacked by state');
+  definePatterns(f);
+  const x = scaleBand<string>().domain(stacks.map((s) => s.id)).range([0, f.width]).padding(0.15);
+  const y = scaleLinear().domain([0, max(stacks, (s) => s.total) || 1]).nice().range([f.height, 0]);
+  f.plot
+    .append('g')
+    .attr('class', 'stacks')
+    .selectAll('g')
+    .data(stacks)
+    .join('g')
+    .attr('transform', (s) => `translate(${x(s.id)},0)`)
+    .selectAll('rect')
+    .data((s) => s.segments.filter((seg) => seg.y1 > seg.y0).map((seg) => ({ ...seg, id: s.id })))
+    .join('rect')
+    .attr('class', (seg) => `segment ${seg.state}`)
+    .attr('y', (seg) => y(seg.y1))
+    .attr('height', (seg) => Math.max(0.5, y(seg.y0) - y(seg.y1)))
+    .attr('width', x.bandwidth())
+    .attr('fill', (seg) => `url(#pattern-${seg.state})`)
+    .append('title')
+    .text((seg) => `${seg.id}: ${seg.state} ${(seg.y1 - seg.y0).toFixed(4)} J`);
+  xAxis(f, x, `node (the ${stacks.length} largest consumers)`);
+  f.svg.selectAll('.axis.x .tick text').attr('transform', 'rotate(-30)').attr('text-anchor', 'end').attr('dy', '0.4em');
+  yAxis(f, y, 'energy (J)');
+  legend(body, stateOrder.map((state) => ({ label: `${state} (${patterns[state]})`, swatch: stateFills[state]! })));
+
+  const lines = batteryLines(model.series.filter((s) => s.node >= 0).map((s) => ({ atMs: s.atMs, node: model.nodes[s.node]!.id, stateOfCharge: s.soc })));
+  if (lines.length > 0) {
+    const b = frame(body, 560, 220, 'state of charge of every battery over time');
+    const hours = Math.max(model.endMs, 1) / 3_600_000;
+    const bx = scaleLinear().domain([0, hours]).range([0, b.width]);
+    const minSoc = Math.min(...lines.flatMap((l) => l.points.map((pt) => pt.soc)));
+    const by = scaleLinear().domain([Math.max(0, Math.min(minSoc, 0.999) - 0.001) * 100, 100]).nice().range([b.height, 0]);
+    const path = line<{ hours: number; soc: number }>().x((d) => bx(d.hours)).y((d) => by(d.soc * 100));
+    b.plot
+      .append('g')
+      .attr('class', 'battery-lines')
+      .selectAll('path')
+      .data(lines)
+      .join('path')
+      .attr('d', (l) => path(l.points))
+      .append('title')
+      .text((l) => `${l.id}: ${(100 * l.points[l.points.length - 1]!.soc).toFixed(3)} % at the end`);
+    cursor(b, bx(t / 3_600_000));
+    xAxis(b, bx, 'time (h)');
+    yAxis(b, by, 'state of charge (%)');
+  }
+
+  const tokens = tokensBy(model, t);
+  if (tokens.length > 0) {
+    const windowMs = Math.max(60_000, Math.ceil(model.endMs / 24 / 60_000) * 60_000);
+    const points = joulesPerTokenOverTime(tokens, windowMs);
+    const j = frame(body, 560, 200, 'joules per generated token over time');
+    const jx = scaleLinear().domain([0, Math.max(model.endMs, 1) / 3_600_000]).range([0, j.width]);
+    const jy = scaleLinear().domain([0, max(points, (pt) => pt.joulesPerToken) || 1]).nice().range([j.height, 0]);
+    j.plot.append('path').attr('class', 'joules-line').attr('d', line<{ hours: number; joulesPerToken: number }>().x((d) => jx(d.hours)).y((d) => jy(d.joulesPerToken))(points));
+    j.plot
+      .selectAll('circle')
+      .data(points)
+      .join('circle')
+      .attr('class', 'joules-point')
+      .attr('cx', (d) => jx(d.hours))
+      .attr('cy', (d) => jy(d.joulesPerToken))
+      .attr('r', 3)
+      .append('title')
+      .text((d) => `${d.tokens} tokens ending by ${d.hours.toFixed(2)} h: ${d.joulesPerToken.toFixed(4)} J per token`);
+    cursor(j, jx(t / 3_600_000));
+    xAxis(j, jx, `time (h; mean per ${Math.round(windowMs / 60_000)} min window)`);
+    yAxis(j, jy, 'energy per token (J)');
+  }
+}
+
+/** The time slider's position on a time axis. */
+export function cursor(f: Frame, at: number): void {
+  f.plot.append('line').attr('class', 'cursor').attr('x1', at).attr('x2', at).attr('y1', 0).attr('y2', f.height);
+}

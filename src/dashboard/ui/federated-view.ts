@@ -1,0 +1,75 @@
+/**
+ * Federated learning: validation accuracy and loss per round against the joules and the
+ * airtime spent so far, and who took part in each round (aggregated, dropped out, abandoned).
+ */
+import { line, max, scaleBand, scaleLinear } from 'd3';
+import { federatedView, type FederatedPoint } from '../views/federated.ts';
+import type { RunModel } from '../views/run-model.ts';
+import { frame, legend, xAxis, yAxis, type Panel } from './chart.ts';
+
+export function drawFederated(p: Panel, model: RunModel, t: number): void {
+  const body = p.body();
+  if (model.rounds.length === 0) return p.message('No federated rounds: this run trained no model (a scenario with a `federated` block writes rounds.csv).');
+  const points = federatedView(model.rounds.filter((r) => r.endMs <= t));
+  if (points.length === 0) return p.message('No round finished yet at this time: move the slider later.');
+  const last = points[points.length - 1]!;
+  const figures = document.createElement('p');
+  figures.className = 'figures';
+  figures.textContent = `After round ${last.round} (${last.hours.toFixed(2)} h): validation accuracy ${(100 * last.accuracy).toFixed(1)} %, loss ${last.loss.toFixed(3)}, ${last.cumulativeJ.toFixed(1)} J and ${last.cumulativeAirtimeS.toFixed(0)} s of airtime spent.`;
+  body.appendChild(figures);
+  curve(body, points, (d) => d.cumulativeJ, 'energy spent in rounds so far (J)');
+  curve(body, points, (d) => d.cumulativeAirtimeS, 'airtime spent in rounds so far (s)');
+
+  const f = frame(body, 560, 200, 'participation per round');
+  const x = scaleBand<string>().domain(points.map((d) => String(d.round))).range([0, f.width]).padding(0.15);
+  const y = scaleLinear().domain([0, max(points, (d) => d.participants + d.dropouts + d.abandoned) || 1]).nice().range([f.height, 0]);
+  const kinds = [
+    { key: 'participants', label: 'aggregated', className: 'took-part' },
+    { key: 'dropouts', label: 'dropped out', className: 'dropped' },
+    { key: 'abandoned', label: 'abandoned (update lost)', className: 'abandoned' },
+  ] as const;
+  f.plot
+    .append('g')
+    .attr('class', 'participation')
+    .selectAll('g')
+    .data(points)
+    .join('g')
+    .attr('transform', (d) => `translate(${x(String(d.round))},0)`)
+    .selectAll('rect')
+    .data((d) => {
+      let y0 = 0;
+      return kinds.map((k) => ({ ...k, round: d.round, y0, y1: (y0 += d[k.key]) }));
+    })
+    .join('rect')
+    .attr('class', (s) => s.className)
+    .attr('y', (s) => y(s.y1))
+    .attr('height', (s) => y(s.y0) - y(s.y1))
+    .attr('width', x.bandwidth())
+    .append('title')
+    .text((s) => `round ${s.round}: ${s.y1 - s.y0} ${s.label}`);
+  xAxis(f, x, 'round (number)');
+  yAxis(f, y, 'clients (count)');
+  legend(body, kinds.map((k) => ({ label: k.label, swatch: '', className: k.className })));
+}
+
+function curve(body: HTMLElement, points: readonly FederatedPoint[], along: (d: FederatedPoint) => number, label: string): void {
+  const f = frame(body, 560, 220, `validation accuracy and loss against ${label}`);
+  const x = scaleLinear().domain([0, max(points, along) || 1]).nice().range([0, f.width]);
+  const acc = scaleLinear().domain([0, 100]).range([f.height, 0]);
+  const loss = scaleLinear().domain([0, max(points, (d) => d.loss) || 1]).nice().range([f.height, 0]);
+  f.plot.append('path').attr('class', 'accuracy-line').attr('d', line<FederatedPoint>().x((d) => x(along(d))).y((d) => acc(100 * d.accuracy))(points));
+  f.plot.append('path').attr('class', 'loss-line').attr('d', line<FederatedPoint>().x((d) => x(along(d))).y((d) => loss(d.loss))(points));
+  f.plot
+    .selectAll('circle')
+    .data(points)
+    .join('circle')
+    .attr('class', 'accuracy-point')
+    .attr('cx', (d) => x(along(d)))
+    .attr('cy', (d) => acc(100 * d.accuracy))
+    .attr('r', 3)
+    .append('title')
+    .text((d) => `round ${d.round}: accuracy ${(100 * d.accuracy).toFixed(2)} %, loss ${d.loss.toFixed(4)}`);
+  xAxis(f, x, label);
+  yAxis(f, acc, 'validation accuracy (%, solid)');
+  yAxis(f, loss, 'validation loss (nats, dashed)', true);
+}

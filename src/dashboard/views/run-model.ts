@@ -1,0 +1,210 @@
+/**
+ * The dashboard's model of a run (issue 8): the run directory's files, parsed once into typed
+ * rows that every view filters by time. The same model grows in live mode, where the run sends
+ * the new rows of the same files as it goes (`appendFiles`). Pure (d3's CSV parser, no DOM):
+ * it runs in the browser and in Node's tests alike.
+ */
+import { csvParse, type DSVRowString } from 'd3';
+
+/** The files a report embeds (summary.json as text; `meta.json` is the dashboard's own). */
+export const runFileNames = ['meta.json', 'summary.json', 'nodes.csv', 'series.csv', 'frames.csv', 'receptions.csv', 'tokens.csv', 'placement.csv', 'rounds.csv'] as const;
+export type RunFileName = (typeof runFileNames)[number];
+export type RunFiles = Partial<Record<RunFileName, string>>;
+
+/** What the dashboard knows besides the files: the title, sub-bands and why data is missing. */
+export interface RunMeta {
+  readonly title: string;
+  /** Each sub-band the series' duty-cycle columns name, with its legal duty cycle. */
+  readonly subBands: readonly { readonly label: string; readonly dutyCycle: number }[];
+  /** The scenario's duration (ms). */
+  readonly durationMs?: number;
+  /** Why the directory holds no (or not every) result: shown instead of a blank page. */
+  readonly problem?: string;
+}
+
+export const energyStates = ['transmit', 'receive', 'compute', 'idle', 'listen', 'sleep', 'radioStandby'] as const;
+
+export interface NodeRow {
+  readonly id: string;
+  readonly group: string;
+  readonly role: string;
+  readonly x: number;
+  readonly y: number;
+  readonly mcu: string;
+  readonly diedAtMs: number | null;
+  readonly deathReason: string;
+}
+
+export interface SeriesPoint {
+  readonly atMs: number;
+  readonly node: number;
+  readonly alive: boolean;
+  readonly soc: number;
+  /** Cumulative joules by ledger state (`energyStates` order). */
+  readonly energyJ: readonly number[];
+  /** Duty-cycle use over the last interval, per sub-band of `bands`. */
+  readonly dutyCycleUse: readonly number[];
+}
+
+export interface FrameRow {
+  readonly sender: number;
+  /** -1 for a broadcast. */
+  readonly destination: number;
+  readonly atMs: number;
+  readonly endMs: number;
+  readonly fate: string;
+}
+
+export interface ReceptionRow {
+  readonly sender: number;
+  readonly receiver: number;
+  readonly fate: string;
+  readonly snrDb: number;
+}
+
+export interface TokenRow {
+  readonly request: number;
+  readonly kind: string;
+  readonly status: string;
+  readonly endMs: number;
+  readonly latencyMs: number;
+  readonly parts: Readonly<Record<string, number>>;
+  readonly energyJ: number;
+  /** Routed experts per layer. */
+  readonly experts: readonly (readonly number[])[];
+}
+
+export interface PlacementRow {
+  readonly unit: string;
+  readonly kind: string;
+  readonly layer: number;
+  readonly node: string;
+}
+
+export interface RoundCsvRow {
+  readonly round: number;
+  readonly endMs: number;
+  readonly participants: number;
+  readonly dropouts: number;
+  readonly abandoned: number;
+  readonly airtimeMs: number;
+  readonly energyJ: number;
+  readonly validationAccuracy: number;
+  readonly validationLoss: number;
+}
+
+export interface RunModel {
+  meta: RunMeta;
+  summary: Record<string, unknown> | undefined;
+  nodes: NodeRow[];
+  /** Sub-band labels of the series' duty-cycle columns. */
+  bands: string[];
+  series: SeriesPoint[];
+  frames: FrameRow[];
+  receptions: ReceptionRow[];
+  tokens: TokenRow[];
+  placement: PlacementRow[];
+  rounds: RoundCsvRow[];
+  /** The last instant any row or the summary speaks of (ms). */
+  endMs: number;
+}
+
+const partColumns = ['airtimeMs', 'queueingMs', 'dutyCycleWaitMs', 'wakeWaitMs', 'computeMs', 'processingMs', 'timeoutMs'] as const;
+
+/** A number from a CSV cell; empty or unparsable cells give `fallback`. */
+function num(value: string | undefined, fallback = 0): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : fallback;
+}
+
+export function emptyModel(meta: RunMeta): RunModel {
+  return { meta, summary: undefined, nodes: [], bands: [], series: [], frames: [], receptions: [], tokens: [], placement: [], rounds: [], endMs: 0 };
+}
+
+/** The model of a finished run's files. */
+export function parseRun(files: RunFiles): RunModel {
+  const meta = files['meta.json'] === undefined ? { title: 'loraswarm run', subBands: [] } : (JSON.parse(files['meta.json']) as RunMeta);
+  const model = emptyModel(meta);
+  if (files['summary.json'] !== undefined) model.summary = JSON.parse(files['summary.json']) as Record<string, unknown>;
+  appendFiles(model, files);
+  const drained = model.summary?.drainedUntilMs;
+  if (typeof drained === 'number') model.endMs = Math.max(model.endMs, drained);
+  return model;
+}
+
+/** Adds the rows of more files (live mode sends each file's new rows, with its header). */
+export function appendFiles(model: RunModel, files: RunFiles): void {
+  const rows = (name: RunFileName): DSVRowString[] => (files[name] === undefined || files[name].trim() === '' ? [] : csvParse(files[name]));
+  const later = (ms: number): void => {
+    if (Number.isFinite(ms) && ms > model.endMs) model.endMs = ms;
+  };
+  for (const r of rows('nodes.csv')) {
+    model.nodes.push({ id: r.id ?? '', group: r.group ?? '', role: r.role ?? '', x: num(r.xM), y: num(r.yM), mcu: r.mcu ?? '', diedAtMs: r.diedAtMs ? num(r.diedAtMs) : null, deathReason: r.deathReason ?? '' });
+  }
+  const index = new Map(model.nodes.map((node, i) => [node.id, i]));
+  const nodeIndex = (id: string | undefined): number => (id === undefined ? -1 : (index.get(id) ?? -1));
+  const series = csvParse(files['series.csv'] ?? '');
+  if (model.bands.length === 0) {
+    model.bands = series.columns.filter((c) => c.startsWith('dutyCycleUse@')).map((c) => c.slice('dutyCycleUse@'.length));
+  }
+  for (const r of series) {
+    const atMs = num(r.atMs);
+    later(atMs);
+    model.series.push({
+      atMs,
+      node: nodeIndex(r.node),
+      alive: r.alive === '1',
+      soc: num(r.stateOfCharge),
+      energyJ: energyStates.map((s) => num(r[`${s}J`])),
+      dutyCycleUse: model.bands.map((band) => num(r[`dutyCycleUse@${band}`])),
+    });
+  }
+  for (const r of rows('frames.csv')) {
+    if (r.outcome !== 'sent') continue;
+    const atMs = num(r.atMs);
+    const endMs = atMs + num(r.airtimeMs);
+    later(endMs);
+    model.frames.push({ sender: nodeIndex(r.sender), destination: r.destination === '*' || r.destination === '' ? -1 : nodeIndex(r.destination), atMs, endMs, fate: r.fate ?? '' });
+  }
+  for (const r of rows('receptions.csv')) {
+    model.receptions.push({ sender: nodeIndex(r.sender), receiver: nodeIndex(r.receiver), fate: r.fate ?? '', snrDb: num(r.snrDb, Number.NaN) });
+  }
+  for (const r of rows('tokens.csv')) {
+    const endMs = num(r.endMs, Number.NaN);
+    later(endMs);
+    const parts: Record<string, number> = {};
+    for (const key of partColumns) parts[key] = num(r[key]);
+    model.tokens.push({
+      request: num(r.request),
+      kind: r.kind ?? '',
+      status: r.status ?? '',
+      endMs,
+      latencyMs: num(r.latencyMs, Number.NaN),
+      parts,
+      energyJ: num(r.energyJ),
+      experts: (r.experts ?? '') === '' ? [] : r.experts!.split('|').map((layer) => (layer === '' ? [] : layer.split('+').map(Number))),
+    });
+  }
+  for (const r of rows('placement.csv')) model.placement.push({ unit: r.unit ?? '', kind: r.kind ?? '', layer: num(r.layer, -1), node: r.node ?? '' });
+  for (const r of rows('rounds.csv')) {
+    const endMs = num(r.endMs);
+    later(endMs);
+    model.rounds.push({
+      round: num(r.round),
+      endMs,
+      participants: num(r.participants),
+      dropouts: num(r.dropouts),
+      abandoned: num(r.abandoned),
+      airtimeMs: num(r.airtimeMs),
+      energyJ: num(r.energyJ),
+      validationAccuracy: num(r.validationAccuracy, Number.NaN),
+      validationLoss: num(r.validationLoss, Number.NaN),
+    });
+  }
+}
+
+/** The generated tokens served by time `t` (the latency and joules views' tokens). */
+export function tokensBy(model: RunModel, t: number): TokenRow[] {
+  return model.tokens.filter((token) => token.kind === 'generated' && token.status === 'ok' && token.endMs <= t);
+}
