@@ -81,7 +81,7 @@ export function createApp(model: RunModel, live: boolean): App {
       counters.innerHTML = [
         figure('time', 'virtual time', duration(current)),
         figure('nodes', 'nodes alive', `${alive} of ${model.nodes.length}`, model.nodes.length),
-        figure('tokens', 'tokens generated', String(tokens), tokens),
+        ...(model.tokens.length > 0 || (totals !== undefined && model.placement.length > 0) ? [figure('tokens', 'tokens generated', String(tokens), tokens)] : []),
         figure('frames', 'frames sent', String(frames), frames),
         ...(totals ? [figure('energy', 'energy', `${totals.energyJ.toFixed(1)} J`)] : []),
         ...(model.rounds.length > 0 || rounds > 0 ? [figure('rounds', 'rounds', String(rounds), rounds)] : []),

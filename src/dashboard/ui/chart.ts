@@ -49,22 +49,23 @@ export interface Frame {
 
 export const margin = { top: 14, right: 56, bottom: 44, left: 62 };
 
+
 /** An SVG of `width` × `height` pixels (the plotting area is smaller by the margins). */
-export function frame(parent: HTMLElement, width: number, height: number, label: string): Frame {
+export function frame(parent: HTMLElement, width: number, height: number, label: string, extraBottom = 0): Frame {
   const svg = select(parent).append('svg').attr('viewBox', `0 0 ${width} ${height}`).attr('width', width).attr('height', height).attr('role', 'img').attr('aria-label', label);
   const plot = svg.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
-  return { svg, plot, width: width - margin.left - margin.right, height: height - margin.top - margin.bottom };
+  return { svg, plot, width: width - margin.left - margin.right, height: height - margin.top - margin.bottom - extraBottom };
 }
 
 type Scale = ScaleLinear<number, number> | ScaleBand<string>;
 
 /** A bottom axis with its label (which names the unit, e.g. "latency (s)"). */
-export function xAxis(f: Frame, scale: Scale, label: string, ticks = 6): void {
+export function xAxis(f: Frame, scale: Scale, label: string, ticks = 6, offset = 36): void {
   const axis = axisBottom(scale as ScaleLinear<number, number>);
   if ('ticks' in scale) axis.ticks(ticks);
   const g = f.plot.append('g').attr('class', 'axis x').attr('transform', `translate(0,${f.height})`).call(axis);
   if (!('ticks' in scale) && scale.domain().length > 24) g.selectAll('.tick text').attr('display', (_d, i) => (i % Math.ceil(scale.domain().length / 24) === 0 ? null : 'none'));
-  f.plot.append('text').attr('class', 'axis-label').attr('x', f.width / 2).attr('y', f.height + 36).attr('text-anchor', 'middle').text(label);
+  f.plot.append('text').attr('class', 'axis-label').attr('x', f.width / 2).attr('y', f.height + offset).attr('text-anchor', 'middle').text(label);
 }
 
 /** A left axis (or right, with `right`) with its label. */

@@ -10,14 +10,14 @@ import { frame, xAxis, yAxis, type Panel } from './chart.ts';
 export function drawDutyCycle(p: Panel, model: RunModel, t: number): void {
   const body = p.body();
   if (model.series.length === 0) return p.message('No duty-cycle figures: series.csv is missing from this run.');
-  const bars = dutyCycleAt(model, t).slice(0, 24);
-  if (bars.length === 0) return p.message('Nothing sampled yet at this time: move the slider later.');
+  const bars = dutyCycleAt(model, t).filter((b) => b.use > 0).slice(0, 24);
+  if (bars.length === 0) return p.message('No airtime used by this time: move the slider later.');
   const dutyCycle = new Map(model.meta.subBands.map((b) => [b.label, b.dutyCycle]));
   const labels = bars.map((b) => `${b.id} @ ${b.subBand}`);
   const f = frame(body, 560, 60 + 18 * bars.length, 'duty-cycle use per node and sub-band');
   f.svg.attr('class', 'wide-left');
-  f.plot.attr('transform', `translate(150,14)`);
-  const width = f.width - 88;
+  f.plot.attr('transform', `translate(180,14)`);
+  const width = f.width - 118;
   const x = scaleLinear().domain([0, Math.max(1.05, ...bars.map((b) => b.use)) * 100]).range([0, width]);
   const y = scaleBand<string>().domain(labels).range([0, f.height]).padding(0.15);
   f.plot
@@ -45,5 +45,5 @@ export function drawDutyCycle(p: Panel, model: RunModel, t: number): void {
   f.plot.append('line').attr('class', 'limit').attr('x1', x(100)).attr('x2', x(100)).attr('y1', 0).attr('y2', f.height);
   f.plot.append('text').attr('class', 'limit-label').attr('x', x(100) + 3).attr('y', -3).text('legal limit');
   xAxis({ ...f, width }, x, 'use of the duty-cycle allowance (%)');
-  yAxis(f, y, 'node @ sub-band (MHz)', false, 5, 140);
+  yAxis(f, y, 'node @ sub-band (MHz)', false, 5, 168);
 }

@@ -37,7 +37,7 @@ export function drawEnergy(p: Panel, model: RunModel, t: number): void {
   const body = p.body();
   const stacks = energyStacks(energyAt(model, t)).slice(0, 30);
   if (stacks.length === 0) return p.message('No energy figures: series.csv and summary.json are missing from this run.');
-  const f = frame(body, 560, 260, 'energy per node stacked by state');
+  const f = frame(body, 560, 290, 'energy per node stacked by state', 30);
   definePatterns(f);
   const x = scaleBand<string>().domain(stacks.map((s) => s.id)).range([0, f.width]).padding(0.15);
   const y = scaleLinear().domain([0, max(stacks, (s) => s.total) || 1]).nice().range([f.height, 0]);
@@ -58,8 +58,8 @@ export function drawEnergy(p: Panel, model: RunModel, t: number): void {
     .attr('fill', (seg) => `url(#pattern-${seg.state})`)
     .append('title')
     .text((seg) => `${seg.id}: ${seg.state} ${(seg.y1 - seg.y0).toFixed(4)} J`);
-  xAxis(f, x, `node (the ${stacks.length} largest consumers)`);
-  f.svg.selectAll('.axis.x .tick text').attr('transform', 'rotate(-30)').attr('text-anchor', 'end').attr('dy', '0.4em');
+  xAxis(f, x, `node (the ${stacks.length} largest consumers)`, 6, 66);
+  f.svg.selectAll('.axis.x .tick text').attr('transform', 'rotate(-40)').attr('text-anchor', 'end').attr('dx', '-0.4em').attr('dy', '0.5em');
   yAxis(f, y, 'energy (J)');
   legend(body, stateOrder.map((state) => ({ label: `${state} (${patterns[state]})`, swatch: stateFills[state]! })));
 
