@@ -1,0 +1,102 @@
+/**
+ * The served dashboard in a real headless Chromium: `loraswarm dashboard DIR` on an empty or
+ * a failed run directory says so instead of showing a blank page; `run --dashboard --pace`
+ * shows the live swarm (every node, a token count that grows while the run goes on), and
+ * `dashboard --attach` with what `run` printed follows the same run from another process.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { spawnCli, type RunningCli } from '../helpers/cli.ts';
+import { launchBrowser, openPage, screenshotDir } from '../helpers/browser.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'loraswarm-serve-'));
+let browser: Browser;
+const started: RunningCli[] = [];
+const start = (args: string[]): RunningCli => {
+  const running = spawnCli(args);
+  started.push(running);
+  return running;
+};
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+}, 60_000);
+afterAll(async () => {
+  for (const running of started) if (running.child.exitCode === null) running.child.kill('SIGKILL');
+  await browser?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const dataCount = async (page: Page, selector: string): Promise<number> => Number((await page.locator(selector).getAttribute('data-count', { timeout: 1000 }).catch(() => null)) ?? -1);
+
+describe('loraswarm dashboard RUN_DIR', () => {
+  it('says what is wrong with an empty or a failed run directory, and stops on SIGTERM', { timeout: 60_000 }, async () => {
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    const failed = join(dir, 'failed.partial');
+    mkdirSync(failed);
+    writeFileSync(join(failed, 'FAILED.txt'), 'RangeError: the battery ran out of test\n');
+    writeFileSync(join(failed, 'nodes.csv'), 'id,group,role,xM,yM\na,g,node,0,0\nb,g,node,50,50\n');
+    for (const [target, expected, file] of [
+      [empty, 'holds no loraswarm run', 'empty'],
+      [join(dir, 'failed'), 'This run failed', 'failed'],
+    ] as const) {
+      const server = start(['dashboard', target, '--port', '0']);
+      const [, url] = await server.waitForStdout(/(http:\/\/127\.0\.0\.1:\d+\/)/);
+      const { page, errors } = await openPage(browser, url!);
+      await page.waitForSelector('body[data-rendered=true]');
+      expect(await page.locator('.status.problem').textContent()).toContain(expected);
+      // Each view says why it is empty; the failed run's nodes are still drawn.
+      expect(await page.locator('.panel .message').count()).toBeGreaterThanOrEqual(5);
+      expect(await page.locator('#view-map .nodes .node').count()).toBe(file === 'failed' ? 2 : 0);
+      await page.screenshot({ path: join(screenshotDir, `serve-${file}.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.close();
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
+  });
+});
+
+describe('loraswarm run --dashboard', () => {
+  it('shows the live run: every node, a growing token count, then the end; --attach follows it too', { timeout: 120_000 }, async () => {
+    const out = join(dir, 'live');
+    const run = start(['run', 'scenarios/quickstart.yaml', '--dashboard', '--pace', '200', '--dashboard-port', '0', '--out', out]);
+    const [, url] = await run.waitForStderr(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const [, attachArgs] = await run.waitForStderr(/loraswarm dashboard (--attach \S+ --run \S+ --user \S+ --password \S+)/);
+    const attach = start(['dashboard', ...attachArgs!.split(' '), '--port', '0']);
+    const [, attachUrl] = await attach.waitForStdout(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
+
+    const live = await openPage(browser, url!);
+    const attached = await openPage(browser, attachUrl!);
+    await live.page.waitForFunction(() => document.querySelector('.counter-nodes')?.getAttribute('data-count') === '24', undefined, { timeout: 20_000 });
+    // The token count, sampled while the run goes on (paced: 1800 s of virtual time in 9 s).
+    const counts: number[] = [];
+    while (live.page && (await live.page.evaluate(() => document.body.dataset.finished)) !== 'true') {
+      counts.push(await dataCount(live.page, '.counter-tokens'));
+      if (counts.length === 8) await live.page.screenshot({ path: join(screenshotDir, 'live-running.png'), fullPage: true });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (counts.length > 200) break;
+    }
+    const growing = counts.filter((n, i) => i > 0 && n > counts[i - 1]!);
+    expect(growing.length, `token counts seen: ${counts.join(' ')}`).toBeGreaterThanOrEqual(3);
+    expect(await run.exited).toBe(0);
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { tokens: number; latencyMs: { p95: number } };
+    await live.page.waitForFunction((tokens) => document.querySelector('#view-latency .token-count')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
+    expect(await dataCount(live.page, '.counter-tokens')).toBe(summary.tokens);
+    expect(await dataCount(live.page, '#view-map .node-count')).toBe(24);
+    expect(await live.page.locator('.status').textContent()).toContain(`its full report: ${join(out, 'report.html')}`);
+    await live.page.screenshot({ path: join(screenshotDir, 'live-finished.png'), fullPage: true });
+
+    // The attached page followed the same run through the other server.
+    expect(await dataCount(attached.page, '.counter-nodes')).toBe(24);
+    await attached.page.waitForFunction((tokens) => document.querySelector('.counter-tokens')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
+    await attached.page.screenshot({ path: join(screenshotDir, 'live-attached.png'), fullPage: true });
+    expect([...live.errors, ...attached.errors]).toEqual([]);
+    attach.child.kill('SIGTERM');
+    expect(await attach.exited).toBe(0);
+  });
+});
