@@ -15,6 +15,7 @@ import { dashboardCommand } from './commands/dashboard.ts';
 import { modelEvalCommand, modelInfoCommand, modelQuantizeCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
 import { readScenario } from './read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
+import { portOption } from './commands/options.ts';
 import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
 import { runIdPattern } from '../transport/topics.ts';
 
@@ -209,18 +210,22 @@ export function buildProgram(io: CliIo): Command {
     .option('--port <port>', 'the port Mosquitto listens on', '1883')
     .option('--host <host>', 'the address Mosquitto listens on', '127.0.0.1')
     .option('--user <name>', 'the user Mosquitto drops its privileges to (it must read the files; default: the current user)')
-    .action((options: { run: string; nodes?: string; scenario?: string; set: string[]; dir: string; port: string; host: string; user?: string }) => {
+    .option('--ws-port <port>', 'also a MQTT-over-WebSocket listener on this port, for live dashboards (`loraswarm dashboard --attach ws://host:port/mqtt`)')
+    .action((options: { run: string; nodes?: string; scenario?: string; set: string[]; dir: string; port: string; host: string; user?: string; wsPort?: string }) => {
       if ((options.nodes === undefined) === (options.scenario === undefined)) throw new UsageError('broker-setup: expected one of --nodes <n> or --scenario <file>');
       const nodes = options.scenario !== undefined ? readScenario(options.scenario, { sets: options.set }).swarm.nodes.length : Number(options.nodes);
       const port = Number(options.port);
       if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError(`--nodes: expected an integer ≥ 1, found ${JSON.stringify(options.nodes)}`);
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port: expected a port 1..65535, found ${JSON.stringify(options.port)}`);
       if (!runIdPattern.test(options.run)) throw new UsageError(`--run: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.run)}`);
-      writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host, ...(options.user !== undefined && { user: options.user }) });
+      const wsPort = options.wsPort === undefined ? undefined : portOption('--ws-port', options.wsPort);
+      if (wsPort === 0 || wsPort === port) throw new UsageError(`--ws-port: expected a port 1..65535 other than --port, found ${JSON.stringify(options.wsPort)}`);
+      writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host, ...(options.user !== undefined && { user: options.user }), ...(wsPort !== undefined && { wsPort }) });
       io.out(
         `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run}\n` +
           `start:  mosquitto -c ${options.dir}/mosquitto.conf\n` +
-          `run:    loraswarm run <scenario> --broker mqtt://${options.host}:${port} --credentials ${options.dir}/credentials.json\n`,
+          `run:    loraswarm run <scenario> --broker mqtt://${options.host}:${port} --credentials ${options.dir}/credentials.json${wsPort === undefined ? '' : ' --dashboard'}\n` +
+          (wsPort === undefined ? '' : `watch:  loraswarm dashboard --attach ws://${options.host}:${wsPort}/mqtt --run ${options.run} --credentials ${options.dir}/credentials.json\n`),
       );
     });
 

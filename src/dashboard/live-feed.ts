@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Simulation } from '../scenario/simulation-types.ts';
 import { framesCsv, receptionsCsv } from '../metrics/tables.ts';
-import { seriesCsv, subBandLabel } from '../metrics/series.ts';
+import { seriesCsv, subBandLabel, type SeriesRow } from '../metrics/series.ts';
 import { tokensCsv, placementCsv } from '../inference/report.ts';
 import { roundsCsv } from '../fl/report.ts';
 import type { Plan } from '../placement/place.ts';
@@ -31,6 +31,7 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
   let rounds = 0;
   let tokensFrom = 0;
   let seq = 0;
+  const lastSample = new Map<number, SeriesRow>();
   const tokensSent = new Set<number>();
   return {
     start() {
@@ -50,6 +51,7 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
       receptions = tracker.receptions.length;
       const rows = simulation.series.rows;
       if (rows.length > series) files['series.csv'] = seriesCsv({ rows: rows.slice(series), bands: simulation.series.bands }, ids);
+      for (let i = series; i < rows.length; i++) lastSample.set(rows[i]!.node, rows[i]!);
       series = rows.length;
       const engine = simulation.inference;
       let generated = 0;
@@ -72,14 +74,15 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
       const closed = fl ? (final ? fl.rounds.length : Math.max(rounds, fl.rounds.length - 1)) : 0;
       if (fl && closed > rounds) files['rounds.csv'] = roundsCsv(fl.rounds.slice(rounds, closed));
       rounds = closed;
+      // Nodes this process runs report their ledgers; nodes in worker processes, their last sample.
       let energyUj = 0;
       let alive = 0;
-      for (const runtime of simulation.runtimes) {
-        if (!runtime) continue;
-        const totals = runtime.ledger.totals();
-        for (const state of energyStates) energyUj += totals.energyByStateUj[state];
-        if (runtime.alive) alive++;
-      }
+      simulation.runtimes.forEach((runtime, i) => {
+        const sample = lastSample.get(i);
+        const byState = runtime ? runtime.ledger.totals().energyByStateUj : sample?.energyByStateUj;
+        for (const state of energyStates) energyUj += byState?.[state] ?? 0;
+        if (runtime ? runtime.alive : (sample?.alive ?? true)) alive++;
+      });
       return { seq: seq++, files, totals: { atMs, tokens: generated, framesSent: tracker.totals().sent, energyJ: energyUj / 1e6, nodesAlive: alive, rounds } };
     },
   };

@@ -1,7 +1,7 @@
 /**
- * `run … --dashboard`: serves the live page on 127.0.0.1, relays it to the embedded broker's
- * WebSocket listener, and publishes the run's start and deltas as it goes; with a pace, holds
- * virtual time to at most `pace` × wall time so that people can watch.
+ * `run … --dashboard`: publishes the run's start and deltas as it goes and, on the embedded
+ * broker, serves the live page on 127.0.0.1, relayed to the broker's WebSocket listener; with
+ * a pace, holds virtual time to at most `pace` × wall time so that people can watch.
  */
 import type { PreparedMqttTransport } from '../transport/mqtt-transport.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
@@ -10,13 +10,13 @@ import type { Plan } from '../placement/place.ts';
 import { dashboardScript } from './bundle.ts';
 import { createLiveFeed } from './live-feed.ts';
 import { dashboardHtml } from './report-html.ts';
-import { serveDashboard } from './server.ts';
+import { serveDashboard, type DashboardServer } from './server.ts';
 import { createLiveHistory } from './live-history.ts';
 import type { DashboardDelta } from './live-messages.ts';
 
 export interface LiveDashboard {
-  /** The page to open. */
-  readonly url: string;
+  /** The page to open, when this process serves it (the embedded broker). */
+  readonly url: string | undefined;
   /** How to follow the run from another process or machine (`loraswarm dashboard --attach …`). */
   readonly attach: string;
   /** Publishes what happened up to `atMs`, then, when paced, waits for the wall clock. */
@@ -39,6 +39,8 @@ export interface LiveDashboardOptions {
   readonly port: number;
   /** Virtual ms per wall ms; undefined runs as fast as it can. */
   readonly pace?: number;
+  /** With an external broker: the credentials file that holds the viewer (for the --attach hint). */
+  readonly credentialsFile?: string;
 }
 
 const startPath = 'dashboard/start';
@@ -46,11 +48,17 @@ const startPath = 'dashboard/start';
 export async function startLiveDashboard(options: LiveDashboardOptions): Promise<LiveDashboard> {
   const { mqtt, runId } = options;
   const broker = mqtt.broker;
-  if (!broker?.wsUrl) throw new Error('the live dashboard needs the embedded broker\'s WebSocket listener');
-  const viewer = broker.credentials.viewer;
-  const html = dashboardHtml(await dashboardScript('live'), { live: { wsUrl: '/mqtt', runId, username: viewer.username, password: viewer.password } }, `${options.title} (live)`);
   const history = createLiveHistory();
-  const server = await serveDashboard({ host: '127.0.0.1', port: options.port, page: () => html, relayTo: broker.wsUrl, history });
+  // With the embedded broker this process serves the page; with an external one (Mosquitto),
+  // it publishes the feed and `loraswarm dashboard --attach` serves it, next to the broker.
+  let server: DashboardServer | undefined;
+  let attach = `loraswarm dashboard --attach ws://<broker host>:<its WebSocket port>/mqtt --run ${runId} --credentials ${options.credentialsFile ?? '<credentials.json>'}`;
+  if (broker?.wsUrl) {
+    const viewer = broker.credentials.viewer;
+    const html = dashboardHtml(await dashboardScript('live'), { live: { wsUrl: '/mqtt', runId, username: viewer.username, password: viewer.password } }, `${options.title} (live)`);
+    server = await serveDashboard({ host: '127.0.0.1', port: options.port, page: () => html, relayTo: broker.wsUrl, history });
+    attach = `loraswarm dashboard --attach ${broker.wsUrl} --run ${runId} --user ${viewer.username} --password ${viewer.password}`;
+  }
   const feed = createLiveFeed(options.title, options.durationMs, options.swarm, options.simulation, options.served);
   const start = feed.start();
   history.setStart(start);
@@ -61,8 +69,8 @@ export async function startLiveDashboard(options: LiveDashboardOptions): Promise
   };
   const wallStart = performance.now();
   return {
-    url: server.url,
-    attach: `loraswarm dashboard --attach ${broker.wsUrl} --run ${runId} --user ${viewer.username} --password ${viewer.password}`,
+    url: server?.url,
+    attach,
     async step(atMs) {
       publish(feed.delta(atMs));
       if (options.pace === undefined) return;
@@ -74,8 +82,8 @@ export async function startLiveDashboard(options: LiveDashboardOptions): Promise
       mqtt.clearRetained(startPath, startChunks);
     },
     async settle() {
-      if (server.relayed() > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      if (server && server.relayed() > 0) await new Promise((resolve) => setTimeout(resolve, 500));
     },
-    close: () => server.close(),
+    close: async () => server?.close(),
   };
 }

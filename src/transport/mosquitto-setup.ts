@@ -40,6 +40,8 @@ export interface MosquittoSetupOptions {
   readonly user?: string;
   /** The mosquitto_passwd binary (Debian's mosquitto package puts it on the PATH). */
   readonly mosquittoPasswd?: string;
+  /** A MQTT-over-WebSocket listener for live dashboards (same host, same rules). */
+  readonly wsPort?: number;
 }
 
 const templates = resolve(dirname(fileURLToPath(import.meta.url)), '../../deploy/mosquitto');
@@ -84,6 +86,7 @@ export function writeMosquittoSetup(options: MosquittoSetupOptions): RunCredenti
       PORT: String(options.port),
       HOST: options.host ?? '127.0.0.1',
       USER: options.user ?? userInfo().username,
+      WS_LISTENER: options.wsPort === undefined ? '' : `# Live dashboards (loraswarm dashboard --attach ws://host:${options.wsPort}/mqtt), as the viewer.\nlistener ${options.wsPort} ${options.host ?? '127.0.0.1'}\nprotocol websockets\n`,
     }),
   );
   writeFileSync(join(dir, 'credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });

@@ -37,7 +37,7 @@ const interpolate = (text: string): string => text.replace(/\$\{[A-Z_]+:-([^}]*)
 const option = (command: readonly string[], flag: string): string => command[command.indexOf(flag) + 1]!;
 
 describe('docker-compose.yml, statically', () => {
-  it('has Mosquitto 2, the setup, the run, a scalable worker and a dashboard slot', () => {
+  it('has Mosquitto 2, the setup, the run, a scalable worker and the live dashboard', () => {
     expect(Object.keys(services).sort()).toEqual(['dashboard', 'mosquitto', 'run', 'setup', 'worker']);
     expect(services.mosquitto!.image).toBe('eclipse-mosquitto:2');
     expect(loraswarmServices.map(([name]) => name).sort()).toEqual(['dashboard', 'run', 'setup', 'worker']);
@@ -49,11 +49,17 @@ describe('docker-compose.yml, statically', () => {
     for (const name of ['run', 'worker', 'dashboard']) expect(services[name]!.depends_on).toEqual({ mosquitto: { condition: 'service_started' } });
   });
 
-  it('publishes only Mosquitto\u2019s port, the one setup configures and every client uses', () => {
+  it('publishes Mosquitto\u2019s port, the one setup configures and every client uses, and the dashboard\u2019s', () => {
     expect(services.mosquitto!.ports).toEqual(['1883:1883']);
-    for (const [name, service] of Object.entries(services)) if (name !== 'mosquitto') expect(service.ports, name).toBeUndefined();
+    expect(services.dashboard!.ports).toEqual(['8080:8080']);
+    for (const [name, service] of Object.entries(services)) if (name !== 'mosquitto' && name !== 'dashboard') expect(service.ports, name).toBeUndefined();
     expect(option(services.setup!.command, '--port')).toBe('1883');
-    for (const name of ['run', 'worker', 'dashboard']) expect(option(services[name]!.command, '--broker')).toBe('mqtt://mosquitto:1883');
+    for (const name of ['run', 'worker']) expect(option(services[name]!.command, '--broker')).toBe('mqtt://mosquitto:1883');
+    // The dashboard follows the run through the WebSocket listener setup configures, and serves on the published port.
+    expect(option(services.dashboard!.command, '--attach')).toBe(`ws://mosquitto:${option(services.setup!.command, '--ws-port')}/mqtt`);
+    expect(option(services.dashboard!.command, '--port')).toBe('8080');
+    expect(option(services.dashboard!.command, '--host')).toBe('0.0.0.0');
+    expect(services.run!.command).toContain('--dashboard');
   });
 
   it('mounts only declared volumes and paths that exist; credentials and config live where setup writes them', () => {
@@ -111,8 +117,10 @@ describe('docker-compose.yml, its commands against Debian\u2019s Mosquitto', () 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('sets up the broker, runs the city-sink swarm with two workers and the viewer, and writes what one process writes', { timeout: 120_000 }, async () => {
+  it('sets up the broker, runs the city-sink swarm with two workers and the live dashboard, and writes what one process writes', { timeout: 120_000 }, async () => {
     const port = await freePort();
+    const wsPort = await freePort();
+    const wsFlag = option(services.setup!.command, '--ws-port');
     const brokerDir = option(services.setup!.command, '--dir');
     // Container paths and names → this machine: the broker volume, the service name, the port.
     const map = (args: readonly string[]): string[] =>
@@ -120,9 +128,12 @@ describe('docker-compose.yml, its commands against Debian\u2019s Mosquitto', () 
         interpolate(arg)
           .replace(brokerDir, join(dir, 'broker'))
           .replace('mqtt://mosquitto:1883', `mqtt://127.0.0.1:${port}`)
+          .replace(`ws://mosquitto:${wsFlag}/mqtt`, `ws://127.0.0.1:${wsPort}/mqtt`)
           .replace(/^runs\//, `${dir}/runs/`)
           .replace(/^0\.0\.0\.0$/, '127.0.0.1')
-          .replace(/^1883$/, String(port)),
+          .replace(/^1883$/, String(port))
+          .replace(new RegExp(`^${wsFlag}$`), String(wsPort))
+          .replace(/^8080$/, '0'),
       );
     const setup = cli(map(services.setup!.command));
     expect(setup.status).toBe(0);
@@ -137,22 +148,29 @@ describe('docker-compose.yml, its commands against Debian\u2019s Mosquitto', () 
       return process;
     };
     const dashboard = start(map(services.dashboard!.command));
+    const [, dashboardUrl] = await dashboard.waitForStdout(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
     const replicas = Number(interpolate(String(services.worker!.deploy!.replicas)));
     const workers = Array.from({ length: replicas }, () => start(map(services.worker!.command)));
     const run = start([...map(services.run!.command), ...shorter, '--quiet']);
     expect(await run.exited).toBe(0);
     expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual(workers.map(() => 0));
-    expect(await dashboard.exited).toBe(0);
     const out = map([option(services.run!.command, '--out')])[0]!;
     const memory = cli(['run', services.run!.command[1]!, ...shorter, '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
     expect(memory.status).toBe(0);
     for (const file of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv']) {
       expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(join(dir, 'memory', file), 'utf8'));
     }
-    const lines = dashboard.stdout().trim().split('\n').map((line) => JSON.parse(line) as { metric: string; nodesAlive?: number; framesSent: number });
+    // The dashboard followed the whole run through Mosquitto's WebSocket listener: every node,
+    // and the run's frames to the last one.
+    const history = (await (await fetch(`${dashboardUrl}history.json`)).json()) as { start: { files: Record<string, string> }; deltas: { seq: number; files: Record<string, string>; totals: { framesSent: number; nodesAlive: number } }[] };
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { frames: { sent: number } };
-    expect(lines.at(-1)).toMatchObject({ metric: 'end', framesSent: summary.frames.sent });
-    expect(lines.filter((line) => line.metric === 'live').every((line) => line.nodesAlive === 401)).toBe(true);
+    expect(history.start.files['nodes.csv']!.trim().split('\n')).toHaveLength(1 + 401);
+    expect(history.deltas.map((delta) => delta.seq)).toEqual(history.deltas.map((_, i) => i));
+    expect(history.deltas.at(-1)!.totals).toMatchObject({ framesSent: summary.frames.sent, nodesAlive: 401 });
+    const framesSeen = history.deltas.reduce((sum, delta) => sum + (delta.files['frames.csv']?.trim().split('\n').length ?? 1) - 1, 0);
+    expect(framesSeen).toBe(readFileSync(join(out, 'frames.csv'), 'utf8').trim().split('\n').length - 1);
+    dashboard.child.kill('SIGTERM');
+    expect(await dashboard.exited).toBe(0);
     expect(workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]).sort()).toEqual(['134-267', '268-400']);
   });
 });

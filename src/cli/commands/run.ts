@@ -147,8 +147,10 @@ export async function runCommand(
           mqtt, runId, title: `${name}, seed ${scenario.seed}`, durationMs: scenario.duration, swarm, simulation, port: liveOptions.port,
           ...(liveOptions.pace !== undefined && { pace: liveOptions.pace }),
           ...(inference && { served: { plan: inference.plan, symbols: inference.symbols } }),
+          ...(options.credentials !== undefined && { credentialsFile: options.credentials }),
         });
-        note(`dashboard: ${live.url} (live${liveOptions.pace === undefined ? '' : `, paced at ${liveOptions.pace} virtual seconds per second`})\n  follow it from elsewhere with: ${live.attach}\n`);
+        const paced = liveOptions.pace === undefined ? '' : `, paced at ${liveOptions.pace} virtual seconds per second`;
+        note(`${live.url ? `dashboard: ${live.url} (live${paced})\n  follow it from elsewhere with: ` : `dashboard: the live feed goes to ${mqtt.url}${paced}; serve it with\n  `}${live.attach}\n`);
       }
       // Paced, the run steps every 200 ms of wall time at most, so that the page moves smoothly.
       const steps = liveOptions?.pace === undefined ? progressSlices : Math.max(progressSlices, Math.ceil(scenario.duration / (liveOptions.pace * 200)));

@@ -1,0 +1,33 @@
+/** The dashboard's options: bad input gets a clear message, exit status 2, and nothing written. */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'loraswarm-cli-dashboard-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('dashboard options', () => {
+  it.each([
+    [['run', 'scenarios/quickstart.yaml', '--pace', '60'], '--pace paces the live dashboard: add --dashboard'],
+    [['run', 'scenarios/quickstart.yaml', '--dashboard-port', '8080'], '--dashboard-port sets the live dashboard\'s port: add --dashboard'],
+    [['run', 'scenarios/quickstart.yaml', '--dashboard', '--pace', '0'], '--pace: expected virtual seconds per wall second, a number > 0 (e.g. 60), found "0"'],
+    [['run', 'scenarios/quickstart.yaml', '--dashboard', '--pace', 'fast'], '--pace: expected virtual seconds per wall second, a number > 0 (e.g. 60), found "fast"'],
+    [['run', 'scenarios/quickstart.yaml', '--dashboard', '--dashboard-port', '70000'], '--dashboard-port: expected a port 0..65535, found "70000"'],
+    [['run', 'scenarios/quickstart.yaml', '--dashboard', '--transport', 'memory'], '--dashboard follows the run through the embedded broker\'s WebSocket listener: leave out --transport memory'],
+    [['dashboard', join(dir, 'nowhere')], `RUN_DIR: expected a run directory, found nothing at ${join(dir, 'nowhere')}`],
+    [['dashboard', '--attach', 'http://127.0.0.1:1/mqtt', '--run', 'r1', '--user', 'viewer', '--password', 'x'], '--attach: expected the broker\'s MQTT-over-WebSocket URL, ws://host:port/mqtt, found "http://127.0.0.1:1/mqtt"'],
+    [['dashboard', '--attach', 'ws://127.0.0.1:1/mqtt', '--run', 'r1'], '--attach needs the viewer\'s credentials: --user and --password as `run --dashboard` printed them, or --credentials FILE'],
+    [['dashboard', '--attach', 'ws://127.0.0.1:1/mqtt', '--run', 'bad id', '--user', 'viewer', '--password', 'x'], '--run: expected the run id that `run` printed (letters, digits, ".", "_" or "-"), found "bad id"'],
+    [['dashboard', '--run', 'r1'], '--run, --credentials and --user go with --attach'],
+    [['dashboard', 'runs', '--port', 'http'], '--port: expected a port 0..65535, found "http"'],
+  ])('%j', (args, message) => {
+    const out = join(dir, 'out');
+    const result = cli([...args, ...(args[0] === 'run' ? ['--out', out] : [])]);
+    expect(result.stderr).toContain(message);
+    expect(result.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+});
