@@ -8,7 +8,8 @@
  * - mqtt: raw aedes throughput beside loraswarm's MQTT path, and city-sink over memory and MQTT;
  * - model: TinySeek training steps per second and int8 forward MACs per second;
  * - inference: simulated tokens per wall-clock second of the inference scenarios, memory and MQTT;
- * - fl: wall time per simulated federated round, 100 clients on the MNIST MLP.
+ * - fl: wall time per simulated federated round, 100 clients on the MNIST MLP;
+ * - dashboard: bundle sizes, report.html sizes and time to first render in Chromium.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -85,3 +86,4 @@ process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/m
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/model.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/inference.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/fl.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/dashboard.ts'], { encoding: 'utf8' }));
