@@ -1,5 +1,6 @@
 /**
- * Reads what the dashboard shows from a run directory: the result files as text, and the
+ * Reads what the dashboard shows from a run directory: the result files as text (the largest
+ * with only the columns the views read), and the
  * dashboard's meta (title, sub-bands with their duty cycles, and, for an empty, unfinished or
  * failed directory, a message saying so instead of a blank page).
  */
@@ -8,7 +9,8 @@ import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { regions, type RegionId } from '../radio/regions.ts';
 import { subBandLabel } from '../metrics/series.ts';
-import { runFileNames, type RunFiles, type RunMeta } from './views/run-model.ts';
+import { csvFormat, csvParse } from 'd3';
+import { embeddedColumns, runFileNames, type RunFiles, type RunMeta } from './views/run-model.ts';
 
 /**
  * The files of `dir` (those that exist) and the meta the views need. `finishing`: the run is
@@ -19,10 +21,20 @@ export function readRunFiles(dir: string, finishing = false): RunFiles {
   for (const name of runFileNames) {
     if (name === 'meta.json') continue;
     const path = join(dir, name);
-    if (existsSync(path) && statSync(path).isFile()) files[name] = readFileSync(path, 'utf8');
+    if (!existsSync(path) || !statSync(path).isFile()) continue;
+    const text = readFileSync(path, 'utf8');
+    const columns = embeddedColumns[name];
+    files[name] = columns === undefined ? text : keepColumns(text, columns);
   }
   files['meta.json'] = JSON.stringify(runMeta(dir, files, finishing));
   return files;
+}
+
+/** The CSV text with only `columns` (those it has), in that order. */
+function keepColumns(text: string, columns: readonly string[]): string {
+  const rows = csvParse(text);
+  const kept = columns.filter((column) => rows.columns.includes(column));
+  return `${csvFormat(rows, kept)}\n`;
 }
 
 function runMeta(dir: string, files: RunFiles, finishing: boolean): RunMeta {

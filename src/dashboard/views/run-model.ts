@@ -11,6 +11,15 @@ export const runFileNames = ['meta.json', 'summary.json', 'nodes.csv', 'series.c
 export type RunFileName = (typeof runFileNames)[number];
 export type RunFiles = Partial<Record<RunFileName, string>>;
 
+/**
+ * The columns a report embeds of the largest files (the ones the views read): a report of a
+ * 1,000-node day stays a third of the size of the files themselves.
+ */
+export const embeddedColumns: Partial<Record<RunFileName, readonly string[]>> = {
+  'frames.csv': ['sender', 'destination', 'outcome', 'atMs', 'airtimeMs', 'fate'],
+  'receptions.csv': ['sender', 'receiver', 'fate', 'snrDb'],
+};
+
 /** What the dashboard knows besides the files: the title, sub-bands and why data is missing. */
 export interface RunMeta {
   readonly title: string;
