@@ -12,6 +12,8 @@ import { seriesCsv, subBandLabel, type SeriesRow } from '../metrics/series.ts';
 import { tokensCsv, placementCsv } from '../inference/report.ts';
 import { roundsCsv } from '../fl/report.ts';
 import type { Plan } from '../placement/place.ts';
+import type { FrameRecord, ReceptionRecord } from '../metrics/radio-tracker.ts';
+import type { TokenRecord } from '../inference/records.ts';
 import { energyStates } from '../hw/energy-ledger.ts';
 import type { DashboardDelta, DashboardStart } from './live-messages.ts';
 import type { RunMeta } from './views/run-model.ts';
@@ -23,16 +25,39 @@ export interface LiveFeed {
   delta(atMs: number, final?: boolean): DashboardDelta;
 }
 
+/**
+ * Picks the items of a growing list not sent yet that are `ready`, each once. The list only
+ * grows during the run; at the end the books sort it into canonical order, so the final pick
+ * looks at every item, by identity, not by position.
+ */
+function createPicker<T extends object>(ready: (item: T) => boolean): (items: readonly T[], final: boolean) => T[] {
+  let from = 0;
+  const sent = new WeakSet<T>();
+  return (items, final) => {
+    const picked: T[] = [];
+    for (let i = final ? 0 : from; i < items.length; i++) {
+      const item = items[i]!;
+      if (sent.has(item) || !(final || ready(item))) continue;
+      sent.add(item);
+      picked.push(item);
+    }
+    if (!final) while (from < items.length && sent.has(items[from]!)) from++;
+    return picked;
+  };
+}
+
 export function createLiveFeed(title: string, durationMs: number, swarm: ResolvedSwarm, simulation: Simulation, served?: { readonly plan: Plan; readonly symbols: readonly string[] }): LiveFeed {
   const ids = swarm.nodes.map((node) => node.id);
-  let frames = 0;
-  let receptions = 0;
-  let series = 0;
+  let stepMs = 0;
+  // A frame is sent once it is off the air (its fate is known); a blocked one at once. A token
+  // once it has ended; tokens end out of order across requests.
+  const frames = createPicker<FrameRecord>((f) => f.outcome !== 'sent' || f.atMs + f.airtimeMs < stepMs);
+  const receptions = createPicker<ReceptionRecord>(() => true);
+  const series = createPicker<SeriesRow>(() => true);
+  const tokens = createPicker<TokenRecord>((t) => Number.isFinite(t.endMs));
   let rounds = 0;
-  let tokensFrom = 0;
   let seq = 0;
   const lastSample = new Map<number, SeriesRow>();
-  const tokensSent = new Set<number>();
   return {
     start() {
       const meta: RunMeta = { title, durationMs, subBands: swarm.region.subBands.map((band) => ({ label: subBandLabel(band), dutyCycle: band.dutyCycle })) };
@@ -43,29 +68,20 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
       return { files: { 'meta.json': JSON.stringify(meta), 'nodes.csv': nodes, ...(served && { 'placement.csv': placementCsv(served.plan, ids) }) } };
     },
     delta(atMs, final = false) {
+      stepMs = atMs;
       const { tracker } = simulation;
       const files: DashboardDelta['files'] = {};
-      if (tracker.frames.length > frames) files['frames.csv'] = framesCsv(tracker.frames.slice(frames), swarm.nodes);
-      frames = tracker.frames.length;
-      if (tracker.receptions.length > receptions) files['receptions.csv'] = receptionsCsv(tracker.receptions.slice(receptions), swarm.nodes);
-      receptions = tracker.receptions.length;
-      const rows = simulation.series.rows;
-      if (rows.length > series) files['series.csv'] = seriesCsv({ rows: rows.slice(series), bands: simulation.series.bands }, ids);
-      for (let i = series; i < rows.length; i++) lastSample.set(rows[i]!.node, rows[i]!);
-      series = rows.length;
+      const newFrames = frames(tracker.frames, final);
+      if (newFrames.length > 0) files['frames.csv'] = framesCsv(newFrames, swarm.nodes);
+      const newReceptions = receptions(tracker.receptions, final);
+      if (newReceptions.length > 0) files['receptions.csv'] = receptionsCsv(newReceptions, swarm.nodes);
+      const rows = series(simulation.series.rows, final);
+      if (rows.length > 0) files['series.csv'] = seriesCsv({ rows, bands: simulation.series.bands }, ids);
+      for (const row of rows) if (row.atMs >= (lastSample.get(row.node)?.atMs ?? -1)) lastSample.set(row.node, row);
       const engine = simulation.inference;
       let generated = 0;
       if (engine && served) {
-        // A token is sent once it has ended; tokens end out of order across requests.
-        const ended = [];
-        for (let i = tokensFrom; i < engine.tokens.length; i++) {
-          const token = engine.tokens[i]!;
-          if (!tokensSent.has(i) && Number.isFinite(token.endMs)) {
-            tokensSent.add(i);
-            ended.push(token);
-          }
-        }
-        while (tokensSent.has(tokensFrom)) tokensSent.delete(tokensFrom++);
+        const ended = tokens(engine.tokens, final);
         if (ended.length > 0) files['tokens.csv'] = tokensCsv({ ...engine, tokens: ended }, served.symbols);
         generated = engine.tokens.filter((t) => t.kind === 'generated' && t.status === 'ok' && t.endMs <= atMs).length;
       }

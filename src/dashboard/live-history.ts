@@ -6,24 +6,34 @@
  */
 import { connectClient } from '../transport/mqtt-transport.ts';
 import { createControlAssembler } from '../transport/control-codec.ts';
-import type { DashboardDelta, DashboardHistory, DashboardStart } from './live-messages.ts';
+import type { DashboardDelta, DashboardEnd, DashboardHistory, DashboardStart } from './live-messages.ts';
 
 export interface LiveHistory {
+  /** A new start begins the history again (a rerun with the same run id). */
   setStart(start: DashboardStart): void;
   add(delta: DashboardDelta): void;
+  setEnd(end: DashboardEnd): void;
   /** The start and the deltas with from ≤ seq < to. */
   slice(from: number, to: number): DashboardHistory;
 }
 
 export function createLiveHistory(): LiveHistory {
   let start: DashboardStart | undefined;
+  let end: DashboardEnd | undefined;
   const deltas = new Map<number, DashboardDelta>();
   return {
     setStart(value) {
+      if (start !== undefined && JSON.stringify(start) !== JSON.stringify(value)) {
+        deltas.clear();
+        end = undefined;
+      }
       start = value;
     },
     add(delta) {
       deltas.set(delta.seq, delta);
+    },
+    setEnd(value) {
+      end = value;
     },
     slice(from, to) {
       const found: DashboardDelta[] = [];
@@ -31,7 +41,7 @@ export function createLiveHistory(): LiveHistory {
         const delta = deltas.get(seq);
         if (delta) found.push(delta);
       }
-      return { start, deltas: found };
+      return { start, deltas: found, ...(end && { end }) };
     },
   };
 }
@@ -53,6 +63,8 @@ export async function followRun(url: string, runId: string, viewer: { username: 
       } else if (path === 'dashboard/delta') {
         const whole = deltas.add(payload);
         if (whole) history.add(JSON.parse(new TextDecoder().decode(whole)) as DashboardDelta);
+      } else if (path === 'end') {
+        history.setEnd(JSON.parse(payload.toString('utf8')) as DashboardEnd);
       }
     } catch {
       // A malformed message is the page's to report; the history keeps what it could read.

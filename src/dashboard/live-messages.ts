@@ -33,4 +33,13 @@ export interface DashboardHistory {
   readonly start: DashboardStart | undefined;
   /** Deltas with from ≤ seq < to that the server has. */
   readonly deltas: readonly DashboardDelta[];
+  /** The run's `metrics/end`, once it came. */
+  readonly end?: DashboardEnd;
+}
+
+/** `metrics/end`: when the run ended, and where its report is (or why it failed). */
+export interface DashboardEnd {
+  readonly atMs?: number;
+  readonly report?: string;
+  readonly failed?: string;
 }

@@ -3,6 +3,7 @@
  * broker, serves the live page on 127.0.0.1, relayed to the broker's WebSocket listener; with
  * a pace, holds virtual time to at most `pace` × wall time so that people can watch.
  */
+import { hostname } from 'node:os';
 import type { PreparedMqttTransport } from '../transport/mqtt-transport.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Simulation } from '../scenario/simulation-types.ts';
@@ -11,7 +12,7 @@ import { dashboardScript } from './bundle.ts';
 import { createLiveFeed } from './live-feed.ts';
 import { dashboardHtml } from './report-html.ts';
 import { serveDashboard, type DashboardServer } from './server.ts';
-import { createLiveHistory } from './live-history.ts';
+import { createLiveHistory, type LiveHistory } from './live-history.ts';
 import type { DashboardDelta } from './live-messages.ts';
 
 export interface LiveDashboard {
@@ -23,6 +24,10 @@ export interface LiveDashboard {
   step(atMs: number): Promise<void>;
   /** Publishes every row left (the run's drain included). */
   finish(atMs: number): void;
+  /** The run ended at `atMs`; its report will be at `report`. */
+  end(atMs: number, report: string): void;
+  /** The run failed: viewers learn why, and the retained start is cleared. */
+  abort(reason: string): void;
   /** Gives browsers a moment to take the last messages (the broker closes next). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -36,7 +41,8 @@ export interface LiveDashboardOptions {
   readonly swarm: ResolvedSwarm;
   readonly simulation: Simulation;
   readonly served?: { readonly plan: Plan; readonly symbols: readonly string[] };
-  readonly port: number;
+  /** The server opened beforehand (`listenForLiveDashboard`), with the embedded broker. */
+  readonly slot?: LiveServerSlot;
   /** Virtual ms per wall ms; undefined runs as fast as it can. */
   readonly pace?: number;
   /** With an external broker: the credentials file that holds the viewer (for the --attach hint). */
@@ -44,6 +50,24 @@ export interface LiveDashboardOptions {
 }
 
 const startPath = 'dashboard/start';
+
+/** A dashboard server listening before the run starts (so that a busy port costs nothing), its page set later. */
+export interface LiveServerSlot {
+  readonly server: DashboardServer;
+  readonly options: { page: () => string; relayTo?: string; history?: LiveHistory };
+}
+
+export async function listenForLiveDashboard(port: number): Promise<LiveServerSlot> {
+  const options: LiveServerSlot['options'] = { page: () => '<!doctype html><title>loraswarm</title><p>The run is starting; reload in a moment.</p>' };
+  const server = await serveDashboard({
+    host: '127.0.0.1',
+    port,
+    page: () => options.page(),
+    relayTo: () => options.relayTo,
+    history: () => options.history,
+  });
+  return { server, options };
+}
 
 export async function startLiveDashboard(options: LiveDashboardOptions): Promise<LiveDashboard> {
   const { mqtt, runId } = options;
@@ -53,11 +77,14 @@ export async function startLiveDashboard(options: LiveDashboardOptions): Promise
   // it publishes the feed and `loraswarm dashboard --attach` serves it, next to the broker.
   let server: DashboardServer | undefined;
   let attach = `loraswarm dashboard --attach ws://<broker host>:<its WebSocket port>/mqtt --run ${runId} --credentials ${options.credentialsFile ?? '<credentials.json>'}`;
-  if (broker?.wsUrl) {
+  if (broker?.wsUrl && options.slot) {
     const viewer = broker.credentials.viewer;
     const html = dashboardHtml(await dashboardScript('live'), { live: { wsUrl: '/mqtt', runId, username: viewer.username, password: viewer.password } }, `${options.title} (live)`);
-    server = await serveDashboard({ host: '127.0.0.1', port: options.port, page: () => html, relayTo: broker.wsUrl, history });
-    attach = `loraswarm dashboard --attach ${broker.wsUrl} --run ${runId} --user ${viewer.username} --password ${viewer.password}`;
+    Object.assign(options.slot.options, { page: () => html, relayTo: broker.wsUrl, history });
+    server = options.slot.server;
+    // A listener on every interface is reached through this machine's name.
+    const reachable = broker.wsUrl.replace(/^ws:\/\/(0\.0\.0\.0|\[::\])(?=:)/, `ws://${hostname()}`);
+    attach = `loraswarm dashboard --attach ${reachable} --run ${runId} --user ${viewer.username} --password ${viewer.password}`;
   }
   const feed = createLiveFeed(options.title, options.durationMs, options.swarm, options.simulation, options.served);
   const start = feed.start();
@@ -81,8 +108,24 @@ export async function startLiveDashboard(options: LiveDashboardOptions): Promise
       publish(feed.delta(atMs, true));
       mqtt.clearRetained(startPath, startChunks);
     },
+    end(atMs, report) {
+      history.setEnd({ atMs, report });
+    },
+    abort(reason) {
+      const end = { failed: reason.split('\n')[0]! };
+      history.setEnd(end);
+      try {
+        mqtt.publishMetrics('end', end);
+        mqtt.clearRetained(startPath, startChunks);
+      } catch {
+        // The broker may be what failed: the page learns it from the closed connection.
+      }
+    },
     async settle() {
-      if (server && server.relayed() > 0) await new Promise((resolve) => setTimeout(resolve, 500));
+      // Pages hang up once they have the end and every row (they may still fill a gap from the
+      // history); at most 5 s.
+      const deadline = performance.now() + 5000;
+      while (server && server.relayed() > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     },
     close: async () => server?.close(),
   };

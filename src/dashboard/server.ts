@@ -23,13 +23,15 @@ export interface DashboardServerOptions {
   readonly port: number;
   /** The page's HTML. */
   readonly page: () => Promise<string> | string;
-  /** The broker's MQTT-over-WebSocket URL that `/mqtt` relays to. */
-  readonly relayTo?: string;
+  /** The broker's MQTT-over-WebSocket URL that `/mqtt` relays to (read per connection). */
+  readonly relayTo?: string | (() => string | undefined);
   /** A live run's history, served as /history.json?from=&to= (a page fills gaps from it). */
-  readonly history?: LiveHistory;
+  readonly history?: LiveHistory | (() => LiveHistory | undefined);
 }
 
 export async function serveDashboard(options: DashboardServerOptions): Promise<DashboardServer> {
+  const relayUrl = (): string | undefined => (typeof options.relayTo === 'function' ? options.relayTo() : options.relayTo);
+  const historyOf = (): LiveHistory | undefined => (typeof options.history === 'function' ? options.history() : options.history);
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -37,10 +39,11 @@ export async function serveDashboard(options: DashboardServerOptions): Promise<D
       response.writeHead(204).end();
       return;
     }
-    if (request.method === 'GET' && path === '/history.json' && options.history) {
+    const history = historyOf();
+    if (request.method === 'GET' && path === '/history.json' && history) {
       const from = Number(url.searchParams.get('from') ?? 0);
       const to = Number(url.searchParams.get('to') ?? Number.MAX_SAFE_INTEGER);
-      const body = JSON.stringify(options.history.slice(Number.isFinite(from) ? from : 0, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER));
+      const body = JSON.stringify(history.slice(Number.isFinite(from) ? from : 0, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER));
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
       return;
     }
@@ -56,11 +59,12 @@ export async function serveDashboard(options: DashboardServerOptions): Promise<D
   const relay = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false) });
   server.on('upgrade', (request, socket, head) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (options.relayTo === undefined || path !== '/mqtt') {
+    const upstream = relayUrl();
+    if (upstream === undefined || path !== '/mqtt') {
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
-    relay.handleUpgrade(request, socket, head, (browser) => relayTo(browser, options.relayTo!));
+    relay.handleUpgrade(request, socket, head, (browser) => relayTo(browser, upstream));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

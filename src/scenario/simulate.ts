@@ -284,41 +284,48 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
    * drain.
    */
   function* windows(untilMs: number | undefined): Generator<Step, void, void> {
-    const run = function* (endMs: number): Generator<Step, void, void> {
-      for (;;) {
-        yield 'exchange';
-        rethrow();
-        const next = peekTimeMs();
-        if (next === undefined || next > endMs) break;
-        runTo(Math.min(next + lookaheadMs, endMs), true);
-        rethrow();
-      }
-      if (scheduler.nowMs < endMs) {
-        runTo(endMs, false);
-        // Workers took this window's deliveries with the op: their state (busy, next event)
-        // must be known before anything asks for it.
-        if (remote) yield 'collect';
-      }
-    };
     if (untilMs !== undefined) {
-      yield* run(Math.min(untilMs, durationMs));
+      yield* runWindows(Math.min(untilMs, durationMs));
       return;
     }
-    if (scheduler.nowMs < durationMs) yield* run(durationMs);
-    // Drain: queued frames still go out (or are blocked) and frames on the air meet their
-    // fates; timers that only watch (death predictions, samples) do not keep the run going.
+    if (scheduler.nowMs < durationMs) yield* runWindows(durationMs);
+    yield* drainWindows(Number.POSITIVE_INFINITY);
+  }
+  function* runWindows(endMs: number): Generator<Step, void, void> {
+    for (;;) {
+      yield 'exchange';
+      rethrow();
+      const next = peekTimeMs();
+      if (next === undefined || next > endMs) break;
+      runTo(Math.min(next + lookaheadMs, endMs), true);
+      rethrow();
+    }
+    if (scheduler.nowMs < endMs) {
+      runTo(endMs, false);
+      // Workers took this window's deliveries with the op: their state (busy, next event)
+      // must be known before anything asks for it.
+      if (remote) yield 'collect';
+    }
+  }
+  /**
+   * Drain: queued frames still go out (or are blocked) and frames on the air meet their fates;
+   * timers that only watch (death predictions, samples) do not keep the run going. Stops before
+   * a window that would begin after `untilMs` (a live dashboard follows the drain step by step;
+   * the next call goes on exactly where this one stopped).
+   */
+  function* drainWindows(untilMs: number): Generator<Step, void, void> {
     while (busy()) {
       if (peekTimeMs() === undefined) yield 'exchange';
       const next = peekTimeMs();
-      if (next === undefined) break;
-      yield* run(next + lookaheadMs);
+      if (next === undefined || next > untilMs) break;
+      yield* runWindows(next + lookaheadMs);
     }
   }
   const drive = (untilMs: number | undefined): void => {
     for (const step of windows(untilMs)) if (step === 'exchange') transport.exchange();
   };
-  const driveAsync = async (untilMs: number | undefined): Promise<void> => {
-    for (const step of windows(untilMs)) {
+  const driveAsync = async (untilMs: number | undefined, steps: Generator<Step, void, void> = windows(untilMs)): Promise<void> => {
+    for (const step of steps) {
       if (step === 'exchange') await transport.exchangeAsync!();
       else await remote!.collect(receiveReport);
     }
@@ -385,6 +392,13 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     async finishAsync() {
       await driveAsync(undefined);
       return closeAsync();
+    },
+    async drainAsync(untilMs) {
+      await driveAsync(undefined, (function* () {
+        if (scheduler.nowMs < durationMs) yield* runWindows(durationMs);
+        yield* drainWindows(untilMs);
+      })());
+      return busy();
     },
   };
 }

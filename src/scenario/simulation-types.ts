@@ -54,6 +54,12 @@ export interface Simulation {
   advanceAsync(untilMs: number): Promise<void>;
   /** `finish` for asynchronous transports (MQTT). */
   finishAsync(): Promise<SimulationResult>;
+  /**
+   * Runs the drain after the scenario's duration up to `untilMs` (asynchronous transports),
+   * for a live view that follows it; returns whether work remains. `finishAsync` goes on from
+   * there, to the same result as without it.
+   */
+  drainAsync(untilMs: number): Promise<boolean>;
   /** A worker's side: runs this process's nodes window by window as the coordinator says. */
   readonly partition: PartitionDriver;
   /** The inference engine, when the scenario serves a model. */

@@ -11,6 +11,7 @@
  * clients live there, the coordinator starts them on each window and waits for their reports
  * as well as their frames (remote-partitions.ts).
  */
+import { randomInt } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createBarrier } from './barrier.ts';
@@ -37,6 +38,8 @@ export interface MqttTransportOptions {
   readonly barrierTimeoutMs?: number;
   /** Partitions of nodes that run in `loraswarm worker` processes. */
   readonly remote?: RemoteSetup;
+  /** The embedded broker's WebSocket listener for browsers (on by default; `run` opens it only for --dashboard). */
+  readonly webSocket?: boolean;
 }
 
 export interface PreparedMqttTransport {
@@ -138,7 +141,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
         runId: options.runId,
         nodes: options.nodes,
         maxPacketBytes,
-        wsPort: 0,
+        ...(options.webSocket !== false && { wsPort: 0 }),
         log: (entry) => process.env.LORASWARM_BROKER_LOG && process.stderr.write(`broker: ${JSON.stringify(entry)}\n`),
         ...(options.listen && { host: options.listen.host, tcpPort: options.listen.port }),
       });
@@ -158,7 +161,9 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
     for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients)) nodeClients[i] = client;
     const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
-    let metricsStream = 0;
+    // Chunk streams start at a random number: a retained start left by an earlier run with the
+    // same id (an external broker) never mixes with this run's.
+    let metricsStream = randomInt(0, 2 ** 31);
     const remote: CoordinatorRemote | undefined = options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes);
     await coordinator.subscribeAsync(topics.allTx, { qos: 0 });
     if (remote) await coordinator.subscribeAsync(`${topics.prefix}/ctl/workers/#`, { qos: 0 });

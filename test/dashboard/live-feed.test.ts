@@ -35,8 +35,13 @@ describe('live feed', () => {
     expect(counts.filter((n, i) => i > 0 && n > counts[i - 1]!).length).toBeGreaterThan(5);
     expect(last.totals.tokens).toBe(38);
     expect(tokensBy(model, result.drainedUntilMs)).toHaveLength(38);
-    const finished = parseRun({ 'tokens.csv': tokensCsv(simulation.inference!, setup.symbols), 'frames.csv': framesCsv(simulation.tracker.frames, loaded.swarm.nodes) });
-    expect(model.frames).toHaveLength(finished.frames.length);
+    const finished = parseRun({ 'nodes.csv': feed.start().files['nodes.csv']!, 'tokens.csv': tokensCsv(simulation.inference!, setup.symbols), 'frames.csv': framesCsv(simulation.tracker.frames, loaded.swarm.nodes) });
+    // Every frame once, with its fate (a frame is sent once it is off the air).
+    const order = (a: { atMs: number; sender: number }, b: { atMs: number; sender: number }): number => a.atMs - b.atMs || a.sender - b.sender;
+    expect([...model.frames].sort(order)).toEqual([...finished.frames].sort(order));
+    expect(model.frames.every((f) => f.fate !== '')).toBe(true);
+    expect(model.receptions).toHaveLength(simulation.tracker.receptions.length);
+    expect(model.series).toHaveLength(simulation.series.rows.length);
     expect(latencyView(tokensBy(model, Infinity)).p95).toBe(latencyView(tokensBy(finished, Infinity)).p95);
   });
 });

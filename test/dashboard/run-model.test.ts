@@ -27,7 +27,7 @@ const files: RunFiles = {
     '10000,a,1,0.8,80,2,3,0,0,0,0,0,0.001',
     '10000,b,0,0,0,4,0,0,0,1,0,0,0',
   ].join('\n'),
-  'frames.csv': 'sender,seq,destination,outcome,atMs,airtimeMs,fate\na,0,b,sent,1000,200,received\nb,0,*,sent,1100,300,collided\nb,1,a,blocked,1200,0,\n',
+  'frames.csv': 'sender,seq,destination,outcome,atMs,airtimeMs,channelMhz,fate\na,0,b,sent,1000,200,868.1,received\nb,0,*,sent,1100,300,868.3,collided\nb,1,a,blocked,1200,0,,\n',
   'receptions.csv': 'sender,seq,receiver,atMs,fate,rxPowerDbm,snrDb\na,0,b,1200,received,-90,5\na,1,b,1300,received,-91,3\nb,0,a,1400,collided,-100,-2\nb,1,a,1500,underSensitivity,-130,-20\n',
   'tokens.csv': [
     'request,position,kind,status,endMs,latencyMs,airtimeMs,queueingMs,dutyCycleWaitMs,wakeWaitMs,computeMs,processingMs,timeoutMs,energyJ,experts',
@@ -46,8 +46,8 @@ describe('run model', () => {
     expect(model.nodes.map((n) => [n.id, n.role, n.x, n.y, n.diedAtMs])).toEqual([['a', 'sink', 0, 0, null], ['b', 'node', 100, 50, 7000]]);
     expect(model.bands).toEqual(['868-868.6MHz']);
     expect(model.frames).toEqual([
-      { sender: 0, destination: 1, atMs: 1000, endMs: 1200, fate: 'received' },
-      { sender: 1, destination: -1, atMs: 1100, endMs: 1400, fate: 'collided' },
+      { sender: 0, destination: 1, atMs: 1000, endMs: 1200, channelMhz: 868.1, fate: 'received' },
+      { sender: 1, destination: -1, atMs: 1100, endMs: 1400, channelMhz: 868.3, fate: 'collided' },
     ]);
     expect(model.tokens[3]!.latencyMs).toBeNaN();
     expect(model.endMs).toBe(10_000);
@@ -80,8 +80,9 @@ describe('run model', () => {
 
   it('gives energy, duty-cycle use and expert load as of t', () => {
     expect(energyAt(model, 6000).map((n) => [n.id, n.energyJByState.transmit, n.energyJByState.receive, n.energyJByState.listen])).toEqual([['a', 1, 2, 0], ['b', 3, 0, 1]]);
-    // a: 0.002 × 5000 + 0.001 × 5000 = 15 ms of airtime in 10 s under a 1 % duty cycle.
-    expect(dutyCycleAt(model, 10_000)).toEqual([{ id: 'b', subBand: '868-868.6MHz', use: 0.2 }, { id: 'a', subBand: '868-868.6MHz', use: 0.15 }]);
+    // b sent 300 ms of airtime, a 200 ms, by 10 s: 3 and 2 times a 1 % allowance; by 1.05 s only a had begun.
+    expect(dutyCycleAt(model, 10_000)).toEqual([{ id: 'b', subBand: '868-868.6MHz', use: 3 }, { id: 'a', subBand: '868-868.6MHz', use: 2 }]);
+    expect(dutyCycleAt(model, 1050)).toEqual([{ id: 'a', subBand: '868-868.6MHz', use: 200 / 1050 / 0.01 }]);
     const load = expertLoadAt(model, 4000);
     expect(load.cells.filter((c) => c.layer === 0).map((c) => [c.calls, c.replicas])).toEqual([[1, 1], [2, 2], [1, 1], [0, 1]]);
     expect(expertLoadAt(model, 10_000).cells.filter((c) => c.layer === 1).map((c) => c.calls)).toEqual([1, 0, 2, 3]);
@@ -100,6 +101,10 @@ describe('the quickstart run directory', () => {
   it('gives the views summary.json\'s figures at the run\'s end', () => {
     const model = parseRun(readRunFiles(join(dir, 'run')));
     const summary = model.summary as { tokens: number; latencyMs: { p50: number; p95: number; p99: number }; expertLoad: number[][]; drainedUntilMs: number; dutyCycleUtilisation: Record<string, number> };
+    // Each node's busiest duty-cycle bar at the end is summary.json's utilisation.
+    const busiest = new Map<string, number>();
+    for (const bar of dutyCycleAt(model, model.endMs)) busiest.set(bar.id, Math.max(busiest.get(bar.id) ?? 0, bar.use));
+    for (const [id, use] of Object.entries(summary.dutyCycleUtilisation)) expect(busiest.get(id) ?? 0, id).toBeCloseTo(use, 5);
     expect(model.meta.title).toBe('quickstart, seed 1');
     expect(model.meta.problem).toBeUndefined();
     expect(model.nodes).toHaveLength(24);

@@ -2,6 +2,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.ts';
 
@@ -9,6 +10,24 @@ const dir = mkdtempSync(join(tmpdir(), 'loraswarm-cli-dashboard-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('dashboard options', () => {
+  it('refuses a busy --dashboard-port before the run starts, and writes nothing', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const out = join(dir, 'busy');
+      const result = cli(['run', 'scenarios/quickstart.yaml', '--dashboard', '--dashboard-port', String(port), '--out', out]);
+      expect(result.stderr).toContain(`--dashboard-port: cannot listen on 127.0.0.1:${port} (listen EADDRINUSE`);
+      expect(result.status).toBe(2);
+      expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+      const served = cli(['dashboard', 'runs', '--port', String(port)]);
+      expect(served.stderr).toContain(`--port/--host: cannot listen on 127.0.0.1:${port}`);
+      expect(served.status).toBe(2);
+    } finally {
+      await new Promise((resolve) => busy.close(resolve));
+    }
+  });
+
   it.each([
     [['run', 'scenarios/quickstart.yaml', '--pace', '60'], '--pace paces the live dashboard: add --dashboard'],
     [['run', 'scenarios/quickstart.yaml', '--dashboard-port', '8080'], '--dashboard-port sets the live dashboard\'s port: add --dashboard'],
@@ -20,7 +39,7 @@ describe('dashboard options', () => {
     [['dashboard', '--attach', 'http://127.0.0.1:1/mqtt', '--run', 'r1', '--user', 'viewer', '--password', 'x'], '--attach: expected the broker\'s MQTT-over-WebSocket URL, ws://host:port/mqtt, found "http://127.0.0.1:1/mqtt"'],
     [['dashboard', '--attach', 'ws://127.0.0.1:1/mqtt', '--run', 'r1'], '--attach needs the viewer\'s credentials: --user and --password as `run --dashboard` printed them, or --credentials FILE'],
     [['dashboard', '--attach', 'ws://127.0.0.1:1/mqtt', '--run', 'bad id', '--user', 'viewer', '--password', 'x'], '--run: expected the run id that `run` printed (letters, digits, ".", "_" or "-"), found "bad id"'],
-    [['dashboard', '--run', 'r1'], '--run, --credentials and --user go with --attach'],
+    [['dashboard', '--run', 'r1'], '--run, --credentials, --user and --password go with --attach'],
     [['dashboard', 'runs', '--port', 'http'], '--port: expected a port 0..65535, found "http"'],
   ])('%j', (args, message) => {
     const out = join(dir, 'out');

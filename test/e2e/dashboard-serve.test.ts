@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { spawnCli, type RunningCli } from '../helpers/cli.ts';
+import { cli, spawnCli, type RunningCli } from '../helpers/cli.ts';
 import { launchBrowser, openPage, screenshotDir } from '../helpers/browser.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'loraswarm-serve-'));
@@ -95,7 +95,16 @@ describe('loraswarm run --dashboard', () => {
     expect(await dataCount(attached.page, '.counter-nodes')).toBe(24);
     await attached.page.waitForFunction((tokens) => document.querySelector('.counter-tokens')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
     await attached.page.screenshot({ path: join(screenshotDir, 'live-attached.png'), fullPage: true });
-    expect([...live.errors, ...attached.errors]).toEqual([]);
+    // A page opened on the attach server after the run ended still shows all of it.
+    const late = await openPage(browser, attachUrl!);
+    await late.page.waitForFunction(() => document.body.dataset.finished === 'true', undefined, { timeout: 10_000 });
+    await late.page.waitForFunction((tokens) => document.querySelector('#view-latency .token-count')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
+    expect(await late.page.locator('.status').textContent()).toContain('run finished');
+    expect([...live.errors, ...attached.errors, ...late.errors]).toEqual([]);
+    // Watched and paced, the run writes what it writes unwatched.
+    const memory = cli(['run', 'scenarios/quickstart.yaml', '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
+    expect(memory.status).toBe(0);
+    for (const file of ['summary.json', 'tokens.csv', 'frames.csv', 'series.csv', 'report.html']) expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(join(dir, 'memory', file), 'utf8'));
     attach.child.kill('SIGTERM');
     expect(await attach.exited).toBe(0);
   });

@@ -13,7 +13,7 @@ import { dashboardHtml } from '../../dashboard/report-html.ts';
 import { serveDashboard, type DashboardServer } from '../../dashboard/server.ts';
 import { runIdPattern } from '../../transport/topics.ts';
 import { StoppedError, UsageError } from '../exit.ts';
-import { followRun } from '../../dashboard/live-history.ts';
+import { followRun, type LiveHistory } from '../../dashboard/live-history.ts';
 import { portOption } from './options.ts';
 import { readViewerCredentials } from './watch.ts';
 
@@ -38,15 +38,21 @@ export async function dashboardCommand(runDir: string | undefined, options: Dash
     if (options.run === undefined || !runIdPattern.test(options.run)) throw new UsageError(`--run: expected the run id that \`run\` printed (letters, digits, ".", "_" or "-"), found ${JSON.stringify(options.run ?? '')}`);
     const viewer = viewerOf(options, options.run);
     const html = dashboardHtml(await dashboardScript('live'), { live: { wsUrl: '/mqtt', runId: options.run, ...viewer } }, `run ${options.run} (live)`);
-    // This server follows the run too, from now on, so that pages opened later see it from here.
-    const followed = await followRun(options.attach, options.run, viewer).catch((error: Error) => {
-      throw new StoppedError(`dashboard --attach: ${error.message}`);
-    });
-    stopFollowing = followed.close;
-    server = await listen({ host: options.host, port, page: () => html, relayTo: options.attach, history: followed.history });
+    // The port first (a busy one is an input error and costs nothing), then this server
+    // follows the run too, from now on, so that pages opened later see it from here.
+    let history: LiveHistory | undefined;
+    server = await listen({ host: options.host, port, page: () => html, relayTo: options.attach, history: () => history });
+    try {
+      const followed = await followRun(options.attach, options.run, viewer);
+      history = followed.history;
+      stopFollowing = followed.close;
+    } catch (error) {
+      await server.close();
+      throw new StoppedError(`dashboard --attach: ${(error as Error).message}`);
+    }
     print(`dashboard: ${server.url} (following run ${options.run} through ${options.attach}; Ctrl-C stops it)\n`);
   } else {
-    if (options.run !== undefined || options.credentials !== undefined || options.user !== undefined) throw new UsageError('--run, --credentials and --user go with --attach');
+    if (options.run !== undefined || options.credentials !== undefined || options.user !== undefined || options.password !== undefined) throw new UsageError('--run, --credentials, --user and --password go with --attach');
     const dir = runDir ?? latestRun();
     const shown = existsSync(dir) ? dir : existsSync(`${dir}.partial`) ? `${dir}.partial` : undefined;
     if (shown === undefined || !statSync(shown).isDirectory()) throw new UsageError(`RUN_DIR: expected a run directory, found nothing at ${dir}`);

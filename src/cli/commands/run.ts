@@ -29,7 +29,7 @@ import { inferenceSummary, placementCsv, requestsCsv, tokensCsv } from '../../in
 import type { InferenceEngine } from '../../inference/engine.ts';
 import type { Plan } from '../../placement/place.ts';
 import { reportHtml } from '../../dashboard/report.ts';
-import { startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
+import { listenForLiveDashboard, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
 export interface RunCommandOptions {
   readonly seed?: number;
@@ -92,6 +92,10 @@ export async function runCommand(
   if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   if (federated && partitions.length > 0) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
+  // The live dashboard's port is taken before anything is written: a busy port is an input error.
+  const liveSlot = liveOptions && !external ? await listenForLiveDashboard(liveOptions.port).catch((error: Error) => {
+    throw new UsageError(`--dashboard-port: cannot listen on 127.0.0.1:${liveOptions.port} (${error.message})`);
+  }) : undefined;
   const dir = openRunDirectory(outPath);
   let credentialsFile: string | undefined;
   try {
@@ -107,6 +111,7 @@ export async function runCommand(
             nodes: swarm.nodes.length,
             ...(external && { external }),
             ...(listen && { listen }),
+            webSocket: liveOptions !== undefined,
             ...(partitions.length > 0 && { remote: { partitions, scenarioYaml, ...(joinTimeoutMs !== undefined && { joinTimeoutMs }) } }),
           })
         : undefined;
@@ -144,7 +149,8 @@ export async function runCommand(
       });
       if (liveOptions && mqtt) {
         live = await startLiveDashboard({
-          mqtt, runId, title: `${name}, seed ${scenario.seed}`, durationMs: scenario.duration, swarm, simulation, port: liveOptions.port,
+          mqtt, runId, title: `${name}, seed ${scenario.seed}`, durationMs: scenario.duration, swarm, simulation,
+          ...(liveSlot && { slot: liveSlot }),
           ...(liveOptions.pace !== undefined && { pace: liveOptions.pace }),
           ...(inference && { served: { plan: inference.plan, symbols: inference.symbols } }),
           ...(options.credentials !== undefined && { credentialsFile: options.credentials }),
@@ -163,11 +169,17 @@ export async function runCommand(
         await live?.step(untilMs);
         if (process.stderr.isTTY) await new Promise((resolve) => setImmediate(resolve));
       }
+      // The live view follows the drain after the duration too, step by step.
+      if (live && mqtt) {
+        const stepMs = scenario.duration / steps;
+        for (let untilMs = scenario.duration + stepMs; await simulation.drainAsync(untilMs); untilMs += stepMs) await live.step(untilMs);
+      }
       result = mqtt ? await simulation.finishAsync() : simulation.finish();
       progress.stop();
       // Viewers (`loraswarm watch`, dashboards) learn that the run is over.
       if (mqtt) {
         live?.finish(result.drainedUntilMs);
+        live?.end(result.drainedUntilMs, join(outPath, 'report.html'));
         const totals = simulation.tracker.totals();
         mqtt.publishMetrics('end', { atMs: result.drainedUntilMs, events: result.events, framesSent: totals.sent, received: totals.fates.received, messagesDelivered: totals.messageDeliveries, ...(live && { report: join(outPath, 'report.html') }) });
       }
@@ -175,8 +187,9 @@ export async function runCommand(
       failure = error instanceof Error ? error.message : String(error);
       throw error;
     } finally {
+      if (live && failure !== undefined) live.abort(failure);
       await live?.settle();
-      await live?.close();
+      await (live ?? liveSlot?.server)?.close();
       await mqtt?.close(failure);
       if (credentialsFile !== undefined && options.credentialsOut === undefined) rmSync(credentialsFile, { force: true });
     }
@@ -203,7 +216,7 @@ export async function runCommand(
     dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
     dir.write('series.csv', seriesCsv(simulation.series, swarm.nodes.map((node) => node.id)));
     // The dashboard of the files above, self-contained: it opens from disk.
-    dir.write('report.html', await reportHtml(dir.partialPath, true));
+    dir.write('report.html', await reportHtml(dir.partialPath, true).catch((error: Error) => failedReport(error)));
     const totalWallMs = performance.now() - wallStartMs;
     dir.write(
       'timing.json',
@@ -241,6 +254,7 @@ export async function runCommand(
     }
     return outPath;
   } catch (error) {
+    await liveSlot?.server.close();
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
     throw error;
   }
@@ -337,6 +351,12 @@ function federatedLines(summary: Record<string, unknown>): string[] {
     `  federated: ${s.rounds} rounds, final validation accuracy ${s.accuracy.final === null ? 'n/a' : `${(100 * s.accuracy.final).toFixed(1)} %`}${s.federated.finalValidationBitsPerChar == null ? '' : ` (next character), ${s.federated.finalValidationBitsPerChar.toFixed(4)} bits/char`}${target}`,
     `  updates: ${s.federated.participants} aggregated, ${s.federated.dropouts} dropouts, ${s.federated.abandoned} abandoned; ${s.federated.bytesUp.toLocaleString('en')} B up, ${s.federated.bytesDown.toLocaleString('en')} B down; ${s.federated.roundJoules.toFixed(1)} J in rounds`,
   ];
+}
+
+/** The report of a run whose report could not be built: the run's files stand, the page says why. */
+function failedReport(error: Error): string {
+  const reason = error.message.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+  return `<!doctype html>\n<meta charset="utf-8">\n<title>loraswarm: no report</title>\n<p>The dashboard of this run could not be built: ${reason}. Its result files are beside this page.</p>\n`;
 }
 
 /** A run id for MQTT topics: the scenario name, made safe, with a random suffix. */

@@ -57,7 +57,7 @@ export function createApp(model: RunModel, live: boolean): App {
     map: panel(main, 'map', 'Swarm map', 'Where the nodes are, what they hold, their batteries, the links they heard and the frames on the air.'),
     latency: panel(main, 'latency', 'Token latency', 'How long each generated token took, and where the time went.'),
     energy: panel(main, 'energy', 'Joules', 'Energy per node by radio and MCU state, batteries over time, and joules per token.'),
-    experts: panel(main, 'experts', 'Expert load', 'How often each routed expert was called, layer by layer.'),
+    experts: panel(main, 'experts', 'Expert load', 'How often each routed expert\'s output went into a token, layer by layer (summary.json\'s expertLoad counts the calls served, replies lost on the way included).'),
     federated: panel(main, 'federated', 'Federated learning', 'What each round bought in accuracy, and what it cost in joules and airtime.'),
     duty: panel(main, 'duty', 'Duty-cycle use', 'How much of each sub-band\'s legal airtime the busiest nodes used.'),
   };

@@ -9,7 +9,7 @@ import { frame, xAxis, yAxis, type Panel } from './chart.ts';
 
 export function drawDutyCycle(p: Panel, model: RunModel, t: number): void {
   const body = p.body();
-  if (model.series.length === 0) return p.message('No duty-cycle figures: series.csv is missing from this run.');
+  if (model.frames.length === 0) return p.message('No duty-cycle figures: no frame was sent, or frames.csv is missing from this run.');
   const bars = dutyCycleAt(model, t).filter((b) => b.use > 0).slice(0, 24);
   if (bars.length === 0) return p.message('No airtime used by this time: move the slider later.');
   const dutyCycle = new Map(model.meta.subBands.map((b) => [b.label, b.dutyCycle]));

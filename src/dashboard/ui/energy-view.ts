@@ -16,7 +16,7 @@ const stateFills: Record<string, string> = {
   sleep: '#bab0ac',
   radioStandby: '#b07aa1',
 };
-const patterns: Record<string, string> = { transmit: 'solid', receive: 'hatch', compute: 'dots', idle: 'cross', listen: 'hatch-back', sleep: 'solid', radioStandby: 'dots' };
+const patterns: Record<string, string> = { transmit: 'solid', receive: 'hatch', compute: 'dots', idle: 'cross', listen: 'hatch-back', sleep: 'horizontal lines', radioStandby: 'vertical lines' };
 
 /** Pattern defs so that states differ without colour: hatching, dots, crosses. */
 function definePatterns(f: Frame): void {
@@ -30,6 +30,8 @@ function definePatterns(f: Frame): void {
     if (kind === 'hatch-back') pattern.append('path').attr('d', 'M0,0L6,6').attr('stroke', mark).attr('stroke-width', 0.8);
     if (kind === 'cross') pattern.append('path').attr('d', 'M0,6L6,0M0,0L6,6').attr('stroke', mark).attr('stroke-width', 0.6);
     if (kind === 'dots') pattern.append('circle').attr('cx', 3).attr('cy', 3).attr('r', 1).attr('fill', mark);
+    if (kind === 'horizontal lines') pattern.append('path').attr('d', 'M0,3L6,3').attr('stroke', mark).attr('stroke-width', 0.8);
+    if (kind === 'vertical lines') pattern.append('path').attr('d', 'M3,0L3,6').attr('stroke', mark).attr('stroke-width', 0.8);
   }
 }
 
@@ -68,7 +70,8 @@ export function drawEnergy(p: Panel, model: RunModel, t: number): void {
     const b = frame(body, 560, 220, 'state of charge of every battery over time');
     const hours = Math.max(model.endMs, 1) / 3_600_000;
     const bx = scaleLinear().domain([0, hours]).range([0, b.width]);
-    const minSoc = Math.min(...lines.flatMap((l) => l.points.map((pt) => pt.soc)));
+    let minSoc = 1;
+    for (const l of lines) for (const pt of l.points) if (pt.soc < minSoc) minSoc = pt.soc;
     const by = scaleLinear().domain([Math.max(0, Math.min(minSoc, 0.999) - 0.001) * 100, 100]).nice().range([b.height, 0]);
     const path = line<{ hours: number; soc: number }>().x((d) => bx(d.hours)).y((d) => by(d.soc * 100));
     b.plot

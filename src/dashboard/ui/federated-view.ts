@@ -12,7 +12,8 @@ export function drawFederated(p: Panel, model: RunModel, t: number): void {
   if (model.rounds.length === 0) return p.message('No federated rounds: this run trained no model (a scenario with a `federated` block writes rounds.csv).');
   const points = federatedView(model.rounds.filter((r) => r.endMs <= t));
   if (points.length === 0) return p.message('No round finished yet at this time: move the slider later.');
-  const last = points[points.length - 1]!;
+  // A round without a validation (its coordinator died) has no accuracy to draw.
+  const last = [...points].reverse().find((d) => Number.isFinite(d.accuracy)) ?? points[points.length - 1]!;
   const figures = document.createElement('p');
   figures.className = 'figures';
   figures.textContent = `After round ${last.round} (${last.hours.toFixed(2)} h): validation accuracy ${(100 * last.accuracy).toFixed(1)} %, loss ${last.loss.toFixed(3)}, ${last.cumulativeJ.toFixed(1)} J and ${last.cumulativeAirtimeS.toFixed(0)} s of airtime spent.`;
@@ -56,12 +57,13 @@ function curve(body: HTMLElement, points: readonly FederatedPoint[], along: (d: 
   const f = frame(body, 560, 220, `validation accuracy and loss against ${label}`);
   const x = scaleLinear().domain([0, max(points, along) || 1]).nice().range([0, f.width]);
   const acc = scaleLinear().domain([0, 100]).range([f.height, 0]);
-  const loss = scaleLinear().domain([0, max(points, (d) => d.loss) || 1]).nice().range([f.height, 0]);
-  f.plot.append('path').attr('class', 'accuracy-line').attr('d', line<FederatedPoint>().x((d) => x(along(d))).y((d) => acc(100 * d.accuracy))(points));
-  f.plot.append('path').attr('class', 'loss-line').attr('d', line<FederatedPoint>().x((d) => x(along(d))).y((d) => loss(d.loss))(points));
+  const loss = scaleLinear().domain([0, max(points, (d) => (Number.isFinite(d.loss) ? d.loss : 0)) || 1]).nice().range([f.height, 0]);
+  const defined = (value: number): boolean => Number.isFinite(value);
+  f.plot.append('path').attr('class', 'accuracy-line').attr('d', line<FederatedPoint>().defined((d) => defined(d.accuracy)).x((d) => x(along(d))).y((d) => acc(100 * d.accuracy))(points));
+  f.plot.append('path').attr('class', 'loss-line').attr('d', line<FederatedPoint>().defined((d) => defined(d.loss)).x((d) => x(along(d))).y((d) => loss(d.loss))(points));
   f.plot
     .selectAll('circle')
-    .data(points)
+    .data(points.filter((d) => defined(d.accuracy)))
     .join('circle')
     .attr('class', 'accuracy-point')
     .attr('cx', (d) => x(along(d)))

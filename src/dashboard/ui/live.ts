@@ -1,15 +1,16 @@
 /**
- * The live page's entry point: connects to the run's broker over MQTT-over-WebSocket as the
- * read-only viewer, takes the run's start (nodes, placement, sub-bands; retained, so a late
- * viewer gets it too) and then each delta (the new rows of the result files and the running
- * totals), and redraws at most twice a second.
+ * The live page's entry point: fetches what the dashboard server kept of the run, connects to
+ * the run's broker over MQTT-over-WebSocket as the read-only viewer, takes the run's start
+ * (nodes, placement, sub-bands; retained, so a late viewer gets it too) and then each delta
+ * (the new rows of the result files and the running totals), and redraws at most twice a
+ * second.
  */
 import mqtt from 'mqtt';
 import { createControlAssembler } from '../../transport/control-codec.ts';
 import { appendFiles, emptyModel, parseRun, type RunFiles } from '../views/run-model.ts';
 import { createApp, embeddedData, type App, type LiveTotals } from './app.ts';
 import type { LiveConfig } from '../report-html.ts';
-import type { DashboardDelta, DashboardHistory, DashboardStart } from '../live-messages.ts';
+import type { DashboardDelta, DashboardEnd, DashboardHistory, DashboardStart } from '../live-messages.ts';
 
 const { live } = embeddedData<{ live: LiveConfig }>();
 const prefix = `swarm/${live.runId}/metrics/`;
@@ -19,18 +20,27 @@ url.protocol = url.protocol === 'https:' ? 'wss:' : url.protocol === 'http:' ? '
 let app: App = createApp(emptyModel({ title: `run ${live.runId}`, subBands: [] }), true);
 app.status(`connecting to ${url.href} as ${live.username}…`);
 let started = false;
+let finished = false;
 const starts = createControlAssembler();
 const deltas = createControlAssembler();
 let dirty: LiveTotals | undefined;
-// Deltas are applied in order; a gap (joined late, or a QoS 0 message lost) is filled from
-// the dashboard server's history before the deltas after it.
+// Deltas are applied in order. A gap (the page joined late, or a QoS 0 message was lost) is
+// filled from the dashboard server's history before the deltas after it; what the server does
+// not have either is skipped, and the page says so.
 let nextSeq = 0;
 const pending = new Map<number, DashboardDelta>();
 let fetching = false;
+let failures = 0;
 let skipped = 0;
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(bytes));
-const following = (): string => `live: following run ${live.runId} through ${url.href}${skipped > 0 ? ` (${skipped} early updates were not available: the rows before them are missing)` : ''}`;
+const lowest = (): number => {
+  let min = Number.POSITIVE_INFINITY;
+  for (const seq of pending.keys()) min = Math.min(min, seq);
+  return min;
+};
+const missing = (): string => (skipped > 0 ? ` (${skipped} updates were lost before this page could fetch them: some rows are missing)` : '');
+const following = (): string => `live: following run ${live.runId} through ${url.href}${missing()}`;
 
 function begin(start: DashboardStart): void {
   if (started) return;
@@ -41,43 +51,69 @@ function begin(start: DashboardStart): void {
   dirty ??= { atMs: 0, tokens: 0, framesSent: 0, energyJ: 0, nodesAlive: app.model.nodes.length, rounds: 0 };
 }
 
+function finish(end: DashboardEnd): void {
+  if (finished) return;
+  finished = true;
+  if (dirty) app.follow(dirty);
+  dirty = undefined;
+  if (end.failed !== undefined) app.status(`the run failed: ${end.failed}${missing()}`, 'problem');
+  else app.status(`run finished at ${((end.atMs ?? 0) / 60_000).toFixed(1)} min of virtual time${end.report ? `; its full report: ${end.report}` : ''}${missing()}`, 'done');
+  document.body.dataset.finished = 'true';
+  hangUpWhenDone();
+}
+
+/** After the end, the connection goes once no gap is being filled (the run's server waits for it). */
+function hangUpWhenDone(): void {
+  if (finished && !fetching && (pending.size === 0 || failures >= 5)) client.end(true);
+}
+
 function drain(): void {
-  if (!started) return fill(nextSeq, Math.min(...pending.keys(), nextSeq + 1));
+  if (!started) return;
   for (let delta = pending.get(nextSeq); delta !== undefined; delta = pending.get(nextSeq)) {
     pending.delete(nextSeq++);
     appendFiles(app.model, delta.files);
     dirty = delta.totals;
   }
-  if (pending.size > 0) fill(nextSeq, Math.min(...pending.keys()));
+  if (pending.size > 0) fill(nextSeq, lowest());
 }
 
-/** Asks the server for the start and the deltas from ≤ seq < to. */
+/** Asks the server for the start, the deltas from ≤ seq < to, and the end if it came. */
 function fill(from: number, to: number): void {
-  if (fetching) return;
+  if (fetching || failures >= 5) return;
   fetching = true;
   fetch(new URL(`history.json?from=${from}&to=${to}`, location.href))
-    .then((response) => response.json() as Promise<DashboardHistory>)
+    .then((response) => {
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return response.json() as Promise<DashboardHistory>;
+    })
     .then((history) => {
+      failures = 0;
       if (history.start) begin(history.start);
       for (const delta of history.deltas) if (delta.seq >= nextSeq) pending.set(delta.seq, delta);
-      // What the server does not have is gone: go on from the next delta in hand.
-      if (started && !pending.has(nextSeq) && pending.size > 0) {
-        const next = Math.min(...pending.keys());
-        skipped += next - nextSeq;
-        nextSeq = next;
-        app.status(following());
+      // The server was asked for the whole gap: what it lacks is gone.
+      if (started && !pending.has(nextSeq) && from <= nextSeq && lowest() <= to) {
+        skipped += lowest() - nextSeq;
+        nextSeq = lowest();
+        if (!finished) app.status(following());
       }
-    })
-    .catch((error: Error) => app.status(`the dashboard server's history could not be read: ${error.message}`, 'problem'))
-    .finally(() => {
       fetching = false;
-      if (started) drain();
+      drain();
+      if (history.end) finish(history.end);
+      hangUpWhenDone();
+    })
+    .catch((error: Error) => {
+      fetching = false;
+      failures++;
+      if (!finished) app.status(`the dashboard server's history could not be read (${error.message})${failures < 5 ? '; trying again' : ''}`, 'problem');
+      // Back off: 0.5 s, 1 s, 2 s, 4 s, then give up.
+      if (failures < 5) setTimeout(() => (started ? drain() : fill(nextSeq, Number.MAX_SAFE_INTEGER)), 250 * 2 ** failures);
+      else hangUpWhenDone();
     });
 }
 
 const client = mqtt.connect(url.href, { username: live.username, password: live.password, protocolVersion: 4, clientId: `${live.runId}-viewer-web-${Math.random().toString(36).slice(2, 10)}`, reconnectPeriod: 0 });
 client.on('connect', () => {
-  app.status(following());
+  if (!finished) app.status(following());
   client.subscribe(`${prefix}#`, { qos: 0 });
 });
 client.on('message', (topic, payload) => {
@@ -97,21 +133,18 @@ client.on('message', (topic, payload) => {
       if (delta.seq >= nextSeq) pending.set(delta.seq, delta);
       drain();
     } else if (path === 'end') {
-      if (dirty) app.follow(dirty);
-      dirty = undefined;
-      const end = decode(payload) as { atMs?: number; report?: string };
-      app.status(`run finished at ${((end.atMs ?? 0) / 60_000).toFixed(1)} min of virtual time${end.report ? `; its full report: ${end.report}` : ''}`, 'done');
-      document.body.dataset.finished = 'true';
-      client.end(true);
+      finish(decode(payload) as DashboardEnd);
     }
   } catch (error) {
     app.status(`a live message could not be read: ${(error as Error).message}`, 'problem');
   }
 });
-client.on('error', (error) => app.status(`live connection: ${error.message}`, 'problem'));
+client.on('error', (error) => !finished && app.status(`live connection: ${error.message}`, 'problem'));
 client.on('close', () => {
-  if (document.body.dataset.finished !== 'true') app.status(`the connection to ${url.href} closed: the run ended or stopped`, 'problem');
+  if (!finished) app.status(`the connection to ${url.href} closed: the run ended or stopped${missing()}`, 'problem');
 });
+// What happened before this page connected (everything, when it opens after the run's end).
+fill(0, Number.MAX_SAFE_INTEGER);
 setInterval(() => {
   if (dirty === undefined) return;
   const totals = dirty;

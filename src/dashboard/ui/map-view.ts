@@ -3,7 +3,7 @@
  * dead, a thick outline when they hold model units), the links heard (line style by quality)
  * and the frames on the air at t as arcs (animated in live mode).
  */
-import { interpolateRdYlGn, scaleLinear } from 'd3';
+import { extent, interpolateRdYlGn, scaleLinear } from 'd3';
 import { framesInFlight, mapLinks, mapNodes, type MapLink } from '../views/map.ts';
 import type { RunModel } from '../views/run-model.ts';
 import { duration, frame, legend, xAxis, yAxis, type Panel } from './chart.ts';
@@ -15,9 +15,8 @@ export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, 
   if (model.nodes.length === 0) return p.message('No nodes to draw: nodes.csv is missing from this run.');
   const holders = new Set(model.placement.map((unit) => unit.node));
   const nodes = mapNodes(model.nodes, model.series, t, holders);
-  const xs = nodes.map((n) => n.x);
-  const ys = nodes.map((n) => n.y);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const [x0, x1] = extent(nodes, (n) => n.x) as [number, number];
+  const [y0, y1] = extent(nodes, (n) => n.y) as [number, number];
   const span = Math.max(x1 - x0, y1 - y0, 1) * 1.08;
   const cx = (x0 + x1) / 2;
   const cy = (y0 + y1) / 2;
@@ -90,7 +89,8 @@ export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, 
     .attr('class', 'death')
     .attr('d', `M${-radius},${-radius}L${radius},${radius}M${radius},${-radius}L${-radius},${radius}`);
   g.append('title').text((n) => `${n.id} (${n.role}${n.holdsUnits ? ', holds model units' : ''}): ${n.dead ? 'dead' : `state of charge ${(100 * n.soc).toFixed(2)} %`}`);
-  if (nodes.length <= 40) g.append('text').attr('class', 'node-label').attr('x', radius + 2).attr('y', -radius).text((n) => n.id);
+  // Few nodes: each written out with its state, so that nothing hangs on the fill's colour.
+  if (nodes.length <= 40) g.append('text').attr('class', 'node-label').attr('x', radius + 2).attr('y', -radius).text((n) => `${n.id} ${n.dead ? '✕' : `${(100 * n.soc).toFixed(1)} %`}`);
 
   const alive = nodes.filter((n) => !n.dead).length;
   const summary = document.createElement('p');

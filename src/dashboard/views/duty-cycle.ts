@@ -20,23 +20,32 @@ export function dutyCycleBars(airtimeMs: ReadonlyMap<string, ReadonlyMap<string,
   return bars.sort((a, b) => b.use - a.use || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0) || (a.subBand < b.subBand ? -1 : 1));
 }
 
+/** A sub-band label as series.csv writes it, `868-868.6MHz`, as its range in MHz. */
+export function subBandRange(label: string): { minMhz: number; maxMhz: number } | undefined {
+  const match = /^([\d.]+|inf)-([\d.]+|inf)MHz$/.exec(label);
+  if (!match) return undefined;
+  const mhz = (text: string): number => (text === 'inf' ? Number.POSITIVE_INFINITY : Number(text));
+  return { minMhz: mhz(match[1]!), maxMhz: mhz(match[2]!) };
+}
+
 /**
- * The duty-cycle bars at time `t`, from the series: each sample's use over its interval
- * times the interval gives the node's airtime in each sub-band up to t.
+ * The duty-cycle bars at time `t`: each node's airtime per sub-band in the frames it sent by t
+ * (frames.csv), over the time so far (at most the run's drained end, as summary.json takes it:
+ * at the end, each node's busiest bar is its `dutyCycleUtilisation`).
  */
 export function dutyCycleAt(model: RunModel, t: number): DutyCycleBar[] {
+  const bands = model.meta.subBands.map((band) => ({ ...band, range: subBandRange(band.label) }));
   const airtime = new Map<string, Map<string, number>>();
-  const previous = new Map<number, number>();
-  for (const point of model.series) {
-    if (point.atMs > t || point.node < 0) continue;
-    const interval = point.atMs - (previous.get(point.node) ?? 0);
-    previous.set(point.node, point.atMs);
-    const id = model.nodes[point.node]!.id;
-    let bands = airtime.get(id);
-    if (!bands) airtime.set(id, (bands = new Map()));
-    model.bands.forEach((band, k) => bands.set(band, (bands.get(band) ?? 0) + point.dutyCycleUse[k]! * interval));
+  for (const frame of model.frames) {
+    if (frame.atMs > t || frame.sender < 0) continue;
+    const band = bands.find((b) => b.range !== undefined && frame.channelMhz >= b.range.minMhz && frame.channelMhz <= b.range.maxMhz);
+    if (!band) continue;
+    const id = model.nodes[frame.sender]!.id;
+    let byBand = airtime.get(id);
+    if (!byBand) airtime.set(id, (byBand = new Map()));
+    byBand.set(band.label, (byBand.get(band.label) ?? 0) + (frame.endMs - frame.atMs));
   }
-  const dutyCycles = new Map(model.meta.subBands.map((band) => [band.label, band.dutyCycle]));
-  const spanMs = Math.max(...previous.values(), 0);
-  return spanMs > 0 ? dutyCycleBars(airtime, dutyCycles, spanMs) : [];
+  const drained = model.summary?.drainedUntilMs;
+  const spanMs = Math.min(t, typeof drained === 'number' ? drained : model.endMs);
+  return spanMs > 0 ? dutyCycleBars(airtime, new Map(bands.map((b) => [b.label, b.dutyCycle])), spanMs) : [];
 }

@@ -89,7 +89,7 @@ export function mapLinks(receptions: readonly ReceptionRow[], limit = 2000): Map
 export function framesInFlight(frames: readonly FrameRow[], t: number, windowMs = 0): { frame: FrameRow; progress: number }[] {
   const flying: { frame: FrameRow; progress: number }[] = [];
   for (const frame of frames) {
-    if (frame.atMs <= t && frame.endMs > t - windowMs) flying.push({ frame, progress: Math.min(1, (t - frame.atMs) / (frame.endMs - frame.atMs)) });
+    if (frame.atMs <= t && frame.endMs > t - windowMs) flying.push({ frame, progress: frame.endMs > frame.atMs ? Math.min(1, (t - frame.atMs) / (frame.endMs - frame.atMs)) : 1 });
   }
   return flying;
 }

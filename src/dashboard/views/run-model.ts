@@ -16,7 +16,7 @@ export type RunFiles = Partial<Record<RunFileName, string>>;
  * 1,000-node day stays a third of the size of the files themselves.
  */
 export const embeddedColumns: Partial<Record<RunFileName, readonly string[]>> = {
-  'frames.csv': ['sender', 'destination', 'outcome', 'atMs', 'airtimeMs', 'fate'],
+  'frames.csv': ['sender', 'destination', 'outcome', 'atMs', 'airtimeMs', 'channelMhz', 'fate'],
   'receptions.csv': ['sender', 'receiver', 'fate', 'snrDb'],
 };
 
@@ -61,6 +61,7 @@ export interface FrameRow {
   readonly destination: number;
   readonly atMs: number;
   readonly endMs: number;
+  readonly channelMhz: number;
   readonly fate: string;
 }
 
@@ -135,7 +136,13 @@ export function emptyModel(meta: RunMeta): RunModel {
 export function parseRun(files: RunFiles): RunModel {
   const meta = files['meta.json'] === undefined ? { title: 'loraswarm run', subBands: [] } : (JSON.parse(files['meta.json']) as RunMeta);
   const model = emptyModel(meta);
-  if (files['summary.json'] !== undefined) model.summary = JSON.parse(files['summary.json']) as Record<string, unknown>;
+  if (files['summary.json'] !== undefined) {
+    try {
+      model.summary = JSON.parse(files['summary.json']) as Record<string, unknown>;
+    } catch (error) {
+      model.meta = { ...meta, problem: `${meta.problem ? `${meta.problem} ` : ''}summary.json is not valid JSON (${(error as Error).message}); the other files are shown.` };
+    }
+  }
   appendFiles(model, files);
   const drained = model.summary?.drainedUntilMs;
   if (typeof drained === 'number') model.endMs = Math.max(model.endMs, drained);
@@ -174,7 +181,7 @@ export function appendFiles(model: RunModel, files: RunFiles): void {
     const atMs = num(r.atMs);
     const endMs = atMs + num(r.airtimeMs);
     later(endMs);
-    model.frames.push({ sender: nodeIndex(r.sender), destination: r.destination === '*' || r.destination === '' ? -1 : nodeIndex(r.destination), atMs, endMs, fate: r.fate ?? '' });
+    model.frames.push({ sender: nodeIndex(r.sender), destination: r.destination === '*' || r.destination === '' ? -1 : nodeIndex(r.destination), atMs, endMs, channelMhz: num(r.channelMhz, Number.NaN), fate: r.fate ?? '' });
   }
   for (const r of rows('receptions.csv')) {
     model.receptions.push({ sender: nodeIndex(r.sender), receiver: nodeIndex(r.receiver), fate: r.fate ?? '', snrDb: num(r.snrDb, Number.NaN) });
@@ -197,7 +204,8 @@ export function appendFiles(model: RunModel, files: RunFiles): void {
   }
   for (const r of rows('placement.csv')) model.placement.push({ unit: r.unit ?? '', kind: r.kind ?? '', layer: num(r.layer, -1), node: r.node ?? '' });
   for (const r of rows('rounds.csv')) {
-    const endMs = num(r.endMs);
+    // A round that never closed has no end: it is never "done by t".
+    const endMs = num(r.endMs, Number.NaN);
     later(endMs);
     model.rounds.push({
       round: num(r.round),
