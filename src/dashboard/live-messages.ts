@@ -15,14 +15,17 @@ export interface DashboardDelta {
   /** 0, 1, 2, … in publishing order: a gap tells a viewer it missed rows (QoS 0, or it joined late). */
   readonly seq: number;
   readonly files: RunFiles;
-  readonly totals: {
-    readonly atMs: number;
-    readonly tokens: number;
-    readonly framesSent: number;
-    readonly energyJ: number;
-    readonly nodesAlive: number;
-    readonly rounds: number;
-  };
+  readonly totals: LiveTotals;
+}
+
+/** Figures a live run reports beyond the rows it sent (a viewer may join late). */
+export interface LiveTotals {
+  readonly atMs: number;
+  readonly tokens: number;
+  readonly framesSent: number;
+  readonly energyJ: number;
+  readonly nodesAlive: number;
+  readonly rounds: number;
 }
 
 /**

@@ -2,8 +2,8 @@
  * The dashboard page: a header with the run's figures at time t, the time slider (scrubbing a
  * finished run, following a live one), and one panel per view, all redrawn for t.
  */
-import type { RunModel } from '../views/run-model.ts';
-import { tokensBy } from '../views/run-model.ts';
+import type { LiveTotals } from '../live-messages.ts';
+import { tokensBy, type RunModel } from '../views/run-model.ts';
 import { duration, panel, type Panel } from './chart.ts';
 import { drawDutyCycle } from './duty-cycle-view.ts';
 import { drawEnergy } from './energy-view.ts';
@@ -12,15 +12,6 @@ import { drawFederated } from './federated-view.ts';
 import { drawLatency } from './latency-view.ts';
 import { drawMap } from './map-view.ts';
 
-/** Figures a live run reports beyond the rows it sent (a viewer may join late). */
-export interface LiveTotals {
-  readonly atMs: number;
-  readonly tokens: number;
-  readonly framesSent: number;
-  readonly energyJ: number;
-  readonly nodesAlive: number;
-  readonly rounds: number;
-}
 
 export interface App {
   model: RunModel;

@@ -8,9 +8,9 @@
 import mqtt from 'mqtt';
 import { createControlAssembler } from '../../transport/control-codec.ts';
 import { appendFiles, emptyModel, parseRun, type RunFiles } from '../views/run-model.ts';
-import { createApp, embeddedData, type App, type LiveTotals } from './app.ts';
+import { createApp, embeddedData, type App } from './app.ts';
 import type { LiveConfig } from '../report-html.ts';
-import type { DashboardDelta, DashboardEnd, DashboardHistory, DashboardStart } from '../live-messages.ts';
+import type { DashboardDelta, DashboardEnd, DashboardHistory, DashboardStart, LiveTotals } from '../live-messages.ts';
 
 const { live } = embeddedData<{ live: LiveConfig }>();
 const prefix = `swarm/${live.runId}/metrics/`;

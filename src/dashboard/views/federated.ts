@@ -2,17 +2,10 @@
  * The federated-learning view's data (issue 8): per round the validation accuracy and loss
  * against the joules and airtime spent so far, and who took part. Pure.
  */
-export interface RoundRow {
-  readonly round: number;
-  readonly endMs: number;
-  readonly participants: number;
-  readonly dropouts: number;
-  readonly abandoned: number;
-  readonly airtimeMs: number;
-  readonly energyJ: number;
-  readonly validationAccuracy: number;
-  readonly validationLoss: number;
-}
+import type { RoundCsvRow } from './run-model.ts';
+
+/** A round as rounds.csv gives it (the columns this view reads). */
+export type RoundRow = RoundCsvRow;
 
 export interface FederatedPoint {
   readonly round: number;
