@@ -63,7 +63,7 @@ export function createApp(model: RunModel, live: boolean): App {
     model,
     render(t) {
       current = t ?? (live ? (totals?.atMs ?? model.endMs) : (model.endMs * Number(slider.value)) / sliderSteps);
-      const window = Math.max(1000, model.endMs / sliderSteps);
+      const windowMs = Math.max(1000, model.endMs / sliderSteps);
       if (model.meta.problem) app.status(model.meta.problem, 'problem');
       const tokens = totals?.tokens ?? tokensBy(model, current).length;
       const frames = totals?.framesSent ?? model.frames.filter((f) => f.atMs <= current).length;
@@ -78,7 +78,7 @@ export function createApp(model: RunModel, live: boolean): App {
         ...(model.rounds.length > 0 || rounds > 0 ? [figure('rounds', 'rounds', String(rounds), rounds)] : []),
       ].join('');
       timeLabel.textContent = live ? `live: ${duration(current)} of virtual time` : `t = ${duration(current)} of ${duration(model.endMs)}`;
-      drawMap(panels.map!, model, current, window, live);
+      drawMap(panels.map!, model, current, windowMs, live);
       drawLatency(panels.latency!, model, current);
       drawEnergy(panels.energy!, model, current);
       drawExperts(panels.experts!, model, current);
