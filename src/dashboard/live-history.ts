@@ -4,6 +4,7 @@
  * server keeps what it publishes; `loraswarm dashboard --attach` follows the run as its viewer
  * and keeps what it hears from the moment it started.
  */
+import type { MqttClient } from 'mqtt';
 import { connectClient } from '../transport/mqtt-transport.ts';
 import { createControlAssembler } from '../transport/control-codec.ts';
 import type { DashboardDelta, DashboardEnd, DashboardHistory, DashboardStart } from './live-messages.ts';
@@ -46,13 +47,27 @@ export function createLiveHistory(): LiveHistory {
   };
 }
 
-/** Follows run `runId` on the broker at `url` (ws:// or mqtt://) as the viewer, keeping its history. */
-export async function followRun(url: string, runId: string, viewer: { username: string; password: string }): Promise<{ history: LiveHistory; close(): Promise<void> }> {
+/**
+ * Follows run `runId` on the broker at `url` (ws:// or mqtt://) as the viewer, keeping its
+ * history. It waits up to 15 s for a broker that does not listen yet, unless `signal` aborts.
+ */
+export async function followRun(url: string, runId: string, viewer: { username: string; password: string }, signal?: AbortSignal): Promise<{ history: LiveHistory; close(): Promise<void> }> {
   const history = createLiveHistory();
   const prefix = `swarm/${runId}/metrics/`;
   const starts = createControlAssembler();
   const deltas = createControlAssembler();
-  const client = await connectClient(url, viewer, `${runId}-viewer-dashboard-${process.pid}`, {}, 15_000);
+  const deadline = performance.now() + 15_000;
+  let client: MqttClient;
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      client = await connectClient(url, viewer, `${runId}-viewer-dashboard-${process.pid}`, {}, 0);
+      break;
+    } catch (error) {
+      if (!/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test((error as Error).message) || performance.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
   client.on('message', (topic, payload) => {
     if (payload.length === 0) return;
     const path = topic.slice(prefix.length);
@@ -70,6 +85,13 @@ export async function followRun(url: string, runId: string, viewer: { username: 
       // A malformed message is the page's to report; the history keeps what it could read.
     }
   });
-  await client.subscribeAsync(`${prefix}#`, { qos: 0 });
+  try {
+    signal?.throwIfAborted();
+    await client.subscribeAsync(`${prefix}#`, { qos: 0 });
+  } catch (error) {
+    await client.endAsync(true).catch(() => undefined);
+    if (signal?.aborted) throw error;
+    throw new Error(`the broker refused to let ${viewer.username} follow run ${runId} (${(error as Error).message}): check --run and the credentials`, { cause: error });
+  }
   return { history, close: () => client.endAsync(true).then(() => undefined) };
 }

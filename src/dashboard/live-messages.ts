@@ -45,4 +45,6 @@ export interface DashboardEnd {
   readonly atMs?: number;
   readonly report?: string;
   readonly failed?: string;
+  /** The last delta's number: a page is done once it has every delta up to it. */
+  readonly lastSeq?: number;
 }

@@ -22,10 +22,11 @@ export interface LiveDashboard {
   readonly attach: string;
   /** Publishes what happened up to `atMs`, then, when paced, waits for the wall clock. */
   step(atMs: number): Promise<void>;
-  /** Publishes every row left (the run's drain included). */
-  finish(atMs: number): void;
-  /** The run ended at `atMs`; its report will be at `report`. */
-  end(atMs: number, report: string): void;
+  /**
+   * Publishes every row left and keeps the end (when, the report's path, the last delta's
+   * number) for late pages; returns what `metrics/end` should add for live pages.
+   */
+  finish(atMs: number, report: string): { report: string; lastSeq: number };
   /** The run failed: viewers learn why, and the retained start is cleared. */
   abort(reason: string): void;
   /** Gives browsers a moment to take the last messages (the broker closes next). */
@@ -90,29 +91,34 @@ export async function startLiveDashboard(options: LiveDashboardOptions): Promise
   const start = feed.start();
   history.setStart(start);
   const startChunks = mqtt.publishMetricsChunked(startPath, start, true);
+  let published = 0;
   const publish = (delta: DashboardDelta): void => {
+    published = delta.seq + 1;
     history.add(delta);
     mqtt.publishMetricsChunked('dashboard/delta', delta);
   };
   const wallStart = performance.now();
+  let lastStepMs = 0;
   return {
     url: server?.url,
     attach,
     async step(atMs) {
+      lastStepMs = atMs;
       publish(feed.delta(atMs));
       if (options.pace === undefined) return;
       const due = wallStart + atMs / options.pace - performance.now();
       if (due > 0) await new Promise((resolve) => setTimeout(resolve, due));
     },
-    finish(atMs) {
-      publish(feed.delta(atMs, true));
+    finish(atMs, report) {
+      // The page's clock does not go back: the last drain step may lie past the last event.
+      const last = feed.delta(Math.max(atMs, lastStepMs), true);
+      publish(last);
       mqtt.clearRetained(startPath, startChunks);
-    },
-    end(atMs, report) {
-      history.setEnd({ atMs, report });
+      history.setEnd({ atMs, report, lastSeq: last.seq });
+      return { report, lastSeq: last.seq };
     },
     abort(reason) {
-      const end = { failed: reason.split('\n')[0]! };
+      const end = { failed: reason.split('\n')[0]!, lastSeq: published - 1 };
       history.setEnd(end);
       try {
         mqtt.publishMetrics('end', end);

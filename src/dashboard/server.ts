@@ -39,11 +39,12 @@ export async function serveDashboard(options: DashboardServerOptions): Promise<D
       response.writeHead(204).end();
       return;
     }
-    const history = historyOf();
-    if (request.method === 'GET' && path === '/history.json' && history) {
+    if (request.method === 'GET' && path === '/history.json' && options.history !== undefined) {
       const from = Number(url.searchParams.get('from') ?? 0);
       const to = Number(url.searchParams.get('to') ?? Number.MAX_SAFE_INTEGER);
-      const body = JSON.stringify(history.slice(Number.isFinite(from) ? from : 0, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER));
+      // A server still connecting to the run has nothing yet: an empty history, not an error.
+      const history = historyOf();
+      const body = JSON.stringify(history ? history.slice(Number.isFinite(from) ? from : 0, Number.isFinite(to) ? to : Number.MAX_SAFE_INTEGER) : { start: undefined, deltas: [] });
       response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(body);
       return;
     }

@@ -314,13 +314,18 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
    * the next call goes on exactly where this one stopped).
    */
   function* drainWindows(untilMs: number): Generator<Step, void, void> {
+    drained = false;
     while (busy()) {
       if (peekTimeMs() === undefined) yield 'exchange';
       const next = peekTimeMs();
-      if (next === undefined || next > untilMs) break;
+      if (next === undefined) break;
+      if (next > untilMs) return;
       yield* runWindows(next + lookaheadMs);
     }
+    drained = true;
   }
+  /** Whether the last drain found nothing left to do (drainAsync's answer). */
+  let drained = false;
   const drive = (untilMs: number | undefined): void => {
     for (const step of windows(untilMs)) if (step === 'exchange') transport.exchange();
   };
@@ -394,11 +399,12 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       return closeAsync();
     },
     async drainAsync(untilMs) {
+      if (!transport.asynchronous) throw new Error('drainAsync drives asynchronous transports; this one is synchronous');
       await driveAsync(undefined, (function* () {
         if (scheduler.nowMs < durationMs) yield* runWindows(durationMs);
         yield* drainWindows(untilMs);
       })());
-      return busy();
+      return !drained;
     },
   };
 }

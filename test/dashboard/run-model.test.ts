@@ -83,6 +83,13 @@ describe('run model', () => {
     // b sent 300 ms of airtime, a 200 ms, by 10 s: 3 and 2 times a 1 % allowance; by 1.05 s only a had begun.
     expect(dutyCycleAt(model, 10_000)).toEqual([{ id: 'b', subBand: '868-868.6MHz', use: 3 }, { id: 'a', subBand: '868-868.6MHz', use: 2 }]);
     expect(dutyCycleAt(model, 1050)).toEqual([{ id: 'a', subBand: '868-868.6MHz', use: 200 / 1050 / 0.01 }]);
+    // Sub-bands are half-open, [min, max), as the simulator's: 865.0 MHz lies in 865–868 (1 %), not 863–865 (0.1 %).
+    const edge = parseRun({
+      'meta.json': JSON.stringify({ title: 'edge', subBands: [{ label: '863-865MHz', dutyCycle: 0.001 }, { label: '865-868MHz', dutyCycle: 0.01 }] }),
+      'nodes.csv': 'id,role\na,node\n',
+      'frames.csv': 'sender,destination,outcome,atMs,airtimeMs,channelMhz\na,*,sent,0,100,865\n',
+    });
+    expect(dutyCycleAt(edge, 1000)).toEqual([{ id: 'a', subBand: '865-868MHz', use: 100 }]);
     const load = expertLoadAt(model, 4000);
     expect(load.cells.filter((c) => c.layer === 0).map((c) => [c.calls, c.replicas])).toEqual([[1, 1], [2, 2], [1, 1], [0, 1]]);
     expect(expertLoadAt(model, 10_000).cells.filter((c) => c.layer === 1).map((c) => c.calls)).toEqual([1, 0, 2, 3]);

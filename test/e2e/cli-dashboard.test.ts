@@ -28,6 +28,12 @@ describe('dashboard options', () => {
     }
   });
 
+  it('exits when the run directory cannot be made, its dashboard port closed', () => {
+    const result = cli(['run', 'scenarios/quickstart.yaml', '--dashboard', '--out', join(dir, 'a'.repeat(300))], 30_000);
+    expect(result.stderr).toContain('ENAMETOOLONG');
+    expect(result.status).toBe(1);
+  });
+
   it.each([
     [['run', 'scenarios/quickstart.yaml', '--pace', '60'], '--pace paces the live dashboard: add --dashboard'],
     [['run', 'scenarios/quickstart.yaml', '--dashboard-port', '8080'], '--dashboard-port sets the live dashboard\'s port: add --dashboard'],
@@ -40,6 +46,8 @@ describe('dashboard options', () => {
     [['dashboard', '--attach', 'ws://127.0.0.1:1/mqtt', '--run', 'r1'], '--attach needs the viewer\'s credentials: --user and --password as `run --dashboard` printed them, or --credentials FILE'],
     [['dashboard', '--attach', 'ws://127.0.0.1:1/mqtt', '--run', 'bad id', '--user', 'viewer', '--password', 'x'], '--run: expected the run id that `run` printed (letters, digits, ".", "_" or "-"), found "bad id"'],
     [['dashboard', '--run', 'r1'], '--run, --credentials, --user and --password go with --attach'],
+    [['dashboard', '--password', 'x'], '--run, --credentials, --user and --password go with --attach'],
+    [['run', 'scenarios/quickstart.yaml', '--dashboard', '--broker', 'mqtt://127.0.0.1:1', '--credentials', 'nowhere.json', '--dashboard-port', '8080'], '--dashboard-port: with --broker the run serves no page'],
     [['dashboard', 'runs', '--port', 'http'], '--port: expected a port 0..65535, found "http"'],
   ])('%j', (args, message) => {
     const out = join(dir, 'out');

@@ -68,6 +68,10 @@ describe('loraswarm run --dashboard', () => {
     const [, url] = await run.waitForStderr(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
     const [, attachArgs] = await run.waitForStderr(/loraswarm dashboard (--attach \S+ --run \S+ --user \S+ --password \S+)/);
     const attach = start(['dashboard', ...attachArgs!.split(' '), '--port', '0']);
+    // The wrong run id: the broker refuses the subscription, and the command says so and exits.
+    const wrong = start(['dashboard', ...attachArgs!.replace(/--run \S+/, '--run not-this-run').split(' '), '--port', '0']);
+    expect(await wrong.exited).toBe(1);
+    expect(wrong.stderr()).toContain('follow run not-this-run');
     const [, attachUrl] = await attach.waitForStdout(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
 
     const live = await openPage(browser, url!);
@@ -95,10 +99,12 @@ describe('loraswarm run --dashboard', () => {
     expect(await dataCount(attached.page, '.counter-nodes')).toBe(24);
     await attached.page.waitForFunction((tokens) => document.querySelector('.counter-tokens')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
     await attached.page.screenshot({ path: join(screenshotDir, 'live-attached.png'), fullPage: true });
-    // A page opened on the attach server after the run ended still shows all of it.
+    // A page opened on the attach server after the run ended shows the run from where that
+    // server began to follow it (it started after the run), with the run's totals.
     const late = await openPage(browser, attachUrl!);
     await late.page.waitForFunction(() => document.body.dataset.finished === 'true', undefined, { timeout: 10_000 });
-    await late.page.waitForFunction((tokens) => document.querySelector('#view-latency .token-count')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
+    expect(await dataCount(late.page, '.counter-tokens')).toBe(summary.tokens);
+    expect(await dataCount(late.page, '#view-map .node-count')).toBe(24);
     expect(await late.page.locator('.status').textContent()).toContain('run finished');
     expect([...live.errors, ...attached.errors, ...late.errors]).toEqual([]);
     // Watched and paced, the run writes what it writes unwatched.

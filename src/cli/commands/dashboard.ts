@@ -42,12 +42,16 @@ export async function dashboardCommand(runDir: string | undefined, options: Dash
     // follows the run too, from now on, so that pages opened later see it from here.
     let history: LiveHistory | undefined;
     server = await listen({ host: options.host, port, page: () => html, relayTo: options.attach, history: () => history });
+    // Ctrl-C while it still waits for the broker stops it at once.
+    const abort = new AbortController();
+    void stop.then(() => abort.abort());
     try {
-      const followed = await followRun(options.attach, options.run, viewer);
+      const followed = await followRun(options.attach, options.run, viewer, abort.signal);
       history = followed.history;
       stopFollowing = followed.close;
     } catch (error) {
       await server.close();
+      if (abort.signal.aborted) return;
       throw new StoppedError(`dashboard --attach: ${(error as Error).message}`);
     }
     print(`dashboard: ${server.url} (following run ${options.run} through ${options.attach}; Ctrl-C stops it)\n`);

@@ -32,13 +32,16 @@ export function portOption(flag: string, text: string): number {
  * `run --dashboard [--pace F] [--dashboard-port P]`, checked before anything runs. With
  * --broker, the run publishes the live feed there and `dashboard --attach` serves the page.
  */
-export function liveDashboardOptions(options: { dashboard?: boolean; pace?: string; dashboardPort?: string; transport: string }): { port: number; pace: number | undefined } | undefined {
+export function liveDashboardOptions(options: { dashboard?: boolean; pace?: string; dashboardPort?: string; transport: string; broker?: string }): { port: number; pace: number | undefined } | undefined {
   if (!options.dashboard) {
     if (options.pace !== undefined) throw new UsageError('--pace paces the live dashboard: add --dashboard');
     if (options.dashboardPort !== undefined) throw new UsageError('--dashboard-port sets the live dashboard\'s port: add --dashboard');
     return undefined;
   }
   if (options.transport === 'memory') throw new UsageError('--dashboard follows the run through the embedded broker\'s WebSocket listener: leave out --transport memory');
+  if (options.broker !== undefined && options.dashboardPort !== undefined) {
+    throw new UsageError('--dashboard-port: with --broker the run serves no page (it publishes the live feed there); serve it with `loraswarm dashboard --attach … --port`');
+  }
   let pace: number | undefined;
   if (options.pace !== undefined) {
     pace = Number(options.pace);

@@ -77,6 +77,7 @@ export async function runCommand(
   const outPath = options.out ?? join('runs', `${name}-seed${scenario.seed}`);
   const problem = runDirectoryProblem(outPath);
   if (problem) throw new UsageError(`--out: ${problem}`);
+  const liveOptions = liveDashboardOptions(options);
   const external = externalBroker(options, swarm.nodes.length);
   const partitions = remotePartitions(options, swarm.nodes.length);
   if (partitions.length > 0 && options.transport === 'memory' && !external) throw new UsageError('--remote/--workers: workers reach the run through a broker; leave out --transport memory');
@@ -87,7 +88,6 @@ export async function runCommand(
   if (external && options.listen !== undefined) throw new UsageError('--listen sets the embedded broker\'s address; it does not go with --broker');
   const listen = options.listen === undefined ? undefined : listenOption(options.listen);
   const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
-  const liveOptions = liveDashboardOptions(options);
   // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
   const inference = inferenceFor(scenario, swarm);
   if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
@@ -97,7 +97,13 @@ export async function runCommand(
   const liveSlot = liveOptions && !external ? await listenForLiveDashboard(liveOptions.port).catch((error: Error) => {
     throw new UsageError(`--dashboard-port: cannot listen on 127.0.0.1:${liveOptions.port} (${error.message})`);
   }) : undefined;
-  const dir = openRunDirectory(outPath);
+  let dir: ReturnType<typeof openRunDirectory>;
+  try {
+    dir = openRunDirectory(outPath);
+  } catch (error) {
+    await liveSlot?.server.close();
+    throw error;
+  }
   let credentialsFile: string | undefined;
   try {
     const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
@@ -179,10 +185,9 @@ export async function runCommand(
       progress.stop();
       // Viewers (`loraswarm watch`, dashboards) learn that the run is over.
       if (mqtt) {
-        live?.finish(result.drainedUntilMs);
-        live?.end(result.drainedUntilMs, join(outPath, 'report.html'));
+        const ended = live?.finish(result.drainedUntilMs, join(outPath, 'report.html'));
         const totals = simulation.tracker.totals();
-        mqtt.publishMetrics('end', { atMs: result.drainedUntilMs, events: result.events, framesSent: totals.sent, received: totals.fates.received, messagesDelivered: totals.messageDeliveries, ...(live && { report: join(outPath, 'report.html') }) });
+        mqtt.publishMetrics('end', { atMs: result.drainedUntilMs, events: result.events, framesSent: totals.sent, received: totals.fates.received, messagesDelivered: totals.messageDeliveries, ...ended });
       }
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);

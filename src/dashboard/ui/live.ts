@@ -21,23 +21,28 @@ let app: App = createApp(emptyModel({ title: `run ${live.runId}`, subBands: [] }
 app.status(`connecting to ${url.href} as ${live.username}…`);
 let started = false;
 let finished = false;
+let end: DashboardEnd | undefined;
 const starts = createControlAssembler();
 const deltas = createControlAssembler();
 let dirty: LiveTotals | undefined;
 // Deltas are applied in order. A gap (the page joined late, or a QoS 0 message was lost) is
 // filled from the dashboard server's history before the deltas after it; what the server does
-// not have either is skipped, and the page says so.
+// not have either is skipped, and the page says so. The end names the last delta, so a page
+// knows when it has them all.
 let nextSeq = 0;
 const pending = new Map<number, DashboardDelta>();
 let fetching = false;
 let failures = 0;
+const maxFailures = 5;
 let skipped = 0;
 
 const decode = (bytes: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(bytes));
-const lowest = (): number => {
+/** Where the gap before the next delta in hand (or the end's last delta) closes, if there is one. */
+const gapEnd = (): number | undefined => {
   let min = Number.POSITIVE_INFINITY;
   for (const seq of pending.keys()) min = Math.min(min, seq);
-  return min;
+  if (Number.isFinite(min)) return min;
+  return end?.lastSeq !== undefined && nextSeq <= end.lastSeq ? end.lastSeq + 1 : undefined;
 };
 const missing = (): string => (skipped > 0 ? ` (${skipped} updates were lost before this page could fetch them: some rows are missing)` : '');
 const following = (): string => `live: following run ${live.runId} through ${url.href}${missing()}`;
@@ -51,20 +56,11 @@ function begin(start: DashboardStart): void {
   dirty ??= { atMs: 0, tokens: 0, framesSent: 0, energyJ: 0, nodesAlive: app.model.nodes.length, rounds: 0 };
 }
 
-function finish(end: DashboardEnd): void {
-  if (finished) return;
-  finished = true;
-  if (dirty) app.follow(dirty);
-  dirty = undefined;
-  if (end.failed !== undefined) app.status(`the run failed: ${end.failed}${missing()}`, 'problem');
-  else app.status(`run finished at ${((end.atMs ?? 0) / 60_000).toFixed(1)} min of virtual time${end.report ? `; its full report: ${end.report}` : ''}${missing()}`, 'done');
-  document.body.dataset.finished = 'true';
-  hangUpWhenDone();
-}
-
-/** After the end, the connection goes once no gap is being filled (the run's server waits for it). */
-function hangUpWhenDone(): void {
-  if (finished && !fetching && (pending.size === 0 || failures >= 5)) client.end(true);
+/** Jumps over a gap the server cannot fill. */
+function skipTo(seq: number): void {
+  skipped += seq - nextSeq;
+  nextSeq = seq;
+  if (!finished) app.status(following());
 }
 
 function drain(): void {
@@ -74,12 +70,19 @@ function drain(): void {
     appendFiles(app.model, delta.files);
     dirty = delta.totals;
   }
-  if (pending.size > 0) fill(nextSeq, lowest());
+  const gap = gapEnd();
+  if (gap !== undefined) {
+    if (failures >= maxFailures) {
+      skipTo(gap);
+      return drain();
+    }
+    fill(nextSeq, gap);
+  } else if (end) finish(end);
 }
 
 /** Asks the server for the start, the deltas from ≤ seq < to, and the end if it came. */
 function fill(from: number, to: number): void {
-  if (fetching || failures >= 5) return;
+  if (fetching) return;
   fetching = true;
   fetch(new URL(`history.json?from=${from}&to=${to}`, location.href))
     .then((response) => {
@@ -89,26 +92,33 @@ function fill(from: number, to: number): void {
     .then((history) => {
       failures = 0;
       if (history.start) begin(history.start);
+      if (history.end) end ??= history.end;
       for (const delta of history.deltas) if (delta.seq >= nextSeq) pending.set(delta.seq, delta);
-      // The server was asked for the whole gap: what it lacks is gone.
-      if (started && !pending.has(nextSeq) && from <= nextSeq && lowest() <= to) {
-        skipped += lowest() - nextSeq;
-        nextSeq = lowest();
-        if (!finished) app.status(following());
-      }
+      // The server was asked for the whole gap: what it lacks of it is gone.
+      const gap = gapEnd();
+      if (started && !pending.has(nextSeq) && from <= nextSeq && gap !== undefined && gap <= to) skipTo(gap);
       fetching = false;
       drain();
-      if (history.end) finish(history.end);
-      hangUpWhenDone();
     })
     .catch((error: Error) => {
       fetching = false;
       failures++;
-      if (!finished) app.status(`the dashboard server's history could not be read (${error.message})${failures < 5 ? '; trying again' : ''}`, 'problem');
-      // Back off: 0.5 s, 1 s, 2 s, 4 s, then give up.
-      if (failures < 5) setTimeout(() => (started ? drain() : fill(nextSeq, Number.MAX_SAFE_INTEGER)), 250 * 2 ** failures);
-      else hangUpWhenDone();
+      if (!finished) app.status(`the dashboard server's history could not be read (${error.message})${failures < maxFailures ? '; trying again' : ''}`, 'problem');
+      // Back off: 0.5 s, 1 s, 2 s, 4 s; then the page goes on without the history.
+      setTimeout(() => (started ? drain() : failures < maxFailures && fill(nextSeq, Number.MAX_SAFE_INTEGER)), failures < maxFailures ? 250 * 2 ** failures : 0);
     });
+}
+
+function finish(value: DashboardEnd): void {
+  if (finished) return;
+  finished = true;
+  if (dirty) app.follow(dirty);
+  dirty = undefined;
+  if (value.failed !== undefined) app.status(`the run failed: ${value.failed}${missing()}`, 'problem');
+  else app.status(`run finished at ${((value.atMs ?? 0) / 60_000).toFixed(1)} min of virtual time${value.report ? `; its full report: ${value.report}` : ''}${missing()}`, 'done');
+  document.body.dataset.finished = 'true';
+  // The run's server waits for its pages to hang up before it closes.
+  client.end(true);
 }
 
 const client = mqtt.connect(url.href, { username: live.username, password: live.password, protocolVersion: 4, clientId: `${live.runId}-viewer-web-${Math.random().toString(36).slice(2, 10)}`, reconnectPeriod: 0 });
@@ -133,7 +143,8 @@ client.on('message', (topic, payload) => {
       if (delta.seq >= nextSeq) pending.set(delta.seq, delta);
       drain();
     } else if (path === 'end') {
-      finish(decode(payload) as DashboardEnd);
+      end ??= decode(payload) as DashboardEnd;
+      drain();
     }
   } catch (error) {
     app.status(`a live message could not be read: ${(error as Error).message}`, 'problem');

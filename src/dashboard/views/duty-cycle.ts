@@ -38,7 +38,8 @@ export function dutyCycleAt(model: RunModel, t: number): DutyCycleBar[] {
   const airtime = new Map<string, Map<string, number>>();
   for (const frame of model.frames) {
     if (frame.atMs > t || frame.sender < 0) continue;
-    const band = bands.find((b) => b.range !== undefined && frame.channelMhz >= b.range.minMhz && frame.channelMhz <= b.range.maxMhz);
+    // Half-open, [min, max), as the simulator's subBandOf: 865.0 MHz lies in 865–868.
+    const band = bands.find((b) => b.range !== undefined && frame.channelMhz >= b.range.minMhz && frame.channelMhz < b.range.maxMhz);
     if (!band) continue;
     const id = model.nodes[frame.sender]!.id;
     let byBand = airtime.get(id);
