@@ -29,6 +29,7 @@ import type { NodeTotals, PartitionTotals, SamplePartial, WindowReport } from '.
 import { createDestinationPicker } from './destinations.ts';
 import { createNodeEventBuffer } from './node-event-buffer.ts';
 import { createLiveSamples } from './live-samples.ts';
+import { createWindowProtocol, type WindowStep } from './window-protocol.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from './resolve.ts';
 import type { Scenario } from './schema.ts';
 import type { PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
@@ -263,73 +264,30 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     return { durationMs, drainedUntilMs: lastEventMs, events, nodeTotals };
   }
 
-  /** Runs the window up to `endMs` here and, first, in every remote partition. */
-  const runTo = (endMs: number, stoppable: boolean): void => {
-    remote?.runUntil(endMs);
-    scheduler.runUntil(endMs, stoppable ? stopOnFailure : undefined);
-  };
-  const peekTimeMs = (): number | undefined => {
-    const local = scheduler.peekTimeMs();
-    const elsewhere = remote?.peekTimeMs();
-    if (elsewhere === undefined) return local;
-    return local === undefined ? elsewhere : Math.min(local, elsewhere);
-  };
-
-  /**
-   * The conservative window protocol (DESIGN.md, "Windows"), written once for both kinds of
-   * transport: events run in windows no longer than the lookahead; at each window's end the run
-   * loop yields, and the driver applies what was published in it (synchronously for memory,
-   * awaiting the broker for MQTT). Every effect of a message lies at least one lookahead after
-   * its cause, so it is never late. `untilMs` undefined means: to the end of the scenario, then
-   * drain.
-   */
-  function* windows(untilMs: number | undefined): Generator<Step, void, void> {
-    if (untilMs !== undefined) {
-      yield* runWindows(Math.min(untilMs, durationMs));
-      return;
-    }
-    if (scheduler.nowMs < durationMs) yield* runWindows(durationMs);
-    yield* drainWindows(Number.POSITIVE_INFINITY);
-  }
-  function* runWindows(endMs: number): Generator<Step, void, void> {
-    for (;;) {
-      yield 'exchange';
-      rethrow();
-      const next = peekTimeMs();
-      if (next === undefined || next > endMs) break;
-      runTo(Math.min(next + lookaheadMs, endMs), true);
-      rethrow();
-    }
-    if (scheduler.nowMs < endMs) {
-      runTo(endMs, false);
-      // Workers took this window's deliveries with the op: their state (busy, next event)
-      // must be known before anything asks for it.
-      if (remote) yield 'collect';
-    }
-  }
-  /**
-   * Drain: queued frames still go out (or are blocked) and frames on the air meet their fates;
-   * timers that only watch (death predictions, samples) do not keep the run going. Stops before
-   * a window that would begin after `untilMs` (a live dashboard follows the drain step by step;
-   * the next call goes on exactly where this one stopped).
-   */
-  function* drainWindows(untilMs: number): Generator<Step, void, void> {
-    drained = false;
-    while (busy()) {
-      if (peekTimeMs() === undefined) yield 'exchange';
-      const next = peekTimeMs();
-      if (next === undefined) break;
-      if (next > untilMs) return;
-      yield* runWindows(next + lookaheadMs);
-    }
-    drained = true;
-  }
-  /** Whether the last drain found nothing left to do (drainAsync's answer). */
-  let drained = false;
+  // Windows run up to `endMs` here and, first, in every remote partition.
+  const protocol = createWindowProtocol({
+    durationMs,
+    lookaheadMs,
+    nowMs: () => scheduler.nowMs,
+    peekTimeMs: () => {
+      const local = scheduler.peekTimeMs();
+      const elsewhere = remote?.peekTimeMs();
+      if (elsewhere === undefined) return local;
+      return local === undefined ? elsewhere : Math.min(local, elsewhere);
+    },
+    runTo: (endMs, stoppable) => {
+      remote?.runUntil(endMs);
+      scheduler.runUntil(endMs, stoppable ? stopOnFailure : undefined);
+    },
+    rethrow: () => rethrow(),
+    busy: () => busy(),
+    collects: remote !== undefined,
+  });
+  const windows = protocol.windows;
   const drive = (untilMs: number | undefined): void => {
     for (const step of windows(untilMs)) if (step === 'exchange') transport.exchange();
   };
-  const driveAsync = async (untilMs: number | undefined, steps: Generator<Step, void, void> = windows(untilMs)): Promise<void> => {
+  const driveAsync = async (untilMs: number | undefined, steps: Generator<WindowStep, void, void> = windows(untilMs)): Promise<void> => {
     for (const step of steps) {
       if (step === 'exchange') await transport.exchangeAsync!();
       else await remote!.collect(receiveReport);
@@ -400,17 +358,12 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     },
     async drainAsync(untilMs) {
       if (!transport.asynchronous) throw new Error('drainAsync drives asynchronous transports; this one is synchronous');
-      await driveAsync(undefined, (function* () {
-        if (scheduler.nowMs < durationMs) yield* runWindows(durationMs);
-        yield* drainWindows(untilMs);
-      })());
-      return !drained;
+      await driveAsync(undefined, protocol.drainTo(untilMs));
+      return !protocol.drained;
     },
   };
 }
 
-/** What the run loop asks of its driver at a yield: a window's exchange, or only the workers' reports. */
-type Step = 'exchange' | 'collect';
 
 /**
  * The lookahead L = min(shortest airtime in use, processing delay): the shortest frame any
