@@ -4,7 +4,6 @@
  * server keeps what it publishes; `loraswarm dashboard --attach` follows the run as its viewer
  * and keeps what it hears from the moment it started.
  */
-import type { MqttClient } from 'mqtt';
 import { connectClient } from '../transport/mqtt-transport.ts';
 import { createControlAssembler } from '../transport/control-codec.ts';
 import type { DashboardDelta, DashboardEnd, DashboardHistory, DashboardStart } from './live-messages.ts';
@@ -56,18 +55,7 @@ export async function followRun(url: string, runId: string, viewer: { username: 
   const prefix = `swarm/${runId}/metrics/`;
   const starts = createControlAssembler();
   const deltas = createControlAssembler();
-  const deadline = performance.now() + 15_000;
-  let client: MqttClient;
-  for (;;) {
-    signal?.throwIfAborted();
-    try {
-      client = await connectClient(url, viewer, `${runId}-viewer-dashboard-${process.pid}`, {}, 0);
-      break;
-    } catch (error) {
-      if (!/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test((error as Error).message) || performance.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  const client = await connectClient(url, viewer, `${runId}-viewer-dashboard-${process.pid}`, {}, 15_000, signal);
   client.on('message', (topic, payload) => {
     if (payload.length === 0) return;
     const path = topic.slice(prefix.length);

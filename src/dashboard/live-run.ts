@@ -3,8 +3,7 @@
  * broker, serves the live page on 127.0.0.1, relayed to the broker's WebSocket listener; with
  * a pace, holds virtual time to at most `pace` × wall time so that people can watch.
  */
-import { hostname } from 'node:os';
-import type { PreparedMqttTransport } from '../transport/mqtt-transport.ts';
+import { reachableUrl, type PreparedMqttTransport } from '../transport/mqtt-transport.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Simulation } from '../scenario/simulation-types.ts';
 import type { Plan } from '../placement/place.ts';
@@ -83,9 +82,7 @@ export async function startLiveDashboard(options: LiveDashboardOptions): Promise
     const html = dashboardHtml(await dashboardScript('live'), { live: { wsUrl: '/mqtt', runId, username: viewer.username, password: viewer.password } }, `${options.title} (live)`);
     Object.assign(options.slot.options, { page: () => html, relayTo: broker.wsUrl, history });
     server = options.slot.server;
-    // A listener on every interface is reached through this machine's name.
-    const reachable = broker.wsUrl.replace(/^ws:\/\/(0\.0\.0\.0|\[::\])(?=:)/, `ws://${hostname()}`);
-    attach = `loraswarm dashboard --attach ${reachable} --run ${runId} --user ${viewer.username} --password ${viewer.password}`;
+    attach = `loraswarm dashboard --attach ${reachableUrl(broker.wsUrl)} --run ${runId} --user ${viewer.username} --password ${viewer.password}`;
   }
   const feed = createLiveFeed(options.title, options.durationMs, options.swarm, options.simulation, options.served);
   const start = feed.start();

@@ -15,13 +15,18 @@ export interface LiveConfig {
   readonly password: string;
 }
 
+/** Text safe inside HTML elements and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
 /** JSON safe inside a <script> element (no `</script>`, no `<!--`). */
 function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 export function dashboardHtml(script: string, data: { readonly files?: RunFiles; readonly live?: LiveConfig }, title: string): string {
-  const escaped = title.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  const escaped = escapeHtml(title);
   return [
     '<!doctype html>',
     '<html lang="en">',

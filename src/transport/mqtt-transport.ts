@@ -12,6 +12,7 @@
  * as well as their frames (remote-partitions.ts).
  */
 import { randomInt } from 'node:crypto';
+import { hostname } from 'node:os';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createBarrier } from './barrier.ts';
@@ -75,15 +76,21 @@ export class BrokerConnectionError extends Error {
   }
 }
 
+/** A listener's URL as another machine reaches it: a wildcard host becomes this machine's name. */
+export function reachableUrl(url: string): string {
+  return url.replace(/^(mqtt|ws):\/\/(0\.0\.0\.0|\[::\])(?=:)/, (_, scheme: string) => `${scheme}://${hostname()}`);
+}
+
 /**
  * Connects one client with the run's settings (MQTT 3.1.1, no reconnection, no Nagle delay).
  * `retryForMs` keeps trying while nothing listens yet (a broker starting beside the run, as in
- * docker-compose.yml); a refusal by the broker itself is final.
+ * docker-compose.yml), unless `signal` aborts; a refusal by the broker itself is final.
  */
-export async function connectClient(url: string, credentials: { username: string; password: string }, clientId: string, extra: mqtt.IClientOptions = {}, retryForMs = 0): Promise<MqttClient> {
+export async function connectClient(url: string, credentials: { username: string; password: string }, clientId: string, extra: mqtt.IClientOptions = {}, retryForMs = 0, signal?: AbortSignal): Promise<MqttClient> {
   let client: MqttClient;
   const deadline = Date.now() + retryForMs;
   for (;;) {
+    signal?.throwIfAborted();
     try {
       client = await mqtt.connectAsync(url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...extra });
       break;

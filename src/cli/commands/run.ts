@@ -2,7 +2,7 @@
  * `loraswarm run <scenario>`: validate, simulate, and write the run directory.
  */
 import { join } from 'node:path';
-import { cpus, hostname } from 'node:os';
+import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
 import { buildSummary } from '../../metrics/summary.ts';
 import { framesCsv, nodesCsv, receptionsCsv } from '../../metrics/tables.ts';
@@ -13,7 +13,7 @@ import { seriesCsv } from '../../metrics/series.ts';
 import { createSimulation, type Simulation, type SimulationResult } from '../../scenario/simulate.ts';
 import type { Scenario } from '../../scenario/schema.ts';
 import type { ResolvedSwarm } from '../../scenario/resolve.ts';
-import { prepareMqttTransport } from '../../transport/mqtt-transport.ts';
+import { prepareMqttTransport, reachableUrl } from '../../transport/mqtt-transport.ts';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../scenario/partition.ts';
@@ -28,7 +28,7 @@ import { federatedSummary, partitionCsv, partitionSamplesCsv, roundsCsv } from '
 import { inferenceSummary, placementCsv, requestsCsv, tokensCsv } from '../../inference/report.ts';
 import type { InferenceEngine } from '../../inference/engine.ts';
 import type { Plan } from '../../placement/place.ts';
-import { reportHtml } from '../../dashboard/report.ts';
+import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
 import { federatedLines, inferenceLines } from './run-printout.ts';
 import { listenForLiveDashboard, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
@@ -137,7 +137,7 @@ export async function runCommand(
         const credentials = credentialsFile ?? options.credentials!;
         const labels = partitions.map((nodes) => formatPartition(nodes));
         // A listener on every interface is reached through this machine's name.
-        const reachable = mqtt.url.replace(/^mqtt:\/\/(0\.0\.0\.0|\[::\])(?=:)/, `mqtt://${hostname()}`);
+        const reachable = reachableUrl(mqtt.url);
         note(
           `run ${runId}: waiting for ${partitions.length} worker${partitions.length > 1 ? 's' : ''} on ${reachable}; start ${partitions.length > 1 ? 'them' : 'it'} with\n` +
             labels.map((label) => `  loraswarm worker --broker ${reachable} --run ${runId} --nodes ${label} --credentials ${credentials}\n`).join(''),
@@ -222,7 +222,7 @@ export async function runCommand(
     dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
     dir.write('series.csv', seriesCsv(simulation.series, swarm.nodes.map((node) => node.id)));
     // The dashboard of the files above, self-contained: it opens from disk.
-    dir.write('report.html', await reportHtml(dir.partialPath, true).catch((error: Error) => failedReport(error)));
+    dir.write('report.html', await reportHtml(dir.partialPath, true).catch((error: Error) => unbuiltReportHtml(error)));
     const totalWallMs = performance.now() - wallStartMs;
     dir.write(
       'timing.json',
@@ -321,12 +321,6 @@ export function summarizeRun(
 /** What summarizeRun needs of a federated run (undefined for others). */
 export function trainedOf(simulation: Simulation, federated: { readonly task: { readonly name: string } } | undefined, scenario: Scenario): Parameters<typeof summarizeRun>[6] {
   return federated && simulation.federated ? { rounds: simulation.federated.rounds, targetAccuracy: scenario.federated?.targetAccuracy, task: federated.task.name } : undefined;
-}
-
-/** The report of a run whose report could not be built: the run's files stand, the page says why. */
-function failedReport(error: Error): string {
-  const reason = error.message.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
-  return `<!doctype html>\n<meta charset="utf-8">\n<title>loraswarm: no report</title>\n<p>The dashboard of this run could not be built: ${reason}. Its result files are beside this page.</p>\n`;
 }
 
 /** A run id for MQTT topics: the scenario name, made safe, with a random suffix. */
