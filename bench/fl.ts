@@ -8,7 +8,7 @@ import { prepareFederated } from '../src/fl/setup.ts';
 import { runFederation } from '../src/fl/federation.ts';
 import { loadMnistTask } from '../src/fl/task.ts';
 import { createClassifier } from '../src/model/classifier.ts';
-import { createSimulation } from '../src/scenario/simulate.ts';
+import { createSimulation } from '../src/run/simulate.ts';
 
 const sets = ['groups.1.count=100', 'federated.task.model=mlp', 'federated.rounds=3', 'federated.fraction=1', 'duration=2d', 'radio.sf=7'];
 const loaded = readScenario('scenarios/fl-mnist-iid.yaml', { sets });

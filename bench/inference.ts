@@ -5,7 +5,7 @@
  */
 import { readScenario } from '../src/cli/read-scenario.ts';
 import { inferenceFor } from '../src/inference/load-model.ts';
-import { createSimulation } from '../src/scenario/simulate.ts';
+import { createSimulation } from '../src/run/simulate.ts';
 import { prepareMqttTransport } from '../src/transport/mqtt-transport.ts';
 
 async function tokensPerSecond(file: string, transport: 'memory' | 'mqtt'): Promise<{ tokens: number; frames: number; ms: number }> {

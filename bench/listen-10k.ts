@@ -3,7 +3,7 @@
  * Started as its own process by bench/run.ts so that the peak belongs to this run alone.
  */
 import { readScenario } from '../src/cli/read-scenario.ts';
-import { createSimulation } from '../src/scenario/simulate.ts';
+import { createSimulation } from '../src/run/simulate.ts';
 
 const start = performance.now();
 const { scenario, swarm } = readScenario('bench/listen-10k.yaml');

@@ -9,7 +9,7 @@ import mqtt from 'mqtt';
 import { createEmbeddedBroker } from '../src/transport/broker.ts';
 import { prepareMqttTransport } from '../src/transport/mqtt-transport.ts';
 import { readScenario } from '../src/cli/read-scenario.ts';
-import { createSimulation } from '../src/scenario/simulate.ts';
+import { createSimulation } from '../src/run/simulate.ts';
 
 async function rawThroughput(messages: number): Promise<number> {
   const broker = await createEmbeddedBroker({ runId: 'raw', nodes: 1, maxPacketBytes: 1024, log: () => undefined });

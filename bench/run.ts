@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScheduler } from '../src/sim/scheduler.ts';
-import { createSimulation } from '../src/scenario/simulate.ts';
+import { createSimulation } from '../src/run/simulate.ts';
 import { readScenario } from '../src/cli/read-scenario.ts';
 import { runCommand } from '../src/cli/commands/run.ts';
 

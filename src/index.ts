@@ -41,5 +41,5 @@ export { scenarioSchema, scenarioJsonSchema, type Scenario, type ScenarioInput }
 export { loadScenarioText, type LoadedScenario } from './scenario/loader.ts';
 export { parseOverride, applyOverride } from './scenario/overrides.ts';
 export { resolveSwarm, type ResolvedSwarm, type NodeSpec } from './scenario/resolve.ts';
-export { createSimulation, type Simulation, type SimulationResult } from './scenario/simulate.ts';
+export { createSimulation, type Simulation, type SimulationResult } from './run/simulate.ts';
 export { InputError, type InputIssue } from './scenario/errors.ts';

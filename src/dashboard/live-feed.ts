@@ -6,7 +6,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
-import type { Simulation } from '../scenario/simulation-types.ts';
+import type { Simulation } from '../run/simulation-types.ts';
 import { framesCsv, receptionsCsv } from '../metrics/tables.ts';
 import { seriesCsv, subBandLabel, type SeriesRow } from '../metrics/series.ts';
 import { tokensCsv, placementCsv } from '../inference/report.ts';

@@ -5,7 +5,7 @@
  */
 import { reachableUrl, type PreparedMqttTransport } from '../transport/mqtt-transport.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
-import type { Simulation } from '../scenario/simulation-types.ts';
+import type { Simulation } from '../run/simulation-types.ts';
 import type { Plan } from '../placement/place.ts';
 import { dashboardScript } from './bundle.ts';
 import { createLiveFeed } from './live-feed.ts';

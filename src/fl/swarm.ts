@@ -31,7 +31,7 @@ import type { ClientSide, CoordinatorSide, FlHost, FlSetup, RoundState, RoundSta
 export type { FlHost, FlSetup, RoundStats } from './round-types.ts';
 import { createOutbox } from './outbox.ts';
 import { groupCount, parityChunks, recoverChunks } from './fec.ts';
-import type { NodeApplication } from '../scenario/application.ts';
+import type { NodeApplication } from '../node/application.ts';
 
 export interface FlEngine extends NodeApplication {
   readonly rounds: readonly RoundStats[];

@@ -24,7 +24,7 @@ import { computeRoutes, type Routes } from '../placement/links.ts';
 import { addMessage, copyComponents, zeroComponents, type Components, type FrameTiming } from './components.ts';
 import { createEntry, type Entry } from './entry.ts';
 import { createExpertRole } from './expert-node.ts';
-import type { NodeApplication } from '../scenario/application.ts';
+import type { NodeApplication } from '../node/application.ts';
 import { nodeLimitedCandidates, servingNodes } from './expert-routing.ts';
 import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, sharedFlag, type ModelMessage } from './wire.ts';

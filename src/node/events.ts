@@ -100,3 +100,22 @@ export type SimEvent =
   | NodeFaultEvent;
 
 export type EmitEvent = (event: SimEvent) => void;
+
+/** The node that emitted a node event; the ether's receptions have none. */
+export function eventNode(event: SimEvent): number {
+  switch (event.type) {
+    case 'txStarted':
+      return event.tx.sender;
+    case 'txBlocked':
+    case 'txUnsent':
+    case 'messageSent':
+      return event.sender;
+    case 'messageDelivered':
+      return event.receiver;
+    case 'nodeDied':
+    case 'nodeFault':
+      return event.node;
+    case 'reception':
+      return -1;
+  }
+}

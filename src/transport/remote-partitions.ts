@@ -6,8 +6,8 @@
  */
 import type { MqttClient } from 'mqtt';
 import type { SimEvent } from '../node/events.ts';
-import { eventNode } from '../scenario/node-event-buffer.ts';
-import { formatPartition, parsePartition } from '../scenario/partition.ts';
+import { eventNode } from '../node/events.ts';
+import { formatPartition, parsePartition } from './partition.ts';
 import type { Barrier } from './barrier.ts';
 import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlValue, encodeControlValue, MalformedControlError, type ControlAssembler } from './control-codec.ts';
 import type { PartitionTotals, RemotePartitions, WindowReport } from './partition-report.ts';

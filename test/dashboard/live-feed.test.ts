@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readScenario } from '../../src/cli/read-scenario.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
-import { createSimulation } from '../../src/scenario/simulate.ts';
+import { createSimulation } from '../../src/run/simulate.ts';
 import { createLiveFeed } from '../../src/dashboard/live-feed.ts';
 import { appendFiles, parseRun, tokensBy } from '../../src/dashboard/views/run-model.ts';
 import { latencyView } from '../../src/dashboard/views/latency.ts';

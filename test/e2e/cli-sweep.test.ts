@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, type CliResult } from '../helpers/cli.ts';
-import { flattenSummary } from '../../src/scenario/sweep.ts';
+import { flattenSummary } from '../../src/run/sweep.ts';
 
 const runFiles = ['frames.csv', 'nodes.csv', 'receptions.csv', 'report.html', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json'];
 /** 2 simulated minutes of the ALOHA scenario with 10 or 20 senders, seeds 1 and 2: four runs of well under a second. */

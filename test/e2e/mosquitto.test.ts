@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSimulation } from '../../src/scenario/simulate.ts';
+import { createSimulation } from '../../src/run/simulate.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
 import { writeMosquittoSetup } from '../../src/transport/mosquitto-setup.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
-import { createSimulation } from '../../src/scenario/simulate.ts';
+import { createSimulation } from '../../src/run/simulate.ts';
 import { loadScenario } from '../helpers/scenario.ts';
 
 let prepared: PreparedMqttTransport | undefined;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readScenario } from '../../src/cli/read-scenario.ts';
 import { prepareFederated } from '../../src/fl/setup.ts';
-import { createSimulation } from '../../src/scenario/simulate.ts';
+import { createSimulation } from '../../src/run/simulate.ts';
 import { createClassifier } from '../../src/model/classifier.ts';
 import { InputError } from '../../src/scenario/errors.ts';
 

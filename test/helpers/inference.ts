@@ -1,8 +1,8 @@
 /** Runs a scenario that serves a model, in process, and returns the simulation, its setup and its summary. */
 import { readScenario } from '../../src/cli/read-scenario.ts';
-import { summarizeRun } from '../../src/cli/commands/run.ts';
+import { summarizeRun } from '../../src/run/summarize.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
-import { createSimulation, type SimulationOptions } from '../../src/scenario/simulate.ts';
+import { createSimulation, type SimulationOptions } from '../../src/run/simulate.ts';
 
 /** The summary keys the tests read (report.ts writes them). */
 export interface InferenceSummaryView {

@@ -4,7 +4,7 @@ import { loadScenarioText } from '../../src/scenario/loader.ts';
 import { parseOverride } from '../../src/scenario/overrides.ts';
 import { resolveSwarm, type ResolvedSwarm } from '../../src/scenario/resolve.ts';
 import type { Scenario } from '../../src/scenario/schema.ts';
-import { createSimulation, type Simulation, type SimulationOptions, type SimulationResult } from '../../src/scenario/simulate.ts';
+import { createSimulation, type Simulation, type SimulationOptions, type SimulationResult } from '../../src/run/simulate.ts';
 
 export interface TestRun {
   readonly scenario: Scenario;

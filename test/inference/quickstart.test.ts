@@ -12,7 +12,7 @@ import { createRandomStreams } from '../../src/sim/rng.ts';
 import { prepareMqttTransport } from '../../src/transport/mqtt-transport.ts';
 import { readScenario } from '../../src/cli/read-scenario.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
-import { createSimulation } from '../../src/scenario/simulate.ts';
+import { createSimulation } from '../../src/run/simulate.ts';
 import { runInference } from '../helpers/inference.ts';
 
 const quickstart = 'scenarios/quickstart.yaml';

@@ -4,7 +4,7 @@ import { modelCost } from '../../src/model/cost.ts';
 import { loadScenarioText } from '../../src/scenario/loader.ts';
 import { resolveSwarm } from '../../src/scenario/resolve.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
-import { createSimulation } from '../../src/scenario/simulate.ts';
+import { createSimulation } from '../../src/run/simulate.ts';
 import { InputError } from '../../src/scenario/errors.ts';
 
 const scenario = (model: string): string => `

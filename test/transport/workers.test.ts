@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { formatPartition, splitEvenly } from '../../src/scenario/partition.ts';
-import { createSimulation, type Simulation, type SimulationResult } from '../../src/scenario/simulate.ts';
+import { formatPartition, splitEvenly } from '../../src/transport/partition.ts';
+import { createSimulation, type Simulation, type SimulationResult } from '../../src/run/simulate.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
-import { runWorkerSession, type WorkerResult } from '../../src/transport/worker-session.ts';
+import { runWorkerSession, type WorkerResult } from '../../src/run/worker-session.ts';
 import { loadScenario } from '../helpers/scenario.ts';
 
 let prepared: PreparedMqttTransport | undefined;

@@ -4,19 +4,15 @@
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
-import { buildSummary } from '../../metrics/summary.ts';
 import { framesCsv, nodesCsv, receptionsCsv } from '../../metrics/tables.ts';
 import { openRunDirectory, runDirectoryProblem } from '../../metrics/run-directory.ts';
-import { nodeReport, type NodeReport } from '../../metrics/node-report.ts';
-import type { RadioTotals, RadioTracker } from '../../metrics/radio-tracker.ts';
 import { seriesCsv } from '../../metrics/series.ts';
-import { createSimulation, type Simulation, type SimulationResult } from '../../scenario/simulate.ts';
-import type { Scenario } from '../../scenario/schema.ts';
-import type { ResolvedSwarm } from '../../scenario/resolve.ts';
+import { createSimulation } from '../../run/simulate.ts';
+import { summarizeRun, trainedOf } from '../../run/summarize.ts';
 import { prepareMqttTransport, reachableUrl } from '../../transport/mqtt-transport.ts';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../scenario/partition.ts';
+import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../transport/partition.ts';
 import { UsageError } from '../exit.ts';
 import { brokerUrlProblem, listenOption, liveDashboardOptions, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
@@ -24,10 +20,8 @@ import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
-import { federatedSummary, partitionCsv, partitionSamplesCsv, roundsCsv } from '../../fl/report.ts';
-import { inferenceSummary, placementCsv, requestsCsv, tokensCsv } from '../../inference/report.ts';
-import type { InferenceEngine } from '../../inference/engine.ts';
-import type { Plan } from '../../placement/place.ts';
+import { partitionCsv, partitionSamplesCsv, roundsCsv } from '../../fl/report.ts';
+import { placementCsv, requestsCsv, tokensCsv } from '../../inference/report.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
 import { federatedLines, inferenceLines } from './run-printout.ts';
 import { listenForLiveDashboard, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
@@ -264,63 +258,6 @@ export async function runCommand(
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
     throw error;
   }
-}
-
-/**
- * summary.json's object for a finished simulation, and the totals and node reports the
- * tables need; `loraswarm sweep` summarises its runs with it too.
- */
-export function summarizeRun(
-  name: string,
-  seed: number,
-  swarm: ResolvedSwarm,
-  tracker: RadioTracker,
-  result: SimulationResult,
-  served?: { readonly engine: InferenceEngine; readonly plan: Plan },
-  trained?: { readonly rounds: Parameters<typeof federatedSummary>[0]; readonly targetAccuracy: number | undefined; readonly task: string },
-): { totals: RadioTotals; nodeReports: NodeReport[]; summary: Record<string, unknown> } {
-  const totals = tracker.totals();
-  const nodeReports = swarm.nodes.map((spec, i) =>
-    nodeReport({
-      id: spec.id,
-      mcuId: spec.mcu.id,
-      batteryId: spec.power.battery.id,
-      mains: spec.power.mains,
-      energy: result.nodeTotals[i]!.energy,
-      memory: result.nodeTotals[i]!.memory,
-      tally: tracker.nodes[i]!,
-    }),
-  );
-  const summary = buildSummary({
-    scenario: name,
-    seed,
-    durationMs: result.durationMs,
-    drainedUntilMs: result.drainedUntilMs,
-    events: result.events,
-    nodes: swarm.nodes.length,
-    sinks: swarm.nodes.filter((node) => node.role === 'sink').length,
-    senders: swarm.nodes.filter((node) => node.traffic).length,
-    totals,
-    nodeReports,
-  });
-  if (!served && !trained) return { totals, nodeReports, summary };
-  const { perNode, ...head } = summary;
-  const added = !served ? federatedSummary(trained!.rounds, trained!.targetAccuracy, trained!.task) : inferenceSummary({
-    engine: served.engine,
-    plan: served.plan,
-    nodeIds: swarm.nodes.map((node) => node.id),
-    energy: result.nodeTotals.map((t) => t.energy),
-    tallies: tracker.nodes,
-    region: swarm.region,
-    durationMs: result.drainedUntilMs,
-    mains: swarm.nodes.map((node) => node.power.mains),
-  });
-  return { totals, nodeReports, summary: { ...head, ...added, perNode } };
-}
-
-/** What summarizeRun needs of a federated run (undefined for others). */
-export function trainedOf(simulation: Simulation, federated: { readonly task: { readonly name: string } } | undefined, scenario: Scenario): Parameters<typeof summarizeRun>[6] {
-  return federated && simulation.federated ? { rounds: simulation.federated.rounds, targetAccuracy: scenario.federated?.targetAccuracy, task: federated.task.name } : undefined;
 }
 
 /** A run id for MQTT topics: the scenario name, made safe, with a random suffix. */

@@ -7,12 +7,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { openAtomicDirectory, runDirectoryProblem, type RunDirectory } from '../../metrics/run-directory.ts';
 import { InputError } from '../../scenario/errors.ts';
-import { createSimulation } from '../../scenario/simulate.ts';
-import { expandSweep, flattenSummary, maxSweepCombinations, sweepCsv, type SweepRow, type SweptValue } from '../../scenario/sweep.ts';
+import { createSimulation } from '../../run/simulate.ts';
+import { expandSweep, flattenSummary, maxSweepCombinations, sweepCsv, type SweepRow, type SweptValue } from '../../run/sweep.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
 import { readScenario } from '../read-scenario.ts';
-import { runCommand, summarizeRun, trainedOf } from './run.ts';
+import { runCommand } from './run.ts';
+import { summarizeRun, trainedOf } from '../../run/summarize.ts';
 import { prepareFederated } from '../../fl/setup.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 

@@ -3,10 +3,10 @@
  * partition of a run's nodes in this process, through the run's broker (worker-session.ts).
  */
 import { readFileSync } from 'node:fs';
-import { PartitionError } from '../../scenario/partition.ts';
+import { PartitionError } from '../../transport/partition.ts';
 import type { WorkerCredentials } from '../../transport/mosquitto-setup.ts';
 import { runIdPattern } from '../../transport/topics.ts';
-import { RunAbortedError, runWorkerSession } from '../../transport/worker-session.ts';
+import { RunAbortedError, runWorkerSession } from '../../run/worker-session.ts';
 import { UsageError } from '../exit.ts';
 import { brokerUrlProblem, secondsOption } from './options.ts';
 

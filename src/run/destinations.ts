@@ -6,7 +6,7 @@
 import { meanPathLossDb, rxPowerDbm } from '../radio/path-loss.ts';
 import { sensitivityDbm } from '../radio/sensitivity.ts';
 import { broadcastDestination } from '../radio/transmission.ts';
-import type { NodeSpec, ResolvedSwarm } from './resolve.ts';
+import type { NodeSpec, ResolvedSwarm } from '../scenario/resolve.ts';
 
 export function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwarm): (spec: NodeSpec) => (draw: number) => number {
   const sinks = specs.filter((spec) => spec.role === 'sink');

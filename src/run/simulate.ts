@@ -30,13 +30,13 @@ import { createDestinationPicker } from './destinations.ts';
 import { createNodeEventBuffer } from './node-event-buffer.ts';
 import { createLiveSamples } from './live-samples.ts';
 import { createWindowProtocol, type WindowStep } from './window-protocol.ts';
-import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from './resolve.ts';
-import type { Scenario } from './schema.ts';
+import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/schema.ts';
 import type { PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
 import { createHostedEngine } from '../inference/hosted-engine.ts';
 import { scheduleFaults } from './faults.ts';
 import { createHostedFl } from '../fl/hosted.ts';
-import type { NodeApplication } from './application.ts';
+import type { NodeApplication } from '../node/application.ts';
 import { withPlanMemory } from '../inference/plan-memory.ts';
 
 export type { LiveSnapshot, PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/scenario/errors.ts';
 import { parseOverride } from '../../src/scenario/overrides.ts';
-import { expandSweep, flattenSummary, maxSweepCombinations, parseSweepSet, sweepCsv, type SweepRow } from '../../src/scenario/sweep.ts';
+import { expandSweep, flattenSummary, maxSweepCombinations, parseSweepSet, sweepCsv, type SweepRow } from '../../src/run/sweep.ts';
 
 const fuzzSeed = 20240611;
 

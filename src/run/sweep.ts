@@ -8,8 +8,8 @@
  * value is a plain override for every run, exactly as `loraswarm run` reads it.
  */
 import { stringify } from 'csv-stringify/sync';
-import { InputError } from './errors.ts';
-import { parseOverride } from './overrides.ts';
+import { InputError } from '../scenario/errors.ts';
+import { parseOverride } from '../scenario/overrides.ts';
 
 /** The most combinations one sweep may expand to. */
 export const maxSweepCombinations = 10_000;

@@ -4,8 +4,8 @@
  * frame for energy attribution, and whether work remains (the run drains until none does).
  */
 import type { EnergyState } from '../hw/energy-ledger.ts';
-import type { SimEvent } from '../node/events.ts';
-import type { ReceivedMessage } from '../node/lora-node.ts';
+import type { SimEvent } from './events.ts';
+import type { ReceivedMessage } from './lora-node.ts';
 import type { Transmission } from '../radio/transmission.ts';
 
 export interface NodeApplication {

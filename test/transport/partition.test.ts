@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../src/scenario/partition.ts';
+import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../src/transport/partition.ts';
 
 describe('node partitions', () => {
   it('parses indices and ranges into sorted indices, and formats them back in the shortest form', () => {

@@ -9,19 +9,19 @@
 import { randomBytes } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
 import { loadScenarioText } from '../scenario/loader.ts';
-import { parsePartition } from '../scenario/partition.ts';
+import { parsePartition } from '../transport/partition.ts';
 import { resolveSwarm } from '../scenario/resolve.ts';
-import { createSimulation } from '../scenario/simulate.ts';
-import { createBarrier } from './barrier.ts';
-import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlValue, encodeControlValue, MalformedControlError, type ControlAssembler } from './control-codec.ts';
-import { decodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
-import { createExchange } from './exchange.ts';
-import type { WorkerCredentials } from './mosquitto-setup.ts';
-import { BrokerConnectionError, connectClient, connectNodeClients, publishFromNode } from './mqtt-transport.ts';
-import { maxRunPacketBytes } from './packet-size-guard.ts';
-import { runTopics } from './topics.ts';
-import type { Transport } from './transport.ts';
-import { assignProblem, opProblem, workerProtocolVersion, type AssignMessage, type OpMessage, type ReportMessage } from './worker-protocol.ts';
+import { createSimulation } from './simulate.ts';
+import { createBarrier } from '../transport/barrier.ts';
+import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlValue, encodeControlValue, MalformedControlError, type ControlAssembler } from '../transport/control-codec.ts';
+import { decodeEnvelope, MalformedEnvelopeError } from '../transport/envelope.ts';
+import { createExchange } from '../transport/exchange.ts';
+import type { WorkerCredentials } from '../transport/mosquitto-setup.ts';
+import { BrokerConnectionError, connectClient, connectNodeClients, publishFromNode } from '../transport/mqtt-transport.ts';
+import { maxRunPacketBytes } from '../transport/packet-size-guard.ts';
+import { runTopics } from '../transport/topics.ts';
+import type { Transport } from '../transport/transport.ts';
+import { assignProblem, opProblem, workerProtocolVersion, type AssignMessage, type OpMessage, type ReportMessage } from '../transport/worker-protocol.ts';
 
 export interface WorkerSessionOptions {
   readonly url: string;

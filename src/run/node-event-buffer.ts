@@ -4,26 +4,7 @@
  * their events with the window's report, so the tracker sees the same sequence wherever the
  * nodes ran (DESIGN.md, "Scale path").
  */
-import type { SimEvent } from '../node/events.ts';
-
-/** The node that emitted a node event; the ether's receptions have none. */
-export function eventNode(event: SimEvent): number {
-  switch (event.type) {
-    case 'txStarted':
-      return event.tx.sender;
-    case 'txBlocked':
-    case 'txUnsent':
-    case 'messageSent':
-      return event.sender;
-    case 'messageDelivered':
-      return event.receiver;
-    case 'nodeDied':
-    case 'nodeFault':
-      return event.node;
-    case 'reception':
-      return -1;
-  }
-}
+import { eventNode, type SimEvent } from '../node/events.ts';
 
 export interface NodeEventBuffer {
   push(event: SimEvent): void;

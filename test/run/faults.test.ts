@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenarioText } from '../../src/scenario/loader.ts';
 import { resolveSwarm } from '../../src/scenario/resolve.ts';
-import { createSimulation } from '../../src/scenario/simulate.ts';
+import { createSimulation } from '../../src/run/simulate.ts';
 import { InputError } from '../../src/scenario/errors.ts';
 
 const text = (faults: string): string => `
