@@ -3,7 +3,7 @@
  * wall time per simulated round with 100 clients training the MNIST MLP over the radio, and
  * the same without the radio (the learning alone).
  */
-import { readScenario } from '../src/cli/read-scenario.ts';
+import { readScenario } from '../src/scenario/read-scenario.ts';
 import { prepareFederated } from '../src/fl/setup.ts';
 import { runFederation } from '../src/fl/federation.ts';
 import { loadMnistTask } from '../src/fl/task.ts';

@@ -3,7 +3,7 @@
  * simulated tokens per wall-clock second for the quickstart (and its 2.4 GHz variant) over the
  * memory transport and through the embedded MQTT broker, and the wall time of a `size` sweep.
  */
-import { readScenario } from '../src/cli/read-scenario.ts';
+import { readScenario } from '../src/scenario/read-scenario.ts';
 import { inferenceFor } from '../src/inference/load-model.ts';
 import { createSimulation } from '../src/run/simulate.ts';
 import { prepareMqttTransport } from '../src/transport/mqtt-transport.ts';

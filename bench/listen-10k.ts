@@ -2,7 +2,7 @@
  * Runs bench/listen-10k.yaml in this process and prints its wall time and peak memory (RSS).
  * Started as its own process by bench/run.ts so that the peak belongs to this run alone.
  */
-import { readScenario } from '../src/cli/read-scenario.ts';
+import { readScenario } from '../src/scenario/read-scenario.ts';
 import { createSimulation } from '../src/run/simulate.ts';
 
 const start = performance.now();

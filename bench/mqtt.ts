@@ -8,7 +8,7 @@
 import mqtt from 'mqtt';
 import { createEmbeddedBroker } from '../src/transport/broker.ts';
 import { prepareMqttTransport } from '../src/transport/mqtt-transport.ts';
-import { readScenario } from '../src/cli/read-scenario.ts';
+import { readScenario } from '../src/scenario/read-scenario.ts';
 import { createSimulation } from '../src/run/simulate.ts';
 
 async function rawThroughput(messages: number): Promise<number> {

@@ -17,7 +17,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScheduler } from '../src/sim/scheduler.ts';
 import { createSimulation } from '../src/run/simulate.ts';
-import { readScenario } from '../src/cli/read-scenario.ts';
+import { readScenario } from '../src/scenario/read-scenario.ts';
 import { runCommand } from '../src/cli/commands/run.ts';
 
 function bestOf<T>(runs: number, fn: () => T): { ms: number; value: T } {

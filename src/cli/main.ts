@@ -13,7 +13,7 @@ import { workerCommand } from './commands/worker.ts';
 import { watchCommand } from './commands/watch.ts';
 import { dashboardCommand } from './commands/dashboard.ts';
 import { modelEvalCommand, modelInfoCommand, modelQuantizeCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
-import { readScenario } from './read-scenario.ts';
+import { readScenario } from '../scenario/read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { portOption } from './commands/options.ts';
 import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';

@@ -3,7 +3,7 @@
  * directory's files, so a viewer who watched from the start sees what report.html shows.
  */
 import { describe, expect, it } from 'vitest';
-import { readScenario } from '../../src/cli/read-scenario.ts';
+import { readScenario } from '../../src/scenario/read-scenario.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
 import { createSimulation } from '../../src/run/simulate.ts';
 import { createLiveFeed } from '../../src/dashboard/live-feed.ts';

@@ -3,7 +3,7 @@
  * the round's joules the ledgers' own, and a model that learns (seeded, exact).
  */
 import { describe, expect, it } from 'vitest';
-import { readScenario } from '../../src/cli/read-scenario.ts';
+import { readScenario } from '../../src/scenario/read-scenario.ts';
 import { prepareFederated } from '../../src/fl/setup.ts';
 import { createSimulation } from '../../src/run/simulate.ts';
 import { createClassifier } from '../../src/model/classifier.ts';

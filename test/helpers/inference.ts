@@ -1,5 +1,5 @@
 /** Runs a scenario that serves a model, in process, and returns the simulation, its setup and its summary. */
-import { readScenario } from '../../src/cli/read-scenario.ts';
+import { readScenario } from '../../src/scenario/read-scenario.ts';
 import { summarizeRun } from '../../src/run/summarize.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
 import { createSimulation, type SimulationOptions } from '../../src/run/simulate.ts';

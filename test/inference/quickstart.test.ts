@@ -10,7 +10,7 @@ import { createReference, replayDraw } from '../../src/inference/reference.ts';
 import { sampleToken } from '../../src/model/sample.ts';
 import { createRandomStreams } from '../../src/sim/rng.ts';
 import { prepareMqttTransport } from '../../src/transport/mqtt-transport.ts';
-import { readScenario } from '../../src/cli/read-scenario.ts';
+import { readScenario } from '../../src/scenario/read-scenario.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
 import { createSimulation } from '../../src/run/simulate.ts';
 import { runInference } from '../helpers/inference.ts';

@@ -6,7 +6,7 @@ import { loadModel } from '../../inference/load-model.ts';
 import { placeModel } from '../../inference/setup.ts';
 import { modelCost } from '../../model/cost.ts';
 import { UsageError } from '../exit.ts';
-import { readScenario } from '../read-scenario.ts';
+import { readScenario } from '../../scenario/read-scenario.ts';
 
 export interface PlaceCommandOptions {
   readonly set: readonly string[];

@@ -17,7 +17,7 @@ import { UsageError } from '../exit.ts';
 import { brokerUrlProblem, listenOption, liveDashboardOptions, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
 import { createProgress, type Progress } from '../progress.ts';
-import { readScenario } from '../read-scenario.ts';
+import { readScenario } from '../../scenario/read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
 import { partitionCsv, partitionSamplesCsv, roundsCsv } from '../../fl/report.ts';

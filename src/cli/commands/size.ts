@@ -13,7 +13,7 @@ import { estimate, meets, parseCounts, SizingError, smallestMeeting, type CountR
 import { parseDurationMs } from '../../scenario/duration.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
-import { readScenario } from '../read-scenario.ts';
+import { readScenario } from '../../scenario/read-scenario.ts';
 import { openSweepDirectory, simulateSummary, sweepDirectoryProblem } from './sweep.ts';
 
 export interface SizeCommandOptions {

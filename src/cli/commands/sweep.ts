@@ -11,7 +11,7 @@ import { createSimulation } from '../../run/simulate.ts';
 import { expandSweep, flattenSummary, maxSweepCombinations, sweepCsv, type SweepRow, type SweptValue } from '../../run/sweep.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
-import { readScenario } from '../read-scenario.ts';
+import { readScenario } from '../../scenario/read-scenario.ts';
 import { runCommand } from './run.ts';
 import { summarizeRun, trainedOf } from '../../run/summarize.ts';
 import { prepareFederated } from '../../fl/setup.ts';

@@ -1,10 +1,10 @@
-/** Reads and validates a scenario file for the CLI commands. */
+/** Reads a scenario file, applies `--set` overrides and a seed, validates it and resolves its swarm: what every command and every sweep run starts from. */
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { InputError } from '../scenario/errors.ts';
-import { loadScenarioText, type LoadedScenario } from '../scenario/loader.ts';
-import { parseOverride } from '../scenario/overrides.ts';
-import { resolveSwarm, type ResolvedSwarm } from '../scenario/resolve.ts';
+import { InputError } from './errors.ts';
+import { loadScenarioText, type LoadedScenario } from './loader.ts';
+import { parseOverride } from './overrides.ts';
+import { resolveSwarm, type ResolvedSwarm } from './resolve.ts';
 
 export interface ReadScenarioOptions {
   readonly sets?: readonly string[];
