@@ -11,7 +11,7 @@
  * predicted time; at that time the node settles its books and dies if the ledger says so.
  */
 import { createActor, type Actor } from 'xstate';
-import type { Scheduler, EventId } from '../sim/scheduler.ts';
+import type { Scheduler } from '../sim/scheduler.ts';
 import { scheduledListenMs, type WakeSchedule } from '../radio/wake-schedule.ts';
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import { createEnergyLedger, type EnergyLedger, type EnergyState, type LedgerStatus, type LoadPart } from '../hw/energy-ledger.ts';
@@ -101,7 +101,8 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
 
   let alive = true;
   let lastBookedMs = scheduler.nowMs;
-  let deathTimer: EventId | undefined;
+  // The predicted death, re-armed at every booking (an indexed timer: no cancelled events pile up).
+  const deathTimer = scheduler.timers(1, () => afterBooking(book([mcuPart(current), radioPart(current)])));
   const computeQueue: { durationMs: number; then: () => void; cause: number | undefined }[] = [];
   // Causes in force for the MCU's and the radio's current states, and those the next state takes.
   let mcuCause: number | undefined;
@@ -187,19 +188,13 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
   }
 
   function afterBooking(status: LedgerStatus): void {
-    if (deathTimer !== undefined) scheduler.cancel(deathTimer);
-    deathTimer = undefined;
+    deathTimer.clear(0);
     if (status.type === 'dead') {
       die(status.death.reason === 'brownOut' ? 'brownOut' : 'batteryEmpty', status.death.atMs, status.death.stateOfCharge);
       return;
     }
     const atMs = windowed && !power.mains && scheduled(current) ? Math.min(status.predictedDeathAtMs, windowedDeathAtMs()) : status.predictedDeathAtMs;
-    if (Number.isFinite(atMs)) {
-      deathTimer = scheduler.at(Math.max(atMs, scheduler.nowMs), () => {
-        deathTimer = undefined;
-        afterBooking(book([mcuPart(current), radioPart(current)]));
-      });
-    }
+    if (Number.isFinite(atMs)) deathTimer.set(0, Math.max(atMs, scheduler.nowMs));
   }
 
   function die(reason: 'brownOut' | 'batteryEmpty' | 'failure', atMs: number, stateOfCharge: number): void {
@@ -306,8 +301,7 @@ export function createNodeRuntime(config: NodeRuntimeConfig): NodeRuntime {
     fail() {
       if (!alive) return;
       const status = book([mcuPart(current), radioPart(current)]);
-      if (deathTimer !== undefined) scheduler.cancel(deathTimer);
-      deathTimer = undefined;
+      deathTimer.clear(0);
       if (status.type === 'dead') afterBooking(status);
       else die('failure', scheduler.nowMs, ledger.totals().stateOfCharge);
     },

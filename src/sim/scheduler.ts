@@ -3,20 +3,36 @@
  * monotonically increasing insertion counter, so ties break deterministically in the order the
  * events were scheduled (as in SimPy's (time, priority, counter) queue).
  *
+ * Events are integer records (time, seq, kind, arg) in typed arrays, dispatched by kind to a
+ * handler registered once (`kind`): the hot path allocates nothing per event. A callback
+ * (`at`, `after`) is the kind 0 with its function in a side table, for rare events.
+ * Timers that are re-armed far more often than they fire (a node's predicted death) live in a
+ * second, indexed heap (`timers`, timer-heap.ts) with the same (timeMs, seq) keys from the same
+ * counter, so the order of execution is exactly what one heap with cancellations would give.
+ *
  * The scheduler is also xstate's clock (`setTimeout`/`clearTimeout`), so every `after` delay of
  * a firmware machine runs in virtual time.
- *
- * Keys live in typed arrays and callbacks in a parallel array: no per-event object is allocated
- * on the hot path.
  */
+import { createTimerHeap } from './timer-heap.ts';
 
 /** Identifies a scheduled event, for {@link Scheduler.cancel}. */
 export type EventId = number;
 
 export type EventCallback = () => void;
 
+/** A registered event kind (see {@link Scheduler.kind}). */
+export type EventKind = number;
+
 /** What stopped a run. */
 export type RunStop = 'time' | 'condition' | 'empty';
+
+/** A family of re-armable timers, one per index (see {@link Scheduler.timers}). */
+export interface TimerFamily {
+  /** Arms (or re-arms) timer `index` at `timeMs` (never before now); it takes the next seq. */
+  set(index: number, timeMs: number): void;
+  clear(index: number): void;
+  pending(index: number): boolean;
+}
 
 export interface Scheduler {
   /** Current virtual time in milliseconds. */
@@ -25,12 +41,18 @@ export interface Scheduler {
   readonly eventsProcessed: number;
   /** Time of the most recently executed event (the start time before any). */
   readonly lastEventMs: number;
-  /** Events scheduled and not yet executed or cancelled. */
+  /** Events scheduled and not yet executed or cancelled (armed timers included). */
   readonly pendingEvents: number;
   /** Schedules `fn` at absolute virtual time `timeMs` (never before now). */
   at(timeMs: number, fn: EventCallback): EventId;
   /** Schedules `fn` `delayMs` after now. */
   after(delayMs: number, fn: EventCallback): EventId;
+  /** Registers the handler of an event kind; `atKind` schedules events of it with an integer argument. */
+  kind(handler: (arg: number) => void): EventKind;
+  /** Schedules an event of `kind` with `arg` at absolute virtual time `timeMs`. */
+  atKind(timeMs: number, kind: EventKind, arg: number): EventId;
+  /** `count` re-armable timers that call `handler(index)` when they fire. */
+  timers(count: number, handler: (index: number) => void): TimerFamily;
   /** Cancels a pending event; cancelling an executed or unknown event does nothing. */
   cancel(id: EventId): void;
   /** xstate clock interface: same as {@link Scheduler.after}. */
@@ -66,7 +88,17 @@ export function createScheduler(startMs = 0): Scheduler {
   let size = 0;
   let times = new Float64Array(initialCapacity);
   let seqs = new Float64Array(initialCapacity);
-  const fns: (EventCallback | undefined)[] = new Array(initialCapacity);
+  let kinds = new Int32Array(initialCapacity);
+  let args = new Int32Array(initialCapacity);
+  /** Kind 0: a callback from the side table, by slot; freed slots are reused. */
+  const callbacks: (EventCallback | undefined)[] = [];
+  const freeCallbacks: number[] = [];
+  const handlers: ((arg: number) => void)[] = [runCallback];
+  const timerHeap = createTimerHeap();
+  /** Per timer slot: its family's handler and the index within the family. */
+  const timerHandlers: ((index: number) => void)[] = [];
+  let timerIndex = new Int32Array(16);
+  let timerSlots = 0;
   /**
    * One bit per event id, set once the event has run or been cancelled. Cancelled events stay
    * in the heap and are dropped when they reach the top (lazy deletion), so `cancel` is O(1).
@@ -84,19 +116,20 @@ export function createScheduler(startMs = 0): Scheduler {
     finished[word]! |= 1 << (id & 31);
   };
 
-  const less = (i: number, j: number): boolean =>
-    times[i]! < times[j]! || (times[i] === times[j] && seqs[i]! < seqs[j]!);
+  function runCallback(slot: number): void {
+    const fn = callbacks[slot]!;
+    callbacks[slot] = undefined;
+    freeCallbacks.push(slot);
+    fn();
+  }
 
-  function swap(i: number, j: number): void {
-    const t = times[i]!;
-    times[i] = times[j]!;
-    times[j] = t;
-    const q = seqs[i]!;
-    seqs[i] = seqs[j]!;
-    seqs[j] = q;
-    const f = fns[i];
-    fns[i] = fns[j];
-    fns[j] = f;
+  const less = (i: number, j: number): boolean => times[i]! < times[j]! || (times[i] === times[j] && seqs[i]! < seqs[j]!);
+
+  function move(to: number, from: number): void {
+    times[to] = times[from]!;
+    seqs[to] = seqs[from]!;
+    kinds[to] = kinds[from]!;
+    args[to] = args[from]!;
   }
 
   function grow(): void {
@@ -107,51 +140,67 @@ export function createScheduler(startMs = 0): Scheduler {
     const q = new Float64Array(capacity);
     q.set(seqs);
     seqs = q;
-    fns.length = capacity;
+    const k = new Int32Array(capacity);
+    k.set(kinds);
+    kinds = k;
+    const a = new Int32Array(capacity);
+    a.set(args);
+    args = a;
   }
 
-  function push(timeMs: number, fn: EventCallback): EventId {
+  function push(timeMs: number, kind: number, arg: number): EventId {
     if (!(timeMs >= nowMs)) {
       throw new RangeError(`event time must be a number ≥ now (${nowMs} ms), got ${timeMs}`);
     }
     if (size === times.length) grow();
     const seq = nextSeq++;
     let i = size++;
-    times[i] = timeMs;
-    seqs[i] = seq;
-    fns[i] = fn;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!less(i, parent)) break;
-      swap(i, parent);
+      if (!(timeMs < times[parent]! || (timeMs === times[parent] && seq < seqs[parent]!))) break;
+      move(i, parent);
       i = parent;
     }
+    times[i] = timeMs;
+    seqs[i] = seq;
+    kinds[i] = kind;
+    args[i] = arg;
     return seq;
   }
 
-  /** Removes the root; returns its callback and leaves its time in `poppedTimeMs`. */
+  function pushCallback(timeMs: number, fn: EventCallback): EventId {
+    const slot = freeCallbacks.length > 0 ? freeCallbacks.pop()! : callbacks.length;
+    callbacks[slot] = fn;
+    return push(timeMs, 0, slot);
+  }
+
+  /** Removes the root, leaving its time, kind and arg in the popped* variables. */
   let poppedTimeMs = 0;
-  function pop(): EventCallback {
+  let poppedKind = 0;
+  let poppedArg = 0;
+  function pop(): void {
     poppedTimeMs = times[0]!;
-    const fn = fns[0]!;
+    poppedKind = kinds[0]!;
+    poppedArg = args[0]!;
     size--;
-    if (size > 0) {
-      times[0] = times[size]!;
-      seqs[0] = seqs[size]!;
-      fns[0] = fns[size];
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        if (left >= size) break;
-        const right = left + 1;
-        const child = right < size && less(right, left) ? right : left;
-        if (!less(child, i)) break;
-        swap(i, child);
-        i = child;
-      }
+    if (size === 0) return;
+    // Sift the last entry down from the root.
+    const t = times[size]!;
+    const q = seqs[size]!;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= size) break;
+      const right = left + 1;
+      const child = right < size && less(right, left) ? right : left;
+      if (!(times[child]! < t || (times[child] === t && seqs[child]! < q))) break;
+      move(i, child);
+      i = child;
     }
-    fns[size] = undefined;
-    return fn;
+    times[i] = t;
+    seqs[i] = q;
+    kinds[i] = kinds[size]!;
+    args[i] = args[size]!;
   }
 
   /** Drops cancelled events from the top of the heap. */
@@ -159,19 +208,45 @@ export function createScheduler(startMs = 0): Scheduler {
     while (size > 0 && cancelledPending > 0 && isFinished(seqs[0]!)) {
       cancelledPending--;
       pop();
+      if (poppedKind === 0) {
+        callbacks[poppedArg] = undefined;
+        freeCallbacks.push(poppedArg);
+      }
     }
+  }
+
+  /** Whether the next event is a timer rather than a heap event (both queues non-empty or one). */
+  function timerFirst(): boolean {
+    if (timerHeap.size === 0) return false;
+    if (size === 0) return true;
+    const t = timerHeap.topTimeMs;
+    return t < times[0]! || (t === times[0] && timerHeap.topSeq < seqs[0]!);
   }
 
   function step(): boolean {
     skipCancelled();
+    if (timerFirst()) {
+      nowMs = timerHeap.topTimeMs;
+      lastEventMs = nowMs;
+      eventsProcessed++;
+      const slot = timerHeap.pop();
+      timerHandlers[slot]!(timerIndex[slot]!);
+      return true;
+    }
     if (size === 0) return false;
     markFinished(seqs[0]!);
-    const fn = pop();
+    pop();
     nowMs = poppedTimeMs;
     lastEventMs = poppedTimeMs;
     eventsProcessed++;
-    fn();
+    handlers[poppedKind]!(poppedArg);
     return true;
+  }
+
+  function peekTimeMs(): number | undefined {
+    skipCancelled();
+    if (timerFirst()) return timerHeap.topTimeMs;
+    return size > 0 ? times[0] : undefined;
   }
 
   const scheduler: Scheduler = {
@@ -185,11 +260,45 @@ export function createScheduler(startMs = 0): Scheduler {
       return lastEventMs;
     },
     get pendingEvents() {
-      return size - cancelledPending;
+      return size - cancelledPending + timerHeap.size;
     },
-    at: push,
+    at: pushCallback,
     after(delayMs, fn) {
-      return push(nowMs + delayMs, fn);
+      return pushCallback(nowMs + delayMs, fn);
+    },
+    kind(handler) {
+      handlers.push(handler);
+      return handlers.length - 1;
+    },
+    atKind(timeMs, kind, arg) {
+      if (!(kind > 0 && kind < handlers.length)) throw new RangeError(`unknown event kind ${kind}`);
+      return push(timeMs, kind, arg);
+    },
+    timers(count, handler) {
+      const base = timerSlots;
+      timerSlots += count;
+      timerHeap.reserve(timerSlots);
+      if (timerIndex.length < timerSlots) {
+        const grown = new Int32Array(Math.max(timerSlots, 2 * timerIndex.length));
+        grown.set(timerIndex);
+        timerIndex = grown;
+      }
+      for (let i = 0; i < count; i++) {
+        timerHandlers[base + i] = handler;
+        timerIndex[base + i] = i;
+      }
+      return {
+        set(index, timeMs) {
+          if (!(timeMs >= nowMs)) throw new RangeError(`timer time must be a number ≥ now (${nowMs} ms), got ${timeMs}`);
+          timerHeap.set(base + index, timeMs, nextSeq++);
+        },
+        clear(index) {
+          timerHeap.clear(base + index);
+        },
+        pending(index) {
+          return timerHeap.pending(base + index);
+        },
+      };
     },
     cancel(id) {
       if (!(id >= 0 && id < nextSeq) || isFinished(id)) return;
@@ -197,25 +306,22 @@ export function createScheduler(startMs = 0): Scheduler {
       cancelledPending++;
     },
     setTimeout(fn, delayMs) {
-      return push(nowMs + Math.max(0, delayMs), fn);
+      return pushCallback(nowMs + Math.max(0, delayMs), fn);
     },
     clearTimeout(id) {
       scheduler.cancel(id);
     },
-    peekTimeMs() {
-      skipCancelled();
-      return size > 0 ? times[0] : undefined;
-    },
+    peekTimeMs,
     step,
     runUntil(endMs, stopWhen) {
       if (!(endMs >= nowMs)) throw new RangeError(`runUntil end must be ≥ now (${nowMs} ms), got ${endMs}`);
       for (;;) {
-        skipCancelled();
-        if (size === 0 || times[0]! > endMs) break;
+        const next = peekTimeMs();
+        if (next === undefined || next > endMs) break;
         step();
         if (stopWhen?.()) return 'condition';
       }
-      const stop: RunStop = size === 0 ? 'empty' : 'time';
+      const stop: RunStop = size === 0 && timerHeap.size === 0 ? 'empty' : 'time';
       nowMs = endMs;
       return stop;
     },

@@ -324,3 +324,78 @@ describe('createScheduler', () => {
     });
   });
 });
+
+describe('event kinds and timers', () => {
+  it('dispatches integer events to the handler of their kind, in (time, seq) order with callbacks', () => {
+    const s = createScheduler();
+    const seen: string[] = [];
+    const ping = s.kind((arg) => seen.push(`ping ${arg}@${s.nowMs}`));
+    s.atKind(5, ping, 7);
+    s.at(5, () => seen.push(`cb@${s.nowMs}`));
+    s.atKind(2, ping, -3);
+    s.runUntil(10);
+    expect(seen).toEqual(['ping -3@2', 'ping 7@5', 'cb@5']);
+    expect(s.eventsProcessed).toBe(3);
+    expect(() => s.atKind(20, 99, 0)).toThrow(/unknown event kind 99/);
+  });
+
+  it('re-arms a timer in place: only its last setting fires, ordered with events by the seq it took when set', () => {
+    const s = createScheduler();
+    const seen: string[] = [];
+    const timers = s.timers(3, (index) => seen.push(`timer ${index}@${s.nowMs}`));
+    for (let k = 0; k < 1000; k++) timers.set(1, 100 + k);
+    timers.set(1, 50);
+    s.at(50, () => seen.push('cb@50')); // scheduled after the timer's last setting: runs after it
+    timers.set(0, 50); // set after the callback: runs after it
+    timers.set(2, 70);
+    timers.clear(2);
+    expect(s.pendingEvents).toBe(3);
+    s.runUntil(1000);
+    expect(seen).toEqual(['timer 1@50', 'cb@50', 'timer 0@50']);
+    expect(timers.pending(1)).toBe(false);
+    expect(s.eventsProcessed).toBe(3);
+  });
+
+  it('gives the same order as one heap with cancellations, over 20,000 random operations', () => {
+    let state = 99;
+    const rand = (): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
+    const withTimers = createScheduler();
+    const withCancel = createScheduler();
+    const a: string[] = [];
+    const b: string[] = [];
+    const timers = withTimers.timers(8, (i) => a.push(`t${i}@${withTimers.nowMs}`));
+    const ids = new Array<number | undefined>(8);
+    for (let op = 0; op < 20_000; op++) {
+      const r = rand();
+      const i = Math.floor(rand() * 8);
+      const t = withTimers.nowMs + Math.floor(rand() * 50);
+      if (r < 0.5) {
+        timers.set(i, t);
+        if (ids[i] !== undefined) withCancel.cancel(ids[i]!);
+        ids[i] = withCancel.at(t, () => {
+          ids[i] = undefined;
+          b.push(`t${i}@${withCancel.nowMs}`);
+        });
+      } else if (r < 0.6) {
+        timers.clear(i);
+        if (ids[i] !== undefined) withCancel.cancel(ids[i]!);
+        ids[i] = undefined;
+      } else if (r < 0.8) {
+        withTimers.at(t, () => a.push(`e${op}@${withTimers.nowMs}`));
+        withCancel.at(t, () => b.push(`e${op}@${withCancel.nowMs}`));
+      } else {
+        const until = withTimers.nowMs + Math.floor(rand() * 20);
+        withTimers.runUntil(until);
+        withCancel.runUntil(until);
+      }
+    }
+    withTimers.runUntil(1e9);
+    withCancel.runUntil(1e9);
+    expect(a.length).toBeGreaterThan(5000);
+    expect(a).toEqual(b);
+    expect(withTimers.eventsProcessed).toBe(withCancel.eventsProcessed);
+  });
+});
