@@ -6,7 +6,6 @@ import { scenarioJsonSchema } from '../scenario/schema.ts';
 import { airtimeCommand } from './commands/airtime.ts';
 import { mcuCommand } from './commands/mcu.ts';
 import { runCommand } from './commands/run.ts';
-import { sweepCommand } from './commands/sweep.ts';
 import { placeCommand } from './commands/place.ts';
 import { sizeCommand } from './commands/size.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -16,6 +15,7 @@ import { modelEvalCommand, modelInfoCommand, modelQuantizeCommand, modelSampleCo
 import { readScenario } from '../scenario/read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { portOption } from './commands/options.ts';
+import { addSweepCommands } from './commands/sweep-program.ts';
 import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
 import { runIdPattern } from '../transport/topics.ts';
 
@@ -109,19 +109,7 @@ export function buildProgram(io: CliIo): Command {
       await sizeCommand(file, options, io.out, io.err);
     });
 
-  program
-    .command('sweep')
-    .description('run a scenario once per combination of --set values (and per seed) and write sweep.csv')
-    .argument('<scenario>', 'scenario YAML file')
-    .option('--set <key=value[,value…]>', 'sweep one scenario field over comma-separated values, e.g. groups.1.count=50,100,200; one value overrides it for every run (repeatable)', collect, [])
-    .option('--repeats <n>', 'runs per combination, with seeds seed, seed+1, …', '1')
-    .option('--seed <n>', 'the base seed (default: the scenario seed)', seedOption)
-    .option('--out <dir>', 'sweep directory (default: runs/<scenario name>-sweep)')
-    .option('--keep-runs', 'also write each run directory, as <out>/runs/<run>/')
-    .option('--quiet', 'print nothing on success')
-    .action(async (file: string, options) => {
-      await sweepCommand(file, options, io.out, io.err);
-    });
+  addSweepCommands(program, io, seedOption);
 
   program
     .command('worker')

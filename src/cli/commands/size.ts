@@ -14,7 +14,8 @@ import { parseDurationMs } from '../../scenario/duration.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
-import { openSweepDirectory, simulateSummary, sweepDirectoryProblem } from './sweep.ts';
+import { simulateSummary } from '../../run/simulate-summary.ts';
+import { openSweepDirectory, sweepDirectoryProblem } from './sweep.ts';
 
 export interface SizeCommandOptions {
   readonly vary: string;
