@@ -1,22 +1,13 @@
 /**
  * The `loraswarm` command line.
  */
+// Only what every command needs is imported here: each action imports its command's module
+// when it runs, so that a quick command (`airtime`) does not load the simulator, zod, the
+// broker, the MQTT client or d3; loading them is most of a start-up.
 import { Command, CommanderError, Option } from 'commander';
-import { scenarioJsonSchema } from '../scenario/schema.ts';
-import { airtimeCommand } from './commands/airtime.ts';
-import { mcuCommand } from './commands/mcu.ts';
-import { runCommand } from './commands/run.ts';
-import { placeCommand } from './commands/place.ts';
-import { sizeCommand } from './commands/size.ts';
-import { workerCommand } from './commands/worker.ts';
-import { watchCommand } from './commands/watch.ts';
-import { dashboardCommand } from './commands/dashboard.ts';
-import { modelEvalCommand, modelInfoCommand, modelQuantizeCommand, modelSampleCommand, modelTrainCommand } from './commands/model.ts';
-import { readScenario } from '../scenario/read-scenario.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { portOption } from './commands/options.ts';
 import { addSweepCommands } from './commands/sweep-program.ts';
-import { writeMosquittoSetup } from '../transport/mosquitto-setup.ts';
 import { runIdPattern } from '../transport/topics.ts';
 
 export interface CliIo {
@@ -75,6 +66,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--pace <factor>', 'with --dashboard: at most this many virtual seconds per wall second, so that people can watch (default: as fast as it can)')
     .option('--dashboard-port <port>', 'with --dashboard: the port (default: a free one)')
     .action(async (file: string, options) => {
+      const { runCommand } = await import('./commands/run.ts');
       await runCommand(file, options, io.out, io.err);
     });
 
@@ -85,7 +77,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--seed <n>', 'override the scenario seed', seedOption)
     .option('--set <key=value>', 'override one scenario field, e.g. model.placement.strategy=pack (repeatable)', collect, [])
     .option('--json', 'print the plan as JSON')
-    .action((file: string, options) => {
+    .action(async (file: string, options) => {
+      const { placeCommand } = await import('./commands/place.ts');
       placeCommand(file, options, io.out);
     });
 
@@ -106,6 +99,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--out <dir>', 'sizing directory (default: runs/<scenario name>-sizing)')
     .option('--quiet', 'print nothing on success')
     .action(async (file: string, options) => {
+      const { sizeCommand } = await import('./commands/size.ts');
       await sizeCommand(file, options, io.out, io.err);
     });
 
@@ -121,6 +115,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--join-timeout <seconds>', 'how long to wait for the run to answer', '120')
     .option('--quiet', 'print nothing on success')
     .action(async (options) => {
+      const { workerCommand } = await import('./commands/worker.ts');
       await workerCommand(options, io.out, io.err);
     });
 
@@ -131,7 +126,7 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--config <file>', 'training config (YAML): data, model, training')
     .requiredOption('--out <dir>', 'model directory to write, e.g. models/tinyseek-names')
     .option('--quiet', 'print nothing on success')
-    .action((options: { config: string; out: string; quiet?: boolean }) => modelTrainCommand(options, io.out, io.err));
+    .action(async (options: { config: string; out: string; quiet?: boolean }) => (await import('./commands/model.ts')).modelTrainCommand(options, io.out, io.err));
   model
     .command('sample')
     .description('generate texts (names) from a model')
@@ -140,7 +135,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--temperature <t>', 'sampling temperature; 0 is greedy', '1')
     .option('--top-p <p>', 'nucleus sampling mass', '1')
     .option('--seed <n>', 'sampling seed', '1')
-    .action((dir: string, options: { count: string; temperature: string; topP: string; seed: string }) => modelSampleCommand(dir, options, io.out));
+    .action(async (dir: string, options: { count: string; temperature: string; topP: string; seed: string }) => (await import('./commands/model.ts')).modelSampleCommand(dir, options, io.out));
   model
     .command('eval')
     .description('the integer model (int8/int4/int2 weights, int8 activations) against the float reference on the validation split')
@@ -148,18 +143,18 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--bits <n>', 'weight bits: 8, 4 or 2')
     .option('--samples <n>', 'only the first n validation names')
     .option('--json', 'one JSON object: bits, positions, top1Agreement, klDivergence, bitsPerChar, floatBitsPerChar')
-    .action((dir: string, options: { bits: string; json?: boolean; samples?: string }) => modelEvalCommand(dir, options, io.out));
+    .action(async (dir: string, options: { bits: string; json?: boolean; samples?: string }) => (await import('./commands/model.ts')).modelEvalCommand(dir, options, io.out));
   model
     .command('quantize')
     .description("(re)write a checkpoint's int8/int4/int2 weights and calibrated scales from its float weights")
     .argument('<model>', 'model directory (or its model.tskp)')
-    .action((dir: string) => modelQuantizeCommand(dir, io.out));
+    .action(async (dir: string) => (await import('./commands/model.ts')).modelQuantizeCommand(dir, io.out));
   model
     .command('info')
     .description('per unit: parameters, weight bytes at 8/4/2 bits, MACs per token, latent-KV bytes, bytes crossing the unit')
     .argument('<model>', 'model directory, checkpoint, or training config (YAML)')
     .option('--json', 'one JSON object: config, units, total')
-    .action((target: string, options: { json?: boolean }) => modelInfoCommand(target, options, io.out));
+    .action(async (target: string, options: { json?: boolean }) => (await import('./commands/model.ts')).modelInfoCommand(target, options, io.out));
 
   program
     .command('dashboard')
@@ -173,6 +168,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--user <name>', 'with --attach: the viewer\'s user name')
     .option('--password <password>', 'with --attach: the viewer\'s password')
     .action(async (runDir: string | undefined, options) => {
+      const { dashboardCommand } = await import('./commands/dashboard.ts');
       await dashboardCommand(runDir, options, io.out, io.stop ?? untilSignal());
     });
 
@@ -184,6 +180,7 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--credentials <file>', 'a credentials file with the viewer role (broker-setup\'s credentials.json, or the run\'s)')
     .option('--timeout <seconds>', 'give up if the run has not ended by then')
     .action(async (options) => {
+      const { watchCommand } = await import('./commands/watch.ts');
       await watchCommand(options, io.out);
     });
 
@@ -199,8 +196,9 @@ export function buildProgram(io: CliIo): Command {
     .option('--host <host>', 'the address Mosquitto listens on', '127.0.0.1')
     .option('--user <name>', 'the user Mosquitto drops its privileges to (it must read the files; default: the current user)')
     .option('--ws-port <port>', 'also a MQTT-over-WebSocket listener on this port, for live dashboards (`loraswarm dashboard --attach ws://host:port/mqtt`)')
-    .action((options: { run: string; nodes?: string; scenario?: string; set: string[]; dir: string; port: string; host: string; user?: string; wsPort?: string }) => {
+    .action(async (options: { run: string; nodes?: string; scenario?: string; set: string[]; dir: string; port: string; host: string; user?: string; wsPort?: string }) => {
       if ((options.nodes === undefined) === (options.scenario === undefined)) throw new UsageError('broker-setup: expected one of --nodes <n> or --scenario <file>');
+      const { readScenario } = await import('../scenario/read-scenario.ts');
       const nodes = options.scenario !== undefined ? readScenario(options.scenario, { sets: options.set }).swarm.nodes.length : Number(options.nodes);
       const port = Number(options.port);
       if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError(`--nodes: expected an integer ≥ 1, found ${JSON.stringify(options.nodes)}`);
@@ -208,6 +206,7 @@ export function buildProgram(io: CliIo): Command {
       if (!runIdPattern.test(options.run)) throw new UsageError(`--run: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.run)}`);
       const wsPort = options.wsPort === undefined ? undefined : portOption('--ws-port', options.wsPort);
       if (wsPort === 0 || wsPort === port) throw new UsageError(`--ws-port: expected a port 1..65535 other than --port, found ${JSON.stringify(options.wsPort)}`);
+      const { writeMosquittoSetup } = await import('../transport/mosquitto-setup.ts');
       writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host, ...(options.user !== undefined && { user: options.user }), ...(wsPort !== undefined && { wsPort }) });
       io.out(
         `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run}\n` +
@@ -222,7 +221,8 @@ export function buildProgram(io: CliIo): Command {
     .description('check a scenario file without running it')
     .argument('<scenario>', 'scenario YAML file')
     .option('--set <key=value>', 'override one scenario field (repeatable)', collect, [])
-    .action((file: string, options: { set: string[] }) => {
+    .action(async (file: string, options: { set: string[] }) => {
+      const { readScenario } = await import('../scenario/read-scenario.ts');
       const { swarm, name, scenario } = readScenario(file, { sets: options.set });
       const sinks = swarm.nodes.filter((node) => node.role === 'sink').length;
       io.out(`${file}: valid scenario "${name}" (${swarm.nodes.length} nodes, ${sinks} sinks, ${scenario.duration / 1000} s, seed ${scenario.seed})\n`);
@@ -241,7 +241,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--ldro <mode>', 'low-data-rate optimisation: auto, on, off', 'auto')
     .option('--chip <family>', 'time-on-air rules: sx127x, sx126x, sx128x', 'sx127x')
     .option('--json', 'print one JSON object')
-    .action((options) => airtimeCommand(options, io.out));
+    .action(async (options) => (await import('./commands/airtime.ts')).airtimeCommand(options, io.out));
 
   program
     .command('mcu')
@@ -250,12 +250,15 @@ export function buildProgram(io: CliIo): Command {
     .option('--macs <n>', 'MACs to cost (elements for elementwise and softmax)')
     .option('--op <type>', 'operation type: matmul, conv, depthwise, elementwise, softmax', 'matmul')
     .option('--json', 'print one JSON object')
-    .action((options) => mcuCommand(options, io.out));
+    .action(async (options) => (await import('./commands/mcu.ts')).mcuCommand(options, io.out));
 
   program
     .command('schema')
     .description('print the JSON Schema of scenario files')
-    .action(() => io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`));
+    .action(async () => {
+      const { scenarioJsonSchema } = await import('../scenario/schema.ts');
+      io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+    });
 
   return program;
 }
