@@ -7,8 +7,13 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts
+COPY tsconfig.json ./
 COPY bin ./bin
 COPY src ./src
+# The CLI's bundle, dist/ (see bin/bundle.js): `npm ci --ignore-scripts` above skips the
+# prepare script that builds it, and src/ was not there yet. Built here, every container starts
+# from it instead of building it at each start.
+RUN node bin/bundle.js
 COPY deploy ./deploy
 COPY scenarios ./scenarios
 # The shipped models, which model-serving scenarios name (quickstart, inference-*).

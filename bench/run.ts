@@ -9,7 +9,8 @@
  * - model: TinySeek training steps per second and int8 forward MACs per second;
  * - inference: simulated tokens per wall-clock second of the inference scenarios, memory and MQTT;
  * - fl: wall time per simulated federated round, 100 clients on the MNIST MLP;
- * - dashboard: bundle sizes, report.html sizes and time to first render in Chromium.
+ * - dashboard: bundle sizes, report.html sizes and time to first render in Chromium;
+ * - startup: wall time of a `loraswarm airtime` process, through the bundle and through tsx.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -87,3 +88,4 @@ process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/m
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/inference.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/fl.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/dashboard.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/startup.ts'], { encoding: 'utf8' }));
