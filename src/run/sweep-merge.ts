@@ -99,7 +99,7 @@ export function mergeShards(dirs: readonly string[]): MergedSweep {
     if (field !== undefined) {
       const show = (identity: SweepIdentity): string => JSON.stringify(identity[field]);
       throw new InputError([
-        { path: dir, message: `expected a shard of the same sweep as ${first.dir}, found a different ${field} (${show(file.sweep)}, where ${first.dir} has ${show(first.file.sweep)})` },
+        { path: dir, message: `expected a shard of the same sweep as ${first.dir}, found another ${identityLabels[field]}: ${show(file.sweep)}, where ${first.dir} has ${show(first.file.sweep)}` },
       ]);
     }
   }
@@ -118,10 +118,21 @@ export function mergeShards(dirs: readonly string[]): MergedSweep {
   return { sweep: first.file.sweep, rows };
 }
 
+/** The identity's fields as messages name them, in the order they are compared. */
+const identityLabels: Record<keyof SweepIdentity, string> = {
+  scenario: 'scenario name',
+  scenarioSha256: 'scenario file (SHA-256)',
+  sets: 'set of --set flags',
+  repeats: '--repeats',
+  seed: '--seed',
+  runs: 'number of runs',
+  shards: 'number of shards',
+  slice: 'slice rule',
+};
+
 /** The first identity field in which two shards differ, or undefined. */
 function differingField(a: SweepIdentity, b: SweepIdentity): keyof SweepIdentity | undefined {
-  const fields: (keyof SweepIdentity)[] = ['scenario', 'scenarioSha256', 'sets', 'repeats', 'seed', 'runs', 'shards', 'slice'];
-  return fields.find((field) => JSON.stringify(a[field]) !== JSON.stringify(b[field]));
+  return (Object.keys(identityLabels) as (keyof SweepIdentity)[]).find((field) => JSON.stringify(a[field]) !== JSON.stringify(b[field]));
 }
 
 function sameNumbers(a: readonly number[], b: readonly number[]): boolean {

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, type CliResult } from '../helpers/cli.ts';
+import { cli, repoRoot, spawnCli, type CliResult } from '../helpers/cli.ts';
 import { flattenSummary } from '../../src/run/sweep.ts';
 
 const runFiles = ['frames.csv', 'nodes.csv', 'receptions.csv', 'report.html', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json'];
@@ -91,7 +92,8 @@ describe('loraswarm sweep scenarios/aloha.yaml --set groups.1.count=10,20 --repe
         '',
       ].join('\n'),
     );
-    expect(result.stderr).toBe('run 1/4 done\nrun 2/4 done\nrun 3/4 done\nrun 4/4 done\n');
+    // With a child process per core, runs may finish in any order; each is reported once.
+    expect(result.stderr.split('\n').sort()).toEqual(['', 'run 1/4 done', 'run 2/4 done', 'run 3/4 done', 'run 4/4 done']);
   });
 
   it('writes a byte-identical sweep.csv when run again, and with --keep-runs replacing an earlier sweep', () => {
@@ -154,5 +156,174 @@ describe('loraswarm sweep refuses bad input with status 2 and writes nothing', (
     expect(result.stderr).toMatch(/^loraswarm: --out: expected a new directory, an empty one or an earlier loraswarm run at .*foreign, found a directory with other files \(notes\.txt\); it is left untouched\n$/);
     expect(readdirSync(foreign)).toEqual(['notes.txt']);
     expect(existsSync(`${foreign}.partial`)).toBe(false);
+  });
+});
+
+/** 5 simulated minutes of ALOHA with 10, 20, 30 and 40 senders, seeds 1 and 2: eight short runs. */
+const eightRuns = ['sweep', 'scenarios/aloha.yaml', '--set', 'duration=5min', '--set', 'groups.1.count=10,20,30,40', '--repeats', '2'];
+
+/** `loraswarm …` with these environment variables, and none of the shard variables the test's own environment may have. */
+function cliWithEnv(args: readonly string[], env: Readonly<Record<string, string>>): CliResult {
+  const inherited = Object.entries(process.env).filter(([name]) => name !== 'JOB_COMPLETION_INDEX' && !name.startsWith('SLURM_'));
+  const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'loraswarm.js'), ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000, env: { ...Object.fromEntries(inherited), ...env } });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('loraswarm sweep --jobs, --shard and sweep merge, on a sweep of 8 runs', () => {
+  let serial: CliResult;
+  let serialCsv: string;
+  const shards: string[] = [];
+
+  beforeAll(() => {
+    serial = succeed([...eightRuns, '--jobs', '1', '--out', join(tmp, 'jobs1')]);
+    serialCsv = read(join(tmp, 'jobs1', 'sweep.csv'));
+    for (const index of [1, 2, 3]) {
+      shards.push(join(tmp, `shard${index}`));
+      succeed([...eightRuns, '--shard', `${index}/3`, '--jobs', index === 1 ? '1' : '2', '--quiet', '--out', shards.at(-1)!]);
+    }
+  });
+
+  it('--jobs 1 runs in order in one process; --jobs 2 writes a byte-identical sweep.csv, prints the same table, and reports each run done once', () => {
+    expect(serial.stderr).toBe(Array.from({ length: 8 }, (_, i) => `run ${i + 1}/8 done\n`).join(''));
+    const parallel = succeed([...eightRuns, '--jobs', '2', '--out', join(tmp, 'jobs2')]);
+    expect(read(join(tmp, 'jobs2', 'sweep.csv'))).toBe(serialCsv);
+    expect(parallel.stdout).toBe(serial.stdout.replace(join(tmp, 'jobs1'), join(tmp, 'jobs2')));
+    expect(parallel.stderr.split('\n').sort()).toEqual(['', ...Array.from({ length: 8 }, (_, i) => `run ${i + 1}/8 done`)]);
+    expect(readdirSync(join(tmp, 'jobs2'))).toEqual(['sweep.csv']);
+  });
+
+  it('--jobs 2 --keep-runs writes every run\'s directory and the same sweep.csv', () => {
+    const out = join(tmp, 'kept');
+    succeed([...eightRuns, '--jobs', '2', '--keep-runs', '--quiet', '--out', out]);
+    expect(read(join(out, 'sweep.csv'))).toBe(serialCsv);
+    expect(readdirSync(join(out, 'runs')).sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
+    for (const run of ['1', '8']) expect(readdirSync(join(out, 'runs', run)).sort()).toEqual(runFiles);
+  });
+
+  it('--shard 2/3 writes only shard.json, with runs 2, 5 and 8; sweep merge of the three shards, in any order, writes the serial sweep.csv byte for byte', () => {
+    expect(readdirSync(shards[1]!)).toEqual(['shard.json']);
+    expect((JSON.parse(read(join(shards[1]!, 'shard.json'))) as { runs: number[] }).runs).toEqual([2, 5, 8]);
+    const merged = join(tmp, 'merged');
+    const merge = succeed(['sweep', 'merge', shards[2]!, shards[0]!, shards[1]!, '--out', merged]);
+    expect(read(join(merged, 'sweep.csv'))).toBe(serialCsv);
+    expect(readdirSync(merged)).toEqual(['sweep.csv']);
+    expect(merge.stdout).toBe(serial.stdout.replace('8 runs (4 combinations × 2 seeds), memory transport', '8 runs merged from 3 shards').replace(join(tmp, 'jobs1'), merged));
+  });
+
+  it('a shard prints its share of the table and where its shard.json is', () => {
+    const shard = succeed([...eightRuns, '--shard', '2/3', '--jobs', '1', '--out', join(tmp, 'shard2-again')]);
+    const table = serial.stdout.split('\n');
+    expect(shard.stdout).toBe(
+      [
+        'sweep aloha, shard 2 of 3: 3 of 8 runs (4 combinations × 2 seeds), memory transport',
+        table[1],
+        table[3],
+        table[6],
+        table[9],
+        `shard in ${join(tmp, 'shard2-again', 'shard.json')}; join the shards with \`loraswarm sweep merge\``,
+        '',
+      ].join('\n'),
+    );
+    expect(shard.stderr).toBe('run 2/8 done\nrun 5/8 done\nrun 8/8 done\n');
+    expect(read(join(tmp, 'shard2-again', 'shard.json'))).toBe(read(join(shards[1]!, 'shard.json')));
+  });
+
+  it('--shard-from-env takes the shard from JOB_COMPLETION_INDEX (0-based, with --shards) or a Slurm array task, and writes the same shard.json as --shard', () => {
+    const k8s = cliWithEnv([...eightRuns, '--shard-from-env', '--shards', '3', '--quiet', '--out', join(tmp, 'k8s')], { JOB_COMPLETION_INDEX: '1' });
+    expect(k8s.status, k8s.stderr).toBe(0);
+    expect(read(join(tmp, 'k8s', 'shard.json'))).toBe(read(join(shards[1]!, 'shard.json')));
+    const slurm = cliWithEnv([...eightRuns, '--shard-from-env', '--quiet', '--jobs', '1', '--out', join(tmp, 'slurm')], { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_MIN: '1', SLURM_ARRAY_TASK_COUNT: '3' });
+    expect(slurm.status, slurm.stderr).toBe(0);
+    expect(read(join(tmp, 'slurm', 'shard.json'))).toBe(read(join(shards[2]!, 'shard.json')));
+  });
+
+  it('sweep merge refuses a missing shard, a repeated shard, a shard of another sweep and what is not a shard, with status 2, writing nothing', () => {
+    const out = join(tmp, 'not-merged');
+    const refuse = (dirs: readonly string[]): string => {
+      const result = cli(['sweep', 'merge', ...dirs, '--out', out]);
+      expect(result.status, result.stderr).toBe(2);
+      expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+      return result.stderr;
+    };
+    const [one, two, three] = shards as [string, string, string];
+    expect(refuse([one, three])).toBe('loraswarm: invalid input\n  sweep merge: expected all 3 shards of the sweep, found 2; missing shard 2\n');
+    const copy = join(tmp, 'copy-of-2');
+    cpSync(two, copy, { recursive: true });
+    expect(refuse([one, two, three, copy])).toBe(`loraswarm: invalid input\n  ${copy}: expected each shard once, found shard 2 of 3 again (also in ${two})\n`);
+    const halves = join(tmp, 'half');
+    succeed([...eightRuns, '--shard', '1/2', '--jobs', '1', '--quiet', '--out', halves]);
+    expect(refuse([one, two, halves])).toBe(`loraswarm: invalid input\n  ${halves}: expected a shard of the same sweep as ${one}, found another number of shards: 2, where ${one} has 3\n`);
+    expect(refuse([join(tmp, 'jobs1'), one])).toBe(
+      `loraswarm: invalid input\n  ${join(tmp, 'jobs1')}: expected a sweep shard directory (written by \`loraswarm sweep --shard\`), found a whole sweep (sweep.csv, no shard.json)\n`,
+    );
+  });
+
+  it('refuses bad --jobs, --shard and --shard-from-env values with status 2 before it runs anything', () => {
+    const refuse = (extra: readonly string[], env: Readonly<Record<string, string>> = {}): string => {
+      const out = join(tmp, 'refused-flags');
+      const result = cliWithEnv([...eightRuns, ...extra, '--out', out], env);
+      expect(result.status, result.stderr).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
+      return result.stderr;
+    };
+    expect(refuse(['--jobs', '0'])).toBe('loraswarm: --jobs: expected a whole number 1..256 (child processes), found "0"\n');
+    expect(refuse(['--jobs', 'all'])).toBe('loraswarm: --jobs: expected a whole number 1..256 (child processes), found "all"\n');
+    expect(refuse(['--shard', '4/3'])).toBe('loraswarm: --shard: expected I/N with 1 ≤ I ≤ N ≤ 10000 (shard I of N, 1-based), found "4/3"\n');
+    expect(refuse(['--shard-from-env', '--shards', '3'])).toBe(
+      'loraswarm: --shard-from-env: expected JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (a Slurm array) in the environment, found neither\n',
+    );
+    expect(refuse(['--shard-from-env', '--shards', '3'], { JOB_COMPLETION_INDEX: '3' })).toBe('loraswarm: --shard-from-env: expected JOB_COMPLETION_INDEX to give a shard 0..2 of 3, found 3 (JOB_COMPLETION_INDEX=3)\n');
+  });
+});
+
+/** The pids of `pid`'s child processes whose command line holds `word` (from /proc). */
+function childrenOf(pid: number, word: string): number[] {
+  const found: number[] = [];
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // The parent pid is the second field after the command name, which is in parentheses.
+      const stat = readFileSync(join('/proc', entry, 'stat'), 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid && readFileSync(join('/proc', entry, 'cmdline'), 'utf8').includes(word)) found.push(Number(entry));
+    } catch {
+      // The process has gone.
+    }
+  }
+  return found;
+}
+
+describe('a sweep whose child process is killed', () => {
+  it('stops with status 1 naming the run the child held, leaves <out>.partial with FAILED.txt and no process behind', async () => {
+    const out = join(tmp, 'killed');
+    // Runs of a second or so, so that a child is killed while it holds one.
+    const running = spawnCli(['sweep', 'scenarios/aloha.yaml', '--set', 'duration=2h', '--set', 'groups.1.count=100,200', '--repeats', '2', '--jobs', '2', '--out', out]);
+    try {
+      let children: number[] = [];
+      while (children.length < 2 && running.child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        children = childrenOf(running.child.pid!, 'sweep-child');
+      }
+      expect(children).toHaveLength(2);
+      process.kill(children[0]!, 'SIGKILL');
+      expect(await running.exited).toBe(1);
+      expect(running.stderr()).toMatch(
+        /^loraswarm: sweep run [12] of 4 \(groups\.1\.count=100, seed [12]\): its child process was killed by SIGKILL before the run was over\nthe sweep stopped; its directory is left as .*killed\.partial with FAILED\.txt\n$/,
+      );
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(`${out}.partial`)).toEqual(['FAILED.txt']);
+      const alive = children.filter((pid) => {
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      expect(alive).toEqual([]);
+    } finally {
+      running.child.kill('SIGKILL');
+    }
   });
 });

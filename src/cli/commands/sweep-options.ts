@@ -47,7 +47,8 @@ export function shardOption(flags: ShardFlags, env: NodeJS.ProcessEnv = process.
   const count = flags.shards !== undefined ? countOf('--shards', flags.shards) : env.SLURM_ARRAY_TASK_COUNT !== undefined ? countOf('SLURM_ARRAY_TASK_COUNT', env.SLURM_ARRAY_TASK_COUNT) : undefined;
   const index = indexFromEnv(env);
   if (count === undefined) {
-    throw new UsageError(`--shard-from-env: expected the number of shards from --shards N${index.source === 'SLURM_ARRAY_TASK_ID' ? ' or SLURM_ARRAY_TASK_COUNT' : ''}, found neither`);
+    const slurm = index.source === 'SLURM_ARRAY_TASK_ID';
+    throw new UsageError(`--shard-from-env: expected the number of shards from --shards N${slurm ? ' or SLURM_ARRAY_TASK_COUNT' : ''}, found ${slurm ? 'neither' : 'none'}`);
   }
   if (index.zeroBased >= count) throw new UsageError(`--shard-from-env: expected ${index.source} to give a shard 0..${count - 1} of ${count}, found ${index.zeroBased} (${index.text})`);
   return { index: index.zeroBased + 1, count };
