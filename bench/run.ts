@@ -10,7 +10,8 @@
  * - inference: simulated tokens per wall-clock second of the inference scenarios, memory and MQTT;
  * - fl: wall time per simulated federated round, 100 clients on the MNIST MLP;
  * - dashboard: bundle sizes, report.html sizes and time to first render in Chromium;
- * - startup: wall time of a `loraswarm airtime` process, through the bundle and through tsx.
+ * - startup: wall time of a `loraswarm airtime` process, through the bundle and through tsx;
+ * - sweep-jobs: a sweep of 8 runs with `--jobs 1` and `--jobs 2`, wall times and their ratio.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -89,3 +90,4 @@ process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/i
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/fl.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/dashboard.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/startup.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/sweep-jobs.ts'], { encoding: 'utf8' }));

@@ -1,0 +1,54 @@
+/**
+ * `sweep --jobs 1` against `--jobs 2` on the same sweep of 8 runs (ALOHA, 100 senders, 6
+ * simulated hours, seeds 1..8), each a whole `loraswarm sweep` process as a user starts it,
+ * in interleaved pairs; prints each wall time, the medians, their ratio and the load average
+ * (other work on the machine slows the parallel sweep most). The issue's target on a 2-core
+ * machine: a ratio of at least 1.7. The two sweep.csv files must be the same bytes.
+ *
+ *   node --import tsx bench/sweep-jobs.ts [pairs]     (3 pairs by default)
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const sweep = ['sweep', 'scenarios/aloha.yaml', '--set', 'duration=6h', '--set', 'groups.1.count=100', '--repeats', '8', '--quiet'];
+const pairs = Number(process.argv[2] ?? 3);
+
+/** Wall seconds of one whole sweep process with `jobs` jobs, and its sweep.csv. */
+function timeSweep(jobs: number, out: string): { seconds: number; csv: string } {
+  const start = performance.now();
+  execFileSync(process.execPath, ['bin/loraswarm.js', ...sweep, '--jobs', String(jobs), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const seconds = (performance.now() - start) / 1000;
+  return { seconds, csv: readFileSync(join(out, 'sweep.csv'), 'utf8') };
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const load = (): string => loadavg().map((value) => value.toFixed(2)).join(' ');
+
+const dir = mkdtempSync(join(tmpdir(), 'loraswarm-bench-sweep-'));
+try {
+  const loadBefore = load();
+  const one: number[] = [];
+  const two: number[] = [];
+  let same = true;
+  for (let pair = 0; pair < pairs; pair++) {
+    const serial = timeSweep(1, join(dir, `jobs1-${pair}`));
+    const parallel = timeSweep(2, join(dir, `jobs2-${pair}`));
+    one.push(serial.seconds);
+    two.push(parallel.seconds);
+    same &&= serial.csv === parallel.csv;
+  }
+  const ratio = median(one) / median(two);
+  console.log(
+    `sweep --jobs (8 runs of aloha, 100 senders, 6 h; whole processes, ${pairs} interleaved pairs; ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores): ` +
+      `--jobs 1 ${one.map((s) => s.toFixed(2)).join(', ')} s (median ${median(one).toFixed(2)}); --jobs 2 ${two.map((s) => s.toFixed(2)).join(', ')} s (median ${median(two).toFixed(2)}); ` +
+      `${ratio.toFixed(2)}× faster with 2 jobs (target ≥ 1.7×); sweep.csv ${same ? 'byte-identical' : 'DIFFERENT'}; load average ${loadBefore} before, ${load()} after`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
