@@ -9,22 +9,22 @@ import { framingOverheadBytes, type FramingId } from '../radio/framing.ts';
 import { subBandOf, type Region } from '../radio/regions.ts';
 import { airtimeParamsOf } from '../scenario/resolve.ts';
 
-export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], region: Region, framing: FramingId, scheduler: Scheduler, nodes: readonly (LoraNode | undefined)[], runtimes: readonly (NodeRuntime | undefined)[]): FlEngine {
+export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], region: Region, framing: FramingId, scheduler: Scheduler, nodes: readonly (LoraNode | undefined)[], runtimes: () => readonly (NodeRuntime | undefined)[]): FlEngine {
   return createFlEngine(setup, specs, {
     scheduler,
     send: (node, destination, payload, deadlineMs) => void nodes[node]?.send({ destination, payload, deadlineMs }),
-    compute: (node, ms, then, cause) => runtimes[node]?.compute(ms, then, cause),
-    alive: (node) => runtimes[node]?.alive ?? false,
-    stateOfCharge: (node) => runtimes[node]?.ledger.totals().stateOfCharge ?? 0,
+    compute: (node, ms, then, cause) => runtimes()[node]?.compute(ms, then, cause),
+    alive: (node) => runtimes()[node]?.alive ?? false,
+    stateOfCharge: (node) => runtimes()[node]?.ledger.totals().stateOfCharge ?? 0,
     maxAppBytes: (node) => specs[node]!.maxAppBytes,
     frameGapMs: (node, appBytes) => {
       const spec = specs[node]!;
       const airtimeMs = timeOnAir({ ...airtimeParamsOf(spec), payloadBytes: framingOverheadBytes(framing) + appBytes }).airtimeMs;
-      const dutyCycle = Math.min(...spec.channelsHz.map((hz) => subBandOf(region, hz)?.dutyCycle ?? 1));
+      const dutyCycle = spec.channelsHz.reduce((least, hz) => Math.min(least, subBandOf(region, hz)?.dutyCycle ?? 1), Number.POSITIVE_INFINITY);
       return airtimeMs / dutyCycle;
     },
     listenEnergyUj: () =>
-      runtimes.reduce((sum, runtime) => {
+      runtimes().reduce((sum, runtime) => {
         if (!runtime) return sum;
         runtime.settle();
         return sum + runtime.ledger.totals().energyByStateUj.listen;

@@ -11,15 +11,15 @@ export function createHostedEngine(
   specs: readonly NodeSpec[],
   scheduler: Scheduler,
   nodes: readonly (LoraNode | undefined)[],
-  runtimes: readonly (NodeRuntime | undefined)[],
+  runtimeObjects: () => readonly (NodeRuntime | undefined)[],
 ): InferenceEngine {
   return createInferenceEngine(
     { ...setup, specs },
     {
       scheduler,
       send: (node, nextHop, payload, deadlineMs) => void nodes[node]?.send({ destination: nextHop, payload, deadlineMs }),
-      compute: (node, ms, then, cause) => runtimes[node]?.compute(ms, then, cause),
-      alive: (node) => runtimes[node]?.alive ?? false,
+      compute: (node, ms, then, cause) => runtimeObjects()[node]?.compute(ms, then, cause),
+      alive: (node) => runtimeObjects()[node]?.alive ?? false,
     },
   );
 }

@@ -16,7 +16,8 @@ import type { SimEvent } from '../node/events.ts';
 import { createLoraNode, type LoraNode, type ReceivedMessage } from '../node/lora-node.ts';
 import type { EnergyState } from '../hw/energy-ledger.ts';
 import { createMac, type Mac } from '../node/mac.ts';
-import { createNodeRuntime, type NodeRuntime } from '../node/node-runtime.ts';
+import { nodeRuntimeView, type NodeRuntime } from '../node/node-runtime.ts';
+import { createNodeRuntimes } from '../node/node-runtimes.ts';
 import { symbolTimeMs } from '../radio/modulation.ts';
 import { timeOnAir } from '../radio/airtime.ts';
 import { framingOverheadBytes } from '../radio/framing.ts';
@@ -70,9 +71,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const nodes: (LoraNode | undefined)[] = new Array<LoraNode | undefined>(specs.length).fill(undefined);
   const macs: Mac[] = [];
   const macByNode: (Mac | undefined)[] = [];
-  const runtimes: (NodeRuntime | undefined)[] = new Array<NodeRuntime | undefined>(specs.length).fill(undefined);
-  const hostedRuntimes: NodeRuntime[] = [];
-  const hostedIndices: number[] = [];
+  const hostedIndices: number[] = specs.filter((spec) => hosted[spec.index]).map((spec) => spec.index);
   const makeTransport = options.transport ?? createMemoryTransport;
   // Live snapshots wait for every partition's share of each sample.
   const live = createLiveSamples(options.onSample, () => transport.remote?.parts ?? 0, () => tracker.totals());
@@ -88,10 +87,9 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     decide: (nowMs) => ether.decideUntil(nowMs),
     nodes: nodes.map((node, i) => {
       if (node === undefined) return undefined;
-      const runtime = runtimes[i]!;
       return (delivery) => {
-        if (delivery.kind === 'rxStart') runtime.rxStart(delivery);
-        else if (runtime.alive) node.receive(delivery);
+        if (delivery.kind === 'rxStart') runtimes.rxStart(i, delivery.tx);
+        else if (runtimes.alive(i)) node.receive(delivery);
       };
     }),
     beforeEther: flushNodeEvents,
@@ -125,37 +123,37 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   );
 
   if ((options.inference || options.federated) && options.hosted) throw new Error('node applications run in one process: they do not take remote partitions yet');
-  const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodes, runtimes) : undefined;
-  const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodes, runtimes) : undefined;
+  let runtimeViews: (NodeRuntime | undefined)[] | undefined;
+  /** The hosted nodes' runtimes as objects, made when first asked for (applications, faults, tests). */
+  const runtimeObjects = (): readonly (NodeRuntime | undefined)[] => (runtimeViews ??= specs.map((spec) => (hosted[spec.index] ? nodeRuntimeView(runtimes, spec.index) : undefined)));
+  const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodes, runtimeObjects) : undefined;
+  const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodes, runtimeObjects) : undefined;
   const app: NodeApplication | undefined = engine ?? federation;
   const destinations = createDestinationPicker(specs, swarm);
-  for (const spec of specs) {
-    if (!hosted[spec.index]) continue;
-    const txMa = txCurrentMa(spec.chip, spec.txPowerDbm);
-    const runtime = createNodeRuntime({
+  const txMa = specs.map((spec) => txCurrentMa(spec.chip, spec.txPowerDbm));
+  const runtimes = createNodeRuntimes({
+    scheduler,
+    nodes: specs.map((spec) => ({
       index: spec.index,
-      scheduler,
       mcu: spec.mcu,
       radio: spec.chip,
-      txCurrentMa: txMa,
+      txCurrentMa: txMa[spec.index]!,
       wake: spec.wake,
       power: spec.power,
-      processingDelayMs: scenario.processingDelayMs,
       memory: engine ? withPlanMemory(spec.memory, options.inference!.plan.nodes[spec.index]!) : spec.memory,
       concentrator: isConcentrator(spec),
-      ...(app && { causeOf: app.causeOf, attribute: (cause: number, state: EnergyState, energyUj: number) => app.attribute(spec.index, cause, state, energyUj) }),
-      emit: emitNode,
-      onDeath: (atMs) => {
-        macByNode[spec.index]?.kill();
-        transport.nodeDied(spec.index, atMs);
-      },
-      onError: (error) => {
-        failure ??= error;
-      },
-    });
-    runtimes[spec.index] = runtime;
-    hostedRuntimes.push(runtime);
-    hostedIndices.push(spec.index);
+    })),
+    hosted: (i) => hosted[i]!,
+    processingDelayMs: scenario.processingDelayMs,
+    emit: emitNode,
+    onDeath: (i, atMs) => {
+      macByNode[i]?.kill();
+      transport.nodeDied(i, atMs);
+    },
+    ...(app && { causeOf: app.causeOf, attribute: (i: number, cause: number, state: EnergyState, energyUj: number) => app.attribute(i, cause, state, energyUj) }),
+  });
+  for (const spec of specs) {
+    if (!hosted[spec.index]) continue;
     const symbolMs = symbolTimeMs(spec.sf, spec.bandwidthHz);
     const mac = createMac({
       node: spec.index,
@@ -166,10 +164,10 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       queueCapacity: spec.traffic?.queueCapacity ?? 8,
       airtime: airtimeParamsOf(spec),
       txPowerDbm: spec.txPowerDbm,
-      txCurrentMa: txMa,
+      txCurrentMa: txMa[spec.index]!,
       supplyV: spec.power.supplyV,
       transmit: (tx) => {
-        if (!runtime.transmit(tx)) return false;
+        if (!runtimes.transmit(spec.index, tx)) return false;
         transport.transmit(tx);
         return true;
       },
@@ -186,13 +184,13 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       framing: scenario.framing,
       maxAppBytes: spec.maxAppBytes,
       emit: emitNode,
-      reassemblyMemory: { allocate: (bytes) => runtime.allocateBuffer(bytes), free: (bytes) => runtime.freeBuffer(bytes) },
+      reassemblyMemory: { allocate: (bytes) => runtimes.memories.allocateBuffer(spec.index, bytes), free: (bytes) => runtimes.memories.freeBuffer(spec.index, bytes) },
       ...(app && { onMessage: (message: ReceivedMessage) => app.onMessage(spec.index, message) }),
     });
   }
   for (const spec of specs) {
     if (!spec.traffic || !hosted[spec.index]) continue;
-    const runtime = runtimes[spec.index]!;
+    const index = spec.index;
     const work = spec.traffic.compute;
     const computeMs = work ? computeCost(spec.mcu, work).latencyMs : 0;
     startTraffic(
@@ -201,8 +199,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
         ...spec.traffic,
         destination: destinations(spec),
         endMs: scenario.duration,
-        alive: () => runtime.alive,
-        ...(work && { prepare: (send: () => void) => runtime.compute(computeMs, send) }),
+        alive: () => runtimes.alive(index),
+        ...(work && { prepare: (send: () => void) => runtimes.compute(index, computeMs, send) }),
       },
       scheduler,
       rng.stream(`node/${spec.id}/traffic`),
@@ -210,7 +208,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   }
 
   app?.start();
-  scheduleFaults(scenario, specs, runtimes, scheduler);
+  scheduleFaults(scenario, specs, runtimes, hosted, scheduler);
 
   const durationMs = scenario.duration;
   const lookaheadMs = lookaheadOf(specs, scenario);
@@ -219,13 +217,15 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const samplePartials: SamplePartial[] = [];
   let reportedSeriesRows = 0;
   const sample = (): void => {
-    for (const runtime of hostedRuntimes) runtime.settle();
-    series.sample(scheduler.nowMs, runtimes);
-    const local: SamplePartial = {
-      atMs: scheduler.nowMs,
-      nodesAlive: hostedRuntimes.filter((runtime) => runtime.alive).length,
-      energyUj: hostedRuntimes.reduce((sum, runtime) => sum + runtime.ledger.totals().loadEnergyUj, 0),
-    };
+    for (const i of hostedIndices) runtimes.settle(i);
+    series.sample(scheduler.nowMs, runtimeObjects());
+    let nodesAlive = 0;
+    let energyUj = 0;
+    for (const i of hostedIndices) {
+      if (runtimes.alive(i)) nodesAlive++;
+      energyUj += runtimes.ledgers.loadEnergyUj(i);
+    }
+    const local: SamplePartial = { atMs: scheduler.nowMs, nodesAlive, energyUj };
     samplePartials.push(local);
     live.share(local, true);
   };
@@ -236,10 +236,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     });
   }
 
-  const stopOnFailure = (): boolean => failure !== undefined;
   const localEvents = (): number => scheduler.eventsProcessed - transport.plumbingEvents - sampleEvents;
-  const localTotals = (): NodeTotals[] =>
-    hostedRuntimes.map((runtime, i) => ({ node: hostedIndices[i]!, energy: runtime.ledger.totals(), memory: runtime.memory.usage() }));
+  const localTotals = (): NodeTotals[] => hostedIndices.map((i) => ({ node: i, energy: runtimes.ledgers.totals(i), memory: runtimes.memories.usage(i) }));
 
   /** Closes the books after the drain: the last samples and canonical order. */
   async function closeAsync(): Promise<SimulationResult> {
@@ -275,9 +273,9 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       if (elsewhere === undefined) return local;
       return local === undefined ? elsewhere : Math.min(local, elsewhere);
     },
-    runTo: (endMs, stoppable) => {
+    runTo: (endMs) => {
       remote?.runUntil(endMs);
-      scheduler.runUntil(endMs, stoppable ? stopOnFailure : undefined);
+      scheduler.runUntil(endMs);
     },
     rethrow: () => rethrow(),
     busy: () => busy(),
@@ -298,12 +296,18 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   };
   /** Work here that must finish before the books close: frames queued, on the air, or in transit. */
   const busyHere = (): boolean =>
-    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || hostedRuntimes.some((runtime) => runtime.computing) || (app?.busy ?? false);
+    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || hostedIndices.some((i) => runtimes.computing(i)) || (app?.busy ?? false);
   const busy = (): boolean => busyHere() || (remote?.busy ?? false);
 
   const partition: PartitionDriver = {
     run(untilMs) {
-      if (failure === undefined) scheduler.runUntil(untilMs, stopOnFailure);
+      // A worker reports its failure with the window's report, then stops.
+      if (failure !== undefined) return;
+      try {
+        scheduler.runUntil(untilMs);
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
+      }
     },
     get failure() {
       return failure;
@@ -333,7 +337,9 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     ether,
     transport,
     nodes,
-    runtimes,
+    get runtimes() {
+      return runtimeObjects();
+    },
     series,
     lookaheadMs,
     partition,
