@@ -17,7 +17,7 @@ export function parityChunks(chunks: readonly Uint8Array[], groupSize: number): 
   const out: Uint8Array[] = [];
   for (let g = 0; g < groupCount(chunks.length, groupSize); g++) {
     const group = chunks.slice(g * groupSize, (g + 1) * groupSize);
-    const parity = new Uint8Array(Math.max(...group.map((c) => c.length)));
+    const parity = new Uint8Array(group.reduce((most, c) => Math.max(most, c.length), Number.NEGATIVE_INFINITY));
     for (const c of group) for (let i = 0; i < c.length; i++) parity[i]! ^= c[i]!;
     out.push(parity);
   }

@@ -125,7 +125,9 @@ export function partition(indices: ArrayLike<number>, labels: ArrayLike<number>,
         const members = shuffle([...byClass.get(label)!], rng);
         const sizes = apportion(members.length, dirichlet(clients, spec.alpha, rng));
         let at = 0;
-        sizes.forEach((size, c) => parts[c]!.push(...members.slice(at, (at += size))));
+        sizes.forEach((size, c) => {
+          for (const member of members.slice(at, (at += size))) parts[c]!.push(member);
+        });
       }
       if (parts.every((part) => part.length >= minSize)) break;
     }

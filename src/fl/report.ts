@@ -64,7 +64,7 @@ export function federatedSummary(rounds: readonly RoundStats[], targetAccuracy: 
   const sum = (f: (r: RoundStats) => number): number => done.reduce((s, r) => s + f(r), 0);
   return {
     rounds: done.length,
-    accuracy: { final: last ? round(last.validationAccuracy, 6) : null, best: done.length > 0 ? round(Math.max(...done.map((r) => r.validationAccuracy)), 6) : null, target: targetAccuracy ?? null, toTarget },
+    accuracy: { final: last ? round(last.validationAccuracy, 6) : null, best: done.length > 0 ? round(done.reduce((best, r) => Math.max(best, r.validationAccuracy), Number.NEGATIVE_INFINITY), 6) : null, target: targetAccuracy ?? null, toTarget },
     federated: {
       bytesUp: sum((r) => r.bytesUp),
       bytesDown: sum((r) => r.bytesDown),

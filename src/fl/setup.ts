@@ -46,7 +46,7 @@ export function prepareFederated(scenario: Scenario, swarm: ResolvedSwarm): FlSe
   // each trained value, and a batch of activations. A client short of SRAM trains the last
   // parameters that fit (the output layer first).
   const sizes = task.params.map((p) => p.value.length);
-  const batch = settings.local.batchSize === 'full' ? Math.max(...partitions.map((p) => p.length)) : settings.local.batchSize;
+  const batch = settings.local.batchSize === 'full' ? partitions.reduce((most, p) => Math.max(most, p.length), Number.NEGATIVE_INFINITY) : settings.local.batchSize;
   const activations = spec.dataset === 'mnist' ? 4 * batch * (mnistPixels + (spec.model === 'mlp' ? spec.hidden : 0) + 10) : 4 * batch * spec.model.context * (8 * spec.model.dim + 32);
   const perTrained = settings.local.momentum > 0 ? 8 : 4;
   const trainable = clients.map((node) => {

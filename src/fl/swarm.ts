@@ -63,7 +63,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     if (!stream) jitterStreams.set(node, (stream = streams.stream(`fl/jitter/${node}`)));
     return stream.next() * settings.uplinkJitter;
   }
-  const payloadBytes = Math.min(...[coordinator, ...setup.clients].map((n) => host.maxAppBytes(n))) - flHeaderBytes;
+  const payloadBytes = setup.clients.reduce((least, n) => Math.min(least, host.maxAppBytes(n)), host.maxAppBytes(coordinator)) - flHeaderBytes;
   const fec = settings.fec;
   // With erasure coding, chunks leave room for the parity message's longer header.
   const chunkBytes = fec ? payloadBytes - (parityHeaderBytes - flHeaderBytes) : payloadBytes;

@@ -287,7 +287,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       scheduler.after(backoffMs, () => {
         if (pass.done || !host.alive(pass.node)) return;
         after.timeoutMs += backoffMs;
-        pass.queue.unshift(...retries);
+        for (let r = retries.length - 1; r >= 0; r--) pass.queue.unshift(retries[r]!);
         advance(pass, after);
       });
     });

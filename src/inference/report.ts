@@ -94,7 +94,7 @@ export function dutyCycleUtilisation(tallies: readonly NodeTally[], region: Regi
       const band = subBandOf(region, channelHz)!;
       byBand.set(band, (byBand.get(band) ?? 0) + airtimeMs);
     }
-    return Math.max(0, ...[...byBand].map(([band, airtimeMs]) => airtimeMs / durationMs / band.dutyCycle));
+    return [...byBand].reduce((most, [band, airtimeMs]) => Math.max(most, airtimeMs / durationMs / band.dutyCycle), 0);
   });
 }
 
@@ -161,7 +161,7 @@ export function inferenceSummary(input: InferenceSummaryInput): Record<string, u
       // Every joule every node drew during the run (sleep, listening, idle included), per token.
       withBackground: generated.length > 0 ? round(totalLoadJ / generated.length, 9) : null,
     },
-    tokensPerHour: generated.length > 0 ? round(generated.length / ((Math.max(...generated.map((t) => t.endMs)) - Math.min(...requests.map((r) => r.arrivalMs))) / 3_600_000), 6) : 0,
+    tokensPerHour: generated.length > 0 ? round(generated.length / ((generated.reduce((last, t) => Math.max(last, t.endMs), Number.NEGATIVE_INFINITY) - requests.reduce((first, r) => Math.min(first, r.arrivalMs), Number.POSITIVE_INFINITY)) / 3_600_000), 6) : 0,
     lifetime: extrapolatedLifetime(input.energy, input.mains, input.durationMs, nodeIds),
     fidelity: { top1: compared.length > 0 ? round(compared.filter((t) => t.matchesReference).length / compared.length, 6) : null, compared: compared.length },
     expertLoad: engine.expertLoad.map((row) => [...row]),
@@ -178,7 +178,7 @@ export function inferenceSummary(input: InferenceSummaryInput): Record<string, u
       placement: plan.strategy,
       nodesHoldingUnits: plan.usedNodes,
       entry: nodeIds[plan.entry],
-      largestShareOfWeights: totalWeights > 0 ? round(Math.max(...weights) / totalWeights, 6) : 0,
+      largestShareOfWeights: totalWeights > 0 ? round(weights.reduce((most, w) => Math.max(most, w), Number.NEGATIVE_INFINITY) / totalWeights, 6) : 0,
       expectedAirtimeMsPerToken: ms(plan.expectedAirtimeMsPerToken),
       tokenPasses: passes.length,
       framesPerToken: round(mean(passes.map((t) => t.frames)) ?? 0, 6),

@@ -59,7 +59,8 @@ export function encodeMessage(network: NetworkHeader, message: ModelMessage): Ui
   let tail: Int8Array[] = [];
   if (message.kind === 'forward') tail = [message.x];
   else if (message.kind === 'call') {
-    body.push(message.call, message.experts.length, ...message.experts);
+    body.push(message.call, message.experts.length);
+    for (const expert of message.experts) body.push(expert);
     tail = [message.x];
   } else {
     body.push(message.call, message.outputs.length);

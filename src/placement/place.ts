@@ -138,7 +138,7 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
   };
 
   let entry: number;
-  const layers = Math.max(0, ...units.map((unit) => unit.layer + 1));
+  const layers = units.reduce((most, unit) => Math.max(most, unit.layer + 1), 0);
   const attention: number[] = new Array<number>(layers).fill(-1);
   if (options.strategy === 'pack') {
     const byCapacity = [...eligible].sort((a, b) => nodes[b]!.flashBytes - nodes[a]!.flashBytes || a - b);
@@ -276,8 +276,8 @@ function infeasible(unplaced: readonly PlaceableUnit[], nodes: readonly Placemen
     // which need nodes of their own.
     const copies = new Map<string, number>();
     for (const unit of unplaced) copies.set(unit.id, (copies.get(unit.id) ?? 0) + 1);
-    const perNode = Math.max(1, Math.floor(largest.flashBytes / Math.max(1, Math.min(...unplaced.map((u) => u.weightBytes)))));
-    atLeast = Math.max(Math.ceil(unplacedBytes / largest.flashBytes), Math.ceil(unplaced.length / perNode), ...copies.values());
+    const perNode = Math.max(1, Math.floor(largest.flashBytes / Math.max(1, unplaced.reduce((least, u) => Math.min(least, u.weightBytes), Number.POSITIVE_INFINITY))));
+    atLeast = [...copies.values()].reduce((most, n) => Math.max(most, n), Math.max(Math.ceil(unplacedBytes / largest.flashBytes), Math.ceil(unplaced.length / perNode)));
   }
   const names = unplaced.length > 6 ? `${unplaced.slice(0, 6).map((u) => u.id).join(', ')} and ${unplaced.length - 6} more` : unplaced.map((u) => u.id).join(', ');
   const lines = [

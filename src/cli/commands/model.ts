@@ -128,7 +128,7 @@ export function modelInfoCommand(target: string, options: { json?: boolean }, pr
   }
   const rows = units.map((u) => [u.unit, String(u.count), u.parameters.toLocaleString('en'), ...([8, 4, 2] as const).map((b) => u.weightBytes[b].toLocaleString('en')), u.macsPerToken.toLocaleString('en'), u.macsPerCachedPosition.toLocaleString('en'), String(u.latentBytesPerToken), `${u.inputBytes}/${u.outputBytes}`]);
   const header = ['unit', 'count', 'params', 'int8 B', 'int4 B', 'int2 B', 'MACs/token', '+MACs/cached pos', 'latent B/token', 'in/out B'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = header.map((h, i) => rows.reduce((width, r) => Math.max(width, r[i]!.length), h.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   print(
     [

@@ -49,9 +49,9 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
   const rows = plan.nodes
     .filter((node) => node.units.length > 0)
     .map((node) => [ids[node.index]!, nodes[node.index]!.mcuId, node.weightBytes.toLocaleString('en'), node.flashBudgetBytes.toLocaleString('en'), node.kvBytes.toLocaleString('en'), node.workBytes.toLocaleString('en'), node.sramBudgetBytes.toLocaleString('en'), node.units.join(' ')]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = header.map((h, i) => rows.reduce((width, r) => Math.max(width, r[i]!.length), h.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 || i === 1 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
-  const largest = Math.max(...plan.nodes.map((node) => node.weightBytes));
+  const largest = plan.nodes.reduce((most, node) => Math.max(most, node.weightBytes), Number.NEGATIVE_INFINITY);
   print(
     [
       `${name}: ${plan.strategy} placement of ${loaded.source} at int${scenario.model.bits} (${total.toLocaleString('en')} B of weights) on ${swarm.nodes.length} nodes`,

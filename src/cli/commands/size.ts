@@ -165,7 +165,7 @@ async function simulatedLifetime(file: string, sets: readonly string[], seed: nu
   if (requests.kind === 'poisson') extra.push(`inference.requests.count=${Math.min(65_535, Math.ceil((requests.count * durationMs) / scenario.duration))}`);
   const summary = (await simulateSummary(file, { sets: [...sets, ...extra], seed })) as { drainedUntilMs: number; perNode: { battery: string; diedAtMs: number | null }[] };
   const deaths = summary.perNode.filter((node) => node.battery !== 'mains' && node.diedAtMs !== null).map((node) => node.diedAtMs!);
-  return (deaths.length > 0 ? Math.min(...deaths) : summary.drainedUntilMs) / 86_400_000;
+  return (deaths.length > 0 ? deaths.reduce((first, ms) => Math.min(first, ms)) : summary.drainedUntilMs) / 86_400_000;
 }
 
 function report(results: readonly CountResult[], chosen: CountResult | undefined, targets: Targets, counts: readonly number[], variants: readonly string[], outPath: string, toEnd: boolean): string {
@@ -173,7 +173,7 @@ function report(results: readonly CountResult[], chosen: CountResult | undefined
   const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
   const header = ['mcu', 'nodes', 'p95 latency', 'J/token', toEnd ? 'lifetime (simulated)' : 'lifetime (extrapolated)', 'tokens/h', 'done', 'meets'];
   const lines = results.map((r) => [r.variant, String(r.nodes), ...(r.feasible ? [ci(r.p95LatencyMs, sec), ci(r.joulesPerToken, (v) => v.toFixed(4)), ci(r.lifetimeDays, (v) => `${v.toFixed(1)} d`), ci(r.tokensPerHour, (v) => v.toFixed(1)), r.completedShare ? `${(100 * r.completedShare.mean).toFixed(0)} %` : '—'] : ['model does not fit', '', '', '', '']), meets(r, targets) ? 'yes' : 'no']);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const widths = header.map((h, i) => lines.reduce((width, l) => Math.max(width, l[i]!.length), h.length));
   const table = [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
   const wanted = [
     targets.p95LatencyMs !== undefined ? `p95 latency ≤ ${sec(targets.p95LatencyMs)}` : undefined,

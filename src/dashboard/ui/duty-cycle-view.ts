@@ -18,7 +18,7 @@ export function drawDutyCycle(p: Panel, model: RunModel, t: number): void {
   f.svg.attr('class', 'wide-left');
   f.plot.attr('transform', `translate(180,14)`);
   const width = f.width - 118;
-  const x = scaleLinear().domain([0, Math.max(1.05, ...bars.map((b) => b.use)) * 100]).range([0, width]);
+  const x = scaleLinear().domain([0, bars.reduce((most, b) => Math.max(most, b.use), 1.05) * 100]).range([0, width]);
   const y = scaleBand<string>().domain(labels).range([0, f.height]).padding(0.15);
   f.plot
     .append('g')

@@ -22,9 +22,9 @@ export function expertLoadView(load: readonly (readonly number[])[], replicas: (
     const total = row.reduce((s, v) => s + v, 0);
     row.forEach((calls, expert) => cells.push({ layer, expert, calls, share: total > 0 ? calls / total : 0, replicas: replicas(layer, expert) }));
     // max/mean load per layer (1 = perfectly balanced), the figure the bias rule lowers.
-    imbalance.push(total > 0 ? Math.max(...row) / (total / row.length) : 0);
+    imbalance.push(total > 0 ? row.reduce((most, v) => Math.max(most, v), Number.NEGATIVE_INFINITY) / (total / row.length) : 0);
   });
-  return { cells, max: Math.max(0, ...cells.map((c) => c.calls)), imbalance };
+  return { cells, max: cells.reduce((most, c) => Math.max(most, c.calls), 0), imbalance };
 }
 
 /**
@@ -50,7 +50,7 @@ export function expertLoadAt(model: RunModel, t: number): ReturnType<typeof expe
     const layer = Number(match[1]);
     load[layer] ??= [];
   }
-  const width = Math.max(experts, ...load.map((row) => row.length));
+  const width = load.reduce((most, row) => Math.max(most, row.length), experts);
   const rows = Array.from({ length: load.length }, (_, layer) => Array.from({ length: width }, (_, e) => load[layer]?.[e] ?? 0));
   return expertLoadView(rows, (layer, expert) => replicas.get(`${layer}.${expert}`) ?? 0);
 }
