@@ -2,11 +2,16 @@
  * Node positions for a group: uniform on a disc, on a grid, uniformly in a rectangle, or given.
  * Each node draws from its own stream (`placement/<group>/<index>`), so adding a node to the
  * end of a group never moves the others. With a minimum separation, a node is redrawn until it
- * keeps that distance from every node placed before it (LoRaSim keeps nodes 10 m apart).
+ * keeps that distance from every node placed before it, in any group (a separation grid finds
+ * the nodes near a candidate, so this stays O(N)). `distribution: lorasim` places as LoRaSim
+ * does instead (lorasim-placement.ts).
  */
 import type { RandomStreams } from '../sim/rng.ts';
 import { formatPath, InputError, type SourcePosition } from './errors.ts';
+import { placeLikeLorasim, lorasimGiveUpPairs } from './lorasim-placement.ts';
+import { maxPointsInDisc } from './packing-bound.ts';
 import type { GroupSpec } from './schema.ts';
+import { createSeparationGrid, type SeparationGrid } from './separation-grid.ts';
 
 export interface Position {
   readonly xM: number;
@@ -15,19 +20,14 @@ export interface Position {
 
 const maxPlacementTries = 10_000;
 
-export function placeGroup(
-  group: GroupSpec,
-  groupPath: readonly PropertyKey[],
-  rng: RandomStreams,
-  placedBefore: readonly Position[],
-  radiusM: number,
-  locate: (path: readonly PropertyKey[]) => SourcePosition | undefined,
-): Position[] {
+type Locate = (path: readonly PropertyKey[]) => SourcePosition | undefined;
+
+export function placeGroup(group: GroupSpec, groupPath: readonly PropertyKey[], rng: RandomStreams, placedBefore: readonly Position[], radiusM: number, locate: Locate): Position[] {
   if (group.nodes) return group.nodes.map((node) => ({ xM: node.xM, yM: node.yM }));
   const placement = group.placement!;
   const count = group.count!;
-  const positions: Position[] = [];
   if (placement.shape === 'grid') {
+    const positions: Position[] = [];
     const columns = placement.columns ?? Math.ceil(Math.sqrt(count));
     const [x0, y0] = placement.originM ?? [0, 0];
     for (let i = 0; i < count; i++) {
@@ -35,10 +35,35 @@ export function placeGroup(
     }
     return positions;
   }
+  const separationPath = [...groupPath, 'placement', 'minSeparationM'];
+  const fail = (message: string): never => {
+    throw new InputError([{ path: formatPath(separationPath), source: locate(separationPath), message }]);
+  };
+  const streamOf = (i: number) => rng.stream(`placement/${group.name}/${i}`);
+  if (placement.shape === 'disc' && placement.distribution === 'lorasim') {
+    const minSeparationM = placement.minSeparationM ?? 0;
+    const placed = placeLikeLorasim({ count, radiusM, centerM: placement.centerM ?? [0, 0], minSeparationM, streamOf });
+    if (placed.ok) return placed.positions;
+    return fail(
+      `expected room for ${count} nodes placed as LoRaSim does within radius ${radiusM.toFixed(1)} m, found ${lorasimGiveUpPairs} nodes closer than ${minSeparationM} m to the candidates of node ${placed.node} (after ${placed.candidates} candidate${placed.candidates === 1 ? '' : 's'}), where LoRaSim gives up`,
+    );
+  }
+
   const minSeparationM = placement.shape === 'disc' ? (placement.minSeparationM ?? 0) : 0;
-  const all = [...placedBefore];
+  let grid: SeparationGrid | undefined;
+  if (minSeparationM > 0) {
+    const most = maxPointsInDisc(radiusM, minSeparationM);
+    if (count > most) {
+      return fail(
+        `expected at most ${most} node${most === 1 ? '' : 's'} ${minSeparationM} m apart within radius ${radiusM.toFixed(1)} m (the hexagonal packing bound, Oler's inequality: 2πR²/(√3·d²) + πR/d + 1), found count ${count}`,
+      );
+    }
+    grid = createSeparationGrid(minSeparationM);
+    for (const p of placedBefore) grid.add(p.xM, p.yM);
+  }
+  const positions: Position[] = [];
   for (let i = 0; i < count; i++) {
-    const stream = rng.stream(`placement/${group.name}/${i}`);
+    const stream = streamOf(i);
     let position: Position | undefined;
     for (let attempt = 0; attempt < maxPlacementTries && !position; attempt++) {
       let candidate: Position;
@@ -52,22 +77,11 @@ export function placeGroup(
         const [x0, y0] = placement.originM ?? [0, 0];
         candidate = { xM: x0 + placement.widthM * stream.next(), yM: y0 + placement.heightM * stream.next() };
       }
-      if (minSeparationM === 0 || all.every((p) => Math.hypot(p.xM - candidate.xM, p.yM - candidate.yM) >= minSeparationM)) {
-        position = candidate;
-      }
+      if (!grid || grid.countCloser(candidate.xM, candidate.yM, 1) === 0) position = candidate;
     }
-    if (!position) {
-      const path = [...groupPath, 'placement', 'minSeparationM'];
-      throw new InputError([
-        {
-          path: formatPath(path),
-          source: locate(path),
-          message: `expected room for ${count} nodes ${minSeparationM} m apart within radius ${radiusM.toFixed(1)} m, found none for node ${i} after ${maxPlacementTries} tries`,
-        },
-      ]);
-    }
+    if (!position) return fail(`expected room for ${count} node${count === 1 ? '' : 's'} ${minSeparationM} m apart within radius ${radiusM.toFixed(1)} m, found none for node ${i} after ${maxPlacementTries} tries`);
     positions.push(position);
-    all.push(position);
+    grid?.add(position.xM, position.yM);
   }
   return positions;
 }

@@ -133,7 +133,8 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
     const radiusM = placementRadiusM(scenario, group, radio, pathLoss, sinkReceivers);
     const groupPositions = placeGroup(group, ['groups', i], rng, placed, radiusM, locate);
     positions.set(i, groupPositions);
-    placed.push(...groupPositions);
+    // One push per position: spreading a group into push's arguments overflows the stack past ~125,000 nodes.
+    for (const position of groupPositions) placed.push(position);
     if (group.role === 'sink') {
       const sensitivityTable = radio.sensitivity ?? (chipOf(scenario, radio.chip) ?? radioChips.sx1276).defaultSensitivity;
       for (const position of groupPositions) sinkReceivers.push({ ...position, sensitivityTable, noiseFigureDb: radio.noiseFigureDb, antennaGainDbi: radio.antennaGainDbi });

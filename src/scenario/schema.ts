@@ -59,7 +59,14 @@ const placementSchema = z.discriminatedUnion('shape', [
     shape: z.literal('disc'),
     radiusM: z.union([z.number().min(0), z.literal('auto')], { error: 'expected a radius ≥ 0 in metres, or "auto"' }),
     centerM: point.optional(),
-    minSeparationM: z.number().min(0).optional(),
+    minSeparationM: z.number().min(0).optional().describe('Minimum distance in metres between nodes (how it binds depends on distribution).'),
+    distribution: z
+      .enum(['uniform', 'lorasim'])
+      .optional()
+      .describe(
+        'uniform (default): r = R·√u, uniform over the area; a node is redrawn (up to 10,000 times) until it is minSeparationM from every node placed before it, in any group. ' +
+          "lorasim: LoRaSim 0.2.1's placement: r = max(u1, u2)·R, θ = 2π·min/max (also uniform over the area), a candidate kept as soon as ANY earlier node of its group is minSeparationM away (LoRaSim's check, which almost never binds), giving up after 100 too-close pairs for one node.",
+      ),
   }),
   z.strictObject({
     shape: z.literal('grid'),

@@ -121,6 +121,22 @@ describe('loraswarm run refuses bad scenario files with status 2', () => {
       [at(6, 10, 'radio\\.sf: expected SF7–12 for the energy-sir collision model, found SF6$')],
     ],
     [
+      'more nodes than a disc holds at minSeparationM, before trying to place them',
+      { 13: '    count: 500', 14: '    placement: { shape: disc, radiusM: 100, minSeparationM: 10 }' },
+      [
+        at(
+          14,
+          45,
+          "groups\\[1\\]\\.placement\\.minSeparationM: expected at most 395 nodes 10 m apart within radius 100\\.0 m \\(the hexagonal packing bound, Oler's inequality: 2πR²/\\(√3·d²\\) \\+ πR/d \\+ 1\\), found count 500$",
+        ),
+      ],
+    ],
+    [
+      'a node that cannot keep minSeparationM from the sink',
+      { 13: '    count: 1', 14: '    placement: { shape: disc, radiusM: 5, minSeparationM: 10 }' },
+      [at(14, 43, 'groups\\[1\\]\\.placement\\.minSeparationM: expected room for 1 node 10 m apart within radius 5\\.0 m, found none for node 0 after 10000 tries$')],
+    ],
+    [
       'traffic to: sink without a sink group',
       { 10: '    role: node' },
       [at(15, 64, 'groups\\[1\\]\\.traffic\\.to: expected a group with role: sink to send to, found none$')],
