@@ -92,8 +92,10 @@ function startChild(pool: Pool): Child {
   let exit = (): void => undefined;
   const child: Child = { process: subprocess, exited: new Promise((resolve) => (exit = resolve)), run: undefined, stderrTail: '' };
   subprocess.once('exit', (code, signal) => {
-    onExit(pool, child, code, signal);
-    exit();
+    void stderrDrained(subprocess).then(() => {
+      onExit(pool, child, code, signal);
+      exit();
+    });
   });
   subprocess.on('error', (error) => {
     // A child that could not start never exits; a failed send shows as the child's exit, which names the run.
@@ -107,6 +109,23 @@ function startChild(pool: Pool): Child {
   subprocess.on('message', (message) => onMessage(pool, child, message as ChildMessage));
   handOut(pool, child);
   return child;
+}
+
+/**
+ * Resolves once a child's stderr has ended, since its last words (a fatal error, an
+ * out-of-memory report) may arrive after its exit; after half a second at most, as a
+ * grandchild may still hold the pipe.
+ */
+function stderrDrained(subprocess: ChildProcess): Promise<void> {
+  const stream = subprocess.stderr!;
+  if (stream.readableEnded || stream.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 500);
+    stream.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Sends the child the next pending run, or lets it go when none is left. */

@@ -2,7 +2,7 @@
 // (run/sweep-child.ts, through tsx) with a summary made of the request instead of a
 // simulation, so that the pool's order, progress and failures are tested without simulating.
 //   STUB_PID_DIR=dir   write this process's pid into dir, one file each
-//   STUB_CRASH_RUN=i   exit with status 3 when handed run i
+//   STUB_CRASH_RUN=i   say why on stderr and exit with status 3 when handed run i
 //   STUB_FAIL_RUN=i    throw an InputError for run i
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,7 +14,10 @@ const { InputError } = await import('../../src/scenario/errors.ts');
 if (process.env.STUB_PID_DIR) writeFileSync(join(process.env.STUB_PID_DIR, String(process.pid)), '');
 await serveSweepChild(async (request, onFraction) => {
   const { index, sets, seed } = request.run;
-  if (String(index) === process.env.STUB_CRASH_RUN) process.exit(3);
+  if (String(index) === process.env.STUB_CRASH_RUN) {
+    process.stderr.write('FATAL ERROR: out of stub memory\n');
+    process.exit(3);
+  }
   if (String(index) === process.env.STUB_FAIL_RUN) throw new InputError([{ path: 'radio.sf', message: 'expected a number ≤ 12, found 13' }]);
   await onFraction(0.5);
   // Later runs answer sooner, so that children finish out of plan order.
