@@ -14,7 +14,7 @@ const sets = ['groups.1.count=100', 'federated.task.model=mlp', 'federated.round
 const loaded = readScenario('scenarios/fl-mnist-iid.yaml', { sets });
 const setup = prepareFederated(loaded.scenario, loaded.swarm);
 const start = performance.now();
-const simulation = createSimulation(loaded.scenario, loaded.swarm, { federated: setup, keepReceptions: false });
+const simulation = createSimulation(loaded.scenario, loaded.swarm, { federated: setup, keepRecords: false });
 simulation.finish();
 const ms = performance.now() - start;
 const rounds = simulation.federated!.rounds;

@@ -14,7 +14,7 @@ async function tokensPerSecond(file: string, transport: 'memory' | 'mqtt'): Prom
   const mqtt = transport === 'mqtt' ? await prepareMqttTransport({ runId: 'bench-inference', nodes: swarm.nodes.length }) : undefined;
   try {
     const start = performance.now();
-    const simulation = createSimulation(scenario, swarm, { inference: setup, keepReceptions: false, ...(mqtt && { transport: mqtt.bind }) });
+    const simulation = createSimulation(scenario, swarm, { inference: setup, keepRecords: false, ...(mqtt && { transport: mqtt.bind }) });
     if (mqtt) await simulation.finishAsync();
     else simulation.finish();
     const ms = performance.now() - start;

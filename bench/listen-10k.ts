@@ -7,7 +7,7 @@ import { createSimulation } from '../src/run/simulate.ts';
 
 const start = performance.now();
 const { scenario, swarm } = readScenario('bench/listen-10k.yaml');
-const simulation = createSimulation(scenario, swarm, { keepReceptions: true });
+const simulation = createSimulation(scenario, swarm, { keepRecords: true });
 const result = simulation.finish();
 const wallS = (performance.now() - start) / 1000;
 const totals = simulation.tracker.totals();

@@ -57,7 +57,7 @@ function benchScheduler(): void {
 function benchPoisson(): void {
   const { scenario, swarm } = readScenario('bench/poisson-1000.yaml');
   const { ms, value } = bestOf(3, () => {
-    const simulation = createSimulation(scenario, swarm, { keepReceptions: true });
+    const simulation = createSimulation(scenario, swarm, { keepRecords: true });
     const result = simulation.finish();
     return { result, totals: simulation.tracker.totals() };
   });

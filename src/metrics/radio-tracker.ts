@@ -2,10 +2,22 @@
  * The radio tracker: subscribes to node and ether events and keeps the books — every attempt
  * (sent or dutyCycleBlocked), every fate per addressed receiver, airtime, transmit energy,
  * application messages and their latency — per run and per node.
+ *
+ * Records stream: a frame's record is final once every addressed receiver's fate is known
+ * (the ether decides all of a frame's fates when it has ended: `decided`), and final records go
+ * to the sinks (the result writers, a live dashboard, an in-memory list for tests) in the
+ * canonical order — frames by (atMs, sender, seq, queuedAtMs, messageId, fragmentIndex),
+ * receptions by (atMs, sender, seq, receiver) — whatever order the events arrived in. Nothing
+ * is kept per frame once it is written, so a day of a city costs no memory here. Every
+ * floating-point sum is taken in that canonical order, so the totals do not depend on the
+ * transport either.
  */
 import type { BlockReason, SimEvent } from '../node/events.ts';
 import { fates, type Fate } from '../radio/transmission.ts';
+import { createNodeTallies, type NodeTally } from './node-tallies.ts';
 import { percentile } from './stats.ts';
+
+export type { NodeTally } from './node-tallies.ts';
 
 export interface FrameRecord {
   readonly sender: number;
@@ -48,39 +60,32 @@ export interface ReceptionRecord {
   readonly snrDb: number;
 }
 
-export interface NodeTally {
-  attempts: number;
-  sent: number;
-  dutyCycleBlocked: number;
-  airtimeMs: number;
-  txEnergyUj: number;
-  /** Receptions of this node's frames, and how many were received. */
-  receptions: number;
-  receptionsReceived: number;
-  /** Frames this node received, as a receiver. */
-  framesHeard: number;
-  messagesSent: number;
-  messagesDelivered: number;
-  /** Queued frames that never got an outcome because the node died. */
-  unsentAtDeath: number;
-  diedAtMs: number | undefined;
-  deathReason: 'brownOut' | 'batteryEmpty' | 'failure' | undefined;
-  faults: number;
-  /** Airtime per channel (Hz → ms), for duty-cycle use. */
-  readonly airtimeByChannelMs: Map<number, number>;
+/** Where final records go, in canonical order. */
+export interface RecordSink {
+  frame?(record: FrameRecord): void;
+  reception?(record: ReceptionRecord): void;
+}
+
+export interface RadioTrackerOptions {
+  /** Keep every record in memory (`frames`, `receptions`), for tests and small runs; off for city runs. */
+  readonly keepRecords?: boolean;
+  readonly sinks?: readonly RecordSink[];
 }
 
 export interface RadioTracker {
   handle(event: SimEvent): void;
-  /**
-   * Puts frames and receptions in canonical order — (atMs, sender, seq, …) and (atMs, sender,
-   * seq, receiver) — and recomputes every floating-point sum from that order, so that results
-   * do not depend on the order in which events arrived (which another transport may change).
-   * Call once, after the run.
-   */
+  /** The ether has decided every frame that ended at or before `untilMs`: their records are final. */
+  decided(untilMs: number): void;
+  /** Adds a sink for the final records from now on. */
+  addSink(sink: RecordSink): void;
+  /** Finalises every record left (call once, after the run's drain). */
   finalize(): void;
+  /** Every record, when kept (`keepRecords`); empty otherwise. */
   readonly frames: readonly FrameRecord[];
   readonly receptions: readonly ReceptionRecord[];
+  /** One node's figures. */
+  node(index: number): NodeTally;
+  /** Every node's figures (made on each call). */
   readonly nodes: readonly NodeTally[];
   totals(): RadioTotals;
 }
@@ -105,32 +110,25 @@ export interface RadioTotals {
   readonly latencyMs: { readonly p50?: number; readonly p95?: number; readonly p99?: number; readonly mean?: number };
 }
 
-export function createRadioTracker(nodeCount: number, options: { readonly keepReceptions: boolean } = { keepReceptions: true }): RadioTracker {
+/** A pending frame record's key: sender × 2^32 + seq. */
+const keyOf = (sender: number, seq: number): number => sender * 0x1_0000_0000 + seq;
+
+export function createRadioTracker(nodeCount: number, options: RadioTrackerOptions = {}): RadioTracker {
+  const tallies = createNodeTallies(nodeCount);
+  const { counts } = tallies;
+  const sinks: RecordSink[] = [...(options.sinks ?? [])];
   const frames: FrameRecord[] = [];
-  const sentBySender: FrameRecord[][] = Array.from({ length: nodeCount }, () => []);
   const receptions: ReceptionRecord[] = [];
-  const nodes: NodeTally[] = Array.from({ length: nodeCount }, () => ({
-    attempts: 0,
-    sent: 0,
-    dutyCycleBlocked: 0,
-    airtimeMs: 0,
-    txEnergyUj: 0,
-    receptions: 0,
-    receptionsReceived: 0,
-    framesHeard: 0,
-    messagesSent: 0,
-    messagesDelivered: 0,
-    unsentAtDeath: 0,
-    diedAtMs: undefined,
-    deathReason: undefined,
-    faults: 0,
-    airtimeByChannelMs: new Map(),
-  }));
+  if (options.keepRecords ?? true) {
+    sinks.push({ frame: (record) => frames.push(record), reception: (record) => receptions.push(record) });
+  }
   const fateCounts = Object.fromEntries(fates.map((fate) => [fate, 0])) as Record<Fate, number>;
   const blockedBy: Record<BlockReason, number> = { deadline: 0, queueFull: 0 };
   const airtimeBySf = new Map<number, number>();
   const airtimeByChannel = new Map<number, number>();
-  const latencies: number[] = [];
+  let latencies = new Float64Array(1024);
+  let latencyCount = 0;
+  let sortedLatencies: number[] | undefined;
   let sent = 0;
   let blocked = 0;
   let airtimeMs = 0;
@@ -140,17 +138,74 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
   let unicastDelivered = 0;
   let deliveries = 0;
   let unsentAtDeath = 0;
-  /** Destination of each unicast message in flight, keyed by sender × 2^16 + message id. */
-  const unicastDestination = new Map<number, number>();
+  /** Records of frames that arrived since the last decision, not yet in canonical order. */
+  let frameBatch: FrameRecord[] = [];
+  let receptionBatch: ReceptionRecord[] = [];
+  /** Records in canonical order whose fates may still be coming, from `head` on. */
+  let pending: FrameRecord[] = [];
+  let head = 0;
+  /** Sent frames not yet final, by sender and seq (for their receptions). */
+  const onAir = new Map<number, FrameRecord>();
 
   const add = (map: Map<number, number>, key: number, value: number): void => {
     map.set(key, (map.get(key) ?? 0) + value);
   };
 
+  /** A final record: its sums (in canonical order) and the sinks. */
+  function release(record: FrameRecord): void {
+    if (record.outcome === 'sent') {
+      onAir.delete(keyOf(record.sender, record.seq));
+      airtimeMs += record.airtimeMs;
+      txEnergyUj += record.energyUj;
+      add(airtimeBySf, record.sf, record.airtimeMs);
+      add(airtimeByChannel, record.channelHz, record.airtimeMs);
+      tallies.addFrame(record.sender, record.channelHz, record.airtimeMs, record.energyUj);
+    }
+    for (const sink of sinks) sink.frame?.(record);
+  }
+
+  function decided(untilMs: number): void {
+    if (frameBatch.length > 0) {
+      frameBatch.sort(compareFrames);
+      if (head > 4096 && head * 2 > pending.length) {
+        pending = pending.slice(head);
+        head = 0;
+      }
+      for (const record of frameBatch) pending.push(record);
+      frameBatch = [];
+    }
+    if (receptionBatch.length > 0) {
+      const batch = receptionBatch.sort(compareReceptions);
+      receptionBatch = [];
+      for (const record of batch) for (const sink of sinks) sink.reception?.(record);
+    }
+    while (head < pending.length) {
+      const record = pending[head]!;
+      if (record.outcome === 'sent' && record.atMs + record.airtimeMs > untilMs) break;
+      head++;
+      release(record);
+    }
+    if (head === pending.length) {
+      pending = [];
+      head = 0;
+    }
+  }
+
   return {
-    frames,
-    receptions,
-    nodes,
+    get frames() {
+      return frames;
+    },
+    get receptions() {
+      return receptions;
+    },
+    node: (index) => tallies.tally(index),
+    get nodes() {
+      return Array.from({ length: nodeCount }, (_, i) => tallies.tally(i));
+    },
+    addSink(sink) {
+      sinks.push(sink);
+    },
+    decided,
     handle(event) {
       switch (event.type) {
         case 'txStarted': {
@@ -180,23 +235,15 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
             received: 0,
             fate: '',
           };
-          frames.push(record);
-          sentBySender[tx.sender]![tx.seq] = record;
+          frameBatch.push(record);
+          onAir.set(keyOf(tx.sender, tx.seq), record);
           sent++;
-          airtimeMs += tx.airtimeMs;
-          txEnergyUj += event.energyUj;
-          add(airtimeBySf, tx.sf, tx.airtimeMs);
-          add(airtimeByChannel, tx.channelHz, tx.airtimeMs);
-          const node = nodes[tx.sender]!;
-          node.attempts++;
-          node.sent++;
-          node.airtimeMs += tx.airtimeMs;
-          node.txEnergyUj += event.energyUj;
-          add(node.airtimeByChannelMs, tx.channelHz, tx.airtimeMs);
+          counts.attempts[tx.sender]!++;
+          counts.sent[tx.sender]!++;
           return;
         }
         case 'txBlocked': {
-          frames.push({
+          frameBatch.push({
             sender: event.sender,
             seq: -1,
             destination: event.destination,
@@ -223,89 +270,65 @@ export function createRadioTracker(nodeCount: number, options: { readonly keepRe
           });
           blocked++;
           blockedBy[event.reason]++;
-          const node = nodes[event.sender]!;
-          node.attempts++;
-          node.dutyCycleBlocked++;
+          counts.attempts[event.sender]!++;
+          counts.dutyCycleBlocked[event.sender]!++;
           return;
         }
         case 'reception': {
           const { tx, fate, receiver } = event;
-          const record = sentBySender[tx.sender]![tx.seq]!;
+          const record = onAir.get(keyOf(tx.sender, tx.seq));
+          if (!record) throw new Error(`reception of frame ${tx.seq} of node ${tx.sender}, which the tracker never saw start`);
           record.receivers++;
           record.fate = record.receivers === 1 ? fate : '';
           fateCounts[fate]++;
-          const sender = nodes[tx.sender]!;
-          sender.receptions++;
+          counts.receptions[tx.sender]!++;
           if (fate === 'received') {
             record.received++;
-            sender.receptionsReceived++;
-            nodes[receiver]!.framesHeard++;
+            counts.receptionsReceived[tx.sender]!++;
+            counts.framesHeard[receiver]!++;
           }
-          if (options.keepReceptions) {
-            receptions.push({ sender: tx.sender, seq: tx.seq, receiver, atMs: event.atMs, fate, rxPowerDbm: event.rxPowerDbm, snrDb: event.snrDb });
-          }
+          receptionBatch.push({ sender: tx.sender, seq: tx.seq, receiver, atMs: event.atMs, fate, rxPowerDbm: event.rxPowerDbm, snrDb: event.snrDb });
           return;
         }
         case 'txUnsent':
-          nodes[event.sender]!.unsentAtDeath++;
+          counts.unsentAtDeath[event.sender]!++;
           unsentAtDeath++;
           return;
-        case 'nodeDied': {
-          const node = nodes[event.node]!;
-          node.diedAtMs = event.atMs;
-          node.deathReason = event.reason;
+        case 'nodeDied':
+          tallies.died(event.node, event.atMs, event.reason);
           return;
-        }
         case 'nodeFault':
-          nodes[event.node]!.faults++;
+          counts.faults[event.node]!++;
           return;
         case 'messageSent':
           messagesSent++;
-          nodes[event.sender]!.messagesSent++;
-          if (event.destination >= 0) {
-            unicastSent++;
-            unicastDestination.set(event.sender * 0x10000 + event.messageId, event.destination);
-          }
+          counts.messagesSent[event.sender]!++;
+          if (event.destination >= 0) unicastSent++;
           return;
         case 'messageDelivered': {
           deliveries++;
-          latencies.push(event.atMs - event.createdAtMs);
-          const key = event.sender * 0x10000 + event.messageId;
-          if (unicastDestination.get(key) === event.receiver) {
+          if (latencyCount === latencies.length) {
+            const grown = new Float64Array(latencies.length * 2);
+            grown.set(latencies);
+            latencies = grown;
+          }
+          latencies[latencyCount++] = event.atMs - event.createdAtMs;
+          sortedLatencies = undefined;
+          // A unicast message counts as delivered when its addressee completes it.
+          if (event.destination >= 0 && event.destination === event.receiver) {
             unicastDelivered++;
-            unicastDestination.delete(key);
-            nodes[event.sender]!.messagesDelivered++;
+            counts.messagesDelivered[event.sender]!++;
           }
           return;
         }
       }
     },
     finalize() {
-      frames.sort(compareFrames);
-      receptions.sort((a, b) => a.atMs - b.atMs || a.sender - b.sender || a.seq - b.seq || a.receiver - b.receiver);
-      airtimeMs = 0;
-      txEnergyUj = 0;
-      airtimeBySf.clear();
-      airtimeByChannel.clear();
-      for (const node of nodes) {
-        node.airtimeMs = 0;
-        node.txEnergyUj = 0;
-        node.airtimeByChannelMs.clear();
-      }
-      for (const frame of frames) {
-        if (frame.outcome !== 'sent') continue;
-        airtimeMs += frame.airtimeMs;
-        txEnergyUj += frame.energyUj;
-        add(airtimeBySf, frame.sf, frame.airtimeMs);
-        add(airtimeByChannel, frame.channelHz, frame.airtimeMs);
-        const node = nodes[frame.sender]!;
-        node.airtimeMs += frame.airtimeMs;
-        node.txEnergyUj += frame.energyUj;
-        add(node.airtimeByChannelMs, frame.channelHz, frame.airtimeMs);
-      }
+      decided(Number.POSITIVE_INFINITY);
     },
     totals() {
-      const sorted = [...latencies].sort((a, b) => a - b);
+      sortedLatencies ??= Array.from(latencies.subarray(0, latencyCount)).sort((a, b) => a - b);
+      const sorted = sortedLatencies;
       const receptionsTotal = fates.reduce((sum, fate) => sum + fateCounts[fate], 0);
       const mean = sorted.length > 0 ? sorted.reduce((sum, value) => sum + value, 0) / sorted.length : undefined;
       const latency: RadioTotals['latencyMs'] = {};
@@ -344,4 +367,9 @@ function compareFrames(a: FrameRecord, b: FrameRecord): number {
     a.messageId - b.messageId ||
     a.fragmentIndex - b.fragmentIndex
   );
+}
+
+/** Canonical order of reception records. */
+function compareReceptions(a: ReceptionRecord, b: ReceptionRecord): number {
+  return a.atMs - b.atMs || a.sender - b.sender || a.seq - b.seq || a.receiver - b.receiver;
 }

@@ -84,6 +84,8 @@ export interface MessageDeliveredEvent {
   readonly atMs: number;
   readonly sender: number;
   readonly receiver: number;
+  /** The message's addressee (the receiver for unicast), or −1 for a broadcast. */
+  readonly destination: number;
   readonly messageId: number;
   readonly createdAtMs: number;
   readonly appBytes: number;

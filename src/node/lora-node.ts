@@ -114,6 +114,7 @@ export function createLoraNode(config: LoraNodeConfig): LoraNode {
           atMs: delivery.atMs,
           sender: tx.sender,
           receiver: config.index,
+          destination: tx.destination,
           messageId: tx.messageId,
           createdAtMs: tx.messageCreatedAtMs,
           appBytes: complete.length,

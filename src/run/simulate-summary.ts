@@ -30,7 +30,7 @@ export async function simulateSummary(file: string, run: { readonly sets: readon
   // No receptions.csv is written, so no reception records are kept (as on workers); the summary counts receptions all the same.
   const inference = inferenceFor(scenario, swarm);
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
-  const simulation = createSimulation(scenario, swarm, { keepReceptions: false, ...(inference && { inference }), ...(federated && { federated }) });
+  const simulation = createSimulation(scenario, swarm, { keepRecords: false, ...(inference && { inference }), ...(federated && { federated }) });
   for (let slice = 1; slice <= progressSlices; slice++) {
     simulation.advance((scenario.duration * slice) / progressSlices);
     await onFraction(slice / progressSlices);

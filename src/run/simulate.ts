@@ -49,7 +49,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const specs = swarm.nodes;
   const hosted = new Array<boolean>(specs.length).fill(options.hosted === undefined);
   for (const index of options.hosted ?? []) hosted[index] = true;
-  const tracker = createRadioTracker(specs.length, { keepReceptions: options.keepReceptions ?? true });
+  const tracker = createRadioTracker(specs.length, { keepRecords: options.keepRecords ?? true, ...(options.recordSinks && { sinks: options.recordSinks }) });
   const series = createSeriesSampler(specs, swarm.region);
   const listeners = options.listeners ?? [];
   // Node events reach the tracker at each window's end, in canonical order (node-event-buffer.ts);
@@ -84,7 +84,10 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const transport = makeTransport(scheduler, () => ({
     ether: (tx) => ether.transmit(tx),
     nodeDied: (node, atMs) => ether.nodeDied(node, atMs),
-    decide: (nowMs) => ether.decideUntil(nowMs),
+    decide: (nowMs) => {
+      ether.decideUntil(nowMs);
+      tracker.decided(nowMs);
+    },
     nodes: nodes.map((node, i) => {
       if (node === undefined) return undefined;
       return (delivery) => {

@@ -6,7 +6,7 @@ import type { SimEvent } from '../node/events.ts';
 import type { LoraNode } from '../node/lora-node.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { Ether } from '../radio/ether.ts';
-import type { RadioTracker } from '../metrics/radio-tracker.ts';
+import type { RadioTracker, RecordSink } from '../metrics/radio-tracker.ts';
 import type { SeriesSampler } from '../metrics/series.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import type { NodeTotals, PartitionTotals, WindowReport } from '../transport/partition-report.ts';
@@ -16,8 +16,10 @@ import type { InferenceSetup } from '../inference/setup.ts';
 import type { FlEngine, FlSetup } from '../fl/swarm.ts';
 
 export interface SimulationOptions {
-  /** Keep one record per reception (receptions.csv); off for the largest sweeps. */
-  readonly keepReceptions?: boolean;
+  /** Keep every frame and reception record in memory (`tracker.frames`, `tracker.receptions`); on by default, off for runs that stream their records. */
+  readonly keepRecords?: boolean;
+  /** Where the final records go as the run makes them (the result writers, a live dashboard). */
+  readonly recordSinks?: readonly RecordSink[];
   /** Extra subscribers to every event of this process's nodes and ether, as it happens. */
   readonly listeners?: readonly ((event: SimEvent) => void)[];
   /** Called with a snapshot of the run at every sampling instant (live metrics). */

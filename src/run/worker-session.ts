@@ -179,7 +179,7 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
 
     const simulation = createSimulation(scenario, swarm, {
       hosted,
-      keepReceptions: false,
+      keepRecords: false,
       transport: (scheduler, endpoints): Transport => {
         exchange = createExchange(scheduler, endpoints);
         const ex = exchange;

@@ -25,7 +25,7 @@ describe('the pure-ALOHA scenario', () => {
       `groups.1.count=${senders}`,
       `groups.1.traffic.interval=${intervalMs}`,
       `duration=${durationMs}`,
-    ], { keepReceptions: false }).simulation;
+    ], { keepRecords: false }).simulation;
     const totals = tracker.totals();
     const gMeasured = totals.airtimeMs / durationMs;
     const n = totals.sent;
@@ -46,7 +46,7 @@ describe('the pure-ALOHA scenario', () => {
       `groups.1.count=${senders}`,
       `groups.1.traffic.interval=${(senders * frameMs) / g}`,
       `duration=${Math.round((framesWanted * frameMs) / g)}`,
-    ], { keepReceptions: false }).simulation;
+    ], { keepRecords: false }).simulation;
     const totals = tracker.totals();
     const throughput = (totals.fates.received * frameMs) / Math.round((framesWanted * frameMs) / g);
     expect(throughput).toBeGreaterThan(0.17);
