@@ -12,7 +12,7 @@ export const pureExceptions = ['src/sim/realtime.ts', 'src/model/io/**'];
 const why = 'pure folders take time from the scheduler and randomness from an RNG stream (DESIGN.md)';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'runs/**', 'test-output/**', 'coverage/**', 'dist/**', 'dashboard/dist/**'] },
+  { ignores: ['node_modules/**', 'perf-tmp/**', 'runs/**', 'test-output/**', 'coverage/**', 'dist/**', 'dashboard/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -65,6 +65,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--dashboard', 'serve the live dashboard on 127.0.0.1 during the run and print its URL')
     .option('--pace <factor>', 'with --dashboard: at most this many virtual seconds per wall second, so that people can watch (default: as fast as it can)')
     .option('--dashboard-port <port>', 'with --dashboard: the port (default: a free one)')
+    .option('--compress <when>', 'gzip frames.csv and receptions.csv: auto (runs expected to send more than 1,000,000 frames), on or off', 'auto')
     .action(async (file: string, options) => {
       const { runCommand } = await import('./commands/run.ts');
       await runCommand(file, options, io.out, io.err);

@@ -48,11 +48,11 @@ function createPicker<T extends object>(ready: (item: T) => boolean): (items: re
 
 export function createLiveFeed(title: string, durationMs: number, swarm: ResolvedSwarm, simulation: Simulation, served?: { readonly plan: Plan; readonly symbols: readonly string[] }): LiveFeed {
   const ids = swarm.nodes.map((node) => node.id);
-  let stepMs = 0;
-  // A frame is sent once it is off the air (its fate is known); a blocked one at once. A token
-  // once it has ended; tokens end out of order across requests.
-  const frames = createPicker<FrameRecord>((f) => f.outcome !== 'sent' || f.atMs + f.airtimeMs < stepMs);
-  const receptions = createPicker<ReceptionRecord>(() => true);
+  // A frame goes out once its record is final (every fate known: the tracker's sink); a token
+  // once it has ended (tokens end out of order across requests).
+  let newFrames: FrameRecord[] = [];
+  let newReceptions: ReceptionRecord[] = [];
+  simulation.tracker.addSink({ frame: (record) => newFrames.push(record), reception: (record) => newReceptions.push(record) });
   const series = createPicker<SeriesRow>(() => true);
   const tokens = createPicker<TokenRecord>((t) => Number.isFinite(t.endMs));
   let rounds = 0;
@@ -68,13 +68,12 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
       return { files: { 'meta.json': JSON.stringify(meta), 'nodes.csv': nodes, ...(served && { 'placement.csv': placementCsv(served.plan, ids) }) } };
     },
     delta(atMs, final = false) {
-      stepMs = atMs;
       const { tracker } = simulation;
       const files: DashboardDelta['files'] = {};
-      const newFrames = frames(tracker.frames, final);
       if (newFrames.length > 0) files['frames.csv'] = framesCsv(newFrames, swarm.nodes);
-      const newReceptions = receptions(tracker.receptions, final);
       if (newReceptions.length > 0) files['receptions.csv'] = receptionsCsv(newReceptions, swarm.nodes);
+      newFrames = [];
+      newReceptions = [];
       const rows = series(simulation.series.rows, final);
       if (rows.length > 0) files['series.csv'] = seriesCsv({ rows, bands: simulation.series.bands }, ids);
       for (const row of rows) if (row.atMs >= (lastSample.get(row.node)?.atMs ?? -1)) lastSample.set(row.node, row);

@@ -1,9 +1,12 @@
 /**
- * frames.csv, receptions.csv and nodes.csv: one header row, then data rows, written with
- * csv-stringify. Numbers are rounded to fixed decimals so that files are byte-identical for the
- * same scenario and seed. Columns are documented in the README ("Output contract").
+ * frames.csv, receptions.csv and nodes.csv: one header row, then data rows. Rows are written as
+ * bytes (csv-bytes.ts), record by record as the run finalises them, so that a city's tens of
+ * millions of rows never become one string; numbers are rounded to fixed decimals so that files
+ * are byte-identical for the same scenario and seed. Columns are documented in the README
+ * ("Output contract").
  */
 import { stringify } from 'csv-stringify/sync';
+import { csvText, type CsvBytes } from './csv-bytes.ts';
 import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
 import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
 import type { NodeReport } from './node-report.ts';
@@ -23,7 +26,6 @@ export interface NodeInfo {
 }
 
 const ms = (value: number): number => round(value, 3);
-const idOrBroadcast = (nodes: readonly NodeInfo[], index: number): string => (index < 0 ? '*' : nodes[index]!.id);
 
 export const frameColumns = [
   'sender', 'seq', 'destination', 'outcome', 'blockReason', 'queuedAtMs', 'atMs', 'queueWaitMs', 'dutyCycleWaitMs', 'wakeWaitMs', 'airtimeMs',
@@ -31,40 +33,121 @@ export const frameColumns = [
   'receivers', 'received', 'fate',
 ] as const;
 
+/** Writes frame records as rows of frames.csv; `ids` are the nodes' ids, pre-encoded. */
+export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (record: FrameRecord) => void {
+  const broadcast = new TextEncoder().encode('*');
+  const decimal = createLabels((value) => String(value));
+  return (f) => {
+    csv.bytes(ids[f.sender]!);
+    csv.comma();
+    if (f.seq >= 0) csv.integer(f.seq);
+    csv.comma();
+    csv.bytes(f.destination < 0 ? broadcast : ids[f.destination]!);
+    csv.comma();
+    csv.text(f.outcome);
+    csv.comma();
+    csv.text(f.blockReason);
+    csv.comma();
+    csv.fixed(f.queuedAtMs, 3);
+    csv.comma();
+    csv.fixed(f.atMs, 3);
+    csv.comma();
+    csv.fixed(f.queueWaitMs, 3);
+    csv.comma();
+    csv.fixed(f.dutyCycleWaitMs, 3);
+    csv.comma();
+    csv.fixed(f.wakeWaitMs, 3);
+    csv.comma();
+    csv.fixed(f.airtimeMs, 3);
+    csv.comma();
+    if (f.channelHz) csv.text(decimal(f.channelHz / 1e6));
+    csv.comma();
+    csv.integer(f.sf);
+    csv.comma();
+    if (f.bandwidthHz) csv.text(decimal(f.bandwidthHz / 1e3));
+    csv.comma();
+    if (f.outcome === 'sent') csv.text(decimal(f.txPowerDbm));
+    csv.comma();
+    csv.integer(f.phyBytes);
+    csv.comma();
+    csv.integer(f.messageId);
+    csv.comma();
+    csv.integer(f.fragmentIndex);
+    csv.comma();
+    csv.integer(f.fragmentCount);
+    csv.comma();
+    csv.fixed(f.energyUj, 3);
+    csv.comma();
+    csv.integer(f.receivers);
+    csv.comma();
+    csv.integer(f.received);
+    csv.comma();
+    csv.text(f.fate);
+    csv.endRow();
+  };
+}
+
 export function framesCsv(frames: readonly FrameRecord[], nodes: readonly NodeInfo[]): string {
-  const rows = frames.map((f) => [
-    nodes[f.sender]!.id,
-    f.seq < 0 ? '' : f.seq,
-    idOrBroadcast(nodes, f.destination),
-    f.outcome,
-    f.blockReason,
-    ms(f.queuedAtMs),
-    ms(f.atMs),
-    ms(f.queueWaitMs),
-    ms(f.dutyCycleWaitMs),
-    ms(f.wakeWaitMs),
-    ms(f.airtimeMs),
-    f.channelHz ? f.channelHz / 1e6 : '',
-    f.sf,
-    f.bandwidthHz ? f.bandwidthHz / 1e3 : '',
-    f.outcome === 'sent' ? f.txPowerDbm : '',
-    f.phyBytes,
-    f.messageId,
-    f.fragmentIndex,
-    f.fragmentCount,
-    round(f.energyUj, 3),
-    f.receivers,
-    f.received,
-    f.fate,
-  ]);
-  return stringify([frameColumns as unknown as string[], ...rows]);
+  return csvText((csv) => {
+    header(csv, frameColumns);
+    const row = frameRowWriter(csv, encodedIds(nodes));
+    for (const frame of frames) row(frame);
+  });
 }
 
 export const receptionColumns = ['sender', 'seq', 'receiver', 'atMs', 'fate', 'rxPowerDbm', 'snrDb'] as const;
 
+/** Writes reception records as rows of receptions.csv. */
+export function receptionRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (record: ReceptionRecord) => void {
+  return (r) => {
+    csv.bytes(ids[r.sender]!);
+    csv.comma();
+    csv.integer(r.seq);
+    csv.comma();
+    csv.bytes(ids[r.receiver]!);
+    csv.comma();
+    csv.fixed(r.atMs, 3);
+    csv.comma();
+    csv.text(r.fate);
+    csv.comma();
+    csv.fixed(r.rxPowerDbm, 2);
+    csv.comma();
+    csv.fixed(r.snrDb, 2);
+    csv.endRow();
+  };
+}
+
 export function receptionsCsv(receptions: readonly ReceptionRecord[], nodes: readonly NodeInfo[]): string {
-  const rows = receptions.map((r) => [nodes[r.sender]!.id, r.seq, nodes[r.receiver]!.id, ms(r.atMs), r.fate, round(r.rxPowerDbm, 2), round(r.snrDb, 2)]);
-  return stringify([receptionColumns as unknown as string[], ...rows]);
+  return csvText((csv) => {
+    header(csv, receptionColumns);
+    const row = receptionRowWriter(csv, encodedIds(nodes));
+    for (const reception of receptions) row(reception);
+  });
+}
+
+/** The header row. */
+export function header(csv: CsvBytes, columns: readonly string[]): void {
+  columns.forEach((column, i) => {
+    if (i > 0) csv.comma();
+    csv.text(column);
+  });
+  csv.endRow();
+}
+
+/** Every node's id as bytes, once. */
+export function encodedIds(nodes: readonly { readonly id: string }[]): Uint8Array[] {
+  const encoder = new TextEncoder();
+  return nodes.map((node) => encoder.encode(node.id));
+}
+
+/** A small cache of the labels of the few distinct values a column takes (channels, bandwidths, powers). */
+function createLabels(label: (value: number) => string): (value: number) => string {
+  const cache = new Map<number, string>();
+  return (value) => {
+    let text = cache.get(value);
+    if (text === undefined) cache.set(value, (text = label(value)));
+    return text;
+  };
 }
 
 export const nodeColumns = [

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, type CliResult } from '../helpers/cli.ts';
 import { frameColumns } from '../../src/metrics/tables.ts';
@@ -110,6 +111,22 @@ describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
     );
     expect(lines.length - 1).toBe(1347);
     expect(lines.filter((line) => line.endsWith(',collided'))).toHaveLength(551);
+  });
+
+  it('with --compress on, writes frames.csv.gz and receptions.csv.gz holding the plain files\' bytes; a bad value is refused', () => {
+    const packed = join(tmp, 'packed');
+    run([...aloha10min, '--out', packed, '--compress', 'on', '--quiet']);
+    const names = readdirSync(packed).sort();
+    expect(names).toContain('frames.csv.gz');
+    expect(names).toContain('receptions.csv.gz');
+    expect(names).not.toContain('frames.csv');
+    expect(gunzipSync(readFileSync(join(packed, 'frames.csv.gz'))).toString('utf8')).toBe(read(first, 'frames.csv'));
+    expect(gunzipSync(readFileSync(join(packed, 'receptions.csv.gz'))).toString('utf8')).toBe(read(first, 'receptions.csv'));
+    expect(read(packed, 'summary.json')).toBe(read(first, 'summary.json'));
+    const bad = cli(['run', ...aloha10min, '--out', join(tmp, 'bad'), '--compress', 'yes']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--compress: expected "auto", "on" or "off", found "yes"');
+    expect(existsSync(join(tmp, 'bad'))).toBe(false);
   });
 
   it('prints a summary naming the run directory without --quiet, and nothing to stdout with --quiet', () => {

@@ -4,11 +4,10 @@
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
-import { framesCsv, nodesCsv, receptionsCsv } from '../../metrics/tables.ts';
 import { openRunDirectory, runDirectoryProblem } from '../../metrics/run-directory.ts';
-import { seriesCsv } from '../../metrics/series.ts';
 import { createSimulation } from '../../run/simulate.ts';
 import { summarizeRun, trainedOf } from '../../run/summarize.ts';
+import { compressRecords, openResultFiles, type ResultFiles } from '../../run/result-files.ts';
 import { prepareMqttTransport, reachableUrl } from '../../transport/mqtt-transport.ts';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,8 +19,6 @@ import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
-import { partitionCsv, partitionSamplesCsv, roundsCsv } from '../../fl/report.ts';
-import { placementCsv, requestsCsv, tokensCsv } from '../../inference/report.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
 import { federatedLines, inferenceLines } from './run-printout.ts';
 import { listenForLiveDashboard, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
@@ -51,6 +48,8 @@ export interface RunCommandOptions {
   /** Virtual seconds per wall second for the live dashboard. */
   readonly pace?: string;
   readonly dashboardPort?: string;
+  /** gzip frames.csv and receptions.csv: auto (large runs), on or off. */
+  readonly compress?: string;
 }
 
 const progressSlices = 200;
@@ -65,6 +64,10 @@ export async function runCommand(
 ): Promise<string> {
   if (options.transport !== 'memory' && options.transport !== 'mqtt') {
     throw new UsageError(`--transport: expected "memory" or "mqtt", found ${JSON.stringify(options.transport)}`);
+  }
+  const compress = options.compress ?? 'auto';
+  if (compress !== 'auto' && compress !== 'on' && compress !== 'off') {
+    throw new UsageError(`--compress: expected "auto", "on" or "off", found ${JSON.stringify(compress)}`);
   }
   const loaded = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   const { scenario, swarm, name } = loaded;
@@ -99,9 +102,11 @@ export async function runCommand(
     throw error;
   }
   let credentialsFile: string | undefined;
+  let files: ResultFiles | undefined;
   try {
     const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
     dir.write('scenario.yaml', scenarioYaml);
+    files = openResultFiles(dir, swarm, compressRecords(compress, scenario, swarm));
     const wallStartMs = performance.now();
     // The MQTT transport runs every frame through the embedded broker (one client per node).
     const runId = external?.credentials.runId ?? options.runId ?? runIdOf(name);
@@ -143,6 +148,8 @@ export async function runCommand(
       const hosted = partitions.length > 0 ? swarm.nodes.map((_, i) => i).filter((i) => !remoteNodes.has(i)) : undefined;
       // Over MQTT, every sample also goes out as live metrics for viewers (metrics topics only).
       simulation = createSimulation(scenario, swarm, {
+        keepRecords: false,
+        recordSinks: files.sinks,
         ...(hosted && { hosted }),
         ...(mqtt && { transport: mqtt.bind, onSample: (snapshot) => mqtt.publishMetrics('live', snapshot) }),
         ...(inference && { inference }),
@@ -168,7 +175,8 @@ export async function runCommand(
         else simulation.advance(untilMs);
         progress.update(step / steps);
         await live?.step(untilMs);
-        if (process.stderr.isTTY) await new Promise((resolve) => setImmediate(resolve));
+        // The event loop turns between slices: the progress bar redraws, and compressed files are written.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       // The live view follows the drain after the duration too, step by step.
       if (live && mqtt) {
@@ -195,26 +203,9 @@ export async function runCommand(
     }
     const simulateWallMs = performance.now() - wallStartMs;
 
-    const { tracker } = simulation;
     const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
-    const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, tracker, result, served, trainedOf(simulation, federated, scenario));
-    dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
-    if (served && inference) {
-      const ids = swarm.nodes.map((node) => node.id);
-      dir.write('tokens.csv', tokensCsv(served.engine, inference.symbols));
-      dir.write('requests.csv', requestsCsv(served.engine, ids));
-      dir.write('placement.csv', placementCsv(served.plan, ids));
-    }
-    if (federated && simulation.federated) {
-      const ids = swarm.nodes.map((node) => node.id);
-      dir.write('rounds.csv', roundsCsv(simulation.federated.rounds));
-      dir.write('partition.csv', partitionCsv(federated.clients, federated.partitions, federated.task, ids, federated.trainable));
-      dir.write('partition-samples.csv', partitionSamplesCsv(federated.partitions, federated.task));
-    }
-    dir.write('frames.csv', framesCsv(tracker.frames, swarm.nodes));
-    dir.write('receptions.csv', receptionsCsv(tracker.receptions, swarm.nodes));
-    dir.write('nodes.csv', nodesCsv(tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
-    dir.write('series.csv', seriesCsv(simulation.series, swarm.nodes.map((node) => node.id)));
+    const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served, trainedOf(simulation, federated, scenario));
+    await files.finish({ simulation, result, summary, nodeReports, inference, federated });
     // The dashboard of the files above, self-contained: it opens from disk.
     dir.write('report.html', await reportHtml(dir.partialPath, true).catch((error: Error) => unbuiltReportHtml(error)));
     const totalWallMs = performance.now() - wallStartMs;
@@ -255,6 +246,7 @@ export async function runCommand(
     return outPath;
   } catch (error) {
     await liveSlot?.server.close();
+    await files?.abort().catch(() => undefined);
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
     throw error;
   }

@@ -1,0 +1,94 @@
+/**
+ * The result files of a run directory (README, "Output contract"). frames.csv and
+ * receptions.csv are written as the run finalises their records, never held whole; the
+ * others once the run is over. Large runs write their per-frame files gzip-compressed
+ * (`frames.csv.gz`, `receptions.csv.gz`): see `compressRecords`.
+ */
+import { join } from 'node:path';
+import type { RunDirectory } from '../metrics/run-directory.ts';
+import { createCsvFile, type CsvFile } from '../metrics/csv-file.ts';
+import { encodedIds, frameColumns, frameRowWriter, header, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
+import { seriesCsv } from '../metrics/series.ts';
+import type { RecordSink } from '../metrics/radio-tracker.ts';
+import type { NodeReport } from '../metrics/node-report.ts';
+import type { ResolvedSwarm } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { partitionCsv, partitionSamplesCsv, roundsCsv } from '../fl/report.ts';
+import { placementCsv, requestsCsv, tokensCsv } from '../inference/report.ts';
+import type { inferenceFor } from '../inference/load-model.ts';
+import type { FlSetup } from '../fl/swarm.ts';
+import type { Simulation, SimulationResult } from './simulation-types.ts';
+
+/** `--compress`: gzip the per-frame files always, never, or (auto) when a run expects more frames than this. */
+export type CompressChoice = 'auto' | 'on' | 'off';
+export const autoCompressFrames = 1_000_000;
+
+/**
+ * Whether frames.csv and receptions.csv are written gzip-compressed. `auto` compresses when the
+ * scenario's traffic alone is expected to send more than 1,000,000 frames (about 100 MB of
+ * frames.csv): the expected messages of every node with traffic over the duration, times the
+ * fragments of each (applications add their own frames on top, so this is a lower bound).
+ */
+export function compressRecords(choice: CompressChoice, scenario: Scenario, swarm: ResolvedSwarm): boolean {
+  if (choice !== 'auto') return choice === 'on';
+  let frames = 0;
+  for (const node of swarm.nodes) {
+    const traffic = node.traffic;
+    if (!traffic) continue;
+    const fragments = traffic.payloadBytes <= node.maxAppBytes ? 1 : Math.ceil(traffic.payloadBytes / Math.max(1, node.maxAppBytes - 4));
+    frames += (scenario.duration / traffic.intervalMs) * fragments;
+  }
+  return frames > autoCompressFrames;
+}
+
+export interface ResultFiles {
+  /** Where the run's final records go. */
+  readonly sinks: readonly RecordSink[];
+  /** Writes the files of a finished run and closes the streamed ones. */
+  finish(run: FinishedRun): Promise<void>;
+  /** Closes the streamed files after a failure. */
+  abort(): Promise<void>;
+}
+
+export interface FinishedRun {
+  readonly simulation: Simulation;
+  readonly result: SimulationResult;
+  readonly summary: Record<string, unknown>;
+  readonly nodeReports: readonly NodeReport[];
+  readonly inference: ReturnType<typeof inferenceFor>;
+  readonly federated: FlSetup | undefined;
+}
+
+export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean): ResultFiles {
+  const suffix = compress ? '.csv.gz' : '.csv';
+  const frames = createCsvFile(join(dir.partialPath, `frames${suffix}`), { gzip: compress });
+  const receptions = createCsvFile(join(dir.partialPath, `receptions${suffix}`), { gzip: compress });
+  header(frames.csv, frameColumns);
+  header(receptions.csv, receptionColumns);
+  const ids = encodedIds(swarm.nodes);
+  const streamed: CsvFile[] = [frames, receptions];
+  const closeStreamed = async (): Promise<void> => {
+    await Promise.all(streamed.map((file) => file.close()));
+  };
+  return {
+    sinks: [{ frame: frameRowWriter(frames.csv, ids), reception: receptionRowWriter(receptions.csv, ids) }],
+    abort: closeStreamed,
+    async finish({ simulation, result, summary, nodeReports, inference, federated }) {
+      await closeStreamed();
+      dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+      const nodeIds = swarm.nodes.map((node) => node.id);
+      if (inference && simulation.inference) {
+        dir.write('tokens.csv', tokensCsv(simulation.inference, inference.symbols));
+        dir.write('requests.csv', requestsCsv(simulation.inference, nodeIds));
+        dir.write('placement.csv', placementCsv(inference.plan, nodeIds));
+      }
+      if (federated && simulation.federated) {
+        dir.write('rounds.csv', roundsCsv(simulation.federated.rounds));
+        dir.write('partition.csv', partitionCsv(federated.clients, federated.partitions, federated.task, nodeIds, federated.trainable));
+        dir.write('partition-samples.csv', partitionSamplesCsv(federated.partitions, federated.task));
+      }
+      dir.write('nodes.csv', nodesCsv(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
+      dir.write('series.csv', seriesCsv(simulation.series, nodeIds));
+    },
+  };
+}
