@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simulateSummary, type RunFraction, type RunSummary } from '../../run/simulate-summary.ts';
 import type { PlannedRun } from '../../run/sweep-plan.ts';
-import { runCommand } from './run.ts';
 
 /**
  * The summary of `run` of `file`; with `runDir`, its run directory is written there too.
@@ -17,6 +16,8 @@ import { runCommand } from './run.ts';
  */
 export async function sweepRunSummary(file: string, run: Pick<PlannedRun, 'sets' | 'seed'>, runDir: string | undefined, onFraction: RunFraction = () => undefined): Promise<RunSummary> {
   if (runDir === undefined) return simulateSummary(file, run, onFraction);
+  // Only kept runs need `run`'s writers, broker and dashboard: a child that keeps none starts without them.
+  const { runCommand } = await import('./run.ts');
   await runCommand(file, { set: run.sets, seed: run.seed, out: runDir, transport: 'memory', quiet: true }, () => undefined, () => undefined, () => ({
     update: (fraction) => void onFraction(fraction),
     stop: () => undefined,
