@@ -290,7 +290,9 @@ function describeCommanderError(program: Command, argv: readonly string[], error
     return `${message}${command ? ` for "${command.name()}"` : ''} (expected one of: ${[...flags, '--help'].join(', ')})`;
   }
   if (error.code === 'commander.unknownCommand') {
-    return `${message} (expected one of: ${program.commands.map((candidate) => candidate.name()).join(', ')})`;
+    // Hidden commands (sweep's child processes) are not offered.
+    const names = program.createHelp().visibleCommands(program).map((candidate) => candidate.name()).filter((name) => name !== 'help');
+    return `${message} (expected one of: ${names.join(', ')})`;
   }
   return message;
 }
