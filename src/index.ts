@@ -26,8 +26,10 @@ export { createMemoryLedger, checkStaticAllocation, type MemoryLedger, type Memo
 export { createSolarHarvester, solarConfigSchema, type SolarConfig } from './hw/solar.ts';
 
 export { createMac, type Mac, type MacConfig, type OutgoingFrame } from './node/mac.ts';
-export { createLoraNode, type LoraNode, type Message } from './node/lora-node.ts';
-export { startTraffic, type TrafficConfig } from './node/traffic.ts';
+export { createMacs, type Macs, type MacNode } from './node/macs.ts';
+export { createLinks, type Links, type Message } from './node/links.ts';
+export type { LoraNode } from './node/lora-node.ts';
+export { startTraffic, type TrafficConfig, type TrafficNode } from './node/traffic.ts';
 export type { SimEvent, TxStartedEvent, TxBlockedEvent, MessageSentEvent, MessageDeliveredEvent } from './node/events.ts';
 
 export { createMemoryTransport } from './transport/memory-transport.ts';

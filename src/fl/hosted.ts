@@ -9,10 +9,10 @@ import { framingOverheadBytes, type FramingId } from '../radio/framing.ts';
 import { subBandOf, type Region } from '../radio/regions.ts';
 import { airtimeParamsOf } from '../scenario/resolve.ts';
 
-export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], region: Region, framing: FramingId, scheduler: Scheduler, nodes: readonly (LoraNode | undefined)[], runtimes: () => readonly (NodeRuntime | undefined)[]): FlEngine {
+export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], region: Region, framing: FramingId, scheduler: Scheduler, nodes: () => readonly (LoraNode | undefined)[], runtimes: () => readonly (NodeRuntime | undefined)[]): FlEngine {
   return createFlEngine(setup, specs, {
     scheduler,
-    send: (node, destination, payload, deadlineMs) => void nodes[node]?.send({ destination, payload, deadlineMs }),
+    send: (node, destination, payload, deadlineMs) => void nodes()[node]?.send({ destination, payload, deadlineMs }),
     compute: (node, ms, then, cause) => runtimes()[node]?.compute(ms, then, cause),
     alive: (node) => runtimes()[node]?.alive ?? false,
     stateOfCharge: (node) => runtimes()[node]?.ledger.totals().stateOfCharge ?? 0,

@@ -10,14 +10,14 @@ export function createHostedEngine(
   setup: InferenceSetup,
   specs: readonly NodeSpec[],
   scheduler: Scheduler,
-  nodes: readonly (LoraNode | undefined)[],
+  nodes: () => readonly (LoraNode | undefined)[],
   runtimeObjects: () => readonly (NodeRuntime | undefined)[],
 ): InferenceEngine {
   return createInferenceEngine(
     { ...setup, specs },
     {
       scheduler,
-      send: (node, nextHop, payload, deadlineMs) => void nodes[node]?.send({ destination: nextHop, payload, deadlineMs }),
+      send: (node, nextHop, payload, deadlineMs) => void nodes()[node]?.send({ destination: nextHop, payload, deadlineMs }),
       compute: (node, ms, then, cause) => runtimeObjects()[node]?.compute(ms, then, cause),
       alive: (node) => runtimeObjects()[node]?.alive ?? false,
     },

@@ -1,17 +1,19 @@
 /**
  * Application traffic of sensor-like nodes: periodic or Poisson messages of a fixed size to
- * the sink, to a random neighbour, or to everyone in range.
+ * the sink, to a random neighbour, or to everyone in range. One table for every node with
+ * traffic; each node's next message is an integer event.
  *
  * Every draw comes from the node's own traffic stream, one fixed number of draws per message,
  * so that adding a node never shifts another node's times.
  */
-import type { RandomStream } from '../sim/rng.ts';
+import { exponential, uniform, type RandomGenerator } from '../sim/rng.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
-import type { LoraNode } from './lora-node.ts';
 
 export type TrafficKind = 'periodic' | 'poisson';
 
-export interface TrafficConfig {
+/** One node's traffic. */
+export interface TrafficNode {
+  readonly index: number;
   readonly kind: TrafficKind;
   /** Period (periodic) or mean interval (Poisson) between messages. */
   readonly intervalMs: number;
@@ -21,41 +23,58 @@ export interface TrafficConfig {
   readonly deadlineMs: number;
   /** Picks the destination of one message from a uniform draw in [0, 1). */
   readonly destination: (draw: number) => number;
+  /** The node's traffic stream. */
+  readonly rng: RandomGenerator;
+  /** MCU time before each message (an on-device inference, say); undefined: none. */
+  readonly computeMs: number | undefined;
+}
+
+export interface TrafficConfig {
+  readonly scheduler: Scheduler;
   /** No message is created at or after this time. */
   readonly endMs: number;
   /** False once the node is dead: it creates nothing more. */
-  readonly alive: () => boolean;
-  /** Work before each message (the MCU computes, then the message goes); none when absent. */
-  readonly prepare?: (send: () => void) => void;
+  readonly alive: (node: number) => boolean;
+  /** Hands a message to the node's radio stack. */
+  readonly send: (node: number, destination: number, payload: Uint8Array, deadlineMs: number) => void;
+  /** Runs `durationMs` of the node's MCU, then `then`. */
+  readonly compute: (node: number, durationMs: number, then: () => void) => void;
 }
 
 /**
- * Schedules a node's messages. The first message comes at a uniform time within the first
+ * Schedules every node's messages. The first message comes at a uniform time within the first
  * interval (periodic) or after an exponential gap (Poisson), so that nodes do not start in
  * lockstep.
  */
-export function startTraffic(node: LoraNode, config: TrafficConfig, scheduler: Scheduler, rng: RandomStream): void {
-  const nextGapMs = (): number => {
-    if (config.kind === 'poisson') return rng.exponential(config.intervalMs);
-    return config.intervalMs + (2 * rng.next() - 1) * config.jitterMs;
-  };
-  const emitOne = (): void => {
-    if (!config.alive()) return;
-    const destination = config.destination(rng.next());
+export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfig): void {
+  const { scheduler, endMs } = config;
+  const byIndex: TrafficNode[] = [];
+  for (const node of nodes) byIndex[node.index] = node;
+  const emitKind = scheduler.kind((i) => emitOne(byIndex[i]!));
+
+  const nextGapMs = (node: TrafficNode): number =>
+    node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : node.intervalMs + (2 * uniform(node.rng) - 1) * node.jitterMs;
+
+  function schedule(node: TrafficNode, atMs: number): void {
+    if (atMs < endMs) scheduler.atKind(atMs, emitKind, node.index);
+  }
+
+  function send(node: TrafficNode, destination: number, createdAtMs: number): void {
+    if (!config.alive(node.index)) return;
+    const payload = fill(new Uint8Array(node.payloadBytes), createdAtMs);
+    config.send(node.index, destination, payload, node.deadlineMs);
+  }
+
+  function emitOne(node: TrafficNode): void {
+    if (!config.alive(node.index)) return;
+    const destination = node.destination(uniform(node.rng));
     const createdAtMs = scheduler.nowMs;
-    const send = (): void => {
-      if (!config.alive()) return;
-      const payload = new Uint8Array(config.payloadBytes);
-      node.send({ destination, payload: fill(payload, createdAtMs), deadlineMs: config.deadlineMs });
-    };
-    if (config.prepare) config.prepare(send);
-    else send();
-    schedule(scheduler.nowMs + nextGapMs());
-  };
-  const schedule = (atMs: number): void => {
-    if (atMs < config.endMs) scheduler.at(atMs, emitOne);
-  };
-  schedule(config.kind === 'poisson' ? rng.exponential(config.intervalMs) : rng.next() * config.intervalMs);
+    if (node.computeMs !== undefined) config.compute(node.index, node.computeMs, () => send(node, destination, createdAtMs));
+    else send(node, destination, createdAtMs);
+    schedule(node, scheduler.nowMs + nextGapMs(node));
+  }
+
+  for (const node of nodes) schedule(node, node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : uniform(node.rng) * node.intervalMs);
 }
 
 /** Sensor-like content: a deterministic byte pattern derived from the creation time. */

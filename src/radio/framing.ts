@@ -90,25 +90,53 @@ export function encodeFrame(framing: FramingId, header: FrameHeader, payload: Ui
   if (payload.length + overhead > maxPhyBytes) {
     throw new RangeError(`frame of ${payload.length + overhead} bytes exceeds ${maxPhyBytes}`);
   }
+  // Byte by byte rather than through a DataView: a view would give the small array an
+  // ArrayBuffer of its own, which costs more than the frame.
   const bytes = new Uint8Array(payload.length + overhead);
-  const view = new DataView(bytes.buffer);
   if (framing === 'raw') {
+    const source = header.source & 0xffff;
+    const destination = header.destination & 0xffff;
+    const seq = header.seq & 0xffff;
     bytes[0] = 0xa0;
-    view.setUint16(1, header.source);
-    view.setUint16(3, header.destination);
-    view.setUint16(5, header.seq & 0xffff);
+    bytes[1] = source >>> 8; // big-endian, as DataView.setUint16 writes by default
+    bytes[2] = source & 0xff;
+    bytes[3] = destination >>> 8;
+    bytes[4] = destination & 0xff;
+    bytes[5] = seq >>> 8;
+    bytes[6] = seq & 0xff;
     bytes[7] = header.port;
     bytes.set(payload, rawHeaderBytes);
     return bytes;
   }
+  const address = header.source >>> 0;
+  const seq = header.seq & 0xffff;
   bytes[0] = 0x40; // MHDR: unconfirmed data up, LoRaWAN R1
-  view.setUint32(1, header.source, true); // DevAddr
+  bytes[1] = address & 0xff; // DevAddr, little-endian
+  bytes[2] = (address >>> 8) & 0xff;
+  bytes[3] = (address >>> 16) & 0xff;
+  bytes[4] = address >>> 24;
   bytes[5] = 0; // FCtrl: no ADR, no ACK, no FOpts
-  view.setUint16(6, header.seq & 0xffff, true); // FCnt (16 LSB)
+  bytes[6] = seq & 0xff; // FCnt (16 LSB), little-endian
+  bytes[7] = seq >>> 8;
   bytes[8] = header.port; // FPort
   bytes.set(payload, 9);
-  view.setUint32(9 + payload.length, crc32(bytes.subarray(0, 9 + payload.length)), true);
+  const end = 9 + payload.length;
+  const mic = crc32(bytes.subarray(0, end)) >>> 0;
+  bytes[end] = mic & 0xff;
+  bytes[end + 1] = (mic >>> 8) & 0xff;
+  bytes[end + 2] = (mic >>> 16) & 0xff;
+  bytes[end + 3] = mic >>> 24;
   return bytes;
+}
+
+/** The port of a frame (`decodeFrame(…).header.port`), read without decoding the header. */
+export function framePort(framing: FramingId, bytes: Uint8Array): number {
+  return framing === 'raw' ? bytes[7]! : bytes[8]!;
+}
+
+/** The application payload of a frame (`decodeFrame(…).payload`): a view of its bytes. */
+export function framePayload(framing: FramingId, bytes: Uint8Array): Uint8Array {
+  return framing === 'raw' ? bytes.subarray(rawHeaderBytes) : bytes.subarray(9, bytes.length - 4);
 }
 
 /** Reads back what {@link encodeFrame} wrote; LoRaWAN frames carry no destination. */

@@ -7,27 +7,19 @@
  * the run drains, so that the books close. `drainedUntilMs` says when the last event ran.
  */
 import { createScheduler } from '../sim/scheduler.ts';
-import { createRandomStreams } from '../sim/rng.ts';
 import { nameKey } from '../sim/keyed-random.ts';
 import { createEther, type Ether } from '../radio/ether.ts';
-import { txCurrentMa } from '../hw/radio-chips.ts';
-import { computeCost } from '../hw/compute-cost.ts';
 import type { SimEvent } from '../node/events.ts';
-import { createLoraNode, type LoraNode, type ReceivedMessage } from '../node/lora-node.ts';
-import type { EnergyState } from '../hw/energy-ledger.ts';
-import { createMac, type Mac } from '../node/mac.ts';
-import { nodeRuntimeView, type NodeRuntime } from '../node/node-runtime.ts';
-import { createNodeRuntimes } from '../node/node-runtimes.ts';
-import { symbolTimeMs } from '../radio/modulation.ts';
+import type { NodeRuntime } from '../node/node-runtime.ts';
+import type { LoraNode } from '../node/lora-node.ts';
+import type { Delivery } from '../radio/transmission.ts';
+import { createSwarmNodes, isConcentrator, nodeObjects, runtimeObjects } from './swarm-nodes.ts';
 import { timeOnAir } from '../radio/airtime.ts';
 import { framingOverheadBytes } from '../radio/framing.ts';
-import { nextReceiveStartMs, samplingPreambleSymbols } from '../radio/wake-schedule.ts';
 import { createSeriesSampler } from '../metrics/series.ts';
-import { startTraffic } from '../node/traffic.ts';
 import { createMemoryTransport } from '../transport/memory-transport.ts';
 import { createRadioTracker } from '../metrics/radio-tracker.ts';
 import type { NodeTotals, PartitionTotals, SamplePartial, WindowReport } from '../transport/partition-report.ts';
-import { createDestinationPicker } from './destinations.ts';
 import { createNodeEventBuffer } from './node-event-buffer.ts';
 import { createLiveSamples } from './live-samples.ts';
 import { createWindowProtocol, type WindowStep } from './window-protocol.ts';
@@ -45,7 +37,6 @@ export type { LiveSnapshot, PartitionDriver, Simulation, SimulationOptions, Simu
 
 export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, options: SimulationOptions = {}): Simulation {
   const scheduler = createScheduler();
-  const rng = createRandomStreams(scenario.seed);
   const specs = swarm.nodes;
   const hosted = new Array<boolean>(specs.length).fill(options.hosted === undefined);
   for (const index of options.hosted ?? []) hosted[index] = true;
@@ -68,10 +59,6 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const flushNodeEvents = (): void => nodeEvents.flush(tracker.handle);
   let failure: Error | undefined;
 
-  const nodes: (LoraNode | undefined)[] = new Array<LoraNode | undefined>(specs.length).fill(undefined);
-  const macs: Mac[] = [];
-  const macByNode: (Mac | undefined)[] = [];
-  const hostedIndices: number[] = specs.filter((spec) => hosted[spec.index]).map((spec) => spec.index);
   const makeTransport = options.transport ?? createMemoryTransport;
   // Live snapshots wait for every partition's share of each sample.
   const live = createLiveSamples(options.onSample, () => transport.remote?.parts ?? 0, () => tracker.totals());
@@ -88,13 +75,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       ether.decideUntil(nowMs);
       tracker.decided(nowMs);
     },
-    nodes: nodes.map((node, i) => {
-      if (node === undefined) return undefined;
-      return (delivery) => {
-        if (delivery.kind === 'rxStart') runtimes.rxStart(i, delivery.tx);
-        else if (runtimes.alive(i)) node.receive(delivery);
-      };
-    }),
+    nodes: specs.map((spec) => (hosted[spec.index] ? (delivery: Delivery) => swarmNodes.deliver(spec.index, delivery) : undefined)),
     beforeEther: flushNodeEvents,
     report: (report) => receiveReport(report),
   }));
@@ -127,88 +108,25 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
 
   if ((options.inference || options.federated) && options.hosted) throw new Error('node applications run in one process: they do not take remote partitions yet');
   let runtimeViews: (NodeRuntime | undefined)[] | undefined;
-  /** The hosted nodes' runtimes as objects, made when first asked for (applications, faults, tests). */
-  const runtimeObjects = (): readonly (NodeRuntime | undefined)[] => (runtimeViews ??= specs.map((spec) => (hosted[spec.index] ? nodeRuntimeView(runtimes, spec.index) : undefined)));
-  const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodes, runtimeObjects) : undefined;
-  const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodes, runtimeObjects) : undefined;
+  let nodeViews: (LoraNode | undefined)[] | undefined;
+  /** The hosted nodes as objects, made when first asked for (applications, faults, tests). */
+  const runtimeObjectsOnce = (): readonly (NodeRuntime | undefined)[] => (runtimeViews ??= runtimeObjects(swarmNodes, specs.length));
+  const nodeObjectsOnce = (): readonly (LoraNode | undefined)[] => (nodeViews ??= nodeObjects(swarmNodes, specs.length));
+  const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodeObjectsOnce, runtimeObjectsOnce) : undefined;
+  const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodeObjectsOnce, runtimeObjectsOnce) : undefined;
   const app: NodeApplication | undefined = engine ?? federation;
-  const destinations = createDestinationPicker(specs, swarm);
-  const txMa = specs.map((spec) => txCurrentMa(spec.chip, spec.txPowerDbm));
-  const runtimes = createNodeRuntimes({
+  const swarmNodes = createSwarmNodes({
+    scenario,
+    swarm,
     scheduler,
-    nodes: specs.map((spec) => ({
-      index: spec.index,
-      mcu: spec.mcu,
-      radio: spec.chip,
-      txCurrentMa: txMa[spec.index]!,
-      wake: spec.wake,
-      power: spec.power,
-      memory: engine ? withPlanMemory(spec.memory, options.inference!.plan.nodes[spec.index]!) : spec.memory,
-      concentrator: isConcentrator(spec),
-    })),
-    hosted: (i) => hosted[i]!,
-    processingDelayMs: scenario.processingDelayMs,
+    hosted,
     emit: emitNode,
-    onDeath: (i, atMs) => {
-      macByNode[i]?.kill();
-      transport.nodeDied(i, atMs);
-    },
-    ...(app && { causeOf: app.causeOf, attribute: (i: number, cause: number, state: EnergyState, energyUj: number) => app.attribute(i, cause, state, energyUj) }),
+    transport: () => transport,
+    memoryOf: (spec) => (engine ? withPlanMemory(spec.memory, options.inference!.plan.nodes[spec.index]!) : spec.memory),
+    app,
   });
-  for (const spec of specs) {
-    if (!hosted[spec.index]) continue;
-    const symbolMs = symbolTimeMs(spec.sf, spec.bandwidthHz);
-    const mac = createMac({
-      node: spec.index,
-      scheduler,
-      region: swarm.region,
-      channelsHz: spec.channelsHz,
-      rng: rng.stream(`node/${spec.id}/mac`),
-      queueCapacity: spec.traffic?.queueCapacity ?? 8,
-      airtime: airtimeParamsOf(spec),
-      txPowerDbm: spec.txPowerDbm,
-      txCurrentMa: txMa[spec.index]!,
-      supplyV: spec.power.supplyV,
-      transmit: (tx) => {
-        if (!runtimes.transmit(spec.index, tx)) return false;
-        transport.transmit(tx);
-        return true;
-      },
-      receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(specs[destination]!.wake, atMs)),
-      preambleSymbolsFor: (destination) => (destination < 0 ? spec.preambleSymbols : samplingPreambleSymbols(specs[destination]!.wake, symbolMs, spec.preambleSymbols)),
-      emit: emitNode,
-    });
-    macs.push(mac);
-    macByNode[spec.index] = mac;
-    nodes[spec.index] = createLoraNode({
-      index: spec.index,
-      scheduler,
-      mac,
-      framing: scenario.framing,
-      maxAppBytes: spec.maxAppBytes,
-      emit: emitNode,
-      reassemblyMemory: { allocate: (bytes) => runtimes.memories.allocateBuffer(spec.index, bytes), free: (bytes) => runtimes.memories.freeBuffer(spec.index, bytes) },
-      ...(app && { onMessage: (message: ReceivedMessage) => app.onMessage(spec.index, message) }),
-    });
-  }
-  for (const spec of specs) {
-    if (!spec.traffic || !hosted[spec.index]) continue;
-    const index = spec.index;
-    const work = spec.traffic.compute;
-    const computeMs = work ? computeCost(spec.mcu, work).latencyMs : 0;
-    startTraffic(
-      nodes[spec.index]!,
-      {
-        ...spec.traffic,
-        destination: destinations(spec),
-        endMs: scenario.duration,
-        alive: () => runtimes.alive(index),
-        ...(work && { prepare: (send: () => void) => runtimes.compute(index, computeMs, send) }),
-      },
-      scheduler,
-      rng.stream(`node/${spec.id}/traffic`),
-    );
-  }
+  const { runtimes, hostedIndices } = swarmNodes;
+  swarmNodes.startTraffic();
 
   app?.start();
   scheduleFaults(scenario, specs, runtimes, hosted, scheduler);
@@ -221,7 +139,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   let reportedSeriesRows = 0;
   const sample = (): void => {
     for (const i of hostedIndices) runtimes.settle(i);
-    series.sample(scheduler.nowMs, runtimeObjects());
+    series.sample(scheduler.nowMs, runtimeObjectsOnce());
     let nodesAlive = 0;
     let energyUj = 0;
     for (const i of hostedIndices) {
@@ -299,7 +217,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   };
   /** Work here that must finish before the books close: frames queued, on the air, or in transit. */
   const busyHere = (): boolean =>
-    transport.pending > 0 || ether.undecided > 0 || macs.some((mac) => mac.busy) || hostedIndices.some((i) => runtimes.computing(i)) || (app?.busy ?? false);
+    transport.pending > 0 || ether.undecided > 0 || swarmNodes.busy() || (app?.busy ?? false);
   const busy = (): boolean => busyHere() || (remote?.busy ?? false);
 
   const partition: PartitionDriver = {
@@ -339,9 +257,11 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     tracker,
     ether,
     transport,
-    nodes,
+    get nodes() {
+      return nodeObjectsOnce();
+    },
     get runtimes() {
-      return runtimeObjects();
+      return runtimeObjectsOnce();
     },
     series,
     lookaheadMs,
@@ -385,9 +305,4 @@ function lookaheadOf(specs: readonly NodeSpec[], scenario: Scenario): number {
     shortestMs = Math.min(shortestMs, airtimeMs);
   }
   return Math.min(shortestMs, scenario.processingDelayMs);
-}
-
-/** A gateway: a sink with several receive paths, always listening (see NodeRuntimeConfig). */
-function isConcentrator(spec: NodeSpec): boolean {
-  return spec.role === 'sink' && spec.receivePaths > 1 && spec.wake.mode === 'always';
 }

@@ -45,24 +45,43 @@ export function createRandomStreams(seed: number): RandomStreams {
   };
 }
 
-function createStream(seed: number, name: string): RandomStream {
+/** A stream's bare generator: what a node keeps per stream on the hot path (no wrapper object). */
+export type RandomGenerator = ReturnType<typeof xoroshiro128plusFromState>;
+
+/** The generator of stream `name` for `seed` (the same draws as `createRandomStreams(seed).stream(name)`). */
+export function streamGenerator(seed: number, name: string): RandomGenerator {
   const digest = createHash('sha256').update(`loraswarm/${seed}/${name}`).digest();
   const state = [digest.readInt32LE(0), digest.readInt32LE(4), digest.readInt32LE(8), digest.readInt32LE(12)];
   // xoroshiro128+ must not start from the all-zero state.
   if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
-  const generator = xoroshiro128plusFromState(state);
+  return xoroshiro128plusFromState(state);
+}
+
+/** Uniform in [0, 1) from a generator. */
+export function uniform(generator: RandomGenerator): number {
+  return uniformFloat64(generator);
+}
+
+/** Uniform integer in [minInclusive, maxInclusive] from a generator. */
+export function uniformInt(generator: RandomGenerator, minInclusive: number, maxInclusive: number): number {
+  return minInclusive + Math.floor(uniformFloat64(generator) * (maxInclusive - minInclusive + 1));
+}
+
+/** Exponential with the given mean from a generator. */
+export function exponential(generator: RandomGenerator, mean: number): number {
+  // 1 − u lies in (0, 1], so the logarithm is finite.
+  return -mean * Math.log(1 - uniformFloat64(generator));
+}
+
+function createStream(seed: number, name: string): RandomStream {
+  const generator = streamGenerator(seed, name);
   let spareNormal: number | undefined;
   const next = (): number => uniformFloat64(generator);
   return {
     name,
     next,
-    int(minInclusive, maxInclusive) {
-      return minInclusive + Math.floor(next() * (maxInclusive - minInclusive + 1));
-    },
-    exponential(mean) {
-      // 1 − u lies in (0, 1], so the logarithm is finite.
-      return -mean * Math.log(1 - next());
-    },
+    int: (minInclusive, maxInclusive) => uniformInt(generator, minInclusive, maxInclusive),
+    exponential: (mean) => exponential(generator, mean),
     normal() {
       if (spareNormal !== undefined) {
         const value = spareNormal;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRandomStreams } from '../../src/sim/rng.ts';
+import { streamGenerator } from '../../src/sim/rng.ts';
 import { createScheduler } from '../../src/sim/scheduler.ts';
 import { regions } from '../../src/radio/regions.ts';
 import type { Transmission } from '../../src/radio/transmission.ts';
@@ -14,7 +14,7 @@ function mac(channelsHz: number[], queueCapacity = 8) {
   const sent: Transmission[] = [];
   const events: SimEvent[] = [];
   const m = createMac({
-    node: 0, scheduler, region: regions.eu868, channelsHz, rng: createRandomStreams(1).stream('mac'), queueCapacity,
+    node: 0, scheduler, region: regions.eu868, channelsHz, rng: streamGenerator(1, 'mac'), queueCapacity,
     airtime: { sf: 7, bandwidthHz: 125e3, codingRate: 1 }, txPowerDbm: 14, txCurrentMa: 44, supplyV: 3.3,
     transmit: (tx) => sent.push(tx) > 0, emit: (event) => events.push(event),
   });

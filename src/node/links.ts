@@ -1,0 +1,142 @@
+/**
+ * The radio stack above the MAC, for every node: it turns application messages into frames
+ * (real bytes, fragmented when larger than one frame may carry) and reassembles what a node
+ * receives. Per node it keeps a message counter; reassembly state is made only for nodes that
+ * receive fragments.
+ */
+import type { Scheduler } from '../sim/scheduler.ts';
+import { createReassembler, fragmentPayload, parseFragment, type Reassembler } from '../radio/fragmentation.ts';
+import { encodeFrame, framePayload, framePort, portFragment, portMessage, type FramingId } from '../radio/framing.ts';
+import { broadcastDestination, type Delivery } from '../radio/transmission.ts';
+import type { EmitEvent } from './events.ts';
+import type { Macs } from './macs.ts';
+
+export interface LinksConfig {
+  readonly scheduler: Scheduler;
+  readonly macs: Macs;
+  readonly framing: FramingId;
+  /** Largest application payload per frame, by node (from the framing, region and modulation). */
+  readonly maxAppBytes: readonly number[];
+  readonly emit: EmitEvent;
+  /**
+   * SRAM for reassembling a fragmented message, taken when its first fragment arrives and given
+   * back when it completes or is abandoned; `allocate` returns false (and reports the fault)
+   * when the node has no room, and the message is then dropped.
+   */
+  readonly reassemblyMemory?: { allocate(node: number, bytes: number): boolean; free(node: number, bytes: number): void };
+  /** The application: each complete message addressed to a node (or broadcast), with its bytes. */
+  readonly onMessage?: (node: number, message: ReceivedMessage) => void;
+}
+
+export interface ReceivedMessage {
+  readonly sender: number;
+  readonly messageId: number;
+  readonly payload: Uint8Array;
+  /** The frame that completed it (its last fragment to arrive). */
+  readonly lastFrame: Delivery;
+}
+
+export interface Message {
+  readonly destination: number;
+  readonly payload: Uint8Array;
+  /** How long each frame may wait for the MAC before it is dropped; Infinity for ever. */
+  readonly deadlineMs: number;
+}
+
+export interface Links {
+  /** Hands an application message of `node` to its radio stack; returns its message id. */
+  send(node: number, message: Message): number;
+  /** A frame the ether delivered to `node`. */
+  receive(node: number, delivery: Delivery): void;
+  /** Messages with some but not all fragments received at `node`. */
+  incompleteMessages(node: number): number;
+}
+
+const messageIdSpace = 0x10000;
+
+/** A node's partial messages: bytes held per source × 2^16 + id (−1 when refused), and its reassembler. */
+interface Reassembly {
+  readonly held: Map<number, number>;
+  readonly reassembler: Reassembler;
+}
+
+export function createLinks(config: LinksConfig): Links {
+  const { scheduler, macs, framing, maxAppBytes } = config;
+  const nextMessageId = new Int32Array(maxAppBytes.length);
+  const reassembly: (Reassembly | undefined)[] = [];
+
+  function reassemblyOf(node: number): Reassembly {
+    let state = reassembly[node];
+    if (!state) {
+      const held = new Map<number, number>();
+      const reassembler = createReassembler({ onAbandon: (source, messageId) => release(node, held, source * 0x10000 + messageId) });
+      reassembly[node] = state = { held, reassembler };
+    }
+    return state;
+  }
+
+  function release(node: number, held: Map<number, number>, key: number): void {
+    const bytes = held.get(key);
+    held.delete(key);
+    if (bytes !== undefined && bytes > 0) config.reassemblyMemory?.free(node, bytes);
+  }
+
+  function submit(node: number, destination: number, messageId: number, fragmentIndex: number, fragmentCount: number, bytes: Uint8Array, nowMs: number, deadlineMs: number): void {
+    macs.submit(node, { bytes, destination, messageId, fragmentIndex, fragmentCount, messageCreatedAtMs: nowMs, deadlineMs: nowMs + deadlineMs });
+  }
+
+  return {
+    send(node, { destination, payload, deadlineMs }) {
+      const messageId = nextMessageId[node]!;
+      nextMessageId[node] = (messageId + 1) % messageIdSpace;
+      const nowMs = scheduler.nowMs;
+      const address = destination === broadcastDestination ? 0xffff : destination;
+      if (payload.length <= maxAppBytes[node]!) {
+        config.emit({ type: 'messageSent', atMs: nowMs, sender: node, destination, messageId, appBytes: payload.length, fragments: 1 });
+        // The frame counter is the MAC's; the header carries the next one (a later frame's
+        // header may repeat a number if an earlier frame is blocked, as on a real node).
+        const bytes = encodeFrame(framing, { source: node, destination: address, seq: macs.framesSent(node), port: portMessage }, payload);
+        submit(node, destination, messageId, 0, 1, bytes, nowMs, deadlineMs);
+        return messageId;
+      }
+      const parts = fragmentPayload(payload, messageId, maxAppBytes[node]!);
+      config.emit({ type: 'messageSent', atMs: nowMs, sender: node, destination, messageId, appBytes: payload.length, fragments: parts.length });
+      parts.forEach((part, fragmentIndex) => {
+        const bytes = encodeFrame(framing, { source: node, destination: address, seq: macs.framesSent(node), port: portFragment }, part);
+        submit(node, destination, messageId, fragmentIndex, parts.length, bytes, nowMs, deadlineMs);
+      });
+      return messageId;
+    },
+    receive(node, delivery) {
+      const { tx } = delivery;
+      let complete: Uint8Array | undefined;
+      if (framePort(framing, tx.bytes) === portFragment) {
+        const fragment = parseFragment(framePayload(framing, tx.bytes));
+        const key = tx.sender * 0x10000 + fragment.messageId;
+        const { held, reassembler } = reassemblyOf(node);
+        if (config.reassemblyMemory && !held.has(key)) {
+          // Room for the whole message, sized from this fragment (the last one may be shorter).
+          const bytes = fragment.count * fragment.data.length;
+          held.set(key, config.reassemblyMemory.allocate(node, bytes) ? bytes : -1);
+        }
+        if (held.get(key) === -1) return;
+        complete = reassembler.add(tx.sender, fragment);
+        if (!complete) return;
+        release(node, held, key);
+      }
+      const payload = complete ?? framePayload(framing, tx.bytes);
+      config.emit({
+        type: 'messageDelivered',
+        atMs: delivery.atMs,
+        sender: tx.sender,
+        receiver: node,
+        destination: tx.destination,
+        messageId: tx.messageId,
+        createdAtMs: tx.messageCreatedAtMs,
+        appBytes: payload.length,
+      });
+      if (config.onMessage) config.onMessage(node, { sender: tx.sender, messageId: tx.messageId, payload, lastFrame: delivery });
+    },
+    incompleteMessages: (node) => reassembly[node]?.reassembler.incomplete ?? 0,
+  };
+}

@@ -1,0 +1,337 @@
+/**
+ * The MAC of every node, in columns: a bounded FIFO of frames, a half-duplex transmitter, and
+ * a duty-cycle budget per sub-band. Plain code (the radio hot path): each node's state is a few
+ * typed-array entries, its queue an array made when it first queues, its timers integer events.
+ *
+ * Duty cycle: after a transmission of airtime T in a sub-band with duty cycle dc, that
+ * sub-band stays closed to this node for T·(1/dc − 1) after the frame ends (LoRaMac-node
+ * band off-time; ns-3 lorawan-mac-helper.cc). A frame is sent on a channel, drawn uniformly
+ * from those whose sub-band is open (LoRaWAN channel hopping); when none is open it waits for
+ * the first to reopen. A frame that finds the queue full, or whose wait would pass its
+ * deadline, is never sent: it is `dutyCycleBlocked`.
+ *
+ * The queue's capacity counts messages, not frames: the fragments of one message are admitted
+ * or refused together (a node buffers the message it is sending, whatever its size).
+ */
+import { uniformInt, type RandomGenerator } from '../sim/rng.ts';
+import type { Scheduler } from '../sim/scheduler.ts';
+import { timeOnAir, type AirtimeParams } from '../radio/airtime.ts';
+import { dutyCycleOffTimeMs, subBandOf, type Region } from '../radio/regions.ts';
+import type { Transmission } from '../radio/transmission.ts';
+import type { BlockReason, EmitEvent } from './events.ts';
+
+/** One node's MAC settings. */
+export interface MacNode {
+  readonly index: number;
+  readonly channelsHz: readonly number[];
+  /** Generator of the node's channel choices. */
+  readonly rng: RandomGenerator;
+  /** Messages the queue holds at most (all fragments of a message count as one). */
+  readonly queueCapacity: number;
+  readonly airtime: Omit<AirtimeParams, 'payloadBytes'>;
+  readonly txPowerDbm: number;
+  readonly txCurrentMa: number;
+  readonly supplyV: number;
+}
+
+export interface MacsConfig {
+  readonly scheduler: Scheduler;
+  readonly region: Region;
+  /** The MAC of every node that runs here, by node index (others undefined). */
+  readonly nodes: readonly (MacNode | undefined)[];
+  /**
+   * Hands a frame to the radio at its start time; false when the node cannot transmit it (it
+   * browned out or is dead), which stops its MAC.
+   */
+  readonly transmit: (tx: Transmission) => boolean;
+  readonly emit: EmitEvent;
+  /**
+   * Earliest time at or after `atMs` at which `destination` can catch a frame (its next
+   * rendezvous window); `atMs` when it listens now or the frame is a broadcast.
+   */
+  readonly receiverReadyAtMs?: (destination: number, atMs: number) => number;
+  /** Preamble symbols for frames from `node` to `destination` (longer for preamble-sampling receivers). */
+  readonly preambleSymbolsFor?: (node: number, destination: number) => number;
+}
+
+export interface OutgoingFrame {
+  readonly bytes: Uint8Array;
+  readonly destination: number;
+  readonly messageId: number;
+  readonly fragmentIndex: number;
+  readonly fragmentCount: number;
+  readonly messageCreatedAtMs: number;
+  /** Latest virtual time at which the frame may still start; Infinity when none. */
+  readonly deadlineMs: number;
+}
+
+interface QueuedFrame extends OutgoingFrame {
+  readonly queuedAtMs: number;
+  readonly preambleSymbols: number;
+  /** When it became first in line with the transmitter free (NaN until then). */
+  headSinceMs: number;
+  /** When it started waiting for its receiver's rendezvous window (NaN if it never did). */
+  wakeWaitSinceMs: number;
+}
+
+export interface Macs {
+  /** Queues a frame of `node` (or blocks it at once when the queue is full). */
+  submit(node: number, frame: OutgoingFrame): void;
+  /** `node` died: every queued frame is reported unsent and nothing more is sent. */
+  kill(node: number): void;
+  queueLength(node: number): number;
+  /** Frames `node` sent so far: its next frame's seq. */
+  framesSent(node: number): number;
+  /** Whether `node` has frames queued or one on the air. */
+  busy(node: number): boolean;
+  /** Whether any node is busy. */
+  anyBusy(): boolean;
+}
+
+type Airtime = ReturnType<typeof timeOnAir>;
+
+export function createMacs(config: MacsConfig): Macs {
+  const { scheduler, region, nodes } = config;
+  const count = nodes.length;
+  const bandCount = region.subBands.length;
+  const bandOpenAtMs = new Float64Array(count * bandCount).fill(Number.NEGATIVE_INFINITY);
+  const transmitterFreeAtMs = new Float64Array(count).fill(Number.NEGATIVE_INFINITY);
+  const wakePending = new Uint8Array(count);
+  const seqs = new Float64Array(count);
+  const dead = new Uint8Array(count);
+  /** Messages admitted whose last fragment has not left the queue yet. */
+  const queuedMessages = new Int32Array(count);
+  /** The message whose first fragment was refused: its other fragments are refused too. */
+  const refusedMessageId = new Int32Array(count).fill(-1);
+  const queues: (QueuedFrame[] | undefined)[] = new Array<QueuedFrame[] | undefined>(count);
+  /** Sub-band of each of a node's channels, shared by nodes with the same channel list. */
+  const bandsOf: (Int8Array | undefined)[] = new Array<Int8Array | undefined>(count);
+  /** Airtimes by (preamble, bytes), shared by nodes with the same modulation. */
+  const airtimesOf: (Map<number, Airtime> | undefined)[] = new Array<Map<number, Airtime> | undefined>(count);
+  const bandsByChannels = new Map<readonly number[], Int8Array>();
+  const airtimesByModulation = new Map<string, Map<number, Airtime>>();
+  for (const node of nodes) {
+    if (!node) continue;
+    let bands = bandsByChannels.get(node.channelsHz);
+    if (!bands) {
+      bands = Int8Array.from(node.channelsHz, (channelHz) => {
+        const band = subBandOf(region, channelHz);
+        if (!band) throw new RangeError(`channel ${channelHz} Hz lies in no sub-band of ${region.id}`);
+        return region.subBands.indexOf(band);
+      });
+      bandsByChannels.set(node.channelsHz, bands);
+    }
+    bandsOf[node.index] = bands;
+    const modulation = JSON.stringify(node.airtime);
+    let airtimes = airtimesByModulation.get(modulation);
+    if (!airtimes) airtimesByModulation.set(modulation, (airtimes = new Map()));
+    airtimesOf[node.index] = airtimes;
+  }
+  const open: number[] = [];
+  let busyNodes = 0;
+  const wakeKind = scheduler.kind((i) => {
+    wakePending[i] = 0;
+    service(i);
+  });
+  const doneKind = scheduler.kind(service);
+
+  function airtimeOf(i: number, bytes: number, preambleSymbols: number): Airtime {
+    const key = preambleSymbols * 256 + bytes;
+    const cache = airtimesOf[i]!;
+    let result = cache.get(key);
+    if (!result) cache.set(key, (result = timeOnAir({ ...nodes[i]!.airtime, preambleSymbols, payloadBytes: bytes })));
+    return result;
+  }
+
+  function unsent(i: number, frame: OutgoingFrame, queuedAtMs: number): void {
+    config.emit({
+      type: 'txUnsent',
+      atMs: scheduler.nowMs,
+      sender: i,
+      destination: frame.destination,
+      messageId: frame.messageId,
+      fragmentIndex: frame.fragmentIndex,
+      fragmentCount: frame.fragmentCount,
+      queuedAtMs,
+    });
+  }
+
+  /** Takes the head off the queue; a message frees its place when its last fragment leaves. */
+  function dequeue(i: number): QueuedFrame {
+    const head = queues[i]!.shift()!;
+    if (head.fragmentIndex === head.fragmentCount - 1) queuedMessages[i]!--;
+    return head;
+  }
+
+  function block(i: number, frame: OutgoingFrame, queuedAtMs: number, reason: BlockReason): void {
+    config.emit({
+      type: 'txBlocked',
+      atMs: scheduler.nowMs,
+      sender: i,
+      destination: frame.destination,
+      reason,
+      phyBytes: frame.bytes.length,
+      sf: nodes[i]!.airtime.sf,
+      messageId: frame.messageId,
+      fragmentIndex: frame.fragmentIndex,
+      fragmentCount: frame.fragmentCount,
+      queuedAtMs,
+    });
+  }
+
+  function service(i: number): void {
+    const nowMs = scheduler.nowMs;
+    if (dead[i] || wakePending[i] || transmitterFreeAtMs[i]! > nowMs) return;
+    const queue = queues[i];
+    const bands = bandsOf[i]!;
+    while (queue !== undefined && queue.length > 0) {
+      const head = queue[0]!;
+      if (Number.isNaN(head.headSinceMs)) head.headSinceMs = nowMs;
+      open.length = 0;
+      let reopenMs = Number.POSITIVE_INFINITY;
+      for (let c = 0; c < bands.length; c++) {
+        const openAt = bandOpenAtMs[i * bandCount + bands[c]!]!;
+        if (openAt <= nowMs) open.push(c);
+        else reopenMs = Math.min(reopenMs, openAt);
+      }
+      // A rendezvous receiver is waited for, like a closed sub-band.
+      const readyMs = config.receiverReadyAtMs ? config.receiverReadyAtMs(head.destination, nowMs) : nowMs;
+      if (readyMs > nowMs) {
+        if (Number.isNaN(head.wakeWaitSinceMs)) head.wakeWaitSinceMs = nowMs;
+        reopenMs = Math.max(readyMs, open.length > 0 ? readyMs : reopenMs);
+        open.length = 0;
+      }
+      if (open.length === 0) {
+        if (reopenMs > head.deadlineMs) {
+          dequeue(i);
+          block(i, head, head.queuedAtMs, 'deadline');
+          continue;
+        }
+        wakePending[i] = 1;
+        scheduler.atKind(reopenMs, wakeKind, i);
+        return;
+      }
+      if (nowMs > head.deadlineMs) {
+        dequeue(i);
+        block(i, head, head.queuedAtMs, 'deadline');
+        continue;
+      }
+      const channel = open.length === 1 ? open[0]! : open[uniformInt(nodes[i]!.rng, 0, open.length - 1)]!;
+      send(i, head, channel);
+      return;
+    }
+  }
+
+  function send(i: number, frame: QueuedFrame, channel: number): void {
+    const node = nodes[i]!;
+    const startMs = scheduler.nowMs;
+    const airtime = airtimeOf(i, frame.bytes.length, frame.preambleSymbols);
+    const tx: Transmission = {
+      sender: i,
+      seq: seqs[i]!,
+      destination: frame.destination,
+      startMs,
+      airtimeMs: airtime.airtimeMs,
+      endMs: startMs + airtime.airtimeMs,
+      channelHz: node.channelsHz[channel]!,
+      sf: node.airtime.sf,
+      bandwidthHz: node.airtime.bandwidthHz,
+      codingRate: node.airtime.codingRate,
+      preambleSymbols: frame.preambleSymbols,
+      symbolMs: airtime.symbolMs,
+      txPowerDbm: node.txPowerDbm,
+      bytes: frame.bytes,
+      messageId: frame.messageId,
+      fragmentIndex: frame.fragmentIndex,
+      fragmentCount: frame.fragmentCount,
+      messageCreatedAtMs: frame.messageCreatedAtMs,
+    };
+    if (!config.transmit(tx)) {
+      // The radio browned out as it started: the frame never went out, nor will the rest.
+      kill(i);
+      return;
+    }
+    seqs[i]!++;
+    dequeue(i);
+    const band = bandsOf[i]![channel]!;
+    bandOpenAtMs[i * bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, region.subBands[band]!.dutyCycle);
+    transmitterFreeAtMs[i] = tx.endMs;
+    const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
+    config.emit({
+      type: 'txStarted',
+      atMs: startMs,
+      tx,
+      queuedAtMs: frame.queuedAtMs,
+      queueWaitMs: frame.headSinceMs - frame.queuedAtMs,
+      dutyCycleWaitMs: startMs - frame.headSinceMs - wakeWaitMs,
+      wakeWaitMs,
+      // mA × ms × V = µJ
+      energyUj: node.txCurrentMa * tx.airtimeMs * node.supplyV,
+    });
+    scheduler.atKind(tx.endMs, doneKind, i);
+  }
+
+  function kill(i: number): void {
+    if (dead[i]) return;
+    dead[i] = 1;
+    const queue = queues[i];
+    while (queue !== undefined && queue.length > 0) {
+      const frame = queue.shift()!;
+      unsent(i, frame, frame.queuedAtMs);
+    }
+  }
+
+  const isBusy = (i: number): boolean => (queues[i]?.length ?? 0) > 0 || transmitterFreeAtMs[i]! > scheduler.nowMs;
+
+  return {
+    kill,
+    submit(i, frame) {
+      const nowMs = scheduler.nowMs;
+      // A node that died while handing over a message's fragments leaves them unsent.
+      if (dead[i]) return unsent(i, frame, nowMs);
+      const continuesMessage = frame.fragmentIndex > 0;
+      if (continuesMessage ? frame.messageId === refusedMessageId[i] : queuedMessages[i]! >= nodes[i]!.queueCapacity) {
+        if (!continuesMessage) refusedMessageId[i] = frame.messageId;
+        return block(i, frame, nowMs, 'queueFull');
+      }
+      if (!continuesMessage) {
+        refusedMessageId[i] = -1;
+        queuedMessages[i]!++;
+      }
+      // Built field by field: object spread is a slow path in V8 on this hot path.
+      (queues[i] ??= []).push({
+        bytes: frame.bytes,
+        destination: frame.destination,
+        messageId: frame.messageId,
+        fragmentIndex: frame.fragmentIndex,
+        fragmentCount: frame.fragmentCount,
+        messageCreatedAtMs: frame.messageCreatedAtMs,
+        deadlineMs: frame.deadlineMs,
+        queuedAtMs: nowMs,
+        preambleSymbols: config.preambleSymbolsFor ? config.preambleSymbolsFor(i, frame.destination) : (nodes[i]!.airtime.preambleSymbols ?? 8),
+        // Set when the frame first stands at the head with the transmitter free.
+        headSinceMs: Number.NaN,
+        wakeWaitSinceMs: Number.NaN,
+      });
+      service(i);
+    },
+    queueLength: (i) => queues[i]?.length ?? 0,
+    framesSent: (i) => seqs[i]!,
+    busy: isBusy,
+    anyBusy() {
+      for (let i = busyNodes; i < count; i++) {
+        if (nodes[i] && isBusy(i)) {
+          busyNodes = i;
+          return true;
+        }
+      }
+      for (let i = 0; i < busyNodes; i++) {
+        if (nodes[i] && isBusy(i)) {
+          busyNodes = i;
+          return true;
+        }
+      }
+      return false;
+    },
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * The nodes of a swarm that run in this process, built from their resolved specs: their
+ * firmware and energy (node-runtimes.ts), MACs (macs.ts), radio stacks (links.ts) and traffic
+ * (traffic.ts), each one table for every node. A node is an index into them; the objects
+ * applications and tests hold (`NodeRuntime`, `LoraNode`) are views made on demand.
+ */
+import type { Scheduler } from '../sim/scheduler.ts';
+import { streamGenerator } from '../sim/rng.ts';
+import { txCurrentMa } from '../hw/radio-chips.ts';
+import { computeCost } from '../hw/compute-cost.ts';
+import type { EnergyState } from '../hw/energy-ledger.ts';
+import { symbolTimeMs } from '../radio/modulation.ts';
+import { nextReceiveStartMs, samplingPreambleSymbols } from '../radio/wake-schedule.ts';
+import type { Delivery } from '../radio/transmission.ts';
+import type { EmitEvent } from '../node/events.ts';
+import { createNodeRuntimes, type NodeRuntimes } from '../node/node-runtimes.ts';
+import { nodeRuntimeView, type NodeRuntime } from '../node/node-runtime.ts';
+import { createMacs, type Macs, type MacNode } from '../node/macs.ts';
+import { createLinks, type Links, type ReceivedMessage } from '../node/links.ts';
+import { startTraffic, type TrafficNode } from '../node/traffic.ts';
+import type { LoraNode } from '../node/lora-node.ts';
+import type { NodeApplication } from '../node/application.ts';
+import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import type { MemoryKind } from '../hw/memory-ledger.ts';
+import type { Transport } from '../transport/transport.ts';
+import { createDestinationPicker } from './destinations.ts';
+
+export interface SwarmNodes {
+  readonly runtimes: NodeRuntimes;
+  readonly macs: Macs;
+  readonly links: Links;
+  /** The indices of the nodes this process runs, in order. */
+  readonly hostedIndices: readonly number[];
+  /** A frame or preamble notice the ether delivered to hosted node `i`. */
+  deliver(i: number, delivery: Delivery): void;
+  /** Whether any hosted node still has work that must finish before the books close. */
+  busy(): boolean;
+  /** Starts every hosted node's traffic (after the applications are in place). */
+  startTraffic(): void;
+}
+
+export interface SwarmNodesConfig {
+  readonly scenario: Scenario;
+  readonly swarm: ResolvedSwarm;
+  readonly scheduler: Scheduler;
+  readonly hosted: readonly boolean[];
+  readonly emit: EmitEvent;
+  readonly transport: () => Transport;
+  /** Static memory of each node (the model's placement adds to the spec's). */
+  readonly memoryOf: (spec: NodeSpec) => Readonly<Record<MemoryKind, number>>;
+  readonly app: NodeApplication | undefined;
+}
+
+/** A gateway: a sink with several receive paths, always listening (see RuntimeNode). */
+export function isConcentrator(spec: NodeSpec): boolean {
+  return spec.role === 'sink' && spec.receivePaths > 1 && spec.wake.mode === 'always';
+}
+
+export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
+  const { scenario, swarm, scheduler, hosted, emit, app } = config;
+  const specs = swarm.nodes;
+  const hostedIndices = specs.filter((spec) => hosted[spec.index]).map((spec) => spec.index);
+  const txMa = specs.map((spec) => txCurrentMa(spec.chip, spec.txPowerDbm));
+  const runtimes = createNodeRuntimes({
+    scheduler,
+    nodes: specs.map((spec) => ({
+      index: spec.index,
+      mcu: spec.mcu,
+      radio: spec.chip,
+      txCurrentMa: txMa[spec.index]!,
+      wake: spec.wake,
+      power: spec.power,
+      memory: config.memoryOf(spec),
+      concentrator: isConcentrator(spec),
+    })),
+    hosted: (i) => hosted[i]!,
+    processingDelayMs: scenario.processingDelayMs,
+    emit,
+    onDeath: (i, atMs) => {
+      macs.kill(i);
+      config.transport().nodeDied(i, atMs);
+    },
+    ...(app && { causeOf: app.causeOf, attribute: (i: number, cause: number, state: EnergyState, energyUj: number) => app.attribute(i, cause, state, energyUj) }),
+  });
+  const symbolMs = specs.map((spec) => symbolTimeMs(spec.sf, spec.bandwidthHz));
+  const macs = createMacs({
+    scheduler,
+    region: swarm.region,
+    nodes: specs.map((spec): MacNode | undefined =>
+      hosted[spec.index]
+        ? {
+            index: spec.index,
+            channelsHz: spec.channelsHz,
+            rng: streamGenerator(scenario.seed, `node/${spec.id}/mac`),
+            queueCapacity: spec.traffic?.queueCapacity ?? 8,
+            airtime: airtimeParamsOf(spec),
+            txPowerDbm: spec.txPowerDbm,
+            txCurrentMa: txMa[spec.index]!,
+            supplyV: spec.power.supplyV,
+          }
+        : undefined,
+    ),
+    transmit: (tx) => {
+      if (!runtimes.transmit(tx.sender, tx)) return false;
+      config.transport().transmit(tx);
+      return true;
+    },
+    emit,
+    receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(specs[destination]!.wake, atMs)),
+    preambleSymbolsFor: (i, destination) => {
+      const spec = specs[i]!;
+      return destination < 0 ? spec.preambleSymbols : samplingPreambleSymbols(specs[destination]!.wake, symbolMs[i]!, spec.preambleSymbols);
+    },
+  });
+  const links = createLinks({
+    scheduler,
+    macs,
+    framing: scenario.framing,
+    maxAppBytes: specs.map((spec) => spec.maxAppBytes),
+    emit,
+    reassemblyMemory: { allocate: (i, bytes) => runtimes.memories.allocateBuffer(i, bytes), free: (i, bytes) => runtimes.memories.freeBuffer(i, bytes) },
+    ...(app && { onMessage: (i: number, message: ReceivedMessage) => app.onMessage(i, message) }),
+  });
+
+  return {
+    runtimes,
+    macs,
+    links,
+    hostedIndices,
+    deliver(i, delivery) {
+      if (delivery.kind === 'rxStart') runtimes.rxStart(i, delivery.tx);
+      else if (runtimes.alive(i)) links.receive(i, delivery);
+    },
+    busy() {
+      if (macs.anyBusy()) return true;
+      for (const i of hostedIndices) if (runtimes.computing(i)) return true;
+      return false;
+    },
+    startTraffic() {
+      const destinations = createDestinationPicker(specs, swarm);
+      const nodes: TrafficNode[] = [];
+      for (const spec of specs) {
+        if (!spec.traffic || !hosted[spec.index]) continue;
+        const work = spec.traffic.compute;
+        nodes.push({
+          index: spec.index,
+          kind: spec.traffic.kind,
+          intervalMs: spec.traffic.intervalMs,
+          jitterMs: spec.traffic.jitterMs,
+          payloadBytes: spec.traffic.payloadBytes,
+          deadlineMs: spec.traffic.deadlineMs,
+          destination: destinations(spec),
+          rng: streamGenerator(scenario.seed, `node/${spec.id}/traffic`),
+          computeMs: work ? computeCost(spec.mcu, work).latencyMs : undefined,
+        });
+      }
+      startTraffic(nodes, {
+        scheduler,
+        endMs: scenario.duration,
+        alive: (i) => runtimes.alive(i),
+        send: (i, destination, payload, deadlineMs) => void links.send(i, { destination, payload, deadlineMs }),
+        compute: (i, durationMs, then) => runtimes.compute(i, durationMs, then),
+      });
+    },
+  };
+}
+
+/** The hosted nodes' runtimes as objects (applications, faults, tests). */
+export function runtimeObjects(nodes: SwarmNodes, count: number): (NodeRuntime | undefined)[] {
+  const objects = new Array<NodeRuntime | undefined>(count).fill(undefined);
+  for (const i of nodes.hostedIndices) objects[i] = nodeRuntimeView(nodes.runtimes, i);
+  return objects;
+}
+
+/** The hosted nodes' radio stacks as objects (applications, tests). */
+export function nodeObjects(nodes: SwarmNodes, count: number): (LoraNode | undefined)[] {
+  const objects = new Array<LoraNode | undefined>(count).fill(undefined);
+  for (const i of nodes.hostedIndices) {
+    objects[i] = {
+      index: i,
+      send: (message) => nodes.links.send(i, message),
+      receive: (delivery) => nodes.links.receive(i, delivery),
+      get incompleteMessages() {
+        return nodes.links.incompleteMessages(i);
+      },
+    };
+  }
+  return objects;
+}
