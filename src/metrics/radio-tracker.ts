@@ -110,9 +110,6 @@ export interface RadioTotals {
   readonly latencyMs: { readonly p50?: number; readonly p95?: number; readonly p99?: number; readonly mean?: number };
 }
 
-/** A pending frame record's key: sender × 2^32 + seq. */
-const keyOf = (sender: number, seq: number): number => sender * 0x1_0000_0000 + seq;
-
 export function createRadioTracker(nodeCount: number, options: RadioTrackerOptions = {}): RadioTracker {
   const tallies = createNodeTallies(nodeCount);
   const { counts } = tallies;
@@ -144,8 +141,16 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   /** Records in canonical order whose fates may still be coming, from `head` on. */
   let pending: FrameRecord[] = [];
   let head = 0;
-  /** Sent frames not yet final, by sender and seq (for their receptions). */
-  const onAir = new Map<number, FrameRecord>();
+  /**
+   * Sent frames not yet final, per sender (for their receptions): a sender transmits one frame at
+   * a time, so its list holds one or two (a frame and the one started as it ended).
+   */
+  const onAir: (FrameRecord[] | undefined)[] = new Array<FrameRecord[] | undefined>(nodeCount);
+  const onAirRecord = (sender: number, seq: number): FrameRecord | undefined => {
+    const list = onAir[sender];
+    if (list) for (const record of list) if (record.seq === seq) return record;
+    return undefined;
+  };
 
   const add = (map: Map<number, number>, key: number, value: number): void => {
     map.set(key, (map.get(key) ?? 0) + value);
@@ -154,7 +159,8 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   /** A final record: its sums (in canonical order) and the sinks. */
   function release(record: FrameRecord): void {
     if (record.outcome === 'sent') {
-      onAir.delete(keyOf(record.sender, record.seq));
+      const list = onAir[record.sender]!;
+      list.splice(list.indexOf(record), 1);
       airtimeMs += record.airtimeMs;
       txEnergyUj += record.energyUj;
       add(airtimeBySf, record.sf, record.airtimeMs);
@@ -236,7 +242,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
             fate: '',
           };
           frameBatch.push(record);
-          onAir.set(keyOf(tx.sender, tx.seq), record);
+          (onAir[tx.sender] ??= []).push(record);
           sent++;
           counts.attempts[tx.sender]!++;
           counts.sent[tx.sender]!++;
@@ -276,7 +282,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
         }
         case 'reception': {
           const { tx, fate, receiver } = event;
-          const record = onAir.get(keyOf(tx.sender, tx.seq));
+          const record = onAirRecord(tx.sender, tx.seq);
           if (!record) throw new Error(`reception of frame ${tx.seq} of node ${tx.sender}, which the tracker never saw start`);
           record.receivers++;
           record.fate = record.receivers === 1 ? fate : '';

@@ -40,6 +40,12 @@ export function createSeriesSampler(specs: readonly { readonly channelsHz: reado
   const used = new Set(specs.flatMap((spec) => spec.channelsHz.map((hz) => subBandOf(region, hz)!)));
   const bands = region.subBands.filter((band) => used.has(band));
   const airtimeByBand = specs.map(() => new Float64Array(bands.length));
+  const bandOfChannel = new Map<number, number>();
+  const bandIndex = (channelHz: number): number => {
+    let band = bandOfChannel.get(channelHz);
+    if (band === undefined) bandOfChannel.set(channelHz, (band = bands.indexOf(subBandOf(region, channelHz)!)));
+    return band;
+  };
   let lastSampleMs = 0;
   return {
     get rows() {
@@ -48,7 +54,7 @@ export function createSeriesSampler(specs: readonly { readonly channelsHz: reado
     bands,
     handle(event) {
       if (event.type !== 'txStarted') return;
-      const band = bands.indexOf(subBandOf(region, event.tx.channelHz)!);
+      const band = bandIndex(event.tx.channelHz);
       const airtime = airtimeByBand[event.tx.sender]!;
       airtime[band] = airtime[band]! + event.tx.airtimeMs;
     },

@@ -20,7 +20,6 @@ import { createSeriesSampler } from '../metrics/series.ts';
 import { createMemoryTransport } from '../transport/memory-transport.ts';
 import { createRadioTracker } from '../metrics/radio-tracker.ts';
 import type { NodeTotals, PartitionTotals, SamplePartial, WindowReport } from '../transport/partition-report.ts';
-import { createNodeEventBuffer } from './node-event-buffer.ts';
 import { createLiveSamples } from './live-samples.ts';
 import { createWindowProtocol, type WindowStep } from './window-protocol.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from '../scenario/resolve.ts';
@@ -43,12 +42,14 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const tracker = createRadioTracker(specs.length, { keepRecords: options.keepRecords ?? true, ...(options.recordSinks && { sinks: options.recordSinks }) });
   const series = createSeriesSampler(specs, swarm.region);
   const listeners = options.listeners ?? [];
-  // Node events reach the tracker at each window's end, in canonical order (node-event-buffer.ts);
-  // the series sampler and listeners see them as they happen.
-  const nodeEvents = createNodeEventBuffer();
+  // Node events reach the tracker as they happen (it puts its records in canonical order
+  // itself); a worker keeps them for its window's report to the coordinator instead.
+  const reportsEvents = options.hosted !== undefined && options.reportsToCoordinator === true;
+  let reportedEvents: SimEvent[] = [];
   const emitNode = (event: SimEvent): void => {
     app?.onEvent(event);
-    nodeEvents.push(event);
+    if (reportsEvents) reportedEvents.push(event);
+    else tracker.handle(event);
     series.handle(event);
     for (const listener of listeners) listener(event);
   };
@@ -56,7 +57,6 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     tracker.handle(event);
     for (const listener of listeners) listener(event);
   };
-  const flushNodeEvents = (): void => nodeEvents.flush(tracker.handle);
   let failure: Error | undefined;
 
   const makeTransport = options.transport ?? createMemoryTransport;
@@ -64,7 +64,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const live = createLiveSamples(options.onSample, () => transport.remote?.parts ?? 0, () => tracker.totals());
   /** A remote partition's report of a window: its node events, series rows and samples. */
   const receiveReport = (report: WindowReport): void => {
-    for (const event of report.events) nodeEvents.push(event);
+    for (const event of report.events) tracker.handle(event);
     series.merge(report.series);
     for (const partial of report.samples) live.share(partial, false);
   };
@@ -76,7 +76,6 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       tracker.decided(nowMs);
     },
     nodes: specs.map((spec) => (hosted[spec.index] ? (delivery: Delivery) => swarmNodes.deliver(spec.index, delivery) : undefined)),
-    beforeEther: flushNodeEvents,
     report: (report) => receiveReport(report),
   }));
   const remote = transport.remote;
@@ -172,7 +171,6 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   function closeLocal(lastEventMs: number, remoteTotals: readonly PartitionTotals[]): SimulationResult {
     if (scheduler.nowMs < lastEventMs) scheduler.runUntil(lastEventMs);
     sample();
-    flushNodeEvents();
     tracker.finalize();
     series.canonicalize();
     const nodeTotals: NodeTotals[] = new Array<NodeTotals>(specs.length);
@@ -239,8 +237,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       return scheduler.lastEventMs;
     },
     takeReport() {
-      const events: SimEvent[] = [];
-      nodeEvents.flush((event) => events.push(event));
+      const events = reportedEvents;
+      reportedEvents = [];
       const rows = series.rows.slice(reportedSeriesRows);
       reportedSeriesRows = series.rows.length;
       return { events, series: rows, samples: samplePartials.splice(0) };

@@ -31,6 +31,8 @@ export interface SimulationOptions {
    * (the transport's `remote` on the coordinator), or in the coordinator (on a worker).
    */
   readonly hosted?: readonly number[];
+  /** This process is a worker: its nodes' events go to the coordinator in each window's report (`partition.takeReport`). */
+  readonly reportsToCoordinator?: boolean;
   /** Swarm inference: the model, its placement and the requests (scenarios with `model` and `inference`). */
   readonly inference?: InferenceSetup;
   /** Federated learning: the task, the partition, the coordinator (scenarios with `federated`). */

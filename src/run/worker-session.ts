@@ -179,6 +179,7 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
 
     const simulation = createSimulation(scenario, swarm, {
       hosted,
+      reportsToCoordinator: true,
       keepRecords: false,
       transport: (scheduler, endpoints): Transport => {
         exchange = createExchange(scheduler, endpoints);

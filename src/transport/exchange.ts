@@ -45,8 +45,7 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
       deathInbox.push({ node, atMs });
     },
     applyToEther() {
-      const { ether, nodeDied, decide, beforeEther } = get();
-      beforeEther?.();
+      const { ether, nodeDied, decide } = get();
       if (deathInbox.length > 0) {
         const deaths = deathInbox.sort((a, b) => a.atMs - b.atMs || a.node - b.node);
         deathInbox = [];

@@ -16,8 +16,6 @@ export interface TransportEndpoints {
   readonly decide: (nowMs: number) => void;
   /** Each node's receive handler, by node index (nodes that run in another process have none). */
   readonly nodes: readonly (((delivery: Delivery) => void) | undefined)[];
-  /** Called at each window's end before the ether's step: the nodes' events reach the trackers. */
-  readonly beforeEther?: () => void;
   /** Takes a remote partition's report of the window (its node events, series rows, samples). */
   readonly report?: (report: WindowReport) => void;
 }
