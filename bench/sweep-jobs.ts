@@ -1,14 +1,15 @@
 /**
- * `sweep --jobs 1` against `--jobs 2` on the same sweep of 8 runs (ALOHA, 100 senders, 24
+ * `sweep --jobs 1` against `--jobs 2` on the same sweep of 8 runs (ALOHA, 100 senders, 48
  * simulated hours, seeds 1..8), each a whole `loraswarm sweep` process as a user starts it,
  * in interleaved pairs; prints each wall time, the medians, their ratio, the CPU time of each
  * sweep's processes and the load average (other work on the machine slows the parallel sweep
  * most). The issue's target on a 2-core machine: a ratio of at least 1.7. The two sweep.csv
  * files must be the same bytes.
  *
- * Runs of a couple of seconds each, because every process pays its start-up and its first,
- * cold run (about a second more than a warm one, while V8 compiles the hot path): with
- * sub-second runs that cost, paid once per child, is most of the difference.
+ * Runs of several seconds each, because every process pays its start-up and a warm-up: its
+ * first few runs cost more CPU than later ones while V8 optimises the hot path (aloha at 6 h:
+ * 1.9, 1.0, 0.6, 0.3 CPU-s for a child's first four runs). With sub-second runs that cost,
+ * paid once per child, is most of the difference.
  *
  *   node --import tsx bench/sweep-jobs.ts [pairs]     (3 pairs by default)
  */
@@ -17,7 +18,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const sweep = ['sweep', 'scenarios/aloha.yaml', '--set', 'duration=24h', '--set', 'groups.1.count=100', '--repeats', '8', '--quiet'];
+const sweep = ['sweep', 'scenarios/aloha.yaml', '--set', 'duration=48h', '--set', 'groups.1.count=100', '--repeats', '8', '--quiet'];
 const pairs = Number(process.argv[2] ?? 3);
 
 const clockTicksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
@@ -62,7 +63,7 @@ try {
   const cpu = (times: typeof one): string => `${median(times.map((t) => t.cpuSeconds)).toFixed(2)} CPU-s`;
   const ratio = median(one.map((t) => t.seconds)) / median(two.map((t) => t.seconds));
   console.log(
-    `sweep --jobs (8 runs of aloha, 100 senders, 24 h; whole processes, ${pairs} interleaved pairs; ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores): ` +
+    `sweep --jobs (8 runs of aloha, 100 senders, 48 h; whole processes, ${pairs} interleaved pairs; ${cpus()[0]?.model ?? 'unknown'}, ${availableParallelism()} cores): ` +
       `--jobs 1 ${wall(one)}, ${cpu(one)}; --jobs 2 ${wall(two)}, ${cpu(two)}; ` +
       `${ratio.toFixed(2)}× faster with 2 jobs (target ≥ 1.7×); sweep.csv ${same ? 'byte-identical' : 'DIFFERENT'}; load average ${loadBefore} before, ${load()} after`,
   );
