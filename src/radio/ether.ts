@@ -16,12 +16,19 @@
  * Fate precedence at one receiver: lostHalfDuplex (it was transmitting) → asleep (its radio was
  * off: asleep by its schedule, or dead) → underSensitivity → noReceivePath (all demodulators busy at the frame's start) →
  * collided (the collision model) → dropped (extra loss) → received.
+ *
+ * What a frame costs scales with what can hear it (ether-reach.ts): demodulators are claimed
+ * only at the finite-path receivers (gateways) within the sender's reach, the largest distance at
+ * which the strongest shadowing any draw can give still reaches their sensitivity, so a receiver
+ * left out could not have detected the frame with any draw. Interferers are every frame on the
+ * same channel that overlaps the wanted one, wherever it comes from: energy-SIR sums them all.
  */
 import type { Scheduler } from '../sim/scheduler.ts';
-import { keyedNormal, keyedUniform } from '../sim/keyed-random.ts';
+import { keyedUniform4 } from '../sim/keyed-random.ts';
 import { collisionModels, type CollisionModelId, type Signal } from './collision/index.ts';
-import { meanPathLossDb, rxPowerDbm, type PathLossModel } from './path-loss.ts';
-import { noiseFloorDbm, sensitivityDbm, type SensitivityTableId } from './sensitivity.ts';
+import { createEtherReach } from './ether-reach.ts';
+import type { PathLossModel } from './path-loss.ts';
+import type { SensitivityTableId } from './sensitivity.ts';
 import { broadcastDestination, type Delivery, type Fate, type Transmission } from './transmission.ts';
 import { catchTimeMs, type WakeSchedule } from './wake-schedule.ts';
 
@@ -48,6 +55,11 @@ export interface EtherConfig {
   readonly pathLoss: PathLossModel;
   readonly shadowingMode: ShadowingMode;
   readonly collision: CollisionModelId;
+  /**
+   * Frames too weak for a receiver to detect do not interfere there: LoRaSim only tracks
+   * packets above the sink's sensitivity (`packetsAtBS`), in both of its collision models.
+   */
+  readonly ignoreUndetectable?: boolean;
   /** Probability that an otherwise received frame is lost anyway (extra loss model). */
   readonly extraLossProbability: number;
   /** Radio interrupt and FIFO read-out between a frame's end and its receiver acting on it. */
@@ -96,115 +108,63 @@ export interface Ether {
   readonly trackedTransmissions: number;
 }
 
+/** A frame on the air: its transmission, start order, addressed receivers and what they caught. */
 interface OnAir {
   readonly tx: Transmission;
   readonly order: number;
-  /** Received power per receiver index, computed once. */
-  readonly powerAt: Map<number, number>;
-}
-
-interface PendingFrame {
-  readonly onAir: OnAir;
   readonly targets: readonly number[];
-  readonly caught: readonly boolean[];
-  readonly noPath: Set<number> | undefined;
+  /** Per target: 1 when its radio caught the preamble. */
+  readonly caught: Uint8Array;
+  /** Finite-path receivers that had no demodulator free at the frame's start. */
+  noPath: number[] | undefined;
+  /** Received power at receivers computed so far, as pairs [receiver, dBm, …]. */
+  readonly powers: number[];
 }
-
-const noop = (): void => undefined;
 
 interface ChannelLog {
   readonly items: OnAir[];
   pruneAtLength: number;
 }
 
-const sentinelSpan = 2 ** 21;
+const noTargets: readonly number[] = [];
+const noCatches = new Uint8Array(0);
 
 export function createEther(config: EtherConfig, scheduler: Scheduler, output: EtherOutput): Ether {
-  const { nodes, pathLoss } = config;
+  const { nodes } = config;
+  const reach = createEtherReach(config);
   const collide = collisionModels[config.collision];
-  const sigma = pathLoss.shadowingSigmaDb;
   const byChannel = new Map<number, ChannelLog>();
-  const ownTx: OnAir[][] = nodes.map(() => []);
-  const pathLocks: number[][] = nodes.map(() => []);
-  const finitePathReceivers = nodes.flatMap((node, index) => (Number.isFinite(node.receivePaths) ? [index] : []));
-  const meanLoss = new Map<number, number>();
-  const broadcastTargets = new Map<string, number[]>();
-  const deadFromMs = nodes.map(() => Number.POSITIVE_INFINITY);
+  const ownTx: (OnAir[] | undefined)[] = new Array<OnAir[] | undefined>(nodes.length);
+  const pathLocks: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length);
+  const deadFromMs = new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY);
+  const ignoreUndetectable = config.ignoreUndetectable ?? config.collision === 'lorasim';
+  const endKind = scheduler.kind(() => undefined);
   let undecided = 0;
-  /** Frames waiting for their fates, in the order they were applied. */
-  let pending: PendingFrame[] = [];
+  /** Frames waiting for their fates, in the order they were applied; the earliest end among them. */
+  let pending: OnAir[] = [];
+  let firstEndMs = Number.POSITIVE_INFINITY;
   let order = 0;
   let maxAirtimeMs = 0;
   let tracked = 0;
 
-  function meanLossDb(a: number, b: number): number {
-    const key = a < b ? a * sentinelSpan + b : b * sentinelSpan + a;
-    let loss = meanLoss.get(key);
-    if (loss === undefined) {
-      const na = nodes[a]!;
-      const nb = nodes[b]!;
-      loss = meanPathLossDb(pathLoss, Math.hypot(na.xM - nb.xM, na.yM - nb.yM));
-      meanLoss.set(key, loss);
-    }
-    return loss;
-  }
-
-  function shadowingDb(tx: Transmission, receiver: number): number {
-    if (sigma === 0) return 0;
-    const senderKey = nodes[tx.sender]!.key;
-    const receiverKey = nodes[receiver]!.key;
-    if (config.shadowingMode === 'per-link') {
-      // Reciprocal: the same draw in both directions.
-      const [a, b] = senderKey < receiverKey ? [senderKey, receiverKey] : [receiverKey, senderKey];
-      return sigma * keyedNormal(config.seed, 1, a, b);
-    }
-    return sigma * keyedNormal(config.seed, 2, senderKey, tx.seq, receiverKey);
-  }
-
   function powerAt(onAir: OnAir, receiver: number): number {
-    let rxDbm = onAir.powerAt.get(receiver);
-    if (rxDbm === undefined) {
-      const tx = onAir.tx;
-      rxDbm = rxPowerDbm(tx.txPowerDbm, nodes[tx.sender]!.antennaGainDbi, nodes[receiver]!.antennaGainDbi, meanLossDb(tx.sender, receiver), shadowingDb(tx, receiver));
-      onAir.powerAt.set(receiver, rxDbm);
-    }
+    const powers = onAir.powers;
+    for (let i = 0; i < powers.length; i += 2) if (powers[i] === receiver) return powers[i + 1]!;
+    const rxDbm = reach.powerDbm(onAir.tx, receiver);
+    powers.push(receiver, rxDbm);
     return rxDbm;
   }
 
-  function sensitivity(receiver: number, tx: Transmission): number {
-    const node = nodes[receiver]!;
-    const value = sensitivityDbm(node.sensitivityTable, tx.sf, tx.bandwidthHz, node.noiseFigureDb);
-    if (value === undefined) {
-      throw new RangeError(`sensitivity table ${node.sensitivityTable} has no entry for SF${tx.sf}/${tx.bandwidthHz / 1e3} kHz`);
-    }
-    return value;
-  }
-
-  function addressed(tx: Transmission): number[] {
-    if (tx.destination !== broadcastDestination) return [tx.destination];
-    const key = `${tx.sender}/${tx.sf}/${tx.bandwidthHz}/${tx.txPowerDbm}`;
-    let targets = broadcastTargets.get(key);
-    if (!targets) {
-      const sender = nodes[tx.sender]!;
-      targets = [];
-      for (let r = 0; r < nodes.length; r++) {
-        if (r === tx.sender) continue;
-        const mean = rxPowerDbm(tx.txPowerDbm, sender.antennaGainDbi, nodes[r]!.antennaGainDbi, meanLossDb(tx.sender, r), 0);
-        if (mean >= sensitivity(r, tx) - config.broadcastMarginDb - 3 * sigma) targets.push(r);
-      }
-      broadcastTargets.set(key, targets);
-    }
-    return targets;
-  }
-
   function transmittingDuring(receiver: number, startMs: number, endMs: number): boolean {
-    return ownTx[receiver]!.some(({ tx }) => tx.startMs < endMs && startMs < tx.endMs);
+    const own = ownTx[receiver];
+    if (own) for (const { tx } of own) if (tx.startMs < endMs && startMs < tx.endMs) return true;
+    return false;
   }
 
   /** Claims a demodulator at a finite-path receiver for a detectable frame; false if none free. */
   function claimPath(receiver: number, tx: Transmission, rxDbm: number): boolean | undefined {
-    if (rxDbm < sensitivity(receiver, tx) || transmittingDuring(receiver, tx.startMs, tx.startMs)) return undefined;
-    const locks = pathLocks[receiver]!;
+    if (rxDbm < reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) || transmittingDuring(receiver, tx.startMs, tx.startMs)) return undefined;
+    const locks = (pathLocks[receiver] ??= []);
     for (let i = locks.length - 1; i >= 0; i--) if (locks[i]! <= tx.startMs) locks.splice(i, 1);
     if (locks.length >= nodes[receiver]!.receivePaths) return false;
     locks.push(tx.endMs);
@@ -224,7 +184,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     return removed;
   }
 
-  /** Whether the receiver's radio is on to catch this frame (its schedule, not dead). */
+  /** When the receiver's radio is on to catch this frame (its schedule, not dead), or undefined. */
   function catches(receiver: number, tx: Transmission): number | undefined {
     const preambleMs = (tx.preambleSymbols + 4.25) * tx.symbolMs;
     const atMs = catchTimeMs(nodes[receiver]!.wake, tx.startMs, preambleMs);
@@ -234,16 +194,15 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   function decide(onAir: OnAir, receiver: number, noPath: boolean, caught: boolean): void {
     const tx = onAir.tx;
     const rxDbm = powerAt(onAir, receiver);
-    const receiverNode = nodes[receiver]!;
-    const snrDb = rxDbm - noiseFloorDbm(tx.bandwidthHz, receiverNode.noiseFigureDb);
+    const snrDb = rxDbm - reach.noiseFloorDbm(receiver, tx.bandwidthHz);
     let fate: Fate;
     if (transmittingDuring(receiver, tx.startMs, tx.endMs)) fate = 'lostHalfDuplex';
     // Not caught, or the receiver died before the frame ended (a death mid-reception loses it).
     else if (!caught || deadFromMs[receiver]! < tx.endMs) fate = 'asleep';
-    else if (rxDbm < sensitivity(receiver, tx)) fate = 'underSensitivity';
+    else if (rxDbm < reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz)) fate = 'underSensitivity';
     else if (noPath) fate = 'noReceivePath';
     else if (collide(signalOf(onAir, rxDbm), interferersAt(onAir, receiver))) fate = 'collided';
-    else if (config.extraLossProbability > 0 && keyedUniform(config.seed, 3, nodes[tx.sender]!.key, tx.seq, nodes[receiver]!.key) < config.extraLossProbability) fate = 'dropped';
+    else if (config.extraLossProbability > 0 && keyedUniform4(config.seed, 3, nodes[tx.sender]!.key, tx.seq, nodes[receiver]!.key) < config.extraLossProbability) fate = 'dropped';
     else fate = 'received';
     output.reception({ type: 'reception', atMs: tx.endMs, tx, receiver, fate, rxPowerDbm: rxDbm, snrDb });
     if (fate === 'received') {
@@ -256,10 +215,6 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     return { startMs: tx.startMs, endMs: tx.endMs, sf: tx.sf, rxPowerDbm: rxDbm, symbolMs: tx.symbolMs, preambleSymbols: tx.preambleSymbols, order: onAir.order };
   }
 
-  // LoRaSim only tracks packets above the sink's sensitivity (`packetsAtBS`), so in its
-  // capture model weaker ones never interfere.
-  const ignoreUndetectable = config.collision === 'lorasim';
-
   function interferersAt(wanted: OnAir, receiver: number): Signal[] {
     const tx = wanted.tx;
     const list = byChannel.get(tx.channelHz)!.items;
@@ -268,11 +223,46 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
       if (other === wanted || other.tx.sender === receiver) continue;
       if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
         const otherRxDbm = powerAt(other, receiver);
-        if (ignoreUndetectable && otherRxDbm < sensitivity(receiver, other.tx)) continue;
+        if (ignoreUndetectable && otherRxDbm < reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz)) continue;
         result.push(signalOf(other, otherRxDbm));
       }
     }
     return result;
+  }
+
+  /** Registers the frame on its channel and with its sender (for half-duplex checks). */
+  function register(onAir: OnAir): void {
+    const tx = onAir.tx;
+    maxAirtimeMs = Math.max(maxAirtimeMs, tx.airtimeMs);
+    let log = byChannel.get(tx.channelHz);
+    if (!log) byChannel.set(tx.channelHz, (log = { items: [], pruneAtLength: 64 }));
+    if (log.items.length >= log.pruneAtLength) {
+      tracked -= prune(log.items);
+      log.pruneAtLength = Math.max(64, 2 * log.items.length);
+    }
+    log.items.push(onAir);
+    tracked++;
+    const own = (ownTx[tx.sender] ??= []);
+    if (own.length >= 4) prune(own);
+    own.push(onAir);
+  }
+
+  /** Whether each target catches the frame, telling those that lock on it (`rxStart`). */
+  function catchAll(onAir: OnAir): void {
+    const { tx, targets, caught } = onAir;
+    for (let i = 0; i < targets.length; i++) {
+      const receiver = targets[i]!;
+      const atMs = catches(receiver, tx);
+      if (atMs === undefined) continue;
+      caught[i] = 1;
+      // The radio locks on what it can demodulate, unless it is itself transmitting.
+      if (!nodes[receiver]!.notifiesRxStart) continue;
+      const rxDbm = powerAt(onAir, receiver);
+      if (rxDbm >= reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) && !transmittingDuring(receiver, atMs, atMs)) {
+        // The radio reports the caught preamble one processing delay later (its interrupt).
+        output.deliver({ kind: 'rxStart', atMs: atMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb: rxDbm - reach.noiseFloorDbm(receiver, tx.bandwidthHz) });
+      }
+    }
   }
 
   return {
@@ -282,51 +272,45 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
       if (!(tx.startMs <= scheduler.nowMs && scheduler.nowMs <= tx.startMs + config.processingDelayMs)) {
         throw new RangeError(`transmission starting at ${tx.startMs} ms applied at ${scheduler.nowMs} ms, outside its window`);
       }
-      const onAir: OnAir = { tx, order: order++, powerAt: new Map() };
-      maxAirtimeMs = Math.max(maxAirtimeMs, tx.airtimeMs);
-      let log = byChannel.get(tx.channelHz);
-      if (!log) byChannel.set(tx.channelHz, (log = { items: [], pruneAtLength: 64 }));
-      if (log.items.length >= log.pruneAtLength) {
-        tracked -= prune(log.items);
-        log.pruneAtLength = Math.max(64, 2 * log.items.length);
-      }
-      log.items.push(onAir);
-      tracked++;
-      const own = ownTx[tx.sender]!;
-      if (own.length >= 4) prune(own);
-      own.push(onAir);
-
-      const targets = addressed(tx);
-      let noPath: Set<number> | undefined;
-      for (const receiver of finitePathReceivers) {
+      const targets = tx.destination === broadcastDestination ? reach.broadcastTargets(tx) : [tx.destination];
+      const onAir: OnAir = {
+        tx,
+        order: order++,
+        targets: targets.length > 0 ? targets : noTargets,
+        caught: targets.length > 0 ? new Uint8Array(targets.length) : noCatches,
+        noPath: undefined,
+        powers: [],
+      };
+      register(onAir);
+      for (const receiver of reach.pathCandidates(tx)) {
         if (receiver === tx.sender) continue;
-        if (claimPath(receiver, tx, powerAt(onAir, receiver)) === false) (noPath ??= new Set()).add(receiver);
+        if (claimPath(receiver, tx, powerAt(onAir, receiver)) === false) (onAir.noPath ??= []).push(receiver);
       }
-      const caught = targets.map((receiver) => {
-        const atMs = catches(receiver, tx);
-        if (atMs === undefined) return false;
-        // The radio locks on what it can demodulate, unless it is itself transmitting.
-        const rxDbm = powerAt(onAir, receiver);
-        if (nodes[receiver]!.notifiesRxStart && rxDbm >= sensitivity(receiver, tx) && !transmittingDuring(receiver, atMs, atMs)) {
-          // The radio reports the caught preamble one processing delay later (its interrupt).
-          output.deliver({ kind: 'rxStart', atMs: atMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb: rxDbm - noiseFloorDbm(tx.bandwidthHz, nodes[receiver]!.noiseFigureDb) });
-        }
-        return true;
-      });
+      catchAll(onAir);
       undecided++;
-      pending.push({ onAir, targets, caught, noPath });
+      pending.push(onAir);
+      firstEndMs = Math.min(firstEndMs, tx.endMs);
       // Keeps the windows going until the frame's end, when its fates are decided.
-      scheduler.at(tx.endMs, noop);
+      scheduler.atKind(tx.endMs, endKind, 0);
     },
     decideUntil(nowMs) {
-      if (pending.length === 0) return;
-      const due = pending.filter((frame) => frame.onAir.tx.endMs <= nowMs);
-      if (due.length === 0) return;
-      pending = pending.filter((frame) => frame.onAir.tx.endMs > nowMs);
-      due.sort((a, b) => a.onAir.tx.endMs - b.onAir.tx.endMs || a.onAir.order - b.onAir.order);
+      if (firstEndMs > nowMs) return;
+      const due: OnAir[] = [];
+      const later: OnAir[] = [];
+      firstEndMs = Number.POSITIVE_INFINITY;
+      for (const frame of pending) {
+        if (frame.tx.endMs <= nowMs) due.push(frame);
+        else {
+          later.push(frame);
+          firstEndMs = Math.min(firstEndMs, frame.tx.endMs);
+        }
+      }
+      pending = later;
+      due.sort((a, b) => a.tx.endMs - b.tx.endMs || a.order - b.order);
       for (const frame of due) {
         undecided--;
-        frame.targets.forEach((receiver, i) => decide(frame.onAir, receiver, frame.noPath?.has(receiver) ?? false, frame.caught[i]!));
+        const { targets, caught, noPath } = frame;
+        for (let i = 0; i < targets.length; i++) decide(frame, targets[i]!, noPath !== undefined && noPath.includes(targets[i]!), caught[i] === 1);
       }
     },
     nodeDied(node, atMs) {

@@ -96,6 +96,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       pathLoss: swarm.pathLoss,
       shadowingMode: scenario.shadowing?.mode ?? 'per-frame',
       collision: scenario.collision,
+      // LoRaSim tracks only packets above the sink's sensitivity, in both of its collision models.
+      ignoreUndetectable: scenario.collision === 'lorasim' || scenario.compat === 'lorasim',
       extraLossProbability: scenario.extraLossProbability,
       processingDelayMs: scenario.processingDelayMs,
       seed: scenario.seed,

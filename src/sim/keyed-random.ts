@@ -49,6 +49,86 @@ export function keyedNormal(seed: number, ...keys: number[]): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
+// The same draws without allocating (the ether takes one per frame and receiver): the state of
+// generatorFor kept in four variables and stepped as pure-rand's XoroShiro128Plus.next does
+// (fields s01, s00, s11, s10 = state[0..3]), uniformFloat64 as pure-rand's (26 + 27 bits).
+let s01 = 0;
+let s00 = 0;
+let s11 = 0;
+let s10 = 0;
+
+function nextInt(): number {
+  const out = (s00 + s10) | 0;
+  const a0 = s10 ^ s00;
+  const a1 = s11 ^ s01;
+  const t00 = s00;
+  const t01 = s01;
+  s00 = (t00 << 24) ^ (t01 >>> 8) ^ a0 ^ (a0 << 16);
+  s01 = (t01 << 24) ^ (t00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+  s10 = (a1 << 5) ^ (a0 >>> 27);
+  s11 = (a0 << 5) ^ (a1 >>> 27);
+  return out;
+}
+
+function nextFloat(): number {
+  const high = nextInt() & 0x3ffffff;
+  const low = nextInt() & 0x7ffffff;
+  return high * 1.4901161193847656e-8 + low * 1.1102230246251565e-16;
+}
+
+/** generatorFor(seed, keys) for `count` keys (3 or 4), into the four variables. */
+function seedState(seed: number, count: number, k0: number, k1: number, k2: number, k3: number): void {
+  let h = fmix32(seed ^ 0x9e3779b9) ^ fmix32(Math.floor(seed / 2 ** 32));
+  h = fmix32(h ^ fmix32(k0 + Math.imul(1, 0x27d4eb2f)));
+  const x0 = h;
+  h = fmix32(h ^ fmix32(k1 + Math.imul(2, 0x27d4eb2f)));
+  const x1 = h;
+  h = fmix32(h ^ fmix32(k2 + Math.imul(3, 0x27d4eb2f)));
+  const x2 = h;
+  let x3 = 0;
+  if (count === 4) {
+    h = fmix32(h ^ fmix32(k3 + Math.imul(4, 0x27d4eb2f)));
+    x3 = h;
+  }
+  s01 = fmix32(x0 ^ Math.imul(h, 1) ^ 0);
+  s00 = fmix32(x1 ^ Math.imul(h, 2) ^ 0x165667b1);
+  s11 = fmix32(x2 ^ Math.imul(h, 3) ^ (2 * 0x165667b1));
+  s10 = fmix32(x3 ^ Math.imul(h, 4) ^ (3 * 0x165667b1));
+  if ((s01 | s00 | s11 | s10) === 0) s01 = 1;
+  for (let i = 0; i < 4; i++) nextInt();
+}
+
+function normal(): number {
+  const u1 = 1 - nextFloat();
+  const u2 = nextFloat();
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+/** keyedNormal(seed, k0, k1, k2) without allocating. */
+export function keyedNormal3(seed: number, k0: number, k1: number, k2: number): number {
+  seedState(seed, 3, k0, k1, k2, 0);
+  return normal();
+}
+
+/** keyedNormal(seed, k0, k1, k2, k3) without allocating. */
+export function keyedNormal4(seed: number, k0: number, k1: number, k2: number, k3: number): number {
+  seedState(seed, 4, k0, k1, k2, k3);
+  return normal();
+}
+
+/** keyedUniform(seed, k0, k1, k2, k3) without allocating. */
+export function keyedUniform4(seed: number, k0: number, k1: number, k2: number, k3: number): number {
+  seedState(seed, 4, k0, k1, k2, k3);
+  return nextFloat();
+}
+
+/**
+ * The largest |keyedNormal| can be: Box–Muller's radius √(−2·ln u1) with u1 ≥ 2⁻⁵³ (uniformFloat64
+ * has 53 bits) is at most √(106·ln 2) ≈ 8.5717. A bound on the shadowing any draw can give, so
+ * that receivers beyond it can be left out exactly.
+ */
+export const keyedNormalBound = 8.5718;
+
 /**
  * A stable 32-bit key for a name (FNV-1a, http://www.isthe.com/chongo/tech/comp/fnv/), so that
  * keyed draws follow a node's id rather than its position in a list.

@@ -25,7 +25,7 @@ const shipped: GoldenCase[] = readdirSync(join(repoRoot, 'scenarios'))
   .sort()
   .map((file) => ({ name: file.replace(/\.yaml$/, ''), file: `scenarios/${file}`, sets: [] }));
 
-const fixtures: GoldenCase[] = ['busy-swarm', 'kitchen-sink', 'late-delivery', 'multi-gateway', 'us915-raw'].map((name) => ({
+const fixtures: GoldenCase[] = ['busy-swarm', 'kitchen-sink', 'late-delivery', 'many-gateways', 'multi-gateway', 'us915-raw'].map((name) => ({
   name,
   file: `test/fixtures/${name}.yaml`,
   sets: [],

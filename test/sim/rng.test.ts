@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRandomStreams, type RandomStream } from '../../src/sim/rng.ts';
-import { keyedNormal, keyedUniform } from '../../src/sim/keyed-random.ts';
+import { keyedNormal, keyedNormal3, keyedNormal4, keyedNormalBound, keyedUniform, keyedUniform4 } from '../../src/sim/keyed-random.ts';
 
 const draws = (stream: RandomStream, n: number): number[] => Array.from({ length: n }, () => stream.next());
 
@@ -182,5 +183,24 @@ describe('keyedUniform and keyedNormal', () => {
     const { mean, variance } = meanAndVariance(Array.from({ length: n }, (_, k) => keyedNormal(77, 3, k)));
     expect(Math.abs(mean)).toBeLessThan(5 / Math.sqrt(n));
     expect(Math.abs(variance - 1)).toBeLessThan(5 * Math.sqrt(2 / (n - 1)));
+  });
+});
+
+describe('keyed draws without allocation', () => {
+  it('keyedNormal3, keyedNormal4 and keyedUniform4 draw what keyedNormal and keyedUniform draw, for 20,000 random keys', () => {
+    const key = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), key, key, key, key, (seed, a, b, c, d) => {
+        expect(keyedNormal3(seed, a, b, c)).toBe(keyedNormal(seed, a, b, c));
+        expect(keyedNormal4(seed, a, b, c, d)).toBe(keyedNormal(seed, a, b, c, d));
+        expect(keyedUniform4(seed, a, b, c, d)).toBe(keyedUniform(seed, a, b, c, d));
+      }),
+      { numRuns: 20_000, seed: 14 },
+    );
+  });
+
+  it('keeps |keyedNormal| within keyedNormalBound: its largest value, u1 = 2^-53, is below it', () => {
+    expect(Math.sqrt(-2 * Math.log(2 ** -53))).toBeLessThan(keyedNormalBound);
+    expect(Math.sqrt(-2 * Math.log(2 ** -53))).toBeGreaterThan(keyedNormalBound - 1e-3);
   });
 });
