@@ -33,4 +33,40 @@ describe('the lorasim compatibility profile', () => {
     expect(Math.abs(totals.fates.received / totals.receptions - expected)).toBeLessThanOrEqual(tolerance);
     expect(totals.fates.underSensitivity).toBe(0);
   });
+
+  it('lets no frame below the sink\u2019s sensitivity interfere under compat: lorasim, with the simple collision model too (LoRaSim\u2019s packetsAtBS)', () => {
+    // One node 50 m from the sink and one 1 km away (far below SF12's −133.25 dBm under
+    // LoRaSim's path loss), each sending a 1.7 s packet every 4 s on the one channel: they overlap often.
+    const text = (compat: string): string => `
+name: undetectable
+${compat}
+duration: 2min
+region: none
+framing: raw
+collision: aloha
+pathLoss: lorasim
+radio: { sf: 12, channelsMhz: [868.1] }
+groups:
+  - name: bs
+    role: sink
+    nodes: [{ id: bs, xM: 0, yM: 0 }]
+  - name: near
+    nodes: [{ id: near, xM: 50, yM: 0 }]
+    traffic: { kind: periodic, interval: 4s, payloadBytes: 12, to: sink }
+  - name: far
+    nodes: [{ id: far, xM: 1000, yM: 0 }]
+    traffic: { kind: periodic, interval: 4s, payloadBytes: 12, to: sink }
+`;
+    const fates = (compat: string): Record<string, number> => {
+      const { simulation } = runScenario(text(compat));
+      const counts: Record<string, number> = {};
+      for (const r of simulation.tracker.receptions) {
+        const key = `${r.sender === 1 ? 'near' : 'far'} ${r.fate}`;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      return counts;
+    };
+    expect(fates('compat: lorasim')).toEqual({ 'near received': 30, 'far underSensitivity': 30 });
+    expect(fates('')).toEqual({ 'near received': 1, 'near collided': 29, 'far underSensitivity': 30 });
+  });
 });
