@@ -21,6 +21,7 @@ export function sweepTable(rows: readonly SweepRow[]): string {
     const shown = metrics.map((path) => leaves.get(path) ?? null).map((value) => (value === null ? 'n/a' : String(value)));
     return [String(row.run), ...sweptOf(row).map((value) => value.value), String(row.seed), ...shown];
   });
-  const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
+  // A reduction, not a spread: a sweep may have 10,000 rows (issue 14, item 7).
+  const widths = header.map((title, column) => lines.reduce((width, line) => Math.max(width, line[column]!.length), title.length));
   return [header, ...lines].map((line) => `${line.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}\n`).join('');
 }
