@@ -52,7 +52,10 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
   // once it has ended (tokens end out of order across requests).
   let newFrames: FrameRecord[] = [];
   let newReceptions: ReceptionRecord[] = [];
-  simulation.tracker.addSink({ frame: (record) => newFrames.push(record), reception: (record) => newReceptions.push(record) });
+  simulation.tracker.addSink({
+    frame: (_rows, slot, store) => newFrames.push(store.record(slot)),
+    reception: (sender, seq, receiver, atMs, fate, rxPowerDbm, snrDb) => newReceptions.push({ sender, seq, receiver, atMs, fate, rxPowerDbm, snrDb }),
+  });
   const series = createPicker<SeriesRow>(() => true);
   const tokens = createPicker<TokenRecord>((t) => Number.isFinite(t.endMs));
   let rounds = 0;

@@ -12,8 +12,9 @@
  * floating-point sum is taken in that canonical order, so the totals do not depend on the
  * transport either.
  */
-import type { BlockReason, SimEvent } from '../node/events.ts';
-import { fates, type Fate } from '../radio/transmission.ts';
+import { dispatchEvent, type BlockReason, type EventSink, type SimEvent } from '../node/events.ts';
+import { fates, type Fate, type Transmission } from '../radio/transmission.ts';
+import { createFrameStore, fateNumber, type FrameRows, type FrameStore } from './frame-rows.ts';
 import { createNodeTallies, type NodeTally } from './node-tallies.ts';
 import { percentile } from './stats.ts';
 
@@ -62,8 +63,9 @@ export interface ReceptionRecord {
 
 /** Where final records go, in canonical order. */
 export interface RecordSink {
-  frame?(record: FrameRecord): void;
-  reception?(record: ReceptionRecord): void;
+  /** A final frame record: slot `slot` of `rows` (valid during the call only; `store.record(slot)` makes it an object). */
+  frame?(rows: FrameRows, slot: number, store: FrameStore): void;
+  reception?(sender: number, seq: number, receiver: number, atMs: number, fate: Fate, rxPowerDbm: number, snrDb: number): void;
 }
 
 export interface RadioTrackerOptions {
@@ -72,8 +74,11 @@ export interface RadioTrackerOptions {
   readonly sinks?: readonly RecordSink[];
 }
 
-export interface RadioTracker {
+export interface RadioTracker extends EventSink {
+  /** A node event or a reception as an object (a worker's report, a test). */
   handle(event: SimEvent): void;
+  /** The ether decided a frame's fate at one receiver. */
+  reception(tx: Transmission, receiver: number, fate: Fate, rxPowerDbm: number, snrDb: number): void;
   /** The ether has decided every frame that ended at or before `untilMs`: their records are final. */
   decided(untilMs: number): void;
   /** Adds a sink for the final records from now on. */
@@ -110,14 +115,26 @@ export interface RadioTotals {
   readonly latencyMs: { readonly p50?: number; readonly p95?: number; readonly p99?: number; readonly mean?: number };
 }
 
+interface PendingReception {
+  readonly tx: Transmission;
+  readonly receiver: number;
+  readonly fate: Fate;
+  readonly rxPowerDbm: number;
+  readonly snrDb: number;
+}
+
 export function createRadioTracker(nodeCount: number, options: RadioTrackerOptions = {}): RadioTracker {
   const tallies = createNodeTallies(nodeCount);
   const { counts } = tallies;
+  const store = createFrameStore();
   const sinks: RecordSink[] = [...(options.sinks ?? [])];
   const frames: FrameRecord[] = [];
   const receptions: ReceptionRecord[] = [];
   if (options.keepRecords ?? true) {
-    sinks.push({ frame: (record) => frames.push(record), reception: (record) => receptions.push(record) });
+    sinks.push({
+      frame: (_rows, slot) => frames.push(store.record(slot)),
+      reception: (sender, seq, receiver, atMs, fate, rxPowerDbm, snrDb) => receptions.push({ sender, seq, receiver, atMs, fate, rxPowerDbm, snrDb }),
+    });
   }
   const fateCounts = Object.fromEntries(fates.map((fate) => [fate, 0])) as Record<Fate, number>;
   const blockedBy: Record<BlockReason, number> = { deadline: 0, queueFull: 0 };
@@ -135,61 +152,74 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   let unicastDelivered = 0;
   let deliveries = 0;
   let unsentAtDeath = 0;
-  /** Records of frames that arrived since the last decision, not yet in canonical order. */
-  let frameBatch: FrameRecord[] = [];
-  let receptionBatch: ReceptionRecord[] = [];
-  /** Records in canonical order whose fates may still be coming, from `head` on. */
-  let pending: FrameRecord[] = [];
+  /** Slots of frames that arrived since the last decision, not yet in canonical order. */
+  let frameBatch: number[] = [];
+  /** Receptions since the last decision, not yet in canonical order. */
+  let receptionBatch: PendingReception[] = [];
+  /** Slots in canonical order whose fates may still be coming, from `head` on. */
+  let pending: number[] = [];
   let head = 0;
   /**
-   * Sent frames not yet final, per sender (for their receptions): a sender transmits one frame at
-   * a time, so its list holds one or two (a frame and the one started as it ended).
+   * Slots of sent frames not yet final, per sender (for their receptions): a sender transmits
+   * one frame at a time, so its list holds one or two (a frame and the one started as it ended).
    */
-  const onAir: (FrameRecord[] | undefined)[] = new Array<FrameRecord[] | undefined>(nodeCount);
-  const onAirRecord = (sender: number, seq: number): FrameRecord | undefined => {
+  const onAir: (number[] | undefined)[] = new Array<number[] | undefined>(nodeCount);
+  const onAirSlot = (sender: number, seq: number): number => {
     const list = onAir[sender];
-    if (list) for (const record of list) if (record.seq === seq) return record;
-    return undefined;
+    if (list) for (const slot of list) if (store.rows.seq[slot] === seq) return slot;
+    return -1;
   };
 
   const add = (map: Map<number, number>, key: number, value: number): void => {
     map.set(key, (map.get(key) ?? 0) + value);
   };
 
-  /** A final record: its sums (in canonical order) and the sinks. */
-  function release(record: FrameRecord): void {
-    if (record.outcome === 'sent') {
-      const list = onAir[record.sender]!;
-      list.splice(list.indexOf(record), 1);
-      airtimeMs += record.airtimeMs;
-      txEnergyUj += record.energyUj;
-      add(airtimeBySf, record.sf, record.airtimeMs);
-      add(airtimeByChannel, record.channelHz, record.airtimeMs);
-      tallies.addFrame(record.sender, record.channelHz, record.airtimeMs, record.energyUj);
+  /** Canonical order of frame records: by time, sender, then the sender's own order. */
+  const compareSlots = (a: number, b: number): number => {
+    const r = store.rows;
+    return r.atMs[a]! - r.atMs[b]! || r.sender[a]! - r.sender[b]! || r.seq[a]! - r.seq[b]! || r.queuedAtMs[a]! - r.queuedAtMs[b]! || r.messageId[a]! - r.messageId[b]! || r.fragmentIndex[a]! - r.fragmentIndex[b]!;
+  };
+
+  /** A final record: its sums (in canonical order), the sinks, and its slot back. */
+  function release(slot: number): void {
+    const r = store.rows;
+    if (r.outcome[slot] === 0) {
+      const list = onAir[r.sender[slot]!]!;
+      list.splice(list.indexOf(slot), 1);
+      const airtime = r.airtimeMs[slot]!;
+      airtimeMs += airtime;
+      txEnergyUj += r.energyUj[slot]!;
+      add(airtimeBySf, r.sf[slot]!, airtime);
+      add(airtimeByChannel, r.channelHz[slot]!, airtime);
+      tallies.addFrame(r.sender[slot]!, r.channelHz[slot]!, airtime, r.energyUj[slot]!);
     }
-    for (const sink of sinks) sink.frame?.(record);
+    for (const sink of sinks) sink.frame?.(r, slot, store);
+    store.free(slot);
   }
 
   function decided(untilMs: number): void {
     if (frameBatch.length > 0) {
-      frameBatch.sort(compareFrames);
+      if (frameBatch.length > 1) frameBatch.sort(compareSlots);
       if (head > 4096 && head * 2 > pending.length) {
         pending = pending.slice(head);
         head = 0;
       }
-      for (const record of frameBatch) pending.push(record);
+      for (const slot of frameBatch) pending.push(slot);
       frameBatch = [];
     }
     if (receptionBatch.length > 0) {
-      const batch = receptionBatch.sort(compareReceptions);
+      const batch = receptionBatch;
       receptionBatch = [];
-      for (const record of batch) for (const sink of sinks) sink.reception?.(record);
+      // Canonical order of receptions: (atMs, sender, seq, receiver).
+      if (batch.length > 1) batch.sort((a, b) => a.tx.endMs - b.tx.endMs || a.tx.sender - b.tx.sender || a.tx.seq - b.tx.seq || a.receiver - b.receiver);
+      for (const { tx, receiver, fate, rxPowerDbm, snrDb } of batch) for (const sink of sinks) sink.reception?.(tx.sender, tx.seq, receiver, tx.endMs, fate, rxPowerDbm, snrDb);
     }
+    const r = store.rows;
     while (head < pending.length) {
-      const record = pending[head]!;
-      if (record.outcome === 'sent' && record.atMs + record.airtimeMs > untilMs) break;
+      const slot = pending[head]!;
+      if (r.outcome[slot] === 0 && r.atMs[slot]! + r.airtimeMs[slot]! > untilMs) break;
       head++;
-      release(record);
+      release(slot);
     }
     if (head === pending.length) {
       pending = [];
@@ -197,7 +227,24 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     }
   }
 
-  return {
+  /** Fills a slot's columns for a frame. */
+  function fill(slot: number, sender: number, seq: number, destination: number, outcome: number, blockReason: number, queuedAtMs: number, atMs: number, sf: number, phyBytes: number, messageId: number, fragmentIndex: number, fragmentCount: number): void {
+    const r = store.rows;
+    r.sender[slot] = sender;
+    r.seq[slot] = seq;
+    r.destination[slot] = destination;
+    r.outcome[slot] = outcome;
+    r.blockReason[slot] = blockReason;
+    r.queuedAtMs[slot] = queuedAtMs;
+    r.atMs[slot] = atMs;
+    r.sf[slot] = sf;
+    r.phyBytes[slot] = phyBytes;
+    r.messageId[slot] = messageId;
+    r.fragmentIndex[slot] = fragmentIndex;
+    r.fragmentCount[slot] = fragmentCount;
+  }
+
+  const tracker: RadioTracker = {
     get frames() {
       return frames;
     },
@@ -213,120 +260,88 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     },
     decided,
     handle(event) {
-      switch (event.type) {
-        case 'txStarted': {
-          const { tx } = event;
-          const record: FrameRecord = {
-            sender: tx.sender,
-            seq: tx.seq,
-            destination: tx.destination,
-            outcome: 'sent',
-            blockReason: '',
-            queuedAtMs: event.queuedAtMs,
-            atMs: tx.startMs,
-            queueWaitMs: event.queueWaitMs,
-            dutyCycleWaitMs: event.dutyCycleWaitMs,
-            wakeWaitMs: event.wakeWaitMs,
-            airtimeMs: tx.airtimeMs,
-            channelHz: tx.channelHz,
-            sf: tx.sf,
-            bandwidthHz: tx.bandwidthHz,
-            txPowerDbm: tx.txPowerDbm,
-            phyBytes: tx.bytes.length,
-            messageId: tx.messageId,
-            fragmentIndex: tx.fragmentIndex,
-            fragmentCount: tx.fragmentCount,
-            energyUj: event.energyUj,
-            receivers: 0,
-            received: 0,
-            fate: '',
-          };
-          frameBatch.push(record);
-          (onAir[tx.sender] ??= []).push(record);
-          sent++;
-          counts.attempts[tx.sender]!++;
-          counts.sent[tx.sender]!++;
-          return;
-        }
-        case 'txBlocked': {
-          frameBatch.push({
-            sender: event.sender,
-            seq: -1,
-            destination: event.destination,
-            outcome: 'dutyCycleBlocked',
-            blockReason: event.reason,
-            queuedAtMs: event.queuedAtMs,
-            atMs: event.atMs,
-            queueWaitMs: 0,
-            dutyCycleWaitMs: 0,
-            wakeWaitMs: 0,
-            airtimeMs: 0,
-            channelHz: 0,
-            sf: event.sf,
-            bandwidthHz: 0,
-            txPowerDbm: 0,
-            phyBytes: event.phyBytes,
-            messageId: event.messageId,
-            fragmentIndex: event.fragmentIndex,
-            fragmentCount: event.fragmentCount,
-            energyUj: 0,
-            receivers: 0,
-            received: 0,
-            fate: '',
-          });
-          blocked++;
-          blockedBy[event.reason]++;
-          counts.attempts[event.sender]!++;
-          counts.dutyCycleBlocked[event.sender]!++;
-          return;
-        }
-        case 'reception': {
-          const { tx, fate, receiver } = event;
-          const record = onAirRecord(tx.sender, tx.seq);
-          if (!record) throw new Error(`reception of frame ${tx.seq} of node ${tx.sender}, which the tracker never saw start`);
-          record.receivers++;
-          record.fate = record.receivers === 1 ? fate : '';
-          fateCounts[fate]++;
-          counts.receptions[tx.sender]!++;
-          if (fate === 'received') {
-            record.received++;
-            counts.receptionsReceived[tx.sender]!++;
-            counts.framesHeard[receiver]!++;
-          }
-          receptionBatch.push({ sender: tx.sender, seq: tx.seq, receiver, atMs: event.atMs, fate, rxPowerDbm: event.rxPowerDbm, snrDb: event.snrDb });
-          return;
-        }
-        case 'txUnsent':
-          counts.unsentAtDeath[event.sender]!++;
-          unsentAtDeath++;
-          return;
-        case 'nodeDied':
-          tallies.died(event.node, event.atMs, event.reason);
-          return;
-        case 'nodeFault':
-          counts.faults[event.node]!++;
-          return;
-        case 'messageSent':
-          messagesSent++;
-          counts.messagesSent[event.sender]!++;
-          if (event.destination >= 0) unicastSent++;
-          return;
-        case 'messageDelivered': {
-          deliveries++;
-          if (latencyCount === latencies.length) {
-            const grown = new Float64Array(latencies.length * 2);
-            grown.set(latencies);
-            latencies = grown;
-          }
-          latencies[latencyCount++] = event.atMs - event.createdAtMs;
-          sortedLatencies = undefined;
-          // A unicast message counts as delivered when its addressee completes it.
-          if (event.destination >= 0 && event.destination === event.receiver) {
-            unicastDelivered++;
-            counts.messagesDelivered[event.sender]!++;
-          }
-          return;
-        }
+      if (event.type === 'reception') tracker.reception(event.tx, event.receiver, event.fate, event.rxPowerDbm, event.snrDb);
+      else dispatchEvent(tracker, event);
+    },
+    txStarted(tx, queuedAtMs, queueWaitMs, dutyCycleWaitMs, wakeWaitMs, energyUj) {
+      const slot = store.allocate();
+      fill(slot, tx.sender, tx.seq, tx.destination, 0, 0, queuedAtMs, tx.startMs, tx.sf, tx.bytes.length, tx.messageId, tx.fragmentIndex, tx.fragmentCount);
+      const r = store.rows;
+      r.queueWaitMs[slot] = queueWaitMs;
+      r.dutyCycleWaitMs[slot] = dutyCycleWaitMs;
+      r.wakeWaitMs[slot] = wakeWaitMs;
+      r.airtimeMs[slot] = tx.airtimeMs;
+      r.channelHz[slot] = tx.channelHz;
+      r.bandwidthHz[slot] = tx.bandwidthHz;
+      r.txPowerDbm[slot] = tx.txPowerDbm;
+      r.energyUj[slot] = energyUj;
+      frameBatch.push(slot);
+      (onAir[tx.sender] ??= []).push(slot);
+      sent++;
+      counts.attempts[tx.sender]!++;
+      counts.sent[tx.sender]!++;
+    },
+    txBlocked(atMs, sender, destination, reason, phyBytes, sf, messageId, fragmentIndex, fragmentCount, queuedAtMs) {
+      const slot = store.allocate();
+      fill(slot, sender, -1, destination, 1, reason === 'deadline' ? 1 : 2, queuedAtMs, atMs, sf, phyBytes, messageId, fragmentIndex, fragmentCount);
+      const r = store.rows;
+      r.queueWaitMs[slot] = 0;
+      r.dutyCycleWaitMs[slot] = 0;
+      r.wakeWaitMs[slot] = 0;
+      r.airtimeMs[slot] = 0;
+      r.channelHz[slot] = 0;
+      r.bandwidthHz[slot] = 0;
+      r.txPowerDbm[slot] = 0;
+      r.energyUj[slot] = 0;
+      frameBatch.push(slot);
+      blocked++;
+      blockedBy[reason]++;
+      counts.attempts[sender]!++;
+      counts.dutyCycleBlocked[sender]!++;
+    },
+    reception(tx, receiver, fate, rxPowerDbm, snrDb) {
+      const slot = onAirSlot(tx.sender, tx.seq);
+      if (slot < 0) throw new Error(`reception of frame ${tx.seq} of node ${tx.sender}, which the tracker never saw start`);
+      const r = store.rows;
+      r.receivers[slot]!++;
+      r.fate[slot] = r.receivers[slot] === 1 ? fateNumber[fate] : 0;
+      fateCounts[fate]++;
+      counts.receptions[tx.sender]!++;
+      if (fate === 'received') {
+        r.received[slot]!++;
+        counts.receptionsReceived[tx.sender]!++;
+        counts.framesHeard[receiver]!++;
+      }
+      receptionBatch.push({ tx, receiver, fate, rxPowerDbm, snrDb });
+    },
+    txUnsent(_atMs, sender) {
+      counts.unsentAtDeath[sender]!++;
+      unsentAtDeath++;
+    },
+    nodeDied(atMs, node, reason) {
+      tallies.died(node, atMs, reason);
+    },
+    nodeFault(_atMs, node) {
+      counts.faults[node]!++;
+    },
+    messageSent(_atMs, sender, destination) {
+      messagesSent++;
+      counts.messagesSent[sender]!++;
+      if (destination >= 0) unicastSent++;
+    },
+    messageDelivered(atMs, sender, receiver, destination, _messageId, createdAtMs) {
+      deliveries++;
+      if (latencyCount === latencies.length) {
+        const grown = new Float64Array(latencies.length * 2);
+        grown.set(latencies);
+        latencies = grown;
+      }
+      latencies[latencyCount++] = atMs - createdAtMs;
+      sortedLatencies = undefined;
+      // A unicast message counts as delivered when its addressee completes it.
+      if (destination >= 0 && destination === receiver) {
+        unicastDelivered++;
+        counts.messagesDelivered[sender]!++;
       }
     },
     finalize() {
@@ -361,21 +376,5 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       };
     },
   };
-}
-
-/** Canonical order of frame records: by time, sender, then the sender's own order. */
-function compareFrames(a: FrameRecord, b: FrameRecord): number {
-  return (
-    a.atMs - b.atMs ||
-    a.sender - b.sender ||
-    a.seq - b.seq ||
-    a.queuedAtMs - b.queuedAtMs ||
-    a.messageId - b.messageId ||
-    a.fragmentIndex - b.fragmentIndex
-  );
-}
-
-/** Canonical order of reception records. */
-function compareReceptions(a: ReceptionRecord, b: ReceptionRecord): number {
-  return a.atMs - b.atMs || a.sender - b.sender || a.seq - b.seq || a.receiver - b.receiver;
+  return tracker;
 }

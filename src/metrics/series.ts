@@ -5,7 +5,7 @@
  * interval length; compare with the sub-band's duty cycle).
  */
 import { stringify } from 'csv-stringify/sync';
-import type { SimEvent } from '../node/events.ts';
+import type { Transmission } from '../radio/transmission.ts';
 import { energyStates, type EnergyState, type EnergyTotals } from '../hw/energy-ledger.ts';
 import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
 import { round } from './stats.ts';
@@ -22,7 +22,8 @@ export interface SeriesRow {
 }
 
 export interface SeriesSampler {
-  handle(event: SimEvent): void;
+  /** A frame went on the air: its airtime counts towards the sender's duty-cycle use. */
+  txStarted(tx: Transmission): void;
   /** Takes one row per node this process runs (nodes elsewhere are undefined and skipped). */
   sample(atMs: number, nodes: readonly ({ readonly alive: boolean; readonly ledger: { totals(): EnergyTotals } } | undefined)[]): void;
   /** Adds rows sampled in another process (a worker's nodes). */
@@ -52,11 +53,10 @@ export function createSeriesSampler(specs: readonly { readonly channelsHz: reado
       return rows;
     },
     bands,
-    handle(event) {
-      if (event.type !== 'txStarted') return;
-      const band = bandIndex(event.tx.channelHz);
-      const airtime = airtimeByBand[event.tx.sender]!;
-      airtime[band] = airtime[band]! + event.tx.airtimeMs;
+    txStarted(tx) {
+      const band = bandIndex(tx.channelHz);
+      const airtime = airtimeByBand[tx.sender]!;
+      airtime[band] = airtime[band]! + tx.airtimeMs;
     },
     sample(atMs, nodes) {
       const intervalMs = atMs - lastSampleMs;

@@ -8,6 +8,8 @@
 import { stringify } from 'csv-stringify/sync';
 import { csvText, type CsvBytes } from './csv-bytes.ts';
 import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
+import { blockReasons, createFrameStore, fateLabels, fateNumber, outcomes, type FrameRows } from './frame-rows.ts';
+import type { Fate } from '../radio/transmission.ts';
 import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
 import type { NodeReport } from './node-report.ts';
 import { round } from './stats.ts';
@@ -33,56 +35,58 @@ export const frameColumns = [
   'receivers', 'received', 'fate',
 ] as const;
 
-/** Writes frame records as rows of frames.csv; `ids` are the nodes' ids, pre-encoded. */
-export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (record: FrameRecord) => void {
+/** Writes frame records (slots of the tracker's columns) as rows of frames.csv; `ids` are the nodes' ids, pre-encoded. */
+export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (rows: FrameRows, slot: number) => void {
   const broadcast = new TextEncoder().encode('*');
   const decimal = createLabels((value) => String(value));
-  return (f) => {
-    csv.bytes(ids[f.sender]!);
+  return (r, i) => {
+    const sent = r.outcome[i] === 0;
+    csv.bytes(ids[r.sender[i]!]!);
     csv.comma();
-    if (f.seq >= 0) csv.integer(f.seq);
+    if (r.seq[i]! >= 0) csv.integer(r.seq[i]!);
     csv.comma();
-    csv.bytes(f.destination < 0 ? broadcast : ids[f.destination]!);
+    const destination = r.destination[i]!;
+    csv.bytes(destination < 0 ? broadcast : ids[destination]!);
     csv.comma();
-    csv.text(f.outcome);
+    csv.text(outcomes[r.outcome[i]!]!);
     csv.comma();
-    csv.text(f.blockReason);
+    csv.text(blockReasons[r.blockReason[i]!]!);
     csv.comma();
-    csv.fixed(f.queuedAtMs, 3);
+    csv.fixed(r.queuedAtMs[i]!, 3);
     csv.comma();
-    csv.fixed(f.atMs, 3);
+    csv.fixed(r.atMs[i]!, 3);
     csv.comma();
-    csv.fixed(f.queueWaitMs, 3);
+    csv.fixed(r.queueWaitMs[i]!, 3);
     csv.comma();
-    csv.fixed(f.dutyCycleWaitMs, 3);
+    csv.fixed(r.dutyCycleWaitMs[i]!, 3);
     csv.comma();
-    csv.fixed(f.wakeWaitMs, 3);
+    csv.fixed(r.wakeWaitMs[i]!, 3);
     csv.comma();
-    csv.fixed(f.airtimeMs, 3);
+    csv.fixed(r.airtimeMs[i]!, 3);
     csv.comma();
-    if (f.channelHz) csv.text(decimal(f.channelHz / 1e6));
+    if (r.channelHz[i]) csv.text(decimal(r.channelHz[i]! / 1e6));
     csv.comma();
-    csv.integer(f.sf);
+    csv.integer(r.sf[i]!);
     csv.comma();
-    if (f.bandwidthHz) csv.text(decimal(f.bandwidthHz / 1e3));
+    if (r.bandwidthHz[i]) csv.text(decimal(r.bandwidthHz[i]! / 1e3));
     csv.comma();
-    if (f.outcome === 'sent') csv.text(decimal(f.txPowerDbm));
+    if (sent) csv.text(decimal(r.txPowerDbm[i]!));
     csv.comma();
-    csv.integer(f.phyBytes);
+    csv.integer(r.phyBytes[i]!);
     csv.comma();
-    csv.integer(f.messageId);
+    csv.integer(r.messageId[i]!);
     csv.comma();
-    csv.integer(f.fragmentIndex);
+    csv.integer(r.fragmentIndex[i]!);
     csv.comma();
-    csv.integer(f.fragmentCount);
+    csv.integer(r.fragmentCount[i]!);
     csv.comma();
-    csv.fixed(f.energyUj, 3);
+    csv.fixed(r.energyUj[i]!, 3);
     csv.comma();
-    csv.integer(f.receivers);
+    csv.integer(r.receivers[i]!);
     csv.comma();
-    csv.integer(f.received);
+    csv.integer(r.received[i]!);
     csv.comma();
-    csv.text(f.fate);
+    csv.text(fateLabels[r.fate[i]!]!);
     csv.endRow();
   };
 }
@@ -91,28 +95,33 @@ export function framesCsv(frames: readonly FrameRecord[], nodes: readonly NodeIn
   return csvText((csv) => {
     header(csv, frameColumns);
     const row = frameRowWriter(csv, encodedIds(nodes));
-    for (const frame of frames) row(frame);
+    const store = createFrameStore(Math.max(1, frames.length));
+    for (const frame of frames) {
+      const slot = store.allocate();
+      storeRecord(store.rows, slot, frame);
+      row(store.rows, slot);
+    }
   });
 }
 
 export const receptionColumns = ['sender', 'seq', 'receiver', 'atMs', 'fate', 'rxPowerDbm', 'snrDb'] as const;
 
-/** Writes reception records as rows of receptions.csv. */
-export function receptionRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (record: ReceptionRecord) => void {
-  return (r) => {
-    csv.bytes(ids[r.sender]!);
+/** Writes receptions as rows of receptions.csv. */
+export function receptionRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (sender: number, seq: number, receiver: number, atMs: number, fate: Fate, rxPowerDbm: number, snrDb: number) => void {
+  return (sender, seq, receiver, atMs, fate, rxPowerDbm, snrDb) => {
+    csv.bytes(ids[sender]!);
     csv.comma();
-    csv.integer(r.seq);
+    csv.integer(seq);
     csv.comma();
-    csv.bytes(ids[r.receiver]!);
+    csv.bytes(ids[receiver]!);
     csv.comma();
-    csv.fixed(r.atMs, 3);
+    csv.fixed(atMs, 3);
     csv.comma();
-    csv.text(r.fate);
+    csv.text(fate);
     csv.comma();
-    csv.fixed(r.rxPowerDbm, 2);
+    csv.fixed(rxPowerDbm, 2);
     csv.comma();
-    csv.fixed(r.snrDb, 2);
+    csv.fixed(snrDb, 2);
     csv.endRow();
   };
 }
@@ -121,7 +130,7 @@ export function receptionsCsv(receptions: readonly ReceptionRecord[], nodes: rea
   return csvText((csv) => {
     header(csv, receptionColumns);
     const row = receptionRowWriter(csv, encodedIds(nodes));
-    for (const reception of receptions) row(reception);
+    for (const r of receptions) row(r.sender, r.seq, r.receiver, r.atMs, r.fate, r.rxPowerDbm, r.snrDb);
   });
 }
 
@@ -138,6 +147,33 @@ export function header(csv: CsvBytes, columns: readonly string[]): void {
 export function encodedIds(nodes: readonly { readonly id: string }[]): Uint8Array[] {
   const encoder = new TextEncoder();
   return nodes.map((node) => encoder.encode(node.id));
+}
+
+/** A frame record into a slot's columns. */
+function storeRecord(r: FrameRows, slot: number, f: FrameRecord): void {
+  r.sender[slot] = f.sender;
+  r.seq[slot] = f.seq;
+  r.destination[slot] = f.destination;
+  r.outcome[slot] = outcomes.indexOf(f.outcome);
+  r.blockReason[slot] = blockReasons.indexOf(f.blockReason);
+  r.queuedAtMs[slot] = f.queuedAtMs;
+  r.atMs[slot] = f.atMs;
+  r.queueWaitMs[slot] = f.queueWaitMs;
+  r.dutyCycleWaitMs[slot] = f.dutyCycleWaitMs;
+  r.wakeWaitMs[slot] = f.wakeWaitMs;
+  r.airtimeMs[slot] = f.airtimeMs;
+  r.channelHz[slot] = f.channelHz;
+  r.sf[slot] = f.sf;
+  r.bandwidthHz[slot] = f.bandwidthHz;
+  r.txPowerDbm[slot] = f.txPowerDbm;
+  r.phyBytes[slot] = f.phyBytes;
+  r.messageId[slot] = f.messageId;
+  r.fragmentIndex[slot] = f.fragmentIndex;
+  r.fragmentCount[slot] = f.fragmentCount;
+  r.energyUj[slot] = f.energyUj;
+  r.receivers[slot] = f.receivers;
+  r.received[slot] = f.received;
+  r.fate[slot] = f.fate === '' ? 0 : fateNumber[f.fate];
 }
 
 /** A small cache of the labels of the few distinct values a column takes (channels, bandwidths, powers). */

@@ -8,7 +8,7 @@ import type { Scheduler } from '../sim/scheduler.ts';
 import { createReassembler, fragmentPayload, parseFragment, type Reassembler } from '../radio/fragmentation.ts';
 import { encodeFrame, framePayload, framePort, portFragment, portMessage, type FramingId } from '../radio/framing.ts';
 import { broadcastDestination, type Delivery } from '../radio/transmission.ts';
-import type { EmitEvent } from './events.ts';
+import type { EventSink } from './events.ts';
 import type { Macs } from './macs.ts';
 
 export interface LinksConfig {
@@ -17,7 +17,7 @@ export interface LinksConfig {
   readonly framing: FramingId;
   /** Largest application payload per frame, by node (from the framing, region and modulation). */
   readonly maxAppBytes: readonly number[];
-  readonly emit: EmitEvent;
+  readonly events: EventSink;
   /**
    * SRAM for reassembling a fragmented message, taken when its first fragment arrives and given
    * back when it completes or is abandoned; `allocate` returns false (and reports the fault)
@@ -92,7 +92,7 @@ export function createLinks(config: LinksConfig): Links {
       const nowMs = scheduler.nowMs;
       const address = destination === broadcastDestination ? 0xffff : destination;
       if (payload.length <= maxAppBytes[node]!) {
-        config.emit({ type: 'messageSent', atMs: nowMs, sender: node, destination, messageId, appBytes: payload.length, fragments: 1 });
+        config.events.messageSent(nowMs, node, destination, messageId, payload.length, 1);
         // The frame counter is the MAC's; the header carries the next one (a later frame's
         // header may repeat a number if an earlier frame is blocked, as on a real node).
         const bytes = encodeFrame(framing, { source: node, destination: address, seq: macs.framesSent(node), port: portMessage }, payload);
@@ -100,7 +100,7 @@ export function createLinks(config: LinksConfig): Links {
         return messageId;
       }
       const parts = fragmentPayload(payload, messageId, maxAppBytes[node]!);
-      config.emit({ type: 'messageSent', atMs: nowMs, sender: node, destination, messageId, appBytes: payload.length, fragments: parts.length });
+      config.events.messageSent(nowMs, node, destination, messageId, payload.length, parts.length);
       parts.forEach((part, fragmentIndex) => {
         const bytes = encodeFrame(framing, { source: node, destination: address, seq: macs.framesSent(node), port: portFragment }, part);
         submit(node, destination, messageId, fragmentIndex, parts.length, bytes, nowMs, deadlineMs);
@@ -125,16 +125,7 @@ export function createLinks(config: LinksConfig): Links {
         release(node, held, key);
       }
       const payload = complete ?? framePayload(framing, tx.bytes);
-      config.emit({
-        type: 'messageDelivered',
-        atMs: delivery.atMs,
-        sender: tx.sender,
-        receiver: node,
-        destination: tx.destination,
-        messageId: tx.messageId,
-        createdAtMs: tx.messageCreatedAtMs,
-        appBytes: payload.length,
-      });
+      config.events.messageDelivered(delivery.atMs, tx.sender, node, tx.destination, tx.messageId, tx.messageCreatedAtMs, payload.length);
       if (config.onMessage) config.onMessage(node, { sender: tx.sender, messageId: tx.messageId, payload, lastFrame: delivery });
     },
     incompleteMessages: (node) => reassembly[node]?.reassembler.incomplete ?? 0,

@@ -7,7 +7,7 @@ import type { Scheduler } from '../sim/scheduler.ts';
 import type { AirtimeParams } from '../radio/airtime.ts';
 import type { Region } from '../radio/regions.ts';
 import type { Transmission } from '../radio/transmission.ts';
-import type { EmitEvent } from './events.ts';
+import { eventObjects, type EmitEvent } from './events.ts';
 import { createMacs, type MacNode, type OutgoingFrame } from './macs.ts';
 
 export type { OutgoingFrame } from './macs.ts';
@@ -61,7 +61,7 @@ export function createMac(config: MacConfig): Mac {
     region: config.region,
     nodes,
     transmit: config.transmit,
-    emit: config.emit,
+    events: eventObjects(config.emit),
     ...(config.receiverReadyAtMs && { receiverReadyAtMs: config.receiverReadyAtMs }),
     ...(preamble && { preambleSymbolsFor: (_node: number, destination: number) => preamble(destination) }),
   });

@@ -18,7 +18,7 @@ import type { Scheduler } from '../sim/scheduler.ts';
 import { timeOnAir, type AirtimeParams } from '../radio/airtime.ts';
 import { dutyCycleOffTimeMs, subBandOf, type Region } from '../radio/regions.ts';
 import type { Transmission } from '../radio/transmission.ts';
-import type { BlockReason, EmitEvent } from './events.ts';
+import type { BlockReason, EventSink } from './events.ts';
 
 /** One node's MAC settings. */
 export interface MacNode {
@@ -44,7 +44,7 @@ export interface MacsConfig {
    * browned out or is dead), which stops its MAC.
    */
   readonly transmit: (tx: Transmission) => boolean;
-  readonly emit: EmitEvent;
+  readonly events: EventSink;
   /**
    * Earliest time at or after `atMs` at which `destination` can catch a frame (its next
    * rendezvous window); `atMs` when it listens now or the frame is a broadcast.
@@ -144,16 +144,7 @@ export function createMacs(config: MacsConfig): Macs {
   }
 
   function unsent(i: number, frame: OutgoingFrame, queuedAtMs: number): void {
-    config.emit({
-      type: 'txUnsent',
-      atMs: scheduler.nowMs,
-      sender: i,
-      destination: frame.destination,
-      messageId: frame.messageId,
-      fragmentIndex: frame.fragmentIndex,
-      fragmentCount: frame.fragmentCount,
-      queuedAtMs,
-    });
+    config.events.txUnsent(scheduler.nowMs, i, frame.destination, frame.messageId, frame.fragmentIndex, frame.fragmentCount, queuedAtMs);
   }
 
   /** Takes the head off the queue; a message frees its place when its last fragment leaves. */
@@ -164,19 +155,7 @@ export function createMacs(config: MacsConfig): Macs {
   }
 
   function block(i: number, frame: OutgoingFrame, queuedAtMs: number, reason: BlockReason): void {
-    config.emit({
-      type: 'txBlocked',
-      atMs: scheduler.nowMs,
-      sender: i,
-      destination: frame.destination,
-      reason,
-      phyBytes: frame.bytes.length,
-      sf: nodes[i]!.airtime.sf,
-      messageId: frame.messageId,
-      fragmentIndex: frame.fragmentIndex,
-      fragmentCount: frame.fragmentCount,
-      queuedAtMs,
-    });
+    config.events.txBlocked(scheduler.nowMs, i, frame.destination, reason, frame.bytes.length, nodes[i]!.airtime.sf, frame.messageId, frame.fragmentIndex, frame.fragmentCount, queuedAtMs);
   }
 
   function service(i: number): void {
@@ -257,17 +236,8 @@ export function createMacs(config: MacsConfig): Macs {
     bandOpenAtMs[i * bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, region.subBands[band]!.dutyCycle);
     transmitterFreeAtMs[i] = tx.endMs;
     const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
-    config.emit({
-      type: 'txStarted',
-      atMs: startMs,
-      tx,
-      queuedAtMs: frame.queuedAtMs,
-      queueWaitMs: frame.headSinceMs - frame.queuedAtMs,
-      dutyCycleWaitMs: startMs - frame.headSinceMs - wakeWaitMs,
-      wakeWaitMs,
-      // mA × ms × V = µJ
-      energyUj: node.txCurrentMa * tx.airtimeMs * node.supplyV,
-    });
+    // Energy: mA × ms × V = µJ.
+    config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, node.txCurrentMa * tx.airtimeMs * node.supplyV);
     scheduler.atKind(tx.endMs, doneKind, i);
   }
 

@@ -25,7 +25,7 @@ import { capacityUc, emptyStateOfCharge, peukertFactor, stateOfChargeAtVoltage }
 import type { McuProfile } from '../hw/mcu-profiles.ts';
 import type { MemoryKind } from '../hw/memory-ledger.ts';
 import type { RadioChip } from '../hw/radio-chips.ts';
-import type { EmitEvent } from './events.ts';
+import type { EventSink } from './events.ts';
 import { compileFirmware } from './firmware-table.ts';
 import type { NodePower } from './node-power.ts';
 import { createNodeMemories, type NodeMemories } from './node-memories.ts';
@@ -55,7 +55,7 @@ export interface NodeRuntimesConfig {
   readonly hosted: (node: number) => boolean;
   /** MCU time awake after each caught frame (radio interrupt and FIFO read-out). */
   readonly processingDelayMs: number;
-  readonly emit: EmitEvent;
+  readonly events: EventSink;
   /** Called once when a node dies (after the death event). */
   readonly onDeath: (node: number, atMs: number) => void;
   /**
@@ -130,7 +130,7 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
       startMs: scheduler.nowMs,
     })),
   );
-  const memories = createNodeMemories(nodes, config.hosted, (node, reason) => config.emit({ type: 'nodeFault', atMs: scheduler.nowMs, node, reason }));
+  const memories = createNodeMemories(nodes, config.hosted, (node, reason) => config.events.nodeFault(scheduler.nowMs, node, reason));
   // Ledger state and current of each region's states: [asleep, computing, processing] and [scheduled, transmitting, receiving].
   const mcuState = new Float64Array(n * 3);
   const mcuMa = new Float64Array(n * 3);
@@ -248,7 +248,7 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   function die(i: number, reason: 'brownOut' | 'batteryEmpty' | 'failure', atMs: number, stateOfCharge: number): void {
     if (!isAlive[i]) return;
     isAlive[i] = 0;
-    config.emit({ type: 'nodeDied', atMs, node: i, reason, stateOfCharge });
+    config.events.nodeDied(atMs, i, reason, stateOfCharge);
     send(i, DIE);
     config.onDeath(i, atMs);
   }

@@ -84,7 +84,8 @@ export interface ReceptionEvent {
 }
 
 export interface EtherOutput {
-  reception(event: ReceptionEvent): void;
+  /** The fate of a frame at one receiver (at the frame's end). */
+  reception(tx: Transmission, receiver: number, fate: Fate, rxPowerDbm: number, snrDb: number): void;
   deliver(delivery: Delivery): void;
 }
 
@@ -204,7 +205,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     else if (collide(signalOf(onAir, rxDbm), interferersAt(onAir, receiver))) fate = 'collided';
     else if (config.extraLossProbability > 0 && keyedUniform4(config.seed, 3, nodes[tx.sender]!.key, tx.seq, nodes[receiver]!.key) < config.extraLossProbability) fate = 'dropped';
     else fate = 'received';
-    output.reception({ type: 'reception', atMs: tx.endMs, tx, receiver, fate, rxPowerDbm: rxDbm, snrDb });
+    output.reception(tx, receiver, fate, rxDbm, snrDb);
     if (fate === 'received') {
       output.deliver({ kind: 'frame', atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
     }

@@ -13,6 +13,7 @@ import type { SimEvent } from '../node/events.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { LoraNode } from '../node/lora-node.ts';
 import type { Delivery } from '../radio/transmission.ts';
+import { routeNodeEvents } from './event-routing.ts';
 import { createSwarmNodes, isConcentrator, nodeObjects, runtimeObjects } from './swarm-nodes.ts';
 import { timeOnAir } from '../radio/airtime.ts';
 import { framingOverheadBytes } from '../radio/framing.ts';
@@ -46,17 +47,6 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   // itself); a worker keeps them for its window's report to the coordinator instead.
   const reportsEvents = options.hosted !== undefined && options.reportsToCoordinator === true;
   let reportedEvents: SimEvent[] = [];
-  const emitNode = (event: SimEvent): void => {
-    app?.onEvent(event);
-    if (reportsEvents) reportedEvents.push(event);
-    else tracker.handle(event);
-    series.handle(event);
-    for (const listener of listeners) listener(event);
-  };
-  const emitEther = (event: SimEvent): void => {
-    tracker.handle(event);
-    for (const listener of listeners) listener(event);
-  };
   let failure: Error | undefined;
 
   const makeTransport = options.transport ?? createMemoryTransport;
@@ -104,7 +94,16 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       broadcastMarginDb: scenario.broadcastMarginDb,
     },
     scheduler,
-    { reception: emitEther, deliver: (delivery) => transport.deliver(delivery) },
+    {
+      reception(tx, receiver, fate, rxPowerDbm, snrDb) {
+        tracker.reception(tx, receiver, fate, rxPowerDbm, snrDb);
+        if (listeners.length > 0) {
+          const event: SimEvent = { type: 'reception', atMs: tx.endMs, tx, receiver, fate, rxPowerDbm, snrDb };
+          for (const listener of listeners) listener(event);
+        }
+      },
+      deliver: (delivery) => transport.deliver(delivery),
+    },
   );
 
   if ((options.inference || options.federated) && options.hosted) throw new Error('node applications run in one process: they do not take remote partitions yet');
@@ -116,12 +115,19 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodeObjectsOnce, runtimeObjectsOnce) : undefined;
   const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodeObjectsOnce, runtimeObjectsOnce) : undefined;
   const app: NodeApplication | undefined = engine ?? federation;
+  const nodeEvents = routeNodeEvents({
+    tracker,
+    series,
+    report: reportsEvents ? (event) => reportedEvents.push(event) : undefined,
+    first: app ? (event) => app.onEvent(event) : undefined,
+    listeners,
+  });
   const swarmNodes = createSwarmNodes({
     scenario,
     swarm,
     scheduler,
     hosted,
-    emit: emitNode,
+    events: nodeEvents,
     transport: () => transport,
     memoryOf: (spec) => (engine ? withPlanMemory(spec.memory, options.inference!.plan.nodes[spec.index]!) : spec.memory),
     app,

@@ -23,6 +23,7 @@ export function summarizeRun(
   trained?: { readonly rounds: Parameters<typeof federatedSummary>[0]; readonly targetAccuracy: number | undefined; readonly task: string },
 ): { totals: RadioTotals; nodeReports: NodeReport[]; summary: Record<string, unknown> } {
   const totals = tracker.totals();
+  const tallies = tracker.nodes;
   const nodeReports = swarm.nodes.map((spec, i) =>
     nodeReport({
       id: spec.id,
@@ -31,7 +32,7 @@ export function summarizeRun(
       mains: spec.power.mains,
       energy: result.nodeTotals[i]!.energy,
       memory: result.nodeTotals[i]!.memory,
-      tally: tracker.nodes[i]!,
+      tally: tallies[i]!,
     }),
   );
   const summary = buildSummary({
@@ -53,7 +54,7 @@ export function summarizeRun(
     plan: served.plan,
     nodeIds: swarm.nodes.map((node) => node.id),
     energy: result.nodeTotals.map((t) => t.energy),
-    tallies: tracker.nodes,
+    tallies,
     region: swarm.region,
     durationMs: result.drainedUntilMs,
     mains: swarm.nodes.map((node) => node.power.mains),

@@ -12,7 +12,7 @@ import type { EnergyState } from '../hw/energy-ledger.ts';
 import { symbolTimeMs } from '../radio/modulation.ts';
 import { nextReceiveStartMs, samplingPreambleSymbols } from '../radio/wake-schedule.ts';
 import type { Delivery } from '../radio/transmission.ts';
-import type { EmitEvent } from '../node/events.ts';
+import type { EventSink } from '../node/events.ts';
 import { createNodeRuntimes, type NodeRuntimes } from '../node/node-runtimes.ts';
 import { nodeRuntimeView, type NodeRuntime } from '../node/node-runtime.ts';
 import { createMacs, type Macs, type MacNode } from '../node/macs.ts';
@@ -45,7 +45,7 @@ export interface SwarmNodesConfig {
   readonly swarm: ResolvedSwarm;
   readonly scheduler: Scheduler;
   readonly hosted: readonly boolean[];
-  readonly emit: EmitEvent;
+  readonly events: EventSink;
   readonly transport: () => Transport;
   /** Static memory of each node (the model's placement adds to the spec's). */
   readonly memoryOf: (spec: NodeSpec) => Readonly<Record<MemoryKind, number>>;
@@ -58,7 +58,7 @@ export function isConcentrator(spec: NodeSpec): boolean {
 }
 
 export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
-  const { scenario, swarm, scheduler, hosted, emit, app } = config;
+  const { scenario, swarm, scheduler, hosted, events, app } = config;
   const specs = swarm.nodes;
   const hostedIndices = specs.filter((spec) => hosted[spec.index]).map((spec) => spec.index);
   const txMa = specs.map((spec) => txCurrentMa(spec.chip, spec.txPowerDbm));
@@ -76,7 +76,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     })),
     hosted: (i) => hosted[i]!,
     processingDelayMs: scenario.processingDelayMs,
-    emit,
+    events,
     onDeath: (i, atMs) => {
       macs.kill(i);
       config.transport().nodeDied(i, atMs);
@@ -106,7 +106,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
       config.transport().transmit(tx);
       return true;
     },
-    emit,
+    events,
     receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(specs[destination]!.wake, atMs)),
     preambleSymbolsFor: (i, destination) => {
       const spec = specs[i]!;
@@ -118,7 +118,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     macs,
     framing: scenario.framing,
     maxAppBytes: specs.map((spec) => spec.maxAppBytes),
-    emit,
+    events,
     reassemblyMemory: { allocate: (i, bytes) => runtimes.memories.allocateBuffer(i, bytes), free: (i, bytes) => runtimes.memories.freeBuffer(i, bytes) },
     ...(app && { onMessage: (i: number, message: ReceivedMessage) => app.onMessage(i, message) }),
   });

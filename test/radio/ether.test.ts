@@ -25,7 +25,7 @@ function world(nodes: EtherNode[], overrides: Partial<EtherConfig> = {}) {
   const ether = createEther(
     { nodes, pathLoss: ns3, shadowingMode: 'per-frame', collision: 'aloha', extraLossProbability: 0, processingDelayMs: 1, seed: 1, broadcastMarginDb: 0, ...overrides },
     scheduler,
-    { reception: (event) => receptions.push(event), deliver: (delivery) => deliveries.push(delivery) },
+    { reception: (tx, receiver, fate, rxPowerDbm, snrDb) => receptions.push({ type: 'reception', atMs: tx.endMs, tx, receiver, fate, rxPowerDbm, snrDb }), deliver: (delivery) => deliveries.push(delivery) },
   );
   const seqs = new Map<number, number>();
   const send = (atMs: number, sender: number, destination: number, extra: Partial<Transmission> = {}): void => {

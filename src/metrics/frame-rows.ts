@@ -1,0 +1,144 @@
+/**
+ * Frame records in typed-array columns, by slot: the tracker keeps a frame here from its start
+ * until every fate is known, then hands the slot to its sinks (the frames.csv writer reads the
+ * columns directly) and frees it. Slots are reused, so the store holds only the frames of the
+ * last few seconds of a run, however long it is.
+ */
+import type { BlockReason } from '../node/events.ts';
+import { fates, type Fate } from '../radio/transmission.ts';
+import type { FrameRecord } from './radio-tracker.ts';
+
+export const outcomes = ['sent', 'dutyCycleBlocked'] as const;
+export const blockReasons = ['', 'deadline', 'queueFull'] as const;
+/** Fate numbers in the `fate` column: 0 for none (no receiver, or several), then `fates` from 1. */
+export const fateLabels: readonly (Fate | '')[] = ['', ...fates];
+export const fateNumber: Readonly<Record<Fate, number>> = Object.fromEntries(fates.map((fate, i) => [fate, i + 1])) as Record<Fate, number>;
+
+export interface FrameRows {
+  readonly sender: Int32Array;
+  readonly seq: Float64Array;
+  readonly destination: Int32Array;
+  /** 0 sent, 1 dutyCycleBlocked. */
+  readonly outcome: Uint8Array;
+  /** 0 none, 1 deadline, 2 queueFull. */
+  readonly blockReason: Uint8Array;
+  readonly queuedAtMs: Float64Array;
+  readonly atMs: Float64Array;
+  readonly queueWaitMs: Float64Array;
+  readonly dutyCycleWaitMs: Float64Array;
+  readonly wakeWaitMs: Float64Array;
+  readonly airtimeMs: Float64Array;
+  readonly channelHz: Float64Array;
+  readonly sf: Uint8Array;
+  readonly bandwidthHz: Float64Array;
+  readonly txPowerDbm: Float64Array;
+  readonly phyBytes: Int32Array;
+  readonly messageId: Int32Array;
+  readonly fragmentIndex: Int32Array;
+  readonly fragmentCount: Int32Array;
+  readonly energyUj: Float64Array;
+  readonly receivers: Int32Array;
+  readonly received: Int32Array;
+  /** See `fateLabels`. */
+  readonly fate: Uint8Array;
+}
+
+export interface FrameStore {
+  /** The columns (replaced when the store grows: read them through `rows` each time). */
+  readonly rows: FrameRows;
+  /** A free slot, its counters zeroed. */
+  allocate(): number;
+  free(slot: number): void;
+  /** The slot's record as an object. */
+  record(slot: number): FrameRecord;
+}
+
+type Column = Int32Array | Float64Array | Uint8Array;
+
+function columns(capacity: number): FrameRows {
+  return {
+    sender: new Int32Array(capacity),
+    seq: new Float64Array(capacity),
+    destination: new Int32Array(capacity),
+    outcome: new Uint8Array(capacity),
+    blockReason: new Uint8Array(capacity),
+    queuedAtMs: new Float64Array(capacity),
+    atMs: new Float64Array(capacity),
+    queueWaitMs: new Float64Array(capacity),
+    dutyCycleWaitMs: new Float64Array(capacity),
+    wakeWaitMs: new Float64Array(capacity),
+    airtimeMs: new Float64Array(capacity),
+    channelHz: new Float64Array(capacity),
+    sf: new Uint8Array(capacity),
+    bandwidthHz: new Float64Array(capacity),
+    txPowerDbm: new Float64Array(capacity),
+    phyBytes: new Int32Array(capacity),
+    messageId: new Int32Array(capacity),
+    fragmentIndex: new Int32Array(capacity),
+    fragmentCount: new Int32Array(capacity),
+    energyUj: new Float64Array(capacity),
+    receivers: new Int32Array(capacity),
+    received: new Int32Array(capacity),
+    fate: new Uint8Array(capacity),
+  };
+}
+
+export function createFrameStore(initialCapacity = 256): FrameStore {
+  let rows = columns(initialCapacity);
+  let capacity = initialCapacity;
+  const freeSlots: number[] = [];
+  for (let slot = capacity - 1; slot >= 0; slot--) freeSlots.push(slot);
+
+  function grow(): void {
+    const next = columns(capacity * 2);
+    for (const name of Object.keys(rows) as (keyof FrameRows)[]) (next[name] as Column).set(rows[name] as Column);
+    for (let slot = capacity * 2 - 1; slot >= capacity; slot--) freeSlots.push(slot);
+    capacity *= 2;
+    rows = next;
+  }
+
+  return {
+    get rows() {
+      return rows;
+    },
+    allocate() {
+      if (freeSlots.length === 0) grow();
+      const slot = freeSlots.pop()!;
+      rows.receivers[slot] = 0;
+      rows.received[slot] = 0;
+      rows.fate[slot] = 0;
+      return slot;
+    },
+    free(slot) {
+      freeSlots.push(slot);
+    },
+    record(slot) {
+      const r = rows;
+      return {
+        sender: r.sender[slot]!,
+        seq: r.seq[slot]!,
+        destination: r.destination[slot]!,
+        outcome: outcomes[r.outcome[slot]!]!,
+        blockReason: blockReasons[r.blockReason[slot]!]! as BlockReason | '',
+        queuedAtMs: r.queuedAtMs[slot]!,
+        atMs: r.atMs[slot]!,
+        queueWaitMs: r.queueWaitMs[slot]!,
+        dutyCycleWaitMs: r.dutyCycleWaitMs[slot]!,
+        wakeWaitMs: r.wakeWaitMs[slot]!,
+        airtimeMs: r.airtimeMs[slot]!,
+        channelHz: r.channelHz[slot]!,
+        sf: r.sf[slot]!,
+        bandwidthHz: r.bandwidthHz[slot]!,
+        txPowerDbm: r.txPowerDbm[slot]!,
+        phyBytes: r.phyBytes[slot]!,
+        messageId: r.messageId[slot]!,
+        fragmentIndex: r.fragmentIndex[slot]!,
+        fragmentCount: r.fragmentCount[slot]!,
+        energyUj: r.energyUj[slot]!,
+        receivers: r.receivers[slot]!,
+        received: r.received[slot]!,
+        fate: fateLabels[r.fate[slot]!]!,
+      };
+    },
+  };
+}
