@@ -12,7 +12,7 @@ import type { RunMeta } from './views/run-model.ts';
  * directory, just before that becomes the run directory.
  */
 export async function reportHtml(dir: string, finishing = false): Promise<string> {
-  const files = readRunFiles(dir, finishing);
+  const files = await readRunFiles(dir, finishing);
   const meta = JSON.parse(files['meta.json']!) as RunMeta;
   return dashboardHtml(await dashboardScript('report'), { files }, meta.title);
 }

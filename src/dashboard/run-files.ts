@@ -1,43 +1,170 @@
 /**
- * Reads what the dashboard shows from a run directory: the result files as text (the largest
- * with only the columns the views read), and the
- * dashboard's meta (title, sub-bands with their duty cycles, and, for an empty, unfinished or
- * failed directory, a message saying so instead of a blank page).
+ * Reads what the dashboard shows from a run directory, streaming every table (`name.csv` or
+ * `name.csv.gz`) without holding a file whole: the tables with only the columns the views read,
+ * and, for a run too large to embed whole, samples of the largest and the figures the views
+ * draw summed from every row (digest.json: views/run-digest.ts; README, "Dashboard"), within
+ * `reportLimits`. Also the dashboard's meta (title, sub-bands with their duty cycles, and, for
+ * an empty, unfinished or failed directory, a message saying so instead of a blank page).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { regions, type RegionId } from '../radio/regions.ts';
 import { subBandLabel } from '../metrics/series.ts';
-import { csvFormat, csvParse } from 'd3';
-import { embeddedColumns, runFileNames, type RunFiles, type RunMeta } from './views/run-model.ts';
+import { readCsv, type CsvVisitor } from './read/csv-stream.ts';
+import { createIdIndex } from './read/id-index.ts';
+import { createNodesTable } from './digest/nodes-table.ts';
+import { createSeriesDigest } from './digest/series-digest.ts';
+import { createFramesDigest } from './digest/frames-digest.ts';
+import { createReceptionsDigest } from './digest/receptions-digest.ts';
+import { createWholeTable } from './digest/whole-table.ts';
+import { summaryForPage } from './digest/summary-text.ts';
+import { bandRanges } from './views/duty-cycle.ts';
+import type { RunDigest } from './views/run-digest.ts';
+import { runFileNames, type RunFileName, type RunFiles, type RunMeta } from './views/run-model.ts';
+
+/**
+ * How much of a large run a report holds. A report of a 100,000-node day is ~25 MB within
+ * these, and draws in a few seconds in Chromium (bench/dashboard.ts).
+ */
+export const reportLimits = {
+  /** Sent frames embedded (a systematic sample beyond). */
+  frames: 100_000,
+  /** Receptions embedded (a systematic sample beyond). */
+  receptions: 100_000,
+  /** Sender–receiver pairs tallied for the map's links. */
+  pairs: 1_000_000,
+  /** Links kept, most heard first (the map draws 1,500). */
+  links: 1500,
+  /** series.csv embedded whole up to this many rows and nodes; beyond, the series digest. */
+  seriesRows: 100_000,
+  seriesNodes: 2000,
+  /** Battery lines wanted, and their rows at most. */
+  lineNodes: 200,
+  linePoints: 50_000,
+  /** Sample times with figures kept (one in m beyond, and the last). */
+  statsTimes: 1000,
+  /** Bytes of the map's state-of-charge grid (nodes × sample times). */
+  gridBytes: 4_000_000,
+  /** Largest consumers kept per sample time (the joules view draws 30). */
+  topConsumers: 30,
+  /** Nodes the duty-cycle view follows in a large run. */
+  followed: 60,
+  /** summary.json embedded whole up to this many characters; beyond, without keys of more entries than `summaryEntries`. */
+  summaryChars: 1 << 20,
+  summaryEntries: 1000,
+  /** Time bins of the exact figures: the report's slider steps. */
+  bins: 1000,
+} as const;
+
+export type ReportLimits = { readonly [K in keyof typeof reportLimits]: number };
+
+/** `dir/name.csv`, or `dir/name.csv.gz` (large runs write their per-frame files compressed), or undefined. */
+export function tablePath(dir: string, name: string): string | undefined {
+  for (const path of [join(dir, name), join(dir, `${name}.gz`)]) if (existsSync(path) && statSync(path).isFile()) return path;
+  return undefined;
+}
 
 /**
  * The files of `dir` (those that exist) and the meta the views need. `finishing`: the run is
  * writing its report into its own partial directory, whose RUNNING mark is about to go.
  */
-export function readRunFiles(dir: string, finishing = false): RunFiles {
+export async function readRunFiles(dir: string, finishing = false, limits: ReportLimits = reportLimits): Promise<RunFiles> {
   const files: RunFiles = {};
-  for (const name of runFileNames) {
-    if (name === 'meta.json') continue;
-    const path = join(dir, name);
-    if (!existsSync(path) || !statSync(path).isFile()) continue;
-    const text = readFileSync(path, 'utf8');
-    const columns = embeddedColumns[name];
-    files[name] = columns === undefined ? text : keepColumns(text, columns);
+  // Why files were read only in part, in a fixed order (frames and receptions are read at once).
+  const problemOf = new Map<string, string>();
+  const read = async (name: RunFileName, visitor: CsvVisitor): Promise<boolean> => {
+    const path = tablePath(dir, name);
+    if (path === undefined) return false;
+    const result = await readCsv(path, visitor);
+    if (result.problem !== undefined) problemOf.set(name, `${result.problem}: what it held up to there is shown.`);
+    return true;
+  };
+  const meta = scenarioMeta(dir);
+  const summaryPath = join(dir, 'summary.json');
+  let summaryLeftOut: RunDigest['summaryLeftOut'] = [];
+  let summaryCounts: SummaryCounts = { drainedUntilMs: 0, sent: 0, receptions: 0 };
+  if (existsSync(summaryPath)) {
+    const page = summaryForPage(readFileSync(summaryPath, 'utf8'), limits.summaryChars, limits.summaryEntries);
+    files['summary.json'] = page.text;
+    summaryLeftOut = page.leftOut;
+    summaryCounts = countsOf(page.text);
   }
-  files['meta.json'] = JSON.stringify(runMeta(dir, files, finishing));
+  const { drainedUntilMs } = summaryCounts;
+
+  const nodesTable = createNodesTable(limits.followed);
+  if (await read('nodes.csv', nodesTable)) files['nodes.csv'] = nodesTable.result().csv;
+  const nodes = nodesTable.result();
+  const ids = createIdIndex(nodes.ids);
+  for (const name of ['tokens.csv', 'placement.csv', 'rounds.csv'] as const) {
+    const table = createWholeTable();
+    if (await read(name, table)) files[name] = table.result();
+  }
+
+  const series = createSeriesDigest({ ids, nodeIds: nodes.ids, limit: limits.seriesRows, wholeNodes: limits.seriesNodes, lineNodes: limits.lineNodes, linePoints: limits.linePoints, statsTimes: limits.statsTimes, gridBytes: limits.gridBytes, top: limits.topConsumers });
+  const hasSeries = await read('series.csv', series);
+  const seriesResult = series.result();
+  if (hasSeries) files['series.csv'] = seriesResult.csv;
+
+  // The binned figures' grid is the run's end as the page will take it: known before the
+  // frames, since every frame ends by the drained end.
+  const bins = { spanMs: Math.max(drainedUntilMs, seriesResult.endMs, drainedUntilMs > 0 ? 0 : (meta.durationMs ?? 0)), count: limits.bins };
+  const frames = createFramesDigest({ bins, follow: nodes.busiest, followIds: nodes.busiest.map((i) => nodes.ids[i]!), bands: bandRanges(meta.subBands), limit: limits.frames, expected: summaryCounts.sent });
+  const receptions = createReceptionsDigest({ ids, limit: limits.receptions, pairLimit: limits.pairs, links: limits.links, expected: summaryCounts.receptions });
+  const [hasFrames, hasReceptions] = await Promise.all([read('frames.csv', frames), read('receptions.csv', receptions)]);
+  const framesResult = frames.result();
+  const receptionsResult = receptions.result();
+  if (hasFrames) files['frames.csv'] = framesResult.csv;
+  // A sample of the receptions serves only when their links could not all be tallied.
+  const receptionsKept = receptionsResult.every > 1 && receptionsResult.links !== null ? 0 : receptionsResult.kept;
+  if (hasReceptions) files['receptions.csv'] = receptionsKept === receptionsResult.kept ? receptionsResult.csv : receptionsResult.header;
+
+  const problems = runFileNames.flatMap((name) => problemOf.get(name) ?? []);
+  const digest: RunDigest = {
+    bins,
+    endMs: Math.max(bins.spanMs, framesResult.endMs, seriesResult.endMs),
+    nodes: nodes.ids.length,
+    summaryLeftOut,
+    problems,
+    ...(framesResult.every > 1 && {
+      frames: {
+        shown: { rows: framesResult.sent, kept: framesResult.kept, every: framesResult.every },
+        sentByBin: framesResult.sentByBin,
+        followed: nodes.rankedBy === undefined ? [] : nodes.busiest,
+        rankedBy: nodes.rankedBy ?? null,
+        airtime: framesResult.airtime,
+      },
+    }),
+    ...(receptionsResult.every > 1 && {
+      receptions: { shown: { rows: receptionsResult.rows, kept: receptionsKept, every: receptionsResult.every }, pairs: receptionsResult.pairs, links: receptionsResult.links },
+    }),
+    ...(seriesResult.digest !== undefined && { series: seriesResult.digest }),
+  };
+  if (digest.frames || digest.receptions || digest.series || summaryLeftOut.length > 0 || problems.length > 0) files['digest.json'] = JSON.stringify(digest);
+  files['meta.json'] = JSON.stringify(runMeta(dir, meta, files, finishing));
   return files;
 }
 
-/** The CSV text with only `columns` (those it has), in that order. */
-function keepColumns(text: string, columns: readonly string[]): string {
-  const rows = csvParse(text);
-  const kept = columns.filter((column) => rows.columns.includes(column));
-  return `${csvFormat(rows, kept)}\n`;
+interface SummaryCounts {
+  readonly drainedUntilMs: number;
+  /** Sent frames and receptions: how many rows frames.csv (sent) and receptions.csv hold, which sets the sampling step at once. */
+  readonly sent: number;
+  readonly receptions: number;
 }
 
-function runMeta(dir: string, files: RunFiles, finishing: boolean): RunMeta {
+/** summary.json's drained end and frame counts (0 where absent). */
+function countsOf(text: string): SummaryCounts {
+  const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+  try {
+    const summary = JSON.parse(text) as { drainedUntilMs?: unknown; frames?: { sent?: unknown; receptions?: unknown } };
+    return { drainedUntilMs: count(summary.drainedUntilMs), sent: count(summary.frames?.sent), receptions: count(summary.frames?.receptions) };
+  } catch {
+    return { drainedUntilMs: 0, sent: 0, receptions: 0 };
+  }
+}
+
+/** The title, sub-bands and duration of the run's scenario.yaml (defaults without one). */
+function scenarioMeta(dir: string): RunMeta {
   let title = `run ${basename(dir)}`;
   let subBands: RunMeta['subBands'] = [];
   let durationMs: number | undefined;
@@ -53,8 +180,12 @@ function runMeta(dir: string, files: RunFiles, finishing: boolean): RunMeta {
       // A scenario that does not parse leaves the title and sub-bands at their defaults.
     }
   }
+  return { title, subBands, ...(durationMs !== undefined && { durationMs }) };
+}
+
+function runMeta(dir: string, meta: RunMeta, files: RunFiles, finishing: boolean): RunMeta {
   const problem = finishing ? undefined : directoryProblem(dir, files);
-  return { title, subBands, ...(durationMs !== undefined && { durationMs }), ...(problem !== undefined && { problem }) };
+  return { ...meta, ...(problem !== undefined && { problem }) };
 }
 
 /** Why `dir` shows less than a whole run, or undefined for a finished run. */
@@ -63,7 +194,7 @@ function directoryProblem(dir: string, files: RunFiles): string | undefined {
   if (existsSync(failed)) return `This run failed and left a partial directory (${dir}): ${readFileSync(failed, 'utf8').split('\n')[0]!.trim()}. What it wrote before it stopped is shown below.`;
   if (existsSync(join(dir, 'RUNNING'))) return `This run has not finished (${dir} is its partial directory, marked RUNNING). What it has written so far is shown below.`;
   if (files['summary.json'] === undefined) {
-    const present = Object.keys(files);
+    const present = Object.keys(files).filter((name) => name !== 'digest.json');
     const entries = existsSync(dir) ? readdirSync(dir) : [];
     if (present.length === 0) {
       return `${dir} holds no loraswarm run: expected summary.json, nodes.csv and series.csv, found ${entries.length === 0 ? 'an empty directory' : entries.slice(0, 5).join(', ')}. Write one with \`loraswarm run <scenario> --out ${dir}\`.`;

@@ -105,8 +105,8 @@ describe('the quickstart run directory', () => {
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('gives the views summary.json\'s figures at the run\'s end', () => {
-    const model = parseRun(readRunFiles(join(dir, 'run')));
+  it('gives the views summary.json\'s figures at the run\'s end', async () => {
+    const model = parseRun(await readRunFiles(join(dir, 'run')));
     const summary = model.summary as { tokens: number; latencyMs: { p50: number; p95: number; p99: number }; expertLoad: number[][]; drainedUntilMs: number; dutyCycleUtilisation: Record<string, number> };
     // Each node's busiest duty-cycle bar at the end is summary.json's utilisation.
     const busiest = new Map<string, number>();

@@ -3,7 +3,8 @@
  * finished run, following a live one), and one panel per view, all redrawn for t.
  */
 import type { LiveTotals } from '../live-messages.ts';
-import { tokensBy, type RunModel } from '../views/run-model.ts';
+import { framesSentBy, tokensBy, type RunModel } from '../views/run-model.ts';
+import { samplingNotes } from '../views/sampling-notes.ts';
 import { duration, panel, type Panel } from './chart.ts';
 import { drawDutyCycle } from './duty-cycle-view.ts';
 import { drawEnergy } from './energy-view.ts';
@@ -28,7 +29,7 @@ const sliderSteps = 1000;
 export function createApp(model: RunModel, live: boolean): App {
   document.title = `loraswarm: ${model.meta.title}`;
   const header = document.createElement('header');
-  header.innerHTML = `<h1></h1><p class="status" role="status"></p><dl class="counters"></dl>
+  header.innerHTML = `<h1></h1><p class="status" role="status"></p><div class="sampling"></div><dl class="counters"></dl>
     <div class="timebar"><button type="button" class="play" aria-label="play the run">▶ play</button>
     <input type="range" min="0" max="${sliderSteps}" value="${sliderSteps}" aria-label="time in the run">
     <output class="time"></output></div>`;
@@ -36,6 +37,12 @@ export function createApp(model: RunModel, live: boolean): App {
   const main = document.createElement('main');
   document.body.append(header, main);
   const statusLine = header.querySelector<HTMLElement>('.status')!;
+  const notes = samplingNotes(model);
+  for (const text of notes.page) {
+    const p = document.createElement('p');
+    p.textContent = text;
+    header.querySelector('.sampling')!.appendChild(p);
+  }
   const counters = header.querySelector<HTMLElement>('.counters')!;
   const slider = header.querySelector<HTMLInputElement>('input[type=range]')!;
   const play = header.querySelector<HTMLButtonElement>('.play')!;
@@ -66,7 +73,7 @@ export function createApp(model: RunModel, live: boolean): App {
       const windowMs = Math.max(1000, model.endMs / sliderSteps);
       if (model.meta.problem) app.status(model.meta.problem, 'problem');
       const tokens = totals?.tokens ?? tokensBy(model, current).length;
-      const frames = totals?.framesSent ?? model.frames.filter((f) => f.atMs <= current).length;
+      const frames = totals?.framesSent ?? framesSentBy(model, current);
       const alive = totals?.nodesAlive ?? model.nodes.length - model.nodes.filter((n) => n.diedAtMs !== null && n.diedAtMs <= current).length;
       const rounds = totals?.rounds ?? model.rounds.filter((r) => r.endMs <= current).length;
       counters.innerHTML = [
@@ -78,12 +85,12 @@ export function createApp(model: RunModel, live: boolean): App {
         ...(model.rounds.length > 0 || rounds > 0 ? [figure('rounds', 'rounds', String(rounds), rounds)] : []),
       ].join('');
       timeLabel.textContent = live ? `live: ${duration(current)} of virtual time` : `t = ${duration(current)} of ${duration(model.endMs)}`;
-      drawMap(panels.map!, model, current, windowMs, live);
+      drawMap(panels.map!, model, current, windowMs, live, notes.map);
       drawLatency(panels.latency!, model, current);
-      drawEnergy(panels.energy!, model, current);
+      drawEnergy(panels.energy!, model, current, notes.energy);
       drawExperts(panels.experts!, model, current);
       drawFederated(panels.federated!, model, current);
-      drawDutyCycle(panels.duty!, model, current);
+      drawDutyCycle(panels.duty!, model, current, notes.duty);
       if (!rendered) {
         rendered = true;
         document.body.dataset.rendered = 'true';

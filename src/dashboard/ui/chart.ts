@@ -95,6 +95,16 @@ export function legend(parent: HTMLElement, entries: readonly { readonly label: 
   parent.appendChild(ul);
 }
 
+/** What a view says about sampled or aggregated data (views/sampling-notes.ts), under its charts. */
+export function samplingNotes(parent: HTMLElement, texts: readonly string[]): void {
+  for (const text of texts) {
+    const p = document.createElement('p');
+    p.className = 'sampling-note';
+    p.textContent = text;
+    parent.appendChild(p);
+  }
+}
+
 /** Milliseconds as a short duration: "850 ms", "12.3 s", "4.2 min", "3.1 h". */
 export function duration(ms: number): string {
   if (!Number.isFinite(ms)) return 'n/a';

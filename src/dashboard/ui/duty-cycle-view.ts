@@ -5,13 +5,16 @@
 import { scaleBand, scaleLinear } from 'd3';
 import { dutyCycleAt } from '../views/duty-cycle.ts';
 import type { RunModel } from '../views/run-model.ts';
-import { frame, xAxis, yAxis, type Panel } from './chart.ts';
+import { frame, samplingNotes, xAxis, yAxis, type Panel } from './chart.ts';
 
-export function drawDutyCycle(p: Panel, model: RunModel, t: number): void {
+export function drawDutyCycle(p: Panel, model: RunModel, t: number, notes: readonly string[] = []): void {
   const body = p.body();
   if (model.frames.length === 0) return p.message('No duty-cycle figures: no frame was sent, or frames.csv is missing from this run.');
   const bars = dutyCycleAt(model, t).filter((b) => b.use > 0).slice(0, 24);
-  if (bars.length === 0) return p.message('No airtime used by this time: move the slider later.');
+  if (bars.length === 0) {
+    p.message('No airtime used by this time: move the slider later.');
+    return samplingNotes(body, notes);
+  }
   const dutyCycle = new Map(model.meta.subBands.map((b) => [b.label, b.dutyCycle]));
   const labels = bars.map((b) => `${b.id} @ ${b.subBand}`);
   const f = frame(body, 560, 60 + 18 * bars.length, 'duty-cycle use per node and sub-band');
@@ -46,4 +49,5 @@ export function drawDutyCycle(p: Panel, model: RunModel, t: number): void {
   f.plot.append('text').attr('class', 'limit-label').attr('x', x(100) + 3).attr('y', -3).text('legal limit');
   xAxis({ ...f, width }, x, 'use of the duty-cycle allowance (%)');
   yAxis(f, y, 'node @ sub-band (MHz)', false, 5, 168);
+  samplingNotes(body, notes);
 }

@@ -2,10 +2,10 @@
  * Joules: each node's energy stacked by state at t (patterned as well as coloured), every
  * battery's state of charge over time, and joules per generated token over time.
  */
-import { line, max, scaleBand, scaleLinear } from 'd3';
-import { batteryLines, energyAt, energyStacks, joulesPerTokenOverTime, stateOrder } from '../views/energy.ts';
+import { area, line, max, scaleBand, scaleLinear } from 'd3';
+import { batteryBand, batteryLines, energyAt, energyStacks, joulesPerTokenOverTime, stateOrder } from '../views/energy.ts';
 import { tokensBy, type RunModel } from '../views/run-model.ts';
-import { frame, legend, xAxis, yAxis, type Frame, type Panel } from './chart.ts';
+import { frame, legend, samplingNotes, xAxis, yAxis, type Frame, type Panel } from './chart.ts';
 
 const stateFills: Record<string, string> = {
   transmit: '#e15759',
@@ -35,7 +35,7 @@ function definePatterns(f: Frame): void {
   }
 }
 
-export function drawEnergy(p: Panel, model: RunModel, t: number): void {
+export function drawEnergy(p: Panel, model: RunModel, t: number, notes: readonly string[] = []): void {
   const body = p.body();
   const stacks = energyStacks(energyAt(model, t)).slice(0, 30);
   if (stacks.length === 0) return p.message('No energy figures: series.csv and summary.json are missing from this run.');
@@ -66,14 +66,30 @@ export function drawEnergy(p: Panel, model: RunModel, t: number): void {
   legend(body, stateOrder.map((state) => ({ label: `${state} (${patterns[state]})`, swatch: stateFills[state]! })));
 
   const lines = batteryLines(model.series.filter((s) => s.node >= 0).map((s) => ({ atMs: s.atMs, node: model.nodes[s.node]!.id, stateOfCharge: s.soc })));
+  const band = batteryBand(model);
   if (lines.length > 0) {
-    const b = frame(body, 560, 220, 'state of charge of every battery over time');
+    const b = frame(body, 560, 220, band.length > 0 ? 'state of charge of sampled batteries over time, with the range and mean of all' : 'state of charge of every battery over time');
     const hours = Math.max(model.endMs, 1) / 3_600_000;
     const bx = scaleLinear().domain([0, hours]).range([0, b.width]);
     let minSoc = 1;
     for (const l of lines) for (const pt of l.points) if (pt.soc < minSoc) minSoc = pt.soc;
+    for (const pt of band) if (pt.min < minSoc) minSoc = pt.min;
     const by = scaleLinear().domain([Math.max(0, Math.min(minSoc, 0.999) - 0.001) * 100, 100]).nice().range([b.height, 0]);
     const path = line<{ hours: number; soc: number }>().x((d) => bx(d.hours)).y((d) => by(d.soc * 100));
+    if (band.length > 0) {
+      b.plot
+        .append('path')
+        .attr('class', 'battery-band')
+        .attr('d', area<(typeof band)[number]>().x((d) => bx(d.hours)).y0((d) => by(d.min * 100)).y1((d) => by(d.max * 100))(band))
+        .append('title')
+        .text('least to largest state of charge of all nodes sampled');
+      b.plot
+        .append('path')
+        .attr('class', 'battery-mean')
+        .attr('d', line<(typeof band)[number]>().x((d) => bx(d.hours)).y((d) => by(d.mean * 100))(band))
+        .append('title')
+        .text(`mean state of charge of all nodes sampled: ${(100 * band[band.length - 1]!.mean).toFixed(3)} % at the end`);
+    }
     b.plot
       .append('g')
       .attr('class', 'battery-lines')
@@ -110,6 +126,7 @@ export function drawEnergy(p: Panel, model: RunModel, t: number): void {
     xAxis(j, jx, `time (h; mean per ${Math.round(windowMs / 60_000)} min window)`);
     yAxis(j, jy, 'energy per token (J)');
   }
+  samplingNotes(body, notes);
 }
 
 /** The time slider's position on a time axis. */

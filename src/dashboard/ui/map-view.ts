@@ -4,17 +4,20 @@
  * and the frames on the air at t as arcs (animated in live mode).
  */
 import { extent, interpolateRdYlGn, scaleLinear } from 'd3';
-import { framesInFlight, mapLinks, mapNodes, type MapLink } from '../views/map.ts';
+import { framesInFlight, mapLinksOf, mapNodesAt, type MapLink } from '../views/map.ts';
 import type { RunModel } from '../views/run-model.ts';
-import { duration, frame, legend, xAxis, yAxis, type Panel } from './chart.ts';
+import { duration, frame, legend, samplingNotes, xAxis, yAxis, type Panel } from './chart.ts';
+import { canvasNodes, drawNodeCanvas } from './node-canvas.ts';
 
 const dash: Record<MapLink['quality'], string | null> = { good: null, fair: '6 3', poor: '2 3' };
 
-export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, live: boolean): void {
+export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, live: boolean, notes: readonly string[] = []): void {
   const body = p.body();
   if (model.nodes.length === 0) return p.message('No nodes to draw: nodes.csv is missing from this run.');
   const holders = new Set(model.placement.map((unit) => unit.node));
-  const nodes = mapNodes(model.nodes, model.series, t, holders);
+  const nodes = mapNodesAt(model, t, holders);
+  const onCanvas = nodes.length > canvasNodes;
+  const approximate = model.socGrid !== undefined ? '≈ ' : '';
   const [x0, x1] = extent(nodes, (n) => n.x) as [number, number];
   const [y0, y1] = extent(nodes, (n) => n.y) as [number, number];
   const span = Math.max(x1 - x0, y1 - y0, 1) * 1.08;
@@ -27,8 +30,9 @@ export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, 
   xAxis({ ...f, height: side }, x, 'x (m)', 5);
   yAxis(f, y, 'y (m)', false, 5);
   const radius = Math.max(3, Math.min(9, 180 / Math.sqrt(nodes.length)));
+  if (onCanvas) drawNodeCanvas(f, nodes, x, y, side);
 
-  const links = mapLinks(model.receptions, 1500);
+  const links = mapLinksOf(model, 1500);
   f.plot
     .append('g')
     .attr('class', 'links')
@@ -73,7 +77,7 @@ export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, 
     .append('g')
     .attr('class', 'nodes')
     .selectAll('g')
-    .data(nodes)
+    .data(onCanvas ? nodes.filter((n) => n.role === 'sink') : nodes)
     .join('g')
     .attr('class', (n) => `node${n.dead ? ' dead' : ''}${n.holdsUnits ? ' holder' : ''}`)
     .attr('transform', (n) => `translate(${x(n.x)},${y(n.y)})`);
@@ -88,7 +92,7 @@ export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, 
     .append('path')
     .attr('class', 'death')
     .attr('d', `M${-radius},${-radius}L${radius},${radius}M${radius},${-radius}L${-radius},${radius}`);
-  g.append('title').text((n) => `${n.id} (${n.role}${n.holdsUnits ? ', holds model units' : ''}): ${n.dead ? 'dead' : `state of charge ${(100 * n.soc).toFixed(2)} %`}`);
+  g.append('title').text((n) => `${n.id} (${n.role}${n.holdsUnits ? ', holds model units' : ''}): ${n.dead ? 'dead' : `state of charge ${approximate}${(100 * n.soc).toFixed(2)} %`}`);
   // Few nodes: each written out with its state, so that nothing hangs on the fill's colour.
   if (nodes.length <= 40) g.append('text').attr('class', 'node-label').attr('x', radius + 2).attr('y', -radius).text((n) => `${n.id} ${n.dead ? '✕' : `${(100 * n.soc).toFixed(1)} %`}`);
 
@@ -102,9 +106,10 @@ export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, 
   spans[2]!.textContent = `${flying.length} frames on the air in the last ${duration(windowMs)}`;
   body.appendChild(summary);
   legend(body, [
-    { label: 'node: circle; sink: square', swatch: '#ccc' },
+    { label: onCanvas ? 'node: dot; sink: square' : 'node: circle; sink: square', swatch: '#ccc' },
     { label: 'fill: state of charge, red 0 % → green 100 %', swatch: interpolateRdYlGn(0.5) },
-    { label: 'dead: grey with a cross', swatch: '#999' },
+    { label: onCanvas ? 'dead: grey (sinks with a cross)' : 'dead: grey with a cross', swatch: '#999' },
     { label: 'thick outline: holds model units', swatch: '#fff', className: 'holder-swatch' },
   ]);
+  samplingNotes(body, onCanvas ? [`${nodes.length} nodes are too many to draw one by one: they are dots on a canvas, without a tooltip each; the sinks are squares with theirs.`, ...notes] : notes);
 }

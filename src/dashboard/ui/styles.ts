@@ -18,6 +18,10 @@ main { display: grid; grid-template-columns: repeat(auto-fill, minmax(590px, 1fr
 .panel { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 12px; }
 .caption { margin: 2px 0 8px; color: var(--muted); font-size: 13px; }
 .message { padding: 18px; background: #fff8e6; border: 1px dashed #d9a400; border-radius: 4px; font-size: 14px; }
+.sampling-note { font-size: 12px; margin: 4px 0; padding: 4px 8px; border-left: 3px solid #d9a400; background: #fffaf0; color: var(--ink); }
+.sampling { margin: 2px 0; font-size: 12px; color: var(--ink); }
+.battery-band { fill: #4e79a7; opacity: .18; }
+.battery-mean { fill: none; stroke: #1d3f66; stroke-width: 2; }
 .figures { font-size: 13px; margin: 6px 0; font-variant-numeric: tabular-nums; }
 .percentile { font-weight: 600; margin-right: 8px; }
 svg { display: block; max-width: 100%; height: auto; overflow: visible; font-size: 11px; }

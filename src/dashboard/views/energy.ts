@@ -3,6 +3,7 @@
  * first), its state of charge over time (series.csv), and joules per token over time. Pure.
  */
 import { energyStates, type RunModel } from './run-model.ts';
+import { lastAtOrBefore } from './run-digest.ts';
 
 export const stateOrder = energyStates;
 
@@ -64,9 +65,13 @@ export function joulesPerTokenOverTime(tokens: readonly { readonly endMs: number
 
 /**
  * Each node's energy by state at time `t`: its last series sample at or before t (cumulative
- * joules), or, without a series, the run's totals from summary.json's perNode.
+ * joules), or, without a series, the run's totals from summary.json's perNode. In a large run's
+ * report, the largest consumers at the last kept sample time at or before t (before the first,
+ * none has used any: the first nodes by id, as the stacks sort ties).
  */
 export function energyAt(model: RunModel, t: number): NodeEnergy[] {
+  const stats = model.digest?.series?.stats;
+  if (stats) return largestConsumersAt(model, stats, t);
   const last = new Map<number, readonly number[]>();
   for (const point of model.series) if (point.atMs <= t && point.node >= 0) last.set(point.node, point.energyJ);
   if (model.series.length === 0) {
@@ -79,4 +84,26 @@ export function energyAt(model: RunModel, t: number): NodeEnergy[] {
     energyStates.forEach((state, k) => (byState[state] = joules[k] ?? 0));
     return { id: node.id, energyJByState: byState };
   });
+}
+
+function largestConsumersAt(model: RunModel, stats: NonNullable<NonNullable<RunModel['digest']>['series']>['stats'], t: number): NodeEnergy[] {
+  const j = lastAtOrBefore(stats.timesMs, t);
+  const byState = (joules: (k: number) => number): Record<string, number> => Object.fromEntries(energyStates.map((state, k) => [state, joules(k)]));
+  if (j < 0) {
+    const count = (stats.energyTop[0]?.length ?? 0) / (energyStates.length + 1);
+    const ids = model.nodes.map((node) => node.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return ids.slice(0, count).map((id) => ({ id, energyJByState: byState(() => 0) }));
+  }
+  const flat = stats.energyTop[j]!;
+  const width = energyStates.length + 1;
+  const nodes: NodeEnergy[] = [];
+  for (let i = 0; i + width <= flat.length; i += width) nodes.push({ id: model.nodes[flat[i]!]?.id ?? '', energyJByState: byState((k) => flat[i + 1 + k]!) });
+  return nodes;
+}
+
+/** The band behind a large run's battery lines: least, mean and largest state of charge of every node sampled, per kept sample time. */
+export function batteryBand(model: RunModel): { hours: number; min: number; mean: number; max: number }[] {
+  const stats = model.digest?.series?.stats;
+  if (!stats) return [];
+  return stats.timesMs.map((atMs, j) => ({ hours: atMs / 3_600_000, min: stats.socMin[j]!, mean: stats.socMean[j]!, max: stats.socMax[j]! }));
 }

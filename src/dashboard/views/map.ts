@@ -3,7 +3,8 @@
  * sample, dead once it died, its role), the links heard over the run with their quality, and
  * the frames on the air at t. Pure.
  */
-import type { FrameRow, NodeRow, ReceptionRow, SeriesPoint } from './run-model.ts';
+import type { FrameRow, NodeRow, ReceptionRow, RunModel, SeriesPoint } from './run-model.ts';
+import { gridDead, gridNotSampled, gridScale, lastAtOrBefore } from './run-digest.ts';
 
 export interface MapNode {
   readonly id: string;
@@ -37,6 +38,43 @@ export function mapNodes(nodes: readonly NodeRow[], series: readonly SeriesPoint
   }));
 }
 
+/**
+ * Node states at `t` from a large run's state-of-charge grid (run-digest.ts): each node's byte
+ * at the last kept sample time at or before t (state of charge to 0.4 %), deaths at or before t.
+ */
+export function mapNodesFromGrid(nodes: readonly NodeRow[], grid: Uint8Array, timesMs: readonly number[], t: number, holders: ReadonlySet<string> = new Set()): MapNode[] {
+  const j = lastAtOrBefore(timesMs, t);
+  const row = j < 0 ? undefined : grid.subarray(j * nodes.length, (j + 1) * nodes.length);
+  return nodes.map((node, i) => {
+    const byte = row ? row[i]! : gridNotSampled;
+    return {
+      id: node.id,
+      role: node.role,
+      x: node.x,
+      y: node.y,
+      soc: byte <= gridScale ? byte / gridScale : 1,
+      dead: (node.diedAtMs !== null && node.diedAtMs <= t) || byte === gridDead,
+      holdsUnits: holders.has(node.id),
+    };
+  });
+}
+
+/** The map's nodes at `t`: from the series, or a large run's grid. */
+export function mapNodesAt(model: RunModel, t: number, holders: ReadonlySet<string> = new Set()): MapNode[] {
+  const grid = model.digest?.series?.grid;
+  if (grid && model.socGrid) return mapNodesFromGrid(model.nodes, model.socGrid, grid.timesMs, t, holders);
+  return mapNodes(model.nodes, model.series, t, holders);
+}
+
+/** The map's links: every reception's tallies in a large run's digest, else the receptions embedded. */
+export function mapLinksOf(model: RunModel, limit: number): MapLink[] {
+  const flat = model.digest?.receptions?.links;
+  if (!flat) return mapLinks(model.receptions, limit);
+  const links: MapLink[] = [];
+  for (let i = 0; i + 6 <= flat.length && links.length < limit; i += 6) links.push(linkOf(flat[i]!, flat[i + 1]!, flat[i + 2]!, flat[i + 3]!, flat[i + 4]!, flat[i + 5]!));
+  return links;
+}
+
 export type LinkQuality = 'good' | 'fair' | 'poor';
 
 export interface MapLink {
@@ -52,15 +90,28 @@ export interface MapLink {
 }
 
 /**
- * One link per ordered (sender, receiver) pair that heard a frame, at most `limit` (most
- * heard first). Quality: good when ≥ 90 % of receptions were received and the mean SNR is at
- * least 0 dB, poor when under half were, fair otherwise.
+ * A link's figures from its tallies: `heard` receptions of which `received` were received, and
+ * the sum and count of their finite SNRs. Quality: good when ≥ 90 % were received and the mean
+ * SNR is at least 0 dB, poor when under half were, fair otherwise.
  */
+export function linkOf(from: number, to: number, heard: number, received: number, snrSumDb: number, snrCount: number): MapLink {
+  const deliveryRatio = received / heard;
+  const meanSnrDb = snrCount > 0 ? snrSumDb / snrCount : Number.NaN;
+  const quality: LinkQuality = deliveryRatio >= 0.9 && meanSnrDb >= 0 ? 'good' : deliveryRatio < 0.5 ? 'poor' : 'fair';
+  return { from, to, heard, received, meanSnrDb, deliveryRatio, quality };
+}
+
+/** The `limit` most heard links, ties by sender then receiver. */
+export function rankLinks<T extends MapLink>(links: T[], limit: number): T[] {
+  return links.sort((a, b) => b.heard - a.heard || a.from - b.from || a.to - b.to).slice(0, limit);
+}
+
+/** One link per ordered (sender, receiver) pair that heard a frame, at most `limit` (most heard first). */
 export function mapLinks(receptions: readonly ReceptionRow[], limit = 2000): MapLink[] {
   const pairs = new Map<number, { from: number; to: number; heard: number; received: number; snr: number; snrCount: number }>();
   for (const r of receptions) {
     if (r.sender < 0 || r.receiver < 0) continue;
-    const key = r.sender * 1_000_003 + r.receiver;
+    const key = r.sender * 4_294_967_296 + r.receiver;
     let pair = pairs.get(key);
     if (!pair) pairs.set(key, (pair = { from: r.sender, to: r.receiver, heard: 0, received: 0, snr: 0, snrCount: 0 }));
     pair.heard++;
@@ -70,15 +121,10 @@ export function mapLinks(receptions: readonly ReceptionRow[], limit = 2000): Map
       pair.snrCount++;
     }
   }
-  return [...pairs.values()]
-    .map((p) => {
-      const deliveryRatio = p.received / p.heard;
-      const meanSnrDb = p.snrCount > 0 ? p.snr / p.snrCount : Number.NaN;
-      const quality: LinkQuality = deliveryRatio >= 0.9 && meanSnrDb >= 0 ? 'good' : deliveryRatio < 0.5 ? 'poor' : 'fair';
-      return { from: p.from, to: p.to, heard: p.heard, received: p.received, meanSnrDb, deliveryRatio, quality };
-    })
-    .sort((a, b) => b.heard - a.heard || a.from - b.from || a.to - b.to)
-    .slice(0, limit);
+  return rankLinks(
+    [...pairs.values()].map((p) => linkOf(p.from, p.to, p.heard, p.received, p.snr, p.snrCount)),
+    limit,
+  );
 }
 
 /**

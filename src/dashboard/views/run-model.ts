@@ -5,9 +5,14 @@
  * it runs in the browser and in Node's tests alike.
  */
 import { csvParse, type DSVRowString } from 'd3';
+import { decodeBase64, type RunDigest } from './run-digest.ts';
+import { sumThrough } from './time-bins.ts';
 
-/** The files a report embeds (summary.json as text; `meta.json` is the dashboard's own). */
-export const runFileNames = ['meta.json', 'summary.json', 'nodes.csv', 'series.csv', 'frames.csv', 'receptions.csv', 'tokens.csv', 'placement.csv', 'rounds.csv'] as const;
+/**
+ * The files a report embeds (summary.json as text; `meta.json` and, for a run too large to
+ * embed whole, `digest.json` are the dashboard's own: views/run-digest.ts).
+ */
+export const runFileNames = ['meta.json', 'summary.json', 'nodes.csv', 'series.csv', 'frames.csv', 'receptions.csv', 'tokens.csv', 'placement.csv', 'rounds.csv', 'digest.json'] as const;
 export type RunFileName = (typeof runFileNames)[number];
 export type RunFiles = Partial<Record<RunFileName, string>>;
 
@@ -117,6 +122,10 @@ export interface RunModel {
   rounds: RoundCsvRow[];
   /** The last instant any row or the summary speaks of (ms). */
   endMs: number;
+  /** A large run's samples and exact figures (digest.json), or undefined: every row is here. */
+  digest: RunDigest | undefined;
+  /** The digest's state-of-charge grid, decoded. */
+  socGrid: Uint8Array | undefined;
 }
 
 const partColumns = ['airtimeMs', 'queueingMs', 'dutyCycleWaitMs', 'wakeWaitMs', 'computeMs', 'processingMs', 'timeoutMs'] as const;
@@ -129,7 +138,7 @@ function num(value: string | undefined, fallback = 0): number {
 }
 
 export function emptyModel(meta: RunMeta): RunModel {
-  return { meta, summary: undefined, nodes: [], bands: [], series: [], frames: [], receptions: [], tokens: [], placement: [], rounds: [], endMs: 0 };
+  return { meta, summary: undefined, nodes: [], bands: [], series: [], frames: [], receptions: [], tokens: [], placement: [], rounds: [], endMs: 0, digest: undefined, socGrid: undefined };
 }
 
 /** The model of a finished run's files. */
@@ -146,6 +155,12 @@ export function parseRun(files: RunFiles): RunModel {
   appendFiles(model, files);
   const drained = model.summary?.drainedUntilMs;
   if (typeof drained === 'number') model.endMs = Math.max(model.endMs, drained);
+  if (files['digest.json'] !== undefined) {
+    const digest = JSON.parse(files['digest.json']) as RunDigest;
+    model.digest = digest;
+    model.socGrid = digest.series ? decodeBase64(digest.series.grid.base64) : undefined;
+    model.endMs = Math.max(model.endMs, digest.endMs);
+  }
   return model;
 }
 
@@ -224,4 +239,13 @@ export function appendFiles(model: RunModel, files: RunFiles): void {
 /** The generated tokens served by time `t` (the latency and joules views' tokens). */
 export function tokensBy(model: RunModel, t: number): TokenRow[] {
   return model.tokens.filter((token) => token.kind === 'generated' && token.status === 'ok' && token.endMs <= t);
+}
+
+/** Frames sent by time `t`: counted from the frames, or, in a large run's report, from every frame's time bin (exact at the slider's positions). */
+export function framesSentBy(model: RunModel, t: number): number {
+  const frames = model.digest?.frames;
+  if (frames) return sumThrough(model.digest!.bins, frames.sentByBin, t);
+  let sent = 0;
+  for (const frame of model.frames) if (frame.atMs <= t) sent++;
+  return sent;
 }

@@ -1,0 +1,54 @@
+/**
+ * nodes.csv as a report holds it: every node (the map needs every position; 100,000 nodes are
+ * ~4 MB this way), with only the columns the views read, their ids in file order (the index
+ * every other table's node cells are looked up in), and the nodes a large run's duty-cycle
+ * view follows: the busiest by `dutyCycleBudgetUse` at the run's end (the largest share of a
+ * sub-band's allowance a node used), or by `airtimeMs` in a file without it. Pure.
+ *
+ * @example
+ * const nodes = createNodesTable(2);
+ * // readCsv('run/nodes.csv', nodes), then:
+ * nodes.result().busiest // the indices of the 2 nodes with the largest dutyCycleBudgetUse
+ */
+import type { CsvVisitor } from '../read/csv-stream.ts';
+import { csvLine, csvTable } from './csv-text.ts';
+
+/** The columns of nodes.csv the views read (views/run-model.ts, `NodeRow`). */
+export const nodeColumns = ['id', 'group', 'role', 'xM', 'yM', 'mcu', 'diedAtMs', 'deathReason'] as const;
+const rankings = ['dutyCycleBudgetUse', 'airtimeMs'] as const;
+
+export interface NodesTable extends CsvVisitor {
+  result(): {
+    /** The embedded nodes.csv. */
+    readonly csv: string;
+    readonly ids: readonly string[];
+    /** The `follow` busiest nodes (indices), busiest first, ties in file order. */
+    readonly busiest: readonly number[];
+    /** The column they were ranked by, if the file has one. */
+    readonly rankedBy: string | undefined;
+  };
+}
+
+export function createNodesTable(follow: number): NodesTable {
+  let kept: string[] = [];
+  let rankedBy: string | undefined;
+  const lines: string[] = [];
+  const ids: string[] = [];
+  const load: number[] = [];
+  return {
+    header(columns) {
+      kept = nodeColumns.filter((column) => columns.includes(column));
+      rankedBy = rankings.find((column) => columns.includes(column));
+      return [columns.indexOf('id'), ...kept.map((column) => columns.indexOf(column)), rankedBy === undefined ? -1 : columns.indexOf(rankedBy)];
+    },
+    row(row) {
+      ids.push(row.text(0));
+      lines.push(csvLine(kept.map((_, k) => row.text(k + 1))));
+      load.push(row.number(kept.length + 1, 0));
+    },
+    result() {
+      const order = rankedBy === undefined ? [] : Array.from(load.keys()).sort((a, b) => load[b]! - load[a]! || a - b);
+      return { csv: csvTable(kept, lines), ids, busiest: order.slice(0, follow), rankedBy };
+    },
+  };
+}

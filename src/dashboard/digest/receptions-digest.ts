@@ -1,0 +1,119 @@
+/**
+ * receptions.csv as a report holds it. The map's links are tallied from every reception (per
+ * ordered sender–receiver pair: heard, received, the sum and count of finite SNRs, as
+ * views/map.ts's `mapLinks` tallies them) and the most heard kept, exact; the rows themselves
+ * (the columns the views read) are embedded whole up to `limit`, else as a systematic sample
+ * (every k-th, k a power of two), which the map ranks only if there were more than `pairLimit`
+ * pairs to tally (a broadcast city). Pure.
+ *
+ * @example
+ * const receptions = createReceptionsDigest({ ids, limit: 100_000, pairLimit: 1_000_000, links: 1500 });
+ * // readCsv('run/receptions.csv.gz', receptions), then:
+ * receptions.result().links // [from, to, heard, received, snrSumDb, snrCount, …], most heard first
+ */
+import type { CsvVisitor } from '../read/csv-stream.ts';
+import type { IdIndex } from '../read/id-index.ts';
+import { embeddedColumns } from '../views/run-model.ts';
+import { linkOf, rankLinks, type MapLink } from '../views/map.ts';
+import { csvTable } from './csv-text.ts';
+import { createSystematicSample } from './systematic-sample.ts';
+import { createPairSlots } from '../read/pair-slots.ts';
+
+export interface ReceptionsDigestOptions {
+  readonly ids: IdIndex;
+  /** The most rows embedded. */
+  readonly limit: number;
+  /** The most pairs tallied. */
+  readonly pairLimit: number;
+  /** The links kept. */
+  readonly links: number;
+  /** Receptions expected (summary.json's frames.receptions), or 0: see systematic-sample.ts. */
+  readonly expected?: number;
+}
+
+export interface ReceptionsDigestResult {
+  /** The sampled receptions, and the table without them. */
+  readonly csv: string;
+  readonly header: string;
+  readonly rows: number;
+  readonly kept: number;
+  readonly every: number;
+  /** Pairs tallied (`pairLimit` when there were more). */
+  readonly pairs: number;
+  /** The most heard links' tallies, or null when the pairs passed `pairLimit`. */
+  readonly links: number[] | null;
+}
+
+export interface ReceptionsDigest extends CsvVisitor {
+  result(): ReceptionsDigestResult;
+}
+
+export function createReceptionsDigest(options: ReceptionsDigestOptions): ReceptionsDigest {
+  const { ids } = options;
+  const sample = createSystematicSample<string>(options.limit, options.expected);
+  let slots = createPairSlots();
+  let overflow = false;
+  let heard = new Float64Array(1024);
+  let received = new Float64Array(1024);
+  let snrSum = new Float64Array(1024);
+  let snrCount = new Float64Array(1024);
+  let kept: string[] = [];
+  let keptCells: number[] = [];
+  let at = 0;
+  const grow = (): void => {
+    const size = heard.length * 2;
+    const bigger = <A extends Int32Array | Float64Array>(array: A, make: (n: number) => A): A => {
+      const next = make(size);
+      next.set(array);
+      return next;
+    };
+    heard = bigger(heard, (n) => new Float64Array(n));
+    received = bigger(received, (n) => new Float64Array(n));
+    snrSum = bigger(snrSum, (n) => new Float64Array(n));
+    snrCount = bigger(snrCount, (n) => new Float64Array(n));
+  };
+  return {
+    header(columns) {
+      kept = (embeddedColumns['receptions.csv'] ?? []).filter((column) => columns.includes(column));
+      at = kept.length;
+      keptCells = kept.map((_, k) => k);
+      return [...kept, 'sender', 'receiver', 'fate', 'snrDb'].map((column) => columns.indexOf(column));
+    },
+    row(row) {
+      if (sample.wants()) sample.keep(row.joined(keptCells));
+      else sample.skip();
+      if (overflow) return;
+      // Pairs by their ids' bytes, resolved to nodes once at the end.
+      const slot = row.pair(at, at + 1, slots);
+      if (slot === options.pairLimit) {
+        overflow = true;
+        slots = createPairSlots();
+        return;
+      }
+      if (slot === heard.length) grow();
+      heard[slot]!++;
+      if (row.equals(at + 2, 'received')) received[slot]!++;
+      const snrDb = row.number(at + 3, Number.NaN);
+      if (Number.isFinite(snrDb)) {
+        snrSum[slot]! += snrDb;
+        snrCount[slot]!++;
+      }
+    },
+    result() {
+      let links: number[] | null = null;
+      const pairs = overflow ? options.pairLimit : slots.size;
+      if (!overflow) {
+        const all: (MapLink & { slot: number })[] = [];
+        for (let slot = 0; slot < pairs; slot++) {
+          const [sender, receiver] = slots.ids(slot);
+          const from = ids.findText(sender);
+          const to = ids.findText(receiver);
+          // As mapLinks: receptions naming a node nodes.csv does not hold are left out.
+          if (from >= 0 && to >= 0) all.push({ ...linkOf(from, to, heard[slot]!, received[slot]!, snrSum[slot]!, snrCount[slot]!), slot });
+        }
+        links = rankLinks(all, options.links).flatMap((link) => [link.from, link.to, link.heard, link.received, snrSum[link.slot]!, snrCount[link.slot]!]);
+      }
+      return { csv: csvTable(kept, sample.items), header: csvTable(kept, []), rows: sample.seen, kept: sample.items.length, every: sample.every, pairs, links };
+    },
+  };
+}
