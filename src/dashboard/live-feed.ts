@@ -56,7 +56,11 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
     frame: (_rows, slot, store) => newFrames.push(store.record(slot)),
     reception: (sender, seq, receiver, atMs, fate, rxPowerDbm, snrDb) => newReceptions.push({ sender, seq, receiver, atMs, fate, rxPowerDbm, snrDb }),
   });
-  const series = createPicker<SeriesRow>(() => true);
+  let newRows: SeriesRow[] = [];
+  simulation.series.addSink((atMs, node, alive, stateOfCharge, remainingMah, energyUj, dutyCycleUse) => {
+    const energyByStateUj = Object.fromEntries(energyStates.map((state, i) => [state, energyUj[i]!])) as SeriesRow['energyByStateUj'];
+    newRows.push({ atMs, node, alive, stateOfCharge, remainingMah, energyByStateUj, dutyCycleUse: Array.from(dutyCycleUse) });
+  });
   const tokens = createPicker<TokenRecord>((t) => Number.isFinite(t.endMs));
   let rounds = 0;
   let seq = 0;
@@ -77,7 +81,8 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
       if (newReceptions.length > 0) files['receptions.csv'] = receptionsCsv(newReceptions, swarm.nodes);
       newFrames = [];
       newReceptions = [];
-      const rows = series(simulation.series.rows, final);
+      const rows = newRows;
+      newRows = [];
       if (rows.length > 0) files['series.csv'] = seriesCsv({ rows, bands: simulation.series.bands }, ids);
       for (const row of rows) if (row.atMs >= (lastSample.get(row.node)?.atMs ?? -1)) lastSample.set(row.node, row);
       const engine = simulation.inference;

@@ -88,6 +88,8 @@ export interface EnergyLedgers {
   /** The state number of the open interval's largest part. */
   openState(n: number): number;
   stateOfCharge(n: number): number;
+  /** Remaining charge, µC. */
+  chargeUc(n: number): number;
   /** Energy booked to state number `s`, µJ. */
   energyUj(n: number, s: number): number;
   /** Σ of the energy booked to every state, µJ. */
@@ -356,6 +358,7 @@ export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLed
     predictedDeathAtMs: (n) => r[n * stride + PREDICTED_AT]!,
     openState: (n) => r[n * stride + STATE]!,
     stateOfCharge: (n) => r[n * stride + CHARGE]! / capUc[n]!,
+    chargeUc: (n) => r[n * stride + CHARGE]!,
     energyUj: (n, s) => r[n * stride + ENERGY + s]!,
     loadEnergyUj(n) {
       let sum = 0;

@@ -135,7 +135,11 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   const reach = createEtherReach(config);
   const collide = collisionModels[config.collision];
   const byChannel = new Map<number, ChannelLog>();
-  const ownTx: (OnAir[] | undefined)[] = new Array<OnAir[] | undefined>(nodes.length);
+  /**
+   * Each node's recent transmissions as [start, end, start, end, …] (for half-duplex checks):
+   * plain numbers, so that a frame is not kept alive until its sender sends again.
+   */
+  const ownTx: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length);
   const pathLocks: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length);
   const deadFromMs = new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY);
   const ignoreUndetectable = config.ignoreUndetectable ?? config.collision === 'lorasim';
@@ -158,7 +162,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
 
   function transmittingDuring(receiver: number, startMs: number, endMs: number): boolean {
     const own = ownTx[receiver];
-    if (own) for (const { tx } of own) if (tx.startMs < endMs && startMs < tx.endMs) return true;
+    if (own) for (let i = 0; i < own.length; i += 2) if (own[i]! < endMs && startMs < own[i + 1]!) return true;
     return false;
   }
 
@@ -183,6 +187,19 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     const removed = list.length - kept;
     list.length = kept;
     return removed;
+  }
+
+  /** The same for a node's own [start, end] pairs. */
+  function pruneOwn(own: number[]): void {
+    const horizonMs = scheduler.nowMs - maxAirtimeMs;
+    let kept = 0;
+    for (let i = 0; i < own.length; i += 2) {
+      if (own[i + 1]! > horizonMs) {
+        own[kept++] = own[i]!;
+        own[kept++] = own[i + 1]!;
+      }
+    }
+    own.length = kept;
   }
 
   /** When the receiver's radio is on to catch this frame (its schedule, not dead), or undefined. */
@@ -244,8 +261,8 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     log.items.push(onAir);
     tracked++;
     const own = (ownTx[tx.sender] ??= []);
-    if (own.length >= 4) prune(own);
-    own.push(onAir);
+    if (own.length >= 8) pruneOwn(own);
+    own.push(tx.startMs, tx.endMs);
   }
 
   /** Whether each target catches the frame, telling those that lock on it (`rxStart`). */

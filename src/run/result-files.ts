@@ -1,14 +1,15 @@
 /**
- * The result files of a run directory (README, "Output contract"). frames.csv and
- * receptions.csv are written as the run finalises their records, never held whole; the
- * others once the run is over. Large runs write their per-frame files gzip-compressed
- * (`frames.csv.gz`, `receptions.csv.gz`): see `compressRecords`.
+ * The result files of a run directory (README, "Output contract"). frames.csv,
+ * receptions.csv and series.csv are written as the run makes their rows, never held whole;
+ * the others once the run is over. Large runs write them gzip-compressed (`frames.csv.gz`,
+ * `receptions.csv.gz`, `series.csv.gz`): see `compressRecords`.
  */
 import { join } from 'node:path';
 import type { RunDirectory } from '../metrics/run-directory.ts';
 import { createCsvFile, type CsvFile } from '../metrics/csv-file.ts';
 import { encodedIds, frameColumns, frameRowWriter, header, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
-import { seriesCsv } from '../metrics/series.ts';
+import { seriesColumns, seriesCsv, seriesRowWriter, type SeriesSink } from '../metrics/series.ts';
+import { subBandOf } from '../radio/regions.ts';
 import type { RecordSink } from '../metrics/radio-tracker.ts';
 import type { NodeReport } from '../metrics/node-report.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
@@ -44,6 +45,8 @@ export function compressRecords(choice: CompressChoice, scenario: Scenario, swar
 export interface ResultFiles {
   /** Where the run's final records go. */
   readonly sinks: readonly RecordSink[];
+  /** Where the run's series rows go (none when they come from other processes and are merged at the end). */
+  readonly seriesSinks: readonly SeriesSink[];
   /** Writes the files of a finished run and closes the streamed ones. */
   finish(run: FinishedRun): Promise<void>;
   /** Closes the streamed files after a failure. */
@@ -59,7 +62,11 @@ export interface FinishedRun {
   readonly federated: FlSetup | undefined;
 }
 
-export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean): ResultFiles {
+/**
+ * `streamSeries`: series.csv is written as rows are sampled (one process); with workers, their
+ * rows are merged into canonical order at the end instead.
+ */
+export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean): ResultFiles {
   const suffix = compress ? '.csv.gz' : '.csv';
   const frames = createCsvFile(join(dir.partialPath, `frames${suffix}`), { gzip: compress });
   const receptions = createCsvFile(join(dir.partialPath, `receptions${suffix}`), { gzip: compress });
@@ -67,11 +74,20 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
   header(receptions.csv, receptionColumns);
   const ids = encodedIds(swarm.nodes);
   const streamed: CsvFile[] = [frames, receptions];
+  const seriesSinks: SeriesSink[] = [];
+  if (streamSeries) {
+    const series = createCsvFile(join(dir.partialPath, `series${suffix}`), { gzip: compress });
+    const used = new Set(swarm.nodes.flatMap((node) => node.channelsHz.map((hz) => subBandOf(swarm.region, hz)!)));
+    header(series.csv, seriesColumns(swarm.region.subBands.filter((band) => used.has(band))));
+    seriesSinks.push(seriesRowWriter(series.csv, ids));
+    streamed.push(series);
+  }
   const closeStreamed = async (): Promise<void> => {
     await Promise.all(streamed.map((file) => file.close()));
   };
   return {
     sinks: [{ frame: frameRowWriter(frames.csv, ids), reception: receptionRowWriter(receptions.csv, ids) }],
+    seriesSinks,
     abort: closeStreamed,
     async finish({ simulation, result, summary, nodeReports, inference, federated }) {
       await closeStreamed();
@@ -88,7 +104,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
         dir.write('partition-samples.csv', partitionSamplesCsv(federated.partitions, federated.task));
       }
       dir.write('nodes.csv', nodesCsv(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
-      dir.write('series.csv', seriesCsv(simulation.series, nodeIds));
+      if (!streamSeries) dir.write('series.csv', seriesCsv(simulation.series, nodeIds));
     },
   };
 }

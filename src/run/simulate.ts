@@ -41,7 +41,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   const hosted = new Array<boolean>(specs.length).fill(options.hosted === undefined);
   for (const index of options.hosted ?? []) hosted[index] = true;
   const tracker = createRadioTracker(specs.length, { keepRecords: options.keepRecords ?? true, ...(options.recordSinks && { sinks: options.recordSinks }) });
-  const series = createSeriesSampler(specs, swarm.region);
+  const series = createSeriesSampler(specs, swarm.region, { keepRows: options.keepSeriesRows ?? true, ...(options.seriesSinks && { sinks: options.seriesSinks }) });
   const listeners = options.listeners ?? [];
   // Node events reach the tracker as they happen (it puts its records in canonical order
   // itself); a worker keeps them for its window's report to the coordinator instead.
@@ -146,7 +146,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   let reportedSeriesRows = 0;
   const sample = (): void => {
     for (const i of hostedIndices) runtimes.settle(i);
-    series.sample(scheduler.nowMs, runtimeObjectsOnce());
+    series.sample(scheduler.nowMs, hostedIndices, runtimes.alive, runtimes.ledgers);
     let nodesAlive = 0;
     let energyUj = 0;
     for (const i of hostedIndices) {

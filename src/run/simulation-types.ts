@@ -7,7 +7,7 @@ import type { LoraNode } from '../node/lora-node.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { Ether } from '../radio/ether.ts';
 import type { RadioTracker, RecordSink } from '../metrics/radio-tracker.ts';
-import type { SeriesSampler } from '../metrics/series.ts';
+import type { SeriesSampler, SeriesSink } from '../metrics/series.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import type { NodeTotals, PartitionTotals, WindowReport } from '../transport/partition-report.ts';
 import type { Transport, TransportEndpoints } from '../transport/transport.ts';
@@ -20,6 +20,10 @@ export interface SimulationOptions {
   readonly keepRecords?: boolean;
   /** Where the final records go as the run makes them (the result writers, a live dashboard). */
   readonly recordSinks?: readonly RecordSink[];
+  /** Keep every series row in memory (`series.rows`); on by default, off for runs that stream them. */
+  readonly keepSeriesRows?: boolean;
+  /** Where series rows go as they are sampled (series.csv's writer). */
+  readonly seriesSinks?: readonly SeriesSink[];
   /** Extra subscribers to every event of this process's nodes and ether, as it happens. */
   readonly listeners?: readonly ((event: SimEvent) => void)[];
   /** Called with a snapshot of the run at every sampling instant (live metrics). */

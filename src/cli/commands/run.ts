@@ -106,7 +106,7 @@ export async function runCommand(
   try {
     const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
     dir.write('scenario.yaml', scenarioYaml);
-    files = openResultFiles(dir, swarm, compressRecords(compress, scenario, swarm));
+    files = openResultFiles(dir, swarm, compressRecords(compress, scenario, swarm), partitions.length === 0);
     const wallStartMs = performance.now();
     // The MQTT transport runs every frame through the embedded broker (one client per node).
     const runId = external?.credentials.runId ?? options.runId ?? runIdOf(name);
@@ -150,6 +150,8 @@ export async function runCommand(
       simulation = createSimulation(scenario, swarm, {
         keepRecords: false,
         recordSinks: files.sinks,
+        keepSeriesRows: files.seriesSinks.length === 0,
+        seriesSinks: files.seriesSinks,
         ...(hosted && { hosted }),
         ...(mqtt && { transport: mqtt.bind, onSample: (snapshot) => mqtt.publishMetrics('live', snapshot) }),
         ...(inference && { inference }),
