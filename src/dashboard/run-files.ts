@@ -111,7 +111,8 @@ export async function readRunFiles(dir: string, finishing = false, limits: Repor
   const bins = { spanMs: Math.max(drainedUntilMs, seriesResult.endMs, drainedUntilMs > 0 ? 0 : (meta.durationMs ?? 0)), count: limits.bins };
   const frames = createFramesDigest({ bins, follow: nodes.busiest, followIds: nodes.busiest.map((i) => nodes.ids[i]!), bands: bandRanges(meta.subBands), limit: limits.frames, expected: summaryCounts.sent });
   const receptions = createReceptionsDigest({ ids, limit: limits.receptions, pairLimit: limits.pairs, links: limits.links, expected: summaryCounts.receptions });
-  const [hasFrames, hasReceptions] = await Promise.all([read('frames.csv', frames), read('receptions.csv', receptions)]);
+  const hasFrames = await read('frames.csv', frames);
+  const hasReceptions = await read('receptions.csv', receptions);
   const framesResult = frames.result();
   const receptionsResult = receptions.result();
   if (hasFrames) files['frames.csv'] = framesResult.csv;

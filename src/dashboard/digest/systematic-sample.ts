@@ -32,8 +32,10 @@ export function createSystematicSample<T>(limit: number, expected = 0): Systemat
   let every = 1;
   while (Math.ceil(expected / every) > limit) every *= 2;
   let seen = 0;
+  /** The next multiple of `every`: asked of every row of a large file, so no division per row. */
+  let next = 0;
   return {
-    wants: () => seen % every === 0,
+    wants: () => seen === next,
     keep(item) {
       if (items.length === limit) {
         // Every kept index is a multiple of k; those that are multiples of 2k are every other one.
@@ -41,11 +43,13 @@ export function createSystematicSample<T>(limit: number, expected = 0): Systemat
         items = items.filter((_, i) => i % 2 === 0);
         if (seen % every !== 0) {
           seen++;
+          next = Math.ceil(seen / every) * every;
           return;
         }
       }
       items.push(item);
       seen++;
+      next += every;
     },
     skip() {
       seen++;
