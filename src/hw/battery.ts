@@ -82,10 +82,13 @@ export function batteryStateOfCharge(battery: BatteryState): number {
 export function openCircuitVoltageV(profile: BatteryProfile, stateOfCharge: number): number {
   const points = profile.openCircuitVoltage;
   const s = Math.min(1, Math.max(0, stateOfCharge));
+  // Indexing, not destructuring: this runs at every booking of every node.
   for (let i = 1; i < points.length; i++) {
-    const [s1, v1] = points[i]!;
+    const s1 = points[i]![0];
     if (s <= s1) {
-      const [s0, v0] = points[i - 1]!;
+      const v1 = points[i]![1];
+      const s0 = points[i - 1]![0];
+      const v0 = points[i - 1]![1];
       return v0 + ((v1 - v0) * (s - s0)) / (s1 - s0);
     }
   }
@@ -126,10 +129,12 @@ export function stateOfChargeAtVoltage(profile: BatteryProfile, voltageV: number
   if (voltageV > last[1]) return Number.POSITIVE_INFINITY;
   if (voltageV === last[1]) return 1;
   for (let i = points.length - 1; i >= 1; i--) {
-    const [s0, v0] = points[i - 1]!;
+    const v0 = points[i - 1]![1];
     // Coming down from above, voltageV < v1 here, so v1 > v0 whenever voltageV ≥ v0.
     if (voltageV >= v0) {
-      const [s1, v1] = points[i]!;
+      const s0 = points[i - 1]![0];
+      const s1 = points[i]![0];
+      const v1 = points[i]![1];
       return s0 + ((s1 - s0) * (voltageV - v0)) / (v1 - v0);
     }
   }

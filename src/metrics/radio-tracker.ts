@@ -115,14 +115,6 @@ export interface RadioTotals {
   readonly latencyMs: { readonly p50?: number; readonly p95?: number; readonly p99?: number; readonly mean?: number };
 }
 
-interface PendingReception {
-  readonly tx: Transmission;
-  readonly receiver: number;
-  readonly fate: Fate;
-  readonly rxPowerDbm: number;
-  readonly snrDb: number;
-}
-
 export function createRadioTracker(nodeCount: number, options: RadioTrackerOptions = {}): RadioTracker {
   const tallies = createNodeTallies(nodeCount);
   const { counts } = tallies;
@@ -153,9 +145,20 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   let deliveries = 0;
   let unsentAtDeath = 0;
   /** Slots of frames that arrived since the last decision, not yet in canonical order. */
-  let frameBatch: number[] = [];
-  /** Receptions since the last decision, not yet in canonical order. */
-  let receptionBatch: PendingReception[] = [];
+  const frameBatch: number[] = [];
+  /** Receptions since the last decision, not yet in canonical order: their frames, and fields by index. */
+  const receptionTx: Transmission[] = [];
+  const receptionReceiver: number[] = [];
+  const receptionFate: Fate[] = [];
+  const receptionRxDbm: number[] = [];
+  const receptionSnrDb: number[] = [];
+  const receptionOrder: number[] = [];
+  /** Canonical order of receptions: (atMs, sender, seq, receiver). */
+  const compareReceptions = (a: number, b: number): number => {
+    const ta = receptionTx[a]!;
+    const tb = receptionTx[b]!;
+    return ta.endMs - tb.endMs || ta.sender - tb.sender || ta.seq - tb.seq || receptionReceiver[a]! - receptionReceiver[b]!;
+  };
   /** Slots in canonical order whose fates may still be coming, from `head` on. */
   let pending: number[] = [];
   let head = 0;
@@ -204,15 +207,24 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
         pending = pending.slice(head);
         head = 0;
       }
-      for (const slot of frameBatch) pending.push(slot);
-      frameBatch = [];
+      for (let i = 0; i < frameBatch.length; i++) pending.push(frameBatch[i]!);
+      frameBatch.length = 0;
     }
-    if (receptionBatch.length > 0) {
-      const batch = receptionBatch;
-      receptionBatch = [];
-      // Canonical order of receptions: (atMs, sender, seq, receiver).
-      if (batch.length > 1) batch.sort((a, b) => a.tx.endMs - b.tx.endMs || a.tx.sender - b.tx.sender || a.tx.seq - b.tx.seq || a.receiver - b.receiver);
-      for (const { tx, receiver, fate, rxPowerDbm, snrDb } of batch) for (const sink of sinks) sink.reception?.(tx.sender, tx.seq, receiver, tx.endMs, fate, rxPowerDbm, snrDb);
+    const count = receptionTx.length;
+    if (count > 0) {
+      receptionOrder.length = 0;
+      for (let i = 0; i < count; i++) receptionOrder.push(i);
+      if (count > 1) receptionOrder.sort(compareReceptions);
+      for (let k = 0; k < count; k++) {
+        const i = receptionOrder[k]!;
+        const tx = receptionTx[i]!;
+        for (const sink of sinks) sink.reception?.(tx.sender, tx.seq, receptionReceiver[i]!, tx.endMs, receptionFate[i]!, receptionRxDbm[i]!, receptionSnrDb[i]!);
+      }
+      receptionTx.length = 0;
+      receptionReceiver.length = 0;
+      receptionFate.length = 0;
+      receptionRxDbm.length = 0;
+      receptionSnrDb.length = 0;
     }
     const r = store.rows;
     while (head < pending.length) {
@@ -312,7 +324,11 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
         counts.receptionsReceived[tx.sender]!++;
         counts.framesHeard[receiver]!++;
       }
-      receptionBatch.push({ tx, receiver, fate, rxPowerDbm, snrDb });
+      receptionTx.push(tx);
+      receptionReceiver.push(receiver);
+      receptionFate.push(fate);
+      receptionRxDbm.push(rxPowerDbm);
+      receptionSnrDb.push(snrDb);
     },
     txUnsent(_atMs, sender) {
       counts.unsentAtDeath[sender]!++;

@@ -109,17 +109,28 @@ export interface Ether {
   readonly trackedTransmissions: number;
 }
 
-/** A frame on the air: its transmission, start order, addressed receivers and what they caught. */
+/**
+ * A frame on the air: its transmission, start order, addressed receivers and what they caught.
+ * Kept small (a unicast frame allocates this one object): the first two received powers it
+ * needs are held in fields, any more in `morePowers`.
+ */
 interface OnAir {
   readonly tx: Transmission;
   readonly order: number;
-  readonly targets: readonly number[];
-  /** Per target: 1 when its radio caught the preamble. */
-  readonly caught: Uint8Array;
+  /** The broadcast's targets, by index; undefined for a unicast frame (its target is tx.destination). */
+  readonly targets: readonly number[] | undefined;
+  /** A unicast frame's target caught its preamble. */
+  caught: boolean;
+  /** Per broadcast target: 1 when its radio caught the preamble. */
+  readonly caughtBy: Uint8Array | undefined;
   /** Finite-path receivers that had no demodulator free at the frame's start. */
   noPath: number[] | undefined;
-  /** Received power at receivers computed so far, as pairs [receiver, dBm, …]. */
-  readonly powers: number[];
+  /** Received powers computed so far: two receivers (−1: none) in fields, then pairs [receiver, dBm, …]. */
+  receiver0: number;
+  power0: number;
+  receiver1: number;
+  power1: number;
+  morePowers: number[] | undefined;
 }
 
 interface ChannelLog {
@@ -127,8 +138,8 @@ interface ChannelLog {
   pruneAtLength: number;
 }
 
-const noTargets: readonly number[] = [];
-const noCatches = new Uint8Array(0);
+
+const byEndThenOrder = (a: OnAir, b: OnAir): number => a.tx.endMs - b.tx.endMs || a.order - b.order;
 
 export function createEther(config: EtherConfig, scheduler: Scheduler, output: EtherOutput): Ether {
   const { nodes } = config;
@@ -146,17 +157,26 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   const endKind = scheduler.kind(() => undefined);
   let undecided = 0;
   /** Frames waiting for their fates, in the order they were applied; the earliest end among them. */
-  let pending: OnAir[] = [];
+  const pending: OnAir[] = [];
+  const due: OnAir[] = [];
   let firstEndMs = Number.POSITIVE_INFINITY;
   let order = 0;
   let maxAirtimeMs = 0;
   let tracked = 0;
 
   function powerAt(onAir: OnAir, receiver: number): number {
-    const powers = onAir.powers;
-    for (let i = 0; i < powers.length; i += 2) if (powers[i] === receiver) return powers[i + 1]!;
+    if (onAir.receiver0 === receiver) return onAir.power0;
+    if (onAir.receiver1 === receiver) return onAir.power1;
+    const more = onAir.morePowers;
+    if (more) for (let i = 0; i < more.length; i += 2) if (more[i] === receiver) return more[i + 1]!;
     const rxDbm = reach.powerDbm(onAir.tx, receiver);
-    powers.push(receiver, rxDbm);
+    if (onAir.receiver0 < 0) {
+      onAir.receiver0 = receiver;
+      onAir.power0 = rxDbm;
+    } else if (onAir.receiver1 < 0) {
+      onAir.receiver1 = receiver;
+      onAir.power1 = rxDbm;
+    } else (onAir.morePowers ??= []).push(receiver, rxDbm);
     return rxDbm;
   }
 
@@ -265,22 +285,30 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     own.push(tx.startMs, tx.endMs);
   }
 
-  /** Whether each target catches the frame, telling those that lock on it (`rxStart`). */
-  function catchAll(onAir: OnAir): void {
-    const { tx, targets, caught } = onAir;
-    for (let i = 0; i < targets.length; i++) {
-      const receiver = targets[i]!;
-      const atMs = catches(receiver, tx);
-      if (atMs === undefined) continue;
-      caught[i] = 1;
-      // The radio locks on what it can demodulate, unless it is itself transmitting.
-      if (!nodes[receiver]!.notifiesRxStart) continue;
-      const rxDbm = powerAt(onAir, receiver);
-      if (rxDbm >= reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) && !transmittingDuring(receiver, atMs, atMs)) {
-        // The radio reports the caught preamble one processing delay later (its interrupt).
-        output.deliver({ kind: 'rxStart', atMs: atMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb: rxDbm - reach.noiseFloorDbm(receiver, tx.bandwidthHz) });
-      }
+  /** Whether the target catches the frame, telling it when it locks on it (`rxStart`). */
+  function catchOne(onAir: OnAir, receiver: number): boolean {
+    const tx = onAir.tx;
+    const atMs = catches(receiver, tx);
+    if (atMs === undefined) return false;
+    // The radio locks on what it can demodulate, unless it is itself transmitting.
+    if (!nodes[receiver]!.notifiesRxStart) return true;
+    const rxDbm = powerAt(onAir, receiver);
+    if (rxDbm >= reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) && !transmittingDuring(receiver, atMs, atMs)) {
+      // The radio reports the caught preamble one processing delay later (its interrupt).
+      output.deliver({ kind: 'rxStart', atMs: atMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb: rxDbm - reach.noiseFloorDbm(receiver, tx.bandwidthHz) });
     }
+    return true;
+  }
+
+  /** The fates of a frame at each addressed receiver. */
+  function decideFrame(frame: OnAir): void {
+    const { targets, noPath } = frame;
+    if (targets === undefined) {
+      const receiver = frame.tx.destination;
+      decide(frame, receiver, noPath !== undefined && noPath.includes(receiver), frame.caught);
+      return;
+    }
+    for (let i = 0; i < targets.length; i++) decide(frame, targets[i]!, noPath !== undefined && noPath.includes(targets[i]!), frame.caughtBy![i] === 1);
   }
 
   return {
@@ -290,21 +318,27 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
       if (!(tx.startMs <= scheduler.nowMs && scheduler.nowMs <= tx.startMs + config.processingDelayMs)) {
         throw new RangeError(`transmission starting at ${tx.startMs} ms applied at ${scheduler.nowMs} ms, outside its window`);
       }
-      const targets = tx.destination === broadcastDestination ? reach.broadcastTargets(tx) : [tx.destination];
+      const targets = tx.destination === broadcastDestination ? reach.broadcastTargets(tx) : undefined;
       const onAir: OnAir = {
         tx,
         order: order++,
-        targets: targets.length > 0 ? targets : noTargets,
-        caught: targets.length > 0 ? new Uint8Array(targets.length) : noCatches,
+        targets,
+        caught: false,
+        caughtBy: targets === undefined ? undefined : new Uint8Array(targets.length),
         noPath: undefined,
-        powers: [],
+        receiver0: -1,
+        power0: 0,
+        receiver1: -1,
+        power1: 0,
+        morePowers: undefined,
       };
       register(onAir);
       for (const receiver of reach.pathCandidates(tx)) {
         if (receiver === tx.sender) continue;
         if (claimPath(receiver, tx, powerAt(onAir, receiver)) === false) (onAir.noPath ??= []).push(receiver);
       }
-      catchAll(onAir);
+      if (targets === undefined) onAir.caught = catchOne(onAir, tx.destination);
+      else for (let i = 0; i < targets.length; i++) onAir.caughtBy![i] = catchOne(onAir, targets[i]!) ? 1 : 0;
       undecided++;
       pending.push(onAir);
       firstEndMs = Math.min(firstEndMs, tx.endMs);
@@ -313,23 +347,25 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     },
     decideUntil(nowMs) {
       if (firstEndMs > nowMs) return;
-      const due: OnAir[] = [];
-      const later: OnAir[] = [];
+      // The frames due leave `pending` in place, kept in the order they were applied.
+      due.length = 0;
       firstEndMs = Number.POSITIVE_INFINITY;
-      for (const frame of pending) {
+      let kept = 0;
+      for (let i = 0; i < pending.length; i++) {
+        const frame = pending[i]!;
         if (frame.tx.endMs <= nowMs) due.push(frame);
         else {
-          later.push(frame);
+          pending[kept++] = frame;
           firstEndMs = Math.min(firstEndMs, frame.tx.endMs);
         }
       }
-      pending = later;
-      due.sort((a, b) => a.tx.endMs - b.tx.endMs || a.order - b.order);
-      for (const frame of due) {
+      pending.length = kept;
+      if (due.length > 1) due.sort(byEndThenOrder);
+      for (let i = 0; i < due.length; i++) {
         undecided--;
-        const { targets, caught, noPath } = frame;
-        for (let i = 0; i < targets.length; i++) decide(frame, targets[i]!, noPath !== undefined && noPath.includes(targets[i]!), caught[i] === 1);
+        decideFrame(due[i]!);
       }
+      due.length = 0;
     },
     nodeDied(node, atMs) {
       deadFromMs[node] = Math.min(deadFromMs[node]!, atMs);

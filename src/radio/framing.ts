@@ -5,7 +5,7 @@
  *   = 13 bytes of overhead (LoRaWAN L2 1.0.4 §4; `LORA_MAC_FRMPAYLOAD_OVERHEAD 13` in Semtech's
  *   LoRaWAN-lib). The maximum application payload per data rate comes from RP002-1.0.1 (the
  *   region's table); regions without a table (ism2400, none) allow 255 − 13 = 242 bytes.
- *   The simulated MIC is a CRC-32 of the preceding bytes (no keys exist in a simulation); its
+ *   The simulated MIC is a CRC-32 (crc32.ts) of the preceding bytes (no keys exist in a simulation); its
  *   length, which is what airtime depends on, is the real one.
  * - `raw`: loraswarm's own 8-byte header (magic+flags, source, destination, sequence, port),
  *   at most 255 PHY bytes (SX127x/SX126x/SX128x FIFO limit).
@@ -13,7 +13,7 @@
  * Both framings honour a regional dwell limit (US915 channels under 500 kHz) by shrinking the
  * payload until the frame fits.
  */
-import { crc32 } from 'node:zlib';
+import { crc32Of } from './crc32.ts';
 import { timeOnAir, type AirtimeParams } from './airtime.ts';
 import { dataRateOf, dwellLimitMs, type Region } from './regions.ts';
 
@@ -121,7 +121,7 @@ export function encodeFrame(framing: FramingId, header: FrameHeader, payload: Ui
   bytes[8] = header.port; // FPort
   bytes.set(payload, 9);
   const end = 9 + payload.length;
-  const mic = crc32(bytes.subarray(0, end)) >>> 0;
+  const mic = crc32Of(bytes, end);
   bytes[end] = mic & 0xff;
   bytes[end + 1] = (mic >>> 8) & 0xff;
   bytes[end + 2] = (mic >>> 16) & 0xff;

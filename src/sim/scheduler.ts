@@ -219,14 +219,19 @@ export function createScheduler(startMs = 0): Scheduler {
   function timerFirst(): boolean {
     if (timerHeap.size === 0) return false;
     if (size === 0) return true;
-    const t = timerHeap.topTimeMs;
-    return t < times[0]! || (t === times[0] && timerHeap.topSeq < seqs[0]!);
+    return timerHeap.precedes(times[0]!, seqs[0]!);
+  }
+
+  /** Whether an event is due at or before `endMs` (numbers compared in place: nothing is boxed per event). */
+  function dueBy(endMs: number): boolean {
+    skipCancelled();
+    return (size > 0 && times[0]! <= endMs) || timerHeap.dueBy(endMs);
   }
 
   function step(): boolean {
     skipCancelled();
     if (timerFirst()) {
-      nowMs = timerHeap.topTimeMs;
+      nowMs = timerHeap.topTimeMs();
       lastEventMs = nowMs;
       eventsProcessed++;
       const slot = timerHeap.pop();
@@ -245,7 +250,7 @@ export function createScheduler(startMs = 0): Scheduler {
 
   function peekTimeMs(): number | undefined {
     skipCancelled();
-    if (timerFirst()) return timerHeap.topTimeMs;
+    if (timerFirst()) return timerHeap.topTimeMs();
     return size > 0 ? times[0] : undefined;
   }
 
@@ -315,9 +320,7 @@ export function createScheduler(startMs = 0): Scheduler {
     step,
     runUntil(endMs, stopWhen) {
       if (!(endMs >= nowMs)) throw new RangeError(`runUntil end must be ≥ now (${nowMs} ms), got ${endMs}`);
-      for (;;) {
-        const next = peekTimeMs();
-        if (next === undefined || next > endMs) break;
+      while (dueBy(endMs)) {
         step();
         if (stopWhen?.()) return 'condition';
       }

@@ -15,9 +15,12 @@ export interface TimerHeap {
   clear(slot: number): void;
   /** Whether `slot` is pending. */
   pending(slot: number): boolean;
-  /** The earliest pending timer's time and seq (undefined behaviour when empty). */
-  readonly topTimeMs: number;
-  readonly topSeq: number;
+  /** The earliest pending timer's time (undefined behaviour when empty). */
+  topTimeMs(): number;
+  /** Whether the earliest pending timer comes before an event at (timeMs, seq) (false when empty). */
+  precedes(timeMs: number, seq: number): boolean;
+  /** Whether the earliest pending timer is at or before `timeMs` (false when empty). */
+  dueBy(timeMs: number): boolean;
   /** Removes the earliest pending timer and returns its slot. */
   pop(): number;
   /** Makes room for slots up to `slots` − 1. */
@@ -122,12 +125,13 @@ export function createTimerHeap(initialSlots = 0): TimerHeap {
     pending(slot) {
       return slot < capacity && position[slot]! >= 0;
     },
-    get topTimeMs() {
-      return times[heap[0]!]!;
+    topTimeMs: () => times[heap[0]!]!,
+    precedes(timeMs, seq) {
+      if (size === 0) return false;
+      const top = heap[0]!;
+      return times[top]! < timeMs || (times[top] === timeMs && seqs[top]! < seq);
     },
-    get topSeq() {
-      return seqs[heap[0]!]!;
-    },
+    dueBy: (timeMs) => size > 0 && times[heap[0]!]! <= timeMs,
     pop() {
       const slot = heap[0]!;
       removeAt(0);

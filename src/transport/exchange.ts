@@ -25,14 +25,29 @@ export interface Exchange {
 }
 
 export function createExchange(scheduler: Scheduler, endpoints: () => TransportEndpoints): Exchange {
+  // Each inbox has a spare: applying one swaps them, so no array is made per window.
   let txInbox: Transmission[] = [];
+  let spareTx: Transmission[] = [];
   let deliveryInbox: Delivery[] = [];
+  let spareDeliveries: Delivery[] = [];
   let deathInbox: { node: number; atMs: number }[] = [];
   let resolved: TransportEndpoints | undefined;
   let plumbingEvents = 0;
   /** Delivery batches scheduled and not yet run: a run is not over while one waits. */
   let scheduledBatches = 0;
   const get = (): TransportEndpoints => (resolved ??= endpoints());
+  /** Batches waiting for their time, by id (an integer event's argument); ids and arrays are reused. */
+  const batches: Delivery[][] = [];
+  const freeBatches: number[] = [];
+  const batchKind = scheduler.kind((id) => {
+    plumbingEvents++;
+    scheduledBatches--;
+    const batch = batches[id]!;
+    const { nodes } = get();
+    for (let i = 0; i < batch.length; i++) nodes[batch[i]!.receiver]!(batch[i]!);
+    batch.length = 0;
+    freeBatches.push(id);
+  });
 
   return {
     addTransmission(tx) {
@@ -52,29 +67,32 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
         for (const death of deaths) nodeDied(death.node, death.atMs);
       }
       if (txInbox.length > 0) {
-        const txs = txInbox.sort(compareTransmissions);
-        txInbox = [];
-        for (const tx of txs) ether(tx);
+        const txs = txInbox;
+        txInbox = spareTx;
+        if (txs.length > 1) txs.sort(compareTransmissions);
+        for (let i = 0; i < txs.length; i++) ether(txs[i]!);
+        txs.length = 0;
+        spareTx = txs;
       }
       decide(scheduler.nowMs);
     },
     applyDeliveries() {
       if (deliveryInbox.length === 0) return;
-      const deliveries = deliveryInbox.sort(compareDeliveries);
-      deliveryInbox = [];
-      const { nodes } = get();
+      const deliveries = deliveryInbox;
+      deliveryInbox = spareDeliveries;
+      if (deliveries.length > 1) deliveries.sort(compareDeliveries);
       let start = 0;
       for (let i = 1; i <= deliveries.length; i++) {
         if (i < deliveries.length && deliveries[i]!.atMs === deliveries[start]!.atMs) continue;
-        const batch = deliveries.slice(start, i);
+        const id = freeBatches.length > 0 ? freeBatches.pop()! : batches.push([]) - 1;
+        const batch = batches[id]!;
+        for (let k = start; k < i; k++) batch.push(deliveries[k]!);
         scheduledBatches++;
-        scheduler.at(batch[0]!.atMs, () => {
-          plumbingEvents++;
-          scheduledBatches--;
-          for (const delivery of batch) nodes[delivery.receiver]!(delivery);
-        });
+        scheduler.atKind(batch[0]!.atMs, batchKind, id);
         start = i;
       }
+      deliveries.length = 0;
+      spareDeliveries = deliveries;
     },
     get pending() {
       return txInbox.length + deliveryInbox.length + deathInbox.length + scheduledBatches;
@@ -83,8 +101,8 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
       return plumbingEvents;
     },
     clear() {
-      txInbox = [];
-      deliveryInbox = [];
+      txInbox.length = 0;
+      deliveryInbox.length = 0;
       deathInbox = [];
     },
   };

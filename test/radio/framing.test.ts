@@ -11,6 +11,7 @@ import {
   portMessage,
 } from '../../src/radio/framing.ts';
 import { regions } from '../../src/radio/regions.ts';
+import { crc32Of } from '../../src/radio/crc32.ts';
 
 /** Bitwise CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), independent of node:zlib. */
 function crc32Reference(bytes: Uint8Array): number {
@@ -227,5 +228,18 @@ describe('encodeFrame, byte for byte', () => {
       ),
       { numRuns: 2000, seed: 14 },
     );
+  });
+});
+
+describe('crc32Of', () => {
+  it('equals node:zlib crc32 on 2,000 random byte ranges', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), (bytes, cut) => {
+        const end = bytes.length === 0 ? 0 : cut % (bytes.length + 1);
+        expect(crc32Of(bytes, end)).toBe(crc32(bytes.subarray(0, end)) >>> 0);
+      }),
+      { numRuns: 2000, seed: 14 },
+    );
+    expect(crc32Of(new TextEncoder().encode('123456789'), 9)).toBe(0xcbf43926);
   });
 });
