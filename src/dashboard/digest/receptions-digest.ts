@@ -17,7 +17,7 @@ import { embeddedColumns } from '../views/run-model.ts';
 import { linkOf, rankLinks, type MapLink } from '../views/map.ts';
 import { csvTable } from './csv-text.ts';
 import { createSystematicSample } from './systematic-sample.ts';
-import { createPairSlots } from '../read/pair-slots.ts';
+import { createPairTable } from '../read/pair-table.ts';
 
 export interface ReceptionsDigestOptions {
   readonly ids: IdIndex;
@@ -51,27 +51,12 @@ export interface ReceptionsDigest extends CsvVisitor {
 export function createReceptionsDigest(options: ReceptionsDigestOptions): ReceptionsDigest {
   const { ids } = options;
   const sample = createSystematicSample<string>(options.limit, options.expected);
-  let slots = createPairSlots();
+  // Each pair's numbers: heard, received, the sum and count of finite SNRs.
+  let pairs = createPairTable();
   let overflow = false;
-  let heard = new Float64Array(1024);
-  let received = new Float64Array(1024);
-  let snrSum = new Float64Array(1024);
-  let snrCount = new Float64Array(1024);
   let kept: string[] = [];
   let keptCells: number[] = [];
   let at = 0;
-  const grow = (): void => {
-    const size = heard.length * 2;
-    const bigger = <A extends Int32Array | Float64Array>(array: A, make: (n: number) => A): A => {
-      const next = make(size);
-      next.set(array);
-      return next;
-    };
-    heard = bigger(heard, (n) => new Float64Array(n));
-    received = bigger(received, (n) => new Float64Array(n));
-    snrSum = bigger(snrSum, (n) => new Float64Array(n));
-    snrCount = bigger(snrCount, (n) => new Float64Array(n));
-  };
   return {
     header(columns) {
       kept = (embeddedColumns['receptions.csv'] ?? []).filter((column) => columns.includes(column));
@@ -84,36 +69,37 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
       else sample.skip();
       if (overflow) return;
       // Pairs by their ids' bytes, resolved to nodes once at the end.
-      const slot = row.pair(at, at + 1, slots);
-      if (slot === options.pairLimit) {
+      const at0 = pairs.numbersAt(row.pair(at, at + 1, pairs));
+      if (pairs.size > options.pairLimit) {
         overflow = true;
-        slots = createPairSlots();
+        pairs = createPairTable();
         return;
       }
-      if (slot === heard.length) grow();
-      heard[slot]!++;
-      if (row.equals(at + 2, 'received')) received[slot]!++;
+      const numbers = pairs.numbers;
+      numbers[at0]!++;
+      if (row.equals(at + 2, 'received')) numbers[at0 + 1]!++;
       const snrDb = row.number(at + 3, Number.NaN);
       if (Number.isFinite(snrDb)) {
-        snrSum[slot]! += snrDb;
-        snrCount[slot]!++;
+        numbers[at0 + 2]! += snrDb;
+        numbers[at0 + 3]!++;
       }
     },
     result() {
       let links: number[] | null = null;
-      const pairs = overflow ? options.pairLimit : slots.size;
       if (!overflow) {
-        const all: (MapLink & { slot: number })[] = [];
-        for (let slot = 0; slot < pairs; slot++) {
-          const [sender, receiver] = slots.ids(slot);
-          const from = ids.findText(sender);
-          const to = ids.findText(receiver);
+        const all: (MapLink & { snrSumDb: number; snrCount: number })[] = [];
+        const numbers = pairs.numbers;
+        pairs.forEach((bytes, senderStart, senderEnd, receiverStart, receiverEnd, n) => {
+          const from = ids.find(bytes, senderStart, senderEnd);
+          const to = ids.find(bytes, receiverStart, receiverEnd);
           // As mapLinks: receptions naming a node nodes.csv does not hold are left out.
-          if (from >= 0 && to >= 0) all.push({ ...linkOf(from, to, heard[slot]!, received[slot]!, snrSum[slot]!, snrCount[slot]!), slot });
-        }
-        links = rankLinks(all, options.links).flatMap((link) => [link.from, link.to, link.heard, link.received, snrSum[link.slot]!, snrCount[link.slot]!]);
+          if (from < 0 || to < 0) return;
+          const link = linkOf(from, to, numbers[n]!, numbers[n + 1]!, numbers[n + 2]!, numbers[n + 3]!);
+          all.push(Object.assign(link, { snrSumDb: numbers[n + 2]!, snrCount: numbers[n + 3]! }));
+        });
+        links = rankLinks(all, options.links).flatMap((link) => [link.from, link.to, link.heard, link.received, link.snrSumDb, link.snrCount]);
       }
-      return { csv: csvTable(kept, sample.items), header: csvTable(kept, []), rows: sample.seen, kept: sample.items.length, every: sample.every, pairs, links };
+      return { csv: csvTable(kept, sample.items), header: csvTable(kept, []), rows: sample.seen, kept: sample.items.length, every: sample.every, pairs: overflow ? options.pairLimit : pairs.size, links };
     },
   };
 }

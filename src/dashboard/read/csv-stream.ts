@@ -28,7 +28,7 @@ import { constants, createGunzip } from 'node:zlib';
 import { csvParseRows } from 'd3';
 import { decimalAt } from './decimal.ts';
 import type { IdIndex } from './id-index.ts';
-import type { PairSlots } from './pair-slots.ts';
+import type { PairTable } from './pair-table.ts';
 
 /** One record, seen through the columns the visitor asked for (`k` indexes that list). */
 export interface CsvRow {
@@ -42,8 +42,8 @@ export interface CsvRow {
   equals(k: number, text: string): boolean;
   /** The index in `ids` of the node cell k names, or -1; `guess` is tried first (rows in node order). */
   id(k: number, ids: IdIndex, guess?: number): number;
-  /** The slot in `pairs` of the pair of ids in cells kA and kB. */
-  pair(kA: number, kB: number, pairs: PairSlots): number;
+  /** The entry in `pairs` of the pair of ids in cells kA and kB. */
+  pair(kA: number, kB: number, pairs: PairTable): number;
   /** The whole record as written, without its line break. */
   line(): string;
   /** Cells `ks` as one CSV record (quoted as d3's csvFormat quotes), made in one piece: a kept row of a sampled table. */
@@ -159,12 +159,12 @@ class ByteRecord implements CsvRow {
     return column < 0 ? ids.findText('') : ids.find(this.bytes, this.starts[column]!, this.ends[column]!, guess);
   }
 
-  pair(kA: number, kB: number, pairs: PairSlots): number {
-    if (this.cells) return pairs.slotOfText(this.cells[kA] ?? '', this.cells[kB] ?? '');
+  pair(kA: number, kB: number, pairs: PairTable): number {
+    if (this.cells) return pairs.entryOfText(this.cells[kA] ?? '', this.cells[kB] ?? '');
     const a = this.span(kA);
     const b = this.span(kB);
-    if (a < 0 || b < 0) return pairs.slotOfText(a < 0 ? '' : this.text(kA), b < 0 ? '' : this.text(kB));
-    return pairs.slot(this.bytes, this.starts[a]!, this.ends[a]!, this.starts[b]!, this.ends[b]!);
+    if (a < 0 || b < 0) return pairs.entryOfText(a < 0 ? '' : this.text(kA), b < 0 ? '' : this.text(kB));
+    return pairs.entry(this.bytes, this.starts[a]!, this.ends[a]!, this.starts[b]!, this.ends[b]!);
   }
 
   line(): string {
