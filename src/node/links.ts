@@ -45,7 +45,7 @@ export interface Message {
 
 export interface Links {
   /** Hands an application message of `node` to its radio stack; returns its message id. */
-  send(node: number, message: Message): number;
+  send(node: number, destination: number, payload: Uint8Array, deadlineMs: number): number;
   /** A frame the ether delivered to `node`. */
   receive(node: number, delivery: Delivery): void;
   /** Messages with some but not all fragments received at `node`. */
@@ -81,12 +81,9 @@ export function createLinks(config: LinksConfig): Links {
     if (bytes !== undefined && bytes > 0) config.reassemblyMemory?.free(node, bytes);
   }
 
-  function submit(node: number, destination: number, messageId: number, fragmentIndex: number, fragmentCount: number, bytes: Uint8Array, nowMs: number, deadlineMs: number): void {
-    macs.submit(node, { bytes, destination, messageId, fragmentIndex, fragmentCount, messageCreatedAtMs: nowMs, deadlineMs: nowMs + deadlineMs });
-  }
 
   return {
-    send(node, { destination, payload, deadlineMs }) {
+    send(node, destination, payload, deadlineMs) {
       const messageId = nextMessageId[node]!;
       nextMessageId[node] = (messageId + 1) % messageIdSpace;
       const nowMs = scheduler.nowMs;
@@ -96,14 +93,14 @@ export function createLinks(config: LinksConfig): Links {
         // The frame counter is the MAC's; the header carries the next one (a later frame's
         // header may repeat a number if an earlier frame is blocked, as on a real node).
         const bytes = encodeFrame(framing, { source: node, destination: address, seq: macs.framesSent(node), port: portMessage }, payload);
-        submit(node, destination, messageId, 0, 1, bytes, nowMs, deadlineMs);
+        macs.submit(node, bytes, destination, messageId, 0, 1, nowMs, nowMs + deadlineMs);
         return messageId;
       }
       const parts = fragmentPayload(payload, messageId, maxAppBytes[node]!);
       config.events.messageSent(nowMs, node, destination, messageId, payload.length, parts.length);
       parts.forEach((part, fragmentIndex) => {
         const bytes = encodeFrame(framing, { source: node, destination: address, seq: macs.framesSent(node), port: portFragment }, part);
-        submit(node, destination, messageId, fragmentIndex, parts.length, bytes, nowMs, deadlineMs);
+        macs.submit(node, bytes, destination, messageId, fragmentIndex, parts.length, nowMs, nowMs + deadlineMs);
       });
       return messageId;
     },

@@ -66,7 +66,7 @@ export function createMac(config: MacConfig): Mac {
     ...(preamble && { preambleSymbolsFor: (_node: number, destination: number) => preamble(destination) }),
   });
   return {
-    submit: (frame) => macs.submit(i, frame),
+    submit: (frame) => macs.submit(i, frame.bytes, frame.destination, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.messageCreatedAtMs, frame.deadlineMs),
     kill: () => macs.kill(i),
     get queueLength() {
       return macs.queueLength(i);

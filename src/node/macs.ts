@@ -67,7 +67,7 @@ export interface OutgoingFrame {
 
 interface QueuedFrame extends OutgoingFrame {
   readonly queuedAtMs: number;
-  readonly preambleSymbols: number;
+  preambleSymbols: number;
   /** When it became first in line with the transmitter free (NaN until then). */
   headSinceMs: number;
   /** When it started waiting for its receiver's rendezvous window (NaN if it never did). */
@@ -75,8 +75,8 @@ interface QueuedFrame extends OutgoingFrame {
 }
 
 export interface Macs {
-  /** Queues a frame of `node` (or blocks it at once when the queue is full). */
-  submit(node: number, frame: OutgoingFrame): void;
+  /** Queues a frame of `node` (or blocks it at once when the queue is full); `deadlineMs` is the latest start, Infinity for none. */
+  submit(node: number, bytes: Uint8Array, destination: number, messageId: number, fragmentIndex: number, fragmentCount: number, messageCreatedAtMs: number, deadlineMs: number): void;
   /** `node` died: every queued frame is reported unsent and nothing more is sent. */
   kill(node: number): void;
   queueLength(node: number): number;
@@ -143,8 +143,8 @@ export function createMacs(config: MacsConfig): Macs {
     return result;
   }
 
-  function unsent(i: number, frame: OutgoingFrame, queuedAtMs: number): void {
-    config.events.txUnsent(scheduler.nowMs, i, frame.destination, frame.messageId, frame.fragmentIndex, frame.fragmentCount, queuedAtMs);
+  function unsent(i: number, frame: QueuedFrame): void {
+    config.events.txUnsent(scheduler.nowMs, i, frame.destination, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.queuedAtMs);
   }
 
   /** Takes the head off the queue; a message frees its place when its last fragment leaves. */
@@ -154,8 +154,8 @@ export function createMacs(config: MacsConfig): Macs {
     return head;
   }
 
-  function block(i: number, frame: OutgoingFrame, queuedAtMs: number, reason: BlockReason): void {
-    config.events.txBlocked(scheduler.nowMs, i, frame.destination, reason, frame.bytes.length, nodes[i]!.airtime.sf, frame.messageId, frame.fragmentIndex, frame.fragmentCount, queuedAtMs);
+  function block(i: number, frame: QueuedFrame, reason: BlockReason): void {
+    config.events.txBlocked(scheduler.nowMs, i, frame.destination, reason, frame.bytes.length, nodes[i]!.airtime.sf, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.queuedAtMs);
   }
 
   function service(i: number): void {
@@ -183,7 +183,7 @@ export function createMacs(config: MacsConfig): Macs {
       if (open.length === 0) {
         if (reopenMs > head.deadlineMs) {
           dequeue(i);
-          block(i, head, head.queuedAtMs, 'deadline');
+          block(i, head, 'deadline');
           continue;
         }
         wakePending[i] = 1;
@@ -192,7 +192,7 @@ export function createMacs(config: MacsConfig): Macs {
       }
       if (nowMs > head.deadlineMs) {
         dequeue(i);
-        block(i, head, head.queuedAtMs, 'deadline');
+        block(i, head, 'deadline');
         continue;
       }
       const channel = open.length === 1 ? open[0]! : open[uniformInt(nodes[i]!.rng, 0, open.length - 1)]!;
@@ -245,44 +245,42 @@ export function createMacs(config: MacsConfig): Macs {
     if (dead[i]) return;
     dead[i] = 1;
     const queue = queues[i];
-    while (queue !== undefined && queue.length > 0) {
-      const frame = queue.shift()!;
-      unsent(i, frame, frame.queuedAtMs);
-    }
+    while (queue !== undefined && queue.length > 0) unsent(i, queue.shift()!);
   }
 
   const isBusy = (i: number): boolean => (queues[i]?.length ?? 0) > 0 || transmitterFreeAtMs[i]! > scheduler.nowMs;
 
   return {
     kill,
-    submit(i, frame) {
+    submit(i, bytes, destination, messageId, fragmentIndex, fragmentCount, messageCreatedAtMs, deadlineMs) {
       const nowMs = scheduler.nowMs;
+      const frame: QueuedFrame = {
+        bytes,
+        destination,
+        messageId,
+        fragmentIndex,
+        fragmentCount,
+        messageCreatedAtMs,
+        deadlineMs,
+        queuedAtMs: nowMs,
+        preambleSymbols: 0,
+        // Set when the frame first stands at the head with the transmitter free.
+        headSinceMs: Number.NaN,
+        wakeWaitSinceMs: Number.NaN,
+      };
       // A node that died while handing over a message's fragments leaves them unsent.
-      if (dead[i]) return unsent(i, frame, nowMs);
-      const continuesMessage = frame.fragmentIndex > 0;
-      if (continuesMessage ? frame.messageId === refusedMessageId[i] : queuedMessages[i]! >= nodes[i]!.queueCapacity) {
-        if (!continuesMessage) refusedMessageId[i] = frame.messageId;
-        return block(i, frame, nowMs, 'queueFull');
+      if (dead[i]) return unsent(i, frame);
+      const continuesMessage = fragmentIndex > 0;
+      if (continuesMessage ? messageId === refusedMessageId[i] : queuedMessages[i]! >= nodes[i]!.queueCapacity) {
+        if (!continuesMessage) refusedMessageId[i] = messageId;
+        return block(i, frame, 'queueFull');
       }
       if (!continuesMessage) {
         refusedMessageId[i] = -1;
         queuedMessages[i]!++;
       }
-      // Built field by field: object spread is a slow path in V8 on this hot path.
-      (queues[i] ??= []).push({
-        bytes: frame.bytes,
-        destination: frame.destination,
-        messageId: frame.messageId,
-        fragmentIndex: frame.fragmentIndex,
-        fragmentCount: frame.fragmentCount,
-        messageCreatedAtMs: frame.messageCreatedAtMs,
-        deadlineMs: frame.deadlineMs,
-        queuedAtMs: nowMs,
-        preambleSymbols: config.preambleSymbolsFor ? config.preambleSymbolsFor(i, frame.destination) : (nodes[i]!.airtime.preambleSymbols ?? 8),
-        // Set when the frame first stands at the head with the transmitter free.
-        headSinceMs: Number.NaN,
-        wakeWaitSinceMs: Number.NaN,
-      });
+      frame.preambleSymbols = config.preambleSymbolsFor ? config.preambleSymbolsFor(i, destination) : (nodes[i]!.airtime.preambleSymbols ?? 8);
+      (queues[i] ??= []).push(frame);
       service(i);
     },
     queueLength: (i) => queues[i]?.length ?? 0,

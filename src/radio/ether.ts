@@ -139,6 +139,9 @@ interface ChannelLog {
 }
 
 
+type MutableSignal = { -readonly [K in keyof Signal]: Signal[K] };
+const blankSignal = (): MutableSignal => ({ startMs: 0, endMs: 0, sf: 0, rxPowerDbm: 0, symbolMs: 0, preambleSymbols: 0, order: 0 });
+
 const byEndThenOrder = (a: OnAir, b: OnAir): number => a.tx.endMs - b.tx.endMs || a.order - b.order;
 
 export function createEther(config: EtherConfig, scheduler: Scheduler, output: EtherOutput): Ether {
@@ -248,24 +251,43 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     }
   }
 
-  function signalOf(onAir: OnAir, rxDbm: number): Signal {
+  // The collision models read signals and keep none: one reused object per place in the
+  // interferer list, and one for the wanted frame.
+  const pool: MutableSignal[] = [];
+  const interferers: Signal[] = [];
+  const wantedSignal = blankSignal();
+
+  function fillSignal(signal: MutableSignal, onAir: OnAir, rxDbm: number): MutableSignal {
     const tx = onAir.tx;
-    return { startMs: tx.startMs, endMs: tx.endMs, sf: tx.sf, rxPowerDbm: rxDbm, symbolMs: tx.symbolMs, preambleSymbols: tx.preambleSymbols, order: onAir.order };
+    signal.startMs = tx.startMs;
+    signal.endMs = tx.endMs;
+    signal.sf = tx.sf;
+    signal.rxPowerDbm = rxDbm;
+    signal.symbolMs = tx.symbolMs;
+    signal.preambleSymbols = tx.preambleSymbols;
+    signal.order = onAir.order;
+    return signal;
+  }
+
+  function signalOf(onAir: OnAir, rxDbm: number): Signal {
+    return fillSignal(wantedSignal, onAir, rxDbm);
   }
 
   function interferersAt(wanted: OnAir, receiver: number): Signal[] {
     const tx = wanted.tx;
     const list = byChannel.get(tx.channelHz)!.items;
-    const result: Signal[] = [];
+    interferers.length = 0;
     for (const other of list) {
       if (other === wanted || other.tx.sender === receiver) continue;
       if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
         const otherRxDbm = powerAt(other, receiver);
         if (ignoreUndetectable && otherRxDbm < reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz)) continue;
-        result.push(signalOf(other, otherRxDbm));
+        const k = interferers.length;
+        if (k === pool.length) pool.push(blankSignal());
+        interferers.push(fillSignal(pool[k]!, other, otherRxDbm));
       }
     }
-    return result;
+    return interferers;
   }
 
   /** Registers the frame on its channel and with its sender (for half-duplex checks). */

@@ -159,7 +159,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
         scheduler,
         endMs: scenario.duration,
         alive: (i) => runtimes.alive(i),
-        send: (i, destination, payload, deadlineMs) => void links.send(i, { destination, payload, deadlineMs }),
+        send: (i, destination, payload, deadlineMs) => void links.send(i, destination, payload, deadlineMs),
         compute: (i, durationMs, then) => runtimes.compute(i, durationMs, then),
       });
     },
@@ -179,7 +179,7 @@ export function nodeObjects(nodes: SwarmNodes, count: number): (LoraNode | undef
   for (const i of nodes.hostedIndices) {
     objects[i] = {
       index: i,
-      send: (message) => nodes.links.send(i, message),
+      send: (message) => nodes.links.send(i, message.destination, message.payload, message.deadlineMs),
       receive: (delivery) => nodes.links.receive(i, delivery),
       get incompleteMessages() {
         return nodes.links.incompleteMessages(i);
