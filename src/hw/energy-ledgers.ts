@@ -411,6 +411,10 @@ export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLed
 }
 
 function checkedCurrent(currentMa: number): number {
-  if (!(currentMa >= 0 && Number.isFinite(currentMa))) throw new RangeError(`currentMa must be a finite number ≥ 0, got ${currentMa}`);
+  if (!(currentMa >= 0 && currentMa < Number.POSITIVE_INFINITY)) badCurrent(currentMa);
   return currentMa;
+}
+
+function badCurrent(currentMa: number): never {
+  throw new RangeError(`currentMa must be a finite number ≥ 0, got ${currentMa}`);
 }

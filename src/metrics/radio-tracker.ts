@@ -212,8 +212,8 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     }
     const count = receptionTx.length;
     if (count > 0) {
-      receptionOrder.length = 0;
-      for (let i = 0; i < count; i++) receptionOrder.push(i);
+      if (receptionOrder.length !== count) receptionOrder.length = count;
+      for (let i = 0; i < count; i++) receptionOrder[i] = i;
       if (count > 1) receptionOrder.sort(compareReceptions);
       for (let k = 0; k < count; k++) {
         const i = receptionOrder[k]!;

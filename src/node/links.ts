@@ -6,7 +6,7 @@
  */
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createReassembler, fragmentPayload, parseFragment, type Reassembler } from '../radio/fragmentation.ts';
-import { encodeFrame, framePayload, framePort, portFragment, portMessage, type FramingId } from '../radio/framing.ts';
+import { encodeFrame, framePayload, framePayloadBytes, framePort, portFragment, portMessage, type FramingId } from '../radio/framing.ts';
 import { broadcastDestination, type Delivery } from '../radio/transmission.ts';
 import type { EventSink } from './events.ts';
 import type { Macs } from './macs.ts';
@@ -121,9 +121,10 @@ export function createLinks(config: LinksConfig): Links {
         if (!complete) return;
         release(node, held, key);
       }
-      const payload = complete ?? framePayload(framing, tx.bytes);
-      config.events.messageDelivered(delivery.atMs, tx.sender, node, tx.destination, tx.messageId, tx.messageCreatedAtMs, payload.length);
-      if (config.onMessage) config.onMessage(node, { sender: tx.sender, messageId: tx.messageId, payload, lastFrame: delivery });
+      // A whole message's payload is a view of its frame, made only for an application to read.
+      const appBytes = complete ? complete.length : framePayloadBytes(framing, tx.bytes);
+      config.events.messageDelivered(delivery.atMs, tx.sender, node, tx.destination, tx.messageId, tx.messageCreatedAtMs, appBytes);
+      if (config.onMessage) config.onMessage(node, { sender: tx.sender, messageId: tx.messageId, payload: complete ?? framePayload(framing, tx.bytes), lastFrame: delivery });
     },
     incompleteMessages: (node) => reassembly[node]?.reassembler.incomplete ?? 0,
   };

@@ -127,7 +127,8 @@ export function createMacs(config: MacsConfig): Macs {
     if (!airtimes) airtimesByModulation.set(modulation, (airtimes = new Map()));
     airtimesOf[node.index] = airtimes;
   }
-  const open: number[] = [];
+  /** Channels open now, for one service step: `open[0 .. openCount)`. */
+  const open = new Int32Array(nodes.reduce((most, node) => Math.max(most, node?.channelsHz.length ?? 0), 1));
   let busyNodes = 0;
   const wakeKind = scheduler.kind((i) => {
     wakePending[i] = 0;
@@ -166,21 +167,21 @@ export function createMacs(config: MacsConfig): Macs {
     while (queue !== undefined && queue.length > 0) {
       const head = queue[0]!;
       if (Number.isNaN(head.headSinceMs)) head.headSinceMs = nowMs;
-      open.length = 0;
+      let openCount = 0;
       let reopenMs = Number.POSITIVE_INFINITY;
       for (let c = 0; c < bands.length; c++) {
         const openAt = bandOpenAtMs[i * bandCount + bands[c]!]!;
-        if (openAt <= nowMs) open.push(c);
+        if (openAt <= nowMs) open[openCount++] = c;
         else reopenMs = Math.min(reopenMs, openAt);
       }
       // A rendezvous receiver is waited for, like a closed sub-band.
       const readyMs = config.receiverReadyAtMs ? config.receiverReadyAtMs(head.destination, nowMs) : nowMs;
       if (readyMs > nowMs) {
         if (Number.isNaN(head.wakeWaitSinceMs)) head.wakeWaitSinceMs = nowMs;
-        reopenMs = Math.max(readyMs, open.length > 0 ? readyMs : reopenMs);
-        open.length = 0;
+        reopenMs = Math.max(readyMs, openCount > 0 ? readyMs : reopenMs);
+        openCount = 0;
       }
-      if (open.length === 0) {
+      if (openCount === 0) {
         if (reopenMs > head.deadlineMs) {
           dequeue(i);
           block(i, head, 'deadline');
@@ -195,7 +196,7 @@ export function createMacs(config: MacsConfig): Macs {
         block(i, head, 'deadline');
         continue;
       }
-      const channel = open.length === 1 ? open[0]! : open[uniformInt(nodes[i]!.rng, 0, open.length - 1)]!;
+      const channel = openCount === 1 ? open[0]! : open[uniformInt(nodes[i]!.rng, 0, openCount - 1)]!;
       send(i, head, channel);
       return;
     }

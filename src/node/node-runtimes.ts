@@ -234,15 +234,17 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   }
 
   function afterBooking(i: number, outcome: LedgerOutcome): void {
-    deathTimers.clear(i);
     if (outcome === dead) {
+      deathTimers.clear(i);
       const death = ledgers.death(i)!;
       die(i, death.reason === 'brownOut' ? 'brownOut' : 'batteryEmpty', death.atMs, death.stateOfCharge);
       return;
     }
     const predictedMs = ledgers.predictedDeathAtMs(i);
     const atMs = windowed[i] && !nodes[i]!.power.mains && radioRegion[state[i]!] === RADIO_SCHEDULED ? Math.min(predictedMs, windowedDeathAtMs(i)) : predictedMs;
+    // Re-arming moves the timer (and gives it the next seq), as a cancel and a new event would.
     if (Number.isFinite(atMs)) deathTimers.set(i, Math.max(atMs, scheduler.nowMs));
+    else deathTimers.clear(i);
   }
 
   function die(i: number, reason: 'brownOut' | 'batteryEmpty' | 'failure', atMs: number, stateOfCharge: number): void {

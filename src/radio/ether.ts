@@ -276,17 +276,19 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   function interferersAt(wanted: OnAir, receiver: number): Signal[] {
     const tx = wanted.tx;
     const list = byChannel.get(tx.channelHz)!.items;
-    interferers.length = 0;
+    let k = 0;
     for (const other of list) {
       if (other === wanted || other.tx.sender === receiver) continue;
       if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
         const otherRxDbm = powerAt(other, receiver);
         if (ignoreUndetectable && otherRxDbm < reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz)) continue;
-        const k = interferers.length;
         if (k === pool.length) pool.push(blankSignal());
-        interferers.push(fillSignal(pool[k]!, other, otherRxDbm));
+        interferers[k] = fillSignal(pool[k]!, other, otherRxDbm);
+        k++;
       }
     }
+    // Truncating an array costs a runtime call: only when the count changed.
+    if (interferers.length !== k) interferers.length = k;
     return interferers;
   }
 
@@ -370,7 +372,6 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     decideUntil(nowMs) {
       if (firstEndMs > nowMs) return;
       // The frames due leave `pending` in place, kept in the order they were applied.
-      due.length = 0;
       firstEndMs = Number.POSITIVE_INFINITY;
       let kept = 0;
       for (let i = 0; i < pending.length; i++) {
@@ -381,13 +382,13 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
           firstEndMs = Math.min(firstEndMs, frame.tx.endMs);
         }
       }
-      pending.length = kept;
+      if (pending.length !== kept) pending.length = kept;
       if (due.length > 1) due.sort(byEndThenOrder);
       for (let i = 0; i < due.length; i++) {
         undecided--;
         decideFrame(due[i]!);
       }
-      due.length = 0;
+      if (due.length > 0) due.length = 0;
     },
     nodeDied(node, atMs) {
       deadFromMs[node] = Math.min(deadFromMs[node]!, atMs);

@@ -134,6 +134,11 @@ export function framePort(framing: FramingId, bytes: Uint8Array): number {
   return framing === 'raw' ? bytes[7]! : bytes[8]!;
 }
 
+/** The length of a frame's application payload (`framePayload(…).length`), without a view. */
+export function framePayloadBytes(framing: FramingId, bytes: Uint8Array): number {
+  return Math.max(0, framing === 'raw' ? bytes.length - rawHeaderBytes : bytes.length - 13);
+}
+
 /** The application payload of a frame (`decodeFrame(…).payload`): a view of its bytes. */
 export function framePayload(framing: FramingId, bytes: Uint8Array): Uint8Array {
   return framing === 'raw' ? bytes.subarray(rawHeaderBytes) : bytes.subarray(9, bytes.length - 4);
