@@ -86,10 +86,10 @@ export function createScheduler(startMs = 0): Scheduler {
   let eventsProcessed = 0;
   let lastEventMs = startMs;
   let size = 0;
-  let times = new Float64Array(initialCapacity);
-  let seqs = new Float64Array(initialCapacity);
-  let kinds = new Int32Array(initialCapacity);
-  let args = new Int32Array(initialCapacity);
+  // The heap: entry i's (time, seq) at keys[2i], keys[2i + 1] (a comparison reads one cache
+  // line), and its (kind, arg) at data[2i], data[2i + 1].
+  let keys = new Float64Array(2 * initialCapacity);
+  let data = new Int32Array(2 * initialCapacity);
   /** Kind 0: a callback from the side table, by slot; freed slots are reused. */
   const callbacks: (EventCallback | undefined)[] = [];
   const freeCallbacks: number[] = [];
@@ -123,48 +123,36 @@ export function createScheduler(startMs = 0): Scheduler {
     fn();
   }
 
-  const less = (i: number, j: number): boolean => times[i]! < times[j]! || (times[i] === times[j] && seqs[i]! < seqs[j]!);
-
-  function move(to: number, from: number): void {
-    times[to] = times[from]!;
-    seqs[to] = seqs[from]!;
-    kinds[to] = kinds[from]!;
-    args[to] = args[from]!;
-  }
-
   function grow(): void {
-    const capacity = times.length * 2;
-    const t = new Float64Array(capacity);
-    t.set(times);
-    times = t;
-    const q = new Float64Array(capacity);
-    q.set(seqs);
-    seqs = q;
-    const k = new Int32Array(capacity);
-    k.set(kinds);
-    kinds = k;
-    const a = new Int32Array(capacity);
-    a.set(args);
-    args = a;
+    const k = new Float64Array(keys.length * 2);
+    k.set(keys);
+    keys = k;
+    const d = new Int32Array(data.length * 2);
+    d.set(data);
+    data = d;
   }
 
   function push(timeMs: number, kind: number, arg: number): EventId {
     if (!(timeMs >= nowMs)) {
       throw new RangeError(`event time must be a number ≥ now (${nowMs} ms), got ${timeMs}`);
     }
-    if (size === times.length) grow();
+    if (2 * size === keys.length) grow();
     const seq = nextSeq++;
     let i = size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!(timeMs < times[parent]! || (timeMs === times[parent] && seq < seqs[parent]!))) break;
-      move(i, parent);
+      const parentTime = keys[2 * parent]!;
+      if (!(timeMs < parentTime || (timeMs === parentTime && seq < keys[2 * parent + 1]!))) break;
+      keys[2 * i] = parentTime;
+      keys[2 * i + 1] = keys[2 * parent + 1]!;
+      data[2 * i] = data[2 * parent]!;
+      data[2 * i + 1] = data[2 * parent + 1]!;
       i = parent;
     }
-    times[i] = timeMs;
-    seqs[i] = seq;
-    kinds[i] = kind;
-    args[i] = arg;
+    keys[2 * i] = timeMs;
+    keys[2 * i + 1] = seq;
+    data[2 * i] = kind;
+    data[2 * i + 1] = arg;
     return seq;
   }
 
@@ -179,33 +167,46 @@ export function createScheduler(startMs = 0): Scheduler {
   let poppedKind = 0;
   let poppedArg = 0;
   function pop(): void {
-    poppedTimeMs = times[0]!;
-    poppedKind = kinds[0]!;
-    poppedArg = args[0]!;
+    poppedTimeMs = keys[0]!;
+    poppedKind = data[0]!;
+    poppedArg = data[1]!;
     size--;
     if (size === 0) return;
     // Sift the last entry down from the root.
-    const t = times[size]!;
-    const q = seqs[size]!;
+    const t = keys[2 * size]!;
+    const q = keys[2 * size + 1]!;
+    const kind = data[2 * size]!;
+    const arg = data[2 * size + 1]!;
     let i = 0;
     for (;;) {
       const left = 2 * i + 1;
       if (left >= size) break;
       const right = left + 1;
-      const child = right < size && less(right, left) ? right : left;
-      if (!(times[child]! < t || (times[child] === t && seqs[child]! < q))) break;
-      move(i, child);
+      let child = left;
+      let childTime = keys[2 * left]!;
+      if (right < size) {
+        const rightTime = keys[2 * right]!;
+        if (rightTime < childTime || (rightTime === childTime && keys[2 * right + 1]! < keys[2 * left + 1]!)) {
+          child = right;
+          childTime = rightTime;
+        }
+      }
+      if (!(childTime < t || (childTime === t && keys[2 * child + 1]! < q))) break;
+      keys[2 * i] = childTime;
+      keys[2 * i + 1] = keys[2 * child + 1]!;
+      data[2 * i] = data[2 * child]!;
+      data[2 * i + 1] = data[2 * child + 1]!;
       i = child;
     }
-    times[i] = t;
-    seqs[i] = q;
-    kinds[i] = kinds[size]!;
-    args[i] = args[size]!;
+    keys[2 * i] = t;
+    keys[2 * i + 1] = q;
+    data[2 * i] = kind;
+    data[2 * i + 1] = arg;
   }
 
   /** Drops cancelled events from the top of the heap. */
   function skipCancelled(): void {
-    while (size > 0 && cancelledPending > 0 && isFinished(seqs[0]!)) {
+    while (size > 0 && cancelledPending > 0 && isFinished(keys[1]!)) {
       cancelledPending--;
       pop();
       if (poppedKind === 0) {
@@ -219,13 +220,13 @@ export function createScheduler(startMs = 0): Scheduler {
   function timerFirst(): boolean {
     if (timerHeap.size === 0) return false;
     if (size === 0) return true;
-    return timerHeap.precedes(times[0]!, seqs[0]!);
+    return timerHeap.precedes(keys[0]!, keys[1]!);
   }
 
   /** Whether an event is due at or before `endMs` (numbers compared in place: nothing is boxed per event). */
   function dueBy(endMs: number): boolean {
     skipCancelled();
-    return (size > 0 && times[0]! <= endMs) || timerHeap.dueBy(endMs);
+    return (size > 0 && keys[0]! <= endMs) || timerHeap.dueBy(endMs);
   }
 
   function step(): boolean {
@@ -239,7 +240,7 @@ export function createScheduler(startMs = 0): Scheduler {
       return true;
     }
     if (size === 0) return false;
-    markFinished(seqs[0]!);
+    markFinished(keys[1]!);
     pop();
     nowMs = poppedTimeMs;
     lastEventMs = poppedTimeMs;
@@ -251,7 +252,7 @@ export function createScheduler(startMs = 0): Scheduler {
   function peekTimeMs(): number | undefined {
     skipCancelled();
     if (timerFirst()) return timerHeap.topTimeMs();
-    return size > 0 ? times[0] : undefined;
+    return size > 0 ? keys[0] : undefined;
   }
 
   const scheduler: Scheduler = {
