@@ -109,17 +109,22 @@ export function writeSyntheticRun(dir: string, options: SyntheticRunOptions): Sy
   let blocked = 0;
   let drainedUntilMs = durationMs;
   const stepMs = durationMs / options.frames;
+  // Everything but the times and counters comes from tables of ready text: a city day is 8.6 million rows.
+  const airtimes = [7, 8, 9, 10, 11, 12].map((sf) => Math.round(41.216 * 2 ** (sf - 7) * 1000) / 1000);
+  const radio = airtimes.map((airtimeMs, k) => channels.map((channel) => `${airtimeMs},${channel},${k + 7},125,14,33,`));
+  const energies = airtimes.map((airtimeMs) => Math.round(airtimeMs * 130.5 * 1000) / 1000);
+  const links = Array.from({ length: 3000 }, (_, k) => `${Math.round((k / 100 - 15 - 110) * 100) / 100},${Math.round((k / 100 - 15) * 100) / 100}`);
   for (let f = 0; f < options.frames; f++) {
     const node = Math.floor(random() * nodes);
     const sender = ids[gateways + node]!;
     const gateway = ids[gatewayOf[node]!]!;
     const atMs = Math.round((f + random()) * stepMs * 1000) / 1000;
-    const sf = 7 + Math.floor(random() * 6);
-    const airtimeMs = Math.round(41.216 * 2 ** (sf - 7) * 1000) / 1000;
-    const channel = channels[Math.floor(random() * 3)]!;
+    const k = Math.floor(random() * 6);
+    const airtimeMs = airtimes[k]!;
+    const cells = radio[k]![Math.floor(random() * 3)]!;
     if (f % 100 === 99) {
       blocked++;
-      frames.write(`${sender},,${gateway},dutyCycleBlocked,deadline,${atMs},${atMs},0,0,0,${airtimeMs},${channel},${sf},125,14,33,${f},0,1,0,0,0,\n`);
+      frames.write(`${sender},,${gateway},dutyCycleBlocked,deadline,${atMs},${atMs},0,0,0,${cells}${f},0,1,0,0,0,\n`);
       continue;
     }
     const fate = fates[Math.floor(random() * fates.length)]!;
@@ -129,9 +134,8 @@ export function writeSyntheticRun(dir: string, options: SyntheticRunOptions): Sy
     counts[fate]!++;
     const endMs = Math.round((atMs + airtimeMs) * 1000) / 1000;
     if (endMs > drainedUntilMs) drainedUntilMs = endMs;
-    frames.write(`${sender},${s},${gateway},sent,,${atMs},${atMs},0,0,0,${airtimeMs},${channel},${sf},125,14,33,${f},0,1,${Math.round(airtimeMs * 130.5 * 1000) / 1000},1,${fate === 'received' ? 1 : 0},${fate}\n`);
-    const snrDb = Math.round((random() * 30 - 15) * 100) / 100;
-    receptions.write(`${sender},${s},${gateway},${endMs},${fate},${Math.round((snrDb - 110) * 100) / 100},${snrDb}\n`);
+    frames.write(`${sender},${s},${gateway},sent,,${atMs},${atMs},0,0,0,${cells}${f},0,1,${energies[k]},1,${fate === 'received' ? 1 : 0},${fate}\n`);
+    receptions.write(`${sender},${s},${gateway},${endMs},${fate},${links[Math.floor(random() * 3000)]}\n`);
   }
   frames.close();
   receptions.close();
@@ -142,14 +146,17 @@ export function writeSyntheticRun(dir: string, options: SyntheticRunOptions): Sy
   const total = ids.length;
   for (let atMs = 0; atMs <= durationMs; atMs += options.sampleMs) {
     const hours = atMs / 3_600_000;
+    // Every node drains at one of 1,000 rates and uses energy at one of 13 paces; one in a thousand dies at half the run.
+    const socs = Array.from({ length: 1000 }, (_, r) => {
+      const soc = Math.round(Math.max(0, 1 - (0.001 + r / 1e6) * hours) * 1e6) / 1e6;
+      return `1,${soc},${Math.round(soc * 3000 * 1000) / 1000}`;
+    });
+    const paces = Array.from({ length: 13 }, (_, p) => energyColumns.map((_, k) => Math.round(hours * (k + 1) * 0.01 * (1 + p) * 1e6) / 1e6).join(','));
+    const sink = `1,1,3000,${energyColumns.map(() => 0).join(',')}`;
+    const dead = `0,0,0`;
     for (let i = 0; i < total; i++) {
-      const sink = i < gateways;
-      // Every node drains at its own rate; one in a thousand dies at half the run.
-      const rate = sink ? 0 : 0.001 + ((i * 7919) % 1000) / 1e6;
-      const dead = !sink && i % 1000 === 7 && atMs >= durationMs / 2;
-      const soc = dead ? 0 : Math.round(Math.max(0, 1 - rate * hours) * 1e6) / 1e6;
-      const joules = energyColumns.map((_, k) => Math.round(hours * (sink ? 0 : (k + 1) * 0.01 * (1 + (i % 13))) * 1e6) / 1e6);
-      series.write(`${atMs},${ids[i]},${dead ? 0 : 1},${soc},${Math.round(soc * 3000 * 1000) / 1000},${joules.join(',')},0.001\n`);
+      const line = i < gateways ? sink : `${i % 1000 === 7 && atMs >= durationMs / 2 ? dead : socs[(i * 7919) % 1000]},${paces[i % 13]}`;
+      series.write(`${atMs},${ids[i]},${line},0.001\n`);
       seriesRows++;
     }
   }

@@ -11,7 +11,7 @@
  * nodes.result().busiest // the indices of the 2 nodes with the largest dutyCycleBudgetUse
  */
 import type { CsvVisitor } from '../read/csv-stream.ts';
-import { csvLine, csvTable } from './csv-text.ts';
+import { csvTable } from './csv-text.ts';
 
 /** The columns of nodes.csv the views read (views/run-model.ts, `NodeRow`). */
 export const nodeColumns = ['id', 'group', 'role', 'xM', 'yM', 'mcu', 'diedAtMs', 'deathReason'] as const;
@@ -31,6 +31,7 @@ export interface NodesTable extends CsvVisitor {
 
 export function createNodesTable(follow: number): NodesTable {
   let kept: string[] = [];
+  let keptCells: number[] = [];
   let rankedBy: string | undefined;
   const lines: string[] = [];
   const ids: string[] = [];
@@ -38,12 +39,13 @@ export function createNodesTable(follow: number): NodesTable {
   return {
     header(columns) {
       kept = nodeColumns.filter((column) => columns.includes(column));
+      keptCells = kept.map((_, k) => k + 1);
       rankedBy = rankings.find((column) => columns.includes(column));
       return [columns.indexOf('id'), ...kept.map((column) => columns.indexOf(column)), rankedBy === undefined ? -1 : columns.indexOf(rankedBy)];
     },
     row(row) {
       ids.push(row.text(0));
-      lines.push(csvLine(kept.map((_, k) => row.text(k + 1))));
+      lines.push(row.joined(keptCells));
       load.push(row.number(kept.length + 1, 0));
     },
     result() {
