@@ -173,14 +173,40 @@ export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLed
     atLoadV = loadVoltageV(n, atTerminalV);
   }
 
-  /** The SoC at which a state drawing `ma` dies, and why. */
+  /**
+   * The threshold and Peukert factor at a current are pure functions of the node's battery,
+   * rail and brown-out voltage: each node remembers its last four currents' (a node draws a
+   * few: asleep, transmitting, receiving, computing), [current, threshold SoC, brown-out?,
+   * Peukert factor] per entry.
+   */
+  const memo = new Float64Array(count * 16).fill(Number.NaN);
+  const memoNext = new Uint8Array(count);
+  let peukert = 1;
+
+  /** The SoC at which a state drawing `ma` dies, and why; and the Peukert factor at `ma` (into `peukert`). */
   function thresholdAt(n: number, ma: number): void {
+    const m = n * 16;
+    for (let k = 0; k < 16; k += 4) {
+      if (memo[m + k] === ma) {
+        thresholdSoc = memo[m + k + 1]!;
+        thresholdBrownOut = memo[m + k + 2] === 1;
+        peukert = memo[m + k + 3]!;
+        return;
+      }
+    }
     const rail = rails[n]!;
     const profile = profiles[n]!;
     const ldoBelowBrownOut = rail.type === 'ldo' && rail.voltageV < brownOutV[n]!;
     const brownSoc = ldoBelowBrownOut ? Number.POSITIVE_INFINITY : stateOfChargeAtVoltage(profile, brownOutV[n]! + dropoutV[n]! + (ma * profile.internalResistanceOhm) / 1000);
     thresholdBrownOut = brownSoc > emptySoc[n]!;
     thresholdSoc = thresholdBrownOut ? brownSoc : emptySoc[n]!;
+    peukert = peukertFactor(profile, ma);
+    const k = m + 4 * memoNext[n]!;
+    memoNext[n] = (memoNext[n]! + 1) & 3;
+    memo[k] = ma;
+    memo[k + 1] = thresholdSoc;
+    memo[k + 2] = thresholdBrownOut ? 1 : 0;
+    memo[k + 3] = peukert;
   }
 
   function predict(n: number): void {
@@ -188,7 +214,7 @@ export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLed
     const ma = r[o + CURRENT]!;
     thresholdAt(n, ma);
     const marginUc = r[o + CHARGE]! - thresholdSoc * capUc[n]!;
-    const rateUcPerMs = ma * peukertFactor(profiles[n]!, ma);
+    const rateUcPerMs = ma * peukert;
     const openedMs = r[o + OPENED]!;
     r[o + PREDICTED_AT] = marginUc <= 0 ? openedMs : rateUcPerMs > 0 ? openedMs + marginUc / rateUcPerMs : Number.POSITIVE_INFINITY;
     r[o + PREDICTED_BROWNOUT] = thresholdBrownOut ? 1 : 0;

@@ -306,8 +306,14 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
  */
 function lookaheadOf(specs: readonly NodeSpec[], scenario: Scenario): number {
   let shortestMs = Number.POSITIVE_INFINITY;
+  // Nodes of a group share their modulation: each distinct one is timed once.
+  const seen = new Set<string>();
   for (const spec of specs) {
-    const { airtimeMs } = timeOnAir({ ...airtimeParamsOf(spec), payloadBytes: framingOverheadBytes(scenario.framing) });
+    const params = airtimeParamsOf(spec);
+    const key = JSON.stringify(params);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const { airtimeMs } = timeOnAir({ ...params, payloadBytes: framingOverheadBytes(scenario.framing) });
     shortestMs = Math.min(shortestMs, airtimeMs);
   }
   return Math.min(shortestMs, scenario.processingDelayMs);

@@ -6,7 +6,7 @@
  * Generator: xoroshiro128+ from pure-rand (https://github.com/dubzzz/pure-rand); its 128-bit
  * state is taken from SHA-256 of the seed and the stream name.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 
@@ -50,7 +50,8 @@ export type RandomGenerator = ReturnType<typeof xoroshiro128plusFromState>;
 
 /** The generator of stream `name` for `seed` (the same draws as `createRandomStreams(seed).stream(name)`). */
 export function streamGenerator(seed: number, name: string): RandomGenerator {
-  const digest = createHash('sha256').update(`loraswarm/${seed}/${name}`).digest();
+  // One-shot SHA-256 (crypto.hash): a city derives a few streams per node.
+  const digest = hash('sha256', `loraswarm/${seed}/${name}`, 'buffer');
   const state = [digest.readInt32LE(0), digest.readInt32LE(4), digest.readInt32LE(8), digest.readInt32LE(12)];
   // xoroshiro128+ must not start from the all-zero state.
   if ((state[0]! | state[1]! | state[2]! | state[3]!) === 0) state[0] = 1;
