@@ -39,7 +39,8 @@ function everyNth(k: number): string {
 export function samplingNotes(model: RunModel): SamplingNotes {
   const digest = model.digest;
   if (!digest) return { page: [], map: [], energy: [], duty: [] };
-  const page = ['This run is too large to embed whole: the views draw samples of its rows and figures summed from every row, and each says which. The totals (frames sent, nodes alive) count every row.'];
+  const reduced = digest.frames !== undefined || digest.receptions !== undefined || digest.series !== undefined || digest.summaryLeftOut.length > 0;
+  const page = reduced ? ['This run is too large to embed whole: the views draw samples of its rows and figures summed from every row, and each says which. The totals (frames sent, nodes alive) count every row.'] : [];
   if (digest.summaryLeftOut.length > 0) page.push(`Left out of summary.json here: ${digest.summaryLeftOut.map((k) => `${k.key} (${grouped(k.entries)} entries)`).join(', ')}; nodes.csv beside this report has the per-node figures.`);
   for (const problem of digest.problems) page.push(problem);
 
