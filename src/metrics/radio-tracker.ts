@@ -130,8 +130,13 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   }
   const fateCounts = Object.fromEntries(fates.map((fate) => [fate, 0])) as Record<Fate, number>;
   const blockedBy: Record<BlockReason, number> = { deadline: 0, queueFull: 0 };
-  const airtimeBySf = new Map<number, number>();
-  const airtimeByChannel = new Map<number, number>();
+  // Airtime by SF and by channel, summed in canonical order into arrays (a Map's number values
+  // would be boxed at every update); `totals` gives them as maps.
+  const sfAirtimeMs = new Float64Array(16);
+  const sfSeen = new Uint8Array(16);
+  const channelSlot = new Map<number, number>();
+  const channelHzOf: number[] = [];
+  let channelAirtimeMs = new Float64Array(8);
   let latencies = new Float64Array(1024);
   let latencyCount = 0;
   let sortedLatencies: number[] | undefined;
@@ -173,10 +178,6 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     return -1;
   };
 
-  const add = (map: Map<number, number>, key: number, value: number): void => {
-    map.set(key, (map.get(key) ?? 0) + value);
-  };
-
   /** Canonical order of frame records: by time, sender, then the sender's own order. */
   const compareSlots = (a: number, b: number): number => {
     const r = store.rows;
@@ -192,8 +193,20 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       const airtime = r.airtimeMs[slot]!;
       airtimeMs += airtime;
       txEnergyUj += r.energyUj[slot]!;
-      add(airtimeBySf, r.sf[slot]!, airtime);
-      add(airtimeByChannel, r.channelHz[slot]!, airtime);
+      const sf = r.sf[slot]!;
+      sfAirtimeMs[sf]! += airtime;
+      sfSeen[sf] = 1;
+      const channelHz = r.channelHz[slot]!;
+      let c = channelSlot.get(channelHz);
+      if (c === undefined) {
+        channelSlot.set(channelHz, (c = channelHzOf.push(channelHz) - 1));
+        if (c === channelAirtimeMs.length) {
+          const grown = new Float64Array(2 * c);
+          grown.set(channelAirtimeMs);
+          channelAirtimeMs = grown;
+        }
+      }
+      channelAirtimeMs[c]! += airtime;
       tallies.addFrame(r.sender[slot]!, r.channelHz[slot]!, airtime, r.energyUj[slot]!);
     }
     for (const sink of sinks) sink.frame?.(r, slot, store);
@@ -381,8 +394,8 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
         receptions: receptionsTotal,
         fates: { ...fateCounts },
         airtimeMs,
-        airtimeBySfMs: airtimeBySf,
-        airtimeByChannelMs: airtimeByChannel,
+        airtimeBySfMs: new Map(Array.from(sfSeen.keys()).filter((sf) => sfSeen[sf] === 1).map((sf) => [sf, sfAirtimeMs[sf]!])),
+        airtimeByChannelMs: new Map(channelHzOf.map((hz, c) => [hz, channelAirtimeMs[c]!])),
         txEnergyUj,
         messagesSent,
         unicastMessagesSent: unicastSent,

@@ -52,19 +52,32 @@ export function createEtherReach(config: EtherConfig): EtherReach {
     if (id === undefined) profiles.set(key, (id = profiles.size));
     return id;
   });
-  const sensitivities = new Map<number, number>();
-  const noiseFloors = new Map<number, number>();
+  // Sensitivity and noise floor per (profile, SF, bandwidth), in a flat array: a bandwidth gets
+  // a small number the first time it is seen (a scenario uses a few), NaN marks what is not known yet.
+  const bandwidthSlot = new Map<number, number>();
+  let cache = new Float64Array(0);
+  const slotsPerProfile = (): number => 17 * (bandwidthSlot.size + 1);
+  function cacheIndex(profile: number, sf: number, bandwidthHz: number): number {
+    let b = bandwidthSlot.get(bandwidthHz);
+    if (b === undefined) {
+      bandwidthSlot.set(bandwidthHz, (b = bandwidthSlot.size));
+      const grown = new Float64Array(profiles.size * slotsPerProfile()).fill(Number.NaN);
+      // Entries move with the layout: simplest is to start the cache again.
+      cache = grown;
+    }
+    // Per profile: 16 SF slots and one noise-floor slot per bandwidth.
+    return profile * slotsPerProfile() + b * 17 + sf;
+  }
   const modulationKey = (profile: number, sf: number, bandwidthHz: number): number => (profile * 16 + sf) * 1e7 + bandwidthHz;
 
   function sensitivity(receiver: number, sf: number, bandwidthHz: number): number {
-    const key = modulationKey(profileOf[receiver]!, sf, bandwidthHz);
-    let value = sensitivities.get(key);
-    if (value === undefined) {
-      const node = nodes[receiver]!;
-      value = sensitivityDbm(node.sensitivityTable, sf, bandwidthHz, node.noiseFigureDb);
-      if (value === undefined) throw new RangeError(`sensitivity table ${node.sensitivityTable} has no entry for SF${sf}/${bandwidthHz / 1e3} kHz`);
-      sensitivities.set(key, value);
-    }
+    const index = cacheIndex(profileOf[receiver]!, sf, bandwidthHz);
+    const known = cache[index]!;
+    if (known === known) return known;
+    const node = nodes[receiver]!;
+    const value = sensitivityDbm(node.sensitivityTable, sf, bandwidthHz, node.noiseFigureDb);
+    if (value === undefined) throw new RangeError(`sensitivity table ${node.sensitivityTable} has no entry for SF${sf}/${bandwidthHz / 1e3} kHz`);
+    cache[index] = value;
     return value;
   }
 
@@ -138,10 +151,10 @@ export function createEtherReach(config: EtherConfig): EtherReach {
   return {
     sensitivityDbm: sensitivity,
     noiseFloorDbm(receiver, bandwidthHz) {
-      const key = modulationKey(profileOf[receiver]!, 0, bandwidthHz);
-      let value = noiseFloors.get(key);
-      if (value === undefined) noiseFloors.set(key, (value = noiseFloorDbm(bandwidthHz, nodes[receiver]!.noiseFigureDb)));
-      return value;
+      const index = cacheIndex(profileOf[receiver]!, 16, bandwidthHz);
+      const known = cache[index]!;
+      if (known === known) return known;
+      return (cache[index] = noiseFloorDbm(bandwidthHz, nodes[receiver]!.noiseFigureDb));
     },
     powerDbm(tx, receiver) {
       return rxPowerDbm(tx.txPowerDbm, gainDbi[tx.sender]!, gainDbi[receiver]!, meanLossDb(tx.sender, receiver), shadowingDb(tx, receiver));
