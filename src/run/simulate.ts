@@ -22,7 +22,7 @@ import { createMemoryTransport } from '../transport/memory-transport.ts';
 import { createRadioTracker } from '../metrics/radio-tracker.ts';
 import type { NodeTotals, PartitionTotals, SamplePartial, WindowReport } from '../transport/partition-report.ts';
 import { createLiveSamples } from './live-samples.ts';
-import { createWindowProtocol, type WindowStep } from './window-protocol.ts';
+import { createWindowProtocol, type WindowSteps } from './window-protocol.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
@@ -210,10 +210,11 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
   });
   const windows = protocol.windows;
   const drive = (untilMs: number | undefined): void => {
-    for (const step of windows(untilMs)) if (step === 'exchange') transport.exchange();
+    const steps = windows(untilMs);
+    for (let step = steps.next(); step !== undefined; step = steps.next()) if (step === 'exchange') transport.exchange();
   };
-  const driveAsync = async (untilMs: number | undefined, steps: Generator<WindowStep, void, void> = windows(untilMs)): Promise<void> => {
-    for (const step of steps) {
+  const driveAsync = async (untilMs: number | undefined, steps: WindowSteps = windows(untilMs)): Promise<void> => {
+    for (let step = steps.next(); step !== undefined; step = steps.next()) {
       if (step === 'exchange') await transport.exchangeAsync!();
       else await remote!.collect(receiveReport);
     }

@@ -25,64 +25,155 @@ export interface WindowContext {
   readonly collects: boolean;
 }
 
+/** The steps of a run loop: each call runs up to the next yield and says what the driver must do, or undefined at the end. */
+export interface WindowSteps {
+  next(): WindowStep | undefined;
+}
+
 export interface WindowProtocol {
   /** Windows up to `untilMs` (at most the duration); undefined: to the end, then the drain. */
-  windows(untilMs: number | undefined): Generator<WindowStep, void, void>;
+  windows(untilMs: number | undefined): WindowSteps;
   /** To the duration, then the drain up to `untilMs` (a live view follows it step by step). */
-  drainTo(untilMs: number): Generator<WindowStep, void, void>;
+  drainTo(untilMs: number): WindowSteps;
   /** Whether the last drain found nothing left to do. */
   readonly drained: boolean;
 }
 
+// The run loop is a coroutine (windows, each ending in an exchange; then the drain, whose
+// windows nest), written as a state machine so that a step allocates nothing: at a city's
+// millions of windows, a generator's result objects and resumptions are a measurable share.
+const RUN_START = 0;
+const RUN_AFTER_EXCHANGE = 1;
+const RUN_TAIL = 2;
+const RUN_DONE = 3;
+const DRAIN_LOOP = 0;
+const DRAIN_CHECK = 1;
+const DRAIN_WINDOWS = 2;
+const DRAIN_DONE = 3;
+
 export function createWindowProtocol(ctx: WindowContext): WindowProtocol {
   const { durationMs, lookaheadMs } = ctx;
   let drained = false;
-  function* runWindows(endMs: number): Generator<WindowStep, void, void> {
-    for (;;) {
-      yield 'exchange';
-      ctx.rethrow();
-      const next = ctx.peekTimeMs();
-      if (next === undefined || next > endMs) break;
-      ctx.runTo(Math.min(next + lookaheadMs, endMs), true);
-      ctx.rethrow();
-    }
-    if (ctx.nowMs() < endMs) {
-      ctx.runTo(endMs, false);
-      // Workers took this window's deliveries with the op: their state (busy, next event)
-      // must be known before anything asks for it.
-      if (ctx.collects) yield 'collect';
-    }
-  }
-  /**
-   * Drain: queued frames still go out (or are blocked) and frames on the air meet their fates;
-   * timers that only watch (death predictions, samples) do not keep the run going. Stops before
-   * a window that would begin after `untilMs`; the next call goes on exactly where this one
-   * stopped.
-   */
-  function* drainWindows(untilMs: number): Generator<WindowStep, void, void> {
-    drained = false;
-    while (ctx.busy()) {
-      if (ctx.peekTimeMs() === undefined) yield 'exchange';
-      const next = ctx.peekTimeMs();
-      if (next === undefined) break;
-      if (next > untilMs) return;
-      yield* runWindows(next + lookaheadMs);
-    }
-    drained = true;
-  }
-  return {
-    *windows(untilMs) {
-      if (untilMs !== undefined) {
-        yield* runWindows(Math.min(untilMs, durationMs));
-        return;
+
+  /** One run: windows up to `endMs` (`runWindows`), then, in `full` runs, the drain up to `drainUntilMs`. */
+  function steps(runOnlyUntilMs: number | undefined, drainUntilMs: number): WindowSteps {
+    let started = false;
+    let drainNext = false;
+    let draining = false;
+    let runEndMs = 0;
+    let runState = RUN_DONE;
+    let drainState = DRAIN_LOOP;
+
+    const startRun = (endMs: number): void => {
+      runEndMs = endMs;
+      runState = RUN_START;
+    };
+
+    /**
+     * Windows no longer than the lookahead up to `runEndMs`: each starts at the next pending
+     * event, and at its end the driver exchanges what was published (`'exchange'`).
+     */
+    function stepRun(): WindowStep | undefined {
+      for (;;) {
+        switch (runState) {
+          case RUN_START:
+            runState = RUN_AFTER_EXCHANGE;
+            return 'exchange';
+          case RUN_AFTER_EXCHANGE: {
+            ctx.rethrow();
+            const next = ctx.peekTimeMs();
+            if (next === undefined || next > runEndMs) {
+              runState = RUN_TAIL;
+              continue;
+            }
+            ctx.runTo(Math.min(next + lookaheadMs, runEndMs), true);
+            ctx.rethrow();
+            return 'exchange';
+          }
+          case RUN_TAIL:
+            runState = RUN_DONE;
+            if (ctx.nowMs() < runEndMs) {
+              ctx.runTo(runEndMs, false);
+              // Workers took this window's deliveries with the op: their state (busy, next event)
+              // must be known before anything asks for it.
+              if (ctx.collects) return 'collect';
+            }
+            return undefined;
+          default:
+            return undefined;
+        }
       }
-      if (ctx.nowMs() < durationMs) yield* runWindows(durationMs);
-      yield* drainWindows(Number.POSITIVE_INFINITY);
-    },
-    *drainTo(untilMs) {
-      if (ctx.nowMs() < durationMs) yield* runWindows(durationMs);
-      yield* drainWindows(untilMs);
-    },
+    }
+
+    /**
+     * Drain: queued frames still go out (or are blocked) and frames on the air meet their fates;
+     * timers that only watch (death predictions, samples) do not keep the run going. Stops before
+     * a window that would begin after `drainUntilMs`; the next call goes on exactly where this
+     * one stopped.
+     */
+    function stepDrain(): WindowStep | undefined {
+      for (;;) {
+        switch (drainState) {
+          case DRAIN_LOOP:
+            if (!ctx.busy()) {
+              drained = true;
+              drainState = DRAIN_DONE;
+              return undefined;
+            }
+            drainState = DRAIN_CHECK;
+            if (ctx.peekTimeMs() === undefined) return 'exchange';
+            continue;
+          case DRAIN_CHECK: {
+            const next = ctx.peekTimeMs();
+            if (next === undefined) {
+              drained = true;
+              drainState = DRAIN_DONE;
+              return undefined;
+            }
+            if (next > drainUntilMs) {
+              drainState = DRAIN_DONE;
+              return undefined;
+            }
+            startRun(next + lookaheadMs);
+            drainState = DRAIN_WINDOWS;
+            continue;
+          }
+          case DRAIN_WINDOWS: {
+            const step = stepRun();
+            if (step !== undefined) return step;
+            drainState = DRAIN_LOOP;
+            continue;
+          }
+          default:
+            return undefined;
+        }
+      }
+    }
+
+    return {
+      next() {
+        if (!started) {
+          started = true;
+          if (runOnlyUntilMs !== undefined) startRun(Math.min(runOnlyUntilMs, durationMs));
+          else {
+            drainNext = true;
+            if (ctx.nowMs() < durationMs) startRun(durationMs);
+          }
+        }
+        if (!draining) {
+          const step = stepRun();
+          if (step !== undefined || !drainNext) return step;
+          draining = true;
+          drained = false;
+        }
+        return stepDrain();
+      },
+    };
+  }
+
+  return {
+    windows: (untilMs) => steps(untilMs, Number.POSITIVE_INFINITY),
+    drainTo: (untilMs) => steps(undefined, untilMs),
     get drained() {
       return drained;
     },
