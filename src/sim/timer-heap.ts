@@ -1,27 +1,33 @@
 /**
  * Timers that are set again and again and rarely fire (a node's predicted death, re-predicted
  * at every change of its current): an indexed binary heap with one entry per timer slot, keyed
- * by (timeMs, seq) like the scheduler's events. Setting a slot that is already pending moves it
- * (O(log n)) instead of leaving a cancelled event behind, so the heap holds at most one entry
- * per slot however often it is reset.
+ * by (timeMs, seq) like the scheduler's events.
+ *
+ * Re-arming is lazy: each slot keeps its armed key, and its heap entry is sorted by a key that is
+ * never later than the armed one. Moving a timer earlier sifts its entry up; moving it later (what
+ * a death prediction does as a node lives on) or disarming it only writes the slot. Before the
+ * earliest timer is read, entries at the top whose key is stale are re-sorted under their armed
+ * key, and disarmed ones dropped: the earliest armed timer is then at the top. Re-arming thus
+ * costs a few writes, not a walk through a heap of a city's nodes, and the order of timers is
+ * exactly that of one heap with every setting applied.
  */
 
 export interface TimerHeap {
-  /** Pending timers. */
+  /** Armed timers. */
   readonly size: number;
   /** Arms (or re-arms) `slot` at `timeMs` with tie-break `seq`. */
   set(slot: number, timeMs: number, seq: number): void;
-  /** Disarms `slot`; nothing happens if it is not pending. */
+  /** Disarms `slot`; nothing happens if it is not armed. */
   clear(slot: number): void;
-  /** Whether `slot` is pending. */
+  /** Whether `slot` is armed. */
   pending(slot: number): boolean;
-  /** The earliest pending timer's time (undefined behaviour when empty). */
+  /** The earliest armed timer's time (undefined behaviour when none is armed). */
   topTimeMs(): number;
-  /** Whether the earliest pending timer comes before an event at (timeMs, seq) (false when empty). */
+  /** Whether the earliest armed timer comes before an event at (timeMs, seq) (false when none). */
   precedes(timeMs: number, seq: number): boolean;
-  /** Whether the earliest pending timer is at or before `timeMs` (false when empty). */
+  /** Whether the earliest armed timer is at or before `timeMs` (false when none). */
   dueBy(timeMs: number): boolean;
-  /** Removes the earliest pending timer and returns its slot. */
+  /** Disarms the earliest armed timer and returns its slot. */
   pop(): number;
   /** Makes room for slots up to `slots` − 1. */
   reserve(slots: number): void;
@@ -31,11 +37,16 @@ export function createTimerHeap(initialSlots = 0): TimerHeap {
   let capacity = Math.max(16, initialSlots);
   let heap = new Int32Array(capacity);
   let position = new Int32Array(capacity).fill(-1);
-  let times = new Float64Array(capacity);
-  let seqs = new Float64Array(capacity);
+  /** Each slot's armed key, and the key its heap entry is sorted by (never later). */
+  let armedTimes = new Float64Array(capacity);
+  let armedSeqs = new Float64Array(capacity);
+  let heapTimes = new Float64Array(capacity);
+  let heapSeqs = new Float64Array(capacity);
+  let armed = new Uint8Array(capacity);
   let size = 0;
+  let armedCount = 0;
 
-  const less = (a: number, b: number): boolean => times[a]! < times[b]! || (times[a] === times[b] && seqs[a]! < seqs[b]!);
+  const less = (a: number, b: number): boolean => heapTimes[a]! < heapTimes[b]! || (heapTimes[a] === heapTimes[b] && heapSeqs[a]! < heapSeqs[b]!);
 
   function place(i: number, slot: number): void {
     heap[i] = slot;
@@ -69,72 +80,101 @@ export function createTimerHeap(initialSlots = 0): TimerHeap {
     place(i, slot);
   }
 
-  function removeAt(i: number): void {
-    const slot = heap[i]!;
+  function removeTop(): void {
+    const slot = heap[0]!;
     position[slot] = -1;
     size--;
-    if (i === size) return;
-    const moved = heap[size]!;
-    place(i, moved);
-    down(i);
-    if (position[moved] === i) up(i);
+    if (size === 0) return;
+    place(0, heap[size]!);
+    down(0);
+  }
+
+  /** Until the top is an armed timer sorted under its armed key: re-sort stale entries, drop disarmed ones. */
+  function settleTop(): void {
+    while (size > 0) {
+      const top = heap[0]!;
+      if (!armed[top]) {
+        removeTop();
+        continue;
+      }
+      if (heapTimes[top] === armedTimes[top] && heapSeqs[top] === armedSeqs[top]) return;
+      heapTimes[top] = armedTimes[top]!;
+      heapSeqs[top] = armedSeqs[top]!;
+      down(0);
+    }
   }
 
   function reserve(slots: number): void {
     if (slots <= capacity) return;
     let next = capacity;
     while (next < slots) next *= 2;
-    const grownHeap = new Int32Array(next);
-    grownHeap.set(heap);
-    heap = grownHeap;
-    const grownPosition = new Int32Array(next).fill(-1);
-    grownPosition.set(position);
-    position = grownPosition;
-    const grownTimes = new Float64Array(next);
-    grownTimes.set(times);
-    times = grownTimes;
-    const grownSeqs = new Float64Array(next);
-    grownSeqs.set(seqs);
-    seqs = grownSeqs;
+    const grow = <T extends Int32Array | Float64Array | Uint8Array>(from: T, make: (n: number) => T): T => {
+      const grown = make(next);
+      grown.set(from);
+      return grown;
+    };
+    heap = grow(heap, (n) => new Int32Array(n));
+    position = grow(position, (n) => new Int32Array(n).fill(-1));
+    armedTimes = grow(armedTimes, (n) => new Float64Array(n));
+    armedSeqs = grow(armedSeqs, (n) => new Float64Array(n));
+    heapTimes = grow(heapTimes, (n) => new Float64Array(n));
+    heapSeqs = grow(heapSeqs, (n) => new Float64Array(n));
+    armed = grow(armed, (n) => new Uint8Array(n));
     capacity = next;
   }
 
   return {
     get size() {
-      return size;
+      return armedCount;
     },
     set(slot, timeMs, seq) {
       reserve(slot + 1);
-      times[slot] = timeMs;
-      seqs[slot] = seq;
+      if (!armed[slot]) armedCount++;
+      armed[slot] = 1;
+      armedTimes[slot] = timeMs;
+      armedSeqs[slot] = seq;
       const at = position[slot]!;
       if (at < 0) {
+        heapTimes[slot] = timeMs;
+        heapSeqs[slot] = seq;
         place(size, slot);
         size++;
         up(size - 1);
-      } else {
+      } else if (timeMs < heapTimes[slot]! || (timeMs === heapTimes[slot] && seq < heapSeqs[slot]!)) {
+        heapTimes[slot] = timeMs;
+        heapSeqs[slot] = seq;
         up(at);
-        down(position[slot]!);
       }
     },
     clear(slot) {
-      if (slot >= capacity) return;
-      const at = position[slot]!;
-      if (at >= 0) removeAt(at);
+      if (slot >= capacity || !armed[slot]) return;
+      armed[slot] = 0;
+      armedCount--;
     },
     pending(slot) {
-      return slot < capacity && position[slot]! >= 0;
+      return slot < capacity && armed[slot] === 1;
     },
-    topTimeMs: () => times[heap[0]!]!,
+    topTimeMs() {
+      settleTop();
+      return heapTimes[heap[0]!]!;
+    },
     precedes(timeMs, seq) {
-      if (size === 0) return false;
+      if (armedCount === 0) return false;
+      settleTop();
       const top = heap[0]!;
-      return times[top]! < timeMs || (times[top] === timeMs && seqs[top]! < seq);
+      return heapTimes[top]! < timeMs || (heapTimes[top] === timeMs && heapSeqs[top]! < seq);
     },
-    dueBy: (timeMs) => size > 0 && times[heap[0]!]! <= timeMs,
+    dueBy(timeMs) {
+      if (armedCount === 0) return false;
+      settleTop();
+      return heapTimes[heap[0]!]! <= timeMs;
+    },
     pop() {
+      settleTop();
       const slot = heap[0]!;
-      removeAt(0);
+      removeTop();
+      armed[slot] = 0;
+      armedCount--;
       return slot;
     },
     reserve,
