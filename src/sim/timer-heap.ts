@@ -160,12 +160,16 @@ export function createTimerHeap(initialSlots = 0): TimerHeap {
     },
     precedes(timeMs, seq) {
       if (armedCount === 0) return false;
+      // The top's key is a lower bound of every armed timer: when even it is not earlier, nothing
+      // is, and the top need not be settled (death predictions lie far ahead of most events).
+      let top = heap[0]!;
+      if (!(heapTimes[top]! < timeMs || (heapTimes[top] === timeMs && heapSeqs[top]! < seq))) return false;
       settleTop();
-      const top = heap[0]!;
+      top = heap[0]!;
       return heapTimes[top]! < timeMs || (heapTimes[top] === timeMs && heapSeqs[top]! < seq);
     },
     dueBy(timeMs) {
-      if (armedCount === 0) return false;
+      if (armedCount === 0 || heapTimes[heap[0]!]! > timeMs) return false;
       settleTop();
       return heapTimes[heap[0]!]! <= timeMs;
     },
