@@ -3,7 +3,13 @@
 // bundle.js), rebuilt first if a file it is built from has changed, so that an edit under src/
 // is never run stale; if the bundle cannot be built, or with LORASWARM_DEV=1, it runs the
 // TypeScript sources through tsx instead (about a second more per start).
+import { writeFileSync } from 'node:fs';
 import { freshBundle } from './bundle.js';
+
+// For benchmarks (bench/scale.ts): the process's own CPU time and peak memory, written at exit.
+if (process.env.LORASWARM_RESOURCE_REPORT) {
+  process.on('exit', () => writeFileSync(process.env.LORASWARM_RESOURCE_REPORT, JSON.stringify(process.resourceUsage())));
+}
 
 const bundle = process.env.LORASWARM_DEV === '1' ? undefined : await freshBundle();
 let main;
