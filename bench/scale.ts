@@ -57,7 +57,7 @@ console.log(`scale: machine ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}
 for (const nodes of counts) {
   for (const [label, file, sets] of [
     ['one gateway', 'bench/poisson-1000.yaml', [`groups.1.count=${nodes}`]],
-    [`${Math.max(1, Math.round(nodes / 1000))} gateways`, 'bench/city-grid.yaml', gridSets(nodes)],
+    [Math.round(nodes / 1000) > 1 ? `${Math.round(nodes / 1000)} gateways` : 'one gateway on the grid', 'bench/city-grid.yaml', gridSets(nodes)],
   ] as const) {
     const f = run(file, sets);
     console.log(

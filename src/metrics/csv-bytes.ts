@@ -33,6 +33,9 @@ const chunkBytes = 1 << 20;
 const comma = 44;
 const newline = 10;
 const powers = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000];
+const powersOfTen = Array.from({ length: 17 }, (_, i) => 10 ** i);
+/** "00", "01", …, "99" as character codes, two per pair. */
+const digitPairs = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
 
 export function createCsvBytes(sink: ChunkSink): CsvBytes {
   let buffer = new Uint8Array(chunkBytes);
@@ -45,21 +48,27 @@ export function createCsvBytes(sink: ChunkSink): CsvBytes {
     buffer = grown;
   }
 
-  /** Digits of a whole number 0 ≤ n < 2^53. */
+  /** Digits of a whole number 0 ≤ n < 2^53, two at a time from the end. */
   function digits(n: number): void {
     if (n < 10) {
       buffer[at++] = 48 + n;
       return;
     }
-    let count = 0;
-    for (let x = n; x >= 1; x = Math.floor(x / 10)) count++;
+    let count = 1;
+    while (count < 16 && n >= powersOfTen[count]!) count++;
     let p = at + count;
     at = p;
-    while (n >= 1) {
-      const q = Math.floor(n / 10);
-      buffer[--p] = 48 + (n - q * 10);
+    while (n >= 100) {
+      const q = Math.floor(n / 100);
+      const pair = 2 * (n - q * 100);
+      buffer[--p] = digitPairs[pair + 1]!;
+      buffer[--p] = digitPairs[pair]!;
       n = q;
     }
+    if (n >= 10) {
+      buffer[p - 1] = digitPairs[2 * n + 1]!;
+      buffer[p - 2] = digitPairs[2 * n]!;
+    } else buffer[p - 1] = 48 + n;
   }
 
   function number(value: number): void {
@@ -91,8 +100,8 @@ export function createCsvBytes(sink: ChunkSink): CsvBytes {
     text,
     bytes(value) {
       ensure(value.length);
-      buffer.set(value, at);
-      at += value.length;
+      // A loop, not TypedArray#set: the values are a few bytes (ids, labels), for which set's call costs more.
+      for (let i = 0; i < value.length; i++) buffer[at++] = value[i]!;
     },
     comma() {
       buffer[at++] = comma;
@@ -126,11 +135,19 @@ export function createCsvBytes(sink: ChunkSink): CsvBytes {
       let fraction = k - whole * factor;
       digits(whole);
       if (fraction === 0) return;
+      // The fraction's `places` digits, leading zeros kept, trailing zeros dropped.
+      let shown = places;
+      while (fraction % 10 === 0) {
+        fraction /= 10;
+        shown--;
+      }
       buffer[at++] = 46;
-      for (let unit = factor / 10; fraction > 0; unit /= 10) {
-        const digit = Math.floor(fraction / unit);
-        buffer[at++] = 48 + digit;
-        fraction -= digit * unit;
+      let p = at + shown;
+      at = p;
+      for (let d = 0; d < shown; d++) {
+        const q = Math.floor(fraction / 10);
+        buffer[--p] = 48 + (fraction - q * 10);
+        fraction = q;
       }
     },
     number,

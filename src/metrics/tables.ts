@@ -37,8 +37,12 @@ export const frameColumns = [
 
 /** Writes frame records (slots of the tracker's columns) as rows of frames.csv; `ids` are the nodes' ids, pre-encoded. */
 export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (rows: FrameRows, slot: number) => void {
-  const broadcast = new TextEncoder().encode('*');
-  const decimal = createLabels((value) => String(value));
+  const encoder = new TextEncoder();
+  const broadcast = encoder.encode('*');
+  const outcomeBytes = outcomes.map((label) => encoder.encode(label));
+  const reasonBytes = blockReasons.map((label) => encoder.encode(label));
+  const fateBytes = fateLabels.map((label) => encoder.encode(label));
+  const decimal = createLabels((value) => encoder.encode(String(value)));
   return (r, i) => {
     const sent = r.outcome[i] === 0;
     csv.bytes(ids[r.sender[i]!]!);
@@ -48,9 +52,9 @@ export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (rows
     const destination = r.destination[i]!;
     csv.bytes(destination < 0 ? broadcast : ids[destination]!);
     csv.comma();
-    csv.text(outcomes[r.outcome[i]!]!);
+    csv.bytes(outcomeBytes[r.outcome[i]!]!);
     csv.comma();
-    csv.text(blockReasons[r.blockReason[i]!]!);
+    csv.bytes(reasonBytes[r.blockReason[i]!]!);
     csv.comma();
     csv.fixed(r.queuedAtMs[i]!, 3);
     csv.comma();
@@ -64,13 +68,13 @@ export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (rows
     csv.comma();
     csv.fixed(r.airtimeMs[i]!, 3);
     csv.comma();
-    if (r.channelHz[i]) csv.text(decimal(r.channelHz[i]! / 1e6));
+    if (r.channelHz[i]) csv.bytes(decimal(r.channelHz[i]! / 1e6));
     csv.comma();
     csv.integer(r.sf[i]!);
     csv.comma();
-    if (r.bandwidthHz[i]) csv.text(decimal(r.bandwidthHz[i]! / 1e3));
+    if (r.bandwidthHz[i]) csv.bytes(decimal(r.bandwidthHz[i]! / 1e3));
     csv.comma();
-    if (sent) csv.text(decimal(r.txPowerDbm[i]!));
+    if (sent) csv.bytes(decimal(r.txPowerDbm[i]!));
     csv.comma();
     csv.integer(r.phyBytes[i]!);
     csv.comma();
@@ -86,7 +90,7 @@ export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (rows
     csv.comma();
     csv.integer(r.received[i]!);
     csv.comma();
-    csv.text(fateLabels[r.fate[i]!]!);
+    csv.bytes(fateBytes[r.fate[i]!]!);
     csv.endRow();
   };
 }
@@ -108,6 +112,8 @@ export const receptionColumns = ['sender', 'seq', 'receiver', 'atMs', 'fate', 'r
 
 /** Writes receptions as rows of receptions.csv. */
 export function receptionRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (sender: number, seq: number, receiver: number, atMs: number, fate: Fate, rxPowerDbm: number, snrDb: number) => void {
+  const encoder = new TextEncoder();
+  const fateBytes = Object.fromEntries(fateLabels.filter((label) => label !== '').map((label) => [label, encoder.encode(label)])) as Record<Fate, Uint8Array>;
   return (sender, seq, receiver, atMs, fate, rxPowerDbm, snrDb) => {
     csv.bytes(ids[sender]!);
     csv.comma();
@@ -117,7 +123,7 @@ export function receptionRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (
     csv.comma();
     csv.fixed(atMs, 3);
     csv.comma();
-    csv.text(fate);
+    csv.bytes(fateBytes[fate]);
     csv.comma();
     csv.fixed(rxPowerDbm, 2);
     csv.comma();
@@ -177,8 +183,8 @@ function storeRecord(r: FrameRows, slot: number, f: FrameRecord): void {
 }
 
 /** A small cache of the labels of the few distinct values a column takes (channels, bandwidths, powers). */
-function createLabels(label: (value: number) => string): (value: number) => string {
-  const cache = new Map<number, string>();
+function createLabels<T>(label: (value: number) => T): (value: number) => T {
+  const cache = new Map<number, T>();
   return (value) => {
     let text = cache.get(value);
     if (text === undefined) cache.set(value, (text = label(value)));
