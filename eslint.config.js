@@ -23,6 +23,18 @@ export default tseslint.config(
     },
   },
   {
+    // A spread into a call's arguments overflows the stack past ~125,000 items (a city's nodes):
+    // loops and reduce instead (issue 14).
+    files: ['src/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'CallExpression > SpreadElement', message: 'no spread into function arguments: a large array overflows the stack; loop or reduce' },
+        { selector: 'NewExpression > SpreadElement', message: 'no spread into constructor arguments: a large array overflows the stack; loop or reduce' },
+      ],
+    },
+  },
+  {
     files: ['src/dashboard/ui/**'],
     languageOptions: { globals: { ...globals.browser } },
   },

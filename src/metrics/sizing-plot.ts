@@ -55,8 +55,8 @@ export function sizingSvg(results: readonly CountResult[], variants: readonly st
     { title: 'energy per token', yLabel: 'energy per token (J)', value: (r) => r.joulesPerToken, scale: 1 },
   ];
   const counts = results.map((r) => r.nodes);
-  const xMin = Math.min(...counts);
-  const xMax = Math.max(...counts, xMin + 1);
+  const xMin = counts.reduce((least, count) => Math.min(least, count), Number.POSITIVE_INFINITY);
+  const xMax = counts.reduce((most, count) => Math.max(most, count), xMin + 1);
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = panelHeight - margin.top - margin.bottom;
   const x = (n: number): number => margin.left + ((n - xMin) / (xMax - xMin)) * plotWidth;
@@ -66,8 +66,8 @@ export function sizingSvg(results: readonly CountResult[], variants: readonly st
     const points = results.filter((r) => panel.value(r));
     const highs = points.map((r) => panel.value(r)!.high * panel.scale);
     const lows = points.map((r) => panel.value(r)!.low * panel.scale);
-    const yMax = Math.max(...highs, panel.target ?? 0, 1e-9) * 1.1;
-    const yMin = Math.min(0, ...lows);
+    const yMax = highs.reduce((most, high) => Math.max(most, high), Math.max(panel.target ?? 0, 1e-9)) * 1.1;
+    const yMin = lows.reduce((least, low) => Math.min(least, low), 0);
     const y = (v: number): number => top + margin.top + plotHeight - ((v - yMin) / (yMax - yMin)) * plotHeight;
     parts.push(`<g><text x="${margin.left}" y="${top + margin.top - 10}" font-weight="bold">${escape(panel.title)}</text>`);
     parts.push(`<line x1="${margin.left}" y1="${y(yMin)}" x2="${margin.left + plotWidth}" y2="${y(yMin)}" stroke="#333"/><line x1="${margin.left}" y1="${y(yMin)}" x2="${margin.left}" y2="${y(yMax)}" stroke="#333"/>`);

@@ -213,8 +213,10 @@ export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo
       const band = subBandOf(region, channelHz)!;
       byBand.set(band, (byBand.get(band) ?? 0) + airtimeMs);
     }
-    const busiest = Math.max(0, ...byBand.values());
-    const budget = Math.max(0, ...[...byBand].map(([band, airtimeMs]) => airtimeMs / durationMs / band.dutyCycle));
+    let busiest = 0;
+    for (const airtimeMs of byBand.values()) busiest = Math.max(busiest, airtimeMs);
+    let budget = 0;
+    for (const [band, airtimeMs] of byBand) budget = Math.max(budget, airtimeMs / durationMs / band.dutyCycle);
     return [
       node.id,
       node.group,

@@ -83,7 +83,7 @@ export function attentionUnit(model: QuantizedTinySeek, layer: number, x: Int8Te
       if (qr) for (let i = 0; i < ropeDim; i++) dot += qr[h * ropeDim + i]! * cache.rope[s * ropeDim + i]! * ropeScale;
       return dot * scale;
     });
-    const max = Math.max(...scores);
+    const max = scores.reduce((most, score) => Math.max(most, score), Number.NEGATIVE_INFINITY);
     const p = scores.map((s) => Math.exp(s - max));
     const sum = p.reduce((a, b) => a + b, 0);
     p.forEach((weight, s) => {
@@ -107,7 +107,7 @@ export function gateScores(model: QuantizedTinySeek, layer: number, h: Int8Tenso
   const input = quantizeActivations(rmsNorm(dequantize(h), w.moeGain), model.scales.moeIn[layer]!);
   const logits = matvecReal(w.router, input);
   if (model.config.affinity === 'sigmoid') return { input, affinity: Float64Array.from(logits, (z) => 1 / (1 + Math.exp(-z))) };
-  const max = Math.max(...logits);
+  const max = logits.reduce((most, logit) => Math.max(most, logit), Number.NEGATIVE_INFINITY);
   const e = Float64Array.from(logits, (z) => Math.exp(z - max));
   const sum = e.reduce((s, v) => s + v, 0);
   return { input, affinity: Float64Array.from(e, (v) => v / sum) };
