@@ -12,6 +12,7 @@
  * - dashboard: bundle sizes, report.html sizes and time to first render in Chromium;
  * - startup: wall time of a `loraswarm airtime` process, through the bundle and through tsx;
  * - sweep-jobs: a sweep of 8 runs with `--jobs 1` and `--jobs 2`, wall times and their ratio;
+ * - lorasim: LoRaSim's experiment 1 at N = 200 over 10⁹ ms, both collision models, whole runs;
  * - scale: the whole `loraswarm run` of the Poisson city for a day at 1,000, 10,000 and
  *   100,000 nodes, around one gateway and at one gateway per 1,000 nodes.
  */
@@ -93,4 +94,5 @@ process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/f
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/dashboard.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/startup.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/sweep-jobs.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/lorasim.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/scale.ts'], { encoding: 'utf8' }));

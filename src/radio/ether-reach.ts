@@ -9,7 +9,7 @@
  * power plus that many σ stays below its sensitivity cannot detect the frame with any draw.
  * Leaving it out changes no fate.
  */
-import { keyedNormal3, keyedNormal4, keyedNormalBound } from '../sim/keyed-random.ts';
+import { keyedNormal3, keyedNormal4, keyedNormal4Last, keyedNormal4Prefix, keyedNormalBound } from '../sim/keyed-random.ts';
 import { distanceForLossM, meanPathLossDb, rxPowerDbm } from './path-loss.ts';
 import { noiseFloorDbm, sensitivityDbm } from './sensitivity.ts';
 import { createSpatialGrid, type SpatialGrid } from './spatial-grid.ts';
@@ -22,8 +22,15 @@ export interface EtherReach {
   /** The receiver's sensitivity at that modulation (a RangeError when its table has none). */
   sensitivityDbm(receiver: number, sf: number, bandwidthHz: number): number;
   noiseFloorDbm(receiver: number, bandwidthHz: number): number;
-  /** The finite-path receivers (gateways) the frame could reach with some shadowing draw, by index. */
+  /** The finite-path receivers (gateways) the frame could reach with some shadowing draw, by index, ascending. */
   pathCandidates(tx: Transmission): readonly number[];
+  /**
+   * The frame's received power at each receiver of `candidates`, which pathCandidates(tx) has
+   * just returned (NaN at the sender itself): what powerDbm gives, bit for bit, with the mean
+   * losses kept per sender (positions never move) and the per-frame shadowing's keys mixed once
+   * per frame (keyedNormal4Prefix), since a frame meets every candidate.
+   */
+  pathPowers(tx: Transmission, candidates: readonly number[]): Float64Array;
   /**
    * The nodes a broadcast addresses: those whose mean received power is at least their
    * sensitivity minus the broadcast margin and 3σ of shadowing, by index.
@@ -147,6 +154,17 @@ export function createEtherReach(config: EtherConfig): EtherReach {
   let nodeGrid: SpatialGrid | undefined;
   const allNodes = nodes.map((_, i) => i);
   const fewReceivers = 32;
+  // The mean losses to the candidates: per sender beside its reach list, and for the few
+  // receivers all visited, a row per sender in one array (NaN: not computed yet).
+  const reachLoss: (Float64Array | undefined)[] = [];
+  let finiteLoss: Float64Array | undefined;
+  function finiteLosses(sender: number): Float64Array {
+    const width = finitePath.length;
+    finiteLoss ??= new Float64Array(nodes.length * width).fill(Number.NaN);
+    const base = sender * width;
+    if (width > 0 && finiteLoss[base]! !== finiteLoss[base]!) for (let i = 0; i < width; i++) finiteLoss[base + i] = meanLossDb(sender, finitePath[i]!);
+    return finiteLoss;
+  }
 
   return {
     sensitivityDbm: sensitivity,
@@ -171,7 +189,27 @@ export function createEtherReach(config: EtherConfig): EtherReach {
       const list = within(pathGrid, sender, lossDb, (r) => Number.isFinite(nodes[r]!.receivePaths) && rxPowerDbm(tx.txPowerDbm, gainDbi[sender]!, gainDbi[r]!, meanLossDb(sender, r), 0) + headroomDb >= sensitivity(r, tx.sf, tx.bandwidthHz));
       reachKey[sender] = key;
       reachList[sender] = list;
+      reachLoss[sender] = Float64Array.from(list, (r) => meanLossDb(sender, r));
       return list;
+    },
+    pathPowers(tx, candidates) {
+      const sender = tx.sender;
+      const few = candidates === finitePath;
+      const losses = few ? finiteLosses(sender) : reachLoss[sender]!;
+      const base = few ? sender * finitePath.length : 0;
+      const powers = new Float64Array(candidates.length);
+      const perFrame = sigma !== 0 && config.shadowingMode !== 'per-link';
+      if (perFrame) keyedNormal4Prefix(config.seed, 2, keys[sender]!, tx.seq);
+      for (let i = 0; i < candidates.length; i++) {
+        const receiver = candidates[i]!;
+        if (receiver === sender) {
+          powers[i] = Number.NaN;
+          continue;
+        }
+        const shadowDb = perFrame ? sigma * keyedNormal4Last(keys[receiver]!) : shadowingDb(tx, receiver);
+        powers[i] = rxPowerDbm(tx.txPowerDbm, gainDbi[sender]!, gainDbi[receiver]!, losses[base + i]!, shadowDb);
+      }
+      return powers;
     },
     broadcastTargets(tx) {
       const key = `${tx.sf}/${tx.bandwidthHz}/${tx.txPowerDbm}`;

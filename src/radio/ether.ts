@@ -125,7 +125,10 @@ interface OnAir {
   readonly caughtBy: Uint8Array | undefined;
   /** Finite-path receivers that had no demodulator free at the frame's start. */
   noPath: number[] | undefined;
-  /** Received powers computed so far: two receivers (−1: none) in fields, then pairs [receiver, dBm, …]. */
+  /** The finite-path receivers the frame could reach (ascending) and its received power at each (NaN: not computed). */
+  candidates: readonly number[];
+  candidatePowers: Float64Array | undefined;
+  /** Other received powers computed so far: two receivers (−1: none) in fields, then pairs [receiver, dBm, …]. */
   receiver0: number;
   power0: number;
   receiver1: number;
@@ -168,6 +171,22 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   let tracked = 0;
 
   function powerAt(onAir: OnAir, receiver: number): number {
+    const candidates = onAir.candidates;
+    if (candidates.length > 0) {
+      let low = 0;
+      let high = candidates.length - 1;
+      while (low <= high) {
+        const middle = (low + high) >> 1;
+        const value = candidates[middle]!;
+        if (value < receiver) low = middle + 1;
+        else if (value > receiver) high = middle - 1;
+        else {
+          const power = onAir.candidatePowers![middle]!;
+          if (power === power) return power;
+          break;
+        }
+      }
+    }
     if (onAir.receiver0 === receiver) return onAir.power0;
     if (onAir.receiver1 === receiver) return onAir.power1;
     const more = onAir.morePowers;
@@ -350,6 +369,8 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
         caught: false,
         caughtBy: targets === undefined ? undefined : new Uint8Array(targets.length),
         noPath: undefined,
+        candidates: reach.pathCandidates(tx),
+        candidatePowers: undefined,
         receiver0: -1,
         power0: 0,
         receiver1: -1,
@@ -357,9 +378,14 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
         morePowers: undefined,
       };
       register(onAir);
-      for (const receiver of reach.pathCandidates(tx)) {
-        if (receiver === tx.sender) continue;
-        if (claimPath(receiver, tx, powerAt(onAir, receiver)) === false) (onAir.noPath ??= []).push(receiver);
+      const candidates = onAir.candidates;
+      if (candidates.length > 0) {
+        const powers = (onAir.candidatePowers = reach.pathPowers(tx, candidates));
+        for (let i = 0; i < candidates.length; i++) {
+          const receiver = candidates[i]!;
+          if (receiver === tx.sender) continue;
+          if (claimPath(receiver, tx, powers[i]!) === false) (onAir.noPath ??= []).push(receiver);
+        }
       }
       if (targets === undefined) onAir.caught = catchOne(onAir, tx.destination);
       else for (let i = 0; i < targets.length; i++) onAir.caughtBy![i] = catchOne(onAir, targets[i]!) ? 1 : 0;
