@@ -13,6 +13,6 @@ const wallS = (performance.now() - start) / 1000;
 const totals = simulation.tracker.totals();
 const peakMb = process.resourceUsage().maxRSS / 1024;
 console.log(
-  `listen-10k (10,000 xstate nodes, 5 ms windows every second, a frame every 10 min, 1 simulated hour): ` +
+  `listen-10k (10,000 battery nodes, their firmware listening 5 ms every second, a frame every 10 min, 1 simulated hour): ` +
     `${wallS.toFixed(2)} s wall, peak RSS ${peakMb.toFixed(0)} MB; ${totals.sent} frames, ${result.events} events, DER ${(totals.fates.received / totals.receptions).toFixed(4)}`,
 );

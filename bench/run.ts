@@ -3,7 +3,7 @@
  * - scheduler: schedule + pop pairs per second on one core;
  * - poisson-1000: a 1,000-node Poisson-to-sink scenario over one simulated day, simulation
  *   only and the whole `loraswarm run` (validation, simulation, result files);
- * - listen-10k: 10,000 battery nodes with xstate firmware and 5 ms listen windows every
+ * - listen-10k: 10,000 battery nodes whose firmware listens 5 ms every
  *   second, one hour: wall time and peak memory;
  * - mqtt: raw aedes throughput beside loraswarm's MQTT path, and city-sink over memory and MQTT;
  * - model: TinySeek training steps per second and int8 forward MACs per second;
