@@ -21,6 +21,14 @@ export class StoppedError extends Error {
   }
 }
 
+/** The user stopped a command (SIGINT, SIGTERM) and it ended cleanly: exit 128 + the signal's number. */
+export class InterruptedError extends Error {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(`stopped by ${signal}`);
+    this.name = 'InterruptedError';
+  }
+}
+
 /** Writes the message for an error and returns the exit status it deserves. */
 export function reportError(error: unknown, write: (text: string) => void): number {
   if (error instanceof InputError) {
@@ -31,11 +39,15 @@ export function reportError(error: unknown, write: (text: string) => void): numb
     write(`loraswarm: ${error.message}\n`);
     return exitInputError;
   }
-  if (error instanceof StoppedError) {
+  if (error instanceof InterruptedError) {
+    write(`loraswarm: ${error.message}\n`);
+    return error.signal === 'SIGINT' ? 130 : 143;
+  }
+  if (error instanceof StoppedError || (error instanceof Error && error.name === 'EnvironmentError')) {
     write(`loraswarm: ${error.message}\n`);
     return 1;
   }
-  if (error instanceof Error && (error.name === 'WorkerRefusedError' || error.name === 'CheckpointError' || error.name === 'PlacementError')) {
+  if (error instanceof Error && (error.name === 'WorkerRefusedError' || error.name === 'CheckpointError' || error.name === 'PlacementError' || error.name === 'RunDirectoryError')) {
     write(`loraswarm: ${error.message}\n`);
     return exitInputError;
   }

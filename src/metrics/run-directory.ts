@@ -1,49 +1,85 @@
 /**
- * The run directory, written atomically: the run works in `<dir>.partial/` (marked by a
- * RUNNING file) and, on success, the finished directory replaces `<dir>` in one rename. A run
- * that fails leaves `<dir>.partial/` with FAILED.txt saying why; an earlier `<dir>` stays intact.
+ * The run directory, written atomically and by one writer at a time: the run takes
+ * `<dir>.lock` (run-lock.ts), works in `<dir>.partial/` (marked by a RUNNING file) and, on
+ * success, the finished directory replaces `<dir>` in one rename. A run that fails leaves
+ * `<dir>.partial/` with FAILED.txt saying why; an earlier `<dir>` stays intact.
  *
- * An existing `<dir>` is replaced only when it is an earlier loraswarm run (it holds a
- * summary.json of ours) or is empty: anything else is refused before the run starts.
+ * Nothing that is not a loraswarm leftover is deleted: an existing `<dir>` is replaced only when
+ * it is an earlier result of ours (a run's summary.json, a sweep's sweep.csv, a sizing's
+ * sizing.csv) or is empty; `<dir>.partial/` is cleared only when it is a dead run's (RUNNING or
+ * FAILED.txt in it) or empty, and `<dir>.old/` (a replaced result, kept during the final
+ * renames) only when it is a result of ours or empty. Anything else is refused before the run
+ * starts, and left untouched. Trailing separators are dropped (`--out runs/a/` is `runs/a`).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, parse, resolve } from 'node:path';
 import { summarySchemaVersion } from './summary.ts';
+import { RunDirectoryError } from './run-directory-error.ts';
+import { runLockProblem, takeRunLock, type RunLock } from './run-lock.ts';
 
 export interface RunDirectory {
   readonly finalPath: string;
   readonly partialPath: string;
+  /** What the lock found and took over (a dead run's stale lock), to tell the user; or undefined. */
+  readonly tookOver: string | undefined;
   /** Writes one file into the partial directory. */
   write(name: string, content: string): void;
-  /** Moves the partial directory into place. */
+  /** Moves the partial directory into place and releases the lock. */
   commit(): void;
-  /** Marks the partial directory as failed, with the reason. */
+  /** Marks the partial directory as failed, with the reason, and releases the lock. */
   fail(reason: string): void;
 }
 
+/** `path` without trailing separators (the file system's root stays itself). */
+export function outPathOf(path: string): string {
+  const trimmed = path.replace(/[\\/]+$/, '');
+  return trimmed === '' && path !== '' ? path : trimmed;
+}
+
 /**
- * Why `path` cannot take a run directory, or undefined when it can. Checked before a run so
- * that a bad `--out` costs nothing and destroys nothing.
+ * Why `path` cannot take a result directory, or undefined when it can. Checked before a run so
+ * that a bad `--out` costs nothing and destroys nothing. `replaceable`: whether an existing
+ * non-empty directory may be replaced (an earlier result of ours).
  */
-export function runDirectoryProblem(path: string): string | undefined {
+export function runDirectoryProblem(path: string, replaceable: (full: string) => boolean = isResultDirectory): string | undefined {
   if (path.trim() === '') return 'expected a directory path, found an empty string';
-  const full = resolve(path);
+  return placeProblem(path, replaceable) ?? runLockProblem(outPathOf(path));
+}
+
+/** runDirectoryProblem but for the lock (a writer that holds it looks again). */
+function placeProblem(path: string, replaceable: (full: string) => boolean): string | undefined {
+  const full = resolve(outPathOf(path));
+  if (full === parse(full).root) return `expected a directory path below the file system's root, found ${path}`;
   if (existsSync(full)) {
     if (!statSync(full).isDirectory()) return `expected a directory path, found a file at ${path}`;
     const entries = readdirSync(full);
-    if (entries.length > 0 && !isRunDirectory(full)) {
-      return `expected a new directory, an empty one or an earlier loraswarm run at ${path}, found a directory with other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); it is left untouched`;
+    if (entries.length > 0 && !replaceable(full)) {
+      return `expected a new directory, an empty one or an earlier loraswarm result at ${path}, found a directory with other files (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); it is left untouched`;
     }
-    return undefined;
+  } else {
+    // The nearest existing ancestor must be a directory.
+    let parent = dirname(full);
+    while (!existsSync(parent)) parent = dirname(parent);
+    if (!statSync(parent).isDirectory()) return `expected a directory path, found a file at ${parent} on the way to ${path}`;
   }
-  // The nearest existing ancestor must be a directory.
-  let parent = dirname(full);
-  while (!existsSync(parent)) parent = dirname(parent);
-  if (!statSync(parent).isDirectory()) return `expected a directory path, found a file at ${parent} on the way to ${path}`;
-  return undefined;
+  return leftoverProblem(`${outPathOf(path)}.partial`, isDeadPartial) ?? leftoverProblem(`${outPathOf(path)}.old`, isResultDirectory);
 }
 
-function isRunDirectory(path: string): boolean {
+/** Why the leftover at `path` may not be cleared (it is not ours), or undefined (absent, empty or ours). */
+function leftoverProblem(path: string, ours: (path: string) => boolean): string | undefined {
+  if (!existsSync(path)) return undefined;
+  if (statSync(path).isDirectory() && (readdirSync(path).length === 0 || ours(path))) return undefined;
+  return `found ${path}, which is not a loraswarm leftover that may be cleared; it is left untouched: move it away or choose another --out`;
+}
+
+/** A run's partial directory: it holds the RUNNING mark or FAILED.txt. */
+function isDeadPartial(path: string): boolean {
+  return existsSync(join(path, 'RUNNING')) || existsSync(join(path, 'FAILED.txt'));
+}
+
+/** An earlier result of ours: a run (summary.json of our schema), a sweep or a sizing. */
+export function isResultDirectory(path: string): boolean {
+  if (existsSync(join(path, 'sweep.csv')) || existsSync(join(path, 'sizing.csv'))) return true;
   try {
     const summary = JSON.parse(readFileSync(join(path, 'summary.json'), 'utf8')) as { schema?: unknown };
     return typeof summary.schema === 'string' && summary.schema.startsWith(summarySchemaVersion.split('@')[0]!);
@@ -53,24 +89,42 @@ function isRunDirectory(path: string): boolean {
 }
 
 export function openRunDirectory(finalPath: string): RunDirectory {
-  const problem = runDirectoryProblem(finalPath);
-  if (problem) throw new RangeError(problem);
   return openAtomicDirectory(finalPath, 'run');
 }
 
 /**
- * A result directory written atomically (runs, sweeps, sizings): into `<dir>.partial/` marked
- * RUNNING, renamed into place on success, left with FAILED.txt on failure. The caller has
- * checked that `finalPath` may be replaced.
+ * A result directory written atomically (runs, sweeps, sizings) under its lock: into
+ * `<dir>.partial/` marked RUNNING, renamed into place on success, left with FAILED.txt on
+ * failure. Throws RunDirectoryError when another writer holds it or what is there is not ours
+ * to replace (`replaceable` as for runDirectoryProblem).
  */
-export function openAtomicDirectory(finalPath: string, what: string): RunDirectory {
+export function openAtomicDirectory(path: string, what: string, replaceable: (full: string) => boolean = isResultDirectory): RunDirectory {
+  const finalPath = outPathOf(path);
+  const lock = takeRunLock(finalPath, what);
+  try {
+    // Checked again under the lock: what another writer left may have changed since the first look.
+    const problem = placeProblem(finalPath, replaceable);
+    if (problem) throw new RunDirectoryError(problem);
+    return atomicDirectory(finalPath, what, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+function atomicDirectory(finalPath: string, what: string, lock: RunLock): RunDirectory {
   const partialPath = `${finalPath}.partial`;
   rmSync(partialPath, { recursive: true, force: true });
   mkdirSync(partialPath, { recursive: true });
-  writeFileSync(join(partialPath, 'RUNNING'), `this ${what} has not finished; see FAILED.txt if it stopped\n`);
+  writeFileSync(
+    join(partialPath, 'RUNNING'),
+    `this ${what} has not finished. If no loraswarm process holds ${lock.path}, it was stopped before it could say why ` +
+      `(kill -9, out of memory, power loss); otherwise FAILED.txt here says why it stopped\n`,
+  );
   return {
     finalPath,
     partialPath,
+    tookOver: lock.tookOver,
     write(name, content) {
       writeFileSync(join(partialPath, name), content);
     },
@@ -81,10 +135,12 @@ export function openAtomicDirectory(finalPath: string, what: string): RunDirecto
       if (existsSync(finalPath)) renameSync(finalPath, old);
       renameSync(partialPath, finalPath);
       rmSync(old, { recursive: true, force: true });
+      lock.release();
     },
     fail(reason) {
       rmSync(join(partialPath, 'RUNNING'), { force: true });
       writeFileSync(join(partialPath, 'FAILED.txt'), `${reason}\n`);
+      lock.release();
     },
   };
 }

@@ -5,11 +5,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EnvironmentError } from './environment-error.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
+import { writePrivateFile } from './private-file.ts';
 import { runTopics } from './topics.ts';
 
 export interface Credentials {
@@ -67,10 +69,8 @@ export function writeMosquittoSetup(options: MosquittoSetupOptions): RunCredenti
   const passwordFile = resolve(dir, 'passwd');
   const aclFile = resolve(dir, 'acl');
   const users = [credentials.coordinator, credentials.worker, credentials.viewer, ...credentials.nodes];
-  writeFileSync(passwordFile, users.map((user) => `${user.username}:${user.password}\n`).join(''), { mode: 0o600 });
-  // Hashes the plain-text file in place.
-  execFileSync(options.mosquittoPasswd ?? 'mosquitto_passwd', ['-U', passwordFile], { stdio: 'pipe' });
-  chmodSync(passwordFile, 0o600);
+  // Hashed in a fresh 0600 file before it takes passwd's place: no plain-text password file is ever left.
+  writePrivateFile(passwordFile, users.map((user) => `${user.username}:${user.password}\n`).join(''), (plain) => hashPasswords(options.mosquittoPasswd ?? 'mosquitto_passwd', plain));
   const nodeLines = credentials.nodes
     .map((user, i) => `user ${user.username}\ntopic write swarm/${runId}/tx/${i}\ntopic read swarm/${runId}/rx/${i}\ntopic read swarm/${runId}/ctl/#\n`)
     .join('\n');
@@ -89,6 +89,17 @@ export function writeMosquittoSetup(options: MosquittoSetupOptions): RunCredenti
       WS_LISTENER: options.wsPort === undefined ? '' : `# Live dashboards (loraswarm dashboard --attach ws://host:${options.wsPort}/mqtt), as the viewer.\nlistener ${options.wsPort} ${options.host ?? '127.0.0.1'}\nprotocol websockets\n`,
     }),
   );
-  writeFileSync(join(dir, 'credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  writePrivateFile(join(dir, 'credentials.json'), `${JSON.stringify(credentials, null, 2)}\n`);
   return credentials;
+}
+
+/** Hashes a Mosquitto password file in place (`mosquitto_passwd -U`), or says what is missing. */
+function hashPasswords(program: string, file: string): void {
+  try {
+    execFileSync(program, ['-U', file], { stdio: 'pipe' });
+  } catch (error) {
+    const { code, stderr } = error as NodeJS.ErrnoException & { stderr?: Buffer };
+    if (code === 'ENOENT') throw new EnvironmentError(`${program} was not found: broker-setup needs Mosquitto's tools (Debian: apt-get install mosquitto); nothing was written`);
+    throw new EnvironmentError(`${program} -U failed (${stderr?.toString().trim() || (error as Error).message}); no password file was written`);
+  }
 }

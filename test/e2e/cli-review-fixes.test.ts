@@ -31,7 +31,7 @@ describe('loraswarm run protects what it does not own', () => {
     writeFileSync(join(precious, 'thesis.tex'), 'x');
     const result = cli(['run', 'scenarios/aloha.yaml', '--out', precious, '--set', 'duration=1min']);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/--out: expected a new directory, an empty one or an earlier loraswarm run .* found a directory with other files \(thesis\.tex\)/);
+    expect(result.stderr).toMatch(/--out: expected a new directory, an empty one or an earlier loraswarm result .* found a directory with other files \(thesis\.tex\)/);
     expect(readFileSync(join(precious, 'thesis.tex'), 'utf8')).toBe('x');
     expect(existsSync(`${precious}.partial`)).toBe(false);
   });

@@ -153,7 +153,7 @@ describe('loraswarm sweep refuses bad input with status 2 and writes nothing', (
     writeFileSync(join(foreign, 'notes.txt'), 'mine\n');
     const result = cli(['sweep', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--set', 'groups.1.count=1,2', '--out', foreign]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toMatch(/^loraswarm: --out: expected a new directory, an empty one or an earlier loraswarm run at .*foreign, found a directory with other files \(notes\.txt\); it is left untouched\n$/);
+    expect(result.stderr).toMatch(/^loraswarm: --out: expected a new directory, an empty one or an earlier loraswarm result at .*foreign, found a directory with other files \(notes\.txt\); it is left untouched\n$/);
     expect(readdirSync(foreign)).toEqual(['notes.txt']);
     expect(existsSync(`${foreign}.partial`)).toBe(false);
   });

@@ -4,15 +4,17 @@
 import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
-import { openRunDirectory, runDirectoryProblem } from '../../metrics/run-directory.ts';
+import { openRunDirectory, outPathOf, runDirectoryProblem } from '../../metrics/run-directory.ts';
 import { createSimulation } from '../../run/simulate.ts';
 import { summarizeRun, trainedOf } from '../../run/summarize.ts';
 import { compressRecords, openResultFiles, type ResultFiles } from '../../run/result-files.ts';
 import { prepareMqttTransport, reachableUrl } from '../../transport/mqtt-transport.ts';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { writePrivateFile } from '../../transport/private-file.ts';
 import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../transport/partition.ts';
-import { UsageError } from '../exit.ts';
+import { InterruptedError, UsageError } from '../exit.ts';
+import { watchInterrupts } from '../interrupts.ts';
 import { brokerUrlProblem, listenOption, liveDashboardOptions, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
 import { createProgress, type Progress } from '../progress.ts';
@@ -71,7 +73,7 @@ export async function runCommand(
   }
   const loaded = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   const { scenario, swarm, name } = loaded;
-  const outPath = options.out ?? join('runs', `${name}-seed${scenario.seed}`);
+  const outPath = outPathOf(options.out ?? join('runs', `${name}-seed${scenario.seed}`));
   const problem = runDirectoryProblem(outPath);
   if (problem) throw new UsageError(`--out: ${problem}`);
   const liveOptions = liveDashboardOptions(options);
@@ -97,12 +99,22 @@ export async function runCommand(
   let dir: ReturnType<typeof openRunDirectory>;
   try {
     dir = openRunDirectory(outPath);
+    if (dir.tookOver !== undefined) note(`loraswarm: ${dir.tookOver}\n`);
   } catch (error) {
     await liveSlot?.server.close();
     throw error;
   }
   let credentialsFile: string | undefined;
   let files: ResultFiles | undefined;
+  let simulatedMs = 0;
+  const removeCredentials = (): void => {
+    if (credentialsFile !== undefined && options.credentialsOut === undefined) rmSync(credentialsFile, { force: true });
+  };
+  // Ctrl-C or kill: the run stops between slices and fails cleanly; a second signal at once.
+  const interrupts = watchInterrupts(note, () => {
+    removeCredentials();
+    dir.fail(`stopped at once by a second signal, at ${simulatedMs} ms of simulated time`);
+  });
   try {
     const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
     dir.write('scenario.yaml', scenarioYaml);
@@ -131,7 +143,7 @@ export async function runCommand(
           // The embedded broker's credentials are made for this run: workers read them from a file.
           credentialsFile = options.credentialsOut ?? `${outPath}.credentials.json`;
           const { worker, viewer, node } = mqtt.broker.credentials;
-          writeFileSync(credentialsFile, `${JSON.stringify({ runId, worker, viewer, nodes: swarm.nodes.map((_, i) => node(i)) }, null, 2)}\n`, { mode: 0o600 });
+          writePrivateFile(credentialsFile, `${JSON.stringify({ runId, worker, viewer, nodes: swarm.nodes.map((_, i) => node(i)) }, null, 2)}\n`);
         }
         const credentials = credentialsFile ?? options.credentials!;
         const labels = partitions.map((nodes) => formatPartition(nodes));
@@ -141,7 +153,7 @@ export async function runCommand(
           `run ${runId}: waiting for ${partitions.length} worker${partitions.length > 1 ? 's' : ''} on ${reachable}; start ${partitions.length > 1 ? 'them' : 'it'} with\n` +
             labels.map((label) => `  loraswarm worker --broker ${reachable} --run ${runId} --nodes ${label} --credentials ${credentials}\n`).join(''),
         );
-        await mqtt.workersReady();
+        await interrupts.race(mqtt.workersReady());
         note(`run ${runId}: every worker joined\n`);
       }
       const remoteNodes = new Set(partitions.flat());
@@ -175,10 +187,12 @@ export async function runCommand(
         const untilMs = (scenario.duration * step) / steps;
         if (mqtt) await simulation.advanceAsync(untilMs);
         else simulation.advance(untilMs);
+        simulatedMs = untilMs;
         progress.update(step / steps);
         await live?.step(untilMs);
-        // The event loop turns between slices: the progress bar redraws, and compressed files are written.
+        // The event loop turns between slices: the progress bar redraws, compressed files are written, signals come in.
         await new Promise((resolve) => setImmediate(resolve));
+        interrupts.check();
       }
       // The live view follows the drain after the duration too, step by step.
       if (live && mqtt) {
@@ -201,7 +215,7 @@ export async function runCommand(
       await live?.settle();
       await (live ?? liveSlot?.server)?.close();
       await mqtt?.close(failure);
-      if (credentialsFile !== undefined && options.credentialsOut === undefined) rmSync(credentialsFile, { force: true });
+      removeCredentials();
     }
     const simulateWallMs = performance.now() - wallStartMs;
 
@@ -249,8 +263,10 @@ export async function runCommand(
   } catch (error) {
     await liveSlot?.server.close();
     await files?.abort().catch(() => undefined);
-    dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    dir.fail(error instanceof InterruptedError ? `${error.message} at ${simulatedMs} ms of simulated time` : error instanceof Error ? (error.stack ?? error.message) : String(error));
     throw error;
+  } finally {
+    interrupts.dispose();
   }
 }
 

@@ -16,6 +16,7 @@ import { createProgress } from '../progress.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
 import { simulateSummary } from '../../run/simulate-summary.ts';
 import { openSweepDirectory, sweepDirectoryProblem } from './sweep.ts';
+import { outPathOf } from '../../metrics/run-directory.ts';
 
 export interface SizeCommandOptions {
   readonly vary: string;
@@ -86,7 +87,7 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
   const setsFor = (variant: string, nodes: number): string[] => [...options.set, `groups.${groupIndex}.count=${nodes}`, ...(options.mcus === undefined ? [] : [`groups.${groupIndex}.node.mcu=${variant}`])];
   // Every combination is validated before the first run (a bad MCU name, say).
   for (const variant of variants) readScenario(file, { sets: setsFor(variant, counts[0]!), seed: firstSeed });
-  const outPath = options.out ?? join('runs', `${base.name}-sizing`);
+  const outPath = outPathOf(options.out ?? join('runs', `${base.name}-sizing`));
   const problem = sweepDirectoryProblem(outPath, 'sizing.csv');
   if (problem) throw new UsageError(`--out: ${problem}`);
   const dir = openSweepDirectory(outPath);

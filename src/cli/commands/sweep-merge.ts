@@ -7,6 +7,7 @@ import { mergeShards } from '../../run/sweep-merge.ts';
 import { sweepCsv } from '../../run/sweep.ts';
 import { UsageError } from '../exit.ts';
 import { openSweepDirectory, sweepDirectoryProblem } from './sweep.ts';
+import { outPathOf } from '../../metrics/run-directory.ts';
 import { sweepTable } from './sweep-table.ts';
 
 export interface SweepMergeOptions {
@@ -23,7 +24,7 @@ export interface SweepMergeOptions {
  */
 export function sweepMergeCommand(dirs: readonly string[], options: SweepMergeOptions, print: (text: string) => void): string {
   const merged = mergeShards(dirs);
-  const outPath = options.out ?? join('runs', `${merged.sweep.scenario}-sweep`);
+  const outPath = outPathOf(options.out ?? join('runs', `${merged.sweep.scenario}-sweep`));
   const problem = sweepDirectoryProblem(outPath);
   if (problem) throw new UsageError(`--out: ${problem}`);
   const dir = openSweepDirectory(outPath);

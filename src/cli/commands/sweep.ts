@@ -6,9 +6,9 @@
  * shard.json. Planning and running live in run/ (sweep-plan, sweep-runner, sweep-pool,
  * sweep-shard); this file reads the flags and prints.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openAtomicDirectory, runDirectoryProblem, type RunDirectory } from '../../metrics/run-directory.ts';
+import { isResultDirectory, openAtomicDirectory, outPathOf, runDirectoryProblem, type RunDirectory } from '../../metrics/run-directory.ts';
 import { planSweep, type PlannedRun, type SweepPlan } from '../../run/sweep-plan.ts';
 import { runSweepInChildren, SweepChildError } from '../../run/sweep-pool.ts';
 import { runSweep } from '../../run/sweep-runner.ts';
@@ -42,10 +42,10 @@ export async function sweepCommand(file: string, options: SweepCommandOptions, p
   const shard = shardOption(options);
   const plan = planSweep(file, { sets: options.set, repeats, ...(options.seed !== undefined && { seed: options.seed }) });
   const runs = shard ? shardRuns(plan.runs, shard) : plan.runs;
-  const outPath = options.out ?? join('runs', shard ? `${plan.name}-sweep-shard-${shard.index}-of-${shard.count}` : `${plan.name}-sweep`);
+  const outPath = outPathOf(options.out ?? join('runs', shard ? `${plan.name}-sweep-shard-${shard.index}-of-${shard.count}` : `${plan.name}-sweep`));
   const problem = sweepDirectoryProblem(outPath, shard ? shardFileName : 'sweep.csv');
   if (problem) throw new UsageError(`--out: ${problem}`);
-  const dir = openSweepDirectory(outPath);
+  const dir = openSweepDirectory(outPath, shard ? shardFileName : 'sweep.csv');
   try {
     const rows = await runRows(plan, runs, jobs, dir, options, note);
     if (shard) dir.write(shardFileName, shardJson(plan, shard, rows));
@@ -90,14 +90,13 @@ function heading(plan: SweepPlan, runs: readonly PlannedRun[], shard: ShardSpec 
 
 /**
  * Why `path` cannot take a sweep directory, or undefined. Like a run directory, it may be new,
- * empty or an earlier loraswarm run; an earlier sweep (it holds `marker`) is replaced too.
+ * empty or an earlier loraswarm result; a directory holding `marker` (a shard's file) is replaced too.
  */
 export function sweepDirectoryProblem(path: string, marker = 'sweep.csv'): string | undefined {
-  if (path.trim() !== '' && existsSync(join(path, marker)) && statSync(path).isDirectory()) return undefined;
-  return runDirectoryProblem(path);
+  return runDirectoryProblem(path, (full) => isResultDirectory(full) || existsSync(join(full, marker)));
 }
 
 /** The sweep directory, written atomically as run directories are (metrics/run-directory.ts). */
-export function openSweepDirectory(finalPath: string): RunDirectory {
-  return openAtomicDirectory(finalPath, 'sweep');
+export function openSweepDirectory(finalPath: string, marker = 'sweep.csv'): RunDirectory {
+  return openAtomicDirectory(finalPath, 'sweep', (full) => isResultDirectory(full) || existsSync(join(full, marker)));
 }
