@@ -92,12 +92,22 @@ export interface ControlAssembler {
 }
 
 /**
- * Reassembles the chunked messages of one sender (one topic). At most `maxOpen` messages may be
- * incomplete at once (the oldest is dropped beyond that), and no message may claim more than
- * `maxChunks` chunks: a faulty sender costs bounded memory.
+ * Reassembles the chunked messages of one sender (one topic). A faulty or hostile sender costs
+ * memory in proportion to the bytes it really sends, within bounds: at most `maxOpen` messages
+ * may be incomplete at once (the oldest is dropped beyond that), no message may claim more than
+ * `maxChunks` chunks, and the incomplete messages together hold at most `maxOpenBytes` (a chunk
+ * beyond is refused and its message dropped). Parts are kept as they come, never preallocated
+ * for the count a header claims (a few bytes claiming 2^20 chunks cost nothing).
  */
-export function createControlAssembler(maxOpen = 16, maxChunks = 1 << 20): ControlAssembler {
-  const open = new Map<number, { parts: (Uint8Array | undefined)[]; have: number }>();
+export function createControlAssembler(maxOpen = 16, maxChunks = 1 << 20, maxOpenBytes = 1 << 26): ControlAssembler {
+  const open = new Map<number, { parts: Map<number, Uint8Array>; count: number; bytes: number }>();
+  let openBytes = 0;
+  const drop = (stream: number): void => {
+    const message = open.get(stream);
+    if (message === undefined) return;
+    openBytes -= message.bytes;
+    open.delete(stream);
+  };
   return {
     add(chunk) {
       if (chunk.length < headerBytes) throw new MalformedControlError(`${chunk.length} bytes, shorter than the ${headerBytes}-byte header`);
@@ -112,21 +122,28 @@ export function createControlAssembler(maxOpen = 16, maxChunks = 1 << 20): Contr
       if (count === 1) return data;
       let message = open.get(stream);
       if (message === undefined) {
-        if (open.size >= maxOpen) open.delete(open.keys().next().value!);
-        message = { parts: new Array<Uint8Array | undefined>(count).fill(undefined), have: 0 };
+        if (open.size >= maxOpen) drop(open.keys().next().value!);
+        message = { parts: new Map(), count, bytes: 0 };
         open.set(stream, message);
       }
-      if (message.parts.length !== count) throw new MalformedControlError(`chunk count ${count}, earlier chunks said ${message.parts.length}`);
-      if (message.parts[index] === undefined) message.have++;
-      message.parts[index] = data;
-      if (message.have < count) return undefined;
-      open.delete(stream);
+      if (message.count !== count) throw new MalformedControlError(`chunk count ${count}, earlier chunks said ${message.count}`);
+      const before = message.parts.get(index)?.length ?? 0;
+      if (openBytes - before + data.length > maxOpenBytes) {
+        drop(stream);
+        throw new MalformedControlError(`more than ${maxOpenBytes} bytes of unfinished messages`);
+      }
+      message.parts.set(index, data);
+      message.bytes += data.length - before;
+      openBytes += data.length - before;
+      if (message.parts.size < count) return undefined;
+      drop(stream);
       // Plain Uint8Array work, no Buffer: the live dashboard assembles in the browser too.
-      const whole = new Uint8Array(message.parts.reduce((sum, part) => sum + part!.length, 0));
+      const whole = new Uint8Array(message.bytes);
       let at = 0;
-      for (const part of message.parts) {
-        whole.set(part!, at);
-        at += part!.length;
+      for (let i = 0; i < count; i++) {
+        const part = message.parts.get(i)!;
+        whole.set(part, at);
+        at += part.length;
       }
       return whole;
     },

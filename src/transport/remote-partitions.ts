@@ -69,6 +69,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
   const byPart: (Worker | undefined)[] = partitions.map(() => undefined);
   const byId = new Map<string, Worker>();
   const assemblers = new Map<string, ControlAssembler>();
+  const singleChunk = createControlAssembler(0, 1);
   let malformed = 0;
   let finished = false;
   let stream = 0;
@@ -184,8 +185,10 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
       }
       let value: unknown;
       try {
-        let assembler = assemblers.get(id);
-        if (!assembler) assemblers.set(id, (assembler = createControlAssembler()));
+        // Only a worker the run knows may send messages in chunks (an assembler each): a hello
+        // from a new id is one chunk, so ids a sender makes up cost no memory.
+        let assembler = byId.has(id) ? assemblers.get(id) : singleChunk;
+        if (!assembler) assemblers.set(id, (assembler = createControlAssembler(4)));
         const whole = assembler.add(payload);
         if (whole === undefined) return;
         value = decodeControlValue(whole);

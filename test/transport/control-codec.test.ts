@@ -2,6 +2,24 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlValue, encodeControlValue, MalformedControlError } from '../../src/transport/control-codec.ts';
 import { publishPacketBytes } from '../../src/transport/packet-size-guard.ts';
+import { createBarrier } from '../../src/transport/barrier.ts';
+import { createCoordinatorRemote } from '../../src/transport/remote-partitions.ts';
+import { runTopics } from '../../src/transport/topics.ts';
+import { getHeapStatistics } from 'node:v8';
+import type { MqttClient } from 'mqtt';
+
+/** A chunk header claiming `count` chunks, with a few bytes of data. */
+function claim(stream: number, count: number): Uint8Array {
+  const chunk = new Uint8Array(15 + 4);
+  const view = new DataView(chunk.buffer);
+  chunk[0] = 0x4c;
+  chunk[1] = 0x43;
+  chunk[2] = 1;
+  view.setUint32(3, stream);
+  view.setUint32(7, 0);
+  view.setUint32(11, count);
+  return chunk;
+}
 
 describe('control messages between a coordinator and its workers', () => {
   it('carry non-finite numbers, byte arrays and every float64 exactly', () => {
@@ -43,6 +61,38 @@ describe('control messages between a coordinator and its workers', () => {
     for (const message of parts) expect(assembler.add(message[0]!)).toBeUndefined();
     expect(assembler.add(parts[0]![1]!)).toBeUndefined();
     expect(assembler.add(parts[2]![1]!)).toEqual(new Uint8Array(20));
+  });
+
+  it('cost memory for the bytes a sender really sends, not for the chunk count its headers claim (issue 15, finding 3)', () => {
+    const assemblers = Array.from({ length: 8 }, () => createControlAssembler());
+    const before = getHeapStatistics().used_heap_size;
+    // 8 senders × 8 messages each claiming 2^20 chunks: 64 tiny chunks. Preallocating the
+    // claimed parts took 8 MiB a message (512 MiB here).
+    for (const assembler of assemblers) for (let stream = 0; stream < 8; stream++) expect(assembler.add(claim(stream, 1 << 20))).toBeUndefined();
+    expect(getHeapStatistics().used_heap_size - before).toBeLessThan(16 * 2 ** 20);
+    // And the bytes of unfinished messages are bounded too.
+    const small = createControlAssembler(16, 1 << 20, 100);
+    const chunks = chunkControl(7, new Uint8Array(300), 60);
+    expect(small.add(chunks[0]!)).toBeUndefined();
+    expect(() => small.add(chunks[1]!)).toThrow('more than 100 bytes of unfinished messages');
+  });
+
+  it('keep a coordinator\'s memory flat when a worker credential sends multi-chunk messages from made-up worker ids', () => {
+    const published: string[] = [];
+    const client = { publish: (topic: string) => void published.push(topic) } as unknown as MqttClient;
+    const remote = createCoordinatorRemote(client, runTopics('evil', 20), { partitions: [[10, 11]], scenarioYaml: 'x: 1\n' }, createBarrier(1000), 4096);
+    const before = getHeapStatistics().used_heap_size;
+    let sent = 0;
+    // Each took an 8 MiB array before (up to 16 per id): 480 MiB here.
+    for (let id = 0; id < 20; id++) {
+      for (const kind of ['hello', 'report', 'failed']) {
+        remote.handle(`workers/w${id}/${kind}`, claim(id, 1 << 20));
+        sent++;
+      }
+    }
+    expect(remote.malformed).toBe(sent);
+    expect(getHeapStatistics().used_heap_size - before).toBeLessThan(16 * 2 ** 20);
+    expect(published).toEqual([]);
   });
 
   it('either decode or throw MalformedControlError on arbitrary bytes (fuzz)', () => {
