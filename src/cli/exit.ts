@@ -6,6 +6,9 @@ import { InputError } from '../scenario/errors.ts';
 
 export const exitInputError = 2;
 
+/** Input problems printed at most: a file with 20,000 bad keys says the first ones and how many more. */
+export const maxIssuesShown = 50;
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -32,7 +35,9 @@ export class InterruptedError extends Error {
 /** Writes the message for an error and returns the exit status it deserves. */
 export function reportError(error: unknown, write: (text: string) => void): number {
   if (error instanceof InputError) {
-    write(`loraswarm: invalid input\n${error.issues.map((issue) => `  ${formatLine(issue)}`).join('\n')}\n`);
+    const shown = error.issues.slice(0, maxIssuesShown).map((issue) => `  ${formatLine(issue)}\n`).join('');
+    const more = error.issues.length - maxIssuesShown;
+    write(`loraswarm: invalid input\n${shown}${more > 0 ? `  … and ${more} more problems like these (the first ${maxIssuesShown} are shown)\n` : ''}`);
     return exitInputError;
   }
   if (error instanceof UsageError) {

@@ -66,6 +66,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--pace <factor>', 'with --dashboard: at most this many virtual seconds per wall second, so that people can watch (default: as fast as it can)')
     .option('--dashboard-port <port>', 'with --dashboard: the port (default: a free one)')
     .option('--compress <when>', 'gzip frames.csv and receptions.csv: auto (runs expected to send more than 1,000,000 frames), on or off', 'auto')
+    .option('--ignore-limits', 'run even when the estimate (see `validate`) needs more memory, events, series rows or disk than the bounds allow')
     .action(async (file: string, options) => {
       const { runCommand } = await import('./commands/run.ts');
       await runCommand(file, options, io.out, io.err);
@@ -222,11 +223,18 @@ export function buildProgram(io: CliIo): Command {
     .description('check a scenario file without running it')
     .argument('<scenario>', 'scenario YAML file')
     .option('--set <key=value>', 'override one scenario field (repeatable)', collect, [])
-    .action(async (file: string, options: { set: string[] }) => {
+    .option('--ignore-limits', 'exit 0 even when the estimate passes the bounds a run may expect to need')
+    .action(async (file: string, options: { set: string[]; ignoreLimits?: boolean }) => {
       const { readScenario } = await import('../scenario/read-scenario.ts');
+      const { describeEstimate, estimateProblems, estimateRun, thisMachine } = await import('../run/run-estimate.ts');
       const { swarm, name, scenario } = readScenario(file, { sets: options.set });
       const sinks = swarm.nodes.filter((node) => node.role === 'sink').length;
-      io.out(`${file}: valid scenario "${name}" (${swarm.nodes.length} nodes, ${sinks} sinks, ${scenario.duration / 1000} s, seed ${scenario.seed})\n`);
+      const estimate = estimateRun(scenario, swarm);
+      io.out(`${file}: valid scenario "${name}" (${swarm.nodes.length} nodes, ${sinks} sinks, ${scenario.duration / 1000} s, seed ${scenario.seed})\n  ${describeEstimate(estimate)}\n`);
+      const problems = estimateProblems(estimate, thisMachine('runs'));
+      if (problems.length > 0 && options.ignoreLimits !== true) {
+        throw new UsageError(`a run of it is over the limits: ${problems.join('; ')}. \`loraswarm run\` refuses it unless given --ignore-limits`);
+      }
     });
 
   program

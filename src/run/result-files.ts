@@ -5,6 +5,7 @@
  * `receptions.csv.gz`, `series.csv.gz`): see `compressRecords`.
  */
 import { join } from 'node:path';
+import { autoCompressFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
 import { createCsvFile, type CsvFile } from '../metrics/csv-file.ts';
 import { encodedIds, frameColumns, frameRowWriter, header, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
@@ -20,9 +21,8 @@ import type { inferenceFor } from '../inference/load-model.ts';
 import type { FlSetup } from '../fl/swarm.ts';
 import type { Simulation, SimulationResult } from './simulation-types.ts';
 
-/** `--compress`: gzip the per-frame files always, never, or (auto) when a run expects more frames than this. */
+/** `--compress`: gzip the per-frame files always, never, or (auto) when a run expects more than `autoCompressFrames` frames (run-estimate.ts). */
 export type CompressChoice = 'auto' | 'on' | 'off';
-export const autoCompressFrames = 1_000_000;
 
 /**
  * Whether frames.csv and receptions.csv are written gzip-compressed. `auto` compresses when the
@@ -32,14 +32,7 @@ export const autoCompressFrames = 1_000_000;
  */
 export function compressRecords(choice: CompressChoice, scenario: Scenario, swarm: ResolvedSwarm): boolean {
   if (choice !== 'auto') return choice === 'on';
-  let frames = 0;
-  for (const node of swarm.nodes) {
-    const traffic = node.traffic;
-    if (!traffic) continue;
-    const fragments = traffic.payloadBytes <= node.maxAppBytes ? 1 : Math.ceil(traffic.payloadBytes / Math.max(1, node.maxAppBytes - 4));
-    frames += (scenario.duration / traffic.intervalMs) * fragments;
-  }
-  return frames > autoCompressFrames;
+  return expectedTrafficFrames(scenario, swarm) > autoCompressFrames;
 }
 
 export interface ResultFiles {

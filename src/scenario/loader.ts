@@ -35,7 +35,9 @@ export function loadScenarioText(text: string, options: LoadOptions): LoadedScen
     throw new InputError(
       doc.errors.map((error) => ({
         path: '',
-        message: `expected valid YAML, found a syntax error: ${error.message.split('\n')[0]}`,
+        message: /Maximum call stack size exceeded/.test(error.message)
+          ? 'expected YAML nested less deeply, found nesting deeper than the parser can follow (a scenario needs a few levels)'
+          : `expected valid YAML, found a syntax error: ${error.message.split('\n')[0]}`,
         source: position(error.pos[0]),
       })),
     );

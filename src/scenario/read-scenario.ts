@@ -1,5 +1,5 @@
 /** Reads a scenario file, applies `--set` overrides and a seed, validates it and resolves its swarm: what every command and every sweep run starts from. */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { InputError } from './errors.ts';
 import { loadScenarioText, type LoadedScenario } from './loader.ts';
@@ -16,16 +16,43 @@ export interface ReadScenario extends LoadedScenario {
   readonly swarm: ResolvedSwarm;
 }
 
+/**
+ * The largest scenario file read (bytes): a scenario listing 150,000 nodes one by one is
+ * ~10 MB; beyond, the file is refused before it is parsed (a device such as /dev/zero, a log
+ * given by mistake).
+ */
+export const maxScenarioBytes = 32 * 2 ** 20;
+
 export function readScenario(file: string, options: ReadScenarioOptions = {}): ReadScenario {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError([{ path: '', message: `expected a readable scenario file at ${file}, found ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (code ?? 'an unreadable file')}` }]);
-  }
+  const text = readScenarioText(file);
   const overrides = (options.sets ?? []).map(parseOverride);
   const loaded = loadScenarioText(text, { file, overrides, ...(options.seed !== undefined && { seed: options.seed }) });
   const swarm = resolveSwarm(loaded.scenario, loaded.locate);
   return { ...loaded, swarm, name: loaded.scenario.name ?? basename(file, extname(file)) };
+}
+
+/** The file's text, read no further than `maxScenarioBytes` + 1 bytes whatever it is (a pipe or a device has no size to check first). */
+function readScenarioText(file: string): string {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(1 << 16);
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+      if (total > maxScenarioBytes) throw new InputError([{ path: '', message: `expected a scenario file of at most ${maxScenarioBytes / 2 ** 20} MiB, found more at ${file}` }]);
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError([{ path: '', message: `expected a readable scenario file at ${file}, found ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (code ?? 'an unreadable file')}` }]);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
 import { openRunDirectory, outPathOf, runDirectoryProblem } from '../../metrics/run-directory.ts';
 import { createSimulation } from '../../run/simulate.ts';
+import { estimateProblems, estimateRun, thisMachine } from '../../run/run-estimate.ts';
 import { summarizeRun, trainedOf } from '../../run/summarize.ts';
 import { compressRecords, openResultFiles, type ResultFiles } from '../../run/result-files.ts';
 import { prepareMqttTransport, reachableUrl } from '../../transport/mqtt-transport.ts';
@@ -52,6 +53,8 @@ export interface RunCommandOptions {
   readonly dashboardPort?: string;
   /** gzip frames.csv and receptions.csv: auto (large runs), on or off. */
   readonly compress?: string;
+  /** Run even when the estimate passes the bounds (run-estimate.ts). */
+  readonly ignoreLimits?: boolean;
 }
 
 const progressSlices = 200;
@@ -76,6 +79,10 @@ export async function runCommand(
   const outPath = outPathOf(options.out ?? join('runs', `${name}-seed${scenario.seed}`));
   const problem = runDirectoryProblem(outPath);
   if (problem) throw new UsageError(`--out: ${problem}`);
+  const overLimits = estimateProblems(estimateRun(scenario, swarm), thisMachine(outPath));
+  if (overLimits.length > 0 && options.ignoreLimits !== true) {
+    throw new UsageError(`this run is over the limits a run may expect to need: ${overLimits.join('; ')}. \`loraswarm validate\` prints the whole estimate; to run it anyway, add --ignore-limits`);
+  }
   const liveOptions = liveDashboardOptions(options);
   const external = externalBroker(options, swarm.nodes.length);
   const partitions = remotePartitions(options, swarm.nodes.length);

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { readScenario } from '../../src/scenario/read-scenario.ts';
+import { estimateProblems, estimateRun, runLimits } from '../../src/run/run-estimate.ts';
+
+describe('the run estimate', () => {
+  it('counts the traffic frames, events, series rows, memory, files and CPU of the Poisson city', () => {
+    const { scenario, swarm } = readScenario('bench/poisson-1000.yaml');
+    const estimate = estimateRun(scenario, swarm);
+    // 1,000 senders, one message every 1,000 s on average, for a day: 86,400 (the run sends 86,158).
+    expect(estimate.frames).toBe(86_400);
+    // Four events a frame (the run: 345,347) and one per hourly sample time.
+    expect(estimate.events).toBe(4 * 86_400 + 25);
+    expect(estimate.seriesRows).toBe(25 * 1001);
+    expect(estimate.peakMemoryBytes).toBe(200 * 2 ** 20 + 1001 * 20 * 2 ** 10);
+    expect(estimate.outputBytes).toBe(86_400 * (115 + 55) + 25 * 1001 * 95);
+    expect(estimate.cpuSeconds).toBeCloseTo((4 * 86_400 + 25) / 200_000 + (25 * 1001) / 1e6, 12);
+  });
+
+  it('names each bound the estimate passes, and none within them', () => {
+    const { scenario, swarm } = readScenario('bench/poisson-1000.yaml');
+    const estimate = estimateRun(scenario, swarm);
+    expect(estimateProblems(estimate, { memoryBytes: 8 * 2 ** 30, freeDiskBytes: 2 ** 40 })).toEqual([]);
+    expect(estimateProblems(estimate, { memoryBytes: 256 * 2 ** 20, freeDiskBytes: 2 ** 20 })).toEqual([
+      'it would need ~220 MiB of memory, more than 80 % of this machine\'s 256 MiB',
+      'it would write ~16 MiB of files, more than the 1 MiB free where they go',
+    ]);
+    expect(estimateProblems({ ...estimate, events: 2 * runLimits.events, cpuSeconds: 1e5 }, { memoryBytes: 2 ** 40 })).toEqual([
+      'it would simulate ~20G events (~28 h of CPU), more than the bound of 10G',
+    ]);
+  });
+});
