@@ -20,11 +20,12 @@
  * (and read) as version 1.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import type { TinySeekConfig } from '../config.ts';
 import { unpack, type Bits, type QuantMatrix } from '../quant/integer.ts';
 import { quantizeWeights, quantMatrices, type BoundaryScales, type QuantizedTinySeek } from '../quant/quantized-model.ts';
 import { createTinySeek, type TinySeek } from '../tinyseek.ts';
+import { checkpointConfigProblem } from './checkpoint-config.ts';
 
 export const checkpointVersion = 2;
 const bitWidths: readonly Bits[] = [8, 4, 2];
@@ -136,6 +137,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = 'checkpoint'): Checkp
   }
 }
 
+const isScale = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
 const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 function decodeUnchecked(bytes: Uint8Array, file: string): Checkpoint {
@@ -167,7 +169,13 @@ function decodeUnchecked(bytes: Uint8Array, file: string): Checkpoint {
   const floats = header.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0);
   const dataStart = 10 + headerLength;
   if (dataStart + 4 * floats > body.length) throw new CheckpointError(file, `the header describes ${floats} float32 values, the file holds fewer`);
+  // The config is checked before anything is allocated from it, the values before they are used.
+  const configProblem = checkpointConfigProblem(header.config, floats);
+  if (configProblem !== undefined) throw new CheckpointError(file, configProblem);
   const data = new Float32Array(body.buffer.slice(body.byteOffset + dataStart, body.byteOffset + dataStart + 4 * floats));
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) throw new CheckpointError(file, `value ${i} of the float32 data is ${data[i]}, expected a finite number`);
+  }
   const quantStart = dataStart + 4 * floats;
   const model = createTinySeek(header.config, 0);
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
@@ -187,7 +195,7 @@ function decodeUnchecked(bytes: Uint8Array, file: string): Checkpoint {
     if (!header.quantized) throw new CheckpointError(file, 'version 2 without its quantized section');
     const { layers, dim } = header.config;
     const q = header.quantized;
-    const rows = (list: unknown, count: number, width?: number): boolean => Array.isArray(list) && list.length === count && list.every((row) => (width === undefined ? typeof row === 'number' && row > 0 : Array.isArray(row) && row.length === width && row.every((v) => typeof v === 'number' && v > 0)));
+    const rows = (list: unknown, count: number, width?: number): boolean => Array.isArray(list) && list.length === count && list.every((row) => (width === undefined ? isScale(row) : Array.isArray(row) && row.length === width && row.every(isScale)));
     const ok = q.scales && rows(q.scales.residual, layers + 1, dim) && rows(q.scales.mid, layers, dim) && rows(q.scales.moeIn, layers) && rows(q.scales.latent, layers) && rows(q.scales.ropeKey, layers) && rows(q.scales.expertOut, layers, dim);
     if (!ok) throw new CheckpointError(file, `the calibrated scales do not fit ${layers} layers of width ${dim}`);
     for (const m of q.matrices) {
@@ -204,6 +212,7 @@ function decodeUnchecked(bytes: Uint8Array, file: string): Checkpoint {
         if (end > body.length) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) runs past the end`);
         const packed = new Uint8Array(body.buffer.slice(body.byteOffset + start, body.byteOffset + start + entry.packedBytes));
         const rowScales = Float64Array.from(new Float32Array(body.buffer.slice(body.byteOffset + start + entry.packedBytes, body.byteOffset + end)));
+        if (!rowScales.every(isScale)) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) has a row scale that is not a finite number > 0`);
         stored.set(entry.name, { bits, rows: entry.rows, cols: entry.cols, packed, scales: rowScales, values: unpack(packed, entry.rows * entry.cols, bits) });
       }
       try {
@@ -223,11 +232,17 @@ export function writeCheckpoint(file: string, bytes: Uint8Array): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/** The largest checkpoint read (bytes): the shipped model is ~8 MB. */
+export const maxCheckpointBytes = 512 * 2 ** 20;
+
 export function readCheckpoint(file: string): Checkpoint {
   let bytes: Buffer;
   try {
+    const size = statSync(file).size;
+    if (size > maxCheckpointBytes) throw new CheckpointError(file, `${size} bytes, more than the ${maxCheckpointBytes / 2 ** 20} MiB a checkpoint may have`);
     bytes = readFileSync(file);
   } catch (error) {
+    if (error instanceof CheckpointError) throw error;
     throw new CheckpointError(file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   return decodeCheckpoint(bytes, file);
