@@ -64,6 +64,11 @@ export function reportError(error: unknown, write: (text: string) => void): numb
     write(`loraswarm: the run stopped: ${error.message}; its directory is left as <out>.partial with FAILED.txt\n`);
     return 1;
   }
+  const system = systemProblem(error);
+  if (system !== undefined) {
+    write(`loraswarm: ${system}\n`);
+    return 1;
+  }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   write(`loraswarm: internal error (please report it)\n${text}\n`);
   return 1;
@@ -72,4 +77,24 @@ export function reportError(error: unknown, write: (text: string) => void): numb
 function formatLine(issue: InputError['issues'][number]): string {
   const where = issue.source ? `${issue.source.file}:${issue.source.line}:${issue.source.column}: ` : '';
   return `${where}${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
+}
+
+/** What the machine refused, for the file-system errors any write can meet (a full disk, no permission), or undefined. */
+const systemCauses: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full: free some space and run again',
+  EDQUOT: 'the disk quota is used up: free some space and run again',
+  EROFS: 'the file system is read-only: choose a place that can be written',
+  EACCES: 'permission denied: choose a place this user may write, or change its permissions',
+  EPERM: 'the operation is not permitted there: choose another place',
+  EMFILE: 'this process has too many open files: raise the limit (ulimit -n) and run again',
+  ENFILE: 'the system has too many open files: close some programs or raise the limit and run again',
+  EIO: 'the device reported an input/output error',
+};
+
+function systemProblem(error: unknown): string | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { code, syscall, path } = error as NodeJS.ErrnoException;
+  const cause = code === undefined ? undefined : systemCauses[code];
+  if (cause === undefined) return undefined;
+  return `${syscall ?? 'a system call'}${path === undefined ? '' : ` ${path}`} failed (${code}): ${cause}; a run directory in progress is left as <out>.partial`;
 }

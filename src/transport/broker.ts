@@ -17,6 +17,7 @@ import { createServer as createNetServer, type Server as NetServer } from 'node:
 import { Duplex } from 'node:stream';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
+import { EnvironmentError } from './environment-error.ts';
 import { controlPacketLimitBytes, PacketSizeGuard, publishPacketBytes } from './packet-size-guard.ts';
 
 export { controlPacketLimitBytes, publishPacketBytes } from './packet-size-guard.ts';
@@ -99,11 +100,23 @@ function defaultLog(entry: BrokerLogEntry): void {
   process.stderr.write(`loraswarm broker: ${what} from ${who}: ${entry.detail}\n`);
 }
 
+/** Why a listener could not start, in words that say what to do. */
+const listenProblems: Readonly<Record<string, string>> = {
+  EADDRINUSE: 'the port is in use by another program: choose another port, or 0 for a free one',
+  EADDRNOTAVAIL: 'the address is not one of this machine\'s: give one of its addresses, 0.0.0.0 for all of them, or leave the host out for 127.0.0.1',
+  EACCES: 'this user may not listen there (ports below 1024 need privileges): choose a port above 1023',
+  ENOTFOUND: 'the host name is not known: give an address or a name this machine resolves',
+  EAI_AGAIN: 'the host name could not be resolved: give an address instead',
+};
+
 function listen(server: NetServer | HttpServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const problem = listenProblems[error.code ?? ''];
+      reject(problem === undefined ? error : new EnvironmentError(`cannot listen on ${host.includes(':') ? `[${host}]` : host}:${port}: ${problem}`));
+    });
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });

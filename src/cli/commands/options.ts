@@ -15,10 +15,15 @@ export function secondsOption(flag: string, text: string): number {
 
 /** `[host:]port` for a listener; host 127.0.0.1 by default. */
 export function listenOption(text: string): { host: string; port: number } {
-  const match = /^(?:(.+):)?(\d{1,5})$/.exec(text.trim());
+  const match = /^(?:(\[[0-9A-Fa-f:.]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(text.trim());
   const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new UsageError(`--listen: expected [host:]port with a port 0..65535, found ${JSON.stringify(text)}`);
-  return { host: match[1] ?? '127.0.0.1', port };
+  if (!match || port > 65535) {
+    const hint = /^[0-9A-Fa-f]*:[0-9A-Fa-f:]*:\d+$/.test(text.trim()) ? ' (an IPv6 address goes in brackets: [::1]:1883)' : '';
+    throw new UsageError(`--listen: expected [host:]port with a port 0..65535, found ${JSON.stringify(text)}${hint}`);
+  }
+  // An IPv6 address is written in brackets, as in URLs (RFC 3986 §3.2.2), and listened on without them.
+  const host = match[1] === undefined ? '127.0.0.1' : match[1].replace(/^\[(.*)\]$/, '$1');
+  return { host, port };
 }
 
 /** A TCP port option, 0..65535 (0: a free port). */

@@ -1,7 +1,7 @@
 /**
  * `loraswarm run <scenario>`: validate, simulate, and write the run directory.
  */
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
 import { openRunDirectory, outPathOf, runDirectoryProblem } from '../../metrics/run-directory.ts';
@@ -11,7 +11,7 @@ import { summarizeRun, trainedOf } from '../../run/summarize.ts';
 import { compressRecords, openResultFiles, type ResultFiles } from '../../run/result-files.ts';
 import { prepareMqttTransport, reachableUrl } from '../../transport/mqtt-transport.ts';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { writePrivateFile } from '../../transport/private-file.ts';
 import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../transport/partition.ts';
 import { InterruptedError, UsageError } from '../exit.ts';
@@ -93,6 +93,10 @@ export async function runCommand(
   }
   if (external && options.listen !== undefined) throw new UsageError('--listen sets the embedded broker\'s address; it does not go with --broker');
   const listen = options.listen === undefined ? undefined : listenOption(options.listen);
+  if (options.credentialsOut !== undefined) {
+    const problem = credentialsOutProblem(options.credentialsOut);
+    if (problem) throw new UsageError(`--credentials-out: ${problem}`);
+  }
   const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
   // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
   const inference = inferenceFor(scenario, swarm);
@@ -150,7 +154,12 @@ export async function runCommand(
           // The embedded broker's credentials are made for this run: workers read them from a file.
           credentialsFile = options.credentialsOut ?? `${outPath}.credentials.json`;
           const { worker, viewer, node } = mqtt.broker.credentials;
-          writePrivateFile(credentialsFile, `${JSON.stringify({ runId, worker, viewer, nodes: swarm.nodes.map((_, i) => node(i)) }, null, 2)}\n`);
+          try {
+            writePrivateFile(credentialsFile, `${JSON.stringify({ runId, worker, viewer, nodes: swarm.nodes.map((_, i) => node(i)) }, null, 2)}\n`);
+          } catch (error) {
+            const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+            throw new UsageError(`${options.credentialsOut === undefined ? 'the workers\' credentials' : '--credentials-out'}: cannot write ${credentialsFile} (${reason}): give a path in a directory that exists and this user may write`);
+          }
         }
         const credentials = credentialsFile ?? options.credentials!;
         const labels = partitions.map((nodes) => formatPartition(nodes));
@@ -270,11 +279,20 @@ export async function runCommand(
   } catch (error) {
     await liveSlot?.server.close();
     await files?.abort().catch(() => undefined);
-    dir.fail(error instanceof InterruptedError ? `${error.message} at ${simulatedMs} ms of simulated time` : error instanceof Error ? (error.stack ?? error.message) : String(error));
+    const expected = error instanceof UsageError || (error instanceof Error && error.name === 'EnvironmentError');
+    dir.fail(error instanceof InterruptedError ? `${error.message} at ${simulatedMs} ms of simulated time` : error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error));
     throw error;
   } finally {
     interrupts.dispose();
   }
+}
+
+/** Why the workers' credentials cannot be written at `path`, or undefined: checked before the run opens its directory. */
+function credentialsOutProblem(path: string): string | undefined {
+  if (existsSync(path) && statSync(path).isDirectory()) return `expected a file path, found a directory at ${path}`;
+  const parent = dirname(resolve(path));
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) return `expected a file in an existing directory, found no directory ${parent}`;
+  return undefined;
 }
 
 /** A run id for MQTT topics: the scenario name, made safe, with a random suffix. */

@@ -1,0 +1,64 @@
+/**
+ * Issue 15, finding 10: what the machine refuses is said in words, with exit 1 (environment) or
+ * 2 (input), never as an internal error with a stack trace.
+ */
+import { createServer, type Server } from 'node:net';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { listenOption } from '../../src/cli/commands/options.ts';
+import { reportError, UsageError } from '../../src/cli/exit.ts';
+import { cli } from '../helpers/cli.ts';
+
+let tmp: string;
+let held: Server | undefined;
+beforeEach(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'loraswarm-env-'));
+});
+afterEach(async () => {
+  await new Promise<void>((resolve) => (held ? held.close(() => resolve()) : resolve()));
+  held = undefined;
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+function report(error: unknown): { status: number; text: string } {
+  let text = '';
+  const status = reportError(error, (t) => (text += t));
+  return { status, text };
+}
+
+describe('environment errors', () => {
+  it('say that the disk is full, or that permission is denied, with exit 1 and no stack trace', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path: 'runs/x.partial/frames.csv' });
+    expect(report(full)).toEqual({ status: 1, text: 'loraswarm: write runs/x.partial/frames.csv failed (ENOSPC): the disk is full: free some space and run again; a run directory in progress is left as <out>.partial\n' });
+    const denied = Object.assign(new Error('EACCES'), { code: 'EACCES', syscall: 'open', path: '/etc/x' });
+    expect(report(denied).text).toBe('loraswarm: open /etc/x failed (EACCES): permission denied: choose a place this user may write, or change its permissions; a run directory in progress is left as <out>.partial\n');
+    expect(report(new Error('boom')).text).toMatch(/^loraswarm: internal error \(please report it\)\nError: boom\n/);
+  });
+
+  it('reads IPv6 listen addresses in brackets, and says so when they are not', () => {
+    expect(listenOption('[::1]:1883')).toEqual({ host: '::1', port: 1883 });
+    expect(listenOption('0.0.0.0:0')).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(listenOption('1883')).toEqual({ host: '127.0.0.1', port: 1883 });
+    expect(() => listenOption('::1:1883')).toThrow(new UsageError('--listen: expected [host:]port with a port 0..65535, found "::1:1883" (an IPv6 address goes in brackets: [::1]:1883)'));
+  });
+
+  it('says that a --listen port is taken (exit 1), and refuses a --credentials-out in no directory before anything is written (exit 2)', async () => {
+    held = createServer();
+    const port = await new Promise<number>((resolve) => held!.listen(0, '127.0.0.1', () => resolve((held!.address() as { port: number }).port)));
+    const out = join(tmp, 'run');
+    const busy = cli(['run', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--workers', '1', '--listen', String(port), '--out', out]);
+    expect(busy.status).toBe(1);
+    expect(busy.stderr).toBe(`loraswarm: cannot listen on 127.0.0.1:${port}: the port is in use by another program: choose another port, or 0 for a free one\n`);
+    expect(existsSync(`${out}.lock`)).toBe(false);
+    // The broker starts once the run has its directory: the failure is recorded there, without a stack trace.
+    expect(readFileSync(join(`${out}.partial`, 'FAILED.txt'), 'utf8')).toBe(`cannot listen on 127.0.0.1:${port}: the port is in use by another program: choose another port, or 0 for a free one\n`);
+    rmSync(`${out}.partial`, { recursive: true });
+
+    const nowhere = cli(['run', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--workers', '1', '--credentials-out', join(tmp, 'no', 'such', 'c.json'), '--out', out]);
+    expect(nowhere.status).toBe(2);
+    expect(nowhere.stderr).toBe(`loraswarm: --credentials-out: expected a file in an existing directory, found no directory ${join(tmp, 'no', 'such')}\n`);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+});
