@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listenOption } from '../../src/cli/commands/options.ts';
 import { reportError, UsageError } from '../../src/cli/exit.ts';
-import { cli } from '../helpers/cli.ts';
+import { cli, repoRoot } from '../helpers/cli.ts';
+import { spawnSync } from 'node:child_process';
+import { descriptorProblem, openFileLimit } from '../../src/transport/descriptor-limit.ts';
 
 let tmp: string;
 let held: Server | undefined;
@@ -59,6 +61,21 @@ describe('environment errors', () => {
     const nowhere = cli(['run', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--workers', '1', '--credentials-out', join(tmp, 'no', 'such', 'c.json'), '--out', out]);
     expect(nowhere.status).toBe(2);
     expect(nowhere.stderr).toBe(`loraswarm: --credentials-out: expected a file in an existing directory, found no directory ${join(tmp, 'no', 'such')}\n`);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+
+  it('checks the open-file limit before an MQTT run that would pass it (issue 15, finding 12), instead of failing with ECONNRESET', () => {
+    expect(openFileLimit('Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 1048576              files\n')).toBe(1024);
+    expect(openFileLimit('Max open files            unlimited            unlimited            files\n')).toBe(Number.POSITIVE_INFINITY);
+    expect(descriptorProblem(480, true, 1024)).toBeUndefined();
+    expect(descriptorProblem(480, false, 1024)).toBeUndefined();
+    expect(descriptorProblem(600, false, 1024)).toBeUndefined();
+    const out = join(tmp, 'run');
+    const result = spawnSync('bash', ['-c', `ulimit -n 1024 && exec "${process.execPath}" bin/loraswarm.js run scenarios/aloha.yaml --set groups.1.count=600 --set duration=1min --out "${out}"`], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      "loraswarm: an MQTT run hosting 601 nodes in this process needs about 1266 open files (a socket per node at each end, with the embedded broker), more than this process's limit of 1024 (ulimit -n): raise it (ulimit -n 2048), run with --transport memory, or host some nodes in workers (--workers)\n",
+    );
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
 });

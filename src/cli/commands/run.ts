@@ -10,6 +10,8 @@ import { estimateProblems, estimateRun, thisMachine } from '../../run/run-estima
 import { summarizeRun, trainedOf } from '../../run/summarize.ts';
 import { compressRecords, openResultFiles, type ResultFiles } from '../../run/result-files.ts';
 import { prepareMqttTransport, reachableUrl } from '../../transport/mqtt-transport.ts';
+import { descriptorProblem } from '../../transport/descriptor-limit.ts';
+import { EnvironmentError } from '../../transport/environment-error.ts';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { writePrivateFile } from '../../transport/private-file.ts';
@@ -104,6 +106,11 @@ export async function runCommand(
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   if (federated && partitions.length > 0) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
   // The live dashboard's port is taken before anything is written: a busy port is an input error.
+  if (options.transport === 'mqtt' || external) {
+    const hostedNodes = swarm.nodes.length - partitions.reduce((sum, nodes) => sum + nodes.length, 0);
+    const descriptors = descriptorProblem(hostedNodes, !external);
+    if (descriptors) throw new EnvironmentError(descriptors);
+  }
   const liveSlot = liveOptions && !external ? await listenForLiveDashboard(liveOptions.port).catch((error: Error) => {
     throw new UsageError(`--dashboard-port: cannot listen on 127.0.0.1:${liveOptions.port} (${error.message})`);
   }) : undefined;
