@@ -21,7 +21,7 @@ import { BrokerConnectionError, connectClient, connectNodeClients, publishFromNo
 import { maxRunPacketBytes } from '../transport/packet-size-guard.ts';
 import { runTopics } from '../transport/topics.ts';
 import type { Transport } from '../transport/transport.ts';
-import { assignProblem, opProblem, workerProtocolVersion, type AssignMessage, type OpMessage, type ReportMessage } from '../transport/worker-protocol.ts';
+import { assignProblem, opProblem, workerProtocolVersion, workerSilenceMs, type AssignMessage, type OpMessage, type ReportMessage } from '../transport/worker-protocol.ts';
 
 export interface WorkerSessionOptions {
   readonly url: string;
@@ -88,6 +88,20 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
 
     let assignment: AssignMessage | undefined;
     const ops: OpMessage[] = [];
+    /** When the coordinator was last heard from (any message of the run's, its heartbeat included). */
+    let lastHeardMs = Date.now();
+    /** Waits for the next op while the coordinator keeps talking; a silent one is a gone one. */
+    const nextOp = async (): Promise<void> => {
+      while (ops.length === 0) {
+        const leftMs = workerSilenceMs - (Date.now() - lastHeardMs);
+        if (leftMs <= 0) throw new RunAbortedError(`no word from the coordinator of run ${options.runId} for ${workerSilenceMs / 1000} s: it is gone (stopped without a last will, or cut off from the broker)`);
+        try {
+          await barrier.wait(() => ops.length > 0, 'op from the coordinator', leftMs);
+        } catch (error) {
+          if (!(error instanceof Error && error.name === 'BrokerTimeoutError')) throw error;
+        }
+      }
+    };
     const assemblers = new Map<string, ControlAssembler>();
     control.on('message', (topic, payload) => {
       let value: unknown;
@@ -102,6 +116,7 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
         throw error;
       }
       const kind = topic.slice(topic.lastIndexOf('/') + 1);
+      lastHeardMs = Date.now();
       if (kind === 'abort') {
         const reason = (value as { reason?: unknown } | null)?.reason;
         return barrier.fail(new RunAbortedError(`the coordinator stopped run ${options.runId}: ${typeof reason === 'string' ? reason : 'no reason given'}`));
@@ -219,7 +234,7 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     const { partition } = simulation;
     let windows = 0;
     for (;;) {
-      await barrier.wait(() => ops.length > 0, 'op from the coordinator', 24 * 3600_000);
+      await nextOp();
       const op = ops.shift()!;
       await barrier.wait(() => received >= op.deliveries, 'delivery');
       if (received > op.deliveries) throw new RunAbortedError(`protocol error: ${received} deliveries arrived, the coordinator announced ${op.deliveries}`);
@@ -246,7 +261,8 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
       }
     }
   } catch (error) {
-    if (!(error instanceof RunAbortedError) && !(error instanceof BrokerConnectionError)) reportFailure?.((error as Error).message);
+    // A node's lost connection (its client id taken over, say) is told too, while the control connection can carry it.
+    if (!(error instanceof RunAbortedError) && clients[0]?.connected === true) reportFailure?.((error as Error).message);
     throw error;
   } finally {
     closing = true;

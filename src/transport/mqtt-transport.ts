@@ -24,6 +24,7 @@ import type { RunCredentials } from './mosquitto-setup.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { createCoordinatorRemote, type CoordinatorRemote, type RemoteSetup } from './remote-partitions.ts';
 import { runTopics, type RunTopics } from './topics.ts';
+import { coordinatorHeartbeatMs } from './worker-protocol.ts';
 import type { Transport, TransportEndpoints } from './transport.ts';
 
 export { BrokerTimeoutError } from './barrier.ts';
@@ -172,6 +173,9 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     // same id (an external broker) never mixes with this run's.
     let metricsStream = randomInt(0, 2 ** 31);
     const remote: CoordinatorRemote | undefined = options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes);
+    // Workers that sit windows out still hear the coordinator: a silent coordinator is a gone one.
+    const heartbeat = remote ? setInterval(() => remote.alive(), coordinatorHeartbeatMs) : undefined;
+    heartbeat?.unref();
     await coordinator.subscribeAsync(topics.allTx, { qos: 0 });
     if (remote) await coordinator.subscribeAsync(`${topics.prefix}/ctl/workers/#`, { qos: 0 });
     await Promise.all(local.map((i) => nodeClients[i]!.subscribeAsync(topics.rx(i), { qos: 0 })));
@@ -230,14 +234,17 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     for (const client of clients) {
       client.on('close', () => {
         if (closing) return;
-        barrier.fail(new BrokerConnectionError(`the connection of ${client.options.clientId ?? 'a client'} to the broker closed mid-run`));
+        barrier.fail(new BrokerConnectionError(`the connection of ${client.options.clientId ?? 'a client'} to the broker closed mid-run (the broker stopped or dropped it, or another client connected with the same client id)`));
       });
     }
 
     const close = async (abortReason?: string): Promise<void> => {
       if (closing) return;
       closing = true;
-      if (remote && !remote.finished && !barrier.failure?.name.startsWith('BrokerConnection')) remote.abort(abortReason ?? 'the coordinator stopped');
+      clearInterval(heartbeat);
+      // Whatever stopped the run (a node's connection included), workers are told while the
+      // coordinator's own connection can still carry it; if it cannot, its last will does.
+      if (remote && !remote.finished && coordinator.connected) remote.abort(abortReason ?? barrier.failure?.message ?? 'the coordinator stopped');
       await Promise.all(clients.map((client) => client.endAsync(false).catch(() => undefined)));
       await broker?.close();
     };

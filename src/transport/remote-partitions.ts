@@ -38,6 +38,8 @@ export interface CoordinatorRemote extends RemotePartitions {
   ready(): Promise<void>;
   /** Tells every worker the run stopped. */
   abort(reason: string): void;
+  /** Tells every worker the coordinator is still there (heartbeat: worker-protocol.ts). */
+  alive(): void;
   /** Control messages refused as malformed. */
   readonly malformed: number;
   /** Whether every worker has sent its final report. */
@@ -287,6 +289,9 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
     },
     abort(reason) {
       send('run/all/abort', { reason });
+    },
+    alive() {
+      send('run/all/alive', {});
     },
   };
 }

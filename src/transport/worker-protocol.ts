@@ -86,3 +86,12 @@ export function reportProblem(value: unknown): string | undefined {
   if (value.totals !== undefined && (!isRecord(value.totals) || !isCount(value.totals.events) || !Array.isArray(value.totals.nodes))) return 'expected totals with events and nodes';
   return undefined;
 }
+
+/**
+ * The coordinator says it is alive this often to every worker (`ctl/run/all/alive`), and a
+ * worker waiting for its next op gives up after `workerSilenceMs` without a word from it: a
+ * worker that sits windows out still learns within a minute that its run is gone (a coordinator
+ * killed without a last will, a broker that lost the will), instead of waiting for a day.
+ */
+export const coordinatorHeartbeatMs = 10_000;
+export const workerSilenceMs = 60_000;

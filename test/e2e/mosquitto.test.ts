@@ -138,7 +138,7 @@ describe('loraswarm broker-setup and run --broker', () => {
       }
     }
     expect(watch.stderr()).toMatch(/loraswarm: watch: the connection to mqtt:\/\/127\.0\.0\.1:\d+ closed before run restart ended/);
-    expect(run.stderr()).toMatch(/loraswarm: the run stopped: the connection of restart-(coordinator|node-\d+) to the broker closed mid-run; its directory is left as <out>\.partial with FAILED\.txt/);
+    expect(run.stderr()).toMatch(/loraswarm: the run stopped: the connection of restart-(coordinator|node-\d+) to the broker closed mid-run[^;]*; its directory is left as <out>\.partial with FAILED\.txt/);
     expect(existsSync(out)).toBe(false);
     expect(readFileSync(join(`${out}.partial`, 'FAILED.txt'), 'utf8')).toMatch(/closed mid-run/);
     const rerun = cli([...args, '--set', 'duration=5min', '--quiet']);
@@ -146,4 +146,35 @@ describe('loraswarm broker-setup and run --broker', () => {
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
+
+  it('tells its worker when one of its own connections is taken over (the viewer credential with a node\'s client id), so the worker stops at once instead of waiting (issue 15, findings 2 and 12)', async () => {
+    const { cli, spawnCli } = await import('../helpers/cli.ts');
+    const { readFileSync } = await import('node:fs');
+    const port = await freePort();
+    expect(cli(['broker-setup', '--run', 'hijack', '--scenario', 'scenarios/aloha.yaml', '--dir', join(dir, 'broker'), '--port', String(port)]).status).toBe(0);
+    broker = await startBroker(join(dir, 'broker', 'mosquitto.conf'), port);
+    const credentialsFile = join(dir, 'broker', 'credentials.json');
+    const url = `mqtt://127.0.0.1:${port}`;
+    const run = spawnCli(['run', 'scenarios/aloha.yaml', '--out', join(dir, 'run'), '--broker', url, '--credentials', credentialsFile, '--remote', '51-100', '--set', 'duration=30d']);
+    const worker = spawnCli(['worker', '--broker', url, '--run', 'hijack', '--nodes', 'auto', '--credentials', credentialsFile]);
+    let hijacker: mqtt.MqttClient | undefined;
+    try {
+      await run.waitForStderr(/every worker joined/, 30_000);
+      const { viewer } = JSON.parse(readFileSync(credentialsFile, 'utf8')) as { viewer: { username: string; password: string } };
+      // Mosquitto lets any user take over a client id: the coordinator's node 3 is kicked off.
+      hijacker = await mqtt.connectAsync(url, { ...viewer, clientId: 'hijack-node-3', reconnectPeriod: 0 });
+      const started = Date.now();
+      expect(await run.exited).toBe(1);
+      expect(await worker.exited).toBe(1);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await hijacker?.endAsync(true);
+      for (const child of [run, worker]) {
+        if (child.child.exitCode === null) child.child.kill('SIGKILL');
+        await child.exited;
+      }
+    }
+    expect(run.stderr()).toMatch(/the run stopped: the connection of hijack-node-3 to the broker closed mid-run \(the broker stopped or dropped it, or another client connected with the same client id\)/);
+    expect(worker.stderr()).toMatch(/loraswarm: the worker stopped: the coordinator stopped run hijack: the connection of hijack-node-3 to the broker closed mid-run/);
+  }, 60_000);
 });
