@@ -131,6 +131,10 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
   for (const { group, i } of order) {
     const radio = radios[i]!;
     const radiusM = placementRadiusM(scenario, group, radio, pathLoss, sinkReceivers);
+    if (!Number.isFinite(radiusM)) {
+      fail(['groups', i, 'placement', 'radiusM'], `expected a link budget to size "auto" from, found no sensitivity for the group's SF and bandwidth in its receiver's table: give radiusM in metres, or an SF the table covers`);
+      flush();
+    }
     const groupPositions = placeGroup(group, ['groups', i], rng, placed, radiusM, locate);
     positions.set(i, groupPositions);
     // One push per position: spreading a group into push's arguments overflows the stack past ~125,000 nodes.
