@@ -211,4 +211,60 @@ describe('a rogue client with worker credentials', () => {
       await rogue.endAsync(true);
     }
   });
+
+  it('keeps the one-process books and a bounded heap under 12,000 hostile messages from every role\'s credentials (issue 15)', async () => {
+    const mqttLib = (await import('mqtt')).default;
+    const { getHeapStatistics } = await import('node:v8');
+    const sets = ['duration=3min', 'groups.1.count=19'];
+    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', sets);
+    prepared = await prepareMqttTransport({ runId: 'hostile', nodes: 20, remote: { partitions: [[10, 11, 12, 13, 14, 15, 16, 17, 18, 19]], scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
+    const broker = prepared.broker!;
+    const credentials = { runId: 'hostile', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
+    const session = runWorkerSession({ url: broker.url, runId: 'hostile', nodes: 'auto', credentials });
+    await prepared.workersReady();
+    const asWorker = await mqttLib.connectAsync(broker.url, { ...broker.credentials.worker, clientId: 'hostile-rogue-worker', reconnectPeriod: 0 });
+    // Node 3's credential, with a client id of its own (taking node 3's would stop the run, as it should).
+    const asNode = await mqttLib.connectAsync(broker.url, { ...broker.credentials.node(3), clientId: 'hostile-rogue-node', reconnectPeriod: 0 });
+    const heapBefore = getHeapStatistics().used_heap_size;
+    let state = 15;
+    const random = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) & 0xff;
+    /** A chunk header with a good magic and version, claiming up to 2^32 - 1 chunks. */
+    const header = (i: number): number[] => [0x4c, 0x43, 1, random(), random(), random(), random(), 0, 0, 0, i % 3, random(), random(), random(), random()];
+    try {
+      const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+      const running = simulation.finishAsync();
+      let counted = 0;
+      for (let i = 0; i < 6000; i++) {
+        // Worker role: every kind of control topic, made-up and real-looking worker ids, headers claiming huge counts.
+        const kind = ['hello', 'join', 'report', 'failed', 'gone', 'other'][i % 6]!;
+        const body = Array.from({ length: (i % 40) + 1 }, random);
+        asWorker.publish(`swarm/hostile/ctl/workers/w${i % 50}/${kind}`, Buffer.from(i % 3 === 0 ? body : [...header(i), ...body]));
+        if (kind !== 'gone') counted++;
+      }
+      for (let i = 0; i < 6000; i++) {
+        // Node role: its own tx topic (the only one it may write), with envelopes that are not.
+        asNode.publish('swarm/hostile/tx/3', Buffer.from(Array.from({ length: (i % 60) + 1 }, random)));
+        counted++;
+      }
+      const result = await running;
+      expect(result).toEqual(memoryRun('scenarios/aloha.yaml', sets).result);
+      for (let i = 0; i < 300 && prepared.malformed < counted; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(prepared.malformed).toBe(counted);
+      expect((await session).nodes).toBe('10-19');
+      // What they cost the coordinator: far below what a header's claims would have (up to 2^32 chunks each).
+      expect(getHeapStatistics().used_heap_size - heapBefore).toBeLessThan(128 * 2 ** 20);
+    } finally {
+      await asWorker.endAsync(true);
+      await asNode.endAsync(true);
+    }
+    // The viewer role may publish nothing: each attempt is refused and its connection closed.
+    for (let i = 0; i < 20; i++) {
+      const asViewer = await mqttLib.connectAsync(broker.url, { ...broker.credentials.viewer, clientId: `hostile-viewer-${i}`, reconnectPeriod: 0 });
+      const closed = new Promise((resolve) => asViewer.once('close', resolve));
+      asViewer.publish(['swarm/hostile/ctl/run/all/abort', 'swarm/hostile/tx/0', 'swarm/hostile/metrics/live'][i % 3]!, Buffer.from('x'));
+      await closed;
+      await asViewer.endAsync(true);
+    }
+    expect(broker.stats.refused.publish).toBe(20);
+  });
 });
