@@ -204,6 +204,9 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
       if (user === undefined) refusal = ['publish', 'publish without an authenticated client (stale will)'];
       else if (!topics.mayPublish(user.role, topic)) refusal = ['publish', `${user.username} may not publish here`];
       else if (packet.retain && (kind === 'tx' || kind === 'rx')) refusal = ['publish', 'frames are events and may not be retained'];
+      // Only the coordinator retains (the live metrics' start, for viewers that join late): a
+      // worker's retained messages under made-up ids would grow the broker's store without bound.
+      else if (packet.retain && user.role.kind !== 'coordinator') refusal = ['publish', `${user.username} may not retain messages`];
       // The guard already refused oversize packets on the wire; this catches wills, which
       // arrive inside CONNECT and are published later.
       else if (packetBytes > maxPacketBytes) refusal = ['oversize', `publish of ${packetBytes} bytes, limit ${maxPacketBytes}`];

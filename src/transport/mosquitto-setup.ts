@@ -72,7 +72,7 @@ export function writeMosquittoSetup(options: MosquittoSetupOptions): RunCredenti
   // Hashed in a fresh 0600 file before it takes passwd's place: no plain-text password file is ever left.
   writePrivateFile(passwordFile, users.map((user) => `${user.username}:${user.password}\n`).join(''), (plain) => hashPasswords(options.mosquittoPasswd ?? 'mosquitto_passwd', plain));
   const nodeLines = credentials.nodes
-    .map((user, i) => `user ${user.username}\ntopic write swarm/${runId}/tx/${i}\ntopic read swarm/${runId}/rx/${i}\ntopic read swarm/${runId}/ctl/#\n`)
+    .map((user, i) => `user ${user.username}\ntopic write swarm/${runId}/tx/${i}\ntopic read swarm/${runId}/rx/${i}\n`)
     .join('\n');
   const fill = (text: string, values: Readonly<Record<string, string>>): string => text.replace(/\{\{([A-Z_]+)\}\}/g, (_, key: string) => values[key] ?? '');
   writeFileSync(aclFile, fill(readFileSync(join(templates, 'acl.template'), 'utf8'), { RUN: runId, NODES: nodeLines }));

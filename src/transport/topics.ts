@@ -104,13 +104,12 @@ export function runTopics(runId: string, nodes: number): RunTopics {
     switch (role.kind) {
       case 'coordinator':
         return (['tx', 'rx', 'ctl', 'metrics'] as const).map((kind) => ({ base: [...levels, kind], exact: false }));
+      // A node reads its own deliveries only; a worker reads what the coordinator sends
+      // (ctl/run/…), not the other workers' reports, which carry their nodes' frames.
       case 'node':
-        return [
-          { base: [...levels, 'rx', String(role.node)], exact: true },
-          { base: [...levels, 'ctl'], exact: false },
-        ];
+        return [{ base: [...levels, 'rx', String(role.node)], exact: true }];
       case 'worker':
-        return [{ base: [...levels, 'ctl'], exact: false }];
+        return [{ base: [...levels, 'ctl', 'run'], exact: false }];
       case 'viewer':
         return [{ base: [...levels, 'metrics'], exact: false }];
     }

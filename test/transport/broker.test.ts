@@ -164,20 +164,19 @@ describe('createEmbeddedBroker', () => {
   it('answers 128 to a node subscribing to another node\'s rx or to wildcards that reach it, and keeps the connection', async () => {
     const b = await startBroker();
     const node1 = await open(b.url, b.credentials.node(1));
-    const forbidden = [topics.rx(2), 'swarm/run-42/#', '#', 'swarm/run-42/rx/+', 'swarm/+/rx/1', '+/run-42/rx/1', 'swarm/run-42/tx/1', '$SYS/#'];
+    const forbidden = [topics.rx(2), 'swarm/run-42/#', '#', 'swarm/run-42/rx/+', 'swarm/+/rx/1', '+/run-42/rx/1', 'swarm/run-42/tx/1', '$SYS/#', topics.allCtl, 'swarm/run-42/ctl/workers/+/report'];
     for (const filter of forbidden) expect(await subscribe(node1, filter)).toBe(128);
     expect(b.stats.refused.subscribe).toBe(forbidden.length);
     expect(log.filter(refusal('subscribe')).map((entry) => entry.type === 'refused' && entry.topic)).toEqual(forbidden);
     expect(await subscribe(node1, topics.rx(1))).toBe(0);
-    expect(await subscribe(node1, topics.allCtl)).toBe(0);
     expect(node1.connected).toBe(true);
   });
 
-  it('lets a worker publish only under ctl/workers/ and read only ctl; anything else is refused and counted', async () => {
+  it('lets a worker publish only under ctl/workers/ and read only ctl/run/ (not the other workers\' reports); anything else is refused and counted', async () => {
     const b = await startBroker();
     const worker = await open(b.url, b.credentials.worker);
-    for (const filter of [topics.allTx, topics.rx(0), topics.allMetrics, '#', 'swarm/run-42/+/0']) expect(await subscribe(worker, filter)).toBe(128);
-    expect(await subscribe(worker, topics.allCtl)).toBe(0);
+    for (const filter of [topics.allTx, topics.rx(0), topics.allMetrics, '#', 'swarm/run-42/+/0', topics.allCtl, 'swarm/run-42/ctl/workers/#']) expect(await subscribe(worker, filter)).toBe(128);
+    expect(await subscribe(worker, 'swarm/run-42/ctl/run/#')).toBe(0);
     const coordinator = await open(b.url, b.credentials.coordinator);
     await subscribe(coordinator, 'swarm/run-42/ctl/workers/#');
     const received = nextMessage(coordinator);
@@ -199,7 +198,7 @@ describe('createEmbeddedBroker', () => {
     node0.publish(topics.ctl('workers/abc/report'), 'forged report');
     await node0Closed;
     expect(b.stats.refused.publish).toBe(5);
-    expect(b.stats.refused.subscribe).toBe(5);
+    expect(b.stats.refused.subscribe).toBe(7);
   });
 
   it('accepts a publish of exactly maxPacketBytes and refuses one byte more, from the packet header', async () => {
@@ -264,11 +263,10 @@ describe('createEmbeddedBroker', () => {
     const node0 = await open(b.url, b.credentials.node(0));
     const node1 = await open(b.url, b.credentials.node(1));
     await subscribe(node0, topics.rx(0));
-    await subscribe(node0, topics.allCtl);
 
     const sent = { tx: 5, rx: 4, ctl: 2, metrics: 3 };
     const toCoordinator = countMessages(coordinator, sent.tx);
-    const toNode0 = countMessages(node0, sent.rx + sent.ctl);
+    const toNode0 = countMessages(node0, sent.rx);
     for (let i = 0; i < 3; i++) node0.publish(topics.tx(0), `a${i}`, { qos: 1 });
     for (let i = 0; i < 2; i++) node1.publish(topics.tx(1), `b${i}`);
     for (let i = 0; i < sent.rx; i++) coordinator.publish(topics.rx(0), `r${i}`);
@@ -278,6 +276,22 @@ describe('createEmbeddedBroker', () => {
     await vi.waitFor(() => expect(b.stats.published).toEqual(sent), { timeout: timeoutMs });
     expect(b.stats.refused).toEqual({ connect: 0, publish: 0, subscribe: 0, oversize: 0, forward: 0 });
     expect(b.stats.clientErrors).toBe(0);
+  });
+
+  it('lets only the coordinator retain: a worker\'s retained message is refused, so made-up ids cannot grow the store (issue 15, finding 14)', async () => {
+    const b = await startBroker();
+    const worker = await open(b.url, b.credentials.worker);
+    const workerClosed = closed(worker);
+    worker.publish(topics.ctl('workers/made-up-1/hello'), 'x', { retain: true });
+    expect(await logged(refusal('publish'), 'the retain refusal')).toMatchObject({ username: 'worker', topic: 'swarm/run-42/ctl/workers/made-up-1/hello', detail: 'worker may not retain messages' });
+    await workerClosed;
+    const coordinator = await open(b.url, b.credentials.coordinator);
+    coordinator.publish(topics.metrics('live/start/0'), 'kept', { retain: true });
+    const viewer = await open(b.url, b.credentials.viewer);
+    const received = nextMessage(viewer);
+    await subscribe(viewer, topics.allMetrics);
+    expect((await received).payload.toString()).toBe('kept');
+    expect(b.stats.refused.publish).toBe(1);
   });
 
   it('refuses a client id already used by another role, so a viewer cannot take over the coordinator\'s session', async () => {
@@ -407,8 +421,11 @@ describe('runTopics', () => {
   it('allows a subscription only when every topic its filter matches is readable', () => {
     const allowed = (role: Role, filter: string): boolean => topics.maySubscribe(role, filter);
     expect(allowed(node1, 'swarm/run-42/rx/1')).toBe(true);
-    expect(allowed(node1, 'swarm/run-42/ctl/#')).toBe(true);
-    expect(allowed(node1, 'swarm/run-42/ctl/+/x')).toBe(true);
+    // Nodes read no control traffic: workers' reports carry other nodes' frames (issue 15, finding 14).
+    expect(allowed(node1, 'swarm/run-42/ctl/#')).toBe(false);
+    expect(allowed(node1, 'swarm/run-42/ctl/+/x')).toBe(false);
+    expect(allowed({ kind: 'worker' }, 'swarm/run-42/ctl/run/#')).toBe(true);
+    expect(allowed({ kind: 'worker' }, 'swarm/run-42/ctl/workers/+/report')).toBe(false);
     expect(allowed(node1, 'swarm/run-42/rx/1/#')).toBe(false);
     expect(allowed(node1, 'swarm/run-42/+/1')).toBe(false);
     expect(allowed(coordinator, 'swarm/run-42/tx/+')).toBe(true);

@@ -260,7 +260,7 @@ describe('a rogue client with worker credentials', () => {
     // The viewer role may publish nothing: each attempt is refused and its connection closed.
     for (let i = 0; i < 20; i++) {
       const asViewer = await mqttLib.connectAsync(broker.url, { ...broker.credentials.viewer, clientId: `hostile-viewer-${i}`, reconnectPeriod: 0 });
-      const closed = new Promise((resolve) => asViewer.once('close', resolve));
+      const closed = new Promise<void>((resolve) => asViewer.once('close', () => resolve()));
       asViewer.publish(['swarm/hostile/ctl/run/all/abort', 'swarm/hostile/tx/0', 'swarm/hostile/metrics/live'][i % 3]!, Buffer.from('x'));
       await closed;
       await asViewer.endAsync(true);
