@@ -10,7 +10,7 @@ import type { Plan } from '../placement/place.ts';
 import { dashboardScript } from './bundle.ts';
 import { createLiveFeed } from './live-feed.ts';
 import { dashboardHtml } from './report-html.ts';
-import { serveDashboard, type DashboardServer } from './server.ts';
+import { serveDashboard, type ViewerCredentials, type DashboardServer } from './server.ts';
 import { createLiveHistory, type LiveHistory } from './live-history.ts';
 import type { DashboardDelta } from './live-messages.ts';
 
@@ -45,6 +45,8 @@ export interface LiveDashboardOptions {
   readonly slot?: LiveServerSlot;
   /** Virtual ms per wall ms; undefined runs as fast as it can. */
   readonly pace?: number;
+  /** With the embedded broker: the file the run wrote the viewer's credentials to (for the --attach hint). */
+  readonly viewerCredentialsFile?: string;
   /** With an external broker: the credentials file that holds the viewer (for the --attach hint). */
   readonly credentialsFile?: string;
 }
@@ -54,7 +56,7 @@ const startPath = 'dashboard/start';
 /** A dashboard server listening before the run starts (so that a busy port costs nothing), its page set later. */
 export interface LiveServerSlot {
   readonly server: DashboardServer;
-  readonly options: { page: () => string; relayTo?: string; history?: LiveHistory };
+  readonly options: { page: () => string; relayTo?: string; relayCredentials?: ViewerCredentials; history?: LiveHistory };
 }
 
 export async function listenForLiveDashboard(port: number): Promise<LiveServerSlot> {
@@ -64,6 +66,7 @@ export async function listenForLiveDashboard(port: number): Promise<LiveServerSl
     port,
     page: () => options.page(),
     relayTo: () => options.relayTo,
+    relayCredentials: () => options.relayCredentials,
     history: () => options.history,
   });
   return { server, options };
@@ -79,10 +82,12 @@ export async function startLiveDashboard(options: LiveDashboardOptions): Promise
   let attach = `loraswarm dashboard --attach ws://<broker host>:<its WebSocket port>/mqtt --run ${runId} --credentials ${options.credentialsFile ?? '<credentials.json>'}`;
   if (broker?.wsUrl && options.slot) {
     const viewer = broker.credentials.viewer;
-    const html = dashboardHtml(await dashboardScript('live'), { live: { wsUrl: '/mqtt', runId, username: viewer.username, password: viewer.password } }, `${options.title} (live)`);
-    Object.assign(options.slot.options, { page: () => html, relayTo: broker.wsUrl, history });
+    // The page holds no secret: the server's relay puts the viewer's credentials into its CONNECT.
+    const html = dashboardHtml(await dashboardScript('live'), { live: { wsUrl: '/mqtt', runId, username: viewer.username } }, `${options.title} (live)`);
+    Object.assign(options.slot.options, { page: () => html, relayTo: broker.wsUrl, relayCredentials: viewer, history });
     server = options.slot.server;
-    attach = `loraswarm dashboard --attach ${reachableUrl(broker.wsUrl)} --run ${runId} --user ${viewer.username} --password ${viewer.password}`;
+    // And no password on a command line (other users see it in `ps`): the viewer's credentials file.
+    attach = `loraswarm dashboard --attach ${reachableUrl(broker.wsUrl)} --run ${runId} --credentials ${options.viewerCredentialsFile ?? '<the run\'s viewer credentials>'}`;
   }
   const feed = createLiveFeed(options.title, options.durationMs, options.swarm, options.simulation, options.served);
   const start = feed.start();

@@ -11,8 +11,8 @@ export interface LiveConfig {
   /** The MQTT-over-WebSocket URL, absolute or relative to the page (`/mqtt`). */
   readonly wsUrl: string;
   readonly runId: string;
+  /** Shown while connecting; the credentials themselves stay on the server (connect-rewrite.ts). */
   readonly username: string;
-  readonly password: string;
 }
 
 /** Text safe inside HTML elements and attribute values. */

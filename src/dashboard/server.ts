@@ -1,14 +1,16 @@
 /**
  * The dashboard's HTTP server: `/` serves the page (a finished run's report, rebuilt per
  * request, or the live page), and, for a live page, `/mqtt` relays the browser's
- * MQTT-over-WebSocket connection to the broker's WebSocket listener byte for byte. The browser
- * still speaks MQTT to the broker, with the viewer's credentials and the broker's ACL; the
- * relay only spares it a second address (the broker may sit on a private network, as in
- * docker-compose).
+ * MQTT-over-WebSocket connection to the broker's WebSocket listener byte for byte, except for
+ * the page's CONNECT, into which it puts the viewer's credentials (connect-rewrite.ts): the page
+ * holds no secret. The browser still speaks MQTT to the broker, as the viewer and under the
+ * broker's ACL; the relay also spares it a second address (the broker may sit on a private
+ * network, as in docker-compose).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { createConnectRewrite } from './connect-rewrite.ts';
 import type { LiveHistory } from './live-history.ts';
 
 export interface DashboardServer {
@@ -18,6 +20,11 @@ export interface DashboardServer {
   close(): Promise<void>;
 }
 
+export interface ViewerCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
 export interface DashboardServerOptions {
   readonly host: string;
   readonly port: number;
@@ -25,6 +32,8 @@ export interface DashboardServerOptions {
   readonly page: () => Promise<string> | string;
   /** The broker's MQTT-over-WebSocket URL that `/mqtt` relays to (read per connection). */
   readonly relayTo?: string | (() => string | undefined);
+  /** The viewer's credentials, which the relay puts into each page's CONNECT (read per connection). */
+  readonly relayCredentials?: ViewerCredentials | (() => ViewerCredentials | undefined);
   /** A live run's history, served as /history.json?from=&to= (a page fills gaps from it). */
   readonly history?: LiveHistory | (() => LiveHistory | undefined);
 }
@@ -65,7 +74,8 @@ export async function serveDashboard(options: DashboardServerOptions): Promise<D
       socket.end('HTTP/1.1 404 Not Found\r\n\r\n');
       return;
     }
-    relay.handleUpgrade(request, socket, head, (browser) => relayTo(browser, upstream));
+    const credentials = typeof options.relayCredentials === 'function' ? options.relayCredentials() : options.relayCredentials;
+    relay.handleUpgrade(request, socket, head, (browser) => relayTo(browser, upstream, credentials));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -85,13 +95,24 @@ export async function serveDashboard(options: DashboardServerOptions): Promise<D
   };
 }
 
-/** Pipes one browser connection to the broker and back; either side closing closes both. */
-function relayTo(browser: WebSocket, upstreamUrl: string): void {
+const bufferOf = (data: RawData): Buffer => (Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data));
+
+/** Pipes one browser connection to the broker and back (its CONNECT given `credentials`); either side closing closes both. */
+function relayTo(browser: WebSocket, upstreamUrl: string, credentials: ViewerCredentials | undefined): void {
   const upstream = new WebSocket(upstreamUrl, 'mqtt');
-  const pending: RawData[] = [];
+  const pending: Buffer[] = [];
+  const rewrite = credentials && createConnectRewrite(credentials);
   browser.on('message', (data) => {
-    if (upstream.readyState === WebSocket.OPEN) upstream.send(data);
-    else pending.push(data);
+    let bytes: Buffer | undefined = bufferOf(data);
+    try {
+      bytes = rewrite ? rewrite.take(bytes) : bytes;
+    } catch {
+      closeBoth();
+      return;
+    }
+    if (bytes === undefined) return;
+    if (upstream.readyState === WebSocket.OPEN) upstream.send(bytes);
+    else pending.push(bytes);
   });
   upstream.on('open', () => {
     for (const data of pending.splice(0)) upstream.send(data);

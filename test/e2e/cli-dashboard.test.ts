@@ -43,7 +43,7 @@ describe('dashboard options', () => {
     [['run', 'scenarios/quickstart.yaml', '--dashboard', '--transport', 'memory'], '--dashboard follows the run through the embedded broker\'s WebSocket listener: leave out --transport memory'],
     [['dashboard', join(dir, 'nowhere')], `RUN_DIR: expected a run directory, found nothing at ${join(dir, 'nowhere')}`],
     [['dashboard', '--attach', 'http://127.0.0.1:1/mqtt', '--run', 'r1', '--user', 'viewer', '--password', 'x'], '--attach: expected the broker\'s MQTT-over-WebSocket URL, ws://host:port/mqtt, found "http://127.0.0.1:1/mqtt"'],
-    [['dashboard', '--attach', 'ws://127.0.0.1:1/mqtt', '--run', 'r1'], '--attach needs the viewer\'s credentials: --user and --password as `run --dashboard` printed them, or --credentials FILE'],
+    [['dashboard', '--attach', 'ws://127.0.0.1:1/mqtt', '--run', 'r1'], '--attach needs the viewer\'s credentials: --credentials FILE as `run --dashboard` printed it, or --user and --password'],
     [['dashboard', '--attach', 'ws://127.0.0.1:1/mqtt', '--run', 'bad id', '--user', 'viewer', '--password', 'x'], '--run: expected the run id that `run` printed (letters, digits, ".", "_" or "-"), found "bad id"'],
     [['dashboard', '--run', 'r1'], '--run, --credentials, --user and --password go with --attach'],
     [['dashboard', '--password', 'x'], '--run, --credentials, --user and --password go with --attach'],

@@ -4,7 +4,7 @@
  * shows the live swarm (every node, a token count that grows while the run goes on), and
  * `dashboard --attach` with what `run` printed follows the same run from another process.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,12 +66,18 @@ describe('loraswarm run --dashboard', () => {
     const out = join(dir, 'live');
     const run = start(['run', 'scenarios/quickstart.yaml', '--dashboard', '--pace', '200', '--dashboard-port', '0', '--out', out]);
     const [, url] = await run.waitForStderr(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
-    const [, attachArgs] = await run.waitForStderr(/loraswarm dashboard (--attach \S+ --run \S+ --user \S+ --password \S+)/);
+    const [, attachArgs] = await run.waitForStderr(/loraswarm dashboard (--attach \S+ --run \S+ --credentials \S+)/);
+    // No password on the command line, and none in the page: the server's relay adds the viewer's (issue 15, finding 14).
+    const viewerFile = attachArgs!.split(' ').at(-1)!;
+    expect(statSync(viewerFile).mode & 0o777).toBe(0o600);
+    const pageHtml = await (await fetch(url!)).text();
+    const { viewer } = JSON.parse(readFileSync(viewerFile, 'utf8')) as { viewer: { password: string } };
+    expect(pageHtml).not.toContain(viewer.password);
     const attach = start(['dashboard', ...attachArgs!.split(' '), '--port', '0']);
-    // The wrong run id: the broker refuses the subscription, and the command says so and exits.
+    // The wrong run id: the credentials file says whose they are, and the command refuses it.
     const wrong = start(['dashboard', ...attachArgs!.replace(/--run \S+/, '--run not-this-run').split(' '), '--port', '0']);
-    expect(await wrong.exited).toBe(1);
-    expect(wrong.stderr()).toContain('follow run not-this-run');
+    expect(await wrong.exited).toBe(2);
+    expect(wrong.stderr()).toMatch(/--credentials: expected a credentials file with the run's viewer credentials, found they are for run \S+, not not-this-run/);
     const [, attachUrl] = await attach.waitForStdout(/dashboard: (http:\/\/127\.0\.0\.1:\d+\/)/);
 
     const live = await openPage(browser, url!);
@@ -88,6 +94,7 @@ describe('loraswarm run --dashboard', () => {
     const growing = counts.filter((n, i) => i > 0 && n > counts[i - 1]!);
     expect(growing.length, `token counts seen: ${counts.join(' ')}`).toBeGreaterThanOrEqual(3);
     expect(await run.exited).toBe(0);
+    expect(existsSync(viewerFile)).toBe(false);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { tokens: number; latencyMs: { p95: number } };
     await live.page.waitForFunction((tokens) => document.querySelector('#view-latency .token-count')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
     expect(await dataCount(live.page, '.counter-tokens')).toBe(summary.tokens);

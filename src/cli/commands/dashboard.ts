@@ -37,11 +37,11 @@ export async function dashboardCommand(runDir: string | undefined, options: Dash
     if (!/^wss?:\/\/[^/]+/.test(options.attach)) throw new UsageError(`--attach: expected the broker's MQTT-over-WebSocket URL, ws://host:port/mqtt, found ${JSON.stringify(options.attach)}`);
     if (options.run === undefined || !runIdPattern.test(options.run)) throw new UsageError(`--run: expected the run id that \`run\` printed (letters, digits, ".", "_" or "-"), found ${JSON.stringify(options.run ?? '')}`);
     const viewer = viewerOf(options, options.run);
-    const html = dashboardHtml(await dashboardScript('live'), { live: { wsUrl: '/mqtt', runId: options.run, ...viewer } }, `run ${options.run} (live)`);
+    const html = dashboardHtml(await dashboardScript('live'), { live: { wsUrl: '/mqtt', runId: options.run, username: viewer.username } }, `run ${options.run} (live)`);
     // The port first (a busy one is an input error and costs nothing), then this server
     // follows the run too, from now on, so that pages opened later see it from here.
     let history: LiveHistory | undefined;
-    server = await listen({ host: options.host, port, page: () => html, relayTo: options.attach, history: () => history });
+    server = await listen({ host: options.host, port, page: () => html, relayTo: options.attach, relayCredentials: viewer, history: () => history });
     // Ctrl-C while it still waits for the broker stops it at once.
     const abort = new AbortController();
     void stop.then(() => abort.abort());
@@ -73,7 +73,7 @@ function viewerOf(options: DashboardCommandOptions, runId: string): { username: 
     if (options.user !== undefined || options.password !== undefined) throw new UsageError('give the viewer\'s credentials once: --credentials FILE, or --user and --password');
     return readViewerCredentials(options.credentials, runId);
   }
-  if (options.user === undefined || options.password === undefined) throw new UsageError('--attach needs the viewer\'s credentials: --user and --password as `run --dashboard` printed them, or --credentials FILE');
+  if (options.user === undefined || options.password === undefined) throw new UsageError('--attach needs the viewer\'s credentials: --credentials FILE as `run --dashboard` printed it, or --user and --password');
   return { username: options.user, password: options.password };
 }
 

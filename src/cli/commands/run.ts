@@ -125,8 +125,10 @@ export async function runCommand(
   let credentialsFile: string | undefined;
   let files: ResultFiles | undefined;
   let simulatedMs = 0;
+  let viewerFile: string | undefined;
   const removeCredentials = (): void => {
     if (credentialsFile !== undefined && options.credentialsOut === undefined) rmSync(credentialsFile, { force: true });
+    if (viewerFile !== undefined) rmSync(viewerFile, { force: true });
   };
   // Ctrl-C or kill: the run stops between slices and fails cleanly; a second signal at once.
   const interrupts = watchInterrupts(note, () => {
@@ -193,7 +195,13 @@ export async function runCommand(
         ...(federated && { federated }),
       });
       if (liveOptions && mqtt) {
+        if (mqtt.broker && liveSlot) {
+          // For `dashboard --attach` elsewhere: the viewer's credentials in a private file, not on a command line.
+          viewerFile = `${outPath}.viewer.json`;
+          writePrivateFile(viewerFile, `${JSON.stringify({ runId, viewer: mqtt.broker.credentials.viewer }, null, 2)}\n`);
+        }
         live = await startLiveDashboard({
+          ...(viewerFile !== undefined && { viewerCredentialsFile: viewerFile }),
           mqtt, runId, title: `${name}, seed ${scenario.seed}`, durationMs: scenario.duration, swarm, simulation,
           ...(liveSlot && { slot: liveSlot }),
           ...(liveOptions.pace !== undefined && { pace: liveOptions.pace }),

@@ -121,7 +121,8 @@ function finish(value: DashboardEnd): void {
   client.end(true);
 }
 
-const client = mqtt.connect(url.href, { username: live.username, password: live.password, protocolVersion: 4, clientId: `${live.runId}-viewer-web-${Math.random().toString(36).slice(2, 10)}`, reconnectPeriod: 0 });
+// No credentials here: the dashboard server's relay puts the viewer's into this CONNECT.
+const client = mqtt.connect(url.href, { protocolVersion: 4, clientId: `${live.runId}-viewer-web-${Math.random().toString(36).slice(2, 10)}`, reconnectPeriod: 0 });
 client.on('connect', () => {
   if (!finished) app.status(following());
   client.subscribe(`${prefix}#`, { qos: 0 });
