@@ -90,6 +90,11 @@ function seedState(seed: number, count: number, k0: number, k1: number, k2: numb
     h = fmix32(h ^ fmix32(k3 + Math.imul(4, 0x27d4eb2f)));
     x3 = h;
   }
+  mixState(x0, x1, x2, x3, h);
+}
+
+/** The four state words from the keys' running hashes and the final one, then the discarded outputs. */
+function mixState(x0: number, x1: number, x2: number, x3: number, h: number): void {
   s01 = fmix32(x0 ^ Math.imul(h, 1) ^ 0);
   s00 = fmix32(x1 ^ Math.imul(h, 2) ^ 0x165667b1);
   s11 = fmix32(x2 ^ Math.imul(h, 3) ^ (2 * 0x165667b1));
@@ -135,12 +140,7 @@ export function keyedNormal4Prefix(seed: number, k0: number, k1: number, k2: num
  */
 export function keyedNormal4Last(k3: number): number {
   const h = fmix32(prefixH ^ fmix32(k3 + Math.imul(4, 0x27d4eb2f)));
-  s01 = fmix32(prefixX0 ^ Math.imul(h, 1) ^ 0);
-  s00 = fmix32(prefixX1 ^ Math.imul(h, 2) ^ 0x165667b1);
-  s11 = fmix32(prefixX2 ^ Math.imul(h, 3) ^ (2 * 0x165667b1));
-  s10 = fmix32(h ^ Math.imul(h, 4) ^ (3 * 0x165667b1));
-  if ((s01 | s00 | s11 | s10) === 0) s01 = 1;
-  for (let i = 0; i < 4; i++) nextInt();
+  mixState(prefixX0, prefixX1, prefixX2, h, h);
   return normal();
 }
 
