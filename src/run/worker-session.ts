@@ -21,6 +21,8 @@ import { BrokerConnectionError, connectClient, connectNodeClients, publishFromNo
 import { maxRunPacketBytes } from '../transport/packet-size-guard.ts';
 import { runTopics } from '../transport/topics.ts';
 import type { Transport } from '../transport/transport.ts';
+import { descriptorProblem } from '../transport/descriptor-limit.ts';
+import { EnvironmentError } from '../transport/environment-error.ts';
 import { assignProblem, opProblem, workerProtocolVersion, workerSilenceMs, type AssignMessage, type OpMessage, type ReportMessage } from '../transport/worker-protocol.ts';
 
 export interface WorkerSessionOptions {
@@ -165,6 +167,9 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
       throw new WorkerRefusedError(`--credentials: expected credentials for the run's ${nodeCount} nodes, found ${options.credentials.nodes.length}`);
     }
     const hosted = parsePartition(assigned.nodes, nodeCount);
+    // A socket per hosted node: past the open-file limit they would fail one by one, naming the socket.
+    const descriptors = descriptorProblem(hosted.length, false);
+    if (descriptors) throw new EnvironmentError(`this worker cannot host nodes ${assigned.nodes}: ${descriptors}`);
     const topics = runTopics(options.runId, nodeCount);
     const chunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, nodeCount), topics.ctl(`workers/${workerId}/report`));
 

@@ -130,10 +130,13 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
    * A worker went away. Before it joined, its partition is offered again (the worker reports
    * its own problem); after, the run cannot go on without it.
    */
+  /** Per partition, why the last worker that took it and left before joining left: said if none joins in time. */
+  const lastLoss: (string | undefined)[] = partitions.map(() => undefined);
   const lose = (worker: Worker, detail: string): void => {
     if (!worker.joined) {
       byPart[worker.part] = undefined;
       byId.delete(worker.id);
+      lastLoss[worker.part] = detail;
       return;
     }
     barrier.fail(new WorkerError(detail));
@@ -226,8 +229,10 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
         await waiting;
       } catch (error) {
         if (error instanceof Error && error.name === 'BrokerTimeoutError') {
-          const missing = labels.filter((_, part) => byPart[part]?.joined !== true);
-          throw new WorkerError(`no worker joined for nodes ${missing.join(' ')} within ${timeoutMs / 1000} s (start: loraswarm worker --run ${topics.runId} --nodes <partition or auto> …)`);
+          const missingParts = labels.map((_, part) => part).filter((part) => byPart[part]?.joined !== true);
+          const losses = missingParts.flatMap((part) => lastLoss[part] ?? []);
+          const why = losses.length > 0 ? `; the last to try: ${losses.join('; ')}` : '';
+          throw new WorkerError(`no worker joined for nodes ${missingParts.map((part) => labels[part]).join(' ')} within ${timeoutMs / 1000} s (start: loraswarm worker --run ${topics.runId} --nodes <partition or auto> …)${why}`);
         }
         throw error;
       }

@@ -78,4 +78,30 @@ describe('environment errors', () => {
     );
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
+
+  it('has a worker check its open-file limit for the partition it is given, and say so to the run', async () => {
+    const { spawnCli } = await import('../helpers/cli.ts');
+    const out = join(tmp, 'run');
+    const credentials = join(tmp, 'credentials.json');
+    const run = spawnCli(['run', 'scenarios/aloha.yaml', '--set', 'groups.1.count=1999', '--set', 'duration=1min', '--workers', '1', '--credentials-out', credentials, '--join-timeout', '8', '--out', out]);
+    try {
+      await run.waitForStderr(/start it with/, 30_000);
+      const worker = spawnSync('bash', ['-c', `ulimit -n 1024 && exec "${process.execPath}" bin/loraswarm.js worker --broker "$0" --run "$1" --nodes auto --credentials "${credentials}" --join-timeout 20`, ...brokerAndRun(run.stderr())], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+      expect(worker.status).toBe(1);
+      expect(worker.stderr).toMatch(/^loraswarm: this worker cannot host nodes 1000-1999: an MQTT run hosting 1000 nodes in this process needs about 1064 open files \(a socket per node\), more than this process's limit of 1024 \(ulimit -n\)/);
+      expect(await run.exited).toBe(1);
+      // The run offers the partition to another worker until its join timeout, then says why the last one left.
+      expect(run.stderr()).toMatch(/no worker joined for nodes 1000-1999 within 8 s \(start: [^)]*\); the last to try: worker \S+ \(nodes 1000-1999\) failed: this worker cannot host nodes 1000-1999/);
+    } finally {
+      if (run.child.exitCode === null) run.child.kill('SIGKILL');
+      await run.exited;
+    }
+  }, 90_000);
 });
+
+/** The broker URL and run id from the worker command a run prints. */
+function brokerAndRun(stderr: string): [string, string] {
+  const match = /loraswarm worker --broker (\S+) --run (\S+)/.exec(stderr);
+  if (!match) throw new Error(`no worker command in:\n${stderr}`);
+  return [match[1]!, match[2]!];
+}
