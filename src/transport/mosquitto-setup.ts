@@ -82,7 +82,7 @@ export function writeMosquittoSetup(options: MosquittoSetupOptions): RunCredenti
     fill(readFileSync(join(templates, 'mosquitto.conf.template'), 'utf8'), {
       PASSWORD_FILE: passwordFile,
       ACL_FILE: aclFile,
-      MAX_PACKET_BYTES: String(maxPacketBytes),
+      MAX_PACKET_BYTES: String(mosquittoMaxPacketSize(maxPacketBytes)),
       PORT: String(options.port),
       HOST: options.host ?? '127.0.0.1',
       USER: options.user ?? userInfo().username,
@@ -102,4 +102,19 @@ function hashPasswords(program: string, file: string): void {
     if (code === 'ENOENT') throw new EnvironmentError(`${program} was not found: broker-setup needs Mosquitto's tools (Debian: apt-get install mosquitto); nothing was written`);
     throw new EnvironmentError(`${program} -U failed (${stderr?.toString().trim() || (error as Error).message}); no password file was written`);
   }
+}
+
+/**
+ * Mosquitto's `max_packet_size` for a limit of `packetBytes` on the whole packet. Mosquitto 2
+ * compares 1 + the remaining length with it, leaving out the 1–4 bytes that encode the
+ * remaining length (measured with Mosquitto 2.0: `max_packet_size 200` passes a 202-byte
+ * PUBLISH and refuses 203), so the setting is the limit less those bytes, and the two brokers
+ * refuse from the same size on.
+ */
+export function mosquittoMaxPacketSize(packetBytes: number): number {
+  const lengthBytes = (remaining: number): number => (remaining < 128 ? 1 : remaining < 128 ** 2 ? 2 : remaining < 128 ** 3 ? 3 : 4);
+  // The largest remaining length whose whole packet fits the limit (at most three steps down).
+  let remaining = packetBytes - 2;
+  while (remaining > 0 && 1 + lengthBytes(remaining) + remaining > packetBytes) remaining--;
+  return 1 + remaining;
 }

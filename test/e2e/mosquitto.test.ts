@@ -89,6 +89,38 @@ describe('an external Mosquitto broker with the repository\u2019s config and ACL
   });
 });
 
+describe('the Mosquitto config refuses packets from the size the embedded broker does (issue 15, finding 13)', () => {
+  it('delivers a PUBLISH of exactly the run\'s packet limit and refuses one byte more', async () => {
+    const { maxRunPacketBytes, publishPacketBytes } = await import('../../src/transport/packet-size-guard.ts');
+    const { runTopics } = await import('../../src/transport/topics.ts');
+    const external = await startMosquitto('limit', 3);
+    const limit = maxRunPacketBytes('limit', 3);
+    const topic = runTopics('limit', 3).tx(0);
+    const payloadFor = (total: number): number => {
+      let bytes = total;
+      while (publishPacketBytes(topic, bytes, 0) > total) bytes--;
+      return bytes;
+    };
+    expect(publishPacketBytes(topic, payloadFor(limit), 0)).toBe(limit);
+    const coordinator = await mqtt.connectAsync(external.url, { ...external.credentials.coordinator, clientId: 'limit-c', reconnectPeriod: 0 });
+    const received: number[] = [];
+    coordinator.on('message', (_topic, payload) => received.push(payload.length));
+    await coordinator.subscribeAsync(runTopics('limit', 3).allTx);
+    const closedSenders: boolean[] = [];
+    for (const total of [limit, limit + 1, limit + 2]) {
+      const node = await mqtt.connectAsync(external.url, { ...external.credentials.nodes[0]!, clientId: `limit-n-${total}`, reconnectPeriod: 0 });
+      const closed = new Promise<boolean>((resolve) => node.once('close', () => resolve(true)));
+      node.publish(topic, Buffer.alloc(payloadFor(total)));
+      closedSenders.push(await Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1500))]));
+      await node.endAsync(true);
+    }
+    await coordinator.endAsync(true);
+    // Only the packet within the limit arrived; each larger one closed its sender's connection.
+    expect(received).toEqual([payloadFor(limit)]);
+    expect(closedSenders).toEqual([false, true, true]);
+  });
+});
+
 describe('loraswarm broker-setup and run --broker', () => {
   it('writes the per-run files, and a run through Mosquitto writes the same result files as memory', async () => {
     const { cli } = await import('../helpers/cli.ts');
