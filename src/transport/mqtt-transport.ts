@@ -176,9 +176,6 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     // Workers that sit windows out still hear the coordinator: a silent coordinator is a gone one.
     const heartbeat = remote ? setInterval(() => remote.alive(), coordinatorHeartbeatMs) : undefined;
     heartbeat?.unref();
-    await coordinator.subscribeAsync(topics.allTx, { qos: 0 });
-    if (remote) await coordinator.subscribeAsync(`${topics.prefix}/ctl/workers/#`, { qos: 0 });
-    await Promise.all(local.map((i) => nodeClients[i]!.subscribeAsync(topics.rx(i), { qos: 0 })));
 
     let sentTx = 0;
     let receivedTx = 0;
@@ -198,10 +195,16 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
         return undefined;
       }
     };
-    coordinator.on('message', (topic, payload) => {
+    coordinator.on('message', (topic, payload, packet) => {
       const from = topics.parse(topic);
       if (from?.kind === 'ctl') {
         if (remote) remote.handle(from.path, payload);
+        return;
+      }
+      // Frames are events: a retained one was left before this run (Mosquitto cannot refuse
+      // retaining on a topic a role may write, as the embedded broker does) and is not this run's.
+      if (packet.retain) {
+        malformed++;
         return;
       }
       const envelope = decode(payload);
@@ -229,6 +232,10 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
         barrier.poke();
       });
     }
+    // Subscribed once the handlers are there: a message right after SUBACK (a retained one) is seen, not lost.
+    await coordinator.subscribeAsync(topics.allTx, { qos: 0 });
+    if (remote) await coordinator.subscribeAsync(`${topics.prefix}/ctl/workers/#`, { qos: 0 });
+    await Promise.all(local.map((i) => nodeClients[i]!.subscribeAsync(topics.rx(i), { qos: 0 })));
     // A connection lost mid-run stops the run at the next barrier with a clear error (never a
     // hang, never a silently wrong result); the run directory is left marked partial.
     for (const client of clients) {

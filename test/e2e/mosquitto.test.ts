@@ -90,6 +90,27 @@ describe('an external Mosquitto broker with the repository\u2019s config and ACL
 });
 
 describe('the Mosquitto config refuses packets from the size the embedded broker does (issue 15, finding 13)', () => {
+  it('ignores a frame retained on a node\'s tx topic before the run (Mosquitto accepts the retain; the run counts it as malformed)', async () => {
+    const { encodeEnvelope } = await import('../../src/transport/envelope.ts');
+    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', ['duration=5min', 'groups.1.count=5']);
+    const memory = createSimulation(scenario, swarm);
+    const memoryResult = memory.finish();
+    const external = await startMosquitto('retained', swarm.nodes.length);
+    // A node's credential leaves a well-formed transmission of its own, retained.
+    const node = await mqtt.connectAsync(external.url, { ...external.credentials.nodes[3]!, clientId: 'retained-planter', reconnectPeriod: 0 });
+    const tx = {
+      sender: 3, seq: 999, destination: 0, startMs: 0, airtimeMs: 50, endMs: 50, channelHz: 868_100_000, sf: 7, bandwidthHz: 125_000, codingRate: 1,
+      preambleSymbols: 8, symbolMs: 1.024, txPowerDbm: 14, bytes: new Uint8Array(12), messageId: 0, fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: 0,
+    } as const;
+    await node.publishAsync('swarm/retained/tx/3', Buffer.from(encodeEnvelope({ kind: 'transmission', tx })), { retain: true });
+    await node.endAsync();
+    prepared = await prepareMqttTransport({ runId: 'retained', nodes: swarm.nodes.length, external });
+    const simulation = createSimulation(scenario, swarm, { transport: prepared.bind });
+    expect(await simulation.finishAsync()).toEqual(memoryResult);
+    expect(simulation.tracker.totals()).toEqual(memory.tracker.totals());
+    expect(prepared.malformed).toBe(1);
+  });
+
   it('delivers a PUBLISH of exactly the run\'s packet limit and refuses one byte more', async () => {
     const { maxRunPacketBytes, publishPacketBytes } = await import('../../src/transport/packet-size-guard.ts');
     const { runTopics } = await import('../../src/transport/topics.ts');
