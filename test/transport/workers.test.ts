@@ -173,21 +173,27 @@ describe('joining a run', () => {
   });
 });
 
+/** aloha with 19 senders for 3 minutes, nodes 10–19 in a worker session: the run others attack. */
+async function startHalfInWorker(runId: string) {
+  const sets = ['duration=3min', 'groups.1.count=19'];
+  const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', sets);
+  prepared = await prepareMqttTransport({ runId, nodes: 20, remote: { partitions: [[10, 11, 12, 13, 14, 15, 16, 17, 18, 19]], scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
+  const broker = prepared.broker!;
+  const credentials = { runId, worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
+  const session = runWorkerSession({ url: broker.url, runId, nodes: 'auto', credentials });
+  await prepared.workersReady();
+  return { sets, scenario, swarm, broker, session, run: prepared };
+}
+
 describe('a rogue client with worker credentials', () => {
   it('has its thousands of malformed control messages counted and dropped while a distributed run gives the one-process books', async () => {
     const mqttLib = (await import('mqtt')).default;
-    const sets = ['duration=3min', 'groups.1.count=19'];
-    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', sets);
-    prepared = await prepareMqttTransport({ runId: 'rogue', nodes: 20, remote: { partitions: [[10, 11, 12, 13, 14, 15, 16, 17, 18, 19]], scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
-    const broker = prepared.broker!;
-    const credentials = { runId: 'rogue', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
-    const session = runWorkerSession({ url: broker.url, runId: 'rogue', nodes: 'auto', credentials });
-    await prepared.workersReady();
+    const { sets, scenario, swarm, broker, session, run } = await startHalfInWorker('rogue');
     const rogue = await mqttLib.connectAsync(broker.url, { ...broker.credentials.worker, clientId: 'rogue', reconnectPeriod: 0 });
     try {
       let state = 99;
       const random = (): number => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) & 0xff;
-      const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+      const simulation = createSimulation(scenario, swarm, { transport: run.bind, hosted: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
       const running = simulation.finishAsync();
       let sent = 0;
       for (let i = 0; i < 3000; i++) {
@@ -204,8 +210,8 @@ describe('a rogue client with worker credentials', () => {
       }
       const result = await running;
       expect(result).toEqual(memoryRun('scenarios/aloha.yaml', sets).result);
-      for (let i = 0; i < 200 && prepared.malformed < sent; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(prepared.malformed).toBe(sent);
+      for (let i = 0; i < 200 && run.malformed < sent; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(run.malformed).toBe(sent);
       expect((await session).nodes).toBe('10-19');
     } finally {
       await rogue.endAsync(true);
@@ -215,13 +221,7 @@ describe('a rogue client with worker credentials', () => {
   it('keeps the one-process books and a bounded heap under 12,000 hostile messages from every role\'s credentials (issue 15)', async () => {
     const mqttLib = (await import('mqtt')).default;
     const { getHeapStatistics } = await import('node:v8');
-    const sets = ['duration=3min', 'groups.1.count=19'];
-    const { scenario, swarm } = loadScenario('scenarios/aloha.yaml', sets);
-    prepared = await prepareMqttTransport({ runId: 'hostile', nodes: 20, remote: { partitions: [[10, 11, 12, 13, 14, 15, 16, 17, 18, 19]], scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
-    const broker = prepared.broker!;
-    const credentials = { runId: 'hostile', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
-    const session = runWorkerSession({ url: broker.url, runId: 'hostile', nodes: 'auto', credentials });
-    await prepared.workersReady();
+    const { sets, scenario, swarm, broker, session, run } = await startHalfInWorker('hostile');
     const asWorker = await mqttLib.connectAsync(broker.url, { ...broker.credentials.worker, clientId: 'hostile-rogue-worker', reconnectPeriod: 0 });
     // Node 3's credential, with a client id of its own (taking node 3's would stop the run, as it should).
     const asNode = await mqttLib.connectAsync(broker.url, { ...broker.credentials.node(3), clientId: 'hostile-rogue-node', reconnectPeriod: 0 });
@@ -231,7 +231,7 @@ describe('a rogue client with worker credentials', () => {
     /** A chunk header with a good magic and version, claiming up to 2^32 - 1 chunks. */
     const header = (i: number): number[] => [0x4c, 0x43, 1, random(), random(), random(), random(), 0, 0, 0, i % 3, random(), random(), random(), random()];
     try {
-      const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
+      const simulation = createSimulation(scenario, swarm, { transport: run.bind, hosted: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] });
       const running = simulation.finishAsync();
       let counted = 0;
       for (let i = 0; i < 6000; i++) {
@@ -248,8 +248,8 @@ describe('a rogue client with worker credentials', () => {
       }
       const result = await running;
       expect(result).toEqual(memoryRun('scenarios/aloha.yaml', sets).result);
-      for (let i = 0; i < 300 && prepared.malformed < counted; i++) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(prepared.malformed).toBe(counted);
+      for (let i = 0; i < 300 && run.malformed < counted; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(run.malformed).toBe(counted);
       expect((await session).nodes).toBe('10-19');
       // What they cost the coordinator: far below what a header's claims would have (up to 2^32 chunks each).
       expect(getHeapStatistics().used_heap_size - heapBefore).toBeLessThan(128 * 2 ** 20);
