@@ -48,7 +48,8 @@ export function runDirectoryProblem(path: string, replaceable: (full: string) =>
 
 /** runDirectoryProblem but for the lock (a writer that holds it looks again). */
 function placeProblem(path: string, replaceable: (full: string) => boolean): string | undefined {
-  const full = resolve(outPathOf(path));
+  const out = outPathOf(path);
+  const full = resolve(out);
   if (full === parse(full).root) return `expected a directory path below the file system's root, found ${path}`;
   if (existsSync(full)) {
     if (!statSync(full).isDirectory()) return `expected a directory path, found a file at ${path}`;
@@ -62,7 +63,7 @@ function placeProblem(path: string, replaceable: (full: string) => boolean): str
     while (!existsSync(parent)) parent = dirname(parent);
     if (!statSync(parent).isDirectory()) return `expected a directory path, found a file at ${parent} on the way to ${path}`;
   }
-  return leftoverProblem(`${outPathOf(path)}.partial`, isDeadPartial) ?? leftoverProblem(`${outPathOf(path)}.old`, isResultDirectory);
+  return leftoverProblem(`${out}.partial`, isDeadPartial) ?? leftoverProblem(`${out}.old`, isResultDirectory);
 }
 
 /** Why the leftover at `path` may not be cleared (it is not ours), or undefined (absent, empty or ours). */

@@ -88,15 +88,22 @@ function heading(plan: SweepPlan, runs: readonly PlannedRun[], shard: ShardSpec 
   return `sweep ${plan.name}${which} (${plan.combinations} combinations${seeds}), memory transport`;
 }
 
+/** An earlier result of ours, or a directory holding `marker`. */
+const replaceableHolding =
+  (marker: string) =>
+  (full: string): boolean =>
+    isResultDirectory(full) || existsSync(join(full, marker));
+
 /**
  * Why `path` cannot take a sweep directory, or undefined. Like a run directory, it may be new,
  * empty or an earlier loraswarm result; a directory holding `marker` (a shard's file) is replaced too.
  */
 export function sweepDirectoryProblem(path: string, marker = 'sweep.csv'): string | undefined {
-  return runDirectoryProblem(path, (full) => isResultDirectory(full) || existsSync(join(full, marker)));
+  return runDirectoryProblem(path, replaceableHolding(marker));
 }
 
 /** The sweep directory, written atomically as run directories are (metrics/run-directory.ts). */
 export function openSweepDirectory(finalPath: string, marker = 'sweep.csv'): RunDirectory {
-  return openAtomicDirectory(finalPath, 'sweep', (full) => isResultDirectory(full) || existsSync(join(full, marker)));
+  return openAtomicDirectory(finalPath, 'sweep', replaceableHolding(marker));
 }
+

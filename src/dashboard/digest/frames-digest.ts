@@ -13,7 +13,7 @@
  */
 import type { CsvVisitor } from '../read/csv-stream.ts';
 import { createIdIndex } from '../read/id-index.ts';
-import { embeddedColumns } from '../views/run-model.ts';
+import { embeddedHeader } from './embedded-header.ts';
 import { binOf, type TimeBins } from '../views/time-bins.ts';
 import { bandIndexOf, type BandRange } from '../views/duty-cycle.ts';
 import { csvTable } from './csv-text.ts';
@@ -65,10 +65,9 @@ export function createFramesDigest(options: FramesDigestOptions): FramesDigest {
   let at = 0;
   return {
     header(columns) {
-      kept = (embeddedColumns['frames.csv'] ?? []).filter((column) => columns.includes(column));
-      at = kept.length;
-      keptCells = kept.map((_, k) => k);
-      return [...kept, 'sender', 'outcome', 'atMs', 'airtimeMs', 'channelMhz'].map((column) => columns.indexOf(column));
+      const found = embeddedHeader('frames.csv', columns, ['sender', 'outcome', 'atMs', 'airtimeMs', 'channelMhz']);
+      ({ kept, keptCells, at } = found);
+      return found.indexes;
     },
     row(row) {
       if (!row.equals(at + 1, 'sent')) return;

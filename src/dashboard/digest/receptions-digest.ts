@@ -13,7 +13,7 @@
  */
 import type { CsvVisitor } from '../read/csv-stream.ts';
 import type { IdIndex } from '../read/id-index.ts';
-import { embeddedColumns } from '../views/run-model.ts';
+import { embeddedHeader } from './embedded-header.ts';
 import { linkOf, rankLinks, type MapLink } from '../views/map.ts';
 import { csvTable } from './csv-text.ts';
 import { createSystematicSample } from './systematic-sample.ts';
@@ -59,10 +59,9 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
   let at = 0;
   return {
     header(columns) {
-      kept = (embeddedColumns['receptions.csv'] ?? []).filter((column) => columns.includes(column));
-      at = kept.length;
-      keptCells = kept.map((_, k) => k);
-      return [...kept, 'sender', 'receiver', 'fate', 'snrDb'].map((column) => columns.indexOf(column));
+      const found = embeddedHeader('receptions.csv', columns, ['sender', 'receiver', 'fate', 'snrDb']);
+      ({ kept, keptCells, at } = found);
+      return found.indexes;
     },
     row(row) {
       if (sample.wants()) sample.keep(row.joined(keptCells));
