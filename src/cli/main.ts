@@ -62,6 +62,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--run-id <id>', 'the run id in MQTT topics and user names (default: the scenario name and a random suffix)')
     .option('--credentials-out <file>', 'with the embedded broker and workers: write the workers\' credentials here (default <out>.credentials.json, removed after the run)')
     .option('--join-timeout <seconds>', 'how long to wait for every worker to join', '120')
+    .option('--reconnect-timeout <seconds>', 'over MQTT: how long the broker, or a worker whose connection closed, may stay away before the run stops', '60')
     .option('--dashboard', 'serve the live dashboard on 127.0.0.1 during the run and print its URL')
     .option('--pace <factor>', 'with --dashboard: at most this many virtual seconds per wall second, so that people can watch (default: as fast as it can)')
     .option('--dashboard-port <port>', 'with --dashboard: the port (default: a free one)')
@@ -115,6 +116,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--nodes <partition>', 'the nodes to run, e.g. 200-399, or auto to take the next partition the run offers', 'auto')
     .requiredOption('--credentials <file>', "the credentials file the run wrote (embedded broker) or `loraswarm broker-setup`'s credentials.json")
     .option('--join-timeout <seconds>', 'how long to wait for the run to answer', '120')
+    .option('--reconnect-timeout <seconds>', 'how long the broker, or the run whose connection closed, may stay away before the worker stops', '60')
     .option('--quiet', 'print nothing on success')
     .action(async (options) => {
       const { workerCommand } = await import('./commands/worker.ts');

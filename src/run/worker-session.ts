@@ -17,7 +17,10 @@ import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlV
 import { decodeEnvelope, MalformedEnvelopeError } from '../transport/envelope.ts';
 import { createExchange } from '../transport/exchange.ts';
 import type { WorkerCredentials } from '../transport/mosquitto-setup.ts';
-import { BrokerConnectionError, connectClient, connectNodeClients, publishFromNode } from '../transport/mqtt-transport.ts';
+import { connectClient, connectNodeClients, publishFromNode } from '../transport/mqtt-transport.ts';
+import { createReconnection, defaultReconnectWindowMs } from '../transport/reconnection.ts';
+import { createReplayOutbox } from '../transport/replay-outbox.ts';
+import { createSeenMessages, deliveryKey } from '../transport/seen-messages.ts';
 import { maxRunPacketBytes } from '../transport/packet-size-guard.ts';
 import { runTopics } from '../transport/topics.ts';
 import type { Transport } from '../transport/transport.ts';
@@ -33,6 +36,8 @@ export interface WorkerSessionOptions {
   readonly credentials: WorkerCredentials;
   /** How long to wait for the coordinator's answer (default 120 s). */
   readonly joinTimeoutMs?: number;
+  /** How long the broker, or the coordinator whose connection closed, may stay away (default 60 s). */
+  readonly reconnectWindowMs?: number;
   /** How long to wait for deliveries the coordinator announced (default 30 s). */
   readonly barrierTimeoutMs?: number;
   /** Progress lines (joined, finished). */
@@ -49,6 +54,8 @@ export interface WorkerResult {
   readonly events: number;
   /** Windows it ran. */
   readonly windows: number;
+  /** How many times it lost the broker and came back. */
+  readonly resumptions: number;
 }
 
 /** The coordinator refused this worker (wrong partition, partition taken, protocol). */
@@ -72,26 +79,42 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
   const workerId = randomBytes(5).toString('hex');
   const preliminary = runTopics(options.runId, 0);
   const clients: MqttClient[] = [];
-  let closing = false;
   const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
   /** Once assigned, a worker that fails tells the run why (its graceful disconnect sends no last will). */
   let reportFailure: ((reason: string) => void) | undefined;
+  // After a broker blip (worker-protocol.ts): what this worker published since its last op is
+  // published again, and deliveries and ops that come twice count once.
+  const outbox = createReplayOutbox(1);
+  let brokerInRun = false;
+  /** Set while the coordinator's last will is the last word from it. */
+  let coordinatorGone: NodeJS.Timeout | undefined;
+  let resumed = (): void => undefined;
+  const reconnectWindowMs = options.reconnectWindowMs ?? defaultReconnectWindowMs;
+  const reconnection = createReconnection({
+    barrier,
+    windowMs: reconnectWindowMs,
+    get brokerInRun() {
+      return brokerInRun;
+    },
+    onResumed: (awayMs) => {
+      log(`worker ${workerId}: the broker was away for ${(awayMs / 1000).toFixed(1)} s; reconnected, resuming`);
+      resumed();
+    },
+  });
   try {
     const control = await connectClient(options.url, options.credentials.worker, `${options.runId}-worker-${workerId}`, {
       will: { topic: preliminary.ctl(`workers/${workerId}/gone`), payload: Buffer.alloc(0), qos: 0, retain: false },
     }, 15_000);
     clients.push(control);
-    const watch = (client: MqttClient): void => {
-      client.on('close', () => {
-        if (!closing) barrier.fail(new BrokerConnectionError(`the connection of ${client.options.clientId ?? 'a client'} to the broker closed mid-run`));
-      });
-    };
-    watch(control);
+    const controlTopics = [`${preliminary.prefix}/ctl/run/${workerId}/#`, `${preliminary.prefix}/ctl/run/all/#`];
 
     let assignment: AssignMessage | undefined;
     const ops: OpMessage[] = [];
+    /** The last op taken: one that comes again (a replay) is not run twice. */
+    let lastSeq = -1;
     /** When the coordinator was last heard from (any message of the run's, its heartbeat included). */
     let lastHeardMs = Date.now();
+    let answerResync = (): void => undefined;
     /** Waits for the next op while the coordinator keeps talking; a silent one is a gone one. */
     const nextOp = async (): Promise<void> => {
       while (ops.length === 0) {
@@ -119,6 +142,23 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
       }
       const kind = topic.slice(topic.lastIndexOf('/') + 1);
       lastHeardMs = Date.now();
+      if (kind === 'gone') {
+        // The coordinator's connection closed: it has a while to come back (a broker blip).
+        if (coordinatorGone !== undefined) return;
+        barrier.suspend();
+        coordinatorGone = setTimeout(() => {
+          const reason = (value as { reason?: unknown } | null)?.reason;
+          barrier.fail(new RunAbortedError(`the coordinator stopped run ${options.runId}: ${typeof reason === 'string' ? reason : 'it disconnected'} and did not come back within ${reconnectWindowMs / 1000} s`));
+        }, reconnectWindowMs);
+        coordinatorGone.unref();
+        return;
+      }
+      if (coordinatorGone !== undefined) {
+        clearTimeout(coordinatorGone);
+        coordinatorGone = undefined;
+        barrier.resume();
+      }
+      if (kind === 'resync') return answerResync();
       if (kind === 'abort') {
         const reason = (value as { reason?: unknown } | null)?.reason;
         return barrier.fail(new RunAbortedError(`the coordinator stopped run ${options.runId}: ${typeof reason === 'string' ? reason : 'no reason given'}`));
@@ -129,17 +169,24 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
       } else if (kind === 'op') {
         const problem = opProblem(value);
         if (problem) return barrier.fail(new RunAbortedError(`the coordinator sent a malformed op: ${problem}`));
-        ops.push(value as OpMessage);
+        const op = value as OpMessage;
+        if (op.seq <= lastSeq || ops.some((queued) => queued.seq === op.seq)) return;
+        ops.push(op);
       }
       barrier.poke();
     });
-    await control.subscribeAsync([`${preliminary.prefix}/ctl/run/${workerId}/#`, `${preliminary.prefix}/ctl/run/all/#`], { qos: 0 });
+    await control.subscribeAsync(controlTopics, { qos: 0 });
+    reconnection.watch(control, controlTopics);
 
     // Say hello until the coordinator answers (it may start after the worker).
     const helloChunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, 1), preliminary.ctl(`workers/${workerId}/hello`));
     let stream = 0;
-    const sendTo = (topic: string, value: unknown, chunkBytes: number): void => {
-      for (const chunk of chunkControl(stream++, encodeControlValue(value), chunkBytes)) control.publish(topic, Buffer.from(chunk), { qos: 0 });
+    /** `keep`: published again after a broker blip, until the next op acknowledges it. */
+    const sendTo = (topic: string, value: unknown, chunkBytes: number, keep = false): void => {
+      for (const chunk of chunkControl(stream++, encodeControlValue(value), chunkBytes)) {
+        if (keep) outbox.publish(control, topic, Buffer.from(chunk));
+        else control.publish(topic, Buffer.from(chunk), { qos: 0 });
+      }
     };
     const hello = (): void => sendTo(preliminary.ctl(`workers/${workerId}/hello`), { protocol: workerProtocolVersion, nodes: options.nodes }, helloChunkBytes);
     hello();
@@ -156,6 +203,7 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     }
     const assigned = assignment as AssignMessage;
     if ('refused' in assigned) throw new WorkerRefusedError(`the coordinator of run ${options.runId} refused this worker: ${assigned.refused}`);
+    brokerInRun = assigned.brokerInRun;
     const failedTopic = preliminary.ctl(`workers/${workerId}/failed`);
     const failedChunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, 1), failedTopic);
     reportFailure = (reason) => sendTo(failedTopic, { reason }, failedChunkBytes);
@@ -175,12 +223,12 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
 
     let sentTx = 0;
     let received = 0;
+    const seen = createSeenMessages();
     let exchange: ReturnType<typeof createExchange> | undefined;
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(nodeCount).fill(undefined);
     for (const [i, client] of await connectNodeClients(options.url, options.runId, hosted, (i) => options.credentials.nodes[i]!, clients)) nodeClients[i] = client;
     for (const i of hosted) {
       const client = nodeClients[i]!;
-      watch(client);
       client.on('message', (_topic, payload) => {
         let envelope;
         try {
@@ -190,12 +238,26 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
           throw error;
         }
         if (envelope.kind !== 'delivery' || envelope.delivery.receiver !== i) return;
+        const { delivery } = envelope;
+        if (!seen.fresh(deliveryKey(i, delivery.tx.sender, delivery.tx.seq, delivery.kind), delivery.atMs)) return;
         received++;
         exchange!.addDelivery(envelope.delivery);
         barrier.poke();
       });
     }
     await Promise.all(hosted.map((i) => nodeClients[i]!.subscribeAsync(topics.rx(i), { qos: 0 })));
+    for (const i of hosted) reconnection.watch(nodeClients[i]!, [topics.rx(i)]);
+    const resyncTopic = topics.ctl(`workers/${workerId}/resync`);
+    // Back from a blip: ask the coordinator for what this worker missed, and publish again what it may have.
+    resumed = () => {
+      sendTo(resyncTopic, {}, chunkBytes);
+      outbox.replay();
+      barrier.poke();
+    };
+    answerResync = () => {
+      outbox.replay();
+      sendTo(topics.ctl(`workers/${workerId}/here`), {}, chunkBytes);
+    };
 
     const simulation = createSimulation(scenario, swarm, {
       hosted,
@@ -209,11 +271,11 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
           asynchronous: true,
           transmit(tx) {
             sentTx++;
-            publishFromNode(nodeClients, topics, tx.sender, { kind: 'transmission', tx });
+            publishFromNode(nodeClients, topics, tx.sender, { kind: 'transmission', tx }, outbox);
           },
           nodeDied(node, atMs) {
             sentTx++;
-            publishFromNode(nodeClients, topics, node, { kind: 'nodeDied', node, atMs });
+            publishFromNode(nodeClients, topics, node, { kind: 'nodeDied', node, atMs }, outbox);
           },
           deliver() {
             throw new Error('internal error: a worker runs no ether');
@@ -233,7 +295,7 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
         };
       },
     });
-    sendTo(topics.ctl(`workers/${workerId}/join`), { protocol: workerProtocolVersion }, chunkBytes);
+    sendTo(topics.ctl(`workers/${workerId}/join`), { protocol: workerProtocolVersion }, chunkBytes, true);
     log(`worker ${workerId} joined run ${options.runId}: nodes ${assigned.nodes} (${hosted.length} of ${nodeCount})`);
 
     const { partition } = simulation;
@@ -241,9 +303,13 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     for (;;) {
       await nextOp();
       const op = ops.shift()!;
+      lastSeq = op.seq;
+      // A new op: the coordinator took everything this worker published before it.
+      outbox.advance();
       await barrier.wait(() => received >= op.deliveries, 'delivery');
       if (received > op.deliveries) throw new RunAbortedError(`protocol error: ${received} deliveries arrived, the coordinator announced ${op.deliveries}`);
       exchange!.applyDeliveries();
+      seen.floor(op.untilMs);
       const totals = op.close ? partition.close(op.untilMs) : (partition.run(op.untilMs), undefined);
       windows++;
       const peekMs = partition.peekTimeMs();
@@ -258,11 +324,11 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
         report: partition.takeReport(),
         ...(totals && { totals }),
       };
-      sendTo(topics.ctl(`workers/${workerId}/report`), message, chunkBytes);
+      sendTo(topics.ctl(`workers/${workerId}/report`), message, chunkBytes, true);
       if (failure) throw failure;
       if (totals) {
         log(`worker ${workerId} finished run ${options.runId}: ${totals.events} events in ${windows} windows`);
-        return { runId: options.runId, workerId, nodes: assigned.nodes, nodeCount: hosted.length, events: totals.events, windows };
+        return { runId: options.runId, workerId, nodes: assigned.nodes, nodeCount: hosted.length, events: totals.events, windows, resumptions: reconnection.resumptions };
       }
     }
   } catch (error) {
@@ -270,8 +336,10 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     if (!(error instanceof RunAbortedError) && clients[0]?.connected === true) reportFailure?.((error as Error).message);
     throw error;
   } finally {
-    closing = true;
-    // A graceful end flushes the last report before the sockets close.
-    await Promise.all(clients.map((client) => client.endAsync(false).catch(() => undefined)));
+    reconnection.stop();
+    clearTimeout(coordinatorGone);
+    // A graceful end flushes the last report before the sockets close (a client still
+    // reconnecting has no connection to say goodbye on).
+    await Promise.all(clients.map((client) => client.endAsync(!client.connected).catch(() => undefined)));
   }
 }

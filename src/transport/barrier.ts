@@ -19,12 +19,19 @@ export interface Barrier {
   poke(): void;
   /** Fails the current and every later wait with `error`. */
   fail(error: Error): void;
+  /**
+   * Stops the clock of the current and later waits while the broker is away (reconnection.ts
+   * bounds that time itself); `resume` restarts it from the full timeout. Calls nest.
+   */
+  suspend(): void;
+  resume(): void;
   readonly failure: Error | undefined;
 }
 
 export function createBarrier(defaultTimeoutMs: number): Barrier {
   let failure: Error | undefined;
-  let current: { done: () => boolean; resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout } | undefined;
+  let suspended = 0;
+  let current: { done: () => boolean; resolve: () => void; reject: (error: Error) => void; timer: NodeJS.Timeout | undefined; arm: () => void } | undefined;
   const settle = (): void => {
     if (current?.done()) {
       const { resolve, timer } = current;
@@ -39,11 +46,16 @@ export function createBarrier(defaultTimeoutMs: number): Barrier {
       if (done()) return undefined;
       if (current) return Promise.reject(new Error(`internal error: two waits at once (${what})`));
       return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          current = undefined;
-          reject(new BrokerTimeoutError(`the broker did not deliver every ${what} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        current = { done, resolve, reject, timer };
+        const wait = { done, resolve, reject, timer: undefined as NodeJS.Timeout | undefined, arm: () => undefined as void };
+        wait.arm = () => {
+          clearTimeout(wait.timer);
+          wait.timer = suspended > 0 ? undefined : setTimeout(() => {
+            current = undefined;
+            reject(new BrokerTimeoutError(`the broker did not deliver every ${what} within ${timeoutMs} ms`));
+          }, timeoutMs);
+        };
+        wait.arm();
+        current = wait;
       });
     },
     poke: settle,
@@ -55,6 +67,18 @@ export function createBarrier(defaultTimeoutMs: number): Barrier {
         current = undefined;
         reject(failure);
       }
+    },
+    suspend() {
+      suspended++;
+      if (current) {
+        clearTimeout(current.timer);
+        current.timer = undefined;
+      }
+    },
+    resume() {
+      if (suspended === 0) return;
+      suspended--;
+      if (suspended === 0) current?.arm();
     },
     get failure() {
       return failure;

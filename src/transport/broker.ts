@@ -78,6 +78,11 @@ export interface EmbeddedBroker {
   };
   /** A snapshot of the counts. */
   readonly stats: BrokerStats;
+  /**
+   * Drops every client connection at once, as a network blip or a broker restart would, and
+   * keeps listening (the reconnection tests use it).
+   */
+  dropConnections(): number;
   /** Closes aedes, the listeners and every connection. */
   close(): Promise<void>;
 }
@@ -310,6 +315,11 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
       },
       get stats(): BrokerStats {
         return { refused: { ...refused }, published: { ...published }, clientErrors };
+      },
+      dropConnections() {
+        const dropped = connections.size;
+        for (const connection of connections) connection.destroy();
+        return dropped;
       },
       close: () => (closed ??= closeAll()),
     };

@@ -18,16 +18,21 @@ import type { Scheduler } from '../sim/scheduler.ts';
 import { createBarrier } from './barrier.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError, type Envelope } from './envelope.ts';
+import { BrokerConnectionError } from './broker-connection-error.ts';
 import { createExchange } from './exchange.ts';
 import { chunkControl, controlChunkBytes, encodeControlValue } from './control-codec.ts';
 import type { RunCredentials } from './mosquitto-setup.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { createCoordinatorRemote, type CoordinatorRemote, type RemoteSetup } from './remote-partitions.ts';
+import { createReconnection } from './reconnection.ts';
+import { createReplayOutbox, type ReplayOutbox } from './replay-outbox.ts';
+import { createSeenMessages, deathKey, deliveryKey, transmissionKey } from './seen-messages.ts';
 import { runTopics, type RunTopics } from './topics.ts';
 import { coordinatorHeartbeatMs } from './worker-protocol.ts';
 import type { Transport, TransportEndpoints } from './transport.ts';
 
 export { BrokerTimeoutError } from './barrier.ts';
+export { BrokerConnectionError } from './broker-connection-error.ts';
 
 export interface MqttTransportOptions {
   readonly runId: string;
@@ -40,6 +45,10 @@ export interface MqttTransportOptions {
   readonly barrierTimeoutMs?: number;
   /** Partitions of nodes that run in `loraswarm worker` processes. */
   readonly remote?: RemoteSetup;
+  /** How long the broker, or a worker whose connection closed, may stay away (default 60 s: reconnection.ts). */
+  readonly reconnectWindowMs?: number;
+  /** Told each time the run came back after losing the broker (reconnection.ts), with how long it was away. */
+  readonly onReconnected?: (awayMs: number) => void;
   /** The embedded broker's WebSocket listener for browsers (on by default; `run` opens it only for --dashboard). */
   readonly webSocket?: boolean;
 }
@@ -62,19 +71,13 @@ export interface PreparedMqttTransport {
   clearRetained(path: string, count: number): void;
   /** Envelopes and control messages refused as malformed, by the coordinator or the nodes. */
   readonly malformed: number;
+  /** How many times this process lost the broker and came back (reconnection.ts). */
+  readonly resumptions: number;
   /** Resolves once every remote partition's worker has joined (at once without workers). */
   workersReady(): Promise<void>;
   bind(scheduler: Scheduler, endpoints: () => TransportEndpoints): Transport;
   /** Closes clients and the embedded broker; with `abortReason`, tells workers the run stopped. */
   close(abortReason?: string): Promise<void>;
-}
-
-/** Thrown when a client's connection to the broker drops mid-run. */
-export class BrokerConnectionError extends Error {
-  constructor(detail: string) {
-    super(detail);
-    this.name = 'BrokerConnectionError';
-  }
 }
 
 /** A listener's URL as another machine reaches it: a wildcard host becomes this machine's name. */
@@ -104,14 +107,17 @@ export async function connectClient(url: string, credentials: { username: string
       throw new BrokerConnectionError(`cannot connect to ${url} as ${credentials.username}: ${(error as Error).message}`);
     }
   }
-  // Small envelopes must not wait for Nagle's algorithm: every window waits on them.
-  (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  // Small envelopes must not wait for Nagle's algorithm: every window waits on them. A
+  // reconnection (reconnection.ts) opens a new socket, which needs it again.
+  const noDelay = (): void => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  noDelay();
+  client.on('connect', noDelay);
   return client;
 }
 
-/** Publishes a node's own envelope (a transmission, or its death) on its tx topic, from its client. */
-export function publishFromNode(clients: readonly (MqttClient | undefined)[], topics: RunTopics, node: number, envelope: Envelope): void {
-  clients[node]!.publish(topics.tx(node), Buffer.from(encodeEnvelope(envelope)), { qos: 0 });
+/** Publishes a node's own envelope (a transmission, or its death) on its tx topic, from its client, kept for a replay. */
+export function publishFromNode(clients: readonly (MqttClient | undefined)[], topics: RunTopics, node: number, envelope: Envelope, outbox: ReplayOutbox): void {
+  outbox.publish(clients[node]!, topics.tx(node), Buffer.from(encodeEnvelope(envelope)));
 }
 
 /**
@@ -162,17 +168,24 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
   const clients: MqttClient[] = [];
   let malformed = 0;
   try {
-    // Workers learn from the coordinator's last will if it vanishes (they would otherwise wait for it).
-    const will = { topic: topics.ctl('run/all/abort'), payload: Buffer.from(chunkControl(0, encodeControlValue({ reason: 'the coordinator disconnected from the broker' }), maxPacketBytes)[0]!), qos: 0 as const, retain: false };
+    // Workers learn from the coordinator's last will if it vanishes (they wait for it to come back, within bounds).
+    const will = { topic: topics.ctl('run/all/gone'), payload: Buffer.from(chunkControl(0, encodeControlValue({ reason: 'the coordinator disconnected from the broker' }), maxPacketBytes)[0]!), qos: 0 as const, retain: false };
     const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {}, external ? 15_000 : 0);
     clients.push(coordinator);
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
     for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients)) nodeClients[i] = client;
     const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
+    // What this process published and a peer may have lost when the broker went away: the
+    // window's frames and deliveries, and the workers' ops, until acknowledged (replay-outbox.ts).
+    const outbox = createReplayOutbox(2);
+    const seenTx = createSeenMessages();
+    const seenRx = createSeenMessages();
+    /** Retained metric chunks by path: a restarted broker may have lost them, and viewers need them. */
+    const retainedChunks = new Map<string, Buffer[]>();
     // Chunk streams start at a random number: a retained start left by an earlier run with the
     // same id (an external broker) never mixes with this run's.
     let metricsStream = randomInt(0, 2 ** 31);
-    const remote: CoordinatorRemote | undefined = options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes);
+    const remote: CoordinatorRemote | undefined = options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes, outbox, !external, options.reconnectWindowMs);
     // Workers that sit windows out still hear the coordinator: a silent coordinator is a gone one.
     const heartbeat = remote ? setInterval(() => remote.alive(), coordinatorHeartbeatMs) : undefined;
     heartbeat?.unref();
@@ -215,6 +228,8 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
         malformed++;
         return;
       }
+      // A copy replayed after a broker blip counts once.
+      if (envelope.kind === 'transmission' ? !seenTx.fresh(transmissionKey(sender, envelope.tx.seq), envelope.tx.startMs) : !seenTx.fresh(deathKey(sender), envelope.atMs)) return;
       receivedTx++;
       if (envelope.kind === 'transmission') bound?.addTransmission(envelope.tx);
       else bound?.addDeath(envelope.node, envelope.atMs);
@@ -227,32 +242,48 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
           if (envelope) malformed++;
           return;
         }
+        const { delivery } = envelope;
+        if (!seenRx.fresh(deliveryKey(delivery.receiver, delivery.tx.sender, delivery.tx.seq, delivery.kind), delivery.atMs)) return;
         receivedRx++;
         bound?.addDelivery(envelope.delivery);
         barrier.poke();
       });
     }
     // Subscribed once the handlers are there: a message right after SUBACK (a retained one) is seen, not lost.
-    await coordinator.subscribeAsync(topics.allTx, { qos: 0 });
-    if (remote) await coordinator.subscribeAsync(`${topics.prefix}/ctl/workers/#`, { qos: 0 });
+    const coordinatorTopics = [topics.allTx, ...(remote ? [`${topics.prefix}/ctl/workers/#`] : [])];
+    await coordinator.subscribeAsync(coordinatorTopics, { qos: 0 });
     await Promise.all(local.map((i) => nodeClients[i]!.subscribeAsync(topics.rx(i), { qos: 0 })));
-    // A connection lost mid-run stops the run at the next barrier with a clear error (never a
-    // hang, never a silently wrong result); the run directory is left marked partial.
-    for (const client of clients) {
-      client.on('close', () => {
-        if (closing) return;
-        barrier.fail(new BrokerConnectionError(`the connection of ${client.options.clientId ?? 'a client'} to the broker closed mid-run (the broker stopped or dropped it, or another client connected with the same client id)`));
-      });
-    }
+    // A connection lost mid-run is taken up again (reconnection.ts): once every client is back,
+    // workers are asked to publish again what this process may have missed, and this process
+    // publishes again what they may have missed; receivers count each message once. What cannot
+    // be taken up (the broker away too long, a client id taken over again and again, the
+    // embedded broker gone) stops the run at the next barrier with a clear error, never a hang
+    // or a silently wrong result; the run directory is left marked partial.
+    const reconnection = createReconnection({
+      barrier,
+      brokerInRun: !external,
+      ...(options.reconnectWindowMs !== undefined && { windowMs: options.reconnectWindowMs }),
+      onResumed: (awayMs) => {
+        options.onReconnected?.(awayMs);
+        for (const [path, chunks] of retainedChunks) chunks.forEach((chunk, i) => coordinator.publish(topics.metrics(`${path}/${i}`), chunk, { qos: 0, retain: true }));
+        remote?.resync();
+        outbox.replay();
+        barrier.poke();
+      },
+    });
+    reconnection.watch(coordinator, coordinatorTopics);
+    for (const i of local) reconnection.watch(nodeClients[i]!, [topics.rx(i)]);
 
     const close = async (abortReason?: string): Promise<void> => {
       if (closing) return;
       closing = true;
+      reconnection.stop();
       clearInterval(heartbeat);
       // Whatever stopped the run (a node's connection included), workers are told while the
       // coordinator's own connection can still carry it; if it cannot, its last will does.
       if (remote && !remote.finished && coordinator.connected) remote.abort(abortReason ?? barrier.failure?.message ?? 'the coordinator stopped');
-      await Promise.all(clients.map((client) => client.endAsync(false).catch(() => undefined)));
+      // A client still reconnecting has no connection to say goodbye on.
+      await Promise.all(clients.map((client) => client.endAsync(!client.connected).catch(() => undefined)));
       await broker?.close();
     };
 
@@ -266,14 +297,20 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
         const bytes = encodeControlValue(value);
         // Sized for the longest topic a chunk may take (a retained chunk's index has ≤ 10 digits).
         const chunks = chunkControl(metricsStream++, bytes, controlChunkBytes(maxPacketBytes, topics.metrics(`${path}/0000000000`)));
-        chunks.forEach((chunk, i) => coordinator.publish(topics.metrics(retained ? `${path}/${i}` : path), Buffer.from(chunk), { qos: 0, retain: retained }));
+        const buffers = chunks.map((chunk) => Buffer.from(chunk));
+        buffers.forEach((chunk, i) => coordinator.publish(topics.metrics(retained ? `${path}/${i}` : path), chunk, { qos: 0, retain: retained }));
+        if (retained) retainedChunks.set(path, buffers);
         return chunks.length;
       },
       clearRetained(path, count) {
+        retainedChunks.delete(path);
         for (let i = 0; i < count; i++) coordinator.publish(topics.metrics(`${path}/${i}`), Buffer.alloc(0), { qos: 0, retain: true });
       },
       get malformed() {
         return malformed + (remote?.malformed ?? 0);
+      },
+      get resumptions() {
+        return reconnection.resumptions;
       },
       async workersReady() {
         await remote?.ready();
@@ -290,17 +327,17 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
           ...(remote && { remote }),
           transmit(tx) {
             sentTx++;
-            publishFromNode(nodeClients, topics, tx.sender, { kind: 'transmission', tx });
+            publishFromNode(nodeClients, topics, tx.sender, { kind: 'transmission', tx }, outbox);
           },
           nodeDied(node, atMs) {
             sentTx++;
-            publishFromNode(nodeClients, topics, node, { kind: 'nodeDied', node, atMs });
+            publishFromNode(nodeClients, topics, node, { kind: 'nodeDied', node, atMs }, outbox);
           },
           deliver(delivery) {
             if (remote?.hosts(delivery.receiver)) remote.delivered(delivery.receiver, delivery.atMs);
             else sentRx++;
             const bytes = encodeEnvelope({ kind: 'delivery', delivery });
-            coordinator.publish(topics.rx(delivery.receiver), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { qos: 0 });
+            outbox.publish(coordinator, topics.rx(delivery.receiver), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
           },
           exchange() {
             throw new Error('the MQTT transport is asynchronous: use exchangeAsync');
@@ -318,6 +355,12 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
             }
             await barrier.wait(() => receivedRx === sentRx, 'delivery');
             exchange.applyDeliveries();
+            // Everything sent before this barrier has arrived, or (a worker's deliveries and
+            // ops) will be confirmed by the next one: older messages are no longer replayed,
+            // and their copies are recognised by their time.
+            outbox.advance();
+            seenTx.floor(scheduler.nowMs);
+            seenRx.floor(scheduler.nowMs);
           },
           get pending() {
             // receivedTx counts the workers' frames too.

@@ -11,6 +11,8 @@ import { formatPartition, parsePartition } from './partition.ts';
 import type { Barrier } from './barrier.ts';
 import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlValue, encodeControlValue, MalformedControlError, type ControlAssembler } from './control-codec.ts';
 import type { PartitionTotals, RemotePartitions, WindowReport } from './partition-report.ts';
+import type { ReplayOutbox } from './replay-outbox.ts';
+import { defaultReconnectWindowMs } from './reconnection.ts';
 import type { RunTopics } from './topics.ts';
 import { helloProblem, reportProblem, workerIdPattern, workerProtocolVersion, type AssignMessage, type OpMessage, type ReportMessage } from './worker-protocol.ts';
 
@@ -40,6 +42,8 @@ export interface CoordinatorRemote extends RemotePartitions {
   abort(reason: string): void;
   /** Tells every worker the coordinator is still there (heartbeat: worker-protocol.ts). */
   alive(): void;
+  /** Asks every worker to publish again what the coordinator may have lost (it reconnected). */
+  resync(): void;
   /** Control messages refused as malformed. */
   readonly malformed: number;
   /** Whether every worker has sent its final report. */
@@ -61,9 +65,15 @@ interface Worker {
   /** The op whose report is awaited, and the report once it came. */
   awaiting: number | undefined;
   report: ReportMessage | undefined;
+  /** Set while its connection is lost (its last will came) and it has not come back. */
+  grace: NodeJS.Timeout | undefined;
 }
 
-export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, setup: RemoteSetup, barrier: Barrier, maxPacketBytes: number): CoordinatorRemote {
+/**
+ * `outbox` keeps the ops for a replay after a broker blip; `brokerInRun`: the broker lives in
+ * this process (workers are told, so that they stop at once when it is gone).
+ */
+export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, setup: RemoteSetup, barrier: Barrier, maxPacketBytes: number, outbox: ReplayOutbox, brokerInRun: boolean, reconnectWindowMs = defaultReconnectWindowMs): CoordinatorRemote {
   const partitions = setup.partitions.map((nodes) => [...nodes].sort((a, b) => a - b));
   const owner = new Int32Array(topics.nodes).fill(-1);
   partitions.forEach((nodes, part) => nodes.forEach((node) => (owner[node] = part)));
@@ -77,16 +87,40 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
   let stream = 0;
   let seq = 0;
   const chunkBytes = controlChunkBytes(maxPacketBytes, topics.ctl(`run/${'x'.repeat(16)}/assign`));
-  const send = (path: string, value: unknown): void => {
+  /** `keep`: an op, published again after a broker blip until the worker's report acknowledges it. */
+  const send = (path: string, value: unknown, keep = false): void => {
     const topic = topics.ctl(path);
-    for (const chunk of chunkControl(stream++, encodeControlValue(value), chunkBytes)) client.publish(topic, Buffer.from(chunk), { qos: 0 });
+    for (const chunk of chunkControl(stream++, encodeControlValue(value), chunkBytes)) {
+      if (keep) outbox.publish(client, topic, Buffer.from(chunk));
+      else client.publish(topic, Buffer.from(chunk), { qos: 0 });
+    }
+  };
+  // Replays asked for by workers are coalesced: a worker credential cannot make the
+  // coordinator publish its outbox more than four times a second.
+  let replayTimer: NodeJS.Timeout | undefined;
+  let lastReplayMs = 0;
+  const replaySoon = (): void => {
+    if (replayTimer !== undefined) return;
+    replayTimer = setTimeout(() => {
+      replayTimer = undefined;
+      lastReplayMs = Date.now();
+      outbox.replay();
+    }, Math.max(0, lastReplayMs + 250 - Date.now()));
+    replayTimer.unref();
+  };
+  /** A worker whose last will came is heard from again: it is back. */
+  const heard = (worker: Worker): void => {
+    if (worker.grace === undefined) return;
+    clearTimeout(worker.grace);
+    worker.grace = undefined;
+    barrier.resume();
   };
   const workers = (): Worker[] => byPart.filter((worker): worker is Worker => worker !== undefined);
 
   const assign = (id: string, nodesText: string): void => {
     const existing = byId.get(id);
     if (existing) {
-      send(`run/${id}/assign`, { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: existing.label } satisfies AssignMessage);
+      send(`run/${id}/assign`, { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: existing.label, brokerInRun } satisfies AssignMessage);
       return;
     }
     let part: number;
@@ -119,10 +153,11 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
       firstPendingDeliveryMs: Number.POSITIVE_INFINITY,
       awaiting: undefined,
       report: undefined,
+      grace: undefined,
     };
     byPart[part] = worker;
     byId.set(id, worker);
-    send(`run/${id}/assign`, { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: worker.label } satisfies AssignMessage);
+    send(`run/${id}/assign`, { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: worker.label, brokerInRun } satisfies AssignMessage);
   };
   const refuse = (id: string, reason: string): void => send(`run/${id}/assign`, { protocol: workerProtocolVersion, refused: reason } satisfies AssignMessage);
 
@@ -185,7 +220,19 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
       }
       if (kind === 'gone') {
         const worker = byId.get(id);
-        if (worker) lose(worker, `worker ${id} (nodes ${worker.label}) disconnected from the broker mid-run`);
+        if (!worker) return;
+        if (!worker.joined) return lose(worker, `worker ${id} (nodes ${worker.label}) disconnected from the broker mid-run`);
+        // The broker may have dropped it (a restart, a blip): it has a while to come back (and a worker
+        // that never left answers the probe), then the run cannot go on without it.
+        if (worker.grace !== undefined) return;
+        barrier.suspend();
+        worker.grace = setTimeout(() => {
+          worker.grace = undefined;
+          barrier.resume();
+          lose(worker, `worker ${id} (nodes ${worker.label}) disconnected from the broker mid-run and did not come back within ${reconnectWindowMs / 1000} s`);
+        }, reconnectWindowMs);
+        worker.grace.unref();
+        send('run/all/resync', {});
         return;
       }
       let value: unknown;
@@ -200,6 +247,14 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
       } catch (error) {
         if (!(error instanceof MalformedControlError)) throw error;
         malformed++;
+        return;
+      }
+      const known = byId.get(id);
+      if (known) heard(known);
+      if (kind === 'resync' || kind === 'here') {
+        // A worker back from a broker blip asks for what it may have missed; `here` answers a probe.
+        if (!known) malformed++;
+        else if (kind === 'resync') replaySoon();
         return;
       }
       if (kind === 'hello') {
@@ -246,7 +301,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
         worker.report = undefined;
         worker.deliveriesAtOp = worker.deliveries;
         worker.firstPendingDeliveryMs = Number.POSITIVE_INFINITY;
-        send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: false } satisfies OpMessage);
+        send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: false } satisfies OpMessage, true);
       }
     },
     collect,
@@ -277,7 +332,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
       for (const worker of workers()) {
         worker.awaiting = seq;
         worker.report = undefined;
-        send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: true } satisfies OpMessage);
+        send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: true } satisfies OpMessage, true);
       }
       const totals: PartitionTotals[] = [];
       await barrier.wait(() => workers().every((worker) => worker.report !== undefined), 'worker final report');
@@ -290,13 +345,19 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
         totals.push(message.totals);
       }
       finished = true;
+      clearTimeout(replayTimer);
       return totals;
     },
     abort(reason) {
+      clearTimeout(replayTimer);
+      for (const worker of workers()) clearTimeout(worker.grace);
       send('run/all/abort', { reason });
     },
     alive() {
       send('run/all/alive', {});
+    },
+    resync() {
+      send('run/all/resync', {});
     },
   };
 }

@@ -7,19 +7,32 @@
  *     join     { protocol }               its node clients are connected and subscribed
  *     report   { seq, sentTx, peekMs, busy, lastEventMs, failure, report, totals? }
  *     gone     (empty; the worker's MQTT last will)
+ *     resync   {}                         it reconnected after a broker blip: publish again
+ *     here     {}                         answers a `resync` from the coordinator
  *   coordinator → worker, on ctl/run/<worker>/… (or ctl/run/all/…)
- *     assign   { protocol, scenario, nodes } or { protocol, refused }
+ *     assign   { protocol, scenario, nodes, brokerInRun } or { protocol, refused }
  *     op       { seq, untilMs, deliveries, close }   deliveries: how many it has been sent in all
  *     abort    { reason }                 (ctl/run/all/abort) the run stopped
+ *     alive    {}                         (ctl/run/all/alive) the heartbeat
+ *     resync   {}                         (ctl/run/all/resync) the coordinator reconnected, or
+ *                                         a worker's last will came: publish again, say `here`
+ *     gone     { reason }                 (ctl/run/all/gone) the coordinator's last will
  *
  * A window: the coordinator sends `op` to every worker with something to do before it runs its
  * own part; the worker applies the deliveries it was sent, runs to `untilMs`, publishes its
  * frames on its nodes' tx topics and then its `report` (the node events, series rows and sample
  * partials of the window). The coordinator's barrier waits for every report and every frame.
+ *
+ * A broker blip (README, "Reliability"): each side reconnects, subscribes again and publishes
+ * again what the other may have lost (the coordinator its ops and deliveries of the last two
+ * windows, a worker its frames and report since the last op); receivers count every message
+ * once (ops by seq, frames by identity and time: seen-messages.ts). A last will is not the end:
+ * its sender has `defaultReconnectWindowMs` to come back. With the broker inside the run's
+ * process (`brokerInRun`), a worker that finds it refusing connections stops at once.
  */
 import type { PartitionTotals, WindowReport } from './partition-report.ts';
 
-export const workerProtocolVersion = 1;
+export const workerProtocolVersion = 2;
 
 /** Worker ids are one topic level: short, lower-case letters and digits. */
 export const workerIdPattern = /^[a-z0-9]{1,16}$/;
@@ -30,7 +43,7 @@ export interface HelloMessage {
 }
 
 export type AssignMessage =
-  | { readonly protocol: number; readonly scenario: string; readonly nodes: string }
+  | { readonly protocol: number; readonly scenario: string; readonly nodes: string; readonly brokerInRun: boolean }
   | { readonly protocol: number; readonly refused: string };
 
 export interface OpMessage {
@@ -68,7 +81,7 @@ export function helloProblem(value: unknown): string | undefined {
 export function assignProblem(value: unknown): string | undefined {
   if (!isRecord(value) || value.protocol !== workerProtocolVersion) return `expected protocol ${workerProtocolVersion}, found ${isRecord(value) ? String(value.protocol) : 'no object'}`;
   if (typeof value.refused === 'string') return undefined;
-  return typeof value.scenario === 'string' && typeof value.nodes === 'string' ? undefined : 'expected a scenario and nodes';
+  return typeof value.scenario === 'string' && typeof value.nodes === 'string' && typeof value.brokerInRun === 'boolean' ? undefined : 'expected a scenario, nodes and brokerInRun';
 }
 
 export function opProblem(value: unknown): string | undefined {

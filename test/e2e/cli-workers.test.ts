@@ -83,16 +83,16 @@ describe('loraswarm worker', () => {
     expectSameFiles(out, join(dir, 'memory'));
   });
 
-  it('stops the run with a clear error and a partial directory when a worker dies mid-run', async () => {
+  it('stops the run with a clear error and a partial directory when a worker dies mid-run and does not come back within --reconnect-timeout', async () => {
     const out = join(dir, 'killed');
-    const run = start(['run', 'scenarios/aloha.yaml', '--out', out, '--remote', '50-100', '--run-id', 'kill1']);
+    const run = start(['run', 'scenarios/aloha.yaml', '--out', out, '--remote', '50-100', '--run-id', 'kill1', '--reconnect-timeout', '2']);
     const [args] = await printedWorkers(run, 1);
     const worker = start(['worker', ...args!]);
     await worker.waitForStderr(/joined run kill1/);
     await new Promise((resolve) => setTimeout(resolve, 500));
     worker.child.kill('SIGKILL');
     expect(await run.exited).toBe(1);
-    expect(run.stderr()).toMatch(/loraswarm: the run stopped: worker [0-9a-f]{10} \(nodes 50-100\) disconnected from the broker mid-run; its directory is left as <out>\.partial with FAILED\.txt/);
+    expect(run.stderr()).toMatch(/loraswarm: the run stopped: worker [0-9a-f]{10} \(nodes 50-100\) disconnected from the broker mid-run and did not come back within 2 s; its directory is left as <out>\.partial with FAILED\.txt/);
     expect(existsSync(out)).toBe(false);
     expect(readFileSync(join(`${out}.partial`, 'FAILED.txt'), 'utf8')).toContain('disconnected from the broker mid-run');
   });

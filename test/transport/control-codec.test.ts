@@ -4,6 +4,7 @@ import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlV
 import { publishPacketBytes } from '../../src/transport/packet-size-guard.ts';
 import { createBarrier } from '../../src/transport/barrier.ts';
 import { createCoordinatorRemote } from '../../src/transport/remote-partitions.ts';
+import { createReplayOutbox } from '../../src/transport/replay-outbox.ts';
 import { runTopics } from '../../src/transport/topics.ts';
 import { getHeapStatistics } from 'node:v8';
 import type { MqttClient } from 'mqtt';
@@ -80,7 +81,7 @@ describe('control messages between a coordinator and its workers', () => {
   it('keep a coordinator\'s memory flat when a worker credential sends multi-chunk messages from made-up worker ids', () => {
     const published: string[] = [];
     const client = { publish: (topic: string) => void published.push(topic) } as unknown as MqttClient;
-    const remote = createCoordinatorRemote(client, runTopics('evil', 20), { partitions: [[10, 11]], scenarioYaml: 'x: 1\n' }, createBarrier(1000), 4096);
+    const remote = createCoordinatorRemote(client, runTopics('evil', 20), { partitions: [[10, 11]], scenarioYaml: 'x: 1\n' }, createBarrier(1000), 4096, createReplayOutbox(2), true);
     const before = getHeapStatistics().used_heap_size;
     let sent = 0;
     // Each took an 8 MiB array before (up to 16 per id): 480 MiB here.
@@ -124,8 +125,10 @@ describe('the worker protocol\u2019s message checks', () => {
       }),
       { numRuns: 3000 },
     );
-    expect(helloProblem({ protocol: 1, nodes: 'auto' })).toBeUndefined();
-    expect(helloProblem({ protocol: 2, nodes: 'auto' })).toBe('expected protocol 1');
+    expect(helloProblem({ protocol: 2, nodes: 'auto' })).toBeUndefined();
+    expect(helloProblem({ protocol: 1, nodes: 'auto' })).toBe('expected protocol 2');
+    expect(assignProblem({ protocol: 2, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false })).toBeUndefined();
+    expect(assignProblem({ protocol: 2, scenario: 'x: 1\n', nodes: '0-9' })).toBe('expected a scenario, nodes and brokerInRun');
     expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false })).toBeUndefined();
     expect(opProblem({ seq: 3, untilMs: -1, deliveries: 0, close: false })).toBe('expected seq, untilMs, deliveries and close');
     const report = { seq: 1, sentTx: 2, peekMs: null, busy: false, lastEventMs: 5, failure: null, report: { events: [], series: [], samples: [] } };

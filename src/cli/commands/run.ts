@@ -48,6 +48,7 @@ export interface RunCommandOptions {
   readonly credentialsOut?: string;
   /** Seconds to wait for every worker to join. */
   readonly joinTimeout?: string;
+  readonly reconnectTimeout?: string;
   /** Serve the live dashboard during the run (issue 8). */
   readonly dashboard?: boolean;
   /** Virtual seconds per wall second for the live dashboard. */
@@ -100,6 +101,7 @@ export async function runCommand(
     if (problem) throw new UsageError(`--credentials-out: ${problem}`);
   }
   const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
+  const reconnectWindowMs = options.reconnectTimeout === undefined ? undefined : secondsOption('--reconnect-timeout', options.reconnectTimeout) * 1000;
   // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
   const inference = inferenceFor(scenario, swarm);
   if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
@@ -150,6 +152,8 @@ export async function runCommand(
             ...(external && { external }),
             ...(listen && { listen }),
             webSocket: liveOptions !== undefined,
+            ...(reconnectWindowMs !== undefined && { reconnectWindowMs }),
+            onReconnected: (awayMs) => note(`run ${runId}: the broker was away for ${(awayMs / 1000).toFixed(1)} s; reconnected, resuming\n`),
             ...(partitions.length > 0 && { remote: { partitions, scenarioYaml, ...(joinTimeoutMs !== undefined && { joinTimeoutMs }) } }),
           })
         : undefined;

@@ -16,6 +16,7 @@ export interface WorkerCommandOptions {
   readonly nodes: string;
   readonly credentials: string;
   readonly joinTimeout?: string;
+  readonly reconnectTimeout?: string;
   readonly quiet?: boolean;
 }
 
@@ -27,6 +28,7 @@ export async function workerCommand(options: WorkerCommandOptions, print: (text:
     throw new UsageError(`--nodes: expected "auto" or node indices and ranges, e.g. "200-399", found ${JSON.stringify(options.nodes)}`);
   }
   const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
+  const reconnectWindowMs = options.reconnectTimeout === undefined ? undefined : secondsOption('--reconnect-timeout', options.reconnectTimeout) * 1000;
   const credentials = readWorkerCredentials(options.credentials, options.run);
   try {
     const result = await runWorkerSession({
@@ -35,6 +37,7 @@ export async function workerCommand(options: WorkerCommandOptions, print: (text:
       nodes: options.nodes,
       credentials,
       ...(joinTimeoutMs !== undefined && { joinTimeoutMs }),
+      ...(reconnectWindowMs !== undefined && { reconnectWindowMs }),
       log: (line) => note(`${line}\n`),
     });
     if (!options.quiet) print(`worker ${result.workerId}: ran nodes ${result.nodes} (${result.nodeCount}) of run ${result.runId}: ${result.events} events in ${result.windows} windows\n`);
