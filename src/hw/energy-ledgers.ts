@@ -8,6 +8,7 @@
  * Each node's open interval carries one or two simultaneous parts (state and current): the MCU's
  * and the radio's.
  */
+import { restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { BatteryProfile } from './battery-profiles.ts';
 import { capacityUc, emptyStateOfCharge, openCircuitVoltageV, peukertFactor, stateOfChargeAtVoltage, ucPerMah } from './battery.ts';
 import type { Harvester } from './solar.ts';
@@ -74,7 +75,14 @@ export const alive = 0;
 export const dead = 1;
 export type LedgerOutcome = typeof alive | typeof dead;
 
-export interface EnergyLedgers {
+/** The ledgers' records (a checkpoint: checkpoint-state.ts). */
+export interface EnergyLedgersState {
+  readonly r: Float64Array;
+  readonly memo: Float64Array;
+  readonly memoNext: Uint8Array;
+}
+
+export interface EnergyLedgers extends Checkpointable<EnergyLedgersState> {
   readonly count: number;
   /** Books node `n`'s open interval up to `atMs`, then opens one part (brown-out checked at its current). */
   transition(n: number, atMs: number, state: number, currentMa: number): LedgerOutcome;
@@ -361,6 +369,12 @@ export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLed
 
   return {
     count,
+    checkpoint: () => ({ r: r.slice(), memo: memo.slice(), memoNext: memoNext.slice() }),
+    restore(state) {
+      restoreInto(r, state.r, 'energy ledgers');
+      restoreInto(memo, state.memo, 'energy ledger memo');
+      restoreInto(memoNext, state.memoNext, 'energy ledger memo');
+    },
     transition(n, atMs, state, currentMa) {
       if (isDead(n)) return dead;
       checkedCurrent(currentMa);

@@ -70,7 +70,17 @@ export interface MemoryUsage {
   readonly peakBytesByKind: Readonly<Record<MemoryKind, number>>;
 }
 
+export interface MemoryLedgerState {
+  readonly used: Readonly<Record<MemoryRegion, number>>;
+  readonly peak: Readonly<Record<MemoryRegion, number>>;
+  readonly byKind: Readonly<Record<MemoryKind, number>>;
+  readonly peakByKind: Readonly<Record<MemoryKind, number>>;
+}
+
 export interface MemoryLedger {
+  /** What is in use and the peaks (a checkpoint: checkpoint-state.ts). */
+  checkpoint(): MemoryLedgerState;
+  restore(state: MemoryLedgerState): void;
   allocate(kind: MemoryKind, bytes: number): AllocationResult;
   /** Returns `bytes` of `kind`; freeing more than is held is a programmer error (RangeError). */
   free(kind: MemoryKind, bytes: number): void;
@@ -130,6 +140,13 @@ export function createMemoryLedger(budgets: MemoryBudgets): MemoryLedger {
   const peakByKind = zeroByKind();
 
   return {
+    checkpoint: () => ({ used: { ...used }, peak: { ...peak }, byKind: { ...byKind }, peakByKind: { ...peakByKind } }),
+    restore(state) {
+      Object.assign(used, state.used);
+      Object.assign(peak, state.peak);
+      Object.assign(byKind, state.byKind);
+      Object.assign(peakByKind, state.peakByKind);
+    },
     allocate(kind, bytes) {
       checkBytes(kind, bytes);
       const region = memoryKinds[kind];

@@ -4,6 +4,7 @@
  * columns directly) and frees it. Slots are reused, so the store holds only the frames of the
  * last few seconds of a run, however long it is.
  */
+import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { BlockReason } from '../node/events.ts';
 import { fates, type Fate } from '../radio/transmission.ts';
 import type { FrameRecord } from './radio-tracker.ts';
@@ -43,7 +44,14 @@ export interface FrameRows {
   readonly fate: Uint8Array;
 }
 
-export interface FrameStore {
+/** The rows of frames not yet written and the free slots (a checkpoint: checkpoint-state.ts). */
+export interface FrameStoreState {
+  readonly rows: FrameRows;
+  readonly capacity: number;
+  readonly freeSlots: readonly number[];
+}
+
+export interface FrameStore extends Checkpointable<FrameStoreState> {
   /** The columns (replaced when the store grows: read them through `rows` each time). */
   readonly rows: FrameRows;
   /** A free slot, its counters zeroed. */
@@ -100,6 +108,12 @@ export function createFrameStore(initialCapacity = 256): FrameStore {
   return {
     get rows() {
       return rows;
+    },
+    checkpoint: () => ({ rows, capacity, freeSlots }),
+    restore(state) {
+      rows = state.rows;
+      capacity = state.capacity;
+      replaceArray(freeSlots, state.freeSlots);
     },
     allocate() {
       if (freeSlots.length === 0) grow();

@@ -3,6 +3,7 @@
  * few megabytes and no objects. `tally(i)` gives one node's figures as an object, for the
  * tables and reports written after the run.
  */
+import { replaceArray, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
 
 export interface NodeTally {
   readonly attempts: number;
@@ -33,7 +34,15 @@ const deathCauses: readonly DeathCause[] = ['brownOut', 'batteryEmpty', 'failure
 export type Counter = 'attempts' | 'sent' | 'dutyCycleBlocked' | 'receptions' | 'receptionsReceived' | 'framesHeard' | 'messagesSent' | 'messagesDelivered' | 'unsentAtDeath' | 'faults';
 const counters: readonly Counter[] = ['attempts', 'sent', 'dutyCycleBlocked', 'receptions', 'receptionsReceived', 'framesHeard', 'messagesSent', 'messagesDelivered', 'unsentAtDeath', 'faults'];
 
-export interface NodeTallies {
+/** Every per-node tally (a checkpoint: checkpoint-state.ts). */
+export interface NodeTalliesState {
+  readonly counts: Readonly<Record<Counter, Int32Array>>;
+  readonly columns: readonly (Float64Array | Int8Array)[];
+  readonly channels: (number[] | undefined)[];
+  readonly channelAirtime: (number[] | undefined)[];
+}
+
+export interface NodeTallies extends Checkpointable<NodeTalliesState> {
   /** One column per counter, by node: the tracker adds to them in place. */
   readonly counts: Readonly<Record<Counter, Int32Array>>;
   /** Adds a sent frame's airtime and transmit energy (in the canonical order of frames). */
@@ -51,8 +60,16 @@ export function createNodeTallies(nodeCount: number): NodeTallies {
   /** Channels in first-use order, per node: most nodes use a handful, so a short list each. */
   const channels: (number[] | undefined)[] = [];
   const channelAirtime: (number[] | undefined)[] = [];
+  const columns = [airtimeMs, txEnergyUj, diedAtMs, deathReason];
   return {
     counts,
+    checkpoint: () => ({ counts, columns, channels, channelAirtime }),
+    restore(state) {
+      for (const name of counters) restoreInto(counts[name], state.counts[name], `tally ${name}`);
+      columns.forEach((column, k) => restoreInto(column, state.columns[k]!, 'tallies'));
+      replaceArray(channels, state.channels);
+      replaceArray(channelAirtime, state.channelAirtime);
+    },
     addFrame(node, channelHz, airtime, energy) {
       airtimeMs[node]! += airtime;
       txEnergyUj[node]! += energy;

@@ -12,10 +12,11 @@
  * floating-point sum is taken in that canonical order, so the totals do not depend on the
  * transport either.
  */
+import { replaceArray, replaceMap, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
 import { dispatchEvent, type BlockReason, type EventSink, type SimEvent } from '../node/events.ts';
 import { fates, type Fate, type Transmission } from '../radio/transmission.ts';
-import { createFrameStore, fateNumber, type FrameRows, type FrameStore } from './frame-rows.ts';
-import { createNodeTallies, type NodeTally } from './node-tallies.ts';
+import { createFrameStore, fateNumber, type FrameRows, type FrameStore, type FrameStoreState } from './frame-rows.ts';
+import { createNodeTallies, type NodeTalliesState, type NodeTally } from './node-tallies.ts';
 import { percentile } from './stats.ts';
 
 export type { NodeTally } from './node-tallies.ts';
@@ -74,7 +75,24 @@ export interface RadioTrackerOptions {
   readonly sinks?: readonly RecordSink[];
 }
 
-export interface RadioTracker extends EventSink {
+/** The books so far and the frames not yet written (a checkpoint: checkpoint-state.ts). */
+export interface RadioTrackerState {
+  readonly tallies: NodeTalliesState;
+  readonly store: FrameStoreState;
+  readonly lists: readonly unknown[][];
+  readonly fateCounts: Record<Fate, number>;
+  readonly blockedBy: Record<BlockReason, number>;
+  readonly sfAirtimeMs: Float64Array;
+  readonly sfSeen: Uint8Array;
+  readonly channelSlot: Map<number, number>;
+  readonly channelAirtimeMs: Float64Array;
+  readonly latencies: Float64Array;
+  readonly pending: number[];
+  readonly onAir: (number[] | undefined)[];
+  readonly numbers: readonly number[];
+}
+
+export interface RadioTracker extends EventSink, Checkpointable<RadioTrackerState> {
   /** A node event or a reception as an object (a worker's report, a test). */
   handle(event: SimEvent): void;
   /** The ether decided a frame's fate at one receiver. */
@@ -269,9 +287,43 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     r.fragmentCount[slot] = fragmentCount;
   }
 
+  const lists = (): unknown[][] => [frames, receptions, channelHzOf, frameBatch, receptionTx, receptionReceiver, receptionFate, receptionRxDbm, receptionSnrDb];
   const tracker: RadioTracker = {
     get frames() {
       return frames;
+    },
+    checkpoint: () => ({
+      tallies: tallies.checkpoint(),
+      store: store.checkpoint(),
+      lists: lists(),
+      fateCounts,
+      blockedBy,
+      sfAirtimeMs,
+      sfSeen,
+      channelSlot,
+      channelAirtimeMs,
+      latencies: latencies.subarray(0, latencyCount),
+      pending,
+      onAir,
+      numbers: [head, sent, blocked, airtimeMs, txEnergyUj, messagesSent, unicastSent, unicastDelivered, deliveries, unsentAtDeath],
+    }),
+    restore(state) {
+      tallies.restore(state.tallies);
+      store.restore(state.store);
+      lists().forEach((list, k) => replaceArray(list, state.lists[k]!));
+      Object.assign(fateCounts, state.fateCounts);
+      Object.assign(blockedBy, state.blockedBy);
+      restoreInto(sfAirtimeMs, state.sfAirtimeMs, 'airtime by SF');
+      restoreInto(sfSeen, state.sfSeen, 'SFs seen');
+      replaceMap(channelSlot, state.channelSlot);
+      channelAirtimeMs = state.channelAirtimeMs.slice();
+      latencyCount = state.latencies.length;
+      latencies = new Float64Array(Math.max(1024, 2 * latencyCount));
+      latencies.set(state.latencies);
+      sortedLatencies = undefined;
+      pending = [...state.pending];
+      replaceArray(onAir, state.onAir);
+      [head, sent, blocked, airtimeMs, txEnergyUj, messagesSent, unicastSent, unicastDelivered, deliveries, unsentAtDeath] = state.numbers as number[] as [number, number, number, number, number, number, number, number, number, number];
     },
     get receptions() {
       return receptions;

@@ -9,6 +9,7 @@
  * rows are kept as objects only when asked (tests, live dashboards, workers' reports, and runs
  * whose rows from other processes must be merged into canonical order at the end).
  */
+import { restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Transmission } from '../radio/transmission.ts';
 import { energyStates, type EnergyLedgers, type EnergyState } from '../hw/energy-ledgers.ts';
 import { ucPerMah } from '../hw/battery.ts';
@@ -31,7 +32,15 @@ export interface SeriesRow {
 /** Takes each row as it is sampled: `energyUj` by state (energyStates order) and `dutyCycleUse` by band are valid during the call only. */
 export type SeriesSink = (atMs: number, node: number, alive: boolean, stateOfCharge: number, remainingMah: number, energyUj: Float64Array, dutyCycleUse: Float64Array) => void;
 
-export interface SeriesSampler {
+/** Rows kept and the airtime since the last sample (a checkpoint: checkpoint-state.ts). */
+export interface SeriesState {
+  readonly rows: SeriesRow[];
+  readonly merged: boolean;
+  readonly airtimeByBand: Float64Array;
+  readonly lastSampleMs: number;
+}
+
+export interface SeriesSampler extends Checkpointable<SeriesState> {
   /** A frame went on the air: its airtime counts towards the sender's duty-cycle use. */
   txStarted(tx: Transmission): void;
   /** Takes one row per node this process runs, in node order. */
@@ -80,6 +89,13 @@ export function createSeriesSampler(specs: readonly { readonly channelsHz: reado
   return {
     get rows() {
       return rows;
+    },
+    checkpoint: () => ({ rows, merged, airtimeByBand, lastSampleMs }),
+    restore(state) {
+      rows = [...state.rows];
+      merged = state.merged;
+      restoreInto(airtimeByBand, state.airtimeByBand, 'series airtime');
+      lastSampleMs = state.lastSampleMs;
     },
     bands,
     addSink(sink) {

@@ -4,8 +4,9 @@
  * receives. Per node it keeps a message counter; reassembly state is made only for nodes that
  * receive fragments.
  */
+import { replaceMap, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
-import { createReassembler, fragmentPayload, parseFragment, type Reassembler } from '../radio/fragmentation.ts';
+import { createReassembler, fragmentPayload, parseFragment, type Reassembler, type ReassemblerState } from '../radio/fragmentation.ts';
 import { encodeFrame, framePayload, framePayloadBytes, framePort, portFragment, portMessage, type FramingId } from '../radio/framing.ts';
 import { broadcastDestination, type Delivery } from '../radio/transmission.ts';
 import type { EventSink } from './events.ts';
@@ -43,7 +44,13 @@ export interface Message {
   readonly deadlineMs: number;
 }
 
-export interface Links {
+/** Message counters and partial messages (a checkpoint: checkpoint-state.ts). */
+export interface LinksState {
+  readonly nextMessageId: Int32Array;
+  readonly reassembly: ({ held: Map<number, number>; reassembler: ReassemblerState } | undefined)[];
+}
+
+export interface Links extends Checkpointable<LinksState> {
   /** Hands an application message of `node` to its radio stack; returns its message id. */
   send(node: number, destination: number, payload: Uint8Array, deadlineMs: number): number;
   /** A frame the ether delivered to `node`. */
@@ -83,6 +90,18 @@ export function createLinks(config: LinksConfig): Links {
 
 
   return {
+    // The state is copied when serialised: the live maps can be handed over as they are.
+    checkpoint: () => ({ nextMessageId: nextMessageId.slice(), reassembly: reassembly.map((r) => r && { held: r.held, reassembler: r.reassembler.checkpoint() }) }),
+    restore(state) {
+      restoreInto(nextMessageId, state.nextMessageId, 'message counters');
+      reassembly.length = 0;
+      state.reassembly.forEach((saved, node) => {
+        if (!saved) return;
+        const { held, reassembler } = reassemblyOf(node);
+        replaceMap(held, saved.held);
+        reassembler.restore(saved.reassembler);
+      });
+    },
     send(node, destination, payload, deadlineMs) {
       const messageId = nextMessageId[node]!;
       nextMessageId[node] = (messageId + 1) % messageIdSpace;

@@ -13,7 +13,8 @@
  * The queue's capacity counts messages, not frames: the fragments of one message are admitted
  * or refused together (a node buffers the message it is sending, whatever its size).
  */
-import { uniformInt, type RandomGenerator } from '../sim/rng.ts';
+import { restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { generatorState, setGeneratorState, uniformInt, type RandomGenerator } from '../sim/rng.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { timeOnAir, type AirtimeParams } from '../radio/airtime.ts';
 import { dutyCycleOffTimeMs, subBandOf, type Region } from '../radio/regions.ts';
@@ -74,7 +75,15 @@ interface QueuedFrame extends OutgoingFrame {
   wakeWaitSinceMs: number;
 }
 
-export interface Macs {
+/** The MACs' queues, duty-cycle books and channel draws (a checkpoint: checkpoint-state.ts). */
+export interface MacsState {
+  readonly columns: readonly (Float64Array | Uint8Array | Int32Array)[];
+  readonly queues: (QueuedFrame[] | undefined)[];
+  readonly busyNodes: number;
+  readonly rngs: (number[] | undefined)[];
+}
+
+export interface Macs extends Checkpointable<MacsState> {
   /** Queues a frame of `node` (or blocks it at once when the queue is full); `deadlineMs` is the latest start, Infinity for none. */
   submit(node: number, bytes: Uint8Array, destination: number, messageId: number, fragmentIndex: number, fragmentCount: number, messageCreatedAtMs: number, deadlineMs: number): void;
   /** `node` died: every queued frame is reported unsent and nothing more is sent. */
@@ -249,10 +258,18 @@ export function createMacs(config: MacsConfig): Macs {
     while (queue !== undefined && queue.length > 0) unsent(i, queue.shift()!);
   }
 
+  const columns = [bandOpenAtMs, transmitterFreeAtMs, wakePending, seqs, dead, queuedMessages, refusedMessageId];
   const isBusy = (i: number): boolean => (queues[i]?.length ?? 0) > 0 || transmitterFreeAtMs[i]! > scheduler.nowMs;
 
   return {
     kill,
+    checkpoint: () => ({ columns: columns.map((column) => column.slice()), queues: queues.map((queue) => queue && [...queue]), busyNodes, rngs: nodes.map((node) => node && generatorState(node.rng)) }),
+    restore(state) {
+      columns.forEach((column, k) => restoreInto(column, state.columns[k]!, 'MACs'));
+      for (let i = 0; i < count; i++) queues[i] = state.queues[i];
+      busyNodes = state.busyNodes;
+      nodes.forEach((node, i) => node && setGeneratorState(node.rng, state.rngs[i]!));
+    },
     submit(i, bytes, destination, messageId, fragmentIndex, fragmentCount, messageCreatedAtMs, deadlineMs) {
       const nowMs = scheduler.nowMs;
       const frame: QueuedFrame = {

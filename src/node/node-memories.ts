@@ -4,10 +4,13 @@
  * ledger's (nothing used, its MCU's budgets). Static allocations are made at start, in node
  * order, and reported as faults when they do not fit.
  */
-import { createMemoryLedger, type MemoryKind, type MemoryLedger, type MemoryUsage } from '../hw/memory-ledger.ts';
+import { createMemoryLedger, type MemoryKind, type MemoryLedger, type MemoryLedgerState, type MemoryUsage } from '../hw/memory-ledger.ts';
 import type { McuProfile } from '../hw/mcu-profiles.ts';
 
 export interface NodeMemories {
+  /** Every node's ledger state (a checkpoint: checkpoint-state.ts). */
+  checkpoint(): (MemoryLedgerState | undefined)[];
+  restore(state: readonly (MemoryLedgerState | undefined)[]): void;
   /** Node `node`'s ledger (made now if it had none). */
   ledger(node: number): MemoryLedger;
   usage(node: number): MemoryUsage;
@@ -32,6 +35,12 @@ export function createNodeMemories(
     }
   }
   return {
+    checkpoint: () => ledgers.map((l) => l?.checkpoint()),
+    restore(state) {
+      state.forEach((s, node) => {
+        if (s) ledger(node).restore(s);
+      });
+    },
     ledger,
     usage: (node) => ledger(node).usage(),
     allocateBuffer(node, bytes) {

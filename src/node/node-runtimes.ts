@@ -17,13 +17,14 @@
  * handling one (from inside its booking) waits in the node's mailbox until the first is done,
  * so that every scheduler event is taken in the order the actor gave.
  */
+import { CheckpointUnsupportedError, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { scheduledListenMs, type WakeSchedule } from '../radio/wake-schedule.ts';
 import type { Transmission } from '../radio/transmission.ts';
-import { createEnergyLedgers, dead, energyStateIndex, type EnergyLedgers, type EnergyState, type LedgerOutcome } from '../hw/energy-ledgers.ts';
+import { createEnergyLedgers, dead, energyStateIndex, type EnergyLedgers, type EnergyLedgersState, type EnergyState, type LedgerOutcome } from '../hw/energy-ledgers.ts';
 import { capacityUc, emptyStateOfCharge, peukertFactor, stateOfChargeAtVoltage } from '../hw/battery.ts';
 import type { McuProfile } from '../hw/mcu-profiles.ts';
-import type { MemoryKind } from '../hw/memory-ledger.ts';
+import type { MemoryKind, MemoryLedgerState } from '../hw/memory-ledger.ts';
 import type { RadioChip } from '../hw/radio-chips.ts';
 import type { EventSink } from './events.ts';
 import { compileFirmware } from './firmware-table.ts';
@@ -68,7 +69,14 @@ export interface NodeRuntimesConfig {
   readonly attribute?: (node: number, cause: number, state: EnergyState, energyUj: number) => void;
 }
 
-export interface NodeRuntimes {
+/** The nodes' firmware states, causes, energy and memory (a checkpoint: checkpoint-state.ts). */
+export interface NodeRuntimesState {
+  readonly columns: readonly (Float64Array | Uint8Array)[];
+  readonly ledgers: EnergyLedgersState;
+  readonly memories: (MemoryLedgerState | undefined)[];
+}
+
+export interface NodeRuntimes extends Checkpointable<NodeRuntimesState> {
   readonly ledgers: EnergyLedgers;
   readonly memories: NodeMemories;
   alive(node: number): boolean;
@@ -316,8 +324,20 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   }
 
   const causeOf = (tx: Transmission): number => config.causeOf?.(tx) ?? Number.NaN;
+  const columns = [state, isAlive, lastBookedMs, rxUntilMs, mcuCause, radioCause, nextMcuCause, nextRadioCause, rxCause];
 
   return {
+    checkpoint() {
+      // Between windows no node is inside a transition; a computation waiting holds a closure.
+      const computing = computeQueues.findIndex((queue) => (queue?.length ?? 0) > 0);
+      if (computing >= 0) throw new CheckpointUnsupportedError(`node ${computing} has computations queued`);
+      return { columns: columns.map((column) => column.slice()), ledgers: ledgers.checkpoint(), memories: memories.checkpoint() };
+    },
+    restore(saved) {
+      columns.forEach((column, k) => restoreInto(column, saved.columns[k]!, 'node runtimes'));
+      ledgers.restore(saved.ledgers);
+      memories.restore(saved.memories);
+    },
     ledgers,
     memories,
     alive: (i) => isAlive[i] === 1,

@@ -6,7 +6,8 @@
  * Every draw comes from the node's own traffic stream, one fixed number of draws per message,
  * so that adding a node never shifts another node's times.
  */
-import { exponential, uniform, type RandomGenerator } from '../sim/rng.ts';
+import { exponential, generatorState, setGeneratorState, uniform, type RandomGenerator } from '../sim/rng.ts';
+import type { Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 
 export type TrafficKind = 'periodic' | 'poisson';
@@ -46,7 +47,10 @@ export interface TrafficConfig {
  * interval (periodic) or after an exponential gap (Poisson), so that nodes do not start in
  * lockstep.
  */
-export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfig): void {
+/** Every node's traffic draws so far (a checkpoint: checkpoint-state.ts): the generators' states, by node. */
+export type TrafficState = (number[] | undefined)[];
+
+export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfig): Checkpointable<TrafficState> {
   const { scheduler, endMs } = config;
   const byIndex: TrafficNode[] = [];
   for (const node of nodes) byIndex[node.index] = node;
@@ -75,6 +79,10 @@ export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfi
   }
 
   for (const node of nodes) schedule(node, node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : uniform(node.rng) * node.intervalMs);
+  return {
+    checkpoint: () => byIndex.map((node) => node && generatorState(node.rng)),
+    restore: (state) => byIndex.forEach((node, i) => setGeneratorState(node.rng, state[i]!)),
+  };
 }
 
 /** Sensor-like content: a deterministic byte pattern derived from the creation time. */

@@ -23,6 +23,7 @@
  * left out could not have detected the frame with any draw. Interferers are every frame on the
  * same channel that overlaps the wanted one, wherever it comes from: energy-SIR sums them all.
  */
+import { replaceArray, replaceMap, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { keyedUniform4 } from '../sim/keyed-random.ts';
 import { collisionModels, type CollisionModelId, type Signal } from './collision/index.ts';
@@ -89,7 +90,17 @@ export interface EtherOutput {
   deliver(delivery: Delivery): void;
 }
 
-export interface Ether {
+/** Frames on the air and the receivers' recent past (a checkpoint: checkpoint-state.ts). */
+export interface EtherState {
+  readonly byChannel: Map<number, { items: unknown[]; pruneAtLength: number }>;
+  readonly ownTx: (number[] | undefined)[];
+  readonly pathLocks: (number[] | undefined)[];
+  readonly deadFromMs: Float64Array;
+  readonly pending: unknown[];
+  readonly numbers: readonly number[];
+}
+
+export interface Ether extends Checkpointable<EtherState> {
   /**
    * Puts a frame on the air; call in (startMs, sender, seq) order, at a time between its start
    * and its start plus the processing delay (the end of the window it started in).
@@ -355,6 +366,15 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   }
 
   return {
+    checkpoint: () => ({ byChannel, ownTx, pathLocks, deadFromMs, pending, numbers: [undecided, firstEndMs, order, maxAirtimeMs, tracked] }),
+    restore(state) {
+      replaceMap(byChannel, state.byChannel as Map<number, ChannelLog>);
+      replaceArray(ownTx, state.ownTx);
+      replaceArray(pathLocks, state.pathLocks);
+      restoreInto(deadFromMs, state.deadFromMs, 'ether');
+      replaceArray(pending, state.pending as OnAir[]);
+      [undecided, firstEndMs, order, maxAirtimeMs, tracked] = state.numbers as [number, number, number, number, number];
+    },
     transmit(tx) {
       // Applied at the end of the window it started in (DESIGN.md, "Windows"): never before its
       // start, never so late that its earliest effect (start + processing delay) has passed.

@@ -4,6 +4,7 @@
  * fragment count packed as two 12-bit numbers, so one message may span 4,095 fragments.
  * Fragments travel on port 2 (LoRaWAN FPort / raw port), whole messages on port 1.
  */
+import { replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
 
 export const fragmentHeaderBytes = 5;
 export const maxFragments = 4095;
@@ -52,7 +53,16 @@ export function parseFragment(bytes: Uint8Array): Fragment {
 }
 
 /** Collects fragments per (source, message id) until a message is complete. */
-export interface Reassembler {
+/** A reassembler's partial and recently completed messages (a checkpoint: checkpoint-state.ts). */
+export interface ReassemblerState {
+  readonly partial: Map<string, { count: number; parts: (Uint8Array | undefined)[]; received: number }>;
+  readonly partialOrder: Map<number, string[]>;
+  readonly completed: Map<number, { ids: Set<number>; order: number[] }>;
+  readonly abandoned: number;
+  readonly rejected: number;
+}
+
+export interface Reassembler extends Checkpointable<ReassemblerState> {
   /**
    * Adds one fragment; returns the whole payload when this fragment completed it. Duplicates,
    * late duplicates of a completed message and malformed fragments return undefined.
@@ -87,6 +97,13 @@ export function createReassembler(options: ReassemblerOptions = {}): Reassembler
   const completed = new Map<number, { ids: Set<number>; order: number[] }>();
   let rejected = 0;
   return {
+    checkpoint: () => ({ partial, partialOrder, completed, abandoned, rejected }),
+    restore(state) {
+      replaceMap(partial, state.partial);
+      replaceMap(partialOrder, state.partialOrder);
+      replaceMap(completed, state.completed);
+      ({ abandoned, rejected } = state);
+    },
     add(source, fragment) {
       if (fragment.count === 0 || fragment.index >= fragment.count) {
         rejected++;

@@ -6,20 +6,24 @@
  * frames already queued are still sent (or blocked) and every frame on the air meets its fate:
  * the run drains, so that the books close. `drainedUntilMs` says when the last event ran.
  */
-import { createScheduler } from '../sim/scheduler.ts';
+import { deserialize, serialize } from 'node:v8';
+import { createScheduler, type SchedulerState } from '../sim/scheduler.ts';
+import { CheckpointUnsupportedError } from '../sim/checkpoint-state.ts';
+import type { SeriesState } from '../metrics/series.ts';
+import type { ExchangeState } from '../transport/exchange.ts';
 import { nameKey } from '../sim/keyed-random.ts';
-import { createEther, type Ether } from '../radio/ether.ts';
+import { createEther, type Ether, type EtherState } from '../radio/ether.ts';
 import type { SimEvent } from '../node/events.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { LoraNode } from '../node/lora-node.ts';
 import type { Delivery } from '../radio/transmission.ts';
 import { routeNodeEvents } from './event-routing.ts';
-import { createSwarmNodes, isConcentrator, nodeObjects, runtimeObjects } from './swarm-nodes.ts';
+import { createSwarmNodes, isConcentrator, nodeObjects, runtimeObjects, type SwarmNodesState } from './swarm-nodes.ts';
 import { timeOnAir } from '../radio/airtime.ts';
 import { framingOverheadBytes } from '../radio/framing.ts';
 import { createSeriesSampler } from '../metrics/series.ts';
 import { createMemoryTransport } from '../transport/memory-transport.ts';
-import { createRadioTracker } from '../metrics/radio-tracker.ts';
+import { createRadioTracker, type RadioTrackerState } from '../metrics/radio-tracker.ts';
 import type { NodeTotals, PartitionTotals, SamplePartial, WindowReport } from '../transport/partition-report.ts';
 import { createLiveSamples } from './live-samples.ts';
 import { createWindowProtocol, type WindowSteps } from './window-protocol.ts';
@@ -33,6 +37,21 @@ import type { NodeApplication } from '../node/application.ts';
 import { withPlanMemory } from '../inference/plan-memory.ts';
 
 export type { LiveSnapshot, PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
+
+/** Bumped whenever what a checkpoint holds changes: an older checkpoint is refused, not misread. */
+const checkpointVersion = 1;
+
+interface SimulationState {
+  readonly version: number;
+  readonly scheduler: SchedulerState;
+  readonly ether: EtherState;
+  readonly nodes: SwarmNodesState;
+  readonly tracker: RadioTrackerState;
+  readonly series: SeriesState;
+  readonly exchange: ExchangeState;
+  readonly numbers: readonly number[];
+  readonly samplePartials: SamplePartial[];
+}
 
 
 export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, options: SimulationOptions = {}): Simulation {
@@ -157,12 +176,12 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     samplePartials.push(local);
     live.share(local, true);
   };
-  for (let atMs = 0; atMs < durationMs; atMs += sampleEveryMs) {
-    scheduler.at(atMs, () => {
-      sampleEvents++;
-      sample();
-    });
-  }
+  // Integer events (not callbacks): a checkpoint can hold them.
+  const sampleKind = scheduler.kind(() => {
+    sampleEvents++;
+    sample();
+  });
+  for (let atMs = 0; atMs < durationMs; atMs += sampleEveryMs) scheduler.atKind(atMs, sampleKind, 0);
 
   const localEvents = (): number => scheduler.eventsProcessed - transport.plumbingEvents - sampleEvents;
   const localTotals = (): NodeTotals[] => hostedIndices.map((i) => ({ node: i, energy: runtimes.ledgers.totals(i), memory: runtimes.memories.usage(i) }));
@@ -291,6 +310,38 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     async finishAsync() {
       await driveAsync(undefined);
       return closeAsync();
+    },
+    checkpoint() {
+      if (app) throw new CheckpointUnsupportedError('a run with swarm inference or federated learning cannot be checkpointed yet');
+      if (remote || !transport.checkpoint) throw new CheckpointUnsupportedError('a run with workers cannot be checkpointed yet');
+      rethrow();
+      const state: SimulationState = {
+        version: checkpointVersion,
+        scheduler: scheduler.checkpoint(),
+        ether: ether.checkpoint(),
+        nodes: swarmNodes.checkpoint(),
+        tracker: tracker.checkpoint(),
+        series: series.checkpoint(),
+        exchange: transport.checkpoint(),
+        numbers: [sampleEvents, reportedSeriesRows],
+        samplePartials,
+      };
+      // One serialisation for every part: objects they share stay shared.
+      return serialize(state);
+    },
+    restore(bytes) {
+      if (!transport.restore) throw new CheckpointUnsupportedError('this transport cannot take a checkpoint back');
+      const state = deserialize(bytes) as SimulationState;
+      if (state?.version !== checkpointVersion) throw new RangeError(`checkpoint: expected version ${checkpointVersion}, found ${String(state?.version)}`);
+      scheduler.restore(state.scheduler);
+      ether.restore(state.ether);
+      swarmNodes.restore(state.nodes);
+      tracker.restore(state.tracker);
+      series.restore(state.series);
+      transport.restore(state.exchange);
+      [sampleEvents, reportedSeriesRows] = state.numbers as [number, number];
+      samplePartials.length = 0;
+      samplePartials.push(...state.samplePartials);
     },
     async drainAsync(untilMs) {
       if (!transport.asynchronous) throw new Error('drainAsync drives asynchronous transports; this one is synchronous');

@@ -68,6 +68,14 @@ export interface Simulation {
    * there, to the same result as without it.
    */
   drainAsync(untilMs: number): Promise<boolean>;
+  /**
+   * The whole simulation state between two `advance` calls, serialised (checkpoint-state.ts):
+   * what `restore` takes on a simulation built from the same scenario, so that the run goes on
+   * exactly as it would have. One process only; throws CheckpointUnsupportedError when
+   * something pending cannot be saved (node applications, computations in progress).
+   */
+  checkpoint(): Buffer;
+  restore(bytes: Uint8Array): void;
   /** A worker's side: runs this process's nodes window by window as the coordinator says. */
   readonly partition: PartitionDriver;
   /** The inference engine, when the scenario serves a model. */

@@ -13,11 +13,12 @@ import { symbolTimeMs } from '../radio/modulation.ts';
 import { nextReceiveStartMs, samplingPreambleSymbols } from '../radio/wake-schedule.ts';
 import type { Delivery } from '../radio/transmission.ts';
 import type { EventSink } from '../node/events.ts';
-import { createNodeRuntimes, type NodeRuntimes } from '../node/node-runtimes.ts';
+import { createNodeRuntimes, type NodeRuntimes, type NodeRuntimesState } from '../node/node-runtimes.ts';
+import type { Checkpointable } from '../sim/checkpoint-state.ts';
 import { nodeRuntimeView, type NodeRuntime } from '../node/node-runtime.ts';
-import { createMacs, type Macs, type MacNode } from '../node/macs.ts';
-import { createLinks, type Links, type ReceivedMessage } from '../node/links.ts';
-import { startTraffic, type TrafficNode } from '../node/traffic.ts';
+import { createMacs, type Macs, type MacNode, type MacsState } from '../node/macs.ts';
+import { createLinks, type Links, type LinksState, type ReceivedMessage } from '../node/links.ts';
+import { startTraffic, type TrafficNode, type TrafficState } from '../node/traffic.ts';
 import type { LoraNode } from '../node/lora-node.ts';
 import type { NodeApplication } from '../node/application.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from '../scenario/resolve.ts';
@@ -26,7 +27,15 @@ import type { MemoryKind } from '../hw/memory-ledger.ts';
 import type { Transport } from '../transport/transport.ts';
 import { createDestinationPicker } from './destinations.ts';
 
-export interface SwarmNodes {
+/** The hosted nodes' whole state (a checkpoint: checkpoint-state.ts). */
+export interface SwarmNodesState {
+  readonly runtimes: NodeRuntimesState;
+  readonly macs: MacsState;
+  readonly links: LinksState;
+  readonly traffic: TrafficState | undefined;
+}
+
+export interface SwarmNodes extends Checkpointable<SwarmNodesState> {
   readonly runtimes: NodeRuntimes;
   readonly macs: Macs;
   readonly links: Links;
@@ -123,11 +132,20 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     ...(app && { onMessage: (i: number, message: ReceivedMessage) => app.onMessage(i, message) }),
   });
 
+  let traffic: Checkpointable<TrafficState> | undefined;
+
   return {
     runtimes,
     macs,
     links,
     hostedIndices,
+    checkpoint: () => ({ runtimes: runtimes.checkpoint(), macs: macs.checkpoint(), links: links.checkpoint(), traffic: traffic?.checkpoint() }),
+    restore(state) {
+      runtimes.restore(state.runtimes);
+      macs.restore(state.macs);
+      links.restore(state.links);
+      if (state.traffic) traffic!.restore(state.traffic);
+    },
     deliver(i, delivery) {
       if (delivery.kind === 'rxStart') runtimes.rxStart(i, delivery.tx);
       else if (runtimes.alive(i)) links.receive(i, delivery);
@@ -155,7 +173,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
           computeMs: work ? computeCost(spec.mcu, work).latencyMs : undefined,
         });
       }
-      startTraffic(nodes, {
+      traffic = startTraffic(nodes, {
         scheduler,
         endMs: scenario.duration,
         alive: (i) => runtimes.alive(i),

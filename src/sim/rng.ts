@@ -48,6 +48,16 @@ export function createRandomStreams(seed: number): RandomStreams {
 /** A stream's bare generator: what a node keeps per stream on the hot path (no wrapper object). */
 export type RandomGenerator = ReturnType<typeof xoroshiro128plusFromState>;
 
+/** A generator's state (a checkpoint: checkpoint-state.ts). */
+export function generatorState(generator: RandomGenerator): number[] {
+  return [...generator.getState()];
+}
+
+/** Puts a generator back in a state `generatorState` gave; the object (held by its owner) stays the same. */
+export function setGeneratorState(generator: RandomGenerator, state: readonly number[]): void {
+  Object.assign(generator, xoroshiro128plusFromState([...state]));
+}
+
 /** The generator of stream `name` for `seed` (the same draws as `createRandomStreams(seed).stream(name)`). */
 export function streamGenerator(seed: number, name: string): RandomGenerator {
   // One-shot SHA-256 (crypto.hash): a city derives a few streams per node.

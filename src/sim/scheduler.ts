@@ -13,7 +13,8 @@
  * The scheduler is also xstate's clock (`setTimeout`/`clearTimeout`), so every `after` delay of
  * a firmware machine runs in virtual time.
  */
-import { createTimerHeap } from './timer-heap.ts';
+import { CheckpointUnsupportedError } from './checkpoint-state.ts';
+import { createTimerHeap, type TimerHeapState } from './timer-heap.ts';
 
 /** Identifies a scheduled event, for {@link Scheduler.cancel}. */
 export type EventId = number;
@@ -68,6 +69,29 @@ export interface Scheduler {
    * Stops early, right after an event, when `stopWhen` returns true.
    */
   runUntil(endMs: number, stopWhen?: () => boolean): RunStop;
+  /**
+   * The queue and the clock, for a simulation checkpoint (checkpoint-state.ts). Events are
+   * integer records; a pending callback (kind 0: a closure) cannot be saved, and throws
+   * CheckpointUnsupportedError.
+   */
+  checkpoint(): SchedulerState;
+  /** Takes back a state on a scheduler whose kinds and timers were registered in the same order. */
+  restore(state: SchedulerState): void;
+}
+
+export interface SchedulerState {
+  readonly nowMs: number;
+  readonly nextSeq: number;
+  readonly eventsProcessed: number;
+  readonly lastEventMs: number;
+  readonly size: number;
+  readonly keys: Float64Array;
+  readonly data: Int32Array;
+  readonly finished: Uint32Array;
+  readonly cancelledPending: number;
+  readonly kinds: number;
+  readonly timerSlots: number;
+  readonly timers: TimerHeapState;
 }
 
 const initialCapacity = 1024;
@@ -319,6 +343,40 @@ export function createScheduler(startMs = 0): Scheduler {
     },
     peekTimeMs,
     step,
+    checkpoint() {
+      for (let i = 0; i < size; i++) {
+        if (data[2 * i] === 0 && !isFinished(keys[2 * i + 1]!)) throw new CheckpointUnsupportedError(`a callback is pending at ${keys[2 * i]} ms`);
+      }
+      return {
+        nowMs,
+        nextSeq,
+        eventsProcessed,
+        lastEventMs,
+        size,
+        keys: keys.slice(0, 2 * size),
+        data: data.slice(0, 2 * size),
+        finished: finished.slice(0, (nextSeq >>> 5) + 1),
+        cancelledPending,
+        kinds: handlers.length,
+        timerSlots,
+        timers: timerHeap.checkpoint(),
+      };
+    },
+    restore(state) {
+      if (state.kinds !== handlers.length || state.timerSlots !== timerSlots) {
+        throw new RangeError(`checkpoint: ${state.kinds} event kinds and ${state.timerSlots} timers, this simulation has ${handlers.length} and ${timerSlots}: not the same scenario`);
+      }
+      ({ nowMs, nextSeq, eventsProcessed, lastEventMs, size, cancelledPending } = state);
+      keys = new Float64Array(Math.max(2 * initialCapacity, 2 * size));
+      keys.set(state.keys);
+      data = new Int32Array(keys.length);
+      data.set(state.data);
+      finished = new Uint32Array(Math.max(1024, state.finished.length));
+      finished.set(state.finished);
+      callbacks.length = 0;
+      freeCallbacks.length = 0;
+      timerHeap.restore(state.timers);
+    },
     runUntil(endMs, stopWhen) {
       if (!(endMs >= nowMs)) throw new RangeError(`runUntil end must be ≥ now (${nowMs} ms), got ${endMs}`);
       while (dueBy(endMs)) {

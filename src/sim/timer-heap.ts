@@ -31,6 +31,22 @@ export interface TimerHeap {
   pop(): number;
   /** Makes room for slots up to `slots` − 1. */
   reserve(slots: number): void;
+  /** The whole state, for a simulation checkpoint (checkpoint-state.ts). */
+  checkpoint(): TimerHeapState;
+  restore(state: TimerHeapState): void;
+}
+
+export interface TimerHeapState {
+  readonly capacity: number;
+  readonly heap: Int32Array;
+  readonly position: Int32Array;
+  readonly armedTimes: Float64Array;
+  readonly armedSeqs: Float64Array;
+  readonly heapTimes: Float64Array;
+  readonly heapSeqs: Float64Array;
+  readonly armed: Uint8Array;
+  readonly size: number;
+  readonly armedCount: number;
 }
 
 export function createTimerHeap(initialSlots = 0): TimerHeap {
@@ -126,6 +142,19 @@ export function createTimerHeap(initialSlots = 0): TimerHeap {
   return {
     get size() {
       return armedCount;
+    },
+    checkpoint() {
+      return { capacity, heap: heap.slice(), position: position.slice(), armedTimes: armedTimes.slice(), armedSeqs: armedSeqs.slice(), heapTimes: heapTimes.slice(), heapSeqs: heapSeqs.slice(), armed: armed.slice(), size, armedCount };
+    },
+    restore(state) {
+      ({ capacity, size, armedCount } = state);
+      heap = state.heap.slice();
+      position = state.position.slice();
+      armedTimes = state.armedTimes.slice();
+      armedSeqs = state.armedSeqs.slice();
+      heapTimes = state.heapTimes.slice();
+      heapSeqs = state.heapSeqs.slice();
+      armed = state.armed.slice();
     },
     set(slot, timeMs, seq) {
       reserve(slot + 1);

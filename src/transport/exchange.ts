@@ -5,11 +5,20 @@
  * (time, sender, seq, receiver, kind), scheduled at their own times. How messages reach the
  * inboxes is the transport's business (a direct call, or MQTT).
  */
+import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import { compareDeliveries, compareTransmissions, type TransportEndpoints } from './transport.ts';
 
-export interface Exchange {
+/** Messages of the window not yet applied and delivery batches waiting for their time (a checkpoint: checkpoint-state.ts). */
+export interface ExchangeState {
+  readonly inboxes: readonly unknown[][];
+  readonly batches: Delivery[][];
+  readonly freeBatches: number[];
+  readonly numbers: readonly number[];
+}
+
+export interface Exchange extends Checkpointable<ExchangeState> {
   addTransmission(tx: Transmission): void;
   addDelivery(delivery: Delivery): void;
   addDeath(node: number, atMs: number): void;
@@ -50,6 +59,15 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
   });
 
   return {
+    checkpoint: () => ({ inboxes: [txInbox, deliveryInbox, deathInbox], batches, freeBatches, numbers: [plumbingEvents, scheduledBatches] }),
+    restore(state) {
+      txInbox = [...(state.inboxes[0] as Transmission[])];
+      deliveryInbox = [...(state.inboxes[1] as Delivery[])];
+      deathInbox = [...(state.inboxes[2] as { node: number; atMs: number }[])];
+      replaceArray(batches, state.batches);
+      replaceArray(freeBatches, state.freeBatches);
+      [plumbingEvents, scheduledBatches] = state.numbers as [number, number];
+    },
     addTransmission(tx) {
       txInbox.push(tx);
     },

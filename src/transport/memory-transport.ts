@@ -29,5 +29,7 @@ export function createMemoryTransport(scheduler: Scheduler, endpoints: () => Tra
     async close() {
       exchange.clear();
     },
+    checkpoint: () => exchange.checkpoint(),
+    restore: (state) => exchange.restore(state),
   };
 }

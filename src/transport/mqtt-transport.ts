@@ -19,7 +19,7 @@ import { createBarrier } from './barrier.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError, type Envelope } from './envelope.ts';
 import { BrokerConnectionError } from './broker-connection-error.ts';
-import { createExchange } from './exchange.ts';
+import { createExchange, type ExchangeState } from './exchange.ts';
 import { chunkControl, controlChunkBytes, encodeControlValue } from './control-codec.ts';
 import type { RunCredentials } from './mosquitto-setup.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
@@ -370,6 +370,8 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
             return exchange.plumbingEvents;
           },
           close: () => close(),
+          // Between windows nothing is on its way: what a checkpoint holds is the exchange's.
+          ...(!remote && { checkpoint: () => exchange.checkpoint(), restore: (state: ExchangeState) => exchange.restore(state) }),
         };
       },
     };

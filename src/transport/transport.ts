@@ -6,6 +6,7 @@
  */
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import type { RemotePartitions, WindowReport } from './partition-report.ts';
+import type { ExchangeState } from './exchange.ts';
 
 export interface TransportEndpoints {
   /** The ether's entry point, called at each transmission's start time. */
@@ -45,6 +46,9 @@ export interface Transport {
   readonly remote?: RemotePartitions;
   /** Releases sockets, brokers and timers. */
   close(): Promise<void>;
+  /** The window's exchange between windows, for a simulation checkpoint (absent: this transport cannot be checkpointed). */
+  checkpoint?(): ExchangeState;
+  restore?(state: ExchangeState): void;
 }
 
 /** Orders transmissions as every transport must apply them. */

@@ -1,0 +1,86 @@
+/**
+ * Issue 15: a simulation's whole state, saved between two windows and taken back by a
+ * simulation built from the same scenario, makes the run go on exactly as it would have.
+ */
+import { deserialize } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { createSimulation, type Simulation } from '../../src/run/simulate.ts';
+import { CheckpointUnsupportedError } from '../../src/sim/checkpoint-state.ts';
+import { inferenceFor } from '../../src/inference/load-model.ts';
+import { loadScenario } from '../helpers/scenario.ts';
+
+function books(simulation: Simulation, result: unknown) {
+  return {
+    result,
+    frames: simulation.tracker.frames,
+    receptions: simulation.tracker.receptions,
+    nodes: simulation.tracker.nodes,
+    totals: simulation.tracker.totals(),
+    series: simulation.series.rows,
+  };
+}
+
+/** Runs to each `at`, saves, and finishes a fresh simulation from the saved state; returns its books and the uninterrupted run's. */
+function resumeAt(file: string, sets: string[], at: readonly number[]) {
+  const { scenario, swarm } = loadScenario(file, sets);
+  const whole = createSimulation(scenario, swarm);
+  const expected = books(whole, whole.finish());
+  const resumed: ReturnType<typeof books>[] = [];
+  let saved = 0;
+  for (const atMs of at) {
+    const first = createSimulation(scenario, swarm);
+    first.advance(atMs);
+    let bytes: Buffer;
+    try {
+      bytes = first.checkpoint();
+    } catch (error) {
+      if (error instanceof CheckpointUnsupportedError) continue;
+      throw error;
+    }
+    saved++;
+    const second = createSimulation(scenario, swarm);
+    second.restore(bytes);
+    // It takes up where the first stopped (it does not run from the start again), holding the same state.
+    expect(second.scheduler.nowMs).toBe(first.scheduler.nowMs);
+    expect(second.scheduler.eventsProcessed).toBe(first.scheduler.eventsProcessed);
+    // (As data: an array's holes may come back as undefined entries.)
+    expect(deserialize(second.checkpoint())).toEqual(deserialize(bytes));
+    resumed.push(books(second, second.finish()));
+    // Saving changes nothing: the first goes on to the same books.
+    expect(books(first, first.finish())).toEqual(expected);
+  }
+  return { expected, resumed, saved };
+}
+
+describe('a simulation checkpoint', () => {
+  it('resumes the aloha scenario exactly, from early, middle and late windows', () => {
+    const { expected, resumed, saved } = resumeAt('scenarios/aloha.yaml', ['duration=20min', 'groups.1.count=40'], [1_000, 7 * 60_000 + 13, 19 * 60_000 + 999]);
+    expect(saved).toBe(3);
+    for (const run of resumed) expect(run).toEqual(expected);
+  });
+
+  it('resumes sleepers that die, rendezvous windows, broadcasts and fragmented peer messages exactly', () => {
+    const { expected, resumed, saved } = resumeAt('test/fixtures/busy-swarm.yaml', [], [30_000, 150_000, 420_000]);
+    expect(saved).toBe(3);
+    for (const run of resumed) expect(run).toEqual(expected);
+  });
+
+  it('resumes the kitchen sink (gateways, shadowing, extra loss, solar, LDO, a fault) exactly wherever no computation is under way', () => {
+    const { expected, resumed, saved } = resumeAt('test/fixtures/kitchen-sink.yaml', ['duration=30min'], [60_000, 10 * 60_000 + 1, 19 * 60_000, 25 * 60_000 + 7, 29 * 60_000]);
+    expect(saved).toBeGreaterThanOrEqual(3);
+    for (const run of resumed) expect(run).toEqual(expected);
+  });
+
+  it('refuses a run with a node application, and a checkpoint of another scenario', () => {
+    const quick = loadScenario('scenarios/quickstart.yaml', []);
+    const serving = createSimulation(quick.scenario, quick.swarm, { inference: inferenceFor(quick.scenario, quick.swarm)! });
+    serving.advance(1000);
+    expect(() => serving.checkpoint()).toThrow(CheckpointUnsupportedError);
+    const aloha = loadScenario('scenarios/aloha.yaml', ['duration=10min']);
+    const simulation = createSimulation(aloha.scenario, aloha.swarm);
+    simulation.advance(60_000);
+    const bytes = simulation.checkpoint();
+    const other = loadScenario('test/fixtures/busy-swarm.yaml', []);
+    expect(() => createSimulation(other.scenario, other.swarm).restore(bytes)).toThrow(/checkpoint: /);
+  });
+});
