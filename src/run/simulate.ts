@@ -341,7 +341,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       transport.restore(state.exchange);
       [sampleEvents, reportedSeriesRows] = state.numbers as [number, number];
       samplePartials.length = 0;
-      samplePartials.push(...state.samplePartials);
+      for (const partial of state.samplePartials) samplePartials.push(partial);
     },
     async drainAsync(untilMs) {
       if (!transport.asynchronous) throw new Error('drainAsync drives asynchronous transports; this one is synchronous');
