@@ -48,7 +48,7 @@ export function buildProgram(io: CliIo): Command {
   program
     .command('run')
     .description('run a scenario and write its run directory')
-    .argument('<scenario>', 'scenario YAML file')
+    .argument('[scenario]', 'scenario YAML file (left out with --resume)')
     .option('--seed <n>', 'override the scenario seed', seedOption)
     .option('--out <dir>', 'run directory (default: runs/<scenario name>-seed<seed>)')
     .option('--set <key=value>', 'override one scenario field, e.g. groups.0.count=500 (repeatable)', collect, [])
@@ -68,7 +68,9 @@ export function buildProgram(io: CliIo): Command {
     .option('--dashboard-port <port>', 'with --dashboard: the port (default: a free one)')
     .option('--compress <when>', 'gzip frames.csv and receptions.csv: auto (runs expected to send more than 1,000,000 frames), on or off', 'auto')
     .option('--ignore-limits', 'run even when the estimate (see `validate`) needs more memory, events, series rows or disk than the bounds allow')
-    .action(async (file: string, options) => {
+    .option('--checkpoint-every <seconds>', 'save the whole simulation into <out>.partial/ this often (wall time), for --resume after a crash')
+    .option('--resume <dir>', 'go on with a stopped run (killed, crashed, out of memory) from its last checkpoint; its scenario and settings are its own')
+    .action(async (file: string | undefined, options) => {
       const { runCommand } = await import('./commands/run.ts');
       await runCommand(file, options, io.out, io.err);
     });

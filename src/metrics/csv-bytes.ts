@@ -24,6 +24,10 @@ export interface CsvBytes {
   number(value: number): void;
   /** Hands the rest of the buffer on. */
   flush(): void;
+  /** A copy of the bytes written and not yet handed on (a run's checkpoint). */
+  pending(): Uint8Array;
+  /** Puts such bytes back (a resumed run), before any other. */
+  preload(bytes: Uint8Array): void;
 }
 
 /** Receives full buffers; it must copy or consume `chunk` before returning. */
@@ -154,6 +158,12 @@ export function createCsvBytes(sink: ChunkSink): CsvBytes {
     flush() {
       if (at > 0) sink(buffer.subarray(0, at));
       at = 0;
+    },
+    pending: () => buffer.slice(0, at),
+    preload(bytes) {
+      ensure(bytes.length + 4096);
+      buffer.set(bytes, at);
+      at += bytes.length;
     },
   };
 }

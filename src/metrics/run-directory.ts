@@ -94,6 +94,28 @@ export function openRunDirectory(finalPath: string): RunDirectory {
 }
 
 /**
+ * Reopens a stopped run's `<dir>.partial/` under the lock, keeping what it holds (`run
+ * --resume`): it must be a dead run's (RUNNING or FAILED.txt in it). FAILED.txt goes, RUNNING
+ * comes back.
+ */
+export function resumeRunDirectory(path: string): RunDirectory {
+  const finalPath = outPathOf(path);
+  const lock = takeRunLock(finalPath, 'run');
+  try {
+    const partialPath = `${finalPath}.partial`;
+    if (!existsSync(partialPath) || !statSync(partialPath).isDirectory() || !isDeadPartial(partialPath)) {
+      throw new RunDirectoryError(`expected a stopped run's ${partialPath}/ (with RUNNING or FAILED.txt), found ${existsSync(partialPath) ? 'something else' : 'nothing'} there`);
+    }
+    const problem = placeProblem(finalPath, isResultDirectory);
+    if (problem) throw new RunDirectoryError(problem);
+    return atomicDirectory(finalPath, 'run', lock, true);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/**
  * A result directory written atomically (runs, sweeps, sizings) under its lock: into
  * `<dir>.partial/` marked RUNNING, renamed into place on success, left with FAILED.txt on
  * failure. Throws RunDirectoryError when another writer holds it or what is there is not ours
@@ -113,10 +135,13 @@ export function openAtomicDirectory(path: string, what: string, replaceable: (fu
   }
 }
 
-function atomicDirectory(finalPath: string, what: string, lock: RunLock): RunDirectory {
+function atomicDirectory(finalPath: string, what: string, lock: RunLock, keep = false): RunDirectory {
   const partialPath = `${finalPath}.partial`;
-  rmSync(partialPath, { recursive: true, force: true });
-  mkdirSync(partialPath, { recursive: true });
+  if (keep) rmSync(join(partialPath, 'FAILED.txt'), { force: true });
+  else {
+    rmSync(partialPath, { recursive: true, force: true });
+    mkdirSync(partialPath, { recursive: true });
+  }
   writeFileSync(
     join(partialPath, 'RUNNING'),
     `this ${what} has not finished. If no loraswarm process holds ${lock.path}, it was stopped before it could say why ` +

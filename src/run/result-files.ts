@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { autoCompressFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
-import { createCsvFile, type CsvFile } from '../metrics/csv-file.ts';
+import { createCsvFile, type CsvFile, type CsvFileSnapshot } from '../metrics/csv-file.ts';
 import { encodedIds, frameColumns, frameRowWriter, header, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
 import { seriesColumns, seriesCsv, seriesRowWriter, type SeriesSink } from '../metrics/series.ts';
 import { subBandOf } from '../radio/regions.ts';
@@ -44,6 +44,8 @@ export interface ResultFiles {
   finish(run: FinishedRun): Promise<void>;
   /** Closes the streamed files after a failure. */
   abort(): Promise<void>;
+  /** Where each streamed file stands, by file name (a run's checkpoint). */
+  snapshot(): Promise<Record<string, CsvFileSnapshot>>;
 }
 
 export interface FinishedRun {
@@ -59,19 +61,27 @@ export interface FinishedRun {
  * `streamSeries`: series.csv is written as rows are sampled (one process); with workers, their
  * rows are merged into canonical order at the end instead.
  */
-export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean): ResultFiles {
+export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>): ResultFiles {
   const suffix = compress ? '.csv.gz' : '.csv';
-  const frames = createCsvFile(join(dir.partialPath, `frames${suffix}`), { gzip: compress });
-  const receptions = createCsvFile(join(dir.partialPath, `receptions${suffix}`), { gzip: compress });
-  header(frames.csv, frameColumns);
-  header(receptions.csv, receptionColumns);
+  const names: string[] = [];
+  /** A streamed file, new with its header, or (a resumed run) where the checkpoint left it. */
+  const open = (base: string, columns: readonly string[]): CsvFile => {
+    const name = `${base}${suffix}`;
+    names.push(name);
+    const snapshot = resume?.[name];
+    if (resume && !snapshot) throw new RangeError(`checkpoint: no record of ${name}`);
+    const file = createCsvFile(join(dir.partialPath, name), { gzip: compress, ...(snapshot && { resume: snapshot }) });
+    if (!snapshot) header(file.csv, columns);
+    return file;
+  };
+  const frames = open('frames', frameColumns);
+  const receptions = open('receptions', receptionColumns);
   const ids = encodedIds(swarm.nodes);
   const streamed: CsvFile[] = [frames, receptions];
   const seriesSinks: SeriesSink[] = [];
   if (streamSeries) {
-    const series = createCsvFile(join(dir.partialPath, `series${suffix}`), { gzip: compress });
     const used = new Set(swarm.nodes.flatMap((node) => node.channelsHz.map((hz) => subBandOf(swarm.region, hz)!)));
-    header(series.csv, seriesColumns(swarm.region.subBands.filter((band) => used.has(band))));
+    const series = open('series', seriesColumns(swarm.region.subBands.filter((band) => used.has(band))));
     seriesSinks.push(seriesRowWriter(series.csv, ids));
     streamed.push(series);
   }
@@ -82,6 +92,10 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
     sinks: [{ frame: frameRowWriter(frames.csv, ids), reception: receptionRowWriter(receptions.csv, ids) }],
     seriesSinks,
     abort: closeStreamed,
+    async snapshot() {
+      const snapshots = await Promise.all(streamed.map((file) => file.snapshot()));
+      return Object.fromEntries(names.map((name, i) => [name, snapshots[i]!]));
+    },
     async finish({ simulation, result, summary, nodeReports, inference, federated }) {
       await closeStreamed();
       dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);

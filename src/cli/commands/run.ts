@@ -4,7 +4,11 @@
 import { dirname, join, resolve } from 'node:path';
 import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
-import { openRunDirectory, outPathOf, runDirectoryProblem } from '../../metrics/run-directory.ts';
+import { openRunDirectory, outPathOf, resumeRunDirectory, runDirectoryProblem } from '../../metrics/run-directory.ts';
+import { checkpointFileName, writeRunCheckpoint, type RunCheckpointHeader } from '../../run/run-checkpoint.ts';
+import { CheckpointUnsupportedError } from '../../sim/checkpoint-state.ts';
+import type { Simulation } from '../../run/simulate.ts';
+import { resumeRun } from './run-resume.ts';
 import { createSimulation } from '../../run/simulate.ts';
 import { estimateProblems, estimateRun, thisMachine } from '../../run/run-estimate.ts';
 import { summarizeRun, trainedOf } from '../../run/summarize.ts';
@@ -58,18 +62,27 @@ export interface RunCommandOptions {
   readonly compress?: string;
   /** Run even when the estimate passes the bounds (run-estimate.ts). */
   readonly ignoreLimits?: boolean;
+  /** Seconds of wall time between checkpoints of the whole simulation (run-checkpoint.ts). */
+  readonly checkpointEvery?: string;
+  /** A stopped run's directory to go on from its last checkpoint. */
+  readonly resume?: string;
 }
 
 const progressSlices = 200;
 
 /** `createRunProgress` makes the run's progress display (a sweep folds it into its own). */
 export async function runCommand(
-  file: string,
-  options: RunCommandOptions,
+  scenarioFile: string | undefined,
+  givenOptions: RunCommandOptions,
   print: (text: string) => void,
   note: (text: string) => void = () => undefined,
   createRunProgress: (label: string) => Progress = createProgress,
 ): Promise<string> {
+  const resumed = givenOptions.resume === undefined ? undefined : resumeRun(scenarioFile, givenOptions);
+  const options = resumed?.options ?? givenOptions;
+  const file = resumed?.scenarioFile ?? scenarioFile;
+  if (file === undefined) throw new UsageError('expected a scenario file (or --resume DIR to go on with a stopped run)');
+  const checkpointEveryMs = options.checkpointEvery === undefined ? undefined : secondsOption('--checkpoint-every', options.checkpointEvery) * 1000;
   if (options.transport !== 'memory' && options.transport !== 'mqtt') {
     throw new UsageError(`--transport: expected "memory" or "mqtt", found ${JSON.stringify(options.transport)}`);
   }
@@ -107,6 +120,10 @@ export async function runCommand(
   if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   if (federated && partitions.length > 0) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
+  if (checkpointEveryMs !== undefined) {
+    const why = inference ? 'swarm inference' : federated ? 'federated learning' : partitions.length > 0 ? 'workers' : liveOptions ? 'the live dashboard' : undefined;
+    if (why) throw new UsageError(`--checkpoint-every: a run with ${why} cannot be checkpointed yet; leave it out`);
+  }
   // The live dashboard's port is taken before anything is written: a busy port is an input error.
   if (options.transport === 'mqtt' || external) {
     const hostedNodes = swarm.nodes.length - partitions.reduce((sum, nodes) => sum + nodes.length, 0);
@@ -118,7 +135,7 @@ export async function runCommand(
   }) : undefined;
   let dir: ReturnType<typeof openRunDirectory>;
   try {
-    dir = openRunDirectory(outPath);
+    dir = resumed ? resumeRunDirectory(outPath) : openRunDirectory(outPath);
     if (dir.tookOver !== undefined) note(`loraswarm: ${dir.tookOver}\n`);
   } catch (error) {
     await liveSlot?.server.close();
@@ -127,6 +144,7 @@ export async function runCommand(
   let credentialsFile: string | undefined;
   let files: ResultFiles | undefined;
   let simulatedMs = 0;
+  let checkpoints = 0;
   let viewerFile: string | undefined;
   const removeCredentials = (): void => {
     if (credentialsFile !== undefined && options.credentialsOut === undefined) rmSync(credentialsFile, { force: true });
@@ -139,8 +157,9 @@ export async function runCommand(
   });
   try {
     const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
-    dir.write('scenario.yaml', scenarioYaml);
-    files = openResultFiles(dir, swarm, compressRecords(compress, scenario, swarm), partitions.length === 0);
+    if (!resumed) dir.write('scenario.yaml', scenarioYaml);
+    const compressed = compressRecords(compress, scenario, swarm);
+    files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files);
     const wallStartMs = performance.now();
     // The MQTT transport runs every frame through the embedded broker (one client per node).
     const runId = external?.credentials.runId ?? options.runId ?? runIdOf(name);
@@ -216,9 +235,15 @@ export async function runCommand(
         note(`${live.url ? `dashboard: ${live.url} (live${paced})\n  follow it from elsewhere with: ` : `dashboard: the live feed goes to ${mqtt.url}${paced}; serve it with\n  `}${live.attach}\n`);
       }
       // Paced, the run steps every 200 ms of wall time at most, so that the page moves smoothly.
-      const steps = liveOptions?.pace === undefined ? progressSlices : Math.max(progressSlices, Math.ceil(scenario.duration / (liveOptions.pace * 200)));
+      const steps = resumed?.header.steps ?? (liveOptions?.pace === undefined ? progressSlices : Math.max(progressSlices, Math.ceil(scenario.duration / (liveOptions.pace * 200))));
+      if (resumed) {
+        simulation.restore(resumed.state);
+        simulatedMs = resumed.header.simulatedMs;
+        note(`run ${name}: resumed from its checkpoint at ${simulatedMs} ms of simulated time (slice ${resumed.header.step} of ${steps})\n`);
+      }
       const progress = createRunProgress(`run ${name}`);
-      for (let step = 1; step <= steps; step++) {
+      let lastCheckpointMs = performance.now();
+      for (let step = (resumed?.header.step ?? 0) + 1; step <= steps; step++) {
         const untilMs = (scenario.duration * step) / steps;
         if (mqtt) await simulation.advanceAsync(untilMs);
         else simulation.advance(untilMs);
@@ -228,6 +253,11 @@ export async function runCommand(
         // The event loop turns between slices: the progress bar redraws, compressed files are written, signals come in.
         await new Promise((resolve) => setImmediate(resolve));
         interrupts.check();
+        if (checkpointEveryMs !== undefined && step < steps && performance.now() - lastCheckpointMs >= checkpointEveryMs) {
+          const header = { name, transport: mqtt ? ('mqtt' as const) : ('memory' as const), compress: compressed, checkpointEverySeconds: checkpointEveryMs / 1000, step, steps, simulatedMs };
+          if (await saveCheckpoint(simulation, files, dir.partialPath, header)) checkpoints++;
+          lastCheckpointMs = performance.now();
+        }
       }
       // The live view follows the drain after the duration too, step by step.
       if (live && mqtt) {
@@ -274,11 +304,16 @@ export async function runCommand(
           cpu: cpus()[0]?.model ?? 'unknown',
           transport: mqtt ? (external ? `mqtt (${external.url})` : 'mqtt (embedded aedes)') : 'memory',
           workers: partitions.map((nodes) => formatPartition(nodes)),
+          ...(checkpointEveryMs !== undefined && { checkpoints }),
+          ...(resumed && { resumedAtMs: resumed.header.simulatedMs }),
         },
         null,
         2,
       )}\n`,
     );
+    // A finished run needs no checkpoint: its directory holds what an uninterrupted run's does.
+    rmSync(join(dir.partialPath, checkpointFileName), { force: true });
+    rmSync(join(dir.partialPath, `${checkpointFileName}.tmp`), { force: true });
     dir.commit();
     if (!options.quiet) {
       const der = summary.der as number | null;
@@ -365,4 +400,20 @@ function remotePartitions(options: RunCommandOptions, nodes: number): number[][]
     if (error instanceof PartitionError) throw new UsageError(`--remote: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * Saves the simulation and where its streamed files stand (run-checkpoint.ts); false when the
+ * state cannot be saved right now (a computation in progress: the next slice tries again).
+ */
+async function saveCheckpoint(simulation: Simulation, files: ResultFiles, partialPath: string, header: Omit<RunCheckpointHeader, 'files' | 'stateBytes' | 'stateSha256'>): Promise<boolean> {
+  let state: Buffer;
+  try {
+    state = simulation.checkpoint();
+  } catch (error) {
+    if (error instanceof CheckpointUnsupportedError) return false;
+    throw error;
+  }
+  writeRunCheckpoint(partialPath, header, await files.snapshot(), state);
+  return true;
 }
