@@ -12,62 +12,18 @@
  * floating-point sum is taken in that canonical order, so the totals do not depend on the
  * transport either.
  */
-import { replaceArray, replaceMap, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { createAirtimeBooks, type AirtimeBooksState } from './airtime-books.ts';
+import { createReceptionBatch, type ReceptionBatchState } from './reception-batch.ts';
 import { dispatchEvent, type BlockReason, type EventSink, type SimEvent } from '../node/events.ts';
 import { fates, type Fate, type Transmission } from '../radio/transmission.ts';
-import { createFrameStore, fateNumber, type FrameRows, type FrameStore, type FrameStoreState } from './frame-rows.ts';
+import { createFrameStore, fateNumber, type FrameStoreState } from './frame-rows.ts';
 import { createNodeTallies, type NodeTalliesState, type NodeTally } from './node-tallies.ts';
 import { percentile } from './stats.ts';
 
 export type { NodeTally } from './node-tallies.ts';
-
-export interface FrameRecord {
-  readonly sender: number;
-  /** Sender's frame counter; -1 for a frame that was never sent. */
-  readonly seq: number;
-  readonly destination: number;
-  readonly outcome: 'sent' | 'dutyCycleBlocked';
-  readonly blockReason: BlockReason | '';
-  readonly queuedAtMs: number;
-  /** Start of transmission, or the time the MAC gave up. */
-  readonly atMs: number;
-  readonly queueWaitMs: number;
-  readonly dutyCycleWaitMs: number;
-  /** Time spent waiting for the receiver's rendezvous window. */
-  readonly wakeWaitMs: number;
-  readonly airtimeMs: number;
-  readonly channelHz: number;
-  readonly sf: number;
-  readonly bandwidthHz: number;
-  readonly txPowerDbm: number;
-  readonly phyBytes: number;
-  readonly messageId: number;
-  readonly fragmentIndex: number;
-  readonly fragmentCount: number;
-  readonly energyUj: number;
-  /** Addressed receivers whose fate is known, and how many of them received the frame. */
-  receivers: number;
-  received: number;
-  /** The fate when exactly one receiver was addressed. */
-  fate: Fate | '';
-}
-
-export interface ReceptionRecord {
-  readonly sender: number;
-  readonly seq: number;
-  readonly receiver: number;
-  readonly atMs: number;
-  readonly fate: Fate;
-  readonly rxPowerDbm: number;
-  readonly snrDb: number;
-}
-
-/** Where final records go, in canonical order. */
-export interface RecordSink {
-  /** A final frame record: slot `slot` of `rows` (valid during the call only; `store.record(slot)` makes it an object). */
-  frame?(rows: FrameRows, slot: number, store: FrameStore): void;
-  reception?(sender: number, seq: number, receiver: number, atMs: number, fate: Fate, rxPowerDbm: number, snrDb: number): void;
-}
+export type { FrameRecord, RadioTotals, ReceptionRecord, RecordSink } from './radio-records.ts';
+import type { FrameRecord, RadioTotals, ReceptionRecord, RecordSink } from './radio-records.ts';
 
 export interface RadioTrackerOptions {
   /** Keep every record in memory (`frames`, `receptions`), for tests and small runs; off for city runs. */
@@ -80,12 +36,10 @@ export interface RadioTrackerState {
   readonly tallies: NodeTalliesState;
   readonly store: FrameStoreState;
   readonly lists: readonly unknown[][];
+  readonly receptions: ReceptionBatchState;
+  readonly airtime: AirtimeBooksState;
   readonly fateCounts: Record<Fate, number>;
   readonly blockedBy: Record<BlockReason, number>;
-  readonly sfAirtimeMs: Float64Array;
-  readonly sfSeen: Uint8Array;
-  readonly channelSlot: Map<number, number>;
-  readonly channelAirtimeMs: Float64Array;
   readonly latencies: Float64Array;
   readonly pending: number[];
   readonly onAir: (number[] | undefined)[];
@@ -113,26 +67,6 @@ export interface RadioTracker extends EventSink, Checkpointable<RadioTrackerStat
   totals(): RadioTotals;
 }
 
-export interface RadioTotals {
-  readonly attempts: number;
-  readonly sent: number;
-  readonly dutyCycleBlocked: number;
-  readonly dutyCycleBlockedBy: Readonly<Record<BlockReason, number>>;
-  /** Queued frames that never got an outcome because their node died (not attempts). */
-  readonly unsentAtDeath: number;
-  readonly receptions: number;
-  readonly fates: Readonly<Record<Fate, number>>;
-  readonly airtimeMs: number;
-  readonly airtimeBySfMs: ReadonlyMap<number, number>;
-  readonly airtimeByChannelMs: ReadonlyMap<number, number>;
-  readonly txEnergyUj: number;
-  readonly messagesSent: number;
-  readonly unicastMessagesSent: number;
-  readonly unicastMessagesDelivered: number;
-  readonly messageDeliveries: number;
-  readonly latencyMs: { readonly p50?: number; readonly p95?: number; readonly p99?: number; readonly mean?: number };
-}
-
 export function createRadioTracker(nodeCount: number, options: RadioTrackerOptions = {}): RadioTracker {
   const tallies = createNodeTallies(nodeCount);
   const { counts } = tallies;
@@ -148,13 +82,8 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   }
   const fateCounts = Object.fromEntries(fates.map((fate) => [fate, 0])) as Record<Fate, number>;
   const blockedBy: Record<BlockReason, number> = { deadline: 0, queueFull: 0 };
-  // Airtime by SF and by channel, summed in canonical order into arrays (a Map's number values
-  // would be boxed at every update); `totals` gives them as maps.
-  const sfAirtimeMs = new Float64Array(16);
-  const sfSeen = new Uint8Array(16);
-  const channelSlot = new Map<number, number>();
-  const channelHzOf: number[] = [];
-  let channelAirtimeMs = new Float64Array(8);
+  const airtimeBooks = createAirtimeBooks();
+  const receptionBatch = createReceptionBatch();
   let latencies = new Float64Array(1024);
   let latencyCount = 0;
   let sortedLatencies: number[] | undefined;
@@ -169,19 +98,6 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   let unsentAtDeath = 0;
   /** Slots of frames that arrived since the last decision, not yet in canonical order. */
   const frameBatch: number[] = [];
-  /** Receptions since the last decision, not yet in canonical order: their frames, and fields by index. */
-  const receptionTx: Transmission[] = [];
-  const receptionReceiver: number[] = [];
-  const receptionFate: Fate[] = [];
-  const receptionRxDbm: number[] = [];
-  const receptionSnrDb: number[] = [];
-  const receptionOrder: number[] = [];
-  /** Canonical order of receptions: (atMs, sender, seq, receiver). */
-  const compareReceptions = (a: number, b: number): number => {
-    const ta = receptionTx[a]!;
-    const tb = receptionTx[b]!;
-    return ta.endMs - tb.endMs || ta.sender - tb.sender || ta.seq - tb.seq || receptionReceiver[a]! - receptionReceiver[b]!;
-  };
   /** Slots in canonical order whose fates may still be coming, from `head` on. */
   let pending: number[] = [];
   let head = 0;
@@ -211,20 +127,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       const airtime = r.airtimeMs[slot]!;
       airtimeMs += airtime;
       txEnergyUj += r.energyUj[slot]!;
-      const sf = r.sf[slot]!;
-      sfAirtimeMs[sf]! += airtime;
-      sfSeen[sf] = 1;
-      const channelHz = r.channelHz[slot]!;
-      let c = channelSlot.get(channelHz);
-      if (c === undefined) {
-        channelSlot.set(channelHz, (c = channelHzOf.push(channelHz) - 1));
-        if (c === channelAirtimeMs.length) {
-          const grown = new Float64Array(2 * c);
-          grown.set(channelAirtimeMs);
-          channelAirtimeMs = grown;
-        }
-      }
-      channelAirtimeMs[c]! += airtime;
+      airtimeBooks.add(r.sf[slot]!, r.channelHz[slot]!, airtime);
       tallies.addFrame(r.sender[slot]!, r.channelHz[slot]!, airtime, r.energyUj[slot]!);
     }
     for (const sink of sinks) sink.frame?.(r, slot, store);
@@ -241,22 +144,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       for (let i = 0; i < frameBatch.length; i++) pending.push(frameBatch[i]!);
       frameBatch.length = 0;
     }
-    const count = receptionTx.length;
-    if (count > 0) {
-      if (receptionOrder.length !== count) receptionOrder.length = count;
-      for (let i = 0; i < count; i++) receptionOrder[i] = i;
-      if (count > 1) receptionOrder.sort(compareReceptions);
-      for (let k = 0; k < count; k++) {
-        const i = receptionOrder[k]!;
-        const tx = receptionTx[i]!;
-        for (const sink of sinks) sink.reception?.(tx.sender, tx.seq, receptionReceiver[i]!, tx.endMs, receptionFate[i]!, receptionRxDbm[i]!, receptionSnrDb[i]!);
-      }
-      receptionTx.length = 0;
-      receptionReceiver.length = 0;
-      receptionFate.length = 0;
-      receptionRxDbm.length = 0;
-      receptionSnrDb.length = 0;
-    }
+    receptionBatch.flush(sinks);
     const r = store.rows;
     while (head < pending.length) {
       const slot = pending[head]!;
@@ -287,7 +175,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     r.fragmentCount[slot] = fragmentCount;
   }
 
-  const lists = (): unknown[][] => [frames, receptions, channelHzOf, frameBatch, receptionTx, receptionReceiver, receptionFate, receptionRxDbm, receptionSnrDb];
+  const lists = (): unknown[][] => [frames, receptions, frameBatch];
   const tracker: RadioTracker = {
     get frames() {
       return frames;
@@ -296,12 +184,10 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       tallies: tallies.checkpoint(),
       store: store.checkpoint(),
       lists: lists(),
+      receptions: receptionBatch.checkpoint(),
+      airtime: airtimeBooks.checkpoint(),
       fateCounts,
       blockedBy,
-      sfAirtimeMs,
-      sfSeen,
-      channelSlot,
-      channelAirtimeMs,
       latencies: latencies.subarray(0, latencyCount),
       pending,
       onAir,
@@ -311,12 +197,10 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       tallies.restore(state.tallies);
       store.restore(state.store);
       lists().forEach((list, k) => replaceArray(list, state.lists[k]!));
+      receptionBatch.restore(state.receptions);
+      airtimeBooks.restore(state.airtime);
       Object.assign(fateCounts, state.fateCounts);
       Object.assign(blockedBy, state.blockedBy);
-      restoreInto(sfAirtimeMs, state.sfAirtimeMs, 'airtime by SF');
-      restoreInto(sfSeen, state.sfSeen, 'SFs seen');
-      replaceMap(channelSlot, state.channelSlot);
-      channelAirtimeMs = state.channelAirtimeMs.slice();
       latencyCount = state.latencies.length;
       latencies = new Float64Array(Math.max(1024, 2 * latencyCount));
       latencies.set(state.latencies);
@@ -389,11 +273,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
         counts.receptionsReceived[tx.sender]!++;
         counts.framesHeard[receiver]!++;
       }
-      receptionTx.push(tx);
-      receptionReceiver.push(receiver);
-      receptionFate.push(fate);
-      receptionRxDbm.push(rxPowerDbm);
-      receptionSnrDb.push(snrDb);
+      receptionBatch.add(tx, receiver, fate, rxPowerDbm, snrDb);
     },
     txUnsent(_atMs, sender) {
       counts.unsentAtDeath[sender]!++;
@@ -446,8 +326,8 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
         receptions: receptionsTotal,
         fates: { ...fateCounts },
         airtimeMs,
-        airtimeBySfMs: new Map(Array.from(sfSeen.keys()).filter((sf) => sfSeen[sf] === 1).map((sf) => [sf, sfAirtimeMs[sf]!])),
-        airtimeByChannelMs: new Map(channelHzOf.map((hz, c) => [hz, channelAirtimeMs[c]!])),
+        airtimeBySfMs: airtimeBooks.bySf(),
+        airtimeByChannelMs: airtimeBooks.byChannel(),
         txEnergyUj,
         messagesSent,
         unicastMessagesSent: unicastSent,

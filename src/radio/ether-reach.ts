@@ -14,7 +14,7 @@ import { distanceForLossM, meanPathLossDb, rxPowerDbm } from './path-loss.ts';
 import { noiseFloorDbm, sensitivityDbm } from './sensitivity.ts';
 import { createSpatialGrid, type SpatialGrid } from './spatial-grid.ts';
 import type { Transmission } from './transmission.ts';
-import type { EtherConfig } from './ether.ts';
+import type { EtherConfig } from './ether-config.ts';
 
 export interface EtherReach {
   /** The frame's received power at `receiver`: mean path loss and the shadowing draw. */

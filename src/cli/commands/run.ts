@@ -1,14 +1,14 @@
 /**
  * `loraswarm run <scenario>`: validate, simulate, and write the run directory.
  */
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
 import { openRunDirectory, outPathOf, resumeRunDirectory, runDirectoryProblem } from '../../metrics/run-directory.ts';
-import { checkpointFileName, writeRunCheckpoint, type RunCheckpointHeader } from '../../run/run-checkpoint.ts';
-import { CheckpointUnsupportedError } from '../../sim/checkpoint-state.ts';
-import type { Simulation } from '../../run/simulate.ts';
+import { checkpointFileName } from '../../run/run-checkpoint.ts';
 import { resumeRun } from './run-resume.ts';
+import { saveCheckpoint } from './run-checkpointing.ts';
+import { credentialsOutProblem, externalBroker, remotePartitions, runIdOf } from './run-distribution.ts';
 import { createSimulation } from '../../run/simulate.ts';
 import { estimateProblems, estimateRun, thisMachine } from '../../run/run-estimate.ts';
 import { summarizeRun, trainedOf } from '../../run/summarize.ts';
@@ -16,13 +16,12 @@ import { compressRecords, openResultFiles, type ResultFiles } from '../../run/re
 import { prepareMqttTransport, reachableUrl } from '../../transport/mqtt-transport.ts';
 import { descriptorProblem } from '../../transport/descriptor-limit.ts';
 import { EnvironmentError } from '../../transport/environment-error.ts';
-import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { writePrivateFile } from '../../transport/private-file.ts';
-import { formatPartition, parsePartition, PartitionError, splitEvenly } from '../../transport/partition.ts';
+import { formatPartition } from '../../transport/partition.ts';
 import { InterruptedError, UsageError } from '../exit.ts';
 import { watchInterrupts } from '../interrupts.ts';
-import { brokerUrlProblem, listenOption, liveDashboardOptions, secondsOption } from './options.ts';
+import { listenOption, liveDashboardOptions, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
@@ -339,81 +338,4 @@ export async function runCommand(
   } finally {
     interrupts.dispose();
   }
-}
-
-/** Why the workers' credentials cannot be written at `path`, or undefined: checked before the run opens its directory. */
-function credentialsOutProblem(path: string): string | undefined {
-  if (existsSync(path) && statSync(path).isDirectory()) return `expected a file path, found a directory at ${path}`;
-  const parent = dirname(resolve(path));
-  if (!existsSync(parent) || !statSync(parent).isDirectory()) return `expected a file in an existing directory, found no directory ${parent}`;
-  return undefined;
-}
-
-/** A run id for MQTT topics: the scenario name, made safe, with a random suffix. */
-function runIdOf(name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40) || 'run';
-  return `${/^[A-Za-z0-9]/.test(safe) ? safe : `r${safe}`}-${Math.floor(Math.random() * 1e8).toString(36)}`;
-}
-
-/** The external broker given by --broker and --credentials, checked before the run. */
-function externalBroker(options: RunCommandOptions, nodes: number): { url: string; credentials: RunCredentials } | undefined {
-  if (options.broker === undefined && options.credentials === undefined) return undefined;
-  if (options.broker === undefined || options.credentials === undefined) {
-    throw new UsageError('--broker and --credentials go together (write the credentials with `loraswarm broker-setup`)');
-  }
-  const urlProblem = brokerUrlProblem(options.broker);
-  if (urlProblem) throw new UsageError(`--broker: ${urlProblem}`);
-  let credentials: RunCredentials;
-  try {
-    credentials = JSON.parse(readFileSync(options.credentials, 'utf8')) as RunCredentials;
-  } catch (error) {
-    throw new UsageError(`--credentials: expected the credentials.json written by \`loraswarm broker-setup\`, found ${(error as Error).message}`);
-  }
-  if (!Array.isArray(credentials.nodes) || credentials.nodes.length !== nodes) {
-    throw new UsageError(`--credentials: expected credentials for the scenario's ${nodes} nodes, found ${Array.isArray(credentials.nodes) ? credentials.nodes.length : 'none'}`);
-  }
-  return { url: options.broker, credentials };
-}
-
-/** The partitions given by --remote or --workers, checked against the swarm. */
-function remotePartitions(options: RunCommandOptions, nodes: number): number[][] {
-  const remote = options.remote ?? [];
-  if (remote.length > 0 && options.workers !== undefined) throw new UsageError('--remote and --workers both say which nodes workers run: give one of them');
-  try {
-    if (options.workers !== undefined) {
-      const count = Number(options.workers);
-      if (!/^\d+$/.test(options.workers.trim()) || count < 1 || count >= nodes) {
-        throw new UsageError(`--workers: expected a whole number 1..${nodes - 1} (the coordinator keeps a share), found ${JSON.stringify(options.workers)}`);
-      }
-      return splitEvenly(nodes, count + 1).slice(1);
-    }
-    const partitions = remote.map((text) => parsePartition(text, nodes));
-    const seen = new Set<number>();
-    for (const [i, partition] of partitions.entries()) {
-      for (const node of partition) {
-        if (seen.has(node)) throw new UsageError(`--remote: expected partitions that do not overlap, found node ${node} again in ${JSON.stringify(remote[i])}`);
-        seen.add(node);
-      }
-    }
-    return partitions;
-  } catch (error) {
-    if (error instanceof PartitionError) throw new UsageError(`--remote: ${error.message}`);
-    throw error;
-  }
-}
-
-/**
- * Saves the simulation and where its streamed files stand (run-checkpoint.ts); false when the
- * state cannot be saved right now (a computation in progress: the next slice tries again).
- */
-async function saveCheckpoint(simulation: Simulation, files: ResultFiles, partialPath: string, header: Omit<RunCheckpointHeader, 'files' | 'stateBytes' | 'stateSha256'>): Promise<boolean> {
-  let state: Buffer;
-  try {
-    state = simulation.checkpoint();
-  } catch (error) {
-    if (error instanceof CheckpointUnsupportedError) return false;
-    throw error;
-  }
-  writeRunCheckpoint(partialPath, header, await files.snapshot(), state);
-  return true;
 }

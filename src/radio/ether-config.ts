@@ -1,0 +1,73 @@
+/** What the ether is given (its nodes and channel model), what it tells, and what a checkpoint of it holds. */
+import type { CollisionModelId } from './collision/index.ts';
+import type { PathLossModel } from './path-loss.ts';
+import type { SensitivityTableId } from './sensitivity.ts';
+import type { Delivery, Fate, Transmission } from './transmission.ts';
+import type { WakeSchedule } from './wake-schedule.ts';
+
+export interface EtherNode {
+  /** Stable key of the node (from its id), for the keyed draws of shadowing and extra loss. */
+  readonly key: number;
+  readonly xM: number;
+  readonly yM: number;
+  readonly antennaGainDbi: number;
+  readonly sensitivityTable: SensitivityTableId;
+  readonly noiseFigureDb: number;
+  /** Frames this receiver can demodulate at once; Infinity when unlimited. */
+  readonly receivePaths: number;
+  /** When its receiver is on. */
+  readonly wake: WakeSchedule;
+  /** Whether it wants an `rxStart` when it catches a frame (a concentrator does not). */
+  readonly notifiesRxStart: boolean;
+}
+
+export type ShadowingMode = 'per-frame' | 'per-link';
+
+export interface EtherConfig {
+  readonly nodes: readonly EtherNode[];
+  readonly pathLoss: PathLossModel;
+  readonly shadowingMode: ShadowingMode;
+  readonly collision: CollisionModelId;
+  /**
+   * Frames too weak for a receiver to detect do not interfere there: LoRaSim only tracks
+   * packets above the sink's sensitivity (`packetsAtBS`), in both of its collision models.
+   */
+  readonly ignoreUndetectable?: boolean;
+  /** Probability that an otherwise received frame is lost anyway (extra loss model). */
+  readonly extraLossProbability: number;
+  /** Radio interrupt and FIFO read-out between a frame's end and its receiver acting on it. */
+  readonly processingDelayMs: number;
+  /** Seed of the keyed draws (shadowing, extra loss). */
+  readonly seed: number;
+  /**
+   * A broadcast addresses every node whose mean received power is at least sensitivity minus
+   * this margin (3σ of the shadowing is added).
+   */
+  readonly broadcastMarginDb: number;
+}
+
+export interface ReceptionEvent {
+  readonly type: 'reception';
+  readonly atMs: number;
+  readonly tx: Transmission;
+  readonly receiver: number;
+  readonly fate: Fate;
+  readonly rxPowerDbm: number;
+  readonly snrDb: number;
+}
+
+export interface EtherOutput {
+  /** The fate of a frame at one receiver (at the frame's end). */
+  reception(tx: Transmission, receiver: number, fate: Fate, rxPowerDbm: number, snrDb: number): void;
+  deliver(delivery: Delivery): void;
+}
+
+/** Frames on the air and the receivers' recent past (a checkpoint: checkpoint-state.ts). */
+export interface EtherState {
+  readonly byChannel: Map<number, { items: unknown[]; pruneAtLength: number }>;
+  readonly ownTx: (number[] | undefined)[];
+  readonly pathLocks: (number[] | undefined)[];
+  readonly deadFromMs: Float64Array;
+  readonly pending: unknown[];
+  readonly numbers: readonly number[];
+}
