@@ -17,8 +17,8 @@
  * handling one (from inside its booking) waits in the node's mailbox until the first is done,
  * so that every scheduler event is taken in the order the actor gave.
  */
-import { CheckpointUnsupportedError, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
-import type { Scheduler } from '../sim/scheduler.ts';
+import { CheckpointUnsupportedError, replaceArray, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
+import type { Continuation, Scheduler } from '../sim/scheduler.ts';
 import { scheduledListenMs, type WakeSchedule } from '../radio/wake-schedule.ts';
 import type { Transmission } from '../radio/transmission.ts';
 import { createEnergyLedgers, dead, energyStateIndex, type EnergyLedgers, type EnergyLedgersState, type EnergyState, type LedgerOutcome } from '../hw/energy-ledgers.ts';
@@ -74,6 +74,8 @@ export interface NodeRuntimesState {
   readonly columns: readonly (Float64Array | Uint8Array)[];
   readonly ledgers: EnergyLedgersState;
   readonly memories: (MemoryLedgerState | undefined)[];
+  readonly computeQueues: readonly unknown[];
+  readonly running: readonly unknown[];
 }
 
 export interface NodeRuntimes extends Checkpointable<NodeRuntimesState> {
@@ -85,7 +87,7 @@ export interface NodeRuntimes extends Checkpointable<NodeRuntimesState> {
   /** The radio caught a frame's preamble: receive until it ends, then process it. */
   rxStart(node: number, tx: Transmission): void;
   /** Runs `durationMs` of computation, then `then` (queued behind any running computation); `cause` for energy attribution. */
-  compute(node: number, durationMs: number, then: () => void, cause?: number): void;
+  compute(node: number, durationMs: number, then: Continuation | (() => void), cause?: number): void;
   /** Books energy up to now (for samples and the end of the run). */
   settle(node: number): void;
   /** An injected fault: the node stops now (a `nodeDied` event with reason `failure`). */
@@ -96,7 +98,8 @@ export interface NodeRuntimes extends Checkpointable<NodeRuntimesState> {
 
 interface ComputeJob {
   readonly durationMs: number;
-  readonly then: () => void;
+  /** What runs when it is done: a continuation (data) or, for applications not yet checkpointable, a callback. */
+  readonly then: Continuation | (() => void);
   readonly cause: number | undefined;
 }
 
@@ -170,6 +173,8 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   const nextRadioCause = new Float64Array(n).fill(Number.NaN);
   const rxCause = new Float64Array(n).fill(Number.NaN);
   const computeQueues: (ComputeJob[] | undefined)[] = [];
+  /** The job each node's MCU is running. */
+  const running: (ComputeJob | undefined)[] = [];
   // The mailbox: events sent to a node while it handles one wait here.
   const handling = new Uint8Array(n);
   const mailbox = new Map<number, number[]>();
@@ -180,6 +185,7 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
     if (isAlive[i]) send(i, TX_END);
   });
   const rxEndKind = scheduler.kind(rxEnd);
+  const computeEndKind = scheduler.kind((i) => computeEnd(i));
   const processEndKind = scheduler.kind((i) => {
     if (isAlive[i] && mcuRegion[state[i]!] === MCU_PROCESSING) send(i, PROCESS_END);
   });
@@ -299,11 +305,18 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
     const job = computeQueues[i]!.shift()!;
     nextMcuCause[i] = job.cause ?? Number.NaN;
     send(i, COMPUTE);
-    scheduler.after(job.durationMs, () => {
-      if (!isAlive[i]) return;
-      send(i, COMPUTE_END);
-      job.then();
-    });
+    running[i] = job;
+    scheduler.atKind(scheduler.nowMs + job.durationMs, computeEndKind, i);
+  }
+
+  /** A computation ends: the MCU is free (the next job may start at once), then its continuation runs. */
+  function computeEnd(i: number): void {
+    const job = running[i]!;
+    running[i] = undefined;
+    if (!isAlive[i]) return;
+    send(i, COMPUTE_END);
+    if (typeof job.then === 'function') job.then();
+    else scheduler.invoke(job.then);
   }
 
   function rxEnd(i: number): void {
@@ -328,13 +341,16 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
 
   return {
     checkpoint() {
-      // Between windows no node is inside a transition; a computation waiting holds a closure.
-      const computing = computeQueues.findIndex((queue) => (queue?.length ?? 0) > 0);
-      if (computing >= 0) throw new CheckpointUnsupportedError(`node ${computing} has computations queued`);
-      return { columns: columns.map((column) => column.slice()), ledgers: ledgers.checkpoint(), memories: memories.checkpoint() };
+      // Between windows no node is inside a transition; a computation whose continuation is a callback cannot be saved.
+      const callback = (job: ComputeJob | undefined): boolean => typeof job?.then === 'function';
+      const computing = computeQueues.findIndex((queue, i) => callback(running[i]) || (queue?.some(callback) ?? false));
+      if (computing >= 0 || running.some(callback)) throw new CheckpointUnsupportedError(`node ${computing >= 0 ? computing : running.findIndex(callback)} has a computation whose continuation is a callback`);
+      return { columns: columns.map((column) => column.slice()), ledgers: ledgers.checkpoint(), memories: memories.checkpoint(), computeQueues, running };
     },
     restore(saved) {
       columns.forEach((column, k) => restoreInto(column, saved.columns[k]!, 'node runtimes'));
+      replaceArray(computeQueues, saved.computeQueues as (ComputeJob[] | undefined)[]);
+      replaceArray(running, saved.running as (ComputeJob | undefined)[]);
       ledgers.restore(saved.ledgers);
       memories.restore(saved.memories);
     },

@@ -7,8 +7,8 @@
  * so that adding a node never shifts another node's times.
  */
 import { exponential, generatorState, setGeneratorState, uniform, type RandomGenerator } from '../sim/rng.ts';
-import type { Checkpointable } from '../sim/checkpoint-state.ts';
-import type { Scheduler } from '../sim/scheduler.ts';
+import { replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
+import type { Continuation, Scheduler } from '../sim/scheduler.ts';
 
 export type TrafficKind = 'periodic' | 'poisson';
 
@@ -39,7 +39,7 @@ export interface TrafficConfig {
   /** Hands a message to the node's radio stack. */
   readonly send: (node: number, destination: number, payload: Uint8Array, deadlineMs: number) => void;
   /** Runs `durationMs` of the node's MCU, then `then`. */
-  readonly compute: (node: number, durationMs: number, then: () => void) => void;
+  readonly compute: (node: number, durationMs: number, then: Continuation) => void;
 }
 
 /**
@@ -47,14 +47,26 @@ export interface TrafficConfig {
  * interval (periodic) or after an exponential gap (Poisson), so that nodes do not start in
  * lockstep.
  */
-/** Every node's traffic draws so far (a checkpoint: checkpoint-state.ts): the generators' states, by node. */
-export type TrafficState = (number[] | undefined)[];
+/** Every node's traffic draws so far, by node, and the messages waiting for their computation (a checkpoint: checkpoint-state.ts). */
+export interface TrafficState {
+  readonly rngs: (number[] | undefined)[];
+  readonly computing: Map<number, { node: number; destination: number; createdAtMs: number }>;
+  readonly nextId: number;
+}
 
 export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfig): Checkpointable<TrafficState> {
   const { scheduler, endMs } = config;
   const byIndex: TrafficNode[] = [];
   for (const node of nodes) byIndex[node.index] = node;
   const emitKind = scheduler.kind((i) => emitOne(byIndex[i]!));
+  /** Messages whose computation runs, by id: their continuation is data (a checkpoint holds it). */
+  const computing = new Map<number, { node: number; destination: number; createdAtMs: number }>();
+  let nextId = 0;
+  const computedKind = scheduler.kind((id) => {
+    const message = computing.get(id)!;
+    computing.delete(id);
+    send(byIndex[message.node]!, message.destination, message.createdAtMs);
+  });
 
   const nextGapMs = (node: TrafficNode): number =>
     node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : node.intervalMs + (2 * uniform(node.rng) - 1) * node.jitterMs;
@@ -73,15 +85,22 @@ export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfi
     if (!config.alive(node.index)) return;
     const destination = node.destination(uniform(node.rng));
     const createdAtMs = scheduler.nowMs;
-    if (node.computeMs !== undefined) config.compute(node.index, node.computeMs, () => send(node, destination, createdAtMs));
-    else send(node, destination, createdAtMs);
+    if (node.computeMs !== undefined) {
+      const id = nextId++;
+      computing.set(id, { node: node.index, destination, createdAtMs });
+      config.compute(node.index, node.computeMs, { kind: computedKind, arg: id });
+    } else send(node, destination, createdAtMs);
     schedule(node, scheduler.nowMs + nextGapMs(node));
   }
 
   for (const node of nodes) schedule(node, node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : uniform(node.rng) * node.intervalMs);
   return {
-    checkpoint: () => byIndex.map((node) => node && generatorState(node.rng)),
-    restore: (state) => byIndex.forEach((node, i) => setGeneratorState(node.rng, state[i]!)),
+    checkpoint: () => ({ rngs: byIndex.map((node) => node && generatorState(node.rng)), computing, nextId }),
+    restore(state) {
+      byIndex.forEach((node, i) => setGeneratorState(node.rng, state.rngs[i]!));
+      replaceMap(computing, state.computing);
+      nextId = state.nextId;
+    },
   };
 }
 

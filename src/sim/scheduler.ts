@@ -24,6 +24,15 @@ export type EventCallback = () => void;
 /** A registered event kind (see {@link Scheduler.kind}). */
 export type EventKind = number;
 
+/**
+ * What runs after a piece of work, as data (a checkpoint can hold it, a closure it cannot):
+ * the handler of `kind` is called with `arg` (see {@link Scheduler.invoke}).
+ */
+export interface Continuation {
+  readonly kind: EventKind;
+  readonly arg: number;
+}
+
 /** What stopped a run. */
 export type RunStop = 'time' | 'condition' | 'empty';
 
@@ -52,6 +61,8 @@ export interface Scheduler {
   kind(handler: (arg: number) => void): EventKind;
   /** Schedules an event of `kind` with `arg` at absolute virtual time `timeMs`. */
   atKind(timeMs: number, kind: EventKind, arg: number): EventId;
+  /** Runs a continuation's handler now (not an event: nothing is counted). */
+  invoke(continuation: Continuation): void;
   /** `count` re-armable timers that call `handler(index)` when they fire. */
   timers(count: number, handler: (index: number) => void): TimerFamily;
   /** Cancels a pending event; cancelling an executed or unknown event does nothing. */
@@ -303,6 +314,10 @@ export function createScheduler(startMs = 0): Scheduler {
     atKind(timeMs, kind, arg) {
       if (!(kind > 0 && kind < handlers.length)) throw new RangeError(`unknown event kind ${kind}`);
       return push(timeMs, kind, arg);
+    },
+    invoke({ kind, arg }) {
+      if (!(kind > 0 && kind < handlers.length)) throw new RangeError(`unknown event kind ${kind}`);
+      handlers[kind]!(arg);
     },
     timers(count, handler) {
       const base = timerSlots;
