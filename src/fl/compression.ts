@@ -163,6 +163,8 @@ export function decodeUpdate(bytes: Uint8Array, expectedLength: number): Float64
 export interface Compressor {
   compress(delta: Float64Array): { bytes: Uint8Array; sent: Float64Array };
   readonly residual: Float64Array | undefined;
+  /** Takes back the error-feedback residual a checkpoint saved. */
+  restoreResidual(residual: Float64Array | undefined): void;
 }
 
 export function createCompressor(spec: CompressionSpec): Compressor {
@@ -170,6 +172,9 @@ export function createCompressor(spec: CompressionSpec): Compressor {
   return {
     get residual() {
       return residual;
+    },
+    restoreResidual(saved) {
+      residual = saved;
     },
     compress(delta) {
       const input = spec.errorFeedback && residual ? Float64Array.from(delta, (v, i) => v + residual![i]!) : delta;

@@ -6,10 +6,18 @@
  */
 import type { SimEvent } from '../node/events.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
+import { replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Transmission } from '../radio/transmission.ts';
 import { encodeFl, type FlMessage } from './wire.ts';
 
-export interface Outbox {
+/** Messages waiting per node, what each has in its MAC, and the rounds of messages sent (a checkpoint: checkpoint-state.ts). */
+export interface OutboxState {
+  readonly queues: Map<number, { destination: number; payload: Uint8Array; round: number }[]>;
+  readonly inMac: Map<number, number>;
+  readonly rounds: Map<number, number>;
+}
+
+export interface Outbox extends Checkpointable<OutboxState> {
   post(node: number, destination: number, message: FlMessage, round: number): void;
   /** Drops the round's messages not handed to a MAC yet. */
   purge(round: number): void;
@@ -38,6 +46,8 @@ export function createOutbox(config: OutboxConfig): Outbox {
   const rounds = new Map<number, number>();
   let staged: number | undefined;
   const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
+  // An integer event (not a callback): a checkpoint can hold it.
+  const pumpKind = scheduler.kind((node) => pump(node));
 
   function pump(node: number): void {
     const queue = queues.get(node);
@@ -51,6 +61,12 @@ export function createOutbox(config: OutboxConfig): Outbox {
   }
 
   return {
+    checkpoint: () => ({ queues, inMac, rounds }),
+    restore(state) {
+      replaceMap(queues, state.queues);
+      replaceMap(inMac, state.inMac);
+      replaceMap(rounds, state.rounds);
+    },
     post(node, destination, message, round) {
       let queue = queues.get(node);
       if (!queue) queues.set(node, (queue = []));
@@ -73,7 +89,7 @@ export function createOutbox(config: OutboxConfig): Outbox {
       // A message leaves the MAC's queue with its last fragment.
       if ((started ? event.tx.fragmentIndex : event.fragmentIndex) === (started ? event.tx.fragmentCount : event.fragmentCount) - 1) inMac.set(sender, Math.max(0, (inMac.get(sender) ?? 0) - 1));
       if (started) config.onFrame(round, event.tx);
-      scheduler.after(0, () => pump(sender));
+      scheduler.atKind(scheduler.nowMs, pumpKind, sender);
     },
     causeOf(tx) {
       return rounds.get(key(tx.sender, tx.messageId));

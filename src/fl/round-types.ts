@@ -3,7 +3,7 @@
  * it records per round, and its state per round, per client and per client at the coordinator.
  */
 import type { FederatedSettings } from '../scenario/federated-settings.ts';
-import type { Scheduler } from '../sim/scheduler.ts';
+import type { Continuation, Scheduler } from '../sim/scheduler.ts';
 import type { ClientUpdate } from './strategies.ts';
 import type { FlTask } from './task.ts';
 
@@ -23,7 +23,7 @@ export interface FlSetup {
 export interface FlHost {
   readonly scheduler: Scheduler;
   send(node: number, destination: number, payload: Uint8Array, deadlineMs: number): void;
-  compute(node: number, durationMs: number, then: () => void, cause: number): void;
+  compute(node: number, durationMs: number, then: Continuation, cause: number): void;
   alive(node: number): boolean;
   stateOfCharge(node: number): number;
   maxAppBytes(node: number): number;

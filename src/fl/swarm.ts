@@ -20,7 +20,7 @@
 import { computeCost } from '../hw/compute-cost.ts';
 import { broadcastDestination } from '../radio/transmission.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
-import { createRandomStreams } from '../sim/rng.ts';
+import { createRandomStreams, type RandomStreamState } from '../sim/rng.ts';
 import { createCompressor, decodeUpdate, encodeUpdate, type Compressor } from './compression.ts';
 import { fullSteps, selectClients } from './federation.ts';
 import { createStrategy, type ClientUpdate } from './strategies.ts';
@@ -29,13 +29,44 @@ import { chunk, decodeFl, flHeaderBytes, parityHeaderBytes, type FlMessage } fro
 import type { ClientSide, CoordinatorSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
 
 export type { FlHost, FlSetup, RoundStats } from './round-types.ts';
-import { createOutbox } from './outbox.ts';
+import { createOutbox, type OutboxState } from './outbox.ts';
+import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
+import type { Continuation } from '../sim/scheduler.ts';
 import { groupCount, parityChunks, recoverChunks } from './fec.ts';
 import type { NodeApplication } from '../node/application.ts';
 
-export interface FlEngine extends NodeApplication {
+export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
   readonly rounds: readonly RoundStats[];
   readonly malformed: number;
+}
+
+/**
+ * What the engine does next, as data (a checkpoint holds it): a round's deadline, the next
+ * round, a client's or the coordinator's idle timer, a client's training done, its upload after
+ * the jitter. Each is an integer event (or a computation's continuation) whose argument is its id.
+ */
+type FlStep =
+  | { readonly type: 'close'; readonly state: RoundState }
+  | { readonly type: 'startRound' }
+  | { readonly type: 'clientTimer'; readonly node: number; readonly side: ClientSide; readonly timer: number }
+  | { readonly type: 'trained'; readonly node: number; readonly side: ClientSide; readonly state: RoundState; readonly start: Float64Array; readonly budget: number }
+  | { readonly type: 'upload'; readonly node: number; readonly side: ClientSide; readonly update: Uint8Array[]; readonly state: RoundState }
+  | { readonly type: 'serverTimer'; readonly state: RoundState; readonly from: number; readonly side: CoordinatorSide; readonly timer: number };
+
+/** The engine's whole state (a checkpoint: checkpoint-state.ts). */
+export interface FlEngineState {
+  readonly rounds: RoundStats[];
+  readonly numbers: readonly number[];
+  readonly global: Float64Array;
+  readonly current: RoundState | undefined;
+  readonly finished: boolean;
+  readonly buffer: ClientUpdate[];
+  readonly tasks: Map<number, unknown>;
+  readonly clientSide: Map<number, ClientSide>;
+  readonly residuals: Map<number, Float64Array | undefined>;
+  readonly selection: RandomStreamState;
+  readonly jitter: Map<number, RandomStreamState>;
+  readonly outbox: OutboxState;
 }
 
 export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host: FlHost): FlEngine {
@@ -57,6 +88,37 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   let finished = false;
   const buffer: ClientUpdate[] = [];
   const jitterStreams = new Map<number, ReturnType<typeof streams.stream>>();
+  /** What comes next, by id (FlStep). */
+  const tasks = new Map<number, FlStep>();
+  let nextTask = 0;
+  const taskKind = scheduler.kind((id) => {
+    const task = tasks.get(id)!;
+    tasks.delete(id);
+    runTask(task);
+  });
+  /** `task` as a continuation: at `atMs` as an event, or (no time) after a computation. */
+  function later(task: FlStep, atMs?: number): Continuation {
+    const id = nextTask++;
+    tasks.set(id, task);
+    if (atMs !== undefined) scheduler.atKind(atMs, taskKind, id);
+    return { kind: taskKind, arg: id };
+  }
+  function runTask(task: FlStep): void {
+    switch (task.type) {
+      case 'close':
+        return close(task.state);
+      case 'startRound':
+        return startRound();
+      case 'clientTimer':
+        return clientTimer(task.node, task.side, task.timer);
+      case 'trained':
+        return trained(task.node, task.side, task.state, task.start, task.budget);
+      case 'upload':
+        return upload(task.node, task.side, task.update, task.state);
+      case 'serverTimer':
+        return serverTimer(task.state, task.from, task.side, task.timer);
+    }
+  }
   /** A client's random delay before it transmits, from its own stream. */
   function jitterOf(node: number): number {
     let stream = jitterStreams.get(node);
@@ -129,7 +191,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     const state: RoundState = { stats, selected: picked, global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, parities: [], lastLength: -1, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], startVersion: version, closed: false };
     current = state;
     // A round nobody can join still lasts until its deadline (no burst of empty rounds).
-    scheduler.at(stats.startMs + deadlineMs, () => close(state));
+    later({ type: 'close', state }, stats.startMs + deadlineMs);
     if (picked.length === 0) return;
     const announce: FlMessage = { kind: 'announce', round: number, chunks: chunks.length, clients: picked };
     post(coordinator, broadcastDestination, announce, number);
@@ -156,7 +218,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     stats.trainLoss = state.losses.length > 0 ? state.losses.reduce((s, v) => s + v, 0) / state.losses.length : Number.NaN;
     stats.endMs = scheduler.nowMs;
     stats.listenUj += host.listenEnergyUj();
-    scheduler.after(settings.roundGap, startRound);
+    later({ type: 'startRound' }, scheduler.nowMs + settings.roundGap);
   }
 
   function checkDone(state: RoundState): void {
@@ -206,17 +268,20 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
 
   function armClient(node: number, side: ClientSide): void {
     const timer = ++side.timer;
-    scheduler.after(settings.idleTimeout + jitterOf(node), () => {
-      if (side.timer !== timer || side.update !== undefined || side.done || !host.alive(node) || current?.stats.round !== side.round || current.closed) return;
-      if (side.attempts >= settings.retransmissions) {
-        side.done = true;
-        return;
-      }
-      side.attempts++;
-      const missing = side.chunks.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((payloadBytes + flHeaderBytes - 5) / 2));
-      post(node, coordinator, { kind: 'missing', round: side.round, chunks: missing }, side.round);
-      armClient(node, side);
-    });
+    later({ type: 'clientTimer', node, side, timer }, scheduler.nowMs + settings.idleTimeout + jitterOf(node));
+  }
+
+  /** A client heard nothing for a while: it asks for the chunks it misses, or gives up. */
+  function clientTimer(node: number, side: ClientSide, timer: number): void {
+    if (side.timer !== timer || side.update !== undefined || side.done || !host.alive(node) || current?.stats.round !== side.round || current.closed) return;
+    if (side.attempts >= settings.retransmissions) {
+      side.done = true;
+      return;
+    }
+    side.attempts++;
+    const missing = side.chunks.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((payloadBytes + flHeaderBytes - 5) / 2));
+    post(node, coordinator, { kind: 'missing', round: side.round, chunks: missing }, side.round);
+    armClient(node, side);
   }
 
   function train(node: number, side: ClientSide, state: RoundState): void {
@@ -245,25 +310,31 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       return;
     }
     const budget = straggler ? affordable : steps;
-    host.compute(node, budget * stepMs, () => {
-      if (state.closed) return;
-      const params = task.params;
-      const keep = setup.trainable[c] ?? params.length;
-      params.forEach((p, k) => (p.trainable = k >= params.length - keep));
-      const result = task.trainLocal(indices, start, { ...local, mu, maxSteps: budget }, streams.stream(`fl/client/${node}/round/${state.stats.round}`));
-      for (const p of params) p.trainable = true;
-      let compressor = compressors.get(node);
-      if (!compressor) compressors.set(node, (compressor = createCompressor(settings.compression)));
-      const { bytes } = compressor.compress(result.delta);
-      if (Number.isFinite(result.loss)) state.losses.push(result.loss);
-      const update = chunk(bytes, chunkBytes).map((b) => b.slice());
-      side.update = update;
-      scheduler.after(jitterOf(node), () => {
-        if (state.closed) return;
-        update.forEach((b, i) => post(node, coordinator, { kind: 'update', round: side.round, chunk: i, chunks: update.length, bytes: b }, side.round));
-        postParity(node, coordinator, side.round, update);
-      });
-    }, state.stats.round);
+    host.compute(node, budget * stepMs, later({ type: 'trained', node, side, state, start, budget }), state.stats.round);
+  }
+
+  /** A client's MCU has run its training time: the training itself, its compressed update, and the upload after the jitter. */
+  function trained(node: number, side: ClientSide, state: RoundState, start: Float64Array, budget: number): void {
+    if (state.closed) return;
+    const c = clientIndex.get(node)!;
+    const params = task.params;
+    const keep = setup.trainable[c] ?? params.length;
+    params.forEach((p, k) => (p.trainable = k >= params.length - keep));
+    const result = task.trainLocal(setup.partitions[c]!, start, { ...settings.local, mu, maxSteps: budget }, streams.stream(`fl/client/${node}/round/${state.stats.round}`));
+    for (const p of params) p.trainable = true;
+    let compressor = compressors.get(node);
+    if (!compressor) compressors.set(node, (compressor = createCompressor(settings.compression)));
+    const { bytes } = compressor.compress(result.delta);
+    if (Number.isFinite(result.loss)) state.losses.push(result.loss);
+    const update = chunk(bytes, chunkBytes).map((b) => b.slice());
+    side.update = update;
+    later({ type: 'upload', node, side, update, state }, scheduler.nowMs + jitterOf(node));
+  }
+
+  function upload(node: number, side: ClientSide, update: Uint8Array[], state: RoundState): void {
+    if (state.closed) return;
+    update.forEach((b, i) => post(node, coordinator, { kind: 'update', round: side.round, chunk: i, chunks: update.length, bytes: b }, side.round));
+    postParity(node, coordinator, side.round, update);
   }
 
   /** An update's size at most: dense values, or top-k with 3-byte gaps. */
@@ -307,19 +378,22 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
 
   function armServer(state: RoundState, from: number, side: CoordinatorSide): void {
     const timer = ++side.timer;
-    scheduler.after(settings.idleTimeout, () => {
-      if (side.timer !== timer || side.status !== 'pending' || state.closed || !host.alive(coordinator)) return;
-      if (side.attempts >= settings.retransmissions) {
-        side.status = 'out';
-        state.stats.abandoned++;
-        checkDone(state);
-        return;
-      }
-      side.attempts++;
-      const missing = side.received!.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((payloadBytes + flHeaderBytes - 5) / 2));
-      post(coordinator, from, { kind: 'missing', round: state.stats.round, chunks: missing }, state.stats.round);
-      armServer(state, from, side);
-    });
+    later({ type: 'serverTimer', state, from, side, timer }, scheduler.nowMs + settings.idleTimeout);
+  }
+
+  /** The coordinator heard nothing of a client's update for a while: it asks for the chunks it misses, or gives up. */
+  function serverTimer(state: RoundState, from: number, side: CoordinatorSide, timer: number): void {
+    if (side.timer !== timer || side.status !== 'pending' || state.closed || !host.alive(coordinator)) return;
+    if (side.attempts >= settings.retransmissions) {
+      side.status = 'out';
+      state.stats.abandoned++;
+      checkDone(state);
+      return;
+    }
+    side.attempts++;
+    const missing = side.received!.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((payloadBytes + flHeaderBytes - 5) / 2));
+    post(coordinator, from, { kind: 'missing', round: state.stats.round, chunks: missing }, state.stats.round);
+    armServer(state, from, side);
   }
 
   function accept(state: RoundState, from: number, bytes: Uint8Array): void {
@@ -371,7 +445,43 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       if (stats && (state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle')) stats.energyUj[state] += energyUj;
     },
     start() {
-      scheduler.at(0, startRound);
+      later({ type: 'startRound' }, 0);
+    },
+    checkpoint: () => ({
+      rounds,
+      numbers: [malformed, version, nextTask],
+      global,
+      current,
+      finished,
+      buffer,
+      tasks,
+      clientSide,
+      residuals: new Map([...compressors].map(([node, compressor]) => [node, compressor.residual])),
+      selection: selection.checkpoint(),
+      jitter: new Map([...jitterStreams].map(([node, stream]) => [node, stream.checkpoint()])),
+      outbox: outbox.checkpoint(),
+    }),
+    restore(saved) {
+      replaceArray(rounds, saved.rounds);
+      [malformed, version, nextTask] = saved.numbers as [number, number, number];
+      ({ global, current, finished } = saved);
+      replaceArray(buffer, saved.buffer);
+      replaceMap(tasks, saved.tasks as Map<number, FlStep>);
+      replaceMap(clientSide, saved.clientSide);
+      compressors.clear();
+      for (const [node, residual] of saved.residuals) {
+        const compressor = createCompressor(settings.compression);
+        compressor.restoreResidual(residual);
+        compressors.set(node, compressor);
+      }
+      selection.restore(saved.selection);
+      jitterStreams.clear();
+      for (const [node, state] of saved.jitter) {
+        const stream = streams.stream(`fl/jitter/${node}`);
+        stream.restore(state);
+        jitterStreams.set(node, stream);
+      }
+      outbox.restore(saved.outbox);
     },
     get busy() {
       return !finished;

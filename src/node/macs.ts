@@ -13,7 +13,7 @@
  * The queue's capacity counts messages, not frames: the fragments of one message are admitted
  * or refused together (a node buffers the message it is sending, whatever its size).
  */
-import { restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { replaceArray, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
 import { generatorState, setGeneratorState, uniformInt, type RandomGenerator } from '../sim/rng.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { timeOnAir, type AirtimeParams } from '../radio/airtime.ts';
@@ -266,7 +266,7 @@ export function createMacs(config: MacsConfig): Macs {
     checkpoint: () => ({ columns: columns.map((column) => column.slice()), queues: queues.map((queue) => queue && [...queue]), busyNodes, rngs: nodes.map((node) => node && generatorState(node.rng)) }),
     restore(state) {
       columns.forEach((column, k) => restoreInto(column, state.columns[k]!, 'MACs'));
-      for (let i = 0; i < count; i++) queues[i] = state.queues[i];
+      replaceArray(queues, state.queues);
       busyNodes = state.busyNodes;
       nodes.forEach((node, i) => node && setGeneratorState(node.rng, state.rngs[i]!));
     },

@@ -8,6 +8,7 @@ import { energyStateIndex, energyStates, type EnergyLedgers } from '../hw/energy
 import type { EnergyLedger, LedgerStatus } from '../hw/energy-ledger.ts';
 import type { MemoryLedger } from '../hw/memory-ledger.ts';
 import type { NodeRuntimes } from './node-runtimes.ts';
+import type { Continuation } from '../sim/scheduler.ts';
 
 export interface NodeRuntime {
   readonly alive: boolean;
@@ -16,7 +17,7 @@ export interface NodeRuntime {
   /** The radio caught a frame's preamble: receive until it ends, then process it. */
   rxStart(delivery: Delivery): void;
   /** Runs `durationMs` of computation, then `then` (queued behind any running computation); `cause` for energy attribution. */
-  compute(durationMs: number, then: () => void, cause?: number): void;
+  compute(durationMs: number, then: Continuation | (() => void), cause?: number): void;
   /** Books energy up to now (for samples and the end of the run). */
   settle(): void;
   /** An injected fault: the node stops now (a `nodeDied` event with reason `failure`). */

@@ -33,6 +33,7 @@ import type { PartitionDriver, Simulation, SimulationOptions, SimulationResult }
 import { createHostedEngine } from '../inference/hosted-engine.ts';
 import { scheduleFaults } from './faults.ts';
 import { createHostedFl } from '../fl/hosted.ts';
+import type { FlEngineState } from '../fl/swarm.ts';
 import type { NodeApplication } from '../node/application.ts';
 import { withPlanMemory } from '../inference/plan-memory.ts';
 
@@ -51,6 +52,7 @@ interface SimulationState {
   readonly exchange: ExchangeState;
   readonly numbers: readonly number[];
   readonly samplePartials: SamplePartial[];
+  readonly federation: FlEngineState | undefined;
 }
 
 
@@ -312,7 +314,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       return closeAsync();
     },
     checkpoint() {
-      if (app) throw new CheckpointUnsupportedError('a run with swarm inference or federated learning cannot be checkpointed yet');
+      if (engine) throw new CheckpointUnsupportedError('a run with swarm inference cannot be checkpointed yet');
       if (remote || !transport.checkpoint) throw new CheckpointUnsupportedError('a run with workers cannot be checkpointed yet');
       rethrow();
       const state: SimulationState = {
@@ -325,6 +327,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
         exchange: transport.checkpoint(),
         numbers: [sampleEvents, reportedSeriesRows],
         samplePartials,
+        federation: federation?.checkpoint(),
       };
       // One serialisation for every part: objects they share stay shared.
       return serialize(state);
@@ -342,6 +345,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       [sampleEvents, reportedSeriesRows] = state.numbers as [number, number];
       samplePartials.length = 0;
       for (const partial of state.samplePartials) samplePartials.push(partial);
+      if ((state.federation === undefined) !== (federation === undefined)) throw new RangeError('checkpoint: federated learning in one and not the other: not the same scenario');
+      if (state.federation) federation!.restore(state.federation);
     },
     async drainAsync(untilMs) {
       if (!transport.asynchronous) throw new Error('drainAsync drives asynchronous transports; this one is synchronous');

@@ -31,10 +31,11 @@ export function restoreInto<T extends Float64Array | Int32Array | Uint8Array | I
   target.set(source);
 }
 
-/** Replaces an array's entries in place (a closure holds the array). */
+/** Replaces an array's entries in place (a closure holds the array); holes stay holes. */
 export function replaceArray<T>(target: T[], source: readonly T[]): void {
   target.length = 0;
-  for (let i = 0; i < source.length; i++) target[i] = source[i]!;
+  target.length = source.length;
+  for (let i = 0; i < source.length; i++) if (i in source) target[i] = source[i]!;
 }
 
 /** Replaces a map's entries in place. */

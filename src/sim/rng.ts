@@ -23,10 +23,21 @@ export interface RandomStream {
   normal(): number;
 }
 
+/** A stream that can say where it stands and be put back there (a checkpoint: checkpoint-state.ts). */
+export interface SavableStream extends RandomStream {
+  checkpoint(): RandomStreamState;
+  restore(state: RandomStreamState): void;
+}
+
+export interface RandomStreamState {
+  readonly generator: readonly number[];
+  readonly spareNormal: number | undefined;
+}
+
 /** Factory of named streams for one seed. */
 export interface RandomStreams {
   readonly seed: number;
-  stream(name: string): RandomStream;
+  stream(name: string): SavableStream;
 }
 
 /**
@@ -84,7 +95,7 @@ export function exponential(generator: RandomGenerator, mean: number): number {
   return -mean * Math.log(1 - uniformFloat64(generator));
 }
 
-function createStream(seed: number, name: string): RandomStream {
+function createStream(seed: number, name: string): SavableStream {
   const generator = streamGenerator(seed, name);
   let spareNormal: number | undefined;
   const next = (): number => uniformFloat64(generator);
@@ -93,6 +104,11 @@ function createStream(seed: number, name: string): RandomStream {
     next,
     int: (minInclusive, maxInclusive) => uniformInt(generator, minInclusive, maxInclusive),
     exponential: (mean) => exponential(generator, mean),
+    checkpoint: () => ({ generator: generatorState(generator), spareNormal }),
+    restore(state) {
+      setGeneratorState(generator, state.generator);
+      spareNormal = state.spareNormal;
+    },
     normal() {
       if (spareNormal !== undefined) {
         const value = spareNormal;

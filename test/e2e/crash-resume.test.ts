@@ -78,6 +78,19 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
     expectSameFiles(out, reference);
   }, 120_000);
 
+  it('writes exactly the uninterrupted run\u2019s files: federated learning (rounds.csv, partitions and all)', async () => {
+    const sets = ['--set', 'federated.rounds=4', '--transport', 'memory'];
+    const out = join(dir, 'run');
+    await killAfterCheckpoints(['run', 'scenarios/fl-mnist-iid.yaml', '--out', out, '--checkpoint-every', '0.2', ...sets], out);
+    const resumed = cli(['run', '--resume', out]);
+    expect(resumed.stderr).toMatch(/run fl-mnist-iid: resumed from its checkpoint at \d+ ms of simulated time/);
+    expect(resumed.status).toBe(0);
+    const reference = join(dir, 'reference');
+    expect(cli(['run', 'scenarios/fl-mnist-iid.yaml', '--out', reference, '--quiet', ...sets]).status).toBe(0);
+    expect(readdirSync(reference)).toContain('rounds.csv');
+    expectSameFiles(out, reference);
+  }, 120_000);
+
   it('refuses a damaged checkpoint, a resume with settings of its own, and a directory with nothing to resume (exit 2)', async () => {
     const out = join(dir, 'run');
     await killAfterCheckpoints(['run', 'scenarios/aloha.yaml', '--out', out, '--checkpoint-every', '0.2', '--set', 'duration=2d', '--transport', 'memory'], out);
