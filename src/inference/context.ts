@@ -9,7 +9,7 @@ import type { Plan } from '../placement/place.ts';
 import type { InferenceSettings } from '../scenario/model-settings.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
 import type { RandomStreams } from '../sim/rng.ts';
-import type { Scheduler } from '../sim/scheduler.ts';
+import type { Continuation, Scheduler } from '../sim/scheduler.ts';
 
 export interface InferenceContext {
   readonly model: QuantizedTinySeek;
@@ -36,6 +36,6 @@ export interface InferenceHost {
   /** Hands a message to `node`'s radio stack for its neighbour `nextHop`. */
   send(node: number, nextHop: number, payload: Uint8Array, deadlineMs: number): void;
   /** Runs `durationMs` of work on `node`'s MCU, then `then`; `cause` is the token's serial. */
-  compute(node: number, durationMs: number, then: () => void, cause: number): void;
+  compute(node: number, durationMs: number, then: Continuation, cause: number): void;
   alive(node: number): boolean;
 }

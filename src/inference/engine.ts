@@ -22,16 +22,18 @@ import type { Int8Tensor } from '../model/quant/integer.ts';
 import type { ReceivedMessage } from '../node/lora-node.ts';
 import { computeRoutes, type Routes } from '../placement/links.ts';
 import { addMessage, copyComponents, zeroComponents, type Components, type FrameTiming } from './components.ts';
-import { createEntry, type Entry } from './entry.ts';
-import { createExpertRole } from './expert-node.ts';
+import { createEntry, type Entry, type EntryState, type EntryStep } from './entry.ts';
+import { createExpertRole, type ExpertStep } from './expert-node.ts';
+import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
+import type { Continuation } from '../sim/scheduler.ts';
 import type { NodeApplication } from '../node/application.ts';
 import { nodeLimitedCandidates, servingNodes } from './expert-routing.ts';
 import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, sharedFlag, type ModelMessage } from './wire.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
-import type { RandomStream } from '../sim/rng.ts';
+import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
 
-export interface InferenceEngine extends NodeApplication {
+export interface InferenceEngine extends NodeApplication, Checkpointable<InferenceEngineState> {
   readonly tokens: readonly TokenRecord[];
   readonly requests: readonly RequestRecord[];
   /** Routed expert calls served, [layer][expert]. */
@@ -39,6 +41,39 @@ export interface InferenceEngine extends NodeApplication {
   /** Energy attributed to tokens, per node (µJ). */
   readonly attributedUj: readonly number[];
   readonly counters: Readonly<Record<'staleMessages' | 'unroutable' | 'refusedCalls' | 'timeouts' | 'retries' | 'unknownMessages', number>>;
+}
+
+/**
+ * What the engine does next, as data (a checkpoint holds it): a computation's end (its wait
+ * and run added to the token's account, then the next step), attention done, an expert call
+ * timed out, calls retried after a backoff, the combine done, a death learnt by the routing
+ * layer; and the entry's and the expert holders' steps.
+ */
+type EngineStep =
+  | { readonly type: 'computed'; readonly ms: number; readonly queuedAtMs: number; readonly acc: Components; readonly then: InferenceStep }
+  | { readonly type: 'attended'; readonly node: number; readonly message: Extract<ModelMessage, { kind: 'forward' }>; readonly token: TokenRecord; readonly acc: Components }
+  | { readonly type: 'callTimeout'; readonly pass: LayerPass; readonly call: number; readonly ids: readonly number[]; readonly sentAtMs: number; readonly atCall: Components }
+  | { readonly type: 'retryCalls'; readonly pass: LayerPass; readonly after: Components; readonly retries: { node: number; ids: number[]; tries: number; tried: number[] }[]; readonly backoffMs: number }
+  | { readonly type: 'combined'; readonly pass: LayerPass; readonly acc: Components }
+  | { readonly type: 'learnDeath'; readonly node: number };
+type InferenceStep = EngineStep | EntryStep | ExpertStep;
+
+/** The engine's whole state (a checkpoint: checkpoint-state.ts). */
+export interface InferenceEngineState {
+  readonly dead: boolean[];
+  readonly inflight: Map<number, unknown>;
+  readonly tokensBySerial: TokenRecord[];
+  readonly expertLoad: number[][];
+  readonly attributedUj: number[];
+  readonly counters: Record<string, number>;
+  readonly caches: Map<string, Int8LatentCache>;
+  readonly passes: Map<string, unknown>;
+  readonly latest: Map<string, { request: number; position: number; attempt: number }>;
+  readonly numbers: readonly number[];
+  readonly steps: Map<number, unknown>;
+  readonly backoff: Map<number, RandomStreamState>;
+  readonly entry: EntryState;
+  readonly jobs: Map<number, number>;
 }
 
 interface InFlight {
@@ -91,7 +126,50 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const latest = new Map<string, { request: number; position: number; attempt: number }>();
   let calls = 0;
   const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
-  const backoffStreams = new Map<number, RandomStream>();
+  const backoffStreams = new Map<number, SavableStream>();
+  /** Steps to come, by id: each runs as an integer event, or as a computation's continuation. */
+  const steps = new Map<number, InferenceStep>();
+  let nextStep = 0;
+  const stepKind = scheduler.kind((id) => {
+    const step = steps.get(id)!;
+    steps.delete(id);
+    runStep(step);
+  });
+  function later(step: InferenceStep, atMs?: number): Continuation {
+    const id = nextStep++;
+    steps.set(id, step);
+    if (atMs !== undefined) scheduler.atKind(atMs, stepKind, id);
+    return { kind: stepKind, arg: id };
+  }
+  function runStep(step: InferenceStep): void {
+    switch (step.type) {
+      case 'computed': {
+        const startMs = scheduler.nowMs - step.ms;
+        step.acc.queueingMs += startMs - step.queuedAtMs;
+        step.acc.computeMs += step.ms;
+        return runStep(step.then);
+      }
+      case 'attended':
+        return attended(step.node, step.message, step.token, step.acc);
+      case 'callTimeout':
+        return callTimeout(step.pass, step.call, step.ids, step.sentAtMs, step.atCall);
+      case 'retryCalls': {
+        const { pass, after, retries, backoffMs } = step;
+        if (pass.done || !host.alive(pass.node)) return;
+        after.timeoutMs += backoffMs;
+        for (let r = retries.length - 1; r >= 0; r--) pass.queue.unshift(retries[r]!);
+        return advance(pass, after);
+      }
+      case 'combined':
+        return combined(step.pass, step.acc);
+      case 'learnDeath':
+        return learnDeath(step.node);
+      case 'expertRan':
+        return expertRole.runStep(step);
+      default:
+        return entry.runStep(step);
+    }
+  }
   /**
    * A retry waits a random backoff, uniform up to half the timeout, from the node's own stream:
    * two nodes paced by the same duty cycle otherwise collide again and again at the same phase.
@@ -102,15 +180,9 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     return stream.next() * (settings.timeout / 2);
   }
 
-  /** Runs `macs` on `node` for `token`, adding the wait for the MCU and the run to `acc`. */
-  function compute(node: number, ms: number, token: TokenRecord, acc: Components, then: () => void): void {
-    const queuedAtMs = scheduler.nowMs;
-    host.compute(node, ms, () => {
-      const startMs = scheduler.nowMs - ms;
-      acc.queueingMs += startMs - queuedAtMs;
-      acc.computeMs += ms;
-      then();
-    }, token.serial);
+  /** Runs `ms` of work on `node` for `token`, adding the wait for the MCU and the run to `acc`, then `then`. */
+  function compute(node: number, ms: number, token: TokenRecord, acc: Components, then: InferenceStep): void {
+    host.compute(node, ms, later({ type: 'computed', ms, queuedAtMs: scheduler.nowMs, acc, then }), token.serial);
   }
 
   /** Sends a model message from `from` to `to` (over the routes; at once when local). False when unroutable. */
@@ -180,50 +252,55 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     const passKey = `${message.slot}/${message.layer}`;
     const old = passes.get(passKey);
     if (old) old.done = true;
-    const l = message.layer;
     const macs = unitMacs.attention!.macsPerToken + (message.position + 1) * unitMacs.attention!.macsPerCachedPosition + unitMacs.gate!.macsPerToken;
-    compute(node, msOf(node, macs), token, acc, () => {
-      let cache = caches.get(slotKey);
-      if (!cache) caches.set(slotKey, (cache = createInt8LatentCache(model)));
-      if (cache.length < message.position) {
-        counters.staleMessages++;
-        return;
+    compute(node, msOf(node, macs), token, acc, { type: 'attended', node, message, token, acc });
+  }
+
+  /** Attention and the gate have run on `node`: the experts are called, local ones run in place. */
+  function attended(node: number, message: Extract<ModelMessage, { kind: 'forward' }>, token: TokenRecord, acc: Components): void {
+    const slotKey = `${node}/${message.slot}/${message.layer}`;
+    const passKey = `${message.slot}/${message.layer}`;
+    const l = message.layer;
+    let cache = caches.get(slotKey);
+    if (!cache) caches.set(slotKey, (cache = createInt8LatentCache(model)));
+    if (cache.length < message.position) {
+      counters.staleMessages++;
+      return;
+    }
+    cache.length = message.position;
+    const h = attentionUnit(model, l, tensorAt(message.x, model.scales.residual[l]!), cache);
+    const scores = gateScores(model, l, h);
+    const bias = model.layers[l]!.bias;
+    const biased = Float64Array.from(scores.affinity, (a, e) => a + bias[e]!);
+    const serving = servingNodes(routedHolders[l]!, node, cost, alive);
+    const candidates = settings.maxNodesPerToken === undefined ? undefined : nodeLimitedCandidates(biased, serving, config.topK, settings.maxNodesPerToken);
+    token.candidates[l] = candidates;
+    const gate = gateDecision(model, l, scores, candidates);
+    const pass: LayerPass = { token, message, node, h, gate, outputs: new Map(), outstanding: new Map(), queue: [], current: undefined, done: false };
+    passes.set(passKey, pass);
+    const sharedServing = servingNodes(sharedHolders[l]!, node, cost, alive);
+    const ids = [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts];
+    const byNode = new Map<number, number[]>();
+    for (const id of ids) {
+      const at = id & sharedFlag ? sharedServing[id & ~sharedFlag]! : serving[id]!;
+      if (at < 0) {
+        countDrop(token, id);
+        continue;
       }
-      cache.length = message.position;
-      const h = attentionUnit(model, l, tensorAt(message.x, model.scales.residual[l]!), cache);
-      const scores = gateScores(model, l, h);
-      const bias = model.layers[l]!.bias;
-      const biased = Float64Array.from(scores.affinity, (a, e) => a + bias[e]!);
-      const serving = servingNodes(routedHolders[l]!, node, cost, alive);
-      const candidates = settings.maxNodesPerToken === undefined ? undefined : nodeLimitedCandidates(biased, serving, config.topK, settings.maxNodesPerToken);
-      token.candidates[l] = candidates;
-      const gate = gateDecision(model, l, scores, candidates);
-      const pass: LayerPass = { token, message, node, h, gate, outputs: new Map(), outstanding: new Map(), queue: [], current: undefined, done: false };
-      passes.set(passKey, pass);
-      const sharedServing = servingNodes(sharedHolders[l]!, node, cost, alive);
-      const ids = [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts];
-      const byNode = new Map<number, number[]>();
-      for (const id of ids) {
-        const at = id & sharedFlag ? sharedServing[id & ~sharedFlag]! : serving[id]!;
-        if (at < 0) {
-          countDrop(token, id);
-          continue;
-        }
-        const list = byNode.get(at);
-        if (list) list.push(id);
-        else byNode.set(at, [id]);
-      }
-      // Remote calls go one at a time (the next when the previous is answered or given up): the
-      // node's radio is half duplex, and a reply arriving while it sends the next call is lost.
-      for (const [at, list] of [...byNode].sort((a, b) => a[0] - b[0])) {
-        if (at === node) continue;
-        for (const id of list) pass.outstanding.set(id, { call: 0, node: at, tries: 0, tried: [] });
-        pass.queue.push({ node: at, ids: list, tries: 0, tried: [] });
-      }
-      const local = byNode.get(node);
-      if (local) callExperts(pass, node, local, copyComponents(acc), 0, []);
-      advance(pass, acc);
-    });
+      const list = byNode.get(at);
+      if (list) list.push(id);
+      else byNode.set(at, [id]);
+    }
+    // Remote calls go one at a time (the next when the previous is answered or given up): the
+    // node's radio is half duplex, and a reply arriving while it sends the next call is lost.
+    for (const [at, list] of [...byNode].sort((a, b) => a[0] - b[0])) {
+      if (at === node) continue;
+      for (const id of list) pass.outstanding.set(id, { call: 0, node: at, tries: 0, tried: [] });
+      pass.queue.push({ node: at, ids: list, tries: 0, tried: [] });
+    }
+    const local = byNode.get(node);
+    if (local) callExperts(pass, node, local, copyComponents(acc), 0, []);
+    advance(pass, acc);
   }
 
   /** Sends the next queued call when none is out; finishes the layer when nothing is left. */
@@ -254,43 +331,41 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       return;
     }
     if (!remote) return;
-    scheduler.at(sentAtMs + settings.timeout, () => {
-      // A node that has died keeps no timers.
-      if (pass.done || pass.current !== call || !host.alive(pass.node)) return;
-      const waiting = ids.filter((id) => pass.outstanding.get(id)?.call === call);
-      counters.timeouts++;
-      pass.current = undefined;
-      const after = copyComponents(atCall);
-      after.timeoutMs += scheduler.nowMs - sentAtMs;
-      const retryTo = new Map<number, { ids: number[]; tries: number; tried: number[] }>();
-      for (const id of waiting) {
-        const entry = pass.outstanding.get(id)!;
-        const holders = id & sharedFlag ? sharedHolders[pass.message.layer]![id & ~sharedFlag]! : routedHolders[pass.message.layer]![id]!;
-        const fresh = holders.filter((h) => !entry.tried.includes(h));
-        const serving = entry.tries >= settings.retries ? -1 : servingNodes([fresh.length > 0 ? fresh : holders], pass.node, cost, alive)[0]!;
-        if (serving < 0) {
-          pass.outstanding.delete(id);
-          countDrop(pass.token, id);
-          continue;
-        }
-        entry.call = 0;
-        const retry = retryTo.get(serving);
-        if (retry) retry.ids.push(id);
-        else retryTo.set(serving, { ids: [id], tries: entry.tries + 1, tried: entry.tried });
+    later({ type: 'callTimeout', pass, call, ids, sentAtMs, atCall }, sentAtMs + settings.timeout);
+  }
+
+  /** A remote call was not answered in time: its experts go to another replica after a backoff, or are dropped. */
+  function callTimeout(pass: LayerPass, call: number, ids: readonly number[], sentAtMs: number, atCall: Components): void {
+    // A node that has died keeps no timers.
+    if (pass.done || pass.current !== call || !host.alive(pass.node)) return;
+    const waiting = ids.filter((id) => pass.outstanding.get(id)?.call === call);
+    counters.timeouts++;
+    pass.current = undefined;
+    const after = copyComponents(atCall);
+    after.timeoutMs += scheduler.nowMs - sentAtMs;
+    const retryTo = new Map<number, { ids: number[]; tries: number; tried: number[] }>();
+    for (const id of waiting) {
+      const entry = pass.outstanding.get(id)!;
+      const holders = id & sharedFlag ? sharedHolders[pass.message.layer]![id & ~sharedFlag]! : routedHolders[pass.message.layer]![id]!;
+      const fresh = holders.filter((h) => !entry.tried.includes(h));
+      const serving = entry.tries >= settings.retries ? -1 : servingNodes([fresh.length > 0 ? fresh : holders], pass.node, cost, alive)[0]!;
+      if (serving < 0) {
+        pass.outstanding.delete(id);
+        countDrop(pass.token, id);
+        continue;
       }
-      // Retries go first, one call at a time like the others.
-      const retries = [...retryTo].map(([node, retry]) => ({ node, ...retry }));
-      counters.retries += retries.length;
-      if (retries.length === 0) return advance(pass, after);
-      // Retries wait a random backoff (see backoffMs), counted as part of the timeout.
-      const backoffMs = backoffOf(pass.node);
-      scheduler.after(backoffMs, () => {
-        if (pass.done || !host.alive(pass.node)) return;
-        after.timeoutMs += backoffMs;
-        for (let r = retries.length - 1; r >= 0; r--) pass.queue.unshift(retries[r]!);
-        advance(pass, after);
-      });
-    });
+      entry.call = 0;
+      const retry = retryTo.get(serving);
+      if (retry) retry.ids.push(id);
+      else retryTo.set(serving, { ids: [id], tries: entry.tries + 1, tried: entry.tried });
+    }
+    // Retries go first, one call at a time like the others.
+    const retries = [...retryTo].map(([node, retry]) => ({ node, ...retry }));
+    counters.retries += retries.length;
+    if (retries.length === 0) return advance(pass, after);
+    // Retries wait a random backoff (see backoffMs), counted as part of the timeout.
+    const backoffMs = backoffOf(pass.node);
+    later({ type: 'retryCalls', pass, after, retries, backoffMs }, scheduler.nowMs + backoffMs);
   }
 
   /** An expert's output arrived for `call` (or it was dropped: `data` undefined); a reply to another call is stale. */
@@ -324,28 +399,38 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   function finish(pass: LayerPass, acc: Components): void {
     if (pass.done) return;
     pass.done = true;
-    const { message, token, node, gate } = pass;
-    const l = message.layer;
+    const { token, node } = pass;
     const macs = unitMacs.combine!.macsPerToken;
-    compute(node, msOf(node, macs, 'elementwise'), token, acc, () => {
-      const shared: Int8Tensor[] = [];
-      for (let s = 0; s < config.sharedExperts; s++) {
-        const data = pass.outputs.get(sharedFlag | s);
-        if (data) shared.push(tensorAt(data, model.scales.expertOut[l]!));
-      }
-      const used = gate.experts.filter((e) => pass.outputs.has(e));
-      const chosenWeight = gate.weights.reduce((sum, w) => sum + w, 0);
-      const usedWeight = used.reduce((sum, e) => sum + gate.weights[gate.experts.indexOf(e)]!, 0);
-      const weights = used.map((e) => (gate.weights[gate.experts.indexOf(e)]! * chosenWeight) / usedWeight);
-      const routed = used.map((e) => tensorAt(pass.outputs.get(e)!, model.scales.expertOut[l]!));
-      const x = combineUnit(model, l, pass.h, shared, routed, weights);
-      token.experts[l] = used;
-      const next = l + 1 < layers ? plan.attention[l + 1]! : entry.node;
-      send(node, next, { kind: 'forward', request: message.request, slot: message.slot, position: message.position, layer: l + 1, attempt: message.attempt, x: x.data }, token, acc);
-    });
+    compute(node, msOf(node, macs, 'elementwise'), token, acc, { type: 'combined', pass, acc });
   }
 
-  const expertCall = createExpertRole({ model, settings, compute, send, expertLoad, counters, serviceMs: (node) => msOf(node, unitMacs.routedExpert!.macsPerToken) });
+  /** The combine has run: the residual goes on to the next layer's attention node, or back to the entry. */
+  function combined(pass: LayerPass, acc: Components): void {
+    const { message, token, node, gate } = pass;
+    const l = message.layer;
+    const shared: Int8Tensor[] = [];
+    for (let s = 0; s < config.sharedExperts; s++) {
+      const data = pass.outputs.get(sharedFlag | s);
+      if (data) shared.push(tensorAt(data, model.scales.expertOut[l]!));
+    }
+    const used = gate.experts.filter((e) => pass.outputs.has(e));
+    const chosenWeight = gate.weights.reduce((sum, w) => sum + w, 0);
+    const usedWeight = used.reduce((sum, e) => sum + gate.weights[gate.experts.indexOf(e)]!, 0);
+    const weights = used.map((e) => (gate.weights[gate.experts.indexOf(e)]! * chosenWeight) / usedWeight);
+    const routed = used.map((e) => tensorAt(pass.outputs.get(e)!, model.scales.expertOut[l]!));
+    const x = combineUnit(model, l, pass.h, shared, routed, weights);
+    token.experts[l] = used;
+    const next = l + 1 < layers ? plan.attention[l + 1]! : entry.node;
+    send(node, next, { kind: 'forward', request: message.request, slot: message.slot, position: message.position, layer: l + 1, attempt: message.attempt, x: x.data }, token, acc);
+  }
+
+  function learnDeath(node: number): void {
+    dead[node] = true;
+    routes = computeRoutes(context.graph, dead);
+  }
+
+  const expertRole = createExpertRole({ model, settings, compute, send, expertLoad, counters, serviceMs: (node) => msOf(node, unitMacs.routedExpert!.macsPerToken) });
+  const expertCall = expertRole.call;
 
   const entry: Entry = createEntry(context, host, {
     compute,
@@ -355,6 +440,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     headMs: (node) => msOf(node, unitMacs.head!.macsPerToken),
     embedMs: (node) => msOf(node, config.dim, 'elementwise'),
     backoffMs: backoffOf,
+    later: (step, atMs) => void later(step, atMs),
     register: (token) => {
       tokensBySerial[token.serial] = token;
     },
@@ -375,13 +461,9 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
         flight.token.framesAirtimeMs += tx.airtimeMs;
       } else if (event.type === 'nodeDied') {
         entry.nodeDied(event.node);
-        const learn = (): void => {
-          dead[event.node] = true;
-          routes = computeRoutes(context.graph, dead);
-        };
         // The routing layer learns of a death after deathDetection (0: at once); until then, calls to the node time out.
-        if (settings.deathDetection > 0) scheduler.after(settings.deathDetection, learn);
-        else learn();
+        if (settings.deathDetection > 0) later({ type: 'learnDeath', node: event.node }, scheduler.nowMs + settings.deathDetection);
+        else learnDeath(event.node);
       }
     },
     causeOf(tx) {
@@ -394,6 +476,44 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       attributedUj[node]! += energyUj;
     },
     start: () => entry.start(),
+    checkpoint: () => ({
+      dead,
+      inflight,
+      tokensBySerial,
+      expertLoad,
+      attributedUj,
+      counters,
+      caches,
+      passes,
+      latest,
+      numbers: [calls, nextStep],
+      steps,
+      backoff: new Map([...backoffStreams].map(([node, stream]) => [node, stream.checkpoint()])),
+      entry: entry.checkpoint(),
+      jobs: expertRole.checkpoint(),
+    }),
+    restore(state) {
+      replaceArray(dead, state.dead);
+      routes = computeRoutes(context.graph, dead);
+      replaceMap(inflight, state.inflight as Map<number, InFlight>);
+      replaceArray(tokensBySerial, state.tokensBySerial);
+      state.expertLoad.forEach((loads, l) => replaceArray(expertLoad[l]!, loads));
+      replaceArray(attributedUj, state.attributedUj);
+      Object.assign(counters, state.counters);
+      replaceMap(caches, state.caches);
+      replaceMap(passes, state.passes as Map<string, LayerPass>);
+      replaceMap(latest, state.latest);
+      [calls, nextStep] = state.numbers as [number, number];
+      replaceMap(steps, state.steps as Map<number, InferenceStep>);
+      backoffStreams.clear();
+      for (const [node, saved] of state.backoff) {
+        const stream = context.rng.stream(`inference/backoff/${node}`);
+        stream.restore(saved);
+        backoffStreams.set(node, stream);
+      }
+      entry.restore(state.entry);
+      expertRole.restore(state.jobs);
+    },
     get busy() {
       return entry.busy;
     },

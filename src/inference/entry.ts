@@ -7,15 +7,44 @@
 import { boundary } from '../data/dataset.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
 import { sampleToken } from '../model/sample.ts';
-import type { RandomStream } from '../sim/rng.ts';
+import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
+import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
+import type { Int8LatentCache } from '../model/quant/units.ts';
 import { copyComponents, zeroComponents, type Components } from './components.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
 import { newTokenRecord, type RequestRecord, type TokenRecord } from './records.ts';
 import { createReference, replayDraw, type Reference } from './reference.ts';
 import type { ModelMessage } from './wire.ts';
 
+/**
+ * What the entry does next, as data (a checkpoint holds it; `later` schedules it): a request
+ * arrives, a pass's embedding is done, a pass timed out, a pass is run again after its backoff,
+ * the head is done. A request is named by its number: the entry runs it once.
+ */
+export type EntryStep =
+  | { readonly type: 'arrive'; readonly request: number }
+  | { readonly type: 'embedded'; readonly request: number; readonly slot: number; readonly token: TokenRecord; readonly acc: Components; readonly attempt: number; readonly position: number }
+  | { readonly type: 'tokenTimeout'; readonly request: number; readonly token: TokenRecord; readonly attempt: number }
+  | { readonly type: 'retryToken'; readonly request: number; readonly token: TokenRecord }
+  | { readonly type: 'headed'; readonly request: number; readonly token: TokenRecord; readonly message: Extract<ModelMessage, { kind: 'forward' }>; readonly acc: Components; readonly x: Int8Tensor };
+
+export const entryStepTypes: ReadonlySet<string> = new Set(['arrive', 'embedded', 'tokenTimeout', 'retryToken', 'headed']);
+
+/** The entry's state (a checkpoint: checkpoint-state.ts). */
+export interface EntryState {
+  readonly tokens: TokenRecord[];
+  readonly requests: RequestRecord[];
+  readonly running: readonly { record: RequestRecord; slot: number; ids: number[]; position: number; current: TokenRecord | undefined; rng: RandomStreamState; caches: readonly Int8LatentCache[] }[];
+  readonly waiting: RequestRecord[];
+  readonly freeSlots: number[];
+  readonly serial: number;
+  readonly entryDead: boolean;
+}
+
 export interface EntryOps {
-  compute(node: number, ms: number, token: TokenRecord, acc: Components, then: () => void): void;
+  compute(node: number, ms: number, token: TokenRecord, acc: Components, then: EntryStep): void;
+  /** Schedules a step at `atMs`. */
+  later(step: EntryStep, atMs: number): void;
   send(from: number, to: number, message: ModelMessage, token: TokenRecord, acc: Components): boolean;
   embed(id: number, position: number): Int8Array;
   head(x: Int8Tensor): Float64Array;
@@ -26,8 +55,9 @@ export interface EntryOps {
   backoffMs(node: number): number;
 }
 
-export interface Entry {
+export interface Entry extends Checkpointable<EntryState> {
   readonly node: number;
+  runStep(step: EntryStep): void;
   start(): void;
   onResult(node: number, message: Extract<ModelMessage, { kind: 'forward' }>, token: TokenRecord, acc: Components, x: Int8Tensor): void;
   nodeDied(node: number): void;
@@ -43,7 +73,7 @@ interface Running {
   /** Boundary, prompt, then the generated tokens. */
   readonly ids: number[];
   position: number;
-  readonly rng: RandomStream;
+  readonly rng: SavableStream;
   readonly reference: Reference;
   current: TokenRecord | undefined;
 }
@@ -106,26 +136,56 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
   function runPass(state: Running, token: TokenRecord, acc: Components): void {
     const attempt = token.attempts;
     const p = state.position;
-    ops.compute(node, ops.embedMs(node), token, acc, () => {
-      const x = ops.embed(token.input, p);
-      ops.send(node, plan.attention[0]!, { kind: 'forward', request: state.record.request, slot: state.slot, position: p, layer: 0, attempt, x }, token, acc);
-    });
-    scheduler.at(scheduler.nowMs + context.tokenTimeoutMs, () => {
-      if (state.current !== token || token.status !== 'running' || token.attempts !== attempt || running.get(state.record.request) !== state) return;
-      if (token.attempts > settings.retries) {
-        token.status = 'failed';
-        token.endMs = scheduler.nowMs;
-        token.components = { ...zeroComponents(), timeoutMs: scheduler.nowMs - token.startMs };
-        end(state, 'failed');
-        return;
-      }
-      token.attempts++;
-      // A random backoff, so that a frame lost to a neighbour paced by the same duty cycle is not lost again in lockstep.
-      scheduler.after(ops.backoffMs(node), () => {
-        if (state.current !== token || token.status !== 'running' || running.get(state.record.request) !== state) return;
-        runPass(state, token, { ...zeroComponents(), timeoutMs: scheduler.nowMs - token.startMs });
-      });
-    });
+    const request = state.record.request;
+    ops.compute(node, ops.embedMs(node), token, acc, { type: 'embedded', request, slot: state.slot, token, acc, attempt, position: p });
+    ops.later({ type: 'tokenTimeout', request, token, attempt }, scheduler.nowMs + context.tokenTimeoutMs);
+  }
+
+  /** The pass did not come back in time: it runs again after a backoff, or its request fails. */
+  function tokenTimeout(request: number, token: TokenRecord, attempt: number): void {
+    const state = running.get(request);
+    if (!state || state.current !== token || token.status !== 'running' || token.attempts !== attempt) return;
+    if (token.attempts > settings.retries) {
+      token.status = 'failed';
+      token.endMs = scheduler.nowMs;
+      token.components = { ...zeroComponents(), timeoutMs: scheduler.nowMs - token.startMs };
+      end(state, 'failed');
+      return;
+    }
+    token.attempts++;
+    // A random backoff, so that a frame lost to a neighbour paced by the same duty cycle is not lost again in lockstep.
+    ops.later({ type: 'retryToken', request, token }, scheduler.nowMs + ops.backoffMs(node));
+  }
+
+  /** The head ran on the residual that came back: sample, check against the reference, and go on. */
+  function headed(request: number, token: TokenRecord, x: Int8Tensor, acc: Components): void {
+    const state = running.get(request);
+    if (!state || state.current !== token || token.status !== 'running') return;
+    const logits = ops.head(x);
+    const reference = state.reference.step(token.input, token.candidates);
+    const p = state.position;
+    let output: number;
+    if (token.kind === 'prompt') output = state.ids[p + 1]!;
+    else {
+      const draw = settings.temperature > 0 ? state.rng.next() : 0;
+      output = sampleToken(logits, sampling, replayDraw(draw));
+      token.matchesReference = sampleToken(reference, sampling, replayDraw(draw)) === output;
+    }
+    token.output = output;
+    token.status = 'ok';
+    token.endMs = scheduler.nowMs;
+    token.components = copyComponents(acc);
+    state.current = undefined;
+    const { record } = state;
+    if (token.kind === 'generated') {
+      if (Number.isNaN(record.firstTokenMs)) record.firstTokenMs = scheduler.nowMs;
+      if (output === boundary) return end(state, 'complete');
+      state.ids.push(output);
+      record.generated.push(output);
+      if (record.generated.length >= (settings.maxTokens ?? Number.POSITIVE_INFINITY) || state.ids.length > model.config.context) return end(state, 'complete');
+    }
+    state.position = p + 1;
+    startPass(state);
   }
 
   function end(state: Running, status: 'complete' | 'failed'): void {
@@ -150,40 +210,56 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
       context.arrivals.forEach((atMs, request) => {
         const record: RequestRecord = { request, entry: node, arrivalMs: atMs, admittedMs: Number.NaN, firstTokenMs: Number.NaN, endMs: Number.NaN, generated: [], text: '', status: 'waiting', tokens: [] };
         requests.push(record);
-        scheduler.at(atMs, () => arrive(record));
+        ops.later({ type: 'arrive', request }, atMs);
       });
+    },
+    runStep(step) {
+      switch (step.type) {
+        case 'arrive':
+          return arrive(requests[step.request]!);
+        case 'embedded': {
+          const x = ops.embed(step.token.input, step.position);
+          ops.send(node, plan.attention[0]!, { kind: 'forward', request: step.request, slot: step.slot, position: step.position, layer: 0, attempt: step.attempt, x }, step.token, step.acc);
+          return;
+        }
+        case 'tokenTimeout':
+          return tokenTimeout(step.request, step.token, step.attempt);
+        case 'retryToken': {
+          const state = running.get(step.request);
+          if (!state || state.current !== step.token || step.token.status !== 'running') return;
+          return runPass(state, step.token, { ...zeroComponents(), timeoutMs: scheduler.nowMs - step.token.startMs });
+        }
+        case 'headed':
+          return headed(step.request, step.token, step.x, step.acc);
+      }
     },
     onResult(at, message, token, acc, x) {
       const state = running.get(message.request);
       if (at !== node || !state || state.current !== token || state.position !== message.position || token.attempts !== message.attempt || token.status !== 'running') return;
-      ops.compute(node, ops.headMs(node), token, acc, () => {
-        if (state.current !== token || token.status !== 'running' || running.get(message.request) !== state) return;
-        const logits = ops.head(x);
-        const reference = state.reference.step(token.input, token.candidates);
-        const p = state.position;
-        let output: number;
-        if (token.kind === 'prompt') output = state.ids[p + 1]!;
-        else {
-          const draw = settings.temperature > 0 ? state.rng.next() : 0;
-          output = sampleToken(logits, sampling, replayDraw(draw));
-          token.matchesReference = sampleToken(reference, sampling, replayDraw(draw)) === output;
-        }
-        token.output = output;
-        token.status = 'ok';
-        token.endMs = scheduler.nowMs;
-        token.components = copyComponents(acc);
-        state.current = undefined;
-        const { record } = state;
-        if (token.kind === 'generated') {
-          if (Number.isNaN(record.firstTokenMs)) record.firstTokenMs = scheduler.nowMs;
-          if (output === boundary) return end(state, 'complete');
-          state.ids.push(output);
-          record.generated.push(output);
-          if (record.generated.length >= (settings.maxTokens ?? Number.POSITIVE_INFINITY) || state.ids.length > model.config.context) return end(state, 'complete');
-        }
-        state.position = p + 1;
-        startPass(state);
-      });
+      ops.compute(node, ops.headMs(node), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
+    },
+    checkpoint: () => ({
+      tokens,
+      requests,
+      running: [...running.values()].map((r) => ({ record: r.record, slot: r.slot, ids: r.ids, position: r.position, current: r.current, rng: r.rng.checkpoint(), caches: r.reference.caches })),
+      waiting,
+      freeSlots,
+      serial,
+      entryDead,
+    }),
+    restore(state) {
+      replaceArray(tokens, state.tokens);
+      replaceArray(requests, state.requests);
+      running.clear();
+      for (const saved of state.running) {
+        const rng = context.rng.stream(`inference/request/${saved.record.request}`);
+        rng.restore(saved.rng);
+        running.set(saved.record.request, { record: saved.record, slot: saved.slot, ids: saved.ids, position: saved.position, current: saved.current, rng, reference: createReference(model, saved.caches) });
+      }
+      replaceArray(waiting, state.waiting);
+      replaceArray(freeSlots, state.freeSlots);
+      serial = state.serial;
+      entryDead = state.entryDead;
     },
     nodeDied(dead) {
       if (dead !== node) return;

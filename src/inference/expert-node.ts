@@ -11,11 +11,37 @@ import type { InferenceSettings } from '../scenario/model-settings.ts';
 import type { Components } from './components.ts';
 import type { TokenRecord } from './records.ts';
 import { sharedFlag, type ModelMessage } from './wire.ts';
+import { replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
+
+/** A call being served: its experts run one after the other. */
+interface ExpertJob {
+  readonly node: number;
+  readonly origin: number;
+  readonly message: Extract<ModelMessage, { kind: 'call' }>;
+  readonly token: TokenRecord;
+  readonly acc: Components;
+  readonly accepted: readonly number[];
+  readonly outputs: { id: number; data: Int8Array | undefined }[];
+  readonly input: Int8Tensor;
+  readonly ms: number;
+}
+
+/** An expert of a call has run (data: a checkpoint holds it). */
+export interface ExpertStep {
+  readonly type: 'expertRan';
+  readonly job: ExpertJob;
+  readonly index: number;
+}
+
+export interface ExpertRole extends Checkpointable<Map<number, number>> {
+  call: ExpertCall;
+  runStep(step: ExpertStep): void;
+}
 
 export interface ExpertRoleConfig {
   readonly model: QuantizedTinySeek;
   readonly settings: InferenceSettings;
-  compute(node: number, ms: number, token: TokenRecord, acc: Components, then: () => void): void;
+  compute(node: number, ms: number, token: TokenRecord, acc: Components, then: ExpertStep): void;
   send(from: number, to: number, message: ModelMessage, token: TokenRecord, acc: Components): boolean;
   readonly expertLoad: number[][];
   readonly counters: { refusedCalls: number };
@@ -25,36 +51,41 @@ export interface ExpertRoleConfig {
 
 export type ExpertCall = (node: number, origin: number, message: Extract<ModelMessage, { kind: 'call' }>, token: TokenRecord, acc: Components) => void;
 
-export function createExpertRole(config: ExpertRoleConfig): ExpertCall {
+export function createExpertRole(config: ExpertRoleConfig): ExpertRole {
   const { model, settings, expertLoad, counters } = config;
   /** Expert calls each node holds now (its queue, against expertQueueLimit). */
   const jobs = new Map<number, number>();
-  return (node, origin, message, token, acc) => {
-    const l = message.layer;
-    const limit = settings.expertQueueLimit ?? Number.POSITIVE_INFINITY;
-    const held = jobs.get(node) ?? 0;
-    const accepted = message.experts.filter((_, i) => held + i < limit);
-    const outputs: { id: number; data: Int8Array | undefined }[] = message.experts.map((id) => ({ id, data: undefined }));
-    counters.refusedCalls += message.experts.length - accepted.length;
-    jobs.set(node, held + accepted.length);
-    const scale = model.scales.moeIn[l]!;
-    const input: Int8Tensor = { data: message.x, scale };
-    const ms = config.serviceMs(node);
-    // One expert after the other, so that each one's wait for the MCU is its own.
-    const run = (i: number): void => {
-      if (i === accepted.length) {
-        jobs.set(node, (jobs.get(node) ?? 0) - accepted.length);
-        config.send(node, origin, { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: l, attempt: message.attempt, call: message.call, outputs }, token, acc);
-        return;
-      }
-      config.compute(node, ms, token, acc, () => {
-        const id = accepted[i]!;
-        const result = id & sharedFlag ? sharedExpertUnit(model, l, id & ~sharedFlag, input) : routedExpertUnit(model, l, id, input);
-        if (!(id & sharedFlag)) expertLoad[l]![id]!++;
-        outputs[message.experts.indexOf(id)] = { id, data: result.data };
-        run(i + 1);
-      });
-    };
-    run(0);
+  /** Runs the job's expert `i`, or, after the last, sends the reply. One expert after the other, so that each one's wait for the MCU is its own. */
+  function run(job: ExpertJob, i: number): void {
+    const { node, message, accepted } = job;
+    if (i === accepted.length) {
+      jobs.set(node, (jobs.get(node) ?? 0) - accepted.length);
+      config.send(node, job.origin, { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, call: message.call, outputs: job.outputs }, job.token, job.acc);
+      return;
+    }
+    config.compute(node, job.ms, job.token, job.acc, { type: 'expertRan', job, index: i });
+  }
+  return {
+    call(node, origin, message, token, acc) {
+      const l = message.layer;
+      const limit = settings.expertQueueLimit ?? Number.POSITIVE_INFINITY;
+      const held = jobs.get(node) ?? 0;
+      const accepted = message.experts.filter((_, i) => held + i < limit);
+      const outputs: { id: number; data: Int8Array | undefined }[] = message.experts.map((id) => ({ id, data: undefined }));
+      counters.refusedCalls += message.experts.length - accepted.length;
+      jobs.set(node, held + accepted.length);
+      const input: Int8Tensor = { data: message.x, scale: model.scales.moeIn[l]! };
+      run({ node, origin, message, token, acc, accepted, outputs, input, ms: config.serviceMs(node) }, 0);
+    },
+    runStep({ job, index }) {
+      const id = job.accepted[index]!;
+      const l = job.message.layer;
+      const result = id & sharedFlag ? sharedExpertUnit(model, l, id & ~sharedFlag, job.input) : routedExpertUnit(model, l, id, job.input);
+      if (!(id & sharedFlag)) expertLoad[l]![id]!++;
+      job.outputs[job.message.experts.indexOf(id)] = { id, data: result.data };
+      run(job, index + 1);
+    },
+    checkpoint: () => jobs,
+    restore: (state) => replaceMap(jobs, state),
   };
 }

@@ -12,11 +12,14 @@ export interface Reference {
   /** Logits after the token `id` at the next position; candidates per layer (undefined: all experts). */
   step(id: number, candidates: readonly (readonly number[] | undefined)[]): Float64Array;
   readonly position: number;
+  /** Its key-value caches, one per layer (a checkpoint saves them). */
+  readonly caches: readonly Int8LatentCache[];
 }
 
-export function createReference(model: QuantizedTinySeek): Reference {
-  const caches: Int8LatentCache[] = model.layers.map(() => createInt8LatentCache(model));
+/** `caches`: a checkpoint's (the reference goes on from there). */
+export function createReference(model: QuantizedTinySeek, caches: readonly Int8LatentCache[] = model.layers.map(() => createInt8LatentCache(model))): Reference {
   return {
+    caches,
     get position() {
       return caches[0]!.length;
     },

@@ -34,6 +34,7 @@ import { createHostedEngine } from '../inference/hosted-engine.ts';
 import { scheduleFaults } from './faults.ts';
 import { createHostedFl } from '../fl/hosted.ts';
 import type { FlEngineState } from '../fl/swarm.ts';
+import type { InferenceEngineState } from '../inference/engine.ts';
 import type { NodeApplication } from '../node/application.ts';
 import { withPlanMemory } from '../inference/plan-memory.ts';
 
@@ -53,6 +54,7 @@ interface SimulationState {
   readonly numbers: readonly number[];
   readonly samplePartials: SamplePartial[];
   readonly federation: FlEngineState | undefined;
+  readonly inference: InferenceEngineState | undefined;
 }
 
 
@@ -314,7 +316,6 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       return closeAsync();
     },
     checkpoint() {
-      if (engine) throw new CheckpointUnsupportedError('a run with swarm inference cannot be checkpointed yet');
       if (remote || !transport.checkpoint) throw new CheckpointUnsupportedError('a run with workers cannot be checkpointed yet');
       rethrow();
       const state: SimulationState = {
@@ -328,6 +329,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
         numbers: [sampleEvents, reportedSeriesRows],
         samplePartials,
         federation: federation?.checkpoint(),
+        inference: engine?.checkpoint(),
       };
       // One serialisation for every part: objects they share stay shared.
       return serialize(state);
@@ -347,6 +349,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
       for (const partial of state.samplePartials) samplePartials.push(partial);
       if ((state.federation === undefined) !== (federation === undefined)) throw new RangeError('checkpoint: federated learning in one and not the other: not the same scenario');
       if (state.federation) federation!.restore(state.federation);
+      if ((state.inference === undefined) !== (engine === undefined)) throw new RangeError('checkpoint: swarm inference in one and not the other: not the same scenario');
+      if (state.inference) engine!.restore(state.inference);
     },
     async drainAsync(untilMs) {
       if (!transport.asynchronous) throw new Error('drainAsync drives asynchronous transports; this one is synchronous');

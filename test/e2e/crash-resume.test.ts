@@ -91,6 +91,18 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
     expectSameFiles(out, reference);
   }, 120_000);
 
+  it('writes exactly the uninterrupted run\u2019s files: the quickstart (swarm inference) through the embedded broker', async () => {
+    const out = join(dir, 'run');
+    await killAfterCheckpoints(['run', 'scenarios/quickstart.yaml', '--out', out, '--checkpoint-every', '0.05'], out);
+    const resumed = cli(['run', '--resume', out]);
+    expect(resumed.stderr).toMatch(/run quickstart: resumed from its checkpoint at \d+(\.\d+)? ms of simulated time/);
+    expect(resumed.status).toBe(0);
+    const reference = join(dir, 'reference');
+    expect(cli(['run', 'scenarios/quickstart.yaml', '--out', reference, '--quiet', '--transport', 'memory']).status).toBe(0);
+    expect(readdirSync(reference)).toEqual(expect.arrayContaining(['tokens.csv', 'requests.csv', 'placement.csv']));
+    expectSameFiles(out, reference);
+  }, 120_000);
+
   it('refuses a damaged checkpoint, a resume with settings of its own, and a directory with nothing to resume (exit 2)', async () => {
     const out = join(dir, 'run');
     await killAfterCheckpoints(['run', 'scenarios/aloha.yaml', '--out', out, '--checkpoint-every', '0.2', '--set', 'duration=2d', '--transport', 'memory'], out);
@@ -102,7 +114,7 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
       [['run', '--resume', out, '--set', 'duration=1h'], /leave out --set/],
       [['run', '--resume', join(dir, 'none')], /--resume: found no checkpoint at .*none\.partial\/checkpoint\.bin: the run was started without --checkpoint-every/],
       [['run'], /expected a scenario file \(or --resume DIR to go on with a stopped run\)/],
-      [['run', 'scenarios/quickstart.yaml', '--checkpoint-every', '10', '--out', join(dir, 'q')], /--checkpoint-every: a run with swarm inference cannot be checkpointed yet/],
+      [['run', 'scenarios/aloha.yaml', '--checkpoint-every', '10', '--workers', '1', '--out', join(dir, 'q')], /--checkpoint-every: a run with workers cannot be checkpointed yet/],
       [['run', 'scenarios/aloha.yaml', '--checkpoint-every', '0', '--out', join(dir, 'z')], /--checkpoint-every: expected a positive number of seconds, found "0"/],
     ];
     for (const [args, message] of cases) {

@@ -15,6 +15,10 @@ function books(simulation: Simulation, result: unknown) {
   return {
     result,
     rounds: simulation.federated?.rounds,
+    tokens: simulation.inference?.tokens,
+    requests: simulation.inference?.requests,
+    counters: simulation.inference?.counters,
+    attributedUj: simulation.inference?.attributedUj,
     frames: simulation.tracker.frames,
     receptions: simulation.tracker.receptions,
     nodes: simulation.tracker.nodes,
@@ -27,7 +31,10 @@ function books(simulation: Simulation, result: unknown) {
 function resumeAt(file: string, sets: string[], at: readonly number[], checkFirst = true) {
   const { scenario, swarm } = loadScenario(file, sets);
   // A federated scenario's setup (its data, model and partitions) is made for each simulation, as each `run` makes it: its model is the engine's working copy.
-  const createSimulation = (s: typeof scenario, w: typeof swarm) => create(s, w, s.federated ? { federated: prepareFederated(s, w) } : {});
+  const createSimulation = (s: typeof scenario, w: typeof swarm) => {
+    const inference = inferenceFor(s, w);
+    return create(s, w, s.federated ? { federated: prepareFederated(s, w) } : inference ? { inference } : {});
+  };
   const whole = createSimulation(scenario, swarm);
   const expected = books(whole, whole.finish());
   const resumed: ReturnType<typeof books>[] = [];
@@ -88,11 +95,20 @@ describe('a simulation checkpoint', () => {
     for (const run of resumed) expect(run).toEqual(expected);
   });
 
-  it('refuses a run serving a model, and a checkpoint of another scenario', () => {
-    const quick = loadScenario('scenarios/quickstart.yaml', []);
-    const serving = createSimulation(quick.scenario, quick.swarm, { inference: inferenceFor(quick.scenario, quick.swarm)! });
-    serving.advance(1000);
-    expect(() => serving.checkpoint()).toThrow(CheckpointUnsupportedError);
+  it('resumes the quickstart (swarm inference: tokens in flight, expert calls, timeouts, the entry\u2019s requests) exactly', () => {
+    const { expected, resumed, saved } = resumeAt('scenarios/quickstart.yaml', [], [90_000, 900_000, 1_500_000 + 3], false);
+    expect(saved).toBe(3);
+    expect(expected.tokens!.length).toBeGreaterThan(10);
+    for (const run of resumed) expect(run).toEqual(expected);
+  });
+
+  it('resumes a model served with replicas through node failures exactly', () => {
+    const { expected, resumed, saved } = resumeAt('scenarios/inference-replicas.yaml', [], [41 * 60_000 + 5], false);
+    expect(saved).toBe(1);
+    for (const run of resumed) expect(run).toEqual(expected);
+  });
+
+  it('refuses a checkpoint of another scenario', () => {
     const aloha = loadScenario('scenarios/aloha.yaml', ['duration=10min']);
     const simulation = createSimulation(aloha.scenario, aloha.swarm);
     simulation.advance(60_000);

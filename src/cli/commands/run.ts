@@ -120,7 +120,7 @@ export async function runCommand(
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   if (federated && partitions.length > 0) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
   if (checkpointEveryMs !== undefined) {
-    const why = inference ? 'swarm inference' : partitions.length > 0 ? 'workers' : liveOptions ? 'the live dashboard' : undefined;
+    const why = partitions.length > 0 ? 'workers' : liveOptions ? 'the live dashboard' : undefined;
     if (why) throw new UsageError(`--checkpoint-every: a run with ${why} cannot be checkpointed yet; leave it out`);
   }
   // The live dashboard's port is taken before anything is written: a busy port is an input error.
