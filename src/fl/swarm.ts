@@ -17,12 +17,11 @@
  * Every message, frame and computation carries its round as its cause, so that each round's
  * bytes, frames, airtime and ledger joules are its own.
  */
-import { computeCost } from '../hw/compute-cost.ts';
 import { broadcastDestination } from '../radio/transmission.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
 import { createRandomStreams, type RandomStreamState } from '../sim/rng.ts';
 import { createCompressor, decodeUpdate, encodeUpdate, type Compressor } from './compression.ts';
-import { fullSteps, selectClients } from './federation.ts';
+import { selectClients } from './federation.ts';
 import { createStrategy, type ClientUpdate } from './strategies.ts';
 import { flatten } from './vector.ts';
 import { chunk, decodeFl, flHeaderBytes, parityHeaderBytes, type FlMessage } from './wire.ts';
@@ -30,9 +29,10 @@ import type { ClientSide, CoordinatorSide, FlHost, FlSetup, RoundState, RoundSta
 
 export type { FlHost, FlSetup, RoundStats } from './round-types.ts';
 import { createOutbox, type OutboxState } from './outbox.ts';
+import { concat, createFlClients, type ClientStep } from './client-side.ts';
 import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
-import { groupCount, parityChunks, recoverChunks } from './fec.ts';
+import { parityChunks, recoverChunks } from './fec.ts';
 import type { NodeApplication } from '../node/application.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
@@ -48,10 +48,8 @@ export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState>
 type FlStep =
   | { readonly type: 'close'; readonly state: RoundState }
   | { readonly type: 'startRound' }
-  | { readonly type: 'clientTimer'; readonly node: number; readonly side: ClientSide; readonly timer: number }
-  | { readonly type: 'trained'; readonly node: number; readonly side: ClientSide; readonly state: RoundState; readonly start: Float64Array; readonly budget: number }
-  | { readonly type: 'upload'; readonly node: number; readonly side: ClientSide; readonly update: Uint8Array[]; readonly state: RoundState }
-  | { readonly type: 'serverTimer'; readonly state: RoundState; readonly from: number; readonly side: CoordinatorSide; readonly timer: number };
+  | { readonly type: 'serverTimer'; readonly state: RoundState; readonly from: number; readonly side: CoordinatorSide; readonly timer: number }
+  | ClientStep;
 
 /** The engine's whole state (a checkpoint: checkpoint-state.ts). */
 export interface FlEngineState {
@@ -75,7 +73,6 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const streams = createRandomStreams(setup.seed);
   const selection = streams.stream('fl/selection');
   const strategy = createStrategy(settings.strategy);
-  const mu = settings.strategy.kind === 'fedprox' ? settings.strategy.mu : 0;
   const clientIndex = new Map(setup.clients.map((node, i) => [node, i]));
   const compressors = new Map<number, Compressor>();
   const clientSide = new Map<number, ClientSide>();
@@ -110,11 +107,9 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       case 'startRound':
         return startRound();
       case 'clientTimer':
-        return clientTimer(task.node, task.side, task.timer);
       case 'trained':
-        return trained(task.node, task.side, task.state, task.start, task.budget);
       case 'upload':
-        return upload(task.node, task.side, task.update, task.state);
+        return clients.runStep(task);
       case 'serverTimer':
         return serverTimer(task.state, task.from, task.side, task.timer);
     }
@@ -172,6 +167,25 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     },
   });
   const post = outbox.post;
+  const clients = createFlClients({
+    setup,
+    specs,
+    host,
+    clientSide,
+    compressors,
+    streams,
+    clientIndex,
+    payloadBytes,
+    chunkBytes,
+    jitterOf,
+    later,
+    post,
+    postParity,
+    rebuild,
+    checkDone,
+    current: () => current,
+    global: () => global,
+  });
 
   function startRound(): void {
     const number = rounds.length + 1;
@@ -223,126 +237,6 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
 
   function checkDone(state: RoundState): void {
     if (![...state.server.values()].some((side) => side.status === 'pending')) close(state);
-  }
-
-  // ---- the client's side ----
-  function onClient(node: number, message: FlMessage): void {
-    const state = current;
-    if (!state || state.closed || message.round !== state.stats.round) return;
-    const round = message.round;
-    if (message.kind === 'announce') {
-      const known = clientSide.get(node);
-      if (!message.clients.includes(node) || (known?.round === round && known.selected)) return;
-      // Chunks heard before the announce were kept.
-      const side: ClientSide = known?.round === round ? { ...known, selected: true } : { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), parities: [], lastLength: -1, attempts: 0, timer: 0, update: undefined, done: false, selected: true };
-      clientSide.set(node, side);
-      if (side.chunks.length === message.chunks && side.chunks.every((c) => c !== undefined)) train(node, side, state);
-      else armClient(node, side);
-      return;
-    }
-    let side = clientSide.get(node);
-    if (message.kind === 'parity' && side && side.round === round && side.update === undefined) {
-      side.parities[message.group] = message.bytes;
-      side.lastLength = message.lastLength;
-    }
-    if (message.kind === 'model' && (!side || side.round !== round)) {
-      // Not announced (yet): keep the chunks in case the announce comes late.
-      side = { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), parities: [], lastLength: -1, attempts: 0, timer: 0, update: undefined, done: false, selected: false };
-      clientSide.set(node, side);
-    }
-    if (!side || side.round !== round || side.done) return;
-    if (!side.selected) {
-      if (message.kind === 'model') side.chunks[message.chunk] = message.bytes;
-      return;
-    }
-    if ((message.kind === 'model' || message.kind === 'parity') && side.update === undefined) {
-      if (message.kind === 'model') side.chunks[message.chunk] = message.bytes;
-      rebuild(side.chunks, side.parities, side.lastLength, state.stats);
-      armClient(node, side);
-      if (side.chunks.every((c) => c !== undefined)) train(node, side, state);
-    } else if (message.kind === 'missing' && side.update) {
-      state.stats.resentChunks += message.chunks.filter((i) => side.update![i]).length;
-      for (const i of message.chunks) if (side.update[i]) post(node, coordinator, { kind: 'update', round, chunk: i, chunks: side.update.length, bytes: side.update[i] }, round);
-    }
-  }
-
-  function armClient(node: number, side: ClientSide): void {
-    const timer = ++side.timer;
-    later({ type: 'clientTimer', node, side, timer }, scheduler.nowMs + settings.idleTimeout + jitterOf(node));
-  }
-
-  /** A client heard nothing for a while: it asks for the chunks it misses, or gives up. */
-  function clientTimer(node: number, side: ClientSide, timer: number): void {
-    if (side.timer !== timer || side.update !== undefined || side.done || !host.alive(node) || current?.stats.round !== side.round || current.closed) return;
-    if (side.attempts >= settings.retransmissions) {
-      side.done = true;
-      return;
-    }
-    side.attempts++;
-    const missing = side.chunks.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((payloadBytes + flHeaderBytes - 5) / 2));
-    post(node, coordinator, { kind: 'missing', round: side.round, chunks: missing }, side.round);
-    armClient(node, side);
-  }
-
-  function train(node: number, side: ClientSide, state: RoundState): void {
-    side.timer++;
-    const c = clientIndex.get(node)!;
-    const indices = setup.partitions[c]!;
-    const start = decodeUpdate(concat(side.chunks as Uint8Array[]), global.length);
-    const local = settings.local;
-    const steps = fullSteps(indices.length, local);
-    const batch = local.batchSize === 'full' ? indices.length : local.batchSize;
-    const stepMs = computeCost(specs[node]!.mcu, { op: 'matmul', macs: settings.computeFactor * task.forwardMacsPerSample * batch }).latencyMs;
-    // Time left for training: to the deadline, less the upload at least takes (its chunks paced
-    // by the duty cycle, after the jitter) with one round of asking again.
-    const updateBytes = estimatedUpdateBytes(global.length);
-    const dataChunks = Math.ceil(updateBytes / chunkBytes);
-    const uploadChunks = dataChunks + (fec ? groupCount(dataChunks, fec.groupSize) : 0);
-    const uploadMs = settings.uplinkJitter + uploadChunks * host.frameGapMs(node, Math.min(updateBytes, chunkBytes) + (fec ? parityHeaderBytes : flHeaderBytes)) + settings.idleTimeout;
-    const leftMs = state.stats.startMs + deadlineMs - uploadMs - scheduler.nowMs;
-    const affordable = Math.floor(leftMs / stepMs);
-    const straggler = affordable < steps;
-    if (straggler) state.stats.stragglers++;
-    if (straggler && (settings.stragglers === 'drop' || affordable < 1)) {
-      side.done = true;
-      state.server.get(node)!.status = 'out';
-      checkDone(state);
-      return;
-    }
-    const budget = straggler ? affordable : steps;
-    host.compute(node, budget * stepMs, later({ type: 'trained', node, side, state, start, budget }), state.stats.round);
-  }
-
-  /** A client's MCU has run its training time: the training itself, its compressed update, and the upload after the jitter. */
-  function trained(node: number, side: ClientSide, state: RoundState, start: Float64Array, budget: number): void {
-    if (state.closed) return;
-    const c = clientIndex.get(node)!;
-    const params = task.params;
-    const keep = setup.trainable[c] ?? params.length;
-    params.forEach((p, k) => (p.trainable = k >= params.length - keep));
-    const result = task.trainLocal(setup.partitions[c]!, start, { ...settings.local, mu, maxSteps: budget }, streams.stream(`fl/client/${node}/round/${state.stats.round}`));
-    for (const p of params) p.trainable = true;
-    let compressor = compressors.get(node);
-    if (!compressor) compressors.set(node, (compressor = createCompressor(settings.compression)));
-    const { bytes } = compressor.compress(result.delta);
-    if (Number.isFinite(result.loss)) state.losses.push(result.loss);
-    const update = chunk(bytes, chunkBytes).map((b) => b.slice());
-    side.update = update;
-    later({ type: 'upload', node, side, update, state }, scheduler.nowMs + jitterOf(node));
-  }
-
-  function upload(node: number, side: ClientSide, update: Uint8Array[], state: RoundState): void {
-    if (state.closed) return;
-    update.forEach((b, i) => post(node, coordinator, { kind: 'update', round: side.round, chunk: i, chunks: update.length, bytes: b }, side.round));
-    postParity(node, coordinator, side.round, update);
-  }
-
-  /** An update's size at most: dense values, or top-k with 3-byte gaps. */
-  function estimatedUpdateBytes(n: number): number {
-    const { bits, topK } = settings.compression;
-    const perValue = bits / 8;
-    const scale = bits === 8 ? 4 : 0;
-    return topK >= 1 ? 5 + scale + n * perValue : 5 + 3 + scale + Math.ceil(topK * n) * (3 + perValue);
   }
 
   // ---- the coordinator's side ----
@@ -428,7 +322,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
         return;
       }
       if (node === coordinator) onCoordinator(received.sender, message);
-      else onClient(node, message);
+      else clients.onClient(node, message);
     },
     onEvent(event) {
       outbox.onEvent(event);
@@ -491,14 +385,4 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       return malformed;
     },
   };
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
