@@ -14,7 +14,10 @@
  * a firmware machine runs in virtual time.
  */
 import { CheckpointUnsupportedError } from './checkpoint-state.ts';
-import { createTimerHeap, type TimerHeapState } from './timer-heap.ts';
+import { createTimerHeap } from './timer-heap.ts';
+import type { Continuation, SchedulerState } from './scheduler-state.ts';
+
+export type { Continuation, SchedulerState } from './scheduler-state.ts';
 
 /** Identifies a scheduled event, for {@link Scheduler.cancel}. */
 export type EventId = number;
@@ -24,14 +27,6 @@ export type EventCallback = () => void;
 /** A registered event kind (see {@link Scheduler.kind}). */
 export type EventKind = number;
 
-/**
- * What runs after a piece of work, as data (a checkpoint can hold it, a closure it cannot):
- * the handler of `kind` is called with `arg` (see {@link Scheduler.invoke}).
- */
-export interface Continuation {
-  readonly kind: EventKind;
-  readonly arg: number;
-}
 
 /** What stopped a run. */
 export type RunStop = 'time' | 'condition' | 'empty';
@@ -90,20 +85,6 @@ export interface Scheduler {
   restore(state: SchedulerState): void;
 }
 
-export interface SchedulerState {
-  readonly nowMs: number;
-  readonly nextSeq: number;
-  readonly eventsProcessed: number;
-  readonly lastEventMs: number;
-  readonly size: number;
-  readonly keys: Float64Array;
-  readonly data: Int32Array;
-  readonly finished: Uint32Array;
-  readonly cancelledPending: number;
-  readonly kinds: number;
-  readonly timerSlots: number;
-  readonly timers: TimerHeapState;
-}
 
 const initialCapacity = 1024;
 
