@@ -58,7 +58,7 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
     expect(readdirSync(`${out}.partial`)).toContain('RUNNING');
     const resumed = cli(['run', '--resume', out]);
     expect(resumed.stderr).toMatch(/a stale lock of a run that is gone \(process \d+/);
-    expect(resumed.stderr).toMatch(/run aloha: resumed from its checkpoint at \d+ ms of simulated time \(slice \d+ of 200\)/);
+    expect(resumed.stderr).toMatch(/run aloha: resumed from its checkpoint at \d+ ms of simulated time \(slice \d+ of 2000\)/);
     expect(resumed.status).toBe(0);
     expect(existsSync(`${out}.partial`)).toBe(false);
     const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')) as { resumedAtMs: number; checkpoints: number };
