@@ -21,12 +21,13 @@ export interface ResumedRun {
   readonly state: Buffer;
 }
 
-/** Options that say something the checkpoint already says, or that a resumed run cannot take. */
+/**
+ * Options that say something the checkpoint already says, or that a resumed run cannot take.
+ * `--broker` and `--credentials` may be given: where the frames travel changes no result.
+ */
 const fixed: readonly [keyof RunCommandOptions, string][] = [
   ['seed', '--seed'],
   ['out', '--out'],
-  ['broker', '--broker'],
-  ['credentials', '--credentials'],
   ['workers', '--workers'],
   ['listen', '--listen'],
   ['runId', '--run-id'],
