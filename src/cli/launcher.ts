@@ -21,13 +21,31 @@ export interface Launcher {
  * loraswarmLauncher() // { execPath: '/usr/bin/node', script: '/work/main/bin/loraswarm.js' }
  */
 export function loraswarmLauncher(): Launcher {
+  const { dir, pkg } = loraswarmManifest();
+  return { execPath: process.execPath, script: join(dir, binOf(pkg)!) };
+}
+
+/** loraswarm's version, from its package.json (`loraswarm --version`). */
+export function loraswarmVersion(): string {
+  return loraswarmManifest().pkg.version ?? 'unknown';
+}
+
+interface Manifest {
+  readonly name?: string;
+  readonly version?: string;
+  readonly bin?: string | Record<string, string>;
+}
+
+const binOf = (pkg: Manifest): string | undefined => (typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.loraswarm);
+
+/** loraswarm's package.json and its directory, found by walking up from this module. */
+function loraswarmManifest(): { dir: string; pkg: Manifest } {
   const start = dirname(fileURLToPath(import.meta.url));
   for (let dir = start; ; dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
-      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; bin?: string | Record<string, string> };
-      const bin = typeof pkg.bin === 'string' ? pkg.bin : pkg.bin?.loraswarm;
-      if (pkg.name === 'loraswarm' && bin !== undefined) return { execPath: process.execPath, script: join(dir, bin) };
+      const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as Manifest;
+      if (pkg.name === 'loraswarm' && binOf(pkg) !== undefined) return { dir, pkg };
     }
     if (dirname(dir) === dir) throw new Error(`cannot find loraswarm's package.json (with a "bin") above ${start}`);
   }

@@ -5,6 +5,7 @@
 // when it runs, so that a quick command (`airtime`) does not load the simulator, zod, the
 // broker, the MQTT client or d3; loading them is most of a start-up.
 import { Command, CommanderError, Option } from 'commander';
+import { loraswarmVersion } from './launcher.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { portOption } from './commands/options.ts';
 import { addSweepCommands } from './commands/sweep-program.ts';
@@ -43,7 +44,8 @@ export function buildProgram(io: CliIo): Command {
     .description('Simulate swarms of microcontrollers linked by LoRa radios: airtime, duty cycle, collisions, energy.')
     .showHelpAfterError(false)
     .configureOutput({ writeOut: io.out, writeErr: io.err, outputError: () => undefined })
-    .exitOverride();
+    .exitOverride()
+    .version(loraswarmVersion(), '--version', 'print loraswarm\'s version');
 
   program
     .command('run')

@@ -8,7 +8,8 @@ import type * as z from 'zod';
 import { fillDefaults, lorasimDefaults } from './compat.ts';
 import { describeValue, formatPath, InputError, type InputIssue, type SourcePosition } from './errors.ts';
 import { applyOverride, type Override } from './overrides.ts';
-import { scenarioSchema, type Scenario } from './schema.ts';
+import { closestTo } from './suggest.ts';
+import { scenarioJsonSchema, scenarioSchema, type Scenario } from './schema.ts';
 
 export interface LoadOptions {
   /** Name shown in messages (usually the file path). */
@@ -83,15 +84,20 @@ function toIssues(issue: z.core.$ZodIssue, locate: LoadedScenario['locate'], ove
   const found = describeValue(issue.input);
   switch (issue.code) {
     case 'unrecognized_keys':
-      return issue.keys.map((key) => at([...issue.path, key], `unknown key "${key}" (not part of the scenario format; see \`loraswarm schema\`)`));
+      return issue.keys.map((key) => {
+        const suggestion = closestTo(key, keysAt(issue.path));
+        return at([...issue.path, key], `unknown key "${key}" (not part of the scenario format; see \`loraswarm schema\`)${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+      });
     case 'invalid_type':
       return [at(issue.path, `expected ${issue.expected}, found ${found}`)];
     case 'too_small':
       return [at(issue.path, `expected ${bound(issue.origin, issue.inclusive ? '≥' : '>', issue.minimum)}, found ${found}`)];
     case 'too_big':
       return [at(issue.path, `expected ${bound(issue.origin, issue.inclusive ? '≤' : '<', issue.maximum)}, found ${found}`)];
-    case 'invalid_value':
-      return [at(issue.path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${found}`)];
+    case 'invalid_value': {
+      const suggestion = typeof issue.input === 'string' ? closestTo(issue.input, issue.values.filter((v): v is string => typeof v === 'string')) : undefined;
+      return [at(issue.path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${found}${suggestion ? `; did you mean "${suggestion}"?` : ''}`)];
+    }
     case 'invalid_format':
       return [at(issue.path, `${issue.message.startsWith('expected') ? issue.message : `expected ${issue.format}`}, found ${found}`)];
     case 'invalid_union':
@@ -138,4 +144,29 @@ function firstAliasOffset(doc: Document): number | undefined {
     },
   });
   return offset;
+}
+
+let jsonSchema: JsonNode | undefined;
+type JsonNode = { readonly [key: string]: unknown };
+
+/** The keys the scenario format allows at `path` (for "did you mean"); none when the path cannot be followed. */
+function keysAt(path: readonly PropertyKey[]): string[] {
+  const root = (jsonSchema ??= scenarioJsonSchema() as JsonNode);
+  const defs = (root.$defs ?? root.definitions ?? {}) as Record<string, JsonNode>;
+  /** The schema node itself and its alternatives ($ref, anyOf, oneOf, allOf), flattened. */
+  const expand = (node: JsonNode | undefined, depth = 0): JsonNode[] => {
+    if (!node || depth > 20) return [];
+    const ref = typeof node.$ref === 'string' ? defs[node.$ref.replace(/^#\/(\$defs|definitions)\//, '')] : undefined;
+    const branches = (['anyOf', 'oneOf', 'allOf'] as const).flatMap((k) => (Array.isArray(node[k]) ? (node[k] as JsonNode[]) : []));
+    return [node, ...expand(ref, depth + 1), ...branches.flatMap((b) => expand(b, depth + 1))];
+  };
+  let nodes = expand(root);
+  for (const segment of path) {
+    nodes = nodes.flatMap((node) => {
+      if (typeof segment === 'number') return node.items && typeof node.items === 'object' ? expand(node.items as JsonNode) : [];
+      const properties = node.properties as Record<string, JsonNode> | undefined;
+      return properties && typeof segment === 'string' && properties[segment] ? expand(properties[segment]) : [];
+    });
+  }
+  return [...new Set(nodes.flatMap((node) => (node.properties && typeof node.properties === 'object' ? Object.keys(node.properties) : [])))];
 }

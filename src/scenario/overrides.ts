@@ -1,10 +1,12 @@
 /**
  * `--set a.b=value` overrides: one field of the scenario, set before validation. The value is
  * read as YAML (so `9` is a number, `true` a boolean, `[1,2]` a list, `"9"` a string); numeric
- * path segments index lists (`groups.0.count=500`).
+ * path segments index lists (`groups.0.count=500`), and a list of named items is addressed by
+ * name too (`groups.sensors.count=500`).
  */
 import { parse as parseYaml } from 'yaml';
 import { InputError } from './errors.ts';
+import { closestTo } from './suggest.ts';
 
 export interface Override {
   readonly path: readonly (string | number)[];
@@ -37,8 +39,20 @@ export function applyOverride(root: Record<string, unknown>, override: Override)
     throw new InputError([{ path: path.slice(0, depth + 1).join('.'), message: `--set ${text}: ${message}` }]);
   };
   let node: Record<string | number, unknown> = root;
-  path.forEach((key, depth) => {
+  path.forEach((segment, depth) => {
+    let key = segment;
     if (typeof key === 'string' && forbiddenKeys.has(key)) refuse(depth, `unknown key "${key}" (not part of the scenario format)`);
+    if (Array.isArray(node) && typeof key === 'string') {
+      // A list of named items (groups, profiles) is addressed by name too: groups.sensors.count.
+      const names = node.map((item: unknown) => (item !== null && typeof item === 'object' && typeof (item as { name?: unknown }).name === 'string' ? (item as { name: string }).name : undefined));
+      const index = names.indexOf(key);
+      if (index < 0) {
+        const named = names.filter((name): name is string => name !== undefined);
+        const suggestion = named.length > 0 ? closestTo(key, named) : undefined;
+        refuse(depth, `expected a list index${named.length > 0 ? ` or the name of an item (${named.join(', ')})` : ''} after ${path.slice(0, depth).join('.')}, found "${key}"${suggestion ? `; did you mean "${suggestion}"?` : ''}`);
+      }
+      key = index;
+    }
     if (Array.isArray(node)) {
       if (typeof key !== 'number') refuse(depth, `expected a list index after ${path.slice(0, depth).join('.')}, found "${key}"`);
       if ((key as number) > node.length) {

@@ -184,7 +184,7 @@ describe('loraswarm run refuses bad flags with status 2', () => {
     ['--set with an empty path segment', ['--set', 'radio..sf=7'], /^ {2}--set: expected key\.path=value, found "radio\.\.sf=7"$/m],
     ['--set of an unknown key', ['--set', 'radio.spreadingFactor=7'], /^ {2}radio\.spreadingFactor: unknown key "spreadingFactor" .*\(set by --set\)$/m],
     ['--set through a scalar', ['--set', 'duration.unit=ms'], /^ {2}duration: --set duration\.unit=ms: expected a mapping or list at duration, found "1min"$/m],
-    ['--set of a name on a list', ['--set', 'groups.first=1'], /^ {2}groups\.first: --set groups\.first=1: expected a list index after groups, found "first"$/m],
+    ['--set of a name no item of a list has', ['--set', 'groups.first=1'], /^ {2}groups\.first: --set groups\.first=1: expected a list index or the name of an item \(.*\) after groups, found "first"$/m],
     ['--set with a value that is not YAML', ['--set', 'radio.sf=[7'], /^ {2}radio\.sf: --set: the value is not valid YAML \(.*\), found "\[7"$/m],
     ['--set of a wrongly typed value', ['--set', 'groups.1.count=many'], /^ {2}groups\[1\]\.count: expected number, found "many" \(set by --set\)$/m],
     ['--transport pigeon', ['--transport', 'pigeon'], /^loraswarm: --transport: expected "memory" or "mqtt", found "pigeon"/],

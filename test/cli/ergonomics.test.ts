@@ -1,0 +1,49 @@
+/**
+ * Issue 16, point 6 (scenario ergonomics): list items addressed by name in `--set`, "did you
+ * mean" for misspelt keys and values, `--version`.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/scenario/errors.ts';
+import { closestTo } from '../../src/scenario/suggest.ts';
+import { cli } from '../helpers/cli.ts';
+import { loadScenario } from '../helpers/scenario.ts';
+
+/** The first problem `sets` cause, as printed. */
+function problem(sets: string[]): string {
+  try {
+    loadScenario('scenarios/aloha.yaml', sets);
+  } catch (error) {
+    if (error instanceof InputError) return error.message;
+    throw error;
+  }
+  return 'no problem';
+}
+
+describe('scenario ergonomics', () => {
+  it('addresses a group by its name in --set, as by its index', () => {
+    const byName = loadScenario('scenarios/aloha.yaml', ['groups.n.count=7', 'groups.sink.node.battery=cr2032']);
+    const byIndex = loadScenario('scenarios/aloha.yaml', ['groups.1.count=7', 'groups.0.node.battery=cr2032']);
+    expect(byName.scenario).toEqual(byIndex.scenario);
+    expect(byName.swarm.nodes.length).toBe(8);
+    expect(problem(['groups.nodes.count=7'])).toContain('groups.nodes: --set groups.nodes.count=7: expected a list index or the name of an item (sink, n) after groups, found "nodes"');
+    expect(problem(['groups.snk.count=7'])).toContain('found "snk"; did you mean "sink"?');
+  });
+
+  it('suggests the key or value a misspelt one was meant to be, among those allowed there', () => {
+    expect(problem(['groups.1.cont=5'])).toContain('groups[1].cont: unknown key "cont" (not part of the scenario format; see `loraswarm schema`); did you mean "count"?');
+    expect(problem(['durtion=1h'])).toContain('did you mean "duration"?');
+    expect(problem(['groups.1.node.batery=cr2032'])).toContain('did you mean "battery"?');
+    expect(problem(['collision=alloha'])).toContain('expected one of "aloha", "lorasim", "energy-sir", "croce", found "alloha"; did you mean "aloha"?');
+    // Nothing close: no suggestion rather than a wrong one.
+    expect(problem(['groups.1.zzzzzz=5'])).not.toContain('did you mean');
+    expect(closestTo('count', ['count'])).toBeUndefined();
+    expect(closestTo('sf', ['bw', 'cr'])).toBeUndefined();
+  });
+
+  it('prints its version', () => {
+    const result = cli(['--version']);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+  });
+});
