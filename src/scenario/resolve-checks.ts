@@ -82,6 +82,8 @@ export function checkTrafficTargets(scenario: Scenario, nodes: readonly NodeSpec
     fail(['groups', Math.max(0, g), 'traffic', 'interval'], `expected at most ${maxMessagesPerRun.toLocaleString('en')} messages in a run (duration / interval summed over senders), found about ${Math.round(expectedMessages).toLocaleString('en')}`);
   }
   scenario.groups.forEach((group, g) => {
+    // A group that is off (count 0) sends nothing: nothing to check.
+    if (group.count === 0) return;
     if (group.traffic?.to === 'sink' && sinks === 0) fail(['groups', g, 'traffic', 'to'], 'expected a group with role: sink to send to, found none');
     if (group.traffic?.to === 'sink' && group.role === 'sink' && sinks < 2) fail(['groups', g, 'traffic', 'to'], 'expected another sink for a sink to send to, found only itself');
     if (group.traffic?.to === 'peer' && nodes.length < 2) fail(['groups', g, 'traffic', 'to'], 'expected at least two nodes for peer traffic, found one');

@@ -114,7 +114,7 @@ export const groupSchema = z
   .strictObject({
     name: z.string().regex(nodeIdPattern, 'expected a group name of letters, digits, "_", "." or "-"'),
     role: z.enum(['node', 'sink']).default('node'),
-    count: z.int().min(1).max(1_000_000).optional(),
+    count: z.int().min(0).max(1_000_000).optional().describe('How many nodes the group places (0: the group is off).'),
     placement: placementSchema.optional(),
     nodes: z.array(explicitNodeSchema).min(1).optional(),
     receivePaths: z.union([z.int().min(1), z.literal('unlimited')], { error: 'expected an integer ≥ 1 or "unlimited"' }).optional(),

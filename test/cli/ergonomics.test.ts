@@ -1,13 +1,13 @@
 /**
  * Issue 16, point 6 (scenario ergonomics): list items addressed by name in `--set`, "did you
- * mean" for misspelt keys and values, `--version`.
+ * mean" for misspelt keys and values, a group switched off by count 0, `--version`.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/scenario/errors.ts';
 import { closestTo } from '../../src/scenario/suggest.ts';
 import { cli } from '../helpers/cli.ts';
-import { loadScenario } from '../helpers/scenario.ts';
+import { loadScenario, runScenario } from '../helpers/scenario.ts';
 
 /** The first problem `sets` cause, as printed. */
 function problem(sets: string[]): string {
@@ -39,6 +39,23 @@ describe('scenario ergonomics', () => {
     expect(problem(['groups.1.zzzzzz=5'])).not.toContain('did you mean');
     expect(closestTo('count', ['count'])).toBeUndefined();
     expect(closestTo('sf', ['bw', 'cr'])).toBeUndefined();
+  });
+
+  it('switches a group off with count 0, in --set as in a sweep', () => {
+    const off = runScenario('scenarios/aloha.yaml', ['groups.n.count=0']);
+    expect(off.swarm.nodes.map((node) => node.id)).toEqual(['sink']);
+    expect(off.simulation.tracker.totals().sent).toBe(0);
+    // A group that is off is not checked for what its traffic would need.
+    const peers = `
+duration: 10min
+groups:
+  - { name: gw, role: sink, nodes: [{ id: gw, xM: 0, yM: 0 }] }
+  - { name: a, count: 3, placement: { shape: disc, radiusM: 300 }, traffic: { kind: poisson, interval: 1min, payloadBytes: 10, to: sink } }
+  - { name: b, count: 0, placement: { shape: disc, radiusM: 300 }, traffic: { kind: poisson, interval: 1min, payloadBytes: 10, to: peer } }
+`;
+    const run = runScenario(peers, ['groups.a.count=0']);
+    expect(run.swarm.nodes.length).toBe(1);
+    expect(problem(['groups.n.count=-1'])).toContain('groups[1].count: expected a number ≥ 0, found -1');
   });
 
   it('prints its version', () => {
