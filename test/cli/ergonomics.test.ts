@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/scenario/errors.ts';
 import { closestTo } from '../../src/scenario/suggest.ts';
+import { planSweep } from '../../src/run/sweep-plan.ts';
 import { cli } from '../helpers/cli.ts';
 import { loadScenario, runScenario } from '../helpers/scenario.ts';
 
@@ -56,6 +57,14 @@ groups:
     const run = runScenario(peers, ['groups.a.count=0']);
     expect(run.swarm.nodes.length).toBe(1);
     expect(problem(['groups.n.count=-1'])).toContain('groups[1].count: expected a number ≥ 0, found -1');
+  });
+
+  it('plans a sweep over a group named, switched off in one combination', () => {
+    const plan = planSweep('scenarios/aloha.yaml', { sets: ['groups.n.count=0,5', 'duration=10min'] });
+    expect(plan.runs.map((run) => run.sets)).toEqual([
+      ['groups.n.count=0', 'duration=10min'],
+      ['groups.n.count=5', 'duration=10min'],
+    ]);
   });
 
   it('prints its version', () => {
