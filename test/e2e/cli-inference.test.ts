@@ -85,6 +85,10 @@ describe('loraswarm size', () => {
     const csv = readFileSync(join(dir, 's1', 'sizing.csv'), 'utf8');
     expect(csv.split('\n')[2]).toMatch(/^nrf52840,12,1,2,153856,153856,153856,0\.235/);
     expect(readFileSync(join(dir, 's1', 'sizing.svg'), 'utf8')).toContain('chosen: 12');
+    // An infeasible count has no figures: empty cells, as in every other file (it was NaN).
+    const runs = readFileSync(join(dir, 's1', 'sizing-runs.csv'), 'utf8');
+    expect(runs).not.toContain('NaN');
+    expect(runs.split('\n')[1]).toBe('nrf52840,10,1,0,0,,,,,0');
     const second = cli([...args, '--out', join(dir, 's2'), '--quiet'], 120_000);
     expect(second.status).toBe(0);
     for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 's2', file), 'utf8')).toBe(readFileSync(join(dir, 's1', file), 'utf8'));

@@ -115,11 +115,11 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
       }
     }
     const chosen = smallestMeeting(results, targets, variants);
-    const e = (x: Estimate | undefined, digits: number): (number | string)[] => (x ? [round(x.mean, digits), round(x.low, digits), round(x.high, digits)] : ['', '', '']);
+    const e = (x: Estimate | undefined, digits: number): (number | string)[] => (x ? [cell(x.mean, digits), cell(x.low, digits), cell(x.high, digits)] : ['', '', '']);
     const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets'];
     const rows = results.map((r) => [r.variant, r.nodes, r.feasible ? 1 : 0, r.p95LatencyMs?.n ?? 0, ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0]);
     dir.write('sizing.csv', stringify([header, ...rows]));
-    dir.write('sizing-runs.csv', stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare'], ...runs.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, round(r.p95LatencyMs, 3), round(r.joulesPerToken, 9), round(r.lifetimeDays, 6), round(r.tokensPerHour, 6), round(r.completedShare, 6)])]));
+    dir.write('sizing-runs.csv', stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare'], ...runs.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6)])]));
     dir.write('sizing.svg', sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), ...(targets.p95LatencyMs !== undefined && { targetP95LatencyMs: targets.p95LatencyMs }) }));
     dir.commit();
     if (!options.quiet) print(report(results, chosen, targets, counts, variants, outPath, options.toEnd === true));
@@ -185,4 +185,9 @@ function report(results: readonly CountResult[], chosen: CountResult | undefined
     ? `smallest that meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload (every request served)'}: ${chosen.nodes} × ${chosen.variant}${variants.length > 1 ? ' (the first MCU that does, in --mcus order)' : ''}; p95 latency ${ci(chosen.p95LatencyMs, sec)}, lifetime ${ci(chosen.lifetimeDays, (v) => `${v.toFixed(1)} d`)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds`
     : `no count in ${counts[0]}..${counts[counts.length - 1]} meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload'}`;
   return `${table}\n\n${verdict}\nresults in ${outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
+}
+
+/** A figure rounded for a CSV cell; an empty cell when there is none (NaN, infinite), as in every other file. */
+function cell(value: number, digits: number): number | string {
+  return Number.isFinite(value) ? round(value, digits) : '';
 }
