@@ -1,4 +1,5 @@
 /** The parts of `loraswarm run`'s printout that model-serving and federated runs add. */
+import { humanDuration, humanEnergy } from '../human-units.ts';
 
 /** The inference part of the run's printout: tokens, latency, joules, fidelity, placement. */
 export function inferenceLines(summary: Record<string, unknown>): string[] {
@@ -12,15 +13,16 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
     nodes: { firstDeathMs: number | null };
     inference: { placement: string; nodesHoldingUnits: number; entry: string; largestShareOfWeights: number; framesPerToken: number; expertsDropped: number };
   };
-  const sec = (value: number | null): string => (value === null ? 'n/a' : `${(value / 1000).toFixed(1)} s`);
+  const sec = (value: number | null): string => (value === null ? 'n/a' : humanDuration(value));
+  const joules = (value: number | null): string => (value === null ? 'n/a' : humanEnergy(value));
   const parts = Object.entries(s.latencyComponentsMs)
     .filter(([, v]) => v > 0)
-    .map(([key, v]) => `${key.replace(/Ms$/, '').replace(/([A-Z])/g, ' $1').toLowerCase()} ${(v / 1000).toFixed(1)} s`)
+    .map(([key, v]) => `${key.replace(/Ms$/, '').replace(/([A-Z])/g, ' $1').toLowerCase()} ${humanDuration(v)}`)
     .join(', ');
   return [
     `  requests: ${s.requests.total} (${s.requests.complete} complete, ${s.requests.failed} failed, ${s.requests.unfinished} unfinished): ${s.requests.texts.map((t) => JSON.stringify(t)).join(', ')}`,
     `  tokens: ${s.tokens}, latency p50 ${sec(s.latencyMs.p50)}, p95 ${sec(s.latencyMs.p95)} (mean parts: ${parts || 'none'}); first token after ${sec(s.requests.timeToFirstTokenMs.p50)} (p50)`,
-    `  joules per token: ${s.joulesPerToken.mean?.toFixed(4) ?? 'n/a'} J mean, ${s.joulesPerToken.p95?.toFixed(4) ?? 'n/a'} J p95 (${s.joulesPerToken.withBackground?.toFixed(3) ?? 'n/a'} J with every node's background)`,
+    `  energy per token: ${joules(s.joulesPerToken.mean)} mean, ${joules(s.joulesPerToken.p95)} p95 (${joules(s.joulesPerToken.withBackground)} with every node's background)`,
     `  fidelity: ${s.fidelity.top1 === null ? 'n/a' : `${(100 * s.fidelity.top1).toFixed(1)} %`} of ${s.fidelity.compared} tokens equal the single-node model's; ${s.inference.expertsDropped} experts dropped; ${s.inference.framesPerToken.toFixed(1)} frames per token`,
     `  placement: ${s.inference.placement} over ${s.inference.nodesHoldingUnits} nodes (largest share ${(100 * s.inference.largestShareOfWeights).toFixed(1)} % of the weights), entry ${s.inference.entry}; first node death: ${s.nodes.firstDeathMs === null ? 'none' : sec(s.nodes.firstDeathMs)}`,
   ];
@@ -29,9 +31,9 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
 /** The federated part of the run's printout. */
 export function federatedLines(summary: Record<string, unknown>): string[] {
   const s = summary as { rounds: number; accuracy: { final: number | null; target: number | null; toTarget: { round: number; joules: number; airtimeMs: number; atMs: number } | null }; federated: { bytesUp: number; bytesDown: number; participants: number; dropouts: number; abandoned: number; roundJoules: number; finalValidationBitsPerChar?: number | null } };
-  const target = s.accuracy.target === null ? '' : s.accuracy.toTarget ? `; ${(100 * s.accuracy.target).toFixed(0)} % reached in round ${s.accuracy.toTarget.round} after ${(s.accuracy.toTarget.atMs / 3_600_000).toFixed(2)} h, ${s.accuracy.toTarget.joules.toFixed(1)} J and ${(s.accuracy.toTarget.airtimeMs / 1000).toFixed(0)} s of airtime` : `; ${(100 * s.accuracy.target).toFixed(0)} % not reached`;
+  const target = s.accuracy.target === null ? '' : s.accuracy.toTarget ? `; ${(100 * s.accuracy.target).toFixed(0)} % reached in round ${s.accuracy.toTarget.round} after ${humanDuration(s.accuracy.toTarget.atMs)}, ${humanEnergy(s.accuracy.toTarget.joules)} and ${humanDuration(s.accuracy.toTarget.airtimeMs)} of airtime` : `; ${(100 * s.accuracy.target).toFixed(0)} % not reached`;
   return [
     `  federated: ${s.rounds} rounds, final validation accuracy ${s.accuracy.final === null ? 'n/a' : `${(100 * s.accuracy.final).toFixed(1)} %`}${s.federated.finalValidationBitsPerChar == null ? '' : ` (next character), ${s.federated.finalValidationBitsPerChar.toFixed(4)} bits/char`}${target}`,
-    `  updates: ${s.federated.participants} aggregated, ${s.federated.dropouts} dropouts, ${s.federated.abandoned} abandoned; ${s.federated.bytesUp.toLocaleString('en')} B up, ${s.federated.bytesDown.toLocaleString('en')} B down; ${s.federated.roundJoules.toFixed(1)} J in rounds`,
+    `  updates: ${s.federated.participants} aggregated, ${s.federated.dropouts} dropouts, ${s.federated.abandoned} abandoned; ${s.federated.bytesUp.toLocaleString('en')} B up, ${s.federated.bytesDown.toLocaleString('en')} B down; ${humanEnergy(s.federated.roundJoules)} in rounds`,
   ];
 }
