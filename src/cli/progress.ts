@@ -8,6 +8,8 @@ import cliProgress from 'cli-progress';
 export interface Progress {
   update(fraction: number): void;
   stop(): void;
+  /** Prints a line above the bar (a run's news, such as a federated round closing); absent where the caller shows its own progress. */
+  log?(text: string): void;
 }
 
 export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
@@ -28,6 +30,15 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
     },
     stop() {
       bar?.stop();
+    },
+    log(text) {
+      if (!bar) {
+        stream.write(text);
+        return;
+      }
+      // Clear the bar's line, print, and draw the bar again below.
+      stream.write(`\r\x1b[2K${text}`);
+      (bar as unknown as { render(force?: boolean): void }).render(true);
     },
   };
 }

@@ -122,6 +122,8 @@ describe('loraswarm run with federated learning', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('  federated: 2 rounds, final validation accuracy 85.5 %; 85 % reached in round 2 after 34.7 min, 1604.4 J and 83.9 s of airtime');
     expect(result.stdout).toContain('  updates: 20 aggregated, 0 dropouts, 0 abandoned; 36,393 B up, 16,920 B down; 1604.4 J in rounds');
+    // Each round is told as it closes, as Flower does (on stderr, with the progress).
+    expect(result.stderr).toMatch(/^round 1: 10\/10 updates, validation accuracy \d+\.\d % \(loss \d\.\d{4}\), [\d.]+ J, [\d.]+ min\nround 2: 10\/10 updates, validation accuracy 85\.5 % \(loss \d\.\d{4}\), [\d.]+ J, [\d.]+ min\n/);
     expect(readFileSync(join(dir, 'fl', 'rounds.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     expect(readFileSync(join(dir, 'fl', 'partition-samples.csv'), 'utf8').trim().split('\n')).toHaveLength(9001);
     const summary = JSON.parse(readFileSync(join(dir, 'fl', 'summary.json'), 'utf8')) as { rounds: number; accuracy: { final: number }; energyJ: { total: number } };

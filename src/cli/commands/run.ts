@@ -28,7 +28,7 @@ import { readScenario } from '../../scenario/read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
-import { federatedLines, inferenceLines } from './run-printout.ts';
+import { federatedLines, inferenceLines, roundLine } from './run-printout.ts';
 import { humanDuration, humanEnergy } from '../human-units.ts';
 import { listenForLiveDashboard, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
@@ -244,6 +244,12 @@ export async function runCommand(
         note(`run ${name}: resumed from its checkpoint at ${simulatedMs} ms of simulated time (slice ${resumed.header.step} of ${steps})\n`);
       }
       const progress = createRunProgress(`run ${name}`);
+      // A federated run says how each round went as it closes (on stderr, like the progress).
+      let roundsReported = simulation.federated?.rounds.filter((round) => !Number.isNaN(round.endMs)).length ?? 0;
+      const reportRounds = (): void => {
+        const rounds = simulation!.federated?.rounds ?? [];
+        for (; roundsReported < rounds.length && !Number.isNaN(rounds[roundsReported]!.endMs); roundsReported++) if (!options.quiet) progress.log?.(`${roundLine(rounds[roundsReported]!)}\n`);
+      };
       let lastCheckpointMs = performance.now();
       for (let step = (resumed?.header.step ?? 0) + 1; step <= steps; step++) {
         const untilMs = (scenario.duration * step) / steps;
@@ -251,6 +257,7 @@ export async function runCommand(
         else simulation.advance(untilMs);
         simulatedMs = untilMs;
         progress.update(step / steps);
+        reportRounds();
         await live?.step(untilMs);
         // The event loop turns between slices: the progress bar redraws, compressed files are written, signals come in.
         await new Promise((resolve) => setImmediate(resolve));
@@ -267,6 +274,7 @@ export async function runCommand(
         for (let untilMs = scenario.duration + stepMs; await simulation.drainAsync(untilMs); untilMs += stepMs) await live.step(untilMs);
       }
       result = mqtt ? await simulation.finishAsync() : simulation.finish();
+      reportRounds();
       progress.stop();
       // Viewers (`loraswarm watch`, dashboards) learn that the run is over.
       if (mqtt) {
