@@ -1,8 +1,28 @@
-/** The table `sweep` and `sweep merge` print: run, swept values, seed and headline metrics. */
+/**
+ * The table `sweep` and `sweep merge` print: run, swept values, seed, and the headline metrics
+ * of the runs' kind (radio; and token latency and energy for model serving, accuracy and round
+ * joules for federated learning) that differ between the rows (all of them when none does).
+ */
 import { flattenSummary, type SweepRow, type SweptValue } from '../../run/sweep.ts';
 
-/** The summary figures the table shows, those the summary has. */
-const headlineMetrics = ['frames.sent', 'der', 'messages.latencyMs.p95', 'energyJ.total', 'nodes.died'];
+/** The summary figures the table may show, those the summary has. */
+const headlineMetrics = [
+  'frames.sent',
+  'der',
+  'messages.latencyMs.p95',
+  'energyJ.total',
+  'nodes.died',
+  // Model serving.
+  'tokens',
+  'latencyMs.p95',
+  'joulesPerToken.mean',
+  'fidelity.top1',
+  // Federated learning.
+  'rounds',
+  'accuracy.final',
+  'accuracy.toTarget.round',
+  'federated.roundJoules',
+];
 
 /**
  * Run, swept values, seed and the headline metrics, in aligned columns, one line each.
@@ -12,12 +32,15 @@ const headlineMetrics = ['frames.sent', 'der', 'messages.latencyMs.p95', 'energy
  */
 export function sweepTable(rows: readonly SweepRow[]): string {
   const first = new Map(flattenSummary(rows[0]?.summary ?? {}));
-  const metrics = headlineMetrics.filter((path) => first.has(path));
+  const leavesOf = rows.map((row) => new Map(flattenSummary(row.summary)));
+  const present = headlineMetrics.filter((path) => first.has(path));
+  const differing = present.filter((path) => leavesOf.some((leaves) => leaves.get(path) !== leavesOf[0]!.get(path)));
+  const metrics = differing.length > 0 ? differing : present;
   // As in sweep.csv, a swept `seed` shows in the seed column, as the run's actual seed.
   const sweptOf = (row: SweepRow): readonly SweptValue[] => row.swept.filter((value) => value.key !== 'seed');
   const header = ['run', ...(rows[0] ? sweptOf(rows[0]) : []).map((value) => value.key), 'seed', ...metrics];
-  const lines = rows.map((row) => {
-    const leaves = new Map(flattenSummary(row.summary));
+  const lines = rows.map((row, r) => {
+    const leaves = leavesOf[r]!;
     const shown = metrics.map((path) => leaves.get(path) ?? null).map((value) => (value === null ? 'n/a' : String(value)));
     return [String(row.run), ...sweptOf(row).map((value) => value.value), String(row.seed), ...shown];
   });
