@@ -37,6 +37,8 @@ import type { NodeApplication } from '../node/application.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
   readonly rounds: readonly RoundStats[];
+  /** The global model's parameters now (flattened). */
+  readonly global: Float64Array;
   readonly malformed: number;
 }
 
@@ -381,6 +383,9 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       return !finished;
     },
     rounds,
+    get global() {
+      return global;
+    },
     get malformed() {
       return malformed;
     },

@@ -18,6 +18,7 @@ import type { RandomStream } from '../sim/rng.ts';
 import { trainLocal, type LocalResult, type LocalTraining } from './local.ts';
 import { trainLocalLm } from './local-lm.ts';
 import { assign } from './vector.ts';
+import { encodeCheckpoint } from '../model/io/checkpoint.ts';
 
 export interface FlTask {
   readonly name: string;
@@ -31,6 +32,8 @@ export interface FlTask {
   trainLocal(indices: ArrayLike<number>, global: Float64Array, config: LocalTraining, rng: RandomStream): LocalResult;
   /** On the validation split with the parameters `global`: mean loss (nats) and top-1 accuracy (digits, or next characters). */
   evaluate(global: Float64Array): { loss: number; accuracy: number; bitsPerChar?: number };
+  /** The model with `global`'s parameters as a checkpoint `loraswarm model sample` and `model eval` read (tasks that train TinySeek). */
+  checkpoint?(global: Float64Array, training: Record<string, unknown>): Uint8Array;
   /** Forward MACs per training sample (a digit, or a name of average length). */
   readonly forwardMacsPerSample: number;
 }
@@ -83,6 +86,11 @@ export function namesTask(options: NamesTaskOptions): FlTask {
     classes: options.by === 'list' ? 3 : data.vocabulary.size - 1,
     sampleId: (i) => i,
     trainLocal: (indices, global, config, rng) => trainLocalLm(model, samples, indices, global, config, rng),
+    checkpoint(global, training) {
+      assign(model.params, global);
+      // The names' split, as `model eval` loads it again to judge the model.
+      return encodeCheckpoint(model, { kind: data.vocabulary.kind, symbols: data.vocabulary.symbols }, { ...training, data: { seed: options.seed, validationFraction: 0.1, vocabulary: data.vocabulary.kind } });
+    },
     evaluate(global) {
       assign(model.params, global);
       let nats = 0;

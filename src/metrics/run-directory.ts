@@ -23,7 +23,7 @@ export interface RunDirectory {
   /** What the lock found and took over (a dead run's stale lock), to tell the user; or undefined. */
   readonly tookOver: string | undefined;
   /** Writes one file into the partial directory. */
-  write(name: string, content: string): void;
+  write(name: string, content: string | Uint8Array): void;
   /** Moves the partial directory into place and releases the lock. */
   commit(): void;
   /** Marks the partial directory as failed, with the reason, and releases the lock. */

@@ -109,6 +109,10 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
         dir.write('rounds.csv', roundsCsv(simulation.federated.rounds));
         dir.write('partition.csv', partitionCsv(federated.clients, federated.partitions, federated.task, nodeIds, federated.trainable));
         dir.write('partition-samples.csv', partitionSamplesCsv(federated.partitions, federated.task));
+        // The trained global model, for `loraswarm model sample` and `model eval` (TinySeek tasks).
+        const rounds = simulation.federated.rounds;
+        const checkpoint = federated.task.checkpoint?.(simulation.federated.global, { federated: { rounds: rounds.length, finalValidationAccuracy: rounds.at(-1)?.validationAccuracy ?? null } });
+        if (checkpoint) dir.write('model.tskp', checkpoint);
       }
       dir.write('nodes.csv', nodesCsv(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
       if (!streamSeries) dir.write('series.csv', seriesCsv(simulation.series, nodeIds));

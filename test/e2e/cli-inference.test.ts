@@ -117,6 +117,19 @@ describe('loraswarm size', () => {
 });
 
 describe('loraswarm run with federated learning', () => {
+  it('saves the trained TinySeek in the run directory, which model sample and model eval take (issue 16, point 5)', () => {
+    const out = join(dir, 'fl-names');
+    expect(cli(['run', 'scenarios/fl-names.yaml', '--set', 'federated.rounds=1', '--transport', 'memory', '--out', out, '--quiet'], 120_000).status).toBe(0);
+    const sample = cli(['model', 'sample', out, '--count', '3']);
+    expect(sample.status).toBe(0);
+    expect(sample.stdout.trim().split('\n')).toHaveLength(3);
+    // The float model `model eval` judges is the global model the run evaluated last: the same bits per character.
+    const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { federated: { finalValidationBitsPerChar: number } };
+    const evaluated = cli(['model', 'eval', out, '--bits', '8']);
+    expect(evaluated.status).toBe(0);
+    expect(evaluated.stdout).toContain(`(float ${summary.federated.finalValidationBitsPerChar.toFixed(4)})`);
+  }, 120_000);
+
   it('writes rounds.csv and the partition and prints the federated summary', () => {
     const result = cli(['run', 'scenarios/fl-compression.yaml', '--set', 'federated.rounds=2', '--transport', 'memory', '--out', join(dir, 'fl')], 120_000);
     expect(result.status).toBe(0);
