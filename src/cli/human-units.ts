@@ -38,3 +38,14 @@ export function humanEnergy(joules: number): string {
   if (Math.abs(Number((joules * 1e3).toPrecision(4))) < 1000) return `${significant(joules * 1e3, 4)} mJ`;
   return `${abs < 100 ? significant(joules, 4) : joules.toFixed(1)} J`;
 }
+
+/**
+ * A count with its noun, singular for one.
+ *
+ * @example
+ * counted(1, 'sink') // '1 sink'
+ * counted(12, 'node') // '12 nodes'
+ */
+export function counted(count: number, noun: string): string {
+  return `${count.toLocaleString('en')} ${count === 1 ? noun : `${noun}s`}`;
+}

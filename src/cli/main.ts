@@ -6,6 +6,7 @@
 // broker, the MQTT client or d3; loading them is most of a start-up.
 import { Command, CommanderError, Option } from 'commander';
 import { loraswarmVersion } from './launcher.ts';
+import { counted } from './human-units.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { portOption } from './commands/options.ts';
 import { addSweepCommands } from './commands/sweep-program.ts';
@@ -236,7 +237,7 @@ export function buildProgram(io: CliIo): Command {
       const { swarm, name, scenario } = readScenario(file, { sets: options.set });
       const sinks = swarm.nodes.filter((node) => node.role === 'sink').length;
       const estimate = estimateRun(scenario, swarm);
-      io.out(`${file}: valid scenario "${name}" (${swarm.nodes.length} nodes, ${sinks} sinks, ${scenario.duration / 1000} s, seed ${scenario.seed})\n  ${describeEstimate(estimate)}\n`);
+      io.out(`${file}: valid scenario "${name}" (${counted(swarm.nodes.length, 'node')}, ${counted(sinks, 'sink')}, ${scenario.duration / 1000} s, seed ${scenario.seed})\n  ${describeEstimate(estimate)}\n`);
       const problems = estimateProblems(estimate, thisMachine('runs'));
       if (problems.length > 0 && options.ignoreLimits !== true) {
         throw new UsageError(`a run of it is over the limits: ${problems.join('; ')}. \`loraswarm run\` refuses it unless given --ignore-limits`);

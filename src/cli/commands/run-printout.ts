@@ -1,5 +1,5 @@
 /** The parts of `loraswarm run`'s printout that model-serving and federated runs add. */
-import { humanDuration, humanEnergy } from '../human-units.ts';
+import { counted, humanDuration, humanEnergy } from '../human-units.ts';
 import type { RoundStats } from '../../fl/round-types.ts';
 
 /** The inference part of the run's printout: tokens, latency, joules, fidelity, placement. */
@@ -25,7 +25,7 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
     `  tokens: ${s.tokens}, latency p50 ${sec(s.latencyMs.p50)}, p95 ${sec(s.latencyMs.p95)} (mean parts: ${parts || 'none'}); first token after ${sec(s.requests.timeToFirstTokenMs.p50)} (p50)`,
     `  energy per token: ${joules(s.joulesPerToken.mean)} mean, ${joules(s.joulesPerToken.p95)} p95 (${joules(s.joulesPerToken.withBackground)} with every node's background)`,
     `  fidelity: ${s.fidelity.top1 === null ? 'n/a' : `${(100 * s.fidelity.top1).toFixed(1)} %`} of ${s.fidelity.compared} tokens equal the single-node model's; ${s.inference.expertsDropped} experts dropped; ${s.inference.framesPerToken.toFixed(1)} frames per token`,
-    `  placement: ${s.inference.placement} over ${s.inference.nodesHoldingUnits} nodes (largest share ${(100 * s.inference.largestShareOfWeights).toFixed(1)} % of the weights), entry ${s.inference.entry}; first node death: ${s.nodes.firstDeathMs === null ? 'none' : sec(s.nodes.firstDeathMs)}`,
+    `  placement: ${s.inference.placement} over ${counted(s.inference.nodesHoldingUnits, 'node')} (largest share ${(100 * s.inference.largestShareOfWeights).toFixed(1)} % of the weights), entry ${s.inference.entry}; first node death: ${s.nodes.firstDeathMs === null ? 'none' : sec(s.nodes.firstDeathMs)}`,
   ];
 }
 

@@ -29,7 +29,7 @@ import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
 import { federatedLines, inferenceLines, roundLine } from './run-printout.ts';
-import { humanDuration, humanEnergy } from '../human-units.ts';
+import { counted, humanDuration, humanEnergy } from '../human-units.ts';
 import { listenForLiveDashboard, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
 export interface RunCommandOptions {
@@ -329,10 +329,10 @@ export async function runCommand(
       const der = summary.der as number | null;
       print(
         [
-          `run ${name} (seed ${scenario.seed}): ${swarm.nodes.length} nodes, ${humanDuration(result.durationMs)} simulated${result.drainedUntilMs > result.durationMs ? ` (drained to ${humanDuration(result.drainedUntilMs)})` : ''} in ${humanDuration(simulateWallMs)}`,
+          `run ${name} (seed ${scenario.seed}): ${counted(swarm.nodes.length, 'node')}, ${humanDuration(result.durationMs)} simulated${result.drainedUntilMs > result.durationMs ? ` (drained to ${humanDuration(result.drainedUntilMs)})` : ''} in ${humanDuration(simulateWallMs)}`,
           `  frames: ${totals.attempts} attempts, ${totals.sent} sent, ${totals.dutyCycleBlocked} dutyCycleBlocked`,
           `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${n}`).join(', ') || 'none'}`,
-          `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${humanDuration(totals.airtimeMs)}, energy ${humanEnergy((summary.energyJ as { total: number }).total)} (radio TX ${humanEnergy((summary.energyJ as { radioTx: number }).radioTx)}), ${(summary.nodes as { died: number }).died} nodes died`,
+          `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${humanDuration(totals.airtimeMs)}, energy ${humanEnergy((summary.energyJ as { total: number }).total)} (radio TX ${humanEnergy((summary.energyJ as { radioTx: number }).radioTx)}), ${counted((summary.nodes as { died: number }).died, 'node')} died`,
           ...(served ? inferenceLines(summary) : []),
           ...(federated ? federatedLines(summary) : []),
           `  results in ${outPath}/ (the dashboard: ${join(outPath, 'report.html')})`,
