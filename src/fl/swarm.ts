@@ -32,6 +32,7 @@ import { createOutbox, type OutboxState } from './outbox.ts';
 import { concat, createFlClients, type ClientStep } from './client-side.ts';
 import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
+import { createStepTable, type StepTableState } from '../sim/step-table.ts';
 import { parityChunks, recoverChunks } from './fec.ts';
 import type { NodeApplication } from '../node/application.ts';
 
@@ -61,7 +62,7 @@ export interface FlEngineState {
   readonly current: RoundState | undefined;
   readonly finished: boolean;
   readonly buffer: ClientUpdate[];
-  readonly tasks: Map<number, unknown>;
+  readonly tasks: StepTableState<unknown>;
   readonly clientSide: Map<number, ClientSide>;
   readonly residuals: Map<number, Float64Array | undefined>;
   readonly selection: RandomStreamState;
@@ -87,21 +88,9 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   let finished = false;
   const buffer: ClientUpdate[] = [];
   const jitterStreams = new Map<number, ReturnType<typeof streams.stream>>();
-  /** What comes next, by id (FlStep). */
-  const tasks = new Map<number, FlStep>();
-  let nextTask = 0;
-  const taskKind = scheduler.kind((id) => {
-    const task = tasks.get(id)!;
-    tasks.delete(id);
-    runTask(task);
-  });
-  /** `task` as a continuation: at `atMs` as an event, or (no time) after a computation. */
-  function later(task: FlStep, atMs?: number): Continuation {
-    const id = nextTask++;
-    tasks.set(id, task);
-    if (atMs !== undefined) scheduler.atKind(atMs, taskKind, id);
-    return { kind: taskKind, arg: id };
-  }
+  /** What comes next (FlStep): at a time, or after a computation. */
+  const tasks = createStepTable(scheduler, runTask);
+  const later = (task: FlStep, atMs?: number): Continuation => tasks.later(task, atMs);
   function runTask(task: FlStep): void {
     switch (task.type) {
       case 'close':
@@ -345,12 +334,12 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     },
     checkpoint: () => ({
       rounds,
-      numbers: [malformed, version, nextTask],
+      numbers: [malformed, version],
       global,
       current,
       finished,
       buffer,
-      tasks,
+      tasks: tasks.checkpoint(),
       clientSide,
       residuals: new Map([...compressors].map(([node, compressor]) => [node, compressor.residual])),
       selection: selection.checkpoint(),
@@ -359,10 +348,10 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     }),
     restore(saved) {
       replaceArray(rounds, saved.rounds);
-      [malformed, version, nextTask] = saved.numbers as [number, number, number];
+      [malformed, version] = saved.numbers as [number, number];
       ({ global, current, finished } = saved);
       replaceArray(buffer, saved.buffer);
-      replaceMap(tasks, saved.tasks as Map<number, FlStep>);
+      tasks.restore(saved.tasks as StepTableState<FlStep>);
       replaceMap(clientSide, saved.clientSide);
       compressors.clear();
       for (const [node, residual] of saved.residuals) {

@@ -27,6 +27,7 @@ import { createExpertRole, type ExpertStep } from './expert-node.ts';
 import { createLayerPasses, type LayerPassesState, type LayerPassStep } from './layer-pass.ts';
 import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
+import { createStepTable, type StepTableState } from '../sim/step-table.ts';
 import type { NodeApplication } from '../node/application.ts';
 import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, type ModelMessage } from './wire.ts';
@@ -62,8 +63,7 @@ export interface InferenceEngineState {
   readonly attributedUj: number[];
   readonly counters: Record<string, number>;
   readonly layerPasses: LayerPassesState;
-  readonly nextStep: number;
-  readonly steps: Map<number, unknown>;
+  readonly steps: StepTableState<unknown>;
   readonly backoff: Map<number, RandomStreamState>;
   readonly entry: EntryState;
   readonly jobs: Map<number, number>;
@@ -97,20 +97,9 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const counters = { staleMessages: 0, unroutable: 0, refusedCalls: 0, timeouts: 0, retries: 0, unknownMessages: 0 };
   const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
   const backoffStreams = new Map<number, SavableStream>();
-  /** Steps to come, by id: each runs as an integer event, or as a computation's continuation. */
-  const steps = new Map<number, InferenceStep>();
-  let nextStep = 0;
-  const stepKind = scheduler.kind((id) => {
-    const step = steps.get(id)!;
-    steps.delete(id);
-    runStep(step);
-  });
-  function later(step: InferenceStep, atMs?: number): Continuation {
-    const id = nextStep++;
-    steps.set(id, step);
-    if (atMs !== undefined) scheduler.atKind(atMs, stepKind, id);
-    return { kind: stepKind, arg: id };
-  }
+  /** Steps to come: each runs as an integer event, or as a computation's continuation. */
+  const steps = createStepTable(scheduler, runStep);
+  const later = (step: InferenceStep, atMs?: number): Continuation => steps.later(step, atMs);
   function runStep(step: InferenceStep): void {
     switch (step.type) {
       case 'computed': {
@@ -277,8 +266,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       attributedUj,
       counters,
       layerPasses: layerPasses.checkpoint(),
-      nextStep,
-      steps,
+      steps: steps.checkpoint(),
       backoff: new Map([...backoffStreams].map(([node, stream]) => [node, stream.checkpoint()])),
       entry: entry.checkpoint(),
       jobs: expertRole.checkpoint(),
@@ -292,8 +280,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       replaceArray(attributedUj, state.attributedUj);
       Object.assign(counters, state.counters);
       layerPasses.restore(state.layerPasses);
-      nextStep = state.nextStep;
-      replaceMap(steps, state.steps as Map<number, InferenceStep>);
+      steps.restore(state.steps as StepTableState<InferenceStep>);
       backoffStreams.clear();
       for (const [node, saved] of state.backoff) {
         const stream = context.rng.stream(`inference/backoff/${node}`);

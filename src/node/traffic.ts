@@ -7,7 +7,8 @@
  * so that adding a node never shifts another node's times.
  */
 import { exponential, generatorState, setGeneratorState, uniform, type RandomGenerator } from '../sim/rng.ts';
-import { replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
+import type { Checkpointable } from '../sim/checkpoint-state.ts';
+import { createStepTable, type StepTableState } from '../sim/step-table.ts';
 import type { Continuation, Scheduler } from '../sim/scheduler.ts';
 
 export type TrafficKind = 'periodic' | 'poisson';
@@ -50,8 +51,13 @@ export interface TrafficConfig {
 /** Every node's traffic draws so far, by node, and the messages waiting for their computation (a checkpoint: checkpoint-state.ts). */
 export interface TrafficState {
   readonly rngs: (number[] | undefined)[];
-  readonly computing: Map<number, { node: number; destination: number; createdAtMs: number }>;
-  readonly nextId: number;
+  readonly computing: StepTableState<ComputingMessage>;
+}
+
+interface ComputingMessage {
+  readonly node: number;
+  readonly destination: number;
+  readonly createdAtMs: number;
 }
 
 export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfig): Checkpointable<TrafficState> {
@@ -59,14 +65,8 @@ export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfi
   const byIndex: TrafficNode[] = [];
   for (const node of nodes) byIndex[node.index] = node;
   const emitKind = scheduler.kind((i) => emitOne(byIndex[i]!));
-  /** Messages whose computation runs, by id: their continuation is data (a checkpoint holds it). */
-  const computing = new Map<number, { node: number; destination: number; createdAtMs: number }>();
-  let nextId = 0;
-  const computedKind = scheduler.kind((id) => {
-    const message = computing.get(id)!;
-    computing.delete(id);
-    send(byIndex[message.node]!, message.destination, message.createdAtMs);
-  });
+  /** Messages whose computation runs: their continuation is data (a checkpoint holds it). */
+  const computing = createStepTable<ComputingMessage>(scheduler, (message) => send(byIndex[message.node]!, message.destination, message.createdAtMs));
 
   const nextGapMs = (node: TrafficNode): number =>
     node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : node.intervalMs + (2 * uniform(node.rng) - 1) * node.jitterMs;
@@ -85,21 +85,17 @@ export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfi
     if (!config.alive(node.index)) return;
     const destination = node.destination(uniform(node.rng));
     const createdAtMs = scheduler.nowMs;
-    if (node.computeMs !== undefined) {
-      const id = nextId++;
-      computing.set(id, { node: node.index, destination, createdAtMs });
-      config.compute(node.index, node.computeMs, { kind: computedKind, arg: id });
-    } else send(node, destination, createdAtMs);
+    if (node.computeMs !== undefined) config.compute(node.index, node.computeMs, computing.later({ node: node.index, destination, createdAtMs }));
+    else send(node, destination, createdAtMs);
     schedule(node, scheduler.nowMs + nextGapMs(node));
   }
 
   for (const node of nodes) schedule(node, node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : uniform(node.rng) * node.intervalMs);
   return {
-    checkpoint: () => ({ rngs: byIndex.map((node) => node && generatorState(node.rng)), computing, nextId }),
+    checkpoint: () => ({ rngs: byIndex.map((node) => node && generatorState(node.rng)), computing: computing.checkpoint() }),
     restore(state) {
       byIndex.forEach((node, i) => setGeneratorState(node.rng, state.rngs[i]!));
-      replaceMap(computing, state.computing);
-      nextId = state.nextId;
+      computing.restore(state.computing);
     },
   };
 }

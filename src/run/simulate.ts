@@ -41,7 +41,7 @@ import { withPlanMemory } from '../inference/plan-memory.ts';
 export type { LiveSnapshot, PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
 
 /** Bumped whenever what a checkpoint holds changes: an older checkpoint is refused, not misread. */
-const checkpointVersion = 1;
+const checkpointVersion = 2;
 
 interface SimulationState {
   readonly version: number;

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createSimulation } from '../../src/run/simulate.ts';
+import { createSimulation, type Simulation, type SimulationResult } from '../../src/run/simulate.ts';
 import { runWorkerSession } from '../../src/run/worker-session.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
 import { loadScenario } from '../helpers/scenario.ts';
@@ -21,6 +21,15 @@ function memoryBooks(file: string, sets: string[]) {
   const { scenario, swarm } = loadScenario(file, sets);
   const simulation = createSimulation(scenario, swarm);
   return { simulation, result: simulation.finish() };
+}
+
+/** The disturbed run's books are exactly the undisturbed memory run's. */
+function expectSameBooks(simulation: Simulation, result: SimulationResult, memory: ReturnType<typeof memoryBooks>): void {
+  expect(result).toEqual(memory.result);
+  expect(simulation.tracker.frames).toEqual(memory.simulation.tracker.frames);
+  expect(simulation.tracker.receptions).toEqual(memory.simulation.tracker.receptions);
+  expect(simulation.tracker.nodes).toEqual(memory.simulation.tracker.nodes);
+  expect(simulation.series.rows).toEqual(memory.simulation.series.rows);
 }
 
 /**
@@ -53,11 +62,7 @@ describe('a run through a broker that drops every connection mid-run', () => {
     // Every drop that found connections was come back from (a drop during a reconnection merges with it).
     expect(prepared.resumptions).toBeGreaterThanOrEqual(1);
     expect(prepared.resumptions).toBeLessThanOrEqual(drops);
-    expect(result).toEqual(memory.result);
-    expect(simulation.tracker.frames).toEqual(memory.simulation.tracker.frames);
-    expect(simulation.tracker.receptions).toEqual(memory.simulation.tracker.receptions);
-    expect(simulation.tracker.nodes).toEqual(memory.simulation.tracker.nodes);
-    expect(simulation.series.rows).toEqual(memory.simulation.series.rows);
+    expectSameBooks(simulation, result, memory);
   }, 60_000);
 
   it('reconnects the run and its two workers and gives exactly the one-process books', async () => {
@@ -80,10 +85,6 @@ describe('a run through a broker that drops every connection mid-run', () => {
     expect(drops).toBeGreaterThanOrEqual(2);
     expect(prepared.resumptions).toBeGreaterThanOrEqual(1);
     expect(workers.every((worker) => worker.resumptions >= 1)).toBe(true);
-    expect(result).toEqual(memory.result);
-    expect(simulation.tracker.frames).toEqual(memory.simulation.tracker.frames);
-    expect(simulation.tracker.receptions).toEqual(memory.simulation.tracker.receptions);
-    expect(simulation.tracker.nodes).toEqual(memory.simulation.tracker.nodes);
-    expect(simulation.series.rows).toEqual(memory.simulation.series.rows);
+    expectSameBooks(simulation, result, memory);
   }, 60_000);
 });
