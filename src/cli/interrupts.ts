@@ -56,3 +56,16 @@ export function watchInterrupts(note: (text: string) => void, onForce: () => voi
     },
   };
 }
+
+/** Resolves on the first SIGINT or SIGTERM: how a serving command (`dashboard`, a finished `run --dashboard`) is stopped. */
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loraswarmVersion } from './launcher.ts';
 import { counted } from './human-units.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
+import { untilSignal } from './interrupts.ts';
 import { portOption } from './commands/options.ts';
 import { addSweepCommands } from './commands/sweep-program.ts';
 import { runIdPattern } from '../transport/topics.ts';
@@ -17,19 +18,6 @@ export interface CliIo {
   readonly err: (text: string) => void;
   /** When a serving command (`dashboard`) should stop; SIGINT or SIGTERM by default. */
   readonly stop?: Promise<void>;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -66,8 +54,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--credentials-out <file>', 'with the embedded broker and workers: write the workers\' credentials here (default <out>.credentials.json, removed after the run)')
     .option('--join-timeout <seconds>', 'how long to wait for every worker to join', '120')
     .option('--reconnect-timeout <seconds>', 'over MQTT: how long the broker, or a worker whose connection closed, may stay away before the run stops', '60')
-    .option('--dashboard', 'serve the live dashboard on 127.0.0.1 during the run and print its URL')
-    .option('--pace <factor>', 'with --dashboard: at most this many virtual seconds per wall second, so that people can watch (default: as fast as it can)')
+    .option('--dashboard', 'serve the live dashboard on 127.0.0.1 during the run, and its results after it until Ctrl-C; print its URL')
+    .option('--pace <factor>', 'with --dashboard: at most this many virtual seconds per wall second, or max (default: the duration in about two minutes, at least 1)')
     .option('--dashboard-port <port>', 'with --dashboard: the port (default: a free one)')
     .option('--compress <when>', 'gzip frames.csv and receptions.csv: auto (runs expected to send more than 1,000,000 frames), on or off', 'auto')
     .option('--ignore-limits', 'run even when the estimate (see `validate`) needs more memory, events, series rows or disk than the bounds allow')
@@ -75,7 +63,7 @@ export function buildProgram(io: CliIo): Command {
     .option('--resume <dir>', 'go on with a stopped run (killed, crashed, out of memory) from its last checkpoint; its scenario and settings are its own')
     .action(async (file: string | undefined, options) => {
       const { runCommand } = await import('./commands/run.ts');
-      await runCommand(file, options, io.out, io.err);
+      await runCommand(file, options, io.out, io.err, undefined, () => io.stop ?? untilSignal());
     });
 
   program

@@ -1,7 +1,8 @@
 /**
  * `run … --dashboard`: publishes the run's start and deltas as it goes and, on the embedded
  * broker, serves the live page on 127.0.0.1, relayed to the broker's WebSocket listener; with
- * a pace, holds virtual time to at most `pace` × wall time so that people can watch.
+ * a pace, holds virtual time to at most `pace` × wall time so that people can watch; after the
+ * run, the same address serves the finished run until Ctrl-C.
  */
 import { reachableUrl, type PreparedMqttTransport } from '../transport/mqtt-transport.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
@@ -10,6 +11,7 @@ import type { Plan } from '../placement/place.ts';
 import { dashboardScript } from './bundle.ts';
 import { createLiveFeed } from './live-feed.ts';
 import { dashboardHtml } from './report-html.ts';
+import { reportHtml } from './report.ts';
 import { serveDashboard, type ViewerCredentials, type DashboardServer } from './server.ts';
 import { createLiveHistory, type LiveHistory } from './live-history.ts';
 import type { DashboardDelta } from './live-messages.ts';
@@ -56,7 +58,7 @@ const startPath = 'dashboard/start';
 /** A dashboard server listening before the run starts (so that a busy port costs nothing), its page set later. */
 export interface LiveServerSlot {
   readonly server: DashboardServer;
-  readonly options: { page: () => string; relayTo?: string; relayCredentials?: ViewerCredentials; history?: LiveHistory };
+  readonly options: { page: () => string | Promise<string>; relayTo?: string | undefined; relayCredentials?: ViewerCredentials | undefined; history?: LiveHistory | undefined };
 }
 
 export async function listenForLiveDashboard(port: number): Promise<LiveServerSlot> {
@@ -70,6 +72,18 @@ export async function listenForLiveDashboard(port: number): Promise<LiveServerSl
     history: () => options.history,
   });
   return { server, options };
+}
+
+/**
+ * After the run: the same address serves the finished run's dashboard (its run directory,
+ * rebuilt on every load, as `loraswarm dashboard DIR` does) until `stop`, so that the URL the
+ * run printed still answers when someone opens it late.
+ */
+export async function serveFinishedRun(slot: LiveServerSlot, runDir: string, note: (text: string) => void, stop: Promise<void>): Promise<void> {
+  Object.assign(slot.options, { page: () => reportHtml(runDir), relayTo: undefined, relayCredentials: undefined, history: undefined });
+  note(`dashboard: the run is over; ${slot.server.url} shows its results until Ctrl-C\n`);
+  await stop;
+  await slot.server.close();
 }
 
 export async function startLiveDashboard(options: LiveDashboardOptions): Promise<LiveDashboard> {

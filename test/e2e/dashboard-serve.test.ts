@@ -1,7 +1,7 @@
 /**
  * The served dashboard in a real headless Chromium: `loraswarm dashboard DIR` on an empty or
  * a failed run directory says so instead of showing a blank page; `run --dashboard --pace`
- * shows the live swarm (every node, a token count that grows while the run goes on), and
+ * shows the live swarm, then its finished report at the same address until Ctrl-C (every node, a token count that grows while the run goes on), and
  * `dashboard --attach` with what `run` printed follows the same run from another process.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -93,7 +93,9 @@ describe('loraswarm run --dashboard', () => {
     }
     const growing = counts.filter((n, i) => i > 0 && n > counts[i - 1]!);
     expect(growing.length, `token counts seen: ${counts.join(' ')}`).toBeGreaterThanOrEqual(3);
-    expect(await run.exited).toBe(0);
+    // The run is over, and its address stays up with the finished run's results until Ctrl-C.
+    const [, finishedUrl] = await run.waitForStderr(/dashboard: the run is over; (http:\/\/127\.0\.0\.1:\d+\/) shows its results until Ctrl-C/);
+    expect(finishedUrl).toBe(url);
     expect(existsSync(viewerFile)).toBe(false);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { tokens: number; latencyMs: { p95: number } };
     await live.page.waitForFunction((tokens) => document.querySelector('#view-latency .token-count')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
@@ -113,7 +115,14 @@ describe('loraswarm run --dashboard', () => {
     expect(await dataCount(late.page, '.counter-tokens')).toBe(summary.tokens);
     expect(await dataCount(late.page, '#view-map .node-count')).toBe(24);
     expect(await late.page.locator('.status').textContent()).toContain('run finished');
-    expect([...live.errors, ...attached.errors, ...late.errors]).toEqual([]);
+    // A page opened on the run's own address now is the finished run's report.
+    const report = await openPage(browser, url!);
+    await report.page.waitForSelector('body[data-rendered=true]');
+    expect(await dataCount(report.page, '#view-map .node-count')).toBe(24);
+    expect(await report.page.title()).not.toContain('(live)');
+    expect([...live.errors, ...attached.errors, ...late.errors, ...report.errors]).toEqual([]);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
     // Watched and paced, the run writes what it writes unwatched.
     const memory = cli(['run', 'scenarios/quickstart.yaml', '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
     expect(memory.status).toBe(0);

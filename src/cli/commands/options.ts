@@ -34,10 +34,15 @@ export function portOption(flag: string, text: string): number {
 }
 
 /**
- * `run --dashboard [--pace F] [--dashboard-port P]`, checked before anything runs. With
+ * `run --dashboard [--pace F|max] [--dashboard-port P]`, checked before anything runs. With
  * --broker, the run publishes the live feed there and `dashboard --attach` serves the page.
+ * Without --pace, the run is paced so that a person can watch it (`watchablePace`); `max` runs
+ * it as fast as it can. `pace` is in virtual seconds per wall second; undefined is `max`.
  */
-export function liveDashboardOptions(options: { dashboard?: boolean; pace?: string; dashboardPort?: string; transport: string; broker?: string }): { port: number; pace: number | undefined } | undefined {
+export function liveDashboardOptions(
+  options: { dashboard?: boolean; pace?: string; dashboardPort?: string; transport: string; broker?: string },
+  durationMs: number,
+): { port: number; pace: number | undefined } | undefined {
   if (!options.dashboard) {
     if (options.pace !== undefined) throw new UsageError('--pace paces the live dashboard: add --dashboard');
     if (options.dashboardPort !== undefined) throw new UsageError('--dashboard-port sets the live dashboard\'s port: add --dashboard');
@@ -47,10 +52,27 @@ export function liveDashboardOptions(options: { dashboard?: boolean; pace?: stri
   if (options.broker !== undefined && options.dashboardPort !== undefined) {
     throw new UsageError('--dashboard-port: with --broker the run serves no page (it publishes the live feed there); serve it with `loraswarm dashboard --attach … --port`');
   }
-  let pace: number | undefined;
-  if (options.pace !== undefined) {
-    pace = Number(options.pace);
-    if (options.pace.trim() === '' || !Number.isFinite(pace) || pace <= 0) throw new UsageError(`--pace: expected virtual seconds per wall second, a number > 0 (e.g. 60), found ${JSON.stringify(options.pace)}`);
-  }
-  return { port: options.dashboardPort === undefined ? 0 : portOption('--dashboard-port', options.dashboardPort), pace };
+  return { port: options.dashboardPort === undefined ? 0 : portOption('--dashboard-port', options.dashboardPort), pace: paceOption(options.pace, durationMs) };
+}
+
+function paceOption(text: string | undefined, durationMs: number): number | undefined {
+  if (text === undefined) return watchablePace(durationMs);
+  if (text.trim() === 'max') return undefined;
+  const pace = Number(text);
+  if (text.trim() === '' || !Number.isFinite(pace) || pace <= 0) throw new UsageError(`--pace: expected virtual seconds per wall second, a number > 0 (e.g. 60), or max, found ${JSON.stringify(text)}`);
+  return pace;
+}
+
+/** Wall seconds a paced run's duration takes by default: long enough to watch, short enough to wait for. */
+export const watchSeconds = 120;
+
+/**
+ * The default pace of a watched run: the scenario's duration in about `watchSeconds` of wall
+ * time, rounded up to 1, 2 or 5 times a power of ten, and at least 1 (real time).
+ */
+export function watchablePace(durationMs: number): number {
+  const raw = durationMs / 1000 / watchSeconds;
+  if (raw <= 1) return 1;
+  const decade = 10 ** Math.floor(Math.log10(raw));
+  return ([1, 2, 5, 10].map((step) => step * decade).find((nice) => nice >= raw * (1 - 1e-12)))!;
 }

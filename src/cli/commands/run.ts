@@ -20,7 +20,7 @@ import { rmSync } from 'node:fs';
 import { writePrivateFile } from '../../transport/private-file.ts';
 import { formatPartition } from '../../transport/partition.ts';
 import { InterruptedError, UsageError } from '../exit.ts';
-import { watchInterrupts } from '../interrupts.ts';
+import { untilSignal, watchInterrupts } from '../interrupts.ts';
 import { listenOption, liveDashboardOptions, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
 import { createProgress, type Progress } from '../progress.ts';
@@ -30,7 +30,7 @@ import { prepareFederated } from '../../fl/setup.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
 import { federatedLines, inferenceLines, roundLine } from './run-printout.ts';
 import { counted, humanDuration, humanEnergy } from '../human-units.ts';
-import { listenForLiveDashboard, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
+import { listenForLiveDashboard, serveFinishedRun, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
 export interface RunCommandOptions {
   readonly seed?: number;
@@ -77,6 +77,7 @@ export async function runCommand(
   print: (text: string) => void,
   note: (text: string) => void = () => undefined,
   createRunProgress: (label: string) => Progress = createProgress,
+  untilStopped: () => Promise<void> = untilSignal,
 ): Promise<string> {
   const resumed = givenOptions.resume === undefined ? undefined : resumeRun(scenarioFile, givenOptions);
   const options = resumed?.options ?? givenOptions;
@@ -99,7 +100,7 @@ export async function runCommand(
   if (overLimits.length > 0 && options.ignoreLimits !== true) {
     throw new UsageError(`this run is over the limits a run may expect to need: ${overLimits.join('; ')}. \`loraswarm validate\` prints the whole estimate; to run it anyway, add --ignore-limits`);
   }
-  const liveOptions = liveDashboardOptions(options);
+  const liveOptions = liveDashboardOptions(options, scenario.duration);
   const external = externalBroker(options, swarm.nodes.length);
   const partitions = remotePartitions(options, swarm.nodes.length);
   if (partitions.length > 0 && options.transport === 'memory' && !external) throw new UsageError('--remote/--workers: workers reach the run through a broker; leave out --transport memory');
@@ -231,7 +232,7 @@ export async function runCommand(
           ...(inference && { served: { plan: inference.plan, symbols: inference.symbols } }),
           ...(options.credentials !== undefined && { credentialsFile: options.credentials }),
         });
-        const paced = liveOptions.pace === undefined ? '' : `, paced at ${liveOptions.pace} virtual seconds per second`;
+        const paced = liveOptions.pace === undefined ? '' : `, paced at ${liveOptions.pace} virtual seconds per second${options.pace === undefined ? ' (--pace F or max to change)' : ''}`;
         note(`${live.url ? `dashboard: ${live.url} (live${paced})\n  follow it from elsewhere with: ` : `dashboard: the live feed goes to ${mqtt.url}${paced}; serve it with\n  `}${live.attach}\n`);
       }
       // Paced, the run steps every 200 ms of wall time at most, so that the page moves smoothly.
@@ -288,7 +289,8 @@ export async function runCommand(
     } finally {
       if (live && failure !== undefined) live.abort(failure);
       await live?.settle();
-      await (live ?? liveSlot?.server)?.close();
+      // A finished run's page stays up (below); a failed one's closes now.
+      if (failure !== undefined || !liveSlot) await (live ?? liveSlot?.server)?.close();
       await mqtt?.close(failure);
       removeCredentials();
     }
@@ -338,6 +340,10 @@ export async function runCommand(
           `  results in ${outPath}/ (the dashboard: ${join(outPath, 'report.html')})`,
         ].join('\n') + '\n',
       );
+    }
+    if (liveSlot) {
+      interrupts.dispose();
+      await serveFinishedRun(liveSlot, outPath, note, untilStopped());
     }
     return outPath;
   } catch (error) {
