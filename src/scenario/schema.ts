@@ -1,187 +1,123 @@
 /**
  * The scenario file format, as a zod schema: validation, defaults, and the JSON Schema that
- * `loraswarm schema` prints for editors. Unknown keys are errors everywhere.
+ * `loraswarm schema` prints for editors. Unknown keys are errors everywhere. Every key is
+ * described (its unit, its default): test/scenario/schema-descriptions.test.ts holds that.
  */
 import * as z from 'zod';
-import { radioChipIds } from '../hw/radio-chips.ts';
-import { opTypes } from '../hw/mcu-profiles.ts';
 import { durationSchema as duration } from './duration.ts';
-import { nodeDefaultsSchema, nodeOverridesSchema, profilesSchema } from './node-settings.ts';
+import { withDefault, withDerivedDefault } from './described.ts';
+import { groupSchema, nodeIdPattern } from './group-schema.ts';
+import { nodeDefaultsSchema } from './node-settings.ts';
+import { profilesSchema } from './profiles-schema.ts';
+import { radioDefaultsSchema, type radioOverridesSchema } from './radio-schema.ts';
 import { inferenceSettingsSchema, modelSettingsSchema } from './model-settings.ts';
 import { federatedSettingsSchema } from './federated-settings.ts';
 
-const point = z.tuple([z.number(), z.number()]);
+const pathLossSchema = z
+  .union(
+    [
+      z.enum(['lorasim', 'ns3', 'oulu']),
+      z.strictObject({
+        referenceDistanceM: z.number().positive().describe('Reference distance d0 in metres, e.g. 40.'),
+        referenceLossDb: z.number().describe('Mean path loss at d0 in dB, e.g. 127.41.'),
+        exponent: z.number().positive().describe('Path-loss exponent γ, e.g. 2.08 (2 in free space, 2.7 to 4 in towns).'),
+      }),
+    ],
+    { error: 'expected "lorasim", "ns3", "oulu", or { referenceDistanceM, referenceLossDb, exponent }' },
+  )
+  .describe(
+    'Log-distance path loss, PL(d) = PL(d0) + 10·γ·log10(d / d0): a profile, lorasim (d0 40 m, 127.41 dB, γ 2.08; Bor et al. 2016), ns3 (1 m, 7.7 dB, γ 3.76) or oulu (1 km, 128.95 dB, γ 2.32, with 7.8 dB of shadowing; Petäjäjärvi et al. 2015), or your own constants (no shadowing unless shadowing says so).',
+  );
 
-const radioFields = {
-  chip: z.string().min(1).describe(`Radio transceiver: a built-in profile (${radioChipIds.join(', ')}) or a key of profiles.radios.`),
-  sf: z
-    .union([z.int().min(5).max(12), z.literal('auto')], { error: 'expected an integer spreading factor from 5 to 12, or "auto"' })
-    .describe('Spreading factor, or "auto": the smallest SF whose mean link budget to the nearest sink closes with sfMarginDb to spare.'),
-  bandwidthKhz: z.number().positive().describe('Bandwidth in kHz: 125, 250, 500 (sub-GHz) or 203.125, 406.25, 812.5, 1625 (SX128x).'),
-  codingRate: z.enum(['4/5', '4/6', '4/7', '4/8']),
-  preambleSymbols: z.int().min(6).max(65535),
-  implicitHeader: z.boolean(),
-  crc: z.boolean(),
-  ldro: z.enum(['auto', 'on', 'off']).describe('Low-data-rate optimisation; auto = on when the symbol time exceeds 16 ms.'),
-  txPowerDbm: z.number(),
-  antennaGainDbi: z.number(),
-  channelsMhz: z.array(z.number().positive()).min(1).describe("Channels used (uniform hopping among those open); default: the region's."),
-  sensitivity: z.enum(['sx1276', 'sx1272', 'sx1301', 'lorasim', 'sx1262', 'snr']).describe("Receiver sensitivity table; default: the chip's."),
-  noiseFigureDb: z.number().min(0).max(30),
-  supplyV: z.number().positive().max(12).describe('Supply voltage of the radio, for energy.'),
-  sfMarginDb: z.number().min(0).max(40).describe('Link margin demanded by sf: auto.'),
-};
-
-/** Scenario-wide radio settings, every one with its default (channels and sensitivity derive from region and chip). */
-export const radioDefaultsSchema = z.strictObject({
-  chip: radioFields.chip.default('sx1276'),
-  sf: radioFields.sf.default(7),
-  bandwidthKhz: radioFields.bandwidthKhz.default(125),
-  codingRate: radioFields.codingRate.default('4/5'),
-  preambleSymbols: radioFields.preambleSymbols.default(8),
-  implicitHeader: radioFields.implicitHeader.default(false),
-  crc: radioFields.crc.default(true),
-  ldro: radioFields.ldro.default('auto'),
-  txPowerDbm: radioFields.txPowerDbm.default(14),
-  antennaGainDbi: radioFields.antennaGainDbi.default(0),
-  channelsMhz: radioFields.channelsMhz.optional(),
-  sensitivity: radioFields.sensitivity.optional(),
-  noiseFigureDb: radioFields.noiseFigureDb.default(6),
-  supplyV: radioFields.supplyV.default(3.3),
-  sfMarginDb: radioFields.sfMarginDb.default(0),
-});
-
-/** A group's radio settings: any subset, overriding the scenario-wide ones. */
-export const radioOverridesSchema = z.strictObject(radioFields).partial();
-
-const placementSchema = z.discriminatedUnion('shape', [
-  z.strictObject({
-    shape: z.literal('disc'),
-    radiusM: z.union([z.number().min(0), z.literal('auto')], { error: 'expected a radius ≥ 0 in metres, or "auto"' }),
-    centerM: point.optional(),
-    minSeparationM: z.number().min(0).optional().describe('Minimum distance in metres between nodes (how it binds depends on distribution).'),
-    distribution: z
-      .enum(['uniform', 'lorasim'])
-      .optional()
-      .describe(
-        'uniform (default): r = R·√u, uniform over the area; a node is redrawn (up to 10,000 times) until it is minSeparationM from every node placed before it, in any group. ' +
-          "lorasim: LoRaSim 0.2.1's placement: r = max(u1, u2)·R, θ = 2π·min/max (also uniform over the area), a candidate kept as soon as ANY earlier node of its group is minSeparationM away (LoRaSim's check, which almost never binds), giving up after 100 too-close pairs for one node.",
-      ),
-  }),
-  z.strictObject({
-    shape: z.literal('grid'),
-    spacingM: z.number().positive(),
-    columns: z.int().positive().optional(),
-    originM: point.optional(),
-  }),
-  z.strictObject({
-    shape: z.literal('rectangle'),
-    widthM: z.number().min(0),
-    heightM: z.number().min(0),
-    originM: point.optional(),
-  }),
-]);
-
-const trafficSchema = z
+const shadowingSchema = z
   .strictObject({
-  kind: z.enum(['poisson', 'periodic']),
-  interval: duration('traffic interval', true).describe('Mean (poisson) or period (periodic) between messages.'),
-  jitter: duration('traffic jitter', false).optional(),
-  payloadBytes: z.int().min(0).max(1_000_000),
-  to: z.enum(['sink', 'peer', 'broadcast']).default('sink'),
-  deadline: duration('frame deadline', false).optional().describe('A frame still unsent this long after it was queued is dutyCycleBlocked.'),
-  queueCapacity: z.int().min(1).max(1_000_000).optional(),
-  compute: z
-    .strictObject({ macs: z.int().min(1).max(1e12), op: z.enum(opTypes).default('matmul') })
-    .optional()
-    .describe('Work the MCU does before each message (an on-device inference, say), costed by the compute model.'),
+    sigmaDb: z.number().min(0).max(30).describe('Standard deviation σ in dB (0 turns shadowing off, for oulu too), e.g. 8.'),
+    mode: withDefault(
+      z.enum(['per-frame', 'per-link']).describe('per-frame: a new draw for every frame at every receiver; per-link: one draw per pair of nodes, the same both ways, for the whole run.'),
+      'per-frame',
+    ),
   })
-  .superRefine((traffic, ctx) => {
-    if (traffic.jitter !== undefined && traffic.jitter > traffic.interval) {
-      ctx.addIssue({ code: 'custom', path: ['jitter'], message: `expected jitter ≤ interval (${traffic.interval} ms), found ${traffic.jitter} ms` });
-    }
-  });
+  .describe('Log-normal shadowing of every received power.');
 
-const nodeIdPattern = /^[A-Za-z0-9_.-]+$/;
-
-const explicitNodeSchema = z.strictObject({
-  id: z.string().regex(nodeIdPattern, 'expected a node id of letters, digits, "_", "." or "-"').optional(),
-  xM: z.number(),
-  yM: z.number(),
+const faultSchema = z.strictObject({
+  node: z.string().regex(nodeIdPattern, 'expected a node id').describe('Id of the node that fails, e.g. "sensors-3".'),
+  at: duration('fault time', false).describe('When it fails, from the start of the run, e.g. "6h".'),
 });
-
-export const groupSchema = z
-  .strictObject({
-    name: z.string().regex(nodeIdPattern, 'expected a group name of letters, digits, "_", "." or "-"'),
-    role: z.enum(['node', 'sink']).default('node'),
-    count: z.int().min(0).max(1_000_000).optional().describe('How many nodes the group places (0: the group is off).'),
-    placement: placementSchema.optional(),
-    nodes: z.array(explicitNodeSchema).min(1).optional(),
-    receivePaths: z.union([z.int().min(1), z.literal('unlimited')], { error: 'expected an integer ≥ 1 or "unlimited"' }).optional(),
-    radio: radioOverridesSchema.optional(),
-    node: nodeOverridesSchema.optional(),
-    traffic: trafficSchema.optional(),
-    holdsUnits: z.boolean().optional().describe('Whether the group\u2019s nodes may hold model units (default: yes for role node, no for sinks).'),
-  })
-  .superRefine((group, ctx) => {
-    if (group.nodes && (group.count !== undefined || group.placement)) {
-      ctx.addIssue({ code: 'custom', message: 'expected either "nodes" (explicit positions) or "count" with "placement", found both' });
-    }
-    if (!group.nodes && (group.count === undefined || !group.placement)) {
-      ctx.addIssue({ code: 'custom', message: 'expected "nodes" (explicit positions) or "count" with "placement"' });
-    }
-  });
-
-const pathLossSchema = z.union(
-  [
-    z.enum(['lorasim', 'ns3', 'oulu']),
-    z.strictObject({ referenceDistanceM: z.number().positive(), referenceLossDb: z.number(), exponent: z.number().positive() }),
-  ],
-  { error: 'expected "lorasim", "ns3", "oulu", or { referenceDistanceM, referenceLossDb, exponent }' },
-);
 
 export const scenarioSchema = z
   .strictObject({
-  name: z.string().regex(nodeIdPattern, 'expected a scenario name of letters, digits, "_", "." or "-" (it names the run directory)').optional(),
-  description: z.string().optional(),
-  compat: z.enum(['lorasim']).optional().describe('Compatibility profile: reproduce LoRaSim r334 (see README).'),
-  seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(1),
-  duration: duration('duration', true),
-  region: z.enum(['eu868', 'us915', 'ism2400', 'none']).default('eu868'),
-  framing: z.enum(['lorawan', 'raw']).default('lorawan'),
-  repeaterCompatible: z.boolean().default(false),
-  collision: z.enum(['aloha', 'lorasim', 'energy-sir', 'croce']).default('energy-sir'),
-  pathLoss: pathLossSchema.default('ns3'),
-  shadowing: z
-    .strictObject({ sigmaDb: z.number().min(0).max(30), mode: z.enum(['per-frame', 'per-link']).default('per-frame') })
-    .optional(),
-  extraLossProbability: z.number().min(0).max(1).default(0),
-  processingDelayMs: z.number().positive().max(1000).default(1),
-  broadcastMarginDb: z.number().min(0).max(40).default(0),
-  radio: radioDefaultsSchema.prefault({}),
-  node: nodeDefaultsSchema.prefault({}),
-  profiles: profilesSchema.optional(),
-  sampling: z
-    .strictObject({ interval: duration('sampling interval', true).describe('How often the per-node time series (series.csv) is sampled.') })
-    .prefault({ interval: '1h' }),
-  faults: z
-    .array(z.strictObject({ node: z.string().regex(nodeIdPattern, 'expected a node id'), at: duration('fault time', false) }))
-    .max(100_000)
-    .optional()
-    .describe('Injected failures: each named node stops at the given time (a nodeDied event with reason "failure").'),
-  model: modelSettingsSchema.optional(),
-  inference: inferenceSettingsSchema.optional(),
-  federated: federatedSettingsSchema.optional(),
-  groups: z
-    .array(groupSchema)
-    .min(1)
-    .superRefine((groups, ctx) => {
-      const seen = new Set<string>();
-      groups.forEach((group, i) => {
-        if (seen.has(group.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `expected unique group names, found "${group.name}" twice` });
-        seen.add(group.name);
-      });
-    }),
+    name: withDerivedDefault(
+      z
+        .string()
+        .regex(nodeIdPattern, 'expected a scenario name of letters, digits, "_", "." or "-" (it names the run directory)')
+        .describe('Scenario name, letters, digits, "_", "." or "-": it names the run directory (runs/<name>-seed<seed>).'),
+      "the file's name without its extension",
+    ),
+    description: z.string().optional().describe('Free text for readers of the file; the simulator does not use it.'),
+    compat: withDerivedDefault(
+      z
+        .enum(['lorasim'])
+        .describe("Compatibility profile: lorasim reproduces LoRaSim 0.2.1 (r334): the keys the file leaves out take LoRaSim's settings (region none, framing raw, collision and path loss lorasim, the sx1276-lorasim radio on 868.1 MHz at 3.0 V), LDRO goes by SF, sinks have unlimited receive paths, and radiusM: auto uses LoRaSim's radius."),
+      'none',
+    ),
+    seed: withDefault(z.int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Seed of every random stream (placement, traffic, shadowing, channel choice, wake phases, …): the same seed gives the same run.'), 1),
+    duration: duration('duration', true).describe('Simulated time during which messages and requests start, in milliseconds or with a unit (ms, s, min, h, d), e.g. "1h"; then the run drains: queued frames are still sent and frames on the air meet their fates.'),
+    region: withDefault(
+      z
+        .enum(['eu868', 'us915', 'ism2400', 'none'])
+        .describe('Regulatory region, which sets the channels allowed and their defaults, the power limits, duty cycles, dwell times and LoRaWAN data rates: eu868 (ETSI sub-bands with 0.1 %, 1 % or 10 % duty cycles, 16 dBm EIRP, 27 in g3), us915 (902–928 MHz, 30 dBm, a 400 ms dwell time under 500 kHz, no duty cycle), ism2400 (2.4 GHz, 20 dBm, SX128x only) or none (no limits).'),
+      'eu868',
+    ),
+    framing: withDefault(
+      z
+        .enum(['lorawan', 'raw'])
+        .describe("Bytes around each application payload: lorawan (13 bytes: MHDR, FHDR, FPort, MIC; payloads capped by the region's data-rate table) or raw (loraswarm's 8-byte header, up to 255 bytes a frame). Longer messages go in fragments."),
+      'lorawan',
+    ),
+    repeaterCompatible: withDefault(z.boolean().describe("With lorawan framing, the repeater-compatible payload limits of RP002-1.0.1 (smaller at the fast data rates: 222 bytes instead of 242)."), false),
+    collision: withDefault(
+      z
+        .enum(['aloha', 'lorasim', 'energy-sir', 'croce'])
+        .describe("Collision model: aloha (any overlap on the same channel and SF destroys the frame; SFs orthogonal), lorasim (LoRaSim's capture: after the preamble lock, the stronger of two frames survives by 6 dB), energy-sir (ns-3's energy-based SIR test with the Goursaud matrix; every SF interferes; SF7 to 12) or croce (FLoRa's per-interferer Croce thresholds; SF7 to 12)."),
+      'energy-sir',
+    ),
+    pathLoss: withDefault(pathLossSchema, 'ns3'),
+    shadowing: withDerivedDefault(shadowingSchema, "none, but the oulu path-loss profile's 7.8 dB per frame"),
+    extraLossProbability: withDefault(z.number().min(0).max(1).describe('Probability, 0 to 1, that a frame otherwise received is lost anyway (fate dropped), drawn per frame and receiver.'), 0),
+    processingDelayMs: withDefault(
+      z.number().positive().max(1000).describe("Milliseconds between a frame's end and its receiver acting on it (radio interrupt, FIFO read-out); a sleeping MCU spends them awake."),
+      1,
+    ),
+    broadcastMarginDb: withDefault(
+      z.number().min(0).max(40).describe('A broadcast addresses every node whose mean received power is at least its sensitivity minus this margin in dB (and minus 3σ of the shadowing).'),
+      0,
+    ),
+    radio: radioDefaultsSchema.prefault({}).describe("Scenario-wide radio settings; a group's radio block overrides them key by key."),
+    node: nodeDefaultsSchema.prefault({}).describe("Scenario-wide node hardware: MCU, battery, rail, wake schedule, solar, memory; a group's node block overrides them key by key."),
+    profiles: profilesSchema.optional(),
+    sampling: z
+      .strictObject({ interval: duration('sampling interval', true).describe('How often the per-node time series (series.csv) is sampled, e.g. "15min".') })
+      .prefault({ interval: '1h' })
+      .describe('Sampling of the per-node time series. Default: every hour.'),
+    faults: z
+      .array(faultSchema)
+      .max(100_000)
+      .optional()
+      .describe('Injected failures: each named node stops at the given time (a nodeDied event with reason "failure").'),
+    model: modelSettingsSchema.optional(),
+    inference: inferenceSettingsSchema.optional(),
+    federated: federatedSettingsSchema.optional(),
+    groups: z
+      .array(groupSchema)
+      .min(1)
+      .superRefine((groups, ctx) => {
+        const seen = new Set<string>();
+        groups.forEach((group, i) => {
+          if (seen.has(group.name)) ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `expected unique group names, found "${group.name}" twice` });
+          seen.add(group.name);
+        });
+      })
+      .describe('The nodes, in groups that share a role, a placement and settings; at least one.'),
   })
   .superRefine((scenario, ctx) => {
     if (scenario.inference && !scenario.model) ctx.addIssue({ code: 'custom', path: ['inference'], message: 'expected a "model" block (the checkpoint the swarm serves) with "inference"' });
