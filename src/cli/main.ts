@@ -259,8 +259,14 @@ export function buildProgram(io: CliIo): Command {
   program
     .command('schema')
     .description('print the JSON Schema of scenario files')
-    .action(async () => {
+    .option('--markdown', 'print the reference of scenario keys as Markdown instead (docs/reference/scenario.md)')
+    .action(async (options: { markdown?: boolean }) => {
       const { scenarioJsonSchema } = await import('../scenario/schema.ts');
+      if (options.markdown === true) {
+        const { scenarioReference } = await import('../scenario/schema-reference.ts');
+        io.out(scenarioReference(scenarioJsonSchema()));
+        return;
+      }
       io.out(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
 
