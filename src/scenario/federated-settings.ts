@@ -1,7 +1,8 @@
 /**
  * The `federated` block of scenario files (issue 7): a model trained across the swarm, every
  * model and update on the radio. Clients are the nodes that may hold units (role node, or
- * `holdsUnits`); the coordinator is a sink near the centre unless named.
+ * `holdsUnits`); the coordinator, unless named, is the sink (else the mains-powered node) with
+ * the least total path loss to the others (fl/setup.ts).
  */
 import * as z from 'zod';
 import { durationSchema as duration } from './duration.ts';
