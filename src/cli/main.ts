@@ -6,7 +6,7 @@
 // broker, the MQTT client or d3; loading them is most of a start-up.
 import { Command, CommanderError, Option } from 'commander';
 import { loraswarmVersion } from './launcher.ts';
-import { counted } from './human-units.ts';
+import { counted } from '../metrics/human-units.ts';
 import { exitInputError, reportError, UsageError } from './exit.ts';
 import { untilSignal } from './interrupts.ts';
 import { portOption } from './commands/options.ts';

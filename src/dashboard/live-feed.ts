@@ -16,7 +16,10 @@ import type { FrameRecord, ReceptionRecord } from '../metrics/radio-tracker.ts';
 import type { TokenRecord } from '../inference/records.ts';
 import { energyStates } from '../hw/energy-ledger.ts';
 import type { DashboardDelta, DashboardStart } from './live-messages.ts';
-import type { RunMeta } from './views/run-model.ts';
+import { energyStates as dashboardEnergyStates, type RunMeta } from './views/run-model.ts';
+
+/** How many of the largest consumers a delta names with their joules (the energy view draws 30). */
+const liveEnergyTop = 30;
 
 export interface LiveFeed {
   /** The start message (nodes, placement, sub-bands). */
@@ -46,8 +49,16 @@ function createPicker<T extends object>(ready: (item: T) => boolean): (items: re
   };
 }
 
-export function createLiveFeed(title: string, durationMs: number, swarm: ResolvedSwarm, simulation: Simulation, served?: { readonly plan: Plan; readonly symbols: readonly string[] }): LiveFeed {
+export function createLiveFeed(
+  title: string,
+  durationMs: number,
+  swarm: ResolvedSwarm,
+  simulation: Simulation,
+  served?: { readonly plan: Plan; readonly symbols: readonly string[] },
+  accuracyTarget?: number,
+): LiveFeed {
   const ids = swarm.nodes.map((node) => node.id);
+  const mains = swarm.nodes.map((node) => node.power.mains);
   // A frame goes out once its record is final (every fate known: the tracker's sink); a token
   // once it has ended (tokens end out of order across requests).
   let newFrames: FrameRecord[] = [];
@@ -67,10 +78,16 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
   const lastSample = new Map<number, SeriesRow>();
   return {
     start() {
-      const meta: RunMeta = { title, durationMs, subBands: swarm.region.subBands.map((band) => ({ label: subBandLabel(band), dutyCycle: band.dutyCycle })) };
+      const meta: RunMeta = {
+        title,
+        durationMs,
+        subBands: swarm.region.subBands.map((band) => ({ label: subBandLabel(band), dutyCycle: band.dutyCycle })),
+        kind: served ? 'serving' : simulation.federated ? 'federated' : 'radio',
+        ...(accuracyTarget !== undefined && { accuracyTarget }),
+      };
       const nodes = stringify([
-        ['id', 'group', 'role', 'xM', 'yM', 'mcu', 'battery'],
-        ...swarm.nodes.map((node) => [node.id, node.group, node.role, node.xM, node.yM, node.mcu.id, node.power.battery.id]),
+        ['id', 'group', 'role', 'xM', 'yM', 'sf', 'mcu', 'battery'],
+        ...swarm.nodes.map((node) => [node.id, node.group, node.role, node.xM, node.yM, node.sf, node.mcu.id, node.power.battery.id]),
       ]);
       return { files: { 'meta.json': JSON.stringify(meta), 'nodes.csv': nodes, ...(served && { 'placement.csv': placementCsv(served.plan, ids) }) } };
     },
@@ -83,7 +100,7 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
       newReceptions = [];
       const rows = newRows;
       newRows = [];
-      if (rows.length > 0) files['series.csv'] = seriesCsv({ rows, bands: simulation.series.bands }, ids);
+      if (rows.length > 0) files['series.csv'] = seriesCsv({ rows, bands: simulation.series.bands }, ids, mains);
       for (const row of rows) if (row.atMs >= (lastSample.get(row.node)?.atMs ?? -1)) lastSample.set(row.node, row);
       const engine = simulation.inference;
       let generated = 0;
@@ -100,13 +117,22 @@ export function createLiveFeed(title: string, durationMs: number, swarm: Resolve
       // Nodes this process runs report their ledgers; nodes in worker processes, their last sample.
       let energyUj = 0;
       let alive = 0;
+      const consumers: { node: number; uj: number; byState: readonly number[] }[] = [];
       simulation.runtimes.forEach((runtime, i) => {
         const sample = lastSample.get(i);
         const byState = runtime ? runtime.ledger.totals().energyByStateUj : sample?.energyByStateUj;
-        for (const state of energyStates) energyUj += byState?.[state] ?? 0;
+        const states = energyStates.map((state) => byState?.[state] ?? 0);
+        const uj = states.reduce((sum, e) => sum + e, 0);
+        energyUj += uj;
+        consumers.push({ node: i, uj, byState: states });
         if (runtime ? runtime.alive : (sample?.alive ?? true)) alive++;
       });
-      return { seq: seq++, files, totals: { atMs, tokens: generated, framesSent: tracker.totals().sent, energyJ: energyUj / 1e6, nodesAlive: alive, rounds } };
+      const energyTop = consumers
+        .sort((a, b) => b.uj - a.uj || a.node - b.node)
+        .slice(0, liveEnergyTop)
+        .flatMap((c) => [c.node, ...dashboardEnergyStates.map((state) => c.byState[energyStates.indexOf(state)]! / 1e6)]);
+      const totals = { atMs, tokens: generated, framesSent: tracker.totals().sent, energyJ: energyUj / 1e6, nodesAlive: alive, rounds, roundsBegun: fl?.rounds.length ?? 0, energyTop };
+      return { seq: seq++, files, totals };
     },
   };
 }

@@ -25,7 +25,11 @@ export interface LiveTotals {
   readonly framesSent: number;
   readonly energyJ: number;
   readonly nodesAlive: number;
+  /** Federated rounds closed, and begun (a round in progress is begun, not closed). */
   readonly rounds: number;
+  readonly roundsBegun?: number;
+  /** The largest consumers now, flat [node, joules by state (energyStates order)…], largest first: the energy view before the first sample. */
+  readonly energyTop?: readonly number[];
 }
 
 /**

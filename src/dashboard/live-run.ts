@@ -43,6 +43,8 @@ export interface LiveDashboardOptions {
   readonly swarm: ResolvedSwarm;
   readonly simulation: Simulation;
   readonly served?: { readonly plan: Plan; readonly symbols: readonly string[] };
+  /** A federated run's target accuracy (0..1), for the accuracy charts. */
+  readonly accuracyTarget?: number;
   /** The server opened beforehand (`listenForLiveDashboard`), with the embedded broker. */
   readonly slot?: LiveServerSlot;
   /** Virtual ms per wall ms; undefined runs as fast as it can. */
@@ -103,7 +105,7 @@ export async function startLiveDashboard(options: LiveDashboardOptions): Promise
     // And no password on a command line (other users see it in `ps`): the viewer's credentials file.
     attach = `loraswarm dashboard --attach ${reachableUrl(broker.wsUrl)} --run ${runId} --credentials ${options.viewerCredentialsFile ?? '<the run\'s viewer credentials>'}`;
   }
-  const feed = createLiveFeed(options.title, options.durationMs, options.swarm, options.simulation, options.served);
+  const feed = createLiveFeed(options.title, options.durationMs, options.swarm, options.simulation, options.served, options.accuracyTarget);
   const start = feed.start();
   history.setStart(start);
   const startChunks = mqtt.publishMetricsChunked(startPath, start, true);

@@ -169,19 +169,23 @@ function scenarioMeta(dir: string): RunMeta {
   let title = `run ${basename(dir)}`;
   let subBands: RunMeta['subBands'] = [];
   let durationMs: number | undefined;
+  let kind: RunMeta['kind'];
+  let accuracyTarget: number | undefined;
   const scenarioPath = join(dir, 'scenario.yaml');
   if (existsSync(scenarioPath)) {
     try {
-      const scenario = parseYaml(readFileSync(scenarioPath, 'utf8')) as { name?: unknown; seed?: unknown; region?: unknown; duration?: unknown };
+      const scenario = parseYaml(readFileSync(scenarioPath, 'utf8')) as { name?: unknown; seed?: unknown; region?: unknown; duration?: unknown; inference?: unknown; federated?: { targetAccuracy?: unknown } | null };
       if (typeof scenario.name === 'string') title = `${scenario.name}${typeof scenario.seed === 'number' ? `, seed ${scenario.seed}` : ''}`;
       const region = regions[scenario.region as RegionId] as (typeof regions)[RegionId] | undefined;
       if (region) subBands = region.subBands.map((band) => ({ label: subBandLabel(band), dutyCycle: band.dutyCycle }));
       if (typeof scenario.duration === 'number') durationMs = scenario.duration;
+      kind = scenario.inference ? 'serving' : scenario.federated ? 'federated' : 'radio';
+      if (typeof scenario.federated?.targetAccuracy === 'number') accuracyTarget = scenario.federated.targetAccuracy;
     } catch {
       // A scenario that does not parse leaves the title and sub-bands at their defaults.
     }
   }
-  return { title, subBands, ...(durationMs !== undefined && { durationMs }) };
+  return { title, subBands, ...(durationMs !== undefined && { durationMs }), ...(kind && { kind }), ...(accuracyTarget !== undefined && { accuracyTarget }) };
 }
 
 function runMeta(dir: string, meta: RunMeta, files: RunFiles, finishing: boolean): RunMeta {

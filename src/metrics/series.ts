@@ -145,8 +145,11 @@ export function seriesColumns(bands: readonly SubBand[]): string[] {
   return ['atMs', 'node', 'alive', 'stateOfCharge', 'remainingMah', ...energyStates.map((s) => `${s}J`), ...bands.map((b) => `dutyCycleUse@${subBandLabel(b)}`)];
 }
 
-/** Writes sampled rows as rows of series.csv. */
-export function seriesRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): SeriesSink {
+/**
+ * Writes sampled rows as rows of series.csv. A mains-powered node (`mains[node]`) has no state
+ * of charge or remaining charge: its cells are empty, as in nodes.csv.
+ */
+export function seriesRowWriter(csv: CsvBytes, ids: readonly Uint8Array[], mains: readonly boolean[]): SeriesSink {
   return (atMs, node, alive, stateOfCharge, remainingMah, energyUj, dutyCycleUse) => {
     csv.fixed(atMs, 3);
     csv.comma();
@@ -154,9 +157,9 @@ export function seriesRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): Seri
     csv.comma();
     csv.integer(alive ? 1 : 0);
     csv.comma();
-    csv.number(round(stateOfCharge, 9));
+    if (!mains[node]) csv.number(round(stateOfCharge, 9));
     csv.comma();
-    csv.fixed(remainingMah, 6);
+    if (!mains[node]) csv.fixed(remainingMah, 6);
     for (let s = 0; s < energyUj.length; s++) {
       csv.comma();
       csv.number(round(energyUj[s]! / 1e6, 9));
@@ -169,14 +172,14 @@ export function seriesRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): Seri
   };
 }
 
-export function seriesCsv(sampler: Pick<SeriesSampler, 'rows' | 'bands'>, ids: readonly string[]): string {
+export function seriesCsv(sampler: Pick<SeriesSampler, 'rows' | 'bands'>, ids: readonly string[], mains: readonly boolean[]): string {
   const { rows, bands } = sampler;
   const encoder = new TextEncoder();
   const encoded = ids.map((id) => encoder.encode(id));
   const energyUj = new Float64Array(energyStates.length);
   return csvText((csv) => {
     header(csv, seriesColumns(bands));
-    const row = seriesRowWriter(csv, encoded);
+    const row = seriesRowWriter(csv, encoded, mains);
     for (const r of rows) {
       energyStates.forEach((state, i) => (energyUj[i] = r.energyByStateUj[state]));
       row(r.atMs, r.node, r.alive, r.stateOfCharge, r.remainingMah, energyUj, Float64Array.from(r.dutyCycleUse));

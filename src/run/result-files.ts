@@ -82,7 +82,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
   if (streamSeries) {
     const used = new Set(swarm.nodes.flatMap((node) => node.channelsHz.map((hz) => subBandOf(swarm.region, hz)!)));
     const series = open('series', seriesColumns(swarm.region.subBands.filter((band) => used.has(band))));
-    seriesSinks.push(seriesRowWriter(series.csv, ids));
+    seriesSinks.push(seriesRowWriter(series.csv, ids, swarm.nodes.map((node) => node.power.mains)));
     streamed.push(series);
   }
   const closeStreamed = async (): Promise<void> => {
@@ -115,7 +115,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
         if (checkpoint) dir.write('model.tskp', checkpoint);
       }
       dir.write('nodes.csv', nodesCsv(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
-      if (!streamSeries) dir.write('series.csv', seriesCsv(simulation.series, nodeIds));
+      if (!streamSeries) dir.write('series.csv', seriesCsv(simulation.series, nodeIds, swarm.nodes.map((node) => node.power.mains)));
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counted, humanDuration, humanEnergy } from '../../src/cli/human-units.ts';
+import { counted, humanDuration, humanEnergy } from '../../src/metrics/human-units.ts';
 
 describe('durations, energies and counts in printouts', () => {
   it('scale to the unit that shows them: small values do not vanish, large ones stay short', () => {

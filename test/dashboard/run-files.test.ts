@@ -42,7 +42,7 @@ describe('readRunFiles', () => {
       expect(model).toEqual(expected);
       // Only the columns the views read.
       expect(files['frames.csv']!.split('\n')[0]).toBe('sender,destination,outcome,atMs,airtimeMs,channelMhz,fate');
-      expect(files['nodes.csv']!.split('\n')[0]).toBe('id,group,role,xM,yM,mcu,diedAtMs,deathReason');
+      expect(files['nodes.csv']!.split('\n')[0]).toBe('id,group,role,xM,yM,sf,mcu,battery,receptions,receptionsReceived,diedAtMs,deathReason');
     });
   }
 

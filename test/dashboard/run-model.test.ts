@@ -17,7 +17,7 @@ import { cli } from '../helpers/cli.ts';
 
 const files: RunFiles = {
   'meta.json': JSON.stringify({ title: 'tiny', subBands: [{ label: '868-868.6MHz', dutyCycle: 0.01 }] }),
-  'nodes.csv': 'id,group,role,xM,yM,mcu,diedAtMs,deathReason\na,g,sink,0,0,nrf52840,,\nb,g,node,100,50,nrf52840,7000,battery\n',
+  'nodes.csv': 'id,group,role,xM,yM,sf,mcu,battery,diedAtMs,deathReason\na,g,sink,0,0,7,nrf52840,lipo,,\nb,g,node,100,50,9,nrf52840,2xaa,7000,battery\n',
   'series.csv': [
     'atMs,node,alive,stateOfCharge,remainingMah,transmitJ,receiveJ,computeJ,idleJ,listenJ,sleepJ,radioStandbyJ,dutyCycleUse@868-868.6MHz',
     '0,a,1,1,100,0,0,0,0,0,0,0,0',
@@ -65,8 +65,8 @@ describe('run model', () => {
 
   it('puts the map at time t: state of charge, deaths, links by quality, frames on the air', () => {
     expect(mapNodes(model.nodes, model.series, 6000, new Set(['a']))).toEqual([
-      { id: 'a', role: 'sink', x: 0, y: 0, soc: 0.9, dead: false, holdsUnits: true },
-      { id: 'b', role: 'node', x: 100, y: 50, soc: 0.5, dead: false, holdsUnits: false },
+      { id: 'a', role: 'sink', x: 0, y: 0, soc: 0.9, dead: false, mains: false, holdsUnits: true },
+      { id: 'b', role: 'node', x: 100, y: 50, soc: 0.5, dead: false, mains: false, holdsUnits: false },
     ]);
     expect(mapNodes(model.nodes, model.series, 7000).map((n) => n.dead)).toEqual([false, true]);
     expect(mapLinks(model.receptions)).toEqual([

@@ -1,7 +1,9 @@
 /**
- * report.html in a real headless Chromium: the quickstart's report draws every view with data
- * (SVG marks, axis labels with units, the p95 of summary.json), the slider scrubs the run, a
- * federated run draws its curves, and nothing throws. Screenshots of every view are saved.
+ * report.html in a real headless Chromium: the panels follow the run's kind and none is a
+ * placeholder; the quickstart's report draws every view with data (SVG marks, axis labels with
+ * units, the p95 of summary.json), the slider scrubs the run, a federated run draws its curves
+ * with the target, a radio-only run draws the delivery views and rings the nodes that never got
+ * through, and nothing throws. Screenshots of every view are saved.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,13 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { cli } from '../helpers/cli.ts';
 import { launchBrowser, openPage, screenshotDir } from '../helpers/browser.ts';
-import { seconds } from '../../src/dashboard/ui/latency-view.ts';
+import { humanDuration } from '../../src/metrics/human-units.ts';
+import { csvParse } from 'd3';
 
 const dir = mkdtempSync(join(tmpdir(), 'loraswarm-report-'));
 let browser: Browser;
 
 beforeAll(async () => {
-  for (const scenario of ['quickstart', 'fl-compression']) {
+  for (const scenario of ['quickstart', 'fl-compression', 'city-sink']) {
     const run = cli(['run', `scenarios/${scenario}.yaml`, '--transport', 'memory', '--out', join(dir, scenario), '--quiet'], 120_000);
     expect(run.status, run.stderr).toBe(0);
   }
@@ -28,12 +31,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const views = ['map', 'latency', 'energy', 'experts', 'federated', 'duty'] as const;
 const count = (page: Page, selector: string): Promise<number> => page.locator(selector).count();
+const panelIds = (page: Page): Promise<string[]> => page.evaluate(() => [...document.querySelectorAll('.panel')].map((panel) => panel.id));
 
 async function screenshots(page: Page, prefix: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir, `${prefix}-page.png`), fullPage: true });
-  for (const view of views) await page.locator(`#view-${view}`).screenshot({ path: join(screenshotDir, `${prefix}-${view}.png`) });
+  for (const id of await panelIds(page)) await page.locator(`#${id}`).screenshot({ path: join(screenshotDir, `${prefix}-${id.slice('view-'.length)}.png`) });
 }
 
 describe('report.html in Chromium', () => {
@@ -41,7 +44,9 @@ describe('report.html in Chromium', () => {
     const summary = JSON.parse(readFileSync(join(dir, 'quickstart', 'summary.json'), 'utf8')) as { tokens: number; latencyMs: { p95: number }; expertLoad: number[][] };
     const { page, errors } = await openPage(browser, pathToFileURL(join(dir, 'quickstart', 'report.html')).href);
     await page.waitForSelector('body[data-rendered=true]', { timeout: 20_000 });
-    // Every view but the federated one (the quickstart trains nothing, and says so) has marks.
+    // A model-serving run's panels, each with marks: no placeholder.
+    expect(await panelIds(page)).toEqual(['view-map', 'view-latency', 'view-experts', 'view-energy', 'view-delivery', 'view-duty']);
+    expect(await count(page, '.message')).toBe(0);
     expect(await count(page, '#view-map .nodes .node')).toBe(24);
     expect(await count(page, '#view-map .links line')).toBeGreaterThan(0);
     expect(await count(page, '#view-latency .bars rect')).toBe(20);
@@ -52,14 +57,14 @@ describe('report.html in Chromium', () => {
     expect(await count(page, '#view-energy .joules-point')).toBeGreaterThan(5);
     expect(await count(page, '#view-experts .heatmap .cell')).toBe(summary.expertLoad.flat().length);
     expect(await count(page, '#view-duty .duty-bars rect')).toBeGreaterThan(5);
-    expect(await page.locator('#view-federated .message').textContent()).toContain('No federated rounds');
+    expect(await count(page, '#view-delivery .fate')).toBeGreaterThan(10);
     // Units on every axis: each axis label names one in parentheses.
     const labels = await page.locator('.axis-label').allTextContents();
     expect(labels.length).toBeGreaterThanOrEqual(10);
     for (const label of labels) expect(label).toMatch(/\(.+\)/);
     // The p95 shown is summary.json's.
     const p95 = page.locator('#view-latency .percentile.p95');
-    expect(await p95.textContent()).toBe(`p95 ${seconds(summary.latencyMs.p95)} s`);
+    expect(await p95.textContent()).toBe(`p95 ${humanDuration(summary.latencyMs.p95)}`);
     expect(Number(await p95.getAttribute('data-ms'))).toBe(summary.latencyMs.p95);
     expect(await page.locator('#view-latency .token-count').getAttribute('data-count')).toBe(String(summary.tokens));
     expect(await page.locator('.counter-tokens').getAttribute('data-count')).toBe(String(summary.tokens));
@@ -82,9 +87,44 @@ describe('report.html in Chromium', () => {
     expect(await count(page, '#view-federated .accuracy-point')).toBe(2 * summary.rounds);
     expect(await count(page, '#view-federated .participation rect')).toBe(3 * summary.rounds);
     expect(await page.locator('#view-federated .figures').textContent()).toContain(`validation accuracy ${(100 * summary.accuracy.final).toFixed(1)} %`);
-    expect(await page.locator('#view-latency .message').textContent()).toContain('No tokens');
+    expect(await panelIds(page)).toEqual(['view-map', 'view-federated', 'view-energy', 'view-delivery', 'view-duty']);
+    expect(await count(page, '.message')).toBe(0);
+    // The scenario's target accuracy (85 %) on both accuracy charts, and when it was reached.
+    expect(await count(page, '#view-federated .target-line')).toBe(2);
+    expect(await page.locator('#view-federated .target-label').first().textContent()).toBe('target 85.0 %');
+    expect(await page.locator('#view-federated .figures').textContent()).toMatch(/The target of 85\.0 % was reached in round \d+/);
     expect(await page.locator('.counter-rounds').getAttribute('data-count')).toBe(String(summary.rounds));
     await screenshots(page, 'fl-compression');
+    expect(errors).toEqual([]);
+  });
+
+  it('draws a radio-only run\'s delivery views, no placeholder, and rings the nodes that never got through', { timeout: 60_000 }, async () => {
+    const summary = JSON.parse(readFileSync(join(dir, 'city-sink', 'summary.json'), 'utf8')) as { frames: { receptions: number; fates: { received: number } } };
+    const nodes = csvParse(readFileSync(join(dir, 'city-sink', 'nodes.csv'), 'utf8'));
+    const silent = nodes.filter((n) => Number(n.receptions) > 0 && n.receptionsReceived === '0').length;
+    const sfs = new Set(nodes.filter((n) => n.role !== 'sink').map((n) => n.sf)).size;
+    const { page, errors } = await openPage(browser, pathToFileURL(join(dir, 'city-sink', 'report.html')).href);
+    await page.waitForSelector('body[data-rendered=true]', { timeout: 20_000 });
+    expect(await page.evaluate(() => document.body.dataset.kind)).toBe('radio');
+    expect(await panelIds(page)).toEqual(['view-map', 'view-delivery', 'view-energy', 'view-duty']);
+    expect(await count(page, '.message')).toBe(0);
+    // The delivery views: fates over time, the ratio by SF, at the gateway and by distance (10 bins), nodes by SF.
+    expect(await count(page, '#view-delivery .fate')).toBeGreaterThan(24);
+    expect(await count(page, '#view-delivery path.delivery-line')).toBe(1);
+    expect(await count(page, '#view-delivery .ratio-bar')).toBe(sfs + 1 + 10);
+    expect(await count(page, '#view-delivery .count-bar')).toBe(sfs);
+    expect(await page.locator('#view-delivery .delivery-ratio').getAttribute('data-ratio')).toBe((summary.frames.fates.received / summary.frames.receptions).toFixed(6));
+    // The sensors none of whose frames was received: counted, and ringed on the map.
+    expect(silent).toBe(18);
+    expect(await page.locator('#view-delivery .silent-count').getAttribute('data-count')).toBe(String(silent));
+    expect(await count(page, '#view-map .node.silent .silent-ring')).toBe(silent);
+    // Energy: the mains gateway is left out until asked for.
+    const ticks = (): Promise<string[]> => page.locator('#view-energy .axis.x .tick text').allTextContents();
+    expect(await ticks()).not.toContain('gw');
+    await page.locator('#view-energy .mains-toggle input').check();
+    await page.waitForFunction(() => [...document.querySelectorAll('#view-energy .axis.x .tick text')].some((t) => t.textContent === 'gw'));
+    expect(await page.locator('#view-energy .axis-label', { hasText: 'energy (' }).first().textContent()).toMatch(/^energy \((µJ|mJ|J|kJ)\)$/);
+    await screenshots(page, 'city-sink');
     expect(errors).toEqual([]);
   });
 });

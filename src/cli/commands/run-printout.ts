@@ -1,5 +1,5 @@
 /** The parts of `loraswarm run`'s printout that model-serving and federated runs add. */
-import { counted, humanDuration, humanEnergy } from '../human-units.ts';
+import { counted, humanDuration, humanEnergy } from '../../metrics/human-units.ts';
 import type { RoundStats } from '../../fl/round-types.ts';
 
 /** The inference part of the run's printout: tokens, latency, joules, fidelity, placement. */

@@ -29,7 +29,7 @@ import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
 import { federatedLines, inferenceLines, roundLine } from './run-printout.ts';
-import { counted, humanDuration, humanEnergy } from '../human-units.ts';
+import { counted, humanDuration, humanEnergy } from '../../metrics/human-units.ts';
 import { listenForLiveDashboard, serveFinishedRun, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
 export interface RunCommandOptions {
@@ -230,6 +230,7 @@ export async function runCommand(
           ...(liveSlot && { slot: liveSlot }),
           ...(liveOptions.pace !== undefined && { pace: liveOptions.pace }),
           ...(inference && { served: { plan: inference.plan, symbols: inference.symbols } }),
+          ...(scenario.federated?.targetAccuracy !== undefined && { accuracyTarget: scenario.federated.targetAccuracy }),
           ...(options.credentials !== undefined && { credentialsFile: options.credentials }),
         });
         const paced = liveOptions.pace === undefined ? '' : `, paced at ${liveOptions.pace} virtual seconds per second${options.pace === undefined ? ' (--pace F or max to change)' : ''}`;

@@ -14,7 +14,7 @@ import type { CsvVisitor } from '../read/csv-stream.ts';
 import { csvTable } from './csv-text.ts';
 
 /** The columns of nodes.csv the views read (views/run-model.ts, `NodeRow`). */
-export const nodeColumns = ['id', 'group', 'role', 'xM', 'yM', 'mcu', 'diedAtMs', 'deathReason'] as const;
+export const nodeColumns = ['id', 'group', 'role', 'xM', 'yM', 'sf', 'mcu', 'battery', 'receptions', 'receptionsReceived', 'diedAtMs', 'deathReason'] as const;
 const rankings = ['dutyCycleBudgetUse', 'airtimeMs'] as const;
 
 export interface NodesTable extends CsvVisitor {

@@ -17,7 +17,7 @@
 import type { CsvVisitor } from '../read/csv-stream.ts';
 import type { IdIndex } from '../read/id-index.ts';
 import { energyStates } from '../views/run-model.ts';
-import type { SeriesDigest } from '../views/run-digest.ts';
+import { gridDead, gridMains, gridNotSampled, gridScale, type SeriesDigest } from '../views/run-digest.ts';
 import { csvLine, csvTable } from './csv-text.ts';
 import { topConsumers } from './energy-top.ts';
 import { createSystematicSample } from './systematic-sample.ts';
@@ -91,23 +91,31 @@ export function createSeriesDigest(options: SeriesDigestOptions): CsvVisitor & {
     const grid = new Uint8Array(nodes);
     let count = 0;
     let living = 0;
+    let batteries = 0;
     let least = Number.POSITIVE_INFINITY;
     let most = Number.NEGATIVE_INFINITY;
     let sum = 0;
     for (let i = 0; i < nodes; i++) {
       if (!sampled[i]) {
-        grid[i] = 254;
+        grid[i] = gridNotSampled;
         continue;
       }
-      const s = soc[i]!;
       count++;
       if (alive[i]) living++;
+      const s = soc[i]!;
+      // Mains: no state of charge (an empty cell), and nothing in the battery figures.
+      if (Number.isNaN(s)) {
+        grid[i] = alive[i] ? gridMains : gridDead;
+        continue;
+      }
+      batteries++;
       if (s < least) least = s;
       if (s > most) most = s;
       sum += s;
-      grid[i] = alive[i] ? Math.max(0, Math.min(250, Math.round(s * 250))) : 255;
+      grid[i] = alive[i] ? Math.max(0, Math.min(gridScale, Math.round(s * gridScale))) : gridDead;
     }
-    last = { atMs, sampled: count, alive: living, socMin: count > 0 ? least : 1, socMean: count > 0 ? sum / count : 1, socMax: count > 0 ? most : 1, top: topConsumers(energies, states, nodeIds, top).flatMap((i) => [i, ...energies.subarray(i * states, (i + 1) * states)]) };
+    const socOf = (value: number): number => (batteries > 0 ? value : 1);
+    last = { atMs, sampled: count, alive: living, socMin: socOf(least), socMean: socOf(sum / batteries), socMax: socOf(most), top: topConsumers(energies, states, nodeIds, top).flatMap((i) => [i, ...energies.subarray(i * states, (i + 1) * states)]) };
     lastGrid = { atMs, grid };
     times++;
     if (stats.wants()) stats.keep(last);
@@ -142,7 +150,7 @@ export function createSeriesDigest(options: SeriesDigestOptions): CsvVisitor & {
       if (node < 0) return;
       sampled[node] = 1;
       alive[node] = row.equals(2, '1') ? 1 : 0;
-      soc[node] = row.number(3);
+      soc[node] = row.number(3, Number.NaN);
       for (let k = 0; k < states; k++) energies[node * states + k] = row.number(4 + k);
       if (node % lineEvery !== 0) return;
       lines.push({ node, line: csvLine(lineColumns.map((_, k) => row.text(k))) });

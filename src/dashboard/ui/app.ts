@@ -1,9 +1,13 @@
 /**
  * The dashboard page: a header with the run's figures at time t, the time slider (scrubbing a
- * finished run, following a live one), and one panel per view, all redrawn for t.
+ * finished run, following a live one), and one panel per view, all redrawn for t. The panels
+ * and their order follow the run's kind (`panelsFor`): no panel waits for data the run
+ * cannot have.
  */
 import type { LiveTotals } from '../live-messages.ts';
-import { framesSentBy, tokensBy, type RunModel } from '../views/run-model.ts';
+import { framesSentBy, runKind, tokensBy, type RunKind, type RunModel } from '../views/run-model.ts';
+import { drawDelivery } from './delivery-view.ts';
+import { humanEnergy } from '../../metrics/human-units.ts';
 import { samplingNotes } from '../views/sampling-notes.ts';
 import { duration, panel, type Panel } from './chart.ts';
 import { drawDutyCycle } from './duty-cycle-view.ts';
@@ -25,6 +29,25 @@ export interface App {
 }
 
 const sliderSteps = 1000;
+
+type PanelId = 'map' | 'latency' | 'energy' | 'experts' | 'federated' | 'delivery' | 'duty';
+
+/** The panels of a run of each kind, in order: what the run is about first, the radio's bill after. */
+export const panelsFor: Record<RunKind, readonly PanelId[]> = {
+  radio: ['map', 'delivery', 'energy', 'duty'],
+  serving: ['map', 'latency', 'experts', 'energy', 'delivery', 'duty'],
+  federated: ['map', 'federated', 'energy', 'delivery', 'duty'],
+};
+
+const panelTexts: Record<PanelId, readonly [string, string]> = {
+  map: ['Swarm map', 'Where the nodes are, what they hold, their batteries, the links they heard, the frames on the air, and the nodes none of whose frames got through.'],
+  latency: ['Token latency', 'How long each generated token took, and where the time went.'],
+  energy: ['Joules', 'Energy per node by radio and MCU state, batteries over time, and joules per token.'],
+  experts: ['Expert load', 'How often each routed expert\'s output went into a token, layer by layer (summary.json\'s expertLoad counts the calls served, replies lost on the way included).'],
+  federated: ['Federated learning', 'What each round bought in accuracy, and what it cost in joules and airtime.'],
+  delivery: ['Delivery', 'What became of the frames at the receivers they addressed: fates over time, and the delivery ratio by spreading factor, by gateway and against distance.'],
+  duty: ['Duty-cycle use', 'How much of each sub-band\'s legal airtime the busiest nodes used.'],
+};
 
 export function createApp(model: RunModel, live: boolean): App {
   document.title = `loraswarm: ${model.meta.title}`;
@@ -51,14 +74,11 @@ export function createApp(model: RunModel, live: boolean): App {
     slider.disabled = true;
     play.hidden = true;
   }
-  const panels: Record<string, Panel> = {
-    map: panel(main, 'map', 'Swarm map', 'Where the nodes are, what they hold, their batteries, the links they heard and the frames on the air.'),
-    latency: panel(main, 'latency', 'Token latency', 'How long each generated token took, and where the time went.'),
-    energy: panel(main, 'energy', 'Joules', 'Energy per node by radio and MCU state, batteries over time, and joules per token.'),
-    experts: panel(main, 'experts', 'Expert load', 'How often each routed expert\'s output went into a token, layer by layer (summary.json\'s expertLoad counts the calls served, replies lost on the way included).'),
-    federated: panel(main, 'federated', 'Federated learning', 'What each round bought in accuracy, and what it cost in joules and airtime.'),
-    duty: panel(main, 'duty', 'Duty-cycle use', 'How much of each sub-band\'s legal airtime the busiest nodes used.'),
-  };
+  const kind = runKind(model);
+  document.body.dataset.kind = kind;
+  const panels: Partial<Record<PanelId, Panel>> = {};
+  for (const id of panelsFor[kind]) panels[id] = panel(main, id, panelTexts[id][0], panelTexts[id][1]);
+  let includeMains = false;
   let totals: LiveTotals | undefined;
   let current = model.endMs;
   let rendered = false;
@@ -81,16 +101,21 @@ export function createApp(model: RunModel, live: boolean): App {
         figure('nodes', 'nodes alive', `${alive} of ${model.nodes.length}`, model.nodes.length),
         ...(model.tokens.length > 0 || (totals !== undefined && model.placement.length > 0) ? [figure('tokens', 'tokens generated', String(tokens), tokens)] : []),
         figure('frames', 'frames sent', String(frames), frames),
-        ...(totals ? [figure('energy', 'energy', `${totals.energyJ.toFixed(1)} J`)] : []),
+        ...(totals ? [figure('energy', 'energy', humanEnergy(totals.energyJ), totals.energyJ)] : []),
         ...(model.rounds.length > 0 || rounds > 0 ? [figure('rounds', 'rounds', String(rounds), rounds)] : []),
       ].join('');
       timeLabel.textContent = live ? `live: ${duration(current)} of virtual time` : `t = ${duration(current)} of ${duration(model.endMs)}`;
-      drawMap(panels.map!, model, current, windowMs, live, notes.map);
-      drawLatency(panels.latency!, model, current);
-      drawEnergy(panels.energy!, model, current, notes.energy);
-      drawExperts(panels.experts!, model, current);
-      drawFederated(panels.federated!, model, current);
-      drawDutyCycle(panels.duty!, model, current, notes.duty);
+      const setIncludeMains = (include: boolean): void => {
+        includeMains = include;
+        app.render(t);
+      };
+      if (panels.map) drawMap(panels.map, model, current, windowMs, live, notes.map);
+      if (panels.latency) drawLatency(panels.latency, model, current);
+      if (panels.experts) drawExperts(panels.experts, model, current);
+      if (panels.federated) drawFederated(panels.federated, model, current, totals);
+      if (panels.energy) drawEnergy(panels.energy, model, current, notes.energy, { includeMains, setIncludeMains, ...(totals?.energyTop && { liveTop: totals.energyTop }) });
+      if (panels.delivery) drawDelivery(panels.delivery, model, current);
+      if (panels.duty) drawDutyCycle(panels.duty, model, current, notes.duty);
       if (!rendered) {
         rendered = true;
         document.body.dataset.rendered = 'true';

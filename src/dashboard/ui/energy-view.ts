@@ -3,7 +3,7 @@
  * battery's state of charge over time, and joules per generated token over time.
  */
 import { area, line, max, scaleBand, scaleLinear } from 'd3';
-import { batteryBand, batteryLines, energyAt, energyStacks, joulesPerTokenOverTime, stateOrder } from '../views/energy.ts';
+import { batteryBand, batteryLines, energyAt, energyStacks, energyUnit, joulesPerTokenOverTime, stateOrder } from '../views/energy.ts';
 import { tokensBy, type RunModel } from '../views/run-model.ts';
 import { frame, legend, samplingNotes, xAxis, yAxis, type Frame, type Panel } from './chart.ts';
 
@@ -35,14 +35,29 @@ function definePatterns(f: Frame): void {
   }
 }
 
-export function drawEnergy(p: Panel, model: RunModel, t: number, notes: readonly string[] = []): void {
+/** What the energy view shows beyond the run at t: mains nodes or not (a checkbox), and a live run's figures now. */
+export interface EnergyOptions {
+  readonly includeMains: boolean;
+  readonly setIncludeMains: (include: boolean) => void;
+  /** A live run's largest consumers now (live-messages.ts), before and between samples. */
+  readonly liveTop?: readonly number[];
+}
+
+export function drawEnergy(p: Panel, model: RunModel, t: number, notes: readonly string[], options: EnergyOptions): void {
   const body = p.body();
-  const stacks = energyStacks(energyAt(model, t)).slice(0, 30);
-  if (stacks.length === 0) return p.message('No energy figures: series.csv and summary.json are missing from this run.');
+  const mainsIds = new Set(model.nodes.filter((node) => node.battery === 'mains').map((node) => node.id));
+  // Mains nodes (gateways at a watt, all day) flatten every battery node's bar: left out unless asked for, or unless every node is on mains.
+  const mixed = mainsIds.size > 0 && mainsIds.size < model.nodes.length;
+  const leaveOut = mixed && !options.includeMains;
+  const all = energyAt(model, t, options.liveTop);
+  const stacks = energyStacks(leaveOut ? all.filter((node) => !mainsIds.has(node.id)) : all).slice(0, 30);
+  if (mixed) mainsToggle(body, mainsIds.size, options);
+  if (stacks.length === 0) return p.message(all.length > 0 ? 'Every node with energy figures is on mains: tick the box above to see them.' : 'No energy figures yet: series.csv and summary.json are missing from this run, or no sample has been taken.');
   const f = frame(body, 560, 290, 'energy per node stacked by state', 30);
   definePatterns(f);
+  const { unit, perJ } = energyUnit(max(stacks, (s) => s.total) ?? 0);
   const x = scaleBand<string>().domain(stacks.map((s) => s.id)).range([0, f.width]).padding(0.15);
-  const y = scaleLinear().domain([0, max(stacks, (s) => s.total) || 1]).nice().range([f.height, 0]);
+  const y = scaleLinear().domain([0, (max(stacks, (s) => s.total) || 1) * perJ]).nice().range([f.height, 0]);
   f.plot
     .append('g')
     .attr('class', 'stacks')
@@ -54,18 +69,19 @@ export function drawEnergy(p: Panel, model: RunModel, t: number, notes: readonly
     .data((s) => s.segments.filter((seg) => seg.y1 > seg.y0).map((seg) => ({ ...seg, id: s.id })))
     .join('rect')
     .attr('class', (seg) => `segment ${seg.state}`)
-    .attr('y', (seg) => y(seg.y1))
-    .attr('height', (seg) => Math.max(0.5, y(seg.y0) - y(seg.y1)))
+    .attr('y', (seg) => y(seg.y1 * perJ))
+    .attr('height', (seg) => Math.max(0.5, y(seg.y0 * perJ) - y(seg.y1 * perJ)))
     .attr('width', x.bandwidth())
     .attr('fill', (seg) => `url(#pattern-${seg.state})`)
     .append('title')
-    .text((seg) => `${seg.id}: ${seg.state} ${(seg.y1 - seg.y0).toFixed(4)} J`);
-  xAxis(f, x, `node (the ${stacks.length} largest consumers)`, 6, 66);
+    .text((seg) => `${seg.id}: ${seg.state} ${Number(((seg.y1 - seg.y0) * perJ).toPrecision(4))} ${unit}`);
+  xAxis(f, x, `node (the ${stacks.length} largest consumers${leaveOut ? ' on batteries' : ''})`, 6, 66);
   f.svg.selectAll('.axis.x .tick text').attr('transform', 'rotate(-40)').attr('text-anchor', 'end').attr('dx', '-0.4em').attr('dy', '0.5em');
-  yAxis(f, y, 'energy (J)');
+  yAxis(f, y, `energy (${unit})`);
   legend(body, stateOrder.map((state) => ({ label: `${state} (${patterns[state]})`, swatch: stateFills[state]! })));
 
-  const lines = batteryLines(model.series.filter((s) => s.node >= 0).map((s) => ({ atMs: s.atMs, node: model.nodes[s.node]!.id, stateOfCharge: s.soc })));
+  // Mains nodes have no state of charge (empty cells): no line.
+  const lines = batteryLines(model.series.filter((s) => s.node >= 0 && Number.isFinite(s.soc)).map((s) => ({ atMs: s.atMs, node: model.nodes[s.node]!.id, stateOfCharge: s.soc })));
   const band = batteryBand(model);
   if (lines.length > 0) {
     const b = frame(body, 560, 220, band.length > 0 ? 'state of charge of sampled batteries over time, with the range and mean of all' : 'state of charge of every battery over time');
@@ -127,6 +143,18 @@ export function drawEnergy(p: Panel, model: RunModel, t: number, notes: readonly
     yAxis(j, jy, 'energy per token (J)');
   }
   samplingNotes(body, notes);
+}
+
+/** The checkbox that puts mains nodes into the energy chart. */
+function mainsToggle(body: HTMLElement, count: number, options: EnergyOptions): void {
+  const label = document.createElement('label');
+  label.className = 'mains-toggle';
+  label.innerHTML = '<input type="checkbox"> <span></span>';
+  const box = label.querySelector('input')!;
+  box.checked = options.includeMains;
+  label.querySelector('span')!.textContent = `include the ${count} mains-powered node${count === 1 ? '' : 's'}`;
+  box.addEventListener('change', () => options.setIncludeMains(box.checked));
+  body.appendChild(label);
 }
 
 /** The time slider's position on a time axis. */

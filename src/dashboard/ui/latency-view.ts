@@ -3,6 +3,7 @@
  * written out, and the mean latency split into its parts (airtime, queueing, duty-cycle wait,
  * wake wait, compute, processing, timeouts).
  */
+import { humanDuration } from '../../metrics/human-units.ts';
 import { line, max, scaleLinear } from 'd3';
 import { latencyView } from '../views/latency.ts';
 import { tokensBy, type RunModel } from '../views/run-model.ts';
@@ -19,10 +20,6 @@ const partNames: Record<string, string> = {
 };
 const partFills = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1'];
 
-/** Seconds from milliseconds, exactly as written (no float noise): 153856 → "153.856". */
-export function seconds(ms: number): string {
-  return String(Number((ms / 1000).toFixed(6)));
-}
 
 export function drawLatency(p: Panel, model: RunModel, t: number): void {
   const body = p.body();
@@ -36,7 +33,7 @@ export function drawLatency(p: Panel, model: RunModel, t: number): void {
     const span = document.createElement('span');
     span.className = `percentile ${name}`;
     span.dataset.ms = String(value);
-    span.textContent = `${name} ${seconds(value!)} s`;
+    span.textContent = `${name} ${humanDuration(value!)}`;
     figures.append(span, ' ');
   }
   const count = document.createElement('span');
@@ -62,7 +59,7 @@ export function drawLatency(p: Panel, model: RunModel, t: number): void {
     .attr('y', (b) => y(b.count))
     .attr('height', (b) => f.height - y(b.count))
     .append('title')
-    .text((b) => `${b.count} tokens between ${seconds(b.x0)} s and ${seconds(b.x1)} s`);
+    .text((b) => `${b.count} tokens between ${humanDuration(b.x0)} and ${humanDuration(b.x1)}`);
   f.plot
     .append('path')
     .attr('class', 'cdf')
@@ -71,7 +68,7 @@ export function drawLatency(p: Panel, model: RunModel, t: number): void {
     const g = f.plot.append('g').attr('class', `marker ${name}`).attr('transform', `translate(${x(value!)},0)`);
     g.append('line').attr('y1', 0).attr('y2', f.height);
     g.append('text').attr('y', name === 'p50' ? 10 : name === 'p95' ? 22 : 34).attr('dx', 3).text(name);
-    g.append('title').text(`${name}: ${seconds(value!)} s`);
+    g.append('title').text(`${name}: ${humanDuration(value!)}`);
   }
   // Axis tick values in seconds.
   const xs = scaleLinear().domain(x.domain().map((v) => v / 1000)).range(x.range());
@@ -95,10 +92,10 @@ export function drawLatency(p: Panel, model: RunModel, t: number): void {
     .attr('height', g.height - 8)
     .attr('fill', (b) => partFills[b.i % partFills.length]!)
     .append('title')
-    .text((b) => `${partNames[b.part] ?? b.part}: ${seconds(b.meanMs)} s mean (${total > 0 ? ((100 * b.meanMs) / total).toFixed(1) : 0} %)`);
+    .text((b) => `${partNames[b.part] ?? b.part}: ${humanDuration(b.meanMs)} mean (${total > 0 ? ((100 * b.meanMs) / total).toFixed(1) : 0} %)`);
   xAxis(g, bx, 'mean token latency by part (s)');
   legend(
     body,
-    view.breakdown.map((b, i) => ({ label: `${partNames[b.part] ?? b.part} ${seconds(b.meanMs)} s`, swatch: partFills[i % partFills.length]! })),
+    view.breakdown.map((b, i) => ({ label: `${partNames[b.part] ?? b.part} ${humanDuration(b.meanMs)}`, swatch: partFills[i % partFills.length]! })),
   );
 }

@@ -1,13 +1,19 @@
 /**
- * The swarm map: nodes where they stand (shape by role, fill by state of charge, a cross when
- * dead, a thick outline when they hold model units), the links heard (line style by quality)
- * and the frames on the air at t as arcs (animated in live mode).
+ * The swarm map: nodes where they stand (shape by role, fill by state of charge or blue on
+ * mains, a cross when dead, a thick outline when they hold model units, a red dashed ring when
+ * none of their frames was received), the links heard (line style by quality) and the frames
+ * on the air at t as arcs (animated in live mode). Labels that would overlap are left out.
  */
 import { extent, interpolateRdYlGn, scaleLinear } from 'd3';
 import { framesInFlight, mapLinksOf, mapNodesAt, type MapLink } from '../views/map.ts';
 import type { RunModel } from '../views/run-model.ts';
 import { duration, frame, legend, samplingNotes, xAxis, yAxis, type Panel } from './chart.ts';
-import { canvasNodes, drawNodeCanvas } from './node-canvas.ts';
+import { canvasNodes, drawNodeCanvas, mainsFill } from './node-canvas.ts';
+import { silentNodes } from '../views/delivery.ts';
+import { placeLabels } from './label-placement.ts';
+
+/** At most this many silent nodes are ringed (the delivery panel counts them all). */
+const mostRings = 2000;
 
 const dash: Record<MapLink['quality'], string | null> = { good: null, fair: '6 3', poor: '2 3' };
 
@@ -73,28 +79,46 @@ export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, 
     .append('title')
     .text(({ frame: fr }) => `frame ${nodes[fr.sender]?.id ?? '?'} → ${fr.destination >= 0 ? nodes[fr.destination]?.id : 'broadcast'}, on air ${duration(fr.atMs)}–${duration(fr.endMs)}, ${fr.fate || 'in flight'}`);
 
+  const silent = new Set(silentNodes(model, t).nodes);
+  const indexed = nodes.map((n, i) => ({ ...n, index: i, silent: silent.has(i) }));
   const g = f.plot
     .append('g')
     .attr('class', 'nodes')
     .selectAll('g')
-    .data(onCanvas ? nodes.filter((n) => n.role === 'sink') : nodes)
+    .data(onCanvas ? indexed.filter((n) => n.role === 'sink' || n.silent).slice(0, mostRings) : indexed)
     .join('g')
-    .attr('class', (n) => `node${n.dead ? ' dead' : ''}${n.holdsUnits ? ' holder' : ''}`)
+    .attr('class', (n) => `node${n.dead ? ' dead' : ''}${n.holdsUnits ? ' holder' : ''}${n.silent ? ' silent' : ''}`)
     .attr('transform', (n) => `translate(${x(n.x)},${y(n.y)})`);
+  g.filter((n) => n.silent)
+    .append('circle')
+    .attr('class', 'silent-ring')
+    .attr('r', radius + 4);
   g.append((n) => document.createElementNS('http://www.w3.org/2000/svg', n.role === 'sink' ? 'rect' : 'circle'))
     .attr('r', radius)
     .attr('x', -radius)
     .attr('y', -radius)
     .attr('width', radius * 2)
     .attr('height', radius * 2)
-    .attr('fill', (n) => (n.dead ? '#999' : interpolateRdYlGn(n.soc)));
+    .attr('fill', (n) => (n.dead ? '#999' : n.mains ? mainsFill : interpolateRdYlGn(n.soc)));
   g.filter((n) => n.dead)
     .append('path')
     .attr('class', 'death')
     .attr('d', `M${-radius},${-radius}L${radius},${radius}M${radius},${-radius}L${-radius},${radius}`);
-  g.append('title').text((n) => `${n.id} (${n.role}${n.holdsUnits ? ', holds model units' : ''}): ${n.dead ? 'dead' : `state of charge ${approximate}${(100 * n.soc).toFixed(2)} %`}`);
-  // Few nodes: each written out with its state, so that nothing hangs on the fill's colour.
-  if (nodes.length <= 40) g.append('text').attr('class', 'node-label').attr('x', radius + 2).attr('y', -radius).text((n) => `${n.id} ${n.dead ? '✕' : `${(100 * n.soc).toFixed(1)} %`}`);
+  const state = (n: (typeof indexed)[number]): string => (n.dead ? 'dead' : n.mains ? 'on mains' : `state of charge ${approximate}${(100 * n.soc).toFixed(2)} %`);
+  g.append('title').text((n) => `${n.id} (${n.role}${n.holdsUnits ? ', holds model units' : ''}${n.silent ? ', none of its frames received' : ''}): ${state(n)}`);
+  // Few nodes: each written out with its state, so that nothing hangs on the fill's colour; a
+  // label that would overlap another (or a node) is left out, the node keeps its tooltip.
+  if (nodes.length <= 40) {
+    const texts = indexed.map((n) => `${n.id} ${n.dead ? '✕' : n.mains ? 'mains' : `${(100 * n.soc).toFixed(1)} %`}`);
+    const placed = placeLabels(indexed.map((n, i) => ({ x: x(n.x), y: y(n.y), text: texts[i]!, first: n.role === 'sink' })), radius, side);
+    g.filter((n) => placed[n.index] !== undefined)
+      .append('text')
+      .attr('class', 'node-label')
+      .attr('x', (n) => placed[n.index]!.dx)
+      .attr('y', (n) => placed[n.index]!.dy)
+      .attr('text-anchor', (n) => placed[n.index]!.anchor)
+      .text((n) => texts[n.index]!);
+  }
 
   const alive = nodes.filter((n) => !n.dead).length;
   const summary = document.createElement('p');
@@ -110,6 +134,8 @@ export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, 
     { label: 'fill: state of charge, red 0 % → green 100 %', swatch: interpolateRdYlGn(0.5) },
     { label: onCanvas ? 'dead: grey (sinks with a cross)' : 'dead: grey with a cross', swatch: '#999' },
     { label: 'thick outline: holds model units', swatch: '#fff', className: 'holder-swatch' },
+    ...(nodes.some((n) => n.mains) ? [{ label: 'blue: on mains', swatch: mainsFill }] : []),
+    { label: `red dashed ring: sent frames, none received (${silent.size})`, swatch: '#fff', className: 'silent-swatch' },
   ]);
   samplingNotes(body, onCanvas ? [`${nodes.length} nodes are too many to draw one by one: they are dots on a canvas, without a tooltip each; the sinks are squares with theirs.`, ...notes] : notes);
 }

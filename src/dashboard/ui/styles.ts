@@ -64,4 +64,14 @@ svg { display: block; max-width: 100%; height: auto; overflow: visible; font-siz
 .duty-values text { font-size: 10px; }
 .limit { stroke: #a4161a; stroke-width: 2; }
 .limit-label { fill: #a4161a; font-size: 11px; }
+.target-line { stroke: #1b6e2a; stroke-width: 1.5; stroke-dasharray: 2 4; }
+.target-label { fill: #1b6e2a; font-size: 11px; font-weight: 600; }
+.round-progress { font-weight: 600; color: #2f6db5; }
+.fate { stroke: #fff; stroke-width: .3; }
+.delivery-line { fill: none; stroke: #111; stroke-width: 2; }
+.ratio-bar { fill: #59a14f; stroke: #2d5f27; }
+.count-bar { fill: #9db7d5; stroke: #3d6a99; }
+.node .silent-ring { fill: none; stroke: #c0392b; stroke-width: 2.5; stroke-dasharray: 3 2; }
+.legend .silent-swatch { fill: #fff; stroke: #c0392b !important; stroke-width: 2.5 !important; stroke-dasharray: 3 2; }
+.mains-toggle { font-size: 13px; display: block; margin: 2px 0 6px; }
 `;

@@ -69,7 +69,8 @@ export function joulesPerTokenOverTime(tokens: readonly { readonly endMs: number
  * report, the largest consumers at the last kept sample time at or before t (before the first,
  * none has used any: the first nodes by id, as the stacks sort ties).
  */
-export function energyAt(model: RunModel, t: number): NodeEnergy[] {
+export function energyAt(model: RunModel, t: number, liveTop?: readonly number[]): NodeEnergy[] {
+  if (liveTop && liveTop.length > 0) return nodesOfFlat(model, liveTop);
   const stats = model.digest?.series?.stats;
   if (stats) return largestConsumersAt(model, stats, t);
   const last = new Map<number, readonly number[]>();
@@ -99,6 +100,24 @@ function largestConsumersAt(model: RunModel, stats: NonNullable<NonNullable<RunM
   const nodes: NodeEnergy[] = [];
   for (let i = 0; i + width <= flat.length; i += width) nodes.push({ id: model.nodes[flat[i]!]?.id ?? '', energyJByState: byState((k) => flat[i + 1 + k]!) });
   return nodes;
+}
+
+/** Nodes from a flat [node, joules by state…] list (a live run's largest consumers now). */
+function nodesOfFlat(model: RunModel, flat: readonly number[]): NodeEnergy[] {
+  const width = energyStates.length + 1;
+  const nodes: NodeEnergy[] = [];
+  for (let i = 0; i + width <= flat.length; i += width) {
+    nodes.push({ id: model.nodes[flat[i]!]?.id ?? '', energyJByState: Object.fromEntries(energyStates.map((state, k) => [state, flat[i + 1 + k]!])) });
+  }
+  return nodes;
+}
+
+/** A unit for joules that keeps figures up to `largestJ` readable: µJ, mJ, J or kJ, and the factor from joules. */
+export function energyUnit(largestJ: number): { unit: string; perJ: number } {
+  if (largestJ >= 1e4) return { unit: 'kJ', perJ: 1e-3 };
+  if (largestJ >= 1) return { unit: 'J', perJ: 1 };
+  if (largestJ >= 1e-3) return { unit: 'mJ', perJ: 1e3 };
+  return { unit: 'µJ', perJ: 1e6 };
 }
 
 /** The band behind a large run's battery lines: least, mean and largest state of charge of every node sampled, per kept sample time. */

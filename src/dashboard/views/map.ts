@@ -14,6 +14,8 @@ export interface MapNode {
   /** State of charge at t (1 before the first sample). */
   readonly soc: number;
   readonly dead: boolean;
+  /** Mains-powered: no battery to colour by. */
+  readonly mains: boolean;
   /** Whether the node holds a unit of the model (placement), for its outline. */
   readonly holdsUnits: boolean;
 }
@@ -24,7 +26,7 @@ export function mapNodes(nodes: readonly NodeRow[], series: readonly SeriesPoint
   const deadBySample = new Uint8Array(nodes.length);
   for (const point of series) {
     if (point.atMs > t || point.node < 0) continue;
-    soc[point.node] = point.soc;
+    if (Number.isFinite(point.soc)) soc[point.node] = point.soc;
     deadBySample[point.node] = point.alive ? 0 : 1;
   }
   return nodes.map((node, i) => ({
@@ -34,6 +36,7 @@ export function mapNodes(nodes: readonly NodeRow[], series: readonly SeriesPoint
     y: node.y,
     soc: soc[i]!,
     dead: (node.diedAtMs !== null && node.diedAtMs <= t) || deadBySample[i] === 1,
+    mains: node.battery === 'mains',
     holdsUnits: holders.has(node.id),
   }));
 }
@@ -54,6 +57,7 @@ export function mapNodesFromGrid(nodes: readonly NodeRow[], grid: Uint8Array, ti
       y: node.y,
       soc: byte <= gridScale ? byte / gridScale : 1,
       dead: (node.diedAtMs !== null && node.diedAtMs <= t) || byte === gridDead,
+      mains: node.battery === 'mains',
       holdsUnits: holders.has(node.id),
     };
   });

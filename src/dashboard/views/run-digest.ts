@@ -48,7 +48,7 @@ export interface SeriesDigest {
   readonly stats: {
     readonly every: number;
     readonly timesMs: readonly number[];
-    /** Nodes sampled by then, and of them those alive. */
+    /** Nodes sampled by then, and of them those alive; the state-of-charge figures are of the battery-powered ones (1 when there are none). */
     readonly sampled: readonly number[];
     readonly alive: readonly number[];
     readonly socMin: readonly number[];
@@ -57,7 +57,7 @@ export interface SeriesDigest {
     /** Per time, flat [node, energy by state (energyStates order)…] of the largest consumers, largest first. */
     readonly energyTop: readonly (readonly number[])[];
   };
-  /** Every node's state of charge in one byte per kept time (0–250: 0–100 %, 254: no sample yet, 255: dead), base64, time-major. */
+  /** Every node's state of charge in one byte per kept time (0–250: 0–100 %, 253: on mains, 254: no sample yet, 255: dead), base64, time-major. */
   readonly grid: { readonly every: number; readonly timesMs: readonly number[]; readonly base64: string };
   /** The battery lines embedded: the nodes at indices 0, every, 2·every… */
   readonly lines: { readonly every: number; readonly nodes: number };
@@ -80,6 +80,7 @@ export interface RunDigest {
 }
 
 /** State-of-charge grid bytes. */
+export const gridMains = 253;
 export const gridNotSampled = 254;
 export const gridDead = 255;
 export const gridScale = 250;

@@ -22,7 +22,7 @@ export type RunFiles = Partial<Record<RunFileName, string>>;
  */
 export const embeddedColumns: Partial<Record<RunFileName, readonly string[]>> = {
   'frames.csv': ['sender', 'destination', 'outcome', 'atMs', 'airtimeMs', 'channelMhz', 'fate'],
-  'receptions.csv': ['sender', 'receiver', 'fate', 'snrDb'],
+  'receptions.csv': ['sender', 'receiver', 'atMs', 'fate', 'snrDb'],
 };
 
 /** What the dashboard knows besides the files: the title, sub-bands and why data is missing. */
@@ -34,6 +34,20 @@ export interface RunMeta {
   readonly durationMs?: number;
   /** Why the directory holds no (or not every) result: shown instead of a blank page. */
   readonly problem?: string;
+  /** What the run holds beyond the radio (`runKind`): the panels follow it. */
+  readonly kind?: RunKind;
+  /** The federated block's `targetAccuracy` (0..1): the accuracy charts draw it. */
+  readonly accuracyTarget?: number;
+}
+
+/** A run of the radio alone, one that serves a model (`inference`), or one that trains one (`federated`). */
+export type RunKind = 'radio' | 'serving' | 'federated';
+
+/** The run's kind: as its meta says, or, for files without it, as its files show. */
+export function runKind(model: RunModel): RunKind {
+  if (model.meta.kind) return model.meta.kind;
+  if (model.placement.length > 0 || model.tokens.length > 0) return 'serving';
+  return model.rounds.length > 0 ? 'federated' : 'radio';
 }
 
 export const energyStates = ['transmit', 'receive', 'compute', 'idle', 'listen', 'sleep', 'radioStandby'] as const;
@@ -45,6 +59,13 @@ export interface NodeRow {
   readonly x: number;
   readonly y: number;
   readonly mcu: string;
+  /** The battery profile, or `mains`. */
+  readonly battery: string;
+  /** The node's spreading factor (nodes.csv), or NaN where the file does not say. */
+  readonly sf: number;
+  /** Receptions of its frames (at every receiver addressed), and of them received, at the run's end; NaN where the file does not say (a live run). */
+  readonly receptions: number;
+  readonly receptionsReceived: number;
   readonly diedAtMs: number | null;
   readonly deathReason: string;
 }
@@ -53,6 +74,7 @@ export interface SeriesPoint {
   readonly atMs: number;
   readonly node: number;
   readonly alive: boolean;
+  /** State of charge, 0..1; NaN for a mains-powered node (an empty cell). */
   readonly soc: number;
   /** Cumulative joules by ledger state (`energyStates` order). */
   readonly energyJ: readonly number[];
@@ -73,6 +95,8 @@ export interface FrameRow {
 export interface ReceptionRow {
   readonly sender: number;
   readonly receiver: number;
+  /** The frame's end (ms), NaN where the file does not say. */
+  readonly atMs: number;
   readonly fate: string;
   readonly snrDb: number;
 }
@@ -171,7 +195,7 @@ export function appendFiles(model: RunModel, files: RunFiles): void {
     if (Number.isFinite(ms) && ms > model.endMs) model.endMs = ms;
   };
   for (const r of rows('nodes.csv')) {
-    model.nodes.push({ id: r.id ?? '', group: r.group ?? '', role: r.role ?? '', x: num(r.xM), y: num(r.yM), mcu: r.mcu ?? '', diedAtMs: r.diedAtMs ? num(r.diedAtMs) : null, deathReason: r.deathReason ?? '' });
+    model.nodes.push({ id: r.id ?? '', group: r.group ?? '', role: r.role ?? '', x: num(r.xM), y: num(r.yM), mcu: r.mcu ?? '', battery: r.battery ?? '', sf: num(r.sf, Number.NaN), receptions: num(r.receptions, Number.NaN), receptionsReceived: num(r.receptionsReceived, Number.NaN), diedAtMs: r.diedAtMs ? num(r.diedAtMs) : null, deathReason: r.deathReason ?? '' });
   }
   const index = new Map(model.nodes.map((node, i) => [node.id, i]));
   const nodeIndex = (id: string | undefined): number => (id === undefined ? -1 : (index.get(id) ?? -1));
@@ -186,7 +210,7 @@ export function appendFiles(model: RunModel, files: RunFiles): void {
       atMs,
       node: nodeIndex(r.node),
       alive: r.alive === '1',
-      soc: num(r.stateOfCharge),
+      soc: num(r.stateOfCharge, Number.NaN),
       energyJ: energyStates.map((s) => num(r[`${s}J`])),
       dutyCycleUse: model.bands.map((band) => num(r[`dutyCycleUse@${band}`])),
     });
@@ -199,7 +223,7 @@ export function appendFiles(model: RunModel, files: RunFiles): void {
     model.frames.push({ sender: nodeIndex(r.sender), destination: r.destination === '*' || r.destination === '' ? -1 : nodeIndex(r.destination), atMs, endMs, channelMhz: num(r.channelMhz, Number.NaN), fate: r.fate ?? '' });
   }
   for (const r of rows('receptions.csv')) {
-    model.receptions.push({ sender: nodeIndex(r.sender), receiver: nodeIndex(r.receiver), fate: r.fate ?? '', snrDb: num(r.snrDb, Number.NaN) });
+    model.receptions.push({ sender: nodeIndex(r.sender), receiver: nodeIndex(r.receiver), atMs: num(r.atMs, Number.NaN), fate: r.fate ?? '', snrDb: num(r.snrDb, Number.NaN) });
   }
   for (const r of rows('tokens.csv')) {
     const endMs = num(r.endMs, Number.NaN);

@@ -1,7 +1,7 @@
 /**
- * Durations and energies for people to read in the CLI's printouts (never in result files,
- * which keep their fixed units): each scaled to the unit that shows it best, so that small
- * values do not vanish ("0.0 s", "0.0000 J") and large ones stay short.
+ * Durations and energies for people to read in the CLI's printouts and the dashboard (never in
+ * result files, which keep their fixed units): each scaled to the unit that shows it best, so
+ * that small values do not vanish ("0.0 s", "0.0000 J") and large ones stay short.
  */
 
 /** `value` to `digits` significant digits, without an exponent or trailing zeros. */

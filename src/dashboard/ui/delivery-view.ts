@@ -1,0 +1,146 @@
+/**
+ * Delivery: what became of the frames at the receivers they addressed, up to t. The fates over
+ * time with the delivery ratio; the delivery ratio by spreading factor (with how many nodes use
+ * each), by gateway and against distance; and the nodes that sent frames none of which was
+ * received (also marked on the map).
+ */
+import { line, max, scaleBand, scaleLinear } from 'd3';
+import { deliveryByDistance, deliveryByGateway, deliveryBySf, deliveryOverTime, fateOrder, receptionsBy, sfDistribution, silentNodes, tally, type FateTally } from '../views/delivery.ts';
+import type { RunModel } from '../views/run-model.ts';
+import { duration, frame, legend, samplingNotes, xAxis, yAxis, type Panel } from './chart.ts';
+import { cursor } from './energy-view.ts';
+
+export const fateFills: Record<(typeof fateOrder)[number], string> = {
+  lostHalfDuplex: '#b07aa1',
+  asleep: '#bab0ac',
+  underSensitivity: '#f28e2b',
+  noReceivePath: '#edc948',
+  collided: '#e15759',
+  dropped: '#9c755f',
+  received: '#59a14f',
+};
+
+const timeBins = 24;
+const distanceBins = 10;
+const mostGateways = 24;
+
+/** Bars no wider than 60 px: one SF or one gateway is a bar, not a wall. */
+const barWidth = (band: number): number => Math.min(band, 60);
+
+const percent = (ratio: number): string => (Number.isFinite(ratio) ? `${(100 * ratio).toFixed(1)} %` : 'n/a');
+
+export function drawDelivery(p: Panel, model: RunModel, t: number): void {
+  const body = p.body();
+  const receptions = receptionsBy(model, t);
+  if (model.receptions.length === 0) return p.message('No frame reached a receiver it addressed in this run (receptions.csv has no rows).');
+  const all = tally(receptions);
+  const silent = silentNodes(model, t);
+  const figures = document.createElement('p');
+  figures.className = 'figures';
+  figures.innerHTML = '<span class="delivery-ratio"></span>; <span class="silent-count"></span>';
+  const spans = figures.querySelectorAll('span');
+  spans[0]!.dataset.ratio = Number.isFinite(all.ratio) ? all.ratio.toFixed(6) : '';
+  spans[0]!.textContent = `${all.received} of ${all.total} receptions received by ${duration(t)} (${percent(all.ratio)})`;
+  spans[1]!.dataset.count = String(silent.nodes.length);
+  const names = silent.nodes.slice(0, 12).map((i) => model.nodes[i]!.id).join(', ');
+  spans[1]!.textContent =
+    silent.nodes.length === 0
+      ? 'every node that sent was heard'
+      : `${silent.nodes.length} node${silent.nodes.length === 1 ? '' : 's'} sent frames of which none was received${silent.atEnd ? ' (by the run\'s end)' : ''}: ${names}${silent.nodes.length > 12 ? ', …' : ''} (ringed in red on the map)`;
+  body.appendChild(figures);
+
+  fatesOverTime(body, deliveryOverTime(receptions, Math.max(model.endMs, 1), timeBins), t);
+  const bySf = deliveryBySf(model, receptions);
+  if (bySf.length > 0) ratioBars(body, bySf.map((g) => ({ ...g, label: `SF${g.key}` })), 'delivery ratio by the sender\'s spreading factor', 'spreading factor (SF)');
+  const spread = sfDistribution(model);
+  if (spread.length > 0) countBars(body, spread.map((s) => ({ label: `SF${s.sf}`, count: s.nodes })), 'nodes by spreading factor', 'spreading factor (SF)', 'nodes (count)');
+  const byGateway = deliveryByGateway(model, receptions);
+  if (byGateway.length > 0) {
+    const shown = byGateway.length > mostGateways ? [...byGateway].sort((a, b) => b.total - a.total).slice(0, mostGateways) : byGateway;
+    ratioBars(body, shown.map((g) => ({ ...g, label: g.key })), `delivery ratio at each gateway${shown.length < byGateway.length ? ` (the ${shown.length} that heard most)` : ''}`, 'gateway (node id)');
+  }
+  const byDistance = deliveryByDistance(model, receptions, distanceBins).filter((g) => g.total > 0);
+  if (byDistance.length > 0) ratioBars(body, byDistance.map((g) => ({ ...g, label: `${Number(g.toM.toPrecision(2))}` })), 'delivery ratio against the distance from sender to receiver', 'distance (m, upper end of each bin)');
+  const shown = model.digest?.receptions?.shown;
+  if (shown && shown.every > 1) samplingNotes(body, [`These figures are from a sample of receptions.csv: one row in ${shown.every} (${shown.kept} of ${shown.rows}).`]);
+}
+
+function fatesOverTime(body: HTMLElement, bins: readonly (FateTally & { startMs: number; endMs: number })[], t: number): void {
+  const f = frame(body, 560, 240, 'receptions by fate over time, with the delivery ratio');
+  const hours = (ms: number): number => ms / 3_600_000;
+  const x = scaleLinear().domain([0, hours(bins[bins.length - 1]!.endMs)]).range([0, f.width]);
+  const y = scaleLinear().domain([0, max(bins, (b) => b.total) || 1]).nice().range([f.height, 0]);
+  const ratio = scaleLinear().domain([0, 100]).range([f.height, 0]);
+  const stacks = f.plot.append('g').attr('class', 'fate-stacks');
+  for (const bin of bins) {
+    let y0 = 0;
+    fateOrder.forEach((fate, k) => {
+      const n = bin.byFate[k]!;
+      if (n === 0) return;
+      stacks
+        .append('rect')
+        .attr('class', `fate ${fate}`)
+        .attr('x', x(hours(bin.startMs)) + 0.5)
+        .attr('width', Math.max(1, x(hours(bin.endMs)) - x(hours(bin.startMs)) - 1))
+        .attr('y', y(y0 + n))
+        .attr('height', y(y0) - y(y0 + n))
+        .attr('fill', fateFills[fate])
+        .append('title')
+        .text(`${duration(bin.startMs)}–${duration(bin.endMs)}: ${n} ${fate}`);
+      y0 += n;
+    });
+  }
+  const defined = bins.filter((b) => b.total > 0);
+  f.plot.append('path').attr('class', 'delivery-line').attr('d', line<FateTally & { startMs: number; endMs: number }>().x((b) => x(hours((b.startMs + b.endMs) / 2))).y((b) => ratio(100 * b.ratio))(defined));
+  cursor(f, x(hours(t)));
+  xAxis(f, x, 'time (h)');
+  yAxis(f, y, 'receptions (count)');
+  yAxis(f, ratio, 'delivery ratio (%, line)', true);
+  legend(body, fateOrder.map((fate) => ({ label: fate, swatch: fateFills[fate] })));
+}
+
+/** Bars of delivery ratio (0–100 %), each with its receptions in the tooltip. */
+function ratioBars(body: HTMLElement, groups: readonly (FateTally & { label: string })[], title: string, xLabel: string): void {
+  const f = frame(body, 560, 200, title, groups.length > 8 ? 24 : 0);
+  const x = scaleBand<string>().domain(groups.map((g) => g.label)).range([0, f.width]).padding(0.2);
+  const y = scaleLinear().domain([0, 100]).range([f.height, 0]);
+  f.plot
+    .append('g')
+    .attr('class', 'ratio-bars')
+    .selectAll('rect')
+    .data(groups)
+    .join('rect')
+    .attr('class', 'ratio-bar')
+    .attr('x', (g) => x(g.label)! + (x.bandwidth() - barWidth(x.bandwidth())) / 2)
+    .attr('width', barWidth(x.bandwidth()))
+    .attr('y', (g) => y(Number.isFinite(g.ratio) ? 100 * g.ratio : 0))
+    .attr('height', (g) => f.height - y(Number.isFinite(g.ratio) ? 100 * g.ratio : 0))
+    .attr('data-ratio', (g) => (Number.isFinite(g.ratio) ? g.ratio.toFixed(6) : ''))
+    .append('title')
+    .text((g) => `${g.label}: ${g.received} of ${g.total} received (${percent(g.ratio)})`);
+  xAxis(f, x, xLabel, 6, groups.length > 8 ? 56 : 36);
+  if (groups.length > 8) f.svg.selectAll('.axis.x .tick text').attr('transform', 'rotate(-40)').attr('text-anchor', 'end').attr('dx', '-0.4em').attr('dy', '0.5em');
+  yAxis(f, y, 'delivery ratio (%)');
+}
+
+function countBars(body: HTMLElement, groups: readonly { label: string; count: number }[], title: string, xLabel: string, yLabel: string): void {
+  const f = frame(body, 560, 180, title);
+  const x = scaleBand<string>().domain(groups.map((g) => g.label)).range([0, f.width]).padding(0.2);
+  const y = scaleLinear().domain([0, max(groups, (g) => g.count) || 1]).nice().range([f.height, 0]);
+  f.plot
+    .append('g')
+    .attr('class', 'count-bars')
+    .selectAll('rect')
+    .data(groups)
+    .join('rect')
+    .attr('class', 'count-bar')
+    .attr('x', (g) => x(g.label)! + (x.bandwidth() - barWidth(x.bandwidth())) / 2)
+    .attr('width', barWidth(x.bandwidth()))
+    .attr('y', (g) => y(g.count))
+    .attr('height', (g) => f.height - y(g.count))
+    .attr('data-count', (g) => g.count)
+    .append('title')
+    .text((g) => `${g.label}: ${g.count}`);
+  xAxis(f, x, xLabel);
+  yAxis(f, y, yLabel);
+}

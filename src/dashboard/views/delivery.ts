@@ -1,0 +1,145 @@
+/**
+ * The delivery views' data (issue 16): what became of the frames at the receivers they
+ * addressed, from receptions.csv (one row per frame and addressed receiver, with its fate and
+ * the frame's end): the fates and the delivery ratio over time, by spreading factor, by
+ * receiving gateway and by distance; the spreading factors in use; and the nodes that sent
+ * frames of which none was received. Pure.
+ */
+import type { NodeRow, ReceptionRow, RunModel } from './run-model.ts';
+
+/** The fates of receptions.csv in the order the ether checks them (the last one is delivery). */
+export const fateOrder = ['lostHalfDuplex', 'asleep', 'underSensitivity', 'noReceivePath', 'collided', 'dropped', 'received'] as const;
+
+/** Receptions of a group (a time bin, an SF, a gateway, a distance) by fate. */
+export interface FateTally {
+  /** Receptions in the group. */
+  readonly total: number;
+  readonly received: number;
+  /** received / total, NaN for an empty group. */
+  readonly ratio: number;
+  /** Receptions by fate, in `fateOrder` (fates outside it are left out). */
+  readonly byFate: readonly number[];
+}
+
+export interface TimeTally extends FateTally {
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+export interface KeyedTally extends FateTally {
+  readonly key: string;
+}
+
+/** The receptions whose frame ended by `t` (a row without a time counts at the run's end). */
+export function receptionsBy(model: RunModel, t: number): ReceptionRow[] {
+  return model.receptions.filter((r) => (Number.isFinite(r.atMs) ? r.atMs : model.endMs) <= t);
+}
+
+/** Every one of `receptions` by fate. */
+export function tally(receptions: readonly ReceptionRow[]): FateTally {
+  const byFate = fateOrder.map(() => 0);
+  let total = 0;
+  for (const r of receptions) {
+    total++;
+    const k = fateOrder.indexOf(r.fate as (typeof fateOrder)[number]);
+    if (k >= 0) byFate[k]!++;
+  }
+  const received = byFate[fateOrder.length - 1]!;
+  return { total, received, ratio: total > 0 ? received / total : Number.NaN, byFate };
+}
+
+/** `receptions` in `bins` equal bins of [0, spanMs), by the frame's end. */
+export function deliveryOverTime(receptions: readonly ReceptionRow[], spanMs: number, bins: number): TimeTally[] {
+  const width = Math.max(spanMs, 1) / bins;
+  const groups: ReceptionRow[][] = Array.from({ length: bins }, () => []);
+  for (const r of receptions) groups[Math.min(bins - 1, Math.max(0, Math.floor((Number.isFinite(r.atMs) ? r.atMs : spanMs) / width)))]!.push(r);
+  return groups.map((group, i) => ({ startMs: i * width, endMs: (i + 1) * width, ...tally(group) }));
+}
+
+/** `receptions` grouped by `keyOf` (rows it gives undefined are left out), in the order `sort` gives the keys. */
+export function deliveryBy(receptions: readonly ReceptionRow[], keyOf: (r: ReceptionRow) => string | undefined, sort: (a: string, b: string) => number): KeyedTally[] {
+  const groups = new Map<string, ReceptionRow[]>();
+  for (const r of receptions) {
+    const key = keyOf(r);
+    if (key === undefined) continue;
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    group.push(r);
+  }
+  return [...groups.keys()].sort(sort).map((key) => ({ key, ...tally(groups.get(key)!) }));
+}
+
+const byNumber = (a: string, b: string): number => Number(a) - Number(b);
+
+/** By the sender's spreading factor (nodes.csv's `sf`). */
+export function deliveryBySf(model: RunModel, receptions: readonly ReceptionRow[]): KeyedTally[] {
+  return deliveryBy(receptions, (r) => sfKey(model.nodes[r.sender]), byNumber);
+}
+
+function sfKey(node: NodeRow | undefined): string | undefined {
+  return node && Number.isFinite(node.sf) ? String(node.sf) : undefined;
+}
+
+/** Whether a node receives for the network (a sink or gateway) rather than sending to one. */
+export function isGateway(node: NodeRow | undefined): boolean {
+  return node !== undefined && (node.role === 'sink' || node.role === 'gateway');
+}
+
+/** By receiving gateway (sinks), in nodes.csv order; receptions at other nodes are left out. */
+export function deliveryByGateway(model: RunModel, receptions: readonly ReceptionRow[]): KeyedTally[] {
+  const order = new Map(model.nodes.map((node, i) => [node.id, i]));
+  return deliveryBy(receptions, (r) => (isGateway(model.nodes[r.receiver]) ? model.nodes[r.receiver]!.id : undefined), (a, b) => order.get(a)! - order.get(b)!);
+}
+
+/** A distance bin: receptions whose sender stood from `fromM` to `toM` metres from the receiver. */
+export interface DistanceTally extends FateTally {
+  readonly fromM: number;
+  readonly toM: number;
+}
+
+/** By the distance from sender to receiver, in `bins` equal bins up to the longest. */
+export function deliveryByDistance(model: RunModel, receptions: readonly ReceptionRow[], bins: number): DistanceTally[] {
+  const distances = receptions.map((r) => distanceM(model.nodes[r.sender], model.nodes[r.receiver]));
+  let longest = 0;
+  for (const d of distances) if (d > longest) longest = d;
+  const width = longest > 0 ? longest / bins : 1;
+  const groups: ReceptionRow[][] = Array.from({ length: bins }, () => []);
+  receptions.forEach((r, i) => {
+    const d = distances[i]!;
+    if (Number.isFinite(d)) groups[Math.min(bins - 1, Math.floor(d / width))]!.push(r);
+  });
+  return groups.map((group, i) => ({ fromM: i * width, toM: (i + 1) * width, ...tally(group) }));
+}
+
+function distanceM(a: NodeRow | undefined, b: NodeRow | undefined): number {
+  return a && b ? Math.hypot(a.x - b.x, a.y - b.y) : Number.NaN;
+}
+
+/** Nodes (not gateways) by spreading factor: how many use each. */
+export function sfDistribution(model: RunModel): { sf: number; nodes: number }[] {
+  const counts = new Map<number, number>();
+  for (const node of model.nodes) if (!isGateway(node) && Number.isFinite(node.sf)) counts.set(node.sf, (counts.get(node.sf) ?? 0) + 1);
+  return [...counts].sort((a, b) => a[0] - b[0]).map(([sf, nodes]) => ({ sf, nodes }));
+}
+
+/**
+ * The nodes that sent frames by `t` of which no receiver received one (indices into nodes.csv).
+ * From every reception when the page holds them all; in a large run's report, whose receptions
+ * are a sample, from nodes.csv's totals at the run's end (`atEnd` says so).
+ */
+export function silentNodes(model: RunModel, t: number): { nodes: number[]; atEnd: boolean } {
+  const sampled = (model.digest?.receptions?.shown.every ?? 1) > 1;
+  if (sampled) {
+    const nodes: number[] = [];
+    model.nodes.forEach((node, i) => {
+      if (node.receptions > 0 && node.receptionsReceived === 0) nodes.push(i);
+    });
+    return { nodes, atEnd: true };
+  }
+  const heard = new Map<number, number>();
+  for (const r of receptionsBy(model, t)) {
+    if (r.sender < 0) continue;
+    heard.set(r.sender, (heard.get(r.sender) ?? 0) + (r.fate === 'received' ? 1 : 0));
+  }
+  return { nodes: [...heard].filter(([, received]) => received === 0).map(([node]) => node).sort((a, b) => a - b), atEnd: false };
+}
