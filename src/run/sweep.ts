@@ -165,8 +165,11 @@ export function sweepCsv(rows: readonly SweepRow[]): string {
     byColumn.set('seed', row.seed);
     return byColumn;
   });
-  const body = cells.map((byColumn) => columns.map((column) => byColumn.get(column) ?? null));
-  return stringify([columns, ...body], { cast: { boolean: (value) => String(value) } });
+  // A figure that is an object in some runs and null in others (`accuracy.toTarget` when a run
+  // never reached the target) has its leaves' columns, empty in those runs; not a column of its own.
+  const kept = columns.filter((column) => !(cells.every((byColumn) => (byColumn.get(column) ?? null) === null) && columns.some((other) => other.startsWith(`${column}.`))));
+  const body = cells.map((byColumn) => kept.map((column) => byColumn.get(column) ?? null));
+  return stringify([kept, ...body], { cast: { boolean: (value) => String(value) } });
 }
 
 /**

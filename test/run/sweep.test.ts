@@ -110,6 +110,16 @@ describe('sweepCsv', () => {
     expect(csv).toBe('run,radio.sf,seed,der,frames.sent,airtimeMs.bySf.SF7,airtimeMs.bySf.SF8,flag\n1,7,1,,3,1.5,,\n2,8,1,0.5,4,,2,false\n');
   });
 
+  it('gives a figure that is null in some runs and an object in others its leaves\' columns only, empty where null (no stray column)', () => {
+    const csv = sweepCsv([
+      row(1, '7', 1, { accuracy: { final: 0.8, toTarget: null } }),
+      row(2, '8', 1, { accuracy: { final: 0.9, toTarget: { round: 3, joules: 12.5 } } }),
+    ]);
+    expect(csv).toBe('run,radio.sf,seed,accuracy.final,accuracy.toTarget.round,accuracy.toTarget.joules\n1,7,1,0.8,,\n2,8,1,0.9,3,12.5\n');
+    // Null in every run: nothing says what it would hold; its one empty column stays.
+    expect(sweepCsv([row(1, '7', 1, { accuracy: { toTarget: null } })])).toBe('run,radio.sf,seed,accuracy.toTarget\n1,7,1,\n');
+  });
+
   it('quotes values with commas and gives a swept seed one column, holding each run\'s actual seed', () => {
     const csv = sweepCsv([{ run: 1, swept: [{ key: 'seed', value: '5' }, { key: 'radio.channelsMhz', value: '[868.1,868.3]' }], seed: 6, summary: { seed: 6 } }]);
     expect(csv).toBe('run,seed,radio.channelsMhz\n1,6,"[868.1,868.3]"\n');
