@@ -5,6 +5,7 @@
  * meets every target, with 95 % confidence intervals; writes sizing.csv, sizing-runs.csv and
  * sizing.svg.
  */
+import { humanDuration, humanEnergy } from '../../metrics/human-units.ts';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { round } from '../../metrics/stats.ts';
@@ -171,9 +172,10 @@ async function simulatedLifetime(file: string, sets: readonly string[], seed: nu
 
 function report(results: readonly CountResult[], chosen: CountResult | undefined, targets: Targets, counts: readonly number[], variants: readonly string[], outPath: string, toEnd: boolean): string {
   const ci = (x: Estimate | undefined, f: (v: number) => string): string => (x ? (x.n > 1 ? `${f(x.mean)} [${f(x.low)}, ${f(x.high)}]` : f(x.mean)) : '—');
-  const sec = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-  const header = ['mcu', 'nodes', 'p95 latency', 'J/token', toEnd ? 'lifetime (simulated)' : 'lifetime (extrapolated)', 'tokens/h', 'done', 'meets'];
-  const lines = results.map((r) => [r.variant, String(r.nodes), ...(r.feasible ? [ci(r.p95LatencyMs, sec), ci(r.joulesPerToken, (v) => v.toFixed(4)), ci(r.lifetimeDays, (v) => `${v.toFixed(1)} d`), ci(r.tokensPerHour, (v) => v.toFixed(1)), r.completedShare ? `${(100 * r.completedShare.mean).toFixed(0)} %` : '—'] : ['model does not fit', '', '', '', '']), meets(r, targets) ? 'yes' : 'no']);
+  // Scaled to their unit: a 2 ms p95 or a 0.3 µJ token does not print as "0.0 s" or "0.0000".
+  const sec = humanDuration;
+  const header = ['mcu', 'nodes', 'p95 latency', 'energy/token', toEnd ? 'lifetime (simulated)' : 'lifetime (extrapolated)', 'tokens/h', 'done', 'meets'];
+  const lines = results.map((r) => [r.variant, String(r.nodes), ...(r.feasible ? [ci(r.p95LatencyMs, sec), ci(r.joulesPerToken, humanEnergy), ci(r.lifetimeDays, (v) => `${v.toFixed(1)} d`), ci(r.tokensPerHour, (v) => v.toFixed(1)), r.completedShare ? `${(100 * r.completedShare.mean).toFixed(0)} %` : '—'] : ['model does not fit', '', '', '', '']), meets(r, targets) ? 'yes' : 'no']);
   const widths = header.map((h, i) => lines.reduce((width, l) => Math.max(width, l[i]!.length), h.length));
   const table = [header, ...lines].map((l) => l.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
   const wanted = [

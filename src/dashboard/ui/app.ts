@@ -99,10 +99,10 @@ export function createApp(model: RunModel, live: boolean): App {
       counters.innerHTML = [
         figure('time', 'virtual time', duration(current)),
         figure('nodes', 'nodes alive', `${alive} of ${model.nodes.length}`, model.nodes.length),
-        ...(model.tokens.length > 0 || (totals !== undefined && model.placement.length > 0) ? [figure('tokens', 'tokens generated', String(tokens), tokens)] : []),
+        ...(kind === 'serving' || model.tokens.length > 0 ? [figure('tokens', 'tokens generated', String(tokens), tokens)] : []),
         figure('frames', 'frames sent', String(frames), frames),
         ...(totals ? [figure('energy', 'energy', humanEnergy(totals.energyJ), totals.energyJ)] : []),
-        ...(model.rounds.length > 0 || rounds > 0 ? [figure('rounds', 'rounds', String(rounds), rounds)] : []),
+        ...(kind === 'federated' || rounds > 0 ? [figure('rounds', 'rounds closed', String(rounds), rounds)] : []),
       ].join('');
       timeLabel.textContent = live ? `live: ${duration(current)} of virtual time` : `t = ${duration(current)} of ${duration(model.endMs)}`;
       const setIncludeMains = (include: boolean): void => {
