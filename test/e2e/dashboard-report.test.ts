@@ -114,6 +114,14 @@ describe('report.html in Chromium', () => {
     expect(await count(page, '#view-delivery .ratio-bar')).toBe(sfs + 1 + 10);
     expect(await count(page, '#view-delivery .count-bar')).toBe(sfs);
     expect(await page.locator('#view-delivery .delivery-ratio').getAttribute('data-ratio')).toBe((summary.frames.fates.received / summary.frames.receptions).toFixed(6));
+    // The fates over time of one SF's frames: every reception of a sender at SF11, no other.
+    const sfOf = new Map(nodes.map((n) => [n.id, n.sf]));
+    const atSf11 = csvParse(readFileSync(join(dir, 'city-sink', 'receptions.csv'), 'utf8')).filter((r) => sfOf.get(r.sender!) === '11').length;
+    await page.locator('#view-delivery .delivery-over select').selectOption('sf:11');
+    await page.waitForFunction(() => (document.querySelector<HTMLSelectElement>('#view-delivery .delivery-over select')?.value) === 'sf:11');
+    const shown = (await page.locator('#view-delivery .fate title').allTextContents()).reduce((sum, text) => sum + Number(/: (\d+) /.exec(text)![1]), 0);
+    expect(shown).toBe(atSf11);
+    expect(atSf11).toBe(551);
     // The sensors none of whose frames was received: counted, and ringed on the map.
     expect(silent).toBe(18);
     expect(await page.locator('#view-delivery .silent-count').getAttribute('data-count')).toBe(String(silent));

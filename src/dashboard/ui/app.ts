@@ -79,6 +79,7 @@ export function createApp(model: RunModel, live: boolean): App {
   const panels: Partial<Record<PanelId, Panel>> = {};
   for (const id of panelsFor[kind]) panels[id] = panel(main, id, panelTexts[id][0], panelTexts[id][1]);
   let includeMains = false;
+  let deliveryOver = 'all';
   let totals: LiveTotals | undefined;
   let current = model.endMs;
   let rendered = false;
@@ -114,7 +115,11 @@ export function createApp(model: RunModel, live: boolean): App {
       if (panels.experts) drawExperts(panels.experts, model, current);
       if (panels.federated) drawFederated(panels.federated, model, current, totals);
       if (panels.energy) drawEnergy(panels.energy, model, current, notes.energy, { includeMains, setIncludeMains, ...(totals?.energyTop && { liveTop: totals.energyTop }) });
-      if (panels.delivery) drawDelivery(panels.delivery, model, current);
+      const setDeliveryOver = (over: string): void => {
+        deliveryOver = over;
+        app.render(t);
+      };
+      if (panels.delivery) drawDelivery(panels.delivery, model, current, { over: deliveryOver, setOver: setDeliveryOver });
       if (panels.duty) drawDutyCycle(panels.duty, model, current, notes.duty);
       if (!rendered) {
         rendered = true;

@@ -6,7 +6,7 @@
  */
 import { line, max, scaleBand, scaleLinear } from 'd3';
 import { deliveryByDistance, deliveryByGateway, deliveryBySf, deliveryOverTime, fateOrder, receptionsBy, sfDistribution, silentNodes, tally, type FateTally } from '../views/delivery.ts';
-import type { RunModel } from '../views/run-model.ts';
+import type { ReceptionRow, RunModel } from '../views/run-model.ts';
 import { duration, frame, legend, samplingNotes, xAxis, yAxis, type Panel } from './chart.ts';
 import { cursor } from './energy-view.ts';
 
@@ -29,7 +29,13 @@ const barWidth = (band: number): number => Math.min(band, 60);
 
 const percent = (ratio: number): string => (Number.isFinite(ratio) ? `${(100 * ratio).toFixed(1)} %` : 'n/a');
 
-export function drawDelivery(p: Panel, model: RunModel, t: number): void {
+/** Which receptions the over-time chart shows: `all`, `sf:<n>` (the sender's SF) or `gw:<id>` (at one gateway). */
+export interface DeliveryOptions {
+  readonly over: string;
+  readonly setOver: (over: string) => void;
+}
+
+export function drawDelivery(p: Panel, model: RunModel, t: number, options: DeliveryOptions): void {
   const body = p.body();
   const receptions = receptionsBy(model, t);
   if (model.receptions.length === 0) return p.message('No frame reached a receiver it addressed in this run (receptions.csv has no rows).');
@@ -49,12 +55,19 @@ export function drawDelivery(p: Panel, model: RunModel, t: number): void {
       : `${silent.nodes.length} node${silent.nodes.length === 1 ? '' : 's'} sent frames of which none was received${silent.atEnd ? ' (by the run\'s end)' : ''}: ${names}${silent.nodes.length > 12 ? ', …' : ''} (ringed in red on the map)`;
   body.appendChild(figures);
 
-  fatesOverTime(body, deliveryOverTime(receptions, Math.max(model.endMs, 1), timeBins), t);
   const bySf = deliveryBySf(model, receptions);
+  const byGateway = deliveryByGateway(model, receptions);
+  const choices = [
+    { value: 'all', label: 'all receptions' },
+    ...(bySf.length > 1 ? bySf.map((g) => ({ value: `sf:${g.key}`, label: `frames sent at SF${g.key}` })) : []),
+    ...(byGateway.length > 1 ? byGateway.map((g) => ({ value: `gw:${g.key}`, label: `at gateway ${g.key}` })) : []),
+  ];
+  const over = choices.some((c) => c.value === options.over) ? options.over : 'all';
+  if (choices.length > 1) overSelect(body, choices, over, options.setOver);
+  fatesOverTime(body, deliveryOverTime(receptions.filter(overFilter(model, over)), Math.max(model.endMs, 1), timeBins), t);
   if (bySf.length > 0) ratioBars(body, bySf.map((g) => ({ ...g, label: `SF${g.key}` })), 'delivery ratio by the sender\'s spreading factor', 'spreading factor (SF)');
   const spread = sfDistribution(model);
   if (spread.length > 0) countBars(body, spread.map((s) => ({ label: `SF${s.sf}`, count: s.nodes })), 'nodes by spreading factor', 'spreading factor (SF)', 'nodes (count)');
-  const byGateway = deliveryByGateway(model, receptions);
   if (byGateway.length > 0) {
     const shown = byGateway.length > mostGateways ? [...byGateway].sort((a, b) => b.total - a.total).slice(0, mostGateways) : byGateway;
     ratioBars(body, shown.map((g) => ({ ...g, label: g.key })), `delivery ratio at each gateway${shown.length < byGateway.length ? ` (the ${shown.length} that heard most)` : ''}`, 'gateway (node id)');
@@ -63,6 +76,24 @@ export function drawDelivery(p: Panel, model: RunModel, t: number): void {
   if (byDistance.length > 0) ratioBars(body, byDistance.map((g) => ({ ...g, label: `${Number(g.toM.toPrecision(2))}` })), 'delivery ratio against the distance from sender to receiver', 'distance (m, upper end of each bin)');
   const shown = model.digest?.receptions?.shown;
   if (shown && shown.every > 1) samplingNotes(body, [`These figures are from a sample of receptions.csv: one row in ${shown.every} (${shown.kept} of ${shown.rows}).`]);
+}
+
+/** The receptions the over-time chart keeps for a choice of `overSelect`. */
+function overFilter(model: RunModel, over: string): (r: ReceptionRow) => boolean {
+  if (over.startsWith('sf:')) return (r) => String(model.nodes[r.sender]?.sf) === over.slice(3);
+  if (over.startsWith('gw:')) return (r) => model.nodes[r.receiver]?.id === over.slice(3);
+  return () => true;
+}
+
+function overSelect(body: HTMLElement, choices: readonly { value: string; label: string }[], over: string, setOver: (over: string) => void): void {
+  const label = document.createElement('label');
+  label.className = 'delivery-over';
+  label.textContent = 'fates over time of ';
+  const select = document.createElement('select');
+  for (const choice of choices) select.add(new Option(choice.label, choice.value, false, choice.value === over));
+  select.addEventListener('change', () => setOver(select.value));
+  label.appendChild(select);
+  body.appendChild(label);
 }
 
 function fatesOverTime(body: HTMLElement, bins: readonly (FateTally & { startMs: number; endMs: number })[], t: number): void {

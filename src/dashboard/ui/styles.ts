@@ -73,5 +73,5 @@ svg { display: block; max-width: 100%; height: auto; overflow: visible; font-siz
 .count-bar { fill: #9db7d5; stroke: #3d6a99; }
 .node .silent-ring { fill: none; stroke: #c0392b; stroke-width: 2.5; stroke-dasharray: 3 2; }
 .legend .silent-swatch { fill: #fff; stroke: #c0392b !important; stroke-width: 2.5 !important; stroke-dasharray: 3 2; }
-.mains-toggle { font-size: 13px; display: block; margin: 2px 0 6px; }
+.mains-toggle, .delivery-over { font-size: 13px; display: block; margin: 2px 0 6px; }
 `;
