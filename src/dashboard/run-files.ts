@@ -110,7 +110,7 @@ export async function readRunFiles(dir: string, finishing = false, limits: Repor
   // frames, since every frame ends by the drained end.
   const bins = { spanMs: Math.max(drainedUntilMs, seriesResult.endMs, drainedUntilMs > 0 ? 0 : (meta.durationMs ?? 0)), count: limits.bins };
   const frames = createFramesDigest({ bins, follow: nodes.busiest, followIds: nodes.busiest.map((i) => nodes.ids[i]!), bands: bandRanges(meta.subBands), limit: limits.frames, expected: summaryCounts.sent });
-  const receptions = createReceptionsDigest({ ids, limit: limits.receptions, pairLimit: limits.pairs, links: limits.links, expected: summaryCounts.receptions });
+  const receptions = createReceptionsDigest({ ids, limit: limits.receptions, pairLimit: limits.pairs, links: limits.links, expected: summaryCounts.receptions, bins, xs: nodes.xs, ys: nodes.ys });
   const hasFrames = await read('frames.csv', frames);
   const hasReceptions = await read('receptions.csv', receptions);
   const framesResult = frames.result();
@@ -137,7 +137,7 @@ export async function readRunFiles(dir: string, finishing = false, limits: Repor
       },
     }),
     ...(receptionsResult.every > 1 && {
-      receptions: { shown: { rows: receptionsResult.rows, kept: receptionsKept, every: receptionsResult.every }, pairs: receptionsResult.pairs, links: receptionsResult.links },
+      receptions: { shown: { rows: receptionsResult.rows, kept: receptionsKept, every: receptionsResult.every }, pairs: receptionsResult.pairs, links: receptionsResult.links, delivery: receptionsResult.delivery },
     }),
     ...(seriesResult.digest !== undefined && { series: seriesResult.digest }),
   };

@@ -41,6 +41,13 @@ function sentBy(t: number): number {
   }).length;
 }
 
+/** Receptions of receptions.csv.gz whose frame ended by `t`, and of them received, counted from the file itself. */
+function receivedBy(t: number): { total: number; received: number } {
+  const rows = gunzipSync(readFileSync(join(run, 'receptions.csv.gz'))).toString('utf8').split('\n').slice(1).filter((line) => line !== '').map((line) => line.split(','));
+  const by = rows.filter((cells) => Number(cells[3]) <= t);
+  return { total: by.length, received: by.filter((cells) => cells[4] === 'received').length };
+}
+
 describe('a large run\'s dashboard in Chromium', () => {
   it('draws every view from samples and exact figures, and says which', { timeout: 120_000 }, async () => {
     server = spawnCli(['dashboard', run, '--port', '0']);
@@ -76,6 +83,12 @@ describe('a large run\'s dashboard in Chromium', () => {
     expect(await page.locator('#view-duty .sampling-note').textContent()).toBe(
       `Followed: the 60 nodes with the largest dutyCycleBudgetUse in nodes.csv (the busiest at the run's end), their airtime summed from all ${written.sent.toLocaleString('en-US')} sent frames, exact at the slider's 1,000 steps; the bars are the busiest of them at t.`,
     );
+    // Delivery from every reception (the report builder's tallies), not from the page's sample.
+    const ratio = (r: { total: number; received: number }): string => (r.received / r.total).toFixed(6);
+    expect(await page.locator('#view-delivery .delivery-ratio').getAttribute('data-ratio')).toBe(ratio({ total: written.receptions, received: written.fates.received }));
+    expect(await page.locator('#view-delivery .fate').count()).toBeGreaterThan(24);
+    expect(await page.locator('#view-delivery .ratio-bar').count()).toBeGreaterThan(5);
+    expect(await page.locator('#view-delivery .sampling-note').textContent()).toContain(`these figures count all ${written.receptions} receptions`);
     await page.screenshot({ path: join(screenshotDir, 'large-city-page.png'), fullPage: true });
 
     // Halfway along the slider, the frames sent by then, counted from every frame.
@@ -83,6 +96,7 @@ describe('a large run\'s dashboard in Chromium', () => {
     await page.locator('input[type=range]').fill('500');
     const expected = String(sentBy((endMs * 500) / 1000));
     await page.waitForFunction((count) => document.querySelector('.counter-frames')?.getAttribute('data-count') === count, expected);
+    expect(await page.locator('#view-delivery .delivery-ratio').getAttribute('data-ratio')).toBe(ratio(receivedBy((endMs * 500) / 1000)));
     await page.screenshot({ path: join(screenshotDir, 'large-city-halfway.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();

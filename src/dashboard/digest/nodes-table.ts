@@ -26,6 +26,9 @@ export interface NodesTable extends CsvVisitor {
     readonly busiest: readonly number[];
     /** The column they were ranked by, if the file has one. */
     readonly rankedBy: string | undefined;
+    /** Each node's position (m), NaN where the file does not say: the delivery digest's distances. */
+    readonly xs: readonly number[];
+    readonly ys: readonly number[];
   };
 }
 
@@ -36,21 +39,29 @@ export function createNodesTable(follow: number): NodesTable {
   const lines: string[] = [];
   const ids: string[] = [];
   const load: number[] = [];
+  const xs: number[] = [];
+  const ys: number[] = [];
+  let xCell = -1;
+  let yCell = -1;
   return {
     header(columns) {
       kept = nodeColumns.filter((column) => columns.includes(column));
       keptCells = kept.map((_, k) => k + 1);
       rankedBy = rankings.find((column) => columns.includes(column));
+      xCell = kept.indexOf('xM') + 1;
+      yCell = kept.indexOf('yM') + 1;
       return [columns.indexOf('id'), ...kept.map((column) => columns.indexOf(column)), rankedBy === undefined ? -1 : columns.indexOf(rankedBy)];
     },
     row(row) {
       ids.push(row.text(0));
       lines.push(row.joined(keptCells));
       load.push(row.number(kept.length + 1, 0));
+      xs.push(xCell > 0 ? row.number(xCell, Number.NaN) : Number.NaN);
+      ys.push(yCell > 0 ? row.number(yCell, Number.NaN) : Number.NaN);
     },
     result() {
       const order = rankedBy === undefined ? [] : Array.from(load.keys()).sort((a, b) => load[b]! - load[a]! || a - b);
-      return { csv: csvTable(kept, lines), ids, busiest: order.slice(0, follow), rankedBy };
+      return { csv: csvTable(kept, lines), ids, busiest: order.slice(0, follow), rankedBy, xs, ys };
     },
   };
 }

@@ -18,6 +18,13 @@ import { linkOf, rankLinks, type MapLink } from '../views/map.ts';
 import { csvTable } from './csv-text.ts';
 import { createSystematicSample } from './systematic-sample.ts';
 import { createPairTable } from '../read/pair-table.ts';
+import { fateOrder } from '../views/delivery.ts';
+import { binOf, type TimeBins } from '../views/time-bins.ts';
+import type { DeliveryDigest } from '../views/run-digest.ts';
+
+/** Receivers and distance bins the delivery digest keeps. */
+const deliveryReceivers = 256;
+const distanceBins = 10;
 
 export interface ReceptionsDigestOptions {
   readonly ids: IdIndex;
@@ -29,6 +36,11 @@ export interface ReceptionsDigestOptions {
   readonly links: number;
   /** Receptions expected (summary.json's frames.receptions), or 0: see systematic-sample.ts. */
   readonly expected?: number;
+  /** The report's time grid, for the fates over time. */
+  readonly bins: TimeBins;
+  /** The nodes' positions (m; nodes.csv order), for delivery against distance. */
+  readonly xs?: readonly number[];
+  readonly ys?: readonly number[];
 }
 
 export interface ReceptionsDigestResult {
@@ -42,6 +54,7 @@ export interface ReceptionsDigestResult {
   readonly pairs: number;
   /** The most heard links' tallies, or null when the pairs passed `pairLimit`. */
   readonly links: number[] | null;
+  readonly delivery: DeliveryDigest;
 }
 
 export interface ReceptionsDigest extends CsvVisitor {
@@ -57,15 +70,22 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
   let kept: string[] = [];
   let keptCells: number[] = [];
   let at = 0;
+  const fatesByBin: number[] = [];
   return {
     header(columns) {
-      const found = embeddedHeader('receptions.csv', columns, ['sender', 'receiver', 'fate', 'snrDb']);
+      const found = embeddedHeader('receptions.csv', columns, ['sender', 'receiver', 'fate', 'snrDb', 'atMs']);
       ({ kept, keptCells, at } = found);
       return found.indexes;
     },
     row(row) {
       if (sample.wants()) sample.keep(row.joined(keptCells));
       else sample.skip();
+      const fate = fateOrder.findIndex((name) => row.equals(at + 2, name));
+      if (fate >= 0) {
+        const cell = binOf(options.bins, row.number(at + 4, options.bins.spanMs)) * fateOrder.length + fate;
+        while (fatesByBin.length <= cell) fatesByBin.push(0);
+        fatesByBin[cell]!++;
+      }
       if (overflow) return;
       // Pairs by their ids' bytes, resolved to nodes once at the end.
       const at0 = pairs.numbersAt(row.pair(at, at + 1, pairs));
@@ -85,6 +105,7 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
     },
     result() {
       let links: number[] | null = null;
+      let delivery: DeliveryDigest = { fatesByBin, receivers: null, distance: null };
       if (!overflow) {
         const all: (MapLink & { snrSumDb: number; snrCount: number })[] = [];
         const numbers = pairs.numbers;
@@ -96,9 +117,44 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
           const link = linkOf(from, to, numbers[n]!, numbers[n + 1]!, numbers[n + 2]!, numbers[n + 3]!);
           all.push(Object.assign(link, { snrSumDb: numbers[n + 2]!, snrCount: numbers[n + 3]! }));
         });
+        delivery = { fatesByBin, receivers: receiverTallies(all), distance: distanceTallies(all, options.xs, options.ys) };
         links = rankLinks(all, options.links).flatMap((link) => [link.from, link.to, link.heard, link.received, link.snrSumDb, link.snrCount]);
       }
-      return { csv: csvTable(kept, sample.items), header: csvTable(kept, []), rows: sample.seen, kept: sample.items.length, every: sample.every, pairs: overflow ? options.pairLimit : pairs.size, links };
+      return { csv: csvTable(kept, sample.items), header: csvTable(kept, []), rows: sample.seen, kept: sample.items.length, every: sample.every, pairs: overflow ? options.pairLimit : pairs.size, links, delivery };
     },
   };
+}
+
+/** Per receiver, flat [node, heard, received, …], the most heard first (ties by node). */
+function receiverTallies(links: readonly MapLink[]): number[] {
+  const byReceiver = new Map<number, [number, number]>();
+  for (const link of links) {
+    const tally = byReceiver.get(link.to) ?? [0, 0];
+    tally[0] += link.heard;
+    tally[1] += link.received;
+    byReceiver.set(link.to, tally);
+  }
+  return [...byReceiver]
+    .sort((a, b) => b[1][0] - a[1][0] || a[0] - b[0])
+    .slice(0, deliveryReceivers)
+    .flatMap(([node, [heard, received]]) => [node, heard, received]);
+}
+
+/** Receptions by sender–receiver distance, flat [toM, heard, received, …] over equal bins up to the longest; null without positions. */
+function distanceTallies(links: readonly MapLink[], xs: readonly number[] | undefined, ys: readonly number[] | undefined): number[] | null {
+  if (!xs || !ys) return null;
+  const distances = links.map((link) => Math.hypot(xs[link.from]! - xs[link.to]!, ys[link.from]! - ys[link.to]!));
+  let longest = 0;
+  for (const d of distances) if (d > longest) longest = d;
+  if (!Number.isFinite(longest)) return null;
+  const width = longest > 0 ? longest / distanceBins : 1;
+  const tallies = Array.from({ length: distanceBins }, () => [0, 0]);
+  links.forEach((link, i) => {
+    const d = distances[i]!;
+    if (!Number.isFinite(d)) return;
+    const tally = tallies[Math.min(distanceBins - 1, Math.floor(d / width))]!;
+    tally[0]! += link.heard;
+    tally[1]! += link.received;
+  });
+  return tallies.flatMap(([heard, received], i) => [(i + 1) * width, heard!, received!]);
 }

@@ -5,7 +5,7 @@
  * received (also marked on the map).
  */
 import { line, max, scaleBand, scaleLinear } from 'd3';
-import { deliveryByDistance, deliveryByGateway, deliveryBySf, deliveryOverTime, fateOrder, receptionsBy, sfDistribution, silentNodes, tally, type FateTally } from '../views/delivery.ts';
+import { deliveryByGateway, deliveryBySf, deliveryFigures, fateOrder, receptionsBy, sfDistribution, silentNodes, type FateTally } from '../views/delivery.ts';
 import type { ReceptionRow, RunModel } from '../views/run-model.ts';
 import { duration, frame, legend, samplingNotes, xAxis, yAxis, type Panel } from './chart.ts';
 import { cursor } from './energy-view.ts';
@@ -37,9 +37,31 @@ export interface DeliveryOptions {
 
 export function drawDelivery(p: Panel, model: RunModel, t: number, options: DeliveryOptions): void {
   const body = p.body();
-  const receptions = receptionsBy(model, t);
-  if (model.receptions.length === 0) return p.message('No frame reached a receiver it addressed in this run (receptions.csv has no rows).');
-  const all = tally(receptions);
+  const digest = model.digest?.receptions;
+  if (model.receptions.length === 0 && !digest) return p.message('No frame reached a receiver it addressed in this run (receptions.csv has no rows).');
+  // The choice of receptions over time needs the rows: the page of a large run holds the digest's bins.
+  const choices = digest ? [] : overChoices(model, t);
+  const over = choices.some((c) => c.value === options.over) ? options.over : 'all';
+  const figures = deliveryFigures(model, t, { time: timeBins, distance: distanceBins }, overFilter(model, over));
+  headline(body, model, t, figures.all);
+  if (choices.length > 1) overSelect(body, choices, over, options.setOver);
+  fatesOverTime(body, figures.overTime, t);
+  const atEnd = figures.totalsOnly ? ' (the run\'s totals)' : '';
+  if (figures.bySf.length > 0) ratioBars(body, figures.bySf.map((g) => ({ ...g, label: `SF${g.key}` })), `delivery ratio by the sender's spreading factor${atEnd}`, 'spreading factor (SF)');
+  const spread = sfDistribution(model);
+  if (spread.length > 0) countBars(body, spread.map((s) => ({ label: `SF${s.sf}`, count: s.nodes })), 'nodes by spreading factor', 'spreading factor (SF)', 'nodes (count)');
+  const byGateway = figures.byGateway;
+  if (byGateway.length > 0) {
+    const shown = byGateway.length > mostGateways ? [...byGateway].sort((a, b) => b.total - a.total).slice(0, mostGateways) : byGateway;
+    ratioBars(body, shown.map((g) => ({ ...g, label: g.key })), `delivery ratio at each gateway${shown.length < byGateway.length ? ` (the ${shown.length} that heard most)` : ''}${atEnd}`, 'gateway (node id)');
+  }
+  const byDistance = figures.byDistance.filter((g) => g.total > 0);
+  if (byDistance.length > 0) ratioBars(body, byDistance.map((g) => ({ ...g, label: `${Number(g.toM.toPrecision(2))}` })), `delivery ratio against the distance from sender to receiver${atEnd}`, 'distance (m, upper end of each bin)');
+  if (digest) samplingNotes(body, [`A large run: these figures count all ${digest.shown.rows} receptions (tallied by the report builder); the fates over time at the slider's steps, the ratios by SF, gateway and distance over the whole run.`]);
+}
+
+/** The overall ratio by t, and the nodes none of whose frames was received. */
+function headline(body: HTMLElement, model: RunModel, t: number, all: FateTally): void {
   const silent = silentNodes(model, t);
   const figures = document.createElement('p');
   figures.className = 'figures';
@@ -54,28 +76,18 @@ export function drawDelivery(p: Panel, model: RunModel, t: number, options: Deli
       ? 'every node that sent was heard'
       : `${silent.nodes.length} node${silent.nodes.length === 1 ? '' : 's'} sent frames of which none was received${silent.atEnd ? ' (by the run\'s end)' : ''}: ${names}${silent.nodes.length > 12 ? ', …' : ''} (ringed in red on the map)`;
   body.appendChild(figures);
+}
 
+/** The choices of receptions for the fates over time: all, each SF's frames, each gateway's (when there are several). */
+function overChoices(model: RunModel, t: number): { value: string; label: string }[] {
+  const receptions = receptionsBy(model, t);
   const bySf = deliveryBySf(model, receptions);
   const byGateway = deliveryByGateway(model, receptions);
-  const choices = [
+  return [
     { value: 'all', label: 'all receptions' },
     ...(bySf.length > 1 ? bySf.map((g) => ({ value: `sf:${g.key}`, label: `frames sent at SF${g.key}` })) : []),
     ...(byGateway.length > 1 ? byGateway.map((g) => ({ value: `gw:${g.key}`, label: `at gateway ${g.key}` })) : []),
   ];
-  const over = choices.some((c) => c.value === options.over) ? options.over : 'all';
-  if (choices.length > 1) overSelect(body, choices, over, options.setOver);
-  fatesOverTime(body, deliveryOverTime(receptions.filter(overFilter(model, over)), Math.max(model.endMs, 1), timeBins), t);
-  if (bySf.length > 0) ratioBars(body, bySf.map((g) => ({ ...g, label: `SF${g.key}` })), 'delivery ratio by the sender\'s spreading factor', 'spreading factor (SF)');
-  const spread = sfDistribution(model);
-  if (spread.length > 0) countBars(body, spread.map((s) => ({ label: `SF${s.sf}`, count: s.nodes })), 'nodes by spreading factor', 'spreading factor (SF)', 'nodes (count)');
-  if (byGateway.length > 0) {
-    const shown = byGateway.length > mostGateways ? [...byGateway].sort((a, b) => b.total - a.total).slice(0, mostGateways) : byGateway;
-    ratioBars(body, shown.map((g) => ({ ...g, label: g.key })), `delivery ratio at each gateway${shown.length < byGateway.length ? ` (the ${shown.length} that heard most)` : ''}`, 'gateway (node id)');
-  }
-  const byDistance = deliveryByDistance(model, receptions, distanceBins).filter((g) => g.total > 0);
-  if (byDistance.length > 0) ratioBars(body, byDistance.map((g) => ({ ...g, label: `${Number(g.toM.toPrecision(2))}` })), 'delivery ratio against the distance from sender to receiver', 'distance (m, upper end of each bin)');
-  const shown = model.digest?.receptions?.shown;
-  if (shown && shown.every > 1) samplingNotes(body, [`These figures are from a sample of receptions.csv: one row in ${shown.every} (${shown.kept} of ${shown.rows}).`]);
 }
 
 /** The receptions the over-time chart keeps for a choice of `overSelect`. */

@@ -6,6 +6,7 @@
  * frames of which none was received. Pure.
  */
 import type { NodeRow, ReceptionRow, RunModel } from './run-model.ts';
+import { binEdgeMs, binsThrough } from './time-bins.ts';
 
 /** The fates of receptions.csv in the order the ether checks them (the last one is delivery). */
 export const fateOrder = ['lostHalfDuplex', 'asleep', 'underSensitivity', 'noReceivePath', 'collided', 'dropped', 'received'] as const;
@@ -142,4 +143,97 @@ export function silentNodes(model: RunModel, t: number): { nodes: number[]; atEn
     heard.set(r.sender, (heard.get(r.sender) ?? 0) + (r.fate === 'received' ? 1 : 0));
   }
   return { nodes: [...heard].filter(([, received]) => received === 0).map(([node]) => node).sort((a, b) => a - b), atEnd: false };
+}
+
+/** Everything the delivery panel draws at t. */
+export interface DeliveryFigures {
+  readonly all: FateTally;
+  readonly overTime: TimeTally[];
+  readonly bySf: KeyedTally[];
+  readonly byGateway: KeyedTally[];
+  readonly byDistance: DistanceTally[];
+  /** The figures by SF, gateway and distance are the run's totals, whatever t (a large run's digest). */
+  readonly totalsOnly: boolean;
+}
+
+/**
+ * The delivery panel's figures at `t`: from every reception on the page, or, in a large run's
+ * report, from its digest (every reception tallied by the report builder): the fates by time
+ * exact at the slider's steps, the rest the run's totals. `keep` narrows the fates over time
+ * (one SF's frames, one gateway's receptions) where the page holds the rows.
+ */
+export function deliveryFigures(model: RunModel, t: number, bins: { readonly time: number; readonly distance: number }, keep: (r: ReceptionRow) => boolean = () => true): DeliveryFigures {
+  const digest = model.digest?.receptions?.delivery;
+  if (!digest) {
+    const receptions = receptionsBy(model, t);
+    return {
+      all: tally(receptions),
+      overTime: deliveryOverTime(receptions.filter(keep), Math.max(model.endMs, 1), bins.time),
+      bySf: deliveryBySf(model, receptions),
+      byGateway: deliveryByGateway(model, receptions),
+      byDistance: deliveryByDistance(model, receptions, bins.distance),
+      totalsOnly: false,
+    };
+  }
+  const grid = model.digest!.bins;
+  const fates = fateOrder.length;
+  const through = Math.min(binsThrough(grid, t), digest.fatesByBin.length / fates);
+  const width = Math.max(model.endMs, 1) / bins.time;
+  const overTime = Array.from({ length: bins.time }, () => fateOrder.map(() => 0));
+  const all = fateOrder.map(() => 0);
+  for (let i = 0; i < through; i++) {
+    const shown = overTime[Math.min(bins.time - 1, Math.max(0, Math.ceil(binEdgeMs(grid, i) / width) - 1))]!;
+    for (let f = 0; f < fates; f++) {
+      const n = digest.fatesByBin[i * fates + f]!;
+      shown[f]! += n;
+      all[f]! += n;
+    }
+  }
+  return {
+    all: tallyOf(all),
+    overTime: overTime.map((byFate, i) => ({ startMs: i * width, endMs: (i + 1) * width, ...tallyOf(byFate) })),
+    bySf: sfTotals(model),
+    byGateway: gatewayTotals(model, digest.receivers ?? []),
+    byDistance: distanceTotals(digest.distance ?? []),
+    totalsOnly: true,
+  };
+}
+
+function tallyOf(byFate: readonly number[]): FateTally {
+  const total = byFate.reduce((sum, n) => sum + n, 0);
+  const received = byFate[fateOrder.length - 1]!;
+  return { total, received, ratio: total > 0 ? received / total : Number.NaN, byFate };
+}
+
+/** A tally of which only the received count is known. */
+function receivedOf(total: number, received: number): FateTally {
+  return { total, received, ratio: total > 0 ? received / total : Number.NaN, byFate: fateOrder.map((fate) => (fate === 'received' ? received : 0)) };
+}
+
+/** By the sender's SF, from nodes.csv's totals of each node's receptions. */
+function sfTotals(model: RunModel): KeyedTally[] {
+  const bySf = new Map<number, [number, number]>();
+  for (const node of model.nodes) {
+    if (!Number.isFinite(node.sf) || !(node.receptions > 0)) continue;
+    const tally = bySf.get(node.sf) ?? [0, 0];
+    tally[0] += node.receptions;
+    tally[1] += node.receptionsReceived;
+    bySf.set(node.sf, tally);
+  }
+  return [...bySf].sort((a, b) => a[0] - b[0]).map(([sf, [total, received]]) => ({ key: String(sf), ...receivedOf(total, received) }));
+}
+
+function gatewayTotals(model: RunModel, flat: readonly number[]): KeyedTally[] {
+  const tallies: (KeyedTally & { node: number })[] = [];
+  for (let i = 0; i + 3 <= flat.length; i += 3) {
+    const node = flat[i]!;
+    if (isGateway(model.nodes[node])) tallies.push({ node, key: model.nodes[node]!.id, ...receivedOf(flat[i + 1]!, flat[i + 2]!) });
+  }
+  return tallies.sort((a, b) => a.node - b.node);
+}
+
+function distanceTotals(flat: readonly number[]): DistanceTally[] {
+  const tallies: DistanceTally[] = [];
+  for (let i = 0; i + 3 <= flat.length; i += 3) tallies.push({ fromM: i === 0 ? 0 : flat[i - 3]!, toM: flat[i]!, ...receivedOf(flat[i + 1]!, flat[i + 2]!) });
+  return tallies;
 }

@@ -35,6 +35,18 @@ export interface ReceptionsDigest {
   readonly pairs: number;
   /** The most heard links' tallies, flat [from, to, heard, received, snrSumDb, snrCount, …], from every reception; null when there were too many pairs to tally (the map then ranks the sampled receptions). */
   readonly links: readonly number[] | null;
+  /** The delivery views' figures, from every reception. */
+  readonly delivery?: DeliveryDigest;
+}
+
+/** What became of every reception, as the delivery views draw it (views/delivery.ts). */
+export interface DeliveryDigest {
+  /** Receptions per time bin (`RunDigest.bins`, by the frame's end) and fate, flat [bin · fates + fate] in `fateOrder`. */
+  readonly fatesByBin: readonly number[];
+  /** Per receiver that heard anything, flat [node, heard, received, …], the most heard first (at most 256); null when there were too many pairs to tally. */
+  readonly receivers: readonly number[] | null;
+  /** Receptions by the distance from sender to receiver in equal bins up to the longest, flat [toM, heard, received, …]; null when there were too many pairs, or no positions. */
+  readonly distance: readonly number[] | null;
 }
 
 export interface SeriesDigest {
