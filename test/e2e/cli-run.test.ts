@@ -102,6 +102,17 @@ describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
     expect(summary.energyJ.radioTx).toBe(21.829779);
   });
 
+  it('leaves a mains node\'s state of charge and remaining charge empty in series.csv, as in nodes.csv (issue 16: not 1 and 1e15)', () => {
+    // aloha's nodes and sink are all on mains.
+    const rows = read(first, 'series.csv').trimEnd().split('\n').map((line) => line.split(','));
+    expect(rows[0]!.slice(3, 5)).toEqual(['stateOfCharge', 'remainingMah']);
+    expect(rows.length).toBeGreaterThan(100);
+    for (const row of rows.slice(1)) expect(row.slice(3, 5)).toEqual(['', '']);
+    const nodes = read(first, 'nodes.csv').trimEnd().split('\n').map((line) => line.split(','));
+    const [soc, remaining] = ['stateOfCharge', 'batteryRemainingMah'].map((column) => nodes[0]!.indexOf(column));
+    for (const row of nodes.slice(1)) expect([row[soc!], row[remaining!]]).toEqual(['', '']);
+  });
+
   it('writes frames.csv with the documented header and one row per frame', () => {
     const lines = read(first, 'frames.csv').trimEnd().split('\n');
     expect(lines[0]).toBe(frameColumns.join(','));
