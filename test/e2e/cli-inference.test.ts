@@ -61,6 +61,9 @@ describe('loraswarm run with a model', () => {
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('  requests: 5 (5 complete, 0 failed, 0 unfinished): "constance", "galven", "jeromia", "harley", "bonny"');
     expect(result.stdout).toContain('  tokens: 38, latency p50 123.1 s, p95 153.9 s');
+    // The headline gives the scenario's duration and the drain after it; figures in their units.
+    expect(result.stdout).toMatch(/^run quickstart \(seed 1\): 24 nodes, 30\.0 min simulated \(drained to 46\.1 min\) in \d/);
+    expect(result.stdout).toContain('  DER 1.0000, airtime 51.6 s, energy 2414.6 J (radio TX 7.072 J), 0 nodes died');
     expect(result.stdout).toContain('  fidelity: 100.0 % of 38 tokens equal the single-node model\'s; 0 experts dropped; 8.6 frames per token');
     expect(result.stdout).toContain('first node death: none');
     const tokens = readFileSync(join(dir, 'q', 'tokens.csv'), 'utf8').trim().split('\n');
@@ -92,6 +95,13 @@ describe('loraswarm size', () => {
     const second = cli([...args, '--out', join(dir, 's2'), '--quiet'], 120_000);
     expect(second.status).toBe(0);
     for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 's2', file), 'utf8')).toBe(readFileSync(join(dir, 's1', file), 'utf8'));
+  });
+
+  it('prints an NPU\'s sub-millisecond p95 and microjoule tokens in their units, not as 0.0 s and 0.0000 (issue 16, point 5)', () => {
+    const result = cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--mcus', 'stm32n6', '--seeds', '1', '--out', join(dir, 'n6')], 120_000);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('mcu      nodes  p95 latency  energy/token  lifetime (extrapolated)');
+    expect(result.stdout).toContain('stm32n6  12     0.002 ms     0.353 µJ');
   });
 
   it('simulates to the first battery death with --to-end (the extrapolation is 4 % optimistic on a coin cell)', () => {
