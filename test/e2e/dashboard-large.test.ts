@@ -85,7 +85,7 @@ describe('a large run\'s dashboard in Chromium', () => {
     );
     // Delivery from every reception (the report builder's tallies), not from the page's sample.
     const ratio = (r: { total: number; received: number }): string => (r.received / r.total).toFixed(6);
-    expect(await page.locator('#view-delivery .delivery-ratio').getAttribute('data-ratio')).toBe(ratio({ total: written.receptions, received: written.fates.received }));
+    expect(await page.locator('#view-delivery .delivery-ratio').getAttribute('data-ratio')).toBe(ratio({ total: written.receptions, received: written.fates.received! }));
     expect(await page.locator('#view-delivery .fate').count()).toBeGreaterThan(24);
     expect(await page.locator('#view-delivery .ratio-bar').count()).toBeGreaterThan(5);
     expect(await page.locator('#view-delivery .sampling-note').textContent()).toContain(`these figures count all ${written.receptions} receptions`);
