@@ -2,7 +2,7 @@
  * report.html: the dashboard of one run directory in one self-contained file (script, styles
  * and the run's files embedded) that opens from disk without a server. `loraswarm dashboard
  * RUN_DIR` serves the same page, rebuilt only when the directory's files change (a 100,000-node
- * day takes seconds to read: README, "Dashboard").
+ * day takes seconds to read: docs/reference/dashboard.md, "Large runs").
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

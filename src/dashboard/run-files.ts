@@ -2,8 +2,8 @@
  * Reads what the dashboard shows from a run directory, streaming every table (`name.csv` or
  * `name.csv.gz`) without holding a file whole: the tables with only the columns the views read,
  * and, for a run too large to embed whole, samples of the largest and the figures the views
- * draw summed from every row (digest.json: views/run-digest.ts; README, "Dashboard"), within
- * `reportLimits`. Also the dashboard's meta (title, sub-bands with their duty cycles, and, for
+ * draw summed from every row (digest.json: views/run-digest.ts; docs/reference/dashboard.md,
+ * "Large runs"), within `reportLimits`. Also the dashboard's meta (title, sub-bands with their duty cycles, and, for
  * an empty, unfinished or failed directory, a message saying so instead of a blank page).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';

@@ -44,7 +44,7 @@ export function partitionSamplesCsv(partitions: readonly Int32Array[], task: FlT
   return stringify([['sample', 'label', 'client'], ...rows]);
 }
 
-/** The keys summary.json adds for a run that trained a model (README, "Federated learning"). */
+/** The keys summary.json adds for a run that trained a model (docs/reference/outputs.md). */
 export function federatedSummary(rounds: readonly RoundStats[], targetAccuracy: number | undefined, task: string): Record<string, unknown> {
   const done = rounds.filter((r) => Number.isFinite(r.validationAccuracy));
   const last = done.at(-1);

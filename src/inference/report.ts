@@ -2,8 +2,9 @@
  * Swarm inference's result files: tokens.csv (one row per token pass), requests.csv (one row
  * per request), placement.csv (one row per unit copy), and the keys summary.json adds.
  * Numbers are rounded to fixed decimals so that the files are byte-identical for the same
- * scenario and seed on any transport. Columns are documented in the README ("Swarm inference").
+ * scenario and seed on any transport. Columns: docs/reference/outputs.md ("Model-serving files").
  */
+import { networkLifetime, nodeLifetime } from '../metrics/lifetime.ts';
 import { stringify } from 'csv-stringify/sync';
 import type { EnergyTotals } from '../hw/energy-ledger.ts';
 import type { NodeTally } from '../metrics/radio-tracker.ts';
@@ -116,15 +117,8 @@ export interface InferenceSummaryInput {
  * its first node's. An extrapolation from a steady window, not a simulation to the end.
  */
 export function extrapolatedLifetime(energy: readonly EnergyTotals[], mains: readonly boolean[], durationMs: number, nodeIds: readonly string[]): { days: number | null; node: string | null } {
-  let best: { days: number; node: string } | undefined;
-  energy.forEach((e, i) => {
-    if (mains[i]) return;
-    const drawnMc = e.chargeDrawnMc - e.chargeHarvestedMc;
-    const atMs = e.death ? e.death.atMs : drawnMc > 0 ? durationMs + (e.remainingMah * 3600 * durationMs) / drawnMc : Number.POSITIVE_INFINITY;
-    const days = atMs / 86_400_000;
-    if (Number.isFinite(days) && (best === undefined || days < best.days)) best = { days, node: nodeIds[i]! };
-  });
-  return best ? { days: round(best.days, 6), node: best.node } : { days: null, node: null };
+  const first = networkLifetime(energy.map((e, i) => nodeLifetime(e, mains[i]!, durationMs)), nodeIds).firstDeath;
+  return { days: first.days, node: first.node };
 }
 
 const stats = (values: readonly number[]): { p50: number | null; p95: number | null; p99: number | null; mean: number | null } => {
@@ -136,7 +130,7 @@ const stats = (values: readonly number[]): { p50: number | null; p95: number | n
   return { p50: at(50), p95: at(95), p99: at(99), mean: sorted.length > 0 ? ms(sorted.reduce((s, v) => s + v, 0) / sorted.length) : null };
 };
 
-/** The keys summary.json adds for a run that served a model (README, "Swarm inference"). */
+/** The keys summary.json adds for a run that served a model (docs/reference/outputs.md). */
 export function inferenceSummary(input: InferenceSummaryInput): Record<string, unknown> {
   const { engine, plan, nodeIds } = input;
   const generated = engine.tokens.filter((t) => t.kind === 'generated' && t.status === 'ok');

@@ -6,6 +6,7 @@ import { energyStates, type EnergyState, type EnergyTotals } from '../hw/energy-
 import type { MemoryUsage } from '../hw/memory-ledger.ts';
 import type { NodeTally } from './radio-tracker.ts';
 import { round } from './stats.ts';
+import { nodeLifetime, type LifetimeBasis } from './lifetime.ts';
 
 export interface NodeReport {
   readonly id: string;
@@ -21,6 +22,9 @@ export interface NodeReport {
   readonly batteryRemainingMah: number | null;
   readonly peakSramBytes: number;
   readonly peakFlashBytes: number;
+  /** Days to the node's death: simulated, or extrapolated from the run (lifetime.ts); null on mains or without net drain. */
+  readonly lifetimeDays: number | null;
+  readonly lifetimeBasis: LifetimeBasis;
 }
 
 export interface NodeSources {
@@ -31,12 +35,15 @@ export interface NodeSources {
   readonly energy: EnergyTotals;
   readonly memory: MemoryUsage;
   readonly tally: NodeTally;
+  /** The simulated window the lifetime is extrapolated from (ms from the start: the drained end). */
+  readonly windowMs: number;
 }
 
 const joules = (uj: number): number => round(uj / 1e6, 9);
 
 export function nodeReport(source: NodeSources): NodeReport {
   const { energy, memory, tally } = source;
+  const lifetime = nodeLifetime(energy, source.mains, source.windowMs);
   return {
     id: source.id,
     mcu: source.mcuId,
@@ -51,6 +58,8 @@ export function nodeReport(source: NodeSources): NodeReport {
     batteryRemainingMah: source.mains ? null : round(energy.remainingMah, 6),
     peakSramBytes: memory.peakBytes.sram,
     peakFlashBytes: memory.peakBytes.flash,
+    lifetimeDays: lifetime.days,
+    lifetimeBasis: lifetime.basis,
   };
 }
 

@@ -1,11 +1,12 @@
 /**
  * summary.json: simulation results only (no wall-clock figure), so that the same scenario and
- * seed give a byte-identical file. Keys are documented in the README ("Output contract").
+ * seed give a byte-identical file. Keys: docs/reference/outputs.md ("summary.json keys").
  */
 import { fates } from '../radio/transmission.ts';
 import { energyTotalsJ, type NodeReport } from './node-report.ts';
 import type { RadioTotals } from './radio-tracker.ts';
 import { round } from './stats.ts';
+import { networkLifetime } from './lifetime.ts';
 
 export const summarySchemaVersion = 'loraswarm/summary@1';
 
@@ -20,7 +21,12 @@ export interface SummaryInput {
   readonly senders: number;
   readonly totals: RadioTotals;
   readonly nodeReports: readonly NodeReport[];
+  /** Nodes that tried to send and of whose frames none was received anywhere (ids, node order). */
+  readonly deliveredNothing: readonly string[];
 }
+
+/** The most ids of nodes that delivered nothing summary.json names (nodes.csv has them all). */
+export const deliveredNothingNamed = 100;
 
 const ms = (value: number): number => round(value, 3);
 
@@ -43,6 +49,11 @@ export function buildSummary(input: SummaryInput): Record<string, unknown> {
       senders: input.senders,
       died: input.nodeReports.filter((r) => r.diedAtMs !== null).length,
       firstDeathMs: input.nodeReports.reduce<number | null>((first, r) => (r.diedAtMs !== null && (first === null || r.diedAtMs < first) ? r.diedAtMs : first), null),
+      deliveredNothing: { count: input.deliveredNothing.length, first: input.deliveredNothing.slice(0, deliveredNothingNamed) },
+      lifetime: networkLifetime(
+        input.nodeReports.map((r) => ({ days: r.lifetimeDays, basis: r.lifetimeBasis })),
+        input.nodeReports.map((r) => r.id),
+      ),
     },
     frames: {
       attempts: totals.attempts,

@@ -2,8 +2,8 @@
  * frames.csv, receptions.csv and nodes.csv: one header row, then data rows. Rows are written as
  * bytes (csv-bytes.ts), record by record as the run finalises them, so that a city's tens of
  * millions of rows never become one string; numbers are rounded to fixed decimals so that files
- * are byte-identical for the same scenario and seed. Columns are documented in the README
- * ("Output contract").
+ * are byte-identical for the same scenario and seed. Columns are documented in
+ * docs/reference/outputs.md ("CSV columns").
  */
 import { stringify } from 'csv-stringify/sync';
 import { csvText, type CsvBytes } from './csv-bytes.ts';
@@ -196,7 +196,8 @@ export const nodeColumns = [
   'id', 'group', 'role', 'xM', 'yM', 'sf', 'bandwidthKhz', 'txPowerDbm', 'attempts', 'sent', 'dutyCycleBlocked', 'receptions',
   'receptionsReceived', 'der', 'framesHeard', 'messagesSent', 'messagesDelivered', 'airtimeMs', 'energyRadioTxJ', 'dutyCycleUse',
   'dutyCycleBudgetUse', 'mcu', 'battery', 'diedAtMs', 'deathReason', 'unsentAtDeath', 'energyJ', 'sleepJ', 'idleJ', 'listenJ', 'receiveJ',
-  'transmitJ', 'computeJ', 'radioStandbyJ', 'stateOfCharge', 'batteryRemainingMah', 'peakSramBytes', 'peakFlashBytes',
+  'transmitJ', 'computeJ', 'radioStandbyJ', 'stateOfCharge', 'batteryRemainingMah', 'peakSramBytes', 'peakFlashBytes', 'lifetimeDays',
+  'lifetimeBasis',
 ] as const;
 
 /**
@@ -259,5 +260,7 @@ function reportColumns(report: NodeReport, tally: NodeTally): (string | number)[
     report.batteryRemainingMah ?? '',
     report.peakSramBytes,
     report.peakFlashBytes,
+    report.lifetimeDays ?? '',
+    report.lifetimeBasis,
   ];
 }

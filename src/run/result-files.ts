@@ -1,5 +1,5 @@
 /**
- * The result files of a run directory (README, "Output contract"). frames.csv,
+ * The result files of a run directory (docs/reference/outputs.md, "The run directory"). frames.csv,
  * receptions.csv and series.csv are written as the run makes their rows, never held whole;
  * the others once the run is over. Large runs write them gzip-compressed (`frames.csv.gz`,
  * `receptions.csv.gz`, `series.csv.gz`): see `compressRecords`.

@@ -1,7 +1,8 @@
 /**
  * A run's checkpoint file, `<out>.partial/checkpoint.bin` (`run --checkpoint-every`, `run
- * --resume`; README, "Reliability"): a magic line, one line of JSON saying where the run stood
- * (its settings, the slice it had finished, where each streamed file stood), then the
+ * --resume`; docs/reference/reliability.md, "A crashed run goes on from its last
+ * checkpoint"): a magic line, one line of JSON saying where the run stood (its settings, the
+ * slice it had finished, where each streamed file stood), then the
  * simulation's serialised state (Simulation.checkpoint). It is written to a temporary file,
  * flushed to disk and renamed over the previous one, so that a crash at any moment leaves the
  * last whole checkpoint; the state's SHA-256 is checked before it is used.

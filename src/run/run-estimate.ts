@@ -5,8 +5,8 @@
  * for years of CPU or terabytes of files (`sampling.interval: 1ms`, a 100-year duration): it is
  * said up front, not found out hours later.
  *
- * The figures are calibrated on the development machine (README, "Performance"): about four
- * events per frame (poisson-1000: 345,347 events for 86,158 frames), one event per sample time,
+ * The figures are calibrated on the development machine (docs/explanation/performance.md):
+ * about four events per frame (poisson-1000: 345,347 events for 86,158 frames), one event per sample time,
  * ~200,000 events per CPU-second for a whole run at 10,000–100,000 nodes, ~115 bytes per row
  * of frames.csv, ~55 per reception and ~95 per series row (a fifth of that gzip-compressed),
  * and 200 MiB plus ~20 KiB per node of memory (100,000 nodes around 100 gateways: 2.3 GiB).

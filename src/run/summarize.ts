@@ -33,6 +33,7 @@ export function summarizeRun(
       energy: result.nodeTotals[i]!.energy,
       memory: result.nodeTotals[i]!.memory,
       tally: tallies[i]!,
+      windowMs: result.drainedUntilMs,
     }),
   );
   const summary = buildSummary({
@@ -46,6 +47,7 @@ export function summarizeRun(
     senders: swarm.nodes.filter((node) => node.traffic).length,
     totals,
     nodeReports,
+    deliveredNothing: swarm.nodes.filter((_, i) => tallies[i]!.attempts > 0 && tallies[i]!.receptionsReceived === 0).map((node) => node.id),
   });
   if (!served && !trained) return { totals, nodeReports, summary };
   const { perNode, ...head } = summary;

@@ -148,3 +148,25 @@ describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
     expect(quiet.stdout).toBe('');
   });
 });
+
+describe('loraswarm run scenarios/city-sink.yaml: the network\'s lifetime and its silent nodes (issue 17, points 8 and 9)', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'loraswarm-cli-city-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('prints and summarises the battery deaths to come and the nodes that delivered nothing', () => {
+    const result = run(['scenarios/city-sink.yaml', '--transport', 'memory', '--out', join(tmp, 'city')]);
+    expect(result.stdout).toContain('  lifetime of 400 battery nodes: first death 3.2 years (sensor-135, extrapolated), 10 % dead 7.0 years (sensor-183, extrapolated), half dead 15.9 years (sensor-23, extrapolated)');
+    expect(result.stdout).toContain('  18 nodes delivered nothing (tried to send; no frame received anywhere): sensor-41, sensor-54, sensor-87, sensor-116, sensor-134, sensor-155, sensor-159, sensor-165, sensor-190, sensor-192, … (nodes.csv: receptionsReceived 0)');
+    const summary = JSON.parse(readFileSync(join(tmp, 'city', 'summary.json'), 'utf8')) as { nodes: { deliveredNothing: { count: number; first: string[] }; lifetime: { batteryNodes: number; firstDeath: { days: number; node: string; basis: string } } }; perNode: { id: string; lifetimeDays: number | null; lifetimeBasis: string }[] };
+    expect(summary.nodes.deliveredNothing.count).toBe(18);
+    expect(summary.nodes.deliveredNothing.first).toHaveLength(18);
+    expect(summary.nodes.lifetime.batteryNodes).toBe(400);
+    // The network's first death is the least of the nodes' lifetimes; the mains gateway has none.
+    const lifetimes = summary.perNode.filter((node) => node.lifetimeDays !== null).map((node) => node.lifetimeDays!);
+    expect(summary.nodes.lifetime.firstDeath.days).toBe(Math.min(...lifetimes));
+    expect(summary.perNode[0]).toMatchObject({ id: 'gw', lifetimeDays: null, lifetimeBasis: 'mains' });
+    const nodes = readFileSync(join(tmp, 'city', 'nodes.csv'), 'utf8').split('\n');
+    expect(nodes[0]!.endsWith(',peakSramBytes,peakFlashBytes,lifetimeDays,lifetimeBasis')).toBe(true);
+    expect(nodes[1]!.endsWith(',,mains')).toBe(true);
+  });
+});

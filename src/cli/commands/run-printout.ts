@@ -46,3 +46,32 @@ export function roundLine(round: RoundStats): string {
   const loss = Number.isNaN(round.validationLoss) ? '' : ` (loss ${round.validationLoss.toFixed(4)})`;
   return `round ${round.round}: ${round.participants}/${round.selected} updates, validation accuracy ${accuracy}${loss}, ${humanEnergy(joules)}, ${humanDuration(round.endMs - round.startMs)}`;
 }
+
+/** The network's lifetime and the nodes that delivered nothing (every run). */
+export function networkLines(summary: Record<string, unknown>): string[] {
+  const nodes = (summary as { nodes: { deliveredNothing: { count: number; first: string[] }; lifetime: { batteryNodes: number; firstDeath: Death; tenPercentDead: Death; halfDead: Death } } }).nodes;
+  const lines: string[] = [];
+  const { lifetime, deliveredNothing } = nodes;
+  if (lifetime.batteryNodes > 0) {
+    const death = (d: Death): string => (d.days === null ? 'beyond any extrapolation' : `${days(d.days)} (${d.node}, ${d.basis === 'died' ? 'simulated' : 'extrapolated'})`);
+    lines.push(`  lifetime of ${counted(lifetime.batteryNodes, 'battery node')}: first death ${death(lifetime.firstDeath)}, 10 % dead ${death(lifetime.tenPercentDead)}, half dead ${death(lifetime.halfDead)}`);
+  }
+  if (deliveredNothing.count > 0) {
+    const named = deliveredNothing.first.slice(0, 10).join(', ');
+    lines.push(`  ${counted(deliveredNothing.count, 'node')} delivered nothing (tried to send; no frame received anywhere): ${named}${deliveredNothing.count > 10 ? ', …' : ''} (nodes.csv: receptionsReceived 0)`);
+  }
+  return lines;
+}
+
+interface Death {
+  readonly days: number | null;
+  readonly node: string | null;
+  readonly basis: string | null;
+}
+
+/** Days for people: hours below two days, years above two years. */
+function days(value: number): string {
+  if (value < 2) return humanDuration(value * 86_400_000);
+  if (value >= 730) return `${(value / 365.25).toFixed(1)} years`;
+  return `${value.toFixed(1)} d`;
+}

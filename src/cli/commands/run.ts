@@ -28,7 +28,7 @@ import { readScenario } from '../../scenario/read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
-import { federatedLines, inferenceLines, roundLine } from './run-printout.ts';
+import { federatedLines, inferenceLines, networkLines, roundLine } from './run-printout.ts';
 import { counted, humanDuration, humanEnergy } from '../../metrics/human-units.ts';
 import { listenForLiveDashboard, serveFinishedRun, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
@@ -336,6 +336,7 @@ export async function runCommand(
           `  frames: ${totals.attempts} attempts, ${totals.sent} sent, ${totals.dutyCycleBlocked} dutyCycleBlocked`,
           `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${n}`).join(', ') || 'none'}`,
           `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${humanDuration(totals.airtimeMs)}, energy ${humanEnergy((summary.energyJ as { total: number }).total)} (radio TX ${humanEnergy((summary.energyJ as { radioTx: number }).radioTx)}), ${counted((summary.nodes as { died: number }).died, 'node')} died`,
+          ...networkLines(summary),
           ...(served ? inferenceLines(summary) : []),
           ...(federated ? federatedLines(summary) : []),
           `  results in ${outPath}/ (the dashboard: ${join(outPath, 'report.html')})`,

@@ -1,6 +1,6 @@
 /**
- * What a report of a large run holds instead of every row (README, "Dashboard"): for each table
- * the page samples, how many rows the file has and which it kept, and the exact figures the
+ * What a report of a large run holds instead of every row (docs/reference/dashboard.md, "Large
+ * runs"): for each table the page samples, how many rows the file has and which it kept, and the exact figures the
  * views draw from every row (frames sent per time bin, the followed nodes' airtime, the links,
  * the series' figures per sample time). Written by the report builder (dashboard/digest/) as
  * the page's `digest.json`; a run small enough to embed whole has none. Pure.

@@ -1,6 +1,6 @@
 /**
- * What each view of a large run's report says about its data (README, "Dashboard"): which
- * figures are sampled (and how: one row in k, which rows) and which are exact aggregates of
+ * What each view of a large run's report says about its data (docs/reference/dashboard.md,
+ * "Large runs"): which figures are sampled (and how: one row in k, which rows) and which are exact aggregates of
  * every row, with the counts, so that nobody takes a sample for the run. A run embedded whole
  * has no notes. Pure.
  *
