@@ -24,8 +24,13 @@ export interface NodeLifetime {
 
 const msPerDay = 86_400_000;
 
+/** What a lifetime needs of a ledger's totals (EnergyTotals has it). */
+export interface LifetimeEnergy extends Pick<EnergyTotals, 'chargeDrawnMc' | 'chargeHarvestedMc' | 'remainingMah'> {
+  readonly death: { readonly atMs: number } | undefined;
+}
+
 /** One node's lifetime, from its ledger's totals over a window of `windowMs` from the start. */
-export function nodeLifetime(energy: Pick<EnergyTotals, 'death' | 'chargeDrawnMc' | 'chargeHarvestedMc' | 'remainingMah'>, mains: boolean, windowMs: number): NodeLifetime {
+export function nodeLifetime(energy: LifetimeEnergy, mains: boolean, windowMs: number): NodeLifetime {
   if (mains) return { days: null, basis: 'mains' };
   if (energy.death) return { days: round(energy.death.atMs / msPerDay, 6), basis: 'died' };
   const netDrawnMc = energy.chargeDrawnMc - energy.chargeHarvestedMc;
