@@ -1,7 +1,7 @@
-// Lint: typescript-eslint's recommended rules, plus the house rule of DESIGN.md that keeps the
-// wall clock, Math.random, global timers, the network and the file system out of the pure
-// folders (sim except realtime.ts, radio, hw, model except model/io/, placement, the dashboard's
-// views' data).
+// Lint: typescript-eslint's recommended rules, plus the house rule that keeps the wall clock,
+// Math.random, global timers, the network and the file system out of the pure folders (sim
+// except realtime.ts, radio, hw, model except model/io/, placement, the dashboard's views' data;
+// docs/explanation/design-notes.md, "Layout").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';

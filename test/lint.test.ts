@@ -1,7 +1,10 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-/** The house rule of DESIGN.md, as lint enforces it on the project's own configuration. */
+/**
+ * The house rule of docs/explanation/design-notes.md, "Layout" (no wall clock, randomness or I/O
+ * in the pure folders), as lint enforces it on the project's own configuration.
+ */
 describe('lint keeps the pure folders free of wall clock and randomness', () => {
   const eslint = new ESLint({ cwd: process.cwd() });
   const lint = async (filePath: string, code: string): Promise<string[]> => {

@@ -1,11 +1,13 @@
 /**
  * Partitioners (issue 7): how a training set is split over K clients. Every sample goes to
  * exactly one client; the draws come from the given stream, so a partition is reproducible from
- * its seed. The vocabulary follows Flower Datasets (shared/reference/federated.md §1):
+ * its seed. The vocabulary follows Flower Datasets' partitioners
+ * (https://flower.ai/docs/datasets/ref-api/flwr_datasets.partitioner.html):
  * - `iid`: a seeded shuffle dealt out in near-equal parts;
  * - `dirichlet`: label skew, each class split over the clients by proportions drawn from
  *   Dirichlet(α) (Hsu et al. 2019, https://arxiv.org/abs/1909.06335), redrawn until every client
- *   has at least `minSize` samples (Flower's min_partition_size, default 10);
+ *   has at least `minSize` samples (Flower's min_partition_size, default 10:
+ *   https://flower.ai/docs/datasets/ref-api/flwr_datasets.partitioner.DirichletPartitioner.html);
  * - `shards`: pathological non-IID (McMahan et al. 2017, §3): samples sorted by label, cut into
  *   K · k shards, k random shards per client;
  * - `power-law`: quantity skew, client sizes proportional to (i + 1)^(−exponent) in a shuffled

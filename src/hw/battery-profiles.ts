@@ -1,10 +1,10 @@
 /**
  * Battery profiles as data: chemistry, voltages, capacity at a reference current, an
  * open-circuit-voltage table against state of charge, internal resistance and a Peukert
- * exponent. Figures come from shared/reference/edge-and-mcu.md §6 (secondary sources, [S]);
- * each profile's `provenance` names the source of every figure and marks estimates.
+ * exponent. Figures come from secondary sources (tests and summaries of datasheets); each
+ * profile's `provenance` names the URL of every figure and marks estimates.
  *
- * Model (§6 "Recommended simple model", used by battery.ts):
+ * Model (used by battery.ts):
  * - V_term = V_oc(SoC) − I·R_int, with R_int constant per profile (it really rises as a cell
  *   empties and in the cold; not modelled).
  * - Peukert: at a current I above the reference current I_ref the cell delivers
@@ -96,7 +96,7 @@ const liionUrls = ['https://wattworks.bike/components/panasonic-ncr18650-b', 'ht
 
 /**
  * 2×AA Peukert exponent: least-squares fit of ln(C/C_ref) = −(k−1)·ln(I/I_ref) through the
- * reference point (25 mA, 3000 mAh) to the per-cell capacities of §6: 2650 mAh at 100 mA,
+ * reference point (25 mA, 3000 mAh) to the per-cell capacities of `aaUrls`: 2650 mAh at 100 mA,
  * 1625 at 500 mA, 1125 at 1 A (mid-points of the quoted ranges). k = 1.2296; the fit gives
  * 2182 / 1508 / 1286 mAh at those currents, so it over-penalises 25–100 mA (alkaline cells are
  * not Peukert-shaped) and is pessimistic for a radio's 20–120 mA bursts.
@@ -104,8 +104,9 @@ const liionUrls = ['https://wattworks.bike/components/panasonic-ncr18650-b', 'ht
 export const alkalinePeukertExponent = 1.2296;
 
 /**
- * CR2032 Peukert exponent from the pulse-load note of §6: 300 Ω pulse loads (≈ 10 mA at 3 V)
- * cut capacity by ≈ 25 % against the 0.2 mA standard drain: (0.2/10)^(k−1) = 0.75 ⇒
+ * CR2032 Peukert exponent from Maxell's pulse-load figure (as the secondary sources of the
+ * profile's provenance quote it): 300 Ω pulse loads (≈ 10 mA at 3 V) cut capacity by ≈ 25 %
+ * against the 0.2 mA standard drain: (0.2/10)^(k−1) = 0.75 ⇒
  * k = 1 + ln(1/0.75)/ln(50) = 1.0735.
  */
 export const coinCellPeukertExponent = 1.0735;

@@ -5,7 +5,8 @@
  * Units: current in mA and time in ms, so charge is in mA·ms = µC and charge × volts is µJ.
  * 1 mAh = 3.6·10⁶ µC.
  *
- * Model (shared/reference/edge-and-mcu.md §6, "Recommended simple model"):
+ * Model (a simple equivalent circuit, and the Peukert rate on the instantaneous current as
+ * coulomb-counting estimators apply it, https://doi.org/10.3390/s23021036):
  * - state of charge SoC = remaining charge / rated capacity (capacityMah at the reference current);
  * - V_oc(SoC) interpolated linearly in the profile's table;
  * - terminal voltage V = V_oc(SoC) − I·R_int;

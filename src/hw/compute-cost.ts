@@ -1,9 +1,11 @@
 /**
  * Compute cost model: MACs of one operation type → cycles, latency and energy on an MCU.
  *
- * CPU path (shared/reference/edge-and-mcu.md §3 "Simulator guidance"):
+ * CPU path (MLPerf Tiny v1.2 shows an MCU's power while inferring barely depends on the
+ * workload, https://github.com/mlcommons/tiny_results_v1.2):
  *   latency = MACs / (clockHz × macsPerCycle[op]),  energy = activePowerMw × latency.
- * NPU path, where the MCU has an NPU that accelerates the op (STM32N6 Neural-ART, [S]):
+ * NPU path, where the MCU has an NPU that accelerates the op (STM32N6 Neural-ART; secondary
+ * sources, in the profile's `sources`):
  *   latency = 2·MACs / npu.opsPerSecond,  energy = 2·MACs / npu.opsPerJoule
  * (1 MAC = 2 ops; peak figures, so no runtime overhead and no host-CPU power).
  * For `elementwise` and `softmax` the `macs` field counts elements (see mcu-profiles.ts).
@@ -82,14 +84,14 @@ export function costOfOps(mcu: McuProfile, ops: readonly ComputeOp[]): OpsCost {
 }
 
 /**
- * MLPerf Tiny keyword spotting, DS-CNN with 64 filters on a 49×10 MFCC input (reference §4.1;
- * https://github.com/mlcommons/tiny/tree/master/benchmark/training):
+ * MLPerf Tiny keyword spotting, DS-CNN with 64 filters on a 49×10 MFCC input (the reference
+ * model, https://github.com/mlcommons/tiny/tree/master/benchmark/training):
  * - conv 10×4, stride 2, 64 filters → 25×5×64: 125 positions × 64 × 40 = 320,000 MACs;
  * - 4 × depthwise 3×3 on 25×5×64: 125 × 64 × 9 = 72,000 MACs each;
  * - 4 × pointwise 64→64 on 125 positions: 125 × 64 × 64 = 512,000 MACs each (a 1×1 conv);
  * - average pool over 25×5 on 64 channels: 8,000 elements; FC 64→12: 768 MACs; softmax over 12.
- * Total MACs 320,000 + 4 × 584,000 + 768 = 2,656,768 ≈ the reference's 2.66 M
- * (batch norm folds into the convolutions, ReLU fuses into their output stage).
+ * Total MACs 320,000 + 4 × 584,000 + 768 = 2,656,768 ≈ 2.66 M (batch norm folds into the
+ * convolutions, ReLU fuses into their output stage).
  */
 export const kwsDsCnnOps: readonly ComputeOp[] = [
   { op: 'conv', macs: 320_000 },
@@ -103,9 +105,9 @@ export const kwsDsCnnOps: readonly ComputeOp[] = [
 ];
 
 /**
- * MLPerf Tiny anomaly detection, FC autoencoder 640-128×4-8-128×4-640 (reference §4.1): ten
- * dense layers, 640·128 + 3·128·128 + 128·8 + 8·128 + 3·128·128 + 128·640 = 264,192 MACs
- * ≈ the reference's 0.264 M (batch norm folded, ReLU fused).
+ * MLPerf Tiny anomaly detection, FC autoencoder 640-128×4-8-128×4-640 (the reference model,
+ * same repository): ten dense layers, 640·128 + 3·128·128 + 128·8 + 8·128 + 3·128·128 + 128·640
+ * = 264,192 MACs ≈ 0.264 M (batch norm folded, ReLU fused).
  */
 export const adAutoencoderOps: readonly ComputeOp[] = [
   [640, 128], [128, 128], [128, 128], [128, 128], [128, 8], [8, 128], [128, 128], [128, 128], [128, 128], [128, 640],

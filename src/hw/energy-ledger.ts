@@ -17,7 +17,8 @@
  * removed is chemicalEnergyUj − harvestedEnergyUj. The identity holds per interval to
  * floating-point precision. Units: mA × ms = µC, µC × V = µJ.
  *
- * Death (shared/reference/edge-and-mcu.md §6, rule 4):
+ * Death (this project's rule, not a published model; docs/explanation/models.md, "Nodes,
+ * energy and memory"):
  * - brown-out: when a state opens, at its (peak) current, V_load < brownOutV, i.e.
  *   V_oc(SoC) − I·R − dropout < brownOutV (pass the max of the MCU's BOR and the radio's minimum
  *   supply);

@@ -1,8 +1,8 @@
 /**
  * MCU profiles as data: clock, memories, power, brown-out, int8 throughput per operation type,
  * an optional NPU, and the flash and SRAM left for models after firmware and radio stack. Every
- * figure of a built-in profile names its source in `sources` (URLs from
- * shared/reference/edge-and-mcu.md §3–§4), or is marked `estimate: true` with the reason.
+ * figure of a built-in profile names its source URL in `sources`, or is marked `estimate: true`
+ * with the reason.
  *
  * Throughput model (used by compute-cost.ts): `macsPerCycle[op]` is int8 multiply-accumulates
  * per CPU clock cycle for `matmul` (dense), `conv` (standard and pointwise convolution) and
@@ -10,8 +10,8 @@
  * as one unit per element, so the same field holds elements per cycle (the inverse of cycles per
  * element).
  *
- * Calibration (STM32U575, STM32H7A3, STM32L4R5) on MLPerf Tiny v1.2 [P]
- * (https://github.com/mlcommons/tiny_results_v1.2, reference §4.2), with the op mixes of
+ * Calibration (STM32U575, STM32H7A3, STM32L4R5) on MLPerf Tiny v1.2
+ * (https://github.com/mlcommons/tiny_results_v1.2, summary.csv), with the op mixes of
  * compute-cost.ts (KWS DS-CNN: 2,368,000 conv + 288,000 depthwise + 768 matmul MACs, 8,000
  * pooled elements, 12 softmax elements; AD autoencoder: 264,192 matmul MACs):
  * 1. matmul = 264,192 / (AD latency × clock);
@@ -27,8 +27,9 @@
  * | stm32h7a3 | 280 MHz | 1.23  | 0.767  | 11.3   | 0.941 | 121.77 | 134.96 | 128.0     |
  * | stm32l4r5 | 120 MHz | 5.26  | 0.419  | 43.2   | 0.572 | 42.13  | 38.59  | 40.3      |
  *
- * The fitted MAC/cycle values fall inside the reference's derived ranges (U575 0.48–0.79,
- * H7A3 0.77–1.12, L4R5 0.42–0.70). Results against the published figures: test/hw/compute-cost.test.ts.
+ * The fitted MAC/cycle values fall inside the ranges that the four MLPerf Tiny v1.2 benchmarks
+ * give (reference-model MACs / (latency × clock): U575 0.48–0.79, H7A3 0.77–1.12, L4R5
+ * 0.42–0.70). Results against the published figures: test/hw/compute-cost.test.ts.
  */
 import * as z from 'zod';
 

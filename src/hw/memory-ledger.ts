@@ -1,7 +1,7 @@
 /**
- * Per-node memory ledger (DESIGN.md "Energy and memory"): flash holds firmware, radio stack and
- * model weights; SRAM holds the firmware baseline, radio buffers, activations, KV cache and
- * training buffers. Budgets are plain byte counts from the MCU profile. Pass either the chip's
+ * Per-node memory ledger: flash holds firmware, radio stack and model weights; SRAM holds the
+ * firmware baseline, radio buffers, activations, KV cache and training buffers. Budgets are
+ * plain byte counts from the MCU profile. Pass either the chip's
  * whole flash and SRAM and allocate `firmware`/`radioStack`/`firmwareBaseline`/`radioBuffers`
  * too, or the "left for models" figures and allocate only the model kinds.
  *

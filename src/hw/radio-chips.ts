@@ -1,26 +1,28 @@
 /**
  * Radio transceiver profiles: transmit current by TX power, receive, standby and sleep
  * currents, supply range, modulation limits, the chip family whose time-on-air rules apply and
- * its default sensitivity table. Figures from shared/reference/edge-and-mcu.md §5 and
- * shared/reference/lora.md §3; each profile lists which of its figures are estimates.
+ * its default sensitivity table. Each figure's source is named below; each profile lists which
+ * of its figures are estimates.
  *
- * - sx1276: SX1276 datasheet Rev 7 Table 6 points as commonly quoted ([U] in the reference;
- *   https://github.com/Lora-net/LoRaMac-node/issues/167): +7 dBm RFO 20 mA, +13 dBm RFO 29 mA,
+ * - sx1276: SX1276 datasheet Rev 7 Table 6 points as commonly quoted (not checked against the
+ *   PDF; https://github.com/Lora-net/LoRaMac-node/issues/167): +7 dBm RFO 20 mA, +13 dBm RFO 29 mA,
  *   +17 dBm PA_BOOST 87 mA, +20 dBm PA_BOOST 120 mA; currents between points are interpolated
  *   linearly in dBm (so 14–16 dBm, where the chip switches from RFO to PA_BOOST, is an estimate).
  *   RX 11.5 mA (LnaBoost on, band 1), standby 1.6 mA, sleep 0.2 µA, supply 1.8–3.7 V.
  * - sx1276-lorasim: the SX1276 with LoRaSim's TX-current table (−2…20 dBm, `TX` list of
- *   loraDir.py r218/r334), for `compat: lorasim`.
+ *   loraDir.py r218/r334, https://github.com/EduLima7/LoRaSim/tree/e67917f809621df19a27e480238e15de6ec72a88),
+ *   for `compat: lorasim`.
  * - sx1262: Semtech LoRa Basics Modem tables, DC-DC regulator, HP PA
  *   (https://github.com/Lora-net/SWL2001/blob/master/lbm_lib/smtc_modem_core/smtc_ral/src/ral_sx126x.c):
  *   +14 dBm 89.3 mA, +17 dBm 95.4 mA, +20 dBm 103.8 mA, +22 dBm 117.9 mA; RX 4.6 mA (DC-DC);
  *   sleep 0.6 µA warm start (160 nA cold) and 3.5 ms cold wake
  *   (https://gitea.armstronglabs.net/ARMmbed/mbed-os/src/commit/25ea7be2ff307f4145402c49ff13d091c223ea0b/components/lora/COMPONENT_SX126X/SleepMode.txt);
  *   standby (STDBY_RC) 0.6 mA is an estimate; supply 1.8–3.7 V.
- * - llcc68: the SX1262's die family ([S]); currents as the SX1262 (estimate); SF5–9 at 125 kHz,
- *   SF5–10 at 250 kHz, SF5–11 at 500 kHz (RadioLib LLCC68.cpp, [P]).
- * - sx1280: 2.4 GHz; +12.5 dBm 24 mA and RX 5.5 mA are recalled headline figures (ESTIMATE, not
- *   in the reference); sensitivity from the SNR floor (ESTIMATE).
+ * - llcc68: the SX1262's die family; currents as the SX1262 (estimate); SF5–9 at 125 kHz,
+ *   SF5–10 at 250 kHz, SF5–11 at 500 kHz (RadioLib LLCC68.cpp,
+ *   https://github.com/jgromes/RadioLib/blob/master/src/modules/LLCC68/LLCC68.cpp).
+ * - sx1280: 2.4 GHz; +12.5 dBm 24 mA and RX 5.5 mA are recalled headline figures (ESTIMATE, no
+ *   source); sensitivity from the SNR floor (ESTIMATE).
  */
 import * as z from 'zod';
 import type { ChipFamily } from '../radio/modulation.ts';

@@ -1,5 +1,6 @@
 /**
- * TinySeek's configuration: a small DeepSeek-style decoder (DESIGN.md, "The model").
+ * TinySeek's configuration: a small DeepSeek-style decoder (where a trained model's
+ * configuration lives: docs/explanation/design-notes.md, "TinySeek").
  */
 import type { Affinity } from './layers/gate.ts';
 

@@ -1,8 +1,9 @@
 /**
- * What each unit of TinySeek costs (DESIGN.md: "Every operation reports its cost"): parameters,
- * weight bytes at 8, 4 and 2 bits (packed values, a float32 scale per output row, float32
- * gains and biases), multiply-accumulates per token, the latent KV-cache bytes per token, and
- * the int8 activation bytes that cross the unit's boundary (what a frame carries).
+ * What each unit of TinySeek costs (every operation reports its cost, which the hardware model
+ * turns into time and energy per MCU): parameters, weight bytes at 8, 4 and 2 bits (packed
+ * values, a float32 scale per output row, float32 gains and biases), multiply-accumulates per
+ * token, the latent KV-cache bytes per token, and the int8 activation bytes that cross the
+ * unit's boundary (what a frame carries).
  *
  * Attention's keys and values are rebuilt from the cached latents for every position in the
  * cache (as the units compute them), so its MACs grow with the position: a token at position t

@@ -1,8 +1,10 @@
 /**
  * LoRa time on air.
  *
- * SX127x (SF6–12): Semtech SX1276/77/78/79 datasheet Rev 7 §4.1.1.7 and AN1200.13 "LoRa Modem
- * Designer's Guide" (shared/reference/lora.md §1.1):
+ * SX127x (SF6–12): Semtech SX1276/77/78/79 datasheet Rev 7 §4.1.1.7
+ * (https://github.com/jgromes/RadioLib/files/8646997/DS_SX1276-7-8-9_W_APP_V7.pdf) and AN1200.13
+ * "LoRa Modem Designer's Guide", Rev 1, July 2013 (a copy:
+ * https://github.com/avbentem/airtime-calculator/blob/af41bc53c7ce61da27237ba24756ebcf94314440/doc/LoraDesignGuide_STD.pdf):
  *   T_s = 2^SF / BW; T_pre = (n_pre + 4.25)·T_s;
  *   n_pay = 8 + max(⌈(8·PL − 4·SF + 28 + 16·CRC − 20·H) / (4·(SF − 2·DE))⌉·(CR + 4), 0).
  *

@@ -310,8 +310,9 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
       [undecided, firstEndMs, order, maxAirtimeMs, tracked] = state.numbers as [number, number, number, number, number];
     },
     transmit(tx) {
-      // Applied at the end of the window it started in (DESIGN.md, "Windows"): never before its
-      // start, never so late that its earliest effect (start + processing delay) has passed.
+      // Applied at the end of the window it started in (docs/explanation/design-notes.md, "Time,
+      // windows and transports"): never before its start, never so late that its earliest effect
+      // (start + processing delay) has passed.
       if (!(tx.startMs <= scheduler.nowMs && scheduler.nowMs <= tx.startMs + config.processingDelayMs)) {
         throw new RangeError(`transmission starting at ${tx.startMs} ms applied at ${scheduler.nowMs} ms, outside its window`);
       }

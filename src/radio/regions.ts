@@ -6,7 +6,8 @@
  * (`RegionEU868.{h,c}` @002d911b, https://github.com/Lora-net/LoRaMac-node), max payloads from
  * LoRaWAN RP002-1.0.1 Table 10 (not repeater compatible) and Table 9 (repeater compatible).
  * US902-928: 400 ms uplink dwell (RP002-1.0.1 §2.5.3, FCC), no duty cycle, max payloads from
- * RP002-1.0.1 Tables 17 and 16. See shared/reference/lora.md §4.
+ * RP002-1.0.1 Tables 17 and 16. RP002-1.0.1 is the LoRa Alliance's LoRaWAN Regional Parameters
+ * (2020); a copy: https://github.com/avbentem/airtime-calculator/blob/af41bc53c7ce61da27237ba24756ebcf94314440/doc/rp_2-1.0.1.pdf.
  */
 
 export type RegionId = 'eu868' | 'us915' | 'ism2400' | 'none';

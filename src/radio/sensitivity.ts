@@ -1,22 +1,28 @@
 /**
  * Receiver sensitivity per SF and bandwidth, and the SNR demodulation floor.
- * Tables (dBm), shared/reference/lora.md §2.4–2.5:
+ * Tables (dBm):
  * - `sx1276`: SX1276/77/78/79 datasheet Rev 7, RFS_L125/250/500_HF, SF6–12
  *   (https://github.com/jgromes/RadioLib/files/8646997/DS_SX1276-7-8-9_W_APP_V7.pdf).
- * - `sx1272`: SX1272/73 datasheet Rev 3.1, as used by FLoRa and ns-3 end devices.
+ * - `sx1272`: SX1272/73 datasheet Rev 3.1, as used by FLoRa (`LoRaReceiver::getSensitivity`,
+ *   https://github.com/florasim/flora/tree/247611ebf5224571ea60743afba54c968353c59d) and ns-3's
+ *   end devices (`end-device-lora-phy.cc` line 77 @82ea58a).
  * - `sx1301`: gateway concentrator, ns-3 `gateway-lora-phy.cc` line 131 @82ea58a (125 kHz only).
- * - `lorasim`: LoRaSim's measured table (Bor et al. Table 3; `sf7`…`sf12` arrays in loraDir.py).
+ * - `lorasim`: LoRaSim's measured table (Bor et al. Table 3; `sf7`…`sf12` arrays in loraDir.py,
+ *   https://github.com/EduLima7/LoRaSim/tree/e67917f809621df19a27e480238e15de6ec72a88).
  * - `sx1262`: SX1261/2 datasheet Rev 2.2 Table 3-8 gives SF7 and SF12 only (125 kHz −124/−137,
  *   250 kHz −121/−134, 500 kHz −117/−129 dBm); the SFs between are an estimate: the SF7 value
  *   stepped by the SNR floor (Table 6-1), capped by the SF12 value.
  * - `snr`: −174 + 10·log10(BW) + NF + SNR_min(SF), the thermal-noise formula (AN1200.22).
+ * ns-3 lorawan @82ea58a: https://github.com/signetlabdei/lorawan/tree/82ea58a95c03ab158edfd81860ad614d1bf70ec6.
  */
 
 export type SensitivityTableId = 'sx1276' | 'sx1272' | 'sx1301' | 'lorasim' | 'sx1262' | 'snr';
 
 /**
  * Required SNR per SF, dB: SX127x datasheet (SF6–12), as used by LoRaEnergySim `required_snr()`
- * and ns-3's SF assignment (shared/reference/lora.md §2.5); SF5 from SX1261/2 Table 6-1.
+ * (`Framework/Gateway.py`, https://github.com/GillesC/LoRaEnergySim/tree/f854462cda0cd30cb56e3f0c576cb004711842f6)
+ * and ns-3's SF assignment (`snrThresholds` in `helper/lorawan-mac-helper.cc` @82ea58a);
+ * SF5 from SX1261/2 Table 6-1.
  */
 const snrFloorDb: Readonly<Record<number, number>> = { 5: -2.5, 6: -5, 7: -7.5, 8: -10, 9: -12.5, 10: -15, 11: -17.5, 12: -20 };
 

@@ -1,7 +1,7 @@
 /**
- * When a node's receiver is on (DESIGN.md, "Sleeping nodes are reached in one of two
- * documented ways"). Pure functions of the schedule and virtual time, so that the ether, the
- * sender's MAC and the receiver's energy ledger all agree without asking each other.
+ * When a node's receiver is on: a sleeping node is reached by rendezvous or by preamble
+ * sampling, chosen per scenario. Pure functions of the schedule and virtual time, so that the
+ * ether, the sender's MAC and the receiver's energy ledger all agree without asking each other.
  *
  * - `always`: the receiver listens whenever it does not transmit (mains-powered gateways).
  * - `off`: the receiver never listens (a sensor that only sends).

@@ -1,8 +1,8 @@
 /**
  * The embedded MQTT broker of a run: aedes in-process, a loopback TCP listener for node clients
- * and an optional WebSocket listener for browsers (DESIGN.md, "Frames, the ether and the
- * broker"). It enforces per-run credentials, the topic ACLs of topics.ts and a maximum packet
- * size; whatever it refuses is logged and counted by reason, never silently dropped.
+ * and an optional WebSocket listener for browsers. It enforces per-run credentials, the topic
+ * ACLs of topics.ts and a maximum packet size; whatever it refuses is logged and counted by
+ * reason, never silently dropped.
  *
  * aedes 1.2.0 speaks MQTT 3.1.1 only. Its hooks answer through callbacks and never throw.
  * A refused PUBLISH closes the client's connection: MQTT 3.1.1 has no negative

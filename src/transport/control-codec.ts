@@ -1,10 +1,11 @@
 /**
  * Control messages between a run's coordinator and its workers travel on `swarm/<run>/ctl/…`
- * (DESIGN.md, "Scale path"). A message is a JSON value, with two exact extensions — byte arrays
- * as `{"$b": base64}` and non-finite numbers as `{"$n": "Infinity"}` — so that every number a
- * worker reports (float64, shortest round-trip decimal) arrives bit for bit. A message larger
- * than the run's packet limit (which the radio's frame size sets, also on Mosquitto, whose
- * `max_packet_size` knows no topics) is cut into chunks:
+ * (docs/explanation/design-notes.md, "Time, windows and transports"). A message is a JSON value,
+ * with two exact extensions — byte arrays as `{"$b": base64}` and non-finite numbers as
+ * `{"$n": "Infinity"}` — so that every number a worker reports (float64, shortest round-trip
+ * decimal) arrives bit for bit. A message larger than the run's packet limit (which the radio's
+ * frame size sets, also on Mosquitto, whose `max_packet_size` knows no topics) is cut into
+ * chunks:
  *
  *   0  'L' 'C'     magic
  *   2  u8          version = 1

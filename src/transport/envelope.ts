@@ -1,7 +1,7 @@
 /**
  * The MQTT payload envelope, version 1: a frame's real bytes plus the virtual timing and radio
  * metadata the ether and the receivers need. aedes speaks MQTT 3.1.1 only, so this metadata
- * travels in the payload, not in MQTT 5 properties (DESIGN.md).
+ * travels in the payload, not in MQTT 5 properties.
  *
  * Layout (big-endian):
  *   0  'L' 'S'            magic

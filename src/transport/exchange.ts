@@ -1,9 +1,10 @@
 /**
  * What every transport shares: the inboxes of a window and their application in canonical
- * order at the window's end (DESIGN.md, "Windows"): deaths, then transmissions by
- * (start, sender, seq), then the ether's fates for frames that have ended, then deliveries by
- * (time, sender, seq, receiver, kind), scheduled at their own times. How messages reach the
- * inboxes is the transport's business (a direct call, or MQTT).
+ * order at the window's end (docs/explanation/design-notes.md, "Time, windows and
+ * transports"): deaths, then transmissions by (start, sender, seq), then the ether's fates for
+ * frames that have ended, then deliveries by (time, sender, seq, receiver, kind), scheduled at
+ * their own times. How messages reach the inboxes is the transport's business (a direct call,
+ * or MQTT).
  */
 import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Scheduler } from '../sim/scheduler.ts';

@@ -1,6 +1,5 @@
 /**
- * The MQTT topics of one run and who may use them (DESIGN.md, "Frames, the ether and the
- * broker"):
+ * The MQTT topics of one run and who may use them (the broker's ACLs):
  *   swarm/<run>/tx/<node>     a node's transmissions, to the ether
  *   swarm/<run>/rx/<node>     deliveries, from the ether to one node
  *   swarm/<run>/ctl/…         clock windows and control

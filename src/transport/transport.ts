@@ -2,7 +2,8 @@
  * The Transport carries frames node → ether → receivers. Implementations must apply
  * transmissions to the ether in (startMs, sender, seq) order and deliveries to nodes in
  * (atMs, sender, seq, receiver) order, whatever order they arrived in, so that results are
- * byte-identical across transports (DESIGN.md, "Frames, the ether and the broker").
+ * byte-identical across transports (docs/explanation/design-notes.md, "Time, windows and
+ * transports").
  */
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import type { RemotePartitions, WindowReport } from './partition-report.ts';

@@ -1,6 +1,7 @@
 /**
- * The control protocol between a run's coordinator and its workers (DESIGN.md, "Scale path";
- * README, "Workers"). Every message is a control value (control-codec.ts) on `swarm/<run>/ctl/…`:
+ * The control protocol between a run's coordinator and its workers
+ * (docs/explanation/design-notes.md, "Time, windows and transports"; docs/reference/mqtt.md,
+ * "Worker protocol"). Every message is a control value (control-codec.ts) on `swarm/<run>/ctl/…`:
  *
  *   worker → coordinator, on ctl/workers/<worker>/…
  *     hello    { protocol, nodes }        "auto" or a partition; repeated until assigned

@@ -3,8 +3,9 @@ import { adAutoencoderOps, computeCost, costOfOps, kwsDsCnnOps } from '../../src
 import { mcuIds, mcuProfiles, opTypes, type OpType } from '../../src/hw/mcu-profiles.ts';
 
 /**
- * MLPerf Tiny v1.2 (shared/reference/edge-and-mcu.md §4.2, https://github.com/mlcommons/tiny_results_v1.2):
- * KWS ms / µJ and AD ms / µJ per inference.
+ * MLPerf Tiny v1.2 results (summary.csv, https://github.com/mlcommons/tiny_results_v1.2):
+ * KWS ms / µJ and AD ms / µJ per inference (latency = 1000 / median throughput; energy = median
+ * µJ per inference from the energy runner).
  */
 const published = [
   { id: 'stm32u575', kwsMs: 29.1, kwsUj: 656, adMs: 3.43, adUj: 82 },

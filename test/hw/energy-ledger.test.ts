@@ -150,7 +150,8 @@ describe('energy ledger: lifetime against hand arithmetic', () => {
 });
 
 describe('energy ledger: brown-out at peak current', () => {
-  // SX1276 datasheet Rev 7 Table 6 (shared/reference/lora.md §3): +20 dBm PA_BOOST 120 mA, +7 dBm RFO 20 mA.
+  // SX1276 datasheet Rev 7 Table 6, as quoted in https://github.com/Lora-net/LoRaMac-node/issues/167:
+  // +20 dBm PA_BOOST 120 mA, +7 dBm RFO 20 mA.
   // CR2032 at SoC 0.95: V_oc = 3.15 V; R_int = 15 Ω; threshold 1.8 V.
   //   120 mA: 3.15 − 0.120 × 15 = 1.35 V < 1.8 V ⇒ brown-out
   //    20 mA: 3.15 − 0.020 × 15 = 2.85 V ≥ 1.8 V ⇒ runs

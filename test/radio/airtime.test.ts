@@ -6,7 +6,19 @@ const us = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 type Vector = [label: string, params: AirtimeParams, expectedMs: number];
 
-// shared/reference/lora.md §1.2, rows A–N, with the independent source of each.
+// Rows A–N: what the simulators' own airtime routines compute (ns-3 and LoRaEnergySim; for A–J
+// also LoRaSim and avbentem's calculator), each matching a published value:
+// - A, G: ns-3 lorawan `TimeOnAirTest` (test/lorawan-test-suite.cc,
+//   https://github.com/signetlabdei/lorawan/tree/82ea58a95c03ab158edfd81860ad614d1bf70ec6);
+// - B, C, F, J: avbentem's `src/lora/Airtime.test.ts`, compared with a TTN spreadsheet
+//   (https://github.com/avbentem/airtime-calculator/tree/af41bc53c7ce61da27237ba24756ebcf94314440);
+// - D, E, I (and the SF8/11/12 notebook rows): the stored output of ns-3's
+//   experiments/aloha/Aloha.ipynb (same ns-3 commit);
+// - H: the LoRaSim paper's "1712,13 ms" (Bor et al., MSWiM 2016, corrected r338,
+//   https://eprints.lancs.ac.uk/81674/13/lora_scalability_r338.pdf);
+// - K–N (and the Table 3/4 rows): Semtech AN1200.13 Tables 2–4
+//   (https://github.com/avbentem/airtime-calculator/blob/af41bc53c7ce61da27237ba24756ebcf94314440/doc/LoraDesignGuide_STD.pdf).
+// The US915, EU868 and LDRO rows are the formula's own values.
 const sx127xVectors: Vector[] = [
   ['A SF7/125 CR4/5 10 B (ns-3 TimeOnAirTest)', { sf: 7, bandwidthHz: 125e3, codingRate: 1, payloadBytes: 10 }, 41.216],
   ['B SF7/125 CR4/5 14 B (TTN spreadsheet via avbentem)', { sf: 7, bandwidthHz: 125e3, codingRate: 1, payloadBytes: 14 }, 46.336],

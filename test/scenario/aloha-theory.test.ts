@@ -4,8 +4,9 @@ import { runScenario } from '../helpers/scenario.ts';
 /**
  * Pure ALOHA: with Poisson offered load G (frames per frame time, on one channel and SF, no
  * capture), a frame survives only if no other frame starts within one frame time before or
- * after it, so DER = e^(−2G) and throughput S = G·e^(−2G) (Abramson 1970; ns-3's aloha
- * experiment, shared/reference/lora.md §5.1).
+ * after it, so DER = e^(−2G) and throughput S = G·e^(−2G) (Abramson 1970; ns-3 lorawan's aloha
+ * experiment, examples/aloha-throughput.cc and experiments/aloha/Aloha.ipynb,
+ * https://github.com/signetlabdei/lorawan/blob/82ea58a95c03ab158edfd81860ad614d1bf70ec6/experiments/aloha/Aloha.ipynb).
  *
  * Tolerance, from the sample size: the DER is a proportion over n frames, with standard error
  * √(p(1−p)/n) for independent trials. Collisions destroy frames in pairs (and at high load in

@@ -2,8 +2,8 @@
  * What a checkpoint's header may ask for before anything is allocated from it (issue 15,
  * finding 8): a checksum only proves the file was not damaged, not that its maker meant well.
  * Every config field is checked for its type and against bounds far above TinySeek's MCU scale
- * (DESIGN.md: d_model 16–256, 1–8 layers), and the parameters the config implies must be held
- * by the file itself, so that a model's memory is bounded by the file's size.
+ * (d_model 16–256, 1–8 layers), and the parameters the config implies must be held by the file
+ * itself, so that a model's memory is bounded by the file's size.
  */
 import { modelCost } from '../cost.ts';
 import type { TinySeekConfig } from '../config.ts';

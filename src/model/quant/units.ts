@@ -1,5 +1,6 @@
 /**
- * TinySeek's integer units, the pieces the swarm places on nodes (DESIGN.md, "The model"):
+ * TinySeek's integer units, the pieces the swarm places on nodes (how they are grouped on
+ * nodes: docs/explanation/design-notes.md, "Swarm inference"):
  * embedding, attention block (with its int8 latent cache), gate, one routed or shared expert,
  * combine, and head. Int8 tensors go in and out at the calibrated boundary scales; inside a
  * unit every matrix product is int8 × b-bit weights with int32 accumulation, and the

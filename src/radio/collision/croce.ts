@@ -3,7 +3,8 @@ import { type CollisionModel } from './signal.ts';
 /**
  * Power thresholds (dB) per (wanted SF, interfering SF), SF7…SF12, from Croce et al. 2018
  * ("Impact of LoRa imperfect orthogonality"), as FLoRa uses them (`nonOrthDelta` in
- * src/LoRaPhy/LoRaReceiver.h @247611e; shared/reference/lora.md §2.2).
+ * src/LoRaPhy/LoRaReceiver.h,
+ * https://github.com/florasim/flora/tree/247611ebf5224571ea60743afba54c968353c59d).
  */
 export const croceDeltaDb: readonly (readonly number[])[] = [
   [1, -8, -9, -9, -9, -9],

@@ -3,8 +3,9 @@ import { overlapMs, type CollisionModel } from './signal.ts';
 /**
  * Minimum signal-to-interference ratio (dB) per (wanted SF, interfering SF), SF7…SF12: the
  * Goursaud & Gorce co-channel rejection table as ns-3 lorawan uses it
- * (`collisionSnirGoursaud` in model/lora-interference-helper.cc @82ea58a; values sign-inverted
- * with respect to the paper, as the code comment explains; shared/reference/lora.md §2.2).
+ * (`collisionSnirGoursaud` in model/lora-interference-helper.cc,
+ * https://github.com/signetlabdei/lorawan/tree/82ea58a95c03ab158edfd81860ad614d1bf70ec6; values
+ * sign-inverted with respect to the paper, as the code comment explains).
  */
 export const goursaudSirDb: readonly (readonly number[])[] = [
   [6, -16, -18, -19, -19, -20],
