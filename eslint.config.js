@@ -9,7 +9,7 @@ import globals from 'globals';
 export const pureFolders = ['src/sim/**', 'src/radio/**', 'src/hw/**', 'src/model/**', 'src/placement/**', 'src/dashboard/views/**'];
 export const pureExceptions = ['src/sim/realtime.ts', 'src/model/io/**'];
 
-const why = 'pure folders take time from the scheduler and randomness from an RNG stream (DESIGN.md)';
+const why = 'pure folders take time from the scheduler and randomness from an RNG stream (docs/explanation/design-notes.md, Layout)';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'perf-tmp/**', 'runs/**', 'test-output/**', 'coverage/**', 'dist/**', 'dashboard/dist/**'] },

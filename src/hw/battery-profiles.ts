@@ -150,7 +150,7 @@ export const batteryProfiles: Readonly<Record<BuiltInBatteryId, BatteryProfile>>
         estimate: true,
         note: '15 Ω: the lower part of the sourced 10–40 Ω range, which is where a fresh cell at room temperature sits; it makes a 120 mA burst brown out (1.8 V drop) while 20 mA (0.3 V) and the 6.8 mA pulses Energizer allows pass',
       },
-      peukertExponent: { urls: cr2032PulseUrls, estimate: true, note: '300 Ω pulse loads cut capacity ≈ 25 % (Maxell, via §6): k = 1.0735' },
+      peukertExponent: { urls: cr2032PulseUrls, estimate: true, note: '300 Ω pulse loads cut capacity ≈ 25 % (Maxell CR2032 pulse-load data): k = 1.0735' },
     },
   },
   '2xaa': {
@@ -177,7 +177,7 @@ export const batteryProfiles: Readonly<Record<BuiltInBatteryId, BatteryProfile>>
       cutOffVoltageV: { urls: aaUrls, estimate: false, note: '0.8 V per cell' },
       capacityMah: { urls: aaUrls, estimate: false, note: '≈ 3000 mAh per cell at 25 mA' },
       openCircuitVoltage: { urls: aaUrls, estimate: true, note: 'end points sourced (0.8 V/cell end, 1.5 V/cell nominal); the sloping curve and 1.58 V/cell fresh value are estimates' },
-      internalResistanceOhm: { urls: aaUrls, estimate: true, note: 'mid-point of the 0.1–0.3 Ω of §6 for the pair' },
+      internalResistanceOhm: { urls: aaUrls, estimate: true, note: 'mid-point of the 0.1–0.3 Ω published for alkaline AA cells, for the pair' },
       peukertExponent: { urls: aaUrls, estimate: false, note: 'fitted to the per-rate capacities, see alkalinePeukertExponent' },
     },
   },

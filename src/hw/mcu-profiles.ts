@@ -151,7 +151,7 @@ const espPower = 'https://docs.espressif.com/projects/esp-techpedia/zh_CN/latest
 
 const depthwiseHalf = estimate('KWS fixes conv and depthwise only jointly; depthwise assumed at half the conv rate per MAC (no per-layer timings published)', mlperf12);
 const elementwiseEstimate = estimate('int8 add/requantise ≈ 4 cycles per element on a DSP Cortex-M (load, multiply-shift, saturate, store); no published per-op figure');
-const softmaxEstimate = estimate('int8 softmax/normalisation ≈ 50 cycles per element (max pass, fixed-point exp, sum, divide); the reference has no per-element figure');
+const softmaxEstimate = estimate('int8 softmax/normalisation ≈ 50 cycles per element (max pass, fixed-point exp, sum, divide); no source gives a per-element figure');
 const idleRule = estimate('not sourced: Sleep mode (CPU clock gated, buses and flash on) taken as 35% of active power');
 const bor = estimate('MCU brown-out reset threshold not extracted; typical lowest BOR level 1.7 V');
 const budget = estimate('documented default model budget (defaultBudget): bare-metal firmware with int8 kernels and a LoRaMac-node-class radio stack');
@@ -181,10 +181,10 @@ const inputs: readonly McuProfileInput[] = [
     macsPerCycle: { matmul: 0.767, conv: 0.941, depthwise: 0.47, elementwise: 0.25, softmax: 0.02 }, calibration,
     sources: {
       clockHz: url(mlperf12, 'NUCLEO_H7A3ZI_Q system description'),
-      sramBytes: estimate('"1.4 MB" is quoted [U] in the reference, not verified; taken as 1400 KiB'),
+      sramBytes: estimate('"1.4 MB" is quoted by secondary sources, not verified against a datasheet; taken as 1400 KiB'),
       flashBytes: url('https://git.gag.com/?a=commit&h=0b7eca17691a16e79881243d6d0f38c3eaeb360d&p=fw%2Fopenocd'),
       supplyV: url(mlperf12, '3.0 V SMPS, MLPerf Tiny energy runs'), activePowerMw: fitted, idlePowerMw: idleRule,
-      sleepCurrentUa: estimate('datasheet not retrieved (reference §8); H7 Stop mode with full SRAM retention is tens of µA, assumed 32 µA'),
+      sleepCurrentUa: estimate('datasheet not retrieved; H7 Stop mode with full SRAM retention is tens of µA, assumed 32 µA'),
       brownOutV: bor, 'macsPerCycle.matmul': fitted, 'macsPerCycle.conv': fitted, 'macsPerCycle.depthwise': depthwiseHalf,
       'macsPerCycle.elementwise': elementwiseEstimate, 'macsPerCycle.softmax': softmaxEstimate, ...budgetSources,
     },
@@ -194,8 +194,8 @@ const inputs: readonly McuProfileInput[] = [
     supplyV: 1.8, activePowerMw: 40.3, idlePowerMw: 14.1, sleepCurrentUa: 5, brownOutV: 1.7, macsPerCycle: l4r5Rates, calibration,
     sources: {
       clockHz: url(mlperf12, 'system description'),
-      sramBytes: estimate('not in the reference: 640 KB recalled from the STM32L4R5 product page, re-check'),
-      flashBytes: estimate('not in the reference: 2 MB recalled from the STM32L4R5 product page, re-check'),
+      sramBytes: estimate('no source retrieved: 640 KB recalled from the STM32L4R5 product page, re-check'),
+      flashBytes: estimate('no source retrieved: 2 MB recalled from the STM32L4R5 product page, re-check'),
       supplyV: url(mlperf12, '1.8 V, MLPerf Tiny energy runs'), activePowerMw: fitted, idlePowerMw: idleRule,
       sleepCurrentUa: estimate('not sourced: Stop 2 with full SRAM and RTC assumed a few µA, like the U5 family'),
       brownOutV: bor, 'macsPerCycle.matmul': fitted, 'macsPerCycle.conv': fitted, 'macsPerCycle.depthwise': depthwiseHalf,
@@ -211,7 +211,7 @@ const inputs: readonly McuProfileInput[] = [
     sources: {
       clockHz: url(n6), sramBytes: url(n6, '"4.2 MB" taken as 4200 KiB'),
       flashBytes: url(n6Dk, 'no internal user flash: the N6570-DK carries 128 MB external xSPI OctoFlash'),
-      supplyV: estimate('power figures not retrieved (reference §8); 3.3 V board rail assumed'),
+      supplyV: estimate('power figures not retrieved; 3.3 V board rail assumed'),
       activePowerMw: estimate('not retrieved: H7A3 measured 128 mW at 280 MHz, scaled by clock to 800 MHz and halved for a newer, lower-voltage core'),
       idlePowerMw: idleRule,
       sleepCurrentUa: estimate('not retrieved: Stop mode retaining 4.2 MB SRAM, assumed 100 µA (leakier than U5: ~5 µA/MB)'),
@@ -221,7 +221,7 @@ const inputs: readonly McuProfileInput[] = [
       'macsPerCycle.depthwise': estimate('CPU fallback only: half the conv rate, as on the calibrated cores', helium),
       'macsPerCycle.elementwise': estimate('Helium: 4× the scalar DSP estimate of 0.25 per cycle', helium),
       'macsPerCycle.softmax': estimate('runs on the CPU (TinyBERT softmax/LayerNorm 5–15 ms each on N6); 2× the DSP estimate', 'https://giacomocolosio02.github.io/stm32n6-docs/results_page.html'),
-      npu: url('https://community.st.com/t5/feedback-forum/npu-and-chiplets-where-st-could-go-and-what-the-mcu-market/td-p/840435', '~600 GOPS at ~1 GHz, ~3 TOPS/W [S]; peak figures, no runtime overhead'),
+      npu: url('https://community.st.com/t5/feedback-forum/npu-and-chiplets-where-st-could-go-and-what-the-mcu-market/td-p/840435', '~600 GOPS at ~1 GHz, ~3 TOPS/W (secondary source); peak figures, no runtime overhead'),
       firmwareFlashBytes: estimate('HAL, NPU runtime and network descriptors; more than the default'), firmwareSramBytes: estimate('NPU runtime buffers and stacks; more than the default'),
       radioStackFlashBytes: budget, radioStackSramBytes: budget,
     },
@@ -235,8 +235,8 @@ const inputs: readonly McuProfileInput[] = [
       clockHz: url(esp), sramBytes: url(esp),
       flashBytes: estimate('no internal flash: modules carry 4–32 MB external SPI flash; 8 MB (a common module) assumed', esp),
       supplyV: url('https://lucidar.me/en/esp32/power-consumption-of-esp32-s3-devkitm-1/', 'DevKitM-1 at 3.3 V'),
-      activePowerMw: url('https://lucidar.me/en/esp32/power-consumption-of-esp32-s3-devkitm-1/', '31.7 mA × 3.3 V running, used as computing power [S]'),
-      idlePowerMw: estimate('lower end of the 20–40 mA active baseline [P] at 3.3 V', espPower),
+      activePowerMw: url('https://lucidar.me/en/esp32/power-consumption-of-esp32-s3-devkitm-1/', '31.7 mA × 3.3 V running, used as computing power (secondary source)'),
+      idlePowerMw: estimate('lower end of the 20–40 mA active baseline (product page) at 3.3 V', espPower),
       sleepCurrentUa: url(espPower, 'light sleep 240 µA keeps SRAM; deep sleep (7 µA) keeps only RTC memory'),
       brownOutV: estimate('a 3.0–3.6 V part whose SPI flash needs ~3 V; ESP-IDF brown-out detector levels are ~2.4–2.8 V'),
       'macsPerCycle.matmul': estimate('dense weights stream once per inference from quad SPI flash at 80 MHz: 40 MB/s ÷ 240 MHz = 0.167 B/cycle bounds int8 MACs'),
@@ -255,7 +255,7 @@ const inputs: readonly McuProfileInput[] = [
       sramBytes: url('https://github.com/platformio/platformio-docs/blob/develop/boards/nordicnrf52/nrf52840_dk.rst'),
       flashBytes: url('https://github.com/platformio/platformio-docs/blob/develop/boards/nordicnrf52/nrf52840_dk.rst'),
       supplyV: url('https://embedwise.pages.dev/calculators/nrf52-power-profiler', '3.0 V'),
-      activePowerMw: estimate('≈3.3 mA at 3 V running from flash with DC-DC (≈52 µA/MHz), quoted [U] in the reference, not verified'),
+      activePowerMw: estimate('≈3.3 mA at 3 V running from flash with DC-DC (≈52 µA/MHz), quoted by secondary sources, not verified'),
       idlePowerMw: idleRule,
       sleepCurrentUa: url('https://embedwise.pages.dev/calculators/nrf52-power-profiler', 'System ON idle with RTC, 3 RAM banks retained, 3.0 V'),
       brownOutV: estimate('not extracted: minimum supply 1.7 V assumed as the brown-out point'),
@@ -271,11 +271,11 @@ const inputs: readonly McuProfileInput[] = [
     macsPerCycle: { matmul: 0.125, conv: 0.15, depthwise: 0.1, elementwise: 0.125, softmax: 0.01 },
     sources: {
       clockHz: url(rpSpecs), sramBytes: url(rpSpecs),
-      flashBytes: estimate('no internal flash: QSPI up to 16 MB [P]; the Raspberry Pi Pico carries 2 MB', rpSpecs),
+      flashBytes: estimate('no internal flash: QSPI up to 16 MB (product page); the Raspberry Pi Pico carries 2 MB', rpSpecs),
       supplyV: estimate('board-level currents taken at the 3.3 V rail'),
       activePowerMw: estimate('≈25 mA at 3.3 V: the ~20 mA WFE-loop board figure plus the core busy multiplying', 'https://github.com/rp-rs/rp-hal/issues/659'),
-      idlePowerMw: url('https://github.com/rp-rs/rp-hal/issues/659', '~20 mA WFE loop, board-level [S], × 3.3 V'),
-      sleepCurrentUa: url('https://www.github.com/nhasbun/pico_power_saving', 'Pico deep sleep ~2 mA, board-level [S]'),
+      idlePowerMw: url('https://github.com/rp-rs/rp-hal/issues/659', '~20 mA WFE loop, board-level (secondary source), × 3.3 V'),
+      sleepCurrentUa: url('https://www.github.com/nhasbun/pico_power_saving', 'Pico deep sleep ~2 mA, board-level (secondary source)'),
       brownOutV: estimate('chip BOD watches the 1.1 V core; the 3.3 V QSPI flash (min ~2.7 V) is what stops a battery-fed node'),
       'macsPerCycle.matmul': estimate('no SIMD/SMLAD: ~8 cycles per int8 MAC (two byte loads, multiply, add, loop); QSPI XIP (~0.25 B/cycle) does not bind'),
       'macsPerCycle.conv': estimate('no SIMD/SMLAD: ~6–7 cycles per MAC with inputs reused from registers'),
@@ -292,7 +292,7 @@ const inputs: readonly McuProfileInput[] = [
       clockHz: url(rpSpecs), sramBytes: url(rpSpecs),
       flashBytes: estimate('no internal flash on RP2350A/B: QSPI flash; the Raspberry Pi Pico 2 carries 4 MB', rpSpecs),
       supplyV: estimate('3.3 V rail assumed'),
-      activePowerMw: estimate('not retrieved (reference §8): ~20 mA at 3.3 V assumed, below the RP2040 board figure'),
+      activePowerMw: estimate('not retrieved: ~20 mA at 3.3 V assumed, below the RP2040 board figure'),
       idlePowerMw: idleRule,
       sleepCurrentUa: estimate('not retrieved: SLEEP/DORMANT with the always-on timer assumed 50 µA, far below RP2040'),
       brownOutV: estimate('the 3.3 V QSPI flash (min ~2.7 V) is what stops a battery-fed node'),

@@ -70,7 +70,7 @@ const sx1276: RadioChip = {
   sleepCurrentUa: 0.2,
   minSupplyV: 1.8,
   maxSupplyV: 3.7,
-  estimates: ['txCurrentMa between 13 and 17 dBm (interpolated across the RFO/PA_BOOST switch)', 'standbyCurrentMa (recalled datasheet value, [U])'],
+  estimates: ['txCurrentMa between 13 and 17 dBm (interpolated across the RFO/PA_BOOST switch)', 'standbyCurrentMa (recalled datasheet value, unverified)'],
 };
 
 const sx1262: RadioChip = {
@@ -90,7 +90,7 @@ const sx1262: RadioChip = {
   sleepCurrentUa: 0.6,
   minSupplyV: 1.8,
   maxSupplyV: 3.7,
-  estimates: ['standbyCurrentMa (STDBY_RC, [U])'],
+  estimates: ['standbyCurrentMa (STDBY_RC, unverified)'],
 };
 
 export const radioChips: Readonly<Record<RadioChipId, RadioChip>> = {

@@ -1,6 +1,6 @@
 /**
- * The conservative window protocol (DESIGN.md, "Windows"), written once for both kinds of
- * transport: events run in windows no longer than the lookahead; at each window's end the run
+ * The conservative window protocol (docs/explanation/design-notes.md, "Time, windows and
+ * transports"), written once for both kinds of transport: events run in windows no longer than the lookahead; at each window's end the run
  * loop yields, and the driver applies what was published in it (synchronously for memory,
  * awaiting the broker for MQTT). Every effect of a message lies at least one lookahead after
  * its cause, so it is never late.

@@ -1,8 +1,10 @@
 /**
  * Compatibility profiles: bundles of defaults that make loraswarm reproduce another simulator.
  *
- * `lorasim` reproduces LoRaSim 0.2.1 (r334, the bug-fixed release; shared/reference/lora.md
- * §2, §5.2): log10 path loss with Bor et al.'s constants (d0 40 m, 127.41 dB, γ 2.08, no
+ * `lorasim` reproduces LoRaSim 0.2.1 (r334, the bug-fixed release:
+ * https://github.com/EduLima7/LoRaSim/tree/e67917f809621df19a27e480238e15de6ec72a88; Bor et
+ * al., MSWiM 2016, https://eprints.lancs.ac.uk/81674/13/lora_scalability_r338.pdf): log10
+ * path loss with Bor et al.'s constants (d0 40 m, 127.41 dB, γ 2.08, no
  * shadowing), its measured sensitivity table, LDRO by SF (on for SF11/12 at 125 kHz) rather
  * than by symbol time, its capture rule, one frequency, no duty cycle, 3.0 V supply with its TX
  * current table (the sx1276-lorasim radio profile), raw frames (give `payloadBytes` = LoRaSim's packet length − 8

@@ -23,6 +23,8 @@ export interface LoadedScenario {
   readonly scenario: Scenario;
   /** Locates a key path in the source, for later semantic errors. */
   readonly locate: (path: readonly PropertyKey[]) => SourcePosition | undefined;
+  /** Whether a `--set` gave the value at a key path (or above it): its errors say so instead of a file position. */
+  readonly fromSet: (path: readonly PropertyKey[]) => boolean;
 }
 
 export function loadScenarioText(text: string, options: LoadOptions): LoadedScenario {
@@ -56,10 +58,11 @@ export function loadScenarioText(text: string, options: LoadOptions): LoadedScen
   }
   const tree = raw as Record<string, unknown>;
   const overridden = new Set<string>();
-  for (const override of options.overrides ?? []) {
-    applyOverride(tree, override);
-    overridden.add(formatPath(override.path));
-  }
+  for (const override of options.overrides ?? []) overridden.add(formatPath(applyOverride(tree, override)));
+  const fromSet = (path: readonly PropertyKey[]): boolean => {
+    const text = formatPath(path);
+    return [...overridden].some((key) => text === key || text.startsWith(`${key}.`) || text.startsWith(`${key}[`));
+  };
   if (options.seed !== undefined) tree.seed = options.seed;
   if (tree.compat === 'lorasim') fillDefaults(tree, lorasimDefaults);
 
@@ -69,18 +72,21 @@ export function loadScenarioText(text: string, options: LoadOptions): LoadedScen
   };
   const result = scenarioSchema.safeParse(tree, { reportInput: true });
   if (!result.success) {
-    throw new InputError(result.error.issues.flatMap((issue) => toIssues(issue, locate, overridden)));
+    throw new InputError(result.error.issues.flatMap((issue) => toIssues(issue, locate, fromSet)));
   }
-  return { scenario: result.data, locate };
+  return { scenario: result.data, locate, fromSet };
 }
 
-function toIssues(issue: z.core.$ZodIssue, locate: LoadedScenario['locate'], overridden: ReadonlySet<string>): InputIssue[] {
-  const at = (path: readonly PropertyKey[], message: string): InputIssue => {
-    const text = formatPath(path);
-    const fromSet = [...overridden].some((key) => text === key.replace(/\.(\d+)/g, '[$1]') || text.startsWith(`${key.replace(/\.(\d+)/g, '[$1]')}`));
-    const source = locate(path);
-    return { path: text, message: fromSet ? `${message} (set by --set)` : message, ...(source && !fromSet ? { source } : {}) };
-  };
+/** An issue at a key path: where the file has it, or "(set by --set)". */
+export function issueAt(path: readonly PropertyKey[], message: string, locate: LoadedScenario['locate'], fromSet: LoadedScenario['fromSet']): InputIssue {
+  const text = formatPath(path);
+  if (fromSet(path)) return { path: text, message: `${message} (set by --set)` };
+  const source = locate(path);
+  return { path: text, message, ...(source && { source }) };
+}
+
+function toIssues(issue: z.core.$ZodIssue, locate: LoadedScenario['locate'], fromSet: LoadedScenario['fromSet']): InputIssue[] {
+  const at = (path: readonly PropertyKey[], message: string): InputIssue => issueAt(path, message, locate, fromSet);
   const found = describeValue(issue.input);
   switch (issue.code) {
     case 'unrecognized_keys':

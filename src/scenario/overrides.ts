@@ -33,8 +33,10 @@ export function parseOverride(text: string): Override {
 const forbiddenKeys = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** Applies an override in place to a plain object tree (as parsed from YAML). */
-export function applyOverride(root: Record<string, unknown>, override: Override): void {
+/** Sets the override's value in `root`; returns the path it set, names of list items resolved to their indices. */
+export function applyOverride(root: Record<string, unknown>, override: Override): (string | number)[] {
   const { path, text } = override;
+  const resolved: (string | number)[] = [];
   const refuse = (depth: number, message: string): never => {
     throw new InputError([{ path: path.slice(0, depth + 1).join('.'), message: `--set ${text}: ${message}` }]);
   };
@@ -53,6 +55,7 @@ export function applyOverride(root: Record<string, unknown>, override: Override)
       }
       key = index;
     }
+    resolved.push(key as string | number);
     if (Array.isArray(node)) {
       if (typeof key !== 'number') refuse(depth, `expected a list index after ${path.slice(0, depth).join('.')}, found "${key}"`);
       if ((key as number) > node.length) {
@@ -73,4 +76,5 @@ export function applyOverride(root: Record<string, unknown>, override: Override)
     }
     node = next as Record<string | number, unknown>;
   });
+  return resolved;
 }

@@ -27,7 +27,7 @@ export function readScenario(file: string, options: ReadScenarioOptions = {}): R
   const text = readScenarioText(file);
   const overrides = (options.sets ?? []).map(parseOverride);
   const loaded = loadScenarioText(text, { file, overrides, ...(options.seed !== undefined && { seed: options.seed }) });
-  const swarm = resolveSwarm(loaded.scenario, loaded.locate);
+  const swarm = resolveSwarm(loaded.scenario, loaded.locate, loaded.fromSet);
   return { ...loaded, swarm, name: loaded.scenario.name ?? basename(file, extname(file)) };
 }
 

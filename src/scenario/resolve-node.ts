@@ -5,6 +5,7 @@
  * flash and SRAM (a shortfall is an input error naming the node, the budget, the request and
  * the shortfall).
  */
+import { didYouMean } from './suggest.ts';
 import type { RandomStreams } from '../sim/rng.ts';
 import type { WakeSchedule } from '../radio/wake-schedule.ts';
 import { batteryProfiles, type BatteryProfile } from '../hw/battery-profiles.ts';
@@ -50,7 +51,7 @@ export function resolveGroupHardware(
   const customMcus = scenario.profiles?.mcus ?? {};
   const mcu = (customMcus[settings.mcu] as McuProfile | undefined) ?? mcuProfiles[settings.mcu as keyof typeof mcuProfiles];
   if (!mcu) {
-    fail(keyOf('mcu'), `expected a built-in MCU (${Object.keys(mcuProfiles).join(', ')}) or a key of profiles.mcus, found "${settings.mcu}"`);
+    fail(keyOf('mcu'), `expected a built-in MCU (${Object.keys(mcuProfiles).join(', ')}) or a key of profiles.mcus, found "${settings.mcu}"${didYouMean(settings.mcu, [...Object.keys(mcuProfiles), ...Object.keys(customMcus)])}`);
     return undefined;
   }
   let battery: BatteryProfile;
@@ -61,7 +62,7 @@ export function resolveGroupHardware(
     const custom = scenario.profiles?.batteries?.[settings.battery];
     const builtIn = batteryProfiles[settings.battery as keyof typeof batteryProfiles];
     if (!custom && !builtIn) {
-      fail(keyOf('battery'), `expected "mains", a built-in battery (${Object.keys(batteryProfiles).join(', ')}) or a key of profiles.batteries, found "${settings.battery}"`);
+      fail(keyOf('battery'), `expected "mains", a built-in battery (${Object.keys(batteryProfiles).join(', ')}) or a key of profiles.batteries, found "${settings.battery}"${didYouMean(settings.battery, ['mains', ...Object.keys(batteryProfiles), ...Object.keys(scenario.profiles?.batteries ?? {})])}`);
       return undefined;
     }
     battery = (custom ?? builtIn)!;

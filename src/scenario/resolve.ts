@@ -4,6 +4,7 @@
  * modulation the chip or region does not allow, a channel outside every sub-band, a power
  * above the limit, a sensitivity table without an entry, a payload no frame can carry).
  */
+import { didYouMean } from './suggest.ts';
 import { createRandomStreams } from '../sim/rng.ts';
 import { timeOnAir, type AirtimeParams } from '../radio/airtime.ts';
 import { collisionSfRange } from '../radio/collision/index.ts';
@@ -22,6 +23,7 @@ import type { WakeSchedule } from '../radio/wake-schedule.ts';
 import { lorasimLdro } from './compat.ts';
 import { groupNodeSettings, resolveGroupHardware, resolveWake } from './resolve-node.ts';
 import { checkChannels, checkChipAndRegion, checkPreambleSampling, checkSensitivity, checkTrafficTargets, radioKey, type GroupRadio } from './resolve-checks.ts';
+import { issueAt } from './loader.ts';
 import { formatPath, InputError, type InputIssue } from './errors.ts';
 import { placeGroup, type Position } from './placement.ts';
 import type { GroupSpec, Scenario } from './schema.ts';
@@ -104,7 +106,7 @@ export function resolvePathLoss(scenario: Scenario): PathLossModel {
   return { ...base, shadowingSigmaDb: scenario.shadowing?.sigmaDb ?? base.shadowingSigmaDb };
 }
 
-export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefined): ResolvedSwarm {
+export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefined, fromSet: (path: readonly PropertyKey[]) => boolean = () => false): ResolvedSwarm {
   const region = regions[scenario.region];
   const pathLoss = resolvePathLoss(scenario);
   const rng = createRandomStreams(scenario.seed);
@@ -115,7 +117,7 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
     const text = formatPath(path);
     if (reported.has(`${text}\n${message}`)) return;
     reported.add(`${text}\n${message}`);
-    issues.push({ path: text, message, source: locate(path) });
+    issues.push(issueAt(path, message, locate, fromSet));
   };
   const flush = (): void => {
     if (issues.length > 0) throw new InputError(issues);
@@ -153,7 +155,7 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
     const keyOf = radioKey(scenario, g);
     const chip = chipOf(scenario, radio.chip);
     if (!chip) {
-      fail(radioKey(scenario, g)('chip'), `expected a built-in radio (${Object.keys(radioChips).join(', ')}) or a key of profiles.radios, found "${radio.chip}"`);
+      fail(radioKey(scenario, g)('chip'), `expected a built-in radio (${Object.keys(radioChips).join(', ')}) or a key of profiles.radios, found "${radio.chip}"${didYouMean(radio.chip, [...Object.keys(radioChips), ...Object.keys(scenario.profiles?.radios ?? {})])}`);
       return;
     }
     const bandwidthHz = radio.bandwidthKhz * 1e3;

@@ -11,3 +11,9 @@ export function closestTo(word: string, known: readonly string[]): string | unde
   const limit = Math.max(1, Math.floor(word.length / 3));
   return distance(word.toLowerCase(), best.toLowerCase()) <= limit && best !== word ? best : undefined;
 }
+
+/** "; did you mean "x"?" for a misspelt name among `known`, or nothing. */
+export function didYouMean(word: string, known: readonly string[]): string {
+  const suggestion = closestTo(word, known);
+  return suggestion === undefined ? '' : `; did you mean "${suggestion}"?`;
+}

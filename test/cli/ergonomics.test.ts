@@ -38,6 +38,10 @@ describe('scenario ergonomics', () => {
     expect(problem(['collision=alloha'])).toContain('expected one of "aloha", "lorasim", "energy-sir", "croce", found "alloha"; did you mean "aloha"?');
     // Nothing close: no suggestion rather than a wrong one.
     expect(problem(['groups.1.zzzzzz=5'])).not.toContain('did you mean');
+    // Names of hardware profiles, checked after the schema: a suggestion too, and the --set that gave them, not a file position.
+    expect(problem(['groups.n.node.battery=2xa'])).toBe('groups[1].node.battery: expected "mains", a built-in battery (18650, cr2032, 2xaa) or a key of profiles.batteries, found "2xa"; did you mean "2xaa"? (set by --set)');
+    expect(problem(['node.mcu=nrf5284'])).toContain('found "nrf5284"; did you mean "nrf52840"? (set by --set)');
+    expect(problem(['radio.chip=sx127'])).toContain('found "sx127"; did you mean "sx1276"? (set by --set)');
     expect(closestTo('count', ['count'])).toBeUndefined();
     expect(closestTo('sf', ['bw', 'cr'])).toBeUndefined();
   });

@@ -5,7 +5,7 @@ import { cli } from '../helpers/cli.ts';
 /** Rounds to the microsecond, the precision of every published vector. */
 const us = (ms: number): number => Math.round(ms * 1000) / 1000;
 
-// Rows of shared/reference/lora.md §1.2 (as in test/radio/airtime.test.ts); payload symbols
+// Rows of test/radio/airtime.test.ts, which names each row's published source; payload symbols
 // worked by hand from the datasheet formulas (SX1276 §4.1.1.7, SX1261/2 §6.1.4, SX1280 §7.4.4).
 const vectors: [label: string, args: string[], airtimeMs: number, payloadSymbols: number][] = [
   ['A SF7/125 CR4/5 10 B', ['--sf', '7', '--bw', '125', '--cr', '4/5', '--bytes', '10'], 41.216, 28],

@@ -16,7 +16,7 @@ export interface TestRun {
 export function loadScenario(textOrFile: string, sets: readonly string[] = []): { scenario: Scenario; swarm: ResolvedSwarm } {
   const text = textOrFile.endsWith('.yaml') ? readFileSync(textOrFile, 'utf8') : textOrFile;
   const loaded = loadScenarioText(text, { file: textOrFile.endsWith('.yaml') ? textOrFile : 'test.yaml', overrides: sets.map(parseOverride) });
-  return { scenario: loaded.scenario, swarm: resolveSwarm(loaded.scenario, loaded.locate) };
+  return { scenario: loaded.scenario, swarm: resolveSwarm(loaded.scenario, loaded.locate, loaded.fromSet) };
 }
 
 export function runScenario(textOrFile: string, sets: readonly string[] = [], options: SimulationOptions = {}): TestRun {

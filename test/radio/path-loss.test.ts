@@ -51,7 +51,7 @@ describe('distanceForLossM', () => {
     expect(distanceForLossM(oulu, 128.95)).toBe(1000);
   });
 
-  it('puts the LoRaSim cell edge at 413 m for 148.5 dB with log10 (lora.md §2.3: 14 dBm − (−134.5 dBm))', () => {
+  it('puts the LoRaSim cell edge at 413 m for 148.5 dB with log10 (Bor et al. / LoRaSim: 14 dBm − (−134.5 dBm))', () => {
     const maxLossDb = 14 - -134.5;
     expect(maxLossDb).toBe(148.5);
     const radiusM = distanceForLossM(lorasim, maxLossDb);
