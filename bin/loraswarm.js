@@ -11,6 +11,15 @@ if (process.env.LORASWARM_RESOURCE_REPORT) {
   process.on('exit', () => writeFileSync(process.env.LORASWARM_RESOURCE_REPORT, JSON.stringify(process.resourceUsage())));
 }
 
+// A reader that stops early (`loraswarm schema | head`) closes the pipe: end quietly, as
+// command-line tools do, rather than with an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 const bundle = process.env.LORASWARM_DEV === '1' ? undefined : await freshBundle();
 let main;
 if (bundle !== undefined) {

@@ -49,3 +49,13 @@ export function humanEnergy(joules: number): string {
 export function counted(count: number, noun: string): string {
   return `${count.toLocaleString('en')} ${count === 1 ? noun : `${noun}s`}`;
 }
+
+/**
+ * A count with its thousands grouped.
+ *
+ * @example
+ * grouped(14259) // '14,259'
+ */
+export function grouped(count: number): string {
+  return count.toLocaleString('en');
+}

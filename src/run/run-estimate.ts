@@ -129,7 +129,7 @@ export function describeEstimate(estimate: RunEstimate): string {
 const round = (value: number): string => (value >= 10 ? String(Math.round(value)) : value.toFixed(1).replace(/\.0$/, ''));
 
 function formatCount(value: number): string {
-  if (value < 1e4) return String(Math.round(value));
+  if (value < 1e4) return Math.round(value).toLocaleString('en');
   const [unit, scale] = value >= 1e12 ? ['T', 1e12] : value >= 1e9 ? ['G', 1e9] : value >= 1e6 ? ['M', 1e6] : ['k', 1e3];
   return `${round(value / scale)}${unit}`;
 }

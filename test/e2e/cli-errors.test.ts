@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -229,5 +230,14 @@ describe('loraswarm validate', () => {
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^ {2}radio\.sf: expected a number ≤ 12, found 13 \(set by --set\)$/m);
     expect(result.stderr).not.toContain('    at ');
+  });
+});
+
+describe('a reader that stops early', () => {
+  it('ends the command quietly when the pipe closes (loraswarm schema | head), not with an EPIPE stack trace', () => {
+    const result = spawnSync('sh', ['-c', 'node bin/loraswarm.js schema | head -c 10'], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
+    expect(result.stdout).toBe('{\n  "$sche');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
   });
 });

@@ -141,7 +141,7 @@ describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
   });
 
   it('prints a summary naming the run directory without --quiet, and nothing to stdout with --quiet', () => {
-    expect(firstOutput.stdout).toContain('frames: 1347 attempts, 1347 sent, 0 dutyCycleBlocked');
+    expect(firstOutput.stdout).toContain('frames: 1,347 attempts, 1,347 sent, 0 dutyCycleBlocked');
     expect(firstOutput.stdout).toContain('fates:  received 796, collided 551');
     expect(firstOutput.stdout).toContain(`results in ${first}/`);
     const quiet = run([...aloha10min, '--out', join(tmp, 'quiet'), '--quiet']);

@@ -42,7 +42,7 @@ export function modelTrainCommand(options: { config: string; out: string; quiet?
   const { model: modelConfig, seed: modelSeed } = modelConfigOf(config, data.vocabulary.size);
   const model = createTinySeek(modelConfig, modelSeed);
   const started = performance.now();
-  note(`training ${countParams(model.params).toLocaleString('en')} parameters on ${data.train.length} names (${data.validation.length} for validation)\n`);
+  note(`training ${countParams(model.params).toLocaleString('en')} parameters on ${data.train.length.toLocaleString('en')} names (${data.validation.length.toLocaleString('en')} for validation)\n`);
   const log = trainLanguageModel(model, data.train, data.validation, config.training, (entry) => {
     if (entry.validationBitsPerChar !== undefined && !options.quiet) note(`step ${entry.step}: train ${entry.trainBitsPerChar.toFixed(4)} bits/char, validation ${entry.validationBitsPerChar.toFixed(4)}\n`);
   });

@@ -7,6 +7,7 @@ import { placeModel } from '../../inference/setup.ts';
 import { modelCost } from '../../model/cost.ts';
 import { UsageError } from '../exit.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
+import { counted } from '../../metrics/human-units.ts';
 
 export interface PlaceCommandOptions {
   readonly set: readonly string[];
@@ -55,7 +56,7 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
   print(
     [
       `${name}: ${plan.strategy} placement of ${loaded.source} at int${scenario.model.bits} (${total.toLocaleString('en')} B of weights) on ${swarm.nodes.length} nodes`,
-      `  ${plan.usedNodes} nodes hold units; the largest holds ${largest.toLocaleString('en')} B (${((100 * largest) / total).toFixed(1)} % of the weights); entry ${ids[plan.entry]}; attention ${plan.attention.map((n) => ids[n]).join(', ')}`,
+      `  ${counted(plan.usedNodes, 'node')} hold${plan.usedNodes === 1 ? 's' : ''} units; the largest holds ${largest.toLocaleString('en')} B (${((100 * largest) / total).toFixed(1)} % of the weights); entry ${ids[plan.entry]}; attention ${plan.attention.map((n) => ids[n]).join(', ')}`,
       `  expected airtime per token ${plan.expectedAirtimeMsPerToken.toFixed(1)} ms (activation frames over the best routes, experts weighted by load)`,
       '',
       line(header),

@@ -29,7 +29,7 @@ import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
 import { federatedLines, inferenceLines, networkLines, roundLine } from './run-printout.ts';
-import { counted, humanDuration, humanEnergy } from '../../metrics/human-units.ts';
+import { counted, grouped, humanDuration, humanEnergy } from '../../metrics/human-units.ts';
 import { listenForLiveDashboard, serveFinishedRun, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
 export interface RunCommandOptions {
@@ -333,8 +333,8 @@ export async function runCommand(
       print(
         [
           `run ${name} (seed ${scenario.seed}): ${counted(swarm.nodes.length, 'node')}, ${humanDuration(result.durationMs)} simulated${result.drainedUntilMs > result.durationMs ? ` (drained to ${humanDuration(result.drainedUntilMs)})` : ''} in ${humanDuration(simulateWallMs)}`,
-          `  frames: ${totals.attempts} attempts, ${totals.sent} sent, ${totals.dutyCycleBlocked} dutyCycleBlocked`,
-          `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${n}`).join(', ') || 'none'}`,
+          `  frames: ${grouped(totals.attempts)} attempts, ${grouped(totals.sent)} sent, ${grouped(totals.dutyCycleBlocked)} dutyCycleBlocked`,
+          `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${grouped(n)}`).join(', ') || 'none'}`,
           `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${humanDuration(totals.airtimeMs)}, energy ${humanEnergy((summary.energyJ as { total: number }).total)} (radio TX ${humanEnergy((summary.energyJ as { radioTx: number }).radioTx)}), ${counted((summary.nodes as { died: number }).died, 'node')} died`,
           ...networkLines(summary),
           ...(served ? inferenceLines(summary) : []),
