@@ -8,9 +8,14 @@
  * US902-928: 400 ms uplink dwell (RP002-1.0.1 §2.5.3, FCC), no duty cycle, max payloads from
  * RP002-1.0.1 Tables 17 and 16. RP002-1.0.1 is the LoRa Alliance's LoRaWAN Regional Parameters
  * (2020); a copy: https://github.com/avbentem/airtime-calculator/blob/af41bc53c7ce61da27237ba24756ebcf94314440/doc/rp_2-1.0.1.pdf.
+ * AS923 (AS923-1) and AU915: RP002-1.0.4 (https://read.uberflip.com/i/1479525) and -1.0.5
+ * (https://read.uberflip.com/i/1540208), as Semtech LoRaMac-node implements them
+ * (`RegionAS923.{h,c}`, `RegionAU915.{h,c}` @dcbcfb329b4a, https://github.com/Lora-net/LoRaMac-node):
+ * both with the 400 ms uplink dwell time LoRaMac-node sets by default (UplinkDwellTime = 1), so
+ * their 125 kHz data rates carry the dwell-time payloads and DR0–1 (SF12, SF11) are not allowed.
  */
 
-export type RegionId = 'eu868' | 'us915' | 'ism2400' | 'none';
+export type RegionId = 'eu868' | 'us915' | 'as923' | 'au915' | 'ism2400' | 'none';
 
 export interface SubBand {
   readonly name: string;
@@ -104,6 +109,55 @@ const us915: Region = {
   defaultChannelsHz: [903.9e6, 904.1e6, 904.3e6, 904.5e6, 904.7e6, 904.9e6, 905.1e6, 905.3e6],
 };
 
+const as923: Region = {
+  id: 'as923',
+  // AS923-1 (923 MHz, Japan, Singapore, …): 16 dBm EIRP by default (RP002 MaxEIRP; LoRaMac-node
+  // AS923_DEFAULT_MAX_EIRP); no duty cycle in LoRaMac-node's band (the listen-before-talk some
+  // countries require, Japan's ARIB STD-T108, is not modelled: docs/explanation/not-modelled.md).
+  subBands: [unlimited('AS923-1 (915–928 MHz)', 915e6, 928e6, 16)],
+  // RP002-1.0.5 Table 73 (https://read.uberflip.com/i/1540208/79), UplinkDwellTime = 1: DR0–1
+  // not allowed, DR2 11, DR3 53, DR4 125, DR5–7 242 bytes (repeater compatible: 222).
+  dataRates: [
+    { dr: 2, sf: 10, bandwidthHz: 125e3, maxAppBytes: 11, maxAppBytesRepeater: 11 },
+    { dr: 3, sf: 9, bandwidthHz: 125e3, maxAppBytes: 53, maxAppBytesRepeater: 53 },
+    { dr: 4, sf: 8, bandwidthHz: 125e3, maxAppBytes: 125, maxAppBytesRepeater: 125 },
+    { dr: 5, sf: 7, bandwidthHz: 125e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+    { dr: 6, sf: 7, bandwidthHz: 250e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+  ],
+  dwellTimeMs: 400,
+  // The dwell time applies to every LoRa uplink in AS923 (TxParamSetupReq's UplinkDwellTime), 250 kHz included.
+  dwellBelowBandwidthHz: Number.POSITIVE_INFINITY,
+  // The two default channels every AS923-1 device starts with (LoRaMac-node AS923_LC1, AS923_LC2).
+  defaultChannelsHz: [923.2e6, 923.4e6],
+};
+
+const au915: Region = {
+  id: 'au915',
+  // 915–928 MHz, 30 dBm EIRP by default (LoRaMac-node AU915_DEFAULT_MAX_EIRP), no duty cycle.
+  subBands: [unlimited('915–928 MHz', 915e6, 928e6, 30)],
+  // LoRaMac-node MaxPayloadOfDatarateDwell1AU915: DR0–1 not allowed, DR2 11, DR3 53, DR4 125,
+  // DR5–6 242; the 500 kHz downlink rates DR8–13 keep their dwell-0 payloads
+  // (MaxPayloadOfDatarateDwell0AU915: 53, 129, 242, …), as US915's 500 kHz rates do.
+  dataRates: [
+    { dr: 2, sf: 10, bandwidthHz: 125e3, maxAppBytes: 11, maxAppBytesRepeater: 11 },
+    { dr: 3, sf: 9, bandwidthHz: 125e3, maxAppBytes: 53, maxAppBytesRepeater: 53 },
+    { dr: 4, sf: 8, bandwidthHz: 125e3, maxAppBytes: 125, maxAppBytesRepeater: 125 },
+    { dr: 5, sf: 7, bandwidthHz: 125e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+    { dr: 6, sf: 8, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+    { dr: 8, sf: 12, bandwidthHz: 500e3, maxAppBytes: 53, maxAppBytesRepeater: 33 },
+    { dr: 9, sf: 11, bandwidthHz: 500e3, maxAppBytes: 129, maxAppBytesRepeater: 109 },
+    { dr: 10, sf: 10, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+    { dr: 11, sf: 9, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+    { dr: 12, sf: 8, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+    { dr: 13, sf: 7, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+  ],
+  dwellTimeMs: 400,
+  dwellBelowBandwidthHz: 500e3,
+  // Sub-band 2 of the 64 uplink channels, 915.2 + 0.2·n MHz for n = 8…15 (916.8–918.2 MHz), the
+  // one TTN's AU915 plan uses.
+  defaultChannelsHz: [916.8e6, 917.0e6, 917.2e6, 917.4e6, 917.6e6, 917.8e6, 918.0e6, 918.2e6],
+};
+
 const ism2400: Region = {
   id: 'ism2400',
   // Worldwide 2.4 GHz ISM band, no duty cycle (as the issue specifies). Power is capped at the
@@ -125,7 +179,7 @@ const none: Region = {
   defaultChannelsHz: [868.1e6],
 };
 
-export const regions: Readonly<Record<RegionId, Region>> = { eu868, us915, ism2400, none };
+export const regions: Readonly<Record<RegionId, Region>> = { eu868, us915, as923, au915, ism2400, none };
 
 /** The sub-band holding `channelHz`, or undefined when the region does not allow it. */
 export function subBandOf(region: Region, channelHz: number): SubBand | undefined {

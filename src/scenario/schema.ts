@@ -64,8 +64,8 @@ export const scenarioSchema = z
     duration: duration('duration', true).describe('Simulated time during which messages and requests start, in milliseconds or with a unit (ms, s, min, h, d), e.g. "1h"; then the run drains: queued frames are still sent and frames on the air meet their fates.'),
     region: withDefault(
       z
-        .enum(['eu868', 'us915', 'ism2400', 'none'])
-        .describe('Regulatory region, which sets the channels allowed and their defaults, the power limits, duty cycles, dwell times and LoRaWAN data rates: eu868 (ETSI sub-bands with 0.1 %, 1 % or 10 % duty cycles, 16 dBm EIRP, 27 in g3), us915 (902–928 MHz, 30 dBm, a 400 ms dwell time under 500 kHz, no duty cycle), ism2400 (2.4 GHz, 20 dBm, SX128x only) or none (no limits).'),
+        .enum(['eu868', 'us915', 'as923', 'au915', 'ism2400', 'none'])
+        .describe('Regulatory region, which sets the channels allowed and their defaults, the power limits, duty cycles, dwell times and LoRaWAN data rates: eu868 (ETSI sub-bands with 0.1 %, 1 % or 10 % duty cycles, 16 dBm EIRP, 27 in g3), us915 (902–928 MHz, 30 dBm, a 400 ms dwell time under 500 kHz, no duty cycle), as923 (AS923-1: 923.2 and 923.4 MHz by default, 16 dBm, a 400 ms dwell time, no duty cycle, SF7–10), au915 (915–928 MHz, 30 dBm, a 400 ms dwell time under 500 kHz, no duty cycle, SF7–10 at 125 kHz), ism2400 (2.4 GHz, 20 dBm, SX128x only) or none (no limits).'),
       'eu868',
     ),
     framing: withDefault(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dataRateOf, dutyCycleOffTimeMs, regions, subBandOf } from '../../src/radio/regions.ts';
+import { dataRateOf, dutyCycleOffTimeMs, dwellLimitMs, regions, subBandOf } from '../../src/radio/regions.ts';
+import { timeOnAir } from '../../src/radio/airtime.ts';
 
 describe('subBandOf (EU868, ETSI EN 300 220 as in LoRaMac-node RegionEU868)', () => {
   const eu = regions.eu868;
@@ -122,6 +123,44 @@ describe('data-rate tables (LoRaWAN RP002-1.0.1)', () => {
   it('every default channel of every region lies in one of its sub-bands', () => {
     for (const region of Object.values(regions)) {
       for (const hz of region.defaultChannelsHz) expect(subBandOf(region, hz), `${region.id} ${hz}`).toBeDefined();
+    }
+  });
+});
+
+describe('AS923 and AU915 (RP002-1.0.4/1.0.5 as LoRaMac-node implements them, uplink dwell time on)', () => {
+  const rates = (id: 'as923' | 'au915'): string[] => regions[id].dataRates.map((r) => `DR${r.dr} SF${r.sf}/${r.bandwidthHz / 1e3} ${r.maxAppBytes}`);
+
+  it('AS923-1: channels 923.2 and 923.4 MHz, 16 dBm EIRP, no duty cycle, DR2–6 with the dwell-time payloads (RP002-1.0.5 Table 73)', () => {
+    const as = regions.as923;
+    expect(as.defaultChannelsHz).toEqual([923.2e6, 923.4e6]);
+    expect(subBandOf(as, 923.2e6)).toMatchObject({ dutyCycle: 1, maxEirpDbm: 16 });
+    expect(rates('as923')).toEqual(['DR2 SF10/125 11', 'DR3 SF9/125 53', 'DR4 SF8/125 125', 'DR5 SF7/125 242', 'DR6 SF7/250 242']);
+    expect(dataRateOf(as, 12, 125e3)).toBeUndefined();
+    expect(dwellLimitMs(as, 125e3)).toBe(400);
+    expect(dwellLimitMs(as, 250e3)).toBe(400);
+  });
+
+  it('AU915: sub-band 2 (916.8–918.2 MHz), 30 dBm EIRP, DR2–6 up and DR8–13 at 500 kHz, dwell only under 500 kHz', () => {
+    const au = regions.au915;
+    expect(au.defaultChannelsHz.map((hz) => hz / 1e6)).toEqual([916.8, 917, 917.2, 917.4, 917.6, 917.8, 918, 918.2]);
+    expect(subBandOf(au, 917e6)).toMatchObject({ dutyCycle: 1, maxEirpDbm: 30 });
+    expect(rates('au915')).toEqual([
+      'DR2 SF10/125 11', 'DR3 SF9/125 53', 'DR4 SF8/125 125', 'DR5 SF7/125 242', 'DR6 SF8/500 242',
+      'DR8 SF12/500 53', 'DR9 SF11/500 129', 'DR10 SF10/500 242', 'DR11 SF9/500 242', 'DR12 SF8/500 242', 'DR13 SF7/500 242',
+    ]);
+    expect(dwellLimitMs(au, 125e3)).toBe(400);
+    expect(dwellLimitMs(au, 500e3)).toBeUndefined();
+  });
+
+  it('every dwell-limited data rate\'s largest LoRaWAN frame fits the dwell time (the tables agree with the airtime formula)', () => {
+    for (const region of [regions.us915, regions.as923, regions.au915]) {
+      for (const rate of region.dataRates) {
+        const limit = dwellLimitMs(region, rate.bandwidthHz);
+        if (limit === undefined) continue;
+        // N + 13 bytes of MHDR, FHDR, FPort and MIC; CR 4/5, explicit header, CRC, 8-symbol preamble.
+        const { airtimeMs } = timeOnAir({ chip: 'sx127x', sf: rate.sf, bandwidthHz: rate.bandwidthHz, codingRate: 1, preambleSymbols: 8, implicitHeader: false, crc: true, ldro: 'auto', payloadBytes: rate.maxAppBytes + 13 });
+        expect(airtimeMs, `${region.id} DR${rate.dr}`).toBeLessThanOrEqual(limit);
+      }
     }
   });
 });
