@@ -11,14 +11,13 @@ import { createScheduler, type SchedulerState } from '../sim/scheduler.ts';
 import { CheckpointUnsupportedError } from '../sim/checkpoint-state.ts';
 import type { SeriesState } from '../metrics/series.ts';
 import type { ExchangeState } from '../transport/exchange.ts';
-import { nameKey } from '../sim/keyed-random.ts';
 import { createEther, type Ether, type EtherState } from '../radio/ether.ts';
 import type { SimEvent } from '../node/events.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { LoraNode } from '../node/lora-node.ts';
 import type { Delivery } from '../radio/transmission.ts';
 import { routeNodeEvents } from './event-routing.ts';
-import { createSwarmNodes, isConcentrator, nodeObjects, runtimeObjects, type SwarmNodesState } from './swarm-nodes.ts';
+import { createSwarmNodes, etherNodes, nodeObjects, runtimeObjects, type SwarmNodesState } from './swarm-nodes.ts';
 import { timeOnAir } from '../radio/airtime.ts';
 import { framingOverheadBytes } from '../radio/framing.ts';
 import { createSeriesSampler } from '../metrics/series.ts';
@@ -95,17 +94,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
 
   const ether: Ether = createEther(
     {
-      nodes: specs.map((spec) => ({
-        key: nameKey(spec.id),
-        xM: spec.xM,
-        yM: spec.yM,
-        antennaGainDbi: spec.antennaGainDbi,
-        sensitivityTable: spec.sensitivity,
-        noiseFigureDb: spec.noiseFigureDb,
-        receivePaths: spec.receivePaths,
-        wake: spec.wake,
-        notifiesRxStart: !isConcentrator(spec),
-      })),
+      nodes: etherNodes(specs),
       pathLoss: swarm.pathLoss,
       shadowingMode: scenario.shadowing?.mode ?? 'per-frame',
       collision: scenario.collision,

@@ -24,6 +24,8 @@ import type { NodeApplication } from '../node/application.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { MemoryKind } from '../hw/memory-ledger.ts';
+import type { EtherNode } from '../radio/ether-config.ts';
+import { nameKey } from '../sim/keyed-random.ts';
 import type { Transport } from '../transport/transport.ts';
 import { createDestinationPicker } from './destinations.ts';
 
@@ -62,6 +64,21 @@ export interface SwarmNodesConfig {
 }
 
 /** A gateway: a sink with several receive paths, always listening (see RuntimeNode). */
+/** The ether's view of the nodes: where they are and how they receive. */
+export function etherNodes(specs: readonly NodeSpec[]): EtherNode[] {
+  return specs.map((spec) => ({
+    key: nameKey(spec.id),
+    xM: spec.xM,
+    yM: spec.yM,
+    antennaGainDbi: spec.antennaGainDbi,
+    sensitivityTable: spec.sensitivity,
+    noiseFigureDb: spec.noiseFigureDb,
+    receivePaths: spec.receivePaths,
+    wake: spec.wake,
+    notifiesRxStart: !isConcentrator(spec),
+  }));
+}
+
 export function isConcentrator(spec: NodeSpec): boolean {
   return spec.role === 'sink' && spec.receivePaths > 1 && spec.wake.mode === 'always';
 }
