@@ -1,12 +1,12 @@
 // Lint: typescript-eslint's recommended rules, plus the house rule that keeps the wall clock,
 // Math.random, global timers, the network and the file system out of the pure folders (sim
-// except realtime.ts, radio, hw, model except model/io/, placement, the dashboard's views' data;
-// docs/explanation/design-notes.md, "Layout").
+// except realtime.ts, radio, hw, model except model/io/, placement, lorawan, the dashboard's
+// views' data; docs/explanation/design-notes.md, "Layout").
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
-export const pureFolders = ['src/sim/**', 'src/radio/**', 'src/hw/**', 'src/model/**', 'src/placement/**', 'src/dashboard/views/**'];
+export const pureFolders = ['src/sim/**', 'src/radio/**', 'src/hw/**', 'src/model/**', 'src/placement/**', 'src/lorawan/**', 'src/dashboard/views/**'];
 export const pureExceptions = ['src/sim/realtime.ts', 'src/model/io/**'];
 
 const why = 'pure folders take time from the scheduler and randomness from an RNG stream (docs/explanation/design-notes.md, Layout)';

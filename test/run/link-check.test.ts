@@ -34,7 +34,7 @@ describe('checkLinks', () => {
     const { scenario, swarm } = loadScenario(twoNodes(0));
     const check = checkLinks(scenario, swarm);
     const far = swarm.nodes.find((node) => node.id === 'far')!;
-    const expected = rxPowerDbm(far.txPowerDbm, 0, 0, meanPathLossDb(swarm.pathLoss, 6000), 0) - sensitivityDbm('sx1301', 7, 125e3);
+    const expected = rxPowerDbm(far.txPowerDbm, 0, 0, meanPathLossDb(swarm.pathLoss, 6000), 0) - sensitivityDbm('sx1301', 7, 125e3, 6)!;
     expect(expected).toBeLessThan(0);
     expect(check).toEqual({ shadowing: 'none', unreachable: [{ id: 'far', sf: 7, bandwidthKhz: 125, txPowerDbm: 14, bestSink: 'gw', marginDb: Math.round(expected * 100) / 100 }] });
     expect(describeLinkCheck(check)[0]).toBe(`  warning: 1 node cannot reach any gateway at the mean path loss (no shadowing); their frames will all be underSensitivity: far (SF7, 14 dBm: ${Math.round(expected * 100) / 100} dB at gw)`);
