@@ -7,7 +7,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { RunCredentials } from '../../transport/mosquitto-setup.ts';
 import { parsePartition, PartitionError, splitEvenly } from '../../transport/partition.ts';
 import { UsageError } from '../exit.ts';
-import { brokerUrlProblem } from './options.ts';
+import { brokerUrlProblem, listenOption, secondsOption } from './options.ts';
+import { runIdPattern } from '../../transport/topics.ts';
 import type { RunCommandOptions } from './run.ts';
 
 /** Why the workers' credentials cannot be written at `path`, or undefined: checked before the run opens its directory. */
@@ -69,4 +70,24 @@ export function remotePartitions(options: RunCommandOptions, nodes: number): num
     if (error instanceof PartitionError) throw new UsageError(`--remote: ${error.message}`);
     throw error;
   }
+}
+
+/** Where the run's broker and nodes are, and its waits: every distribution option of `run`, checked. */
+export function distributionOptions(options: RunCommandOptions, nodes: number) {
+  const external = externalBroker(options, nodes);
+  const partitions = remotePartitions(options, nodes);
+  if (partitions.length > 0 && options.transport === 'memory' && !external) throw new UsageError('--remote/--workers: workers reach the run through a broker; leave out --transport memory');
+  if (options.runId !== undefined && !runIdPattern.test(options.runId)) throw new UsageError(`--run-id: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.runId)}`);
+  if (external && options.runId !== undefined && options.runId !== external.credentials.runId) {
+    throw new UsageError(`--run-id: the credentials are for run ${external.credentials.runId}, found --run-id ${options.runId}`);
+  }
+  if (external && options.listen !== undefined) throw new UsageError('--listen sets the embedded broker\'s address; it does not go with --broker');
+  const listen = options.listen === undefined ? undefined : listenOption(options.listen);
+  if (options.credentialsOut !== undefined) {
+    const problem = credentialsOutProblem(options.credentialsOut);
+    if (problem) throw new UsageError(`--credentials-out: ${problem}`);
+  }
+  const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
+  const reconnectWindowMs = options.reconnectTimeout === undefined ? undefined : secondsOption('--reconnect-timeout', options.reconnectTimeout) * 1000;
+  return { external, partitions, listen, joinTimeoutMs, reconnectWindowMs };
 }

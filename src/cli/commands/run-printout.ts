@@ -1,6 +1,75 @@
-/** The parts of `loraswarm run`'s printout that model-serving and federated runs add. */
-import { counted, humanDuration, humanEnergy } from '../../metrics/human-units.ts';
+/** `loraswarm run`'s printout on success, each kind of run's part of it, and timing.json. */
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { counted, grouped, humanDuration, humanEnergy } from '../../metrics/human-units.ts';
 import type { RoundStats } from '../../fl/round-types.ts';
+import type { RadioTotals } from '../../metrics/radio-tracker.ts';
+import type { SimulationResult } from '../../run/simulation-types.ts';
+
+/** What the printout says of a finished run. */
+export interface RunOutcome {
+  readonly name: string;
+  readonly seed: number;
+  readonly nodes: number;
+  readonly result: SimulationResult;
+  readonly simulateWallMs: number;
+  readonly totals: RadioTotals;
+  readonly summary: Record<string, unknown>;
+  readonly served: boolean;
+  readonly federated: boolean;
+  readonly outPath: string;
+}
+
+/** The run's headline, its frames and fates, energy, lifetime, and its kind's figures. */
+export function runPrintout(run: RunOutcome): string {
+  const { result, totals, summary } = run;
+  const der = summary.der as number | null;
+  const energyJ = summary.energyJ as { total: number; radioTx: number };
+  const drained = result.drainedUntilMs > result.durationMs ? ` (drained to ${humanDuration(result.drainedUntilMs)})` : '';
+  return (
+    [
+      `run ${run.name} (seed ${run.seed}): ${counted(run.nodes, 'node')}, ${humanDuration(result.durationMs)} simulated${drained} in ${humanDuration(run.simulateWallMs)}`,
+      `  frames: ${grouped(totals.attempts)} attempts, ${grouped(totals.sent)} sent, ${grouped(totals.dutyCycleBlocked)} dutyCycleBlocked`,
+      `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${grouped(n)}`).join(', ') || 'none'}`,
+      `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${humanDuration(totals.airtimeMs)}, energy ${humanEnergy(energyJ.total)} (radio TX ${humanEnergy(energyJ.radioTx)}), ${counted((summary.nodes as { died: number }).died, 'node')} died`,
+      ...networkLines(summary),
+      ...(run.served ? inferenceLines(summary) : []),
+      ...(run.federated ? federatedLines(summary) : []),
+      `  results in ${run.outPath}/ (the dashboard: ${join(run.outPath, 'report.html')})`,
+    ].join('\n') + '\n'
+  );
+}
+
+/** timing.json: the wall-clock figures and the run's setting (never compared between runs). */
+export function timingJson(timing: {
+  readonly simulateWallMs: number;
+  readonly totalWallMs: number;
+  readonly result: SimulationResult;
+  readonly transport: string;
+  readonly workers: readonly string[];
+  readonly checkpoints?: number;
+  readonly resumedAtMs?: number;
+}): string {
+  const { simulateWallMs, totalWallMs, result } = timing;
+  return `${JSON.stringify(
+    {
+      startedAt: new Date(Date.now() - totalWallMs).toISOString(),
+      simulateWallMs: Math.round(simulateWallMs),
+      totalWallMs: Math.round(totalWallMs),
+      eventsPerSecond: Math.round(result.events / (simulateWallMs / 1000)),
+      virtualToWallRatio: Math.round(result.drainedUntilMs / simulateWallMs),
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      transport: timing.transport,
+      workers: timing.workers,
+      ...(timing.checkpoints !== undefined && { checkpoints: timing.checkpoints }),
+      ...(timing.resumedAtMs !== undefined && { resumedAtMs: timing.resumedAtMs }),
+    },
+    null,
+    2,
+  )}\n`;
+}
 
 /** The inference part of the run's printout: tokens, latency, joules, fidelity, placement. */
 export function inferenceLines(summary: Record<string, unknown>): string[] {

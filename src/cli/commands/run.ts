@@ -2,13 +2,12 @@
  * `loraswarm run <scenario>`: validate, simulate, and write the run directory.
  */
 import { join } from 'node:path';
-import { cpus } from 'node:os';
 import { stringify as stringifyYaml } from 'yaml';
 import { openRunDirectory, outPathOf, resumeRunDirectory, runDirectoryProblem } from '../../metrics/run-directory.ts';
 import { checkpointFileName } from '../../run/run-checkpoint.ts';
 import { resumeRun } from './run-resume.ts';
 import { saveCheckpoint } from './run-checkpointing.ts';
-import { credentialsOutProblem, externalBroker, remotePartitions, runIdOf } from './run-distribution.ts';
+import { distributionOptions, runIdOf } from './run-distribution.ts';
 import { createSimulation } from '../../run/simulate.ts';
 import { estimateProblems, estimateRun, thisMachine } from '../../run/run-estimate.ts';
 import { summarizeRun, trainedOf } from '../../run/summarize.ts';
@@ -21,15 +20,13 @@ import { writePrivateFile } from '../../transport/private-file.ts';
 import { formatPartition } from '../../transport/partition.ts';
 import { InterruptedError, UsageError } from '../exit.ts';
 import { untilSignal, watchInterrupts } from '../interrupts.ts';
-import { listenOption, liveDashboardOptions, secondsOption } from './options.ts';
-import { runIdPattern } from '../../transport/topics.ts';
+import { liveDashboardOptions, secondsOption } from './options.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { prepareFederated } from '../../fl/setup.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
-import { federatedLines, inferenceLines, networkLines, roundLine } from './run-printout.ts';
-import { counted, grouped, humanDuration, humanEnergy } from '../../metrics/human-units.ts';
+import { roundLine, runPrintout, timingJson } from './run-printout.ts';
 import { listenForLiveDashboard, serveFinishedRun, startLiveDashboard, type LiveDashboard } from '../../dashboard/live-run.ts';
 
 export interface RunCommandOptions {
@@ -101,21 +98,7 @@ export async function runCommand(
     throw new UsageError(`this run is over the limits a run may expect to need: ${overLimits.join('; ')}. \`loraswarm validate\` prints the whole estimate; to run it anyway, add --ignore-limits`);
   }
   const liveOptions = liveDashboardOptions(options, scenario.duration);
-  const external = externalBroker(options, swarm.nodes.length);
-  const partitions = remotePartitions(options, swarm.nodes.length);
-  if (partitions.length > 0 && options.transport === 'memory' && !external) throw new UsageError('--remote/--workers: workers reach the run through a broker; leave out --transport memory');
-  if (options.runId !== undefined && !runIdPattern.test(options.runId)) throw new UsageError(`--run-id: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.runId)}`);
-  if (external && options.runId !== undefined && options.runId !== external.credentials.runId) {
-    throw new UsageError(`--run-id: the credentials are for run ${external.credentials.runId}, found --run-id ${options.runId}`);
-  }
-  if (external && options.listen !== undefined) throw new UsageError('--listen sets the embedded broker\'s address; it does not go with --broker');
-  const listen = options.listen === undefined ? undefined : listenOption(options.listen);
-  if (options.credentialsOut !== undefined) {
-    const problem = credentialsOutProblem(options.credentialsOut);
-    if (problem) throw new UsageError(`--credentials-out: ${problem}`);
-  }
-  const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
-  const reconnectWindowMs = options.reconnectTimeout === undefined ? undefined : secondsOption('--reconnect-timeout', options.reconnectTimeout) * 1000;
+  const { external, partitions, listen, joinTimeoutMs, reconnectWindowMs } = distributionOptions(options, swarm.nodes.length);
   // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
   const inference = inferenceFor(scenario, swarm);
   if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
@@ -305,44 +288,21 @@ export async function runCommand(
     const totalWallMs = performance.now() - wallStartMs;
     dir.write(
       'timing.json',
-      `${JSON.stringify(
-        {
-          startedAt: new Date(Date.now() - totalWallMs).toISOString(),
-          simulateWallMs: Math.round(simulateWallMs),
-          totalWallMs: Math.round(totalWallMs),
-          eventsPerSecond: Math.round(result.events / (simulateWallMs / 1000)),
-          virtualToWallRatio: Math.round(result.drainedUntilMs / simulateWallMs),
-          node: process.version,
-          platform: `${process.platform} ${process.arch}`,
-          cpu: cpus()[0]?.model ?? 'unknown',
-          transport: mqtt ? (external ? `mqtt (${external.url})` : 'mqtt (embedded aedes)') : 'memory',
-          workers: partitions.map((nodes) => formatPartition(nodes)),
-          ...(checkpointEveryMs !== undefined && { checkpoints }),
-          ...(resumed && { resumedAtMs: resumed.header.simulatedMs }),
-        },
-        null,
-        2,
-      )}\n`,
+      timingJson({
+        simulateWallMs,
+        totalWallMs,
+        result,
+        transport: mqtt ? (external ? `mqtt (${external.url})` : 'mqtt (embedded aedes)') : 'memory',
+        workers: partitions.map((nodes) => formatPartition(nodes)),
+        ...(checkpointEveryMs !== undefined && { checkpoints }),
+        ...(resumed && { resumedAtMs: resumed.header.simulatedMs }),
+      }),
     );
     // A finished run needs no checkpoint: its directory holds what an uninterrupted run's does.
     rmSync(join(dir.partialPath, checkpointFileName), { force: true });
     rmSync(join(dir.partialPath, `${checkpointFileName}.tmp`), { force: true });
     dir.commit();
-    if (!options.quiet) {
-      const der = summary.der as number | null;
-      print(
-        [
-          `run ${name} (seed ${scenario.seed}): ${counted(swarm.nodes.length, 'node')}, ${humanDuration(result.durationMs)} simulated${result.drainedUntilMs > result.durationMs ? ` (drained to ${humanDuration(result.drainedUntilMs)})` : ''} in ${humanDuration(simulateWallMs)}`,
-          `  frames: ${grouped(totals.attempts)} attempts, ${grouped(totals.sent)} sent, ${grouped(totals.dutyCycleBlocked)} dutyCycleBlocked`,
-          `  fates:  ${Object.entries(totals.fates).filter(([, n]) => n > 0).map(([fate, n]) => `${fate} ${grouped(n)}`).join(', ') || 'none'}`,
-          `  DER ${der === null ? 'n/a' : der.toFixed(4)}, airtime ${humanDuration(totals.airtimeMs)}, energy ${humanEnergy((summary.energyJ as { total: number }).total)} (radio TX ${humanEnergy((summary.energyJ as { radioTx: number }).radioTx)}), ${counted((summary.nodes as { died: number }).died, 'node')} died`,
-          ...networkLines(summary),
-          ...(served ? inferenceLines(summary) : []),
-          ...(federated ? federatedLines(summary) : []),
-          `  results in ${outPath}/ (the dashboard: ${join(outPath, 'report.html')})`,
-        ].join('\n') + '\n',
-      );
-    }
+    if (!options.quiet) print(runPrintout({ name, seed: scenario.seed, nodes: swarm.nodes.length, result, simulateWallMs, totals, summary, served: served !== undefined, federated: federated !== undefined, outPath }));
     if (liveSlot) {
       interrupts.dispose();
       await serveFinishedRun(liveSlot, outPath, note, untilStopped());
