@@ -20,20 +20,21 @@
 import { broadcastDestination } from '../radio/transmission.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
 import { createRandomStreams, type RandomStreamState } from '../sim/rng.ts';
-import { createCompressor, decodeUpdate, encodeUpdate, type Compressor } from './compression.ts';
+import { createCompressor, encodeUpdate, type Compressor } from './compression.ts';
 import { selectClients } from './federation.ts';
-import { createStrategy, type ClientUpdate } from './strategies.ts';
-import { flatten } from './vector.ts';
+import type { ClientUpdate } from './strategies.ts';
 import { chunk, decodeFl, flHeaderBytes, parityHeaderBytes, type FlMessage } from './wire.ts';
-import type { ClientSide, CoordinatorSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
+import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
 
 export type { FlHost, FlSetup, RoundStats } from './round-types.ts';
 import { createOutbox, type OutboxState } from './outbox.ts';
-import { concat, createFlClients, type ClientStep } from './client-side.ts';
+import { createFlClients, type ClientStep } from './client-side.ts';
 import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import { createStepTable, type StepTableState } from '../sim/step-table.ts';
 import { parityChunks, recoverChunks } from './fec.ts';
+import { createAggregator } from './aggregator.ts';
+import { createCoordinatorSide, type ServerTimerStep } from './coordinator-side.ts';
 import type { NodeApplication } from '../node/application.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
@@ -51,7 +52,7 @@ export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState>
 type FlStep =
   | { readonly type: 'close'; readonly state: RoundState }
   | { readonly type: 'startRound' }
-  | { readonly type: 'serverTimer'; readonly state: RoundState; readonly from: number; readonly side: CoordinatorSide; readonly timer: number }
+  | ServerTimerStep
   | ClientStep;
 
 /** The engine's whole state (a checkpoint: checkpoint-state.ts). */
@@ -75,18 +76,15 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const coordinator = setup.coordinator;
   const streams = createRandomStreams(setup.seed);
   const selection = streams.stream('fl/selection');
-  const strategy = createStrategy(settings.strategy);
   const clientIndex = new Map(setup.clients.map((node, i) => [node, i]));
   const compressors = new Map<number, Compressor>();
   const clientSide = new Map<number, ClientSide>();
   const rounds: RoundStats[] = [];
   let malformed = 0;
   const task = setup.task;
-  let global = flatten(task.params);
-  let version = 0;
+  const model = createAggregator(setup);
   let current: RoundState | undefined;
   let finished = false;
-  const buffer: ClientUpdate[] = [];
   const jitterStreams = new Map<number, ReturnType<typeof streams.stream>>();
   /** What comes next (FlStep): at a time, or after a computation. */
   const tasks = createStepTable(scheduler, runTask);
@@ -102,7 +100,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       case 'upload':
         return clients.runStep(task);
       case 'serverTimer':
-        return serverTimer(task.state, task.from, task.side, task.timer);
+        return coordinatorSide.timer(task);
     }
   }
   /** A client's random delay before it transmits, from its own stream. */
@@ -128,22 +126,6 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     stats.recoveredChunks += recoverChunks(chunks, parities, fec.groupSize, chunkBytes, lastLength);
   }
   const deadlineMs = settings.roundDeadline;
-  const sizes = task.params.map((p) => p.value.length);
-  const masks = new Map<number, Uint8Array | undefined>();
-  /** The entries client c trains: the last `trainable[c]` parameters (undefined: all). */
-  function maskOf(c: number): Uint8Array | undefined {
-    if (masks.has(c)) return masks.get(c);
-    const keep = setup.trainable[c] ?? sizes.length;
-    let mask: Uint8Array | undefined;
-    if (keep < sizes.length) {
-      mask = new Uint8Array(global.length);
-      const from = sizes.slice(0, sizes.length - keep).reduce((s, n) => s + n, 0);
-      mask.fill(1, from);
-    }
-    masks.set(c, mask);
-    return mask;
-  }
-
   const outbox = createOutbox({
     scheduler,
     send: host.send,
@@ -175,7 +157,20 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     rebuild,
     checkDone,
     current: () => current,
-    global: () => global,
+    global: () => model.global,
+  });
+  const coordinatorSide = createCoordinatorSide({
+    setup,
+    host,
+    aggregator: model,
+    clientIndex,
+    payloadBytes,
+    current: () => current,
+    post,
+    rebuild,
+    checkDone,
+    later,
+    malformed: () => void malformed++,
   });
 
   function startRound(): void {
@@ -191,9 +186,9 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, listenUj: -host.listenEnergyUj(), trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
     };
     rounds.push(stats);
-    const { bytes } = encodeUpdate(global, { bits: settings.downlinkBits, topK: 1, errorFeedback: false });
+    const { bytes } = encodeUpdate(model.global, { bits: settings.downlinkBits, topK: 1, errorFeedback: false });
     const chunks = chunk(bytes, chunkBytes);
-    const state: RoundState = { stats, selected: picked, global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, parities: [], lastLength: -1, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], startVersion: version, closed: false };
+    const state: RoundState = { stats, selected: picked, global: model.global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, parities: [], lastLength: -1, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], startVersion: model.version, closed: false };
     current = state;
     // A round nobody can join still lasts until its deadline (no burst of empty rounds).
     later({ type: 'close', state }, stats.startMs + deadlineMs);
@@ -213,11 +208,8 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     outbox.purge(state.stats.round);
     const { stats } = state;
     for (const [, side] of state.server) if (side.status === 'pending') stats.dropouts++;
-    if (settings.strategy.kind !== 'fedbuff' && state.updates.length > 0) {
-      global = strategy.apply(global, state.updates);
-      version++;
-    }
-    const evaluation = task.evaluate(global);
+    model.close(state);
+    const evaluation = task.evaluate(model.global);
     stats.validationAccuracy = evaluation.accuracy;
     stats.validationLoss = evaluation.loss;
     stats.trainLoss = state.losses.length > 0 ? state.losses.reduce((s, v) => s + v, 0) / state.losses.length : Number.NaN;
@@ -230,79 +222,6 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     if (![...state.server.values()].some((side) => side.status === 'pending')) close(state);
   }
 
-  // ---- the coordinator's side ----
-  function onCoordinator(from: number, message: FlMessage): void {
-    const state = current;
-    if (!state || state.closed || message.round !== state.stats.round) return;
-    const side = state.server.get(from);
-    if (!side || side.status !== 'pending') return;
-    if (message.kind === 'missing') {
-      state.stats.resentChunks += message.chunks.filter((i) => state.chunks[i]).length;
-      for (const i of message.chunks) if (state.chunks[i]) post(coordinator, from, { kind: 'model', round: message.round, chunk: i, chunks: state.chunks.length, bytes: state.chunks[i] }, message.round);
-      return;
-    }
-    if (message.kind === 'parity') {
-      side.parities[message.group] = message.bytes;
-      side.lastLength = message.lastLength;
-      if (!side.received) return;
-    } else if (message.kind === 'update') {
-      side.received ??= new Array<Uint8Array | undefined>(message.chunks).fill(undefined);
-      side.received[message.chunk] = message.bytes;
-    } else return;
-    const received = side.received!;
-    rebuild(received, side.parities, side.lastLength, state.stats);
-    if (received.every((c) => c !== undefined)) {
-      side.status = 'complete';
-      side.timer++;
-      accept(state, from, concat(received as Uint8Array[]));
-      checkDone(state);
-      return;
-    }
-    armServer(state, from, side);
-  }
-
-  function armServer(state: RoundState, from: number, side: CoordinatorSide): void {
-    const timer = ++side.timer;
-    later({ type: 'serverTimer', state, from, side, timer }, scheduler.nowMs + settings.idleTimeout);
-  }
-
-  /** The coordinator heard nothing of a client's update for a while: it asks for the chunks it misses, or gives up. */
-  function serverTimer(state: RoundState, from: number, side: CoordinatorSide, timer: number): void {
-    if (side.timer !== timer || side.status !== 'pending' || state.closed || !host.alive(coordinator)) return;
-    if (side.attempts >= settings.retransmissions) {
-      side.status = 'out';
-      state.stats.abandoned++;
-      checkDone(state);
-      return;
-    }
-    side.attempts++;
-    const missing = side.received!.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((payloadBytes + flHeaderBytes - 5) / 2));
-    post(coordinator, from, { kind: 'missing', round: state.stats.round, chunks: missing }, state.stats.round);
-    armServer(state, from, side);
-  }
-
-  function accept(state: RoundState, from: number, bytes: Uint8Array): void {
-    let delta: Float64Array;
-    try {
-      delta = decodeUpdate(bytes, global.length);
-    } catch {
-      malformed++;
-      return;
-    }
-    state.stats.participants++;
-    const c = clientIndex.get(from)!;
-    // The coordinator knows which parameters each client trains (its memory decides): each entry is averaged over those that trained it.
-    const mask = maskOf(c);
-    const update: ClientUpdate = { delta, weight: setup.partitions[c]!.length, ...(mask && { mask }), staleness: 0 };
-    if (settings.strategy.kind === 'fedbuff') {
-      buffer.push({ ...update, staleness: version - state.startVersion });
-      if (buffer.length >= settings.strategy.bufferSize) {
-        global = strategy.apply(global, buffer.splice(0));
-        version++;
-      }
-    } else state.updates.push(update);
-  }
-
   return {
     onMessage(node, received) {
       let message: FlMessage;
@@ -312,7 +231,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
         malformed++;
         return;
       }
-      if (node === coordinator) onCoordinator(received.sender, message);
+      if (node === coordinator) coordinatorSide.onMessage(received.sender, message);
       else clients.onClient(node, message);
     },
     onEvent(event) {
@@ -334,11 +253,11 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     },
     checkpoint: () => ({
       rounds,
-      numbers: [malformed, version],
-      global,
+      numbers: [malformed, model.version],
+      global: model.global,
       current,
       finished,
-      buffer,
+      buffer: model.buffer,
       tasks: tasks.checkpoint(),
       clientSide,
       residuals: new Map([...compressors].map(([node, compressor]) => [node, compressor.residual])),
@@ -348,9 +267,10 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     }),
     restore(saved) {
       replaceArray(rounds, saved.rounds);
-      [malformed, version] = saved.numbers as [number, number];
-      ({ global, current, finished } = saved);
-      replaceArray(buffer, saved.buffer);
+      const [savedMalformed, version] = saved.numbers as [number, number];
+      malformed = savedMalformed;
+      model.restore({ global: saved.global, version, buffer: saved.buffer });
+      ({ current, finished } = saved);
       tasks.restore(saved.tasks as StepTableState<FlStep>);
       replaceMap(clientSide, saved.clientSide);
       compressors.clear();
@@ -373,7 +293,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     },
     rounds,
     get global() {
-      return global;
+      return model.global;
     },
     get malformed() {
       return malformed;

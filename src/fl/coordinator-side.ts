@@ -1,0 +1,105 @@
+/**
+ * The coordinator's side of a round's uplink: it collects each selected client's update chunk
+ * by chunk (and their parity, which may rebuild missing ones), resends the model chunks a
+ * client says it misses, and, after `idleTimeout` of silence from a client, asks for the
+ * update chunks it misses, up to `retransmissions` times; then it gives the client up (the
+ * update is abandoned, counted). A whole update goes to the aggregator.
+ */
+import type { Continuation } from '../sim/scheduler.ts';
+import type { Aggregator } from './aggregator.ts';
+import { concat } from './client-side.ts';
+import type { CoordinatorSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
+import { flHeaderBytes, type FlMessage } from './wire.ts';
+
+/** The coordinator's idle timer for a client's update (an integer step of the engine's step table). */
+export interface ServerTimerStep {
+  readonly type: 'serverTimer';
+  readonly state: RoundState;
+  readonly from: number;
+  readonly side: CoordinatorSide;
+  readonly timer: number;
+}
+
+export interface CoordinatorDeps {
+  readonly setup: FlSetup;
+  readonly host: FlHost;
+  readonly aggregator: Aggregator;
+  readonly clientIndex: ReadonlyMap<number, number>;
+  readonly payloadBytes: number;
+  readonly current: () => RoundState | undefined;
+  readonly post: (node: number, destination: number, message: FlMessage, round: number) => void;
+  readonly rebuild: (chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number, stats: RoundStats) => void;
+  readonly checkDone: (state: RoundState) => void;
+  readonly later: (step: ServerTimerStep, atMs?: number) => Continuation;
+  /** An update whose bytes did not decode. */
+  readonly malformed: () => void;
+}
+
+export interface CoordinatorReceiver {
+  /** A message from a client reached the coordinator. */
+  onMessage(from: number, message: FlMessage): void;
+  /** Its idle timer for a client went off. */
+  timer(step: ServerTimerStep): void;
+}
+
+export function createCoordinatorSide(deps: CoordinatorDeps): CoordinatorReceiver {
+  const { setup, host, post } = deps;
+  const { coordinator, settings } = setup;
+  const scheduler = host.scheduler;
+
+  function arm(state: RoundState, from: number, side: CoordinatorSide): void {
+    const timer = ++side.timer;
+    deps.later({ type: 'serverTimer', state, from, side, timer }, scheduler.nowMs + settings.idleTimeout);
+  }
+
+  /** A client's update chunk or parity: rebuild what parity allows; a whole update goes to the aggregator. */
+  function collect(state: RoundState, from: number, side: CoordinatorSide, message: FlMessage): void {
+    if (message.kind === 'parity') {
+      side.parities[message.group] = message.bytes;
+      side.lastLength = message.lastLength;
+      if (!side.received) return;
+    } else if (message.kind === 'update') {
+      side.received ??= new Array<Uint8Array | undefined>(message.chunks).fill(undefined);
+      side.received[message.chunk] = message.bytes;
+    } else return;
+    const received = side.received!;
+    deps.rebuild(received, side.parities, side.lastLength, state.stats);
+    if (received.every((c) => c !== undefined)) {
+      side.status = 'complete';
+      side.timer++;
+      if (!deps.aggregator.accept(state, deps.clientIndex.get(from)!, concat(received as Uint8Array[]))) deps.malformed();
+      deps.checkDone(state);
+      return;
+    }
+    arm(state, from, side);
+  }
+
+  return {
+    onMessage(from, message) {
+      const state = deps.current();
+      if (!state || state.closed || message.round !== state.stats.round) return;
+      const side = state.server.get(from);
+      if (!side || side.status !== 'pending') return;
+      if (message.kind === 'missing') {
+        state.stats.resentChunks += message.chunks.filter((i) => state.chunks[i]).length;
+        for (const i of message.chunks) if (state.chunks[i]) post(coordinator, from, { kind: 'model', round: message.round, chunk: i, chunks: state.chunks.length, bytes: state.chunks[i] }, message.round);
+        return;
+      }
+      collect(state, from, side, message);
+    },
+    /** The coordinator heard nothing of a client's update for a while: it asks for the chunks it misses, or gives up. */
+    timer({ state, from, side, timer }) {
+      if (side.timer !== timer || side.status !== 'pending' || state.closed || !host.alive(coordinator)) return;
+      if (side.attempts >= settings.retransmissions) {
+        side.status = 'out';
+        state.stats.abandoned++;
+        deps.checkDone(state);
+        return;
+      }
+      side.attempts++;
+      const missing = side.received!.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((deps.payloadBytes + flHeaderBytes - 5) / 2));
+      post(coordinator, from, { kind: 'missing', round: state.stats.round, chunks: missing }, state.stats.round);
+      arm(state, from, side);
+    },
+  };
+}
