@@ -69,4 +69,6 @@ export interface RadioTotals {
   readonly unicastMessagesDelivered: number;
   readonly messageDeliveries: number;
   readonly latencyMs: { readonly p50?: number; readonly p95?: number; readonly p99?: number; readonly mean?: number };
+  /** Frames sent to every gateway in range (gateway diversity) by how many gateways received each: index k counts the frames k gateways received. */
+  readonly uplinksByGatewaysReceived: readonly number[];
 }

@@ -16,7 +16,7 @@ import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import { createAirtimeBooks, type AirtimeBooksState } from './airtime-books.ts';
 import { createReceptionBatch, type ReceptionBatchState } from './reception-batch.ts';
 import { dispatchEvent, type BlockReason, type EventSink, type SimEvent } from '../node/events.ts';
-import { fates, type Fate, type Transmission } from '../radio/transmission.ts';
+import { fates, gatewaysDestination, type Fate, type Transmission } from '../radio/transmission.ts';
 import { createFrameStore, fateNumber, type FrameStoreState } from './frame-rows.ts';
 import { createNodeTallies, type NodeTalliesState, type NodeTally } from './node-tallies.ts';
 import { percentile } from './stats.ts';
@@ -44,6 +44,8 @@ export interface RadioTrackerState {
   readonly pending: number[];
   readonly onAir: (number[] | undefined)[];
   readonly numbers: readonly number[];
+  /** Uplinks to every gateway by gateways that received them (absent in checkpoints of runs without). */
+  readonly uplinksByGatewaysReceived?: readonly number[];
 }
 
 export interface RadioTracker extends EventSink, Checkpointable<RadioTrackerState> {
@@ -93,6 +95,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   let txEnergyUj = 0;
   let messagesSent = 0;
   let unicastSent = 0;
+  const uplinksByGatewaysReceived: number[] = [];
   let unicastDelivered = 0;
   let deliveries = 0;
   let unsentAtDeath = 0;
@@ -129,6 +132,11 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       txEnergyUj += r.energyUj[slot]!;
       airtimeBooks.add(r.sf[slot]!, r.channelHz[slot]!, airtime);
       tallies.addFrame(r.sender[slot]!, r.channelHz[slot]!, airtime, r.energyUj[slot]!);
+    }
+    if (r.outcome[slot] === 0 && r.destination[slot] === gatewaysDestination) {
+      const k = r.received[slot]!;
+      while (uplinksByGatewaysReceived.length <= k) uplinksByGatewaysReceived.push(0);
+      uplinksByGatewaysReceived[k]!++;
     }
     for (const sink of sinks) sink.frame?.(r, slot, store);
     store.free(slot);
@@ -192,6 +200,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       pending,
       onAir,
       numbers: [head, sent, blocked, airtimeMs, txEnergyUj, messagesSent, unicastSent, unicastDelivered, deliveries, unsentAtDeath],
+      uplinksByGatewaysReceived,
     }),
     restore(state) {
       tallies.restore(state.tallies);
@@ -207,6 +216,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       sortedLatencies = undefined;
       pending = [...state.pending];
       replaceArray(onAir, state.onAir);
+      replaceArray(uplinksByGatewaysReceived, state.uplinksByGatewaysReceived ?? []);
       [head, sent, blocked, airtimeMs, txEnergyUj, messagesSent, unicastSent, unicastDelivered, deliveries, unsentAtDeath] = state.numbers as number[] as [number, number, number, number, number, number, number, number, number, number];
     },
     get receptions() {
@@ -288,7 +298,8 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     messageSent(_atMs, sender, destination) {
       messagesSent++;
       counts.messagesSent[sender]!++;
-      if (destination >= 0) unicastSent++;
+      // A message to one node, or an uplink to the network (gateway diversity): one addressee to reach.
+      if (destination >= 0 || destination === gatewaysDestination) unicastSent++;
     },
     messageDelivered(atMs, sender, receiver, destination, _messageId, createdAtMs) {
       deliveries++;
@@ -300,7 +311,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       latencies[latencyCount++] = atMs - createdAtMs;
       sortedLatencies = undefined;
       // A unicast message counts as delivered when its addressee completes it.
-      if (destination >= 0 && destination === receiver) {
+      if ((destination >= 0 && destination === receiver) || destination === gatewaysDestination) {
         unicastDelivered++;
         counts.messagesDelivered[sender]!++;
       }
@@ -333,6 +344,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
         unicastMessagesSent: unicastSent,
         unicastMessagesDelivered: unicastDelivered,
         messageDeliveries: deliveries,
+        uplinksByGatewaysReceived: [...uplinksByGatewaysReceived],
         latencyMs: { ...latency, ...(p50 !== undefined && { p50 }), ...(p95 !== undefined && { p95 }), ...(p99 !== undefined && { p99 }), ...(mean !== undefined && { mean }) },
       };
     },

@@ -65,6 +65,7 @@ export function buildSummary(input: SummaryInput): Record<string, unknown> {
       fates: Object.fromEntries(fates.map((fate) => [fate, totals.fates[fate]])),
     },
     der: totals.receptions > 0 ? round(totals.fates.received / totals.receptions, 6) : null,
+    ...uplinksSummary(totals.uplinksByGatewaysReceived),
     messages: {
       sent: totals.messagesSent,
       unicastSent: totals.unicastMessagesSent,
@@ -90,5 +91,23 @@ export function buildSummary(input: SummaryInput): Record<string, unknown> {
     ),
     energyJ: energyTotalsJ(input.nodeReports),
     perNode: input.nodeReports,
+  };
+}
+
+/**
+ * With gateway diversity: the uplinks sent to every gateway in range, those at least one
+ * gateway received (delivered to the network), and how many gateways received each.
+ */
+function uplinksSummary(byReceived: readonly number[]): Record<string, unknown> {
+  if (byReceived.length === 0) return {};
+  const sent = byReceived.reduce((sum, n) => sum + n, 0);
+  const delivered = sent - (byReceived[0] ?? 0);
+  return {
+    uplinks: {
+      sent,
+      delivered,
+      deliveryRatio: sent > 0 ? round(delivered / sent, 6) : null,
+      byGatewaysReceived: Object.fromEntries(byReceived.map((n, k) => [String(k), n])),
+    },
   };
 }

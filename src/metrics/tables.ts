@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import { csvText, type CsvBytes } from './csv-bytes.ts';
 import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
 import { blockReasons, createFrameStore, fateLabels, fateNumber, outcomes, type FrameRows } from './frame-rows.ts';
-import type { Fate } from '../radio/transmission.ts';
+import { gatewaysDestination, type Fate } from '../radio/transmission.ts';
 import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
 import type { NodeReport } from './node-report.ts';
 import { round } from './stats.ts';
@@ -39,6 +39,7 @@ export const frameColumns = [
 export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (rows: FrameRows, slot: number) => void {
   const encoder = new TextEncoder();
   const broadcast = encoder.encode('*');
+  const gateways = encoder.encode('gateways');
   const outcomeBytes = outcomes.map((label) => encoder.encode(label));
   const reasonBytes = blockReasons.map((label) => encoder.encode(label));
   const fateBytes = fateLabels.map((label) => encoder.encode(label));
@@ -50,7 +51,7 @@ export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (rows
     if (r.seq[i]! >= 0) csv.integer(r.seq[i]!);
     csv.comma();
     const destination = r.destination[i]!;
-    csv.bytes(destination < 0 ? broadcast : ids[destination]!);
+    csv.bytes(destination === gatewaysDestination ? gateways : destination < 0 ? broadcast : ids[destination]!);
     csv.comma();
     csv.bytes(outcomeBytes[r.outcome[i]!]!);
     csv.comma();

@@ -8,7 +8,7 @@ import { replaceMap, restoreInto, type Checkpointable } from '../sim/checkpoint-
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createReassembler, fragmentPayload, parseFragment, type Reassembler, type ReassemblerState } from '../radio/fragmentation.ts';
 import { encodeFrame, framePayload, framePayloadBytes, framePort, portFragment, portMessage, type FramingId } from '../radio/framing.ts';
-import { broadcastDestination, type Delivery } from '../radio/transmission.ts';
+import { broadcastDestination, gatewaysDestination, type Delivery } from '../radio/transmission.ts';
 import type { EventSink } from './events.ts';
 import type { Macs } from './macs.ts';
 
@@ -25,6 +25,12 @@ export interface LinksConfig {
    * when the node has no room, and the message is then dropped.
    */
   readonly reassemblyMemory?: { allocate(node: number, bytes: number): boolean; free(node: number, bytes: number): void };
+  /**
+   * With gateway diversity: the node whose reassembly stands for the network server, which
+   * merges what every gateway received of an uplink (its fragments from any of them) and
+   * counts each message once.
+   */
+  readonly networkServer?: number;
   /** The application: each complete message addressed to a node (or broadcast), with its bytes. */
   readonly onMessage?: (node: number, message: ReceivedMessage) => void;
 }
@@ -89,6 +95,22 @@ export function createLinks(config: LinksConfig): Links {
   }
 
 
+  /**
+   * An uplink a gateway received, for the network server: fragments from any gateway go into
+   * one reassembly (no node's memory: the server is not an MCU), a whole message is taken once
+   * (the reassembler remembers completed ids per source, so a copy from another gateway is
+   * ignored), and the gateway that completed it is its receiver.
+   */
+  function receiveUplink(gateway: number, delivery: Delivery, server: number): void {
+    const { tx } = delivery;
+    const fragmented = framePort(framing, tx.bytes) === portFragment;
+    const fragment = fragmented ? parseFragment(framePayload(framing, tx.bytes)) : { messageId: tx.messageId, index: 0, count: 1, data: framePayload(framing, tx.bytes) };
+    const complete = reassemblyOf(server).reassembler.add(tx.sender, fragment);
+    if (!complete) return;
+    config.events.messageDelivered(delivery.atMs, tx.sender, gateway, tx.destination, tx.messageId, tx.messageCreatedAtMs, complete.length);
+    if (config.onMessage) config.onMessage(gateway, { sender: tx.sender, messageId: tx.messageId, payload: complete, lastFrame: delivery });
+  }
+
   return {
     // The state is copied when serialised: the live maps can be handed over as they are.
     checkpoint: () => ({ nextMessageId: nextMessageId.slice(), reassembly: reassembly.map((r) => r && { held: r.held, reassembler: r.reassembler.checkpoint() }) }),
@@ -106,7 +128,8 @@ export function createLinks(config: LinksConfig): Links {
       const messageId = nextMessageId[node]!;
       nextMessageId[node] = (messageId + 1) % messageIdSpace;
       const nowMs = scheduler.nowMs;
-      const address = destination === broadcastDestination ? 0xffff : destination;
+      // A LoRaWAN uplink is addressed to no node: the network (0xfffe in the raw header).
+      const address = destination === broadcastDestination ? 0xffff : destination === gatewaysDestination ? 0xfffe : destination;
       if (payload.length <= maxAppBytes[node]!) {
         config.events.messageSent(nowMs, node, destination, messageId, payload.length, 1);
         // The frame counter is the MAC's; the header carries the next one (a later frame's
@@ -125,6 +148,7 @@ export function createLinks(config: LinksConfig): Links {
     },
     receive(node, delivery) {
       const { tx } = delivery;
+      if (tx.destination === gatewaysDestination && config.networkServer !== undefined) return receiveUplink(node, delivery, config.networkServer);
       let complete: Uint8Array | undefined;
       if (framePort(framing, tx.bytes) === portFragment) {
         const fragment = parseFragment(framePayload(framing, tx.bytes));

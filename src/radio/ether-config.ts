@@ -11,6 +11,8 @@ export interface EtherNode {
   readonly xM: number;
   readonly yM: number;
   readonly antennaGainDbi: number;
+  /** A sink: a gateway that hears uplinks addressed to every gateway (gatewaysDestination). */
+  readonly gateway?: boolean;
   readonly sensitivityTable: SensitivityTableId;
   readonly noiseFigureDb: number;
   /** Frames this receiver can demodulate at once; Infinity when unlimited. */

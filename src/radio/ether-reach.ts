@@ -36,6 +36,12 @@ export interface EtherReach {
    * sensitivity minus the broadcast margin and 3σ of shadowing, by index.
    */
   broadcastTargets(tx: Transmission): readonly number[];
+  /**
+   * The gateways (sinks) an uplink to every gateway addresses: those that could detect it with
+   * some shadowing draw (mean received power plus the draw's bound at least their sensitivity),
+   * by index, ascending. The bound changes no fate: a gateway left out could not have heard it.
+   */
+  gatewayTargets(tx: Transmission): readonly number[];
 }
 
 /** Floating-point slack on the reach tests (dB): far below anything a fate turns on. */
@@ -50,6 +56,7 @@ export function createEtherReach(config: EtherConfig): EtherReach {
   const gainDbi = Float64Array.from(nodes, (node) => node.antennaGainDbi);
   const maxGainDbi = nodes.reduce((max, node) => Math.max(max, node.antennaGainDbi), Number.NEGATIVE_INFINITY);
   const finitePath = nodes.flatMap((node, index) => (Number.isFinite(node.receivePaths) ? [index] : []));
+  const gateways = nodes.flatMap((node, index) => (node.gateway ? [index] : []));
 
   // Sensitivity and noise floor per receiver profile (table, noise figure) and modulation.
   const profiles = new Map<string, number>();
@@ -150,6 +157,9 @@ export function createEtherReach(config: EtherConfig): EtherReach {
   const reachList: (readonly number[] | undefined)[] = [];
   const broadcastKey: (string | undefined)[] = [];
   const broadcastList: (readonly number[] | undefined)[] = [];
+  const gatewayKey: (string | undefined)[] = [];
+  const gatewayList: (readonly number[] | undefined)[] = [];
+  let gatewayGrid: SpatialGrid | undefined;
   let pathGrid: SpatialGrid | undefined;
   let nodeGrid: SpatialGrid | undefined;
   const allNodes = nodes.map((_, i) => i);
@@ -223,6 +233,23 @@ export function createEtherReach(config: EtherConfig): EtherReach {
       });
       broadcastKey[sender] = key;
       broadcastList[sender] = list;
+      return list;
+    },
+    gatewayTargets(tx) {
+      const key = `${tx.sf}/${tx.bandwidthHz}/${tx.txPowerDbm}`;
+      if (gatewayKey[tx.sender] === key) return gatewayList[tx.sender]!;
+      const sender = tx.sender;
+      const headroomDb = keyedNormalBound * sigma + slackDb;
+      const detectable = (r: number): boolean => r !== sender && rxPowerDbm(tx.txPowerDbm, gainDbi[sender]!, gainDbi[r]!, meanLossDb(sender, r), 0) + headroomDb >= sensitivity(r, tx.sf, tx.bandwidthHz);
+      let list: number[];
+      if (gateways.length <= fewReceivers) list = gateways.filter(detectable);
+      else {
+        gatewayGrid ??= gridOf(gateways);
+        const lossDb = tx.txPowerDbm + gainDbi[sender]! + maxGainDbi - lowestSensitivity(gateways, tx.sf, tx.bandwidthHz) + headroomDb;
+        list = within(gatewayGrid, sender, lossDb, detectable);
+      }
+      gatewayKey[sender] = key;
+      gatewayList[sender] = list;
       return list;
     },
   };

@@ -28,7 +28,7 @@ import type { Scheduler } from '../sim/scheduler.ts';
 import { keyedUniform4 } from '../sim/keyed-random.ts';
 import { collisionModels, type Signal } from './collision/index.ts';
 import { createEtherReach } from './ether-reach.ts';
-import { broadcastDestination, type Fate, type Transmission } from './transmission.ts';
+import { broadcastDestination, gatewaysDestination, type Fate, type Transmission } from './transmission.ts';
 import { catchTimeMs } from './wake-schedule.ts';
 
 export type { EtherConfig, EtherNode, EtherOutput, EtherState, ReceptionEvent, ShadowingMode } from './ether-config.ts';
@@ -316,7 +316,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
       if (!(tx.startMs <= scheduler.nowMs && scheduler.nowMs <= tx.startMs + config.processingDelayMs)) {
         throw new RangeError(`transmission starting at ${tx.startMs} ms applied at ${scheduler.nowMs} ms, outside its window`);
       }
-      const targets = tx.destination === broadcastDestination ? reach.broadcastTargets(tx) : undefined;
+      const targets = tx.destination === broadcastDestination ? reach.broadcastTargets(tx) : tx.destination === gatewaysDestination ? reach.gatewayTargets(tx) : undefined;
       const onAir: OnAir = {
         tx,
         order: order++,

@@ -7,6 +7,12 @@ import type { CodingRate } from './modulation.ts';
 /** Destination index meaning "every node in range". */
 export const broadcastDestination = -1;
 
+/**
+ * Destination index of a LoRaWAN uplink heard by every gateway in range ("gateway diversity"):
+ * each sink that could detect it gets a fate, and the network server counts the message once.
+ */
+export const gatewaysDestination = -2;
+
 export interface Transmission {
   /** Index of the sending node. */
   readonly sender: number;

@@ -1,19 +1,22 @@
 /**
  * Destination choice per sender: the sink with the least mean path loss; a neighbour (a
  * non-sink node whose mean received power reaches its sensitivity at the sender's SF) drawn
- * uniformly, or any other node when none is in range; or everyone in range (broadcast).
+ * uniformly, or any other node when none is in range; or everyone in range (broadcast); or,
+ * with gateway diversity, every sink in range.
  */
 import { meanPathLossDb, rxPowerDbm } from '../radio/path-loss.ts';
 import { sensitivityDbm } from '../radio/sensitivity.ts';
-import { broadcastDestination } from '../radio/transmission.ts';
+import { broadcastDestination, gatewaysDestination } from '../radio/transmission.ts';
 import type { NodeSpec, ResolvedSwarm } from '../scenario/resolve.ts';
 
-export function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwarm): (spec: NodeSpec) => (draw: number) => number {
+/** `allGateways`: a `to: sink` message addresses every gateway in range (uplinkGateways: all). */
+export function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwarm, allGateways = false): (spec: NodeSpec) => (draw: number) => number {
   const sinks = specs.filter((spec) => spec.role === 'sink');
   const loss = (a: NodeSpec, b: NodeSpec): number => meanPathLossDb(swarm.pathLoss, Math.hypot(a.xM - b.xM, a.yM - b.yM));
   return (spec) => {
     const to = spec.traffic!.to;
     if (to === 'broadcast') return () => broadcastDestination;
+    if (to === 'sink' && allGateways) return () => gatewaysDestination;
     if (to === 'sink') {
       // The nearest other sink (a sink never sends to itself).
       const candidates = sinks.filter((sink) => sink.index !== spec.index);

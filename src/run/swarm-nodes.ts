@@ -71,6 +71,7 @@ export function etherNodes(specs: readonly NodeSpec[]): EtherNode[] {
     xM: spec.xM,
     yM: spec.yM,
     antennaGainDbi: spec.antennaGainDbi,
+    gateway: spec.role === 'sink',
     sensitivityTable: spec.sensitivity,
     noiseFigureDb: spec.noiseFigureDb,
     receivePaths: spec.receivePaths,
@@ -146,6 +147,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     maxAppBytes: specs.map((spec) => spec.maxAppBytes),
     events,
     reassemblyMemory: { allocate: (i, bytes) => runtimes.memories.allocateBuffer(i, bytes), free: (i, bytes) => runtimes.memories.freeBuffer(i, bytes) },
+    ...(scenario.uplinkGateways === 'all' && { networkServer: specs.find((spec) => spec.role === 'sink')?.index ?? 0 }),
     ...(app && { onMessage: (i: number, message: ReceivedMessage) => app.onMessage(i, message) }),
   });
 
@@ -173,7 +175,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
       return false;
     },
     startTraffic() {
-      const destinations = createDestinationPicker(specs, swarm);
+      const destinations = createDestinationPicker(specs, swarm, scenario.uplinkGateways === 'all');
       const nodes: TrafficNode[] = [];
       for (const spec of specs) {
         if (!spec.traffic || !hosted[spec.index]) continue;

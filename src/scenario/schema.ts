@@ -74,6 +74,12 @@ export const scenarioSchema = z
         .describe("Bytes around each application payload: lorawan (13 bytes: MHDR, FHDR, FPort, MIC; payloads capped by the region's data-rate table) or raw (loraswarm's 8-byte header, up to 255 bytes a frame). Longer messages go in fragments."),
       'lorawan',
     ),
+    uplinkGateways: withDefault(
+      z
+        .enum(['nearest', 'all'])
+        .describe('Which gateways (sinks) a `to: sink` message addresses: nearest, the sink with the least mean path loss (one fate per frame); or all, every sink that could detect the frame, as LoRaWAN uplinks are heard (gateway diversity: a fate at each, the message counted once by the network server when any of them completes it; summary.json adds the uplinks by how many gateways received them). With all, the sinks run in one process (no --remote or --workers).'),
+      'nearest',
+    ),
     repeaterCompatible: withDefault(z.boolean().describe("With lorawan framing, the repeater-compatible payload limits of RP002-1.0.1 (smaller at the fast data rates: 222 bytes instead of 242)."), false),
     collision: withDefault(
       z

@@ -77,7 +77,7 @@ export function drawMap(p: Panel, model: RunModel, t: number, windowMs: number, 
       return `M${ax},${ay} Q${mx},${my} ${bx},${by}`;
     })
     .append('title')
-    .text(({ frame: fr }) => `frame ${nodes[fr.sender]?.id ?? '?'} → ${fr.destination >= 0 ? nodes[fr.destination]?.id : 'broadcast'}, on air ${duration(fr.atMs)}–${duration(fr.endMs)}, ${fr.fate || 'in flight'}`);
+    .text(({ frame: fr }) => `frame ${nodes[fr.sender]?.id ?? '?'} → ${fr.destination >= 0 ? nodes[fr.destination]?.id : fr.destination === -2 ? 'every gateway' : 'broadcast'}, on air ${duration(fr.atMs)}–${duration(fr.endMs)}, ${fr.fate || 'in flight'}`);
 
   const silent = new Set(silentNodes(model, t).nodes);
   const indexed = nodes.map((n, i) => ({ ...n, index: i, silent: silent.has(i) }));

@@ -84,7 +84,7 @@ export interface SeriesPoint {
 
 export interface FrameRow {
   readonly sender: number;
-  /** -1 for a broadcast. */
+  /** -1 for a broadcast, -2 for an uplink to every gateway in range. */
   readonly destination: number;
   readonly atMs: number;
   readonly endMs: number;
@@ -220,7 +220,7 @@ export function appendFiles(model: RunModel, files: RunFiles): void {
     const atMs = num(r.atMs);
     const endMs = atMs + num(r.airtimeMs);
     later(endMs);
-    model.frames.push({ sender: nodeIndex(r.sender), destination: r.destination === '*' || r.destination === '' ? -1 : nodeIndex(r.destination), atMs, endMs, channelMhz: num(r.channelMhz, Number.NaN), fate: r.fate ?? '' });
+    model.frames.push({ sender: nodeIndex(r.sender), destination: r.destination === '*' || r.destination === '' ? -1 : r.destination === 'gateways' ? -2 : nodeIndex(r.destination), atMs, endMs, channelMhz: num(r.channelMhz, Number.NaN), fate: r.fate ?? '' });
   }
   for (const r of rows('receptions.csv')) {
     model.receptions.push({ sender: nodeIndex(r.sender), receiver: nodeIndex(r.receiver), atMs: num(r.atMs, Number.NaN), fate: r.fate ?? '', snrDb: num(r.snrDb, Number.NaN) });
