@@ -1,6 +1,7 @@
 /**
  * Nodes that cannot reach any gateway (issue 17, point 8): before a run, `validate` names the
- * senders whose frames no sink can detect at their settings (SF, bandwidth, power, antenna):
+ * senders whose frames no sink they address can detect at their settings (SF, bandwidth,
+ * power, antenna; the nearest sink, or every sink with uplinkGateways: all):
  * with per-frame shadowing, not even at the best draw the ether can make (the mean plus the
  * keyed normal's bound, ≈ 8.57σ: ether-reach.ts); with per-link shadowing, at this seed's draw
  * for each link, which every frame on that link meets. Each comes with its best margin (the
@@ -8,6 +9,7 @@
  * higher SF or power, or a gateway nearer.
  */
 import { keyedNormalBound } from '../sim/keyed-random.ts';
+import { meanPathLossDb } from '../radio/path-loss.ts';
 import { createEtherReach } from '../radio/ether-reach.ts';
 import type { Transmission } from '../radio/transmission.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
@@ -29,6 +31,8 @@ export interface LinkCheck {
   readonly unreachable: readonly UnreachableNode[];
   /** Whether a shadowing draw is in the margins: per-link draws (this seed's), or per-frame at their best. */
   readonly shadowing: 'none' | 'per-link' | 'best per-frame draw';
+  /** Which sinks a sender addresses: the nearest, or every one in range (uplinkGateways). */
+  readonly addressing: 'nearest' | 'all';
 }
 
 export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck {
@@ -37,7 +41,8 @@ export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck 
   const sigma = swarm.pathLoss.shadowingSigmaDb;
   const mode = scenario.shadowing?.mode ?? 'per-frame';
   const shadowing = sigma === 0 ? 'none' : mode === 'per-link' ? 'per-link' : 'best per-frame draw';
-  if (sinks.length === 0) return { unreachable: [], shadowing };
+  const addressing = scenario.uplinkGateways;
+  if (sinks.length === 0) return { unreachable: [], shadowing, addressing };
   const reachWith = (shadowingSigmaDb: number): ReturnType<typeof createEtherReach> =>
     createEtherReach({
       nodes: etherNodes(nodes),
@@ -59,7 +64,8 @@ export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck 
     const probe = { sender: node.index, seq: 0, txPowerDbm: node.txPowerDbm } as Transmission;
     let best = Number.NEGATIVE_INFINITY;
     let bestSink = sinks[0]!;
-    for (const sink of sinks) {
+    // With uplinkGateways: nearest a message goes to the sink of least mean path loss only (run/destinations.ts).
+    for (const sink of scenario.uplinkGateways === 'all' ? sinks : [nearestSink(swarm, node.index, sinks)]) {
       const marginDb = reach.powerDbm(probe, sink) + headroomDb - reach.sensitivityDbm(sink, node.sf, node.bandwidthHz);
       if (marginDb > best) {
         best = marginDb;
@@ -68,7 +74,17 @@ export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck 
     }
     if (best < 0) unreachable.push({ id: node.id, sf: node.sf, bandwidthKhz: node.bandwidthHz / 1e3, txPowerDbm: node.txPowerDbm, bestSink: nodes[bestSink]!.id, marginDb: Math.round(best * 100) / 100 });
   }
-  return { unreachable, shadowing };
+  return { unreachable, shadowing, addressing };
+}
+
+/** The sink of least mean path loss from `sender` (not itself), as a `to: sink` message without diversity addresses. */
+function nearestSink(swarm: ResolvedSwarm, sender: number, sinks: readonly number[]): number {
+  const from = swarm.nodes[sender]!;
+  const loss = (sink: number): number => meanPathLossDb(swarm.pathLoss, Math.hypot(from.xM - swarm.nodes[sink]!.xM, from.yM - swarm.nodes[sink]!.yM));
+  const candidates = sinks.filter((sink) => sink !== sender);
+  let best = candidates[0]!;
+  for (const sink of candidates) if (loss(sink) < loss(best)) best = sink;
+  return best;
 }
 
 /** validate's lines about them: how many, and the first few with their margins. */
@@ -78,7 +94,7 @@ export function describeLinkCheck(check: LinkCheck): string[] {
   const how = check.shadowing === 'per-link' ? "at this seed's per-link shadowing" : check.shadowing === 'none' ? 'at the mean path loss (no shadowing)' : 'even at the best shadowing draw';
   const named = unreachable.slice(0, 10).map((n) => `${n.id} (SF${n.sf}, ${n.txPowerDbm} dBm: ${n.marginDb} dB at ${n.bestSink})`);
   return [
-    `  warning: ${unreachable.length} node${unreachable.length === 1 ? '' : 's'} cannot reach any gateway ${how}; their frames will all be underSensitivity: ${named.join(', ')}${unreachable.length > 10 ? ', …' : ''}`,
+    `  warning: ${unreachable.length} node${unreachable.length === 1 ? '' : 's'} cannot reach ${check.addressing === 'all' ? 'any gateway' : 'the gateway they address (the nearest)'} ${how}; their frames will all be underSensitivity: ${named.join(', ')}${unreachable.length > 10 ? ', …' : ''}`,
     '  (a higher SF, more power or a gateway nearer; `sf: auto` chooses from the mean path loss, with sfMarginDb to spare)',
   ];
 }

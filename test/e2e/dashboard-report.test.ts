@@ -20,8 +20,8 @@ const dir = mkdtempSync(join(tmpdir(), 'loraswarm-report-'));
 let browser: Browser;
 
 beforeAll(async () => {
-  for (const scenario of ['quickstart', 'fl-compression', 'city-sink']) {
-    const run = cli(['run', `scenarios/${scenario}.yaml`, '--transport', 'memory', '--out', join(dir, scenario), '--quiet'], 120_000);
+  for (const scenario of ['quickstart', 'fl-compression', 'city-sink', 'city-gateways']) {
+    const run = cli(['run', `scenarios/${scenario}.yaml`, '--transport', 'memory', '--out', join(dir, scenario), '--quiet', ...(scenario === 'city-gateways' ? ['--set', 'duration=2h'] : [])], 120_000);
     expect(run.status, run.stderr).toBe(0);
   }
   browser = await launchBrowser();
@@ -133,6 +133,19 @@ describe('report.html in Chromium', () => {
     await page.waitForFunction(() => [...document.querySelectorAll('#view-energy .axis.x .tick text')].some((t) => t.textContent === 'gw'));
     expect(await page.locator('#view-energy .axis-label', { hasText: 'energy (' }).first().textContent()).toMatch(/^energy \((µJ|mJ|J|kJ)\)$/);
     await screenshots(page, 'city-sink');
+    expect(errors).toEqual([]);
+  });
+
+  it('draws a run with gateway diversity: the uplinks that reached the network, by gateways that received them', { timeout: 60_000 }, async () => {
+    const summary = JSON.parse(readFileSync(join(dir, 'city-gateways', 'summary.json'), 'utf8')) as { uplinks: { deliveryRatio: number; byGatewaysReceived: Record<string, number> } };
+    const { page, errors } = await openPage(browser, pathToFileURL(join(dir, 'city-gateways', 'report.html')).href);
+    await page.waitForSelector('body[data-rendered=true]', { timeout: 20_000 });
+    expect(await page.locator('#view-delivery .uplinks').getAttribute('data-ratio')).toBe(String(summary.uplinks.deliveryRatio));
+    const bars = await page.locator('#view-delivery .count-bar').evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute('data-count'))));
+    expect(bars.slice(0, Object.keys(summary.uplinks.byGatewaysReceived).length)).toEqual(Object.values(summary.uplinks.byGatewaysReceived));
+    // Three gateways: a ratio bar each, and the fates over time at each one to choose.
+    expect(await page.locator('#view-delivery .delivery-over option').allTextContents()).toEqual(expect.arrayContaining(['at gateway gw-west', 'at gateway gw-north', 'at gateway gw-south']));
+    await screenshots(page, 'city-gateways');
     expect(errors).toEqual([]);
   });
 });

@@ -36,13 +36,13 @@ describe('checkLinks', () => {
     const far = swarm.nodes.find((node) => node.id === 'far')!;
     const expected = rxPowerDbm(far.txPowerDbm, 0, 0, meanPathLossDb(swarm.pathLoss, 6000), 0) - sensitivityDbm('sx1301', 7, 125e3, 6)!;
     expect(expected).toBeLessThan(0);
-    expect(check).toEqual({ shadowing: 'none', unreachable: [{ id: 'far', sf: 7, bandwidthKhz: 125, txPowerDbm: 14, bestSink: 'gw', marginDb: Math.round(expected * 100) / 100 }] });
-    expect(describeLinkCheck(check)[0]).toBe(`  warning: 1 node cannot reach any gateway at the mean path loss (no shadowing); their frames will all be underSensitivity: far (SF7, 14 dBm: ${Math.round(expected * 100) / 100} dB at gw)`);
+    expect(check).toEqual({ shadowing: 'none', addressing: 'nearest', unreachable: [{ id: 'far', sf: 7, bandwidthKhz: 125, txPowerDbm: 14, bestSink: 'gw', marginDb: Math.round(expected * 100) / 100 }] });
+    expect(describeLinkCheck(check)[0]).toBe(`  warning: 1 node cannot reach the gateway they address (the nearest) at the mean path loss (no shadowing); their frames will all be underSensitivity: far (SF7, 14 dBm: ${Math.round(expected * 100) / 100} dB at gw)`);
   });
 
   it('with per-frame shadowing counts the best draw the ether can make: 6 dB of σ reaches the far node', () => {
     const { scenario, swarm } = loadScenario(twoNodes(6));
-    expect(checkLinks(scenario, swarm)).toEqual({ shadowing: 'best per-frame draw', unreachable: [] });
+    expect(checkLinks(scenario, swarm)).toEqual({ shadowing: 'best per-frame draw', addressing: 'nearest', unreachable: [] });
   });
 
   it('with city-sink\'s per-link shadowing names the 18 sensors the run finds delivered nothing', () => {
@@ -53,5 +53,15 @@ describe('checkLinks', () => {
     expect(check.unreachable.map((node) => node.id)).toEqual(silent);
     expect(silent).toHaveLength(18);
     expect(check.unreachable[0]).toEqual({ id: 'sensor-41', sf: 10, bandwidthKhz: 125, txPowerDbm: 14, bestSink: 'gw', marginDb: -0.21 });
+  });
+
+  it('in the three-gateway city, names the nodes no gateway they address can hear: 19 at the nearest, 10 with every gateway (as the runs find)', () => {
+    for (const [gateways, count] of [['nearest', 19], ['all', 10]] as const) {
+      const run = runScenario('scenarios/city-gateways.yaml', [`uplinkGateways=${gateways}`, 'duration=2h']);
+      const silent = run.swarm.nodes.filter((node) => run.simulation.tracker.nodes[node.index]!.attempts > 0 && run.simulation.tracker.nodes[node.index]!.receptionsReceived === 0).map((node) => node.id);
+      const named = checkLinks(run.scenario, run.swarm).unreachable.map((node) => node.id);
+      expect(named, gateways).toEqual(silent);
+      expect(named).toHaveLength(count);
+    }
   });
 });

@@ -125,6 +125,8 @@ export function networkLines(summary: Record<string, unknown>): string[] {
     const death = (d: Death): string => (d.days === null ? 'beyond any extrapolation' : `${days(d.days)} (${d.node}, ${d.basis === 'died' ? 'simulated' : 'extrapolated'})`);
     lines.push(`  lifetime of ${counted(lifetime.batteryNodes, 'battery node')}: first death ${death(lifetime.firstDeath)}, 10 % dead ${death(lifetime.tenPercentDead)}, half dead ${death(lifetime.halfDead)}`);
   }
+  const uplinks = (summary as { uplinks?: { sent: number; delivered: number; deliveryRatio: number | null } }).uplinks;
+  if (uplinks) lines.push(`  uplinks to every gateway in range: ${grouped(uplinks.delivered)} of ${grouped(uplinks.sent)} reached the network (${uplinks.deliveryRatio === null ? 'n/a' : `${(100 * uplinks.deliveryRatio).toFixed(2)} %`}); DER above is per gateway`);
   if (deliveredNothing.count > 0) {
     const named = deliveredNothing.first.slice(0, 10).join(', ');
     lines.push(`  ${counted(deliveredNothing.count, 'node')} delivered nothing (tried to send; no frame received anywhere): ${named}${deliveredNothing.count > 10 ? ', …' : ''} (nodes.csv: receptionsReceived 0)`);

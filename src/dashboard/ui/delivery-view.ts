@@ -44,6 +44,7 @@ export function drawDelivery(p: Panel, model: RunModel, t: number, options: Deli
   const over = choices.some((c) => c.value === options.over) ? options.over : 'all';
   const figures = deliveryFigures(model, t, { time: timeBins, distance: distanceBins }, overFilter(model, over));
   headline(body, model, t, figures.all);
+  uplinks(body, model);
   if (choices.length > 1) overSelect(body, choices, over, options.setOver);
   fatesOverTime(body, figures.overTime, t);
   const atEnd = figures.totalsOnly ? ' (the run\'s totals)' : '';
@@ -76,6 +77,21 @@ function headline(body: HTMLElement, model: RunModel, t: number, all: FateTally)
       ? 'every node that sent was heard'
       : `${silent.nodes.length} node${silent.nodes.length === 1 ? '' : 's'} sent frames of which none was received${silent.atEnd ? ' (by the run\'s end)' : ''}: ${names}${silent.nodes.length > 12 ? ', …' : ''} (ringed in red on the map)`;
   body.appendChild(figures);
+}
+
+/**
+ * With gateway diversity (summary.json's `uplinks`, at the run's end): the uplinks the network
+ * got from at least one gateway, and how many frames k gateways received, by k.
+ */
+function uplinks(body: HTMLElement, model: RunModel): void {
+  const u = model.summary?.uplinks as { sent: number; delivered: number; deliveryRatio: number | null; byGatewaysReceived: Record<string, number> } | undefined;
+  if (!u) return;
+  const p = document.createElement('p');
+  p.className = 'figures uplinks';
+  p.dataset.ratio = u.deliveryRatio === null ? '' : String(u.deliveryRatio);
+  p.textContent = `Uplinks to every gateway in range: ${u.delivered} of ${u.sent} reached the network through at least one gateway (${percent(u.deliveryRatio ?? Number.NaN)}), by the run's end.`;
+  body.appendChild(p);
+  countBars(body, Object.entries(u.byGatewaysReceived).map(([k, count]) => ({ label: k, count })), 'uplinks by how many gateways received them (run\'s end)', 'gateways that received the frame (count)', 'uplinks (count)');
 }
 
 /** The choices of receptions for the fates over time: all, each SF's frames, each gateway's (when there are several). */
