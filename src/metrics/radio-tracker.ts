@@ -19,7 +19,7 @@ import { dispatchEvent, type BlockReason, type EventSink, type SimEvent } from '
 import { fates, gatewaysDestination, type Fate, type Transmission } from '../radio/transmission.ts';
 import { createFrameStore, fateNumber, type FrameStoreState } from './frame-rows.ts';
 import { createNodeTallies, type NodeTalliesState, type NodeTally } from './node-tallies.ts';
-import { percentile } from './stats.ts';
+import { createMessageBooks } from './message-books.ts';
 
 export type { NodeTally } from './node-tallies.ts';
 export type { FrameRecord, RadioTotals, ReceptionRecord, RecordSink } from './radio-records.ts';
@@ -86,18 +86,12 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   const blockedBy: Record<BlockReason, number> = { deadline: 0, queueFull: 0 };
   const airtimeBooks = createAirtimeBooks();
   const receptionBatch = createReceptionBatch();
-  let latencies = new Float64Array(1024);
-  let latencyCount = 0;
-  let sortedLatencies: number[] | undefined;
+  const messages = createMessageBooks(tallies);
   let sent = 0;
   let blocked = 0;
   let airtimeMs = 0;
   let txEnergyUj = 0;
-  let messagesSent = 0;
-  let unicastSent = 0;
   const uplinksByGatewaysReceived: number[] = [];
-  let unicastDelivered = 0;
-  let deliveries = 0;
   let unsentAtDeath = 0;
   /** Slots of frames that arrived since the last decision, not yet in canonical order. */
   const frameBatch: number[] = [];
@@ -196,10 +190,10 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       airtime: airtimeBooks.checkpoint(),
       fateCounts,
       blockedBy,
-      latencies: latencies.subarray(0, latencyCount),
+      latencies: messages.latencies(),
       pending,
       onAir,
-      numbers: [head, sent, blocked, airtimeMs, txEnergyUj, messagesSent, unicastSent, unicastDelivered, deliveries, unsentAtDeath],
+      numbers: [head, sent, blocked, airtimeMs, txEnergyUj, ...messages.counts(), unsentAtDeath],
       uplinksByGatewaysReceived,
     }),
     restore(state) {
@@ -210,14 +204,12 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       airtimeBooks.restore(state.airtime);
       Object.assign(fateCounts, state.fateCounts);
       Object.assign(blockedBy, state.blockedBy);
-      latencyCount = state.latencies.length;
-      latencies = new Float64Array(Math.max(1024, 2 * latencyCount));
-      latencies.set(state.latencies);
-      sortedLatencies = undefined;
+      messages.restore(state.latencies, state.numbers.slice(5, 9));
       pending = [...state.pending];
       replaceArray(onAir, state.onAir);
       replaceArray(uplinksByGatewaysReceived, state.uplinksByGatewaysReceived ?? []);
-      [head, sent, blocked, airtimeMs, txEnergyUj, messagesSent, unicastSent, unicastDelivered, deliveries, unsentAtDeath] = state.numbers as number[] as [number, number, number, number, number, number, number, number, number, number];
+      [head, sent, blocked, airtimeMs, txEnergyUj] = state.numbers as [number, number, number, number, number];
+      unsentAtDeath = state.numbers[9]!;
     },
     get receptions() {
       return receptions;
@@ -296,38 +288,16 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       counts.faults[node]!++;
     },
     messageSent(_atMs, sender, destination) {
-      messagesSent++;
-      counts.messagesSent[sender]!++;
-      // A message to one node, or an uplink to the network (gateway diversity): one addressee to reach.
-      if (destination >= 0 || destination === gatewaysDestination) unicastSent++;
+      messages.sent(sender, destination);
     },
     messageDelivered(atMs, sender, receiver, destination, _messageId, createdAtMs) {
-      deliveries++;
-      if (latencyCount === latencies.length) {
-        const grown = new Float64Array(latencies.length * 2);
-        grown.set(latencies);
-        latencies = grown;
-      }
-      latencies[latencyCount++] = atMs - createdAtMs;
-      sortedLatencies = undefined;
-      // A unicast message counts as delivered when its addressee completes it.
-      if ((destination >= 0 && destination === receiver) || destination === gatewaysDestination) {
-        unicastDelivered++;
-        counts.messagesDelivered[sender]!++;
-      }
+      messages.delivered(atMs, sender, receiver, destination, createdAtMs);
     },
     finalize() {
       decided(Number.POSITIVE_INFINITY);
     },
     totals() {
-      sortedLatencies ??= Array.from(latencies.subarray(0, latencyCount)).sort((a, b) => a - b);
-      const sorted = sortedLatencies;
       const receptionsTotal = fates.reduce((sum, fate) => sum + fateCounts[fate], 0);
-      const mean = sorted.length > 0 ? sorted.reduce((sum, value) => sum + value, 0) / sorted.length : undefined;
-      const latency: RadioTotals['latencyMs'] = {};
-      const p50 = percentile(sorted, 50);
-      const p95 = percentile(sorted, 95);
-      const p99 = percentile(sorted, 99);
       return {
         attempts: sent + blocked,
         sent,
@@ -340,12 +310,8 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
         airtimeBySfMs: airtimeBooks.bySf(),
         airtimeByChannelMs: airtimeBooks.byChannel(),
         txEnergyUj,
-        messagesSent,
-        unicastMessagesSent: unicastSent,
-        unicastMessagesDelivered: unicastDelivered,
-        messageDeliveries: deliveries,
+        ...messages.totals(),
         uplinksByGatewaysReceived: [...uplinksByGatewaysReceived],
-        latencyMs: { ...latency, ...(p50 !== undefined && { p50 }), ...(p95 !== undefined && { p95 }), ...(p99 !== undefined && { p99 }), ...(mean !== undefined && { mean }) },
       };
     },
   };
