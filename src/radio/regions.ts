@@ -86,6 +86,16 @@ const eu868: Region = {
   defaultChannelsHz: [868.1e6, 868.3e6, 868.5e6],
 };
 
+/** The 500 kHz downlink data rates DR8–13 of US915 and AU915 (RP002-1.0.1 Tables 16 and 17; LoRaMac-node dwell-0 payloads for AU915). */
+const downlink500kHz: readonly DataRate[] = [
+  { dr: 8, sf: 12, bandwidthHz: 500e3, maxAppBytes: 53, maxAppBytesRepeater: 33 },
+  { dr: 9, sf: 11, bandwidthHz: 500e3, maxAppBytes: 129, maxAppBytesRepeater: 109 },
+  { dr: 10, sf: 10, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+  { dr: 11, sf: 9, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+  { dr: 12, sf: 8, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+  { dr: 13, sf: 7, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+];
+
 const us915: Region = {
   id: 'us915',
   // FCC part 15.247 FHSS: ≤ 30 dBm conducted (RP002-1.0.1 §2.5 note; LoRaMac-node RegionUS915.h).
@@ -96,12 +106,7 @@ const us915: Region = {
     { dr: 2, sf: 8, bandwidthHz: 125e3, maxAppBytes: 125, maxAppBytesRepeater: 125 },
     { dr: 3, sf: 7, bandwidthHz: 125e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
     { dr: 4, sf: 8, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
-    { dr: 8, sf: 12, bandwidthHz: 500e3, maxAppBytes: 53, maxAppBytesRepeater: 33 },
-    { dr: 9, sf: 11, bandwidthHz: 500e3, maxAppBytes: 129, maxAppBytesRepeater: 109 },
-    { dr: 10, sf: 10, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
-    { dr: 11, sf: 9, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
-    { dr: 12, sf: 8, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
-    { dr: 13, sf: 7, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+    ...downlink500kHz,
   ],
   dwellTimeMs: 400,
   dwellBelowBandwidthHz: 500e3,
@@ -144,12 +149,7 @@ const au915: Region = {
     { dr: 4, sf: 8, bandwidthHz: 125e3, maxAppBytes: 125, maxAppBytesRepeater: 125 },
     { dr: 5, sf: 7, bandwidthHz: 125e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
     { dr: 6, sf: 8, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
-    { dr: 8, sf: 12, bandwidthHz: 500e3, maxAppBytes: 53, maxAppBytesRepeater: 33 },
-    { dr: 9, sf: 11, bandwidthHz: 500e3, maxAppBytes: 129, maxAppBytesRepeater: 109 },
-    { dr: 10, sf: 10, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
-    { dr: 11, sf: 9, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
-    { dr: 12, sf: 8, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
-    { dr: 13, sf: 7, bandwidthHz: 500e3, maxAppBytes: 242, maxAppBytesRepeater: 222 },
+    ...downlink500kHz,
   ],
   dwellTimeMs: 400,
   dwellBelowBandwidthHz: 500e3,

@@ -9,6 +9,15 @@ import { sensitivityDbm } from '../radio/sensitivity.ts';
 import { broadcastDestination, gatewaysDestination } from '../radio/transmission.ts';
 import type { NodeSpec, ResolvedSwarm } from '../scenario/resolve.ts';
 
+/** The sink of least mean path loss from `spec`, not itself (a sink never sends to itself): where a `to: sink` message goes without gateway diversity. */
+export function nearestSink(spec: NodeSpec, sinks: readonly NodeSpec[], swarm: ResolvedSwarm): NodeSpec {
+  const loss = (sink: NodeSpec): number => meanPathLossDb(swarm.pathLoss, Math.hypot(spec.xM - sink.xM, spec.yM - sink.yM));
+  const candidates = sinks.filter((sink) => sink.index !== spec.index);
+  let best = candidates[0]!;
+  for (const sink of candidates) if (loss(sink) < loss(best)) best = sink;
+  return best;
+}
+
 /** `allGateways`: a `to: sink` message addresses every gateway in range (uplinkGateways: all). */
 export function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwarm, allGateways = false): (spec: NodeSpec) => (draw: number) => number {
   const sinks = specs.filter((spec) => spec.role === 'sink');
@@ -18,11 +27,7 @@ export function createDestinationPicker(specs: readonly NodeSpec[], swarm: Resol
     if (to === 'broadcast') return () => broadcastDestination;
     if (to === 'sink' && allGateways) return () => gatewaysDestination;
     if (to === 'sink') {
-      // The nearest other sink (a sink never sends to itself).
-      const candidates = sinks.filter((sink) => sink.index !== spec.index);
-      let best = candidates[0]!;
-      for (const sink of candidates) if (loss(spec, sink) < loss(spec, best)) best = sink;
-      const index = best.index;
+      const index = nearestSink(spec, sinks, swarm).index;
       return () => index;
     }
     const others = specs.filter((other) => other.index !== spec.index && other.role !== 'sink');

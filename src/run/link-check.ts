@@ -9,12 +9,12 @@
  * higher SF or power, or a gateway nearer.
  */
 import { keyedNormalBound } from '../sim/keyed-random.ts';
-import { meanPathLossDb } from '../radio/path-loss.ts';
 import { createEtherReach } from '../radio/ether-reach.ts';
 import type { Transmission } from '../radio/transmission.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { etherNodes } from './swarm-nodes.ts';
+import { nearestSink } from './destinations.ts';
 
 export interface UnreachableNode {
   readonly id: string;
@@ -37,7 +37,8 @@ export interface LinkCheck {
 
 export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck {
   const nodes = swarm.nodes;
-  const sinks = nodes.filter((node) => node.role === 'sink').map((node) => node.index);
+  const sinkSpecs = nodes.filter((node) => node.role === 'sink');
+  const sinks = sinkSpecs.map((node) => node.index);
   const sigma = swarm.pathLoss.shadowingSigmaDb;
   const mode = scenario.shadowing?.mode ?? 'per-frame';
   const shadowing = sigma === 0 ? 'none' : mode === 'per-link' ? 'per-link' : 'best per-frame draw';
@@ -65,7 +66,7 @@ export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck 
     let best = Number.NEGATIVE_INFINITY;
     let bestSink = sinks[0]!;
     // With uplinkGateways: nearest a message goes to the sink of least mean path loss only (run/destinations.ts).
-    for (const sink of scenario.uplinkGateways === 'all' ? sinks : [nearestSink(swarm, node.index, sinks)]) {
+    for (const sink of scenario.uplinkGateways === 'all' ? sinks : [nearestSink(node, sinkSpecs, swarm).index]) {
       const marginDb = reach.powerDbm(probe, sink) + headroomDb - reach.sensitivityDbm(sink, node.sf, node.bandwidthHz);
       if (marginDb > best) {
         best = marginDb;
@@ -75,16 +76,6 @@ export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck 
     if (best < 0) unreachable.push({ id: node.id, sf: node.sf, bandwidthKhz: node.bandwidthHz / 1e3, txPowerDbm: node.txPowerDbm, bestSink: nodes[bestSink]!.id, marginDb: Math.round(best * 100) / 100 });
   }
   return { unreachable, shadowing, addressing };
-}
-
-/** The sink of least mean path loss from `sender` (not itself), as a `to: sink` message without diversity addresses. */
-function nearestSink(swarm: ResolvedSwarm, sender: number, sinks: readonly number[]): number {
-  const from = swarm.nodes[sender]!;
-  const loss = (sink: number): number => meanPathLossDb(swarm.pathLoss, Math.hypot(from.xM - swarm.nodes[sink]!.xM, from.yM - swarm.nodes[sink]!.yM));
-  const candidates = sinks.filter((sink) => sink !== sender);
-  let best = candidates[0]!;
-  for (const sink of candidates) if (loss(sink) < loss(best)) best = sink;
-  return best;
 }
 
 /** validate's lines about them: how many, and the first few with their margins. */

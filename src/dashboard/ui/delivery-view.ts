@@ -5,7 +5,7 @@
  * received (also marked on the map).
  */
 import { line, max, scaleBand, scaleLinear } from 'd3';
-import { deliveryByGateway, deliveryBySf, deliveryFigures, fateOrder, receptionsBy, sfDistribution, silentNodes, type FateTally } from '../views/delivery.ts';
+import { deliveryFigures, fateOrder, sfDistribution, silentNodes, type FateTally, type KeyedTally } from '../views/delivery.ts';
 import type { ReceptionRow, RunModel } from '../views/run-model.ts';
 import { duration, frame, legend, samplingNotes, xAxis, yAxis, type Panel } from './chart.ts';
 import { cursor } from './energy-view.ts';
@@ -40,9 +40,12 @@ export function drawDelivery(p: Panel, model: RunModel, t: number, options: Deli
   const digest = model.digest?.receptions;
   if (model.receptions.length === 0 && !digest) return p.message('No frame reached a receiver it addressed in this run (receptions.csv has no rows).');
   // The choice of receptions over time needs the rows: the page of a large run holds the digest's bins.
-  const choices = digest ? [] : overChoices(model, t);
+  const bins = { time: timeBins, distance: distanceBins };
+  let figures = deliveryFigures(model, t, bins, overFilter(model, options.over));
+  // The choices come from the figures by SF and gateway; a choice no longer offered falls back to all.
+  const choices = digest ? [] : overChoices(figures.bySf, figures.byGateway);
   const over = choices.some((c) => c.value === options.over) ? options.over : 'all';
-  const figures = deliveryFigures(model, t, { time: timeBins, distance: distanceBins }, overFilter(model, over));
+  if (over !== options.over) figures = deliveryFigures(model, t, bins);
   headline(body, model, t, figures.all);
   uplinks(body, model);
   if (choices.length > 1) overSelect(body, choices, over, options.setOver);
@@ -95,10 +98,7 @@ function uplinks(body: HTMLElement, model: RunModel): void {
 }
 
 /** The choices of receptions for the fates over time: all, each SF's frames, each gateway's (when there are several). */
-function overChoices(model: RunModel, t: number): { value: string; label: string }[] {
-  const receptions = receptionsBy(model, t);
-  const bySf = deliveryBySf(model, receptions);
-  const byGateway = deliveryByGateway(model, receptions);
+function overChoices(bySf: readonly KeyedTally[], byGateway: readonly KeyedTally[]): { value: string; label: string }[] {
   return [
     { value: 'all', label: 'all receptions' },
     ...(bySf.length > 1 ? bySf.map((g) => ({ value: `sf:${g.key}`, label: `frames sent at SF${g.key}` })) : []),
