@@ -107,3 +107,23 @@ export function rx1(plan: ReceiveWindowPlan, uplink: UplinkParameters, offset: n
 export function rx2(plan: ReceiveWindowPlan): UplinkParameters {
   return { channelHz: plan.rx2ChannelHz, dataRate: plan.rx2DataRate };
 }
+
+/**
+ * How long a class A receive window stays open (ms) for symbols of `symbolMs`: long enough to
+ * detect a preamble despite the timing error, as LoRaMac-node computes it
+ * (`RegionCommonComputeRxWindowParameters` in `RegionCommon.c` @dcbcfb329b4a,
+ * https://github.com/Lora-net/LoRaMac-node, with its defaults MinRxSymbols = 6 and
+ * SystemMaxRxError = 10 ms): max(⌈((2·6 − 8)·Tsym + 2·10 ms) / Tsym⌉, 6) symbols.
+ *
+ * @example
+ * receiveWindowMs(1.024) // 24.576: 24 symbols at SF7/125 kHz
+ * receiveWindowMs(32.768) // 196.608: 6 symbols at SF12/125 kHz
+ */
+export function receiveWindowMs(symbolMs: number): number {
+  const minRxSymbols = 6;
+  const maxRxErrorMs = 10;
+  // In whole microseconds, as LoRaMac-node's integer arithmetic has it.
+  const symbolUs = Math.round(symbolMs * 1000);
+  const symbols = Math.max(Math.ceil(((2 * minRxSymbols - 8) * symbolUs + 2 * maxRxErrorMs * 1000) / symbolUs), minRxSymbols);
+  return (symbols * symbolUs) / 1000;
+}

@@ -33,6 +33,16 @@ export interface MacNode {
   readonly txPowerDbm: number;
   readonly txCurrentMa: number;
   readonly supplyV: number;
+  /** A LoRaWAN class A device: after each frame the transmitter waits for `classA.sent`'s owner to `resume` it. */
+  readonly classA?: boolean;
+}
+
+/** What a class A device's LoRaWAN layer (node/lorawan-devices.ts) does around each frame. */
+export interface ClassAHooks {
+  /** The frame's bytes as they go out now (its MHDR, FCtrl and FOpts of this moment). */
+  frameBytes(node: number, frame: OutgoingFrame): Uint8Array;
+  /** The frame went on the air: its receive windows follow, and the transmitter is held until `resume`. */
+  sent(node: number, tx: Transmission, frame: OutgoingFrame): void;
 }
 
 export interface MacsConfig {
@@ -53,6 +63,7 @@ export interface MacsConfig {
   readonly receiverReadyAtMs?: (destination: number, atMs: number) => number;
   /** Preamble symbols for frames from `node` to `destination` (longer for preamble-sampling receivers). */
   readonly preambleSymbolsFor?: (node: number, destination: number) => number;
+  readonly classA?: ClassAHooks;
 }
 
 export interface OutgoingFrame {
@@ -95,6 +106,16 @@ export interface Macs extends Checkpointable<MacsState> {
   busy(node: number): boolean;
   /** Whether any node is busy. */
   anyBusy(): boolean;
+  /** A class A device's receive windows are over: its transmitter is free again. */
+  resume(node: number): void;
+  /** Puts a frame sent before back at the head of `node`'s queue (a retransmission: same bytes' content, a new transmission). */
+  retransmit(node: number, frame: OutgoingFrame): void;
+  /** The next frame counter of `node` for a frame sent outside the queue (a gateway's downlink). */
+  takeSeq(node: number): number;
+  /** New data rate and power for `node`'s next frames (ADR). */
+  setRadio(node: number, sf: number, txPowerDbm: number, txCurrentMa: number): void;
+  /** The SF and power `node` sends with now. */
+  radioOf(node: number): { readonly sf: number; readonly txPowerDbm: number };
 }
 
 type Airtime = ReturnType<typeof timeOnAir>;
@@ -107,6 +128,9 @@ export function createMacs(config: MacsConfig): Macs {
   const transmitterFreeAtMs = new Float64Array(count).fill(Number.NEGATIVE_INFINITY);
   const wakePending = new Uint8Array(count);
   const seqs = new Float64Array(count);
+  const sfs = Float64Array.from(nodes, (node) => node?.airtime.sf ?? 0);
+  const txPowers = Float64Array.from(nodes, (node) => node?.txPowerDbm ?? 0);
+  const txCurrents = Float64Array.from(nodes, (node) => node?.txCurrentMa ?? 0);
   const dead = new Uint8Array(count);
   /** Messages admitted whose last fragment has not left the queue yet. */
   const queuedMessages = new Int32Array(count);
@@ -146,10 +170,11 @@ export function createMacs(config: MacsConfig): Macs {
   const doneKind = scheduler.kind(service);
 
   function airtimeOf(i: number, bytes: number, preambleSymbols: number): Airtime {
-    const key = preambleSymbols * 256 + bytes;
+    const sf = sfs[i]!;
+    const key = (sf * 65536) + preambleSymbols * 256 + bytes;
     const cache = airtimesOf[i]!;
     let result = cache.get(key);
-    if (!result) cache.set(key, (result = timeOnAir({ ...nodes[i]!.airtime, preambleSymbols, payloadBytes: bytes })));
+    if (!result) cache.set(key, (result = timeOnAir({ ...nodes[i]!.airtime, sf, preambleSymbols, payloadBytes: bytes })));
     return result;
   }
 
@@ -214,7 +239,9 @@ export function createMacs(config: MacsConfig): Macs {
   function send(i: number, frame: QueuedFrame, channel: number): void {
     const node = nodes[i]!;
     const startMs = scheduler.nowMs;
-    const airtime = airtimeOf(i, frame.bytes.length, frame.preambleSymbols);
+    const classA = node.classA ? config.classA : undefined;
+    const bytes = classA ? classA.frameBytes(i, frame) : frame.bytes;
+    const airtime = airtimeOf(i, bytes.length, frame.preambleSymbols);
     const tx: Transmission = {
       sender: i,
       seq: seqs[i]!,
@@ -223,13 +250,13 @@ export function createMacs(config: MacsConfig): Macs {
       airtimeMs: airtime.airtimeMs,
       endMs: startMs + airtime.airtimeMs,
       channelHz: node.channelsHz[channel]!,
-      sf: node.airtime.sf,
+      sf: sfs[i]!,
       bandwidthHz: node.airtime.bandwidthHz,
       codingRate: node.airtime.codingRate,
       preambleSymbols: frame.preambleSymbols,
       symbolMs: airtime.symbolMs,
-      txPowerDbm: node.txPowerDbm,
-      bytes: frame.bytes,
+      txPowerDbm: txPowers[i]!,
+      bytes,
       messageId: frame.messageId,
       fragmentIndex: frame.fragmentIndex,
       fragmentCount: frame.fragmentCount,
@@ -244,21 +271,29 @@ export function createMacs(config: MacsConfig): Macs {
     dequeue(i);
     const band = bandsOf[i]![channel]!;
     bandOpenAtMs[i * bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, region.subBands[band]!.dutyCycle);
-    transmitterFreeAtMs[i] = tx.endMs;
     const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
     // Energy: mA × ms × V = µJ.
-    config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, node.txCurrentMa * tx.airtimeMs * node.supplyV);
+    config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, txCurrents[i]! * tx.airtimeMs * node.supplyV);
+    if (classA) {
+      // Held through the receive windows; the LoRaWAN layer resumes it.
+      transmitterFreeAtMs[i] = Number.POSITIVE_INFINITY;
+      classA.sent(i, tx, frame);
+      return;
+    }
+    transmitterFreeAtMs[i] = tx.endMs;
     scheduler.atKind(tx.endMs, doneKind, i);
   }
 
   function kill(i: number): void {
     if (dead[i]) return;
     dead[i] = 1;
+    // A transmitter held for receive windows is no longer busy.
+    if (transmitterFreeAtMs[i] === Number.POSITIVE_INFINITY) transmitterFreeAtMs[i] = scheduler.nowMs;
     const queue = queues[i];
     while (queue !== undefined && queue.length > 0) unsent(i, queue.shift()!);
   }
 
-  const columns = [bandOpenAtMs, transmitterFreeAtMs, wakePending, seqs, dead, queuedMessages, refusedMessageId];
+  const columns = [bandOpenAtMs, transmitterFreeAtMs, wakePending, seqs, dead, queuedMessages, refusedMessageId, sfs, txPowers, txCurrents];
   const isBusy = (i: number): boolean => (queues[i]?.length ?? 0) > 0 || transmitterFreeAtMs[i]! > scheduler.nowMs;
 
   return {
@@ -301,6 +336,25 @@ export function createMacs(config: MacsConfig): Macs {
       (queues[i] ??= []).push(frame);
       service(i);
     },
+    resume(i) {
+      if (transmitterFreeAtMs[i] !== Number.POSITIVE_INFINITY) return;
+      transmitterFreeAtMs[i] = scheduler.nowMs;
+      service(i);
+    },
+    retransmit(i, frame) {
+      if (dead[i]) return;
+      const nowMs = scheduler.nowMs;
+      if (frame.fragmentIndex === frame.fragmentCount - 1) queuedMessages[i]!++;
+      const preambleSymbols = config.preambleSymbolsFor ? config.preambleSymbolsFor(i, frame.destination) : (nodes[i]!.airtime.preambleSymbols ?? 8);
+      (queues[i] ??= []).unshift({ ...frame, queuedAtMs: nowMs, preambleSymbols, headSinceMs: Number.NaN, wakeWaitSinceMs: Number.NaN });
+    },
+    takeSeq: (i) => seqs[i]!++,
+    setRadio(i, sf, txPowerDbm, txCurrentMa) {
+      sfs[i] = sf;
+      txPowers[i] = txPowerDbm;
+      txCurrents[i] = txCurrentMa;
+    },
+    radioOf: (i) => ({ sf: sfs[i]!, txPowerDbm: txPowers[i]! }),
     queueLength: (i) => queues[i]?.length ?? 0,
     framesSent: (i) => seqs[i]!,
     busy: isBusy,

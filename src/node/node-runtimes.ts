@@ -86,6 +86,12 @@ export interface NodeRuntimes extends Checkpointable<NodeRuntimesState> {
   transmit(node: number, tx: Transmission): boolean;
   /** The radio caught a frame's preamble: receive until it ends, then process it. */
   rxStart(node: number, tx: Transmission): void;
+  /**
+   * A receive window (LoRaWAN class A): the radio receives until `untilMs` looking for a
+   * preamble; a frame caught meanwhile (`rxStart`) keeps it receiving to the frame's end. An
+   * empty window ends without processing. Ignored while the radio is busy.
+   */
+  rxWindow(node: number, untilMs: number): void;
   /** Runs `durationMs` of computation, then `then` (queued behind any running computation); `cause` for energy attribution. */
   compute(node: number, durationMs: number, then: Continuation | (() => void), cause?: number): void;
   /** Books energy up to now (for samples and the end of the run). */
@@ -166,6 +172,8 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   const isAlive = new Uint8Array(n);
   const lastBookedMs = new Float64Array(n).fill(scheduler.nowMs);
   const rxUntilMs = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  /** 1 while the radio receives in a window that has caught no frame yet. */
+  const emptyWindow = new Uint8Array(n);
   // Causes (NaN: none) in force for the MCU's and the radio's current states, and those the next state takes.
   const mcuCause = new Float64Array(n).fill(Number.NaN);
   const radioCause = new Float64Array(n).fill(Number.NaN);
@@ -322,6 +330,10 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   function rxEnd(i: number): void {
     if (!isAlive[i] || rxUntilMs[i] !== scheduler.nowMs || radioRegion[state[i]!] !== RADIO_RECEIVING) return;
     send(i, RX_END);
+    if (emptyWindow[i]) {
+      emptyWindow[i] = 0;
+      return;
+    }
     if (processingDelayMs > 0 && mcuRegion[state[i]!] === MCU_ASLEEP) {
       nextMcuCause[i] = rxCause[i]!;
       send(i, PROCESS);
@@ -337,7 +349,7 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   }
 
   const causeOf = (tx: Transmission): number => config.causeOf?.(tx) ?? Number.NaN;
-  const columns = [state, isAlive, lastBookedMs, rxUntilMs, mcuCause, radioCause, nextMcuCause, nextRadioCause, rxCause];
+  const columns = [state, isAlive, lastBookedMs, rxUntilMs, emptyWindow, mcuCause, radioCause, nextMcuCause, nextRadioCause, rxCause];
 
   return {
     checkpoint() {
@@ -361,6 +373,7 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
     transmit(i, tx) {
       if (!isAlive[i]) return false;
       rxUntilMs[i] = Number.NEGATIVE_INFINITY;
+      emptyWindow[i] = 0;
       nextRadioCause[i] = causeOf(tx);
       send(i, TX_START);
       if (!isAlive[i]) return false;
@@ -368,14 +381,31 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
       return true;
     },
     rxStart(i, tx) {
-      // The radio stays locked on the frame it caught first; it does not hear others meanwhile.
-      if (!isAlive[i] || nodes[i]!.concentrator || radioRegion[state[i]!] !== RADIO_SCHEDULED) return;
+      if (!isAlive[i] || nodes[i]!.concentrator) return;
       const untilMs = tx.endMs;
       // The preamble interrupt came too late to matter: the frame is already over.
       if (untilMs <= scheduler.nowMs) return;
+      if (emptyWindow[i] && radioRegion[state[i]!] === RADIO_RECEIVING) {
+        // A window caught it: the radio, already receiving, stays on to the frame's end.
+        emptyWindow[i] = 0;
+        rxUntilMs[i] = Math.max(rxUntilMs[i]!, untilMs);
+        rxCause[i] = causeOf(tx);
+        scheduler.atKind(rxUntilMs[i]!, rxEndKind, i);
+        return;
+      }
+      // The radio stays locked on the frame it caught first; it does not hear others meanwhile.
+      if (radioRegion[state[i]!] !== RADIO_SCHEDULED) return;
       rxUntilMs[i] = untilMs;
       rxCause[i] = causeOf(tx);
       nextRadioCause[i] = rxCause[i]!;
+      send(i, RX_START);
+      scheduler.atKind(untilMs, rxEndKind, i);
+    },
+    rxWindow(i, untilMs) {
+      if (!isAlive[i] || radioRegion[state[i]!] !== RADIO_SCHEDULED || untilMs <= scheduler.nowMs) return;
+      rxUntilMs[i] = untilMs;
+      emptyWindow[i] = 1;
+      nextRadioCause[i] = Number.NaN;
       send(i, RX_START);
       scheduler.atKind(untilMs, rxEndKind, i);
     },

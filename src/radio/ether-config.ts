@@ -21,6 +21,19 @@ export interface EtherNode {
   readonly wake: WakeSchedule;
   /** Whether it wants an `rxStart` when it catches a frame (a concentrator does not). */
   readonly notifiesRxStart: boolean;
+  /** A LoRaWAN class A device: its radio is on only in the receive windows after its uplinks. */
+  readonly classA?: boolean;
+}
+
+/**
+ * Class A receive windows (lorawan/receive-windows.ts): RX1 opens `delay1Ms` after the end of
+ * a device's uplink, RX2 `delay2Ms` after it, each for `windowMs(symbol time)` of the frame's
+ * data rate; a frame caught in RX1 means no RX2 for that uplink.
+ */
+export interface ClassAWindows {
+  readonly delay1Ms: number;
+  readonly delay2Ms: number;
+  readonly windowMs: (symbolMs: number) => number;
 }
 
 export type ShadowingMode = 'per-frame' | 'per-link';
@@ -46,6 +59,8 @@ export interface EtherConfig {
    * this margin (3σ of the shadowing is added).
    */
   readonly broadcastMarginDb: number;
+  /** When class A devices listen (required when any node is `classA`). */
+  readonly classAWindows?: ClassAWindows;
 }
 
 export interface ReceptionEvent {
@@ -70,6 +85,8 @@ export interface EtherState {
   readonly ownTx: (number[] | undefined)[];
   readonly pathLocks: (number[] | undefined)[];
   readonly deadFromMs: Float64Array;
+  /** Per class A device: the end of its last uplink, then the uplink end whose RX1 caught a frame. */
+  readonly receiveWindows: Float64Array;
   readonly pending: unknown[];
   readonly numbers: readonly number[];
 }

@@ -31,7 +31,7 @@ import { createEtherReach } from './ether-reach.ts';
 import { broadcastDestination, gatewaysDestination, type Fate, type Transmission } from './transmission.ts';
 import { catchTimeMs } from './wake-schedule.ts';
 
-export type { EtherConfig, EtherNode, EtherOutput, EtherState, ReceptionEvent, ShadowingMode } from './ether-config.ts';
+export type { ClassAWindows, EtherConfig, EtherNode, EtherOutput, EtherState, ReceptionEvent, ShadowingMode } from './ether-config.ts';
 import type { EtherConfig, EtherOutput, EtherState } from './ether-config.ts';
 
 export interface Ether extends Checkpointable<EtherState> {
@@ -104,6 +104,11 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   const ownTx: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length);
   const pathLocks: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length);
   const deadFromMs = new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY);
+  const classA = Uint8Array.from(nodes, (node) => (node.classA ? 1 : 0));
+  const windows = config.classAWindows;
+  if (!windows && classA.includes(1)) throw new RangeError('class A devices need the ether\u2019s classAWindows');
+  /** Per node: [0, n) the end of its last uplink, [n, 2n) the uplink end whose RX1 caught a frame. */
+  const receiveWindows = new Float64Array(2 * nodes.length).fill(Number.NEGATIVE_INFINITY);
   const ignoreUndetectable = config.ignoreUndetectable ?? config.collision === 'lorasim';
   const endKind = scheduler.kind(() => undefined);
   let undecided = 0;
@@ -189,8 +194,26 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     own.length = kept;
   }
 
+  /**
+   * Whether a class A device's receive window catches the frame: it starts inside RX1, or
+   * inside RX2 of an uplink whose RX1 caught nothing (TS001-1.0.4 §3.3.2: a frame received in
+   * RX1 means no RX2; a preamble caught in RX1 keeps the radio busy past RX2's opening).
+   */
+  function inReceiveWindow(receiver: number, tx: Transmission): boolean {
+    const uplinkEndMs = receiveWindows[receiver]!;
+    const openMs = windows!.windowMs(tx.symbolMs);
+    const rx1Ms = uplinkEndMs + windows!.delay1Ms;
+    if (tx.startMs >= rx1Ms && tx.startMs <= rx1Ms + openMs) {
+      receiveWindows[nodes.length + receiver] = uplinkEndMs;
+      return true;
+    }
+    const rx2Ms = uplinkEndMs + windows!.delay2Ms;
+    return tx.startMs >= rx2Ms && tx.startMs <= rx2Ms + openMs && receiveWindows[nodes.length + receiver] !== uplinkEndMs;
+  }
+
   /** When the receiver's radio is on to catch this frame (its schedule, not dead), or undefined. */
   function catches(receiver: number, tx: Transmission): number | undefined {
+    if (classA[receiver]) return inReceiveWindow(receiver, tx) && tx.startMs < deadFromMs[receiver]! ? tx.startMs : undefined;
     const preambleMs = (tx.preambleSymbols + 4.25) * tx.symbolMs;
     const atMs = catchTimeMs(nodes[receiver]!.wake, tx.startMs, preambleMs);
     return atMs !== undefined && atMs < deadFromMs[receiver]! ? atMs : undefined;
@@ -212,6 +235,9 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     output.reception(tx, receiver, fate, rxDbm, snrDb);
     if (fate === 'received') {
       output.deliver({ kind: 'frame', atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
+    } else if (classA[receiver] && caught && rxDbm >= reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) && deadFromMs[receiver]! > tx.endMs) {
+      // The window locked on it (its rxStart went out): the radio reports the failure.
+      output.deliver({ kind: 'rxError', atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
     }
   }
 
@@ -271,6 +297,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     const own = (ownTx[tx.sender] ??= []);
     if (own.length >= 8) pruneOwn(own);
     own.push(tx.startMs, tx.endMs);
+    if (classA[tx.sender]) receiveWindows[tx.sender] = tx.endMs;
   }
 
   /** Whether the target catches the frame, telling it when it locks on it (`rxStart`). */
@@ -300,12 +327,13 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   }
 
   return {
-    checkpoint: () => ({ byChannel, ownTx, pathLocks, deadFromMs, pending, numbers: [undecided, firstEndMs, order, maxAirtimeMs, tracked] }),
+    checkpoint: () => ({ byChannel, ownTx, pathLocks, deadFromMs, receiveWindows, pending, numbers: [undecided, firstEndMs, order, maxAirtimeMs, tracked] }),
     restore(state) {
       replaceMap(byChannel, state.byChannel as Map<number, ChannelLog>);
       replaceArray(ownTx, state.ownTx);
       replaceArray(pathLocks, state.pathLocks);
       restoreInto(deadFromMs, state.deadFromMs, 'ether');
+      restoreInto(receiveWindows, state.receiveWindows, 'ether');
       replaceArray(pending, state.pending as OnAir[]);
       [undecided, firstEndMs, order, maxAirtimeMs, tracked] = state.numbers as [number, number, number, number, number];
     },

@@ -131,17 +131,22 @@ export function encodeFrame(framing: FramingId, header: FrameHeader, payload: Ui
 
 /** The port of a frame (`decodeFrame(…).header.port`), read without decoding the header. */
 export function framePort(framing: FramingId, bytes: Uint8Array): number {
-  return framing === 'raw' ? bytes[7]! : bytes[8]!;
+  return framing === 'raw' ? bytes[7]! : bytes[8 + fOptsLength(bytes)]!;
+}
+
+/** The octets of MAC commands in a LoRaWAN frame's FOpts (FCtrl's low nibble, TS001-1.0.4 §4.3.1). */
+function fOptsLength(bytes: Uint8Array): number {
+  return bytes[5]! & 0x0f;
 }
 
 /** The length of a frame's application payload (`framePayload(…).length`), without a view. */
 export function framePayloadBytes(framing: FramingId, bytes: Uint8Array): number {
-  return Math.max(0, framing === 'raw' ? bytes.length - rawHeaderBytes : bytes.length - 13);
+  return Math.max(0, framing === 'raw' ? bytes.length - rawHeaderBytes : bytes.length - 13 - fOptsLength(bytes));
 }
 
 /** The application payload of a frame (`decodeFrame(…).payload`): a view of its bytes. */
 export function framePayload(framing: FramingId, bytes: Uint8Array): Uint8Array {
-  return framing === 'raw' ? bytes.subarray(rawHeaderBytes) : bytes.subarray(9, bytes.length - 4);
+  return framing === 'raw' ? bytes.subarray(rawHeaderBytes) : bytes.subarray(9 + fOptsLength(bytes), bytes.length - 4);
 }
 
 /** Reads back what {@link encodeFrame} wrote; LoRaWAN frames carry no destination. */
@@ -154,7 +159,7 @@ export function decodeFrame(framing: FramingId, bytes: Uint8Array): { header: Fr
     };
   }
   return {
-    header: { source: view.getUint32(1, true), destination: broadcastAddress, seq: view.getUint16(6, true), port: bytes[8]! },
-    payload: bytes.subarray(9, bytes.length - 4),
+    header: { source: view.getUint32(1, true), destination: broadcastAddress, seq: view.getUint16(6, true), port: bytes[8 + fOptsLength(bytes)]! },
+    payload: bytes.subarray(9 + fOptsLength(bytes), bytes.length - 4),
   };
 }

@@ -48,10 +48,12 @@ export type Fate = (typeof fates)[number];
  * What the ether hands to a receiver:
  * - `rxStart`, when its radio locks on a frame addressed to it (the preamble was caught): the
  *   radio stays in receive until the frame ends, whatever the frame's fate;
- * - `frame`, a received frame, one processing delay after it ends.
+ * - `frame`, a received frame, one processing delay after it ends;
+ * - `rxError`, to a class A device only: the frame its window caught was not received (bad
+ *   CRC, collision, too weak), one processing delay after it ends (the radio's error interrupt).
  */
 export interface Delivery {
-  readonly kind: 'rxStart' | 'frame';
+  readonly kind: 'rxStart' | 'frame' | 'rxError';
   readonly atMs: number;
   readonly receiver: number;
   readonly tx: Transmission;

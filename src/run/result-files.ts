@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { autoCompressFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
 import { createCsvFile, type CsvFile, type CsvFileSnapshot } from '../metrics/csv-file.ts';
+import { adrCsv } from '../metrics/lorawan-summary.ts';
 import { encodedIds, frameColumns, frameRowWriter, header, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
 import { seriesColumns, seriesCsv, seriesRowWriter, type SeriesSink } from '../metrics/series.ts';
 import { subBandOf } from '../radio/regions.ts';
@@ -114,6 +115,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
         const checkpoint = federated.task.checkpoint?.(simulation.federated.global, { federated: { rounds: rounds.length, finalValidationAccuracy: rounds.at(-1)?.validationAccuracy ?? null } });
         if (checkpoint) dir.write('model.tskp', checkpoint);
       }
+      if (result.lorawan) dir.write('adr.csv', adrCsv(result.lorawan.adrChanges, nodeIds));
       dir.write('nodes.csv', nodesCsv(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
       if (!streamSeries) dir.write('series.csv', seriesCsv(simulation.series, nodeIds, swarm.nodes.map((node) => node.power.mains)));
     },

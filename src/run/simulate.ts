@@ -17,6 +17,7 @@ import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { LoraNode } from '../node/lora-node.ts';
 import type { Delivery } from '../radio/transmission.ts';
 import { routeNodeEvents } from './event-routing.ts';
+import { classATiming, receiveWindowMs } from '../lorawan/receive-windows.ts';
 import { createSwarmNodes, etherNodes, nodeObjects, runtimeObjects, type SwarmNodesState } from './swarm-nodes.ts';
 import { timeOnAir } from '../radio/airtime.ts';
 import { framingOverheadBytes } from '../radio/framing.ts';
@@ -94,12 +95,13 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
 
   const ether: Ether = createEther(
     {
-      nodes: etherNodes(specs),
+      nodes: etherNodes(specs, scenario),
+      ...(scenario.lorawan && { classAWindows: { delay1Ms: classATiming.receiveDelay1Ms, delay2Ms: classATiming.receiveDelay2Ms, windowMs: receiveWindowMs } }),
       pathLoss: swarm.pathLoss,
       shadowingMode: scenario.shadowing?.mode ?? 'per-frame',
       collision: scenario.collision,
       // LoRaSim tracks only packets above the sink's sensitivity, in both of its collision models.
-      ignoreUndetectable: scenario.collision === 'lorasim' || scenario.compat === 'lorasim',
+      undetectableInterfere: scenario.undetectableInterfere ?? (scenario.collision === 'lorasim' || scenario.compat === 'lorasim' ? 'never' : 'always'),
       extraLossProbability: scenario.extraLossProbability,
       processingDelayMs: scenario.processingDelayMs,
       seed: scenario.seed,
@@ -198,7 +200,8 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     // Simulation events only: the transport's hand-overs and the samples are bookkeeping, so the
     // count is the same whatever the transport and however the nodes are spread over processes.
     const events = remoteTotals.reduce((sum, part) => sum + part.events, localEvents());
-    return { durationMs, drainedUntilMs: lastEventMs, events, nodeTotals };
+    const lorawan = swarmNodes.lorawan;
+    return { durationMs, drainedUntilMs: lastEventMs, events, nodeTotals, ...(lorawan && { lorawan: { ...lorawan.report(), adrChanges: lorawan.adrChanges } }) };
   }
 
   // Windows run up to `endMs` here and, first, in every remote partition.

@@ -3,6 +3,8 @@
  * driver a worker process uses for its partition, live snapshots and the run's result.
  */
 import type { SimEvent } from '../node/events.ts';
+import type { AdrChange } from '../node/lorawan-devices.ts';
+import type { LorawanReport } from './lorawan-layer.ts';
 import type { LoraNode } from '../node/lora-node.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { Ether } from '../radio/ether.ts';
@@ -117,4 +119,6 @@ export interface SimulationResult {
   readonly events: number;
   /** Every node's energy and memory totals, by index, wherever it ran. */
   readonly nodeTotals: readonly NodeTotals[];
+  /** The LoRaWAN layer's counts and every ADR change (scenarios with `lorawan`). */
+  readonly lorawan?: LorawanReport & { readonly adrChanges: readonly AdrChange[] };
 }

@@ -3,6 +3,7 @@
  * tables need. `loraswarm run`, `sweep` and `size` summarise their runs with it.
  */
 import { buildSummary } from '../metrics/summary.ts';
+import { lorawanSummary } from '../metrics/lorawan-summary.ts';
 import { nodeReport, type NodeReport } from '../metrics/node-report.ts';
 import type { RadioTotals, RadioTracker } from '../metrics/radio-tracker.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -36,7 +37,7 @@ export function summarizeRun(
       windowMs: result.drainedUntilMs,
     }),
   );
-  const summary = buildSummary({
+  let summary = buildSummary({
     scenario: name,
     seed,
     durationMs: result.durationMs,
@@ -49,6 +50,10 @@ export function summarizeRun(
     nodeReports,
     deliveredNothing: swarm.nodes.filter((_, i) => tallies[i]!.attempts > 0 && tallies[i]!.receptionsReceived === 0).map((node) => node.id),
   });
+  if (result.lorawan) {
+    const { perNode, ...head } = summary;
+    summary = { ...head, ...lorawanSummary(result.lorawan, result.lorawan.startSf), perNode };
+  }
   if (!served && !trained) return { totals, nodeReports, summary };
   const { perNode, ...head } = summary;
   const added = !served ? federatedSummary(trained!.rounds, trained!.targetAccuracy, trained!.task) : inferenceSummary({

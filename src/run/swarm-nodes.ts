@@ -11,12 +11,15 @@ import { computeCost } from '../hw/compute-cost.ts';
 import type { EnergyState } from '../hw/energy-ledger.ts';
 import { symbolTimeMs } from '../radio/modulation.ts';
 import { nextReceiveStartMs, samplingPreambleSymbols } from '../radio/wake-schedule.ts';
-import type { Delivery } from '../radio/transmission.ts';
+import type { Delivery, Transmission } from '../radio/transmission.ts';
+import { maxAppBytesPerFrame } from '../radio/framing.ts';
 import type { EventSink } from '../node/events.ts';
 import { createNodeRuntimes, type NodeRuntimes, type NodeRuntimesState } from '../node/node-runtimes.ts';
-import type { Checkpointable } from '../sim/checkpoint-state.ts';
+import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import { nodeRuntimeView, type NodeRuntime } from '../node/node-runtime.ts';
-import { createMacs, type Macs, type MacNode, type MacsState } from '../node/macs.ts';
+import { createMacs, type Macs, type MacNode, type MacsState, type OutgoingFrame } from '../node/macs.ts';
+import type { AdrChange, LorawanDevicesState } from '../node/lorawan-devices.ts';
+import type { NetworkServerState } from '../node/network-server.ts';
 import { createLinks, type Links, type LinksState, type ReceivedMessage } from '../node/links.ts';
 import { startTraffic, type TrafficNode, type TrafficState } from '../node/traffic.ts';
 import type { LoraNode } from '../node/lora-node.ts';
@@ -28,6 +31,7 @@ import type { EtherNode } from '../radio/ether-config.ts';
 import { nameKey } from '../sim/keyed-random.ts';
 import type { Transport } from '../transport/transport.ts';
 import { createDestinationPicker } from './destinations.ts';
+import { createLorawanLayer, isLorawanDevice, type LorawanLayer } from './lorawan-layer.ts';
 
 /** The hosted nodes' whole state (a checkpoint: checkpoint-state.ts). */
 export interface SwarmNodesState {
@@ -35,12 +39,15 @@ export interface SwarmNodesState {
   readonly macs: MacsState;
   readonly links: LinksState;
   readonly traffic: TrafficState | undefined;
+  readonly lorawan?: { readonly devices: LorawanDevicesState; readonly server: NetworkServerState; readonly adrChanges: readonly AdrChange[] };
 }
 
 export interface SwarmNodes extends Checkpointable<SwarmNodesState> {
   readonly runtimes: NodeRuntimes;
   readonly macs: Macs;
   readonly links: Links;
+  /** The LoRaWAN devices and network server, when the scenario has `lorawan`. */
+  readonly lorawan: LorawanLayer | undefined;
   /** The indices of the nodes this process runs, in order. */
   readonly hostedIndices: readonly number[];
   /** A frame or preamble notice the ether delivered to hosted node `i`. */
@@ -65,8 +72,9 @@ export interface SwarmNodesConfig {
 
 /** A gateway: a sink with several receive paths, always listening (see RuntimeNode). */
 /** The ether's view of the nodes: where they are and how they receive. */
-export function etherNodes(specs: readonly NodeSpec[]): EtherNode[] {
+export function etherNodes(specs: readonly NodeSpec[], scenario?: Scenario): EtherNode[] {
   return specs.map((spec) => ({
+    ...(scenario && isLorawanDevice(scenario, spec) && { classA: true }),
     key: nameKey(spec.id),
     xM: spec.xM,
     yM: spec.yM,
@@ -125,9 +133,11 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
             txPowerDbm: spec.txPowerDbm,
             txCurrentMa: txMa[spec.index]!,
             supplyV: spec.power.supplyV,
+            ...(isLorawanDevice(scenario, spec) && { classA: true }),
           }
         : undefined,
     ),
+    ...(scenario.lorawan && { classA: { frameBytes: (i: number, frame: OutgoingFrame) => lorawan!.devices.hooks.frameBytes(i, frame), sent: (i: number, tx: Transmission, frame: OutgoingFrame) => lorawan!.devices.hooks.sent(i, tx, frame) } }),
     transmit: (tx) => {
       if (!runtimes.transmit(tx.sender, tx)) return false;
       config.transport().transmit(tx);
@@ -144,28 +154,57 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     scheduler,
     macs,
     framing: scenario.framing,
-    maxAppBytes: specs.map((spec) => spec.maxAppBytes),
+    maxAppBytes: specs.map((spec) => (isLorawanDevice(scenario, spec) && scenario.lorawan!.adr ? adrMaxAppBytes(swarm, spec) : spec.maxAppBytes)),
     events,
     reassemblyMemory: { allocate: (i, bytes) => runtimes.memories.allocateBuffer(i, bytes), free: (i, bytes) => runtimes.memories.freeBuffer(i, bytes) },
     ...(scenario.uplinkGateways === 'all' && { networkServer: specs.find((spec) => spec.role === 'sink')?.index ?? 0 }),
     ...(app && { onMessage: (i: number, message: ReceivedMessage) => app.onMessage(i, message) }),
   });
 
+  const lorawan = scenario.lorawan
+    ? createLorawanLayer({
+        scenario,
+        region: swarm.region,
+        specs,
+        scheduler,
+        macs: () => macs,
+        runtimes,
+        events,
+        transmit: (tx) => {
+          if (!runtimes.transmit(tx.sender, tx)) return false;
+          config.transport().transmit(tx);
+          return true;
+        },
+      })
+    : undefined;
   let traffic: Checkpointable<TrafficState> | undefined;
 
   return {
     runtimes,
     macs,
     links,
+    lorawan,
     hostedIndices,
-    checkpoint: () => ({ runtimes: runtimes.checkpoint(), macs: macs.checkpoint(), links: links.checkpoint(), traffic: traffic?.checkpoint() }),
+    checkpoint: () => ({
+      runtimes: runtimes.checkpoint(),
+      macs: macs.checkpoint(),
+      links: links.checkpoint(),
+      traffic: traffic?.checkpoint(),
+      ...(lorawan && { lorawan: { devices: lorawan.devices.checkpoint(), server: lorawan.server.checkpoint(), adrChanges: [...lorawan.adrChanges] } }),
+    }),
     restore(state) {
       runtimes.restore(state.runtimes);
       macs.restore(state.macs);
       links.restore(state.links);
       if (state.traffic) traffic!.restore(state.traffic);
+      if (lorawan && state.lorawan) {
+        lorawan.devices.restore(state.lorawan.devices);
+        lorawan.server.restore(state.lorawan.server);
+        replaceArray(lorawan.adrChanges, state.lorawan.adrChanges);
+      }
     },
     deliver(i, delivery) {
+      if (lorawan?.deliver(i, delivery)) return;
       if (delivery.kind === 'rxStart') runtimes.rxStart(i, delivery.tx);
       else if (runtimes.alive(i)) links.receive(i, delivery);
     },
@@ -175,6 +214,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
       return false;
     },
     startTraffic() {
+      lorawan?.devices.start();
       const destinations = createDestinationPicker(specs, swarm, scenario.uplinkGateways === 'all');
       const nodes: TrafficNode[] = [];
       for (const spec of specs) {
@@ -201,6 +241,21 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
       });
     },
   };
+}
+
+/**
+ * A class A device under ADR may be moved to any of the region's 125 kHz data rates: its
+ * messages are cut for the smallest payload among them, less the 2 octets of a LinkADRAns in
+ * FOpts (TS001-1.0.4 §4.3.1.6: FOpts share the frame with the payload).
+ */
+function adrMaxAppBytes(swarm: ResolvedSwarm, spec: NodeSpec): number {
+  let least = spec.maxAppBytes;
+  for (const rate of swarm.region.dataRates) {
+    if (rate.bandwidthHz !== 125e3) continue;
+    const capacity = maxAppBytesPerFrame({ framing: 'lorawan', region: swarm.region, airtime: { ...airtimeParamsOf(spec), sf: rate.sf, bandwidthHz: rate.bandwidthHz } });
+    if (capacity.ok) least = Math.min(least, capacity.bytes);
+  }
+  return least - 2;
 }
 
 /** The hosted nodes' runtimes as objects (applications, faults, tests). */

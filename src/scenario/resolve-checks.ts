@@ -91,6 +91,17 @@ export function checkTrafficTargets(scenario: Scenario, nodes: readonly NodeSpec
 }
 
 /**
+ * LoRaWAN class A (`lorawan`) needs LoRaWAN framing, a region with receive windows, a sink for
+ * its network server, and sensors that send to a sink (the devices).
+ */
+export function checkLorawan(scenario: Scenario, nodes: readonly NodeSpec[], region: Region, fail: Fail): void {
+  if (!scenario.lorawan) return;
+  if (scenario.framing !== 'lorawan') fail(['framing'], `expected framing: lorawan with the lorawan key, found ${scenario.framing}`);
+  if (!['eu868', 'us915', 'as923', 'au915'].includes(region.id)) fail(['region'], `expected a region with LoRaWAN receive windows (eu868, us915, as923 or au915) with the lorawan key, found ${region.id}`);
+  if (!nodes.some((node) => node.role !== 'sink' && node.traffic?.to === 'sink')) fail(['lorawan'], 'expected sensors that send to: sink (the class A devices), found none');
+}
+
+/**
  * Preamble sampling stretches every preamble sent to a sampling receiver to one period plus the
  * CAD time: the CAD must fit in the period, the preamble in the radio's 16-bit counter, and the
  * stretched frame in the region's dwell limit.

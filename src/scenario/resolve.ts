@@ -22,7 +22,7 @@ import { symbolTimeMs } from '../radio/modulation.ts';
 import type { WakeSchedule } from '../radio/wake-schedule.ts';
 import { lorasimLdro } from './compat.ts';
 import { groupNodeSettings, resolveGroupHardware, resolveWake } from './resolve-node.ts';
-import { checkChannels, checkChipAndRegion, checkPreambleSampling, checkSensitivity, checkTrafficTargets, radioKey, type GroupRadio } from './resolve-checks.ts';
+import { checkChannels, checkChipAndRegion, checkLorawan, checkPreambleSampling, checkSensitivity, checkTrafficTargets, radioKey, type GroupRadio } from './resolve-checks.ts';
 import { issueAt } from './loader.ts';
 import { formatPath, InputError, type InputIssue } from './errors.ts';
 import { placeGroup, type Position } from './placement.ts';
@@ -242,6 +242,7 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
 
   checkSensitivity(scenario, resolved, fail);
   checkTrafficTargets(scenario, resolved, fail);
+  checkLorawan(scenario, resolved, region, fail);
   checkPreambleSampling(scenario, resolved, region, fail);
   const nodeIds = new Set(resolved.map((node) => node.id));
   scenario.faults?.forEach((fault, i) => {

@@ -12,6 +12,7 @@ import { profilesSchema } from './profiles-schema.ts';
 import { radioDefaultsSchema, type radioOverridesSchema } from './radio-schema.ts';
 import { inferenceSettingsSchema, modelSettingsSchema } from './model-settings.ts';
 import { federatedSettingsSchema } from './federated-settings.ts';
+import { lorawanSchema } from './lorawan-schema.ts';
 
 const pathLossSchema = z
   .union(
@@ -80,6 +81,7 @@ export const scenarioSchema = z
         .describe('Which gateways (sinks) a `to: sink` message addresses: nearest, the sink with the least mean path loss (one fate per frame); or all, every sink that could detect the frame, as LoRaWAN uplinks are heard (gateway diversity: a fate at each, the message counted once by the network server when any of them completes it; summary.json adds the uplinks by how many gateways received them). With all, the sinks run in one process (no --remote or --workers).'),
       'nearest',
     ),
+    lorawan: lorawanSchema.optional(),
     repeaterCompatible: withDefault(z.boolean().describe("With lorawan framing, the repeater-compatible payload limits of RP002-1.0.1 (smaller at the fast data rates: 222 bytes instead of 242)."), false),
     collision: withDefault(
       z

@@ -37,7 +37,7 @@ export class MalformedEnvelopeError extends Error {
   }
 }
 
-const kindCodes = { transmission: 1, rxStart: 2, frame: 3, nodeDied: 4 } as const;
+const kindCodes = { transmission: 1, rxStart: 2, frame: 3, nodeDied: 4, rxError: 5 } as const;
 const txFixedBytes = 4 + 4 + 4 + 8 + 8 + 8 + 1 + 8 + 1 + 2 + 8 + 8 + 2 + 2 + 2 + 8 + 2;
 const deliveryFixedBytes = 4 + 8 + 8 + 8;
 
@@ -155,13 +155,14 @@ export function decodeEnvelope(payload: Uint8Array): Envelope {
       break;
     }
     case kindCodes.rxStart:
-    case kindCodes.frame: {
+    case kindCodes.frame:
+    case kindCodes.rxError: {
       if (payload.length < 4 + deliveryFixedBytes) throw new MalformedEnvelopeError(`delivery of ${payload.length} bytes is too short`);
       const read = readTx(view, payload, 4 + deliveryFixedBytes);
       envelope = {
         kind: 'delivery',
         delivery: {
-          kind: payload[3] === kindCodes.rxStart ? 'rxStart' : 'frame',
+          kind: payload[3] === kindCodes.rxStart ? 'rxStart' : payload[3] === kindCodes.rxError ? 'rxError' : 'frame',
           receiver: view.getUint32(4),
           atMs: view.getFloat64(8),
           rxPowerDbm: view.getFloat64(16),

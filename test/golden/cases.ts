@@ -37,7 +37,13 @@ const benchmarks: GoldenCase[] = [
   { name: 'listen-300', file: 'bench/listen-10k.yaml', sets: ['duration=20min', 'groups.1.count=300'] },
 ];
 
-export const goldenCases: readonly GoldenCase[] = [...shipped, ...fixtures, ...benchmarks];
+/** LoRaWAN class A devices and the network server (issue 17): confirmed traffic, RX2 fall-backs, retransmissions, ADR. */
+const lorawan: GoldenCase[] = [
+  { name: 'lorawan-class-a', file: 'test/fixtures/lorawan/class-a.yaml', sets: [] },
+  { name: 'city-gateways-confirmed-adr-1h', file: 'scenarios/city-gateways.yaml', sets: ['duration=1h', 'lorawan={confirmed: true, adr: true}'] },
+];
+
+export const goldenCases: readonly GoldenCase[] = [...shipped, ...fixtures, ...benchmarks, ...lorawan];
 
 /** Files of a run directory that are not compared with the golden ones: wall-clock figures, and the dashboard (its bundle changes with the UI). */
 /** Not kept as golden files: wall-clock figures, the page built from the others, and a trained model's binary checkpoint (its figures are in rounds.csv). */
