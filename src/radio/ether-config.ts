@@ -38,16 +38,22 @@ export interface ClassAWindows {
 
 export type ShadowingMode = 'per-frame' | 'per-link';
 
+export type UndetectableInterference = 'always' | 'never' | 'earlier';
+
 export interface EtherConfig {
   readonly nodes: readonly EtherNode[];
   readonly pathLoss: PathLossModel;
   readonly shadowingMode: ShadowingMode;
   readonly collision: CollisionModelId;
   /**
-   * Frames too weak for a receiver to detect do not interfere there: LoRaSim only tracks
-   * packets above the sink's sensitivity (`packetsAtBS`), in both of its collision models.
+   * Whether frames too weak for a receiver to detect interfere there: `always`; `never`
+   * (LoRaSim only tracks packets above the sink's sensitivity, `packetsAtBS`, in both of its
+   * collision models); `earlier`, only with frames that start after them (LoRaSim's multi-sink
+   * loraDirMulBS.py: a packet under a sink's sensitivity is still in that sink's list and
+   * collides with the packets that arrive while it lasts, but it collides with nothing when it
+   * arrives itself). Default: `never` with the lorasim collision model, else `always`.
    */
-  readonly ignoreUndetectable?: boolean;
+  readonly undetectableInterfere?: UndetectableInterference;
   /** Probability that an otherwise received frame is lost anyway (extra loss model). */
   readonly extraLossProbability: number;
   /** Radio interrupt and FIFO read-out between a frame's end and its receiver acting on it. */

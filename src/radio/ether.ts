@@ -109,7 +109,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   if (!windows && classA.includes(1)) throw new RangeError('class A devices need the ether\u2019s classAWindows');
   /** Per node: [0, n) the end of its last uplink, [n, 2n) the uplink end whose RX1 caught a frame. */
   const receiveWindows = new Float64Array(2 * nodes.length).fill(Number.NEGATIVE_INFINITY);
-  const ignoreUndetectable = config.ignoreUndetectable ?? config.collision === 'lorasim';
+  const undetectable = config.undetectableInterfere ?? (config.collision === 'lorasim' ? 'never' : 'always');
   const endKind = scheduler.kind(() => undefined);
   let undecided = 0;
   /** Frames waiting for their fates, in the order they were applied; the earliest end among them. */
@@ -271,7 +271,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
       if (other === wanted || other.tx.sender === receiver) continue;
       if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
         const otherRxDbm = powerAt(other, receiver);
-        if (ignoreUndetectable && otherRxDbm < reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz)) continue;
+        if (undetectable !== 'always' && otherRxDbm < reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz) && (undetectable === 'never' || other.order > wanted.order)) continue;
         if (k === pool.length) pool.push(blankSignal());
         interferers[k] = fillSignal(pool[k]!, other, otherRxDbm);
         k++;

@@ -90,6 +90,12 @@ export const scenarioSchema = z
       'energy-sir',
     ),
     pathLoss: withDefault(pathLossSchema, 'ns3'),
+    undetectableInterfere: withDerivedDefault(
+      z
+        .enum(['always', 'never', 'earlier'])
+        .describe("Whether a frame too weak for a receiver to detect still interferes there: always; never (LoRaSim's single-sink loraDir.py); or earlier, only with frames that start after it (LoRaSim's multi-sink loraDirMulBS.py)."),
+      'never with collision: lorasim or compat: lorasim, else always',
+    ),
     shadowing: withDerivedDefault(shadowingSchema, "none, but the oulu path-loss profile's 7.8 dB per frame"),
     extraLossProbability: withDefault(z.number().min(0).max(1).describe('Probability, 0 to 1, that a frame otherwise received is lost anyway (fate dropped), drawn per frame and receiver.'), 0),
     processingDelayMs: withDefault(
