@@ -14,7 +14,9 @@
  * - sweep-jobs: a sweep of 8 runs with `--jobs 1` and `--jobs 2`, wall times and their ratio;
  * - lorasim: LoRaSim's experiment 1 at N = 200 over 10⁹ ms, both collision models, whole runs;
  * - scale: the whole `loraswarm run` of the Poisson city for a day at 1,000, 10,000 and
- *   100,000 nodes, around one gateway and at one gateway per 1,000 nodes.
+ *   100,000 nodes, around one gateway and at one gateway per 1,000 nodes;
+ * - lorawan: the 10,000-node city for a day without LoRaWAN, with class A devices under ADR,
+ *   and with confirmed uplinks under ADR.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -96,3 +98,4 @@ process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/s
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/sweep-jobs.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/lorasim.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/scale.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/lorawan.ts'], { encoding: 'utf8' }));

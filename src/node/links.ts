@@ -31,6 +31,11 @@ export interface LinksConfig {
    * counts each message once.
    */
   readonly networkServer?: number;
+  /**
+   * Senders whose uplinks to a sink go through the network server even when addressed to one
+   * gateway (LoRaWAN devices: the server takes a retransmitted uplink, same FCnt, once).
+   */
+  readonly viaNetworkServer?: (sender: number) => boolean;
   /** The application: each complete message addressed to a node (or broadcast), with its bytes. */
   readonly onMessage?: (node: number, message: ReceivedMessage) => void;
 }
@@ -148,7 +153,7 @@ export function createLinks(config: LinksConfig): Links {
     },
     receive(node, delivery) {
       const { tx } = delivery;
-      if (tx.destination === gatewaysDestination && config.networkServer !== undefined) return receiveUplink(node, delivery, config.networkServer);
+      if (config.networkServer !== undefined && (tx.destination === gatewaysDestination || (config.viaNetworkServer?.(tx.sender) ?? false))) return receiveUplink(node, delivery, config.networkServer);
       let complete: Uint8Array | undefined;
       if (framePort(framing, tx.bytes) === portFragment) {
         const fragment = parseFragment(framePayload(framing, tx.bytes));

@@ -157,7 +157,8 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     maxAppBytes: specs.map((spec) => (isLorawanDevice(scenario, spec) && scenario.lorawan!.adr ? adrMaxAppBytes(swarm, spec) : spec.maxAppBytes)),
     events,
     reassemblyMemory: { allocate: (i, bytes) => runtimes.memories.allocateBuffer(i, bytes), free: (i, bytes) => runtimes.memories.freeBuffer(i, bytes) },
-    ...(scenario.uplinkGateways === 'all' && { networkServer: specs.find((spec) => spec.role === 'sink')?.index ?? 0 }),
+    ...((scenario.uplinkGateways === 'all' || scenario.lorawan) && { networkServer: specs.find((spec) => spec.role === 'sink')?.index ?? 0 }),
+    ...(scenario.lorawan && { viaNetworkServer: (i: number) => isLorawanDevice(scenario, specs[i]!) }),
     ...(app && { onMessage: (i: number, message: ReceivedMessage) => app.onMessage(i, message) }),
   });
 
