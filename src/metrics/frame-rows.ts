@@ -42,6 +42,8 @@ export interface FrameRows {
   readonly received: Int32Array;
   /** See `fateLabels`. */
   readonly fate: Uint8Array;
+  /** 1 for a frame's first transmission, 2 for its first retransmission (the same message, fragment and destination sent again), …. */
+  readonly transmission: Int32Array;
 }
 
 /** The rows of frames not yet written and the free slots (a checkpoint: checkpoint-state.ts). */
@@ -88,6 +90,7 @@ function columns(capacity: number): FrameRows {
     receivers: new Int32Array(capacity),
     received: new Int32Array(capacity),
     fate: new Uint8Array(capacity),
+    transmission: new Int32Array(capacity),
   };
 }
 
@@ -152,6 +155,7 @@ export function createFrameStore(initialCapacity = 256): FrameStore {
         receivers: r.receivers[slot]!,
         received: r.received[slot]!,
         fate: fateLabels[r.fate[slot]!]!,
+        transmission: r.transmission[slot]!,
       };
     },
   };

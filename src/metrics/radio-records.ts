@@ -32,6 +32,8 @@ export interface FrameRecord {
   received: number;
   /** The fate when exactly one receiver was addressed. */
   fate: Fate | '';
+  /** 1 for a frame's first transmission, n for its (n − 1)th retransmission. */
+  readonly transmission: number;
 }
 
 export interface ReceptionRecord {

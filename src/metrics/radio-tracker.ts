@@ -46,6 +46,8 @@ export interface RadioTrackerState {
   readonly numbers: readonly number[];
   /** Uplinks to every gateway by gateways that received them (absent in checkpoints of runs without). */
   readonly uplinksByGatewaysReceived?: readonly number[];
+  /** Each sender's last frame key and its transmissions (absent in older checkpoints). */
+  readonly transmissions?: readonly [Float64Array, Int32Array];
 }
 
 export interface RadioTracker extends EventSink, Checkpointable<RadioTrackerState> {
@@ -160,6 +162,24 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     }
   }
 
+  /**
+   * Which transmission of a frame each record is: a sender's frame with the same message,
+   * fragment and destination as its last one sent is a retransmission (LoRaWAN repetitions and
+   * retries go out back to back, before the sender's next frame). Per sender: the last key and
+   * its count.
+   */
+  const lastKey = new Float64Array(nodeCount).fill(Number.NaN);
+  const lastCount = new Int32Array(nodeCount);
+  function transmissionOf(sender: number, destination: number, messageId: number, fragmentIndex: number, sent: boolean): number {
+    const key = (destination + 3) * 2 ** 32 + messageId * 65536 + fragmentIndex;
+    const count = lastKey[sender] === key ? lastCount[sender]! + 1 : 1;
+    if (sent) {
+      lastKey[sender] = key;
+      lastCount[sender] = count;
+    }
+    return count;
+  }
+
   /** Fills a slot's columns for a frame. */
   function fill(slot: number, sender: number, seq: number, destination: number, outcome: number, blockReason: number, queuedAtMs: number, atMs: number, sf: number, phyBytes: number, messageId: number, fragmentIndex: number, fragmentCount: number): void {
     const r = store.rows;
@@ -175,6 +195,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     r.messageId[slot] = messageId;
     r.fragmentIndex[slot] = fragmentIndex;
     r.fragmentCount[slot] = fragmentCount;
+    r.transmission[slot] = transmissionOf(sender, destination, messageId, fragmentIndex, outcome === 0);
   }
 
   const lists = (): unknown[][] => [frames, receptions, frameBatch];
@@ -195,6 +216,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       onAir,
       numbers: [head, sent, blocked, airtimeMs, txEnergyUj, ...messages.counts(), unsentAtDeath],
       uplinksByGatewaysReceived,
+      transmissions: [lastKey, lastCount],
     }),
     restore(state) {
       tallies.restore(state.tallies);
@@ -208,6 +230,10 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       pending = [...state.pending];
       replaceArray(onAir, state.onAir);
       replaceArray(uplinksByGatewaysReceived, state.uplinksByGatewaysReceived ?? []);
+      if (state.transmissions) {
+        lastKey.set(state.transmissions[0]);
+        lastCount.set(state.transmissions[1]);
+      }
       [head, sent, blocked, airtimeMs, txEnergyUj] = state.numbers as [number, number, number, number, number];
       unsentAtDeath = state.numbers[9]!;
     },

@@ -35,8 +35,16 @@ export const frameColumns = [
   'receivers', 'received', 'fate',
 ] as const;
 
-/** Writes frame records (slots of the tracker's columns) as rows of frames.csv; `ids` are the nodes' ids, pre-encoded. */
-export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (rows: FrameRows, slot: number) => void {
+/** frames.csv's columns: with LoRaWAN (`transmissions`), a last column says which transmission of the frame a row is. */
+export function frameColumnsFor(transmissions: boolean): readonly string[] {
+  return transmissions ? [...frameColumns, 'transmission'] : frameColumns;
+}
+
+/**
+ * Writes frame records (slots of the tracker's columns) as rows of frames.csv; `ids` are the
+ * nodes' ids, pre-encoded; `transmissions` adds the `transmission` column.
+ */
+export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[], transmissions = false): (rows: FrameRows, slot: number) => void {
   const encoder = new TextEncoder();
   const broadcast = encoder.encode('*');
   const gateways = encoder.encode('gateways');
@@ -92,6 +100,10 @@ export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (rows
     csv.integer(r.received[i]!);
     csv.comma();
     csv.bytes(fateBytes[r.fate[i]!]!);
+    if (transmissions) {
+      csv.comma();
+      csv.integer(r.transmission[i]!);
+    }
     csv.endRow();
   };
 }
@@ -181,6 +193,7 @@ function storeRecord(r: FrameRows, slot: number, f: FrameRecord): void {
   r.receivers[slot] = f.receivers;
   r.received[slot] = f.received;
   r.fate[slot] = f.fate === '' ? 0 : fateNumber[f.fate];
+  r.transmission[slot] = f.transmission;
 }
 
 /** A small cache of the labels of the few distinct values a column takes (channels, bandwidths, powers). */

@@ -9,7 +9,7 @@ import { autoCompressFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
 import { createCsvFile, type CsvFile, type CsvFileSnapshot } from '../metrics/csv-file.ts';
 import { adrCsv } from '../metrics/lorawan-summary.ts';
-import { encodedIds, frameColumns, frameRowWriter, header, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
+import { encodedIds, frameColumnsFor, frameRowWriter, header, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
 import { seriesColumns, seriesCsv, seriesRowWriter, type SeriesSink } from '../metrics/series.ts';
 import { subBandOf } from '../radio/regions.ts';
 import type { RecordSink } from '../metrics/radio-tracker.ts';
@@ -62,7 +62,7 @@ export interface FinishedRun {
  * `streamSeries`: series.csv is written as rows are sampled (one process); with workers, their
  * rows are merged into canonical order at the end instead.
  */
-export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>): ResultFiles {
+export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false): ResultFiles {
   const suffix = compress ? '.csv.gz' : '.csv';
   const names: string[] = [];
   /** A streamed file, new with its header, or (a resumed run) where the checkpoint left it. */
@@ -75,7 +75,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
     if (!snapshot) header(file.csv, columns);
     return file;
   };
-  const frames = open('frames', frameColumns);
+  const frames = open('frames', frameColumnsFor(transmissions));
   const receptions = open('receptions', receptionColumns);
   const ids = encodedIds(swarm.nodes);
   const streamed: CsvFile[] = [frames, receptions];
@@ -90,7 +90,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
     await Promise.all(streamed.map((file) => file.close()));
   };
   return {
-    sinks: [{ frame: frameRowWriter(frames.csv, ids), reception: receptionRowWriter(receptions.csv, ids) }],
+    sinks: [{ frame: frameRowWriter(frames.csv, ids, transmissions), reception: receptionRowWriter(receptions.csv, ids) }],
     seriesSinks,
     abort: closeStreamed,
     async snapshot() {

@@ -60,6 +60,9 @@ describe('class A devices and the network server', () => {
   it('sends an unacknowledged confirmed uplink again 1 to 3 s after RX2 closes, up to maxTransmissions, with the same bytes', () => {
     const sent = uplinks(far);
     expect(sent.length).toBe(6);
+    // frames.csv's transmission column: which transmission of its uplink each frame is.
+    expect(sent.map((f) => f.transmission)).toEqual([1, 2, 3, 1, 2, 3]);
+    expect(uplinks(near).every((f) => f.transmission === 1)).toBe(true);
     const byMessage = [0, 1].map((id) => sent.filter((f) => f.messageId === id));
     expect(byMessage.map((group) => group.length)).toEqual([3, 3]);
     for (const group of byMessage) {
