@@ -41,7 +41,8 @@ describe('readRunFiles', () => {
       expect(model.series).toHaveLength(122 * 5);
       expect(model).toEqual(expected);
       // Only the columns the views read.
-      expect(files['frames.csv']!.split('\n')[0]).toBe('sender,destination,outcome,atMs,airtimeMs,channelMhz,fate');
+      expect(files['frames.csv']!.split('\n')[0]).toBe('sender,seq,destination,outcome,atMs,airtimeMs,channelMhz,sf,fate');
+      expect(files['receptions.csv']!.split('\n')[0]).toBe('sender,seq,receiver,atMs,fate,snrDb');
       expect(files['nodes.csv']!.split('\n')[0]).toBe('id,group,role,xM,yM,sf,mcu,battery,receptions,receptionsReceived,diedAtMs,deathReason');
     });
   }

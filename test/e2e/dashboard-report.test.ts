@@ -21,7 +21,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   for (const scenario of ['quickstart', 'fl-compression', 'city-sink', 'city-gateways']) {
-    const run = cli(['run', `scenarios/${scenario}.yaml`, '--transport', 'memory', '--out', join(dir, scenario), '--quiet', ...(scenario === 'city-gateways' ? ['--set', 'duration=2h'] : [])], 120_000);
+    const run = cli(['run', `scenarios/${scenario}.yaml`, '--transport', 'memory', '--out', join(dir, scenario), '--quiet', ...(scenario === 'city-gateways' ? ['--set', 'duration=2h', '--set', 'lorawan={confirmed: true, adr: true}'] : [])], 120_000);
     expect(run.status, run.stderr).toBe(0);
   }
   browser = await launchBrowser();
@@ -136,13 +136,24 @@ describe('report.html in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  it('draws a run with gateway diversity: the uplinks that reached the network, by gateways that received them', { timeout: 60_000 }, async () => {
-    const summary = JSON.parse(readFileSync(join(dir, 'city-gateways', 'summary.json'), 'utf8')) as { uplinks: { deliveryRatio: number; byGatewaysReceived: Record<string, number> } };
+  it('draws a run with gateway diversity and LoRaWAN: the uplinks that reached the network, by gateways that received them; retransmissions, downlinks by window, devices by SF', { timeout: 60_000 }, async () => {
+    const summary = JSON.parse(readFileSync(join(dir, 'city-gateways', 'summary.json'), 'utf8')) as {
+      uplinks: { deliveryRatio: number; byGatewaysReceived: Record<string, number> };
+      lorawan: { uplinks: { first: number; retransmissions: number }; downlinks: { rx1: number; rx2: number; notSent: number }; adr: { devicesBySfAtEnd: Record<string, number> } };
+    };
     const { page, errors } = await openPage(browser, pathToFileURL(join(dir, 'city-gateways', 'report.html')).href);
     await page.waitForSelector('body[data-rendered=true]', { timeout: 20_000 });
     expect(await page.locator('#view-delivery .uplinks').getAttribute('data-ratio')).toBe(String(summary.uplinks.deliveryRatio));
     const bars = await page.locator('#view-delivery .count-bar').evaluateAll((rects) => rects.map((rect) => Number(rect.getAttribute('data-count'))));
-    expect(bars.slice(0, Object.keys(summary.uplinks.byGatewaysReceived).length)).toEqual(Object.values(summary.uplinks.byGatewaysReceived));
+    const k = Object.keys(summary.uplinks.byGatewaysReceived).length;
+    expect(bars.slice(0, k)).toEqual(Object.values(summary.uplinks.byGatewaysReceived));
+    // Then LoRaWAN's: downlinks in RX1, RX2 and not sent; the devices by SF where ADR left them.
+    const { downlinks, adr } = summary.lorawan;
+    expect(bars.slice(k, k + 3)).toEqual([downlinks.rx1, downlinks.rx2, downlinks.notSent]);
+    expect(bars.slice(k + 3, k + 3 + Object.keys(adr.devicesBySfAtEnd).length)).toEqual(Object.values(adr.devicesBySfAtEnd));
+    const lorawan = page.locator('#view-delivery .lorawan');
+    expect([await lorawan.getAttribute('data-first'), await lorawan.getAttribute('data-retransmissions')]).toEqual([String(summary.lorawan.uplinks.first), String(summary.lorawan.uplinks.retransmissions)]);
+    expect(await lorawan.textContent()).toContain('LinkADRReq sent');
     // Three gateways: a ratio bar each, and the fates over time at each one to choose.
     expect(await page.locator('#view-delivery .delivery-over option').allTextContents()).toEqual(expect.arrayContaining(['at gateway gw-west', 'at gateway gw-north', 'at gateway gw-south']));
     await screenshots(page, 'city-gateways');

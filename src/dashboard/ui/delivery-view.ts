@@ -9,6 +9,8 @@ import { deliveryFigures, fateOrder, sfDistribution, silentNodes, type FateTally
 import type { ReceptionRow, RunModel } from '../views/run-model.ts';
 import { duration, frame, legend, samplingNotes, xAxis, yAxis, type Panel } from './chart.ts';
 import { cursor } from './energy-view.ts';
+import { barWidth, countBars } from './count-bars.ts';
+import { lorawanFigures } from './lorawan-view.ts';
 
 export const fateFills: Record<(typeof fateOrder)[number], string> = {
   lostHalfDuplex: '#b07aa1',
@@ -24,8 +26,6 @@ const timeBins = 24;
 const distanceBins = 10;
 const mostGateways = 24;
 
-/** Bars no wider than 60 px: one SF or one gateway is a bar, not a wall. */
-const barWidth = (band: number): number => Math.min(band, 60);
 
 const percent = (ratio: number): string => (Number.isFinite(ratio) ? `${(100 * ratio).toFixed(1)} %` : 'n/a');
 
@@ -48,12 +48,13 @@ export function drawDelivery(p: Panel, model: RunModel, t: number, options: Deli
   if (over !== options.over) figures = deliveryFigures(model, t, bins);
   headline(body, model, t, figures.all);
   uplinks(body, model);
+  lorawanFigures(body, model);
   if (choices.length > 1) overSelect(body, choices, over, options.setOver);
   fatesOverTime(body, figures.overTime, t);
   const atEnd = figures.totalsOnly ? ' (the run\'s totals)' : '';
-  if (figures.bySf.length > 0) ratioBars(body, figures.bySf.map((g) => ({ ...g, label: `SF${g.key}` })), `delivery ratio by the sender's spreading factor${atEnd}`, 'spreading factor (SF)');
+  if (figures.bySf.length > 0) ratioBars(body, figures.bySf.map((g) => ({ ...g, label: `SF${g.key}` })), `delivery ratio by the spreading factor frames were sent at${atEnd}`, 'spreading factor (SF)');
   const spread = sfDistribution(model);
-  if (spread.length > 0) countBars(body, spread.map((s) => ({ label: `SF${s.sf}`, count: s.nodes })), 'nodes by spreading factor', 'spreading factor (SF)', 'nodes (count)');
+  if (spread.length > 0) countBars(body, spread.map((s) => ({ label: `SF${s.sf}`, count: s.nodes })), 'nodes by their configured spreading factor', 'spreading factor (SF)', 'nodes (count)');
   const byGateway = figures.byGateway;
   if (byGateway.length > 0) {
     const shown = byGateway.length > mostGateways ? [...byGateway].sort((a, b) => b.total - a.total).slice(0, mostGateways) : byGateway;
@@ -108,7 +109,7 @@ function overChoices(bySf: readonly KeyedTally[], byGateway: readonly KeyedTally
 
 /** The receptions the over-time chart keeps for a choice of `overSelect`. */
 function overFilter(model: RunModel, over: string): (r: ReceptionRow) => boolean {
-  if (over.startsWith('sf:')) return (r) => String(model.nodes[r.sender]?.sf) === over.slice(3);
+  if (over.startsWith('sf:')) return (r) => String(Number.isFinite(r.sf) ? r.sf : model.nodes[r.sender]?.sf) === over.slice(3);
   if (over.startsWith('gw:')) return (r) => model.nodes[r.receiver]?.id === over.slice(3);
   return () => true;
 }
@@ -180,26 +181,4 @@ function ratioBars(body: HTMLElement, groups: readonly (FateTally & { label: str
   xAxis(f, x, xLabel, 6, groups.length > 8 ? 56 : 36);
   if (groups.length > 8) f.svg.selectAll('.axis.x .tick text').attr('transform', 'rotate(-40)').attr('text-anchor', 'end').attr('dx', '-0.4em').attr('dy', '0.5em');
   yAxis(f, y, 'delivery ratio (%)');
-}
-
-function countBars(body: HTMLElement, groups: readonly { label: string; count: number }[], title: string, xLabel: string, yLabel: string): void {
-  const f = frame(body, 560, 180, title);
-  const x = scaleBand<string>().domain(groups.map((g) => g.label)).range([0, f.width]).padding(0.2);
-  const y = scaleLinear().domain([0, max(groups, (g) => g.count) || 1]).nice().range([f.height, 0]);
-  f.plot
-    .append('g')
-    .attr('class', 'count-bars')
-    .selectAll('rect')
-    .data(groups)
-    .join('rect')
-    .attr('class', 'count-bar')
-    .attr('x', (g) => x(g.label)! + (x.bandwidth() - barWidth(x.bandwidth())) / 2)
-    .attr('width', barWidth(x.bandwidth()))
-    .attr('y', (g) => y(g.count))
-    .attr('height', (g) => f.height - y(g.count))
-    .attr('data-count', (g) => g.count)
-    .append('title')
-    .text((g) => `${g.label}: ${g.count}`);
-  xAxis(f, x, xLabel);
-  yAxis(f, y, yLabel);
 }

@@ -72,9 +72,9 @@ export function deliveryBy(receptions: readonly ReceptionRow[], keyOf: (r: Recep
 
 const byNumber = (a: string, b: string): number => Number(a) - Number(b);
 
-/** By the sender's spreading factor (nodes.csv's `sf`). */
+/** By the SF the frame was sent at (a node's own SF where the frame's is unknown). */
 export function deliveryBySf(model: RunModel, receptions: readonly ReceptionRow[]): KeyedTally[] {
-  return deliveryBy(receptions, (r) => sfKey(model.nodes[r.sender]), byNumber);
+  return deliveryBy(receptions, (r) => (Number.isFinite(r.sf) ? String(r.sf) : sfKey(model.nodes[r.sender])), byNumber);
 }
 
 function sfKey(node: NodeRow | undefined): string | undefined {

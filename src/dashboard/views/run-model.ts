@@ -21,8 +21,8 @@ export type RunFiles = Partial<Record<RunFileName, string>>;
  * 1,000-node day stays a third of the size of the files themselves.
  */
 export const embeddedColumns: Partial<Record<RunFileName, readonly string[]>> = {
-  'frames.csv': ['sender', 'destination', 'outcome', 'atMs', 'airtimeMs', 'channelMhz', 'fate'],
-  'receptions.csv': ['sender', 'receiver', 'atMs', 'fate', 'snrDb'],
+  'frames.csv': ['sender', 'seq', 'destination', 'outcome', 'atMs', 'airtimeMs', 'channelMhz', 'sf', 'fate'],
+  'receptions.csv': ['sender', 'seq', 'receiver', 'atMs', 'fate', 'snrDb'],
 };
 
 /** What the dashboard knows besides the files: the title, sub-bands and why data is missing. */
@@ -99,6 +99,8 @@ export interface ReceptionRow {
   readonly atMs: number;
   readonly fate: string;
   readonly snrDb: number;
+  /** The frame's SF (from frames.csv: with ADR a node's frames change SF), NaN where unknown. */
+  readonly sf: number;
 }
 
 export interface TokenRow {
@@ -215,15 +217,19 @@ export function appendFiles(model: RunModel, files: RunFiles): void {
       dutyCycleUse: model.bands.map((band) => num(r[`dutyCycleUse@${band}`])),
     });
   }
+  /** Each sent frame's SF by sender and seq, for its receptions. */
+  const frameSf = new Map<string, number>();
   for (const r of rows('frames.csv')) {
     if (r.outcome !== 'sent') continue;
+    if (r.seq !== undefined && r.sf !== undefined) frameSf.set(`${r.sender}/${r.seq}`, num(r.sf, Number.NaN));
     const atMs = num(r.atMs);
     const endMs = atMs + num(r.airtimeMs);
     later(endMs);
     model.frames.push({ sender: nodeIndex(r.sender), destination: r.destination === '*' || r.destination === '' ? -1 : r.destination === 'gateways' ? -2 : nodeIndex(r.destination), atMs, endMs, channelMhz: num(r.channelMhz, Number.NaN), fate: r.fate ?? '' });
   }
   for (const r of rows('receptions.csv')) {
-    model.receptions.push({ sender: nodeIndex(r.sender), receiver: nodeIndex(r.receiver), atMs: num(r.atMs, Number.NaN), fate: r.fate ?? '', snrDb: num(r.snrDb, Number.NaN) });
+    const sf = frameSf.get(`${r.sender}/${r.seq}`) ?? Number.NaN;
+    model.receptions.push({ sender: nodeIndex(r.sender), receiver: nodeIndex(r.receiver), atMs: num(r.atMs, Number.NaN), fate: r.fate ?? '', snrDb: num(r.snrDb, Number.NaN), sf });
   }
   for (const r of rows('tokens.csv')) {
     const endMs = num(r.endMs, Number.NaN);
