@@ -44,6 +44,8 @@ export function createOutbox(config: OutboxConfig): Outbox {
   const queues = new Map<number, { destination: number; payload: Uint8Array; round: number }[]>();
   const inMac = new Map<number, number>();
   const rounds = new Map<number, number>();
+  /** Messages whose last fragment has left the MAC (a node's message ids wrap: a new message clears its id). */
+  const leftMac = new Set<number>();
   let staged: number | undefined;
   const key = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
   // An integer event (not a callback): a checkpoint can hold it.
@@ -78,6 +80,7 @@ export function createOutbox(config: OutboxConfig): Outbox {
     },
     onEvent(event) {
       if (event.type === 'messageSent') {
+        leftMac.delete(key(event.sender, event.messageId));
         if (staged !== undefined) rounds.set(key(event.sender, event.messageId), staged);
         return;
       }
@@ -86,8 +89,12 @@ export function createOutbox(config: OutboxConfig): Outbox {
       const sender = started ? event.tx.sender : event.sender;
       const round = rounds.get(key(sender, started ? event.tx.messageId : event.messageId));
       if (round === undefined) return;
-      // A message leaves the MAC's queue with its last fragment.
-      if ((started ? event.tx.fragmentIndex : event.fragmentIndex) === (started ? event.tx.fragmentCount : event.fragmentCount) - 1) inMac.set(sender, Math.max(0, (inMac.get(sender) ?? 0) - 1));
+      // A message leaves the MAC's queue with its last fragment (once: a link-layer retransmission of it does not count again).
+      const messageKey = key(sender, started ? event.tx.messageId : event.messageId);
+      if ((started ? event.tx.fragmentIndex : event.fragmentIndex) === (started ? event.tx.fragmentCount : event.fragmentCount) - 1 && !leftMac.has(messageKey)) {
+        leftMac.add(messageKey);
+        inMac.set(sender, Math.max(0, (inMac.get(sender) ?? 0) - 1));
+      }
       if (started) config.onFrame(round, event.tx);
       scheduler.atKind(scheduler.nowMs, pumpKind, sender);
     },

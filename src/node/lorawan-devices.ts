@@ -30,7 +30,7 @@ import { deviceBackoff } from '../lorawan/adr.ts';
 import { classATiming, receiveWindowMs, rx1, rx2, type ReceiveWindowPlan } from '../lorawan/receive-windows.ts';
 import { cid, decodeLinkAdrReq, encodeLinkAdrAns } from '../lorawan/mac-commands.ts';
 import { macCommands, readHeader, stampUplink } from '../lorawan/frames.ts';
-import type { ClassAHooks, Macs, OutgoingFrame } from './macs.ts';
+import type { LinkHooks, Macs, OutgoingFrame } from './macs.ts';
 import type { NodeRuntimes } from './node-runtimes.ts';
 
 export interface LorawanSettings {
@@ -105,7 +105,7 @@ export interface DeviceCounts {
 }
 
 export interface LorawanDevices extends Checkpointable<LorawanDevicesState> {
-  readonly hooks: ClassAHooks;
+  readonly hooks: LinkHooks;
   /** Puts each device's starting data rate and power in the MAC (before any traffic). */
   start(): void;
   /** A delivery from the ether to device `node` (its windows' preambles, frames and errors). */
@@ -200,7 +200,7 @@ export function createLorawanDevices(config: LorawanDevicesConfig): LorawanDevic
     }
   }
 
-  const hooks: ClassAHooks = {
+  const hooks: LinkHooks = {
     frameBytes(i, frame) {
       if (current[i]?.bytes !== frame.bytes) newUplink(i, frame);
       const adrAckReq = settings.adr && adrAckCnt[i]! >= classATiming.adrAckLimit;
@@ -223,6 +223,7 @@ export function createLorawanDevices(config: LorawanDevicesConfig): LorawanDevic
       acked[i] = 0;
       scheduler.atKind(tx.endMs + classATiming.receiveDelay1Ms, rx1Kind, i);
       scheduler.atKind(tx.endMs + classATiming.receiveDelay2Ms, rx2Kind, i);
+      return true;
     },
   };
 

@@ -33,16 +33,40 @@ export interface MacNode {
   readonly txPowerDbm: number;
   readonly txCurrentMa: number;
   readonly supplyV: number;
-  /** A LoRaWAN class A device: after each frame the transmitter waits for `classA.sent`'s owner to `resume` it. */
-  readonly classA?: boolean;
+  /**
+   * A node with a link layer above its MAC (a LoRaWAN class A device, or the peer MAC's
+   * acknowledgements): `link.sent` says after each frame whether the transmitter is held until
+   * the link layer `resume`s it.
+   */
+  readonly linked?: boolean;
+  /** Listen before talk: a channel activity detection before each transmission (`lbt`). */
+  readonly listensBeforeTalk?: boolean;
 }
 
-/** What a class A device's LoRaWAN layer (node/lorawan-devices.ts) does around each frame. */
-export interface ClassAHooks {
-  /** The frame's bytes as they go out now (its MHDR, FCtrl and FOpts of this moment). */
+/** What a link layer (node/lorawan-devices.ts, node/peer-links.ts) does around each frame. */
+export interface LinkHooks {
+  /** The frame's bytes as they go out now (a LoRaWAN device's MHDR, FCtrl and FOpts of this moment). */
   frameBytes(node: number, frame: OutgoingFrame): Uint8Array;
-  /** The frame went on the air: its receive windows follow, and the transmitter is held until `resume`. */
-  sent(node: number, tx: Transmission, frame: OutgoingFrame): void;
+  /** The frame went on the air; true when the transmitter is held (receive windows, an ACK awaited) until `resume`. */
+  sent(node: number, tx: Transmission, frame: OutgoingFrame): boolean;
+}
+
+/**
+ * Listen before talk by channel activity detection (SX1276 datasheet §4.1.6): before a frame
+ * the radio listens for a preamble on the chosen channel at its SF for `cad(node).rxOnMs`; the
+ * result is known `cad(node).resultMs` after the start. A busy channel defers the frame by a
+ * random back-off, at most `maxBackoffs` times; then it goes anyway.
+ */
+export interface ListenBeforeTalk {
+  cad(node: number, sf: number): { readonly rxOnMs: number; readonly resultMs: number };
+  /** Whether a frame this node could detect, on `channelHz` at `sf`, had its preamble on the air in [fromMs, toMs]. */
+  channelBusy(node: number, channelHz: number, sf: number, fromMs: number, toMs: number): boolean;
+  backoffMs(node: number): number;
+  readonly maxBackoffs: number;
+  /** The radio listens from now to `untilMs` (the energy ledger books it). */
+  listen(node: number, untilMs: number): void;
+  /** A detection found the channel busy (for the books). */
+  busy(node: number): void;
 }
 
 export interface MacsConfig {
@@ -63,7 +87,8 @@ export interface MacsConfig {
   readonly receiverReadyAtMs?: (destination: number, atMs: number) => number;
   /** Preamble symbols for frames from `node` to `destination` (longer for preamble-sampling receivers). */
   readonly preambleSymbolsFor?: (node: number, destination: number) => number;
-  readonly classA?: ClassAHooks;
+  readonly link?: LinkHooks;
+  readonly lbt?: ListenBeforeTalk;
 }
 
 export interface OutgoingFrame {
@@ -110,6 +135,11 @@ export interface Macs extends Checkpointable<MacsState> {
   resume(node: number): void;
   /** Puts a frame sent before back at the head of `node`'s queue (a retransmission: same bytes' content, a new transmission). */
   retransmit(node: number, frame: OutgoingFrame): void;
+  /**
+   * Sends `bytes` now on `channelHz`, ahead of the queue (a link-layer ACK); false when it
+   * cannot: the node is dead or transmitting, or the channel's sub-band is closed.
+   */
+  sendNow(node: number, bytes: Uint8Array, destination: number, channelHz: number, messageId: number): boolean;
   /** The next frame counter of `node` for a frame sent outside the queue (a gateway's downlink). */
   takeSeq(node: number): number;
   /** New data rate and power for `node`'s next frames (ADR). */
@@ -168,6 +198,14 @@ export function createMacs(config: MacsConfig): Macs {
     service(i);
   });
   const doneKind = scheduler.kind(service);
+  const cadKind = scheduler.kind(detected);
+  /** Listen before talk: the channel detected on, when, for how long, and the back-offs of the head frame so far. */
+  const cadChannel = new Int32Array(count);
+  const cadStartMs = new Float64Array(count);
+  const cadRxOnMs = new Float64Array(count);
+  const backoffs = new Int32Array(count);
+  /** The end of the node's last frame on the air (its own or an ACK sent ahead of the queue). */
+  const onAirUntilMs = new Float64Array(count).fill(Number.NEGATIVE_INFINITY);
 
   function airtimeOf(i: number, bytes: number, preambleSymbols: number): Airtime {
     const sf = sfs[i]!;
@@ -231,16 +269,48 @@ export function createMacs(config: MacsConfig): Macs {
         continue;
       }
       const channel = openCount === 1 ? open[0]! : open[uniformInt(nodes[i]!.rng, 0, openCount - 1)]!;
+      if (config.lbt && nodes[i]!.listensBeforeTalk) return detect(i, channel);
       send(i, head, channel);
       return;
     }
   }
 
+  /** A channel activity detection on `channel` before the head frame goes; its result at `resultMs`. */
+  function detect(i: number, channel: number): void {
+    const lbt = config.lbt!;
+    const { rxOnMs, resultMs } = lbt.cad(i, sfs[i]!);
+    const nowMs = scheduler.nowMs;
+    cadChannel[i] = channel;
+    cadStartMs[i] = nowMs;
+    cadRxOnMs[i] = rxOnMs;
+    transmitterFreeAtMs[i] = nowMs + resultMs;
+    lbt.listen(i, nowMs + rxOnMs);
+    scheduler.atKind(nowMs + resultMs, cadKind, i);
+  }
+
+  /** The detection's result: a busy channel defers the frame by a random back-off, else it goes now. */
+  function detected(i: number): void {
+    if (dead[i] || transmitterFreeAtMs[i] !== scheduler.nowMs) return;
+    const head = queues[i]?.[0];
+    if (!head) return;
+    const lbt = config.lbt!;
+    const channelHz = nodes[i]!.channelsHz[cadChannel[i]!]!;
+    if (lbt.channelBusy(i, channelHz, sfs[i]!, cadStartMs[i]!, cadStartMs[i]! + cadRxOnMs[i]!) && backoffs[i]! < lbt.maxBackoffs) {
+      backoffs[i]!++;
+      lbt.busy(i);
+      transmitterFreeAtMs[i] = scheduler.nowMs + lbt.backoffMs(i);
+      scheduler.atKind(transmitterFreeAtMs[i]!, doneKind, i);
+      return;
+    }
+    backoffs[i] = 0;
+    send(i, head, cadChannel[i]!);
+  }
+
   function send(i: number, frame: QueuedFrame, channel: number): void {
     const node = nodes[i]!;
     const startMs = scheduler.nowMs;
-    const classA = node.classA ? config.classA : undefined;
-    const bytes = classA ? classA.frameBytes(i, frame) : frame.bytes;
+    const link = node.linked ? config.link : undefined;
+    const bytes = link ? link.frameBytes(i, frame) : frame.bytes;
     const airtime = airtimeOf(i, bytes.length, frame.preambleSymbols);
     const tx: Transmission = {
       sender: i,
@@ -271,13 +341,13 @@ export function createMacs(config: MacsConfig): Macs {
     dequeue(i);
     const band = bandsOf[i]![channel]!;
     bandOpenAtMs[i * bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, region.subBands[band]!.dutyCycle);
+    onAirUntilMs[i] = tx.endMs;
     const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
     // Energy: mA × ms × V = µJ.
     config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, txCurrents[i]! * tx.airtimeMs * node.supplyV);
-    if (classA) {
-      // Held through the receive windows; the LoRaWAN layer resumes it.
+    if (link?.sent(i, tx, frame)) {
+      // Held through the receive windows or the wait for an ACK; the link layer resumes it.
       transmitterFreeAtMs[i] = Number.POSITIVE_INFINITY;
-      classA.sent(i, tx, frame);
       return;
     }
     transmitterFreeAtMs[i] = tx.endMs;
@@ -293,7 +363,7 @@ export function createMacs(config: MacsConfig): Macs {
     while (queue !== undefined && queue.length > 0) unsent(i, queue.shift()!);
   }
 
-  const columns = [bandOpenAtMs, transmitterFreeAtMs, wakePending, seqs, dead, queuedMessages, refusedMessageId, sfs, txPowers, txCurrents];
+  const columns = [bandOpenAtMs, transmitterFreeAtMs, wakePending, seqs, dead, queuedMessages, refusedMessageId, sfs, txPowers, txCurrents, cadChannel, cadStartMs, cadRxOnMs, backoffs, onAirUntilMs];
   const isBusy = (i: number): boolean => (queues[i]?.length ?? 0) > 0 || transmitterFreeAtMs[i]! > scheduler.nowMs;
 
   return {
@@ -347,6 +417,51 @@ export function createMacs(config: MacsConfig): Macs {
       if (frame.fragmentIndex === frame.fragmentCount - 1) queuedMessages[i]!++;
       const preambleSymbols = config.preambleSymbolsFor ? config.preambleSymbolsFor(i, frame.destination) : (nodes[i]!.airtime.preambleSymbols ?? 8);
       (queues[i] ??= []).unshift({ ...frame, queuedAtMs: nowMs, preambleSymbols, headSinceMs: Number.NaN, wakeWaitSinceMs: Number.NaN });
+    },
+    sendNow(i, bytes, destination, channelHz, messageId) {
+      const nowMs = scheduler.nowMs;
+      const node = nodes[i];
+      const channel = node ? node.channelsHz.indexOf(channelHz) : -1;
+      // A transmitter held for an ACK or receive windows may still send; one on the air or detecting may not.
+      const held = transmitterFreeAtMs[i] === Number.POSITIVE_INFINITY;
+      if (!node || dead[i] || onAirUntilMs[i]! > nowMs || (!held && transmitterFreeAtMs[i]! > nowMs) || channel < 0) return false;
+      const band = bandsOf[i]![channel]!;
+      if (bandOpenAtMs[i * bandCount + band]! > nowMs) return false;
+      const preambleSymbols = node.airtime.preambleSymbols ?? 8;
+      const airtime = airtimeOf(i, bytes.length, preambleSymbols);
+      const tx: Transmission = {
+        sender: i,
+        seq: seqs[i]!,
+        destination,
+        startMs: nowMs,
+        airtimeMs: airtime.airtimeMs,
+        endMs: nowMs + airtime.airtimeMs,
+        channelHz,
+        sf: sfs[i]!,
+        bandwidthHz: node.airtime.bandwidthHz,
+        codingRate: node.airtime.codingRate,
+        preambleSymbols,
+        symbolMs: airtime.symbolMs,
+        txPowerDbm: txPowers[i]!,
+        bytes,
+        messageId,
+        fragmentIndex: 0,
+        fragmentCount: 1,
+        messageCreatedAtMs: nowMs,
+      };
+      if (!config.transmit(tx)) {
+        kill(i);
+        return false;
+      }
+      seqs[i]!++;
+      bandOpenAtMs[i * bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, region.subBands[band]!.dutyCycle);
+      onAirUntilMs[i] = tx.endMs;
+      config.events.txStarted(tx, nowMs, 0, 0, 0, txCurrents[i]! * tx.airtimeMs * node.supplyV);
+      if (!held) {
+        transmitterFreeAtMs[i] = tx.endMs;
+        scheduler.atKind(tx.endMs, doneKind, i);
+      }
+      return true;
     },
     takeSeq: (i) => seqs[i]!++,
     setRadio(i, sf, txPowerDbm, txCurrentMa) {

@@ -48,6 +48,11 @@ export interface Ether extends Checkpointable<EtherState> {
   decideUntil(nowMs: number): void;
   /** A node died: its receiver is off from `atMs` on. */
   nodeDied(node: number, atMs: number): void;
+  /**
+   * Channel activity detection: whether a frame on `channelHz` at `sf` that `node` could
+   * detect (not its own) had its preamble on the air during [fromMs, toMs].
+   */
+  channelBusy(node: number, channelHz: number, sf: number, fromMs: number, toMs: number): boolean;
   /** Frames on the air whose fates are not decided yet. */
   readonly undecided: number;
   /** Frames on the air or recent enough to interfere with an undecided one. */
@@ -105,6 +110,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   const pathLocks: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length);
   const deadFromMs = new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY);
   const classA = Uint8Array.from(nodes, (node) => (node.classA ? 1 : 0));
+  const listensAfterTxMs = Float64Array.from(nodes, (node) => node.listensAfterTxMs ?? 0);
   const windows = config.classAWindows;
   if (!windows && classA.includes(1)) throw new RangeError('class A devices need the ether\u2019s classAWindows');
   /** Per node: [0, n) the end of its last uplink, [n, 2n) the uplink end whose RX1 caught a frame. */
@@ -214,6 +220,9 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   /** When the receiver's radio is on to catch this frame (its schedule, not dead), or undefined. */
   function catches(receiver: number, tx: Transmission): number | undefined {
     if (classA[receiver]) return inReceiveWindow(receiver, tx) && tx.startMs < deadFromMs[receiver]! ? tx.startMs : undefined;
+    // Waiting for an ACK after its own frame, the radio listens whatever its schedule.
+    const after = listensAfterTxMs[receiver]!;
+    if (after > 0 && tx.startMs >= receiveWindows[receiver]! && tx.startMs <= receiveWindows[receiver]! + after && tx.startMs < deadFromMs[receiver]!) return tx.startMs;
     const preambleMs = (tx.preambleSymbols + 4.25) * tx.symbolMs;
     const atMs = catchTimeMs(nodes[receiver]!.wake, tx.startMs, preambleMs);
     return atMs !== undefined && atMs < deadFromMs[receiver]! ? atMs : undefined;
@@ -297,7 +306,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     const own = (ownTx[tx.sender] ??= []);
     if (own.length >= 8) pruneOwn(own);
     own.push(tx.startMs, tx.endMs);
-    if (classA[tx.sender]) receiveWindows[tx.sender] = tx.endMs;
+    if (classA[tx.sender] || listensAfterTxMs[tx.sender]! > 0) receiveWindows[tx.sender] = tx.endMs;
   }
 
   /** Whether the target catches the frame, telling it when it locks on it (`rxStart`). */
@@ -401,6 +410,16 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     },
     nodeDied(node, atMs) {
       deadFromMs[node] = Math.min(deadFromMs[node]!, atMs);
+    },
+    channelBusy(node, channelHz, sf, fromMs, toMs) {
+      const log = byChannel.get(channelHz);
+      if (!log) return false;
+      for (const other of log.items) {
+        const tx = other.tx;
+        if (tx.sender === node || tx.sf !== sf || tx.startMs > toMs || tx.startMs + (tx.preambleSymbols + 4.25) * tx.symbolMs < fromMs) continue;
+        if (powerAt(other, node) >= reach.sensitivityDbm(node, tx.sf, tx.bandwidthHz)) return true;
+      }
+      return false;
     },
     get undecided() {
       return undecided;

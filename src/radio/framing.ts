@@ -27,6 +27,8 @@ export const broadcastAddress = 0xffff;
 /** Port values: whole messages and fragments are told apart by port (LoRaWAN FPort). */
 export const portMessage = 1;
 export const portFragment = 2;
+/** A link-layer acknowledgement of the peer MAC (node/peer-links.ts): its payload is the acknowledged frame's 16-bit seq. */
+export const portAck = 3;
 
 export function framingOverheadBytes(framing: FramingId): number {
   return framing === 'lorawan' ? lorawanOverheadBytes : rawHeaderBytes;

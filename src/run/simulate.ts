@@ -143,6 +143,7 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     hosted,
     events: nodeEvents,
     transport: () => transport,
+    channelBusy: (node, channelHz, sf, fromMs, toMs) => ether.channelBusy(node, channelHz, sf, fromMs, toMs),
     memoryOf: (spec) => (engine ? withPlanMemory(spec.memory, options.inference!.plan.nodes[spec.index]!) : spec.memory),
     app,
   });
@@ -201,7 +202,15 @@ export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, optio
     // count is the same whatever the transport and however the nodes are spread over processes.
     const events = remoteTotals.reduce((sum, part) => sum + part.events, localEvents());
     const lorawan = swarmNodes.lorawan;
-    return { durationMs, drainedUntilMs: lastEventMs, events, nodeTotals, ...(lorawan && { lorawan: { ...lorawan.report(), adrChanges: lorawan.adrChanges } }) };
+    const peer = swarmNodes.peer;
+    return {
+      durationMs,
+      drainedUntilMs: lastEventMs,
+      events,
+      nodeTotals,
+      ...(lorawan && { lorawan: { ...lorawan.report(), adrChanges: lorawan.adrChanges } }),
+      ...(peer && { peerMac: peer.counts() }),
+    };
   }
 
   // Windows run up to `endMs` here and, first, in every remote partition.

@@ -4,6 +4,7 @@
  */
 import type { SimEvent } from '../node/events.ts';
 import type { AdrChange } from '../node/lorawan-devices.ts';
+import type { PeerCounts } from '../node/peer-links.ts';
 import type { LorawanReport } from './lorawan-layer.ts';
 import type { LoraNode } from '../node/lora-node.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
@@ -121,4 +122,6 @@ export interface SimulationResult {
   readonly nodeTotals: readonly NodeTotals[];
   /** The LoRaWAN layer's counts and every ADR change (scenarios with `lorawan`). */
   readonly lorawan?: LorawanReport & { readonly adrChanges: readonly AdrChange[] };
+  /** The peer MAC's counts (scenarios with `peerMac`). */
+  readonly peerMac?: PeerCounts;
 }

@@ -50,9 +50,9 @@ export function summarizeRun(
     nodeReports,
     deliveredNothing: swarm.nodes.filter((_, i) => tallies[i]!.attempts > 0 && tallies[i]!.receptionsReceived === 0).map((node) => node.id),
   });
-  if (result.lorawan) {
+  if (result.lorawan || result.peerMac) {
     const { perNode, ...head } = summary;
-    summary = { ...head, ...lorawanSummary(result.lorawan, result.lorawan.startSf), perNode };
+    summary = { ...head, ...(result.lorawan && lorawanSummary(result.lorawan, result.lorawan.startSf)), ...(result.peerMac && { peerMac: result.peerMac }), perNode };
   }
   if (!served && !trained) return { totals, nodeReports, summary };
   const { perNode, ...head } = summary;

@@ -32,6 +32,9 @@ import { nameKey } from '../sim/keyed-random.ts';
 import type { Transport } from '../transport/transport.ts';
 import { createDestinationPicker } from './destinations.ts';
 import { createLorawanLayer, isLorawanDevice, type LorawanLayer } from './lorawan-layer.ts';
+import { ackListenMs, createPeerLayer, hasPeerMac, listenBeforeTalk } from './peer-layer.ts';
+import type { PeerLinks, PeerLinksState } from '../node/peer-links.ts';
+import type { LinkHooks } from '../node/macs.ts';
 
 /** The hosted nodes' whole state (a checkpoint: checkpoint-state.ts). */
 export interface SwarmNodesState {
@@ -40,6 +43,7 @@ export interface SwarmNodesState {
   readonly links: LinksState;
   readonly traffic: TrafficState | undefined;
   readonly lorawan?: { readonly devices: LorawanDevicesState; readonly server: NetworkServerState; readonly adrChanges: readonly AdrChange[] };
+  readonly peer?: PeerLinksState;
 }
 
 export interface SwarmNodes extends Checkpointable<SwarmNodesState> {
@@ -48,6 +52,8 @@ export interface SwarmNodes extends Checkpointable<SwarmNodesState> {
   readonly links: Links;
   /** The LoRaWAN devices and network server, when the scenario has `lorawan`. */
   readonly lorawan: LorawanLayer | undefined;
+  /** The peer MAC's acknowledgements, when the scenario has `peerMac`. */
+  readonly peer: PeerLinks | undefined;
   /** The indices of the nodes this process runs, in order. */
   readonly hostedIndices: readonly number[];
   /** A frame or preamble notice the ether delivered to hosted node `i`. */
@@ -68,6 +74,8 @@ export interface SwarmNodesConfig {
   /** Static memory of each node (the model's placement adds to the spec's). */
   readonly memoryOf: (spec: NodeSpec) => Readonly<Record<MemoryKind, number>>;
   readonly app: NodeApplication | undefined;
+  /** The ether's channel activity detection (listen before talk; the ether runs in this process). */
+  readonly channelBusy?: (node: number, channelHz: number, sf: number, fromMs: number, toMs: number) => boolean;
 }
 
 /** A gateway: a sink with several receive paths, always listening (see RuntimeNode). */
@@ -75,6 +83,7 @@ export interface SwarmNodesConfig {
 export function etherNodes(specs: readonly NodeSpec[], scenario?: Scenario): EtherNode[] {
   return specs.map((spec) => ({
     ...(scenario && isLorawanDevice(scenario, spec) && { classA: true }),
+    ...(scenario && ackListenMs(scenario, spec) > 0 && { listensAfterTxMs: ackListenMs(scenario, spec) }),
     key: nameKey(spec.id),
     xM: spec.xM,
     yM: spec.yM,
@@ -133,11 +142,16 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
             txPowerDbm: spec.txPowerDbm,
             txCurrentMa: txMa[spec.index]!,
             supplyV: spec.power.supplyV,
-            ...(isLorawanDevice(scenario, spec) && { classA: true }),
+            ...((isLorawanDevice(scenario, spec) || (hasPeerMac(scenario, spec) && scenario.peerMac!.ack)) && { linked: true }),
+            ...(hasPeerMac(scenario, spec) && scenario.peerMac!.lbt && { listensBeforeTalk: true }),
           }
         : undefined,
     ),
-    ...(scenario.lorawan && { classA: { frameBytes: (i: number, frame: OutgoingFrame) => lorawan!.devices.hooks.frameBytes(i, frame), sent: (i: number, tx: Transmission, frame: OutgoingFrame) => lorawan!.devices.hooks.sent(i, tx, frame) } }),
+    link: {
+      frameBytes: (i: number, frame: OutgoingFrame) => linkOf(i).frameBytes(i, frame),
+      sent: (i: number, tx: Transmission, frame: OutgoingFrame) => linkOf(i).sent(i, tx, frame),
+    },
+    ...(scenario.peerMac?.lbt && { lbt: listenBeforeTalk(scenario, specs, runtimes, config.channelBusy!, { backoffMs: (i) => peer!.backoffMs(i), channelWasBusy: (i) => peer!.channelWasBusy(i) }) }),
     transmit: (tx) => {
       if (!runtimes.transmit(tx.sender, tx)) return false;
       config.transport().transmit(tx);
@@ -178,6 +192,11 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
         },
       })
     : undefined;
+  const peer = scenario.peerMac ? createPeerLayer(scenario, specs, hosted, scheduler, () => macs, runtimes) : undefined;
+  /** The link layer of a node with one: its LoRaWAN device, else the peer MAC. */
+  function linkOf(i: number): LinkHooks {
+    return lorawan?.devices.isDevice(i) ? lorawan.devices.hooks : peer!.hooks;
+  }
   let traffic: Checkpointable<TrafficState> | undefined;
 
   return {
@@ -185,6 +204,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     macs,
     links,
     lorawan,
+    peer,
     hostedIndices,
     checkpoint: () => ({
       runtimes: runtimes.checkpoint(),
@@ -192,6 +212,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
       links: links.checkpoint(),
       traffic: traffic?.checkpoint(),
       ...(lorawan && { lorawan: { devices: lorawan.devices.checkpoint(), server: lorawan.server.checkpoint(), adrChanges: [...lorawan.adrChanges] } }),
+      ...(peer && { peer: peer.checkpoint() }),
     }),
     restore(state) {
       runtimes.restore(state.runtimes);
@@ -203,9 +224,11 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
         lorawan.server.restore(state.lorawan.server);
         replaceArray(lorawan.adrChanges, state.lorawan.adrChanges);
       }
+      if (peer && state.peer) peer.restore(state.peer);
     },
     deliver(i, delivery) {
       if (lorawan?.deliver(i, delivery)) return;
+      if (peer?.deliver(i, delivery)) return;
       if (delivery.kind === 'rxStart') runtimes.rxStart(i, delivery.tx);
       else if (runtimes.alive(i)) links.receive(i, delivery);
     },

@@ -13,6 +13,7 @@ import { radioDefaultsSchema, type radioOverridesSchema } from './radio-schema.t
 import { inferenceSettingsSchema, modelSettingsSchema } from './model-settings.ts';
 import { federatedSettingsSchema } from './federated-settings.ts';
 import { lorawanSchema } from './lorawan-schema.ts';
+import { peerMacSchema } from './peer-mac-schema.ts';
 
 const pathLossSchema = z
   .union(
@@ -82,6 +83,7 @@ export const scenarioSchema = z
       'nearest',
     ),
     lorawan: lorawanSchema.optional(),
+    peerMac: peerMacSchema.optional(),
     repeaterCompatible: withDefault(z.boolean().describe("With lorawan framing, the repeater-compatible payload limits of RP002-1.0.1 (smaller at the fast data rates: 222 bytes instead of 242)."), false),
     collision: withDefault(
       z

@@ -104,6 +104,7 @@ export async function runCommand(
   if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   if (federated && partitions.length > 0) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
+  if (scenario.peerMac && partitions.length > 0) throw new UsageError('--remote/--workers: with peerMac the acknowledgements and channel activity detection run in one process (workers do not yet); leave them out');
   if (scenario.lorawan && partitions.length > 0) throw new UsageError('--remote/--workers: with lorawan the network server and the class A devices run in one process (workers do not yet); leave them out');
   if (scenario.uplinkGateways === 'all' && partitions.length > 0) throw new UsageError('--remote/--workers: with uplinkGateways: all the network server merges every gateway\'s receptions in one process (workers do not yet); leave them out');
   if (checkpointEveryMs !== undefined) {
