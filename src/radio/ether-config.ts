@@ -1,4 +1,5 @@
-/** What the ether is given (its nodes and channel model), what it tells, and what a checkpoint of it holds. */
+/** What the ether is given (its nodes and channel model), what it tells, what it offers (ether.ts) and what a checkpoint of it holds. */
+import type { Checkpointable } from '../sim/checkpoint-state.ts';
 import type { CollisionModelId } from './collision/index.ts';
 import type { PathLossModel } from './path-loss.ts';
 import type { SensitivityTableId } from './sensitivity.ts';
@@ -97,4 +98,29 @@ export interface EtherState {
   readonly receiveWindows: Float64Array;
   readonly pending: unknown[];
   readonly numbers: readonly number[];
+}
+
+export interface Ether extends Checkpointable<EtherState> {
+  /**
+   * Puts a frame on the air; call in (startMs, sender, seq) order, at a time between its start
+   * and its start plus the processing delay (the end of the window it started in).
+   */
+  transmit(tx: Transmission): void;
+  /**
+   * Decides the fates of every frame that ended at or before `nowMs`, in (end, start order).
+   * Called at each window's end, once the window's transmissions are in: every interferer of
+   * such a frame started before it ended, so it is known.
+   */
+  decideUntil(nowMs: number): void;
+  /** A node died: its receiver is off from `atMs` on. */
+  nodeDied(node: number, atMs: number): void;
+  /**
+   * Channel activity detection: whether a frame on `channelHz` at `sf` that `node` could
+   * detect (not its own) had its preamble on the air during [fromMs, toMs].
+   */
+  channelBusy(node: number, channelHz: number, sf: number, fromMs: number, toMs: number): boolean;
+  /** Frames on the air whose fates are not decided yet. */
+  readonly undecided: number;
+  /** Frames on the air or recent enough to interfere with an undecided one. */
+  readonly trackedTransmissions: number;
 }

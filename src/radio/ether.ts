@@ -23,41 +23,18 @@
  * left out could not have detected the frame with any draw. Interferers are every frame on the
  * same channel that overlaps the wanted one, wherever it comes from: energy-SIR sums them all.
  */
-import { replaceArray, replaceMap, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { replaceArray, replaceMap, restoreInto } from '../sim/checkpoint-state.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { keyedUniform4 } from '../sim/keyed-random.ts';
 import { collisionModels, type Signal } from './collision/index.ts';
 import { createEtherReach } from './ether-reach.ts';
+import { createListenWindows } from './listen-windows.ts';
 import { broadcastDestination, gatewaysDestination, type Fate, type Transmission } from './transmission.ts';
 import { catchTimeMs } from './wake-schedule.ts';
 
-export type { ClassAWindows, EtherConfig, EtherNode, EtherOutput, EtherState, ReceptionEvent, ShadowingMode } from './ether-config.ts';
-import type { EtherConfig, EtherOutput, EtherState } from './ether-config.ts';
+export type { ClassAWindows, Ether, EtherConfig, EtherNode, EtherOutput, EtherState, ReceptionEvent, ShadowingMode } from './ether-config.ts';
+import type { Ether, EtherConfig, EtherOutput } from './ether-config.ts';
 
-export interface Ether extends Checkpointable<EtherState> {
-  /**
-   * Puts a frame on the air; call in (startMs, sender, seq) order, at a time between its start
-   * and its start plus the processing delay (the end of the window it started in).
-   */
-  transmit(tx: Transmission): void;
-  /**
-   * Decides the fates of every frame that ended at or before `nowMs`, in (end, start order).
-   * Called at each window's end, once the window's transmissions are in: every interferer of
-   * such a frame started before it ended, so it is known.
-   */
-  decideUntil(nowMs: number): void;
-  /** A node died: its receiver is off from `atMs` on. */
-  nodeDied(node: number, atMs: number): void;
-  /**
-   * Channel activity detection: whether a frame on `channelHz` at `sf` that `node` could
-   * detect (not its own) had its preamble on the air during [fromMs, toMs].
-   */
-  channelBusy(node: number, channelHz: number, sf: number, fromMs: number, toMs: number): boolean;
-  /** Frames on the air whose fates are not decided yet. */
-  readonly undecided: number;
-  /** Frames on the air or recent enough to interfere with an undecided one. */
-  readonly trackedTransmissions: number;
-}
 
 /**
  * A frame on the air: its transmission, start order, addressed receivers and what they caught.
@@ -109,12 +86,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   const ownTx: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length);
   const pathLocks: (number[] | undefined)[] = new Array<number[] | undefined>(nodes.length);
   const deadFromMs = new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY);
-  const classA = Uint8Array.from(nodes, (node) => (node.classA ? 1 : 0));
-  const listensAfterTxMs = Float64Array.from(nodes, (node) => node.listensAfterTxMs ?? 0);
-  const windows = config.classAWindows;
-  if (!windows && classA.includes(1)) throw new RangeError('class A devices need the ether\u2019s classAWindows');
-  /** Per node: [0, n) the end of its last uplink, [n, 2n) the uplink end whose RX1 caught a frame. */
-  const receiveWindows = new Float64Array(2 * nodes.length).fill(Number.NEGATIVE_INFINITY);
+  const listening = createListenWindows(nodes, config.classAWindows);
   const undetectable = config.undetectableInterfere ?? (config.collision === 'lorasim' ? 'never' : 'always');
   const endKind = scheduler.kind(() => undefined);
   let undecided = 0;
@@ -200,29 +172,11 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     own.length = kept;
   }
 
-  /**
-   * Whether a class A device's receive window catches the frame: it starts inside RX1, or
-   * inside RX2 of an uplink whose RX1 caught nothing (TS001-1.0.4 §3.3.2: a frame received in
-   * RX1 means no RX2; a preamble caught in RX1 keeps the radio busy past RX2's opening).
-   */
-  function inReceiveWindow(receiver: number, tx: Transmission): boolean {
-    const uplinkEndMs = receiveWindows[receiver]!;
-    const openMs = windows!.windowMs(tx.symbolMs);
-    const rx1Ms = uplinkEndMs + windows!.delay1Ms;
-    if (tx.startMs >= rx1Ms && tx.startMs <= rx1Ms + openMs) {
-      receiveWindows[nodes.length + receiver] = uplinkEndMs;
-      return true;
-    }
-    const rx2Ms = uplinkEndMs + windows!.delay2Ms;
-    return tx.startMs >= rx2Ms && tx.startMs <= rx2Ms + openMs && receiveWindows[nodes.length + receiver] !== uplinkEndMs;
-  }
-
   /** When the receiver's radio is on to catch this frame (its schedule, not dead), or undefined. */
   function catches(receiver: number, tx: Transmission): number | undefined {
-    if (classA[receiver]) return inReceiveWindow(receiver, tx) && tx.startMs < deadFromMs[receiver]! ? tx.startMs : undefined;
-    // Waiting for an ACK after its own frame, the radio listens whatever its schedule.
-    const after = listensAfterTxMs[receiver]!;
-    if (after > 0 && tx.startMs >= receiveWindows[receiver]! && tx.startMs <= receiveWindows[receiver]! + after && tx.startMs < deadFromMs[receiver]!) return tx.startMs;
+    const windowed = listening.catches(receiver, tx);
+    if (windowed === true && tx.startMs < deadFromMs[receiver]!) return tx.startMs;
+    if (windowed !== undefined && listening.isClassA(receiver)) return undefined;
     const preambleMs = (tx.preambleSymbols + 4.25) * tx.symbolMs;
     const atMs = catchTimeMs(nodes[receiver]!.wake, tx.startMs, preambleMs);
     return atMs !== undefined && atMs < deadFromMs[receiver]! ? atMs : undefined;
@@ -244,7 +198,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     output.reception(tx, receiver, fate, rxDbm, snrDb);
     if (fate === 'received') {
       output.deliver({ kind: 'frame', atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
-    } else if (classA[receiver] && caught && rxDbm >= reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) && deadFromMs[receiver]! > tx.endMs) {
+    } else if (listening.isClassA(receiver) && caught && rxDbm >= reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) && deadFromMs[receiver]! > tx.endMs) {
       // The window locked on it (its rxStart went out): the radio reports the failure.
       output.deliver({ kind: 'rxError', atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
     }
@@ -306,7 +260,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     const own = (ownTx[tx.sender] ??= []);
     if (own.length >= 8) pruneOwn(own);
     own.push(tx.startMs, tx.endMs);
-    if (classA[tx.sender] || listensAfterTxMs[tx.sender]! > 0) receiveWindows[tx.sender] = tx.endMs;
+    listening.sent(tx);
   }
 
   /** Whether the target catches the frame, telling it when it locks on it (`rxStart`). */
@@ -336,13 +290,13 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   }
 
   return {
-    checkpoint: () => ({ byChannel, ownTx, pathLocks, deadFromMs, receiveWindows, pending, numbers: [undecided, firstEndMs, order, maxAirtimeMs, tracked] }),
+    checkpoint: () => ({ byChannel, ownTx, pathLocks, deadFromMs, receiveWindows: listening.state, pending, numbers: [undecided, firstEndMs, order, maxAirtimeMs, tracked] }),
     restore(state) {
       replaceMap(byChannel, state.byChannel as Map<number, ChannelLog>);
       replaceArray(ownTx, state.ownTx);
       replaceArray(pathLocks, state.pathLocks);
       restoreInto(deadFromMs, state.deadFromMs, 'ether');
-      restoreInto(receiveWindows, state.receiveWindows, 'ether');
+      restoreInto(listening.state, state.receiveWindows, 'ether');
       replaceArray(pending, state.pending as OnAir[]);
       [undecided, firstEndMs, order, maxAirtimeMs, tracked] = state.numbers as [number, number, number, number, number];
     },
