@@ -326,12 +326,14 @@ export function createLorawanDevices(config: LorawanDevicesConfig): LorawanDevic
     start,
     isDevice: (i) => devices[i] !== undefined,
     deliver(i, delivery) {
+      // Only frames addressed to the device are its downlinks (a class C device also hears broadcasts).
+      const mine = delivery.tx.destination === i;
       if (delivery.kind === 'rxStart') {
         runtimes.rxStart(i, delivery.tx);
-        if (phase[i] === WINDOWS) caught[i] = 1;
+        if (phase[i] === WINDOWS && mine) caught[i] = 1;
         return;
       }
-      if (!runtimes.alive(i) || phase[i] !== WINDOWS || !caught[i]) return;
+      if (!mine || !runtimes.alive(i) || phase[i] !== WINDOWS || !caught[i]) return;
       if (delivery.kind === 'frame') downlink(i, delivery);
       else counts.downlinksLost++;
       windowsOver(i);

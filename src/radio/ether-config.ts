@@ -24,6 +24,8 @@ export interface EtherNode {
   readonly notifiesRxStart: boolean;
   /** A LoRaWAN class A device: its radio is on only in the receive windows after its uplinks. */
   readonly classA?: boolean;
+  /** A LoRaWAN device (class A or C): a frame it caught but did not receive is reported (`rxError`). */
+  readonly reportsRxError?: boolean;
   /** The peer MAC's wait for an ACK: whatever its schedule, the radio listens this long after each frame it sends (ms). */
   readonly listensAfterTxMs?: number;
 }

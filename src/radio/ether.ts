@@ -198,7 +198,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     output.reception(tx, receiver, fate, rxDbm, snrDb);
     if (fate === 'received') {
       output.deliver({ kind: 'frame', atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
-    } else if (listening.isClassA(receiver) && caught && rxDbm >= reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) && deadFromMs[receiver]! > tx.endMs) {
+    } else if (nodes[receiver]!.reportsRxError === true && caught && rxDbm >= reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) && deadFromMs[receiver]! > tx.endMs) {
       // The window locked on it (its rxStart went out): the radio reports the failure.
       output.deliver({ kind: 'rxError', atMs: tx.endMs + config.processingDelayMs, receiver, tx, rxPowerDbm: rxDbm, snrDb });
     }

@@ -35,9 +35,14 @@ export interface LorawanReport {
   readonly network: NetworkCounts;
 }
 
-/** Whether a node is a LoRaWAN class A device in this scenario. */
+/** Whether a node is a LoRaWAN end device (class A or C) in this scenario. */
 export function isLorawanDevice(scenario: Scenario, spec: NodeSpec): boolean {
   return scenario.lorawan !== undefined && spec.role !== 'sink' && spec.traffic?.to === 'sink';
+}
+
+/** Whether a node is a class A device: its radio listens only in its receive windows. */
+export function isClassA(scenario: Scenario, spec: NodeSpec): boolean {
+  return isLorawanDevice(scenario, spec) && scenario.lorawan!.class === 'A';
 }
 
 /** The region's LoRaWAN plan for devices, or a reason it has none. */

@@ -31,7 +31,7 @@ import type { EtherNode } from '../radio/ether-config.ts';
 import { nameKey } from '../sim/keyed-random.ts';
 import type { Transport } from '../transport/transport.ts';
 import { createDestinationPicker } from './destinations.ts';
-import { createLorawanLayer, isLorawanDevice, type LorawanLayer } from './lorawan-layer.ts';
+import { createLorawanLayer, isClassA, isLorawanDevice, type LorawanLayer } from './lorawan-layer.ts';
 import { ackListenMs, createPeerLayer, hasPeerMac, listenBeforeTalk } from './peer-layer.ts';
 import type { PeerLinks, PeerLinksState } from '../node/peer-links.ts';
 import type { LinkHooks } from '../node/macs.ts';
@@ -82,7 +82,8 @@ export interface SwarmNodesConfig {
 /** The ether's view of the nodes: where they are and how they receive. */
 export function etherNodes(specs: readonly NodeSpec[], scenario?: Scenario): EtherNode[] {
   return specs.map((spec) => ({
-    ...(scenario && isLorawanDevice(scenario, spec) && { classA: true }),
+    ...(scenario && isClassA(scenario, spec) && { classA: true }),
+    ...(scenario && isLorawanDevice(scenario, spec) && { reportsRxError: true }),
     ...(scenario && ackListenMs(scenario, spec) > 0 && { listensAfterTxMs: ackListenMs(scenario, spec) }),
     key: nameKey(spec.id),
     xM: spec.xM,

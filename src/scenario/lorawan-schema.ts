@@ -8,6 +8,10 @@ import { withDefault } from './described.ts';
 
 export const lorawanSchema = z
   .strictObject({
+    class: withDefault(
+      z.enum(['A', 'C']).describe("Device class: A listens only in RX1 and RX2 after each uplink; C also listens on RX2's channel whenever it does not transmit (booked as listen on the ledger), so it catches the same answers at a continuous receive current. Class B is not modelled."),
+      'A',
+    ),
     confirmed: withDefault(z.boolean().describe('Confirmed uplinks (MHDR confirmed data up): the network server answers each with an ACK in RX1 or RX2, and a device without one sends again after RETRANSMIT_TIMEOUT (1 to 3 s), up to maxTransmissions.'), false),
     maxTransmissions: withDefault(z.int().min(1).max(15).describe('Transmissions of a confirmed uplink at most, the first included (LoRaMac-node retries up to 8).'), 8),
     nbTrans: withDefault(z.int().min(1).max(15).describe('NbTrans at the start: how many times each unconfirmed uplink is sent unless a downlink answers one (ADR may change it).'), 1),

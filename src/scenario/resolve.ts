@@ -201,7 +201,8 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
         maxAppBytes: 0,
         traffic,
         ...hardware,
-        wake: resolveWake(settings, id, symbolTimeMs(sf, bandwidthHz), rng),
+        // A LoRaWAN class C device listens whenever it does not transmit.
+        wake: scenario.lorawan?.class === 'C' && group.role !== 'sink' && traffic?.to === 'sink' ? { mode: 'always' } : resolveWake(settings, id, symbolTimeMs(sf, bandwidthHz), rng),
       });
     });
   });

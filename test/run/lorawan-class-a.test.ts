@@ -119,3 +119,20 @@ describe('loraswarm run with lorawan: what it refuses', () => {
     expect(workers.stderr).toContain('with lorawan the network server and the class A devices run in one process');
   });
 });
+
+describe('class C devices', () => {
+  const classA = runScenario(fixture);
+  const classC = runScenario(fixture, ['lorawan.class=C']);
+
+  it('get the same answers as class A, and listen whenever they neither transmit nor receive', () => {
+    const rows = (run: typeof classA) => run.simulation.tracker.frames.map((f) => `${f.sender}/${f.seq}/${f.atMs}/${f.fate}`);
+    expect(rows(classC)).toEqual(rows(classA));
+    for (const id of ['near', 'far']) {
+      const node = classC.swarm.nodes.find((spec) => spec.id === id)!.index;
+      const time = classC.result.nodeTotals[node]!.energy.timeByStateMs;
+      // The radio's states over the run: never asleep.
+      expect(time.listen + time.receive + time.transmit).toBeCloseTo(classC.result.drainedUntilMs, 6);
+      expect(classA.result.nodeTotals[node]!.energy.timeByStateMs.listen).toBe(0);
+    }
+  });
+});
