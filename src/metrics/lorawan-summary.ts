@@ -30,6 +30,7 @@ export function lorawanSummary(totals: LorawanTotals, initialSf: readonly (numbe
       confirmed: { acked: devices.confirmedAcked, failed: devices.confirmedFailed },
       acks: {
         sent: network.acksSent,
+        inRx2: network.acksRx2,
         received: devices.acksReceived,
         lost: network.acksSent - devices.acksReceived,
         notSent: network.acksNotSent,

@@ -63,6 +63,8 @@ export interface NetworkCounts {
   /** Downlinks wanted that no gateway could send in RX1 or RX2 (duty cycle, busy). */
   readonly downlinksNotSent: number;
   readonly acksSent: number;
+  /** ACKs sent in RX2, a second after RX1 (no gateway could send in RX1). */
+  readonly acksRx2: number;
   readonly acksNotSent: number;
   readonly linkAdrReqSent: number;
 }
@@ -108,7 +110,7 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
   /** What the network believes each device uses (confirmed by LinkADRAns), and what it last asked. */
   const believed: (AdrState | undefined)[] = [];
   const requested: (AdrState | undefined)[] = [];
-  const counts = { uplinksHeard: 0, downlinksRx1: 0, downlinksRx2: 0, downlinksNotSent: 0, acksSent: 0, acksNotSent: 0, linkAdrReqSent: 0 };
+  const counts = { uplinksHeard: 0, downlinksRx1: 0, downlinksRx2: 0, downlinksNotSent: 0, acksSent: 0, acksRx2: 0, acksNotSent: 0, linkAdrReqSent: 0 };
   const sfOf = (dr: number): number => radio.dataRates.find((rate) => rate.dr === dr)!.sf;
   const rateOf = (dr: number) => {
     const rate = radio.dataRates.find((r) => r.dr === dr);
@@ -186,6 +188,7 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
       if (slot === 1) counts.downlinksRx1++;
       else counts.downlinksRx2++;
       if (record.downlink!.ack) counts.acksSent++;
+      if (record.downlink!.ack && slot === 2) counts.acksRx2++;
       if (record.downlink!.adr) {
         counts.linkAdrReqSent++;
         requested[device] = record.downlink!.adr;

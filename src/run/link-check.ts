@@ -6,7 +6,8 @@
  * keyed normal's bound, ≈ 8.57σ: ether-reach.ts); with per-link shadowing, at this seed's draw
  * for each link, which every frame on that link meets. Each comes with its best margin (the
  * received power at the best sink minus that sink's sensitivity), so that the fix is plain: a
- * higher SF or power, or a gateway nearer.
+ * higher SF or power, or a gateway nearer. A LoRaWAN device under ADR is checked at the
+ * settings ADR can give it at best: the region's slowest 125 kHz data rate at TXPower 0.
  */
 import { keyedNormalBound } from '../sim/keyed-random.ts';
 import { createEtherReach } from '../radio/ether-reach.ts';
@@ -15,6 +16,7 @@ import type { ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { etherNodes } from './swarm-nodes.ts';
 import { nearestSink } from './destinations.ts';
+import { deviceRadioPlan, isLorawanDevice } from './lorawan-layer.ts';
 
 export interface UnreachableNode {
   readonly id: string;
@@ -59,8 +61,12 @@ export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck 
   const reach = reachWith(mode === 'per-link' ? sigma : 0);
   const headroomDb = mode === 'per-link' ? 0 : keyedNormalBound * sigma;
   const unreachable: UnreachableNode[] = [];
-  for (const node of nodes) {
-    if (node.traffic?.to !== 'sink' || node.role === 'sink') continue;
+  const plan = scenario.lorawan?.adr ? deviceRadioPlan(swarm.region) : undefined;
+  const slowest = plan && typeof plan !== 'string' ? plan.dataRates.find((rate) => rate.dr === plan.minDataRate) : undefined;
+  for (const spec of nodes) {
+    if (spec.traffic?.to !== 'sink' || spec.role === 'sink') continue;
+    const adr = slowest && typeof plan !== 'string' && isLorawanDevice(scenario, spec);
+    const node = adr ? { ...spec, sf: slowest.sf, bandwidthHz: slowest.bandwidthHz, txPowerDbm: plan!.maxEirpDbm } : spec;
     // Only the fields the received power reads: who sends, at what power (seq 0; per-link draws ignore it).
     const probe = { sender: node.index, seq: 0, txPowerDbm: node.txPowerDbm } as Transmission;
     let best = Number.NEGATIVE_INFINITY;

@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { checkLinks } from '../../src/run/link-check.ts';
 import { runScenario } from '../helpers/scenario.ts';
 
 describe('the three-gateway city with ADR and gateway diversity', () => {
@@ -22,6 +23,8 @@ describe('the three-gateway city with ADR and gateway diversity', () => {
     const silent = run.swarm.nodes.filter((node) => run.simulation.tracker.nodes[node.index]!.attempts > 0 && run.simulation.tracker.nodes[node.index]!.receptionsReceived === 0);
     expect(golden.nodes.deliveredNothing.count).toBe(10);
     expect(silent.map((node) => node.id)).toEqual([]);
+    // validate agrees: at the settings ADR can give them (SF12 at 16 dBm) every sensor reaches a gateway.
+    expect(checkLinks(run.scenario, run.swarm).unreachable).toEqual([]);
   });
 
   it('raises the message delivery ratio from 0.9628 to 0.9911', () => {
