@@ -127,6 +127,7 @@ export function networkLines(summary: Record<string, unknown>): string[] {
   }
   const uplinks = (summary as { uplinks?: { sent: number; delivered: number; deliveryRatio: number | null } }).uplinks;
   if (uplinks) lines.push(`  uplinks to every gateway in range: ${grouped(uplinks.delivered)} of ${grouped(uplinks.sent)} reached the network (${uplinks.deliveryRatio === null ? 'n/a' : `${(100 * uplinks.deliveryRatio).toFixed(2)} %`}); DER above is per gateway`);
+  lines.push(...linkLayerLines(summary));
   if (deliveredNothing.count > 0) {
     const named = deliveredNothing.first.slice(0, 10).join(', ');
     lines.push(`  ${counted(deliveredNothing.count, 'node')} delivered nothing (tried to send; no frame received anywhere): ${named}${deliveredNothing.count > 10 ? ', …' : ''} (nodes.csv: receptionsReceived 0)`);
@@ -145,4 +146,20 @@ function days(value: number): string {
   if (value < 2) return humanDuration(value * 86_400_000);
   if (value >= 730) return `${(value / 365.25).toFixed(1)} years`;
   return `${value.toFixed(1)} d`;
+}
+
+/** What the LoRaWAN layer and the peer MAC did (runs with `lorawan` or `peerMac`). */
+function linkLayerLines(summary: Record<string, unknown>): string[] {
+  const lines: string[] = [];
+  const messages = (summary as { messages: { unicastSent: number; unicastDelivered: number } }).messages;
+  const l = (summary as { lorawan?: { uplinks: { first: number; retransmissions: number }; confirmed: { acked: number; failed: number }; acks: { sent: number; received: number; notSent: number }; adr: { linkAdrReqSent: number; applied: number; devicesBySfAtEnd: Record<string, number> } } }).lorawan;
+  if (l) {
+    lines.push(`  LoRaWAN: ${grouped(messages.unicastDelivered)} of ${grouped(messages.unicastSent)} messages reached the network; ${grouped(l.uplinks.first)} uplinks sent ${grouped(l.uplinks.first + l.uplinks.retransmissions)} times`);
+    if (l.confirmed.acked + l.confirmed.failed > 0) lines.push(`  confirmed: ${grouped(l.confirmed.acked)} acknowledged, ${grouped(l.confirmed.failed)} given up; ACKs sent ${grouped(l.acks.sent)}, received ${grouped(l.acks.received)}, never sent ${grouped(l.acks.notSent)} (gateway duty cycle)`);
+    if (l.adr.linkAdrReqSent > 0) lines.push(`  ADR: ${grouped(l.adr.linkAdrReqSent)} LinkADRReq sent, ${grouped(l.adr.applied)} applied; devices at the end: ${Object.entries(l.adr.devicesBySfAtEnd).map(([sf, n]) => `${sf} ${n}`).join(', ')} (adr.csv)`);
+  }
+  const p = (summary as { peerMac?: { framesAwaitingAck: number; acked: number; retransmissions: number; failed: number; acksNotSent: number; channelBusy: number } }).peerMac;
+  if (p && p.framesAwaitingAck > 0) lines.push(`  peer MAC: ${grouped(p.acked)} of ${grouped(p.framesAwaitingAck)} frames acknowledged, ${grouped(p.retransmissions)} retransmissions, ${grouped(p.failed)} given up, ${grouped(p.acksNotSent)} ACKs not sent (duty cycle)`);
+  if (p && p.channelBusy > 0) lines.push(`  listen before talk: ${counted(p.channelBusy, 'frame')} deferred by a busy channel`);
+  return lines;
 }

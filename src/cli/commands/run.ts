@@ -146,7 +146,7 @@ export async function runCommand(
     const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
     if (!resumed) dir.write('scenario.yaml', scenarioYaml);
     const compressed = compressRecords(compress, scenario, swarm);
-    files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files, scenario.lorawan !== undefined);
+    files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files, scenario.lorawan !== undefined || scenario.peerMac?.ack === true);
     const wallStartMs = performance.now();
     // The MQTT transport runs every frame through the embedded broker (one client per node).
     const runId = external?.credentials.runId ?? options.runId ?? runIdOf(name);
