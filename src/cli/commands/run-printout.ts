@@ -127,7 +127,7 @@ export function networkLines(summary: Record<string, unknown>): string[] {
   }
   const uplinks = (summary as { uplinks?: { sent: number; delivered: number; deliveryRatio: number | null } }).uplinks;
   if (uplinks) lines.push(`  uplinks to every gateway in range: ${grouped(uplinks.delivered)} of ${grouped(uplinks.sent)} reached the network (${uplinks.deliveryRatio === null ? 'n/a' : `${(100 * uplinks.deliveryRatio).toFixed(2)} %`}); DER above is per gateway`);
-  lines.push(...linkLayerLines(summary));
+  for (const line of linkLayerLines(summary)) lines.push(line);
   if (deliveredNothing.count > 0) {
     const named = deliveredNothing.first.slice(0, 10).join(', ');
     lines.push(`  ${counted(deliveredNothing.count, 'node')} delivered nothing (tried to send; no frame received anywhere): ${named}${deliveredNothing.count > 10 ? ', …' : ''} (nodes.csv: receptionsReceived 0)`);
