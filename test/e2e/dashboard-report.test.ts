@@ -24,6 +24,8 @@ beforeAll(async () => {
     const run = cli(['run', `scenarios/${scenario}.yaml`, '--transport', 'memory', '--out', join(dir, scenario), '--quiet', ...(scenario === 'city-gateways' ? ['--set', 'duration=2h', '--set', 'lorawan={confirmed: true, adr: true}'] : [])], 120_000);
     expect(run.status, run.stderr).toBe(0);
   }
+  const peer = cli(['run', 'test/fixtures/peer-mac.yaml', '--set', 'peerMac={ack: true, lbt: true}', '--transport', 'memory', '--out', join(dir, 'peer-mac'), '--quiet'], 120_000);
+  expect(peer.status, peer.stderr).toBe(0);
   browser = await launchBrowser();
 }, 180_000);
 afterAll(async () => {
@@ -157,6 +159,18 @@ describe('report.html in Chromium', () => {
     // Three gateways: a ratio bar each, and the fates over time at each one to choose.
     expect(await page.locator('#view-delivery .delivery-over option').allTextContents()).toEqual(expect.arrayContaining(['at gateway gw-west', 'at gateway gw-north', 'at gateway gw-south']));
     await screenshots(page, 'city-gateways');
+    expect(errors).toEqual([]);
+  });
+
+  it('says what the peer MAC did: frames acknowledged, retransmissions, deferrals by a busy channel', { timeout: 60_000 }, async () => {
+    const summary = JSON.parse(readFileSync(join(dir, 'peer-mac', 'summary.json'), 'utf8')) as { peerMac: { acked: number; retransmissions: number; channelBusy: number } };
+    const { page, errors } = await openPage(browser, pathToFileURL(join(dir, 'peer-mac', 'report.html')).href);
+    await page.waitForSelector('body[data-rendered=true]', { timeout: 20_000 });
+    const figures = page.locator('#view-delivery .peer-mac');
+    expect([await figures.getAttribute('data-acked'), await figures.getAttribute('data-retransmissions'), await figures.getAttribute('data-channel-busy')]).toEqual(
+      [summary.peerMac.acked, summary.peerMac.retransmissions, summary.peerMac.channelBusy].map(String),
+    );
+    expect(await figures.textContent()).toContain('frames deferred by a busy channel');
     expect(errors).toEqual([]);
   });
 });

@@ -37,10 +37,11 @@ const benchmarks: GoldenCase[] = [
   { name: 'listen-300', file: 'bench/listen-10k.yaml', sets: ['duration=20min', 'groups.1.count=300'] },
 ];
 
-/** LoRaWAN class A devices and the network server (issue 17): confirmed traffic, RX2 fall-backs, retransmissions, ADR. */
+/** LoRaWAN class A devices and the network server (issue 17): confirmed traffic, RX2 fall-backs, retransmissions, ADR; the peer MAC's ACKs and listen before talk. */
 const lorawan: GoldenCase[] = [
   { name: 'lorawan-class-a', file: 'test/fixtures/lorawan/class-a.yaml', sets: [] },
   { name: 'city-gateways-confirmed-adr-1h', file: 'scenarios/city-gateways.yaml', sets: ['duration=1h', 'lorawan={confirmed: true, adr: true}'] },
+  { name: 'peer-mac-ack-lbt', file: 'test/fixtures/peer-mac.yaml', sets: ['peerMac={ack: true, lbt: true}'] },
 ];
 
 export const goldenCases: readonly GoldenCase[] = [...shipped, ...fixtures, ...benchmarks, ...lorawan];

@@ -10,7 +10,7 @@ import type { ReceptionRow, RunModel } from '../views/run-model.ts';
 import { duration, frame, legend, samplingNotes, xAxis, yAxis, type Panel } from './chart.ts';
 import { cursor } from './energy-view.ts';
 import { barWidth, countBars } from './count-bars.ts';
-import { lorawanFigures } from './lorawan-view.ts';
+import { lorawanFigures, peerMacFigures } from './lorawan-view.ts';
 
 export const fateFills: Record<(typeof fateOrder)[number], string> = {
   lostHalfDuplex: '#b07aa1',
@@ -49,6 +49,7 @@ export function drawDelivery(p: Panel, model: RunModel, t: number, options: Deli
   headline(body, model, t, figures.all);
   uplinks(body, model);
   lorawanFigures(body, model);
+  peerMacFigures(body, model);
   if (choices.length > 1) overSelect(body, choices, over, options.setOver);
   fatesOverTime(body, figures.overTime, t);
   const atEnd = figures.totalsOnly ? ' (the run\'s totals)' : '';

@@ -1,5 +1,5 @@
 /**
- * LoRaWAN in the delivery panel (summary.json's `lorawan`, at the run's end): the uplinks sent
+ * LoRaWAN and the peer MAC in the delivery panel (summary.json's `lorawan`, at the run's end): the uplinks sent
  * once and again, the confirmed ones acknowledged or given up, the ACKs and downlinks by what
  * became of them, and the devices by SF where ADR left them.
  */
@@ -35,4 +35,31 @@ export function lorawanFigures(body: HTMLElement, model: RunModel): void {
   if (downlinks.some((d) => d.count > 0)) countBars(body, downlinks, 'downlinks by receive window (run\'s end)', 'window', 'downlinks (count)');
   const bySf = Object.entries(l.adr.devicesBySfAtEnd).map(([label, count]) => ({ label, count }));
   if (l.adr.changes > 0) countBars(body, bySf, 'devices by spreading factor at the run\'s end (ADR)', 'spreading factor (SF)', 'devices (count)');
+}
+
+interface PeerMacSummary {
+  readonly framesAwaitingAck: number;
+  readonly acked: number;
+  readonly retransmissions: number;
+  readonly failed: number;
+  readonly acksSent: number;
+  readonly acksNotSent: number;
+  readonly duplicates: number;
+  readonly channelBusy: number;
+}
+
+/** The peer MAC (summary.json's `peerMac`, at the run's end): ACKs, retransmissions, deferrals. */
+export function peerMacFigures(body: HTMLElement, model: RunModel): void {
+  const m = model.summary?.peerMac as PeerMacSummary | undefined;
+  if (!m) return;
+  const p = document.createElement('p');
+  p.className = 'figures peer-mac';
+  p.dataset.acked = String(m.acked);
+  p.dataset.retransmissions = String(m.retransmissions);
+  p.dataset.channelBusy = String(m.channelBusy);
+  p.textContent =
+    `Peer MAC, by the run's end: ${m.acked} of ${m.framesAwaitingAck} frames acknowledged, ${m.retransmissions} retransmissions, ${m.failed} given up; ` +
+    `ACKs sent ${m.acksSent}, not sent ${m.acksNotSent} (transmitting, or the sub-band closed); ${m.duplicates} frames received twice; ` +
+    `${m.channelBusy} frames deferred by a busy channel (listen before talk).`;
+  body.appendChild(p);
 }
