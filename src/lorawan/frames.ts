@@ -8,7 +8,7 @@
  * @example
  * downlinkFrame({ devAddr: 7, fCnt: 0, control: { adr: true, adrAckReq: false, ack: true, bit4: false, fOptsLength: 0 }, fOpts: new Uint8Array(0) }).length // 12
  */
-import { crc32Of } from '../radio/crc32.ts';
+import { writeMic } from '../radio/framing.ts';
 import { encodeFrameControl, decodeFrameControl, type FrameControl } from './mac-commands.ts';
 
 /** MHDR octets (§4.2, Table 4: MType in bits 7–5, Major 0 = LoRaWAN R1). */
@@ -17,16 +17,6 @@ export const mhdr = { unconfirmedUp: 0x40, unconfirmedDown: 0x60, confirmedUp: 0
 /** MHDR, DevAddr, FCtrl, FCnt: the octets before FOpts. */
 const headerBytes = 8;
 const micBytes = 4;
-
-function writeMic(bytes: Uint8Array): Uint8Array {
-  const end = bytes.length - micBytes;
-  const mic = crc32Of(bytes, end);
-  bytes[end] = mic & 0xff;
-  bytes[end + 1] = (mic >>> 8) & 0xff;
-  bytes[end + 2] = (mic >>> 16) & 0xff;
-  bytes[end + 3] = mic >>> 24;
-  return bytes;
-}
 
 /**
  * An uplink as it goes out: `plain` (from radio/framing.ts, FCtrl 0, no FOpts) with its MHDR

@@ -25,7 +25,7 @@ import { generatorState, setGeneratorState, uniform, type RandomGenerator } from
 import type { Scheduler } from '../sim/scheduler.ts';
 import { symbolTimeMs } from '../radio/modulation.ts';
 import type { Delivery } from '../radio/transmission.ts';
-import type { DataRate } from '../radio/regions.ts';
+import { dataRateNumbered, type DataRate } from '../radio/regions.ts';
 import { deviceBackoff } from '../lorawan/adr.ts';
 import { classATiming, receiveWindowMs, rx1, rx2, type ReceiveWindowPlan } from '../lorawan/receive-windows.ts';
 import { cid, decodeLinkAdrReq, encodeLinkAdrAns } from '../lorawan/mac-commands.ts';
@@ -152,25 +152,22 @@ export function createLorawanDevices(config: LorawanDevicesConfig): LorawanDevic
   const current: (OutgoingFrame | undefined)[] = new Array<OutgoingFrame | undefined>(n);
   const columns = [phase, uplinkEndMs, uplinkChannelHz, uplinkDataRate, retryAtMs, rx2CloseAtMs, transmissions, caught, gotDownlink, acked, adrAckCnt, dataRate, txPowerIndex, nbTrans, answer];
   const counts = { uplinks: 0, retransmissions: 0, confirmedAcked: 0, confirmedFailed: 0, acksReceived: 0, downlinksReceived: 0, downlinksLost: 0, linkAdrReqApplied: 0, linkAdrReqRejected: 0 };
-  const byDr = new Map(radio.dataRates.map((rate) => [rate.dr, rate]));
+  /** The SF and power of device `i`'s data rate and TXPower index now. */
+  const radioNow = (i: number): { sf: number; txPowerDbm: number } => ({ sf: rateOf(dataRate[i]!).sf, txPowerDbm: radio.maxEirpDbm - 2 * txPowerIndex[i]! });
+
   /** With ADR, sets each device's starting data rate and power in the MAC (when they differ from its radio settings). */
   function start(): void {
     if (!settings.adr) return;
     const macs = config.macs();
     devices.forEach((device, i) => {
       if (!device) return;
-      const txPowerDbm = radio.maxEirpDbm - 2 * txPowerIndex[i]!;
-      const sf = rateOf(dataRate[i]!).sf;
+      const { sf, txPowerDbm } = radioNow(i);
       const now = macs.radioOf(i);
       if (now.sf !== sf || now.txPowerDbm !== txPowerDbm) macs.setRadio(i, sf, txPowerDbm, device.txCurrentMa(txPowerDbm));
     });
   }
 
-  const rateOf = (dr: number): DataRate => {
-    const rate = byDr.get(dr);
-    if (!rate) throw new RangeError(`the region has no data rate DR${dr}`);
-    return rate;
-  };
+  const rateOf = (dr: number): DataRate => dataRateNumbered(radio.dataRates, dr);
   const windowMsAt = (dr: number): number => {
     const rate = rateOf(dr);
     return receiveWindowMs(symbolTimeMs(rate.sf, rate.bandwidthHz));
@@ -178,8 +175,7 @@ export function createLorawanDevices(config: LorawanDevicesConfig): LorawanDevic
 
   /** Tells the MAC the device's data rate and power now, and records the change. */
   function applyRadio(i: number, cause: AdrChange['cause']): void {
-    const txPowerDbm = radio.maxEirpDbm - 2 * txPowerIndex[i]!;
-    const sf = rateOf(dataRate[i]!).sf;
+    const { sf, txPowerDbm } = radioNow(i);
     config.macs().setRadio(i, sf, txPowerDbm, devices[i]!.txCurrentMa(txPowerDbm));
     config.onAdrChange({ atMs: scheduler.nowMs, node: i, dataRate: dataRate[i]!, sf, txPowerDbm, nbTrans: nbTrans[i]!, cause });
   }

@@ -181,16 +181,19 @@ export function createMacs(config: MacsConfig): Macs {
     send(i, head, cadChannel[i]!);
   }
 
-  function send(i: number, frame: QueuedFrame, channel: number): void {
+  /**
+   * Puts a frame of `i` on the air now on its `channel`-th channel: the radio starts it (a node
+   * that browns out doing so dies, and undefined is returned), the frame counter moves on, the
+   * sub-band closes for its off-time.
+   */
+  function goOnAir(i: number, bytes: Uint8Array, destination: number, channel: number, preambleSymbols: number, messageId: number, fragmentIndex: number, fragmentCount: number, messageCreatedAtMs: number): Transmission | undefined {
     const node = nodes[i]!;
     const startMs = scheduler.nowMs;
-    const link = node.linked ? config.link : undefined;
-    const bytes = link ? link.frameBytes(i, frame) : frame.bytes;
-    const airtime = airtimeOf(i, bytes.length, frame.preambleSymbols);
+    const airtime = airtimeOf(i, bytes.length, preambleSymbols);
     const tx: Transmission = {
       sender: i,
       seq: seqs[i]!,
-      destination: frame.destination,
+      destination,
       startMs,
       airtimeMs: airtime.airtimeMs,
       endMs: startMs + airtime.airtimeMs,
@@ -198,25 +201,41 @@ export function createMacs(config: MacsConfig): Macs {
       sf: sfs[i]!,
       bandwidthHz: node.airtime.bandwidthHz,
       codingRate: node.airtime.codingRate,
-      preambleSymbols: frame.preambleSymbols,
+      preambleSymbols,
       symbolMs: airtime.symbolMs,
       txPowerDbm: txPowers[i]!,
       bytes,
-      messageId: frame.messageId,
-      fragmentIndex: frame.fragmentIndex,
-      fragmentCount: frame.fragmentCount,
-      messageCreatedAtMs: frame.messageCreatedAtMs,
+      messageId,
+      fragmentIndex,
+      fragmentCount,
+      messageCreatedAtMs,
     };
     if (!config.transmit(tx)) {
       // The radio browned out as it started: the frame never went out, nor will the rest.
       kill(i);
-      return;
+      return undefined;
     }
     seqs[i]!++;
-    dequeue(i);
     const band = bandsOf[i]![channel]!;
     bandOpenAtMs[i * bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, region.subBands[band]!.dutyCycle);
     onAirUntilMs[i] = tx.endMs;
+    return tx;
+  }
+
+  /** The transmitter is free at `tx`'s end (the next frame may go then). */
+  function freeAfter(i: number, tx: Transmission): void {
+    transmitterFreeAtMs[i] = tx.endMs;
+    scheduler.atKind(tx.endMs, doneKind, i);
+  }
+
+  function send(i: number, frame: QueuedFrame, channel: number): void {
+    const node = nodes[i]!;
+    const link = node.linked ? config.link : undefined;
+    const bytes = link ? link.frameBytes(i, frame) : frame.bytes;
+    const tx = goOnAir(i, bytes, frame.destination, channel, frame.preambleSymbols, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.messageCreatedAtMs);
+    if (!tx) return;
+    dequeue(i);
+    const startMs = tx.startMs;
     const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
     // Energy: mA × ms × V = µJ.
     config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, txCurrents[i]! * tx.airtimeMs * node.supplyV);
@@ -225,8 +244,23 @@ export function createMacs(config: MacsConfig): Macs {
       transmitterFreeAtMs[i] = Number.POSITIVE_INFINITY;
       return;
     }
-    transmitterFreeAtMs[i] = tx.endMs;
-    scheduler.atKind(tx.endMs, doneKind, i);
+    freeAfter(i, tx);
+  }
+
+  /** A frame ahead of the queue (a link-layer ACK): see `Macs.sendNow`. */
+  function sendNow(i: number, bytes: Uint8Array, destination: number, channelHz: number, messageId: number): boolean {
+    const nowMs = scheduler.nowMs;
+    const node = nodes[i];
+    const channel = node ? node.channelsHz.indexOf(channelHz) : -1;
+    // A transmitter held for an ACK or receive windows may still send; one on the air or detecting may not.
+    const held = transmitterFreeAtMs[i] === Number.POSITIVE_INFINITY;
+    if (!node || dead[i] || onAirUntilMs[i]! > nowMs || (!held && transmitterFreeAtMs[i]! > nowMs) || channel < 0) return false;
+    if (bandOpenAtMs[i * bandCount + bandsOf[i]![channel]!]! > nowMs) return false;
+    const tx = goOnAir(i, bytes, destination, channel, node.airtime.preambleSymbols ?? 8, messageId, 0, 1, nowMs);
+    if (!tx) return false;
+    config.events.txStarted(tx, nowMs, 0, 0, 0, txCurrents[i]! * tx.airtimeMs * node.supplyV);
+    if (!held) freeAfter(i, tx);
+    return true;
   }
 
   function kill(i: number): void {
@@ -293,51 +327,7 @@ export function createMacs(config: MacsConfig): Macs {
       const preambleSymbols = config.preambleSymbolsFor ? config.preambleSymbolsFor(i, frame.destination) : (nodes[i]!.airtime.preambleSymbols ?? 8);
       (queues[i] ??= []).unshift({ ...frame, queuedAtMs: nowMs, preambleSymbols, headSinceMs: Number.NaN, wakeWaitSinceMs: Number.NaN });
     },
-    sendNow(i, bytes, destination, channelHz, messageId) {
-      const nowMs = scheduler.nowMs;
-      const node = nodes[i];
-      const channel = node ? node.channelsHz.indexOf(channelHz) : -1;
-      // A transmitter held for an ACK or receive windows may still send; one on the air or detecting may not.
-      const held = transmitterFreeAtMs[i] === Number.POSITIVE_INFINITY;
-      if (!node || dead[i] || onAirUntilMs[i]! > nowMs || (!held && transmitterFreeAtMs[i]! > nowMs) || channel < 0) return false;
-      const band = bandsOf[i]![channel]!;
-      if (bandOpenAtMs[i * bandCount + band]! > nowMs) return false;
-      const preambleSymbols = node.airtime.preambleSymbols ?? 8;
-      const airtime = airtimeOf(i, bytes.length, preambleSymbols);
-      const tx: Transmission = {
-        sender: i,
-        seq: seqs[i]!,
-        destination,
-        startMs: nowMs,
-        airtimeMs: airtime.airtimeMs,
-        endMs: nowMs + airtime.airtimeMs,
-        channelHz,
-        sf: sfs[i]!,
-        bandwidthHz: node.airtime.bandwidthHz,
-        codingRate: node.airtime.codingRate,
-        preambleSymbols,
-        symbolMs: airtime.symbolMs,
-        txPowerDbm: txPowers[i]!,
-        bytes,
-        messageId,
-        fragmentIndex: 0,
-        fragmentCount: 1,
-        messageCreatedAtMs: nowMs,
-      };
-      if (!config.transmit(tx)) {
-        kill(i);
-        return false;
-      }
-      seqs[i]!++;
-      bandOpenAtMs[i * bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, region.subBands[band]!.dutyCycle);
-      onAirUntilMs[i] = tx.endMs;
-      config.events.txStarted(tx, nowMs, 0, 0, 0, txCurrents[i]! * tx.airtimeMs * node.supplyV);
-      if (!held) {
-        transmitterFreeAtMs[i] = tx.endMs;
-        scheduler.atKind(tx.endMs, doneKind, i);
-      }
-      return true;
-    },
+    sendNow,
     takeSeq: (i) => seqs[i]!++,
     setRadio(i, sf, txPowerDbm, txCurrentMa) {
       sfs[i] = sf;

@@ -18,7 +18,7 @@ import { replaceArray, restoreInto, type Checkpointable } from '../sim/checkpoin
 import type { Scheduler } from '../sim/scheduler.ts';
 import { timeOnAir } from '../radio/airtime.ts';
 import type { CodingRate } from '../radio/modulation.ts';
-import { dutyCycleOffTimeMs, subBandOf, type Region } from '../radio/regions.ts';
+import { dataRateNumbered, dataRateOf, dutyCycleOffTimeMs, subBandOf, type DataRate, type Region } from '../radio/regions.ts';
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import { adrHistoryLength, networkAdr, type AdrState, type AdrUplink } from '../lorawan/adr.ts';
 import { classATiming, rx1, rx2, type UplinkParameters } from '../lorawan/receive-windows.ts';
@@ -111,12 +111,7 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
   const believed: (AdrState | undefined)[] = [];
   const requested: (AdrState | undefined)[] = [];
   const counts = { uplinksHeard: 0, downlinksRx1: 0, downlinksRx2: 0, downlinksNotSent: 0, acksSent: 0, acksRx2: 0, acksNotSent: 0, linkAdrReqSent: 0 };
-  const sfOf = (dr: number): number => radio.dataRates.find((rate) => rate.dr === dr)!.sf;
-  const rateOf = (dr: number) => {
-    const rate = radio.dataRates.find((r) => r.dr === dr);
-    if (!rate) throw new RangeError(`the region has no data rate DR${dr}`);
-    return rate;
-  };
+  const sfOf = (dr: number): number => dataRateNumbered(radio.dataRates, dr).sf;
 
   const rx1Kind = scheduler.kind((device) => decide(device));
   const rx2Kind = scheduler.kind((device) => {
@@ -129,18 +124,6 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
     pending[device] = undefined;
   });
 
-  /** Remembers the uplink's best SNR for ADR (one entry per FCnt, as ChirpStack keeps it). */
-  function remember(device: number, record: PendingUplink, txPowerIndex: number): AdrUplink[] {
-    let maxSnrDb = Number.NEGATIVE_INFINITY;
-    for (let k = 1; k < record.heardBy.length; k += 2) maxSnrDb = Math.max(maxSnrDb, record.heardBy[k]!);
-    const history = (histories[device] ??= []);
-    const last = history[history.length - 1];
-    if (last && last.fCnt === record.fCnt) history[history.length - 1] = { fCnt: record.fCnt, maxSnrDb: Math.max(last.maxSnrDb, maxSnrDb), txPowerIndex };
-    else history.push({ fCnt: record.fCnt, maxSnrDb, txPowerIndex });
-    if (history.length > adrHistoryLength) history.shift();
-    return history;
-  }
-
   /** At RX1's opening: what the device needs, sent now or in RX2. */
   function decide(device: number): void {
     const record = pending[device];
@@ -149,7 +132,7 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
     const current: AdrState = { ...state, dataRate: record.uplink.dataRate };
     let adr: AdrState | undefined;
     if (record.adr && settings.adr) {
-      const history = remember(device, record, current.txPowerIndex);
+      const history = remember((histories[device] ??= []), record, current.txPowerIndex);
       const answer = networkAdr(current, history, { sfOf, maxDataRate: radio.maxDataRate, maxTxPowerIndex: radio.maxTxPowerIndex, installationMarginDb: config.installationMarginDb });
       const changed = answer.dataRate !== current.dataRate || answer.txPowerIndex !== current.txPowerIndex || answer.nbTrans !== current.nbTrans;
       if (changed || record.adrAckReq) adr = answer;
@@ -164,14 +147,6 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
     else scheduler.atKind(record.endMs + classATiming.receiveDelay2Ms, rx2Kind, device);
   }
 
-  /** The gateways that heard the uplink, best SNR first (ties: lower index). */
-  function byBestSnr(record: PendingUplink): number[] {
-    const order: number[] = [];
-    for (let k = 0; k < record.heardBy.length; k += 2) order.push(k);
-    order.sort((a, b) => record.heardBy[b + 1]! - record.heardBy[a + 1]! || record.heardBy[a]! - record.heardBy[b]!);
-    return order.map((k) => record.heardBy[k]!);
-  }
-
   function trySend(device: number, record: PendingUplink, window: UplinkParameters, slot: 1 | 2): boolean {
     const band = subBandOf(region, window.channelHz);
     if (!band) throw new RangeError(`downlink channel ${window.channelHz} Hz lies in no sub-band of ${region.id}`);
@@ -179,7 +154,11 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
     const nowMs = scheduler.nowMs;
     for (const gateway of byBestSnr(record)) {
       if (busyUntilMs[gateway]! > nowMs || bandOpenAtMs[gateway * bandCount + b]! > nowMs) continue;
-      const tx = downlinkTransmission(gateway, device, record, window, Math.min(config.gateways[gateway]!.txPowerDbm, band.maxEirpDbm));
+      const fCnt = fCntDown[device]!;
+      fCntDown[device] = (fCnt + 1) % 0x10000;
+      const bytes = downlinkFrame({ devAddr: device, fCnt, control: { adr: record.adr, adrAckReq: false, ack: record.downlink!.ack, bit4: false, fOptsLength: 0 }, fOpts: record.downlink!.fOpts });
+      const txPowerDbm = Math.min(config.gateways[gateway]!.txPowerDbm, band.maxEirpDbm);
+      const tx = downlinkTransmission(config.gateways[gateway]!, device, bytes, fCnt, dataRateNumbered(radio.dataRates, window.dataRate), window.channelHz, txPowerDbm, config.takeSeq(gateway), nowMs, record.endMs);
       if (!config.transmit(tx)) continue;
       const radioOf = config.gateways[gateway]!;
       config.events.txStarted(tx, nowMs, 0, 0, 0, radioOf.txCurrentMa * tx.airtimeMs * radioOf.supplyV);
@@ -196,36 +175,6 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
       return true;
     }
     return false;
-  }
-
-  function downlinkTransmission(gateway: number, device: number, record: PendingUplink, window: UplinkParameters, txPowerDbm: number): Transmission {
-    const radioOf = config.gateways[gateway]!;
-    const rate = rateOf(window.dataRate);
-    const fCnt = fCntDown[device]!;
-    fCntDown[device] = (fCnt + 1) % 0x10000;
-    const bytes = downlinkFrame({ devAddr: device, fCnt, control: { adr: record.adr, adrAckReq: false, ack: record.downlink!.ack, bit4: false, fOptsLength: 0 }, fOpts: record.downlink!.fOpts });
-    const airtime = timeOnAir({ sf: rate.sf, bandwidthHz: rate.bandwidthHz, codingRate: radioOf.codingRate, preambleSymbols: radioOf.preambleSymbols, payloadBytes: bytes.length });
-    const startMs = scheduler.nowMs;
-    return {
-      sender: gateway,
-      seq: config.takeSeq(gateway),
-      destination: device,
-      startMs,
-      airtimeMs: airtime.airtimeMs,
-      endMs: startMs + airtime.airtimeMs,
-      channelHz: window.channelHz,
-      sf: rate.sf,
-      bandwidthHz: rate.bandwidthHz,
-      codingRate: radioOf.codingRate,
-      preambleSymbols: radioOf.preambleSymbols,
-      symbolMs: airtime.symbolMs,
-      txPowerDbm,
-      bytes,
-      messageId: fCnt,
-      fragmentIndex: 0,
-      fragmentCount: 1,
-      messageCreatedAtMs: record.endMs,
-    };
   }
 
   /** LinkADRAns in an uplink's FOpts: the settings last asked are in force when all three were accepted. */
@@ -246,7 +195,7 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
       if (!record || record.seq !== tx.seq) {
         const header = readHeader(tx.bytes);
         readAnswers(device, header.fOpts);
-        const rate = radio.dataRates.find((r) => r.sf === tx.sf && r.bandwidthHz === tx.bandwidthHz);
+        const rate = dataRateOf(region, tx.sf, tx.bandwidthHz);
         if (!rate) return;
         record = {
           seq: tx.seq,
@@ -275,5 +224,49 @@ export function createNetworkServer(config: NetworkServerConfig): NetworkServer 
       [bandOpenAtMs, busyUntilMs, fCntDown].forEach((c, k) => restoreInto(c, state.columns[k]!, 'network server'));
       Object.assign(counts, state.counts);
     },
+  };
+}
+
+/** Adds an uplink's best SNR to a device's ADR history (one entry per FCnt, as ChirpStack keeps it; the last 20). */
+function remember(history: AdrUplink[], record: PendingUplink, txPowerIndex: number): AdrUplink[] {
+  let maxSnrDb = Number.NEGATIVE_INFINITY;
+  for (let k = 1; k < record.heardBy.length; k += 2) maxSnrDb = Math.max(maxSnrDb, record.heardBy[k]!);
+  const last = history[history.length - 1];
+  if (last && last.fCnt === record.fCnt) history[history.length - 1] = { fCnt: record.fCnt, maxSnrDb: Math.max(last.maxSnrDb, maxSnrDb), txPowerIndex };
+  else history.push({ fCnt: record.fCnt, maxSnrDb, txPowerIndex });
+  if (history.length > adrHistoryLength) history.shift();
+  return history;
+}
+
+/** The gateways that heard the uplink, best SNR first (ties: lower index). */
+function byBestSnr(record: PendingUplink): number[] {
+  const order: number[] = [];
+  for (let k = 0; k < record.heardBy.length; k += 2) order.push(k);
+  order.sort((a, b) => record.heardBy[b + 1]! - record.heardBy[a + 1]! || record.heardBy[a]! - record.heardBy[b]!);
+  return order.map((k) => record.heardBy[k]!);
+}
+
+/** A gateway's downlink of `bytes` to `device`, starting now at `rate` on `channelHz`. */
+function downlinkTransmission(gateway: GatewayRadio, device: number, bytes: Uint8Array, fCnt: number, rate: DataRate, channelHz: number, txPowerDbm: number, seq: number, startMs: number, uplinkEndMs: number): Transmission {
+  const airtime = timeOnAir({ sf: rate.sf, bandwidthHz: rate.bandwidthHz, codingRate: gateway.codingRate, preambleSymbols: gateway.preambleSymbols, payloadBytes: bytes.length });
+  return {
+    sender: gateway.index,
+    seq,
+    destination: device,
+    startMs,
+    airtimeMs: airtime.airtimeMs,
+    endMs: startMs + airtime.airtimeMs,
+    channelHz,
+    sf: rate.sf,
+    bandwidthHz: rate.bandwidthHz,
+    codingRate: gateway.codingRate,
+    preambleSymbols: gateway.preambleSymbols,
+    symbolMs: airtime.symbolMs,
+    txPowerDbm,
+    bytes,
+    messageId: fCnt,
+    fragmentIndex: 0,
+    fragmentCount: 1,
+    messageCreatedAtMs: uplinkEndMs,
   };
 }

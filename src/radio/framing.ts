@@ -122,7 +122,12 @@ export function encodeFrame(framing: FramingId, header: FrameHeader, payload: Ui
   bytes[7] = seq >>> 8;
   bytes[8] = header.port; // FPort
   bytes.set(payload, 9);
-  const end = 9 + payload.length;
+  return writeMic(bytes);
+}
+
+/** Writes a LoRaWAN frame's MIC, the simulation's CRC-32 of the bytes before it, into its last 4 octets (little-endian). */
+export function writeMic(bytes: Uint8Array): Uint8Array {
+  const end = bytes.length - 4;
   const mic = crc32Of(bytes, end);
   bytes[end] = mic & 0xff;
   bytes[end + 1] = (mic >>> 8) & 0xff;

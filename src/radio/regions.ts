@@ -200,6 +200,13 @@ export function dataRateOf(region: Region, sf: number, bandwidthHz: number): Dat
  * Silent time after a transmission that keeps a sub-band within its duty cycle:
  * t_off = t_air · (1/dc − 1) (LoRaMac-node per-band off-time; ns-3 lorawan-mac-helper.cc).
  */
+/** The data rate numbered `dr` in a region's table (RangeError when it has none). */
+export function dataRateNumbered(dataRates: readonly DataRate[], dr: number): DataRate {
+  const rate = dataRates.find((r) => r.dr === dr);
+  if (!rate) throw new RangeError(`the region has no data rate DR${dr}`);
+  return rate;
+}
+
 export function dutyCycleOffTimeMs(airtimeMs: number, dutyCycle: number): number {
   if (!(dutyCycle > 0 && dutyCycle <= 1)) throw new RangeError(`dutyCycle must be in (0, 1], got ${dutyCycle}`);
   return airtimeMs * (1 / dutyCycle - 1);

@@ -11,6 +11,7 @@
  */
 import { keyedNormalBound } from '../sim/keyed-random.ts';
 import { createEtherReach } from '../radio/ether-reach.ts';
+import { dataRateNumbered } from '../radio/regions.ts';
 import type { Transmission } from '../radio/transmission.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -62,7 +63,7 @@ export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck 
   const headroomDb = mode === 'per-link' ? 0 : keyedNormalBound * sigma;
   const unreachable: UnreachableNode[] = [];
   const plan = scenario.lorawan?.adr ? deviceRadioPlan(swarm.region) : undefined;
-  const slowest = plan && typeof plan !== 'string' ? plan.dataRates.find((rate) => rate.dr === plan.minDataRate) : undefined;
+  const slowest = plan && typeof plan !== 'string' ? dataRateNumbered(plan.dataRates, plan.minDataRate) : undefined;
   for (const spec of nodes) {
     if (spec.traffic?.to !== 'sink' || spec.role === 'sink') continue;
     const adr = slowest && typeof plan !== 'string' && isLorawanDevice(scenario, spec);

@@ -6,7 +6,7 @@
 import { streamGenerator } from '../sim/rng.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { txCurrentMa } from '../hw/radio-chips.ts';
-import { dataRateOf, type Region } from '../radio/regions.ts';
+import { dataRateNumbered, dataRateOf, type Region } from '../radio/regions.ts';
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import { receiveWindows } from '../lorawan/receive-windows.ts';
 import { txPowerIndexOf, txPowerTables } from '../lorawan/tx-power.ts';
@@ -115,7 +115,7 @@ export function createLorawanLayer(config: LorawanLayerConfig): LorawanLayer {
     events: config.events,
   });
   const isSink = specs.map((spec) => spec.role === 'sink');
-  const startSf = specs.map((spec) => (devices.isDevice(spec.index) ? radio.dataRates.find((rate) => rate.dr === devices.stateOf(spec.index).dataRate)!.sf : undefined));
+  const startSf = specs.map((spec) => (devices.isDevice(spec.index) ? dataRateNumbered(radio.dataRates, devices.stateOf(spec.index).dataRate).sf : undefined));
   return {
     devices,
     server,

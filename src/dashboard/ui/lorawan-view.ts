@@ -4,6 +4,7 @@
  * became of them, and the devices by SF where ADR left them.
  */
 import type { RunModel } from '../views/run-model.ts';
+import type { PeerCounts } from '../../node/peer-links.ts';
 import { countBars } from './count-bars.ts';
 
 interface LorawanSummary {
@@ -37,20 +38,9 @@ export function lorawanFigures(body: HTMLElement, model: RunModel): void {
   if (l.adr.changes > 0) countBars(body, bySf, 'devices by spreading factor at the run\'s end (ADR)', 'spreading factor (SF)', 'devices (count)');
 }
 
-interface PeerMacSummary {
-  readonly framesAwaitingAck: number;
-  readonly acked: number;
-  readonly retransmissions: number;
-  readonly failed: number;
-  readonly acksSent: number;
-  readonly acksNotSent: number;
-  readonly duplicates: number;
-  readonly channelBusy: number;
-}
-
 /** The peer MAC (summary.json's `peerMac`, at the run's end): ACKs, retransmissions, deferrals. */
 export function peerMacFigures(body: HTMLElement, model: RunModel): void {
-  const m = model.summary?.peerMac as PeerMacSummary | undefined;
+  const m = model.summary?.peerMac as PeerCounts | undefined;
   if (!m) return;
   const p = document.createElement('p');
   p.className = 'figures peer-mac';
