@@ -255,6 +255,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--mcu <id>', 'one MCU profile (default: all)')
     .option('--macs <n>', 'MACs to cost (elements for elementwise and softmax)')
     .option('--op <type>', 'operation type: matmul, conv, depthwise, elementwise, softmax', 'matmul')
+    .option('--weight-bytes <n>', 'weight bytes the work reads once (default: one int8 weight per MAC for matmul, none for the others)')
+    .option('--weights-in <tier>', 'tier the weights are read from: flash, sram, external', 'flash')
     .option('--json', 'print one JSON object')
     .action(async (options) => (await import('./commands/mcu.ts')).mcuCommand(options, io.out));
 

@@ -1,24 +1,63 @@
 /**
- * Compute cost model: MACs of one operation type → cycles, latency and energy on an MCU.
+ * Compute cost model: operations (MACs by type) and the weight bytes they read → time and
+ * energy on an MCU.
  *
- * CPU path (MLPerf Tiny v1.2 shows an MCU's power while inferring barely depends on the
- * workload, https://github.com/mlcommons/tiny_results_v1.2):
- *   latency = MACs / (clockHz × macsPerCycle[op]),  energy = activePowerMw × latency.
- * NPU path, where the MCU has an NPU that accelerates the op (STM32N6 Neural-ART; secondary
- * sources, in the profile's `sources`):
- *   latency = 2·MACs / npu.opsPerSecond,  energy = 2·MACs / npu.opsPerJoule
- * (1 MAC = 2 ops; peak figures, so no runtime overhead and no host-CPU power).
- * For `elementwise` and `softmax` the `macs` field counts elements (see mcu-profiles.ts).
+ * Arithmetic: on the CPU, MACs / (clockHz × macsPerCycle[op]) (MLPerf Tiny shows an MCU's power
+ * while inferring barely depends on the workload, https://github.com/mlcommons/tiny_results_v1.2,
+ * so energy = activePowerMw × time); on an NPU, for the operation types it has a sustained rate
+ * for, MACs / npu.macsPerSecond[op] at npu.activePowerMw. Softmax, normalisation and
+ * elementwise work stays on the CPU. For `elementwise` and `softmax` the `macs` field counts
+ * elements (see mcu-profile-schema.ts).
  *
- * The per-op rates were calibrated on the MLPerf Tiny op mixes below (calibration table in
- * mcu-profiles.ts); test/hw/compute-cost.test.ts checks them against the published figures.
+ * Memory (memory-tiers.ts): the weights of the weight-bearing operations (matmul, conv,
+ * depthwise) are read once per use from their tier, overlapped with that arithmetic (the NPU's
+ * stream engines prefetch; the CPU's caches and flash prefetch), so that phase takes
+ * max(weightBytes / tier bandwidth, arithmetic) (a roofline), and the reads cost the tier's
+ * energy per byte on top. The CPU-only work follows.
+ *
+ * The rates were calibrated on published benchmarks (benchmarks.ts, with every error);
+ * test/hw/benchmarks.test.ts checks the fitted and the held-out figures.
  */
-import { opTypes, type McuProfile, type OpType } from './mcu-profiles.ts';
+import { npuOps, opTypes, type McuProfile, type NpuOpType, type OpType } from './mcu-profile-schema.ts';
+import { tierRead, type TierId } from './memory-tiers.ts';
 
 /** One operation: its type and its work (MACs, or elements for elementwise and softmax). */
 export interface ComputeOp {
   readonly op: OpType;
   readonly macs: number;
+}
+
+/** A piece of work: operations run one after the other, and the weights they read. */
+export interface Work {
+  readonly ops: readonly ComputeOp[];
+  /** Bytes of weights the matmul, conv and depthwise operations read, once each (default 0). */
+  readonly weightBytes?: number;
+  /** The tier they are read from (default `flash`, where weights are stored). */
+  readonly weightsIn?: TierId;
+}
+
+export interface WorkCost {
+  readonly latencyMs: number;
+  readonly energyUj: number;
+  /** CPU clock cycles elapsed (NPU and memory time counted in CPU cycles). */
+  readonly cycles: number;
+  /** Arithmetic of the weight-bearing operations (NPU and CPU), ms. */
+  readonly arithmeticMs: number;
+  /** Reading their weights from the tier, ms. */
+  readonly memoryMs: number;
+  /** The CPU-only work after them (elementwise, softmax), ms. */
+  readonly cpuOnlyMs: number;
+  /** What bounds the weight-bearing phase. */
+  readonly bound: 'memory' | 'arithmetic';
+  readonly weightBytes: number;
+  readonly tier: TierId;
+  /** Energy of the weight reads beyond the MCU's power, µJ (included in energyUj). */
+  readonly memoryUj: number;
+  /** Work done on the NPU and on the CPU (MACs, or elements for elementwise and softmax). */
+  readonly npuMacs: number;
+  readonly cpuMacs: number;
+  /** Mean power over the work (energyUj / latencyMs), mW: what the node's ledger books. */
+  readonly powerMw: number;
 }
 
 export interface ComputeCost {
@@ -38,49 +77,94 @@ export interface OpsCost {
   readonly cpuMacs: number;
 }
 
+const weightBearing: ReadonlySet<OpType> = new Set(['matmul', 'conv', 'depthwise']);
+
 /**
- * Latency and energy of one operation on `mcu` (sequential, one core).
+ * Time and energy of `work` on `mcu`.
+ *
+ * @example
+ * // A dense layer of 356,480 int8 weights, read from the STM32N6's octo-SPI flash for one token:
+ * workCost(mcuProfiles.stm32n6, { ops: [{ op: 'matmul', macs: 356_480 }], weightBytes: 356_480 });
+ * // { latencyMs: ≈0.933, bound: 'memory', memoryMs: ≈0.933, arithmeticMs: ≈0.0068, … }
+ */
+export function workCost(mcu: McuProfile, work: Work): WorkCost {
+  const weightBytes = work.weightBytes ?? 0;
+  const tier = work.weightsIn ?? 'flash';
+  if (!(Number.isFinite(weightBytes) && weightBytes >= 0)) throw new RangeError(`weightBytes must be a finite number ≥ 0, got ${weightBytes}`);
+  const onNpu = new Set<OpType>(npuOps(mcu));
+  let npuMs = 0;
+  let cpuWeightMs = 0;
+  let cpuOnlyMs = 0;
+  let npuMacs = 0;
+  let cpuMacs = 0;
+  let cpuCycles = 0;
+  for (const { op, macs } of work.ops) {
+    if (!opTypes.includes(op)) throw new RangeError(`op must be one of ${opTypes.join(', ')}, got ${JSON.stringify(op)}`);
+    if (!(Number.isFinite(macs) && macs >= 0)) throw new RangeError(`macs must be a finite number ≥ 0, got ${macs}`);
+    if (onNpu.has(op)) {
+      npuMs += (macs / mcu.npu!.macsPerSecond[op as NpuOpType]!) * 1000;
+      npuMacs += macs;
+    } else {
+      const cycles = macs / mcu.macsPerCycle[op];
+      const ms = (cycles / mcu.clockHz) * 1000;
+      if (weightBearing.has(op)) cpuWeightMs += ms;
+      else cpuOnlyMs += ms;
+      cpuCycles += cycles;
+      cpuMacs += macs;
+    }
+  }
+  const read = tierRead(mcu, tier);
+  const memoryMs = weightBytes === 0 ? 0 : (weightBytes / read.readBytesPerSecond) * 1000;
+  const arithmeticMs = npuMs + cpuWeightMs;
+  const phaseMs = Math.max(memoryMs, arithmeticMs);
+  // The weight-bearing phase at the NPU's power for the NPU's share of its arithmetic, at the CPU's for the rest.
+  const npuShare = arithmeticMs > 0 ? npuMs / arithmeticMs : 0;
+  const phasePowerMw = npuShare * (mcu.npu?.activePowerMw ?? 0) + (1 - npuShare) * mcu.activePowerMw;
+  const memoryUj = weightBytes * read.readPjPerByte * 1e-6;
+  const latencyMs = phaseMs + cpuOnlyMs;
+  // mW × ms = µJ
+  const energyUj = npuMs === 0 && memoryUj === 0 ? mcu.activePowerMw * (phaseMs + cpuOnlyMs) : phasePowerMw * phaseMs + mcu.activePowerMw * cpuOnlyMs + memoryUj;
+  // Pure CPU arithmetic keeps its exact cycle count and the profile's own power.
+  const cpuAlone = npuMs === 0 && phaseMs === cpuWeightMs;
+  return {
+    latencyMs,
+    energyUj,
+    cycles: cpuAlone ? cpuCycles : (latencyMs / 1000) * mcu.clockHz,
+    arithmeticMs,
+    memoryMs,
+    cpuOnlyMs,
+    bound: memoryMs > arithmeticMs ? 'memory' : 'arithmetic',
+    weightBytes,
+    tier,
+    memoryUj,
+    npuMacs,
+    cpuMacs,
+    powerMw: (cpuAlone && memoryUj === 0) || latencyMs === 0 ? mcu.activePowerMw : energyUj / latencyMs,
+  };
+}
+
+/**
+ * Latency and energy of one operation on `mcu` (sequential, one core), its weights not counted.
  *
  * @example
  * computeCost(mcuProfiles.stm32u575, { op: 'matmul', macs: 264_192 });
  * // { latencyMs: ≈3.43, energyUj: ≈79.6, cycles: ≈549,256, onNpu: false }
  */
-export function computeCost(mcu: McuProfile, { op, macs }: ComputeOp): ComputeCost {
-  if (!opTypes.includes(op)) throw new RangeError(`op must be one of ${opTypes.join(', ')}, got ${JSON.stringify(op)}`);
-  if (!(Number.isFinite(macs) && macs >= 0)) throw new RangeError(`macs must be a finite number ≥ 0, got ${macs}`);
-  const npu = mcu.npu;
-  if (npu !== undefined && (npu.ops as readonly OpType[]).includes(op)) {
-    const ops = 2 * macs;
-    const latencyMs = (ops / npu.opsPerSecond) * 1000;
-    return { latencyMs, energyUj: (ops / npu.opsPerJoule) * 1e6, cycles: (latencyMs / 1000) * mcu.clockHz, onNpu: true };
-  }
-  const cycles = macs / mcu.macsPerCycle[op];
-  const latencyMs = (cycles / mcu.clockHz) * 1000;
-  // mW × ms = µJ
-  return { latencyMs, energyUj: mcu.activePowerMw * latencyMs, cycles, onNpu: false };
+export function computeCost(mcu: McuProfile, op: ComputeOp): ComputeCost {
+  const cost = workCost(mcu, { ops: [op] });
+  return { latencyMs: cost.latencyMs, energyUj: cost.energyUj, cycles: cost.cycles, onNpu: cost.npuMacs > 0 || (op.macs === 0 && npuOps(mcu).includes(op.op as NpuOpType)) };
 }
 
 /**
- * Cost of a sequence of operations run one after the other: the sums of their costs.
+ * Cost of a sequence of operations run one after the other (weights not counted): the sums of
+ * their costs.
  *
  * @example
  * costOfOps(mcuProfiles.stm32h7a3, kwsDsCnnOps).latencyMs; // ≈11.3
  */
 export function costOfOps(mcu: McuProfile, ops: readonly ComputeOp[]): OpsCost {
-  let latencyMs = 0;
-  let energyUj = 0;
-  let cycles = 0;
-  let npuMacs = 0;
-  let cpuMacs = 0;
-  for (const op of ops) {
-    const cost = computeCost(mcu, op);
-    latencyMs += cost.latencyMs;
-    energyUj += cost.energyUj;
-    cycles += cost.cycles;
-    if (cost.onNpu) npuMacs += op.macs;
-    else cpuMacs += op.macs;
-  }
-  return { latencyMs, energyUj, cycles, npuMacs, cpuMacs };
+  const cost = workCost(mcu, { ops });
+  return { latencyMs: cost.latencyMs, energyUj: cost.energyUj, cycles: cost.cycles, npuMacs: cost.npuMacs, cpuMacs: cost.cpuMacs };
 }
 
 /**

@@ -14,6 +14,14 @@ const mcu = mcuProfileSchema.in.shape;
 const [sourceUrl, sourceEstimate] = figureSourceSchema.options;
 const macs = mcu.macsPerCycle.shape;
 const npu = mcu.npu.unwrap();
+const memory = mcu.memory.unwrap();
+const externalTier = memory.shape.external.unwrap();
+const tierKeys = (shape: typeof memory.shape.sram.shape) => ({
+  name: shape.name.describe('What the tier is, e.g. "internal flash, 2 MB, 4 wait states at 160 MHz".'),
+  readBytesPerSecond: shape.readBytesPerSecond.describe('Sustained read bandwidth in bytes per second, e.g. 382000000.'),
+  readPjPerByte: shape.readPjPerByte.describe("Energy in pJ of reading one byte beyond the MCU's active power (0 for on-chip memories)."),
+});
+const tier = (what: string) => memory.shape.sram.safeExtend(tierKeys(memory.shape.sram.shape)).describe(what);
 
 const mcuFigureSource = z.union([
   sourceUrl.safeExtend({
@@ -49,12 +57,27 @@ const mcuSchema = mcuProfileSchema.in
         softmax: macs.softmax.describe('Elements per cycle in softmax and normalisation.'),
       })
       .describe('int8 throughput per CPU clock cycle, by operation type, for the compute-cost model.'),
+    memory: memory
+      .safeExtend({
+        sram: tier('Internal SRAM (capacity: sramBytes): activations, KV caches, and weights copied at boot with weights: sram.'),
+        flash: tier('Where code and weights are stored (capacity: flashBytes): internal flash, or external QSPI/OSPI NOR read in place when flashExternal.'),
+        external: externalTier
+          .safeExtend({
+            ...tierKeys(externalTier.shape),
+            kind: externalTier.shape.kind.describe('psram: weights are copied there from flash at boot; flash: weights are stored there instead of in flashBytes.'),
+            bytes: externalTier.shape.bytes.describe('Capacity in bytes, e.g. 8388608.'),
+          })
+          .optional()
+          .describe("A board's second, optional memory: PSRAM, or an external flash beside the internal one. Default: none."),
+      })
+      .optional()
+      .describe('Memory tiers and what reading weights from them costs; a unit takes max(weight bytes / bandwidth, arithmetic). Default: none (memory never binds).'),
     npu: npu
       .safeExtend({
         name: npu.shape.name.describe('Name of the accelerator, e.g. "Ethos-U55".'),
-        opsPerSecond: npu.shape.opsPerSecond.describe('Peak int8 ops per second (1 MAC = 2 ops): latency = 2·MACs / opsPerSecond.'),
-        opsPerJoule: npu.shape.opsPerJoule.describe('int8 ops per joule: energy = 2·MACs / opsPerJoule.'),
-        ops: npu.shape.ops.describe('Operation types it runs (matmul, conv, depthwise); the others stay on the CPU.'),
+        peakOpsPerSecond: npu.shape.peakOpsPerSecond.describe('Peak int8 ops per second as marketed (1 MAC = 2 ops), for the record: the model uses macsPerSecond.'),
+        macsPerSecond: npu.shape.macsPerSecond.describe('Sustained int8 MACs per second by operation type (matmul, conv, depthwise), as measured on deployed networks; the types it has no rate for run on the CPU.'),
+        activePowerMw: npu.shape.activePowerMw.describe('Power in mW while the NPU runs.'),
       })
       .optional()
       .describe('A neural processing unit, if the MCU has one. Default: none.'),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adAutoencoderOps, computeCost, costOfOps, kwsDsCnnOps } from '../../src/hw/compute-cost.ts';
+import { adAutoencoderOps, computeCost, costOfOps, kwsDsCnnOps, workCost } from '../../src/hw/compute-cost.ts';
 import { mcuIds, mcuProfiles, opTypes, type OpType } from '../../src/hw/mcu-profiles.ts';
 
 /**
@@ -60,12 +60,12 @@ describe('computeCost', () => {
     expect(cost.energyUj).toBeCloseTo(23.2 * cost.latencyMs, 9);
   });
 
-  it('uses the stm32n6 NPU for matmul: 2·MACs / 600 GOPS and 2·MACs / 3 TOPS/W', () => {
+  it('uses the stm32n6 NPU for matmul at its sustained rate: MACs / 52.4 GMAC/s at 264.87 mW', () => {
     const cost = computeCost(mcuProfiles.stm32n6, { op: 'matmul', macs: 3_000_000 });
     expect(cost.onNpu).toBe(true);
-    expect(cost.latencyMs).toBeCloseTo(0.01, 12);
-    expect(cost.energyUj).toBeCloseTo(2, 12);
-    expect(cost.cycles).toBeCloseTo(8000, 6);
+    expect(cost.latencyMs).toBeCloseTo((3e6 / 52.4e9) * 1000, 12);
+    expect(cost.energyUj).toBeCloseTo(264.87 * (3e6 / 52.4e9) * 1000, 9);
+    expect(cost.cycles).toBeCloseTo(3e6 / 52.4e9 * 800e6, 6);
   });
 
   it('runs softmax and elementwise on the stm32n6 CPU, not the NPU', () => {
@@ -136,5 +136,54 @@ describe('costOfOps', () => {
 
   it('is all zeros for no operations', () => {
     expect(costOfOps(mcuProfiles['esp32-s3'], [])).toEqual({ latencyMs: 0, energyUj: 0, cycles: 0, npuMacs: 0, cpuMacs: 0 });
+  });
+});
+
+describe('workCost', () => {
+  it("streams a dense layer's weights from the stm32n6 octo-SPI flash: bound by 382 MB/s, not by the NPU", () => {
+    // 356,480 int8 weights read once: 356,480 B / 382 MB/s = 0.93319 ms; the NPU alone would take 356,480 / 52.4 G = 0.0068 ms.
+    const cost = workCost(mcuProfiles.stm32n6, { ops: [{ op: 'matmul', macs: 356_480 }], weightBytes: 356_480 });
+    expect(cost.bound).toBe('memory');
+    expect(cost.memoryMs).toBeCloseTo((356_480 / 382e6) * 1000, 12);
+    expect(cost.arithmeticMs).toBeCloseTo((356_480 / 52.4e9) * 1000, 12);
+    expect(cost.latencyMs).toBe(cost.memoryMs);
+    // The NPU's power while it waits on the flash, plus the flash's own 141 pJ per byte.
+    expect(cost.memoryUj).toBeCloseTo(356_480 * 141e-6, 9);
+    expect(cost.energyUj).toBeCloseTo(264.87 * cost.memoryMs + 356_480 * 141e-6, 9);
+    expect(cost.powerMw).toBeCloseTo(cost.energyUj / cost.latencyMs, 9);
+  });
+
+  it('reads weights copied to SRAM or PSRAM at those tiers\' rates', () => {
+    const dense = { ops: [{ op: 'matmul', macs: 1_000_000 }] as const, weightBytes: 1_000_000 };
+    const n6 = mcuProfiles.stm32n6;
+    expect(workCost(n6, { ...dense, weightsIn: 'sram' }).memoryMs).toBeCloseTo(1e6 / 6.4e9 * 1000, 12);
+    expect(workCost(n6, { ...dense, weightsIn: 'external' }).memoryMs).toBeCloseTo(1e6 / 800e6 * 1000, 12);
+    expect(workCost(n6, { ...dense, weightsIn: 'external' }).memoryUj).toBeCloseTo(1e6 * 68e-6, 9);
+    expect(() => workCost(mcuProfiles.stm32u575, { ...dense, weightsIn: 'external' })).toThrow(/stm32u575 has no external memory tier/);
+  });
+
+  it('keeps the calibrated parts arithmetic-bound on MLPerf Tiny AD with its weights in internal flash, at exactly computeCost', () => {
+    for (const id of ['stm32u575', 'stm32h7a3', 'stm32l4r5'] as const) {
+      const cost = workCost(mcuProfiles[id], { ops: adAutoencoderOps, weightBytes: 264_192 });
+      expect(cost.bound).toBe('arithmetic');
+      expect(cost.latencyMs).toBeCloseTo(costOfOps(mcuProfiles[id], adAutoencoderOps).latencyMs, 9);
+      expect(cost.powerMw).toBe(mcuProfiles[id].activePowerMw);
+    }
+  });
+
+  it('takes the slower of arithmetic and memory, then the CPU-only work', () => {
+    // rp2350: 1 M dense MACs at 0.481/cycle × 150 MHz = 13.86 ms of arithmetic; 1 MB through the XIP cache at 14.3 MB/s = 69.93 ms.
+    const rp = workCost(mcuProfiles.rp2350, { ops: [{ op: 'matmul', macs: 1e6 }, { op: 'softmax', macs: 1000 }], weightBytes: 1e6 });
+    expect(rp.bound).toBe('memory');
+    expect(rp.cpuOnlyMs).toBeCloseTo((1000 / 0.02 / 150e6) * 1000, 12);
+    expect(rp.latencyMs).toBeCloseTo((1e6 / 14.3e6) * 1000 + rp.cpuOnlyMs, 9);
+    expect(rp.energyUj).toBeCloseTo(66 * rp.latencyMs, 9);
+  });
+
+  it('never binds on memory for a profile without tiers', () => {
+    const { memory: _none, ...bare } = mcuProfiles.stm32u575;
+    const cost = workCost(bare, { ops: [{ op: 'matmul', macs: 1000 }], weightBytes: 1e12 });
+    expect(cost.memoryMs).toBe(0);
+    expect(cost.bound).toBe('arithmetic');
   });
 });
