@@ -45,7 +45,7 @@ export interface WorkCost {
   readonly arithmeticMs: number;
   /** Reading their weights from the tier, ms. */
   readonly memoryMs: number;
-  /** The CPU-only work after them (elementwise, softmax), ms. */
+  /** The CPU-only work after them (elementwise, softmax), ms; a lookup's work (no weight-bearing operation) reads the weights itself and counts as arithmetic. */
   readonly cpuOnlyMs: number;
   /** What bounds the weight-bearing phase. */
   readonly bound: 'memory' | 'arithmetic';
@@ -115,24 +115,27 @@ export function workCost(mcu: McuProfile, work: Work): WorkCost {
   }
   const read = tierRead(mcu, tier);
   const memoryMs = weightBytes === 0 ? 0 : (weightBytes / read.readBytesPerSecond) * 1000;
-  const arithmeticMs = npuMs + cpuWeightMs;
+  // Without a weight-bearing operation the weights are read by the work itself (a table lookup).
+  const lookup = !work.ops.some(({ op }) => weightBearing.has(op));
+  const arithmeticMs = lookup ? cpuOnlyMs : npuMs + cpuWeightMs;
+  const afterMs = lookup ? 0 : cpuOnlyMs;
   const phaseMs = Math.max(memoryMs, arithmeticMs);
   // The weight-bearing phase at the NPU's power for the NPU's share of its arithmetic, at the CPU's for the rest.
   const npuShare = arithmeticMs > 0 ? npuMs / arithmeticMs : 0;
   const phasePowerMw = npuShare * (mcu.npu?.activePowerMw ?? 0) + (1 - npuShare) * mcu.activePowerMw;
   const memoryUj = weightBytes * read.readPjPerByte * 1e-6;
-  const latencyMs = phaseMs + cpuOnlyMs;
+  const latencyMs = phaseMs + afterMs;
   // mW × ms = µJ
-  const energyUj = npuMs === 0 && memoryUj === 0 ? mcu.activePowerMw * (phaseMs + cpuOnlyMs) : phasePowerMw * phaseMs + mcu.activePowerMw * cpuOnlyMs + memoryUj;
+  const energyUj = npuMs === 0 && memoryUj === 0 ? mcu.activePowerMw * (phaseMs + afterMs) : phasePowerMw * phaseMs + mcu.activePowerMw * afterMs + memoryUj;
   // Pure CPU arithmetic keeps its exact cycle count and the profile's own power.
-  const cpuAlone = npuMs === 0 && phaseMs === cpuWeightMs;
+  const cpuAlone = npuMs === 0 && phaseMs === arithmeticMs;
   return {
     latencyMs,
     energyUj,
     cycles: cpuAlone ? cpuCycles : (latencyMs / 1000) * mcu.clockHz,
     arithmeticMs,
     memoryMs,
-    cpuOnlyMs,
+    cpuOnlyMs: afterMs,
     bound: memoryMs > arithmeticMs ? 'memory' : 'arithmetic',
     weightBytes,
     tier,

@@ -1,6 +1,8 @@
 /**
- * Per-node memory ledger: flash holds firmware, radio stack and model weights; SRAM holds the
- * firmware baseline, radio buffers, activations, KV cache and training buffers. Budgets are
+ * Per-node memory ledger, by tier (memory-tiers.ts): flash holds firmware, radio stack and model
+ * weights; SRAM holds the firmware baseline, radio buffers, activations, KV cache, training
+ * buffers and weights copied there at boot (`sramWeights`); a board's external tier (PSRAM or
+ * an external flash) holds the weights kept there (`externalWeights`). Budgets are
  * plain byte counts from the MCU profile. Pass either the chip's
  * whole flash and SRAM and allocate `firmware`/`radioStack`/`firmwareBaseline`/`radioBuffers`
  * too, or the "left for models" figures and allocate only the model kinds.
@@ -11,13 +13,19 @@
  */
 
 export type FlashKind = 'firmware' | 'radioStack' | 'weights';
-export type SramKind = 'firmwareBaseline' | 'radioBuffers' | 'activations' | 'kvCache' | 'trainingBuffers';
-export type MemoryKind = FlashKind | SramKind;
-export type MemoryRegion = 'flash' | 'sram';
+export type SramKind = 'firmwareBaseline' | 'radioBuffers' | 'activations' | 'kvCache' | 'trainingBuffers' | 'sramWeights';
+export type ExternalKind = 'externalWeights';
+export type MemoryKind = FlashKind | SramKind | ExternalKind;
+export type MemoryRegion = 'flash' | 'sram' | 'external';
+export const memoryRegions: readonly MemoryRegion[] = ['flash', 'sram', 'external'];
 
 export interface MemoryBudgets {
   readonly flashBytes: number;
   readonly sramBytes: number;
+  /** The board's external tier (PSRAM or external flash); 0 or absent without one. */
+  readonly externalBytes?: number;
+  /** How the regions read in messages (default "flash", "SRAM", "external memory"). */
+  readonly labels?: Readonly<Partial<Record<MemoryRegion, string>>>;
 }
 
 /** Region of every kind. */
@@ -30,9 +38,12 @@ export const memoryKinds: Readonly<Record<MemoryKind, MemoryRegion>> = {
   activations: 'sram',
   kvCache: 'sram',
   trainingBuffers: 'sram',
+  sramWeights: 'sram',
+  externalWeights: 'external',
 };
 
-const regionLabel: Record<MemoryRegion, string> = { flash: 'flash', sram: 'SRAM' };
+const defaultLabels: Record<MemoryRegion, string> = { flash: 'flash', sram: 'SRAM', external: 'external memory' };
+const labelOf = (budgets: MemoryBudgets, region: MemoryRegion): string => budgets.labels?.[region] ?? defaultLabels[region];
 
 /** A region whose static allocations exceed its budget. */
 export interface MemoryShortfall {
@@ -98,7 +109,7 @@ export interface MemoryLedger {
 export function checkStaticAllocation(budgets: MemoryBudgets, requests: Readonly<Partial<Record<MemoryKind, number>>>): StaticCheck {
   checkBudgets(budgets);
   const shortfalls: MemoryShortfall[] = [];
-  for (const region of ['flash', 'sram'] as const) {
+  for (const region of memoryRegions) {
     const byKind: Partial<Record<MemoryKind, number>> = {};
     let requestedBytes = 0;
     for (const kind of Object.keys(memoryKinds) as MemoryKind[]) {
@@ -117,7 +128,7 @@ export function checkStaticAllocation(budgets: MemoryBudgets, requests: Readonly
         budgetBytes,
         shortfallBytes: requestedBytes - budgetBytes,
         byKind,
-        message: `${regionLabel[region]}: requested ${requestedBytes} B (${parts.join(', ')}), budget ${budgetBytes} B, short by ${requestedBytes - budgetBytes} B`,
+        message: `${labelOf(budgets, region)}: requested ${requestedBytes} B (${parts.join(', ')}), budget ${budgetBytes} B, short by ${requestedBytes - budgetBytes} B`,
       });
     }
   }
@@ -134,8 +145,8 @@ export function checkStaticAllocation(budgets: MemoryBudgets, requests: Readonly
  */
 export function createMemoryLedger(budgets: MemoryBudgets): MemoryLedger {
   checkBudgets(budgets);
-  const used: Record<MemoryRegion, number> = { flash: 0, sram: 0 };
-  const peak: Record<MemoryRegion, number> = { flash: 0, sram: 0 };
+  const used: Record<MemoryRegion, number> = { flash: 0, sram: 0, external: 0 };
+  const peak: Record<MemoryRegion, number> = { flash: 0, sram: 0, external: 0 };
   const byKind = zeroByKind();
   const peakByKind = zeroByKind();
 
@@ -162,7 +173,7 @@ export function createMemoryLedger(budgets: MemoryBudgets): MemoryLedger {
           usedBytes,
           budgetBytes,
           shortfallBytes,
-          reason: `${regionLabel[region]} allocation of ${bytes} B for ${kind} does not fit: ${usedBytes} B of ${budgetBytes} B in use, short by ${shortfallBytes} B`,
+          reason: `${labelOf(budgets, region)} allocation of ${bytes} B for ${kind} does not fit: ${usedBytes} B of ${budgetBytes} B in use, short by ${shortfallBytes} B`,
         };
       }
       used[region] = usedBytes + bytes;
@@ -180,7 +191,7 @@ export function createMemoryLedger(budgets: MemoryBudgets): MemoryLedger {
     usage: () => ({
       usedBytes: { ...used },
       peakBytes: { ...peak },
-      budgetBytes: { flash: budgets.flashBytes, sram: budgets.sramBytes },
+      budgetBytes: { flash: budgets.flashBytes, sram: budgets.sramBytes, external: budgets.externalBytes ?? 0 },
       bytesByKind: { ...byKind },
       peakBytesByKind: { ...peakByKind },
     }),
@@ -188,11 +199,11 @@ export function createMemoryLedger(budgets: MemoryBudgets): MemoryLedger {
 }
 
 function budgetOf(budgets: MemoryBudgets, region: MemoryRegion): number {
-  return region === 'flash' ? budgets.flashBytes : budgets.sramBytes;
+  return region === 'flash' ? budgets.flashBytes : region === 'sram' ? budgets.sramBytes : (budgets.externalBytes ?? 0);
 }
 
 function zeroByKind(): Record<MemoryKind, number> {
-  return { firmware: 0, radioStack: 0, weights: 0, firmwareBaseline: 0, radioBuffers: 0, activations: 0, kvCache: 0, trainingBuffers: 0 };
+  return { firmware: 0, radioStack: 0, weights: 0, firmwareBaseline: 0, radioBuffers: 0, activations: 0, kvCache: 0, trainingBuffers: 0, sramWeights: 0, externalWeights: 0 };
 }
 
 function checkBytes(kind: string, bytes: number): void {
@@ -202,4 +213,5 @@ function checkBytes(kind: string, bytes: number): void {
 function checkBudgets(budgets: MemoryBudgets): void {
   checkBytes('flash budget', budgets.flashBytes);
   checkBytes('SRAM budget', budgets.sramBytes);
+  checkBytes('external budget', budgets.externalBytes ?? 0);
 }

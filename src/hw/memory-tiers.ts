@@ -16,6 +16,7 @@
  * prefetch on the CPU, the stream engines on an NPU), so the slower of the two binds.
  */
 import * as z from 'zod';
+import type { MemoryBudgets } from './memory-ledger.ts';
 
 export const tierIds = ['sram', 'flash', 'external'] as const;
 export type TierId = (typeof tierIds)[number];
@@ -74,4 +75,18 @@ export function tierLabel(mcu: { readonly memory?: MemoryTiers | undefined; read
   if (tier === 'sram') return 'SRAM';
   if (tier === 'flash') return mcu.flashExternal ? 'external flash' : 'internal flash';
   return mcu.memory?.external?.kind === 'psram' ? 'PSRAM' : 'external flash';
+}
+
+/**
+ * A profile's memory budgets for its ledger (memory-ledger.ts): flash, SRAM and the external
+ * tier, named as messages should name them.
+ */
+export function ledgerBudgets(mcu: { readonly flashBytes: number; readonly sramBytes: number; readonly flashExternal: boolean; readonly memory?: MemoryTiers | undefined }): MemoryBudgets {
+  const external = mcu.memory?.external;
+  return {
+    flashBytes: mcu.flashBytes,
+    sramBytes: mcu.sramBytes,
+    externalBytes: external?.bytes ?? 0,
+    labels: { flash: tierLabel(mcu, 'flash'), external: external === undefined ? 'external memory' : tierLabel(mcu, 'external') },
+  };
 }

@@ -35,7 +35,7 @@ export interface InferenceHost {
   readonly scheduler: Scheduler;
   /** Hands a message to `node`'s radio stack for its neighbour `nextHop`. */
   send(node: number, nextHop: number, payload: Uint8Array, deadlineMs: number): void;
-  /** Runs `durationMs` of work on `node`'s MCU, then `then`; `cause` is the token's serial. */
-  compute(node: number, durationMs: number, then: Continuation, cause: number): void;
+  /** Runs `durationMs` of work on `node`'s MCU at a mean `powerMw`, then `then`; `cause` is the token's serial. */
+  compute(node: number, durationMs: number, then: Continuation, cause: number, powerMw: number): void;
   alive(node: number): boolean;
 }

@@ -16,7 +16,6 @@
  * fails. Routes are recomputed at once when a node dies (the routing layer is idealised: it
  * learns of a death without delay; the model layer finds lost frames by timeouts only).
  */
-import { computeCost } from '../hw/compute-cost.ts';
 import { embeddingUnit, headUnit } from '../model/quant/units.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
 import type { ReceivedMessage } from '../node/lora-node.ts';
@@ -32,6 +31,7 @@ import type { NodeApplication } from '../node/application.ts';
 import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, type ModelMessage } from './wire.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
+import { createUnitWork, type McuWork } from './unit-work.ts';
 import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
 
 export interface InferenceEngine extends NodeApplication, Checkpointable<InferenceEngineState> {
@@ -86,8 +86,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const cost = (a: number, b: number): number => (a === b ? 0 : routes.costMs[a]![b]!);
   // What the swarm knows: a node is dead once the routing layer has learned of it (deathDetectionMs).
   const alive = (node: number): boolean => !dead[node];
-  const unitMacs = Object.fromEntries(context.costs.map((c) => [c.unit, c])) as Record<string, (typeof context.costs)[number]>;
-  const msOf = (node: number, macs: number, op: 'matmul' | 'elementwise' = 'matmul'): number => computeCost(specs[node]!.mcu, { op, macs }).latencyMs;
+  const work = createUnitWork(config, model.bits, context.costs, context.plan, specs);
 
   const inflight = new Map<number, InFlight>();
   let staged: InFlight | undefined;
@@ -131,9 +130,9 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     return stream.next() * (settings.timeout / 2);
   }
 
-  /** Runs `ms` of work on `node` for `token`, adding the wait for the MCU and the run to `acc`, then `then`. */
-  function compute(node: number, ms: number, token: TokenRecord, acc: Components, then: InferenceStep): void {
-    host.compute(node, ms, later({ type: 'computed', ms, queuedAtMs: scheduler.nowMs, acc, then }), token.serial);
+  /** Runs `work` on `node` for `token`, adding the wait for the MCU and the run to `acc`, then `then`. */
+  function compute(node: number, { ms, powerMw }: McuWork, token: TokenRecord, acc: Components, then: InferenceStep): void {
+    host.compute(node, ms, later({ type: 'computed', ms, queuedAtMs: scheduler.nowMs, acc, then }), token.serial, powerMw);
   }
 
   /** Sends a model message from `from` to `to` (over the routes; at once when local). False when unroutable. */
@@ -201,8 +200,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     cost,
     alive,
     counters,
-    msOf,
-    unitMacs,
+    work,
     compute,
     send,
     later,
@@ -211,7 +209,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     entryNode: () => entry.node,
   });
 
-  const expertRole = createExpertRole({ model, settings, compute, send, expertLoad, counters, serviceMs: (node) => msOf(node, unitMacs.routedExpert!.macsPerToken) });
+  const expertRole = createExpertRole({ model, settings, compute, send, expertLoad, counters, work: work.expert });
   const expertCall = expertRole.call;
 
   const entry: Entry = createEntry(context, host, {
@@ -219,8 +217,8 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     send,
     embed: (id, position) => embeddingUnit(model, id, position).data,
     head: (x) => headUnit(model, x),
-    headMs: (node) => msOf(node, unitMacs.head!.macsPerToken),
-    embedMs: (node) => msOf(node, config.dim, 'elementwise'),
+    headWork: work.head,
+    embedWork: work.embed,
     backoffMs: backoffOf,
     later: (step, atMs) => void later(step, atMs),
     register: (token) => {

@@ -4,6 +4,7 @@
  * and when the residual comes back, run the head and sample (a prompt's passes emit its next
  * character instead). Each finished pass is checked against the single-node reference.
  */
+import type { McuWork } from './unit-work.ts';
 import { boundary } from '../data/dataset.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
 import { sampleToken } from '../model/sample.ts';
@@ -42,14 +43,14 @@ export interface EntryState {
 }
 
 export interface EntryOps {
-  compute(node: number, ms: number, token: TokenRecord, acc: Components, then: EntryStep): void;
+  compute(node: number, work: McuWork, token: TokenRecord, acc: Components, then: EntryStep): void;
   /** Schedules a step at `atMs`. */
   later(step: EntryStep, atMs: number): void;
   send(from: number, to: number, message: ModelMessage, token: TokenRecord, acc: Components): boolean;
   embed(id: number, position: number): Int8Array;
   head(x: Int8Tensor): Float64Array;
-  headMs(node: number): number;
-  embedMs(node: number): number;
+  headWork(node: number): McuWork;
+  embedWork(node: number): McuWork;
   register(token: TokenRecord): void;
   /** A seeded random backoff before a retry from `node`. */
   backoffMs(node: number): number;
@@ -137,7 +138,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     const attempt = token.attempts;
     const p = state.position;
     const request = state.record.request;
-    ops.compute(node, ops.embedMs(node), token, acc, { type: 'embedded', request, slot: state.slot, token, acc, attempt, position: p });
+    ops.compute(node, ops.embedWork(node), token, acc, { type: 'embedded', request, slot: state.slot, token, acc, attempt, position: p });
     ops.later({ type: 'tokenTimeout', request, token, attempt }, scheduler.nowMs + context.tokenTimeoutMs);
   }
 
@@ -236,7 +237,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     onResult(at, message, token, acc, x) {
       const state = running.get(message.request);
       if (at !== node || !state || state.current !== token || state.position !== message.position || token.attempts !== message.attempt || token.status !== 'running') return;
-      ops.compute(node, ops.headMs(node), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
+      ops.compute(node, ops.headWork(node), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
     },
     checkpoint: () => ({
       tokens,

@@ -4,6 +4,7 @@
  * caller drops it), runs them one after the other on its MCU, and sends one reply with their
  * int8 outputs (refused ones marked), echoing the call's number.
  */
+import type { McuWork } from './unit-work.ts';
 import { routedExpertUnit, sharedExpertUnit } from '../model/quant/units.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
 import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
@@ -23,7 +24,6 @@ interface ExpertJob {
   readonly accepted: readonly number[];
   readonly outputs: { id: number; data: Int8Array | undefined }[];
   readonly input: Int8Tensor;
-  readonly ms: number;
 }
 
 /** An expert of a call has run (data: a checkpoint holds it). */
@@ -41,12 +41,12 @@ export interface ExpertRole extends Checkpointable<Map<number, number>> {
 export interface ExpertRoleConfig {
   readonly model: QuantizedTinySeek;
   readonly settings: InferenceSettings;
-  compute(node: number, ms: number, token: TokenRecord, acc: Components, then: ExpertStep): void;
+  compute(node: number, work: McuWork, token: TokenRecord, acc: Components, then: ExpertStep): void;
   send(from: number, to: number, message: ModelMessage, token: TokenRecord, acc: Components): boolean;
   readonly expertLoad: number[][];
   readonly counters: { refusedCalls: number };
-  /** MCU time of one expert on `node`. */
-  serviceMs(node: number): number;
+  /** What expert `id` of `layer` costs `node`'s MCU (unit-work.ts). */
+  work(node: number, layer: number, id: number): McuWork;
 }
 
 export type ExpertCall = (node: number, origin: number, message: Extract<ModelMessage, { kind: 'call' }>, token: TokenRecord, acc: Components) => void;
@@ -63,7 +63,7 @@ export function createExpertRole(config: ExpertRoleConfig): ExpertRole {
       config.send(node, job.origin, { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, call: message.call, outputs: job.outputs }, job.token, job.acc);
       return;
     }
-    config.compute(node, job.ms, job.token, job.acc, { type: 'expertRan', job, index: i });
+    config.compute(node, config.work(node, message.layer, accepted[i]!), job.token, job.acc, { type: 'expertRan', job, index: i });
   }
   return {
     call(node, origin, message, token, acc) {
@@ -75,7 +75,7 @@ export function createExpertRole(config: ExpertRoleConfig): ExpertRole {
       counters.refusedCalls += message.experts.length - accepted.length;
       jobs.set(node, held + accepted.length);
       const input: Int8Tensor = { data: message.x, scale: model.scales.moeIn[l]! };
-      run({ node, origin, message, token, acc, accepted, outputs, input, ms: config.serviceMs(node) }, 0);
+      run({ node, origin, message, token, acc, accepted, outputs, input }, 0);
     },
     runStep({ job, index }) {
       const id = job.accepted[index]!;

@@ -18,7 +18,7 @@ export function createHostedEngine(
     {
       scheduler,
       send: (node, nextHop, payload, deadlineMs) => void nodes()[node]?.send({ destination: nextHop, payload, deadlineMs }),
-      compute: (node, ms, then, cause) => runtimeObjects()[node]?.compute(ms, then, cause),
+      compute: (node, ms, then, cause, powerMw) => runtimeObjects()[node]?.compute(ms, then, cause, powerMw),
       alive: (node) => runtimeObjects()[node]?.alive ?? false,
     },
   );

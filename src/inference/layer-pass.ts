@@ -5,9 +5,9 @@
  * replies resolved against their call, and the combine, after which the residual goes on to the
  * next layer or back to the entry. What comes next is a step (data), so that a checkpoint holds it.
  */
+import type { McuWork, UnitWork } from './unit-work.ts';
 import { attentionUnit, combineUnit, createInt8LatentCache, gateDecision, gateScores, type GateDecision, type Int8LatentCache } from '../model/quant/units.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
-import type { UnitCost } from '../model/cost.ts';
 import { replaceMap } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import { copyComponents, type Components } from './components.ts';
@@ -56,9 +56,9 @@ export interface LayerPassesDeps {
   cost(a: number, b: number): number;
   alive(node: number): boolean;
   readonly counters: { staleMessages: number; timeouts: number; retries: number };
-  msOf(node: number, macs: number, op?: 'matmul' | 'elementwise'): number;
-  readonly unitMacs: Record<string, UnitCost>;
-  compute(node: number, ms: number, token: TokenRecord, acc: Components, then: InferenceStep): void;
+  /** What each unit's run costs the MCU. */
+  readonly work: UnitWork;
+  compute(node: number, work: McuWork, token: TokenRecord, acc: Components, then: InferenceStep): void;
   send(from: number, to: number, message: ModelMessage, token: TokenRecord, acc: Components): boolean;
   later(step: InferenceStep, atMs?: number): Continuation;
   backoffOf(node: number): number;
@@ -78,7 +78,7 @@ export interface LayerPasses {
 }
 
 export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
-  const { context, host, cost, alive, counters, msOf, unitMacs, compute, send, later, backoffOf, tensorAt } = deps;
+  const { context, host, cost, alive, counters, work, compute, send, later, backoffOf, tensorAt } = deps;
   const { model, plan, settings } = context;
   const { scheduler } = host;
   const config = model.config;
@@ -103,8 +103,7 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     const passKey = `${message.slot}/${message.layer}`;
     const old = passes.get(passKey);
     if (old) old.done = true;
-    const macs = unitMacs.attention!.macsPerToken + (message.position + 1) * unitMacs.attention!.macsPerCachedPosition + unitMacs.gate!.macsPerToken;
-    compute(node, msOf(node, macs), token, acc, { type: 'attended', node, message, token, acc });
+    compute(node, work.attention(node, message.layer, message.position), token, acc, { type: 'attended', node, message, token, acc });
   }
 
   /** Attention and the gate have run on `node`: the experts are called, local ones run in place. */
@@ -251,8 +250,7 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     if (pass.done) return;
     pass.done = true;
     const { token, node } = pass;
-    const macs = unitMacs.combine!.macsPerToken;
-    compute(node, msOf(node, macs, 'elementwise'), token, acc, { type: 'combined', pass, acc });
+    compute(node, work.combine(node), token, acc, { type: 'combined', pass, acc });
   }
 
   /** The combine has run: the residual goes on to the next layer's attention node, or back to the entry. */

@@ -11,6 +11,9 @@ import { framingOverheadBytes } from '../radio/framing.ts';
 import { linkGraph, computeRoutes, type LinkGraph, type Routes } from '../placement/links.ts';
 import { placeUnits, type Plan, type PlacementNode } from '../placement/place.ts';
 import { placeableUnits } from '../placement/units.ts';
+import type { NodeTiers } from '../placement/weight-residency.ts';
+import { tierLabel } from '../hw/memory-tiers.ts';
+import type { McuProfile } from '../hw/mcu-profiles.ts';
 import { InputError } from '../scenario/errors.ts';
 import { airtimeParamsOf, type ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -43,8 +46,21 @@ export function placementNodes(scenario: Scenario, swarm: ResolvedSwarm, setting
       eligible,
       flashBytes: Math.max(0, Math.floor(spec.mcu.modelFlashBytes * settings.placement.flashShare) - m.weights),
       sramBytes: Math.max(0, spec.mcu.sramBytes - staticSram),
+      flashLabel: tierLabel(spec.mcu, 'flash'),
+      ...tiersOf(spec.mcu, m.externalWeights),
     };
   });
+}
+
+/** A node's external tier and the read bandwidth of each of its tiers, for the placement. */
+function tiersOf(mcu: McuProfile, externalUsed: number): NodeTiers {
+  const memory = mcu.memory;
+  if (memory === undefined) return {};
+  const external = memory.external;
+  return {
+    ...(external && { externalKind: external.kind, externalBytes: Math.max(0, external.bytes - externalUsed) }),
+    bandwidth: { sram: memory.sram.readBytesPerSecond, flash: memory.flash.readBytesPerSecond, ...(external && { external: external.readBytesPerSecond }) },
+  };
 }
 
 /** Application bytes of one residual-stream message: network and model headers, d int8 values. */
@@ -102,6 +118,7 @@ export function placeModel(scenario: Scenario, swarm: ResolvedSwarm, config: Tin
     ...(settings.placement.hot !== undefined && { hot: settings.placement.hot }),
     ...(entry !== undefined && { entry }),
     costMs: (a, b) => (a === b ? 0 : routes.costMs[a]![b]!),
+    weights: settings.placement.weights,
   });
   return { plan, graph, routes, nodes };
 }

@@ -6,6 +6,7 @@
  */
 import { createMemoryLedger, type MemoryKind, type MemoryLedger, type MemoryLedgerState, type MemoryUsage } from '../hw/memory-ledger.ts';
 import type { McuProfile } from '../hw/mcu-profiles.ts';
+import { ledgerBudgets } from '../hw/memory-tiers.ts';
 
 export interface NodeMemories {
   /** Every node's ledger state (a checkpoint: checkpoint-state.ts). */
@@ -25,7 +26,7 @@ export function createNodeMemories(
   onFault: (node: number, reason: string) => void,
 ): NodeMemories {
   const ledgers: (MemoryLedger | undefined)[] = [];
-  const ledger = (node: number): MemoryLedger => (ledgers[node] ??= createMemoryLedger({ flashBytes: nodes[node]!.mcu.flashBytes, sramBytes: nodes[node]!.mcu.sramBytes }));
+  const ledger = (node: number): MemoryLedger => (ledgers[node] ??= createMemoryLedger(ledgerBudgets(nodes[node]!.mcu)));
   for (const node of nodes) {
     if (!hosted(node.index)) continue;
     for (const [kind, bytes] of Object.entries(node.memory) as [MemoryKind, number][]) {

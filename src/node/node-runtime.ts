@@ -16,8 +16,8 @@ export interface NodeRuntime {
   transmit(tx: Transmission): boolean;
   /** The radio caught a frame's preamble: receive until it ends, then process it. */
   rxStart(delivery: Delivery): void;
-  /** Runs `durationMs` of computation, then `then` (queued behind any running computation); `cause` for energy attribution. */
-  compute(durationMs: number, then: Continuation | (() => void), cause?: number): void;
+  /** Runs `durationMs` of computation, then `then` (queued behind any running computation); `cause` for energy attribution; `powerMw` the MCU's mean power meanwhile (default: its active power). */
+  compute(durationMs: number, then: Continuation | (() => void), cause?: number, powerMw?: number): void;
   /** Books energy up to now (for samples and the end of the run). */
   settle(): void;
   /** An injected fault: the node stops now (a `nodeDied` event with reason `failure`). */
@@ -39,7 +39,7 @@ export function nodeRuntimeView(runtimes: NodeRuntimes, node: number): NodeRunti
     },
     transmit: (tx) => runtimes.transmit(node, tx),
     rxStart: (delivery) => runtimes.rxStart(node, delivery.tx),
-    compute: (durationMs, then, cause) => runtimes.compute(node, durationMs, then, cause),
+    compute: (durationMs, then, cause, powerMw) => runtimes.compute(node, durationMs, then, cause, powerMw),
     settle: () => runtimes.settle(node),
     fail: () => runtimes.fail(node),
     get computing() {

@@ -75,8 +75,12 @@ export interface NodeRuntimes extends Checkpointable<NodeRuntimesState> {
    * empty window ends without processing. Ignored while the radio is busy.
    */
   rxWindow(node: number, untilMs: number): void;
-  /** Runs `durationMs` of computation, then `then` (queued behind any running computation); `cause` for energy attribution. */
-  compute(node: number, durationMs: number, then: Continuation | (() => void), cause?: number): void;
+  /**
+   * Runs `durationMs` of computation, then `then` (queued behind any running computation);
+   * `cause` for energy attribution; `powerMw` the MCU's mean power meanwhile (an NPU's, memory
+   * traffic included: hw/compute-cost.ts), by default its active power.
+   */
+  compute(node: number, durationMs: number, then: Continuation | (() => void), cause?: number, powerMw?: number): void;
   /** Books energy up to now (for samples and the end of the run). */
   settle(node: number): void;
   /** An injected fault: the node stops now (a `nodeDied` event with reason `failure`). */

@@ -31,6 +31,8 @@ import type { NodeRuntimes, NodeRuntimesConfig } from './node-runtimes-types.ts'
 
 interface ComputeJob {
   readonly durationMs: number;
+  /** The MCU's mean power while it runs, when not its active power. */
+  readonly powerMw?: number;
   /** What runs when it is done: a continuation (data) or, for applications not yet checkpointable, a callback. */
   readonly then: Continuation | (() => void);
   readonly cause: number | undefined;
@@ -83,10 +85,14 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   const rxMa = new Float64Array(n);
   const radioSleepMa = new Float64Array(n);
   const windowed = new Uint8Array(n);
+  const activeMa = new Float64Array(n);
+  const supplyV = new Float64Array(n);
   for (const node of nodes) {
     const i = node.index;
     mcuState.set([energyStateIndex.sleep, COMPUTE_STATE, IDLE], 3 * i);
     mcuMa.set([node.mcu.sleepCurrentUa / 1000, node.mcu.activePowerMw / node.power.supplyV, node.mcu.idlePowerMw / node.power.supplyV], 3 * i);
+    activeMa[i] = node.mcu.activePowerMw / node.power.supplyV;
+    supplyV[i] = node.power.supplyV;
     const always = node.wake.mode === 'always';
     radioState.set([always ? LISTEN : energyStateIndex.sleep, TRANSMIT, RECEIVE], 3 * i);
     radioMa.set([always ? node.radio.rxCurrentMa : node.radio.sleepCurrentUa / 1000, node.txCurrentMa, node.radio.rxCurrentMa], 3 * i);
@@ -239,9 +245,15 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   function startCompute(i: number): void {
     const job = computeQueues[i]!.shift()!;
     nextMcuCause[i] = job.cause ?? Number.NaN;
+    computePower(i, job);
     send(i, COMPUTE);
     running[i] = job;
     scheduler.atKind(scheduler.nowMs + job.durationMs, computeEndKind, i);
+  }
+
+  /** The current the MCU draws while computing `job`: its power (its active power unless the job says) at the node's supply. */
+  function computePower(i: number, job: ComputeJob): void {
+    mcuMa[3 * i + 1] = job.powerMw === undefined ? activeMa[i]! : job.powerMw / supplyV[i]!;
   }
 
   /** A computation ends: the MCU is free (the next job may start at once), then its continuation runs. */
@@ -290,6 +302,7 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
       columns.forEach((column, k) => restoreInto(column, saved.columns[k]!, 'node runtimes'));
       replaceArray(computeQueues, saved.computeQueues as (ComputeJob[] | undefined)[]);
       replaceArray(running, saved.running as (ComputeJob | undefined)[]);
+      running.forEach((job, i) => job && computePower(i, job));
       ledgers.restore(saved.ledgers);
       memories.restore(saved.memories);
     },
@@ -336,9 +349,9 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
       send(i, RX_START);
       scheduler.atKind(untilMs, rxEndKind, i);
     },
-    compute(i, durationMs, then, cause) {
+    compute(i, durationMs, then, cause, powerMw) {
       if (!isAlive[i]) return;
-      (computeQueues[i] ??= []).push({ durationMs, then, cause });
+      (computeQueues[i] ??= []).push(powerMw === undefined ? { durationMs, then, cause } : { durationMs, then, cause, powerMw });
       if (mcuRegion[state[i]!] === MCU_ASLEEP) startCompute(i);
     },
     settle(i) {

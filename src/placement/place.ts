@@ -15,16 +15,19 @@
  *   hottest routed experts of each layer, by measured load, and the shared experts), each on a
  *   distinct node chosen by the same cost.
  *
- * Budgets: weights in flash, KV cache plus the largest working buffer in SRAM (units run one
- * at a time). A unit that fits nowhere makes the placement infeasible: {@link PlacementError}
+ * Budgets: weights in their tier (weight-residency.ts: stored in flash or an external flash,
+ * copied to SRAM or PSRAM where the `weights` setting says), KV cache plus the largest working
+ * buffer in SRAM (units run one at a time). A unit that fits nowhere makes the placement infeasible: {@link PlacementError}
  * says which units, the shortfall, and how many more nodes of the largest eligible kind it
  * would take at least (the unplaced units packed first-fit decreasing onto fresh nodes).
  */
+import type { TierId } from '../hw/memory-tiers.ts';
 import type { PlaceableUnit } from './units.ts';
+import { autoTiers, copyTier, readTier, storageTier, type NodeTiers, type WeightsMode } from './weight-residency.ts';
 
 export type Strategy = 'pack' | 'radio-aware' | 'replicated';
 
-export interface PlacementNode {
+export interface PlacementNode extends NodeTiers {
   readonly index: number;
   readonly id: string;
   readonly mcuId: string;
@@ -32,8 +35,10 @@ export interface PlacementNode {
   readonly eligible: boolean;
   /** Flash the placement may fill, bytes. */
   readonly flashBytes: number;
-  /** SRAM for KV caches and working buffers, bytes. */
+  /** SRAM for KV caches, working buffers and weights copied there, bytes. */
   readonly sramBytes: number;
+  /** How the tier the weights are stored in reads in messages (default "flash"). */
+  readonly flashLabel?: string;
 }
 
 export interface PlacementOptions {
@@ -46,6 +51,8 @@ export interface PlacementOptions {
   readonly entry?: number;
   /** Expected airtime of one activation frame from a to b over the best route (ms; Infinity when unreachable). */
   readonly costMs: (from: number, to: number) => number;
+  /** Where weights are stored and read from (weight-residency.ts; default `flash`). */
+  readonly weights?: WeightsMode;
 }
 
 export interface PlanNode {
@@ -54,8 +61,16 @@ export interface PlanNode {
   readonly weightBytes: number;
   readonly kvBytes: number;
   readonly workBytes: number;
+  /** Weights stored in the node's flash (all of them, unless an external flash holds them). */
+  readonly flashWeightBytes: number;
+  /** Weights copied to SRAM, and held in the external tier (PSRAM copies or external flash). */
+  readonly sramWeightBytes: number;
+  readonly externalWeightBytes: number;
+  /** Weights read in place from an off-chip flash at every use: they stream. */
+  readonly streamedBytes: number;
   readonly flashBudgetBytes: number;
   readonly sramBudgetBytes: number;
+  readonly externalBudgetBytes: number;
 }
 
 export interface Plan {
@@ -63,6 +78,9 @@ export interface Plan {
   readonly units: readonly PlaceableUnit[];
   /** Per unit (same order as `units`): the nodes holding it, primary first. */
   readonly holders: readonly (readonly number[])[];
+  /** Per unit and holder (same order as `holders`): the tier its weights are read from. */
+  readonly tiers: readonly (readonly TierId[])[];
+  readonly weights: WeightsMode;
   /** The entry node: embedding and head. */
   readonly entry: number;
   /** The node of each layer's attention block. */
@@ -90,6 +108,9 @@ export class PlacementError extends Error {
 
 interface Load {
   flashFree: number;
+  externalFree: number;
+  /** Weights copied to SRAM. */
+  resident: number;
   kv: number;
   work: number;
   units: string[];
@@ -97,18 +118,32 @@ interface Load {
 }
 
 export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly PlacementNode[], options: PlacementOptions): Plan {
-  const loads: Load[] = nodes.map((node) => ({ flashFree: node.flashBytes, kv: 0, work: 0, units: [], weight: 0 }));
+  const mode = options.weights ?? 'flash';
+  const loads: Load[] = nodes.map((node) => ({ flashFree: node.flashBytes, externalFree: node.externalBytes ?? 0, resident: 0, kv: 0, work: 0, units: [], weight: 0 }));
   const holders: number[][] = units.map(() => []);
   const unplaced: PlaceableUnit[] = [];
   const fits = (unit: PlaceableUnit, n: number): boolean => {
     const node = nodes[n]!;
     const load = loads[n]!;
-    return node.eligible && load.flashFree >= unit.weightBytes && node.sramBytes >= load.kv + unit.kvBytes + Math.max(load.work, unit.workBytes);
+    const stored = storageTier(mode, node) === 'external' ? load.externalFree : load.flashFree;
+    const copy = copyTier(mode, node);
+    const resident = load.resident + (copy === 'sram' ? unit.weightBytes : 0);
+    return (
+      node.eligible &&
+      stored >= unit.weightBytes &&
+      (copy !== 'external' || load.externalFree >= unit.weightBytes) &&
+      node.sramBytes >= load.kv + unit.kvBytes + resident + Math.max(load.work, unit.workBytes)
+    );
   };
   const assign = (u: number, n: number): void => {
     const unit = units[u]!;
     const load = loads[n]!;
-    load.flashFree -= unit.weightBytes;
+    const node = nodes[n]!;
+    if (storageTier(mode, node) === 'external') load.externalFree -= unit.weightBytes;
+    else load.flashFree -= unit.weightBytes;
+    const copy = copyTier(mode, node);
+    if (copy === 'external') load.externalFree -= unit.weightBytes;
+    if (copy === 'sram') load.resident += unit.weightBytes;
     load.kv += unit.kvBytes;
     load.work = Math.max(load.work, unit.workBytes);
     load.weight += unit.weightBytes;
@@ -207,27 +242,55 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
   }
   if (options.strategy === 'pack') units.forEach((unit, u) => unit.kind === 'attention' && (attention[unit.layer] = holders[u]![0] ?? -1));
 
-  if (unplaced.length > 0) throw infeasible(unplaced, nodes, loads);
+  if (unplaced.length > 0) throw infeasible(unplaced, nodes, loads, mode);
 
-  const planNodes: PlanNode[] = nodes.map((node, n) => ({
-    index: node.index,
-    units: loads[n]!.units,
-    weightBytes: loads[n]!.weight,
-    kvBytes: loads[n]!.kv,
-    workBytes: loads[n]!.work,
-    flashBudgetBytes: node.flashBytes,
-    sramBudgetBytes: node.sramBytes,
-  }));
+  const tiers = decideTiers(units, holders, nodes, loads, mode);
+  const planNodes: PlanNode[] = nodes.map((node, n) => {
+    const bytesIn = (wanted: (tier: TierId) => boolean): number =>
+      units.reduce((sum, unit, u) => sum + holders[u]!.reduce((own, holder, k) => own + (holder === n && wanted(tiers[u]![k]!) ? unit.weightBytes : 0), 0), 0);
+    const streamsFromFlash = node.flashLabel?.startsWith('external') === true;
+    return {
+      index: node.index,
+      units: loads[n]!.units,
+      weightBytes: loads[n]!.weight,
+      kvBytes: loads[n]!.kv,
+      workBytes: loads[n]!.work,
+      flashWeightBytes: storageTier(mode, node) === 'external' ? 0 : loads[n]!.weight,
+      sramWeightBytes: bytesIn((tier) => tier === 'sram'),
+      externalWeightBytes: bytesIn((tier) => tier === 'external'),
+      streamedBytes: bytesIn((tier) => (tier === 'flash' && streamsFromFlash) || (tier === 'external' && node.externalKind === 'flash')),
+      flashBudgetBytes: node.flashBytes,
+      sramBudgetBytes: node.sramBytes,
+      externalBudgetBytes: node.externalBytes ?? 0,
+    };
+  });
   return {
     strategy: options.strategy,
     units,
     holders,
+    tiers,
+    weights: mode,
     entry,
     attention,
     nodes: planNodes,
     usedNodes: planNodes.filter((node) => node.units.length > 0).length,
     expectedAirtimeMsPerToken: expectedAirtime(units, holders, entry, attention, cost),
   };
+}
+
+/** The tier each copy of each unit is read from: the mode's, or with `auto` the fastest with room, the most called first. */
+function decideTiers(units: readonly PlaceableUnit[], holders: readonly (readonly number[])[], nodes: readonly PlacementNode[], loads: readonly Load[], mode: WeightsMode): TierId[][] {
+  const tiers: TierId[][] = holders.map((held) => held.map((n) => readTier(mode, nodes[n]!)));
+  if (mode !== 'auto') return tiers;
+  nodes.forEach((node, n) => {
+    const copies: { u: number; k: number }[] = [];
+    holders.forEach((held, u) => held.forEach((holder, k) => holder === n && copies.push({ u, k })));
+    if (copies.length === 0) return;
+    const load = loads[n]!;
+    const chosen = autoTiers(copies.map(({ u }) => units[u]!), node.sramBytes - load.kv - load.work, node, load.externalFree);
+    copies.forEach(({ u, k }, i) => (tiers[u]![k] = chosen[i]!));
+  });
+  return tiers;
 }
 
 /** Activation frames per token on the critical routes, weighted by expert load (primary holders). */
@@ -246,27 +309,43 @@ function expectedAirtime(units: readonly PlaceableUnit[], holders: readonly (rea
   return total + cost(previous, entry);
 }
 
-function infeasible(unplaced: readonly PlaceableUnit[], nodes: readonly PlacementNode[], loads: readonly Load[]): PlacementError {
+/** The tier that bounds a node's weights under `mode`: its capacity, what is free of it, and its name. */
+function weightBudget(node: PlacementNode, mode: WeightsMode): { readonly bytes: number; readonly label: string; free(load: Load): number } {
+  const flash = { bytes: node.flashBytes, label: node.flashLabel ?? 'flash', free: (load: Load) => load.flashFree };
+  const external = { bytes: node.externalBytes ?? 0, label: node.externalKind === 'psram' ? 'PSRAM' : 'external flash', free: (load: Load) => load.externalFree };
+  const copy = copyTier(mode, node);
+  if (storageTier(mode, node) === 'external') return external;
+  if (copy === 'external') return external.bytes < flash.bytes ? external : flash;
+  if (copy === 'sram' && node.sramBytes < node.flashBytes) return { bytes: node.sramBytes, label: 'SRAM', free: (load: Load) => Math.min(load.flashFree, node.sramBytes - load.kv - load.resident - load.work) };
+  return flash;
+}
+
+function infeasible(unplaced: readonly PlaceableUnit[], allNodes: readonly PlacementNode[], loads: readonly Load[], mode: WeightsMode): PlacementError {
+  // Each node seen through the tier that bounds its weights (flash unless the mode copies or stores them elsewhere).
+  const nodes = allNodes.map((node) => ({ ...node, flashBytes: weightBudget(node, mode).bytes }));
+  const label = (node: PlacementNode): string => weightBudget(allNodes[node.index]!, mode).label;
+  const resident = (unit: PlaceableUnit): number => (mode === 'sram' ? unit.weightBytes : 0);
   const eligible = nodes.filter((node) => node.eligible);
   const largest = eligible.reduce<PlacementNode | undefined>((big, node) => (big === undefined || node.flashBytes > big.flashBytes ? node : big), undefined);
   const unplacedBytes = unplaced.reduce((sum, unit) => sum + unit.weightBytes, 0);
-  const freeBytes = eligible.reduce((sum, node) => sum + loads[node.index]!.flashFree, 0);
+  const freeBytes = eligible.reduce((sum, node) => sum + Math.max(0, weightBudget(allNodes[node.index]!, mode).free(loads[node.index]!)), 0);
   const totalBudget = eligible.reduce((sum, node) => sum + node.flashBytes, 0);
   // Every copy asked for: what was placed plus what found no room.
   const required = loads.reduce((sum, load) => sum + load.weight, 0) + unplacedBytes;
   const shortfallBytes = Math.max(0, unplacedBytes - freeBytes);
-  const sramBound = largest === undefined ? [] : unplaced.filter((unit) => unit.kvBytes + unit.workBytes > largest.sramBytes || unit.weightBytes > largest.flashBytes);
+  const sramBound = largest === undefined ? [] : unplaced.filter((unit) => unit.kvBytes + unit.workBytes + resident(unit) > largest.sramBytes || unit.weightBytes > largest.flashBytes);
   let extraNodes = 0;
   let atLeast = 0;
   if (largest !== undefined && sramBound.length === 0) {
     // First-fit decreasing of the unplaced copies onto fresh nodes like the largest eligible
     // one, two copies of a unit never on one node: a number of nodes that is enough.
-    const fresh: { flash: number; kv: number; work: number; units: Set<string> }[] = [];
+    const fresh: { flash: number; kv: number; work: number; resident: number; units: Set<string> }[] = [];
     for (const unit of [...unplaced].sort((a, b) => b.weightBytes - a.weightBytes)) {
-      let bin = fresh.find((b) => !b.units.has(unit.id) && b.flash >= unit.weightBytes && largest.sramBytes >= b.kv + unit.kvBytes + Math.max(b.work, unit.workBytes));
-      if (!bin) fresh.push((bin = { flash: largest.flashBytes, kv: 0, work: 0, units: new Set() }));
+      let bin = fresh.find((b) => !b.units.has(unit.id) && b.flash >= unit.weightBytes && largest.sramBytes >= b.kv + unit.kvBytes + b.resident + resident(unit) + Math.max(b.work, unit.workBytes));
+      if (!bin) fresh.push((bin = { flash: largest.flashBytes, kv: 0, work: 0, resident: 0, units: new Set() }));
       bin.flash -= unit.weightBytes;
       bin.kv += unit.kvBytes;
+      bin.resident += resident(unit);
       bin.work = Math.max(bin.work, unit.workBytes);
       bin.units.add(unit.id);
     }
@@ -282,20 +361,20 @@ function infeasible(unplaced: readonly PlaceableUnit[], nodes: readonly Placemen
   const names = unplaced.length > 6 ? `${unplaced.slice(0, 6).map((u) => u.id).join(', ')} and ${unplaced.length - 6} more` : unplaced.map((u) => u.id).join(', ');
   const lines = [
     `the model does not fit the swarm: ${unplaced.length} unit${unplaced.length > 1 ? 's' : ''} (${names}, ${unplacedBytes.toLocaleString('en')} B of weights) found no node with room`,
-    `  the units need ${required.toLocaleString('en')} B of flash; the ${eligible.length} eligible nodes' placement budgets total ${totalBudget.toLocaleString('en')} B, of which ${freeBytes.toLocaleString('en')} B stayed free in pieces too small${unplaced.some((u) => u.kind === 'routed' || u.kind === 'shared') && loads.some((l) => l.units.length > 0) ? ' or on nodes that hold a copy already' : ''}`,
+    `  the units need ${required.toLocaleString('en')} B of ${largest === undefined ? 'flash' : label(largest)}; the ${eligible.length} eligible nodes' placement budgets total ${totalBudget.toLocaleString('en')} B, of which ${freeBytes.toLocaleString('en')} B stayed free in pieces too small${unplaced.some((u) => u.kind === 'routed' || u.kind === 'shared') && loads.some((l) => l.units.length > 0) ? ' or on nodes that hold a copy already' : ''}`,
   ];
   if (largest === undefined) lines.push('  no node may hold units: give a group with role "node"');
   else if (sramBound.length > 0) {
     const unit = sramBound[0]!;
     lines.push(
       unit.weightBytes > largest.flashBytes
-        ? `  ${unit.id} alone needs ${unit.weightBytes.toLocaleString('en')} B of flash, more than any node's budget (${largest.flashBytes.toLocaleString('en')} B on ${largest.id}, ${largest.mcuId}): use a larger MCU, fewer bits, or a larger flash share`
-        : `  ${unit.id} needs ${(unit.kvBytes + unit.workBytes).toLocaleString('en')} B of SRAM (KV cache ${unit.kvBytes.toLocaleString('en')} B + buffers ${unit.workBytes.toLocaleString('en')} B), more than any node's ${largest.sramBytes.toLocaleString('en')} B: fewer concurrent requests, a shorter context, or a larger MCU`,
+        ? `  ${unit.id} alone needs ${unit.weightBytes.toLocaleString('en')} B of ${label(largest)}, more than any node's budget (${largest.flashBytes.toLocaleString('en')} B on ${largest.id}, ${largest.mcuId}): use a larger MCU, fewer bits${mode === 'flash' ? ', or a larger flash share' : ', or weights: flash'}`
+        : `  ${unit.id} needs ${(unit.kvBytes + unit.workBytes + resident(unit)).toLocaleString('en')} B of SRAM (KV cache ${unit.kvBytes.toLocaleString('en')} B + buffers ${unit.workBytes.toLocaleString('en')} B${mode === 'sram' ? ` + weights ${unit.weightBytes.toLocaleString('en')} B` : ''}), more than any node's ${largest.sramBytes.toLocaleString('en')} B: fewer concurrent requests, a shorter context, or a larger MCU`,
     );
   } else {
     const like = `like ${largest.id} (${largest.mcuId}, ${largest.flashBytes.toLocaleString('en')} B placement budget each)`;
     const count = extraNodes === atLeast ? `${extraNodes}` : `${extraNodes} (at least ${atLeast})`;
-    lines.push(`  ${shortfallBytes > 0 ? `shortfall ${shortfallBytes.toLocaleString('en')} B beyond all free flash; ` : ''}${count} more node${extraNodes > 1 ? 's' : ''} ${like} would hold the rest`);
+    lines.push(`  ${shortfallBytes > 0 ? `shortfall ${shortfallBytes.toLocaleString('en')} B beyond all free ${label(largest)}; ` : ''}${count} more node${extraNodes > 1 ? 's' : ''} ${like} would hold the rest`);
   }
   return new PlacementError(lines.join('\n'), unplaced.map((u) => u.id), shortfallBytes, extraNodes);
 }

@@ -18,6 +18,14 @@ const placementSchema = z.strictObject({
   replicas: withDefault(z.int().min(1).max(16).describe('Copies of each replicated expert (strategy replicated).'), 2),
   hot: withDerivedDefault(z.int().min(1).describe('Replicate only this many routed experts per layer, the hottest by measured load (strategy replicated).'), 'all'),
   flashShare: withDefault(z.number().gt(0).max(1).describe("Share of each node's model flash budget the placement may fill; the rest stays free (firmware updates, other applications)."), 1),
+  weights: withDefault(
+    z
+      .enum(['flash', 'sram', 'external', 'auto'])
+      .describe(
+        "Where each node keeps its units' weights and reads them from. flash: stored in flash and read in place (on boards whose flash is external, QSPI/OSPI, they stream through that bus for every token), as X-CUBE-AI and ST Edge AI deploy models; sram: copied to SRAM at boot (SRAM must hold them beside KV caches and buffers); external: copied to the board's PSRAM, or stored in its external flash beside the internal one; auto: stored in flash, then the most called units copied to SRAM (and a PSRAM faster than the flash) while there is room, the rest read in place.",
+      ),
+    'flash',
+  ),
   concurrentRequests: withDefault(z.int().min(1).max(64).describe('Requests served at once: each attention node holds a latent KV cache per request.'), 1),
   linkMarginDb: withDefault(z.number().min(0).max(40).describe('Margin in dB above sensitivity a link needs to be used by routes.'), 3),
 });

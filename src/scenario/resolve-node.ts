@@ -10,6 +10,7 @@ import type { RandomStreams } from '../sim/rng.ts';
 import type { WakeSchedule } from '../radio/wake-schedule.ts';
 import { batteryProfiles, type BatteryProfile } from '../hw/battery-profiles.ts';
 import { checkStaticAllocation, type MemoryKind } from '../hw/memory-ledger.ts';
+import { ledgerBudgets } from '../hw/memory-tiers.ts';
 import { mcuProfiles, type McuProfile } from '../hw/mcu-profiles.ts';
 import type { RadioChip } from '../hw/radio-chips.ts';
 import { createSolarHarvester } from '../hw/solar.ts';
@@ -105,8 +106,10 @@ export function resolveGroupHardware(
     activations: requested.activationsBytes ?? 0,
     kvCache: requested.kvCacheBytes ?? 0,
     trainingBuffers: requested.trainingBuffersBytes ?? 0,
+    sramWeights: 0,
+    externalWeights: 0,
   };
-  const check = checkStaticAllocation({ flashBytes: mcu.flashBytes, sramBytes: mcu.sramBytes }, memory);
+  const check = checkStaticAllocation(ledgerBudgets(mcu), memory);
   if (!check.ok) {
     for (const shortfall of check.shortfalls) {
       fail(keyOf('memory'), `expected the static allocations of node "${firstNodeId}" (and its group) to fit its ${mcu.id}, found ${shortfall.message}`);

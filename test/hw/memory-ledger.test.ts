@@ -72,11 +72,11 @@ describe('memory ledger: runtime', () => {
     memory.allocate('trainingBuffers', 80_000);
     memory.free('kvCache', 20_000);
     const usage = memory.usage();
-    expect(usage.usedBytes).toEqual({ flash: 500_000, sram: 110_000 });
-    expect(usage.peakBytes).toEqual({ flash: 500_000, sram: 150_000 });
+    expect(usage.usedBytes).toEqual({ flash: 500_000, sram: 110_000, external: 0 });
+    expect(usage.peakBytes).toEqual({ flash: 500_000, sram: 150_000, external: 0 });
     expect(usage.peakBytesByKind).toMatchObject({ activations: 100_000, kvCache: 50_000, trainingBuffers: 80_000, weights: 500_000 });
     expect(usage.bytesByKind).toMatchObject({ activations: 0, kvCache: 30_000 });
-    expect(usage.budgetBytes).toEqual({ flash: 1_048_576, sram: 262_144 });
+    expect(usage.budgetBytes).toEqual({ flash: 1_048_576, sram: 262_144, external: 0 });
   });
 
   it('freeing more than a kind holds is a programmer error', () => {

@@ -1,6 +1,7 @@
 /**
  * `loraswarm place <scenario>`: places the scenario's model on its nodes and prints the plan
- * (which unit where, memory per node), or refuses with the shortfall (exit 2).
+ * (which unit where, memory per node, and per unit the tier its weights are read from and
+ * whether they stream from off-chip flash for every use), or refuses with the shortfall (exit 2).
  */
 import { loadModel } from '../../inference/load-model.ts';
 import { placeModel } from '../../inference/setup.ts';
@@ -8,6 +9,18 @@ import { modelCost } from '../../model/cost.ts';
 import { UsageError } from '../exit.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
 import { counted } from '../../metrics/human-units.ts';
+import { tierLabel, tierRead, type TierId } from '../../hw/memory-tiers.ts';
+import type { McuProfile } from '../../hw/mcu-profiles.ts';
+
+const weightsWords = {
+  flash: 'stored in flash and read in place',
+  sram: 'copied to SRAM at boot',
+  external: 'in the PSRAM or external flash where the board has one',
+  auto: 'the most called units copied to the fastest tier with room, the rest read in place',
+} as const;
+
+/** Whether weights read from `tier` stream through an off-chip bus at every use. */
+const streams = (mcu: McuProfile, tier: TierId): boolean => tier !== 'sram' && tierRead(mcu, tier).offChip && (tier === 'flash' || mcu.memory?.external?.kind === 'flash');
 
 export interface PlaceCommandOptions {
   readonly set: readonly string[];
@@ -37,7 +50,16 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
           attention: plan.attention.map((n) => ids[n]),
           nodesHoldingUnits: plan.usedNodes,
           expectedAirtimeMsPerToken: plan.expectedAirtimeMsPerToken,
-          units: plan.units.map((unit, u) => ({ id: unit.id, weightBytes: unit.weightBytes, kvBytes: unit.kvBytes, workBytes: unit.workBytes, load: unit.load, nodes: plan.holders[u]!.map((n) => ids[n]) })),
+          weights: plan.weights,
+          units: plan.units.map((unit, u) => ({
+            id: unit.id,
+            weightBytes: unit.weightBytes,
+            kvBytes: unit.kvBytes,
+            workBytes: unit.workBytes,
+            load: unit.load,
+            nodes: plan.holders[u]!.map((n) => ids[n]),
+            tiers: plan.tiers[u]!.map((tier, k) => ({ tier, memory: tierLabel(swarm.nodes[plan.holders[u]![k]!]!.mcu, tier), streams: streams(swarm.nodes[plan.holders[u]![k]!]!.mcu, tier) })),
+          })),
           nodes: plan.nodes.filter((node) => node.units.length > 0).map((node) => ({ id: ids[node.index], mcu: nodes[node.index]!.mcuId, ...node, index: undefined })),
         },
         null,
@@ -46,10 +68,33 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
     );
     return;
   }
-  const header = ['node', 'mcu', 'weights B', 'flash budget B', 'KV B', 'buffers B', 'SRAM budget B', 'units'];
+  const header = ['node', 'mcu', 'weights B', 'flash budget B', 'KV B', 'buffers B', 'SRAM budget B', 'streamed B', 'units by where their weights are read'];
+  const unitsByTier = (n: number): string => {
+    const mcu = swarm.nodes[n]!.mcu;
+    const groups = new Map<string, string[]>();
+    plan.units.forEach((unit, u) =>
+      plan.holders[u]!.forEach((holder, k) => {
+        if (holder !== n) return;
+        const tier = plan.tiers[u]![k]!;
+        const key = `${tierLabel(mcu, tier)}${streams(mcu, tier) ? ', streamed' : ''}`;
+        groups.set(key, [...(groups.get(key) ?? []), unit.id]);
+      }),
+    );
+    return [...groups].map(([where, units]) => `${where}: ${units.join(' ')}`).join('; ');
+  };
   const rows = plan.nodes
     .filter((node) => node.units.length > 0)
-    .map((node) => [ids[node.index]!, nodes[node.index]!.mcuId, node.weightBytes.toLocaleString('en'), node.flashBudgetBytes.toLocaleString('en'), node.kvBytes.toLocaleString('en'), node.workBytes.toLocaleString('en'), node.sramBudgetBytes.toLocaleString('en'), node.units.join(' ')]);
+    .map((node) => [
+      ids[node.index]!,
+      nodes[node.index]!.mcuId,
+      node.weightBytes.toLocaleString('en'),
+      node.flashBudgetBytes.toLocaleString('en'),
+      node.kvBytes.toLocaleString('en'),
+      node.workBytes.toLocaleString('en'),
+      node.sramBudgetBytes.toLocaleString('en'),
+      node.streamedBytes.toLocaleString('en'),
+      unitsByTier(node.index),
+    ]);
   const widths = header.map((h, i) => rows.reduce((width, r) => Math.max(width, r[i]!.length), h.length));
   const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 || i === 1 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const largest = plan.nodes.reduce((most, node) => Math.max(most, node.weightBytes), Number.NEGATIVE_INFINITY);
@@ -58,6 +103,7 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
       `${name}: ${plan.strategy} placement of ${loaded.source} at int${scenario.model.bits} (${total.toLocaleString('en')} B of weights) on ${swarm.nodes.length} nodes`,
       `  ${counted(plan.usedNodes, 'node')} hold${plan.usedNodes === 1 ? 's' : ''} units; the largest holds ${largest.toLocaleString('en')} B (${((100 * largest) / total).toFixed(1)} % of the weights); entry ${ids[plan.entry]}; attention ${plan.attention.map((n) => ids[n]).join(', ')}`,
       `  expected airtime per token ${plan.expectedAirtimeMsPerToken.toFixed(1)} ms (activation frames over the best routes, experts weighted by load)`,
+      `  weights: ${plan.weights} (${weightsWords[plan.weights]}); streamed: read from off-chip flash at every use`,
       '',
       line(header),
       ...rows.map(line),

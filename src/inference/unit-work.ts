@@ -1,0 +1,61 @@
+/**
+ * What running a unit costs a node's MCU (issue 18): the unit's operations and the weights it
+ * reads, from the tier the plan keeps them in (placement/weight-residency.ts), through the
+ * hardware model (hw/compute-cost.ts). On a board whose flash is external the weights stream for
+ * every token, and that, not the arithmetic, sets the time; an NPU's power and the memory's
+ * energy go on the node's ledger through the work's mean power.
+ *
+ * Per token: the entry reads one embedding row (and one learned position row) and the whole
+ * head; an attention node the whole attention block and gate (its latent KV cache sits in SRAM
+ * and is not counted as weights); an expert holder the expert's three matrices.
+ */
+import { workCost, type ComputeOp } from '../hw/compute-cost.ts';
+import type { TierId } from '../hw/memory-tiers.ts';
+import { matrixBytes, type UnitCost } from '../model/cost.ts';
+import type { Bits } from '../model/quant/integer.ts';
+import type { TinySeekConfig } from '../model/config.ts';
+import type { Plan } from '../placement/place.ts';
+import type { NodeSpec } from '../scenario/resolve.ts';
+import { sharedFlag } from './wire.ts';
+
+/** A piece of MCU work: how long it takes and the node's mean power meanwhile. */
+export interface McuWork {
+  readonly ms: number;
+  readonly powerMw: number;
+}
+
+export interface UnitWork {
+  embed(node: number): McuWork;
+  head(node: number): McuWork;
+  attention(node: number, layer: number, position: number): McuWork;
+  combine(node: number): McuWork;
+  /** Expert `id` of `layer` (a routed index, or `sharedFlag | s` for shared expert s). */
+  expert(node: number, layer: number, id: number): McuWork;
+}
+
+export function createUnitWork(config: TinySeekConfig, bits: Bits, costs: readonly UnitCost[], plan: Plan, specs: readonly NodeSpec[]): UnitWork {
+  const unit = Object.fromEntries(costs.map((c) => [c.unit, c])) as Record<UnitCost['unit'], UnitCost>;
+  const tierAt = new Map<string, TierId>();
+  plan.units.forEach((placed, u) => plan.holders[u]!.forEach((node, k) => tierAt.set(`${placed.id}@${node}`, plan.tiers[u]![k]!)));
+  const run = (node: number, unitId: string, ops: readonly ComputeOp[], weightBytes: number): McuWork => {
+    const cost = workCost(specs[node]!.mcu, { ops, weightBytes, weightsIn: tierAt.get(`${unitId}@${node}`) ?? 'flash' });
+    return { ms: cost.latencyMs, powerMw: cost.powerMw };
+  };
+  const d = config.dim;
+  const embedRowBytes = matrixBytes(1, d, bits) * (config.positions === 'rotary' ? 1 : 2);
+  const attentionBytes = unit.attention.weightBytes[bits] + unit.gate.weightBytes[bits];
+  return {
+    embed: (node) => run(node, 'io', [{ op: 'elementwise', macs: d }], embedRowBytes),
+    head: (node) => run(node, 'io', [{ op: 'matmul', macs: unit.head.macsPerToken }], unit.head.weightBytes[bits]),
+    attention(node, layer, position) {
+      const macs = unit.attention.macsPerToken + (position + 1) * unit.attention.macsPerCachedPosition + unit.gate.macsPerToken;
+      return run(node, `L${layer}.attention`, [{ op: 'matmul', macs }], attentionBytes);
+    },
+    combine: (node) => run(node, 'combine', [{ op: 'elementwise', macs: unit.combine.macsPerToken }], 0),
+    expert(node, layer, id) {
+      const shared = (id & sharedFlag) !== 0;
+      const cost = shared ? unit.sharedExpert : unit.routedExpert;
+      return run(node, shared ? `L${layer}.shared${id & ~sharedFlag}` : `L${layer}.expert${id}`, [{ op: 'matmul', macs: cost.macsPerToken }], cost.weightBytes[bits]);
+    },
+  };
+}
