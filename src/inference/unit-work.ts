@@ -7,7 +7,8 @@
  *
  * Per token: the entry reads one embedding row (and one learned position row) and the whole
  * head; an attention node the whole attention block and gate (its latent KV cache sits in SRAM
- * and is not counted as weights); an expert holder the expert's three matrices.
+ * and is not counted as weights); an expert holder the expert's three matrices. Each unit's
+ * norms, softmax and activations (model/cost.ts) run on the CPU after its matrix work.
  */
 import { workCost, type ComputeOp } from '../hw/compute-cost.ts';
 import type { TierId } from '../hw/memory-tiers.ts';
@@ -42,20 +43,24 @@ export function createUnitWork(config: TinySeekConfig, bits: Bits, costs: readon
     return { ms: cost.latencyMs, powerMw: cost.powerMw };
   };
   const d = config.dim;
+  const matmul = (cost: UnitCost, position: number): ComputeOp => ({ op: 'matmul', macs: cost.macsPerToken + (position + 1) * cost.macsPerCachedPosition });
+  // Norms, softmax and activations: on the CPU at its softmax rate, also on an MCU with an NPU.
+  const cpuSide = (cost: UnitCost, position: number): ComputeOp => ({ op: 'softmax', macs: cost.softmaxElementsPerToken + (position + 1) * cost.softmaxElementsPerCachedPosition });
   const embedRowBytes = matrixBytes(1, d, bits) * (config.positions === 'rotary' ? 1 : 2);
   const attentionBytes = unit.attention.weightBytes[bits] + unit.gate.weightBytes[bits];
   return {
     embed: (node) => run(node, 'io', [{ op: 'elementwise', macs: d }], embedRowBytes),
-    head: (node) => run(node, 'io', [{ op: 'matmul', macs: unit.head.macsPerToken }], unit.head.weightBytes[bits]),
+    head: (node) => run(node, 'io', [matmul(unit.head, 0), cpuSide(unit.head, 0)], unit.head.weightBytes[bits]),
     attention(node, layer, position) {
       const macs = unit.attention.macsPerToken + (position + 1) * unit.attention.macsPerCachedPosition + unit.gate.macsPerToken;
-      return run(node, `L${layer}.attention`, [{ op: 'matmul', macs }], attentionBytes);
+      const elements = cpuSide(unit.attention, position).macs + unit.gate.softmaxElementsPerToken;
+      return run(node, `L${layer}.attention`, [{ op: 'matmul', macs }, { op: 'softmax', macs: elements }], attentionBytes);
     },
     combine: (node) => run(node, 'combine', [{ op: 'elementwise', macs: unit.combine.macsPerToken }], 0),
     expert(node, layer, id) {
       const shared = (id & sharedFlag) !== 0;
       const cost = shared ? unit.sharedExpert : unit.routedExpert;
-      return run(node, shared ? `L${layer}.shared${id & ~sharedFlag}` : `L${layer}.expert${id}`, [{ op: 'matmul', macs: cost.macsPerToken }], cost.weightBytes[bits]);
+      return run(node, shared ? `L${layer}.shared${id & ~sharedFlag}` : `L${layer}.expert${id}`, [matmul(cost, 0), cpuSide(cost, 0)], cost.weightBytes[bits]);
     },
   };
 }

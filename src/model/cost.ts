@@ -8,6 +8,13 @@
  * Attention's keys and values are rebuilt from the cached latents for every position in the
  * cache (as the units compute them), so its MACs grow with the position: a token at position t
  * costs macsPerToken + (t + 1) · macsPerCachedPosition (the cache holds its own latent too).
+ *
+ * Besides the MACs, each unit does per-element work that is not a multiply-accumulate and that
+ * an NPU does not run (issue 18: softmax, normalisation and transcendental activations fall
+ * back to the CPU): the RMSNorms before attention, before the experts and before the head, the
+ * attention softmax over the cached positions of every head, the gate's affinities, the
+ * experts' SiLU, and the entry's softmax over the vocabulary to sample. It is counted in
+ * elements, costed at the MCU's `softmax` rate.
  */
 import type { TinySeekConfig } from './config.ts';
 
@@ -21,6 +28,10 @@ export interface UnitCost {
   readonly macsPerToken: number;
   /** Extra MACs per token for each position in the cache, its own included. */
   readonly macsPerCachedPosition: number;
+  /** Elements of normalisation, softmax and transcendental work per token (RMSNorm, softmax, sigmoid, SiLU). */
+  readonly softmaxElementsPerToken: number;
+  /** Extra such elements per token for each position in the cache (the attention softmax of every head). */
+  readonly softmaxElementsPerCachedPosition: number;
   readonly latentBytesPerToken: number;
   readonly inputBytes: number;
   readonly outputBytes: number;
@@ -46,6 +57,8 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
     weightBytes: atBits((b) => 2 * matrixBytes(h, d, b) + matrixBytes(d, h, b)),
     macsPerToken: 3 * h * d,
     macsPerCachedPosition: 0,
+    softmaxElementsPerToken: h,
+    softmaxElementsPerCachedPosition: 0,
     latentBytesPerToken: 0,
     inputBytes: d,
     outputBytes: d,
@@ -58,6 +71,8 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
       weightBytes: atBits((b) => matrixBytes(vocab, d, b) + (positionRows > 0 ? matrixBytes(positionRows, d, b) : 0)),
       macsPerToken: 0,
       macsPerCachedPosition: 0,
+      softmaxElementsPerToken: 0,
+      softmaxElementsPerCachedPosition: 0,
       latentBytesPerToken: 0,
       inputBytes: 1,
       outputBytes: d,
@@ -70,6 +85,8 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
       macsPerToken: inner * d + dc * d + d * inner + (heads + 1) * dr * d,
       // Keys and values from each cached latent, then scores (with the rotary part) and the weighted sum.
       macsPerCachedPosition: 2 * inner * dc + 2 * inner + heads * dr,
+      softmaxElementsPerToken: d,
+      softmaxElementsPerCachedPosition: heads,
       latentBytesPerToken: dc + dr,
       inputBytes: d,
       outputBytes: d,
@@ -81,6 +98,8 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
       weightBytes: atBits((b) => matrixBytes(experts, d, b) + 4 * d + 4 * experts),
       macsPerToken: experts * d,
       macsPerCachedPosition: 0,
+      softmaxElementsPerToken: d + experts,
+      softmaxElementsPerCachedPosition: 0,
       latentBytesPerToken: 0,
       inputBytes: d,
       // The normed input for the experts, and per chosen expert its index and float32 weight.
@@ -95,6 +114,8 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
       weightBytes: atBits(() => 0),
       macsPerToken: (topK + sharedExperts) * d,
       macsPerCachedPosition: 0,
+      softmaxElementsPerToken: 0,
+      softmaxElementsPerCachedPosition: 0,
       latentBytesPerToken: 0,
       inputBytes: d * (1 + topK + sharedExperts),
       outputBytes: d,
@@ -106,6 +127,8 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
       weightBytes: atBits((b) => matrixBytes(vocab, d, b) + 4 * d),
       macsPerToken: vocab * d,
       macsPerCachedPosition: 0,
+      softmaxElementsPerToken: d + vocab,
+      softmaxElementsPerCachedPosition: 0,
       latentBytesPerToken: 0,
       inputBytes: d,
       outputBytes: 4 * vocab,

@@ -4,8 +4,9 @@
  * weights the token uses (one embedding row and position row, the head, both layers' attention
  * blocks, shared experts and the two routed experts the gate picks) from that flash at 382 MB/s,
  * not by the NPU's arithmetic. The hand calculation below comes from the model's unit costs; the
- * simulated time must lie within a factor 1.05 above it (the CPU's combine and the NPU's own
- * arithmetic, where it exceeds the stream, add the rest).
+ * simulated time must lie within a factor 1.1 above it: the norms, softmax and SiLU that the NPU
+ * cannot run take the CPU ~6.7 % more at Helium's 0.04 elements per cycle, and the combine a
+ * little.
  */
 import { describe, expect, it } from 'vitest';
 import { matrixBytes, unitCosts } from '../../src/model/cost.ts';
@@ -31,23 +32,23 @@ describe('TinySeek on STM32N6 boards: weights streamed from the octo-SPI flash f
     expect(bytesPerToken).toBe(383_736);
   });
 
-  it('takes each token ~1.0 ms of compute, within 5 % above 383,736 B / 382 MB/s (not the 0.002 ms of the NPU at its 600 GOPS peak)', () => {
+  it('takes each token ~1.07 ms of compute, within 10 % above 383,736 B / 382 MB/s (not the 0.002 ms of the NPU at its 600 GOPS peak)', () => {
     const tokens = streamed.engine.tokens.filter((t) => t.status === 'ok');
     expect(tokens.length).toBe(38);
     expect(handMs).toBeCloseTo(1.004545, 6);
     for (const token of tokens) {
       expect(token.components.computeMs).toBeGreaterThanOrEqual(handMs);
-      expect(token.components.computeMs).toBeLessThan(1.05 * handMs);
+      expect(token.components.computeMs).toBeLessThan(1.1 * handMs);
     }
-    expect(streamed.summary.latencyMs.p95).toBeCloseTo(1.005, 3);
+    expect(streamed.summary.latencyMs.p95).toBe(1.073);
   });
 
   it("books the NPU's 264.87 mW while it waits on the flash, and the flash's 141 pJ per byte, on the node's ledger", () => {
     const token = streamed.engine.tokens.find((t) => t.status === 'ok')!;
     const streamUj = 264.87 * handMs + bytesPerToken * 141e-6;
     expect(token.energyUj.compute).toBeGreaterThan(streamUj);
-    expect(token.energyUj.compute).toBeLessThan(1.05 * streamUj);
-    expect(streamed.summary.joulesPerToken.mean).toBe(0.00033469);
+    expect(token.energyUj.compute).toBeLessThan(1.1 * streamUj);
+    expect(streamed.summary.joulesPerToken.mean).toBe(0.000345303);
   });
 
   it('with weights: sram copies the 2,006,560 B to SRAM at boot: booked there, and each token then runs ~7× faster', () => {
