@@ -144,3 +144,16 @@ export function checkFigure(figure: PublishedFigure, profiles: Readonly<Record<s
 export function figuresOf(mcu: string): FigureCheck[] {
   return publishedFigures.filter((figure) => figure.mcu === mcu).map((figure) => checkFigure(figure));
 }
+
+const signed = (error: number): string => `${error >= 0 ? '+' : '−'}${(Math.abs(error) * 100).toFixed(1)} %`;
+const digits = (value: number): string => String(Number(value.toPrecision(4)));
+
+/** Every published figure with the model's prediction, as the Markdown table of docs/explanation/validation.md (a test keeps them equal). */
+export function figuresMarkdown(): string {
+  const rows = publishedFigures.map((figure) => {
+    const check = checkFigure(figure);
+    const name = figure.benchmark.replace(/\|/g, '/');
+    return `| ${figure.mcu} | [${name}](${figure.source}) | ${figure.role} | ${digits(figure.latencyMs)} | ${digits(check.predictedMs)} | ${signed(check.latencyError)} | ${check.energyError === undefined ? '—' : signed(check.energyError)} |`;
+  });
+  return ['| MCU | published figure | role | ms | model ms | error | energy error |', '|---|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
+}

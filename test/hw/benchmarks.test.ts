@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { checkFigure, figuresOf, publishedFigures } from '../../src/hw/benchmarks.ts';
+import { checkFigure, figuresMarkdown, figuresOf, publishedFigures } from '../../src/hw/benchmarks.ts';
 import { mcuIds, mcuProfiles } from '../../src/hw/mcu-profiles.ts';
 
 const calibrated = mcuIds.filter((id) => mcuProfiles[id].calibration !== undefined);
@@ -69,5 +70,9 @@ describe('published figures against the profiles', () => {
     expect(Math.abs(fit!.latencyError)).toBeLessThan(0.001);
     expect(other!.latencyError).toBeCloseTo(-0.4, 2);
     expect(mcuProfiles['esp32-s3'].calibration).toBeUndefined();
+  });
+
+  it('is what docs/explanation/validation.md lists, row for row', () => {
+    expect(readFileSync('docs/explanation/validation.md', 'utf8')).toContain(figuresMarkdown());
   });
 });
