@@ -131,7 +131,9 @@ export function createLiveFeed(
         .sort((a, b) => b.uj - a.uj || a.node - b.node)
         .slice(0, liveEnergyTop)
         .flatMap((c) => [c.node, ...dashboardEnergyStates.map((state) => c.byState[energyStates.indexOf(state)]! / 1e6)]);
-      const totals = { atMs, tokens: generated, framesSent: tracker.totals().sent, energyJ: energyUj / 1e6, nodesAlive: alive, rounds, roundsBegun: fl?.rounds.length ?? 0, energyTop };
+      // The page draws at this time against the rows' times, which the CSVs round to the µs: rounded up
+      // alike, a row that ended by `atMs` is never drawn as after it.
+      const totals = { atMs: Math.ceil(atMs * 1000) / 1000, tokens: generated, framesSent: tracker.totals().sent, energyJ: energyUj / 1e6, nodesAlive: alive, rounds, roundsBegun: fl?.rounds.length ?? 0, energyTop };
       return { seq: seq++, files, totals };
     },
   };

@@ -34,7 +34,9 @@ describe('live feed', () => {
     // The token count grows while the run goes on.
     expect(counts.filter((n, i) => i > 0 && n > counts[i - 1]!).length).toBeGreaterThan(5);
     expect(last.totals.tokens).toBe(38);
-    expect(tokensBy(model, result.drainedUntilMs)).toHaveLength(38);
+    // At the time the page draws the end (the rows' µs precision: the last token ends at 2,765,886.0067 ms, written 2,765,886.007).
+    expect(last.totals.atMs).toBe(2_765_886.007);
+    expect(tokensBy(model, last.totals.atMs)).toHaveLength(38);
     const finished = parseRun({ 'nodes.csv': feed.start().files['nodes.csv']!, 'tokens.csv': tokensCsv(simulation.inference!, setup.symbols), 'frames.csv': framesCsv(simulation.tracker.frames, loaded.swarm.nodes) });
     // Every frame once, with its fate (a frame is sent once it is off the air).
     const order = (a: { atMs: number; sender: number }, b: { atMs: number; sender: number }): number => a.atMs - b.atMs || a.sender - b.sender;
