@@ -100,6 +100,8 @@ export class PlacementError extends Error {
     readonly shortfallBytes: number,
     /** Nodes like the largest eligible one that would hold the units left over (first-fit decreasing). */
     readonly extraNodes: number,
+    /** The memory that ran out: "internal flash", "external flash", "SRAM", "PSRAM" (or "flash"). */
+    readonly tier: string = 'flash',
   ) {
     super(message);
     this.name = 'PlacementError';
@@ -376,5 +378,6 @@ function infeasible(unplaced: readonly PlaceableUnit[], allNodes: readonly Place
     const count = extraNodes === atLeast ? `${extraNodes}` : `${extraNodes} (at least ${atLeast})`;
     lines.push(`  ${shortfallBytes > 0 ? `shortfall ${shortfallBytes.toLocaleString('en')} B beyond all free ${label(largest)}; ` : ''}${count} more node${extraNodes > 1 ? 's' : ''} ${like} would hold the rest`);
   }
-  return new PlacementError(lines.join('\n'), unplaced.map((u) => u.id), shortfallBytes, extraNodes);
+  const tier = largest === undefined ? 'flash' : sramBound.length > 0 && sramBound[0]!.weightBytes <= largest.flashBytes ? 'SRAM' : label(largest);
+  return new PlacementError(lines.join('\n'), unplaced.map((u) => u.id), shortfallBytes, extraNodes, tier);
 }

@@ -86,6 +86,8 @@ export interface CountResult {
   readonly lifetimeDays: Estimate | undefined;
   readonly tokensPerHour: Estimate | undefined;
   readonly completedShare: Estimate | undefined;
+  /** What binds this case, from its first seed: the memory that ran out, or what the latency and the lifetime are made of. */
+  readonly why?: string;
 }
 
 /** Whether a count meets every target (conservative side of each interval); every request must complete. */
@@ -100,4 +102,52 @@ export function meets(result: CountResult, targets: Targets): boolean {
 /** The smallest count (then the first variant in the given order) that meets every target. */
 export function smallestMeeting(results: readonly CountResult[], targets: Targets, variants: readonly string[]): CountResult | undefined {
   return [...results].filter((r) => meets(r, targets)).sort((a, b) => a.nodes - b.nodes || variants.indexOf(a.variant) - variants.indexOf(b.variant))[0];
+}
+
+/**
+ * The true minimum (issue 19, point 3): after a ladder of counts, the count to try next for
+ * `variant`: halfway between the largest count below the smallest passing one that fails, and
+ * that passing count; undefined when they are adjacent (or nothing passes, or the smallest
+ * count tried passes). Assumes meeting the targets is monotone in the count between the two
+ * (more boards never hold less): every count tried is reported, so a reader sees any exception.
+ *
+ * @example
+ * nextBisection([{ nodes: 10, … fails }, { nodes: 13, … passes }], targets, 'nrf52840'); // 11
+ */
+export function nextBisection(results: readonly CountResult[], targets: Targets, variant: string): number | undefined {
+  const mine = results.filter((r) => r.variant === variant).sort((a, b) => a.nodes - b.nodes);
+  const pass = mine.find((r) => meets(r, targets));
+  if (!pass) return undefined;
+  const below = mine.filter((r) => r.nodes < pass.nodes);
+  const fail = below[below.length - 1];
+  if (!fail || pass.nodes - fail.nodes <= 1) return undefined;
+  return Math.floor((fail.nodes + pass.nodes) / 2);
+}
+
+export interface TargetCheck {
+  readonly target: 'p95 latency' | 'lifetime' | 'tokens/h';
+  /** The conservative side of the interval: what is compared with the target. */
+  readonly value: number;
+  readonly limit: number;
+  readonly met: boolean;
+  /** Relative margin to the target: positive when met (e.g. 0.23: 23 % below a latency ceiling). */
+  readonly margin: number;
+}
+
+/** Each target against a count's result, on the conservative side of its interval, with the margin. */
+export function checkTargets(result: CountResult, targets: Targets): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  if (targets.p95LatencyMs !== undefined && result.p95LatencyMs) {
+    const value = result.p95LatencyMs.high;
+    checks.push({ target: 'p95 latency', value, limit: targets.p95LatencyMs, met: value <= targets.p95LatencyMs, margin: 1 - value / targets.p95LatencyMs });
+  }
+  if (targets.lifetimeDays !== undefined && result.lifetimeDays) {
+    const value = result.lifetimeDays.low;
+    checks.push({ target: 'lifetime', value, limit: targets.lifetimeDays, met: value >= targets.lifetimeDays, margin: value / targets.lifetimeDays - 1 });
+  }
+  if (targets.tokensPerHour !== undefined && result.tokensPerHour) {
+    const value = result.tokensPerHour.low;
+    checks.push({ target: 'tokens/h', value, limit: targets.tokensPerHour, met: value >= targets.tokensPerHour, margin: value / targets.tokensPerHour - 1 });
+  }
+  return checks;
 }

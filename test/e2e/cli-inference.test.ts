@@ -85,16 +85,32 @@ describe('loraswarm size', () => {
     expect(first.status).toBe(0);
     expect(first.stdout).toContain('nrf52840  10     model does not fit');
     expect(first.stdout).toContain('smallest that meets p95 latency ≤ 200.0 s, lifetime ≥ 10 d: 12 × nrf52840; p95 latency 153.9 s [153.9 s, 153.9 s], lifetime 10.5 d [10.4 d, 10.7 d]');
+    // The ladder tried 10, 12 and 14; bisection adds 11, which misses by one expert.
+    expect(first.stdout).toContain('nrf52840  11     model does not fit');
+    expect(first.stdout).toContain('  why: p95 latency 153.9 s against 200.0 s (margin 23 %); lifetime 10.4 d against 10.0 d (margin 4 %); latency mostly duty-cycle waits (54 %); board-0 uses 91 % of its duty cycle');
+    expect(first.stdout).toContain('  11 × nrf52840 (one fewer) misses: the model does not fit: internal flash: no room for L1.expert15 (1 more node would hold it)');
     const csv = readFileSync(join(dir, 's1', 'sizing.csv'), 'utf8');
-    expect(csv.split('\n')[2]).toMatch(/^nrf52840,12,1,2,153856,153856,153856,0\.235/);
+    expect(csv.split('\n')[2]).toBe('nrf52840,11,0,0,,,,,,,,,,,,,,0,1,internal flash: no room for L1.expert15 (1 more node would hold it)');
+    expect(csv.split('\n')[3]).toMatch(/^nrf52840,12,1,2,153856,153856,153856,0\.235/);
     expect(readFileSync(join(dir, 's1', 'sizing.svg'), 'utf8')).toContain('chosen: 12');
     // An infeasible count has no figures: empty cells, as in every other file (it was NaN).
     const runs = readFileSync(join(dir, 's1', 'sizing-runs.csv'), 'utf8');
     expect(runs).not.toContain('NaN');
-    expect(runs.split('\n')[1]).toBe('nrf52840,10,1,0,0,,,,,0');
+    expect(runs.split('\n')[1]).toBe('nrf52840,10,1,0,0,,,,,0,internal flash: no room for 4 units (2 more nodes would hold them)');
     const second = cli([...args, '--out', join(dir, 's2'), '--quiet'], 120_000);
     expect(second.status).toBe(0);
     for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 's2', file), 'utf8')).toBe(readFileSync(join(dir, 's1', file), 'utf8'));
+  });
+
+  it('answers the true minimum of the quickstart over nodes=4..128 (12: the ladder jumps from 10 to 13, bisection finds it) and names what binds (issue 19)', () => {
+    const result = cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=4..128', '--seeds', '1', '--out', join(dir, 'true-min')], 120_000);
+    expect(result.status).toBe(0);
+    const rows = readFileSync(join(dir, 'true-min', 'sizing.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+    expect(rows.map((row) => Number(row[1]))).toEqual([4, 5, 6, 8, 10, 11, 12, 13, 16, 20, 25, 31, 39, 49, 61, 76, 95, 119, 128]);
+    expect(rows.filter((row) => row[18] === '1').map((row) => Number(row[1]))).toEqual([11, 12]);
+    expect(result.stdout).toContain('smallest that meets the workload (every request served): 12 × nrf52840;');
+    expect(result.stdout).toContain('  11 × nrf52840 (one fewer) misses: the model does not fit: internal flash: no room for L1.expert15 (1 more node would hold it)');
+    expect(readFileSync(join(dir, 'true-min', 'sizing.csv'), 'utf8').split('\n')[1]).toBe('nrf52840,4,0,0,,,,,,,,,,,,,,0,0,"internal flash short by 1,105,440 B"');
   });
 
   it("prints the STM32N6's p95 as its octo-SPI flash sets it (~1.07 ms: the active weights streamed per token), in its units (issues 16 and 18)", () => {

@@ -1,7 +1,7 @@
 /** Sizing: node-count ranges, confidence intervals, and the choice against targets. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { estimate, meets, parseCounts, SizingError, smallestMeeting, type CountResult } from '../../src/placement/sizing.ts';
+import { checkTargets, estimate, meets, nextBisection, parseCounts, SizingError, smallestMeeting, type CountResult } from '../../src/placement/sizing.ts';
 import { sizingSvg } from '../../src/metrics/sizing-plot.ts';
 
 describe('node counts', () => {
@@ -68,5 +68,40 @@ describe('estimates and the choice', () => {
     expect(svg).toContain('target 60 s');
     expect(svg).toContain('chosen: 12');
     expect(svg.match(/<polyline/g)).toHaveLength(4);
+  });
+});
+
+describe('the true minimum and the margins (issue 19)', () => {
+  const one = (value: number) => ({ mean: value, low: value, high: value, n: 1 });
+  const result = (nodes: number, p95: number | undefined, variant = 'a'): CountResult => ({
+    nodes,
+    variant,
+    feasible: p95 !== undefined,
+    p95LatencyMs: p95 === undefined ? undefined : one(p95),
+    joulesPerToken: undefined,
+    lifetimeDays: p95 === undefined ? undefined : one(20),
+    tokensPerHour: undefined,
+    completedShare: p95 === undefined ? undefined : one(1),
+  });
+  const targets = { p95LatencyMs: 100 };
+
+  it('bisects between the largest failing count below the smallest passing one and that count, until they are adjacent', () => {
+    const ladder = [result(4, undefined), result(10, undefined), result(16, 90), result(20, 80)];
+    expect(nextBisection(ladder, targets, 'a')).toBe(13);
+    expect(nextBisection([...ladder, result(13, 120)], targets, 'a')).toBe(14);
+    expect(nextBisection([...ladder, result(13, 120), result(14, 99)], targets, 'a')).toBeUndefined();
+    // Nothing passes, the first count passes, or another variant: nothing to bisect.
+    expect(nextBisection([result(4, 200), result(8, 150)], targets, 'a')).toBeUndefined();
+    expect(nextBisection([result(4, 50), result(8, 40)], targets, 'a')).toBeUndefined();
+    expect(nextBisection(ladder, targets, 'b')).toBeUndefined();
+  });
+
+  it('gives each target its conservative value and relative margin, positive when met', () => {
+    const r = { ...result(12, 150), lifetimeDays: { mean: 11, low: 10.4, high: 11.6, n: 2 }, p95LatencyMs: { mean: 150, low: 140, high: 160, n: 2 } };
+    expect(checkTargets(r, { p95LatencyMs: 200, lifetimeDays: 10 })).toEqual([
+      { target: 'p95 latency', value: 160, limit: 200, met: true, margin: expect.closeTo(0.2, 12) },
+      { target: 'lifetime', value: 10.4, limit: 10, met: true, margin: expect.closeTo(0.04, 12) },
+    ]);
+    expect(checkTargets(r, { p95LatencyMs: 100 })[0]).toMatchObject({ met: false, margin: expect.closeTo(-0.6, 12) });
   });
 });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { round } from '../../metrics/stats.ts';
 import { sizingSvg } from '../../metrics/sizing-plot.ts';
-import { estimate, meets, parseCounts, SizingError, smallestMeeting, type CountResult, type Estimate, type Targets } from '../../placement/sizing.ts';
+import { checkTargets, estimate, meets, nextBisection, parseCounts, SizingError, smallestMeeting, type CountResult, type Estimate, type Targets } from '../../placement/sizing.ts';
+import { PlacementError } from '../../placement/place.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
@@ -46,6 +47,8 @@ interface RunFigures {
   readonly tokensPerHour: number;
   readonly completedShare: number;
   readonly nodesHoldingUnits: number;
+  /** What binds: the memory that ran out, or the latency's largest part and the first battery to empty. */
+  readonly why: string;
 }
 
 function targetsOf(options: SizeCommandOptions): Targets {
@@ -93,37 +96,41 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
   if (problem) throw new UsageError(`--out: ${problem}`);
   const dir = openSweepDirectory(outPath);
   try {
-    const total = variants.length * counts.length * seeds;
     const progress = createProgress(`size ${base.name}`);
     const runs: RunFigures[] = [];
+    let planned = variants.length * counts.length * seeds;
+    const runCount = async (variant: string, nodes: number): Promise<CountResult> => {
+      for (let s = 0; s < seeds; s++) {
+        const figures = await runOnce(file, setsFor(variant, nodes), firstSeed + s, variant, nodes);
+        runs.push(options.toEnd && figures.feasible && Number.isFinite(figures.lifetimeDays) ? { ...figures, lifetimeDays: await simulatedLifetime(file, setsFor(variant, nodes), firstSeed + s, figures.lifetimeDays) } : figures);
+        progress.update(runs.length / planned);
+        if (!process.stderr.isTTY && !options.quiet) note(`size: ${variant} × ${nodes}, seed ${firstSeed + s} (${runs.length}/${planned})\n`);
+      }
+      return resultOf(runs, variant, nodes);
+    };
+    const results: CountResult[] = [];
+    for (const variant of variants) for (const nodes of counts) results.push(await runCount(variant, nodes));
+    // The true minimum: bisect between the ladder's last failing and first passing count.
+    const bisected = new Set<string>();
     for (const variant of variants) {
-      for (const nodes of counts) {
-        for (let s = 0; s < seeds; s++) {
-          const figures = await runOnce(file, setsFor(variant, nodes), firstSeed + s, variant, nodes);
-          runs.push(options.toEnd && figures.feasible && Number.isFinite(figures.lifetimeDays) ? { ...figures, lifetimeDays: await simulatedLifetime(file, setsFor(variant, nodes), firstSeed + s, figures.lifetimeDays) } : figures);
-          progress.update(runs.length / total);
-          if (!process.stderr.isTTY && !options.quiet) note(`size: ${variant} × ${nodes}, seed ${firstSeed + s} (${runs.length}/${total})\n`);
-        }
+      for (let next = nextBisection(results, targets, variant); next !== undefined; next = nextBisection(results, targets, variant)) {
+        planned += seeds;
+        bisected.add(`${variant}/${next}`);
+        results.push(await runCount(variant, next));
       }
     }
     progress.stop();
-    const results: CountResult[] = [];
-    for (const variant of variants) {
-      for (const nodes of counts) {
-        const mine = runs.filter((r) => r.variant === variant && r.nodes === nodes && r.feasible);
-        const of = (f: (r: RunFigures) => number): Estimate | undefined => estimate(mine.map(f));
-        results.push({ nodes, variant, feasible: mine.length > 0, p95LatencyMs: of((r) => r.p95LatencyMs), joulesPerToken: of((r) => r.joulesPerToken), lifetimeDays: of((r) => r.lifetimeDays), tokensPerHour: of((r) => r.tokensPerHour), completedShare: of((r) => r.completedShare) });
-      }
-    }
+    results.sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.nodes - b.nodes);
     const chosen = smallestMeeting(results, targets, variants);
     const e = (x: Estimate | undefined, digits: number): (number | string)[] => (x ? [cell(x.mean, digits), cell(x.low, digits), cell(x.high, digits)] : ['', '', '']);
-    const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets'];
-    const rows = results.map((r) => [r.variant, r.nodes, r.feasible ? 1 : 0, r.p95LatencyMs?.n ?? 0, ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0]);
+    const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets', 'bisected', 'why'];
+    const rows = results.map((r) => [r.variant, r.nodes, r.feasible ? 1 : 0, r.p95LatencyMs?.n ?? 0, ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0, bisected.has(`${r.variant}/${r.nodes}`) ? 1 : 0, r.why ?? '']);
     dir.write('sizing.csv', stringify([header, ...rows]));
-    dir.write('sizing-runs.csv', stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare'], ...runs.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6)])]));
+    const ordered = [...runs].sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.nodes - b.nodes || a.seed - b.seed);
+    dir.write('sizing-runs.csv', stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare', 'why'], ...ordered.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6), r.why])]));
     dir.write('sizing.svg', sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), ...(targets.p95LatencyMs !== undefined && { targetP95LatencyMs: targets.p95LatencyMs }) }));
     dir.commit();
-    if (!options.quiet) print(report(results, chosen, targets, counts, variants, outPath, options.toEnd === true));
+    if (!options.quiet) print(report(results, chosen, targets, [...counts, ...[...bisected].map((key) => Number(key.split('/')[1]))], variants, outPath, options.toEnd === true));
     return outPath;
   } catch (error) {
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -136,10 +143,13 @@ async function runOnce(file: string, sets: readonly string[], seed: number, vari
   try {
     summary = await simulateSummary(file, { sets, seed });
   } catch (error) {
-    if (error instanceof Error && error.name === 'PlacementError') return { variant, nodes, seed, feasible: false, p95LatencyMs: Number.NaN, joulesPerToken: Number.NaN, lifetimeDays: Number.NaN, tokensPerHour: Number.NaN, completedShare: 0, nodesHoldingUnits: 0 };
+    if (error instanceof PlacementError) {
+      const why = error.shortfallBytes > 0 ? `${error.tier} short by ${error.shortfallBytes.toLocaleString('en')} B` : `${error.tier}: no room for ${error.unplaced.length > 1 ? `${error.unplaced.length} units` : error.unplaced[0]} (${error.extraNodes} more node${error.extraNodes > 1 ? 's' : ''} would hold ${error.unplaced.length > 1 ? 'them' : 'it'})`;
+      return { variant, nodes, seed, feasible: false, p95LatencyMs: Number.NaN, joulesPerToken: Number.NaN, lifetimeDays: Number.NaN, tokensPerHour: Number.NaN, completedShare: 0, nodesHoldingUnits: 0, why };
+    }
     throw error;
   }
-  const s = summary as { latencyMs: { p95: number | null }; joulesPerToken: { mean: number | null }; lifetime: { days: number | null }; tokensPerHour: number; requests: { total: number; complete: number }; inference: { nodesHoldingUnits: number } };
+  const s = summary as unknown as RunSummary;
   return {
     variant,
     nodes,
@@ -151,7 +161,49 @@ async function runOnce(file: string, sets: readonly string[], seed: number, vari
     tokensPerHour: s.tokensPerHour,
     completedShare: s.requests.total > 0 ? s.requests.complete / s.requests.total : 0,
     nodesHoldingUnits: s.inference.nodesHoldingUnits,
+    why: whyOf(s),
   };
+}
+
+interface RunSummary {
+  readonly latencyMs: { p95: number | null };
+  readonly latencyComponentsMs: Readonly<Record<string, number>>;
+  readonly joulesPerToken: { mean: number | null };
+  readonly lifetime: { days: number | null; node?: string | null };
+  readonly tokensPerHour: number;
+  readonly dutyCycleUtilisation: Readonly<Record<string, number>>;
+  readonly requests: { total: number; complete: number };
+  readonly inference: { nodesHoldingUnits: number };
+}
+
+const latencyParts: Readonly<Record<string, string>> = {
+  airtimeMs: 'airtime',
+  queueingMs: 'queueing behind other frames',
+  dutyCycleWaitMs: 'duty-cycle waits',
+  wakeWaitMs: 'waits for wake windows',
+  computeMs: 'compute',
+  processingMs: 'processing',
+  timeoutMs: 'timeouts and retries',
+};
+
+/** What a feasible run's latency is made of (its largest part, and the busiest transmitter) and whose battery empties first. */
+function whyOf(s: RunSummary): string {
+  const parts = Object.entries(s.latencyComponentsMs);
+  const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
+  const [largest, ms] = parts.reduce((most, part) => (part[1] > most[1] ? part : most), ['', 0] as [string, number]);
+  const busiest = Object.entries(s.dutyCycleUtilisation).reduce((most, node) => (node[1] > most[1] ? node : most), ['', 0] as [string, number]);
+  const latency = total > 0 ? `latency mostly ${latencyParts[largest] ?? largest} (${Math.round((100 * ms) / total)} %)` : 'no token latency';
+  const duty = busiest[1] > 0 ? `; ${busiest[0]} uses ${Math.round(100 * busiest[1])} % of its duty cycle` : '';
+  const battery = s.lifetime.node ? `; ${s.lifetime.node}'s battery empties first` : '';
+  return `${latency}${duty}${battery}`;
+}
+
+/** A count's estimates over its feasible seeds, and what binds it (from its first seed). */
+function resultOf(runs: readonly RunFigures[], variant: string, nodes: number): CountResult {
+  const all = runs.filter((r) => r.variant === variant && r.nodes === nodes);
+  const mine = all.filter((r) => r.feasible);
+  const of = (f: (r: RunFigures) => number): Estimate | undefined => estimate(mine.map(f));
+  return { nodes, variant, feasible: mine.length > 0, p95LatencyMs: of((r) => r.p95LatencyMs), joulesPerToken: of((r) => r.joulesPerToken), lifetimeDays: of((r) => r.lifetimeDays), tokensPerHour: of((r) => r.tokensPerHour), completedShare: of((r) => r.completedShare), why: all[0]?.why ?? '' };
 }
 
 /**
@@ -183,10 +235,39 @@ function report(results: readonly CountResult[], chosen: CountResult | undefined
     targets.lifetimeDays !== undefined ? `lifetime ≥ ${targets.lifetimeDays} d` : undefined,
     targets.tokensPerHour !== undefined ? `≥ ${targets.tokensPerHour} tokens/h` : undefined,
   ].filter(Boolean);
+  const low = counts.reduce((least, n) => Math.min(least, n), Number.POSITIVE_INFINITY);
+  const high = counts.reduce((most, n) => Math.max(most, n), 0);
   const verdict = chosen
     ? `smallest that meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload (every request served)'}: ${chosen.nodes} × ${chosen.variant}${variants.length > 1 ? ' (the first MCU that does, in --mcus order)' : ''}; p95 latency ${ci(chosen.p95LatencyMs, sec)}, lifetime ${ci(chosen.lifetimeDays, (v) => `${v.toFixed(1)} d`)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds`
-    : `no count in ${counts[0]}..${counts[counts.length - 1]} meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload'}`;
-  return `${table}\n\n${verdict}\nresults in ${outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
+    : `no count in ${low}..${high} meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload'}`;
+  return `${table}\n\n${verdict}\n${whyLines(results, chosen, targets, variants).join('\n')}\nresults in ${outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
+}
+
+/**
+ * Why: for the answer, its margin to each target, what binds it and what stops one board fewer;
+ * without one, for each MCU, its largest count and what it misses by how much.
+ */
+function whyLines(results: readonly CountResult[], chosen: CountResult | undefined, targets: Targets, variants: readonly string[]): string[] {
+  const sec = humanDuration;
+  const show = (target: string, value: number): string => (target === 'p95 latency' ? sec(value) : target === 'lifetime' ? `${value.toFixed(1)} d` : value.toFixed(1));
+  const misses = (r: CountResult): string => {
+    if (!r.feasible) return `the model does not fit: ${r.why}`;
+    const missed = checkTargets(r, targets).filter((c) => !c.met).map((c) => `${c.target} ${show(c.target, c.value)} against ${show(c.target, c.limit)} (${Math.round(100 * Math.abs(c.margin))} % ${c.target === 'p95 latency' ? 'over' : 'short'})`);
+    if (r.completedShare && r.completedShare.low < 1) missed.push(`${Math.round(100 * (1 - r.completedShare.low))} % of the requests unserved`);
+    return `${missed.join(', ')}${r.why ? `; ${r.why}` : ''}`;
+  };
+  if (chosen) {
+    const margins = checkTargets(chosen, targets).map((c) => `${c.target} ${show(c.target, c.value)} against ${show(c.target, c.limit)} (margin ${Math.round(100 * c.margin)} %)`);
+    const below = results.filter((r) => r.variant === chosen.variant && r.nodes < chosen.nodes).sort((a, b) => b.nodes - a.nodes)[0];
+    return [
+      `  why: ${[...margins, chosen.why].filter(Boolean).join('; ')}`,
+      ...(below ? [`  ${below.nodes} × ${below.variant}${below.nodes === chosen.nodes - 1 ? ' (one fewer)' : ''} misses: ${misses(below)}`] : []),
+    ];
+  }
+  return variants.flatMap((variant) => {
+    const largest = results.filter((r) => r.variant === variant).sort((a, b) => b.nodes - a.nodes)[0];
+    return largest ? [`  ${largest.nodes} × ${variant} misses: ${misses(largest)}`] : [];
+  });
 }
 
 /** A figure rounded for a CSV cell; an empty cell when there is none (NaN, infinite), as in every other file. */
