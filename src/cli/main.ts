@@ -85,6 +85,7 @@ export function buildProgram(io: CliIo): Command {
     .requiredOption('--vary <nodes=range>', 'node counts: nodes=4..128 (a ladder), nodes=8..64/8, or nodes=8,12,16')
     .option('--group <name>', 'the group whose count varies (default: the first group with a count that holds units)')
     .option('--mcus <ids>', 'also vary the MCU of that group: a comma-separated list of profiles')
+    .option('--objective <what>', 'choose among the cases that meet the targets by nodes, energy, cost or lifetime', 'nodes')
     .option('--seeds <n>', 'seeds per count (scenario seed, +1, …)', '3')
     .option('--seed <n>', 'the first seed (default: the scenario seed)', seedOption)
     .option('--set <key=value>', 'override one scenario field for every run (repeatable)', collect, [])

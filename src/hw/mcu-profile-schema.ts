@@ -27,6 +27,7 @@ export const figureKeys = [
   'memory.sram', 'memory.flash', 'memory.flash.readPjPerByte', 'memory.external', 'memory.external.readPjPerByte',
   'npu', ...npuOpTypes.map((op) => `npu.macsPerSecond.${op}` as const), 'npu.activePowerMw',
   'firmwareFlashBytes', 'firmwareSramBytes', 'radioStackFlashBytes', 'radioStackSramBytes',
+  'unitPrice',
 ] as const;
 export type FigureKey = (typeof figureKeys)[number];
 
@@ -88,6 +89,14 @@ export const mcuProfileSchema = z
     radioStackFlashBytes: budgetBytes.default(defaultBudget.radioStackFlashBytes),
     radioStackSramBytes: budgetBytes.default(defaultBudget.radioStackSramBytes),
     calibration: z.string().min(1).optional().describe('What the throughput was fitted to; absent means an estimate.'),
+    unitPrice: z
+      .strictObject({
+        usd: positive.describe('Price of one part in US dollars.'),
+        quantity: z.string().min(1).describe('The quantity the price holds at, e.g. "1", "100", "reel".'),
+        date: z.string().min(1).describe('When the price was quoted, e.g. "2026-08" (or "undated").'),
+      })
+      .optional()
+      .describe('What one part costs, for sizing by bill of materials (its source in sources.unitPrice).'),
     sources: z.partialRecord(z.enum(figureKeys), figureSourceSchema).default({}),
   })
   .superRefine((p, ctx) => {

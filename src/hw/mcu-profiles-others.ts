@@ -27,6 +27,7 @@ export const otherProfiles: readonly McuProfileInput[] = [
   {
     id: 'esp32-s3', core: '2× Xtensa LX7 (PIE vector)', clockHz: 240e6, sramBytes: 512 * kib, flashBytes: 8 * mib, flashExternal: true,
     supplyV: 3.3, activePowerMw: 104.6, idlePowerMw: 66, sleepCurrentUa: 240, brownOutV: 2.5,
+    unitPrice: { usd: 6.13, quantity: 'not stated', date: 'undated' },
     macsPerCycle: { matmul: 1.023, conv: 1.023, depthwise: 0.511, elementwise: 0.25, softmax: 0.02 },
     memory: {
       sram: { name: 'internal SRAM, 512 KB', readBytesPerSecond: 1783e6, readPjPerByte: 0 },
@@ -51,6 +52,7 @@ export const otherProfiles: readonly McuProfileInput[] = [
       'memory.flash.readPjPerByte': boardLevelReads,
       'memory.external': url(espCopy, 'PIE 128-bit copy from octal PSRAM at 80 MHz with 32-byte data-cache lines: 58 MB/s (secondary source)'),
       'memory.external.readPjPerByte': estimate('0 beyond the active power: not found; the board-level running current includes the module\'s PSRAM at its idle draw'),
+      unitPrice: url('https://mihir-patel-64.github.io/03-Component-Selection/Component-Selection', 'ESP32-S3-WROOM-1-N8R8 module (flash and PSRAM included) "≈ $6.13/each", no distributor or quantity named (secondary); the bare chip ≈ $2.13'),
       firmwareFlashBytes: estimate('ESP-IDF with FreeRTOS and no Wi-Fi: ~300 KB of code'), firmwareSramBytes: estimate('ESP-IDF, FreeRTOS and the flash cache carved from internal SRAM'),
       ...radioBudgetSources,
     },
@@ -58,6 +60,7 @@ export const otherProfiles: readonly McuProfileInput[] = [
   {
     id: 'nrf52840', core: 'Cortex-M4F', clockHz: 64e6, sramBytes: 256 * kib, flashBytes: 1 * mib, flashExternal: false,
     supplyV: 3.0, activePowerMw: 9.9, idlePowerMw: 3.5, sleepCurrentUa: 1.5, brownOutV: 1.7, macsPerCycle: l4r5Rates,
+    unitPrice: { usd: 4.029, quantity: '~5', date: '2025-07' },
     memory: {
       sram: { name: 'SRAM, 256 KB in 8 sections of 32 KB', readBytesPerSecond: 256e6, readPjPerByte: 0 },
       flash: { name: 'internal flash, 1 MB, NVMC with instruction cache', readBytesPerSecond: 256e6, readPjPerByte: 0 },
@@ -82,11 +85,13 @@ export const otherProfiles: readonly McuProfileInput[] = [
       'memory.external': url(nrfDk, 'MX25R6435F, 64 Mbit; 4 bits × 32 MHz, the highest QSPI clock (Zephyr\'s default is 8 MHz: 4 MB/s)'),
       'memory.external.readPjPerByte': estimate('~10 mA at 3.0 V while the QSPI flash is active (10.31 mA with it against 0.34 mA without on an nRF5340 DK, Nordic forum) at 16 MB/s'),
       ...budgetSources,
+      unitPrice: url('https://jlcpcb.com/partdetail/NordicSemicon-NRF52840_QIAAR/C190794', 'nRF52840-QIAA-R, $4.029 in a five-board order of July 2025 (a BOM on GitHub, m5kro/KiKard; secondary)'),
     },
   },
   {
     id: 'rp2040', core: '2× Cortex-M0+', clockHz: 133e6, sramBytes: 264 * kib, flashBytes: 2 * mib, flashExternal: true,
     supplyV: 3.3, activePowerMw: 82.5, idlePowerMw: 66, sleepCurrentUa: 2000, brownOutV: 2.7,
+    unitPrice: { usd: 1, quantity: '1', date: '2021-06' },
     macsPerCycle: { matmul: 0.125, conv: 0.15, depthwise: 0.1, elementwise: 0.125, softmax: 0.01 },
     memory: {
       sram: { name: 'SRAM, 264 KB in six banks (4 × 64 KB striped)', readBytesPerSecond: 532e6, readPjPerByte: 0 },
@@ -108,11 +113,13 @@ export const otherProfiles: readonly McuProfileInput[] = [
       'memory.sram': sramWord(4, 133, 'https://docs.rs/crate/probe-rs/0.13.0/source/targets/RP2040.yaml', 'bank map from the probe-rs target file, one core reading'),
       'memory.flash': estimate('derived: an 8-byte cache line refilled in ~28 SCK cycles (8 address and mode, 4 dummy, 16 data, quad I/O continuous read) at PICO_FLASH_SPI_CLKDIV 2', picoBoard),
       'memory.flash.readPjPerByte': boardLevelReads, ...budgetSources,
+      unitPrice: url('https://www.theregister.com/2021/06/01/rp2040/', '"The single-unit price for RP2040 is $1", Eben Upton, 2021-06-01, "although a 10-20c external QSPI Flash is required" (secondary)'),
     },
   },
   {
     id: 'rp2350', core: '2× Cortex-M33', clockHz: 150e6, sramBytes: 520 * kib, flashBytes: 4 * mib, flashExternal: true,
     supplyV: 3.3, activePowerMw: 66, idlePowerMw: 23.1, sleepCurrentUa: 50, brownOutV: 2.7,
+    unitPrice: { usd: 1.1, quantity: 'small quantities', date: '2024-08' },
     macsPerCycle: u575Rates,
     memory: {
       sram: { name: 'SRAM, 520 KB in ten banks', readBytesPerSecond: 600e6, readPjPerByte: 0 },
@@ -133,6 +140,7 @@ export const otherProfiles: readonly McuProfileInput[] = [
       'memory.sram': sramWord(4, 150, 'https://docs.sparkfun.com/SparkFun_Pro_Micro_RP2350/hardware_overview', 'ten banks (secondary source), one core reading'),
       'memory.flash': estimate('derived: an 8-byte cache-line miss costs ~84 system clocks at 150 MHz with the boot ROM\'s clock divider 3 (PICO_FLASH_SPI_CLKDIV 2 takes effect only with PICO_EMBED_XIP_SETUP=1)', pico2Xip),
       'memory.flash.readPjPerByte': boardLevelReads, ...budgetSources,
+      unitPrice: url('https://tweakers.net/nieuws/225218/raspberry-pi-pico-2-heeft-snellere-chip-en-kost-5-komma-95-euro.html', 'RP2350 "0,80 tot 1,10 dollar per stuk" at its launch (August 2024); $1.10 in small quantities (secondary)'),
     },
   },
 ];

@@ -55,6 +55,7 @@ export const stm32Profiles: readonly McuProfileInput[] = [
   {
     id: 'stm32u575', core: 'Cortex-M33', clockHz: 160e6, sramBytes: 786 * kib, flashBytes: 2 * mib, flashExternal: false,
     supplyV: 1.8, activePowerMw: 23.2, idlePowerMw: 8.1, sleepCurrentUa: 8.5, brownOutV: 1.7, macsPerCycle: u575Rates, calibration,
+    unitPrice: { usd: 10.62, quantity: '1', date: '2026-08' },
     memory: {
       sram: { name: 'SRAM1–3 (192 + 64 + 512 KB), 32-bit AHB', readBytesPerSecond: 640e6, readPjPerByte: 0 },
       flash: { name: 'internal flash, 2 MB in two banks, 128-bit reads, 4 wait states at 160 MHz, 8 KB ICACHE', readBytesPerSecond: 512e6, readPjPerByte: 0 },
@@ -70,12 +71,14 @@ export const stm32Profiles: readonly McuProfileInput[] = [
       'memory.sram': sramWord(4, 160, 'https://probe.rs/targets/master/STM32U575CGUx', 'SRAM banks from the probe-rs target map'),
       'memory.flash': estimate('derived: a 16-byte flash access every 5 cycles (4 wait states above 128 MHz in voltage range 1, RM0456 as coded in embassy) at 160 MHz', u5Flash),
       'memory.flash.readPjPerByte': flashReadsInActivePower, ...budgetSources,
+      unitPrice: url('https://www.mouser.com/en/ProductDetail/STMicroelectronics/STM32U575CIT6', 'STM32U575CIT6 at Mouser, $10.62 at quantity 1 ($7.03 at 100), as quoted by a cost model on GitHub dated 2026-08-20 (secondary)'),
     },
   },
   {
     id: 'stm32h7a3', core: 'Cortex-M7', clockHz: 280e6, sramBytes: 1400 * kib, flashBytes: 2 * mib, flashExternal: false,
     supplyV: 3.0, activePowerMw: 128.0, idlePowerMw: 44.8, sleepCurrentUa: 32, brownOutV: 1.7,
     macsPerCycle: { matmul: 0.767, conv: 0.941, depthwise: 0.47, elementwise: 0.25, softmax: 0.02 }, calibration,
+    unitPrice: { usd: 15, quantity: '1', date: '2026-09' },
     memory: {
       sram: { name: 'AXI SRAM1–3 (256 + 384 + 384 KB) and AHB SRAM, 64-bit AXI', readBytesPerSecond: 2240e6, readPjPerByte: 0 },
       flash: { name: 'internal flash, 2 MB, 128-bit flash word, 6 wait states at 280 MHz (VOS0), M7 caches', readBytesPerSecond: 640e6, readPjPerByte: 0 },
@@ -91,6 +94,7 @@ export const stm32Profiles: readonly McuProfileInput[] = [
       'memory.sram': sramWord(8, 280, 'https://github.com/zephyrproject-rtos/zephyr/blob/main/dts/arm/st/h7/stm32h7a3.dtsi', 'AXI bus width not verified (64 bits assumed)'),
       'memory.flash': estimate('derived: a 16-byte flash word every 7 cycles (6 wait states at 280 MHz in VOS0, "RM0455 Rev 10 Table 16" as coded in embassy)', h7Flash),
       'memory.flash.readPjPerByte': flashReadsInActivePower, ...budgetSources,
+      unitPrice: estimate('STM32H7A3ZIT6 "~$15" single unit at DigiKey, as written in a design note on GitHub (Sept 2026); approximate, no distributor page read'),
     },
   },
   {

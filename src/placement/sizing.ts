@@ -151,3 +151,25 @@ export function checkTargets(result: CountResult, targets: Targets): TargetCheck
   }
   return checks;
 }
+
+export const objectives = ['nodes', 'energy', 'cost', 'lifetime'] as const;
+export type Objective = (typeof objectives)[number];
+
+/**
+ * The case an objective picks among those that meet every target (issue 19, point 4):
+ * `nodes` the fewest boards (then the first variant given), `energy` the fewest joules per
+ * token (mean), `cost` the lowest bill of the group's MCUs (count × unit price; variants without
+ * a price cannot be costed and are left out), `lifetime` the longest lifetime (its conservative
+ * bound). Ties go to fewer nodes, then the variants' order.
+ */
+export function chooseBy(results: readonly CountResult[], targets: Targets, variants: readonly string[], objective: Objective, priceOf: (variant: string) => number | undefined): CountResult | undefined {
+  const order = (a: CountResult, b: CountResult): number => a.nodes - b.nodes || variants.indexOf(a.variant) - variants.indexOf(b.variant);
+  const key: Record<Objective, (r: CountResult) => number> = {
+    nodes: (r) => r.nodes,
+    energy: (r) => r.joulesPerToken?.mean ?? Number.POSITIVE_INFINITY,
+    cost: (r) => r.nodes * (priceOf(r.variant) ?? Number.POSITIVE_INFINITY),
+    lifetime: (r) => -(r.lifetimeDays?.low ?? 0),
+  };
+  const candidates = results.filter((r) => meets(r, targets) && Number.isFinite(key[objective](r)));
+  return [...candidates].sort((a, b) => key[objective](a) - key[objective](b) || order(a, b))[0];
+}

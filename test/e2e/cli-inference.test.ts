@@ -113,6 +113,20 @@ describe('loraswarm size', () => {
     expect(readFileSync(join(dir, 'true-min', 'sizing.csv'), 'utf8').split('\n')[1]).toBe('nrf52840,4,0,0,,,,,,,,,,,,,,0,0,"internal flash short by 1,105,440 B"');
   });
 
+  it('chooses by --objective: cost and energy answer differently on three MCUs, each explained against the others (issue 19)', () => {
+    const args = ['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--mcus', 'nrf52840,esp32-s3,stm32l4r5', '--seeds', '1', '--target-p95-latency', '200s'];
+    const cost = cli([...args, '--objective', 'cost', '--out', join(dir, 'cost')], 120_000);
+    const energy = cli([...args, '--objective', 'energy', '--out', join(dir, 'energy')], 120_000);
+    expect([cost.status, energy.status]).toEqual([0, 0]);
+    expect(cost.stdout).toContain('best by cost that meets p95 latency ≤ 200.0 s: 12 × nrf52840;');
+    expect(energy.stdout).toContain('best by energy that meets p95 latency ≤ 200.0 s: 12 × esp32-s3;');
+    // Both print what every objective picks, with its figure; the L4R5 has no sourced price.
+    const alternatives = '  by objective (--objective): nodes → 12 × nrf52840 (12 boards); energy → 12 × esp32-s3 (8.131 mJ per token); cost → 12 × nrf52840 ($48.35: 12 × $4.029); lifetime → 12 × esp32-s3 (10.6 d); no unit price for stm32l4r5, so cost leaves it out';
+    expect(cost.stdout).toContain(alternatives);
+    expect(energy.stdout).toContain(alternatives);
+    expect(cli([...args, '--objective', 'cheapest']).stderr).toBe('loraswarm: --objective: expected one of nodes, energy, cost, lifetime, found "cheapest"\n');
+  });
+
   it("prints the STM32N6's p95 as its octo-SPI flash sets it (~1.07 ms: the active weights streamed per token), in its units (issues 16 and 18)", () => {
     const result = cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--mcus', 'stm32n6', '--seeds', '1', '--out', join(dir, 'n6')], 120_000);
     expect(result.status).toBe(0);

@@ -43,7 +43,8 @@ describe('mcuProfiles', () => {
   });
 
   it.each(profiles)('$id gives every figure a source URL or an estimate marker with a reason', (p) => {
-    const present = (key: string): boolean => (!key.startsWith('npu') || p.npu !== undefined) && (!key.startsWith('memory.external') || p.memory?.external !== undefined);
+    const present = (key: string): boolean =>
+      (!key.startsWith('npu') || p.npu !== undefined) && (!key.startsWith('memory.external') || p.memory?.external !== undefined) && (key !== 'unitPrice' || p.unitPrice !== undefined);
     const expected = figureKeys.filter(present);
     expect(Object.keys(p.sources).sort()).toEqual([...expected].sort());
     for (const key of expected) {
@@ -171,5 +172,15 @@ describe('mcuProfileInputs', () => {
 
   it('validates to exactly the built-in profiles', () => {
     for (const id of mcuIds) expect(validateMcuProfile(mcuProfileInputs[id])).toEqual(mcuProfiles[id]);
+  });
+});
+
+describe('unit prices', () => {
+  it('gives a sourced price, its quantity and date, to the six MCUs one was found for, and none to the L4R5 and N6', () => {
+    expect(mcuIds.map((id) => [id, mcuProfiles[id].unitPrice?.usd])).toEqual([
+      ['stm32u575', 10.62], ['stm32h7a3', 15], ['stm32l4r5', undefined], ['stm32n6', undefined], ['esp32-s3', 6.13], ['nrf52840', 4.029], ['rp2040', 1], ['rp2350', 1.1],
+    ]);
+    expect(isEstimate(mcuProfiles.stm32h7a3, 'unitPrice')).toBe(true);
+    expect(isEstimate(mcuProfiles.nrf52840, 'unitPrice')).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /** Sizing: node-count ranges, confidence intervals, and the choice against targets. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkTargets, estimate, meets, nextBisection, parseCounts, SizingError, smallestMeeting, type CountResult } from '../../src/placement/sizing.ts';
+import { checkTargets, chooseBy, estimate, meets, nextBisection, parseCounts, SizingError, smallestMeeting, type CountResult } from '../../src/placement/sizing.ts';
 import { sizingSvg } from '../../src/metrics/sizing-plot.ts';
 
 describe('node counts', () => {
@@ -103,5 +103,21 @@ describe('the true minimum and the margins (issue 19)', () => {
       { target: 'lifetime', value: 10.4, limit: 10, met: true, margin: expect.closeTo(0.04, 12) },
     ]);
     expect(checkTargets(r, { p95LatencyMs: 100 })[0]).toMatchObject({ met: false, margin: expect.closeTo(-0.6, 12) });
+  });
+});
+
+describe('objectives (issue 19)', () => {
+  const one = (value: number) => ({ mean: value, low: value, high: value, n: 1 });
+  const r = (nodes: number, variant: string, joules: number, days: number): CountResult => ({
+    nodes, variant, feasible: true, p95LatencyMs: one(100), joulesPerToken: one(joules), lifetimeDays: one(days), tokensPerHour: undefined, completedShare: one(1),
+  });
+  const results = [r(10, 'cheap', 0.3, 9), r(12, 'cheap', 0.3, 9.5), r(6, 'frugal', 0.01, 12), r(14, 'pricey', 0.2, 30), r(4, 'unpriced', 0.5, 5)];
+  const price = (variant: string) => ({ cheap: 1, frugal: 5, pricey: 2 } as Record<string, number>)[variant];
+  const choose = (objective: 'nodes' | 'energy' | 'cost' | 'lifetime') => chooseBy(results, { p95LatencyMs: 200 }, ['cheap', 'frugal', 'pricey', 'unpriced'], objective, price);
+
+  it('picks by count, joules per token, count × unit price (unpriced MCUs left out) and lifetime', () => {
+    expect([choose('nodes'), choose('energy'), choose('cost'), choose('lifetime')].map((c) => `${c!.nodes} × ${c!.variant}`)).toEqual(['4 × unpriced', '6 × frugal', '10 × cheap', '14 × pricey']);
+    // Only cases that meet the targets count.
+    expect(chooseBy(results, { p95LatencyMs: 50 }, ['cheap'], 'cost', price)).toBeUndefined();
   });
 });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { round } from '../../metrics/stats.ts';
 import { sizingSvg } from '../../metrics/sizing-plot.ts';
-import { checkTargets, estimate, meets, nextBisection, parseCounts, SizingError, smallestMeeting, type CountResult, type Estimate, type Targets } from '../../placement/sizing.ts';
+import { checkTargets, chooseBy, estimate, meets, nextBisection, objectives, parseCounts, SizingError, type CountResult, type Estimate, type Objective, type Targets } from '../../placement/sizing.ts';
+import { mcuProfiles, type McuProfile } from '../../hw/mcu-profiles.ts';
 import { PlacementError } from '../../placement/place.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import { UsageError } from '../exit.ts';
@@ -34,6 +35,8 @@ export interface SizeCommandOptions {
   readonly quiet?: boolean;
   /** Simulate each run to its first battery death instead of extrapolating the lifetime. */
   readonly toEnd?: boolean;
+  /** What to choose by among the cases that meet the targets (default: nodes). */
+  readonly objective?: string;
 }
 
 interface RunFigures {
@@ -81,6 +84,8 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
   const seeds = Number(options.seeds);
   if (!/^\d+$/.test(options.seeds.trim()) || seeds < 1 || seeds > 100) throw new UsageError(`--seeds: expected a whole number 1..100, found ${JSON.stringify(options.seeds)}`);
   const targets = targetsOf(options);
+  const objective = (options.objective ?? 'nodes') as Objective;
+  if (!objectives.includes(objective)) throw new UsageError(`--objective: expected one of ${objectives.join(', ')}, found ${JSON.stringify(options.objective)}`);
   const base = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   if (!base.scenario.inference) throw new UsageError(`${file}: expected a scenario that serves a model ("model" and "inference" blocks), found none`);
   const groupIndex = options.group === undefined ? base.scenario.groups.findIndex((g) => g.count !== undefined && (g.holdsUnits ?? g.role === 'node')) : base.scenario.groups.findIndex((g) => g.name === options.group);
@@ -121,7 +126,8 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     }
     progress.stop();
     results.sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.nodes - b.nodes);
-    const chosen = smallestMeeting(results, targets, variants);
+    const priceOf = (variant: string): number | undefined => base.scenario.profiles?.mcus?.[variant]?.unitPrice?.usd ?? (mcuProfiles as Readonly<Record<string, McuProfile>>)[variant]?.unitPrice?.usd;
+    const chosen = chooseBy(results, targets, variants, objective, priceOf);
     const e = (x: Estimate | undefined, digits: number): (number | string)[] => (x ? [cell(x.mean, digits), cell(x.low, digits), cell(x.high, digits)] : ['', '', '']);
     const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets', 'bisected', 'why'];
     const rows = results.map((r) => [r.variant, r.nodes, r.feasible ? 1 : 0, r.p95LatencyMs?.n ?? 0, ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0, bisected.has(`${r.variant}/${r.nodes}`) ? 1 : 0, r.why ?? '']);
@@ -130,7 +136,8 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     dir.write('sizing-runs.csv', stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare', 'why'], ...ordered.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6), r.why])]));
     dir.write('sizing.svg', sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), ...(targets.p95LatencyMs !== undefined && { targetP95LatencyMs: targets.p95LatencyMs }) }));
     dir.commit();
-    if (!options.quiet) print(report(results, chosen, targets, [...counts, ...[...bisected].map((key) => Number(key.split('/')[1]))], variants, outPath, options.toEnd === true));
+    const alternatives = variants.length > 1 || objective !== 'nodes' ? byObjective(results, targets, variants, priceOf) : '';
+    if (!options.quiet) print(report(results, chosen, targets, [...counts, ...[...bisected].map((key) => Number(key.split('/')[1]))], variants, outPath, options.toEnd === true, objective, alternatives));
     return outPath;
   } catch (error) {
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
@@ -222,7 +229,7 @@ async function simulatedLifetime(file: string, sets: readonly string[], seed: nu
   return (deaths.length > 0 ? deaths.reduce((first, ms) => Math.min(first, ms)) : summary.drainedUntilMs) / 86_400_000;
 }
 
-function report(results: readonly CountResult[], chosen: CountResult | undefined, targets: Targets, counts: readonly number[], variants: readonly string[], outPath: string, toEnd: boolean): string {
+function report(results: readonly CountResult[], chosen: CountResult | undefined, targets: Targets, counts: readonly number[], variants: readonly string[], outPath: string, toEnd: boolean, objective: Objective, alternatives: string): string {
   const ci = (x: Estimate | undefined, f: (v: number) => string): string => (x ? (x.n > 1 ? `${f(x.mean)} [${f(x.low)}, ${f(x.high)}]` : f(x.mean)) : '—');
   // Scaled to their unit: a 2 ms p95 or a 0.3 µJ token does not print as "0.0 s" or "0.0000".
   const sec = humanDuration;
@@ -238,9 +245,25 @@ function report(results: readonly CountResult[], chosen: CountResult | undefined
   const low = counts.reduce((least, n) => Math.min(least, n), Number.POSITIVE_INFINITY);
   const high = counts.reduce((most, n) => Math.max(most, n), 0);
   const verdict = chosen
-    ? `smallest that meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload (every request served)'}: ${chosen.nodes} × ${chosen.variant}${variants.length > 1 ? ' (the first MCU that does, in --mcus order)' : ''}; p95 latency ${ci(chosen.p95LatencyMs, sec)}, lifetime ${ci(chosen.lifetimeDays, (v) => `${v.toFixed(1)} d`)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds`
+    ? `${objective === 'nodes' ? 'smallest' : `best by ${objective}`} that meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload (every request served)'}: ${chosen.nodes} × ${chosen.variant}${variants.length > 1 && objective === 'nodes' ? ' (the first MCU that does, in --mcus order)' : ''}; p95 latency ${ci(chosen.p95LatencyMs, sec)}, lifetime ${ci(chosen.lifetimeDays, (v) => `${v.toFixed(1)} d`)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds`
     : `no count in ${low}..${high} meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload'}`;
-  return `${table}\n\n${verdict}\n${whyLines(results, chosen, targets, variants).join('\n')}\nresults in ${outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
+  return `${table}\n\n${verdict}\n${whyLines(results, chosen, targets, variants).join('\n')}\n${alternatives}results in ${outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
+}
+
+/** What each objective would choose among the cases that meet the targets, with its figure, so that an answer by one objective is explained against the others. */
+function byObjective(results: readonly CountResult[], targets: Targets, variants: readonly string[], priceOf: (variant: string) => number | undefined): string {
+  const figure: Record<Objective, (r: CountResult) => string> = {
+    nodes: (r) => `${r.nodes} boards`,
+    energy: (r) => `${humanEnergy(r.joulesPerToken?.mean ?? Number.NaN)} per token`,
+    cost: (r) => `$${(r.nodes * priceOf(r.variant)!).toFixed(2)}: ${r.nodes} × $${priceOf(r.variant)}`,
+    lifetime: (r) => `${(r.lifetimeDays?.low ?? 0).toFixed(1)} d`,
+  };
+  const picks = objectives.map((objective) => {
+    const pick = chooseBy(results, targets, variants, objective, priceOf);
+    return `${objective} → ${pick ? `${pick.nodes} × ${pick.variant} (${figure[objective](pick)})` : 'none'}`;
+  });
+  const unpriced = variants.filter((variant) => priceOf(variant) === undefined);
+  return `  by objective (--objective): ${picks.join('; ')}${unpriced.length > 0 ? `; no unit price for ${unpriced.join(', ')}, so cost leaves ${unpriced.length > 1 ? 'them' : 'it'} out` : ''}\n`;
 }
 
 /**
