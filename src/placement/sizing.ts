@@ -5,6 +5,11 @@
  * A count meets a target on the conservative side of its 95 % confidence interval over the
  * seeds: the upper bound of the p95 token latency at most the target, the lower bounds of the
  * lifetime and of the tokens per hour at least theirs. With one seed the interval is the value.
+ *
+ * The figures sized here are positive and skewed (latencies, joules, days, tokens), so their
+ * interval is Student's t on the logarithms (the geometric mean's interval, mapped back), which
+ * never crosses zero and needs no clamping; a figure with a zero among its values falls back
+ * to the plain t interval, uncut.
  */
 
 export class SizingError extends Error {
@@ -50,7 +55,7 @@ const t95 = [Number.NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306
 
 export interface Estimate {
   readonly mean: number;
-  /** 95 % confidence interval of the mean over the seeds (the value itself with one seed), cut at 0. */
+  /** 95 % confidence interval over the seeds (the value itself with one seed): on the log scale for positive figures. */
   readonly low: number;
   readonly high: number;
   readonly n: number;
@@ -64,10 +69,17 @@ export function estimate(values: readonly number[]): Estimate | undefined {
   if (n === 0) return undefined;
   const mean = finite.reduce((s, v) => s + v, 0) / n;
   if (n === 1) return { mean, low: mean, high: mean, n };
-  const variance = finite.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1);
-  const half = (t95[n - 1] ?? 1.96) * Math.sqrt(variance / n);
-  // Every figure sized here (latency, joules, days, tokens) is ≥ 0: so is its interval.
-  return { mean, low: Math.max(0, mean - half), high: mean + half, n };
+  const t = t95[n - 1] ?? 1.96;
+  if (finite.every((v) => v > 0)) {
+    const logs = finite.map((v) => Math.log(v));
+    const centre = logs.reduce((s, v) => s + v, 0) / n;
+    const half = t * Math.sqrt(logs.reduce((s, v) => s + (v - centre) ** 2, 0) / (n - 1) / n);
+    // Equal values give exactly their value (exp(log(v)) can be off by an ulp).
+    if (half === 0) return { mean, low: finite[0]!, high: finite[0]!, n };
+    return { mean, low: Math.exp(centre - half), high: Math.exp(centre + half), n };
+  }
+  const half = t * Math.sqrt(finite.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) / n);
+  return { mean, low: mean - half, high: mean + half, n };
 }
 
 export interface Targets {

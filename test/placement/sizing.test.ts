@@ -30,11 +30,22 @@ describe('node counts', () => {
 });
 
 describe('estimates and the choice', () => {
-  it('gives the Student-t 95 % interval of the mean', () => {
-    // mean 2, s = 1, n = 3: half-width 4.303 / √3.
+  it('gives positive figures the Student-t 95 % interval on the log scale, which never crosses zero (issue 19: no clamping)', () => {
+    // ln 1, ln 2, ln 3: mean ln 6 / 3, s of the logs; half-width 4.303 · s / √3, mapped back.
+    const logs = [0, Math.log(2), Math.log(3)];
+    const centre = logs.reduce((a, b) => a + b) / 3;
+    const s = Math.sqrt(logs.reduce((a, v) => a + (v - centre) ** 2, 0) / 2);
     const e = estimate([1, 2, 3])!;
     expect(e.mean).toBe(2);
-    expect(e.high - e.mean).toBeCloseTo(4.303 / Math.sqrt(3), 12);
+    expect(e.low).toBeCloseTo(Math.exp(centre - (4.303 * s) / Math.sqrt(3)), 12);
+    expect(e.high).toBeCloseTo(Math.exp(centre + (4.303 * s) / Math.sqrt(3)), 12);
+    // Two seeds that gave 148 and 340 tokens per hour: wide (t = 12.7), but above zero, where the plain interval was cut at 0.
+    const tokens = estimate([148, 340])!;
+    expect(tokens.low).toBeGreaterThan(0);
+    expect(tokens.low).toBeCloseTo(1.1378, 3);
+    expect(estimate([153_856, 153_856])).toEqual({ mean: 153_856, low: 153_856, high: 153_856, n: 2 });
+    // A zero among the values: the plain t interval, uncut.
+    expect(estimate([0, 2])!.low).toBeCloseTo(1 - 12.706, 12);
     expect(estimate([5])).toEqual({ mean: 5, low: 5, high: 5, n: 1 });
     expect(estimate([])).toBeUndefined();
   });
