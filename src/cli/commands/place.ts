@@ -8,9 +8,20 @@ import { placeModel } from '../../inference/setup.ts';
 import { modelCost } from '../../model/cost.ts';
 import { UsageError } from '../exit.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
-import { counted } from '../../metrics/human-units.ts';
+import { counted, humanDuration } from '../../metrics/human-units.ts';
+import { dutyCycleFloor } from '../../placement/duty-floor.ts';
+import { subBandOf, type Region } from '../../radio/regions.ts';
 import { tierLabel, tierRead, type TierId } from '../../hw/memory-tiers.ts';
 import type { McuProfile } from '../../hw/mcu-profiles.ts';
+
+/** The share of time a node may transmit: the sum of the duty cycles of the sub-bands its channels are in (each is a budget of its own). */
+function dutyBudget(region: Region, channelsHz: readonly number[]): number {
+  const bands = new Set(channelsHz.map((hz) => subBandOf(region, hz)).filter((band) => band !== undefined));
+  const total = [...bands].reduce((sum, band) => sum + band.dutyCycle, 0);
+  return bands.size === 0 ? 1 : Math.min(1, total);
+}
+
+const pctOf = (share: number): string => `${Number((100 * share).toPrecision(3))} %`;
 
 const weightsWords = {
   flash: 'stored in flash and read in place',
@@ -34,7 +45,8 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
   const placement = scenario.model.placement;
   const loaded = loadModel(scenario.model, { measureLoad: placement.strategy === 'replicated' && placement.hot !== undefined });
   const config = loaded.quantized.config;
-  const { plan, nodes } = placeModel(scenario, swarm, config, loaded.expertLoad);
+  const { plan, nodes, routes } = placeModel(scenario, swarm, config, loaded.expertLoad);
+  const floor = dutyCycleFloor(plan, (a, b) => (a === b ? 0 : routes.costMs[a]![b]!), (n) => dutyBudget(swarm.region, swarm.nodes[n]!.channelsHz));
   const ids = swarm.nodes.map((spec) => spec.id);
   const total = modelCost(config).weightBytes[scenario.model.bits];
   if (options.json) {
@@ -50,6 +62,8 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
           attention: plan.attention.map((n) => ids[n]),
           nodesHoldingUnits: plan.usedNodes,
           expectedAirtimeMsPerToken: plan.expectedAirtimeMsPerToken,
+          dutyCycleFloorMsPerToken: floor.floorMs,
+          dutyCycleFloorNode: floor.node >= 0 ? ids[floor.node] : null,
           weights: plan.weights,
           units: plan.units.map((unit, u) => ({
             id: unit.id,
@@ -103,6 +117,9 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
       `${name}: ${plan.strategy} placement of ${loaded.source} at int${scenario.model.bits} (${total.toLocaleString('en')} B of weights) on ${swarm.nodes.length} nodes`,
       `  ${counted(plan.usedNodes, 'node')} hold${plan.usedNodes === 1 ? 's' : ''} units; the largest holds ${largest.toLocaleString('en')} B (${((100 * largest) / total).toFixed(1)} % of the weights); entry ${ids[plan.entry]}; attention ${plan.attention.map((n) => ids[n]).join(', ')}`,
       `  expected airtime per token ${plan.expectedAirtimeMsPerToken.toFixed(1)} ms (activation frames over the best routes, experts weighted by load)`,
+      floor.node >= 0
+        ? `  duty-cycle floor ${humanDuration(floor.floorMs)} per token: ${ids[floor.node]} sends ${floor.airtimeMsBySender[floor.node]!.toFixed(1)} ms of airtime per token within ${pctOf(dutyBudget(swarm.region, swarm.nodes[floor.node]!.channelsHz))} of the time`
+        : '  no duty-cycle floor (no sub-band limits the time on air)',
       `  weights: ${plan.weights} (${weightsWords[plan.weights]}); streamed: read from off-chip flash at every use`,
       '',
       line(header),
