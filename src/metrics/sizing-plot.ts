@@ -1,13 +1,18 @@
 /**
- * sizing.svg: p95 token latency and joules per token against node count, one line per variant
- * (MCU), with the 95 % confidence interval of each point as a bar, the targets as dashed lines
- * and the chosen count marked. Plain SVG text (it opens in any browser), units on every axis,
- * each line told apart by its marker shape as well as its colour.
+ * sizing.svg: p95 token latency, joules per token, lifetime and tokens per hour against node
+ * count (every figure a target can be set on), one line per variant (MCU), with the 95 %
+ * confidence interval of each point as a bar, each target as a dashed line labelled in the
+ * right margin, counts where the model does not fit as grey crosses on the axis, and the
+ * chosen count marked. The legend sits once under the title, so nothing overlaps it. Plain SVG
+ * text (it opens in any browser), units on every axis, each line told apart by its marker shape
+ * as well as its colour.
  */
-import type { CountResult, Estimate } from '../placement/sizing.ts';
+import type { CountResult, Estimate, Targets } from '../placement/sizing.ts';
 
 const width = 720;
-const panelHeight = 260;
+const panelHeight = 240;
+/** Title and legend above the first panel. */
+const header = 56;
 const margin = { left: 80, right: 150, top: 40, bottom: 50 };
 const colours = ['#1b6ca8', '#d1495b', '#2e8540', '#7a4fa3', '#b8860b'];
 const markers = ['circle', 'square', 'triangle', 'diamond', 'cross'] as const;
@@ -49,20 +54,32 @@ interface Panel {
   readonly target?: number;
 }
 
-export function sizingSvg(results: readonly CountResult[], variants: readonly string[], options: { title: string; chosen?: CountResult; targetP95LatencyMs?: number }): string {
-  const panels: Panel[] = [
-    { title: 'p95 token latency', yLabel: 'latency (s)', value: (r) => r.p95LatencyMs, scale: 1 / 1000, ...(options.targetP95LatencyMs !== undefined && { target: options.targetP95LatencyMs / 1000 }) },
+export function sizingSvg(results: readonly CountResult[], variants: readonly string[], options: { title: string; chosen?: CountResult; targetP95LatencyMs?: number; targets?: Targets }): string {
+  const targets: Targets = { ...(options.targetP95LatencyMs !== undefined && { p95LatencyMs: options.targetP95LatencyMs }), ...options.targets };
+  const finite = (e: Estimate | undefined): Estimate | undefined => (e && Number.isFinite(e.high) ? e : undefined);
+  const all: Panel[] = [
+    { title: 'p95 token latency', yLabel: 'latency (s)', value: (r) => r.p95LatencyMs, scale: 1 / 1000, ...(targets.p95LatencyMs !== undefined && { target: targets.p95LatencyMs / 1000 }) },
     { title: 'energy per token', yLabel: 'energy per token (J)', value: (r) => r.joulesPerToken, scale: 1 },
+    { title: 'lifetime (first battery node)', yLabel: 'lifetime (days)', value: (r) => finite(r.lifetimeDays), scale: 1, ...(targets.lifetimeDays !== undefined && { target: targets.lifetimeDays }) },
+    { title: 'tokens per hour', yLabel: 'tokens per hour', value: (r) => r.tokensPerHour, scale: 1, ...(targets.tokensPerHour !== undefined && { target: targets.tokensPerHour }) },
   ];
+  const panels = all.filter((panel) => panel.target !== undefined || results.some((r) => panel.value(r)));
   const counts = results.map((r) => r.nodes);
   const xMin = counts.reduce((least, count) => Math.min(least, count), Number.POSITIVE_INFINITY);
   const xMax = counts.reduce((most, count) => Math.max(most, count), xMin + 1);
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = panelHeight - margin.top - margin.bottom;
   const x = (n: number): number => margin.left + ((n - xMin) / (xMax - xMin)) * plotWidth;
-  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${panelHeight * panels.length + 30}" font-family="sans-serif" font-size="12">`, `<title>${escape(options.title)}</title>`, `<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">${escape(options.title)}</text>`];
+  const parts: string[] = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${panelHeight * panels.length + header}" font-family="sans-serif" font-size="12">`, `<title>${escape(options.title)}</title>`, `<text x="${width / 2}" y="18" text-anchor="middle" font-size="14">${escape(options.title)}</text>`];
+  // The legend, once, under the title: each variant's marker and name, then the cross for counts that do not fit.
+  let legendX = margin.left;
+  variants.forEach((variant, v) => {
+    parts.push(`${marker(markers[v % markers.length]!, legendX + 4, 38, colours[v % colours.length]!)}<text x="${legendX + 14}" y="42">${escape(variant)}</text>`);
+    legendX += 24 + 7 * variant.length;
+  });
+  if (results.some((r) => !r.feasible)) parts.push(`${marker('cross', legendX + 4, 38, '#999')}<text x="${legendX + 14}" y="42">model does not fit</text>`);
   panels.forEach((panel, p) => {
-    const top = 30 + p * panelHeight;
+    const top = header + p * panelHeight;
     const points = results.filter((r) => panel.value(r));
     const highs = points.map((r) => panel.value(r)!.high * panel.scale);
     const lows = points.map((r) => panel.value(r)!.low * panel.scale);
@@ -75,7 +92,13 @@ export function sizingSvg(results: readonly CountResult[], variants: readonly st
     for (const t of ticks(xMin, xMax).filter((v) => Number.isInteger(v))) parts.push(`<line x1="${x(t)}" y1="${y(yMin)}" x2="${x(t)}" y2="${y(yMin) + 4}" stroke="#333"/><text x="${x(t)}" y="${y(yMin) + 17}" text-anchor="middle">${t}</text>`);
     parts.push(`<text x="${margin.left + plotWidth / 2}" y="${y(yMin) + 36}" text-anchor="middle">nodes (count)</text>`);
     parts.push(`<text transform="translate(${margin.left - 55},${top + margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escape(panel.yLabel)}</text>`);
-    if (panel.target !== undefined) parts.push(`<line x1="${margin.left}" y1="${y(panel.target)}" x2="${margin.left + plotWidth}" y2="${y(panel.target)}" stroke="#555" stroke-dasharray="6 4"/><text x="${margin.left + plotWidth + 6}" y="${y(panel.target) + 4}">target ${panel.target} s</text>`);
+    if (panel.target !== undefined) {
+      const unit = panel.yLabel.match(/\((.+)\)$/)?.[1];
+      parts.push(`<line x1="${margin.left}" y1="${y(panel.target)}" x2="${margin.left + plotWidth}" y2="${y(panel.target)}" stroke="#555" stroke-dasharray="6 4"/><text x="${margin.left + plotWidth + 6}" y="${y(panel.target) + 4}">target ${panel.target}${unit ? ` ${unit === 'days' ? 'd' : unit}` : ''}</text>`);
+    }
+    for (const r of results.filter((result) => !result.feasible)) {
+      parts.push(`<g><title>${escape(`${r.variant}, ${r.nodes} nodes: the model does not fit${r.why ? ` (${r.why})` : ''}`)}</title>${marker('cross', x(r.nodes), y(yMin) - 6, '#999')}</g>`);
+    }
     variants.forEach((variant, v) => {
       const colour = colours[v % colours.length]!;
       const shape = markers[v % markers.length]!;
@@ -87,9 +110,6 @@ export function sizingSvg(results: readonly CountResult[], variants: readonly st
         parts.push(`<line x1="${x(r.nodes)}" y1="${y(e.low * panel.scale)}" x2="${x(r.nodes)}" y2="${y(e.high * panel.scale)}" stroke="${colour}"/>`);
         parts.push(`<g><title>${escape(`${variant}, ${r.nodes} nodes: ${(e.mean * panel.scale).toPrecision(4)} (95 % CI ${(e.low * panel.scale).toPrecision(4)}–${(e.high * panel.scale).toPrecision(4)})`)}</title>${marker(shape, x(r.nodes), y(e.mean * panel.scale), colour)}</g>`);
       }
-      const last = line[line.length - 1]!;
-      parts.push(`${marker(shape, margin.left + plotWidth + 12, top + margin.top + 14 + v * 18, colour)}<text x="${margin.left + plotWidth + 22}" y="${top + margin.top + 18 + v * 18}">${escape(variant)}</text>`);
-      void last;
     });
     if (options.chosen) parts.push(`<line x1="${x(options.chosen.nodes)}" y1="${y(yMin)}" x2="${x(options.chosen.nodes)}" y2="${y(yMax)}" stroke="#2e8540" stroke-dasharray="2 3"/><text x="${x(options.chosen.nodes) + 4}" y="${y(yMax) + 12}" fill="#2e8540">chosen: ${options.chosen.nodes}</text>`);
     parts.push('</g>');

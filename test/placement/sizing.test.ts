@@ -78,7 +78,18 @@ describe('estimates and the choice', () => {
     expect(svg).toContain('nodes (count)');
     expect(svg).toContain('target 60 s');
     expect(svg).toContain('chosen: 12');
-    expect(svg.match(/<polyline/g)).toHaveLength(4);
+    // Latency, energy, lifetime and tokens per hour: a line per variant in each.
+    expect(svg.match(/<polyline/g)).toHaveLength(8);
+  });
+
+  it('plots every target metric with its target, marks counts that do not fit, and keeps the legend off the targets (issue 19, point 9)', () => {
+    const infeasible: CountResult = { nodes: 6, variant: 'a', feasible: false, p95LatencyMs: undefined, joulesPerToken: undefined, lifetimeDays: undefined, tokensPerHour: undefined, completedShare: undefined, why: 'internal flash short by 1,000 B' };
+    const svg = sizingSvg([infeasible, result(8, [70_000, 72_000], [40, 40])], ['a'], { title: 't', targets: { p95LatencyMs: 60_000, lifetimeDays: 30, tokensPerHour: 40 } });
+    for (const label of ['target 60 s', 'target 30 d', 'target 40']) expect(svg).toContain(label);
+    expect(svg).toContain('<title>a, 6 nodes: the model does not fit (internal flash short by 1,000 B)</title>');
+    expect(svg).toContain('model does not fit</text>');
+    // The legend is drawn once, above the panels (y 42), not in the right margin where the target labels go.
+    expect(svg.match(/<text x="\d+" y="42">a<\/text>/g)).toHaveLength(1);
   });
 });
 
