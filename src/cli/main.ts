@@ -82,7 +82,7 @@ export function buildProgram(io: CliIo): Command {
     .command('size')
     .description('run a model-serving scenario at each node count (several seeds) and print the smallest count that meets every target')
     .argument('<scenario>', 'scenario YAML file with model and inference blocks')
-    .requiredOption('--vary <nodes=range>', 'node counts: nodes=4..128 (a ladder), nodes=8..64/8, or nodes=8,12,16')
+    .requiredOption('--vary <key=values>', 'node counts: nodes=4..128 (a ladder), nodes=8..64/8, or nodes=8,12,16; repeat with any scenario key and its values to compare them too, e.g. --vary radio.sf=7,9', collect, [])
     .option('--group <name>', 'the group whose count varies (default: the first group with a count that holds units)')
     .option('--mcus <ids>', 'also vary the MCU of that group: a comma-separated list of profiles')
     .option('--objective <what>', 'choose among the cases that meet the targets by nodes, energy, cost or lifetime', 'nodes')

@@ -127,6 +127,30 @@ describe('loraswarm size', () => {
     expect(cli([...args, '--objective', 'cheapest']).stderr).toBe('loraswarm: --objective: expected one of nodes, energy, cost, lifetime, found "cheapest"\n');
   });
 
+  it('varies any scenario key beside the count, several at once: each combination a variant (issue 19, point 6)', () => {
+    const result = cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--vary', 'radio.sf=7,8', '--vary', 'model.bits=8,4', '--seeds', '1', '--target-p95-latency', '200s', '--out', join(dir, 'keys')], 120_000);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('smallest that meets p95 latency ≤ 200.0 s: 12 × nrf52840 radio.sf=7 model.bits=8 (the first variant that does, in --mcus and --vary order)');
+    const rows = readFileSync(join(dir, 'keys', 'sizing.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(rows.map((row) => [row.split(',')[0], row.split(',').at(-1), row.split(',')[17]])).toEqual([
+      ['nrf52840', 'radio.sf=7 model.bits=8', '1'],
+      ['nrf52840', 'radio.sf=7 model.bits=4', '1'],
+      ['nrf52840', 'radio.sf=8 model.bits=8', '0'],
+      ['nrf52840', 'radio.sf=8 model.bits=4', '0'],
+    ]);
+    // At SF8 a token's frames take longer and the 1 % sub-band closes for longer: 277.0 s at p95.
+    expect(result.stdout).toMatch(/\nnrf52840 radio\.sf=8 model\.bits=8 +12 +277\.0 s /);
+    for (const [args, message] of [
+      [['--vary', 'nodes=12', '--vary', 'nodes=14'], '--vary: expected exactly one nodes=a..b (or a list), found "nodes=12 nodes=14"'],
+      [['--vary', 'nodes=12', '--vary', 'radio.sf'], '--vary: expected key=value1,value2 (a scenario key and its values), found "radio.sf"'],
+      [['--vary', 'nodes=12', '--vary', 'radio.sf=7', '--vary', 'radio.sf=8'], '--vary: expected each key once, found radio.sf twice'],
+    ] as const) {
+      const refused = cli(['size', 'scenarios/quickstart.yaml', ...args]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toBe(`loraswarm: ${message}\n`);
+    }
+  });
+
   it("prints the STM32N6's p95 as its octo-SPI flash sets it (~1.07 ms: the active weights streamed per token), in its units (issues 16 and 18)", () => {
     const result = cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--mcus', 'stm32n6', '--seeds', '1', '--out', join(dir, 'n6')], 120_000);
     expect(result.status).toBe(0);

@@ -22,7 +22,8 @@ import { openSweepDirectory, sweepDirectoryProblem } from './sweep.ts';
 import { outPathOf } from '../../metrics/run-directory.ts';
 
 export interface SizeCommandOptions {
-  readonly vary: string;
+  /** `nodes=…`, and any number of other `key=v1,v2` (a single string is taken as one). */
+  readonly vary: string | readonly string[];
   readonly group?: string;
   readonly mcus?: string;
   readonly seeds: string;
@@ -72,8 +73,11 @@ function targetsOf(options: SizeCommandOptions): Targets {
 }
 
 export async function sizeCommand(file: string, options: SizeCommandOptions, print: (text: string) => void, note: (text: string) => void): Promise<string> {
-  const vary = /^\s*nodes\s*=\s*(.+)$/.exec(options.vary);
-  if (!vary) throw new UsageError(`--vary: expected nodes=a..b (or a list), found ${JSON.stringify(options.vary)}`);
+  const varied = typeof options.vary === 'string' ? [options.vary] : options.vary;
+  const nodeVaries = varied.filter((v) => /^\s*nodes\s*=/.test(v));
+  const vary = nodeVaries.length === 1 ? /^\s*nodes\s*=\s*(.+)$/.exec(nodeVaries[0]!) : null;
+  if (!vary) throw new UsageError(`--vary: expected exactly one nodes=a..b (or a list), found ${JSON.stringify(varied.join(' '))}`);
+  const settings = otherSettings(varied.filter((v) => !nodeVaries.includes(v)));
   let counts: number[];
   try {
     counts = parseCounts(vary[1]!);
@@ -91,9 +95,15 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
   const groupIndex = options.group === undefined ? base.scenario.groups.findIndex((g) => g.count !== undefined && (g.holdsUnits ?? g.role === 'node')) : base.scenario.groups.findIndex((g) => g.name === options.group);
   const group = base.scenario.groups[groupIndex];
   if (!group || group.count === undefined) throw new UsageError(`--group: expected a group with a count that holds model units${options.group ? `, found ${JSON.stringify(options.group)}` : ' in the scenario, found none'}`);
-  const variants = options.mcus === undefined ? [base.swarm.nodes.find((n) => n.group === group.name)!.mcu.id] : options.mcus.split(',').map((m) => m.trim());
+  const mcus = options.mcus === undefined ? [base.swarm.nodes.find((n) => n.group === group.name)!.mcu.id] : options.mcus.split(',').map((m) => m.trim());
+  // A variant: an MCU and one value of each other varied key; its label names them.
+  const combos = settings.reduce<string[][]>((acc, { key, values }) => acc.flatMap((sets) => values.map((value) => [...sets, `${key}=${value}`])), [[]]);
+  const variantSets = new Map<string, { mcu: string; sets: string[] }>();
+  for (const mcu of mcus) for (const sets of combos) variantSets.set([mcu, ...sets].join(' '), { mcu, sets: [...(options.mcus === undefined ? [] : [`groups.${groupIndex}.node.mcu=${mcu}`]), ...sets] });
+  const variants = [...variantSets.keys()];
   const firstSeed = base.scenario.seed;
-  const setsFor = (variant: string, nodes: number): string[] => [...options.set, `groups.${groupIndex}.count=${nodes}`, ...(options.mcus === undefined ? [] : [`groups.${groupIndex}.node.mcu=${variant}`])];
+  const setsFor = (variant: string, nodes: number): string[] => [...options.set, `groups.${groupIndex}.count=${nodes}`, ...variantSets.get(variant)!.sets];
+  const mcuOf = (variant: string): string => variantSets.get(variant)!.mcu;
   // Every combination is validated before the first run (a bad MCU name, say).
   for (const variant of variants) readScenario(file, { sets: setsFor(variant, counts[0]!), seed: firstSeed });
   const outPath = outPathOf(options.out ?? join('runs', `${base.name}-sizing`));
@@ -126,14 +136,15 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     }
     progress.stop();
     results.sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.nodes - b.nodes);
-    const priceOf = (variant: string): number | undefined => base.scenario.profiles?.mcus?.[variant]?.unitPrice?.usd ?? (mcuProfiles as Readonly<Record<string, McuProfile>>)[variant]?.unitPrice?.usd;
+    const priceOf = (variant: string): number | undefined => base.scenario.profiles?.mcus?.[mcuOf(variant)]?.unitPrice?.usd ?? (mcuProfiles as Readonly<Record<string, McuProfile>>)[mcuOf(variant)]?.unitPrice?.usd;
     const chosen = chooseBy(results, targets, variants, objective, priceOf);
     const e = (x: Estimate | undefined, digits: number): (number | string)[] => (x ? [cell(x.mean, digits), cell(x.low, digits), cell(x.high, digits)] : ['', '', '']);
-    const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets', 'bisected', 'why'];
-    const rows = results.map((r) => [r.variant, r.nodes, r.feasible ? 1 : 0, r.p95LatencyMs?.n ?? 0, ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0, bisected.has(`${r.variant}/${r.nodes}`) ? 1 : 0, r.why ?? '']);
+    const setting = (variant: string): string => variantSets.get(variant)!.sets.filter((set) => !set.startsWith(`groups.${groupIndex}.node.mcu=`)).join(' ');
+    const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets', 'bisected', 'why', 'settings'];
+    const rows = results.map((r) => [mcuOf(r.variant), r.nodes, r.feasible ? 1 : 0, r.p95LatencyMs?.n ?? 0, ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0, bisected.has(`${r.variant}/${r.nodes}`) ? 1 : 0, r.why ?? '', setting(r.variant)]);
     dir.write('sizing.csv', stringify([header, ...rows]));
     const ordered = [...runs].sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.nodes - b.nodes || a.seed - b.seed);
-    dir.write('sizing-runs.csv', stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare', 'why'], ...ordered.map((r) => [r.variant, r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6), r.why])]));
+    dir.write('sizing-runs.csv', stringify([['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare', 'why', 'settings'], ...ordered.map((r) => [mcuOf(r.variant), r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6), r.why, setting(r.variant)])]));
     dir.write('sizing.svg', sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), targets }));
     dir.commit();
     const alternatives = variants.length > 1 || objective !== 'nodes' ? byObjective(results, targets, variants, priceOf) : '';
@@ -143,6 +154,21 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
     throw error;
   }
+}
+
+/** The other keys varied (`key=v1,v2`), each with its values; a key may be given once. */
+function otherSettings(varies: readonly string[]): { key: string; values: string[] }[] {
+  const seen = new Set<string>();
+  return varies.map((text) => {
+    const match = /^\s*([A-Za-z][\w.-]*)\s*=\s*(.+)$/.exec(text);
+    if (!match) throw new UsageError(`--vary: expected key=value1,value2 (a scenario key and its values), found ${JSON.stringify(text)}`);
+    const key = match[1]!;
+    if (seen.has(key)) throw new UsageError(`--vary: expected each key once, found ${key} twice`);
+    seen.add(key);
+    const values = match[2]!.split(',').map((value) => value.trim()).filter((value) => value !== '');
+    if (values.length === 0) throw new UsageError(`--vary: expected values for ${key}, found none`);
+    return { key, values };
+  });
 }
 
 async function runOnce(file: string, sets: readonly string[], seed: number, variant: string, nodes: number): Promise<RunFigures> {
@@ -245,7 +271,7 @@ function report(results: readonly CountResult[], chosen: CountResult | undefined
   const low = counts.reduce((least, n) => Math.min(least, n), Number.POSITIVE_INFINITY);
   const high = counts.reduce((most, n) => Math.max(most, n), 0);
   const verdict = chosen
-    ? `${objective === 'nodes' ? 'smallest' : `best by ${objective}`} that meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload (every request served)'}: ${chosen.nodes} × ${chosen.variant}${variants.length > 1 && objective === 'nodes' ? ' (the first MCU that does, in --mcus order)' : ''}; p95 latency ${ci(chosen.p95LatencyMs, sec)}, lifetime ${ci(chosen.lifetimeDays, (v) => `${v.toFixed(1)} d`)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds`
+    ? `${objective === 'nodes' ? 'smallest' : `best by ${objective}`} that meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload (every request served)'}: ${chosen.nodes} × ${chosen.variant}${variants.length > 1 && objective === 'nodes' ? (variants.some((v) => v.includes(' ')) ? ' (the first variant that does, in --mcus and --vary order)' : ' (the first MCU that does, in --mcus order)') : ''}; p95 latency ${ci(chosen.p95LatencyMs, sec)}, lifetime ${ci(chosen.lifetimeDays, (v) => `${v.toFixed(1)} d`)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds`
     : `no count in ${low}..${high} meets ${wanted.length > 0 ? wanted.join(', ') : 'the workload'}`;
   return `${table}\n\n${verdict}\n${whyLines(results, chosen, targets, variants).join('\n')}\n${alternatives}results in ${outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
 }
