@@ -145,8 +145,10 @@ export function figuresOf(mcu: string): FigureCheck[] {
   return publishedFigures.filter((figure) => figure.mcu === mcu).map((figure) => checkFigure(figure));
 }
 
-const signed = (error: number): string => `${error >= 0 ? '+' : '−'}${(Math.abs(error) * 100).toFixed(1)} %`;
-const digits = (value: number): string => String(Number(value.toPrecision(4)));
+/** An error as a signed percentage: "+2.8 %", "−5.6 %". */
+export const signed = (error: number): string => `${error >= 0 ? '+' : '−'}${(Math.abs(error) * 100).toFixed(1)} %`;
+/** Four significant digits, no exponent for everyday magnitudes. */
+export const digits = (value: number): string => String(Number(value.toPrecision(4)));
 
 /** Every published figure with the model's prediction, as the Markdown table of docs/explanation/validation.md (a test keeps them equal). */
 export function figuresMarkdown(): string {

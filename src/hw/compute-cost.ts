@@ -155,7 +155,12 @@ export function workCost(mcu: McuProfile, work: Work): WorkCost {
  */
 export function computeCost(mcu: McuProfile, op: ComputeOp): ComputeCost {
   const cost = workCost(mcu, { ops: [op] });
-  return { latencyMs: cost.latencyMs, energyUj: cost.energyUj, cycles: cost.cycles, onNpu: cost.npuMacs > 0 || (op.macs === 0 && npuOps(mcu).includes(op.op as NpuOpType)) };
+  return { latencyMs: cost.latencyMs, energyUj: cost.energyUj, cycles: cost.cycles, onNpu: runsOnNpu(mcu, op.op) };
+}
+
+/** Whether `mcu`'s NPU runs operations of type `op` (else they run on the CPU). */
+export function runsOnNpu(mcu: McuProfile, op: OpType): boolean {
+  return (npuOps(mcu) as readonly OpType[]).includes(op);
 }
 
 /**

@@ -90,9 +90,9 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   for (const node of nodes) {
     const i = node.index;
     mcuState.set([energyStateIndex.sleep, COMPUTE_STATE, IDLE], 3 * i);
-    mcuMa.set([node.mcu.sleepCurrentUa / 1000, node.mcu.activePowerMw / node.power.supplyV, node.mcu.idlePowerMw / node.power.supplyV], 3 * i);
     activeMa[i] = node.mcu.activePowerMw / node.power.supplyV;
     supplyV[i] = node.power.supplyV;
+    mcuMa.set([node.mcu.sleepCurrentUa / 1000, activeMa[i]!, node.mcu.idlePowerMw / node.power.supplyV], 3 * i);
     const always = node.wake.mode === 'always';
     radioState.set([always ? LISTEN : energyStateIndex.sleep, TRANSMIT, RECEIVE], 3 * i);
     radioMa.set([always ? node.radio.rxCurrentMa : node.radio.sleepCurrentUa / 1000, node.txCurrentMa, node.radio.rxCurrentMa], 3 * i);

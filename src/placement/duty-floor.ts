@@ -1,14 +1,13 @@
 /**
  * The duty-cycle floor of a plan (issue 19, point 9): a node may transmit only its sub-bands'
  * share of the time, so a token cannot take less than the airtime its busiest sender sends per
- * token divided by that node's budget. Airtime per token is counted as the plan's expected
- * airtime is (placement/place.ts): the residual stream from each layer's predecessor to its
- * attention node, the calls to each layer's experts and their replies weighted by load, and
- * the way back to the entry; a route's whole airtime goes to its first sender (relays are not
- * split out). It is a floor for the time per token when tokens follow one another; a token can
+ * token divided by that node's budget. Airtime per token is counted over the frames of the
+ * plan's expected airtime (token-frames.ts); a route's whole airtime goes to its first sender
+ * (relays are not split out). It is a floor for the time per token when tokens follow one another; a token can
  * take longer (queueing, one frame waiting for another), never shorter.
  */
 import type { Plan } from './place.ts';
+import { walkTokenFrames } from './token-frames.ts';
 
 export interface DutyFloor {
   /** Expected airtime each node sends per token, ms. */
@@ -25,18 +24,13 @@ export function dutyCycleFloor(plan: Plan, costMs: (from: number, to: number) =>
     if (from < 0 || to < 0 || from === to) return;
     sent[from]! += weight * costMs(from, to);
   };
-  let previous = plan.entry;
-  plan.attention.forEach((at, layer) => {
-    send(previous, at, 1);
-    plan.units.forEach((unit, u) => {
-      if (unit.layer !== layer || (unit.kind !== 'routed' && unit.kind !== 'shared')) return;
-      const holder = plan.holders[u]![0]!;
-      send(at, holder, unit.load);
-      send(holder, at, unit.load);
-    });
-    previous = at;
+  walkTokenFrames(plan.units, plan.holders, plan.entry, plan.attention, {
+    residual: (from, to) => send(from, to, 1),
+    expert(at, holder, load) {
+      send(at, holder, load);
+      send(holder, at, load);
+    },
   });
-  send(previous, plan.entry, 1);
   let floorMs = 0;
   let node = -1;
   sent.forEach((ms, n) => {

@@ -24,6 +24,7 @@
 import type { TierId } from '../hw/memory-tiers.ts';
 import type { PlaceableUnit } from './units.ts';
 import { autoTiers, copyTier, readTier, storageTier, type NodeTiers, type WeightsMode } from './weight-residency.ts';
+import { walkTokenFrames } from './token-frames.ts';
 
 export type Strategy = 'pack' | 'radio-aware' | 'replicated';
 
@@ -247,9 +248,10 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
   if (unplaced.length > 0) throw infeasible(unplaced, nodes, loads, mode);
 
   const tiers = decideTiers(units, holders, nodes, loads, mode);
+  // Each node's weights by the tier they are read from, in one pass over the copies.
+  const read = nodes.map((): Record<TierId, number> => ({ sram: 0, flash: 0, external: 0 }));
+  units.forEach((unit, u) => holders[u]!.forEach((holder, k) => (read[holder]![tiers[u]![k]!] += unit.weightBytes)));
   const planNodes: PlanNode[] = nodes.map((node, n) => {
-    const bytesIn = (wanted: (tier: TierId) => boolean): number =>
-      units.reduce((sum, unit, u) => sum + holders[u]!.reduce((own, holder, k) => own + (holder === n && wanted(tiers[u]![k]!) ? unit.weightBytes : 0), 0), 0);
     const streamsFromFlash = node.flashLabel?.startsWith('external') === true;
     return {
       index: node.index,
@@ -258,9 +260,9 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
       kvBytes: loads[n]!.kv,
       workBytes: loads[n]!.work,
       flashWeightBytes: storageTier(mode, node) === 'external' ? 0 : loads[n]!.weight,
-      sramWeightBytes: bytesIn((tier) => tier === 'sram'),
-      externalWeightBytes: bytesIn((tier) => tier === 'external'),
-      streamedBytes: bytesIn((tier) => (tier === 'flash' && streamsFromFlash) || (tier === 'external' && node.externalKind === 'flash')),
+      sramWeightBytes: read[n]!.sram,
+      externalWeightBytes: read[n]!.external,
+      streamedBytes: (streamsFromFlash ? read[n]!.flash : 0) + (node.externalKind === 'flash' ? read[n]!.external : 0),
       flashBudgetBytes: node.flashBytes,
       sramBudgetBytes: node.sramBytes,
       externalBudgetBytes: node.externalBytes ?? 0,
@@ -298,17 +300,11 @@ function decideTiers(units: readonly PlaceableUnit[], holders: readonly (readonl
 /** Activation frames per token on the critical routes, weighted by expert load (primary holders). */
 function expectedAirtime(units: readonly PlaceableUnit[], holders: readonly (readonly number[])[], entry: number, attention: readonly number[], cost: (a: number, b: number) => number): number {
   let total = 0;
-  let previous = entry;
-  attention.forEach((at, l) => {
-    total += cost(previous, at);
-    units.forEach((unit, u) => {
-      if (unit.layer !== l || (unit.kind !== 'routed' && unit.kind !== 'shared')) return;
-      const holder = holders[u]![0]!;
-      total += unit.load * (cost(at, holder) + cost(holder, at));
-    });
-    previous = at;
+  walkTokenFrames(units, holders, entry, attention, {
+    residual: (from, to) => void (total += cost(from, to)),
+    expert: (at, holder, load) => void (total += load * (cost(at, holder) + cost(holder, at))),
   });
-  return total + cost(previous, entry);
+  return total;
 }
 
 /** The tier that bounds a node's weights under `mode`: its capacity, what is free of it, and its name. */

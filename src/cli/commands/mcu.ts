@@ -12,9 +12,9 @@
  * - with `--macs` and no `--mcu`: one object keyed by MCU id (listing order), each value that
  *   same object for that MCU.
  */
-import { figuresOf, type FigureCheck } from '../../hw/benchmarks.ts';
-import { workCost, type WorkCost } from '../../hw/compute-cost.ts';
-import { mcuIds, mcuProfiles, npuOps, opTypes, type McuId, type McuProfile, type OpType } from '../../hw/mcu-profiles.ts';
+import { digits as fmt, figuresOf, signed as pct, type FigureCheck } from '../../hw/benchmarks.ts';
+import { runsOnNpu, workCost, type WorkCost } from '../../hw/compute-cost.ts';
+import { mcuIds, mcuProfiles, opTypes, type McuId, type McuProfile, type OpType } from '../../hw/mcu-profiles.ts';
 import { tierIds, tierRead, type TierId } from '../../hw/memory-tiers.ts';
 import { UsageError } from '../exit.ts';
 
@@ -68,8 +68,8 @@ function predict(id: McuId, { macs, op, weightBytes, tier }: Parsed & { macs: nu
   const mcu = mcuProfiles[id];
   // A dense layer applied to one input reads each int8 weight once per MAC; convolutions reuse theirs.
   const bytes = weightBytes ?? (op === 'matmul' ? macs : 0);
-  const { npuMacs, cpuMacs: _cpu, cpuOnlyMs: _only, ...cost } = workCost(mcu, { ops: [{ op, macs }], weightBytes: bytes, weightsIn: tier });
-  return { mcu: id, op, macs, ...cost, tierName: tierRead(mcu, tier).name, onNpu: npuMacs > 0 || (macs === 0 && npuOps(mcu).includes(op as never)) };
+  const { npuMacs: _npu, cpuMacs: _cpu, cpuOnlyMs: _only, ...cost } = workCost(mcu, { ops: [{ op, macs }], weightBytes: bytes, weightsIn: tier });
+  return { mcu: id, op, macs, ...cost, tierName: tierRead(mcu, tier).name, onNpu: runsOnNpu(mcu, op) };
 }
 
 export function mcuCommand(options: McuOptions, print: (text: string) => void): void {
@@ -151,7 +151,6 @@ function profileDetails(p: McuProfile): string {
 }
 
 const worst = (figures: readonly FigureCheck[]): number => figures.reduce((most, f) => Math.max(most, Math.abs(f.latencyError), Math.abs(f.energyError ?? 0)), 0);
-const pct = (error: number): string => `${error >= 0 ? '+' : '−'}${(Math.abs(error) * 100).toFixed(1)} %`;
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, i) => rows.reduce((width, row) => Math.max(width, row[i]!.length), title.length));
@@ -161,5 +160,3 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 
 const kib = (bytes: number): string => String(Math.round(bytes / 1024));
 
-/** Four significant digits, no exponent for everyday magnitudes. */
-const fmt = (value: number): string => String(Number(value.toPrecision(4)));
