@@ -1,9 +1,10 @@
 /**
  * Partitioners (issue 7): how a training set is split over K clients. Every sample goes to
- * exactly one client; the draws come from the given stream, so a partition is reproducible from
+ * at most one client (to exactly one, except for `iid` with `perClient`); the draws come from the given stream, so a partition is reproducible from
  * its seed. The vocabulary follows Flower Datasets' partitioners
  * (https://flower.ai/docs/datasets/ref-api/flwr_datasets.partitioner.html):
- * - `iid`: a seeded shuffle dealt out in near-equal parts;
+ * - `iid`: a seeded shuffle dealt out in near-equal parts (or `perClient` samples each, the
+ *   data a client gathers itself, the rest unused: more clients then means more data);
  * - `dirichlet`: label skew, each class split over the clients by proportions drawn from
  *   Dirichlet(α) (Hsu et al. 2019, https://arxiv.org/abs/1909.06335), redrawn until every client
  *   has at least `minSize` samples (Flower's min_partition_size, default 10:
@@ -16,7 +17,7 @@
 import type { RandomStream } from '../sim/rng.ts';
 
 export type PartitionSpec =
-  | { readonly kind: 'iid' }
+  | { readonly kind: 'iid'; readonly perClient?: number | undefined }
   | { readonly kind: 'dirichlet'; readonly alpha: number; readonly minSize?: number | undefined }
   | { readonly kind: 'shards'; readonly perClient: number }
   | { readonly kind: 'power-law'; readonly exponent: number };
@@ -89,7 +90,9 @@ export function partition(indices: ArrayLike<number>, labels: ArrayLike<number>,
   let parts: number[][];
   if (spec.kind === 'iid') {
     const order = shuffle(all, rng);
-    const sizes = apportion(n, new Array<number>(clients).fill(1));
+    if (spec.perClient !== undefined && spec.perClient * clients > n) throw new PartitionError(`expected at most ${Math.floor(n / clients)} samples per client (${n} training samples for ${clients} clients), found perClient ${spec.perClient}`);
+    // Each client its own perClient samples (the rest of the set unused), or every sample dealt out.
+    const sizes = spec.perClient === undefined ? apportion(n, new Array<number>(clients).fill(1)) : new Array<number>(clients).fill(spec.perClient);
     let at = 0;
     parts = sizes.map((size) => order.slice(at, (at += size)));
   } else if (spec.kind === 'power-law') {

@@ -1,6 +1,7 @@
 /**
- * sizing.svg: p95 token latency, joules per token, lifetime and tokens per hour against node
- * count (every figure a target can be set on), one line per variant (MCU), with the 95 %
+ * sizing.svg: p95 token latency, joules per token, lifetime, tokens per hour, delivery ratio,
+ * accuracy, energy and time to the accuracy target against the count (every figure a target
+ * can be set on, each panel where the runs have the figure or a target is set), one line per variant (MCU), with the 95 %
  * confidence interval of each point as a bar, each target as a dashed line labelled in the
  * right margin, counts where the model does not fit as grey crosses on the axis, and the
  * chosen count marked. The legend sits once under the title, so nothing overlaps it. Plain SVG
@@ -54,7 +55,7 @@ interface Panel {
   readonly target?: number;
 }
 
-export function sizingSvg(results: readonly CountResult[], variants: readonly string[], options: { title: string; chosen?: CountResult; targetP95LatencyMs?: number; targets?: Targets }): string {
+export function sizingSvg(results: readonly CountResult[], variants: readonly string[], options: { title: string; chosen?: CountResult; targetP95LatencyMs?: number; targets?: Targets; countLabel?: string }): string {
   const targets: Targets = { ...(options.targetP95LatencyMs !== undefined && { p95LatencyMs: options.targetP95LatencyMs }), ...options.targets };
   const finite = (e: Estimate | undefined): Estimate | undefined => (e && Number.isFinite(e.high) ? e : undefined);
   const all: Panel[] = [
@@ -62,8 +63,14 @@ export function sizingSvg(results: readonly CountResult[], variants: readonly st
     { title: 'energy per token', yLabel: 'energy per token (J)', value: (r) => r.joulesPerToken, scale: 1 },
     { title: 'lifetime (first battery node)', yLabel: 'lifetime (days)', value: (r) => finite(r.lifetimeDays), scale: 1, ...(targets.lifetimeDays !== undefined && { target: targets.lifetimeDays }) },
     { title: 'tokens per hour', yLabel: 'tokens per hour', value: (r) => r.tokensPerHour, scale: 1, ...(targets.tokensPerHour !== undefined && { target: targets.tokensPerHour }) },
+    { title: 'delivery ratio', yLabel: 'delivery ratio', value: (r) => r.deliveryRatio, scale: 1, ...(targets.deliveryRatio !== undefined && { target: targets.deliveryRatio }) },
+    { title: 'final validation accuracy', yLabel: 'accuracy', value: (r) => r.accuracy, scale: 1, ...(targets.accuracy !== undefined && { target: targets.accuracy }) },
+    { title: results.some((r) => r.accuracy) ? 'energy to the accuracy target' : 'energy of the run', yLabel: 'energy (J)', value: (r) => r.energyJ, scale: 1, ...(targets.energyJ !== undefined && { target: targets.energyJ }) },
+    { title: 'time to the accuracy target', yLabel: 'time (h)', value: (r) => r.timeToAccuracyMs, scale: 1 / 3_600_000, ...(targets.timeToAccuracyMs !== undefined && { target: targets.timeToAccuracyMs / 3_600_000 }) },
   ];
-  const panels = all.filter((panel) => panel.target !== undefined || results.some((r) => panel.value(r)));
+  // A served model's energy is shown per token; the run's total only when a target is set on it.
+  const serving = results.some((r) => r.joulesPerToken);
+  const panels = all.filter((panel) => panel.target !== undefined || (results.some((r) => panel.value(r)) && !(serving && panel.yLabel === 'energy (J)')));
   const counts = results.map((r) => r.nodes);
   const xMin = counts.reduce((least, count) => Math.min(least, count), Number.POSITIVE_INFINITY);
   const xMax = counts.reduce((most, count) => Math.max(most, count), xMin + 1);
@@ -90,7 +97,7 @@ export function sizingSvg(results: readonly CountResult[], variants: readonly st
     parts.push(`<line x1="${margin.left}" y1="${y(yMin)}" x2="${margin.left + plotWidth}" y2="${y(yMin)}" stroke="#333"/><line x1="${margin.left}" y1="${y(yMin)}" x2="${margin.left}" y2="${y(yMax)}" stroke="#333"/>`);
     for (const t of ticks(yMin, yMax)) parts.push(`<line x1="${margin.left - 4}" y1="${y(t)}" x2="${margin.left}" y2="${y(t)}" stroke="#333"/><text x="${margin.left - 7}" y="${y(t) + 4}" text-anchor="end">${t}</text>`);
     for (const t of ticks(xMin, xMax).filter((v) => Number.isInteger(v))) parts.push(`<line x1="${x(t)}" y1="${y(yMin)}" x2="${x(t)}" y2="${y(yMin) + 4}" stroke="#333"/><text x="${x(t)}" y="${y(yMin) + 17}" text-anchor="middle">${t}</text>`);
-    parts.push(`<text x="${margin.left + plotWidth / 2}" y="${y(yMin) + 36}" text-anchor="middle">nodes (count)</text>`);
+    parts.push(`<text x="${margin.left + plotWidth / 2}" y="${y(yMin) + 36}" text-anchor="middle">${escape(options.countLabel ?? 'nodes (count)')}</text>`);
     parts.push(`<text transform="translate(${margin.left - 55},${top + margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle">${escape(panel.yLabel)}</text>`);
     if (panel.target !== undefined) {
       const unit = panel.yLabel.match(/\((.+)\)$/)?.[1];

@@ -3,13 +3,15 @@
  * the choice of the smallest count that meets every target. Pure.
  *
  * A count meets a target on the conservative side of its 95 % confidence interval over the
- * seeds: the upper bound of the p95 token latency at most the target, the lower bounds of the
- * lifetime and of the tokens per hour at least theirs. With one seed the interval is the value.
+ * seeds: the upper bounds of the ceilings (p95 token latency, energy, time to accuracy) at most
+ * their targets, the lower bounds of the floors (lifetime, tokens per hour, delivery ratio,
+ * accuracy) at least theirs. With one seed the interval is the value.
  *
  * The figures sized here are positive and skewed (latencies, joules, days, tokens), so their
  * interval is Student's t on the logarithms (the geometric mean's interval, mapped back), which
- * never crosses zero and needs no clamping; a figure with a zero among its values falls back
- * to the plain t interval, uncut.
+ * never crosses zero and needs no clamping; shares (delivery ratios, accuracies) take it on the
+ * logits, which keeps them inside (0, 1); a figure with a zero (or a share with a 1) among its
+ * values falls back to the next scale, and the plain t interval, uncut.
  */
 
 export class SizingError extends Error {
@@ -61,7 +63,7 @@ export interface Estimate {
   readonly n: number;
 }
 
-export function estimate(values: readonly number[]): Estimate | undefined {
+export function estimate(values: readonly number[], kind: 'positive' | 'share' = 'positive'): Estimate | undefined {
   // Lifetimes of swarms on mains are infinite: so is their estimate.
   if (values.length > 0 && values.every((v) => v === Number.POSITIVE_INFINITY)) return { mean: Number.POSITIVE_INFINITY, low: Number.POSITIVE_INFINITY, high: Number.POSITIVE_INFINITY, n: values.length };
   const finite = values.filter((v) => Number.isFinite(v));
@@ -70,22 +72,35 @@ export function estimate(values: readonly number[]): Estimate | undefined {
   const mean = finite.reduce((s, v) => s + v, 0) / n;
   if (n === 1) return { mean, low: mean, high: mean, n };
   const t = t95[n - 1] ?? 1.96;
-  if (finite.every((v) => v > 0)) {
-    const logs = finite.map((v) => Math.log(v));
-    const centre = logs.reduce((s, v) => s + v, 0) / n;
-    const half = t * Math.sqrt(logs.reduce((s, v) => s + (v - centre) ** 2, 0) / (n - 1) / n);
+  // Shares strictly between 0 and 1 on the logit scale (the interval stays inside (0, 1)); positive figures on the log scale.
+  const scale = kind === 'share' && finite.every((v) => v > 0 && v < 1) ? logit : finite.every((v) => v > 0) ? log : undefined;
+  if (scale) {
+    const mapped = finite.map((v) => scale.to(v));
+    const centre = mapped.reduce((s, v) => s + v, 0) / n;
+    const half = t * Math.sqrt(mapped.reduce((s, v) => s + (v - centre) ** 2, 0) / (n - 1) / n);
     // Equal values give exactly their value (exp(log(v)) can be off by an ulp).
     if (half === 0) return { mean, low: finite[0]!, high: finite[0]!, n };
-    return { mean, low: Math.exp(centre - half), high: Math.exp(centre + half), n };
+    return { mean, low: scale.from(centre - half), high: scale.from(centre + half), n };
   }
   const half = t * Math.sqrt(finite.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1) / n);
   return { mean, low: mean - half, high: mean + half, n };
 }
 
+const log = { to: Math.log, from: Math.exp };
+const logit = { to: (p: number): number => Math.log(p / (1 - p)), from: (x: number): number => 1 / (1 + Math.exp(-x)) };
+
 export interface Targets {
   readonly p95LatencyMs?: number;
   readonly lifetimeDays?: number;
   readonly tokensPerHour?: number;
+  /** Share of the messages (uplinks, counted once however many gateways heard them) delivered, 0..1. */
+  readonly deliveryRatio?: number;
+  /** Final validation accuracy of a federated run, 0..1. */
+  readonly accuracy?: number;
+  /** Joules: to the accuracy target in a federated run, the whole run's otherwise. */
+  readonly energyJ?: number;
+  /** Simulated time until a federated run first reaches the accuracy target, ms. */
+  readonly timeToAccuracyMs?: number;
 }
 
 export interface CountResult {
@@ -97,18 +112,36 @@ export interface CountResult {
   readonly joulesPerToken: Estimate | undefined;
   readonly lifetimeDays: Estimate | undefined;
   readonly tokensPerHour: Estimate | undefined;
+  /** Requests served (inference only: undefined for other workloads). */
   readonly completedShare: Estimate | undefined;
+  readonly deliveryRatio?: Estimate | undefined;
+  readonly accuracy?: Estimate | undefined;
+  readonly energyJ?: Estimate | undefined;
+  readonly timeToAccuracyMs?: Estimate | undefined;
   /** What binds this case, from its first seed: the memory that ran out, or what the latency and the lifetime are made of. */
   readonly why?: string;
 }
 
-/** Whether a count meets every target (conservative side of each interval); every request must complete. */
+export type TargetName = 'p95 latency' | 'lifetime' | 'tokens/h' | 'delivery ratio' | 'accuracy' | 'energy' | 'time to accuracy';
+
+/**
+ * Every target: a ceiling (the interval's upper bound must be at most it) or a floor (its lower
+ * bound at least it), in the order the reports list them.
+ */
+export const targetKinds: readonly { readonly key: keyof Targets; readonly target: TargetName; readonly ceiling: boolean }[] = [
+  { key: 'p95LatencyMs', target: 'p95 latency', ceiling: true },
+  { key: 'lifetimeDays', target: 'lifetime', ceiling: false },
+  { key: 'tokensPerHour', target: 'tokens/h', ceiling: false },
+  { key: 'deliveryRatio', target: 'delivery ratio', ceiling: false },
+  { key: 'accuracy', target: 'accuracy', ceiling: false },
+  { key: 'energyJ', target: 'energy', ceiling: true },
+  { key: 'timeToAccuracyMs', target: 'time to accuracy', ceiling: true },
+];
+
+/** Whether a count meets every target (conservative side of each interval); in serving runs, every request must complete. */
 export function meets(result: CountResult, targets: Targets): boolean {
-  if (!result.feasible || !result.completedShare || result.completedShare.low < 1) return false;
-  if (targets.p95LatencyMs !== undefined && !(result.p95LatencyMs && result.p95LatencyMs.high <= targets.p95LatencyMs)) return false;
-  if (targets.lifetimeDays !== undefined && !(result.lifetimeDays && result.lifetimeDays.low >= targets.lifetimeDays)) return false;
-  if (targets.tokensPerHour !== undefined && !(result.tokensPerHour && result.tokensPerHour.low >= targets.tokensPerHour)) return false;
-  return true;
+  if (!result.feasible || (result.completedShare !== undefined && result.completedShare.low < 1)) return false;
+  return checkTargets(result, targets).every((check) => check.met);
 }
 
 /** The smallest count (then the first variant in the given order) that meets every target. */
@@ -137,8 +170,8 @@ export function nextBisection(results: readonly CountResult[], targets: Targets,
 }
 
 export interface TargetCheck {
-  readonly target: 'p95 latency' | 'lifetime' | 'tokens/h';
-  /** The conservative side of the interval: what is compared with the target. */
+  readonly target: TargetName;
+  /** The conservative side of the interval: what is compared with the target; NaN when the case has no such figure (an accuracy never reached). */
   readonly value: number;
   readonly limit: number;
   readonly met: boolean;
@@ -146,20 +179,23 @@ export interface TargetCheck {
   readonly margin: number;
 }
 
-/** Each target against a count's result, on the conservative side of its interval, with the margin. */
+/**
+ * Each target against a count's result, on the conservative side of its interval, with the
+ * margin. A feasible case without the figure (no token served, an accuracy never reached)
+ * misses the target; a case whose model does not fit is left out (nothing was measured).
+ */
 export function checkTargets(result: CountResult, targets: Targets): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  if (targets.p95LatencyMs !== undefined && result.p95LatencyMs) {
-    const value = result.p95LatencyMs.high;
-    checks.push({ target: 'p95 latency', value, limit: targets.p95LatencyMs, met: value <= targets.p95LatencyMs, margin: 1 - value / targets.p95LatencyMs });
-  }
-  if (targets.lifetimeDays !== undefined && result.lifetimeDays) {
-    const value = result.lifetimeDays.low;
-    checks.push({ target: 'lifetime', value, limit: targets.lifetimeDays, met: value >= targets.lifetimeDays, margin: value / targets.lifetimeDays - 1 });
-  }
-  if (targets.tokensPerHour !== undefined && result.tokensPerHour) {
-    const value = result.tokensPerHour.low;
-    checks.push({ target: 'tokens/h', value, limit: targets.tokensPerHour, met: value >= targets.tokensPerHour, margin: value / targets.tokensPerHour - 1 });
+  for (const { key, target, ceiling } of targetKinds) {
+    const limit = targets[key];
+    if (limit === undefined) continue;
+    const figure = result[key];
+    if (!figure) {
+      if (result.feasible) checks.push({ target, value: Number.NaN, limit, met: false, margin: Number.NaN });
+      continue;
+    }
+    const value = ceiling ? figure.high : figure.low;
+    checks.push({ target, value, limit, met: ceiling ? value <= limit : value >= limit, margin: ceiling ? 1 - value / limit : value / limit - 1 });
   }
   return checks;
 }
@@ -170,7 +206,7 @@ export type Objective = (typeof objectives)[number];
 /**
  * The case an objective picks among those that meet every target (issue 19, point 4):
  * `nodes` the fewest boards (then the first variant given), `energy` the fewest joules per
- * token (mean), `cost` the lowest bill of the group's MCUs (count × unit price; variants without
+ * token (mean; without tokens, the fewest joules: to the accuracy target, or over the run), `cost` the lowest bill of the group's MCUs (count × unit price; variants without
  * a price cannot be costed and are left out), `lifetime` the longest lifetime (its conservative
  * bound). Ties go to fewer nodes, then the variants' order.
  */
@@ -178,7 +214,7 @@ export function chooseBy(results: readonly CountResult[], targets: Targets, vari
   const order = (a: CountResult, b: CountResult): number => a.nodes - b.nodes || variants.indexOf(a.variant) - variants.indexOf(b.variant);
   const key: Record<Objective, (r: CountResult) => number> = {
     nodes: (r) => r.nodes,
-    energy: (r) => r.joulesPerToken?.mean ?? Number.POSITIVE_INFINITY,
+    energy: (r) => r.joulesPerToken?.mean ?? r.energyJ?.mean ?? Number.POSITIVE_INFINITY,
     cost: (r) => r.nodes * (priceOf(r.variant) ?? Number.POSITIVE_INFINITY),
     lifetime: (r) => -(r.lifetimeDays?.low ?? 0),
   };

@@ -7,7 +7,13 @@ import { withDefault, withDerivedDefault } from './described.ts';
 
 export const partitionSchema = z
   .discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('iid').describe('iid: a seeded shuffle dealt out in near-equal parts.') }),
+    z.strictObject({
+      kind: z.literal('iid').describe('iid: a seeded shuffle dealt out in near-equal parts.'),
+      perClient: withDerivedDefault(
+        z.int().min(1).describe('Samples each client holds (the data it gathers itself), dealt from the shuffle; the rest of the training set is unused, so more clients bring more data. At most the training samples / clients.'),
+        'the training set dealt out',
+      ),
+    }),
     z.strictObject({
       kind: z.literal('dirichlet').describe('dirichlet: label skew, each class split over the clients by proportions drawn from Dirichlet(alpha) (Hsu et al. 2019).'),
       alpha: z.number().positive().describe('Concentration α > 0: small values give each client few classes, large ones approach iid, e.g. 0.5.'),

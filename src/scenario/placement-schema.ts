@@ -1,6 +1,6 @@
 /**
  * A group's `placement` in scenario files: where its `count` nodes go (placement.ts places
- * them), on a disc, a grid or in a rectangle.
+ * them), on a disc (at random, or evenly: sunflower), a grid or in a rectangle.
  */
 import * as z from 'zod';
 import { withDerivedDefault } from './described.ts';
@@ -26,6 +26,14 @@ const discSchema = z.strictObject({
   ),
 });
 
+const sunflowerSchema = z.strictObject({
+  shape: z
+    .literal('sunflower')
+    .describe("sunflower: evenly over a disc for any count, without randomness (Vogel's spiral: node i at radius R·√(i / count), i × 137.5° round; the first at the centre). Where a planner would put gateways or base stations."),
+  radiusM: z.number().min(0).describe('Radius in metres.'),
+  centerM: withDerivedDefault(point.describe('Centre [x, y] in metres, e.g. [500, 0].'), '[0, 0]'),
+});
+
 const gridSchema = z.strictObject({
   shape: z.literal('grid').describe('grid: points spacingM apart, filled row by row from originM (x grows along a row, y from row to row).'),
   spacingM: z.number().positive().describe('Distance in metres between neighbouring points, e.g. 100.'),
@@ -42,5 +50,5 @@ const rectangleSchema = z.strictObject({
 
 /** Where a group's `count` nodes go; each node draws from its own stream. */
 export const placementSchema = z
-  .discriminatedUnion('shape', [discSchema, gridSchema, rectangleSchema])
-  .describe("Where the group's count nodes go: a disc, a grid or a rectangle. Each node draws from its own stream, so adding nodes to a group never moves the others.");
+  .discriminatedUnion('shape', [discSchema, sunflowerSchema, gridSchema, rectangleSchema])
+  .describe("Where the group's count nodes go: a disc, evenly over a disc (sunflower), a grid or a rectangle. Each node draws from its own stream, so adding nodes to a group never moves the others.");

@@ -1,5 +1,6 @@
 /**
- * Node positions for a group: uniform on a disc, on a grid, uniformly in a rectangle, or given.
+ * Node positions for a group: uniform on a disc, evenly on a disc (sunflower), on a grid,
+ * uniformly in a rectangle, or given.
  * Each node draws from its own stream (`placement/<group>/<index>`), so adding a node to the
  * end of a group never moves the others. With a minimum separation, a node is redrawn until it
  * keeps that distance from every node placed before it, in any group (a separation grid finds
@@ -20,6 +21,22 @@ export interface Position {
 
 const maxPlacementTries = 10_000;
 
+/** The golden angle, π(3 − √5) rad (≈ 137.5°). */
+const goldenAngle = Math.PI * (3 - Math.sqrt(5));
+
+/**
+ * `count` points evenly over a disc: Vogel's spiral (H. Vogel, "A better way to construct the
+ * sunflower head", Mathematical Biosciences 44 (1979) 179–189), point i at radius R·√(i / n)
+ * and angle i times the golden angle, so each point has about the same area around it; the
+ * first point is the centre (one gateway goes in the middle).
+ */
+function sunflower(count: number, radiusM: number, [cx, cy]: readonly [number, number]): Position[] {
+  return Array.from({ length: count }, (_, i) => {
+    const r = radiusM * Math.sqrt(i / count);
+    return { xM: cx + r * Math.cos(i * goldenAngle), yM: cy + r * Math.sin(i * goldenAngle) };
+  });
+}
+
 type Locate = (path: readonly PropertyKey[]) => SourcePosition | undefined;
 
 export function placeGroup(group: GroupSpec, groupPath: readonly PropertyKey[], rng: RandomStreams, placedBefore: readonly Position[], radiusM: number, locate: Locate): Position[] {
@@ -35,6 +52,7 @@ export function placeGroup(group: GroupSpec, groupPath: readonly PropertyKey[], 
     }
     return positions;
   }
+  if (placement.shape === 'sunflower') return sunflower(count, placement.radiusM, placement.centerM ?? [0, 0]);
   const separationPath = [...groupPath, 'placement', 'minSeparationM'];
   const fail = (message: string): never => {
     throw new InputError([{ path: formatPath(separationPath), source: locate(separationPath), message }]);

@@ -39,6 +39,16 @@ describe('partitioners', () => {
     expect(parts.reduce((s, p) => s + p.length, 0)).toBe(2000);
   });
 
+  it('iid with perClient gives each client its own samples and leaves the rest unused, so that more clients bring more data (issue 19)', () => {
+    const few = partition(data.train, data.labels, 4, { kind: 'iid', perClient: 100 }, rng());
+    const many = partition(data.train, data.labels, 12, { kind: 'iid', perClient: 100 }, rng());
+    expect(few.map((p) => p.length)).toEqual([100, 100, 100, 100]);
+    expect(new Set(many.flatMap((p) => [...p])).size).toBe(1200);
+    // The same shuffle: the first clients hold the same samples whatever the count.
+    expect(many.slice(0, 4)).toEqual(few);
+    expect(() => partition(data.train, data.labels, 100, { kind: 'iid', perClient: 100 }, rng())).toThrow('expected at most 90 samples per client (9000 training samples for 100 clients), found perClient 100');
+  });
+
   it('refuses impossible partitions', () => {
     expect(() => partition([1, 2], [0, 0, 0], 3, { kind: 'iid' }, rng())).toThrow(PartitionError);
     expect(() => partition(data.train.slice(0, 10), data.labels, 4, { kind: 'shards', perClient: 3 }, rng())).toThrow(/at most one shard per sample/);

@@ -50,6 +50,28 @@ describe('estimates and the choice', () => {
     expect(estimate([])).toBeUndefined();
   });
 
+  it('gives shares the interval on the logits, inside (0, 1), and falls back to the log scale with a 1 among them (issue 19)', () => {
+    const logits = [0.962727, 0.98468, 0.969173].map((p) => Math.log(p / (1 - p)));
+    const centre = logits.reduce((a, b) => a + b) / 3;
+    const s = Math.sqrt(logits.reduce((a, v) => a + (v - centre) ** 2, 0) / 2);
+    const e = estimate([0.962727, 0.98468, 0.969173], 'share')!;
+    expect(e.low).toBeCloseTo(1 / (1 + Math.exp(-(centre - (4.303 * s) / Math.sqrt(3)))), 12);
+    expect(e.high).toBeLessThan(1);
+    expect(estimate([0.9, 1], 'share')).toEqual(estimate([0.9, 1]));
+  });
+
+  it('meets floors and ceilings of every workload on the conservative side, and misses a target whose figure is missing (an accuracy never reached)', () => {
+    const one = (value: number) => ({ mean: value, low: value, high: value, n: 1 });
+    const learning: CountResult = { nodes: 12, variant: 'a', feasible: true, p95LatencyMs: undefined, joulesPerToken: undefined, lifetimeDays: one(10), tokensPerHour: undefined, completedShare: undefined, accuracy: { mean: 0.86, low: 0.85, high: 0.87, n: 3 }, energyJ: { mean: 7000, low: 6900, high: 7100, n: 3 } };
+    expect(meets(learning, { accuracy: 0.85, energyJ: 7100 })).toBe(true);
+    expect(meets(learning, { accuracy: 0.851 })).toBe(false);
+    expect(meets(learning, { energyJ: 7050 })).toBe(false);
+    expect(checkTargets({ ...learning, energyJ: undefined }, { energyJ: 8000 })).toEqual([{ target: 'energy', value: Number.NaN, limit: 8000, met: false, margin: Number.NaN }]);
+    const sensors: CountResult = { ...learning, accuracy: undefined, energyJ: undefined, deliveryRatio: { mean: 0.97, low: 0.92, high: 0.99, n: 3 } };
+    expect(meets(sensors, { deliveryRatio: 0.92 })).toBe(true);
+    expect(checkTargets(sensors, { deliveryRatio: 0.95 })[0]).toMatchObject({ target: 'delivery ratio', value: 0.92, met: false, margin: expect.closeTo(0.92 / 0.95 - 1, 12) });
+  });
+
   const result = (nodes: number, p95: number[], lifetime: number[], variant = 'a'): CountResult => ({
     nodes,
     variant,

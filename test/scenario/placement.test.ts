@@ -60,6 +60,16 @@ describe('placeGroup', () => {
     expect(placed).toEqual(placeByScan(group, createRandomStreams(seed), before, radiusM));
   });
 
+  it('spreads a sunflower evenly over its disc without randomness: the first node in the centre, each at radius R·√(i/n), 137.5° apart (issue 19)', () => {
+    const group = { name: 'gw', role: 'sink', count: 4, placement: { shape: 'sunflower', radiusM: 1000, centerM: [10, -10] } } as GroupSpec;
+    const placed = placeGroup(group, ['groups', 0], createRandomStreams(1), [], 0, () => undefined);
+    expect(placed[0]).toEqual({ xM: 10, yM: -10 });
+    expect(placed.map((p) => Math.hypot(p.xM - 10, p.yM + 10))).toEqual([0, 500, Math.sqrt(0.5) * 1000, Math.sqrt(0.75) * 1000].map((r) => expect.closeTo(r, 9)));
+    const angle = (p: Position): number => Math.atan2(p.yM + 10, p.xM - 10);
+    expect((((angle(placed[2]!) - angle(placed[1]!)) * 180) / Math.PI + 360) % 360).toBeCloseTo(137.508, 3);
+    expect(placeGroup(group, ['groups', 0], createRandomStreams(2), [], 0, () => undefined)).toEqual(placed);
+  });
+
   it('refuses up front more nodes than the hexagonal packing bound, at groups[N].placement.minSeparationM', () => {
     const issue = issueOf(() => placeGroup(disc(1000, 103.8, 10), ['groups', 1], createRandomStreams(1), [], 103.8, () => ({ file: 'f.yaml', line: 9, column: 5 })));
     expect(issue).toEqual({
