@@ -86,6 +86,16 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const cost = (a: number, b: number): number => (a === b ? 0 : routes.costMs[a]![b]!);
   // What the swarm knows: a node is dead once the routing layer has learned of it (deathDetectionMs).
   const alive = (node: number): boolean => !dead[node];
+  /** A slot's pipeline: slot modulo the pipelines, or the next whose attention nodes the routing layer knows to be alive. */
+  const pipelines = context.plan.pipelines;
+  const pipelineOf = (slot: number): number => {
+    const count = pipelines.length;
+    for (let k = 0; k < count; k++) {
+      const p = (slot + k) % count;
+      if (pipelines[p]!.every(alive)) return p;
+    }
+    return slot % count;
+  };
   const work = createUnitWork(config, model.bits, context.costs, context.plan, specs);
 
   const inflight = new Map<number, InFlight>();
@@ -207,6 +217,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     backoffOf,
     tensorAt,
     entryNode: () => entry.node,
+    pipelineOf,
   });
 
   const expertRole = createExpertRole({ model, settings, compute, send, expertLoad, counters, work: work.expert });
@@ -224,6 +235,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     register: (token) => {
       tokensBySerial[token.serial] = token;
     },
+    pipelineOf,
   });
 
   return {

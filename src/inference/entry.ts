@@ -54,6 +54,8 @@ export interface EntryOps {
   register(token: TokenRecord): void;
   /** A seeded random backoff before a retry from `node`. */
   backoffMs(node: number): number;
+  /** The pipeline a KV slot's passes run on (plan.pipelines). */
+  pipelineOf(slot: number): number;
 }
 
 export interface Entry extends Checkpointable<EntryState> {
@@ -220,7 +222,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
           return arrive(requests[step.request]!);
         case 'embedded': {
           const x = ops.embed(step.token.input, step.position);
-          ops.send(node, plan.attention[0]!, { kind: 'forward', request: step.request, slot: step.slot, position: step.position, layer: 0, attempt: step.attempt, x }, step.token, step.acc);
+          ops.send(node, plan.pipelines[ops.pipelineOf(step.slot)]![0]!, { kind: 'forward', request: step.request, slot: step.slot, position: step.position, layer: 0, attempt: step.attempt, x }, step.token, step.acc);
           return;
         }
         case 'tokenTimeout':

@@ -3,16 +3,22 @@
  *
  * A layer's attention node calls, for each expert, its nearest live replica: the holder with
  * the least expected airtime over the current routes (itself at no cost), none when every
- * holder is dead or unreachable. Node-limited routing (DeepSeek-V3, §2.1.2 "Node-Limited
+ * holder is dead or unreachable; with several pipelines, its own pipeline's copy first. Node-limited routing (DeepSeek-V3, §2.1.2 "Node-Limited
  * Routing", https://arxiv.org/abs/2412.19437): each serving node scores the sum of the
  * ⌈K / M⌉ highest biased affinities among the experts it would serve; the token's candidates
  * are the experts of the M best nodes (ties to the lower node index), so its routed experts
  * span at most M nodes.
  */
 
-/** The serving node of every expert (−1 when none is reachable), from its holders and the route costs. */
-export function servingNodes(holders: readonly (readonly number[])[], from: number, costMs: (from: number, to: number) => number, alive: (node: number) => boolean): number[] {
+/**
+ * The serving node of every expert (−1 when none is reachable), from its holders and the route
+ * costs. With `own`, a pipeline's index: its copy (`nodes[own]`) while it is alive and reachable,
+ * else the nearest other.
+ */
+export function servingNodes(holders: readonly (readonly number[])[], from: number, costMs: (from: number, to: number) => number, alive: (node: number) => boolean, own?: number): number[] {
   return holders.map((nodes) => {
+    const mine = own === undefined ? undefined : nodes[own];
+    if (mine !== undefined && alive(mine) && (mine === from || Number.isFinite(costMs(from, mine)))) return mine;
     let best = -1;
     let bestCost = Number.POSITIVE_INFINITY;
     for (const node of nodes) {

@@ -65,6 +65,8 @@ export interface LayerPassesDeps {
   tensorAt(data: Int8Array, scale: number | Float64Array): Int8Tensor;
   /** The entry node, where the last layer's residual goes. */
   entryNode(): number;
+  /** The pipeline a KV slot's passes run on (plan.pipelines). */
+  pipelineOf(slot: number): number;
 }
 
 export interface LayerPasses {
@@ -85,6 +87,8 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
   const layers = config.layers;
   const routedHolders = Array.from({ length: layers }, (_, l) => Array.from({ length: config.experts }, (_, e) => plan.holders[plan.units.findIndex((u) => u.id === `L${l}.expert${e}`)]!));
   const sharedHolders = Array.from({ length: layers }, (_, l) => Array.from({ length: config.sharedExperts }, (_, s) => plan.holders[plan.units.findIndex((u) => u.id === `L${l}.shared${s}`)]!));
+  // With one pipeline, experts go to their nearest live replica; with several, to the pipeline's own copy first.
+  const multiple = plan.pipelines.length > 1;
   const caches = new Map<string, Int8LatentCache>();
   const passes = new Map<string, LayerPass>();
   const latest = new Map<string, { request: number; position: number; attempt: number }>();
@@ -122,13 +126,14 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     const scores = gateScores(model, l, h);
     const bias = model.layers[l]!.bias;
     const biased = Float64Array.from(scores.affinity, (a, e) => a + bias[e]!);
-    const serving = servingNodes(routedHolders[l]!, node, cost, alive);
+    const pipeline = multiple ? deps.pipelineOf(message.slot) : undefined;
+    const serving = servingNodes(routedHolders[l]!, node, cost, alive, pipeline);
     const candidates = settings.maxNodesPerToken === undefined ? undefined : nodeLimitedCandidates(biased, serving, config.topK, settings.maxNodesPerToken);
     token.candidates[l] = candidates;
     const gate = gateDecision(model, l, scores, candidates);
     const pass: LayerPass = { token, message, node, h, gate, outputs: new Map(), outstanding: new Map(), queue: [], current: undefined, done: false };
     passes.set(passKey, pass);
-    const sharedServing = servingNodes(sharedHolders[l]!, node, cost, alive);
+    const sharedServing = servingNodes(sharedHolders[l]!, node, cost, alive, pipeline);
     const ids = [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts];
     const byNode = new Map<number, number[]>();
     for (const id of ids) {
@@ -269,7 +274,7 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     const routed = used.map((e) => tensorAt(pass.outputs.get(e)!, model.scales.expertOut[l]!));
     const x = combineUnit(model, l, pass.h, shared, routed, weights);
     token.experts[l] = used;
-    const next = l + 1 < layers ? plan.attention[l + 1]! : deps.entryNode();
+    const next = l + 1 < layers ? plan.pipelines[deps.pipelineOf(message.slot)]![l + 1]! : deps.entryNode();
     send(node, next, { kind: 'forward', request: message.request, slot: message.slot, position: message.position, layer: l + 1, attempt: message.attempt, x: x.data }, token, acc);
   }
 

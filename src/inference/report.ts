@@ -171,6 +171,7 @@ export function inferenceSummary(input: InferenceSummaryInput): Record<string, u
     inference: {
       placement: plan.strategy,
       nodesHoldingUnits: plan.usedNodes,
+      pipelines: plan.pipelines.length,
       entry: nodeIds[plan.entry],
       largestShareOfWeights: totalWeights > 0 ? round(weights.reduce((most, w) => Math.max(most, w), Number.NEGATIVE_INFINITY) / totalWeights, 6) : 0,
       expectedAirtimeMsPerToken: ms(plan.expectedAirtimeMsPerToken),

@@ -9,7 +9,7 @@ import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
 import type { Vocabulary } from '../data/dataset.ts';
 import { framingOverheadBytes } from '../radio/framing.ts';
 import { linkGraph, computeRoutes, type LinkGraph, type Routes } from '../placement/links.ts';
-import { placeUnits, type Plan, type PlacementNode } from '../placement/place.ts';
+import { PlacementError, placeUnits, type Plan, type PlacementNode } from '../placement/place.ts';
 import { placeableUnits } from '../placement/units.ts';
 import type { NodeTiers } from '../placement/weight-residency.ts';
 import { tierLabel } from '../hw/memory-tiers.ts';
@@ -112,15 +112,29 @@ export function placeModel(scenario: Scenario, swarm: ResolvedSwarm, config: Tin
     if (entry === undefined) throw new InputError([{ path: 'inference.entry', message: `expected the id of a node of the scenario, found ${JSON.stringify(entryId)}` }]);
     if (!nodes[entry]!.eligible) throw new InputError([{ path: 'inference.entry', message: `expected a node that may hold model units, found ${JSON.stringify(entryId)} (a sink or a group with holdsUnits: false)` }]);
   }
-  const plan = placeUnits(units, nodes, {
-    strategy: settings.placement.strategy,
-    replicas: settings.placement.strategy === 'replicated' ? settings.placement.replicas : 1,
-    ...(settings.placement.hot !== undefined && { hot: settings.placement.hot }),
-    ...(entry !== undefined && { entry }),
-    costMs: (a, b) => (a === b ? 0 : routes.costMs[a]![b]!),
-    weights: settings.placement.weights,
-  });
-  return { plan, graph, routes, nodes };
+  const place = (pipelines: number): Plan =>
+    placeUnits(units, nodes, {
+      strategy: settings.placement.strategy,
+      replicas: settings.placement.strategy === 'replicated' ? settings.placement.replicas : 1,
+      ...(settings.placement.hot !== undefined && { hot: settings.placement.hot }),
+      ...(entry !== undefined && { entry }),
+      costMs: (a, b) => (a === b ? 0 : routes.costMs[a]![b]!),
+      weights: settings.placement.weights,
+      pipelines,
+    });
+  return { plan: settings.placement.pipelines === 'auto' ? mostPipelines(place, settings.placement.concurrentRequests) : place(settings.placement.pipelines), graph, routes, nodes };
+}
+
+/** pipelines: auto: the most pipelines that fit, from `most` down to one (whose refusal stands when nothing fits). */
+function mostPipelines(place: (pipelines: number) => Plan, most: number): Plan {
+  for (let p = Math.min(most, 16); p > 1; p--) {
+    try {
+      return place(p);
+    } catch (error) {
+      if (!(error instanceof PlacementError)) throw error;
+    }
+  }
+  return place(1);
 }
 
 /** Request arrival times within the scenario's duration: Poisson from the seed, or the listed ones. */

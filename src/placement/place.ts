@@ -15,6 +15,12 @@
  *   hottest routed experts of each layer, by measured load, and the shared experts), each on a
  *   distinct node chosen by the same cost.
  *
+ * Pipelines (radio-aware and replicated, issue 19): with `pipelines` P > 1, every unit but the
+ * embedding and head is placed P times, radio-aware, each copy (a pipeline) on nodes that hold
+ * no other pipeline's units and not the entry (pipeline 0 may share the entry's node, as with
+ * one pipeline). A request runs on one pipeline, so that P requests are served by disjoint
+ * transmitters and a pipeline stands in for another whose node died.
+ *
  * Budgets: weights in their tier (weight-residency.ts: stored in flash or an external flash,
  * copied to SRAM or PSRAM where the `weights` setting says), KV cache plus the largest working
  * buffer in SRAM (units run one at a time). A unit that fits nowhere makes the placement infeasible: {@link PlacementError}
@@ -25,6 +31,9 @@ import type { TierId } from '../hw/memory-tiers.ts';
 import type { PlaceableUnit } from './units.ts';
 import { autoTiers, copyTier, readTier, storageTier, type NodeTiers, type WeightsMode } from './weight-residency.ts';
 import { walkTokenFrames } from './token-frames.ts';
+import { infeasible, type Load } from './placement-error.ts';
+
+export { PlacementError } from './placement-error.ts';
 
 export type Strategy = 'pack' | 'radio-aware' | 'replicated';
 
@@ -54,6 +63,8 @@ export interface PlacementOptions {
   readonly costMs: (from: number, to: number) => number;
   /** Where weights are stored and read from (weight-residency.ts; default `flash`). */
   readonly weights?: WeightsMode;
+  /** Copies of every unit but the embedding and head, each copy on nodes of its own (default 1; not with `pack`). */
+  readonly pipelines?: number;
 }
 
 export interface PlanNode {
@@ -84,40 +95,16 @@ export interface Plan {
   readonly weights: WeightsMode;
   /** The entry node: embedding and head. */
   readonly entry: number;
-  /** The node of each layer's attention block. */
+  /** The node of each layer's attention block (the first pipeline's). */
   readonly attention: readonly number[];
+  /** Per pipeline, the node of each layer's attention block; a unit's copy in pipeline p is `holders[u][p]` (the embedding and head have one). */
+  readonly pipelines: readonly (readonly number[])[];
   /** Per node of the swarm (empty `units` when it holds none). */
   readonly nodes: readonly PlanNode[];
   /** Nodes holding at least one unit. */
   readonly usedNodes: number;
   /** Expected airtime per token from the link costs (activation frames on the critical routes), ms. */
   readonly expectedAirtimeMsPerToken: number;
-}
-
-export class PlacementError extends Error {
-  constructor(
-    message: string,
-    readonly unplaced: readonly string[],
-    readonly shortfallBytes: number,
-    /** Nodes like the largest eligible one that would hold the units left over (first-fit decreasing). */
-    readonly extraNodes: number,
-    /** The memory that ran out: "internal flash", "external flash", "SRAM", "PSRAM" (or "flash"). */
-    readonly tier: string = 'flash',
-  ) {
-    super(message);
-    this.name = 'PlacementError';
-  }
-}
-
-interface Load {
-  flashFree: number;
-  externalFree: number;
-  /** Weights copied to SRAM. */
-  resident: number;
-  kv: number;
-  work: number;
-  units: string[];
-  weight: number;
 }
 
 export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly PlacementNode[], options: PlacementOptions): Plan {
@@ -170,15 +157,21 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
     }
     return chosen;
   };
-  const place = (u: number, n: number | undefined): void => {
+  const place = (u: number, n: number | undefined, used?: Set<number>): void => {
     if (n === undefined) unplaced.push(units[u]!);
-    else assign(u, n);
+    else {
+      assign(u, n);
+      used?.add(n);
+    }
   };
 
   let entry: number;
   const layers = units.reduce((most, unit) => Math.max(most, unit.layer + 1), 0);
   const attention: number[] = new Array<number>(layers).fill(-1);
+  const pipelineCount = options.pipelines ?? 1;
+  const pipelines: number[][] = [];
   if (options.strategy === 'pack') {
+    if (pipelineCount !== 1) throw new Error(`pack places one pipeline, found pipelines ${pipelineCount}`);
     const byCapacity = [...eligible].sort((a, b) => nodes[b]!.flashBytes - nodes[a]!.flashBytes || a - b);
     const opened: number[] = [];
     // Requests arrive at the named entry node: the embedding and head go there first.
@@ -214,20 +207,33 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
     }
     if (entry < 0) unplaced.push(units[io]!);
     else assign(io, entry);
-    let previous = entry;
-    for (let l = 0; l < layers; l++) {
-      const a = indexOf(`L${l}.attention`);
-      const last = l === layers - 1;
-      const at = best(a, (n) => (previous < 0 ? 0 : cost(previous, n)) + (last && entry >= 0 ? cost(n, entry) : 0));
-      place(a, at);
-      attention[l] = at ?? -1;
-      if (at !== undefined) previous = at;
-      const experts = units
-        .map((unit, u) => ({ unit, u }))
-        .filter(({ unit }) => unit.layer === l && (unit.kind === 'shared' || unit.kind === 'routed'))
-        .sort((p, q) => Number(q.unit.kind === 'shared') - Number(p.unit.kind === 'shared') || q.unit.load - p.unit.load || p.u - q.u);
-      for (const { unit, u } of experts) place(u, best(u, (n) => (at === undefined ? 0 : unit.load * roundTrip(at, n))));
+    /** One pipeline: each layer's attention block, then its experts by decreasing load, on nodes outside `exclude`; returns the attention nodes and adds the nodes used to `used`. */
+    const placeLayers = (exclude: readonly number[], used: Set<number>): number[] => {
+      const at = new Array<number>(layers).fill(-1);
+      let previous = entry;
+      for (let l = 0; l < layers; l++) {
+        const a = indexOf(`L${l}.attention`);
+        const last = l === layers - 1;
+        const node = best(a, (n) => (previous < 0 ? 0 : cost(previous, n)) + (last && entry >= 0 ? cost(n, entry) : 0), exclude);
+        place(a, node, used);
+        at[l] = node ?? -1;
+        if (node !== undefined) previous = node;
+        const experts = units
+          .map((unit, u) => ({ unit, u }))
+          .filter(({ unit }) => unit.layer === l && (unit.kind === 'shared' || unit.kind === 'routed'))
+          .sort((p, q) => Number(q.unit.kind === 'shared') - Number(p.unit.kind === 'shared') || q.unit.load - p.unit.load || p.u - q.u);
+        for (const { unit, u } of experts) place(u, best(u, (n) => (node === undefined ? 0 : unit.load * roundTrip(node, n)), exclude), used);
+      }
+      return at;
+    };
+    // Pipeline 0 may share the entry's node; every later one keeps off the entry and the nodes of the pipelines before it.
+    const taken = new Set<number>(entry >= 0 ? [entry] : []);
+    for (let p = 0; p < pipelineCount; p++) {
+      const used = new Set<number>();
+      pipelines.push(placeLayers(p === 0 ? [] : [...taken], used));
+      for (const n of used) taken.add(n);
     }
+    pipelines[0]!.forEach((node, l) => (attention[l] = node));
     if (options.strategy === 'replicated' && options.replicas > 1) {
       for (let l = 0; l < layers; l++) {
         const at = attention[l]!;
@@ -243,9 +249,12 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
       }
     }
   }
-  if (options.strategy === 'pack') units.forEach((unit, u) => unit.kind === 'attention' && (attention[unit.layer] = holders[u]![0] ?? -1));
+  if (options.strategy === 'pack') {
+    units.forEach((unit, u) => unit.kind === 'attention' && (attention[unit.layer] = holders[u]![0] ?? -1));
+    pipelines.push(attention);
+  }
 
-  if (unplaced.length > 0) throw infeasible(unplaced, nodes, loads, mode);
+  if (unplaced.length > 0) throw infeasible(unplaced, nodes, loads, mode, pipelineCount);
 
   const tiers = decideTiers(units, holders, nodes, loads, mode);
   // Each node's weights by the tier they are read from, in one pass over the copies.
@@ -276,6 +285,7 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
     weights: mode,
     entry,
     attention,
+    pipelines,
     nodes: planNodes,
     usedNodes: planNodes.filter((node) => node.units.length > 0).length,
     expectedAirtimeMsPerToken: expectedAirtime(units, holders, entry, attention, cost),
@@ -305,75 +315,4 @@ function expectedAirtime(units: readonly PlaceableUnit[], holders: readonly (rea
     expert: (at, holder, load) => void (total += load * (cost(at, holder) + cost(holder, at))),
   });
   return total;
-}
-
-/** The tier that bounds a node's weights under `mode`: its capacity, what is free of it, and its name. */
-function weightBudget(node: PlacementNode, mode: WeightsMode): { readonly bytes: number; readonly label: string; free(load: Load): number } {
-  const flash = { bytes: node.flashBytes, label: node.flashLabel ?? 'flash', free: (load: Load) => load.flashFree };
-  const external = { bytes: node.externalBytes ?? 0, label: node.externalKind === 'psram' ? 'PSRAM' : 'external flash', free: (load: Load) => load.externalFree };
-  const copy = copyTier(mode, node);
-  if (storageTier(mode, node) === 'external') return external;
-  if (copy === 'external') return external.bytes < flash.bytes ? external : flash;
-  if (copy === 'sram' && node.sramBytes < node.flashBytes) return { bytes: node.sramBytes, label: 'SRAM', free: (load: Load) => Math.min(load.flashFree, node.sramBytes - load.kv - load.resident - load.work) };
-  return flash;
-}
-
-function infeasible(unplaced: readonly PlaceableUnit[], allNodes: readonly PlacementNode[], loads: readonly Load[], mode: WeightsMode): PlacementError {
-  // Each node seen through the tier that bounds its weights (flash unless the mode copies or stores them elsewhere).
-  const nodes = allNodes.map((node) => ({ ...node, flashBytes: weightBudget(node, mode).bytes }));
-  const label = (node: PlacementNode): string => weightBudget(allNodes[node.index]!, mode).label;
-  const resident = (unit: PlaceableUnit): number => (mode === 'sram' ? unit.weightBytes : 0);
-  const eligible = nodes.filter((node) => node.eligible);
-  const largest = eligible.reduce<PlacementNode | undefined>((big, node) => (big === undefined || node.flashBytes > big.flashBytes ? node : big), undefined);
-  const unplacedBytes = unplaced.reduce((sum, unit) => sum + unit.weightBytes, 0);
-  const freeBytes = eligible.reduce((sum, node) => sum + Math.max(0, weightBudget(allNodes[node.index]!, mode).free(loads[node.index]!)), 0);
-  const totalBudget = eligible.reduce((sum, node) => sum + node.flashBytes, 0);
-  // Every copy asked for: what was placed plus what found no room.
-  const required = loads.reduce((sum, load) => sum + load.weight, 0) + unplacedBytes;
-  const shortfallBytes = Math.max(0, unplacedBytes - freeBytes);
-  const sramBound = largest === undefined ? [] : unplaced.filter((unit) => unit.kvBytes + unit.workBytes + resident(unit) > largest.sramBytes || unit.weightBytes > largest.flashBytes);
-  let extraNodes = 0;
-  let atLeast = 0;
-  if (largest !== undefined && sramBound.length === 0) {
-    // First-fit decreasing of the unplaced copies onto fresh nodes like the largest eligible
-    // one, two copies of a unit never on one node: a number of nodes that is enough.
-    const fresh: { flash: number; kv: number; work: number; resident: number; units: Set<string> }[] = [];
-    for (const unit of [...unplaced].sort((a, b) => b.weightBytes - a.weightBytes)) {
-      let bin = fresh.find((b) => !b.units.has(unit.id) && b.flash >= unit.weightBytes && largest.sramBytes >= b.kv + unit.kvBytes + b.resident + resident(unit) + Math.max(b.work, unit.workBytes));
-      if (!bin) fresh.push((bin = { flash: largest.flashBytes, kv: 0, work: 0, resident: 0, units: new Set() }));
-      bin.flash -= unit.weightBytes;
-      bin.kv += unit.kvBytes;
-      bin.resident += resident(unit);
-      bin.work = Math.max(bin.work, unit.workBytes);
-      bin.units.add(unit.id);
-    }
-    extraNodes = fresh.length;
-    // And a floor, with the placed units where they are (each unit left over fits no node
-    // now): their bytes, how many of the smallest fit one node, and the copies of one unit,
-    // which need nodes of their own.
-    const copies = new Map<string, number>();
-    for (const unit of unplaced) copies.set(unit.id, (copies.get(unit.id) ?? 0) + 1);
-    const perNode = Math.max(1, Math.floor(largest.flashBytes / Math.max(1, unplaced.reduce((least, u) => Math.min(least, u.weightBytes), Number.POSITIVE_INFINITY))));
-    atLeast = [...copies.values()].reduce((most, n) => Math.max(most, n), Math.max(Math.ceil(unplacedBytes / largest.flashBytes), Math.ceil(unplaced.length / perNode)));
-  }
-  const names = unplaced.length > 6 ? `${unplaced.slice(0, 6).map((u) => u.id).join(', ')} and ${unplaced.length - 6} more` : unplaced.map((u) => u.id).join(', ');
-  const lines = [
-    `the model does not fit the swarm: ${unplaced.length} unit${unplaced.length > 1 ? 's' : ''} (${names}, ${unplacedBytes.toLocaleString('en')} B of weights) found no node with room`,
-    `  the units need ${required.toLocaleString('en')} B of ${largest === undefined ? 'flash' : label(largest)}; the ${eligible.length} eligible nodes' placement budgets total ${totalBudget.toLocaleString('en')} B, of which ${freeBytes.toLocaleString('en')} B stayed free in pieces too small${unplaced.some((u) => u.kind === 'routed' || u.kind === 'shared') && loads.some((l) => l.units.length > 0) ? ' or on nodes that hold a copy already' : ''}`,
-  ];
-  if (largest === undefined) lines.push('  no node may hold units: give a group with role "node"');
-  else if (sramBound.length > 0) {
-    const unit = sramBound[0]!;
-    lines.push(
-      unit.weightBytes > largest.flashBytes
-        ? `  ${unit.id} alone needs ${unit.weightBytes.toLocaleString('en')} B of ${label(largest)}, more than any node's budget (${largest.flashBytes.toLocaleString('en')} B on ${largest.id}, ${largest.mcuId}): use a larger MCU, fewer bits${mode === 'flash' ? ', or a larger flash share' : ', or weights: flash'}`
-        : `  ${unit.id} needs ${(unit.kvBytes + unit.workBytes + resident(unit)).toLocaleString('en')} B of SRAM (KV cache ${unit.kvBytes.toLocaleString('en')} B + buffers ${unit.workBytes.toLocaleString('en')} B${mode === 'sram' ? ` + weights ${unit.weightBytes.toLocaleString('en')} B` : ''}), more than any node's ${largest.sramBytes.toLocaleString('en')} B: fewer concurrent requests, a shorter context, or a larger MCU`,
-    );
-  } else {
-    const like = `like ${largest.id} (${largest.mcuId}, ${largest.flashBytes.toLocaleString('en')} B placement budget each)`;
-    const count = extraNodes === atLeast ? `${extraNodes}` : `${extraNodes} (at least ${atLeast})`;
-    lines.push(`  ${shortfallBytes > 0 ? `shortfall ${shortfallBytes.toLocaleString('en')} B beyond all free ${label(largest)}; ` : ''}${count} more node${extraNodes > 1 ? 's' : ''} ${like} would hold the rest`);
-  }
-  const tier = largest === undefined ? 'flash' : sramBound.length > 0 && sramBound[0]!.weightBytes <= largest.flashBytes ? 'SRAM' : label(largest);
-  return new PlacementError(lines.join('\n'), unplaced.map((u) => u.id), shortfallBytes, extraNodes, tier);
 }

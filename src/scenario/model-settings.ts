@@ -26,6 +26,14 @@ const placementSchema = z.strictObject({
       ),
     'flash',
   ),
+  pipelines: withDefault(
+    z
+      .union([z.int().min(1).max(16), z.literal('auto')], { error: 'expected a whole number of pipelines 1..16, or "auto"' })
+      .describe(
+        'Copies of the model but the embedding and head, each on nodes of its own (radio-aware or replicated): a request runs on the pipeline of its KV slot (slot modulo the pipelines, or the next whose attention nodes are alive), so that pipelines serve concurrent requests in parallel on different transmitters and stand in for each other. auto: as many as the eligible nodes hold, at most concurrentRequests.',
+      ),
+    1,
+  ),
   concurrentRequests: withDefault(z.int().min(1).max(64).describe('Requests served at once: each attention node holds a latent KV cache per request.'), 1),
   linkMarginDb: withDefault(z.number().min(0).max(40).describe('Margin in dB above sensitivity a link needs to be used by routes.'), 3),
 });
@@ -48,6 +56,7 @@ export const modelSettingsSchema = z
   })
   .superRefine((model, ctx) => {
     if ((model.checkpoint === undefined) === (model.spec === undefined)) ctx.addIssue({ code: 'custom', message: 'expected either "checkpoint" (a trained model) or "spec" (a model shape), found ' + (model.checkpoint === undefined ? 'neither' : 'both') });
+    if (model.placement.strategy === 'pack' && model.placement.pipelines !== 1) ctx.addIssue({ code: 'custom', path: ['placement', 'pipelines'], message: `expected 1 with strategy pack (pipelines are placed radio-aware), found ${JSON.stringify(model.placement.pipelines)}` });
     if (model.spec && model.spec.topK > model.spec.experts) ctx.addIssue({ code: 'custom', path: ['spec', 'topK'], message: `expected at most spec.experts (${model.spec.experts}), found ${model.spec.topK}` });
   })
   .describe('The TinySeek model the swarm serves (with inference): a trained checkpoint or an untrained shape, its weight bits, and how its units are placed.');

@@ -60,6 +60,7 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
           weightBytes: total,
           entry: ids[plan.entry],
           attention: plan.attention.map((n) => ids[n]),
+          pipelines: plan.pipelines.map((attention) => attention.map((n) => ids[n])),
           nodesHoldingUnits: plan.usedNodes,
           expectedAirtimeMsPerToken: plan.expectedAirtimeMsPerToken,
           dutyCycleFloorMsPerToken: floor.floorMs,
@@ -115,7 +116,7 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
   print(
     [
       `${name}: ${plan.strategy} placement of ${loaded.source} at int${scenario.model.bits} (${total.toLocaleString('en')} B of weights) on ${swarm.nodes.length} nodes`,
-      `  ${counted(plan.usedNodes, 'node')} hold${plan.usedNodes === 1 ? 's' : ''} units; the largest holds ${largest.toLocaleString('en')} B (${((100 * largest) / total).toFixed(1)} % of the weights); entry ${ids[plan.entry]}; attention ${plan.attention.map((n) => ids[n]).join(', ')}`,
+      `  ${counted(plan.usedNodes, 'node')} hold${plan.usedNodes === 1 ? 's' : ''} units; the largest holds ${largest.toLocaleString('en')} B (${((100 * largest) / total).toFixed(1)} % of the weights); entry ${ids[plan.entry]}; attention ${plan.pipelines.map((attention) => attention.map((n) => ids[n]).join(', ')).join(' | ')}${plan.pipelines.length > 1 ? ` (${plan.pipelines.length} pipelines, each on nodes of its own)` : ''}`,
       `  expected airtime per token ${plan.expectedAirtimeMsPerToken.toFixed(1)} ms (activation frames over the best routes, experts weighted by load)`,
       floor.node >= 0
         ? `  duty-cycle floor ${humanDuration(floor.floorMs)} per token: ${ids[floor.node]} sends ${floor.airtimeMsBySender[floor.node]!.toFixed(1)} ms of airtime per token within ${pctOf(dutyBudget(swarm.region, swarm.nodes[floor.node]!.channelsHz))} of the time`
