@@ -17,8 +17,8 @@
  *
  * Pipelines (radio-aware and replicated, issue 19): with `pipelines` P > 1, every unit but the
  * embedding and head is placed P times, radio-aware, each copy (a pipeline) on nodes that hold
- * no other pipeline's units and not the entry (pipeline 0 may share the entry's node, as with
- * one pipeline). A request runs on one pipeline, so that P requests are served by disjoint
+ * no other pipeline's units and not the entry, whose transmitter then carries only the
+ * residuals in and out of every pipeline (one pipeline may share the entry's node, as before). A request runs on one pipeline, so that P requests are served by disjoint
  * transmitters and a pipeline stands in for another whose node died.
  *
  * Budgets: weights in their tier (weight-residency.ts: stored in flash or an external flash,
@@ -226,11 +226,11 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
       }
       return at;
     };
-    // Pipeline 0 may share the entry's node; every later one keeps off the entry and the nodes of the pipelines before it.
+    // One pipeline may share the entry's node; several keep off it (it embeds and samples every pipeline's tokens) and off each other's nodes.
     const taken = new Set<number>(entry >= 0 ? [entry] : []);
     for (let p = 0; p < pipelineCount; p++) {
       const used = new Set<number>();
-      pipelines.push(placeLayers(p === 0 ? [] : [...taken], used));
+      pipelines.push(placeLayers(pipelineCount === 1 ? [] : [...taken], used));
       for (const n of used) taken.add(n);
     }
     pipelines[0]!.forEach((node, l) => (attention[l] = node));

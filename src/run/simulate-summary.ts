@@ -7,6 +7,7 @@ import { inferenceFor } from '../inference/load-model.ts';
 import { readScenario } from '../scenario/read-scenario.ts';
 import { createSimulation } from './simulate.ts';
 import { summarizeRun, trainedOf } from './summarize.ts';
+import type { RequestRecord, TokenRecord } from '../inference/records.ts';
 
 /** A run's summary.json, parsed. */
 export type RunSummary = Record<string, unknown>;
@@ -26,6 +27,11 @@ const progressSlices = 20;
  * (summary.frames as { sent: number }).sent // 33
  */
 export async function simulateSummary(file: string, run: { readonly sets: readonly string[]; readonly seed: number }, onFraction: RunFraction = () => undefined): Promise<RunSummary> {
+  return (await simulateRun(file, run, onFraction)).summary;
+}
+
+/** A run simulated: its summary, and with a served model the engine's request and token records (for measures the summary does not hold, such as size's capacity). */
+export async function simulateRun(file: string, run: { readonly sets: readonly string[]; readonly seed: number }, onFraction: RunFraction = () => undefined): Promise<{ summary: RunSummary; served?: { readonly requests: readonly RequestRecord[]; readonly tokens: readonly TokenRecord[] } }> {
   const { scenario, swarm, name } = readScenario(file, { sets: run.sets, seed: run.seed });
   // No receptions.csv is written, so no reception records are kept (as on workers); the summary counts receptions all the same.
   const inference = inferenceFor(scenario, swarm);
@@ -41,5 +47,5 @@ export async function simulateSummary(file: string, run: { readonly sets: readon
   const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
   const { summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served, trainedOf(simulation, federated, scenario));
   // The row holds what summary.json would hold.
-  return JSON.parse(JSON.stringify(summary)) as RunSummary;
+  return { summary: JSON.parse(JSON.stringify(summary)) as RunSummary, ...(served && { served: { requests: served.engine.requests, tokens: served.engine.tokens } }) };
 }

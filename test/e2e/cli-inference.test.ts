@@ -90,13 +90,13 @@ describe('loraswarm size', () => {
     expect(first.stdout).toContain('  why: p95 latency 153.9 s against 200.0 s (margin 23 %); lifetime 10.4 d against 10.0 d (margin 4 %); latency mostly duty-cycle waits (54 %); board-0 uses 91 % of its duty cycle');
     expect(first.stdout).toContain('  11 × nrf52840 (one fewer) misses: the model does not fit: internal flash: no room for L1.expert15 (1 more node would hold it)');
     const csv = readFileSync(join(dir, 's1', 'sizing.csv'), 'utf8');
-    expect(csv.split('\n')[2]).toBe('nrf52840,11,0,0,,,,,,,,,,,,,,0,1,internal flash: no room for L1.expert15 (1 more node would hold it),,,,,,,,,,,,,');
+    expect(csv.split('\n')[2]).toBe('nrf52840,11,0,0,,,,,,,,,,,,,,0,1,internal flash: no room for L1.expert15 (1 more node would hold it),,,,,,,,,,,,,,,,');
     expect(csv.split('\n')[3]).toMatch(/^nrf52840,12,1,2,153856,153856,153856,0\.235/);
     expect(readFileSync(join(dir, 's1', 'sizing.svg'), 'utf8')).toContain('chosen: 12');
     // An infeasible count has no figures: empty cells, as in every other file (it was NaN).
     const runs = readFileSync(join(dir, 's1', 'sizing-runs.csv'), 'utf8');
     expect(runs).not.toContain('NaN');
-    expect(runs.split('\n')[1]).toBe('nrf52840,10,1,0,0,,,,,0,internal flash: no room for 4 units (2 more nodes would hold them),,,,,');
+    expect(runs.split('\n')[1]).toBe('nrf52840,10,1,0,0,,,,,0,internal flash: no room for 4 units (2 more nodes would hold them),,,,,,,');
     const second = cli([...args, '--out', join(dir, 's2'), '--quiet'], 120_000);
     expect(second.status).toBe(0);
     for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 's2', file), 'utf8')).toBe(readFileSync(join(dir, 's1', file), 'utf8'));
@@ -110,7 +110,7 @@ describe('loraswarm size', () => {
     expect(rows.filter((row) => row[18] === '1').map((row) => Number(row[1]))).toEqual([11, 12]);
     expect(result.stdout).toContain('smallest that meets the workload (every request served): 12 × nrf52840;');
     expect(result.stdout).toContain('  11 × nrf52840 (one fewer) misses: the model does not fit: internal flash: no room for L1.expert15 (1 more node would hold it)');
-    expect(readFileSync(join(dir, 'true-min', 'sizing.csv'), 'utf8').split('\n')[1]).toBe('nrf52840,4,0,0,,,,,,,,,,,,,,0,0,"internal flash short by 1,105,440 B",,,,,,,,,,,,,');
+    expect(readFileSync(join(dir, 'true-min', 'sizing.csv'), 'utf8').split('\n')[1]).toBe('nrf52840,4,0,0,,,,,,,,,,,,,,0,0,"internal flash short by 1,105,440 B",,,,,,,,,,,,,,,,');
   });
 
   it('chooses by --objective: cost and energy answer differently on three MCUs, each explained against the others (issue 19)', () => {
@@ -133,7 +133,7 @@ describe('loraswarm size', () => {
     expect(result.stdout).toContain('smallest that meets p95 latency ≤ 200.0 s: 12 × nrf52840 radio.sf=7 model.bits=8 (the first variant that does, in --mcus and --vary order)');
     const rows = readFileSync(join(dir, 'keys', 'sizing.csv'), 'utf8').trim().split('\n').slice(1);
     // settings is the 21st column, before the figures of other workloads (empty here).
-    expect(rows.map((row) => [row.split(',')[0], row.split(',').at(-13), row.split(',')[17]])).toEqual([
+    expect(rows.map((row) => [row.split(',')[0], row.split(',').at(-16), row.split(',')[17]])).toEqual([
       ['nrf52840', 'radio.sf=7 model.bits=8', '1'],
       ['nrf52840', 'radio.sf=7 model.bits=4', '1'],
       ['nrf52840', 'radio.sf=8 model.bits=8', '0'],

@@ -60,7 +60,8 @@ function columns(workload: Workload, toEnd: boolean): Column[] {
     { header: 'time to accuracy', target: 'time to accuracy', value: (r) => r.timeToAccuracyMs, format: humanDuration, workloads: ['federated'] },
     { header: 'delivery ratio', target: 'delivery ratio', value: (r) => r.deliveryRatio, format: share, workloads: ['traffic'] },
     { header: lifetime, target: 'lifetime', value: (r) => r.lifetimeDays, format: days, workloads: ['inference', 'federated', 'traffic'] },
-    { header: 'tokens/h', target: 'tokens/h', value: (r) => r.tokensPerHour, format: (v) => v.toFixed(1), workloads: ['inference'] },
+    { header: 'tokens/h', value: (r) => r.tokensPerHour, format: (v) => v.toFixed(1), workloads: ['inference'] },
+    { header: 'capacity tokens/h', target: 'tokens/h', value: (r) => r.capacity, format: (v) => v.toFixed(1), workloads: [] },
   ];
   return all;
 }
@@ -69,7 +70,7 @@ const ci = (x: Estimate | undefined, f: (v: number) => string): string => (x ? (
 
 export function sizeReport(input: SizeReport): string {
   const { results, chosen, targets, counts, variants, toEnd, objective, workload } = input;
-  const shown = columns(workload, toEnd).filter((column) => (column.target !== undefined && targets[targetKey(column.target)] !== undefined) || column.workloads.includes(workload));
+  const shown = columns(workload, toEnd).filter((column) => (column.target !== undefined && targets[targetKey(column.target)] !== undefined) || column.workloads.includes(workload) || (column.workloads.length === 0 && results.some((r) => column.value(r))));
   const done = workload === 'inference';
   const header = ['mcu', 'nodes', ...shown.map((c) => c.header), ...(done ? ['done'] : []), 'meets'];
   const lines = results.map((r) => [
@@ -87,7 +88,7 @@ export function sizeReport(input: SizeReport): string {
   const verdict = chosen
     ? `${objective === 'nodes' ? 'smallest' : `best by ${objective}`} that meets ${wanted.length > 0 ? wanted.join(', ') : workloadText}: ${chosen.nodes} × ${chosen.variant}${input.groupNote}${variants.length > 1 && objective === 'nodes' ? (variants.some((v) => v.includes(' ')) ? ' (the first variant that does, in --mcus and --vary order)' : ' (the first MCU that does, in --mcus order)') : ''}; ${answerFigures(chosen, workload)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds`
     : `no count in ${low}..${high} meets ${wanted.length > 0 ? wanted.join(', ') : workloadText}`;
-  return `${table}\n\n${verdict}\n${whyLines(results, chosen, targets, variants).join('\n')}\n${input.alternatives}results in ${input.outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
+  return `${table}\n\n${verdict}\n${whyLines(results, chosen, targets, variants).join('\n')}\n${capacityLines(results, variants)}${input.alternatives}results in ${input.outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
 }
 
 function targetKey(target: TargetName): keyof Targets {
@@ -100,7 +101,7 @@ function wantedOf(targets: Targets): string[] {
   return [
     targets.p95LatencyMs !== undefined ? `p95 latency ≤ ${humanDuration(targets.p95LatencyMs)}` : undefined,
     targets.lifetimeDays !== undefined ? `lifetime ≥ ${targets.lifetimeDays} d` : undefined,
-    targets.tokensPerHour !== undefined ? `≥ ${targets.tokensPerHour} tokens/h` : undefined,
+    targets.tokensPerHour !== undefined ? `≥ ${targets.tokensPerHour} tokens/h sustained` : undefined,
     targets.deliveryRatio !== undefined ? `delivery ratio ≥ ${targets.deliveryRatio}` : undefined,
     targets.accuracy !== undefined ? `accuracy ≥ ${targets.accuracy}` : undefined,
     targets.energyJ !== undefined ? `energy ≤ ${humanEnergy(targets.energyJ)}` : undefined,
@@ -112,7 +113,7 @@ function wantedOf(targets: Targets): string[] {
 function answerFigures(chosen: CountResult, workload: Workload): string {
   const figures: [string, Estimate | undefined, (v: number) => string][] =
     workload === 'inference'
-      ? [['p95 latency', chosen.p95LatencyMs, humanDuration]]
+      ? [['p95 latency', chosen.p95LatencyMs, humanDuration], ...(chosen.capacity ? [['capacity', chosen.capacity, (v: number) => `${v.toFixed(1)} tokens/h`] as [string, Estimate | undefined, (v: number) => string]] : [])]
       : workload === 'federated'
         ? [
             ['accuracy', chosen.accuracy, share],
@@ -124,6 +125,30 @@ function answerFigures(chosen: CountResult, workload: Workload): string {
             ['energy', chosen.energyJ, humanEnergy],
           ];
   return [...figures, ['lifetime', chosen.lifetimeDays, days] as [string, Estimate | undefined, (v: number) => string]].map(([label, x, f]) => `${label} ${ci(x, f)}`).join(', ');
+}
+
+/**
+ * How capacity moves with the count, per variant: from which count more boards stop raising it
+ * (within 5 % of the most any larger count sustains) and what binds it there, or that it still
+ * grows at the largest count tried.
+ */
+function capacityLines(results: readonly CountResult[], variants: readonly string[]): string {
+  return variants
+    .flatMap((variant) => {
+      const line = results.filter((r) => r.variant === variant && r.capacity).sort((a, b) => a.nodes - b.nodes);
+      if (line.length === 0) return [];
+      const figures = line.map((r) => `${r.nodes}: ${r.capacity!.mean.toFixed(1)}`).join(', ');
+      const last = line[line.length - 1]!;
+      const plateau = line.find((r, i) => line.slice(i).every((later) => later.capacity!.mean <= r.capacity!.mean * 1.05));
+      const bound = plateau?.why?.match(/capacity bound by (.*)$/)?.[1];
+      const verdict =
+        line.length > 1 && plateau && plateau !== last
+          ? `more boards stop raising it from ${plateau.nodes} on (${plateau.capacity!.mean.toFixed(1)} tokens/h): bound by ${bound ?? 'what binds that count'}`
+          : `bound at ${last.nodes} by ${last.why?.match(/capacity bound by (.*)$/)?.[1] ?? 'what binds that count'}${line.length > 1 && line[0]!.capacity!.mean < last.capacity!.mean * 0.95 ? '; it still grows at the largest count tried' : ''}`;
+      return [`  capacity of ${variant} (tokens/h by count): ${figures}; ${verdict}`];
+    })
+    .map((text) => `${text}\n`)
+    .join('');
 }
 
 /** What each objective would choose among the cases that meet the targets, with its figure, so that an answer by one objective is explained against the others. */

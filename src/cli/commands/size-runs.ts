@@ -29,6 +29,9 @@ export interface RunFigures {
   /** Joules: the rounds' until the accuracy target in a federated run (NaN when never reached), the whole run's otherwise. */
   readonly energyJ: number;
   readonly timeToAccuracyMs: number;
+  /** Tokens per hour the case sustains, and what binds it (size --capacity; NaN and empty otherwise). */
+  readonly capacityTokensPerHour: number;
+  readonly capacityBound: string;
   /** What binds: the memory that ran out, or the latency's and the energy's largest parts, the losses and the first battery to empty. */
   readonly why: string;
 }
@@ -59,7 +62,7 @@ export async function runOnce(file: string, sets: readonly string[], seed: numbe
     if (error instanceof PlacementError) {
       const why = error.shortfallBytes > 0 ? `${error.tier} short by ${error.shortfallBytes.toLocaleString('en')} B` : `${error.tier}: no room for ${error.unplaced.length > 1 ? `${error.unplaced.length} units` : error.unplaced[0]} (${error.extraNodes} more node${error.extraNodes > 1 ? 's' : ''} would hold ${error.unplaced.length > 1 ? 'them' : 'it'})`;
       const none = Number.NaN;
-      return { variant, nodes, seed, feasible: false, p95LatencyMs: none, joulesPerToken: none, lifetimeDays: none, tokensPerHour: none, completedShare: 0, nodesHoldingUnits: 0, deliveryRatio: none, accuracy: none, energyJ: none, timeToAccuracyMs: none, why };
+      return { variant, nodes, seed, feasible: false, p95LatencyMs: none, joulesPerToken: none, lifetimeDays: none, tokensPerHour: none, completedShare: 0, nodesHoldingUnits: 0, deliveryRatio: none, accuracy: none, energyJ: none, timeToAccuracyMs: none, capacityTokensPerHour: none, capacityBound: '', why };
     }
     throw error;
   }
@@ -82,12 +85,14 @@ export async function runOnce(file: string, sets: readonly string[], seed: numbe
     accuracy: s.accuracy?.final ?? Number.NaN,
     energyJ: federated ? (s.accuracy!.toTarget?.joules ?? Number.NaN) : s.energyJ.total,
     timeToAccuracyMs: s.accuracy?.toTarget?.atMs ?? Number.NaN,
+    capacityTokensPerHour: Number.NaN,
+    capacityBound: '',
     // A serving run's latency binds it; a federated run's accuracy and energy; a sensor network's losses and energy.
     why: [...(serving ? [servingWhy(s)] : federated ? [learningWhy(s), energyWhy(s)] : [deliveryWhy(s), energyWhy(s)]), firstDeath.node ? `${firstDeath.node}'s battery empties first` : undefined].filter(Boolean).join('; '),
   };
 }
 
-const latencyParts: Readonly<Record<string, string>> = {
+export const latencyParts: Readonly<Record<string, string>> = {
   airtimeMs: 'airtime',
   queueingMs: 'queueing behind other frames',
   dutyCycleWaitMs: 'duty-cycle waits',
@@ -98,7 +103,7 @@ const latencyParts: Readonly<Record<string, string>> = {
 };
 
 /** The largest entry of a record of non-negative figures, and its share of their sum. */
-function largest(parts: Readonly<Record<string, number>>): { key: string; share: number } | undefined {
+export function largest(parts: Readonly<Record<string, number>>): { key: string; share: number } | undefined {
   const entries = Object.entries(parts);
   const total = entries.reduce((sum, [, v]) => sum + v, 0);
   if (!(total > 0)) return undefined;
@@ -173,7 +178,8 @@ export function resultOf(runs: readonly RunFigures[], variant: string, nodes: nu
     accuracy: of((r) => r.accuracy, 'share'),
     energyJ: of((r) => r.energyJ),
     timeToAccuracyMs: of((r) => r.timeToAccuracyMs),
-    why: all[0]?.why ?? '',
+    capacity: of((r) => r.capacityTokensPerHour),
+    why: [all[0]?.why, mine[0]?.capacityBound ? `capacity bound by ${mine[0].capacityBound}` : undefined].filter(Boolean).join('; '),
   };
 }
 

@@ -16,6 +16,7 @@ import { chooseBy, meets, nextBisection, objectives, parseCounts, SizingError, t
 import { mcuProfiles, type McuProfile } from '../../hw/mcu-profiles.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import { byObjective, sizeReport } from './size-report.ts';
+import { capacityOf } from './size-capacity.ts';
 import { resultOf, runOnce, simulatedLifetime, type RunFigures, type Workload } from './size-runs.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
@@ -44,6 +45,8 @@ export interface SizeCommandOptions {
   readonly toEnd?: boolean;
   /** What to choose by among the cases that meet the targets (default: nodes). */
   readonly objective?: string;
+  /** Search each serving case's capacity (size-capacity.ts); implied by a tokens/h target. */
+  readonly capacity?: boolean;
 }
 
 function targetsOf(options: SizeCommandOptions): Targets {
@@ -123,6 +126,9 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
   if (!group || group.count === undefined) throw new UsageError(`--group: expected ${wantedGroup}${options.group ? `, found ${JSON.stringify(options.group)}` : ' in the scenario, found none'}`);
   // The accuracy target is the scenario's, so that the energy and time to reach it are measured against it.
   const targetSets = targets.accuracy !== undefined ? [`federated.targetAccuracy=${targets.accuracy}`] : [];
+  // What a serving case sustains: asked for, or needed by a tokens/h target (capacity, not the scenario's request rate).
+  const withCapacity = workload === 'inference' && (options.capacity === true || targets.tokensPerHour !== undefined);
+  if (options.capacity && workload !== 'inference') throw new UsageError(`--capacity: expected a scenario that serves a model ("model" and "inference" blocks), found ${workload === 'federated' ? 'one that trains a model' : 'neither'} in ${file}`);
   const mcus = options.mcus === undefined ? [base.swarm.nodes.find((n) => n.group === group.name)!.mcu.id] : options.mcus.split(',').map((m) => m.trim());
   // A variant: an MCU and one value of each other varied key; its label names them.
   const combos = settings.reduce<string[][]>((acc, { key, values }) => acc.flatMap((sets) => values.map((value) => [...sets, `${key}=${value}`])), [[]]);
@@ -144,8 +150,14 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     let planned = variants.length * counts.length * seeds;
     const runCount = async (variant: string, nodes: number): Promise<CountResult> => {
       for (let s = 0; s < seeds; s++) {
-        const figures = await runOnce(file, setsFor(variant, nodes), firstSeed + s, variant, nodes);
-        runs.push(options.toEnd && figures.feasible && Number.isFinite(figures.lifetimeDays) ? { ...figures, lifetimeDays: await simulatedLifetime(file, setsFor(variant, nodes), firstSeed + s, figures.lifetimeDays) } : figures);
+        const sets = setsFor(variant, nodes);
+        let figures = await runOnce(file, sets, firstSeed + s, variant, nodes);
+        if (options.toEnd && figures.feasible && Number.isFinite(figures.lifetimeDays)) figures = { ...figures, lifetimeDays: await simulatedLifetime(file, sets, firstSeed + s, figures.lifetimeDays) };
+        if (withCapacity && figures.feasible) {
+          const capacity = await capacityOf(file, sets, firstSeed + s, targets.p95LatencyMs);
+          figures = { ...figures, capacityTokensPerHour: capacity.tokensPerHour, capacityBound: capacity.bound };
+        }
+        runs.push(figures);
         progress.update(runs.length / planned);
         if (!process.stderr.isTTY && !options.quiet) note(`size: ${variant} × ${nodes}, seed ${firstSeed + s} (${runs.length}/${planned})\n`);
       }
@@ -168,13 +180,13 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     const chosen = chooseBy(results, targets, variants, objective, priceOf);
     const e = (x: Estimate | undefined, digits: number): (number | string)[] => (x ? [cell(x.mean, digits), cell(x.low, digits), cell(x.high, digits)] : ['', '', '']);
     const setting = (variant: string): string => variantSets.get(variant)!.sets.filter((set) => !set.startsWith(`groups.${groupIndex}.node.mcu=`)).join(' ');
-    const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets', 'bisected', 'why', 'settings', 'deliveryRatio', 'deliveryRatioLow', 'deliveryRatioHigh', 'accuracy', 'accuracyLow', 'accuracyHigh', 'energyJ', 'energyJLow', 'energyJHigh', 'timeToAccuracyMs', 'timeToAccuracyMsLow', 'timeToAccuracyMsHigh'];
+    const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets', 'bisected', 'why', 'settings', 'deliveryRatio', 'deliveryRatioLow', 'deliveryRatioHigh', 'accuracy', 'accuracyLow', 'accuracyHigh', 'energyJ', 'energyJLow', 'energyJHigh', 'timeToAccuracyMs', 'timeToAccuracyMsLow', 'timeToAccuracyMsHigh', 'capacityTokensPerHour', 'capacityTokensPerHourLow', 'capacityTokensPerHourHigh'];
     const feasibleSeeds = (r: CountResult): number => runs.filter((run) => run.variant === r.variant && run.nodes === r.nodes && run.feasible).length;
-    const rows = results.map((r) => [mcuOf(r.variant), r.nodes, r.feasible ? 1 : 0, feasibleSeeds(r), ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0, bisected.has(`${r.variant}/${r.nodes}`) ? 1 : 0, r.why ?? '', setting(r.variant), ...e(r.deliveryRatio, 6), ...e(r.accuracy, 6), ...e(r.energyJ, 6), ...e(r.timeToAccuracyMs, 3)]);
+    const rows = results.map((r) => [mcuOf(r.variant), r.nodes, r.feasible ? 1 : 0, feasibleSeeds(r), ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0, bisected.has(`${r.variant}/${r.nodes}`) ? 1 : 0, r.why ?? '', setting(r.variant), ...e(r.deliveryRatio, 6), ...e(r.accuracy, 6), ...e(r.energyJ, 6), ...e(r.timeToAccuracyMs, 3), ...e(r.capacity, 6)]);
     dir.write('sizing.csv', stringify([header, ...rows]));
     const ordered = [...runs].sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.nodes - b.nodes || a.seed - b.seed);
-    const runHeader = ['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare', 'why', 'settings', 'deliveryRatio', 'accuracy', 'energyJ', 'timeToAccuracyMs'];
-    const runRow = (r: RunFigures): (string | number)[] => [mcuOf(r.variant), r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6), r.why, setting(r.variant), cell(r.deliveryRatio, 6), cell(r.accuracy, 6), cell(r.energyJ, 6), cell(r.timeToAccuracyMs, 3)];
+    const runHeader = ['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare', 'why', 'settings', 'deliveryRatio', 'accuracy', 'energyJ', 'timeToAccuracyMs', 'capacityTokensPerHour', 'capacityBound'];
+    const runRow = (r: RunFigures): (string | number)[] => [mcuOf(r.variant), r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6), r.why, setting(r.variant), cell(r.deliveryRatio, 6), cell(r.accuracy, 6), cell(r.energyJ, 6), cell(r.timeToAccuracyMs, 3), cell(r.capacityTokensPerHour, 6), r.capacityBound];
     dir.write('sizing-runs.csv', stringify([runHeader, ...ordered.map(runRow)]));
     dir.write('sizing.svg', sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), targets, countLabel: `${group.name} (count)` }));
     dir.commit();
