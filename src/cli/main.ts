@@ -97,6 +97,8 @@ export function buildProgram(io: CliIo): Command {
     .option('--target-energy <joules>', 'energy at most this, e.g. 3kJ: with federated learning the rounds\' energy until the accuracy target, else the whole run\'s')
     .option('--target-time-to-accuracy <duration>', 'federated learning: the accuracy target reached within this simulated time, e.g. 6h')
     .option('--capacity', 'also search the tokens per hour each serving case sustains (its capacity, and what binds it); implied by --target-tokens-per-hour')
+    .option('--failures <k>', 'N + k: k nodes of the group dead from the start of every run (several seeded draws, never a serving run\'s entry); a count meets the targets only if every draw does')
+    .option('--failure-draws <n>', 'draws of the failing nodes per seed (with --failures)', '3')
     .option('--to-end', 'simulate each run to its first battery death instead of extrapolating the lifetime (slow)')
     .option('--out <dir>', 'sizing directory (default: runs/<scenario name>-sizing)')
     .option('--quiet', 'print nothing on success')

@@ -114,6 +114,35 @@ describe('capacity (issue 19, point 2)', () => {
   });
 });
 
+describe('N + k (issue 19, point 7)', () => {
+  it('answers more boards than plain sizing when a failure matters: every seeded draw of a dead board must still serve every request', () => {
+    const plain = cli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4..10', '--seeds', '1', '--quiet', '--out', join(dir, 'plain')], 120_000);
+    expect(plain.status).toBe(0);
+    const plainRows = parse(readFileSync(join(dir, 'plain', 'sizing.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(plainRows.find((row) => row.meetsTargets === '1')!.nodes).toBe('4');
+    const result = cli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4..10', '--failures', '1', '--seeds', '1', '--out', join(dir, 'n-plus-1')], 120_000);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('smallest that meets the workload (every request served) after 1 node failure (3 draws per seed, every draw): 7 × nrf52840;');
+    // Six boards hold one pipeline (board-0 the entry and layer 0, board-1 layer 1): a draw that kills board-1 serves nothing.
+    expect(result.stdout).toContain('  6 × nrf52840 (one fewer) misses: 33 % of the requests unserved (mean over the runs); with board-1 dead: no token latency');
+    const runs = parse(readFileSync(join(dir, 'n-plus-1', 'sizing-runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(runs.filter((row) => row.nodes === '6').map((row) => [row.failedNodes, row.completedShare])).toEqual([
+      ['board-3', '1'],
+      ['board-4', '1'],
+      ['board-1', '0'],
+    ]);
+    // The entry is never drawn; seven boards (two pipelines) survive every draw.
+    expect(runs.some((row) => row.failedNodes === 'board-0')).toBe(false);
+    expect(runs.filter((row) => row.nodes === '7').every((row) => row.completedShare === '1')).toBe(true);
+  }, 240_000);
+
+  it('refuses a bad failure count', () => {
+    const refused = cli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4', '--failures', 'two']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--failures: expected a whole number of nodes 0..64, found "two"');
+  });
+});
+
 describe('sizing refuses what it cannot size', () => {
   it('names the target a workload cannot have, and a group without a count', () => {
     const accuracy = cli(['size', 'scenarios/city-plan.yaml', '--vary', 'nodes=1..2', '--target-accuracy', '0.9']);

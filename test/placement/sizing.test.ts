@@ -165,3 +165,17 @@ describe('objectives (issue 19)', () => {
     expect(chooseBy(results, { p95LatencyMs: 50 }, ['cheap'], 'cost', price)).toBeUndefined();
   });
 });
+
+describe('N + k failure draws (issue 19, point 7)', () => {
+  it('draws k distinct nodes per draw from the seed, the same for the same seed and count, none when there are too few', async () => {
+    const { failureDraws, faultsSet } = await import('../../src/cli/commands/size-failures.ts');
+    const boards = ['board-1', 'board-2', 'board-3', 'board-4', 'board-5'];
+    const draws = failureDraws(boards, 2, 4, 1, 6);
+    expect(draws).toHaveLength(4);
+    for (const draw of draws) expect(new Set(draw).size).toBe(2);
+    expect(failureDraws(boards, 2, 4, 1, 6)).toEqual(draws);
+    expect(failureDraws(boards, 2, 4, 2, 6)).not.toEqual(draws);
+    expect(failureDraws(boards, 6, 1, 1, 6)).toEqual([]);
+    expect(faultsSet([{ node: 'board-9', at: 60_000 }], ['board-1'])).toBe('faults=[{"node":"board-9","at":60000},{"node":"board-1","at":0}]');
+  });
+});

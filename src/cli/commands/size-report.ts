@@ -24,6 +24,8 @@ export interface SizeReport {
   readonly workload: Workload;
   /** The group whose count varies, named when it is not the one that holds the model. */
   readonly groupNote: string;
+  /** N + k: e.g. " after 1 node failure (3 draws per seed)", or empty. */
+  readonly failureNote: string;
 }
 
 const days = (v: number): string => `${v.toFixed(1)} d`;
@@ -86,8 +88,8 @@ export function sizeReport(input: SizeReport): string {
   const high = counts.reduce((most, n) => Math.max(most, n), 0);
   const workloadText = workload === 'inference' ? 'the workload (every request served)' : 'the workload';
   const verdict = chosen
-    ? `${objective === 'nodes' ? 'smallest' : `best by ${objective}`} that meets ${wanted.length > 0 ? wanted.join(', ') : workloadText}: ${chosen.nodes} × ${chosen.variant}${input.groupNote}${variants.length > 1 && objective === 'nodes' ? (variants.some((v) => v.includes(' ')) ? ' (the first variant that does, in --mcus and --vary order)' : ' (the first MCU that does, in --mcus order)') : ''}; ${answerFigures(chosen, workload)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds`
-    : `no count in ${low}..${high} meets ${wanted.length > 0 ? wanted.join(', ') : workloadText}`;
+    ? `${objective === 'nodes' ? 'smallest' : `best by ${objective}`} that meets ${wanted.length > 0 ? wanted.join(', ') : workloadText}${input.failureNote}: ${chosen.nodes} × ${chosen.variant}${input.groupNote}${variants.length > 1 && objective === 'nodes' ? (variants.some((v) => v.includes(' ')) ? ' (the first variant that does, in --mcus and --vary order)' : ' (the first MCU that does, in --mcus order)') : ''}; ${answerFigures(chosen, workload)} (${toEnd ? 'simulated to the first battery death' : 'extrapolated from the simulated window'}), 95 % intervals over the seeds${input.failureNote ? ' and draws' : ''}`
+    : `no count in ${low}..${high} meets ${wanted.length > 0 ? wanted.join(', ') : workloadText}${input.failureNote}`;
   return `${table}\n\n${verdict}\n${whyLines(results, chosen, targets, variants).join('\n')}\n${capacityLines(results, variants)}${input.alternatives}results in ${input.outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
 }
 
@@ -178,7 +180,7 @@ function whyLines(results: readonly CountResult[], chosen: CountResult | undefin
     const missed = checkTargets(r, targets)
       .filter((c) => !c.met)
       .map((c) => (Number.isNaN(c.value) ? `${c.target}: none (${c.target.includes('accuracy') || c.target === 'energy' ? 'the accuracy target was never reached' : 'nothing measured'})` : `${c.target} ${show(c.target, c.value)} against ${show(c.target, c.limit)} (${Math.round(100 * Math.abs(c.margin))} % ${['p95 latency', 'energy', 'time to accuracy'].includes(c.target) ? 'over' : 'short'})`));
-    if (r.completedShare && r.completedShare.low < 1) missed.push(`${Math.round(100 * (1 - r.completedShare.low))} % of the requests unserved`);
+    if (r.completedShare && r.completedShare.low < 1) missed.push(r.completedShare.mean < 1 ? `${Math.round(100 * (1 - r.completedShare.mean))} % of the requests unserved (mean over the runs)` : 'requests unserved at the low end of the interval');
     return `${missed.join(', ')}${r.why ? `; ${r.why}` : ''}`;
   };
   if (chosen) {

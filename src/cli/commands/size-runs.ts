@@ -32,6 +32,8 @@ export interface RunFigures {
   /** Tokens per hour the case sustains, and what binds it (size --capacity; NaN and empty otherwise). */
   readonly capacityTokensPerHour: number;
   readonly capacityBound: string;
+  /** N + k: the nodes dead from the start of this run, space-separated (empty without --failures). */
+  readonly failed?: string;
   /** What binds: the memory that ran out, or the latency's and the energy's largest parts, the losses and the first battery to empty. */
   readonly why: string;
 }
@@ -165,6 +167,8 @@ export function resultOf(runs: readonly RunFigures[], variant: string, nodes: nu
   const all = runs.filter((r) => r.variant === variant && r.nodes === nodes);
   const mine = all.filter((r) => r.feasible);
   const of = (f: (r: RunFigures) => number, kind: 'positive' | 'share' = 'positive'): Estimate | undefined => estimate(mine.map(f), kind);
+  // What binds the case: its first run, or with failures the draw that served the fewest requests.
+  const worst = all.reduce<RunFigures | undefined>((w, r) => (w === undefined || (r.feasible && r.completedShare < w.completedShare) ? r : w), undefined);
   return {
     nodes,
     variant,
@@ -179,7 +183,7 @@ export function resultOf(runs: readonly RunFigures[], variant: string, nodes: nu
     energyJ: of((r) => r.energyJ),
     timeToAccuracyMs: of((r) => r.timeToAccuracyMs),
     capacity: of((r) => r.capacityTokensPerHour),
-    why: [all[0]?.why, mine[0]?.capacityBound ? `capacity bound by ${mine[0].capacityBound}` : undefined].filter(Boolean).join('; '),
+    why: [worst ? `${worst.failed ? `with ${worst.failed} dead: ` : ''}${worst.why}` : undefined, mine[0]?.capacityBound ? `capacity bound by ${mine[0].capacityBound}` : undefined].filter(Boolean).join('; '),
   };
 }
 

@@ -17,6 +17,9 @@ import { mcuProfiles, type McuProfile } from '../../hw/mcu-profiles.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import { byObjective, sizeReport } from './size-report.ts';
 import { capacityOf } from './size-capacity.ts';
+import { failureDraws, faultsSet } from './size-failures.ts';
+import { inferenceFor } from '../../inference/load-model.ts';
+import { PlacementError } from '../../placement/place.ts';
 import { resultOf, runOnce, simulatedLifetime, type RunFigures, type Workload } from './size-runs.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
@@ -47,6 +50,9 @@ export interface SizeCommandOptions {
   readonly objective?: string;
   /** Search each serving case's capacity (size-capacity.ts); implied by a tokens/h target. */
   readonly capacity?: boolean;
+  /** N + k: nodes of the group that fail at the start of every run (size-failures.ts), and the draws per seed. */
+  readonly failures?: string;
+  readonly failureDraws?: string;
 }
 
 function targetsOf(options: SizeCommandOptions): Targets {
@@ -79,6 +85,19 @@ function targetsOf(options: SizeCommandOptions): Targets {
     timeToAccuracyMs: duration('--target-time-to-accuracy', options.targetTimeToAccuracy),
   };
   return Object.fromEntries(Object.entries(targets).filter(([, value]) => value !== undefined)) as Targets;
+}
+
+/** A serving case's entry node (named, or where placement puts it; none when the model does not fit). */
+function entryOf(file: string, sets: readonly string[], seed: number): string | undefined {
+  const { scenario, swarm } = readScenario(file, { sets, seed });
+  if (!scenario.inference) return undefined;
+  if (scenario.inference.entry !== undefined) return scenario.inference.entry;
+  try {
+    return swarm.nodes[inferenceFor(scenario, swarm)!.plan.entry]?.id;
+  } catch (error) {
+    if (error instanceof PlacementError) return undefined;
+    throw error;
+  }
 }
 
 /** `--target-energy`: joules, e.g. 3000, 3000J, 3kJ or 2.5MJ. */
@@ -128,6 +147,10 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
   const targetSets = targets.accuracy !== undefined ? [`federated.targetAccuracy=${targets.accuracy}`] : [];
   // What a serving case sustains: asked for, or needed by a tokens/h target (capacity, not the scenario's request rate).
   const withCapacity = workload === 'inference' && (options.capacity === true || targets.tokensPerHour !== undefined);
+  const failures = options.failures === undefined ? 0 : Number(options.failures);
+  if (!Number.isInteger(failures) || failures < 0 || failures > 64) throw new UsageError(`--failures: expected a whole number of nodes 0..64, found ${JSON.stringify(options.failures)}`);
+  const drawsPerSeed = options.failureDraws === undefined ? 3 : Number(options.failureDraws);
+  if (!Number.isInteger(drawsPerSeed) || drawsPerSeed < 1 || drawsPerSeed > 100) throw new UsageError(`--failure-draws: expected a whole number 1..100, found ${JSON.stringify(options.failureDraws)}`);
   if (options.capacity && workload !== 'inference') throw new UsageError(`--capacity: expected a scenario that serves a model ("model" and "inference" blocks), found ${workload === 'federated' ? 'one that trains a model' : 'neither'} in ${file}`);
   const mcus = options.mcus === undefined ? [base.swarm.nodes.find((n) => n.group === group.name)!.mcu.id] : options.mcus.split(',').map((m) => m.trim());
   // A variant: an MCU and one value of each other varied key; its label names them.
@@ -147,19 +170,31 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
   try {
     const progress = createProgress(`size ${base.name}`);
     const runs: RunFigures[] = [];
-    let planned = variants.length * counts.length * seeds;
+    let planned = variants.length * counts.length * seeds * (failures > 0 ? drawsPerSeed : 1);
+    /** One run of a case: its figures, with the lifetime simulated to the end and the capacity when asked for. */
+    const runFigures = async (variant: string, nodes: number, seed: number, sets: readonly string[], failed: readonly string[]): Promise<RunFigures> => {
+      let figures = { ...(await runOnce(file, sets, seed, variant, nodes)), failed: failed.join(' ') };
+      if (options.toEnd && figures.feasible && Number.isFinite(figures.lifetimeDays)) figures = { ...figures, lifetimeDays: await simulatedLifetime(file, sets, seed, figures.lifetimeDays) };
+      if (withCapacity && figures.feasible) {
+        const capacity = await capacityOf(file, sets, seed, targets.p95LatencyMs);
+        figures = { ...figures, capacityTokensPerHour: capacity.tokensPerHour, capacityBound: capacity.bound };
+      }
+      return figures;
+    };
+    /** The sized group's node ids in a case. */
+    const groupNodeIds = (sets: readonly string[], seed: number): string[] => readScenario(file, { sets, seed }).swarm.nodes.filter((n) => n.group === group.name).map((n) => n.id);
     const runCount = async (variant: string, nodes: number): Promise<CountResult> => {
       for (let s = 0; s < seeds; s++) {
+        const seed = firstSeed + s;
         const sets = setsFor(variant, nodes);
-        let figures = await runOnce(file, sets, firstSeed + s, variant, nodes);
-        if (options.toEnd && figures.feasible && Number.isFinite(figures.lifetimeDays)) figures = { ...figures, lifetimeDays: await simulatedLifetime(file, sets, firstSeed + s, figures.lifetimeDays) };
-        if (withCapacity && figures.feasible) {
-          const capacity = await capacityOf(file, sets, firstSeed + s, targets.p95LatencyMs);
-          figures = { ...figures, capacityTokensPerHour: capacity.tokensPerHour, capacityBound: capacity.bound };
+        // N + k: the same case with k of the group's nodes dead from the start, in several draws (the entry never).
+        const draws = failures === 0 ? [[]] : failureDraws(groupNodeIds(sets, seed).filter((id) => id !== entryOf(file, sets, seed)), failures, drawsPerSeed, seed, nodes);
+        if (draws.length === 0) runs.push({ ...(await runOnce(file, sets, seed, variant, nodes)), feasible: false, why: `fewer than ${failures} nodes that may fail` });
+        for (const failed of draws) {
+          runs.push(await runFigures(variant, nodes, seed, failed.length > 0 ? [...sets, faultsSet(base.scenario.faults ?? [], failed)] : sets, failed));
+          progress.update(runs.length / planned);
+          if (!process.stderr.isTTY && !options.quiet) note(`size: ${variant} × ${nodes}, seed ${seed}${failed.length > 0 ? `, failed ${failed.join(' ')}` : ''} (${runs.length}/${planned})\n`);
         }
-        runs.push(figures);
-        progress.update(runs.length / planned);
-        if (!process.stderr.isTTY && !options.quiet) note(`size: ${variant} × ${nodes}, seed ${firstSeed + s} (${runs.length}/${planned})\n`);
       }
       return resultOf(runs, variant, nodes);
     };
@@ -169,7 +204,7 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     const bisected = new Set<string>();
     for (const variant of variants) {
       for (let next = nextBisection(results, targets, variant); next !== undefined; next = nextBisection(results, targets, variant)) {
-        planned += seeds;
+        planned += seeds * (failures > 0 ? drawsPerSeed : 1);
         bisected.add(`${variant}/${next}`);
         results.push(await runCount(variant, next));
       }
@@ -185,15 +220,15 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     const rows = results.map((r) => [mcuOf(r.variant), r.nodes, r.feasible ? 1 : 0, feasibleSeeds(r), ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0, bisected.has(`${r.variant}/${r.nodes}`) ? 1 : 0, r.why ?? '', setting(r.variant), ...e(r.deliveryRatio, 6), ...e(r.accuracy, 6), ...e(r.energyJ, 6), ...e(r.timeToAccuracyMs, 3), ...e(r.capacity, 6)]);
     dir.write('sizing.csv', stringify([header, ...rows]));
     const ordered = [...runs].sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.nodes - b.nodes || a.seed - b.seed);
-    const runHeader = ['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare', 'why', 'settings', 'deliveryRatio', 'accuracy', 'energyJ', 'timeToAccuracyMs', 'capacityTokensPerHour', 'capacityBound'];
-    const runRow = (r: RunFigures): (string | number)[] => [mcuOf(r.variant), r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6), r.why, setting(r.variant), cell(r.deliveryRatio, 6), cell(r.accuracy, 6), cell(r.energyJ, 6), cell(r.timeToAccuracyMs, 3), cell(r.capacityTokensPerHour, 6), r.capacityBound];
+    const runHeader = ['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare', 'why', 'settings', 'deliveryRatio', 'accuracy', 'energyJ', 'timeToAccuracyMs', 'capacityTokensPerHour', 'capacityBound', 'failedNodes'];
+    const runRow = (r: RunFigures): (string | number)[] => [mcuOf(r.variant), r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6), r.why, setting(r.variant), cell(r.deliveryRatio, 6), cell(r.accuracy, 6), cell(r.energyJ, 6), cell(r.timeToAccuracyMs, 3), cell(r.capacityTokensPerHour, 6), r.capacityBound, r.failed ?? ''];
     dir.write('sizing-runs.csv', stringify([runHeader, ...ordered.map(runRow)]));
     dir.write('sizing.svg', sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), targets, countLabel: `${group.name} (count)` }));
     dir.commit();
     const alternatives = variants.length > 1 || objective !== 'nodes' ? byObjective(results, targets, variants, priceOf) : '';
     const counted = [...counts, ...[...bisected].map((key) => Number(key.split('/')[1]))];
     const groupNote = workload === 'inference' && options.group === undefined ? '' : ` (group ${group.name})`;
-    if (!options.quiet) print(sizeReport({ results, chosen, targets, counts: counted, variants, outPath, toEnd: options.toEnd === true, objective, alternatives, workload, groupNote }));
+    if (!options.quiet) print(sizeReport({ results, chosen, targets, counts: counted, variants, outPath, toEnd: options.toEnd === true, objective, alternatives, workload, groupNote, failureNote: failures > 0 ? ` after ${failures} node failure${failures > 1 ? 's' : ''} (${drawsPerSeed} draw${drawsPerSeed > 1 ? 's' : ''} per seed, every draw)` : '' }));
     return outPath;
   } catch (error) {
     dir.fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
