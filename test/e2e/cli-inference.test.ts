@@ -88,6 +88,8 @@ describe('loraswarm size', () => {
     // The ladder tried 10, 12 and 14; bisection adds 11, which misses by one expert.
     expect(first.stdout).toContain('nrf52840  11     model does not fit');
     expect(first.stdout).toContain('  why: p95 latency 153.9 s against 200.0 s (margin 23 %); lifetime 10.4 d against 10.0 d (margin 4 %); latency mostly duty-cycle waits (54 %); board-0 uses 91 % of its duty cycle');
+    // More boards than the model needs only listen, and the output says so (issue 19, point 1).
+    expect(readFileSync(join(dir, 's1', 'sizing.csv'), 'utf8')).toContain('2 of the 14 boards hold no units (model.placement.pipelines: auto would put more copies of the model on them once they can hold one)');
     expect(first.stdout).toContain('  11 × nrf52840 (one fewer) misses: the model does not fit: internal flash: no room for L1.expert15 (1 more node would hold it)');
     const csv = readFileSync(join(dir, 's1', 'sizing.csv'), 'utf8');
     expect(csv.split('\n')[2]).toBe('nrf52840,11,0,0,,,,,,,,,,,,,,0,1,internal flash: no room for L1.expert15 (1 more node would hold it),,,,,,,,,,,,,,,,');
@@ -96,7 +98,7 @@ describe('loraswarm size', () => {
     // An infeasible count has no figures: empty cells, as in every other file (it was NaN).
     const runs = readFileSync(join(dir, 's1', 'sizing-runs.csv'), 'utf8');
     expect(runs).not.toContain('NaN');
-    expect(runs.split('\n')[1]).toBe('nrf52840,10,1,0,0,,,,,0,internal flash: no room for 4 units (2 more nodes would hold them),,,,,,,');
+    expect(runs.split('\n')[1]).toBe('nrf52840,10,1,0,0,,,,,0,internal flash: no room for 4 units (2 more nodes would hold them),,,,,,,,');
     const second = cli([...args, '--out', join(dir, 's2'), '--quiet'], 120_000);
     expect(second.status).toBe(0);
     for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 's2', file), 'utf8')).toBe(readFileSync(join(dir, 's1', file), 'utf8'));

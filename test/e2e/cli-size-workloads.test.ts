@@ -34,7 +34,7 @@ describe('sizing a sensor network', () => {
     expect(result.stdout).toContain('  why: delivery ratio 0.963 against 0.950 (margin 1 %); 3.7 % of messages lost, receptions lost mostly to under sensitivity (99 %);');
     expect(result.stdout).toContain('  2 × stm32u575 (one fewer) misses: delivery ratio 0.901 against 0.950 (5 % short)');
     const text = readFileSync(join(dir, 'gw', 'sizing-runs.csv'), 'utf8');
-    expect(text.split('\n')[0]).toBe('mcu,nodes,seed,feasible,nodesHoldingUnits,p95LatencyMs,joulesPerToken,lifetimeDays,tokensPerHour,completedShare,why,settings,deliveryRatio,accuracy,energyJ,timeToAccuracyMs');
+    expect(text.split('\n')[0]).toBe('mcu,nodes,seed,feasible,nodesHoldingUnits,p95LatencyMs,joulesPerToken,lifetimeDays,tokensPerHour,completedShare,why,settings,deliveryRatio,accuracy,energyJ,timeToAccuracyMs,capacityTokensPerHour,capacityBound,failedNodes');
     expect((parse(text, { columns: true }) as Record<string, string>[]).map((row) => Number(row.deliveryRatio))).toEqual(ratios);
     expect(readFileSync(join(dir, 'gw', 'sizing.svg'), 'utf8')).toContain('gw (count)');
   }, 180_000);
@@ -91,7 +91,7 @@ describe('capacity (issue 19, point 2)', () => {
       ['10', '236', '1'],
     ]);
     expect(result.stdout).toContain('smallest that meets ≥ 200 tokens/h sustained: 7 × nrf52840; p95 latency 75.9 s, capacity 236.0 tokens/h');
-    expect(result.stdout).toContain("  6 × nrf52840 (one fewer) misses: tokens/h 138.0 against 200.0 (31 % short); latency mostly queueing behind other frames (66 %); board-1 uses 54 % of its duty cycle; board-1's battery empties first; capacity bound by board-1's duty cycle (100 % used)");
+    expect(result.stdout).toContain("  6 × nrf52840 (one fewer) misses: tokens/h 138.0 against 200.0 (31 % short); latency mostly queueing behind other frames (66 %); board-1 uses 54 % of its duty cycle; 3 of the 6 boards hold no units (too few for another pipeline); board-1's battery empties first; capacity bound by board-1's duty cycle (100 % used)");
     expect(result.stdout).toContain(
       '  capacity of nrf52840 (tokens/h by count): 4: 138.0, 5: 138.0, 6: 138.0, 7: 236.0, 10: 236.0; more boards stop raising it from 7 on (236.0 tokens/h): bound by timeouts after lost frames (58 % of the token latency; 18 receptions collided, 4 lost to half-duplex, 0 under sensitivity)',
     );

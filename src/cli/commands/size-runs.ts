@@ -46,7 +46,7 @@ interface Summary {
   readonly tokensPerHour?: number;
   readonly dutyCycleUtilisation?: Readonly<Record<string, number>>;
   readonly requests?: { total: number; complete: number };
-  readonly inference?: { nodesHoldingUnits: number };
+  readonly inference?: { nodesHoldingUnits: number; pipelines: number };
   readonly nodes: { lifetime: { firstDeath: { days: number; node: string } | null }; deliveredNothing: { count: number; first: readonly string[] } };
   readonly frames: { fates: Readonly<Record<string, number>> };
   readonly messages: { unicastDeliveryRatio: number | null };
@@ -90,7 +90,7 @@ export async function runOnce(file: string, sets: readonly string[], seed: numbe
     capacityTokensPerHour: Number.NaN,
     capacityBound: '',
     // A serving run's latency binds it; a federated run's accuracy and energy; a sensor network's losses and energy.
-    why: [...(serving ? [servingWhy(s)] : federated ? [learningWhy(s), energyWhy(s)] : [deliveryWhy(s), energyWhy(s)]), firstDeath.node ? `${firstDeath.node}'s battery empties first` : undefined].filter(Boolean).join('; '),
+    why: [...(serving ? [servingWhy(s, nodes, readScenario(file, { sets, seed }).scenario.model?.placement.pipelines === 'auto')] : federated ? [learningWhy(s), energyWhy(s)] : [deliveryWhy(s), energyWhy(s)]), firstDeath.node ? `${firstDeath.node}'s battery empties first` : undefined].filter(Boolean).join('; '),
   };
 }
 
@@ -115,12 +115,15 @@ export function largest(parts: Readonly<Record<string, number>>): { key: string;
 
 const percent = (share: number): string => `${Math.round(100 * share)} %`;
 
-/** What a serving run's latency is made of (its largest part) and its busiest transmitter. */
-function servingWhy(s: Summary): string {
+/** What a serving run's latency is made of (its largest part), its busiest transmitter, and the boards that hold nothing. */
+function servingWhy(s: Summary, boards: number, autoPipelines: boolean): string {
   const part = largest(s.latencyComponentsMs ?? {});
   const busiest = Object.entries(s.dutyCycleUtilisation ?? {}).reduce((most, node) => (node[1] > most[1] ? node : most), ['', 0] as [string, number]);
   const latency = part ? `latency mostly ${latencyParts[part.key] ?? part.key} (${percent(part.share)})` : 'no token latency';
-  return `${latency}${busiest[1] > 0 ? `; ${busiest[0]} uses ${percent(busiest[1])} of its duty cycle` : ''}`;
+  const idle = boards - (s.inference?.nodesHoldingUnits ?? boards);
+  // Extra boards only listen unless they hold another pipeline (placement.ts): say so, so that identical rows are explained.
+  const spare = idle > 0 ? `; ${idle} of the ${boards} boards hold no units (${autoPipelines ? 'too few for another pipeline' : 'model.placement.pipelines: auto would put more copies of the model on them once they can hold one'})` : '';
+  return `${latency}${busiest[1] > 0 ? `; ${busiest[0]} uses ${percent(busiest[1])} of its duty cycle` : ''}${spare}`;
 }
 
 const fates: Readonly<Record<string, string>> = {
