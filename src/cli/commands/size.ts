@@ -9,14 +9,13 @@
  * it), federated learning (the clients), or sensor traffic (any group: gateways, say).
  */
 import { join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
-import { round } from '../../metrics/stats.ts';
 import { sizingSvg } from '../../metrics/sizing-plot.ts';
-import { chooseBy, meets, nextBisection, objectives, parseCounts, SizingError, type CountResult, type Estimate, type Objective, type Targets } from '../../placement/sizing.ts';
+import { chooseBy, meets, nextBisection, objectives, parseCounts, SizingError, type CountResult, type Objective, type Targets } from '../../placement/sizing.ts';
 import { mcuProfiles, type McuProfile } from '../../hw/mcu-profiles.ts';
 import { parseDurationMs } from '../../scenario/duration.ts';
 import { byObjective, sizeReport } from './size-report.ts';
 import { capacityOf } from './size-capacity.ts';
+import { sizingCsv, sizingRunsCsv } from './size-files.ts';
 import { failureDraws, faultsSet } from './size-failures.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { PlacementError } from '../../placement/place.ts';
@@ -116,7 +115,8 @@ function defaultGroup(groups: readonly { count?: number | undefined; role: strin
   return groups.findIndex((g) => g.count !== undefined);
 }
 
-export async function sizeCommand(file: string, options: SizeCommandOptions, print: (text: string) => void, note: (text: string) => void): Promise<string> {
+/** What a size command will run, from its options, every option checked before the first run (exit 2 with the reason). */
+function sizePlan(file: string, options: SizeCommandOptions) {
   const varied = typeof options.vary === 'string' ? [options.vary] : options.vary;
   const nodeVaries = varied.filter((v) => /^\s*nodes\s*=/.test(v));
   const vary = nodeVaries.length === 1 ? /^\s*nodes\s*=\s*(.+)$/.exec(nodeVaries[0]!) : null;
@@ -163,6 +163,11 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
   const mcuOf = (variant: string): string => variantSets.get(variant)!.mcu;
   // Every combination is validated before the first run (a bad MCU name, say).
   for (const variant of variants) readScenario(file, { sets: setsFor(variant, counts[0]!), seed: firstSeed });
+  return { counts, seeds, targets, objective, base, workload, groupIndex, group, withCapacity, failures, drawsPerSeed, variantSets, variants, firstSeed, setsFor, mcuOf };
+}
+
+export async function sizeCommand(file: string, options: SizeCommandOptions, print: (text: string) => void, note: (text: string) => void): Promise<string> {
+  const { counts, seeds, targets, objective, base, workload, groupIndex, group, withCapacity, failures, drawsPerSeed, variantSets, variants, firstSeed, setsFor, mcuOf } = sizePlan(file, options);
   const outPath = outPathOf(options.out ?? join('runs', `${base.name}-sizing`));
   const problem = sweepDirectoryProblem(outPath, 'sizing.csv');
   if (problem) throw new UsageError(`--out: ${problem}`);
@@ -213,16 +218,10 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     results.sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.nodes - b.nodes);
     const priceOf = (variant: string): number | undefined => base.scenario.profiles?.mcus?.[mcuOf(variant)]?.unitPrice?.usd ?? (mcuProfiles as Readonly<Record<string, McuProfile>>)[mcuOf(variant)]?.unitPrice?.usd;
     const chosen = chooseBy(results, targets, variants, objective, priceOf);
-    const e = (x: Estimate | undefined, digits: number): (number | string)[] => (x ? [cell(x.mean, digits), cell(x.low, digits), cell(x.high, digits)] : ['', '', '']);
     const setting = (variant: string): string => variantSets.get(variant)!.sets.filter((set) => !set.startsWith(`groups.${groupIndex}.node.mcu=`)).join(' ');
-    const header = ['mcu', 'nodes', 'feasible', 'seeds', 'p95LatencyMs', 'p95LatencyMsLow', 'p95LatencyMsHigh', 'joulesPerToken', 'joulesPerTokenLow', 'joulesPerTokenHigh', 'lifetimeDays', 'lifetimeDaysLow', 'lifetimeDaysHigh', 'tokensPerHour', 'tokensPerHourLow', 'tokensPerHourHigh', 'completedShare', 'meetsTargets', 'bisected', 'why', 'settings', 'deliveryRatio', 'deliveryRatioLow', 'deliveryRatioHigh', 'accuracy', 'accuracyLow', 'accuracyHigh', 'energyJ', 'energyJLow', 'energyJHigh', 'timeToAccuracyMs', 'timeToAccuracyMsLow', 'timeToAccuracyMsHigh', 'capacityTokensPerHour', 'capacityTokensPerHourLow', 'capacityTokensPerHourHigh'];
-    const feasibleSeeds = (r: CountResult): number => runs.filter((run) => run.variant === r.variant && run.nodes === r.nodes && run.feasible).length;
-    const rows = results.map((r) => [mcuOf(r.variant), r.nodes, r.feasible ? 1 : 0, feasibleSeeds(r), ...e(r.p95LatencyMs, 3), ...e(r.joulesPerToken, 9), ...e(r.lifetimeDays, 6), ...e(r.tokensPerHour, 6), r.completedShare ? round(r.completedShare.mean, 6) : '', meets(r, targets) ? 1 : 0, bisected.has(`${r.variant}/${r.nodes}`) ? 1 : 0, r.why ?? '', setting(r.variant), ...e(r.deliveryRatio, 6), ...e(r.accuracy, 6), ...e(r.energyJ, 6), ...e(r.timeToAccuracyMs, 3), ...e(r.capacity, 6)]);
-    dir.write('sizing.csv', stringify([header, ...rows]));
-    const ordered = [...runs].sort((a, b) => variants.indexOf(a.variant) - variants.indexOf(b.variant) || a.nodes - b.nodes || a.seed - b.seed);
-    const runHeader = ['mcu', 'nodes', 'seed', 'feasible', 'nodesHoldingUnits', 'p95LatencyMs', 'joulesPerToken', 'lifetimeDays', 'tokensPerHour', 'completedShare', 'why', 'settings', 'deliveryRatio', 'accuracy', 'energyJ', 'timeToAccuracyMs', 'capacityTokensPerHour', 'capacityBound', 'failedNodes'];
-    const runRow = (r: RunFigures): (string | number)[] => [mcuOf(r.variant), r.nodes, r.seed, r.feasible ? 1 : 0, r.nodesHoldingUnits, cell(r.p95LatencyMs, 3), cell(r.joulesPerToken, 9), cell(r.lifetimeDays, 6), cell(r.tokensPerHour, 6), cell(r.completedShare, 6), r.why, setting(r.variant), cell(r.deliveryRatio, 6), cell(r.accuracy, 6), cell(r.energyJ, 6), cell(r.timeToAccuracyMs, 3), cell(r.capacityTokensPerHour, 6), r.capacityBound, r.failed ?? ''];
-    dir.write('sizing-runs.csv', stringify([runHeader, ...ordered.map(runRow)]));
+    const sizingFiles = { variants, mcuOf, setting, meetsTargets: (r: CountResult) => meets(r, targets), bisected: (r: CountResult) => bisected.has(`${r.variant}/${r.nodes}`) };
+    dir.write('sizing.csv', sizingCsv(results, runs, sizingFiles));
+    dir.write('sizing-runs.csv', sizingRunsCsv(runs, sizingFiles));
     dir.write('sizing.svg', sizingSvg(results, variants, { title: `${base.name}: sizing over ${seeds} seed${seeds > 1 ? 's' : ''}`, ...(chosen && { chosen }), targets, countLabel: `${group.name} (count)` }));
     dir.commit();
     const alternatives = variants.length > 1 || objective !== 'nodes' ? byObjective(results, targets, variants, priceOf) : '';
@@ -249,9 +248,4 @@ function otherSettings(varies: readonly string[]): { key: string; values: string
     if (values.length === 0) throw new UsageError(`--vary: expected values for ${key}, found none`);
     return { key, values };
   });
-}
-
-/** A figure rounded for a CSV cell; an empty cell when there is none (NaN, infinite), as in every other file. */
-function cell(value: number, digits: number): number | string {
-  return Number.isFinite(value) ? round(value, digits) : '';
 }
