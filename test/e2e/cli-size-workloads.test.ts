@@ -39,6 +39,16 @@ describe('sizing a sensor network', () => {
     expect(readFileSync(join(dir, 'gw', 'sizing.svg'), 'utf8')).toContain('gw (count)');
   }, 180_000);
 
+  it('sizes coin-cell sensors\' lifetime with the gateways: a nearer gateway lets the farthest sensors use a lower SF', () => {
+    const result = cli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=3..4', '--seeds', '1', '--set', 'groups.1.node.battery=cr2032', '--target-lifetime', '200d', '--quiet', '--out', join(dir, 'coin')], 120_000);
+    expect(result.status).toBe(0);
+    const rows = parse(readFileSync(join(dir, 'coin', 'sizing.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => [row.nodes, row.lifetimeDays, row.meetsTargets])).toEqual([
+      ['3', '146.32196', '0'],
+      ['4', '211.257483', '1'],
+    ]);
+  }, 120_000);
+
   it('takes the conservative side of the delivery ratio over seeds', () => {
     const result = cli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=3..8', '--seeds', '3', '--target-delivery-ratio', '0.95', '--quiet', '--out', join(dir, 'seeds')], 120_000);
     expect(result.status).toBe(0);
