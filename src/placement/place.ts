@@ -18,8 +18,9 @@
  * Pipelines (radio-aware and replicated, issue 19): with `pipelines` P > 1, every unit but the
  * embedding and head is placed P times, radio-aware, each copy (a pipeline) on nodes that hold
  * no other pipeline's units and not the entry, whose transmitter then carries only the
- * residuals in and out of every pipeline (one pipeline may share the entry's node, as before). A request runs on one pipeline, so that P requests are served by disjoint
- * transmitters and a pipeline stands in for another whose node died.
+ * residuals in and out of every pipeline (one pipeline may share the entry's node, as before).
+ * A request runs on one pipeline, so that P requests are served by disjoint transmitters and
+ * a pipeline stands in for another whose node died.
  *
  * Budgets: weights in their tier (weight-residency.ts: stored in flash or an external flash,
  * copied to SRAM or PSRAM where the `weights` setting says), KV cache plus the largest working
