@@ -24,7 +24,7 @@ describe('sizing a sensor network', () => {
     // By hand: each gateway count at the scenario's seed, the first whose uplinks reach 0.95.
     const ratios: number[] = [];
     for (let gateways = 1; gateways <= 6; gateways++) {
-      const summary = await simulateSummary('scenarios/city-plan.yaml', { sets: [`groups.0.count=${gateways}`], seed: 1 });
+      const summary = await simulateSummary('scenarios/city-plan.yaml', { sets: [`groups.1.count=${gateways}`], seed: 1 });
       ratios.push((summary.uplinks as { deliveryRatio: number }).deliveryRatio);
     }
     expect(ratios).toEqual([0.789785, 0.901324, 0.962727, 0.979157, 0.977279, 0.983476]);
@@ -40,7 +40,7 @@ describe('sizing a sensor network', () => {
   }, 180_000);
 
   it('sizes coin-cell sensors\' lifetime with the gateways: a nearer gateway lets the farthest sensors use a lower SF', () => {
-    const result = cli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=3..4', '--seeds', '1', '--set', 'groups.1.node.battery=cr2032', '--target-lifetime', '200d', '--quiet', '--out', join(dir, 'coin')], 120_000);
+    const result = cli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=3..4', '--seeds', '1', '--set', 'groups.0.node.battery=cr2032', '--target-lifetime', '200d', '--quiet', '--out', join(dir, 'coin')], 120_000);
     expect(result.status).toBe(0);
     const rows = parse(readFileSync(join(dir, 'coin', 'sizing.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.map((row) => [row.nodes, row.lifetimeDays, row.meetsTargets])).toEqual([
