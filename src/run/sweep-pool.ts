@@ -178,7 +178,9 @@ function fail(pool: Pool, error: Error): void {
   pool.failure = error;
   for (const child of pool.children) {
     child.run = undefined;
-    if (child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGTERM');
+    // Only a child that started: Node keeps the handle of a spawn that failed (ENOENT), whose pid
+    // is 0, and kill() on it signals pid 0, the whole process group (the sweep and its shell).
+    if (child.process.pid && child.process.exitCode === null && child.process.signalCode === null) child.process.kill('SIGTERM');
   }
   pool.finish();
 }
