@@ -20,7 +20,7 @@
  */
 import { simulateRun, simulateSummary } from '../../run/simulate-summary.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
-import { largest, latencyParts } from './size-runs.ts';
+import { busiestTransmitter, largest, latencyParts } from './size-runs.ts';
 
 export interface Capacity {
   /** Tokens per hour the case sustains (0 when even the lowest rate tried misses the p95 target). */
@@ -80,7 +80,7 @@ export async function capacityOf(file: string, sets: readonly string[], seed: nu
 
 /** The busiest transmitter when it is near its duty-cycle limit, else the largest part of the token latency. */
 function boundOf(served: Served): string {
-  const [node, used] = Object.entries(served.dutyCycleUtilisation).reduce((most, entry) => (entry[1] > most[1] ? entry : most), ['', 0] as [string, number]);
+  const [node, used] = busiestTransmitter(served.dutyCycleUtilisation);
   if (used >= 0.95) return `${node}'s duty cycle (${node === served.inference.entry ? 'the entry, ' : ''}${Math.round(100 * used)} % used)`;
   const part = largest(served.latencyComponentsMs);
   if (!part) return 'nothing measured';

@@ -6,7 +6,7 @@
  * what binds, and what the case below misses), and what each objective would choose.
  */
 import { humanDuration, humanEnergy } from '../../metrics/human-units.ts';
-import { checkTargets, chooseBy, meets, objectives, type CountResult, type Estimate, type Objective, type TargetName, type Targets } from '../../placement/sizing.ts';
+import { checkTargets, chooseBy, meets, objectives, targetKinds, type CountResult, type Estimate, type Objective, type TargetName, type Targets } from '../../placement/sizing.ts';
 import type { Workload } from './size-runs.ts';
 
 export interface SizeReport {
@@ -93,9 +93,9 @@ export function sizeReport(input: SizeReport): string {
   return `${table}\n\n${verdict}\n${whyLines(results, chosen, targets, variants).join('\n')}\n${capacityLines(results, variants)}${input.alternatives}results in ${input.outPath}/ (sizing.csv, sizing-runs.csv, sizing.svg)\n`;
 }
 
+/** The Targets key of a target's name (sizing.ts's targetKinds pairs them). */
 function targetKey(target: TargetName): keyof Targets {
-  const keys: Record<TargetName, keyof Targets> = { 'p95 latency': 'p95LatencyMs', lifetime: 'lifetimeDays', 'tokens/h': 'tokensPerHour', 'delivery ratio': 'deliveryRatio', accuracy: 'accuracy', energy: 'energyJ', 'time to accuracy': 'timeToAccuracyMs' };
-  return keys[target];
+  return targetKinds.find((kind) => kind.target === target)!.key;
 }
 
 /** The targets as the verdict lists them, e.g. "p95 latency ≤ 200.0 s". */

@@ -113,12 +113,17 @@ export function largest(parts: Readonly<Record<string, number>>): { key: string;
   return { key, share: value / total };
 }
 
+/** The node using the largest share of its duty cycle, and that share (['', 0] when none transmitted). */
+export function busiestTransmitter(utilisation: Readonly<Record<string, number>>): [string, number] {
+  return Object.entries(utilisation).reduce((most, node) => (node[1] > most[1] ? node : most), ['', 0] as [string, number]);
+}
+
 const percent = (share: number): string => `${Math.round(100 * share)} %`;
 
 /** What a serving run's latency is made of (its largest part), its busiest transmitter, and the boards that hold nothing. */
 function servingWhy(s: Summary, boards: number, autoPipelines: boolean): string {
   const part = largest(s.latencyComponentsMs ?? {});
-  const busiest = Object.entries(s.dutyCycleUtilisation ?? {}).reduce((most, node) => (node[1] > most[1] ? node : most), ['', 0] as [string, number]);
+  const busiest = busiestTransmitter(s.dutyCycleUtilisation ?? {});
   const latency = part ? `latency mostly ${latencyParts[part.key] ?? part.key} (${percent(part.share)})` : 'no token latency';
   const idle = boards - (s.inference?.nodesHoldingUnits ?? boards);
   // Extra boards only listen unless they hold another pipeline (placement.ts): say so, so that identical rows are explained.
