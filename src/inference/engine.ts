@@ -32,6 +32,7 @@ import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, type ModelMessage } from './wire.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
 import { createUnitWork, type McuWork } from './unit-work.ts';
+import { pipelineChooser } from './pipeline-choice.ts';
 import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
 
 export interface InferenceEngine extends NodeApplication, Checkpointable<InferenceEngineState> {
@@ -86,16 +87,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const cost = (a: number, b: number): number => (a === b ? 0 : routes.costMs[a]![b]!);
   // What the swarm knows: a node is dead once the routing layer has learned of it (deathDetectionMs).
   const alive = (node: number): boolean => !dead[node];
-  /** A slot's pipeline: slot modulo the pipelines, or the next whose attention nodes the routing layer knows to be alive. */
-  const pipelines = context.plan.pipelines;
-  const pipelineOf = (slot: number): number => {
-    const count = pipelines.length;
-    for (let k = 0; k < count; k++) {
-      const p = (slot + k) % count;
-      if (pipelines[p]!.every(alive)) return p;
-    }
-    return slot % count;
-  };
+  const pipelineOf = pipelineChooser(context.plan.pipelines, alive);
   const work = createUnitWork(config, model.bits, context.costs, context.plan, specs);
 
   const inflight = new Map<number, InFlight>();
