@@ -95,21 +95,53 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   let txEnergyUj = 0;
   const uplinksByGatewaysReceived: number[] = [];
   let unsentAtDeath = 0;
-  /** Slots of frames that arrived since the last decision, not yet in canonical order. */
+  /**
+   * Slots of frames that arrived since the last decision, not yet in canonical order (the
+   * first `batched`). Both lists are reused, never emptied (see reception-batch.ts).
+   */
   const frameBatch: number[] = [];
-  /** Slots in canonical order whose fates may still be coming, from `head` on. */
-  let pending: number[] = [];
+  let batched = 0;
+  /** Slots in canonical order whose fates may still be coming, from `head` to `tail`. */
+  const pending: number[] = [];
   let head = 0;
+  let tail = 0;
   /**
    * Slots of sent frames not yet final, per sender (for their receptions): a sender transmits
-   * one frame at a time, so its list holds one or two (a frame and the one started as it ended).
+   * one frame at a time, so it has one or two (a frame and the one started as it ended), held
+   * in two columns (−1: none) and, rarely, a list for more; no array per frame.
    */
-  const onAir: (number[] | undefined)[] = new Array<number[] | undefined>(nodeCount);
+  const onAirFirst = new Int32Array(nodeCount).fill(-1);
+  const onAirSecond = new Int32Array(nodeCount).fill(-1);
+  const onAirMore: (number[] | undefined)[] = new Array<number[] | undefined>(nodeCount);
   const onAirSlot = (sender: number, seq: number): number => {
-    const list = onAir[sender];
-    if (list) for (const slot of list) if (store.rows.seq[slot] === seq) return slot;
+    const seqs = store.rows.seq;
+    const first = onAirFirst[sender]!;
+    if (first >= 0 && seqs[first] === seq) return first;
+    const second = onAirSecond[sender]!;
+    if (second >= 0 && seqs[second] === seq) return second;
+    const more = onAirMore[sender];
+    if (more) for (const slot of more) if (seqs[slot] === seq) return slot;
     return -1;
   };
+  function addOnAir(sender: number, slot: number): void {
+    if (onAirFirst[sender]! < 0) onAirFirst[sender] = slot;
+    else if (onAirSecond[sender]! < 0) onAirSecond[sender] = slot;
+    else (onAirMore[sender] ??= []).push(slot);
+  }
+  function removeOnAir(sender: number, slot: number): void {
+    const more = onAirMore[sender];
+    if (onAirFirst[sender] === slot) {
+      onAirFirst[sender] = onAirSecond[sender]!;
+      onAirSecond[sender] = more && more.length > 0 ? more.shift()! : -1;
+    } else if (onAirSecond[sender] === slot) onAirSecond[sender] = more && more.length > 0 ? more.shift()! : -1;
+    else if (more) more.splice(more.indexOf(slot), 1);
+  }
+  /** The slots on the air per sender in the order they started (a checkpoint's form). */
+  const onAirLists = (): (number[] | undefined)[] =>
+    Array.from({ length: nodeCount }, (_, sender) => {
+      const list = [onAirFirst[sender]!, onAirSecond[sender]!, ...(onAirMore[sender] ?? [])].filter((slot) => slot >= 0);
+      return list.length > 0 ? list : undefined;
+    });
 
   /** Canonical order of frame records: by time, sender, then the sender's own order. */
   const compareSlots = (a: number, b: number): number => {
@@ -121,8 +153,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   function release(slot: number): void {
     const r = store.rows;
     if (r.outcome[slot] === 0) {
-      const list = onAir[r.sender[slot]!]!;
-      list.splice(list.indexOf(slot), 1);
+      removeOnAir(r.sender[slot]!, slot);
       const airtime = r.airtimeMs[slot]!;
       airtimeMs += airtime;
       txEnergyUj += r.energyUj[slot]!;
@@ -139,27 +170,39 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   }
 
   function decided(untilMs: number): void {
-    if (frameBatch.length > 0) {
-      if (frameBatch.length > 1) frameBatch.sort(compareSlots);
-      if (head > 4096 && head * 2 > pending.length) {
-        pending = pending.slice(head);
+    if (batched > 0) {
+      if (batched > 1) {
+        // Sorting needs an array of exactly the batch.
+        if (frameBatch.length !== batched) frameBatch.length = batched;
+        frameBatch.sort(compareSlots);
+      }
+      if (head > 4096 && head * 2 > tail) {
+        pending.copyWithin(0, head, tail);
+        tail -= head;
         head = 0;
       }
-      for (let i = 0; i < frameBatch.length; i++) pending.push(frameBatch[i]!);
-      frameBatch.length = 0;
+      for (let i = 0; i < batched; i++) {
+        if (tail < pending.length) pending[tail] = frameBatch[i]!;
+        else pending.push(frameBatch[i]!);
+        tail++;
+      }
+      batched = 0;
     }
     receptionBatch.flush(sinks);
     const r = store.rows;
-    while (head < pending.length) {
+    while (head < tail) {
       const slot = pending[head]!;
       if (r.outcome[slot] === 0 && r.atMs[slot]! + r.airtimeMs[slot]! > untilMs) break;
       head++;
       release(slot);
     }
-    if (head === pending.length) {
-      pending = [];
-      head = 0;
-    }
+    if (head === tail) head = tail = 0;
+  }
+
+  function batch(slot: number): void {
+    if (batched < frameBatch.length) frameBatch[batched] = slot;
+    else frameBatch.push(slot);
+    batched++;
   }
 
   /**
@@ -198,7 +241,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     r.transmission[slot] = transmissionOf(sender, destination, messageId, fragmentIndex, outcome === 0);
   }
 
-  const lists = (): unknown[][] => [frames, receptions, frameBatch];
+  const lists = (): unknown[][] => [frames, receptions, frameBatch.slice(0, batched)];
   const tracker: RadioTracker = {
     get frames() {
       return frames;
@@ -212,8 +255,8 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       fateCounts,
       blockedBy,
       latencies: messages.latencies(),
-      pending,
-      onAir,
+      pending: pending.slice(0, tail),
+      onAir: onAirLists(),
       numbers: [head, sent, blocked, airtimeMs, txEnergyUj, ...messages.counts(), unsentAtDeath],
       uplinksByGatewaysReceived,
       transmissions: [lastKey, lastCount],
@@ -221,14 +264,21 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
     restore(state) {
       tallies.restore(state.tallies);
       store.restore(state.store);
-      lists().forEach((list, k) => replaceArray(list, state.lists[k]!));
+      replaceArray(frames, state.lists[0]!);
+      replaceArray(receptions, state.lists[1]!);
+      replaceArray(frameBatch, state.lists[2]!);
+      batched = frameBatch.length;
       receptionBatch.restore(state.receptions);
       airtimeBooks.restore(state.airtime);
       Object.assign(fateCounts, state.fateCounts);
       Object.assign(blockedBy, state.blockedBy);
       messages.restore(state.latencies, state.numbers.slice(5, 9));
-      pending = [...state.pending];
-      replaceArray(onAir, state.onAir);
+      replaceArray(pending, state.pending);
+      tail = pending.length;
+      onAirFirst.fill(-1);
+      onAirSecond.fill(-1);
+      onAirMore.fill(undefined);
+      state.onAir.forEach((list, sender) => list?.forEach((slot) => addOnAir(sender, slot)));
       replaceArray(uplinksByGatewaysReceived, state.uplinksByGatewaysReceived ?? []);
       if (state.transmissions) {
         lastKey.set(state.transmissions[0]);
@@ -264,8 +314,8 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       r.bandwidthHz[slot] = tx.bandwidthHz;
       r.txPowerDbm[slot] = tx.txPowerDbm;
       r.energyUj[slot] = energyUj;
-      frameBatch.push(slot);
-      (onAir[tx.sender] ??= []).push(slot);
+      batch(slot);
+      addOnAir(tx.sender, slot);
       sent++;
       counts.attempts[tx.sender]!++;
       counts.sent[tx.sender]!++;
@@ -282,7 +332,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       r.bandwidthHz[slot] = 0;
       r.txPowerDbm[slot] = 0;
       r.energyUj[slot] = 0;
-      frameBatch.push(slot);
+      batch(slot);
       blocked++;
       blockedBy[reason]++;
       counts.attempts[sender]!++;

@@ -1,9 +1,13 @@
 /**
  * The receptions decided since the tracker last handed rows on, held in columns and handed to
  * the record sinks in canonical order (end, sender, seq, receiver) when the window closes.
+ *
+ * The columns are reused from window to window: a count says how much of them is the batch,
+ * and nothing is truncated (emptying an array gives its storage back, and the next window's
+ * rows would allocate it again: at a city's millions of windows, most of what a frame cost).
  */
 import type { Fate, Transmission } from '../radio/transmission.ts';
-import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
+import type { Checkpointable } from '../sim/checkpoint-state.ts';
 import type { RecordSink } from './radio-records.ts';
 
 export interface ReceptionBatchState {
@@ -17,42 +21,57 @@ export interface ReceptionBatch extends Checkpointable<ReceptionBatchState> {
 }
 
 export function createReceptionBatch(): ReceptionBatch {
-  const receptionTx: Transmission[] = [];
+  const receptionTx: (Transmission | undefined)[] = [];
   const receptionReceiver: number[] = [];
   const receptionFate: Fate[] = [];
   const receptionRxDbm: number[] = [];
   const receptionSnrDb: number[] = [];
   const receptionOrder: number[] = [];
-  const columns = (): unknown[][] => [receptionTx, receptionReceiver, receptionFate, receptionRxDbm, receptionSnrDb];
+  let count = 0;
+  const columns = (): unknown[][] => [receptionTx.slice(0, count), receptionReceiver.slice(0, count), receptionFate.slice(0, count), receptionRxDbm.slice(0, count), receptionSnrDb.slice(0, count)];
   const compareReceptions = (a: number, b: number): number => {
     const ta = receptionTx[a]!;
     const tb = receptionTx[b]!;
     return ta.endMs - tb.endMs || ta.sender - tb.sender || ta.seq - tb.seq || receptionReceiver[a]! - receptionReceiver[b]!;
   };
+  /** Writes element `i` of a column, appending at its end. */
+  const put = <T>(column: T[], i: number, value: T): void => {
+    if (i < column.length) column[i] = value;
+    else column.push(value);
+  };
+  function add(tx: Transmission, receiver: number, fate: Fate, rxPowerDbm: number, snrDb: number): void {
+    put(receptionTx, count, tx);
+    put(receptionReceiver, count, receiver);
+    put(receptionFate, count, fate);
+    put(receptionRxDbm, count, rxPowerDbm);
+    put(receptionSnrDb, count, snrDb);
+    count++;
+  }
   return {
-    add(tx, receiver, fate, rxPowerDbm, snrDb) {
-      receptionTx.push(tx);
-      receptionReceiver.push(receiver);
-      receptionFate.push(fate);
-      receptionRxDbm.push(rxPowerDbm);
-      receptionSnrDb.push(snrDb);
-    },
+    add,
     flush(sinks) {
-      const count = receptionTx.length;
       if (count === 0) return;
-      if (receptionOrder.length !== count) receptionOrder.length = count;
-      for (let i = 0; i < count; i++) receptionOrder[i] = i;
-      if (count > 1) receptionOrder.sort(compareReceptions);
-      for (let k = 0; k < count; k++) {
+      const n = count;
+      count = 0;
+      for (let i = 0; i < n; i++) put(receptionOrder, i, i);
+      if (n > 1) {
+        // Sorting needs an array of exactly the batch; one row is already in order.
+        if (receptionOrder.length !== n) receptionOrder.length = n;
+        receptionOrder.sort(compareReceptions);
+      }
+      for (let k = 0; k < n; k++) {
         const i = receptionOrder[k]!;
         const tx = receptionTx[i]!;
         for (const sink of sinks) sink.reception?.(tx.sender, tx.seq, receptionReceiver[i]!, tx.endMs, receptionFate[i]!, receptionRxDbm[i]!, receptionSnrDb[i]!);
       }
-      for (const column of columns()) column.length = 0;
+      // The frames are not kept alive by the reused column.
+      for (let i = 0; i < n; i++) receptionTx[i] = undefined;
     },
     checkpoint: () => ({ columns: columns() }),
     restore(state) {
-      columns().forEach((column, k) => replaceArray(column, state.columns[k]!));
+      const [tx, receiver, fate, rxDbm, snrDb] = state.columns as [Transmission[], number[], Fate[], number[], number[]];
+      count = 0;
+      for (let i = 0; i < tx.length; i++) add(tx[i]!, receiver[i]!, fate[i]!, rxDbm[i]!, snrDb[i]!);
     },
   };
 }
