@@ -97,10 +97,16 @@ const initialCapacity = 1024;
  * s.runUntil(10);
  */
 export function createScheduler(startMs = 0): Scheduler {
-  let nowMs = startMs;
+  // The clock's doubles in a typed array: a number stored in a closure's variable is a heap
+  // object of its own, allocated again at every store (once per event); an array slot is not.
+  const clock = new Float64Array(3);
+  const NOW = 0;
+  const LAST_EVENT = 1;
+  const POPPED_TIME = 2;
+  clock[NOW] = startMs;
+  clock[LAST_EVENT] = startMs;
   let nextSeq = 0;
   let eventsProcessed = 0;
-  let lastEventMs = startMs;
   let size = 0;
   // The heap: entry i's (time, seq) at keys[2i], keys[2i + 1] (a comparison reads one cache
   // line), and its (kind, arg) at data[2i], data[2i + 1].
@@ -149,8 +155,8 @@ export function createScheduler(startMs = 0): Scheduler {
   }
 
   function push(timeMs: number, kind: number, arg: number): EventId {
-    if (!(timeMs >= nowMs)) {
-      throw new RangeError(`event time must be a number ≥ now (${nowMs} ms), got ${timeMs}`);
+    if (!(timeMs >= clock[NOW]!)) {
+      throw new RangeError(`event time must be a number ≥ now (${clock[NOW]} ms), got ${timeMs}`);
     }
     if (2 * size === keys.length) grow();
     const seq = nextSeq++;
@@ -178,12 +184,11 @@ export function createScheduler(startMs = 0): Scheduler {
     return push(timeMs, 0, slot);
   }
 
-  /** Removes the root, leaving its time, kind and arg in the popped* variables. */
-  let poppedTimeMs = 0;
+  /** Removes the root, leaving its time in clock[POPPED_TIME], its kind and arg in the popped* variables. */
   let poppedKind = 0;
   let poppedArg = 0;
   function pop(): void {
-    poppedTimeMs = keys[0]!;
+    clock[POPPED_TIME] = keys[0]!;
     poppedKind = data[0]!;
     poppedArg = data[1]!;
     size--;
@@ -248,8 +253,9 @@ export function createScheduler(startMs = 0): Scheduler {
   function step(): boolean {
     skipCancelled();
     if (timerFirst()) {
-      nowMs = timerHeap.topTimeMs();
-      lastEventMs = nowMs;
+      const timeMs = timerHeap.topTimeMs();
+      clock[NOW] = timeMs;
+      clock[LAST_EVENT] = timeMs;
       eventsProcessed++;
       const slot = timerHeap.pop();
       timerHandlers[slot]!(timerIndex[slot]!);
@@ -258,8 +264,8 @@ export function createScheduler(startMs = 0): Scheduler {
     if (size === 0) return false;
     markFinished(keys[1]!);
     pop();
-    nowMs = poppedTimeMs;
-    lastEventMs = poppedTimeMs;
+    clock[NOW] = clock[POPPED_TIME]!;
+    clock[LAST_EVENT] = clock[POPPED_TIME]!;
     eventsProcessed++;
     handlers[poppedKind]!(poppedArg);
     return true;
@@ -273,20 +279,20 @@ export function createScheduler(startMs = 0): Scheduler {
 
   const scheduler: Scheduler = {
     get nowMs() {
-      return nowMs;
+      return clock[NOW]!;
     },
     get eventsProcessed() {
       return eventsProcessed;
     },
     get lastEventMs() {
-      return lastEventMs;
+      return clock[LAST_EVENT]!;
     },
     get pendingEvents() {
       return size - cancelledPending + timerHeap.size;
     },
     at: pushCallback,
     after(delayMs, fn) {
-      return pushCallback(nowMs + delayMs, fn);
+      return pushCallback(clock[NOW]! + delayMs, fn);
     },
     kind(handler) {
       handlers.push(handler);
@@ -315,7 +321,7 @@ export function createScheduler(startMs = 0): Scheduler {
       }
       return {
         set(index, timeMs) {
-          if (!(timeMs >= nowMs)) throw new RangeError(`timer time must be a number ≥ now (${nowMs} ms), got ${timeMs}`);
+          if (!(timeMs >= clock[NOW]!)) throw new RangeError(`timer time must be a number ≥ now (${clock[NOW]} ms), got ${timeMs}`);
           timerHeap.set(base + index, timeMs, nextSeq++);
         },
         clear(index) {
@@ -332,7 +338,7 @@ export function createScheduler(startMs = 0): Scheduler {
       cancelledPending++;
     },
     setTimeout(fn, delayMs) {
-      return pushCallback(nowMs + Math.max(0, delayMs), fn);
+      return pushCallback(clock[NOW]! + Math.max(0, delayMs), fn);
     },
     clearTimeout(id) {
       scheduler.cancel(id);
@@ -344,10 +350,10 @@ export function createScheduler(startMs = 0): Scheduler {
         if (data[2 * i] === 0 && !isFinished(keys[2 * i + 1]!)) throw new CheckpointUnsupportedError(`a callback is pending at ${keys[2 * i]} ms`);
       }
       return {
-        nowMs,
+        nowMs: clock[NOW]!,
         nextSeq,
         eventsProcessed,
-        lastEventMs,
+        lastEventMs: clock[LAST_EVENT]!,
         size,
         keys: keys.slice(0, 2 * size),
         data: data.slice(0, 2 * size),
@@ -362,7 +368,9 @@ export function createScheduler(startMs = 0): Scheduler {
       if (state.kinds !== handlers.length || state.timerSlots !== timerSlots) {
         throw new RangeError(`checkpoint: ${state.kinds} event kinds and ${state.timerSlots} timers, this simulation has ${handlers.length} and ${timerSlots}: not the same scenario`);
       }
-      ({ nowMs, nextSeq, eventsProcessed, lastEventMs, size, cancelledPending } = state);
+      ({ nextSeq, eventsProcessed, size, cancelledPending } = state);
+      clock[NOW] = state.nowMs;
+      clock[LAST_EVENT] = state.lastEventMs;
       keys = new Float64Array(Math.max(2 * initialCapacity, 2 * size));
       keys.set(state.keys);
       data = new Int32Array(keys.length);
@@ -374,13 +382,13 @@ export function createScheduler(startMs = 0): Scheduler {
       timerHeap.restore(state.timers);
     },
     runUntil(endMs, stopWhen) {
-      if (!(endMs >= nowMs)) throw new RangeError(`runUntil end must be ≥ now (${nowMs} ms), got ${endMs}`);
+      if (!(endMs >= clock[NOW]!)) throw new RangeError(`runUntil end must be ≥ now (${clock[NOW]} ms), got ${endMs}`);
       while (dueBy(endMs)) {
         step();
         if (stopWhen?.()) return 'condition';
       }
       const stop: RunStop = size === 0 && timerHeap.size === 0 ? 'empty' : 'time';
-      nowMs = endMs;
+      clock[NOW] = endMs;
       return stop;
     },
   };
