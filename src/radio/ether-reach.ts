@@ -153,11 +153,11 @@ export function createEtherReach(config: EtherConfig): EtherReach {
   }
 
   // Per sender: the candidates for its last modulation and power (nodes keep theirs).
-  const reachKey: (string | undefined)[] = [];
+  const reachKey = modulationMemo(nodes.length);
   const reachList: (readonly number[] | undefined)[] = [];
-  const broadcastKey: (string | undefined)[] = [];
+  const broadcastKey = modulationMemo(nodes.length);
   const broadcastList: (readonly number[] | undefined)[] = [];
-  const gatewayKey: (string | undefined)[] = [];
+  const gatewayKey = modulationMemo(nodes.length);
   const gatewayList: (readonly number[] | undefined)[] = [];
   let gatewayGrid: SpatialGrid | undefined;
   let pathGrid: SpatialGrid | undefined;
@@ -190,14 +190,13 @@ export function createEtherReach(config: EtherConfig): EtherReach {
     pathCandidates(tx) {
       // A handful of gateways are simply all visited.
       if (finitePath.length <= fewReceivers) return finitePath;
-      const key = `${tx.sf}/${tx.bandwidthHz}/${tx.txPowerDbm}`;
-      if (reachKey[tx.sender] === key) return reachList[tx.sender]!;
+      if (reachKey.same(tx)) return reachList[tx.sender]!;
       pathGrid ??= gridOf(finitePath);
       const sender = tx.sender;
       const headroomDb = keyedNormalBound * sigma + slackDb;
       const lossDb = tx.txPowerDbm + gainDbi[sender]! + maxGainDbi - lowestSensitivity(finitePath, tx.sf, tx.bandwidthHz) + headroomDb;
       const list = within(pathGrid, sender, lossDb, (r) => Number.isFinite(nodes[r]!.receivePaths) && rxPowerDbm(tx.txPowerDbm, gainDbi[sender]!, gainDbi[r]!, meanLossDb(sender, r), 0) + headroomDb >= sensitivity(r, tx.sf, tx.bandwidthHz));
-      reachKey[sender] = key;
+      reachKey.remember(tx);
       reachList[sender] = list;
       reachLoss[sender] = Float64Array.from(list, (r) => meanLossDb(sender, r));
       return list;
@@ -222,8 +221,7 @@ export function createEtherReach(config: EtherConfig): EtherReach {
       return powers;
     },
     broadcastTargets(tx) {
-      const key = `${tx.sf}/${tx.bandwidthHz}/${tx.txPowerDbm}`;
-      if (broadcastKey[tx.sender] === key) return broadcastList[tx.sender]!;
+      if (broadcastKey.same(tx)) return broadcastList[tx.sender]!;
       nodeGrid ??= gridOf(allNodes);
       const sender = tx.sender;
       const lossDb = tx.txPowerDbm + gainDbi[sender]! + maxGainDbi - lowestSensitivity(allNodes, tx.sf, tx.bandwidthHz) + config.broadcastMarginDb + 3 * sigma;
@@ -231,13 +229,12 @@ export function createEtherReach(config: EtherConfig): EtherReach {
         const mean = rxPowerDbm(tx.txPowerDbm, gainDbi[sender]!, gainDbi[r]!, meanLossDb(sender, r), 0);
         return mean >= sensitivity(r, tx.sf, tx.bandwidthHz) - config.broadcastMarginDb - 3 * sigma;
       });
-      broadcastKey[sender] = key;
+      broadcastKey.remember(tx);
       broadcastList[sender] = list;
       return list;
     },
     gatewayTargets(tx) {
-      const key = `${tx.sf}/${tx.bandwidthHz}/${tx.txPowerDbm}`;
-      if (gatewayKey[tx.sender] === key) return gatewayList[tx.sender]!;
+      if (gatewayKey.same(tx)) return gatewayList[tx.sender]!;
       const sender = tx.sender;
       const headroomDb = keyedNormalBound * sigma + slackDb;
       const detectable = (r: number): boolean => r !== sender && rxPowerDbm(tx.txPowerDbm, gainDbi[sender]!, gainDbi[r]!, meanLossDb(sender, r), 0) + headroomDb >= sensitivity(r, tx.sf, tx.bandwidthHz);
@@ -248,9 +245,27 @@ export function createEtherReach(config: EtherConfig): EtherReach {
         const lossDb = tx.txPowerDbm + gainDbi[sender]! + maxGainDbi - lowestSensitivity(gateways, tx.sf, tx.bandwidthHz) + headroomDb;
         list = within(gatewayGrid, sender, lossDb, detectable);
       }
-      gatewayKey[sender] = key;
+      gatewayKey.remember(tx);
       gatewayList[sender] = list;
       return list;
+    },
+  };
+}
+
+/**
+ * Per sender, the modulation and power its cached candidates were found for: numbers in
+ * columns, compared in place (a string key would be built for every frame).
+ */
+function modulationMemo(count: number): { same(tx: Transmission): boolean; remember(tx: Transmission): void } {
+  const sf = new Float64Array(count).fill(Number.NaN);
+  const bandwidthHz = new Float64Array(count);
+  const txPowerDbm = new Float64Array(count);
+  return {
+    same: (tx) => sf[tx.sender] === tx.sf && bandwidthHz[tx.sender] === tx.bandwidthHz && txPowerDbm[tx.sender] === tx.txPowerDbm,
+    remember(tx) {
+      sf[tx.sender] = tx.sf;
+      bandwidthHz[tx.sender] = tx.bandwidthHz;
+      txPowerDbm[tx.sender] = tx.txPowerDbm;
     },
   };
 }
