@@ -234,8 +234,9 @@ export function buildProgram(io: CliIo): Command {
       const sinks = swarm.nodes.filter((node) => node.role === 'sink').length;
       const estimate = estimateRun(scenario, swarm);
       const { checkLinks, describeLinkCheck } = await import('../run/link-check.ts');
-      const links = describeLinkCheck(checkLinks(scenario, swarm));
-      io.out(`${file}: valid scenario "${name}" (${counted(swarm.nodes.length, 'node')}, ${counted(sinks, 'sink')}, ${scenario.duration / 1000} s, seed ${scenario.seed})\n  ${describeEstimate(estimate)}\n${links.map((line) => `${line}\n`).join('')}`);
+      const { checkWakes, describeWakeCheck } = await import('../run/wake-check.ts');
+      const warnings = [...describeLinkCheck(checkLinks(scenario, swarm)), ...describeWakeCheck(checkWakes(scenario, swarm))];
+      io.out(`${file}: valid scenario "${name}" (${counted(swarm.nodes.length, 'node')}, ${counted(sinks, 'sink')}, ${scenario.duration / 1000} s, seed ${scenario.seed})\n  ${describeEstimate(estimate)}\n${warnings.map((line) => `${line}\n`).join('')}`);
       const problems = estimateProblems(estimate, thisMachine('runs'));
       if (problems.length > 0 && options.ignoreLimits !== true) {
         throw new UsageError(`a run of it is over the limits: ${problems.join('; ')}. \`loraswarm run\` refuses it unless given --ignore-limits`);

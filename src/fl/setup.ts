@@ -26,14 +26,19 @@ export function chooseCoordinator(scenario: Scenario, swarm: ResolvedSwarm): num
   return candidates.reduce((best, node) => (loss(node) < loss(best) ? node : best)).index;
 }
 
+/** The clients of federated learning: every node but the coordinator in a group that holds units (by default, role node), by index. */
+export function federatedClients(scenario: Scenario, swarm: ResolvedSwarm, coordinator: number): number[] {
+  const groups = new Map(scenario.groups.map((group) => [group.name, group]));
+  return swarm.nodes.filter((node) => node.index !== coordinator && (groups.get(node.group)?.holdsUnits ?? node.role === 'node')).map((node) => node.index);
+}
+
 export function prepareFederated(scenario: Scenario, swarm: ResolvedSwarm): FlSetup & { readonly partitionsByNode: ReadonlyMap<number, Int32Array> } {
   const settings = scenario.federated!;
   const spec = settings.task;
   if (spec.dataset === 'names' && spec.model.topK > spec.model.experts) throw new InputError([{ path: 'federated.task.model.topK', message: `expected at most model.experts (${spec.model.experts}), found ${spec.model.topK}` }]);
   const task: FlTask = spec.dataset === 'mnist' ? loadMnistTask({ seed: scenario.seed, model: spec.model, hidden: spec.hidden }) : namesTask({ seed: scenario.seed, by: spec.by, model: spec.model });
   const coordinator = chooseCoordinator(scenario, swarm);
-  const groups = new Map(scenario.groups.map((group) => [group.name, group]));
-  const clients = swarm.nodes.filter((node) => node.index !== coordinator && (groups.get(node.group)?.holdsUnits ?? node.role === 'node')).map((node) => node.index);
+  const clients = federatedClients(scenario, swarm, coordinator);
   if (clients.length === 0) throw new InputError([{ path: 'federated', message: 'expected at least one client (a node with role node), found none' }]);
   let partitions: Int32Array[];
   try {
