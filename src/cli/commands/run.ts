@@ -24,7 +24,7 @@ import { liveDashboardOptions, secondsOption } from './options.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
-import { prepareFederated } from '../../fl/setup.ts';
+import { describeFrozenTensors, prepareFederated } from '../../fl/setup.ts';
 import { reportHtml, unbuiltReportHtml } from '../../dashboard/report.ts';
 import { checkWakes, describeWakeCheck } from '../../run/wake-check.ts';
 import { roundLine, runPrintout, timingJson } from './run-printout.ts';
@@ -105,7 +105,10 @@ export async function runCommand(
   if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   // Traffic that sleeping radios cannot receive is said before the run, not found in its fates.
-  if (!options.quiet && !resumed) for (const line of describeWakeCheck(checkWakes(scenario, swarm))) note(`loraswarm:${line.slice(1)}\n`);
+  if (!options.quiet && !resumed) {
+    const warnings = [...describeWakeCheck(checkWakes(scenario, swarm)), ...(federated ? describeFrozenTensors(scenario, swarm, federated) : [])];
+    for (const line of warnings) note(`loraswarm:${line.slice(1)}\n`);
+  }
   if (federated && partitions.length > 0) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
   if (scenario.peerMac && partitions.length > 0) throw new UsageError('--remote/--workers: with peerMac the acknowledgements and channel activity detection run in one process (workers do not yet); leave them out');
   if (scenario.lorawan && partitions.length > 0) throw new UsageError('--remote/--workers: with lorawan the network server and the class A devices run in one process (workers do not yet); leave them out');
