@@ -13,6 +13,7 @@ import { groupCount } from './fec.ts';
 import { fullSteps } from './federation.ts';
 import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
 import { chunk, flHeaderBytes, parityHeaderBytes, type FlMessage } from './wire.ts';
+import type { ClientSessions } from './sessions.ts';
 
 /** What a client does next (a checkpoint holds it). */
 export type ClientStep =
@@ -31,6 +32,10 @@ export interface FlClientsDeps {
   /** Application bytes per message, and per chunk. */
   readonly payloadBytes: number;
   readonly chunkBytes: number;
+  /** How long after its start a round closes. */
+  readonly deadlineMs: number;
+  /** Scheduled rounds: the clients' radio sessions. */
+  readonly sessions: ClientSessions | undefined;
   jitterOf(node: number): number;
   later(step: ClientStep, atMs?: number): Continuation;
   post(node: number, destination: number, message: FlMessage, round: number): void;
@@ -47,11 +52,10 @@ export interface FlClients {
 }
 
 export function createFlClients(deps: FlClientsDeps): FlClients {
-  const { setup, specs, host, clientSide, compressors, streams, clientIndex, payloadBytes, chunkBytes, jitterOf, later, post, postParity, rebuild, checkDone } = deps;
+  const { setup, specs, host, clientSide, compressors, streams, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, checkDone } = deps;
   const { settings, task, coordinator } = setup;
   const { scheduler } = host;
   const mu = settings.strategy.kind === 'fedprox' ? settings.strategy.mu : 0;
-  const deadlineMs = settings.roundDeadline;
   const fec = settings.fec;
 
   function onClient(node: number, message: FlMessage): void {
@@ -60,6 +64,9 @@ export function createFlClients(deps: FlClientsDeps): FlClients {
     const round = message.round;
     if (message.kind === 'announce') {
       const known = clientSide.get(node);
+      // A scheduled client listens on for the model if named and still without it, else sleeps.
+      const named = message.clients.includes(node);
+      if (sessions && (!named || !(known?.round === round && known.selected))) sessions.announced(node, named);
       if (!message.clients.includes(node) || (known?.round === round && known.selected)) return;
       // Chunks heard before the announce were kept.
       const side: ClientSide = known?.round === round ? { ...known, selected: true } : { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), parities: [], lastLength: -1, attempts: 0, timer: 0, update: undefined, done: false, selected: true };
@@ -104,6 +111,7 @@ export function createFlClients(deps: FlClientsDeps): FlClients {
     if (side.timer !== timer || side.update !== undefined || side.done || !host.alive(node) || deps.current()?.stats.round !== side.round || deps.current()!.closed) return;
     if (side.attempts >= settings.retransmissions) {
       side.done = true;
+      sessions?.downloaded(node);
       return;
     }
     side.attempts++;
@@ -114,6 +122,7 @@ export function createFlClients(deps: FlClientsDeps): FlClients {
 
   function train(node: number, side: ClientSide, state: RoundState): void {
     side.timer++;
+    sessions?.downloaded(node);
     const c = clientIndex.get(node)!;
     const indices = setup.partitions[c]!;
     const start = decodeUpdate(concat(side.chunks as Uint8Array[]), deps.global().length);

@@ -7,6 +7,7 @@
  */
 import type { Continuation } from '../sim/scheduler.ts';
 import type { Aggregator } from './aggregator.ts';
+import { groupCount } from './fec.ts';
 import { concat } from './client-side.ts';
 import type { CoordinatorSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
 import { flHeaderBytes, type FlMessage } from './wire.ts';
@@ -47,9 +48,15 @@ export function createCoordinatorSide(deps: CoordinatorDeps): CoordinatorReceive
   const { coordinator, settings } = setup;
   const scheduler = host.scheduler;
 
-  function arm(state: RoundState, from: number, side: CoordinatorSide): void {
+  /**
+   * Asks again after `idleTimeout` of silence. With scheduled rounds the client sleeps while it
+   * uploads and listens only after its last frame (fl/sessions.ts), so the silence counts from
+   * when the rest of its update should have come, paced by its duty cycle: `framesToCome` more.
+   */
+  function arm(state: RoundState, from: number, side: CoordinatorSide, framesToCome = 0, frameBytes = 0): void {
     const timer = ++side.timer;
-    deps.later({ type: 'serverTimer', state, from, side, timer }, scheduler.nowMs + settings.idleTimeout);
+    const toComeMs = settings.schedule && framesToCome > 0 ? framesToCome * host.frameGapMs(from, frameBytes) : 0;
+    deps.later({ type: 'serverTimer', state, from, side, timer }, scheduler.nowMs + toComeMs + settings.idleTimeout);
   }
 
   /** A client's update chunk or parity: rebuild what parity allows; a whole update goes to the aggregator. */
@@ -63,6 +70,8 @@ export function createCoordinatorSide(deps: CoordinatorDeps): CoordinatorReceive
       side.received[message.chunk] = message.bytes;
     } else return;
     const received = side.received!;
+    // The frames still to come after this one: the later chunks, then the parity.
+    const framesToCome = message.kind === 'parity' ? message.groups - 1 - message.group : message.chunks - 1 - message.chunk + (settings.fec ? groupCount(message.chunks, settings.fec.groupSize) : 0);
     deps.rebuild(received, side.parities, side.lastLength, state.stats);
     if (received.every((c) => c !== undefined)) {
       side.status = 'complete';
@@ -71,6 +80,22 @@ export function createCoordinatorSide(deps: CoordinatorDeps): CoordinatorReceive
       deps.checkDone(state);
       return;
     }
+    // A scheduled client listens only once it has sent all: its last frame, incomplete, is asked about at once.
+    if (settings.schedule && framesToCome === 0) askAgain(state, from, side);
+    else arm(state, from, side, framesToCome, message.bytes.length + flHeaderBytes);
+  }
+
+  /** Asks the client for the chunks its update misses, or gives it up after `retransmissions` times. */
+  function askAgain(state: RoundState, from: number, side: CoordinatorSide): void {
+    if (side.attempts >= settings.retransmissions) {
+      side.status = 'out';
+      state.stats.abandoned++;
+      deps.checkDone(state);
+      return;
+    }
+    side.attempts++;
+    const missing = side.received!.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((deps.payloadBytes + flHeaderBytes - 5) / 2));
+    post(coordinator, from, { kind: 'missing', round: state.stats.round, chunks: missing }, state.stats.round);
     arm(state, from, side);
   }
 
@@ -90,16 +115,7 @@ export function createCoordinatorSide(deps: CoordinatorDeps): CoordinatorReceive
     /** The coordinator heard nothing of a client's update for a while: it asks for the chunks it misses, or gives up. */
     timer({ state, from, side, timer }) {
       if (side.timer !== timer || side.status !== 'pending' || state.closed || !host.alive(coordinator)) return;
-      if (side.attempts >= settings.retransmissions) {
-        side.status = 'out';
-        state.stats.abandoned++;
-        deps.checkDone(state);
-        return;
-      }
-      side.attempts++;
-      const missing = side.received!.map((c, i) => (c === undefined ? i : -1)).filter((i) => i >= 0).slice(0, Math.floor((deps.payloadBytes + flHeaderBytes - 5) / 2));
-      post(coordinator, from, { kind: 'missing', round: state.stats.round, chunks: missing }, state.stats.round);
-      arm(state, from, side);
+      askAgain(state, from, side);
     },
   };
 }

@@ -35,6 +35,8 @@ export interface OutboxConfig {
   roundEndMs(round: number): number;
   /** A frame of `round` went on the air. */
   onFrame(round: number, tx: Transmission): void;
+  /** A frame went on the air and its node has nothing more to send (scheduled rounds: it listens for a reply). */
+  onDrained?(node: number, tx: Transmission): void;
 }
 
 const window = 4;
@@ -96,6 +98,7 @@ export function createOutbox(config: OutboxConfig): Outbox {
         inMac.set(sender, Math.max(0, (inMac.get(sender) ?? 0) - 1));
       }
       if (started) config.onFrame(round, event.tx);
+      if (started && (inMac.get(sender) ?? 0) === 0 && (queues.get(sender)?.length ?? 0) === 0) config.onDrained?.(sender, event.tx);
       scheduler.atKind(scheduler.nowMs, pumpKind, sender);
     },
     causeOf(tx) {

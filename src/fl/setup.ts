@@ -3,8 +3,8 @@
  * the clients, the coordinator, the model, and what each client can train with its memory.
  */
 import { mnistPixels } from '../data/mnist.ts';
-import { meanPathLossDb } from '../radio/path-loss.ts';
 import { InputError } from '../scenario/errors.ts';
+import { chooseCoordinator, federatedClients } from '../scenario/federated-roles.ts';
 import type { NodeSpec, ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import { createRandomStreams } from '../sim/rng.ts';
@@ -12,25 +12,7 @@ import { partition, PartitionError } from './partition.ts';
 import type { FlSetup } from './swarm.ts';
 import { loadMnistTask, namesTask, type FlTask } from './task.ts';
 
-/** The coordinator: the named node, else the sink (then the mains node) with the least total path loss to the others. */
-export function chooseCoordinator(scenario: Scenario, swarm: ResolvedSwarm): number {
-  const named = scenario.federated?.coordinator;
-  if (named !== undefined) {
-    const index = swarm.nodes.findIndex((node) => node.id === named);
-    if (index < 0) throw new InputError([{ path: 'federated.coordinator', message: `expected the id of a node of the scenario, found ${JSON.stringify(named)}` }]);
-    return index;
-  }
-  const candidates = swarm.nodes.filter((node) => node.role === 'sink').length > 0 ? swarm.nodes.filter((node) => node.role === 'sink') : swarm.nodes.filter((node) => node.power.mains);
-  if (candidates.length === 0) throw new InputError([{ path: 'federated.coordinator', message: 'expected a sink or a mains-powered node to coordinate, found none: name one' }]);
-  const loss = (a: (typeof candidates)[number]): number => swarm.nodes.reduce((sum, b) => sum + (a === b ? 0 : meanPathLossDb(swarm.pathLoss, Math.hypot(a.xM - b.xM, a.yM - b.yM))), 0);
-  return candidates.reduce((best, node) => (loss(node) < loss(best) ? node : best)).index;
-}
-
-/** The clients of federated learning: every node but the coordinator in a group that holds units (by default, role node), by index. */
-export function federatedClients(scenario: Scenario, swarm: ResolvedSwarm, coordinator: number): number[] {
-  const groups = new Map(scenario.groups.map((group) => [group.name, group]));
-  return swarm.nodes.filter((node) => node.index !== coordinator && (groups.get(node.group)?.holdsUnits ?? node.role === 'node')).map((node) => node.index);
-}
+export { chooseCoordinator, federatedClients } from '../scenario/federated-roles.ts';
 
 /**
  * Training state in SRAM: every value (float32), a gradient (and a velocity with momentum) for

@@ -36,6 +36,7 @@ import { parityChunks, recoverChunks } from './fec.ts';
 import { createAggregator } from './aggregator.ts';
 import { createCoordinatorSide, type ServerTimerStep } from './coordinator-side.ts';
 import type { NodeApplication } from '../node/application.ts';
+import { createClientSessions, type SessionStep, type SessionsState } from './sessions.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
   readonly rounds: readonly RoundStats[];
@@ -53,7 +54,8 @@ type FlStep =
   | { readonly type: 'close'; readonly state: RoundState }
   | { readonly type: 'startRound' }
   | ServerTimerStep
-  | ClientStep;
+  | ClientStep
+  | SessionStep;
 
 /** The engine's whole state (a checkpoint: checkpoint-state.ts). */
 export interface FlEngineState {
@@ -69,6 +71,8 @@ export interface FlEngineState {
   readonly selection: RandomStreamState;
   readonly jitter: Map<number, RandomStreamState>;
   readonly outbox: OutboxState;
+  /** Scheduled rounds: the clients' clocks and sessions (absent without a schedule). */
+  readonly sessions?: SessionsState;
 }
 
 export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host: FlHost): FlEngine {
@@ -101,6 +105,12 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
         return clients.runStep(task);
       case 'serverTimer':
         return coordinatorSide.timer(task);
+      case 'wake':
+      case 'sleep':
+        return sessions!.run(task, (node, round) => {
+          const side = clientSide.get(node);
+          return side !== undefined && side.round === round && side.selected;
+        });
     }
   }
   /** A client's random delay before it transmits, from its own stream. */
@@ -125,7 +135,10 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     if (!fec || lastLength < 0) return;
     stats.recoveredChunks += recoverChunks(chunks, parities, fec.groupSize, chunkBytes, lastLength);
   }
-  const deadlineMs = settings.roundDeadline;
+  const schedule = settings.schedule;
+  // With a schedule a round closes by the next one's start.
+  const deadlineMs = schedule ? Math.min(settings.roundDeadline, schedule.period) : settings.roundDeadline;
+  const sessions = schedule ? createClientSessions({ schedule, settings, clients: setup.clients, specs, streams, nowMs: () => scheduler.nowMs, later: (step, atMs) => later(step, atMs) }) : undefined;
   const outbox = createOutbox({
     scheduler,
     send: host.send,
@@ -138,6 +151,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       if (tx.sender === coordinator) stats.bytesDown += tx.bytes.length;
       else stats.bytesUp += tx.bytes.length;
     },
+    onDrained: (node, tx) => sessions?.sent(node, tx.endMs),
   });
   const post = outbox.post;
   const clients = createFlClients({
@@ -150,6 +164,8 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     clientIndex,
     payloadBytes,
     chunkBytes,
+    deadlineMs,
+    sessions,
     jitterOf,
     later,
     post,
@@ -186,6 +202,8 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, listenUj: -host.listenEnergyUj(), trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
     };
     rounds.push(stats);
+    const nextStartMs = stats.startMs + (schedule?.period ?? 0);
+    if (sessions && number < settings.rounds && nextStartMs < setup.durationMs) sessions.planNext(number + 1, nextStartMs);
     const { bytes } = encodeUpdate(model.global, { bits: settings.downlinkBits, topK: 1, errorFeedback: false });
     const chunks = chunk(bytes, chunkBytes);
     const state: RoundState = { stats, selected: picked, global: model.global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, parities: [], lastLength: -1, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], startVersion: model.version, closed: false };
@@ -215,7 +233,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     stats.trainLoss = state.losses.length > 0 ? state.losses.reduce((s, v) => s + v, 0) / state.losses.length : Number.NaN;
     stats.endMs = scheduler.nowMs;
     stats.listenUj += host.listenEnergyUj();
-    later({ type: 'startRound' }, scheduler.nowMs + settings.roundGap);
+    later({ type: 'startRound' }, schedule ? Math.max(scheduler.nowMs, stats.startMs + schedule.period) : scheduler.nowMs + settings.roundGap);
   }
 
   function checkDone(state: RoundState): void {
@@ -249,6 +267,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       if (stats && (state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle')) stats.energyUj[state] += energyUj;
     },
     start() {
+      sessions?.start();
       later({ type: 'startRound' }, 0);
     },
     checkpoint: () => ({
@@ -264,6 +283,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       selection: selection.checkpoint(),
       jitter: new Map([...jitterStreams].map(([node, stream]) => [node, stream.checkpoint()])),
       outbox: outbox.checkpoint(),
+      ...(sessions && { sessions: sessions.checkpoint() }),
     }),
     restore(saved) {
       replaceArray(rounds, saved.rounds);
@@ -287,6 +307,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
         jitterStreams.set(node, stream);
       }
       outbox.restore(saved.outbox);
+      if (sessions && saved.sessions) sessions.restore(saved.sessions);
     },
     get busy() {
       return !finished;

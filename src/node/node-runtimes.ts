@@ -98,7 +98,7 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
     radioMa.set([always ? node.radio.rxCurrentMa : node.radio.sleepCurrentUa / 1000, node.txCurrentMa, node.radio.rxCurrentMa], 3 * i);
     rxMa[i] = node.radio.rxCurrentMa;
     radioSleepMa[i] = node.radio.sleepCurrentUa / 1000;
-    windowed[i] = node.wake.mode === 'rendezvous' || node.wake.mode === 'preamble-sampling' ? 1 : 0;
+    windowed[i] = node.wake.mode === 'rendezvous' || node.wake.mode === 'preamble-sampling' || node.wake.mode === 'sessions' ? 1 : 0;
   }
 
   const state = new Uint8Array(n);
@@ -175,6 +175,7 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
    */
   function windowedDeathAtMs(i: number): number {
     const { wake, power } = nodes[i]!;
+    // Sessions are opened as the run goes: the prediction assumes none ahead (each session's listening is booked as it passes).
     const duty = wake.mode === 'rendezvous' ? wake.windowMs / wake.periodMs : wake.mode === 'preamble-sampling' ? wake.cadMs / wake.periodMs : 0;
     const mcuCurrentMa = mcuMa[3 * i + mcuRegion[state[i]!]!]!;
     const listenPeakMa = mcuCurrentMa + rxMa[i]!;

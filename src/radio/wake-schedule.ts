@@ -12,13 +12,44 @@
  *   activity detection of `cadMs`; senders stretch their preamble to at least
  *   `periodMs + cadMs` so that one sample always falls inside it. A frame is caught at the
  *   first sample that fits wholly inside its preamble.
+ * - `sessions`: the receiver listens in sessions its application opens as the run goes (a
+ *   federated client for each scheduled round's download: fl/sessions.ts), as a LoRaWAN class C
+ *   device does for a multicast session, and sleeps otherwise. The sessions are [start, end)
+ *   pairs in time order; they only ever change at or after the present, so that what was booked
+ *   stays true. A frame is caught when it starts inside one; unicast senders wait for the next.
  */
 
 export type WakeSchedule =
   | { readonly mode: 'always' }
   | { readonly mode: 'off' }
   | { readonly mode: 'rendezvous'; readonly periodMs: number; readonly windowMs: number; readonly phaseMs: number }
-  | { readonly mode: 'preamble-sampling'; readonly periodMs: number; readonly cadMs: number; readonly phaseMs: number };
+  | { readonly mode: 'preamble-sampling'; readonly periodMs: number; readonly cadMs: number; readonly phaseMs: number }
+  | { readonly mode: 'sessions'; readonly sessions: number[] };
+
+/** The session holding `timeMs`, as the index of its start in the list, or −1. */
+function sessionAt(sessions: readonly number[], timeMs: number): number {
+  for (let i = sessions.length - 2; i >= 0; i -= 2) {
+    if (sessions[i]! <= timeMs) return timeMs < sessions[i + 1]! ? i : -1;
+  }
+  return -1;
+}
+
+/** Opens (or extends) a listening session of a `sessions` schedule over [fromMs, untilMs); fromMs must not precede the last session's start. */
+export function openSession(schedule: Extract<WakeSchedule, { mode: 'sessions' }>, fromMs: number, untilMs: number): void {
+  const { sessions } = schedule;
+  if (!(untilMs > fromMs)) return;
+  const last = sessions.length - 2;
+  if (last >= 0 && fromMs < sessions[last]!) throw new RangeError(`a session from ${fromMs} ms opened before the last one's start (${sessions[last]} ms)`);
+  if (last >= 0 && fromMs <= sessions[last + 1]!) sessions[last + 1] = Math.max(sessions[last + 1]!, untilMs);
+  else sessions.push(fromMs, untilMs);
+}
+
+/** Ends the session in progress (or a later one) at `atMs`: the radio sleeps from then on until another opens. */
+export function closeSession(schedule: Extract<WakeSchedule, { mode: 'sessions' }>, atMs: number): void {
+  const { sessions } = schedule;
+  while (sessions.length >= 2 && sessions[sessions.length - 2]! >= atMs) sessions.length -= 2;
+  if (sessions.length >= 2 && sessions[sessions.length - 1]! > atMs) sessions[sessions.length - 1] = atMs;
+}
 
 /** Index of the last period that started at or before `timeMs`. */
 function periodIndex(periodMs: number, phaseMs: number, timeMs: number): number {
@@ -47,6 +78,8 @@ export function catchTimeMs(schedule: WakeSchedule, startMs: number, preambleMs:
       const sampleMs = schedule.phaseMs + k * schedule.periodMs;
       return sampleMs + schedule.cadMs <= startMs + preambleMs ? sampleMs : undefined;
     }
+    case 'sessions':
+      return sessionAt(schedule.sessions, startMs) >= 0 ? startMs : undefined;
   }
 }
 
@@ -56,11 +89,19 @@ export function catchTimeMs(schedule: WakeSchedule, startMs: number, preambleMs:
  * the stretched preamble instead of waiting).
  */
 export function nextReceiveStartMs(schedule: WakeSchedule, timeMs: number): number {
+  if (schedule.mode === 'sessions') return nextSessionMs(schedule.sessions, timeMs);
   if (schedule.mode !== 'rendezvous') return timeMs;
   const index = periodIndex(schedule.periodMs, schedule.phaseMs, timeMs);
   const windowStart = schedule.phaseMs + index * schedule.periodMs;
   // Inside a window with time left, go now; else wait for the next window.
   return timeMs < windowStart + schedule.windowMs ? timeMs : windowStart + schedule.periodMs;
+}
+
+/** Now inside a session, or the next session's start; with none to come, now (the frame then finds the receiver asleep). */
+function nextSessionMs(sessions: readonly number[], timeMs: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (let i = sessions.length - 2; i >= 0 && sessions[i + 1]! > timeMs; i -= 2) next = Math.max(timeMs, sessions[i]!);
+  return Number.isFinite(next) ? next : timeMs;
 }
 
 /** Preamble symbols a sender needs so that a preamble-sampling receiver catches the frame. */
@@ -85,6 +126,12 @@ export function scheduledListenMs(schedule: WakeSchedule, fromMs: number, toMs: 
       return onTime(schedule.periodMs, schedule.windowMs, schedule.phaseMs, fromMs, toMs);
     case 'preamble-sampling':
       return onTime(schedule.periodMs, schedule.cadMs, schedule.phaseMs, fromMs, toMs);
+    case 'sessions': {
+      const { sessions } = schedule;
+      let total = 0;
+      for (let i = sessions.length - 2; i >= 0 && sessions[i + 1]! > fromMs; i -= 2) total += Math.max(0, Math.min(toMs, sessions[i + 1]!) - Math.max(fromMs, sessions[i]!));
+      return total;
+    }
   }
 }
 

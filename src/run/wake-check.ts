@@ -51,6 +51,8 @@ function scheduleWords(wake: WakeSchedule): string {
       return `listening in ${duration(wake.windowMs)} windows every ${duration(wake.periodMs)}`;
     case 'preamble-sampling':
       return `sampling the channel for ${duration(Math.round(wake.cadMs * 1000) / 1000)} every ${duration(wake.periodMs)}`;
+    case 'sessions':
+      return 'listening in the sessions their application opens';
   }
 }
 
@@ -70,6 +72,9 @@ function broadcastCatchShare(wake: WakeSchedule, senders: readonly NodeSpec[]): 
       const preambleMs = senders.reduce((most, sender) => Math.max(most, (sender.preambleSymbols + 4.25) * symbolMsOf(sender)), 0);
       return Math.min(1, Math.max(0, preambleMs - wake.cadMs) / wake.periodMs);
     }
+    case 'sessions':
+      // Scheduled federated rounds open sessions for their downloads (fl/sessions.ts).
+      return 1;
   }
 }
 

@@ -60,6 +60,23 @@ const compressionSchema = z
   .prefault({})
   .describe('How updates travel: float32 or int8 values, top-k sparsification, error feedback.');
 
+/** Rounds on a schedule with sleeping clients (issue 20, point 1): fl/sessions.ts. */
+const scheduleSchema = z
+  .strictObject({
+    period: duration('round period', true).describe('A round starts every period, the first at 0; its deadline is at most the period. The run ends with the last round: its duration is at most rounds × period.'),
+    announceWindow: withDefault(
+      duration('announce window', true).describe("How long after a round's start a client listens for the announce before it sleeps again (a selected client listens on until it has the model)."),
+      10_000,
+      '10 s',
+    ),
+    clockPpm: withDefault(z.number().min(0).max(1000).describe("The clients' crystals: each clock runs fast or slow by a seeded amount up to this many parts per million, corrected at every announce it hears."), 20),
+    guard: withDerivedDefault(
+      duration('guard time', false).describe('A client wakes this long before it expects a round to start, so that its drift does not make it late.'),
+      'twice the largest drift over the longest time a clock can go uncorrected (clockPpm × 10⁻⁶ × 2 × rounds × period), and at least 50 ms',
+    ),
+  })
+  .describe("Rounds at fixed times: the clients' radios sleep between rounds (wake: sessions) and wake for the announce, the model download and the coordinator's requests after their upload.");
+
 export const federatedSettingsSchema = z
   .strictObject({
     task: taskSchema,
@@ -91,6 +108,7 @@ export const federatedSettingsSchema = z
     trainLastTensors: withDerivedDefault(z.int().min(1).describe('Declared partial models: clients train at most the last N parameter tensors.'), 'what their SRAM holds'),
     computeFactor: withDefault(z.number().positive().describe('Training MACs per sample as a multiple of the forward MACs.'), 3),
     targetAccuracy: z.number().gt(0).max(1).optional().describe('Reports the joules and airtime spent until the validation accuracy first reaches it.'),
+    schedule: withDerivedDefault(scheduleSchema, 'none: each round starts when the last closes, and the clients listen as their wake says'),
   })
   .describe('A model trained by federated learning across the swarm, every model download and update carried in frames. Not with inference.');
 

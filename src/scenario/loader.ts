@@ -74,7 +74,14 @@ export function loadScenarioText(text: string, options: LoadOptions): LoadedScen
   if (!result.success) {
     throw new InputError(result.error.issues.flatMap((issue) => toIssues(issue, locate, fromSet)));
   }
-  return { scenario: result.data, locate, fromSet };
+  return { scenario: endWithScheduledRounds(result.data), locate, fromSet };
+}
+
+/** Scheduled federated rounds (fl/sessions.ts): the run ends with the last round's period, if the duration is longer. */
+function endWithScheduledRounds(scenario: Scenario): Scenario {
+  const schedule = scenario.federated?.schedule;
+  if (!schedule) return scenario;
+  return { ...scenario, duration: Math.min(scenario.duration, scenario.federated!.rounds * schedule.period) };
 }
 
 /** An issue at a key path: where the file has it, or "(set by --set)". */

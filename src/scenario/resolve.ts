@@ -4,6 +4,7 @@
  * modulation the chip or region does not allow, a channel outside every sub-band, a power
  * above the limit, a sensitivity table without an entry, a payload no frame can carry).
  */
+import { withScheduledClients } from './federated-roles.ts';
 import { didYouMean } from './suggest.ts';
 import { createRandomStreams } from '../sim/rng.ts';
 import { timeOnAir, type AirtimeParams } from '../radio/airtime.ts';
@@ -250,7 +251,7 @@ export function resolveSwarm(scenario: Scenario, locate: Locate = () => undefine
     if (!nodeIds.has(fault.node)) fail(['faults', i, 'node'], `expected the id of a node of the scenario, found ${JSON.stringify(fault.node)}`);
   });
   flush();
-  return { region, pathLoss, nodes: resolved };
+  return { region, pathLoss, nodes: withScheduledClients(scenario, { pathLoss, nodes: resolved }, resolved) };
 }
 
 function defaultChannelsMhz(region: Region, chip: RadioChip): number[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { catchTimeMs, nextReceiveStartMs, samplingPreambleSymbols, scheduledListenMs, type WakeSchedule } from '../../src/radio/wake-schedule.ts';
+import { catchTimeMs, closeSession, nextReceiveStartMs, openSession, samplingPreambleSymbols, scheduledListenMs, type WakeSchedule } from '../../src/radio/wake-schedule.ts';
 
 const rendezvous: WakeSchedule = { mode: 'rendezvous', periodMs: 1000, windowMs: 5, phaseMs: 200 };
 const sampling: WakeSchedule = { mode: 'preamble-sampling', periodMs: 100, cadMs: 2, phaseMs: 30 };
@@ -38,5 +38,26 @@ describe('wake schedules', () => {
     expect(scheduledListenMs(sampling, 0, 1000)).toBe(10 * 2);
     expect(scheduledListenMs({ mode: 'always' }, 5, 12)).toBe(7);
     expect(scheduledListenMs({ mode: 'off' }, 5, 12)).toBe(0);
+  });
+});
+
+describe('sessions (scheduled federated rounds: fl/sessions.ts)', () => {
+  it('opens, extends and closes sessions, and the radio catches, waits and books by them', () => {
+    const wake: Extract<WakeSchedule, { mode: 'sessions' }> = { mode: 'sessions', sessions: [] };
+    openSession(wake, 100, 200);
+    openSession(wake, 150, 250); // overlapping: extended
+    openSession(wake, 1000, Number.POSITIVE_INFINITY);
+    expect(wake.sessions).toEqual([100, 250, 1000, Number.POSITIVE_INFINITY]);
+    closeSession(wake, 1300);
+    expect(wake.sessions).toEqual([100, 250, 1000, 1300]);
+    expect([catchTimeMs(wake, 99, 12.5), catchTimeMs(wake, 100, 12.5), catchTimeMs(wake, 249, 12.5), catchTimeMs(wake, 250, 12.5), catchTimeMs(wake, 1299, 12.5)]).toEqual([undefined, 100, 249, undefined, 1299]);
+    expect([nextReceiveStartMs(wake, 50), nextReceiveStartMs(wake, 120), nextReceiveStartMs(wake, 300), nextReceiveStartMs(wake, 1400)]).toEqual([100, 120, 1000, 1400]);
+    expect(scheduledListenMs(wake, 0, 2000)).toBe(150 + 300);
+    expect(scheduledListenMs(wake, 200, 1100)).toBe(50 + 100);
+    // A session that has not begun is taken back whole; one cannot open before the last one's start.
+    openSession(wake, 1500, 1600);
+    closeSession(wake, 1400);
+    expect(wake.sessions).toEqual([100, 250, 1000, 1300]);
+    expect(() => openSession(wake, 900, 950)).toThrow(/before the last one's start/);
   });
 });
