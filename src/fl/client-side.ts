@@ -9,7 +9,7 @@ import type { NodeSpec } from '../scenario/resolve.ts';
 import type { RandomStreams } from '../sim/rng.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import { createCompressor, decodeUpdate, type Compressor } from './compression.ts';
-import { groupCount } from './fec.ts';
+import { redundancyCount } from './fec.ts';
 import { fullSteps } from './federation.ts';
 import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
 import { chunk, flHeaderBytes, parityHeaderBytes, type FlMessage } from './wire.ts';
@@ -134,7 +134,7 @@ export function createFlClients(deps: FlClientsDeps): FlClients {
     // by the duty cycle, after the jitter) with one round of asking again.
     const updateBytes = estimatedUpdateBytes(deps.global().length);
     const dataChunks = Math.ceil(updateBytes / chunkBytes);
-    const uploadChunks = dataChunks + (fec ? groupCount(dataChunks, fec.groupSize) : 0);
+    const uploadChunks = dataChunks + (fec ? redundancyCount(fec, dataChunks) : 0);
     const uploadMs = settings.uplinkJitter + uploadChunks * host.frameGapMs(node, Math.min(updateBytes, chunkBytes) + (fec ? parityHeaderBytes : flHeaderBytes)) + settings.idleTimeout;
     const leftMs = state.stats.startMs + deadlineMs - uploadMs - scheduler.nowMs;
     const affordable = Math.floor(leftMs / stepMs);

@@ -7,7 +7,7 @@
  */
 import type { Continuation } from '../sim/scheduler.ts';
 import type { Aggregator } from './aggregator.ts';
-import { groupCount } from './fec.ts';
+import { redundancyCount } from './fec.ts';
 import { concat } from './client-side.ts';
 import type { CoordinatorSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
 import { flHeaderBytes, type FlMessage } from './wire.ts';
@@ -71,7 +71,7 @@ export function createCoordinatorSide(deps: CoordinatorDeps): CoordinatorReceive
     } else return;
     const received = side.received!;
     // The frames still to come after this one: the later chunks, then the parity.
-    const framesToCome = message.kind === 'parity' ? message.groups - 1 - message.group : message.chunks - 1 - message.chunk + (settings.fec ? groupCount(message.chunks, settings.fec.groupSize) : 0);
+    const framesToCome = message.kind === 'parity' ? message.groups - 1 - message.group : message.chunks - 1 - message.chunk + (settings.fec ? redundancyCount(settings.fec, message.chunks) : 0);
     deps.rebuild(received, side.parities, side.lastLength, state.stats);
     if (received.every((c) => c !== undefined)) {
       side.status = 'complete';

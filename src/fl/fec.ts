@@ -8,6 +8,27 @@
  * last chunk's length.
  */
 
+import type { FederatedSettings } from '../scenario/federated-settings.ts';
+import { recoverWithRedundancy, redundancyFragments } from './fec-ts004.ts';
+
+/** A scenario's erasure code: XOR parity per group, or TS004's (fec-ts004.ts). */
+export type FecCode = NonNullable<FederatedSettings['fec']>;
+
+/** How many parity (redundancy) chunks follow `chunks` data chunks. */
+export function redundancyCount(fec: FecCode, chunks: number): number {
+  return 'groupSize' in fec ? groupCount(chunks, fec.groupSize) : Math.ceil(fec.redundancy * chunks);
+}
+
+/** The parity (redundancy) chunks of a message's chunks. */
+export function encodeRedundancy(fec: FecCode, chunks: readonly Uint8Array[]): Uint8Array[] {
+  return 'groupSize' in fec ? parityChunks(chunks, fec.groupSize) : redundancyFragments(chunks, redundancyCount(fec, chunks.length));
+}
+
+/** Rebuilds in place what the parity received allows; returns how many chunks it rebuilt. */
+export function recoverWith(fec: FecCode, chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], fullLength: number, lastLength: number): number {
+  return 'groupSize' in fec ? recoverChunks(chunks, parities, fec.groupSize, fullLength, lastLength) : recoverWithRedundancy(chunks, parities, fullLength, lastLength);
+}
+
 export function groupCount(chunks: number, groupSize: number): number {
   return Math.ceil(chunks / groupSize);
 }

@@ -32,7 +32,7 @@ import { createFlClients, type ClientStep } from './client-side.ts';
 import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import { createStepTable, type StepTableState } from '../sim/step-table.ts';
-import { parityChunks, recoverChunks } from './fec.ts';
+import { encodeRedundancy, recoverWith } from './fec.ts';
 import { createAggregator } from './aggregator.ts';
 import { createCoordinatorSide, type ServerTimerStep } from './coordinator-side.ts';
 import type { NodeApplication } from '../node/application.ts';
@@ -126,14 +126,14 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   /** Sends a message's parity chunks after its data chunks. */
   function postParity(node: number, destination: number, round: number, chunks: readonly Uint8Array[]): void {
     if (!fec) return;
-    const parities = parityChunks(chunks, fec.groupSize);
+    const parities = encodeRedundancy(fec, chunks);
     const lastLength = chunks[chunks.length - 1]!.length;
     parities.forEach((bytes, group) => post(node, destination, { kind: 'parity', round, group, groups: parities.length, lastLength, bytes }, round));
   }
   /** Rebuilds what parity allows, counting it. */
   function rebuild(chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number, stats: RoundStats): void {
     if (!fec || lastLength < 0) return;
-    stats.recoveredChunks += recoverChunks(chunks, parities, fec.groupSize, chunkBytes, lastLength);
+    stats.recoveredChunks += recoverWith(fec, chunks, parities, chunkBytes, lastLength);
   }
   const schedule = settings.schedule;
   // With a schedule a round closes by the next one's start.

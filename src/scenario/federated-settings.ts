@@ -95,8 +95,18 @@ export const federatedSettingsSchema = z
     idleTimeout: withDefault(duration('idle timeout', true).describe('Silence after which a receiver asks for the chunks it misses.'), 600_000, '10 min'),
     fec: withDerivedDefault(
       z
-        .strictObject({ groupSize: z.int().min(2).max(64).describe('Chunks per parity chunk, 2 to 64.') })
-        .describe('Erasure coding: one XOR parity chunk per group of groupSize chunks; a receiver rebuilds one chunk missing from a group without asking again.'),
+        .union([
+          z
+            .strictObject({ code: z.literal('xor').optional().describe('xor (the default): one XOR parity chunk per group.'), groupSize: z.int().min(2).max(64).describe('Chunks per parity chunk, 2 to 64.') })
+            .describe('One XOR parity chunk per group of groupSize chunks; a receiver rebuilds one chunk missing from a group without asking again.'),
+          z
+            .strictObject({
+              code: z.literal('ts004').describe("ts004: LoRaWAN's fragmented data block transport code (TS004-1.0.0), used for firmware updates over the air."),
+              redundancy: z.number().gt(0).max(2).describe('Redundancy fragments per data chunk, e.g. 0.25: ⌈0.25 × chunks⌉ of them follow the data.'),
+            })
+            .describe('Redundancy fragments each the XOR of a pseudo-random half of the chunks (the spec\'s parity matrix); a receiver rebuilds as many missing chunks as the redundancy it heard determines, whichever they are.'),
+        ])
+        .describe('Erasure coding of model downloads and updates.'),
       'none',
     ),
     uplinkJitter: withDefault(

@@ -2,6 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parityChunks, recoverChunks } from '../../src/fl/fec.ts';
+import { matrixLine, prbs23, recoverWithRedundancy, redundancyFragments } from '../../src/fl/fec-ts004.ts';
+import { createRandomStreams } from '../../src/sim/rng.ts';
 import { chunk, decodeFl, encodeFl } from '../../src/fl/wire.ts';
 
 describe('XOR parity per group', () => {
@@ -37,5 +39,50 @@ describe('XOR parity per group', () => {
     const message = { kind: 'parity', round: 3, group: 1, groups: 4, lastLength: 17, bytes: Uint8Array.of(9, 8, 7) } as const;
     expect(decodeFl(encodeFl(message))).toEqual(message);
     expect(encodeFl(message).length).toBe(9 + 3);
+  });
+});
+
+describe("TS004's erasure code (LoRaWAN fragmented data block transport)", () => {
+  it("draws the spec's pseudo-random sequence and parity-matrix lines", () => {
+    // prbs23 from 1001: 0x1F4, then 0x4000FA (bit 0 ⊕ bit 5 fed back into bit 22).
+    expect(prbs23(1001)).toBe(0x1f4);
+    expect(prbs23(0x1f4)).toBe(0x4000fa);
+    for (const m of [2, 7, 16, 40]) {
+      for (let n = 1; n <= 5; n++) {
+        const line = matrixLine(n, m);
+        const ones = line.reduce((s, b) => s + b, 0);
+        expect(ones).toBeGreaterThan(0);
+        expect(ones).toBeLessThanOrEqual(Math.floor(m / 2));
+        expect(matrixLine(n, m)).toEqual(line);
+      }
+    }
+  });
+
+  it('never rebuilds a wrong chunk, and rebuilds what the redundancy heard allows: four in five losses up to the redundancy less two', () => {
+    const random = createRandomStreams(7).stream('fec');
+    let solvable = 0;
+    let tries = 0;
+    for (let trial = 0; trial < 400; trial++) {
+      const m = 4 + Math.floor(random.next() * 40);
+      const r = 2 + Math.floor(random.next() * 10);
+      const chunks = Array.from({ length: m }, (_, j) => Uint8Array.from({ length: j === m - 1 ? 5 : 12 }, () => Math.floor(random.next() * 256)));
+      const redundancy = redundancyFragments(chunks, r);
+      const received: (Uint8Array | undefined)[] = [...chunks];
+      const heard: (Uint8Array | undefined)[] = [...redundancy];
+      const lost = Math.min(m, Math.floor(random.next() * (r + 1)));
+      for (let k = 0; k < lost; k++) received[Math.floor(random.next() * m)] = undefined;
+      const missing = received.filter((c) => c === undefined).length;
+      const rebuilt = recoverWithRedundancy(received, heard, 12, 5);
+      received.forEach((c, j) => {
+        if (c) expect(c).toEqual(chunks[j]);
+      });
+      expect(rebuilt).toBeLessThanOrEqual(missing);
+      if (missing > 0 && missing <= r - 2) {
+        tries++;
+        if (rebuilt === missing) solvable++;
+      }
+    }
+    // As a random code over GF(2) does: k unknowns and k + 2 equations are solvable about 4 times in 5.
+    expect([tries, solvable]).toEqual([233, 190]);
   });
 });
