@@ -34,6 +34,8 @@ export interface CoordinatorDeps {
   readonly later: (step: ServerTimerStep, atMs?: number) => Continuation;
   /** An update whose bytes did not decode. */
   readonly malformed: () => void;
+  /** Slotted uplinks: the time from one of a client's slots to its next. */
+  readonly uplinkSlotMs: number | undefined;
 }
 
 export interface CoordinatorReceiver {
@@ -50,13 +52,20 @@ export function createCoordinatorSide(deps: CoordinatorDeps): CoordinatorReceive
 
   /**
    * Asks again after `idleTimeout` of silence. With scheduled rounds the client sleeps while it
-   * uploads and listens only after its last frame (fl/sessions.ts), so the silence counts from
-   * when the rest of its update should have come, paced by its duty cycle: `framesToCome` more.
+   * uploads and listens only briefly after its last frame (fl/sessions.ts), so the coordinator
+   * asks half the schedule's announce window after the rest of the update was due: one frame
+   * per slot (or per duty-cycle gap), `framesToCome` more.
    */
   function arm(state: RoundState, from: number, side: CoordinatorSide, framesToCome = 0, frameBytes = 0): void {
     const timer = ++side.timer;
-    const toComeMs = settings.schedule && framesToCome > 0 ? framesToCome * host.frameGapMs(from, frameBytes) : 0;
-    deps.later({ type: 'serverTimer', state, from, side, timer }, scheduler.nowMs + toComeMs + settings.idleTimeout);
+    const schedule = settings.schedule;
+    if (!schedule) {
+      deps.later({ type: 'serverTimer', state, from, side, timer }, scheduler.nowMs + settings.idleTimeout);
+      return;
+    }
+    // Its frames come one per slot (or per duty-cycle gap); half the reply window after the last is due, it is late.
+    const periodMs = deps.uplinkSlotMs ?? host.frameGapMs(from, frameBytes);
+    deps.later({ type: 'serverTimer', state, from, side, timer }, scheduler.nowMs + framesToCome * periodMs + schedule.announceWindow / 2);
   }
 
   /** A client's update chunk or parity: rebuild what parity allows; a whole update goes to the aggregator. */

@@ -12,9 +12,11 @@ import { encodeFl, type FlMessage } from './wire.ts';
 
 /** Messages waiting per node, what each has in its MAC, and the rounds of messages sent (a checkpoint: checkpoint-state.ts). */
 export interface OutboxState {
-  readonly queues: Map<number, { destination: number; payload: Uint8Array; round: number }[]>;
+  readonly queues: Map<number, { destination: number; payload: Uint8Array; round: number; slotted?: boolean }[]>;
   readonly inMac: Map<number, number>;
   readonly rounds: Map<number, number>;
+  /** Slotted uplinks: per node, the time before which its next slotted frame may not go (absent without slots). */
+  readonly slotFreeMs?: Map<number, number>;
 }
 
 export interface Outbox extends Checkpointable<OutboxState> {
@@ -37,13 +39,20 @@ export interface OutboxConfig {
   onFrame(round: number, tx: Transmission): void;
   /** A frame went on the air and its node has nothing more to send (scheduled rounds: it listens for a reply). */
   onDrained?(node: number, tx: Transmission): void;
+  /**
+   * Slotted uplinks (scheduled rounds): whether a message goes in its node's slots, and the
+   * start of the node's first slot at or after `notBeforeMs`. One frame per slot, each slot a
+   * whole frame period after the last.
+   */
+  readonly slots?: { slotted(node: number, message: FlMessage): boolean; nextSlotMs(node: number, notBeforeMs: number): number; periodMs: number };
 }
 
 const window = 4;
 
 export function createOutbox(config: OutboxConfig): Outbox {
   const { scheduler } = config;
-  const queues = new Map<number, { destination: number; payload: Uint8Array; round: number }[]>();
+  const queues = new Map<number, { destination: number; payload: Uint8Array; round: number; slotted?: boolean }[]>();
+  const slotFreeMs = new Map<number, number>();
   const inMac = new Map<number, number>();
   const rounds = new Map<number, number>();
   /** Messages whose last fragment has left the MAC (a node's message ids wrap: a new message clears its id). */
@@ -56,6 +65,16 @@ export function createOutbox(config: OutboxConfig): Outbox {
   function pump(node: number): void {
     const queue = queues.get(node);
     while (queue && queue.length > 0 && (inMac.get(node) ?? 0) < window && config.alive(node)) {
+      if (queue[0]!.slotted && config.slots) {
+        // One frame per slot: wait for the node's next one, with nothing of its own in the MAC.
+        if ((inMac.get(node) ?? 0) > 0) return;
+        const atMs = config.slots.nextSlotMs(node, Math.max(scheduler.nowMs, slotFreeMs.get(node) ?? Number.NEGATIVE_INFINITY));
+        if (atMs > scheduler.nowMs) {
+          scheduler.atKind(atMs, pumpKind, node);
+          return;
+        }
+        slotFreeMs.set(node, atMs + config.slots.periodMs / 2);
+      }
       const next = queue.shift()!;
       inMac.set(node, (inMac.get(node) ?? 0) + 1);
       staged = next.round;
@@ -65,16 +84,18 @@ export function createOutbox(config: OutboxConfig): Outbox {
   }
 
   return {
-    checkpoint: () => ({ queues, inMac, rounds }),
+    checkpoint: () => ({ queues, inMac, rounds, ...(config.slots && { slotFreeMs }) }),
     restore(state) {
       replaceMap(queues, state.queues);
       replaceMap(inMac, state.inMac);
       replaceMap(rounds, state.rounds);
+      replaceMap(slotFreeMs, state.slotFreeMs ?? new Map());
     },
     post(node, destination, message, round) {
       let queue = queues.get(node);
       if (!queue) queues.set(node, (queue = []));
-      queue.push({ destination, payload: encodeFl(message), round });
+      const slotted = config.slots?.slotted(node, message) ?? false;
+      queue.push({ destination, payload: encodeFl(message), round, ...(slotted && { slotted }) });
       pump(node);
     },
     purge(round) {

@@ -7,9 +7,9 @@
  *   download in the manner of a LoRaWAN class C multicast session (TS005), opened for the
  *   transfer only;
  * - after the last frame of its upload, for the coordinator's request for missing chunks: the
- *   coordinator asks at once when that frame comes incomplete, else after `idleTimeout` past
- *   when it should have come (fl/coordinator-side.ts), so the client listens for the idle
- *   timeout, the uplink jitter and two guards.
+ *   coordinator asks at once when that frame comes incomplete, else half the announce window
+ *   after the update's last frame was due (fl/coordinator-side.ts), so the client listens for
+ *   the announce window and two guards.
  *
  * Clocks drift. Each client's crystal runs fast or slow by a seeded amount e, |e| ≤ clockPpm ×
  * 10⁻⁶, and the client sets its clock by every announce it hears. Planning to wake `guard`
@@ -50,6 +50,9 @@ export interface ClientSessions {
   downloaded(node: number): void;
   /** The last frame of what the client had to send ended at `endMs`: it listens for a request. */
   sent(node: number, endMs: number): void;
+  /** What the client's clock reads at the true time `trueMs`, and back. */
+  localMs(node: number, trueMs: number): number;
+  trueMs(node: number, localMs: number): number;
   checkpoint(): SessionsState;
   restore(state: SessionsState): void;
 }
@@ -123,7 +126,15 @@ export function createClientSessions(config: SessionsConfig): ClientSessions {
     },
     sent(node, endMs) {
       if (!index.has(node)) return;
-      openSession(wakeOf(node), endMs, endMs + settings.idleTimeout + settings.uplinkJitter + 2 * guardMs);
+      openSession(wakeOf(node), endMs, endMs + schedule.announceWindow + 2 * guardMs);
+    },
+    localMs(node, trueMs) {
+      const c = index.get(node)!;
+      return syncedAtMs[c]! + (trueMs - syncedAtMs[c]!) * (1 + drift[c]!);
+    },
+    trueMs(node, localMs) {
+      const c = index.get(node)!;
+      return syncedAtMs[c]! + (localMs - syncedAtMs[c]!) / (1 + drift[c]!);
     },
     checkpoint: () => ({ syncedAtMs: syncedAtMs.slice(), sessions: wakes.map((wake) => [...wake.sessions]) }),
     restore(state) {

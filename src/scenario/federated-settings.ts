@@ -70,6 +70,10 @@ const scheduleSchema = z
       '10 s',
     ),
     clockPpm: withDefault(z.number().min(0).max(1000).describe("The clients' crystals: each clock runs fast or slow by a seeded amount up to this many parts per million, corrected at every announce it hears."), 20),
+    uplinkSlots: withDefault(
+      z.boolean().describe("Each client called sends its update's frames in slots of its own: the k-th slot of the j-th of n clients named in the announce starts j/n of a frame period after k frame periods from the round's start (a frame period: the longest frame's time on air over its sub-band's duty cycle, plus 1 %), so that uplinks do not overlap; false: after the seeded jitter."),
+      true,
+    ),
     guard: withDerivedDefault(
       duration('guard time', false).describe('A client wakes this long before it expects a round to start, so that its drift does not make it late.'),
       'twice the largest drift over the longest time a clock can go uncorrected (clockPpm × 10⁻⁶ × 2 × rounds × period), and at least 50 ms',
