@@ -58,7 +58,10 @@ interface SimulationState {
 }
 
 
-export function createSimulation(scenario: Scenario, swarm: ResolvedSwarm, options: SimulationOptions = {}): Simulation {
+export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, options: SimulationOptions = {}): Simulation {
+  // Radio sessions are filled as a run goes (scheduled federated rounds): each simulation gets
+  // its own lists, since runs of one scenario share its resolved nodes.
+  const swarm = withOwnSessions(resolved);
   const scheduler = createScheduler();
   const specs = swarm.nodes;
   const hosted = new Array<boolean>(specs.length).fill(options.hosted === undefined);
@@ -379,4 +382,9 @@ function lookaheadOf(specs: readonly NodeSpec[], scenario: Scenario): number {
     shortestMs = Math.min(shortestMs, airtimeMs);
   }
   return Math.min(shortestMs, scenario.processingDelayMs);
+}
+
+function withOwnSessions(swarm: ResolvedSwarm): ResolvedSwarm {
+  if (!swarm.nodes.some((node) => node.wake.mode === 'sessions')) return swarm;
+  return { ...swarm, nodes: swarm.nodes.map((node) => (node.wake.mode === 'sessions' ? { ...node, wake: { mode: 'sessions', sessions: [] } } : node)) };
 }

@@ -89,6 +89,13 @@ describe('a simulation checkpoint', () => {
     for (const run of resumed) expect(run).toEqual(expected);
   });
 
+  it('resumes scheduled federated rounds exactly: the clocks, the radio sessions and the uplink slots are saved', () => {
+    const { expected, resumed, saved } = resumeAt('scenarios/fl-scheduled.yaml', ['federated.rounds=3'], [40 * 60_000 + 30_000, 55 * 60_000 + 7, 79 * 60_000 + 59_000], false);
+    expect(saved).toBe(3);
+    expect(expected.rounds!.map((r) => r.participants)).toEqual([10, 10, 10]);
+    for (const run of resumed) expect(run).toEqual(expected);
+  });
+
   it('resumes federated learning with error-feedback compression exactly (the residuals are saved)', () => {
     const { expected, resumed, saved } = resumeAt('scenarios/fl-compression.yaml', ['federated.rounds=3'], [3 * 3_600_000 + 7], false);
     expect(saved).toBe(1);
