@@ -27,7 +27,7 @@ import { chunk, decodeFl, flHeaderBytes, parityHeaderBytes, type FlMessage } fro
 import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
 
 export type { FlHost, FlSetup, RoundStats } from './round-types.ts';
-import { createOutbox, type OutboxConfig, type OutboxState } from './outbox.ts';
+import { createOutbox, type OutboxState } from './outbox.ts';
 import { createFlClients, type ClientStep } from './client-side.ts';
 import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
@@ -36,7 +36,8 @@ import { encodeRedundancy, recoverWith } from './fec.ts';
 import { createAggregator } from './aggregator.ts';
 import { createCoordinatorSide, type ServerTimerStep } from './coordinator-side.ts';
 import type { NodeApplication } from '../node/application.ts';
-import { createClientSessions, type ClientSessions, type SessionStep, type SessionsState } from './sessions.ts';
+import { createClientSessions, type SessionStep, type SessionsState } from './sessions.ts';
+import { uplinkSlots } from './uplink-slots.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
   readonly rounds: readonly RoundStats[];
@@ -139,7 +140,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   // With a schedule a round closes by the next one's start.
   const deadlineMs = schedule ? Math.min(settings.roundDeadline, schedule.period) : settings.roundDeadline;
   const sessions = schedule ? createClientSessions({ schedule, settings, clients: setup.clients, specs, streams, nowMs: () => scheduler.nowMs, later: (step, atMs) => later(step, atMs) }) : undefined;
-  const slots = sessions && schedule?.uplinkSlots ? uplinkSlots(sessions) : undefined;
+  const slots = sessions && schedule?.uplinkSlots ? uplinkSlots({ clients: setup.clients, coordinator, messageBytes: payloadBytes + flHeaderBytes, host, clocks: sessions, current: () => current }) : undefined;
   const outbox = createOutbox({
     scheduler,
     send: host.send,
@@ -155,27 +156,6 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     onDrained: (node, tx) => sessions?.sent(node, tx.endMs),
     ...(slots && { slots }),
   });
-  /**
-   * Slotted uplinks (scheduled rounds): the j-th of the n clients named in a round's announce
-   * sends its k-th frame at the round's start + k frame periods + j/n of one, by its own clock.
-   * A frame period is the longest frame's time on air over its duty cycle, plus 1 %: a client's
-   * duty cycle allows one frame per period, and the n offsets keep the clients' frames apart.
-   */
-  function uplinkSlots(clocks: ClientSessions): NonNullable<OutboxConfig['slots']> {
-    const periodMs = setup.clients.reduce((most, node) => Math.max(most, host.frameGapMs(node, payloadBytes + flHeaderBytes)), 0) * 1.01;
-    return {
-      periodMs,
-      slotted: (node, message) => node !== coordinator && (message.kind === 'update' || message.kind === 'parity'),
-      nextSlotMs(node, notBeforeMs) {
-        const j = current ? current.selected.indexOf(node) : -1;
-        if (!current || j < 0) return notBeforeMs;
-        const offsetMs = current.stats.startMs + (j * periodMs) / current.selected.length;
-        // The slot that starts now counts (its time went through the clock and back: a rounding off).
-        const k = Math.max(0, Math.ceil((clocks.localMs(node, notBeforeMs) - offsetMs) / periodMs - 1e-9));
-        return Math.max(notBeforeMs, clocks.trueMs(node, offsetMs + k * periodMs));
-      },
-    };
-  }
   const post = outbox.post;
   const clients = createFlClients({
     setup,
