@@ -28,8 +28,8 @@ export interface WakeFinding {
   readonly traffic: string;
   /** The receivers' schedule in words, e.g. "listening in 50 ms windows every 2 s". */
   readonly schedule: string;
-  /** The largest share of such frames these receivers can catch (0: none). */
-  readonly catchShare: number;
+  /** The largest share of such frames these receivers can catch (0: none; undefined: what falls inside their sessions). */
+  readonly catchShare: number | undefined;
   /** The receivers, by id, in node order. */
   readonly receivers: readonly string[];
 }
@@ -52,15 +52,15 @@ function scheduleWords(wake: WakeSchedule): string {
     case 'preamble-sampling':
       return `sampling the channel for ${duration(Math.round(wake.cadMs * 1000) / 1000)} every ${duration(wake.periodMs)}`;
     case 'sessions':
-      return 'listening in the sessions their application opens';
+      return "listening only in their scheduled federated rounds' sessions";
   }
 }
 
 /** The symbol time of a node's modulation, ms. */
 const symbolMsOf = (node: NodeSpec): number => (2 ** node.sf / node.bandwidthHz) * 1000;
 
-/** The share of broadcasts from `senders` that a node on `wake` catches at best. */
-function broadcastCatchShare(wake: WakeSchedule, senders: readonly NodeSpec[]): number {
+/** The share of broadcasts from `senders` that a node on `wake` catches at best (undefined: what falls inside its sessions). */
+function broadcastCatchShare(wake: WakeSchedule, senders: readonly NodeSpec[]): number | undefined {
   switch (wake.mode) {
     case 'always':
       return 1;
@@ -73,21 +73,21 @@ function broadcastCatchShare(wake: WakeSchedule, senders: readonly NodeSpec[]): 
       return Math.min(1, Math.max(0, preambleMs - wake.cadMs) / wake.periodMs);
     }
     case 'sessions':
-      // Scheduled federated rounds open sessions for their downloads (fl/sessions.ts).
-      return 1;
+      // Sessions open for the federated rounds' own traffic only (the model download: below).
+      return undefined;
   }
 }
 
 /** The receivers among `candidates` that sleep, grouped by schedule, as findings about `traffic`. */
-function sleepersOf(traffic: string, candidates: readonly NodeSpec[], share: (wake: WakeSchedule) => number): WakeFinding[] {
-  const bySchedule = new Map<string, { share: number; receivers: string[] }>();
+function sleepersOf(traffic: string, candidates: readonly NodeSpec[], share: (wake: WakeSchedule) => number | undefined): WakeFinding[] {
+  const bySchedule = new Map<string, { share: number | undefined; receivers: string[] }>();
   for (const node of candidates) {
     if (node.wake.mode === 'always') continue;
     const catchShare = share(node.wake);
-    if (catchShare >= 1) continue;
+    if (catchShare !== undefined && catchShare >= 1) continue;
     const words = scheduleWords(node.wake);
-    const entry = bySchedule.get(words) ?? { share: 0, receivers: [] };
-    entry.share = Math.max(entry.share, catchShare);
+    const entry = bySchedule.get(words) ?? { share: catchShare, receivers: [] };
+    if (catchShare !== undefined && entry.share !== undefined) entry.share = Math.max(entry.share, catchShare);
     entry.receivers.push(node.id);
     bySchedule.set(words, entry);
   }
@@ -127,7 +127,8 @@ export function checkWakes(scenario: Scenario, swarm: ResolvedSwarm): WakeFindin
   if (scenario.federated) {
     const coordinator = nodes[chooseCoordinator(scenario, swarm)]!;
     const clients = federatedClients(scenario, swarm, coordinator.index).map((index) => nodes[index]!);
-    add(sleepersOf(`the federated model download (each round's announce and model chunks, broadcast by ${coordinator.id})`, clients, (wake) => broadcastCatchShare(wake, [coordinator])));
+    // Scheduled rounds open each client's sessions for the download (fl/sessions.ts).
+    add(sleepersOf(`the federated model download (each round's announce and model chunks, broadcast by ${coordinator.id})`, clients, (wake) => (wake.mode === 'sessions' ? 1 : broadcastCatchShare(wake, [coordinator]))));
     add(sleepersOf(`the clients' updates (unicast to the coordinator, ${coordinator.id})`, [coordinator].filter((node) => node.wake.mode === 'off'), never));
   }
   return findings;
@@ -140,7 +141,12 @@ export function describeWakeCheck(findings: readonly WakeFinding[]): string[] {
     const count = finding.receivers.length;
     const named = `${finding.receivers.slice(0, 10).join(', ')}${count > 10 ? ', …' : ''}`;
     const one = count === 1;
-    const chance = finding.catchShare === 0 ? `${one ? 'receives' : 'receive'} none of it` : `${one ? 'catches' : 'catch'} at most ${formatShare(finding.catchShare)} of it, by chance (a broadcast neither waits for a window nor stretches its preamble)`;
+    const chance =
+      finding.catchShare === undefined
+        ? `${one ? 'catches' : 'catch'} only what starts inside ${one ? 'its' : 'their'} sessions`
+        : finding.catchShare === 0
+          ? `${one ? 'receives' : 'receive'} none of it`
+          : `${one ? 'catches' : 'catch'} at most ${formatShare(finding.catchShare)} of it, by chance (a broadcast neither waits for a window nor stretches its preamble)`;
     return `  warning: ${finding.traffic}: ${count} receiver${one ? '' : 's'} ${finding.schedule} ${chance}: ${named}`;
   });
   lines.push('  (keep those radios on, wake: always, while they must receive; unicast frames wait for rendezvous windows and stretch their preamble for preamble sampling, broadcasts do not)');

@@ -49,6 +49,13 @@ describe('the wake check', () => {
     ]);
   });
 
+  it('leaves scheduled rounds\' own download alone, and says that other broadcasts reach their clients only inside those sessions', () => {
+    const { scenario, swarm } = loadScenario('scenarios/fl-scheduled.yaml', ['groups.1.traffic={kind: periodic, interval: 10min, payloadBytes: 10, to: broadcast}']);
+    const findings = checkWakes(scenario, swarm);
+    expect(findings.map((f) => [f.traffic, f.schedule, f.catchShare, f.receivers.length])).toEqual([['broadcast traffic (from 20 nodes)', "listening only in their scheduled federated rounds' sessions", undefined, 20]]);
+    expect(describeWakeCheck(findings)[0]).toContain('20 receivers listening only in their scheduled federated rounds\' sessions catch only what starts inside their sessions: board-0');
+  });
+
   it('finds nothing in the shipped scenarios', () => {
     const shipped = readdirSync('scenarios').filter((file) => file.endsWith('.yaml'));
     expect(shipped.length).toBeGreaterThan(10);
