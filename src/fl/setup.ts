@@ -12,8 +12,6 @@ import { partition, PartitionError } from './partition.ts';
 import type { FlSetup } from './swarm.ts';
 import { loadMnistTask, namesTask, type FlTask } from './task.ts';
 
-export { chooseCoordinator, federatedClients } from '../scenario/federated-roles.ts';
-
 /**
  * Training state in SRAM: every value (float32), a gradient (and a velocity with momentum) for
  * each trained value, and a batch of activations. A client short of SRAM trains the last

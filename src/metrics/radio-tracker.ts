@@ -20,6 +20,8 @@ import { fates, gatewaysDestination, type Fate, type Transmission } from '../rad
 import { createFrameStore, fateNumber, type FrameStoreState } from './frame-rows.ts';
 import { createNodeTallies, type NodeTalliesState, type NodeTally } from './node-tallies.ts';
 import { createMessageBooks } from './message-books.ts';
+import { createOnAirSlots } from './on-air-slots.ts';
+import { putAt } from './reused-list.ts';
 
 export type { NodeTally } from './node-tallies.ts';
 export type { FrameRecord, RadioTotals, ReceptionRecord, RecordSink } from './radio-records.ts';
@@ -97,7 +99,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   let unsentAtDeath = 0;
   /**
    * Slots of frames that arrived since the last decision, not yet in canonical order (the
-   * first `batched`). Both lists are reused, never emptied (see reception-batch.ts).
+   * first `batched`). Both lists are reused, never emptied (reused-list.ts).
    */
   const frameBatch: number[] = [];
   let batched = 0;
@@ -105,43 +107,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   const pending: number[] = [];
   let head = 0;
   let tail = 0;
-  /**
-   * Slots of sent frames not yet final, per sender (for their receptions): a sender transmits
-   * one frame at a time, so it has one or two (a frame and the one started as it ended), held
-   * in two columns (−1: none) and, rarely, a list for more; no array per frame.
-   */
-  const onAirFirst = new Int32Array(nodeCount).fill(-1);
-  const onAirSecond = new Int32Array(nodeCount).fill(-1);
-  const onAirMore: (number[] | undefined)[] = new Array<number[] | undefined>(nodeCount);
-  const onAirSlot = (sender: number, seq: number): number => {
-    const seqs = store.rows.seq;
-    const first = onAirFirst[sender]!;
-    if (first >= 0 && seqs[first] === seq) return first;
-    const second = onAirSecond[sender]!;
-    if (second >= 0 && seqs[second] === seq) return second;
-    const more = onAirMore[sender];
-    if (more) for (const slot of more) if (seqs[slot] === seq) return slot;
-    return -1;
-  };
-  function addOnAir(sender: number, slot: number): void {
-    if (onAirFirst[sender]! < 0) onAirFirst[sender] = slot;
-    else if (onAirSecond[sender]! < 0) onAirSecond[sender] = slot;
-    else (onAirMore[sender] ??= []).push(slot);
-  }
-  function removeOnAir(sender: number, slot: number): void {
-    const more = onAirMore[sender];
-    if (onAirFirst[sender] === slot) {
-      onAirFirst[sender] = onAirSecond[sender]!;
-      onAirSecond[sender] = more && more.length > 0 ? more.shift()! : -1;
-    } else if (onAirSecond[sender] === slot) onAirSecond[sender] = more && more.length > 0 ? more.shift()! : -1;
-    else if (more) more.splice(more.indexOf(slot), 1);
-  }
-  /** The slots on the air per sender in the order they started (a checkpoint's form). */
-  const onAirLists = (): (number[] | undefined)[] =>
-    Array.from({ length: nodeCount }, (_, sender) => {
-      const list = [onAirFirst[sender]!, onAirSecond[sender]!, ...(onAirMore[sender] ?? [])].filter((slot) => slot >= 0);
-      return list.length > 0 ? list : undefined;
-    });
+  const onAir = createOnAirSlots(nodeCount);
 
   /** Canonical order of frame records: by time, sender, then the sender's own order. */
   const compareSlots = (a: number, b: number): number => {
@@ -153,7 +119,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   function release(slot: number): void {
     const r = store.rows;
     if (r.outcome[slot] === 0) {
-      removeOnAir(r.sender[slot]!, slot);
+      onAir.remove(r.sender[slot]!, slot);
       const airtime = r.airtimeMs[slot]!;
       airtimeMs += airtime;
       txEnergyUj += r.energyUj[slot]!;
@@ -181,11 +147,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
         tail -= head;
         head = 0;
       }
-      for (let i = 0; i < batched; i++) {
-        if (tail < pending.length) pending[tail] = frameBatch[i]!;
-        else pending.push(frameBatch[i]!);
-        tail++;
-      }
+      for (let i = 0; i < batched; i++) putAt(pending, tail++, frameBatch[i]!);
       batched = 0;
     }
     receptionBatch.flush(sinks);
@@ -200,9 +162,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
   }
 
   function batch(slot: number): void {
-    if (batched < frameBatch.length) frameBatch[batched] = slot;
-    else frameBatch.push(slot);
-    batched++;
+    putAt(frameBatch, batched++, slot);
   }
 
   /**
@@ -256,7 +216,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       blockedBy,
       latencies: messages.latencies(),
       pending: pending.slice(0, tail),
-      onAir: onAirLists(),
+      onAir: onAir.lists(),
       numbers: [head, sent, blocked, airtimeMs, txEnergyUj, ...messages.counts(), unsentAtDeath],
       uplinksByGatewaysReceived,
       transmissions: [lastKey, lastCount],
@@ -275,10 +235,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       messages.restore(state.latencies, state.numbers.slice(5, 9));
       replaceArray(pending, state.pending);
       tail = pending.length;
-      onAirFirst.fill(-1);
-      onAirSecond.fill(-1);
-      onAirMore.fill(undefined);
-      state.onAir.forEach((list, sender) => list?.forEach((slot) => addOnAir(sender, slot)));
+      onAir.restore(state.onAir);
       replaceArray(uplinksByGatewaysReceived, state.uplinksByGatewaysReceived ?? []);
       if (state.transmissions) {
         lastKey.set(state.transmissions[0]);
@@ -315,7 +272,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       r.txPowerDbm[slot] = tx.txPowerDbm;
       r.energyUj[slot] = energyUj;
       batch(slot);
-      addOnAir(tx.sender, slot);
+      onAir.add(tx.sender, slot);
       sent++;
       counts.attempts[tx.sender]!++;
       counts.sent[tx.sender]!++;
@@ -339,7 +296,7 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       counts.dutyCycleBlocked[sender]!++;
     },
     reception(tx, receiver, fate, rxPowerDbm, snrDb) {
-      const slot = onAirSlot(tx.sender, tx.seq);
+      const slot = onAir.find(tx.sender, tx.seq, store.rows.seq);
       if (slot < 0) throw new Error(`reception of frame ${tx.seq} of node ${tx.sender}, which the tracker never saw start`);
       const r = store.rows;
       r.receivers[slot]!++;

@@ -1,14 +1,12 @@
 /**
  * The receptions decided since the tracker last handed rows on, held in columns and handed to
- * the record sinks in canonical order (end, sender, seq, receiver) when the window closes.
- *
- * The columns are reused from window to window: a count says how much of them is the batch,
- * and nothing is truncated (emptying an array gives its storage back, and the next window's
- * rows would allocate it again: at a city's millions of windows, most of what a frame cost).
+ * the record sinks in canonical order (end, sender, seq, receiver) when the window closes. The
+ * columns are reused from window to window (reused-list.ts).
  */
 import type { Fate, Transmission } from '../radio/transmission.ts';
 import type { Checkpointable } from '../sim/checkpoint-state.ts';
 import type { RecordSink } from './radio-records.ts';
+import { putAt } from './reused-list.ts';
 
 export interface ReceptionBatchState {
   readonly columns: readonly unknown[][];
@@ -34,17 +32,12 @@ export function createReceptionBatch(): ReceptionBatch {
     const tb = receptionTx[b]!;
     return ta.endMs - tb.endMs || ta.sender - tb.sender || ta.seq - tb.seq || receptionReceiver[a]! - receptionReceiver[b]!;
   };
-  /** Writes element `i` of a column, appending at its end. */
-  const put = <T>(column: T[], i: number, value: T): void => {
-    if (i < column.length) column[i] = value;
-    else column.push(value);
-  };
   function add(tx: Transmission, receiver: number, fate: Fate, rxPowerDbm: number, snrDb: number): void {
-    put(receptionTx, count, tx);
-    put(receptionReceiver, count, receiver);
-    put(receptionFate, count, fate);
-    put(receptionRxDbm, count, rxPowerDbm);
-    put(receptionSnrDb, count, snrDb);
+    putAt(receptionTx, count, tx);
+    putAt(receptionReceiver, count, receiver);
+    putAt(receptionFate, count, fate);
+    putAt(receptionRxDbm, count, rxPowerDbm);
+    putAt(receptionSnrDb, count, snrDb);
     count++;
   }
   return {
@@ -53,7 +46,7 @@ export function createReceptionBatch(): ReceptionBatch {
       if (count === 0) return;
       const n = count;
       count = 0;
-      for (let i = 0; i < n; i++) put(receptionOrder, i, i);
+      for (let i = 0; i < n; i++) putAt(receptionOrder, i, i);
       if (n > 1) {
         // Sorting needs an array of exactly the batch; one row is already in order.
         if (receptionOrder.length !== n) receptionOrder.length = n;

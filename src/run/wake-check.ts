@@ -16,7 +16,7 @@
  * and a node whose wake is `off` hears nothing at all, unicast included. LoRaWAN class A devices
  * listen in their receive windows (node/lorawan-devices.ts) and are not checked here.
  */
-import { chooseCoordinator, federatedClients } from '../fl/setup.ts';
+import { chooseCoordinator, federatedClients } from '../scenario/federated-roles.ts';
 import type { NodeSpec, ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { WakeSchedule } from '../radio/wake-schedule.ts';
