@@ -128,7 +128,7 @@ export function buildProgram(io: CliIo): Command {
   model
     .command('train')
     .description('train TinySeek from a config file into a model directory')
-    .requiredOption('--config <file>', 'training config (YAML): data, model, training')
+    .requiredOption('--config <file>', 'training config (YAML): data, model, training, and optionally distillation (a teacher) and quantization (quantization-aware training)')
     .requiredOption('--out <dir>', 'model directory to write, e.g. models/tinyseek-names')
     .option('--quiet', 'print nothing on success')
     .action(async (options: { config: string; out: string; quiet?: boolean }) => (await import('./commands/model.ts')).modelTrainCommand(options, io.out, io.err));
@@ -147,8 +147,9 @@ export function buildProgram(io: CliIo): Command {
     .argument('<model>', 'model directory (or its model.tskp)')
     .requiredOption('--bits <n>', 'weight bits: 8, 4 or 2')
     .option('--samples <n>', 'only the first n validation names')
-    .option('--json', 'one JSON object: bits, positions, top1Agreement, klDivergence, bitsPerChar, floatBitsPerChar')
-    .action(async (dir: string, options: { bits: string; json?: boolean; samples?: string }) => (await import('./commands/model.ts')).modelEvalCommand(dir, options, io.out));
+    .option('--reference <model>', 'the float model to judge against (default: the teacher a distilled model records, else its own float weights)')
+    .option('--json', 'one JSON object: bits, positions, top1Agreement, klDivergence, bitsPerChar, floatBitsPerChar, reference')
+    .action(async (dir: string, options: { bits: string; json?: boolean; samples?: string; reference?: string }) => (await import('./commands/model.ts')).modelEvalCommand(dir, options, io.out));
   model
     .command('quantize')
     .description("(re)write a checkpoint's int8/int4/int2 weights and calibrated scales from its float weights")

@@ -16,6 +16,7 @@
  * fails. Routes are recomputed at once when a node dies (the routing layer is idealised: it
  * learns of a death without delay; the model layer finds lost frames by timeouts only).
  */
+import { groupSizeOf } from '../model/quant/quantized-model.ts';
 import { embeddingUnit, headUnit } from '../model/quant/units.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
 import type { ReceivedMessage } from '../node/lora-node.ts';
@@ -88,7 +89,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   // What the swarm knows: a node is dead once the routing layer has learned of it (deathDetectionMs).
   const alive = (node: number): boolean => !dead[node];
   const pipelineOf = pipelineChooser(context.plan.pipelines, alive);
-  const work = createUnitWork(config, model.bits, context.costs, context.plan, specs);
+  const work = createUnitWork(config, model.bits, context.costs, context.plan, specs, groupSizeOf(model));
 
   const inflight = new Map<number, InFlight>();
   let staged: InFlight | undefined;

@@ -44,6 +44,9 @@ export function loadModel(settings: ModelSettings, options: { readonly measureLo
   const { header, model, quantized } = readCheckpoint(file);
   const training = (header.training.data ?? { seed: 1, validationFraction: 0.1, vocabulary: 'chars' }) as { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' };
   let integer = quantized.get(settings.bits);
+  if (!integer && header.quantized) {
+    throw new InputError([{ path: 'model.bits', message: `expected ${[...quantized.keys()].join(' or ')} (the integer model ${file} was trained for), found ${settings.bits}` }]);
+  }
   if (!integer) {
     const data = loadNames(training);
     integer = quantizeWeights(model, settings.bits, calibrateScales(model, data.train.slice(0, 200).map((sample) => sample.tokens)));

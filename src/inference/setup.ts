@@ -3,6 +3,7 @@
  * the placement nodes and their budgets, the link graph, the plan, and the request arrivals.
  * Pure: the checkpoint is read by the caller (inference/load-model.ts).
  */
+import { groupSizeOf } from '../model/quant/quantized-model.ts';
 import { unitCosts } from '../model/cost.ts';
 import type { TinySeekConfig } from '../model/config.ts';
 import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
@@ -99,12 +100,13 @@ export interface PlacedModel {
 }
 
 /** Places the model's units on the swarm (throws PlacementError when it does not fit). */
-export function placeModel(scenario: Scenario, swarm: ResolvedSwarm, config: TinySeekConfig, expertLoad?: readonly (readonly number[])[]): PlacedModel {
+/** Places the model's units; `groupSize`: its weights have group-wise scales (a model trained for low bits), which cost bytes. */
+export function placeModel(scenario: Scenario, swarm: ResolvedSwarm, config: TinySeekConfig, expertLoad?: readonly (readonly number[])[], groupSize?: number): PlacedModel {
   const settings = scenario.model!;
   const graph = swarmLinkGraph(scenario, swarm, config, settings.placement.linkMarginDb);
   const routes = computeRoutes(graph);
   const nodes = placementNodes(scenario, swarm, settings);
-  const units = placeableUnits(config, { bits: settings.bits, concurrentRequests: settings.placement.concurrentRequests, ...(expertLoad && { expertLoad }) });
+  const units = placeableUnits(config, { bits: settings.bits, concurrentRequests: settings.placement.concurrentRequests, ...(expertLoad && { expertLoad }), ...(groupSize !== undefined && { groupSize }) });
   let entry: number | undefined;
   const entryId = scenario.inference?.entry;
   if (entryId !== undefined) {
@@ -166,7 +168,8 @@ export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loade
   if (settings.prompt.length + 1 >= config.context) {
     throw new InputError([{ path: 'inference.prompt', message: `expected a prompt shorter than the context (${config.context - 1} characters), found ${settings.prompt.length}` }]);
   }
-  const placed = placeModel(scenario, swarm, config, loaded.expertLoad);
+  const groupSize = groupSizeOf(loaded.quantized);
+  const placed = placeModel(scenario, swarm, config, loaded.expertLoad, groupSize);
   return {
     placed,
     symbols: loaded.vocabulary.symbols,
@@ -176,7 +179,7 @@ export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loade
     plan: placed.plan,
     graph: placed.graph,
     settings,
-    costs: unitCosts(config),
+    costs: unitCosts(config, groupSize),
     arrivals: requestArrivals(scenario),
     rng: createRandomStreams(scenario.seed),
     concurrentRequests: scenario.model!.placement.concurrentRequests,

@@ -34,7 +34,7 @@ export interface UnitWork {
   expert(node: number, layer: number, id: number): McuWork;
 }
 
-export function createUnitWork(config: TinySeekConfig, bits: Bits, costs: readonly UnitCost[], plan: Plan, specs: readonly NodeSpec[]): UnitWork {
+export function createUnitWork(config: TinySeekConfig, bits: Bits, costs: readonly UnitCost[], plan: Plan, specs: readonly NodeSpec[], groupSize?: number): UnitWork {
   const unit = Object.fromEntries(costs.map((c) => [c.unit, c])) as Record<UnitCost['unit'], UnitCost>;
   const tierAt = new Map<string, TierId>();
   plan.units.forEach((placed, u) => plan.holders[u]!.forEach((node, k) => tierAt.set(`${placed.id}@${node}`, plan.tiers[u]![k]!)));
@@ -46,7 +46,7 @@ export function createUnitWork(config: TinySeekConfig, bits: Bits, costs: readon
   const matmul = (cost: UnitCost, position: number): ComputeOp => ({ op: 'matmul', macs: cost.macsPerToken + (position + 1) * cost.macsPerCachedPosition });
   // Norms, softmax and activations: on the CPU at its softmax rate, also on an MCU with an NPU.
   const cpuSide = (cost: UnitCost, position: number): ComputeOp => ({ op: 'softmax', macs: cost.softmaxElementsPerToken + (position + 1) * cost.softmaxElementsPerCachedPosition });
-  const embedRowBytes = matrixBytes(1, d, bits) * (config.positions === 'rotary' ? 1 : 2);
+  const embedRowBytes = matrixBytes(1, d, bits, groupSize) * (config.positions === 'rotary' ? 1 : 2);
   const attentionBytes = unit.attention.weightBytes[bits] + unit.gate.weightBytes[bits];
   return {
     embed: (node) => run(node, 'io', [{ op: 'elementwise', macs: d }], embedRowBytes),

@@ -1,9 +1,10 @@
 /**
  * What each unit of TinySeek costs (every operation reports its cost, which the hardware model
  * turns into time and energy per MCU): parameters, weight bytes at 8, 4 and 2 bits (packed
- * values, a float32 scale per output row, float32 gains and biases), multiply-accumulates per
- * token, the latent KV-cache bytes per token, and the int8 activation bytes that cross the
- * unit's boundary (what a frame carries).
+ * values, a float32 scale per output row or, with group-wise scales, per row and group of
+ * input columns, float32 gains and biases), multiply-accumulates per token (with groups, one
+ * more per group and row: its int32 sum times its scale), the latent KV-cache bytes per token,
+ * and the int8 activation bytes that cross the unit's boundary (what a frame carries).
  *
  * Attention's keys and values are rebuilt from the cached latents for every position in the
  * cache (as the units compute them), so its MACs grow with the position: a token at position t
@@ -37,25 +38,34 @@ export interface UnitCost {
   readonly outputBytes: number;
 }
 
-/** Bytes of a matrix [rows, cols] at `bits`: packed values plus a float32 scale per row. */
-export function matrixBytes(rows: number, cols: number, bits: number): number {
-  return Math.ceil((rows * cols * bits) / 8) + 4 * rows;
+/** Bytes of a matrix [rows, cols] at `bits`: packed values plus a float32 scale per row, or per row and group of `groupSize` columns. */
+export function matrixBytes(rows: number, cols: number, bits: number, groupSize?: number): number {
+  return Math.ceil((rows * cols * bits) / 8) + 4 * rows * scaleGroups(cols, groupSize);
 }
+
+/** Scales per row: one, or one per group of columns. */
+const scaleGroups = (cols: number, groupSize: number | undefined): number => (groupSize === undefined ? 1 : Math.ceil(cols / Math.min(groupSize, cols)));
+
+/** The extra multiply-accumulates of group-wise scales for one product with a [rows, cols] matrix: one per group and row (none per row). */
+export const scaleMacs = (rows: number, cols: number, groupSize: number | undefined): number => (groupSize === undefined ? 0 : rows * scaleGroups(cols, groupSize));
 
 const atBits = (f: (bits: number) => number): UnitCost['weightBytes'] => ({ 8: f(8), 4: f(4), 2: f(2) });
 
-export function unitCosts(config: TinySeekConfig): UnitCost[] {
+/** Every unit's cost; `groupSize`: the weights have a scale per group of that many input columns (a model trained for low bits). */
+export function unitCosts(config: TinySeekConfig, groupSize?: number): UnitCost[] {
   const { vocab, dim: d, heads, headDim, latentDim: dc, experts, sharedExperts, expertHidden: h, topK, layers } = config;
   const inner = heads * headDim;
   const rotary = config.positions === 'rotary';
   const dr = rotary ? config.ropeDim! : 0;
   const positionRows = rotary ? 0 : config.context;
+  const bytes = (rows: number, cols: number, b: number): number => matrixBytes(rows, cols, b, groupSize);
+  const extra = (rows: number, cols: number): number => scaleMacs(rows, cols, groupSize);
   const expert = (unit: 'routedExpert' | 'sharedExpert', count: number): UnitCost => ({
     unit,
     count,
     parameters: 3 * h * d,
-    weightBytes: atBits((b) => 2 * matrixBytes(h, d, b) + matrixBytes(d, h, b)),
-    macsPerToken: 3 * h * d,
+    weightBytes: atBits((b) => 2 * bytes(h, d, b) + bytes(d, h, b)),
+    macsPerToken: 3 * h * d + 2 * extra(h, d) + extra(d, h),
     macsPerCachedPosition: 0,
     softmaxElementsPerToken: h,
     softmaxElementsPerCachedPosition: 0,
@@ -68,7 +78,7 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
       unit: 'embedding',
       count: 1,
       parameters: (vocab + positionRows) * d,
-      weightBytes: atBits((b) => matrixBytes(vocab, d, b) + (positionRows > 0 ? matrixBytes(positionRows, d, b) : 0)),
+      weightBytes: atBits((b) => bytes(vocab, d, b) + (positionRows > 0 ? bytes(positionRows, d, b) : 0)),
       macsPerToken: 0,
       macsPerCachedPosition: 0,
       softmaxElementsPerToken: 0,
@@ -81,10 +91,10 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
       unit: 'attention',
       count: layers,
       parameters: inner * d + dc * d + 2 * inner * dc + d * inner + d + (heads + 1) * dr * d,
-      weightBytes: atBits((b) => matrixBytes(inner, d, b) + matrixBytes(dc, d, b) + 2 * matrixBytes(inner, dc, b) + matrixBytes(d, inner, b) + 4 * d + (rotary ? matrixBytes(heads * dr, d, b) + matrixBytes(dr, d, b) : 0)),
-      macsPerToken: inner * d + dc * d + d * inner + (heads + 1) * dr * d,
+      weightBytes: atBits((b) => bytes(inner, d, b) + bytes(dc, d, b) + 2 * bytes(inner, dc, b) + bytes(d, inner, b) + 4 * d + (rotary ? bytes(heads * dr, d, b) + bytes(dr, d, b) : 0)),
+      macsPerToken: inner * d + dc * d + d * inner + (heads + 1) * dr * d + extra(inner, d) + extra(dc, d) + extra(d, inner) + (rotary ? extra(heads * dr, d) + extra(dr, d) : 0),
       // Keys and values from each cached latent, then scores (with the rotary part) and the weighted sum.
-      macsPerCachedPosition: 2 * inner * dc + 2 * inner + heads * dr,
+      macsPerCachedPosition: 2 * inner * dc + 2 * inner + heads * dr + 2 * extra(inner, dc),
       softmaxElementsPerToken: d,
       softmaxElementsPerCachedPosition: heads,
       latentBytesPerToken: dc + dr,
@@ -95,8 +105,8 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
       unit: 'gate',
       count: layers,
       parameters: experts * d + d,
-      weightBytes: atBits((b) => matrixBytes(experts, d, b) + 4 * d + 4 * experts),
-      macsPerToken: experts * d,
+      weightBytes: atBits((b) => bytes(experts, d, b) + 4 * d + 4 * experts),
+      macsPerToken: experts * d + extra(experts, d),
       macsPerCachedPosition: 0,
       softmaxElementsPerToken: d + experts,
       softmaxElementsPerCachedPosition: 0,
@@ -124,8 +134,8 @@ export function unitCosts(config: TinySeekConfig): UnitCost[] {
       unit: 'head',
       count: 1,
       parameters: vocab * d + d,
-      weightBytes: atBits((b) => matrixBytes(vocab, d, b) + 4 * d),
-      macsPerToken: vocab * d,
+      weightBytes: atBits((b) => bytes(vocab, d, b) + 4 * d),
+      macsPerToken: vocab * d + extra(vocab, d),
       macsPerCachedPosition: 0,
       softmaxElementsPerToken: d + vocab,
       softmaxElementsPerCachedPosition: 0,
@@ -145,8 +155,8 @@ export interface ModelCost {
   readonly latentBytesPerToken: number;
 }
 
-export function modelCost(config: TinySeekConfig): ModelCost {
-  const units = unitCosts(config);
+export function modelCost(config: TinySeekConfig, groupSize?: number): ModelCost {
+  const units = unitCosts(config, groupSize);
   const sum = (f: (u: UnitCost) => number): number => units.reduce((total, u) => total + f(u), 0);
   // Per token: every unit once per layer, except routed experts (top-k of E per layer).
   const active = (u: UnitCost): number => (u.unit === 'routedExpert' ? config.topK * config.layers : u.count);

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { InputError, formatPath } from '../scenario/errors.ts';
 import type { LmTrainingConfig } from './train-lm.ts';
 import type { TinySeekConfig } from './config.ts';
+import type { QatSetting } from './quant/fake-quant.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -48,6 +49,28 @@ export const trainConfigSchema = z.strictObject({
     seed: z.number().int().nonnegative().default(1),
     evalEvery: positiveInt.default(100),
   }),
+  /** Learn from a trained model's predictions (knowledge distillation). */
+  distillation: z
+    .strictObject({
+      /** The teacher: a model directory or checkpoint, relative to the working directory. */
+      teacher: z.string().min(1),
+      /** The share of the loss that is the KL to the teacher (the rest: cross-entropy on the names). */
+      weight: z.number().min(0).max(1).default(1),
+      temperature: z.number().positive().default(1),
+      /** Start from the teacher's weights (same shape only) or from the model's seed. */
+      init: z.enum(['teacher', 'seed']).default('teacher'),
+    })
+    .optional(),
+  /** Quantization-aware training: the integer model the checkpoint holds, and the only one. */
+  quantization: z
+    .strictObject({
+      bits: z.union([z.literal(8), z.literal(4), z.literal(2)]),
+      /** Consecutive input columns that share a float32 scale. */
+      groupSize: positiveInt.default(32),
+      /** Default: odd (±1, ±3) at 2 bits, signed otherwise. */
+      levels: z.enum(['signed', 'odd']).optional(),
+    })
+    .optional(),
 });
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
@@ -74,4 +97,11 @@ export function parseTrainConfig(text: string, file: string): TrainConfig & { tr
 export function modelConfigOf(config: TrainConfig, vocab: number): { readonly model: TinySeekConfig; readonly seed: number } {
   const { seed, capacityFactor, ropeDim, ...rest } = config.model;
   return { model: { ...rest, vocab, ...(capacityFactor !== undefined && { capacityFactor }), ...(ropeDim !== undefined && { ropeDim }) }, seed };
+}
+
+/** The quantization-aware training a config asks for: levels odd at 2 bits unless set, scales by least error. */
+export function qatSettingOf(config: TrainConfig): QatSetting | undefined {
+  const q = config.quantization;
+  if (!q) return undefined;
+  return { bits: q.bits, grid: { levels: q.levels ?? (q.bits === 2 ? 'odd' : 'signed'), groupSize: q.groupSize, scaleRule: 'mse' } };
 }

@@ -7,7 +7,8 @@
 import type { TextSample } from '../data/dataset.ts';
 import { boundary } from '../data/dataset.ts';
 import { createRandomStreams } from '../sim/rng.ts';
-import { crossEntropy } from './loss.ts';
+import { crossEntropy, distillationLoss } from './loss.ts';
+import { withQuantizedWeights, type FakeQuantizer } from './quant/fake-quant.ts';
 import { clipGradients, createAdamW, createSgd } from './optim.ts';
 import { zeroGrads } from './params.ts';
 import type { TinySeek } from './tinyseek.ts';
@@ -53,24 +54,54 @@ export function evaluateBitsPerChar(model: TinySeek, samples: readonly TextSampl
 }
 
 /**
- * Adds the gradients of a batch of texts into the parameters (every predicted token weighing
- * the same) and returns its loss in nats, its token count and each layer's expert load.
+ * A teacher to distil from: its logits for a text (computed once per text and kept), and the
+ * share of the loss that is the KL to it (`weight`) at `temperature`.
  */
-export function batchGradients(model: TinySeek, texts: readonly TextSample[]): { nats: number; tokens: number; load: Float64Array[] } {
+export interface Distillation {
+  readonly logitsOf: (sample: TextSample) => Float64Array;
+  readonly weight: number;
+  readonly temperature: number;
+}
+
+/** A teacher model's logits per text, computed on first use and kept (the teacher does not change). */
+export function teacherLogits(teacher: TinySeek): (sample: TextSample) => Float64Array {
+  const kept = new Map<TextSample, Float64Array>();
+  return (sample) => {
+    let logits = kept.get(sample);
+    if (!logits) kept.set(sample, (logits = teacher.forward(framed(sample.tokens, teacher.config.context).inputs).logits));
+    return logits;
+  };
+}
+
+/** How a model is trained beyond the plain loop: from a teacher, on fake-quantized weights. */
+export interface TrainingAids {
+  readonly distillation?: Distillation;
+  readonly quantizer?: FakeQuantizer;
+}
+
+/**
+ * Adds the gradients of a batch of texts into the parameters (every predicted token weighing
+ * the same) and returns its loss in nats, its token count and each layer's expert load. With a
+ * teacher the loss is distillation's (its returned nats stay the cross-entropy).
+ */
+export function batchGradients(model: TinySeek, texts: readonly TextSample[], distillation?: Distillation): { nats: number; tokens: number; load: Float64Array[] } {
   const batch = texts.map((sample) => framed(sample.tokens, model.config.context));
   const tokens = batch.reduce((sum, item) => sum + item.targets.length, 0);
   const load = Array.from({ length: model.config.layers }, () => new Float64Array(model.config.experts));
   let nats = 0;
-  for (const { inputs, targets } of batch) {
+  batch.forEach(({ inputs, targets }, b) => {
     const pass = model.forward(inputs, { training: true });
-    const { loss, dLogits, count } = crossEntropy(pass.logits, targets, model.config.vocab);
+    const { vocab } = model.config;
+    const { loss, dLogits, count } = distillation
+      ? distillationLoss(pass.logits, distillation.logitsOf(texts[b]!), targets, vocab, distillation.weight, distillation.temperature)
+      : crossEntropy(pass.logits, targets, vocab);
     nats += loss * count;
     // Every token of the batch weighs the same.
     const scale = count / tokens;
     for (let i = 0; i < dLogits.length; i++) dLogits[i]! *= scale;
     pass.backward(dLogits);
     pass.load.forEach((perExpert, l) => perExpert.forEach((n, e) => (load[l]![e]! += n)));
-  }
+  });
   return { nats, tokens, load };
 }
 
@@ -80,7 +111,12 @@ export function learningRateAt(config: LmTrainingConfig, step: number): number {
   return config.minLearningRate + 0.5 * (config.learningRate - config.minLearningRate) * (1 + Math.cos(Math.PI * Math.min(1, progress)));
 }
 
-export function trainLanguageModel(model: TinySeek, train: readonly TextSample[], validation: readonly TextSample[], config: LmTrainingConfig, onLog: (entry: LmLogEntry) => void = () => undefined): LmLogEntry[] {
+/**
+ * Trains `model`; with `aids.quantizer` every step (and every validation) runs on the
+ * quantized weights and steps the latent ones (fake-quant.ts), with `aids.distillation` the
+ * loss is distillation's.
+ */
+export function trainLanguageModel(model: TinySeek, train: readonly TextSample[], validation: readonly TextSample[], config: LmTrainingConfig, onLog: (entry: LmLogEntry) => void = () => undefined, aids: TrainingAids = {}): LmLogEntry[] {
   const shuffle = createRandomStreams(config.seed).stream('train/shuffle');
   const optimizer = config.optimizer === 'adamw' ? createAdamW({ weightDecay: config.weightDecay }) : createSgd({ momentum: 0.9, weightDecay: config.weightDecay });
   const log: LmLogEntry[] = [];
@@ -104,7 +140,8 @@ export function trainLanguageModel(model: TinySeek, train: readonly TextSample[]
   const { biasUpdate } = model.config;
   for (let step = 0; step < config.steps; step++) {
     zeroGrads(model.params);
-    const { nats, tokens, load } = batchGradients(model, nextBatch());
+    const batch = nextBatch();
+    const { nats, tokens, load } = withQuantizedWeights(aids.quantizer, () => batchGradients(model, batch, aids.distillation));
     const gradNorm = clipGradients(model.params, config.clipNorm);
     const learningRate = learningRateAt(config, step);
     optimizer.step(model.params, learningRate);
@@ -115,7 +152,7 @@ export function trainLanguageModel(model: TinySeek, train: readonly TextSample[]
       trainBitsPerChar: nats / tokens / Math.LN2,
       learningRate,
       gradNorm,
-      ...((last || (step + 1) % config.evalEvery === 0) && { validationBitsPerChar: evaluateBitsPerChar(model, validation) }),
+      ...((last || (step + 1) % config.evalEvery === 0) && { validationBitsPerChar: withQuantizedWeights(aids.quantizer, () => evaluateBitsPerChar(model, validation)) }),
     };
     log.push(entry);
     onLog(entry);

@@ -38,12 +38,14 @@ export interface UnitOptions {
   readonly concurrentRequests: number;
   /** Measured share of tokens each routed expert serves, [layer][expert] (default: topK / E each). */
   readonly expertLoad?: readonly (readonly number[])[];
+  /** The weights have a float32 scale per group of this many input columns (default: per row). */
+  readonly groupSize?: number;
 }
 
 const costOf = (costs: readonly UnitCost[], unit: UnitCost['unit']): UnitCost => costs.find((c) => c.unit === unit)!;
 
 export function placeableUnits(config: TinySeekConfig, options: UnitOptions): PlaceableUnit[] {
-  const costs = unitCosts(config);
+  const costs = unitCosts(config, options.groupSize);
   const { bits } = options;
   const embedding = costOf(costs, 'embedding');
   const head = costOf(costs, 'head');

@@ -39,7 +39,7 @@ describe('loraswarm model', () => {
     const evaluation = cli(['model', 'eval', join(dir, 'm'), '--bits', '8', '--samples', '100', '--json']);
     expect(evaluation.status).toBe(0);
     const figures = JSON.parse(evaluation.stdout) as Record<string, number>;
-    expect(Object.keys(figures)).toEqual(['bits', 'positions', 'top1Agreement', 'klDivergence', 'bitsPerChar', 'floatBitsPerChar']);
+    expect(Object.keys(figures)).toEqual(['bits', 'positions', 'top1Agreement', 'klDivergence', 'bitsPerChar', 'floatBitsPerChar', 'reference']);
     expect(figures.bits).toBe(8);
     expect(figures.top1Agreement).toBeGreaterThan(0.9);
     const info = cli(['model', 'info', join(dir, 'm'), '--json']);
@@ -60,7 +60,7 @@ describe('loraswarm model', () => {
       [['model', 'train', '--config', join(dir, 'bad.yaml'), '--out', join(dir, 'x')], 'model.topK: expected at most model.experts (4), found 9'],
       [['model', 'train', '--config', join(dir, 'typo.yaml'), '--out', join(dir, 'x')], 'training'],
       [['model', 'train', '--config', join(dir, 'none.yaml'), '--out', join(dir, 'x')], '--config: expected a readable training config, found ENOENT'],
-      [['model', 'sample', join(dir, 'broken.tskp')], 'not a usable TinySeek checkpoint: expected version 1 or 2'],
+      [['model', 'sample', join(dir, 'broken.tskp')], 'not a usable TinySeek checkpoint: expected version 1 to 3'],
       [['model', 'sample', join(dir, 'nothing')], 'not a usable TinySeek checkpoint: cannot read it (ENOENT)'],
       [['model', 'sample', join(dir, 'nothing'), '--top-p', '0'], '--top-p: expected a number in (0, 1], found "0"'],
     ] as const;

@@ -57,7 +57,7 @@ describe('checkpoints validated before use', () => {
     const header = JSON.parse(Buffer.from(bytes).toString('utf8', 10, 10 + Buffer.from(bytes).readUInt32LE(6))) as { tensors: { offset: number; length: number }[]; quantized: { matrices: { name: string; offset: number; packedBytes: number }[] } };
     const floats = header.tensors.reduce((n, t) => Math.max(n, t.offset + t.length), 0);
     const first = header.quantized.matrices[0]!;
-    expect(() => decodeCheckpoint(forged(() => undefined, { index: floats + (first.offset + first.packedBytes) / 4, value: Number.POSITIVE_INFINITY }))).toThrow(`quantized matrix ${first.name} (8 bits) has a row scale that is not a finite number > 0`);
+    expect(() => decodeCheckpoint(forged(() => undefined, { index: floats + (first.offset + first.packedBytes) / 4, value: Number.POSITIVE_INFINITY }))).toThrow(`quantized matrix ${first.name} (8 bits) has a scale that is not a finite number > 0`);
     // The unedited file still reads.
     expect(decodeCheckpoint(forged(() => undefined)).header.config).toEqual(small);
   });

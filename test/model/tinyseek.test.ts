@@ -76,8 +76,8 @@ describe('TinySeek', () => {
     expect(() => decodeCheckpoint(altered)).toThrow(CheckpointError);
     expect(() => decodeCheckpoint(Buffer.from('PK\u0003\u0004 a zip file, not a model, long enough to be read'))).toThrow('expected the magic "TSKP", found "PK\\u0003\\u0004"');
     const future = Uint8Array.from(bytes);
-    future[4] = 3;
-    expect(() => decodeCheckpoint(future)).toThrow('expected version 1 or 2, found 3');
+    future[4] = 4;
+    expect(() => decodeCheckpoint(future)).toThrow('expected version 1 to 3, found 4');
   });
 
   it('stores the int8, int4 and int2 models with their calibrated scales (version 2), which give what quantizing again gives', () => {

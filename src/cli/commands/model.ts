@@ -1,98 +1,46 @@
 /**
- * `loraswarm model train|sample`: train TinySeek from a config file into a model directory
- * (model.tskp, config.yaml, training-log.csv, model.json), and sample names from it.
+ * `loraswarm model sample|eval|quantize|info`: sample names from a model directory, judge its
+ * integer model against a float reference, rewrite its integer models, and say what each unit
+ * costs. Training is model-train.ts.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { stringify as stringifyCsv } from 'csv-stringify/sync';
-import { stringify as stringifyYaml } from 'yaml';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { vocabularyFromRecord } from '../../data/dataset.ts';
 import { loadNames } from '../../data/names.ts';
-import { fitBigram } from '../../model/bigram.ts';
-import { encodeCheckpoint, readCheckpoint, writeCheckpoint } from '../../model/io/checkpoint.ts';
-import { countParams } from '../../model/params.ts';
+import { encodeCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from '../../model/io/checkpoint.ts';
 import { generate } from '../../model/sample.ts';
-import { createTinySeek } from '../../model/tinyseek.ts';
-import { modelConfigOf, parseTrainConfig } from '../../model/train-config.ts';
-import { evaluateBitsPerChar, trainLanguageModel } from '../../model/train-lm.ts';
+import { parseTrainConfig, modelConfigOf } from '../../model/train-config.ts';
 import { createRandomStreams } from '../../sim/rng.ts';
 import { UsageError } from '../exit.ts';
 import type { TinySeekConfig } from '../../model/config.ts';
 import { modelCost, unitCosts } from '../../model/cost.ts';
-import { calibrateScales } from '../../model/quant/calibrate.ts';
+import type { QatSetting } from '../../model/quant/fake-quant.ts';
 import { measureFidelity } from '../../model/quant/fidelity.ts';
-import { quantizeWeights, type BoundaryScales } from '../../model/quant/quantized-model.ts';
-import type { TextSample } from '../../data/dataset.ts';
+import type { Bits } from '../../model/quant/integer.ts';
+import { quantizeWeights } from '../../model/quant/quantized-model.ts';
 import type { TinySeek } from '../../model/tinyseek.ts';
+import { checkpointIn, quantizationOf } from './model-train.ts';
 
-export const checkpointFile = 'model.tskp';
+export { checkpointFile, modelTrainCommand } from './model-train.ts';
 
-export function modelTrainCommand(options: { config: string; out: string; quiet?: boolean }, print: (text: string) => void, note: (text: string) => void): void {
-  let text: string;
-  try {
-    text = readFileSync(options.config, 'utf8');
-  } catch (error) {
-    throw new UsageError(`--config: expected a readable training config, found ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} at ${options.config}`);
-  }
-  const config = parseTrainConfig(text, options.config);
-  if (existsSync(options.out) && !existsSync(join(options.out, checkpointFile))) {
-    throw new UsageError(`--out: expected a new directory or an earlier model directory, found ${options.out} without ${checkpointFile}; it is left untouched`);
-  }
-  const data = loadNames({ seed: config.data.seed, validationFraction: config.data.validationFraction, vocabulary: config.data.vocabulary });
-  const { model: modelConfig, seed: modelSeed } = modelConfigOf(config, data.vocabulary.size);
-  const model = createTinySeek(modelConfig, modelSeed);
-  const started = performance.now();
-  note(`training ${countParams(model.params).toLocaleString('en')} parameters on ${data.train.length.toLocaleString('en')} names (${data.validation.length.toLocaleString('en')} for validation)\n`);
-  const log = trainLanguageModel(model, data.train, data.validation, config.training, (entry) => {
-    if (entry.validationBitsPerChar !== undefined && !options.quiet) note(`step ${entry.step}: train ${entry.trainBitsPerChar.toFixed(4)} bits/char, validation ${entry.validationBitsPerChar.toFixed(4)}\n`);
-  });
-  // The saved model is float32: round now, so that the figures below are the file's.
-  for (const param of model.params) for (let i = 0; i < param.value.length; i++) param.value[i] = Math.fround(param.value[i]!);
-  for (const block of model.blocks) for (let i = 0; i < block.moe.gate.bias.length; i++) block.moe.gate.bias[i] = Math.fround(block.moe.gate.bias[i]!);
-  const validationBitsPerChar = evaluateBitsPerChar(model, data.validation);
-  const bigram = fitBigram(data.train, data.validation, data.vocabulary.size);
-  const trainingSeconds = (performance.now() - started) / 1000;
-  const record = {
-    data: config.data,
-    training: config.training,
-    modelSeed,
-    parameters: countParams(model.params),
-    validationBitsPerChar,
-    bigramValidationBitsPerChar: bigram.bitsPerChar(data.validation),
-    bigramAlpha: bigram.alpha,
-  };
-  // Written beside, then moved into place: a failed run leaves an earlier model intact.
-  const partial = `${options.out}.partial`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  writeCheckpoint(join(partial, checkpointFile), encodeCheckpoint(model, { kind: data.vocabulary.kind, symbols: data.vocabulary.symbols }, record, quantizationOf(model, data.train)));
-  writeFileSync(join(partial, 'config.yaml'), `# the training config this model was made from: loraswarm model train --config <this file> --out <dir>\n${stringifyYaml(config)}`);
-  writeFileSync(
-    join(partial, 'training-log.csv'),
-    stringifyCsv([['step', 'trainBitsPerChar', 'validationBitsPerChar', 'learningRate', 'gradNorm'], ...log.map((e) => [e.step, e.trainBitsPerChar, e.validationBitsPerChar ?? '', e.learningRate, e.gradNorm])]),
-  );
-  writeFileSync(join(partial, 'model.json'), `${JSON.stringify({ ...record, trainingWallSeconds: Math.round(trainingSeconds) }, null, 2)}\n`);
-  rmSync(options.out, { recursive: true, force: true });
-  renameSync(partial, options.out);
-  if (!options.quiet) {
-    print(`model ${options.out}: ${record.parameters.toLocaleString('en')} parameters; validation ${validationBitsPerChar.toFixed(4)} bits/char (bigram baseline ${record.bigramValidationBitsPerChar.toFixed(4)}); ${trainingSeconds.toFixed(0)} s\n`);
-  }
-}
-
-/** Calibration on the first 200 training texts: the boundary scales the integer models use. */
-export const calibrationTexts = 200;
-
-function quantizationOf(model: TinySeek, train: readonly TextSample[]): { scales: BoundaryScales; calibration: Record<string, unknown> } {
-  return { scales: calibrateScales(model, train.slice(0, calibrationTexts).map((sample) => sample.tokens)), calibration: { texts: calibrationTexts, from: 'the first training texts' } };
+/** The quantization-aware training a checkpoint's record names, checked (the record comes from a file). */
+export function qatOfRecord(training: Record<string, unknown>, file: string): QatSetting | undefined {
+  const q = training.quantization as Record<string, unknown> | undefined;
+  if (q === undefined) return undefined;
+  const ok = (q.bits === 8 || q.bits === 4 || q.bits === 2) && (q.levels === 'signed' || q.levels === 'odd') && Number.isSafeInteger(q.groupSize) && (q.groupSize as number) >= 1 && (q.scaleRule === 'mse' || q.scaleRule === 'absmax');
+  if (!ok) throw new UsageError(`${file}: training.quantization: expected bits 8, 4 or 2, levels "signed" or "odd", a whole groupSize ≥ 1 and scaleRule "mse" or "absmax", found ${JSON.stringify(q).slice(0, 120)}`);
+  return { bits: q.bits as Bits, grid: { levels: q.levels as 'signed' | 'odd', groupSize: q.groupSize as number, scaleRule: q.scaleRule as 'mse' | 'absmax' } };
 }
 
 /** `model quantize`: (re)writes a checkpoint's quantized section from its float weights. */
 export function modelQuantizeCommand(dir: string, print: (text: string) => void): void {
-  const file = existsSync(join(dir, checkpointFile)) ? join(dir, checkpointFile) : dir;
+  const file = checkpointIn(dir);
   const { header, model } = readCheckpoint(file);
   const data = loadNames(dataRecordOf(header.training));
-  writeCheckpoint(file, encodeCheckpoint(model, header.vocabulary, header.training, quantizationOf(model, data.train)));
-  print(`${file}: int8, int4 and int2 weights and calibrated boundary scales written\n`);
+  // A model trained on quantized weights keeps the one integer model it was trained for.
+  const qat = qatOfRecord(header.training, file);
+  writeCheckpoint(file, encodeCheckpoint(model, header.vocabulary, header.training, quantizationOf(model, data.train, qat)));
+  print(`${file}: ${qat ? `int${qat.bits} weights (groups of ${qat.grid.groupSize}, ${qat.grid.levels} levels)` : 'int8, int4 and int2 weights'} and calibrated boundary scales written\n`);
 }
 
 const dataRecordOf = (training: Record<string, unknown>): { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' } =>
@@ -109,7 +57,7 @@ export function modelSampleCommand(dir: string, options: { count: string; temper
   if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new UsageError(`--temperature: expected a number ≥ 0, found ${JSON.stringify(options.temperature)}`);
   if (!(topP > 0 && topP <= 1)) throw new UsageError(`--top-p: expected a number in (0, 1], found ${JSON.stringify(options.topP)}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, found ${JSON.stringify(options.seed)}`);
-  const { header, model } = readCheckpoint(existsSync(join(dir, checkpointFile)) ? join(dir, checkpointFile) : dir);
+  const { header, model } = readCheckpoint(checkpointIn(dir));
   const vocabulary = vocabularyOf(header.vocabulary);
   const rng = createRandomStreams(seed).stream('model/sample');
   const lines: string[] = [];
@@ -119,11 +67,16 @@ export function modelSampleCommand(dir: string, options: { count: string; temper
 
 /** `model info`: per unit, parameters, weight bytes at 8/4/2 bits, MACs, latent bytes, boundary bytes. */
 export function modelInfoCommand(target: string, options: { json?: boolean }, print: (text: string) => void): void {
-  const config = existsSync(join(target, checkpointFile)) || target.endsWith('.tskp') ? readCheckpoint(existsSync(join(target, checkpointFile)) ? join(target, checkpointFile) : target).header.config : configFromFile(target);
-  const units = unitCosts(config);
-  const total = modelCost(config);
+  const file = checkpointIn(target);
+  const checkpoint = file !== target || target.endsWith('.tskp') ? readCheckpoint(file) : undefined;
+  const config = checkpoint?.header.config ?? configFromFile(target);
+  // A model trained for low bits: its one integer model's group-wise scales cost bytes and MACs.
+  const trained = checkpoint && [...checkpoint.quantized.values()].find((q) => q.grid !== undefined);
+  const groupSize = trained?.grid?.groupSize;
+  const units = unitCosts(config, groupSize);
+  const total = modelCost(config, groupSize);
   if (options.json) {
-    print(`${JSON.stringify({ config, units, total }, null, 2)}\n`);
+    print(`${JSON.stringify({ config, ...(trained && { trainedFor: { bits: trained.bits, ...trained.grid } }), units, total }, null, 2)}\n`);
     return;
   }
   const rows = units.map((u) => [u.unit, String(u.count), u.parameters.toLocaleString('en'), ...([8, 4, 2] as const).map((b) => u.weightBytes[b].toLocaleString('en')), u.macsPerToken.toLocaleString('en'), u.macsPerCachedPosition.toLocaleString('en'), String(u.latentBytesPerToken), `${u.inputBytes}/${u.outputBytes}`]);
@@ -137,6 +90,7 @@ export function modelInfoCommand(target: string, options: { json?: boolean }, pr
       '',
       `total: ${total.parameters.toLocaleString('en')} parameters; weights ${total.weightBytes[8].toLocaleString('en')} B at int8, ${total.weightBytes[4].toLocaleString('en')} B at int4, ${total.weightBytes[2].toLocaleString('en')} B at int2;`,
       `${total.activeMacsPerToken.toLocaleString('en')} MACs per token (top-${config.topK} of ${config.experts} routed experts) + ${total.macsPerCachedPosition.toLocaleString('en')} per position in the cache, its own included; latent KV cache ${total.latentBytesPerToken} B per token`,
+      ...(trained ? [`trained for int${trained.bits} (${trained.grid!.levels} levels), the only integer model it holds; every width above with a float32 scale per ${groupSize} input columns, counted in bytes and MACs`] : []),
     ].join('\n') + '\n',
   );
 }
@@ -152,21 +106,45 @@ function configFromFile(file: string): TinySeekConfig {
   return modelConfigOf(config, loadNames({ seed: 1, vocabulary: config.data.vocabulary }).vocabulary.size).model;
 }
 
-/** `model eval`: the integer model at `bits` against the float reference on the validation split. */
-export function modelEvalCommand(dir: string, options: { bits: string; json?: boolean; samples?: string }, print: (text: string) => void): void {
+/**
+ * The float model an integer model is judged against: `--reference`, else the teacher a
+ * distilled model records (when it is still at its path with the same SHA-256), else the
+ * checkpoint's own float weights.
+ */
+function referenceModel(checkpoint: Checkpoint, file: string, reference: string | undefined): { model: TinySeek; name: string } {
+  if (reference !== undefined) return { model: readCheckpoint(checkpointIn(reference)).model, name: reference };
+  const distilled = checkpoint.header.training.distillation as { teacher?: unknown; teacherSha256?: unknown } | undefined;
+  if (distilled === undefined) return { model: checkpoint.model, name: 'its own float weights' };
+  const teacher = typeof distilled.teacher === 'string' ? checkpointIn(distilled.teacher) : '';
+  let sha = '';
+  try {
+    sha = createHash('sha256').update(readFileSync(teacher)).digest('hex');
+  } catch {
+    // Reported below.
+  }
+  if (sha === '' || sha !== distilled.teacherSha256) throw new UsageError(`--reference: ${file} was distilled from ${JSON.stringify(distilled.teacher)}, which is ${sha === '' ? 'not there' : 'another file now'}; give the teacher's directory with --reference DIR`);
+  return { model: readCheckpoint(teacher).model, name: `its teacher ${String(distilled.teacher)}` };
+}
+
+/** `model eval`: the integer model at `bits` against a float reference on the validation split. */
+export function modelEvalCommand(dir: string, options: { bits: string; json?: boolean; samples?: string; reference?: string }, print: (text: string) => void): void {
   const bits = Number(options.bits);
   if (bits !== 8 && bits !== 4 && bits !== 2) throw new UsageError(`--bits: expected 8, 4 or 2, found ${JSON.stringify(options.bits)}`);
   if (options.samples !== undefined && !(/^\d+$/.test(options.samples) && Number(options.samples) > 0)) throw new UsageError(`--samples: expected a whole number ≥ 1, found ${JSON.stringify(options.samples)}`);
-  const { header, model, quantized } = readCheckpoint(existsSync(join(dir, checkpointFile)) ? join(dir, checkpointFile) : dir);
+  const file = checkpointIn(dir);
+  const checkpoint = readCheckpoint(file);
+  const { header, model, quantized } = checkpoint;
+  if (header.quantized && !quantized.has(bits)) throw new UsageError(`--bits: expected ${[...quantized.keys()].join(' or ')} (the integer model ${file} was trained for), found ${bits}`);
   const data = loadNames(dataRecordOf(header.training));
   const samples = options.samples === undefined ? data.validation : data.validation.slice(0, Number(options.samples));
+  const reference = referenceModel(checkpoint, file, options.reference);
   // The checkpoint's own integer model; for an older checkpoint, calibrated on training names, never on the names it is judged on.
   const integer = quantized.get(bits) ?? quantizeWeights(model, bits, quantizationOf(model, data.train).scales);
-  const fidelity = measureFidelity(model, integer, samples);
-  if (options.json) print(`${JSON.stringify(fidelity)}\n`);
+  const fidelity = measureFidelity(reference.model, integer, samples);
+  if (options.json) print(`${JSON.stringify({ ...fidelity, reference: reference.name })}\n`);
   else {
     print(
-      `int${bits} against float on ${fidelity.positions} validation positions: top-1 agreement ${(100 * fidelity.top1Agreement).toFixed(2)} %, ` +
+      `int${bits} against float (${reference.name}) on ${fidelity.positions} validation positions: top-1 agreement ${(100 * fidelity.top1Agreement).toFixed(2)} %, ` +
         `KL ${fidelity.klDivergence.toFixed(5)} nats, ${fidelity.bitsPerChar.toFixed(4)} bits/char (float ${fidelity.floatBitsPerChar.toFixed(4)})\n`,
     );
   }

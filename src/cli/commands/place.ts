@@ -3,6 +3,7 @@
  * (which unit where, memory per node, and per unit the tier its weights are read from and
  * whether they stream from off-chip flash for every use), or refuses with the shortfall (exit 2).
  */
+import { groupSizeOf } from '../../model/quant/quantized-model.ts';
 import { loadModel } from '../../inference/load-model.ts';
 import { placeModel } from '../../inference/setup.ts';
 import { modelCost } from '../../model/cost.ts';
@@ -45,10 +46,11 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
   const placement = scenario.model.placement;
   const loaded = loadModel(scenario.model, { measureLoad: placement.strategy === 'replicated' && placement.hot !== undefined });
   const config = loaded.quantized.config;
-  const { plan, nodes, routes } = placeModel(scenario, swarm, config, loaded.expertLoad);
+  const groupSize = groupSizeOf(loaded.quantized);
+  const { plan, nodes, routes } = placeModel(scenario, swarm, config, loaded.expertLoad, groupSize);
   const floor = dutyCycleFloor(plan, (a, b) => (a === b ? 0 : routes.costMs[a]![b]!), (n) => dutyBudget(swarm.region, swarm.nodes[n]!.channelsHz));
   const ids = swarm.nodes.map((spec) => spec.id);
-  const total = modelCost(config).weightBytes[scenario.model.bits];
+  const total = modelCost(config, groupSize).weightBytes[scenario.model.bits];
   if (options.json) {
     print(
       `${JSON.stringify(

@@ -2,32 +2,36 @@
  * TinySeek checkpoints. Layout (little-endian):
  *
  *   0   'TSKP'             magic
- *   4   u16 version = 2    (version 1, without the quantized section, is still read)
+ *   4   u16 version = 3    (version 1, without the quantized section, and 2, every bit width
+ *                          per row, are still read)
  *   6   u32 header length  H
  *   10  header             UTF-8 JSON: config, vocabulary, training record, per tensor
  *                          { name, shape, offset, length } (float32 offsets into the data),
  *                          and `quantized`: the calibrated boundary scales and, per bit width
- *                          (8, 4, 2) and weight matrix, { bits, name, rows, cols, offset, packedBytes }
- *                          (byte offsets into the quantized section)
+ *                          (8, 4, 2, or only those a quantization-aware model was trained for)
+ *                          and weight matrix, { bits, name, rows, cols, offset, packedBytes,
+ *                          levels, groupSize } (byte offsets into the quantized section; version 2
+ *                          has no levels or groupSize: signed, one scale per row)
  *   10+H  float32 data     every parameter, then each layer's gate bias
- *         quantized        per matrix: its packed values, then its float32 row scales
+ *         quantized        per matrix: its packed values, then its float32 scales [rows, groups]
  *   end−32  SHA-256        of every byte before it
  *
  * Values are stored as float32 (the reference computes in float64 from them, so a loaded
  * model is the float32 rounding of the trained one). A file that is truncated, altered, of
  * another version, not a checkpoint, or whose header does not describe a valid model is
  * refused with a CheckpointError saying which. A file without a quantized section is written
- * (and read) as version 1.
+ * (and read) as version 1, one whose integer models are all per row at 8, 4 and 2 bits as
+ * version 2.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import type { TinySeekConfig } from '../config.ts';
-import { unpack, type Bits, type QuantMatrix } from '../quant/integer.ts';
+import { unpack, type Bits, type Levels, type QuantMatrix, type WeightGrid } from '../quant/integer.ts';
 import { quantizeWeights, quantMatrices, type BoundaryScales, type QuantizedTinySeek } from '../quant/quantized-model.ts';
 import { createTinySeek, type TinySeek } from '../tinyseek.ts';
 import { checkpointConfigProblem } from './checkpoint-config.ts';
 
-export const checkpointVersion = 2;
+export const checkpointVersion = 3;
 const bitWidths: readonly Bits[] = [8, 4, 2];
 const magic = 'TSKP';
 
@@ -56,7 +60,26 @@ export interface QuantizedHeader {
   /** How the boundary scales were calibrated. */
   readonly calibration: Record<string, unknown>;
   readonly scales: { residual: number[][]; mid: number[][]; moeIn: number[]; latent: number[]; ropeKey: number[]; expertOut: number[][] };
-  readonly matrices: readonly { readonly bits: Bits; readonly name: string; readonly rows: number; readonly cols: number; readonly offset: number; readonly packedBytes: number }[];
+  readonly matrices: readonly QuantizedEntry[];
+}
+
+export interface QuantizedEntry {
+  readonly bits: Bits;
+  readonly name: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly offset: number;
+  readonly packedBytes: number;
+  /** Version 3: the levels and the columns per scale (version 2: signed, one scale per row). */
+  readonly levels?: Levels;
+  readonly groupSize?: number;
+}
+
+/** How a checkpoint's integer models are made: calibrated boundary scales, and the bit widths with their grids (default: 8, 4 and 2 bits per row). */
+export interface QuantizationRecord {
+  readonly scales: BoundaryScales;
+  readonly calibration: Record<string, unknown>;
+  readonly grids?: ReadonlyMap<Bits, WeightGrid>;
 }
 
 export interface Checkpoint {
@@ -84,7 +107,7 @@ const scalesFromJson = (s: QuantizedHeader['scales']): BoundaryScales => ({
   expertOut: s.expertOut.map((a) => Float64Array.from(a)),
 });
 
-export function encodeCheckpoint(model: TinySeek, vocabulary: VocabularyRecord, training: Record<string, unknown>, quantization?: { readonly scales: BoundaryScales; readonly calibration: Record<string, unknown> }): Uint8Array {
+export function encodeCheckpoint(model: TinySeek, vocabulary: VocabularyRecord, training: Record<string, unknown>, quantization?: QuantizationRecord): Uint8Array {
   const tensors: { name: string; shape: number[]; values: Float64Array | Float64Array }[] = model.params.map((p) => ({ name: p.name, shape: [...p.shape], values: p.value }));
   model.blocks.forEach((block, l) => tensors.push({ name: `layer${l}.moe.gate.bias`, shape: [block.moe.gate.bias.length], values: block.moe.gate.bias }));
   let offset = 0;
@@ -96,14 +119,17 @@ export function encodeCheckpoint(model: TinySeek, vocabulary: VocabularyRecord, 
   // The integer models at every bit width: packed values and float32 row scales.
   const blobs: Buffer[] = [];
   let quantized: QuantizedHeader | undefined;
+  const grouped = quantization?.grids !== undefined;
   if (quantization) {
     let byteOffset = 0;
-    const matrices: QuantizedHeader['matrices'][number][] = [];
+    const matrices: QuantizedEntry[] = [];
     // Quantized from the float32 weights the file holds, so that a reader quantizing again gets the same.
     const stored = decodeCheckpoint(encodeCheckpoint(model, vocabulary, training)).model;
     for (const bits of bitWidths) {
-      for (const [name, matrix] of quantMatrices(quantizeWeights(stored, bits, quantization.scales))) {
-        matrices.push({ bits, name, rows: matrix.rows, cols: matrix.cols, offset: byteOffset, packedBytes: matrix.packed.length });
+      if (grouped && !quantization.grids!.has(bits)) continue;
+      for (const [name, matrix] of quantMatrices(quantizeWeights(stored, bits, quantization.scales, undefined, quantization.grids?.get(bits)))) {
+        const layout = grouped ? { levels: matrix.levels, groupSize: matrix.groupSize } : {};
+        matrices.push({ bits, name, rows: matrix.rows, cols: matrix.cols, offset: byteOffset, packedBytes: matrix.packed.length, ...layout });
         const scales = Buffer.from(Float32Array.from(matrix.scales).buffer);
         blobs.push(Buffer.from(matrix.packed), scales);
         byteOffset += matrix.packed.length + scales.length;
@@ -118,7 +144,7 @@ export function encodeCheckpoint(model: TinySeek, vocabulary: VocabularyRecord, 
   const quantBytes = Buffer.concat(blobs);
   const body = Buffer.alloc(10 + headerBytes.length + data.byteLength + quantBytes.length);
   body.write(magic, 0, 'ascii');
-  body.writeUInt16LE(quantized ? checkpointVersion : 1, 4);
+  body.writeUInt16LE(!quantized ? 1 : grouped ? checkpointVersion : 2, 4);
   body.writeUInt32LE(headerBytes.length, 6);
   headerBytes.copy(body, 10);
   Buffer.from(data.buffer).copy(body, 10 + headerBytes.length);
@@ -145,7 +171,7 @@ function decodeUnchecked(bytes: Uint8Array, file: string): Checkpoint {
   if (buffer.length < 10 + 32) throw new CheckpointError(file, `${buffer.length} bytes, shorter than the smallest checkpoint`);
   if (buffer.toString('ascii', 0, 4) !== magic) throw new CheckpointError(file, `expected the magic "${magic}", found ${JSON.stringify(buffer.toString('latin1', 0, 4))}`);
   const version = buffer.readUInt16LE(4);
-  if (version !== checkpointVersion && version !== 1) throw new CheckpointError(file, `expected version 1 or ${checkpointVersion}, found ${version}`);
+  if (version < 1 || version > checkpointVersion) throw new CheckpointError(file, `expected version 1 to ${checkpointVersion}, found ${version}`);
   const body = buffer.subarray(0, buffer.length - 32);
   const digest = createHash('sha256').update(body).digest();
   if (!digest.equals(buffer.subarray(buffer.length - 32))) throw new CheckpointError(file, 'the SHA-256 checksum does not match: the file is truncated or altered');
@@ -198,25 +224,38 @@ function decodeUnchecked(bytes: Uint8Array, file: string): Checkpoint {
     const rows = (list: unknown, count: number, width?: number): boolean => Array.isArray(list) && list.length === count && list.every((row) => (width === undefined ? isScale(row) : Array.isArray(row) && row.length === width && row.every(isScale)));
     const ok = q.scales && rows(q.scales.residual, layers + 1, dim) && rows(q.scales.mid, layers, dim) && rows(q.scales.moeIn, layers) && rows(q.scales.latent, layers) && rows(q.scales.ropeKey, layers) && rows(q.scales.expertOut, layers, dim);
     if (!ok) throw new CheckpointError(file, `the calibrated scales do not fit ${layers} layers of width ${dim}`);
+    if (!Array.isArray(q.matrices)) throw new CheckpointError(file, 'the quantized section lacks its matrix table');
     for (const m of q.matrices) {
       if (!bitWidths.includes(m.bits) || !isCount(m.offset) || !isCount(m.rows) || !isCount(m.cols) || m.packedBytes !== Math.ceil((m.rows * m.cols * m.bits) / 8)) {
         throw new CheckpointError(file, `quantized matrix ${String(m.name)} has an inconsistent entry (bits, offset, shape or ${m.packedBytes} packed bytes)`);
       }
+      const layoutOk = version === 2 ? m.levels === undefined && m.groupSize === undefined : (m.levels === 'signed' || m.levels === 'odd') && isCount(m.groupSize) && m.groupSize >= 1 && m.groupSize <= m.cols;
+      if (!layoutOk) throw new CheckpointError(file, `quantized matrix ${String(m.name)} has levels ${JSON.stringify(m.levels)} and group size ${JSON.stringify(m.groupSize)}, expected ${version === 2 ? 'neither (version 2)' : '"signed" or "odd" and a whole number from 1 to its columns'}`);
     }
     const scales = scalesFromJson(header.quantized.scales);
-    for (const bits of bitWidths) {
+    // Version 2 holds every bit width; version 3 those its model was made for, each complete.
+    const widths = version === 2 ? bitWidths : bitWidths.filter((bits) => q.matrices.some((m) => m.bits === bits));
+    if (widths.length === 0) throw new CheckpointError(file, 'the quantized section holds no matrix');
+    for (const bits of widths) {
       const stored = new Map<string, QuantMatrix>();
       for (const entry of header.quantized.matrices.filter((m) => m.bits === bits)) {
+        const levels = entry.levels ?? 'signed';
+        const groupSize = entry.groupSize ?? entry.cols;
+        const scaleCount = entry.rows * Math.ceil(entry.cols / groupSize);
         const start = quantStart + entry.offset;
-        const end = start + entry.packedBytes + 4 * entry.rows;
+        const end = start + entry.packedBytes + 4 * scaleCount;
         if (end > body.length) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) runs past the end`);
         const packed = new Uint8Array(body.buffer.slice(body.byteOffset + start, body.byteOffset + start + entry.packedBytes));
-        const rowScales = Float64Array.from(new Float32Array(body.buffer.slice(body.byteOffset + start + entry.packedBytes, body.byteOffset + end)));
-        if (!rowScales.every(isScale)) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) has a row scale that is not a finite number > 0`);
-        stored.set(entry.name, { bits, rows: entry.rows, cols: entry.cols, packed, scales: rowScales, values: unpack(packed, entry.rows * entry.cols, bits) });
+        const groupScales = Float64Array.from(new Float32Array(body.buffer.slice(body.byteOffset + start + entry.packedBytes, body.byteOffset + end)));
+        if (!groupScales.every(isScale)) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) has a scale that is not a finite number > 0`);
+        stored.set(entry.name, { bits, rows: entry.rows, cols: entry.cols, levels, groupSize, packed, scales: groupScales, values: unpack(packed, entry.rows * entry.cols, bits, levels) });
       }
+      // Version 3: the grid the model was made on (its widest group: narrower matrices have one
+      // group per row); the scale rule only matters to quantize again, and the matrices are stored.
+      const entries = header.quantized.matrices.filter((m) => m.bits === bits);
+      const grid: WeightGrid | undefined = version >= 3 ? { levels: entries[0]!.levels!, groupSize: entries.reduce((most, m) => Math.max(most, m.groupSize!), 1), scaleRule: 'mse' } : undefined;
       try {
-        quantized.set(bits, quantizeWeights(model, bits, scales, (name) => stored.get(name) ?? missing(name, bits)));
+        quantized.set(bits, quantizeWeights(model, bits, scales, (name) => stored.get(name) ?? missing(name, bits), grid));
       } catch (error) {
         if (error instanceof CheckpointError) throw error;
         throw new CheckpointError(file, (error as Error).message);

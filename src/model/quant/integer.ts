@@ -1,10 +1,13 @@
 /**
- * Integer arithmetic as an MCU runs it (CMSIS-NN, TFLite Micro): weights quantized per output
- * channel, symmetric, to 8, 4 or 2 bits and packed; int8 activations; int32 accumulation; and
+ * Integer arithmetic as an MCU runs it (CMSIS-NN, TFLite Micro): weights quantized symmetric
+ * to 8, 4 or 2 bits and packed, with a float32 scale per output row or, for low-bit models,
+ * per group of consecutive input columns; int8 activations; int32 accumulation; and
  * requantization by a fixed-point multiplier (a Q31 mantissa and a shift, TFLite's
  * QuantizeMultiplier / MultiplyByQuantizedMultiplier, https://github.com/tensorflow/tflite-micro).
  * Every product and sum here is an exact integer (in a JavaScript number, or a BigInt where a
- * requantization shift is too long for one).
+ * requantization shift is too long for one). With groups, each group's int32 sum is scaled by
+ * its float32 scale and the groups added on the FPU (as llama.cpp's Q4_0 blocks and group-wise
+ * int4 kernels for Cortex-M do): one extra multiply-accumulate per group and row.
  */
 
 export type Bits = 8 | 4 | 2;
@@ -12,50 +15,134 @@ export type Bits = 8 | 4 | 2;
 /** Largest magnitude of a symmetric b-bit value: 127, 7, 1. */
 export const qmax = (bits: Bits): number => 2 ** (bits - 1) - 1;
 
-/** A weight matrix [rows = out, cols = in], per-row scale, packed little-end first. */
+/**
+ * The values a weight may take: `signed`, the integers −q … q (q = 2^(b−1) − 1, two's
+ * complement in b bits: at 2 bits only −1, 0, 1); or `odd`, the odd integers ±1, ±3 …
+ * ±(2^b − 1), every code used and no zero (at 2 bits ±1, ±3: the stretched elastic grid that
+ * ParetoQ found best at 2 bits, Liu et al. 2025, https://arxiv.org/abs/2502.02631).
+ */
+export type Levels = 'signed' | 'odd';
+
+/** Largest level magnitude: 2^(b−1) − 1 (signed) or 2^b − 1 (odd). */
+export const levelMax = (bits: Bits, levels: Levels): number => (levels === 'odd' ? 2 ** bits - 1 : qmax(bits));
+
+/** The level nearest v (in units of the scale), clamped to the grid. */
+export function snap(v: number, bits: Bits, levels: Levels): number {
+  const top = levelMax(bits, levels);
+  const level = levels === 'odd' ? 2 * Math.round((v - 1) / 2) + 1 : Math.round(v);
+  return Math.max(-top, Math.min(top, level));
+}
+
+/**
+ * How a matrix is quantized: its levels, the columns that share a scale (the whole row, or a
+ * group along the input dimension), and how a scale is chosen: `absmax`, the largest magnitude
+ * on the top level; `mse`, the clipping (1, 0.965 … 0.335 of the largest magnitude) whose
+ * rounding error is least.
+ */
+export interface WeightGrid {
+  readonly levels: Levels;
+  readonly groupSize: number;
+  readonly scaleRule: 'absmax' | 'mse';
+}
+
+/** Today's int8/int4/int2 models: signed levels, one absmax scale per row. */
+export const perRowGrid = (cols: number): WeightGrid => ({ levels: 'signed', groupSize: cols, scaleRule: 'absmax' });
+
+/** A weight matrix [rows = out, cols = in], a float32 scale per row and group, packed little-end first. */
 export interface QuantMatrix {
   readonly bits: Bits;
   readonly rows: number;
   readonly cols: number;
-  /** Packed signed values, 8/bits per byte, two's complement in `bits` bits. */
+  readonly levels: Levels;
+  /** Consecutive columns sharing a scale (cols: one scale per row). */
+  readonly groupSize: number;
+  /** Packed codes, 8/bits per byte: two's complement (signed) or (level + max) / 2 (odd). */
   readonly packed: Uint8Array;
+  /** Row-major [rows, groups]. */
   readonly scales: Float64Array;
-  /** The values unpacked once (Int8Array), for the inner loops. */
+  /** The levels unpacked once (Int8Array), for the inner loops. */
   readonly values: Int8Array;
 }
 
-export function quantizeMatrix(weights: Float64Array, rows: number, cols: number, bits: Bits): QuantMatrix {
-  const q = qmax(bits);
-  const values = new Int8Array(rows * cols);
-  const scales = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let max = 0;
-    for (let c = 0; c < cols; c++) max = Math.max(max, Math.abs(weights[r * cols + c]!));
-    // float32, as the checkpoint stores it and an MCU holds it.
-    const scale = Math.fround(max > 0 ? max / q : 1);
-    scales[r] = scale;
-    for (let c = 0; c < cols; c++) values[r * cols + c] = Math.max(-q, Math.min(q, Math.round(weights[r * cols + c]! / scale)));
+export const groupsOf = (matrix: { readonly cols: number; readonly groupSize: number }): number => Math.ceil(matrix.cols / matrix.groupSize);
+
+const mseRatios = Array.from({ length: 20 }, (_, k) => 1 - 0.035 * k);
+
+/** The float32 scale of weights[from, to) under `grid`. */
+function groupScale(weights: Float64Array, from: number, to: number, bits: Bits, grid: WeightGrid): number {
+  let max = 0;
+  for (let i = from; i < to; i++) max = Math.max(max, Math.abs(weights[i]!));
+  if (max === 0) return 1;
+  const top = levelMax(bits, grid.levels);
+  // float32, as the checkpoint stores it and an MCU holds it.
+  if (grid.scaleRule === 'absmax') return Math.fround(max / top);
+  let best = 0;
+  let bestError = Number.POSITIVE_INFINITY;
+  for (const ratio of mseRatios) {
+    const scale = Math.fround((max * ratio) / top);
+    let error = 0;
+    for (let i = from; i < to; i++) {
+      const d = weights[i]! - snap(weights[i]! / scale, bits, grid.levels) * scale;
+      error += d * d;
+    }
+    if (error < bestError) {
+      bestError = error;
+      best = scale;
+    }
   }
-  return { bits, rows, cols, packed: pack(values, bits), scales, values };
+  return best;
 }
 
-/** Packs signed values of `bits` bits, 8/bits per byte, lowest bits first. */
-export function pack(values: Int8Array, bits: Bits): Uint8Array {
-  const perByte = 8 / bits;
-  const mask = (1 << bits) - 1;
-  const out = new Uint8Array(Math.ceil(values.length / perByte));
-  for (let i = 0; i < values.length; i++) out[Math.floor(i / perByte)]! |= (values[i]! & mask) << ((i % perByte) * bits);
+export function quantizeMatrix(weights: Float64Array, rows: number, cols: number, bits: Bits, grid: WeightGrid = perRowGrid(cols)): QuantMatrix {
+  const { levels, groupSize } = grid;
+  if (!(Number.isInteger(groupSize) && groupSize >= 1)) throw new RangeError(`a group size must be a whole number ≥ 1, got ${groupSize}`);
+  const size = Math.min(groupSize, cols);
+  const groups = Math.ceil(cols / size);
+  const values = new Int8Array(rows * cols);
+  const scales = new Float64Array(rows * groups);
+  for (let r = 0; r < rows; r++) {
+    for (let g = 0; g < groups; g++) {
+      const from = r * cols + g * size;
+      const to = r * cols + Math.min(cols, (g + 1) * size);
+      const scale = groupScale(weights, from, to, bits, grid);
+      scales[r * groups + g] = scale;
+      for (let i = from; i < to; i++) values[i] = snap(weights[i]! / scale, bits, levels);
+    }
+  }
+  return { bits, rows, cols, levels, groupSize: size, packed: pack(values, bits, levels), scales, values };
+}
+
+/** The real weights a quantized matrix stands for: level × its group's scale. */
+export function dequantizeMatrix(matrix: QuantMatrix): Float64Array {
+  const { rows, cols, groupSize, values, scales } = matrix;
+  const groups = groupsOf(matrix);
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = values[r * cols + c]! * scales[r * groups + Math.floor(c / groupSize)]!;
   return out;
 }
 
-export function unpack(packed: Uint8Array, count: number, bits: Bits): Int8Array {
+/** Packs levels of `bits` bits, 8/bits per byte, lowest bits first. */
+export function pack(values: Int8Array, bits: Bits, levels: Levels = 'signed'): Uint8Array {
+  const perByte = 8 / bits;
+  const mask = (1 << bits) - 1;
+  const top = levelMax(bits, levels);
+  const out = new Uint8Array(Math.ceil(values.length / perByte));
+  for (let i = 0; i < values.length; i++) {
+    const code = levels === 'odd' ? (values[i]! + top) / 2 : values[i]! & mask;
+    out[Math.floor(i / perByte)]! |= code << ((i % perByte) * bits);
+  }
+  return out;
+}
+
+export function unpack(packed: Uint8Array, count: number, bits: Bits, levels: Levels = 'signed'): Int8Array {
   const perByte = 8 / bits;
   const mask = (1 << bits) - 1;
   const sign = 1 << (bits - 1);
+  const top = levelMax(bits, levels);
   const out = new Int8Array(count);
   for (let i = 0; i < count; i++) {
     const raw = (packed[Math.floor(i / perByte)]! >> ((i % perByte) * bits)) & mask;
-    out[i] = raw & sign ? raw - (1 << bits) : raw;
+    out[i] = levels === 'odd' ? 2 * raw - top : raw & sign ? raw - (1 << bits) : raw;
   }
   return out;
 }
@@ -93,18 +180,41 @@ export function dequantize(tensor: Int8Tensor): Float64Array {
   return channels ? Float64Array.from(tensor.data, (q, i) => q * channels[i]!) : Float64Array.from(tensor.data, (q) => q * tensor.scale);
 }
 
-/** int32 accumulators of W·x for one int8 vector (length cols): Σ w·x per row. */
+/** int32 accumulators of W·x for one int8 vector (length cols): Σ w·x per row and group, [rows, groups]. */
 export function matvecInt(matrix: QuantMatrix, x: Int8Array): Int32Array {
   if (x.length !== matrix.cols) throw new RangeError(`a ${matrix.rows}×${matrix.cols} matrix takes ${matrix.cols} values, got ${x.length}`);
-  const { rows, cols, values } = matrix;
-  const acc = new Int32Array(rows);
+  const { rows, cols, values, groupSize } = matrix;
+  const groups = groupsOf(matrix);
+  const acc = new Int32Array(rows * groups);
   for (let r = 0; r < rows; r++) {
-    let sum = 0;
     const o = r * cols;
-    for (let c = 0; c < cols; c++) sum += values[o + c]! * x[c]!;
-    acc[r] = sum;
+    for (let g = 0; g < groups; g++) {
+      let sum = 0;
+      const end = Math.min(cols, (g + 1) * groupSize);
+      for (let c = g * groupSize; c < end; c++) sum += values[o + c]! * x[c]!;
+      acc[r * groups + g] = sum;
+    }
   }
   return acc;
+}
+
+/** Σ over a row's groups of its int32 sum × the group's scale (per row: the one sum × its scale), [rows]. */
+export function groupSums(matrix: QuantMatrix, acc: Int32Array): Float64Array {
+  const groups = groupsOf(matrix);
+  const out = new Float64Array(matrix.rows);
+  for (let r = 0; r < matrix.rows; r++) {
+    let sum = 0;
+    for (let g = 0; g < groups; g++) sum += acc[r * groups + g]! * matrix.scales[r * groups + g]!;
+    out[r] = sum;
+  }
+  return out;
+}
+
+/** Real values of W·x from the int32 accumulators. */
+export function matvecReal(matrix: QuantMatrix, x: Int8Tensor): Float64Array {
+  const acc = matvecInt(matrix, x.data);
+  if (groupsOf(matrix) === 1) return Float64Array.from(acc, (a, r) => a * matrix.scales[r]! * x.scale);
+  return Float64Array.from(groupSums(matrix, acc), (v) => v * x.scale);
 }
 
 /** A real multiplier 0 < m < 2³¹ as a Q31 mantissa in [2³⁰, 2³¹) and a right shift (may be negative). */
@@ -145,13 +255,17 @@ export function applyMultiplier(acc: number, multiplier: FixedMultiplier): numbe
 
 /**
  * Requantizes int32 accumulators to int8 at `outScale` (one, or one per output channel):
- * acc · s_w[r] · s_x / s_out[r] by a fixed-point multiplier per channel, saturated.
+ * acc · s_w[r] · s_x / s_out[r] by a fixed-point multiplier per channel, saturated; with
+ * groups, round(Σ_g acc_g · s_w[r, g] · s_x / s_out[r]).
  */
 export function requantize(acc: Int32Array, matrix: QuantMatrix, inScale: number, outScale: number | Float64Array): Int8Tensor {
-  const data = new Int8Array(acc.length);
-  for (let r = 0; r < acc.length; r++) {
+  const data = new Int8Array(matrix.rows);
+  // With groups the sums are scaled and added on the FPU, then rounded to the output scale.
+  const grouped = groupsOf(matrix) > 1 ? groupSums(matrix, acc) : undefined;
+  for (let r = 0; r < matrix.rows; r++) {
     const out = typeof outScale === 'number' ? outScale : outScale[r]!;
-    data[r] = Math.max(-127, Math.min(127, applyMultiplier(acc[r]!, fixedMultiplier((matrix.scales[r]! * inScale) / out))));
+    const level = grouped ? Math.round((grouped[r]! * inScale) / out) : applyMultiplier(acc[r]!, fixedMultiplier((matrix.scales[r]! * inScale) / out));
+    data[r] = Math.max(-127, Math.min(127, level));
   }
   return typeof outScale === 'number' ? { data, scale: outScale } : { data, scale: 1, channelScales: outScale };
 }

@@ -6,7 +6,7 @@
  */
 import type { TinySeekConfig } from '../config.ts';
 import type { TinySeek } from '../tinyseek.ts';
-import { quantizeMatrix, type Bits, type QuantMatrix } from './integer.ts';
+import { quantizeMatrix, type Bits, type QuantMatrix, type WeightGrid } from './integer.ts';
 
 export interface QuantExpert {
   readonly w1: QuantMatrix;
@@ -54,6 +54,8 @@ export interface BoundaryScales {
 export interface QuantizedTinySeek {
   readonly config: TinySeekConfig;
   readonly bits: Bits;
+  /** The grid of a model trained for these bits (group-wise scales); undefined: one absmax scale per row. */
+  readonly grid: WeightGrid | undefined;
   readonly tokens: QuantMatrix;
   readonly positions: QuantMatrix | undefined;
   readonly layers: readonly QuantLayer[];
@@ -63,16 +65,17 @@ export interface QuantizedTinySeek {
 }
 
 /**
- * Quantizes every weight matrix of `model` at `bits`; `stored(name)` may supply a matrix
- * instead (a checkpoint's quantized section), which must have the same shape.
+ * Quantizes every weight matrix of `model` at `bits`, one absmax scale per row or on `grid`
+ * (the grid of quantization-aware training: group-wise scales, odd levels); `stored(name)` may
+ * supply a matrix instead (a checkpoint's quantized section), which must have the same shape.
  */
-export function quantizeWeights(model: TinySeek, bits: Bits, scales: BoundaryScales, stored?: (name: string) => QuantMatrix | undefined): QuantizedTinySeek {
+export function quantizeWeights(model: TinySeek, bits: Bits, scales: BoundaryScales, stored?: (name: string) => QuantMatrix | undefined, grid?: WeightGrid): QuantizedTinySeek {
   const { config } = model;
   let nameOf = '';
   const q = (values: Float64Array, rows: number, cols: number): QuantMatrix => {
     const given = stored?.(nameOf);
     if (given && (given.rows !== rows || given.cols !== cols || given.bits !== bits)) throw new RangeError(`stored matrix ${nameOf} is ${given.rows}×${given.cols} at ${given.bits} bits, expected ${rows}×${cols} at ${bits}`);
-    return given ?? quantizeMatrix(values, rows, cols, bits);
+    return given ?? quantizeMatrix(values, rows, cols, bits, grid && { ...grid, groupSize: Math.min(grid.groupSize, cols) });
   };
   const named = <T>(name: string, make: () => T): T => {
     nameOf = name;
@@ -87,6 +90,7 @@ export function quantizeWeights(model: TinySeek, bits: Bits, scales: BoundarySca
   return {
     config,
     bits,
+    grid,
     tokens: named('tokens', () => q(model.embedding.table.value, config.vocab, config.dim)),
     positions: model.positions && named('positions', () => q(model.positions!.table.value, config.context, config.dim)),
     layers: model.blocks.map((block, l) => ({
@@ -109,6 +113,9 @@ export function quantizeWeights(model: TinySeek, bits: Bits, scales: BoundarySca
     scales,
   };
 }
+
+/** The columns per scale of a quantized model's grid (undefined: one scale per row), for its costs. */
+export const groupSizeOf = (model: QuantizedTinySeek): number | undefined => model.grid?.groupSize;
 
 /** Every weight matrix of a quantized model, by the names `quantizeWeights` gives them. */
 export function quantMatrices(model: QuantizedTinySeek): [string, QuantMatrix][] {

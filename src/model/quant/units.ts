@@ -11,14 +11,8 @@
 import { rmsEpsilon } from '../layers/rmsnorm.ts';
 import { rotate } from '../layers/attention.ts';
 import type { RoutingRestriction } from '../layers/gate.ts';
-import { dequantize, matvecInt, quantizeActivations, requantize, scaleFor, type Int8Tensor, type QuantMatrix } from './integer.ts';
+import { dequantize, groupsOf, matvecInt, matvecReal, quantizeActivations, requantize, scaleFor, type Int8Tensor, type QuantMatrix } from './integer.ts';
 import type { QuantExpert, QuantizedTinySeek } from './quantized-model.ts';
-
-/** Real values of W·x from the int32 accumulators. */
-function matvecReal(matrix: QuantMatrix, x: Int8Tensor): Float64Array {
-  const acc = matvecInt(matrix, x.data);
-  return Float64Array.from(acc, (a, r) => a * matrix.scales[r]! * x.scale);
-}
 
 function rmsNorm(x: Float64Array, gain: Float64Array): Float64Array {
   let ss = 0;
@@ -42,12 +36,17 @@ export function createInt8LatentCache(model: QuantizedTinySeek): Int8LatentCache
   return { latents: new Int8Array(model.config.latentDim * model.config.context), rope: new Int8Array(ropeDimOf(model) * model.config.context), length: 0 };
 }
 
+/** One real weight of a table: its level × its group's float32 scale. */
+function weightAt(matrix: QuantMatrix, row: number, col: number): number {
+  return matrix.values[row * matrix.cols + col]! * matrix.scales[row * groupsOf(matrix) + Math.floor(col / matrix.groupSize)]!;
+}
+
 /** Token and position embeddings → the residual stream entering layer 0. */
 export function embeddingUnit(model: QuantizedTinySeek, id: number, position: number): Int8Tensor {
   const { dim } = model.config;
   const { tokens, positions } = model;
   const x = new Float64Array(dim);
-  for (let i = 0; i < dim; i++) x[i] = tokens.values[id * dim + i]! * tokens.scales[id]! + (positions ? positions.values[position * dim + i]! * positions.scales[position]! : 0);
+  for (let i = 0; i < dim; i++) x[i] = weightAt(tokens, id, i) + (positions ? weightAt(positions, position, i) : 0);
   return quantizeActivations(x, model.scales.residual[0]!);
 }
 
