@@ -26,4 +26,6 @@ export interface TinySeekConfig {
   readonly capacityFactor?: number;
   /** Bias update speed γ of the load-balancing rule; 0 turns the rule off. */
   readonly biasUpdate: number;
+  /** A multi-token prediction module of depth 1 (layers/mtp.ts), with this SwiGLU hidden width; absent: none. */
+  readonly mtp?: { readonly hidden: number };
 }

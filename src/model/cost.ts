@@ -20,7 +20,7 @@
 import type { TinySeekConfig } from './config.ts';
 
 export interface UnitCost {
-  readonly unit: 'embedding' | 'attention' | 'gate' | 'routedExpert' | 'sharedExpert' | 'combine' | 'head';
+  readonly unit: 'embedding' | 'attention' | 'gate' | 'routedExpert' | 'sharedExpert' | 'combine' | 'head' | 'mtp';
   /** How many of this unit the model has (per layer units × layers). */
   readonly count: number;
   readonly parameters: number;
@@ -143,13 +143,43 @@ export function unitCosts(config: TinySeekConfig, groupSize?: number): UnitCost[
       inputBytes: d,
       outputBytes: 4 * vocab,
     },
+    ...(config.mtp ? [mtpUnit(config, bytes, extra)] : []),
   ];
+}
+
+/**
+ * The multi-token prediction module (layers/mtp.ts): its projection of [h; embedding] (d × 2d),
+ * one attention block and a SwiGLU feed-forward, five RMSNorms, and the shared output head's
+ * MACs (it uses the entry's head and embedding table, whose bytes the head and embedding units
+ * count). In: the last layer's residual and the next token; out: the drafted token.
+ */
+function mtpUnit(config: TinySeekConfig, bytes: (rows: number, cols: number, b: number) => number, extra: (rows: number, cols: number) => number): UnitCost {
+  const { vocab, dim: d, heads, headDim, latentDim: dc } = config;
+  const h = config.mtp!.hidden;
+  const inner = heads * headDim;
+  const dr = config.positions === 'rotary' ? config.ropeDim! : 0;
+  const attention = inner * d + dc * d + 2 * inner * dc + d * inner + (heads + 1) * dr * d;
+  return {
+    unit: 'mtp',
+    count: 1,
+    parameters: 2 * d * d + attention + 3 * h * d + 5 * d,
+    weightBytes: atBits(
+      (b) => bytes(d, 2 * d, b) + bytes(inner, d, b) + bytes(dc, d, b) + 2 * bytes(inner, dc, b) + bytes(d, inner, b) + (dr > 0 ? bytes(heads * dr, d, b) + bytes(dr, d, b) : 0) + 2 * bytes(h, d, b) + bytes(d, h, b) + 5 * 4 * d,
+    ),
+    macsPerToken: 2 * d * d + inner * d + dc * d + d * inner + (heads + 1) * dr * d + 3 * h * d + vocab * d + extra(d, 2 * d) + extra(inner, d) + extra(dc, d) + extra(d, inner) + 2 * extra(h, d) + extra(d, h) + extra(vocab, d),
+    macsPerCachedPosition: 2 * inner * dc + 2 * inner + heads * dr + 2 * extra(inner, dc),
+    softmaxElementsPerToken: 4 * d + h + vocab,
+    softmaxElementsPerCachedPosition: heads,
+    latentBytesPerToken: dc + dr,
+    inputBytes: d + 1,
+    outputBytes: 1,
+  };
 }
 
 export interface ModelCost {
   readonly parameters: number;
   readonly weightBytes: UnitCost['weightBytes'];
-  /** MACs of one token without its attention over the cache (top-k routed experts and every shared expert active); add macsPerCachedPosition for each position in the cache, its own included. */
+  /** MACs of one token without its attention over the cache (top-k routed experts and every shared expert active, no MTP module); add macsPerCachedPosition for each position in the cache, its own included. */
   readonly activeMacsPerToken: number;
   readonly macsPerCachedPosition: number;
   readonly latentBytesPerToken: number;
@@ -158,13 +188,14 @@ export interface ModelCost {
 export function modelCost(config: TinySeekConfig, groupSize?: number): ModelCost {
   const units = unitCosts(config, groupSize);
   const sum = (f: (u: UnitCost) => number): number => units.reduce((total, u) => total + f(u), 0);
-  // Per token: every unit once per layer, except routed experts (top-k of E per layer).
-  const active = (u: UnitCost): number => (u.unit === 'routedExpert' ? config.topK * config.layers : u.count);
+  // Per token: every unit once per layer, except routed experts (top-k of E per layer) and the
+  // MTP module, which runs only when a decoder drafts with it.
+  const active = (u: UnitCost): number => (u.unit === 'routedExpert' ? config.topK * config.layers : u.unit === 'mtp' ? 0 : u.count);
   return {
     parameters: sum((u) => u.parameters * u.count),
     weightBytes: atBits((b) => sum((u) => u.weightBytes[b as 8 | 4 | 2] * u.count)),
     activeMacsPerToken: sum((u) => u.macsPerToken * active(u)),
-    macsPerCachedPosition: sum((u) => u.macsPerCachedPosition * u.count),
-    latentBytesPerToken: sum((u) => u.latentBytesPerToken * u.count),
+    macsPerCachedPosition: sum((u) => u.macsPerCachedPosition * (u.unit === 'mtp' ? 0 : u.count)),
+    latentBytesPerToken: sum((u) => u.latentBytesPerToken * (u.unit === 'mtp' ? 0 : u.count)),
   };
 }

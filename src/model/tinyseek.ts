@@ -12,6 +12,7 @@ import { createEmbedding, type Embedding } from './layers/embedding.ts';
 import type { RoutingRestriction } from './layers/gate.ts';
 import { createLinear, type Linear } from './layers/linear.ts';
 import { createMoe, type Moe } from './layers/moe.ts';
+import { createMtp, type MtpModule } from './layers/mtp.ts';
 import { createRmsNorm, type RmsNorm } from './layers/rmsnorm.ts';
 import type { Param } from './params.ts';
 
@@ -30,17 +31,24 @@ export interface TinySeek {
   readonly blocks: readonly Block[];
   readonly finalNorm: RmsNorm;
   readonly head: Linear;
+  /** The multi-token prediction module, when the config has one. */
+  readonly mtp: MtpModule | undefined;
   readonly params: readonly Param[];
-  /** Logits [T, vocab] for a sequence of token ids; `restrict(layer)` limits each token's experts. */
-  forward(ids: readonly number[], options?: { restrict?: (layer: number) => RoutingRestriction | undefined; training?: boolean }): ForwardPass;
+  /**
+   * Logits [T, vocab] for a sequence of token ids; `restrict(layer)` limits each token's
+   * experts; with `mtp` (and a module), also the module's logits for the token after next.
+   */
+  forward(ids: readonly number[], options?: { restrict?: (layer: number) => RoutingRestriction | undefined; training?: boolean; mtp?: boolean }): ForwardPass;
 }
 
 export interface ForwardPass {
   readonly logits: Float64Array;
+  /** With `mtp`: [T − 1, vocab], row i predicting the token at i + 2 from position i and the token at i + 1. */
+  readonly mtpLogits: Float64Array | undefined;
   /** Tokens each routed expert took, per layer. */
   readonly load: readonly Int32Array[];
   readonly dropped: number;
-  backward(dLogits: Float64Array): void;
+  backward(dLogits: Float64Array, dMtpLogits?: Float64Array): void;
 }
 
 export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
@@ -71,12 +79,16 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
   }));
   const finalNorm = createRmsNorm('finalNorm', dim);
   const head = createLinear('head', dim, config.vocab, init);
+  // Drawn after every other weight, so that a model with a module starts as one without it.
+  const attention = { heads: config.heads, headDim: config.headDim, latentDim: config.latentDim, ropeDim: rotary ? config.ropeDim! : 0 };
+  const mtp = config.mtp && createMtp('mtp', dim, attention, config.mtp, { embedding, head }, init);
   const params = [
     ...embedding.params,
     ...(positions?.params ?? []),
     ...blocks.flatMap((b) => [...b.attnNorm.params, ...b.attention.params, ...b.moeNorm.params, ...b.moe.params]),
     ...finalNorm.params,
     ...head.params,
+    ...(mtp?.params ?? []),
   ];
   return {
     config,
@@ -85,6 +97,7 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
     blocks,
     finalNorm,
     head,
+    mtp,
     params,
     forward(ids, options = {}) {
       const rows = ids.length;
@@ -117,12 +130,18 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
       });
       const nf = finalNorm.forward(x, rows);
       const logits = head.forward(nf.y, rows);
+      const extra = options.mtp && mtp && rows > 1 ? mtp.forward(x.subarray(0, (rows - 1) * dim), ids.slice(1), rows - 1) : undefined;
       return {
         logits: logits.y,
+        mtpLogits: extra?.logits,
         load,
         dropped,
-        backward(dLogits) {
+        backward(dLogits, dMtpLogits) {
           let d = nf.backward(logits.backward(dLogits));
+          if (extra && dMtpLogits) {
+            const dh = extra.backward(dMtpLogits);
+            for (let i = 0; i < dh.length; i++) d[i]! += dh[i]!;
+          }
           for (let l = backs.length - 1; l >= 0; l--) d = backs[l]!(d);
           tok.backward(d);
           pos?.backward(d);
@@ -137,13 +156,24 @@ export interface Generator {
   /** Feeds one token; returns the logits for the next. */
   next(id: number): Float64Array;
   readonly caches: readonly LatentCache[];
+  /**
+   * With an MTP module: the logits for the token after next, from the last position fed and
+   * the next token `nextId` (the module's step; it appends to the module's own cache).
+   */
+  draft(nextId: number): Float64Array;
+  /** The module's latent cache (empty without a module). */
+  readonly mtpCache: LatentCache;
 }
 
 export function createGenerator(model: TinySeek): Generator {
   const { config } = model;
-  const caches = model.blocks.map(() => createLatentCache(config.latentDim, config.context, config.positions === 'rotary' ? config.ropeDim! : 0));
+  const ropeDim = config.positions === 'rotary' ? config.ropeDim! : 0;
+  const caches = model.blocks.map(() => createLatentCache(config.latentDim, config.context, ropeDim));
+  const mtpCache = createLatentCache(config.latentDim, model.mtp ? config.context : 0, ropeDim);
+  let last: Float64Array | undefined;
   return {
     caches,
+    mtpCache,
     next(id) {
       const position = caches[0]!.length;
       if (position >= config.context) throw new RangeError(`the context holds ${config.context} tokens`);
@@ -162,7 +192,14 @@ export function createGenerator(model: TinySeek): Generator {
         for (let i = 0; i < next.length; i++) next[i] = mid[i]! + m[i]!;
         h = next;
       });
+      last = h;
       return model.head.forward(model.finalNorm.forward(h, 1).y, 1).y;
+    },
+    draft(nextId) {
+      if (!model.mtp) throw new Error('the model has no multi-token prediction module');
+      if (!last) throw new Error('draft needs a position fed first');
+      if (!Number.isInteger(nextId) || nextId < 0 || nextId >= config.vocab) throw new RangeError(`token id must be in 0..${config.vocab - 1}, got ${nextId}`);
+      return model.mtp.step(last, nextId, mtpCache);
     },
   };
 }

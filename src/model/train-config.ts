@@ -35,6 +35,8 @@ export const trainConfigSchema = z.strictObject({
     affinity: z.enum(['sigmoid', 'softmax']).default('sigmoid'),
     capacityFactor: z.number().positive().optional(),
     biasUpdate: z.number().nonnegative().default(0.001),
+    /** A multi-token prediction module of depth 1 (DeepSeek-V3's MTP), with its SwiGLU hidden width. */
+    mtp: z.strictObject({ hidden: positiveInt }).optional(),
     seed: z.number().int().nonnegative().default(1),
   }),
   training: z.strictObject({
@@ -48,6 +50,8 @@ export const trainConfigSchema = z.strictObject({
     clipNorm: z.number().positive().default(1),
     seed: z.number().int().nonnegative().default(1),
     evalEvery: positiveInt.default(100),
+    /** λ: the MTP module's cross-entropy weighs this much beside the main loss (DeepSeek-V3: 0.3, then 0.1). */
+    mtpWeight: z.number().nonnegative().default(0.3),
   }),
   /** Learn from a trained model's predictions (knowledge distillation). */
   distillation: z
@@ -95,8 +99,8 @@ export function parseTrainConfig(text: string, file: string): TrainConfig & { tr
 
 /** The model section as a TinySeek config (optional fields left out when absent) and its seed. */
 export function modelConfigOf(config: TrainConfig, vocab: number): { readonly model: TinySeekConfig; readonly seed: number } {
-  const { seed, capacityFactor, ropeDim, ...rest } = config.model;
-  return { model: { ...rest, vocab, ...(capacityFactor !== undefined && { capacityFactor }), ...(ropeDim !== undefined && { ropeDim }) }, seed };
+  const { seed, capacityFactor, ropeDim, mtp, ...rest } = config.model;
+  return { model: { ...rest, vocab, ...(capacityFactor !== undefined && { capacityFactor }), ...(ropeDim !== undefined && { ropeDim }), ...(mtp !== undefined && { mtp }) }, seed };
 }
 
 /** The quantization-aware training a config asks for: levels odd at 2 bits unless set, scales by least error. */

@@ -24,6 +24,8 @@ export interface LmTrainingConfig {
   readonly clipNorm: number;
   readonly seed: number;
   readonly evalEvery: number;
+  /** λ of the MTP module's loss, for a model with one (default 0.3). */
+  readonly mtpWeight?: number;
 }
 
 export interface LmLogEntry {
@@ -84,13 +86,16 @@ export interface TrainingAids {
  * the same) and returns its loss in nats, its token count and each layer's expert load. With a
  * teacher the loss is distillation's (its returned nats stay the cross-entropy).
  */
-export function batchGradients(model: TinySeek, texts: readonly TextSample[], distillation?: Distillation): { nats: number; tokens: number; load: Float64Array[] } {
+export function batchGradients(model: TinySeek, texts: readonly TextSample[], distillation?: Distillation, mtpWeight = 0.3): { nats: number; tokens: number; load: Float64Array[] } {
   const batch = texts.map((sample) => framed(sample.tokens, model.config.context));
   const tokens = batch.reduce((sum, item) => sum + item.targets.length, 0);
+  // The MTP module's loss: λ × its cross-entropy per predicted token after next (DeepSeek-V3, §2.2).
+  const withMtp = model.mtp !== undefined && mtpWeight > 0;
+  const mtpTokens = batch.reduce((sum, item) => sum + item.targets.length - 1, 0);
   const load = Array.from({ length: model.config.layers }, () => new Float64Array(model.config.experts));
   let nats = 0;
   batch.forEach(({ inputs, targets }, b) => {
-    const pass = model.forward(inputs, { training: true });
+    const pass = model.forward(inputs, { training: true, mtp: withMtp });
     const { vocab } = model.config;
     const { loss, dLogits, count } = distillation
       ? distillationLoss(pass.logits, distillation.logitsOf(texts[b]!), targets, vocab, distillation.weight, distillation.temperature)
@@ -99,7 +104,9 @@ export function batchGradients(model: TinySeek, texts: readonly TextSample[], di
     // Every token of the batch weighs the same.
     const scale = count / tokens;
     for (let i = 0; i < dLogits.length; i++) dLogits[i]! *= scale;
-    pass.backward(dLogits);
+    const dMtp = pass.mtpLogits && mtpTokens > 0 ? crossEntropy(pass.mtpLogits, targets.slice(1), vocab) : undefined;
+    if (dMtp) for (let i = 0; i < dMtp.dLogits.length; i++) dMtp.dLogits[i]! *= (mtpWeight * dMtp.count) / mtpTokens;
+    pass.backward(dLogits, dMtp?.dLogits);
     pass.load.forEach((perExpert, l) => perExpert.forEach((n, e) => (load[l]![e]! += n)));
   });
   return { nats, tokens, load };
@@ -141,7 +148,7 @@ export function trainLanguageModel(model: TinySeek, train: readonly TextSample[]
   for (let step = 0; step < config.steps; step++) {
     zeroGrads(model.params);
     const batch = nextBatch();
-    const { nats, tokens, load } = withQuantizedWeights(aids.quantizer, () => batchGradients(model, batch, aids.distillation));
+    const { nats, tokens, load } = withQuantizedWeights(aids.quantizer, () => batchGradients(model, batch, aids.distillation, config.mtpWeight));
     const gradNorm = clipGradients(model.params, config.clipNorm);
     const learningRate = learningRateAt(config, step);
     optimizer.step(model.params, learningRate);

@@ -26,8 +26,8 @@ const described = Object.fromEntries(Object.entries(tinySeekShapeText).map(([key
   readonly [K in keyof typeof tinySeekShapeText]: (typeof shape)[K];
 };
 
-/** `model.spec`: a model shape, untrained. */
-export const modelSpecSchema = trainConfigSchema.shape.model.extend({
+/** `model.spec`: a model shape, untrained (without an MTP module: the swarm does not draft with one yet). */
+export const modelSpecSchema = trainConfigSchema.shape.model.omit({ mtp: true }).extend({
   ...described,
   positions: describeDefaulted(shape.positions, 'Position encoding: learned (a table added to the token embedding) or rotary (decoupled RoPE in attention, with ropeDim).'),
   ropeDim: shape.ropeDim.describe('Rotary dimensions per head, even, with positions: rotary.'),

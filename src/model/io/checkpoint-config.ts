@@ -43,6 +43,10 @@ export function checkpointConfigProblem(config: unknown, storedFloats: number): 
   if (c.positions === 'rotary' && (c.ropeDim === undefined || (c.ropeDim as number) % 2 !== 0 || (c.ropeDim as number) > (c.headDim as number))) return `config.ropeDim: expected an even number up to headDim with rotary positions, found ${JSON.stringify(c.ropeDim)}`;
   if ((c.topK as number) > (c.experts as number)) return `config.topK: expected at most the ${String(c.experts)} experts, found ${String(c.topK)}`;
   if (typeof c.biasUpdate !== 'number' || !Number.isFinite(c.biasUpdate) || c.biasUpdate < 0) return `config.biasUpdate: expected a finite number ≥ 0, found ${JSON.stringify(c.biasUpdate)}`;
+  if (c.mtp !== undefined) {
+    const mtp = c.mtp as Record<string, unknown> | null;
+    if (typeof mtp !== 'object' || mtp === null || !isWhole(mtp.hidden, 1, checkpointBounds.expertHidden) || Object.keys(mtp).length !== 1) return `config.mtp: expected { hidden: a whole number from 1 to ${checkpointBounds.expertHidden} }, found ${JSON.stringify(c.mtp).slice(0, 80)}`;
+  }
   if (c.capacityFactor !== undefined && (typeof c.capacityFactor !== 'number' || !Number.isFinite(c.capacityFactor) || c.capacityFactor <= 0)) return `config.capacityFactor: expected a finite number > 0, found ${JSON.stringify(c.capacityFactor)}`;
   const parameters = modelCost(config as TinySeekConfig).parameters;
   if (!(parameters <= storedFloats)) return `the config describes a model of ${parameters} parameters, the file holds ${storedFloats} values`;
