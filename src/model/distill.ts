@@ -21,20 +21,29 @@ export function dataMismatch(student: DataRecord, teacher: DataRecord): string |
   return undefined;
 }
 
-/** Why the student cannot start from the teacher's weights (a parameter it lacks or of another shape), or undefined. */
+/** A multi-token prediction module the teacher lacks starts from the student's seed. */
+const isNewModule = (student: TinySeek, teacher: TinySeek, name: string): boolean => name.startsWith('mtp.') && teacher.mtp === undefined && student.mtp !== undefined;
+
+/**
+ * Why the student cannot start from the teacher's weights (a parameter it lacks or of another
+ * shape), or undefined. A student may add a multi-token prediction module to a teacher
+ * without one: the module starts from the student's seed, everything else from the teacher.
+ */
 export function shapeMismatch(student: TinySeek, teacher: TinySeek): string | undefined {
   const shapes = new Map(teacher.params.map((param) => [param.name, param.shape.join('×')]));
   for (const param of student.params) {
+    if (isNewModule(student, teacher, param.name)) continue;
     const theirs = shapes.get(param.name);
     if (theirs !== param.shape.join('×')) return `the student's ${param.name} is ${param.shape.join('×')}, the teacher's ${theirs ?? 'is missing'}`;
   }
-  if (student.params.length !== teacher.params.length) return `the student has ${student.params.length} parameter tensors, the teacher ${teacher.params.length}`;
+  const taken = student.params.filter((param) => !isNewModule(student, teacher, param.name)).length;
+  if (taken !== teacher.params.length) return `the student has ${taken} parameter tensors to take, the teacher ${teacher.params.length}`;
   return undefined;
 }
 
 /** Copies the teacher's weights and gate biases into the student (shapes checked by shapeMismatch). */
 export function startFromTeacher(student: TinySeek, teacher: TinySeek): void {
   const values = new Map(teacher.params.map((param) => [param.name, param.value]));
-  for (const param of student.params) param.value.set(values.get(param.name)!);
+  for (const param of student.params) if (!isNewModule(student, teacher, param.name)) param.value.set(values.get(param.name)!);
   student.blocks.forEach((block, l) => block.moe.gate.bias.set(teacher.blocks[l]!.moe.gate.bias));
 }

@@ -20,6 +20,7 @@ import { createFakeQuantizer, withQuantizedWeights, type QatSetting } from '../.
 import { measureFidelity, type Fidelity } from '../../model/quant/fidelity.ts';
 import { quantizeWeights } from '../../model/quant/quantized-model.ts';
 import { createTinySeek, type TinySeek } from '../../model/tinyseek.ts';
+import { measureMtp, type MtpFigures } from '../../model/mtp-eval.ts';
 import { modelConfigOf, parseTrainConfig, qatSettingOf, type TrainConfig } from '../../model/train-config.ts';
 import { evaluateBitsPerChar, teacherLogits, trainLanguageModel, type TrainingAids } from '../../model/train-lm.ts';
 import { InputError } from '../../scenario/errors.ts';
@@ -104,6 +105,8 @@ export function modelTrainCommand(options: { config: string; out: string; quiet?
   const quantization = quantizationOf(model, data.train, qat);
   // A model trained for one integer model is judged as that model, against its teacher.
   const integer: Fidelity | undefined = qat && measureFidelity(teacher?.checkpoint.model ?? model, quantizeWeights(model, qat.bits, quantization.scales, undefined, qat.grid), data.validation);
+  // The module's guesses of the token after next, with the validation names fed.
+  const mtp: MtpFigures | undefined = model.mtp && withQuantizedWeights(quantizer, () => measureMtp(model, data.validation));
   const trainingSeconds = (performance.now() - started) / 1000;
   const record = {
     data: config.data,
@@ -114,6 +117,7 @@ export function modelTrainCommand(options: { config: string; out: string; quiet?
     ...(teacher && { distillation: { ...config.distillation!, teacherSha256: teacher.sha256, teacherValidationBitsPerChar: teacher.checkpoint.header.training.validationBitsPerChar } }),
     ...(qat && { quantization: { bits: qat.bits, ...qat.grid } }),
     ...(integer && { integer }),
+    ...(mtp && { mtp }),
     bigramValidationBitsPerChar: bigram.bitsPerChar(data.validation),
     bigramAlpha: bigram.alpha,
   };
@@ -124,8 +128,9 @@ export function modelTrainCommand(options: { config: string; out: string; quiet?
     json: `${JSON.stringify({ ...record, trainingWallSeconds: Math.round(trainingSeconds) }, null, 2)}\n`,
   });
   if (!options.quiet) {
+    const mtpLine = mtp ? `; MTP: token after next ${(100 * mtp.accuracy).toFixed(1)} % right, ${(100 * mtp.agreement).toFixed(1)} % agreeing with the model` : '';
     const integerLine = integer ? `; int${qat!.bits} ${integer.bitsPerChar.toFixed(4)} bits/char, KL ${integer.klDivergence.toFixed(5)} to ${teacher ? 'the teacher' : 'its float weights'}` : '';
-    print(`model ${options.out}: ${record.parameters.toLocaleString('en')} parameters; validation ${validationBitsPerChar.toFixed(4)} bits/char (bigram baseline ${record.bigramValidationBitsPerChar.toFixed(4)})${integerLine}; ${trainingSeconds.toFixed(0)} s\n`);
+    print(`model ${options.out}: ${record.parameters.toLocaleString('en')} parameters; validation ${validationBitsPerChar.toFixed(4)} bits/char (bigram baseline ${record.bigramValidationBitsPerChar.toFixed(4)})${integerLine}${mtpLine}; ${trainingSeconds.toFixed(0)} s\n`);
   }
 }
 
