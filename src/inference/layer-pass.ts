@@ -14,6 +14,7 @@ import { copyComponents, type Components } from './components.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
 import type { InferenceStep } from './engine.ts';
 import { nodeLimitedCandidates, servingNodes } from './expert-routing.ts';
+import { expertsToSkip } from './expert-skipping.ts';
 import type { TokenRecord } from './records.ts';
 import { sharedFlag, type ModelMessage } from './wire.ts';
 
@@ -134,7 +135,10 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     const pass: LayerPass = { token, message, node, h, gate, outputs: new Map(), outstanding: new Map(), queue: [], current: undefined, done: false };
     passes.set(passKey, pass);
     const sharedServing = servingNodes(sharedHolders[l]!, node, cost, alive, pipeline);
-    const ids = [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts];
+    // Link-aware choice: far experts of small weight are not called (the combine renormalises).
+    const skipped = settings.skipExperts ? expertsToSkip(settings.skipExperts, gate.experts, gate.weights, serving, node, cost) : [];
+    token.expertsSkipped += skipped.length;
+    const ids = [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts.filter((_, k) => !skipped.includes(k))];
     const byNode = new Map<number, number[]>();
     for (const id of ids) {
       const at = id & sharedFlag ? sharedServing[id & ~sharedFlag]! : serving[id]!;

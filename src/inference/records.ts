@@ -30,6 +30,8 @@ export interface TokenRecord {
   readonly experts: (readonly number[])[];
   /** Routed experts the gate chose that were dropped (unreachable, refused, or timed out). */
   expertsDropped: number;
+  /** Routed experts the gate chose and skipped for the cost of their call (inference.skipExperts). */
+  expertsSkipped: number;
   /** Shared experts dropped the same ways. */
   sharedExpertsDropped: number;
   /** The candidate experts the gate allowed, per layer (undefined: all), for the reference. */
@@ -71,6 +73,7 @@ export function newTokenRecord(serial: number, request: number, position: number
     energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 },
     experts: Array.from({ length: layers }, () => []),
     expertsDropped: 0,
+    expertsSkipped: 0,
     sharedExpertsDropped: 0,
     candidates: new Array<readonly number[] | undefined>(layers).fill(undefined),
     attempts: 1,

@@ -21,7 +21,7 @@ const maybe = (value: number, f: (v: number) => number): number | string => (Num
 
 export const tokenColumns = [
   'request', 'position', 'kind', 'input', 'output', 'status', 'startMs', 'endMs', 'latencyMs', ...componentKeys, 'hops', 'frames', 'phyBytes', 'framesAirtimeMs',
-  'energyJ', 'transmitJ', 'receiveJ', 'computeJ', 'processingJ', 'experts', 'expertsDropped', 'sharedExpertsDropped', 'attempts', 'matchesReference',
+  'energyJ', 'transmitJ', 'receiveJ', 'computeJ', 'processingJ', 'experts', 'expertsDropped', 'expertsSkipped', 'sharedExpertsDropped', 'attempts', 'matchesReference',
 ] as const;
 
 export function tokensCsv(engine: InferenceEngine, symbols: readonly string[]): string {
@@ -48,6 +48,7 @@ export function tokensCsv(engine: InferenceEngine, symbols: readonly string[]): 
     j(t.energyUj.idle),
     t.experts.map((layer) => layer.join('+')).join('|'),
     t.expertsDropped,
+    t.expertsSkipped,
     t.sharedExpertsDropped,
     t.attempts,
     t.matchesReference === undefined ? '' : t.matchesReference ? 1 : 0,
@@ -182,6 +183,7 @@ export function inferenceSummary(input: InferenceSummaryInput): Record<string, u
       framesAirtimeMsPerToken: ms(mean(passes.map((t) => t.framesAirtimeMs)) ?? 0),
       criticalAirtimeMsPerToken: ms(mean(passes.map((t) => t.components.airtimeMs)) ?? 0),
       expertsDropped: engine.tokens.reduce((s, t) => s + t.expertsDropped, 0),
+      expertsSkipped: engine.tokens.reduce((s, t) => s + t.expertsSkipped, 0),
       sharedExpertsDropped: engine.tokens.reduce((s, t) => s + t.sharedExpertsDropped, 0),
       failedTokens: engine.tokens.filter((t) => t.status === 'failed').length,
       ...engine.counters,

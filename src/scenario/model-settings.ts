@@ -87,6 +87,15 @@ export const inferenceSettingsSchema = z
     temperature: withDefault(z.number().min(0).max(10).describe('Sampling temperature, 0 to 10 (0: greedy, always the likeliest token).'), 0.8),
     topP: withDefault(z.number().gt(0).max(1).describe('Nucleus sampling: the next token is drawn among the likeliest tokens whose probabilities add up to topP.'), 0.95),
     maxNodesPerToken: withDerivedDefault(z.int().min(1).describe("M: each token's routed experts span at most this many nodes."), 'no limit'),
+    skipExperts: withDerivedDefault(
+      z
+        .strictObject({
+          maxCallMs: z.number().min(0).describe("A routed expert whose serving node is further than this expected airtime (ms, one way, over the routes) may be skipped."),
+          maxWeight: withDefault(z.number().gt(0).max(1).describe('…when its normalised gate weight is below this; the other experts\' weights are renormalised.'), 0.5),
+        })
+        .describe('Link-aware expert choice: the gate skips a far routed expert of small weight instead of calling it (shared experts are always called).'),
+      'every chosen expert is called',
+    ),
     timeout: withDefault(duration('expert call timeout', true).describe('How long a layer waits for an expert reply (and the entry for a token) before retrying.'), 300_000, '5 min'),
     retries: withDefault(z.int().min(0).max(10).describe('Retries per expert call (to the next live replica if any) before the expert is dropped and the gate renormalised.'), 1),
     expertQueueLimit: withDerivedDefault(z.int().min(1).describe('Capacity: expert calls a node holds at once; more are refused and the expert dropped.'), 'unlimited'),

@@ -81,7 +81,7 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
     fidelity: { top1: number | null; compared: number };
     requests: { total: number; complete: number; failed: number; unfinished: number; texts: string[]; timeToFirstTokenMs: { p50: number | null } };
     nodes: { firstDeathMs: number | null };
-    inference: { placement: string; nodesHoldingUnits: number; entry: string; largestShareOfWeights: number; framesPerToken: number; expertsDropped: number };
+    inference: { placement: string; nodesHoldingUnits: number; entry: string; largestShareOfWeights: number; framesPerToken: number; expertsDropped: number; expertsSkipped?: number };
   };
   const sec = (value: number | null): string => (value === null ? 'n/a' : humanDuration(value));
   const joules = (value: number | null): string => (value === null ? 'n/a' : humanEnergy(value));
@@ -93,7 +93,7 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
     `  requests: ${s.requests.total} (${s.requests.complete} complete, ${s.requests.failed} failed, ${s.requests.unfinished} unfinished): ${s.requests.texts.map((t) => JSON.stringify(t)).join(', ')}`,
     `  tokens: ${s.tokens}, latency p50 ${sec(s.latencyMs.p50)}, p95 ${sec(s.latencyMs.p95)} (mean parts: ${parts || 'none'}); first token after ${sec(s.requests.timeToFirstTokenMs.p50)} (p50)`,
     `  energy per token: ${joules(s.joulesPerToken.mean)} mean, ${joules(s.joulesPerToken.p95)} p95 (${joules(s.joulesPerToken.withBackground)} with every node's background)`,
-    `  fidelity: ${s.fidelity.top1 === null ? 'n/a' : `${(100 * s.fidelity.top1).toFixed(1)} %`} of ${s.fidelity.compared} tokens equal the single-node model's; ${s.inference.expertsDropped} experts dropped; ${s.inference.framesPerToken.toFixed(1)} frames per token`,
+    `  fidelity: ${s.fidelity.top1 === null ? 'n/a' : `${(100 * s.fidelity.top1).toFixed(1)} %`} of ${s.fidelity.compared} tokens equal the single-node model's; ${s.inference.expertsDropped} experts dropped${s.inference.expertsSkipped ? `, ${s.inference.expertsSkipped} skipped for their links` : ''}; ${s.inference.framesPerToken.toFixed(1)} frames per token`,
     `  placement: ${s.inference.placement} over ${counted(s.inference.nodesHoldingUnits, 'node')} (largest share ${(100 * s.inference.largestShareOfWeights).toFixed(1)} % of the weights), entry ${s.inference.entry}; first node death: ${s.nodes.firstDeathMs === null ? 'none' : sec(s.nodes.firstDeathMs)}`,
   ];
 }

@@ -1,0 +1,50 @@
+/**
+ * The shipped low-bit checkpoints (issue 21): models/tinyseek-names-int4 and -int2, made by
+ * `loraswarm model train --config models/tinyseek-names-int{4,2}.yaml` (quantization-aware
+ * training distilled from models/tinyseek-names; never retrained in CI). Each integer model is
+ * judged against the float model it was distilled from, on every validation name, as
+ * `loraswarm model eval` judges it.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadNames } from '../../src/data/names.ts';
+import { modelCost } from '../../src/model/cost.ts';
+import { readCheckpoint } from '../../src/model/io/checkpoint.ts';
+import { measureFidelity } from '../../src/model/quant/fidelity.ts';
+import { quantMatrices } from '../../src/model/quant/quantized-model.ts';
+
+const teacher = readCheckpoint('models/tinyseek-names/model.tskp');
+const data = loadNames({ seed: 1 });
+const floatBits = teacher.header.training.validationBitsPerChar as number;
+const bigram = teacher.header.training.bigramValidationBitsPerChar as number;
+
+describe('the shipped low-bit checkpoints', () => {
+  it('int4: within 0.5 % of the float model’s bits per character, KL ≤ 0.02, and the figures model.json records', () => {
+    const { header, quantized } = readCheckpoint('models/tinyseek-names-int4/model.tskp');
+    expect([...quantized.keys()]).toEqual([4]);
+    const fidelity = measureFidelity(teacher.model, quantized.get(4)!, data.validation);
+    expect(fidelity.positions).toBe(5863);
+    expect(fidelity.floatBitsPerChar).toBeCloseTo(floatBits, 9);
+    expect(fidelity.bitsPerChar).toBeLessThan(1.005 * floatBits);
+    expect(fidelity.klDivergence).toBeLessThanOrEqual(0.02);
+    expect(fidelity).toEqual(header.training.integer);
+  }, 120_000);
+
+  it('int2: within 5 % of the float model’s bits per character, well under the bigram’s, and the figures model.json records', () => {
+    const { header, quantized } = readCheckpoint('models/tinyseek-names-int2/model.tskp');
+    expect([...quantized.keys()]).toEqual([2]);
+    const fidelity = measureFidelity(teacher.model, quantized.get(2)!, data.validation);
+    expect(fidelity.bitsPerChar).toBeLessThan(1.05 * floatBits);
+    expect(fidelity.bitsPerChar).toBeLessThan(bigram - 0.4);
+    expect(fidelity).toEqual(header.training.integer);
+  }, 120_000);
+
+  it('cost what their groups add: a float32 scale per 64 input columns', () => {
+    const int2 = readCheckpoint('models/tinyseek-names-int2/model.tskp').quantized.get(2)!;
+    expect(int2.grid).toEqual({ levels: 'odd', groupSize: 64, scaleRule: 'mse' });
+    const perRow = modelCost(teacher.header.config).weightBytes[2];
+    const grouped = modelCost(teacher.header.config, 64).weightBytes[2];
+    // 34,816 B more than one scale per row (+6 %): what the stored matrices hold, plus 1,408 B of float32 gains and gate biases.
+    expect([perRow, grouped]).toEqual([570_016, 604_832]);
+    expect(quantMatrices(int2).reduce((sum, [, m]) => sum + m.packed.length + 4 * m.scales.length, 0)).toBe(grouped - 1_408);
+  });
+});
