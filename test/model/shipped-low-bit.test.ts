@@ -1,9 +1,9 @@
 /**
- * The shipped low-bit checkpoints (issue 21): models/tinyseek-names-int4 and -int2, made by
- * `loraswarm model train --config models/tinyseek-names-int{4,2}.yaml` (quantization-aware
- * training distilled from models/tinyseek-names; never retrained in CI). Each integer model is
- * judged against the float model it was distilled from, on every validation name, as
- * `loraswarm model eval` judges it.
+ * The shipped checkpoints of issue 21, made by `loraswarm model train --config
+ * models/<name>.yaml` and never retrained in CI: tinyseek-names-int4 and -int2
+ * (quantization-aware training distilled from models/tinyseek-names), each integer model judged
+ * against the float model it was distilled from on every validation name, as `loraswarm model
+ * eval` judges it; and tinyseek-names-mtp, with a multi-token prediction module.
  */
 import { describe, expect, it } from 'vitest';
 import { loadNames } from '../../src/data/names.ts';
@@ -11,6 +11,8 @@ import { modelCost } from '../../src/model/cost.ts';
 import { readCheckpoint } from '../../src/model/io/checkpoint.ts';
 import { measureFidelity } from '../../src/model/quant/fidelity.ts';
 import { quantMatrices } from '../../src/model/quant/quantized-model.ts';
+import { measureMtp } from '../../src/model/mtp-eval.ts';
+import { evaluateBitsPerChar } from '../../src/model/train-lm.ts';
 
 const teacher = readCheckpoint('models/tinyseek-names/model.tskp');
 const data = loadNames({ seed: 1 });
@@ -47,4 +49,16 @@ describe('the shipped low-bit checkpoints', () => {
     expect([perRow, grouped]).toEqual([570_016, 604_832]);
     expect(quantMatrices(int2).reduce((sum, [, m]) => sum + m.packed.length + 4 * m.scales.length, 0)).toBe(grouped - 1_408);
   });
+});
+
+describe('the shipped model with a multi-token prediction module (models/tinyseek-names-mtp)', () => {
+  it('guesses the token after next as model.json records, agreeing with the model’s own next guess more often than not', () => {
+    const { header, model } = readCheckpoint('models/tinyseek-names-mtp/model.tskp');
+    const figures = measureMtp(model, data.validation);
+    expect(figures).toEqual(header.training.mtp);
+    expect(figures.positions).toBe(5863 - data.validation.length);
+    expect(figures.agreement).toBeGreaterThan(0.6);
+    // Its main model, distilled from the shipped one while the module learnt, predicts the next character as well.
+    expect(evaluateBitsPerChar(model, data.validation)).toBeLessThan(floatBits);
+  }, 120_000);
 });
