@@ -106,6 +106,8 @@ function configFromFile(file: string): TinySeekConfig {
   return modelConfigOf(config, loadNames({ seed: 1, vocabulary: config.data.vocabulary }).vocabulary.size).model;
 }
 
+const ownWeights = 'its own float weights';
+
 /**
  * The float model an integer model is judged against: `--reference`, else the teacher a
  * distilled model records (when it is still at its path with the same SHA-256), else the
@@ -114,7 +116,7 @@ function configFromFile(file: string): TinySeekConfig {
 function referenceModel(checkpoint: Checkpoint, file: string, reference: string | undefined): { model: TinySeek; name: string } {
   if (reference !== undefined) return { model: readCheckpoint(checkpointIn(reference)).model, name: reference };
   const distilled = checkpoint.header.training.distillation as { teacher?: unknown; teacherSha256?: unknown } | undefined;
-  if (distilled === undefined) return { model: checkpoint.model, name: 'its own float weights' };
+  if (distilled === undefined) return { model: checkpoint.model, name: ownWeights };
   const teacher = typeof distilled.teacher === 'string' ? checkpointIn(distilled.teacher) : '';
   let sha = '';
   try {
@@ -144,7 +146,7 @@ export function modelEvalCommand(dir: string, options: { bits: string; json?: bo
   if (options.json) print(`${JSON.stringify({ ...fidelity, reference: reference.name })}\n`);
   else {
     print(
-      `int${bits} against float (${reference.name}) on ${fidelity.positions} validation positions: top-1 agreement ${(100 * fidelity.top1Agreement).toFixed(2)} %, ` +
+      `int${bits} against float${reference.name === ownWeights ? '' : ` (${reference.name})`} on ${fidelity.positions} validation positions: top-1 agreement ${(100 * fidelity.top1Agreement).toFixed(2)} %, ` +
         `KL ${fidelity.klDivergence.toFixed(5)} nats, ${fidelity.bitsPerChar.toFixed(4)} bits/char (float ${fidelity.floatBitsPerChar.toFixed(4)})\n`,
     );
   }
