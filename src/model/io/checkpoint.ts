@@ -213,56 +213,60 @@ function decodeUnchecked(bytes: Uint8Array, file: string): Checkpoint {
   };
   for (const param of model.params) take(param.name, param.value);
   model.blocks.forEach((block, l) => take(`layer${l}.moe.gate.bias`, block.moe.gate.bias));
+  const quantized = version >= 2 ? readQuantizedSection(header, body, quantStart, model, version, file) : new Map<Bits, QuantizedTinySeek>();
+  return { header, model, quantized };
+}
+
+/** The integer models of a version 2 or 3 file, each matrix checked against the file before it is read. */
+function readQuantizedSection(header: CheckpointHeader, body: Buffer, quantStart: number, model: TinySeek, version: number, file: string): Map<Bits, QuantizedTinySeek> {
   const missing = (name: string, bits: Bits): never => {
     throw new CheckpointError(file, `quantized matrix ${name} (${bits} bits) is missing`);
   };
   const quantized = new Map<Bits, QuantizedTinySeek>();
-  if (version >= 2) {
-    if (!header.quantized) throw new CheckpointError(file, 'version 2 without its quantized section');
-    const { layers, dim } = header.config;
-    const q = header.quantized;
-    const rows = (list: unknown, count: number, width?: number): boolean => Array.isArray(list) && list.length === count && list.every((row) => (width === undefined ? isScale(row) : Array.isArray(row) && row.length === width && row.every(isScale)));
-    const ok = q.scales && rows(q.scales.residual, layers + 1, dim) && rows(q.scales.mid, layers, dim) && rows(q.scales.moeIn, layers) && rows(q.scales.latent, layers) && rows(q.scales.ropeKey, layers) && rows(q.scales.expertOut, layers, dim);
-    if (!ok) throw new CheckpointError(file, `the calibrated scales do not fit ${layers} layers of width ${dim}`);
-    if (!Array.isArray(q.matrices)) throw new CheckpointError(file, 'the quantized section lacks its matrix table');
-    for (const m of q.matrices) {
-      if (!bitWidths.includes(m.bits) || !isCount(m.offset) || !isCount(m.rows) || !isCount(m.cols) || m.packedBytes !== Math.ceil((m.rows * m.cols * m.bits) / 8)) {
-        throw new CheckpointError(file, `quantized matrix ${String(m.name)} has an inconsistent entry (bits, offset, shape or ${m.packedBytes} packed bytes)`);
-      }
-      const layoutOk = version === 2 ? m.levels === undefined && m.groupSize === undefined : (m.levels === 'signed' || m.levels === 'odd') && isCount(m.groupSize) && m.groupSize >= 1 && m.groupSize <= m.cols;
-      if (!layoutOk) throw new CheckpointError(file, `quantized matrix ${String(m.name)} has levels ${JSON.stringify(m.levels)} and group size ${JSON.stringify(m.groupSize)}, expected ${version === 2 ? 'neither (version 2)' : '"signed" or "odd" and a whole number from 1 to its columns'}`);
+  if (!header.quantized) throw new CheckpointError(file, `version ${version} without its quantized section`);
+  const { layers, dim } = header.config;
+  const q = header.quantized;
+  const rows = (list: unknown, count: number, width?: number): boolean => Array.isArray(list) && list.length === count && list.every((row) => (width === undefined ? isScale(row) : Array.isArray(row) && row.length === width && row.every(isScale)));
+  const ok = q.scales && rows(q.scales.residual, layers + 1, dim) && rows(q.scales.mid, layers, dim) && rows(q.scales.moeIn, layers) && rows(q.scales.latent, layers) && rows(q.scales.ropeKey, layers) && rows(q.scales.expertOut, layers, dim);
+  if (!ok) throw new CheckpointError(file, `the calibrated scales do not fit ${layers} layers of width ${dim}`);
+  if (!Array.isArray(q.matrices)) throw new CheckpointError(file, 'the quantized section lacks its matrix table');
+  for (const m of q.matrices) {
+    if (!bitWidths.includes(m.bits) || !isCount(m.offset) || !isCount(m.rows) || !isCount(m.cols) || m.packedBytes !== Math.ceil((m.rows * m.cols * m.bits) / 8)) {
+      throw new CheckpointError(file, `quantized matrix ${String(m.name)} has an inconsistent entry (bits, offset, shape or ${m.packedBytes} packed bytes)`);
     }
-    const scales = scalesFromJson(header.quantized.scales);
-    // Version 2 holds every bit width; version 3 those its model was made for, each complete.
-    const widths = version === 2 ? bitWidths : bitWidths.filter((bits) => q.matrices.some((m) => m.bits === bits));
-    if (widths.length === 0) throw new CheckpointError(file, 'the quantized section holds no matrix');
-    for (const bits of widths) {
-      const stored = new Map<string, QuantMatrix>();
-      for (const entry of header.quantized.matrices.filter((m) => m.bits === bits)) {
-        const levels = entry.levels ?? 'signed';
-        const groupSize = entry.groupSize ?? entry.cols;
-        const scaleCount = entry.rows * Math.ceil(entry.cols / groupSize);
-        const start = quantStart + entry.offset;
-        const end = start + entry.packedBytes + 4 * scaleCount;
-        if (end > body.length) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) runs past the end`);
-        const packed = new Uint8Array(body.buffer.slice(body.byteOffset + start, body.byteOffset + start + entry.packedBytes));
-        const groupScales = Float64Array.from(new Float32Array(body.buffer.slice(body.byteOffset + start + entry.packedBytes, body.byteOffset + end)));
-        if (!groupScales.every(isScale)) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) has a scale that is not a finite number > 0`);
-        stored.set(entry.name, { bits, rows: entry.rows, cols: entry.cols, levels, groupSize, packed, scales: groupScales, values: unpack(packed, entry.rows * entry.cols, bits, levels) });
-      }
-      // Version 3: the grid the model was made on (its widest group: narrower matrices have one
-      // group per row); the scale rule only matters to quantize again, and the matrices are stored.
-      const entries = header.quantized.matrices.filter((m) => m.bits === bits);
-      const grid: WeightGrid | undefined = version >= 3 ? { levels: entries[0]!.levels!, groupSize: entries.reduce((most, m) => Math.max(most, m.groupSize!), 1), scaleRule: 'mse' } : undefined;
-      try {
-        quantized.set(bits, quantizeWeights(model, bits, scales, (name) => stored.get(name) ?? missing(name, bits), grid));
-      } catch (error) {
-        if (error instanceof CheckpointError) throw error;
-        throw new CheckpointError(file, (error as Error).message);
-      }
+    const layoutOk = version === 2 ? m.levels === undefined && m.groupSize === undefined : (m.levels === 'signed' || m.levels === 'odd') && isCount(m.groupSize) && m.groupSize >= 1 && m.groupSize <= m.cols;
+    if (!layoutOk) throw new CheckpointError(file, `quantized matrix ${String(m.name)} has levels ${JSON.stringify(m.levels)} and group size ${JSON.stringify(m.groupSize)}, expected ${version === 2 ? 'neither (version 2)' : '"signed" or "odd" and a whole number from 1 to its columns'}`);
+  }
+  const scales = scalesFromJson(header.quantized.scales);
+  // Version 2 holds every bit width; version 3 those its model was made for, each complete.
+  const widths = version === 2 ? bitWidths : bitWidths.filter((bits) => q.matrices.some((m) => m.bits === bits));
+  if (widths.length === 0) throw new CheckpointError(file, 'the quantized section holds no matrix');
+  for (const bits of widths) {
+    const stored = new Map<string, QuantMatrix>();
+    for (const entry of header.quantized.matrices.filter((m) => m.bits === bits)) {
+      const levels = entry.levels ?? 'signed';
+      const groupSize = entry.groupSize ?? entry.cols;
+      const scaleCount = entry.rows * Math.ceil(entry.cols / groupSize);
+      const start = quantStart + entry.offset;
+      const end = start + entry.packedBytes + 4 * scaleCount;
+      if (end > body.length) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) runs past the end`);
+      const packed = new Uint8Array(body.buffer.slice(body.byteOffset + start, body.byteOffset + start + entry.packedBytes));
+      const groupScales = Float64Array.from(new Float32Array(body.buffer.slice(body.byteOffset + start + entry.packedBytes, body.byteOffset + end)));
+      if (!groupScales.every(isScale)) throw new CheckpointError(file, `quantized matrix ${entry.name} (${bits} bits) has a scale that is not a finite number > 0`);
+      stored.set(entry.name, { bits, rows: entry.rows, cols: entry.cols, levels, groupSize, packed, scales: groupScales, values: unpack(packed, entry.rows * entry.cols, bits, levels) });
+    }
+    // Version 3: the grid the model was made on (its widest group: narrower matrices have one
+    // group per row); the scale rule only matters to quantize again, and the matrices are stored.
+    const entries = header.quantized.matrices.filter((m) => m.bits === bits);
+    const grid: WeightGrid | undefined = version >= 3 ? { levels: entries[0]!.levels!, groupSize: entries.reduce((most, m) => Math.max(most, m.groupSize!), 1), scaleRule: 'mse' } : undefined;
+    try {
+      quantized.set(bits, quantizeWeights(model, bits, scales, (name) => stored.get(name) ?? missing(name, bits), grid));
+    } catch (error) {
+      if (error instanceof CheckpointError) throw error;
+      throw new CheckpointError(file, (error as Error).message);
     }
   }
-  return { header, model, quantized };
+  return quantized;
 }
 
 /** Writes atomically (a temporary file, then a rename): a failed write leaves no half file. */
