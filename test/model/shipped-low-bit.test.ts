@@ -51,6 +51,20 @@ describe('the shipped low-bit checkpoints', () => {
   });
 });
 
+describe('the distilled student (models/tinyseek-names-small)', () => {
+  it('at int8, in about the bytes of the large model at int2, predicts the validation names better than the large model trained for int2', () => {
+    const { header, model, quantized } = readCheckpoint('models/tinyseek-names-small/model.tskp');
+    expect(header.config.experts).toBe(4);
+    expect(modelCost(header.config).weightBytes[8]).toBe(616_288);
+    const fidelity = measureFidelity(teacher.model, quantized.get(8)!, data.validation);
+    // Seeded figures: 2.8294 bits/char at int8 (its own float 2.8277, the teacher's 2.8594); 89.66 % top-1 agreement with the teacher.
+    expect([fidelity.bitsPerChar, fidelity.top1Agreement, fidelity.klDivergence].map((v) => Number(v.toFixed(4)))).toEqual([2.8294, 0.8966, 0.0856]);
+    expect(evaluateBitsPerChar(model, data.validation)).toBeCloseTo(header.training.validationBitsPerChar as number, 9);
+    const int2 = readCheckpoint('models/tinyseek-names-int2/model.tskp').header.training.integer as { bitsPerChar: number };
+    expect(fidelity.bitsPerChar).toBeLessThan(int2.bitsPerChar);
+  }, 120_000);
+});
+
 describe('the shipped model with a multi-token prediction module (models/tinyseek-names-mtp)', () => {
   it('guesses the token after next as model.json records, agreeing with the model’s own next guess more often than not', () => {
     const { header, model } = readCheckpoint('models/tinyseek-names-mtp/model.tskp');
