@@ -185,8 +185,9 @@ export interface ModelCost {
   readonly latentBytesPerToken: number;
 }
 
-export function modelCost(config: TinySeekConfig, groupSize?: number): ModelCost {
-  const units = unitCosts(config, groupSize);
+/** The model's cost; `served`: without an MTP module (the swarm does not place one yet). */
+export function modelCost(config: TinySeekConfig, groupSize?: number, served = false): ModelCost {
+  const units = unitCosts(config, groupSize).filter((u) => !(served && u.unit === 'mtp'));
   const sum = (f: (u: UnitCost) => number): number => units.reduce((total, u) => total + f(u), 0);
   // Per token: every unit once per layer, except routed experts (top-k of E per layer) and the
   // MTP module, which runs only when a decoder drafts with it.

@@ -50,7 +50,7 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
   const { plan, nodes, routes } = placeModel(scenario, swarm, config, loaded.expertLoad, groupSize);
   const floor = dutyCycleFloor(plan, (a, b) => (a === b ? 0 : routes.costMs[a]![b]!), (n) => dutyBudget(swarm.region, swarm.nodes[n]!.channelsHz));
   const ids = swarm.nodes.map((spec) => spec.id);
-  const total = modelCost(config, groupSize).weightBytes[scenario.model.bits];
+  const total = modelCost(config, groupSize, true).weightBytes[scenario.model.bits];
   if (options.json) {
     print(
       `${JSON.stringify(
