@@ -50,6 +50,10 @@ describe('loraswarm model train with a teacher, on 2-bit weights', () => {
     expect(figures.reference).toBe(`its teacher ${join(dir, 'teacher')}`);
     expect(cli(['model', 'eval', join(dir, 'int2'), '--bits', '8']).stderr).toContain(`--bits: expected 2 (the integer model ${join(dir, 'int2', 'model.tskp')} was trained for), found 8`);
 
+    // It speaks with its int2 weights.
+    const names = cli(['model', 'sample', join(dir, 'int2'), '--count', '3', '--seed', '4']);
+    expect(names.status).toBe(0);
+    expect(names.stdout.trim().split('\n')).toHaveLength(3);
     const info = cli(['model', 'info', join(dir, 'int2')]);
     expect(info.stdout).toContain('trained for int2 (odd levels), the only integer model it holds; every width above with a float32 scale per 8 input columns');
 

@@ -17,7 +17,9 @@ import { modelCost, unitCosts } from '../../model/cost.ts';
 import type { QatSetting } from '../../model/quant/fake-quant.ts';
 import { measureFidelity } from '../../model/quant/fidelity.ts';
 import type { Bits } from '../../model/quant/integer.ts';
-import { quantizeWeights } from '../../model/quant/quantized-model.ts';
+import { quantizeWeights, quantMatrices, type QuantizedTinySeek } from '../../model/quant/quantized-model.ts';
+import { quantizedParams } from '../../model/quant/fake-quant.ts';
+import { dequantizeMatrix } from '../../model/quant/integer.ts';
 import type { TinySeek } from '../../model/tinyseek.ts';
 import { checkpointIn, quantizationOf } from './model-train.ts';
 
@@ -57,12 +59,23 @@ export function modelSampleCommand(dir: string, options: { count: string; temper
   if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new UsageError(`--temperature: expected a number ≥ 0, found ${JSON.stringify(options.temperature)}`);
   if (!(topP > 0 && topP <= 1)) throw new UsageError(`--top-p: expected a number in (0, 1], found ${JSON.stringify(options.topP)}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, found ${JSON.stringify(options.seed)}`);
-  const { header, model } = readCheckpoint(checkpointIn(dir));
+  const { header, model, quantized } = readCheckpoint(checkpointIn(dir));
+  // A model trained for one integer model speaks with that model's weights (its float ones are only for training).
+  const trained = header.quantized && quantized.size === 1 && [...quantized.values()][0]!.grid !== undefined ? [...quantized.values()][0]! : undefined;
+  if (trained) useIntegerWeights(model, trained);
   const vocabulary = vocabularyOf(header.vocabulary);
   const rng = createRandomStreams(seed).stream('model/sample');
   const lines: string[] = [];
   for (let i = 0; i < count; i++) lines.push(vocabulary.decode(generate(model, { temperature, topP }, rng)));
   print(`${lines.join('\n')}\n`);
+}
+
+/** Puts a quantized model's weights (levels × scales) in place of the float model's, in the same order (quantizedParams, quantMatrices). */
+function useIntegerWeights(model: TinySeek, integer: QuantizedTinySeek): void {
+  const matrices = quantMatrices(integer);
+  // The integer model has no MTP module's matrices (the swarm does not draft yet).
+  const params = quantizedParams(model).filter((param) => !param.name.startsWith('mtp.'));
+  params.forEach((param, i) => param.value.set(dequantizeMatrix(matrices[i]![1])));
 }
 
 /** `model info`: per unit, parameters, weight bytes at 8/4/2 bits, MACs, latent bytes, boundary bytes. */
