@@ -30,7 +30,8 @@ function logSoftmax(logits: Float64Array): Float64Array {
 
 const argmax = (values: Float64Array): number => values.reduce((best, v, i) => (v > values[best]! ? i : best), 0);
 
-export function measureFidelity(model: TinySeek, quantized: QuantizedTinySeek, samples: readonly TextSample[]): Fidelity {
+/** `referenceLogits`: the float model's logits for a text, when the caller keeps them (several integer models judged against one reference). */
+export function measureFidelity(model: TinySeek, quantized: QuantizedTinySeek, samples: readonly TextSample[], referenceLogits?: (sample: TextSample) => Float64Array): Fidelity {
   const vocab = model.config.vocab;
   let positions = 0;
   let agree = 0;
@@ -39,7 +40,7 @@ export function measureFidelity(model: TinySeek, quantized: QuantizedTinySeek, s
   let floatNats = 0;
   for (const sample of samples) {
     const { inputs, targets } = framed(sample.tokens, model.config.context);
-    const full = model.forward(inputs).logits;
+    const full = referenceLogits ? referenceLogits(sample) : model.forward(inputs).logits;
     const generator = createIntGenerator(quantized);
     inputs.forEach((id, t) => {
       const pf = logSoftmax(full.subarray(t * vocab, (t + 1) * vocab));
