@@ -210,11 +210,35 @@ export function groupSums(matrix: QuantMatrix, acc: Int32Array): Float64Array {
   return out;
 }
 
-/** Real values of W·x from the int32 accumulators. */
+/**
+ * Real values of W·x from the int32 accumulators: per row, Σ_g (Σ w·x)_g · s_g, times x's
+ * scale. The same numbers as matvecInt then groupSums, in one pass (every sum of int8 products
+ * here is exact and within int32: at most 127 · 127 · cols).
+ */
 export function matvecReal(matrix: QuantMatrix, x: Int8Tensor): Float64Array {
-  const acc = matvecInt(matrix, x.data);
-  if (groupsOf(matrix) === 1) return Float64Array.from(acc, (a, r) => a * matrix.scales[r]! * x.scale);
-  return Float64Array.from(groupSums(matrix, acc), (v) => v * x.scale);
+  const { rows, cols, values, scales, groupSize } = matrix;
+  const data = x.data;
+  if (data.length !== cols) throw new RangeError(`a ${rows}×${cols} matrix takes ${cols} values, got ${data.length}`);
+  const groups = groupsOf(matrix);
+  const out = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    if (groups === 1) {
+      let sum = 0;
+      for (let c = 0; c < cols; c++) sum += values[o + c]! * data[c]!;
+      out[r] = sum * scales[r]! * x.scale;
+      continue;
+    }
+    let total = 0;
+    for (let g = 0; g < groups; g++) {
+      let sum = 0;
+      const end = Math.min(cols, (g + 1) * groupSize);
+      for (let c = g * groupSize; c < end; c++) sum += values[o + c]! * data[c]!;
+      total += sum * scales[r * groups + g]!;
+    }
+    out[r] = total * x.scale;
+  }
+  return out;
 }
 
 /** A real multiplier 0 < m < 2³¹ as a Q31 mantissa in [2³⁰, 2³¹) and a right shift (may be negative). */
