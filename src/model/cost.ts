@@ -53,13 +53,13 @@ const atBits = (f: (bits: number) => number): UnitCost['weightBytes'] => ({ 8: f
 
 /** Every unit's cost; `groupSize`: the weights have a scale per group of that many input columns (a model trained for low bits). */
 export function unitCosts(config: TinySeekConfig, groupSize?: number): UnitCost[] {
-  const { vocab, dim: d, heads, headDim, latentDim: dc, experts, sharedExperts, expertHidden: h, topK, layers } = config;
-  const inner = heads * headDim;
+  const { vocab, dim: d, heads, latentDim: dc, experts, sharedExperts, expertHidden: h, topK, layers } = config;
   const rotary = config.positions === 'rotary';
   const dr = rotary ? config.ropeDim! : 0;
   const positionRows = rotary ? 0 : config.context;
   const bytes = (rows: number, cols: number, b: number): number => matrixBytes(rows, cols, b, groupSize);
   const extra = (rows: number, cols: number): number => scaleMacs(rows, cols, groupSize);
+  const attention = attentionMatrices(config, bytes, extra);
   const expert = (unit: 'routedExpert' | 'sharedExpert', count: number): UnitCost => ({
     unit,
     count,
@@ -90,11 +90,10 @@ export function unitCosts(config: TinySeekConfig, groupSize?: number): UnitCost[
     {
       unit: 'attention',
       count: layers,
-      parameters: inner * d + dc * d + 2 * inner * dc + d * inner + d + (heads + 1) * dr * d,
-      weightBytes: atBits((b) => bytes(inner, d, b) + bytes(dc, d, b) + 2 * bytes(inner, dc, b) + bytes(d, inner, b) + 4 * d + (rotary ? bytes(heads * dr, d, b) + bytes(dr, d, b) : 0)),
-      macsPerToken: inner * d + dc * d + d * inner + (heads + 1) * dr * d + extra(inner, d) + extra(dc, d) + extra(d, inner) + (rotary ? extra(heads * dr, d) + extra(dr, d) : 0),
-      // Keys and values from each cached latent, then scores (with the rotary part) and the weighted sum.
-      macsPerCachedPosition: 2 * inner * dc + 2 * inner + heads * dr + 2 * extra(inner, dc),
+      parameters: attention.parameters + d,
+      weightBytes: atBits((b) => attention.bytes(b) + 4 * d),
+      macsPerToken: attention.macsPerToken,
+      macsPerCachedPosition: attention.macsPerCachedPosition,
       softmaxElementsPerToken: d,
       softmaxElementsPerCachedPosition: heads,
       latentBytesPerToken: dc + dr,
@@ -143,8 +142,30 @@ export function unitCosts(config: TinySeekConfig, groupSize?: number): UnitCost[
       inputBytes: d,
       outputBytes: 4 * vocab,
     },
-    ...(config.mtp ? [mtpUnit(config, bytes, extra)] : []),
+    ...(config.mtp ? [mtpUnit(config, bytes, extra, attention)] : []),
   ];
+}
+
+/** What an attention block's matrices cost (W_Q, W_DKV, W_UK, W_UV, W_O and the rotary projections), without its norm. */
+interface AttentionMatrices {
+  readonly parameters: number;
+  bytes(b: number): number;
+  readonly macsPerToken: number;
+  readonly macsPerCachedPosition: number;
+}
+
+function attentionMatrices(config: TinySeekConfig, bytes: (rows: number, cols: number, b: number) => number, extra: (rows: number, cols: number) => number): AttentionMatrices {
+  const { dim: d, heads, headDim, latentDim: dc } = config;
+  const inner = heads * headDim;
+  const rotary = config.positions === 'rotary';
+  const dr = rotary ? config.ropeDim! : 0;
+  return {
+    parameters: inner * d + dc * d + 2 * inner * dc + d * inner + (heads + 1) * dr * d,
+    bytes: (b) => bytes(inner, d, b) + bytes(dc, d, b) + 2 * bytes(inner, dc, b) + bytes(d, inner, b) + (rotary ? bytes(heads * dr, d, b) + bytes(dr, d, b) : 0),
+    macsPerToken: inner * d + dc * d + d * inner + (heads + 1) * dr * d + extra(inner, d) + extra(dc, d) + extra(d, inner) + (rotary ? extra(heads * dr, d) + extra(dr, d) : 0),
+    // Keys and values from each cached latent, then scores (with the rotary part) and the weighted sum.
+    macsPerCachedPosition: 2 * inner * dc + 2 * inner + heads * dr + 2 * extra(inner, dc),
+  };
 }
 
 /**
@@ -153,21 +174,17 @@ export function unitCosts(config: TinySeekConfig, groupSize?: number): UnitCost[
  * MACs (it uses the entry's head and embedding table, whose bytes the head and embedding units
  * count). In: the last layer's residual and the next token; out: the drafted token.
  */
-function mtpUnit(config: TinySeekConfig, bytes: (rows: number, cols: number, b: number) => number, extra: (rows: number, cols: number) => number): UnitCost {
-  const { vocab, dim: d, heads, headDim, latentDim: dc } = config;
+function mtpUnit(config: TinySeekConfig, bytes: (rows: number, cols: number, b: number) => number, extra: (rows: number, cols: number) => number, attention: AttentionMatrices): UnitCost {
+  const { vocab, dim: d, heads, latentDim: dc } = config;
   const h = config.mtp!.hidden;
-  const inner = heads * headDim;
   const dr = config.positions === 'rotary' ? config.ropeDim! : 0;
-  const attention = inner * d + dc * d + 2 * inner * dc + d * inner + (heads + 1) * dr * d;
   return {
     unit: 'mtp',
     count: 1,
-    parameters: 2 * d * d + attention + 3 * h * d + 5 * d,
-    weightBytes: atBits(
-      (b) => bytes(d, 2 * d, b) + bytes(inner, d, b) + bytes(dc, d, b) + 2 * bytes(inner, dc, b) + bytes(d, inner, b) + (dr > 0 ? bytes(heads * dr, d, b) + bytes(dr, d, b) : 0) + 2 * bytes(h, d, b) + bytes(d, h, b) + 5 * 4 * d,
-    ),
-    macsPerToken: 2 * d * d + inner * d + dc * d + d * inner + (heads + 1) * dr * d + 3 * h * d + vocab * d + extra(d, 2 * d) + extra(inner, d) + extra(dc, d) + extra(d, inner) + 2 * extra(h, d) + extra(d, h) + extra(vocab, d),
-    macsPerCachedPosition: 2 * inner * dc + 2 * inner + heads * dr + 2 * extra(inner, dc),
+    parameters: 2 * d * d + attention.parameters + 3 * h * d + 5 * d,
+    weightBytes: atBits((b) => bytes(d, 2 * d, b) + attention.bytes(b) + 2 * bytes(h, d, b) + bytes(d, h, b) + 5 * 4 * d),
+    macsPerToken: 2 * d * d + attention.macsPerToken + 3 * h * d + vocab * d + extra(d, 2 * d) + 2 * extra(h, d) + extra(d, h) + extra(vocab, d),
+    macsPerCachedPosition: attention.macsPerCachedPosition,
     softmaxElementsPerToken: 4 * d + h + vocab,
     softmaxElementsPerCachedPosition: heads,
     latentBytesPerToken: dc + dr,

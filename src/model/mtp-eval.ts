@@ -6,6 +6,7 @@
  * text's), and its bits per character.
  */
 import type { TextSample } from '../data/dataset.ts';
+import { argmax, logSoftmax } from './distribution.ts';
 import type { TinySeek } from './tinyseek.ts';
 import { framed } from './train-lm.ts';
 
@@ -14,20 +15,6 @@ export interface MtpFigures {
   readonly accuracy: number;
   readonly agreement: number;
   readonly bitsPerChar: number;
-}
-
-const argmaxRow = (values: Float64Array, row: number, width: number): number => {
-  let best = 0;
-  for (let c = 1; c < width; c++) if (values[row * width + c]! > values[row * width + best]!) best = c;
-  return best;
-};
-
-function logSoftmaxAt(values: Float64Array, row: number, width: number, index: number): number {
-  let max = Number.NEGATIVE_INFINITY;
-  for (let c = 0; c < width; c++) max = Math.max(max, values[row * width + c]!);
-  let sum = 0;
-  for (let c = 0; c < width; c++) sum += Math.exp(values[row * width + c]! - max);
-  return values[row * width + index]! - max - Math.log(sum);
 }
 
 export function measureMtp(model: TinySeek, samples: readonly TextSample[]): MtpFigures {
@@ -41,11 +28,13 @@ export function measureMtp(model: TinySeek, samples: readonly TextSample[]): Mtp
     const { inputs, targets } = framed(sample.tokens, model.config.context);
     if (inputs.length < 2) continue;
     const pass = model.forward(inputs, { mtp: true });
+    const row = (values: Float64Array, r: number): Float64Array => values.subarray(r * vocab, (r + 1) * vocab);
     for (let i = 0; i + 1 < inputs.length; i++) {
-      const guess = argmaxRow(pass.mtpLogits!, i, vocab);
+      const drafted = row(pass.mtpLogits!, i);
+      const guess = argmax(drafted);
       if (guess === targets[i + 1]) correct++;
-      if (guess === argmaxRow(pass.logits, i + 1, vocab)) agree++;
-      nats -= logSoftmaxAt(pass.mtpLogits!, i, vocab, targets[i + 1]!);
+      if (guess === argmax(row(pass.logits, i + 1))) agree++;
+      nats -= logSoftmax(drafted)[targets[i + 1]!]!;
       positions++;
     }
   }

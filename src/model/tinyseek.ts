@@ -59,9 +59,10 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
   const rotary = config.positions === 'rotary';
   if (rotary && !(Number.isInteger(config.ropeDim) && config.ropeDim! > 0 && config.ropeDim! % 2 === 0)) throw new RangeError(`rotary positions need an even ropeDim > 0, got ${config.ropeDim}`);
   const positions = rotary ? undefined : createEmbedding('positions', config.context, dim, init, 0.1);
+  const attention = { heads: config.heads, headDim: config.headDim, latentDim: config.latentDim, ropeDim: rotary ? config.ropeDim! : 0 };
   const blocks: Block[] = Array.from({ length: config.layers }, (_, l) => ({
     attnNorm: createRmsNorm(`layer${l}.attnNorm`, dim),
-    attention: createAttention(`layer${l}.attention`, dim, { heads: config.heads, headDim: config.headDim, latentDim: config.latentDim, ropeDim: rotary ? config.ropeDim! : 0 }, init),
+    attention: createAttention(`layer${l}.attention`, dim, attention, init),
     moeNorm: createRmsNorm(`layer${l}.moeNorm`, dim),
     moe: createMoe(
       `layer${l}.moe`,
@@ -80,7 +81,6 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
   const finalNorm = createRmsNorm('finalNorm', dim);
   const head = createLinear('head', dim, config.vocab, init);
   // Drawn after every other weight, so that a model with a module starts as one without it.
-  const attention = { heads: config.heads, headDim: config.headDim, latentDim: config.latentDim, ropeDim: rotary ? config.ropeDim! : 0 };
   const mtp = config.mtp && createMtp('mtp', dim, attention, config.mtp, { embedding, head }, init);
   const params = [
     ...embedding.params,

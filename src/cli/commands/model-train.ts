@@ -4,7 +4,6 @@
  * (distillation), on float or on fake-quantized weights (quantization-aware training, whose
  * checkpoint holds only the integer model it was trained for).
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
@@ -13,7 +12,7 @@ import type { TextSample } from '../../data/dataset.ts';
 import { loadNames } from '../../data/names.ts';
 import { fitBigram } from '../../model/bigram.ts';
 import { dataMismatch, shapeMismatch, startFromTeacher, type DataRecord } from '../../model/distill.ts';
-import { encodeCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint, type QuantizationRecord } from '../../model/io/checkpoint.ts';
+import { decodeCheckpoint, encodeCheckpoint, fileSha256, readCheckpointBytes, writeCheckpoint, type Checkpoint, type QuantizationRecord } from '../../model/io/checkpoint.ts';
 import { countParams } from '../../model/params.ts';
 import { calibrateScales } from '../../model/quant/calibrate.ts';
 import { createFakeQuantizer, withQuantizedWeights, type QatSetting } from '../../model/quant/fake-quant.ts';
@@ -54,10 +53,11 @@ function readTeacher(config: TrainConfig, file: string): Teacher | undefined {
   if (!config.distillation) return undefined;
   const path = checkpointIn(config.distillation.teacher);
   if (!existsSync(path)) throw new InputError([{ path: `${file}: distillation.teacher`, message: `expected a model directory or a .tskp file, found nothing at ${JSON.stringify(config.distillation.teacher)}` }]);
-  const checkpoint = readCheckpoint(path);
+  const bytes = readCheckpointBytes(path);
+  const checkpoint = decodeCheckpoint(bytes, path);
   const problem = dataMismatch(config.data, (checkpoint.header.training.data ?? {}) as DataRecord);
   if (problem) throw new InputError([{ path: `${file}: ${problem.split(':')[0]}`, message: problem.slice(problem.indexOf(':') + 2) }]);
-  return { path: config.distillation.teacher, checkpoint, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') };
+  return { path: config.distillation.teacher, checkpoint, sha256: fileSha256(bytes) };
 }
 
 /** The student, from its seed or from the teacher's weights. */

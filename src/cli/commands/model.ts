@@ -3,11 +3,10 @@
  * integer model against a float reference, rewrite its integer models, and say what each unit
  * costs. Training is model-train.ts.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { vocabularyFromRecord } from '../../data/dataset.ts';
 import { loadNames } from '../../data/names.ts';
-import { encodeCheckpoint, readCheckpoint, writeCheckpoint, type Checkpoint } from '../../model/io/checkpoint.ts';
+import { decodeCheckpoint, encodeCheckpoint, fileSha256, readCheckpoint, readCheckpointBytes, writeCheckpoint, type Checkpoint } from '../../model/io/checkpoint.ts';
 import { generate } from '../../model/sample.ts';
 import { parseTrainConfig, modelConfigOf } from '../../model/train-config.ts';
 import { createRandomStreams } from '../../sim/rng.ts';
@@ -61,7 +60,7 @@ export function modelSampleCommand(dir: string, options: { count: string; temper
   if (!Number.isSafeInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, found ${JSON.stringify(options.seed)}`);
   const { header, model, quantized } = readCheckpoint(checkpointIn(dir));
   // A model trained for one integer model speaks with that model's weights (its float ones are only for training).
-  const trained = header.quantized && quantized.size === 1 && [...quantized.values()][0]!.grid !== undefined ? [...quantized.values()][0]! : undefined;
+  const trained = trainedFor(quantized);
   if (trained) useIntegerWeights(model, trained);
   const vocabulary = vocabularyOf(header.vocabulary);
   const rng = createRandomStreams(seed).stream('model/sample');
@@ -69,6 +68,9 @@ export function modelSampleCommand(dir: string, options: { count: string; temper
   for (let i = 0; i < count; i++) lines.push(vocabulary.decode(generate(model, { temperature, topP }, rng)));
   print(`${lines.join('\n')}\n`);
 }
+
+/** The integer model a checkpoint was trained for (the one with a grid of its own), if any. */
+const trainedFor = (quantized: Checkpoint['quantized']): QuantizedTinySeek | undefined => [...quantized.values()].find((q) => q.grid !== undefined);
 
 /** Puts a quantized model's weights (levels × scales) in place of the float model's, in the same order (quantizedParams, quantMatrices). */
 function useIntegerWeights(model: TinySeek, integer: QuantizedTinySeek): void {
@@ -84,7 +86,7 @@ export function modelInfoCommand(target: string, options: { json?: boolean }, pr
   const checkpoint = file !== target || target.endsWith('.tskp') ? readCheckpoint(file) : undefined;
   const config = checkpoint?.header.config ?? configFromFile(target);
   // A model trained for low bits: its one integer model's group-wise scales cost bytes and MACs.
-  const trained = checkpoint && [...checkpoint.quantized.values()].find((q) => q.grid !== undefined);
+  const trained = checkpoint && trainedFor(checkpoint.quantized);
   const groupSize = trained?.grid?.groupSize;
   const units = unitCosts(config, groupSize);
   const total = modelCost(config, groupSize);
@@ -131,14 +133,14 @@ function referenceModel(checkpoint: Checkpoint, file: string, reference: string 
   const distilled = checkpoint.header.training.distillation as { teacher?: unknown; teacherSha256?: unknown } | undefined;
   if (distilled === undefined) return { model: checkpoint.model, name: ownWeights };
   const teacher = typeof distilled.teacher === 'string' ? checkpointIn(distilled.teacher) : '';
-  let sha = '';
+  let bytes: Buffer | undefined;
   try {
-    sha = createHash('sha256').update(readFileSync(teacher)).digest('hex');
+    bytes = readCheckpointBytes(teacher);
   } catch {
     // Reported below.
   }
-  if (sha === '' || sha !== distilled.teacherSha256) throw new UsageError(`--reference: ${file} was distilled from ${JSON.stringify(distilled.teacher)}, which is ${sha === '' ? 'not there' : 'another file now'}; give the teacher's directory with --reference DIR`);
-  return { model: readCheckpoint(teacher).model, name: `its teacher ${String(distilled.teacher)}` };
+  if (!bytes || fileSha256(bytes) !== distilled.teacherSha256) throw new UsageError(`--reference: ${file} was distilled from ${JSON.stringify(distilled.teacher)}, which is ${bytes ? 'another file now' : 'not there'}; give the teacher's directory with --reference DIR`);
+  return { model: decodeCheckpoint(bytes, teacher).model, name: `its teacher ${String(distilled.teacher)}` };
 }
 
 /** `model eval`: the integer model at `bits` against a float reference on the validation split. */

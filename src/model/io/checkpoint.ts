@@ -243,7 +243,8 @@ function readQuantizedSection(header: CheckpointHeader, body: Buffer, quantStart
   if (widths.length === 0) throw new CheckpointError(file, 'the quantized section holds no matrix');
   for (const bits of widths) {
     const stored = new Map<string, QuantMatrix>();
-    for (const entry of header.quantized.matrices.filter((m) => m.bits === bits)) {
+    const entries = q.matrices.filter((m) => m.bits === bits);
+    for (const entry of entries) {
       const levels = entry.levels ?? 'signed';
       const groupSize = entry.groupSize ?? entry.cols;
       const scaleCount = entry.rows * Math.ceil(entry.cols / groupSize);
@@ -257,7 +258,6 @@ function readQuantizedSection(header: CheckpointHeader, body: Buffer, quantStart
     }
     // Version 3: the grid the model was made on (its widest group: narrower matrices have one
     // group per row); the scale rule only matters to quantize again, and the matrices are stored.
-    const entries = header.quantized.matrices.filter((m) => m.bits === bits);
     const grid: WeightGrid | undefined = version >= 3 ? { levels: entries[0]!.levels!, groupSize: entries.reduce((most, m) => Math.max(most, m.groupSize!), 1), scaleRule: 'mse' } : undefined;
     try {
       quantized.set(bits, quantizeWeights(model, bits, scales, (name) => stored.get(name) ?? missing(name, bits), grid));
@@ -278,15 +278,21 @@ export function writeCheckpoint(file: string, bytes: Uint8Array): void {
 /** The largest checkpoint read (bytes): the shipped model is ~8 MB. */
 export const maxCheckpointBytes = 512 * 2 ** 20;
 
-export function readCheckpoint(file: string): Checkpoint {
-  let bytes: Buffer;
+/** A checkpoint file's bytes, bounded by maxCheckpointBytes (a CheckpointError if it is larger or unreadable). */
+export function readCheckpointBytes(file: string): Buffer {
   try {
     const size = statSync(file).size;
     if (size > maxCheckpointBytes) throw new CheckpointError(file, `${size} bytes, more than the ${maxCheckpointBytes / 2 ** 20} MiB a checkpoint may have`);
-    bytes = readFileSync(file);
+    return readFileSync(file);
   } catch (error) {
     if (error instanceof CheckpointError) throw error;
     throw new CheckpointError(file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  return decodeCheckpoint(bytes, file);
 }
+
+export function readCheckpoint(file: string): Checkpoint {
+  return decodeCheckpoint(readCheckpointBytes(file), file);
+}
+
+/** The SHA-256 of a file's bytes, as model.json records a teacher's. */
+export const fileSha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');

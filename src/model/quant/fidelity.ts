@@ -4,6 +4,7 @@
  * and both models' bits per character.
  */
 import type { TextSample } from '../../data/dataset.ts';
+import { argmax, logSoftmax } from '../distribution.ts';
 import type { TinySeek } from '../tinyseek.ts';
 import { framed } from '../train-lm.ts';
 import type { Bits } from './integer.ts';
@@ -18,17 +19,6 @@ export interface Fidelity {
   readonly bitsPerChar: number;
   readonly floatBitsPerChar: number;
 }
-
-function logSoftmax(logits: Float64Array): Float64Array {
-  let max = Number.NEGATIVE_INFINITY;
-  for (const v of logits) max = Math.max(max, v);
-  let sum = 0;
-  for (const v of logits) sum += Math.exp(v - max);
-  const log = Math.log(sum) + max;
-  return Float64Array.from(logits, (v) => v - log);
-}
-
-const argmax = (values: Float64Array): number => values.reduce((best, v, i) => (v > values[best]! ? i : best), 0);
 
 /** `referenceLogits`: the float model's logits for a text, when the caller keeps them (several integer models judged against one reference). */
 export function measureFidelity(model: TinySeek, quantized: QuantizedTinySeek, samples: readonly TextSample[], referenceLogits?: (sample: TextSample) => Float64Array): Fidelity {
