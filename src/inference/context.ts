@@ -13,6 +13,8 @@ import type { Continuation, Scheduler } from '../sim/scheduler.ts';
 
 export interface InferenceContext {
   readonly model: QuantizedTinySeek;
+  /** The draft model the entry holds (inference.speculative). */
+  readonly draft?: QuantizedTinySeek;
   /** Token ids → text (the checkpoint's vocabulary). */
   readonly decode: (ids: readonly number[]) => string;
   /** Text → token ids (for the prompt). */

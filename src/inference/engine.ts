@@ -33,6 +33,7 @@ import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, type ModelMessage } from './wire.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
 import { createUnitWork, type McuWork } from './unit-work.ts';
+import { draftStepWork } from './draft.ts';
 import { pipelineChooser } from './pipeline-choice.ts';
 import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
 
@@ -223,6 +224,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     head: (x) => headUnit(model, x),
     headWork: work.head,
     embedWork: work.embed,
+    draftWork: (node, position) => draftStepWork(context.draft!.config, context.draft!, specs[node]!.mcu, position, work.tierOf('io', node)),
     backoffMs: backoffOf,
     later: (step, atMs) => void later(step, atMs),
     register: (token) => {

@@ -3,11 +3,15 @@
  * `concurrentRequests` KV slots, and run token pass after token pass: embed, send into layer 0,
  * and when the residual comes back, run the head and sample (a prompt's passes emit its next
  * character instead). Each finished pass is checked against the single-node reference.
+ *
+ * With speculative decoding (inference.speculative) a pass carries several positions: its
+ * input, the prompt characters after it, and the tokens the draft model guesses after those;
+ * the head runs at each, and the entry keeps what the model confirms (speculation.ts).
  */
-import type { McuWork } from './unit-work.ts';
+import { sumWork, type McuWork } from './unit-work.ts';
 import { boundary } from '../data/dataset.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
-import { sampleToken } from '../model/sample.ts';
+import { sampleToken, samplingDistribution } from '../model/sample.ts';
 import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
 import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Int8LatentCache } from '../model/quant/units.ts';
@@ -15,7 +19,9 @@ import { copyComponents, zeroComponents, type Components } from './components.ts
 import type { InferenceContext, InferenceHost } from './context.ts';
 import { newTokenRecord, type RequestRecord, type TokenRecord } from './records.ts';
 import { createReference, replayDraw, type Reference } from './reference.ts';
-import type { ModelMessage } from './wire.ts';
+import { createDrafter, type Drafter } from './draft.ts';
+import { recordingDraws, verifyDraft, type DraftedTokens } from './speculation.ts';
+import { maxPassPositions, type ModelMessage } from './wire.ts';
 
 /**
  * What the entry does next, as data (a checkpoint holds it; `later` schedules it): a request
@@ -24,7 +30,7 @@ import type { ModelMessage } from './wire.ts';
  */
 export type EntryStep =
   | { readonly type: 'arrive'; readonly request: number }
-  | { readonly type: 'embedded'; readonly request: number; readonly slot: number; readonly token: TokenRecord; readonly acc: Components; readonly attempt: number; readonly position: number }
+  | { readonly type: 'embedded'; readonly request: number; readonly slot: number; readonly token: TokenRecord; readonly acc: Components; readonly attempt: number; readonly position: number; readonly inputs: readonly number[] }
   | { readonly type: 'tokenTimeout'; readonly request: number; readonly token: TokenRecord; readonly attempt: number }
   | { readonly type: 'retryToken'; readonly request: number; readonly token: TokenRecord }
   | { readonly type: 'headed'; readonly request: number; readonly token: TokenRecord; readonly message: Extract<ModelMessage, { kind: 'forward' }>; readonly acc: Components; readonly x: Int8Tensor };
@@ -35,7 +41,18 @@ export const entryStepTypes: ReadonlySet<string> = new Set(['arrive', 'embedded'
 export interface EntryState {
   readonly tokens: TokenRecord[];
   readonly requests: RequestRecord[];
-  readonly running: readonly { record: RequestRecord; slot: number; ids: number[]; position: number; current: TokenRecord | undefined; rng: RandomStreamState; caches: readonly Int8LatentCache[] }[];
+  readonly running: readonly {
+    record: RequestRecord;
+    slot: number;
+    ids: number[];
+    position: number;
+    current: TokenRecord | undefined;
+    rng: RandomStreamState;
+    caches: readonly Int8LatentCache[];
+    pass: Pass | undefined;
+    draftCaches: readonly Int8LatentCache[] | undefined;
+    draftRng: RandomStreamState | undefined;
+  }[];
   readonly waiting: RequestRecord[];
   readonly freeSlots: number[];
   readonly serial: number;
@@ -51,6 +68,8 @@ export interface EntryOps {
   head(x: Int8Tensor): Float64Array;
   headWork(node: number): McuWork;
   embedWork(node: number): McuWork;
+  /** One step of the draft model at `position` on the entry's MCU (speculative decoding). */
+  draftWork(node: number, position: number): McuWork;
   register(token: TokenRecord): void;
   /** A seeded random backoff before a retry from `node`. */
   backoffMs(node: number): number;
@@ -70,6 +89,13 @@ export interface Entry extends Checkpointable<EntryState> {
   readonly requests: readonly RequestRecord[];
 }
 
+/** What the pass under way carries: its inputs, of which the first `known` are the request's tokens and the rest the draft's. */
+interface Pass {
+  readonly inputs: readonly number[];
+  readonly known: number;
+  readonly draft: DraftedTokens;
+}
+
 interface Running {
   readonly record: RequestRecord;
   readonly slot: number;
@@ -79,6 +105,10 @@ interface Running {
   readonly rng: SavableStream;
   readonly reference: Reference;
   current: TokenRecord | undefined;
+  pass: Pass | undefined;
+  /** The draft model's state and draws (speculative decoding). */
+  readonly drafter: Drafter | undefined;
+  readonly draftRng: SavableStream | undefined;
 }
 
 export function createEntry(context: InferenceContext, host: InferenceHost, ops: EntryOps): Entry {
@@ -88,6 +118,8 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
   const layers = model.config.layers;
   const prompt = context.encode(settings.prompt);
   const sampling = { temperature: settings.temperature, topP: settings.topP };
+  const speculative = settings.speculative;
+  const d = model.config.dim;
   const tokens: TokenRecord[] = [];
   const requests: RequestRecord[] = [];
   const running = new Map<number, Running>();
@@ -120,6 +152,9 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
         rng: context.rng.stream(`inference/request/${record.request}`),
         reference: createReference(model),
         current: undefined,
+        pass: undefined,
+        drafter: context.draft && createDrafter(context.draft),
+        draftRng: context.draft && context.rng.stream(`inference/draft/${record.request}`),
       };
       running.set(record.request, state);
       startPass(state);
@@ -128,19 +163,58 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
 
   function startPass(state: Running): void {
     const p = state.position;
-    const token = newTokenRecord(serial++, state.record.request, p, state.ids[p]!, p + 1 < state.ids.length ? 'prompt' : 'generated', scheduler.nowMs, layers);
+    const { ids } = state;
+    const drafting: McuWork[] = [];
+    let pass: Pass = { inputs: [ids[p]!], known: 1, draft: { tokens: [], probabilities: [] } };
+    if (speculative && state.drafter) {
+      const room = Math.min(speculative.tokens + 1, model.config.context - p, maxPassPositions);
+      const inputs = ids.slice(p, p + room);
+      // Guesses only where the pass reaches the end of the known tokens, and no further than maxTokens.
+      const left = settings.maxTokens === undefined ? Number.POSITIVE_INFINITY : settings.maxTokens - state.record.generated.length - 1;
+      const count = p + inputs.length === ids.length ? Math.max(0, Math.min(room - inputs.length, left)) : 0;
+      const draft = guess(state, state.drafter, count, drafting);
+      pass = { inputs: [...inputs, ...draft.tokens], known: inputs.length, draft };
+    }
+    state.pass = pass;
+    const token = newTokenRecord(serial++, state.record.request, p, ids[p]!, p + pass.known < ids.length ? 'prompt' : 'generated', scheduler.nowMs, layers, { positions: pass.inputs.length, drafted: pass.draft.tokens.length });
     ops.register(token);
     tokens.push(token);
     state.record.tokens.push(token);
     state.current = token;
-    runPass(state, token, zeroComponents());
+    runPass(state, token, zeroComponents(), drafting);
   }
 
-  function runPass(state: Running, token: TokenRecord, acc: Components): void {
+  /**
+   * The draft model reads the request's tokens it has not read yet, then guesses `count`
+   * tokens one after the other (sampled as the decoder samples, from its own stream); each read
+   * is a step of work on the entry's MCU, added to `work`.
+   */
+  function guess(state: Running, drafter: Drafter, count: number, work: McuWork[]): DraftedTokens {
+    const out: { tokens: number[]; probabilities: Float64Array[] } = { tokens: [], probabilities: [] };
+    if (count === 0) return out;
+    const read = (id: number): Float64Array => {
+      work.push(ops.draftWork(node, drafter.length));
+      return drafter.read(id);
+    };
+    let logits: Float64Array = new Float64Array(0);
+    for (let p = drafter.length; p < state.ids.length; p++) logits = read(state.ids[p]!);
+    for (let j = 0; j < count; j++) {
+      if (j > 0) logits = read(out.tokens[j - 1]!);
+      const draw = settings.temperature > 0 ? state.draftRng!.next() : 0;
+      out.tokens.push(sampleToken(logits, sampling, replayDraw(draw)));
+      out.probabilities.push(settings.temperature > 0 ? samplingDistribution(logits, sampling) : new Float64Array(0));
+    }
+    return out;
+  }
+
+  /** The first pass of a position runs the draft before embedding; a retry embeds again. */
+  function runPass(state: Running, token: TokenRecord, acc: Components, drafting: readonly McuWork[] = []): void {
     const attempt = token.attempts;
     const p = state.position;
     const request = state.record.request;
-    ops.compute(node, ops.embedWork(node), token, acc, { type: 'embedded', request, slot: state.slot, token, acc, attempt, position: p });
+    const inputs = state.pass!.inputs;
+    const work = sumWork([...drafting, ...inputs.map(() => ops.embedWork(node))]);
+    ops.compute(node, work, token, acc, { type: 'embedded', request, slot: state.slot, token, acc, attempt, position: p, inputs });
     ops.later({ type: 'tokenTimeout', request, token, attempt }, scheduler.nowMs + context.tokenTimeoutMs);
   }
 
@@ -160,35 +234,58 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     ops.later({ type: 'retryToken', request, token }, scheduler.nowMs + ops.backoffMs(node));
   }
 
-  /** The head ran on the residual that came back: sample, check against the reference, and go on. */
+  /**
+   * The head ran on the residuals that came back: a prompt's pass goes on to the next unread
+   * position; a generating pass samples (keeping the draft tokens the model confirms), is
+   * checked against the reference, and emits its tokens.
+   */
   function headed(request: number, token: TokenRecord, x: Int8Tensor, acc: Components): void {
     const state = running.get(request);
     if (!state || state.current !== token || token.status !== 'running') return;
-    const logits = ops.head(x);
-    const reference = state.reference.step(token.input, token.candidates);
+    const pass = state.pass!;
+    const logits = pass.inputs.map((_, i) => ops.head({ ...x, data: x.data.subarray(i * d, (i + 1) * d) }));
     const p = state.position;
-    let output: number;
-    if (token.kind === 'prompt') output = state.ids[p + 1]!;
-    else {
-      const draw = settings.temperature > 0 ? state.rng.next() : 0;
-      output = sampleToken(logits, sampling, replayDraw(draw));
-      token.matchesReference = sampleToken(reference, sampling, replayDraw(draw)) === output;
-    }
-    token.output = output;
     token.status = 'ok';
     token.endMs = scheduler.nowMs;
     token.components = copyComponents(acc);
     state.current = undefined;
+    if (token.kind === 'prompt') {
+      pass.inputs.forEach((id, i) => state.reference.step(id, token.candidates[i]!));
+      token.output = state.ids[p + pass.inputs.length]!;
+      state.position = p + pass.inputs.length;
+      return startPass(state);
+    }
+    const draws = recordingDraws(() => state.rng.next());
+    const verdict = verifyDraft(pass.draft, (j) => logits[pass.known - 1 + j], sampling, draws.draw)!;
+    token.accepted = verdict.accepted;
+    token.matchesReference = matchesReference(state, pass, token, verdict.tokens, draws.draws);
     const { record } = state;
-    if (token.kind === 'generated') {
-      if (Number.isNaN(record.firstTokenMs)) record.firstTokenMs = scheduler.nowMs;
+    if (Number.isNaN(record.firstTokenMs)) record.firstTokenMs = scheduler.nowMs;
+    for (const output of verdict.tokens) {
+      token.emitted++;
+      token.output = output;
       if (output === boundary) return end(state, 'complete');
       state.ids.push(output);
       record.generated.push(output);
       if (record.generated.length >= (settings.maxTokens ?? Number.POSITIVE_INFINITY) || state.ids.length > model.config.context) return end(state, 'complete');
     }
-    state.position = p + 1;
+    state.position = p + pass.known + verdict.accepted;
+    state.drafter?.cut(state.position);
     startPass(state);
+  }
+
+  /**
+   * The single-node reference reads the positions the pass made part of the text (with the
+   * candidates the swarm's gates allowed there) and verifies the draft with the same draws: it
+   * matches when it emits the same tokens.
+   */
+  function matchesReference(state: Running, pass: Pass, token: TokenRecord, emitted: readonly number[], draws: readonly number[]): boolean {
+    const read = pass.known + token.accepted;
+    const reference = pass.inputs.slice(0, read).map((id, i) => state.reference.step(id, token.candidates[i]!));
+    let next = 0;
+    const replay = (): number => (next < draws.length ? draws[next++]! : Number.NaN);
+    const verdict = verifyDraft(pass.draft, (j) => reference[pass.known - 1 + j], sampling, replay);
+    return verdict !== undefined && next === draws.length && draws.every((draw) => !Number.isNaN(draw)) && verdict.tokens.length === emitted.length && verdict.tokens.every((t, i) => t === emitted[i]);
   }
 
   function end(state: Running, status: 'complete' | 'failed'): void {
@@ -221,8 +318,10 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
         case 'arrive':
           return arrive(requests[step.request]!);
         case 'embedded': {
-          const x = ops.embed(step.token.input, step.position);
-          ops.send(node, plan.pipelines[ops.pipelineOf(step.slot)]![0]!, { kind: 'forward', request: step.request, slot: step.slot, position: step.position, layer: 0, attempt: step.attempt, x }, step.token, step.acc);
+          const x = new Int8Array(step.inputs.length * d);
+          step.inputs.forEach((id, i) => x.set(ops.embed(id, step.position + i), i * d));
+          const message: ModelMessage = { kind: 'forward', request: step.request, slot: step.slot, position: step.position, layer: 0, attempt: step.attempt, positions: step.inputs.length, x };
+          ops.send(node, plan.pipelines[ops.pipelineOf(step.slot)]![0]!, message, step.token, step.acc);
           return;
         }
         case 'tokenTimeout':
@@ -238,13 +337,24 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     },
     onResult(at, message, token, acc, x) {
       const state = running.get(message.request);
-      if (at !== node || !state || state.current !== token || state.position !== message.position || token.attempts !== message.attempt || token.status !== 'running') return;
-      ops.compute(node, ops.headWork(node), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
+      if (at !== node || !state || state.current !== token || state.position !== message.position || message.positions !== token.positions || token.attempts !== message.attempt || token.status !== 'running') return;
+      ops.compute(node, sumWork(Array.from({ length: message.positions }, () => ops.headWork(node))), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
     },
     checkpoint: () => ({
       tokens,
       requests,
-      running: [...running.values()].map((r) => ({ record: r.record, slot: r.slot, ids: r.ids, position: r.position, current: r.current, rng: r.rng.checkpoint(), caches: r.reference.caches })),
+      running: [...running.values()].map((r) => ({
+        record: r.record,
+        slot: r.slot,
+        ids: r.ids,
+        position: r.position,
+        current: r.current,
+        rng: r.rng.checkpoint(),
+        caches: r.reference.caches,
+        pass: r.pass,
+        draftCaches: r.drafter?.caches,
+        draftRng: r.draftRng?.checkpoint(),
+      })),
       waiting,
       freeSlots,
       serial,
@@ -257,7 +367,10 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
       for (const saved of state.running) {
         const rng = context.rng.stream(`inference/request/${saved.record.request}`);
         rng.restore(saved.rng);
-        running.set(saved.record.request, { record: saved.record, slot: saved.slot, ids: saved.ids, position: saved.position, current: saved.current, rng, reference: createReference(model, saved.caches) });
+        const drafter = context.draft && createDrafter(context.draft, saved.draftCaches);
+        const draftRng = context.draft && context.rng.stream(`inference/draft/${saved.record.request}`);
+        if (draftRng && saved.draftRng) draftRng.restore(saved.draftRng);
+        running.set(saved.record.request, { record: saved.record, slot: saved.slot, ids: saved.ids, position: saved.position, current: saved.current, rng, reference: createReference(model, saved.caches), pass: saved.pass, drafter, draftRng });
       }
       replaceArray(waiting, state.waiting);
       replaceArray(freeSlots, state.freeSlots);

@@ -1,8 +1,9 @@
 /**
  * An expert holder's part of swarm inference: a call names the experts to run on the gate's
- * normed input; the holder accepts what its queue limit allows (the rest is refused, and the
- * caller drops it), runs them one after the other on its MCU, and sends one reply with their
- * int8 outputs (refused ones marked), echoing the call's number.
+ * normed input (per position, for a pass that carries several); the holder accepts what its
+ * queue limit allows (the rest is refused, and the caller drops it), runs them one after the
+ * other on its MCU, and sends one reply with their int8 outputs (refused ones marked), echoing
+ * the call's number.
  */
 import type { McuWork } from './unit-work.ts';
 import { routedExpertUnit, sharedExpertUnit } from '../model/quant/units.ts';
@@ -21,9 +22,10 @@ interface ExpertJob {
   readonly message: Extract<ModelMessage, { kind: 'call' }>;
   readonly token: TokenRecord;
   readonly acc: Components;
-  readonly accepted: readonly number[];
-  readonly outputs: { id: number; data: Int8Array | undefined }[];
-  readonly input: Int8Tensor;
+  /** What it runs, in order: entry index and expert id. */
+  readonly accepted: readonly { readonly entry: number; readonly id: number }[];
+  readonly outputs: { id: number; data: Int8Array | undefined }[][];
+  readonly inputs: readonly Int8Tensor[];
 }
 
 /** An expert of a call has run (data: a checkpoint holds it). */
@@ -60,29 +62,32 @@ export function createExpertRole(config: ExpertRoleConfig): ExpertRole {
     const { node, message, accepted } = job;
     if (i === accepted.length) {
       jobs.set(node, (jobs.get(node) ?? 0) - accepted.length);
-      config.send(node, job.origin, { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, call: message.call, outputs: job.outputs }, job.token, job.acc);
+      const entries = message.entries.map((entry, e) => ({ offset: entry.offset, outputs: job.outputs[e]! }));
+      config.send(node, job.origin, { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, positions: message.positions, call: message.call, entries }, job.token, job.acc);
       return;
     }
-    config.compute(node, config.work(node, message.layer, accepted[i]!), job.token, job.acc, { type: 'expertRan', job, index: i });
+    config.compute(node, config.work(node, message.layer, accepted[i]!.id), job.token, job.acc, { type: 'expertRan', job, index: i });
   }
   return {
     call(node, origin, message, token, acc) {
       const l = message.layer;
       const limit = settings.expertQueueLimit ?? Number.POSITIVE_INFINITY;
       const held = jobs.get(node) ?? 0;
-      const accepted = message.experts.filter((_, i) => held + i < limit);
-      const outputs: { id: number; data: Int8Array | undefined }[] = message.experts.map((id) => ({ id, data: undefined }));
-      counters.refusedCalls += message.experts.length - accepted.length;
+      const asked = message.entries.flatMap((entry, e) => entry.experts.map((id) => ({ entry: e, id })));
+      const accepted = asked.filter((_, i) => held + i < limit);
+      const outputs = message.entries.map((entry) => entry.experts.map((id): { id: number; data: Int8Array | undefined } => ({ id, data: undefined })));
+      counters.refusedCalls += asked.length - accepted.length;
       jobs.set(node, held + accepted.length);
-      const input: Int8Tensor = { data: message.x, scale: model.scales.moeIn[l]! };
-      run({ node, origin, message, token, acc, accepted, outputs, input }, 0);
+      const inputs = message.entries.map((entry): Int8Tensor => ({ data: entry.x, scale: model.scales.moeIn[l]! }));
+      run({ node, origin, message, token, acc, accepted, outputs, inputs }, 0);
     },
     runStep({ job, index }) {
-      const id = job.accepted[index]!;
+      const { entry, id } = job.accepted[index]!;
       const l = job.message.layer;
-      const result = id & sharedFlag ? sharedExpertUnit(model, l, id & ~sharedFlag, job.input) : routedExpertUnit(model, l, id, job.input);
+      const input = job.inputs[entry]!;
+      const result = id & sharedFlag ? sharedExpertUnit(model, l, id & ~sharedFlag, input) : routedExpertUnit(model, l, id, input);
       if (!(id & sharedFlag)) expertLoad[l]![id]!++;
-      job.outputs[job.message.experts.indexOf(id)] = { id, data: result.data };
+      job.outputs[entry]![job.message.entries[entry]!.experts.indexOf(id)] = { id, data: result.data };
       run(job, index + 1);
     },
     checkpoint: () => jobs,

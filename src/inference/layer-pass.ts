@@ -5,7 +5,7 @@
  * replies resolved against their call, and the combine, after which the residual goes on to the
  * next layer or back to the entry. What comes next is a step (data), so that a checkpoint holds it.
  */
-import type { McuWork, UnitWork } from './unit-work.ts';
+import { sumWork, type McuWork, type UnitWork } from './unit-work.ts';
 import { attentionUnit, combineUnit, createInt8LatentCache, gateDecision, gateScores, type GateDecision, type Int8LatentCache } from '../model/quant/units.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
 import { replaceMap } from '../sim/checkpoint-state.ts';
@@ -18,17 +18,24 @@ import { expertsToSkip } from './expert-skipping.ts';
 import type { TokenRecord } from './records.ts';
 import { sharedFlag, type ModelMessage } from './wire.ts';
 
-/** A token's visit to one layer's attention node while its experts are out. */
+/**
+ * A token pass's visit to one layer's attention node while its experts are out. A pass carries
+ * one position, or several in speculative decoding; an expert asked for a position is named by
+ * a key, `offset << 8 | id` (offset: the position's index in the pass; id: the wire's expert id),
+ * so that one position's keys are the expert ids themselves.
+ */
 export interface LayerPass {
   readonly token: TokenRecord;
   readonly message: Extract<ModelMessage, { kind: 'forward' }>;
   readonly node: number;
-  readonly h: Int8Tensor;
-  readonly gate: GateDecision;
+  /** Per position of the pass. */
+  readonly h: readonly Int8Tensor[];
+  readonly gate: readonly GateDecision[];
+  /** Key → output. */
   readonly outputs: Map<number, Int8Array>;
-  /** Expert id → the call it waits on (0: queued, not sent yet). */
+  /** Key → the call it waits on (0: queued, not sent yet). */
   readonly outstanding: Map<number, { call: number; node: number; tries: number; tried: number[] }>;
-  /** Remote calls not sent yet, in order. */
+  /** Remote calls not sent yet (keys), in order. */
   readonly queue: { node: number; ids: number[]; tries: number; tried: number[] }[];
   /** The remote call out now. */
   current: number | undefined;
@@ -94,6 +101,8 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
   const passes = new Map<string, LayerPass>();
   const latest = new Map<string, { request: number; position: number; attempt: number }>();
   let calls = 0;
+  const idOf = (key: number): number => key & 0xff;
+  const offsetOf = (key: number): number => key >> 8;
 
   function attention(node: number, message: Extract<ModelMessage, { kind: 'forward' }>, token: TokenRecord, acc: Components): void {
     const slotKey = `${node}/${message.slot}/${message.layer}`;
@@ -108,7 +117,8 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     const passKey = `${message.slot}/${message.layer}`;
     const old = passes.get(passKey);
     if (old) old.done = true;
-    compute(node, work.attention(node, message.layer, message.position), token, acc, { type: 'attended', node, message, token, acc });
+    const runs = Array.from({ length: message.positions }, (_, i) => work.attention(node, message.layer, message.position + i));
+    compute(node, sumWork(runs), token, acc, { type: 'attended', node, message, token, acc });
   }
 
   /** Attention and the gate have run on `node`: the experts are called, local ones run in place. */
@@ -123,32 +133,41 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
       return;
     }
     cache.length = message.position;
-    const h = attentionUnit(model, l, tensorAt(message.x, model.scales.residual[l]!), cache);
-    const scores = gateScores(model, l, h);
-    const bias = model.layers[l]!.bias;
-    const biased = Float64Array.from(scores.affinity, (a, e) => a + bias[e]!);
     const pipeline = multiple ? deps.pipelineOf(message.slot) : undefined;
     const serving = servingNodes(routedHolders[l]!, node, cost, alive, pipeline);
-    const candidates = settings.maxNodesPerToken === undefined ? undefined : nodeLimitedCandidates(biased, serving, config.topK, settings.maxNodesPerToken);
-    token.candidates[l] = candidates;
-    const gate = gateDecision(model, l, scores, candidates);
-    const pass: LayerPass = { token, message, node, h, gate, outputs: new Map(), outstanding: new Map(), queue: [], current: undefined, done: false };
-    passes.set(passKey, pass);
     const sharedServing = servingNodes(sharedHolders[l]!, node, cost, alive, pipeline);
-    // Link-aware choice: far experts of small weight are not called (the combine renormalises).
-    const skipped = settings.skipExperts ? expertsToSkip(settings.skipExperts, gate.experts, gate.weights, serving, node, cost) : [];
-    token.expertsSkipped += skipped.length;
-    const ids = [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts.filter((_, k) => !skipped.includes(k))];
+    const bias = model.layers[l]!.bias;
+    const h: Int8Tensor[] = [];
+    const gates: GateDecision[] = [];
+    const keys: number[] = [];
+    for (let i = 0; i < message.positions; i++) {
+      const x = message.x.subarray(i * config.dim, (i + 1) * config.dim);
+      const hi = attentionUnit(model, l, tensorAt(x, model.scales.residual[l]!), cache);
+      const scores = gateScores(model, l, hi);
+      const biased = Float64Array.from(scores.affinity, (a, e) => a + bias[e]!);
+      const candidates = settings.maxNodesPerToken === undefined ? undefined : nodeLimitedCandidates(biased, serving, config.topK, settings.maxNodesPerToken);
+      token.candidates[i]![l] = candidates;
+      const gate = gateDecision(model, l, scores, candidates);
+      h.push(hi);
+      gates.push(gate);
+      // Link-aware choice: far experts of small weight are not called (the combine renormalises).
+      const skipped = settings.skipExperts ? expertsToSkip(settings.skipExperts, gate.experts, gate.weights, serving, node, cost) : [];
+      token.expertsSkipped += skipped.length;
+      for (const id of [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts.filter((_, k) => !skipped.includes(k))]) keys.push((i << 8) | id);
+    }
+    const pass: LayerPass = { token, message, node, h, gate: gates, outputs: new Map(), outstanding: new Map(), queue: [], current: undefined, done: false };
+    passes.set(passKey, pass);
     const byNode = new Map<number, number[]>();
-    for (const id of ids) {
+    for (const key of keys) {
+      const id = idOf(key);
       const at = id & sharedFlag ? sharedServing[id & ~sharedFlag]! : serving[id]!;
       if (at < 0) {
-        countDrop(token, id);
+        countDrop(token, key);
         continue;
       }
       const list = byNode.get(at);
-      if (list) list.push(id);
-      else byNode.set(at, [id]);
+      if (list) list.push(key);
+      else byNode.set(at, [key]);
     }
     // Remote calls go one at a time (the next when the previous is answered or given up): the
     // node's radio is half duplex, and a reply arriving while it sends the next call is lost.
@@ -170,8 +189,8 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     else if (pass.outstanding.size === 0) finish(pass, acc);
   }
 
-  function countDrop(token: TokenRecord, id: number): void {
-    if (id & sharedFlag) token.sharedExpertsDropped++;
+  function countDrop(token: TokenRecord, key: number): void {
+    if (idOf(key) & sharedFlag) token.sharedExpertsDropped++;
     else token.expertsDropped++;
   }
 
@@ -181,7 +200,15 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     const remote = at !== pass.node;
     if (remote) pass.current = call;
     const { message } = pass;
-    const out: ModelMessage = { kind: 'call', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, call: call & 0xff, experts: ids, x: pass.gate.input.data };
+    const entries: { offset: number; experts: number[]; x: Int8Array }[] = [];
+    for (const key of ids) {
+      const offset = offsetOf(key);
+      let entry = entries.find((e) => e.offset === offset);
+      if (!entry) entries.push((entry = { offset, experts: [], x: pass.gate[offset]!.input.data }));
+      entry.experts.push(idOf(key));
+    }
+    entries.sort((a, b) => a.offset - b.offset);
+    const out: ModelMessage = { kind: 'call', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, positions: message.positions, call: call & 0xff, entries };
     const sentAtMs = scheduler.nowMs;
     // The path up to the call: `acc` travels with the message and grows; a timeout starts from here.
     const atCall = copyComponents(acc);
@@ -203,20 +230,21 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     const after = copyComponents(atCall);
     after.timeoutMs += scheduler.nowMs - sentAtMs;
     const retryTo = new Map<number, { ids: number[]; tries: number; tried: number[] }>();
-    for (const id of waiting) {
-      const entry = pass.outstanding.get(id)!;
+    for (const key of waiting) {
+      const entry = pass.outstanding.get(key)!;
+      const id = idOf(key);
       const holders = id & sharedFlag ? sharedHolders[pass.message.layer]![id & ~sharedFlag]! : routedHolders[pass.message.layer]![id]!;
       const fresh = holders.filter((h) => !entry.tried.includes(h));
       const serving = entry.tries >= settings.retries ? -1 : servingNodes([fresh.length > 0 ? fresh : holders], pass.node, cost, alive)[0]!;
       if (serving < 0) {
-        pass.outstanding.delete(id);
-        countDrop(pass.token, id);
+        pass.outstanding.delete(key);
+        countDrop(pass.token, key);
         continue;
       }
       entry.call = 0;
       const retry = retryTo.get(serving);
-      if (retry) retry.ids.push(id);
-      else retryTo.set(serving, { ids: [id], tries: entry.tries + 1, tried: entry.tried });
+      if (retry) retry.ids.push(key);
+      else retryTo.set(serving, { ids: [key], tries: entry.tries + 1, tried: entry.tried });
     }
     // Retries go first, one call at a time like the others.
     const retries = [...retryTo].map(([node, retry]) => ({ node, ...retry }));
@@ -241,14 +269,16 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
 
   function reply(node: number, origin: number, message: Extract<ModelMessage, { kind: 'reply' }>, acc: Components): void {
     const pass = passes.get(`${message.slot}/${message.layer}`);
-    if (!pass || pass.done || pass.node !== node || pass.message.position !== message.position || pass.message.attempt !== message.attempt || pass.message.request !== message.request) {
+    if (!pass || pass.done || pass.node !== node || pass.message.position !== message.position || pass.message.positions !== message.positions || pass.message.attempt !== message.attempt || pass.message.request !== message.request) {
       counters.staleMessages++;
       return;
     }
     let accepted = false;
-    for (const output of message.outputs) {
-      if (pass.done) return;
-      accepted = resolve(pass, output.id, message.call, output.data, copyComponents(acc)) || accepted;
+    for (const entry of message.entries) {
+      for (const output of entry.outputs) {
+        if (pass.done) return;
+        accepted = resolve(pass, (entry.offset << 8) | output.id, message.call, output.data, copyComponents(acc)) || accepted;
+      }
     }
     // A late reply to a call given up (its retry is out or queued) is not the retry's answer.
     if (!accepted) counters.staleMessages++;
@@ -259,27 +289,31 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     if (pass.done) return;
     pass.done = true;
     const { token, node } = pass;
-    compute(node, work.combine(node), token, acc, { type: 'combined', pass, acc });
+    compute(node, sumWork(Array.from({ length: pass.message.positions }, () => work.combine(node))), token, acc, { type: 'combined', pass, acc });
   }
 
   /** The combine has run: the residual goes on to the next layer's attention node, or back to the entry. */
   function combined(pass: LayerPass, acc: Components): void {
-    const { message, token, node, gate } = pass;
+    const { message, token, node } = pass;
     const l = message.layer;
-    const shared: Int8Tensor[] = [];
-    for (let s = 0; s < config.sharedExperts; s++) {
-      const data = pass.outputs.get(sharedFlag | s);
-      if (data) shared.push(tensorAt(data, model.scales.expertOut[l]!));
-    }
-    const used = gate.experts.filter((e) => pass.outputs.has(e));
-    const chosenWeight = gate.weights.reduce((sum, w) => sum + w, 0);
-    const usedWeight = used.reduce((sum, e) => sum + gate.weights[gate.experts.indexOf(e)]!, 0);
-    const weights = used.map((e) => (gate.weights[gate.experts.indexOf(e)]! * chosenWeight) / usedWeight);
-    const routed = used.map((e) => tensorAt(pass.outputs.get(e)!, model.scales.expertOut[l]!));
-    const x = combineUnit(model, l, pass.h, shared, routed, weights);
-    token.experts[l] = used;
+    const x = new Int8Array(message.positions * config.dim);
+    pass.gate.forEach((gate, i) => {
+      const output = (id: number): Int8Array | undefined => pass.outputs.get((i << 8) | id);
+      const shared: Int8Tensor[] = [];
+      for (let s = 0; s < config.sharedExperts; s++) {
+        const data = output(sharedFlag | s);
+        if (data) shared.push(tensorAt(data, model.scales.expertOut[l]!));
+      }
+      const used = gate.experts.filter((e) => output(e) !== undefined);
+      const chosenWeight = gate.weights.reduce((sum, w) => sum + w, 0);
+      const usedWeight = used.reduce((sum, e) => sum + gate.weights[gate.experts.indexOf(e)]!, 0);
+      const weights = used.map((e) => (gate.weights[gate.experts.indexOf(e)]! * chosenWeight) / usedWeight);
+      const routed = used.map((e) => tensorAt(output(e)!, model.scales.expertOut[l]!));
+      x.set(combineUnit(model, l, pass.h[i]!, shared, routed, weights).data, i * config.dim);
+      token.experts[i * layers + l] = used;
+    });
     const next = l + 1 < layers ? plan.pipelines[deps.pipelineOf(message.slot)]![l + 1]! : deps.entryNode();
-    send(node, next, { kind: 'forward', request: message.request, slot: message.slot, position: message.position, layer: l + 1, attempt: message.attempt, x: x.data }, token, acc);
+    send(node, next, { kind: 'forward', request: message.request, slot: message.slot, position: message.position, layer: l + 1, attempt: message.attempt, positions: message.positions, x }, token, acc);
   }
 
   return {

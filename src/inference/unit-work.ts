@@ -25,6 +25,13 @@ export interface McuWork {
   readonly powerMw: number;
 }
 
+/** Pieces of work run one after the other, as one: their times added, the mean power weighted by time (one piece is itself). */
+export function sumWork(works: readonly McuWork[]): McuWork {
+  if (works.length === 1) return works[0]!;
+  const ms = works.reduce((sum, w) => sum + w.ms, 0);
+  return { ms, powerMw: ms > 0 ? works.reduce((sum, w) => sum + w.ms * w.powerMw, 0) / ms : 0 };
+}
+
 export interface UnitWork {
   embed(node: number): McuWork;
   head(node: number): McuWork;
@@ -32,6 +39,8 @@ export interface UnitWork {
   combine(node: number): McuWork;
   /** Expert `id` of `layer` (a routed index, or `sharedFlag | s` for shared expert s). */
   expert(node: number, layer: number, id: number): McuWork;
+  /** The memory tier a unit's weights are read from on `node`. */
+  tierOf(unitId: string, node: number): TierId;
 }
 
 export function createUnitWork(config: TinySeekConfig, bits: Bits, costs: readonly UnitCost[], plan: Plan, specs: readonly NodeSpec[], groupSize?: number): UnitWork {
@@ -49,6 +58,7 @@ export function createUnitWork(config: TinySeekConfig, bits: Bits, costs: readon
   const embedRowBytes = matrixBytes(1, d, bits, groupSize) * (config.positions === 'rotary' ? 1 : 2);
   const attentionBytes = unit.attention.weightBytes[bits] + unit.gate.weightBytes[bits];
   return {
+    tierOf: (unitId, node) => tierAt.get(`${unitId}@${node}`) ?? 'flash',
     embed: (node) => run(node, 'io', [{ op: 'elementwise', macs: d }], embedRowBytes),
     head: (node) => run(node, 'io', [matmul(unit.head, 0), cpuSide(unit.head, 0)], unit.head.weightBytes[bits]),
     attention(node, layer, position) {

@@ -40,6 +40,49 @@ export function sampleToken(logits: Float64Array, options: SamplingOptions, rng:
   return kept[kept.length - 1]!.id;
 }
 
+/**
+ * The distribution `sampleToken` draws from (temperature, then the top-p nucleus), as
+ * probabilities per token id; at temperature 0 all the mass is on the likeliest token.
+ */
+export function samplingDistribution(logits: Float64Array, options: SamplingOptions): Float64Array {
+  const out = new Float64Array(logits.length);
+  if (options.temperature === 0) {
+    out[sampleToken(logits, options, { name: 'greedy', next: () => 0, int: () => 0, exponential: () => 0, normal: () => 0 })] = 1;
+    return out;
+  }
+  let max = Number.NEGATIVE_INFINITY;
+  for (const value of logits) max = Math.max(max, value);
+  const probs = Array.from(logits, (value, id) => ({ id, p: Math.exp((value - max) / options.temperature) }));
+  const sum = probs.reduce((s, entry) => s + entry.p, 0);
+  probs.sort((a, b) => b.p - a.p || a.id - b.id);
+  let mass = 0;
+  let keptSum = 0;
+  const kept: typeof probs = [];
+  for (const entry of probs) {
+    kept.push(entry);
+    keptSum += entry.p;
+    mass += entry.p / sum;
+    if (mass >= options.topP) break;
+  }
+  for (const entry of kept) out[entry.id] = entry.p / keptSum;
+  return out;
+}
+
+/** A token drawn from `probs` (any non-negative weights) with one uniform draw in [0, 1). */
+export function drawFrom(probs: Float64Array, uniform: number): number {
+  let total = 0;
+  for (const p of probs) total += p;
+  let draw = uniform * total;
+  let last = -1;
+  for (let id = 0; id < probs.length; id++) {
+    if (probs[id]! <= 0) continue;
+    last = id;
+    draw -= probs[id]!;
+    if (draw < 0) return id;
+  }
+  return last;
+}
+
 /** Generates one text: from the boundary until the model emits the boundary or the context is full. */
 export function generate(model: TinySeek, options: SamplingOptions, rng: RandomStream): number[] {
   const generator = createGenerator(model);

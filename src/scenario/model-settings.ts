@@ -96,6 +96,21 @@ export const inferenceSettingsSchema = z
         .describe('Link-aware expert choice: the gate skips a far routed expert of small weight instead of calling it (shared experts are always called).'),
       'every chosen expert is called',
     ),
+    speculative: withDerivedDefault(
+      z
+        .strictObject({
+          draft: z
+            .string()
+            .min(1)
+            .describe('The draft model the entry holds: a model directory or .tskp file (relative to the working directory), or a shipped model name such as "tinyseek-names-draft". Its vocabulary must be the served model\'s.'),
+          tokens: withDefault(z.int().min(1).max(8).describe('Draft tokens per pass at most (fewer where the context, the prompt or maxTokens leaves less room).'), 3),
+          bits: withDefault(z.union([z.literal(8), z.literal(4), z.literal(2)], { error: 'expected 8, 4 or 2 weight bits' }).describe('Bits per weight of the draft model.'), 8),
+        })
+        .describe(
+          "Speculative decoding: the entry guesses the next tokens with a small draft model, one pass carries them all through the swarm, and the entry keeps the longest prefix the served model confirms and one token of the model's own (lossless: at temperature 0 the plain decoder's tokens, above it the same distribution). The draft's weights and caches count on the entry node.",
+        ),
+      'plain decoding: one position per pass',
+    ),
     timeout: withDefault(duration('expert call timeout', true).describe('How long a layer waits for an expert reply (and the entry for a token) before retrying.'), 300_000, '5 min'),
     retries: withDefault(z.int().min(0).max(10).describe('Retries per expert call (to the next live replica if any) before the expert is dropped and the gate renormalised.'), 1),
     expertQueueLimit: withDerivedDefault(z.int().min(1).describe('Capacity: expert calls a node holds at once; more are refused and the expert dropped.'), 'unlimited'),

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeMessage, encodeMessage, WireError, type ModelMessage } from '../../src/inference/wire.ts';
 import { nodeLimitedCandidates, servingNodes } from '../../src/inference/expert-routing.ts';
 
-const address = { request: 513, slot: 1, position: 7, layer: 1, attempt: 2 };
+const address = { request: 513, slot: 1, position: 7, layer: 1, attempt: 2, positions: 1 };
 
 describe('model messages on the wire', () => {
   it('lays out a forward message byte by byte: 5 network + 7 model header bytes + d', () => {
@@ -13,14 +13,30 @@ describe('model messages on the wire', () => {
   });
 
   it('round-trips calls and replies, refused outputs included', () => {
-    const call: ModelMessage = { kind: 'call', ...address, call: 7, experts: [3, 0x80], x: Int8Array.from([5, 6, 7, 8]) };
-    const reply: ModelMessage = { kind: 'reply', ...address, call: 7, outputs: [{ id: 3, data: Int8Array.from([1, 2, 3, 4]) }, { id: 0x80, data: undefined }] };
+    const call: ModelMessage = { kind: 'call', ...address, call: 7, entries: [{ offset: 0, experts: [3, 0x80], x: Int8Array.from([5, 6, 7, 8]) }] };
+    const reply: ModelMessage = { kind: 'reply', ...address, call: 7, entries: [{ offset: 0, outputs: [{ id: 3, data: Int8Array.from([1, 2, 3, 4]) }, { id: 0x80, data: undefined }] }] };
     for (const message of [call, reply]) {
       const bytes = encodeMessage({ destination: 9, origin: 2, hops: 4 }, message);
       expect(decodeMessage(bytes, 4)).toEqual({ network: { destination: 9, origin: 2, hops: 4 }, message });
     }
     expect(encodeMessage({ destination: 9, origin: 2, hops: 0 }, reply).length).toBe(12 + 2 + 2 + 4 + 2);
     expect([...encodeMessage({ destination: 9, origin: 2, hops: 0 }, call).slice(12, 16)]).toEqual([7, 2, 3, 0x80]);
+  });
+
+  it('carries the positions of a speculative pass in kinds 4 to 6, each call and reply entry naming its position', () => {
+    const many = { ...address, positions: 3 };
+    const forward: ModelMessage = { kind: 'forward', ...many, x: Int8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) };
+    const call: ModelMessage = { kind: 'call', ...many, call: 9, entries: [{ offset: 0, experts: [0x80], x: Int8Array.from([1, 1, 1, 1]) }, { offset: 2, experts: [5, 0x80], x: Int8Array.from([2, 2, 2, 2]) }] };
+    const reply: ModelMessage = { kind: 'reply', ...many, call: 9, entries: [{ offset: 0, outputs: [{ id: 0x80, data: Int8Array.from([3, 3, 3, 3]) }] }, { offset: 2, outputs: [{ id: 5, data: undefined }, { id: 0x80, data: Int8Array.from([4, 4, 4, 4]) }] }] };
+    for (const message of [forward, call, reply]) {
+      const bytes = encodeMessage({ destination: 9, origin: 2, hops: 0 }, message);
+      expect(decodeMessage(bytes, 4)).toEqual({ network: { destination: 9, origin: 2, hops: 0 }, message });
+    }
+    // Header, P, then three positions' activations.
+    expect([...encodeMessage({ destination: 9, origin: 2, hops: 0 }, forward).slice(5, 14)]).toEqual([4, 2, 1, 1, 7, 1, 2, 3, 1]);
+    // call, entries, then offset · n · ids · x per entry.
+    expect([...encodeMessage({ destination: 9, origin: 2, hops: 0 }, call).slice(12)]).toEqual([3, 9, 2, 0, 1, 0x80, 1, 1, 1, 1, 2, 2, 5, 0x80, 2, 2, 2, 2]);
+    expect(() => encodeMessage({ destination: 9, origin: 2, hops: 0 }, { ...call, positions: 1 })).toThrow(WireError);
   });
 
   it('refuses any other bytes with a WireError, never anything else', () => {

@@ -1,0 +1,78 @@
+/**
+ * The draft model of speculative decoding (issue 21, inference.speculative): a small TinySeek
+ * held whole at the entry node, in its flash beside the embedding and the head, run with the
+ * same integer units as the swarm's model. It guesses the next tokens one at a time; its
+ * latent caches are cut back to the tokens the swarm's model confirmed.
+ */
+import { unitCosts } from '../model/cost.ts';
+import type { TinySeekConfig } from '../model/config.ts';
+import { workCost } from '../hw/compute-cost.ts';
+import type { McuProfile } from '../hw/mcu-profiles.ts';
+import type { TierId } from '../hw/memory-tiers.ts';
+import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
+import { groupSizeOf } from '../model/quant/quantized-model.ts';
+import type { Int8LatentCache } from '../model/quant/units.ts';
+import { createReference, type Reference } from './reference.ts';
+import type { McuWork } from './unit-work.ts';
+
+export interface DraftModel {
+  readonly model: QuantizedTinySeek;
+  /** Where it came from (shown in reports). */
+  readonly source: string;
+}
+
+/** What the draft adds to the entry's `io` unit (placement/units.ts). */
+export interface DraftFootprint {
+  readonly weightBytes: number;
+  /** Its latent caches for every concurrent request. */
+  readonly kvBytes: number;
+  /** Its working buffers while it runs. */
+  readonly workBytes: number;
+}
+
+export function draftFootprint(draft: QuantizedTinySeek, concurrentRequests: number): DraftFootprint {
+  const config = draft.config;
+  const costs = unitCosts(config, groupSizeOf(draft));
+  const bits = draft.bits;
+  const weightBytes = costs.filter((c) => c.unit !== 'mtp').reduce((sum, c) => sum + c.weightBytes[bits] * c.count, 0);
+  const latent = costs.reduce((sum, c) => sum + c.latentBytesPerToken * c.count, 0);
+  const widest = Math.max(config.vocab, config.expertHidden, config.heads * config.headDim, config.dim);
+  return { weightBytes, kvBytes: latent * config.context * concurrentRequests, workBytes: 4 * widest + 2 * config.dim + 4 * config.vocab };
+}
+
+/** One step of the draft at `position` (all its units, top-k routed experts) on the entry's MCU. */
+export function draftStepWork(config: TinySeekConfig, draft: QuantizedTinySeek, mcu: McuProfile, position: number, weightsIn: TierId): McuWork {
+  const costs = unitCosts(config, groupSizeOf(draft)).filter((c) => c.unit !== 'mtp');
+  const active = (c: (typeof costs)[number]): number => (c.unit === 'routedExpert' ? config.topK * config.layers : c.count);
+  const macs = costs.reduce((sum, c) => sum + active(c) * c.macsPerToken + c.count * (position + 1) * c.macsPerCachedPosition, 0);
+  const elements = costs.reduce((sum, c) => sum + active(c) * c.softmaxElementsPerToken + c.count * (position + 1) * c.softmaxElementsPerCachedPosition, 0);
+  // Each step reads the whole head, the active experts' and the attention blocks' weights.
+  const bytes = costs.reduce((sum, c) => sum + active(c) * (c.unit === 'embedding' ? 0 : c.weightBytes[draft.bits]), 0);
+  const cost = workCost(mcu, { ops: [{ op: 'matmul', macs }, { op: 'softmax', macs: elements }], weightBytes: bytes, weightsIn });
+  return { ms: cost.latencyMs, powerMw: cost.powerMw };
+}
+
+/** The draft's state for one request: its caches hold the positions it has read. */
+export interface Drafter {
+  /** Positions read. */
+  readonly length: number;
+  /** Reads token `id` at the next position: the draft's logits for the one after. */
+  read(id: number): Float64Array;
+  /** Forgets every position from `length` on. */
+  cut(length: number): void;
+  readonly caches: readonly Int8LatentCache[];
+}
+
+export function createDrafter(draft: QuantizedTinySeek, caches?: readonly Int8LatentCache[]): Drafter {
+  const reference: Reference = createReference(draft, caches);
+  return {
+    get length() {
+      return reference.position;
+    },
+    read: (id) => reference.step(id, []),
+    cut(length) {
+      for (const cache of reference.caches) cache.length = Math.min(cache.length, length);
+    },
+    caches: reference.caches,
+  };
+}
