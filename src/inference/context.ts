@@ -29,8 +29,8 @@ export interface InferenceContext {
   readonly rng: RandomStreams;
   /** KV slots: requests served at once. */
   readonly concurrentRequests: number;
-  /** How long the entry waits for a token pass before re-running it. */
-  readonly tokenTimeoutMs: number;
+  /** How long the entry waits for a token pass carrying `positions` positions before re-running it. */
+  readonly tokenTimeoutMs: (positions: number) => number;
 }
 
 export interface InferenceHost {

@@ -215,7 +215,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     const inputs = state.pass!.inputs;
     const work = sumWork([...drafting, ...inputs.map(() => ops.embedWork(node))]);
     ops.compute(node, work, token, acc, { type: 'embedded', request, slot: state.slot, token, acc, attempt, position: p, inputs });
-    ops.later({ type: 'tokenTimeout', request, token, attempt }, scheduler.nowMs + context.tokenTimeoutMs);
+    ops.later({ type: 'tokenTimeout', request, token, attempt }, scheduler.nowMs + context.tokenTimeoutMs(inputs.length));
   }
 
   /** The pass did not come back in time: it runs again after a backoff, or its request fails. */

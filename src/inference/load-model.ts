@@ -23,8 +23,8 @@ import type { Scenario } from '../scenario/schema.ts';
 
 const shippedModels = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
 
-/** The checkpoint file a `model.checkpoint` value names, or an InputError saying where it looked. */
-export function checkpointPath(name: string): string {
+/** The checkpoint file a `model.checkpoint` value (or another setting's, at `path`) names, or an InputError saying where it looked. */
+export function checkpointPath(name: string, path = 'model.checkpoint'): string {
   const candidates = [name, ...(/^[A-Za-z0-9_.-]+$/.test(name) ? [join(shippedModels, name)] : [])];
   for (const candidate of candidates) {
     if (!existsSync(candidate)) continue;
@@ -32,20 +32,22 @@ export function checkpointPath(name: string): string {
   }
   throw new InputError([
     {
-      path: 'model.checkpoint',
+      path,
       message: `expected a model directory or a .tskp file, found nothing at ${JSON.stringify(name)} (relative to ${process.cwd()}${candidates.length > 1 ? `, nor among the shipped models in ${shippedModels}` : ''})`,
     },
   ]);
 }
 
-export function loadModel(settings: ModelSettings, options: { readonly measureLoad?: boolean } = {}): LoadedModel {
+/** `paths`: the settings named in errors (a draft model's are not model.checkpoint and model.bits). */
+export function loadModel(settings: ModelSettings, options: { readonly measureLoad?: boolean; readonly paths?: { readonly checkpoint: string; readonly bits: string } } = {}): LoadedModel {
   if (settings.spec) return untrainedModel(settings, options);
-  const file = checkpointPath(settings.checkpoint!);
+  const paths = options.paths ?? { checkpoint: 'model.checkpoint', bits: 'model.bits' };
+  const file = checkpointPath(settings.checkpoint!, paths.checkpoint);
   const { header, model, quantized } = readCheckpoint(file);
   const training = (header.training.data ?? { seed: 1, validationFraction: 0.1, vocabulary: 'chars' }) as { seed: number; validationFraction: number; vocabulary: 'chars' | 'bytes' };
   let integer = quantized.get(settings.bits);
   if (!integer && header.quantized) {
-    throw new InputError([{ path: 'model.bits', message: `expected ${[...quantized.keys()].join(' or ')} (the integer model ${file} was trained for), found ${settings.bits}` }]);
+    throw new InputError([{ path: paths.bits, message: `expected ${[...quantized.keys()].join(' or ')} (the integer model ${file} was trained for), found ${settings.bits}` }]);
   }
   if (!integer) {
     const data = loadNames(training);
@@ -93,6 +95,29 @@ export function measureExpertLoad(model: QuantizedTinySeek, texts: readonly (rea
   return counts.map((row) => row.map((c) => (positions > 0 ? c / positions : 0)));
 }
 
+/**
+ * The draft model a scenario's inference.speculative names (undefined without one), checked
+ * against the served model: the same vocabulary, and a context at least as long.
+ */
+export function loadDraft(scenario: Scenario, served: LoadedModel): LoadedModel | undefined {
+  const speculative = scenario.inference?.speculative;
+  if (!speculative || !scenario.model) return undefined;
+  const key = `draft\n${checkpointPath(speculative.draft, 'inference.speculative.draft')}\n${speculative.bits}`;
+  let draft = loadedModels.get(key);
+  if (!draft) {
+    const settings: ModelSettings = { ...scenario.model, checkpoint: speculative.draft, spec: undefined, bits: speculative.bits };
+    loadedModels.set(key, (draft = loadModel(settings, { paths: { checkpoint: 'inference.speculative.draft', bits: 'inference.speculative.bits' } })));
+  }
+  const symbols = served.vocabulary.symbols;
+  if (draft.vocabulary.symbols.length !== symbols.length || draft.vocabulary.symbols.some((s, i) => s !== symbols[i])) {
+    throw new InputError([{ path: 'inference.speculative.draft', message: `expected a model with the served model's vocabulary (${symbols.length} symbols), found ${draft.vocabulary.symbols.length} symbols that differ (${draft.source})` }]);
+  }
+  if (draft.quantized.config.context < served.quantized.config.context) {
+    throw new InputError([{ path: 'inference.speculative.draft', message: `expected a context of at least the served model's ${served.quantized.config.context} positions, found ${draft.quantized.config.context} (${draft.source})` }]);
+  }
+  return draft;
+}
+
 const loadedModels = new Map<string, LoadedModel>();
 
 /**
@@ -107,5 +132,5 @@ export function inferenceFor(scenario: Scenario, swarm: ResolvedSwarm): ReturnTy
   const key = `${source}\n${scenario.model.bits}\n${measureLoad}`;
   let loaded = loadedModels.get(key);
   if (!loaded) loadedModels.set(key, (loaded = loadModel(scenario.model, { measureLoad })));
-  return prepareInference(scenario, swarm, loaded);
+  return prepareInference(scenario, swarm, loaded, loadDraft(scenario, loaded));
 }

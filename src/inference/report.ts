@@ -20,7 +20,7 @@ const j = (uj: number): number => round(uj / 1e6, 9);
 const maybe = (value: number, f: (v: number) => number): number | string => (Number.isFinite(value) ? f(value) : '');
 
 export const tokenColumns = [
-  'request', 'position', 'kind', 'input', 'output', 'status', 'startMs', 'endMs', 'latencyMs', ...componentKeys, 'hops', 'frames', 'phyBytes', 'framesAirtimeMs',
+  'request', 'position', 'kind', 'input', 'output', 'positions', 'drafted', 'accepted', 'emitted', 'status', 'startMs', 'endMs', 'latencyMs', ...componentKeys, 'hops', 'frames', 'phyBytes', 'framesAirtimeMs',
   'energyJ', 'transmitJ', 'receiveJ', 'computeJ', 'processingJ', 'experts', 'expertsDropped', 'expertsSkipped', 'sharedExpertsDropped', 'attempts', 'matchesReference',
 ] as const;
 
@@ -32,6 +32,10 @@ export function tokensCsv(engine: InferenceEngine, symbols: readonly string[]): 
     t.kind,
     symbol(t.input),
     symbol(t.output),
+    t.positions,
+    t.drafted,
+    t.accepted,
+    t.emitted,
     t.status,
     ms(t.startMs),
     maybe(t.endMs, ms),
@@ -60,7 +64,7 @@ export const requestColumns = ['request', 'entry', 'status', 'arrivalMs', 'admit
 
 export function requestsCsv(engine: InferenceEngine, nodeIds: readonly string[]): string {
   const rows = engine.requests.map((r) => {
-    const generated = r.tokens.filter((t) => t.kind === 'generated' && t.status === 'ok').length;
+    const generated = r.tokens.reduce((sum, t) => sum + (t.kind === 'generated' && t.status === 'ok' ? t.emitted : 0), 0);
     const spanMs = r.endMs - r.arrivalMs;
     return [
       r.request,
@@ -131,12 +135,40 @@ const stats = (values: readonly number[]): { p50: number | null; p95: number | n
   return { p50: at(50), p95: at(95), p99: at(99), mean: sorted.length > 0 ? ms(sorted.reduce((s, v) => s + v, 0) / sorted.length) : null };
 };
 
+/**
+ * What the passes that generated tokens cost per token (plain: one token per pass; speculative
+ * decoding: the confirmed draft tokens and one more), so that the two decoders compare.
+ */
+function decodingSummary(generated: readonly TokenRecord[], tokens: number): Record<string, unknown> {
+  const sum = (f: (t: TokenRecord) => number): number => generated.reduce((total, t) => total + f(t), 0);
+  const drafted = sum((t) => t.drafted);
+  const perToken = (value: number): number | null => (tokens > 0 ? value / tokens : null);
+  const maybeRound = (value: number | null, digits: number): number | null => (value === null ? null : round(value, digits));
+  return {
+    generatingPasses: generated.length,
+    positionsPerPass: generated.length > 0 ? round(sum((t) => t.positions) / generated.length, 6) : null,
+    tokensPerPass: generated.length > 0 ? round(tokens / generated.length, 6) : null,
+    drafted,
+    accepted: sum((t) => t.accepted),
+    acceptanceRate: drafted > 0 ? round(sum((t) => t.accepted) / drafted, 6) : null,
+    msPerToken: maybeRound(perToken(sum((t) => t.endMs - t.startMs)), 3),
+    framesPerToken: maybeRound(perToken(sum((t) => t.frames)), 6),
+    phyBytesPerToken: maybeRound(perToken(sum((t) => t.phyBytes)), 3),
+    framesAirtimeMsPerToken: maybeRound(perToken(sum((t) => t.framesAirtimeMs)), 3),
+    joulesPerToken: maybeRound(perToken(sum(tokenJoules)), 9),
+  };
+}
+
 /** The keys summary.json adds for a run that served a model (docs/reference/outputs.md). */
 export function inferenceSummary(input: InferenceSummaryInput): Record<string, unknown> {
   const { engine, plan, nodeIds } = input;
   const generated = engine.tokens.filter((t) => t.kind === 'generated' && t.status === 'ok');
   const passes = engine.tokens.filter((t) => t.status === 'ok');
+  // Tokens emitted: one per generating pass in plain decoding, the confirmed draft and one more in speculative.
+  const tokens = generated.reduce((sum, t) => sum + t.emitted, 0);
   const joules = generated.map(tokenJoules).sort((a, b) => a - b);
+  // Each pass's joules shared among the tokens it emitted (plain decoding: a pass's own).
+  const joulesShared = generated.map((t) => tokenJoules(t) / Math.max(1, t.emitted)).sort((a, b) => a - b);
   const totalLoadJ = input.energy.reduce((sum, e) => sum + e.loadEnergyUj, 0) / 1e6;
   const hours = input.durationMs / 3_600_000;
   const compared = generated.filter((t) => t.matchesReference !== undefined);
@@ -147,16 +179,16 @@ export function inferenceSummary(input: InferenceSummaryInput): Record<string, u
   const requests = engine.requests;
   const ttft = requests.filter((r) => Number.isFinite(r.firstTokenMs)).map((r) => r.firstTokenMs - r.arrivalMs);
   return {
-    tokens: generated.length,
+    tokens,
     latencyMs: stats(generated.map((t) => t.endMs - t.startMs)),
     latencyComponentsMs: Object.fromEntries(componentKeys.map((key) => [key, ms(mean(generated.map((t) => t.components[key])) ?? 0)])),
     joulesPerToken: {
-      mean: joules.length > 0 ? round(joules.reduce((s, v) => s + v, 0) / joules.length, 9) : null,
-      p95: joules.length > 0 ? round(percentile(joules, 95)!, 9) : null,
+      mean: tokens > 0 ? round(joules.reduce((s, v) => s + v, 0) / tokens, 9) : null,
+      p95: joulesShared.length > 0 ? round(percentile(joulesShared, 95)!, 9) : null,
       // Every joule every node drew during the run (sleep, listening, idle included), per token.
-      withBackground: generated.length > 0 ? round(totalLoadJ / generated.length, 9) : null,
+      withBackground: tokens > 0 ? round(totalLoadJ / tokens, 9) : null,
     },
-    tokensPerHour: generated.length > 0 ? round(generated.length / ((generated.reduce((last, t) => Math.max(last, t.endMs), Number.NEGATIVE_INFINITY) - requests.reduce((first, r) => Math.min(first, r.arrivalMs), Number.POSITIVE_INFINITY)) / 3_600_000), 6) : 0,
+    tokensPerHour: tokens > 0 ? round(tokens / ((generated.reduce((last, t) => Math.max(last, t.endMs), Number.NEGATIVE_INFINITY) - requests.reduce((first, r) => Math.min(first, r.arrivalMs), Number.POSITIVE_INFINITY)) / 3_600_000), 6) : 0,
     lifetime: extrapolatedLifetime(input.energy, input.mains, input.durationMs, nodeIds),
     fidelity: { top1: compared.length > 0 ? round(compared.filter((t) => t.matchesReference).length / compared.length, 6) : null, compared: compared.length },
     expertLoad: engine.expertLoad.map((row) => [...row]),
@@ -186,6 +218,7 @@ export function inferenceSummary(input: InferenceSummaryInput): Record<string, u
       expertsSkipped: engine.tokens.reduce((s, t) => s + t.expertsSkipped, 0),
       sharedExpertsDropped: engine.tokens.reduce((s, t) => s + t.sharedExpertsDropped, 0),
       failedTokens: engine.tokens.filter((t) => t.status === 'failed').length,
+      decoding: decodingSummary(generated, tokens),
       ...engine.counters,
       // Energy no token caused (sleep, listening, idle), per node and hour of the run.
       backgroundJPerHour: Object.fromEntries(nodeIds.map((id, i) => [id, round((input.energy[i]!.loadEnergyUj - engine.attributedUj[i]!) / 1e6 / hours, 6)])),

@@ -22,6 +22,7 @@ import type { ModelSettings } from '../scenario/model-settings.ts';
 import { createRandomStreams } from '../sim/rng.ts';
 import type { InferenceContext } from './context.ts';
 import { modelHeaderBytes, networkHeaderBytes } from './wire.ts';
+import { draftFootprint } from './draft.ts';
 
 export interface LoadedModel {
   readonly quantized: QuantizedTinySeek;
@@ -99,14 +100,24 @@ export interface PlacedModel {
   readonly nodes: readonly PlacementNode[];
 }
 
+export interface PlaceOptions {
+  /** Measured share of tokens per routed expert. */
+  readonly expertLoad?: readonly (readonly number[])[] | undefined;
+  /** The weights have group-wise scales (a model trained for low bits), which cost bytes. */
+  readonly groupSize?: number | undefined;
+  /** The draft model of speculative decoding, held at the entry. */
+  readonly draft?: QuantizedTinySeek | undefined;
+}
+
 /** Places the model's units on the swarm (throws PlacementError when it does not fit). */
-/** Places the model's units; `groupSize`: its weights have group-wise scales (a model trained for low bits), which cost bytes. */
-export function placeModel(scenario: Scenario, swarm: ResolvedSwarm, config: TinySeekConfig, expertLoad?: readonly (readonly number[])[], groupSize?: number): PlacedModel {
+export function placeModel(scenario: Scenario, swarm: ResolvedSwarm, config: TinySeekConfig, options: PlaceOptions = {}): PlacedModel {
+  const { expertLoad, groupSize, draft } = options;
   const settings = scenario.model!;
   const graph = swarmLinkGraph(scenario, swarm, config, settings.placement.linkMarginDb);
   const routes = computeRoutes(graph);
   const nodes = placementNodes(scenario, swarm, settings);
-  const units = placeableUnits(config, { bits: settings.bits, concurrentRequests: settings.placement.concurrentRequests, ...(expertLoad && { expertLoad }), ...(groupSize !== undefined && { groupSize }) });
+  const concurrentRequests = settings.placement.concurrentRequests;
+  const units = placeableUnits(config, { bits: settings.bits, concurrentRequests, ...(expertLoad && { expertLoad }), ...(groupSize !== undefined && { groupSize }), ...(draft && { entryExtra: draftFootprint(draft, concurrentRequests) }) });
   let entry: number | undefined;
   const entryId = scenario.inference?.entry;
   if (entryId !== undefined) {
@@ -157,7 +168,7 @@ export function requestArrivals(scenario: Scenario): number[] {
 export type InferenceSetup = Omit<InferenceContext, 'specs'>;
 
 /** Everything the run needs to serve requests (scenario with `model` and `inference`). */
-export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loaded: LoadedModel): InferenceSetup & { readonly placed: PlacedModel; readonly symbols: readonly string[] } {
+export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loaded: LoadedModel, draft?: LoadedModel): InferenceSetup & { readonly placed: PlacedModel; readonly symbols: readonly string[] } {
   const settings = scenario.inference!;
   const config = loaded.quantized.config;
   try {
@@ -169,11 +180,12 @@ export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loade
     throw new InputError([{ path: 'inference.prompt', message: `expected a prompt shorter than the context (${config.context - 1} characters), found ${settings.prompt.length}` }]);
   }
   const groupSize = groupSizeOf(loaded.quantized);
-  const placed = placeModel(scenario, swarm, config, loaded.expertLoad, groupSize);
+  const placed = placeModel(scenario, swarm, config, { expertLoad: loaded.expertLoad, groupSize, draft: draft?.quantized });
   return {
     placed,
     symbols: loaded.vocabulary.symbols,
     model: loaded.quantized,
+    ...(draft && { draft: draft.quantized }),
     decode: (ids) => loaded.vocabulary.decode(ids),
     encode: (text) => loaded.vocabulary.encode(text),
     plan: placed.plan,
@@ -183,9 +195,10 @@ export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loade
     arrivals: requestArrivals(scenario),
     rng: createRandomStreams(scenario.seed),
     concurrentRequests: scenario.model!.placement.concurrentRequests,
-    // Worst case of one pass: per layer, a call to each of its top-k and shared experts' nodes
-    // one after the other, each tried retries + 1 times with a backoff of up to half the timeout.
-    tokenTimeoutMs: settings.timeout * (1 + config.layers * (config.topK + config.sharedExperts) * (settings.retries + 1) * 1.5),
+    // Worst case of one pass: per layer and position, a call to each of its top-k and shared
+    // experts' nodes one after the other, each tried retries + 1 times with a backoff of up to
+    // half the timeout.
+    tokenTimeoutMs: (positions) => settings.timeout * (1 + config.layers * positions * (config.topK + config.sharedExperts) * (settings.retries + 1) * 1.5),
   };
 }
 

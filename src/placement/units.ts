@@ -40,6 +40,8 @@ export interface UnitOptions {
   readonly expertLoad?: readonly (readonly number[])[];
   /** The weights have a float32 scale per group of this many input columns (default: per row). */
   readonly groupSize?: number;
+  /** What the entry holds beside the embedding and head: the draft model of speculative decoding. */
+  readonly entryExtra?: { readonly weightBytes: number; readonly kvBytes: number; readonly workBytes: number };
 }
 
 const costOf = (costs: readonly UnitCost[], unit: UnitCost['unit']): UnitCost => costs.find((c) => c.unit === unit)!;
@@ -58,7 +60,16 @@ export function placeableUnits(config: TinySeekConfig, options: UnitOptions): Pl
   // int32 accumulators of the widest matrix the unit multiplies by, plus its input and output.
   const work = (rows: number, input: number, output: number): number => 4 * rows + input + output;
   const units: PlaceableUnit[] = [
-    { id: 'io', kind: 'io', layer: -1, index: 0, weightBytes: embedding.weightBytes[bits] + head.weightBytes[bits], kvBytes: 0, workBytes: work(config.vocab, d, 4 * config.vocab), load: 1 },
+    {
+      id: 'io',
+      kind: 'io',
+      layer: -1,
+      index: 0,
+      weightBytes: embedding.weightBytes[bits] + head.weightBytes[bits] + (options.entryExtra?.weightBytes ?? 0),
+      kvBytes: options.entryExtra?.kvBytes ?? 0,
+      workBytes: Math.max(work(config.vocab, d, 4 * config.vocab), options.entryExtra?.workBytes ?? 0),
+      load: 1,
+    },
   ];
   for (let l = 0; l < config.layers; l++) {
     units.push({

@@ -4,7 +4,7 @@
  * whether they stream from off-chip flash for every use), or refuses with the shortfall (exit 2).
  */
 import { groupSizeOf } from '../../model/quant/quantized-model.ts';
-import { loadModel } from '../../inference/load-model.ts';
+import { loadDraft, loadModel } from '../../inference/load-model.ts';
 import { placeModel } from '../../inference/setup.ts';
 import { modelCost } from '../../model/cost.ts';
 import { UsageError } from '../exit.ts';
@@ -47,7 +47,8 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
   const loaded = loadModel(scenario.model, { measureLoad: placement.strategy === 'replicated' && placement.hot !== undefined });
   const config = loaded.quantized.config;
   const groupSize = groupSizeOf(loaded.quantized);
-  const { plan, nodes, routes } = placeModel(scenario, swarm, config, loaded.expertLoad, groupSize);
+  const draft = loadDraft(scenario, loaded);
+  const { plan, nodes, routes } = placeModel(scenario, swarm, config, { expertLoad: loaded.expertLoad, groupSize, draft: draft?.quantized });
   const floor = dutyCycleFloor(plan, (a, b) => (a === b ? 0 : routes.costMs[a]![b]!), (n) => dutyBudget(swarm.region, swarm.nodes[n]!.channelsHz));
   const ids = swarm.nodes.map((spec) => spec.id);
   const total = modelCost(config, groupSize, true).weightBytes[scenario.model.bits];

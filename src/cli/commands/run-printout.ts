@@ -81,7 +81,16 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
     fidelity: { top1: number | null; compared: number };
     requests: { total: number; complete: number; failed: number; unfinished: number; texts: string[]; timeToFirstTokenMs: { p50: number | null } };
     nodes: { firstDeathMs: number | null };
-    inference: { placement: string; nodesHoldingUnits: number; entry: string; largestShareOfWeights: number; framesPerToken: number; expertsDropped: number; expertsSkipped?: number };
+    inference: {
+      placement: string;
+      nodesHoldingUnits: number;
+      entry: string;
+      largestShareOfWeights: number;
+      framesPerToken: number;
+      expertsDropped: number;
+      expertsSkipped?: number;
+      decoding?: { generatingPasses: number; tokensPerPass: number | null; drafted: number; accepted: number; msPerToken: number | null };
+    };
   };
   const sec = (value: number | null): string => (value === null ? 'n/a' : humanDuration(value));
   const joules = (value: number | null): string => (value === null ? 'n/a' : humanEnergy(value));
@@ -92,9 +101,18 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
   return [
     `  requests: ${s.requests.total} (${s.requests.complete} complete, ${s.requests.failed} failed, ${s.requests.unfinished} unfinished): ${s.requests.texts.map((t) => JSON.stringify(t)).join(', ')}`,
     `  tokens: ${s.tokens}, latency p50 ${sec(s.latencyMs.p50)}, p95 ${sec(s.latencyMs.p95)} (mean parts: ${parts || 'none'}); first token after ${sec(s.requests.timeToFirstTokenMs.p50)} (p50)`,
+    ...speculativeLine(s.inference.decoding, sec),
     `  energy per token: ${joules(s.joulesPerToken.mean)} mean, ${joules(s.joulesPerToken.p95)} p95 (${joules(s.joulesPerToken.withBackground)} with every node's background)`,
     `  fidelity: ${s.fidelity.top1 === null ? 'n/a' : `${(100 * s.fidelity.top1).toFixed(1)} %`} of ${s.fidelity.compared} tokens equal the single-node model's; ${s.inference.expertsDropped} experts dropped${s.inference.expertsSkipped ? `, ${s.inference.expertsSkipped} skipped for their links` : ''}; ${s.inference.framesPerToken.toFixed(1)} frames per token`,
     `  placement: ${s.inference.placement} over ${counted(s.inference.nodesHoldingUnits, 'node')} (largest share ${(100 * s.inference.largestShareOfWeights).toFixed(1)} % of the weights), entry ${s.inference.entry}; first node death: ${s.nodes.firstDeathMs === null ? 'none' : sec(s.nodes.firstDeathMs)}`,
+  ];
+}
+
+/** With speculative decoding: passes, the draft tokens confirmed, and the time per token. */
+function speculativeLine(decoding: { generatingPasses: number; tokensPerPass: number | null; drafted: number; accepted: number; msPerToken: number | null } | undefined, sec: (value: number | null) => string): string[] {
+  if (!decoding || decoding.drafted === 0) return [];
+  return [
+    `  speculative decoding: ${decoding.generatingPasses} passes, ${decoding.tokensPerPass?.toFixed(2) ?? 'n/a'} tokens per pass (${decoding.accepted} of ${decoding.drafted} draft tokens confirmed), ${sec(decoding.msPerToken)} per token`,
   ];
 }
 
