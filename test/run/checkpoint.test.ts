@@ -109,6 +109,14 @@ describe('a simulation checkpoint', () => {
     for (const run of resumed) expect(run).toEqual(expected);
   });
 
+  it('resumes speculative decoding exactly: passes of several positions in flight, the draft model\u2019s caches and draws', () => {
+    const sets = ['inference.speculative.draft=tinyseek-names-draft', 'inference.speculative.tokens=3'];
+    const { expected, resumed, saved } = resumeAt('scenarios/inference-2g4.yaml', sets, [258_000, 259_300, 600_000 + 7], false);
+    expect(saved).toBe(3);
+    expect(expected.tokens!.some((t) => t.drafted > 0)).toBe(true);
+    for (const run of resumed) expect(run).toEqual(expected);
+  });
+
   it('resumes a model served with replicas through node failures exactly', () => {
     const { expected, resumed, saved } = resumeAt('scenarios/inference-replicas.yaml', [], [41 * 60_000 + 5], false);
     expect(saved).toBe(1);
