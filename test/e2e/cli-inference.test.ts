@@ -68,7 +68,7 @@ describe('loraswarm run with a model', () => {
     expect(result.stdout).toContain('first node death: none');
     const tokens = readFileSync(join(dir, 'q', 'tokens.csv'), 'utf8').trim().split('\n');
     expect(tokens).toHaveLength(39);
-    expect(tokens[0]).toBe('request,position,kind,input,output,status,startMs,endMs,latencyMs,airtimeMs,queueingMs,dutyCycleWaitMs,wakeWaitMs,computeMs,processingMs,timeoutMs,hops,frames,phyBytes,framesAirtimeMs,energyJ,transmitJ,receiveJ,computeJ,processingJ,experts,expertsDropped,expertsSkipped,sharedExpertsDropped,attempts,matchesReference');
+    expect(tokens[0]).toBe('request,position,kind,input,output,positions,drafted,accepted,emitted,status,startMs,endMs,latencyMs,airtimeMs,queueingMs,dutyCycleWaitMs,wakeWaitMs,computeMs,processingMs,timeoutMs,hops,frames,phyBytes,framesAirtimeMs,energyJ,transmitJ,receiveJ,computeJ,processingJ,experts,expertsDropped,expertsSkipped,sharedExpertsDropped,attempts,matchesReference');
     const requests = readFileSync(join(dir, 'q', 'requests.csv'), 'utf8').trim().split('\n');
     expect(requests.map((line) => line.split(',').at(-1))).toEqual(['text', 'constance', 'galven', 'jeromia', 'harley', 'bonny']);
     const summary = JSON.parse(readFileSync(join(dir, 'q', 'summary.json'), 'utf8')) as Record<string, unknown>;

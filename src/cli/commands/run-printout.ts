@@ -103,7 +103,7 @@ export function inferenceLines(summary: Record<string, unknown>): string[] {
     `  tokens: ${s.tokens}, latency p50 ${sec(s.latencyMs.p50)}, p95 ${sec(s.latencyMs.p95)} (mean parts: ${parts || 'none'}); first token after ${sec(s.requests.timeToFirstTokenMs.p50)} (p50)`,
     ...speculativeLine(s.inference.decoding, sec),
     `  energy per token: ${joules(s.joulesPerToken.mean)} mean, ${joules(s.joulesPerToken.p95)} p95 (${joules(s.joulesPerToken.withBackground)} with every node's background)`,
-    `  fidelity: ${s.fidelity.top1 === null ? 'n/a' : `${(100 * s.fidelity.top1).toFixed(1)} %`} of ${s.fidelity.compared} tokens equal the single-node model's; ${s.inference.expertsDropped} experts dropped${s.inference.expertsSkipped ? `, ${s.inference.expertsSkipped} skipped for their links` : ''}; ${s.inference.framesPerToken.toFixed(1)} frames per token`,
+    `  fidelity: ${s.fidelity.top1 === null ? 'n/a' : `${(100 * s.fidelity.top1).toFixed(1)} %`} of ${s.fidelity.compared} ${s.inference.decoding && s.inference.decoding.drafted > 0 ? 'passes' : 'tokens'} equal the single-node model's; ${s.inference.expertsDropped} experts dropped${s.inference.expertsSkipped ? `, ${s.inference.expertsSkipped} skipped for their links` : ''}; ${s.inference.framesPerToken.toFixed(1)} frames per token`,
     `  placement: ${s.inference.placement} over ${counted(s.inference.nodesHoldingUnits, 'node')} (largest share ${(100 * s.inference.largestShareOfWeights).toFixed(1)} % of the weights), entry ${s.inference.entry}; first node death: ${s.nodes.firstDeathMs === null ? 'none' : sec(s.nodes.firstDeathMs)}`,
   ];
 }
