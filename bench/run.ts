@@ -8,6 +8,7 @@
  * - mqtt: raw aedes throughput beside loraswarm's MQTT path, and city-sink over memory and MQTT;
  * - model: TinySeek training steps per second and int8 forward MACs per second;
  * - inference: simulated tokens per wall-clock second of the inference scenarios, memory and MQTT;
+ * - speculative: speculative decoding against the plain decoder, per token, on three radio setups;
  * - fl: wall time per simulated federated round, 100 clients on the MNIST MLP;
  * - dashboard: bundle sizes, report.html sizes and time to first render in Chromium;
  * - startup: wall time of a `loraswarm airtime` process, through the bundle and through tsx;
@@ -92,6 +93,7 @@ process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/l
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/mqtt.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/model.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/inference.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/speculative.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/fl.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/dashboard.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/startup.ts'], { encoding: 'utf8' }));

@@ -66,7 +66,8 @@ export interface EntryOps {
   send(from: number, to: number, message: ModelMessage, token: TokenRecord, acc: Components): boolean;
   embed(id: number, position: number): Int8Array;
   head(x: Int8Tensor): Float64Array;
-  headWork(node: number): McuWork;
+  /** The head on `count` positions (its weights read once). */
+  headWork(node: number, count: number): McuWork;
   embedWork(node: number): McuWork;
   /** One step of the draft model at `position` on the entry's MCU (speculative decoding). */
   draftWork(node: number, position: number): McuWork;
@@ -338,7 +339,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     onResult(at, message, token, acc, x) {
       const state = running.get(message.request);
       if (at !== node || !state || state.current !== token || state.position !== message.position || message.positions !== token.positions || token.attempts !== message.attempt || token.status !== 'running') return;
-      ops.compute(node, sumWork(Array.from({ length: message.positions }, () => ops.headWork(node))), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
+      ops.compute(node, ops.headWork(node, message.positions), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
     },
     checkpoint: () => ({
       tokens,

@@ -22,8 +22,10 @@ interface ExpertJob {
   readonly message: Extract<ModelMessage, { kind: 'call' }>;
   readonly token: TokenRecord;
   readonly acc: Components;
-  /** What it runs, in order: entry index and expert id. */
-  readonly accepted: readonly { readonly entry: number; readonly id: number }[];
+  /** What it runs, in order: each expert once, on the inputs of the entries (positions) that ask for it. */
+  readonly runs: readonly { readonly id: number; readonly entries: readonly number[] }[];
+  /** Experts accepted (the queue counts them). */
+  readonly accepted: number;
   readonly outputs: { id: number; data: Int8Array | undefined }[][];
   readonly inputs: readonly Int8Tensor[];
 }
@@ -47,8 +49,8 @@ export interface ExpertRoleConfig {
   send(from: number, to: number, message: ModelMessage, token: TokenRecord, acc: Components): boolean;
   readonly expertLoad: number[][];
   readonly counters: { refusedCalls: number };
-  /** What expert `id` of `layer` costs `node`'s MCU (unit-work.ts). */
-  work(node: number, layer: number, id: number): McuWork;
+  /** What expert `id` of `layer` costs `node`'s MCU on `count` inputs (unit-work.ts). */
+  work(node: number, layer: number, id: number, count: number): McuWork;
 }
 
 export type ExpertCall = (node: number, origin: number, message: Extract<ModelMessage, { kind: 'call' }>, token: TokenRecord, acc: Components) => void;
@@ -59,14 +61,14 @@ export function createExpertRole(config: ExpertRoleConfig): ExpertRole {
   const jobs = new Map<number, number>();
   /** Runs the job's expert `i`, or, after the last, sends the reply. One expert after the other, so that each one's wait for the MCU is its own. */
   function run(job: ExpertJob, i: number): void {
-    const { node, message, accepted } = job;
-    if (i === accepted.length) {
-      jobs.set(node, (jobs.get(node) ?? 0) - accepted.length);
+    const { node, message, runs } = job;
+    if (i === runs.length) {
+      jobs.set(node, (jobs.get(node) ?? 0) - job.accepted);
       const entries = message.entries.map((entry, e) => ({ offset: entry.offset, outputs: job.outputs[e]! }));
       config.send(node, job.origin, { kind: 'reply', request: message.request, slot: message.slot, position: message.position, layer: message.layer, attempt: message.attempt, positions: message.positions, call: message.call, entries }, job.token, job.acc);
       return;
     }
-    config.compute(node, config.work(node, message.layer, accepted[i]!.id), job.token, job.acc, { type: 'expertRan', job, index: i });
+    config.compute(node, config.work(node, message.layer, runs[i]!.id, runs[i]!.entries.length), job.token, job.acc, { type: 'expertRan', job, index: i });
   }
   return {
     call(node, origin, message, token, acc) {
@@ -79,15 +81,24 @@ export function createExpertRole(config: ExpertRoleConfig): ExpertRole {
       counters.refusedCalls += asked.length - accepted.length;
       jobs.set(node, held + accepted.length);
       const inputs = message.entries.map((entry): Int8Tensor => ({ data: entry.x, scale: model.scales.moeIn[l]! }));
-      run({ node, origin, message, token, acc, accepted, outputs, inputs }, 0);
+      // An expert asked for several positions runs once on all their inputs (its weights read once).
+      const runs: { id: number; entries: number[] }[] = [];
+      for (const { entry, id } of accepted) {
+        const same = runs.find((r) => r.id === id);
+        if (same) same.entries.push(entry);
+        else runs.push({ id, entries: [entry] });
+      }
+      run({ node, origin, message, token, acc, runs, accepted: accepted.length, outputs, inputs }, 0);
     },
     runStep({ job, index }) {
-      const { entry, id } = job.accepted[index]!;
+      const { id, entries } = job.runs[index]!;
       const l = job.message.layer;
-      const input = job.inputs[entry]!;
-      const result = id & sharedFlag ? sharedExpertUnit(model, l, id & ~sharedFlag, input) : routedExpertUnit(model, l, id, input);
-      if (!(id & sharedFlag)) expertLoad[l]![id]!++;
-      job.outputs[entry]![job.message.entries[entry]!.experts.indexOf(id)] = { id, data: result.data };
+      for (const entry of entries) {
+        const input = job.inputs[entry]!;
+        const result = id & sharedFlag ? sharedExpertUnit(model, l, id & ~sharedFlag, input) : routedExpertUnit(model, l, id, input);
+        if (!(id & sharedFlag)) expertLoad[l]![id]!++;
+        job.outputs[entry]![job.message.entries[entry]!.experts.indexOf(id)] = { id, data: result.data };
+      }
       run(job, index + 1);
     },
     checkpoint: () => jobs,

@@ -5,7 +5,7 @@
  * replies resolved against their call, and the combine, after which the residual goes on to the
  * next layer or back to the entry. What comes next is a step (data), so that a checkpoint holds it.
  */
-import { sumWork, type McuWork, type UnitWork } from './unit-work.ts';
+import type { McuWork, UnitWork } from './unit-work.ts';
 import { attentionUnit, combineUnit, createInt8LatentCache, gateDecision, gateScores, type GateDecision, type Int8LatentCache } from '../model/quant/units.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
 import { replaceMap } from '../sim/checkpoint-state.ts';
@@ -117,8 +117,7 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     const passKey = `${message.slot}/${message.layer}`;
     const old = passes.get(passKey);
     if (old) old.done = true;
-    const runs = Array.from({ length: message.positions }, (_, i) => work.attention(node, message.layer, message.position + i));
-    compute(node, sumWork(runs), token, acc, { type: 'attended', node, message, token, acc });
+    compute(node, work.attention(node, message.layer, message.position, message.positions), token, acc, { type: 'attended', node, message, token, acc });
   }
 
   /** Attention and the gate have run on `node`: the experts are called, local ones run in place. */
@@ -289,7 +288,7 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
     if (pass.done) return;
     pass.done = true;
     const { token, node } = pass;
-    compute(node, sumWork(Array.from({ length: pass.message.positions }, () => work.combine(node))), token, acc, { type: 'combined', pass, acc });
+    compute(node, work.combine(node, pass.message.positions), token, acc, { type: 'combined', pass, acc });
   }
 
   /** The combine has run: the residual goes on to the next layer's attention node, or back to the entry. */

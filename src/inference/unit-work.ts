@@ -32,13 +32,19 @@ export function sumWork(works: readonly McuWork[]): McuWork {
   return { ms, powerMw: ms > 0 ? works.reduce((sum, w) => sum + w.ms * w.powerMw, 0) / ms : 0 };
 }
 
+/**
+ * A unit run on `count` positions at once (a pass of speculative decoding) reads its weights
+ * once for them all and does `count` times the arithmetic: where the weights stream from
+ * external flash, the extra positions cost little.
+ */
 export interface UnitWork {
   embed(node: number): McuWork;
-  head(node: number): McuWork;
-  attention(node: number, layer: number, position: number): McuWork;
-  combine(node: number): McuWork;
+  head(node: number, count?: number): McuWork;
+  /** Attention and gate at positions position … position + count − 1. */
+  attention(node: number, layer: number, position: number, count?: number): McuWork;
+  combine(node: number, count?: number): McuWork;
   /** Expert `id` of `layer` (a routed index, or `sharedFlag | s` for shared expert s). */
-  expert(node: number, layer: number, id: number): McuWork;
+  expert(node: number, layer: number, id: number, count?: number): McuWork;
   /** The memory tier a unit's weights are read from on `node`. */
   tierOf(unitId: string, node: number): TierId;
 }
@@ -52,25 +58,29 @@ export function createUnitWork(config: TinySeekConfig, bits: Bits, costs: readon
     return { ms: cost.latencyMs, powerMw: cost.powerMw };
   };
   const d = config.dim;
-  const matmul = (cost: UnitCost, position: number): ComputeOp => ({ op: 'matmul', macs: cost.macsPerToken + (position + 1) * cost.macsPerCachedPosition });
+  const matmul = (cost: UnitCost, position: number, count = 1): ComputeOp => ({ op: 'matmul', macs: (cost.macsPerToken + (position + 1) * cost.macsPerCachedPosition) * count });
   // Norms, softmax and activations: on the CPU at its softmax rate, also on an MCU with an NPU.
-  const cpuSide = (cost: UnitCost, position: number): ComputeOp => ({ op: 'softmax', macs: cost.softmaxElementsPerToken + (position + 1) * cost.softmaxElementsPerCachedPosition });
+  const cpuSide = (cost: UnitCost, position: number, count = 1): ComputeOp => ({ op: 'softmax', macs: (cost.softmaxElementsPerToken + (position + 1) * cost.softmaxElementsPerCachedPosition) * count });
   const embedRowBytes = matrixBytes(1, d, bits, groupSize) * (config.positions === 'rotary' ? 1 : 2);
   const attentionBytes = unit.attention.weightBytes[bits] + unit.gate.weightBytes[bits];
   return {
     tierOf: (unitId, node) => tierAt.get(`${unitId}@${node}`) ?? 'flash',
     embed: (node) => run(node, 'io', [{ op: 'elementwise', macs: d }], embedRowBytes),
-    head: (node) => run(node, 'io', [matmul(unit.head, 0), cpuSide(unit.head, 0)], unit.head.weightBytes[bits]),
-    attention(node, layer, position) {
-      const macs = unit.attention.macsPerToken + (position + 1) * unit.attention.macsPerCachedPosition + unit.gate.macsPerToken;
-      const elements = cpuSide(unit.attention, position).macs + unit.gate.softmaxElementsPerToken;
+    head: (node, count = 1) => run(node, 'io', [matmul(unit.head, 0, count), cpuSide(unit.head, 0, count)], unit.head.weightBytes[bits]),
+    attention(node, layer, position, count = 1) {
+      let macs = 0;
+      let elements = 0;
+      for (let p = position; p < position + count; p++) {
+        macs += unit.attention.macsPerToken + (p + 1) * unit.attention.macsPerCachedPosition + unit.gate.macsPerToken;
+        elements += cpuSide(unit.attention, p).macs + unit.gate.softmaxElementsPerToken;
+      }
       return run(node, `L${layer}.attention`, [{ op: 'matmul', macs }, { op: 'softmax', macs: elements }], attentionBytes);
     },
-    combine: (node) => run(node, 'combine', [{ op: 'elementwise', macs: unit.combine.macsPerToken }], 0),
-    expert(node, layer, id) {
+    combine: (node, count = 1) => run(node, 'combine', [{ op: 'elementwise', macs: unit.combine.macsPerToken * count }], 0),
+    expert(node, layer, id, count = 1) {
       const shared = (id & sharedFlag) !== 0;
       const cost = shared ? unit.sharedExpert : unit.routedExpert;
-      return run(node, shared ? `L${layer}.shared${id & ~sharedFlag}` : `L${layer}.expert${id}`, [matmul(cost, 0), cpuSide(cost, 0)], cost.weightBytes[bits]);
+      return run(node, shared ? `L${layer}.shared${id & ~sharedFlag}` : `L${layer}.expert${id}`, [matmul(cost, 0, count), cpuSide(cost, 0, count)], cost.weightBytes[bits]);
     },
   };
 }
