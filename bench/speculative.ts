@@ -47,6 +47,7 @@ const cases = [
   { name: 'inference-2g4 (SX1280, 2.4 GHz, always listening)', file: 'scenarios/inference-2g4.yaml', sets: [] },
   { name: 'quickstart (SX1276, EU868, 1 % duty cycle)', file: 'scenarios/quickstart.yaml', sets: [] },
   { name: 'inference-2g4, receivers listening 20 ms every second', file: 'scenarios/inference-2g4.yaml', sets: ['node.wake={mode: rendezvous, period: 1s, window: 20ms}'] },
+  { name: 'inference-2g4 on RP2040 boards (weights read from QSPI flash)', file: 'scenarios/inference-2g4.yaml', sets: ['node.mcu=rp2040'] },
 ];
 const seeds = [1, 2, 3];
 
