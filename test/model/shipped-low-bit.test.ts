@@ -22,17 +22,18 @@ const bigram = teacher.header.training.bigramValidationBitsPerChar as number;
 const teacherLogitsOf = teacherLogits(teacher.model);
 
 describe('the shipped low-bit checkpoints', () => {
-  it('int4: within 0.5 % of the float model’s bits per character (below it, in fact), KL 0.0223, and the figures model.json records', () => {
+  it('int4: within 0.5 % of the float model’s bits per character (below it, in fact), KL ≤ 0.02, and the figures model.json records', () => {
     const { header, quantized } = readCheckpoint('models/tinyseek-names-int4/model.tskp');
     expect([...quantized.keys()]).toEqual([4]);
     const fidelity = measureFidelity(teacher.model, quantized.get(4)!, data.validation, teacherLogitsOf);
     expect(fidelity.positions).toBe(5863);
     expect(fidelity.floatBitsPerChar).toBeCloseTo(floatBits, 9);
     expect(fidelity.bitsPerChar).toBeLessThan(1.005 * floatBits);
-    // Issue 21 asks for KL ≤ 0.02; this model reaches 0.0223 (1,000 steps: 0.0242), a miss the
-    // issue's note and docs/explanation/tinyseek.md report. Seeded: asserted as measured.
-    expect(Number(fidelity.klDivergence.toFixed(4))).toBe(0.0223);
-    expect(Number(fidelity.top1Agreement.toFixed(4))).toBe(0.9284);
+    // Issue 21 asks for KL ≤ 0.02: groups of 16 reach 0.0190 (groups of 32 reached 0.0223). Seeded: asserted as measured.
+    expect(fidelity.klDivergence).toBeLessThanOrEqual(0.02);
+    expect(Number(fidelity.klDivergence.toFixed(4))).toBe(0.019);
+    expect(Number(fidelity.bitsPerChar.toFixed(4))).toBe(2.8518);
+    expect(Number(fidelity.top1Agreement.toFixed(4))).toBe(0.9461);
     expect(fidelity).toEqual(header.training.integer);
   }, 120_000);
 
