@@ -4,6 +4,7 @@
  */
 import type { UnitCost } from '../model/cost.ts';
 import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
+import type { QuantMtp } from '../model/quant/mtp-units.ts';
 import type { LinkGraph } from '../placement/links.ts';
 import type { Plan } from '../placement/place.ts';
 import type { InferenceSettings } from '../scenario/model-settings.ts';
@@ -15,6 +16,8 @@ export interface InferenceContext {
   readonly model: QuantizedTinySeek;
   /** The draft model the entry holds (inference.speculative). */
   readonly draft?: QuantizedTinySeek;
+  /** Or the served model's MTP module, which the entry holds (inference.speculative.draft: mtp). */
+  readonly mtp?: QuantMtp;
   /** Token ids → text (the checkpoint's vocabulary). */
   readonly decode: (ids: readonly number[]) => string;
   /** Text → token ids (for the prompt). */

@@ -10,6 +10,7 @@ import { workCost } from '../hw/compute-cost.ts';
 import type { McuProfile } from '../hw/mcu-profiles.ts';
 import type { TierId } from '../hw/memory-tiers.ts';
 import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
+import type { Bits } from '../model/quant/integer.ts';
 import { groupSizeOf } from '../model/quant/quantized-model.ts';
 import type { Int8LatentCache } from '../model/quant/units.ts';
 import { createReference, type Reference } from './reference.ts';
@@ -49,6 +50,24 @@ export function draftStepWork(config: TinySeekConfig, draft: QuantizedTinySeek, 
   // Each step reads the whole head, the active experts' and the attention blocks' weights.
   const bytes = costs.reduce((sum, c) => sum + active(c) * (c.unit === 'embedding' ? 0 : c.weightBytes[draft.bits]), 0);
   const cost = workCost(mcu, { ops: [{ op: 'matmul', macs }, { op: 'softmax', macs: elements }], weightBytes: bytes, weightsIn });
+  return { ms: cost.latencyMs, powerMw: cost.powerMw };
+}
+
+/** What the served model's MTP module adds to the entry (speculative decoding with draft: mtp): its block and projection, its latent caches. */
+export function mtpFootprint(config: TinySeekConfig, bits: Bits, groupSize: number | undefined, concurrentRequests: number): DraftFootprint {
+  const mtp = unitCosts(config, groupSize).find((c) => c.unit === 'mtp')!;
+  return { weightBytes: mtp.weightBytes[bits], kvBytes: mtp.latentBytesPerToken * config.context * concurrentRequests, workBytes: 4 * Math.max(config.mtp!.hidden, config.vocab) + 4 * config.dim };
+}
+
+/** One step of the MTP module at `position` on the entry's MCU; `head`: with the shared head's logits (the guess), else the block only. */
+export function mtpStepWork(config: TinySeekConfig, bits: Bits, groupSize: number | undefined, mcu: McuProfile, position: number, head: boolean, weightsIn: TierId): McuWork {
+  const costs = unitCosts(config, groupSize);
+  const mtp = costs.find((c) => c.unit === 'mtp')!;
+  const shared = costs.find((c) => c.unit === 'head')!;
+  const without = head ? 0 : 1;
+  const macs = mtp.macsPerToken - without * shared.macsPerToken + (position + 1) * mtp.macsPerCachedPosition;
+  const elements = mtp.softmaxElementsPerToken - without * shared.softmaxElementsPerToken + (position + 1) * mtp.softmaxElementsPerCachedPosition;
+  const cost = workCost(mcu, { ops: [{ op: 'matmul', macs }, { op: 'softmax', macs: elements }], weightBytes: mtp.weightBytes[bits] + (head ? shared.weightBytes[bits] : 0), weightsIn });
   return { ms: cost.latencyMs, powerMw: cost.powerMw };
 }
 

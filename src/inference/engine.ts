@@ -33,7 +33,7 @@ import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, type ModelMessage } from './wire.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
 import { createUnitWork, type McuWork } from './unit-work.ts';
-import { draftStepWork } from './draft.ts';
+import { draftStepWork, mtpStepWork } from './draft.ts';
 import { pipelineChooser } from './pipeline-choice.ts';
 import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
 
@@ -225,6 +225,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     headWork: work.head,
     embedWork: work.embed,
     draftWork: (node, position) => draftStepWork(context.draft!.config, context.draft!, specs[node]!.mcu, position, work.tierOf('io', node)),
+    mtpWork: (node, position, head) => mtpStepWork(config, model.bits, groupSizeOf(model), specs[node]!.mcu, position, head, work.tierOf('io', node)),
     backoffMs: backoffOf,
     later: (step, atMs) => void later(step, atMs),
     register: (token) => {

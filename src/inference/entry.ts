@@ -11,15 +11,14 @@
 import { sumWork, type McuWork } from './unit-work.ts';
 import { boundary } from '../data/dataset.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
-import { sampleToken, samplingDistribution } from '../model/sample.ts';
 import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
 import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Int8LatentCache } from '../model/quant/units.ts';
 import { copyComponents, zeroComponents, type Components } from './components.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
 import { newTokenRecord, type RequestRecord, type TokenRecord } from './records.ts';
-import { createReference, replayDraw, type Reference } from './reference.ts';
-import { createDrafter, type Drafter } from './draft.ts';
+import { createReference, type Reference } from './reference.ts';
+import { draftModelGuesser, mtpGuesser, type Guesser, type GuesserState } from './guessers.ts';
 import { recordingDraws, verifyDraft, type DraftedTokens } from './speculation.ts';
 import { maxPassPositions, type ModelMessage } from './wire.ts';
 
@@ -50,8 +49,7 @@ export interface EntryState {
     rng: RandomStreamState;
     caches: readonly Int8LatentCache[];
     pass: Pass | undefined;
-    draftCaches: readonly Int8LatentCache[] | undefined;
-    draftRng: RandomStreamState | undefined;
+    guesser: GuesserState | undefined;
   }[];
   readonly waiting: RequestRecord[];
   readonly freeSlots: number[];
@@ -71,6 +69,8 @@ export interface EntryOps {
   embedWork(node: number): McuWork;
   /** One step of the draft model at `position` on the entry's MCU (speculative decoding). */
   draftWork(node: number, position: number): McuWork;
+  /** One step of the MTP module at `position`, with its head's logits or not. */
+  mtpWork(node: number, position: number, head: boolean): McuWork;
   register(token: TokenRecord): void;
   /** A seeded random backoff before a retry from `node`. */
   backoffMs(node: number): number;
@@ -107,9 +107,8 @@ interface Running {
   readonly reference: Reference;
   current: TokenRecord | undefined;
   pass: Pass | undefined;
-  /** The draft model's state and draws (speculative decoding). */
-  readonly drafter: Drafter | undefined;
-  readonly draftRng: SavableStream | undefined;
+  /** Who guesses the next tokens (speculative decoding). */
+  readonly guesser: Guesser | undefined;
 }
 
 export function createEntry(context: InferenceContext, host: InferenceHost, ops: EntryOps): Entry {
@@ -120,6 +119,12 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
   const prompt = context.encode(settings.prompt);
   const sampling = { temperature: settings.temperature, topP: settings.topP };
   const speculative = settings.speculative;
+  const draftTokens = speculative ? (speculative.tokens ?? (speculative.draft === 'mtp' ? 1 : 3)) : 0;
+  function guesserFor(request: number, saved?: GuesserState): Guesser | undefined {
+    const setup = { sampling, rng: context.rng.stream(`inference/draft/${request}`), draftWork: (p: number) => ops.draftWork(node, p), mtpWork: (p: number, head: boolean) => ops.mtpWork(node, p, head) };
+    if (context.mtp) return mtpGuesser(model, context.mtp, setup, saved);
+    return context.draft && draftModelGuesser(context.draft, setup, saved);
+  }
   const d = model.config.dim;
   const tokens: TokenRecord[] = [];
   const requests: RequestRecord[] = [];
@@ -154,8 +159,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
         reference: createReference(model),
         current: undefined,
         pass: undefined,
-        drafter: context.draft && createDrafter(context.draft),
-        draftRng: context.draft && context.rng.stream(`inference/draft/${record.request}`),
+        guesser: guesserFor(record.request),
       };
       running.set(record.request, state);
       startPass(state);
@@ -167,13 +171,13 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     const { ids } = state;
     const drafting: McuWork[] = [];
     let pass: Pass = { inputs: [ids[p]!], known: 1, draft: { tokens: [], probabilities: [] } };
-    if (speculative && state.drafter) {
-      const room = Math.min(speculative.tokens + 1, model.config.context - p, maxPassPositions);
+    if (state.guesser) {
+      const room = Math.min(draftTokens + 1, model.config.context - p, maxPassPositions);
       const inputs = ids.slice(p, p + room);
       // Guesses only where the pass reaches the end of the known tokens, and no further than maxTokens.
       const left = settings.maxTokens === undefined ? Number.POSITIVE_INFINITY : settings.maxTokens - state.record.generated.length - 1;
       const count = p + inputs.length === ids.length ? Math.max(0, Math.min(room - inputs.length, left)) : 0;
-      const draft = guess(state, state.drafter, count, drafting);
+      const draft = state.guesser.guess(ids, count, drafting);
       pass = { inputs: [...inputs, ...draft.tokens], known: inputs.length, draft };
     }
     state.pass = pass;
@@ -183,29 +187,6 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     state.record.tokens.push(token);
     state.current = token;
     runPass(state, token, zeroComponents(), drafting);
-  }
-
-  /**
-   * The draft model reads the request's tokens it has not read yet, then guesses `count`
-   * tokens one after the other (sampled as the decoder samples, from its own stream); each read
-   * is a step of work on the entry's MCU, added to `work`.
-   */
-  function guess(state: Running, drafter: Drafter, count: number, work: McuWork[]): DraftedTokens {
-    const out: { tokens: number[]; probabilities: Float64Array[] } = { tokens: [], probabilities: [] };
-    if (count === 0) return out;
-    const read = (id: number): Float64Array => {
-      work.push(ops.draftWork(node, drafter.length));
-      return drafter.read(id);
-    };
-    let logits: Float64Array = new Float64Array(0);
-    for (let p = drafter.length; p < state.ids.length; p++) logits = read(state.ids[p]!);
-    for (let j = 0; j < count; j++) {
-      if (j > 0) logits = read(out.tokens[j - 1]!);
-      const draw = settings.temperature > 0 ? state.draftRng!.next() : 0;
-      out.tokens.push(sampleToken(logits, sampling, replayDraw(draw)));
-      out.probabilities.push(settings.temperature > 0 ? samplingDistribution(logits, sampling) : new Float64Array(0));
-    }
-    return out;
   }
 
   /** The first pass of a position runs the draft before embedding; a retry embeds again. */
@@ -254,6 +235,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
       pass.inputs.forEach((id, i) => state.reference.step(id, token.candidates[i]!));
       token.output = state.ids[p + pass.inputs.length]!;
       state.position = p + pass.inputs.length;
+      state.guesser?.confirmed(p, pass.inputs.length, x);
       return startPass(state);
     }
     const draws = recordingDraws(() => state.rng.next());
@@ -271,7 +253,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
       if (record.generated.length >= (settings.maxTokens ?? Number.POSITIVE_INFINITY) || state.ids.length > model.config.context) return end(state, 'complete');
     }
     state.position = p + pass.known + verdict.accepted;
-    state.drafter?.cut(state.position);
+    state.guesser?.confirmed(p, pass.known + verdict.accepted, x);
     startPass(state);
   }
 
@@ -353,8 +335,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
         rng: r.rng.checkpoint(),
         caches: r.reference.caches,
         pass: r.pass,
-        draftCaches: r.drafter?.caches,
-        draftRng: r.draftRng?.checkpoint(),
+        guesser: r.guesser?.checkpoint(),
       })),
       waiting,
       freeSlots,
@@ -368,10 +349,8 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
       for (const saved of state.running) {
         const rng = context.rng.stream(`inference/request/${saved.record.request}`);
         rng.restore(saved.rng);
-        const drafter = context.draft && createDrafter(context.draft, saved.draftCaches);
-        const draftRng = context.draft && context.rng.stream(`inference/draft/${saved.record.request}`);
-        if (draftRng && saved.draftRng) draftRng.restore(saved.draftRng);
-        running.set(saved.record.request, { record: saved.record, slot: saved.slot, ids: saved.ids, position: saved.position, current: saved.current, rng, reference: createReference(model, saved.caches), pass: saved.pass, drafter, draftRng });
+        const guesser = guesserFor(saved.record.request, saved.guesser);
+        running.set(saved.record.request, { record: saved.record, slot: saved.slot, ids: saved.ids, position: saved.position, current: saved.current, rng, reference: createReference(model, saved.caches), pass: saved.pass, guesser });
       }
       replaceArray(waiting, state.waiting);
       replaceArray(freeSlots, state.freeSlots);

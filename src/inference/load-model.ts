@@ -13,6 +13,7 @@ import type { TinySeekConfig } from '../model/config.ts';
 import { createTinySeek } from '../model/tinyseek.ts';
 import { calibrateScales } from '../model/quant/calibrate.ts';
 import { quantizeWeights } from '../model/quant/quantized-model.ts';
+import { calibrateMtpScales, quantizeMtp } from '../model/quant/mtp-units.ts';
 import { attentionUnit, combineUnit, createInt8LatentCache, embeddingUnit, gateUnit, routedExpertUnit, sharedExpertUnit } from '../model/quant/units.ts';
 import type { QuantizedTinySeek } from '../model/quant/quantized-model.ts';
 import { InputError } from '../scenario/errors.ts';
@@ -39,7 +40,7 @@ export function checkpointPath(name: string, path = 'model.checkpoint'): string 
 }
 
 /** `paths`: the settings named in errors (a draft model's are not model.checkpoint and model.bits). */
-export function loadModel(settings: ModelSettings, options: { readonly measureLoad?: boolean; readonly paths?: { readonly checkpoint: string; readonly bits: string } } = {}): LoadedModel {
+export function loadModel(settings: ModelSettings, options: { readonly measureLoad?: boolean; readonly mtp?: boolean; readonly paths?: { readonly checkpoint: string; readonly bits: string } } = {}): LoadedModel {
   if (settings.spec) return untrainedModel(settings, options);
   const paths = options.paths ?? { checkpoint: 'model.checkpoint', bits: 'model.bits' };
   const file = checkpointPath(settings.checkpoint!, paths.checkpoint);
@@ -49,11 +50,11 @@ export function loadModel(settings: ModelSettings, options: { readonly measureLo
   if (!integer && header.quantized) {
     throw new InputError([{ path: paths.bits, message: `expected ${[...quantized.keys()].join(' or ')} (the integer model ${file} was trained for), found ${settings.bits}` }]);
   }
-  if (!integer) {
-    const data = loadNames(training);
-    integer = quantizeWeights(model, settings.bits, calibrateScales(model, data.train.slice(0, 200).map((sample) => sample.tokens)));
-  }
-  const loaded: LoadedModel = { quantized: integer, vocabulary: vocabularyFromRecord(header.vocabulary), source: file };
+  const calibration = (): number[][] => loadNames(training).train.slice(0, 200).map((sample) => [...sample.tokens]);
+  if (!integer) integer = quantizeWeights(model, settings.bits, calibrateScales(model, calibration()));
+  // The MTP module at the same bits, its block's scales calibrated on the same names.
+  const mtp = options.mtp && model.mtp ? quantizeMtp(model, integer, calibrateMtpScales(model, calibration())) : undefined;
+  const loaded: LoadedModel = { quantized: integer, vocabulary: vocabularyFromRecord(header.vocabulary), source: file, ...(mtp && { mtp }) };
   return options.measureLoad ? { ...loaded, expertLoad: measureExpertLoad(integer, loadNames(training).train.slice(0, 200).map((sample) => sample.tokens)) } : loaded;
 }
 
@@ -102,6 +103,11 @@ export function measureExpertLoad(model: QuantizedTinySeek, texts: readonly (rea
 export function loadDraft(scenario: Scenario, served: LoadedModel): LoadedModel | undefined {
   const speculative = scenario.inference?.speculative;
   if (!speculative || !scenario.model) return undefined;
+  if (speculative.draft === 'mtp') {
+    if (!served.mtp) throw new InputError([{ path: 'inference.speculative.draft', message: `expected a served model with a multi-token prediction module (model.checkpoint such as tinyseek-names-mtp), found none in ${served.source}` }]);
+    if ((speculative.tokens ?? 1) > 1) throw new InputError([{ path: 'inference.speculative.tokens', message: `expected 1 with draft "mtp" (its module guesses one token ahead), found ${speculative.tokens}` }]);
+    return undefined;
+  }
   const key = `draft\n${checkpointPath(speculative.draft, 'inference.speculative.draft')}\n${speculative.bits}`;
   let draft = loadedModels.get(key);
   if (!draft) {
@@ -128,9 +134,10 @@ export function inferenceFor(scenario: Scenario, swarm: ResolvedSwarm): ReturnTy
   if (!scenario.model || !scenario.inference) return undefined;
   const placement = scenario.model.placement;
   const measureLoad = placement.strategy === 'replicated' && placement.hot !== undefined;
+  const mtp = scenario.inference.speculative?.draft === 'mtp';
   const source = scenario.model.checkpoint === undefined ? JSON.stringify(scenario.model.spec) : checkpointPath(scenario.model.checkpoint);
-  const key = `${source}\n${scenario.model.bits}\n${measureLoad}`;
+  const key = `${source}\n${scenario.model.bits}\n${measureLoad}\n${mtp}`;
   let loaded = loadedModels.get(key);
-  if (!loaded) loadedModels.set(key, (loaded = loadModel(scenario.model, { measureLoad })));
+  if (!loaded) loadedModels.set(key, (loaded = loadModel(scenario.model, { measureLoad, mtp })));
   return prepareInference(scenario, swarm, loaded, loadDraft(scenario, loaded));
 }

@@ -22,7 +22,8 @@ import type { ModelSettings } from '../scenario/model-settings.ts';
 import { createRandomStreams } from '../sim/rng.ts';
 import type { InferenceContext } from './context.ts';
 import { modelHeaderBytes, networkHeaderBytes } from './wire.ts';
-import { draftFootprint } from './draft.ts';
+import { draftFootprint, mtpFootprint, type DraftFootprint } from './draft.ts';
+import type { QuantMtp } from '../model/quant/mtp-units.ts';
 
 export interface LoadedModel {
   readonly quantized: QuantizedTinySeek;
@@ -31,6 +32,8 @@ export interface LoadedModel {
   readonly source: string;
   /** Measured share of tokens per routed expert, [layer][expert], when measured. */
   readonly expertLoad?: readonly (readonly number[])[];
+  /** Its multi-token prediction module in integer arithmetic, when asked for (speculative decoding with draft: mtp). */
+  readonly mtp?: QuantMtp;
 }
 
 /** Every node with its placement budgets; sinks and groups with `holdsUnits: false` only relay. */
@@ -105,19 +108,28 @@ export interface PlaceOptions {
   readonly expertLoad?: readonly (readonly number[])[] | undefined;
   /** The weights have group-wise scales (a model trained for low bits), which cost bytes. */
   readonly groupSize?: number | undefined;
-  /** The draft model of speculative decoding, held at the entry. */
-  readonly draft?: QuantizedTinySeek | undefined;
+  /** What the entry holds beside the embedding and head for speculative decoding (a draft model, or the MTP module). */
+  readonly entryExtra?: DraftFootprint | undefined;
+}
+
+/** What speculative decoding adds to the entry's unit: the draft model's footprint, or the served model's MTP module's. */
+export function speculativeFootprint(scenario: Scenario, served: LoadedModel, draft: LoadedModel | undefined): DraftFootprint | undefined {
+  const speculative = scenario.inference?.speculative;
+  if (!speculative || !scenario.model) return undefined;
+  const concurrentRequests = scenario.model.placement.concurrentRequests;
+  if (speculative.draft === 'mtp') return mtpFootprint(served.quantized.config, scenario.model.bits, groupSizeOf(served.quantized), concurrentRequests);
+  return draft && draftFootprint(draft.quantized, concurrentRequests);
 }
 
 /** Places the model's units on the swarm (throws PlacementError when it does not fit). */
 export function placeModel(scenario: Scenario, swarm: ResolvedSwarm, config: TinySeekConfig, options: PlaceOptions = {}): PlacedModel {
-  const { expertLoad, groupSize, draft } = options;
+  const { expertLoad, groupSize, entryExtra } = options;
   const settings = scenario.model!;
   const graph = swarmLinkGraph(scenario, swarm, config, settings.placement.linkMarginDb);
   const routes = computeRoutes(graph);
   const nodes = placementNodes(scenario, swarm, settings);
   const concurrentRequests = settings.placement.concurrentRequests;
-  const units = placeableUnits(config, { bits: settings.bits, concurrentRequests, ...(expertLoad && { expertLoad }), ...(groupSize !== undefined && { groupSize }), ...(draft && { entryExtra: draftFootprint(draft, concurrentRequests) }) });
+  const units = placeableUnits(config, { bits: settings.bits, concurrentRequests, ...(expertLoad && { expertLoad }), ...(groupSize !== undefined && { groupSize }), ...(entryExtra && { entryExtra }) });
   let entry: number | undefined;
   const entryId = scenario.inference?.entry;
   if (entryId !== undefined) {
@@ -180,12 +192,13 @@ export function prepareInference(scenario: Scenario, swarm: ResolvedSwarm, loade
     throw new InputError([{ path: 'inference.prompt', message: `expected a prompt shorter than the context (${config.context - 1} characters), found ${settings.prompt.length}` }]);
   }
   const groupSize = groupSizeOf(loaded.quantized);
-  const placed = placeModel(scenario, swarm, config, { expertLoad: loaded.expertLoad, groupSize, draft: draft?.quantized });
+  const placed = placeModel(scenario, swarm, config, { expertLoad: loaded.expertLoad, groupSize, entryExtra: speculativeFootprint(scenario, loaded, draft) });
   return {
     placed,
     symbols: loaded.vocabulary.symbols,
     model: loaded.quantized,
     ...(draft && { draft: draft.quantized }),
+    ...(settings.speculative?.draft === 'mtp' && loaded.mtp && { mtp: loaded.mtp }),
     decode: (ids) => loaded.vocabulary.decode(ids),
     encode: (text) => loaded.vocabulary.encode(text),
     plan: placed.plan,

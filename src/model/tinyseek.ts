@@ -163,6 +163,8 @@ export interface Generator {
   draft(nextId: number): Float64Array;
   /** The module's latent cache (empty without a module). */
   readonly mtpCache: LatentCache;
+  /** The residual stream after the last layer at the last position fed (before the final norm). */
+  readonly lastResidual: Float64Array | undefined;
 }
 
 export function createGenerator(model: TinySeek): Generator {
@@ -174,6 +176,9 @@ export function createGenerator(model: TinySeek): Generator {
   return {
     caches,
     mtpCache,
+    get lastResidual() {
+      return last;
+    },
     next(id) {
       const position = caches[0]!.length;
       if (position >= config.context) throw new RangeError(`the context holds ${config.context} tokens`);

@@ -102,8 +102,8 @@ export const inferenceSettingsSchema = z
           draft: z
             .string()
             .min(1)
-            .describe('The draft model the entry holds: a model directory or .tskp file (relative to the working directory), or a shipped model name such as "tinyseek-names-draft". Its vocabulary must be the served model\'s.'),
-          tokens: withDefault(z.int().min(1).max(8).describe('Draft tokens per pass at most (fewer where the context, the prompt or maxTokens leaves less room).'), 3),
+            .describe('The draft model the entry holds: a model directory or .tskp file (relative to the working directory), or a shipped model name such as "tinyseek-names-draft" (its vocabulary must be the served model\'s); or "mtp": the served model\'s own multi-token prediction module (a checkpoint with one, such as tinyseek-names-mtp), held at the entry and fed the last layer\'s residuals.'),
+          tokens: withDerivedDefault(z.int().min(1).max(8).describe('Draft tokens per pass at most (fewer where the context, the prompt or maxTokens leaves less room); with draft "mtp" 1, the module\'s depth.'), '3; 1 with draft "mtp"'),
           bits: withDefault(z.union([z.literal(8), z.literal(4), z.literal(2)], { error: 'expected 8, 4 or 2 weight bits' }).describe('Bits per weight of the draft model.'), 8),
         })
         .describe(

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { drawFrom, sampleToken, samplingDistribution } from '../../src/model/sample.ts';
 import { replayDraw } from '../../src/inference/reference.ts';
 import { verifyDraft } from '../../src/inference/speculation.ts';
-import { draftFootprint } from '../../src/inference/draft.ts';
+import { draftFootprint, mtpFootprint } from '../../src/inference/draft.ts';
 import { InputError } from '../../src/scenario/errors.ts';
 import { createRandomStreams } from '../../src/sim/rng.ts';
 import { runInference } from '../helpers/inference.ts';
@@ -169,3 +169,36 @@ describe('speculative decoding in inference-2g4.yaml', () => {
     }
   });
 });
+
+describe('speculative decoding with the served model\u2019s own MTP module', () => {
+  const mtp = ['model.checkpoint=tinyseek-names-mtp', 'inference.speculative.draft=mtp'];
+
+  it('generates the plain decoder\u2019s tokens at temperature 0, one guess per pass from the last layer\u2019s residuals', () => {
+    const plain = runInference('scenarios/inference-2g4.yaml', ['inference.temperature=0', 'model.checkpoint=tinyseek-names-mtp']);
+    const run = runInference('scenarios/inference-2g4.yaml', ['inference.temperature=0', ...mtp]);
+    expect(run.engine.requests.map((r) => r.generated)).toEqual(plain.engine.requests.map((r) => r.generated));
+    expect(run.summary.requests.texts).toEqual(['alexia', 'alexia', 'alexia', 'alexia', 'alexia']);
+    expect(run.summary.fidelity).toEqual({ top1: 1, compared: 25 });
+    const decoding = run.summary.inference.decoding as unknown as Record<string, number>;
+    // The first pass of a request has no residual to guess from: 4 guesses for 5 passes per request.
+    expect([decoding.generatingPasses, decoding.drafted, decoding.accepted, decoding.tokensPerPass]).toEqual([25, 20, 15, 1.4]);
+    expect([decoding.msPerToken, (plain.summary.inference.decoding as unknown as Record<string, number>).msPerToken]).toEqual([341.923, 250.833]);
+    expect(Math.max(...run.engine.tokens.map((t) => t.positions))).toBe(2);
+  });
+
+  it('counts the module on the entry node', () => {
+    const plain = runInference('scenarios/inference-2g4.yaml', ['inference.requests.count=1', 'model.checkpoint=tinyseek-names-mtp']);
+    const run = runInference('scenarios/inference-2g4.yaml', ['inference.requests.count=1', ...mtp]);
+    const io = (r: typeof run) => r.setup.plan.units.find((u) => u.id === 'io')!;
+    const footprint = mtpFootprint(run.setup.model.config, 8, undefined, 2);
+    expect(footprint.weightBytes).toBe(io(run).weightBytes - io(plain).weightBytes);
+    // 78,144 parameters at int8 with their row scales and norm gains; two requests' latent caches; buffers.
+    expect(footprint).toEqual({ weightBytes: 83_072, kvBytes: 1024, workBytes: 1408 });
+  });
+
+  it('refuses a served model without a module, and more than one guess per pass', () => {
+    expect(() => runInference('scenarios/inference-2g4.yaml', ['inference.speculative.draft=mtp'])).toThrow(/inference\.speculative\.draft: expected a served model with a multi-token prediction module/);
+    expect(() => runInference('scenarios/inference-2g4.yaml', [...mtp, 'inference.speculative.tokens=2'])).toThrow(/inference\.speculative\.tokens: expected 1 with draft "mtp"/);
+  });
+});
+

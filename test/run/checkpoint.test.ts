@@ -117,6 +117,14 @@ describe('a simulation checkpoint', () => {
     for (const run of resumed) expect(run).toEqual(expected);
   });
 
+  it('resumes speculative decoding with the MTP module exactly: its cache and the residuals it has yet to read', () => {
+    const sets = ['model.checkpoint=tinyseek-names-mtp', 'inference.speculative.draft=mtp'];
+    const { expected, resumed, saved } = resumeAt('scenarios/inference-2g4.yaml', sets, [258_000, 258_700, 600_000 + 7], false);
+    expect(saved).toBe(3);
+    expect(expected.tokens!.some((t) => t.drafted > 0)).toBe(true);
+    for (const run of resumed) expect(run).toEqual(expected);
+  });
+
   it('resumes a model served with replicas through node failures exactly', () => {
     const { expected, resumed, saved } = resumeAt('scenarios/inference-replicas.yaml', [], [41 * 60_000 + 5], false);
     expect(saved).toBe(1);

@@ -5,7 +5,7 @@
  */
 import { groupSizeOf } from '../../model/quant/quantized-model.ts';
 import { loadDraft, loadModel } from '../../inference/load-model.ts';
-import { placeModel } from '../../inference/setup.ts';
+import { placeModel, speculativeFootprint } from '../../inference/setup.ts';
 import { modelCost } from '../../model/cost.ts';
 import { UsageError } from '../exit.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
@@ -44,11 +44,11 @@ export function placeCommand(file: string, options: PlaceCommandOptions, print: 
   const { scenario, swarm, name } = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   if (!scenario.model) throw new UsageError(`${file}: expected a "model" block (the checkpoint to place), found none`);
   const placement = scenario.model.placement;
-  const loaded = loadModel(scenario.model, { measureLoad: placement.strategy === 'replicated' && placement.hot !== undefined });
+  const loaded = loadModel(scenario.model, { measureLoad: placement.strategy === 'replicated' && placement.hot !== undefined, mtp: scenario.inference?.speculative?.draft === 'mtp' });
   const config = loaded.quantized.config;
   const groupSize = groupSizeOf(loaded.quantized);
   const draft = loadDraft(scenario, loaded);
-  const { plan, nodes, routes } = placeModel(scenario, swarm, config, { expertLoad: loaded.expertLoad, groupSize, draft: draft?.quantized });
+  const { plan, nodes, routes } = placeModel(scenario, swarm, config, { expertLoad: loaded.expertLoad, groupSize, entryExtra: speculativeFootprint(scenario, loaded, draft) });
   const floor = dutyCycleFloor(plan, (a, b) => (a === b ? 0 : routes.costMs[a]![b]!), (n) => dutyBudget(swarm.region, swarm.nodes[n]!.channelsHz));
   const ids = swarm.nodes.map((spec) => spec.id);
   const total = modelCost(config, groupSize, true).weightBytes[scenario.model.bits];

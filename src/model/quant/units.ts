@@ -14,14 +14,15 @@ import type { RoutingRestriction } from '../layers/gate.ts';
 import { dequantize, groupsOf, matvecInt, matvecReal, quantizeActivations, requantize, scaleFor, type Int8Tensor, type QuantMatrix } from './integer.ts';
 import type { QuantExpert, QuantizedTinySeek } from './quantized-model.ts';
 
-function rmsNorm(x: Float64Array, gain: Float64Array): Float64Array {
+export function rmsNorm(x: Float64Array, gain: Float64Array): Float64Array {
   let ss = 0;
   for (const v of x) ss += v * v;
   const inv = 1 / Math.sqrt(ss / x.length + rmsEpsilon);
   return Float64Array.from(x, (v, i) => v * inv * gain[i]!);
 }
 
-const dynamic = (values: Float64Array): Int8Tensor => quantizeActivations(values, scaleFor(values));
+/** An int8 tensor inside a unit, at a scale from its own largest value. */
+export const dynamic = (values: Float64Array): Int8Tensor => quantizeActivations(values, scaleFor(values));
 
 /** The int8 latent cache of one layer: d_c bytes per position, and d_r for the rotary key. */
 export interface Int8LatentCache {
