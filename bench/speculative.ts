@@ -4,7 +4,8 @@
  * three seeds added up: generated tokens, passes, tokens per pass, draft tokens confirmed, and
  * per token the simulated time (the passes' latencies), frames, PHY bytes and joules; tokens
  * per simulated second and their ratio to the plain decoder's. The draft is the shipped
- * models/tinyseek-names-draft.
+ * models/tinyseek-names-draft; then the MTP module of models/tinyseek-names-mtp as the guesser
+ * (draft: mtp, one guess per pass) against the same checkpoint's plain decoder.
  */
 import { readScenario } from '../src/scenario/read-scenario.ts';
 import { inferenceFor } from '../src/inference/load-model.ts';
@@ -51,17 +52,28 @@ const cases = [
 ];
 const seeds = [1, 2, 3];
 
-for (const { name, file, sets } of cases) {
+const guessers = [
+  ...[0, 1, 2, 3].map((k) => ({ label: k === 0 ? 'plain   ' : `k = ${k}   `, sets: k === 0 ? [] : ['inference.speculative.draft=tinyseek-names-draft', `inference.speculative.tokens=${k}`] })),
+];
+const mtpGuessers = [
+  { label: 'plain   ', sets: ['model.checkpoint=tinyseek-names-mtp'] },
+  { label: 'MTP     ', sets: ['model.checkpoint=tinyseek-names-mtp', 'inference.speculative.draft=mtp'] },
+];
+const runs = [
+  ...cases.map((c) => ({ ...c, guessers })),
+  { name: 'inference-2g4, tinyseek-names-mtp guessing with its MTP module', file: 'scenarios/inference-2g4.yaml', sets: [], guessers: mtpGuessers },
+  { name: 'quickstart, tinyseek-names-mtp guessing with its MTP module', file: 'scenarios/quickstart.yaml', sets: [], guessers: mtpGuessers },
+];
+
+for (const { name, file, sets, guessers: tried } of runs) {
   for (const temperature of [0, 0.8]) {
     console.log(`speculative ${name}, temperature ${temperature}, seeds ${seeds.join(', ')}:`);
     let plainRate = 0;
-    for (const k of [0, 1, 2, 3]) {
-      const draft = k === 0 ? [] : ['inference.speculative.draft=tinyseek-names-draft', `inference.speculative.tokens=${k}`];
+    for (const [k, { label, sets: draft }] of tried.entries()) {
       const totals = seeds.map((seed) => run(file, [...sets, `seed=${seed}`, `inference.temperature=${temperature}`, ...draft]));
       const t = totals.reduce((a, b) => Object.fromEntries(Object.keys(a).map((key) => [key, a[key as keyof Totals] + b[key as keyof Totals]])) as unknown as Totals);
       const rate = t.tokens / (t.ms / 1000);
       if (k === 0) plainRate = rate;
-      const label = k === 0 ? 'plain   ' : `k = ${k}   `;
       const confirmed = k === 0 ? '' : `, ${t.accepted}/${t.drafted} draft tokens confirmed (${((100 * t.accepted) / t.drafted).toFixed(1)} %)`;
       console.log(
         `  ${label}${t.tokens} tokens in ${t.passes} passes (${(t.tokens / t.passes).toFixed(2)} per pass${confirmed}); per token ${(t.ms / t.tokens).toFixed(1)} ms, ` +
