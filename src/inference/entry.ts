@@ -19,7 +19,7 @@ import type { InferenceContext, InferenceHost } from './context.ts';
 import { newTokenRecord, type RequestRecord, type TokenRecord } from './records.ts';
 import { createReference, type Reference } from './reference.ts';
 import { draftModelGuesser, mtpGuesser, type Guesser, type GuesserState } from './guessers.ts';
-import { recordingDraws, verifyDraft, type DraftedTokens } from './speculation.ts';
+import { recordingDraws, replayingDraws, verifyDraft, type DraftedTokens } from './speculation.ts';
 import { maxPassPositions, type ModelMessage } from './wire.ts';
 
 /**
@@ -121,9 +121,9 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
   const speculative = settings.speculative;
   const draftTokens = speculative ? (speculative.tokens ?? (speculative.draft === 'mtp' ? 1 : 3)) : 0;
   function guesserFor(request: number, saved?: GuesserState): Guesser | undefined {
+    if (!context.mtp && !context.draft) return undefined;
     const setup = { sampling, rng: context.rng.stream(`inference/draft/${request}`), draftWork: (p: number) => ops.draftWork(node, p), mtpWork: (p: number, head: boolean) => ops.mtpWork(node, p, head) };
-    if (context.mtp) return mtpGuesser(model, context.mtp, setup, saved);
-    return context.draft && draftModelGuesser(context.draft, setup, saved);
+    return context.mtp ? mtpGuesser(model, context.mtp, setup, saved) : draftModelGuesser(context.draft!, setup, saved);
   }
   const d = model.config.dim;
   const tokens: TokenRecord[] = [];
@@ -225,7 +225,8 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     const state = running.get(request);
     if (!state || state.current !== token || token.status !== 'running') return;
     const pass = state.pass!;
-    const logits = pass.inputs.map((_, i) => ops.head({ ...x, data: x.data.subarray(i * d, (i + 1) * d) }));
+    // The head runs where logits are needed: the last known position and each guess.
+    const logitsAt = (i: number): Float64Array => ops.head({ ...x, data: x.data.subarray(i * d, (i + 1) * d) });
     const p = state.position;
     token.status = 'ok';
     token.endMs = scheduler.nowMs;
@@ -239,7 +240,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
       return startPass(state);
     }
     const draws = recordingDraws(() => state.rng.next());
-    const verdict = verifyDraft(pass.draft, (j) => logits[pass.known - 1 + j], sampling, draws.draw)!;
+    const verdict = verifyDraft(pass.draft, (j) => logitsAt(pass.known - 1 + j), sampling, draws.draw)!;
     token.accepted = verdict.accepted;
     token.matchesReference = matchesReference(state, pass, token, verdict.tokens, draws.draws);
     const { record } = state;
@@ -265,10 +266,9 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
   function matchesReference(state: Running, pass: Pass, token: TokenRecord, emitted: readonly number[], draws: readonly number[]): boolean {
     const read = pass.known + token.accepted;
     const reference = pass.inputs.slice(0, read).map((id, i) => state.reference.step(id, token.candidates[i]!));
-    let next = 0;
-    const replay = (): number => (next < draws.length ? draws[next++]! : Number.NaN);
-    const verdict = verifyDraft(pass.draft, (j) => reference[pass.known - 1 + j], sampling, replay);
-    return verdict !== undefined && next === draws.length && draws.every((draw) => !Number.isNaN(draw)) && verdict.tokens.length === emitted.length && verdict.tokens.every((t, i) => t === emitted[i]);
+    const replay = replayingDraws(draws);
+    const verdict = verifyDraft(pass.draft, (j) => reference[pass.known - 1 + j], sampling, replay.draw);
+    return verdict !== undefined && replay.exact() && verdict.tokens.length === emitted.length && verdict.tokens.every((t, i) => t === emitted[i]);
   }
 
   function end(state: Running, status: 'complete' | 'failed'): void {
@@ -321,7 +321,8 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     onResult(at, message, token, acc, x) {
       const state = running.get(message.request);
       if (at !== node || !state || state.current !== token || state.position !== message.position || message.positions !== token.positions || token.attempts !== message.attempt || token.status !== 'running') return;
-      ops.compute(node, ops.headWork(node, message.positions), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
+      // The head at the last known position and each guess (a prompt's pass: once, as a plain pass).
+      ops.compute(node, ops.headWork(node, token.kind === 'generated' ? token.drafted + 1 : 1), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
     },
     checkpoint: () => ({
       tokens,

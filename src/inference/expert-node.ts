@@ -75,20 +75,22 @@ export function createExpertRole(config: ExpertRoleConfig): ExpertRole {
       const l = message.layer;
       const limit = settings.expertQueueLimit ?? Number.POSITIVE_INFINITY;
       const held = jobs.get(node) ?? 0;
-      const asked = message.entries.flatMap((entry, e) => entry.experts.map((id) => ({ entry: e, id })));
-      const accepted = asked.filter((_, i) => held + i < limit);
+      // An expert asked for several positions runs once on all their inputs (its weights read
+      // once), and is accepted or refused for all of them: the queue limit counts experts run.
+      const asked: { id: number; entries: number[] }[] = [];
+      message.entries.forEach((entry, e) => {
+        for (const id of entry.experts) {
+          const same = asked.find((r) => r.id === id);
+          if (same) same.entries.push(e);
+          else asked.push({ id, entries: [e] });
+        }
+      });
+      const runs = asked.filter((_, i) => held + i < limit);
       const outputs = message.entries.map((entry) => entry.experts.map((id): { id: number; data: Int8Array | undefined } => ({ id, data: undefined })));
-      counters.refusedCalls += asked.length - accepted.length;
-      jobs.set(node, held + accepted.length);
+      counters.refusedCalls += asked.slice(runs.length).reduce((sum, r) => sum + r.entries.length, 0);
+      jobs.set(node, held + runs.length);
       const inputs = message.entries.map((entry): Int8Tensor => ({ data: entry.x, scale: model.scales.moeIn[l]! }));
-      // An expert asked for several positions runs once on all their inputs (its weights read once).
-      const runs: { id: number; entries: number[] }[] = [];
-      for (const { entry, id } of accepted) {
-        const same = runs.find((r) => r.id === id);
-        if (same) same.entries.push(entry);
-        else runs.push({ id, entries: [entry] });
-      }
-      run({ node, origin, message, token, acc, runs, accepted: accepted.length, outputs, inputs }, 0);
+      run({ node, origin, message, token, acc, runs, accepted: runs.length, outputs, inputs }, 0);
     },
     runStep({ job, index }) {
       const { id, entries } = job.runs[index]!;

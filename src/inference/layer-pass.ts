@@ -216,7 +216,8 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
       return;
     }
     if (!remote) return;
-    later({ type: 'callTimeout', pass, call, ids, sentAtMs, atCall }, sentAtMs + settings.timeout);
+    // A call carrying several positions (speculative decoding) is that many times the bytes, out and back.
+    later({ type: 'callTimeout', pass, call, ids, sentAtMs, atCall }, sentAtMs + settings.timeout * entries.length);
   }
 
   /** A remote call was not answered in time: its experts go to another replica after a backoff, or are dropped. */

@@ -60,7 +60,7 @@ export function verifyDraft(draft: DraftedTokens, logitsAt: (j: number) => Float
   return { accepted: draft.tokens.length, tokens: [...tokens, own] };
 }
 
-/** A draw source that records its draws, and one that replays them (undefined past the end). */
+/** A draw source that records its draws. */
 export function recordingDraws(next: () => number): { draw: () => number; readonly draws: number[] } {
   const draws: number[] = [];
   return {
@@ -70,5 +70,19 @@ export function recordingDraws(next: () => number): { draw: () => number; readon
       draws.push(value);
       return value;
     },
+  };
+}
+
+/** Replays recorded draws; `exact()`: every one was taken, and none asked for past the end. */
+export function replayingDraws(draws: readonly number[]): { draw: () => number; exact(): boolean } {
+  let next = 0;
+  let overran = false;
+  return {
+    draw() {
+      if (next < draws.length) return draws[next++]!;
+      overran = true;
+      return 0;
+    },
+    exact: () => !overran && next === draws.length,
   };
 }

@@ -19,6 +19,20 @@ export function sampleToken(logits: Float64Array, options: SamplingOptions, rng:
     for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
     return best;
   }
+  const { kept, keptSum } = nucleus(logits, options);
+  let draw = rng.next() * keptSum;
+  for (const entry of kept) {
+    draw -= entry.p;
+    if (draw < 0) return entry.id;
+  }
+  return kept[kept.length - 1]!.id;
+}
+
+/**
+ * The tokens sampleToken draws among above temperature 0: weights exp((logit − max) / T),
+ * likeliest first (ties by id), the smallest set whose probability reaches topP, and their sum.
+ */
+function nucleus(logits: Float64Array, options: SamplingOptions): { readonly kept: readonly { id: number; p: number }[]; readonly keptSum: number } {
   let max = Number.NEGATIVE_INFINITY;
   for (const value of logits) max = Math.max(max, value);
   const probs = Array.from(logits, (value, id) => ({ id, p: Math.exp((value - max) / options.temperature) }));
@@ -31,13 +45,7 @@ export function sampleToken(logits: Float64Array, options: SamplingOptions, rng:
     mass += entry.p / sum;
     if (mass >= options.topP) break;
   }
-  const keptSum = kept.reduce((s, entry) => s + entry.p, 0);
-  let draw = rng.next() * keptSum;
-  for (const entry of kept) {
-    draw -= entry.p;
-    if (draw < 0) return entry.id;
-  }
-  return kept[kept.length - 1]!.id;
+  return { kept, keptSum: kept.reduce((s, entry) => s + entry.p, 0) };
 }
 
 /**
@@ -50,20 +58,7 @@ export function samplingDistribution(logits: Float64Array, options: SamplingOpti
     out[sampleToken(logits, options, { name: 'greedy', next: () => 0, int: () => 0, exponential: () => 0, normal: () => 0 })] = 1;
     return out;
   }
-  let max = Number.NEGATIVE_INFINITY;
-  for (const value of logits) max = Math.max(max, value);
-  const probs = Array.from(logits, (value, id) => ({ id, p: Math.exp((value - max) / options.temperature) }));
-  const sum = probs.reduce((s, entry) => s + entry.p, 0);
-  probs.sort((a, b) => b.p - a.p || a.id - b.id);
-  let mass = 0;
-  let keptSum = 0;
-  const kept: typeof probs = [];
-  for (const entry of probs) {
-    kept.push(entry);
-    keptSum += entry.p;
-    mass += entry.p / sum;
-    if (mass >= options.topP) break;
-  }
+  const { kept, keptSum } = nucleus(logits, options);
   for (const entry of kept) out[entry.id] = entry.p / keptSum;
   return out;
 }

@@ -149,6 +149,24 @@ describe('speculative decoding in inference-2g4.yaml', () => {
     expect(run.engine.tokens.every((t) => t.status === 'ok' && t.accepted <= t.drafted)).toBe(true);
   });
 
+  it('runs an expert asked for several positions once, counting it once against the queue limit', () => {
+    const plain = runInference('scenarios/inference-2g4.yaml', ['inference.temperature=0', 'inference.expertQueueLimit=2']);
+    const run = runInference('scenarios/inference-2g4.yaml', ['inference.temperature=0', 'inference.expertQueueLimit=2', ...speculative(2)]);
+    expect([plain.summary.inference.refusedCalls, plain.summary.inference.expertsDropped]).toEqual([0, 0]);
+    // Three positions may ask one node for three different experts: those beyond the limit are refused.
+    expect([run.summary.inference.refusedCalls, run.summary.inference.expertsDropped]).toEqual([5, 5]);
+    expect(run.summary.requests.texts).toEqual(plain.summary.requests.texts);
+  });
+
+  it('waits for a call as many time-outs as it carries positions: on duty-cycled links the passes lose almost no expert', () => {
+    const plain = runInference('scenarios/inference-replicas.yaml', ['inference.temperature=0']);
+    const run = runInference('scenarios/inference-replicas.yaml', ['inference.temperature=0', ...speculative(2)]);
+    expect([plain.summary.inference.expertsDropped, plain.summary.fidelity.top1]).toEqual([0, 1]);
+    // One expert dropped (a call given up after its retry) changes one name: lossless holds while nothing is dropped.
+    expect([run.summary.inference.expertsDropped, run.summary.fidelity]).toEqual([1, { top1: 0.96, compared: 50 }]);
+    expect(run.summary.requests.texts.filter((t, i) => t !== plain.summary.requests.texts[i])).toEqual(['alice']);
+  });
+
   it('counts the draft\u2019s weights and caches on the entry node', () => {
     const plain = runInference('scenarios/inference-2g4.yaml', ['inference.requests.count=1']);
     const run = runInference('scenarios/inference-2g4.yaml', ['inference.requests.count=1', ...speculative(2)]);
