@@ -10,6 +10,7 @@
  * [MQTT-3.3.5-2]. A refused SUBSCRIBE is answered with return code 0x80 [MQTT-3.9.3] and the
  * connection stays open.
  */
+import { duplexPair } from './in-process-stream.ts';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
@@ -83,6 +84,11 @@ export interface EmbeddedBroker {
    * keeps listening (the reconnection tests use it).
    */
   dropConnections(): number;
+  /**
+   * A connection for a client in this process, over an in-memory stream pair instead of a
+   * loopback socket: the same packets through the same hooks and packet-size guard.
+   */
+  connectInProcess(): Duplex;
   /** Closes aedes, the listeners and every connection. */
   close(): Promise<void>;
 }
@@ -315,6 +321,11 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
       },
       get stats(): BrokerStats {
         return { refused: { ...refused }, published: { ...published }, clientErrors };
+      },
+      connectInProcess() {
+        const [client, server] = duplexPair();
+        accept(server);
+        return client;
       },
       dropConnections() {
         const dropped = connections.size;

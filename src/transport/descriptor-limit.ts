@@ -1,8 +1,9 @@
 /**
- * An MQTT run holds a socket per node it hosts (two with the embedded broker: the client's and
- * the broker's end), so a shell's open-file limit (`ulimit -n`, often 1024) caps how many nodes
- * one process can host. Past it, connections fail one by one with errors that name the socket,
- * not the cause (ECONNRESET, EMFILE); the run checks the limit first and says what to do.
+ * An MQTT run on an external broker (and a worker) holds a socket per node it hosts, so a
+ * shell's open-file limit (`ulimit -n`, often 1024) caps how many nodes one process can host.
+ * Past it, connections fail one by one with errors that name the socket, not the cause
+ * (ECONNRESET, EMFILE); the run checks the limit first and says what to do. The embedded broker
+ * serves its own process's clients over in-memory streams (in-process-stream.ts): no socket.
  */
 import { readFileSync } from 'node:fs';
 
@@ -27,10 +28,10 @@ export function openFileLimit(limitsText?: string): number | undefined {
 /** Why hosting `nodes` MQTT clients here would exhaust the descriptors, or undefined. */
 export function descriptorProblem(nodes: number, embeddedBroker: boolean, limit = openFileLimit()): string | undefined {
   if (limit === undefined) return undefined;
-  const needed = nodes * (embeddedBroker ? 2 : 1) + reserveDescriptors;
+  const needed = (embeddedBroker ? 0 : nodes) + reserveDescriptors;
   if (needed <= limit) return undefined;
   return (
-    `an MQTT run hosting ${nodes} nodes in this process needs about ${needed} open files (a socket per node${embeddedBroker ? ' at each end, with the embedded broker' : ''}), ` +
+    `an MQTT run hosting ${nodes} nodes in this process needs about ${needed} open files (a socket per node), ` +
     `more than this process's limit of ${limit} (ulimit -n): raise it (ulimit -n ${2 ** Math.ceil(Math.log2(needed))}), run with --transport memory, or host some nodes in workers (--workers)`
   );
 }

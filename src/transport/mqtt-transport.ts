@@ -13,7 +13,8 @@
  */
 import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createBarrier } from './barrier.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
@@ -90,13 +91,14 @@ export function reachableUrl(url: string): string {
  * `retryForMs` keeps trying while nothing listens yet (a broker starting beside the run, as in
  * docker-compose.yml), unless `signal` aborts; a refusal by the broker itself is final.
  */
-export async function connectClient(url: string, credentials: { username: string; password: string }, clientId: string, extra: mqtt.IClientOptions = {}, retryForMs = 0, signal?: AbortSignal): Promise<MqttClient> {
+export async function connectClient(url: string, credentials: { username: string; password: string }, clientId: string, extra: mqtt.IClientOptions = {}, retryForMs = 0, signal?: AbortSignal, inProcess?: () => Duplex): Promise<MqttClient> {
   let client: MqttClient;
   const deadline = Date.now() + retryForMs;
   for (;;) {
     signal?.throwIfAborted();
     try {
-      client = await mqtt.connectAsync(url, { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 10_000, ...extra });
+      const options = { ...credentials, clientId, protocolVersion: 4 as const, reconnectPeriod: 0, connectTimeout: 10_000, ...extra };
+      client = inProcess ? await connectInProcess(inProcess, options) : await mqtt.connectAsync(url, options);
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -115,6 +117,22 @@ export async function connectClient(url: string, credentials: { username: string
   return client;
 }
 
+/** A client of the embedded broker in this process, over an in-memory stream pair (broker.ts); a reconnection opens a new pair. */
+function connectInProcess(open: () => Duplex, options: mqtt.IClientOptions): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = new MqttClient(() => open(), options);
+    const fail = (error: Error): void => {
+      client.end(true);
+      reject(error);
+    };
+    client.once('error', fail);
+    client.once('connect', () => {
+      client.off('error', fail);
+      resolve(client);
+    });
+  });
+}
+
 /** Publishes a node's own envelope (a transmission, or its death) on its tx topic, from its client, kept for a replay. */
 export function publishFromNode(clients: readonly (MqttClient | undefined)[], topics: RunTopics, node: number, envelope: Envelope, outbox: ReplayOutbox): void {
   outbox.publish(clients[node]!, topics.tx(node), Buffer.from(encodeEnvelope(envelope)));
@@ -124,11 +142,11 @@ export function publishFromNode(clients: readonly (MqttClient | undefined)[], to
  * Connects one client per node, 32 at a time. Every client that connected is pushed to
  * `into` (so that it is closed whatever happens), then the first failure is thrown.
  */
-export async function connectNodeClients(url: string, runId: string, nodes: readonly number[], credentials: (node: number) => { username: string; password: string }, into: MqttClient[]): Promise<Map<number, MqttClient>> {
+export async function connectNodeClients(url: string, runId: string, nodes: readonly number[], credentials: (node: number) => { username: string; password: string }, into: MqttClient[], inProcess?: () => Duplex): Promise<Map<number, MqttClient>> {
   const byNode = new Map<number, MqttClient>();
   for (let start = 0; start < nodes.length; start += 32) {
     const batch = nodes.slice(start, start + 32);
-    const settled = await Promise.allSettled(batch.map((i) => connectClient(url, credentials(i), `${runId}-node-${i}`)));
+    const settled = await Promise.allSettled(batch.map((i) => connectClient(url, credentials(i), `${runId}-node-${i}`, {}, 0, undefined, inProcess)));
     let failure: unknown;
     settled.forEach((result, k) => {
       if (result.status === 'fulfilled') {
@@ -170,10 +188,12 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
   try {
     // Workers learn from the coordinator's last will if it vanishes (they wait for it to come back, within bounds).
     const will = { topic: topics.ctl('run/all/gone'), payload: Buffer.from(chunkControl(0, encodeControlValue({ reason: 'the coordinator disconnected from the broker' }), maxPacketBytes)[0]!), qos: 0 as const, retain: false };
-    const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {}, external ? 15_000 : 0);
+    // The embedded broker serves this process's clients over in-memory streams; workers and viewers connect by TCP or WebSocket.
+    const inProcess = broker && ((): Duplex => broker.connectInProcess());
+    const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {}, external ? 15_000 : 0, undefined, inProcess);
     clients.push(coordinator);
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
-    for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients)) nodeClients[i] = client;
+    for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients, inProcess)) nodeClients[i] = client;
     const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
     // What this process published and a peer may have lost when the broker went away: the
     // window's frames and deliveries, and the workers' ops, until acknowledged (replay-outbox.ts).
