@@ -276,7 +276,9 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
   });
   let httpServer: HttpServer | undefined;
   let wsServer: WebSocketServer | undefined;
+  let shutDown = false;
   const closeAll = async (): Promise<void> => {
+    shutDown = true;
     const closing = [closeServer(tcpServer), ...(httpServer === undefined ? [] : [closeServer(httpServer)])];
     wsServer?.close();
     await new Promise<void>((resolve) => aedes.close(() => resolve()));
@@ -324,7 +326,9 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
       },
       connectInProcess() {
         const [client, server] = duplexPair();
-        accept(server);
+        // A closed broker refuses, as its closed TCP port would (a client reconnecting learns the run is gone).
+        if (shutDown) process.nextTick(() => client.destroy(Object.assign(new Error('connect ECONNREFUSED: the embedded broker is closed'), { code: 'ECONNREFUSED' })));
+        else accept(server);
         return client;
       },
       dropConnections() {
