@@ -4,7 +4,7 @@
  * server keeps what it publishes; `loraswarm dashboard --attach` follows the run as its viewer
  * and keeps what it hears from the moment it started.
  */
-import { connectClient } from '../transport/mqtt-transport.ts';
+import { connectClient } from '../transport/client-connection.ts';
 import { createControlAssembler } from '../transport/control-codec.ts';
 import type { DashboardDelta, DashboardEnd, DashboardHistory, DashboardStart } from './live-messages.ts';
 

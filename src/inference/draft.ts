@@ -16,12 +16,6 @@ import type { Int8LatentCache } from '../model/quant/units.ts';
 import { createReference, type Reference } from './reference.ts';
 import type { McuWork } from './unit-work.ts';
 
-export interface DraftModel {
-  readonly model: QuantizedTinySeek;
-  /** Where it came from (shown in reports). */
-  readonly source: string;
-}
-
 /** What the draft adds to the entry's `io` unit (placement/units.ts). */
 export interface DraftFootprint {
   readonly weightBytes: number;
@@ -41,16 +35,26 @@ export function draftFootprint(draft: QuantizedTinySeek, concurrentRequests: num
   return { weightBytes, kvBytes: latent * config.context * concurrentRequests, workBytes: 4 * widest + 2 * config.dim + 4 * config.vocab };
 }
 
-/** One step of the draft at `position` (all its units, top-k routed experts) on the entry's MCU. */
-export function draftStepWork(config: TinySeekConfig, draft: QuantizedTinySeek, mcu: McuProfile, position: number, weightsIn: TierId): McuWork {
+/** The work of one step of the draft at a position (all its units, top-k routed experts) on an MCU; its costs are worked out once. */
+export function draftStepWork(draft: QuantizedTinySeek): (mcu: McuProfile, position: number, weightsIn: TierId) => McuWork {
+  const config = draft.config;
   const costs = unitCosts(config, groupSizeOf(draft)).filter((c) => c.unit !== 'mtp');
   const active = (c: (typeof costs)[number]): number => (c.unit === 'routedExpert' ? config.topK * config.layers : c.count);
-  const macs = costs.reduce((sum, c) => sum + active(c) * c.macsPerToken + c.count * (position + 1) * c.macsPerCachedPosition, 0);
-  const elements = costs.reduce((sum, c) => sum + active(c) * c.softmaxElementsPerToken + c.count * (position + 1) * c.softmaxElementsPerCachedPosition, 0);
+  const sum = (f: (c: (typeof costs)[number]) => number): number => costs.reduce((total, c) => total + f(c), 0);
+  const macsPerToken = sum((c) => active(c) * c.macsPerToken);
+  const macsPerCached = sum((c) => c.count * c.macsPerCachedPosition);
+  const elementsPerToken = sum((c) => active(c) * c.softmaxElementsPerToken);
+  const elementsPerCached = sum((c) => c.count * c.softmaxElementsPerCachedPosition);
   // Each step reads the whole head, the active experts' and the attention blocks' weights.
-  const bytes = costs.reduce((sum, c) => sum + active(c) * (c.unit === 'embedding' ? 0 : c.weightBytes[draft.bits]), 0);
-  const cost = workCost(mcu, { ops: [{ op: 'matmul', macs }, { op: 'softmax', macs: elements }], weightBytes: bytes, weightsIn });
-  return { ms: cost.latencyMs, powerMw: cost.powerMw };
+  const bytes = sum((c) => active(c) * (c.unit === 'embedding' ? 0 : c.weightBytes[draft.bits]));
+  return (mcu, position, weightsIn) => {
+    const ops = [
+      { op: 'matmul' as const, macs: macsPerToken + (position + 1) * macsPerCached },
+      { op: 'softmax' as const, macs: elementsPerToken + (position + 1) * elementsPerCached },
+    ];
+    const cost = workCost(mcu, { ops, weightBytes: bytes, weightsIn });
+    return { ms: cost.latencyMs, powerMw: cost.powerMw };
+  };
 }
 
 /** What the served model's MTP module adds to the entry (speculative decoding with draft: mtp): its block and projection, its latent caches. */
@@ -59,16 +63,18 @@ export function mtpFootprint(config: TinySeekConfig, bits: Bits, groupSize: numb
   return { weightBytes: mtp.weightBytes[bits], kvBytes: mtp.latentBytesPerToken * config.context * concurrentRequests, workBytes: 4 * Math.max(config.mtp!.hidden, config.vocab) + 4 * config.dim };
 }
 
-/** One step of the MTP module at `position` on the entry's MCU; `head`: with the shared head's logits (the guess), else the block only. */
-export function mtpStepWork(config: TinySeekConfig, bits: Bits, groupSize: number | undefined, mcu: McuProfile, position: number, head: boolean, weightsIn: TierId): McuWork {
+/** The work of one step of the MTP module at a position on an MCU; `head`: with the shared head's logits (the guess), else the block only. Its costs are worked out once. */
+export function mtpStepWork(config: TinySeekConfig, bits: Bits, groupSize: number | undefined): (mcu: McuProfile, position: number, head: boolean, weightsIn: TierId) => McuWork {
   const costs = unitCosts(config, groupSize);
   const mtp = costs.find((c) => c.unit === 'mtp')!;
   const shared = costs.find((c) => c.unit === 'head')!;
-  const without = head ? 0 : 1;
-  const macs = mtp.macsPerToken - without * shared.macsPerToken + (position + 1) * mtp.macsPerCachedPosition;
-  const elements = mtp.softmaxElementsPerToken - without * shared.softmaxElementsPerToken + (position + 1) * mtp.softmaxElementsPerCachedPosition;
-  const cost = workCost(mcu, { ops: [{ op: 'matmul', macs }, { op: 'softmax', macs: elements }], weightBytes: mtp.weightBytes[bits] + (head ? shared.weightBytes[bits] : 0), weightsIn });
-  return { ms: cost.latencyMs, powerMw: cost.powerMw };
+  return (mcu, position, head, weightsIn) => {
+    const without = head ? 0 : 1;
+    const macs = mtp.macsPerToken - without * shared.macsPerToken + (position + 1) * mtp.macsPerCachedPosition;
+    const elements = mtp.softmaxElementsPerToken - without * shared.softmaxElementsPerToken + (position + 1) * mtp.softmaxElementsPerCachedPosition;
+    const cost = workCost(mcu, { ops: [{ op: 'matmul', macs }, { op: 'softmax', macs: elements }], weightBytes: mtp.weightBytes[bits] + (head ? shared.weightBytes[bits] : 0), weightsIn });
+    return { ms: cost.latencyMs, powerMw: cost.powerMw };
+  };
 }
 
 /** The draft's state for one request: its caches hold the positions it has read. */

@@ -217,6 +217,8 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const expertRole = createExpertRole({ model, settings, compute, send, expertLoad, counters, work: work.expert });
   const expertCall = expertRole.call;
 
+  const draftWork = context.draft && draftStepWork(context.draft);
+  const mtpWork = context.mtp && mtpStepWork(config, model.bits, groupSizeOf(model));
   const entry: Entry = createEntry(context, host, {
     compute,
     send,
@@ -224,8 +226,8 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     head: (x) => headUnit(model, x),
     headWork: work.head,
     embedWork: work.embed,
-    draftWork: (node, position) => draftStepWork(context.draft!.config, context.draft!, specs[node]!.mcu, position, work.tierOf('io', node)),
-    mtpWork: (node, position, head) => mtpStepWork(config, model.bits, groupSizeOf(model), specs[node]!.mcu, position, head, work.tierOf('io', node)),
+    draftWork: (node, position) => draftWork!(specs[node]!.mcu, position, work.tierOf('io', node)),
+    mtpWork: (node, position, head) => mtpWork!(specs[node]!.mcu, position, head, work.tierOf('io', node)),
     backoffMs: backoffOf,
     later: (step, atMs) => void later(step, atMs),
     register: (token) => {

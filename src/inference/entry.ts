@@ -9,6 +9,7 @@
  * the head runs at each, and the entry keeps what the model confirms (speculation.ts).
  */
 import { sumWork, type McuWork } from './unit-work.ts';
+import type { SamplingOptions } from '../model/sample.ts';
 import { boundary } from '../data/dataset.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
 import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
@@ -170,16 +171,9 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     const p = state.position;
     const { ids } = state;
     const drafting: McuWork[] = [];
-    let pass: Pass = { inputs: [ids[p]!], known: 1, draft: { tokens: [], probabilities: [] } };
-    if (state.guesser) {
-      const room = Math.min(draftTokens + 1, model.config.context - p, maxPassPositions);
-      const inputs = ids.slice(p, p + room);
-      // Guesses only where the pass reaches the end of the known tokens, and no further than maxTokens.
-      const left = settings.maxTokens === undefined ? Number.POSITIVE_INFINITY : settings.maxTokens - state.record.generated.length - 1;
-      const count = p + inputs.length === ids.length ? Math.max(0, Math.min(room - inputs.length, left)) : 0;
-      const draft = state.guesser.guess(ids, count, drafting);
-      pass = { inputs: [...inputs, ...draft.tokens], known: inputs.length, draft };
-    }
+    const room = Math.min(draftTokens + 1, model.config.context - p, maxPassPositions);
+    const left = settings.maxTokens === undefined ? Number.POSITIVE_INFINITY : settings.maxTokens - state.record.generated.length - 1;
+    const pass = composePass(ids, p, state.guesser, room, left, drafting);
     state.pass = pass;
     const token = newTokenRecord(serial++, state.record.request, p, ids[p]!, p + pass.known < ids.length ? 'prompt' : 'generated', scheduler.nowMs, layers, { positions: pass.inputs.length, drafted: pass.draft.tokens.length });
     ops.register(token);
@@ -242,7 +236,7 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     const draws = recordingDraws(() => state.rng.next());
     const verdict = verifyDraft(pass.draft, (j) => logitsAt(pass.known - 1 + j), sampling, draws.draw)!;
     token.accepted = verdict.accepted;
-    token.matchesReference = matchesReference(state, pass, token, verdict.tokens, draws.draws);
+    token.matchesReference = matchesReference(state.reference, pass, token, sampling, verdict.tokens, draws.draws);
     const { record } = state;
     if (Number.isNaN(record.firstTokenMs)) record.firstTokenMs = scheduler.nowMs;
     for (const output of verdict.tokens) {
@@ -256,19 +250,6 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
     state.position = p + pass.known + verdict.accepted;
     state.guesser?.confirmed(p, pass.known + verdict.accepted, x);
     startPass(state);
-  }
-
-  /**
-   * The single-node reference reads the positions the pass made part of the text (with the
-   * candidates the swarm's gates allowed there) and verifies the draft with the same draws: it
-   * matches when it emits the same tokens.
-   */
-  function matchesReference(state: Running, pass: Pass, token: TokenRecord, emitted: readonly number[], draws: readonly number[]): boolean {
-    const read = pass.known + token.accepted;
-    const reference = pass.inputs.slice(0, read).map((id, i) => state.reference.step(id, token.candidates[i]!));
-    const replay = replayingDraws(draws);
-    const verdict = verifyDraft(pass.draft, (j) => reference[pass.known - 1 + j], sampling, replay.draw);
-    return verdict !== undefined && replay.exact() && verdict.tokens.length === emitted.length && verdict.tokens.every((t, i) => t === emitted[i]);
   }
 
   function end(state: Running, status: 'complete' | 'failed'): void {
@@ -375,4 +356,29 @@ export function createEntry(context: InferenceContext, host: InferenceHost, ops:
       }
     },
   };
+}
+
+/**
+ * The single-node reference reads the positions the pass made part of the text (with the
+ * candidates the swarm's gates allowed there) and verifies the draft with the same draws: it
+ * matches when it emits the same tokens.
+ */
+function matchesReference(reference: Reference, pass: Pass, token: TokenRecord, sampling: SamplingOptions, emitted: readonly number[], draws: readonly number[]): boolean {
+  const logits = pass.inputs.slice(0, pass.known + token.accepted).map((id, i) => reference.step(id, token.candidates[i]!));
+  const replay = replayingDraws(draws);
+  const verdict = verifyDraft(pass.draft, (j) => logits[pass.known - 1 + j], sampling, replay.draw);
+  return verdict !== undefined && replay.exact() && verdict.tokens.length === emitted.length && verdict.tokens.every((t, i) => t === emitted[i]);
+}
+
+/**
+ * A pass at position p: plainly its token; with a guesser, the known tokens from p on (up to
+ * `room` positions), then guesses where it reaches the end of them, no more than `left` (what
+ * maxTokens still allows beside the model's own token). The guesser's work is added to `work`.
+ */
+function composePass(ids: readonly number[], p: number, guesser: Guesser | undefined, room: number, left: number, work: McuWork[]): Pass {
+  if (!guesser) return { inputs: [ids[p]!], known: 1, draft: { tokens: [], probabilities: [] } };
+  const inputs = ids.slice(p, p + room);
+  const count = p + inputs.length === ids.length ? Math.max(0, Math.min(room - inputs.length, left)) : 0;
+  const draft = guesser.guess(ids, count, work);
+  return { inputs: [...inputs, ...draft.tokens], known: inputs.length, draft };
 }

@@ -50,12 +50,14 @@ export function loadModel(settings: ModelSettings, options: { readonly measureLo
   if (!integer && header.quantized) {
     throw new InputError([{ path: paths.bits, message: `expected ${[...quantized.keys()].join(' or ')} (the integer model ${file} was trained for), found ${settings.bits}` }]);
   }
-  const calibration = (): number[][] => loadNames(training).train.slice(0, 200).map((sample) => [...sample.tokens]);
+  // The first 200 training names, read once whatever needs them: calibration, the MTP module's, the load.
+  let texts: (readonly number[])[] | undefined;
+  const calibration = (): (readonly number[])[] => (texts ??= loadNames(training).train.slice(0, 200).map((sample) => sample.tokens));
   if (!integer) integer = quantizeWeights(model, settings.bits, calibrateScales(model, calibration()));
   // The MTP module at the same bits, its block's scales calibrated on the same names.
   const mtp = options.mtp && model.mtp ? quantizeMtp(model, integer, calibrateMtpScales(model, calibration())) : undefined;
   const loaded: LoadedModel = { quantized: integer, vocabulary: vocabularyFromRecord(header.vocabulary), source: file, ...(mtp && { mtp }) };
-  return options.measureLoad ? { ...loaded, expertLoad: measureExpertLoad(integer, loadNames(training).train.slice(0, 200).map((sample) => sample.tokens)) } : loaded;
+  return options.measureLoad ? { ...loaded, expertLoad: measureExpertLoad(integer, calibration()) } : loaded;
 }
 
 /**

@@ -17,7 +17,8 @@ import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlV
 import { decodeEnvelope, MalformedEnvelopeError } from '../transport/envelope.ts';
 import { createExchange } from '../transport/exchange.ts';
 import type { WorkerCredentials } from '../transport/mosquitto-setup.ts';
-import { connectClient, connectNodeClients, publishFromNode } from '../transport/mqtt-transport.ts';
+import { connectClient, connectNodeClients } from '../transport/client-connection.ts';
+import { publishFromNode } from '../transport/mqtt-transport.ts';
 import { createReconnection, defaultReconnectWindowMs } from '../transport/reconnection.ts';
 import { createReplayOutbox } from '../transport/replay-outbox.ts';
 import { createSeenMessages, deliveryKey } from '../transport/seen-messages.ts';

@@ -109,17 +109,11 @@ describe('a simulation checkpoint', () => {
     for (const run of resumed) expect(run).toEqual(expected);
   });
 
-  it('resumes speculative decoding exactly: passes of several positions in flight, the draft model\u2019s caches and draws', () => {
-    const sets = ['inference.speculative.draft=tinyseek-names-draft', 'inference.speculative.tokens=3'];
-    const { expected, resumed, saved } = resumeAt('scenarios/inference-2g4.yaml', sets, [258_000, 259_300, 600_000 + 7], false);
-    expect(saved).toBe(3);
-    expect(expected.tokens!.some((t) => t.drafted > 0)).toBe(true);
-    for (const run of resumed) expect(run).toEqual(expected);
-  });
-
-  it('resumes speculative decoding with the MTP module exactly: its cache and the residuals it has yet to read', () => {
-    const sets = ['model.checkpoint=tinyseek-names-mtp', 'inference.speculative.draft=mtp'];
-    const { expected, resumed, saved } = resumeAt('scenarios/inference-2g4.yaml', sets, [258_000, 258_700, 600_000 + 7], false);
+  it.each([
+    ['a draft model', ['inference.speculative.draft=tinyseek-names-draft', 'inference.speculative.tokens=3'], 259_300],
+    ['the MTP module (its cache and the residuals it has yet to read)', ['model.checkpoint=tinyseek-names-mtp', 'inference.speculative.draft=mtp'], 258_700],
+  ])('resumes speculative decoding with %s exactly: passes of several positions in flight, the guesser\u2019s state and draws', (_, sets, mid) => {
+    const { expected, resumed, saved } = resumeAt('scenarios/inference-2g4.yaml', sets, [258_000, mid, 600_000 + 7], false);
     expect(saved).toBe(3);
     expect(expected.tokens!.some((t) => t.drafted > 0)).toBe(true);
     for (const run of resumed) expect(run).toEqual(expected);

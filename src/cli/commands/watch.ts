@@ -5,7 +5,7 @@
  * issue) reads the same topics over WebSocket.
  */
 import { readFileSync } from 'node:fs';
-import { connectClient } from '../../transport/mqtt-transport.ts';
+import { connectClient } from '../../transport/client-connection.ts';
 import { runIdPattern } from '../../transport/topics.ts';
 import { StoppedError, UsageError } from '../exit.ts';
 import { brokerUrlProblem, secondsOption } from './options.ts';

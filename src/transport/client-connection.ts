@@ -1,0 +1,76 @@
+/**
+ * How this process's MQTT clients connect (the run's settings: MQTT 3.1.1, no automatic
+ * reconnection, no Nagle delay): over TCP or WebSocket to a URL, or, for the embedded broker's
+ * own process, over an in-memory stream pair (broker.connectInProcess).
+ */
+import mqtt, { MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
+import { BrokerConnectionError } from './broker-connection-error.ts';
+
+/**
+ * Connects one client with the run's settings (MQTT 3.1.1, no reconnection, no Nagle delay).
+ * `retryForMs` keeps trying while nothing listens yet (a broker starting beside the run, as in
+ * docker-compose.yml), unless `signal` aborts; a refusal by the broker itself is final.
+ */
+export async function connectClient(url: string, credentials: { username: string; password: string }, clientId: string, extra: mqtt.IClientOptions = {}, retryForMs = 0, signal?: AbortSignal, inProcess?: () => Duplex): Promise<MqttClient> {
+  let client: MqttClient;
+  const deadline = Date.now() + retryForMs;
+  for (;;) {
+    signal?.throwIfAborted();
+    try {
+      const options = { ...credentials, clientId, protocolVersion: 4 as const, reconnectPeriod: 0, connectTimeout: 10_000, ...extra };
+      client = inProcess ? await connectInProcess(inProcess, options) : await mqtt.connectAsync(url, options);
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        continue;
+      }
+      throw new BrokerConnectionError(`cannot connect to ${url} as ${credentials.username}: ${(error as Error).message}`);
+    }
+  }
+  // Small envelopes must not wait for Nagle's algorithm: every window waits on them. A
+  // reconnection (reconnection.ts) opens a new socket, which needs it again.
+  const noDelay = (): void => (client.stream as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  noDelay();
+  client.on('connect', noDelay);
+  return client;
+}
+
+/** A client of the embedded broker in this process, over an in-memory stream pair (broker.ts); a reconnection opens a new pair. */
+function connectInProcess(open: () => Duplex, options: mqtt.IClientOptions): Promise<MqttClient> {
+  return new Promise((resolve, reject) => {
+    const client = new MqttClient(() => open(), options);
+    const fail = (error: Error): void => {
+      client.end(true);
+      reject(error);
+    };
+    client.once('error', fail);
+    client.once('connect', () => {
+      client.off('error', fail);
+      resolve(client);
+    });
+  });
+}
+
+/**
+ * Connects one client per node, 32 at a time. Every client that connected is pushed to
+ * `into` (so that it is closed whatever happens), then the first failure is thrown.
+ */
+export async function connectNodeClients(url: string, runId: string, nodes: readonly number[], credentials: (node: number) => { username: string; password: string }, into: MqttClient[], inProcess?: () => Duplex): Promise<Map<number, MqttClient>> {
+  const byNode = new Map<number, MqttClient>();
+  for (let start = 0; start < nodes.length; start += 32) {
+    const batch = nodes.slice(start, start + 32);
+    const settled = await Promise.allSettled(batch.map((i) => connectClient(url, credentials(i), `${runId}-node-${i}`, {}, 0, undefined, inProcess)));
+    let failure: unknown;
+    settled.forEach((result, k) => {
+      if (result.status === 'fulfilled') {
+        into.push(result.value);
+        byNode.set(batch[k]!, result.value);
+      } else failure ??= result.reason;
+    });
+    if (failure !== undefined) throw failure;
+  }
+  return byNode;
+}
