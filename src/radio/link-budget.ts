@@ -1,0 +1,88 @@
+/**
+ * The links' fixed parts, as columns over the nodes (positions never move): where each node is,
+ * its antenna gain and draw key, and from them a link's mean path loss, its shadowing draw and
+ * the nodes within a loss of a sender (spatial grids, spatial-grid.ts). The ether's reach
+ * (ether-reach.ts) is built on it.
+ */
+import { keyedNormal3, keyedNormal4 } from '../sim/keyed-random.ts';
+import { distanceForLossM, meanPathLossDb, rxPowerDbm, type PathLossModel } from './path-loss.ts';
+import { createSpatialGrid, type SpatialGrid } from './spatial-grid.ts';
+import type { EtherConfig } from './ether-config.ts';
+import type { Transmission } from './transmission.ts';
+
+/** Floating-point slack on the reach tests (dB): far below anything a fate turns on. */
+export const slackDb = 1e-6;
+
+export interface LinkBudget {
+  readonly pathLoss: PathLossModel;
+  readonly sigma: number;
+  readonly seed: number;
+  readonly perLink: boolean;
+  readonly xM: Float64Array;
+  readonly yM: Float64Array;
+  readonly keys: Uint32Array;
+  readonly gainDbi: Float64Array;
+  /** The largest antenna gain of any node. */
+  readonly maxGainDbi: number;
+}
+
+export function createLinkBudget(config: EtherConfig): LinkBudget {
+  const { nodes, pathLoss } = config;
+  return {
+    pathLoss,
+    sigma: pathLoss.shadowingSigmaDb,
+    seed: config.seed,
+    perLink: config.shadowingMode === 'per-link',
+    xM: Float64Array.from(nodes, (node) => node.xM),
+    yM: Float64Array.from(nodes, (node) => node.yM),
+    keys: Uint32Array.from(nodes, (node) => node.key),
+    gainDbi: Float64Array.from(nodes, (node) => node.antennaGainDbi),
+    maxGainDbi: nodes.reduce((max, node) => Math.max(max, node.antennaGainDbi), Number.NEGATIVE_INFINITY),
+  };
+}
+
+export function meanLossDb(links: LinkBudget, a: number, b: number): number {
+  return meanPathLossDb(links.pathLoss, Math.hypot(links.xM[a]! - links.xM[b]!, links.yM[a]! - links.yM[b]!));
+}
+
+/** The frame's received power at `receiver` without the shadowing draw. */
+export function meanRxDbm(links: LinkBudget, tx: Transmission, receiver: number): number {
+  return rxPowerDbm(tx.txPowerDbm, links.gainDbi[tx.sender]!, links.gainDbi[receiver]!, meanLossDb(links, tx.sender, receiver), 0);
+}
+
+export function shadowingDb(links: LinkBudget, tx: Transmission, receiver: number): number {
+  const sigma = links.sigma;
+  if (sigma === 0) return 0;
+  const senderKey = links.keys[tx.sender]!;
+  const receiverKey = links.keys[receiver]!;
+  // Per link: reciprocal, the same draw in both directions.
+  if (links.perLink) return sigma * (senderKey < receiverKey ? keyedNormal3(links.seed, 1, senderKey, receiverKey) : keyedNormal3(links.seed, 1, receiverKey, senderKey));
+  return sigma * keyedNormal4(links.seed, 2, senderKey, tx.seq, receiverKey);
+}
+
+/** A grid sized for `points`, about four points per cell on average. */
+export function gridOf(links: LinkBudget, points: readonly number[]): SpatialGrid {
+  const { xM, yM } = links;
+  let minX = Number.POSITIVE_INFINITY;
+  let maxX = Number.NEGATIVE_INFINITY;
+  let minY = Number.POSITIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const p of points) {
+    minX = Math.min(minX, xM[p]!);
+    maxX = Math.max(maxX, xM[p]!);
+    minY = Math.min(minY, yM[p]!);
+    maxY = Math.max(maxY, yM[p]!);
+  }
+  const area = Math.max(1, (maxX - minX) * (maxY - minY));
+  return createSpatialGrid(points, xM, yM, Math.max(1, Math.sqrt((4 * area) / Math.max(1, points.length))));
+}
+
+/** Node indices within the distance at which the mean loss reaches `lossDb`, ascending, that pass `keep`. */
+export function within(links: LinkBudget, grid: SpatialGrid, sender: number, lossDb: number, keep: (receiver: number) => boolean): number[] {
+  const radiusM = distanceForLossM(links.pathLoss, lossDb + slackDb) * (1 + 1e-9) + 1e-6;
+  const found: number[] = [];
+  grid.near(links.xM[sender]!, links.yM[sender]!, radiusM, (receiver) => {
+    if (receiver !== sender && keep(receiver)) found.push(receiver);
+  });
+  return found.sort((a, b) => a - b);
+}
