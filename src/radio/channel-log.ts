@@ -1,0 +1,91 @@
+/**
+ * What the ether keeps of the recent air (ether.ts): per channel, every frame that may still
+ * overlap an undecided one, and per node its own recent transmissions (for half-duplex checks).
+ * Old entries are pruned as new ones come: a frame undecided now ends at or after now, so it
+ * started after now − the longest airtime seen.
+ */
+import type { EtherReach } from './ether-reach.ts';
+import { powerAt, type OnAir } from './on-air.ts';
+
+export interface ChannelLog {
+  readonly items: OnAir[];
+  pruneAtLength: number;
+}
+
+export interface ChannelLogs {
+  readonly byChannel: Map<number, ChannelLog>;
+  /**
+   * Each node's recent transmissions as [start, end, start, end, …] (for half-duplex checks):
+   * plain numbers, so that a frame is not kept alive until its sender sends again.
+   */
+  readonly ownTx: (number[] | undefined)[];
+  /** The longest airtime of any frame so far. */
+  maxAirtimeMs: number;
+  /** Frames in the channel logs. */
+  tracked: number;
+}
+
+export function createChannelLogs(nodeCount: number): ChannelLogs {
+  return { byChannel: new Map(), ownTx: new Array<number[] | undefined>(nodeCount), maxAirtimeMs: 0, tracked: 0 };
+}
+
+/** Registers the frame on its channel and with its sender (for half-duplex checks). */
+export function registerOnAir(logs: ChannelLogs, onAir: OnAir, nowMs: number): void {
+  const tx = onAir.tx;
+  logs.maxAirtimeMs = Math.max(logs.maxAirtimeMs, tx.airtimeMs);
+  const horizonMs = nowMs - logs.maxAirtimeMs;
+  let log = logs.byChannel.get(tx.channelHz);
+  if (!log) logs.byChannel.set(tx.channelHz, (log = { items: [], pruneAtLength: 64 }));
+  if (log.items.length >= log.pruneAtLength) {
+    logs.tracked -= prune(log.items, horizonMs);
+    log.pruneAtLength = Math.max(64, 2 * log.items.length);
+  }
+  log.items.push(onAir);
+  logs.tracked++;
+  const own = (logs.ownTx[tx.sender] ??= []);
+  if (own.length >= 8) pruneOwn(own, horizonMs);
+  own.push(tx.startMs, tx.endMs);
+}
+
+/** Whether `receiver` was transmitting at some time in [startMs, endMs). */
+export function transmittingDuring(logs: ChannelLogs, receiver: number, startMs: number, endMs: number): boolean {
+  const own = logs.ownTx[receiver];
+  if (own) for (let i = 0; i < own.length; i += 2) if (own[i]! < endMs && startMs < own[i + 1]!) return true;
+  return false;
+}
+
+/**
+ * Channel activity detection: whether a frame on `channelHz` at `sf` that `node` could detect
+ * (not its own) had its preamble on the air during [fromMs, toMs].
+ */
+export function channelBusy(logs: ChannelLogs, reach: EtherReach, node: number, channelHz: number, sf: number, fromMs: number, toMs: number): boolean {
+  const log = logs.byChannel.get(channelHz);
+  if (!log) return false;
+  for (const other of log.items) {
+    const tx = other.tx;
+    if (tx.sender === node || tx.sf !== sf || tx.startMs > toMs || tx.startMs + (tx.preambleSymbols + 4.25) * tx.symbolMs < fromMs) continue;
+    if (powerAt(other, node, reach) >= reach.sensitivityDbm(node, tx.sf, tx.bandwidthHz)) return true;
+  }
+  return false;
+}
+
+/** Drops entries that can no longer overlap an undecided frame (ending at or before the horizon). */
+function prune(list: OnAir[], horizonMs: number): number {
+  let kept = 0;
+  for (const entry of list) if (entry.tx.endMs > horizonMs) list[kept++] = entry;
+  const removed = list.length - kept;
+  list.length = kept;
+  return removed;
+}
+
+/** The same for a node's own [start, end] pairs. */
+function pruneOwn(own: number[], horizonMs: number): void {
+  let kept = 0;
+  for (let i = 0; i < own.length; i += 2) {
+    if (own[i + 1]! > horizonMs) {
+      own[kept++] = own[i]!;
+      own[kept++] = own[i + 1]!;
+    }
+  }
+  own.length = kept;
+}

@@ -1,0 +1,59 @@
+/**
+ * The ether's state as one explicit record, made once per run (ether.ts): what its parts —
+ * frame starts (frame-start.ts), fates (reception-fate.ts), the channel logs (channel-log.ts)
+ * and the interferers (interferers.ts) — share. Per-node state is in columns; per-frame state is
+ * the frame's OnAir record (on-air.ts).
+ */
+import { collisionModels, type CollisionModel } from './collision/index.ts';
+import { createChannelLogs, type ChannelLogs } from './channel-log.ts';
+import type { EtherConfig, EtherNode, EtherOutput, UndetectableInterference } from './ether-config.ts';
+import { createEtherReach, type EtherReach } from './ether-reach.ts';
+import { createSignalPool, type SignalPool } from './interferers.ts';
+import { createListenWindows, type ListenWindows } from './listen-windows.ts';
+import type { OnAir } from './on-air.ts';
+
+export interface Air {
+  readonly config: EtherConfig;
+  readonly nodes: readonly EtherNode[];
+  readonly output: EtherOutput;
+  readonly reach: EtherReach;
+  readonly collide: CollisionModel;
+  readonly undetectable: UndetectableInterference;
+  readonly listening: ListenWindows;
+  readonly logs: ChannelLogs;
+  readonly signals: SignalPool;
+  /** Per finite-path receiver: the ends of the frames holding its demodulators. */
+  readonly pathLocks: (number[] | undefined)[];
+  /** Per node: when its receiver went off for good (Infinity while it lives). */
+  readonly deadFromMs: Float64Array;
+  /** Frames waiting for their fates, in the order they were applied; the earliest end among them. */
+  readonly pending: OnAir[];
+  firstEndMs: number;
+  /** The frames being decided (reused). */
+  readonly due: OnAir[];
+  undecided: number;
+  /** The next frame's start order. */
+  order: number;
+}
+
+export function createAir(config: EtherConfig, output: EtherOutput): Air {
+  const { nodes } = config;
+  return {
+    config,
+    nodes,
+    output,
+    reach: createEtherReach(config),
+    collide: collisionModels[config.collision],
+    undetectable: config.undetectableInterfere ?? (config.collision === 'lorasim' ? 'never' : 'always'),
+    listening: createListenWindows(nodes, config.classAWindows),
+    logs: createChannelLogs(nodes.length),
+    signals: createSignalPool(),
+    pathLocks: new Array<number[] | undefined>(nodes.length),
+    deadFromMs: new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY),
+    pending: [],
+    firstEndMs: Number.POSITIVE_INFINITY,
+    due: [],
+    undecided: 0,
+    order: 0,
+  };
+}

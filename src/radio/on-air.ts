@@ -1,0 +1,87 @@
+/**
+ * A frame on the air, as the ether holds it (ether.ts): its transmission, start order, addressed
+ * receivers, what they caught and the received powers worked out so far.
+ */
+import type { EtherReach } from './ether-reach.ts';
+import type { Transmission } from './transmission.ts';
+
+/**
+ * Kept small (a unicast frame allocates this one object): the first two received powers it
+ * needs are held in fields, any more in `morePowers`.
+ */
+export interface OnAir {
+  readonly tx: Transmission;
+  readonly order: number;
+  /** The broadcast's targets, by index; undefined for a unicast frame (its target is tx.destination). */
+  readonly targets: readonly number[] | undefined;
+  /** A unicast frame's target caught its preamble. */
+  caught: boolean;
+  /** Per broadcast target: 1 when its radio caught the preamble. */
+  readonly caughtBy: Uint8Array | undefined;
+  /** Finite-path receivers that had no demodulator free at the frame's start. */
+  noPath: number[] | undefined;
+  /** The finite-path receivers the frame could reach (ascending) and its received power at each (NaN: not computed). */
+  candidates: readonly number[];
+  candidatePowers: Float64Array | undefined;
+  /** Other received powers computed so far: two receivers (−1: none) in fields, then pairs [receiver, dBm, …]. */
+  receiver0: number;
+  power0: number;
+  receiver1: number;
+  power1: number;
+  morePowers: number[] | undefined;
+}
+
+/** A frame just put on the air: nothing caught, no power known yet. */
+export function createOnAir(tx: Transmission, order: number, targets: readonly number[] | undefined, candidates: readonly number[]): OnAir {
+  return {
+    tx,
+    order,
+    targets,
+    caught: false,
+    caughtBy: targets === undefined ? undefined : new Uint8Array(targets.length),
+    noPath: undefined,
+    candidates,
+    candidatePowers: undefined,
+    receiver0: -1,
+    power0: 0,
+    receiver1: -1,
+    power1: 0,
+    morePowers: undefined,
+  };
+}
+
+/** The frame's received power at `receiver`, worked out once (by `reach`) and kept on the frame. */
+export function powerAt(onAir: OnAir, receiver: number, reach: EtherReach): number {
+  const candidates = onAir.candidates;
+  if (candidates.length > 0) {
+    let low = 0;
+    let high = candidates.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const value = candidates[middle]!;
+      if (value < receiver) low = middle + 1;
+      else if (value > receiver) high = middle - 1;
+      else {
+        const power = onAir.candidatePowers![middle]!;
+        if (power === power) return power;
+        break;
+      }
+    }
+  }
+  if (onAir.receiver0 === receiver) return onAir.power0;
+  if (onAir.receiver1 === receiver) return onAir.power1;
+  const more = onAir.morePowers;
+  if (more) for (let i = 0; i < more.length; i += 2) if (more[i] === receiver) return more[i + 1]!;
+  const rxDbm = reach.powerDbm(onAir.tx, receiver);
+  if (onAir.receiver0 < 0) {
+    onAir.receiver0 = receiver;
+    onAir.power0 = rxDbm;
+  } else if (onAir.receiver1 < 0) {
+    onAir.receiver1 = receiver;
+    onAir.power1 = rxDbm;
+  } else (onAir.morePowers ??= []).push(receiver, rxDbm);
+  return rxDbm;
+}
+
+/** The order in which frames' fates are decided: by end, then start order. */
+export const byEndThenOrder = (a: OnAir, b: OnAir): number => a.tx.endMs - b.tx.endMs || a.order - b.order;
