@@ -12,12 +12,18 @@
  *
  * The scheduler is also xstate's clock (`setTimeout`/`clearTimeout`), so every `after` delay of
  * a firmware machine runs in virtual time.
+ *
+ * Its parts: the state record and the steps that run it (scheduler-core.ts), the heap of
+ * integer records (event-heap.ts), timer families (timer-families.ts) and its checkpoint
+ * (scheduler-checkpoint.ts).
  */
-import { CheckpointUnsupportedError } from './checkpoint-state.ts';
-import { createTimerHeap } from './timer-heap.ts';
+import { checkpointScheduler, restoreScheduler } from './scheduler-checkpoint.ts';
+import { cancel, createSchedulerCore, dueBy, LAST_EVENT, NOW, peekTimeMs, schedule, scheduleCallback, step } from './scheduler-core.ts';
 import type { Continuation, SchedulerState } from './scheduler-state.ts';
+import { addTimerFamily, type TimerFamily } from './timer-families.ts';
 
 export type { Continuation, SchedulerState } from './scheduler-state.ts';
+export type { TimerFamily } from './timer-families.ts';
 
 /** Identifies a scheduled event, for {@link Scheduler.cancel}. */
 export type EventId = number;
@@ -27,17 +33,8 @@ export type EventCallback = () => void;
 /** A registered event kind (see {@link Scheduler.kind}). */
 export type EventKind = number;
 
-
 /** What stopped a run. */
 export type RunStop = 'time' | 'condition' | 'empty';
-
-/** A family of re-armable timers, one per index (see {@link Scheduler.timers}). */
-export interface TimerFamily {
-  /** Arms (or re-arms) timer `index` at `timeMs` (never before now); it takes the next seq. */
-  set(index: number, timeMs: number): void;
-  clear(index: number): void;
-  pending(index: number): boolean;
-}
 
 export interface Scheduler {
   /** Current virtual time in milliseconds. */
@@ -86,8 +83,6 @@ export interface Scheduler {
 }
 
 
-const initialCapacity = 1024;
-
 /**
  * Creates an empty scheduler at virtual time `startMs` (0 by default).
  *
@@ -97,300 +92,52 @@ const initialCapacity = 1024;
  * s.runUntil(10);
  */
 export function createScheduler(startMs = 0): Scheduler {
-  // The clock's doubles in a typed array: a number stored in a closure's variable is a heap
-  // object of its own, allocated again at every store (once per event); an array slot is not.
-  const clock = new Float64Array(3);
-  const NOW = 0;
-  const LAST_EVENT = 1;
-  const POPPED_TIME = 2;
-  clock[NOW] = startMs;
-  clock[LAST_EVENT] = startMs;
-  let nextSeq = 0;
-  let eventsProcessed = 0;
-  let size = 0;
-  // The heap: entry i's (time, seq) at keys[2i], keys[2i + 1] (a comparison reads one cache
-  // line), and its (kind, arg) at data[2i], data[2i + 1].
-  let keys = new Float64Array(2 * initialCapacity);
-  let data = new Int32Array(2 * initialCapacity);
-  /** Kind 0: a callback from the side table, by slot; freed slots are reused. */
-  const callbacks: (EventCallback | undefined)[] = [];
-  const freeCallbacks: number[] = [];
-  const handlers: ((arg: number) => void)[] = [runCallback];
-  const timerHeap = createTimerHeap();
-  /** Per timer slot: its family's handler and the index within the family. */
-  const timerHandlers: ((index: number) => void)[] = [];
-  let timerIndex = new Int32Array(16);
-  let timerSlots = 0;
-  /**
-   * One bit per event id, set once the event has run or been cancelled. Cancelled events stay
-   * in the heap and are dropped when they reach the top (lazy deletion), so `cancel` is O(1).
-   */
-  let finished = new Uint32Array(1024);
-  let cancelledPending = 0;
-  const isFinished = (id: number): boolean => (finished[id >>> 5]! & (1 << (id & 31))) !== 0;
-  const markFinished = (id: number): void => {
-    const word = id >>> 5;
-    if (word >= finished.length) {
-      const grown = new Uint32Array(Math.max(finished.length * 2, word + 1));
-      grown.set(finished);
-      finished = grown;
-    }
-    finished[word]! |= 1 << (id & 31);
-  };
-
-  function runCallback(slot: number): void {
-    const fn = callbacks[slot]!;
-    callbacks[slot] = undefined;
-    freeCallbacks.push(slot);
-    fn();
-  }
-
-  function grow(): void {
-    const k = new Float64Array(keys.length * 2);
-    k.set(keys);
-    keys = k;
-    const d = new Int32Array(data.length * 2);
-    d.set(data);
-    data = d;
-  }
-
-  function push(timeMs: number, kind: number, arg: number): EventId {
-    if (!(timeMs >= clock[NOW]!)) {
-      throw new RangeError(`event time must be a number ≥ now (${clock[NOW]} ms), got ${timeMs}`);
-    }
-    if (2 * size === keys.length) grow();
-    const seq = nextSeq++;
-    let i = size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const parentTime = keys[2 * parent]!;
-      if (!(timeMs < parentTime || (timeMs === parentTime && seq < keys[2 * parent + 1]!))) break;
-      keys[2 * i] = parentTime;
-      keys[2 * i + 1] = keys[2 * parent + 1]!;
-      data[2 * i] = data[2 * parent]!;
-      data[2 * i + 1] = data[2 * parent + 1]!;
-      i = parent;
-    }
-    keys[2 * i] = timeMs;
-    keys[2 * i + 1] = seq;
-    data[2 * i] = kind;
-    data[2 * i + 1] = arg;
-    return seq;
-  }
-
-  function pushCallback(timeMs: number, fn: EventCallback): EventId {
-    const slot = freeCallbacks.length > 0 ? freeCallbacks.pop()! : callbacks.length;
-    callbacks[slot] = fn;
-    return push(timeMs, 0, slot);
-  }
-
-  /** Removes the root, leaving its time in clock[POPPED_TIME], its kind and arg in the popped* variables. */
-  let poppedKind = 0;
-  let poppedArg = 0;
-  function pop(): void {
-    clock[POPPED_TIME] = keys[0]!;
-    poppedKind = data[0]!;
-    poppedArg = data[1]!;
-    size--;
-    if (size === 0) return;
-    // Sift the last entry down from the root.
-    const t = keys[2 * size]!;
-    const q = keys[2 * size + 1]!;
-    const kind = data[2 * size]!;
-    const arg = data[2 * size + 1]!;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= size) break;
-      const right = left + 1;
-      let child = left;
-      let childTime = keys[2 * left]!;
-      if (right < size) {
-        const rightTime = keys[2 * right]!;
-        if (rightTime < childTime || (rightTime === childTime && keys[2 * right + 1]! < keys[2 * left + 1]!)) {
-          child = right;
-          childTime = rightTime;
-        }
-      }
-      if (!(childTime < t || (childTime === t && keys[2 * child + 1]! < q))) break;
-      keys[2 * i] = childTime;
-      keys[2 * i + 1] = keys[2 * child + 1]!;
-      data[2 * i] = data[2 * child]!;
-      data[2 * i + 1] = data[2 * child + 1]!;
-      i = child;
-    }
-    keys[2 * i] = t;
-    keys[2 * i + 1] = q;
-    data[2 * i] = kind;
-    data[2 * i + 1] = arg;
-  }
-
-  /** Drops cancelled events from the top of the heap. */
-  function skipCancelled(): void {
-    while (size > 0 && cancelledPending > 0 && isFinished(keys[1]!)) {
-      cancelledPending--;
-      pop();
-      if (poppedKind === 0) {
-        callbacks[poppedArg] = undefined;
-        freeCallbacks.push(poppedArg);
-      }
-    }
-  }
-
-  /** Whether the next event is a timer rather than a heap event (both queues non-empty or one). */
-  function timerFirst(): boolean {
-    if (timerHeap.size === 0) return false;
-    if (size === 0) return true;
-    return timerHeap.precedes(keys[0]!, keys[1]!);
-  }
-
-  /** Whether an event is due at or before `endMs` (numbers compared in place: nothing is boxed per event). */
-  function dueBy(endMs: number): boolean {
-    skipCancelled();
-    return (size > 0 && keys[0]! <= endMs) || timerHeap.dueBy(endMs);
-  }
-
-  function step(): boolean {
-    skipCancelled();
-    if (timerFirst()) {
-      const timeMs = timerHeap.topTimeMs();
-      clock[NOW] = timeMs;
-      clock[LAST_EVENT] = timeMs;
-      eventsProcessed++;
-      const slot = timerHeap.pop();
-      timerHandlers[slot]!(timerIndex[slot]!);
-      return true;
-    }
-    if (size === 0) return false;
-    markFinished(keys[1]!);
-    pop();
-    clock[NOW] = clock[POPPED_TIME]!;
-    clock[LAST_EVENT] = clock[POPPED_TIME]!;
-    eventsProcessed++;
-    handlers[poppedKind]!(poppedArg);
-    return true;
-  }
-
-  function peekTimeMs(): number | undefined {
-    skipCancelled();
-    if (timerFirst()) return timerHeap.topTimeMs();
-    return size > 0 ? keys[0] : undefined;
-  }
-
-  const scheduler: Scheduler = {
+  const core = createSchedulerCore(startMs);
+  const { clock, handlers } = core;
+  return {
     get nowMs() {
       return clock[NOW]!;
     },
     get eventsProcessed() {
-      return eventsProcessed;
+      return core.eventsProcessed;
     },
     get lastEventMs() {
       return clock[LAST_EVENT]!;
     },
     get pendingEvents() {
-      return size - cancelledPending + timerHeap.size;
+      return core.size - core.cancelledPending + core.timerHeap.size;
     },
-    at: pushCallback,
-    after(delayMs, fn) {
-      return pushCallback(clock[NOW]! + delayMs, fn);
-    },
+    at: (timeMs, fn) => scheduleCallback(core, timeMs, fn),
+    after: (delayMs, fn) => scheduleCallback(core, clock[NOW]! + delayMs, fn),
     kind(handler) {
       handlers.push(handler);
       return handlers.length - 1;
     },
     atKind(timeMs, kind, arg) {
       if (!(kind > 0 && kind < handlers.length)) throw new RangeError(`unknown event kind ${kind}`);
-      return push(timeMs, kind, arg);
+      return schedule(core, timeMs, kind, arg);
     },
     invoke({ kind, arg }) {
       if (!(kind > 0 && kind < handlers.length)) throw new RangeError(`unknown event kind ${kind}`);
       handlers[kind]!(arg);
     },
-    timers(count, handler) {
-      const base = timerSlots;
-      timerSlots += count;
-      timerHeap.reserve(timerSlots);
-      if (timerIndex.length < timerSlots) {
-        const grown = new Int32Array(Math.max(timerSlots, 2 * timerIndex.length));
-        grown.set(timerIndex);
-        timerIndex = grown;
-      }
-      for (let i = 0; i < count; i++) {
-        timerHandlers[base + i] = handler;
-        timerIndex[base + i] = i;
-      }
-      return {
-        set(index, timeMs) {
-          if (!(timeMs >= clock[NOW]!)) throw new RangeError(`timer time must be a number ≥ now (${clock[NOW]} ms), got ${timeMs}`);
-          timerHeap.set(base + index, timeMs, nextSeq++);
-        },
-        clear(index) {
-          timerHeap.clear(base + index);
-        },
-        pending(index) {
-          return timerHeap.pending(base + index);
-        },
-      };
-    },
-    cancel(id) {
-      if (!(id >= 0 && id < nextSeq) || isFinished(id)) return;
-      markFinished(id);
-      cancelledPending++;
-    },
-    setTimeout(fn, delayMs) {
-      return pushCallback(clock[NOW]! + Math.max(0, delayMs), fn);
-    },
-    clearTimeout(id) {
-      scheduler.cancel(id);
-    },
-    peekTimeMs,
-    step,
-    checkpoint() {
-      for (let i = 0; i < size; i++) {
-        if (data[2 * i] === 0 && !isFinished(keys[2 * i + 1]!)) throw new CheckpointUnsupportedError(`a callback is pending at ${keys[2 * i]} ms`);
-      }
-      return {
-        nowMs: clock[NOW]!,
-        nextSeq,
-        eventsProcessed,
-        lastEventMs: clock[LAST_EVENT]!,
-        size,
-        keys: keys.slice(0, 2 * size),
-        data: data.slice(0, 2 * size),
-        finished: finished.slice(0, (nextSeq >>> 5) + 1),
-        cancelledPending,
-        kinds: handlers.length,
-        timerSlots,
-        timers: timerHeap.checkpoint(),
-      };
-    },
-    restore(state) {
-      if (state.kinds !== handlers.length || state.timerSlots !== timerSlots) {
-        throw new RangeError(`checkpoint: ${state.kinds} event kinds and ${state.timerSlots} timers, this simulation has ${handlers.length} and ${timerSlots}: not the same scenario`);
-      }
-      ({ nextSeq, eventsProcessed, size, cancelledPending } = state);
-      clock[NOW] = state.nowMs;
-      clock[LAST_EVENT] = state.lastEventMs;
-      keys = new Float64Array(Math.max(2 * initialCapacity, 2 * size));
-      keys.set(state.keys);
-      data = new Int32Array(keys.length);
-      data.set(state.data);
-      finished = new Uint32Array(Math.max(1024, state.finished.length));
-      finished.set(state.finished);
-      callbacks.length = 0;
-      freeCallbacks.length = 0;
-      timerHeap.restore(state.timers);
-    },
+    timers: (count, handler) => addTimerFamily(core, count, handler),
+    cancel: (id) => cancel(core, id),
+    setTimeout: (fn, delayMs) => scheduleCallback(core, clock[NOW]! + Math.max(0, delayMs), fn),
+    clearTimeout: (id) => cancel(core, id),
+    peekTimeMs: () => peekTimeMs(core),
+    step: () => step(core),
+    checkpoint: () => checkpointScheduler(core),
+    restore: (state) => restoreScheduler(core, state),
     runUntil(endMs, stopWhen) {
       if (!(endMs >= clock[NOW]!)) throw new RangeError(`runUntil end must be ≥ now (${clock[NOW]} ms), got ${endMs}`);
-      while (dueBy(endMs)) {
-        step();
+      while (dueBy(core, endMs)) {
+        step(core);
         if (stopWhen?.()) return 'condition';
       }
-      const stop: RunStop = size === 0 && timerHeap.size === 0 ? 'empty' : 'time';
+      const stop: RunStop = core.size === 0 && core.timerHeap.size === 0 ? 'empty' : 'time';
       clock[NOW] = endMs;
       return stop;
     },
   };
-  return scheduler;
 }
