@@ -22,6 +22,7 @@ import { EnvironmentError } from './environment-error.ts';
 import { controlPacketLimitBytes, PacketSizeGuard, publishPacketBytes } from './packet-size-guard.ts';
 
 export { controlPacketLimitBytes, publishPacketBytes } from './packet-size-guard.ts';
+import { nodeRanges } from './node-ranges.ts';
 import { parseRole, roleName, runTopics, type Role, type TopicKind } from './topics.ts';
 
 export type RefusalReason = 'connect' | 'publish' | 'subscribe' | 'oversize' | 'forward';
@@ -33,6 +34,8 @@ export interface BrokerStats {
   readonly published: Readonly<Record<TopicKind, number>>;
   /** Connections that ended on a protocol error, a timeout or a reset (not a refusal). */
   readonly clientErrors: number;
+  /** Clients connected now (authenticated). */
+  readonly clients: number;
 }
 
 export type BrokerLogEntry =
@@ -76,6 +79,8 @@ export interface EmbeddedBroker {
     readonly worker: Credentials;
     readonly viewer: Credentials;
     node(index: number): Credentials;
+    /** One connection for several nodes (topics.ts, `partition:<ranges>`): their tx and rx topics only. */
+    partition(nodes: readonly number[]): Credentials;
   };
   /** A snapshot of the counts. */
   readonly stats: BrokerStats;
@@ -320,9 +325,14 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
           topics.tx(index); // throws RangeError for an index outside the run
           return credentialsOf({ kind: 'node', node: index });
         },
+        partition: (indices: readonly number[]) => {
+          for (const index of indices) topics.tx(index); // throws RangeError for an index outside the run
+          if (indices.length === 0) throw new RangeError('a partition must hold at least one node');
+          return credentialsOf({ kind: 'partition', nodes: nodeRanges(indices) });
+        },
       },
       get stats(): BrokerStats {
-        return { refused: { ...refused }, published: { ...published }, clientErrors };
+        return { refused: { ...refused }, published: { ...published }, clientErrors, clients: aedes.connectedClients };
       },
       connectInProcess() {
         const [client, server] = duplexPair();
