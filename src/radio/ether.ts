@@ -76,6 +76,7 @@ const byEndThenOrder = (a: OnAir, b: OnAir): number => a.tx.endMs - b.tx.endMs |
 
 export function createEther(config: EtherConfig, scheduler: Scheduler, output: EtherOutput): Ether {
   const { nodes } = config;
+  const windowMs = config.windowMs ?? config.processingDelayMs;
   const reach = createEtherReach(config);
   const collide = collisionModels[config.collision];
   const byChannel = new Map<number, ChannelLog>();
@@ -147,11 +148,12 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
   }
 
   /**
-   * Drops entries that can no longer overlap an undecided frame: an undecided frame ends at or
-   * after now, so it started after now − maxAirtime.
+   * Drops entries that can no longer overlap an undecided frame. Every frame decided from now on
+   * ends at or after the start of the current window, which began at most `windowMs` ago, so it
+   * started after now − windowMs − maxAirtime.
    */
   function prune(list: OnAir[]): number {
-    const horizonMs = scheduler.nowMs - maxAirtimeMs;
+    const horizonMs = scheduler.nowMs - windowMs - maxAirtimeMs;
     let kept = 0;
     for (const entry of list) if (entry.tx.endMs > horizonMs) list[kept++] = entry;
     const removed = list.length - kept;
@@ -161,7 +163,7 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
 
   /** The same for a node's own [start, end] pairs. */
   function pruneOwn(own: number[]): void {
-    const horizonMs = scheduler.nowMs - maxAirtimeMs;
+    const horizonMs = scheduler.nowMs - windowMs - maxAirtimeMs;
     let kept = 0;
     for (let i = 0; i < own.length; i += 2) {
       if (own[i + 1]! > horizonMs) {
@@ -302,9 +304,8 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     },
     transmit(tx) {
       // Applied at the end of the window it started in (docs/explanation/design-notes.md, "Time,
-      // windows and transports"): never before its start, never so late that its earliest effect
-      // (start + processing delay) has passed.
-      if (!(tx.startMs <= scheduler.nowMs && scheduler.nowMs <= tx.startMs + config.processingDelayMs)) {
+      // windows and transports"): never before its start, never later than the longest window.
+      if (!(tx.startMs <= scheduler.nowMs && scheduler.nowMs <= tx.startMs + windowMs)) {
         throw new RangeError(`transmission starting at ${tx.startMs} ms applied at ${scheduler.nowMs} ms, outside its window`);
       }
       const targets = tx.destination === broadcastDestination ? reach.broadcastTargets(tx) : tx.destination === gatewaysDestination ? reach.gatewayTargets(tx) : undefined;
@@ -374,6 +375,9 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
         if (powerAt(other, node) >= reach.sensitivityDbm(node, tx.sf, tx.bandwidthHz)) return true;
       }
       return false;
+    },
+    get firstUndecidedEndMs() {
+      return firstEndMs;
     },
     get undecided() {
       return undecided;
