@@ -216,7 +216,7 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
       throw new WorkerRefusedError(`--credentials: expected credentials for the run's ${nodeCount} nodes, found ${options.credentials.nodes.length}`);
     }
     const hosted = parsePartition(assigned.nodes, nodeCount);
-    // A socket per hosted node: past the open-file limit they would fail one by one, naming the socket.
+    // A socket per hosted node (one for a partition connection): past the open-file limit they would fail one by one, naming the socket.
     const descriptors = descriptorProblem(assigned.partition ? 1 : hosted.length, false);
     if (descriptors) throw new EnvironmentError(`this worker cannot host nodes ${assigned.nodes}: ${descriptors}`);
     const topics = runTopics(options.runId, nodeCount);
