@@ -1,19 +1,19 @@
 /**
  * The MACs' state (macs.ts), one record for all nodes: typed-array columns indexed by node, each
- * node's queue (an array made when it first queues), the sub-bands and airtimes nodes share,
- * and the scheduler kinds of the MACs' timed events. The MAC's parts (mac-queue.ts,
+ * node's queue (an array made when it first queues), the sub-bands and airtimes nodes share;
+ * then the scheduler kinds of the MACs' timed events, which the factory registers. The MAC's parts (mac-queue.ts,
  * mac-service.ts, mac-on-air.ts, mac-lbt.ts) are functions of this record.
  */
 import { replaceArray, restoreInto } from '../sim/checkpoint-state.ts';
 import { generatorState, setGeneratorState } from '../sim/rng.ts';
-import type { Scheduler } from '../sim/scheduler.ts';
+import type { EventKind, Scheduler } from '../sim/scheduler.ts';
 import type { timeOnAir } from '../radio/airtime.ts';
 import { subBandOf, type Region } from '../radio/regions.ts';
 import type { MacNode, MacsConfig, MacsState, QueuedFrame } from './mac-types.ts';
 
 export type Airtime = ReturnType<typeof timeOnAir>;
 
-export interface MacColumns {
+export interface MacTables {
   readonly config: MacsConfig;
   readonly scheduler: Scheduler;
   readonly region: Region;
@@ -49,13 +49,18 @@ export interface MacColumns {
   readonly onAirUntilMs: Float64Array;
   /** Where `anyBusy` starts looking: the node found busy last. */
   busyNodes: number;
-  // Scheduler kinds (macs.ts registers them): a closed sub-band reopens, the transmitter is free, a detection's result.
-  wakeKind: number;
-  doneKind: number;
-  cadKind: number;
 }
 
-export function createMacColumns(config: MacsConfig): MacColumns {
+/** The scheduler's hooks into the MACs (macs.ts registers them): a closed sub-band reopens, the transmitter is free, a detection's result. */
+export interface MacEvents {
+  readonly wakeKind: EventKind;
+  readonly doneKind: EventKind;
+  readonly cadKind: EventKind;
+}
+
+export type MacColumns = MacTables & MacEvents;
+
+export function createMacTables(config: MacsConfig): MacTables {
   const { region, nodes } = config;
   const count = nodes.length;
   const bandCount = region.subBands.length;
@@ -87,14 +92,11 @@ export function createMacColumns(config: MacsConfig): MacColumns {
     backoffs: new Int32Array(count),
     onAirUntilMs: new Float64Array(count).fill(Number.NEGATIVE_INFINITY),
     busyNodes: 0,
-    wakeKind: -1,
-    doneKind: -1,
-    cadKind: -1,
   };
 }
 
 /** Each node's sub-band per channel and airtime cache, one per distinct channel list and modulation. */
-function sharedTables(region: Region, nodes: readonly (MacNode | undefined)[]): Pick<MacColumns, 'bandsOf' | 'airtimesOf'> {
+function sharedTables(region: Region, nodes: readonly (MacNode | undefined)[]): Pick<MacTables, 'bandsOf' | 'airtimesOf'> {
   const bandsOf = new Array<Int8Array | undefined>(nodes.length);
   const airtimesOf = new Array<Map<number, Airtime> | undefined>(nodes.length);
   const bandsByChannels = new Map<readonly number[], Int8Array>();
@@ -120,15 +122,15 @@ function sharedTables(region: Region, nodes: readonly (MacNode | undefined)[]): 
 }
 
 /** The columns a checkpoint copies, in the order it keeps them. */
-function checkpointed(s: MacColumns): (Float64Array | Uint8Array | Int32Array)[] {
+function checkpointed(s: MacTables): (Float64Array | Uint8Array | Int32Array)[] {
   return [s.bandOpenAtMs, s.transmitterFreeAtMs, s.wakePending, s.seqs, s.dead, s.queuedMessages, s.refusedMessageId, s.sfs, s.txPowers, s.txCurrents, s.cadChannel, s.cadStartMs, s.cadRxOnMs, s.backoffs, s.onAirUntilMs];
 }
 
-export function checkpointMacs(s: MacColumns): MacsState {
+export function checkpointMacs(s: MacTables): MacsState {
   return { columns: checkpointed(s).map((column) => column.slice()), queues: s.queues.map((queue) => queue && [...queue]), busyNodes: s.busyNodes, rngs: s.nodes.map((node) => node && generatorState(node.rng)) };
 }
 
-export function restoreMacs(s: MacColumns, state: MacsState): void {
+export function restoreMacs(s: MacTables, state: MacsState): void {
   checkpointed(s).forEach((column, k) => restoreInto(column, state.columns[k]!, 'MACs'));
   replaceArray(s.queues, state.queues);
   s.busyNodes = state.busyNodes;

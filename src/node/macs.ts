@@ -15,7 +15,7 @@
  * The queue's capacity counts messages, not frames: the fragments of one message are admitted
  * or refused together (a node buffers the message it is sending, whatever its size).
  */
-import { checkpointMacs, createMacColumns, restoreMacs } from './mac-columns.ts';
+import { checkpointMacs, createMacTables, restoreMacs, type MacColumns } from './mac-columns.ts';
 import { detected } from './mac-lbt.ts';
 import { sendNow } from './mac-on-air.ts';
 import { enqueue, kill, requeue } from './mac-queue.ts';
@@ -25,14 +25,16 @@ export type { LinkHooks, ListenBeforeTalk, MacNode, Macs, MacsConfig, MacsState,
 import type { Macs, MacsConfig } from './mac-types.ts';
 
 export function createMacs(config: MacsConfig): Macs {
-  const s = createMacColumns(config);
   const { scheduler } = config;
-  s.wakeKind = scheduler.kind((i) => {
-    s.wakePending[i] = 0;
-    service(s, i);
-  });
-  s.doneKind = scheduler.kind((i) => service(s, i));
-  s.cadKind = scheduler.kind((i) => detected(s, i));
+  const s: MacColumns = {
+    ...createMacTables(config),
+    wakeKind: scheduler.kind((i) => {
+      s.wakePending[i] = 0;
+      service(s, i);
+    }),
+    doneKind: scheduler.kind((i) => service(s, i)),
+    cadKind: scheduler.kind((i) => detected(s, i)),
+  };
 
   return {
     kill: (i) => kill(s, i),
