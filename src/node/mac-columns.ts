@@ -1,8 +1,8 @@
 /**
  * The MACs' state (macs.ts), one record for all nodes: typed-array columns indexed by node, each
  * node's queue (an array made when it first queues), the sub-bands and airtimes nodes share;
- * then the scheduler kinds of the MACs' timed events, which the factory registers. The MAC's parts (mac-queue.ts,
- * mac-service.ts, mac-on-air.ts, mac-lbt.ts) are functions of this record.
+ * then the scheduler kinds of the MACs' timed events, which the factory registers. The MAC's
+ * parts (mac-queue.ts, mac-service.ts, mac-on-air.ts, mac-lbt.ts) are functions of this record.
  */
 import { replaceArray, restoreInto } from '../sim/checkpoint-state.ts';
 import { generatorState, setGeneratorState } from '../sim/rng.ts';
