@@ -49,9 +49,9 @@ export interface RunSurroundings {
  * transport with its reason and the live page; the credentials files are always removed.
  *
  * @example
- * const simulated = await simulateRun(inputs, { dir, liveSlot, state, interrupts, note, createRunProgress });
+ * const simulated = await simulateIntoRunDirectory(inputs, { dir, liveSlot, state, interrupts, note, createRunProgress });
  */
-export async function simulateRun(inputs: RunInputs, surroundings: RunSurroundings): Promise<SimulatedRun> {
+export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: RunSurroundings): Promise<SimulatedRun> {
   const { scenario, swarm, name, resumed, partitions, options } = inputs;
   const { dir, liveSlot, state, interrupts, note } = surroundings;
   const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;

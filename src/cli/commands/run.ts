@@ -12,7 +12,7 @@ import { createProgress, type Progress } from '../progress.ts';
 import { readRunInputs } from './run-inputs.ts';
 import { runPrintout } from './run-printout.ts';
 import { writeRunResults } from './run-results.ts';
-import { simulateRun } from './run-simulation.ts';
+import { simulateIntoRunDirectory } from './run-simulation.ts';
 import { initialRunState, removeCredentialFiles } from './run-state.ts';
 
 export type { RunCommandOptions } from './run-options.ts';
@@ -48,7 +48,7 @@ export async function runCommand(
     dir.fail(`stopped at once by a second signal, at ${state.simulatedMs} ms of simulated time`);
   });
   try {
-    const simulated = await simulateRun(inputs, { dir, liveSlot, state, interrupts, note, createRunProgress });
+    const simulated = await simulateIntoRunDirectory(inputs, { dir, liveSlot, state, interrupts, note, createRunProgress });
     const { totals, summary, served } = await writeRunResults(inputs, simulated, dir, state.checkpoints);
     const { result, simulateWallMs } = simulated;
     if (!options.quiet) print(runPrintout({ name, seed: scenario.seed, nodes: swarm.nodes.length, result, simulateWallMs, totals, summary, served, federated: inputs.federated !== undefined, outPath }));
