@@ -91,6 +91,7 @@ await benchRunCommand();
 // Its own process, so that the peak memory is the run's alone.
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/listen-10k.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/mqtt.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/mqtt-ratio.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/model.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/inference.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/speculative.ts'], { encoding: 'utf8' }));

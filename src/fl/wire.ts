@@ -85,3 +85,14 @@ export function chunk(bytes: Uint8Array, size: number): Uint8Array[] {
   for (let at = 0; at < bytes.length || out.length === 0; at += size) out.push(bytes.subarray(at, at + size));
   return out;
 }
+
+/** Joins chunks back into one message's bytes (the inverse of `chunk`). */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

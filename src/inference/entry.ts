@@ -8,20 +8,22 @@
  * input, the prompt characters after it, and the tokens the draft model guesses after those;
  * the head runs at each, and the entry keeps what the model confirms (speculation.ts).
  */
-import { sumWork, type McuWork } from './unit-work.ts';
-import type { SamplingOptions } from '../model/sample.ts';
-import { boundary } from '../data/dataset.ts';
+import type { McuWork } from './unit-work.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
-import type { RandomStreamState, SavableStream } from '../sim/rng.ts';
-import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
+import type { RandomStreamState } from '../sim/rng.ts';
+import type { Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Int8LatentCache } from '../model/quant/units.ts';
-import { copyComponents, zeroComponents, type Components } from './components.ts';
+import type { Components } from './components.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
-import { newTokenRecord, type RequestRecord, type TokenRecord } from './records.ts';
-import { createReference, type Reference } from './reference.ts';
-import { draftModelGuesser, mtpGuesser, type Guesser, type GuesserState } from './guessers.ts';
-import { recordingDraws, replayingDraws, verifyDraft, type DraftedTokens } from './speculation.ts';
-import { maxPassPositions, type ModelMessage } from './wire.ts';
+import type { RequestRecord, TokenRecord } from './records.ts';
+import type { GuesserState } from './guessers.ts';
+import type { ModelMessage } from './wire.ts';
+import { checkpointEntry, restoreEntry } from './entry-checkpoint.ts';
+import { headed, onResult } from './entry-head.ts';
+import { createEntryRun, type EntryRun, type Pass } from './entry-run.ts';
+import { retryToken, tokenTimeout } from './pass-timeout.ts';
+import { arrive, entryBusy, entryDied, scheduleArrivals } from './request-slots.ts';
+import { embedded } from './token-pass.ts';
 
 /**
  * What the entry does next, as data (a checkpoint holds it; `later` schedules it): a request
@@ -91,294 +93,38 @@ export interface Entry extends Checkpointable<EntryState> {
   readonly requests: readonly RequestRecord[];
 }
 
-/** What the pass under way carries: its inputs, of which the first `known` are the request's tokens and the rest the draft's. */
-interface Pass {
-  readonly inputs: readonly number[];
-  readonly known: number;
-  readonly draft: DraftedTokens;
-}
-
-interface Running {
-  readonly record: RequestRecord;
-  readonly slot: number;
-  /** Boundary, prompt, then the generated tokens. */
-  readonly ids: number[];
-  position: number;
-  readonly rng: SavableStream;
-  readonly reference: Reference;
-  current: TokenRecord | undefined;
-  pass: Pass | undefined;
-  /** Who guesses the next tokens (speculative decoding). */
-  readonly guesser: Guesser | undefined;
-}
-
+/** The entry's parts are module functions over its state (entry-run.ts). */
 export function createEntry(context: InferenceContext, host: InferenceHost, ops: EntryOps): Entry {
-  const { model, plan, settings } = context;
-  const { scheduler } = host;
-  const node = plan.entry;
-  const layers = model.config.layers;
-  const prompt = context.encode(settings.prompt);
-  const sampling = { temperature: settings.temperature, topP: settings.topP };
-  const speculative = settings.speculative;
-  const draftTokens = speculative ? (speculative.tokens ?? (speculative.draft === 'mtp' ? 1 : 3)) : 0;
-  function guesserFor(request: number, saved?: GuesserState): Guesser | undefined {
-    if (!context.mtp && !context.draft) return undefined;
-    const setup = { sampling, rng: context.rng.stream(`inference/draft/${request}`), draftWork: (p: number) => ops.draftWork(node, p), mtpWork: (p: number, head: boolean) => ops.mtpWork(node, p, head) };
-    return context.mtp ? mtpGuesser(model, context.mtp, setup, saved) : draftModelGuesser(context.draft!, setup, saved);
-  }
-  const d = model.config.dim;
-  const tokens: TokenRecord[] = [];
-  const requests: RequestRecord[] = [];
-  const running = new Map<number, Running>();
-  const waiting: RequestRecord[] = [];
-  const freeSlots = Array.from({ length: context.concurrentRequests }, (_, s) => s);
-  let serial = 0;
-  let entryDead = false;
-
-  function arrive(record: RequestRecord): void {
-    if (entryDead) {
-      record.status = 'failed';
-      record.endMs = scheduler.nowMs;
-      return;
-    }
-    waiting.push(record);
-    admit();
-  }
-
-  function admit(): void {
-    while (freeSlots.length > 0 && waiting.length > 0 && !entryDead) {
-      const record = waiting.shift()!;
-      const slot = freeSlots.shift()!;
-      record.status = 'running';
-      record.admittedMs = scheduler.nowMs;
-      const state: Running = {
-        record,
-        slot,
-        ids: [boundary, ...prompt],
-        position: 0,
-        rng: context.rng.stream(`inference/request/${record.request}`),
-        reference: createReference(model),
-        current: undefined,
-        pass: undefined,
-        guesser: guesserFor(record.request),
-      };
-      running.set(record.request, state);
-      startPass(state);
-    }
-  }
-
-  function startPass(state: Running): void {
-    const p = state.position;
-    const { ids } = state;
-    const drafting: McuWork[] = [];
-    const room = Math.min(draftTokens + 1, model.config.context - p, maxPassPositions);
-    const left = settings.maxTokens === undefined ? Number.POSITIVE_INFINITY : settings.maxTokens - state.record.generated.length - 1;
-    const pass = composePass(ids, p, state.guesser, room, left, drafting);
-    state.pass = pass;
-    const token = newTokenRecord(serial++, state.record.request, p, ids[p]!, p + pass.known < ids.length ? 'prompt' : 'generated', scheduler.nowMs, layers, { positions: pass.inputs.length, drafted: pass.draft.tokens.length });
-    ops.register(token);
-    tokens.push(token);
-    state.record.tokens.push(token);
-    state.current = token;
-    runPass(state, token, zeroComponents(), drafting);
-  }
-
-  /** The first pass of a position runs the draft before embedding; a retry embeds again. */
-  function runPass(state: Running, token: TokenRecord, acc: Components, drafting: readonly McuWork[] = []): void {
-    const attempt = token.attempts;
-    const p = state.position;
-    const request = state.record.request;
-    const inputs = state.pass!.inputs;
-    const work = sumWork([...drafting, ...inputs.map(() => ops.embedWork(node))]);
-    ops.compute(node, work, token, acc, { type: 'embedded', request, slot: state.slot, token, acc, attempt, position: p, inputs });
-    ops.later({ type: 'tokenTimeout', request, token, attempt }, scheduler.nowMs + context.tokenTimeoutMs(inputs.length));
-  }
-
-  /** The pass did not come back in time: it runs again after a backoff, or its request fails. */
-  function tokenTimeout(request: number, token: TokenRecord, attempt: number): void {
-    const state = running.get(request);
-    if (!state || state.current !== token || token.status !== 'running' || token.attempts !== attempt) return;
-    if (token.attempts > settings.retries) {
-      token.status = 'failed';
-      token.endMs = scheduler.nowMs;
-      token.components = { ...zeroComponents(), timeoutMs: scheduler.nowMs - token.startMs };
-      end(state, 'failed');
-      return;
-    }
-    token.attempts++;
-    // A random backoff, so that a frame lost to a neighbour paced by the same duty cycle is not lost again in lockstep.
-    ops.later({ type: 'retryToken', request, token }, scheduler.nowMs + ops.backoffMs(node));
-  }
-
-  /**
-   * The head ran on the residuals that came back: a prompt's pass goes on to the next unread
-   * position; a generating pass samples (keeping the draft tokens the model confirms), is
-   * checked against the reference, and emits its tokens.
-   */
-  function headed(request: number, token: TokenRecord, x: Int8Tensor, acc: Components): void {
-    const state = running.get(request);
-    if (!state || state.current !== token || token.status !== 'running') return;
-    const pass = state.pass!;
-    // The head runs where logits are needed: the last known position and each guess.
-    const logitsAt = (i: number): Float64Array => ops.head({ ...x, data: x.data.subarray(i * d, (i + 1) * d) });
-    const p = state.position;
-    token.status = 'ok';
-    token.endMs = scheduler.nowMs;
-    token.components = copyComponents(acc);
-    state.current = undefined;
-    if (token.kind === 'prompt') {
-      pass.inputs.forEach((id, i) => state.reference.step(id, token.candidates[i]!));
-      token.output = state.ids[p + pass.inputs.length]!;
-      state.position = p + pass.inputs.length;
-      state.guesser?.confirmed(p, pass.inputs.length, x);
-      return startPass(state);
-    }
-    const draws = recordingDraws(() => state.rng.next());
-    const verdict = verifyDraft(pass.draft, (j) => logitsAt(pass.known - 1 + j), sampling, draws.draw)!;
-    token.accepted = verdict.accepted;
-    token.matchesReference = matchesReference(state.reference, pass, token, sampling, verdict.tokens, draws.draws);
-    const { record } = state;
-    if (Number.isNaN(record.firstTokenMs)) record.firstTokenMs = scheduler.nowMs;
-    for (const output of verdict.tokens) {
-      token.emitted++;
-      token.output = output;
-      if (output === boundary) return end(state, 'complete');
-      state.ids.push(output);
-      record.generated.push(output);
-      if (record.generated.length >= (settings.maxTokens ?? Number.POSITIVE_INFINITY) || state.ids.length > model.config.context) return end(state, 'complete');
-    }
-    state.position = p + pass.known + verdict.accepted;
-    state.guesser?.confirmed(p, pass.known + verdict.accepted, x);
-    startPass(state);
-  }
-
-  function end(state: Running, status: 'complete' | 'failed'): void {
-    const { record } = state;
-    record.status = status;
-    record.endMs = scheduler.nowMs;
-    record.text = context.decode(record.generated);
-    running.delete(record.request);
-    freeSlots.push(state.slot);
-    freeSlots.sort((a, b) => a - b);
-    admit();
-  }
-
+  const run = createEntryRun(context, host, ops);
   return {
-    node,
-    tokens,
-    requests,
+    node: run.node,
+    tokens: run.tokens,
+    requests: run.requests,
     get busy() {
-      return running.size > 0 || waiting.length > 0 || requests.some((r) => r.status === 'waiting' && !entryDead);
+      return entryBusy(run);
     },
-    start() {
-      context.arrivals.forEach((atMs, request) => {
-        const record: RequestRecord = { request, entry: node, arrivalMs: atMs, admittedMs: Number.NaN, firstTokenMs: Number.NaN, endMs: Number.NaN, generated: [], text: '', status: 'waiting', tokens: [] };
-        requests.push(record);
-        ops.later({ type: 'arrive', request }, atMs);
-      });
-    },
-    runStep(step) {
-      switch (step.type) {
-        case 'arrive':
-          return arrive(requests[step.request]!);
-        case 'embedded': {
-          const x = new Int8Array(step.inputs.length * d);
-          step.inputs.forEach((id, i) => x.set(ops.embed(id, step.position + i), i * d));
-          const message: ModelMessage = { kind: 'forward', request: step.request, slot: step.slot, position: step.position, layer: 0, attempt: step.attempt, positions: step.inputs.length, x };
-          ops.send(node, plan.pipelines[ops.pipelineOf(step.slot)]![0]!, message, step.token, step.acc);
-          return;
-        }
-        case 'tokenTimeout':
-          return tokenTimeout(step.request, step.token, step.attempt);
-        case 'retryToken': {
-          const state = running.get(step.request);
-          if (!state || state.current !== step.token || step.token.status !== 'running') return;
-          return runPass(state, step.token, { ...zeroComponents(), timeoutMs: scheduler.nowMs - step.token.startMs });
-        }
-        case 'headed':
-          return headed(step.request, step.token, step.x, step.acc);
-      }
-    },
-    onResult(at, message, token, acc, x) {
-      const state = running.get(message.request);
-      if (at !== node || !state || state.current !== token || state.position !== message.position || message.positions !== token.positions || token.attempts !== message.attempt || token.status !== 'running') return;
-      // The head at the last known position and each guess (a prompt's pass: once, as a plain pass).
-      ops.compute(node, ops.headWork(node, token.kind === 'generated' ? token.drafted + 1 : 1), token, acc, { type: 'headed', request: message.request, token, message, acc, x });
-    },
-    checkpoint: () => ({
-      tokens,
-      requests,
-      running: [...running.values()].map((r) => ({
-        record: r.record,
-        slot: r.slot,
-        ids: r.ids,
-        position: r.position,
-        current: r.current,
-        rng: r.rng.checkpoint(),
-        caches: r.reference.caches,
-        pass: r.pass,
-        guesser: r.guesser?.checkpoint(),
-      })),
-      waiting,
-      freeSlots,
-      serial,
-      entryDead,
-    }),
-    restore(state) {
-      replaceArray(tokens, state.tokens);
-      replaceArray(requests, state.requests);
-      running.clear();
-      for (const saved of state.running) {
-        const rng = context.rng.stream(`inference/request/${saved.record.request}`);
-        rng.restore(saved.rng);
-        const guesser = guesserFor(saved.record.request, saved.guesser);
-        running.set(saved.record.request, { record: saved.record, slot: saved.slot, ids: saved.ids, position: saved.position, current: saved.current, rng, reference: createReference(model, saved.caches), pass: saved.pass, guesser });
-      }
-      replaceArray(waiting, state.waiting);
-      replaceArray(freeSlots, state.freeSlots);
-      serial = state.serial;
-      entryDead = state.entryDead;
-    },
+    start: () => scheduleArrivals(run),
+    runStep: (step) => runEntryStep(run, step),
+    onResult: (at, message, token, acc, x) => onResult(run, at, message, token, acc, x),
+    checkpoint: () => checkpointEntry(run),
+    restore: (state) => restoreEntry(run, state),
     nodeDied(dead) {
-      if (dead !== node) return;
-      entryDead = true;
-      for (const state of [...running.values()]) {
-        if (state.current) {
-          state.current.status = 'failed';
-          state.current.endMs = scheduler.nowMs;
-          state.current.components = { ...zeroComponents(), timeoutMs: scheduler.nowMs - state.current.startMs };
-        }
-        end(state, 'failed');
-      }
-      for (const record of waiting.splice(0)) {
-        record.status = 'failed';
-        record.endMs = scheduler.nowMs;
-      }
+      if (dead === run.node) entryDied(run);
     },
   };
 }
 
-/**
- * The single-node reference reads the positions the pass made part of the text (with the
- * candidates the swarm's gates allowed there) and verifies the draft with the same draws: it
- * matches when it emits the same tokens.
- */
-function matchesReference(reference: Reference, pass: Pass, token: TokenRecord, sampling: SamplingOptions, emitted: readonly number[], draws: readonly number[]): boolean {
-  const logits = pass.inputs.slice(0, pass.known + token.accepted).map((id, i) => reference.step(id, token.candidates[i]!));
-  const replay = replayingDraws(draws);
-  const verdict = verifyDraft(pass.draft, (j) => logits[pass.known - 1 + j], sampling, replay.draw);
-  return verdict !== undefined && replay.exact() && verdict.tokens.length === emitted.length && verdict.tokens.every((t, i) => t === emitted[i]);
-}
-
-/**
- * A pass at position p: plainly its token; with a guesser, the known tokens from p on (up to
- * `room` positions), then guesses where it reaches the end of them, no more than `left` (what
- * maxTokens still allows beside the model's own token). The guesser's work is added to `work`.
- */
-function composePass(ids: readonly number[], p: number, guesser: Guesser | undefined, room: number, left: number, work: McuWork[]): Pass {
-  if (!guesser) return { inputs: [ids[p]!], known: 1, draft: { tokens: [], probabilities: [] } };
-  const inputs = ids.slice(p, p + room);
-  const count = p + inputs.length === ids.length ? Math.max(0, Math.min(room - inputs.length, left)) : 0;
-  const draft = guesser.guess(ids, count, work);
-  return { inputs: [...inputs, ...draft.tokens], known: inputs.length, draft };
+function runEntryStep(run: EntryRun, step: EntryStep): void {
+  switch (step.type) {
+    case 'arrive':
+      return arrive(run, run.requests[step.request]!);
+    case 'embedded':
+      return embedded(run, step);
+    case 'tokenTimeout':
+      return tokenTimeout(run, step.request, step.token, step.attempt);
+    case 'retryToken':
+      return retryToken(run, step.request, step.token);
+    case 'headed':
+      return headed(run, step.request, step.token, step.x, step.acc);
+  }
 }

@@ -30,9 +30,12 @@
  */
 import type { TierId } from '../hw/memory-tiers.ts';
 import type { PlaceableUnit } from './units.ts';
-import { autoTiers, copyTier, readTier, storageTier, type NodeTiers, type WeightsMode } from './weight-residency.ts';
+import { autoTiers, readTier, storageTier, type NodeTiers, type WeightsMode } from './weight-residency.ts';
 import { walkTokenFrames } from './token-frames.ts';
 import { infeasible, type Load } from './placement-error.ts';
+import { packUnits } from './pack.ts';
+import { startPlacing } from './placing.ts';
+import { placeRadioAware } from './radio-aware.ts';
 
 export { PlacementError } from './placement-error.ts';
 
@@ -110,158 +113,35 @@ export interface Plan {
 
 export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly PlacementNode[], options: PlacementOptions): Plan {
   const mode = options.weights ?? 'flash';
-  const loads: Load[] = nodes.map((node) => ({ flashFree: node.flashBytes, externalFree: node.externalBytes ?? 0, resident: 0, kv: 0, work: 0, units: [], weight: 0 }));
-  const holders: number[][] = units.map(() => []);
-  const unplaced: PlaceableUnit[] = [];
-  const fits = (unit: PlaceableUnit, n: number): boolean => {
-    const node = nodes[n]!;
-    const load = loads[n]!;
-    const stored = storageTier(mode, node) === 'external' ? load.externalFree : load.flashFree;
-    const copy = copyTier(mode, node);
-    const resident = load.resident + (copy === 'sram' ? unit.weightBytes : 0);
-    return (
-      node.eligible &&
-      stored >= unit.weightBytes &&
-      (copy !== 'external' || load.externalFree >= unit.weightBytes) &&
-      node.sramBytes >= load.kv + unit.kvBytes + resident + Math.max(load.work, unit.workBytes)
-    );
-  };
-  const assign = (u: number, n: number): void => {
-    const unit = units[u]!;
-    const load = loads[n]!;
-    const node = nodes[n]!;
-    if (storageTier(mode, node) === 'external') load.externalFree -= unit.weightBytes;
-    else load.flashFree -= unit.weightBytes;
-    const copy = copyTier(mode, node);
-    if (copy === 'external') load.externalFree -= unit.weightBytes;
-    if (copy === 'sram') load.resident += unit.weightBytes;
-    load.kv += unit.kvBytes;
-    load.work = Math.max(load.work, unit.workBytes);
-    load.weight += unit.weightBytes;
-    load.units.push(unit.id);
-    holders[u]!.push(n);
-  };
-  const indexOf = (id: string): number => units.findIndex((unit) => unit.id === id);
-  const cost = options.costMs;
-  const eligible = nodes.filter((node) => node.eligible).map((node) => node.index);
-  /** The fitting node with the least cost (then the least free flash that fits: best fit, so that equal-cost nodes fill one by one; then the lowest index). */
-  const best = (u: number, costOf: (n: number) => number, exclude: readonly number[] = []): number | undefined => {
-    let chosen: number | undefined;
-    let chosenCost = Number.POSITIVE_INFINITY;
-    for (const n of eligible) {
-      if (exclude.includes(n) || !fits(units[u]!, n)) continue;
-      const c = costOf(n);
-      if (chosen === undefined || c < chosenCost || (c === chosenCost && loads[n]!.flashFree < loads[chosen]!.flashFree)) {
-        chosen = n;
-        chosenCost = c;
-      }
-    }
-    return chosen;
-  };
-  const place = (u: number, n: number | undefined, used?: Set<number>): void => {
-    if (n === undefined) unplaced.push(units[u]!);
-    else {
-      assign(u, n);
-      used?.add(n);
-    }
-  };
-
-  let entry: number;
+  const placing = startPlacing(units, nodes, mode);
   const layers = units.reduce((most, unit) => Math.max(most, unit.layer + 1), 0);
-  const attention: number[] = new Array<number>(layers).fill(-1);
   const pipelineCount = options.pipelines ?? 1;
-  const pipelines: number[][] = [];
-  if (options.strategy === 'pack') {
-    if (pipelineCount !== 1) throw new Error(`pack places one pipeline, found pipelines ${pipelineCount}`);
-    const byCapacity = [...eligible].sort((a, b) => nodes[b]!.flashBytes - nodes[a]!.flashBytes || a - b);
-    const opened: number[] = [];
-    // Requests arrive at the named entry node: the embedding and head go there first.
-    const io = indexOf('io');
-    if (options.entry !== undefined) {
-      if (fits(units[io]!, options.entry)) {
-        assign(io, options.entry);
-        opened.push(options.entry);
-      } else unplaced.push(units[io]!);
-    }
-    const order = units.map((_, u) => u).filter((u) => !(u === io && options.entry !== undefined)).sort((a, b) => units[b]!.weightBytes - units[a]!.weightBytes || a - b);
-    for (const u of order) {
-      let n = opened.find((candidate) => fits(units[u]!, candidate));
-      if (n === undefined) {
-        n = byCapacity.find((candidate) => !opened.includes(candidate) && fits(units[u]!, candidate));
-        if (n !== undefined) opened.push(n);
-      }
-      place(u, n);
-    }
-    entry = holders[indexOf('io')]![0] ?? -1;
-  } else {
-    const io = indexOf('io');
-    const roundTrip = (a: number, b: number): number => cost(a, b) + cost(b, a);
-    if (options.entry !== undefined) entry = fits(units[io]!, options.entry) ? options.entry : -1;
-    // The entry is chosen on centrality alone: best fit must not pull it to a fuller node.
-    else {
-      // The most central node: the least total round-trip airtime to the other eligible nodes.
-      const centrality = (n: number): number => eligible.reduce((sum, m) => sum + (m === n ? 0 : roundTrip(n, m)), 0);
-      entry = best(io, (n) => {
-        const c = centrality(n);
-        return Number.isFinite(c) ? c : Number.MAX_VALUE - eligible.filter((m) => Number.isFinite(roundTrip(n, m))).length;
-      }) ?? -1;
-    }
-    if (entry < 0) unplaced.push(units[io]!);
-    else assign(io, entry);
-    /** One pipeline: each layer's attention block, then its experts by decreasing load, on nodes outside `exclude`; returns the attention nodes and adds the nodes used to `used`. */
-    const placeLayers = (exclude: readonly number[], used: Set<number>): number[] => {
-      const at = new Array<number>(layers).fill(-1);
-      let previous = entry;
-      for (let l = 0; l < layers; l++) {
-        const a = indexOf(`L${l}.attention`);
-        const last = l === layers - 1;
-        const node = best(a, (n) => (previous < 0 ? 0 : cost(previous, n)) + (last && entry >= 0 ? cost(n, entry) : 0), exclude);
-        place(a, node, used);
-        at[l] = node ?? -1;
-        if (node !== undefined) previous = node;
-        const experts = units
-          .map((unit, u) => ({ unit, u }))
-          .filter(({ unit }) => unit.layer === l && (unit.kind === 'shared' || unit.kind === 'routed'))
-          .sort((p, q) => Number(q.unit.kind === 'shared') - Number(p.unit.kind === 'shared') || q.unit.load - p.unit.load || p.u - q.u);
-        for (const { unit, u } of experts) place(u, best(u, (n) => (node === undefined ? 0 : unit.load * roundTrip(node, n)), exclude), used);
-      }
-      return at;
-    };
-    // One pipeline may share the entry's node; several keep off it (it embeds and samples every pipeline's tokens) and off each other's nodes.
-    const taken = new Set<number>(entry >= 0 ? [entry] : []);
-    for (let p = 0; p < pipelineCount; p++) {
-      const used = new Set<number>();
-      pipelines.push(placeLayers(pipelineCount === 1 ? [] : [...taken], used));
-      for (const n of used) taken.add(n);
-    }
-    pipelines[0]!.forEach((node, l) => (attention[l] = node));
-    if (options.strategy === 'replicated' && options.replicas > 1) {
-      for (let l = 0; l < layers; l++) {
-        const at = attention[l]!;
-        const routed = units.map((unit, u) => ({ unit, u })).filter(({ unit }) => unit.layer === l && unit.kind === 'routed');
-        const hot = new Set([...routed].sort((p, q) => q.unit.load - p.unit.load || p.u - q.u).slice(0, options.hot ?? routed.length).map(({ u }) => u));
-        const chosen = units.map((unit, u) => ({ unit, u })).filter(({ unit, u }) => unit.layer === l && (unit.kind === 'shared' || hot.has(u)));
-        for (let copy = 1; copy < options.replicas; copy++) {
-          for (const { unit, u } of chosen) {
-            if (holders[u]!.length === 0) continue;
-            place(u, best(u, (n) => (at < 0 ? 0 : unit.load * roundTrip(at, n)), holders[u]!));
-          }
-        }
-      }
-    }
-  }
-  if (options.strategy === 'pack') {
-    units.forEach((unit, u) => unit.kind === 'attention' && (attention[unit.layer] = holders[u]![0] ?? -1));
-    pipelines.push(attention);
-  }
-
+  const { entry, attention, pipelines } = options.strategy === 'pack' ? packUnits(placing, options.entry, pipelineCount, layers) : placeRadioAware(placing, options, layers);
+  const { loads, holders, unplaced } = placing;
   if (unplaced.length > 0) throw infeasible(unplaced, nodes, loads, mode, pipelineCount);
-
   const tiers = decideTiers(units, holders, nodes, loads, mode);
+  const planNodes = planNodesOf(nodes, loads, units, holders, tiers, mode);
+  return {
+    strategy: options.strategy,
+    units,
+    holders,
+    tiers,
+    weights: mode,
+    entry,
+    attention,
+    pipelines,
+    nodes: planNodes,
+    usedNodes: planNodes.filter((node) => node.units.length > 0).length,
+    expectedAirtimeMsPerToken: expectedAirtime(units, holders, entry, attention, options.costMs),
+  };
+}
+
+/** Each node's share of the plan: its units, and its weights by the tier they are stored in and read from. */
+function planNodesOf(nodes: readonly PlacementNode[], loads: readonly Load[], units: readonly PlaceableUnit[], holders: readonly (readonly number[])[], tiers: readonly (readonly TierId[])[], mode: WeightsMode): PlanNode[] {
   // Each node's weights by the tier they are read from, in one pass over the copies.
   const read = nodes.map((): Record<TierId, number> => ({ sram: 0, flash: 0, external: 0 }));
   units.forEach((unit, u) => holders[u]!.forEach((holder, k) => (read[holder]![tiers[u]![k]!] += unit.weightBytes)));
-  const planNodes: PlanNode[] = nodes.map((node, n) => {
+  return nodes.map((node, n) => {
     const streamsFromFlash = node.flashLabel?.startsWith('external') === true;
     return {
       index: node.index,
@@ -278,19 +158,6 @@ export function placeUnits(units: readonly PlaceableUnit[], nodes: readonly Plac
       externalBudgetBytes: node.externalBytes ?? 0,
     };
   });
-  return {
-    strategy: options.strategy,
-    units,
-    holders,
-    tiers,
-    weights: mode,
-    entry,
-    attention,
-    pipelines,
-    nodes: planNodes,
-    usedNodes: planNodes.filter((node) => node.units.length > 0).length,
-    expectedAirtimeMsPerToken: expectedAirtime(units, holders, entry, attention, cost),
-  };
 }
 
 /** The tier each copy of each unit is read from: the mode's, or with `auto` the fastest with room, the most called first. */

@@ -1,8 +1,9 @@
 /**
  * What the ether keeps of the recent air (ether.ts): per channel, every frame that may still
  * overlap an undecided one, and per node its own recent transmissions (for half-duplex checks).
- * Old entries are pruned as new ones come: a frame undecided now ends at or after now, so it
- * started after now − the longest airtime seen.
+ * Old entries are pruned as new ones come: every frame decided from now on ends at or after the
+ * start of the current window, which began at most `windowMs` ago, so it started after
+ * now − windowMs − the longest airtime seen.
  */
 import type { EtherReach } from './ether-reach.ts';
 import { powerAt, type OnAir } from './on-air.ts';
@@ -13,6 +14,11 @@ export interface ChannelLog {
 }
 
 export interface ChannelLogs {
+  /**
+   * The longest a transmission may wait after its start before the ether takes it: the longest
+   * window (run/window-length.ts); the processing delay by default.
+   */
+  readonly windowMs: number;
   readonly byChannel: Map<number, ChannelLog>;
   /**
    * Each node's recent transmissions as [start, end, start, end, …] (for half-duplex checks):
@@ -25,15 +31,15 @@ export interface ChannelLogs {
   tracked: number;
 }
 
-export function createChannelLogs(nodeCount: number): ChannelLogs {
-  return { byChannel: new Map(), ownTx: new Array<number[] | undefined>(nodeCount), maxAirtimeMs: 0, tracked: 0 };
+export function createChannelLogs(nodeCount: number, windowMs: number): ChannelLogs {
+  return { windowMs, byChannel: new Map(), ownTx: new Array<number[] | undefined>(nodeCount), maxAirtimeMs: 0, tracked: 0 };
 }
 
 /** Registers the frame on its channel and with its sender (for half-duplex checks). */
 export function registerOnAir(logs: ChannelLogs, onAir: OnAir, nowMs: number): void {
   const tx = onAir.tx;
   logs.maxAirtimeMs = Math.max(logs.maxAirtimeMs, tx.airtimeMs);
-  const horizonMs = nowMs - logs.maxAirtimeMs;
+  const horizonMs = nowMs - logs.windowMs - logs.maxAirtimeMs;
   let log = logs.byChannel.get(tx.channelHz);
   if (!log) logs.byChannel.set(tx.channelHz, (log = { items: [], pruneAtLength: 64 }));
   if (log.items.length >= log.pruneAtLength) {

@@ -46,7 +46,7 @@ export function createAir(config: EtherConfig, output: EtherOutput): Air {
     collide: collisionModels[config.collision],
     undetectable: config.undetectableInterfere ?? (config.collision === 'lorasim' ? 'never' : 'always'),
     listening: createListenWindows(nodes, config.classAWindows),
-    logs: createChannelLogs(nodes.length),
+    logs: createChannelLogs(nodes.length, config.windowMs ?? config.processingDelayMs),
     signals: createSignalPool(),
     pathLocks: new Array<number[] | undefined>(nodes.length),
     deadFromMs: new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY),

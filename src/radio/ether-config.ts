@@ -63,6 +63,11 @@ export interface EtherConfig {
   readonly extraLossProbability: number;
   /** Radio interrupt and FIFO read-out between a frame's end and its receiver acting on it. */
   readonly processingDelayMs: number;
+  /**
+   * The longest a transmission may wait after its start before the ether takes it: the longest
+   * window (run/window-length.ts); the processing delay by default.
+   */
+  readonly windowMs?: number;
   /** Seed of the keyed draws (shadowing, extra loss). */
   readonly seed: number;
   /**
@@ -121,6 +126,8 @@ export interface Ether extends Checkpointable<EtherState> {
    * detect (not its own) had its preamble on the air during [fromMs, toMs].
    */
   channelBusy(node: number, channelHz: number, sf: number, fromMs: number, toMs: number): boolean;
+  /** The earliest end among frames on the air whose fates are not decided yet (Infinity: none). */
+  readonly firstUndecidedEndMs: number;
   /** Frames on the air whose fates are not decided yet. */
   readonly undecided: number;
   /** Frames on the air or recent enough to interfere with an undecided one. */

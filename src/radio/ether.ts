@@ -48,10 +48,9 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     restore: (state) => restoreAir(air, state),
     transmit(tx) {
       // Applied at the end of the window it started in (docs/explanation/design-notes.md, "Time,
-      // windows and transports"): never before its start, never so late that its earliest effect
-      // (start + processing delay) has passed.
+      // windows and transports"): never before its start, never later than the longest window.
       const nowMs = scheduler.nowMs;
-      if (!(tx.startMs <= nowMs && nowMs <= tx.startMs + config.processingDelayMs)) {
+      if (!(tx.startMs <= nowMs && nowMs <= tx.startMs + logs.windowMs)) {
         throw new RangeError(`transmission starting at ${tx.startMs} ms applied at ${nowMs} ms, outside its window`);
       }
       transmit(air, tx, nowMs);
@@ -63,6 +62,9 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
       air.deadFromMs[node] = Math.min(air.deadFromMs[node]!, atMs);
     },
     channelBusy: (node, channelHz, sf, fromMs, toMs) => channelBusy(logs, air.reach, node, channelHz, sf, fromMs, toMs),
+    get firstUndecidedEndMs() {
+      return air.firstEndMs;
+    },
     get undecided() {
       return air.undecided;
     },

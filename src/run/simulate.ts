@@ -37,6 +37,7 @@ import type { FlEngineState } from '../fl/swarm.ts';
 import type { InferenceEngineState } from '../inference/engine.ts';
 import type { NodeApplication } from '../node/application.ts';
 import { withPlanMemory } from '../inference/plan-memory.ts';
+import { windowEndMs, windowLength } from './window-length.ts';
 
 export type { LiveSnapshot, PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
 
@@ -64,6 +65,7 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
   const swarm = withOwnSessions(resolved);
   const scheduler = createScheduler();
   const specs = swarm.nodes;
+  const windows = windowLength(scenario, specs, shortestAirtimeMs(specs, scenario), options.shortWindows === true);
   const hosted = new Array<boolean>(specs.length).fill(options.hosted === undefined);
   for (const index of options.hosted ?? []) hosted[index] = true;
   const tracker = createRadioTracker(specs.length, { keepRecords: options.keepRecords ?? true, ...(options.recordSinks && { sinks: options.recordSinks }) });
@@ -107,6 +109,7 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
       undetectableInterfere: scenario.undetectableInterfere ?? (scenario.collision === 'lorasim' || scenario.compat === 'lorasim' ? 'never' : 'always'),
       extraLossProbability: scenario.extraLossProbability,
       processingDelayMs: scenario.processingDelayMs,
+      windowMs: windows.longestMs,
       seed: scenario.seed,
       broadcastMarginDb: scenario.broadcastMarginDb,
     },
@@ -157,7 +160,7 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
   scheduleFaults(scenario, specs, runtimes, hosted, scheduler);
 
   const durationMs = scenario.duration;
-  const lookaheadMs = lookaheadOf(specs, scenario);
+  const lookaheadMs = windows.shortMs;
   const sampleEveryMs = scenario.sampling.interval;
   let sampleEvents = 0;
   const samplePartials: SamplePartial[] = [];
@@ -219,7 +222,8 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
   // Windows run up to `endMs` here and, first, in every remote partition.
   const protocol = createWindowProtocol({
     durationMs,
-    lookaheadMs,
+    windowEndMs: (nextMs) => windowEndMs(windows, nextMs, ether.firstUndecidedEndMs),
+    drainWindowMs: windows.shortMs,
     nowMs: () => scheduler.nowMs,
     peekTimeMs: () => {
       const local = scheduler.peekTimeMs();
@@ -235,12 +239,11 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
     busy: () => busy(),
     collects: remote !== undefined,
   });
-  const windows = protocol.windows;
   const drive = (untilMs: number | undefined): void => {
-    const steps = windows(untilMs);
+    const steps = protocol.windows(untilMs);
     for (let step = steps.next(); step !== undefined; step = steps.next()) if (step === 'exchange') transport.exchange();
   };
-  const driveAsync = async (untilMs: number | undefined, steps: WindowSteps = windows(untilMs)): Promise<void> => {
+  const driveAsync = async (untilMs: number | undefined, steps: WindowSteps = protocol.windows(untilMs)): Promise<void> => {
     for (let step = steps.next(); step !== undefined; step = steps.next()) {
       if (step === 'exchange') await transport.exchangeAsync!();
       else await remote!.collect(receiveReport);
@@ -299,6 +302,10 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
     },
     series,
     lookaheadMs,
+    windowLength: windows,
+    get windowsRun() {
+      return protocol.windowsRun;
+    },
     partition,
     inference: engine,
     federated: federation,
@@ -365,11 +372,8 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
 }
 
 
-/**
- * The lookahead L = min(shortest airtime in use, processing delay): the shortest frame any
- * node can send (its framing's header alone) bounds how soon a transmission can end.
- */
-function lookaheadOf(specs: readonly NodeSpec[], scenario: Scenario): number {
+/** The shortest frame any node can send (its framing's header alone): how soon a transmission can end. */
+function shortestAirtimeMs(specs: readonly NodeSpec[], scenario: Scenario): number {
   let shortestMs = Number.POSITIVE_INFINITY;
   // Nodes of a group share their modulation: each distinct one is timed once.
   const seen = new Set<string>();
@@ -381,7 +385,7 @@ function lookaheadOf(specs: readonly NodeSpec[], scenario: Scenario): number {
     const { airtimeMs } = timeOnAir({ ...params, payloadBytes: framingOverheadBytes(scenario.framing) });
     shortestMs = Math.min(shortestMs, airtimeMs);
   }
-  return Math.min(shortestMs, scenario.processingDelayMs);
+  return shortestMs;
 }
 
 function withOwnSessions(swarm: ResolvedSwarm): ResolvedSwarm {

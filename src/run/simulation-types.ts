@@ -2,6 +2,7 @@
  * The simulation's public shapes: its options, the handle `createSimulation` returns, the
  * driver a worker process uses for its partition, live snapshots and the run's result.
  */
+import type { WindowLength } from './window-length.ts';
 import type { SimEvent } from '../node/events.ts';
 import type { AdrChange } from '../node/lorawan-devices.ts';
 import type { PeerCounts } from '../node/peer-links.ts';
@@ -44,6 +45,8 @@ export interface SimulationOptions {
   readonly inference?: InferenceSetup;
   /** Federated learning: the task, the partition, the coordinator (scenarios with `federated`). */
   readonly federated?: FlSetup;
+  /** Windows of the short protocol, min(shortest airtime, processing delay), even where wider ones are safe (window-length.ts; tests compare the two). */
+  readonly shortWindows?: boolean;
 }
 
 export interface Simulation {
@@ -54,8 +57,12 @@ export interface Simulation {
   /** The nodes, by index; undefined for nodes that run in another process. */
   readonly nodes: readonly (LoraNode | undefined)[];
   readonly runtimes: readonly (NodeRuntime | undefined)[];
-  /** The window length: min(shortest airtime in use, processing delay). */
+  /** The short window: min(shortest airtime in use, processing delay). */
   readonly lookaheadMs: number;
+  /** How long windows may be in this run, and why they stay short if they do (window-length.ts). */
+  readonly windowLength: WindowLength;
+  /** Windows run so far, each ending in an exchange. */
+  readonly windowsRun: number;
   readonly series: SeriesSampler;
   /** Runs up to `untilMs` (at most the scenario's duration), then returns. */
   advance(untilMs: number): void;

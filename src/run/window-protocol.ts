@@ -1,6 +1,6 @@
 /**
  * The conservative window protocol (docs/explanation/design-notes.md, "Time, windows and
- * transports"), written once for both kinds of transport: events run in windows no longer than the lookahead; at each window's end the run
+ * transports"), written once for both kinds of transport: events run in windows no longer than the lookahead (window-length.ts); at each window's end the run
  * loop yields, and the driver applies what was published in it (synchronously for memory,
  * awaiting the broker for MQTT). Every effect of a message lies at least one lookahead after
  * its cause, so it is never late.
@@ -11,7 +11,14 @@ export type WindowStep = 'exchange' | 'collect';
 
 export interface WindowContext {
   readonly durationMs: number;
-  readonly lookaheadMs: number;
+  /** Where the window that starts at `nextMs` ends (window-length.ts). */
+  windowEndMs(nextMs: number): number;
+  /**
+   * The short window, min(shortest airtime, processing delay): the drain's windows. The books
+   * close at the end of the drain's last window, so its windows are the short protocol's
+   * whatever the run's, and a run closes at the same instant with wide windows or short.
+   */
+  readonly drainWindowMs: number;
   nowMs(): number;
   /** The next event here or in any remote partition. */
   peekTimeMs(): number | undefined;
@@ -37,6 +44,8 @@ export interface WindowProtocol {
   drainTo(untilMs: number): WindowSteps;
   /** Whether the last drain found nothing left to do. */
   readonly drained: boolean;
+  /** Windows run so far (each one exchange). */
+  readonly windowsRun: number;
 }
 
 // The run loop is a coroutine (windows, each ending in an exchange; then the drain, whose
@@ -52,8 +61,9 @@ const DRAIN_WINDOWS = 2;
 const DRAIN_DONE = 3;
 
 export function createWindowProtocol(ctx: WindowContext): WindowProtocol {
-  const { durationMs, lookaheadMs } = ctx;
+  const { durationMs } = ctx;
   let drained = false;
+  let windowsRun = 0;
 
   /** One run: windows up to `endMs` (`runWindows`), then, in `full` runs, the drain up to `drainUntilMs`. */
   function steps(runOnlyUntilMs: number | undefined, drainUntilMs: number): WindowSteps {
@@ -70,7 +80,7 @@ export function createWindowProtocol(ctx: WindowContext): WindowProtocol {
     };
 
     /**
-     * Windows no longer than the lookahead up to `runEndMs`: each starts at the next pending
+     * Windows (window-length.ts) up to `runEndMs`: each starts at the next pending
      * event, and at its end the driver exchanges what was published (`'exchange'`).
      */
     function stepRun(): WindowStep | undefined {
@@ -86,7 +96,8 @@ export function createWindowProtocol(ctx: WindowContext): WindowProtocol {
               runState = RUN_TAIL;
               continue;
             }
-            ctx.runTo(Math.min(next + lookaheadMs, runEndMs), true);
+            windowsRun++;
+            ctx.runTo(Math.min(ctx.windowEndMs(next), runEndMs), true);
             ctx.rethrow();
             return 'exchange';
           }
@@ -134,7 +145,7 @@ export function createWindowProtocol(ctx: WindowContext): WindowProtocol {
               drainState = DRAIN_DONE;
               return undefined;
             }
-            startRun(next + lookaheadMs);
+            startRun(next + ctx.drainWindowMs);
             drainState = DRAIN_WINDOWS;
             continue;
           }
@@ -176,6 +187,9 @@ export function createWindowProtocol(ctx: WindowContext): WindowProtocol {
     drainTo: (untilMs) => steps(undefined, untilMs),
     get drained() {
       return drained;
+    },
+    get windowsRun() {
+      return windowsRun;
     },
   };
 }

@@ -17,7 +17,7 @@ import { chunkControl, controlChunkBytes, createControlAssembler, decodeControlV
 import { decodeEnvelope, MalformedEnvelopeError } from '../transport/envelope.ts';
 import { createExchange } from '../transport/exchange.ts';
 import type { WorkerCredentials } from '../transport/mosquitto-setup.ts';
-import { connectClient, connectNodeClients } from '../transport/client-connection.ts';
+import { connectClient, connectionsOf, connectNodeClients, subscribeInBatches } from '../transport/client-connection.ts';
 import { publishFromNode } from '../transport/mqtt-transport.ts';
 import { createReconnection, defaultReconnectWindowMs } from '../transport/reconnection.ts';
 import { createReplayOutbox } from '../transport/replay-outbox.ts';
@@ -216,8 +216,8 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
       throw new WorkerRefusedError(`--credentials: expected credentials for the run's ${nodeCount} nodes, found ${options.credentials.nodes.length}`);
     }
     const hosted = parsePartition(assigned.nodes, nodeCount);
-    // A socket per hosted node: past the open-file limit they would fail one by one, naming the socket.
-    const descriptors = descriptorProblem(hosted.length, false);
+    // A socket per hosted node (one for a partition connection): past the open-file limit they would fail one by one, naming the socket.
+    const descriptors = descriptorProblem(assigned.partition ? 1 : hosted.length, false);
     if (descriptors) throw new EnvironmentError(`this worker cannot host nodes ${assigned.nodes}: ${descriptors}`);
     const topics = runTopics(options.runId, nodeCount);
     const chunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, nodeCount), topics.ctl(`workers/${workerId}/report`));
@@ -227,10 +227,15 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     const seen = createSeenMessages();
     let exchange: ReturnType<typeof createExchange> | undefined;
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(nodeCount).fill(undefined);
-    for (const [i, client] of await connectNodeClients(options.url, options.runId, hosted, (i) => options.credentials.nodes[i]!, clients)) nodeClients[i] = client;
-    for (const i of hosted) {
-      const client = nodeClients[i]!;
-      client.on('message', (_topic, payload) => {
+    // One connection for the partition when the run's broker gave its credentials; else one per node.
+    if (assigned.partition) {
+      const client = await connectClient(options.url, assigned.partition, `${options.runId}-partition-${workerId}`);
+      clients.push(client);
+      for (const i of hosted) nodeClients[i] = client;
+    } else for (const [i, client] of await connectNodeClients(options.url, options.runId, hosted, (i) => options.credentials.nodes[i]!, clients)) nodeClients[i] = client;
+    const nodeConnections = connectionsOf(nodeClients, hosted, topics);
+    for (const client of nodeConnections.keys()) {
+      client.on('message', (topic, payload) => {
         let envelope;
         try {
           envelope = decodeEnvelope(payload);
@@ -238,16 +243,18 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
           if (error instanceof MalformedEnvelopeError) return;
           throw error;
         }
-        if (envelope.kind !== 'delivery' || envelope.delivery.receiver !== i) return;
+        // Only a delivery to the node whose topic it came on.
+        const to = topics.parse(topic);
+        if (envelope.kind !== 'delivery' || to?.kind !== 'rx' || envelope.delivery.receiver !== to.node || nodeClients[to.node] !== client) return;
         const { delivery } = envelope;
-        if (!seen.fresh(deliveryKey(i, delivery.tx.sender, delivery.tx.seq, delivery.kind), delivery.atMs)) return;
+        if (!seen.fresh(deliveryKey(to.node, delivery.tx.sender, delivery.tx.seq, delivery.kind), delivery.atMs)) return;
         received++;
         exchange!.addDelivery(envelope.delivery);
         barrier.poke();
       });
     }
-    await Promise.all(hosted.map((i) => nodeClients[i]!.subscribeAsync(topics.rx(i), { qos: 0 })));
-    for (const i of hosted) reconnection.watch(nodeClients[i]!, [topics.rx(i)]);
+    await Promise.all([...nodeConnections].map(([client, rx]) => subscribeInBatches(client, rx)));
+    for (const [client, rx] of nodeConnections) reconnection.watch(client, rx);
     const resyncTopic = topics.ctl(`workers/${workerId}/resync`);
     // Back from a blip: ask the coordinator for what this worker missed, and publish again what it may have.
     resumed = () => {

@@ -74,3 +74,25 @@ export async function connectNodeClients(url: string, runId: string, nodes: read
   }
   return byNode;
 }
+
+/** Topics per SUBSCRIBE packet: a partition's thousands of rx topics stay within the broker's packet limit for control packets (packet-size-guard.ts). */
+const subscribeBatch = 256;
+
+/** Subscribes to many exact topics at QoS 0, a bounded number per SUBSCRIBE packet. */
+export async function subscribeInBatches(client: MqttClient, topics: readonly string[]): Promise<void> {
+  const batches: Promise<unknown>[] = [];
+  for (let start = 0; start < topics.length; start += subscribeBatch) batches.push(client.subscribeAsync(topics.slice(start, start + subscribeBatch), { qos: 0 }));
+  await Promise.all(batches);
+}
+
+/** Each distinct connection among the nodes' clients, and the rx topics of the nodes it carries. */
+export function connectionsOf(nodeClients: readonly (MqttClient | undefined)[], nodes: readonly number[], topics: { rx(node: number): string }): Map<MqttClient, string[]> {
+  const connections = new Map<MqttClient, string[]>();
+  for (const i of nodes) {
+    const client = nodeClients[i]!;
+    const rx = connections.get(client);
+    if (rx) rx.push(topics.rx(i));
+    else connections.set(client, [topics.rx(i)]);
+  }
+  return connections;
+}

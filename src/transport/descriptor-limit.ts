@@ -1,9 +1,10 @@
 /**
- * An MQTT run on an external broker (and a worker) holds a socket per node it hosts, so a
+ * An MQTT run on an external broker (and a worker of one) holds a socket per node it hosts, so a
  * shell's open-file limit (`ulimit -n`, often 1024) caps how many nodes one process can host.
  * Past it, connections fail one by one with errors that name the socket, not the cause
  * (ECONNRESET, EMFILE); the run checks the limit first and says what to do. The embedded broker
- * serves its own process's clients over in-memory streams (in-process-stream.ts): no socket.
+ * serves its own process's clients over in-memory streams (in-process-stream.ts): no socket;
+ * a worker of a run on the embedded broker has one partition connection for all its nodes.
  */
 import { readFileSync } from 'node:fs';
 

@@ -1,7 +1,8 @@
 /**
- * The MQTT transport: every frame crosses a broker. Each node has its own client, which
- * publishes its transmissions (and its death) on `swarm/<run>/tx/<node>` and receives its
- * deliveries on `swarm/<run>/rx/<node>`; the coordinator's client (the ether's side)
+ * The MQTT transport: every frame crosses a broker. A node's transmissions (and its death) are
+ * published on `swarm/<run>/tx/<node>` and its deliveries received on `swarm/<run>/rx/<node>`,
+ * by its own client, or with the embedded broker by the one connection of the process's
+ * partition of nodes (topics.ts, `partition:<ranges>`); the coordinator's client (the ether's side)
  * subscribes to every tx topic and publishes every delivery. Payloads are envelope v1
  * (envelope.ts). At each window's end the barrier waits until every message published in the
  * window has arrived (counted), then applies the inboxes in canonical order (exchange.ts), so
@@ -15,7 +16,7 @@ import { randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { MqttClient } from 'mqtt';
 import type { Duplex } from 'node:stream';
-import { connectClient, connectNodeClients } from './client-connection.ts';
+import { connectClient, connectionsOf, connectNodeClients, subscribeInBatches } from './client-connection.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createBarrier } from './barrier.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
@@ -28,6 +29,7 @@ import { createCoordinatorRemote, type CoordinatorRemote, type RemoteSetup } fro
 import { createReconnection } from './reconnection.ts';
 import { createReplayOutbox, type ReplayOutbox } from './replay-outbox.ts';
 import { createSeenMessages, deathKey, deliveryKey, transmissionKey } from './seen-messages.ts';
+import { maxNodeRangesChars, nodeRanges, nodeRangesName } from './node-ranges.ts';
 import { runTopics, type RunTopics } from './topics.ts';
 import { coordinatorHeartbeatMs } from './worker-protocol.ts';
 import type { Transport, TransportEndpoints } from './transport.ts';
@@ -91,6 +93,12 @@ export function publishFromNode(clients: readonly (MqttClient | undefined)[], to
   outbox.publish(clients[node]!, topics.tx(node), Buffer.from(encodeEnvelope(envelope)));
 }
 
+/** The partition connection's credentials for `local`, or undefined when there is none or its name would be too long (node-ranges.ts). */
+function partitionCredentials(broker: EmbeddedBroker, local: readonly number[]): { username: string; password: string } | undefined {
+  if (local.length === 0 || nodeRangesName(nodeRanges(local)).length > maxNodeRangesChars) return undefined;
+  return broker.credentials.partition(local);
+}
+
 export async function prepareMqttTransport(options: MqttTransportOptions): Promise<PreparedMqttTransport> {
   const topics = runTopics(options.runId, options.nodes);
   const maxPacketBytes = maxRunPacketBytes(options.runId, options.nodes);
@@ -125,7 +133,15 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {}, external ? 15_000 : 0, undefined, inProcess);
     clients.push(coordinator);
     const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
-    for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients, inProcess)) nodeClients[i] = client;
+    // With the embedded broker, this process's nodes share one partition connection (topics.ts);
+    // an external broker's password file has one user per node, so each node connects on its own.
+    const partition = broker && partitionCredentials(broker, local);
+    if (partition) {
+      const client = await connectClient(url, partition, `${options.runId}-partition-coordinator`, {}, 0, undefined, inProcess);
+      clients.push(client);
+      for (const i of local) nodeClients[i] = client;
+    } else for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients, inProcess)) nodeClients[i] = client;
+    const nodeConnections = connectionsOf(nodeClients, local, topics);
     const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
     // What this process published and a peer may have lost when the broker went away: the
     // window's frames and deliveries, and the workers' ops, until acknowledged (replay-outbox.ts).
@@ -137,7 +153,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     // Chunk streams start at a random number: a retained start left by an earlier run with the
     // same id (an external broker) never mixes with this run's.
     let metricsStream = randomInt(0, 2 ** 31);
-    const remote: CoordinatorRemote | undefined = options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes, outbox, !external, options.reconnectWindowMs);
+    const remote: CoordinatorRemote | undefined = options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes, outbox, !external, options.reconnectWindowMs, broker && ((nodes) => partitionCredentials(broker, nodes)));
     // Workers that sit windows out still hear the coordinator: a silent coordinator is a gone one.
     const heartbeat = remote ? setInterval(() => remote.alive(), coordinatorHeartbeatMs) : undefined;
     heartbeat?.unref();
@@ -187,10 +203,12 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
       else bound?.addDeath(envelope.node, envelope.atMs);
       barrier.poke();
     });
-    for (const i of local) {
-      nodeClients[i]!.on('message', (_topic, payload) => {
+    for (const client of nodeConnections.keys()) {
+      client.on('message', (topic, payload) => {
         const envelope = decode(payload);
-        if (envelope?.kind !== 'delivery') {
+        // Only a delivery to the node whose topic it came on.
+        const to = topics.parse(topic);
+        if (envelope?.kind !== 'delivery' || to?.kind !== 'rx' || envelope.delivery.receiver !== to.node) {
           if (envelope) malformed++;
           return;
         }
@@ -204,7 +222,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     // Subscribed once the handlers are there: a message right after SUBACK (a retained one) is seen, not lost.
     const coordinatorTopics = [topics.allTx, ...(remote ? [`${topics.prefix}/ctl/workers/#`] : [])];
     await coordinator.subscribeAsync(coordinatorTopics, { qos: 0 });
-    await Promise.all(local.map((i) => nodeClients[i]!.subscribeAsync(topics.rx(i), { qos: 0 })));
+    await Promise.all([...nodeConnections].map(([client, rx]) => subscribeInBatches(client, rx)));
     // A connection lost mid-run is taken up again (reconnection.ts): once every client is back,
     // workers are asked to publish again what this process may have missed, and this process
     // publishes again what they may have missed; receivers count each message once. What cannot
@@ -224,7 +242,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
       },
     });
     reconnection.watch(coordinator, coordinatorTopics);
-    for (const i of local) reconnection.watch(nodeClients[i]!, [topics.rx(i)]);
+    for (const [client, rx] of nodeConnections) reconnection.watch(client, rx);
 
     const close = async (abortReason?: string): Promise<void> => {
       if (closing) return;

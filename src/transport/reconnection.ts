@@ -15,6 +15,7 @@
 import type { MqttClient } from 'mqtt';
 import type { Barrier } from './barrier.ts';
 import { BrokerConnectionError } from './broker-connection-error.ts';
+import { subscribeInBatches } from './client-connection.ts';
 
 export interface ReconnectionOptions {
   readonly barrier: Barrier;
@@ -99,7 +100,7 @@ export function createReconnection(options: ReconnectionOptions): Reconnection {
       });
       client.on('connect', () => {
         if (stopped || !down.has(client)) return;
-        client.subscribeAsync([...subscriptions], { qos: 0 }).then(
+        subscribeInBatches(client, subscriptions).then(
           () => back(client),
           // Lost again while subscribing: the next connect tries again.
           () => undefined,

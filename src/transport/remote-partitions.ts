@@ -71,9 +71,11 @@ interface Worker {
 
 /**
  * `outbox` keeps the ops for a replay after a broker blip; `brokerInRun`: the broker lives in
- * this process (workers are told, so that they stop at once when it is gone).
+ * this process (workers are told, so that they stop at once when it is gone);
+ * `partitionCredentials`: the embedded broker's credentials for one connection per partition,
+ * handed to each worker with its assignment.
  */
-export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, setup: RemoteSetup, barrier: Barrier, maxPacketBytes: number, outbox: ReplayOutbox, brokerInRun: boolean, reconnectWindowMs = defaultReconnectWindowMs): CoordinatorRemote {
+export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, setup: RemoteSetup, barrier: Barrier, maxPacketBytes: number, outbox: ReplayOutbox, brokerInRun: boolean, reconnectWindowMs = defaultReconnectWindowMs, partitionCredentials?: (nodes: readonly number[]) => { username: string; password: string } | undefined): CoordinatorRemote {
   const partitions = setup.partitions.map((nodes) => [...nodes].sort((a, b) => a - b));
   const owner = new Int32Array(topics.nodes).fill(-1);
   partitions.forEach((nodes, part) => nodes.forEach((node) => (owner[node] = part)));
@@ -120,7 +122,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
   const assign = (id: string, nodesText: string): void => {
     const existing = byId.get(id);
     if (existing) {
-      send(`run/${id}/assign`, { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: existing.label, brokerInRun } satisfies AssignMessage);
+      send(`run/${id}/assign`, assignment(existing));
       return;
     }
     let part: number;
@@ -157,7 +159,11 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
     };
     byPart[part] = worker;
     byId.set(id, worker);
-    send(`run/${id}/assign`, { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: worker.label, brokerInRun } satisfies AssignMessage);
+    send(`run/${id}/assign`, assignment(worker));
+  };
+  const assignment = (worker: Worker): AssignMessage => {
+    const partition = partitionCredentials?.(partitions[worker.part]!);
+    return { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: worker.label, brokerInRun, ...(partition && { partition }) };
   };
   const refuse = (id: string, reason: string): void => send(`run/${id}/assign`, { protocol: workerProtocolVersion, refused: reason } satisfies AssignMessage);
 

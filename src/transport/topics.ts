@@ -7,12 +7,17 @@
  *
  * Roles: the `coordinator` runs the ether and the clock (reads tx and rx of every node,
  * publishes rx, ctl and metrics, reads ctl and metrics); `node:<i>` publishes only its own tx
- * and reads only its own rx and ctl; a `worker` (a process running a partition of the nodes,
- * each on its own node connection) reads ctl and publishes only under `ctl/workers/`; the
- * `viewer` reads metrics and publishes nothing.
+ * and reads only its own rx and ctl; `partition:<ranges>` (one connection for a process's
+ * nodes, e.g. `partition:0-199,400`) publishes only on the tx topics of the nodes its name
+ * lists and reads only their rx topics, each by its exact name; a `worker` (a process running
+ * a partition of the nodes) reads ctl and publishes only under `ctl/workers/`; the `viewer`
+ * reads metrics and publishes nothing. A role's password is derived from its whole user name
+ * (broker.ts), so a partition cannot name more nodes than it was given.
  * A subscription is allowed only if every topic its filter can match is readable by the role,
  * so wildcards (`#`, `+`) never reach another node's topics.
  */
+
+import { nodeRangesName, parseNodeRanges, rangesInclude, type NodeRanges } from './node-ranges.ts';
 
 export type TopicKind = 'tx' | 'rx' | 'ctl' | 'metrics';
 
@@ -24,6 +29,7 @@ export type RunTopic =
 export type Role =
   | { readonly kind: 'coordinator' }
   | { readonly kind: 'node'; readonly node: number }
+  | { readonly kind: 'partition'; readonly nodes: NodeRanges }
   | { readonly kind: 'worker' }
   | { readonly kind: 'viewer' };
 
@@ -107,6 +113,9 @@ export function runTopics(runId: string, nodes: number): RunTopics {
       // (ctl/run/…), not the other workers' reports, which carry their nodes' frames.
       case 'node':
         return [{ base: [...levels, 'rx', String(role.node)], exact: true }];
+      // Checked by name in maySubscribe: exact rx topics of the partition's nodes.
+      case 'partition':
+        return [];
       case 'worker':
         return [{ base: [...levels, 'ctl', 'run'], exact: false }];
       case 'viewer':
@@ -155,6 +164,8 @@ export function runTopics(runId: string, nodes: number): RunTopics {
           return parsed.kind !== 'tx';
         case 'node':
           return parsed.kind === 'tx' && parsed.node === role.node;
+        case 'partition':
+          return parsed.kind === 'tx' && rangesInclude(role.nodes, parsed.node);
         case 'worker':
           return parsed.kind === 'ctl' && parsed.path.startsWith('workers/');
         case 'viewer':
@@ -163,19 +174,30 @@ export function runTopics(runId: string, nodes: number): RunTopics {
     },
     maySubscribe(role, filter) {
       if (role.kind === 'node' && (!Number.isInteger(role.node) || role.node < 0 || role.node >= nodes)) return false;
+      if (role.kind === 'partition') {
+        // A topic, not a filter: parse refuses wildcards.
+        const parsed = parseMemo(filter);
+        return parsed?.kind === 'rx' && rangesInclude(role.nodes, parsed.node);
+      }
       return subscribeMemo(`${roleName(role)}\0${filter}`);
     },
   };
 }
 
-/** The MQTT user name of a role: `coordinator`, `worker`, `viewer` or `node:<i>`. */
+/** The MQTT user name of a role: `coordinator`, `worker`, `viewer`, `node:<i>` or `partition:<ranges>`. */
 export function roleName(role: Role): string {
-  return role.kind === 'node' ? `node:${role.node}` : role.kind;
+  if (role.kind === 'node') return `node:${role.node}`;
+  if (role.kind === 'partition') return `partition:${nodeRangesName(role.nodes)}`;
+  return role.kind;
 }
 
 /** The role a user name stands for in a run of `nodes` nodes, or undefined. */
 export function parseRole(username: string, nodes: number): Role | undefined {
   if (username === 'coordinator' || username === 'worker' || username === 'viewer') return { kind: username };
+  if (username.startsWith('partition:')) {
+    const ranges = parseNodeRanges(username.slice('partition:'.length), nodes);
+    return ranges && { kind: 'partition', nodes: ranges };
+  }
   if (!username.startsWith('node:')) return undefined;
   const index = username.slice('node:'.length);
   if (!nodeIndexPattern.test(index)) return undefined;

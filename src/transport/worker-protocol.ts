@@ -11,7 +11,9 @@
  *     resync   {}                         it reconnected after a broker blip: publish again
  *     here     {}                         answers a `resync` from the coordinator
  *   coordinator → worker, on ctl/run/<worker>/… (or ctl/run/all/…)
- *     assign   { protocol, scenario, nodes, brokerInRun } or { protocol, refused }
+ *     assign   { protocol, scenario, nodes, brokerInRun, partition? } or { protocol, refused }
+ *              partition: the credentials of one connection for all its nodes (topics.ts),
+ *              given by the embedded broker; without it each node connects on its own
  *     op       { seq, untilMs, deliveries, close }   deliveries: how many it has been sent in all
  *     abort    { reason }                 (ctl/run/all/abort) the run stopped
  *     alive    {}                         (ctl/run/all/alive) the heartbeat
@@ -44,7 +46,7 @@ export interface HelloMessage {
 }
 
 export type AssignMessage =
-  | { readonly protocol: number; readonly scenario: string; readonly nodes: string; readonly brokerInRun: boolean }
+  | { readonly protocol: number; readonly scenario: string; readonly nodes: string; readonly brokerInRun: boolean; readonly partition?: { readonly username: string; readonly password: string } }
   | { readonly protocol: number; readonly refused: string };
 
 export interface OpMessage {
@@ -82,7 +84,12 @@ export function helloProblem(value: unknown): string | undefined {
 export function assignProblem(value: unknown): string | undefined {
   if (!isRecord(value) || value.protocol !== workerProtocolVersion) return `expected protocol ${workerProtocolVersion}, found ${isRecord(value) ? String(value.protocol) : 'no object'}`;
   if (typeof value.refused === 'string') return undefined;
-  return typeof value.scenario === 'string' && typeof value.nodes === 'string' && typeof value.brokerInRun === 'boolean' ? undefined : 'expected a scenario, nodes and brokerInRun';
+  if (typeof value.scenario !== 'string' || typeof value.nodes !== 'string' || typeof value.brokerInRun !== 'boolean') return 'expected a scenario, nodes and brokerInRun';
+  const partition = value.partition;
+  if (partition === undefined) return undefined;
+  return isRecord(partition) && typeof partition.username === 'string' && typeof partition.password === 'string' && partition.username.length <= 8192 && partition.password.length <= 256
+    ? undefined
+    : 'expected partition credentials as a user name and a password';
 }
 
 export function opProblem(value: unknown): string | undefined {

@@ -104,7 +104,7 @@ describe('loraswarm worker', () => {
     await worker.waitForStderr(/joined run kill2/);
     run.child.kill('SIGKILL');
     expect(await worker.exited).toBe(1);
-    expect(worker.stderr()).toMatch(/loraswarm: the worker stopped: the connection of kill2-(worker-[0-9a-f]{10}|node-\d+) to the broker closed mid-run/);
+    expect(worker.stderr()).toMatch(/loraswarm: the worker stopped: the connection of kill2-(worker-[0-9a-f]{10}|partition-[0-9a-f]{10}|node-\d+) to the broker closed mid-run/);
 
     const credentials = args![args!.indexOf('--credentials') + 1]!;
     const bad = [

@@ -1,6 +1,16 @@
 /** Option values shared by several commands, checked with messages that say what was expected. */
 import { UsageError } from '../exit.ts';
 
+/** Commander's argument parser for a repeatable flag: every value, in order. */
+export const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `--seed <n>`: a non-negative safe integer. */
+export function seedOption(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value)) throw new UsageError(`--seed: expected a non-negative integer, found ${JSON.stringify(text)}`);
+  return value;
+}
+
 /** Why `url` is not an MQTT broker URL, or undefined. */
 export function brokerUrlProblem(url: string): string | undefined {
   return /^mqtts?:\/\/[^\s/]+$/.test(url) ? undefined : `expected mqtt://host:port, found ${JSON.stringify(url)}`;

@@ -9,7 +9,7 @@ import { parsePartition, PartitionError, splitEvenly } from '../../transport/par
 import { UsageError } from '../exit.ts';
 import { brokerUrlProblem, listenOption, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
-import type { RunCommandOptions } from './run.ts';
+import type { RunCommandOptions } from './run-options.ts';
 
 /** Why the workers' credentials cannot be written at `path`, or undefined: checked before the run opens its directory. */
 export function credentialsOutProblem(path: string): string | undefined {

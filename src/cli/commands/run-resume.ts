@@ -8,7 +8,7 @@ import { outPathOf } from '../../metrics/run-directory.ts';
 import { readRunCheckpoint, RunCheckpointError, type RunCheckpointHeader } from '../../run/run-checkpoint.ts';
 import type { CsvFileSnapshot } from '../../metrics/csv-file.ts';
 import { UsageError } from '../exit.ts';
-import type { RunCommandOptions } from './run.ts';
+import type { RunCommandOptions } from './run-options.ts';
 
 export interface ResumedRun {
   readonly outPath: string;

@@ -4,11 +4,10 @@
  */
 import type { Command } from 'commander';
 import type { CliIo } from '../main.ts';
+import { collect } from './options.ts';
 
 /** The hidden subcommand a sweep's child processes run. */
 export const sweepChildCommandName = 'sweep-child';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /**
  * Adds `sweep`, `sweep merge` and the hidden `sweep-child` to the program.

@@ -1,0 +1,44 @@
+/** `loraswarm broker-setup`: the files a Mosquitto broker needs to carry one run, and how to start it. */
+import { runIdPattern } from '../../transport/topics.ts';
+import { UsageError } from '../exit.ts';
+import { portOption } from './options.ts';
+
+export interface BrokerSetupOptions {
+  readonly run: string;
+  readonly nodes?: string;
+  readonly scenario?: string;
+  readonly set: readonly string[];
+  readonly dir: string;
+  readonly port: string;
+  readonly host: string;
+  readonly user?: string;
+  readonly wsPort?: string;
+}
+
+/**
+ * Checks the flags, writes mosquitto.conf, passwd, acl and credentials.json into `options.dir`
+ * and prints the commands that start the broker and use it.
+ *
+ * @example
+ * await brokerSetupCommand({ run: 'r1', nodes: '8', set: [], dir: 'broker', port: '1883', host: '127.0.0.1' }, print);
+ */
+export async function brokerSetupCommand(options: BrokerSetupOptions, print: (text: string) => void): Promise<void> {
+  if ((options.nodes === undefined) === (options.scenario === undefined)) throw new UsageError('broker-setup: expected one of --nodes <n> or --scenario <file>');
+  // The scenario reader (zod, YAML) and the setup writer load only when they are needed.
+  const { readScenario } = await import('../../scenario/read-scenario.ts');
+  const nodes = options.scenario !== undefined ? readScenario(options.scenario, { sets: options.set }).swarm.nodes.length : Number(options.nodes);
+  const port = Number(options.port);
+  if (!Number.isInteger(nodes) || nodes < 1) throw new UsageError(`--nodes: expected an integer ≥ 1, found ${JSON.stringify(options.nodes)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port: expected a port 1..65535, found ${JSON.stringify(options.port)}`);
+  if (!runIdPattern.test(options.run)) throw new UsageError(`--run: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.run)}`);
+  const wsPort = options.wsPort === undefined ? undefined : portOption('--ws-port', options.wsPort);
+  if (wsPort === 0 || wsPort === port) throw new UsageError(`--ws-port: expected a port 1..65535 other than --port, found ${JSON.stringify(options.wsPort)}`);
+  const { writeMosquittoSetup } = await import('../../transport/mosquitto-setup.ts');
+  writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host, ...(options.user !== undefined && { user: options.user }), ...(wsPort !== undefined && { wsPort }) });
+  print(
+    `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run}\n` +
+      `start:  mosquitto -c ${options.dir}/mosquitto.conf\n` +
+      `run:    loraswarm run <scenario> --broker mqtt://${options.host}:${port} --credentials ${options.dir}/credentials.json${wsPort === undefined ? '' : ' --dashboard'}\n` +
+      (wsPort === undefined ? '' : `watch:  loraswarm dashboard --attach ws://${options.host}:${wsPort}/mqtt --run ${options.run} --credentials ${options.dir}/credentials.json\n`),
+  );
+}

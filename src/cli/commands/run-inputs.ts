@@ -1,0 +1,101 @@
+/**
+ * What `loraswarm run` is asked to do, read and checked before anything is written: the
+ * scenario (or a stopped run's, with --resume), the run directory, the limits, the live
+ * dashboard, the broker and workers, the model to serve and the federated task. Every refusal
+ * is a usage error (or an environment error), in the order a reader meets the flags.
+ */
+import { join } from 'node:path';
+import { outPathOf, runDirectoryProblem } from '../../metrics/run-directory.ts';
+import { estimateProblems, estimateRun, thisMachine } from '../../run/run-estimate.ts';
+import type { CompressChoice } from '../../run/result-files.ts';
+import { checkWakes, describeWakeCheck } from '../../run/wake-check.ts';
+import { descriptorProblem } from '../../transport/descriptor-limit.ts';
+import { EnvironmentError } from '../../transport/environment-error.ts';
+import { readScenario, type ReadScenario } from '../../scenario/read-scenario.ts';
+import { inferenceFor } from '../../inference/load-model.ts';
+import { describeFrozenTensors, prepareFederated } from '../../fl/setup.ts';
+import { UsageError } from '../exit.ts';
+import { liveDashboardOptions, secondsOption } from './options.ts';
+import { distributionOptions } from './run-distribution.ts';
+import type { RunCommandOptions } from './run-options.ts';
+import { resumeRun, type ResumedRun } from './run-resume.ts';
+
+/** A run's checked inputs: the record the rest of `runCommand` reads. */
+export interface RunInputs extends ReturnType<typeof distributionOptions> {
+  /** The stopped run's checkpoint, with --resume. */
+  readonly resumed: ResumedRun | undefined;
+  /** The options given, or with --resume the stopped run's. */
+  readonly options: RunCommandOptions;
+  readonly scenario: ReadScenario['scenario'];
+  readonly swarm: ReadScenario['swarm'];
+  readonly name: string;
+  readonly outPath: string;
+  readonly compress: CompressChoice;
+  /** Wall time between checkpoints (--checkpoint-every), ms. */
+  readonly checkpointEveryMs: number | undefined;
+  readonly liveOptions: ReturnType<typeof liveDashboardOptions>;
+  /** The model to serve, read and placed. */
+  readonly inference: ReturnType<typeof inferenceFor>;
+  readonly federated: ReturnType<typeof prepareFederated> | undefined;
+}
+
+/**
+ * Reads the scenario and checks the options of a run; `note` receives the scenario's warnings
+ * (traffic that sleeping radios cannot receive, frozen tensors), said before the run starts.
+ *
+ * @example
+ * const inputs = readRunInputs('scenarios/quickstart.yaml', { set: [], transport: 'memory' }, note);
+ */
+export function readRunInputs(scenarioFile: string | undefined, givenOptions: RunCommandOptions, note: (text: string) => void): RunInputs {
+  const resumed = givenOptions.resume === undefined ? undefined : resumeRun(scenarioFile, givenOptions);
+  const options = resumed?.options ?? givenOptions;
+  const file = resumed?.scenarioFile ?? scenarioFile;
+  if (file === undefined) throw new UsageError('expected a scenario file (or --resume DIR to go on with a stopped run)');
+  const checkpointEveryMs = options.checkpointEvery === undefined ? undefined : secondsOption('--checkpoint-every', options.checkpointEvery) * 1000;
+  if (options.transport !== 'memory' && options.transport !== 'mqtt') {
+    throw new UsageError(`--transport: expected "memory" or "mqtt", found ${JSON.stringify(options.transport)}`);
+  }
+  const compress = options.compress ?? 'auto';
+  if (compress !== 'auto' && compress !== 'on' && compress !== 'off') {
+    throw new UsageError(`--compress: expected "auto", "on" or "off", found ${JSON.stringify(compress)}`);
+  }
+  const { scenario, swarm, name } = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
+  const outPath = outPathOf(options.out ?? join('runs', `${name}-seed${scenario.seed}`));
+  const problem = runDirectoryProblem(outPath);
+  if (problem) throw new UsageError(`--out: ${problem}`);
+  const overLimits = estimateProblems(estimateRun(scenario, swarm), thisMachine(outPath));
+  if (overLimits.length > 0 && options.ignoreLimits !== true) {
+    throw new UsageError(`this run is over the limits a run may expect to need: ${overLimits.join('; ')}. \`loraswarm validate\` prints the whole estimate; to run it anyway, add --ignore-limits`);
+  }
+  const liveOptions = liveDashboardOptions(options, scenario.duration);
+  const distribution = distributionOptions(options, swarm.nodes.length);
+  const { external, partitions } = distribution;
+  // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
+  const inference = inferenceFor(scenario, swarm);
+  if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
+  const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
+  // Traffic that sleeping radios cannot receive is said before the run, not found in its fates.
+  if (!options.quiet && !resumed) {
+    const warnings = [...describeWakeCheck(checkWakes(scenario, swarm)), ...(federated ? describeFrozenTensors(scenario, swarm, federated) : [])];
+    for (const line of warnings) note(`loraswarm:${line.slice(1)}\n`);
+  }
+  if (partitions.length > 0) refuseWorkers(scenario, federated !== undefined);
+  if (checkpointEveryMs !== undefined) {
+    const why = partitions.length > 0 ? 'workers' : liveOptions ? 'the live dashboard' : undefined;
+    if (why) throw new UsageError(`--checkpoint-every: a run with ${why} cannot be checkpointed yet; leave it out`);
+  }
+  if (options.transport === 'mqtt' || external) {
+    const hostedNodes = swarm.nodes.length - partitions.reduce((sum, nodes) => sum + nodes.length, 0);
+    const descriptors = descriptorProblem(hostedNodes, !external);
+    if (descriptors) throw new EnvironmentError(descriptors);
+  }
+  return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, checkpointEveryMs, liveOptions, inference, federated };
+}
+
+/** Workers run plain nodes only: the features that need every node in one process refuse them. */
+function refuseWorkers(scenario: ReadScenario['scenario'], federated: boolean): void {
+  if (federated) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
+  if (scenario.peerMac) throw new UsageError('--remote/--workers: with peerMac the acknowledgements and channel activity detection run in one process (workers do not yet); leave them out');
+  if (scenario.lorawan) throw new UsageError('--remote/--workers: with lorawan the network server and the class A devices run in one process (workers do not yet); leave them out');
+  if (scenario.uplinkGateways === 'all') throw new UsageError('--remote/--workers: with uplinkGateways: all the network server merges every gateway\'s receptions in one process (workers do not yet); leave them out');
+}

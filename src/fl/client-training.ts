@@ -1,0 +1,84 @@
+/**
+ * A federated client's training and upload (client-side.ts): once it has the whole model it
+ * trains what the deadline leaves time for (the MCU computes for computeFactor × forward MACs ×
+ * batch per step, cost model), then the real training runs (fl/local.ts), and its compressed
+ * update goes back in chunks after a random jitter.
+ */
+import { computeCost } from '../hw/compute-cost.ts';
+import { createCompressor, decodeUpdate } from './compression.ts';
+import { redundancyCount } from './fec.ts';
+import { fullSteps } from './federation.ts';
+import type { FlClientsDeps } from './client-side.ts';
+import type { ClientSide, RoundState } from './round-types.ts';
+import { chunk, concat, flHeaderBytes, parityHeaderBytes } from './wire.ts';
+
+/** The client has the model: it trains for what time is left before the deadline, or drops out when that is too little. */
+export function train(deps: FlClientsDeps, node: number, side: ClientSide, state: RoundState): void {
+  const { setup, specs, host, clientIndex, chunkBytes, deadlineMs, sessions, later, checkDone } = deps;
+  const { settings, task } = setup;
+  const fec = settings.fec;
+  side.timer++;
+  sessions?.downloaded(node);
+  const c = clientIndex.get(node)!;
+  const indices = setup.partitions[c]!;
+  const start = decodeUpdate(concat(side.chunks as Uint8Array[]), deps.global().length);
+  const local = settings.local;
+  const steps = fullSteps(indices.length, local);
+  const batch = local.batchSize === 'full' ? indices.length : local.batchSize;
+  const stepMs = computeCost(specs[node]!.mcu, { op: 'matmul', macs: settings.computeFactor * task.forwardMacsPerSample * batch }).latencyMs;
+  // Time left for training: to the deadline, less the upload at least takes (its chunks paced
+  // by the duty cycle, after the jitter) with one round of asking again.
+  const updateBytes = estimatedUpdateBytes(deps, deps.global().length);
+  const dataChunks = Math.ceil(updateBytes / chunkBytes);
+  const uploadChunks = dataChunks + (fec ? redundancyCount(fec, dataChunks) : 0);
+  const uploadMs = settings.uplinkJitter + uploadChunks * host.frameGapMs(node, Math.min(updateBytes, chunkBytes) + (fec ? parityHeaderBytes : flHeaderBytes)) + settings.idleTimeout;
+  const leftMs = state.stats.startMs + deadlineMs - uploadMs - host.scheduler.nowMs;
+  const affordable = Math.floor(leftMs / stepMs);
+  const straggler = affordable < steps;
+  if (straggler) state.stats.stragglers++;
+  if (straggler && (settings.stragglers === 'drop' || affordable < 1)) {
+    side.done = true;
+    state.server.get(node)!.status = 'out';
+    checkDone(state);
+    return;
+  }
+  const budget = straggler ? affordable : steps;
+  host.compute(node, budget * stepMs, later({ type: 'trained', node, side, state, start, budget }), state.stats.round);
+}
+
+/** A client's MCU has run its training time: the training itself, its compressed update, and the upload after the jitter. */
+export function trained(deps: FlClientsDeps, node: number, side: ClientSide, state: RoundState, start: Float64Array, budget: number): void {
+  const { setup, clientIndex, compressors, streams, chunkBytes, jitterOf, later } = deps;
+  const { settings, task } = setup;
+  const mu = settings.strategy.kind === 'fedprox' ? settings.strategy.mu : 0;
+  if (state.closed) return;
+  const c = clientIndex.get(node)!;
+  const params = task.params;
+  const keep = setup.trainable[c] ?? params.length;
+  params.forEach((p, k) => (p.trainable = k >= params.length - keep));
+  const result = task.trainLocal(setup.partitions[c]!, start, { ...settings.local, mu, maxSteps: budget }, streams.stream(`fl/client/${node}/round/${state.stats.round}`));
+  for (const p of params) p.trainable = true;
+  let compressor = compressors.get(node);
+  if (!compressor) compressors.set(node, (compressor = createCompressor(settings.compression)));
+  const { bytes } = compressor.compress(result.delta);
+  if (Number.isFinite(result.loss)) state.losses.push(result.loss);
+  const update = chunk(bytes, chunkBytes).map((b) => b.slice());
+  side.update = update;
+  later({ type: 'upload', node, side, update, state }, deps.host.scheduler.nowMs + jitterOf(node));
+}
+
+/** The jitter is over: the update's chunks, then their parity, go to the coordinator (unless the round has closed). */
+export function upload(deps: FlClientsDeps, node: number, side: ClientSide, update: Uint8Array[], state: RoundState): void {
+  if (state.closed) return;
+  const { coordinator } = deps.setup;
+  update.forEach((b, i) => deps.post(node, coordinator, { kind: 'update', round: side.round, chunk: i, chunks: update.length, bytes: b }, side.round));
+  deps.postParity(node, coordinator, side.round, update);
+}
+
+/** An update's size at most: dense values, or top-k with 3-byte gaps. */
+function estimatedUpdateBytes(deps: FlClientsDeps, n: number): number {
+  const { bits, topK } = deps.setup.settings.compression;
+  const perValue = bits / 8;
+  const scale = bits === 8 ? 4 : 0;
+  return topK >= 1 ? 5 + scale + n * perValue : 5 + 3 + scale + Math.ceil(topK * n) * (3 + perValue);
+}

@@ -1,0 +1,58 @@
+/**
+ * The federated engine's explicit state (swarm.ts): what it reads (the setup, the host, its
+ * sizes and deadline) and its parts (the outbox, the parity coder, the client and coordinator
+ * sides, the clients' sessions), and what it keeps (the rounds, the round under way, the
+ * streams, the clients' sides and compressors, the steps to come: a checkpoint holds these,
+ * fl-checkpoint.ts). The rounds' start and close are module functions over it (rounds.ts).
+ */
+import type { RandomStreams, SavableStream } from '../sim/rng.ts';
+import type { Continuation } from '../sim/scheduler.ts';
+import type { StepTable } from '../sim/step-table.ts';
+import type { Aggregator } from './aggregator.ts';
+import type { ChunkParity } from './chunk-parity.ts';
+import type { ClientStep, FlClients } from './client-side.ts';
+import type { Compressor } from './compression.ts';
+import type { CoordinatorReceiver, ServerTimerStep } from './coordinator-side.ts';
+import type { JitterStreams } from './jitter-streams.ts';
+import type { Outbox } from './outbox.ts';
+import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
+import type { ClientSessions, SessionStep } from './sessions.ts';
+
+/**
+ * What the engine does next, as data (a checkpoint holds it): a round's deadline, the next
+ * round, a client's or the coordinator's idle timer, a client's training done, its upload after
+ * the jitter. Each is an integer event (or a computation's continuation) whose argument is its id.
+ */
+export type FlStep =
+  | { readonly type: 'close'; readonly state: RoundState }
+  | { readonly type: 'startRound' }
+  | ServerTimerStep
+  | ClientStep
+  | SessionStep;
+
+export interface FlRun {
+  readonly setup: FlSetup;
+  readonly host: FlHost;
+  readonly streams: RandomStreams;
+  readonly selection: SavableStream;
+  readonly jitter: JitterStreams;
+  readonly clientIndex: ReadonlyMap<number, number>;
+  readonly clientSide: Map<number, ClientSide>;
+  readonly compressors: Map<number, Compressor>;
+  readonly model: Aggregator;
+  readonly tasks: StepTable<FlStep>;
+  later(step: FlStep, atMs?: number): Continuation;
+  /** Application bytes per model chunk. */
+  readonly chunkBytes: number;
+  /** How long after its start a round closes. */
+  readonly deadlineMs: number;
+  readonly sessions: ClientSessions | undefined;
+  readonly outbox: Outbox;
+  readonly parity: ChunkParity;
+  readonly clients: FlClients;
+  readonly coordinatorSide: CoordinatorReceiver;
+  readonly rounds: RoundStats[];
+  current: RoundState | undefined;
+  finished: boolean;
+  malformed: number;
+}

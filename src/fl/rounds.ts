@@ -1,0 +1,83 @@
+/**
+ * A federated round's start and close (swarm.ts): the coordinator picks its clients, announces
+ * the round and broadcasts the global model in chunks; at the deadline, or once every client is
+ * done or out, what arrived is aggregated and the new model evaluated, and the next round is
+ * scheduled.
+ */
+import { broadcastDestination } from '../radio/transmission.ts';
+import { encodeUpdate } from './compression.ts';
+import { selectClients } from './federation.ts';
+import type { FlRun } from './fl-run.ts';
+import type { RoundState, RoundStats } from './round-types.ts';
+import { chunk, type FlMessage } from './wire.ts';
+
+export function startRound(run: FlRun): void {
+  const { setup, host, model, sessions, deadlineMs } = run;
+  const { settings, coordinator, clients } = setup;
+  const { scheduler } = host;
+  const post = run.outbox.post;
+  const schedule = settings.schedule;
+  const number = run.rounds.length + 1;
+  if (number > settings.rounds || scheduler.nowMs >= setup.durationMs || !host.alive(coordinator)) {
+    run.finished = true;
+    return;
+  }
+  const available = clients.filter((node) => host.alive(node) && host.stateOfCharge(node) >= settings.minStateOfCharge && (setup.trainable[run.clientIndex.get(node)!] ?? 1) > 0);
+  const picked = available.length === 0 ? [] : selectClients(available.length, settings.fraction, run.selection).map((i) => available[i]!);
+  const stats: RoundStats = {
+    round: number, startMs: scheduler.nowMs, endMs: Number.NaN, selected: picked.length, participants: 0, dropouts: 0, stragglers: 0, abandoned: 0, resentChunks: 0, recoveredChunks: 0,
+    bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, listenUj: -host.listenEnergyUj(), trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
+  };
+  run.rounds.push(stats);
+  const nextStartMs = stats.startMs + (schedule?.period ?? 0);
+  if (sessions && number < settings.rounds && nextStartMs < setup.durationMs) sessions.planNext(number + 1, nextStartMs);
+  const { bytes } = encodeUpdate(model.global, { bits: settings.downlinkBits, topK: 1, errorFeedback: false });
+  const chunks = chunk(bytes, run.chunkBytes);
+  const state: RoundState = { stats, selected: picked, global: model.global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, parities: [], lastLength: -1, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], startVersion: model.version, closed: false };
+  run.current = state;
+  // A round nobody can join still lasts until its deadline (no burst of empty rounds).
+  run.later({ type: 'close', state }, stats.startMs + deadlineMs);
+  if (picked.length === 0) return;
+  const announce: FlMessage = { kind: 'announce', round: number, chunks: chunks.length, clients: picked };
+  post(coordinator, broadcastDestination, announce, number);
+  chunks.forEach((bytesOfChunk, i) => post(coordinator, broadcastDestination, { kind: 'model', round: number, chunk: i, chunks: chunks.length, bytes: bytesOfChunk }, number));
+  run.parity.postParity(coordinator, broadcastDestination, number, chunks);
+  // Once more at the end, for clients that missed it: they kept the chunks they heard.
+  post(coordinator, broadcastDestination, announce, number);
+}
+
+export function closeRound(run: FlRun, state: RoundState): void {
+  const { setup, host, model } = run;
+  const { settings } = setup;
+  const { scheduler } = host;
+  const schedule = settings.schedule;
+  if (state.closed) return;
+  state.closed = true;
+  // What the round had not handed to a MAC yet is not sent; what sits in a MAC expires at the deadline.
+  run.outbox.purge(state.stats.round);
+  const { stats } = state;
+  for (const [, side] of state.server) if (side.status === 'pending') stats.dropouts++;
+  model.close(state);
+  const evaluation = setup.task.evaluate(model.global);
+  stats.validationAccuracy = evaluation.accuracy;
+  stats.validationLoss = evaluation.loss;
+  stats.trainLoss = state.losses.length > 0 ? state.losses.reduce((s, v) => s + v, 0) / state.losses.length : Number.NaN;
+  stats.endMs = scheduler.nowMs;
+  stats.listenUj += host.listenEnergyUj();
+  run.later({ type: 'startRound' }, schedule ? Math.max(scheduler.nowMs, stats.startMs + schedule.period) : scheduler.nowMs + settings.roundGap);
+}
+
+/** The round closes early once no selected client is pending. */
+export function checkDone(run: FlRun, state: RoundState): void {
+  if (![...state.server.values()].some((side) => side.status === 'pending')) closeRound(run, state);
+}
+
+/** The coordinator died: the round under way ends there, and no other starts. */
+export function coordinatorDied(run: FlRun, atMs: number): void {
+  const { current } = run;
+  if (!current || current.closed) return;
+  current.closed = true;
+  current.stats.endMs = atMs;
+  current.stats.listenUj += run.host.listenEnergyUj();
+  run.finished = true;
+}

@@ -1,0 +1,130 @@
+/**
+ * The energy ledgers' table (energy-ledgers.ts): every node's books are a record of `stride`
+ * float64 fields in one typed array, so a booking touches a few adjacent cache lines and
+ * allocates nothing (a city has 100,000 ledgers, each booked twice per frame). Beside it, each
+ * node's battery, rail and harvester, the per-node constants derived from them, and the memo of
+ * thresholds (energy-ledger-booking.ts).
+ */
+import type { BatteryProfile } from './battery-profiles.ts';
+import { capacityUc, emptyStateOfCharge } from './battery.ts';
+import type { Harvester } from './solar.ts';
+import { energyStateIndex, type LedgerConfig, type Rail } from './energy-ledger-types.ts';
+
+// Fields of a node's record.
+export const CHARGE = 0;
+export const CURRENT = 1;
+export const OPENED = 2;
+export const PREDICTED_AT = 3;
+export const PREDICTED_BROWNOUT = 4;
+export const STATE = 5;
+export const PARTS = 6;
+export const PART0_STATE = 7;
+export const PART0_MA = 8;
+export const PART1_STATE = 9;
+export const PART1_MA = 10;
+export const DEAD = 11;
+export const DEATH_AT = 12;
+export const DEATH_BROWNOUT = 13;
+export const DEATH_STATE = 14;
+export const DEATH_MA = 15;
+export const DEATH_SOC = 16;
+export const DEATH_TERMINAL_V = 17;
+export const DEATH_LOAD_V = 18;
+export const IR_LOSS = 19;
+export const REGULATOR_LOSS = 20;
+export const RATE_LOSS = 21;
+export const CHEMICAL = 22;
+export const HARVESTED = 23;
+export const DRAWN = 24;
+export const DELIVERED = 25;
+export const STORED = 26;
+export const SPILLED = 27;
+/** Energy booked per state (energyStates' order), then time per state. */
+export const ENERGY = 28;
+export const TIME = 35;
+export const stride = 42;
+
+/** Entries of a node's threshold memo: four currents × [current, threshold SoC, brown-out?, Peukert factor]. */
+export const memoStride = 16;
+
+export interface LedgerTable {
+  readonly count: number;
+  /** The records, `stride` fields per node. */
+  readonly r: Float64Array;
+  readonly profiles: readonly BatteryProfile[];
+  readonly rails: readonly Rail[];
+  readonly harvests: readonly (Harvester | undefined)[];
+  readonly brownOutV: Float64Array;
+  readonly capUc: Float64Array;
+  readonly emptySoc: Float64Array;
+  readonly dropoutV: Float64Array;
+  /** Thresholds and Peukert factors at each node's last four currents (NaN: empty). */
+  readonly memo: Float64Array;
+  /** The memo entry each node overwrites next. */
+  readonly memoNext: Uint8Array;
+  // Results of voltagesAt and thresholdAt (no object per call).
+  atSoc: number;
+  atTerminalV: number;
+  atLoadV: number;
+  thresholdSoc: number;
+  thresholdBrownOut: boolean;
+  peukert: number;
+}
+
+/**
+ * The table for `configs`, each record holding its initial charge and its initial state's
+ * single part, opened at `startMs` (energy-ledger-booking.ts's `open` then checks it).
+ */
+export function createLedgerTable(configs: readonly LedgerConfig[]): LedgerTable {
+  const count = configs.length;
+  const table: LedgerTable = {
+    count,
+    r: new Float64Array(count * stride),
+    profiles: configs.map((c) => c.battery),
+    rails: configs.map((c) => c.rail),
+    harvests: configs.map((c) => c.harvest),
+    brownOutV: Float64Array.from(configs, (c) => c.brownOutV),
+    capUc: Float64Array.from(configs, (c) => capacityUc(c.battery)),
+    emptySoc: Float64Array.from(configs, (c) => emptyStateOfCharge(c.battery)),
+    dropoutV: Float64Array.from(configs, (c) => (c.rail.type === 'ldo' ? c.rail.dropoutV : 0)),
+    memo: new Float64Array(count * memoStride).fill(Number.NaN),
+    memoNext: new Uint8Array(count),
+    atSoc: 0,
+    atTerminalV: 0,
+    atLoadV: 0,
+    thresholdSoc: 0,
+    thresholdBrownOut: false,
+    peukert: 1,
+  };
+  const r = table.r;
+  for (let n = 0; n < count; n++) {
+    const c = configs[n]!;
+    const soc = c.initialStateOfCharge ?? 1;
+    if (!(soc >= 0 && soc <= 1)) throw new RangeError(`stateOfCharge must be 0..1, got ${soc}`);
+    if (!(c.brownOutV >= 0)) throw new RangeError(`brownOutV must be ≥ 0, got ${c.brownOutV}`);
+    if (c.rail.type === 'ldo' && !(c.rail.voltageV > 0 && c.rail.dropoutV >= 0)) {
+      throw new RangeError(`ldo rail needs voltageV > 0 and dropoutV ≥ 0, got ${c.rail.voltageV} V, ${c.rail.dropoutV} V`);
+    }
+    const o = n * stride;
+    const state = energyStateIndex[c.initialState ?? 'sleep'];
+    const ma = checkedCurrent(c.initialCurrentMa ?? 0);
+    r[o + CHARGE] = soc * capacityUc(c.battery);
+    r[o + STATE] = state;
+    r[o + CURRENT] = ma;
+    r[o + PARTS] = 1;
+    r[o + PART0_STATE] = state;
+    r[o + PART0_MA] = ma;
+    r[o + OPENED] = c.startMs;
+    r[o + PREDICTED_AT] = Number.POSITIVE_INFINITY;
+  }
+  return table;
+}
+
+export function checkedCurrent(currentMa: number): number {
+  if (!(currentMa >= 0 && currentMa < Number.POSITIVE_INFINITY)) badCurrent(currentMa);
+  return currentMa;
+}
+
+function badCurrent(currentMa: number): never {
+  throw new RangeError(`currentMa must be a finite number ≥ 0, got ${currentMa}`);
+}

@@ -1,0 +1,104 @@
+/**
+ * A MAC's transmitter (macs.ts): a frame goes on the air, the frame counter moves on and the
+ * sub-band closes for its duty-cycle off-time, T·(1/dc − 1) after a frame of airtime T
+ * (LoRaMac-node band off-time; ns-3 lorawan-mac-helper.cc); the transmitter is free at the
+ * frame's end unless a link layer holds it.
+ */
+import { timeOnAir } from '../radio/airtime.ts';
+import { dutyCycleOffTimeMs } from '../radio/regions.ts';
+import type { Transmission } from '../radio/transmission.ts';
+import type { Airtime, MacColumns } from './mac-columns.ts';
+import { dequeue, kill } from './mac-queue.ts';
+import type { QueuedFrame } from './mac-types.ts';
+
+function airtimeOf(s: MacColumns, i: number, bytes: number, preambleSymbols: number): Airtime {
+  const sf = s.sfs[i]!;
+  const key = (sf * 65536) + preambleSymbols * 256 + bytes;
+  const cache = s.airtimesOf[i]!;
+  let result = cache.get(key);
+  if (!result) cache.set(key, (result = timeOnAir({ ...s.nodes[i]!.airtime, sf, preambleSymbols, payloadBytes: bytes })));
+  return result;
+}
+
+/**
+ * Puts a frame of `i` on the air now on its `channel`-th channel: the radio starts it (a node
+ * that browns out doing so dies, and undefined is returned), the frame counter moves on, the
+ * sub-band closes for its off-time.
+ */
+function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: number, channel: number, preambleSymbols: number, messageId: number, fragmentIndex: number, fragmentCount: number, messageCreatedAtMs: number): Transmission | undefined {
+  const node = s.nodes[i]!;
+  const startMs = s.scheduler.nowMs;
+  const airtime = airtimeOf(s, i, bytes.length, preambleSymbols);
+  const tx: Transmission = {
+    sender: i,
+    seq: s.seqs[i]!,
+    destination,
+    startMs,
+    airtimeMs: airtime.airtimeMs,
+    endMs: startMs + airtime.airtimeMs,
+    channelHz: node.channelsHz[channel]!,
+    sf: s.sfs[i]!,
+    bandwidthHz: node.airtime.bandwidthHz,
+    codingRate: node.airtime.codingRate,
+    preambleSymbols,
+    symbolMs: airtime.symbolMs,
+    txPowerDbm: s.txPowers[i]!,
+    bytes,
+    messageId,
+    fragmentIndex,
+    fragmentCount,
+    messageCreatedAtMs,
+  };
+  if (!s.config.transmit(tx)) {
+    // The radio browned out as it started: the frame never went out, nor will the rest.
+    kill(s, i);
+    return undefined;
+  }
+  s.seqs[i]!++;
+  const band = s.bandsOf[i]![channel]!;
+  s.bandOpenAtMs[i * s.bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, s.region.subBands[band]!.dutyCycle);
+  s.onAirUntilMs[i] = tx.endMs;
+  return tx;
+}
+
+/** The transmitter is free at `tx`'s end (the next frame may go then). */
+function freeAfter(s: MacColumns, i: number, tx: Transmission): void {
+  s.transmitterFreeAtMs[i] = tx.endMs;
+  s.scheduler.atKind(tx.endMs, s.doneKind, i);
+}
+
+/** Sends the head frame now on its `channel`-th channel, through the link layer if the node has one. */
+export function send(s: MacColumns, i: number, frame: QueuedFrame, channel: number): void {
+  const node = s.nodes[i]!;
+  const link = node.linked ? s.config.link : undefined;
+  const bytes = link ? link.frameBytes(i, frame) : frame.bytes;
+  const tx = goOnAir(s, i, bytes, frame.destination, channel, frame.preambleSymbols, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.messageCreatedAtMs);
+  if (!tx) return;
+  dequeue(s, i);
+  const startMs = tx.startMs;
+  const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
+  // Energy: mA × ms × V = µJ.
+  s.config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, s.txCurrents[i]! * tx.airtimeMs * node.supplyV);
+  if (link?.sent(i, tx, frame)) {
+    // Held through the receive windows or the wait for an ACK; the link layer resumes it.
+    s.transmitterFreeAtMs[i] = Number.POSITIVE_INFINITY;
+    return;
+  }
+  freeAfter(s, i, tx);
+}
+
+/** A frame ahead of the queue (a link-layer ACK): see `Macs.sendNow`. */
+export function sendNow(s: MacColumns, i: number, bytes: Uint8Array, destination: number, channelHz: number, messageId: number): boolean {
+  const nowMs = s.scheduler.nowMs;
+  const node = s.nodes[i];
+  const channel = node ? node.channelsHz.indexOf(channelHz) : -1;
+  // A transmitter held for an ACK or receive windows may still send; one on the air or detecting may not.
+  const held = s.transmitterFreeAtMs[i] === Number.POSITIVE_INFINITY;
+  if (!node || s.dead[i] || s.onAirUntilMs[i]! > nowMs || (!held && s.transmitterFreeAtMs[i]! > nowMs) || channel < 0) return false;
+  if (s.bandOpenAtMs[i * s.bandCount + s.bandsOf[i]![channel]!]! > nowMs) return false;
+  const tx = goOnAir(s, i, bytes, destination, channel, node.airtime.preambleSymbols ?? 8, messageId, 0, 1, nowMs);
+  if (!tx) return false;
+  s.config.events.txStarted(tx, nowMs, 0, 0, 0, s.txCurrents[i]! * tx.airtimeMs * node.supplyV);
+  if (!held) freeAfter(s, i, tx);
+  return true;
+}

@@ -1,0 +1,83 @@
+/**
+ * A MAC's queue (macs.ts): admission of a message's frames, their leaving, and what is reported
+ * of frames that never go. The capacity counts messages, not frames: the fragments of one
+ * message are admitted or refused together (a node buffers the message it is sending, whatever
+ * its size).
+ */
+import type { BlockReason } from './events.ts';
+import type { MacColumns } from './mac-columns.ts';
+import type { OutgoingFrame, QueuedFrame } from './mac-types.ts';
+
+export function unsent(s: MacColumns, i: number, frame: QueuedFrame): void {
+  s.config.events.txUnsent(s.scheduler.nowMs, i, frame.destination, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.queuedAtMs);
+}
+
+export function block(s: MacColumns, i: number, frame: QueuedFrame, reason: BlockReason): void {
+  s.config.events.txBlocked(s.scheduler.nowMs, i, frame.destination, reason, frame.bytes.length, s.nodes[i]!.airtime.sf, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.queuedAtMs);
+}
+
+/** Takes the head off the queue; a message frees its place when its last fragment leaves. */
+export function dequeue(s: MacColumns, i: number): QueuedFrame {
+  const head = s.queues[i]!.shift()!;
+  if (head.fragmentIndex === head.fragmentCount - 1) s.queuedMessages[i]!--;
+  return head;
+}
+
+/** Node `i` died: every queued frame is reported unsent and nothing more is sent. */
+export function kill(s: MacColumns, i: number): void {
+  if (s.dead[i]) return;
+  s.dead[i] = 1;
+  // A transmitter held for receive windows is no longer busy.
+  if (s.transmitterFreeAtMs[i] === Number.POSITIVE_INFINITY) s.transmitterFreeAtMs[i] = s.scheduler.nowMs;
+  const queue = s.queues[i];
+  while (queue !== undefined && queue.length > 0) unsent(s, i, queue.shift()!);
+}
+
+function preambleSymbolsFor(s: MacColumns, i: number, destination: number): number {
+  return s.config.preambleSymbolsFor ? s.config.preambleSymbolsFor(i, destination) : (s.nodes[i]!.airtime.preambleSymbols ?? 8);
+}
+
+/** Queues a frame (see `Macs.submit`); true when it was queued, false when it was reported blocked or unsent. */
+export function enqueue(s: MacColumns, i: number, bytes: Uint8Array, destination: number, messageId: number, fragmentIndex: number, fragmentCount: number, messageCreatedAtMs: number, deadlineMs: number): boolean {
+  const frame: QueuedFrame = {
+    bytes,
+    destination,
+    messageId,
+    fragmentIndex,
+    fragmentCount,
+    messageCreatedAtMs,
+    deadlineMs,
+    queuedAtMs: s.scheduler.nowMs,
+    preambleSymbols: 0,
+    // Set when the frame first stands at the head with the transmitter free.
+    headSinceMs: Number.NaN,
+    wakeWaitSinceMs: Number.NaN,
+  };
+  // A node that died while handing over a message's fragments leaves them unsent.
+  if (s.dead[i]) {
+    unsent(s, i, frame);
+    return false;
+  }
+  const continuesMessage = fragmentIndex > 0;
+  if (continuesMessage ? messageId === s.refusedMessageId[i] : s.queuedMessages[i]! >= s.nodes[i]!.queueCapacity) {
+    if (!continuesMessage) s.refusedMessageId[i] = messageId;
+    block(s, i, frame, 'queueFull');
+    return false;
+  }
+  if (!continuesMessage) {
+    s.refusedMessageId[i] = -1;
+    s.queuedMessages[i]!++;
+  }
+  frame.preambleSymbols = preambleSymbolsFor(s, i, destination);
+  (s.queues[i] ??= []).push(frame);
+  return true;
+}
+
+/** Puts a frame sent before back at the head of the queue (see `Macs.retransmit`). */
+export function requeue(s: MacColumns, i: number, frame: OutgoingFrame): void {
+  if (s.dead[i]) return;
+  const nowMs = s.scheduler.nowMs;
+  if (frame.fragmentIndex === frame.fragmentCount - 1) s.queuedMessages[i]!++;
+  const preambleSymbols = preambleSymbolsFor(s, i, frame.destination);
+  (s.queues[i] ??= []).unshift({ ...frame, queuedAtMs: nowMs, preambleSymbols, headSinceMs: Number.NaN, wakeWaitSinceMs: Number.NaN });
+}

@@ -1,0 +1,79 @@
+/**
+ * A MAC's service step (macs.ts): whenever its transmitter is free, the head frame goes on a
+ * channel drawn uniformly from those whose sub-band is open (LoRaWAN channel hopping), after a
+ * channel activity detection where the node listens before talk (mac-lbt.ts). When none is open,
+ * or the receiver's rendezvous window is ahead, the node waits for the first to reopen; a frame
+ * whose wait would pass its deadline is never sent: it is `dutyCycleBlocked` ('deadline').
+ */
+import { uniformInt } from '../sim/rng.ts';
+import type { MacColumns } from './mac-columns.ts';
+import { detect } from './mac-lbt.ts';
+import { send } from './mac-on-air.ts';
+import { block, dequeue } from './mac-queue.ts';
+
+export function service(s: MacColumns, i: number): void {
+  const nowMs = s.scheduler.nowMs;
+  if (s.dead[i] || s.wakePending[i] || s.transmitterFreeAtMs[i]! > nowMs) return;
+  const queue = s.queues[i];
+  const bands = s.bandsOf[i]!;
+  const { bandOpenAtMs, bandCount, open, config } = s;
+  while (queue !== undefined && queue.length > 0) {
+    const head = queue[0]!;
+    if (Number.isNaN(head.headSinceMs)) head.headSinceMs = nowMs;
+    let openCount = 0;
+    let reopenMs = Number.POSITIVE_INFINITY;
+    for (let c = 0; c < bands.length; c++) {
+      const openAt = bandOpenAtMs[i * bandCount + bands[c]!]!;
+      if (openAt <= nowMs) open[openCount++] = c;
+      else reopenMs = Math.min(reopenMs, openAt);
+    }
+    // A rendezvous receiver is waited for, like a closed sub-band.
+    const readyMs = config.receiverReadyAtMs ? config.receiverReadyAtMs(head.destination, nowMs) : nowMs;
+    if (readyMs > nowMs) {
+      if (Number.isNaN(head.wakeWaitSinceMs)) head.wakeWaitSinceMs = nowMs;
+      reopenMs = Math.max(readyMs, openCount > 0 ? readyMs : reopenMs);
+      openCount = 0;
+    }
+    if (openCount === 0) {
+      if (reopenMs > head.deadlineMs) {
+        dequeue(s, i);
+        block(s, i, head, 'deadline');
+        continue;
+      }
+      s.wakePending[i] = 1;
+      s.scheduler.atKind(reopenMs, s.wakeKind, i);
+      return;
+    }
+    if (nowMs > head.deadlineMs) {
+      dequeue(s, i);
+      block(s, i, head, 'deadline');
+      continue;
+    }
+    const channel = openCount === 1 ? open[0]! : open[uniformInt(s.nodes[i]!.rng, 0, openCount - 1)]!;
+    if (config.lbt && s.nodes[i]!.listensBeforeTalk) return detect(s, i, channel);
+    send(s, i, head, channel);
+    return;
+  }
+}
+
+/** Whether node `i` has frames queued or one on the air. */
+export function isBusy(s: MacColumns, i: number): boolean {
+  return (s.queues[i]?.length ?? 0) > 0 || s.transmitterFreeAtMs[i]! > s.scheduler.nowMs;
+}
+
+/** Whether any node is busy, starting from the one found busy last. */
+export function anyBusy(s: MacColumns): boolean {
+  for (let i = s.busyNodes; i < s.count; i++) {
+    if (s.nodes[i] && isBusy(s, i)) {
+      s.busyNodes = i;
+      return true;
+    }
+  }
+  for (let i = 0; i < s.busyNodes; i++) {
+    if (s.nodes[i] && isBusy(s, i)) {
+      s.busyNodes = i;
+      return true;
+    }
+  }
+  return false;
+}

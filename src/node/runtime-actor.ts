@@ -1,0 +1,137 @@
+/**
+ * Each node's firmware as the node runtimes step it (node-runtimes.ts): a transition of the
+ * compiled table books the change of state (runtime-meter.ts), then the node's death is
+ * predicted again and its re-armable timer set. Each node behaves as an xstate actor would: an
+ * event sent to a node while that node is handling one (from inside its booking) waits in the
+ * node's mailbox until the first is done, so that every scheduler event is taken in the order
+ * the actor gave. Computations queue behind one another on the MCU.
+ */
+import type { Continuation } from '../sim/scheduler.ts';
+import { dead, type LedgerOutcome } from '../hw/energy-ledgers.ts';
+import { computePower, type RuntimeColumns } from './runtime-columns.ts';
+import { book, windowedDeathAtMs } from './runtime-meter.ts';
+import {
+  COMPUTE, COMPUTE_END, DIE, MCU_ASLEEP, MCU_PROCESSING, PROCESS, PROCESS_END, RADIO_RECEIVING, RADIO_SCHEDULED, RX_END, TX_END,
+  eventCount, firmware, mcuRegion, radioRegion,
+} from './runtime-firmware.ts';
+
+/** After a booking: the node dies if the ledger says so, else its death timer moves to the predicted time. */
+export function afterBooking(s: RuntimeColumns, i: number, outcome: LedgerOutcome): void {
+  if (outcome === dead) {
+    s.deathTimers.clear(i);
+    const death = s.ledgers.death(i)!;
+    die(s, i, death.reason === 'brownOut' ? 'brownOut' : 'batteryEmpty', death.atMs, death.stateOfCharge);
+    return;
+  }
+  const predictedMs = s.ledgers.predictedDeathAtMs(i);
+  const atMs = s.windowed[i] && !s.nodes[i]!.power.mains && radioRegion[s.state[i]!] === RADIO_SCHEDULED ? Math.min(predictedMs, windowedDeathAtMs(s, i)) : predictedMs;
+  // Re-arming moves the timer (and gives it the next seq), as a cancel and a new event would.
+  if (Number.isFinite(atMs)) s.deathTimers.set(i, Math.max(atMs, s.scheduler.nowMs));
+  else s.deathTimers.clear(i);
+}
+
+export function die(s: RuntimeColumns, i: number, reason: 'brownOut' | 'batteryEmpty' | 'failure', atMs: number, stateOfCharge: number): void {
+  if (!s.isAlive[i]) return;
+  s.isAlive[i] = 0;
+  s.config.events.nodeDied(atMs, i, reason, stateOfCharge);
+  send(s, i, DIE);
+  s.config.onDeath(i, atMs);
+}
+
+/** Sends a firmware event to node `i`, or queues it while the node handles another. */
+export function send(s: RuntimeColumns, i: number, event: number): void {
+  const mailbox = s.mailbox;
+  if (s.handling[i]) {
+    let queue = mailbox.get(i);
+    if (!queue) mailbox.set(i, (queue = []));
+    queue.push(event);
+    return;
+  }
+  s.handling[i] = 1;
+  step(s, i, event);
+  for (let queue = mailbox.get(i); queue !== undefined && queue.length > 0; queue = mailbox.get(i)) step(s, i, queue.shift()!);
+  mailbox.delete(i);
+  s.handling[i] = 0;
+}
+
+/** One transition: a change of state is booked (while alive), then the death is predicted again. */
+function step(s: RuntimeColumns, i: number, event: number): void {
+  const current = s.state[i]!;
+  const next = firmware.next[current * eventCount + event]!;
+  if (next === current) return;
+  if (!s.isAlive[i] || firmware.final[next]) {
+    s.state[i] = next;
+    return;
+  }
+  const outcome = book(s, i, next);
+  if (mcuRegion[next] !== mcuRegion[current]) s.mcuCause[i] = mcuRegion[next] === MCU_ASLEEP ? Number.NaN : s.nextMcuCause[i]!;
+  if (radioRegion[next] !== radioRegion[current]) s.radioCause[i] = radioRegion[next] === RADIO_SCHEDULED ? Number.NaN : s.nextRadioCause[i]!;
+  s.state[i] = next;
+  afterBooking(s, i, outcome);
+  if (mcuRegion[next] === MCU_ASLEEP && (s.computeQueues[i]?.length ?? 0) > 0) startCompute(s, i);
+}
+
+/** Queues `durationMs` of computation (see `NodeRuntimes.compute`); it starts now if the MCU sleeps. */
+export function compute(s: RuntimeColumns, i: number, durationMs: number, then: Continuation | (() => void), cause: number | undefined, powerMw: number | undefined): void {
+  if (!s.isAlive[i]) return;
+  (s.computeQueues[i] ??= []).push(powerMw === undefined ? { durationMs, then, cause } : { durationMs, then, cause, powerMw });
+  if (mcuRegion[s.state[i]!] === MCU_ASLEEP) startCompute(s, i);
+}
+
+function startCompute(s: RuntimeColumns, i: number): void {
+  const job = s.computeQueues[i]!.shift()!;
+  s.nextMcuCause[i] = job.cause ?? Number.NaN;
+  computePower(s, i, job);
+  send(s, i, COMPUTE);
+  s.running[i] = job;
+  s.scheduler.atKind(s.scheduler.nowMs + job.durationMs, s.computeEndKind, i);
+}
+
+/** A computation ends: the MCU is free (the next job may start at once), then its continuation runs. */
+export function computeEnd(s: RuntimeColumns, i: number): void {
+  const job = s.running[i]!;
+  s.running[i] = undefined;
+  if (!s.isAlive[i]) return;
+  send(s, i, COMPUTE_END);
+  if (typeof job.then === 'function') job.then();
+  else s.scheduler.invoke(job.then);
+}
+
+export function txEnd(s: RuntimeColumns, i: number): void {
+  if (s.isAlive[i]) send(s, i, TX_END);
+}
+
+/** The radio's reception ends; a caught frame (not an empty window) keeps the MCU awake to process it. */
+export function rxEnd(s: RuntimeColumns, i: number): void {
+  if (!s.isAlive[i] || s.rxUntilMs[i] !== s.scheduler.nowMs || radioRegion[s.state[i]!] !== RADIO_RECEIVING) return;
+  send(s, i, RX_END);
+  if (s.emptyWindow[i]) {
+    s.emptyWindow[i] = 0;
+    return;
+  }
+  const processingDelayMs = s.config.processingDelayMs;
+  if (processingDelayMs > 0 && mcuRegion[s.state[i]!] === MCU_ASLEEP) {
+    s.nextMcuCause[i] = s.rxCause[i]!;
+    send(s, i, PROCESS);
+    s.scheduler.atKind(s.scheduler.nowMs + processingDelayMs, s.processEndKind, i);
+  }
+}
+
+export function processEnd(s: RuntimeColumns, i: number): void {
+  if (s.isAlive[i] && mcuRegion[s.state[i]!] === MCU_PROCESSING) send(s, i, PROCESS_END);
+}
+
+/** Books energy up to now (see `NodeRuntimes.settle`). */
+export function settle(s: RuntimeColumns, i: number): void {
+  if (!s.isAlive[i]) return;
+  afterBooking(s, i, book(s, i, s.state[i]!));
+}
+
+/** An injected fault: the node stops now (see `NodeRuntimes.fail`). */
+export function fail(s: RuntimeColumns, i: number): void {
+  if (!s.isAlive[i]) return;
+  const outcome = book(s, i, s.state[i]!);
+  s.deathTimers.clear(i);
+  if (outcome === dead) afterBooking(s, i, outcome);
+  else die(s, i, 'failure', s.scheduler.nowMs, s.ledgers.stateOfCharge(i));
+}
