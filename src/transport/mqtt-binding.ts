@@ -1,0 +1,77 @@
+/**
+ * The MQTT transport bound to a run's scheduler (mqtt-transport.ts): transmissions, deaths and
+ * deliveries are published, and each window's exchange waits at the barriers until every
+ * message published in it has arrived, then applies the inboxes in canonical order.
+ */
+import type { Scheduler } from '../sim/scheduler.ts';
+import { encodeEnvelope } from './envelope.ts';
+import { createExchange, type Exchange, type ExchangeState } from './exchange.ts';
+import type { MqttRun } from './mqtt-run.ts';
+import { publishFromNode } from './publish-from-node.ts';
+import type { Transport, TransportEndpoints } from './transport.ts';
+
+type WindowReportOf = Parameters<NonNullable<TransportEndpoints['report']>>[0];
+
+export function bindMqttTransport(run: MqttRun, scheduler: Scheduler, endpoints: () => TransportEndpoints, close: () => Promise<void>): Transport {
+  const { topics, counts, remote, nodeClients, outbox } = run;
+  const exchange = createExchange(scheduler, endpoints);
+  run.bound = exchange;
+  let resolved: TransportEndpoints | undefined;
+  const report = (windowReport: WindowReportOf): void => (resolved ??= endpoints()).report?.(windowReport);
+  return {
+    kind: 'mqtt',
+    asynchronous: true,
+    ...(remote && { remote }),
+    transmit(tx) {
+      counts.sentTx++;
+      publishFromNode(nodeClients, topics, tx.sender, { kind: 'transmission', tx }, outbox);
+    },
+    nodeDied(node, atMs) {
+      counts.sentTx++;
+      publishFromNode(nodeClients, topics, node, { kind: 'nodeDied', node, atMs }, outbox);
+    },
+    deliver(delivery) {
+      if (remote?.hosts(delivery.receiver)) remote.delivered(delivery.receiver, delivery.atMs);
+      else counts.sentRx++;
+      const bytes = encodeEnvelope({ kind: 'delivery', delivery });
+      outbox.publish(run.coordinator, topics.rx(delivery.receiver), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+    exchange() {
+      throw new Error('the MQTT transport is asynchronous: use exchangeAsync');
+    },
+    exchangeAsync: () => exchangeWindow(run, exchange, scheduler, report),
+    get pending() {
+      // receivedTx counts the workers' frames too.
+      return exchange.pending + (counts.sentTx + (remote?.sentTx ?? 0) - counts.receivedTx) + (counts.sentRx - counts.receivedRx);
+    },
+    get plumbingEvents() {
+      return exchange.plumbingEvents;
+    },
+    close: () => close(),
+    // Between windows nothing is on its way: what a checkpoint holds is the exchange's.
+    ...(!remote && { checkpoint: () => exchange.checkpoint(), restore: (state: ExchangeState) => exchange.restore(state) }),
+  };
+}
+
+/** A window's end: the workers' reports, then every frame, then every delivery, each applied in canonical order. */
+async function exchangeWindow(run: MqttRun, exchange: Exchange, scheduler: Scheduler, report: (windowReport: WindowReportOf) => void): Promise<void> {
+  const { barrier, counts, remote, coordinator } = run;
+  if (remote) await remote.collect(report);
+  await barrier.wait(() => counts.receivedTx === counts.sentTx + (remote?.sentTx ?? 0), 'transmission');
+  // The ether's deliveries leave in one burst: one socket write for all of them.
+  const stream = coordinator.stream as { cork?: () => void; uncork?: () => void };
+  stream.cork?.();
+  try {
+    exchange.applyToEther();
+  } finally {
+    stream.uncork?.();
+  }
+  await barrier.wait(() => counts.receivedRx === counts.sentRx, 'delivery');
+  exchange.applyDeliveries();
+  // Everything sent before this barrier has arrived, or (a worker's deliveries and
+  // ops) will be confirmed by the next one: older messages are no longer replayed,
+  // and their copies are recognised by their time.
+  run.outbox.advance();
+  run.seenTx.floor(scheduler.nowMs);
+  run.seenRx.floor(scheduler.nowMs);
+}
