@@ -1,0 +1,46 @@
+/**
+ * A worker's driver of its partition (`Simulation.partition`): it runs the local events of each
+ * window the coordinator orders, keeps a failure for the window's report, and hands over what
+ * the coordinator needs of the window (node events, series rows, sample shares) and, at the
+ * end, the partition's totals.
+ */
+import type { PartitionDriver } from './simulation-types.ts';
+import type { SimulationParts } from './simulation-parts.ts';
+import { takeSample } from './run-samples.ts';
+import { localEvents, localTotals } from './close-books.ts';
+import { busyHere } from './window-driving.ts';
+
+export function createPartitionDriver(parts: SimulationParts): PartitionDriver {
+  const { scheduler, series, state } = parts;
+  return {
+    run(untilMs) {
+      // A worker reports its failure with the window's report, then stops.
+      if (state.failure !== undefined) return;
+      try {
+        scheduler.runUntil(untilMs);
+      } catch (error) {
+        state.failure = error instanceof Error ? error : new Error(String(error));
+      }
+    },
+    get failure() {
+      return state.failure;
+    },
+    peekTimeMs: () => scheduler.peekTimeMs(),
+    busy: () => busyHere(parts),
+    get lastEventMs() {
+      return scheduler.lastEventMs;
+    },
+    takeReport() {
+      const events = state.reportedEvents;
+      state.reportedEvents = [];
+      const rows = series.rows.slice(state.reportedSeriesRows);
+      state.reportedSeriesRows = series.rows.length;
+      return { events, series: rows, samples: state.samplePartials.splice(0) };
+    },
+    close(untilMs) {
+      if (scheduler.nowMs < untilMs) scheduler.runUntil(untilMs);
+      takeSample(parts);
+      return { events: localEvents(parts), nodes: localTotals(parts) };
+    },
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * A worker joining its run: it says hello until the coordinator answers with its partition
+ * (or a refusal), then loads the run's scenario and checks that it can host that partition.
+ */
+import { loadScenarioText } from '../scenario/loader.ts';
+import { parsePartition } from '../transport/partition.ts';
+import { resolveSwarm, type ResolvedSwarm } from '../scenario/resolve.ts';
+import type { Scenario } from '../scenario/schema.ts';
+import { controlChunkBytes } from '../transport/control-codec.ts';
+import { maxRunPacketBytes } from '../transport/packet-size-guard.ts';
+import { descriptorProblem } from '../transport/descriptor-limit.ts';
+import { EnvironmentError } from '../transport/environment-error.ts';
+import { workerProtocolVersion, type AssignMessage } from '../transport/worker-protocol.ts';
+import { sendTo, type WorkerControl } from './worker-control.ts';
+import { RunAbortedError, WorkerRefusedError } from './worker-errors.ts';
+
+/** The coordinator's answer when it took the worker. */
+export type Assignment = Exclude<AssignMessage, { readonly refused: string }>;
+
+/** What the worker hosts of the run. */
+export interface HostedPartition {
+  readonly scenario: Scenario;
+  readonly swarm: ResolvedSwarm;
+  readonly nodeCount: number;
+  /** The hosted nodes, by index. */
+  readonly hosted: readonly number[];
+}
+
+/** Says hello until the coordinator answers (it may start after the worker); a refusal throws. */
+export async function joinRun(worker: WorkerControl): Promise<Assignment> {
+  const { options, workerId, preliminary, barrier } = worker;
+  const helloChunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, 1), preliminary.ctl(`workers/${workerId}/hello`));
+  const hello = (): void => sendTo(worker, preliminary.ctl(`workers/${workerId}/hello`), { protocol: workerProtocolVersion, nodes: options.nodes }, helloChunkBytes);
+  hello();
+  const helloTimer = setInterval(hello, 1000);
+  try {
+    await barrier.wait(() => worker.assignment !== undefined, 'answer from the coordinator', options.joinTimeoutMs ?? 120_000);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'BrokerTimeoutError') {
+      throw new RunAbortedError(`no coordinator of run ${options.runId} answered at ${options.url} within ${(options.joinTimeoutMs ?? 120_000) / 1000} s`);
+    }
+    throw error;
+  } finally {
+    clearInterval(helloTimer);
+  }
+  const assigned = worker.assignment as AssignMessage;
+  if ('refused' in assigned) throw new WorkerRefusedError(`the coordinator of run ${options.runId} refused this worker: ${assigned.refused}`);
+  worker.brokerInRun = assigned.brokerInRun;
+  const failedTopic = preliminary.ctl(`workers/${workerId}/failed`);
+  const failedChunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, 1), failedTopic);
+  worker.reportFailure = (reason) => sendTo(worker, failedTopic, { reason }, failedChunkBytes);
+  return assigned;
+}
+
+/** Loads the run's scenario and checks that this worker can host its partition. */
+export function hostPartition(worker: WorkerControl, assigned: Assignment): HostedPartition {
+  const { options } = worker;
+  const { scenario, locate } = loadScenarioText(assigned.scenario, { file: `scenario of run ${options.runId}` });
+  const swarm = resolveSwarm(scenario, locate);
+  const nodeCount = swarm.nodes.length;
+  if (options.credentials.nodes.length !== nodeCount) {
+    throw new WorkerRefusedError(`--credentials: expected credentials for the run's ${nodeCount} nodes, found ${options.credentials.nodes.length}`);
+  }
+  const hosted = parsePartition(assigned.nodes, nodeCount);
+  // A socket per hosted node (one for a partition connection): past the open-file limit they would fail one by one, naming the socket.
+  const descriptors = descriptorProblem(assigned.partition ? 1 : hosted.length, false);
+  if (descriptors) throw new EnvironmentError(`this worker cannot host nodes ${assigned.nodes}: ${descriptors}`);
+  return { scenario, swarm, nodeCount, hosted };
+}

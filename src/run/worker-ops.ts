@@ -1,0 +1,49 @@
+/**
+ * A worker's op/report loop: each op of the coordinator's names a window's end and the
+ * deliveries announced for it; the worker waits for them, runs its partition to that end (or
+ * closes it) and reports, until the last op closes the run or the partition fails.
+ */
+import type { PartitionTotals } from '../transport/partition-report.ts';
+import type { ReportMessage } from '../transport/worker-protocol.ts';
+import type { PartitionDriver } from './simulation-types.ts';
+import { nextOp, sendTo, type WorkerControl } from './worker-control.ts';
+import type { NodeLinks } from './worker-node-links.ts';
+import { RunAbortedError } from './worker-errors.ts';
+
+/** What the loop ends with: the partition's totals and how many windows it ran. */
+export interface OpsDone {
+  readonly totals: PartitionTotals;
+  readonly windows: number;
+}
+
+export async function runOps(worker: WorkerControl, links: NodeLinks, partition: PartitionDriver): Promise<OpsDone> {
+  const { barrier, workerId } = worker;
+  let windows = 0;
+  for (;;) {
+    const op = await nextOp(worker);
+    worker.lastSeq = op.seq;
+    // A new op: the coordinator took everything this worker published before it.
+    worker.outbox.advance();
+    await barrier.wait(() => links.received >= op.deliveries, 'delivery');
+    if (links.received > op.deliveries) throw new RunAbortedError(`protocol error: ${links.received} deliveries arrived, the coordinator announced ${op.deliveries}`);
+    links.exchange!.applyDeliveries();
+    links.seen.floor(op.untilMs);
+    const totals = op.close ? partition.close(op.untilMs) : (partition.run(op.untilMs), undefined);
+    windows++;
+    const peekMs = partition.peekTimeMs();
+    const failure = partition.failure;
+    const message: ReportMessage = {
+      seq: op.seq,
+      sentTx: links.sentTx,
+      peekMs: peekMs ?? null,
+      busy: partition.busy(),
+      lastEventMs: partition.lastEventMs,
+      failure: failure ? (failure.stack ?? failure.message) : null,
+      report: partition.takeReport(),
+      ...(totals && { totals }),
+    };
+    sendTo(worker, links.topics.ctl(`workers/${workerId}/report`), message, links.chunkBytes, true);
+    if (failure) throw failure;
+    if (totals) return { totals, windows };
+  }
+}
