@@ -6,7 +6,7 @@
  */
 import { keyedNormal3, keyedNormal4 } from '../sim/keyed-random.ts';
 import { distanceForLossM, meanPathLossDb, rxPowerDbm, type PathLossModel } from './path-loss.ts';
-import { createSpatialGrid, type SpatialGrid } from './spatial-grid.ts';
+import { createSpatialGrid, pointBounds, type SpatialGrid } from './spatial-grid.ts';
 import type { EtherConfig } from './ether-config.ts';
 import type { Transmission } from './transmission.ts';
 
@@ -63,16 +63,7 @@ export function shadowingDb(links: LinkBudget, tx: Transmission, receiver: numbe
 /** A grid sized for `points`, about four points per cell on average. */
 export function gridOf(links: LinkBudget, points: readonly number[]): SpatialGrid {
   const { xM, yM } = links;
-  let minX = Number.POSITIVE_INFINITY;
-  let maxX = Number.NEGATIVE_INFINITY;
-  let minY = Number.POSITIVE_INFINITY;
-  let maxY = Number.NEGATIVE_INFINITY;
-  for (const p of points) {
-    minX = Math.min(minX, xM[p]!);
-    maxX = Math.max(maxX, xM[p]!);
-    minY = Math.min(minY, yM[p]!);
-    maxY = Math.max(maxY, yM[p]!);
-  }
+  const { minX, minY, maxX, maxY } = pointBounds(points, xM, yM);
   const area = Math.max(1, (maxX - minX) * (maxY - minY));
   return createSpatialGrid(points, xM, yM, Math.max(1, Math.sqrt((4 * area) / Math.max(1, points.length))));
 }

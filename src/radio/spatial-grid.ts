@@ -13,12 +13,9 @@ export interface SpatialGrid {
   near(xM: number, yM: number, radiusM: number, visit: (point: number) => void): void;
 }
 
-/**
- * @param points the points' indices (their positions are `xM[i]`, `yM[i]`)
- * @param cellM the cell's side; a query visits about (2·radius/cell + 1)² cells
- */
-export function createSpatialGrid(points: readonly number[], xM: ArrayLike<number>, yM: ArrayLike<number>, cellM: number): SpatialGrid {
-  if (!(cellM > 0)) throw new RangeError(`cell size must be > 0, got ${cellM}`);
+/** The smallest rectangle holding the points (all zero for none). */
+export function pointBounds(points: readonly number[], xM: ArrayLike<number>, yM: ArrayLike<number>): { minX: number; minY: number; maxX: number; maxY: number } {
+  if (points.length === 0) return { minX: 0, minY: 0, maxX: 0, maxY: 0 };
   let minX = Number.POSITIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
@@ -29,7 +26,16 @@ export function createSpatialGrid(points: readonly number[], xM: ArrayLike<numbe
     maxX = Math.max(maxX, xM[p]!);
     maxY = Math.max(maxY, yM[p]!);
   }
-  if (points.length === 0) minX = minY = maxX = maxY = 0;
+  return { minX, minY, maxX, maxY };
+}
+
+/**
+ * @param points the points' indices (their positions are `xM[i]`, `yM[i]`)
+ * @param cellM the cell's side; a query visits about (2·radius/cell + 1)² cells
+ */
+export function createSpatialGrid(points: readonly number[], xM: ArrayLike<number>, yM: ArrayLike<number>, cellM: number): SpatialGrid {
+  if (!(cellM > 0)) throw new RangeError(`cell size must be > 0, got ${cellM}`);
+  const { minX, minY, maxX, maxY } = pointBounds(points, xM, yM);
   const columns = Math.min(4096, Math.floor((maxX - minX) / cellM) + 1);
   const rows = Math.min(4096, Math.floor((maxY - minY) / cellM) + 1);
   const sizeX = (maxX - minX) / columns || cellM;

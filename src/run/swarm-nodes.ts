@@ -5,9 +5,7 @@
  * applications and tests hold (`NodeRuntime`, `LoraNode`) are views made on demand.
  */
 import type { Scheduler } from '../sim/scheduler.ts';
-import { streamGenerator } from '../sim/rng.ts';
 import { txCurrentMa } from '../hw/radio-chips.ts';
-import { computeCost } from '../hw/compute-cost.ts';
 import type { EnergyState } from '../hw/energy-ledger.ts';
 import { symbolTimeMs } from '../radio/modulation.ts';
 import { nextReceiveStartMs, samplingPreambleSymbols } from '../radio/wake-schedule.ts';
@@ -17,11 +15,11 @@ import type { EventSink } from '../node/events.ts';
 import { createNodeRuntimes, type NodeRuntimes, type NodeRuntimesState } from '../node/node-runtimes.ts';
 import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import { nodeRuntimeView, type NodeRuntime } from '../node/node-runtime.ts';
-import { createMacs, type Macs, type MacNode, type MacsState, type OutgoingFrame } from '../node/macs.ts';
+import { createMacs, type Macs, type MacsState, type OutgoingFrame } from '../node/macs.ts';
 import type { AdrChange, LorawanDevicesState } from '../node/lorawan-devices.ts';
 import type { NetworkServerState } from '../node/network-server.ts';
 import { createLinks, type Links, type LinksState, type ReceivedMessage } from '../node/links.ts';
-import { startTraffic, type TrafficNode, type TrafficState } from '../node/traffic.ts';
+import { startTraffic, type TrafficState } from '../node/traffic.ts';
 import type { LoraNode } from '../node/lora-node.ts';
 import type { NodeApplication } from '../node/application.ts';
 import { airtimeParamsOf, type NodeSpec, type ResolvedSwarm } from '../scenario/resolve.ts';
@@ -30,9 +28,11 @@ import type { MemoryKind } from '../hw/memory-ledger.ts';
 import type { EtherNode } from '../radio/ether-config.ts';
 import { nameKey } from '../sim/keyed-random.ts';
 import type { Transport } from '../transport/transport.ts';
-import { createDestinationPicker } from './destinations.ts';
+import { isConcentrator, macNodeOf, runtimeNodeOf, trafficNodesOf } from './swarm-node-specs.ts';
+
+export { isConcentrator } from './swarm-node-specs.ts';
 import { createLorawanLayer, isClassA, isLorawanDevice, type LorawanLayer } from './lorawan-layer.ts';
-import { ackListenMs, createPeerLayer, hasPeerMac, listenBeforeTalk } from './peer-layer.ts';
+import { ackListenMs, createPeerLayer, listenBeforeTalk } from './peer-layer.ts';
 import type { PeerLinks, PeerLinksState } from '../node/peer-links.ts';
 import type { LinkHooks } from '../node/macs.ts';
 
@@ -78,7 +78,6 @@ export interface SwarmNodesConfig {
   readonly channelBusy?: (node: number, channelHz: number, sf: number, fromMs: number, toMs: number) => boolean;
 }
 
-/** A gateway: a sink with several receive paths, always listening (see RuntimeNode). */
 /** The ether's view of the nodes: where they are and how they receive. */
 export function etherNodes(specs: readonly NodeSpec[], scenario?: Scenario): EtherNode[] {
   return specs.map((spec) => ({
@@ -98,9 +97,6 @@ export function etherNodes(specs: readonly NodeSpec[], scenario?: Scenario): Eth
   }));
 }
 
-export function isConcentrator(spec: NodeSpec): boolean {
-  return spec.role === 'sink' && spec.receivePaths > 1 && spec.wake.mode === 'always';
-}
 
 export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
   const { scenario, swarm, scheduler, hosted, events, app } = config;
@@ -109,16 +105,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
   const txMa = specs.map((spec) => txCurrentMa(spec.chip, spec.txPowerDbm));
   const runtimes = createNodeRuntimes({
     scheduler,
-    nodes: specs.map((spec) => ({
-      index: spec.index,
-      mcu: spec.mcu,
-      radio: spec.chip,
-      txCurrentMa: txMa[spec.index]!,
-      wake: spec.wake,
-      power: spec.power,
-      memory: config.memoryOf(spec),
-      concentrator: isConcentrator(spec),
-    })),
+    nodes: specs.map((spec) => runtimeNodeOf(spec, txMa[spec.index]!, config.memoryOf(spec))),
     hosted: (i) => hosted[i]!,
     processingDelayMs: scenario.processingDelayMs,
     events,
@@ -129,35 +116,22 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     ...(app && { causeOf: app.causeOf, attribute: (i: number, cause: number, state: EnergyState, energyUj: number) => app.attribute(i, cause, state, energyUj) }),
   });
   const symbolMs = specs.map((spec) => symbolTimeMs(spec.sf, spec.bandwidthHz));
+  /** The radio starts a frame (a node that browns out doing so sends nothing), then it goes to the ether. */
+  const transmit = (tx: Transmission): boolean => {
+    if (!runtimes.transmit(tx.sender, tx)) return false;
+    config.transport().transmit(tx);
+    return true;
+  };
   const macs = createMacs({
     scheduler,
     region: swarm.region,
-    nodes: specs.map((spec): MacNode | undefined =>
-      hosted[spec.index]
-        ? {
-            index: spec.index,
-            channelsHz: spec.channelsHz,
-            rng: streamGenerator(scenario.seed, `node/${spec.id}/mac`),
-            queueCapacity: spec.traffic?.queueCapacity ?? 8,
-            airtime: airtimeParamsOf(spec),
-            txPowerDbm: spec.txPowerDbm,
-            txCurrentMa: txMa[spec.index]!,
-            supplyV: spec.power.supplyV,
-            ...((isLorawanDevice(scenario, spec) || (hasPeerMac(scenario, spec) && scenario.peerMac!.ack)) && { linked: true }),
-            ...(hasPeerMac(scenario, spec) && scenario.peerMac!.lbt && { listensBeforeTalk: true }),
-          }
-        : undefined,
-    ),
+    nodes: specs.map((spec) => (hosted[spec.index] ? macNodeOf(scenario, spec, txMa[spec.index]!) : undefined)),
     link: {
       frameBytes: (i: number, frame: OutgoingFrame) => linkOf(i).frameBytes(i, frame),
       sent: (i: number, tx: Transmission, frame: OutgoingFrame) => linkOf(i).sent(i, tx, frame),
     },
     ...(scenario.peerMac?.lbt && { lbt: listenBeforeTalk(scenario, specs, runtimes, config.channelBusy!, { backoffMs: (i) => peer!.backoffMs(i), channelWasBusy: (i) => peer!.channelWasBusy(i) }) }),
-    transmit: (tx) => {
-      if (!runtimes.transmit(tx.sender, tx)) return false;
-      config.transport().transmit(tx);
-      return true;
-    },
+    transmit,
     events,
     receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(specs[destination]!.wake, atMs)),
     preambleSymbolsFor: (i, destination) => {
@@ -186,11 +160,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
         macs: () => macs,
         runtimes,
         events,
-        transmit: (tx) => {
-          if (!runtimes.transmit(tx.sender, tx)) return false;
-          config.transport().transmit(tx);
-          return true;
-        },
+        transmit,
       })
     : undefined;
   const peer = scenario.peerMac ? createPeerLayer(scenario, specs, hosted, scheduler, () => macs, runtimes) : undefined;
@@ -207,26 +177,8 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     lorawan,
     peer,
     hostedIndices,
-    checkpoint: () => ({
-      runtimes: runtimes.checkpoint(),
-      macs: macs.checkpoint(),
-      links: links.checkpoint(),
-      traffic: traffic?.checkpoint(),
-      ...(lorawan && { lorawan: { devices: lorawan.devices.checkpoint(), server: lorawan.server.checkpoint(), adrChanges: [...lorawan.adrChanges] } }),
-      ...(peer && { peer: peer.checkpoint() }),
-    }),
-    restore(state) {
-      runtimes.restore(state.runtimes);
-      macs.restore(state.macs);
-      links.restore(state.links);
-      if (state.traffic) traffic!.restore(state.traffic);
-      if (lorawan && state.lorawan) {
-        lorawan.devices.restore(state.lorawan.devices);
-        lorawan.server.restore(state.lorawan.server);
-        replaceArray(lorawan.adrChanges, state.lorawan.adrChanges);
-      }
-      if (peer && state.peer) peer.restore(state.peer);
-    },
+    checkpoint: () => checkpointParts({ runtimes, macs, links, traffic, lorawan, peer }),
+    restore: (state) => restoreParts({ runtimes, macs, links, traffic, lorawan, peer }, state),
     deliver(i, delivery) {
       if (lorawan?.deliver(i, delivery)) return;
       if (peer?.deliver(i, delivery)) return;
@@ -240,24 +192,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     },
     startTraffic() {
       lorawan?.devices.start();
-      const destinations = createDestinationPicker(specs, swarm, scenario.uplinkGateways === 'all');
-      const nodes: TrafficNode[] = [];
-      for (const spec of specs) {
-        if (!spec.traffic || !hosted[spec.index]) continue;
-        const work = spec.traffic.compute;
-        nodes.push({
-          index: spec.index,
-          kind: spec.traffic.kind,
-          intervalMs: spec.traffic.intervalMs,
-          jitterMs: spec.traffic.jitterMs,
-          payloadBytes: spec.traffic.payloadBytes,
-          deadlineMs: spec.traffic.deadlineMs,
-          destination: destinations(spec),
-          rng: streamGenerator(scenario.seed, `node/${spec.id}/traffic`),
-          computeMs: work ? computeCost(spec.mcu, work).latencyMs : undefined,
-        });
-      }
-      traffic = startTraffic(nodes, {
+      traffic = startTraffic(trafficNodesOf(scenario, swarm, hosted), {
         scheduler,
         endMs: scenario.duration,
         alive: (i) => runtimes.alive(i),
@@ -266,6 +201,40 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
       });
     },
   };
+}
+
+/** The parts a checkpoint holds. */
+interface SwarmParts {
+  readonly runtimes: NodeRuntimes;
+  readonly macs: Macs;
+  readonly links: Links;
+  readonly traffic: Checkpointable<TrafficState> | undefined;
+  readonly lorawan: LorawanLayer | undefined;
+  readonly peer: PeerLinks | undefined;
+}
+
+function checkpointParts({ runtimes, macs, links, traffic, lorawan, peer }: SwarmParts): SwarmNodesState {
+  return {
+    runtimes: runtimes.checkpoint(),
+    macs: macs.checkpoint(),
+    links: links.checkpoint(),
+    traffic: traffic?.checkpoint(),
+    ...(lorawan && { lorawan: { devices: lorawan.devices.checkpoint(), server: lorawan.server.checkpoint(), adrChanges: [...lorawan.adrChanges] } }),
+    ...(peer && { peer: peer.checkpoint() }),
+  };
+}
+
+function restoreParts({ runtimes, macs, links, traffic, lorawan, peer }: SwarmParts, state: SwarmNodesState): void {
+  runtimes.restore(state.runtimes);
+  macs.restore(state.macs);
+  links.restore(state.links);
+  if (state.traffic) traffic!.restore(state.traffic);
+  if (lorawan && state.lorawan) {
+    lorawan.devices.restore(state.lorawan.devices);
+    lorawan.server.restore(state.lorawan.server);
+    replaceArray(lorawan.adrChanges, state.lorawan.adrChanges);
+  }
+  if (peer && state.peer) peer.restore(state.peer);
 }
 
 /**

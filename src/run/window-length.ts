@@ -57,6 +57,5 @@ function narrowReason(scenario: Scenario, specs: readonly NodeSpec[]): string | 
 
 /** The end of the window that starts at `nextMs`, given the earliest end among undecided frames. */
 export function windowEndMs(length: WindowLength, nextMs: number, firstUndecidedEndMs: number): number {
-  if (length.longestMs === length.shortMs) return nextMs + length.shortMs;
   return Math.max(nextMs + length.shortMs, Math.min(nextMs + length.longestMs, firstUndecidedEndMs + length.processingDelayMs));
 }
