@@ -22,7 +22,7 @@
  */
 import type { Scenario } from '../scenario/schema.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
-import { isConcentrator } from './swarm-nodes.ts';
+import { isConcentrator } from './swarm-node-specs.ts';
 
 export interface WindowLength {
   /** min(shortest airtime, processing delay): the window of the short protocol. */
