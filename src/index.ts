@@ -29,7 +29,7 @@ export { createMac, type Mac, type MacConfig, type OutgoingFrame } from './node/
 export { createMacs, type Macs, type MacNode } from './node/macs.ts';
 export { createLinks, type Links, type Message } from './node/links.ts';
 export type { LoraNode } from './node/lora-node.ts';
-export { startTraffic, type TrafficConfig, type TrafficNode } from './node/traffic.ts';
+export { startTraffic, type TrafficConfig, type TrafficDestination, type TrafficNode } from './node/traffic.ts';
 export type { SimEvent, TxStartedEvent, TxBlockedEvent, MessageSentEvent, MessageDeliveredEvent } from './node/events.ts';
 
 export { createMemoryTransport } from './transport/memory-transport.ts';

@@ -10,8 +10,10 @@ import { round } from './stats.ts';
 export interface CsvBytes {
   /** Appends a string of printable ASCII (ids, fates, literals), as csv-stringify would write it unquoted. */
   text(value: string): void;
-  /** Appends pre-encoded bytes (a node id, a literal). */
+  /** Appends pre-encoded bytes (a literal). */
   bytes(value: Uint8Array): void;
+  /** Appends node `index`'s id from a table of them (encodedIds). */
+  id(ids: IdBytes, index: number): void;
   /** Appends a comma. */
   comma(): void;
   /** Ends the row (a newline) and hands the buffer on when it is nearly full. */
@@ -28,6 +30,27 @@ export interface CsvBytes {
   pending(): Uint8Array;
   /** Puts such bytes back (a resumed run), before any other. */
   preload(bytes: Uint8Array): void;
+}
+
+/**
+ * Every node's id as bytes, end to end in one array (`starts[i]` to `starts[i + 1]`): one
+ * lookup per id written, where an array of small arrays would cost two loads far apart in
+ * memory at every row of a city's frames.
+ */
+export interface IdBytes {
+  readonly bytes: Uint8Array;
+  readonly starts: Int32Array;
+}
+
+/** The ids' bytes (Latin-1: ids are ASCII by the scenario schema). */
+export function encodeIds(ids: readonly string[]): IdBytes {
+  const starts = new Int32Array(ids.length + 1);
+  for (let i = 0; i < ids.length; i++) starts[i + 1] = starts[i]! + ids[i]!.length;
+  const bytes = new Uint8Array(starts[ids.length]!);
+  ids.forEach((id, i) => {
+    for (let k = 0; k < id.length; k++) bytes[starts[i]! + k] = id.charCodeAt(k);
+  });
+  return { bytes, starts };
 }
 
 /** Receives full buffers; it must copy or consume `chunk` before returning. */
@@ -106,6 +129,13 @@ export function createCsvBytes(sink: ChunkSink): CsvBytes {
       ensure(value.length);
       // A loop, not TypedArray#set: the values are a few bytes (ids, labels), for which set's call costs more.
       for (let i = 0; i < value.length; i++) buffer[at++] = value[i]!;
+    },
+    id(ids, index) {
+      const { bytes, starts } = ids;
+      const end = starts[index + 1]!;
+      let k = starts[index]!;
+      ensure(end - k);
+      while (k < end) buffer[at++] = bytes[k++]!;
     },
     comma() {
       buffer[at++] = comma;

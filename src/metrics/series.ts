@@ -14,7 +14,7 @@ import type { Transmission } from '../radio/transmission.ts';
 import { energyStates, type EnergyLedgers, type EnergyState } from '../hw/energy-ledgers.ts';
 import { ucPerMah } from '../hw/battery.ts';
 import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
-import { csvText, type CsvBytes } from './csv-bytes.ts';
+import { csvText, encodeIds, type CsvBytes, type IdBytes } from './csv-bytes.ts';
 import { header } from './tables.ts';
 import { round } from './stats.ts';
 
@@ -149,11 +149,11 @@ export function seriesColumns(bands: readonly SubBand[]): string[] {
  * Writes sampled rows as rows of series.csv. A mains-powered node (`mains[node]`) has no state
  * of charge or remaining charge: its cells are empty, as in nodes.csv.
  */
-export function seriesRowWriter(csv: CsvBytes, ids: readonly Uint8Array[], mains: readonly boolean[]): SeriesSink {
+export function seriesRowWriter(csv: CsvBytes, ids: IdBytes, mains: readonly boolean[]): SeriesSink {
   return (atMs, node, alive, stateOfCharge, remainingMah, energyUj, dutyCycleUse) => {
     csv.fixed(atMs, 3);
     csv.comma();
-    csv.bytes(ids[node]!);
+    csv.id(ids, node);
     csv.comma();
     csv.integer(alive ? 1 : 0);
     csv.comma();
@@ -174,8 +174,7 @@ export function seriesRowWriter(csv: CsvBytes, ids: readonly Uint8Array[], mains
 
 export function seriesCsv(sampler: Pick<SeriesSampler, 'rows' | 'bands'>, ids: readonly string[], mains: readonly boolean[]): string {
   const { rows, bands } = sampler;
-  const encoder = new TextEncoder();
-  const encoded = ids.map((id) => encoder.encode(id));
+  const encoded = encodeIds(ids);
   const energyUj = new Float64Array(energyStates.length);
   return csvText((csv) => {
     header(csv, seriesColumns(bands));

@@ -6,7 +6,7 @@
  * docs/reference/outputs.md ("CSV columns").
  */
 import { stringify } from 'csv-stringify/sync';
-import { csvText, type CsvBytes } from './csv-bytes.ts';
+import { csvText, encodeIds, type CsvBytes, type IdBytes } from './csv-bytes.ts';
 import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
 import { blockReasons, createFrameStore, fateLabels, fateNumber, outcomes, type FrameRows } from './frame-rows.ts';
 import { gatewaysDestination, type Fate } from '../radio/transmission.ts';
@@ -44,7 +44,7 @@ export function frameColumnsFor(transmissions: boolean): readonly string[] {
  * Writes frame records (slots of the tracker's columns) as rows of frames.csv; `ids` are the
  * nodes' ids, pre-encoded; `transmissions` adds the `transmission` column.
  */
-export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[], transmissions = false): (rows: FrameRows, slot: number) => void {
+export function frameRowWriter(csv: CsvBytes, ids: IdBytes, transmissions = false): (rows: FrameRows, slot: number) => void {
   const encoder = new TextEncoder();
   const broadcast = encoder.encode('*');
   const gateways = encoder.encode('gateways');
@@ -54,12 +54,13 @@ export function frameRowWriter(csv: CsvBytes, ids: readonly Uint8Array[], transm
   const decimal = createLabels((value) => encoder.encode(String(value)));
   return (r, i) => {
     const sent = r.outcome[i] === 0;
-    csv.bytes(ids[r.sender[i]!]!);
+    csv.id(ids, r.sender[i]!);
     csv.comma();
     if (r.seq[i]! >= 0) csv.integer(r.seq[i]!);
     csv.comma();
     const destination = r.destination[i]!;
-    csv.bytes(destination === gatewaysDestination ? gateways : destination < 0 ? broadcast : ids[destination]!);
+    if (destination >= 0) csv.id(ids, destination);
+    else csv.bytes(destination === gatewaysDestination ? gateways : broadcast);
     csv.comma();
     csv.bytes(outcomeBytes[r.outcome[i]!]!);
     csv.comma();
@@ -124,15 +125,15 @@ export function framesCsv(frames: readonly FrameRecord[], nodes: readonly NodeIn
 export const receptionColumns = ['sender', 'seq', 'receiver', 'atMs', 'fate', 'rxPowerDbm', 'snrDb'] as const;
 
 /** Writes receptions as rows of receptions.csv. */
-export function receptionRowWriter(csv: CsvBytes, ids: readonly Uint8Array[]): (sender: number, seq: number, receiver: number, atMs: number, fate: Fate, rxPowerDbm: number, snrDb: number) => void {
+export function receptionRowWriter(csv: CsvBytes, ids: IdBytes): (sender: number, seq: number, receiver: number, atMs: number, fate: Fate, rxPowerDbm: number, snrDb: number) => void {
   const encoder = new TextEncoder();
   const fateBytes = Object.fromEntries(fateLabels.filter((label) => label !== '').map((label) => [label, encoder.encode(label)])) as Record<Fate, Uint8Array>;
   return (sender, seq, receiver, atMs, fate, rxPowerDbm, snrDb) => {
-    csv.bytes(ids[sender]!);
+    csv.id(ids, sender);
     csv.comma();
     csv.integer(seq);
     csv.comma();
-    csv.bytes(ids[receiver]!);
+    csv.id(ids, receiver);
     csv.comma();
     csv.fixed(atMs, 3);
     csv.comma();
@@ -163,9 +164,8 @@ export function header(csv: CsvBytes, columns: readonly string[]): void {
 }
 
 /** Every node's id as bytes, once. */
-export function encodedIds(nodes: readonly { readonly id: string }[]): Uint8Array[] {
-  const encoder = new TextEncoder();
-  return nodes.map((node) => encoder.encode(node.id));
+export function encodedIds(nodes: readonly { readonly id: string }[]): IdBytes {
+  return encodeIds(nodes.map((node) => node.id));
 }
 
 /** A frame record into a slot's columns. */

@@ -33,6 +33,8 @@ export interface MacTables {
   readonly queuedMessages: Int32Array;
   /** The message whose first fragment was refused: its other fragments are refused too. */
   readonly refusedMessageId: Int32Array;
+  /** Messages each node's queue holds at most (its MacNode's, in a column: read at every admission). */
+  readonly queueCapacity: Int32Array;
   readonly queues: (QueuedFrame[] | undefined)[];
   /** Sub-band of each of a node's channels, shared by nodes with the same channel list. */
   readonly bandsOf: readonly (Int8Array | undefined)[];
@@ -82,6 +84,7 @@ export function createMacTables(config: MacsConfig): MacTables {
     dead: new Uint8Array(count),
     queuedMessages: new Int32Array(count),
     refusedMessageId: new Int32Array(count).fill(-1),
+    queueCapacity: Int32Array.from(nodes, (node) => node?.queueCapacity ?? 0),
     queues: new Array<QueuedFrame[] | undefined>(count),
     bandsOf,
     airtimesOf,

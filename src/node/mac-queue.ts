@@ -59,7 +59,7 @@ export function enqueue(s: MacColumns, i: number, bytes: Uint8Array, destination
     return false;
   }
   const continuesMessage = fragmentIndex > 0;
-  if (continuesMessage ? messageId === s.refusedMessageId[i] : s.queuedMessages[i]! >= s.nodes[i]!.queueCapacity) {
+  if (continuesMessage ? messageId === s.refusedMessageId[i] : s.queuedMessages[i]! >= s.queueCapacity[i]!) {
     if (!continuesMessage) s.refusedMessageId[i] = messageId;
     block(s, i, frame, 'queueFull');
     return false;

@@ -13,6 +13,9 @@ import type { Continuation, Scheduler } from '../sim/scheduler.ts';
 
 export type TrafficKind = 'periodic' | 'poisson';
 
+/** A node index (or a special destination), or a pick from a uniform draw in [0, 1). */
+export type TrafficDestination = number | ((draw: number) => number);
+
 /** One node's traffic. */
 export interface TrafficNode {
   readonly index: number;
@@ -23,8 +26,8 @@ export interface TrafficNode {
   readonly jitterMs: number;
   readonly payloadBytes: number;
   readonly deadlineMs: number;
-  /** Picks the destination of one message from a uniform draw in [0, 1). */
-  readonly destination: (draw: number) => number;
+  /** The destination of every message, or its pick from a uniform draw in [0, 1) (drawn either way). */
+  readonly destination: TrafficDestination;
   /** The node's traffic stream. */
   readonly rng: RandomGenerator;
   /** MCU time before each message (an on-device inference, say); undefined: none. */
@@ -64,7 +67,7 @@ export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfi
   const { scheduler, endMs } = config;
   const byIndex: TrafficNode[] = [];
   for (const node of nodes) byIndex[node.index] = node;
-  const emitKind = scheduler.kind((i) => emitOne(byIndex[i]!));
+  const emitKind = scheduler.kind(emitOne);
   /** Messages whose computation runs: their continuation is data (a checkpoint holds it). */
   const computing = createStepTable<ComputingMessage>(scheduler, (message) => send(byIndex[message.node]!, message.destination, message.createdAtMs));
 
@@ -81,9 +84,12 @@ export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfi
     config.send(node.index, destination, payload, node.deadlineMs);
   }
 
-  function emitOne(node: TrafficNode): void {
-    if (!config.alive(node.index)) return;
-    const destination = node.destination(uniform(node.rng));
+  function emitOne(i: number): void {
+    if (!config.alive(i)) return;
+    const node = byIndex[i]!;
+    const draw = uniform(node.rng);
+    const pick = node.destination;
+    const destination = typeof pick === 'number' ? pick : pick(draw);
     const createdAtMs = scheduler.nowMs;
     if (node.computeMs !== undefined) config.compute(node.index, node.computeMs, computing.later({ node: node.index, destination, createdAtMs }));
     else send(node, destination, createdAtMs);

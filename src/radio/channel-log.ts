@@ -21,9 +21,13 @@ export interface ChannelLogs {
   readonly windowMs: number;
   readonly byChannel: Map<number, ChannelLog>;
   /**
-   * Each node's recent transmissions as [start, end, start, end, …] (for half-duplex checks):
-   * plain numbers, so that a frame is not kept alive until its sender sends again.
+   * Each node's last transmission as [start, end] at `2 · node` (end −∞: none), and its earlier
+   * ones that may still matter as [start, end, start, end, …] in `ownTx` (for half-duplex
+   * checks): plain numbers, so that a frame is not kept alive until its sender sends again. A
+   * node's last frame sits in one column: a sensor's earlier frames have nearly always passed
+   * the horizon when it sends again, and a city's frames then touch no array of their own.
    */
+  readonly lastOwnTx: Float64Array;
   readonly ownTx: (number[] | undefined)[];
   /** The longest airtime of any frame so far. */
   maxAirtimeMs: number;
@@ -32,7 +36,7 @@ export interface ChannelLogs {
 }
 
 export function createChannelLogs(nodeCount: number, windowMs: number): ChannelLogs {
-  return { windowMs, byChannel: new Map(), ownTx: new Array<number[] | undefined>(nodeCount), maxAirtimeMs: 0, tracked: 0 };
+  return { windowMs, byChannel: new Map(), lastOwnTx: new Float64Array(2 * nodeCount).fill(Number.NEGATIVE_INFINITY), ownTx: new Array<number[] | undefined>(nodeCount), maxAirtimeMs: 0, tracked: 0 };
 }
 
 /** Registers the frame on its channel and with its sender (for half-duplex checks). */
@@ -48,13 +52,22 @@ export function registerOnAir(logs: ChannelLogs, onAir: OnAir, nowMs: number): v
   }
   log.items.push(onAir);
   logs.tracked++;
-  const own = (logs.ownTx[tx.sender] ??= []);
-  if (own.length >= 8) pruneOwn(own, horizonMs);
-  own.push(tx.startMs, tx.endMs);
+  const last = logs.lastOwnTx;
+  const at = 2 * tx.sender;
+  // The previous frame is kept only while it may overlap an undecided one (as pruning would).
+  if (last[at + 1]! > horizonMs) {
+    const own = (logs.ownTx[tx.sender] ??= []);
+    if (own.length >= 8) pruneOwn(own, horizonMs);
+    own.push(last[at]!, last[at + 1]!);
+  }
+  last[at] = tx.startMs;
+  last[at + 1] = tx.endMs;
 }
 
 /** Whether `receiver` was transmitting at some time in [startMs, endMs). */
 export function transmittingDuring(logs: ChannelLogs, receiver: number, startMs: number, endMs: number): boolean {
+  const last = logs.lastOwnTx;
+  if (last[2 * receiver]! < endMs && startMs < last[2 * receiver + 1]!) return true;
   const own = logs.ownTx[receiver];
   if (own) for (let i = 0; i < own.length; i += 2) if (own[i]! < endMs && startMs < own[i + 1]!) return true;
   return false;

@@ -99,6 +99,8 @@ export interface EtherOutput {
 export interface EtherState {
   readonly byChannel: Map<number, { items: unknown[]; pruneAtLength: number }>;
   readonly ownTx: (number[] | undefined)[];
+  /** Each node's last transmission, [start, end] at 2 · node (absent in checkpoints written before it had a column). */
+  readonly lastOwnTx?: Float64Array;
   readonly pathLocks: (number[] | undefined)[];
   readonly deadFromMs: Float64Array;
   /** Per class A device: the end of its last uplink, then the uplink end whose RX1 caught a frame. */

@@ -92,6 +92,7 @@ function checkpointAir(air: Air): EtherState {
   return {
     byChannel: logs.byChannel,
     ownTx: logs.ownTx,
+    lastOwnTx: logs.lastOwnTx,
     pathLocks: air.pathLocks,
     deadFromMs: air.deadFromMs,
     receiveWindows: air.listening.state,
@@ -104,6 +105,8 @@ function restoreAir(air: Air, state: EtherState): void {
   const { logs } = air;
   replaceMap(logs.byChannel, state.byChannel as Map<number, ChannelLog>);
   replaceArray(logs.ownTx, state.ownTx);
+  if (state.lastOwnTx) restoreInto(logs.lastOwnTx, state.lastOwnTx, 'ether');
+  else logs.lastOwnTx.fill(Number.NEGATIVE_INFINITY);
   replaceArray(air.pathLocks, state.pathLocks);
   restoreInto(air.deadFromMs, state.deadFromMs, 'ether');
   restoreInto(air.listening.state, state.receiveWindows, 'ether');

@@ -8,6 +8,7 @@ import { meanPathLossDb, rxPowerDbm } from '../radio/path-loss.ts';
 import { sensitivityDbm } from '../radio/sensitivity.ts';
 import { broadcastDestination, gatewaysDestination } from '../radio/transmission.ts';
 import type { NodeSpec, ResolvedSwarm } from '../scenario/resolve.ts';
+import type { TrafficDestination } from '../node/traffic.ts';
 
 /** The sink of least mean path loss from `spec`, not itself (a sink never sends to itself): where a `to: sink` message goes without gateway diversity. */
 export function nearestSink(spec: NodeSpec, sinks: readonly NodeSpec[], swarm: ResolvedSwarm): NodeSpec {
@@ -18,18 +19,18 @@ export function nearestSink(spec: NodeSpec, sinks: readonly NodeSpec[], swarm: R
   return best;
 }
 
-/** `allGateways`: a `to: sink` message addresses every gateway in range (uplinkGateways: all). */
-export function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwarm, allGateways = false): (spec: NodeSpec) => (draw: number) => number {
+/**
+ * `allGateways`: a `to: sink` message addresses every gateway in range (uplinkGateways: all).
+ * A destination that does not depend on the draw is a number (traffic.ts reads it without a call).
+ */
+export function createDestinationPicker(specs: readonly NodeSpec[], swarm: ResolvedSwarm, allGateways = false): (spec: NodeSpec) => TrafficDestination {
   const sinks = specs.filter((spec) => spec.role === 'sink');
   const loss = (a: NodeSpec, b: NodeSpec): number => meanPathLossDb(swarm.pathLoss, Math.hypot(a.xM - b.xM, a.yM - b.yM));
   return (spec) => {
     const to = spec.traffic!.to;
-    if (to === 'broadcast') return () => broadcastDestination;
-    if (to === 'sink' && allGateways) return () => gatewaysDestination;
-    if (to === 'sink') {
-      const index = nearestSink(spec, sinks, swarm).index;
-      return () => index;
-    }
+    if (to === 'broadcast') return broadcastDestination;
+    if (to === 'sink' && allGateways) return gatewaysDestination;
+    if (to === 'sink') return nearestSink(spec, sinks, swarm).index;
     const others = specs.filter((other) => other.index !== spec.index && other.role !== 'sink');
     const inRange = others.filter((other) => {
       const mean = rxPowerDbm(spec.txPowerDbm, spec.antennaGainDbi, other.antennaGainDbi, loss(spec, other), 0);

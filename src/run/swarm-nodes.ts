@@ -115,7 +115,9 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     },
     ...(app && { causeOf: app.causeOf, attribute: (i: number, cause: number, state: EnergyState, energyUj: number) => app.attribute(i, cause, state, energyUj) }),
   });
-  const symbolMs = specs.map((spec) => symbolTimeMs(spec.sf, spec.bandwidthHz));
+  // Columns, not the specs: read at every frame a MAC queues, where a node's spec is far in memory.
+  const symbolMs = Float64Array.from(specs, (spec) => symbolTimeMs(spec.sf, spec.bandwidthHz));
+  const preambleSymbols = Float64Array.from(specs, (spec) => spec.preambleSymbols);
   /** The radio starts a frame (a node that browns out doing so sends nothing), then it goes to the ether. */
   const transmit = (tx: Transmission): boolean => {
     if (!runtimes.transmit(tx.sender, tx)) return false;
@@ -134,10 +136,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     transmit,
     events,
     receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(specs[destination]!.wake, atMs)),
-    preambleSymbolsFor: (i, destination) => {
-      const spec = specs[i]!;
-      return destination < 0 ? spec.preambleSymbols : samplingPreambleSymbols(specs[destination]!.wake, symbolMs[i]!, spec.preambleSymbols);
-    },
+    preambleSymbolsFor: (i, destination) => (destination < 0 ? preambleSymbols[i]! : samplingPreambleSymbols(specs[destination]!.wake, symbolMs[i]!, preambleSymbols[i]!)),
   });
   const links = createLinks({
     scheduler,
