@@ -1,15 +1,16 @@
 /**
  * The MACs' state (macs.ts), one record for all nodes: typed-array columns indexed by node, each
- * node's queue (an array made when it first queues), the sub-bands and airtimes nodes share;
+ * node's queue (mac-frame-queues.ts), the sub-bands and airtimes nodes share;
  * then the scheduler kinds of the MACs' timed events, which the factory registers. The MAC's
  * parts (mac-queue.ts, mac-service.ts, mac-on-air.ts, mac-lbt.ts) are functions of this record.
  */
-import { replaceArray, restoreInto } from '../sim/checkpoint-state.ts';
-import { generatorState, setGeneratorState } from '../sim/rng.ts';
+import { restoreInto } from '../sim/checkpoint-state.ts';
+import { generatorState, setGeneratorState, type RandomGenerator } from '../sim/rng.ts';
 import type { EventKind, Scheduler } from '../sim/scheduler.ts';
 import type { timeOnAir } from '../radio/airtime.ts';
 import { subBandOf, type Region } from '../radio/regions.ts';
-import type { MacNode, MacsConfig, MacsState, QueuedFrame } from './mac-types.ts';
+import type { MacNode, MacsConfig, MacsState } from './mac-types.ts';
+import { createFrameQueues, queuedFrames, restoreFrameQueues, type FrameQueues } from './mac-frame-queues.ts';
 
 export type Airtime = ReturnType<typeof timeOnAir>;
 
@@ -18,6 +19,8 @@ export interface MacTables {
   readonly scheduler: Scheduler;
   readonly region: Region;
   readonly nodes: readonly (MacNode | undefined)[];
+  /** Each node's channel-draw generator (its MacNode's, without the node in between). */
+  readonly rngs: readonly (RandomGenerator | undefined)[];
   readonly count: number;
   readonly bandCount: number;
   /** When each (node, sub-band) reopens after its duty-cycle off-time: `node * bandCount + band`. */
@@ -35,7 +38,7 @@ export interface MacTables {
   readonly refusedMessageId: Int32Array;
   /** Messages each node's queue holds at most (its MacNode's, in a column: read at every admission). */
   readonly queueCapacity: Int32Array;
-  readonly queues: (QueuedFrame[] | undefined)[];
+  readonly queues: FrameQueues;
   /** Sub-band of each of a node's channels, shared by nodes with the same channel list. */
   readonly bandsOf: readonly (Int8Array | undefined)[];
   /** Airtimes by (preamble, bytes), shared by nodes with the same modulation. */
@@ -72,6 +75,7 @@ export function createMacTables(config: MacsConfig): MacTables {
     scheduler: config.scheduler,
     region,
     nodes,
+    rngs: nodes.map((node) => node?.rng),
     count,
     bandCount,
     bandOpenAtMs: new Float64Array(count * bandCount).fill(Number.NEGATIVE_INFINITY),
@@ -85,7 +89,7 @@ export function createMacTables(config: MacsConfig): MacTables {
     queuedMessages: new Int32Array(count),
     refusedMessageId: new Int32Array(count).fill(-1),
     queueCapacity: Int32Array.from(nodes, (node) => node?.queueCapacity ?? 0),
-    queues: new Array<QueuedFrame[] | undefined>(count),
+    queues: createFrameQueues(count),
     bandsOf,
     airtimesOf,
     open: new Int32Array(nodes.reduce((most, node) => Math.max(most, node?.channelsHz.length ?? 0), 1)),
@@ -130,12 +134,12 @@ function checkpointed(s: MacTables): (Float64Array | Uint8Array | Int32Array)[] 
 }
 
 export function checkpointMacs(s: MacTables): MacsState {
-  return { columns: checkpointed(s).map((column) => column.slice()), queues: s.queues.map((queue) => queue && [...queue]), busyNodes: s.busyNodes, rngs: s.nodes.map((node) => node && generatorState(node.rng)) };
+  return { columns: checkpointed(s).map((column) => column.slice()), queues: Array.from({ length: s.count }, (_, i) => queuedFrames(s.queues, i)), busyNodes: s.busyNodes, rngs: s.nodes.map((node) => node && generatorState(node.rng)) };
 }
 
 export function restoreMacs(s: MacTables, state: MacsState): void {
   checkpointed(s).forEach((column, k) => restoreInto(column, state.columns[k]!, 'MACs'));
-  replaceArray(s.queues, state.queues);
+  restoreFrameQueues(s.queues, state.queues);
   s.busyNodes = state.busyNodes;
   s.nodes.forEach((node, i) => node && setGeneratorState(node.rng, state.rngs[i]!));
 }

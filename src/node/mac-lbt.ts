@@ -23,7 +23,7 @@ export function detect(s: MacColumns, i: number, channel: number): void {
 /** The detection's result: a busy channel defers the frame by a random back-off, else it goes now. */
 export function detected(s: MacColumns, i: number): void {
   if (s.dead[i] || s.transmitterFreeAtMs[i] !== s.scheduler.nowMs) return;
-  const head = s.queues[i]?.[0];
+  const head = s.queues.head[i];
   if (!head) return;
   const lbt = s.config.lbt!;
   const channelHz = s.nodes[i]!.channelsHz[s.cadChannel[i]!]!;

@@ -7,6 +7,7 @@
 import type { BlockReason } from './events.ts';
 import type { MacColumns } from './mac-columns.ts';
 import type { OutgoingFrame, QueuedFrame } from './mac-types.ts';
+import { popFront, pushBack, pushFront } from './mac-frame-queues.ts';
 
 export function unsent(s: MacColumns, i: number, frame: QueuedFrame): void {
   s.config.events.txUnsent(s.scheduler.nowMs, i, frame.destination, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.queuedAtMs);
@@ -18,7 +19,7 @@ export function block(s: MacColumns, i: number, frame: QueuedFrame, reason: Bloc
 
 /** Takes the head off the queue; a message frees its place when its last fragment leaves. */
 export function dequeue(s: MacColumns, i: number): QueuedFrame {
-  const head = s.queues[i]!.shift()!;
+  const head = popFront(s.queues, i);
   if (head.fragmentIndex === head.fragmentCount - 1) s.queuedMessages[i]!--;
   return head;
 }
@@ -29,8 +30,7 @@ export function kill(s: MacColumns, i: number): void {
   s.dead[i] = 1;
   // A transmitter held for receive windows is no longer busy.
   if (s.transmitterFreeAtMs[i] === Number.POSITIVE_INFINITY) s.transmitterFreeAtMs[i] = s.scheduler.nowMs;
-  const queue = s.queues[i];
-  while (queue !== undefined && queue.length > 0) unsent(s, i, queue.shift()!);
+  while (s.queues.length[i]! > 0) unsent(s, i, popFront(s.queues, i));
 }
 
 function preambleSymbolsFor(s: MacColumns, i: number, destination: number): number {
@@ -69,7 +69,7 @@ export function enqueue(s: MacColumns, i: number, bytes: Uint8Array, destination
     s.queuedMessages[i]!++;
   }
   frame.preambleSymbols = preambleSymbolsFor(s, i, destination);
-  (s.queues[i] ??= []).push(frame);
+  pushBack(s.queues, i, frame);
   return true;
 }
 
@@ -79,5 +79,5 @@ export function requeue(s: MacColumns, i: number, frame: OutgoingFrame): void {
   const nowMs = s.scheduler.nowMs;
   if (frame.fragmentIndex === frame.fragmentCount - 1) s.queuedMessages[i]!++;
   const preambleSymbols = preambleSymbolsFor(s, i, frame.destination);
-  (s.queues[i] ??= []).unshift({ ...frame, queuedAtMs: nowMs, preambleSymbols, headSinceMs: Number.NaN, wakeWaitSinceMs: Number.NaN });
+  pushFront(s.queues, i, { ...frame, queuedAtMs: nowMs, preambleSymbols, headSinceMs: Number.NaN, wakeWaitSinceMs: Number.NaN });
 }

@@ -14,11 +14,11 @@ import { block, dequeue } from './mac-queue.ts';
 export function service(s: MacColumns, i: number): void {
   const nowMs = s.scheduler.nowMs;
   if (s.dead[i] || s.wakePending[i] || s.transmitterFreeAtMs[i]! > nowMs) return;
-  const queue = s.queues[i];
+  const queues = s.queues;
   const bands = s.bandsOf[i]!;
   const { bandOpenAtMs, bandCount, open, config } = s;
-  while (queue !== undefined && queue.length > 0) {
-    const head = queue[0]!;
+  while (queues.length[i]! > 0) {
+    const head = queues.head[i]!;
     if (Number.isNaN(head.headSinceMs)) head.headSinceMs = nowMs;
     let openCount = 0;
     let reopenMs = Number.POSITIVE_INFINITY;
@@ -49,7 +49,7 @@ export function service(s: MacColumns, i: number): void {
       block(s, i, head, 'deadline');
       continue;
     }
-    const channel = openCount === 1 ? open[0]! : open[uniformInt(s.nodes[i]!.rng, 0, openCount - 1)]!;
+    const channel = openCount === 1 ? open[0]! : open[uniformInt(s.rngs[i]!, 0, openCount - 1)]!;
     if (config.lbt && s.nodes[i]!.listensBeforeTalk) return detect(s, i, channel);
     send(s, i, head, channel);
     return;
@@ -58,7 +58,7 @@ export function service(s: MacColumns, i: number): void {
 
 /** Whether node `i` has frames queued or one on the air. */
 export function isBusy(s: MacColumns, i: number): boolean {
-  return (s.queues[i]?.length ?? 0) > 0 || s.transmitterFreeAtMs[i]! > s.scheduler.nowMs;
+  return s.queues.length[i]! > 0 || s.transmitterFreeAtMs[i]! > s.scheduler.nowMs;
 }
 
 /** Whether any node is busy, starting from the one found busy last. */

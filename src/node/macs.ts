@@ -57,7 +57,7 @@ export function createMacs(config: MacsConfig): Macs {
       s.txCurrents[i] = txCurrentMa;
     },
     radioOf: (i) => ({ sf: s.sfs[i]!, txPowerDbm: s.txPowers[i]! }),
-    queueLength: (i) => s.queues[i]?.length ?? 0,
+    queueLength: (i) => s.queues.length[i]!,
     framesSent: (i) => s.seqs[i]!,
     busy: (i) => isBusy(s, i),
     anyBusy: () => anyBusy(s),
