@@ -9,10 +9,11 @@ import { batchSlot } from './frame-order.ts';
 import { fateNumber } from './frame-rows.ts';
 import type { TrackerBooks } from './tracker-books.ts';
 import { transmissionOf } from './transmission-count.ts';
+import { ATTEMPTS, bump, DUTY_CYCLE_BLOCKED, FRAMES_HEARD, RECEPTIONS, RECEPTIONS_RECEIVED, SENT } from './node-tallies.ts';
 
 /** A frame went on the air. */
 export function recordSent(books: TrackerBooks, tx: Transmission, queuedAtMs: number, queueWaitMs: number, dutyCycleWaitMs: number, wakeWaitMs: number, energyUj: number): void {
-  const { store, counts } = books;
+  const { store, cells } = books;
   const slot = store.allocate();
   fill(books, slot, tx.sender, tx.seq, tx.destination, 0, 0, queuedAtMs, tx.startMs, tx.sf, tx.bytes.length, tx.messageId, tx.fragmentIndex, tx.fragmentCount);
   const r = store.rows;
@@ -27,13 +28,13 @@ export function recordSent(books: TrackerBooks, tx: Transmission, queuedAtMs: nu
   batchSlot(books.order, slot);
   books.onAir.add(tx.sender, slot);
   books.sent++;
-  counts.attempts[tx.sender]!++;
-  counts.sent[tx.sender]!++;
+  bump(cells, tx.sender, ATTEMPTS);
+  bump(cells, tx.sender, SENT);
 }
 
 /** The MAC gave a frame up (dutyCycleBlocked). */
 export function recordBlocked(books: TrackerBooks, atMs: number, sender: number, destination: number, reason: BlockReason, phyBytes: number, sf: number, messageId: number, fragmentIndex: number, fragmentCount: number, queuedAtMs: number): void {
-  const { store, counts } = books;
+  const { store, cells } = books;
   const slot = store.allocate();
   fill(books, slot, sender, -1, destination, 1, reason === 'deadline' ? 1 : 2, queuedAtMs, atMs, sf, phyBytes, messageId, fragmentIndex, fragmentCount);
   const r = store.rows;
@@ -48,24 +49,24 @@ export function recordBlocked(books: TrackerBooks, atMs: number, sender: number,
   batchSlot(books.order, slot);
   books.blocked++;
   books.blockedBy[reason]++;
-  counts.attempts[sender]!++;
-  counts.dutyCycleBlocked[sender]!++;
+  bump(cells, sender, ATTEMPTS);
+  bump(cells, sender, DUTY_CYCLE_BLOCKED);
 }
 
 /** The ether decided a frame's fate at one receiver. */
 export function recordReception(books: TrackerBooks, tx: Transmission, receiver: number, fate: Fate, rxPowerDbm: number, snrDb: number): void {
-  const { store, counts } = books;
+  const { store, cells } = books;
   const slot = books.onAir.find(tx.sender, tx.seq, store.rows.seq);
   if (slot < 0) throw new Error(`reception of frame ${tx.seq} of node ${tx.sender}, which the tracker never saw start`);
   const r = store.rows;
   r.receivers[slot]!++;
   r.fate[slot] = r.receivers[slot] === 1 ? fateNumber[fate] : 0;
   books.fateCounts[fate]++;
-  counts.receptions[tx.sender]!++;
+  bump(cells, tx.sender, RECEPTIONS);
   if (fate === 'received') {
     r.received[slot]!++;
-    counts.receptionsReceived[tx.sender]!++;
-    counts.framesHeard[receiver]!++;
+    bump(cells, tx.sender, RECEPTIONS_RECEIVED);
+    bump(cells, receiver, FRAMES_HEARD);
   }
   books.receptionBatch.add(tx, receiver, fate, rxPowerDbm, snrDb);
 }

@@ -5,7 +5,7 @@
  * percentiles). Per node, the sent and delivered counts go into the node tallies.
  */
 import { gatewaysDestination } from '../radio/transmission.ts';
-import type { NodeTallies } from './node-tallies.ts';
+import { bump, MESSAGES_DELIVERED, MESSAGES_SENT, type NodeTallies } from './node-tallies.ts';
 import { percentile } from './stats.ts';
 import type { RadioTotals } from './radio-records.ts';
 
@@ -19,8 +19,8 @@ export interface MessageBooks {
   restore(latencies: Float64Array, counts: readonly number[]): void;
 }
 
-export function createMessageBooks(tallies: Pick<NodeTallies, 'counts'>): MessageBooks {
-  const { counts } = tallies;
+export function createMessageBooks(tallies: Pick<NodeTallies, 'cells'>): MessageBooks {
+  const { cells } = tallies;
   let latencies = new Float64Array(1024);
   let latencyCount = 0;
   let sorted: number[] | undefined;
@@ -31,7 +31,7 @@ export function createMessageBooks(tallies: Pick<NodeTallies, 'counts'>): Messag
   return {
     sent(sender, destination) {
       messagesSent++;
-      counts.messagesSent[sender]!++;
+      bump(cells, sender, MESSAGES_SENT);
       // A message to one node, or an uplink to the network (gateway diversity): one addressee to reach.
       if (destination >= 0 || destination === gatewaysDestination) unicastSent++;
     },
@@ -47,7 +47,7 @@ export function createMessageBooks(tallies: Pick<NodeTallies, 'counts'>): Messag
       // A unicast message counts as delivered when its addressee completes it.
       if ((destination >= 0 && destination === receiver) || destination === gatewaysDestination) {
         unicastDelivered++;
-        counts.messagesDelivered[sender]!++;
+        bump(cells, sender, MESSAGES_DELIVERED);
       }
     },
     totals() {

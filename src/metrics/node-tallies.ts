@@ -1,9 +1,9 @@
 /**
- * The radio tracker's per-node counters, in typed-array columns: a city's 100,000 nodes cost a
- * few megabytes and no objects. `tally(i)` gives one node's figures as an object, for the
+ * The radio tracker's per-node counters, in typed arrays (a node's counters side by side): a
+ * city's 100,000 nodes cost a few megabytes and no objects. `tally(i)` gives one node's figures as an object, for the
  * tables and reports written after the run.
  */
-import { replaceArray, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
 
 export interface NodeTally {
   readonly attempts: number;
@@ -33,6 +33,29 @@ const deathCauses: readonly DeathCause[] = ['brownOut', 'batteryEmpty', 'failure
 /** Counters a node event adds to. */
 export type Counter = 'attempts' | 'sent' | 'dutyCycleBlocked' | 'receptions' | 'receptionsReceived' | 'framesHeard' | 'messagesSent' | 'messagesDelivered' | 'unsentAtDeath' | 'faults';
 const counters: readonly Counter[] = ['attempts', 'sent', 'dutyCycleBlocked', 'receptions', 'receptionsReceived', 'framesHeard', 'messagesSent', 'messagesDelivered', 'unsentAtDeath', 'faults'];
+/** Each counter's place among a node's cells (`cells[node * counterCount + place]`). */
+export const counterCount = counters.length;
+export const ATTEMPTS = 0;
+export const SENT = 1;
+export const DUTY_CYCLE_BLOCKED = 2;
+export const RECEPTIONS = 3;
+export const RECEPTIONS_RECEIVED = 4;
+export const FRAMES_HEARD = 5;
+export const MESSAGES_SENT = 6;
+export const MESSAGES_DELIVERED = 7;
+export const UNSENT_AT_DEATH = 8;
+export const FAULTS = 9;
+
+/** Adds one to a node's counter. */
+export function bump(cells: Int32Array, node: number, counter: number): void {
+  cells[node * counterCount + counter]!++;
+}
+
+/**
+ * Channels a node's airtime is summed for in its own slots, in first-use order; a node that
+ * uses more keeps the others in arrays of its own. Most nodes use a handful.
+ */
+const channelSlots = 4;
 
 /** Every per-node tally (a checkpoint: checkpoint-state.ts). */
 export interface NodeTalliesState {
@@ -43,8 +66,11 @@ export interface NodeTalliesState {
 }
 
 export interface NodeTallies extends Checkpointable<NodeTalliesState> {
-  /** One column per counter, by node: the tracker adds to them in place. */
-  readonly counts: Readonly<Record<Counter, Int32Array>>;
+  /**
+   * The counters, a node's side by side (`bump`): the few a frame adds to share a cache line,
+   * where a column per counter costs a miss each in a city.
+   */
+  readonly cells: Int32Array;
   /** Adds a sent frame's airtime and transmit energy (in the canonical order of frames). */
   addFrame(node: number, channelHz: number, airtimeMs: number, txEnergyUj: number): void;
   died(node: number, atMs: number, reason: DeathCause): void;
@@ -52,59 +78,116 @@ export interface NodeTallies extends Checkpointable<NodeTalliesState> {
 }
 
 export function createNodeTallies(nodeCount: number): NodeTallies {
-  const counts = Object.fromEntries(counters.map((name) => [name, new Int32Array(nodeCount)])) as Record<Counter, Int32Array>;
-  const airtimeMs = new Float64Array(nodeCount);
-  const txEnergyUj = new Float64Array(nodeCount);
+  const cells = new Int32Array(nodeCount * counterCount);
+  /** A node's airtime and transmit energy side by side, then its channel slots as (Hz, ms) pairs. */
+  const stride = 2 + 2 * channelSlots;
+  const sums = new Float64Array(nodeCount * stride);
+  const slotsUsed = new Uint8Array(nodeCount);
   const diedAtMs = new Float64Array(nodeCount).fill(Number.NaN);
   const deathReason = new Int8Array(nodeCount).fill(-1);
-  /** Channels in first-use order, per node: most nodes use a handful, so a short list each. */
-  const channels: (number[] | undefined)[] = [];
-  const channelAirtime: (number[] | undefined)[] = [];
-  const columns = [airtimeMs, txEnergyUj, diedAtMs, deathReason];
+  /** The channels beyond a node's slots, in first-use order, and their airtime. */
+  const moreChannels: (number[] | undefined)[] = [];
+  const moreAirtime: (number[] | undefined)[] = [];
+
+  /** A node's channels and their airtime, in first-use order. */
+  const channelsOf = (node: number): { hz: number[]; ms: number[] } => {
+    const hz: number[] = [];
+    const ms: number[] = [];
+    for (let k = 0; k < slotsUsed[node]!; k++) {
+      hz.push(sums[node * stride + 2 + 2 * k]!);
+      ms.push(sums[node * stride + 3 + 2 * k]!);
+    }
+    return { hz: [...hz, ...(moreChannels[node] ?? [])], ms: [...ms, ...(moreAirtime[node] ?? [])] };
+  };
+
+  function addChannel(node: number, channelHz: number, airtime: number): void {
+    const base = node * stride + 2;
+    const used = slotsUsed[node]!;
+    for (let k = 0; k < used; k++) {
+      if (sums[base + 2 * k] === channelHz) {
+        sums[base + 2 * k + 1]! += airtime;
+        return;
+      }
+    }
+    if (used < channelSlots) {
+      sums[base + 2 * used] = channelHz;
+      sums[base + 2 * used + 1] = airtime;
+      slotsUsed[node] = used + 1;
+      return;
+    }
+    const hz = (moreChannels[node] ??= []);
+    const ms = (moreAirtime[node] ??= []);
+    const at = hz.indexOf(channelHz);
+    if (at >= 0) ms[at]! += airtime;
+    else {
+      hz.push(channelHz);
+      ms.push(airtime);
+    }
+  }
+
   return {
-    counts,
-    checkpoint: () => ({ counts, columns, channels, channelAirtime }),
+    cells,
+    checkpoint() {
+      const counts = Object.fromEntries(counters.map((name, c) => [name, Int32Array.from({ length: nodeCount }, (_, i) => cells[i * counterCount + c]!)])) as Record<Counter, Int32Array>;
+      const airtimeMs = Float64Array.from({ length: nodeCount }, (_, i) => sums[i * stride]!);
+      const txEnergyUj = Float64Array.from({ length: nodeCount }, (_, i) => sums[i * stride + 1]!);
+      const channels = Array.from({ length: nodeCount }, (_, i) => channelsOf(i));
+      const used = (i: number): boolean => channels[i]!.hz.length > 0;
+      return {
+        counts,
+        columns: [airtimeMs, txEnergyUj, diedAtMs.slice(), deathReason.slice()],
+        channels: channels.map((c, i) => (used(i) ? c.hz : undefined)),
+        channelAirtime: channels.map((c, i) => (used(i) ? c.ms : undefined)),
+      };
+    },
     restore(state) {
-      for (const name of counters) restoreInto(counts[name], state.counts[name], `tally ${name}`);
-      columns.forEach((column, k) => restoreInto(column, state.columns[k]!, 'tallies'));
-      replaceArray(channels, state.channels);
-      replaceArray(channelAirtime, state.channelAirtime);
+      counters.forEach((name, c) => {
+        const column = state.counts[name];
+        if (column.length !== nodeCount) throw new RangeError(`checkpoint: tally ${name} holds ${column.length} nodes, the run has ${nodeCount}`);
+        for (let i = 0; i < nodeCount; i++) cells[i * counterCount + c] = column[i]!;
+      });
+      const [airtimeMs, txEnergyUj, died, reasons] = state.columns as [Float64Array, Float64Array, Float64Array, Int8Array];
+      restoreInto(diedAtMs, died, 'tallies');
+      restoreInto(deathReason, reasons, 'tallies');
+      sums.fill(0);
+      slotsUsed.fill(0);
+      moreChannels.length = 0;
+      moreAirtime.length = 0;
+      for (let i = 0; i < nodeCount; i++) {
+        sums[i * stride] = airtimeMs[i]!;
+        sums[i * stride + 1] = txEnergyUj[i]!;
+        const hz = state.channels[i] ?? [];
+        hz.forEach((channelHz, k) => addChannel(i, channelHz, state.channelAirtime[i]![k]!));
+      }
     },
     addFrame(node, channelHz, airtime, energy) {
-      airtimeMs[node]! += airtime;
-      txEnergyUj[node]! += energy;
-      const used = (channels[node] ??= []);
-      const sums = (channelAirtime[node] ??= []);
-      const at = used.indexOf(channelHz);
-      if (at >= 0) sums[at]! += airtime;
-      else {
-        used.push(channelHz);
-        sums.push(airtime);
-      }
+      sums[node * stride]! += airtime;
+      sums[node * stride + 1]! += energy;
+      addChannel(node, channelHz, airtime);
     },
     died(node, atMs, reason) {
       diedAtMs[node] = atMs;
       deathReason[node] = deathCauses.indexOf(reason);
     },
     tally(node) {
-      const used = channels[node] ?? [];
-      const sums = channelAirtime[node] ?? [];
+      const c = node * counterCount;
+      const { hz, ms } = channelsOf(node);
       return {
-        attempts: counts.attempts[node]!,
-        sent: counts.sent[node]!,
-        dutyCycleBlocked: counts.dutyCycleBlocked[node]!,
-        airtimeMs: airtimeMs[node]!,
-        txEnergyUj: txEnergyUj[node]!,
-        receptions: counts.receptions[node]!,
-        receptionsReceived: counts.receptionsReceived[node]!,
-        framesHeard: counts.framesHeard[node]!,
-        messagesSent: counts.messagesSent[node]!,
-        messagesDelivered: counts.messagesDelivered[node]!,
-        unsentAtDeath: counts.unsentAtDeath[node]!,
+        attempts: cells[c + ATTEMPTS]!,
+        sent: cells[c + SENT]!,
+        dutyCycleBlocked: cells[c + DUTY_CYCLE_BLOCKED]!,
+        airtimeMs: sums[node * stride]!,
+        txEnergyUj: sums[node * stride + 1]!,
+        receptions: cells[c + RECEPTIONS]!,
+        receptionsReceived: cells[c + RECEPTIONS_RECEIVED]!,
+        framesHeard: cells[c + FRAMES_HEARD]!,
+        messagesSent: cells[c + MESSAGES_SENT]!,
+        messagesDelivered: cells[c + MESSAGES_DELIVERED]!,
+        unsentAtDeath: cells[c + UNSENT_AT_DEATH]!,
         diedAtMs: Number.isNaN(diedAtMs[node]!) ? undefined : diedAtMs[node]!,
         deathReason: deathReason[node]! < 0 ? undefined : deathCauses[deathReason[node]!],
-        faults: counts.faults[node]!,
-        airtimeByChannelMs: new Map(used.map((hz, i) => [hz, sums[i]!])),
+        faults: cells[c + FAULTS]!,
+        airtimeByChannelMs: new Map(hz.map((channelHz, k) => [channelHz, ms[k]!])),
       };
     },
   };

@@ -21,7 +21,7 @@ import type { Fate, Transmission } from '../radio/transmission.ts';
 import type { Checkpointable } from '../sim/checkpoint-state.ts';
 import { releaseDecided } from './final-records.ts';
 import { recordBlocked, recordReception, recordSent } from './frame-intake.ts';
-import type { NodeTally } from './node-tallies.ts';
+import { bump, FAULTS, UNSENT_AT_DEATH, type NodeTally } from './node-tallies.ts';
 import { createTrackerBooks, trackerTotals } from './tracker-books.ts';
 import { checkpointTracker, restoreTracker, type RadioTrackerState } from './tracker-checkpoint.ts';
 
@@ -59,7 +59,7 @@ export interface RadioTracker extends EventSink, Checkpointable<RadioTrackerStat
 
 export function createRadioTracker(nodeCount: number, options: RadioTrackerOptions = {}): RadioTracker {
   const books = createTrackerBooks(nodeCount, options.keepRecords ?? true, options.sinks ?? []);
-  const { tallies, counts, messages } = books;
+  const { tallies, cells, messages } = books;
   const tracker: RadioTracker = {
     get frames() {
       return books.frames;
@@ -86,14 +86,14 @@ export function createRadioTracker(nodeCount: number, options: RadioTrackerOptio
       recordBlocked(books, atMs, sender, destination, reason, phyBytes, sf, messageId, fragmentIndex, fragmentCount, queuedAtMs),
     reception: (tx, receiver, fate, rxPowerDbm, snrDb) => recordReception(books, tx, receiver, fate, rxPowerDbm, snrDb),
     txUnsent(_atMs, sender) {
-      counts.unsentAtDeath[sender]!++;
+      bump(cells, sender, UNSENT_AT_DEATH);
       books.unsentAtDeath++;
     },
     nodeDied(atMs, node, reason) {
       tallies.died(node, atMs, reason);
     },
     nodeFault(_atMs, node) {
-      counts.faults[node]!++;
+      bump(cells, node, FAULTS);
     },
     messageSent(_atMs, sender, destination) {
       messages.sent(sender, destination);

@@ -9,7 +9,7 @@ import { createAirtimeBooks, type AirtimeBooks } from './airtime-books.ts';
 import { createFrameOrder, type FrameOrder } from './frame-order.ts';
 import { createFrameStore, type FrameStore } from './frame-rows.ts';
 import { createMessageBooks, type MessageBooks } from './message-books.ts';
-import { createNodeTallies, type Counter, type NodeTallies } from './node-tallies.ts';
+import { createNodeTallies, type NodeTallies } from './node-tallies.ts';
 import { createOnAirSlots, type OnAirSlots } from './on-air-slots.ts';
 import type { FrameRecord, RadioTotals, ReceptionRecord, RecordSink } from './radio-records.ts';
 import { createReceptionBatch, type ReceptionBatch } from './reception-batch.ts';
@@ -19,7 +19,8 @@ export interface TrackerBooks {
   readonly nodeCount: number;
   readonly tallies: NodeTallies;
   /** The tallies' counters, by node (added to in place). */
-  readonly counts: Readonly<Record<Counter, Int32Array>>;
+  /** The node tallies' counters (node-tallies.ts, `bump`). */
+  readonly cells: Int32Array;
   readonly store: FrameStore;
   readonly order: FrameOrder;
   readonly onAir: OnAirSlots;
@@ -48,7 +49,7 @@ export function createTrackerBooks(nodeCount: number, keepRecords: boolean, sink
   const books: TrackerBooks = {
     nodeCount,
     tallies,
-    counts: tallies.counts,
+    cells: tallies.cells,
     store,
     order: createFrameOrder(store),
     onAir: createOnAirSlots(nodeCount),
