@@ -1,5 +1,5 @@
 /**
- * The MACs' state (macs.ts), one record for all nodes: typed-array columns indexed by node, each
+ * The MACs' state (macs.ts), one record for all nodes: a row of numbers per node (`row`) and typed-array columns, each
  * node's queue (mac-frame-queues.ts), the sub-bands and airtimes nodes share;
  * then the scheduler kinds of the MACs' timed events, which the factory registers. The MAC's
  * parts (mac-queue.ts, mac-service.ts, mac-on-air.ts, mac-lbt.ts) are functions of this record.
@@ -25,19 +25,11 @@ export interface MacTables {
   readonly bandCount: number;
   /** When each (node, sub-band) reopens after its duty-cycle off-time: `node * bandCount + band`. */
   readonly bandOpenAtMs: Float64Array;
-  readonly transmitterFreeAtMs: Float64Array;
-  readonly wakePending: Uint8Array;
-  readonly seqs: Float64Array;
-  readonly sfs: Float64Array;
-  readonly txPowers: Float64Array;
-  readonly txCurrents: Float64Array;
-  readonly dead: Uint8Array;
-  /** Messages admitted whose last fragment has not left the queue yet. */
-  readonly queuedMessages: Int32Array;
-  /** The message whose first fragment was refused: its other fragments are refused too. */
-  readonly refusedMessageId: Int32Array;
-  /** Messages each node's queue holds at most (its MacNode's, in a column: read at every admission). */
-  readonly queueCapacity: Int32Array;
+  /**
+   * Each node's MAC state read at every frame, side by side: `row[node * MAC_ROW + field]`
+   * (the fields below). A column per field cost a cache miss per field and frame in a city.
+   */
+  readonly row: Float64Array;
   readonly queues: FrameQueues;
   /** Sub-band of each of a node's channels, shared by nodes with the same channel list. */
   readonly bandsOf: readonly (Int8Array | undefined)[];
@@ -65,6 +57,55 @@ export interface MacEvents {
 
 export type MacColumns = MacTables & MacEvents;
 
+/** The fields of a node's row (`MacTables.row`). */
+/** 1 once the node is dead. */
+export const DEAD = 0;
+/** 1 while a wake-up (a sub-band reopening, a receiver waking) is scheduled. */
+export const WAKE_PENDING = 1;
+export const TRANSMITTER_FREE_AT_MS = 2;
+/** Messages admitted whose last fragment has not left the queue yet. */
+export const QUEUED_MESSAGES = 3;
+/** The message whose first fragment was refused: its other fragments are refused too (−1: none). */
+export const REFUSED_MESSAGE_ID = 4;
+/** Messages the node's queue holds at most (its MacNode's). */
+export const QUEUE_CAPACITY = 5;
+/** Frames sent so far: the next frame's seq. */
+export const SEQ = 6;
+export const SF = 7;
+export const TX_POWER_DBM = 8;
+export const TX_CURRENT_MA = 9;
+/** The end of the node's last frame on the air (its own or an ACK sent ahead of the queue). */
+export const ON_AIR_UNTIL_MS = 10;
+export const MAC_ROW = 11;
+
+type Column = Float64Array | Uint8Array | Int32Array;
+
+/**
+ * What a checkpoint keeps, in its order: columns, and row fields as columns of their type (the
+ * checkpoint's shape from before the row).
+ */
+type Kept = { readonly column: Column } | { readonly field: number; readonly type: typeof Float64Array | typeof Uint8Array | typeof Int32Array };
+
+function kept(s: MacTables): readonly Kept[] {
+  return [
+    { column: s.bandOpenAtMs },
+    { field: TRANSMITTER_FREE_AT_MS, type: Float64Array },
+    { field: WAKE_PENDING, type: Uint8Array },
+    { field: SEQ, type: Float64Array },
+    { field: DEAD, type: Uint8Array },
+    { field: QUEUED_MESSAGES, type: Int32Array },
+    { field: REFUSED_MESSAGE_ID, type: Int32Array },
+    { field: SF, type: Float64Array },
+    { field: TX_POWER_DBM, type: Float64Array },
+    { field: TX_CURRENT_MA, type: Float64Array },
+    { column: s.cadChannel },
+    { column: s.cadStartMs },
+    { column: s.cadRxOnMs },
+    { column: s.backoffs },
+    { field: ON_AIR_UNTIL_MS, type: Float64Array },
+  ];
+}
+
 export function createMacTables(config: MacsConfig): MacTables {
   const { region, nodes } = config;
   const count = nodes.length;
@@ -79,16 +120,7 @@ export function createMacTables(config: MacsConfig): MacTables {
     count,
     bandCount,
     bandOpenAtMs: new Float64Array(count * bandCount).fill(Number.NEGATIVE_INFINITY),
-    transmitterFreeAtMs: new Float64Array(count).fill(Number.NEGATIVE_INFINITY),
-    wakePending: new Uint8Array(count),
-    seqs: new Float64Array(count),
-    sfs: Float64Array.from(nodes, (node) => node?.airtime.sf ?? 0),
-    txPowers: Float64Array.from(nodes, (node) => node?.txPowerDbm ?? 0),
-    txCurrents: Float64Array.from(nodes, (node) => node?.txCurrentMa ?? 0),
-    dead: new Uint8Array(count),
-    queuedMessages: new Int32Array(count),
-    refusedMessageId: new Int32Array(count).fill(-1),
-    queueCapacity: Int32Array.from(nodes, (node) => node?.queueCapacity ?? 0),
+    row: macRows(nodes),
     queues: createFrameQueues(count),
     bandsOf,
     airtimesOf,
@@ -100,6 +132,21 @@ export function createMacTables(config: MacsConfig): MacTables {
     onAirUntilMs: new Float64Array(count).fill(Number.NEGATIVE_INFINITY),
     busyNodes: 0,
   };
+}
+
+function macRows(nodes: readonly (MacNode | undefined)[]): Float64Array {
+  const row = new Float64Array(nodes.length * MAC_ROW);
+  nodes.forEach((node, i) => {
+    const o = i * MAC_ROW;
+    row[o + TRANSMITTER_FREE_AT_MS] = Number.NEGATIVE_INFINITY;
+    row[o + REFUSED_MESSAGE_ID] = -1;
+    row[o + QUEUE_CAPACITY] = node?.queueCapacity ?? 0;
+    row[o + SF] = node?.airtime.sf ?? 0;
+    row[o + TX_POWER_DBM] = node?.txPowerDbm ?? 0;
+    row[o + TX_CURRENT_MA] = node?.txCurrentMa ?? 0;
+    row[o + ON_AIR_UNTIL_MS] = Number.NEGATIVE_INFINITY;
+  });
+  return row;
 }
 
 /** Each node's sub-band per channel and airtime cache, one per distinct channel list and modulation. */
@@ -128,17 +175,23 @@ function sharedTables(region: Region, nodes: readonly (MacNode | undefined)[]): 
   return { bandsOf, airtimesOf };
 }
 
-/** The columns a checkpoint copies, in the order it keeps them. */
-function checkpointed(s: MacTables): (Float64Array | Uint8Array | Int32Array)[] {
-  return [s.bandOpenAtMs, s.transmitterFreeAtMs, s.wakePending, s.seqs, s.dead, s.queuedMessages, s.refusedMessageId, s.sfs, s.txPowers, s.txCurrents, s.cadChannel, s.cadStartMs, s.cadRxOnMs, s.backoffs, s.onAirUntilMs];
-}
-
 export function checkpointMacs(s: MacTables): MacsState {
-  return { columns: checkpointed(s).map((column) => column.slice()), queues: Array.from({ length: s.count }, (_, i) => queuedFrames(s.queues, i)), busyNodes: s.busyNodes, rngs: s.nodes.map((node) => node && generatorState(node.rng)) };
+  const columns = kept(s).map((k): Column => {
+    if ('column' in k) return k.column.slice();
+    const column = new k.type(s.count);
+    for (let i = 0; i < s.count; i++) column[i] = s.row[i * MAC_ROW + k.field]!;
+    return column;
+  });
+  return { columns, queues: Array.from({ length: s.count }, (_, i) => queuedFrames(s.queues, i)), busyNodes: s.busyNodes, rngs: s.nodes.map((node) => node && generatorState(node.rng)) };
 }
 
 export function restoreMacs(s: MacTables, state: MacsState): void {
-  checkpointed(s).forEach((column, k) => restoreInto(column, state.columns[k]!, 'MACs'));
+  kept(s).forEach((k, at) => {
+    const column = state.columns[at]!;
+    if ('column' in k) return restoreInto(k.column, column, 'MACs');
+    if (column.length !== s.count) throw new RangeError(`checkpoint: the MACs hold ${column.length} nodes, the run has ${s.count}`);
+    for (let i = 0; i < s.count; i++) s.row[i * MAC_ROW + k.field] = column[i]!;
+  });
   restoreFrameQueues(s.queues, state.queues);
   s.busyNodes = state.busyNodes;
   s.nodes.forEach((node, i) => node && setGeneratorState(node.rng, state.rngs[i]!));

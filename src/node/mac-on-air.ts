@@ -7,12 +7,12 @@
 import { timeOnAir } from '../radio/airtime.ts';
 import { dutyCycleOffTimeMs } from '../radio/regions.ts';
 import type { Transmission } from '../radio/transmission.ts';
-import type { Airtime, MacColumns } from './mac-columns.ts';
+import { type Airtime, DEAD, MAC_ROW, type MacColumns, ON_AIR_UNTIL_MS, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM } from './mac-columns.ts';
 import { dequeue, kill } from './mac-queue.ts';
 import type { QueuedFrame } from './mac-types.ts';
 
 function airtimeOf(s: MacColumns, i: number, bytes: number, preambleSymbols: number): Airtime {
-  const sf = s.sfs[i]!;
+  const sf = s.row[i * MAC_ROW + SF]!;
   const key = (sf * 65536) + preambleSymbols * 256 + bytes;
   const cache = s.airtimesOf[i]!;
   let result = cache.get(key);
@@ -31,18 +31,18 @@ function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: numbe
   const airtime = airtimeOf(s, i, bytes.length, preambleSymbols);
   const tx: Transmission = {
     sender: i,
-    seq: s.seqs[i]!,
+    seq: s.row[i * MAC_ROW + SEQ]!,
     destination,
     startMs,
     airtimeMs: airtime.airtimeMs,
     endMs: startMs + airtime.airtimeMs,
     channelHz: node.channelsHz[channel]!,
-    sf: s.sfs[i]!,
+    sf: s.row[i * MAC_ROW + SF]!,
     bandwidthHz: node.airtime.bandwidthHz,
     codingRate: node.airtime.codingRate,
     preambleSymbols,
     symbolMs: airtime.symbolMs,
-    txPowerDbm: s.txPowers[i]!,
+    txPowerDbm: s.row[i * MAC_ROW + TX_POWER_DBM]!,
     bytes,
     messageId,
     fragmentIndex,
@@ -54,16 +54,16 @@ function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: numbe
     kill(s, i);
     return undefined;
   }
-  s.seqs[i]!++;
+  s.row[i * MAC_ROW + SEQ]!++;
   const band = s.bandsOf[i]![channel]!;
   s.bandOpenAtMs[i * s.bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, s.region.subBands[band]!.dutyCycle);
-  s.onAirUntilMs[i] = tx.endMs;
+  s.row[i * MAC_ROW + ON_AIR_UNTIL_MS] = tx.endMs;
   return tx;
 }
 
 /** The transmitter is free at `tx`'s end (the next frame may go then). */
 function freeAfter(s: MacColumns, i: number, tx: Transmission): void {
-  s.transmitterFreeAtMs[i] = tx.endMs;
+  s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = tx.endMs;
   s.scheduler.atKind(tx.endMs, s.doneKind, i);
 }
 
@@ -78,10 +78,10 @@ export function send(s: MacColumns, i: number, frame: QueuedFrame, channel: numb
   const startMs = tx.startMs;
   const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
   // Energy: mA × ms × V = µJ.
-  s.config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, s.txCurrents[i]! * tx.airtimeMs * node.supplyV);
+  s.config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, s.row[i * MAC_ROW + TX_CURRENT_MA]! * tx.airtimeMs * node.supplyV);
   if (link?.sent(i, tx, frame)) {
     // Held through the receive windows or the wait for an ACK; the link layer resumes it.
-    s.transmitterFreeAtMs[i] = Number.POSITIVE_INFINITY;
+    s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = Number.POSITIVE_INFINITY;
     return;
   }
   freeAfter(s, i, tx);
@@ -93,12 +93,12 @@ export function sendNow(s: MacColumns, i: number, bytes: Uint8Array, destination
   const node = s.nodes[i];
   const channel = node ? node.channelsHz.indexOf(channelHz) : -1;
   // A transmitter held for an ACK or receive windows may still send; one on the air or detecting may not.
-  const held = s.transmitterFreeAtMs[i] === Number.POSITIVE_INFINITY;
-  if (!node || s.dead[i] || s.onAirUntilMs[i]! > nowMs || (!held && s.transmitterFreeAtMs[i]! > nowMs) || channel < 0) return false;
+  const held = s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] === Number.POSITIVE_INFINITY;
+  if (!node || s.row[i * MAC_ROW + DEAD] || s.row[i * MAC_ROW + ON_AIR_UNTIL_MS]! > nowMs || (!held && s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > nowMs) || channel < 0) return false;
   if (s.bandOpenAtMs[i * s.bandCount + s.bandsOf[i]![channel]!]! > nowMs) return false;
   const tx = goOnAir(s, i, bytes, destination, channel, node.airtime.preambleSymbols ?? 8, messageId, 0, 1, nowMs);
   if (!tx) return false;
-  s.config.events.txStarted(tx, nowMs, 0, 0, 0, s.txCurrents[i]! * tx.airtimeMs * node.supplyV);
+  s.config.events.txStarted(tx, nowMs, 0, 0, 0, s.row[i * MAC_ROW + TX_CURRENT_MA]! * tx.airtimeMs * node.supplyV);
   if (!held) freeAfter(s, i, tx);
   return true;
 }

@@ -5,7 +5,7 @@
  * its size).
  */
 import type { BlockReason } from './events.ts';
-import type { MacColumns } from './mac-columns.ts';
+import { DEAD, MAC_ROW, type MacColumns, QUEUE_CAPACITY, QUEUED_MESSAGES, REFUSED_MESSAGE_ID, TRANSMITTER_FREE_AT_MS } from './mac-columns.ts';
 import type { OutgoingFrame, QueuedFrame } from './mac-types.ts';
 import { popFront, pushBack, pushFront } from './mac-frame-queues.ts';
 
@@ -20,16 +20,16 @@ export function block(s: MacColumns, i: number, frame: QueuedFrame, reason: Bloc
 /** Takes the head off the queue; a message frees its place when its last fragment leaves. */
 export function dequeue(s: MacColumns, i: number): QueuedFrame {
   const head = popFront(s.queues, i);
-  if (head.fragmentIndex === head.fragmentCount - 1) s.queuedMessages[i]!--;
+  if (head.fragmentIndex === head.fragmentCount - 1) s.row[i * MAC_ROW + QUEUED_MESSAGES]!--;
   return head;
 }
 
 /** Node `i` died: every queued frame is reported unsent and nothing more is sent. */
 export function kill(s: MacColumns, i: number): void {
-  if (s.dead[i]) return;
-  s.dead[i] = 1;
+  if (s.row[i * MAC_ROW + DEAD]) return;
+  s.row[i * MAC_ROW + DEAD] = 1;
   // A transmitter held for receive windows is no longer busy.
-  if (s.transmitterFreeAtMs[i] === Number.POSITIVE_INFINITY) s.transmitterFreeAtMs[i] = s.scheduler.nowMs;
+  if (s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] === Number.POSITIVE_INFINITY) s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = s.scheduler.nowMs;
   while (s.queues.length[i]! > 0) unsent(s, i, popFront(s.queues, i));
 }
 
@@ -54,19 +54,19 @@ export function enqueue(s: MacColumns, i: number, bytes: Uint8Array, destination
     wakeWaitSinceMs: Number.NaN,
   };
   // A node that died while handing over a message's fragments leaves them unsent.
-  if (s.dead[i]) {
+  if (s.row[i * MAC_ROW + DEAD]) {
     unsent(s, i, frame);
     return false;
   }
   const continuesMessage = fragmentIndex > 0;
-  if (continuesMessage ? messageId === s.refusedMessageId[i] : s.queuedMessages[i]! >= s.queueCapacity[i]!) {
-    if (!continuesMessage) s.refusedMessageId[i] = messageId;
+  if (continuesMessage ? messageId === s.row[i * MAC_ROW + REFUSED_MESSAGE_ID] : s.row[i * MAC_ROW + QUEUED_MESSAGES]! >= s.row[i * MAC_ROW + QUEUE_CAPACITY]!) {
+    if (!continuesMessage) s.row[i * MAC_ROW + REFUSED_MESSAGE_ID] = messageId;
     block(s, i, frame, 'queueFull');
     return false;
   }
   if (!continuesMessage) {
-    s.refusedMessageId[i] = -1;
-    s.queuedMessages[i]!++;
+    s.row[i * MAC_ROW + REFUSED_MESSAGE_ID] = -1;
+    s.row[i * MAC_ROW + QUEUED_MESSAGES]!++;
   }
   frame.preambleSymbols = preambleSymbolsFor(s, i, destination);
   pushBack(s.queues, i, frame);
@@ -75,9 +75,9 @@ export function enqueue(s: MacColumns, i: number, bytes: Uint8Array, destination
 
 /** Puts a frame sent before back at the head of the queue (see `Macs.retransmit`). */
 export function requeue(s: MacColumns, i: number, frame: OutgoingFrame): void {
-  if (s.dead[i]) return;
+  if (s.row[i * MAC_ROW + DEAD]) return;
   const nowMs = s.scheduler.nowMs;
-  if (frame.fragmentIndex === frame.fragmentCount - 1) s.queuedMessages[i]!++;
+  if (frame.fragmentIndex === frame.fragmentCount - 1) s.row[i * MAC_ROW + QUEUED_MESSAGES]!++;
   const preambleSymbols = preambleSymbolsFor(s, i, frame.destination);
   pushFront(s.queues, i, { ...frame, queuedAtMs: nowMs, preambleSymbols, headSinceMs: Number.NaN, wakeWaitSinceMs: Number.NaN });
 }

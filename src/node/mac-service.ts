@@ -6,14 +6,14 @@
  * whose wait would pass its deadline is never sent: it is `dutyCycleBlocked` ('deadline').
  */
 import { uniformInt } from '../sim/rng.ts';
-import type { MacColumns } from './mac-columns.ts';
+import { DEAD, MAC_ROW, type MacColumns, TRANSMITTER_FREE_AT_MS, WAKE_PENDING } from './mac-columns.ts';
 import { detect } from './mac-lbt.ts';
 import { send } from './mac-on-air.ts';
 import { block, dequeue } from './mac-queue.ts';
 
 export function service(s: MacColumns, i: number): void {
   const nowMs = s.scheduler.nowMs;
-  if (s.dead[i] || s.wakePending[i] || s.transmitterFreeAtMs[i]! > nowMs) return;
+  if (s.row[i * MAC_ROW + DEAD] || s.row[i * MAC_ROW + WAKE_PENDING] || s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > nowMs) return;
   const queues = s.queues;
   const bands = s.bandsOf[i]!;
   const { bandOpenAtMs, bandCount, open, config } = s;
@@ -40,7 +40,7 @@ export function service(s: MacColumns, i: number): void {
         block(s, i, head, 'deadline');
         continue;
       }
-      s.wakePending[i] = 1;
+      s.row[i * MAC_ROW + WAKE_PENDING] = 1;
       s.scheduler.atKind(reopenMs, s.wakeKind, i);
       return;
     }
@@ -58,7 +58,7 @@ export function service(s: MacColumns, i: number): void {
 
 /** Whether node `i` has frames queued or one on the air. */
 export function isBusy(s: MacColumns, i: number): boolean {
-  return s.queues.length[i]! > 0 || s.transmitterFreeAtMs[i]! > s.scheduler.nowMs;
+  return s.queues.length[i]! > 0 || s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > s.scheduler.nowMs;
 }
 
 /** Whether any node is busy, starting from the one found busy last. */

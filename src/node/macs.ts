@@ -1,8 +1,8 @@
 /**
  * The MAC of every node, in columns: a bounded FIFO of frames, a half-duplex transmitter, and
- * a duty-cycle budget per sub-band. Plain code (the radio hot path): each node's state is a few
- * typed-array entries (mac-columns.ts), its queue an array made when it first queues
- * (mac-queue.ts), its timers integer events.
+ * a duty-cycle budget per sub-band. Plain code (the radio hot path): each node's state is a row
+ * of numbers and a few typed-array entries (mac-columns.ts), its queue in columns
+ * (mac-frame-queues.ts, mac-queue.ts), its timers integer events.
  *
  * Duty cycle: after a transmission of airtime T in a sub-band with duty cycle dc, that
  * sub-band stays closed to this node for T·(1/dc − 1) after the frame ends (LoRaMac-node
@@ -15,7 +15,7 @@
  * The queue's capacity counts messages, not frames: the fragments of one message are admitted
  * or refused together (a node buffers the message it is sending, whatever its size).
  */
-import { checkpointMacs, createMacTables, restoreMacs, type MacColumns } from './mac-columns.ts';
+import { checkpointMacs, createMacTables, MAC_ROW, type MacColumns, restoreMacs, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM, WAKE_PENDING } from './mac-columns.ts';
 import { detected } from './mac-lbt.ts';
 import { sendNow } from './mac-on-air.ts';
 import { enqueue, kill, requeue } from './mac-queue.ts';
@@ -29,7 +29,7 @@ export function createMacs(config: MacsConfig): Macs {
   const s: MacColumns = {
     ...createMacTables(config),
     wakeKind: scheduler.kind((i) => {
-      s.wakePending[i] = 0;
+      s.row[i * MAC_ROW + WAKE_PENDING] = 0;
       service(s, i);
     }),
     doneKind: scheduler.kind((i) => service(s, i)),
@@ -44,21 +44,21 @@ export function createMacs(config: MacsConfig): Macs {
       if (enqueue(s, i, bytes, destination, messageId, fragmentIndex, fragmentCount, messageCreatedAtMs, deadlineMs)) service(s, i);
     },
     resume(i) {
-      if (s.transmitterFreeAtMs[i] !== Number.POSITIVE_INFINITY) return;
-      s.transmitterFreeAtMs[i] = scheduler.nowMs;
+      if (s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] !== Number.POSITIVE_INFINITY) return;
+      s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = scheduler.nowMs;
       service(s, i);
     },
     retransmit: (i, frame) => requeue(s, i, frame),
     sendNow: (i, bytes, destination, channelHz, messageId) => sendNow(s, i, bytes, destination, channelHz, messageId),
-    takeSeq: (i) => s.seqs[i]!++,
+    takeSeq: (i) => s.row[i * MAC_ROW + SEQ]!++,
     setRadio(i, sf, txPowerDbm, txCurrentMa) {
-      s.sfs[i] = sf;
-      s.txPowers[i] = txPowerDbm;
-      s.txCurrents[i] = txCurrentMa;
+      s.row[i * MAC_ROW + SF] = sf;
+      s.row[i * MAC_ROW + TX_POWER_DBM] = txPowerDbm;
+      s.row[i * MAC_ROW + TX_CURRENT_MA] = txCurrentMa;
     },
-    radioOf: (i) => ({ sf: s.sfs[i]!, txPowerDbm: s.txPowers[i]! }),
+    radioOf: (i) => ({ sf: s.row[i * MAC_ROW + SF]!, txPowerDbm: s.row[i * MAC_ROW + TX_POWER_DBM]! }),
     queueLength: (i) => s.queues.length[i]!,
-    framesSent: (i) => s.seqs[i]!,
+    framesSent: (i) => s.row[i * MAC_ROW + SEQ]!,
     busy: (i) => isBusy(s, i),
     anyBusy: () => anyBusy(s),
   };
