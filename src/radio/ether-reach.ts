@@ -32,7 +32,7 @@ export interface EtherReach {
    * losses kept per sender (positions never move) and the per-frame shadowing's keys mixed once
    * per frame (keyedNormal4Prefix), since a frame meets every candidate.
    */
-  pathPowers(tx: Transmission, candidates: readonly number[]): Float64Array;
+  pathPowers(tx: Transmission, candidates: readonly number[]): number[];
   /**
    * The nodes a broadcast addresses: those whose mean received power is at least their
    * sensitivity minus the broadcast margin and 3σ of shadowing, by index.
@@ -134,24 +134,29 @@ function finiteLosses(reach: Reach, sender: number): Float64Array {
   return finiteLoss;
 }
 
-function pathPowers(reach: Reach, tx: Transmission, candidates: readonly number[]): Float64Array {
+/**
+ * The frame's received power at each candidate (NaN at the sender), as a plain array: it lives
+ * as long as the frame, and a typed array of more than 64 bytes is allocated outside the heap,
+ * which costs a city with many gateways more than the powers themselves.
+ */
+function pathPowers(reach: Reach, tx: Transmission, candidates: readonly number[]): number[] {
   const { links } = reach;
   const { sigma, keys, gainDbi } = links;
   const sender = tx.sender;
   const few = candidates === reach.finitePath;
   const losses = few ? finiteLosses(reach, sender) : reach.reachLoss[sender]!;
   const base = few ? sender * reach.finitePath.length : 0;
-  const powers = new Float64Array(candidates.length);
+  const powers: number[] = [];
   const perFrame = sigma !== 0 && !links.perLink;
   if (perFrame) keyedNormal4Prefix(links.seed, 2, keys[sender]!, tx.seq);
   for (let i = 0; i < candidates.length; i++) {
     const receiver = candidates[i]!;
     if (receiver === sender) {
-      powers[i] = Number.NaN;
+      powers.push(Number.NaN);
       continue;
     }
     const shadowDb = perFrame ? sigma * keyedNormal4Last(keys[receiver]!) : shadowingDb(links, tx, receiver);
-    powers[i] = rxPowerDbm(tx.txPowerDbm, gainDbi[sender]!, gainDbi[receiver]!, losses[base + i]!, shadowDb);
+    powers.push(rxPowerDbm(tx.txPowerDbm, gainDbi[sender]!, gainDbi[receiver]!, losses[base + i]!, shadowDb));
   }
   return powers;
 }

@@ -22,7 +22,7 @@ export interface OnAir {
   noPath: number[] | undefined;
   /** The finite-path receivers the frame could reach (ascending) and its received power at each (NaN: not computed). */
   candidates: readonly number[];
-  candidatePowers: Float64Array | undefined;
+  candidatePowers: number[] | undefined;
   /** Other received powers computed so far: two receivers (−1: none) in fields, then pairs [receiver, dBm, …]. */
   receiver0: number;
   power0: number;
