@@ -31,10 +31,8 @@ export interface MacTables {
    */
   readonly row: Float64Array;
   readonly queues: FrameQueues;
-  /** Sub-band of each of a node's channels, shared by nodes with the same channel list. */
-  readonly bandsOf: readonly (Int8Array | undefined)[];
-  /** Airtimes by (preamble, bytes), shared by nodes with the same modulation. */
-  readonly airtimesOf: readonly (Map<number, Airtime> | undefined)[];
+  /** What nodes share of their radio set-up (`row[node * MAC_ROW + PLAN]` says which). */
+  readonly plans: readonly MacPlan[];
   /** Channels open now, for one service step: `open[0 .. openCount)`. */
   readonly open: Int32Array;
   /** Listen before talk: the channel detected on, when, for how long, and the back-offs of the head frame so far. */
@@ -57,6 +55,27 @@ export interface MacEvents {
 
 export type MacColumns = MacTables & MacEvents;
 
+/**
+ * What a MAC reads of a node's radio set-up at every frame, shared by the nodes set up alike:
+ * with its index in the node's row, a frame finds it without touching the node's spec.
+ */
+export interface MacPlan {
+  readonly channelsHz: readonly number[];
+  /** The sub-band of each channel. */
+  readonly bands: Int8Array;
+  readonly airtime: MacNode['airtime'];
+  readonly supplyV: number;
+  readonly linked: boolean;
+  readonly listensBeforeTalk: boolean;
+  /** Airtimes by (SF, preamble, bytes). */
+  readonly airtimes: Map<number, Airtime>;
+}
+
+/** Node `i`'s plan. */
+export function planOf(s: MacTables, i: number): MacPlan {
+  return s.plans[s.row[i * MAC_ROW + PLAN]!]!;
+}
+
 /** The fields of a node's row (`MacTables.row`). */
 /** 1 once the node is dead. */
 export const DEAD = 0;
@@ -76,7 +95,9 @@ export const TX_POWER_DBM = 8;
 export const TX_CURRENT_MA = 9;
 /** The end of the node's last frame on the air (its own or an ACK sent ahead of the queue). */
 export const ON_AIR_UNTIL_MS = 10;
-export const MAC_ROW = 11;
+/** The node's plan (`MacTables.plans`). */
+export const PLAN = 11;
+export const MAC_ROW = 12;
 
 type Column = Float64Array | Uint8Array | Int32Array;
 
@@ -110,7 +131,7 @@ export function createMacTables(config: MacsConfig): MacTables {
   const { region, nodes } = config;
   const count = nodes.length;
   const bandCount = region.subBands.length;
-  const { bandsOf, airtimesOf } = sharedTables(region, nodes);
+  const { plans, planIndex } = sharedPlans(region, nodes);
   return {
     config,
     scheduler: config.scheduler,
@@ -120,10 +141,9 @@ export function createMacTables(config: MacsConfig): MacTables {
     count,
     bandCount,
     bandOpenAtMs: new Float64Array(count * bandCount).fill(Number.NEGATIVE_INFINITY),
-    row: macRows(nodes),
+    row: macRows(nodes, planIndex),
     queues: createFrameQueues(count),
-    bandsOf,
-    airtimesOf,
+    plans,
     open: new Int32Array(nodes.reduce((most, node) => Math.max(most, node?.channelsHz.length ?? 0), 1)),
     cadChannel: new Int32Array(count),
     cadStartMs: new Float64Array(count),
@@ -134,7 +154,7 @@ export function createMacTables(config: MacsConfig): MacTables {
   };
 }
 
-function macRows(nodes: readonly (MacNode | undefined)[]): Float64Array {
+function macRows(nodes: readonly (MacNode | undefined)[], planIndex: Int32Array): Float64Array {
   const row = new Float64Array(nodes.length * MAC_ROW);
   nodes.forEach((node, i) => {
     const o = i * MAC_ROW;
@@ -145,34 +165,32 @@ function macRows(nodes: readonly (MacNode | undefined)[]): Float64Array {
     row[o + TX_POWER_DBM] = node?.txPowerDbm ?? 0;
     row[o + TX_CURRENT_MA] = node?.txCurrentMa ?? 0;
     row[o + ON_AIR_UNTIL_MS] = Number.NEGATIVE_INFINITY;
+    row[o + PLAN] = planIndex[i]!;
   });
   return row;
 }
 
-/** Each node's sub-band per channel and airtime cache, one per distinct channel list and modulation. */
-function sharedTables(region: Region, nodes: readonly (MacNode | undefined)[]): Pick<MacTables, 'bandsOf' | 'airtimesOf'> {
-  const bandsOf = new Array<Int8Array | undefined>(nodes.length);
-  const airtimesOf = new Array<Map<number, Airtime> | undefined>(nodes.length);
-  const bandsByChannels = new Map<readonly number[], Int8Array>();
-  const airtimesByModulation = new Map<string, Map<number, Airtime>>();
+/** The plans nodes share (one per distinct set-up), and each node's. */
+function sharedPlans(region: Region, nodes: readonly (MacNode | undefined)[]): { plans: MacPlan[]; planIndex: Int32Array } {
+  const plans: MacPlan[] = [];
+  const planIndex = new Int32Array(nodes.length);
+  const byKey = new Map<string, number>();
   for (const node of nodes) {
     if (!node) continue;
-    let bands = bandsByChannels.get(node.channelsHz);
-    if (!bands) {
-      bands = Int8Array.from(node.channelsHz, (channelHz) => {
+    const key = JSON.stringify([node.channelsHz, node.airtime, node.supplyV, node.linked ?? false, node.listensBeforeTalk ?? false]);
+    let index = byKey.get(key);
+    if (index === undefined) {
+      const bands = Int8Array.from(node.channelsHz, (channelHz) => {
         const band = subBandOf(region, channelHz);
         if (!band) throw new RangeError(`channel ${channelHz} Hz lies in no sub-band of ${region.id}`);
         return region.subBands.indexOf(band);
       });
-      bandsByChannels.set(node.channelsHz, bands);
+      index = plans.push({ channelsHz: node.channelsHz, bands, airtime: node.airtime, supplyV: node.supplyV, linked: node.linked ?? false, listensBeforeTalk: node.listensBeforeTalk ?? false, airtimes: new Map() }) - 1;
+      byKey.set(key, index);
     }
-    bandsOf[node.index] = bands;
-    const modulation = JSON.stringify(node.airtime);
-    let airtimes = airtimesByModulation.get(modulation);
-    if (!airtimes) airtimesByModulation.set(modulation, (airtimes = new Map()));
-    airtimesOf[node.index] = airtimes;
+    planIndex[node.index] = index;
   }
-  return { bandsOf, airtimesOf };
+  return { plans, planIndex };
 }
 
 export function checkpointMacs(s: MacTables): MacsState {

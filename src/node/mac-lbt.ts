@@ -4,7 +4,7 @@
  * radio listens on the chosen channel; a busy channel defers the frame by a random back-off, at
  * most `maxBackoffs` times, then it goes anyway.
  */
-import { DEAD, MAC_ROW, type MacColumns, SF, TRANSMITTER_FREE_AT_MS } from './mac-columns.ts';
+import { DEAD, MAC_ROW, type MacColumns, planOf, SF, TRANSMITTER_FREE_AT_MS } from './mac-columns.ts';
 import { send } from './mac-on-air.ts';
 
 /** A channel activity detection on `channel` before the head frame goes; its result at `resultMs`. */
@@ -26,7 +26,7 @@ export function detected(s: MacColumns, i: number): void {
   const head = s.queues.head[i];
   if (!head) return;
   const lbt = s.config.lbt!;
-  const channelHz = s.nodes[i]!.channelsHz[s.cadChannel[i]!]!;
+  const channelHz = planOf(s, i).channelsHz[s.cadChannel[i]!]!;
   if (lbt.channelBusy(i, channelHz, s.row[i * MAC_ROW + SF]!, s.cadStartMs[i]!, s.cadStartMs[i]! + s.cadRxOnMs[i]!) && s.backoffs[i]! < lbt.maxBackoffs) {
     s.backoffs[i]!++;
     lbt.busy(i);

@@ -7,16 +7,17 @@
 import { timeOnAir } from '../radio/airtime.ts';
 import { dutyCycleOffTimeMs } from '../radio/regions.ts';
 import type { Transmission } from '../radio/transmission.ts';
-import { type Airtime, DEAD, MAC_ROW, type MacColumns, ON_AIR_UNTIL_MS, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM } from './mac-columns.ts';
+import { type Airtime, DEAD, MAC_ROW, type MacColumns, ON_AIR_UNTIL_MS, planOf, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM } from './mac-columns.ts';
 import { dequeue, kill } from './mac-queue.ts';
 import type { QueuedFrame } from './mac-types.ts';
 
 function airtimeOf(s: MacColumns, i: number, bytes: number, preambleSymbols: number): Airtime {
   const sf = s.row[i * MAC_ROW + SF]!;
   const key = (sf * 65536) + preambleSymbols * 256 + bytes;
-  const cache = s.airtimesOf[i]!;
+  const plan = planOf(s, i);
+  const cache = plan.airtimes;
   let result = cache.get(key);
-  if (!result) cache.set(key, (result = timeOnAir({ ...s.nodes[i]!.airtime, sf, preambleSymbols, payloadBytes: bytes })));
+  if (!result) cache.set(key, (result = timeOnAir({ ...plan.airtime, sf, preambleSymbols, payloadBytes: bytes })));
   return result;
 }
 
@@ -26,7 +27,7 @@ function airtimeOf(s: MacColumns, i: number, bytes: number, preambleSymbols: num
  * sub-band closes for its off-time.
  */
 function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: number, channel: number, preambleSymbols: number, messageId: number, fragmentIndex: number, fragmentCount: number, messageCreatedAtMs: number): Transmission | undefined {
-  const node = s.nodes[i]!;
+  const plan = planOf(s, i);
   const startMs = s.scheduler.nowMs;
   const airtime = airtimeOf(s, i, bytes.length, preambleSymbols);
   const tx: Transmission = {
@@ -36,10 +37,10 @@ function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: numbe
     startMs,
     airtimeMs: airtime.airtimeMs,
     endMs: startMs + airtime.airtimeMs,
-    channelHz: node.channelsHz[channel]!,
+    channelHz: plan.channelsHz[channel]!,
     sf: s.row[i * MAC_ROW + SF]!,
-    bandwidthHz: node.airtime.bandwidthHz,
-    codingRate: node.airtime.codingRate,
+    bandwidthHz: plan.airtime.bandwidthHz,
+    codingRate: plan.airtime.codingRate,
     preambleSymbols,
     symbolMs: airtime.symbolMs,
     txPowerDbm: s.row[i * MAC_ROW + TX_POWER_DBM]!,
@@ -55,7 +56,7 @@ function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: numbe
     return undefined;
   }
   s.row[i * MAC_ROW + SEQ]!++;
-  const band = s.bandsOf[i]![channel]!;
+  const band = plan.bands[channel]!;
   s.bandOpenAtMs[i * s.bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, s.region.subBands[band]!.dutyCycle);
   s.row[i * MAC_ROW + ON_AIR_UNTIL_MS] = tx.endMs;
   return tx;
@@ -69,8 +70,8 @@ function freeAfter(s: MacColumns, i: number, tx: Transmission): void {
 
 /** Sends the head frame now on its `channel`-th channel, through the link layer if the node has one. */
 export function send(s: MacColumns, i: number, frame: QueuedFrame, channel: number): void {
-  const node = s.nodes[i]!;
-  const link = node.linked ? s.config.link : undefined;
+  const plan = planOf(s, i);
+  const link = plan.linked ? s.config.link : undefined;
   const bytes = link ? link.frameBytes(i, frame) : frame.bytes;
   const tx = goOnAir(s, i, bytes, frame.destination, channel, frame.preambleSymbols, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.messageCreatedAtMs);
   if (!tx) return;
@@ -78,7 +79,7 @@ export function send(s: MacColumns, i: number, frame: QueuedFrame, channel: numb
   const startMs = tx.startMs;
   const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
   // Energy: mA × ms × V = µJ.
-  s.config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, s.row[i * MAC_ROW + TX_CURRENT_MA]! * tx.airtimeMs * node.supplyV);
+  s.config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, s.row[i * MAC_ROW + TX_CURRENT_MA]! * tx.airtimeMs * plan.supplyV);
   if (link?.sent(i, tx, frame)) {
     // Held through the receive windows or the wait for an ACK; the link layer resumes it.
     s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = Number.POSITIVE_INFINITY;
@@ -95,7 +96,7 @@ export function sendNow(s: MacColumns, i: number, bytes: Uint8Array, destination
   // A transmitter held for an ACK or receive windows may still send; one on the air or detecting may not.
   const held = s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] === Number.POSITIVE_INFINITY;
   if (!node || s.row[i * MAC_ROW + DEAD] || s.row[i * MAC_ROW + ON_AIR_UNTIL_MS]! > nowMs || (!held && s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > nowMs) || channel < 0) return false;
-  if (s.bandOpenAtMs[i * s.bandCount + s.bandsOf[i]![channel]!]! > nowMs) return false;
+  if (s.bandOpenAtMs[i * s.bandCount + planOf(s, i).bands[channel]!]! > nowMs) return false;
   const tx = goOnAir(s, i, bytes, destination, channel, node.airtime.preambleSymbols ?? 8, messageId, 0, 1, nowMs);
   if (!tx) return false;
   s.config.events.txStarted(tx, nowMs, 0, 0, 0, s.row[i * MAC_ROW + TX_CURRENT_MA]! * tx.airtimeMs * node.supplyV);

@@ -6,7 +6,7 @@
  * whose wait would pass its deadline is never sent: it is `dutyCycleBlocked` ('deadline').
  */
 import { uniformInt } from '../sim/rng.ts';
-import { DEAD, MAC_ROW, type MacColumns, TRANSMITTER_FREE_AT_MS, WAKE_PENDING } from './mac-columns.ts';
+import { DEAD, MAC_ROW, type MacColumns, planOf, TRANSMITTER_FREE_AT_MS, WAKE_PENDING } from './mac-columns.ts';
 import { detect } from './mac-lbt.ts';
 import { send } from './mac-on-air.ts';
 import { block, dequeue } from './mac-queue.ts';
@@ -15,7 +15,8 @@ export function service(s: MacColumns, i: number): void {
   const nowMs = s.scheduler.nowMs;
   if (s.row[i * MAC_ROW + DEAD] || s.row[i * MAC_ROW + WAKE_PENDING] || s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > nowMs) return;
   const queues = s.queues;
-  const bands = s.bandsOf[i]!;
+  const plan = planOf(s, i);
+  const bands = plan.bands;
   const { bandOpenAtMs, bandCount, open, config } = s;
   while (queues.length[i]! > 0) {
     const head = queues.head[i]!;
@@ -50,7 +51,7 @@ export function service(s: MacColumns, i: number): void {
       continue;
     }
     const channel = openCount === 1 ? open[0]! : open[uniformInt(s.rngs[i]!, 0, openCount - 1)]!;
-    if (config.lbt && s.nodes[i]!.listensBeforeTalk) return detect(s, i, channel);
+    if (config.lbt && plan.listensBeforeTalk) return detect(s, i, channel);
     send(s, i, head, channel);
     return;
   }
