@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
-import { csvText } from '../../src/metrics/csv-bytes.ts';
+import { csvText, encodeIds } from '../../src/metrics/csv-bytes.ts';
 import { round } from '../../src/metrics/stats.ts';
 
 describe('csvText', () => {
@@ -47,5 +47,21 @@ describe('csvText', () => {
 
   it('prints whole numbers digit by digit, and others as String()', () => {
     expect(csvText((csv) => [0, 7, 10, 1234567, 2 ** 53 - 1, -4, 2.5].forEach((n) => (csv.integer(n), csv.comma())))).toBe(`0,7,10,1234567,${2 ** 53 - 1},-4,2.5,`);
+  });
+});
+
+describe('encodeIds and csv.id', () => {
+  it('writes each node id from one byte table, empty ids and ids across a buffer refill included', () => {
+    const ids = ['node-0', '', 'gw', 'x'.repeat(5000), 'sensors-12'];
+    const table = encodeIds(ids);
+    expect(Array.from(table.starts)).toEqual([0, 6, 6, 8, 5008, 5018]);
+    const order = [4, 0, 2, 1, 3, 4];
+    const text = csvText((csv) => {
+      for (const i of order) {
+        csv.id(table, i);
+        csv.endRow();
+      }
+    });
+    expect(text).toBe(order.map((i) => `${ids[i]}\n`).join(''));
   });
 });

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createFrameQueues, popFront, pushBack, pushFront, queuedFrames, restoreFrameQueues } from '../../src/node/mac-frame-queues.ts';
+import type { QueuedFrame } from '../../src/node/mac-types.ts';
+
+const frame = (messageId: number): QueuedFrame => ({
+  bytes: new Uint8Array(1),
+  destination: 0,
+  messageId,
+  fragmentIndex: 0,
+  fragmentCount: 1,
+  messageCreatedAtMs: 0,
+  deadlineMs: 1e9,
+  queuedAtMs: 0,
+  preambleSymbols: 8,
+  headSinceMs: Number.NaN,
+  wakeWaitSinceMs: Number.NaN,
+});
+const ids = (frames: readonly QueuedFrame[] | undefined): number[] | undefined => frames?.map((f) => f.messageId);
+
+describe('MAC frame queues', () => {
+  it('is a FIFO per node with a front for retransmissions, and keeps nodes apart', () => {
+    const q = createFrameQueues(3);
+    pushBack(q, 1, frame(10));
+    pushBack(q, 1, frame(11));
+    pushFront(q, 1, frame(9));
+    pushBack(q, 2, frame(20));
+    expect([ids(queuedFrames(q, 0)), ids(queuedFrames(q, 1)), ids(queuedFrames(q, 2))]).toEqual([undefined, [9, 10, 11], [20]]);
+    expect([popFront(q, 1).messageId, popFront(q, 1).messageId]).toEqual([9, 10]);
+    pushFront(q, 1, frame(8));
+    expect([q.length[1], q.head[1]!.messageId]).toEqual([2, 8]);
+    expect([popFront(q, 1).messageId, popFront(q, 1).messageId, q.length[1], q.head[1]]).toEqual([8, 11, 0, undefined]);
+    pushFront(q, 1, frame(12));
+    expect(ids(queuedFrames(q, 1))).toEqual([12]);
+  });
+
+  it('is restored from arrays, head first, as checkpoints keep it', () => {
+    const q = createFrameQueues(2);
+    pushBack(q, 0, frame(1));
+    restoreFrameQueues(q, [undefined, [frame(5), frame(6)]]);
+    expect([ids(queuedFrames(q, 0)), ids(queuedFrames(q, 1)), q.length[0], q.length[1]]).toEqual([undefined, [5, 6], 0, 2]);
+  });
+});
