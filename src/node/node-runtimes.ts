@@ -18,7 +18,7 @@
  * that node is handling one (from inside its booking) waits in the node's mailbox until the
  * first is done, so that every scheduler event is taken in the order the actor gave.
  */
-import { checkpointRuntimes, createRuntimeTables, restoreRuntimes, type RuntimeColumns } from './runtime-columns.ts';
+import { ALIVE, checkpointRuntimes, createRuntimeTables, restoreRuntimes, type RuntimeColumns, RUNTIME_ROW, STATE } from './runtime-columns.ts';
 import { afterBooking, compute, computeEnd, fail, processEnd, rxEnd, settle, txEnd } from './runtime-actor.ts';
 import { book } from './runtime-meter.ts';
 import { rxStart, rxWindow, transmit } from './runtime-radio.ts';
@@ -31,18 +31,18 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
   const { scheduler, nodes } = config;
   const s: RuntimeColumns = {
     ...createRuntimeTables(config),
-    deathTimers: scheduler.timers(nodes.length, (i) => afterBooking(s, i, book(s, i, s.state[i]!))),
+    deathTimers: scheduler.timers(nodes.length, (i) => afterBooking(s, i, book(s, i, s.row[i * RUNTIME_ROW + STATE]!))),
     txEndKind: scheduler.kind((i) => txEnd(s, i)),
     rxEndKind: scheduler.kind((i) => rxEnd(s, i)),
     computeEndKind: scheduler.kind((i) => computeEnd(s, i)),
     processEndKind: scheduler.kind((i) => processEnd(s, i)),
   };
-  const { isAlive, state, computeQueues } = s;
+  const { row, computeQueues } = s;
 
   // Open each hosted node's first interval with the initial state's parts (brown-out checked at once).
   for (const node of nodes) {
     if (!config.hosted(node.index)) continue;
-    isAlive[node.index] = 1;
+    row[node.index * RUNTIME_ROW + ALIVE] = 1;
     afterBooking(s, node.index, book(s, node.index, 0));
   }
 
@@ -51,8 +51,8 @@ export function createNodeRuntimes(config: NodeRuntimesConfig): NodeRuntimes {
     restore: (saved) => restoreRuntimes(s, saved),
     ledgers: s.ledgers,
     memories: s.memories,
-    alive: (i) => isAlive[i] === 1,
-    computing: (i) => isAlive[i] === 1 && (mcuRegion[state[i]!] === MCU_COMPUTING || (computeQueues[i]?.length ?? 0) > 0),
+    alive: (i) => row[i * RUNTIME_ROW + ALIVE] === 1,
+    computing: (i) => row[i * RUNTIME_ROW + ALIVE] === 1 && (mcuRegion[row[i * RUNTIME_ROW + STATE]!] === MCU_COMPUTING || (computeQueues[i]?.length ?? 0) > 0),
     transmit: (i, tx) => transmit(s, i, tx),
     rxStart: (i, tx) => rxStart(s, i, tx),
     rxWindow: (i, untilMs) => rxWindow(s, i, untilMs),

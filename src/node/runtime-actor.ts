@@ -8,7 +8,7 @@
  */
 import type { Continuation } from '../sim/scheduler.ts';
 import { dead, type LedgerOutcome } from '../hw/energy-ledgers.ts';
-import { computePower, type RuntimeColumns } from './runtime-columns.ts';
+import { ALIVE, computePower, MCU_CAUSE, NEXT_MCU_CAUSE, NEXT_RADIO_CAUSE, RADIO_CAUSE, RUNTIME_ROW, type RuntimeColumns, STATE, WINDOWED } from './runtime-columns.ts';
 import { book, windowedDeathAtMs } from './runtime-meter.ts';
 import {
   COMPUTE, COMPUTE_END, DIE, MCU_ASLEEP, MCU_PROCESSING, PROCESS, PROCESS_END, RADIO_RECEIVING, RADIO_SCHEDULED, RX_END, TX_END,
@@ -24,15 +24,15 @@ export function afterBooking(s: RuntimeColumns, i: number, outcome: LedgerOutcom
     return;
   }
   const predictedMs = s.ledgers.predictedDeathAtMs(i);
-  const atMs = s.windowed[i] && !s.nodes[i]!.power.mains && radioRegion[s.state[i]!] === RADIO_SCHEDULED ? Math.min(predictedMs, windowedDeathAtMs(s, i)) : predictedMs;
+  const atMs = s.row[i * RUNTIME_ROW + WINDOWED] && !s.nodes[i]!.power.mains && radioRegion[s.row[i * RUNTIME_ROW + STATE]!] === RADIO_SCHEDULED ? Math.min(predictedMs, windowedDeathAtMs(s, i)) : predictedMs;
   // Re-arming moves the timer (and gives it the next seq), as a cancel and a new event would.
   if (Number.isFinite(atMs)) s.deathTimers.set(i, Math.max(atMs, s.scheduler.nowMs));
   else s.deathTimers.clear(i);
 }
 
 export function die(s: RuntimeColumns, i: number, reason: 'brownOut' | 'batteryEmpty' | 'failure', atMs: number, stateOfCharge: number): void {
-  if (!s.isAlive[i]) return;
-  s.isAlive[i] = 0;
+  if (!s.row[i * RUNTIME_ROW + ALIVE]) return;
+  s.row[i * RUNTIME_ROW + ALIVE] = 0;
   s.config.events.nodeDied(atMs, i, reason, stateOfCharge);
   send(s, i, DIE);
   s.config.onDeath(i, atMs);
@@ -56,31 +56,31 @@ export function send(s: RuntimeColumns, i: number, event: number): void {
 
 /** One transition: a change of state is booked (while alive), then the death is predicted again. */
 function step(s: RuntimeColumns, i: number, event: number): void {
-  const current = s.state[i]!;
+  const current = s.row[i * RUNTIME_ROW + STATE]!;
   const next = firmware.next[current * eventCount + event]!;
   if (next === current) return;
-  if (!s.isAlive[i] || firmware.final[next]) {
-    s.state[i] = next;
+  if (!s.row[i * RUNTIME_ROW + ALIVE] || firmware.final[next]) {
+    s.row[i * RUNTIME_ROW + STATE] = next;
     return;
   }
   const outcome = book(s, i, next);
-  if (mcuRegion[next] !== mcuRegion[current]) s.mcuCause[i] = mcuRegion[next] === MCU_ASLEEP ? Number.NaN : s.nextMcuCause[i]!;
-  if (radioRegion[next] !== radioRegion[current]) s.radioCause[i] = radioRegion[next] === RADIO_SCHEDULED ? Number.NaN : s.nextRadioCause[i]!;
-  s.state[i] = next;
+  if (mcuRegion[next] !== mcuRegion[current]) s.row[i * RUNTIME_ROW + MCU_CAUSE] = mcuRegion[next] === MCU_ASLEEP ? Number.NaN : s.row[i * RUNTIME_ROW + NEXT_MCU_CAUSE]!;
+  if (radioRegion[next] !== radioRegion[current]) s.row[i * RUNTIME_ROW + RADIO_CAUSE] = radioRegion[next] === RADIO_SCHEDULED ? Number.NaN : s.row[i * RUNTIME_ROW + NEXT_RADIO_CAUSE]!;
+  s.row[i * RUNTIME_ROW + STATE] = next;
   afterBooking(s, i, outcome);
   if (mcuRegion[next] === MCU_ASLEEP && (s.computeQueues[i]?.length ?? 0) > 0) startCompute(s, i);
 }
 
 /** Queues `durationMs` of computation (see `NodeRuntimes.compute`); it starts now if the MCU sleeps. */
 export function compute(s: RuntimeColumns, i: number, durationMs: number, then: Continuation | (() => void), cause: number | undefined, powerMw: number | undefined): void {
-  if (!s.isAlive[i]) return;
+  if (!s.row[i * RUNTIME_ROW + ALIVE]) return;
   (s.computeQueues[i] ??= []).push(powerMw === undefined ? { durationMs, then, cause } : { durationMs, then, cause, powerMw });
-  if (mcuRegion[s.state[i]!] === MCU_ASLEEP) startCompute(s, i);
+  if (mcuRegion[s.row[i * RUNTIME_ROW + STATE]!] === MCU_ASLEEP) startCompute(s, i);
 }
 
 function startCompute(s: RuntimeColumns, i: number): void {
   const job = s.computeQueues[i]!.shift()!;
-  s.nextMcuCause[i] = job.cause ?? Number.NaN;
+  s.row[i * RUNTIME_ROW + NEXT_MCU_CAUSE] = job.cause ?? Number.NaN;
   computePower(s, i, job);
   send(s, i, COMPUTE);
   s.running[i] = job;
@@ -91,46 +91,46 @@ function startCompute(s: RuntimeColumns, i: number): void {
 export function computeEnd(s: RuntimeColumns, i: number): void {
   const job = s.running[i]!;
   s.running[i] = undefined;
-  if (!s.isAlive[i]) return;
+  if (!s.row[i * RUNTIME_ROW + ALIVE]) return;
   send(s, i, COMPUTE_END);
   if (typeof job.then === 'function') job.then();
   else s.scheduler.invoke(job.then);
 }
 
 export function txEnd(s: RuntimeColumns, i: number): void {
-  if (s.isAlive[i]) send(s, i, TX_END);
+  if (s.row[i * RUNTIME_ROW + ALIVE]) send(s, i, TX_END);
 }
 
 /** The radio's reception ends; a caught frame (not an empty window) keeps the MCU awake to process it. */
 export function rxEnd(s: RuntimeColumns, i: number): void {
-  if (!s.isAlive[i] || s.rxUntilMs[i] !== s.scheduler.nowMs || radioRegion[s.state[i]!] !== RADIO_RECEIVING) return;
+  if (!s.row[i * RUNTIME_ROW + ALIVE] || s.rxUntilMs[i] !== s.scheduler.nowMs || radioRegion[s.row[i * RUNTIME_ROW + STATE]!] !== RADIO_RECEIVING) return;
   send(s, i, RX_END);
   if (s.emptyWindow[i]) {
     s.emptyWindow[i] = 0;
     return;
   }
   const processingDelayMs = s.config.processingDelayMs;
-  if (processingDelayMs > 0 && mcuRegion[s.state[i]!] === MCU_ASLEEP) {
-    s.nextMcuCause[i] = s.rxCause[i]!;
+  if (processingDelayMs > 0 && mcuRegion[s.row[i * RUNTIME_ROW + STATE]!] === MCU_ASLEEP) {
+    s.row[i * RUNTIME_ROW + NEXT_MCU_CAUSE] = s.rxCause[i]!;
     send(s, i, PROCESS);
     s.scheduler.atKind(s.scheduler.nowMs + processingDelayMs, s.processEndKind, i);
   }
 }
 
 export function processEnd(s: RuntimeColumns, i: number): void {
-  if (s.isAlive[i] && mcuRegion[s.state[i]!] === MCU_PROCESSING) send(s, i, PROCESS_END);
+  if (s.row[i * RUNTIME_ROW + ALIVE] && mcuRegion[s.row[i * RUNTIME_ROW + STATE]!] === MCU_PROCESSING) send(s, i, PROCESS_END);
 }
 
 /** Books energy up to now (see `NodeRuntimes.settle`). */
 export function settle(s: RuntimeColumns, i: number): void {
-  if (!s.isAlive[i]) return;
-  afterBooking(s, i, book(s, i, s.state[i]!));
+  if (!s.row[i * RUNTIME_ROW + ALIVE]) return;
+  afterBooking(s, i, book(s, i, s.row[i * RUNTIME_ROW + STATE]!));
 }
 
 /** An injected fault: the node stops now (see `NodeRuntimes.fail`). */
 export function fail(s: RuntimeColumns, i: number): void {
-  if (!s.isAlive[i]) return;
-  const outcome = book(s, i, s.state[i]!);
+  if (!s.row[i * RUNTIME_ROW + ALIVE]) return;
+  const outcome = book(s, i, s.row[i * RUNTIME_ROW + STATE]!);
   s.deathTimers.clear(i);
   if (outcome === dead) afterBooking(s, i, outcome);
   else die(s, i, 'failure', s.scheduler.nowMs, s.ledgers.stateOfCharge(i));

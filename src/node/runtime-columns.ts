@@ -1,7 +1,7 @@
 /**
- * The node runtimes' state (node-runtimes.ts), one record for all nodes: typed-array columns
- * indexed by node (firmware state, causes, receive window), the ledger state and current of each
- * region's states, the energy ledgers and memories, the compute queues and the actors'
+ * The node runtimes' state (node-runtimes.ts), one record for all nodes: a row of numbers per
+ * node (firmware state, causes, the ledger state and current of each region's states), typed-array
+ * columns indexed by node (the receive window), the energy ledgers and memories, the compute queues and the actors'
  * mailboxes; then the scheduler's timers and kinds the factory registers. The runtimes' parts
  * (runtime-meter.ts, runtime-actor.ts, runtime-radio.ts) are functions of this record.
  */
@@ -27,28 +27,16 @@ export interface RuntimeTables {
   readonly nodes: readonly RuntimeNode[];
   readonly ledgers: EnergyLedgers;
   readonly memories: NodeMemories;
-  // Ledger state and current of each region's states: [asleep, computing, processing] and [scheduled, transmitting, receiving].
-  readonly mcuState: Float64Array;
-  readonly mcuMa: Float64Array;
-  readonly radioState: Float64Array;
-  readonly radioMa: Float64Array;
-  readonly rxMa: Float64Array;
-  readonly radioSleepMa: Float64Array;
-  readonly windowed: Uint8Array;
-  readonly activeMa: Float64Array;
-  readonly supplyV: Float64Array;
-  /** Each node's firmware state (a number of the compiled table). */
-  readonly state: Uint8Array;
-  readonly isAlive: Uint8Array;
-  readonly lastBookedMs: Float64Array;
+  /**
+   * Each node's runtime state read at every state change, side by side: `row[node *
+   * RUNTIME_ROW + field]` (the fields below). A column per field cost a cache miss per field
+   * and change in a city.
+   */
+  readonly row: Float64Array;
   readonly rxUntilMs: Float64Array;
   /** 1 while the radio receives in a window that has caught no frame yet. */
   readonly emptyWindow: Uint8Array;
-  // Causes (NaN: none) in force for the MCU's and the radio's current states, and those the next state takes.
-  readonly mcuCause: Float64Array;
-  readonly radioCause: Float64Array;
-  readonly nextMcuCause: Float64Array;
-  readonly nextRadioCause: Float64Array;
+  /** The cause (NaN: none) a receive window's frame brings. */
   readonly rxCause: Float64Array;
   readonly computeQueues: (ComputeJob[] | undefined)[];
   /** The job each node's MCU is running. */
@@ -68,6 +56,30 @@ export interface RuntimeEvents {
 }
 
 export type RuntimeColumns = RuntimeTables & RuntimeEvents;
+
+/** The fields of a node's row (`RuntimeTables.row`). */
+/** The firmware state (a number of the compiled table). */
+export const STATE = 0;
+/** 1 while the node lives. */
+export const ALIVE = 1;
+export const LAST_BOOKED_MS = 2;
+/** 1 when the radio follows a windowed wake schedule (rendezvous, preamble sampling, sessions). */
+export const WINDOWED = 3;
+/** Causes (NaN: none) in force for the MCU's and the radio's current states, and those the next state takes. */
+export const MCU_CAUSE = 4;
+export const RADIO_CAUSE = 5;
+export const NEXT_MCU_CAUSE = 6;
+export const NEXT_RADIO_CAUSE = 7;
+/** Ledger state and current of each region's states (three each): [asleep, computing, processing] and [scheduled, transmitting, receiving]. */
+export const MCU_STATE = 8;
+export const MCU_MA = 11;
+export const RADIO_STATE = 14;
+export const RADIO_MA = 17;
+export const RX_MA = 20;
+export const RADIO_SLEEP_MA = 21;
+export const ACTIVE_MA = 22;
+export const SUPPLY_V = 23;
+export const RUNTIME_ROW = 24;
 
 export function createRuntimeTables(config: NodeRuntimesConfig): RuntimeTables {
   const { scheduler, nodes } = config;
@@ -90,16 +102,9 @@ export function createRuntimeTables(config: NodeRuntimesConfig): RuntimeTables {
     nodes,
     ledgers,
     memories,
-    ...regionCurrents(nodes),
-    state: new Uint8Array(n),
-    isAlive: new Uint8Array(n),
-    lastBookedMs: column(scheduler.nowMs),
+    row: runtimeRows(nodes, scheduler.nowMs),
     rxUntilMs: column(Number.NEGATIVE_INFINITY),
     emptyWindow: new Uint8Array(n),
-    mcuCause: column(Number.NaN),
-    radioCause: column(Number.NaN),
-    nextMcuCause: column(Number.NaN),
-    nextRadioCause: column(Number.NaN),
     rxCause: column(Number.NaN),
     computeQueues: [],
     running: [],
@@ -108,46 +113,55 @@ export function createRuntimeTables(config: NodeRuntimesConfig): RuntimeTables {
   };
 }
 
-type RegionCurrents = Pick<RuntimeTables, 'mcuState' | 'mcuMa' | 'radioState' | 'radioMa' | 'rxMa' | 'radioSleepMa' | 'windowed' | 'activeMa' | 'supplyV'>;
-
-/** Each node's ledger states and currents per MCU and radio region, from its MCU, radio and wake schedule. */
-function regionCurrents(nodes: readonly RuntimeNode[]): RegionCurrents {
-  const n = nodes.length;
-  const t: RegionCurrents = {
-    mcuState: new Float64Array(n * 3),
-    mcuMa: new Float64Array(n * 3),
-    radioState: new Float64Array(n * 3),
-    radioMa: new Float64Array(n * 3),
-    rxMa: new Float64Array(n),
-    radioSleepMa: new Float64Array(n),
-    windowed: new Uint8Array(n),
-    activeMa: new Float64Array(n),
-    supplyV: new Float64Array(n),
-  };
+/** Each node's row: alive 0 until its first interval opens, no cause, and its ledger states and currents per MCU and radio region, from its MCU, radio and wake schedule. */
+function runtimeRows(nodes: readonly RuntimeNode[], nowMs: number): Float64Array {
+  const row = new Float64Array(nodes.length * RUNTIME_ROW);
   for (const node of nodes) {
-    const i = node.index;
-    t.mcuState.set([energyStateIndex.sleep, COMPUTE_STATE, IDLE], 3 * i);
-    t.activeMa[i] = node.mcu.activePowerMw / node.power.supplyV;
-    t.supplyV[i] = node.power.supplyV;
-    t.mcuMa.set([node.mcu.sleepCurrentUa / 1000, t.activeMa[i]!, node.mcu.idlePowerMw / node.power.supplyV], 3 * i);
+    const o = node.index * RUNTIME_ROW;
+    row[o + LAST_BOOKED_MS] = nowMs;
+    row.fill(Number.NaN, o + MCU_CAUSE, o + NEXT_RADIO_CAUSE + 1);
+    const activeMa = node.mcu.activePowerMw / node.power.supplyV;
+    row.set([energyStateIndex.sleep, COMPUTE_STATE, IDLE], o + MCU_STATE);
+    row.set([node.mcu.sleepCurrentUa / 1000, activeMa, node.mcu.idlePowerMw / node.power.supplyV], o + MCU_MA);
     const always = node.wake.mode === 'always';
-    t.radioState.set([always ? LISTEN : energyStateIndex.sleep, TRANSMIT, RECEIVE], 3 * i);
-    t.radioMa.set([always ? node.radio.rxCurrentMa : node.radio.sleepCurrentUa / 1000, node.txCurrentMa, node.radio.rxCurrentMa], 3 * i);
-    t.rxMa[i] = node.radio.rxCurrentMa;
-    t.radioSleepMa[i] = node.radio.sleepCurrentUa / 1000;
-    t.windowed[i] = node.wake.mode === 'rendezvous' || node.wake.mode === 'preamble-sampling' || node.wake.mode === 'sessions' ? 1 : 0;
+    row.set([always ? LISTEN : energyStateIndex.sleep, TRANSMIT, RECEIVE], o + RADIO_STATE);
+    row.set([always ? node.radio.rxCurrentMa : node.radio.sleepCurrentUa / 1000, node.txCurrentMa, node.radio.rxCurrentMa], o + RADIO_MA);
+    row[o + RX_MA] = node.radio.rxCurrentMa;
+    row[o + RADIO_SLEEP_MA] = node.radio.sleepCurrentUa / 1000;
+    row[o + ACTIVE_MA] = activeMa;
+    row[o + SUPPLY_V] = node.power.supplyV;
+    row[o + WINDOWED] = node.wake.mode === 'rendezvous' || node.wake.mode === 'preamble-sampling' || node.wake.mode === 'sessions' ? 1 : 0;
   }
-  return t;
+  return row;
 }
 
 /** The current the MCU draws while computing `job`: its power (its active power unless the job says) at the node's supply. */
 export function computePower(s: RuntimeTables, i: number, job: ComputeJob): void {
-  s.mcuMa[3 * i + 1] = job.powerMw === undefined ? s.activeMa[i]! : job.powerMw / s.supplyV[i]!;
+  const o = i * RUNTIME_ROW;
+  s.row[o + MCU_MA + 1] = job.powerMw === undefined ? s.row[o + ACTIVE_MA]! : job.powerMw / s.row[o + SUPPLY_V]!;
 }
 
-/** The columns a checkpoint copies, in the order it keeps them. */
-function checkpointed(s: RuntimeTables): (Float64Array | Uint8Array)[] {
-  return [s.state, s.isAlive, s.lastBookedMs, s.rxUntilMs, s.emptyWindow, s.mcuCause, s.radioCause, s.nextMcuCause, s.nextRadioCause, s.rxCause];
+type Column = Float64Array | Uint8Array;
+
+/**
+ * What a checkpoint keeps, in its order: columns, and row fields as columns of their type (the
+ * checkpoint's shape from before the row).
+ */
+type Kept = { readonly column: Column } | { readonly field: number; readonly type: typeof Float64Array | typeof Uint8Array };
+
+function kept(s: RuntimeTables): readonly Kept[] {
+  return [
+    { field: STATE, type: Uint8Array },
+    { field: ALIVE, type: Uint8Array },
+    { field: LAST_BOOKED_MS, type: Float64Array },
+    { column: s.rxUntilMs },
+    { column: s.emptyWindow },
+    { field: MCU_CAUSE, type: Float64Array },
+    { field: RADIO_CAUSE, type: Float64Array },
+    { field: NEXT_MCU_CAUSE, type: Float64Array },
+    { field: NEXT_RADIO_CAUSE, type: Float64Array },
+    { column: s.rxCause },
+  ];
 }
 
 export function checkpointRuntimes(s: RuntimeTables): NodeRuntimesState {
@@ -156,11 +170,24 @@ export function checkpointRuntimes(s: RuntimeTables): NodeRuntimesState {
   const callback = (job: ComputeJob | undefined): boolean => typeof job?.then === 'function';
   const computing = computeQueues.findIndex((queue, i) => callback(running[i]) || (queue?.some(callback) ?? false));
   if (computing >= 0 || running.some(callback)) throw new CheckpointUnsupportedError(`node ${computing >= 0 ? computing : running.findIndex(callback)} has a computation whose continuation is a callback`);
-  return { columns: checkpointed(s).map((column) => column.slice()), ledgers: s.ledgers.checkpoint(), memories: s.memories.checkpoint(), computeQueues, running };
+  const n = s.nodes.length;
+  const columns = kept(s).map((k): Column => {
+    if ('column' in k) return k.column.slice();
+    const column = new k.type(n);
+    for (let i = 0; i < n; i++) column[i] = s.row[i * RUNTIME_ROW + k.field]!;
+    return column;
+  });
+  return { columns, ledgers: s.ledgers.checkpoint(), memories: s.memories.checkpoint(), computeQueues, running };
 }
 
 export function restoreRuntimes(s: RuntimeTables, saved: NodeRuntimesState): void {
-  checkpointed(s).forEach((column, k) => restoreInto(column, saved.columns[k]!, 'node runtimes'));
+  const n = s.nodes.length;
+  kept(s).forEach((k, at) => {
+    const column = saved.columns[at]!;
+    if ('column' in k) return restoreInto(k.column, column, 'node runtimes');
+    if (column.length !== n) throw new RangeError(`checkpoint: the node runtimes hold ${column.length} nodes, the run has ${n}`);
+    for (let i = 0; i < n; i++) s.row[i * RUNTIME_ROW + k.field] = column[i]!;
+  });
   replaceArray(s.computeQueues, saved.computeQueues as (ComputeJob[] | undefined)[]);
   replaceArray(s.running, saved.running as (ComputeJob | undefined)[]);
   s.running.forEach((job, i) => job && computePower(s, i, job));

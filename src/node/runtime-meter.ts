@@ -9,13 +9,13 @@
 import { scheduledListenMs } from '../radio/wake-schedule.ts';
 import { dead, type LedgerOutcome } from '../hw/energy-ledgers.ts';
 import { capacityUc, emptyStateOfCharge, peukertFactor, stateOfChargeAtVoltage } from '../hw/battery.ts';
-import type { RuntimeTables } from './runtime-columns.ts';
+import { LAST_BOOKED_MS, MCU_CAUSE, MCU_MA, MCU_STATE, RADIO_CAUSE, RADIO_MA, RADIO_SLEEP_MA, RADIO_STATE, RUNTIME_ROW, type RuntimeTables, RX_MA, STATE, WINDOWED } from './runtime-columns.ts';
 import { COMPUTE_STATE, IDLE, LISTEN, RADIO_SCHEDULED, RECEIVE, TRANSMIT, mcuRegion, radioRegion } from './runtime-firmware.ts';
 
 /** Books [lastBooked, now] with the state in force and opens `next`'s parts, attributing what a cause ran. */
 export function book(s: RuntimeTables, i: number, next: number): LedgerOutcome {
-  const mc = s.mcuCause[i]!;
-  const rc = s.radioCause[i]!;
+  const mc = s.row[i * RUNTIME_ROW + MCU_CAUSE]!;
+  const rc = s.row[i * RUNTIME_ROW + RADIO_CAUSE]!;
   const attribute = s.config.attribute;
   if (!attribute || (Number.isNaN(mc) && Number.isNaN(rc))) return bookParts(s, i, next);
   const ledgers = s.ledgers;
@@ -38,16 +38,18 @@ export function book(s: RuntimeTables, i: number, next: number): LedgerOutcome {
 /** Books [lastBooked, now] with the state in force, splitting off scheduled listening. */
 function bookParts(s: RuntimeTables, i: number, next: number): LedgerOutcome {
   const nowMs = s.scheduler.nowMs;
-  const current = s.state[i]!;
-  const m = 3 * i + mcuRegion[current]!;
-  if (s.windowed[i] && radioRegion[current] === RADIO_SCHEDULED && nowMs > s.lastBookedMs[i]!) {
-    const listenMs = scheduledListenMs(s.nodes[i]!.wake, s.lastBookedMs[i]!, nowMs);
-    if (listenMs > 0 && s.ledgers.transition2(i, nowMs - listenMs, s.mcuState[m]!, s.mcuMa[m]!, LISTEN, s.rxMa[i]!) === dead) return dead;
+  const row = s.row;
+  const o = i * RUNTIME_ROW;
+  const current = row[o + STATE]!;
+  if (row[o + WINDOWED] && radioRegion[current] === RADIO_SCHEDULED && nowMs > row[o + LAST_BOOKED_MS]!) {
+    const listenMs = scheduledListenMs(s.nodes[i]!.wake, row[o + LAST_BOOKED_MS]!, nowMs);
+    const m = mcuRegion[current]!;
+    if (listenMs > 0 && s.ledgers.transition2(i, nowMs - listenMs, row[o + MCU_STATE + m]!, row[o + MCU_MA + m]!, LISTEN, row[o + RX_MA]!) === dead) return dead;
   }
-  s.lastBookedMs[i] = nowMs;
-  const nm = 3 * i + mcuRegion[next]!;
-  const nr = 3 * i + radioRegion[next]!;
-  return s.ledgers.transition2(i, nowMs, s.mcuState[nm]!, s.mcuMa[nm]!, s.radioState[nr]!, s.radioMa[nr]!);
+  row[o + LAST_BOOKED_MS] = nowMs;
+  const nm = mcuRegion[next]!;
+  const nr = radioRegion[next]!;
+  return s.ledgers.transition2(i, nowMs, row[o + MCU_STATE + nm]!, row[o + MCU_MA + nm]!, row[o + RADIO_STATE + nr]!, row[o + RADIO_MA + nr]!);
 }
 
 /**
@@ -60,9 +62,10 @@ export function windowedDeathAtMs(s: RuntimeTables, i: number): number {
   const { wake, power } = s.nodes[i]!;
   // Sessions are opened as the run goes: the prediction assumes none ahead (each session's listening is booked as it passes).
   const duty = wake.mode === 'rendezvous' ? wake.windowMs / wake.periodMs : wake.mode === 'preamble-sampling' ? wake.cadMs / wake.periodMs : 0;
-  const mcuCurrentMa = s.mcuMa[3 * i + mcuRegion[s.state[i]!]!]!;
-  const listenPeakMa = mcuCurrentMa + s.rxMa[i]!;
-  const sleepMa = mcuCurrentMa + s.radioSleepMa[i]!;
+  const o = i * RUNTIME_ROW;
+  const mcuCurrentMa = s.row[o + MCU_MA + mcuRegion[s.row[o + STATE]!]!]!;
+  const listenPeakMa = mcuCurrentMa + s.row[o + RX_MA]!;
+  const sleepMa = mcuCurrentMa + s.row[o + RADIO_SLEEP_MA]!;
   const profile = power.battery;
   const drawnPerMs = listenPeakMa * peukertFactor(profile, listenPeakMa) * duty + sleepMa * peukertFactor(profile, sleepMa) * (1 - duty);
   const dropoutV = power.rail.type === 'ldo' ? power.rail.dropoutV : 0;
