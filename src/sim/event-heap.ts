@@ -1,8 +1,12 @@
 /**
- * The scheduler's queue (scheduler.ts): a binary heap of integer records ordered by (timeMs,
+ * The scheduler's queue (scheduler.ts): a 4-ary heap of integer records ordered by (timeMs,
  * seq). Entry i's (time, seq) is at keys[2i], keys[2i + 1] (a comparison reads one cache line),
- * its (kind, arg) at data[2i], data[2i + 1]. The scheduler's state record holds these fields;
- * the functions here take it as an EventHeap.
+ * its (kind, arg) at data[2i], data[2i + 1]; its children are entries 4i + 1 … 4i + 4, whose keys
+ * lie side by side. A city's queue holds a pending event per node: four children to a level
+ * halve the levels a removal walks down, each a cache miss at that size, for a few more
+ * comparisons within lines already read. Keys are unique (seq), so the order in which events
+ * leave is the order of (time, seq), whatever the heap's shape. The scheduler's state record
+ * holds these fields; the functions here take it as an EventHeap.
  */
 
 export interface EventHeap {
@@ -17,7 +21,7 @@ export function pushEvent(heap: EventHeap, timeMs: number, seq: number, kind: nu
   const { keys, data } = heap;
   let i = heap.size++;
   while (i > 0) {
-    const parent = (i - 1) >> 1;
+    const parent = (i - 1) >> 2;
     const parentTime = keys[2 * parent]!;
     if (!(timeMs < parentTime || (timeMs === parentTime && seq < keys[2 * parent + 1]!))) break;
     keys[2 * i] = parentTime;
@@ -44,21 +48,23 @@ export function removeTop(heap: EventHeap): void {
   const arg = data[2 * size + 1]!;
   let i = 0;
   for (;;) {
-    const left = 2 * i + 1;
-    if (left >= size) break;
-    const right = left + 1;
-    let child = left;
-    let childTime = keys[2 * left]!;
-    if (right < size) {
-      const rightTime = keys[2 * right]!;
-      if (rightTime < childTime || (rightTime === childTime && keys[2 * right + 1]! < keys[2 * left + 1]!)) {
-        child = right;
-        childTime = rightTime;
+    const first = 4 * i + 1;
+    if (first >= size) break;
+    const last = Math.min(first + 4, size);
+    let child = first;
+    let childTime = keys[2 * first]!;
+    let childSeq = keys[2 * first + 1]!;
+    for (let c = first + 1; c < last; c++) {
+      const time = keys[2 * c]!;
+      if (time < childTime || (time === childTime && keys[2 * c + 1]! < childSeq)) {
+        child = c;
+        childTime = time;
+        childSeq = keys[2 * c + 1]!;
       }
     }
-    if (!(childTime < t || (childTime === t && keys[2 * child + 1]! < q))) break;
+    if (!(childTime < t || (childTime === t && childSeq < q))) break;
     keys[2 * i] = childTime;
-    keys[2 * i + 1] = keys[2 * child + 1]!;
+    keys[2 * i + 1] = childSeq;
     data[2 * i] = data[2 * child]!;
     data[2 * i + 1] = data[2 * child + 1]!;
     i = child;
@@ -67,6 +73,14 @@ export function removeTop(heap: EventHeap): void {
   keys[2 * i + 1] = q;
   data[2 * i] = kind;
   data[2 * i + 1] = arg;
+}
+
+/** Makes a heap of the first `size` records, in whatever order they are (a restored checkpoint). */
+export function heapify(heap: EventHeap): void {
+  const { keys, data } = heap;
+  const records = Array.from({ length: heap.size }, (_, i) => [keys[2 * i]!, keys[2 * i + 1]!, data[2 * i]!, data[2 * i + 1]!] as const);
+  heap.size = 0;
+  for (const [timeMs, seq, kind, arg] of records) pushEvent(heap, timeMs, seq, kind, arg);
 }
 
 function grow(heap: EventHeap): void {

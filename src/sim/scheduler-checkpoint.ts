@@ -5,6 +5,7 @@
 import { CheckpointUnsupportedError } from './checkpoint-state.ts';
 import { initialCapacity, isFinished, LAST_EVENT, NOW, type SchedulerCore } from './scheduler-core.ts';
 import type { SchedulerState } from './scheduler-state.ts';
+import { heapify } from './event-heap.ts';
 
 /** The state now; throws CheckpointUnsupportedError while a callback is pending. */
 export function checkpointScheduler(core: SchedulerCore): SchedulerState {
@@ -43,6 +44,8 @@ export function restoreScheduler(core: SchedulerCore, state: SchedulerState): vo
   core.keys.set(state.keys);
   core.data = new Int32Array(core.keys.length);
   core.data.set(state.data);
+  // A checkpoint written by an earlier heap (a binary one) holds another shape of the same records.
+  heapify(core);
   core.finished = new Uint32Array(Math.max(1024, state.finished.length));
   core.finished.set(state.finished);
   core.callbacks.length = 0;
