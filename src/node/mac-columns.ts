@@ -1,10 +1,10 @@
 /**
- * The MACs' state (macs.ts), one record for all nodes: a row of numbers per node (`row`) and typed-array columns, each
- * node's queue (mac-frame-queues.ts), the sub-bands and airtimes nodes share;
- * then the scheduler kinds of the MACs' timed events, which the factory registers. The MAC's
+ * The MACs' state (macs.ts), one record for all nodes: a row of numbers per node (`row`), a few
+ * typed-array columns, each node's queue (mac-frame-queues.ts), the plans nodes set up alike
+ * share; then the scheduler kinds of the MACs' timed events, which the factory registers. The MAC's
  * parts (mac-queue.ts, mac-service.ts, mac-on-air.ts, mac-lbt.ts) are functions of this record.
  */
-import { restoreInto } from '../sim/checkpoint-state.ts';
+import { checkpointRows, restoreRows, type KeptColumn } from '../sim/row-checkpoint.ts';
 import { generatorState, setGeneratorState, type RandomGenerator } from '../sim/rng.ts';
 import type { EventKind, Scheduler } from '../sim/scheduler.ts';
 import type { timeOnAir } from '../radio/airtime.ts';
@@ -76,7 +76,7 @@ export function planOf(s: MacTables, i: number): MacPlan {
   return s.plans[s.row[i * MAC_ROW + PLAN]!]!;
 }
 
-/** The fields of a node's row (`MacTables.row`). */
+// The fields of a node's row (`MacTables.row`).
 /** 1 once the node is dead. */
 export const DEAD = 0;
 /** 1 while a wake-up (a sub-band reopening, a receiver waking) is scheduled. */
@@ -99,15 +99,8 @@ export const ON_AIR_UNTIL_MS = 10;
 export const PLAN = 11;
 export const MAC_ROW = 12;
 
-type Column = Float64Array | Uint8Array | Int32Array;
-
-/**
- * What a checkpoint keeps, in its order: columns, and row fields as columns of their type (the
- * checkpoint's shape from before the row).
- */
-type Kept = { readonly column: Column } | { readonly field: number; readonly type: typeof Float64Array | typeof Uint8Array | typeof Int32Array };
-
-function kept(s: MacTables): readonly Kept[] {
+/** What a checkpoint keeps, in its order (row-checkpoint.ts). */
+function kept(s: MacTables): readonly KeptColumn[] {
   return [
     { column: s.bandOpenAtMs },
     { field: TRANSMITTER_FREE_AT_MS, type: Float64Array },
@@ -194,22 +187,12 @@ function sharedPlans(region: Region, nodes: readonly (MacNode | undefined)[]): {
 }
 
 export function checkpointMacs(s: MacTables): MacsState {
-  const columns = kept(s).map((k): Column => {
-    if ('column' in k) return k.column.slice();
-    const column = new k.type(s.count);
-    for (let i = 0; i < s.count; i++) column[i] = s.row[i * MAC_ROW + k.field]!;
-    return column;
-  });
+  const columns = checkpointRows(s.row, MAC_ROW, s.count, kept(s));
   return { columns, queues: Array.from({ length: s.count }, (_, i) => queuedFrames(s.queues, i)), busyNodes: s.busyNodes, rngs: s.nodes.map((node) => node && generatorState(node.rng)) };
 }
 
 export function restoreMacs(s: MacTables, state: MacsState): void {
-  kept(s).forEach((k, at) => {
-    const column = state.columns[at]!;
-    if ('column' in k) return restoreInto(k.column, column, 'MACs');
-    if (column.length !== s.count) throw new RangeError(`checkpoint: the MACs hold ${column.length} nodes, the run has ${s.count}`);
-    for (let i = 0; i < s.count; i++) s.row[i * MAC_ROW + k.field] = column[i]!;
-  });
+  restoreRows(s.row, MAC_ROW, s.count, kept(s), state.columns, 'MACs');
   restoreFrameQueues(s.queues, state.queues);
   s.busyNodes = state.busyNodes;
   s.nodes.forEach((node, i) => node && setGeneratorState(node.rng, state.rngs[i]!));

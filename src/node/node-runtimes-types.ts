@@ -54,7 +54,7 @@ export interface NodeRuntimesConfig {
 
 /** The nodes' firmware states, causes, energy and memory (a checkpoint: checkpoint-state.ts). */
 export interface NodeRuntimesState {
-  readonly columns: readonly (Float64Array | Uint8Array)[];
+  readonly columns: readonly (Float64Array | Uint8Array | Int32Array)[];
   readonly ledgers: EnergyLedgersState;
   readonly memories: (MemoryLedgerState | undefined)[];
   readonly computeQueues: readonly unknown[];

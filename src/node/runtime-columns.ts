@@ -5,7 +5,8 @@
  * mailboxes; then the scheduler's timers and kinds the factory registers. The runtimes' parts
  * (runtime-meter.ts, runtime-actor.ts, runtime-radio.ts) are functions of this record.
  */
-import { CheckpointUnsupportedError, replaceArray, restoreInto } from '../sim/checkpoint-state.ts';
+import { CheckpointUnsupportedError, replaceArray } from '../sim/checkpoint-state.ts';
+import { checkpointRows, restoreRows, type KeptColumn } from '../sim/row-checkpoint.ts';
 import type { Continuation, EventKind, Scheduler, TimerFamily } from '../sim/scheduler.ts';
 import { createEnergyLedgers, energyStateIndex, type EnergyLedgers } from '../hw/energy-ledgers.ts';
 import { createNodeMemories, type NodeMemories } from './node-memories.ts';
@@ -57,7 +58,7 @@ export interface RuntimeEvents {
 
 export type RuntimeColumns = RuntimeTables & RuntimeEvents;
 
-/** The fields of a node's row (`RuntimeTables.row`). */
+// The fields of a node's row (`RuntimeTables.row`).
 /** The firmware state (a number of the compiled table). */
 export const STATE = 0;
 /** 1 while the node lives. */
@@ -141,15 +142,8 @@ export function computePower(s: RuntimeTables, i: number, job: ComputeJob): void
   s.row[o + MCU_MA + 1] = job.powerMw === undefined ? s.row[o + ACTIVE_MA]! : job.powerMw / s.row[o + SUPPLY_V]!;
 }
 
-type Column = Float64Array | Uint8Array;
-
-/**
- * What a checkpoint keeps, in its order: columns, and row fields as columns of their type (the
- * checkpoint's shape from before the row).
- */
-type Kept = { readonly column: Column } | { readonly field: number; readonly type: typeof Float64Array | typeof Uint8Array };
-
-function kept(s: RuntimeTables): readonly Kept[] {
+/** What a checkpoint keeps, in its order (row-checkpoint.ts). */
+function kept(s: RuntimeTables): readonly KeptColumn[] {
   return [
     { field: STATE, type: Uint8Array },
     { field: ALIVE, type: Uint8Array },
@@ -170,24 +164,12 @@ export function checkpointRuntimes(s: RuntimeTables): NodeRuntimesState {
   const callback = (job: ComputeJob | undefined): boolean => typeof job?.then === 'function';
   const computing = computeQueues.findIndex((queue, i) => callback(running[i]) || (queue?.some(callback) ?? false));
   if (computing >= 0 || running.some(callback)) throw new CheckpointUnsupportedError(`node ${computing >= 0 ? computing : running.findIndex(callback)} has a computation whose continuation is a callback`);
-  const n = s.nodes.length;
-  const columns = kept(s).map((k): Column => {
-    if ('column' in k) return k.column.slice();
-    const column = new k.type(n);
-    for (let i = 0; i < n; i++) column[i] = s.row[i * RUNTIME_ROW + k.field]!;
-    return column;
-  });
+  const columns = checkpointRows(s.row, RUNTIME_ROW, s.nodes.length, kept(s));
   return { columns, ledgers: s.ledgers.checkpoint(), memories: s.memories.checkpoint(), computeQueues, running };
 }
 
 export function restoreRuntimes(s: RuntimeTables, saved: NodeRuntimesState): void {
-  const n = s.nodes.length;
-  kept(s).forEach((k, at) => {
-    const column = saved.columns[at]!;
-    if ('column' in k) return restoreInto(k.column, column, 'node runtimes');
-    if (column.length !== n) throw new RangeError(`checkpoint: the node runtimes hold ${column.length} nodes, the run has ${n}`);
-    for (let i = 0; i < n; i++) s.row[i * RUNTIME_ROW + k.field] = column[i]!;
-  });
+  restoreRows(s.row, RUNTIME_ROW, s.nodes.length, kept(s), saved.columns, 'node runtimes');
   replaceArray(s.computeQueues, saved.computeQueues as (ComputeJob[] | undefined)[]);
   replaceArray(s.running, saved.running as (ComputeJob | undefined)[]);
   s.running.forEach((job, i) => job && computePower(s, i, job));

@@ -1,0 +1,32 @@
+/**
+ * Checkpoints of per-node rows (node/mac-columns.ts, node/runtime-columns.ts): a hot path keeps
+ * a node's fields side by side, `row[node * stride + field]`, while its checkpoint keeps the
+ * shape it had when each field was a typed-array column of its own. A checkpoint written before
+ * the rows thus still restores, and the rows' layout can change without touching the format.
+ */
+import { restoreInto } from './checkpoint-state.ts';
+
+type Column = Float64Array | Uint8Array | Int32Array;
+
+/** One column of a checkpoint, in its order: a column kept as is, or a row field kept as a column of its type. */
+export type KeptColumn = { readonly column: Column } | { readonly field: number; readonly type: typeof Float64Array | typeof Uint8Array | typeof Int32Array };
+
+/** The rows as a checkpoint keeps them: one column per entry of `kept`, copies. */
+export function checkpointRows(row: Float64Array, stride: number, count: number, kept: readonly KeptColumn[]): Column[] {
+  return kept.map((k) => {
+    if ('column' in k) return k.column.slice();
+    const column = new k.type(count);
+    for (let i = 0; i < count; i++) column[i] = row[i * stride + k.field]!;
+    return column;
+  });
+}
+
+/** Takes such columns back into the rows and columns of `kept` (`what` names the component in errors). */
+export function restoreRows(row: Float64Array, stride: number, count: number, kept: readonly KeptColumn[], columns: readonly Column[], what: string): void {
+  kept.forEach((k, at) => {
+    const column = columns[at]!;
+    if ('column' in k) return restoreInto(k.column, column, what);
+    if (column.length !== count) throw new RangeError(`checkpoint: ${what} has ${column.length} entries, the scenario gives ${count}`);
+    for (let i = 0; i < count; i++) row[i * stride + k.field] = column[i]!;
+  });
+}
