@@ -94,12 +94,14 @@ export function sendNow(s: MacColumns, i: number, bytes: Uint8Array, destination
   const node = s.nodes[i];
   const channel = node ? node.channelsHz.indexOf(channelHz) : -1;
   // A transmitter held for an ACK or receive windows may still send; one on the air or detecting may not.
-  const held = s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] === Number.POSITIVE_INFINITY;
-  if (!node || s.row[i * MAC_ROW + DEAD] || s.row[i * MAC_ROW + ON_AIR_UNTIL_MS]! > nowMs || (!held && s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > nowMs) || channel < 0) return false;
+  const o = i * MAC_ROW;
+  const freeAtMs = s.row[o + TRANSMITTER_FREE_AT_MS]!;
+  const held = freeAtMs === Number.POSITIVE_INFINITY;
+  if (!node || s.row[o + DEAD] || s.row[o + ON_AIR_UNTIL_MS]! > nowMs || (!held && freeAtMs > nowMs) || channel < 0) return false;
   if (s.bandOpenAtMs[i * s.bandCount + planOf(s, i).bands[channel]!]! > nowMs) return false;
   const tx = goOnAir(s, i, bytes, destination, channel, node.airtime.preambleSymbols ?? 8, messageId, 0, 1, nowMs);
   if (!tx) return false;
-  s.config.events.txStarted(tx, nowMs, 0, 0, 0, s.row[i * MAC_ROW + TX_CURRENT_MA]! * tx.airtimeMs * node.supplyV);
+  s.config.events.txStarted(tx, nowMs, 0, 0, 0, s.row[o + TX_CURRENT_MA]! * tx.airtimeMs * node.supplyV);
   if (!held) freeAfter(s, i, tx);
   return true;
 }

@@ -26,10 +26,12 @@ export function dequeue(s: MacColumns, i: number): QueuedFrame {
 
 /** Node `i` died: every queued frame is reported unsent and nothing more is sent. */
 export function kill(s: MacColumns, i: number): void {
-  if (s.row[i * MAC_ROW + DEAD]) return;
-  s.row[i * MAC_ROW + DEAD] = 1;
+  const { row } = s;
+  const o = i * MAC_ROW;
+  if (row[o + DEAD]) return;
+  row[o + DEAD] = 1;
   // A transmitter held for receive windows is no longer busy.
-  if (s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] === Number.POSITIVE_INFINITY) s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = s.scheduler.nowMs;
+  if (row[o + TRANSMITTER_FREE_AT_MS] === Number.POSITIVE_INFINITY) row[o + TRANSMITTER_FREE_AT_MS] = s.scheduler.nowMs;
   while (s.queues.length[i]! > 0) unsent(s, i, popFront(s.queues, i));
 }
 
@@ -53,20 +55,22 @@ export function enqueue(s: MacColumns, i: number, bytes: Uint8Array, destination
     headSinceMs: Number.NaN,
     wakeWaitSinceMs: Number.NaN,
   };
+  const { row } = s;
+  const o = i * MAC_ROW;
   // A node that died while handing over a message's fragments leaves them unsent.
-  if (s.row[i * MAC_ROW + DEAD]) {
+  if (row[o + DEAD]) {
     unsent(s, i, frame);
     return false;
   }
   const continuesMessage = fragmentIndex > 0;
-  if (continuesMessage ? messageId === s.row[i * MAC_ROW + REFUSED_MESSAGE_ID] : s.row[i * MAC_ROW + QUEUED_MESSAGES]! >= s.row[i * MAC_ROW + QUEUE_CAPACITY]!) {
-    if (!continuesMessage) s.row[i * MAC_ROW + REFUSED_MESSAGE_ID] = messageId;
+  if (continuesMessage ? messageId === row[o + REFUSED_MESSAGE_ID] : row[o + QUEUED_MESSAGES]! >= row[o + QUEUE_CAPACITY]!) {
+    if (!continuesMessage) row[o + REFUSED_MESSAGE_ID] = messageId;
     block(s, i, frame, 'queueFull');
     return false;
   }
   if (!continuesMessage) {
-    s.row[i * MAC_ROW + REFUSED_MESSAGE_ID] = -1;
-    s.row[i * MAC_ROW + QUEUED_MESSAGES]!++;
+    row[o + REFUSED_MESSAGE_ID] = -1;
+    row[o + QUEUED_MESSAGES]!++;
   }
   frame.preambleSymbols = preambleSymbolsFor(s, i, destination);
   pushBack(s.queues, i, frame);

@@ -56,17 +56,19 @@ export function send(s: RuntimeColumns, i: number, event: number): void {
 
 /** One transition: a change of state is booked (while alive), then the death is predicted again. */
 function step(s: RuntimeColumns, i: number, event: number): void {
-  const current = s.row[i * RUNTIME_ROW + STATE]!;
+  const { row } = s;
+  const o = i * RUNTIME_ROW;
+  const current = row[o + STATE]!;
   const next = firmware.next[current * eventCount + event]!;
   if (next === current) return;
-  if (!s.row[i * RUNTIME_ROW + ALIVE] || firmware.final[next]) {
-    s.row[i * RUNTIME_ROW + STATE] = next;
+  if (!row[o + ALIVE] || firmware.final[next]) {
+    row[o + STATE] = next;
     return;
   }
   const outcome = book(s, i, next);
-  if (mcuRegion[next] !== mcuRegion[current]) s.row[i * RUNTIME_ROW + MCU_CAUSE] = mcuRegion[next] === MCU_ASLEEP ? Number.NaN : s.row[i * RUNTIME_ROW + NEXT_MCU_CAUSE]!;
-  if (radioRegion[next] !== radioRegion[current]) s.row[i * RUNTIME_ROW + RADIO_CAUSE] = radioRegion[next] === RADIO_SCHEDULED ? Number.NaN : s.row[i * RUNTIME_ROW + NEXT_RADIO_CAUSE]!;
-  s.row[i * RUNTIME_ROW + STATE] = next;
+  if (mcuRegion[next] !== mcuRegion[current]) row[o + MCU_CAUSE] = mcuRegion[next] === MCU_ASLEEP ? Number.NaN : row[o + NEXT_MCU_CAUSE]!;
+  if (radioRegion[next] !== radioRegion[current]) row[o + RADIO_CAUSE] = radioRegion[next] === RADIO_SCHEDULED ? Number.NaN : row[o + NEXT_RADIO_CAUSE]!;
+  row[o + STATE] = next;
   afterBooking(s, i, outcome);
   if (mcuRegion[next] === MCU_ASLEEP && (s.computeQueues[i]?.length ?? 0) > 0) startCompute(s, i);
 }
