@@ -93,13 +93,15 @@ function stampText(sources) {
  * esbuild moves modules into dist/, which would move what they find through
  * `import.meta.url` (models/, deploy/, the dashboard's UI sources, createRequire's
  * node_modules): each module under src/ gets its own file's URL back, relative to the chunk,
- * and every chunk lies in dist/ itself.
+ * and every chunk lies in dist/ itself. Except `ownUrl`: modules that find the bundle's own
+ * entries (a worker thread's) next to the chunk they land in.
  */
+const ownUrl = new Set([join(src, 'metrics', 'csv-thread.ts')]);
 const sourceLocation = {
   name: 'source-location',
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
-      if (!args.path.startsWith(src + sep)) return undefined;
+      if (!args.path.startsWith(src + sep) || ownUrl.has(args.path)) return undefined;
       const text = readFileSync(args.path, 'utf8');
       if (!text.includes('import.meta.')) return undefined;
       const url = `new URL(${JSON.stringify(relative(dist, args.path).split(sep).join('/'))}, import.meta.url)`;
@@ -119,7 +121,8 @@ const sourceLocation = {
 export async function buildBundle(sources = sourceListing(), logLevel = 'warning') {
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: { loraswarm: join(src, 'cli', 'main.ts') },
+    // The CSV writer thread's entry (src/metrics/csv-thread.ts starts it) sits next to the chunks.
+    entryPoints: { loraswarm: join(src, 'cli', 'main.ts'), 'csv-writer-thread': join(src, 'metrics', 'csv-writer-thread.ts') },
     outdir: dist,
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',

@@ -64,34 +64,38 @@ export interface FrameStore extends Checkpointable<FrameStoreState> {
 }
 
 type Column = Int32Array | Float64Array | Uint8Array;
+type ColumnType = Int32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstructor;
+
+/** Each column's type, in the columns' order (a batch of rows for the writer thread is laid out by it: row-batch.ts). */
+export const frameColumnTypes: Readonly<Record<keyof FrameRows, ColumnType>> = {
+  sender: Int32Array,
+  seq: Float64Array,
+  destination: Int32Array,
+  outcome: Uint8Array,
+  blockReason: Uint8Array,
+  queuedAtMs: Float64Array,
+  atMs: Float64Array,
+  queueWaitMs: Float64Array,
+  dutyCycleWaitMs: Float64Array,
+  wakeWaitMs: Float64Array,
+  airtimeMs: Float64Array,
+  channelHz: Float64Array,
+  sf: Uint8Array,
+  bandwidthHz: Float64Array,
+  txPowerDbm: Float64Array,
+  phyBytes: Int32Array,
+  messageId: Int32Array,
+  fragmentIndex: Int32Array,
+  fragmentCount: Int32Array,
+  energyUj: Float64Array,
+  receivers: Int32Array,
+  received: Int32Array,
+  fate: Uint8Array,
+  transmission: Int32Array,
+};
 
 function columns(capacity: number): FrameRows {
-  return {
-    sender: new Int32Array(capacity),
-    seq: new Float64Array(capacity),
-    destination: new Int32Array(capacity),
-    outcome: new Uint8Array(capacity),
-    blockReason: new Uint8Array(capacity),
-    queuedAtMs: new Float64Array(capacity),
-    atMs: new Float64Array(capacity),
-    queueWaitMs: new Float64Array(capacity),
-    dutyCycleWaitMs: new Float64Array(capacity),
-    wakeWaitMs: new Float64Array(capacity),
-    airtimeMs: new Float64Array(capacity),
-    channelHz: new Float64Array(capacity),
-    sf: new Uint8Array(capacity),
-    bandwidthHz: new Float64Array(capacity),
-    txPowerDbm: new Float64Array(capacity),
-    phyBytes: new Int32Array(capacity),
-    messageId: new Int32Array(capacity),
-    fragmentIndex: new Int32Array(capacity),
-    fragmentCount: new Int32Array(capacity),
-    energyUj: new Float64Array(capacity),
-    receivers: new Int32Array(capacity),
-    received: new Int32Array(capacity),
-    fate: new Uint8Array(capacity),
-    transmission: new Int32Array(capacity),
-  };
+  return Object.fromEntries(Object.entries(frameColumnTypes).map(([name, Type]) => [name, new Type(capacity)])) as unknown as FrameRows;
 }
 
 export function createFrameStore(initialCapacity = 256): FrameStore {
@@ -159,4 +163,32 @@ export function createFrameStore(initialCapacity = 256): FrameStore {
       };
     },
   };
+}
+
+/** Copies row `from` of `source` into row `to` of `target` (a batch for the writer thread). */
+export function copyFrameRow(source: FrameRows, from: number, target: FrameRows, to: number): void {
+  target.sender[to] = source.sender[from]!;
+  target.seq[to] = source.seq[from]!;
+  target.destination[to] = source.destination[from]!;
+  target.outcome[to] = source.outcome[from]!;
+  target.blockReason[to] = source.blockReason[from]!;
+  target.queuedAtMs[to] = source.queuedAtMs[from]!;
+  target.atMs[to] = source.atMs[from]!;
+  target.queueWaitMs[to] = source.queueWaitMs[from]!;
+  target.dutyCycleWaitMs[to] = source.dutyCycleWaitMs[from]!;
+  target.wakeWaitMs[to] = source.wakeWaitMs[from]!;
+  target.airtimeMs[to] = source.airtimeMs[from]!;
+  target.channelHz[to] = source.channelHz[from]!;
+  target.sf[to] = source.sf[from]!;
+  target.bandwidthHz[to] = source.bandwidthHz[from]!;
+  target.txPowerDbm[to] = source.txPowerDbm[from]!;
+  target.phyBytes[to] = source.phyBytes[from]!;
+  target.messageId[to] = source.messageId[from]!;
+  target.fragmentIndex[to] = source.fragmentIndex[from]!;
+  target.fragmentCount[to] = source.fragmentCount[from]!;
+  target.energyUj[to] = source.energyUj[from]!;
+  target.receivers[to] = source.receivers[from]!;
+  target.received[to] = source.received[from]!;
+  target.fate[to] = source.fate[from]!;
+  target.transmission[to] = source.transmission[from]!;
 }

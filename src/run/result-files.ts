@@ -5,9 +5,13 @@
  * `receptions.csv.gz`, `series.csv.gz`): see `compressRecords`.
  */
 import { join } from 'node:path';
-import { autoCompressFrames, expectedTrafficFrames } from './run-estimate.ts';
+import { autoCompressFrames, autoThreadFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
 import { createCsvFile, type CsvFile, type CsvFileSnapshot } from '../metrics/csv-file.ts';
+import type { IdBytes } from '../metrics/csv-bytes.ts';
+import { startCsvThread } from '../metrics/csv-thread.ts';
+import type { StreamKind, StreamSpec } from '../metrics/csv-thread-protocol.ts';
+import { energyStates } from '../hw/energy-ledger-types.ts';
 import { adrCsv } from '../metrics/lorawan-summary.ts';
 import { encodedIds, frameColumnsFor, frameRowWriter, header, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
 import { seriesColumns, seriesCsv, seriesRowWriter, type SeriesSink } from '../metrics/series.ts';
@@ -36,6 +40,16 @@ export function compressRecords(choice: CompressChoice, scenario: Scenario, swar
   return expectedTrafficFrames(scenario, swarm) > autoCompressFrames;
 }
 
+/**
+ * Whether the streamed files are formatted and written by a thread of their own (`--write-thread`):
+ * `auto` when the scenario's traffic is expected to send more than `autoThreadFrames` frames.
+ * The files are the same either way.
+ */
+export function threadedWriting(choice: CompressChoice, scenario: Scenario, swarm: ResolvedSwarm): boolean {
+  if (choice !== 'auto') return choice === 'on';
+  return expectedTrafficFrames(scenario, swarm) > autoThreadFrames;
+}
+
 export interface ResultFiles {
   /** Where the run's final records go. */
   readonly sinks: readonly RecordSink[];
@@ -58,47 +72,49 @@ export interface FinishedRun {
   readonly federated: FlSetup | undefined;
 }
 
+/** The streamed files, written by the run's own thread or by a thread of their own (csv-thread.ts). */
+interface StreamedFiles {
+  readonly sink: RecordSink;
+  readonly seriesSink: SeriesSink | undefined;
+  snapshot(): Promise<CsvFileSnapshot[]>;
+  close(): Promise<void>;
+  abort(): Promise<void>;
+}
+
 /**
  * `streamSeries`: series.csv is written as rows are sampled (one process); with workers, their
- * rows are merged into canonical order at the end instead.
+ * rows are merged into canonical order at the end instead. `threaded`: the streamed files are
+ * formatted and written by a thread of their own (byte-identical files; see `writerThread`).
  */
-export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false): ResultFiles {
+export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false, threaded = false): ResultFiles {
   const suffix = compress ? '.csv.gz' : '.csv';
-  const names: string[] = [];
-  /** A streamed file, new with its header, or (a resumed run) where the checkpoint left it. */
-  const open = (base: string, columns: readonly string[]): CsvFile => {
-    const name = `${base}${suffix}`;
-    names.push(name);
+  const specs: (StreamSpec & { readonly name: string })[] = [];
+  const add = (kind: StreamKind, columns: readonly string[]): void => {
+    const name = `${kind}${suffix}`;
     const snapshot = resume?.[name];
     if (resume && !snapshot) throw new RangeError(`checkpoint: no record of ${name}`);
-    const file = createCsvFile(join(dir.partialPath, name), { gzip: compress, ...(snapshot && { resume: snapshot }) });
-    if (!snapshot) header(file.csv, columns);
-    return file;
+    specs.push({ name, kind, path: join(dir.partialPath, name), gzip: compress, columns, ...(snapshot && { resume: snapshot }) });
   };
-  const frames = open('frames', frameColumnsFor(transmissions));
-  const receptions = open('receptions', receptionColumns);
+  add('frames', frameColumnsFor(transmissions));
+  add('receptions', receptionColumns);
+  const used = new Set(swarm.nodes.flatMap((node) => node.channelsHz.map((hz) => subBandOf(swarm.region, hz)!)));
+  const bands = swarm.region.subBands.filter((band) => used.has(band));
+  if (streamSeries) add('series', seriesColumns(bands));
   const ids = encodedIds(swarm.nodes);
-  const streamed: CsvFile[] = [frames, receptions];
-  const seriesSinks: SeriesSink[] = [];
-  if (streamSeries) {
-    const used = new Set(swarm.nodes.flatMap((node) => node.channelsHz.map((hz) => subBandOf(swarm.region, hz)!)));
-    const series = open('series', seriesColumns(swarm.region.subBands.filter((band) => used.has(band))));
-    seriesSinks.push(seriesRowWriter(series.csv, ids, swarm.nodes.map((node) => node.power.mains)));
-    streamed.push(series);
-  }
-  const closeStreamed = async (): Promise<void> => {
-    await Promise.all(streamed.map((file) => file.close()));
-  };
+  const mains = swarm.nodes.map((node) => node.power.mains);
+  const streamed = threaded
+    ? startCsvThread({ streams: specs, ids, mains, transmissions, seriesEnergyStates: energyStates.length, seriesBands: bands.length })
+    : writeInThisThread(specs, ids, mains, transmissions);
   return {
-    sinks: [{ frame: frameRowWriter(frames.csv, ids, transmissions), reception: receptionRowWriter(receptions.csv, ids) }],
-    seriesSinks,
-    abort: closeStreamed,
+    sinks: [streamed.sink],
+    seriesSinks: streamed.seriesSink ? [streamed.seriesSink] : [],
+    abort: () => streamed.abort(),
     async snapshot() {
-      const snapshots = await Promise.all(streamed.map((file) => file.snapshot()));
-      return Object.fromEntries(names.map((name, i) => [name, snapshots[i]!]));
+      const snapshots = await streamed.snapshot();
+      return Object.fromEntries(specs.map((spec, i) => [spec.name, snapshots[i]!]));
     },
     async finish({ simulation, result, summary, nodeReports, inference, federated }) {
-      await closeStreamed();
+      await streamed.close();
       dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
       const nodeIds = swarm.nodes.map((node) => node.id);
       if (inference && simulation.inference) {
@@ -119,5 +135,24 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
       dir.write('nodes.csv', nodesCsv(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
       if (!streamSeries) dir.write('series.csv', seriesCsv(simulation.series, nodeIds, swarm.nodes.map((node) => node.power.mains)));
     },
+  };
+}
+
+/** The streamed files written by the simulation's own thread. */
+function writeInThisThread(specs: readonly StreamSpec[], ids: IdBytes, mains: readonly boolean[], transmissions: boolean): StreamedFiles {
+  const files = specs.map((spec): CsvFile => {
+    const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }) });
+    if (!spec.resume) header(file.csv, spec.columns);
+    return file;
+  });
+  const close = async (): Promise<void> => {
+    await Promise.all(files.map((file) => file.close()));
+  };
+  return {
+    sink: { frame: frameRowWriter(files[0]!.csv, ids, transmissions), reception: receptionRowWriter(files[1]!.csv, ids) },
+    seriesSink: files[2] && seriesRowWriter(files[2].csv, ids, mains),
+    snapshot: () => Promise.all(files.map((file) => file.snapshot())),
+    close,
+    abort: close,
   };
 }

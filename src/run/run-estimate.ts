@@ -56,6 +56,13 @@ const memoryPerNodeBytes = 20 * 2 ** 10;
 /** Per-frame files are compressed above this many expected frames (`--compress auto`). */
 export const autoCompressFrames = 1_000_000;
 
+/**
+ * Above this many expected frames, `--write-thread auto` formats the streamed files on a thread
+ * of their own: about where the thread's start (~40 ms of the second core) costs less than the
+ * formatting it takes off the simulation's thread (~1.5 µs per frame with its receptions).
+ */
+export const autoThreadFrames = 20_000;
+
 /** The frames the nodes' own traffic is expected to send over the duration, fragments counted. */
 export function expectedTrafficFrames(scenario: Scenario, swarm: ResolvedSwarm): number {
   let frames = 0;

@@ -31,6 +31,7 @@ export interface RunInputs extends ReturnType<typeof distributionOptions> {
   readonly name: string;
   readonly outPath: string;
   readonly compress: CompressChoice;
+  readonly writeThread: CompressChoice;
   /** Wall time between checkpoints (--checkpoint-every), ms. */
   readonly checkpointEveryMs: number | undefined;
   readonly liveOptions: ReturnType<typeof liveDashboardOptions>;
@@ -58,6 +59,10 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   const compress = options.compress ?? 'auto';
   if (compress !== 'auto' && compress !== 'on' && compress !== 'off') {
     throw new UsageError(`--compress: expected "auto", "on" or "off", found ${JSON.stringify(compress)}`);
+  }
+  const writeThread = options.writeThread ?? 'auto';
+  if (writeThread !== 'auto' && writeThread !== 'on' && writeThread !== 'off') {
+    throw new UsageError(`--write-thread: expected "auto", "on" or "off", found ${JSON.stringify(writeThread)}`);
   }
   const { scenario, swarm, name } = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   const outPath = outPathOf(options.out ?? join('runs', `${name}-seed${scenario.seed}`));
@@ -89,7 +94,7 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
     const descriptors = descriptorProblem(hostedNodes, !external);
     if (descriptors) throw new EnvironmentError(descriptors);
   }
-  return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, checkpointEveryMs, liveOptions, inference, federated };
+  return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, writeThread, checkpointEveryMs, liveOptions, inference, federated };
 }
 
 /** Workers run plain nodes only: the features that need every node in one process refuse them. */

@@ -27,6 +27,8 @@ export interface RunCommandOptions {
   readonly dashboardPort?: string;
   /** gzip frames.csv and receptions.csv: auto (large runs), on or off. */
   readonly compress?: string;
+  /** Format and write the streamed files on a thread of their own: auto, on or off. */
+  readonly writeThread?: string;
   /** Run even when the estimate passes the bounds (run-estimate.ts). */
   readonly ignoreLimits?: boolean;
   /** Seconds of wall time between checkpoints of the whole simulation (run-checkpoint.ts). */

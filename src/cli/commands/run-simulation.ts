@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import type { LiveDashboard, LiveServerSlot } from '../../dashboard/live-run.ts';
 import type { RunDirectory } from '../../metrics/run-directory.ts';
-import { compressRecords, openResultFiles, type ResultFiles } from '../../run/result-files.ts';
+import { compressRecords, openResultFiles, threadedWriting, type ResultFiles } from '../../run/result-files.ts';
 import { createSimulation, type Simulation, type SimulationResult } from '../../run/simulate.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../transport/mqtt-transport.ts';
 import type { Interrupts } from '../interrupts.ts';
@@ -57,7 +57,7 @@ export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: 
   const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
   if (!resumed) dir.write('scenario.yaml', scenarioYaml);
   const compressed = compressRecords(inputs.compress, scenario, swarm);
-  const files = (state.files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files, scenario.lorawan !== undefined || scenario.peerMac?.ack === true));
+  const files = (state.files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files, scenario.lorawan !== undefined || scenario.peerMac?.ack === true, threadedWriting(inputs.writeThread, scenario, swarm)));
   const wallStartMs = performance.now();
   const runId = inputs.external?.credentials.runId ?? options.runId ?? runIdOf(name);
   const mqtt = options.transport === 'mqtt' || inputs.external ? await prepareTransport(inputs, runId, scenarioYaml, note) : undefined;

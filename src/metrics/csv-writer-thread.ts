@@ -1,0 +1,114 @@
+/**
+ * The CSV writer thread: formats the rows a run hands over in batches (row-batch.ts) into
+ * frames.csv, receptions.csv and series.csv, compressed or not (csv-file.ts), on a core of its
+ * own while the simulation goes on. It writes with the same row writers and the same buffers
+ * as the run's own thread would, so the files, and a checkpoint's snapshot of them, are
+ * byte-identical either way. Messages: csv-thread-protocol.ts; started by csv-thread.ts.
+ */
+import { parentPort } from 'node:worker_threads';
+import { createCsvFile, type CsvFile } from './csv-file.ts';
+import { failureData, failedCell, inFlightCell, type FailureData, type FromThread, type OpenMessage, type RowsMessage, type ToThread } from './csv-thread-protocol.ts';
+import { fateLabels } from './frame-rows.ts';
+import { frameColumnsOver, receptionColumnsOver } from './row-batch.ts';
+import { seriesRowWriter } from './series.ts';
+import { frameRowWriter, header, receptionRowWriter } from './tables.ts';
+import type { Fate } from '../radio/transmission.ts';
+
+interface Stream {
+  readonly file: CsvFile;
+  /** Writes the `count` rows of a batch. */
+  readonly write: (buffer: ArrayBuffer, count: number) => void;
+}
+
+const port = parentPort!;
+const streams: Stream[] = [];
+let flow: Int32Array | undefined;
+let failure: FailureData | undefined;
+let work: Promise<void> = Promise.resolve();
+
+const reply = (message: FromThread): void => port.postMessage(message);
+
+port.on('message', (message: ToThread) => {
+  work = work.then(() => handle(message));
+});
+
+async function handle(message: ToThread): Promise<void> {
+  try {
+    if (message.op === 'open') open(message);
+    else if (message.op === 'rows') rows(message);
+    else if (message.op === 'snapshot') {
+      const snapshots = await Promise.all(streams.map((stream) => stream.file.snapshot()));
+      reply(failure ? { op: 'failed', id: message.id, failure } : { op: 'snapshot', id: message.id, snapshots });
+    } else {
+      await Promise.all(streams.map((stream) => stream.file.close()));
+      reply(failure ? { op: 'failed', id: message.id, failure } : { op: 'closed', id: message.id });
+    }
+  } catch (error) {
+    fail(error);
+    if (message.op === 'snapshot' || message.op === 'close') reply({ op: 'failed', id: message.id, failure: failure! });
+  }
+}
+
+/** The first failure is the run's: said once, and again in answer to every later request. */
+function fail(error: unknown): void {
+  if (failure) return;
+  failure = failureData(error);
+  if (flow) {
+    Atomics.store(flow, failedCell, 1);
+    Atomics.notify(flow, inFlightCell);
+  }
+  reply({ op: 'failed', failure });
+}
+
+function rows(message: RowsMessage): void {
+  try {
+    // After a failure, batches are dropped: the run stops at its next look.
+    if (!failure) streams[message.stream]!.write(message.buffer, message.count);
+  } finally {
+    Atomics.sub(flow!, inFlightCell, 1);
+    Atomics.notify(flow!, inFlightCell);
+  }
+}
+
+function open(message: OpenMessage): void {
+  flow = new Int32Array(message.flow);
+  // One by one, so that a failure to open one still closes those opened before it.
+  for (const spec of message.streams) {
+    const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }) });
+    streams.push({ file, write: writerOf(spec.kind, file, message) });
+    if (!spec.resume) header(file.csv, spec.columns);
+  }
+}
+
+function writerOf(kind: string, file: CsvFile, message: OpenMessage): Stream['write'] {
+  const { ids } = message;
+  if (kind === 'frames') {
+    const row = frameRowWriter(file.csv, ids, message.transmissions);
+    return (buffer, count) => {
+      const columns = frameColumnsOver(buffer);
+      for (let i = 0; i < count; i++) row(columns, i);
+    };
+  }
+  if (kind === 'receptions') {
+    const row = receptionRowWriter(file.csv, ids);
+    return (buffer, count) => {
+      const c = receptionColumnsOver(buffer);
+      for (let i = 0; i < count; i++) row(c.sender[i]!, c.seq[i]!, c.receiver[i]!, c.atMs[i]!, fateLabels[c.fate[i]!] as Fate, c.rxPowerDbm[i]!, c.snrDb[i]!);
+    };
+  }
+  const row = seriesRowWriter(file.csv, ids, message.mains);
+  const states = message.seriesEnergyStates;
+  const bands = message.seriesBands;
+  const width = 5 + states + bands;
+  const energyUj = new Float64Array(states);
+  const dutyCycleUse = new Float64Array(bands);
+  return (buffer, count) => {
+    const values = new Float64Array(buffer);
+    for (let i = 0; i < count; i++) {
+      const at = i * width;
+      for (let s = 0; s < states; s++) energyUj[s] = values[at + 5 + s]!;
+      for (let b = 0; b < bands; b++) dutyCycleUse[b] = values[at + 5 + states + b]!;
+      row(values[at]!, values[at + 1]!, values[at + 2] === 1, values[at + 3]!, values[at + 4]!, energyUj, dutyCycleUse);
+    }
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Rows handed to the CSV writer thread (csv-writer-thread.ts) in batches: each batch is one
+ * ArrayBuffer holding typed-array columns side by side, moved to the thread without a copy
+ * (transferred) once full. A batch of frames has the tracker's frame columns (frame-rows.ts),
+ * so the thread writes it with the same row writer as the simulation's own thread would.
+ */
+import { frameColumnTypes, type FrameRows } from './frame-rows.ts';
+
+type ColumnType = Int32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstructor;
+type Column = Int32Array | Float64Array | Uint8Array;
+type Layout = Readonly<Record<string, ColumnType>>;
+
+/** receptions.csv's fields as columns; `fate` by number (fateNumber in frame-rows.ts). */
+export interface ReceptionColumns {
+  readonly sender: Int32Array;
+  readonly seq: Float64Array;
+  readonly receiver: Int32Array;
+  readonly atMs: Float64Array;
+  readonly fate: Uint8Array;
+  readonly rxPowerDbm: Float64Array;
+  readonly snrDb: Float64Array;
+}
+
+export const receptionColumnTypes: Readonly<Record<keyof ReceptionColumns, ColumnType>> = {
+  sender: Int32Array,
+  seq: Float64Array,
+  receiver: Int32Array,
+  atMs: Float64Array,
+  fate: Uint8Array,
+  rxPowerDbm: Float64Array,
+  snrDb: Float64Array,
+};
+
+/** series.csv's rows, `width` numbers each (atMs, node, alive, state of charge, remaining mAh, energies by state, duty cycles by sub-band). */
+export interface SeriesColumns {
+  readonly values: Float64Array;
+}
+
+/** Rows per batch: about half a megabyte of frames. */
+export const batchRows = 4096;
+
+/** Bytes of a batch of `rows` rows in `layout` (each column starts on 8 bytes). */
+function layoutBytes(layout: Layout, rows: number): number {
+  let bytes = 0;
+  for (const Type of Object.values(layout)) bytes += align(Type.BYTES_PER_ELEMENT * rows);
+  return bytes;
+}
+
+const align = (bytes: number): number => Math.ceil(bytes / 8) * 8;
+
+/** The columns of `layout` over `buffer`, `rows` rows each. */
+function columnsOver<T>(layout: Layout, buffer: ArrayBuffer, rows: number): T {
+  const columns: Record<string, Column> = {};
+  let at = 0;
+  for (const [name, Type] of Object.entries(layout)) {
+    columns[name] = new Type(buffer, at, rows);
+    at += align(Type.BYTES_PER_ELEMENT * rows);
+  }
+  return columns as T;
+}
+
+export const frameBatchBytes = layoutBytes(frameColumnTypes, batchRows);
+export const receptionBatchBytes = layoutBytes(receptionColumnTypes, batchRows);
+
+export const frameColumnsOver = (buffer: ArrayBuffer): FrameRows => columnsOver<FrameRows>(frameColumnTypes, buffer, batchRows);
+export const receptionColumnsOver = (buffer: ArrayBuffer): ReceptionColumns => columnsOver<ReceptionColumns>(receptionColumnTypes, buffer, batchRows);
