@@ -19,11 +19,15 @@ export interface StreamSpec {
 }
 
 /**
- * The flow-control cells shared with the thread (an Int32Array over a SharedArrayBuffer):
- * batches handed over and not yet written, and 1 once a write has failed.
+ * The flow-control cells shared with the thread (an Int32Array over a SharedArrayBuffer): cell
+ * `failedCell` is 1 once a write has failed; cell `busyCell(stream, slot)` is 1 while a batch in
+ * that slot of the stream's ring is handed over and not yet written.
  */
-export const inFlightCell = 0;
-export const failedCell = 1;
+export const failedCell = 0;
+export const busyCell = (stream: number, slot: number): number => 1 + stream * ringSlots + slot;
+
+/** Batches per stream's ring: how far the thread may fall behind before the simulation waits for it. */
+export const ringSlots = 8;
 
 export interface OpenMessage {
   readonly op: 'open';
@@ -37,13 +41,16 @@ export interface OpenMessage {
   readonly seriesEnergyStates: number;
   readonly seriesBands: number;
   readonly flow: SharedArrayBuffer;
+  /** Each stream's ring of batches (row-batch.ts), written by the run and read by the thread. */
+  readonly rings: readonly (readonly SharedArrayBuffer[])[];
 }
 
 export interface RowsMessage {
   readonly op: 'rows';
   /** Index into the open message's streams. */
   readonly stream: number;
-  readonly buffer: ArrayBuffer;
+  /** The batch's slot in the stream's ring. */
+  readonly slot: number;
   readonly count: number;
 }
 

@@ -1,22 +1,21 @@
 /**
  * A run's streamed CSV files written by a thread of their own (csv-writer-thread.ts): the
  * simulation copies each final row into a batch of columns (row-batch.ts) and hands full
- * batches over, so formatting, writing and compressing the files run on the second core. The
+ * batches over by their slot in a ring of shared memory, so formatting, writing and compressing the files run on the second core. The
  * files are byte-identical to those the simulation's thread writes itself (csv-file.ts).
  *
- * Bounded: at most `maxInFlight` batches wait for the thread (about 32 MB of frames); beyond,
- * the simulation waits for it. A failed write stops the run at its next hand-over or request,
+ * Bounded: each file has a ring of `ringSlots` batches (about 5 MB of frames), shared with the
+ * thread; when the thread is that far behind, the simulation waits for it. A failed write stops the run at its next hand-over or request,
  * with the write's error (the CLI says what it was: disk full, permission denied).
  */
 import { Worker } from 'node:worker_threads';
 import type { CsvFileSnapshot } from './csv-file.ts';
-import { failedCell, failureError, inFlightCell, type FailureData, type FromThread, type OpenMessage, type StreamSpec, type ToThread } from './csv-thread-protocol.ts';
+import { busyCell, failedCell, failureError, ringSlots, type FromThread, type OpenMessage, type StreamKind, type StreamSpec, type ToThread } from './csv-thread-protocol.ts';
 import { copyFrameRow, fateNumber, type FrameRows } from './frame-rows.ts';
 import type { RecordSink } from './radio-records.ts';
-import { batchRows, frameBatchBytes, frameColumnsOver, receptionBatchBytes, receptionColumnsOver, type ReceptionColumns } from './row-batch.ts';
+import { frameBatchBytes, frameColumnsOver, receptionBatchBytes, receptionColumnsOver, seriesBatchBytes, batchRows, type ReceptionColumns } from './row-batch.ts';
 import type { SeriesSink } from './series.ts';
 
-const maxInFlight = 64;
 /** How long the simulation waits for a thread that has stopped taking batches before giving up. */
 const stallMs = 120_000;
 
@@ -33,7 +32,7 @@ export interface CsvThread {
   abort(): Promise<void>;
 }
 
-export interface CsvThreadOptions extends Omit<OpenMessage, 'op' | 'flow' | 'streams'> {
+export interface CsvThreadOptions extends Omit<OpenMessage, 'op' | 'flow' | 'streams' | 'rings'> {
   readonly streams: readonly StreamSpec[];
 }
 
@@ -52,17 +51,18 @@ function startThread(): Worker {
 
 export function startCsvThread(options: CsvThreadOptions): CsvThread {
   const worker = startThread();
-  const flow = new Int32Array(new SharedArrayBuffer(8));
+  const { streams } = options;
+  const flow = new Int32Array(new SharedArrayBuffer(4 * (1 + streams.length * ringSlots)));
+  const seriesWidth = 5 + options.seriesEnergyStates + options.seriesBands;
+  const batchBytes = (kind: StreamKind): number => (kind === 'frames' ? frameBatchBytes : kind === 'receptions' ? receptionBatchBytes : seriesBatchBytes(seriesWidth));
+  const rings = streams.map((spec) => Array.from({ length: ringSlots }, () => new SharedArrayBuffer(batchBytes(spec.kind))));
   let failure: Error | undefined;
   let exited = false;
   const requests = new Map<number, { resolve: (message: FromThread) => void; reject: (error: Error) => void }>();
   let nextId = 0;
-  const failWith = (data: FailureData): void => {
-    failure ??= failureError(data);
-  };
   worker.on('message', (message: FromThread) => {
     const request = message.op !== 'failed' || message.id !== undefined ? requests.get(message.id!) : undefined;
-    if (message.op === 'failed') failWith(message.failure);
+    if (message.op === 'failed') failure ??= failureError(message.failure);
     if (request) {
       requests.delete(message.id!);
       if (message.op === 'failed') request.reject(failureError(message.failure));
@@ -79,55 +79,57 @@ export function startCsvThread(options: CsvThreadOptions): CsvThread {
     exited = true;
     lost(new Error('the CSV writer thread stopped'));
   });
-  const post = (message: ToThread, transfer: ArrayBuffer[] = []): void => worker.postMessage(message, transfer);
-  post({ op: 'open', ...options, flow: flow.buffer as SharedArrayBuffer });
+  const post = (message: ToThread): void => worker.postMessage(message);
+  post({ op: 'open', ...options, flow: flow.buffer as SharedArrayBuffer, rings });
 
-  const streamOf = (kind: string): number => options.streams.findIndex((spec) => spec.kind === kind);
+  /** Each stream's next slot in its ring. */
+  const nextSlot = streams.map(() => 0);
+
+  /** Hands the batch in the stream's current slot over, then waits until its next slot is written out. */
+  function handOver(stream: number, count: number): number {
+    if (failure) throw failure;
+    const slot = nextSlot[stream]!;
+    Atomics.store(flow, busyCell(stream, slot), 1);
+    post({ op: 'rows', stream, slot, count });
+    const next = (slot + 1) % ringSlots;
+    nextSlot[stream] = next;
+    const cell = busyCell(stream, next);
+    const started = Date.now();
+    while (Atomics.load(flow, cell) === 1) {
+      if (Atomics.load(flow, failedCell) === 1) throw failure ?? new Error('writing a CSV file failed (the writer thread says why once the run looks)');
+      if (Date.now() - started > stallMs) throw new Error(`the CSV writer thread has taken no rows for ${stallMs / 1000} s`);
+      Atomics.wait(flow, cell, 1, 100);
+    }
+    return next;
+  }
+
+  const streamOf = (kind: StreamKind): number => streams.findIndex((spec) => spec.kind === kind);
   const framesStream = streamOf('frames');
   const receptionsStream = streamOf('receptions');
   const seriesStream = streamOf('series');
-
-  /** Hands a batch over, waiting while the thread is `maxInFlight` batches behind. */
-  function handOver(stream: number, buffer: ArrayBuffer, count: number): void {
-    if (failure) throw failure;
-    const started = Date.now();
-    for (let waiting = Atomics.load(flow, inFlightCell); waiting >= maxInFlight; waiting = Atomics.load(flow, inFlightCell)) {
-      if (Atomics.load(flow, failedCell) === 1) throw failure ?? new Error('writing a CSV file failed (the writer thread says why once the run looks)');
-      if (Date.now() - started > stallMs) throw new Error(`the CSV writer thread has taken no rows for ${stallMs / 1000} s`);
-      Atomics.wait(flow, inFlightCell, waiting, 100);
-    }
-    Atomics.add(flow, inFlightCell, 1);
-    post({ op: 'rows', stream, buffer, count }, [buffer]);
-  }
-
-  let frameBuffer = new ArrayBuffer(frameBatchBytes);
-  let frames: FrameRows = frameColumnsOver(frameBuffer);
+  const frameSlots = framesStream < 0 ? [] : rings[framesStream]!.map(frameColumnsOver);
+  const receptionSlots = receptionsStream < 0 ? [] : rings[receptionsStream]!.map(receptionColumnsOver);
+  const seriesSlots = seriesStream < 0 ? [] : rings[seriesStream]!.map((buffer) => new Float64Array(buffer));
+  let frames: FrameRows = frameSlots[0]!;
   let frameCount = 0;
-  let receptionBuffer = new ArrayBuffer(receptionBatchBytes);
-  let receptions: ReceptionColumns = receptionColumnsOver(receptionBuffer);
+  let receptions: ReceptionColumns = receptionSlots[0]!;
   let receptionCount = 0;
-  const seriesWidth = 5 + options.seriesEnergyStates + options.seriesBands;
-  let seriesValues = new Float64Array(batchRows * seriesWidth);
+  let seriesValues = seriesSlots[0]!;
   let seriesCount = 0;
 
   function flushFrames(): void {
     if (frameCount === 0) return;
-    handOver(framesStream, frameBuffer, frameCount);
-    frameBuffer = new ArrayBuffer(frameBatchBytes);
-    frames = frameColumnsOver(frameBuffer);
+    frames = frameSlots[handOver(framesStream, frameCount)]!;
     frameCount = 0;
   }
   function flushReceptions(): void {
     if (receptionCount === 0) return;
-    handOver(receptionsStream, receptionBuffer, receptionCount);
-    receptionBuffer = new ArrayBuffer(receptionBatchBytes);
-    receptions = receptionColumnsOver(receptionBuffer);
+    receptions = receptionSlots[handOver(receptionsStream, receptionCount)]!;
     receptionCount = 0;
   }
   function flushSeries(): void {
     if (seriesCount === 0) return;
-    handOver(seriesStream, seriesValues.buffer as ArrayBuffer, seriesCount);
-    seriesValues = new Float64Array(batchRows * seriesWidth);
+    seriesValues = seriesSlots[handOver(seriesStream, seriesCount)]!;
     seriesCount = 0;
   }
   const flushAll = (): void => {

@@ -7,7 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { createCsvFile, type CsvFile } from './csv-file.ts';
-import { failureData, failedCell, inFlightCell, type FailureData, type FromThread, type OpenMessage, type RowsMessage, type ToThread } from './csv-thread-protocol.ts';
+import { busyCell, failureData, failedCell, type FailureData, type FromThread, type OpenMessage, type RowsMessage, type ToThread } from './csv-thread-protocol.ts';
 import { fateLabels } from './frame-rows.ts';
 import { frameColumnsOver, receptionColumnsOver } from './row-batch.ts';
 import { seriesRowWriter } from './series.ts';
@@ -16,8 +16,8 @@ import type { Fate } from '../radio/transmission.ts';
 
 interface Stream {
   readonly file: CsvFile;
-  /** Writes the `count` rows of a batch. */
-  readonly write: (buffer: ArrayBuffer, count: number) => void;
+  /** Writes the first `count` rows of the batch in ring slot `slot`. */
+  readonly write: (slot: number, count: number) => void;
 }
 
 const port = parentPort!;
@@ -55,7 +55,7 @@ function fail(error: unknown): void {
   failure = failureData(error);
   if (flow) {
     Atomics.store(flow, failedCell, 1);
-    Atomics.notify(flow, inFlightCell);
+    for (let cell = 1; cell < flow.length; cell++) Atomics.notify(flow, cell);
   }
   reply({ op: 'failed', failure });
 }
@@ -63,10 +63,11 @@ function fail(error: unknown): void {
 function rows(message: RowsMessage): void {
   try {
     // After a failure, batches are dropped: the run stops at its next look.
-    if (!failure) streams[message.stream]!.write(message.buffer, message.count);
+    if (!failure) streams[message.stream]!.write(message.slot, message.count);
   } finally {
-    Atomics.sub(flow!, inFlightCell, 1);
-    Atomics.notify(flow!, inFlightCell);
+    const cell = busyCell(message.stream, message.slot);
+    Atomics.store(flow!, cell, 0);
+    Atomics.notify(flow!, cell);
   }
 }
 
@@ -75,24 +76,26 @@ function open(message: OpenMessage): void {
   // One by one, so that a failure to open one still closes those opened before it.
   for (const spec of message.streams) {
     const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }) });
-    streams.push({ file, write: writerOf(spec.kind, file, message) });
+    streams.push({ file, write: writerOf(spec.kind, file, message, message.rings[streams.length]!) });
     if (!spec.resume) header(file.csv, spec.columns);
   }
 }
 
-function writerOf(kind: string, file: CsvFile, message: OpenMessage): Stream['write'] {
+function writerOf(kind: string, file: CsvFile, message: OpenMessage, ring: readonly SharedArrayBuffer[]): Stream['write'] {
   const { ids } = message;
   if (kind === 'frames') {
     const row = frameRowWriter(file.csv, ids, message.transmissions);
-    return (buffer, count) => {
-      const columns = frameColumnsOver(buffer);
+    const slots = ring.map(frameColumnsOver);
+    return (slot, count) => {
+      const columns = slots[slot]!;
       for (let i = 0; i < count; i++) row(columns, i);
     };
   }
   if (kind === 'receptions') {
     const row = receptionRowWriter(file.csv, ids);
-    return (buffer, count) => {
-      const c = receptionColumnsOver(buffer);
+    const slots = ring.map(receptionColumnsOver);
+    return (slot, count) => {
+      const c = slots[slot]!;
       for (let i = 0; i < count; i++) row(c.sender[i]!, c.seq[i]!, c.receiver[i]!, c.atMs[i]!, fateLabels[c.fate[i]!] as Fate, c.rxPowerDbm[i]!, c.snrDb[i]!);
     };
   }
@@ -102,8 +105,9 @@ function writerOf(kind: string, file: CsvFile, message: OpenMessage): Stream['wr
   const width = 5 + states + bands;
   const energyUj = new Float64Array(states);
   const dutyCycleUse = new Float64Array(bands);
-  return (buffer, count) => {
-    const values = new Float64Array(buffer);
+  const slots = ring.map((buffer) => new Float64Array(buffer));
+  return (slot, count) => {
+    const values = slots[slot]!;
     for (let i = 0; i < count; i++) {
       const at = i * width;
       for (let s = 0; s < states; s++) energyUj[s] = values[at + 5 + s]!;

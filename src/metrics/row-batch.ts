@@ -1,7 +1,7 @@
 /**
  * Rows handed to the CSV writer thread (csv-writer-thread.ts) in batches: each batch is one
- * ArrayBuffer holding typed-array columns side by side, moved to the thread without a copy
- * (transferred) once full. A batch of frames has the tracker's frame columns (frame-rows.ts),
+ * SharedArrayBuffer holding typed-array columns side by side, in a ring of a few that the run
+ * fills and the thread empties (csv-thread.ts), so that no batch is allocated or copied. A batch of frames has the tracker's frame columns (frame-rows.ts),
  * so the thread writes it with the same row writer as the simulation's own thread would.
  */
 import { frameColumnTypes, type FrameRows } from './frame-rows.ts';
@@ -39,6 +39,9 @@ export interface SeriesColumns {
 /** Rows per batch: about half a megabyte of frames. */
 export const batchRows = 4096;
 
+/** Bytes of a batch of series rows of `width` numbers. */
+export const seriesBatchBytes = (width: number): number => batchRows * width * 8;
+
 /** Bytes of a batch of `rows` rows in `layout` (each column starts on 8 bytes). */
 function layoutBytes(layout: Layout, rows: number): number {
   let bytes = 0;
@@ -49,11 +52,12 @@ function layoutBytes(layout: Layout, rows: number): number {
 const align = (bytes: number): number => Math.ceil(bytes / 8) * 8;
 
 /** The columns of `layout` over `buffer`, `rows` rows each. */
-function columnsOver<T>(layout: Layout, buffer: ArrayBuffer, rows: number): T {
+function columnsOver<T>(layout: Layout, buffer: ArrayBufferLike, rows: number): T {
   const columns: Record<string, Column> = {};
   let at = 0;
   for (const [name, Type] of Object.entries(layout)) {
-    columns[name] = new Type(buffer, at, rows);
+    // A SharedArrayBuffer (the rings) or an ArrayBuffer: the views work alike.
+    columns[name] = new Type(buffer as ArrayBuffer, at, rows);
     at += align(Type.BYTES_PER_ELEMENT * rows);
   }
   return columns as T;
@@ -62,5 +66,5 @@ function columnsOver<T>(layout: Layout, buffer: ArrayBuffer, rows: number): T {
 export const frameBatchBytes = layoutBytes(frameColumnTypes, batchRows);
 export const receptionBatchBytes = layoutBytes(receptionColumnTypes, batchRows);
 
-export const frameColumnsOver = (buffer: ArrayBuffer): FrameRows => columnsOver<FrameRows>(frameColumnTypes, buffer, batchRows);
-export const receptionColumnsOver = (buffer: ArrayBuffer): ReceptionColumns => columnsOver<ReceptionColumns>(receptionColumnTypes, buffer, batchRows);
+export const frameColumnsOver = (buffer: ArrayBufferLike): FrameRows => columnsOver<FrameRows>(frameColumnTypes, buffer, batchRows);
+export const receptionColumnsOver = (buffer: ArrayBufferLike): ReceptionColumns => columnsOver<ReceptionColumns>(receptionColumnTypes, buffer, batchRows);
