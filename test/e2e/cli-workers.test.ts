@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli, spawnCli, type RunningCli } from '../helpers/cli.ts';
 import { freePort, startMosquitto, stopProcess } from '../helpers/mosquitto.ts';
 
@@ -14,6 +14,22 @@ const resultFiles = ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv'
 let dir: string;
 const processes: RunningCli[] = [];
 let mosquitto: ChildProcess | undefined;
+
+/**
+ * busy-swarm.yaml run in one process over memory: the reference both distributed runs below are
+ * compared with (the same command each time, so it is run once, by the first test that needs it).
+ */
+const referenceDir = mkdtempSync(join(tmpdir(), 'loraswarm-workers-memory-'));
+let reference: string | undefined;
+function memoryReference(): string {
+  if (reference === undefined) {
+    const memory = cli(['run', 'test/fixtures/busy-swarm.yaml', '--transport', 'memory', '--out', join(referenceDir, 'memory'), '--quiet']);
+    expect(memory.status).toBe(0);
+    reference = join(referenceDir, 'memory');
+  }
+  return reference;
+}
+afterAll(() => rmSync(referenceDir, { recursive: true, force: true }));
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'loraswarm-workers-'));
@@ -47,8 +63,7 @@ async function printedWorkers(run: RunningCli, count: number): Promise<string[][
 
 describe('loraswarm worker', () => {
   it('runs half of the nodes in another process through the embedded broker: the same result files, credentials removed after', async () => {
-    const memory = cli(['run', 'test/fixtures/busy-swarm.yaml', '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
-    expect(memory.status).toBe(0);
+    const memory = memoryReference();
     const out = join(dir, 'distributed');
     const run = start(['run', 'test/fixtures/busy-swarm.yaml', '--out', out, '--remote', '1,3,5,7,9,11,13,15', '--run-id', 'busy1']);
     const [args] = await printedWorkers(run, 1);
@@ -59,7 +74,7 @@ describe('loraswarm worker', () => {
     expect(await run.exited).toBe(0);
     expect(worker.stdout()).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15 \(8\) of run busy1: \d+ events in \d+ windows\n$/);
     expect(run.stdout()).toContain(`results in ${out}/`);
-    expectSameFiles(out, join(dir, 'memory'));
+    expectSameFiles(out, memory);
     expect(existsSync(`${out}.credentials.json`)).toBe(false);
     expect(JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')).workers).toEqual(['1,3,5,7,9,11,13,15']);
   });
@@ -78,9 +93,7 @@ describe('loraswarm worker', () => {
     expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
     expect(await run.exited).toBe(0);
     expect(workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]).sort()).toEqual(['12-16', '6-11']);
-    const memory = cli(['run', 'test/fixtures/busy-swarm.yaml', '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
-    expect(memory.status).toBe(0);
-    expectSameFiles(out, join(dir, 'memory'));
+    expectSameFiles(out, memoryReference());
   });
 
   it('stops the run with a clear error and a partial directory when a worker dies mid-run and does not come back within --reconnect-timeout', async () => {
