@@ -11,15 +11,13 @@ import type { LiveDashboard, LiveServerSlot } from '../../dashboard/live-run.ts'
 import type { RunDirectory } from '../../metrics/run-directory.ts';
 import { compressRecords, openResultFiles, threadedWriting, type ResultFiles } from '../../run/result-files.ts';
 import { createSimulation, type Simulation, type SimulationResult } from '../../run/simulate.ts';
-import { prepareMqttTransport, type PreparedMqttTransport } from '../../transport/mqtt-transport.ts';
+import type { PreparedMqttTransport } from '../../transport/mqtt-transport.ts';
 import type { Interrupts } from '../interrupts.ts';
 import type { Progress } from '../progress.ts';
 import { runIdOf } from './run-distribution.ts';
 import type { RunInputs } from './run-inputs.ts';
-import { startRunDashboard } from './run-live.ts';
 import { advanceInSlices } from './run-slices.ts';
 import { removeCredentialFiles, type RunState } from './run-state.ts';
-import { awaitWorkers } from './run-workers.ts';
 
 /** A simulated run, ready to be summarized and written. */
 export interface SimulatedRun {
@@ -66,9 +64,10 @@ export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: 
   let failure: string | undefined;
   let live: LiveDashboard | undefined;
   try {
-    if (mqtt && partitions.length > 0) await awaitWorkers(inputs, mqtt, runId, state, interrupts, note);
+    // Loaded when used: a run over memory needs neither MQTT nor the dashboard's server.
+    if (mqtt && partitions.length > 0) await (await import('./run-workers.ts')).awaitWorkers(inputs, mqtt, runId, state, interrupts, note);
     simulation = simulationOf(inputs, files, mqtt);
-    if (inputs.liveOptions && mqtt) live = await startRunDashboard(inputs, inputs.liveOptions, mqtt, runId, simulation, liveSlot, state, note);
+    if (inputs.liveOptions && mqtt) live = await (await import('./run-live.ts')).startRunDashboard(inputs, inputs.liveOptions, mqtt, runId, simulation, liveSlot, state, note);
     result = await advanceInSlices({ inputs, simulation, mqtt, live, files, partialPath: dir.partialPath, compressed, state, interrupts, note }, surroundings.createRunProgress);
     // Viewers (`loraswarm watch`, dashboards) learn that the run is over.
     if (mqtt) {
@@ -91,7 +90,8 @@ export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: 
 }
 
 /** The MQTT transport runs every frame through the embedded broker (one client per node), or through an external one. */
-function prepareTransport(inputs: RunInputs, runId: string, scenarioYaml: string, note: (text: string) => void): Promise<PreparedMqttTransport> {
+async function prepareTransport(inputs: RunInputs, runId: string, scenarioYaml: string, note: (text: string) => void): Promise<PreparedMqttTransport> {
+  const { prepareMqttTransport } = await import('../../transport/mqtt-transport.ts');
   const { external, listen, reconnectWindowMs, partitions, joinTimeoutMs } = inputs;
   return prepareMqttTransport({
     runId,

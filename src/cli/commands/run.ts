@@ -5,14 +5,11 @@
  * written at the end); run-state is the record of what the run has made so far.
  */
 import { openRunDirectory, resumeRunDirectory } from '../../metrics/run-directory.ts';
-import { listenForLiveDashboard, serveFinishedRun } from '../../dashboard/live-run.ts';
 import { InterruptedError, UsageError } from '../exit.ts';
 import { untilSignal, watchInterrupts } from '../interrupts.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { readRunInputs } from './run-inputs.ts';
 import { runPrintout } from './run-printout.ts';
-import { writeRunResults } from './run-results.ts';
-import { simulateIntoRunDirectory } from './run-simulation.ts';
 import { initialRunState, removeCredentialFiles } from './run-state.ts';
 
 export type { RunCommandOptions } from './run-options.ts';
@@ -30,7 +27,10 @@ export async function runCommand(
   const inputs = readRunInputs(scenarioFile, givenOptions, note);
   const { options, resumed, outPath, liveOptions, external, name, scenario, swarm } = inputs;
   // The live dashboard's port is taken before anything is written: a busy port is an input error.
-  const liveSlot = liveOptions && !external ? await listenForLiveDashboard(liveOptions.port).catch((error: Error) => {
+  // What a run needs beyond its inputs (the simulation, the transports, the dashboard) is
+  // loaded only once they are read: a refused input costs a fraction of the start.
+  const liveRun = liveOptions ? await import('../../dashboard/live-run.ts') : undefined;
+  const liveSlot = liveOptions && !external ? await liveRun!.listenForLiveDashboard(liveOptions.port).catch((error: Error) => {
     throw new UsageError(`--dashboard-port: cannot listen on 127.0.0.1:${liveOptions.port} (${error.message})`);
   }) : undefined;
   let dir: ReturnType<typeof openRunDirectory>;
@@ -48,13 +48,14 @@ export async function runCommand(
     dir.fail(`stopped at once by a second signal, at ${state.simulatedMs} ms of simulated time`);
   });
   try {
+    const [{ simulateIntoRunDirectory }, { writeRunResults }] = await Promise.all([import('./run-simulation.ts'), import('./run-results.ts')]);
     const simulated = await simulateIntoRunDirectory(inputs, { dir, liveSlot, state, interrupts, note, createRunProgress });
     const { totals, summary, served } = await writeRunResults(inputs, simulated, dir, state.checkpoints);
     const { result, simulateWallMs } = simulated;
     if (!options.quiet) print(runPrintout({ name, seed: scenario.seed, nodes: swarm.nodes.length, result, simulateWallMs, totals, summary, served, federated: inputs.federated !== undefined, outPath }));
     if (liveSlot) {
       interrupts.dispose();
-      await serveFinishedRun(liveSlot, outPath, note, untilStopped());
+      await liveRun!.serveFinishedRun(liveSlot, outPath, note, untilStopped());
     }
     return outPath;
   } catch (error) {
