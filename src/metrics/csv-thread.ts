@@ -28,7 +28,7 @@ export interface CsvThread {
   snapshot(): Promise<CsvFileSnapshot[]>;
   /** Hands over what is batched, closes the files and ends the thread. */
   close(): Promise<void>;
-  /** Ends the thread after a failure, closing what it can. */
+  /** Ends the thread after a failure of the run, writing what is batched and closing the files. */
   abort(): Promise<void>;
 }
 
@@ -201,6 +201,13 @@ export function startCsvThread(options: CsvThreadOptions): CsvThread {
     },
     async abort() {
       if (exited) return;
+      // What was batched goes into the files too, as the run's own thread would have written it
+      // (a failed run's partial directory shows what it wrote before it stopped).
+      try {
+        if (!failure) flushAll();
+      } catch {
+        // The thread has failed or stalled: close what it has.
+      }
       await request('close').catch(() => undefined);
       if (!exited) await worker.terminate();
     },

@@ -130,6 +130,19 @@ describe('the CSV writer thread', () => {
     expect(read(here, 'frames').length).toBe(gzip ? 330_144 : 973_325);
   });
 
+  it('writes what is batched when the run aborts, as the run\'s own thread would have', async () => {
+    const here = mkdtempSync(join(tmp, 'abort-here-'));
+    const there = mkdtempSync(join(tmp, 'abort-there-'));
+    const reference = writeHere(here, false);
+    feed(reference.sink, reference.series, 0, 100);
+    await Promise.all(reference.files.map((file) => file.close()));
+    const thread = threadOf(there, false);
+    feed(thread.sink, thread.seriesSink!, 0, 100);
+    await thread.abort();
+    for (const kind of ['frames', 'receptions', 'series']) expect(read(there, kind).equals(read(here, kind)), kind).toBe(true);
+    expect(read(there, 'frames').toString('latin1').split('\n').length).toBe(102);
+  });
+
   it('stops the run with the write\'s own error (its code, call and path) when a file cannot be written', async () => {
     const missing = join(tmp, 'no-such-dir');
     const thread = threadOf(missing, false);
