@@ -15,20 +15,20 @@ export interface Classifier {
   readonly kind: 'logistic' | 'mlp';
   readonly params: readonly Param[];
   readonly classes: number;
-  /** Logits [rows, classes]. */
-  forward(x: Float64Array, rows: number): { logits: Float64Array; backward(dLogits: Float64Array): Float64Array };
+  /** Logits [rows, classes]; backward accumulates the parameters' gradients (the input's is not computed: the input is data). */
+  forward(x: Float64Array, rows: number): { logits: Float64Array; backward(dLogits: Float64Array): void };
 }
 
 export function createClassifier(kind: 'logistic' | 'mlp', inputs: number, classes: number, seed: number, hidden = 64): Classifier {
   const init = createRandomStreams(seed).stream('classifier/init');
   if (kind === 'logistic') {
-    const linear = createLinear('logistic', inputs, classes, init, { bias: true, std: 0.01 });
+    const linear = createLinear('logistic', inputs, classes, init, { bias: true, std: 0.01, inputGradient: false });
     return { kind, params: linear.params, classes, forward: (x, rows) => {
       const pass = linear.forward(x, rows);
       return { logits: pass.y, backward: pass.backward };
     } };
   }
-  const first: Linear = createLinear('mlp.hidden', inputs, hidden, init, { bias: true });
+  const first: Linear = createLinear('mlp.hidden', inputs, hidden, init, { bias: true, inputGradient: false });
   const second: Linear = createLinear('mlp.out', hidden, classes, init, { bias: true });
   return {
     kind,

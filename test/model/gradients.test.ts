@@ -44,6 +44,18 @@ describe('gradients against finite differences', () => {
     expectAllWithin(checkLayer(layer.params, (x) => layer.forward(x, 3), randomInput(15)));
   });
 
+  it('linear without its input\'s gradient (a first layer on data): the same weight and bias gradients, bit for bit, and no dx', () => {
+    const x = randomInput(15);
+    const dy = randomInput(12);
+    const [full, data] = [true, false].map((inputGradient) => {
+      const layer = createLinear('l', 5, 4, rng(), { bias: true, inputGradient });
+      const dx = layer.forward(x, 3).backward(dy);
+      return { dx, grads: layer.params.map((param) => Array.from(param.grad)) };
+    });
+    expect(data!.grads).toEqual(full!.grads);
+    expect([full!.dx.length, data!.dx.length]).toEqual([15, 0]);
+  });
+
   it('embedding', () => {
     const layer = createEmbedding('e', 7, 4, rng());
     const ids = [3, 1, 3, 6];

@@ -13,9 +13,14 @@ export interface Linear {
   forward(x: Float64Array, rows: number): { y: Float64Array; backward(dy: Float64Array): Float64Array };
 }
 
-export function createLinear(name: string, inDim: number, outDim: number, rng: RandomStream, options: { bias?: boolean; std?: number } = {}): Linear {
+/**
+ * `inputGradient: false`: backward leaves out dx (and returns an empty array), for a first
+ * layer whose input is data: that halves its backward pass, and changes no weight's gradient.
+ */
+export function createLinear(name: string, inDim: number, outDim: number, rng: RandomStream, options: { bias?: boolean; std?: number; inputGradient?: boolean } = {}): Linear {
   const weight = createParam(`${name}.weight`, [outDim, inDim], normalInit(rng, options.std ?? 1 / Math.sqrt(inDim)));
   const bias = options.bias ? createParam(`${name}.bias`, [outDim], zeros) : undefined;
+  const inputGradient = options.inputGradient ?? true;
   return {
     inDim,
     outDim,
@@ -31,17 +36,19 @@ export function createLinear(name: string, inDim: number, outDim: number, rng: R
           // dW += dyᵀ·x, db += Σ dy, dx = dy·W
           const w = weight.value;
           const dw = weight.grad;
-          const dx = new Float64Array(rows * inDim);
+          const dx = new Float64Array(inputGradient ? rows * inDim : 0);
           for (let r = 0; r < rows; r++) {
             const xo = r * inDim;
             for (let o = 0; o < outDim; o++) {
               const g = dy[r * outDim + o]!;
               if (g === 0) continue;
               const wo = o * inDim;
-              for (let i = 0; i < inDim; i++) {
-                dw[wo + i]! += g * x[xo + i]!;
-                dx[xo + i]! += g * w[wo + i]!;
-              }
+              if (inputGradient) {
+                for (let i = 0; i < inDim; i++) {
+                  dw[wo + i]! += g * x[xo + i]!;
+                  dx[xo + i]! += g * w[wo + i]!;
+                }
+              } else for (let i = 0; i < inDim; i++) dw[wo + i]! += g * x[xo + i]!;
               if (bias) bias.grad[o]! += g;
             }
           }
