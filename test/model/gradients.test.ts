@@ -44,7 +44,7 @@ describe('gradients against finite differences', () => {
     expectAllWithin(checkLayer(layer.params, (x) => layer.forward(x, 3), randomInput(15)));
   });
 
-  it('linear without its input\'s gradient (a first layer on data): the same weight and bias gradients, bit for bit, and no dx', () => {
+  it('linear without its input\'s gradient (a first layer on data), or with a frozen weight: the other gradients bit for bit the same', () => {
     const x = randomInput(15);
     const dy = randomInput(12);
     const [full, data] = [true, false].map((inputGradient) => {
@@ -54,6 +54,12 @@ describe('gradients against finite differences', () => {
     });
     expect(data!.grads).toEqual(full!.grads);
     expect([full!.dx.length, data!.dx.length]).toEqual([15, 0]);
+    // A frozen weight gets no gradient; the bias and dx are the same bits as before.
+    const frozen = createLinear('l', 5, 4, rng(), { bias: true });
+    frozen.weight.trainable = false;
+    const dx = frozen.forward(x, 3).backward(dy);
+    expect(Array.from(dx)).toEqual(Array.from(full!.dx));
+    expect(frozen.params.map((param) => Array.from(param.grad))).toEqual([Array.from({ length: 20 }, () => 0), full!.grads[1]]);
   });
 
   it('embedding', () => {

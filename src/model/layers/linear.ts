@@ -16,6 +16,7 @@ export interface Linear {
 /**
  * `inputGradient: false`: backward leaves out dx (and returns an empty array), for a first
  * layer whose input is data: that halves its backward pass, and changes no weight's gradient.
+ * The same for a frozen weight's gradient, left out while `weight.trainable` is false.
  */
 export function createLinear(name: string, inDim: number, outDim: number, rng: RandomStream, options: { bias?: boolean; std?: number; inputGradient?: boolean } = {}): Linear {
   const weight = createParam(`${name}.weight`, [outDim, inDim], normalInit(rng, options.std ?? 1 / Math.sqrt(inDim)));
@@ -33,47 +34,23 @@ export function createLinear(name: string, inDim: number, outDim: number, rng: R
       return {
         y,
         backward(dy) {
-          // dW += dyᵀ·x, db += Σ dy, dx = dy·W
+          // dW += dyᵀ·x, db += Σ dy, dx = dy·W. A frozen weight or bias (`trainable: false`)
+          // gets no gradient, which nothing reads.
           const w = weight.value;
           const dw = weight.grad;
+          const weightGradient = weight.trainable;
+          const biasGradient = bias !== undefined && bias.trainable;
           const dx = new Float64Array(inputGradient ? rows * inDim : 0);
+          if (!inputGradient && !weightGradient && !biasGradient) return dx;
           for (let r = 0; r < rows; r++) {
             const xo = r * inDim;
             for (let o = 0; o < outDim; o++) {
               const g = dy[r * outDim + o]!;
               if (g === 0) continue;
               const wo = o * inDim;
-              // Unrolled by four: each element still adds its terms in the same order, so the
-              // same bits as the plain loop, a fifth faster in V8.
-              if (inputGradient) {
-                let i = 0;
-                for (; i + 3 < inDim; i += 4) {
-                  const a = wo + i;
-                  const b = xo + i;
-                  dw[a]! += g * x[b]!;
-                  dx[b]! += g * w[a]!;
-                  dw[a + 1]! += g * x[b + 1]!;
-                  dx[b + 1]! += g * w[a + 1]!;
-                  dw[a + 2]! += g * x[b + 2]!;
-                  dx[b + 2]! += g * w[a + 2]!;
-                  dw[a + 3]! += g * x[b + 3]!;
-                  dx[b + 3]! += g * w[a + 3]!;
-                }
-                for (; i < inDim; i++) {
-                  dw[wo + i]! += g * x[xo + i]!;
-                  dx[xo + i]! += g * w[wo + i]!;
-                }
-              } else {
-                let i = 0;
-                for (; i + 3 < inDim; i += 4) {
-                  dw[wo + i]! += g * x[xo + i]!;
-                  dw[wo + i + 1]! += g * x[xo + i + 1]!;
-                  dw[wo + i + 2]! += g * x[xo + i + 2]!;
-                  dw[wo + i + 3]! += g * x[xo + i + 3]!;
-                }
-                for (; i < inDim; i++) dw[wo + i]! += g * x[xo + i]!;
-              }
-              if (bias) bias.grad[o]! += g;
+              if (weightGradient) addScaled(dw, wo, g, x, xo, inDim);
+              if (inputGradient) addScaled(dx, xo, g, w, wo, inDim);
+              if (biasGradient) bias.grad[o]! += g;
             }
           }
           return dx;
@@ -81,6 +58,21 @@ export function createLinear(name: string, inDim: number, outDim: number, rng: R
       };
     },
   };
+}
+
+/**
+ * target[t + i] += g · source[s + i] for i < n, unrolled by four: each element adds the same
+ * term as the plain loop, so the same bits, about a fifth faster in V8.
+ */
+function addScaled(target: Float64Array, t: number, g: number, source: Float64Array, s: number, n: number): void {
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    target[t + i]! += g * source[s + i]!;
+    target[t + i + 1]! += g * source[s + i + 1]!;
+    target[t + i + 2]! += g * source[s + i + 2]!;
+    target[t + i + 3]! += g * source[s + i + 3]!;
+  }
+  for (; i < n; i++) target[t + i]! += g * source[s + i]!;
 }
 
 /** x [rows, inDim] times Wᵀ where W is [outDim, inDim]. */
