@@ -3,7 +3,7 @@
  * schema validation. Every problem becomes an {@link InputError} that names the file, line,
  * column and key path, what was expected and what was found.
  */
-import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, visit, type Document } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, visit, type Document, type Pair, type YAMLMap } from 'yaml';
 import type * as z from 'zod';
 import { fillDefaults, lorasimDefaults } from './compat.ts';
 import { describeValue, formatPath, InputError, type InputIssue, type SourcePosition } from './errors.ts';
@@ -134,7 +134,7 @@ function sourceOffset(doc: Document, path: readonly PropertyKey[]): number | und
   let offset = (node as { range?: number[] } | null)?.range?.[0];
   for (const key of path) {
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
+      const pair = pairOf(node, key);
       if (!pair) return offset;
       offset = (pair.key as { range?: number[] }).range?.[0] ?? offset;
       node = pair.value;
@@ -146,6 +146,20 @@ function sourceOffset(doc: Document, path: readonly PropertyKey[]): number | und
     }
   }
   return offset;
+}
+
+/** Each large mapping's pairs by key (the first pair of a key, as `find` gives): a file with 20,000 bad keys is located in one pass, not 20,000. */
+const pairsByKey = new WeakMap<object, Map<unknown, Pair>>();
+
+function pairOf(map: YAMLMap, key: PropertyKey): Pair | undefined {
+  if (map.items.length < 32) return map.items.find((item) => isPair(item) && isScalar(item.key) && item.key.value === key);
+  let index = pairsByKey.get(map);
+  if (!index) {
+    index = new Map();
+    for (const item of map.items) if (isPair(item) && isScalar(item.key) && !index.has(item.key.value)) index.set(item.key.value, item);
+    pairsByKey.set(map, index);
+  }
+  return index.get(key);
 }
 
 function firstAliasOffset(doc: Document): number | undefined {
