@@ -4,7 +4,8 @@
  * (a checkpoint) or to close them; the thread answers each request by its id, and says so when
  * a write fails.
  */
-import type { CsvFileSnapshot } from './csv-file.ts';
+import { createCsvFile, type CsvFile, type CsvFileSnapshot } from './csv-file.ts';
+import { header } from './tables.ts';
 import type { IdBytes } from './csv-bytes.ts';
 
 export type StreamKind = 'frames' | 'receptions' | 'series';
@@ -16,6 +17,13 @@ export interface StreamSpec {
   readonly gzip: boolean;
   readonly columns: readonly string[];
   readonly resume?: CsvFileSnapshot;
+}
+
+/** Opens a stream's file: new with its header, or (a resumed run) cut where its checkpoint left it. */
+export function openStream(spec: StreamSpec): CsvFile {
+  const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }) });
+  if (!spec.resume) header(file.csv, spec.columns);
+  return file;
 }
 
 /**

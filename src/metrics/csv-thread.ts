@@ -16,7 +16,7 @@ import type { OpenMessage, StreamKind, StreamSpec } from './csv-thread-protocol.
 import { linkCsvThread, type CsvThreadLink } from './csv-thread-link.ts';
 import { copyFrameRow, fateNumber, type FrameRows } from './frame-rows.ts';
 import type { RecordSink } from './radio-records.ts';
-import { frameBatchBytes, frameColumnsOver, receptionBatchBytes, receptionColumnsOver, seriesBatchBytes, batchRows, type ReceptionColumns } from './row-batch.ts';
+import { batchRows, frameBatchBytes, frameColumnsOver, receptionBatchBytes, receptionColumnsOver, seriesBatchBytes, seriesRowWidth, type ReceptionColumns } from './row-batch.ts';
 import type { SeriesSink } from './series.ts';
 
 export interface CsvThread {
@@ -51,7 +51,7 @@ function startThread(): Worker {
 
 export function startCsvThread(options: CsvThreadOptions): CsvThread {
   const { streams, ...open } = options;
-  const seriesWidth = 5 + options.seriesEnergyStates + options.seriesBands;
+  const seriesWidth = seriesRowWidth(options.seriesEnergyStates, options.seriesBands);
   const batchBytes = (kind: StreamKind): number => (kind === 'frames' ? frameBatchBytes : kind === 'receptions' ? receptionBatchBytes : seriesBatchBytes(seriesWidth));
   const link = linkCsvThread(startThread(), streams, open, batchBytes);
   const batchesOf = <T>(kind: StreamKind, view: (buffer: SharedArrayBuffer) => T): Batches<T> | undefined => {

@@ -6,12 +6,12 @@
  * byte-identical either way. Messages: csv-thread-protocol.ts; started by csv-thread.ts.
  */
 import { parentPort } from 'node:worker_threads';
-import { createCsvFile, type CsvFile } from './csv-file.ts';
-import { busyCell, failureData, failedCell, type FailureData, type FromThread, type OpenMessage, type RowsMessage, type ToThread } from './csv-thread-protocol.ts';
+import type { CsvFile } from './csv-file.ts';
+import { busyCell, failureData, failedCell, openStream, type FailureData, type FromThread, type OpenMessage, type RowsMessage, type StreamKind, type ToThread } from './csv-thread-protocol.ts';
 import { fateLabels } from './frame-rows.ts';
-import { frameColumnsOver, receptionColumnsOver } from './row-batch.ts';
+import { frameColumnsOver, receptionColumnsOver, seriesRowWidth } from './row-batch.ts';
 import { seriesRowWriter } from './series.ts';
-import { frameRowWriter, header, receptionRowWriter } from './tables.ts';
+import { frameRowWriter, receptionRowWriter } from './tables.ts';
 import type { Fate } from '../radio/transmission.ts';
 
 interface Stream {
@@ -75,13 +75,12 @@ function open(message: OpenMessage): void {
   flow = new Int32Array(message.flow);
   // One by one, so that a failure to open one still closes those opened before it.
   for (const spec of message.streams) {
-    const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }) });
+    const file = openStream(spec);
     streams.push({ file, write: writerOf(spec.kind, file, message, message.rings[streams.length]!) });
-    if (!spec.resume) header(file.csv, spec.columns);
   }
 }
 
-function writerOf(kind: string, file: CsvFile, message: OpenMessage, ring: readonly SharedArrayBuffer[]): Stream['write'] {
+function writerOf(kind: StreamKind, file: CsvFile, message: OpenMessage, ring: readonly SharedArrayBuffer[]): Stream['write'] {
   const { ids } = message;
   if (kind === 'frames') {
     const row = frameRowWriter(file.csv, ids, message.transmissions);
@@ -102,7 +101,7 @@ function writerOf(kind: string, file: CsvFile, message: OpenMessage, ring: reado
   const row = seriesRowWriter(file.csv, ids, message.mains);
   const states = message.seriesEnergyStates;
   const bands = message.seriesBands;
-  const width = 5 + states + bands;
+  const width = seriesRowWidth(states, bands);
   const energyUj = new Float64Array(states);
   const dutyCycleUse = new Float64Array(bands);
   const slots = ring.map((buffer) => new Float64Array(buffer));

@@ -63,8 +63,8 @@ export interface FrameStore extends Checkpointable<FrameStoreState> {
   record(slot: number): FrameRecord;
 }
 
-type Column = Int32Array | Float64Array | Uint8Array;
-type ColumnType = Int32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstructor;
+export type Column = Int32Array | Float64Array | Uint8Array;
+export type ColumnType = Int32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstructor;
 
 /** Each column's type, in the columns' order (a batch of rows for the writer thread is laid out by it: row-batch.ts). */
 export const frameColumnTypes: Readonly<Record<keyof FrameRows, ColumnType>> = {

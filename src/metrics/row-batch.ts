@@ -1,13 +1,12 @@
 /**
  * Rows handed to the CSV writer thread (csv-writer-thread.ts) in batches: each batch is one
  * SharedArrayBuffer holding typed-array columns side by side, in a ring of a few that the run
- * fills and the thread empties (csv-thread.ts), so that no batch is allocated or copied. A batch of frames has the tracker's frame columns (frame-rows.ts),
- * so the thread writes it with the same row writer as the simulation's own thread would.
+ * fills and the thread empties (csv-thread.ts), so that no batch is allocated or copied. A
+ * batch of frames has the tracker's frame columns (frame-rows.ts), so the thread writes it
+ * with the same row writer as the simulation's own thread would.
  */
-import { frameColumnTypes, type FrameRows } from './frame-rows.ts';
+import { frameColumnTypes, type Column, type ColumnType, type FrameRows } from './frame-rows.ts';
 
-type ColumnType = Int32ArrayConstructor | Float64ArrayConstructor | Uint8ArrayConstructor;
-type Column = Int32Array | Float64Array | Uint8Array;
 type Layout = Readonly<Record<string, ColumnType>>;
 
 /** receptions.csv's fields as columns; `fate` by number (fateNumber in frame-rows.ts). */
@@ -31,13 +30,11 @@ export const receptionColumnTypes: Readonly<Record<keyof ReceptionColumns, Colum
   snrDb: Float64Array,
 };
 
-/** series.csv's rows, `width` numbers each (atMs, node, alive, state of charge, remaining mAh, energies by state, duty cycles by sub-band). */
-export interface SeriesColumns {
-  readonly values: Float64Array;
-}
-
 /** Rows per batch: about half a megabyte of frames. */
 export const batchRows = 4096;
+
+/** Numbers in a series row: atMs, node, alive, state of charge, remaining mAh, then energies by state and duty cycles by sub-band. */
+export const seriesRowWidth = (energyStates: number, bands: number): number => 5 + energyStates + bands;
 
 /** Bytes of a batch of series rows of `width` numbers. */
 export const seriesBatchBytes = (width: number): number => batchRows * width * 8;

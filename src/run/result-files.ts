@@ -2,18 +2,18 @@
  * The result files of a run directory (docs/reference/outputs.md, "The run directory"). frames.csv,
  * receptions.csv and series.csv are written as the run makes their rows, never held whole;
  * the others once the run is over. Large runs write them gzip-compressed (`frames.csv.gz`,
- * `receptions.csv.gz`, `series.csv.gz`): see `compressRecords`.
+ * `receptions.csv.gz`, `series.csv.gz`): see `streamedWriting`.
  */
 import { join } from 'node:path';
 import { autoCompressFrames, autoThreadFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
-import { createCsvFile, type CsvFile, type CsvFileSnapshot } from '../metrics/csv-file.ts';
+import type { CsvFileSnapshot } from '../metrics/csv-file.ts';
 import type { IdBytes } from '../metrics/csv-bytes.ts';
 import { startCsvThread } from '../metrics/csv-thread.ts';
-import type { StreamKind, StreamSpec } from '../metrics/csv-thread-protocol.ts';
+import { openStream, type StreamKind, type StreamSpec } from '../metrics/csv-thread-protocol.ts';
 import { energyStates } from '../hw/energy-ledger-types.ts';
 import { adrCsv } from '../metrics/lorawan-summary.ts';
-import { encodedIds, frameColumnsFor, frameRowWriter, header, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
+import { encodedIds, frameColumnsFor, frameRowWriter, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
 import { seriesColumns, seriesCsv, seriesRowWriter, type SeriesSink } from '../metrics/series.ts';
 import { subBandOf } from '../radio/regions.ts';
 import type { RecordSink } from '../metrics/radio-tracker.ts';
@@ -26,28 +26,24 @@ import type { inferenceFor } from '../inference/load-model.ts';
 import type { FlSetup } from '../fl/swarm.ts';
 import type { Simulation, SimulationResult } from './simulation-types.ts';
 
-/** `--compress`: gzip the per-frame files always, never, or (auto) when a run expects more than `autoCompressFrames` frames (run-estimate.ts). */
-export type CompressChoice = 'auto' | 'on' | 'off';
+/** `--compress` and `--write-thread`: always, never, or (auto) when a run expects more than a number of frames. */
+export type AutoChoice = 'auto' | 'on' | 'off';
 
 /**
- * Whether frames.csv and receptions.csv are written gzip-compressed. `auto` compresses when the
- * scenario's traffic alone is expected to send more than 1,000,000 frames (about 100 MB of
- * frames.csv): the expected messages of every node with traffic over the duration, times the
- * fragments of each (applications add their own frames on top, so this is a lower bound).
+ * How the streamed files are written, from `--compress` and `--write-thread`, by the frames the
+ * scenario's traffic alone is expected to send: the expected messages of every node with
+ * traffic over the duration, times the fragments of each (applications add their own frames on
+ * top, so this is a lower bound).
+ *
+ * - `compress`: frames.csv and receptions.csv gzip-compressed; `auto` above `autoCompressFrames`
+ *   (1,000,000 frames, about 100 MB of frames.csv).
+ * - `threaded`: formatted and written by a thread of their own (the same files either way);
+ *   `auto` above `autoThreadFrames` (20,000).
  */
-export function compressRecords(choice: CompressChoice, scenario: Scenario, swarm: ResolvedSwarm): boolean {
-  if (choice !== 'auto') return choice === 'on';
-  return expectedTrafficFrames(scenario, swarm) > autoCompressFrames;
-}
-
-/**
- * Whether the streamed files are formatted and written by a thread of their own (`--write-thread`):
- * `auto` when the scenario's traffic is expected to send more than `autoThreadFrames` frames.
- * The files are the same either way.
- */
-export function threadedWriting(choice: CompressChoice, scenario: Scenario, swarm: ResolvedSwarm): boolean {
-  if (choice !== 'auto') return choice === 'on';
-  return expectedTrafficFrames(scenario, swarm) > autoThreadFrames;
+export function streamedWriting(compress: AutoChoice, thread: AutoChoice, scenario: Scenario, swarm: ResolvedSwarm): { readonly compress: boolean; readonly threaded: boolean } {
+  const frames = compress === 'auto' || thread === 'auto' ? expectedTrafficFrames(scenario, swarm) : 0;
+  const decide = (choice: AutoChoice, above: number): boolean => (choice === 'auto' ? frames > above : choice === 'on');
+  return { compress: decide(compress, autoCompressFrames), threaded: decide(thread, autoThreadFrames) };
 }
 
 export interface ResultFiles {
@@ -84,7 +80,7 @@ interface StreamedFiles {
 /**
  * `streamSeries`: series.csv is written as rows are sampled (one process); with workers, their
  * rows are merged into canonical order at the end instead. `threaded`: the streamed files are
- * formatted and written by a thread of their own (byte-identical files; see `writerThread`).
+ * formatted and written by a thread of their own (byte-identical files; see `streamedWriting`).
  */
 export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false, threaded = false): ResultFiles {
   const suffix = compress ? '.csv.gz' : '.csv';
@@ -140,11 +136,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
 
 /** The streamed files written by the simulation's own thread. */
 function writeInThisThread(specs: readonly StreamSpec[], ids: IdBytes, mains: readonly boolean[], transmissions: boolean): StreamedFiles {
-  const files = specs.map((spec): CsvFile => {
-    const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }) });
-    if (!spec.resume) header(file.csv, spec.columns);
-    return file;
-  });
+  const files = specs.map(openStream);
   const close = async (): Promise<void> => {
     await Promise.all(files.map((file) => file.close()));
   };

@@ -1,4 +1,5 @@
 /** Option values shared by several commands, checked with messages that say what was expected. */
+import type { AutoChoice } from '../../run/result-files.ts';
 import { UsageError } from '../exit.ts';
 
 /** Commander's argument parser for a repeatable flag: every value, in order. */
@@ -17,6 +18,13 @@ export function brokerUrlProblem(url: string): string | undefined {
 }
 
 /** A positive number of seconds. */
+/** `auto`, `on` or `off` (default `auto`), as `--compress` and `--write-thread` take. */
+export function autoChoiceOption(flag: string, text: string | undefined): AutoChoice {
+  const value = text ?? 'auto';
+  if (value !== 'auto' && value !== 'on' && value !== 'off') throw new UsageError(`${flag}: expected "auto", "on" or "off", found ${JSON.stringify(value)}`);
+  return value;
+}
+
 export function secondsOption(flag: string, text: string): number {
   const value = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0)) throw new UsageError(`${flag}: expected a positive number of seconds, found ${JSON.stringify(text)}`);

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { outPathOf, runDirectoryProblem } from '../../metrics/run-directory.ts';
 import { estimateProblems, estimateRun, thisMachine } from '../../run/run-estimate.ts';
-import type { CompressChoice } from '../../run/result-files.ts';
+import type { AutoChoice } from '../../run/result-files.ts';
 import { checkWakes, describeWakeCheck } from '../../run/wake-check.ts';
 import { descriptorProblem } from '../../transport/descriptor-limit.ts';
 import { EnvironmentError } from '../../transport/environment-error.ts';
@@ -15,7 +15,7 @@ import { readScenario, type ReadScenario } from '../../scenario/read-scenario.ts
 import { inferenceFor } from '../../inference/load-model.ts';
 import { describeFrozenTensors, prepareFederated } from '../../fl/setup.ts';
 import { UsageError } from '../exit.ts';
-import { liveDashboardOptions, secondsOption } from './options.ts';
+import { autoChoiceOption, liveDashboardOptions, secondsOption } from './options.ts';
 import { distributionOptions } from './run-distribution.ts';
 import type { RunCommandOptions } from './run-options.ts';
 import { resumeRun, type ResumedRun } from './run-resume.ts';
@@ -30,8 +30,8 @@ export interface RunInputs extends ReturnType<typeof distributionOptions> {
   readonly swarm: ReadScenario['swarm'];
   readonly name: string;
   readonly outPath: string;
-  readonly compress: CompressChoice;
-  readonly writeThread: CompressChoice;
+  readonly compress: AutoChoice;
+  readonly writeThread: AutoChoice;
   /** Wall time between checkpoints (--checkpoint-every), ms. */
   readonly checkpointEveryMs: number | undefined;
   readonly liveOptions: ReturnType<typeof liveDashboardOptions>;
@@ -56,14 +56,8 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   if (options.transport !== 'memory' && options.transport !== 'mqtt') {
     throw new UsageError(`--transport: expected "memory" or "mqtt", found ${JSON.stringify(options.transport)}`);
   }
-  const compress = options.compress ?? 'auto';
-  if (compress !== 'auto' && compress !== 'on' && compress !== 'off') {
-    throw new UsageError(`--compress: expected "auto", "on" or "off", found ${JSON.stringify(compress)}`);
-  }
-  const writeThread = options.writeThread ?? 'auto';
-  if (writeThread !== 'auto' && writeThread !== 'on' && writeThread !== 'off') {
-    throw new UsageError(`--write-thread: expected "auto", "on" or "off", found ${JSON.stringify(writeThread)}`);
-  }
+  const compress = autoChoiceOption('--compress', options.compress);
+  const writeThread = autoChoiceOption('--write-thread', options.writeThread);
   const { scenario, swarm, name } = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   const outPath = outPathOf(options.out ?? join('runs', `${name}-seed${scenario.seed}`));
   const problem = runDirectoryProblem(outPath);
