@@ -96,7 +96,7 @@ function stampText(sources) {
  * and every chunk lies in dist/ itself. Except `ownUrl`: modules that find the bundle's own
  * entries (a worker thread's) next to the chunk they land in.
  */
-const ownUrl = new Set([join(src, 'metrics', 'csv-thread.ts')]);
+const ownUrl = new Set([join(src, 'metrics', 'csv-thread.ts'), join(src, 'dashboard', 'digest', 'receptions-apart.ts')]);
 const sourceLocation = {
   name: 'source-location',
   setup(build) {
@@ -121,8 +121,13 @@ const sourceLocation = {
 export async function buildBundle(sources = sourceListing(), logLevel = 'warning') {
   const { build } = await import('esbuild');
   const result = await build({
-    // The CSV writer thread's entry (src/metrics/csv-thread.ts starts it) sits next to the chunks.
-    entryPoints: { loraswarm: join(src, 'cli', 'main.ts'), 'csv-writer-thread': join(src, 'metrics', 'csv-writer-thread.ts') },
+    // The threads' entries (src/metrics/csv-thread.ts and src/dashboard/digest/receptions-apart.ts
+    // start them) sit next to the chunks.
+    entryPoints: {
+      loraswarm: join(src, 'cli', 'main.ts'),
+      'csv-writer-thread': join(src, 'metrics', 'csv-writer-thread.ts'),
+      'receptions-digest-thread': join(src, 'dashboard', 'digest', 'receptions-digest-thread.ts'),
+    },
     outdir: dist,
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',

@@ -17,6 +17,7 @@ import { createNodesTable } from './digest/nodes-table.ts';
 import { createSeriesDigest } from './digest/series-digest.ts';
 import { createFramesDigest } from './digest/frames-digest.ts';
 import { createReceptionsDigest } from './digest/receptions-digest.ts';
+import { apartFromBytes, startReceptionsApart, type ReceptionsApart } from './digest/receptions-apart.ts';
 import { createWholeTable } from './digest/whole-table.ts';
 import { summaryForPage } from './digest/summary-text.ts';
 import { bandRanges } from './views/duty-cycle.ts';
@@ -69,8 +70,19 @@ export function tablePath(dir: string, name: string): string | undefined {
  * The files of `dir` (those that exist) and the meta the views need. `finishing`: the run is
  * writing its report into its own partial directory, whose RUNNING mark is about to go.
  */
-export async function readRunFiles(dir: string, finishing = false, limits: ReportLimits = reportLimits): Promise<RunFiles> {
+export async function readRunFiles(dir: string, finishing = false, limits: ReportLimits = reportLimits, receptionsApartFrom = apartFromBytes): Promise<RunFiles> {
   const files: RunFiles = {};
+  const receptionsPath = tablePath(dir, 'receptions.csv');
+  // Started first, so that it is ready once the time bins are known (after series.csv).
+  const apart = receptionsPath !== undefined && statSync(receptionsPath).size >= receptionsApartFrom ? startReceptionsApart() : undefined;
+  try {
+    return await readTables(dir, finishing, limits, files, apart);
+  } finally {
+    apart?.stop();
+  }
+}
+
+async function readTables(dir: string, finishing: boolean, limits: ReportLimits, files: RunFiles, apart: ReceptionsApart | undefined): Promise<RunFiles> {
   // Why files were read only in part, in a fixed order (frames and receptions are read at once).
   const problemOf = new Map<string, string>();
   const read = async (name: RunFileName, visitor: CsvVisitor): Promise<boolean> => {
@@ -96,6 +108,9 @@ export async function readRunFiles(dir: string, finishing = false, limits: Repor
   if (await read('nodes.csv', nodesTable)) files['nodes.csv'] = nodesTable.result().csv;
   const nodes = nodesTable.result();
   const ids = createIdIndex(nodes.ids);
+  const receptionsOptions = { limit: limits.receptions, pairLimit: limits.pairs, links: limits.links, expected: summaryCounts.receptions, xs: nodes.xs, ys: nodes.ys };
+  const receptionsPath = tablePath(dir, 'receptions.csv');
+  const digesting = apart && receptionsPath !== undefined ? apart.digest({ ...receptionsOptions, path: receptionsPath, ids: nodes.ids }) : undefined;
   for (const name of ['tokens.csv', 'placement.csv', 'rounds.csv'] as const) {
     const table = createWholeTable();
     if (await read(name, table)) files[name] = table.result();
@@ -110,11 +125,16 @@ export async function readRunFiles(dir: string, finishing = false, limits: Repor
   // frames, since every frame ends by the drained end.
   const bins = { spanMs: Math.max(drainedUntilMs, seriesResult.endMs, drainedUntilMs > 0 ? 0 : (meta.durationMs ?? 0)), count: limits.bins };
   const frames = createFramesDigest({ bins, follow: nodes.busiest, followIds: nodes.busiest.map((i) => nodes.ids[i]!), bands: bandRanges(meta.subBands), limit: limits.frames, expected: summaryCounts.sent });
-  const receptions = createReceptionsDigest({ ids, limit: limits.receptions, pairLimit: limits.pairs, links: limits.links, expected: summaryCounts.receptions, bins, xs: nodes.xs, ys: nodes.ys });
+  const receptionsApart = digesting?.result(bins);
+  // Unhandled while frames.csv is read, a failure apart would end the process: it is awaited below.
+  receptionsApart?.catch(() => undefined);
   const hasFrames = await read('frames.csv', frames);
-  const hasReceptions = await read('receptions.csv', receptions);
   const framesResult = frames.result();
-  const receptionsResult = receptions.result();
+  const receptions = createReceptionsDigest({ ...receptionsOptions, ids });
+  const hasReceptions = receptionsApart !== undefined || (await read('receptions.csv', receptions));
+  const apartDigest = await receptionsApart;
+  if (apartDigest?.problem !== undefined) problemOf.set('receptions.csv', `${apartDigest.problem}: what it held up to there is shown.`);
+  const receptionsResult = apartDigest?.result ?? receptions.result(bins);
   if (hasFrames) files['frames.csv'] = framesResult.csv;
   // A sample of the receptions serves only when their links could not all be tallied.
   const receptionsKept = receptionsResult.every > 1 && receptionsResult.links !== null ? 0 : receptionsResult.kept;

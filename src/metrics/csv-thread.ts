@@ -10,10 +10,10 @@
  * stops the run at its next hand-over or request, with the write's error (the CLI says what it
  * was: disk full, permission denied).
  */
-import { Worker } from 'node:worker_threads';
 import type { CsvFileSnapshot } from './csv-file.ts';
 import type { OpenMessage, StreamKind, StreamSpec } from './csv-thread-protocol.ts';
 import { linkCsvThread, type CsvThreadLink } from './csv-thread-link.ts';
+import { startModuleThread } from './module-thread.ts';
 import { copyFrameRow, fateNumber, type FrameRows } from './frame-rows.ts';
 import type { RecordSink } from './radio-records.ts';
 import { batchRows, frameBatchBytes, frameColumnsOver, receptionBatchBytes, receptionColumnsOver, seriesBatchBytes, seriesRowWidth, type ReceptionColumns } from './row-batch.ts';
@@ -36,24 +36,11 @@ export interface CsvThreadOptions extends Omit<OpenMessage, 'op' | 'flow' | 'str
   readonly streams: readonly StreamSpec[];
 }
 
-/**
- * The thread's entry: the bundle's own chunk (dist/csv-writer-thread.mjs, next to this code
- * once bundled) or, run from the sources, the TypeScript entry through tsx. `import.meta.url`
- * here is left as it is by the bundle (bin/bundle.js).
- */
-function startThread(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.mjs')) return new Worker(new URL('./csv-writer-thread.mjs', here));
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./csv-writer-thread.ts', here).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`, { eval: true });
-}
-
 export function startCsvThread(options: CsvThreadOptions): CsvThread {
   const { streams, ...open } = options;
   const seriesWidth = seriesRowWidth(options.seriesEnergyStates, options.seriesBands);
   const batchBytes = (kind: StreamKind): number => (kind === 'frames' ? frameBatchBytes : kind === 'receptions' ? receptionBatchBytes : seriesBatchBytes(seriesWidth));
-  const link = linkCsvThread(startThread(), streams, open, batchBytes);
+  const link = linkCsvThread(startModuleThread(import.meta.url, 'csv-writer-thread'), streams, open, batchBytes);
   const batchesOf = <T>(kind: StreamKind, view: (buffer: SharedArrayBuffer) => T): Batches<T> | undefined => {
     const stream = streams.findIndex((spec) => spec.kind === kind);
     return stream < 0 ? undefined : createBatches(link, stream, link.rings[stream]!.map(view));

@@ -11,7 +11,7 @@
  * // readCsv('run/receptions.csv.gz', receptions), then:
  * receptions.result().links // [from, to, heard, received, snrSumDb, snrCount, …], most heard first
  */
-import type { CsvVisitor } from '../read/csv-stream.ts';
+import type { CsvRow, CsvVisitor } from '../read/csv-stream.ts';
 import type { IdIndex } from '../read/id-index.ts';
 import { embeddedHeader } from './embedded-header.ts';
 import { linkOf, rankLinks, type MapLink } from '../views/map.ts';
@@ -21,6 +21,21 @@ import { createPairTable } from '../read/pair-table.ts';
 import { fateOrder } from '../views/delivery.ts';
 import { binOf, type TimeBins } from '../views/time-bins.ts';
 import type { DeliveryDigest } from '../views/run-digest.ts';
+
+/** `fateOrder`'s index by its names' first byte, each its own: a row's fate is one comparison, not seven. */
+const fateByFirstCode = new Int8Array(128).fill(-1);
+for (const [i, name] of fateOrder.entries()) {
+  if (fateByFirstCode[name.charCodeAt(0)] !== -1) throw new Error(`two fates start with ${name[0]}: fateByFirstCode needs a first byte of each its own`);
+  fateByFirstCode[name.charCodeAt(0)] = i;
+}
+const receivedFate = fateOrder.indexOf('received');
+
+/** The index in `fateOrder` of the fate cell `k` holds, or -1. */
+function fateOf(row: CsvRow, k: number): number {
+  const code = row.firstCode(k);
+  const fate = code >= 0 && code < 128 ? fateByFirstCode[code]! : -1;
+  return fate >= 0 && row.equals(k, fateOrder[fate]!) ? fate : -1;
+}
 
 /** Receivers and distance bins the delivery digest keeps. */
 const deliveryReceivers = 256;
@@ -36,8 +51,6 @@ export interface ReceptionsDigestOptions {
   readonly links: number;
   /** Receptions expected (summary.json's frames.receptions), or 0: see systematic-sample.ts. */
   readonly expected?: number;
-  /** The report's time grid, for the fates over time. */
-  readonly bins: TimeBins;
   /** The nodes' positions (m; nodes.csv order), for delivery against distance. */
   readonly xs?: readonly number[];
   readonly ys?: readonly number[];
@@ -58,7 +71,8 @@ export interface ReceptionsDigestResult {
 }
 
 export interface ReceptionsDigest extends CsvVisitor {
-  result(): ReceptionsDigestResult;
+  /** `bins`: the report's time grid, for the fates over time (known once series.csv is read, which may be after the rows). */
+  result(bins: TimeBins): ReceptionsDigestResult;
 }
 
 export function createReceptionsDigest(options: ReceptionsDigestOptions): ReceptionsDigest {
@@ -70,7 +84,7 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
   let kept: string[] = [];
   let keptCells: number[] = [];
   let at = 0;
-  const fatesByBin: number[] = [];
+  const fates = createFateTimes();
   return {
     header(columns) {
       const found = embeddedHeader('receptions.csv', columns, ['sender', 'receiver', 'fate', 'snrDb', 'atMs']);
@@ -80,12 +94,9 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
     row(row) {
       if (sample.wants()) sample.keep(row.joined(keptCells));
       else sample.skip();
-      const fate = fateOrder.findIndex((name) => row.equals(at + 2, name));
-      if (fate >= 0) {
-        const cell = binOf(options.bins, row.number(at + 4, options.bins.spanMs)) * fateOrder.length + fate;
-        while (fatesByBin.length <= cell) fatesByBin.push(0);
-        fatesByBin[cell]!++;
-      }
+      const fate = fateOf(row, at + 2);
+      // NaN: no time (number() gives only finite numbers otherwise), which bins as the run's end.
+      if (fate >= 0) fates.push(fate, row.number(at + 4, Number.NaN));
       if (overflow) return;
       // Pairs by their ids' bytes, resolved to nodes once at the end.
       const at0 = pairs.numbersAt(row.pair(at, at + 1, pairs));
@@ -96,14 +107,15 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
       }
       const numbers = pairs.numbers;
       numbers[at0]!++;
-      if (row.equals(at + 2, 'received')) numbers[at0 + 1]!++;
+      if (fate === receivedFate) numbers[at0 + 1]!++;
       const snrDb = row.number(at + 3, Number.NaN);
       if (Number.isFinite(snrDb)) {
         numbers[at0 + 2]! += snrDb;
         numbers[at0 + 3]!++;
       }
     },
-    result() {
+    result(bins) {
+      const fatesByBin = fates.binned(bins);
       let links: number[] | null = null;
       let delivery: DeliveryDigest = { fatesByBin, receivers: null, distance: null };
       if (!overflow) {
@@ -121,6 +133,38 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
         links = rankLinks(all, options.links).flatMap((link) => [link.from, link.to, link.heard, link.received, link.snrSumDb, link.snrCount]);
       }
       return { csv: csvTable(kept, sample.items), header: csvTable(kept, []), rows: sample.seen, kept: sample.items.length, every: sample.every, pairs: overflow ? options.pairLimit : pairs.size, links, delivery };
+    },
+  };
+}
+
+/** Each reception's fate (index in `fateOrder`) and time, kept until the time bins are known. */
+function createFateTimes() {
+  let codes = new Uint8Array(1 << 12);
+  let times = new Float64Array(1 << 12);
+  let size = 0;
+  return {
+    push(fate: number, atMs: number): void {
+      if (size === codes.length) {
+        const moreCodes = new Uint8Array(2 * size);
+        moreCodes.set(codes);
+        codes = moreCodes;
+        const moreTimes = new Float64Array(2 * size);
+        moreTimes.set(times);
+        times = moreTimes;
+      }
+      codes[size] = fate;
+      times[size++] = atMs;
+    },
+    /** Receptions per time bin and fate, flat [bin 0's fates…, bin 1's…], up to the last bin with one. */
+    binned(bins: TimeBins): number[] {
+      const tallies: number[] = [];
+      for (let i = 0; i < size; i++) {
+        const atMs = times[i]!;
+        const cell = binOf(bins, Number.isNaN(atMs) ? bins.spanMs : atMs) * fateOrder.length + codes[i]!;
+        while (tallies.length <= cell) tallies.push(0);
+        tallies[cell]!++;
+      }
+      return tallies;
     },
   };
 }

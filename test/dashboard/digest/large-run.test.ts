@@ -6,7 +6,7 @@
  * battery band, the map's fills) equal those of the whole run; the same files give the same
  * bytes; plain and gzip files give the same report.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,5 +132,18 @@ describe('a large run\'s report', () => {
     expect(JSON.stringify(await readRunFiles(join(dir, 'gz'), false, small))).toBe(JSON.stringify(files));
     const plain = await readRunFiles(join(dir, 'plain'), false, small);
     expect(JSON.stringify({ ...plain, 'meta.json': '' })).toBe(JSON.stringify({ ...files, 'meta.json': '' }));
+  });
+
+  it('is the same bytes whether receptions.csv is digested on a thread of its own or not, whole or sampled, and from a cut file', async () => {
+    for (const limits of [small, none]) {
+      expect(JSON.stringify(await readRunFiles(join(dir, 'gz'), false, limits, 0))).toBe(JSON.stringify(await readRunFiles(join(dir, 'gz'), false, limits, Number.POSITIVE_INFINITY)));
+    }
+    const cut = join(dir, 'cut');
+    writeSyntheticRun(cut, { ...options, gzip: true });
+    const gz = join(cut, 'receptions.csv.gz');
+    writeFileSync(gz, readFileSync(gz).subarray(0, 60_000));
+    const apart = await readRunFiles(cut, false, small, 0);
+    expect(JSON.parse(apart['digest.json']!).problems).toEqual([`${gz} ends inside a record (cut short, by a run still writing it?): what it held up to there is shown.`]);
+    expect(JSON.stringify(apart)).toBe(JSON.stringify(await readRunFiles(cut, false, small, Number.POSITIVE_INFINITY)));
   });
 });
