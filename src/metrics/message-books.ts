@@ -23,7 +23,7 @@ export function createMessageBooks(tallies: Pick<NodeTallies, 'cells'>): Message
   const { cells } = tallies;
   let latencies = new Float64Array(1024);
   let latencyCount = 0;
-  let sorted: number[] | undefined;
+  let sorted: Float64Array | undefined;
   let messagesSent = 0;
   let unicastSent = 0;
   let unicastDelivered = 0;
@@ -51,7 +51,9 @@ export function createMessageBooks(tallies: Pick<NodeTallies, 'cells'>): Message
       }
     },
     totals() {
-      sorted ??= Array.from(latencies.subarray(0, latencyCount)).sort((a, b) => a - b);
+      // A typed array sorts numerically without a comparator, several times faster; latencies are
+      // never NaN or −0, where the two orders would differ.
+      sorted ??= latencies.slice(0, latencyCount).sort();
       const mean = sorted.length > 0 ? sorted.reduce((sum, value) => sum + value, 0) / sorted.length : undefined;
       const p50 = percentile(sorted, 50);
       const p95 = percentile(sorted, 95);

@@ -1,7 +1,7 @@
 /** Small statistics helpers for trackers. */
 
 /** Nearest-rank percentile of sorted values (p in [0, 100]); undefined when empty. */
-export function percentile(sorted: readonly number[], p: number): number | undefined {
+export function percentile(sorted: ArrayLike<number>, p: number): number | undefined {
   if (sorted.length === 0) return undefined;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[Math.min(rank, sorted.length) - 1];
