@@ -230,14 +230,22 @@ async function* chunksOf(path: string): AsyncGenerator<Buffer> {
     return;
   }
   const handle = await open(path);
+  // Two buffers: the next chunk is read while the caller goes through this one.
+  const buffers = [Buffer.allocUnsafe(1 << 20), Buffer.allocUnsafe(1 << 20)] as const;
+  let filling = 0;
+  let next = handle.read(buffers[0], 0, buffers[0].length, null);
   try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      const { bytesRead } = await next;
       if (bytesRead === 0) return;
-      yield buffer.subarray(0, bytesRead);
+      const chunk = buffers[filling]!.subarray(0, bytesRead);
+      filling ^= 1;
+      next = handle.read(buffers[filling]!, 0, buffers[filling]!.length, null);
+      yield chunk;
     }
   } finally {
+    // A read still under way (the caller stopped early) ends before the file is closed.
+    await next.catch(() => undefined);
     await handle.close();
   }
 }
