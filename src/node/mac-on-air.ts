@@ -62,10 +62,15 @@ function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: numbe
   return tx;
 }
 
-/** The transmitter is free at `tx`'s end (the next frame may go then). */
+/**
+ * The transmitter is free at `tx`'s end: the next frame may go then. The MAC's service is
+ * scheduled then only if a frame waits for it; a frame queued during the transmission asks for
+ * it when it comes (`serviceWhenFree`). Most frames leave an empty queue, and an event that
+ * would find it empty is one of a frame's four.
+ */
 function freeAfter(s: MacColumns, i: number, tx: Transmission): void {
   s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = tx.endMs;
-  s.scheduler.atKind(tx.endMs, s.doneKind, i);
+  if (s.queues.length[i]! > 0) s.scheduler.atKind(tx.endMs, s.doneKind, i);
 }
 
 /** Sends the head frame now on its `channel`-th channel, through the link layer if the node has one. */

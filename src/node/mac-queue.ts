@@ -77,11 +77,12 @@ export function enqueue(s: MacColumns, i: number, bytes: Uint8Array, destination
   return true;
 }
 
-/** Puts a frame sent before back at the head of the queue (see `Macs.retransmit`). */
-export function requeue(s: MacColumns, i: number, frame: OutgoingFrame): void {
-  if (s.row[i * MAC_ROW + DEAD]) return;
+/** Puts a frame sent before back at the head of the queue (see `Macs.retransmit`); false for a dead node. */
+export function requeue(s: MacColumns, i: number, frame: OutgoingFrame): boolean {
+  if (s.row[i * MAC_ROW + DEAD]) return false;
   const nowMs = s.scheduler.nowMs;
   if (frame.fragmentIndex === frame.fragmentCount - 1) s.row[i * MAC_ROW + QUEUED_MESSAGES]!++;
   const preambleSymbols = preambleSymbolsFor(s, i, frame.destination);
   pushFront(s.queues, i, { ...frame, queuedAtMs: nowMs, preambleSymbols, headSinceMs: Number.NaN, wakeWaitSinceMs: Number.NaN });
+  return true;
 }

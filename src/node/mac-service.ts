@@ -57,6 +57,17 @@ export function service(s: MacColumns, i: number): void {
   }
 }
 
+/**
+ * After a frame joined node `i`'s queue: its service now, or, when the transmitter is busy until
+ * a known time and the queue was empty (so nothing has asked for it: mac-on-air.ts's
+ * `freeAfter`), at that time. A transmitter held by the link layer (free at +∞) is resumed by it.
+ */
+export function serviceWhenFree(s: MacColumns, i: number): void {
+  const freeAtMs = s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]!;
+  if (freeAtMs <= s.scheduler.nowMs) return service(s, i);
+  if (freeAtMs !== Number.POSITIVE_INFINITY && s.queues.length[i] === 1 && !s.row[i * MAC_ROW + DEAD]) s.scheduler.atKind(freeAtMs, s.doneKind, i);
+}
+
 /** Whether node `i` has frames queued or one on the air. */
 export function isBusy(s: MacColumns, i: number): boolean {
   return s.queues.length[i]! > 0 || s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > s.scheduler.nowMs;

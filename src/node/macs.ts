@@ -19,7 +19,7 @@ import { checkpointMacs, createMacTables, MAC_ROW, type MacColumns, restoreMacs,
 import { detected } from './mac-lbt.ts';
 import { sendNow } from './mac-on-air.ts';
 import { enqueue, kill, requeue } from './mac-queue.ts';
-import { anyBusy, isBusy, service } from './mac-service.ts';
+import { anyBusy, isBusy, service, serviceWhenFree } from './mac-service.ts';
 
 export type { LinkHooks, ListenBeforeTalk, MacNode, Macs, MacsConfig, MacsState, OutgoingFrame } from './mac-types.ts';
 import type { Macs, MacsConfig } from './mac-types.ts';
@@ -41,14 +41,16 @@ export function createMacs(config: MacsConfig): Macs {
     checkpoint: () => checkpointMacs(s),
     restore: (state) => restoreMacs(s, state),
     submit(i, bytes, destination, messageId, fragmentIndex, fragmentCount, messageCreatedAtMs, deadlineMs) {
-      if (enqueue(s, i, bytes, destination, messageId, fragmentIndex, fragmentCount, messageCreatedAtMs, deadlineMs)) service(s, i);
+      if (enqueue(s, i, bytes, destination, messageId, fragmentIndex, fragmentCount, messageCreatedAtMs, deadlineMs)) serviceWhenFree(s, i);
     },
     resume(i) {
       if (s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] !== Number.POSITIVE_INFINITY) return;
       s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = scheduler.nowMs;
       service(s, i);
     },
-    retransmit: (i, frame) => requeue(s, i, frame),
+    retransmit(i, frame) {
+      if (requeue(s, i, frame) && s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > scheduler.nowMs) serviceWhenFree(s, i);
+    },
     sendNow: (i, bytes, destination, channelHz, messageId) => sendNow(s, i, bytes, destination, channelHz, messageId),
     takeSeq: (i) => s.row[i * MAC_ROW + SEQ]!++,
     setRadio(i, sf, txPowerDbm, txCurrentMa) {
