@@ -34,6 +34,8 @@ export interface Air {
   undecided: number;
   /** The next frame's start order. */
   order: number;
+  /** End markers run (ether.ts). */
+  markerEvents: number;
 }
 
 export function createAir(config: EtherConfig, output: EtherOutput): Air {
@@ -55,5 +57,6 @@ export function createAir(config: EtherConfig, output: EtherOutput): Air {
     due: [],
     undecided: 0,
     order: 0,
+    markerEvents: 0,
   };
 }

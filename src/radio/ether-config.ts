@@ -77,6 +77,12 @@ export interface EtherConfig {
   readonly broadcastMarginDb: number;
   /** When class A devices listen (required when any node is `classA`). */
   readonly classAWindows?: ClassAWindows;
+  /**
+   * Whether a sender's own event at the end of each frame it sends (its radio's end) is in this
+   * scheduler: a node of this process. Its frames then need no end marker of the ether's to keep
+   * the windows going until their fates are decided. Absent: no sender's is.
+   */
+  readonly endsTimedHere?: (sender: number) => boolean;
 }
 
 export interface ReceptionEvent {
@@ -134,4 +140,6 @@ export interface Ether extends Checkpointable<EtherState> {
   readonly undecided: number;
   /** Frames on the air or recent enough to interfere with an undecided one. */
   readonly trackedTransmissions: number;
+  /** End markers run so far (scheduler events that are plumbing, not simulation: `endsTimedHere`). */
+  readonly markerEvents: number;
 }

@@ -42,7 +42,10 @@ import type { Ether, EtherConfig, EtherOutput, EtherState } from './ether-config
 export function createEther(config: EtherConfig, scheduler: Scheduler, output: EtherOutput): Ether {
   const air = createAir(config, output);
   const { logs } = air;
-  const endKind = scheduler.kind(() => undefined);
+  const endsTimedHere = config.endsTimedHere ?? (() => false);
+  const endKind = scheduler.kind(() => {
+    air.markerEvents++;
+  });
   return {
     checkpoint: () => checkpointAir(air),
     restore: (state) => restoreAir(air, state),
@@ -54,8 +57,9 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
         throw new RangeError(`transmission starting at ${tx.startMs} ms applied at ${nowMs} ms, outside its window`);
       }
       transmit(air, tx, nowMs);
-      // Keeps the windows going until the frame's end, when its fates are decided.
-      scheduler.atKind(tx.endMs, endKind, 0);
+      // Keeps the windows going until the frame's end, when its fates are decided, unless the
+      // sender's radio end, due then, does.
+      if (!endsTimedHere(tx.sender)) scheduler.atKind(tx.endMs, endKind, 0);
     },
     decideUntil: (nowMs) => decideUntil(air, nowMs),
     nodeDied(node, atMs) {
@@ -70,6 +74,9 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
     },
     get trackedTransmissions() {
       return logs.tracked;
+    },
+    get markerEvents() {
+      return air.markerEvents;
     },
   };
 }
@@ -97,7 +104,7 @@ function checkpointAir(air: Air): EtherState {
     deadFromMs: air.deadFromMs,
     receiveWindows: air.listening.state,
     pending: air.pending,
-    numbers: [air.undecided, air.firstEndMs, air.order, logs.maxAirtimeMs, logs.tracked],
+    numbers: [air.undecided, air.firstEndMs, air.order, logs.maxAirtimeMs, logs.tracked, air.markerEvents],
   };
 }
 
@@ -111,5 +118,5 @@ function restoreAir(air: Air, state: EtherState): void {
   restoreInto(air.deadFromMs, state.deadFromMs, 'ether');
   restoreInto(air.listening.state, state.receiveWindows, 'ether');
   replaceArray(air.pending, state.pending as OnAir[]);
-  [air.undecided, air.firstEndMs, air.order, logs.maxAirtimeMs, logs.tracked] = state.numbers as [number, number, number, number, number];
+  [air.undecided, air.firstEndMs, air.order, logs.maxAirtimeMs, logs.tracked, air.markerEvents] = state.numbers as [number, number, number, number, number, number];
 }

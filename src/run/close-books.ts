@@ -8,9 +8,9 @@ import type { SimulationParts } from './simulation-parts.ts';
 import { takeSample } from './run-samples.ts';
 import { receiveReport } from './window-driving.ts';
 
-/** This process's simulation events: the transport's hand-overs and the samples are bookkeeping. */
+/** This process's simulation events: the transport's hand-overs, the ether's end markers and the samples are bookkeeping. */
 export function localEvents(parts: SimulationParts): number {
-  return parts.scheduler.eventsProcessed - parts.transport.plumbingEvents - parts.state.sampleEvents;
+  return parts.scheduler.eventsProcessed - parts.transport.plumbingEvents - parts.ether.markerEvents - parts.state.sampleEvents;
 }
 
 /** This process's nodes' energy and memory totals. */

@@ -12,7 +12,9 @@ import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, s
 import { join } from 'node:path';
 import type { CsvFileSnapshot } from '../metrics/csv-file.ts';
 
-const magic = 'loraswarm run checkpoint 1\n';
+// 2: the MAC's service and the ether's end marker at a frame's end only when needed (a
+// checkpoint of 1 holds events this version would not have scheduled).
+const magic = 'loraswarm run checkpoint 2\n';
 export const checkpointFileName = 'checkpoint.bin';
 /** A checkpoint's header line may not be longer (it holds the streamed files' unwritten buffers, ~1 MiB each). */
 const maxHeaderBytes = 64 * 2 ** 20;

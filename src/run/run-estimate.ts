@@ -6,8 +6,8 @@
  * said up front, not found out hours later.
  *
  * The figures are calibrated on the development machine (docs/explanation/performance.md):
- * about three events per frame (poisson-1000: 259,203 events for 86,158 frames), one event per sample time,
- * ~150,000 events per CPU-second for a whole run at 10,000–100,000 nodes (50,000 frames), ~115 bytes per row
+ * about two events per frame (poisson-1000: 173,045 events for 86,158 frames), one event per sample time,
+ * ~100,000 events per CPU-second for a whole run at 10,000–100,000 nodes (50,000 frames), ~115 bytes per row
  * of frames.csv, ~55 per reception and ~95 per series row (a fifth of that gzip-compressed),
  * and 200 MiB plus ~20 KiB per node of memory (100,000 nodes around 100 gateways: 2.3 GiB).
  * Applications (inference, federated learning) add frames the traffic does not say: for them
@@ -44,8 +44,8 @@ export const runLimits = {
   seriesRows: 2e8,
 } as const;
 
-const eventsPerFrame = 3;
-const eventsPerCpuSecond = 150_000;
+const eventsPerFrame = 2;
+const eventsPerCpuSecond = 100_000;
 const seriesRowsPerCpuSecond = 1_000_000;
 const frameRowBytes = 115;
 const receptionRowBytes = 55;

@@ -70,7 +70,7 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
     report: (report) => receiveReport({ tracker, series, live }, report),
   }));
 
-  const ether: Ether = createSimulationEther(scenario, swarm, { scheduler, tracker, listeners, windowMs: windows.longestMs, deliver: (delivery) => transport.deliver(delivery) });
+  const ether: Ether = createSimulationEther(scenario, swarm, { scheduler, tracker, listeners, windowMs: windows.longestMs, deliver: (delivery) => transport.deliver(delivery), hosted: (i) => hosted[i]! });
 
   if ((options.inference || options.federated) && options.hosted) throw new Error('node applications run in one process: they do not take remote partitions yet');
   let runtimeViews: (NodeRuntime | undefined)[] | undefined;

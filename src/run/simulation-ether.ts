@@ -19,6 +19,8 @@ export interface EtherWiring {
   /** The longest window (window-length.ts). */
   readonly windowMs: number;
   readonly deliver: (delivery: Delivery) => void;
+  /** Whether node `i` runs in this process (its radio's end of each frame is an event here). */
+  readonly hosted: (i: number) => boolean;
 }
 
 export function createSimulationEther(scenario: Scenario, swarm: ResolvedSwarm, wiring: EtherWiring): Ether {
@@ -37,6 +39,7 @@ export function createSimulationEther(scenario: Scenario, swarm: ResolvedSwarm, 
       windowMs: wiring.windowMs,
       seed: scenario.seed,
       broadcastMarginDb: scenario.broadcastMarginDb,
+      endsTimedHere: wiring.hosted,
     },
     wiring.scheduler,
     {

@@ -50,7 +50,7 @@ describe('inputs bounded before they are used', () => {
     expect(ok.status).toBe(0);
     expect(ok.stdout).toBe(
       'scenarios/aloha.yaml: valid scenario "aloha" (101 nodes, 1 sink, 3600 s, seed 1)\n' +
-        "  estimate: ~7,972 frames from the nodes' traffic, ~24k events, under a second of CPU, 202 series rows, ~202 MiB of memory, ~1.3 MiB of files\n",
+        "  estimate: ~7,972 frames from the nodes' traffic, ~16k events, under a second of CPU, 202 series rows, ~202 MiB of memory, ~1.3 MiB of files\n",
     );
     const sets = ['--set', 'sampling.interval=1ms'];
     const validate = cli(['validate', 'scenarios/aloha.yaml', ...sets]);

@@ -8,12 +8,12 @@ describe('the run estimate', () => {
     const estimate = estimateRun(scenario, swarm);
     // 1,000 senders, one message every 1,000 s on average, for a day: 86,400 (the run sends 86,158).
     expect(estimate.frames).toBe(86_400);
-    // Three events a frame (the run: 259,203) and one per hourly sample time.
-    expect(estimate.events).toBe(3 * 86_400 + 25);
+    // Two events a frame (the run: 173,045) and one per hourly sample time.
+    expect(estimate.events).toBe(2 * 86_400 + 25);
     expect(estimate.seriesRows).toBe(25 * 1001);
     expect(estimate.peakMemoryBytes).toBe(200 * 2 ** 20 + 1001 * 20 * 2 ** 10);
     expect(estimate.outputBytes).toBe(86_400 * (115 + 55) + 25 * 1001 * 95);
-    expect(estimate.cpuSeconds).toBeCloseTo((3 * 86_400 + 25) / 150_000 + (25 * 1001) / 1e6, 12);
+    expect(estimate.cpuSeconds).toBeCloseTo((2 * 86_400 + 25) / 100_000 + (25 * 1001) / 1e6, 12);
   });
 
   it('names each bound the estimate passes, and none within them', () => {

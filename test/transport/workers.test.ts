@@ -50,9 +50,9 @@ function memoryRun(file: string, sets: string[], slices = 0) {
 describe('nodes in worker sessions, through the embedded broker', () => {
   it('give exactly the one-process books with sleeping peers that die, broadcasts and fragments split over two workers', async () => {
     const memory = memoryRun('test/fixtures/busy-swarm.yaml', []);
-    // The seeded run: 2,466 simulation events, 363 frames sent, 620 receptions received (broadcasts
+    // The seeded run: 2,103 simulation events, 363 frames sent, 620 receptions received (broadcasts
     // reach several), 510 messages delivered, all 8 sleepers dead of an empty coin cell.
-    expect(memory.result.events).toBe(2466);
+    expect(memory.result.events).toBe(2103);
     expect(memory.simulation.tracker.totals()).toMatchObject({ sent: 363, messageDeliveries: 510 });
     expect(memory.simulation.tracker.totals().fates.received).toBe(620);
     expect(memory.simulation.tracker.nodes.filter((node) => node.diedAtMs !== undefined).length).toBe(8);
@@ -74,7 +74,7 @@ describe('nodes in worker sessions, through the embedded broker', () => {
     const partitions = splitEvenly(41, 3);
     const distributed = await runDistributed('scenarios/aloha.yaml', sets, partitions, () => 'auto');
     expectSameBooks(distributed, memory);
-    expect(distributed.result.events).toBe(483);
+    expect(distributed.result.events).toBe(322);
     expect(distributed.workers.map((worker) => worker.nodes).sort()).toEqual(['0-13', '14-27', '28-40']);
     // The MQTT path carries the traffic: one tx publish per frame sent, one rx publish per frame
     // received (the sink is a gateway: no preamble notices travel).
