@@ -7,7 +7,8 @@
  * - a delivery of a frame that ends at e is due at e + d (d: the processing delay). Frames on
  *   the air at s end at the ether's first undecided end or later: W ≤ first undecided end + d.
  * - a frame that starts in the window ends at least one shortest airtime A after s: with
- *   W ≤ s + A, it is still on the air when the ether takes it (its end marker is not in the past)
+ *   W ≤ s + A, it is still on the air when the ether takes it (the event at its end, its
+ *   sender's radio end or the ether's marker, is not in the past)
  *   and its fate is decided in a later window, under the rule above.
  * - an `rxStart` is due at the catch time + d, which can be the frame's start: while any frame
  *   can be caught by a receiver that acts on a caught preamble (every node but a concentrator),
