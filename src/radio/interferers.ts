@@ -7,10 +7,10 @@ import type { Signal } from './collision/index.ts';
 import type { UndetectableInterference } from './ether-config.ts';
 import type { EtherReach } from './ether-reach.ts';
 import type { ChannelLogs } from './channel-log.ts';
-import { powerAt, type OnAir } from './on-air.ts';
+import { milliwattsAt, powerAt, type OnAir } from './on-air.ts';
 
 type MutableSignal = { -readonly [K in keyof Signal]: Signal[K] };
-const blankSignal = (): MutableSignal => ({ startMs: 0, endMs: 0, sf: 0, rxPowerDbm: 0, symbolMs: 0, preambleSymbols: 0, order: 0 });
+const blankSignal = (): MutableSignal => ({ startMs: 0, endMs: 0, sf: 0, rxPowerDbm: 0, symbolMs: 0, preambleSymbols: 0, order: 0, rxPowerMw: undefined });
 
 export interface SignalPool {
   readonly pool: MutableSignal[];
@@ -55,6 +55,7 @@ export function interferersAt(signals: SignalPool, logs: ChannelLogs, reach: Eth
       if (undetectable !== 'always' && otherRxDbm < reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz) && (undetectable === 'never' || other.order > wanted.order)) continue;
       if (k === pool.length) pool.push(blankSignal());
       interferers[k] = fillSignal(pool[k]!, other, otherRxDbm);
+      pool[k]!.rxPowerMw = milliwattsAt(other, receiver, otherRxDbm);
       k++;
     }
   }

@@ -4,6 +4,7 @@
  */
 import type { EtherReach } from './ether-reach.ts';
 import type { Transmission } from './transmission.ts';
+import { milliwatts } from './collision/signal.ts';
 
 /**
  * Kept small (a unicast frame allocates this one object): the first two received powers it
@@ -29,6 +30,9 @@ export interface OnAir {
   receiver1: number;
   power1: number;
   morePowers: number[] | undefined;
+  /** The received power in milliwatts at the receiver that last weighed this frame as an interferer (−1: none). */
+  mwReceiver: number;
+  mw: number;
 }
 
 /** A frame just put on the air: nothing caught, no power known yet. */
@@ -47,7 +51,22 @@ export function createOnAir(tx: Transmission, order: number, targets: readonly n
     receiver1: -1,
     power1: 0,
     morePowers: undefined,
+    mwReceiver: -1,
+    mw: 0,
   };
+}
+
+/**
+ * The frame's received power at `receiver` in milliwatts, `rxDbm` being its `powerAt` there: an
+ * interferer is weighed against every frame it overlaps at the same receiver, so the one
+ * conversion is kept (for the last receiver asked, which with one gateway is every time).
+ */
+export function milliwattsAt(onAir: OnAir, receiver: number, rxDbm: number): number {
+  if (onAir.mwReceiver !== receiver) {
+    onAir.mwReceiver = receiver;
+    onAir.mw = milliwatts(rxDbm);
+  }
+  return onAir.mw;
 }
 
 /** The frame's received power at `receiver`, worked out once (by `reach`) and kept on the frame. */

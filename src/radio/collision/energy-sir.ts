@@ -1,4 +1,4 @@
-import { overlapMs, type CollisionModel } from './signal.ts';
+import { milliwatts, overlapMs, type CollisionModel } from './signal.ts';
 
 /**
  * Minimum signal-to-interference ratio (dB) per (wanted SF, interfering SF), SF7…SF12: the
@@ -16,8 +16,6 @@ export const goursaudSirDb: readonly (readonly number[])[] = [
   [-36, -36, -36, -36, -36, 6],
 ];
 
-const dbmToMw = (dbm: number): number => 10 ** (dbm / 10);
-
 /**
  * ns-3's energy-based SIR test (`LoraInterferenceHelper::IsDestroyedByInterference`): for each
  * interfering SF, the interference energy is Σ P_i·overlap_i over the interferers of that SF;
@@ -30,11 +28,11 @@ export const energySirCollision: CollisionModel = (wanted, interferers) => {
   for (const other of interferers) {
     const index = other.sf - 7;
     if (index < 0 || index > 5) throw new RangeError(`energy-sir covers SF7–12, got SF${other.sf}`);
-    interferenceByIndex[index]! += dbmToMw(other.rxPowerDbm) * overlapMs(wanted, other);
+    interferenceByIndex[index]! += (other.rxPowerMw ?? milliwatts(other.rxPowerDbm)) * overlapMs(wanted, other);
   }
   const row = goursaudSirDb[wanted.sf - 7];
   if (!row) throw new RangeError(`energy-sir covers SF7–12, got SF${wanted.sf}`);
-  const signalEnergy = dbmToMw(wanted.rxPowerDbm) * (wanted.endMs - wanted.startMs);
+  const signalEnergy = milliwatts(wanted.rxPowerDbm) * (wanted.endMs - wanted.startMs);
   return interferenceByIndex.some(
     (energy, index) => energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]!,
   );

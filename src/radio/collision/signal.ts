@@ -8,7 +8,12 @@ export interface Signal {
   readonly preambleSymbols: number;
   /** Global order in which transmissions started; breaks ties between equal start times. */
   readonly order: number;
+  /** `milliwatts(rxPowerDbm)`, when the ether has it already (an interferer weighed before at the same receiver). */
+  readonly rxPowerMw?: number | undefined;
 }
+
+/** A power in dBm as milliwatts. */
+export const milliwatts = (dbm: number): number => 10 ** (dbm / 10);
 
 /**
  * Decides whether `wanted` is destroyed by `interferers`: every other transmission on the same
