@@ -130,7 +130,37 @@ export function gateDecision(model: QuantizedTinySeek, layer: number, scores: { 
   return { input: scores.input, experts: top, weights: top.map((e) => (affinity === 'sigmoid' ? a[e]! / sum : a[e]!)) };
 }
 
+/**
+ * Expert outputs by input, per expert. An expert is a pure function of its input, and a served
+ * token runs each of its experts twice with the same input: on the swarm's expert node, then in
+ * the single-node reference that checks it (inference/reference.ts); a sizing search serves the
+ * same requests at every node count. At most `memoEntries` inputs are kept per expert (the
+ * oldest dropped first), and a hit returns a copy, so no caller shares another's array.
+ */
+const memoEntries = 64;
+const memo = new WeakMap<QuantExpert, Map<string, Int8Tensor>>();
+
+/** The input's scale and bytes as a key; undefined for per-channel scales (not memoized). */
+function memoKey(input: Int8Tensor): string | undefined {
+  if (input.channelScales) return undefined;
+  return `${input.scale}:${Buffer.from(input.data.buffer, input.data.byteOffset, input.data.byteLength).toString('latin1')}`;
+}
+
 function runExpert(model: QuantizedTinySeek, layer: number, expert: QuantExpert, input: Int8Tensor): Int8Tensor {
+  const key = memoKey(input);
+  if (key === undefined) return computeExpert(model, layer, expert, input);
+  let outputs = memo.get(expert);
+  if (!outputs) memo.set(expert, (outputs = new Map()));
+  let output = outputs.get(key);
+  if (!output) {
+    output = computeExpert(model, layer, expert, input);
+    if (outputs.size === memoEntries) outputs.delete(outputs.keys().next().value!);
+    outputs.set(key, output);
+  }
+  return { ...output, data: output.data.slice() };
+}
+
+function computeExpert(model: QuantizedTinySeek, layer: number, expert: QuantExpert, input: Int8Tensor): Int8Tensor {
   const g = matvecReal(expert.w1, input);
   const u = matvecReal(expert.w3, input);
   const hidden = dynamic(Float64Array.from(g, (z, i) => (z / (1 + Math.exp(-z))) * u[i]!));
