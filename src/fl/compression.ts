@@ -10,6 +10,7 @@
  *   send now, so that Σ sent + residual = Σ raw updates.
  * The server decodes the bytes (`decodeUpdate`) into the dense delta it averages.
  */
+import { mapValues } from '../model/map-values.ts';
 
 export interface CompressionSpec {
   /** Bits per value: 64 (float64, lossless), 32 (float32) or 8 (int8 with a float32 scale). */
@@ -44,7 +45,7 @@ export function sparsify(x: Float64Array, fraction: number): { kept: Float64Arra
   const k = Math.ceil(fraction * x.length);
   const kept = new Float64Array(x.length);
   for (const i of topK(x, k)) kept[i] = x[i]!;
-  return { kept, left: Float64Array.from(x, (v, i) => v - kept[i]!) };
+  return { kept, left: mapValues(x, (v, i) => v - kept[i]!) };
 }
 
 function writeVarint(out: number[], value: number): void {
@@ -177,9 +178,9 @@ export function createCompressor(spec: CompressionSpec): Compressor {
       residual = saved;
     },
     compress(delta) {
-      const input = spec.errorFeedback && residual ? Float64Array.from(delta, (v, i) => v + residual![i]!) : delta;
+      const input = spec.errorFeedback && residual ? mapValues(delta, (v, i) => v + residual![i]!) : delta;
       const result = encodeUpdate(input, spec);
-      if (spec.errorFeedback) residual = Float64Array.from(input, (v, i) => v - result.sent[i]!);
+      if (spec.errorFeedback) residual = mapValues(input, (v, i) => v - result.sent[i]!);
       return result;
     },
   };

@@ -14,6 +14,7 @@ import { crossEntropy } from '../model/loss.ts';
 import { zeroGrads, type Param } from '../model/params.ts';
 import type { RandomStream } from '../sim/rng.ts';
 import { assign, flatten, trainableMask } from './vector.ts';
+import { mapValues } from '../model/map-values.ts';
 
 export interface LocalTraining {
   readonly epochs: number;
@@ -77,7 +78,7 @@ export function trainLocalWith(params: readonly Param[], gradients: (batch: read
     }
   }
   const local = flatten(params);
-  return { delta: Float64Array.from(local, (w, i) => (mask[i] ? w - global[i]! : 0)), mask, samples: indices.length, steps, loss: steps > 0 ? lossSum / steps : Number.NaN };
+  return { delta: mapValues(local, (w, i) => (mask[i] ? w - global[i]! : 0)), mask, samples: indices.length, steps, loss: steps > 0 ? lossSum / steps : Number.NaN };
 }
 
 /** Local training of an MNIST classifier: mean softmax cross-entropy per batch. */

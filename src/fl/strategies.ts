@@ -17,6 +17,7 @@
  * The adaptive strategies keep their momentum: an entry nobody trained this round still moves
  * by what its momentum carries, as in the server optimisers they are.
  */
+import { mapValues } from '../model/map-values.ts';
 
 export interface ClientUpdate {
   readonly delta: Float64Array;
@@ -70,14 +71,14 @@ export function createStrategy(spec: StrategySpec): ServerStrategy {
         // The discount scales each delta; the average divides by the undiscounted weights.
         const discounted = updates.map((u) => ({ ...u, delta: u.delta.map((d) => d / Math.sqrt(1 + Math.max(0, u.staleness ?? 0))) }));
         const delta = averageDelta(n, discounted);
-        return Float64Array.from(global, (w, i) => w + spec.serverLearningRate * delta[i]!);
+        return mapValues(global, (w, i) => w + spec.serverLearningRate * delta[i]!);
       }
       const delta = averageDelta(n, updates);
-      if (spec.kind === 'fedavg' || spec.kind === 'fedprox') return Float64Array.from(global, (w, i) => w + delta[i]!);
+      if (spec.kind === 'fedavg' || spec.kind === 'fedprox') return mapValues(global, (w, i) => w + delta[i]!);
       if (spec.kind === 'fedavgm') {
         m ??= new Float64Array(n);
         for (let i = 0; i < n; i++) m[i] = spec.momentum * m[i]! + delta[i]!;
-        return Float64Array.from(global, (w, i) => w + spec.serverLearningRate * m![i]!);
+        return mapValues(global, (w, i) => w + spec.serverLearningRate * m![i]!);
       }
       const beta1 = spec.beta1 ?? 0.9;
       const beta2 = spec.beta2 ?? 0.99;
@@ -93,7 +94,7 @@ export function createStrategy(spec: StrategySpec): ServerStrategy {
         else if (spec.kind === 'fedadam') v[i] = beta2 * v[i]! + (1 - beta2) * d2;
         else v[i] = v[i]! - (1 - beta2) * d2 * Math.sign(v[i]! - d2);
       }
-      return Float64Array.from(global, (w, i) => w + (spec.serverLearningRate * m![i]!) / (Math.sqrt(v![i]!) + tau));
+      return mapValues(global, (w, i) => w + (spec.serverLearningRate * m![i]!) / (Math.sqrt(v![i]!) + tau));
     },
   };
 }

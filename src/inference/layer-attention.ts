@@ -12,6 +12,7 @@ import { expertsToSkip } from './expert-skipping.ts';
 import type { LayerPass, LayerPassesRun } from './layer-pass.ts';
 import type { TokenRecord } from './records.ts';
 import { sharedFlag, type ModelMessage } from './wire.ts';
+import { mapValues } from '../model/map-values.ts';
 
 /** A token's residual reached layer `message.layer`'s attention node: attention and the gate are computed, unless the message is stale. */
 export function attention(run: LayerPassesRun, node: number, message: Extract<ModelMessage, { kind: 'forward' }>, token: TokenRecord, acc: Components): void {
@@ -57,7 +58,7 @@ export function attended(run: LayerPassesRun, node: number, message: Extract<Mod
     const x = message.x.subarray(i * config.dim, (i + 1) * config.dim);
     const hi = attentionUnit(model, l, tensorAt(x, model.scales.residual[l]!), cache);
     const scores = gateScores(model, l, hi);
-    const biased = Float64Array.from(scores.affinity, (a, e) => a + bias[e]!);
+    const biased = mapValues(scores.affinity, (a, e) => a + bias[e]!);
     const candidates = settings.maxNodesPerToken === undefined ? undefined : nodeLimitedCandidates(biased, serving, config.topK, settings.maxNodesPerToken);
     token.candidates[i]![l] = candidates;
     const gate = gateDecision(model, l, scores, candidates);

@@ -1,3 +1,5 @@
+import { mapValues } from './map-values.ts';
+
 /** A row of logits as a distribution: its log-softmax and its most likely index (ties to the first). */
 
 export function logSoftmax(logits: Float64Array): Float64Array {
@@ -6,7 +8,7 @@ export function logSoftmax(logits: Float64Array): Float64Array {
   let sum = 0;
   for (const v of logits) sum += Math.exp(v - max);
   const log = Math.log(sum) + max;
-  return Float64Array.from(logits, (v) => v - log);
+  return mapValues(logits, (v) => v - log);
 }
 
 export const argmax = (values: Float64Array): number => values.reduce((best, v, i) => (v > values[best]! ? i : best), 0);

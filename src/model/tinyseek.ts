@@ -15,6 +15,7 @@ import { createMoe, type Moe } from './layers/moe.ts';
 import { createMtp, type MtpModule } from './layers/mtp.ts';
 import { createRmsNorm, type RmsNorm } from './layers/rmsnorm.ts';
 import type { Param } from './params.ts';
+import { mapValues } from './map-values.ts';
 
 export interface Block {
   readonly attnNorm: RmsNorm;
@@ -104,7 +105,7 @@ export function createTinySeek(config: TinySeekConfig, seed: number): TinySeek {
       if (rows < 1 || rows > config.context) throw new RangeError(`a sequence must have 1..${config.context} tokens, got ${rows}`);
       const tok = embedding.forward(ids);
       const pos = positions?.forward(ids.map((_, t) => t));
-      let x = pos ? Float64Array.from(tok.y, (v, i) => v + pos.y[i]!) : Float64Array.from(tok.y);
+      let x = pos ? mapValues(tok.y, (v, i) => v + pos.y[i]!) : Float64Array.from(tok.y);
       const backs: ((dy: Float64Array) => Float64Array)[] = [];
       const load: Int32Array[] = [];
       let dropped = 0;

@@ -7,6 +7,7 @@ import { boundary } from '../../data/dataset.ts';
 import { createLatentCache } from '../layers/attention.ts';
 import type { TinySeek } from '../tinyseek.ts';
 import type { BoundaryScales } from './quantized-model.ts';
+import { mapValues } from '../map-values.ts';
 
 export function calibrateScales(model: TinySeek, texts: readonly (readonly number[])[]): BoundaryScales {
   const { config } = model;
@@ -33,19 +34,19 @@ export function calibrateScales(model: TinySeek, texts: readonly (readonly numbe
         observe(max.latent, l, caches[l]!.latents.subarray(position * config.latentDim, (position + 1) * config.latentDim));
         const ropeDim = caches[l]!.rope.length / config.context;
         if (ropeDim > 0) observe(max.ropeKey, l, caches[l]!.rope.subarray(position * ropeDim, (position + 1) * ropeDim));
-        const h = Float64Array.from(x, (v, i) => v + a[i]!);
+        const h = mapValues(x, (v, i) => v + a[i]!);
         observeChannels(max.mid, l, h);
         const u = block.moeNorm.forward(h, 1).y;
         observe(max.moeIn, l, u);
         const pass = block.moe.forward(u, 1, undefined, false);
         for (const e of pass.experts[0]!) observeChannels(max.expertOut, l, block.moe.routed[e]!.forward(u, 1).y);
         for (const shared of block.moe.shared) observeChannels(max.expertOut, l, shared.forward(u, 1).y);
-        x = Float64Array.from(h, (v, i) => v + pass.y[i]!);
+        x = mapValues(h, (v, i) => v + pass.y[i]!);
       });
       observeChannels(max.residual, L, x);
     });
   }
   const toScale = (values: Float64Array): number[] => Array.from(values, (m) => (m > 0 ? m / 127 : 1));
-  const toScales = (values: Float64Array[]): Float64Array[] => values.map((channels) => Float64Array.from(channels, (m) => (m > 0 ? m / 127 : 1)));
+  const toScales = (values: Float64Array[]): Float64Array[] => values.map((channels) => mapValues(channels, (m) => (m > 0 ? m / 127 : 1)));
   return { residual: toScales(max.residual), mid: toScales(max.mid), moeIn: toScale(max.moeIn), latent: toScale(max.latent), ropeKey: toScale(max.ropeKey), expertOut: toScales(max.expertOut) };
 }

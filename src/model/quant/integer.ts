@@ -176,8 +176,13 @@ export function scaleFor(values: Float64Array): number {
 }
 
 export function dequantize(tensor: Int8Tensor): Float64Array {
+  const { data, scale } = tensor;
   const channels = tensor.channelScales;
-  return channels ? Float64Array.from(tensor.data, (q, i) => q * channels[i]!) : Float64Array.from(tensor.data, (q) => q * tensor.scale);
+  // Loops, not Float64Array.from with a mapping function (a generic iteration, several times slower).
+  const out = new Float64Array(data.length);
+  if (channels) for (let i = 0; i < data.length; i++) out[i] = data[i]! * channels[i]!;
+  else for (let i = 0; i < data.length; i++) out[i] = data[i]! * scale;
+  return out;
 }
 
 /** int32 accumulators of W·x for one int8 vector (length cols): Σ w·x per row and group, [rows, groups]. */

@@ -14,6 +14,7 @@ import { createGenerator, type TinySeek } from '../tinyseek.ts';
 import { dequantize, matvecReal, quantizeActivations, quantizeMatrix, type Bits, type Int8Tensor, type QuantMatrix, type WeightGrid } from './integer.ts';
 import type { BoundaryScales, QuantExpert, QuantizedTinySeek } from './quantized-model.ts';
 import { attentionUnit, combineUnit, dynamic, gateScores, headUnit, rmsNorm, sharedExpertUnit, type Int8LatentCache } from './units.ts';
+import { mapValues } from '../map-values.ts';
 
 export interface QuantMtp {
   readonly hGain: Float64Array;
@@ -91,7 +92,7 @@ export function mtpUnit(main: QuantizedTinySeek, mtp: QuantMtp, h: Int8Tensor, n
   const en = dynamic(rmsNorm(embedding, mtp.eGain));
   const ph = matvecReal(mtp.projH, hn);
   const pe = matvecReal(mtp.projE, en);
-  const x = quantizeActivations(Float64Array.from(ph, (v, i) => v + pe[i]!), mtp.block.scales.residual[0]!);
+  const x = quantizeActivations(mapValues(ph, (v, i) => v + pe[i]!), mtp.block.scales.residual[0]!);
   const after = attentionUnit(mtp.block, 0, x, cache);
   const input = gateScores(mtp.block, 0, after).input;
   const y = combineUnit(mtp.block, 0, after, [sharedExpertUnit(mtp.block, 0, 0, input)], [], []);
@@ -127,13 +128,13 @@ export function calibrateMtpScales(model: TinySeek, texts: readonly (readonly nu
       const a = mtp.attention.step(mtp.attnNorm.forward(p, 1).y, cache);
       max.latent = Math.max(max.latent, largest(cache.latents.subarray(position * config.latentDim, (position + 1) * config.latentDim)));
       if (ropeDim > 0) max.ropeKey = Math.max(max.ropeKey, largest(cache.rope.subarray(position * ropeDim, (position + 1) * ropeDim)));
-      const x = Float64Array.from(p, (v, i) => v + a[i]!);
+      const x = mapValues(p, (v, i) => v + a[i]!);
       channels(max.mid, x);
       const u = mtp.ffnNorm.forward(x, 1).y;
       max.moeIn = Math.max(max.moeIn, largest(u));
       const f = mtp.ffn.forward(u, 1).y;
       channels(max.expertOut, f);
-      channels(max.output, Float64Array.from(x, (v, i) => v + f[i]!));
+      channels(max.output, mapValues(x, (v, i) => v + f[i]!));
     }
   }
   const scale = (m: number): number => (m > 0 ? m / 127 : 1);

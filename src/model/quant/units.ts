@@ -13,12 +13,13 @@ import { rotate } from '../layers/attention.ts';
 import type { RoutingRestriction } from '../layers/gate.ts';
 import { dequantize, groupsOf, matvecInt, matvecReal, quantizeActivations, requantize, scaleFor, type Int8Tensor, type QuantMatrix } from './integer.ts';
 import type { QuantExpert, QuantizedTinySeek } from './quantized-model.ts';
+import { mapValues } from '../map-values.ts';
 
 export function rmsNorm(x: Float64Array, gain: Float64Array): Float64Array {
   let ss = 0;
   for (const v of x) ss += v * v;
   const inv = 1 / Math.sqrt(ss / x.length + rmsEpsilon);
-  return Float64Array.from(x, (v, i) => v * inv * gain[i]!);
+  return mapValues(x, (v, i) => v * inv * gain[i]!);
 }
 
 /** An int8 tensor inside a unit, at a scale from its own largest value. */
@@ -92,7 +93,7 @@ export function attentionUnit(model: QuantizedTinySeek, layer: number, x: Int8Te
     });
   }
   const out = matvecReal(w.wo, dynamic(o));
-  return quantizeActivations(Float64Array.from(xr, (v, i) => v + out[i]!), model.scales.mid[layer]!);
+  return quantizeActivations(mapValues(xr, (v, i) => v + out[i]!), model.scales.mid[layer]!);
 }
 
 export interface GateDecision {
@@ -107,11 +108,11 @@ export function gateScores(model: QuantizedTinySeek, layer: number, h: Int8Tenso
   const w = model.layers[layer]!;
   const input = quantizeActivations(rmsNorm(dequantize(h), w.moeGain), model.scales.moeIn[layer]!);
   const logits = matvecReal(w.router, input);
-  if (model.config.affinity === 'sigmoid') return { input, affinity: Float64Array.from(logits, (z) => 1 / (1 + Math.exp(-z))) };
+  if (model.config.affinity === 'sigmoid') return { input, affinity: mapValues(logits, (z) => 1 / (1 + Math.exp(-z))) };
   const max = logits.reduce((most, logit) => Math.max(most, logit), Number.NEGATIVE_INFINITY);
-  const e = Float64Array.from(logits, (z) => Math.exp(z - max));
+  const e = mapValues(logits, (z) => Math.exp(z - max));
   const sum = e.reduce((s, v) => s + v, 0);
-  return { input, affinity: Float64Array.from(e, (v) => v / sum) };
+  return { input, affinity: mapValues(e, (v) => v / sum) };
 }
 
 /** Layer l's gate: RMSNorm(h) at the `moeIn` scale, affinities, top-k on biased scores (among the candidates `restrict` allows). */
@@ -163,7 +164,7 @@ function runExpert(model: QuantizedTinySeek, layer: number, expert: QuantExpert,
 function computeExpert(model: QuantizedTinySeek, layer: number, expert: QuantExpert, input: Int8Tensor): Int8Tensor {
   const g = matvecReal(expert.w1, input);
   const u = matvecReal(expert.w3, input);
-  const hidden = dynamic(Float64Array.from(g, (z, i) => (z / (1 + Math.exp(-z))) * u[i]!));
+  const hidden = dynamic(mapValues(g, (z, i) => (z / (1 + Math.exp(-z))) * u[i]!));
   return requantize(matvecInt(expert.w2, hidden.data), expert.w2, hidden.scale, model.scales.expertOut[layer]!);
 }
 
