@@ -80,19 +80,36 @@ export function matmulTransposed(x: Float64Array, w: Float64Array, rows: number,
   const y = new Float64Array(rows * outDim);
   for (let r = 0; r < rows; r++) {
     const xo = r * inDim;
-    for (let o = 0; o < outDim; o++) {
-      const wo = o * inDim;
-      // Unrolled by four, still one sum in index order: the same bits as the plain loop.
-      let sum = 0;
-      let i = 0;
-      for (; i + 3 < inDim; i += 4) {
-        sum += x[xo + i]! * w[wo + i]!;
-        sum += x[xo + i + 1]! * w[wo + i + 1]!;
-        sum += x[xo + i + 2]! * w[wo + i + 2]!;
-        sum += x[xo + i + 3]! * w[wo + i + 3]!;
+    const yo = r * outDim;
+    let o = 0;
+    // Four outputs at a time: four sums side by side, each still in index order (the same bits
+    // as one output at a time), so the additions do not wait on each other and x is read once.
+    for (; o + 3 < outDim; o += 4) {
+      const w0 = o * inDim;
+      const w1 = w0 + inDim;
+      const w2 = w1 + inDim;
+      const w3 = w2 + inDim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < inDim; i++) {
+        const xi = x[xo + i]!;
+        s0 += xi * w[w0 + i]!;
+        s1 += xi * w[w1 + i]!;
+        s2 += xi * w[w2 + i]!;
+        s3 += xi * w[w3 + i]!;
       }
-      for (; i < inDim; i++) sum += x[xo + i]! * w[wo + i]!;
-      y[r * outDim + o] = sum;
+      y[yo + o] = s0;
+      y[yo + o + 1] = s1;
+      y[yo + o + 2] = s2;
+      y[yo + o + 3] = s3;
+    }
+    for (; o < outDim; o++) {
+      const wo = o * inDim;
+      let sum = 0;
+      for (let i = 0; i < inDim; i++) sum += x[xo + i]! * w[wo + i]!;
+      y[yo + o] = sum;
     }
   }
   return y;
