@@ -42,22 +42,87 @@ export function createLinear(name: string, inDim: number, outDim: number, rng: R
           const biasGradient = bias !== undefined && bias.trainable;
           const dx = new Float64Array(inputGradient ? rows * inDim : 0);
           if (!inputGradient && !weightGradient && !biasGradient) return dx;
-          for (let r = 0; r < rows; r++) {
-            const xo = r * inDim;
-            for (let o = 0; o < outDim; o++) {
-              const g = dy[r * outDim + o]!;
-              if (g === 0) continue;
-              const wo = o * inDim;
-              if (weightGradient) addScaled(dw, wo, g, x, xo, inDim);
-              if (inputGradient) addScaled(dx, xo, g, w, wo, inDim);
-              if (biasGradient) bias.grad[o]! += g;
-            }
-          }
+          const grads: Grads = { dy, x, w, dw: weightGradient ? dw : undefined, dx: inputGradient ? dx : undefined, db: biasGradient ? bias.grad : undefined, inDim, outDim };
+          for (let r = 0; r < rows; r++) backwardRow(grads, r);
           return dx;
         },
       };
     },
   };
+}
+
+/** What one row's backward reads and adds to (undefined: a gradient not wanted). */
+interface Grads {
+  readonly dy: Float64Array;
+  readonly x: Float64Array;
+  readonly w: Float64Array;
+  readonly dw: Float64Array | undefined;
+  readonly dx: Float64Array | undefined;
+  readonly db: Float64Array | undefined;
+  readonly inDim: number;
+  readonly outDim: number;
+}
+
+/**
+ * Row r's share: for each output o with a gradient g ≠ 0, dW[o] += g·x[r], dx[r] += g·W[o],
+ * db[o] += g. Four outputs at a time when none of their gradients is 0: x[r] is read once for
+ * four rows of dW, and dx[r] takes its four terms in o's order, as one output at a time
+ * would, so every element adds the same terms in the same order (the same bits).
+ */
+function backwardRow(grads: Grads, r: number): void {
+  const { dy, x, w, dw, dx, db, inDim, outDim } = grads;
+  const xo = r * inDim;
+  const go = r * outDim;
+  let o = 0;
+  for (; o + 3 < outDim; o += 4) {
+    const g0 = dy[go + o]!;
+    const g1 = dy[go + o + 1]!;
+    const g2 = dy[go + o + 2]!;
+    const g3 = dy[go + o + 3]!;
+    if (g0 === 0 || g1 === 0 || g2 === 0 || g3 === 0) {
+      for (let k = o; k < o + 4; k++) backwardOne(grads, xo, k, dy[go + k]!);
+      continue;
+    }
+    const w0 = o * inDim;
+    const w1 = w0 + inDim;
+    const w2 = w1 + inDim;
+    const w3 = w2 + inDim;
+    if (dw) {
+      for (let i = 0; i < inDim; i++) {
+        const xi = x[xo + i]!;
+        dw[w0 + i]! += g0 * xi;
+        dw[w1 + i]! += g1 * xi;
+        dw[w2 + i]! += g2 * xi;
+        dw[w3 + i]! += g3 * xi;
+      }
+    }
+    if (dx) {
+      for (let i = 0; i < inDim; i++) {
+        let d = dx[xo + i]!;
+        d += g0 * w[w0 + i]!;
+        d += g1 * w[w1 + i]!;
+        d += g2 * w[w2 + i]!;
+        d += g3 * w[w3 + i]!;
+        dx[xo + i] = d;
+      }
+    }
+    if (db) {
+      db[o]! += g0;
+      db[o + 1]! += g1;
+      db[o + 2]! += g2;
+      db[o + 3]! += g3;
+    }
+  }
+  for (; o < outDim; o++) backwardOne(grads, xo, o, dy[go + o]!);
+}
+
+/** One output's share of a row's backward (nothing when its gradient is 0). */
+function backwardOne(grads: Grads, xo: number, o: number, g: number): void {
+  if (g === 0) return;
+  const wo = o * grads.inDim;
+  if (grads.dw) addScaled(grads.dw, wo, g, grads.x, xo, grads.inDim);
+  if (grads.dx) addScaled(grads.dx, xo, g, grads.w, wo, grads.inDim);
+  if (grads.db) grads.db[o]! += g;
 }
 
 /**
