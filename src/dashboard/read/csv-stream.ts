@@ -27,6 +27,7 @@ import { open } from 'node:fs/promises';
 import { constants, createGunzip } from 'node:zlib';
 import { csvParseRows } from 'd3';
 import { decimalAt } from './decimal.ts';
+import { csvCell } from '../../metrics/csv-record.ts';
 import type { IdIndex } from './id-index.ts';
 import type { PairTable } from './pair-table.ts';
 
@@ -202,10 +203,8 @@ class ByteRecord implements CsvRow {
   }
 }
 
-/** A cell as d3's csvFormat writes it: quoted when it holds a comma, quote or line break (d3-dsv's formatValue). */
-export function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+/** A cell as d3's csvFormat writes it: quoted when it holds a comma, quote or line break (d3-dsv's formatValue), as csv-stringify does (metrics/csv-record.ts). */
+export { csvCell };
 
 /** Whether `text` holds an odd number of quotes (a quoted field still open at its end). */
 function quoteOpen(text: string): boolean {
