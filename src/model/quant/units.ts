@@ -135,10 +135,13 @@ export function gateDecision(model: QuantizedTinySeek, layer: number, scores: { 
  * Expert outputs by input, per expert. An expert is a pure function of its input, and a served
  * token runs each of its experts twice with the same input: on the swarm's expert node, then in
  * the single-node reference that checks it (inference/reference.ts); a sizing search serves the
- * same requests at every node count. At most `memoEntries` inputs are kept per expert (the
+ * same requests at every node count. At most `expertMemo.entries` inputs are kept per expert (the
  * oldest dropped first), and a hit returns a copy, so no caller shares another's array.
  */
-const memoEntries = 64;
+export const expertMemo = {
+  /** Inputs kept per expert; 0 computes every call (bench/model.ts measures the arithmetic so). */
+  entries: 64,
+};
 const memo = new WeakMap<QuantExpert, Map<string, Int8Tensor>>();
 
 /** The input's scale and bytes as a key; undefined for per-channel scales (not memoized). */
@@ -148,14 +151,14 @@ function memoKey(input: Int8Tensor): string | undefined {
 }
 
 function runExpert(model: QuantizedTinySeek, layer: number, expert: QuantExpert, input: Int8Tensor): Int8Tensor {
-  const key = memoKey(input);
+  const key = expertMemo.entries > 0 ? memoKey(input) : undefined;
   if (key === undefined) return computeExpert(model, layer, expert, input);
   let outputs = memo.get(expert);
   if (!outputs) memo.set(expert, (outputs = new Map()));
   let output = outputs.get(key);
   if (!output) {
     output = computeExpert(model, layer, expert, input);
-    if (outputs.size === memoEntries) outputs.delete(outputs.keys().next().value!);
+    if (outputs.size >= expertMemo.entries) outputs.delete(outputs.keys().next().value!);
     outputs.set(key, output);
   }
   return { ...output, data: output.data.slice() };
