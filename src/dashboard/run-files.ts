@@ -76,13 +76,14 @@ export async function readRunFiles(dir: string, finishing = false, limits: Repor
   // Started first, so that it is ready once the time bins are known (after series.csv).
   const apart = receptionsPath !== undefined && statSync(receptionsPath).size >= receptionsApartFrom ? startReceptionsApart() : undefined;
   try {
-    return await readTables(dir, finishing, limits, files, apart);
+    return await readTables(dir, finishing, limits, files, apart && receptionsPath !== undefined ? { apart, receptionsPath } : undefined);
   } finally {
     apart?.stop();
   }
 }
 
-async function readTables(dir: string, finishing: boolean, limits: ReportLimits, files: RunFiles, apart: ReceptionsApart | undefined): Promise<RunFiles> {
+/** `receptions`: the thread that digests receptions.csv (at `receptionsPath`), when it is worth one. */
+async function readTables(dir: string, finishing: boolean, limits: ReportLimits, files: RunFiles, receptions: { apart: ReceptionsApart; receptionsPath: string } | undefined): Promise<RunFiles> {
   // Why files were read only in part, in a fixed order (frames and receptions are read at once).
   const problemOf = new Map<string, string>();
   const read = async (name: RunFileName, visitor: CsvVisitor): Promise<boolean> => {
@@ -109,8 +110,7 @@ async function readTables(dir: string, finishing: boolean, limits: ReportLimits,
   const nodes = nodesTable.result();
   const ids = createIdIndex(nodes.ids);
   const receptionsOptions = { limit: limits.receptions, pairLimit: limits.pairs, links: limits.links, expected: summaryCounts.receptions, xs: nodes.xs, ys: nodes.ys };
-  const receptionsPath = tablePath(dir, 'receptions.csv');
-  const digesting = apart && receptionsPath !== undefined ? apart.digest({ ...receptionsOptions, path: receptionsPath, ids: nodes.ids }) : undefined;
+  const digesting = receptions?.apart.digest({ ...receptionsOptions, path: receptions.receptionsPath, ids: nodes.ids });
   for (const name of ['tokens.csv', 'placement.csv', 'rounds.csv'] as const) {
     const table = createWholeTable();
     if (await read(name, table)) files[name] = table.result();
@@ -130,11 +130,11 @@ async function readTables(dir: string, finishing: boolean, limits: ReportLimits,
   receptionsApart?.catch(() => undefined);
   const hasFrames = await read('frames.csv', frames);
   const framesResult = frames.result();
-  const receptions = createReceptionsDigest({ ...receptionsOptions, ids });
-  const hasReceptions = receptionsApart !== undefined || (await read('receptions.csv', receptions));
+  const here = createReceptionsDigest({ ...receptionsOptions, ids });
+  const hasReceptions = receptionsApart !== undefined || (await read('receptions.csv', here));
   const apartDigest = await receptionsApart;
   if (apartDigest?.problem !== undefined) problemOf.set('receptions.csv', `${apartDigest.problem}: what it held up to there is shown.`);
-  const receptionsResult = apartDigest?.result ?? receptions.result(bins);
+  const receptionsResult = apartDigest?.result ?? here.result(bins);
   if (hasFrames) files['frames.csv'] = framesResult.csv;
   // A sample of the receptions serves only when their links could not all be tallied.
   const receptionsKept = receptionsResult.every > 1 && receptionsResult.links !== null ? 0 : receptionsResult.kept;
