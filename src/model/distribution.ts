@@ -1,6 +1,5 @@
-import { mapValues } from './map-values.ts';
-
 /** A row of logits as a distribution: its log-softmax and its most likely index (ties to the first). */
+import { mapValues } from './map-values.ts';
 
 export function logSoftmax(logits: Float64Array): Float64Array {
   let max = Number.NEGATIVE_INFINITY;

@@ -6,7 +6,7 @@
  * @example
  * csvLine(['a', 'b,c']) // 'a,"b,c"'
  */
-import { csvCell } from '../read/csv-stream.ts';
+import { csvCell } from '../../metrics/csv-record.ts';
 
 /** One row of cells. */
 export function csvLine(cells: readonly string[]): string {

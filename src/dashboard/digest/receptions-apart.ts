@@ -2,7 +2,7 @@
  * receptions.csv digested on a thread of its own while the report's thread reads series.csv
  * and frames.csv: the largest files of a run, read at once on two cores. The digest is the same one
  * (receptions-digest.ts), so the report is the same byte for byte. A 10,000-node day's report
- * is read in ~0.5 s instead of ~0.85 s (docs/reference/performance.md). Worth it from a few
+ * is read in ~0.5 s instead of ~0.85 s (docs/explanation/performance.md). Worth it from a few
  * megabytes on: starting the thread costs ~40 ms of the other core from the bundle (~0.3 s
  * through tsx), started before nodes.csv is read so that it is ready by then.
  *

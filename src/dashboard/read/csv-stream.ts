@@ -203,9 +203,6 @@ class ByteRecord implements CsvRow {
   }
 }
 
-/** A cell as d3's csvFormat writes it: quoted when it holds a comma, quote or line break (d3-dsv's formatValue), as csv-stringify does (metrics/csv-record.ts). */
-export { csvCell };
-
 /** Whether `text` holds an odd number of quotes (a quoted field still open at its end). */
 function quoteOpen(text: string): boolean {
   let open = false;

@@ -9,6 +9,7 @@
  * its float32 scale and the groups added on the FPU (as llama.cpp's Q4_0 blocks and group-wise
  * int4 kernels for Cortex-M do): one extra multiply-accumulate per group and row.
  */
+import { mapValues } from '../map-values.ts';
 
 export type Bits = 8 | 4 | 2;
 
@@ -178,11 +179,7 @@ export function scaleFor(values: Float64Array): number {
 export function dequantize(tensor: Int8Tensor): Float64Array {
   const { data, scale } = tensor;
   const channels = tensor.channelScales;
-  // Loops, not Float64Array.from with a mapping function (a generic iteration, several times slower).
-  const out = new Float64Array(data.length);
-  if (channels) for (let i = 0; i < data.length; i++) out[i] = data[i]! * channels[i]!;
-  else for (let i = 0; i < data.length; i++) out[i] = data[i]! * scale;
-  return out;
+  return channels ? mapValues(data, (q, i) => q * channels[i]!) : mapValues(data, (q) => q * scale);
 }
 
 /** int32 accumulators of W·x for one int8 vector (length cols): Σ w·x per row and group, [rows, groups]. */
