@@ -49,8 +49,10 @@ export async function connectNodeLinks(worker: WorkerControl, assigned: Assignme
   } else for (const [i, client] of await connectNodeClients(options.url, options.runId, hosted, (i) => options.credentials.nodes[i]!, clients)) nodeClients[i] = client;
   const nodeConnections = connectionsOf(nodeClients, hosted, topics);
   for (const client of nodeConnections.keys()) client.on('message', (topic, payload) => onNodeMessage(worker, links, client, topic, payload));
-  await Promise.all([...nodeConnections].map(([client, rx]) => subscribeInBatches(client, rx)));
-  for (const [client, rx] of nodeConnections) worker.reconnection.watch(client, rx);
+  // An external broker (Mosquitto) holds SUBSCRIBE packets to the run's packet limit too (client-connection.ts).
+  const subscribeBytes = assigned.brokerInRun ? undefined : maxRunPacketBytes(options.runId, nodeCount);
+  await Promise.all([...nodeConnections].map(([client, rx]) => subscribeInBatches(client, rx, subscribeBytes)));
+  for (const [client, rx] of nodeConnections) worker.reconnection.watch(client, rx, subscribeBytes);
   const resyncTopic = topics.ctl(`workers/${workerId}/resync`);
   // Back from a blip: ask the coordinator for what this worker missed, and publish again what it may have.
   worker.resumed = () => {

@@ -6,6 +6,7 @@
 import mqtt, { MqttClient } from 'mqtt';
 import type { Duplex } from 'node:stream';
 import { BrokerConnectionError } from './broker-connection-error.ts';
+import { controlPacketLimitBytes } from './packet-size-guard.ts';
 
 /**
  * Connects one client with the run's settings (MQTT 3.1.1, no reconnection, no Nagle delay).
@@ -75,14 +76,37 @@ export async function connectNodeClients(url: string, runId: string, nodes: read
   return byNode;
 }
 
-/** Topics per SUBSCRIBE packet: a partition's thousands of rx topics stay within the broker's packet limit for control packets (packet-size-guard.ts). */
+/** At most this many topics per SUBSCRIBE packet. */
 const subscribeBatch = 256;
 
-/** Subscribes to many exact topics at QoS 0, a bounded number per SUBSCRIBE packet. */
-export async function subscribeInBatches(client: MqttClient, topics: readonly string[]): Promise<void> {
+/**
+ * Subscribes to many exact topics at QoS 0: at most 256 per SUBSCRIBE packet, and no packet over
+ * `packetBytes` (MQTT 3.1.1, 3.8: a packet identifier, then per topic its length, its bytes and
+ * a QoS byte). The embedded broker takes control packets up to `controlPacketLimitBytes`
+ * (packet-size-guard.ts); Mosquitto's `max_packet_size`, the run's limit, holds for every packet.
+ */
+export async function subscribeInBatches(client: MqttClient, topics: readonly string[], packetBytes = controlPacketLimitBytes): Promise<void> {
   const batches: Promise<unknown>[] = [];
-  for (let start = 0; start < topics.length; start += subscribeBatch) batches.push(client.subscribeAsync(topics.slice(start, start + subscribeBatch), { qos: 0 }));
+  let start = 0;
+  while (start < topics.length) {
+    let end = start;
+    let remaining = 2;
+    while (end < topics.length && end - start < subscribeBatch) {
+      const more = remaining + 3 + Buffer.byteLength(topics[end]!);
+      // One topic always goes, whatever its size: the broker then says what it thinks of it.
+      if (end > start && 1 + lengthBytes(more) + more > packetBytes) break;
+      remaining = more;
+      end++;
+    }
+    batches.push(client.subscribeAsync(topics.slice(start, end), { qos: 0 }));
+    start = end;
+  }
   await Promise.all(batches);
+}
+
+/** Bytes of a remaining length (MQTT 3.1.1, 2.2.3). */
+function lengthBytes(remaining: number): number {
+  return remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
 }
 
 /** Each distinct connection among the nodes' clients, and the rx topics of the nodes it carries. */

@@ -1,5 +1,6 @@
 /**
- * An MQTT run on an external broker (and a worker of one) holds a socket per node it hosts, so a
+ * An MQTT run on an external broker (and a worker of one) holds a socket per node it hosts,
+ * unless the broker has a partition user for exactly those nodes (mosquitto-setup.ts), so a
  * shell's open-file limit (`ulimit -n`, often 1024) caps how many nodes one process can host.
  * Past it, connections fail one by one with errors that name the socket, not the cause
  * (ECONNRESET, EMFILE); the run checks the limit first and says what to do. The embedded broker

@@ -2,6 +2,13 @@
  * Per-run configuration for an external Mosquitto 2 broker with the embedded broker's rules:
  * random credentials per role, the password file hashed by `mosquitto_passwd -U`, the ACL and
  * the broker configuration filled in from the templates in deploy/mosquitto/.
+ *
+ * Besides a user per node, a user per process partition (`<run>-partition-<ranges>`, e.g.
+ * `r1-partition-0-99`): one connection for all of a process's nodes, whose ACL names each of
+ * them, as the embedded broker's `partition:<ranges>` (topics.ts). Mosquitto reads users from
+ * its files, so the partitions are fixed when the files are written: the run's own nodes and
+ * each worker's, as `run --workers` or `--remote` will split them. A process whose nodes match
+ * no partition user connects each node on its own, as before.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from './environment-error.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { writePrivateFile } from './private-file.ts';
+import { maxNodeRangesChars, nodeRanges, nodeRangesName, parseNodeRanges } from './node-ranges.ts';
 import { runTopics } from './topics.ts';
 
 export interface Credentials {
@@ -19,11 +27,18 @@ export interface Credentials {
   readonly password: string;
 }
 
+/** One connection for a process's nodes: `nodes` is their canonical ranges name (node-ranges.ts). */
+export interface PartitionCredentials extends Credentials {
+  readonly nodes: string;
+}
+
 /** What a `loraswarm worker` needs: the worker's own credentials and those of every node. */
 export interface WorkerCredentials {
   readonly runId: string;
   readonly worker: Credentials;
   readonly nodes: readonly Credentials[];
+  /** Partition users (absent in files written before them: every node then connects on its own). */
+  readonly partitions?: readonly PartitionCredentials[];
 }
 
 /** Everything a run needs to connect to an external broker, as written to credentials.json. */
@@ -44,36 +59,59 @@ export interface MosquittoSetupOptions {
   readonly mosquittoPasswd?: string;
   /** A MQTT-over-WebSocket listener for live dashboards (same host, same rules). */
   readonly wsPort?: number;
+  /** The node sets that get a partition user (each a process's nodes); none by default. */
+  readonly partitions?: readonly (readonly number[])[];
 }
 
 const templates = resolve(dirname(fileURLToPath(import.meta.url)), '../../deploy/mosquitto');
 
 const secret = (): string => randomBytes(18).toString('base64url');
 
-export function createRunCredentials(runId: string, nodes: number): RunCredentials {
+export function createRunCredentials(runId: string, nodes: number, partitions: readonly (readonly number[])[] = []): RunCredentials {
   runTopics(runId, nodes);
+  const named = new Set<string>();
+  const partitionUsers: PartitionCredentials[] = [];
+  for (const set of partitions) {
+    if (set.some((node) => !(Number.isInteger(node) && node >= 0 && node < nodes))) throw new RangeError(`a partition must name nodes 0..${nodes - 1}, got ${set.join(',')}`);
+    const name = nodeRangesName(nodeRanges(set));
+    // An empty set needs no connection; a name too long for the run's reader is left out (its nodes connect one by one).
+    if (set.length === 0 || name.length > maxNodeRangesChars || named.has(name)) continue;
+    named.add(name);
+    partitionUsers.push({ nodes: name, username: `${runId}-partition-${name}`, password: secret() });
+  }
   return {
     runId,
     coordinator: { username: `${runId}-coordinator`, password: secret() },
     worker: { username: `${runId}-worker`, password: secret() },
     viewer: { username: `${runId}-viewer`, password: secret() },
     nodes: Array.from({ length: nodes }, (_, i) => ({ username: `${runId}-node-${i}`, password: secret() })),
+    ...(partitionUsers.length > 0 && { partitions: partitionUsers }),
   };
+}
+
+/** A partition user's ACL: the tx topic of each of its nodes to write, the rx topic of each to read. */
+function partitionAcl(runId: string, partition: PartitionCredentials, nodes: number): string {
+  const ranges = parseNodeRanges(partition.nodes, nodes)!;
+  const lines = [`user ${partition.username}`];
+  for (let r = 0; r < ranges.length; r += 2) for (let i = ranges[r]!; i <= ranges[r + 1]!; i++) lines.push(`topic write swarm/${runId}/tx/${i}`, `topic read swarm/${runId}/rx/${i}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Writes passwd, acl, mosquitto.conf and credentials.json into `dir`; returns the credentials. */
 export function writeMosquittoSetup(options: MosquittoSetupOptions): RunCredentials {
   const { dir, runId, nodes } = options;
-  const credentials = createRunCredentials(runId, nodes);
+  const credentials = createRunCredentials(runId, nodes, options.partitions);
   mkdirSync(dir, { recursive: true });
   const passwordFile = resolve(dir, 'passwd');
   const aclFile = resolve(dir, 'acl');
-  const users = [credentials.coordinator, credentials.worker, credentials.viewer, ...credentials.nodes];
+  const partitionUsers = credentials.partitions ?? [];
+  const users = [credentials.coordinator, credentials.worker, credentials.viewer, ...credentials.nodes, ...partitionUsers];
   // Hashed in a fresh 0600 file before it takes passwd's place: no plain-text password file is ever left.
   writePrivateFile(passwordFile, users.map((user) => `${user.username}:${user.password}\n`).join(''), (plain) => hashPasswords(options.mosquittoPasswd ?? 'mosquitto_passwd', plain));
-  const nodeLines = credentials.nodes
-    .map((user, i) => `user ${user.username}\ntopic write swarm/${runId}/tx/${i}\ntopic read swarm/${runId}/rx/${i}\n`)
-    .join('\n');
+  const nodeLines = [
+    ...credentials.nodes.map((user, i) => `user ${user.username}\ntopic write swarm/${runId}/tx/${i}\ntopic read swarm/${runId}/rx/${i}\n`),
+    ...partitionUsers.map((partition) => partitionAcl(runId, partition, nodes)),
+  ].join('\n');
   const fill = (text: string, values: Readonly<Record<string, string>>): string => text.replace(/\{\{([A-Z_]+)\}\}/g, (_, key: string) => values[key] ?? '');
   writeFileSync(aclFile, fill(readFileSync(join(templates, 'acl.template'), 'utf8'), { RUN: runId, NODES: nodeLines }));
   const maxPacketBytes = maxRunPacketBytes(runId, nodes);

@@ -11,6 +11,7 @@ import { chunkControl, encodeControlValue } from './control-codec.ts';
 import type { MqttTransportOptions } from './mqtt-transport.ts';
 import { maxNodeRangesChars, nodeRanges, nodeRangesName } from './node-ranges.ts';
 import type { RunTopics } from './topics.ts';
+import { partitionUserFor } from './partition-users.ts';
 
 export interface MqttConnections {
   readonly coordinator: MqttClient;
@@ -53,9 +54,10 @@ export async function connectMqttClients(options: MqttTransportOptions, topics: 
   const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {}, external ? 15_000 : 0, undefined, inProcess);
   clients.push(coordinator);
   const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
-  // With the embedded broker, this process's nodes share one partition connection (topics.ts);
-  // an external broker's password file has one user per node, so each node connects on its own.
-  const partition = broker && partitionCredentials(broker, local);
+  // This process's nodes share one partition connection (topics.ts): the embedded broker makes
+  // its credentials; an external broker's files have them when broker-setup was told how the
+  // run splits its nodes (mosquitto-setup.ts). Otherwise each node connects on its own.
+  const partition = broker ? partitionCredentials(broker, local) : external && partitionUserFor(external.credentials, local);
   if (partition) {
     const client = await connectClient(url, partition, `${options.runId}-partition-coordinator`, {}, 0, undefined, inProcess);
     clients.push(client);

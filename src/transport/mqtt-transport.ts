@@ -22,6 +22,7 @@ import type { RunCredentials } from './mosquitto-setup.ts';
 import { createMetricsPublisher, type MetricsPublisher } from './metrics-publisher.ts';
 import { bindMqttTransport } from './mqtt-binding.ts';
 import { connectMqttClients, partitionCredentials, startBroker, type MqttConnections } from './mqtt-connections.ts';
+import { partitionUserFor } from './partition-users.ts';
 import { handleCoordinatorMessage, handleNodeMessage } from './mqtt-messages.ts';
 import type { MqttRun } from './mqtt-run.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
@@ -108,7 +109,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
       outbox,
       seenTx: createSeenMessages(),
       seenRx: createSeenMessages(),
-      remote: options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes, outbox, !external, options.reconnectWindowMs, broker && ((nodes) => partitionCredentials(broker, nodes))),
+      remote: options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes, outbox, !external, options.reconnectWindowMs, broker ? (nodes) => partitionCredentials(broker, nodes) : external && ((nodes) => partitionUserFor(external.credentials, nodes))),
       counts: { sentTx: 0, receivedTx: 0, sentRx: 0, receivedRx: 0, malformed: 0 },
       bound: undefined,
     };
@@ -158,7 +159,9 @@ async function listen(run: MqttRun, connections: MqttConnections, options: MqttT
   // Subscribed once the handlers are there: a message right after SUBACK (a retained one) is seen, not lost.
   const coordinatorTopics = [topics.allTx, ...(remote ? [`${topics.prefix}/ctl/workers/#`] : [])];
   await coordinator.subscribeAsync(coordinatorTopics, { qos: 0 });
-  await Promise.all([...nodeConnections].map(([client, rx]) => subscribeInBatches(client, rx)));
+  // Mosquitto's packet limit holds for SUBSCRIBE packets too (client-connection.ts).
+  const subscribeBytes = options.external ? maxRunPacketBytes(options.runId, options.nodes) : undefined;
+  await Promise.all([...nodeConnections].map(([client, rx]) => subscribeInBatches(client, rx, subscribeBytes)));
   // A connection lost mid-run is taken up again (reconnection.ts): once every client is back,
   // workers are asked to publish again what this process may have missed, and this process
   // publishes again what they may have missed; receivers count each message once. What cannot
@@ -178,7 +181,7 @@ async function listen(run: MqttRun, connections: MqttConnections, options: MqttT
     },
   });
   reconnection.watch(coordinator, coordinatorTopics);
-  for (const [client, rx] of nodeConnections) reconnection.watch(client, rx);
+  for (const [client, rx] of nodeConnections) reconnection.watch(client, rx, subscribeBytes);
   return reconnection;
 }
 

@@ -32,8 +32,8 @@ export interface ReconnectionOptions {
 }
 
 export interface Reconnection {
-  /** Keeps `client` connected, subscribed to `subscriptions`, from now on. */
-  watch(client: MqttClient, subscriptions: readonly string[]): void;
+  /** Keeps `client` connected, subscribed to `subscriptions` (SUBSCRIBE packets of at most `packetBytes`: client-connection.ts), from now on. */
+  watch(client: MqttClient, subscriptions: readonly string[], packetBytes?: number): void;
   /** Stops reconnecting: the process is closing its clients. */
   stop(): void;
   /** How many times the process came back after losing the broker. */
@@ -70,7 +70,7 @@ export function createReconnection(options: ReconnectionOptions): Reconnection {
   };
 
   return {
-    watch(client, subscriptions) {
+    watch(client, subscriptions, packetBytes) {
       client.options.reconnectPeriod = options.retryMs ?? 250;
       client.options.resubscribe = false;
       const drops: number[] = [];
@@ -100,7 +100,7 @@ export function createReconnection(options: ReconnectionOptions): Reconnection {
       });
       client.on('connect', () => {
         if (stopped || !down.has(client)) return;
-        subscribeInBatches(client, subscriptions).then(
+        subscribeInBatches(client, subscriptions, packetBytes).then(
           () => back(client),
           // Lost again while subscribing: the next connect tries again.
           () => undefined,

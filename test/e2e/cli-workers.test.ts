@@ -79,10 +79,11 @@ describe('loraswarm worker', () => {
     expect(JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')).workers).toEqual(['1,3,5,7,9,11,13,15']);
   });
 
-  it('runs through Mosquitto with two auto-assigned workers: broker-setup from the scenario, the same result files', async () => {
+  it('runs through Mosquitto with two auto-assigned workers: broker-setup from the scenario, the same result files, one connection per process for the nodes', async () => {
     const port = await freePort();
-    const setup = cli(['broker-setup', '--run', 'mq1', '--scenario', 'test/fixtures/busy-swarm.yaml', '--dir', join(dir, 'broker'), '--port', String(port)]);
+    const setup = cli(['broker-setup', '--run', 'mq1', '--scenario', 'test/fixtures/busy-swarm.yaml', '--dir', join(dir, 'broker'), '--port', String(port), '--workers', '2']);
     expect(setup.status).toBe(0);
+    expect(setup.stdout).toContain('for run mq1 (17 nodes, 3 processes: a connection each)');
     mosquitto = await startMosquitto(join(dir, 'broker', 'mosquitto.conf'), port);
     const credentials = join(dir, 'broker', 'credentials.json');
     const url = `mqtt://127.0.0.1:${port}`;
@@ -94,6 +95,10 @@ describe('loraswarm worker', () => {
     expect(await run.exited).toBe(0);
     expect(workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]).sort()).toEqual(['12-16', '6-11']);
     expectSameFiles(out, memoryReference());
+    // Who connected (Mosquitto logs each connection's user): the run's and the workers' nodes as
+    // one partition user each, no node on its own.
+    const users = [...readFileSync(join(dir, 'broker', 'mosquitto.conf.log'), 'utf8').matchAll(/ u'([^']+)'/g)].map((match) => match[1]!).sort();
+    expect(users).toEqual(['mq1-coordinator', 'mq1-partition-0-5', 'mq1-partition-12-16', 'mq1-partition-6-11', 'mq1-worker', 'mq1-worker']);
   });
 
   it('stops the run with a clear error and a partial directory when a worker dies mid-run and does not come back within --reconnect-timeout', async () => {

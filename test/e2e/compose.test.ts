@@ -45,6 +45,8 @@ describe('docker-compose.yml, statically', () => {
     expect(services.dashboard!.profiles).toEqual(['dashboard']);
     // As many worker replicas as the run expects workers.
     expect(interpolate(String(services.worker!.deploy!.replicas))).toBe(interpolate(option(services.run!.command, '--workers')));
+    // The broker's files have a partition user for each process the run will have.
+    expect(option(services.setup!.command, '--workers')).toBe(option(services.run!.command, '--workers'));
     expect(services.mosquitto!.depends_on).toEqual({ setup: { condition: 'service_completed_successfully' } });
     for (const name of ['run', 'worker', 'dashboard']) expect(services[name]!.depends_on).toEqual({ mosquitto: { condition: 'service_started' } });
   });
@@ -173,5 +175,9 @@ describe('docker-compose.yml, its commands against Debian\u2019s Mosquitto', () 
     dashboard.child.kill('SIGTERM');
     expect(await dashboard.exited).toBe(0);
     expect(workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]).sort()).toEqual(['134-267', '268-400']);
+    // Three processes, one connection each for their nodes (not one per node of the 401).
+    const users = [...readFileSync(`${mosquittoArgs[1]}.log`, 'utf8').matchAll(/ u'([^']+)'/g)].map((match) => match[1]!);
+    expect(users.filter((user) => user.includes('-partition-')).sort()).toEqual(['compose-partition-0-133', 'compose-partition-134-267', 'compose-partition-268-400']);
+    expect(users.filter((user) => user.includes('-node-'))).toEqual([]);
   });
 });

@@ -27,9 +27,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function startMosquitto(runId: string, nodes: number) {
+async function startMosquitto(runId: string, nodes: number, partitions?: readonly (readonly number[])[]) {
   const port = await freePort();
-  const credentials = writeMosquittoSetup({ dir, runId, nodes, port });
+  const credentials = writeMosquittoSetup({ dir, runId, nodes, port, ...(partitions && { partitions }) });
   broker = await startBroker(join(dir, 'mosquitto.conf'), port);
   return { url: `mqtt://127.0.0.1:${port}`, credentials };
 }
@@ -85,6 +85,36 @@ describe('an external Mosquitto broker with the repository\u2019s config and ACL
       expect(seenByCoordinator).toEqual(['swarm/acl/tx/1']);
     } finally {
       await Promise.all([node1.endAsync(true), coordinator.endAsync(true), viewer.endAsync(true)]);
+    }
+  });
+});
+
+describe('partition users on Mosquitto (issue 22: one connection for a process\u2019s nodes)', () => {
+  it('lets a partition publish and read only for the nodes its name lists (Mosquitto drops the rest without a word: it logs a denial only at debug level)', async () => {
+    const { url, credentials } = await startMosquitto('pacl', 6, [[0, 1, 2], [3, 4, 5]]);
+    expect(credentials.partitions!.map(({ nodes, username }) => [nodes, username])).toEqual([
+      ['0-2', 'pacl-partition-0-2'],
+      ['3-5', 'pacl-partition-3-5'],
+    ]);
+    const low = await mqtt.connectAsync(url, { username: credentials.partitions![0]!.username, password: credentials.partitions![0]!.password, reconnectPeriod: 0 });
+    const coordinator = await mqtt.connectAsync(url, { ...credentials.coordinator, reconnectPeriod: 0 });
+    try {
+      const seenByLow: string[] = [];
+      low.on('message', (topic) => seenByLow.push(topic));
+      // Mosquitto grants a subscription it will not serve: the ACL is checked per message.
+      await low.subscribeAsync(['swarm/pacl/rx/1', 'swarm/pacl/rx/4', 'swarm/pacl/tx/+', 'swarm/pacl/ctl/#']);
+      const seenByCoordinator: string[] = [];
+      coordinator.on('message', (topic) => seenByCoordinator.push(topic));
+      await coordinator.subscribeAsync(['swarm/pacl/tx/+']);
+      for (const node of [1, 4]) await coordinator.publishAsync(`swarm/pacl/rx/${node}`, `for ${node}`);
+      await coordinator.publishAsync('swarm/pacl/ctl/run/all/op', 'op');
+      for (const node of [0, 2, 3, 5]) await low.publishAsync(`swarm/pacl/tx/${node}`, `from ${node}`);
+      await low.publishAsync('swarm/pacl/ctl/workers/w/report', 'forged');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seenByLow).toEqual(['swarm/pacl/rx/1']);
+      expect(seenByCoordinator).toEqual(['swarm/pacl/tx/0', 'swarm/pacl/tx/2']);
+    } finally {
+      await Promise.all([low.endAsync(true), coordinator.endAsync(true)]);
     }
   });
 });
@@ -145,7 +175,7 @@ describe('the Mosquitto config refuses packets from the size the embedded broker
 describe('loraswarm broker-setup and run --broker', () => {
   it('writes the per-run files, and a run through Mosquitto writes the same result files as memory', async () => {
     const { cli } = await import('../helpers/cli.ts');
-    const { readFileSync } = await import('node:fs');
+    const { readFileSync, writeFileSync } = await import('node:fs');
     const port = await freePort();
     const setup = cli(['broker-setup', '--run', 'cli-run', '--nodes', '21', '--dir', join(dir, 'broker'), '--port', String(port)]);
     expect(setup.status).toBe(0);
@@ -160,9 +190,34 @@ describe('loraswarm broker-setup and run --broker', () => {
     for (const file of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv']) {
       expect(readFileSync(join(dir, 'mosquitto', file), 'utf8'), file).toBe(readFileSync(join(dir, 'memory', file), 'utf8'));
     }
+    // The run's 21 nodes on one connection, as the partition user broker-setup wrote for them.
+    const users = [...readFileSync(join(dir, 'broker', 'mosquitto.conf.log'), 'utf8').matchAll(/ u'([^']+)'/g)].map((match) => match[1]);
+    expect(users.sort()).toEqual(['cli-run-coordinator', 'cli-run-partition-0-20']);
+    const credentials = JSON.parse(readFileSync(join(dir, 'broker', 'credentials.json'), 'utf8'));
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...credentials, partitions: [{ ...credentials.partitions[0], nodes: '0-21' }] }));
+    const badPartition = cli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'y'), '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'bad.json')]);
+    expect(badPartition.status).toBe(2);
+    expect(badPartition.stderr).toContain('--credentials: expected partitions[0] to have "nodes" (canonical ranges of nodes 0..20, e.g. "0-99"), "username" and "password", found {"nodes":"0-21"');
     const wrong = cli(['run', 'scenarios/aloha.yaml', '--set', 'groups.1.count=5', '--out', join(dir, 'x'), '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/--credentials: expected credentials for the scenario's 6 nodes, found 21/);
+  });
+
+  it('runs 1,201 nodes through Mosquitto under ulimit -n 1024 on one partition connection, where a socket per node would not fit', async () => {
+    const { cli, repoRoot } = await import('../helpers/cli.ts');
+    const { spawnSync } = await import('node:child_process');
+    const { readFileSync } = await import('node:fs');
+    const port = await freePort();
+    const sets = ['--set', 'groups.1.count=1200', '--set', 'duration=1min'];
+    expect(cli(['broker-setup', '--run', 'many', '--scenario', 'scenarios/aloha.yaml', ...sets, '--dir', join(dir, 'broker'), '--port', String(port)]).status).toBe(0);
+    broker = await startBroker(join(dir, 'broker', 'mosquitto.conf'), port);
+    const out = join(dir, 'run');
+    const args = ['run', 'scenarios/aloha.yaml', ...sets, '--out', out, '--quiet', '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')];
+    const result = spawnSync('bash', ['-c', 'ulimit -n 1024 && exec "$0" bin/loraswarm.js "$@"', process.execPath, ...args], { cwd: repoRoot, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const users = [...readFileSync(join(dir, 'broker', 'mosquitto.conf.log'), 'utf8').matchAll(/ u'([^']+)'/g)].map((match) => match[1]);
+    expect(users.sort()).toEqual(['many-coordinator', 'many-partition-0-1200']);
   });
 
   it('stops a run with a clear error and a partial directory when Mosquitto stops mid-run and is not back within --reconnect-timeout; a rerun succeeds', async () => {

@@ -2,6 +2,7 @@
 import { runIdPattern } from '../../transport/topics.ts';
 import { UsageError } from '../exit.ts';
 import { portOption } from './options.ts';
+import { remotePartitions } from './run-distribution.ts';
 
 export interface BrokerSetupOptions {
   readonly run: string;
@@ -13,6 +14,9 @@ export interface BrokerSetupOptions {
   readonly host: string;
   readonly user?: string;
   readonly wsPort?: string;
+  /** How the run will split its nodes (`run --workers` or `--remote`): a partition user each, and one for the run's own nodes. */
+  readonly workers?: string;
+  readonly remote?: readonly string[];
 }
 
 /**
@@ -33,12 +37,24 @@ export async function brokerSetupCommand(options: BrokerSetupOptions, print: (te
   if (!runIdPattern.test(options.run)) throw new UsageError(`--run: expected letters, digits, ".", "_" or "-", found ${JSON.stringify(options.run)}`);
   const wsPort = options.wsPort === undefined ? undefined : portOption('--ws-port', options.wsPort);
   if (wsPort === 0 || wsPort === port) throw new UsageError(`--ws-port: expected a port 1..65535 other than --port, found ${JSON.stringify(options.wsPort)}`);
+  const partitions = processPartitions(options, nodes);
   const { writeMosquittoSetup } = await import('../../transport/mosquitto-setup.ts');
-  writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host, ...(options.user !== undefined && { user: options.user }), ...(wsPort !== undefined && { wsPort }) });
+  writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host, partitions, ...(options.user !== undefined && { user: options.user }), ...(wsPort !== undefined && { wsPort }) });
   print(
-    `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run}\n` +
+    `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run} (${nodes} nodes, ${partitions.length === 1 ? 'one process' : `${partitions.length} processes`}: a connection each)\n` +
       `start:  mosquitto -c ${options.dir}/mosquitto.conf\n` +
       `run:    loraswarm run <scenario> --broker mqtt://${options.host}:${port} --credentials ${options.dir}/credentials.json${wsPort === undefined ? '' : ' --dashboard'}\n` +
       (wsPort === undefined ? '' : `watch:  loraswarm dashboard --attach ws://${options.host}:${wsPort}/mqtt --run ${options.run} --credentials ${options.dir}/credentials.json\n`),
   );
+}
+
+/**
+ * The node set of each process of the run: the workers' (--workers or --remote, checked as
+ * `run` checks them) and the run's own, the rest. Without either flag, one process runs them all.
+ */
+function processPartitions(options: BrokerSetupOptions, nodes: number): number[][] {
+  const remote = remotePartitions({ remote: options.remote ?? [], ...(options.workers !== undefined && { workers: options.workers }) }, nodes);
+  const elsewhere = new Set(remote.flat());
+  const own = Array.from({ length: nodes }, (_, i) => i).filter((i) => !elsewhere.has(i));
+  return [own, ...remote].filter((set) => set.length > 0);
 }

@@ -9,6 +9,7 @@ import { parsePartition, PartitionError, splitEvenly } from '../../transport/par
 import { UsageError } from '../exit.ts';
 import { brokerUrlProblem, listenOption, secondsOption } from './options.ts';
 import { runIdPattern } from '../../transport/topics.ts';
+import { parseNodeRanges } from '../../transport/node-ranges.ts';
 import type { RunCommandOptions } from './run-options.ts';
 
 /** Why the workers' credentials cannot be written at `path`, or undefined: checked before the run opens its directory. */
@@ -42,11 +43,26 @@ export function externalBroker(options: RunCommandOptions, nodes: number): { url
   if (!Array.isArray(credentials.nodes) || credentials.nodes.length !== nodes) {
     throw new UsageError(`--credentials: expected credentials for the scenario's ${nodes} nodes, found ${Array.isArray(credentials.nodes) ? credentials.nodes.length : 'none'}`);
   }
+  const partitionProblem = partitionsProblem(credentials.partitions, nodes);
+  if (partitionProblem) throw new UsageError(`--credentials: ${partitionProblem} in ${options.credentials}`);
   return { url: options.broker, credentials };
 }
 
+/** What is wrong with a credentials file's partition users (absent is fine: each node then connects on its own). */
+function partitionsProblem(partitions: unknown, nodes: number): string | undefined {
+  if (partitions === undefined) return undefined;
+  if (!Array.isArray(partitions) || partitions.length > nodes) return `expected "partitions" to be a list of at most ${nodes} partition users, found ${Array.isArray(partitions) ? `${partitions.length} entries` : typeof partitions}`;
+  for (const [i, entry] of partitions.entries()) {
+    const { nodes: name, username, password } = (entry ?? {}) as { nodes?: unknown; username?: unknown; password?: unknown };
+    if (typeof name !== 'string' || typeof username !== 'string' || typeof password !== 'string' || parseNodeRanges(name, nodes) === undefined) {
+      return `expected partitions[${i}] to have "nodes" (canonical ranges of nodes 0..${nodes - 1}, e.g. "0-99"), "username" and "password", found ${JSON.stringify(entry).slice(0, 120)}`;
+    }
+  }
+  return undefined;
+}
+
 /** The partitions given by --remote or --workers, checked against the swarm. */
-export function remotePartitions(options: RunCommandOptions, nodes: number): number[][] {
+export function remotePartitions(options: Pick<RunCommandOptions, 'remote' | 'workers'>, nodes: number): number[][] {
   const remote = options.remote ?? [];
   if (remote.length > 0 && options.workers !== undefined) throw new UsageError('--remote and --workers both say which nodes workers run: give one of them');
   try {

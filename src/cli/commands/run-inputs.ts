@@ -10,6 +10,7 @@ import { estimateProblems, estimateRun, thisMachine } from '../../run/run-estima
 import type { AutoChoice } from '../../run/result-files.ts';
 import { checkWakes, describeWakeCheck } from '../../run/wake-check.ts';
 import { descriptorProblem } from '../../transport/descriptor-limit.ts';
+import { partitionUserFor } from '../../transport/partition-users.ts';
 import { EnvironmentError } from '../../transport/environment-error.ts';
 import { readScenario, type ReadScenario } from '../../scenario/read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
@@ -84,8 +85,11 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
     if (why) throw new UsageError(`--checkpoint-every: a run with ${why} cannot be checkpointed yet; leave it out`);
   }
   if (options.transport === 'mqtt' || external) {
-    const hostedNodes = swarm.nodes.length - partitions.reduce((sum, nodes) => sum + nodes.length, 0);
-    const descriptors = descriptorProblem(hostedNodes, !external);
+    const elsewhere = new Set(partitions.flat());
+    const hosted = swarm.nodes.map((_, i) => i).filter((i) => !elsewhere.has(i));
+    // One socket for them all when the external broker has a partition user for exactly these nodes.
+    const sockets = external && partitionUserFor(external.credentials, hosted) ? 1 : hosted.length;
+    const descriptors = descriptorProblem(sockets, !external);
     if (descriptors) throw new EnvironmentError(descriptors);
   }
   return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, writeThread, checkpointEveryMs, liveOptions, inference, federated };
