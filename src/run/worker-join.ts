@@ -9,6 +9,7 @@ import type { Scenario } from '../scenario/schema.ts';
 import { controlChunkBytes } from '../transport/control-codec.ts';
 import { maxRunPacketBytes } from '../transport/packet-size-guard.ts';
 import { descriptorProblem } from '../transport/descriptor-limit.ts';
+import { partitionUsersFor } from '../transport/partition-users.ts';
 import { EnvironmentError } from '../transport/environment-error.ts';
 import { workerProtocolVersion, type AssignMessage } from '../transport/worker-protocol.ts';
 import { sendTo, type WorkerControl } from './worker-control.ts';
@@ -62,8 +63,8 @@ export function hostPartition(worker: WorkerControl, assigned: Assignment): Host
     throw new WorkerRefusedError(`--credentials: expected credentials for the run's ${nodeCount} nodes, found ${options.credentials.nodes.length}`);
   }
   const hosted = parsePartition(assigned.nodes, nodeCount);
-  // A socket per hosted node (one for a partition connection): past the open-file limit they would fail one by one, naming the socket.
-  const descriptors = descriptorProblem(assigned.partition ? 1 : hosted.length, false);
+  // A socket per hosted node (one per partition connection): past the open-file limit they would fail one by one, naming the socket.
+  const descriptors = descriptorProblem(assigned.partition ? 1 : (partitionUsersFor(options.credentials, hosted)?.length ?? hosted.length), false);
   if (descriptors) throw new EnvironmentError(`this worker cannot host nodes ${assigned.nodes}: ${descriptors}`);
   return { scenario, swarm, nodeCount, hosted };
 }

@@ -11,6 +11,7 @@ import { connectClient, connectionsOf, connectNodeClients, subscribeInBatches } 
 import { publishFromNode } from '../transport/mqtt-transport.ts';
 import { createSeenMessages, deliveryKey, type SeenMessages } from '../transport/seen-messages.ts';
 import { maxRunPacketBytes } from '../transport/packet-size-guard.ts';
+import { partitionUsersFor } from '../transport/partition-users.ts';
 import { runTopics, type RunTopics } from '../transport/topics.ts';
 import type { Transport, TransportEndpoints } from '../transport/transport.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
@@ -41,11 +42,16 @@ export async function connectNodeLinks(worker: WorkerControl, assigned: Assignme
   const chunkBytes = controlChunkBytes(maxRunPacketBytes(options.runId, nodeCount), topics.ctl(`workers/${workerId}/report`));
   const links: NodeLinks = { topics, chunkBytes, nodeClients: new Array<MqttClient | undefined>(nodeCount).fill(undefined), seen: createSeenMessages(), sentTx: 0, received: 0, exchange: undefined };
   const { nodeClients } = links;
-  // One connection for the partition when the run's broker gave its credentials; else one per node.
-  if (assigned.partition) {
-    const client = await connectClient(options.url, assigned.partition, `${options.runId}-partition-${workerId}`);
-    clients.push(client);
-    for (const i of hosted) nodeClients[i] = client;
+  // One connection for the partition when the run's embedded broker gave its credentials; one
+  // per chunk of nodes when an external broker's credentials hold them (partition-users.ts);
+  // else one per node.
+  const partitions = assigned.partition ? [{ nodes: hosted, ...assigned.partition }] : partitionUsersFor(options.credentials, hosted);
+  if (partitions) {
+    for (const [k, partition] of partitions.entries()) {
+      const client = await connectClient(options.url, partition, `${options.runId}-partition-${workerId}${k === 0 ? '' : `-${k}`}`);
+      clients.push(client);
+      for (const i of partition.nodes) nodeClients[i] = client;
+    }
   } else for (const [i, client] of await connectNodeClients(options.url, options.runId, hosted, (i) => options.credentials.nodes[i]!, clients)) nodeClients[i] = client;
   const nodeConnections = connectionsOf(nodeClients, hosted, topics);
   for (const client of nodeConnections.keys()) client.on('message', (topic, payload) => onNodeMessage(worker, links, client, topic, payload));

@@ -3,12 +3,13 @@
  * random credentials per role, the password file hashed by `mosquitto_passwd -U`, the ACL and
  * the broker configuration filled in from the templates in deploy/mosquitto/.
  *
- * Besides a user per node, a user per process partition (`<run>-partition-<ranges>`, e.g.
- * `r1-partition-0-99`): one connection for all of a process's nodes, whose ACL names each of
- * them, as the embedded broker's `partition:<ranges>` (topics.ts). Mosquitto reads users from
- * its files, so the partitions are fixed when the files are written: the run's own nodes and
- * each worker's, as `run --workers` or `--remote` will split them. A process whose nodes match
- * no partition user connects each node on its own, as before.
+ * Besides a user per node, partition users (`<run>-partition-<ranges>`, e.g.
+ * `r1-partition-0-63`): one connection for up to 64 of a process's nodes (partition-users.ts),
+ * whose ACL names each of them, as the embedded broker's `partition:<ranges>` (topics.ts) does
+ * for all of them. Mosquitto reads users from its files, so the partitions are fixed when the
+ * files are written: the run's own nodes and each worker's, as `run --workers` or `--remote`
+ * will split them, in chunks. A process whose nodes are not all held by partition users
+ * connects each node on its own, as before.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import { EnvironmentError } from './environment-error.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
 import { writePrivateFile } from './private-file.ts';
 import { maxNodeRangesChars, nodeRanges, nodeRangesName, parseNodeRanges } from './node-ranges.ts';
+import { partitionChunks } from './partition-users.ts';
 import { runTopics } from './topics.ts';
 
 export interface Credentials {
@@ -59,7 +61,7 @@ export interface MosquittoSetupOptions {
   readonly mosquittoPasswd?: string;
   /** A MQTT-over-WebSocket listener for live dashboards (same host, same rules). */
   readonly wsPort?: number;
-  /** The node sets that get a partition user (each a process's nodes); none by default. */
+  /** The node sets that get partition users (each a process's nodes, in chunks: partition-users.ts); none by default. */
   readonly partitions?: readonly (readonly number[])[];
 }
 
@@ -71,8 +73,10 @@ export function createRunCredentials(runId: string, nodes: number, partitions: r
   runTopics(runId, nodes);
   const named = new Set<string>();
   const partitionUsers: PartitionCredentials[] = [];
-  for (const set of partitions) {
-    if (set.some((node) => !(Number.isInteger(node) && node >= 0 && node < nodes))) throw new RangeError(`a partition must name nodes 0..${nodes - 1}, got ${set.join(',')}`);
+  for (const part of partitions) {
+    if (part.some((node) => !(Number.isInteger(node) && node >= 0 && node < nodes))) throw new RangeError(`a partition must name nodes 0..${nodes - 1}, got ${part.join(',')}`);
+  }
+  for (const set of partitions.flatMap((part) => partitionChunks(part))) {
     const name = nodeRangesName(nodeRanges(set));
     // An empty set needs no connection; a name too long for the run's reader is left out (its nodes connect one by one).
     if (set.length === 0 || name.length > maxNodeRangesChars || named.has(name)) continue;

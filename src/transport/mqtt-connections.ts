@@ -11,7 +11,7 @@ import { chunkControl, encodeControlValue } from './control-codec.ts';
 import type { MqttTransportOptions } from './mqtt-transport.ts';
 import { maxNodeRangesChars, nodeRanges, nodeRangesName } from './node-ranges.ts';
 import type { RunTopics } from './topics.ts';
-import { partitionUserFor } from './partition-users.ts';
+import { partitionUsersFor } from './partition-users.ts';
 
 export interface MqttConnections {
   readonly coordinator: MqttClient;
@@ -54,14 +54,18 @@ export async function connectMqttClients(options: MqttTransportOptions, topics: 
   const coordinator = await connectClient(url, roles.coordinator, `${options.runId}-coordinator`, options.remote ? { will } : {}, external ? 15_000 : 0, undefined, inProcess);
   clients.push(coordinator);
   const nodeClients: (MqttClient | undefined)[] = new Array<MqttClient | undefined>(options.nodes).fill(undefined);
-  // This process's nodes share one partition connection (topics.ts): the embedded broker makes
-  // its credentials; an external broker's files have them when broker-setup was told how the
-  // run splits its nodes (mosquitto-setup.ts). Otherwise each node connects on its own.
-  const partition = broker ? partitionCredentials(broker, local) : external && partitionUserFor(external.credentials, local);
-  if (partition) {
-    const client = await connectClient(url, partition, `${options.runId}-partition-coordinator`, {}, 0, undefined, inProcess);
-    clients.push(client);
-    for (const i of local) nodeClients[i] = client;
+  // This process's nodes share partition connections (topics.ts): with the embedded broker one,
+  // whose credentials it makes; with an external broker one per chunk of nodes, when
+  // broker-setup was told how the run splits its nodes (partition-users.ts). Otherwise each
+  // node connects on its own.
+  const embedded = broker && partitionCredentials(broker, local);
+  const partitions = embedded ? [{ nodes: local, ...embedded }] : external && partitionUsersFor(external.credentials, local);
+  if (partitions) {
+    for (const [k, partition] of partitions.entries()) {
+      const client = await connectClient(url, partition, `${options.runId}-partition-coordinator${k === 0 ? '' : `-${k}`}`, {}, 0, undefined, inProcess);
+      clients.push(client);
+      for (const i of partition.nodes) nodeClients[i] = client;
+    }
   } else for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients, inProcess)) nodeClients[i] = client;
   return { coordinator, nodeClients, nodeConnections: connectionsOf(nodeClients, local, topics) };
 }

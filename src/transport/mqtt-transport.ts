@@ -22,7 +22,6 @@ import type { RunCredentials } from './mosquitto-setup.ts';
 import { createMetricsPublisher, type MetricsPublisher } from './metrics-publisher.ts';
 import { bindMqttTransport } from './mqtt-binding.ts';
 import { connectMqttClients, partitionCredentials, startBroker, type MqttConnections } from './mqtt-connections.ts';
-import { partitionUserFor } from './partition-users.ts';
 import { handleCoordinatorMessage, handleNodeMessage } from './mqtt-messages.ts';
 import type { MqttRun } from './mqtt-run.ts';
 import { maxRunPacketBytes } from './packet-size-guard.ts';
@@ -109,7 +108,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
       outbox,
       seenTx: createSeenMessages(),
       seenRx: createSeenMessages(),
-      remote: options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes, outbox, !external, options.reconnectWindowMs, broker ? (nodes) => partitionCredentials(broker, nodes) : external && ((nodes) => partitionUserFor(external.credentials, nodes))),
+      remote: options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes, outbox, !external, options.reconnectWindowMs, broker && ((nodes) => partitionCredentials(broker, nodes))),
       counts: { sentTx: 0, receivedTx: 0, sentRx: 0, receivedRx: 0, malformed: 0 },
       bound: undefined,
     };

@@ -83,7 +83,7 @@ describe('loraswarm worker', () => {
     const port = await freePort();
     const setup = cli(['broker-setup', '--run', 'mq1', '--scenario', 'test/fixtures/busy-swarm.yaml', '--dir', join(dir, 'broker'), '--port', String(port), '--workers', '2']);
     expect(setup.status).toBe(0);
-    expect(setup.stdout).toContain('for run mq1 (17 nodes, 3 processes: a connection each)');
+    expect(setup.stdout).toContain('for run mq1 (17 nodes, 3 processes: a connection per 64 nodes)');
     mosquitto = await startMosquitto(join(dir, 'broker', 'mosquitto.conf'), port);
     const credentials = join(dir, 'broker', 'credentials.json');
     const url = `mqtt://127.0.0.1:${port}`;

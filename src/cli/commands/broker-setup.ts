@@ -41,7 +41,7 @@ export async function brokerSetupCommand(options: BrokerSetupOptions, print: (te
   const { writeMosquittoSetup } = await import('../../transport/mosquitto-setup.ts');
   writeMosquittoSetup({ dir: options.dir, runId: options.run, nodes, port, host: options.host, partitions, ...(options.user !== undefined && { user: options.user }), ...(wsPort !== undefined && { wsPort }) });
   print(
-    `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run} (${nodes} nodes, ${partitions.length === 1 ? 'one process' : `${partitions.length} processes`}: a connection each)\n` +
+    `wrote ${options.dir}/mosquitto.conf, passwd, acl and credentials.json for run ${options.run} (${nodes} nodes, ${partitions.length === 1 ? 'one process' : `${partitions.length} processes`}: a connection per 64 nodes)\n` +
       `start:  mosquitto -c ${options.dir}/mosquitto.conf\n` +
       `run:    loraswarm run <scenario> --broker mqtt://${options.host}:${port} --credentials ${options.dir}/credentials.json${wsPort === undefined ? '' : ' --dashboard'}\n` +
       (wsPort === undefined ? '' : `watch:  loraswarm dashboard --attach ws://${options.host}:${wsPort}/mqtt --run ${options.run} --credentials ${options.dir}/credentials.json\n`),

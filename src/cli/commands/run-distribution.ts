@@ -49,7 +49,7 @@ export function externalBroker(options: RunCommandOptions, nodes: number): { url
 }
 
 /** What is wrong with a credentials file's partition users (absent is fine: each node then connects on its own). */
-function partitionsProblem(partitions: unknown, nodes: number): string | undefined {
+export function partitionsProblem(partitions: unknown, nodes: number): string | undefined {
   if (partitions === undefined) return undefined;
   if (!Array.isArray(partitions) || partitions.length > nodes) return `expected "partitions" to be a list of at most ${nodes} partition users, found ${Array.isArray(partitions) ? `${partitions.length} entries` : typeof partitions}`;
   for (const [i, entry] of partitions.entries()) {

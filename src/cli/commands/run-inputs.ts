@@ -10,7 +10,7 @@ import { estimateProblems, estimateRun, thisMachine } from '../../run/run-estima
 import type { AutoChoice } from '../../run/result-files.ts';
 import { checkWakes, describeWakeCheck } from '../../run/wake-check.ts';
 import { descriptorProblem } from '../../transport/descriptor-limit.ts';
-import { partitionUserFor } from '../../transport/partition-users.ts';
+import { partitionUsersFor } from '../../transport/partition-users.ts';
 import { EnvironmentError } from '../../transport/environment-error.ts';
 import { readScenario, type ReadScenario } from '../../scenario/read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
@@ -87,8 +87,8 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   if (options.transport === 'mqtt' || external) {
     const elsewhere = new Set(partitions.flat());
     const hosted = swarm.nodes.map((_, i) => i).filter((i) => !elsewhere.has(i));
-    // One socket for them all when the external broker has a partition user for exactly these nodes.
-    const sockets = external && partitionUserFor(external.credentials, hosted) ? 1 : hosted.length;
+    // A socket per partition user when the external broker has them for these nodes (partition-users.ts).
+    const sockets = (external && partitionUsersFor(external.credentials, hosted)?.length) || hosted.length;
     const descriptors = descriptorProblem(sockets, !external);
     if (descriptors) throw new EnvironmentError(descriptors);
   }

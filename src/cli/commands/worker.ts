@@ -9,6 +9,7 @@ import { runIdPattern } from '../../transport/topics.ts';
 import { RunAbortedError, runWorkerSession } from '../../run/worker-session.ts';
 import { UsageError } from '../exit.ts';
 import { brokerUrlProblem, secondsOption } from './options.ts';
+import { partitionsProblem } from './run-distribution.ts';
 
 export interface WorkerCommandOptions {
   readonly broker: string;
@@ -60,6 +61,8 @@ function readWorkerCredentials(file: string, runId: string): WorkerCredentials {
   if (value === null || typeof value !== 'object' || !isCredentials(value.worker) || !Array.isArray(value.nodes) || !value.nodes.every(isCredentials)) {
     throw new UsageError(`--credentials: expected an object with "worker" and "nodes" credentials in ${file}, found ${value === null ? 'null' : `keys ${Object.keys(value).join(', ') || 'none'}`}`);
   }
+  const partitionProblem = partitionsProblem((value as { partitions?: unknown }).partitions, value.nodes.length);
+  if (partitionProblem) throw new UsageError(`--credentials: ${partitionProblem} in ${file}`);
   if (value.runId !== runId) throw new UsageError(`--credentials: expected credentials for run ${runId}, found them for run ${String(value.runId)} in ${file}`);
   return value as WorkerCredentials;
 }

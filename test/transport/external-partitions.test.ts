@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { subscribeInBatches } from '../../src/transport/client-connection.ts';
 import { createRunCredentials } from '../../src/transport/mosquitto-setup.ts';
 import { runTopics } from '../../src/transport/topics.ts';
+import { partitionUsersFor } from '../../src/transport/partition-users.ts';
 
 /** A client that records each SUBSCRIBE's topics and answers it. */
 function recordingClient(): { client: MqttClient; packets: string[][] } {
@@ -38,6 +39,16 @@ describe('subscribing to a partition\u2019s rx topics', () => {
 });
 
 describe('partition users in a Mosquitto setup', () => {
+  it('holds each process\u2019s nodes in users of at most 64, which a process finds again from its nodes alone', () => {
+    const credentials = createRunCredentials('r1', 300, [Array.from({ length: 150 }, (_, i) => 2 * i), Array.from({ length: 150 }, (_, i) => 2 * i + 1)]);
+    expect(credentials.partitions!.map((user) => user.nodes.split(',').length)).toEqual([64, 64, 22, 64, 64, 22]);
+    expect(credentials.partitions![2]!.username).toBe(`r1-partition-${Array.from({ length: 22 }, (_, i) => 256 + 2 * i).join(',')}`);
+    const odd = partitionUsersFor(credentials, Array.from({ length: 150 }, (_, i) => 299 - 2 * i));
+    expect(odd!.map((user) => [user.nodes.length, user.username])).toEqual(credentials.partitions!.slice(3).map((user) => [user.nodes.split(',').length, user.username]));
+    // Split another way than broker-setup was told: no partition user holds the chunks.
+    expect(partitionUsersFor(credentials, Array.from({ length: 100 }, (_, i) => i))).toBeUndefined();
+  });
+
   it('names each process\u2019s nodes once, canonically, and refuses a node outside the run', () => {
     const credentials = createRunCredentials('r1', 10, [[3, 1, 2, 0], [4, 5, 6, 9, 8, 7], [], [0, 1, 2, 3]]);
     expect(credentials.partitions!.map(({ nodes, username }) => `${nodes} ${username}`)).toEqual(['0-3 r1-partition-0-3', '4-9 r1-partition-4-9']);
