@@ -250,7 +250,7 @@ describe('loraswarm broker-setup and run --broker', () => {
       }
     }
     expect(watch.stderr()).toMatch(/loraswarm: watch: the connection to mqtt:\/\/127\.0\.0\.1:\d+ closed before run restart ended/);
-    expect(run.stderr()).toMatch(/loraswarm: the run stopped: the connection of restart-(coordinator|node-\d+) to the broker closed mid-run and the broker was not back within 2 s \(last error: [^)]*ECONNREFUSED[^)]*\); its directory is left as <out>\.partial with FAILED\.txt/);
+    expect(run.stderr()).toMatch(/loraswarm: the run stopped: the connection of restart-(coordinator|node-\d+|partition-coordinator(-\d+)?) to the broker closed mid-run and the broker was not back within 2 s \(last error: [^)]*ECONNREFUSED[^)]*\); its directory is left as <out>\.partial with FAILED\.txt/);
     expect(existsSync(out)).toBe(false);
     expect(readFileSync(join(`${out}.partial`, 'FAILED.txt'), 'utf8')).toMatch(/closed mid-run/);
     const rerun = cli([...args, '--set', 'duration=5min', '--quiet']);
