@@ -78,8 +78,8 @@ export function createRunCredentials(runId: string, nodes: number, partitions: r
   }
   for (const set of partitions.flatMap((part) => partitionChunks(part))) {
     const name = nodeRangesName(nodeRanges(set));
-    // An empty set needs no connection; a name too long for the run's reader is left out (its nodes connect one by one).
-    if (set.length === 0 || name.length > maxNodeRangesChars || named.has(name)) continue;
+    // A name too long for the run's reader is left out (that process's nodes connect one by one).
+    if (name.length > maxNodeRangesChars || named.has(name)) continue;
     named.add(name);
     partitionUsers.push({ nodes: name, username: `${runId}-partition-${name}`, password: secret() });
   }

@@ -95,7 +95,7 @@ export function addBrokerSetupCommand(program: Command, io: CliIo): void {
     .option('--host <host>', 'the address Mosquitto listens on', '127.0.0.1')
     .option('--user <name>', 'the user Mosquitto drops its privileges to (it must read the files; default: the current user)')
     .option('--ws-port <port>', 'also a MQTT-over-WebSocket listener on this port, for live dashboards (`loraswarm dashboard --attach ws://host:port/mqtt`)')
-    .option('--workers <n>', 'the run will have n workers (`run --workers n`): one connection per process instead of one per node')
+    .option('--workers <n>', 'the run will have n workers (`run --workers n`): each process connects once per 64 of its nodes instead of once per node')
     .option('--remote <nodes>', 'or: the nodes of each worker, as `run --remote` will give them (repeatable)', collect, [])
     .action(async (options: BrokerSetupOptions) => {
       const { brokerSetupCommand } = await import('./broker-setup.ts');

@@ -14,7 +14,7 @@ export interface BrokerSetupOptions {
   readonly host: string;
   readonly user?: string;
   readonly wsPort?: string;
-  /** How the run will split its nodes (`run --workers` or `--remote`): a partition user each, and one for the run's own nodes. */
+  /** How the run will split its nodes (`run --workers` or `--remote`): partition users for each worker's nodes and for the run's own. */
   readonly workers?: string;
   readonly remote?: readonly string[];
 }
