@@ -94,9 +94,9 @@ function stampText(sources) {
  * `import.meta.url` (models/, deploy/, the dashboard's UI sources, createRequire's
  * node_modules): each module under src/ gets its own file's URL back, relative to the chunk,
  * and every chunk lies in dist/ itself. Except `ownUrl`: modules that find the bundle's own
- * entries (a worker thread's) next to the chunk they land in.
+ * files (a worker thread's entry, the dashboard's scripts) next to the chunk they land in.
  */
-const ownUrl = new Set([join(src, 'metrics', 'csv-thread.ts'), join(src, 'dashboard', 'digest', 'receptions-apart.ts')]);
+const ownUrl = new Set([join(src, 'metrics', 'csv-thread.ts'), join(src, 'dashboard', 'digest', 'receptions-apart.ts'), join(src, 'dashboard', 'bundle.ts')]);
 const sourceLocation = {
   name: 'source-location',
   setup(build) {
@@ -127,6 +127,8 @@ export async function buildBundle(sources = sourceListing(), logLevel = 'warning
       loraswarm: join(src, 'cli', 'main.ts'),
       'csv-writer-thread': join(src, 'metrics', 'csv-writer-thread.ts'),
       'receptions-digest-thread': join(src, 'dashboard', 'digest', 'receptions-digest-thread.ts'),
+      // Builds the dashboard's browser scripts below, with the options the sources use.
+      'dashboard-scripts': join(src, 'dashboard', 'bundle.ts'),
     },
     outdir: dist,
     entryNames: '[name]',
@@ -148,8 +150,16 @@ export async function buildBundle(sources = sourceListing(), logLevel = 'warning
   // Chunks and maps first, the entry last: the entry names the chunks it imports.
   const files = [...result.outputFiles].sort((a, b) => Number(a.path === entryFile) - Number(b.path === entryFile));
   for (const file of files) writeAtomically(file.path, file.contents);
+  // The dashboard's browser scripts, built once here instead of at each run (src/dashboard/bundle.ts).
+  const { buildDashboardScript } = await import(pathToFileURL(join(dist, 'dashboard-scripts.mjs')).href);
+  const scripts = [];
+  for (const kind of ['report', 'live']) {
+    const path = join(dist, `dashboard-${kind}.js`);
+    writeAtomically(path, await buildDashboardScript(kind, join(src, 'dashboard', 'ui')));
+    scripts.push(path);
+  }
   writeAtomically(stampFile, stampText(sources));
-  removeEarlierBuilds(new Set([...files.map((file) => file.path), stampFile]));
+  removeEarlierBuilds(new Set([...files.map((file) => file.path), ...scripts, stampFile]));
 }
 
 function writeAtomically(path, contents) {

@@ -117,6 +117,13 @@ describe('bin/loraswarm.js and its bundle', () => {
     expect(run(airtime).stdout.startsWith(marker)).toBe(true);
   });
 
+  it('builds the dashboard\u2019s browser scripts with the bundle, byte for byte as the sources build them at run time', async () => {
+    const { buildDashboardScript } = await import('../../src/dashboard/bundle.ts');
+    for (const kind of ['report', 'live'] as const) {
+      expect(readFileSync(join(dir, 'dist', `dashboard-${kind}.js`), 'utf8'), kind).toBe(await buildDashboardScript(kind, join(repoRoot, 'src', 'dashboard', 'ui')));
+    }
+  });
+
   it('finds what it reads beside the sources (shipped models, Mosquitto templates, the dashboard\u2019s UI) from dist/ too', () => {
     // Run from another directory, so that nothing is found relative to the working directory.
     symlinkSync(join(repoRoot, 'models'), join(dir, 'models'), 'dir');
@@ -133,8 +140,12 @@ describe('bin/loraswarm.js and its bundle', () => {
       const report = run(['run', join(repoRoot, 'test', 'fixtures', 'busy-swarm.yaml'), '--transport', 'memory', '--out', 'run', '--quiet'], {}, elsewhere);
       expect(report.stderr).toBe('');
       expect(report.stdout).toBe(`${marker}\n`);
-      // The dashboard's UI, bundled from src/dashboard/ui/ at run time: esbuild's IIFE.
+      // The dashboard's UI, built with the bundle (dist/dashboard-report.js): esbuild's IIFE, the
+      // same bytes as a run from the sources builds at run time.
       expect(readFileSync(join(elsewhere, 'run', 'report.html'), 'utf8').includes('<script>"use strict";(()=>{')).toBe(true);
+      const fromSources = run(['run', join(repoRoot, 'test', 'fixtures', 'busy-swarm.yaml'), '--transport', 'memory', '--out', 'dev', '--quiet'], { LORASWARM_DEV: '1' }, elsewhere);
+      expect(fromSources.stdout).toBe('');
+      expect(readFileSync(join(elsewhere, 'run', 'report.html'), 'utf8')).toBe(readFileSync(join(elsewhere, 'dev', 'report.html'), 'utf8'));
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
     }
