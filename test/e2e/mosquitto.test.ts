@@ -203,6 +203,25 @@ describe('loraswarm broker-setup and run --broker', () => {
     expect(wrong.stderr).toMatch(/--credentials: expected credentials for the scenario's 6 nodes, found 21/);
   });
 
+  it('refuses a split the run would refuse (--workers, --remote), writing nothing', async () => {
+    const { cli } = await import('../helpers/cli.ts');
+    const { existsSync } = await import('node:fs');
+    const base = ['broker-setup', '--run', 'bad', '--nodes', '10', '--dir', join(dir, 'bad')];
+    const zero = cli([...base, '--workers', '0']);
+    expect(zero.status).toBe(2);
+    expect(zero.stderr).toBe('loraswarm: --workers: expected a whole number 1..9 (the coordinator keeps a share), found "0"\n');
+    const overlap = cli([...base, '--remote', '2-5', '--remote', '5-7']);
+    expect(overlap.status).toBe(2);
+    expect(overlap.stderr).toBe('loraswarm: --remote: expected partitions that do not overlap, found node 5 again in "5-7"\n');
+    const both = cli([...base, '--remote', '2-5', '--workers', '1']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toContain('--remote and --workers both say which nodes workers run');
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
+    const split = cli([...base, '--remote', '2-5', '--remote', '9']);
+    expect(split.status).toBe(0);
+    expect(split.stdout).toContain('(10 nodes, 3 processes: a connection per 64 nodes)');
+  });
+
   it('runs 1,201 nodes through Mosquitto under ulimit -n 1024 on a partition connection per 64 nodes, where a socket per node would not fit', async () => {
     const { cli, repoRoot } = await import('../helpers/cli.ts');
     const { spawnSync } = await import('node:child_process');
