@@ -6,6 +6,8 @@
  * - listen-10k: 10,000 battery nodes whose firmware listens 5 ms every
  *   second, one hour: wall time and peak memory;
  * - mqtt: raw aedes throughput beside loraswarm's MQTT path, and city-sink over memory and MQTT;
+ * - mqtt-ratio: city-sink and the 1,000-node day over memory, the embedded broker and a worker;
+ * - mosquitto-partitions: 5,000 nodes through Mosquitto, a connection per 64 nodes against one per node;
  * - model: TinySeek training steps per second and int8 forward MACs per second;
  * - inference: simulated tokens per wall-clock second of the inference scenarios, memory and MQTT;
  * - speculative: speculative decoding against the plain decoder, per token, on three radio setups;
@@ -92,6 +94,7 @@ await benchRunCommand();
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/listen-10k.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/mqtt.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/mqtt-ratio.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/mosquitto-partitions.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/model.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/inference.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/speculative.ts'], { encoding: 'utf8' }));
