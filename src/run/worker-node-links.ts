@@ -7,7 +7,7 @@ import type { MqttClient } from 'mqtt';
 import { controlChunkBytes } from '../transport/control-codec.ts';
 import { decodeEnvelope, MalformedEnvelopeError } from '../transport/envelope.ts';
 import { createExchange, type Exchange } from '../transport/exchange.ts';
-import { connectClient, connectionsOf, connectNodeClients, subscribeInBatches } from '../transport/client-connection.ts';
+import { connectionsOf, connectNodeClients, connectPartitions, subscribeInBatches } from '../transport/client-connection.ts';
 import { publishFromNode } from '../transport/mqtt-transport.ts';
 import { createSeenMessages, deliveryKey, type SeenMessages } from '../transport/seen-messages.ts';
 import { maxRunPacketBytes } from '../transport/packet-size-guard.ts';
@@ -46,13 +46,8 @@ export async function connectNodeLinks(worker: WorkerControl, assigned: Assignme
   // per chunk of nodes when an external broker's credentials hold them (partition-users.ts);
   // else one per node.
   const partitions = assigned.partition ? [{ nodes: hosted, ...assigned.partition }] : partitionUsersFor(options.credentials, hosted);
-  if (partitions) {
-    for (const [k, partition] of partitions.entries()) {
-      const client = await connectClient(options.url, partition, `${options.runId}-partition-${workerId}${k === 0 ? '' : `-${k}`}`);
-      clients.push(client);
-      for (const i of partition.nodes) nodeClients[i] = client;
-    }
-  } else for (const [i, client] of await connectNodeClients(options.url, options.runId, hosted, (i) => options.credentials.nodes[i]!, clients)) nodeClients[i] = client;
+  if (partitions) await connectPartitions(options.url, partitions, `${options.runId}-partition-${workerId}`, nodeClients, clients);
+  else for (const [i, client] of await connectNodeClients(options.url, options.runId, hosted, (i) => options.credentials.nodes[i]!, clients)) nodeClients[i] = client;
   const nodeConnections = connectionsOf(nodeClients, hosted, topics);
   for (const client of nodeConnections.keys()) client.on('message', (topic, payload) => onNodeMessage(worker, links, client, topic, payload));
   // An external broker (Mosquitto) holds SUBSCRIBE packets to the run's packet limit too (client-connection.ts).

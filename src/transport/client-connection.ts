@@ -6,7 +6,7 @@
 import mqtt, { MqttClient } from 'mqtt';
 import type { Duplex } from 'node:stream';
 import { BrokerConnectionError } from './broker-connection-error.ts';
-import { controlPacketLimitBytes } from './packet-size-guard.ts';
+import { controlPacketLimitBytes, remainingLengthBytes } from './packet-size-guard.ts';
 
 /**
  * Connects one client with the run's settings (MQTT 3.1.1, no reconnection, no Nagle delay).
@@ -76,6 +76,19 @@ export async function connectNodeClients(url: string, runId: string, nodes: read
   return byNode;
 }
 
+/**
+ * Connects one client per partition (a process's nodes, or a chunk of them: partition-users.ts)
+ * and puts it in `nodeClients` for each of its nodes; the first keeps `clientId` as it is, the
+ * others get `-1`, `-2`, …. Every client connected is pushed on `clients`.
+ */
+export async function connectPartitions(url: string, partitions: readonly { readonly nodes: readonly number[]; readonly username: string; readonly password: string }[], clientId: string, nodeClients: (MqttClient | undefined)[], clients: MqttClient[], inProcess?: () => Duplex): Promise<void> {
+  for (const [k, partition] of partitions.entries()) {
+    const client = await connectClient(url, partition, k === 0 ? clientId : `${clientId}-${k}`, {}, 0, undefined, inProcess);
+    clients.push(client);
+    for (const i of partition.nodes) nodeClients[i] = client;
+  }
+}
+
 /** At most this many topics per SUBSCRIBE packet. */
 const subscribeBatch = 256;
 
@@ -94,7 +107,7 @@ export async function subscribeInBatches(client: MqttClient, topics: readonly st
     while (end < topics.length && end - start < subscribeBatch) {
       const more = remaining + 3 + Buffer.byteLength(topics[end]!);
       // One topic always goes, whatever its size: the broker then says what it thinks of it.
-      if (end > start && 1 + lengthBytes(more) + more > packetBytes) break;
+      if (end > start && 1 + remainingLengthBytes(more) + more > packetBytes) break;
       remaining = more;
       end++;
     }
@@ -102,11 +115,6 @@ export async function subscribeInBatches(client: MqttClient, topics: readonly st
     start = end;
   }
   await Promise.all(batches);
-}
-
-/** Bytes of a remaining length (MQTT 3.1.1, 2.2.3). */
-function lengthBytes(remaining: number): number {
-  return remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
 }
 
 /** Each distinct connection among the nodes' clients, and the rx topics of the nodes it carries. */

@@ -18,7 +18,7 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EnvironmentError } from './environment-error.ts';
-import { maxRunPacketBytes } from './packet-size-guard.ts';
+import { maxRunPacketBytes, remainingLengthBytes } from './packet-size-guard.ts';
 import { writePrivateFile } from './private-file.ts';
 import { maxNodeRangesChars, nodeRanges, nodeRangesName, parseNodeRanges } from './node-ranges.ts';
 import { partitionChunks } from './partition-users.ts';
@@ -154,9 +154,8 @@ function hashPasswords(program: string, file: string): void {
  * refuse from the same size on.
  */
 export function mosquittoMaxPacketSize(packetBytes: number): number {
-  const lengthBytes = (remaining: number): number => (remaining < 128 ? 1 : remaining < 128 ** 2 ? 2 : remaining < 128 ** 3 ? 3 : 4);
   // The largest remaining length whose whole packet fits the limit (at most three steps down).
   let remaining = packetBytes - 2;
-  while (remaining > 0 && 1 + lengthBytes(remaining) + remaining > packetBytes) remaining--;
+  while (remaining > 0 && 1 + remainingLengthBytes(remaining) + remaining > packetBytes) remaining--;
   return 1 + remaining;
 }

@@ -5,7 +5,7 @@
  */
 import type { MqttClient } from 'mqtt';
 import type { Duplex } from 'node:stream';
-import { connectClient, connectionsOf, connectNodeClients } from './client-connection.ts';
+import { connectClient, connectionsOf, connectNodeClients, connectPartitions } from './client-connection.ts';
 import { createEmbeddedBroker, type EmbeddedBroker } from './broker.ts';
 import { chunkControl, encodeControlValue } from './control-codec.ts';
 import type { MqttTransportOptions } from './mqtt-transport.ts';
@@ -60,13 +60,8 @@ export async function connectMqttClients(options: MqttTransportOptions, topics: 
   // node connects on its own.
   const embedded = broker && partitionCredentials(broker, local);
   const partitions = embedded ? [{ nodes: local, ...embedded }] : external && partitionUsersFor(external.credentials, local);
-  if (partitions) {
-    for (const [k, partition] of partitions.entries()) {
-      const client = await connectClient(url, partition, `${options.runId}-partition-coordinator${k === 0 ? '' : `-${k}`}`, {}, 0, undefined, inProcess);
-      clients.push(client);
-      for (const i of partition.nodes) nodeClients[i] = client;
-    }
-  } else for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients, inProcess)) nodeClients[i] = client;
+  if (partitions) await connectPartitions(url, partitions, `${options.runId}-partition-coordinator`, nodeClients, clients, inProcess);
+  else for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients, inProcess)) nodeClients[i] = client;
   return { coordinator, nodeClients, nodeConnections: connectionsOf(nodeClients, local, topics) };
 }
 

@@ -26,8 +26,12 @@ export const controlPacketLimitBytes = 65_536;
  */
 export function publishPacketBytes(topic: string, payloadBytes: number, qos: number): number {
   const remaining = 2 + Buffer.byteLength(topic) + (qos > 0 ? 2 : 0) + payloadBytes;
-  const lengthBytes = remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
-  return 1 + lengthBytes + remaining;
+  return 1 + remainingLengthBytes(remaining) + remaining;
+}
+
+/** Bytes that encode a packet's remaining length (MQTT 3.1.1, 2.2.3): one per 7 bits. */
+export function remainingLengthBytes(remaining: number): number {
+  return remaining < 128 ? 1 : remaining < 16_384 ? 2 : remaining < 2_097_152 ? 3 : 4;
 }
 
 /**
