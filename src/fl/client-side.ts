@@ -8,7 +8,6 @@
  * again, giving up) and client-training.ts (training, the update, its upload).
  */
 import type { NodeSpec } from '../scenario/resolve.ts';
-import type { RandomStreams } from '../sim/rng.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import type { Compressor } from './compression.ts';
 import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
@@ -16,6 +15,7 @@ import type { FlMessage } from './wire.ts';
 import type { ClientSessions } from './sessions.ts';
 import { clientTimer, onClient } from './client-download.ts';
 import { trained, upload } from './client-training.ts';
+import type { TrainingPool } from './training-pool.ts';
 
 export { concat } from './wire.ts';
 
@@ -31,7 +31,6 @@ export interface FlClientsDeps {
   readonly host: FlHost;
   readonly clientSide: Map<number, ClientSide>;
   readonly compressors: Map<number, Compressor>;
-  readonly streams: RandomStreams;
   readonly clientIndex: ReadonlyMap<number, number>;
   /** Application bytes per message, and per chunk. */
   readonly payloadBytes: number;
@@ -40,6 +39,8 @@ export interface FlClientsDeps {
   readonly deadlineMs: number;
   /** Scheduled rounds: the clients' radio sessions. */
   readonly sessions: ClientSessions | undefined;
+  /** Threads that train the clients ahead, if any. */
+  readonly training: TrainingPool | undefined;
   jitterOf(node: number): number;
   later(step: ClientStep, atMs?: number): Continuation;
   post(node: number, destination: number, message: FlMessage, round: number): void;

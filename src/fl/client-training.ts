@@ -11,6 +11,7 @@ import { fullSteps } from './federation.ts';
 import type { FlClientsDeps } from './client-side.ts';
 import type { ClientSide, RoundState } from './round-types.ts';
 import { chunk, concat, flHeaderBytes, parityHeaderBytes } from './wire.ts';
+import { runTrainingJob, type TrainingJob } from './training-job.ts';
 
 /** The client has the model: it trains for what time is left before the deadline, or drops out when that is too little. */
 export function train(deps: FlClientsDeps, node: number, side: ClientSide, state: RoundState): void {
@@ -43,21 +44,38 @@ export function train(deps: FlClientsDeps, node: number, side: ClientSide, state
     return;
   }
   const budget = straggler ? affordable : steps;
+  // A training thread may run it while the MCU's time passes (training-pool.ts).
+  deps.training?.submit(jobKey(node, state), trainingJob(deps, node, state, start, budget));
   host.compute(node, budget * stepMs, later({ type: 'trained', node, side, state, start, budget }), state.stats.round);
 }
 
-/** A client's MCU has run its training time: the training itself, its compressed update, and the upload after the jitter. */
-export function trained(deps: FlClientsDeps, node: number, side: ClientSide, state: RoundState, start: Float64Array, budget: number): void {
-  const { setup, clientIndex, compressors, streams, chunkBytes, jitterOf, later } = deps;
+/** The client's training in this round, as data: the same whether it runs here or on a training thread. */
+function trainingJob(deps: FlClientsDeps, node: number, state: RoundState, start: Float64Array, budget: number): TrainingJob {
+  const { setup, clientIndex } = deps;
   const { settings, task } = setup;
   const mu = settings.strategy.kind === 'fedprox' ? settings.strategy.mu : 0;
-  if (state.closed) return;
   const c = clientIndex.get(node)!;
-  const params = task.params;
-  const keep = setup.trainable[c] ?? params.length;
-  params.forEach((p, k) => (p.trainable = k >= params.length - keep));
-  const result = task.trainLocal(setup.partitions[c]!, start, { ...settings.local, mu, maxSteps: budget }, streams.stream(`fl/client/${node}/round/${state.stats.round}`));
-  for (const p of params) p.trainable = true;
+  return {
+    indices: setup.partitions[c]!,
+    start,
+    config: { ...settings.local, mu, maxSteps: budget },
+    seed: setup.seed,
+    stream: `fl/client/${node}/round/${state.stats.round}`,
+    keep: setup.trainable[c] ?? task.params.length,
+  };
+}
+
+const jobKey = (node: number, state: RoundState): string => `${node}/${state.stats.round}`;
+
+/** A client's MCU has run its training time: the training itself, its compressed update, and the upload after the jitter. */
+export function trained(deps: FlClientsDeps, node: number, side: ClientSide, state: RoundState, start: Float64Array, budget: number): void {
+  const { setup, compressors, chunkBytes, jitterOf, later, training } = deps;
+  const { settings, task } = setup;
+  if (state.closed) {
+    training?.drop(jobKey(node, state));
+    return;
+  }
+  const result = training?.take(jobKey(node, state)) ?? runTrainingJob(task, trainingJob(deps, node, state, start, budget));
   let compressor = compressors.get(node);
   if (!compressor) compressors.set(node, (compressor = createCompressor(settings.compression)));
   const { bytes } = compressor.compress(result.delta);

@@ -17,6 +17,7 @@ import type { JitterStreams } from './jitter-streams.ts';
 import type { Outbox } from './outbox.ts';
 import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
 import type { ClientSessions, SessionStep } from './sessions.ts';
+import type { TrainingPool } from './training-pool.ts';
 
 /**
  * What the engine does next, as data (a checkpoint holds it): a round's deadline, the next
@@ -51,6 +52,8 @@ export interface FlRun {
   readonly parity: ChunkParity;
   readonly clients: FlClients;
   readonly coordinatorSide: CoordinatorReceiver;
+  /** Threads that train the clients ahead, if any (training-pool.ts). */
+  readonly training: TrainingPool | undefined;
   readonly rounds: RoundStats[];
   current: RoundState | undefined;
   finished: boolean;

@@ -3,13 +3,13 @@ import type { LoraNode } from '../node/lora-node.ts';
 import type { NodeRuntime } from '../node/node-runtime.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
-import { createFlEngine, type FlEngine, type FlSetup } from './swarm.ts';
+import { createFlEngine, type FlEngine, type FlEngineOptions, type FlSetup } from './swarm.ts';
 import { timeOnAir } from '../radio/airtime.ts';
 import { framingOverheadBytes, type FramingId } from '../radio/framing.ts';
 import { subBandOf, type Region } from '../radio/regions.ts';
 import { airtimeParamsOf } from '../scenario/resolve.ts';
 
-export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], region: Region, framing: FramingId, scheduler: Scheduler, nodes: () => readonly (LoraNode | undefined)[], runtimes: () => readonly (NodeRuntime | undefined)[]): FlEngine {
+export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], region: Region, framing: FramingId, scheduler: Scheduler, nodes: () => readonly (LoraNode | undefined)[], runtimes: () => readonly (NodeRuntime | undefined)[], options: FlEngineOptions = {}): FlEngine {
   return createFlEngine(setup, specs, {
     scheduler,
     send: (node, destination, payload, deadlineMs) => void nodes()[node]?.send({ destination, payload, deadlineMs }),
@@ -29,5 +29,5 @@ export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], regio
         runtime.settle();
         return sum + runtime.ledger.totals().energyByStateUj.listen;
       }, 0),
-  });
+  }, options);
 }

@@ -41,9 +41,12 @@ import { checkpointFl, restoreFl } from './fl-checkpoint.ts';
 import type { FlRun, FlStep } from './fl-run.ts';
 import { createJitterStreams } from './jitter-streams.ts';
 import { checkDone, closeRound, coordinatorDied, startRound } from './rounds.ts';
+import { createTrainingPool } from './training-pool.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
   readonly rounds: readonly RoundStats[];
+  /** Ends the training threads, if any. */
+  close(): void;
   /** The global model's parameters now (flattened). */
   readonly global: Float64Array;
   readonly malformed: number;
@@ -67,8 +70,13 @@ export interface FlEngineState {
   readonly sessions?: SessionsState;
 }
 
+export interface FlEngineOptions {
+  /** Threads that train the clients while the simulation goes on (training-pool.ts); 0 or absent: none. */
+  readonly trainingThreads?: number;
+}
+
 /** The engine's parts are wired here; its state is an explicit record (fl-run.ts) that the module functions run over. */
-export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host: FlHost): FlEngine {
+export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host: FlHost, options: FlEngineOptions = {}): FlEngine {
   const { settings } = setup;
   const { scheduler } = host;
   const coordinator = setup.coordinator;
@@ -98,10 +106,12 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const done = (state: RoundState): void => checkDone(run, state);
   const { postParity, rebuild } = parity;
   const jitterOf = jitter.jitterOf;
-  const clients = createFlClients({ setup, specs, host, clientSide, compressors, streams, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, checkDone: done, current, global: () => model.global });
+  const source = setup.task.source;
+  const training = source && (options.trainingThreads ?? 0) > 0 ? createTrainingPool(setup.task, source, options.trainingThreads!) : undefined;
+  const clients = createFlClients({ setup, specs, host, clientSide, compressors, training, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, checkDone: done, current, global: () => model.global });
   const malformed = (): void => void run.malformed++;
   const coordinatorSide = createCoordinatorSide({ setup, host, aggregator: model, clientIndex, payloadBytes, current, post, rebuild, checkDone: done, later, malformed, uplinkSlotMs: slots?.periodMs });
-  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, rounds, current: undefined, finished: false, malformed: 0 };
+  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, rounds, current: undefined, finished: false, malformed: 0 };
 
   return {
     onMessage: (node, received) => onFlMessage(run, node, received),
@@ -116,7 +126,11 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       later({ type: 'startRound' }, 0);
     },
     checkpoint: () => checkpointFl(run),
-    restore: (saved) => restoreFl(run, saved),
+    restore(saved) {
+      training?.clear();
+      restoreFl(run, saved);
+    },
+    close: () => training?.close(),
     get busy() {
       return !run.finished;
     },

@@ -36,6 +36,15 @@ export interface FlTask {
   checkpoint?(global: Float64Array, training: Record<string, unknown>): Uint8Array;
   /** Forward MACs per training sample (a digit, or a name of average length). */
   readonly forwardMacsPerSample: number;
+  /** What the task was built from, for a thread to build the same one (training-pool.ts); absent for a task built by hand. */
+  readonly source?: FlTaskSource;
+}
+
+/** A task as plain data: `taskFromSource` builds it again, the same data and model, anywhere. */
+export type FlTaskSource = ({ readonly kind: 'mnist' } & MnistTaskOptions) | ({ readonly kind: 'names' } & NamesTaskOptions);
+
+export function taskFromSource(source: FlTaskSource): FlTask {
+  return source.kind === 'mnist' ? loadMnistTask(source) : namesTask(source);
 }
 
 export function mnistTask(data: LabeledDataset, model: Classifier): FlTask {
@@ -56,9 +65,16 @@ export function mnistTask(data: LabeledDataset, model: Classifier): FlTask {
   };
 }
 
-export function loadMnistTask(options: { seed: number; model: 'logistic' | 'mlp'; hidden: number }): FlTask & { readonly data: LabeledDataset } {
+export interface MnistTaskOptions {
+  readonly seed: number;
+  readonly model: 'logistic' | 'mlp';
+  readonly hidden: number;
+}
+
+export function loadMnistTask(options: MnistTaskOptions): FlTask & { readonly data: LabeledDataset } {
   const data = loadMnist({ seed: options.seed });
-  return { ...mnistTask(data, createClassifier(options.model, mnistPixels, data.classes, options.seed, options.hidden)), data };
+  const source: FlTaskSource = { kind: 'mnist', seed: options.seed, model: options.model, hidden: options.hidden };
+  return { ...mnistTask(data, createClassifier(options.model, mnistPixels, data.classes, options.seed, options.hidden)), data, source };
 }
 
 export interface NamesTaskOptions {
@@ -111,5 +127,6 @@ export function namesTask(options: NamesTaskOptions): FlTask {
       return { loss: nats / count, accuracy: correct / count, bitsPerChar: nats / count / Math.LN2 };
     },
     forwardMacsPerSample: meanLength * (cost.activeMacsPerToken + (meanLength / 2) * cost.macsPerCachedPosition),
+    source: { kind: 'names', seed: options.seed, by: options.by, model: options.model },
   };
 }

@@ -33,6 +33,8 @@ export async function closeAsync(parts: SimulationParts): Promise<SimulationResu
 export function closeLocal(parts: SimulationParts, lastEventMs: number, remoteTotals: readonly PartitionTotals[]): SimulationResult {
   const { scheduler, specs, durationMs, swarmNodes } = parts;
   if (scheduler.nowMs < lastEventMs) scheduler.runUntil(lastEventMs);
+  // No client trains after the drain.
+  parts.federation?.close();
   takeSample(parts);
   parts.tracker.finalize();
   parts.series.canonicalize();

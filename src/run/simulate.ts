@@ -79,7 +79,7 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
   const runtimeObjectsOnce = (): readonly (NodeRuntime | undefined)[] => (runtimeViews ??= runtimeObjects(swarmNodes, specs.length));
   const nodeObjectsOnce = (): readonly (LoraNode | undefined)[] => (nodeViews ??= nodeObjects(swarmNodes, specs.length));
   const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodeObjectsOnce, runtimeObjectsOnce) : undefined;
-  const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodeObjectsOnce, runtimeObjectsOnce) : undefined;
+  const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodeObjectsOnce, runtimeObjectsOnce, { trainingThreads: options.trainingThreads ?? 0 }) : undefined;
   const app: NodeApplication | undefined = engine ?? federation;
   const nodeEvents = routeNodeEvents({
     tracker,

@@ -45,6 +45,11 @@ export interface SimulationOptions {
   readonly inference?: InferenceSetup;
   /** Federated learning: the task, the partition, the coordinator (scenarios with `federated`). */
   readonly federated?: FlSetup;
+  /**
+   * Threads that train federated clients while the simulation goes on (fl/training-pool.ts):
+   * the same results; 0 or absent trains them on the simulation's thread.
+   */
+  readonly trainingThreads?: number;
   /** Windows of the short protocol, min(shortest airtime, processing delay), even where wider ones are safe (window-length.ts; tests compare the two). */
   readonly shortWindows?: boolean;
 }

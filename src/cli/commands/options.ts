@@ -1,4 +1,5 @@
 /** Option values shared by several commands, checked with messages that say what was expected. */
+import { availableParallelism } from 'node:os';
 import type { AutoChoice } from '../../run/result-files.ts';
 import { UsageError } from '../exit.ts';
 
@@ -17,7 +18,6 @@ export function brokerUrlProblem(url: string): string | undefined {
   return /^mqtts?:\/\/[^\s/]+$/.test(url) ? undefined : `expected mqtt://host:port, found ${JSON.stringify(url)}`;
 }
 
-/** A positive number of seconds. */
 /** `auto`, `on` or `off` (default `auto`), as `--compress` and `--write-thread` take. */
 export function autoChoiceOption(flag: string, text: string | undefined): AutoChoice {
   const value = text ?? 'auto';
@@ -25,6 +25,7 @@ export function autoChoiceOption(flag: string, text: string | undefined): AutoCh
   return value;
 }
 
+/** A positive number of seconds. */
 export function secondsOption(flag: string, text: string): number {
   const value = Number(text);
   if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(value > 0)) throw new UsageError(`${flag}: expected a positive number of seconds, found ${JSON.stringify(text)}`);
@@ -93,4 +94,15 @@ export function watchablePace(durationMs: number): number {
   if (raw <= 1) return 1;
   const decade = 10 ** Math.floor(Math.log10(raw));
   return ([1, 2, 5, 10].map((step) => step * decade).find((nice) => nice >= raw * (1 - 1e-12)))!;
+}
+
+/** Most training threads `auto` starts: each holds the task's data and model (~100 MB for MNIST). */
+export const autoTrainingThreads = 4;
+
+/** `--training-threads`: `auto` (the cores less the simulation's, at most `autoTrainingThreads`) or a count 0..64. */
+export function trainingThreadsOption(text: string | undefined): number {
+  const value = text ?? 'auto';
+  if (value === 'auto') return Math.max(0, Math.min(autoTrainingThreads, availableParallelism() - 1));
+  if (!/^\d{1,2}$/.test(value.trim()) || Number(value) > 64) throw new UsageError(`--training-threads: expected "auto" or a count 0..64, found ${JSON.stringify(value)}`);
+  return Number(value);
 }

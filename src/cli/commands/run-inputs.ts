@@ -16,7 +16,7 @@ import { readScenario, type ReadScenario } from '../../scenario/read-scenario.ts
 import { inferenceFor } from '../../inference/load-model.ts';
 import { describeFrozenTensors, prepareFederated } from '../../fl/setup.ts';
 import { UsageError } from '../exit.ts';
-import { autoChoiceOption, liveDashboardOptions, secondsOption } from './options.ts';
+import { autoChoiceOption, liveDashboardOptions, secondsOption, trainingThreadsOption } from './options.ts';
 import { distributionOptions } from './run-distribution.ts';
 import type { RunCommandOptions } from './run-options.ts';
 import { resumeRun, type ResumedRun } from './run-resume.ts';
@@ -33,6 +33,8 @@ export interface RunInputs extends ReturnType<typeof distributionOptions> {
   readonly outPath: string;
   readonly compress: AutoChoice;
   readonly writeThread: AutoChoice;
+  /** Threads that train federated clients (0 without federated learning). */
+  readonly trainingThreads: number;
   /** Wall time between checkpoints (--checkpoint-every), ms. */
   readonly checkpointEveryMs: number | undefined;
   readonly liveOptions: ReturnType<typeof liveDashboardOptions>;
@@ -59,6 +61,7 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   }
   const compress = autoChoiceOption('--compress', options.compress);
   const writeThread = autoChoiceOption('--write-thread', options.writeThread);
+  const threads = trainingThreadsOption(options.trainingThreads);
   const { scenario, swarm, name } = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   const outPath = outPathOf(options.out ?? join('runs', `${name}-seed${scenario.seed}`));
   const problem = runDirectoryProblem(outPath);
@@ -92,7 +95,8 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
     const descriptors = descriptorProblem(sockets, !external);
     if (descriptors) throw new EnvironmentError(descriptors);
   }
-  return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, writeThread, checkpointEveryMs, liveOptions, inference, federated };
+  const trainingThreads = federated ? threads : 0;
+  return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, writeThread, trainingThreads, checkpointEveryMs, liveOptions, inference, federated };
 }
 
 /** Workers run plain nodes only: the features that need every node in one process refuse them. */

@@ -29,6 +29,8 @@ export interface RunCommandOptions {
   readonly compress?: string;
   /** Format and write the streamed files on a thread of their own: auto, on or off. */
   readonly writeThread?: string;
+  /** Threads that train federated clients while the simulation goes on: auto or a count. */
+  readonly trainingThreads?: string;
   /** Run even when the estimate passes the bounds (run-estimate.ts). */
   readonly ignoreLimits?: boolean;
   /** Seconds of wall time between checkpoints of the whole simulation (run-checkpoint.ts). */

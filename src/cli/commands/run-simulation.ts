@@ -107,7 +107,7 @@ async function prepareTransport(inputs: RunInputs, runId: string, scenarioYaml: 
 
 /** The simulation of the nodes this process hosts; over MQTT, every sample also goes out as live metrics for viewers (metrics topics only). */
 function simulationOf(inputs: RunInputs, files: ResultFiles, mqtt: PreparedMqttTransport | undefined): Simulation {
-  const { scenario, swarm, partitions, inference, federated } = inputs;
+  const { scenario, swarm, partitions, inference, federated, trainingThreads } = inputs;
   const remoteNodes = new Set(partitions.flat());
   const hosted = partitions.length > 0 ? swarm.nodes.map((_, i) => i).filter((i) => !remoteNodes.has(i)) : undefined;
   return createSimulation(scenario, swarm, {
@@ -118,6 +118,6 @@ function simulationOf(inputs: RunInputs, files: ResultFiles, mqtt: PreparedMqttT
     ...(hosted && { hosted }),
     ...(mqtt && { transport: mqtt.bind, onSample: (snapshot) => mqtt.publishMetrics('live', snapshot) }),
     ...(inference && { inference }),
-    ...(federated && { federated }),
+    ...(federated && { federated, trainingThreads }),
   });
 }

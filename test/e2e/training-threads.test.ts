@@ -1,0 +1,46 @@
+/**
+ * `run --training-threads`: federated clients trained on threads while the simulation goes on
+ * give the same run directory as training them on the simulation's thread, for the MNIST
+ * classifier and for TinySeek, with checkpoints taken on the way.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'loraswarm-training-threads-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function sameDirectories(name: string, scenario: string, sets: readonly string[]): string {
+  const dirs = ['0', '2'].map((threads) => {
+    const out = join(tmp, `${name}-${threads}`);
+    const result = cli(['run', scenario, ...sets.flatMap((set) => ['--set', set]), '--transport', 'memory', '--quiet', '--out', out, '--training-threads', threads, '--checkpoint-every', '0.05']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    return out;
+  });
+  const files = readdirSync(dirs[0]!).sort();
+  expect(files).toEqual(readdirSync(dirs[1]!).sort());
+  for (const file of files.filter((entry) => entry !== 'timing.json')) expect(readFileSync(join(dirs[0]!, file)).equals(readFileSync(join(dirs[1]!, file))), file).toBe(true);
+  for (const out of dirs) expect((JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')) as { checkpoints: number }).checkpoints).toBeGreaterThan(0);
+  return readFileSync(join(dirs[0]!, 'rounds.csv'), 'utf8');
+}
+
+describe('loraswarm run --training-threads', () => {
+  it('writes byte-identical files with the MNIST clients trained on two threads or here', () => {
+    const rounds = sameDirectories('mnist', 'scenarios/fl-mnist-iid.yaml', ['federated.rounds=3']);
+    expect(rounds.trim().split('\n')).toHaveLength(4);
+  });
+
+  it('writes byte-identical files with the TinySeek clients trained on two threads or here', () => {
+    const rounds = sameDirectories('names', 'scenarios/fl-names.yaml', ['federated.rounds=2']);
+    expect(rounds.trim().split('\n')).toHaveLength(3);
+  });
+
+  it('refuses a value other than auto or a count (exit 2)', () => {
+    const result = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--out', join(tmp, 'bad'), '--training-threads', 'many']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe('loraswarm: --training-threads: expected "auto" or a count 0..64, found "many"\n');
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The training pool (fl/training-pool.ts): a thread trains a client to the same bits as the
+ * simulation's thread; a job no thread has started is left to the simulation's thread; a
+ * thread that cannot build the task leaves its jobs there too.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readScenario } from '../../src/scenario/read-scenario.ts';
+import { prepareFederated } from '../../src/fl/setup.ts';
+import { fullSteps } from '../../src/fl/federation.ts';
+import { flatten } from '../../src/fl/vector.ts';
+import { runTrainingJob, type TrainingJob } from '../../src/fl/training-job.ts';
+import { createTrainingPool, type TrainingPool } from '../../src/fl/training-pool.ts';
+import type { LocalResult } from '../../src/fl/local.ts';
+
+const loaded = readScenario('scenarios/fl-mnist-iid.yaml', { sets: [] });
+const setup = prepareFederated(loaded.scenario, loaded.swarm);
+const { task } = setup;
+const start = flatten(task.params);
+const jobs: TrainingJob[] = setup.clients.slice(0, 4).map((node, c) => ({
+  indices: setup.partitions[c]!,
+  start,
+  config: { ...setup.settings.local, mu: 0, maxSteps: fullSteps(setup.partitions[c]!.length, setup.settings.local) - c },
+  seed: setup.seed,
+  stream: `fl/client/${node}/round/1`,
+  keep: task.params.length,
+}));
+const here = jobs.map((job) => runTrainingJob(task, job));
+
+const bytes = (result: LocalResult): Buffer => Buffer.concat([Buffer.from(result.delta.buffer, result.delta.byteOffset, result.delta.byteLength), Buffer.from(result.mask), Buffer.from(new Float64Array([result.samples, result.steps, result.loss]).buffer)]);
+
+let pool: TrainingPool | undefined;
+afterEach(() => pool?.close());
+
+async function settled(open: TrainingPool, keys: readonly string[]): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (!keys.every((key) => open.settled(key))) {
+    if (Date.now() > until) throw new Error('the training threads did not settle within 60 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('training pool', () => {
+  it('trains on its threads to the same bits as here', async () => {
+    pool = createTrainingPool(task, task.source!, 2);
+    jobs.forEach((job, i) => pool!.submit(`job${i}`, job));
+    await settled(pool, jobs.map((_, i) => `job${i}`));
+    const results = jobs.map((_, i) => pool!.take(`job${i}`));
+    expect(pool.counts).toEqual({ threads: 4, here: 0 });
+    results.forEach((result, i) => expect(bytes(result!).equals(bytes(here[i]!)), `job ${i}`).toBe(true));
+    // Straggler budgets: the last job stopped three steps short.
+    expect(results.map((result) => result!.steps)).toEqual(here.map((result) => result.steps));
+    expect(new Set(results.map((result) => result!.steps)).size).toBe(4);
+    // A job taken is forgotten.
+    expect(pool.take('job0')).toBeUndefined();
+  });
+
+  it('leaves to the simulation\'s thread a job no thread has started', () => {
+    pool = createTrainingPool(task, task.source!, 1);
+    // The thread is still starting: the job is taken back at once.
+    pool.submit('first', jobs[0]!);
+    expect(pool.take('first')).toBeUndefined();
+    expect(pool.counts).toEqual({ threads: 0, here: 1 });
+  });
+
+  it('leaves its jobs to the simulation\'s thread when a thread cannot build the task', async () => {
+    // A seed the random streams refuse: the thread's task fails to build.
+    pool = createTrainingPool(task, { kind: 'mnist', seed: -1, model: 'logistic', hidden: 0 }, 1);
+    pool.submit('job', jobs[0]!);
+    await settled(pool, ['job']);
+    expect(pool.take('job')).toBeUndefined();
+    expect(pool.counts).toEqual({ threads: 0, here: 1 });
+  });
+});
