@@ -45,7 +45,7 @@ export function train(deps: FlClientsDeps, node: number, side: ClientSide, state
   }
   const budget = straggler ? affordable : steps;
   // A training thread may run it while the MCU's time passes (training-pool.ts).
-  deps.training?.submit(jobKey(node, state), trainingJob(deps, node, state, start, budget));
+  deps.training?.submit(jobKey(node, state), trainingJob(deps, node, state, start, budget), host.scheduler.nowMs + budget * stepMs);
   host.compute(node, budget * stepMs, later({ type: 'trained', node, side, state, start, budget }), state.stats.round);
 }
 

@@ -14,7 +14,7 @@
  *
  * @example
  * const pool = createTrainingPool(task, task.source, 1);
- * pool.submit('7/1', job);            // when client 7's MCU starts training in round 1
+ * pool.submit('7/1', job, doneAtMs);  // when client 7's MCU starts training in round 1
  * const result = pool.take('7/1') ?? runTrainingJob(task, job);   // when it is done
  * pool.close();
  */
@@ -29,8 +29,8 @@ import { failed, jobMemory, onThread, queued, readResult, stateCell, takenBack, 
 const stallMs = 600_000;
 
 export interface TrainingPool {
-  /** Hands the job to a thread (the threads start with the first job). */
-  submit(key: string, job: TrainingJob): void;
+  /** Hands the job to the threads (they start with the first job); `needAtMs`: when its result will be taken. */
+  submit(key: string, job: TrainingJob, needAtMs: number): void;
   /** The job's result, or undefined when this thread is to train it (no thread started it, or the thread failed). */
   take(key: string): LocalResult | undefined;
   /** Whether a thread has finished the job (its result is ready without waiting). */
@@ -48,16 +48,15 @@ export interface TrainingPool {
 interface HandedOver {
   readonly shared: SharedArrayBuffer;
   readonly job: TrainingJob;
+  readonly needAtMs: number;
 }
 
 /** `task` is the simulation's own (for the jobs it trains here); `source` builds the same task on each thread. */
 export function createTrainingPool(task: FlTask, source: FlTaskSource, threads: number): TrainingPool {
-  const params = task.params.reduce((sum, p) => sum + p.value.length, 0);
   const jobs = new Map<string, HandedOver>();
   /** Results of jobs trained here while waiting for another. */
   const ready = new Map<string, LocalResult>();
   let workers: Worker[] | undefined;
-  let next = 0;
   const counts = { threads: 0, here: 0 };
   const start = (): Worker[] =>
     Array.from({ length: threads }, () => {
@@ -69,26 +68,33 @@ export function createTrainingPool(task: FlTask, source: FlTaskSource, threads: 
       return worker;
     });
   const takeBack = (shared: SharedArrayBuffer): boolean => Atomics.compareExchange(stateCell(shared), 0, queued, takenBack) === queued;
-  /** Trains here the last job handed over that no thread has started; false when there is none. */
+  /** Trains here the queued job needed first (the threads take those needed last); false when none is queued. */
   const helpOne = (): boolean => {
-    let last: string | undefined;
-    for (const [key, { shared }] of jobs) if (Atomics.load(stateCell(shared), 0) === queued) last = key;
-    if (last === undefined) return false;
-    const { shared, job } = jobs.get(last)!;
+    let first: string | undefined;
+    let firstAtMs = Number.POSITIVE_INFINITY;
+    for (const [key, { shared, needAtMs }] of jobs) {
+      if (needAtMs < firstAtMs && Atomics.load(stateCell(shared), 0) === queued) {
+        first = key;
+        firstAtMs = needAtMs;
+      }
+    }
+    if (first === undefined) return false;
+    const { shared, job } = jobs.get(first)!;
     // A thread may have taken it in between: look again.
     if (!takeBack(shared)) return true;
-    jobs.delete(last);
+    jobs.delete(first);
     counts.here++;
-    ready.set(last, runTrainingJob(task, job));
+    ready.set(first, runTrainingJob(task, job));
     return true;
   };
   return {
     counts,
-    submit(key, job) {
+    submit(key, job, needAtMs) {
       workers ??= start();
-      const shared = jobMemory(params);
-      jobs.set(key, { shared, job });
-      workers[next++ % workers.length]!.postMessage({ op: 'job', shared, job } satisfies ToTrainingThread);
+      const shared = jobMemory(job);
+      jobs.set(key, { shared, job, needAtMs });
+      const { start: _inSharedMemory, ...rest } = job;
+      for (const worker of workers) worker.postMessage({ op: 'job', shared, needAtMs, job: rest } satisfies ToTrainingThread);
     },
     take(key) {
       const here = ready.get(key);

@@ -42,7 +42,7 @@ async function settled(open: TrainingPool, keys: readonly string[]): Promise<voi
 describe('training pool', () => {
   it('trains on its threads to the same bits as here', async () => {
     pool = createTrainingPool(task, task.source!, 2);
-    jobs.forEach((job, i) => pool!.submit(`job${i}`, job));
+    jobs.forEach((job, i) => pool!.submit(`job${i}`, job, i));
     await settled(pool, jobs.map((_, i) => `job${i}`));
     const results = jobs.map((_, i) => pool!.take(`job${i}`));
     expect(pool.counts).toEqual({ threads: 4, here: 0 });
@@ -57,7 +57,7 @@ describe('training pool', () => {
   it('leaves to the simulation\'s thread a job no thread has started', () => {
     pool = createTrainingPool(task, task.source!, 1);
     // The thread is still starting: the job is taken back at once.
-    pool.submit('first', jobs[0]!);
+    pool.submit('first', jobs[0]!, 0);
     expect(pool.take('first')).toBeUndefined();
     expect(pool.counts).toEqual({ threads: 0, here: 1 });
   });
@@ -65,7 +65,7 @@ describe('training pool', () => {
   it('leaves its jobs to the simulation\'s thread when a thread cannot build the task', async () => {
     // A seed the random streams refuse: the thread's task fails to build.
     pool = createTrainingPool(task, { kind: 'mnist', seed: -1, model: 'logistic', hidden: 0 }, 1);
-    pool.submit('job', jobs[0]!);
+    pool.submit('job', jobs[0]!, 0);
     await settled(pool, ['job']);
     expect(pool.take('job')).toBeUndefined();
     expect(pool.counts).toEqual({ threads: 0, here: 1 });
