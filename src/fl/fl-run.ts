@@ -54,6 +54,8 @@ export interface FlRun {
   readonly coordinatorSide: CoordinatorReceiver;
   /** Threads that train the clients ahead, if any (training-pool.ts). */
   readonly training: TrainingPool | undefined;
+  /** Closed rounds whose evaluation a training thread may still be doing (rounds.ts, settleEvaluations). */
+  readonly unevaluated: RoundStats[];
   readonly rounds: RoundStats[];
   current: RoundState | undefined;
   finished: boolean;

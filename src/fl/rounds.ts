@@ -58,9 +58,15 @@ export function closeRound(run: FlRun, state: RoundState): void {
   const { stats } = state;
   for (const [, side] of state.server) if (side.status === 'pending') stats.dropouts++;
   model.close(state);
-  const evaluation = setup.task.evaluate(model.global);
-  stats.validationAccuracy = evaluation.accuracy;
-  stats.validationLoss = evaluation.loss;
+  // The new model's validation decides nothing here: a training thread may do it (settleEvaluations).
+  if (run.training) {
+    run.training.evaluate(evaluationKey(stats), model.global, scheduler.nowMs);
+    run.unevaluated.push(stats);
+  } else {
+    const evaluation = setup.task.evaluate(model.global);
+    stats.validationAccuracy = evaluation.accuracy;
+    stats.validationLoss = evaluation.loss;
+  }
   stats.trainLoss = state.losses.length > 0 ? state.losses.reduce((s, v) => s + v, 0) / state.losses.length : Number.NaN;
   stats.endMs = scheduler.nowMs;
   stats.listenUj += host.listenEnergyUj();
@@ -80,4 +86,16 @@ export function coordinatorDied(run: FlRun, atMs: number): void {
   current.stats.endMs = atMs;
   current.stats.listenUj += run.host.listenEnergyUj();
   run.finished = true;
+}
+
+const evaluationKey = (stats: RoundStats): string => `evaluate/${stats.round}`;
+
+/** The closed rounds' validation figures, from the training threads (or done here): before the rounds are read. */
+export function settleEvaluations(run: FlRun): void {
+  for (const stats of run.unevaluated) {
+    const evaluation = run.training!.evaluation(evaluationKey(stats));
+    stats.validationAccuracy = evaluation.accuracy;
+    stats.validationLoss = evaluation.loss;
+  }
+  run.unevaluated.length = 0;
 }

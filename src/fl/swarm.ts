@@ -40,12 +40,12 @@ import { chunkParity } from './chunk-parity.ts';
 import { checkpointFl, restoreFl } from './fl-checkpoint.ts';
 import type { FlRun, FlStep } from './fl-run.ts';
 import { createJitterStreams } from './jitter-streams.ts';
-import { checkDone, closeRound, coordinatorDied, startRound } from './rounds.ts';
+import { checkDone, closeRound, coordinatorDied, settleEvaluations, startRound } from './rounds.ts';
 import { createTrainingPool } from './training-pool.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
   readonly rounds: readonly RoundStats[];
-  /** Ends the training threads, if any. */
+  /** Settles the rounds' evaluations and ends the training threads, if any. */
   close(): void;
   /** The global model's parameters now (flattened). */
   readonly global: Float64Array;
@@ -111,7 +111,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const clients = createFlClients({ setup, specs, host, clientSide, compressors, training, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, checkDone: done, current, global: () => model.global });
   const malformed = (): void => void run.malformed++;
   const coordinatorSide = createCoordinatorSide({ setup, host, aggregator: model, clientIndex, payloadBytes, current, post, rebuild, checkDone: done, later, malformed, uplinkSlotMs: slots?.periodMs });
-  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, rounds, current: undefined, finished: false, malformed: 0 };
+  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, unevaluated: [], rounds, current: undefined, finished: false, malformed: 0 };
 
   return {
     onMessage: (node, received) => onFlMessage(run, node, received),
@@ -125,16 +125,26 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       sessions?.start();
       later({ type: 'startRound' }, 0);
     },
-    checkpoint: () => checkpointFl(run),
+    checkpoint() {
+      settleEvaluations(run);
+      return checkpointFl(run);
+    },
     restore(saved) {
       training?.clear();
+      run.unevaluated.length = 0;
       restoreFl(run, saved);
     },
-    close: () => training?.close(),
+    close() {
+      settleEvaluations(run);
+      training?.close();
+    },
     get busy() {
       return !run.finished;
     },
-    rounds,
+    get rounds() {
+      settleEvaluations(run);
+      return rounds;
+    },
     get global() {
       return model.global;
     },

@@ -1,14 +1,14 @@
 /**
  * A training thread (training-pool.ts): it builds the run's task once (the same data and
- * model, from its source), then, whenever it is free, trains the queued job needed last of
- * those it has been handed (every thread is handed every job; whoever takes a job first trains
- * it). A job that throws is marked failed: the simulation's thread trains it itself (and meets
- * the same error there).
+ * model, from its source), then, whenever it is free, does one of the queued jobs it has been
+ * handed (every thread is handed every job; whoever takes a job first does it): the client's
+ * training needed last, or when no training waits, the oldest round's evaluation. A job that throws is marked failed: the
+ * simulation's thread does it itself (and meets the same error there).
  */
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { taskFromSource, type FlTask, type FlTaskSource } from './task.ts';
 import { runTrainingJob } from './training-job.ts';
-import { failed, jobOf, onThread, queued, stateCell, trained, writeResult, type JobMessage, type ToTrainingThread } from './training-protocol.ts';
+import { done, failed, modelOf, onThread, queued, stateCell, writeEvaluation, writeTrained, type JobMessage, type ToTrainingThread } from './training-protocol.ts';
 
 const port = parentPort!;
 let source: FlTaskSource | undefined;
@@ -19,30 +19,38 @@ let known: JobMessage[] = [];
 port.on('message', (message: ToTrainingThread) => {
   take(message);
   for (;;) {
-    // What came while training, then the queued job needed last.
+    // What came while busy, then the queued job needed last.
     for (let more = receiveMessageOnPort(port); more !== undefined; more = receiveMessageOnPort(port)) take(more.message as ToTrainingThread);
     known = known.filter((job) => Atomics.load(stateCell(job.shared), 0) === queued);
-    const last = known.reduce<JobMessage | undefined>((latest, job) => (latest === undefined || job.needAtMs > latest.needAtMs ? job : latest), undefined);
-    if (last === undefined) return;
-    known = known.filter((job) => job !== last);
-    if (Atomics.compareExchange(stateCell(last.shared), 0, queued, onThread) === queued) train(last);
+    const next = known.reduce<JobMessage | undefined>((best, job) => (best === undefined || before(job, best) ? job : best), undefined);
+    if (next === undefined) return;
+    known = known.filter((job) => job !== next);
+    if (Atomics.compareExchange(stateCell(next.shared), 0, queued, onThread) === queued) run(next);
   }
 });
+
+/** Trainings before evaluations; the training needed last, the evaluation of the oldest round. */
+function before(a: JobMessage, b: JobMessage): boolean {
+  if (a.kind !== b.kind) return a.kind === 'train';
+  return a.kind === 'train' ? a.needAtMs > b.needAtMs : a.needAtMs < b.needAtMs;
+}
 
 function take(message: ToTrainingThread): void {
   if (message.op === 'task') source = message.source;
   else known.push(message);
 }
 
-function train(message: JobMessage): void {
+function run(message: JobMessage): void {
   const state = stateCell(message.shared);
   let outcome = failed;
   try {
     task ??= taskFromSource(source!);
-    writeResult(message.shared, runTrainingJob(task, jobOf(message)));
-    outcome = trained;
+    const model = modelOf(message.shared);
+    if (message.kind === 'train') writeTrained(message.shared, runTrainingJob(task, { ...message.job!, start: model }));
+    else writeEvaluation(message.shared, task.evaluate(model));
+    outcome = done;
   } catch {
-    // The simulation's thread trains the job itself and reports what goes wrong there.
+    // The simulation's thread does the job itself and reports what goes wrong there.
   }
   Atomics.store(state, 0, outcome);
   Atomics.notify(state, 0);

@@ -54,6 +54,21 @@ describe('training pool', () => {
     expect(pool.take('job0')).toBeUndefined();
   });
 
+  it('evaluates a round\'s model on a thread to the same figures as here, and here when no thread has started', async () => {
+    const expected = task.evaluate(here[0]!.delta.map((d, i) => start[i]! + d));
+    const global = here[0]!.delta.map((d, i) => start[i]! + d);
+    pool = createTrainingPool(task, task.source!, 1);
+    pool.evaluate('first', global, 0);
+    // Not started yet: done here, from the model as handed over (the caller's array may change after).
+    global.fill(0);
+    expect(pool.evaluation('first')).toEqual({ loss: expected.loss, accuracy: expected.accuracy });
+    pool.evaluate('second', here[0]!.delta.map((d, i) => start[i]! + d), 1);
+    await settled(pool, ['second']);
+    expect(pool.evaluation('second')).toEqual({ loss: expected.loss, accuracy: expected.accuracy });
+    expect(pool.counts).toEqual({ threads: 1, here: 1 });
+    expect(() => pool!.evaluation('second')).toThrow('no evaluation second was handed over');
+  });
+
   it('leaves to the simulation\'s thread a job no thread has started', () => {
     pool = createTrainingPool(task, task.source!, 1);
     // The thread is still starting: the job is taken back at once.
