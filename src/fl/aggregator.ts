@@ -7,7 +7,6 @@
  */
 import { decodeUpdate } from './compression.ts';
 import { createStrategy, type ClientUpdate } from './strategies.ts';
-import { flatten } from './vector.ts';
 import type { FlSetup, RoundState } from './round-types.ts';
 import { replaceArray } from '../sim/checkpoint-state.ts';
 
@@ -29,7 +28,8 @@ export interface Aggregator {
 export function createAggregator(setup: FlSetup): Aggregator {
   const { settings, task } = setup;
   const strategy = createStrategy(settings.strategy);
-  let global = flatten(task.params);
+  // The task's parameters as built, not as a previous run of the same setup left them.
+  let global: Float64Array = task.initial.slice();
   let version = 0;
   const buffer: ClientUpdate[] = [];
   const sizes = task.params.map((p) => p.value.length);

@@ -17,12 +17,15 @@ import { createTinySeek, type TinySeek } from '../model/tinyseek.ts';
 import type { RandomStream } from '../sim/rng.ts';
 import { trainLocal, type LocalResult, type LocalTraining } from './local.ts';
 import { trainLocalLm } from './local-lm.ts';
-import { assign } from './vector.ts';
+import { assign, flatten } from './vector.ts';
 import { encodeCheckpoint } from '../model/io/checkpoint.ts';
 
 export interface FlTask {
   readonly name: string;
+  /** The model's parameters, which training and evaluation overwrite: a run starts from `initial`. */
   readonly params: readonly Param[];
+  /** The parameters as the task was built (flattened): every run of the task starts from them. */
+  readonly initial: Float64Array;
   /** Indices of the training samples, and a label per sample index for the partitioners. */
   readonly train: Int32Array;
   readonly labels: ArrayLike<number>;
@@ -52,6 +55,7 @@ export function mnistTask(data: LabeledDataset, model: Classifier): FlTask {
   return {
     name: `mnist-${model.kind}`,
     params: model.params,
+    initial: flatten(model.params),
     train: data.train,
     labels: data.labels,
     classes: data.classes,
@@ -97,6 +101,7 @@ export function namesTask(options: NamesTaskOptions): FlTask {
   return {
     name: 'names-tinyseek',
     params: model.params,
+    initial: flatten(model.params),
     train,
     labels,
     classes: options.by === 'list' ? 3 : data.vocabulary.size - 1,

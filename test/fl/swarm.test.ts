@@ -89,6 +89,17 @@ describe('federated learning over the radio (fl-mnist-iid)', () => {
     expect(bias!.value).not.toEqual(initial.params[1]!.value);
   });
 
+  it('runs a prepared setup twice to the same rounds: each run starts from the task\'s initial model, not the last run\'s', () => {
+    const loaded = readScenario('scenarios/fl-mnist-iid.yaml', { sets: ['federated.rounds=2'] });
+    const prepared = prepareFederated(loaded.scenario, loaded.swarm);
+    const accuracies = [1, 2].map(() => {
+      const simulation = createSimulation(loaded.scenario, loaded.swarm, { federated: prepared });
+      simulation.finish();
+      return simulation.federated!.rounds.map((r) => r.validationAccuracy);
+    });
+    expect(accuracies).toEqual([[0.823, 0.876], [0.823, 0.876]]);
+  });
+
   it('runs FedBuff on the radio: buffers applied as updates arrive, staleness discounted', () => {
     const buffered = run(['federated.rounds=3', 'federated.strategy={kind: fedbuff, bufferSize: 4, serverLearningRate: 1}']);
     expect(buffered.rounds.map((r) => r.validationAccuracy)).toEqual([0.815, 0.892, 0.889]);
