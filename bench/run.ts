@@ -11,7 +11,8 @@
  * - model: TinySeek training steps per second and int8 forward MACs per second;
  * - inference: simulated tokens per wall-clock second of the inference scenarios, memory and MQTT;
  * - speculative: speculative decoding against the plain decoder, per token, on three radio setups;
- * - fl: wall time per simulated federated round, 100 clients on the MNIST MLP;
+ * - fl: wall time per simulated federated round, 100 clients on the MNIST MLP, with and
+ *   without training threads; fl-names and fl-mnist-iid whole runs with and without them;
  * - dashboard: bundle sizes, report.html sizes and time to first render in Chromium;
  * - startup: wall time of a `loraswarm airtime` process, through the bundle and through tsx;
  * - sweep-jobs: a sweep of 8 runs with `--jobs 1` and `--jobs 2`, wall times and their ratio;
