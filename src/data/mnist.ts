@@ -44,6 +44,25 @@ export function mnistDigits(): { features: Float32Array; labels: Uint8Array } {
   return cache;
 }
 
+let shared: { features: Float32Array; labels: Uint8Array } | undefined;
+
+/** The digits in shared memory (copied once), for a thread to adopt instead of parsing the package's JSON again. */
+export function sharedMnistDigits(): { features: Float32Array; labels: Uint8Array } {
+  if (shared) return shared;
+  const { features, labels } = mnistDigits();
+  const sharedFeatures = new Float32Array(new SharedArrayBuffer(features.byteLength));
+  sharedFeatures.set(features);
+  const sharedLabels = new Uint8Array(new SharedArrayBuffer(labels.byteLength));
+  sharedLabels.set(labels);
+  shared = { features: sharedFeatures, labels: sharedLabels };
+  return shared;
+}
+
+/** A thread takes the digits another thread shared (`sharedMnistDigits`): the same values, not parsed again. */
+export function adoptMnistDigits(digits: { features: Float32Array; labels: Uint8Array }): void {
+  cache ??= digits;
+}
+
 export function loadMnist(options: { seed: number; validationFraction?: number }): LabeledDataset {
   const { features, labels } = mnistDigits();
   const order = shuffled(Array.from(labels, (_, i) => i), (() => {

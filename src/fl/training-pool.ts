@@ -22,6 +22,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { startModuleThread } from '../metrics/module-thread.ts';
+import { sharedMnistDigits } from '../data/mnist.ts';
 import type { LocalResult } from './local.ts';
 import type { FlTask, FlTaskSource } from './task.ts';
 import { runTrainingJob, type TrainingJob } from './training-job.ts';
@@ -72,7 +73,7 @@ export function createTrainingPool(task: FlTask, source: FlTaskSource, threads: 
       // A thread that fails to start or dies leaves its jobs queued: they are done here.
       worker.on('error', () => undefined);
       worker.unref();
-      worker.postMessage({ op: 'task', source } satisfies ToTrainingThread);
+      worker.postMessage({ op: 'task', source, ...(source.kind === 'mnist' && { mnist: sharedMnistDigits() }) } satisfies ToTrainingThread);
       return worker;
     });
   const hand = (key: string, handed: HandedOver, message: ToTrainingThread): void => {

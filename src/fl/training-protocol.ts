@@ -38,7 +38,14 @@ export interface JobMessage {
   readonly job?: Omit<TrainingJob, 'start'>;
 }
 
-export type ToTrainingThread = { readonly op: 'task'; readonly source: FlTaskSource } | JobMessage;
+/** The task to build, and for MNIST the digits in shared memory (the thread does not parse them again). */
+export interface TaskMessage {
+  readonly op: 'task';
+  readonly source: FlTaskSource;
+  readonly mnist?: { readonly features: Float32Array; readonly labels: Uint8Array };
+}
+
+export type ToTrainingThread = TaskMessage | JobMessage;
 
 /** The validation of a model (FlTask.evaluate's figures the rounds keep). */
 export interface Evaluation {

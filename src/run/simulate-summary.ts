@@ -26,17 +26,24 @@ const progressSlices = 20;
  * const summary = await simulateSummary('scenarios/aloha.yaml', { sets: ['duration=2min', 'groups.1.count=10'], seed: 1 });
  * (summary.frames as { sent: number }).sent // 33
  */
-export async function simulateSummary(file: string, run: { readonly sets: readonly string[]; readonly seed: number }, onFraction: RunFraction = () => undefined): Promise<RunSummary> {
+/** A run's scenario changes and seed, and the threads that train its federated clients (fl/training-pool.ts; none by default). */
+export interface SummaryRun {
+  readonly sets: readonly string[];
+  readonly seed: number;
+  readonly trainingThreads?: number;
+}
+
+export async function simulateSummary(file: string, run: SummaryRun, onFraction: RunFraction = () => undefined): Promise<RunSummary> {
   return (await simulateRun(file, run, onFraction)).summary;
 }
 
 /** A run simulated: its summary, and with a served model the engine's request and token records (for measures the summary does not hold, such as size's capacity). */
-export async function simulateRun(file: string, run: { readonly sets: readonly string[]; readonly seed: number }, onFraction: RunFraction = () => undefined): Promise<{ summary: RunSummary; served?: { readonly requests: readonly RequestRecord[]; readonly tokens: readonly TokenRecord[] } }> {
+export async function simulateRun(file: string, run: SummaryRun, onFraction: RunFraction = () => undefined): Promise<{ summary: RunSummary; served?: { readonly requests: readonly RequestRecord[]; readonly tokens: readonly TokenRecord[] } }> {
   const { scenario, swarm, name } = readScenario(file, { sets: run.sets, seed: run.seed });
   // No receptions.csv is written, so no reception records are kept (as on workers); the summary counts receptions all the same.
   const inference = inferenceFor(scenario, swarm);
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
-  const simulation = createSimulation(scenario, swarm, { keepRecords: false, ...(inference && { inference }), ...(federated && { federated }) });
+  const simulation = createSimulation(scenario, swarm, { keepRecords: false, ...(inference && { inference }), ...(federated && { federated, trainingThreads: run.trainingThreads ?? 0 }) });
   for (let slice = 1; slice <= progressSlices; slice++) {
     simulation.advance((scenario.duration * slice) / progressSlices);
     await onFraction(slice / progressSlices);

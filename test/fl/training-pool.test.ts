@@ -78,11 +78,21 @@ describe('training pool', () => {
   });
 
   it('leaves its jobs to the simulation\'s thread when a thread cannot build the task', async () => {
-    // A seed the random streams refuse: the thread's task fails to build.
+    // A seed the random streams refuse: the thread's task fails to build, and it takes no job.
     pool = createTrainingPool(task, { kind: 'mnist', seed: -1, model: 'logistic', hidden: 0 }, 1);
     pool.submit('job', jobs[0]!, 0);
-    await settled(pool, ['job']);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(pool.settled('job')).toBe(false);
     expect(pool.take('job')).toBeUndefined();
+    expect(pool.counts).toEqual({ threads: 0, here: 1 });
+  });
+
+  it('leaves to the simulation\'s thread a job that fails on its thread', async () => {
+    pool = createTrainingPool(task, task.source!, 1);
+    // A start model of the wrong size: its result does not fit the job's memory.
+    pool.submit('bad', { ...jobs[0]!, start: start.subarray(1) }, 0);
+    await settled(pool, ['bad']);
+    expect(pool.take('bad')).toBeUndefined();
     expect(pool.counts).toEqual({ threads: 0, here: 1 });
   });
 });
