@@ -96,7 +96,7 @@ export function watchablePace(durationMs: number): number {
   return ([1, 2, 5, 10].map((step) => step * decade).find((nice) => nice >= raw * (1 - 1e-12)))!;
 }
 
-/** Most training threads `auto` starts: each holds the task's data and model (~100 MB for MNIST). */
+/** Most training threads `auto` starts: each holds its own model and sample lists (~40-70 MB of RSS for the shipped tasks). */
 export const autoTrainingThreads = 4;
 
 /** `--training-threads`: `auto` (the cores less the simulation's, at most `autoTrainingThreads`) or a count 0..64. */
