@@ -29,7 +29,7 @@ import { runTrainingJob, type TrainingJob } from './training-job.ts';
 import { done, failed, jobMemory, modelOf, onThread, queued, readEvaluation, readTrained, stateCell, takenBack, type Evaluation, type JobKind, type ToTrainingThread } from './training-protocol.ts';
 
 /** How long the simulation waits for a thread that has a job and no result before giving up. */
-const stallMs = 600_000;
+const stallMs = 120_000;
 
 export interface TrainingPool {
   /** Hands a client's training to the threads (they start with the first job); `needAtMs`: when its result will be taken. */
