@@ -23,7 +23,11 @@ function sameDirectories(name: string, scenario: string, sets: readonly string[]
   const files = readdirSync(dirs[0]!).sort();
   expect(files).toEqual(readdirSync(dirs[1]!).sort());
   for (const file of files.filter((entry) => entry !== 'timing.json')) expect(readFileSync(join(dirs[0]!, file)).equals(readFileSync(join(dirs[1]!, file))), file).toBe(true);
-  for (const out of dirs) expect((JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')) as { checkpoints: number }).checkpoints).toBeGreaterThan(0);
+  for (const [i, out] of dirs.entries()) {
+    const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')) as { checkpoints: number; trainingThreads: number };
+    expect(timing.checkpoints).toBeGreaterThan(0);
+    expect(timing.trainingThreads).toBe([0, 2][i]);
+  }
   return readFileSync(join(dirs[0]!, 'rounds.csv'), 'utf8');
 }
 

@@ -47,6 +47,8 @@ export function timingJson(timing: {
   readonly result: SimulationResult;
   readonly transport: string;
   readonly workers: readonly string[];
+  /** Federated learning: the threads that trained the clients. */
+  readonly trainingThreads?: number;
   readonly checkpoints?: number;
   readonly resumedAtMs?: number;
 }): string {
@@ -63,6 +65,7 @@ export function timingJson(timing: {
       cpu: cpus()[0]?.model ?? 'unknown',
       transport: timing.transport,
       workers: timing.workers,
+      ...(timing.trainingThreads !== undefined && { trainingThreads: timing.trainingThreads }),
       ...(timing.checkpoints !== undefined && { checkpoints: timing.checkpoints }),
       ...(timing.resumedAtMs !== undefined && { resumedAtMs: timing.resumedAtMs }),
     },

@@ -22,7 +22,7 @@ import type { SimulatedRun } from './run-simulation.ts';
  * const { totals, summary, served } = await writeRunResults(inputs, simulated, dir, state.checkpoints);
  */
 export async function writeRunResults(inputs: RunInputs, simulated: SimulatedRun, dir: RunDirectory, checkpoints: number) {
-  const { name, scenario, swarm, inference, federated, external, partitions, checkpointEveryMs, resumed } = inputs;
+  const { name, scenario, swarm, inference, federated, external, partitions, checkpointEveryMs, resumed, trainingThreads } = inputs;
   const { simulation, result, files, simulateWallMs, wallStartMs } = simulated;
   const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
   const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served, trainedOf(simulation, federated, scenario));
@@ -38,6 +38,7 @@ export async function writeRunResults(inputs: RunInputs, simulated: SimulatedRun
       result,
       transport: simulated.overMqtt ? (external ? `mqtt (${external.url})` : 'mqtt (embedded aedes)') : 'memory',
       workers: partitions.map((nodes) => formatPartition(nodes)),
+      ...(federated && { trainingThreads }),
       ...(checkpointEveryMs !== undefined && { checkpoints }),
       ...(resumed && { resumedAtMs: resumed.header.simulatedMs }),
     }),
