@@ -104,7 +104,7 @@ describe('loraswarm size', () => {
     for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 's2', file), 'utf8')).toBe(readFileSync(join(dir, 's1', file), 'utf8'));
   });
 
-  it('answers the true minimum of the quickstart over nodes=4..128 (12: the ladder jumps from 10 to 13, bisection finds it) and names what binds (issue 19)', () => {
+  it('answers the true minimum of the quickstart over nodes=4..128 (12: the ladder jumps from 10 to 13, bisection finds it) and names what binds, with the same files from two child processes (issue 19)', () => {
     const result = cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=4..128', '--seeds', '1', '--out', join(dir, 'true-min')], 120_000);
     expect(result.status).toBe(0);
     const rows = readFileSync(join(dir, 'true-min', 'sizing.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
@@ -113,6 +113,14 @@ describe('loraswarm size', () => {
     expect(result.stdout).toContain('smallest that meets the workload (every request served): 12 × nrf52840;');
     expect(result.stdout).toContain('  11 × nrf52840 (one fewer) misses: the model does not fit: internal flash: no room for L1.expert15 (1 more node would hold it)');
     expect(readFileSync(join(dir, 'true-min', 'sizing.csv'), 'utf8').split('\n')[1]).toBe('nrf52840,4,0,0,,,,,,,,,,,,,,0,0,"internal flash short by 1,105,440 B",,,,,,,,,,,,,,,,');
+    // In two child processes: the same files (the models that do not fit found before any child runs; the bisection's batches).
+    const jobs = cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=4..128', '--seeds', '1', '--out', join(dir, 'true-min-jobs'), '--jobs', '2', '--quiet'], 120_000);
+    expect(jobs.stderr).toBe('');
+    expect(jobs.status).toBe(0);
+    for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 'true-min-jobs', file), 'utf8'), file).toBe(readFileSync(join(dir, 'true-min', file), 'utf8'));
+    const bad = cli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--jobs', '0', '--out', join(dir, 'bad-jobs')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('loraswarm: --jobs: expected a whole number 1..256 (child processes), found "0"\n');
   });
 
   it('chooses by --objective: cost and energy answer differently on three MCUs, each explained against the others (issue 19)', () => {

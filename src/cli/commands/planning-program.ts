@@ -55,6 +55,7 @@ export function addSizeCommand(program: Command, io: CliIo): void {
     .option('--failures <k>', 'N + k: k nodes of the group dead from the start of every run (several seeded draws, never a serving run\'s entry); a count meets the targets only if every draw does')
     .option('--failure-draws <n>', 'draws of the failing nodes per seed (with --failures)', '3')
     .option('--to-end', 'simulate each run to its first battery death instead of extrapolating the lifetime (slow)')
+    .option('--jobs <n>', 'child processes that run the cases at once, as sweep --jobs (default 1: in this process; worth it for runs of a second or more); the files are the same whatever n')
     .option('--out <dir>', 'sizing directory (default: runs/<scenario name>-sizing)')
     .option('--quiet', 'print nothing on success')
     .action(async (file: string, options) => {

@@ -61,12 +61,19 @@ export async function runOnce(file: string, sets: readonly string[], seed: numbe
   try {
     summary = await simulateSummary(file, { sets, seed });
   } catch (error) {
-    if (error instanceof PlacementError) {
-      const why = error.shortfallBytes > 0 ? `${error.tier} short by ${error.shortfallBytes.toLocaleString('en')} B` : `${error.tier}: no room for ${error.unplaced.length > 1 ? `${error.unplaced.length} units` : error.unplaced[0]} (${error.extraNodes} more node${error.extraNodes > 1 ? 's' : ''} would hold ${error.unplaced.length > 1 ? 'them' : 'it'})`;
-      const none = Number.NaN;
-      return { variant, nodes, seed, feasible: false, p95LatencyMs: none, joulesPerToken: none, lifetimeDays: none, tokensPerHour: none, completedShare: 0, nodesHoldingUnits: 0, deliveryRatio: none, accuracy: none, energyJ: none, timeToAccuracyMs: none, capacityTokensPerHour: none, capacityBound: '', why };
-    }
+    if (error instanceof PlacementError) return figuresOf(file, sets, seed, variant, nodes, error);
     throw error;
+  }
+  return figuresOf(file, sets, seed, variant, nodes, summary);
+}
+
+/** A run's figures from its summary, or an infeasible case from the placement that did not fit. */
+export function figuresOf(file: string, sets: readonly string[], seed: number, variant: string, nodes: number, summary: Record<string, unknown> | PlacementError): RunFigures {
+  if (summary instanceof PlacementError) {
+    const error = summary;
+    const why = error.shortfallBytes > 0 ? `${error.tier} short by ${error.shortfallBytes.toLocaleString('en')} B` : `${error.tier}: no room for ${error.unplaced.length > 1 ? `${error.unplaced.length} units` : error.unplaced[0]} (${error.extraNodes} more node${error.extraNodes > 1 ? 's' : ''} would hold ${error.unplaced.length > 1 ? 'them' : 'it'})`;
+    const none = Number.NaN;
+    return { variant, nodes, seed, feasible: false, p95LatencyMs: none, joulesPerToken: none, lifetimeDays: none, tokensPerHour: none, completedShare: 0, nodesHoldingUnits: 0, deliveryRatio: none, accuracy: none, energyJ: none, timeToAccuracyMs: none, capacityTokensPerHour: none, capacityBound: '', why };
   }
   const s = summary as unknown as Summary;
   const serving = s.requests !== undefined;

@@ -19,7 +19,9 @@ import { sizingCsv, sizingRunsCsv } from './size-files.ts';
 import { failureDraws, faultsSet } from './size-failures.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { PlacementError } from '../../placement/place.ts';
-import { resultOf, runOnce, simulatedLifetime, type RunFigures, type Workload } from './size-runs.ts';
+import { figuresOf, resultOf, simulatedLifetime, type RunFigures, type Workload } from './size-runs.ts';
+import { batchSummaries } from './size-batch.ts';
+import { jobsOption } from './sweep-options.ts';
 import { UsageError } from '../exit.ts';
 import { createProgress } from '../progress.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
@@ -52,6 +54,18 @@ export interface SizeCommandOptions {
   /** N + k: nodes of the group that fail at the start of every run (size-failures.ts), and the draws per seed. */
   readonly failures?: string;
   readonly failureDraws?: string;
+  /** Child processes that run the cases at once (default 1: in this process). */
+  readonly jobs?: string;
+}
+
+/** One run of a sizing case: the variant at a count, a seed, and the nodes failed from the start (`tooFew`: fewer nodes than failures). */
+interface CaseRun {
+  readonly variant: string;
+  readonly nodes: number;
+  readonly seed: number;
+  readonly sets: readonly string[];
+  readonly failed: readonly string[];
+  readonly tooFew: boolean;
 }
 
 function targetsOf(options: SizeCommandOptions): Targets {
@@ -168,6 +182,9 @@ function sizePlan(file: string, options: SizeCommandOptions) {
 
 export async function sizeCommand(file: string, options: SizeCommandOptions, print: (text: string) => void, note: (text: string) => void): Promise<string> {
   const { counts, seeds, targets, objective, base, workload, groupIndex, group, withCapacity, failures, drawsPerSeed, variantSets, variants, firstSeed, setsFor, mcuOf } = sizePlan(file, options);
+  // In this process unless asked: a child costs ~0.3 s to start, and the shipped sizings' runs
+  // are shorter than that (docs/reference/cli.md, size).
+  const jobs = options.jobs === undefined ? 1 : jobsOption(options.jobs);
   const outPath = outPathOf(options.out ?? join('runs', `${base.name}-sizing`));
   const problem = sweepDirectoryProblem(outPath, 'sizing.csv');
   if (problem) throw new UsageError(`--out: ${problem}`);
@@ -176,42 +193,51 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
     const progress = createProgress(`size ${base.name}`);
     const runs: RunFigures[] = [];
     let planned = variants.length * counts.length * seeds * (failures > 0 ? drawsPerSeed : 1);
-    /** One run of a case: its figures, with the lifetime simulated to the end and the capacity when asked for. */
-    const runFigures = async (variant: string, nodes: number, seed: number, sets: readonly string[], failed: readonly string[]): Promise<RunFigures> => {
-      let figures = { ...(await runOnce(file, sets, seed, variant, nodes)), failed: failed.join(' ') };
-      if (options.toEnd && figures.feasible && Number.isFinite(figures.lifetimeDays)) figures = { ...figures, lifetimeDays: await simulatedLifetime(file, sets, seed, figures.lifetimeDays) };
-      if (withCapacity && figures.feasible) {
+    /** A run's figures, with the lifetime simulated to the end and the capacity when asked for. */
+    const followedUp = async (figures: RunFigures, sets: readonly string[], seed: number): Promise<RunFigures> => {
+      let followed = figures;
+      if (options.toEnd && followed.feasible && Number.isFinite(followed.lifetimeDays)) followed = { ...followed, lifetimeDays: await simulatedLifetime(file, sets, seed, followed.lifetimeDays) };
+      if (withCapacity && followed.feasible) {
         const capacity = await capacityOf(file, sets, seed, targets.p95LatencyMs);
-        figures = { ...figures, capacityTokensPerHour: capacity.tokensPerHour, capacityBound: capacity.bound };
+        followed = { ...followed, capacityTokensPerHour: capacity.tokensPerHour, capacityBound: capacity.bound };
       }
-      return figures;
+      return followed;
     };
     /** The sized group's node ids in a case. */
     const groupNodeIds = (sets: readonly string[], seed: number): string[] => readScenario(file, { sets, seed }).swarm.nodes.filter((n) => n.group === group.name).map((n) => n.id);
-    const runCount = async (variant: string, nodes: number): Promise<CountResult> => {
-      for (let s = 0; s < seeds; s++) {
-        const seed = firstSeed + s;
+    /** A case's runs: per seed, each draw of failing nodes (N + k; the entry never), or the case as it is. */
+    const caseRuns = (variant: string, nodes: number): CaseRun[] =>
+      Array.from({ length: seeds }, (_, s) => firstSeed + s).flatMap((seed): CaseRun[] => {
         const sets = setsFor(variant, nodes);
-        // N + k: the same case with k of the group's nodes dead from the start, in several draws (the entry never).
         const draws = failures === 0 ? [[]] : failureDraws(groupNodeIds(sets, seed).filter((id) => id !== entryOf(file, sets, seed)), failures, drawsPerSeed, seed, nodes);
-        if (draws.length === 0) runs.push({ ...(await runOnce(file, sets, seed, variant, nodes)), feasible: false, why: `fewer than ${failures} nodes that may fail` });
-        for (const failed of draws) {
-          runs.push(await runFigures(variant, nodes, seed, failed.length > 0 ? [...sets, faultsSet(base.scenario.faults ?? [], failed)] : sets, failed));
-          progress.update(runs.length / planned);
-          if (!process.stderr.isTTY && !options.quiet) note(`size: ${variant} × ${nodes}, seed ${seed}${failed.length > 0 ? `, failed ${failed.join(' ')}` : ''} (${runs.length}/${planned})\n`);
+        if (draws.length === 0) return [{ variant, nodes, seed, sets, failed: [], tooFew: true }];
+        return draws.map((failed) => ({ variant, nodes, seed, sets: failed.length > 0 ? [...sets, faultsSet(base.scenario.faults ?? [], failed)] : sets, failed, tooFew: false }));
+      });
+    /** Runs the cases (variant, count) as one batch over the jobs, then takes their figures in order. */
+    const runCases = async (cases: readonly (readonly [string, number])[]): Promise<CountResult[]> => {
+      const batch = cases.flatMap(([variant, nodes]) => caseRuns(variant, nodes));
+      const before = runs.length;
+      const summaries = await batchSummaries(file, base.name, batch, jobs, (finished) => progress.update((before + finished) / planned));
+      for (const [i, run] of batch.entries()) {
+        const figures = figuresOf(file, run.sets, run.seed, run.variant, run.nodes, summaries[i]!);
+        if (run.tooFew) {
+          runs.push({ ...figures, feasible: false, why: `fewer than ${failures} nodes that may fail` });
+          continue;
         }
+        runs.push({ ...(await followedUp(figures, run.sets, run.seed)), failed: run.failed.join(' ') });
+        progress.update(runs.length / planned);
+        if (!process.stderr.isTTY && !options.quiet) note(`size: ${run.variant} × ${run.nodes}, seed ${run.seed}${run.failed.length > 0 ? `, failed ${run.failed.join(' ')}` : ''} (${runs.length}/${planned})\n`);
       }
-      return resultOf(runs, variant, nodes);
+      return cases.map(([variant, nodes]) => resultOf(runs, variant, nodes));
     };
-    const results: CountResult[] = [];
-    for (const variant of variants) for (const nodes of counts) results.push(await runCount(variant, nodes));
+    const results: CountResult[] = await runCases(variants.flatMap((variant) => counts.map((nodes) => [variant, nodes] as const)));
     // The true minimum: bisect between the ladder's last failing and first passing count.
     const bisected = new Set<string>();
     for (const variant of variants) {
       for (let next = nextBisection(results, targets, variant); next !== undefined; next = nextBisection(results, targets, variant)) {
         planned += seeds * (failures > 0 ? drawsPerSeed : 1);
         bisected.add(`${variant}/${next}`);
-        results.push(await runCount(variant, next));
+        results.push((await runCases([[variant, next]]))[0]!);
       }
     }
     progress.stop();
