@@ -10,6 +10,10 @@ describe('integer arithmetic as an MCU runs it', () => {
         const packed = pack(Int8Array.from(values), bits);
         expect(packed.length).toBe(Math.ceil((values.length * bits) / 8));
         expect(Array.from(unpack(packed, values.length, bits))).toEqual(values);
+        // From a view into a larger buffer, as a checkpoint's sections are read.
+        const within = new Uint8Array(packed.length + 5);
+        within.set(packed, 3);
+        expect(Array.from(unpack(within.subarray(3, 3 + packed.length), values.length, bits))).toEqual(values);
       }),
     );
   });

@@ -203,7 +203,8 @@ function decodeUnchecked(bytes: Uint8Array, file: string): Checkpoint {
     if (!Number.isFinite(data[i]!)) throw new CheckpointError(file, `value ${i} of the float32 data is ${data[i]}, expected a finite number`);
   }
   const quantStart = dataStart + 4 * floats;
-  const model = createTinySeek(header.config, 0);
+  // Every value is read from the file below (a missing tensor is refused): no weights drawn.
+  const model = createTinySeek(header.config, 0, 'blank');
   const byName = new Map(header.tensors.map((t) => [t.name, t]));
   const take = (name: string, target: Float64Array): void => {
     const entry = byName.get(name);

@@ -140,10 +140,18 @@ export function unpack(packed: Uint8Array, count: number, bits: Bits, levels: Le
   const mask = (1 << bits) - 1;
   const sign = 1 << (bits - 1);
   const top = levelMax(bits, levels);
+  // int8 with signed levels: the bytes are the values (two's complement).
+  if (bits === 8 && levels === 'signed') return new Int8Array(packed.buffer, packed.byteOffset, count).slice();
+  const odd = levels === 'odd';
   const out = new Int8Array(count);
-  for (let i = 0; i < count; i++) {
-    const raw = (packed[Math.floor(i / perByte)]! >> ((i % perByte) * bits)) & mask;
-    out[i] = levels === 'odd' ? 2 * raw - top : raw & sign ? raw - (1 << bits) : raw;
+  // Byte by byte, each value `bits` further up (the first in the lowest bits).
+  for (let b = 0, i = 0; i < count; b++) {
+    let byte = packed[b]!;
+    for (let k = 0; k < perByte && i < count; k++, i++) {
+      const raw = byte & mask;
+      byte >>= bits;
+      out[i] = odd ? 2 * raw - top : raw & sign ? raw - (1 << bits) : raw;
+    }
   }
   return out;
 }
