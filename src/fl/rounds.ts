@@ -92,10 +92,17 @@ const evaluationKey = (stats: RoundStats): string => `evaluate/${stats.round}`;
 
 /** The closed rounds' validation figures, from the training threads (or done here): before the rounds are read. */
 export function settleEvaluations(run: FlRun): void {
-  for (const stats of run.unevaluated) {
-    const evaluation = run.training!.evaluation(evaluationKey(stats));
-    stats.validationAccuracy = evaluation.accuracy;
-    stats.validationLoss = evaluation.loss;
-  }
+  for (const stats of run.unevaluated) settle(run, stats);
   run.unevaluated.length = 0;
+}
+
+/** The first closed rounds whose evaluation a thread has finished, without waiting for the others. */
+export function settleFinishedEvaluations(run: FlRun): void {
+  while (run.unevaluated.length > 0 && run.training!.settled(evaluationKey(run.unevaluated[0]!))) settle(run, run.unevaluated.shift()!);
+}
+
+function settle(run: FlRun, stats: RoundStats): void {
+  const evaluation = run.training!.evaluation(evaluationKey(stats));
+  stats.validationAccuracy = evaluation.accuracy;
+  stats.validationLoss = evaluation.loss;
 }

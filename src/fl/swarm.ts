@@ -40,11 +40,14 @@ import { chunkParity } from './chunk-parity.ts';
 import { checkpointFl, restoreFl } from './fl-checkpoint.ts';
 import type { FlRun, FlStep } from './fl-run.ts';
 import { createJitterStreams } from './jitter-streams.ts';
-import { checkDone, closeRound, coordinatorDied, settleEvaluations, startRound } from './rounds.ts';
+import { checkDone, closeRound, coordinatorDied, settleEvaluations, settleFinishedEvaluations, startRound } from './rounds.ts';
 import { createTrainingPool } from './training-pool.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
+  /** Every round so far, its figures complete (waiting for a training thread's evaluation if need be). */
   readonly rounds: readonly RoundStats[];
+  /** The rounds whose figures are complete now, without waiting for a training thread: what a report as the run goes prints. */
+  readonly settledRounds: readonly RoundStats[];
   /** Settles the rounds' evaluations and ends the training threads, if any. */
   close(): void;
   /** The global model's parameters now (flattened). */
@@ -144,6 +147,11 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     get rounds() {
       settleEvaluations(run);
       return rounds;
+    },
+    get settledRounds() {
+      settleFinishedEvaluations(run);
+      // The rounds still being evaluated are the last closed ones (and the round under way follows them).
+      return run.unevaluated.length === 0 ? rounds : rounds.slice(0, rounds.length - run.unevaluated.length - (run.current && !run.current.closed ? 1 : 0));
     },
     get global() {
       return model.global;

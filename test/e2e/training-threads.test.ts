@@ -42,6 +42,20 @@ describe('loraswarm run --training-threads', () => {
     expect(rounds.trim().split('\n')).toHaveLength(3);
   });
 
+  it('says each round as it closes, the same with the rounds evaluated on threads', () => {
+    const said = ['0', '2'].map((threads) => {
+      const result = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--set', 'federated.rounds=3', '--transport', 'memory', '--out', join(tmp, `said-${threads}`), '--training-threads', threads]);
+      expect(result.status).toBe(0);
+      return result.stderr.split(/[\r\n]+/).filter((line) => line.startsWith('round '));
+    });
+    expect(said[1]).toEqual(said[0]);
+    expect(said[0]).toEqual([
+      'round 1: 10/10 updates, validation accuracy 82.3 % (loss 0.8224), 34.79 J, 41.0 min',
+      'round 2: 10/10 updates, validation accuracy 87.6 % (loss 0.5982), 33.3 J, 37.7 min',
+      'round 3: 10/10 updates, validation accuracy 88.1 % (loss 0.5148), 34.06 J, 50.2 min',
+    ]);
+  });
+
   it('refuses a value other than auto or a count (exit 2)', () => {
     const result = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--out', join(tmp, 'bad'), '--training-threads', 'many']);
     expect(result.status).toBe(2);

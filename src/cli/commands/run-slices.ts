@@ -91,9 +91,10 @@ function sliceCount({ resumed, checkpointEveryMs, liveOptions, scenario }: RunIn
 
 /** A federated run says how each round went as it closes (on stderr, like the progress): each call logs the rounds closed since the last. */
 function roundReporter(simulation: Simulation, progress: Progress, quiet: boolean): () => void {
-  let roundsReported = simulation.federated?.rounds.filter((round) => !Number.isNaN(round.endMs)).length ?? 0;
+  let roundsReported = simulation.federated?.settledRounds.filter((round) => !Number.isNaN(round.endMs)).length ?? 0;
   return () => {
-    const rounds = simulation.federated?.rounds ?? [];
+    // Rounds a training thread is still evaluating are said at a later call (the last one, after the run, has them all).
+    const rounds = simulation.federated?.settledRounds ?? [];
     for (; roundsReported < rounds.length && !Number.isNaN(rounds[roundsReported]!.endMs); roundsReported++) if (!quiet) progress.log?.(`${roundLine(rounds[roundsReported]!)}\n`);
   };
 }
