@@ -140,7 +140,12 @@ export async function buildBundle(sources = sourceListing(), logLevel = 'warning
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // npm packages are bundled too (resolving and compiling ~40 CommonJS modules of MQTT and
+    // aedes at each run cost more than reading them from the bundle), except those with
+    // native binaries or files of their own read at run time.
+    external: ['esbuild', 'tsx', 'tsx/*', 'playwright-core', 'mnist', '@stdlib/*'],
+    // CommonJS packages in an ESM bundle ask for `require` (Node's built-ins, optional natives).
+    banner: { js: "import { createRequire as __loraswarmRequire } from 'node:module'; globalThis.require ??= __loraswarmRequire(import.meta.url);" },
     sourcemap: 'linked',
     sourcesContent: false,
     write: false,
