@@ -26,7 +26,7 @@ const dist = join(root, 'dist');
 const stampFile = join(dist, 'stamp.json');
 const failedFile = join(dist, 'failed.json');
 const entryFile = join(dist, 'loraswarm.mjs');
-const inputs = ['tsconfig.json', 'package.json', 'bin/bundle.js'];
+const inputs = ['tsconfig.json', 'package.json', 'bin/bundle.js', 'bin/quiet-debug.cjs'];
 const graceMs = 10 * 60_000;
 
 /**
@@ -117,6 +117,15 @@ const sourceLocation = {
   },
 };
 
+/** MQTT's packages log through `debug`: quiet loggers unless DEBUG is set (bin/quiet-debug.cjs, which alone gets the real one). */
+const quietDebugFile = join(root, 'bin', 'quiet-debug.cjs');
+const quietDebug = {
+  name: 'quiet-debug',
+  setup(build) {
+    build.onResolve({ filter: /^debug$/ }, (args) => (args.importer === quietDebugFile ? undefined : { path: quietDebugFile }));
+  },
+};
+
 /** Builds dist/ from the sources as they are now and stamps it with their listing, `sources`. */
 export async function buildBundle(sources = sourceListing(), logLevel = 'warning') {
   const { build } = await import('esbuild');
@@ -150,7 +159,7 @@ export async function buildBundle(sources = sourceListing(), logLevel = 'warning
     sourcesContent: false,
     write: false,
     logLevel,
-    plugins: [sourceLocation],
+    plugins: [sourceLocation, quietDebug],
   });
   mkdirSync(dist, { recursive: true });
   // Chunks and maps first, the entry last: the entry names the chunks it imports.
