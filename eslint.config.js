@@ -43,6 +43,12 @@ export default tseslint.config(
     rules: { 'no-restricted-exports': 'off' },
   },
   {
+    // CommonJS on purpose: what the bundle gives packages that require('debug') and call it.
+    files: ['bin/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: pureFolders,
     ignores: pureExceptions,
     rules: {
