@@ -18,13 +18,17 @@ export interface Param {
 export function createParam(name: string, shape: readonly number[], init: (i: number) => number): Param {
   const size = shape.reduce((a, b) => a * b, 1);
   const value = new Float64Array(size);
-  for (let i = 0; i < size; i++) value[i] = init(i);
+  // A new array is zeros already.
+  if (init !== zeros) for (let i = 0; i < size; i++) value[i] = init(i);
   return { name, shape: [...shape], value, grad: new Float64Array(size), trainable: true };
 }
 
-/** Normal(0, std) initialisation from a seeded stream. */
+/** Draws nothing: the weights of a model whose every value is read from a checkpoint next (checkpoint.ts). */
+export const blankStream: RandomStream = { name: 'model/blank', next: () => 0, int: (minInclusive) => minInclusive, exponential: () => 0, normal: () => 0 };
+
+/** Normal(0, std) initialisation from a seeded stream (zeros from `blankStream`). */
 export function normalInit(rng: RandomStream, std: number): (i: number) => number {
-  return () => rng.normal() * std;
+  return rng === blankStream ? zeros : () => rng.normal() * std;
 }
 
 export const zeros = (): number => 0;

@@ -5,7 +5,7 @@
  * `forward` runs a whole sequence (training, with backward); `createGenerator` runs one
  * position at a time with each layer's latent KV cache.
  */
-import { createRandomStreams, type RandomStream } from '../sim/rng.ts';
+import { createRandomStreams } from '../sim/rng.ts';
 import type { TinySeekConfig } from './config.ts';
 import { createAttention, createLatentCache, type Attention, type LatentCache } from './layers/attention.ts';
 import { createEmbedding, type Embedding } from './layers/embedding.ts';
@@ -14,7 +14,7 @@ import { createLinear, type Linear } from './layers/linear.ts';
 import { createMoe, type Moe } from './layers/moe.ts';
 import { createMtp, type MtpModule } from './layers/mtp.ts';
 import { createRmsNorm, type RmsNorm } from './layers/rmsnorm.ts';
-import type { Param } from './params.ts';
+import { blankStream, type Param } from './params.ts';
 import { mapValues } from './map-values.ts';
 
 export interface Block {
@@ -51,9 +51,6 @@ export interface ForwardPass {
   readonly dropped: number;
   backward(dLogits: Float64Array, dMtpLogits?: Float64Array): void;
 }
-
-/** Zeros for every draw: the weights of a model about to be read from a checkpoint. */
-const blankStream: RandomStream = { name: 'model/blank', next: () => 0, int: (minInclusive) => minInclusive, exponential: () => 0, normal: () => 0 };
 
 /**
  * `weights`: `random` draws every weight from the seed's stream; `blank` leaves them zero, for
