@@ -29,6 +29,8 @@ export interface RunSweepInChildrenOptions extends SweepProgress {
   readonly launcher: ChildLauncher;
   /** Also write each run's directory, as `loraswarm run` does, into `<runsDir>/<index>/`. */
   readonly runsDir?: string;
+  /** The command a child's failure is told of (default `sweep`; `size` runs its cases here too). */
+  readonly command?: string;
 }
 
 /** A child process stopped before it answered for its run: exit 1, the run named. */
@@ -103,7 +105,7 @@ function startChild(pool: Pool): Child {
   subprocess.on('error', (error) => {
     // A child that could not start never exits; a failed send shows as the child's exit, which names the run.
     if (subprocess.pid !== undefined) return;
-    fail(pool, new SweepChildError(`sweep: cannot start a child process with ${launcher.execPath} ${launcher.script} (${error.message})`));
+    fail(pool, new SweepChildError(`${pool.options.command ?? 'sweep'}: cannot start a child process with ${launcher.execPath} ${launcher.script} (${error.message})`));
     exit();
   });
   subprocess.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -169,7 +171,7 @@ function onExit(pool: Pool, child: Child, code: number | null, signal: NodeJS.Si
   if (pool.failure || run === undefined) return;
   const how = signal !== null ? `was killed by ${signal}` : `exited with status ${code}`;
   const tail = child.stderrTail.trim();
-  fail(pool, new SweepChildError(`sweep ${describeRun(pool.plan, run)}: its child process ${how} before the run was over${tail === '' ? '' : `; its last words on stderr:\n${tail}`}`));
+  fail(pool, new SweepChildError(`${pool.options.command ?? 'sweep'} ${describeRun(pool.plan, run)}: its child process ${how} before the run was over${tail === '' ? '' : `; its last words on stderr:\n${tail}`}`));
 }
 
 /** Records the first failure, stops every child and ends the sweep once they have exited. */

@@ -35,13 +35,15 @@ export async function batchSummaries(file: string, name: string, runs: readonly 
     return results;
   }
   const results: (RunSummary | PlacementError | undefined)[] = runs.map((run) => placementProblem(file, run));
-  const planned: PlannedRun[] = runs.flatMap((run, i) => (results[i] === undefined ? [{ index: i + 1, sets: run.sets, swept: [], seed: run.seed }] : []));
+  // The children's runs, numbered among themselves (a child's failure names "run i of n"), and where each sits in the batch.
+  const at = runs.flatMap((_, i) => (results[i] === undefined ? [i] : []));
+  const planned: PlannedRun[] = at.map((i, k) => ({ index: k + 1, sets: runs[i]!.sets, swept: [], seed: runs[i]!.seed }));
   let finished = runs.length - planned.length;
   if (finished > 0) onDone(finished);
   const plan: SweepPlan = { file, name, scenarioSha256: '', sets: [], combinations: runs.length, repeats: 1, runs: planned };
   const { execPath, script } = loraswarmLauncher();
-  const rows = await runSweepInChildren(plan, { jobs, launcher: { execPath, script, args: [sweepChildCommandName] }, onRun: () => onDone(++finished) });
-  for (const row of rows) results[row.run - 1] = row.summary;
+  const rows = await runSweepInChildren(plan, { jobs, command: 'size', launcher: { execPath, script, args: [sweepChildCommandName] }, onRun: () => onDone(++finished) });
+  for (const row of rows) results[at[row.run - 1]!] = row.summary;
   return results as (RunSummary | PlacementError)[];
 }
 
