@@ -26,11 +26,10 @@ const progressSlices = 20;
  * const summary = await simulateSummary('scenarios/aloha.yaml', { sets: ['duration=2min', 'groups.1.count=10'], seed: 1 });
  * (summary.frames as { sent: number }).sent // 33
  */
-/** A run's scenario changes and seed, and the threads that train its federated clients (fl/training-pool.ts; none by default). */
+/** A run's scenario changes and seed. */
 export interface SummaryRun {
   readonly sets: readonly string[];
   readonly seed: number;
-  readonly trainingThreads?: number;
 }
 
 export async function simulateSummary(file: string, run: SummaryRun, onFraction: RunFraction = () => undefined): Promise<RunSummary> {
@@ -43,7 +42,7 @@ export async function simulateRun(file: string, run: SummaryRun, onFraction: Run
   // No receptions.csv is written, so no reception records are kept (as on workers); the summary counts receptions all the same.
   const inference = inferenceFor(scenario, swarm);
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
-  const simulation = createSimulation(scenario, swarm, { keepRecords: false, ...(inference && { inference }), ...(federated && { federated, trainingThreads: run.trainingThreads ?? 0 }) });
+  const simulation = createSimulation(scenario, swarm, { keepRecords: false, ...(inference && { inference }), ...(federated && { federated }) });
   for (let slice = 1; slice <= progressSlices; slice++) {
     simulation.advance((scenario.duration * slice) / progressSlices);
     await onFraction(slice / progressSlices);

@@ -12,24 +12,18 @@
 import { inferenceFor } from '../../inference/load-model.ts';
 import { PlacementError } from '../../placement/place.ts';
 import { readScenario } from '../../scenario/read-scenario.ts';
-import { simulateSummary, type RunSummary } from '../../run/simulate-summary.ts';
+import { simulateSummary, type RunSummary, type SummaryRun } from '../../run/simulate-summary.ts';
 import { runSweepInChildren } from '../../run/sweep-pool.ts';
 import type { PlannedRun, SweepPlan } from '../../run/sweep-plan.ts';
 import { loraswarmLauncher } from '../launcher.ts';
 import { sweepChildCommandName } from './sweep-program.ts';
 
-/** One run of a sizing case: the scenario's changes and the seed. */
-export interface SizeRun {
-  readonly sets: readonly string[];
-  readonly seed: number;
-}
-
 /** `onDone(finished)`: runs finished so far, as they finish. */
-export async function batchSummaries(file: string, name: string, runs: readonly SizeRun[], jobs: number, onDone: (finished: number) => void): Promise<(RunSummary | PlacementError)[]> {
+export async function batchSummaries(file: string, name: string, runs: readonly SummaryRun[], jobs: number, onDone: (finished: number) => void): Promise<(RunSummary | PlacementError)[]> {
   if (jobs === 1 || runs.length <= 1) {
     const results: (RunSummary | PlacementError)[] = [];
     for (const run of runs) {
-      results.push(await summaryOrPlacement(() => simulateSummary(file, run)));
+      results.push(await summaryOrPlacement(file, run));
       onDone(results.length);
     }
     return results;
@@ -47,9 +41,9 @@ export async function batchSummaries(file: string, name: string, runs: readonly 
   return results as (RunSummary | PlacementError)[];
 }
 
-async function summaryOrPlacement(simulate: () => Promise<RunSummary>): Promise<RunSummary | PlacementError> {
+async function summaryOrPlacement(file: string, run: SummaryRun): Promise<RunSummary | PlacementError> {
   try {
-    return await simulate();
+    return await simulateSummary(file, run);
   } catch (error) {
     if (error instanceof PlacementError) return error;
     throw error;
@@ -57,7 +51,7 @@ async function summaryOrPlacement(simulate: () => Promise<RunSummary>): Promise<
 }
 
 /** The placement error of a served model that does not fit the case's nodes, or undefined. */
-function placementProblem(file: string, run: SizeRun): PlacementError | undefined {
+function placementProblem(file: string, run: SummaryRun): PlacementError | undefined {
   const { scenario, swarm } = readScenario(file, { sets: run.sets, seed: run.seed });
   try {
     inferenceFor(scenario, swarm);

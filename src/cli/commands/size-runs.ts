@@ -55,18 +55,6 @@ interface Summary {
   readonly accuracy?: { final: number | null; best: number | null; target: number | null; toTarget: { round: number; atMs: number; joules: number } | null };
 }
 
-/** One run of the case; a placement that does not fit is an infeasible case, not an error. */
-export async function runOnce(file: string, sets: readonly string[], seed: number, variant: string, nodes: number): Promise<RunFigures> {
-  let summary: Record<string, unknown>;
-  try {
-    summary = await simulateSummary(file, { sets, seed });
-  } catch (error) {
-    if (error instanceof PlacementError) return figuresOf(file, sets, seed, variant, nodes, error);
-    throw error;
-  }
-  return figuresOf(file, sets, seed, variant, nodes, summary);
-}
-
 /** A run's figures from its summary, or an infeasible case from the placement that did not fit. */
 export function figuresOf(file: string, sets: readonly string[], seed: number, variant: string, nodes: number, summary: Record<string, unknown> | PlacementError): RunFigures {
   if (summary instanceof PlacementError) {
