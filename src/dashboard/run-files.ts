@@ -15,7 +15,7 @@ import { readCsv, type CsvVisitor } from './read/csv-stream.ts';
 import { createIdIndex } from './read/id-index.ts';
 import { createNodesTable } from './digest/nodes-table.ts';
 import { createSeriesDigest } from './digest/series-digest.ts';
-import { createFramesDigest } from './digest/frames-digest.ts';
+import { createFramesRecord, framesDigestOf } from './digest/frames-digest.ts';
 import { createReceptionsDigest } from './digest/receptions-digest.ts';
 import { apartFromBytes, startReceptionsApart, type ReceptionsApart } from './digest/receptions-apart.ts';
 import { createWholeTable } from './digest/whole-table.ts';
@@ -109,8 +109,8 @@ async function readTables(dir: string, finishing: boolean, limits: ReportLimits,
   if (await read('nodes.csv', nodesTable)) files['nodes.csv'] = nodesTable.result().csv;
   const nodes = nodesTable.result();
   const ids = createIdIndex(nodes.ids);
-  const receptionsOptions = { limit: limits.receptions, pairLimit: limits.pairs, links: limits.links, expected: summaryCounts.receptions, xs: nodes.xs, ys: nodes.ys };
-  const digesting = receptions?.apart.digest({ ...receptionsOptions, path: receptions.receptionsPath, ids: nodes.ids });
+  const receptionsOptions = { limit: limits.receptions, pairLimit: limits.pairs, links: limits.links, expected: summaryCounts.receptions };
+  const digesting = receptions?.apart.digest({ ...receptionsOptions, path: receptions.receptionsPath, ids: nodes.ids, xs: nodes.xs, ys: nodes.ys });
   for (const name of ['tokens.csv', 'placement.csv', 'rounds.csv'] as const) {
     const table = createWholeTable();
     if (await read(name, table)) files[name] = table.result();
@@ -124,17 +124,17 @@ async function readTables(dir: string, finishing: boolean, limits: ReportLimits,
   // The binned figures' grid is the run's end as the page will take it: known before the
   // frames, since every frame ends by the drained end.
   const bins = { spanMs: Math.max(drainedUntilMs, seriesResult.endMs, drainedUntilMs > 0 ? 0 : (meta.durationMs ?? 0)), count: limits.bins };
-  const frames = createFramesDigest({ bins, follow: nodes.busiest, followIds: nodes.busiest.map((i) => nodes.ids[i]!), bands: bandRanges(meta.subBands), limit: limits.frames, expected: summaryCounts.sent });
+  const frames = createFramesRecord({ ids: createIdIndex(nodes.busiest.map((i) => nodes.ids[i]!)), nodes: nodes.busiest }, limits.frames, summaryCounts.sent);
   const receptionsApart = digesting?.result(bins);
   // Unhandled while frames.csv is read, a failure apart would end the process: it is awaited below.
   receptionsApart?.catch(() => undefined);
   const hasFrames = await read('frames.csv', frames);
-  const framesResult = frames.result();
-  const here = createReceptionsDigest({ ...receptionsOptions, ids });
+  const framesResult = framesDigestOf(frames.data(), { bins, follow: nodes.busiest, bands: bandRanges(meta.subBands) });
+  const here = createReceptionsDigest(receptionsOptions);
   const hasReceptions = receptionsApart !== undefined || (await read('receptions.csv', here));
   const apartDigest = await receptionsApart;
   if (apartDigest?.problem !== undefined) problemOf.set('receptions.csv', `${apartDigest.problem}: what it held up to there is shown.`);
-  const receptionsResult = apartDigest?.result ?? here.result(bins);
+  const receptionsResult = apartDigest?.result ?? here.result(bins, { ids, xs: nodes.xs, ys: nodes.ys });
   if (hasFrames) files['frames.csv'] = framesResult.csv;
   // A sample of the receptions serves only when their links could not all be tallied.
   const receptionsKept = receptionsResult.every > 1 && receptionsResult.links !== null ? 0 : receptionsResult.kept;

@@ -22,7 +22,7 @@ import type { ReceptionsDigestOptions, ReceptionsDigestResult } from './receptio
 export const apartFromBytes = 8 << 20;
 
 /** What the thread is asked: the digest's options, with the node ids as a list. */
-export type ReceptionsJob = Omit<ReceptionsDigestOptions, 'ids'> & { readonly path: string; readonly ids: readonly string[] };
+export type ReceptionsJob = ReceptionsDigestOptions & { readonly path: string; readonly ids: readonly string[]; readonly xs: readonly number[]; readonly ys: readonly number[] };
 
 export type ReceptionsReply = { readonly ok: true; readonly result: ReceptionsDigestResult; readonly problem: string | undefined } | { readonly ok: false; readonly message: string; readonly code?: string };
 

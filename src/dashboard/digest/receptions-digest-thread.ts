@@ -21,14 +21,14 @@ port.once('message', (job: ReceptionsJob) => {
 });
 
 async function digest(job: ReceptionsJob): Promise<ReceptionsReply> {
-  const { path, ids, ...options } = job;
-  const receptions = createReceptionsDigest({ ...options, ids: createIdIndex(ids) });
+  const { path, ids, xs, ys, ...options } = job;
+  const receptions = createReceptionsDigest(options);
   // Listening before the read: the bins may come while it goes on.
   const binned = once(port, 'message') as Promise<[TimeBins]>;
   try {
     const read = await readCsv(path, receptions);
     const [bins] = await binned;
-    return { ok: true, problem: read.problem, result: receptions.result(bins) };
+    return { ok: true, problem: read.problem, result: receptions.result(bins, { ids: createIdIndex(ids), xs, ys }) };
   } catch (error) {
     const failure = error as NodeJS.ErrnoException;
     return { ok: false, message: failure.message, ...(failure.code !== undefined && { code: failure.code }) };

@@ -7,9 +7,9 @@
  * pairs to tally (a broadcast city). Pure.
  *
  * @example
- * const receptions = createReceptionsDigest({ ids, limit: 100_000, pairLimit: 1_000_000, links: 1500 });
+ * const receptions = createReceptionsDigest({ limit: 100_000, pairLimit: 1_000_000, links: 1500 });
  * // readCsv('run/receptions.csv.gz', receptions), then:
- * receptions.result().links // [from, to, heard, received, snrSumDb, snrCount, …], most heard first
+ * receptions.result(bins, { ids }).links // [from, to, heard, received, snrSumDb, snrCount, …], most heard first
  */
 import type { CsvRow, CsvVisitor } from '../read/csv-stream.ts';
 import type { IdIndex } from '../read/id-index.ts';
@@ -42,7 +42,6 @@ const deliveryReceivers = 256;
 const distanceBins = 10;
 
 export interface ReceptionsDigestOptions {
-  readonly ids: IdIndex;
   /** The most rows embedded. */
   readonly limit: number;
   /** The most pairs tallied. */
@@ -51,7 +50,13 @@ export interface ReceptionsDigestOptions {
   readonly links: number;
   /** Receptions expected (summary.json's frames.receptions), or 0: see systematic-sample.ts. */
   readonly expected?: number;
-  /** The nodes' positions (m; nodes.csv order), for delivery against distance. */
+}
+
+/** The run's nodes, known once nodes.csv is read (which may be after the rows). */
+export interface ReceptionsNodes {
+  /** Their ids (nodes.csv order), which the links name by index. */
+  readonly ids: IdIndex;
+  /** Their positions (m), for delivery against distance. */
   readonly xs?: readonly number[];
   readonly ys?: readonly number[];
 }
@@ -72,11 +77,10 @@ export interface ReceptionsDigestResult {
 
 export interface ReceptionsDigest extends CsvVisitor {
   /** `bins`: the report's time grid, for the fates over time (known once series.csv is read, which may be after the rows). */
-  result(bins: TimeBins): ReceptionsDigestResult;
+  result(bins: TimeBins, nodes: ReceptionsNodes): ReceptionsDigestResult;
 }
 
 export function createReceptionsDigest(options: ReceptionsDigestOptions): ReceptionsDigest {
-  const { ids } = options;
   const sample = createSystematicSample<string>(options.limit, options.expected);
   // Each pair's numbers: heard, received, the sum and count of finite SNRs.
   let pairs = createPairTable();
@@ -114,7 +118,7 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
         numbers[at0 + 3]!++;
       }
     },
-    result(bins) {
+    result(bins, { ids, xs, ys }) {
       const fatesByBin = fates.binned(bins);
       let links: number[] | null = null;
       let delivery: DeliveryDigest = { fatesByBin, receivers: null, distance: null };
@@ -129,7 +133,7 @@ export function createReceptionsDigest(options: ReceptionsDigestOptions): Recept
           const link = linkOf(from, to, numbers[n]!, numbers[n + 1]!, numbers[n + 2]!, numbers[n + 3]!);
           all.push(Object.assign(link, { snrSumDb: numbers[n + 2]!, snrCount: numbers[n + 3]! }));
         });
-        delivery = { fatesByBin, receivers: receiverTallies(all), distance: distanceTallies(all, options.xs, options.ys) };
+        delivery = { fatesByBin, receivers: receiverTallies(all), distance: distanceTallies(all, xs, ys) };
         links = rankLinks(all, options.links).flatMap((link) => [link.from, link.to, link.heard, link.received, link.snrSumDb, link.snrCount]);
       }
       return { csv: csvTable(kept, sample.items), header: csvTable(kept, []), rows: sample.seen, kept: sample.items.length, every: sample.every, pairs: overflow ? options.pairLimit : pairs.size, links, delivery };
