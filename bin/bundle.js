@@ -96,7 +96,7 @@ function stampText(sources) {
  * and every chunk lies in dist/ itself. Except `ownUrl`: modules that find the bundle's own
  * files (a worker thread's entry, the dashboard's scripts) next to the chunk they land in.
  */
-const ownUrl = new Set([join(src, 'metrics', 'csv-thread.ts'), join(src, 'dashboard', 'digest', 'receptions-apart.ts'), join(src, 'fl', 'training-pool.ts'), join(src, 'dashboard', 'bundle.ts')]);
+const ownUrl = new Set([join(src, 'metrics', 'csv-thread.ts'), join(src, 'dashboard', 'digest', 'receptions-apart.ts'), join(src, 'dashboard', 'digest', 'report-digester.ts'), join(src, 'fl', 'training-pool.ts'), join(src, 'dashboard', 'bundle.ts')]);
 const sourceLocation = {
   name: 'source-location',
   setup(build) {
@@ -130,12 +130,14 @@ const quietDebug = {
 export async function buildBundle(sources = sourceListing(), logLevel = 'warning') {
   const { build } = await import('esbuild');
   const result = await build({
-    // The threads' entries (src/metrics/csv-thread.ts, src/dashboard/digest/receptions-apart.ts
-    // and src/fl/training-pool.ts start them) sit next to the chunks.
+    // The threads' entries (src/metrics/csv-thread.ts, src/dashboard/digest/receptions-apart.ts,
+    // src/dashboard/digest/report-digester.ts and src/fl/training-pool.ts start them) sit next
+    // to the chunks.
     entryPoints: {
       loraswarm: join(src, 'cli', 'main.ts'),
       'csv-writer-thread': join(src, 'metrics', 'csv-writer-thread.ts'),
       'receptions-digest-thread': join(src, 'dashboard', 'digest', 'receptions-digest-thread.ts'),
+      'report-digester-thread': join(src, 'dashboard', 'digest', 'report-digester-thread.ts'),
       'training-thread': join(src, 'fl', 'training-thread.ts'),
       // Builds the dashboard's browser scripts below, with the options the sources use.
       'dashboard-scripts': join(src, 'dashboard', 'bundle.ts'),

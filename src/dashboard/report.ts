@@ -8,7 +8,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dashboardScript } from './bundle.ts';
 import { dashboardHtml, escapeHtml } from './report-html.ts';
-import { readRunFiles } from './run-files.ts';
+import { readRunFiles, reportLimits, type StreamedDigests } from './run-files.ts';
+import { apartFromBytes } from './digest/receptions-apart.ts';
 import type { RunMeta } from './views/run-model.ts';
 
 /** The last page served, and the listing of the directory it was built from. */
@@ -31,10 +32,11 @@ function listing(dir: string): string {
 
 /**
  * The report of the run in `dir`. `finishing`: the run writes it into its own partial
- * directory, just before that becomes the run directory (built afresh, and not kept).
+ * directory, just before that becomes the run directory (built afresh, and not kept), with the
+ * digests it made of its streamed files as it wrote them, if it did (`streamed`).
  */
-export async function reportHtml(dir: string, finishing = false): Promise<string> {
-  if (finishing) return buildReport(dir, true);
+export async function reportHtml(dir: string, finishing = false, streamed?: StreamedDigests): Promise<string> {
+  if (finishing) return buildReport(dir, true, streamed);
   const now = listing(dir);
   if (served?.dir === dir && served.listing === now) return served.html;
   const html = buildReport(dir, false);
@@ -46,8 +48,8 @@ export async function reportHtml(dir: string, finishing = false): Promise<string
   return html;
 }
 
-async function buildReport(dir: string, finishing: boolean): Promise<string> {
-  const files = await readRunFiles(dir, finishing);
+async function buildReport(dir: string, finishing: boolean, streamed?: StreamedDigests): Promise<string> {
+  const files = await readRunFiles(dir, finishing, reportLimits, apartFromBytes, streamed);
   const meta = JSON.parse(files['meta.json']!) as RunMeta;
   return dashboardHtml(await dashboardScript('report'), { files }, meta.title);
 }

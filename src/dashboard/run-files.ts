@@ -13,14 +13,16 @@ import { regions, type RegionId } from '../radio/regions.ts';
 import { subBandLabel } from '../metrics/series.ts';
 import { readCsv, type CsvVisitor } from './read/csv-stream.ts';
 import { createIdIndex } from './read/id-index.ts';
-import { createNodesTable } from './digest/nodes-table.ts';
+import { createNodesTable, type NodesTable } from './digest/nodes-table.ts';
+import type { ReportDigester } from './digest/report-digester.ts';
+import type { TimeBins } from './views/time-bins.ts';
 import { createSeriesDigest } from './digest/series-digest.ts';
 import { createFramesRecord, framesDigestOf } from './digest/frames-digest.ts';
-import { createReceptionsDigest } from './digest/receptions-digest.ts';
+import { createReceptionsDigest, type ReceptionsDigestOptions, type ReceptionsDigestResult } from './digest/receptions-digest.ts';
 import { apartFromBytes, startReceptionsApart, type ReceptionsApart } from './digest/receptions-apart.ts';
 import { createWholeTable } from './digest/whole-table.ts';
 import { summaryForPage } from './digest/summary-text.ts';
-import { bandRanges } from './views/duty-cycle.ts';
+import { bandRanges, type BandRange } from './views/duty-cycle.ts';
 import type { RunDigest } from './views/run-digest.ts';
 import { runFileNames, type RunFileName, type RunFiles, type RunMeta } from './views/run-model.ts';
 
@@ -69,24 +71,34 @@ export function tablePath(dir: string, name: string): string | undefined {
 /**
  * The files of `dir` (those that exist) and the meta the views need. `finishing`: the run is
  * writing its report into its own partial directory, whose RUNNING mark is about to go.
+ * `streamed`: the digests of the run's streamed files, made as it wrote them
+ * (digest/report-digester.ts), used instead of reading those files back: the same report.
  */
-export async function readRunFiles(dir: string, finishing = false, limits: ReportLimits = reportLimits, receptionsApartFrom = apartFromBytes): Promise<RunFiles> {
+export async function readRunFiles(dir: string, finishing = false, limits: ReportLimits = reportLimits, receptionsApartFrom = apartFromBytes, streamed?: StreamedDigests): Promise<RunFiles> {
   const files: RunFiles = {};
   const receptionsPath = tablePath(dir, 'receptions.csv');
   // Started first, so that it is ready once the time bins are known (after series.csv).
-  const apart = receptionsPath !== undefined && statSync(receptionsPath).size >= receptionsApartFrom ? startReceptionsApart() : undefined;
+  const apart = streamed === undefined && receptionsPath !== undefined && statSync(receptionsPath).size >= receptionsApartFrom ? startReceptionsApart() : undefined;
   try {
-    return await readTables(dir, finishing, limits, files, apart && receptionsPath !== undefined ? { apart, receptionsPath } : undefined);
+    return await readTables(dir, finishing, limits, files, apart && receptionsPath !== undefined ? { apart, receptionsPath } : undefined, streamed);
   } finally {
     apart?.stop();
   }
 }
 
+/** The digests a run made of its streamed files as it wrote them. */
+export type StreamedDigests = Pick<ReportDigester, 'series' | 'tables'>;
+
+/** Reads a table of the directory with `visitor`: false when the file is not there (a problem reading it is kept). */
+type ReadTable = (name: RunFileName, visitor: CsvVisitor) => Promise<boolean>;
+
+type NodesResult = ReturnType<NodesTable['result']>;
+
 /** `receptions`: the thread that digests receptions.csv (at `receptionsPath`), when it is worth one. */
-async function readTables(dir: string, finishing: boolean, limits: ReportLimits, files: RunFiles, receptions: { apart: ReceptionsApart; receptionsPath: string } | undefined): Promise<RunFiles> {
+async function readTables(dir: string, finishing: boolean, limits: ReportLimits, files: RunFiles, receptions: { apart: ReceptionsApart; receptionsPath: string } | undefined, streamed: StreamedDigests | undefined): Promise<RunFiles> {
   // Why files were read only in part, in a fixed order (frames and receptions are read at once).
   const problemOf = new Map<string, string>();
-  const read = async (name: RunFileName, visitor: CsvVisitor): Promise<boolean> => {
+  const read: ReadTable = async (name, visitor) => {
     const path = tablePath(dir, name);
     if (path === undefined) return false;
     const result = await readCsv(path, visitor);
@@ -116,25 +128,24 @@ async function readTables(dir: string, finishing: boolean, limits: ReportLimits,
     if (await read(name, table)) files[name] = table.result();
   }
 
-  const series = createSeriesDigest({ ids, nodeIds: nodes.ids, limit: limits.seriesRows, wholeNodes: limits.seriesNodes, lineNodes: limits.lineNodes, linePoints: limits.linePoints, statsTimes: limits.statsTimes, gridBytes: limits.gridBytes, top: limits.topConsumers });
-  const hasSeries = await read('series.csv', series);
-  const seriesResult = series.result();
+  // A digest made as the run wrote the file, or, failing that, the file read back.
+  const streamedSeries = await streamed?.series().catch(() => undefined);
+  const series = streamedSeries ? undefined : createSeriesDigest({ ids, nodeIds: nodes.ids, limit: limits.seriesRows, wholeNodes: limits.seriesNodes, lineNodes: limits.lineNodes, linePoints: limits.linePoints, statsTimes: limits.statsTimes, gridBytes: limits.gridBytes, top: limits.topConsumers });
+  const hasSeries = series ? await read('series.csv', series) : tablePath(dir, 'series.csv') !== undefined;
+  const seriesResult = streamedSeries ?? series!.result();
   if (hasSeries) files['series.csv'] = seriesResult.csv;
 
   // The binned figures' grid is the run's end as the page will take it: known before the
   // frames, since every frame ends by the drained end.
   const bins = { spanMs: Math.max(drainedUntilMs, seriesResult.endMs, drainedUntilMs > 0 ? 0 : (meta.durationMs ?? 0)), count: limits.bins };
-  const frames = createFramesRecord({ ids: createIdIndex(nodes.busiest.map((i) => nodes.ids[i]!)), nodes: nodes.busiest }, limits.frames, summaryCounts.sent);
+  const bands = bandRanges(meta.subBands);
   const receptionsApart = digesting?.result(bins);
   // Unhandled while frames.csv is read, a failure apart would end the process: it is awaited below.
   receptionsApart?.catch(() => undefined);
-  const hasFrames = await read('frames.csv', frames);
-  const framesResult = framesDigestOf(frames.data(), { bins, follow: nodes.busiest, bands: bandRanges(meta.subBands) });
-  const here = createReceptionsDigest(receptionsOptions);
-  const hasReceptions = receptionsApart !== undefined || (await read('receptions.csv', here));
-  const apartDigest = await receptionsApart;
-  if (apartDigest?.problem !== undefined) problemOf.set('receptions.csv', `${apartDigest.problem}: what it held up to there is shown.`);
-  const receptionsResult = apartDigest?.result ?? here.result(bins, { ids, xs: nodes.xs, ys: nodes.ys });
+  const tables = await streamed?.tables({ bins, follow: nodes.busiest, bands, xs: nodes.xs, ys: nodes.ys }).catch(() => undefined);
+  const { hasFrames, framesResult, hasReceptions, receptionsResult } = tables
+    ? { hasFrames: tablePath(dir, 'frames.csv') !== undefined, framesResult: tables.frames, hasReceptions: tablePath(dir, 'receptions.csv') !== undefined, receptionsResult: tables.receptions }
+    : await readFramesAndReceptions(read, problemOf, nodes, { bins, bands, limits, sent: summaryCounts.sent, receptionsOptions, receptionsApart });
   if (hasFrames) files['frames.csv'] = framesResult.csv;
   // A sample of the receptions serves only when their links could not all be tallied.
   const receptionsKept = receptionsResult.every > 1 && receptionsResult.links !== null ? 0 : receptionsResult.kept;
@@ -164,6 +175,25 @@ async function readTables(dir: string, finishing: boolean, limits: ReportLimits,
   if (digest.frames || digest.receptions || digest.series || summaryLeftOut.length > 0 || problems.length > 0) files['digest.json'] = JSON.stringify(digest);
   files['meta.json'] = JSON.stringify(runMeta(dir, meta, files, finishing));
   return files;
+}
+
+/** frames.csv and receptions.csv read back (receptions.csv on a thread of its own when `receptionsApart`). */
+async function readFramesAndReceptions(
+  read: ReadTable,
+  problemOf: Map<string, string>,
+  nodes: NodesResult,
+  options: { bins: TimeBins; bands: readonly BandRange[]; limits: ReportLimits; sent: number; receptionsOptions: ReceptionsDigestOptions; receptionsApart: Promise<{ result: ReceptionsDigestResult; problem: string | undefined }> | undefined },
+) {
+  const { bins, receptionsApart } = options;
+  const frames = createFramesRecord({ ids: createIdIndex(nodes.busiest.map((i) => nodes.ids[i]!)), nodes: nodes.busiest }, options.limits.frames, options.sent);
+  const hasFrames = await read('frames.csv', frames);
+  const framesResult = framesDigestOf(frames.data(), { bins, follow: nodes.busiest, bands: options.bands });
+  const here = createReceptionsDigest(options.receptionsOptions);
+  const hasReceptions = receptionsApart !== undefined || (await read('receptions.csv', here));
+  const apartDigest = await receptionsApart;
+  if (apartDigest?.problem !== undefined) problemOf.set('receptions.csv', `${apartDigest.problem}: what it held up to there is shown.`);
+  const receptionsResult = apartDigest?.result ?? here.result(bins, { ids: createIdIndex(nodes.ids), xs: nodes.xs, ys: nodes.ys });
+  return { hasFrames, framesResult, hasReceptions, receptionsResult };
 }
 
 interface SummaryCounts {

@@ -32,8 +32,15 @@ export interface CsvFile {
   close(): Promise<void>;
 }
 
-/** `resume`: go on from a checkpoint's snapshot of this file (it is cut to its length there). */
-export function createCsvFile(path: string, options: { readonly gzip: boolean; readonly resume?: CsvFileSnapshot }): CsvFile {
+export interface CsvFileOptions {
+  readonly gzip: boolean;
+  /** Go on from a checkpoint's snapshot of this file (it is cut to its length there). */
+  readonly resume?: CsvFileSnapshot;
+  /** Sees every chunk of the file's bytes, uncompressed, before it is written (its buffer is reused after). */
+  readonly tee?: (chunk: Uint8Array) => void;
+}
+
+export function createCsvFile(path: string, options: CsvFileOptions): CsvFile {
   const fd = openSync(path, options.resume ? 'r+' : 'w');
   let position = 0;
   if (options.resume) {
@@ -51,6 +58,7 @@ export function createCsvFile(path: string, options: { readonly gzip: boolean; r
   };
   const csv = createCsvBytes((chunk) => {
     if (failure) throw failure;
+    options.tee?.(chunk);
     if (!options.gzip) {
       writeAll(chunk);
       return;

@@ -7,6 +7,7 @@
 import { createCsvFile, type CsvFile, type CsvFileSnapshot } from './csv-file.ts';
 import { header } from './tables.ts';
 import type { IdBytes } from './csv-bytes.ts';
+import type { MessagePort } from 'node:worker_threads';
 
 export type StreamKind = 'frames' | 'receptions' | 'series';
 
@@ -19,9 +20,9 @@ export interface StreamSpec {
   readonly resume?: CsvFileSnapshot;
 }
 
-/** Opens a stream's file: new with its header, or (a resumed run) cut where its checkpoint left it. */
-export function openStream(spec: StreamSpec): CsvFile {
-  const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }) });
+/** Opens a stream's file: new with its header, or (a resumed run) cut where its checkpoint left it; `tee` sees its bytes. */
+export function openStream(spec: StreamSpec, tee?: (chunk: Uint8Array) => void): CsvFile {
+  const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }), ...(tee && { tee }) });
   if (!spec.resume) header(file.csv, spec.columns);
   return file;
 }
@@ -51,7 +52,16 @@ export interface OpenMessage {
   readonly flow: SharedArrayBuffer;
   /** Each stream's ring of batches (row-batch.ts), written by the run and read by the thread. */
   readonly rings: readonly (readonly SharedArrayBuffer[])[];
+  /**
+   * Where copies of the files' bytes go as they are written (`TeeMessage`s), for whoever digests
+   * them while the run goes on (the report: dashboard/digest/report-digester.ts); closed after
+   * the last, `{ end: true }`, once the files are closed.
+   */
+  readonly tee?: MessagePort;
 }
+
+/** A chunk of a streamed file's bytes, uncompressed, in file order; or the end of them all. */
+export type TeeMessage = { readonly kind: StreamKind; readonly bytes: Uint8Array } | { readonly end: true };
 
 export interface RowsMessage {
   readonly op: 'rows';

@@ -5,9 +5,9 @@
  * as the run's own thread would, so the files, and a checkpoint's snapshot of them, are
  * byte-identical either way. Messages: csv-thread-protocol.ts; started by csv-thread.ts.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import type { CsvFile } from './csv-file.ts';
-import { busyCell, failureData, failedCell, openStream, type FailureData, type FromThread, type OpenMessage, type RowsMessage, type StreamKind, type ToThread } from './csv-thread-protocol.ts';
+import { busyCell, failureData, failedCell, openStream, type FailureData, type FromThread, type OpenMessage, type RowsMessage, type StreamKind, type TeeMessage, type ToThread } from './csv-thread-protocol.ts';
 import { fateLabels } from './frame-rows.ts';
 import { frameColumnsOver, receptionColumnsOver, seriesRowWidth } from './row-batch.ts';
 import { seriesRowWriter } from './series.ts';
@@ -24,6 +24,7 @@ const port = parentPort!;
 const streams: Stream[] = [];
 let flow: Int32Array | undefined;
 let failure: FailureData | undefined;
+let tee: MessagePort | undefined;
 let work: Promise<void> = Promise.resolve();
 
 const reply = (message: FromThread): void => port.postMessage(message);
@@ -40,7 +41,11 @@ async function handle(message: ToThread): Promise<void> {
       const snapshots = await Promise.all(streams.map((stream) => stream.file.snapshot()));
       reply(failure ? { op: 'failed', id: message.id, failure } : { op: 'snapshot', id: message.id, snapshots });
     } else {
-      await Promise.all(streams.map((stream) => stream.file.close()));
+      try {
+        await Promise.all(streams.map((stream) => stream.file.close()));
+      } finally {
+        endTee();
+      }
       reply(failure ? { op: 'failed', id: message.id, failure } : { op: 'closed', id: message.id });
     }
   } catch (error) {
@@ -73,11 +78,28 @@ function rows(message: RowsMessage): void {
 
 function open(message: OpenMessage): void {
   flow = new Int32Array(message.flow);
+  tee = message.tee;
   // One by one, so that a failure to open one still closes those opened before it.
   for (const spec of message.streams) {
-    const file = openStream(spec);
+    const file = openStream(spec, tee && teeOf(tee, spec.kind));
     streams.push({ file, write: writerOf(spec.kind, file, message, message.rings[streams.length]!) });
   }
+}
+
+/** Copies of a stream's bytes into the tee, as the file gets them. */
+function teeOf(port: MessagePort, kind: StreamKind): (chunk: Uint8Array) => void {
+  return (chunk) => {
+    const bytes = chunk.slice();
+    port.postMessage({ kind, bytes } satisfies TeeMessage, [bytes.buffer]);
+  };
+}
+
+/** The tee's last message, once the files are closed (the bytes of each are all out). */
+function endTee(): void {
+  if (!tee) return;
+  tee.postMessage({ end: true } satisfies TeeMessage);
+  tee.close();
+  tee = undefined;
 }
 
 function writerOf(kind: StreamKind, file: CsvFile, message: OpenMessage, ring: readonly SharedArrayBuffer[]): Stream['write'] {

@@ -5,6 +5,7 @@
  * `receptions.csv.gz`, `series.csv.gz`): see `streamedWriting`.
  */
 import { join } from 'node:path';
+import type { MessagePort } from 'node:worker_threads';
 import { autoCompressFrames, autoThreadFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
 import type { CsvFileSnapshot } from '../metrics/csv-file.ts';
@@ -80,9 +81,11 @@ interface StreamedFiles {
 /**
  * `streamSeries`: series.csv is written as rows are sampled (one process); with workers, their
  * rows are merged into canonical order at the end instead. `threaded`: the streamed files are
- * formatted and written by a thread of their own (byte-identical files; see `streamedWriting`).
+ * formatted and written by a thread of their own (byte-identical files; see `streamedWriting`),
+ * which, given a `tee`, sends it copies of their bytes as it writes them (csv-thread-protocol.ts).
  */
-export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false, threaded = false): ResultFiles {
+export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false, threaded = false, tee?: MessagePort): ResultFiles {
+  if (tee && !threaded) throw new RangeError('the streamed files are teed only from their writer thread');
   const suffix = compress ? '.csv.gz' : '.csv';
   const specs: (StreamSpec & { readonly name: string })[] = [];
   const add = (kind: StreamKind, columns: readonly string[]): void => {
@@ -99,7 +102,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
   const ids = encodedIds(swarm.nodes);
   const mains = swarm.nodes.map((node) => node.power.mains);
   const streamed = threaded
-    ? startCsvThread({ streams: specs, ids, mains, transmissions, seriesEnergyStates: energyStates.length, seriesBands: bands.length })
+    ? startCsvThread({ streams: specs, ids, mains, transmissions, seriesEnergyStates: energyStates.length, seriesBands: bands.length, ...(tee && { tee }) })
     : writeInThisThread(specs, ids, mains, transmissions);
   return {
     sinks: [streamed.sink],
@@ -136,7 +139,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
 
 /** The streamed files written by the simulation's own thread. */
 function writeInThisThread(specs: readonly StreamSpec[], ids: IdBytes, mains: readonly boolean[], transmissions: boolean): StreamedFiles {
-  const files = specs.map(openStream);
+  const files = specs.map((spec) => openStream(spec));
   const close = async (): Promise<void> => {
     await Promise.all(files.map((file) => file.close()));
   };

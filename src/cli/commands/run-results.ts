@@ -28,7 +28,11 @@ export async function writeRunResults(inputs: RunInputs, simulated: SimulatedRun
   const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served, trainedOf(simulation, federated, scenario));
   await files.finish({ simulation, result, summary, nodeReports, inference, federated });
   // The dashboard of the files above, self-contained: it opens from disk.
-  dir.write('report.html', await reportHtml(dir.partialPath, true).catch((error: Error) => unbuiltReportHtml(error)));
+  try {
+    dir.write('report.html', await reportHtml(dir.partialPath, true, simulated.digester).catch((error: Error) => unbuiltReportHtml(error)));
+  } finally {
+    await simulated.digester?.stop();
+  }
   const totalWallMs = performance.now() - wallStartMs;
   dir.write(
     'timing.json',

@@ -8,6 +8,8 @@
 import { join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import type { LiveDashboard, LiveServerSlot } from '../../dashboard/live-run.ts';
+import { startReportDigester, type ReportDigester } from '../../dashboard/digest/report-digester.ts';
+import { reportLimits } from '../../dashboard/run-files.ts';
 import type { RunDirectory } from '../../metrics/run-directory.ts';
 import { openResultFiles, streamedWriting, type ResultFiles } from '../../run/result-files.ts';
 import { createSimulation, type Simulation, type SimulationResult } from '../../run/simulate.ts';
@@ -24,6 +26,8 @@ export interface SimulatedRun {
   readonly simulation: Simulation;
   readonly result: SimulationResult;
   readonly files: ResultFiles;
+  /** The digests of the streamed files made as they were written, for the report, if any. */
+  readonly digester: ReportDigester | undefined;
   /** Whether the frames went through a broker. */
   readonly overMqtt: boolean;
   /** performance.now() when the simulation began (after the run directory opened). */
@@ -55,7 +59,10 @@ export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: 
   const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
   if (!resumed) dir.write('scenario.yaml', scenarioYaml);
   const { compress: compressed, threaded } = streamedWriting(inputs.compress, inputs.writeThread, scenario, swarm);
-  const files = (state.files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files, scenario.lorawan !== undefined || scenario.peerMac?.ack === true, threaded));
+  // The report's figures digested as the writer thread writes the files, on the core the
+  // simulation leaves: a run that starts afresh (a resumed run's files began before it).
+  const digester = (state.digester = threaded && !resumed ? startReportDigester(swarm.nodes.map((node) => node.id), reportLimits) : undefined);
+  const files = (state.files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files, scenario.lorawan !== undefined || scenario.peerMac?.ack === true, threaded, digester?.tee));
   const wallStartMs = performance.now();
   const runId = inputs.external?.credentials.runId ?? options.runId ?? runIdOf(name);
   const mqtt = options.transport === 'mqtt' || inputs.external ? await prepareTransport(inputs, runId, scenarioYaml, note) : undefined;
@@ -86,7 +93,7 @@ export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: 
     await mqtt?.close(failure);
     removeCredentialFiles(state, options.credentialsOut);
   }
-  return { simulation, result, files, overMqtt: mqtt !== undefined, wallStartMs, simulateWallMs: performance.now() - wallStartMs };
+  return { simulation, result, files, digester, overMqtt: mqtt !== undefined, wallStartMs, simulateWallMs: performance.now() - wallStartMs };
 }
 
 /** The MQTT transport runs every frame through the embedded broker (one client per node), or through an external one. */

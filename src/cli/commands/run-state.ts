@@ -4,6 +4,7 @@
  */
 import { rmSync } from 'node:fs';
 import type { ResultFiles } from '../../run/result-files.ts';
+import type { ReportDigester } from '../../dashboard/digest/report-digester.ts';
 
 export interface RunState {
   /** The workers' credentials file the run wrote (embedded broker with workers). */
@@ -12,6 +13,8 @@ export interface RunState {
   viewerFile: string | undefined;
   /** The run directory's result files, once open. */
   files: ResultFiles | undefined;
+  /** The thread that digests the streamed files for the report as they are written, if one was started. */
+  digester: ReportDigester | undefined;
   /** Simulated time reached, ms. */
   simulatedMs: number;
   /** Checkpoints saved (`--checkpoint-every`). */
@@ -20,7 +23,7 @@ export interface RunState {
 
 /** A run's state before it starts. */
 export function initialRunState(): RunState {
-  return { credentialsFile: undefined, viewerFile: undefined, files: undefined, simulatedMs: 0, checkpoints: 0 };
+  return { credentialsFile: undefined, viewerFile: undefined, files: undefined, digester: undefined, simulatedMs: 0, checkpoints: 0 };
 }
 
 /**

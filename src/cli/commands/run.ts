@@ -61,6 +61,7 @@ export async function runCommand(
   } catch (error) {
     await liveSlot?.server.close();
     await state.files?.abort().catch(() => undefined);
+    await state.digester?.stop();
     const expected = error instanceof UsageError || (error instanceof Error && error.name === 'EnvironmentError');
     dir.fail(error instanceof InterruptedError ? `${error.message} at ${state.simulatedMs} ms of simulated time` : error instanceof Error ? (expected ? error.message : (error.stack ?? error.message)) : String(error));
     throw error;
