@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
-import { autoCompressFrames, autoThreadFrames, expectedTrafficFrames } from './run-estimate.ts';
+import { availableParallelism } from 'node:os';
+import { autoCompressFrames, autoReportThreadFrames, autoThreadFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
 import type { CsvFileSnapshot } from '../metrics/csv-file.ts';
 import type { IdBytes } from '../metrics/csv-bytes.ts';
@@ -31,20 +32,34 @@ import type { Simulation, SimulationResult } from './simulation-types.ts';
 export type AutoChoice = 'auto' | 'on' | 'off';
 
 /**
- * How the streamed files are written, from `--compress` and `--write-thread`, by the frames the
- * scenario's traffic alone is expected to send: the expected messages of every node with
- * traffic over the duration, times the fragments of each (applications add their own frames on
- * top, so this is a lower bound).
+ * How the streamed files are written, from `--compress`, `--write-thread` and `--report-thread`,
+ * by the frames the scenario's traffic alone is expected to send: the expected messages of every
+ * node with traffic over the duration, times the fragments of each (applications add their own
+ * frames on top, so this is a lower bound).
  *
  * - `compress`: frames.csv and receptions.csv gzip-compressed; `auto` above `autoCompressFrames`
  *   (1,000,000 frames, about 100 MB of frames.csv).
  * - `threaded`: formatted and written by a thread of their own (the same files either way);
  *   `auto` above `autoThreadFrames` (20,000).
+ * - `digested`: the report's figures digested on a thread of their own from the writer thread's
+ *   copies of the files as it writes them (the same report either way); `on` writes the files
+ *   on their thread too. `auto` above `autoReportThreadFrames` (400,000) on two cores, with the
+ *   writer thread on more.
  */
-export function streamedWriting(compress: AutoChoice, thread: AutoChoice, scenario: Scenario, swarm: ResolvedSwarm): { readonly compress: boolean; readonly threaded: boolean } {
-  const frames = compress === 'auto' || thread === 'auto' ? expectedTrafficFrames(scenario, swarm) : 0;
+export function streamedWriting(choices: StreamedChoices, scenario: Scenario, swarm: ResolvedSwarm, cores = availableParallelism()): { readonly compress: boolean; readonly threaded: boolean; readonly digested: boolean } {
+  const { compress, thread, reportThread } = choices;
+  const frames = compress === 'auto' || thread === 'auto' || reportThread === 'auto' ? expectedTrafficFrames(scenario, swarm) : 0;
   const decide = (choice: AutoChoice, above: number): boolean => (choice === 'auto' ? frames > above : choice === 'on');
-  return { compress: decide(compress, autoCompressFrames), threaded: decide(thread, autoThreadFrames) };
+  // Without the writer thread, nothing to digest from (the CLI refuses `--report-thread on` with `--write-thread off`).
+  const digested = thread !== 'off' && decide(reportThread, cores > 2 ? autoThreadFrames : autoReportThreadFrames);
+  return { compress: decide(compress, autoCompressFrames), threaded: digested || decide(thread, autoThreadFrames), digested };
+}
+
+/** `--compress`, `--write-thread` and `--report-thread`. */
+export interface StreamedChoices {
+  readonly compress: AutoChoice;
+  readonly thread: AutoChoice;
+  readonly reportThread: AutoChoice;
 }
 
 export interface ResultFiles {

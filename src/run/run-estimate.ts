@@ -63,6 +63,16 @@ export const autoCompressFrames = 1_000_000;
  */
 export const autoThreadFrames = 20_000;
 
+/**
+ * On two cores, above this many expected frames `--report-thread auto` digests the report as
+ * the files are written (dashboard/digest/report-digester.ts). The digest takes about as much
+ * CPU as the writer thread, and on two cores the simulation's thread shares the second core with
+ * both: LoRaSim's experiment (200,000 frames in ~1 s of simulation) loses in the simulation what
+ * it saves after it, the 10,000-node day (864,000 frames in ~6 s) gains ~0.5 s, the 100,000-node
+ * day ~8 s. With three cores or more, the writer's threshold serves (`autoThreadFrames`).
+ */
+export const autoReportThreadFrames = 400_000;
+
 /** The frames the nodes' own traffic is expected to send over the duration, fragments counted. */
 export function expectedTrafficFrames(scenario: Scenario, swarm: ResolvedSwarm): number {
   let frames = 0;

@@ -1,7 +1,8 @@
 /**
  * `run --write-thread`: the streamed files (frames, receptions, series) formatted and written by
  * a thread of their own give the same run directory as the simulation's thread writing them,
- * checkpoints included.
+ * checkpoints included; and `--report-thread`: the report digested from the writer thread's
+ * copies of the files as they are written is the report read from the files afterwards.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,26 +19,35 @@ const city = ['run', 'bench/poisson-1000.yaml', '--set', 'duration=2h', '--trans
 describe('loraswarm run --write-thread', () => {
   it('writes byte-identical files on or off, gzip-compressed or not, with checkpoints taken on the way', () => {
     for (const compress of ['off', 'on']) {
-      const dirs = ['on', 'off'].map((thread) => {
-        const out = join(tmp, `${thread}-${compress}`);
-        const result = cli([...city, '--out', out, '--write-thread', thread, '--compress', compress, '--checkpoint-every', '0.01']);
+      // The writer thread and the report's, the writer thread alone, neither.
+      const dirs = [['on', 'on'], ['on', 'off'], ['off', 'off']].map(([thread, report]) => {
+        const out = join(tmp, `${thread}-${report}-${compress}`);
+        const result = cli([...city, '--out', out, '--write-thread', thread!, '--report-thread', report!, '--compress', compress, '--checkpoint-every', '0.01']);
         expect(result.stderr).toBe('');
         expect(result.status).toBe(0);
         return out;
       });
       const files = readdirSync(dirs[0]!).sort();
-      expect(files).toEqual(readdirSync(dirs[1]!).sort());
       expect(files).toContain(compress === 'on' ? 'frames.csv.gz' : 'frames.csv');
-      for (const file of files.filter((name) => name !== 'timing.json')) expect(readFileSync(join(dirs[0]!, file)).equals(readFileSync(join(dirs[1]!, file))), file).toBe(true);
+      expect(files).toContain('report.html');
+      for (const dir of dirs.slice(1)) {
+        expect(readdirSync(dir).sort()).toEqual(files);
+        for (const file of files.filter((name) => name !== 'timing.json')) expect(readFileSync(join(dirs[0]!, file)).equals(readFileSync(join(dir, file))), file).toBe(true);
+      }
       const frames = JSON.parse(readFileSync(join(dirs[0]!, 'summary.json'), 'utf8')) as { frames: { sent: number } };
       expect(frames.frames.sent).toBe(7185);
       for (const out of dirs) expect((JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')) as { checkpoints: number }).checkpoints).toBeGreaterThan(0);
+      // The report's thread served the first run's report; the others read the files back.
+      expect(dirs.map((out) => (JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')) as { reportDigested?: boolean }).reportDigested)).toEqual([true, undefined, undefined]);
     }
   });
 
-  it('refuses a value other than auto, on or off (exit 2)', () => {
+  it('refuses a value other than auto, on or off, and the report\'s thread without the writer\'s (exit 2)', () => {
     const result = cli([...city, '--out', join(tmp, 'bad'), '--write-thread', 'sometimes']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('loraswarm: --write-thread: expected "auto", "on" or "off", found "sometimes"\n');
+    const both = cli([...city, '--out', join(tmp, 'bad'), '--write-thread', 'off', '--report-thread', 'on']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toBe("loraswarm: --report-thread on: the report is digested from the writer thread's copies of the files; leave out --write-thread off\n");
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readScenario } from '../../src/scenario/read-scenario.ts';
 import { estimateProblems, estimateRun, runLimits } from '../../src/run/run-estimate.ts';
+import { streamedWriting } from '../../src/run/result-files.ts';
 
 describe('the run estimate', () => {
   it('counts the traffic frames, events, series rows, memory, files and CPU of the Poisson city', () => {
@@ -27,5 +28,22 @@ describe('the run estimate', () => {
     expect(estimateProblems({ ...estimate, events: 2 * runLimits.events, cpuSeconds: 1e5 }, { memoryBytes: 2 ** 40 })).toEqual([
       'it would simulate ~20G events (~28 h of CPU), more than the bound of 10G',
     ]);
+  });
+});
+
+describe('how the streamed files are written (--compress, --write-thread, --report-thread)', () => {
+  const auto = { compress: 'auto', thread: 'auto', reportThread: 'auto' } as const;
+  it('chooses by the frames expected, and the report\'s thread by the cores too', () => {
+    // The Poisson city: 86,400 frames expected at 1,000 nodes, 864,000 at 10,000.
+    const small = readScenario('bench/poisson-1000.yaml');
+    const large = readScenario('bench/poisson-1000.yaml', { sets: ['groups.1.count=10000'] });
+    expect(streamedWriting(auto, small.scenario, small.swarm, 2)).toEqual({ compress: false, threaded: true, digested: false });
+    expect(streamedWriting(auto, small.scenario, small.swarm, 4)).toEqual({ compress: false, threaded: true, digested: true });
+    expect(streamedWriting(auto, large.scenario, large.swarm, 2)).toEqual({ compress: false, threaded: true, digested: true });
+    // `on` writes on the writer thread even below its threshold; without the writer thread, no digest.
+    const quick = readScenario('bench/poisson-1000.yaml', { sets: ['duration=10min'] });
+    expect(streamedWriting({ ...auto, reportThread: 'on' }, quick.scenario, quick.swarm, 2)).toEqual({ compress: false, threaded: true, digested: true });
+    expect(streamedWriting({ ...auto, thread: 'off' }, large.scenario, large.swarm, 4)).toEqual({ compress: false, threaded: false, digested: false });
+    expect(streamedWriting({ ...auto, reportThread: 'off' }, large.scenario, large.swarm, 4)).toEqual({ compress: false, threaded: true, digested: false });
   });
 });

@@ -33,6 +33,7 @@ export interface RunInputs extends ReturnType<typeof distributionOptions> {
   readonly outPath: string;
   readonly compress: AutoChoice;
   readonly writeThread: AutoChoice;
+  readonly reportThread: AutoChoice;
   /** Threads that train federated clients (0 without federated learning). */
   readonly trainingThreads: number;
   /** Wall time between checkpoints (--checkpoint-every), ms. */
@@ -61,6 +62,8 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   }
   const compress = autoChoiceOption('--compress', options.compress);
   const writeThread = autoChoiceOption('--write-thread', options.writeThread);
+  const reportThread = autoChoiceOption('--report-thread', options.reportThread);
+  if (reportThread === 'on' && writeThread === 'off') throw new UsageError('--report-thread on: the report is digested from the writer thread\'s copies of the files; leave out --write-thread off');
   const threads = trainingThreadsOption(options.trainingThreads);
   const { scenario, swarm, name } = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   const outPath = outPathOf(options.out ?? join('runs', `${name}-seed${scenario.seed}`));
@@ -96,7 +99,7 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
     if (descriptors) throw new EnvironmentError(descriptors);
   }
   const trainingThreads = federated ? threads : 0;
-  return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, writeThread, trainingThreads, checkpointEveryMs, liveOptions, inference, federated };
+  return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, writeThread, reportThread, trainingThreads, checkpointEveryMs, liveOptions, inference, federated };
 }
 
 /** Workers run plain nodes only: the features that need every node in one process refuse them. */

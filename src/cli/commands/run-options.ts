@@ -29,6 +29,7 @@ export interface RunCommandOptions {
   readonly compress?: string;
   /** Format and write the streamed files on a thread of their own: auto, on or off. */
   readonly writeThread?: string;
+  readonly reportThread?: string;
   /** Threads that train federated clients while the simulation goes on: auto or a count. */
   readonly trainingThreads?: string;
   /** Run even when the estimate passes the bounds (run-estimate.ts). */

@@ -51,6 +51,8 @@ export function timingJson(timing: {
   readonly trainingThreads?: number;
   readonly checkpoints?: number;
   readonly resumedAtMs?: number;
+  /** Whether the report was digested as the files were written (`--report-thread`), if it was to be. */
+  readonly reportDigested?: boolean;
 }): string {
   const { simulateWallMs, totalWallMs, result } = timing;
   return `${JSON.stringify(
@@ -68,6 +70,7 @@ export function timingJson(timing: {
       ...(timing.trainingThreads !== undefined && { trainingThreads: timing.trainingThreads }),
       ...(timing.checkpoints !== undefined && { checkpoints: timing.checkpoints }),
       ...(timing.resumedAtMs !== undefined && { resumedAtMs: timing.resumedAtMs }),
+      ...(timing.reportDigested !== undefined && { reportDigested: timing.reportDigested }),
     },
     null,
     2,

@@ -45,6 +45,7 @@ export async function writeRunResults(inputs: RunInputs, simulated: SimulatedRun
       ...(federated && { trainingThreads }),
       ...(checkpointEveryMs !== undefined && { checkpoints }),
       ...(resumed && { resumedAtMs: resumed.header.simulatedMs }),
+      ...(simulated.digester && { reportDigested: simulated.digester.served }),
     }),
   );
   // A finished run needs no checkpoint: its directory holds what an uninterrupted run's does.

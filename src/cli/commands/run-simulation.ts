@@ -58,10 +58,10 @@ export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: 
   const { dir, liveSlot, state, interrupts, note } = surroundings;
   const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
   if (!resumed) dir.write('scenario.yaml', scenarioYaml);
-  const { compress: compressed, threaded } = streamedWriting(inputs.compress, inputs.writeThread, scenario, swarm);
-  // The report's figures digested as the writer thread writes the files, on the core the
-  // simulation leaves: a run that starts afresh (a resumed run's files began before it).
-  const digester = (state.digester = threaded && !resumed ? startReportDigester(swarm.nodes.map((node) => node.id), reportLimits) : undefined);
+  const { compress: compressed, threaded, digested } = streamedWriting({ compress: inputs.compress, thread: inputs.writeThread, reportThread: inputs.reportThread }, scenario, swarm);
+  // The report's figures digested as the writer thread writes the files: a run that starts
+  // afresh (a resumed run's files began before it).
+  const digester = (state.digester = digested && !resumed ? startReportDigester(swarm.nodes.map((node) => node.id), reportLimits) : undefined);
   const files = (state.files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files, scenario.lorawan !== undefined || scenario.peerMac?.ack === true, threaded, digester?.tee));
   const wallStartMs = performance.now();
   const runId = inputs.external?.credentials.runId ?? options.runId ?? runIdOf(name);

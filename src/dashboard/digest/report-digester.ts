@@ -26,6 +26,8 @@ export interface ReportDigester {
   /** series.csv's digest, or undefined when the run did not stream it (workers). */
   series(): Promise<SeriesDigestResult | undefined>;
   tables(request: TablesRequest): Promise<StreamedTables>;
+  /** Whether it answered for frames.csv and receptions.csv (the report then did not read them back). */
+  readonly served: boolean;
   /** Ends the thread (the requests still waiting fail). */
   stop(): Promise<void>;
 }
@@ -60,10 +62,18 @@ export function startReportDigester(nodeIds: readonly string[], limits: DigestLi
       worker.postMessage({ ...message, id } satisfies ToDigester);
     });
   };
+  let served = false;
   return {
     tee: channel.port1,
     series: () => ask<SeriesDigestResult | undefined>({ op: 'series' }),
-    tables: (request) => ask<StreamedTables>({ op: 'tables', request }),
+    tables: (request) =>
+      ask<StreamedTables>({ op: 'tables', request }).then((tables) => {
+        served = true;
+        return tables;
+      }),
+    get served() {
+      return served;
+    },
     async stop() {
       fail(new Error('the report\'s digester thread was stopped'));
       await worker.terminate();
