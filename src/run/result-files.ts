@@ -43,16 +43,19 @@ export type AutoChoice = 'auto' | 'on' | 'off';
  *   `auto` above `autoThreadFrames` (20,000).
  * - `digested`: the report's figures digested on a thread of their own from the writer thread's
  *   copies of the files as it writes them (the same report either way); `on` writes the files
- *   on their thread too. `auto` above `autoReportThreadFrames` (400,000) on two cores, with the
- *   writer thread on more.
+ *   on their thread too. `auto`: with the writer thread on three cores or more; on two, above
+ *   `autoReportThreadFrames` (400,000) when the files are not compressed.
  */
 export function streamedWriting(choices: StreamedChoices, scenario: Scenario, swarm: ResolvedSwarm, cores = availableParallelism()): { readonly compress: boolean; readonly threaded: boolean; readonly digested: boolean } {
   const { compress, thread, reportThread } = choices;
   const frames = compress === 'auto' || thread === 'auto' || reportThread === 'auto' ? expectedTrafficFrames(scenario, swarm) : 0;
   const decide = (choice: AutoChoice, above: number): boolean => (choice === 'auto' ? frames > above : choice === 'on');
-  // Without the writer thread, nothing to digest from (the CLI refuses `--report-thread on` with `--write-thread off`).
-  const digested = thread !== 'off' && decide(reportThread, cores > 2 ? autoThreadFrames : autoReportThreadFrames);
-  return { compress: decide(compress, autoCompressFrames), threaded: digested || decide(thread, autoThreadFrames), digested };
+  const compressed = decide(compress, autoCompressFrames);
+  // Without the writer thread, nothing to digest from (the CLI refuses `--report-thread on` with
+  // `--write-thread off`). On two cores, compressing the files takes the core the digest would use.
+  const twoCoresFree = reportThread !== 'auto' || cores > 2 || !compressed;
+  const digested = thread !== 'off' && twoCoresFree && decide(reportThread, cores > 2 ? autoThreadFrames : autoReportThreadFrames);
+  return { compress: compressed, threaded: digested || decide(thread, autoThreadFrames), digested };
 }
 
 /** `--compress`, `--write-thread` and `--report-thread`. */

@@ -65,11 +65,13 @@ export const autoThreadFrames = 20_000;
 
 /**
  * On two cores, above this many expected frames `--report-thread auto` digests the report as
- * the files are written (dashboard/digest/report-digester.ts). The digest takes about as much
- * CPU as the writer thread, and on two cores the simulation's thread shares the second core with
- * both: LoRaSim's experiment (200,000 frames in ~1 s of simulation) loses in the simulation what
- * it saves after it, the 10,000-node day (864,000 frames in ~6 s) gains ~0.5 s, the 100,000-node
- * day ~8 s. With three cores or more, the writer's threshold serves (`autoThreadFrames`).
+ * the files are written (dashboard/digest/report-digester.ts), unless they are compressed. The
+ * digest takes about as much CPU as the writer thread, and on two cores the simulation's thread
+ * shares the second core with both: LoRaSim's experiment (200,000 frames in ~1 s of
+ * simulation) loses in the simulation what it saves after it, the 10,000-node day (864,000
+ * frames in ~6.5 s) gains ~0.4 s, and the 100,000-node day, whose compression keeps the second
+ * core busy, loses 6 s in the simulation for the 6 s it saves after it (2026-12-06, AMD EPYC
+ * × 2). With three cores or more, the writer's threshold serves (`autoThreadFrames`).
  */
 export const autoReportThreadFrames = 400_000;
 
