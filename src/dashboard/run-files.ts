@@ -17,7 +17,7 @@ import { createNodesTable, type NodesTable } from './digest/nodes-table.ts';
 import type { ReportDigester } from './digest/report-digester.ts';
 import type { TimeBins } from './views/time-bins.ts';
 import { createSeriesDigest } from './digest/series-digest.ts';
-import { createFramesRecord, framesDigestOf } from './digest/frames-digest.ts';
+import { createFramesDigest } from './digest/frames-digest.ts';
 import { createReceptionsDigest, type ReceptionsDigestOptions, type ReceptionsDigestResult } from './digest/receptions-digest.ts';
 import { apartFromBytes, startReceptionsApart, type ReceptionsApart } from './digest/receptions-apart.ts';
 import { createWholeTable } from './digest/whole-table.ts';
@@ -185,9 +185,9 @@ async function readFramesAndReceptions(
   options: { bins: TimeBins; bands: readonly BandRange[]; limits: ReportLimits; sent: number; receptionsOptions: ReceptionsDigestOptions; receptionsApart: Promise<{ result: ReceptionsDigestResult; problem: string | undefined }> | undefined },
 ) {
   const { bins, receptionsApart } = options;
-  const frames = createFramesRecord({ ids: createIdIndex(nodes.busiest.map((i) => nodes.ids[i]!)), nodes: nodes.busiest }, options.limits.frames, options.sent);
+  const frames = createFramesDigest({ bins, follow: nodes.busiest, followIds: nodes.busiest.map((i) => nodes.ids[i]!), bands: options.bands, limit: options.limits.frames, expected: options.sent });
   const hasFrames = await read('frames.csv', frames);
-  const framesResult = framesDigestOf(frames.data(), { bins, follow: nodes.busiest, bands: options.bands });
+  const framesResult = frames.result();
   const here = createReceptionsDigest(options.receptionsOptions);
   const hasReceptions = receptionsApart !== undefined || (await read('receptions.csv', here));
   const apartDigest = await receptionsApart;

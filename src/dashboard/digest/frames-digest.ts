@@ -4,21 +4,22 @@
  * duty-cycle view follows, their airtime per sub-band per time bin. The rows themselves (the
  * columns the views read, blocked frames left out as the model leaves them out) are a
  * systematic sample of the sent frames: all of them up to `limit`, else every k-th (k a power
- * of two: systematic-sample.ts), which the map draws as the frames on the air.
+ * of two: systematic-sample.ts), which the map draws as the frames on the air. Pure.
  *
- * In two steps, because the time bins (the run's drained end) and the nodes followed (the
- * busiest in nodes.csv) are known only once the run is over, and the CSV writer thread digests
- * frames.csv as the run writes it: a record of the file (`createFramesRecord`: each sent
- * frame's time, airtime, channel and sender, 28 bytes, and the sample's rows), then its digest
- * (`framesDigestOf`). Pure.
+ * Read back from a finished run's file, the time bins (the run's drained end) and the nodes
+ * followed (the busiest in nodes.csv) are known before the first row, and the digest streams
+ * (`createFramesDigest`): nothing is kept per row. Digested as the run writes the file (the
+ * report's thread, report-digester.ts), they are known only at the end, so the rows are first
+ * recorded (`createFramesRecord`: each sent frame's time, airtime, channel and sender, 28
+ * bytes, and the sample's rows), then taken through the same figures (`framesDigestOf`).
  *
  * @example
- * const record = createFramesRecord({ ids: createIdIndex(nodeIds) }, 100_000);
- * // readCsv('run/frames.csv.gz', record), then:
- * framesDigestOf(record.data(), { bins: { spanMs: 86_400_000, count: 1000 }, follow: [3, 7], bands }).sentByBin // exact counts per bin
+ * const frames = createFramesDigest({ bins: { spanMs: 86_400_000, count: 1000 }, follow: [3, 7], followIds: ['n-3', 'n-7'], bands, limit: 100_000 });
+ * // readCsv('run/frames.csv.gz', frames), then:
+ * frames.result().sentByBin // exact counts per bin
  */
-import type { CsvVisitor } from '../read/csv-stream.ts';
-import type { IdIndex } from '../read/id-index.ts';
+import type { CsvRow, CsvVisitor } from '../read/csv-stream.ts';
+import { createIdIndex, type IdIndex } from '../read/id-index.ts';
 import { embeddedHeader } from './embedded-header.ts';
 import { binOf, type TimeBins } from '../views/time-bins.ts';
 import { bandIndexOf, type BandRange } from '../views/duty-cycle.ts';
@@ -50,6 +51,20 @@ export interface FramesDigestOptions {
   readonly bands: readonly BandRange[];
 }
 
+/** A frames.csv read with its bins and the nodes followed known (a finished run's file). */
+export interface StreamedFramesOptions extends FramesDigestOptions {
+  /** The ids of the nodes followed, in `follow`'s order. */
+  readonly followIds: readonly string[];
+  /** The most sent frames embedded. */
+  readonly limit: number;
+  /** Sent frames expected (summary.json's frames.sent), or 0: see systematic-sample.ts. */
+  readonly expected?: number;
+}
+
+export interface FramesDigest extends CsvVisitor {
+  result(): FramesDigestResult;
+}
+
 export interface FramesDigestResult {
   /** The embedded frames.csv: the sampled sent frames. */
   readonly csv: string;
@@ -67,23 +82,12 @@ export interface FramesDigestResult {
 const binLimit = 1 << 21;
 
 /**
- * How a record knows a frame's sender: `ids` finds the sender cell's index in its list, which is
- * the node's own among the run's nodes (nodes.csv's order) or, given `nodes`, the node
- * `nodes[found]`. A reader that knows which nodes will be followed looks up only theirs: a
- * small index, which most senders miss at once, instead of every node's.
+ * The record of a frames.csv whose bins and followed nodes are not known yet: `ids` the run's
+ * nodes (nodes.csv's order), by which each frame's sender is kept; `limit` the most sent frames
+ * embedded (the sample thins as it goes: see systematic-sample.ts).
  */
-export interface FrameSenders {
-  readonly ids: IdIndex;
-  readonly nodes?: readonly number[];
-}
-
-/**
- * `limit`: the most sent frames embedded. `expected`: sent frames expected (summary.json's
- * frames.sent), or 0: see systematic-sample.ts.
- */
-export function createFramesRecord(senders: FrameSenders, limit: number, expected = 0): FramesRecord {
-  const { ids, nodes } = senders;
-  const sample = createSystematicSample<string>(limit, expected);
+export function createFramesRecord(ids: IdIndex, limit: number): FramesRecord {
+  const sample = createSystematicSample<string>(limit);
   let size = 0;
   let atMs = new Float64Array(1 << 12);
   let airtimeMs = new Float64Array(1 << 12);
@@ -116,8 +120,7 @@ export function createFramesRecord(senders: FrameSenders, limit: number, expecte
       atMs[size] = row.number(at + 2);
       airtimeMs[size] = row.number(at + 3);
       channelMhz[size] = row.number(at + 4, Number.NaN);
-      const found = row.id(at, ids);
-      sender[size] = nodes === undefined || found < 0 ? found : nodes[found]!;
+      sender[size] = row.id(at, ids);
       size++;
       if (sample.wants()) sample.keep(row.joined(keptCells));
       else sample.skip();
@@ -126,50 +129,97 @@ export function createFramesRecord(senders: FrameSenders, limit: number, expecte
   };
 }
 
-/** The digest of a frames record over the run's time bins, following `options.follow`. */
-export function framesDigestOf(data: FramesRecordData, options: FramesDigestOptions): FramesDigestResult {
+/** The figures of the sent frames, taken one at a time in file order. */
+interface FramesFigures {
+  /**
+   * One sent frame: `slot` its sender's place in `follow` (-1: not followed), `embedded`
+   * whether the sample keeps it. Its channel is asked for only when it is followed.
+   */
+  add(atMs: number, airtimeMs: number, slot: number, embedded: boolean, channelMhz: () => number): void;
+  result(): Pick<FramesDigestResult, 'sentByBin' | 'airtime' | 'endMs'>;
+}
+
+function createFramesFigures(options: FramesDigestOptions): FramesFigures {
   const { bins, bands, follow } = options;
-  const { atMs, airtimeMs, every } = data;
-  const sent = atMs.length;
-  const followSlot = new Map(follow.map((node, slot) => [node, slot]));
   const airtime = new Map<number, number>();
   let sentByBin = new Float64Array(bins.count + 1);
   let endMs = 0;
-  for (let i = 0; i < sent; i++) {
-    const bin = binOf(bins, atMs[i]!);
-    if (bin >= sentByBin.length) {
-      const grown = new Float64Array(Math.max(bin + 1, sentByBin.length * 2));
-      grown.set(sentByBin);
-      sentByBin = grown;
-    }
-    sentByBin[bin]!++;
-    // The embedded frames: every k-th sent frame, from the first.
-    if (i % every === 0) endMs = Math.max(endMs, atMs[i]! + airtimeMs[i]!);
-    const slot = followSlot.get(data.sender[i]!);
-    if (slot === undefined || bin >= binLimit) continue;
-    const band = bandIndexOf(bands, data.channelMhz[i]!);
-    if (band < 0) continue;
-    // As the model takes a frame's airtime: its end less its start.
-    const frameEndMs = atMs[i]! + airtimeMs[i]!;
-    endMs = Math.max(endMs, frameEndMs);
-    const key = (slot * bands.length + band) * binLimit + bin;
-    airtime.set(key, (airtime.get(key) ?? 0) + (frameEndMs - atMs[i]!));
-  }
-  let last = sentByBin.length;
-  while (last > bins.count + 1 && sentByBin[last - 1] === 0) last--;
-  const flat: number[] = [];
-  for (const key of [...airtime.keys()].sort((a, b) => a - b)) {
-    const bin = key % binLimit;
-    const slotBand = (key - bin) / binLimit;
-    flat.push(follow[Math.floor(slotBand / bands.length)]!, slotBand % bands.length, bin, airtime.get(key)!);
-  }
   return {
-    csv: csvTable(data.kept, data.items),
-    sent,
-    kept: data.items.length,
-    every,
-    sentByBin: Array.from(sentByBin.subarray(0, last)),
-    airtime: flat,
-    endMs,
+    add(atMs, airtimeMs, slot, embedded, channelMhz) {
+      const bin = binOf(bins, atMs);
+      if (bin >= sentByBin.length) {
+        const grown = new Float64Array(Math.max(bin + 1, sentByBin.length * 2));
+        grown.set(sentByBin);
+        sentByBin = grown;
+      }
+      sentByBin[bin]!++;
+      if (embedded) endMs = Math.max(endMs, atMs + airtimeMs);
+      if (slot < 0 || bin >= binLimit) return;
+      const band = bandIndexOf(bands, channelMhz());
+      if (band < 0) return;
+      // As the model takes a frame's airtime: its end less its start.
+      const frameEndMs = atMs + airtimeMs;
+      endMs = Math.max(endMs, frameEndMs);
+      const key = (slot * bands.length + band) * binLimit + bin;
+      airtime.set(key, (airtime.get(key) ?? 0) + (frameEndMs - atMs));
+    },
+    result() {
+      let last = sentByBin.length;
+      while (last > bins.count + 1 && sentByBin[last - 1] === 0) last--;
+      const flat: number[] = [];
+      for (const key of [...airtime.keys()].sort((a, b) => a - b)) {
+        const bin = key % binLimit;
+        const slotBand = (key - bin) / binLimit;
+        flat.push(follow[Math.floor(slotBand / bands.length)]!, slotBand % bands.length, bin, airtime.get(key)!);
+      }
+      return { sentByBin: Array.from(sentByBin.subarray(0, last)), airtime: flat, endMs };
+    },
   };
+}
+
+/** frames.csv digested as it is read, its bins and the nodes followed known: nothing kept per row. */
+export function createFramesDigest(options: StreamedFramesOptions): FramesDigest {
+  const sample = createSystematicSample<string>(options.limit, options.expected);
+  const figures = createFramesFigures(options);
+  // The followed nodes' own index: most senders miss it at once, without touching every node's.
+  const followed = createIdIndex(options.followIds);
+  let kept: string[] = [];
+  let keptCells: number[] = [];
+  // Cells asked for: the kept columns, then sender, outcome, atMs, airtimeMs, channelMhz.
+  let at = 0;
+  let current: CsvRow | undefined;
+  const channelMhz = (): number => current!.number(at + 4, Number.NaN);
+  return {
+    header(columns) {
+      const found = embeddedHeader('frames.csv', columns, ['sender', 'outcome', 'atMs', 'airtimeMs', 'channelMhz']);
+      ({ kept, keptCells, at } = found);
+      return found.indexes;
+    },
+    row(row) {
+      if (!row.equals(at + 1, 'sent')) return;
+      const embedded = sample.wants();
+      if (embedded) sample.keep(row.joined(keptCells));
+      else sample.skip();
+      current = row;
+      figures.add(row.number(at + 2), row.number(at + 3), options.follow.length === 0 ? -1 : row.id(at, followed), embedded, channelMhz);
+    },
+    result: () => ({ csv: csvTable(kept, sample.items), sent: sample.seen, kept: sample.items.length, every: sample.every, ...figures.result() }),
+  };
+}
+
+/** The digest of a frames record over the run's time bins, following `options.follow`: the same as `createFramesDigest` reading the file. */
+export function framesDigestOf(data: FramesRecordData, options: FramesDigestOptions): FramesDigestResult {
+  const { atMs, airtimeMs, channelMhz, sender, every } = data;
+  const figures = createFramesFigures(options);
+  // Each node's place in `follow` (-1: not followed), by node index.
+  const slots = new Int32Array(options.follow.reduce((most, node) => Math.max(most, node + 1), 0)).fill(-1);
+  options.follow.forEach((node, slot) => (slots[node] = slot));
+  let i = 0;
+  const channel = (): number => channelMhz[i]!;
+  for (; i < atMs.length; i++) {
+    const node = sender[i]!;
+    // The embedded frames: every k-th sent frame, from the first.
+    figures.add(atMs[i]!, airtimeMs[i]!, node >= 0 && node < slots.length ? slots[node]! : -1, i % every === 0, channel);
+  }
+  return { csv: csvTable(data.kept, data.items), sent: atMs.length, kept: data.items.length, every, ...figures.result() };
 }

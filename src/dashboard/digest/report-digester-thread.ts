@@ -38,7 +38,7 @@ port.on('message', (message: ToDigester) => {
 
 function start(tee: MessagePort, nodeIds: readonly string[], limits: DigestLimits): Digests {
   const ids = createIdIndex(nodeIds);
-  const frames = createFramesRecord({ ids }, limits.frames);
+  const frames = createFramesRecord(ids, limits.frames);
   const receptions = createReceptionsDigest({ limit: limits.receptions, pairLimit: limits.pairs, links: limits.links });
   const series = createSeriesDigest({ ids, nodeIds, limit: limits.seriesRows, wholeNodes: limits.seriesNodes, lineNodes: limits.lineNodes, linePoints: limits.linePoints, statsTimes: limits.statsTimes, gridBytes: limits.gridBytes, top: limits.topConsumers });
   const parsers: Record<StreamKind, CsvParser> = { frames: createCsvParser(frames), receptions: createCsvParser(receptions), series: createCsvParser(series) };
