@@ -51,7 +51,7 @@ export function linkCsvThread(worker: Worker, streams: readonly StreamSpec[], op
     lost(new Error('the CSV writer thread stopped'));
   });
   const post = (message: ToThread): void => worker.postMessage(message);
-  worker.postMessage({ op: 'open', ...open, streams, flow: flow.buffer as SharedArrayBuffer, rings } satisfies ToThread, open.tee ? [open.tee] : []);
+  worker.postMessage({ op: 'open', ...open, streams, flow: flow.buffer as SharedArrayBuffer, rings } satisfies ToThread, open.tee ? [open.tee.port] : []);
   /** Each stream's next slot in its ring. */
   const nextSlot = streams.map(() => 0);
 

@@ -52,12 +52,32 @@ export interface OpenMessage {
   readonly flow: SharedArrayBuffer;
   /** Each stream's ring of batches (row-batch.ts), written by the run and read by the thread. */
   readonly rings: readonly (readonly SharedArrayBuffer[])[];
-  /**
-   * Where copies of the files' bytes go as they are written (`TeeMessage`s), for whoever digests
-   * them while the run goes on (the report: dashboard/digest/report-digester.ts); closed after
-   * the last, `{ end: true }`, once the files are closed.
-   */
-  readonly tee?: MessagePort;
+  /** Where copies of the files' bytes go as they are written (`Tee`). */
+  readonly tee?: Tee;
+}
+
+/**
+ * Copies of the streamed files' bytes for whoever digests them while the run goes on (the
+ * report: dashboard/digest/report-digester.ts). The writer thread posts each chunk, uncompressed
+ * and in file order, on `port` (`TeeMessage`), and `{ end: true }` once the files are closed.
+ * Bounded: the receiver counts the chunks it has taken in `flow`'s cell `teeTakenCell` (and
+ * notifies it); the writer waits while `teeChunksInFlight` chunks are not taken, so that a slow
+ * receiver holds the run back instead of its memory growing. Whoever sets `teeGoneCell` (the
+ * receiver stopped or failed) releases the writer, which then stops teeing.
+ */
+export interface Tee {
+  readonly port: MessagePort;
+  readonly flow: SharedArrayBuffer;
+}
+
+export const teeTakenCell = 0;
+export const teeGoneCell = 1;
+/** Chunks (of 1 MiB: csv-bytes.ts) posted and not yet taken before the writer waits. */
+export const teeChunksInFlight = 32;
+
+/** The shared cells of a tee. */
+export function createTeeFlow(): SharedArrayBuffer {
+  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
 }
 
 /** A chunk of a streamed file's bytes, uncompressed, in file order; or the end of them all. */

@@ -5,9 +5,9 @@
  * as the run's own thread would, so the files, and a checkpoint's snapshot of them, are
  * byte-identical either way. Messages: csv-thread-protocol.ts; started by csv-thread.ts.
  */
-import { parentPort, type MessagePort } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { CsvFile } from './csv-file.ts';
-import { busyCell, failureData, failedCell, openStream, type FailureData, type FromThread, type OpenMessage, type RowsMessage, type StreamKind, type TeeMessage, type ToThread } from './csv-thread-protocol.ts';
+import { busyCell, failureData, failedCell, openStream, type FailureData, type FromThread, type OpenMessage, type RowsMessage, type StreamKind, type Tee, type TeeMessage, teeChunksInFlight, teeGoneCell, teeTakenCell, type ToThread } from './csv-thread-protocol.ts';
 import { fateLabels } from './frame-rows.ts';
 import { frameColumnsOver, receptionColumnsOver, seriesRowWidth } from './row-batch.ts';
 import { seriesRowWriter } from './series.ts';
@@ -24,7 +24,8 @@ const port = parentPort!;
 const streams: Stream[] = [];
 let flow: Int32Array | undefined;
 let failure: FailureData | undefined;
-let tee: MessagePort | undefined;
+let tee: Tee | undefined;
+let teePosted = 0;
 let work: Promise<void> = Promise.resolve();
 
 const reply = (message: FromThread): void => port.postMessage(message);
@@ -81,25 +82,41 @@ function open(message: OpenMessage): void {
   tee = message.tee;
   // One by one, so that a failure to open one still closes those opened before it.
   for (const spec of message.streams) {
-    const file = openStream(spec, tee && teeOf(tee, spec.kind));
+    const file = openStream(spec, tee && teeOf(spec.kind));
     streams.push({ file, write: writerOf(spec.kind, file, message, message.rings[streams.length]!) });
   }
 }
 
-/** Copies of a stream's bytes into the tee, as the file gets them. */
-function teeOf(port: MessagePort, kind: StreamKind): (chunk: Uint8Array) => void {
+/** How long the writer waits for a tee's receiver that takes nothing before it stops teeing. */
+const teeStallMs = 120_000;
+
+/** Copies of a stream's bytes into the tee, as the file gets them, at most `teeChunksInFlight` not yet taken. */
+function teeOf(kind: StreamKind): (chunk: Uint8Array) => void {
   return (chunk) => {
+    if (!tee) return;
+    const cells = new Int32Array(tee.flow);
     const bytes = chunk.slice();
-    port.postMessage({ kind, bytes } satisfies TeeMessage, [bytes.buffer]);
+    tee.port.postMessage({ kind, bytes } satisfies TeeMessage, [bytes.buffer]);
+    teePosted++;
+    const started = Date.now();
+    for (let taken = Atomics.load(cells, teeTakenCell); teePosted - taken >= teeChunksInFlight; taken = Atomics.load(cells, teeTakenCell)) {
+      if (Atomics.load(cells, teeGoneCell) === 1 || Date.now() - started > teeStallMs) return dropTee();
+      Atomics.wait(cells, teeTakenCell, taken, 100);
+    }
   };
+}
+
+/** The receiver is gone or stalled: no more copies (it answers for nothing, and the report reads the files). */
+function dropTee(): void {
+  tee?.port.close();
+  tee = undefined;
 }
 
 /** The tee's last message, once the files are closed (the bytes of each are all out). */
 function endTee(): void {
   if (!tee) return;
-  tee.postMessage({ end: true } satisfies TeeMessage);
-  tee.close();
-  tee = undefined;
+  tee.port.postMessage({ end: true } satisfies TeeMessage);
+  dropTee();
 }
 
 function writerOf(kind: StreamKind, file: CsvFile, message: OpenMessage, ring: readonly SharedArrayBuffer[]): Stream['write'] {

@@ -5,14 +5,13 @@
  * `receptions.csv.gz`, `series.csv.gz`): see `streamedWriting`.
  */
 import { join } from 'node:path';
-import type { MessagePort } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { autoCompressFrames, autoReportThreadFrames, autoThreadFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
 import type { CsvFileSnapshot } from '../metrics/csv-file.ts';
 import type { IdBytes } from '../metrics/csv-bytes.ts';
 import { startCsvThread } from '../metrics/csv-thread.ts';
-import { openStream, type StreamKind, type StreamSpec } from '../metrics/csv-thread-protocol.ts';
+import { openStream, type StreamKind, type StreamSpec, type Tee } from '../metrics/csv-thread-protocol.ts';
 import { energyStates } from '../hw/energy-ledger-types.ts';
 import { adrCsv } from '../metrics/lorawan-summary.ts';
 import { encodedIds, frameColumnsFor, frameRowWriter, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
@@ -102,7 +101,7 @@ interface StreamedFiles {
  * formatted and written by a thread of their own (byte-identical files; see `streamedWriting`),
  * which, given a `tee`, sends it copies of their bytes as it writes them (csv-thread-protocol.ts).
  */
-export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false, threaded = false, tee?: MessagePort): ResultFiles {
+export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false, threaded = false, tee?: Tee): ResultFiles {
   if (tee && !threaded) throw new RangeError('the streamed files are teed only from their writer thread');
   const suffix = compress ? '.csv.gz' : '.csv';
   const specs: (StreamSpec & { readonly name: string })[] = [];

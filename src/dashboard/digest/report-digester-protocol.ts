@@ -3,7 +3,7 @@
  * report-digester-thread.ts is the thread): the start, with the port the CSV writer thread tees
  * the streamed files into; the requests for the digests once the run is over; the answers.
  */
-import type { MessagePort } from 'node:worker_threads';
+import type { Tee } from '../../metrics/csv-thread-protocol.ts';
 import type { TimeBins } from '../views/time-bins.ts';
 import type { BandRange } from '../views/duty-cycle.ts';
 import type { FramesDigestResult } from './frames-digest.ts';
@@ -41,7 +41,7 @@ export interface StreamedTables {
 }
 
 export type ToDigester =
-  | { readonly op: 'start'; readonly tee: MessagePort; readonly nodeIds: readonly string[]; readonly limits: DigestLimits }
+  | { readonly op: 'start'; readonly tee: Tee; readonly nodeIds: readonly string[]; readonly limits: DigestLimits }
   | { readonly op: 'series'; readonly id: number }
   | { readonly op: 'tables'; readonly id: number; readonly request: TablesRequest };
 

@@ -4,8 +4,8 @@
  * report reads the files with, and answers for them once every byte is in (the writer's last
  * message, after it closed the files). Messages: report-digester-protocol.ts.
  */
-import { parentPort, type MessagePort } from 'node:worker_threads';
-import type { StreamKind, TeeMessage } from '../../metrics/csv-thread-protocol.ts';
+import { parentPort } from 'node:worker_threads';
+import { teeGoneCell, teeTakenCell, type StreamKind, type Tee, type TeeMessage } from '../../metrics/csv-thread-protocol.ts';
 import { createCsvParser, type CsvParser } from '../read/csv-parse.ts';
 import { createIdIndex, type IdIndex } from '../read/id-index.ts';
 import { createFramesRecord, framesDigestOf, type FramesRecord } from './frames-digest.ts';
@@ -36,7 +36,9 @@ port.on('message', (message: ToDigester) => {
   void answer(message).then((reply) => port.postMessage(reply));
 });
 
-function start(tee: MessagePort, nodeIds: readonly string[], limits: DigestLimits): Digests {
+function start(tee: Tee, nodeIds: readonly string[], limits: DigestLimits): Digests {
+  const { port } = tee;
+  const cells = new Int32Array(tee.flow);
   const ids = createIdIndex(nodeIds);
   const frames = createFramesRecord(ids, limits.frames);
   const receptions = createReceptionsDigest({ limit: limits.receptions, pairLimit: limits.pairs, links: limits.links });
@@ -45,23 +47,28 @@ function start(tee: MessagePort, nodeIds: readonly string[], limits: DigestLimit
   const seen = new Set<StreamKind>();
   let failure: Error | undefined;
   const ended = new Promise<void>((resolve, reject) => {
-    tee.on('message', (message: TeeMessage) => {
+    port.on('message', (message: TeeMessage) => {
       if ('end' in message) {
         for (const parser of Object.values(parsers)) parser.end();
-        tee.close();
+        port.close();
         if (failure) reject(failure);
         else resolve();
         return;
       }
-      if (failure) return;
-      seen.add(message.kind);
-      try {
-        parsers[message.kind].push(message.bytes);
-      } catch (error) {
-        failure = error instanceof Error ? error : new Error(String(error));
+      if (!failure) {
+        seen.add(message.kind);
+        try {
+          parsers[message.kind].push(message.bytes);
+        } catch (error) {
+          failure = error instanceof Error ? error : new Error(String(error));
+          // Nothing more is wanted: the writer need not wait for this thread again.
+          Atomics.store(cells, teeGoneCell, 1);
+        }
       }
+      Atomics.add(cells, teeTakenCell, 1);
+      Atomics.notify(cells, teeTakenCell);
     });
-    tee.on('close', () => reject(failure ?? new Error('the CSV writer thread stopped before it wrote the files out')));
+    port.on('close', () => reject(failure ?? new Error('the CSV writer thread stopped teeing before it wrote the files out')));
   });
   // Asked for or not, a failure here is answered to the requests, not thrown.
   ended.catch(() => undefined);

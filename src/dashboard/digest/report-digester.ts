@@ -15,14 +15,15 @@
  * await reportHtml(dir.partialPath, true, digester);
  * await digester.stop();
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import { startModuleThread } from '../../metrics/module-thread.ts';
+import { createTeeFlow, teeGoneCell, teeTakenCell, type Tee } from '../../metrics/csv-thread-protocol.ts';
 import type { DigestLimits, FromDigester, StreamedTables, TablesRequest, ToDigester } from './report-digester-protocol.ts';
 import type { SeriesDigestResult } from './series-digest.ts';
 
 export interface ReportDigester {
-  /** The port to hand to the CSV writer thread (openResultFiles' `tee`), once. */
-  readonly tee: MessagePort;
+  /** What to hand to the CSV writer thread (openResultFiles' `tee`), once: its port is transferred. */
+  readonly tee: Tee;
   /** series.csv's digest, or undefined when the run did not stream it (workers). */
   series(): Promise<SeriesDigestResult | undefined>;
   tables(request: TablesRequest): Promise<StreamedTables>;
@@ -37,10 +38,15 @@ export function startReportDigester(nodeIds: readonly string[], limits: DigestLi
   // Never what keeps a process alive: a run that fails before asking ends all the same.
   worker.unref();
   const channel = new MessageChannel();
+  const flow = createTeeFlow();
+  const cells = new Int32Array(flow);
   const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   let stopped: Error | undefined;
   const fail = (error: Error): void => {
     stopped ??= error;
+    // The writer thread waits for nobody any more.
+    Atomics.store(cells, teeGoneCell, 1);
+    Atomics.notify(cells, teeTakenCell);
     for (const request of waiting.values()) request.reject(stopped);
     waiting.clear();
   };
@@ -52,7 +58,7 @@ export function startReportDigester(nodeIds: readonly string[], limits: DigestLi
   });
   worker.on('error', fail);
   worker.on('exit', (code) => fail(new Error(`the report's digester thread ended (exit code ${code})`)));
-  worker.postMessage({ op: 'start', tee: channel.port2, nodeIds, limits } satisfies ToDigester, [channel.port2]);
+  worker.postMessage({ op: 'start', tee: { port: channel.port2, flow }, nodeIds, limits } satisfies ToDigester, [channel.port2]);
   let nextId = 0;
   const ask = <T>(message: { op: 'series' } | { op: 'tables'; request: TablesRequest }): Promise<T> => {
     if (stopped) return Promise.reject(stopped);
@@ -64,7 +70,7 @@ export function startReportDigester(nodeIds: readonly string[], limits: DigestLi
   };
   let served = false;
   return {
-    tee: channel.port1,
+    tee: { port: channel.port1, flow },
     series: () => ask<SeriesDigestResult | undefined>({ op: 'series' }),
     tables: (request) =>
       ask<StreamedTables>({ op: 'tables', request }).then((tables) => {

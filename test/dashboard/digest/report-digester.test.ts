@@ -13,7 +13,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRunFiles, reportLimits, tablePath, type ReportLimits } from '../../../src/dashboard/run-files.ts';
 import { startReportDigester, type ReportDigester } from '../../../src/dashboard/digest/report-digester.ts';
-import type { StreamKind, TeeMessage } from '../../../src/metrics/csv-thread-protocol.ts';
+import { teeGoneCell, teeTakenCell, type StreamKind, type TeeMessage } from '../../../src/metrics/csv-thread-protocol.ts';
 import { writeSyntheticRun, type SyntheticRun } from '../synthetic-run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'loraswarm-report-digester-'));
@@ -29,16 +29,18 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The file's bytes as its writer would tee them: uncompressed, in chunks of `size` bytes. */
-function tee(digester: ReportDigester, kinds: readonly StreamKind[], size: number, end = true): void {
+/** The file's bytes as its writer would tee them: uncompressed, in chunks of `size` bytes; returns how many chunks. */
+function tee(digester: ReportDigester, kinds: readonly StreamKind[], size: number, end = true): number {
+  let chunks = 0;
   for (const kind of kinds) {
     const path = tablePath(run, `${kind}.csv`)!;
     const raw = readFileSync(path);
     const bytes = path.endsWith('.gz') ? gunzipSync(raw) : raw;
-    for (let at = 0; at < bytes.length; at += size) digester.tee.postMessage({ kind, bytes: new Uint8Array(bytes.subarray(at, at + size)) } satisfies TeeMessage);
+    for (let at = 0; at < bytes.length; at += size, chunks++) digester.tee.port.postMessage({ kind, bytes: new Uint8Array(bytes.subarray(at, at + size)) } satisfies TeeMessage);
   }
-  if (end) digester.tee.postMessage({ end: true } satisfies TeeMessage);
-  digester.tee.close();
+  if (end) digester.tee.port.postMessage({ end: true } satisfies TeeMessage);
+  digester.tee.port.close();
+  return chunks;
 }
 
 async function streamedReport(limits: ReportLimits, kinds: readonly StreamKind[], size: number, end = true): Promise<string> {
@@ -70,8 +72,10 @@ describe('the report digested as the run writes its files', () => {
     for (const kinds of [['frames', 'receptions', 'series'], ['frames', 'receptions']] as const) {
       const digester = startReportDigester(nodeIds, small);
       try {
-        tee(digester, kinds, 4096);
+        const chunks = tee(digester, kinds, 4096);
         expect((await digester.series())?.rows).toBe(kinds.length === 3 ? written.seriesRows : undefined);
+        // Every chunk counted as taken, for the writer's bound on chunks in flight.
+        expect(Atomics.load(new Int32Array(digester.tee.flow), teeTakenCell)).toBe(chunks);
         const { frames, receptions } = await digester.tables({ bins: { spanMs: written.drainedUntilMs, count: 1000 }, follow: [5, 9], bands: [], xs: [], ys: [] });
         expect([frames.sent, frames.every, frames.kept, receptions.rows]).toEqual([written.sent, 32, Math.ceil(written.sent / 32), written.receptions]);
       } finally {
@@ -80,9 +84,11 @@ describe('the report digested as the run writes its files', () => {
     }
   });
 
-  it('fails what is still asked once stopped', async () => {
+  it('fails what is still asked once stopped, and releases the writer', async () => {
     const digester = startReportDigester(nodeIds, small);
     await digester.stop();
     await expect(digester.series()).rejects.toThrow("the report's digester thread was stopped");
+    // And the writer thread waits for it no more.
+    expect(Atomics.load(new Int32Array(digester.tee.flow), teeGoneCell)).toBe(1);
   });
 });
