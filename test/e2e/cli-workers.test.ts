@@ -1,6 +1,7 @@
 /**
  * `loraswarm run --remote/--workers` with `loraswarm worker` processes, on the embedded broker
- * and on Debian's Mosquitto: the same result files as one process, and clear failures.
+ * and on Debian's Mosquitto: the same result files as one process (and the same report, digested
+ * as the coordinator writes its files), and clear failures.
  */
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -65,7 +66,8 @@ describe('loraswarm worker', () => {
   it('runs half of the nodes in another process through the embedded broker: the same result files, credentials removed after', async () => {
     const memory = memoryReference();
     const out = join(dir, 'distributed');
-    const run = start(['run', 'test/fixtures/busy-swarm.yaml', '--out', out, '--remote', '1,3,5,7,9,11,13,15', '--run-id', 'busy1']);
+    // The report digested from the coordinator's frames and receptions as it writes them, and from series.csv merged at the end.
+    const run = start(['run', 'test/fixtures/busy-swarm.yaml', '--out', out, '--remote', '1,3,5,7,9,11,13,15', '--run-id', 'busy1', '--report-thread', 'on']);
     const [args] = await printedWorkers(run, 1);
     expect(args!.slice(2)).toEqual(['--run', 'busy1', '--nodes', '1,3,5,7,9,11,13,15', '--credentials', `${out}.credentials.json`]);
     expect(existsSync(`${out}.credentials.json`)).toBe(true);
@@ -77,6 +79,8 @@ describe('loraswarm worker', () => {
     expectSameFiles(out, memory);
     expect(existsSync(`${out}.credentials.json`)).toBe(false);
     expect(JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')).workers).toEqual(['1,3,5,7,9,11,13,15']);
+    expect(JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')).reportDigested).toBe(true);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toBe(readFileSync(join(memory, 'report.html'), 'utf8'));
   });
 
   it('runs through Mosquitto with two auto-assigned workers: broker-setup from the scenario, the same result files, one connection per process for the nodes', async () => {
