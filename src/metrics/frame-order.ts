@@ -6,6 +6,7 @@
  */
 import type { FrameStore } from './frame-rows.ts';
 import { putAt } from './reused-list.ts';
+import { sortPrefix } from '../sim/sort-prefix.ts';
 
 export interface FrameOrder {
   /** Slots of frames that arrived since the last decision, not yet in canonical order (the first `batched`). */
@@ -43,11 +44,7 @@ export function appendBatch(order: FrameOrder): void {
   const { batch, pending } = order;
   const batched = order.batched;
   if (batched === 0) return;
-  if (batched > 1) {
-    // Sorting needs an array of exactly the batch.
-    if (batch.length !== batched) batch.length = batched;
-    batch.sort(order.compare);
-  }
+  sortPrefix(batch, batched, order.compare);
   if (order.head > 4096 && order.head * 2 > order.tail) {
     pending.copyWithin(0, order.head, order.tail);
     order.tail -= order.head;

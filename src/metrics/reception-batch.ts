@@ -7,6 +7,7 @@ import type { Fate, Transmission } from '../radio/transmission.ts';
 import type { Checkpointable } from '../sim/checkpoint-state.ts';
 import type { RecordSink } from './radio-records.ts';
 import { putAt } from './reused-list.ts';
+import { sortPrefix } from '../sim/sort-prefix.ts';
 
 export interface ReceptionBatchState {
   readonly columns: readonly unknown[][];
@@ -47,11 +48,7 @@ export function createReceptionBatch(): ReceptionBatch {
       const n = count;
       count = 0;
       for (let i = 0; i < n; i++) putAt(receptionOrder, i, i);
-      if (n > 1) {
-        // Sorting needs an array of exactly the batch; one row is already in order.
-        if (receptionOrder.length !== n) receptionOrder.length = n;
-        receptionOrder.sort(compareReceptions);
-      }
+      sortPrefix(receptionOrder, n, compareReceptions);
       for (let k = 0; k < n; k++) {
         const i = receptionOrder[k]!;
         const tx = receptionTx[i]!;

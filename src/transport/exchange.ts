@@ -7,6 +7,7 @@
  * or MQTT).
  */
 import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { sortPrefix } from '../sim/sort-prefix.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import { compareDeliveries, compareTransmissions, type TransportEndpoints } from './transport.ts';
@@ -88,7 +89,7 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
       if (txInbox.length > 0) {
         const txs = txInbox;
         txInbox = spareTx;
-        if (txs.length > 1) txs.sort(compareTransmissions);
+        sortPrefix(txs, txs.length, compareTransmissions);
         for (let i = 0; i < txs.length; i++) ether(txs[i]!);
         txs.length = 0;
         spareTx = txs;
@@ -99,7 +100,7 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
       if (deliveryInbox.length === 0) return;
       const deliveries = deliveryInbox;
       deliveryInbox = spareDeliveries;
-      if (deliveries.length > 1) deliveries.sort(compareDeliveries);
+      sortPrefix(deliveries, deliveries.length, compareDeliveries);
       let start = 0;
       for (let i = 1; i <= deliveries.length; i++) {
         if (i < deliveries.length && deliveries[i]!.atMs === deliveries[start]!.atMs) continue;
