@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { regions, type RegionId } from '../radio/regions.ts';
 import { subBandLabel } from '../metrics/series.ts';
 import { readCsv, type CsvVisitor } from './read/csv-stream.ts';
-import { createIdIndex } from './read/id-index.ts';
+import { createIdIndex, type IdIndex } from './read/id-index.ts';
 import { createNodesTable, type NodesTable } from './digest/nodes-table.ts';
 import type { ReportDigester } from './digest/report-digester.ts';
 import type { TimeBins } from './views/time-bins.ts';
@@ -128,11 +128,7 @@ async function readTables(dir: string, finishing: boolean, limits: ReportLimits,
     if (await read(name, table)) files[name] = table.result();
   }
 
-  // A digest made as the run wrote the file, or, failing that, the file read back.
-  const streamedSeries = await streamed?.series().catch(() => undefined);
-  const series = streamedSeries ? undefined : createSeriesDigest({ ids, nodeIds: nodes.ids, limit: limits.seriesRows, wholeNodes: limits.seriesNodes, lineNodes: limits.lineNodes, linePoints: limits.linePoints, statsTimes: limits.statsTimes, gridBytes: limits.gridBytes, top: limits.topConsumers });
-  const hasSeries = series ? await read('series.csv', series) : tablePath(dir, 'series.csv') !== undefined;
-  const seriesResult = streamedSeries ?? series!.result();
+  const { hasSeries, seriesResult } = await seriesOf(dir, read, ids, nodes.ids, limits, streamed);
   if (hasSeries) files['series.csv'] = seriesResult.csv;
 
   // The binned figures' grid is the run's end as the page will take it: known before the
@@ -175,6 +171,15 @@ async function readTables(dir: string, finishing: boolean, limits: ReportLimits,
   if (digest.frames || digest.receptions || digest.series || summaryLeftOut.length > 0 || problems.length > 0) files['digest.json'] = JSON.stringify(digest);
   files['meta.json'] = JSON.stringify(runMeta(dir, meta, files, finishing));
   return files;
+}
+
+/** series.csv's digest: made as the run wrote the file, or, failing that, the file read back. */
+async function seriesOf(dir: string, read: ReadTable, ids: IdIndex, nodeIds: readonly string[], limits: ReportLimits, streamed: StreamedDigests | undefined) {
+  const streamedSeries = await streamed?.series().catch(() => undefined);
+  if (streamedSeries) return { hasSeries: tablePath(dir, 'series.csv') !== undefined, seriesResult: streamedSeries };
+  const series = createSeriesDigest({ ids, nodeIds, limit: limits.seriesRows, wholeNodes: limits.seriesNodes, lineNodes: limits.lineNodes, linePoints: limits.linePoints, statsTimes: limits.statsTimes, gridBytes: limits.gridBytes, top: limits.topConsumers });
+  const hasSeries = await read('series.csv', series);
+  return { hasSeries, seriesResult: series.result() };
 }
 
 /** frames.csv and receptions.csv read back (receptions.csv on a thread of its own when `receptionsApart`). */
