@@ -141,7 +141,7 @@ async function readTables(dir: string, finishing: boolean, limits: ReportLimits,
   const tables = await streamed?.tables({ bins, follow: nodes.busiest, bands, xs: nodes.xs, ys: nodes.ys }).catch(() => undefined);
   const { hasFrames, framesResult, hasReceptions, receptionsResult } = tables
     ? { hasFrames: tablePath(dir, 'frames.csv') !== undefined, framesResult: tables.frames, hasReceptions: tablePath(dir, 'receptions.csv') !== undefined, receptionsResult: tables.receptions }
-    : await readFramesAndReceptions(read, problemOf, nodes, { bins, bands, limits, sent: summaryCounts.sent, receptionsOptions, receptionsApart });
+    : await readFramesAndReceptions(read, problemOf, nodes, { ids, bins, bands, limits, sent: summaryCounts.sent, receptionsOptions, receptionsApart });
   if (hasFrames) files['frames.csv'] = framesResult.csv;
   // A sample of the receptions serves only when their links could not all be tallied.
   const receptionsKept = receptionsResult.every > 1 && receptionsResult.links !== null ? 0 : receptionsResult.kept;
@@ -187,7 +187,7 @@ async function readFramesAndReceptions(
   read: ReadTable,
   problemOf: Map<string, string>,
   nodes: NodesResult,
-  options: { bins: TimeBins; bands: readonly BandRange[]; limits: ReportLimits; sent: number; receptionsOptions: ReceptionsDigestOptions; receptionsApart: Promise<{ result: ReceptionsDigestResult; problem: string | undefined }> | undefined },
+  options: { ids: IdIndex; bins: TimeBins; bands: readonly BandRange[]; limits: ReportLimits; sent: number; receptionsOptions: ReceptionsDigestOptions; receptionsApart: Promise<{ result: ReceptionsDigestResult; problem: string | undefined }> | undefined },
 ) {
   const { bins, receptionsApart } = options;
   const frames = createFramesDigest({ bins, follow: nodes.busiest, followIds: nodes.busiest.map((i) => nodes.ids[i]!), bands: options.bands, limit: options.limits.frames, expected: options.sent });
@@ -197,7 +197,7 @@ async function readFramesAndReceptions(
   const hasReceptions = receptionsApart !== undefined || (await read('receptions.csv', here));
   const apartDigest = await receptionsApart;
   if (apartDigest?.problem !== undefined) problemOf.set('receptions.csv', `${apartDigest.problem}: what it held up to there is shown.`);
-  const receptionsResult = apartDigest?.result ?? here.result(bins, { ids: createIdIndex(nodes.ids), xs: nodes.xs, ys: nodes.ys });
+  const receptionsResult = apartDigest?.result ?? here.result(bins, { ids: options.ids, xs: nodes.xs, ys: nodes.ys });
   return { hasFrames, framesResult, hasReceptions, receptionsResult };
 }
 

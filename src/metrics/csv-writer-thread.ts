@@ -25,6 +25,8 @@ const streams: Stream[] = [];
 let flow: Int32Array | undefined;
 let failure: FailureData | undefined;
 let tee: Tee | undefined;
+/** The tee's shared cells (chunks taken, receiver gone), and the chunks posted to it. */
+let teeCells: Int32Array | undefined;
 let teePosted = 0;
 let work: Promise<void> = Promise.resolve();
 
@@ -80,6 +82,7 @@ function rows(message: RowsMessage): void {
 function open(message: OpenMessage): void {
   flow = new Int32Array(message.flow);
   tee = message.tee;
+  teeCells = tee && new Int32Array(tee.flow);
   // One by one, so that a failure to open one still closes those opened before it.
   for (const spec of message.streams) {
     const file = openStream(spec, tee && teeOf(spec.kind));
@@ -94,7 +97,7 @@ const teeStallMs = 120_000;
 function teeOf(kind: StreamKind): (chunk: Uint8Array) => void {
   return (chunk) => {
     if (!tee) return;
-    const cells = new Int32Array(tee.flow);
+    const cells = teeCells!;
     const bytes = chunk.slice();
     tee.port.postMessage({ kind, bytes } satisfies TeeMessage, [bytes.buffer]);
     teePosted++;

@@ -51,9 +51,10 @@ export function streamedWriting(choices: StreamedChoices, scenario: Scenario, sw
   const decide = (choice: AutoChoice, above: number): boolean => (choice === 'auto' ? frames > above : choice === 'on');
   const compressed = decide(compress, autoCompressFrames);
   // Without the writer thread, nothing to digest from (the CLI refuses `--report-thread on` with
-  // `--write-thread off`). On two cores, compressing the files takes the core the digest would use.
-  const twoCoresFree = reportThread !== 'auto' || cores > 2 || !compressed;
-  const digested = thread !== 'off' && twoCoresFree && decide(reportThread, cores > 2 ? autoThreadFrames : autoReportThreadFrames);
+  // `--write-thread off`). On two cores, `auto` leaves out compressed runs: compressing the files
+  // takes the core the digest would use.
+  const coreLeft = reportThread !== 'auto' || cores > 2 || !compressed;
+  const digested = thread !== 'off' && coreLeft && decide(reportThread, cores > 2 ? autoThreadFrames : autoReportThreadFrames);
   return { compress: compressed, threaded: digested || decide(thread, autoThreadFrames), digested };
 }
 

@@ -78,6 +78,9 @@ export interface FramesDigestResult {
   readonly endMs: number;
 }
 
+/** The cells the figures read, after the embedded columns: at, at + 1, … */
+const framesCells = ['sender', 'outcome', 'atMs', 'airtimeMs', 'channelMhz'] as const;
+
 /** Bins per sub-band per followed node in an airtime key; bins past it are not kept. */
 const binLimit = 1 << 21;
 
@@ -95,7 +98,7 @@ export function createFramesRecord(ids: IdIndex, limit: number): FramesRecord {
   let sender = new Int32Array(1 << 12);
   let kept: string[] = [];
   let keptCells: number[] = [];
-  // Cells asked for: the kept columns, then sender, outcome, atMs, airtimeMs, channelMhz.
+  // Cells asked for: the kept columns, then `framesCells` from `at` on.
   let at = 0;
   const grow = (): void => {
     const more = <T extends Float64Array | Int32Array>(array: T, make: (length: number) => T): T => {
@@ -110,7 +113,7 @@ export function createFramesRecord(ids: IdIndex, limit: number): FramesRecord {
   };
   return {
     header(columns) {
-      const found = embeddedHeader('frames.csv', columns, ['sender', 'outcome', 'atMs', 'airtimeMs', 'channelMhz']);
+      const found = embeddedHeader('frames.csv', columns, framesCells);
       ({ kept, keptCells, at } = found);
       return found.indexes;
     },
@@ -185,13 +188,13 @@ export function createFramesDigest(options: StreamedFramesOptions): FramesDigest
   const followed = createIdIndex(options.followIds);
   let kept: string[] = [];
   let keptCells: number[] = [];
-  // Cells asked for: the kept columns, then sender, outcome, atMs, airtimeMs, channelMhz.
+  // Cells asked for: the kept columns, then `framesCells` from `at` on.
   let at = 0;
   let current: CsvRow | undefined;
   const channelMhz = (): number => current!.number(at + 4, Number.NaN);
   return {
     header(columns) {
-      const found = embeddedHeader('frames.csv', columns, ['sender', 'outcome', 'atMs', 'airtimeMs', 'channelMhz']);
+      const found = embeddedHeader('frames.csv', columns, framesCells);
       ({ kept, keptCells, at } = found);
       return found.indexes;
     },
