@@ -13,7 +13,7 @@ import type { Position } from './placement.ts';
 import { chipOf } from './radio-profile.ts';
 import { checkChannels, checkChipAndRegion, radioKey, type Fail, type GroupRadio, type RadioKey } from './resolve-checks.ts';
 import { groupNodeSettings, resolveGroupHardware, resolveWake, type NodeHardware } from './resolve-node.ts';
-import { autoSf, type PlacedGroups } from './resolve-positions.ts';
+import { createAutoSf, type PlacedGroups } from './resolve-positions.ts';
 import type { NodeSpec, TrafficSpec } from './resolve.ts';
 import type { GroupSpec, Scenario } from './schema.ts';
 import type { NodeSettings } from './node-settings.ts';
@@ -47,6 +47,8 @@ interface ResolvedGroup {
   readonly traffic: TrafficSpec | undefined;
   readonly settings: NodeSettings;
   readonly hardware: Omit<NodeHardware, 'wake'>;
+  /** For `sf: auto` with a sink to size to: each node's SF from its position. */
+  readonly sfOf: ((position: Position) => number) | undefined;
 }
 
 /**
@@ -62,7 +64,7 @@ export function resolveGroupNodes(swarm: SwarmSoFar, g: number, nodes: NodeSpec[
   swarm.placed.positions.get(g)!.forEach((position, i) => nodes.push(nodeOf(swarm, resolved, position, i, nodes.length, ids)));
 }
 
-function resolveGroup({ scenario, region, radios, fail }: SwarmSoFar, g: number): ResolvedGroup | undefined {
+function resolveGroup({ scenario, region, pathLoss, radios, placed, fail }: SwarmSoFar, g: number): ResolvedGroup | undefined {
   const group = scenario.groups[g]!;
   const radio = radios[g]!;
   const path = ['groups', g];
@@ -82,12 +84,14 @@ function resolveGroup({ scenario, region, radios, fail }: SwarmSoFar, g: number)
   const settings = groupNodeSettings(scenario, g);
   const hardware = resolveGroupHardware(scenario, g, chip, radio.supplyV, group.nodes?.[0]?.id ?? `${group.name}-0`, fail);
   if (!hardware) return undefined;
-  return { group, path, radio, keyOf, chip, bandwidthHz, codingRate, channelsHz, sensitivity, traffic, settings, hardware };
+  const { sinkReceivers } = placed;
+  const sfOf = radio.sf === 'auto' && sinkReceivers.length > 0 ? createAutoSf(sinkReceivers, radio, chip, bandwidthHz, pathLoss, region, scenario) : undefined;
+  return { group, path, radio, keyOf, chip, bandwidthHz, codingRate, channelsHz, sensitivity, traffic, settings, hardware, sfOf };
 }
 
 /** The node at `position`, the `i`th of its group and the `index`th of the swarm. */
-function nodeOf({ scenario, region, pathLoss, rng, placed, fail }: SwarmSoFar, resolved: ResolvedGroup, position: Position, i: number, index: number, ids: Set<string>): NodeSpec {
-  const { group, path, radio, keyOf, chip, bandwidthHz, codingRate, channelsHz, sensitivity, traffic, settings, hardware } = resolved;
+function nodeOf({ scenario, rng, placed, fail }: SwarmSoFar, resolved: ResolvedGroup, position: Position, i: number, index: number, ids: Set<string>): NodeSpec {
+  const { group, path, radio, keyOf, chip, bandwidthHz, codingRate, channelsHz, sensitivity, traffic, settings, hardware, sfOf } = resolved;
   const { sinkReceivers } = placed;
   const id = group.nodes?.[i]?.id ?? `${group.name}-${i}`;
   if (ids.has(id)) fail(group.nodes ? [...path, 'nodes', i, 'id'] : [...path, 'name'], `expected unique node ids, found "${id}" twice`);
@@ -95,7 +99,7 @@ function nodeOf({ scenario, region, pathLoss, rng, placed, fail }: SwarmSoFar, r
   if (radio.sf === 'auto' && sinkReceivers.length === 0) {
     fail(keyOf('sf'), 'expected a group with role: sink for sf: auto (it sizes each link to the nearest sink), found none');
   }
-  const sf = radio.sf !== 'auto' ? radio.sf : sinkReceivers.length > 0 ? autoSf(position, sinkReceivers, radio, chip, bandwidthHz, pathLoss, region, scenario) : 12;
+  const sf = radio.sf !== 'auto' ? radio.sf : sfOf ? sfOf(position) : 12;
   const ldro: LdroMode = scenario.compat === 'lorasim' && group.radio?.ldro === undefined && scenario.radio.ldro === 'auto' ? (lorasimLdro(sf, bandwidthHz) ? 'on' : 'off') : radio.ldro;
   return {
     index,

@@ -4,12 +4,13 @@
  * whose link to the nearest sink closes with margin).
  */
 import type { RandomStreams } from '../sim/rng.ts';
-import { distanceForLossM, meanPathLossDb, type PathLossModel } from '../radio/path-loss.ts';
+import { distanceForLossM, type PathLossModel } from '../radio/path-loss.ts';
 import type { Region } from '../radio/regions.ts';
 import { sensitivityDbm, type SensitivityTableId } from '../radio/sensitivity.ts';
 import { radioChips, type RadioChip } from '../hw/radio-chips.ts';
 import type { IssueLog } from './issue-log.ts';
 import { placeGroup, type Position } from './placement.ts';
+import { createNearestSink } from './nearest-sink.ts';
 import { chipOf } from './radio-profile.ts';
 import type { GroupRadio } from './resolve-checks.ts';
 import type { Locate } from './resolve.ts';
@@ -80,25 +81,28 @@ function placementRadiusM(scenario: Scenario, group: GroupSpec, radio: GroupRadi
 }
 
 /**
- * The smallest SF whose mean link budget to the nearest sink (its sensitivity table, noise
- * figure and antenna gain) closes with `sfMarginDb` to spare; the largest allowed SF when none
- * does. Candidates respect the chip's SF limits and, with LoRaWAN framing, the region's data rates.
+ * For `sf: auto`: the smallest SF whose mean link budget to the nearest sink (its sensitivity
+ * table, noise figure and antenna gain) closes with `sfMarginDb` to spare; the largest allowed SF
+ * when none does. Candidates respect the chip's SF limits and, with LoRaWAN framing, the
+ * region's data rates. Built once per group, asked once per node.
+ *
+ * @example
+ * const sfOf = createAutoSf(sinks, radio, chip, 125_000, pathLoss, region, scenario);
+ * sfOf({ xM: 800, yM: 0 }); // 7 near a gateway, up to 12 far from every one
  */
-export function autoSf(position: Position, sinks: readonly SinkReceiver[], radio: GroupRadio, chip: RadioChip, bandwidthHz: number, pathLoss: PathLossModel, region: Region, scenario: Scenario): number {
+export function createAutoSf(sinks: readonly SinkReceiver[], radio: GroupRadio, chip: RadioChip, bandwidthHz: number, pathLoss: PathLossModel, region: Region, scenario: Scenario): (position: Position) => number {
   const chipMaxSf = chip.maxSfByBandwidthHz?.[bandwidthHz] ?? 12;
   const candidates = [7, 8, 9, 10, 11, 12].filter(
     (sf) => sf <= chipMaxSf && (scenario.framing !== 'lorawan' || region.dataRates.length === 0 || region.dataRates.some((r) => r.sf === sf && r.bandwidthHz === bandwidthHz)),
   );
-  let nearest = sinks[0]!;
-  let lossDb = Number.POSITIVE_INFINITY;
-  for (const sink of sinks) {
-    const loss = meanPathLossDb(pathLoss, Math.hypot(sink.xM - position.xM, sink.yM - position.yM)) - sink.antennaGainDbi;
-    if (loss < lossDb) [nearest, lossDb] = [sink, loss];
-  }
-  const rxDbm = radio.txPowerDbm + radio.antennaGainDbi - lossDb;
-  for (const sf of candidates) {
-    const sensitivity = sensitivityDbm(nearest.sensitivityTable, sf, bandwidthHz, nearest.noiseFigureDb);
-    if (sensitivity !== undefined && rxDbm >= sensitivity + radio.sfMarginDb) return sf;
-  }
-  return candidates[candidates.length - 1] ?? 12;
+  const nearestSink = createNearestSink(sinks, pathLoss);
+  return (position) => {
+    const nearest = sinks[nearestSink.find(position)]!;
+    const rxDbm = radio.txPowerDbm + radio.antennaGainDbi - nearestSink.lossDb;
+    for (const sf of candidates) {
+      const sensitivity = sensitivityDbm(nearest.sensitivityTable, sf, bandwidthHz, nearest.noiseFigureDb);
+      if (sensitivity !== undefined && rxDbm >= sensitivity + radio.sfMarginDb) return sf;
+    }
+    return candidates[candidates.length - 1] ?? 12;
+  };
 }
