@@ -118,7 +118,8 @@ export function checkWakes(scenario: Scenario, swarm: ResolvedSwarm): WakeFindin
   const sinks = nodes.filter((node) => node.role === 'sink');
   const sinkSenders = nodes.filter((node) => node.traffic?.to === 'sink' && node.role !== 'sink');
   if (sinks.length > 0 && sinkSenders.length > 0) {
-    const addressed = new Set(sinkSenders.map((node) => (scenario.uplinkGateways === 'all' ? sinks : [nearestSink(node, sinks, swarm)])).flat());
+    // Every sink when uplinks go to all gateways (not a list of them per sender: 100,000 × 100).
+    const addressed = new Set(scenario.uplinkGateways === 'all' ? sinks : sinkSenders.map((node) => nearestSink(node, sinks, swarm)));
     // With every gateway addressed, one listening is enough.
     if (scenario.uplinkGateways !== 'all' || [...addressed].every((sink) => sink.wake.mode === 'off')) {
       add(sleepersOf('traffic to the sink', [...addressed].sort((a, b) => a.index - b.index), never));
