@@ -43,7 +43,7 @@ export function createLinear(name: string, inDim: number, outDim: number, rng: R
           const dx = new Float64Array(inputGradient ? rows * inDim : 0);
           if (!inputGradient && !weightGradient && !biasGradient) return dx;
           const grads: Grads = { dy, x, w, dw: weightGradient ? dw : undefined, dx: inputGradient ? dx : undefined, db: biasGradient ? bias.grad : undefined, inDim, outDim };
-          for (let r = 0; r < rows; r++) backwardRow(grads, r);
+          backwardRows(grads, rows);
           return dx;
         },
       };
@@ -64,65 +64,131 @@ interface Grads {
 }
 
 /**
- * Row r's share: for each output o with a gradient g ≠ 0, dW[o] += g·x[r], dx[r] += g·W[o],
- * db[o] += g. Four outputs at a time when none of their gradients is 0: x[r] is read once for
- * four rows of dW, and dx[r] takes its four terms in o's order, as one output at a time
- * would, so every element adds the same terms in the same order (the same bits).
+ * The backward pass over a batch: for each row r and output o with a gradient g ≠ 0,
+ * dW[o] += g·x[r], dx[r] += g·W[o], db[o] += g. Every element of dW, dx and db adds the same
+ * terms in the same order as a loop over rows, then outputs, one at a time would (rows in order
+ * for dW and db, outputs in order for dx), so the same bits; only the loops are arranged so that
+ * each value read serves several sums.
  */
-function backwardRow(grads: Grads, r: number): void {
-  const { dy, x, w, dw, dx, db, inDim, outDim } = grads;
-  const xo = r * inDim;
-  const go = r * outDim;
-  let o = 0;
-  for (; o + 3 < outDim; o += 4) {
-    const g0 = dy[go + o]!;
-    const g1 = dy[go + o + 1]!;
-    const g2 = dy[go + o + 2]!;
-    const g3 = dy[go + o + 3]!;
-    if (g0 === 0 || g1 === 0 || g2 === 0 || g3 === 0) {
-      for (let k = o; k < o + 4; k++) backwardOne(grads, xo, k, dy[go + k]!);
+function backwardRows(grads: Grads, rows: number): void {
+  const { dx, dw, db, outDim } = grads;
+  if (dw) {
+    let r = 0;
+    for (; r + 1 < rows; r += 2) weightRowPair(grads, dw, r);
+    if (r < rows) for (let o = 0; o < outDim; o += 4) weightQuad(grads, dw, r, o);
+  }
+  if (dx) for (let r = 0; r < rows; r++) inputRow(grads, dx, r);
+  if (db) {
+    const dy = grads.dy;
+    for (let r = 0; r < rows; r++) for (let o = 0; o < outDim; o++) if (dy[r * outDim + o] !== 0) db[o]! += dy[r * outDim + o]!;
+  }
+}
+
+/**
+ * dW += rows r and r + 1's terms. Where all eight gradients of four outputs are non-zero, one
+ * pass reads each dW element once for both rows (row r's term added first, as a row at a time
+ * adds it); elsewhere row r's four outputs, then row r + 1's.
+ */
+function weightRowPair(grads: Grads, dw: Float64Array, r: number): void {
+  const { dy, x, inDim, outDim } = grads;
+  const xa = r * inDim;
+  const xb = xa + inDim;
+  const ga = r * outDim;
+  const gb = ga + outDim;
+  for (let o = 0; o < outDim; o += 4) {
+    if (o + 3 >= outDim || !nonZero4(dy, ga + o) || !nonZero4(dy, gb + o)) {
+      weightQuad(grads, dw, r, o);
+      weightQuad(grads, dw, r + 1, o);
       continue;
     }
+    const a0 = dy[ga + o]!;
+    const a1 = dy[ga + o + 1]!;
+    const a2 = dy[ga + o + 2]!;
+    const a3 = dy[ga + o + 3]!;
+    const b0 = dy[gb + o]!;
+    const b1 = dy[gb + o + 1]!;
+    const b2 = dy[gb + o + 2]!;
+    const b3 = dy[gb + o + 3]!;
     const w0 = o * inDim;
     const w1 = w0 + inDim;
     const w2 = w1 + inDim;
     const w3 = w2 + inDim;
-    if (dw) {
-      for (let i = 0; i < inDim; i++) {
-        const xi = x[xo + i]!;
-        dw[w0 + i]! += g0 * xi;
-        dw[w1 + i]! += g1 * xi;
-        dw[w2 + i]! += g2 * xi;
-        dw[w3 + i]! += g3 * xi;
-      }
-    }
-    if (dx) {
-      for (let i = 0; i < inDim; i++) {
-        let d = dx[xo + i]!;
-        d += g0 * w[w0 + i]!;
-        d += g1 * w[w1 + i]!;
-        d += g2 * w[w2 + i]!;
-        d += g3 * w[w3 + i]!;
-        dx[xo + i] = d;
-      }
-    }
-    if (db) {
-      db[o]! += g0;
-      db[o + 1]! += g1;
-      db[o + 2]! += g2;
-      db[o + 3]! += g3;
+    for (let i = 0; i < inDim; i++) {
+      const p = x[xa + i]!;
+      const q = x[xb + i]!;
+      let d0 = dw[w0 + i]!;
+      let d1 = dw[w1 + i]!;
+      let d2 = dw[w2 + i]!;
+      let d3 = dw[w3 + i]!;
+      d0 += a0 * p;
+      d1 += a1 * p;
+      d2 += a2 * p;
+      d3 += a3 * p;
+      dw[w0 + i] = d0 + b0 * q;
+      dw[w1 + i] = d1 + b1 * q;
+      dw[w2 + i] = d2 + b2 * q;
+      dw[w3 + i] = d3 + b3 * q;
     }
   }
-  for (; o < outDim; o++) backwardOne(grads, xo, o, dy[go + o]!);
 }
 
-/** One output's share of a row's backward (nothing when its gradient is 0). */
-function backwardOne(grads: Grads, xo: number, o: number, g: number): void {
-  if (g === 0) return;
-  const wo = o * grads.inDim;
-  if (grads.dw) addScaled(grads.dw, wo, g, grads.x, xo, grads.inDim);
-  if (grads.dx) addScaled(grads.dx, xo, g, grads.w, wo, grads.inDim);
-  if (grads.db) grads.db[o]! += g;
+const nonZero4 = (a: Float64Array, k: number): boolean => a[k] !== 0 && a[k + 1] !== 0 && a[k + 2] !== 0 && a[k + 3] !== 0;
+
+/** Row r's terms of dW for outputs o … o + 3 (fewer at the end): x[r] read once for four rows of dW when none of their gradients is 0. */
+function weightQuad(grads: Grads, dw: Float64Array, r: number, o: number): void {
+  const { dy, x, inDim, outDim } = grads;
+  const xo = r * inDim;
+  const go = r * outDim;
+  if (o + 3 >= outDim || !nonZero4(dy, go + o)) {
+    for (let k = o; k < Math.min(o + 4, outDim); k++) if (dy[go + k] !== 0) addScaled(dw, k * inDim, dy[go + k]!, x, xo, inDim);
+    return;
+  }
+  const g0 = dy[go + o]!;
+  const g1 = dy[go + o + 1]!;
+  const g2 = dy[go + o + 2]!;
+  const g3 = dy[go + o + 3]!;
+  const w0 = o * inDim;
+  const w1 = w0 + inDim;
+  const w2 = w1 + inDim;
+  const w3 = w2 + inDim;
+  for (let i = 0; i < inDim; i++) {
+    const xi = x[xo + i]!;
+    dw[w0 + i]! += g0 * xi;
+    dw[w1 + i]! += g1 * xi;
+    dw[w2 + i]! += g2 * xi;
+    dw[w3 + i]! += g3 * xi;
+  }
+}
+
+/** dx[r] = Σ over outputs, in order, of g·W[o]: four outputs a pass when none of their gradients is 0. */
+function inputRow(grads: Grads, dx: Float64Array, r: number): void {
+  const { dy, w, inDim, outDim } = grads;
+  const xo = r * inDim;
+  const go = r * outDim;
+  let o = 0;
+  for (; o + 3 < outDim; o += 4) {
+    if (!nonZero4(dy, go + o)) {
+      for (let k = o; k < o + 4; k++) if (dy[go + k] !== 0) addScaled(dx, xo, dy[go + k]!, w, k * inDim, inDim);
+      continue;
+    }
+    const g0 = dy[go + o]!;
+    const g1 = dy[go + o + 1]!;
+    const g2 = dy[go + o + 2]!;
+    const g3 = dy[go + o + 3]!;
+    const w0 = o * inDim;
+    const w1 = w0 + inDim;
+    const w2 = w1 + inDim;
+    const w3 = w2 + inDim;
+    for (let i = 0; i < inDim; i++) {
+      let d = dx[xo + i]!;
+      d += g0 * w[w0 + i]!;
+      d += g1 * w[w1 + i]!;
+      d += g2 * w[w2 + i]!;
+      d += g3 * w[w3 + i]!;
+      dx[xo + i] = d;
+    }
+  }
+  for (; o < outDim; o++) if (dy[go + o] !== 0) addScaled(dx, xo, dy[go + o]!, w, o * inDim, inDim);
 }
 
 /**
@@ -140,42 +206,102 @@ function addScaled(target: Float64Array, t: number, g: number, source: Float64Ar
   for (; i < n; i++) target[t + i]! += g * source[s + i]!;
 }
 
-/** x [rows, inDim] times Wᵀ where W is [outDim, inDim]. */
+/**
+ * x [rows, inDim] times Wᵀ where W is [outDim, inDim]. Two rows and four outputs at a time:
+ * eight sums side by side, each still in index order (the same bits as one output of one row at
+ * a time), so the additions do not wait on each other and each value of W read serves two rows.
+ */
 export function matmulTransposed(x: Float64Array, w: Float64Array, rows: number, inDim: number, outDim: number): Float64Array {
   const y = new Float64Array(rows * outDim);
-  for (let r = 0; r < rows; r++) {
-    const xo = r * inDim;
-    const yo = r * outDim;
+  let r = 0;
+  for (; r + 1 < rows; r += 2) {
     let o = 0;
-    // Four outputs at a time: four sums side by side, each still in index order (the same bits
-    // as one output at a time), so the additions do not wait on each other and x is read once.
-    for (; o + 3 < outDim; o += 4) {
-      const w0 = o * inDim;
-      const w1 = w0 + inDim;
-      const w2 = w1 + inDim;
-      const w3 = w2 + inDim;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0; i < inDim; i++) {
-        const xi = x[xo + i]!;
-        s0 += xi * w[w0 + i]!;
-        s1 += xi * w[w1 + i]!;
-        s2 += xi * w[w2 + i]!;
-        s3 += xi * w[w3 + i]!;
-      }
-      y[yo + o] = s0;
-      y[yo + o + 1] = s1;
-      y[yo + o + 2] = s2;
-      y[yo + o + 3] = s3;
-    }
+    for (; o + 3 < outDim; o += 4) rowPairQuad(x, w, y, r, o, inDim, outDim);
     for (; o < outDim; o++) {
-      const wo = o * inDim;
-      let sum = 0;
-      for (let i = 0; i < inDim; i++) sum += x[xo + i]! * w[wo + i]!;
-      y[yo + o] = sum;
+      y[r * outDim + o] = dot(x, r * inDim, w, o * inDim, inDim);
+      y[(r + 1) * outDim + o] = dot(x, (r + 1) * inDim, w, o * inDim, inDim);
     }
   }
+  if (r < rows) {
+    let o = 0;
+    for (; o + 3 < outDim; o += 4) rowQuad(x, w, y, r, o, inDim, outDim);
+    for (; o < outDim; o++) y[r * outDim + o] = dot(x, r * inDim, w, o * inDim, inDim);
+  }
   return y;
+}
+
+/** y's row r at outputs o … o + 3 (a batch of one row, or the last of an odd batch). */
+function rowQuad(x: Float64Array, w: Float64Array, y: Float64Array, r: number, o: number, inDim: number, outDim: number): void {
+  const xo = r * inDim;
+  const w0 = o * inDim;
+  const w1 = w0 + inDim;
+  const w2 = w1 + inDim;
+  const w3 = w2 + inDim;
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let i = 0; i < inDim; i++) {
+    const xi = x[xo + i]!;
+    s0 += xi * w[w0 + i]!;
+    s1 += xi * w[w1 + i]!;
+    s2 += xi * w[w2 + i]!;
+    s3 += xi * w[w3 + i]!;
+  }
+  const yo = r * outDim + o;
+  y[yo] = s0;
+  y[yo + 1] = s1;
+  y[yo + 2] = s2;
+  y[yo + 3] = s3;
+}
+
+/** y's rows r, r + 1 at outputs o … o + 3. */
+function rowPairQuad(x: Float64Array, w: Float64Array, y: Float64Array, r: number, o: number, inDim: number, outDim: number): void {
+  const xa = r * inDim;
+  const xb = xa + inDim;
+  const w0 = o * inDim;
+  const w1 = w0 + inDim;
+  const w2 = w1 + inDim;
+  const w3 = w2 + inDim;
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let b2 = 0;
+  let b3 = 0;
+  for (let i = 0; i < inDim; i++) {
+    const p = x[xa + i]!;
+    const q = x[xb + i]!;
+    const v0 = w[w0 + i]!;
+    const v1 = w[w1 + i]!;
+    const v2 = w[w2 + i]!;
+    const v3 = w[w3 + i]!;
+    a0 += p * v0;
+    a1 += p * v1;
+    a2 += p * v2;
+    a3 += p * v3;
+    b0 += q * v0;
+    b1 += q * v1;
+    b2 += q * v2;
+    b3 += q * v3;
+  }
+  const ya = r * outDim + o;
+  const yb = ya + outDim;
+  y[ya] = a0;
+  y[ya + 1] = a1;
+  y[ya + 2] = a2;
+  y[ya + 3] = a3;
+  y[yb] = b0;
+  y[yb + 1] = b1;
+  y[yb + 2] = b2;
+  y[yb + 3] = b3;
+}
+
+/** Σ a[s + i]·b[t + i] for i < n, in index order. */
+function dot(a: Float64Array, s: number, b: Float64Array, t: number, n: number): number {
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += a[s + i]! * b[t + i]!;
+  return sum;
 }
