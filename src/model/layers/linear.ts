@@ -77,7 +77,11 @@ function backwardRows(grads: Grads, rows: number): void {
     for (; r + 1 < rows; r += 2) weightRowPair(grads, dw, r);
     if (r < rows) for (let o = 0; o < outDim; o += 4) weightQuad(grads, dw, r, o);
   }
-  if (dx) for (let r = 0; r < rows; r++) inputRow(grads, dx, r);
+  if (dx) {
+    let r = 0;
+    for (; r + 1 < rows; r += 2) inputRowPair(grads, dx, r);
+    if (r < rows) for (let o = 0; o < outDim; o += 4) inputQuad(grads, dx, r, o);
+  }
   if (db) {
     const dy = grads.dy;
     for (let r = 0; r < rows; r++) for (let o = 0; o < outDim; o++) if (dy[r * outDim + o] !== 0) db[o]! += dy[r * outDim + o]!;
@@ -160,35 +164,81 @@ function weightQuad(grads: Grads, dw: Float64Array, r: number, o: number): void 
   }
 }
 
-/** dx[r] = Σ over outputs, in order, of g·W[o]: four outputs a pass when none of their gradients is 0. */
-function inputRow(grads: Grads, dx: Float64Array, r: number): void {
+/**
+ * dx[r] and dx[r + 1] = Σ over outputs, in order, of g·W[o]. Where all eight gradients of four
+ * outputs are non-zero, one pass reads each weight once for both rows, each row adding its four
+ * terms in o's order; elsewhere row r's four outputs, then row r + 1's.
+ */
+function inputRowPair(grads: Grads, dx: Float64Array, r: number): void {
   const { dy, w, inDim, outDim } = grads;
-  const xo = r * inDim;
-  const go = r * outDim;
-  let o = 0;
-  for (; o + 3 < outDim; o += 4) {
-    if (!nonZero4(dy, go + o)) {
-      for (let k = o; k < o + 4; k++) if (dy[go + k] !== 0) addScaled(dx, xo, dy[go + k]!, w, k * inDim, inDim);
+  const xa = r * inDim;
+  const xb = xa + inDim;
+  const ga = r * outDim;
+  const gb = ga + outDim;
+  for (let o = 0; o < outDim; o += 4) {
+    if (o + 3 >= outDim || !nonZero4(dy, ga + o) || !nonZero4(dy, gb + o)) {
+      inputQuad(grads, dx, r, o);
+      inputQuad(grads, dx, r + 1, o);
       continue;
     }
-    const g0 = dy[go + o]!;
-    const g1 = dy[go + o + 1]!;
-    const g2 = dy[go + o + 2]!;
-    const g3 = dy[go + o + 3]!;
+    const a0 = dy[ga + o]!;
+    const a1 = dy[ga + o + 1]!;
+    const a2 = dy[ga + o + 2]!;
+    const a3 = dy[ga + o + 3]!;
+    const b0 = dy[gb + o]!;
+    const b1 = dy[gb + o + 1]!;
+    const b2 = dy[gb + o + 2]!;
+    const b3 = dy[gb + o + 3]!;
     const w0 = o * inDim;
     const w1 = w0 + inDim;
     const w2 = w1 + inDim;
     const w3 = w2 + inDim;
     for (let i = 0; i < inDim; i++) {
-      let d = dx[xo + i]!;
-      d += g0 * w[w0 + i]!;
-      d += g1 * w[w1 + i]!;
-      d += g2 * w[w2 + i]!;
-      d += g3 * w[w3 + i]!;
-      dx[xo + i] = d;
+      const v0 = w[w0 + i]!;
+      const v1 = w[w1 + i]!;
+      const v2 = w[w2 + i]!;
+      const v3 = w[w3 + i]!;
+      let p = dx[xa + i]!;
+      let q = dx[xb + i]!;
+      p += a0 * v0;
+      q += b0 * v0;
+      p += a1 * v1;
+      q += b1 * v1;
+      p += a2 * v2;
+      q += b2 * v2;
+      p += a3 * v3;
+      q += b3 * v3;
+      dx[xa + i] = p;
+      dx[xb + i] = q;
     }
   }
-  for (; o < outDim; o++) if (dy[go + o] !== 0) addScaled(dx, xo, dy[go + o]!, w, o * inDim, inDim);
+}
+
+/** Row r's terms of dx for outputs o … o + 3 (fewer at the end), in o's order: four a pass when none of their gradients is 0. */
+function inputQuad(grads: Grads, dx: Float64Array, r: number, o: number): void {
+  const { dy, w, inDim, outDim } = grads;
+  const xo = r * inDim;
+  const go = r * outDim;
+  if (o + 3 >= outDim || !nonZero4(dy, go + o)) {
+    for (let k = o; k < Math.min(o + 4, outDim); k++) if (dy[go + k] !== 0) addScaled(dx, xo, dy[go + k]!, w, k * inDim, inDim);
+    return;
+  }
+  const g0 = dy[go + o]!;
+  const g1 = dy[go + o + 1]!;
+  const g2 = dy[go + o + 2]!;
+  const g3 = dy[go + o + 3]!;
+  const w0 = o * inDim;
+  const w1 = w0 + inDim;
+  const w2 = w1 + inDim;
+  const w3 = w2 + inDim;
+  for (let i = 0; i < inDim; i++) {
+    let d = dx[xo + i]!;
+    d += g0 * w[w0 + i]!;
+    d += g1 * w[w1 + i]!;
+    d += g2 * w[w2 + i]!;
+    d += g3 * w[w3 + i]!;
+    dx[xo + i] = d;
+  }
 }
 
 /**
