@@ -72,9 +72,8 @@ export function createNearestSink(sinks: readonly SinkAntenna[], pathLoss: PathL
     let losses = 0;
     for (let i = 0; i < sinks.length; i++) {
       if (fast && squared[i]! > limit[gainOf[i]!]!) continue;
-      const sink = sinks[i]!;
       losses++;
-      const loss = meanPathLossDb(pathLoss, Math.hypot(sink.xM - position.xM, sink.yM - position.yM)) - sink.antennaGainDbi;
+      const loss = meanPathLossDb(pathLoss, Math.hypot(xs[i]! - position.xM, ys[i]! - position.yM)) - sinks[i]!.antennaGainDbi;
       if (loss < lossDb) {
         nearest = i;
         lossDb = loss;

@@ -72,71 +72,76 @@ interface Grads {
  */
 function backwardRows(grads: Grads, rows: number): void {
   const { dx, dw, db, outDim } = grads;
-  if (dw) {
-    let r = 0;
-    for (; r + 1 < rows; r += 2) weightRowPair(grads, dw, r);
-    if (r < rows) for (let o = 0; o < outDim; o += 4) weightQuad(grads, dw, r, o);
-  }
-  if (dx) {
-    let r = 0;
-    for (; r + 1 < rows; r += 2) inputRowPair(grads, dx, r);
-    if (r < rows) for (let o = 0; o < outDim; o += 4) inputQuad(grads, dx, r, o);
-  }
+  if (dw) byRowPairs(grads, dw, rows, weightQuad, weightPair);
+  if (dx) byRowPairs(grads, dx, rows, inputQuad, inputPair);
   if (db) {
     const dy = grads.dy;
     for (let r = 0; r < rows; r++) for (let o = 0; o < outDim; o++) if (dy[r * outDim + o] !== 0) db[o]! += dy[r * outDim + o]!;
   }
 }
 
+const nonZero4 = (a: Float64Array, k: number): boolean => a[k] !== 0 && a[k + 1] !== 0 && a[k + 2] !== 0 && a[k + 3] !== 0;
+
+/** Row r's terms at outputs o … o + 3 (`one`), or rows r and r + 1's (`pair`), added into dW or dx. */
+type QuadStep = (grads: Grads, target: Float64Array, r: number, o: number) => void;
+
 /**
- * dW += rows r and r + 1's terms. Where all eight gradients of four outputs are non-zero, one
- * pass reads each dW element once for both rows (row r's term added first, as a row at a time
- * adds it); elsewhere row r's four outputs, then row r + 1's.
+ * Rows two at a time, four outputs at a time: `pair` where all eight gradients are non-zero
+ * (one pass for both rows), else `one` for row r, then row r + 1; an odd last row by `one`.
+ * Each element of the target takes its terms in the order a row, then an output, at a time
+ * gives them: quads are disjoint in dW, and each row's dx takes its quads in output order.
  */
-function weightRowPair(grads: Grads, dw: Float64Array, r: number): void {
+function byRowPairs(grads: Grads, target: Float64Array, rows: number, one: QuadStep, pair: QuadStep): void {
+  const { dy, outDim } = grads;
+  let r = 0;
+  for (; r + 1 < rows; r += 2) {
+    for (let o = 0; o < outDim; o += 4) {
+      if (o + 3 < outDim && nonZero4(dy, r * outDim + o) && nonZero4(dy, (r + 1) * outDim + o)) pair(grads, target, r, o);
+      else {
+        one(grads, target, r, o);
+        one(grads, target, r + 1, o);
+      }
+    }
+  }
+  if (r < rows) for (let o = 0; o < outDim; o += 4) one(grads, target, r, o);
+}
+
+/** dW += rows r and r + 1's terms at outputs o … o + 3, all eight gradients non-zero: each dW element read once for both rows, row r's term added first. */
+function weightPair(grads: Grads, dw: Float64Array, r: number, o: number): void {
   const { dy, x, inDim, outDim } = grads;
   const xa = r * inDim;
   const xb = xa + inDim;
-  const ga = r * outDim;
+  const ga = r * outDim + o;
   const gb = ga + outDim;
-  for (let o = 0; o < outDim; o += 4) {
-    if (o + 3 >= outDim || !nonZero4(dy, ga + o) || !nonZero4(dy, gb + o)) {
-      weightQuad(grads, dw, r, o);
-      weightQuad(grads, dw, r + 1, o);
-      continue;
-    }
-    const a0 = dy[ga + o]!;
-    const a1 = dy[ga + o + 1]!;
-    const a2 = dy[ga + o + 2]!;
-    const a3 = dy[ga + o + 3]!;
-    const b0 = dy[gb + o]!;
-    const b1 = dy[gb + o + 1]!;
-    const b2 = dy[gb + o + 2]!;
-    const b3 = dy[gb + o + 3]!;
-    const w0 = o * inDim;
-    const w1 = w0 + inDim;
-    const w2 = w1 + inDim;
-    const w3 = w2 + inDim;
-    for (let i = 0; i < inDim; i++) {
-      const p = x[xa + i]!;
-      const q = x[xb + i]!;
-      let d0 = dw[w0 + i]!;
-      let d1 = dw[w1 + i]!;
-      let d2 = dw[w2 + i]!;
-      let d3 = dw[w3 + i]!;
-      d0 += a0 * p;
-      d1 += a1 * p;
-      d2 += a2 * p;
-      d3 += a3 * p;
-      dw[w0 + i] = d0 + b0 * q;
-      dw[w1 + i] = d1 + b1 * q;
-      dw[w2 + i] = d2 + b2 * q;
-      dw[w3 + i] = d3 + b3 * q;
-    }
+  const a0 = dy[ga]!;
+  const a1 = dy[ga + 1]!;
+  const a2 = dy[ga + 2]!;
+  const a3 = dy[ga + 3]!;
+  const b0 = dy[gb]!;
+  const b1 = dy[gb + 1]!;
+  const b2 = dy[gb + 2]!;
+  const b3 = dy[gb + 3]!;
+  const w0 = o * inDim;
+  const w1 = w0 + inDim;
+  const w2 = w1 + inDim;
+  const w3 = w2 + inDim;
+  for (let i = 0; i < inDim; i++) {
+    const p = x[xa + i]!;
+    const q = x[xb + i]!;
+    let d0 = dw[w0 + i]!;
+    let d1 = dw[w1 + i]!;
+    let d2 = dw[w2 + i]!;
+    let d3 = dw[w3 + i]!;
+    d0 += a0 * p;
+    d1 += a1 * p;
+    d2 += a2 * p;
+    d3 += a3 * p;
+    dw[w0 + i] = d0 + b0 * q;
+    dw[w1 + i] = d1 + b1 * q;
+    dw[w2 + i] = d2 + b2 * q;
+    dw[w3 + i] = d3 + b3 * q;
   }
 }
-
-const nonZero4 = (a: Float64Array, k: number): boolean => a[k] !== 0 && a[k + 1] !== 0 && a[k + 2] !== 0 && a[k + 3] !== 0;
 
 /** Row r's terms of dW for outputs o … o + 3 (fewer at the end): x[r] read once for four rows of dW when none of their gradients is 0. */
 function weightQuad(grads: Grads, dw: Float64Array, r: number, o: number): void {
@@ -164,53 +169,42 @@ function weightQuad(grads: Grads, dw: Float64Array, r: number, o: number): void 
   }
 }
 
-/**
- * dx[r] and dx[r + 1] = Σ over outputs, in order, of g·W[o]. Where all eight gradients of four
- * outputs are non-zero, one pass reads each weight once for both rows, each row adding its four
- * terms in o's order; elsewhere row r's four outputs, then row r + 1's.
- */
-function inputRowPair(grads: Grads, dx: Float64Array, r: number): void {
+/** dx[r] and dx[r + 1] += their terms at outputs o … o + 3, all eight gradients non-zero: each weight read once for both rows, each row adding its four terms in o's order. */
+function inputPair(grads: Grads, dx: Float64Array, r: number, o: number): void {
   const { dy, w, inDim, outDim } = grads;
   const xa = r * inDim;
   const xb = xa + inDim;
-  const ga = r * outDim;
+  const ga = r * outDim + o;
   const gb = ga + outDim;
-  for (let o = 0; o < outDim; o += 4) {
-    if (o + 3 >= outDim || !nonZero4(dy, ga + o) || !nonZero4(dy, gb + o)) {
-      inputQuad(grads, dx, r, o);
-      inputQuad(grads, dx, r + 1, o);
-      continue;
-    }
-    const a0 = dy[ga + o]!;
-    const a1 = dy[ga + o + 1]!;
-    const a2 = dy[ga + o + 2]!;
-    const a3 = dy[ga + o + 3]!;
-    const b0 = dy[gb + o]!;
-    const b1 = dy[gb + o + 1]!;
-    const b2 = dy[gb + o + 2]!;
-    const b3 = dy[gb + o + 3]!;
-    const w0 = o * inDim;
-    const w1 = w0 + inDim;
-    const w2 = w1 + inDim;
-    const w3 = w2 + inDim;
-    for (let i = 0; i < inDim; i++) {
-      const v0 = w[w0 + i]!;
-      const v1 = w[w1 + i]!;
-      const v2 = w[w2 + i]!;
-      const v3 = w[w3 + i]!;
-      let p = dx[xa + i]!;
-      let q = dx[xb + i]!;
-      p += a0 * v0;
-      q += b0 * v0;
-      p += a1 * v1;
-      q += b1 * v1;
-      p += a2 * v2;
-      q += b2 * v2;
-      p += a3 * v3;
-      q += b3 * v3;
-      dx[xa + i] = p;
-      dx[xb + i] = q;
-    }
+  const a0 = dy[ga]!;
+  const a1 = dy[ga + 1]!;
+  const a2 = dy[ga + 2]!;
+  const a3 = dy[ga + 3]!;
+  const b0 = dy[gb]!;
+  const b1 = dy[gb + 1]!;
+  const b2 = dy[gb + 2]!;
+  const b3 = dy[gb + 3]!;
+  const w0 = o * inDim;
+  const w1 = w0 + inDim;
+  const w2 = w1 + inDim;
+  const w3 = w2 + inDim;
+  for (let i = 0; i < inDim; i++) {
+    const v0 = w[w0 + i]!;
+    const v1 = w[w1 + i]!;
+    const v2 = w[w2 + i]!;
+    const v3 = w[w3 + i]!;
+    let p = dx[xa + i]!;
+    let q = dx[xb + i]!;
+    p += a0 * v0;
+    q += b0 * v0;
+    p += a1 * v1;
+    q += b1 * v1;
+    p += a2 * v2;
+    q += b2 * v2;
+    p += a3 * v3;
+    q += b3 * v3;
+    dx[xa + i] = p;
+    dx[xb + i] = q;
   }
 }
 
