@@ -10,6 +10,8 @@
  * queued together, and each one after the first becomes head of the queue when the previous
  * one ends, so their queue waits are the previous fragments' time and are not counted again.
  */
+import type { FrameTiming } from '../node/mac-types.ts';
+
 export interface Components {
   airtimeMs: number;
   queueingMs: number;
@@ -26,29 +28,25 @@ export const zeroComponents = (): Components => ({ airtimeMs: 0, queueingMs: 0, 
 
 export const copyComponents = (c: Components): Components => ({ ...c });
 
+export type { FrameTiming };
+
 export const totalMs = (c: Components): number => componentKeys.reduce((sum, key) => sum + c[key], 0);
 
-/** One frame of a message, as the MAC reported it. */
-export interface FrameTiming {
-  readonly queuedAtMs: number;
-  readonly queueWaitMs: number;
-  readonly dutyCycleWaitMs: number;
-  readonly wakeWaitMs: number;
-  readonly startMs: number;
-  readonly airtimeMs: number;
-  readonly endMs: number;
+/**
+ * Adds one frame of a message to `into` as it goes on the air (frames in order; the first with
+ * `previousEndMs` −∞) and returns its end, the next frame's `previousEndMs`. A message's
+ * frames added so, then {@link addProcessing} at its delivery, give its parts.
+ */
+export function addFrame(into: Components, frame: FrameTiming, previousEndMs: number): number {
+  const headMs = frame.queuedAtMs + frame.queueWaitMs;
+  into.queueingMs += Math.max(0, headMs - Math.max(frame.queuedAtMs, previousEndMs));
+  into.dutyCycleWaitMs += frame.dutyCycleWaitMs;
+  into.wakeWaitMs += frame.wakeWaitMs;
+  into.airtimeMs += frame.airtimeMs;
+  return frame.endMs;
 }
 
-/** Adds a delivered message's parts to `into`: its frames (in order), then the processing until `deliveredAtMs`. */
-export function addMessage(into: Components, frames: readonly FrameTiming[], deliveredAtMs: number): void {
-  let previousEndMs = Number.NEGATIVE_INFINITY;
-  for (const frame of frames) {
-    const headMs = frame.queuedAtMs + frame.queueWaitMs;
-    into.queueingMs += Math.max(0, headMs - Math.max(frame.queuedAtMs, previousEndMs));
-    into.dutyCycleWaitMs += frame.dutyCycleWaitMs;
-    into.wakeWaitMs += frame.wakeWaitMs;
-    into.airtimeMs += frame.airtimeMs;
-    previousEndMs = frame.endMs;
-  }
-  into.processingMs += deliveredAtMs - previousEndMs;
+/** A message delivered at `deliveredAtMs` whose last frame ended at `lastEndMs`: the receiver's interrupt and read-out. */
+export function addProcessing(into: Components, lastEndMs: number, deliveredAtMs: number): void {
+  into.processingMs += deliveredAtMs - lastEndMs;
 }

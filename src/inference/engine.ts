@@ -37,7 +37,7 @@ import { pipelineChooser } from './pipeline-choice.ts';
 import type { RandomStreamState } from '../sim/rng.ts';
 import { createBackoffStreams, type BackoffStreams } from './backoff-streams.ts';
 import { createKnownRoutes, type KnownRoutes } from './known-routes.ts';
-import { createMessageFlights, type MessageFlights } from './message-flights.ts';
+import { createMessageFlights, type MessageFlights, type MessageFlightsState } from './message-flights.ts';
 
 export interface InferenceEngine extends NodeApplication, Checkpointable<InferenceEngineState> {
   readonly tokens: readonly TokenRecord[];
@@ -62,7 +62,7 @@ export type InferenceStep = EngineStep | EntryStep | ExpertStep | LayerPassStep;
 /** The engine's whole state (a checkpoint: checkpoint-state.ts). */
 export interface InferenceEngineState {
   readonly dead: boolean[];
-  readonly inflight: Map<number, unknown>;
+  readonly flights: MessageFlightsState;
   readonly tokensBySerial: TokenRecord[];
   readonly expertLoad: number[][];
   readonly attributedUj: number[];
@@ -119,7 +119,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const compute = (node: number, { ms, powerMw }: McuWork, token: TokenRecord, acc: Components, then: InferenceStep): void => {
     host.compute(node, ms, later({ type: 'computed', ms, queuedAtMs: scheduler.nowMs, acc, then }), token.serial, powerMw);
   };
-  const flights = createMessageFlights({ host, routes, counters, deadlineMs: settings.deadline, dim: config.dim, deliver: (node, origin, message, token, acc) => deliver(parts, node, origin, message, token, acc) });
+  const flights = createMessageFlights({ host, routes, counters, deadlineMs: settings.deadline, dim: config.dim, tokenOf: (serial) => tokensBySerial[serial], deliver: (node, origin, message, token, acc) => deliver(parts, node, origin, message, token, acc) });
   const send = flights.send;
   const layerPasses = createLayerPasses({ context, host, cost, alive, counters, work, compute, send, later, backoffOf, tensorAt, entryNode: () => entry.node, pipelineOf });
   const expertRole = createExpertRole({ model, settings, compute, send, expertLoad, counters, work: work.expert });
@@ -133,6 +133,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     onMessage: flights.onMessage,
     onEvent: (event) => onEngineEvent(parts, event),
     causeOf: flights.causeOf,
+    frameMeta: flights.frameMeta,
     attribute(node, cause, state, energyUj) {
       const token = tokensBySerial[cause];
       if (!token) return;
@@ -222,7 +223,7 @@ function entryOps(context: InferenceContext, work: UnitWork, wiring: Pick<EntryO
 function checkpointEngine(parts: EngineParts): InferenceEngineState {
   return {
     dead: parts.routes.dead,
-    inflight: parts.flights.checkpoint(),
+    flights: parts.flights.checkpoint(),
     tokensBySerial: parts.tokensBySerial,
     expertLoad: parts.expertLoad,
     attributedUj: parts.attributedUj,
@@ -237,7 +238,7 @@ function checkpointEngine(parts: EngineParts): InferenceEngineState {
 
 function restoreEngine(parts: EngineParts, state: InferenceEngineState): void {
   parts.routes.restore(state.dead);
-  parts.flights.restore(state.inflight);
+  parts.flights.restore(state.flights);
   replaceArray(parts.tokensBySerial, state.tokensBySerial);
   state.expertLoad.forEach((loads, l) => replaceArray(parts.expertLoad[l]!, loads));
   replaceArray(parts.attributedUj, state.attributedUj);

@@ -1,24 +1,39 @@
 /**
  * Model messages on their way (engine.ts): each is encoded (wire.ts) and handed to the sending
- * node's radio stack for the next hop on the routes; while its frames are out, the message
- * knows its token, the token's account and the frames' timings, so that the receiver adds the
- * frames to the account and a relay sends it on, one hop more.
+ * node's radio stack for the next hop on the routes. Each of its frames carries, as simulation
+ * metadata (frame-meta.ts), the token it serves and the token's account with the message's
+ * frames so far; the receiver takes the account from the frame that completed the message, adds
+ * its processing, and delivers it, or, as a relay, sends it on one hop more. Nothing a receiver
+ * needs is kept at the sender, so sender and receiver may run in different processes.
  */
 import type { MessageSentEvent, TxStartedEvent } from '../node/events.ts';
 import type { ReceivedMessage } from '../node/lora-node.ts';
 import type { Transmission } from '../radio/transmission.ts';
-import { replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
-import { addMessage, type Components, type FrameTiming } from './components.ts';
+import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { addFrame, addProcessing, copyComponents, type Components, type FrameTiming } from './components.ts';
+import { decodeFrameMeta, encodeFrameMeta, serialOf, type FrameMeta } from './frame-meta.ts';
 import type { InferenceHost } from './context.ts';
 import type { KnownRoutes } from './known-routes.ts';
 import type { TokenRecord } from './records.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, type ModelMessage } from './wire.ts';
 
-/** A message out, by its (sender, message id) key (a checkpoint holds these). */
+/**
+ * A message out, by its (sender, message id) key, at its sender (a checkpoint holds these): its
+ * token, its flight number, and its account so far, a copy of the token's account when it was
+ * sent with each of its frames added as it goes on the air.
+ */
 interface InFlight {
   readonly token: TokenRecord;
+  readonly flight: number;
   readonly acc: Components;
-  readonly frames: FrameTiming[];
+  lastEndMs: number;
+}
+
+/** The flights' state (a checkpoint: checkpoint-state.ts). */
+export interface MessageFlightsState {
+  readonly inflight: Map<number, InFlight>;
+  readonly flights: number[];
+  readonly delivered: (Map<number, number> | undefined)[];
 }
 
 export interface MessageFlightsDeps {
@@ -29,16 +44,20 @@ export interface MessageFlightsDeps {
   readonly deadlineMs: number;
   /** The model's width, to decode residuals. */
   readonly dim: number;
+  /** The token of a serial, where its record is kept. */
+  tokenOf(serial: number): TokenRecord | undefined;
   /** A message reached its destination (or was local). */
   deliver(node: number, origin: number, message: ModelMessage, token: TokenRecord, acc: Components): void;
 }
 
-export interface MessageFlights extends Checkpointable<Map<number, unknown>> {
+export interface MessageFlights extends Checkpointable<MessageFlightsState> {
   /** Sends a model message from `from` to `to` (over the routes; at once when local). False when unroutable. */
   send(from: number, to: number, message: ModelMessage, token: TokenRecord, acc: Components): boolean;
   onMessage(node: number, received: ReceivedMessage): void;
   messageSent(event: MessageSentEvent): void;
   txStarted(event: TxStartedEvent): void;
+  /** A frame of `node`'s message goes on the air: its metadata (frame-meta.ts), its part added to the message's account. */
+  frameMeta(node: number, messageId: number, timing: FrameTiming): Uint8Array | undefined;
   /** The token a frame serves (its serial). */
   causeOf(tx: Transmission): number | undefined;
 }
@@ -48,6 +67,10 @@ const keyOf = (sender: number, messageId: number): number => sender * 0x10000 + 
 export function createMessageFlights(deps: MessageFlightsDeps): MessageFlights {
   const { host, routes, counters } = deps;
   const inflight = new Map<number, InFlight>();
+  /** Per sender, the messages it has sent (the next one's flight number). */
+  const flights: number[] = [];
+  /** Per receiver, the flight number of the last message delivered under each (sender, message id) key. */
+  const delivered: (Map<number, number> | undefined)[] = [];
   /** The message being handed to a MAC now: its `messageSent` event files it under its key. */
   let staged: InFlight | undefined;
 
@@ -58,10 +81,25 @@ export function createMessageFlights(deps: MessageFlightsDeps): MessageFlights {
       return false;
     }
     token.hops++;
-    staged = { token, acc, frames: [] };
+    const flight = flights[from] ?? 0;
+    flights[from] = flight + 1;
+    staged = { token, flight, acc: copyComponents(acc), lastEndMs: Number.NEGATIVE_INFINITY };
     host.send(from, next, bytes, deps.deadlineMs);
     staged = undefined;
     return true;
+  }
+
+  /** The message's metadata, unless it is a copy of one this node was given already (counted unknown, as one without). */
+  function firstCopy(node: number, received: ReceivedMessage): FrameMeta | undefined {
+    const meta = decodeFrameMeta(received.lastFrame.tx.meta);
+    if (!meta) return undefined;
+    const k = keyOf(received.sender, received.messageId);
+    const seen = (delivered[node] ??= new Map());
+    if (seen.get(k) === meta.flight) return undefined;
+    seen.set(k, meta.flight);
+    // The sender's record is no longer needed once the message is in (when the sender runs here).
+    if (inflight.get(k)?.flight === meta.flight) inflight.delete(k);
+    return meta;
   }
 
   return {
@@ -74,39 +112,49 @@ export function createMessageFlights(deps: MessageFlightsDeps): MessageFlights {
       return sendBytes(from, to, bytes, token, acc);
     },
     onMessage(node, received) {
-      const k = keyOf(received.sender, received.messageId);
-      const flight = inflight.get(k);
-      inflight.delete(k);
-      if (!flight) {
+      const meta = firstCopy(node, received);
+      const token = meta && deps.tokenOf(meta.serial);
+      if (!meta || !token) {
         counters.unknownMessages++;
         return;
       }
-      addMessage(flight.acc, flight.frames, host.scheduler.nowMs);
+      const acc = meta.acc;
+      addProcessing(acc, meta.endMs, host.scheduler.nowMs);
       const network = decodeNetworkHeader(received.payload);
       if (network.destination !== node) {
         // A relay: on towards the destination, one hop more.
         const bytes = received.payload.slice();
         bytes[4] = Math.min(255, network.hops + 1);
-        sendBytes(node, network.destination, bytes, flight.token, flight.acc);
+        sendBytes(node, network.destination, bytes, token, acc);
         return;
       }
       const { message } = decodeMessage(received.payload, deps.dim);
-      deps.deliver(node, network.origin, message, flight.token, flight.acc);
+      deps.deliver(node, network.origin, message, token, acc);
     },
     messageSent(event) {
       if (staged) inflight.set(keyOf(event.sender, event.messageId), staged);
+    },
+    frameMeta(node, messageId, timing) {
+      const flight = inflight.get(keyOf(node, messageId));
+      if (!flight) return undefined;
+      flight.lastEndMs = addFrame(flight.acc, timing, flight.lastEndMs);
+      return encodeFrameMeta({ serial: flight.token.serial, flight: flight.flight, acc: flight.acc, endMs: flight.lastEndMs });
     },
     txStarted(event) {
       const flight = inflight.get(keyOf(event.tx.sender, event.tx.messageId));
       if (!flight) return;
       const { tx } = event;
-      flight.frames.push({ queuedAtMs: event.queuedAtMs, queueWaitMs: event.queueWaitMs, dutyCycleWaitMs: event.dutyCycleWaitMs, wakeWaitMs: event.wakeWaitMs, startMs: tx.startMs, airtimeMs: tx.airtimeMs, endMs: tx.endMs });
       flight.token.frames++;
       flight.token.phyBytes += tx.bytes.length;
       flight.token.framesAirtimeMs += tx.airtimeMs;
     },
-    causeOf: (tx) => inflight.get(keyOf(tx.sender, tx.messageId))?.token.serial,
-    checkpoint: () => inflight,
-    restore: (state) => replaceMap(inflight, state as Map<number, InFlight>),
+    causeOf: (tx) => serialOf(tx.meta),
+    checkpoint: () => ({ inflight, flights, delivered }),
+    restore(state) {
+      replaceMap(inflight, state.inflight);
+      replaceArray(flights, state.flights);
+      delivered.length = 0;
+      state.delivered.forEach((seen, node) => seen && (delivered[node] = new Map(seen)));
+    },
   };
 }

@@ -6,12 +6,15 @@
 import type { EnergyState } from '../hw/energy-ledger.ts';
 import type { SimEvent } from './events.ts';
 import type { ReceivedMessage } from './lora-node.ts';
+import type { FrameTiming } from './mac-types.ts';
 import type { Transmission } from '../radio/transmission.ts';
 
 export interface NodeApplication {
   onMessage(node: number, message: ReceivedMessage): void;
   onEvent(event: SimEvent): void;
   causeOf(tx: Transmission): number | undefined;
+  /** The simulation metadata of a frame of `node`'s message going on the air (Transmission.meta; mac-types.ts). */
+  frameMeta?(node: number, messageId: number, timing: FrameTiming): Uint8Array | undefined;
   attribute(node: number, cause: number, state: EnergyState, energyUj: number): void;
   start(): void;
   readonly busy: boolean;

@@ -26,7 +26,7 @@ function airtimeOf(s: MacColumns, i: number, bytes: number, preambleSymbols: num
  * that browns out doing so dies, and undefined is returned), the frame counter moves on, the
  * sub-band closes for its off-time.
  */
-function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: number, channel: number, preambleSymbols: number, messageId: number, fragmentIndex: number, fragmentCount: number, messageCreatedAtMs: number): Transmission | undefined {
+function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: number, channel: number, preambleSymbols: number, messageId: number, fragmentIndex: number, fragmentCount: number, messageCreatedAtMs: number, meta: Uint8Array | undefined): Transmission | undefined {
   const plan = planOf(s, i);
   const startMs = s.scheduler.nowMs;
   const airtime = airtimeOf(s, i, bytes.length, preambleSymbols);
@@ -49,6 +49,7 @@ function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: numbe
     fragmentIndex,
     fragmentCount,
     messageCreatedAtMs,
+    meta,
   };
   if (!s.config.transmit(tx)) {
     // The radio browned out as it started: the frame never went out, nor will the rest.
@@ -78,13 +79,21 @@ export function send(s: MacColumns, i: number, frame: QueuedFrame, channel: numb
   const plan = planOf(s, i);
   const link = plan.linked ? s.config.link : undefined;
   const bytes = link ? link.frameBytes(i, frame) : frame.bytes;
-  const tx = goOnAir(s, i, bytes, frame.destination, channel, frame.preambleSymbols, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.messageCreatedAtMs);
+  const startMs = s.scheduler.nowMs;
+  const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
+  const queueWaitMs = frame.headSinceMs - frame.queuedAtMs;
+  const dutyCycleWaitMs = startMs - frame.headSinceMs - wakeWaitMs;
+  const frameMeta = s.config.frameMeta;
+  let meta: Uint8Array | undefined;
+  if (frameMeta !== undefined) {
+    const airtimeMs = airtimeOf(s, i, bytes.length, frame.preambleSymbols).airtimeMs;
+    meta = frameMeta(i, frame.messageId, { queuedAtMs: frame.queuedAtMs, queueWaitMs, dutyCycleWaitMs, wakeWaitMs, startMs, airtimeMs, endMs: startMs + airtimeMs });
+  }
+  const tx = goOnAir(s, i, bytes, frame.destination, channel, frame.preambleSymbols, frame.messageId, frame.fragmentIndex, frame.fragmentCount, frame.messageCreatedAtMs, meta);
   if (!tx) return;
   dequeue(s, i);
-  const startMs = tx.startMs;
-  const wakeWaitMs = Number.isNaN(frame.wakeWaitSinceMs) ? 0 : startMs - frame.wakeWaitSinceMs;
   // Energy: mA × ms × V = µJ.
-  s.config.events.txStarted(tx, frame.queuedAtMs, frame.headSinceMs - frame.queuedAtMs, startMs - frame.headSinceMs - wakeWaitMs, wakeWaitMs, s.row[i * MAC_ROW + TX_CURRENT_MA]! * tx.airtimeMs * plan.supplyV);
+  s.config.events.txStarted(tx, frame.queuedAtMs, queueWaitMs, dutyCycleWaitMs, wakeWaitMs, s.row[i * MAC_ROW + TX_CURRENT_MA]! * tx.airtimeMs * plan.supplyV);
   if (link?.sent(i, tx, frame)) {
     // Held through the receive windows or the wait for an ACK; the link layer resumes it.
     s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = Number.POSITIVE_INFINITY;
@@ -104,7 +113,7 @@ export function sendNow(s: MacColumns, i: number, bytes: Uint8Array, destination
   const held = freeAtMs === Number.POSITIVE_INFINITY;
   if (!node || s.row[o + DEAD] || s.row[o + ON_AIR_UNTIL_MS]! > nowMs || (!held && freeAtMs > nowMs) || channel < 0) return false;
   if (s.bandOpenAtMs[i * s.bandCount + planOf(s, i).bands[channel]!]! > nowMs) return false;
-  const tx = goOnAir(s, i, bytes, destination, channel, node.airtime.preambleSymbols ?? 8, messageId, 0, 1, nowMs);
+  const tx = goOnAir(s, i, bytes, destination, channel, node.airtime.preambleSymbols ?? 8, messageId, 0, 1, nowMs, undefined);
   if (!tx) return false;
   s.config.events.txStarted(tx, nowMs, 0, 0, 0, s.row[o + TX_CURRENT_MA]! * tx.airtimeMs * node.supplyV);
   if (!held) freeAfter(s, i, tx);

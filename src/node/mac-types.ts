@@ -78,6 +78,25 @@ export interface MacsConfig {
   readonly preambleSymbolsFor?: (node: number, destination: number) => number;
   readonly link?: LinkHooks;
   readonly lbt?: ListenBeforeTalk;
+  /**
+   * The application's metadata of a queued frame about to go on the air (Transmission.meta),
+   * from the frame's message and timing; not asked for frames sent ahead of the queue (`sendNow`).
+   */
+  readonly frameMeta?: (node: number, messageId: number, timing: FrameTiming) => Uint8Array | undefined;
+}
+
+/** A frame's waits and time on the air, as `txStarted` reports them. */
+export interface FrameTiming {
+  readonly queuedAtMs: number;
+  /** Behind other frames in the queue. */
+  readonly queueWaitMs: number;
+  /** For the sub-band's duty-cycle budget. */
+  readonly dutyCycleWaitMs: number;
+  /** For the receiver's rendezvous window. */
+  readonly wakeWaitMs: number;
+  readonly startMs: number;
+  readonly airtimeMs: number;
+  readonly endMs: number;
 }
 
 export interface OutgoingFrame {

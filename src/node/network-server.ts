@@ -268,5 +268,6 @@ function downlinkTransmission(gateway: GatewayRadio, device: number, bytes: Uint
     fragmentIndex: 0,
     fragmentCount: 1,
     messageCreatedAtMs: uplinkEndMs,
+    meta: undefined,
   };
 }

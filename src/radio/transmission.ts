@@ -38,7 +38,16 @@ export interface Transmission {
   readonly fragmentCount: number;
   /** When the message was handed to the MAC. */
   readonly messageCreatedAtMs: number;
+  /**
+   * What the sender's application attaches to the frame for the simulation, not on the air
+   * (swarm inference: the token and its latency so far, inference/frame-meta.ts), so that a
+   * receiver in another process reads it with the frame; at most {@link maxFrameMetaBytes}.
+   */
+  readonly meta: Uint8Array | undefined;
 }
+
+/** The most simulation metadata a frame carries (envelope.ts bounds it with this). */
+export const maxFrameMetaBytes = 255;
 
 /** Every fate a sent frame can meet at one addressed receiver. */
 export const fates = ['received', 'underSensitivity', 'collided', 'lostHalfDuplex', 'asleep', 'noReceivePath', 'dropped'] as const;

@@ -135,6 +135,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     ...(scenario.peerMac?.lbt && { lbt: listenBeforeTalk(scenario, specs, runtimes, config.channelBusy!, { backoffMs: (i) => peer!.backoffMs(i), channelWasBusy: (i) => peer!.channelWasBusy(i) }) }),
     transmit,
     events,
+    ...(app?.frameMeta && { frameMeta: app.frameMeta }),
     receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(specs[destination]!.wake, atMs)),
     preambleSymbolsFor: (i, destination) => (destination < 0 ? preambleSymbols[i]! : samplingPreambleSymbols(specs[destination]!.wake, symbolMs[i]!, preambleSymbols[i]!)),
   });

@@ -1,26 +1,27 @@
 /**
- * The MQTT payload envelope, version 1: a frame's real bytes plus the virtual timing and radio
- * metadata the ether and the receivers need. aedes speaks MQTT 3.1.1 only, so this metadata
+ * The MQTT payload envelope, version 2: a frame's real bytes plus the virtual timing and radio
+ * metadata the ether and the receivers need, and the application's metadata of the frame. aedes speaks MQTT 3.1.1 only, so this metadata
  * travels in the payload, not in MQTT 5 properties.
  *
  * Layout (big-endian):
  *   0  'L' 'S'            magic
- *   2  u8 version = 1
+ *   2  u8 version = 2
  *   3  u8 kind            1 transmission, 2 rxStart delivery, 3 frame delivery, 4 node died
  *   then, by kind:
  *   transmission:  sender u32, seq u32, destination i32, startMs f64, airtimeMs f64,
  *                  channelHz f64, sf u8, bandwidthHz f64, codingRate u8, preambleSymbols u16,
  *                  symbolMs f64, txPowerDbm f64, messageId u16, fragmentIndex u16,
- *                  fragmentCount u16, messageCreatedAtMs f64, byte count u16, bytes
+ *                  fragmentCount u16, messageCreatedAtMs f64, byte count u16, bytes,
+ *                  meta byte count u8 (0: none), meta (Transmission.meta)
  *   deliveries:    receiver u32, atMs f64, rxPowerDbm f64, snrDb f64, then a transmission body
  *   node died:     node u32, atMs f64
  * Numbers travel as float64 where the simulation holds them as such, so that a round trip is
  * exact and results stay byte-identical across transports.
  */
 import type { CodingRate } from '../radio/modulation.ts';
-import type { Delivery, Transmission } from '../radio/transmission.ts';
+import { maxFrameMetaBytes, type Delivery, type Transmission } from '../radio/transmission.ts';
 
-export const envelopeVersion = 1;
+export const envelopeVersion = 2;
 
 export type Envelope =
   | { readonly kind: 'transmission'; readonly tx: Transmission }
@@ -38,14 +39,14 @@ export class MalformedEnvelopeError extends Error {
 }
 
 const kindCodes = { transmission: 1, rxStart: 2, frame: 3, nodeDied: 4, rxError: 5 } as const;
-const txFixedBytes = 4 + 4 + 4 + 8 + 8 + 8 + 1 + 8 + 1 + 2 + 8 + 8 + 2 + 2 + 2 + 8 + 2;
+const txFixedBytes = 4 + 4 + 4 + 8 + 8 + 8 + 1 + 8 + 1 + 2 + 8 + 8 + 2 + 2 + 2 + 8 + 2 + 1;
 const deliveryFixedBytes = 4 + 8 + 8 + 8;
 
-/** The largest envelope: a delivery around a 255-byte frame. */
-export const maxEnvelopeBytes = 4 + deliveryFixedBytes + txFixedBytes + 255;
+/** The largest envelope: a delivery around a 255-byte frame with the most metadata. */
+export const maxEnvelopeBytes = 4 + deliveryFixedBytes + txFixedBytes + 255 + maxFrameMetaBytes;
 
 function txSize(tx: Transmission): number {
-  return txFixedBytes + tx.bytes.length;
+  return txFixedBytes + tx.bytes.length + (tx.meta?.length ?? 0);
 }
 
 function writeTx(view: DataView, bytes: Uint8Array, offset: number, tx: Transmission): number {
@@ -67,8 +68,12 @@ function writeTx(view: DataView, bytes: Uint8Array, offset: number, tx: Transmis
   view.setUint16(o, tx.fragmentCount); o += 2;
   view.setFloat64(o, tx.messageCreatedAtMs); o += 8;
   view.setUint16(o, tx.bytes.length); o += 2;
-  bytes.set(tx.bytes, o);
-  return o + tx.bytes.length;
+  bytes.set(tx.bytes, o); o += tx.bytes.length;
+  const meta = tx.meta;
+  if (meta !== undefined && (meta.length === 0 || meta.length > maxFrameMetaBytes)) throw new RangeError(`frame metadata of ${meta.length} bytes, expected 1..${maxFrameMetaBytes}`);
+  view.setUint8(o, meta?.length ?? 0); o += 1;
+  if (meta !== undefined) bytes.set(meta, o);
+  return o + (meta?.length ?? 0);
 }
 
 function readTx(view: DataView, bytes: Uint8Array, offset: number): { tx: Transmission; end: number } {
@@ -98,13 +103,18 @@ function readTx(view: DataView, bytes: Uint8Array, offset: number): { tx: Transm
     if (!Number.isFinite(value) || value < 0) throw new MalformedEnvelopeError(`${name} ${value}, expected a finite number ≥ 0`);
   }
   const frame = bytes.slice(o, o + length);
+  o += length;
+  if (bytes.length - o < 1) throw new MalformedEnvelopeError('no metadata byte count after the frame');
+  const metaLength = view.getUint8(o); o += 1;
+  if (bytes.length - o < metaLength) throw new MalformedEnvelopeError(`frame metadata of ${metaLength} bytes announced, ${bytes.length - o} present`);
+  const meta = metaLength === 0 ? undefined : bytes.slice(o, o + metaLength);
   return {
     tx: {
       sender, seq, destination, startMs, airtimeMs, endMs: startMs + airtimeMs, channelHz, sf, bandwidthHz,
       codingRate: codingRate as CodingRate, preambleSymbols, symbolMs, txPowerDbm, bytes: frame, messageId,
-      fragmentIndex, fragmentCount, messageCreatedAtMs,
+      fragmentIndex, fragmentCount, messageCreatedAtMs, meta,
     },
-    end: o + length,
+    end: o + metaLength,
   };
 }
 

@@ -130,7 +130,7 @@ describe('the Mosquitto config refuses packets from the size the embedded broker
     const node = await mqtt.connectAsync(external.url, { ...external.credentials.nodes[3]!, clientId: 'retained-planter', reconnectPeriod: 0 });
     const tx = {
       sender: 3, seq: 999, destination: 0, startMs: 0, airtimeMs: 50, endMs: 50, channelHz: 868_100_000, sf: 7, bandwidthHz: 125_000, codingRate: 1,
-      preambleSymbols: 8, symbolMs: 1.024, txPowerDbm: 14, bytes: new Uint8Array(12), messageId: 0, fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: 0,
+      preambleSymbols: 8, symbolMs: 1.024, txPowerDbm: 14, bytes: new Uint8Array(12), messageId: 0, fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: 0, meta: undefined,
     } as const;
     await node.publishAsync('swarm/retained/tx/3', Buffer.from(encodeEnvelope({ kind: 'transmission', tx })), { retain: true });
     await node.endAsync();

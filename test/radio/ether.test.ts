@@ -36,7 +36,7 @@ function world(nodes: EtherNode[], overrides: Partial<EtherConfig> = {}) {
       ether.transmit({
         sender, seq, destination, startMs: atMs, airtimeMs, endMs: atMs + airtimeMs, channelHz: 868.1e6, sf: 7, bandwidthHz: 125e3,
         codingRate: 1, preambleSymbols: 8, symbolMs: 1.024, txPowerDbm: 14, bytes: new Uint8Array(10), messageId: seq,
-        fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: atMs, ...extra,
+        fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: atMs, meta: undefined, ...extra,
       });
     });
   };
@@ -142,7 +142,7 @@ describe('the ether', () => {
     expect(() =>
       w.ether.transmit({
         sender: 0, seq: 0, destination: 1, startMs: 5, airtimeMs: 1, endMs: 6, channelHz: 868.1e6, sf: 7, bandwidthHz: 125e3, codingRate: 1,
-        preambleSymbols: 8, symbolMs: 1.024, txPowerDbm: 14, bytes: new Uint8Array(1), messageId: 0, fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: 0,
+        preambleSymbols: 8, symbolMs: 1.024, txPowerDbm: 14, bytes: new Uint8Array(1), messageId: 0, fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: 0, meta: undefined,
       }),
     ).toThrow(RangeError);
   });

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError, type Envelope } from '../../src/transport/envelope.ts';
+import { decodeEnvelope, encodeEnvelope, MalformedEnvelopeError, maxEnvelopeBytes, type Envelope } from '../../src/transport/envelope.ts';
 import type { Transmission } from '../../src/radio/transmission.ts';
 
 const tx: Transmission = {
   sender: 7, seq: 42, destination: -1, startMs: 1234.5678, airtimeMs: 41.216, endMs: 1234.5678 + 41.216, channelHz: 868.1e6, sf: 7,
   bandwidthHz: 125e3, codingRate: 1, preambleSymbols: 8, symbolMs: 1.024, txPowerDbm: 14, bytes: new Uint8Array([1, 2, 3, 250]),
-  messageId: 65535, fragmentIndex: 3, fragmentCount: 9, messageCreatedAtMs: 1000.1,
+  messageId: 65535, fragmentIndex: 3, fragmentCount: 9, messageCreatedAtMs: 1000.1, meta: undefined,
 };
 
 const txArb = fc.record({
@@ -27,6 +27,7 @@ const txArb = fc.record({
   fragmentIndex: fc.integer({ min: 0, max: 4094 }),
   fragmentCount: fc.integer({ min: 1, max: 4095 }),
   messageCreatedAtMs: fc.double({ min: 0, max: 1e12, noNaN: true }),
+  meta: fc.option(fc.uint8Array({ minLength: 1, maxLength: 255 }), { nil: undefined }),
 }).map((t) => ({ ...t, endMs: t.startMs + t.airtimeMs }) as Transmission);
 
 describe('the MQTT envelope', () => {
@@ -38,8 +39,21 @@ describe('the MQTT envelope', () => {
       { kind: 'nodeDied', node: 9, atMs: 5e9 + 0.1 },
     ];
     for (const envelope of envelopes) expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
-    // 4 header + 80 fixed (3 × u32, 7 × f64, 2 × u8, 5 × u16) + 4 frame bytes
-    expect(encodeEnvelope({ kind: 'transmission', tx }).length).toBe(88);
+    // 4 header + 81 fixed (3 × u32, 7 × f64, 3 × u8, 5 × u16) + 4 frame bytes
+    expect(encodeEnvelope({ kind: 'transmission', tx }).length).toBe(89);
+  });
+
+  it('carries a frame’s simulation metadata, in transmissions and deliveries, of 1 to 255 bytes', () => {
+    const meta = Uint8Array.from({ length: 255 }, (_, i) => (i * 7) & 0xff);
+    const withMeta = { ...tx, meta };
+    const delivery: Envelope = { kind: 'delivery', delivery: { kind: 'frame', atMs: 1276.7838, receiver: 3, tx: withMeta, rxPowerDbm: -101.25, snrDb: 2.5 } };
+    expect(decodeEnvelope(encodeEnvelope(delivery))).toEqual(delivery);
+    expect(encodeEnvelope(delivery).length).toBe(4 + 28 + 81 + 4 + 255);
+    expect(encodeEnvelope(delivery).length).toBe(maxEnvelopeBytes - 251);
+    expect(() => encodeEnvelope({ kind: 'transmission', tx: { ...tx, meta: new Uint8Array(256) } })).toThrow(/frame metadata of 256 bytes, expected 1..255/);
+    expect(() => encodeEnvelope({ kind: 'transmission', tx: { ...tx, meta: new Uint8Array(0) } })).toThrow(/frame metadata of 0 bytes/);
+    const short = encodeEnvelope({ kind: 'transmission', tx: { ...tx, meta: new Uint8Array(10) } }).subarray(0, 4 + 81 + 4 + 9);
+    expect(() => decodeEnvelope(short)).toThrow(/frame metadata of 10 bytes announced, 9 present/);
   });
 
   it('round-trips any valid transmission (property)', () => {
@@ -67,8 +81,8 @@ describe('the MQTT envelope', () => {
     for (let cut = 0; cut < valid.length; cut++) check(valid.subarray(0, cut));
     check(new Uint8Array([...valid, 0]));
     const wrongVersion = valid.slice();
-    wrongVersion[2] = 2;
-    expect(() => decodeEnvelope(wrongVersion)).toThrow(/version 2, expected 1/);
+    wrongVersion[2] = 1;
+    expect(() => decodeEnvelope(wrongVersion)).toThrow(/version 1, expected 2/);
     expect(reasons.size).toBeGreaterThan(3);
   });
 });
