@@ -28,7 +28,8 @@ import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import { createStepTable, type StepTable, type StepTableState } from '../sim/step-table.ts';
 import type { NodeApplication } from '../node/application.ts';
-import { addEnergy, type RequestRecord, type TokenRecord } from './records.ts';
+import type { RequestRecord, TokenRecord } from './records.ts';
+import { createTokenBooks, type TokenBooks, type TokenBooksState } from './token-books.ts';
 import type { ModelMessage } from './wire.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
 import { createUnitWork, type McuWork, type UnitWork } from './unit-work.ts';
@@ -64,6 +65,7 @@ export interface InferenceEngineState {
   readonly dead: boolean[];
   readonly flights: MessageFlightsState;
   readonly tokensBySerial: TokenRecord[];
+  readonly books: TokenBooksState;
   readonly expertLoad: number[][];
   readonly attributedUj: number[];
   readonly counters: Record<string, number>;
@@ -93,6 +95,7 @@ interface EngineParts {
   readonly entry: Entry;
   /** Token records by serial, for energy attribution. */
   readonly tokensBySerial: TokenRecord[];
+  readonly books: TokenBooks;
   readonly expertLoad: number[][];
   readonly attributedUj: number[];
   readonly counters: EngineCounters;
@@ -107,6 +110,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const pipelineOf = pipelineChooser(context.plan.pipelines, alive);
   const work = createUnitWork(config, model.bits, context.costs, context.plan, specs, groupSizeOf(model));
   const tokensBySerial: TokenRecord[] = [];
+  const books = createTokenBooks();
   const expertLoad = Array.from({ length: config.layers }, () => new Array<number>(config.experts).fill(0));
   const attributedUj = new Array<number>(specs.length).fill(0);
   const counters: EngineCounters = { staleMessages: 0, unroutable: 0, refusedCalls: 0, timeouts: 0, retries: 0, unknownMessages: 0 };
@@ -119,15 +123,15 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const compute = (node: number, { ms, powerMw }: McuWork, token: TokenRecord, acc: Components, then: InferenceStep): void => {
     host.compute(node, ms, later({ type: 'computed', ms, queuedAtMs: scheduler.nowMs, acc, then }), token.serial, powerMw);
   };
-  const flights = createMessageFlights({ host, routes, counters, deadlineMs: settings.deadline, dim: config.dim, tokenOf: (serial) => tokensBySerial[serial], deliver: (node, origin, message, token, acc) => deliver(parts, node, origin, message, token, acc) });
+  const flights = createMessageFlights({ host, routes, counters, books, deadlineMs: settings.deadline, dim: config.dim, tokenOf: (serial) => tokensBySerial[serial], deliver: (node, origin, message, token, acc) => deliver(parts, node, origin, message, token, acc) });
   const send = flights.send;
-  const layerPasses = createLayerPasses({ context, host, cost, alive, counters, work, compute, send, later, backoffOf, tensorAt, entryNode: () => entry.node, pipelineOf });
+  const layerPasses = createLayerPasses({ context, host, cost, alive, counters, books, work, compute, send, later, backoffOf, tensorAt, entryNode: () => entry.node, pipelineOf });
   const expertRole = createExpertRole({ model, settings, compute, send, expertLoad, counters, work: work.expert });
   const register = (token: TokenRecord): void => {
     tokensBySerial[token.serial] = token;
   };
   const entry: Entry = createEntry(context, host, entryOps(context, work, { compute, send, backoffMs: backoffOf, later: (step, atMs) => void later(step, atMs), register, pipelineOf }));
-  const parts: EngineParts = { context, host, routes, flights, backoff, steps, layerPasses, expertRole, entry, tokensBySerial, expertLoad, attributedUj, counters };
+  const parts: EngineParts = { context, host, routes, flights, backoff, steps, layerPasses, expertRole, entry, tokensBySerial, books, expertLoad, attributedUj, counters };
 
   return {
     onMessage: flights.onMessage,
@@ -135,9 +139,8 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     causeOf: flights.causeOf,
     frameMeta: flights.frameMeta,
     attribute(node, cause, state, energyUj) {
-      const token = tokensBySerial[cause];
-      if (!token) return;
-      addEnergy(token, state, energyUj);
+      if (!tokensBySerial[cause]) return;
+      books.addEnergy(cause, node, state, energyUj);
       attributedUj[node]! += energyUj;
     },
     start: () => entry.start(),
@@ -146,10 +149,13 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     get busy() {
       return entry.busy;
     },
+    // The records' figures from the nodes' parts (token-books.ts), whenever they are read.
     get tokens() {
+      for (const token of entry.tokens) books.settle(token);
       return entry.tokens;
     },
     get requests() {
+      for (const token of entry.tokens) books.settle(token);
       return entry.requests;
     },
     expertLoad,
@@ -225,6 +231,7 @@ function checkpointEngine(parts: EngineParts): InferenceEngineState {
     dead: parts.routes.dead,
     flights: parts.flights.checkpoint(),
     tokensBySerial: parts.tokensBySerial,
+    books: parts.books.state,
     expertLoad: parts.expertLoad,
     attributedUj: parts.attributedUj,
     counters: parts.counters,
@@ -240,6 +247,7 @@ function restoreEngine(parts: EngineParts, state: InferenceEngineState): void {
   parts.routes.restore(state.dead);
   parts.flights.restore(state.flights);
   replaceArray(parts.tokensBySerial, state.tokensBySerial);
+  parts.books.restore(state.books);
   state.expertLoad.forEach((loads, l) => replaceArray(parts.expertLoad[l]!, loads));
   replaceArray(parts.attributedUj, state.attributedUj);
   Object.assign(parts.counters, state.counters);

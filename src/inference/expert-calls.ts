@@ -9,6 +9,7 @@ import { copyComponents, type Components } from './components.ts';
 import { servingNodes } from './expert-routing.ts';
 import type { LayerPass, LayerPassesRun } from './layer-pass.ts';
 import type { TokenRecord } from './records.ts';
+import { EXPERTS_DROPPED, SHARED_EXPERTS_DROPPED } from './token-books.ts';
 import { sharedFlag, type ModelMessage } from './wire.ts';
 
 /** The wire's expert id of a key. */
@@ -16,9 +17,9 @@ export const idOf = (key: number): number => key & 0xff;
 /** The position's index in the pass of a key. */
 const offsetOf = (key: number): number => key >> 8;
 
-export function countDrop(token: TokenRecord, key: number): void {
-  if (idOf(key) & sharedFlag) token.sharedExpertsDropped++;
-  else token.expertsDropped++;
+/** An expert `node` asked for is dropped: counted on the token's part at that node. */
+export function countDrop(run: LayerPassesRun, node: number, token: TokenRecord, key: number): void {
+  run.deps.books.add(token.serial, node, idOf(key) & sharedFlag ? SHARED_EXPERTS_DROPPED : EXPERTS_DROPPED, 1);
 }
 
 /** Sends the next queued call when none is out; finishes the layer when nothing is left. */
@@ -78,7 +79,7 @@ export function callTimeout(run: LayerPassesRun, pass: LayerPass, call: number, 
     const serving = entry.tries >= settings.retries ? -1 : servingNodes([fresh.length > 0 ? fresh : holders], pass.node, cost, alive)[0]!;
     if (serving < 0) {
       pass.outstanding.delete(key);
-      countDrop(pass.token, key);
+      countDrop(run, pass.node, pass.token, key);
       continue;
     }
     entry.call = 0;
@@ -109,7 +110,7 @@ function resolve(run: LayerPassesRun, pass: LayerPass, id: number, call: number,
   if (pass.done || !entry || entry.call === 0 || (entry.call & 0xff) !== (call & 0xff)) return false;
   pass.outstanding.delete(id);
   if (data) pass.outputs.set(id, data);
-  else countDrop(pass.token, id);
+  else countDrop(run, pass.node, pass.token, id);
   if (pass.current === entry.call && ![...pass.outstanding.values()].some((e) => e.call === entry.call)) pass.current = undefined;
   advance(run, pass, acc);
   return true;

@@ -11,6 +11,7 @@ import { nodeLimitedCandidates, servingNodes } from './expert-routing.ts';
 import { expertsToSkip } from './expert-skipping.ts';
 import type { LayerPass, LayerPassesRun } from './layer-pass.ts';
 import type { TokenRecord } from './records.ts';
+import { EXPERTS_SKIPPED } from './token-books.ts';
 import { sharedFlag, type ModelMessage } from './wire.ts';
 import { mapValues } from '../model/map-values.ts';
 
@@ -66,12 +67,12 @@ export function attended(run: LayerPassesRun, node: number, message: Extract<Mod
     gates.push(gate);
     // Link-aware choice: far experts of small weight are not called (the combine renormalises).
     const skipped = settings.skipExperts ? expertsToSkip(settings.skipExperts, gate.experts, gate.weights, serving, node, cost) : [];
-    token.expertsSkipped += skipped.length;
+    run.deps.books.add(token.serial, node, EXPERTS_SKIPPED, skipped.length);
     for (const id of [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts.filter((_, k) => !skipped.includes(k))]) keys.push((i << 8) | id);
   }
   const pass: LayerPass = { token, message, node, h, gate: gates, outputs: new Map(), outstanding: new Map(), queue: [], current: undefined, done: false };
   run.passes.set(passKey, pass);
-  const byNode = expertsByNode(keys, serving, sharedServing, token);
+  const byNode = expertsByNode(run, node, keys, serving, sharedServing, token);
   // Remote calls go one at a time (the next when the previous is answered or given up): the
   // node's radio is half duplex, and a reply arriving while it sends the next call is lost.
   for (const [at, list] of [...byNode].sort((a, b) => a[0] - b[0])) {
@@ -85,13 +86,13 @@ export function attended(run: LayerPassesRun, node: number, message: Extract<Mod
 }
 
 /** The keys grouped by the node serving them, in the keys' order; one with no live holder is dropped (counted on the token). */
-function expertsByNode(keys: readonly number[], serving: readonly number[], sharedServing: readonly number[], token: TokenRecord): Map<number, number[]> {
+function expertsByNode(run: LayerPassesRun, node: number, keys: readonly number[], serving: readonly number[], sharedServing: readonly number[], token: TokenRecord): Map<number, number[]> {
   const byNode = new Map<number, number[]>();
   for (const key of keys) {
     const id = idOf(key);
     const at = id & sharedFlag ? sharedServing[id & ~sharedFlag]! : serving[id]!;
     if (at < 0) {
-      countDrop(token, key);
+      countDrop(run, node, token, key);
       continue;
     }
     const list = byNode.get(at);

@@ -17,6 +17,7 @@ import { callTimeout, reply, retryCalls } from './expert-calls.ts';
 import { attended, attention } from './layer-attention.ts';
 import { combined } from './layer-combine.ts';
 import type { TokenRecord } from './records.ts';
+import type { TokenBooks } from './token-books.ts';
 import type { ModelMessage } from './wire.ts';
 
 /**
@@ -65,6 +66,8 @@ export interface LayerPassesDeps {
   cost(a: number, b: number): number;
   alive(node: number): boolean;
   readonly counters: { staleMessages: number; timeouts: number; retries: number };
+  /** What the nodes add to the tokens' records. */
+  readonly books: TokenBooks;
   /** What each unit's run costs the MCU. */
   readonly work: UnitWork;
   compute(node: number, work: McuWork, token: TokenRecord, acc: Components, then: InferenceStep): void;

@@ -15,6 +15,7 @@ import { decodeFrameMeta, encodeFrameMeta, serialOf, type FrameMeta } from './fr
 import type { InferenceHost } from './context.ts';
 import type { KnownRoutes } from './known-routes.ts';
 import type { TokenRecord } from './records.ts';
+import { FRAMES, FRAMES_AIRTIME_MS, HOPS, PHY_BYTES, type TokenBooks } from './token-books.ts';
 import { decodeMessage, decodeNetworkHeader, encodeMessage, type ModelMessage } from './wire.ts';
 
 /**
@@ -40,6 +41,8 @@ export interface MessageFlightsDeps {
   readonly host: InferenceHost;
   readonly routes: KnownRoutes;
   readonly counters: { unroutable: number; unknownMessages: number };
+  /** What the nodes add to the tokens' records. */
+  readonly books: TokenBooks;
   /** How long a frame may wait in a MAC (inference.deadline). */
   readonly deadlineMs: number;
   /** The model's width, to decode residuals. */
@@ -65,7 +68,7 @@ export interface MessageFlights extends Checkpointable<MessageFlightsState> {
 const keyOf = (sender: number, messageId: number): number => sender * 0x10000 + messageId;
 
 export function createMessageFlights(deps: MessageFlightsDeps): MessageFlights {
-  const { host, routes, counters } = deps;
+  const { host, routes, counters, books } = deps;
   const inflight = new Map<number, InFlight>();
   /** Per sender, the messages it has sent (the next one's flight number). */
   const flights: number[] = [];
@@ -80,7 +83,7 @@ export function createMessageFlights(deps: MessageFlightsDeps): MessageFlights {
       counters.unroutable++;
       return false;
     }
-    token.hops++;
+    books.add(token.serial, from, HOPS, 1);
     const flight = flights[from] ?? 0;
     flights[from] = flight + 1;
     staged = { token, flight, acc: copyComponents(acc), lastEndMs: Number.NEGATIVE_INFINITY };
@@ -144,9 +147,10 @@ export function createMessageFlights(deps: MessageFlightsDeps): MessageFlights {
       const flight = inflight.get(keyOf(event.tx.sender, event.tx.messageId));
       if (!flight) return;
       const { tx } = event;
-      flight.token.frames++;
-      flight.token.phyBytes += tx.bytes.length;
-      flight.token.framesAirtimeMs += tx.airtimeMs;
+      const serial = flight.token.serial;
+      books.add(serial, tx.sender, FRAMES, 1);
+      books.add(serial, tx.sender, PHY_BYTES, tx.bytes.length);
+      books.add(serial, tx.sender, FRAMES_AIRTIME_MS, tx.airtimeMs);
     },
     causeOf: (tx) => serialOf(tx.meta),
     checkpoint: () => ({ inflight, flights, delivered }),

@@ -3,7 +3,6 @@
  * requests.csv), and the figures summary.json adds. Times are virtual; nothing here reads the
  * wall clock.
  */
-import type { EnergyState } from '../hw/energy-ledger.ts';
 import { zeroComponents, type Components } from './components.ts';
 
 /**
@@ -33,6 +32,8 @@ export interface TokenRecord {
   readonly startMs: number;
   endMs: number;
   components: Components;
+  // hops … framesAirtimeMs, energyUj and the experts dropped and skipped are the sums of the
+  // nodes' parts (token-books.ts), set whenever the engine's records are read.
   /** Link-level messages sent for the token (every hop of every branch). */
   hops: number;
   frames: number;
@@ -103,11 +104,6 @@ export function newTokenRecord(serial: number, request: number, position: number
     matchesReference: undefined,
     status: 'running',
   };
-}
-
-/** Adds attributed ledger energy to a token. */
-export function addEnergy(token: TokenRecord, state: EnergyState, energyUj: number): void {
-  if (state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle') token.energyUj[state] += energyUj;
 }
 
 export const tokenJoules = (token: TokenRecord): number => (token.energyUj.transmit + token.energyUj.receive + token.energyUj.compute + token.energyUj.idle) / 1e6;

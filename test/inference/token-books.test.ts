@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { newTokenRecord } from '../../src/inference/records.ts';
+import { createTokenBooks, EXPERTS_DROPPED, FRAMES, FRAMES_AIRTIME_MS, HOPS } from '../../src/inference/token-books.ts';
+
+describe('the token books', () => {
+  const contributions: [node: number, field: number, amount: number][] = [
+    [5, FRAMES_AIRTIME_MS, 0.1], [2, FRAMES_AIRTIME_MS, 0.2], [5, FRAMES_AIRTIME_MS, 0.7], [2, HOPS, 1], [9, FRAMES_AIRTIME_MS, 1e16], [2, FRAMES_AIRTIME_MS, 1], [5, FRAMES, 3],
+  ];
+
+  it('sums each node’s part in its own order, then the parts in node order, whatever order the nodes added in', () => {
+    const books = createTokenBooks();
+    for (const [node, field, amount] of contributions) books.add(7, node, field, amount);
+    const shuffled = createTokenBooks();
+    // Node by node, nodes in reverse: as parts reported by other processes arrive.
+    for (const node of [9, 5, 2]) for (const [n, field, amount] of contributions) if (n === node) shuffled.add(7, n, field, amount);
+    const a = newTokenRecord(7, 0, 0, 1, 'generated', 0, 2);
+    const b = newTokenRecord(7, 0, 0, 1, 'generated', 0, 2);
+    books.settle(a);
+    shuffled.settle(b);
+    expect(a).toEqual(b);
+    // Node 2: 0.2 + 1; node 5: 0.1 + 0.7; node 9: 1e16, summed in node order.
+    expect(a.framesAirtimeMs).toBe(0 + (0.2 + 1) + (0.1 + 0.7) + 1e16);
+    expect(a.hops).toBe(1);
+    expect(a.frames).toBe(3);
+  });
+
+  it('gives the same figures however often they are read, counts only the ledger states a record keeps, and restores a copy', () => {
+    const books = createTokenBooks();
+    books.add(3, 1, EXPERTS_DROPPED, 1);
+    books.addEnergy(3, 1, 'transmit', 2.5);
+    books.addEnergy(3, 0, 'sleep', 100);
+    books.addEnergy(3, 0, 'compute', 0.25);
+    const token = newTokenRecord(3, 0, 0, 1, 'prompt', 0, 1);
+    books.settle(token);
+    books.settle(token);
+    expect(token.energyUj).toEqual({ transmit: 2.5, receive: 0, compute: 0.25, idle: 0 });
+    expect(token.expertsDropped).toBe(1);
+    const restored = createTokenBooks();
+    restored.restore(books.state);
+    books.add(3, 1, EXPERTS_DROPPED, 1);
+    const again = newTokenRecord(3, 0, 0, 1, 'prompt', 0, 1);
+    restored.settle(again);
+    expect(again.expertsDropped).toBe(1);
+  });
+});
