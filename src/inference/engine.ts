@@ -110,7 +110,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const pipelineOf = pipelineChooser(context.plan.pipelines, alive);
   const work = createUnitWork(config, model.bits, context.costs, context.plan, specs, groupSizeOf(model));
   const tokensBySerial: TokenRecord[] = [];
-  const books = createTokenBooks();
+  const books = createTokenBooks(config.layers);
   const expertLoad = Array.from({ length: config.layers }, () => new Array<number>(config.experts).fill(0));
   const attributedUj = new Array<number>(specs.length).fill(0);
   const counters: EngineCounters = { staleMessages: 0, unroutable: 0, refusedCalls: 0, timeouts: 0, retries: 0, unknownMessages: 0 };
@@ -130,7 +130,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const register = (token: TokenRecord): void => {
     tokensBySerial[token.serial] = token;
   };
-  const entry: Entry = createEntry(context, host, entryOps(context, work, { compute, send, backoffMs: backoffOf, later: (step, atMs) => void later(step, atMs), register, pipelineOf }));
+  const entry: Entry = createEntry(context, host, entryOps(context, work, { compute, send, backoffMs: backoffOf, later: (step, atMs) => void later(step, atMs), register, settle: books.settle, pipelineOf }));
   const parts: EngineParts = { context, host, routes, flights, backoff, steps, layerPasses, expertRole, entry, tokensBySerial, books, expertLoad, attributedUj, counters };
 
   return {
@@ -211,7 +211,7 @@ function onEngineEvent(parts: EngineParts, event: SimEvent): void {
 }
 
 /** The entry's operations: the model's embedding and head, and what the entry's units cost its MCU (unit-work.ts, draft.ts). */
-function entryOps(context: InferenceContext, work: UnitWork, wiring: Pick<EntryOps, 'compute' | 'send' | 'backoffMs' | 'later' | 'register' | 'pipelineOf'>): EntryOps {
+function entryOps(context: InferenceContext, work: UnitWork, wiring: Pick<EntryOps, 'compute' | 'send' | 'backoffMs' | 'later' | 'register' | 'settle' | 'pipelineOf'>): EntryOps {
   const { model, specs } = context;
   const draftWork = context.draft && draftStepWork(context.draft);
   const mtpWork = context.mtp && mtpStepWork(model.config, model.bits, groupSizeOf(model));

@@ -37,6 +37,8 @@ export function headed(run: EntryRun, request: number, token: TokenRecord, x: In
   const state = run.running.get(request);
   if (!state || state.current !== token || token.status !== 'running') return;
   const pass = state.pass!;
+  // The candidates the gates allowed, for the reference.
+  ops.settle(token);
   // The head runs where logits are needed: the last known position and each guess.
   const logitsAt = (i: number): Float64Array => ops.head({ ...x, data: x.data.subarray(i * d, (i + 1) * d) });
   const p = state.position;

@@ -75,6 +75,8 @@ export interface EntryOps {
   /** One step of the MTP module at `position`, with its head's logits or not. */
   mtpWork(node: number, position: number, head: boolean): McuWork;
   register(token: TokenRecord): void;
+  /** Brings the record's figures and the gates' choices up to date from the nodes' parts (token-books.ts). */
+  settle(token: TokenRecord): void;
   /** A seeded random backoff before a retry from `node`. */
   backoffMs(node: number): number;
   /** The pipeline a KV slot's passes run on (plan.pipelines). */

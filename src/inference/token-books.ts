@@ -1,8 +1,10 @@
 /**
  * What the nodes add to a token's record (records.ts) as it passes them: its hops and frames,
- * the energy attributed to it, the experts dropped or skipped. Each node adds to its own part of
- * the token, in its own order of events; a record's figures are the sum of its parts in node
- * order, worked out from scratch whenever the records are read. The figures are thus the same
+ * the energy attributed to it, the experts dropped or skipped, and what each layer's gate allowed
+ * and combined. Each node adds to its own part of the token, in its own order of events; a
+ * record's figures are the sum of its parts in node order, and each position and layer's
+ * experts the latest choice (by time, then node), worked out from scratch whenever the record is
+ * read. The figures are thus the same
  * whichever process each node ran in (a part travels whole: issue 22), and reading them, as the
  * live dashboard does mid-run, changes nothing.
  */
@@ -23,14 +25,31 @@ const partLength = 11;
 const energyStates = ['transmit', 'receive', 'compute', 'idle'] as const;
 type TokenEnergyState = (typeof energyStates)[number];
 
+/** A gate's choice at one position and layer, and when it was made. */
+interface Choice {
+  readonly atMs: number;
+  readonly experts: readonly number[] | undefined;
+}
+
+/** A token's part at one node: its figures, and its choices by (position << 8 | layer). */
+interface TokenPart {
+  readonly figures: Float64Array;
+  readonly combined: Map<number, Choice>;
+  readonly allowed: Map<number, Choice>;
+}
+
 /** Per token serial, its parts by node (a checkpoint holds these). */
-export type TokenBooksState = Map<number, Map<number, Float64Array>>;
+export type TokenBooksState = Map<number, Map<number, TokenPart>>;
 
 export interface TokenBooks {
   /** Adds `amount` to figure `field` of the token's part at `node`. */
   add(serial: number, node: number, field: number, amount: number): void;
   /** Adds energy the ledger attributed to the token, if in a state the record counts. */
   addEnergy(serial: number, node: number, state: EnergyState, energyUj: number): void;
+  /** The routed experts combined at `node` for the pass's `position`-th position at `layer`, at `atMs`. */
+  combined(serial: number, node: number, position: number, layer: number, atMs: number, experts: readonly number[]): void;
+  /** The candidate experts the gate at `node` allowed there (undefined: all). */
+  allowed(serial: number, node: number, position: number, layer: number, atMs: number, experts: readonly number[] | undefined): void;
   /** Sets the record's figures to the sums of its parts, in node order. */
   settle(token: TokenRecord): void;
   readonly state: TokenBooksState;
@@ -39,33 +58,46 @@ export interface TokenBooks {
 
 const isTokenEnergy = (state: EnergyState): state is TokenEnergyState => state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle';
 
-export function createTokenBooks(): TokenBooks {
+/** The books of a model of `layers` layers. */
+export function createTokenBooks(layers: number): TokenBooks {
   const books: TokenBooksState = new Map();
 
-  function partOf(serial: number, node: number): Float64Array {
+  function partOf(serial: number, node: number): TokenPart {
     let parts = books.get(serial);
     if (!parts) books.set(serial, (parts = new Map()));
     let part = parts.get(node);
-    if (!part) parts.set(node, (part = new Float64Array(partLength)));
+    if (!part) parts.set(node, (part = { figures: new Float64Array(partLength), combined: new Map(), allowed: new Map() }));
     return part;
   }
 
   return {
     add(serial, node, field, amount) {
-      partOf(serial, node)[field]! += amount;
+      partOf(serial, node).figures[field]! += amount;
     },
     addEnergy(serial, node, state, energyUj) {
-      if (isTokenEnergy(state)) partOf(serial, node)[ENERGY + energyStates.indexOf(state)]! += energyUj;
+      if (isTokenEnergy(state)) partOf(serial, node).figures[ENERGY + energyStates.indexOf(state)]! += energyUj;
+    },
+    combined(serial, node, position, layer, atMs, experts) {
+      partOf(serial, node).combined.set((position << 8) | layer, { atMs, experts });
+    },
+    allowed(serial, node, position, layer, atMs, experts) {
+      partOf(serial, node).allowed.set((position << 8) | layer, { atMs, experts });
     },
     settle(token) {
       const sums = new Float64Array(partLength);
       const parts = books.get(token.serial);
+      const combined = new Map<number, Choice>();
+      const allowed = new Map<number, Choice>();
       if (parts) {
         for (const node of [...parts.keys()].sort((a, b) => a - b)) {
           const part = parts.get(node)!;
-          for (let f = 0; f < partLength; f++) sums[f]! += part[f]!;
+          for (let f = 0; f < partLength; f++) sums[f]! += part.figures[f]!;
+          latest(combined, part.combined);
+          latest(allowed, part.allowed);
         }
       }
+      for (const [key, choice] of combined) token.experts[(key >> 8) * layers + (key & 0xff)] = choice.experts!;
+      for (const [key, choice] of allowed) token.candidates[key >> 8]![key & 0xff] = choice.experts;
       token.hops = sums[HOPS]!;
       token.frames = sums[FRAMES]!;
       token.phyBytes = sums[PHY_BYTES]!;
@@ -78,7 +110,17 @@ export function createTokenBooks(): TokenBooks {
     state: books,
     restore(state) {
       books.clear();
-      for (const [serial, parts] of state) books.set(serial, new Map([...parts].map(([node, part]) => [node, part.slice()])));
+      for (const [serial, parts] of state) {
+        books.set(serial, new Map([...parts].map(([node, part]) => [node, { figures: part.figures.slice(), combined: new Map(part.combined), allowed: new Map(part.allowed) }])));
+      }
     },
   };
+}
+
+/** Keeps in `into` each key's latest choice; the nodes come in order, so a later node wins a tie. */
+function latest(into: Map<number, Choice>, choices: ReadonlyMap<number, Choice>): void {
+  for (const [key, choice] of choices) {
+    const held = into.get(key);
+    if (!held || choice.atMs >= held.atMs) into.set(key, choice);
+  }
 }

@@ -8,9 +8,9 @@ describe('the token books', () => {
   ];
 
   it('sums each node’s part in its own order, then the parts in node order, whatever order the nodes added in', () => {
-    const books = createTokenBooks();
+    const books = createTokenBooks(2);
     for (const [node, field, amount] of contributions) books.add(7, node, field, amount);
-    const shuffled = createTokenBooks();
+    const shuffled = createTokenBooks(2);
     // Node by node, nodes in reverse: as parts reported by other processes arrive.
     for (const node of [9, 5, 2]) for (const [n, field, amount] of contributions) if (n === node) shuffled.add(7, n, field, amount);
     const a = newTokenRecord(7, 0, 0, 1, 'generated', 0, 2);
@@ -25,7 +25,7 @@ describe('the token books', () => {
   });
 
   it('gives the same figures however often they are read, counts only the ledger states a record keeps, and restores a copy', () => {
-    const books = createTokenBooks();
+    const books = createTokenBooks(2);
     books.add(3, 1, EXPERTS_DROPPED, 1);
     books.addEnergy(3, 1, 'transmit', 2.5);
     books.addEnergy(3, 0, 'sleep', 100);
@@ -35,11 +35,32 @@ describe('the token books', () => {
     books.settle(token);
     expect(token.energyUj).toEqual({ transmit: 2.5, receive: 0, compute: 0.25, idle: 0 });
     expect(token.expertsDropped).toBe(1);
-    const restored = createTokenBooks();
+    const restored = createTokenBooks(2);
     restored.restore(books.state);
     books.add(3, 1, EXPERTS_DROPPED, 1);
     const again = newTokenRecord(3, 0, 0, 1, 'prompt', 0, 1);
     restored.settle(again);
     expect(again.expertsDropped).toBe(1);
+  });
+
+  it('keeps each position and layer’s latest choice, by time and then node, whatever order the parts arrive in', () => {
+    const token = () => newTokenRecord(1, 0, 0, 1, 'generated', 0, 2, { positions: 2, drafted: 1 });
+    const writes: [node: number, position: number, layer: number, atMs: number, experts: number[]][] = [
+      [4, 0, 1, 10, [1, 2]], [3, 0, 1, 12, [3]], [6, 1, 0, 12, [0]], [2, 1, 0, 12, [5]], [1, 1, 1, 1, [7]],
+    ];
+    const forward = createTokenBooks(2);
+    const backward = createTokenBooks(2);
+    for (const w of writes) forward.combined(1, ...w);
+    for (const w of [...writes].reverse()) backward.combined(1, ...w);
+    forward.allowed(1, 3, 1, 1, 5, [2, 3]);
+    backward.allowed(1, 3, 1, 1, 5, [2, 3]);
+    const a = token();
+    const b = token();
+    forward.settle(a);
+    backward.settle(b);
+    expect(a).toEqual(b);
+    // [position · layers + layer]: (0, 1) from node 3 at 12 ms; (1, 0) a tie at 12 ms, node 6 after node 2; (1, 1) node 1.
+    expect(a.experts).toEqual([[], [3], [0], [7]]);
+    expect(a.candidates).toEqual([[undefined, undefined], [undefined, [2, 3]]]);
   });
 });
