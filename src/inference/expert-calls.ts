@@ -32,7 +32,7 @@ export function advance(run: LayerPassesRun, pass: LayerPass, acc: Components): 
 
 export function callExperts(run: LayerPassesRun, pass: LayerPass, at: number, ids: readonly number[], acc: Components, tries: number, tried: readonly number[]): void {
   const { host, context, send, later } = run.deps;
-  const call = ++run.calls;
+  const call = (run.calls[pass.node] = (run.calls[pass.node] ?? 0) + 1);
   for (const id of ids) pass.outstanding.set(id, { call, node: at, tries, tried: [...tried, at] });
   const remote = at !== pass.node;
   if (remote) pass.current = call;
@@ -119,7 +119,7 @@ function resolve(run: LayerPassesRun, pass: LayerPass, id: number, call: number,
 /** Experts' outputs came back to `node`: each resolves its call, unless the reply is stale. */
 export function reply(run: LayerPassesRun, node: number, origin: number, message: Extract<ModelMessage, { kind: 'reply' }>, acc: Components): void {
   const { counters } = run.deps;
-  const pass = run.passes.get(`${message.slot}/${message.layer}`);
+  const pass = run.passes.get(`${node}/${message.slot}/${message.layer}`);
   if (!pass || pass.done || pass.node !== node || pass.message.position !== message.position || pass.message.positions !== message.positions || pass.message.attempt !== message.attempt || pass.message.request !== message.request) {
     counters.staleMessages++;
     return;

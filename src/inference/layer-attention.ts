@@ -27,8 +27,7 @@ export function attention(run: LayerPassesRun, node: number, message: Extract<Mo
     return;
   }
   run.latest.set(slotKey, { request: message.request, position: message.position, attempt: message.attempt });
-  const passKey = `${message.slot}/${message.layer}`;
-  const old = run.passes.get(passKey);
+  const old = run.passes.get(slotKey);
   if (old) old.done = true;
   compute(node, work.attention(node, message.layer, message.position, message.positions), token, acc, { type: 'attended', node, message, token, acc });
 }
@@ -39,7 +38,6 @@ export function attended(run: LayerPassesRun, node: number, message: Extract<Mod
   const { model, settings } = context;
   const config = model.config;
   const slotKey = `${node}/${message.slot}/${message.layer}`;
-  const passKey = `${message.slot}/${message.layer}`;
   const l = message.layer;
   let cache = run.caches.get(slotKey);
   if (!cache) run.caches.set(slotKey, (cache = createInt8LatentCache(model)));
@@ -71,7 +69,7 @@ export function attended(run: LayerPassesRun, node: number, message: Extract<Mod
     for (const id of [...sharedServing.map((_, s) => sharedFlag | s), ...gate.experts.filter((_, k) => !skipped.includes(k))]) keys.push((i << 8) | id);
   }
   const pass: LayerPass = { token, message, node, h, gate: gates, outputs: new Map(), outstanding: new Map(), queue: [], current: undefined, done: false };
-  run.passes.set(passKey, pass);
+  run.passes.set(slotKey, pass);
   const byNode = expertsByNode(run, node, keys, serving, sharedServing, token);
   // Remote calls go one at a time (the next when the previous is answered or given up): the
   // node's radio is half duplex, and a reply arriving while it sends the next call is lost.

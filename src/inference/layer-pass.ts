@@ -8,7 +8,7 @@
 import type { McuWork, UnitWork } from './unit-work.ts';
 import type { GateDecision, Int8LatentCache } from '../model/quant/units.ts';
 import type { Int8Tensor } from '../model/quant/integer.ts';
-import { replaceMap } from '../sim/checkpoint-state.ts';
+import { replaceArray, replaceMap } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import type { Components } from './components.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
@@ -56,7 +56,7 @@ export interface LayerPassesState {
   readonly caches: Map<string, Int8LatentCache>;
   readonly passes: Map<string, LayerPass>;
   readonly latest: Map<string, { request: number; position: number; attempt: number }>;
-  readonly calls: number;
+  readonly calls: number[];
 }
 
 export interface LayerPassesDeps {
@@ -109,7 +109,8 @@ export interface LayerPassesRun {
   readonly caches: Map<string, Int8LatentCache>;
   readonly passes: Map<string, LayerPass>;
   readonly latest: Map<string, { request: number; position: number; attempt: number }>;
-  calls: number;
+  /** Per attention node, the calls it made (a call's low byte is on the wire). */
+  readonly calls: number[];
 }
 
 export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
@@ -123,7 +124,7 @@ export function createLayerPasses(deps: LayerPassesDeps): LayerPasses {
       replaceMap(run.caches, state.caches);
       replaceMap(run.passes, state.passes);
       replaceMap(run.latest, state.latest);
-      run.calls = state.calls;
+      replaceArray(run.calls, state.calls);
     },
   };
 }
@@ -141,7 +142,7 @@ function createLayerPassesRun(deps: LayerPassesDeps): LayerPassesRun {
     caches: new Map(),
     passes: new Map(),
     latest: new Map(),
-    calls: 0,
+    calls: [],
   };
 }
 
