@@ -13,8 +13,9 @@
  * there is one) up to `retries` times, then the expert is dropped and the gate renormalised; a
  * holder over its `expertQueueLimit` refuses (dropped too). A token that does not come back to
  * the entry within its budget is re-run from the entry up to `retries` times, then its request
- * fails. Routes are recomputed at once when a node dies (the routing layer is idealised: it
- * learns of a death without delay; the model layer finds lost frames by timeouts only).
+ * fails. Routes are recomputed when the routing layer learns of a death: `deathDetection` after
+ * it, and not before the end of the simulation window of the death (≤ 1 ms in an inference run),
+ * when every process of the run knows it (the model layer finds lost frames by timeouts only).
  */
 import { groupSizeOf } from '../model/quant/quantized-model.ts';
 import { embeddingUnit, headUnit } from '../model/quant/units.ts';
@@ -136,6 +137,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   return {
     onMessage: flights.onMessage,
     onEvent: (event) => onEngineEvent(parts, event),
+    deathKnown: (node, atMs) => deathKnown(parts, node, atMs),
     causeOf: flights.causeOf,
     frameMeta: flights.frameMeta,
     attribute(node, cause, state, energyUj) {
@@ -201,13 +203,18 @@ function deliver(parts: EngineParts, node: number, origin: number, message: Mode
 function onEngineEvent(parts: EngineParts, event: SimEvent): void {
   if (event.type === 'messageSent') parts.flights.messageSent(event);
   else if (event.type === 'txStarted') parts.flights.txStarted(event);
-  else if (event.type === 'nodeDied') {
-    parts.entry.nodeDied(event.node);
-    const { deathDetection } = parts.context.settings;
-    // The routing layer learns of a death after deathDetection (0: at once); until then, calls to the node time out.
-    if (deathDetection > 0) parts.steps.later({ type: 'learnDeath', node: event.node }, parts.host.scheduler.nowMs + deathDetection);
-    else parts.routes.learnDeath(event.node);
-  }
+  else if (event.type === 'nodeDied') parts.entry.nodeDied(event.node);
+}
+
+/**
+ * The routing layer learns of a death `deathDetection` after it (until then, calls to the node
+ * time out), but never before the end of the window of the death, when every process of the
+ * run knows it (0: then).
+ */
+function deathKnown(parts: EngineParts, node: number, atMs: number): void {
+  const learnMs = atMs + parts.context.settings.deathDetection;
+  if (learnMs > parts.host.scheduler.nowMs) parts.steps.later({ type: 'learnDeath', node }, learnMs);
+  else parts.routes.learnDeath(node);
 }
 
 /** The entry's operations: the model's embedding and head, and what the entry's units cost its MCU (unit-work.ts, draft.ts). */

@@ -16,6 +16,11 @@ export interface NodeApplication {
   /** The simulation metadata of a frame of `node`'s message going on the air (Transmission.meta; mac-types.ts). */
   frameMeta?(node: number, messageId: number, timing: FrameTiming): Uint8Array | undefined;
   attribute(node: number, cause: number, state: EnergyState, energyUj: number): void;
+  /**
+   * A node died at `atMs`, as every process of the run learns it: at the end of the window of
+   * the death (the exchange), deaths in (time, node) order.
+   */
+  deathKnown?(node: number, atMs: number): void;
   start(): void;
   readonly busy: boolean;
 }

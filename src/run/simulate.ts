@@ -61,7 +61,10 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
   const live = createLiveSamples(options.onSample, () => transport.remote?.parts ?? 0, () => tracker.totals());
   const transport = makeTransport(scheduler, () => ({
     ether: (tx) => ether.transmit(tx),
-    nodeDied: (node, atMs) => ether.nodeDied(node, atMs),
+    nodeDied: (node, atMs) => {
+      ether.nodeDied(node, atMs);
+      app?.deathKnown?.(node, atMs);
+    },
     decide: (nowMs) => {
       ether.decideUntil(nowMs);
       tracker.decided(nowMs);

@@ -117,7 +117,7 @@ export const inferenceSettingsSchema = z
     entry: withDerivedDefault(z.string().min(1).describe('Node id of the entry node (embedding and head), a node that may hold units.'), 'chosen by the placement'),
     deadline: withDefault(duration('frame deadline', false).describe('A model frame still unsent this long after it was queued is dutyCycleBlocked.'), 600_000, '10 min'),
     deathDetection: withDefault(
-      duration('death detection delay', false).describe("How long after a node dies the swarm's routing layer learns of it and repairs its routes (0: at once); until then, calls to it time out and fail over."),
+      duration('death detection delay', false).describe("How long after a node dies the swarm's routing layer learns of it and repairs its routes (0: at the end of the simulation window of the death, ≤ 1 ms later); until then, calls to it time out and fail over."),
       0,
     ),
   })
