@@ -43,4 +43,6 @@ export interface InferenceHost {
   /** Runs `durationMs` of work on `node`'s MCU at a mean `powerMw`, then `then`; `cause` is the token's serial. */
   compute(node: number, durationMs: number, then: Continuation, cause: number, powerMw: number): void;
   alive(node: number): boolean;
+  /** Whether `node` runs in this process (the others run in workers: issue 22). */
+  hosts(node: number): boolean;
 }

@@ -29,7 +29,7 @@ import { replaceArray, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import { createStepTable, type StepTable, type StepTableState } from '../sim/step-table.ts';
 import type { NodeApplication } from '../node/application.ts';
-import type { RequestRecord, TokenRecord } from './records.ts';
+import { newTokenRecord, type RequestRecord, type TokenRecord } from './records.ts';
 import { createTokenBooks, type TokenBooks, type TokenBooksState } from './token-books.ts';
 import type { ModelMessage } from './wire.ts';
 import type { InferenceContext, InferenceHost } from './context.ts';
@@ -40,6 +40,7 @@ import type { RandomStreamState } from '../sim/rng.ts';
 import { createBackoffStreams, type BackoffStreams } from './backoff-streams.ts';
 import { createKnownRoutes, type KnownRoutes } from './known-routes.ts';
 import { createMessageFlights, type MessageFlights, type MessageFlightsState } from './message-flights.ts';
+import { createInferenceReporter, receiveInferenceReport, type EngineCounters, type InferenceReport } from './engine-report.ts';
 
 export interface InferenceEngine extends NodeApplication, Checkpointable<InferenceEngineState> {
   readonly tokens: readonly TokenRecord[];
@@ -77,7 +78,6 @@ export interface InferenceEngineState {
   readonly jobs: Map<number, number>;
 }
 
-type EngineCounters = { -readonly [K in keyof InferenceEngine['counters']]: number };
 
 /**
  * The engine's explicit state: its parts (the routes it knows, the messages in flight, the
@@ -111,7 +111,11 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const pipelineOf = pipelineChooser(context.plan.pipelines, alive);
   const work = createUnitWork(config, model.bits, context.costs, context.plan, specs, groupSizeOf(model));
   const tokensBySerial: TokenRecord[] = [];
-  const books = createTokenBooks(config.layers);
+  const entryHere = host.hosts(context.plan.entry);
+  const books = createTokenBooks(config.layers, !entryHere);
+  /** Where the entry runs elsewhere, the tokens this process's nodes serve, by serial: a record to write nothing into but the books. */
+  const stubs = new Map<number, TokenRecord>();
+  let report: (() => InferenceReport) | undefined;
   const expertLoad = Array.from({ length: config.layers }, () => new Array<number>(config.experts).fill(0));
   const attributedUj = new Array<number>(specs.length).fill(0);
   const counters: EngineCounters = { staleMessages: 0, unroutable: 0, refusedCalls: 0, timeouts: 0, retries: 0, unknownMessages: 0 };
@@ -124,7 +128,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const compute = (node: number, { ms, powerMw }: McuWork, token: TokenRecord, acc: Components, then: InferenceStep): void => {
     host.compute(node, ms, later({ type: 'computed', ms, queuedAtMs: scheduler.nowMs, acc, then }), token.serial, powerMw);
   };
-  const flights = createMessageFlights({ host, routes, counters, books, deadlineMs: settings.deadline, dim: config.dim, tokenOf: (serial) => tokensBySerial[serial], deliver: (node, origin, message, token, acc) => deliver(parts, node, origin, message, token, acc) });
+  const flights = createMessageFlights({ host, routes, counters, books, deadlineMs: settings.deadline, dim: config.dim, tokenOf: (serial) => tokensBySerial[serial] ?? (entryHere ? undefined : stubOf(stubs, serial, config.layers)), deliver: (node, origin, message, token, acc) => deliver(parts, node, origin, message, token, acc) });
   const send = flights.send;
   const layerPasses = createLayerPasses({ context, host, cost, alive, counters, books, work, compute, send, later, backoffOf, tensorAt, entryNode: () => entry.node, pipelineOf });
   const expertRole = createExpertRole({ model, settings, compute, send, expertLoad, counters, work: work.expert });
@@ -137,19 +141,22 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   return {
     onMessage: flights.onMessage,
     onEvent: (event) => onEngineEvent(parts, event),
-    deathKnown: (node, atMs) => deathKnown(parts, node, atMs),
+    deathKnown: (node, atMs, knownAtMs) => deathKnown(parts, node, atMs, knownAtMs),
+    report: () => (report ??= createInferenceReporter(parts))(),
+    receive: (value, owns) => receiveInferenceReport(parts, value, owns),
     causeOf: flights.causeOf,
     frameMeta: flights.frameMeta,
     attribute(node, cause, state, energyUj) {
-      if (!tokensBySerial[cause]) return;
+      if (entryHere && !tokensBySerial[cause]) return;
       books.addEnergy(cause, node, state, energyUj);
       attributedUj[node]! += energyUj;
     },
-    start: () => entry.start(),
+    // The entry runs, and keeps the records, in one process; the others serve it (issue 22).
+    start: () => entryHere && entry.start(),
     checkpoint: () => checkpointEngine(parts),
     restore: (state) => restoreEngine(parts, state),
     get busy() {
-      return entry.busy;
+      return entryHere && entry.busy;
     },
     // The records' figures from the nodes' parts (token-books.ts), whenever they are read.
     get tokens() {
@@ -208,11 +215,11 @@ function onEngineEvent(parts: EngineParts, event: SimEvent): void {
 
 /**
  * The routing layer learns of a death `deathDetection` after it (until then, calls to the node
- * time out), but never before the end of the window of the death, when every process of the
- * run knows it (0: then).
+ * time out), but never before the end of the window of the death, `knownAtMs`, when every
+ * process of the run knows it (0: then).
  */
-function deathKnown(parts: EngineParts, node: number, atMs: number): void {
-  const learnMs = atMs + parts.context.settings.deathDetection;
+function deathKnown(parts: EngineParts, node: number, atMs: number, knownAtMs: number): void {
+  const learnMs = Math.max(atMs + parts.context.settings.deathDetection, knownAtMs);
   if (learnMs > parts.host.scheduler.nowMs) parts.steps.later({ type: 'learnDeath', node }, learnMs);
   else parts.routes.learnDeath(node);
 }
@@ -266,3 +273,10 @@ function restoreEngine(parts: EngineParts, state: InferenceEngineState): void {
 }
 
 export { zeroComponents };
+
+/** A token served here whose record the entry keeps in another process: only its serial is read. */
+function stubOf(stubs: Map<number, TokenRecord>, serial: number, layers: number): TokenRecord {
+  let stub = stubs.get(serial);
+  if (!stub) stubs.set(serial, (stub = newTokenRecord(serial, -1, -1, -1, 'generated', Number.NaN, layers)));
+  return stub;
+}

@@ -12,6 +12,7 @@ export function createHostedEngine(
   scheduler: Scheduler,
   nodes: () => readonly (LoraNode | undefined)[],
   runtimeObjects: () => readonly (NodeRuntime | undefined)[],
+  hosted: readonly boolean[],
 ): InferenceEngine {
   return createInferenceEngine(
     { ...setup, specs },
@@ -20,6 +21,7 @@ export function createHostedEngine(
       send: (node, nextHop, payload, deadlineMs) => void nodes()[node]?.send({ destination: nextHop, payload, deadlineMs }),
       compute: (node, ms, then, cause, powerMw) => runtimeObjects()[node]?.compute(ms, then, cause, powerMw),
       alive: (node) => runtimeObjects()[node]?.alive ?? false,
+      hosts: (node) => hosted[node] === true,
     },
   );
 }

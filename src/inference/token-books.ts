@@ -41,6 +41,10 @@ interface TokenPart {
 /** Per token serial, its parts by node (a checkpoint holds these). */
 export type TokenBooksState = Map<number, Map<number, TokenPart>>;
 
+/** A part as it travels from a worker to the coordinator: serial, node, figures, choices combined and allowed as [key, atMs, experts or null]. */
+export type PartRow = [serial: number, node: number, figures: number[], combined: ChoiceRow[], allowed: ChoiceRow[]];
+type ChoiceRow = [key: number, atMs: number, experts: number[] | null];
+
 export interface TokenBooks {
   /** Adds `amount` to figure `field` of the token's part at `node`. */
   add(serial: number, node: number, field: number, amount: number): void;
@@ -52,21 +56,28 @@ export interface TokenBooks {
   allowed(serial: number, node: number, position: number, layer: number, atMs: number, experts: readonly number[] | undefined): void;
   /** Sets the record's figures to the sums of its parts, in node order. */
   settle(token: TokenRecord): void;
+  /** The parts changed since the last call, whole (what a worker reports after a window). */
+  takeChanged(): PartRow[];
+  /** Puts a part another process reported in place of the one held. */
+  put(row: PartRow): void;
   readonly state: TokenBooksState;
   restore(state: TokenBooksState): void;
 }
 
 const isTokenEnergy = (state: EnergyState): state is TokenEnergyState => state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle';
 
-/** The books of a model of `layers` layers. */
-export function createTokenBooks(layers: number): TokenBooks {
+/** The books of a model of `layers` layers; `reports`: the changed parts are kept for `takeChanged` (a worker's). */
+export function createTokenBooks(layers: number, reports = false): TokenBooks {
   const books: TokenBooksState = new Map();
+  /** The parts changed since `takeChanged`, as [serial, node]. */
+  let changed = new Map<TokenPart, [number, number]>();
 
   function partOf(serial: number, node: number): TokenPart {
     let parts = books.get(serial);
     if (!parts) books.set(serial, (parts = new Map()));
     let part = parts.get(node);
     if (!part) parts.set(node, (part = { figures: new Float64Array(partLength), combined: new Map(), allowed: new Map() }));
+    if (reports && !changed.has(part)) changed.set(part, [serial, node]);
     return part;
   }
 
@@ -107,6 +118,16 @@ export function createTokenBooks(layers: number): TokenBooks {
       token.expertsSkipped = sums[EXPERTS_SKIPPED]!;
       token.sharedExpertsDropped = sums[SHARED_EXPERTS_DROPPED]!;
     },
+    takeChanged() {
+      const rows: PartRow[] = [...changed].map(([part, [serial, node]]) => [serial, node, [...part.figures], choiceRows(part.combined), choiceRows(part.allowed)]);
+      changed = new Map();
+      return rows;
+    },
+    put([serial, node, figures, combined, allowed]) {
+      let parts = books.get(serial);
+      if (!parts) books.set(serial, (parts = new Map()));
+      parts.set(node, { figures: Float64Array.from(figures), combined: choicesOf(combined), allowed: choicesOf(allowed) });
+    },
     state: books,
     restore(state) {
       books.clear();
@@ -124,3 +145,26 @@ function latest(into: Map<number, Choice>, choices: ReadonlyMap<number, Choice>)
     if (!held || choice.atMs >= held.atMs) into.set(key, choice);
   }
 }
+
+const choiceRows = (choices: ReadonlyMap<number, Choice>): ChoiceRow[] => [...choices].map(([key, choice]) => [key, choice.atMs, choice.experts ? [...choice.experts] : null]);
+const choicesOf = (rows: readonly ChoiceRow[]): Map<number, Choice> => new Map(rows.map(([key, atMs, experts]) => [key, { atMs, experts: experts ?? undefined }]));
+
+/** Why `row` is not a part a worker running `owns`'s nodes may report, or undefined (it crossed a trust boundary). */
+export function partRowProblem(row: unknown, owns: (node: number) => boolean, layers: number): string | undefined {
+  if (!Array.isArray(row) || row.length !== 5) return 'expected [serial, node, figures, combined, allowed]';
+  const [serial, node, figures, combined, allowed] = row as unknown[];
+  if (!isIndex(serial) || !isIndex(node)) return 'expected a serial and a node index';
+  if (!owns(node)) return `a part of node ${node}, which it does not run`;
+  if (!Array.isArray(figures) || figures.length !== partLength || !figures.every((f) => typeof f === 'number' && Number.isFinite(f))) return `expected ${partLength} finite figures`;
+  for (const choices of [combined, allowed]) {
+    if (!Array.isArray(choices) || choices.length > 256 * layers) return 'expected lists of choices';
+    for (const choice of choices) {
+      if (!Array.isArray(choice) || choice.length !== 3 || !isIndex(choice[0]) || (choice[0] & 0xff) >= layers || typeof choice[1] !== 'number' || !Number.isFinite(choice[1])) return 'expected choices as [key, atMs, experts]';
+      const experts = choice[2] as unknown;
+      if (experts !== null && (!Array.isArray(experts) || experts.length > 256 || !experts.every(isIndex))) return 'expected experts as a list of indices or null';
+    }
+  }
+  return undefined;
+}
+
+const isIndex = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

@@ -18,9 +18,13 @@ export interface NodeApplication {
   attribute(node: number, cause: number, state: EnergyState, energyUj: number): void;
   /**
    * A node died at `atMs`, as every process of the run learns it: at the end of the window of
-   * the death (the exchange), deaths in (time, node) order.
+   * the death (`knownAtMs`, the exchange), deaths in (time, node) order.
    */
-  deathKnown?(node: number, atMs: number): void;
+  deathKnown?(node: number, atMs: number, knownAtMs: number): void;
+  /** What this process's nodes did in the window just run, for the coordinator (a worker's; issue 22). */
+  report?(): unknown;
+  /** Takes a worker's report in; what is wrong with it when it is malformed or speaks for a node the worker does not run (`owns`). */
+  receive?(report: unknown, owns: (node: number) => boolean): string | undefined;
   start(): void;
   readonly busy: boolean;
 }

@@ -63,7 +63,7 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
     ether: (tx) => ether.transmit(tx),
     nodeDied: (node, atMs) => {
       ether.nodeDied(node, atMs);
-      app?.deathKnown?.(node, atMs);
+      app?.deathKnown?.(node, atMs, scheduler.nowMs);
     },
     decide: (nowMs) => {
       ether.decideUntil(nowMs);
@@ -81,7 +81,7 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
   /** The hosted nodes as objects, made when first asked for (applications, faults, tests). */
   const runtimeObjectsOnce = (): readonly (NodeRuntime | undefined)[] => (runtimeViews ??= runtimeObjects(swarmNodes, specs.length));
   const nodeObjectsOnce = (): readonly (LoraNode | undefined)[] => (nodeViews ??= nodeObjects(swarmNodes, specs.length));
-  const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodeObjectsOnce, runtimeObjectsOnce) : undefined;
+  const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodeObjectsOnce, runtimeObjectsOnce, hosted) : undefined;
   const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodeObjectsOnce, runtimeObjectsOnce, { trainingThreads: options.trainingThreads ?? 0 }) : undefined;
   const app: NodeApplication | undefined = engine ?? federation;
   const nodeEvents = routeNodeEvents({
