@@ -100,6 +100,9 @@ interface EngineParts {
   readonly expertLoad: number[][];
   readonly attributedUj: number[];
   readonly counters: EngineCounters;
+  /** Whether the entry runs in this process. */
+  readonly entryHere: boolean;
+  readonly tally: { uncountedEvents: number };
 }
 
 export function createInferenceEngine(context: InferenceContext, host: InferenceHost): InferenceEngine {
@@ -136,7 +139,7 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     tokensBySerial[token.serial] = token;
   };
   const entry: Entry = createEntry(context, host, entryOps(context, work, { compute, send, backoffMs: backoffOf, later: (step, atMs) => void later(step, atMs), register, settle: books.settle, pipelineOf }));
-  const parts: EngineParts = { context, host, routes, flights, backoff, steps, layerPasses, expertRole, entry, tokensBySerial, books, expertLoad, attributedUj, counters };
+  const parts: EngineParts = { context, host, routes, flights, backoff, steps, layerPasses, expertRole, entry, tokensBySerial, books, expertLoad, attributedUj, counters, entryHere, tally: { uncountedEvents: 0 } };
 
   return {
     onMessage: flights.onMessage,
@@ -167,6 +170,9 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
       for (const token of entry.tokens) books.settle(token);
       return entry.requests;
     },
+    get uncountedEvents() {
+      return parts.tally.uncountedEvents;
+    },
     expertLoad,
     attributedUj,
     counters,
@@ -187,6 +193,8 @@ function runEngineStep(parts: EngineParts, step: InferenceStep): void {
     case 'combined':
       return parts.layerPasses.runStep(step);
     case 'learnDeath':
+      // Every process learns; the entry's counts the event.
+      if (!parts.entryHere) parts.tally.uncountedEvents++;
       return parts.routes.learnDeath(step.node);
     case 'expertRan':
       return parts.expertRole.runStep(step);

@@ -21,6 +21,12 @@ export interface NodeApplication {
    * the death (`knownAtMs`, the exchange), deaths in (time, node) order.
    */
   deathKnown?(node: number, atMs: number, knownAtMs: number): void;
+  /**
+   * Scheduler events of the application that count as plumbing, not simulation: what every
+   * process of a run does once where one process would do it once (a worker's routing layer
+   * learning of a death), so that the run's event count does not depend on its split.
+   */
+  readonly uncountedEvents?: number;
   /** What this process's nodes did in the window just run, for the coordinator (a worker's; issue 22). */
   report?(): unknown;
   /** Takes a worker's report in; what is wrong with it when it is malformed or speaks for a node the worker does not run (`owns`). */

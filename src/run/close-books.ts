@@ -10,7 +10,7 @@ import { receiveReport } from './window-driving.ts';
 
 /** This process's simulation events: the transport's hand-overs, the ether's end markers and the samples are bookkeeping. */
 export function localEvents(parts: SimulationParts): number {
-  return parts.scheduler.eventsProcessed - parts.transport.plumbingEvents - parts.ether.markerEvents - parts.state.sampleEvents;
+  return parts.scheduler.eventsProcessed - parts.transport.plumbingEvents - parts.ether.markerEvents - parts.state.sampleEvents - (parts.app?.uncountedEvents ?? 0);
 }
 
 /** This process's nodes' energy and memory totals. */
@@ -26,7 +26,7 @@ export async function closeAsync(parts: SimulationParts): Promise<SimulationResu
   const lastEventMs = Math.max(durationMs, scheduler.lastEventMs, remote?.lastEventMs ?? 0);
   // Every partition takes its last sample where this one does: at the end of the last
   // window, which may lie after the last event.
-  const remoteTotals = remote ? await remote.finish(Math.max(lastEventMs, scheduler.nowMs), (report) => receiveReport(parts, report)) : [];
+  const remoteTotals = remote ? await remote.finish(Math.max(lastEventMs, scheduler.nowMs), (report, owns) => receiveReport(parts, report, owns)) : [];
   return closeLocal(parts, lastEventMs, remoteTotals);
 }
 

@@ -35,7 +35,11 @@ export function createPartitionDriver(parts: SimulationParts): PartitionDriver {
       state.reportedEvents = [];
       const rows = series.rows.slice(state.reportedSeriesRows);
       state.reportedSeriesRows = series.rows.length;
-      return { events, series: rows, samples: state.samplePartials.splice(0) };
+      const app = parts.app?.report?.();
+      return { events, series: rows, samples: state.samplePartials.splice(0), ...(app !== undefined && { app }) };
+    },
+    deathKnown(node, atMs, knownAtMs) {
+      parts.app?.deathKnown?.(node, atMs, knownAtMs);
     },
     close(untilMs) {
       if (scheduler.nowMs < untilMs) scheduler.runUntil(untilMs);

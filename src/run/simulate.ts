@@ -64,18 +64,19 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
     nodeDied: (node, atMs) => {
       ether.nodeDied(node, atMs);
       app?.deathKnown?.(node, atMs, scheduler.nowMs);
+      transport.remote?.nodeDied(node, atMs, scheduler.nowMs);
     },
     decide: (nowMs) => {
       ether.decideUntil(nowMs);
       tracker.decided(nowMs);
     },
     nodes: specs.map((spec) => (hosted[spec.index] ? (delivery: Delivery) => swarmNodes.deliver(spec.index, delivery) : undefined)),
-    report: (report) => receiveReport({ tracker, series, live }, report),
+    report: (report, owns) => receiveReport({ tracker, series, live, app }, report, owns),
   }));
 
   const ether: Ether = createSimulationEther(scenario, swarm, { scheduler, tracker, listeners, windowMs: windows.longestMs, deliver: (delivery) => transport.deliver(delivery), hosted: (i) => hosted[i]! });
 
-  if ((options.inference || options.federated) && options.hosted) throw new Error('node applications run in one process: they do not take remote partitions yet');
+  if (options.federated && options.hosted) throw new Error('federated learning runs in one process: it does not take remote partitions yet');
   let runtimeViews: (NodeRuntime | undefined)[] | undefined;
   let nodeViews: (LoraNode | undefined)[] | undefined;
   /** The hosted nodes as objects, made when first asked for (applications, faults, tests). */

@@ -111,6 +111,8 @@ export interface PartitionDriver {
   takeReport(): WindowReport;
   /** Runs to `untilMs`, takes the last sample and returns the partition's totals. */
   close(untilMs: number): PartitionTotals;
+  /** A death elsewhere in the run (or here), as the coordinator tells it: see NodeApplication.deathKnown. */
+  deathKnown(node: number, atMs: number, knownAtMs: number): void;
 }
 
 /** What a live viewer sees at each sample (published on `swarm/<run>/metrics/live` over MQTT). */

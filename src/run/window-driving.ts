@@ -2,7 +2,8 @@
  * Driving the windows: each runs up to its end here and, first, in every remote partition;
  * an exchange ends each, and a coordinator collects its workers' reports.
  */
-import type { WindowReport } from '../transport/partition-report.ts';
+import type { ReportSink, WindowReport } from '../transport/partition-report.ts';
+import type { NodeApplication } from '../node/application.ts';
 import { createWindowProtocol, type WindowProtocol, type WindowSteps } from './window-protocol.ts';
 import { windowEndMs, type WindowLength } from './window-length.ts';
 import type { LiveSamples } from './live-samples.ts';
@@ -18,11 +19,28 @@ export interface WindowDriving {
   driveAsync(untilMs: number | undefined, steps?: WindowSteps): Promise<void>;
 }
 
-/** A remote partition's report of a window: its node events, series rows and samples. */
-export function receiveReport(parts: { readonly tracker: RadioTracker; readonly series: SeriesSampler; readonly live: LiveSamples }, report: WindowReport): void {
+/**
+ * A remote partition's report of a window: its node application's part, node events, series
+ * rows and samples; what is wrong with the application's part instead, when it is malformed or
+ * speaks for a node the worker does not run (`owns`).
+ */
+export function receiveReport(parts: ReportTakers, report: WindowReport, owns: (node: number) => boolean): string | undefined {
+  if (report.app !== undefined) {
+    const problem = parts.app?.receive ? parts.app.receive(report.app, owns) : 'a node application\'s report, in a run without one';
+    if (problem !== undefined) return problem;
+  }
   for (const event of report.events) parts.tracker.handle(event);
   parts.series.merge(report.series);
   for (const partial of report.samples) parts.live.share(partial, false);
+  return undefined;
+}
+
+/** What takes a remote partition's report in. */
+export interface ReportTakers {
+  readonly tracker: RadioTracker;
+  readonly series: SeriesSampler;
+  readonly live: LiveSamples;
+  readonly app: NodeApplication | undefined;
 }
 
 /** Work here that must finish before the books close: frames queued, on the air, or in transit. */
@@ -52,7 +70,7 @@ export function createWindowDriving(parts: SimulationParts, windows: WindowLengt
     busy: () => busyHere(parts) || (remote?.busy ?? false),
     collects: remote !== undefined,
   });
-  const receive = (report: WindowReport): void => receiveReport(parts, report);
+  const receive: ReportSink = (report, owns) => receiveReport(parts, report, owns);
   return {
     protocol,
     drive(untilMs) {

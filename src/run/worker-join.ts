@@ -3,6 +3,7 @@
  * (or a refusal), then loads the run's scenario and checks that it can host that partition.
  */
 import { loadScenarioText } from '../scenario/loader.ts';
+import { inferenceFor } from '../inference/load-model.ts';
 import { parsePartition } from '../transport/partition.ts';
 import { resolveSwarm, type ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -25,6 +26,8 @@ export interface HostedPartition {
   readonly nodeCount: number;
   /** The hosted nodes, by index. */
   readonly hosted: readonly number[];
+  /** The model the run serves, read and placed here as the coordinator did (undefined: none). */
+  readonly inference: ReturnType<typeof inferenceFor>;
 }
 
 /** Says hello until the coordinator answers (it may start after the worker); a refusal throws. */
@@ -66,5 +69,14 @@ export function hostPartition(worker: WorkerControl, assigned: Assignment): Host
   // A socket per hosted node (one per partition connection): past the open-file limit they would fail one by one, naming the socket.
   const descriptors = descriptorProblem(assigned.partition ? 1 : (partitionUsersFor(options.credentials, hosted)?.length ?? hosted.length), false);
   if (descriptors) throw new EnvironmentError(`this worker cannot host nodes ${assigned.nodes}: ${descriptors}`);
-  return { scenario, swarm, nodeCount, hosted };
+  return { scenario, swarm, nodeCount, hosted, inference: runModel(scenario, swarm, options.runId) };
+}
+
+/** The model of the run, placed as its coordinator placed it (the same scenario, the same placement); one this machine cannot read is a refusal. */
+function runModel(scenario: Scenario, swarm: ResolvedSwarm, runId: string): ReturnType<typeof inferenceFor> {
+  try {
+    return inferenceFor(scenario, swarm);
+  } catch (error) {
+    throw new WorkerRefusedError(`this worker cannot serve run ${runId}'s model: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

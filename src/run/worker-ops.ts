@@ -28,6 +28,7 @@ export async function runOps(worker: WorkerControl, links: NodeLinks, partition:
     if (links.received > op.deliveries) throw new RunAbortedError(`protocol error: ${links.received} deliveries arrived, the coordinator announced ${op.deliveries}`);
     links.exchange!.applyDeliveries();
     links.seen.floor(op.untilMs);
+    for (const [node, atMs, knownAtMs] of op.deaths ?? []) partition.deathKnown(node, atMs, knownAtMs);
     const totals = op.close ? partition.close(op.untilMs) : (partition.run(op.untilMs), undefined);
     windows++;
     const peekMs = partition.peekTimeMs();

@@ -54,10 +54,11 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     await openControl(worker);
     const assigned = await joinRun(worker);
     const partition = hostPartition(worker, assigned);
-    const { scenario, swarm, nodeCount, hosted } = partition;
+    const { scenario, swarm, nodeCount, hosted, inference } = partition;
     const links = await connectNodeLinks(worker, assigned, partition);
     const simulation = createSimulation(scenario, swarm, {
       hosted,
+      ...(inference && { inference }),
       reportsToCoordinator: true,
       keepRecords: false,
       transport: (scheduler, endpoints) => workerTransport(worker, links, scheduler, endpoints),

@@ -9,15 +9,15 @@ import { createExchange, type Exchange, type ExchangeState } from './exchange.ts
 import type { MqttRun } from './mqtt-run.ts';
 import { publishFromNode } from './publish-from-node.ts';
 import type { Transport, TransportEndpoints } from './transport.ts';
+import type { ReportSink } from './partition-report.ts';
 
-type WindowReportOf = Parameters<NonNullable<TransportEndpoints['report']>>[0];
 
 export function bindMqttTransport(run: MqttRun, scheduler: Scheduler, endpoints: () => TransportEndpoints, close: () => Promise<void>): Transport {
   const { topics, counts, remote, nodeClients, outbox } = run;
   const exchange = createExchange(scheduler, endpoints);
   run.bound = exchange;
   let resolved: TransportEndpoints | undefined;
-  const report = (windowReport: WindowReportOf): void => (resolved ??= endpoints()).report?.(windowReport);
+  const report: ReportSink = (windowReport, owns) => (resolved ??= endpoints()).report?.(windowReport, owns);
   return {
     kind: 'mqtt',
     asynchronous: true,
@@ -54,7 +54,7 @@ export function bindMqttTransport(run: MqttRun, scheduler: Scheduler, endpoints:
 }
 
 /** A window's end: the workers' reports, then every frame, then every delivery, each applied in canonical order. */
-async function exchangeWindow(run: MqttRun, exchange: Exchange, scheduler: Scheduler, report: (windowReport: WindowReportOf) => void): Promise<void> {
+async function exchangeWindow(run: MqttRun, exchange: Exchange, scheduler: Scheduler, report: ReportSink): Promise<void> {
   const { barrier, counts, remote, coordinator } = run;
   if (remote) await remote.collect(report);
   await barrier.wait(() => counts.receivedTx === counts.sentTx + (remote?.sentTx ?? 0), 'transmission');

@@ -26,6 +26,8 @@ export interface Worker {
   report: ReportMessage | undefined;
   /** Set while its connection is lost (its last will came) and it has not come back. */
   grace: NodeJS.Timeout | undefined;
+  /** Deaths to tell it with its next op: [node, atMs, knownAtMs]. */
+  deaths: [number, number, number][];
 }
 
 /** The remote partitions and their workers. */
@@ -109,6 +111,7 @@ function newWorker(id: string, part: number, label: string): Worker {
     awaiting: undefined,
     report: undefined,
     grace: undefined,
+    deaths: [],
   };
 }
 

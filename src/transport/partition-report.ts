@@ -19,7 +19,15 @@ export interface WindowReport {
   readonly events: readonly SimEvent[];
   readonly series: readonly SeriesRow[];
   readonly samples: readonly SamplePartial[];
+  /** What the node application's part here did (swarm inference: node/application.ts `report`). */
+  readonly app?: unknown;
 }
+
+/**
+ * Takes a worker's report in; `owns` says whether a node is the worker's. Returns what is wrong
+ * with the report when it speaks for another's nodes or is malformed.
+ */
+export type ReportSink = (report: WindowReport, owns: (node: number) => boolean) => string | undefined;
 
 export interface NodeTotals {
   readonly node: number;
@@ -40,9 +48,11 @@ export interface RemotePartitions {
   /** Starts every remote partition on the window up to `untilMs`; called before the local part runs it. */
   runUntil(untilMs: number): void;
   /** Waits for the reports of the window just run and hands each to `report`. */
-  collect(report: (report: WindowReport) => void): Promise<void>;
+  collect(report: ReportSink): Promise<void>;
   /** Transmission envelopes the remote nodes have published so far. */
   readonly sentTx: number;
+  /** Every process learns of a death at the exchange after it: each worker is told with its next op. */
+  nodeDied(node: number, atMs: number, knownAtMs: number): void;
   /** Counts a delivery published to a remote node (applied there before its next window). */
   delivered(receiver: number, atMs: number): void;
   /** Whether `node` runs remotely. */
@@ -53,5 +63,5 @@ export interface RemotePartitions {
   readonly busy: boolean;
   readonly lastEventMs: number;
   /** Runs every remote partition to `untilMs`, has it take its last sample, and collects its totals. */
-  finish(untilMs: number, report: (report: WindowReport) => void): Promise<PartitionTotals[]>;
+  finish(untilMs: number, report: ReportSink): Promise<PartitionTotals[]>;
 }

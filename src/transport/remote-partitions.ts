@@ -93,6 +93,9 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
     get sentTx() {
       return workers().reduce((sum, worker) => sum + worker.sentTx, 0);
     },
+    nodeDied(node, atMs, knownAtMs) {
+      for (const worker of workers()) worker.deaths.push([node, atMs, knownAtMs]);
+    },
     delivered(receiver, atMs) {
       const worker = byPart[owner[receiver]!]!;
       worker.deliveries++;

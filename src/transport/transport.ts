@@ -6,7 +6,7 @@
  * transports").
  */
 import type { Delivery, Transmission } from '../radio/transmission.ts';
-import type { RemotePartitions, WindowReport } from './partition-report.ts';
+import type { RemotePartitions, ReportSink } from './partition-report.ts';
 import type { ExchangeState } from './exchange.ts';
 
 export interface TransportEndpoints {
@@ -18,8 +18,8 @@ export interface TransportEndpoints {
   readonly decide: (nowMs: number) => void;
   /** Each node's receive handler, by node index (nodes that run in another process have none). */
   readonly nodes: readonly (((delivery: Delivery) => void) | undefined)[];
-  /** Takes a remote partition's report of the window (its node events, series rows, samples). */
-  readonly report?: (report: WindowReport) => void;
+  /** Takes a remote partition's report of the window (its node events, series rows, samples, application's part). */
+  readonly report?: ReportSink;
 }
 
 export interface Transport {

@@ -7,6 +7,7 @@
  *     hello    { protocol, nodes }        "auto" or a partition; repeated until assigned
  *     join     { protocol }               its node clients are connected and subscribed
  *     report   { seq, sentTx, peekMs, busy, lastEventMs, failure, report, totals? }
+ *              report: { events, series, samples, app? } (app: the node application's part)
  *     gone     (empty; the worker's MQTT last will)
  *     resync   {}                         it reconnected after a broker blip: publish again
  *     here     {}                         answers a `resync` from the coordinator
@@ -14,7 +15,8 @@
  *     assign   { protocol, scenario, nodes, brokerInRun, partition? } or { protocol, refused }
  *              partition: the credentials of one connection for all its nodes (topics.ts),
  *              given by the embedded broker; without it each node connects on its own
- *     op       { seq, untilMs, deliveries, close }   deliveries: how many it has been sent in all
+ *     op       { seq, untilMs, deliveries, close, deaths? }   deliveries: how many it has been sent
+ *              in all; deaths: [node, atMs, knownAtMs] of the run it has not been told of
  *     abort    { reason }                 (ctl/run/all/abort) the run stopped
  *     alive    {}                         (ctl/run/all/alive) the heartbeat
  *     resync   {}                         (ctl/run/all/resync) the coordinator reconnected, or
@@ -35,7 +37,7 @@
  */
 import type { PartitionTotals, WindowReport } from './partition-report.ts';
 
-export const workerProtocolVersion = 2;
+export const workerProtocolVersion = 3;
 
 /** Worker ids are one topic level: short, lower-case letters and digits. */
 export const workerIdPattern = /^[a-z0-9]{1,16}$/;
@@ -54,6 +56,8 @@ export interface OpMessage {
   readonly untilMs: number;
   readonly deliveries: number;
   readonly close: boolean;
+  /** Deaths in the run the worker has not been told of: [node, atMs, knownAtMs] (node/application.ts `deathKnown`). */
+  readonly deaths?: readonly (readonly [number, number, number])[];
 }
 
 export interface ReportMessage {
@@ -94,7 +98,10 @@ export function assignProblem(value: unknown): string | undefined {
 
 export function opProblem(value: unknown): string | undefined {
   if (!isRecord(value)) return 'expected an object';
-  return isCount(value.seq) && isTime(value.untilMs) && isCount(value.deliveries) && typeof value.close === 'boolean' ? undefined : 'expected seq, untilMs, deliveries and close';
+  if (!(isCount(value.seq) && isTime(value.untilMs) && isCount(value.deliveries) && typeof value.close === 'boolean')) return 'expected seq, untilMs, deliveries and close';
+  const deaths = value.deaths;
+  if (deaths === undefined) return undefined;
+  return Array.isArray(deaths) && deaths.every((d) => Array.isArray(d) && d.length === 3 && isCount(d[0]) && isTime(d[1]) && isTime(d[2])) ? undefined : 'expected deaths as [node, atMs, knownAtMs]';
 }
 
 export function reportProblem(value: unknown): string | undefined {
@@ -104,6 +111,7 @@ export function reportProblem(value: unknown): string | undefined {
   if (value.failure !== null && typeof value.failure !== 'string') return 'expected failure as text or null';
   const report = value.report;
   if (!isRecord(report) || !Array.isArray(report.events) || !Array.isArray(report.series) || !Array.isArray(report.samples)) return 'expected a report with events, series and samples';
+  if (report.app !== undefined && !isRecord(report.app)) return 'expected the application\'s report as an object';
   if (value.totals !== undefined && (!isRecord(value.totals) || !isCount(value.totals.events) || !Array.isArray(value.totals.nodes))) return 'expected totals with events and nodes';
   return undefined;
 }

@@ -5,7 +5,7 @@
  */
 import type { CoordinatorContext } from './coordinator-context.ts';
 import { rosterWorkers, type Worker, type WorkerRoster } from './partition-assignment.ts';
-import type { PartitionTotals, WindowReport } from './partition-report.ts';
+import type { PartitionTotals, ReportSink } from './partition-report.ts';
 import { reportProblem, type OpMessage, type ReportMessage } from './worker-protocol.ts';
 import { WorkerError } from './worker-error.ts';
 import type { Barrier } from './barrier.ts';
@@ -22,7 +22,7 @@ export function startWindow(ctx: CoordinatorContext, untilMs: number): void {
     worker.report = undefined;
     worker.deliveriesAtOp = worker.deliveries;
     worker.firstPendingDeliveryMs = Number.POSITIVE_INFINITY;
-    ctx.control.send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: false } satisfies OpMessage, true);
+    ctx.control.send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: false, ...deathsFor(worker) } satisfies OpMessage, true);
   }
 }
 
@@ -38,8 +38,22 @@ export function takeReport(roster: WorkerRoster, barrier: Barrier, worker: Worke
   worker.report = report;
 }
 
+/** The deaths a worker has not been told of, for its op (taken: told once). */
+function deathsFor(worker: Worker): Pick<OpMessage, 'deaths'> {
+  if (worker.deaths.length === 0) return {};
+  const deaths = worker.deaths;
+  worker.deaths = [];
+  return { deaths };
+}
+
+/** Hands a worker's window report on; a report that speaks for another's nodes, or is malformed, stops the run. */
+function handOn(roster: WorkerRoster, worker: Worker, report: ReportSink, message: ReportMessage): void {
+  const problem = report(message.report, (node) => roster.owner[node] === worker.part);
+  if (problem !== undefined) throw new WorkerError(`worker ${worker.id} (nodes ${worker.label}) sent a malformed report: ${problem}`);
+}
+
 /** Waits for the reports of the window just run and hands each to `report`. */
-export async function collectReports(ctx: CoordinatorContext, report: (report: WindowReport) => void): Promise<void> {
+export async function collectReports(ctx: CoordinatorContext, report: ReportSink): Promise<void> {
   const { roster, barrier } = ctx;
   await barrier.wait(() => rosterWorkers(roster).every((worker) => worker.awaiting === undefined || worker.report !== undefined), 'worker report');
   for (const worker of rosterWorkers(roster)) {
@@ -52,12 +66,12 @@ export async function collectReports(ctx: CoordinatorContext, report: (report: W
     worker.peekMs = message.peekMs ?? undefined;
     worker.busy = message.busy;
     worker.lastEventMs = message.lastEventMs;
-    report(message.report);
+    handOn(roster, worker, report, message);
   }
 }
 
 /** Runs every worker to `untilMs`, has it take its last sample, and collects its last report and totals. */
-export async function finishWorkers(ctx: CoordinatorContext, untilMs: number, report: (report: WindowReport) => void): Promise<PartitionTotals[]> {
+export async function finishWorkers(ctx: CoordinatorContext, untilMs: number, report: ReportSink): Promise<PartitionTotals[]> {
   const { roster, barrier, control, state } = ctx;
   // Reports still owed (none, when the run loop collected after its last window).
   if (rosterWorkers(roster).some((worker) => worker.awaiting !== undefined)) await collectReports(ctx, report);
@@ -65,7 +79,7 @@ export async function finishWorkers(ctx: CoordinatorContext, untilMs: number, re
   for (const worker of rosterWorkers(roster)) {
     worker.awaiting = seq;
     worker.report = undefined;
-    control.send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: true } satisfies OpMessage, true);
+    control.send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: true, ...deathsFor(worker) } satisfies OpMessage, true);
   }
   const totals: PartitionTotals[] = [];
   await barrier.wait(() => rosterWorkers(roster).every((worker) => worker.report !== undefined), 'worker final report');
@@ -74,7 +88,7 @@ export async function finishWorkers(ctx: CoordinatorContext, untilMs: number, re
     worker.awaiting = undefined;
     if (message.failure !== null) throw new WorkerError(`worker ${worker.id} (nodes ${worker.label}) failed: ${message.failure}`);
     if (message.totals === undefined) throw new WorkerError(`worker ${worker.id} (nodes ${worker.label}) sent no totals at the close`);
-    report(message.report);
+    handOn(roster, worker, report, message);
     totals.push(message.totals);
   }
   state.finished = true;

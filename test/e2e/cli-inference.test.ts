@@ -43,10 +43,6 @@ describe('loraswarm place', () => {
         '',
       ].join('\n'),
     );
-    const workers = cli(['run', 'scenarios/quickstart.yaml', '--workers', '1', '--out', join(dir, 'w')]);
-    expect(workers.status).toBe(2);
-    expect(workers.stderr).toBe('loraswarm: --remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out\n');
-    expect(existsSync(join(dir, 'w.partial'))).toBe(false);
     const run = cli(['run', 'scenarios/quickstart.yaml', '--set', 'groups.0.count=6', '--out', join(dir, 'run')]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('the model does not fit the swarm');

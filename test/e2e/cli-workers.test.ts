@@ -17,16 +17,19 @@ const processes: RunningCli[] = [];
 let mosquitto: ChildProcess | undefined;
 
 /**
- * busy-swarm.yaml run in one process over memory: the reference both distributed runs below are
- * compared with (the same command each time, so it is run once, by the first test that needs it).
+ * A scenario run in one process over memory (busy-swarm.yaml by default): the reference the
+ * distributed runs below are compared with (the same command each time, so each is run once, by
+ * the first test that needs it).
  */
 const referenceDir = mkdtempSync(join(tmpdir(), 'loraswarm-workers-memory-'));
-let reference: string | undefined;
-function memoryReference(): string {
+const references = new Map<string, string>();
+function memoryReference(file = 'test/fixtures/busy-swarm.yaml'): string {
+  let reference = references.get(file);
   if (reference === undefined) {
-    const memory = cli(['run', 'test/fixtures/busy-swarm.yaml', '--transport', 'memory', '--out', join(referenceDir, 'memory'), '--quiet']);
+    reference = join(referenceDir, `memory-${references.size}`);
+    const memory = cli(['run', file, '--transport', 'memory', '--out', reference, '--quiet']);
     expect(memory.status).toBe(0);
-    reference = join(referenceDir, 'memory');
+    references.set(file, reference);
   }
   return reference;
 }
@@ -52,8 +55,8 @@ function start(args: readonly string[]): RunningCli {
   return running;
 }
 
-function expectSameFiles(actual: string, expected: string): void {
-  for (const file of resultFiles) expect(readFileSync(join(actual, file), 'utf8'), file).toBe(readFileSync(join(expected, file), 'utf8'));
+function expectSameFiles(actual: string, expected: string, files = resultFiles): void {
+  for (const file of files) expect(readFileSync(join(actual, file), 'utf8'), file).toBe(readFileSync(join(expected, file), 'utf8'));
 }
 
 /** The worker command lines a waiting run prints. */
@@ -103,6 +106,42 @@ describe('loraswarm worker', () => {
     // one partition user each, no node on its own.
     const users = [...readFileSync(join(dir, 'broker', 'mosquitto.conf.log'), 'utf8').matchAll(/ u'([^']+)'/g)].map((match) => match[1]!).sort();
     expect(users).toEqual(['mq1-coordinator', 'mq1-partition-0-5', 'mq1-partition-12-16', 'mq1-partition-6-11', 'mq1-worker', 'mq1-worker']);
+  });
+
+  it('serves the quickstart with the layer nodes split over the run and a worker on the embedded broker: the same tokens, requests and every other file', async () => {
+    const out = join(dir, 'quickstart');
+    // The entry, board-0 (node 0), stays with the run; every odd board (attention, experts) runs in the worker.
+    const odd = Array.from({ length: 12 }, (_, k) => 2 * k + 1).join(',');
+    const run = start(['run', 'scenarios/quickstart.yaml', '--out', out, '--quiet', '--remote', odd, '--run-id', 'qs1']);
+    const [args] = await printedWorkers(run, 1);
+    const worker = start(['worker', ...args!]);
+    expect(await worker.exited).toBe(0);
+    expect(await run.exited).toBe(0);
+    expect(worker.stdout()).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15,17,19,21,23 \(12\) of run qs1: [1-9]\d* events in \d+ windows\n$/);
+    expectSameFiles(out, memoryReference('scenarios/quickstart.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv', 'report.html']);
+    // A worker may not hold the entry: the run keeps the requests' records.
+    const refused = cli(['run', 'scenarios/quickstart.yaml', '--remote', '0-5', '--out', join(dir, 'entry')]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe('loraswarm: --remote/--workers: the inference entry board-0 (node 0) must run in this process, which keeps the requests\' records (workers serve the other units); give workers partitions without it\n');
+    expect(existsSync(join(dir, 'entry.partial'))).toBe(false);
+  });
+
+  it('fails over as one process does when expert holders in two workers on Mosquitto die (inference-replicas.yaml): the same files', async () => {
+    const port = await freePort();
+    const setup = cli(['broker-setup', '--run', 'rep1', '--scenario', 'scenarios/inference-replicas.yaml', '--dir', join(dir, 'broker'), '--port', String(port), '--workers', '2']);
+    expect(setup.status).toBe(0);
+    mosquitto = await startMosquitto(join(dir, 'broker', 'mosquitto.conf'), port);
+    const credentials = join(dir, 'broker', 'credentials.json');
+    const url = `mqtt://127.0.0.1:${port}`;
+    const workers = [0, 1].map(() => start(['worker', '--broker', url, '--run', 'rep1', '--credentials', credentials]));
+    const out = join(dir, 'replicas');
+    const run = start(['run', 'scenarios/inference-replicas.yaml', '--out', out, '--quiet', '--broker', url, '--credentials', credentials, '--workers', '2']);
+    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
+    expect(await run.exited).toBe(0);
+    // The hub (node 0, the entry) and boards 0-7 with the run; boards 0 and 1, which die at 40 min, among them.
+    expect(workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]).sort()).toEqual(['17-24', '9-16']);
+    expectSameFiles(out, memoryReference('scenarios/inference-replicas.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv']);
+    expect(readFileSync(join(out, 'summary.json'), 'utf8')).toContain('"timeouts": 4');
   });
 
   it('stops the run with a clear error and a partial directory when a worker dies mid-run and does not come back within --reconnect-timeout', async () => {

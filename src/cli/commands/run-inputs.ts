@@ -78,7 +78,10 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   const { external, partitions } = distribution;
   // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
   const inference = inferenceFor(scenario, swarm);
-  if (inference && partitions.length > 0) throw new UsageError('--remote/--workers: swarm inference runs its nodes in one process (workers do not serve models yet); leave them out');
+  if (inference && partitions.some((partition) => partition.includes(inference.plan.entry))) {
+    const entry = swarm.nodes[inference.plan.entry]!;
+    throw new UsageError(`--remote/--workers: the inference entry ${entry.id} (node ${entry.index}) must run in this process, which keeps the requests' records (workers serve the other units); give workers partitions without it`);
+  }
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   // Traffic that sleeping radios cannot receive is said before the run, not found in its fates.
   if (!options.quiet && !resumed) {

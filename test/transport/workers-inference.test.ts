@@ -1,0 +1,92 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { formatPartition } from '../../src/transport/partition.ts';
+import { createSimulation } from '../../src/run/simulate.ts';
+import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
+import { runWorkerSession } from '../../src/run/worker-session.ts';
+import { inferenceFor } from '../../src/inference/load-model.ts';
+import { loadScenario } from '../helpers/scenario.ts';
+
+let prepared: PreparedMqttTransport | undefined;
+afterEach(async () => {
+  await prepared?.close();
+  prepared = undefined;
+});
+
+/** The coordinator, with the entry, and a worker session per partition in this process, through the embedded broker. */
+async function runDistributed(file: string, sets: string[], partitions: number[][]) {
+  const { scenario, swarm } = loadScenario(file, sets);
+  const n = swarm.nodes.length;
+  prepared = await prepareMqttTransport({ runId: 'inf', nodes: n, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
+  const broker = prepared.broker!;
+  const credentials = { runId: 'inf', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
+  const sessions = partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'inf', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000 }));
+  await prepared.workersReady();
+  const remote = new Set(partitions.flat());
+  const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, inference: inferenceFor(scenario, swarm)!, hosted: swarm.nodes.map((_, i) => i).filter((i) => !remote.has(i)) });
+  const result = await simulation.finishAsync();
+  const workers = await Promise.all(sessions);
+  return { simulation, result, workers };
+}
+
+function memoryRun(file: string, sets: string[]) {
+  const { scenario, swarm } = loadScenario(file, sets);
+  const simulation = createSimulation(scenario, swarm, { inference: inferenceFor(scenario, swarm)! });
+  return { simulation, result: simulation.finish() };
+}
+
+describe('swarm inference with nodes in worker sessions', () => {
+  it('serves the quickstart with every layer node but the entry in workers: the same tokens, requests and books', async () => {
+    const memory = memoryRun('scenarios/quickstart.yaml', []);
+    const partitions = [
+      [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23],
+      [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22],
+    ];
+    const distributed = await runDistributed('scenarios/quickstart.yaml', [], partitions);
+    const engine = distributed.simulation.inference!;
+    const reference = memory.simulation.inference!;
+    expect(engine.requests).toEqual(reference.requests);
+    expect(engine.tokens).toEqual(reference.tokens);
+    expect(engine.counters).toEqual(reference.counters);
+    expect(engine.expertLoad).toEqual(reference.expertLoad);
+    expect(engine.attributedUj).toEqual(reference.attributedUj);
+    expect(distributed.result).toEqual(memory.result);
+    expect(distributed.simulation.tracker.frames).toEqual(memory.simulation.tracker.frames);
+    expect(distributed.simulation.tracker.totals()).toEqual(memory.simulation.tracker.totals());
+    expect(distributed.simulation.series.rows).toEqual(memory.simulation.series.rows);
+    // The seeded run: 38 token passes serve the 5 requests over 328 hops; the workers' nodes ran 389 and 281 of the 1,911 events.
+    expect(engine.tokens.length).toBe(38);
+    expect(engine.requests.map((request) => request.status)).toEqual(new Array(5).fill('complete'));
+    expect(engine.tokens.reduce((sum, token) => sum + token.hops, 0)).toBe(328);
+    expect(memory.result.events).toBe(1911);
+    expect(distributed.workers.map((worker) => worker.events)).toEqual([389, 281]);
+  }, 60_000);
+
+  // Boards 0 and 1 (nodes 1 and 2, one in each worker) die at 40 min: with a detection delay the
+  // calls to them time out four times before the routes are repaired; without, once.
+  for (const [detection, timeouts, events] of [['5min', 4, 4109], ['0', 1, 4098]] as const) {
+    it(`fails over as one process does when expert holders in workers die (deathDetection ${detection})`, async () => {
+      const sets = [`inference.deathDetection=${detection}`];
+      const memory = memoryRun('scenarios/inference-replicas.yaml', sets);
+      const partitions = [
+        [1, 4, 7, 10, 13, 16, 19, 22],
+        [2, 5, 8, 11, 14, 17, 20, 23],
+      ];
+      const distributed = await runDistributed('scenarios/inference-replicas.yaml', sets, partitions);
+      const engine = distributed.simulation.inference!;
+      const reference = memory.simulation.inference!;
+      expect(engine.requests).toEqual(reference.requests);
+      expect(engine.tokens).toEqual(reference.tokens);
+      expect(engine.counters).toEqual(reference.counters);
+      expect(engine.expertLoad).toEqual(reference.expertLoad);
+      expect(engine.attributedUj).toEqual(reference.attributedUj);
+      expect(distributed.result).toEqual(memory.result);
+      expect(distributed.simulation.tracker.frames).toEqual(memory.simulation.tracker.frames);
+      expect(distributed.simulation.series.rows).toEqual(memory.simulation.series.rows);
+      expect(engine.tokens.length).toBe(102);
+      expect(engine.requests.map((request) => request.status)).toEqual(new Array(13).fill('complete'));
+      expect(engine.counters).toMatchObject({ timeouts, retries: timeouts, unknownMessages: 0 });
+      expect(memory.result.events).toBe(events);
+    }, 120_000);
+  }
+});
