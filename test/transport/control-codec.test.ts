@@ -125,15 +125,21 @@ describe('the worker protocol\u2019s message checks', () => {
       }),
       { numRuns: 3000 },
     );
-    expect(helloProblem({ protocol: 2, nodes: 'auto' })).toBeUndefined();
-    expect(helloProblem({ protocol: 1, nodes: 'auto' })).toBe('expected protocol 2');
-    expect(assignProblem({ protocol: 2, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false })).toBeUndefined();
-    expect(assignProblem({ protocol: 2, scenario: 'x: 1\n', nodes: '0-9' })).toBe('expected a scenario, nodes and brokerInRun');
+    expect(helloProblem({ protocol: 3, nodes: 'auto' })).toBeUndefined();
+    expect(helloProblem({ protocol: 2, nodes: 'auto' })).toBe('expected protocol 3');
+    expect(assignProblem({ protocol: 3, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false })).toBeUndefined();
+    expect(assignProblem({ protocol: 3, scenario: 'x: 1\n', nodes: '0-9' })).toBe('expected a scenario, nodes and brokerInRun');
     expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false })).toBeUndefined();
     expect(opProblem({ seq: 3, untilMs: -1, deliveries: 0, close: false })).toBe('expected seq, untilMs, deliveries and close');
+    expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false, deaths: [[4, 2400000, 2400001]] })).toBeUndefined();
+    for (const deaths of [[[4, 2400000]], [[-1, 0, 0]], [[4, Number.NaN, 1]], 'none']) {
+      expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false, deaths })).toBe('expected deaths as [node, atMs, knownAtMs]');
+    }
     const report = { seq: 1, sentTx: 2, peekMs: null, busy: false, lastEventMs: 5, failure: null, report: { events: [], series: [], samples: [] } };
     expect(reportProblem(report)).toBeUndefined();
     expect(reportProblem({ ...report, peekMs: 'soon' })).toBe('expected peekMs as a time or null');
     expect(reportProblem({ ...report, totals: { events: 1 } })).toBe('expected totals with events and nodes');
+    expect(reportProblem({ ...report, report: { ...report.report, app: { parts: [] } } })).toBeUndefined();
+    expect(reportProblem({ ...report, report: { ...report.report, app: [1] } })).toBe("expected the application's report as an object");
   });
 });
