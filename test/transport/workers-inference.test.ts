@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { formatPartition } from '../../src/transport/partition.ts';
-import { createSimulation } from '../../src/run/simulate.ts';
+import { createSimulation, type Simulation, type SimulationResult } from '../../src/run/simulate.ts';
+import type { InferenceEngine } from '../../src/inference/engine.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
 import { runWorkerSession } from '../../src/run/worker-session.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
@@ -35,6 +36,25 @@ function memoryRun(file: string, sets: string[]) {
   return { simulation, result: simulation.finish() };
 }
 
+type Run = { readonly simulation: Simulation; readonly result: SimulationResult };
+
+/** The distributed run's records and books are the one-process run's; returns its engine. */
+function expectSameServing(distributed: Run, memory: Run): InferenceEngine {
+  const engine = distributed.simulation.inference!;
+  const reference = memory.simulation.inference!;
+  expect(engine.requests).toEqual(reference.requests);
+  expect(engine.tokens).toEqual(reference.tokens);
+  expect(engine.counters).toEqual(reference.counters);
+  expect(engine.expertLoad).toEqual(reference.expertLoad);
+  expect(engine.attributedUj).toEqual(reference.attributedUj);
+  expect(distributed.result).toEqual(memory.result);
+  expect(distributed.simulation.tracker.frames).toEqual(memory.simulation.tracker.frames);
+  expect(distributed.simulation.tracker.receptions).toEqual(memory.simulation.tracker.receptions);
+  expect(distributed.simulation.tracker.totals()).toEqual(memory.simulation.tracker.totals());
+  expect(distributed.simulation.series.rows).toEqual(memory.simulation.series.rows);
+  return engine;
+}
+
 describe('swarm inference with nodes in worker sessions', () => {
   it('serves the quickstart with every layer node but the entry in workers: the same tokens, requests and books', async () => {
     const memory = memoryRun('scenarios/quickstart.yaml', []);
@@ -43,17 +63,7 @@ describe('swarm inference with nodes in worker sessions', () => {
       [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22],
     ];
     const distributed = await runDistributed('scenarios/quickstart.yaml', [], partitions);
-    const engine = distributed.simulation.inference!;
-    const reference = memory.simulation.inference!;
-    expect(engine.requests).toEqual(reference.requests);
-    expect(engine.tokens).toEqual(reference.tokens);
-    expect(engine.counters).toEqual(reference.counters);
-    expect(engine.expertLoad).toEqual(reference.expertLoad);
-    expect(engine.attributedUj).toEqual(reference.attributedUj);
-    expect(distributed.result).toEqual(memory.result);
-    expect(distributed.simulation.tracker.frames).toEqual(memory.simulation.tracker.frames);
-    expect(distributed.simulation.tracker.totals()).toEqual(memory.simulation.tracker.totals());
-    expect(distributed.simulation.series.rows).toEqual(memory.simulation.series.rows);
+    const engine = expectSameServing(distributed, memory);
     // The seeded run: 38 token passes serve the 5 requests over 328 hops; the workers' nodes ran 389 and 281 of the 1,911 events.
     expect(engine.tokens.length).toBe(38);
     expect(engine.requests.map((request) => request.status)).toEqual(new Array(5).fill('complete'));
@@ -73,16 +83,7 @@ describe('swarm inference with nodes in worker sessions', () => {
         [2, 5, 8, 11, 14, 17, 20, 23],
       ];
       const distributed = await runDistributed('scenarios/inference-replicas.yaml', sets, partitions);
-      const engine = distributed.simulation.inference!;
-      const reference = memory.simulation.inference!;
-      expect(engine.requests).toEqual(reference.requests);
-      expect(engine.tokens).toEqual(reference.tokens);
-      expect(engine.counters).toEqual(reference.counters);
-      expect(engine.expertLoad).toEqual(reference.expertLoad);
-      expect(engine.attributedUj).toEqual(reference.attributedUj);
-      expect(distributed.result).toEqual(memory.result);
-      expect(distributed.simulation.tracker.frames).toEqual(memory.simulation.tracker.frames);
-      expect(distributed.simulation.series.rows).toEqual(memory.simulation.series.rows);
+      const engine = expectSameServing(distributed, memory);
       expect(engine.tokens.length).toBe(102);
       expect(engine.requests.map((request) => request.status)).toEqual(new Array(13).fill('complete'));
       expect(engine.counters).toMatchObject({ timeouts, retries: timeouts, unknownMessages: 0 });
