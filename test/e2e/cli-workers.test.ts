@@ -59,6 +59,25 @@ function expectSameFiles(actual: string, expected: string, files = resultFiles):
   for (const file of files) expect(readFileSync(join(actual, file), 'utf8'), file).toBe(readFileSync(join(expected, file), 'utf8'));
 }
 
+/**
+ * broker-setup for `scenario` with two workers, Mosquitto on its configuration, the workers
+ * (first: they say hello until the run answers) and the run with `--workers 2`, all exited 0;
+ * what broker-setup printed and the partitions the workers ran.
+ */
+async function runWithTwoWorkersOnMosquitto(runId: string, scenario: string, out: string): Promise<{ setup: ReturnType<typeof cli>; workers: string[] }> {
+  const port = await freePort();
+  const setup = cli(['broker-setup', '--run', runId, '--scenario', scenario, '--dir', join(dir, 'broker'), '--port', String(port), '--workers', '2']);
+  expect(setup.status).toBe(0);
+  mosquitto = await startMosquitto(join(dir, 'broker', 'mosquitto.conf'), port);
+  const credentials = join(dir, 'broker', 'credentials.json');
+  const url = `mqtt://127.0.0.1:${port}`;
+  const workers = [0, 1].map(() => start(['worker', '--broker', url, '--run', runId, '--credentials', credentials]));
+  const run = start(['run', scenario, '--out', out, '--quiet', '--broker', url, '--credentials', credentials, '--workers', '2']);
+  expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
+  expect(await run.exited).toBe(0);
+  return { setup, workers: workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]!) };
+}
+
 /** The worker command lines a waiting run prints. */
 async function printedWorkers(run: RunningCli, count: number): Promise<string[][]> {
   await run.waitForStderr(new RegExp(`(  loraswarm worker .*\\n){${count}}`));
@@ -87,20 +106,10 @@ describe('loraswarm worker', () => {
   });
 
   it('runs through Mosquitto with two auto-assigned workers: broker-setup from the scenario, the same result files, one connection per process for the nodes', async () => {
-    const port = await freePort();
-    const setup = cli(['broker-setup', '--run', 'mq1', '--scenario', 'test/fixtures/busy-swarm.yaml', '--dir', join(dir, 'broker'), '--port', String(port), '--workers', '2']);
-    expect(setup.status).toBe(0);
-    expect(setup.stdout).toContain('for run mq1 (17 nodes, 3 processes: a connection per 64 nodes)');
-    mosquitto = await startMosquitto(join(dir, 'broker', 'mosquitto.conf'), port);
-    const credentials = join(dir, 'broker', 'credentials.json');
-    const url = `mqtt://127.0.0.1:${port}`;
-    // Workers may start first: they say hello until the run answers.
-    const workers = [0, 1].map(() => start(['worker', '--broker', url, '--run', 'mq1', '--credentials', credentials]));
     const out = join(dir, 'mosquitto');
-    const run = start(['run', 'test/fixtures/busy-swarm.yaml', '--out', out, '--quiet', '--broker', url, '--credentials', credentials, '--workers', '2']);
-    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
-    expect(await run.exited).toBe(0);
-    expect(workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]).sort()).toEqual(['12-16', '6-11']);
+    const { setup, workers } = await runWithTwoWorkersOnMosquitto('mq1', 'test/fixtures/busy-swarm.yaml', out);
+    expect(setup.stdout).toContain('for run mq1 (17 nodes, 3 processes: a connection per 64 nodes)');
+    expect(workers.sort()).toEqual(['12-16', '6-11']);
     expectSameFiles(out, memoryReference());
     // Who connected (Mosquitto logs each connection's user): the run's and the workers' nodes as
     // one partition user each, no node on its own.
@@ -126,20 +135,12 @@ describe('loraswarm worker', () => {
     expect(existsSync(join(dir, 'entry.partial'))).toBe(false);
   });
 
-  it('fails over as one process does when expert holders in two workers on Mosquitto die (inference-replicas.yaml): the same files', async () => {
-    const port = await freePort();
-    const setup = cli(['broker-setup', '--run', 'rep1', '--scenario', 'scenarios/inference-replicas.yaml', '--dir', join(dir, 'broker'), '--port', String(port), '--workers', '2']);
-    expect(setup.status).toBe(0);
-    mosquitto = await startMosquitto(join(dir, 'broker', 'mosquitto.conf'), port);
-    const credentials = join(dir, 'broker', 'credentials.json');
-    const url = `mqtt://127.0.0.1:${port}`;
-    const workers = [0, 1].map(() => start(['worker', '--broker', url, '--run', 'rep1', '--credentials', credentials]));
+  it('fails over as one process does with two workers on Mosquitto when expert holders die (inference-replicas.yaml): the same files', async () => {
     const out = join(dir, 'replicas');
-    const run = start(['run', 'scenarios/inference-replicas.yaml', '--out', out, '--quiet', '--broker', url, '--credentials', credentials, '--workers', '2']);
-    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0]);
-    expect(await run.exited).toBe(0);
-    // The hub (node 0, the entry) and boards 0-7 with the run; boards 0 and 1, which die at 40 min, among them.
-    expect(workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]).sort()).toEqual(['17-24', '9-16']);
+    const { workers } = await runWithTwoWorkersOnMosquitto('rep1', 'scenarios/inference-replicas.yaml', out);
+    // The hub (node 0, the entry) and boards 0-7 with the run; boards 0 and 1, which die at 40
+    // min, among them: the workers learn of their deaths with their ops.
+    expect(workers.sort()).toEqual(['17-24', '9-16']);
     expectSameFiles(out, memoryReference('scenarios/inference-replicas.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv']);
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toContain('"timeouts": 4');
   });
