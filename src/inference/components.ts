@@ -28,8 +28,6 @@ export const zeroComponents = (): Components => ({ airtimeMs: 0, queueingMs: 0, 
 
 export const copyComponents = (c: Components): Components => ({ ...c });
 
-export type { FrameTiming };
-
 export const totalMs = (c: Components): number => componentKeys.reduce((sum, key) => sum + c[key], 0);
 
 /**

@@ -40,7 +40,8 @@ import type { RandomStreamState } from '../sim/rng.ts';
 import { createBackoffStreams, type BackoffStreams } from './backoff-streams.ts';
 import { createKnownRoutes, type KnownRoutes } from './known-routes.ts';
 import { createMessageFlights, type MessageFlights, type MessageFlightsState } from './message-flights.ts';
-import { createInferenceReporter, receiveInferenceReport, type EngineCounters, type InferenceReport } from './engine-report.ts';
+import { createInferenceReporter, receiveInferenceReport, type InferenceReport } from './engine-report.ts';
+import { zeroCounters, type EngineCounters } from './engine-counters.ts';
 
 export interface InferenceEngine extends NodeApplication, Checkpointable<InferenceEngineState> {
   readonly tokens: readonly TokenRecord[];
@@ -96,7 +97,7 @@ interface EngineParts {
   readonly entry: Entry;
   /** Token records by serial, for energy attribution. */
   readonly tokensBySerial: TokenRecord[];
-  readonly books: TokenBooks;
+  readonly tokenBooks: TokenBooks;
   readonly expertLoad: number[][];
   readonly attributedUj: number[];
   readonly counters: EngineCounters;
@@ -115,13 +116,13 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const work = createUnitWork(config, model.bits, context.costs, context.plan, specs, groupSizeOf(model));
   const tokensBySerial: TokenRecord[] = [];
   const entryHere = host.hosts(context.plan.entry);
-  const books = createTokenBooks(config.layers, !entryHere);
+  const tokenBooks = createTokenBooks(config.layers, !entryHere);
   /** Where the entry runs elsewhere, the tokens this process's nodes serve, by serial: a record to write nothing into but the books. */
   const stubs = new Map<number, TokenRecord>();
-  let report: (() => InferenceReport) | undefined;
+  let report: (() => InferenceReport | undefined) | undefined;
   const expertLoad = Array.from({ length: config.layers }, () => new Array<number>(config.experts).fill(0));
   const attributedUj = new Array<number>(specs.length).fill(0);
-  const counters: EngineCounters = { staleMessages: 0, unroutable: 0, refusedCalls: 0, timeouts: 0, retries: 0, unknownMessages: 0 };
+  const counters = zeroCounters();
   const backoff = createBackoffStreams(context.rng, settings.timeout);
   const backoffOf = backoff.backoffOf;
   /** Steps to come: each runs as an integer event, or as a computation's continuation. */
@@ -131,31 +132,35 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
   const compute = (node: number, { ms, powerMw }: McuWork, token: TokenRecord, acc: Components, then: InferenceStep): void => {
     host.compute(node, ms, later({ type: 'computed', ms, queuedAtMs: scheduler.nowMs, acc, then }), token.serial, powerMw);
   };
-  const flights = createMessageFlights({ host, routes, counters, books, deadlineMs: settings.deadline, dim: config.dim, tokenOf: (serial) => tokensBySerial[serial] ?? (entryHere ? undefined : stubOf(stubs, serial, config.layers)), deliver: (node, origin, message, token, acc) => deliver(parts, node, origin, message, token, acc) });
+  /** A token by serial: its record where the entry runs, else a stub of its serial (nothing but the books is written into it). */
+  const tokenOf = (serial: number): TokenRecord | undefined => tokensBySerial[serial] ?? (entryHere ? undefined : stubOf(stubs, serial, config.layers));
+  const flights = createMessageFlights({ host, routes, counters, books: tokenBooks, deadlineMs: settings.deadline, dim: config.dim, tokenOf, deliver: (node, origin, message, token, acc) => deliver(parts, node, origin, message, token, acc) });
   const send = flights.send;
-  const layerPasses = createLayerPasses({ context, host, cost, alive, counters, books, work, compute, send, later, backoffOf, tensorAt, entryNode: () => entry.node, pipelineOf });
+  const layerPasses = createLayerPasses({ context, host, cost, alive, counters, books: tokenBooks, work, compute, send, later, backoffOf, tensorAt, entryNode: () => entry.node, pipelineOf });
   const expertRole = createExpertRole({ model, settings, compute, send, expertLoad, counters, work: work.expert });
   const register = (token: TokenRecord): void => {
     tokensBySerial[token.serial] = token;
   };
-  const entry: Entry = createEntry(context, host, entryOps(context, work, { compute, send, backoffMs: backoffOf, later: (step, atMs) => void later(step, atMs), register, settle: books.settle, pipelineOf }));
-  const parts: EngineParts = { context, host, routes, flights, backoff, steps, layerPasses, expertRole, entry, tokensBySerial, books, expertLoad, attributedUj, counters, entryHere, tally: { uncountedEvents: 0 } };
+  const entry: Entry = createEntry(context, host, entryOps(context, work, { compute, send, backoffMs: backoffOf, later: (step, atMs) => void later(step, atMs), register, settle: tokenBooks.settle, pipelineOf }));
+  const parts: EngineParts = { context, host, routes, flights, backoff, steps, layerPasses, expertRole, entry, tokensBySerial, tokenBooks, expertLoad, attributedUj, counters, entryHere, tally: { uncountedEvents: 0 } };
 
   return {
     onMessage: flights.onMessage,
     onEvent: (event) => onEngineEvent(parts, event),
     deathKnown: (node, atMs, knownAtMs) => deathKnown(parts, node, atMs, knownAtMs),
     report: () => (report ??= createInferenceReporter(parts))(),
-    receive: (value, owns) => receiveInferenceReport(parts, value, owns),
+    receive: (value, owns) => receiveInferenceReport(parts, { layers: config.layers, experts: config.experts, positions: config.context }, value, owns),
     causeOf: flights.causeOf,
     frameMeta: flights.frameMeta,
     attribute(node, cause, state, energyUj) {
       if (entryHere && !tokensBySerial[cause]) return;
-      books.addEnergy(cause, node, state, energyUj);
+      tokenBooks.addEnergy(cause, node, state, energyUj);
       attributedUj[node]! += energyUj;
     },
     // The entry runs, and keeps the records, in one process; the others serve it (issue 22).
-    start: () => entryHere && entry.start(),
+    start() {
+      if (entryHere) entry.start();
+    },
     checkpoint: () => checkpointEngine(parts),
     restore: (state) => restoreEngine(parts, state),
     get busy() {
@@ -163,11 +168,11 @@ export function createInferenceEngine(context: InferenceContext, host: Inference
     },
     // The records' figures from the nodes' parts (token-books.ts), whenever they are read.
     get tokens() {
-      for (const token of entry.tokens) books.settle(token);
+      tokenBooks.settleChanged(tokenOf);
       return entry.tokens;
     },
     get requests() {
-      for (const token of entry.tokens) books.settle(token);
+      tokenBooks.settleChanged(tokenOf);
       return entry.requests;
     },
     get uncountedEvents() {
@@ -227,9 +232,10 @@ function onEngineEvent(parts: EngineParts, event: SimEvent): void {
  * process of the run knows it (0: then).
  */
 function deathKnown(parts: EngineParts, node: number, atMs: number, knownAtMs: number): void {
-  const learnMs = Math.max(atMs + parts.context.settings.deathDetection, knownAtMs);
-  if (learnMs > parts.host.scheduler.nowMs) parts.steps.later({ type: 'learnDeath', node }, learnMs);
-  else parts.routes.learnDeath(node);
+  const learnMs = atMs + parts.context.settings.deathDetection;
+  // A worker told later, having sat windows out, had nothing happen since the exchange: learning now is learning then.
+  if (learnMs <= knownAtMs) parts.routes.learnDeath(node);
+  else parts.steps.later({ type: 'learnDeath', node }, learnMs);
 }
 
 /** The entry's operations: the model's embedding and head, and what the entry's units cost its MCU (unit-work.ts, draft.ts). */
@@ -253,7 +259,7 @@ function checkpointEngine(parts: EngineParts): InferenceEngineState {
     dead: parts.routes.dead,
     flights: parts.flights.checkpoint(),
     tokensBySerial: parts.tokensBySerial,
-    books: parts.books.state,
+    books: parts.tokenBooks.state,
     expertLoad: parts.expertLoad,
     attributedUj: parts.attributedUj,
     counters: parts.counters,
@@ -269,7 +275,7 @@ function restoreEngine(parts: EngineParts, state: InferenceEngineState): void {
   parts.routes.restore(state.dead);
   parts.flights.restore(state.flights);
   replaceArray(parts.tokensBySerial, state.tokensBySerial);
-  parts.books.restore(state.books);
+  parts.tokenBooks.restore(state.books);
   state.expertLoad.forEach((loads, l) => replaceArray(parts.expertLoad[l]!, loads));
   replaceArray(parts.attributedUj, state.attributedUj);
   Object.assign(parts.counters, state.counters);
@@ -280,11 +286,11 @@ function restoreEngine(parts: EngineParts, state: InferenceEngineState): void {
   parts.expertRole.restore(state.jobs);
 }
 
-export { zeroComponents };
-
 /** A token served here whose record the entry keeps in another process: only its serial is read. */
 function stubOf(stubs: Map<number, TokenRecord>, serial: number, layers: number): TokenRecord {
   let stub = stubs.get(serial);
   if (!stub) stubs.set(serial, (stub = newTokenRecord(serial, -1, -1, -1, 'generated', Number.NaN, layers)));
   return stub;
 }
+
+export { zeroComponents };

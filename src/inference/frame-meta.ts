@@ -5,10 +5,11 @@
  * from the frame that completed the message, whichever process the sender ran in; nothing of it
  * is on the air.
  *
- * Layout (big-endian, 72 bytes): serial u32, flight u32, the seven parts as f64 in
- * `componentKeys` order, the frame's end f64. Float64 for float64, so that the account is the
- * same to the bit as the sender's.
+ * Layout (big-endian, 64 bytes): serial u32, flight u32, the seven parts as f64 in
+ * `componentKeys` order. Float64 for float64, so that the account is the same to the bit as the
+ * sender's. Metadata from another process is taken only with every part finite and ≥ 0.
  */
+import { isTime } from '../sim/value-checks.ts';
 import { componentKeys, type Components } from './components.ts';
 
 export interface FrameMeta {
@@ -18,11 +19,9 @@ export interface FrameMeta {
   readonly flight: number;
   /** The message's latency parts through this frame (the token's account when it was sent, plus its frames so far). */
   readonly acc: Components;
-  /** When this frame ended: a delivery's processing runs from here. */
-  readonly endMs: number;
 }
 
-export const frameMetaBytes = 4 + 4 + 8 * componentKeys.length + 8;
+export const frameMetaBytes = 4 + 4 + 8 * componentKeys.length;
 
 export function encodeFrameMeta(meta: FrameMeta): Uint8Array {
   const bytes = new Uint8Array(frameMetaBytes);
@@ -30,17 +29,17 @@ export function encodeFrameMeta(meta: FrameMeta): Uint8Array {
   view.setUint32(0, meta.serial);
   view.setUint32(4, meta.flight);
   componentKeys.forEach((key, k) => view.setFloat64(8 + 8 * k, meta.acc[key]));
-  view.setFloat64(frameMetaBytes - 8, meta.endMs);
   return bytes;
 }
 
-/** The metadata of an inference frame; undefined for a frame without it (or with another application's). */
+/** The metadata of an inference frame; undefined for a frame without it, with another application's, or with a part that is not a finite time. */
 export function decodeFrameMeta(bytes: Uint8Array | undefined): FrameMeta | undefined {
   if (bytes === undefined || bytes.length !== frameMetaBytes) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const acc = {} as Components;
   componentKeys.forEach((key, k) => (acc[key] = view.getFloat64(8 + 8 * k)));
-  return { serial: view.getUint32(0), flight: view.getUint32(4), acc, endMs: view.getFloat64(frameMetaBytes - 8) };
+  if (!componentKeys.every((key) => isTime(acc[key]))) return undefined;
+  return { serial: view.getUint32(0), flight: view.getUint32(4), acc };
 }
 
 /** The token a frame serves, read without decoding the rest (energy attribution, every frame's start). */

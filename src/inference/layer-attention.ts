@@ -59,7 +59,7 @@ export function attended(run: LayerPassesRun, node: number, message: Extract<Mod
     const scores = gateScores(model, l, hi);
     const biased = mapValues(scores.affinity, (a, e) => a + bias[e]!);
     const candidates = settings.maxNodesPerToken === undefined ? undefined : nodeLimitedCandidates(biased, serving, config.topK, settings.maxNodesPerToken);
-    run.deps.books.allowed(token.serial, node, i, l, run.deps.host.scheduler.nowMs, candidates);
+    run.deps.books.allowed({ serial: token.serial, node, position: i, layer: l, attempt: message.attempt, atMs: run.deps.host.scheduler.nowMs }, candidates);
     const gate = gateDecision(model, l, scores, candidates);
     h.push(hi);
     gates.push(gate);

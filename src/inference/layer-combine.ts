@@ -31,7 +31,7 @@ export function combined(run: LayerPassesRun, pass: LayerPass, acc: Components):
     const weights = used.map((e) => (gate.weights[gate.experts.indexOf(e)]! * chosenWeight) / usedWeight);
     const routed = used.map((e) => tensorAt(output(e)!, model.scales.expertOut[l]!));
     x.set(combineUnit(model, l, pass.h[i]!, shared, routed, weights).data, i * config.dim);
-    run.deps.books.combined(token.serial, node, i, l, run.deps.host.scheduler.nowMs, used);
+    run.deps.books.combined({ serial: token.serial, node, position: i, layer: l, attempt: message.attempt, atMs: run.deps.host.scheduler.nowMs }, used);
   });
   const next = l + 1 < layers ? plan.pipelines[run.deps.pipelineOf(message.slot)]![l + 1]! : run.deps.entryNode();
   run.deps.send(node, next, { kind: 'forward', request: message.request, slot: message.slot, position: message.position, layer: l + 1, attempt: message.attempt, positions: message.positions, x }, token, acc);

@@ -10,7 +10,8 @@ import type { MessageSentEvent, TxStartedEvent } from '../node/events.ts';
 import type { ReceivedMessage } from '../node/lora-node.ts';
 import type { Transmission } from '../radio/transmission.ts';
 import { replaceArray, replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
-import { addFrame, addProcessing, copyComponents, type Components, type FrameTiming } from './components.ts';
+import { addFrame, addProcessing, copyComponents, type Components } from './components.ts';
+import type { FrameTiming } from '../node/mac-types.ts';
 import { decodeFrameMeta, encodeFrameMeta, serialOf, type FrameMeta } from './frame-meta.ts';
 import type { InferenceHost } from './context.ts';
 import type { KnownRoutes } from './known-routes.ts';
@@ -21,7 +22,9 @@ import { decodeMessage, decodeNetworkHeader, encodeMessage, type ModelMessage } 
 /**
  * A message out, by its (sender, message id) key, at its sender (a checkpoint holds these): its
  * token, its flight number, and its account so far, a copy of the token's account when it was
- * sent with each of its frames added as it goes on the air.
+ * sent with each of its frames added as it goes on the air. The sender keeps it for frames it may
+ * send again (a retransmission) until its message id comes round again (2^16 messages later):
+ * nothing a receiver does touches it.
  */
 interface InFlight {
   readonly token: TokenRecord;
@@ -100,8 +103,6 @@ export function createMessageFlights(deps: MessageFlightsDeps): MessageFlights {
     const seen = (delivered[node] ??= new Map());
     if (seen.get(k) === meta.flight) return undefined;
     seen.set(k, meta.flight);
-    // The sender's record is no longer needed once the message is in (when the sender runs here).
-    if (inflight.get(k)?.flight === meta.flight) inflight.delete(k);
     return meta;
   }
 
@@ -122,7 +123,7 @@ export function createMessageFlights(deps: MessageFlightsDeps): MessageFlights {
         return;
       }
       const acc = meta.acc;
-      addProcessing(acc, meta.endMs, host.scheduler.nowMs);
+      addProcessing(acc, received.lastFrame.tx.endMs, host.scheduler.nowMs);
       const network = decodeNetworkHeader(received.payload);
       if (network.destination !== node) {
         // A relay: on towards the destination, one hop more.
@@ -141,7 +142,7 @@ export function createMessageFlights(deps: MessageFlightsDeps): MessageFlights {
       const flight = inflight.get(keyOf(node, messageId));
       if (!flight) return undefined;
       flight.lastEndMs = addFrame(flight.acc, timing, flight.lastEndMs);
-      return encodeFrameMeta({ serial: flight.token.serial, flight: flight.flight, acc: flight.acc, endMs: flight.lastEndMs });
+      return encodeFrameMeta({ serial: flight.token.serial, flight: flight.flight, acc: flight.acc });
     },
     txStarted(event) {
       const flight = inflight.get(keyOf(event.tx.sender, event.tx.messageId));

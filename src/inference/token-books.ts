@@ -1,15 +1,16 @@
 /**
  * What the nodes add to a token's record (records.ts) as it passes them: its hops and frames,
- * the energy attributed to it, the experts dropped or skipped, and what each layer's gate allowed
- * and combined. Each node adds to its own part of the token, in its own order of events; a
- * record's figures are the sum of its parts in node order, and each position and layer's
- * experts the latest choice (by time, then node), worked out from scratch whenever the record is
- * read. The figures are thus the same
- * whichever process each node ran in (a part travels whole: issue 22), and reading them, as the
- * live dashboard does mid-run, changes nothing.
+ * the energy attributed to it, the experts dropped or skipped, and what each layer's gate
+ * allowed and combined. Each node adds to its own part of the token, in its own order of
+ * events. A record's figures are the sum of its parts in node order, and each position and
+ * layer's experts the choice of the latest attempt (then the latest time, then the highest
+ * node), worked out from scratch for the tokens whose parts changed. The figures are thus the
+ * same whichever process each node ran in (a part travels whole: issue 22), and reading them, as
+ * the live dashboard does mid-run, changes nothing.
  */
 import type { EnergyState } from '../hw/energy-ledger.ts';
 import type { TokenRecord } from './records.ts';
+import { choiceKey, partFromRow, partLength, rowOfPart, type PartRow } from './token-part-rows.ts';
 
 /** The figures of a token's part at one node, by index in a part. */
 export const HOPS = 0;
@@ -20,19 +21,19 @@ const ENERGY = 4;
 export const EXPERTS_DROPPED = 8;
 export const EXPERTS_SKIPPED = 9;
 export const SHARED_EXPERTS_DROPPED = 10;
-const partLength = 11;
 
 const energyStates = ['transmit', 'receive', 'compute', 'idle'] as const;
 type TokenEnergyState = (typeof energyStates)[number];
 
-/** A gate's choice at one position and layer, and when it was made. */
-interface Choice {
+/** A gate's choice at one position and layer: on which attempt of the token, when, and the experts. */
+export interface Choice {
+  readonly attempt: number;
   readonly atMs: number;
   readonly experts: readonly number[] | undefined;
 }
 
-/** A token's part at one node: its figures, and its choices by (position << 8 | layer). */
-interface TokenPart {
+/** A token's part at one node: its figures, and its choices by `choiceKey(position, layer)`. */
+export interface TokenPart {
   readonly figures: Float64Array;
   readonly combined: Map<number, Choice>;
   readonly allowed: Map<number, Choice>;
@@ -41,21 +42,29 @@ interface TokenPart {
 /** Per token serial, its parts by node (a checkpoint holds these). */
 export type TokenBooksState = Map<number, Map<number, TokenPart>>;
 
-/** A part as it travels from a worker to the coordinator: serial, node, figures, choices combined and allowed as [key, atMs, experts or null]. */
-export type PartRow = [serial: number, node: number, figures: number[], combined: ChoiceRow[], allowed: ChoiceRow[]];
-type ChoiceRow = [key: number, atMs: number, experts: number[] | null];
+/** Where a gate's choice was made: the token, the node, the position in the pass and the layer, the attempt, the time. */
+export interface ChoiceAt {
+  readonly serial: number;
+  readonly node: number;
+  readonly position: number;
+  readonly layer: number;
+  readonly attempt: number;
+  readonly atMs: number;
+}
 
 export interface TokenBooks {
   /** Adds `amount` to figure `field` of the token's part at `node`. */
   add(serial: number, node: number, field: number, amount: number): void;
   /** Adds energy the ledger attributed to the token, if in a state the record counts. */
   addEnergy(serial: number, node: number, state: EnergyState, energyUj: number): void;
-  /** The routed experts combined at `node` for the pass's `position`-th position at `layer`, at `atMs`. */
-  combined(serial: number, node: number, position: number, layer: number, atMs: number, experts: readonly number[]): void;
-  /** The candidate experts the gate at `node` allowed there (undefined: all). */
-  allowed(serial: number, node: number, position: number, layer: number, atMs: number, experts: readonly number[] | undefined): void;
-  /** Sets the record's figures to the sums of its parts, in node order. */
+  /** The routed experts combined there. */
+  combined(at: ChoiceAt, experts: readonly number[]): void;
+  /** The candidate experts the gate allowed there (undefined: all). */
+  allowed(at: ChoiceAt, experts: readonly number[] | undefined): void;
+  /** Sets the record's figures and choices from its parts. */
   settle(token: TokenRecord): void;
+  /** Settles the tokens whose parts changed since they were last settled. */
+  settleChanged(tokenOf: (serial: number) => TokenRecord | undefined): void;
   /** The parts changed since the last call, whole (what a worker reports after a window). */
   takeChanged(): PartRow[];
   /** Puts a part another process reported in place of the one held. */
@@ -71,14 +80,52 @@ export function createTokenBooks(layers: number, reports = false): TokenBooks {
   const books: TokenBooksState = new Map();
   /** The parts changed since `takeChanged`, as [serial, node]. */
   let changed = new Map<TokenPart, [number, number]>();
+  /** The tokens whose parts changed since they were settled. */
+  const unsettled = new Set<number>();
 
-  function partOf(serial: number, node: number): TokenPart {
+  function partsOf(serial: number): Map<number, TokenPart> {
     let parts = books.get(serial);
     if (!parts) books.set(serial, (parts = new Map()));
+    unsettled.add(serial);
+    return parts;
+  }
+
+  function partOf(serial: number, node: number): TokenPart {
+    const parts = partsOf(serial);
     let part = parts.get(node);
     if (!part) parts.set(node, (part = { figures: new Float64Array(partLength), combined: new Map(), allowed: new Map() }));
     if (reports && !changed.has(part)) changed.set(part, [serial, node]);
     return part;
+  }
+
+  function settle(token: TokenRecord): void {
+    unsettled.delete(token.serial);
+    const sums = new Float64Array(partLength);
+    const combined = new Map<number, Choice>();
+    const allowed = new Map<number, Choice>();
+    const parts = books.get(token.serial);
+    for (const node of parts ? [...parts.keys()].sort((a, b) => a - b) : []) {
+      const part = parts!.get(node)!;
+      for (let f = 0; f < partLength; f++) sums[f]! += part.figures[f]!;
+      keepLatest(combined, part.combined);
+      keepLatest(allowed, part.allowed);
+    }
+    token.hops = sums[HOPS]!;
+    token.frames = sums[FRAMES]!;
+    token.phyBytes = sums[PHY_BYTES]!;
+    token.framesAirtimeMs = sums[FRAMES_AIRTIME_MS]!;
+    energyStates.forEach((state, k) => (token.energyUj[state] = sums[ENERGY + k]!));
+    token.expertsDropped = sums[EXPERTS_DROPPED]!;
+    token.expertsSkipped = sums[EXPERTS_SKIPPED]!;
+    token.sharedExpertsDropped = sums[SHARED_EXPERTS_DROPPED]!;
+    for (const [key, choice] of combined) {
+      const position = Math.floor(key / 256);
+      if (position < token.positions) token.experts[position * layers + (key % 256)] = choice.experts ?? [];
+    }
+    for (const [key, choice] of allowed) {
+      const row = token.candidates[Math.floor(key / 256)];
+      if (row && key % 256 < row.length) row[key % 256] = choice.experts;
+    }
   }
 
   return {
@@ -88,83 +135,48 @@ export function createTokenBooks(layers: number, reports = false): TokenBooks {
     addEnergy(serial, node, state, energyUj) {
       if (isTokenEnergy(state)) partOf(serial, node).figures[ENERGY + energyStates.indexOf(state)]! += energyUj;
     },
-    combined(serial, node, position, layer, atMs, experts) {
-      partOf(serial, node).combined.set((position << 8) | layer, { atMs, experts });
+    combined(at, experts) {
+      partOf(at.serial, at.node).combined.set(choiceKey(at.position, at.layer), { attempt: at.attempt, atMs: at.atMs, experts });
     },
-    allowed(serial, node, position, layer, atMs, experts) {
-      partOf(serial, node).allowed.set((position << 8) | layer, { atMs, experts });
+    allowed(at, experts) {
+      partOf(at.serial, at.node).allowed.set(choiceKey(at.position, at.layer), { attempt: at.attempt, atMs: at.atMs, experts });
     },
-    settle(token) {
-      const sums = new Float64Array(partLength);
-      const parts = books.get(token.serial);
-      const combined = new Map<number, Choice>();
-      const allowed = new Map<number, Choice>();
-      if (parts) {
-        for (const node of [...parts.keys()].sort((a, b) => a - b)) {
-          const part = parts.get(node)!;
-          for (let f = 0; f < partLength; f++) sums[f]! += part.figures[f]!;
-          latest(combined, part.combined);
-          latest(allowed, part.allowed);
-        }
+    settle,
+    settleChanged(tokenOf) {
+      for (const serial of [...unsettled]) {
+        const token = tokenOf(serial);
+        if (token) settle(token);
       }
-      for (const [key, choice] of combined) token.experts[(key >> 8) * layers + (key & 0xff)] = choice.experts!;
-      for (const [key, choice] of allowed) token.candidates[key >> 8]![key & 0xff] = choice.experts;
-      token.hops = sums[HOPS]!;
-      token.frames = sums[FRAMES]!;
-      token.phyBytes = sums[PHY_BYTES]!;
-      token.framesAirtimeMs = sums[FRAMES_AIRTIME_MS]!;
-      energyStates.forEach((state, k) => (token.energyUj[state] = sums[ENERGY + k]!));
-      token.expertsDropped = sums[EXPERTS_DROPPED]!;
-      token.expertsSkipped = sums[EXPERTS_SKIPPED]!;
-      token.sharedExpertsDropped = sums[SHARED_EXPERTS_DROPPED]!;
     },
     takeChanged() {
-      const rows: PartRow[] = [...changed].map(([part, [serial, node]]) => [serial, node, [...part.figures], choiceRows(part.combined), choiceRows(part.allowed)]);
+      const rows = [...changed].map(([part, [serial, node]]) => rowOfPart(serial, node, part));
       changed = new Map();
       return rows;
     },
-    put([serial, node, figures, combined, allowed]) {
-      let parts = books.get(serial);
-      if (!parts) books.set(serial, (parts = new Map()));
-      parts.set(node, { figures: Float64Array.from(figures), combined: choicesOf(combined), allowed: choicesOf(allowed) });
+    put(row) {
+      const [serial, node] = row;
+      partsOf(serial).set(node, partFromRow(row));
     },
     state: books,
     restore(state) {
       books.clear();
+      unsettled.clear();
       for (const [serial, parts] of state) {
         books.set(serial, new Map([...parts].map(([node, part]) => [node, { figures: part.figures.slice(), combined: new Map(part.combined), allowed: new Map(part.allowed) }])));
+        unsettled.add(serial);
       }
     },
   };
 }
 
-/** Keeps in `into` each key's latest choice; the nodes come in order, so a later node wins a tie. */
-function latest(into: Map<number, Choice>, choices: ReadonlyMap<number, Choice>): void {
+/**
+ * Keeps in `into` each key's choice of the latest attempt, then the latest time; the nodes come
+ * in order, so a later node wins a tie. A stale attempt's choice, made after a new attempt's,
+ * does not count.
+ */
+function keepLatest(into: Map<number, Choice>, choices: ReadonlyMap<number, Choice>): void {
   for (const [key, choice] of choices) {
     const held = into.get(key);
-    if (!held || choice.atMs >= held.atMs) into.set(key, choice);
+    if (!held || choice.attempt > held.attempt || (choice.attempt === held.attempt && choice.atMs >= held.atMs)) into.set(key, choice);
   }
 }
-
-const choiceRows = (choices: ReadonlyMap<number, Choice>): ChoiceRow[] => [...choices].map(([key, choice]) => [key, choice.atMs, choice.experts ? [...choice.experts] : null]);
-const choicesOf = (rows: readonly ChoiceRow[]): Map<number, Choice> => new Map(rows.map(([key, atMs, experts]) => [key, { atMs, experts: experts ?? undefined }]));
-
-/** Why `row` is not a part a worker running `owns`'s nodes may report, or undefined (it crossed a trust boundary). */
-export function partRowProblem(row: unknown, owns: (node: number) => boolean, layers: number): string | undefined {
-  if (!Array.isArray(row) || row.length !== 5) return 'expected [serial, node, figures, combined, allowed]';
-  const [serial, node, figures, combined, allowed] = row as unknown[];
-  if (!isIndex(serial) || !isIndex(node)) return 'expected a serial and a node index';
-  if (!owns(node)) return `a part of node ${node}, which it does not run`;
-  if (!Array.isArray(figures) || figures.length !== partLength || !figures.every((f) => typeof f === 'number' && Number.isFinite(f))) return `expected ${partLength} finite figures`;
-  for (const choices of [combined, allowed]) {
-    if (!Array.isArray(choices) || choices.length > 256 * layers) return 'expected lists of choices';
-    for (const choice of choices) {
-      if (!Array.isArray(choice) || choice.length !== 3 || !isIndex(choice[0]) || (choice[0] & 0xff) >= layers || typeof choice[1] !== 'number' || !Number.isFinite(choice[1])) return 'expected choices as [key, atMs, experts]';
-      const experts = choice[2] as unknown;
-      if (experts !== null && (!Array.isArray(experts) || experts.length > 256 || !experts.every(isIndex))) return 'expected experts as a list of indices or null';
-    }
-  }
-  return undefined;
-}
-
-const isIndex = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

@@ -2,6 +2,10 @@
  * What a node application (swarm inference, federated learning) plugs into the simulation:
  * the complete messages its nodes receive, the node events as they happen, the cause of each
  * frame for energy attribution, and whether work remains (the run drains until none does).
+ * An application whose nodes may run in several processes (swarm inference: issue 22) also
+ * gives each frame its simulation metadata, learns of deaths at the exchange, counts what every
+ * process does once as plumbing, and reports what its nodes did after each window to the
+ * process that keeps its records.
  */
 import type { EnergyState } from '../hw/energy-ledger.ts';
 import type { SimEvent } from './events.ts';

@@ -63,7 +63,9 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
     ether: (tx) => ether.transmit(tx),
     nodeDied: (node, atMs) => {
       ether.nodeDied(node, atMs);
-      app?.deathKnown?.(node, atMs, scheduler.nowMs);
+      // Every process's application learns of the death at this exchange; the workers with their next op.
+      if (!app?.deathKnown) return;
+      app.deathKnown(node, atMs, scheduler.nowMs);
       transport.remote?.nodeDied(node, atMs, scheduler.nowMs);
     },
     decide: (nowMs) => {
@@ -77,6 +79,9 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
   const ether: Ether = createSimulationEther(scenario, swarm, { scheduler, tracker, listeners, windowMs: windows.longestMs, deliver: (delivery) => transport.deliver(delivery), hosted: (i) => hosted[i]! });
 
   if (options.federated && options.hosted) throw new Error('federated learning runs in one process: it does not take remote partitions yet');
+  if (options.inference && options.hosted && !options.reportsToCoordinator && !hosted[options.inference.plan.entry]) {
+    throw new RangeError(`the inference entry (node ${options.inference.plan.entry}) must run in the run's process, which keeps the requests' records`);
+  }
   let runtimeViews: (NodeRuntime | undefined)[] | undefined;
   let nodeViews: (LoraNode | undefined)[] | undefined;
   /** The hosted nodes as objects, made when first asked for (applications, faults, tests). */

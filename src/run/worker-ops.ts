@@ -26,9 +26,13 @@ export async function runOps(worker: WorkerControl, links: NodeLinks, partition:
     worker.outbox.advance();
     await barrier.wait(() => links.received >= op.deliveries, 'delivery');
     if (links.received > op.deliveries) throw new RunAbortedError(`protocol error: ${links.received} deliveries arrived, the coordinator announced ${op.deliveries}`);
+    // The run's deaths first, as the coordinator learns them at its exchange, before its deliveries.
+    for (const [node, atMs, knownAtMs] of op.deaths ?? []) {
+      if (node >= links.topics.nodes) throw new RunAbortedError(`protocol error: the coordinator told of the death of node ${node}, of a run of ${links.topics.nodes} nodes`);
+      partition.deathKnown(node, atMs, knownAtMs);
+    }
     links.exchange!.applyDeliveries();
     links.seen.floor(op.untilMs);
-    for (const [node, atMs, knownAtMs] of op.deaths ?? []) partition.deathKnown(node, atMs, knownAtMs);
     const totals = op.close ? partition.close(op.untilMs) : (partition.run(op.untilMs), undefined);
     windows++;
     const peekMs = partition.peekTimeMs();

@@ -1,7 +1,8 @@
 /**
  * The MQTT payload envelope, version 2: a frame's real bytes plus the virtual timing and radio
- * metadata the ether and the receivers need, and the application's metadata of the frame. aedes speaks MQTT 3.1.1 only, so this metadata
- * travels in the payload, not in MQTT 5 properties.
+ * metadata the ether and the receivers need, and the application's metadata of the frame.
+ * aedes speaks MQTT 3.1.1 only, so this metadata travels in the payload, not in MQTT 5
+ * properties.
  *
  * Layout (big-endian):
  *   0  'L' 'S'            magic

@@ -131,7 +131,11 @@ describe('loraswarm worker', () => {
     // A worker may not hold the entry: the run keeps the requests' records.
     const refused = cli(['run', 'scenarios/quickstart.yaml', '--remote', '0-5', '--out', join(dir, 'entry')]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toBe('loraswarm: --remote/--workers: the inference entry board-0 (node 0) must run in this process, which keeps the requests\' records (workers serve the other units); give workers partitions without it\n');
+    expect(refused.stderr).toBe('loraswarm: --remote/--workers: the inference entry board-0 (node 0) must run in this process, which keeps the requests\' records (workers serve the other units), but this split keeps nodes 6-23 here; give --remote partitions that leave node 0 out\n');
+    // --workers 1 keeps the first half here: an entry in the second is refused, saying so.
+    const second = cli(['run', 'scenarios/quickstart.yaml', '--set', 'inference.entry=board-20', '--workers', '1', '--out', join(dir, 'entry')]);
+    expect(second.status).toBe(2);
+    expect(second.stderr).toBe('loraswarm: --remote/--workers: the inference entry board-20 (node 20) must run in this process, which keeps the requests\' records (workers serve the other units), but this split keeps nodes 0-11 here; give --remote partitions that leave node 20 out\n');
     expect(existsSync(join(dir, 'entry.partial'))).toBe(false);
   });
 

@@ -43,24 +43,43 @@ describe('the token books', () => {
     expect(again.expertsDropped).toBe(1);
   });
 
-  it('keeps each position and layer’s latest choice, by time and then node, whatever order the parts arrive in', () => {
+  it('keeps each position and layer’s choice of the latest attempt, then time, then node, whatever order the parts arrive in', () => {
     const token = () => newTokenRecord(1, 0, 0, 1, 'generated', 0, 2, { positions: 2, drafted: 1 });
-    const writes: [node: number, position: number, layer: number, atMs: number, experts: number[]][] = [
-      [4, 0, 1, 10, [1, 2]], [3, 0, 1, 12, [3]], [6, 1, 0, 12, [0]], [2, 1, 0, 12, [5]], [1, 1, 1, 1, [7]],
+    const writes: [node: number, position: number, layer: number, attempt: number, atMs: number, experts: number[]][] = [
+      [4, 0, 1, 1, 10, [1, 2]], [3, 0, 1, 1, 12, [3]], [6, 1, 0, 1, 12, [0]], [2, 1, 0, 1, 12, [5]], [1, 1, 1, 2, 1, [7]], [5, 1, 1, 1, 30, [6]],
     ];
     const forward = createTokenBooks(2);
     const backward = createTokenBooks(2);
-    for (const w of writes) forward.combined(1, ...w);
-    for (const w of [...writes].reverse()) backward.combined(1, ...w);
-    forward.allowed(1, 3, 1, 1, 5, [2, 3]);
-    backward.allowed(1, 3, 1, 1, 5, [2, 3]);
+    const choose = (books: ReturnType<typeof createTokenBooks>, [node, position, layer, attempt, atMs, experts]: (typeof writes)[number]): void => books.combined({ serial: 1, node, position, layer, attempt, atMs }, experts);
+    for (const w of writes) choose(forward, w);
+    for (const w of [...writes].reverse()) choose(backward, w);
+    forward.allowed({ serial: 1, node: 3, position: 1, layer: 1, attempt: 1, atMs: 5 }, [2, 3]);
+    backward.allowed({ serial: 1, node: 3, position: 1, layer: 1, attempt: 1, atMs: 5 }, [2, 3]);
+    // Beyond the pass's positions: kept in the books, not in the record.
+    forward.combined({ serial: 1, node: 3, position: 2, layer: 0, attempt: 1, atMs: 5 }, [1]);
+    backward.combined({ serial: 1, node: 3, position: 2, layer: 0, attempt: 1, atMs: 5 }, [1]);
     const a = token();
     const b = token();
     forward.settle(a);
     backward.settle(b);
     expect(a).toEqual(b);
-    // [position · layers + layer]: (0, 1) from node 3 at 12 ms; (1, 0) a tie at 12 ms, node 6 after node 2; (1, 1) node 1.
+    // [position · layers + layer]: (0, 1) from node 3 at 12 ms; (1, 0) a tie at 12 ms, node 6
+    // after node 2; (1, 1) attempt 2's at 1 ms, not attempt 1's stale choice at 30 ms.
     expect(a.experts).toEqual([[], [3], [0], [7]]);
     expect(a.candidates).toEqual([[undefined, undefined], [undefined, [2, 3]]]);
+  });
+
+  it('settles only the tokens whose parts changed since they were settled', () => {
+    const books = createTokenBooks(2);
+    const records = [newTokenRecord(0, 0, 0, 1, 'prompt', 0, 2), newTokenRecord(1, 0, 1, 1, 'prompt', 0, 2)];
+    books.add(0, 1, HOPS, 1);
+    books.add(1, 1, HOPS, 2);
+    const settled: number[] = [];
+    books.settleChanged((serial) => (settled.push(serial), records[serial]));
+    books.add(1, 4, HOPS, 1);
+    books.settleChanged((serial) => (settled.push(serial), records[serial]));
+    books.settleChanged((serial) => (settled.push(serial), records[serial]));
+    expect(settled).toEqual([0, 1, 1]);
+    expect(records.map((record) => record.hops)).toEqual([1, 3]);
   });
 });

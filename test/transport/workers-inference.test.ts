@@ -72,6 +72,12 @@ describe('swarm inference with nodes in worker sessions', () => {
     expect(distributed.workers.map((worker) => worker.events)).toEqual([389, 281]);
   }, 60_000);
 
+  it('refuses a run whose own nodes leave out the entry, which keeps the records', () => {
+    const { scenario, swarm } = loadScenario('scenarios/quickstart.yaml', []);
+    const inference = inferenceFor(scenario, swarm)!;
+    expect(() => createSimulation(scenario, swarm, { inference, hosted: [1, 2, 3] })).toThrow(new RangeError("the inference entry (node 0) must run in the run's process, which keeps the requests' records"));
+  });
+
   // Boards 0 and 1 (nodes 1 and 2, one in each worker) die at 40 min: with a detection delay the
   // calls to them time out four times before the routes are repaired; without, once.
   for (const [detection, timeouts, events] of [['5min', 4, 4109], ['0', 1, 4098]] as const) {
@@ -88,6 +94,26 @@ describe('swarm inference with nodes in worker sessions', () => {
       expect(engine.requests.map((request) => request.status)).toEqual(new Array(13).fill('complete'));
       expect(engine.counters).toMatchObject({ timeouts, retries: timeouts, unknownMessages: 0 });
       expect(memory.result.events).toBe(events);
+    }, 120_000);
+  }
+
+  // Relays, link-aware expert skipping with a node limit on the gate, speculative passes: each
+  // crosses processes with the nodes but the entry split over two workers (every third node to
+  // neither, every third to each).
+  const paths: [title: string, file: string, sets: string[], figure: (engine: InferenceEngine) => number, expected: number][] = [
+    // Packed from a corner, the activations travel hop by hop: 364 hops for 25 tokens, twice radio-aware placement's 182.
+    ['relays messages hop by hop over a spread swarm (hops in all)', 'scenarios/inference-spread.yaml', ['model.placement.strategy=pack'], (e) => e.tokens.reduce((sum, t) => sum + t.hops, 0), 364],
+    ['skips far experts and limits the nodes a token spans (experts skipped)', 'scenarios/inference-spread.yaml', ['inference.maxNodesPerToken=2', 'inference.skipExperts.maxCallMs=100'], (e) => e.tokens.reduce((sum, t) => sum + t.expertsSkipped, 0), 40],
+    ['carries speculative passes of several positions (draft tokens)', 'scenarios/quickstart.yaml', ['inference.speculative.draft=tinyseek-names-draft'], (e) => e.tokens.reduce((sum, t) => sum + t.drafted, 0), 39],
+  ];
+  for (const [title, file, sets, figure, expected] of paths) {
+    it(`${title}: the same tokens and books`, async () => {
+      const memory = memoryRun(file, sets);
+      const entry = memory.simulation.inference!.requests[0]!.entry;
+      const others = memory.simulation.nodes.map((_, i) => i).filter((i) => i !== entry);
+      const partitions = [0, 1].map((part) => others.filter((_, k) => k % 3 === part));
+      const engine = expectSameServing(await runDistributed(file, sets, partitions), memory);
+      expect(figure(engine)).toBe(expected);
     }, 120_000);
   }
 });

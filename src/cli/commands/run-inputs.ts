@@ -15,6 +15,7 @@ import { EnvironmentError } from '../../transport/environment-error.ts';
 import { readScenario, type ReadScenario } from '../../scenario/read-scenario.ts';
 import { inferenceFor } from '../../inference/load-model.ts';
 import { describeFrozenTensors, prepareFederated } from '../../fl/setup.ts';
+import { formatPartition } from '../../transport/partition.ts';
 import { UsageError } from '../exit.ts';
 import { autoChoiceOption, liveDashboardOptions, secondsOption, trainingThreadsOption } from './options.ts';
 import { distributionOptions } from './run-distribution.ts';
@@ -78,10 +79,7 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   const { external, partitions } = distribution;
   // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
   const inference = inferenceFor(scenario, swarm);
-  if (inference && partitions.some((partition) => partition.includes(inference.plan.entry))) {
-    const entry = swarm.nodes[inference.plan.entry]!;
-    throw new UsageError(`--remote/--workers: the inference entry ${entry.id} (node ${entry.index}) must run in this process, which keeps the requests' records (workers serve the other units); give workers partitions without it`);
-  }
+  if (inference) refuseEntryInWorker(inference.plan.entry, swarm, partitions);
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   // Traffic that sleeping radios cannot receive is said before the run, not found in its fates.
   if (!options.quiet && !resumed) {
@@ -105,7 +103,16 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, writeThread, reportThread, trainingThreads, checkpointEveryMs, liveOptions, inference, federated };
 }
 
-/** Workers run plain nodes only: the features that need every node in one process refuse them. */
+/** The inference entry keeps the requests' records: it runs in the run's process. */
+function refuseEntryInWorker(entryIndex: number, swarm: ReadScenario['swarm'], partitions: readonly (readonly number[])[]): void {
+  if (!partitions.some((partition) => partition.includes(entryIndex))) return;
+  const entry = swarm.nodes[entryIndex]!;
+  const elsewhere = new Set(partitions.flat());
+  const kept = formatPartition(swarm.nodes.map((_, i) => i).filter((i) => !elsewhere.has(i)));
+  throw new UsageError(`--remote/--workers: the inference entry ${entry.id} (node ${entry.index}) must run in this process, which keeps the requests' records (workers serve the other units), but this split keeps nodes ${kept} here; give --remote partitions that leave node ${entry.index} out`);
+}
+
+/** The features whose nodes must all run in one process refuse workers (swarm inference takes them: its entry stays here). */
 function refuseWorkers(scenario: ReadScenario['scenario'], federated: boolean): void {
   if (federated) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
   if (scenario.peerMac) throw new UsageError('--remote/--workers: with peerMac the acknowledgements and channel activity detection run in one process (workers do not yet); leave them out');
