@@ -4,6 +4,7 @@
  */
 import { loadScenarioText } from '../scenario/loader.ts';
 import { inferenceFor } from '../inference/load-model.ts';
+import { servedModelDigest } from '../inference/model-digest.ts';
 import { parsePartition } from '../transport/partition.ts';
 import { resolveSwarm, type ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -69,14 +70,25 @@ export function hostPartition(worker: WorkerControl, assigned: Assignment): Host
   // A socket per hosted node (one per partition connection): past the open-file limit they would fail one by one, naming the socket.
   const descriptors = descriptorProblem(assigned.partition ? 1 : (partitionUsersFor(options.credentials, hosted)?.length ?? hosted.length), false);
   if (descriptors) throw new EnvironmentError(`this worker cannot host nodes ${assigned.nodes}: ${descriptors}`);
-  return { scenario, swarm, nodeCount, hosted, inference: runModel(scenario, swarm, options.runId) };
+  return { scenario, swarm, nodeCount, hosted, inference: runModel(scenario, swarm, options.runId, assigned.model) };
 }
 
-/** The model of the run, placed as its coordinator placed it (the same scenario, the same placement); one this machine cannot read is a refusal. */
-function runModel(scenario: Scenario, swarm: ResolvedSwarm, runId: string): ReturnType<typeof inferenceFor> {
+/**
+ * The model of the run, read and placed here as the run did (the same scenario, the same
+ * placement); one this machine cannot read, or whose weights or placement differ from the run's
+ * (`digest`), is a refusal.
+ */
+function runModel(scenario: Scenario, swarm: ResolvedSwarm, runId: string, digest: string | undefined): ReturnType<typeof inferenceFor> {
+  let served: ReturnType<typeof inferenceFor>;
   try {
-    return inferenceFor(scenario, swarm);
+    served = inferenceFor(scenario, swarm);
   } catch (error) {
     throw new WorkerRefusedError(`this worker cannot serve run ${runId}'s model: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const found = served && servedModelDigest(served);
+  if (found !== digest) {
+    const checkpoint = scenario.model?.checkpoint;
+    throw new WorkerRefusedError(`this worker's model is not run ${runId}'s: its weights or placement differ (digest ${found?.slice(0, 12) ?? 'none'}, the run's ${digest?.slice(0, 12) ?? 'none'})${checkpoint ? `; give it the run's checkpoint ${JSON.stringify(checkpoint)}` : ''}`);
+  }
+  return served;
 }

@@ -26,6 +26,8 @@ export interface RemoteSetup {
   readonly scenarioYaml: string;
   /** How long to wait for every partition's worker to join (default 120 s). */
   readonly joinTimeoutMs?: number;
+  /** The digest of the model the run serves, which each worker checks its own against. */
+  readonly modelDigest?: string;
 }
 
 export interface CoordinatorRemote extends RemotePartitions {
@@ -63,7 +65,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
     reconnectWindowMs,
     assignment: (worker: Worker) => {
       const partition = partitionCredentials?.(roster.partitions[worker.part]!);
-      return { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: worker.label, brokerInRun, ...(partition && { partition }) };
+      return { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: worker.label, brokerInRun, ...(partition && { partition }), ...(setup.modelDigest && { model: setup.modelDigest }) };
     },
     state: { malformed: 0, finished: false, seq: 0 },
   };

@@ -12,7 +12,8 @@
  *     resync   {}                         it reconnected after a broker blip: publish again
  *     here     {}                         answers a `resync` from the coordinator
  *   coordinator → worker, on ctl/run/<worker>/… (or ctl/run/all/…)
- *     assign   { protocol, scenario, nodes, brokerInRun, partition? } or { protocol, refused }
+ *     assign   { protocol, scenario, nodes, brokerInRun, partition?, model? } or { protocol, refused }
+ *              model: the digest of the model the run serves; a worker whose own differs refuses
  *              partition: the credentials of one connection for all its nodes (topics.ts),
  *              given by the embedded broker; without it each node connects on its own
  *     op       { seq, untilMs, deliveries, close, deaths? }   deliveries: how many it has been sent
@@ -48,7 +49,15 @@ export interface HelloMessage {
 }
 
 export type AssignMessage =
-  | { readonly protocol: number; readonly scenario: string; readonly nodes: string; readonly brokerInRun: boolean; readonly partition?: { readonly username: string; readonly password: string } }
+  | {
+      readonly protocol: number;
+      readonly scenario: string;
+      readonly nodes: string;
+      readonly brokerInRun: boolean;
+      readonly partition?: { readonly username: string; readonly password: string };
+      /** The digest of the model the run serves (inference/model-digest.ts), when it serves one. */
+      readonly model?: string;
+    }
   | { readonly protocol: number; readonly refused: string };
 
 export interface OpMessage {
@@ -89,6 +98,7 @@ export function assignProblem(value: unknown): string | undefined {
   if (!isRecord(value) || value.protocol !== workerProtocolVersion) return `expected protocol ${workerProtocolVersion}, found ${isRecord(value) ? String(value.protocol) : 'no object'}`;
   if (typeof value.refused === 'string') return undefined;
   if (typeof value.scenario !== 'string' || typeof value.nodes !== 'string' || typeof value.brokerInRun !== 'boolean') return 'expected a scenario, nodes and brokerInRun';
+  if (value.model !== undefined && (typeof value.model !== 'string' || !/^[0-9a-f]{64}$/.test(value.model))) return 'expected the model digest as 64 hexadecimal digits';
   const partition = value.partition;
   if (partition === undefined) return undefined;
   return isRecord(partition) && typeof partition.username === 'string' && typeof partition.password === 'string' && partition.username.length <= 8192 && partition.password.length <= 256

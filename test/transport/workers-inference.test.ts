@@ -6,6 +6,7 @@ import type { InferenceEngine } from '../../src/inference/engine.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
 import { runWorkerSession } from '../../src/run/worker-session.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
+import { servedModelDigest } from '../../src/inference/model-digest.ts';
 import { loadScenario } from '../helpers/scenario.ts';
 
 let prepared: PreparedMqttTransport | undefined;
@@ -18,7 +19,7 @@ afterEach(async () => {
 async function runDistributed(file: string, sets: string[], partitions: number[][]) {
   const { scenario, swarm } = loadScenario(file, sets);
   const n = swarm.nodes.length;
-  prepared = await prepareMqttTransport({ runId: 'inf', nodes: n, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
+  prepared = await prepareMqttTransport({ runId: 'inf', nodes: n, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000, modelDigest: servedModelDigest(inferenceFor(scenario, swarm)!) } });
   const broker = prepared.broker!;
   const credentials = { runId: 'inf', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
   const sessions = partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'inf', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000 }));
@@ -71,6 +72,19 @@ describe('swarm inference with nodes in worker sessions', () => {
     expect(memory.result.events).toBe(1911);
     expect(distributed.workers.map((worker) => worker.events)).toEqual([389, 281]);
   }, 60_000);
+
+  it('has a worker refuse a run whose model differs from its own (weights or placement), saying so', async () => {
+    const { scenario, swarm } = loadScenario('scenarios/quickstart.yaml', []);
+    const n = swarm.nodes.length;
+    // The run's digest of another model: a worker on a machine with another checkpoint under the same name.
+    prepared = await prepareMqttTransport({ runId: 'other', nodes: n, remote: { partitions: [[1, 3]], scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000, modelDigest: 'f'.repeat(64) } });
+    const broker = prepared.broker!;
+    const credentials = { runId: 'other', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
+    const own = servedModelDigest(inferenceFor(scenario, swarm)!);
+    await expect(runWorkerSession({ url: broker.url, runId: 'other', nodes: '1,3', credentials, joinTimeoutMs: 10_000 })).rejects.toThrow(
+      `this worker's model is not run other's: its weights or placement differ (digest ${own.slice(0, 12)}, the run's ffffffffffff); give it the run's checkpoint "tinyseek-names"`,
+    );
+  });
 
   it('refuses a run whose own nodes leave out the entry, which keeps the records', () => {
     const { scenario, swarm } = loadScenario('scenarios/quickstart.yaml', []);
