@@ -9,6 +9,7 @@ import type { Scheduler } from '../sim/scheduler.ts';
 import { replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
 import type { Transmission } from '../radio/transmission.ts';
 import { encodeFl, type FlMessage } from './wire.ts';
+import { decodeFrameRound, encodeFrameRound } from './frame-round.ts';
 
 /** Messages waiting per node, what each has in its MAC, and the rounds of messages sent (a checkpoint: checkpoint-state.ts). */
 export interface OutboxState {
@@ -25,7 +26,9 @@ export interface Outbox extends Checkpointable<OutboxState> {
   purge(round: number): void;
   /** Node events: binds messages to rounds, and frees the window as frames leave. */
   onEvent(event: SimEvent): void;
-  /** The round a frame belongs to. */
+  /** A frame of `node`'s message goes on the air: its metadata, the message's round (frame-round.ts). */
+  frameMeta(node: number, messageId: number): Uint8Array | undefined;
+  /** The round a frame belongs to, from its metadata. */
   causeOf(tx: Transmission): number | undefined;
 }
 
@@ -122,8 +125,10 @@ export function createOutbox(config: OutboxConfig): Outbox {
       if (started && (inMac.get(sender) ?? 0) === 0 && (queues.get(sender)?.length ?? 0) === 0) config.onDrained?.(sender, event.tx);
       scheduler.atKind(scheduler.nowMs, pumpKind, sender);
     },
-    causeOf(tx) {
-      return rounds.get(key(tx.sender, tx.messageId));
+    frameMeta(node, messageId) {
+      const round = rounds.get(key(node, messageId));
+      return round === undefined ? undefined : encodeFrameRound(round);
     },
+    causeOf: (tx) => decodeFrameRound(tx.meta),
   };
 }

@@ -120,6 +120,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     onMessage: (node, received) => onFlMessage(run, node, received),
     onEvent: (event) => onFlEvent(run, event),
     causeOf: outbox.causeOf,
+    frameMeta: outbox.frameMeta,
     attribute(_node, cause, state, energyUj) {
       const stats = rounds[cause - 1];
       if (stats && (state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle')) stats.energyUj[state] += energyUj;
