@@ -139,6 +139,14 @@ describe('loraswarm worker', () => {
     expect(existsSync(join(dir, 'entry.partial'))).toBe(false);
   });
 
+  it('serves the quickstart with two workers on Mosquitto: the same files', async () => {
+    const out = join(dir, 'quickstart-mosquitto');
+    const { workers } = await runWithTwoWorkersOnMosquitto('qs2', 'scenarios/quickstart.yaml', out);
+    // Boards 8-11 hold experts and attention blocks (the placement spans boards 0-11): the first worker serves them.
+    expect(workers.sort()).toEqual(['16-23', '8-15']);
+    expectSameFiles(out, memoryReference('scenarios/quickstart.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv']);
+  });
+
   it('fails over as one process does with two workers on Mosquitto when expert holders die (inference-replicas.yaml): the same files', async () => {
     const out = join(dir, 'replicas');
     const { workers } = await runWithTwoWorkersOnMosquitto('rep1', 'scenarios/inference-replicas.yaml', out);
