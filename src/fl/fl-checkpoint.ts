@@ -23,6 +23,7 @@ export function checkpointFl(run: FlRun): FlEngineState {
     selection: run.selection.checkpoint(),
     jitter: run.jitter.checkpoint(),
     outbox: run.outbox.checkpoint(),
+    roundBooks: run.roundBooks.state,
     ...(sessions && { sessions: sessions.checkpoint() }),
   };
 }
@@ -45,5 +46,6 @@ export function restoreFl(run: FlRun, saved: FlEngineState): void {
   run.selection.restore(saved.selection);
   run.jitter.restore(saved.jitter);
   run.outbox.restore(saved.outbox);
+  run.roundBooks.restore(saved.roundBooks);
   if (run.sessions && saved.sessions) run.sessions.restore(saved.sessions);
 }

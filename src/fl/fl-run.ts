@@ -5,6 +5,7 @@
  * streams, the clients' sides and compressors, the steps to come: a checkpoint holds these,
  * fl-checkpoint.ts). The rounds' start and close are module functions over it (rounds.ts).
  */
+import type { RoundBooks } from './round-books.ts';
 import type { RandomStreams, SavableStream } from '../sim/rng.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import type { StepTable } from '../sim/step-table.ts';
@@ -57,6 +58,8 @@ export interface FlRun {
   /** Closed rounds whose evaluation a training thread may still be doing (rounds.ts, settleEvaluations). */
   readonly unevaluated: RoundStats[];
   readonly rounds: RoundStats[];
+  /** What the nodes add to the rounds' figures (round-books.ts). */
+  readonly roundBooks: RoundBooks;
   current: RoundState | undefined;
   finished: boolean;
   malformed: number;

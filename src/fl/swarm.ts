@@ -28,6 +28,7 @@ import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './roun
 
 export type { FlHost, FlSetup, RoundStats } from './round-types.ts';
 import { createOutbox, type Outbox, type OutboxState } from './outbox.ts';
+import { createRoundBooks, type RoundBooks, type RoundBooksState } from './round-books.ts';
 import { createFlClients } from './client-side.ts';
 import type { Checkpointable } from '../sim/checkpoint-state.ts';
 import { createStepTable, type StepTableState } from '../sim/step-table.ts';
@@ -69,6 +70,7 @@ export interface FlEngineState {
   readonly selection: RandomStreamState;
   readonly jitter: Map<number, RandomStreamState>;
   readonly outbox: OutboxState;
+  readonly roundBooks: RoundBooksState;
   /** Scheduled rounds: the clients' clocks and sessions (absent without a schedule). */
   readonly sessions?: SessionsState;
 }
@@ -89,6 +91,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const compressors = new Map<number, Compressor>();
   const clientSide = new Map<number, ClientSide>();
   const rounds: RoundStats[] = [];
+  const roundBooks = createRoundBooks();
   const model = createAggregator(setup);
   const jitter = createJitterStreams(streams, settings.uplinkJitter);
   /** What comes next (FlStep): at a time, or after a computation. */
@@ -102,7 +105,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const deadlineMs = schedule ? Math.min(settings.roundDeadline, schedule.period) : settings.roundDeadline;
   const sessions = schedule ? createClientSessions({ schedule, settings, clients: setup.clients, specs, streams, nowMs: () => scheduler.nowMs, later: (step, atMs) => later(step, atMs) }) : undefined;
   const slots = sessions && schedule?.uplinkSlots ? uplinkSlots({ clients: setup.clients, coordinator, messageBytes: payloadBytes + flHeaderBytes, host, clocks: sessions, current: () => run.current }) : undefined;
-  const outbox = roundOutbox(setup, host, rounds, deadlineMs, sessions, slots);
+  const outbox = roundOutbox(setup, host, rounds, roundBooks, deadlineMs, sessions, slots);
   const { post } = outbox;
   const parity = chunkParity(settings.fec, chunkBytes, post);
   const current = (): RoundState | undefined => run.current;
@@ -114,16 +117,15 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const clients = createFlClients({ setup, specs, host, clientSide, compressors, training, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, checkDone: done, current, global: () => model.global });
   const malformed = (): void => void run.malformed++;
   const coordinatorSide = createCoordinatorSide({ setup, host, aggregator: model, clientIndex, payloadBytes, current, post, rebuild, checkDone: done, later, malformed, uplinkSlotMs: slots?.periodMs });
-  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, unevaluated: [], rounds, current: undefined, finished: false, malformed: 0 };
+  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, unevaluated: [], rounds, roundBooks, current: undefined, finished: false, malformed: 0 };
 
   return {
     onMessage: (node, received) => onFlMessage(run, node, received),
     onEvent: (event) => onFlEvent(run, event),
     causeOf: outbox.causeOf,
     frameMeta: outbox.frameMeta,
-    attribute(_node, cause, state, energyUj) {
-      const stats = rounds[cause - 1];
-      if (stats && (state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle')) stats.energyUj[state] += energyUj;
+    attribute(node, cause, state, energyUj) {
+      if (rounds[cause - 1]) roundBooks.energy(cause, node, state, energyUj);
     },
     start() {
       sessions?.start();
@@ -145,12 +147,15 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     get busy() {
       return !run.finished;
     },
+    // The rounds' figures from the nodes' parts (round-books.ts), whenever they are read.
     get rounds() {
       settleEvaluations(run);
+      roundBooks.settle(rounds);
       return rounds;
     },
     get settledRounds() {
       settleFinishedEvaluations(run);
+      roundBooks.settle(rounds);
       // The rounds still being evaluated are the last closed ones (and the round under way follows them).
       return run.unevaluated.length === 0 ? rounds : rounds.slice(0, rounds.length - run.unevaluated.length - (run.current && !run.current.closed ? 1 : 0));
     },
@@ -185,19 +190,13 @@ function runFlStep(run: FlRun, step: FlStep): void {
 }
 
 /** The outbox of the rounds' messages: each frame counted in its round's figures, a round's frames expiring at its deadline. */
-function roundOutbox(setup: FlSetup, host: FlHost, rounds: readonly RoundStats[], deadlineMs: number, sessions: ClientSessions | undefined, slots: Parameters<typeof createOutbox>[0]['slots']): Outbox {
+function roundOutbox(setup: FlSetup, host: FlHost, rounds: readonly RoundStats[], roundBooks: RoundBooks, deadlineMs: number, sessions: ClientSessions | undefined, slots: Parameters<typeof createOutbox>[0]['slots']): Outbox {
   return createOutbox({
     scheduler: host.scheduler,
     send: host.send,
     alive: host.alive,
     roundEndMs: (round) => (rounds[round - 1]?.startMs ?? 0) + deadlineMs,
-    onFrame(round, tx) {
-      const stats = rounds[round - 1]!;
-      stats.frames++;
-      stats.airtimeMs += tx.airtimeMs;
-      if (tx.sender === setup.coordinator) stats.bytesDown += tx.bytes.length;
-      else stats.bytesUp += tx.bytes.length;
-    },
+    onFrame: (round, tx) => roundBooks.frame(round, tx.sender, tx.airtimeMs, tx.bytes.length, tx.sender === setup.coordinator),
     onDrained: (node, tx) => sessions?.sent(node, tx.endMs),
     ...(slots && { slots }),
   });

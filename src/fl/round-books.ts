@@ -1,0 +1,85 @@
+/**
+ * What the nodes add to a round's figures (round-types.ts) as its frames go out and its energy
+ * is booked: frames, airtime, bytes up and down, and the ledger energy attributed to it. Each
+ * node adds to its own part of the round, in its own order of events; a round's figures are its
+ * parts summed in node order, set afresh for the rounds whose parts changed whenever the rounds
+ * are read. The figures are thus the same whichever process each node runs in (issue 22).
+ */
+import type { EnergyState } from '../hw/energy-ledger.ts';
+import type { RoundStats } from './round-types.ts';
+
+const FRAMES = 0;
+const AIRTIME_MS = 1;
+const BYTES_UP = 2;
+const BYTES_DOWN = 3;
+const ENERGY = 4;
+const partLength = 8;
+const energyStates = ['transmit', 'receive', 'compute', 'idle'] as const;
+
+/** Per round number, its parts by node (a checkpoint holds these). */
+export type RoundBooksState = Map<number, Map<number, Float64Array>>;
+
+export interface RoundBooks {
+  /** A frame of `round` went on the air from `node`: downlink when the coordinator sent it. */
+  frame(round: number, node: number, airtimeMs: number, bytes: number, downlink: boolean): void;
+  /** Energy `node`'s ledger attributed to `round`, if in a state the figures count. */
+  energy(round: number, node: number, state: EnergyState, energyUj: number): void;
+  /** Sets the figures of the rounds whose parts changed since they were last set. */
+  settle(rounds: readonly RoundStats[]): void;
+  readonly state: RoundBooksState;
+  restore(state: RoundBooksState): void;
+}
+
+export function createRoundBooks(): RoundBooks {
+  const books: RoundBooksState = new Map();
+  const unsettled = new Set<number>();
+
+  function partOf(round: number, node: number): Float64Array {
+    let parts = books.get(round);
+    if (!parts) books.set(round, (parts = new Map()));
+    let part = parts.get(node);
+    if (!part) parts.set(node, (part = new Float64Array(partLength)));
+    unsettled.add(round);
+    return part;
+  }
+
+  return {
+    frame(round, node, airtimeMs, bytes, downlink) {
+      const part = partOf(round, node);
+      part[FRAMES]!++;
+      part[AIRTIME_MS]! += airtimeMs;
+      part[downlink ? BYTES_DOWN : BYTES_UP]! += bytes;
+    },
+    energy(round, node, state, energyUj) {
+      const k = energyStates.indexOf(state as (typeof energyStates)[number]);
+      if (k >= 0) partOf(round, node)[ENERGY + k]! += energyUj;
+    },
+    settle(rounds) {
+      for (const round of [...unsettled]) {
+        const stats = rounds[round - 1];
+        if (!stats) continue;
+        unsettled.delete(round);
+        const sums = new Float64Array(partLength);
+        const parts = books.get(round)!;
+        for (const node of [...parts.keys()].sort((a, b) => a - b)) {
+          const part = parts.get(node)!;
+          for (let f = 0; f < partLength; f++) sums[f]! += part[f]!;
+        }
+        stats.frames = sums[FRAMES]!;
+        stats.airtimeMs = sums[AIRTIME_MS]!;
+        stats.bytesUp = sums[BYTES_UP]!;
+        stats.bytesDown = sums[BYTES_DOWN]!;
+        energyStates.forEach((state, k) => (stats.energyUj[state] = sums[ENERGY + k]!));
+      }
+    },
+    state: books,
+    restore(state) {
+      books.clear();
+      unsettled.clear();
+      for (const [round, parts] of state) {
+        books.set(round, new Map([...parts].map(([node, part]) => [node, part.slice()])));
+        unsettled.add(round);
+      }
+    },
+  };
+}
