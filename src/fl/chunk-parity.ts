@@ -4,17 +4,17 @@
  * Without a code both do nothing.
  */
 import { encodeRedundancy, recoverWith, type FecCode } from './fec.ts';
-import type { RoundStats } from './round-types.ts';
 import type { FlMessage } from './wire.ts';
 
 export interface ChunkParity {
   /** Sends a message's parity chunks after its data chunks. */
   postParity(node: number, destination: number, round: number, chunks: readonly Uint8Array[]): void;
-  /** Rebuilds what parity allows, counting it. */
-  rebuild(chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number, stats: RoundStats): void;
+  /** Rebuilds what parity allows at `node`, counting it towards `round`. */
+  rebuild(node: number, round: number, chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number): void;
 }
 
-export function chunkParity(fec: FecCode | undefined, chunkBytes: number, post: (node: number, destination: number, message: FlMessage, round: number) => void): ChunkParity {
+/** `recovered`: counts chunks `node` rebuilt towards `round` (round-books.ts). */
+export function chunkParity(fec: FecCode | undefined, chunkBytes: number, post: (node: number, destination: number, message: FlMessage, round: number) => void, recovered: (round: number, node: number, chunks: number) => void): ChunkParity {
   return {
     postParity(node, destination, round, chunks) {
       if (!fec) return;
@@ -22,9 +22,10 @@ export function chunkParity(fec: FecCode | undefined, chunkBytes: number, post: 
       const lastLength = chunks[chunks.length - 1]!.length;
       parities.forEach((bytes, group) => post(node, destination, { kind: 'parity', round, group, groups: parities.length, lastLength, bytes }, round));
     },
-    rebuild(chunks, parities, lastLength, stats) {
+    rebuild(node, round, chunks, parities, lastLength) {
       if (!fec || lastLength < 0) return;
-      stats.recoveredChunks += recoverWith(fec, chunks, parities, chunkBytes, lastLength);
+      const rebuilt = recoverWith(fec, chunks, parities, chunkBytes, lastLength);
+      if (rebuilt > 0) recovered(round, node, rebuilt);
     },
   };
 }

@@ -32,11 +32,11 @@ export function onClient(deps: FlClientsDeps, node: number, message: FlMessage):
   }
   if ((message.kind === 'model' || message.kind === 'parity') && side.update === undefined) {
     if (message.kind === 'model') side.chunks[message.chunk] = message.bytes;
-    rebuild(side.chunks, side.parities, side.lastLength, state.stats);
+    rebuild(node, round, side.chunks, side.parities, side.lastLength);
     armClient(deps, node, side);
     if (side.chunks.every((c) => c !== undefined)) train(deps, node, side, state);
   } else if (message.kind === 'missing' && side.update) {
-    state.stats.resentChunks += message.chunks.filter((i) => side.update![i]).length;
+    deps.count(round, node, 'resentChunks', message.chunks.filter((i) => side.update![i]).length);
     for (const i of message.chunks) if (side.update[i]) post(node, deps.setup.coordinator, { kind: 'update', round, chunk: i, chunks: side.update.length, bytes: side.update[i] }, round);
   }
 }

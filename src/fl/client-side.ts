@@ -10,12 +10,13 @@
 import type { NodeSpec } from '../scenario/resolve.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import type { Compressor } from './compression.ts';
-import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
+import type { ClientSide, FlHost, FlSetup, RoundState } from './round-types.ts';
 import type { FlMessage } from './wire.ts';
 import type { ClientSessions } from './sessions.ts';
 import { clientTimer, onClient } from './client-download.ts';
 import { trained, upload } from './client-training.ts';
 import type { TrainingPool } from './training-pool.ts';
+import type { RoundCount } from './round-books.ts';
 
 export { concat } from './wire.ts';
 
@@ -45,7 +46,9 @@ export interface FlClientsDeps {
   later(step: ClientStep, atMs?: number): Continuation;
   post(node: number, destination: number, message: FlMessage, round: number): void;
   postParity(node: number, destination: number, round: number, chunks: readonly Uint8Array[]): void;
-  rebuild(chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number, stats: RoundStats): void;
+  rebuild(node: number, round: number, chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number): void;
+  /** `node` counts `n` more of `what` towards `round` (round-books.ts). */
+  count(round: number, node: number, what: RoundCount, n: number): void;
   checkDone(state: RoundState): void;
   current(): RoundState | undefined;
   global(): Float64Array;

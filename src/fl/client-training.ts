@@ -36,7 +36,7 @@ export function train(deps: FlClientsDeps, node: number, side: ClientSide, state
   const leftMs = state.stats.startMs + deadlineMs - uploadMs - host.scheduler.nowMs;
   const affordable = Math.floor(leftMs / stepMs);
   const straggler = affordable < steps;
-  if (straggler) state.stats.stragglers++;
+  if (straggler) deps.count(state.stats.round, node, 'stragglers', 1);
   if (straggler && (settings.stragglers === 'drop' || affordable < 1)) {
     side.done = true;
     state.server.get(node)!.status = 'out';

@@ -9,8 +9,9 @@ import type { Continuation } from '../sim/scheduler.ts';
 import type { Aggregator } from './aggregator.ts';
 import { redundancyCount } from './fec.ts';
 import { concat } from './client-side.ts';
-import type { CoordinatorSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
+import type { CoordinatorSide, FlHost, FlSetup, RoundState } from './round-types.ts';
 import { flHeaderBytes, type FlMessage } from './wire.ts';
+import type { RoundCount } from './round-books.ts';
 
 /** The coordinator's idle timer for a client's update (an integer step of the engine's step table). */
 export interface ServerTimerStep {
@@ -29,7 +30,9 @@ export interface CoordinatorDeps {
   readonly payloadBytes: number;
   readonly current: () => RoundState | undefined;
   readonly post: (node: number, destination: number, message: FlMessage, round: number) => void;
-  readonly rebuild: (chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number, stats: RoundStats) => void;
+  readonly rebuild: (node: number, round: number, chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number) => void;
+  /** `node` counts `n` more of `what` towards `round` (round-books.ts). */
+  readonly count: (round: number, node: number, what: RoundCount, n: number) => void;
   readonly checkDone: (state: RoundState) => void;
   readonly later: (step: ServerTimerStep, atMs?: number) => Continuation;
   /** An update whose bytes did not decode. */
@@ -81,7 +84,7 @@ export function createCoordinatorSide(deps: CoordinatorDeps): CoordinatorReceive
     const received = side.received!;
     // The frames still to come after this one: the later chunks, then the parity.
     const framesToCome = message.kind === 'parity' ? message.groups - 1 - message.group : message.chunks - 1 - message.chunk + (settings.fec ? redundancyCount(settings.fec, message.chunks) : 0);
-    deps.rebuild(received, side.parities, side.lastLength, state.stats);
+    deps.rebuild(setup.coordinator, state.stats.round, received, side.parities, side.lastLength);
     if (received.every((c) => c !== undefined)) {
       side.status = 'complete';
       side.timer++;
@@ -115,7 +118,7 @@ export function createCoordinatorSide(deps: CoordinatorDeps): CoordinatorReceive
       const side = state.server.get(from);
       if (!side || side.status !== 'pending') return;
       if (message.kind === 'missing') {
-        state.stats.resentChunks += message.chunks.filter((i) => state.chunks[i]).length;
+        deps.count(state.stats.round, coordinator, 'resentChunks', message.chunks.filter((i) => state.chunks[i]).length);
         for (const i of message.chunks) if (state.chunks[i]) post(coordinator, from, { kind: 'model', round: message.round, chunk: i, chunks: state.chunks.length, bytes: state.chunks[i] }, message.round);
         return;
       }

@@ -1,6 +1,7 @@
 /**
  * What the nodes add to a round's figures (round-types.ts) as its frames go out and its energy
- * is booked: frames, airtime, bytes up and down, and the ledger energy attributed to it. Each
+ * is booked: frames, airtime, bytes up and down, the ledger energy attributed to it, and the
+ * clients that straggled and the chunks sent again or rebuilt from parity. Each
  * node adds to its own part of the round, in its own order of events; a round's figures are its
  * parts summed in node order, set afresh for the rounds whose parts changed whenever the rounds
  * are read. The figures are thus the same whichever process each node runs in (issue 22).
@@ -13,7 +14,12 @@ const AIRTIME_MS = 1;
 const BYTES_UP = 2;
 const BYTES_DOWN = 3;
 const ENERGY = 4;
-const partLength = 8;
+const counted = ['stragglers', 'resentChunks', 'recoveredChunks'] as const;
+const COUNTS = 8;
+const partLength = COUNTS + counted.length;
+
+/** What a node counts towards a round beside its frames. */
+export type RoundCount = (typeof counted)[number];
 const energyStates = ['transmit', 'receive', 'compute', 'idle'] as const;
 
 /** Per round number, its parts by node (a checkpoint holds these). */
@@ -24,6 +30,8 @@ export interface RoundBooks {
   frame(round: number, node: number, airtimeMs: number, bytes: number, downlink: boolean): void;
   /** Energy `node`'s ledger attributed to `round`, if in a state the figures count. */
   energy(round: number, node: number, state: EnergyState, energyUj: number): void;
+  /** `node` counts `n` more of `what` towards `round`. */
+  count(round: number, node: number, what: RoundCount, n: number): void;
   /** Sets the figures of the rounds whose parts changed since they were last set. */
   settle(rounds: readonly RoundStats[]): void;
   readonly state: RoundBooksState;
@@ -54,6 +62,9 @@ export function createRoundBooks(): RoundBooks {
       const k = energyStates.indexOf(state as (typeof energyStates)[number]);
       if (k >= 0) partOf(round, node)[ENERGY + k]! += energyUj;
     },
+    count(round, node, what, n) {
+      partOf(round, node)[COUNTS + counted.indexOf(what)]! += n;
+    },
     settle(rounds) {
       for (const round of [...unsettled]) {
         const stats = rounds[round - 1];
@@ -70,6 +81,7 @@ export function createRoundBooks(): RoundBooks {
         stats.bytesUp = sums[BYTES_UP]!;
         stats.bytesDown = sums[BYTES_DOWN]!;
         energyStates.forEach((state, k) => (stats.energyUj[state] = sums[ENERGY + k]!));
+        counted.forEach((what, k) => (stats[what] = sums[COUNTS + k]!));
       }
     },
     state: books,

@@ -107,16 +107,17 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const slots = sessions && schedule?.uplinkSlots ? uplinkSlots({ clients: setup.clients, coordinator, messageBytes: payloadBytes + flHeaderBytes, host, clocks: sessions, current: () => run.current }) : undefined;
   const outbox = roundOutbox(setup, host, rounds, roundBooks, deadlineMs, sessions, slots);
   const { post } = outbox;
-  const parity = chunkParity(settings.fec, chunkBytes, post);
+  const count = roundBooks.count;
+  const parity = chunkParity(settings.fec, chunkBytes, post, (round, node, chunks) => count(round, node, 'recoveredChunks', chunks));
   const current = (): RoundState | undefined => run.current;
   const done = (state: RoundState): void => checkDone(run, state);
   const { postParity, rebuild } = parity;
   const jitterOf = jitter.jitterOf;
   const source = setup.task.source;
   const training = source && (options.trainingThreads ?? 0) > 0 ? createTrainingPool(setup.task, source, options.trainingThreads!) : undefined;
-  const clients = createFlClients({ setup, specs, host, clientSide, compressors, training, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, checkDone: done, current, global: () => model.global });
+  const clients = createFlClients({ setup, specs, host, clientSide, compressors, training, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, count, checkDone: done, current, global: () => model.global });
   const malformed = (): void => void run.malformed++;
-  const coordinatorSide = createCoordinatorSide({ setup, host, aggregator: model, clientIndex, payloadBytes, current, post, rebuild, checkDone: done, later, malformed, uplinkSlotMs: slots?.periodMs });
+  const coordinatorSide = createCoordinatorSide({ setup, host, aggregator: model, clientIndex, payloadBytes, current, post, rebuild, count, checkDone: done, later, malformed, uplinkSlotMs: slots?.periodMs });
   const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, unevaluated: [], rounds, roundBooks, current: undefined, finished: false, malformed: 0 };
 
   return {

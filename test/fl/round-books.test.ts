@@ -37,4 +37,16 @@ describe('the round books', () => {
     restored.settle(c);
     expect(c).toEqual(a);
   });
+
+  it('counts stragglers and chunks sent again or rebuilt from the nodes that saw them', () => {
+    const books = createRoundBooks();
+    books.count(2, 5, 'stragglers', 1);
+    books.count(2, 0, 'resentChunks', 3);
+    books.count(2, 5, 'resentChunks', 2);
+    books.count(2, 5, 'recoveredChunks', 4);
+    const rounds = [stats(1), stats(2)];
+    books.settle(rounds);
+    expect(rounds[1]).toMatchObject({ stragglers: 1, resentChunks: 5, recoveredChunks: 4, frames: 0 });
+    expect(rounds[0]).toEqual(stats(1));
+  });
 });
