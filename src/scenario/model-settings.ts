@@ -121,7 +121,7 @@ export const inferenceSettingsSchema = z
       0,
     ),
   })
-  .describe('Requests the swarm answers with the model: arrivals, sampling, time-outs and retries. Needs model; not with federated.');
+  .describe('Requests the swarm answers with the model: arrivals, sampling, time-outs and retries. Needs model; not with federated. With --remote or --workers the entry node stays in the run\'s process; workers serve the other units.');
 
 export type ModelSettings = z.output<typeof modelSettingsSchema>;
 export type InferenceSettings = z.output<typeof inferenceSettingsSchema>;
