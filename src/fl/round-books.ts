@@ -6,7 +6,7 @@
  * parts summed in node order, set afresh for the rounds whose parts changed whenever the rounds
  * are read. The figures are thus the same whichever process each node runs in (issue 22).
  */
-import type { EnergyState } from '../hw/energy-ledger.ts';
+import { attributedIndex, attributedStates, type EnergyState } from '../hw/energy-ledger-types.ts';
 import type { RoundStats } from './round-types.ts';
 
 const FRAMES = 0;
@@ -20,7 +20,6 @@ const partLength = COUNTS + counted.length;
 
 /** What a node counts towards a round beside its frames. */
 export type RoundCount = (typeof counted)[number];
-const energyStates = ['transmit', 'receive', 'compute', 'idle'] as const;
 
 /** Per round number, its parts by node (a checkpoint holds these). */
 export type RoundBooksState = Map<number, Map<number, Float64Array>>;
@@ -59,7 +58,7 @@ export function createRoundBooks(): RoundBooks {
       part[downlink ? BYTES_DOWN : BYTES_UP]! += bytes;
     },
     energy(round, node, state, energyUj) {
-      const k = energyStates.indexOf(state as (typeof energyStates)[number]);
+      const k = attributedIndex(state);
       if (k >= 0) partOf(round, node)[ENERGY + k]! += energyUj;
     },
     count(round, node, what, n) {
@@ -80,7 +79,7 @@ export function createRoundBooks(): RoundBooks {
         stats.airtimeMs = sums[AIRTIME_MS]!;
         stats.bytesUp = sums[BYTES_UP]!;
         stats.bytesDown = sums[BYTES_DOWN]!;
-        energyStates.forEach((state, k) => (stats.energyUj[state] = sums[ENERGY + k]!));
+        attributedStates.forEach((state, k) => (stats.energyUj[state] = sums[ENERGY + k]!));
         counted.forEach((what, k) => (stats[what] = sums[COUNTS + k]!));
       }
     },

@@ -8,6 +8,12 @@ export const energyStates: readonly EnergyState[] = ['sleep', 'idle', 'listen', 
 /** A state's number in the ledger's records. */
 export const energyStateIndex: Readonly<Record<EnergyState, number>> = { sleep: 0, idle: 1, listen: 2, receive: 3, transmit: 4, compute: 5, radioStandby: 6 };
 
+/** The states whose energy a ledger attributes to the work that caused it (a token, a federated round), in the order applications keep them. */
+export const attributedStates = ['transmit', 'receive', 'compute', 'idle'] as const;
+export type AttributedState = (typeof attributedStates)[number];
+/** A state's place in `attributedStates`, or −1 when its energy is not attributed. */
+export const attributedIndex = (state: EnergyState): number => attributedStates.indexOf(state as AttributedState);
+
 /** What the loads see: the battery's terminal voltage, or a linear regulator's output. */
 export type Rail = { readonly type: 'direct' } | { readonly type: 'ldo'; readonly voltageV: number; readonly dropoutV: number };
 

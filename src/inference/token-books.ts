@@ -8,7 +8,7 @@
  * same whichever process each node ran in (a part travels whole: issue 22), and reading them, as
  * the live dashboard does mid-run, changes nothing.
  */
-import type { EnergyState } from '../hw/energy-ledger.ts';
+import { attributedIndex, attributedStates, type EnergyState } from '../hw/energy-ledger-types.ts';
 import type { TokenRecord } from './records.ts';
 import { choiceKey, partFromRow, partLength, rowOfPart, type PartRow } from './token-part-rows.ts';
 
@@ -22,8 +22,6 @@ export const EXPERTS_DROPPED = 8;
 export const EXPERTS_SKIPPED = 9;
 export const SHARED_EXPERTS_DROPPED = 10;
 
-const energyStates = ['transmit', 'receive', 'compute', 'idle'] as const;
-type TokenEnergyState = (typeof energyStates)[number];
 
 /** A gate's choice at one position and layer: on which attempt of the token, when, and the experts. */
 export interface Choice {
@@ -73,7 +71,6 @@ export interface TokenBooks {
   restore(state: TokenBooksState): void;
 }
 
-const isTokenEnergy = (state: EnergyState): state is TokenEnergyState => state === 'transmit' || state === 'receive' || state === 'compute' || state === 'idle';
 
 /** The books of a model of `layers` layers; `reports`: the changed parts are kept for `takeChanged` (a worker's). */
 export function createTokenBooks(layers: number, reports = false): TokenBooks {
@@ -114,7 +111,7 @@ export function createTokenBooks(layers: number, reports = false): TokenBooks {
     token.frames = sums[FRAMES]!;
     token.phyBytes = sums[PHY_BYTES]!;
     token.framesAirtimeMs = sums[FRAMES_AIRTIME_MS]!;
-    energyStates.forEach((state, k) => (token.energyUj[state] = sums[ENERGY + k]!));
+    attributedStates.forEach((state, k) => (token.energyUj[state] = sums[ENERGY + k]!));
     token.expertsDropped = sums[EXPERTS_DROPPED]!;
     token.expertsSkipped = sums[EXPERTS_SKIPPED]!;
     token.sharedExpertsDropped = sums[SHARED_EXPERTS_DROPPED]!;
@@ -133,7 +130,8 @@ export function createTokenBooks(layers: number, reports = false): TokenBooks {
       partOf(serial, node).figures[field]! += amount;
     },
     addEnergy(serial, node, state, energyUj) {
-      if (isTokenEnergy(state)) partOf(serial, node).figures[ENERGY + energyStates.indexOf(state)]! += energyUj;
+      const k = attributedIndex(state);
+      if (k >= 0) partOf(serial, node).figures[ENERGY + k]! += energyUj;
     },
     combined(at, experts) {
       partOf(at.serial, at.node).combined.set(choiceKey(at.position, at.layer), { attempt: at.attempt, atMs: at.atMs, experts });
