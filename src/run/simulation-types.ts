@@ -69,7 +69,11 @@ export interface Simulation {
   /** Windows run so far, each ending in an exchange. */
   readonly windowsRun: number;
   readonly series: SeriesSampler;
-  /** Runs up to `untilMs` (at most the scenario's duration), then returns. */
+  /**
+   * Runs up to `untilMs` (at most the scenario's duration), then returns. The window under way
+   * at `untilMs` runs to its end, so the clock may pass `untilMs` by less than a window: how a
+   * run is sliced changes no window, hence no result.
+   */
   advance(untilMs: number): void;
   /** Runs to the end of the scenario, drains in-flight work and puts the books in canonical order. */
   finish(): SimulationResult;

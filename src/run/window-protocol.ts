@@ -71,11 +71,19 @@ export function createWindowProtocol(ctx: WindowContext): WindowProtocol {
     let drainNext = false;
     let draining = false;
     let runEndMs = 0;
+    let capMs = 0;
     let runState = RUN_DONE;
     let drainState = DRAIN_LOOP;
 
-    const startRun = (endMs: number): void => {
+    /**
+     * Windows that start by `endMs`; none runs past `limitMs`. A slice of the run (`windows`
+     * with an end before the duration) runs its last window whole, past its end: window
+     * boundaries, hence exchanges, never depend on how a run was sliced (what takes effect at an
+     * exchange, issue 22, is the same in a run checkpointed every second and one run in one go).
+     */
+    const startRun = (endMs: number, limitMs = endMs): void => {
       runEndMs = endMs;
+      capMs = limitMs;
       runState = RUN_START;
     };
 
@@ -97,7 +105,7 @@ export function createWindowProtocol(ctx: WindowContext): WindowProtocol {
               continue;
             }
             windowsRun++;
-            ctx.runTo(Math.min(ctx.windowEndMs(next), runEndMs), true);
+            ctx.runTo(Math.min(ctx.windowEndMs(next), capMs), true);
             ctx.rethrow();
             return 'exchange';
           }
@@ -165,7 +173,7 @@ export function createWindowProtocol(ctx: WindowContext): WindowProtocol {
       next() {
         if (!started) {
           started = true;
-          if (runOnlyUntilMs !== undefined) startRun(Math.min(runOnlyUntilMs, durationMs));
+          if (runOnlyUntilMs !== undefined) startRun(Math.min(runOnlyUntilMs, durationMs), durationMs);
           else {
             drainNext = true;
             if (ctx.nowMs() < durationMs) startRun(durationMs);
