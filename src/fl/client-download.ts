@@ -6,13 +6,13 @@
  */
 import type { FlClientsDeps } from './client-side.ts';
 import { train } from './client-training.ts';
-import type { ClientSide, RoundState } from './round-types.ts';
+import type { ClientSide, RoundView } from './round-types.ts';
 import { flHeaderBytes, type FlMessage } from './wire.ts';
 
 export function onClient(deps: FlClientsDeps, node: number, message: FlMessage): void {
-  const state = deps.current();
-  if (!state || state.closed || message.round !== state.stats.round) return;
-  if (message.kind === 'announce') return onAnnounce(deps, node, message, state);
+  const view = deps.current();
+  if (!view || view.closed || message.round !== view.round) return;
+  if (message.kind === 'announce') return onAnnounce(deps, node, message, view);
   const { clientSide, post, rebuild } = deps;
   const round = message.round;
   let side = clientSide.get(node);
@@ -34,7 +34,7 @@ export function onClient(deps: FlClientsDeps, node: number, message: FlMessage):
     if (message.kind === 'model') side.chunks[message.chunk] = message.bytes;
     rebuild(node, round, side.chunks, side.parities, side.lastLength);
     armClient(deps, node, side);
-    if (side.chunks.every((c) => c !== undefined)) train(deps, node, side, state);
+    if (side.chunks.every((c) => c !== undefined)) train(deps, node, side, view);
   } else if (message.kind === 'missing' && side.update) {
     deps.count(round, node, 'resentChunks', message.chunks.filter((i) => side.update![i]).length);
     for (const i of message.chunks) if (side.update[i]) post(node, deps.setup.coordinator, { kind: 'update', round, chunk: i, chunks: side.update.length, bytes: side.update[i] }, round);
@@ -42,7 +42,7 @@ export function onClient(deps: FlClientsDeps, node: number, message: FlMessage):
 }
 
 /** The round's announce: a client it names joins (with the chunks it kept), and trains at once if it has them all. */
-function onAnnounce(deps: FlClientsDeps, node: number, message: Extract<FlMessage, { kind: 'announce' }>, state: RoundState): void {
+function onAnnounce(deps: FlClientsDeps, node: number, message: Extract<FlMessage, { kind: 'announce' }>, view: RoundView): void {
   const { clientSide, sessions } = deps;
   const round = message.round;
   const known = clientSide.get(node);
@@ -53,7 +53,7 @@ function onAnnounce(deps: FlClientsDeps, node: number, message: Extract<FlMessag
   // Chunks heard before the announce were kept.
   const side: ClientSide = known?.round === round ? { ...known, selected: true } : { round, chunks: new Array<Uint8Array | undefined>(message.chunks).fill(undefined), parities: [], lastLength: -1, attempts: 0, timer: 0, update: undefined, done: false, selected: true };
   clientSide.set(node, side);
-  if (side.chunks.length === message.chunks && side.chunks.every((c) => c !== undefined)) train(deps, node, side, state);
+  if (side.chunks.length === message.chunks && side.chunks.every((c) => c !== undefined)) train(deps, node, side, view);
   else armClient(deps, node, side);
 }
 
@@ -66,7 +66,8 @@ function armClient(deps: FlClientsDeps, node: number, side: ClientSide): void {
 export function clientTimer(deps: FlClientsDeps, node: number, side: ClientSide, timer: number): void {
   const { host, sessions, payloadBytes, post } = deps;
   const { settings, coordinator } = deps.setup;
-  if (side.timer !== timer || side.update !== undefined || side.done || !host.alive(node) || deps.current()?.stats.round !== side.round || deps.current()!.closed) return;
+  const view = deps.current();
+  if (side.timer !== timer || side.update !== undefined || side.done || !host.alive(node) || view?.round !== side.round || view.closed) return;
   if (side.attempts >= settings.retransmissions) {
     side.done = true;
     sessions?.downloaded(node);

@@ -10,7 +10,7 @@
 import type { NodeSpec } from '../scenario/resolve.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import type { Compressor } from './compression.ts';
-import type { ClientSide, FlHost, FlSetup, RoundState } from './round-types.ts';
+import type { ClientSide, FlHost, FlSetup, RoundView } from './round-types.ts';
 import type { FlMessage } from './wire.ts';
 import type { ClientSessions } from './sessions.ts';
 import { clientTimer, onClient } from './client-download.ts';
@@ -23,8 +23,8 @@ export { concat } from './wire.ts';
 /** What a client does next (a checkpoint holds it). */
 export type ClientStep =
   | { readonly type: 'clientTimer'; readonly node: number; readonly side: ClientSide; readonly timer: number }
-  | { readonly type: 'trained'; readonly node: number; readonly side: ClientSide; readonly state: RoundState; readonly start: Float64Array; readonly budget: number }
-  | { readonly type: 'upload'; readonly node: number; readonly side: ClientSide; readonly update: Uint8Array[]; readonly state: RoundState };
+  | { readonly type: 'trained'; readonly node: number; readonly side: ClientSide; readonly view: RoundView; readonly start: Float64Array; readonly budget: number }
+  | { readonly type: 'upload'; readonly node: number; readonly side: ClientSide; readonly update: Uint8Array[]; readonly view: RoundView };
 
 export interface FlClientsDeps {
   readonly setup: FlSetup;
@@ -49,8 +49,12 @@ export interface FlClientsDeps {
   rebuild(node: number, round: number, chunks: (Uint8Array | undefined)[], parities: readonly (Uint8Array | undefined)[], lastLength: number): void;
   /** `node` counts `n` more of `what` towards `round` (round-books.ts). */
   count(round: number, node: number, what: RoundCount, n: number): void;
-  checkDone(state: RoundState): void;
-  current(): RoundState | undefined;
+  /** `node`'s training loss in `round` (round-books.ts). */
+  loss(round: number, node: number, loss: number): void;
+  /** `node` cannot train in time and sends nothing: the coordinator learns it at the exchange (round-news.ts). */
+  drop(node: number, round: number): void;
+  /** The round under way as this side knows it (round-news.ts). */
+  current(): RoundView | undefined;
   global(): Float64Array;
 }
 
@@ -67,9 +71,9 @@ export function createFlClients(deps: FlClientsDeps): FlClients {
         case 'clientTimer':
           return clientTimer(deps, step.node, step.side, step.timer);
         case 'trained':
-          return trained(deps, step.node, step.side, step.state, step.start, step.budget);
+          return trained(deps, step.node, step.side, step.view, step.start, step.budget);
         case 'upload':
-          return upload(deps, step.node, step.side, step.update, step.state);
+          return upload(deps, step.node, step.side, step.update, step.view);
       }
     },
   };

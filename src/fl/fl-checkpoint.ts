@@ -15,6 +15,7 @@ export function checkpointFl(run: FlRun): FlEngineState {
     numbers: [run.malformed, model.version],
     global: model.global,
     current: run.current,
+    news: { view: run.view, closing: run.closing, plannedMs: run.plannedMs, startDue: run.startDue, drops: run.drops },
     finished: run.finished,
     buffer: model.buffer,
     tasks: run.tasks.checkpoint(),
@@ -34,6 +35,11 @@ export function restoreFl(run: FlRun, saved: FlEngineState): void {
   run.malformed = savedMalformed;
   run.model.restore({ global: saved.global, version, buffer: saved.buffer });
   run.current = saved.current;
+  run.view = saved.news.view;
+  run.closing = saved.news.closing;
+  run.plannedMs = saved.news.plannedMs;
+  run.startDue = saved.news.startDue;
+  replaceArray(run.drops, saved.news.drops.map(([node, round]) => [node, round] as [number, number]));
   run.finished = saved.finished;
   run.tasks.restore(saved.tasks as StepTableState<FlStep>);
   replaceMap(run.clientSide, saved.clientSide);

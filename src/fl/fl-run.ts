@@ -16,7 +16,7 @@ import type { Compressor } from './compression.ts';
 import type { CoordinatorReceiver, ServerTimerStep } from './coordinator-side.ts';
 import type { JitterStreams } from './jitter-streams.ts';
 import type { Outbox } from './outbox.ts';
-import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
+import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats, RoundView } from './round-types.ts';
 import type { ClientSessions, SessionStep } from './sessions.ts';
 import type { TrainingPool } from './training-pool.ts';
 
@@ -60,7 +60,18 @@ export interface FlRun {
   readonly rounds: RoundStats[];
   /** What the nodes add to the rounds' figures (round-books.ts). */
   readonly roundBooks: RoundBooks;
+  /** The coordinator's round under way (or last closed). */
   current: RoundState | undefined;
+  /** The round under way as the clients' side of this process knows it (round-news.ts). */
+  view: RoundView | undefined;
+  /** A round closed in the window under way: the clients' side learns of it at the exchange. */
+  closing: RoundState | undefined;
+  /** When the next round is planned (the current one's while it runs): it starts at the first exchange at or after. */
+  plannedMs: number;
+  /** The next round's planned time has come: it starts at this window's exchange. */
+  startDue: boolean;
+  /** Clients that dropped out of a round in the window under way: the coordinator learns it at the exchange. */
+  readonly drops: [node: number, round: number][];
   finished: boolean;
   malformed: number;
 }

@@ -22,8 +22,8 @@ export interface OutboxState {
 
 export interface Outbox extends Checkpointable<OutboxState> {
   post(node: number, destination: number, message: FlMessage, round: number): void;
-  /** Drops the round's messages not handed to a MAC yet. */
-  purge(round: number): void;
+  /** Drops the round's messages not handed to a MAC yet, of the nodes `which` names. */
+  purge(round: number, which: (node: number) => boolean): void;
   /** Node events: binds messages to rounds, and frees the window as frames leave. */
   onEvent(event: SimEvent): void;
   /** A frame of `node`'s message goes on the air: its metadata, the message's round (frame-round.ts). */
@@ -101,8 +101,8 @@ export function createOutbox(config: OutboxConfig): Outbox {
       queue.push({ destination, payload: encodeFl(message), round, ...(slotted && { slotted }) });
       pump(node);
     },
-    purge(round) {
-      for (const [, queue] of queues) for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.round === round) queue.splice(i, 1);
+    purge(round, which) {
+      for (const [node, queue] of queues) if (which(node)) for (let i = queue.length - 1; i >= 0; i--) if (queue[i]!.round === round) queue.splice(i, 1);
     },
     onEvent(event) {
       if (event.type === 'messageSent') {

@@ -1,7 +1,8 @@
 /**
  * What the nodes add to a round's figures (round-types.ts) as its frames go out and its energy
- * is booked: frames, airtime, bytes up and down, the ledger energy attributed to it, and the
- * clients that straggled and the chunks sent again or rebuilt from parity. Each
+ * is booked: frames, airtime, bytes up and down, the ledger energy attributed to it, the
+ * clients that straggled, the chunks sent again or rebuilt from parity, and the clients'
+ * training losses (summed with their count: the round's training loss is their mean). Each
  * node adds to its own part of the round, in its own order of events; a round's figures are its
  * parts summed in node order, set afresh for the rounds whose parts changed whenever the rounds
  * are read. The figures are thus the same whichever process each node runs in (issue 22).
@@ -16,7 +17,9 @@ const BYTES_DOWN = 3;
 const ENERGY = 4;
 const counted = ['stragglers', 'resentChunks', 'recoveredChunks'] as const;
 const COUNTS = 8;
-const partLength = COUNTS + counted.length;
+const LOSS_SUM = COUNTS + counted.length;
+const LOSS_COUNT = LOSS_SUM + 1;
+const partLength = LOSS_COUNT + 1;
 
 /** What a node counts towards a round beside its frames. */
 export type RoundCount = (typeof counted)[number];
@@ -31,6 +34,8 @@ export interface RoundBooks {
   energy(round: number, node: number, state: EnergyState, energyUj: number): void;
   /** `node` counts `n` more of `what` towards `round`. */
   count(round: number, node: number, what: RoundCount, n: number): void;
+  /** `node`'s training loss in `round` (a round's training loss is the mean of its clients'). */
+  loss(round: number, node: number, loss: number): void;
   /** Sets the figures of the rounds whose parts changed since they were last set. */
   settle(rounds: readonly RoundStats[]): void;
   readonly state: RoundBooksState;
@@ -64,6 +69,11 @@ export function createRoundBooks(): RoundBooks {
     count(round, node, what, n) {
       partOf(round, node)[COUNTS + counted.indexOf(what)]! += n;
     },
+    loss(round, node, loss) {
+      const part = partOf(round, node);
+      part[LOSS_SUM]! += loss;
+      part[LOSS_COUNT]!++;
+    },
     settle(rounds) {
       for (const round of [...unsettled]) {
         const stats = rounds[round - 1];
@@ -81,6 +91,7 @@ export function createRoundBooks(): RoundBooks {
         stats.bytesDown = sums[BYTES_DOWN]!;
         attributedStates.forEach((state, k) => (stats.energyUj[state] = sums[ENERGY + k]!));
         counted.forEach((what, k) => (stats[what] = sums[COUNTS + k]!));
+        stats.trainLoss = sums[LOSS_COUNT]! > 0 ? sums[LOSS_SUM]! / sums[LOSS_COUNT]! : Number.NaN;
       }
     },
     state: books,

@@ -80,13 +80,25 @@ export interface CoordinatorSide {
   status: 'pending' | 'complete' | 'out';
 }
 
+/**
+ * What the clients' side of a process knows of the round under way (issue 22): its number, start
+ * and clients from the coordinator when it starts, and whether it has closed, told at the first
+ * window exchange at or after the close (round-news.ts). Clients read this, never the
+ * coordinator's RoundState.
+ */
+export interface RoundView {
+  readonly round: number;
+  readonly startMs: number;
+  readonly selected: readonly number[];
+  closed: boolean;
+}
+
 export interface RoundState {
   readonly stats: RoundStats;
   readonly selected: readonly number[];
   readonly global: Float64Array;
   readonly chunks: readonly Uint8Array[];
   readonly server: Map<number, CoordinatorSide>;
-  readonly losses: number[];
   readonly updates: ClientUpdate[];
   /** Global versions applied before the round began (FedBuff's staleness counts from it). */
   readonly startVersion: number;

@@ -2,13 +2,15 @@
  * A federated round's start and close (swarm.ts): the coordinator picks its clients, announces
  * the round and broadcasts the global model in chunks; at the deadline, or once every client is
  * done or out, what arrived is aggregated and the new model evaluated, and the next round is
- * scheduled.
+ * planned. A round starts at a window exchange, as the clients' sides learn of it; they learn
+ * of its close at the first exchange after it, when the next round's start is set
+ * (round-news.ts).
  */
 import { broadcastDestination } from '../radio/transmission.ts';
 import { encodeUpdate } from './compression.ts';
 import { selectClients } from './federation.ts';
 import type { FlRun } from './fl-run.ts';
-import type { RoundState, RoundStats } from './round-types.ts';
+import type { RoundState, RoundStats, RoundView } from './round-types.ts';
 import { chunk, type FlMessage } from './wire.ts';
 
 export function startRound(run: FlRun): void {
@@ -24,17 +26,21 @@ export function startRound(run: FlRun): void {
   }
   const available = clients.filter((node) => host.alive(node) && host.stateOfCharge(node) >= settings.minStateOfCharge && (setup.trainable[run.clientIndex.get(node)!] ?? 1) > 0);
   const picked = available.length === 0 ? [] : selectClients(available.length, settings.fraction, run.selection).map((i) => available[i]!);
+  const plannedMs = run.plannedMs;
   const stats: RoundStats = {
     round: number, startMs: scheduler.nowMs, endMs: Number.NaN, selected: picked.length, participants: 0, dropouts: 0, stragglers: 0, abandoned: 0, resentChunks: 0, recoveredChunks: 0,
     bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, listenUj: -host.listenEnergyUj(), trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
   };
   run.rounds.push(stats);
-  const nextStartMs = stats.startMs + (schedule?.period ?? 0);
-  if (sessions && number < settings.rounds && nextStartMs < setup.durationMs) sessions.planNext(number + 1, nextStartMs);
+  // Scheduled rounds keep to their schedule: round k is planned for (k − 1) periods, and starts at the exchange that ends the window of that time.
+  const nextStartMs = plannedMs + (schedule?.period ?? 0);
   const { bytes } = encodeUpdate(model.global, { bits: settings.downlinkBits, topK: 1, errorFeedback: false });
   const chunks = chunk(bytes, run.chunkBytes);
-  const state: RoundState = { stats, selected: picked, global: model.global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, parities: [], lastLength: -1, attempts: 0, timer: 0, status: 'pending' }])), losses: [], updates: [], startVersion: model.version, closed: false };
+  const state: RoundState = { stats, selected: picked, global: model.global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, parities: [], lastLength: -1, attempts: 0, timer: 0, status: 'pending' }])), updates: [], startVersion: model.version, closed: false };
   run.current = state;
+  const view: RoundView = { round: number, startMs: stats.startMs, selected: picked, closed: false };
+  run.view = view;
+  if (sessions && number < settings.rounds && nextStartMs < setup.durationMs) sessions.planNext(number + 1, nextStartMs);
   // A round nobody can join still lasts until its deadline (no burst of empty rounds).
   run.later({ type: 'close', state }, stats.startMs + deadlineMs);
   if (picked.length === 0) return;
@@ -53,8 +59,8 @@ export function closeRound(run: FlRun, state: RoundState): void {
   const schedule = settings.schedule;
   if (state.closed) return;
   state.closed = true;
-  // What the round had not handed to a MAC yet is not sent; what sits in a MAC expires at the deadline.
-  run.outbox.purge(state.stats.round);
+  // What the coordinator had not handed to its MAC yet is not sent (the clients' outboxes are purged as they learn of the close); what sits in a MAC expires at the deadline.
+  run.outbox.purge(state.stats.round, (node) => node === setup.coordinator);
   const { stats } = state;
   for (const [, side] of state.server) if (side.status === 'pending') stats.dropouts++;
   model.close(state);
@@ -67,10 +73,9 @@ export function closeRound(run: FlRun, state: RoundState): void {
     stats.validationAccuracy = evaluation.accuracy;
     stats.validationLoss = evaluation.loss;
   }
-  stats.trainLoss = state.losses.length > 0 ? state.losses.reduce((s, v) => s + v, 0) / state.losses.length : Number.NaN;
   stats.endMs = scheduler.nowMs;
-  stats.listenUj += host.listenEnergyUj();
-  run.later({ type: 'startRound' }, schedule ? Math.max(scheduler.nowMs, stats.startMs + schedule.period) : scheduler.nowMs + settings.roundGap);
+  run.closing = state;
+  run.plannedMs = schedule ? Math.max(scheduler.nowMs, run.plannedMs + schedule.period) : scheduler.nowMs + settings.roundGap;
 }
 
 /** The round closes early once no selected client is pending. */
@@ -84,7 +89,7 @@ export function coordinatorDied(run: FlRun, atMs: number): void {
   if (!current || current.closed) return;
   current.closed = true;
   current.stats.endMs = atMs;
-  current.stats.listenUj += run.host.listenEnergyUj();
+  run.closing = current;
   run.finished = true;
 }
 

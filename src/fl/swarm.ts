@@ -24,7 +24,7 @@ import { createRandomStreams, type RandomStreamState } from '../sim/rng.ts';
 import type { Compressor } from './compression.ts';
 import type { ClientUpdate } from './strategies.ts';
 import { decodeFl, flHeaderBytes, parityHeaderBytes, type FlMessage } from './wire.ts';
-import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats } from './round-types.ts';
+import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats, RoundView } from './round-types.ts';
 
 export type { FlHost, FlSetup, RoundStats } from './round-types.ts';
 import { createOutbox, type Outbox, type OutboxState } from './outbox.ts';
@@ -41,7 +41,8 @@ import { chunkParity } from './chunk-parity.ts';
 import { checkpointFl, restoreFl } from './fl-checkpoint.ts';
 import type { FlRun, FlStep } from './fl-run.ts';
 import { createJitterStreams } from './jitter-streams.ts';
-import { checkDone, closeRound, coordinatorDied, settleEvaluations, settleFinishedEvaluations, startRound } from './rounds.ts';
+import { checkDone, closeRound, coordinatorDied, settleEvaluations, settleFinishedEvaluations } from './rounds.ts';
+import { roundNewsAtExchange } from './round-news.ts';
 import { createTrainingPool } from './training-pool.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
@@ -62,6 +63,8 @@ export interface FlEngineState {
   readonly numbers: readonly number[];
   readonly global: Float64Array;
   readonly current: RoundState | undefined;
+  /** The round news (round-news.ts): the clients' view, a close not told yet, the next round's plan, drops not told yet. */
+  readonly news: { readonly view: RoundView | undefined; readonly closing: RoundState | undefined; readonly plannedMs: number; readonly startDue: boolean; readonly drops: readonly [number, number][] };
   readonly finished: boolean;
   readonly buffer: ClientUpdate[];
   readonly tasks: StepTableState<unknown>;
@@ -104,21 +107,23 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   // With a schedule a round closes by the next one's start.
   const deadlineMs = schedule ? Math.min(settings.roundDeadline, schedule.period) : settings.roundDeadline;
   const sessions = schedule ? createClientSessions({ schedule, settings, clients: setup.clients, specs, streams, nowMs: () => scheduler.nowMs, later: (step, atMs) => later(step, atMs) }) : undefined;
-  const slots = sessions && schedule?.uplinkSlots ? uplinkSlots({ clients: setup.clients, coordinator, messageBytes: payloadBytes + flHeaderBytes, host, clocks: sessions, current: () => run.current }) : undefined;
+  const slots = sessions && schedule?.uplinkSlots ? uplinkSlots({ clients: setup.clients, coordinator, messageBytes: payloadBytes + flHeaderBytes, host, clocks: sessions, current: () => run.view }) : undefined;
   const outbox = roundOutbox(setup, host, rounds, roundBooks, deadlineMs, sessions, slots);
   const { post } = outbox;
   const count = roundBooks.count;
   const parity = chunkParity(settings.fec, chunkBytes, post, (round, node, chunks) => count(round, node, 'recoveredChunks', chunks));
   const current = (): RoundState | undefined => run.current;
   const done = (state: RoundState): void => checkDone(run, state);
+  const loss = (round: number, node: number, value: number): void => roundBooks.loss(round, node, value);
+  const drop = (node: number, round: number): void => void run.drops.push([node, round]);
   const { postParity, rebuild } = parity;
   const jitterOf = jitter.jitterOf;
   const source = setup.task.source;
   const training = source && (options.trainingThreads ?? 0) > 0 ? createTrainingPool(setup.task, source, options.trainingThreads!) : undefined;
-  const clients = createFlClients({ setup, specs, host, clientSide, compressors, training, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, count, checkDone: done, current, global: () => model.global });
+  const clients = createFlClients({ setup, specs, host, clientSide, compressors, training, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, count, loss, drop, current: () => run.view, global: () => model.global });
   const malformed = (): void => void run.malformed++;
   const coordinatorSide = createCoordinatorSide({ setup, host, aggregator: model, clientIndex, payloadBytes, current, post, rebuild, count, checkDone: done, later, malformed, uplinkSlotMs: slots?.periodMs });
-  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, unevaluated: [], rounds, roundBooks, current: undefined, finished: false, malformed: 0 };
+  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, unevaluated: [], rounds, roundBooks, current: undefined, view: undefined, closing: undefined, plannedMs: 0, startDue: false, drops: [], finished: false, malformed: 0 };
 
   return {
     onMessage: (node, received) => onFlMessage(run, node, received),
@@ -126,8 +131,10 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
     causeOf: outbox.causeOf,
     frameMeta: outbox.frameMeta,
     attribute(node, cause, state, energyUj) {
-      if (rounds[cause - 1]) roundBooks.energy(cause, node, state, energyUj);
+      // A cause is a round that has started (frames and computations carry theirs).
+      if (cause >= 1) roundBooks.energy(cause, node, state, energyUj);
     },
+    exchanged: () => roundNewsAtExchange(run),
     start() {
       sessions?.start();
       later({ type: 'startRound' }, 0);
@@ -174,7 +181,9 @@ function runFlStep(run: FlRun, step: FlStep): void {
     case 'close':
       return closeRound(run, step.state);
     case 'startRound':
-      return startRound(run);
+      // The round starts at this window's exchange (round-news.ts).
+      run.startDue = true;
+      return;
     case 'clientTimer':
     case 'trained':
     case 'upload':

@@ -7,7 +7,7 @@
  * clients share a modulation; with several, the longest frame sets the period for all).
  */
 import type { OutboxConfig } from './outbox.ts';
-import type { FlHost, RoundState } from './round-types.ts';
+import type { FlHost, RoundView } from './round-types.ts';
 import type { ClientSessions } from './sessions.ts';
 
 export interface UplinkSlotsDeps {
@@ -17,7 +17,8 @@ export interface UplinkSlotsDeps {
   readonly messageBytes: number;
   readonly host: Pick<FlHost, 'frameGapMs'>;
   readonly clocks: Pick<ClientSessions, 'localMs' | 'trueMs'>;
-  current(): RoundState | undefined;
+  /** The round under way, as the clients' side knows it. */
+  current(): RoundView | undefined;
 }
 
 export function uplinkSlots(deps: UplinkSlotsDeps): NonNullable<OutboxConfig['slots']> {
@@ -30,7 +31,7 @@ export function uplinkSlots(deps: UplinkSlotsDeps): NonNullable<OutboxConfig['sl
       const current = deps.current();
       const j = current ? current.selected.indexOf(node) : -1;
       if (!current || j < 0) return notBeforeMs;
-      const offsetMs = current.stats.startMs + (j * periodMs) / current.selected.length;
+      const offsetMs = current.startMs + (j * periodMs) / current.selected.length;
       // The slot that starts now counts (its time went through the clock and back: a rounding off).
       const k = Math.max(0, Math.ceil((clocks.localMs(node, notBeforeMs) - offsetMs) / periodMs - 1e-9));
       return Math.max(notBeforeMs, clocks.trueMs(node, offsetMs + k * periodMs));

@@ -31,6 +31,12 @@ export interface NodeApplication {
    * learning of a death), so that the run's event count does not depend on its split.
    */
   readonly uncountedEvents?: number;
+  /**
+   * A window's exchange has been made (every process's, at the same instant): what the
+   * application's nodes tell each other between frames takes effect now (federated learning's
+   * round news: fl/round-news.ts).
+   */
+  exchanged?(nowMs: number): void;
   /** What this process's nodes did in the window just run, for the coordinator (a worker's; issue 22). */
   report?(): unknown;
   /** Takes a worker's report in; what is wrong with it when it is malformed or speaks for a node the worker does not run (`owns`). */

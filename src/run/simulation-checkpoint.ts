@@ -16,7 +16,7 @@ import type { SwarmNodesState } from './swarm-nodes.ts';
 import { rethrow, type SimulationParts } from './simulation-parts.ts';
 
 /** Bumped whenever what a checkpoint holds changes: an older checkpoint is refused, not misread. */
-const checkpointVersion = 3;
+const checkpointVersion = 4;
 
 interface SimulationState {
   readonly version: number;

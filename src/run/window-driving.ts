@@ -75,12 +75,18 @@ export function createWindowDriving(parts: SimulationParts, windows: WindowLengt
     protocol,
     drive(untilMs) {
       const steps = protocol.windows(untilMs);
-      for (let step = steps.next(); step !== undefined; step = steps.next()) if (step === 'exchange') transport.exchange();
+      for (let step = steps.next(); step !== undefined; step = steps.next()) {
+        if (step !== 'exchange') continue;
+        transport.exchange();
+        parts.app?.exchanged?.(scheduler.nowMs);
+      }
     },
     async driveAsync(untilMs, steps = protocol.windows(untilMs)) {
       for (let step = steps.next(); step !== undefined; step = steps.next()) {
-        if (step === 'exchange') await transport.exchangeAsync!();
-        else await remote!.collect(receive);
+        if (step === 'exchange') {
+          await transport.exchangeAsync!();
+          parts.app?.exchanged?.(scheduler.nowMs);
+        } else await remote!.collect(receive);
       }
     },
   };

@@ -36,7 +36,8 @@ describe('scheduled rounds with sleeping clients (fl-scheduled)', () => {
 
   it('starts each round on the schedule and ends the run with the last one', () => {
     expect(scheduled.scenario.duration).toBe(10 * 40 * 60_000);
-    expect(scheduled.rounds.map((r) => r.startMs)).toEqual(Array.from({ length: 10 }, (_, k) => k * 40 * 60_000));
+    // Each round starts at the exchange that ends the window of its planned time, k periods: 1 ms (the window) later.
+    expect(scheduled.rounds.map((r) => r.startMs)).toEqual(Array.from({ length: 10 }, (_, k) => k * 40 * 60_000 + 1));
     expect(scheduled.rounds.every((r) => r.endMs <= r.startMs + 40 * 60_000)).toBe(true);
     expect(scheduled.result.durationMs).toBe(24_000_000);
   });
