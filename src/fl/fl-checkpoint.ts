@@ -15,7 +15,8 @@ export function checkpointFl(run: FlRun): FlEngineState {
     numbers: [run.malformed, model.version],
     global: model.global,
     current: run.current,
-    news: { view: run.view, closing: run.closing, plannedMs: run.plannedMs, startDue: run.startDue, drops: run.drops },
+    // Taken between windows, once the news of the last exchange is out: nothing waits to be sent or reported (a checkpoint is of one process).
+    news: { view: run.view, closing: run.closing, plannedMs: run.plannedMs, startDue: run.startDue, anchorMs: run.anchorMs, drops: run.drops, roundStarts: run.roundStarts, listen: run.listen.state },
     finished: run.finished,
     buffer: model.buffer,
     tasks: run.tasks.checkpoint(),
@@ -39,6 +40,10 @@ export function restoreFl(run: FlRun, saved: FlEngineState): void {
   run.closing = saved.news.closing;
   run.plannedMs = saved.news.plannedMs;
   run.startDue = saved.news.startDue;
+  run.anchorMs = saved.news.anchorMs;
+  replaceArray(run.roundStarts, saved.news.roundStarts);
+  run.listen.restore(saved.news.listen);
+  run.outgoing.length = 0;
   replaceArray(run.drops, saved.news.drops.map(([node, round]) => [node, round] as [number, number]));
   run.finished = saved.finished;
   run.tasks.restore(saved.tasks as StepTableState<FlStep>);

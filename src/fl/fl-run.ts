@@ -6,6 +6,7 @@
  * fl-checkpoint.ts). The rounds' start and close are module functions over it (rounds.ts).
  */
 import type { RoundBooks } from './round-books.ts';
+import type { NodeSpec } from '../scenario/resolve.ts';
 import type { RandomStreams, SavableStream } from '../sim/rng.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import type { StepTable } from '../sim/step-table.ts';
@@ -19,6 +20,9 @@ import type { Outbox } from './outbox.ts';
 import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats, RoundView } from './round-types.ts';
 import type { ClientSessions, SessionStep } from './sessions.ts';
 import type { TrainingPool } from './training-pool.ts';
+import type { HubNews } from './round-news.ts';
+import type { ListenSnapshots } from './listen-snapshots.ts';
+import type { FlToReport } from './fl-report.ts';
 
 /**
  * What the engine does next, as data (a checkpoint holds it): a round's deadline, the next
@@ -34,6 +38,10 @@ export type FlStep =
 
 export interface FlRun {
   readonly setup: FlSetup;
+  /** Nodes in the run (all processes). */
+  readonly nodeCount: number;
+  /** The run's nodes (the coordinator's process keeps the wake sessions a worker's clients report there). */
+  readonly specs: readonly NodeSpec[];
   readonly host: FlHost;
   readonly streams: RandomStreams;
   readonly selection: SavableStream;
@@ -60,6 +68,8 @@ export interface FlRun {
   readonly rounds: RoundStats[];
   /** What the nodes add to the rounds' figures (round-books.ts). */
   readonly roundBooks: RoundBooks;
+  /** When each round started, as this process's clients' side learnt it (its messages' deadline). */
+  readonly roundStarts: number[];
   /** The coordinator's round under way (or last closed). */
   current: RoundState | undefined;
   /** The round under way as the clients' side of this process knows it (round-news.ts). */
@@ -70,6 +80,16 @@ export interface FlRun {
   plannedMs: number;
   /** The next round's planned time has come: it starts at this window's exchange. */
   startDue: boolean;
+  /** When the next round's `startRound` event is (its clients' charge is read at the exchange after it), if planned. */
+  anchorMs: number | undefined;
+  /** The coordinator's news not yet sent to the workers (round-news.ts). */
+  readonly outgoing: HubNews[];
+  /** The rounds' listening energy, as the processes read it (listen-snapshots.ts). */
+  readonly listen: ListenSnapshots;
+  /** Whether each of a worker's clients may be picked, as reported at this exchange. */
+  readonly remoteEligible: Map<number, boolean>;
+  /** A worker's: what its next report carries besides its books (fl-report.ts). */
+  readonly toReport: FlToReport;
   /** Clients that dropped out of a round in the window under way: the coordinator learns it at the exchange. */
   readonly drops: [node: number, round: number][];
   finished: boolean;

@@ -9,7 +9,7 @@ import { framingOverheadBytes, type FramingId } from '../radio/framing.ts';
 import { subBandOf, type Region } from '../radio/regions.ts';
 import { airtimeParamsOf } from '../scenario/resolve.ts';
 
-export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], region: Region, framing: FramingId, scheduler: Scheduler, nodes: () => readonly (LoraNode | undefined)[], runtimes: () => readonly (NodeRuntime | undefined)[], options: FlEngineOptions = {}): FlEngine {
+export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], region: Region, framing: FramingId, scheduler: Scheduler, nodes: () => readonly (LoraNode | undefined)[], runtimes: () => readonly (NodeRuntime | undefined)[], hosted: readonly boolean[], options: FlEngineOptions = {}): FlEngine {
   return createFlEngine(setup, specs, {
     scheduler,
     send: (node, destination, payload, deadlineMs) => void nodes()[node]?.send({ destination, payload, deadlineMs }),
@@ -23,11 +23,12 @@ export function createHostedFl(setup: FlSetup, specs: readonly NodeSpec[], regio
       const dutyCycle = spec.channelsHz.reduce((least, hz) => Math.min(least, subBandOf(region, hz)?.dutyCycle ?? 1), Number.POSITIVE_INFINITY);
       return airtimeMs / dutyCycle;
     },
-    listenEnergyUj: () =>
-      runtimes().reduce((sum, runtime) => {
-        if (!runtime) return sum;
-        runtime.settle();
-        return sum + runtime.ledger.totals().energyByStateUj.listen;
-      }, 0),
+    listenUj(node) {
+      const runtime = runtimes()[node];
+      if (!runtime) return 0;
+      runtime.settle();
+      return runtime.ledger.totals().energyByStateUj.listen;
+    },
+    hosts: (node) => hosted[node] === true,
   }, options);
 }

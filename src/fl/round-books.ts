@@ -27,6 +27,12 @@ export type RoundCount = (typeof counted)[number];
 /** Per round number, its parts by node (a checkpoint holds these). */
 export type RoundBooksState = Map<number, Map<number, Float64Array>>;
 
+/** A node's part of a round as a worker reports it: [round, node, figures…] (partLength figures). */
+export type RoundPartRow = number[];
+
+/** How many figures a part holds. */
+export const roundPartLength = partLength;
+
 export interface RoundBooks {
   /** A frame of `round` went on the air from `node`: downlink when the coordinator sent it. */
   frame(round: number, node: number, airtimeMs: number, bytes: number, downlink: boolean): void;
@@ -38,20 +44,33 @@ export interface RoundBooks {
   loss(round: number, node: number, loss: number): void;
   /** Sets the figures of the rounds whose parts changed since they were last set. */
   settle(rounds: readonly RoundStats[]): void;
+  /** The parts changed since the last call, whole (a worker's report). */
+  takeChanged(): RoundPartRow[];
+  /** Puts a part another process reported in place of the one held. */
+  put(row: RoundPartRow): void;
   readonly state: RoundBooksState;
   restore(state: RoundBooksState): void;
 }
 
-export function createRoundBooks(): RoundBooks {
+/** `reports`: the changed parts are kept for `takeChanged` (a worker's books). */
+export function createRoundBooks(reports = false): RoundBooks {
   const books: RoundBooksState = new Map();
   const unsettled = new Set<number>();
+  /** The parts changed since `takeChanged`, as [round, node]. */
+  let changed = new Map<Float64Array, [number, number]>();
 
-  function partOf(round: number, node: number): Float64Array {
+  function partsOf(round: number): Map<number, Float64Array> {
     let parts = books.get(round);
     if (!parts) books.set(round, (parts = new Map()));
+    unsettled.add(round);
+    return parts;
+  }
+
+  function partOf(round: number, node: number): Float64Array {
+    const parts = partsOf(round);
     let part = parts.get(node);
     if (!part) parts.set(node, (part = new Float64Array(partLength)));
-    unsettled.add(round);
+    if (reports) changed.set(part, [round, node]);
     return part;
   }
 
@@ -93,6 +112,15 @@ export function createRoundBooks(): RoundBooks {
         counted.forEach((what, k) => (stats[what] = sums[COUNTS + k]!));
         stats.trainLoss = sums[LOSS_COUNT]! > 0 ? sums[LOSS_SUM]! / sums[LOSS_COUNT]! : Number.NaN;
       }
+    },
+    takeChanged() {
+      const rows = [...changed].map(([part, [round, node]]) => [round, node, ...part]);
+      changed = new Map();
+      return rows;
+    },
+    put(row) {
+      const [round, node] = row as [number, number];
+      partsOf(round).set(node, Float64Array.from(row.slice(2)));
     },
     state: books,
     restore(state) {

@@ -27,8 +27,10 @@ export interface FlHost {
   alive(node: number): boolean;
   stateOfCharge(node: number): number;
   maxAppBytes(node: number): number;
-  /** Every node's listening energy so far (µJ), booked up to now. */
-  listenEnergyUj(): number;
+  /** `node`'s listening energy so far (µJ), booked up to now (a node of this process). */
+  listenUj(node: number): number;
+  /** Whether `node` runs in this process (issue 22: the rest run in workers). */
+  hosts(node: number): boolean;
   /** The least time between two frames of `appBytes` from `node`: time on air over its sub-band's duty cycle. */
   frameGapMs(node: number, appBytes: number): number;
 }

@@ -10,11 +10,16 @@ import { broadcastDestination } from '../radio/transmission.ts';
 import { encodeUpdate } from './compression.ts';
 import { selectClients } from './federation.ts';
 import type { FlRun } from './fl-run.ts';
-import type { RoundState, RoundStats, RoundView } from './round-types.ts';
+import type { RoundState, RoundStats } from './round-types.ts';
+import type { HubNews } from './round-news.ts';
 import { chunk, type FlMessage } from './wire.ts';
 
-export function startRound(run: FlRun): void {
-  const { setup, host, model, sessions, deadlineMs } = run;
+/**
+ * The round starts now (an exchange), with the clients `eligible` says are alive and charged
+ * enough; `tell` hands its news to the clients' sides before the coordinator sends anything.
+ */
+export function startRound(run: FlRun, eligible: (node: number) => boolean, tell: (news: HubNews) => void): void {
+  const { setup, host, model, deadlineMs } = run;
   const { settings, coordinator, clients } = setup;
   const { scheduler } = host;
   const post = run.outbox.post;
@@ -24,12 +29,12 @@ export function startRound(run: FlRun): void {
     run.finished = true;
     return;
   }
-  const available = clients.filter((node) => host.alive(node) && host.stateOfCharge(node) >= settings.minStateOfCharge && (setup.trainable[run.clientIndex.get(node)!] ?? 1) > 0);
+  const available = clients.filter((node) => eligible(node) && (setup.trainable[run.clientIndex.get(node)!] ?? 1) > 0);
   const picked = available.length === 0 ? [] : selectClients(available.length, settings.fraction, run.selection).map((i) => available[i]!);
   const plannedMs = run.plannedMs;
   const stats: RoundStats = {
     round: number, startMs: scheduler.nowMs, endMs: Number.NaN, selected: picked.length, participants: 0, dropouts: 0, stragglers: 0, abandoned: 0, resentChunks: 0, recoveredChunks: 0,
-    bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, listenUj: -host.listenEnergyUj(), trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
+    bytesUp: 0, bytesDown: 0, frames: 0, airtimeMs: 0, energyUj: { transmit: 0, receive: 0, compute: 0, idle: 0 }, listenUj: 0, trainLoss: Number.NaN, validationLoss: Number.NaN, validationAccuracy: Number.NaN,
   };
   run.rounds.push(stats);
   // Scheduled rounds keep to their schedule: round k is planned for (k − 1) periods, and starts at the exchange that ends the window of that time.
@@ -38,9 +43,8 @@ export function startRound(run: FlRun): void {
   const chunks = chunk(bytes, run.chunkBytes);
   const state: RoundState = { stats, selected: picked, global: model.global, chunks, server: new Map(picked.map((n) => [n, { received: undefined, parities: [], lastLength: -1, attempts: 0, timer: 0, status: 'pending' }])), updates: [], startVersion: model.version, closed: false };
   run.current = state;
-  const view: RoundView = { round: number, startMs: stats.startMs, selected: picked, closed: false };
-  run.view = view;
-  if (sessions && number < settings.rounds && nextStartMs < setup.durationMs) sessions.planNext(number + 1, nextStartMs);
+  const planNext = schedule && number < settings.rounds && nextStartMs < setup.durationMs;
+  tell({ kind: 'start', round: number, startMs: stats.startMs, selected: picked, ...(planNext && { next: [number + 1, nextStartMs] as const }) });
   // A round nobody can join still lasts until its deadline (no burst of empty rounds).
   run.later({ type: 'close', state }, stats.startMs + deadlineMs);
   if (picked.length === 0) return;

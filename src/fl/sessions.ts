@@ -53,6 +53,8 @@ export interface ClientSessions {
   /** What the client's clock reads at the true time `trueMs`, and back. */
   localMs(node: number, trueMs: number): number;
   trueMs(node: number, localMs: number): number;
+  /** The clients whose sessions changed since the last call, with their sessions (a worker's report: the run's ether reads them). */
+  takeChanged(): [number, number[]][];
   checkpoint(): SessionsState;
   restore(state: SessionsState): void;
 }
@@ -86,7 +88,12 @@ export function createClientSessions(config: SessionsConfig): ClientSessions {
   /** Each clock's rate error (parts of one), drawn from the client's own stream. */
   const drift = clients.map((node) => (2 * config.streams.stream(`fl/clock/${node}`).next() - 1) * schedule.clockPpm * 1e-6);
   const syncedAtMs = new Float64Array(clients.length);
-  const wakeOf = (node: number): Sessions => wakes[index.get(node)!]!;
+  /** Clients whose sessions changed since `takeChanged`. */
+  const changed = new Set<number>();
+  const wakeOf = (node: number): Sessions => {
+    changed.add(node);
+    return wakes[index.get(node)!]!;
+  };
   /** How long a woken client listens for the announce: both guards and the window. */
   const listenMs = 2 * guardMs + schedule.announceWindow;
 
@@ -94,7 +101,8 @@ export function createClientSessions(config: SessionsConfig): ClientSessions {
     guardMs,
     start() {
       syncedAtMs.fill(0);
-      for (const wake of wakes) {
+      for (const node of clients) {
+        const wake = wakeOf(node);
         wake.sessions.length = 0;
         openSession(wake, 0, listenMs);
       }
@@ -135,6 +143,11 @@ export function createClientSessions(config: SessionsConfig): ClientSessions {
     trueMs(node, localMs) {
       const c = index.get(node)!;
       return syncedAtMs[c]! + (localMs - syncedAtMs[c]!) / (1 + drift[c]!);
+    },
+    takeChanged() {
+      const rows = [...changed].sort((a, b) => a - b).map((node): [number, number[]] => [node, [...wakes[index.get(node)!]!.sessions]]);
+      changed.clear();
+      return rows;
     },
     checkpoint: () => ({ syncedAtMs: syncedAtMs.slice(), sessions: wakes.map((wake) => [...wake.sessions]) }),
     restore(state) {

@@ -43,6 +43,8 @@ import type { FlRun, FlStep } from './fl-run.ts';
 import { createJitterStreams } from './jitter-streams.ts';
 import { checkDone, closeRound, coordinatorDied, settleEvaluations, settleFinishedEvaluations } from './rounds.ts';
 import { roundNewsAtExchange } from './round-news.ts';
+import { createListenSnapshots, type ListenSnapshot } from './listen-snapshots.ts';
+import { flNewsFor, flReport, receiveFlReport, takeFlNews } from './fl-report.ts';
 import { createTrainingPool } from './training-pool.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
@@ -64,7 +66,16 @@ export interface FlEngineState {
   readonly global: Float64Array;
   readonly current: RoundState | undefined;
   /** The round news (round-news.ts): the clients' view, a close not told yet, the next round's plan, drops not told yet. */
-  readonly news: { readonly view: RoundView | undefined; readonly closing: RoundState | undefined; readonly plannedMs: number; readonly startDue: boolean; readonly drops: readonly [number, number][] };
+  readonly news: {
+    readonly view: RoundView | undefined;
+    readonly closing: RoundState | undefined;
+    readonly plannedMs: number;
+    readonly startDue: boolean;
+    readonly anchorMs: number | undefined;
+    readonly drops: readonly [number, number][];
+    readonly roundStarts: readonly number[];
+    readonly listen: readonly ListenSnapshot[];
+  };
   readonly finished: boolean;
   readonly buffer: ClientUpdate[];
   readonly tasks: StepTableState<unknown>;
@@ -94,7 +105,11 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const compressors = new Map<number, Compressor>();
   const clientSide = new Map<number, ClientSide>();
   const rounds: RoundStats[] = [];
-  const roundBooks = createRoundBooks();
+  // The coordinator runs the rounds; a process without it (a worker) runs clients only and reports their parts.
+  const hub = host.hosts(coordinator);
+  const roundBooks = createRoundBooks(!hub);
+  /** When each round started, as this process's clients' side learnt it (round-news.ts). */
+  const roundStarts: number[] = [];
   const model = createAggregator(setup);
   const jitter = createJitterStreams(streams, settings.uplinkJitter);
   /** What comes next (FlStep): at a time, or after a computation. */
@@ -106,9 +121,10 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const schedule = settings.schedule;
   // With a schedule a round closes by the next one's start.
   const deadlineMs = schedule ? Math.min(settings.roundDeadline, schedule.period) : settings.roundDeadline;
-  const sessions = schedule ? createClientSessions({ schedule, settings, clients: setup.clients, specs, streams, nowMs: () => scheduler.nowMs, later: (step, atMs) => later(step, atMs) }) : undefined;
+  // Each process wakes and puts to sleep its own clients.
+  const sessions = schedule ? createClientSessions({ schedule, settings, clients: setup.clients.filter((node) => host.hosts(node)), specs, streams, nowMs: () => scheduler.nowMs, later: (step, atMs) => later(step, atMs) }) : undefined;
   const slots = sessions && schedule?.uplinkSlots ? uplinkSlots({ clients: setup.clients, coordinator, messageBytes: payloadBytes + flHeaderBytes, host, clocks: sessions, current: () => run.view }) : undefined;
-  const outbox = roundOutbox(setup, host, rounds, roundBooks, deadlineMs, sessions, slots);
+  const outbox = roundOutbox(setup, host, roundStarts, roundBooks, deadlineMs, sessions, slots);
   const { post } = outbox;
   const count = roundBooks.count;
   const parity = chunkParity(settings.fec, chunkBytes, post, (round, node, chunks) => count(round, node, 'recoveredChunks', chunks));
@@ -123,7 +139,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
   const clients = createFlClients({ setup, specs, host, clientSide, compressors, training, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, count, loss, drop, current: () => run.view, global: () => model.global });
   const malformed = (): void => void run.malformed++;
   const coordinatorSide = createCoordinatorSide({ setup, host, aggregator: model, clientIndex, payloadBytes, current, post, rebuild, count, checkDone: done, later, malformed, uplinkSlotMs: slots?.periodMs });
-  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, unevaluated: [], rounds, roundBooks, current: undefined, view: undefined, closing: undefined, plannedMs: 0, startDue: false, drops: [], finished: false, malformed: 0 };
+  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, unevaluated: [], rounds, roundBooks, roundStarts, nodeCount: specs.length, specs, current: undefined, view: undefined, closing: undefined, plannedMs: 0, startDue: false, anchorMs: undefined, outgoing: [], listen: createListenSnapshots(specs.length), remoteEligible: new Map(), toReport: { listen: [], table: false, malformedReported: 0 }, drops: [], finished: false, malformed: 0 };
 
   return {
     onMessage: (node, received) => onFlMessage(run, node, received),
@@ -135,8 +151,14 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       if (cause >= 1) roundBooks.energy(cause, node, state, energyUj);
     },
     exchanged: () => roundNewsAtExchange(run),
+    newsFor: (untilMs) => flNewsFor(run, untilMs),
+    takeNews: (value) => takeFlNews(run, value),
+    report: () => flReport(run),
+    receive: (value, owns) => receiveFlReport(run, value, owns),
     start() {
       sessions?.start();
+      if (!hub) return;
+      run.anchorMs = 0;
       later({ type: 'startRound' }, 0);
     },
     checkpoint() {
@@ -152,20 +174,25 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       settleEvaluations(run);
       training?.close();
     },
+    // The coordinator's process keeps the run going until the last round; a worker's clients wait for its news.
     get busy() {
-      return !run.finished;
+      return hub && !run.finished;
     },
     // The rounds' figures from the nodes' parts (round-books.ts), whenever they are read.
     get rounds() {
       settleEvaluations(run);
       roundBooks.settle(rounds);
+      run.listen.settle(rounds);
       return rounds;
     },
     get settledRounds() {
       settleFinishedEvaluations(run);
       roundBooks.settle(rounds);
-      // The rounds still being evaluated are the last closed ones (and the round under way follows them).
-      return run.unevaluated.length === 0 ? rounds : rounds.slice(0, rounds.length - run.unevaluated.length - (run.current && !run.current.closed ? 1 : 0));
+      run.listen.settle(rounds);
+      // The rounds still being evaluated are the last closed ones (and the round under way follows them); a round whose listening energy a worker has yet to report waits too.
+      let settled = run.unevaluated.length === 0 ? rounds.length : rounds.length - run.unevaluated.length - (run.current && !run.current.closed ? 1 : 0);
+      while (settled > 0 && run.listen.pending(rounds[settled - 1]!.round)) settled--;
+      return settled === rounds.length ? rounds : rounds.slice(0, settled);
     },
     get global() {
       return model.global;
@@ -200,12 +227,12 @@ function runFlStep(run: FlRun, step: FlStep): void {
 }
 
 /** The outbox of the rounds' messages: each frame counted in its round's figures, a round's frames expiring at its deadline. */
-function roundOutbox(setup: FlSetup, host: FlHost, rounds: readonly RoundStats[], roundBooks: RoundBooks, deadlineMs: number, sessions: ClientSessions | undefined, slots: Parameters<typeof createOutbox>[0]['slots']): Outbox {
+function roundOutbox(setup: FlSetup, host: FlHost, roundStarts: readonly number[], roundBooks: RoundBooks, deadlineMs: number, sessions: ClientSessions | undefined, slots: Parameters<typeof createOutbox>[0]['slots']): Outbox {
   return createOutbox({
     scheduler: host.scheduler,
     send: host.send,
     alive: host.alive,
-    roundEndMs: (round) => (rounds[round - 1]?.startMs ?? 0) + deadlineMs,
+    roundEndMs: (round) => (roundStarts[round - 1] ?? 0) + deadlineMs,
     onFrame: (round, tx) => roundBooks.frame(round, tx.sender, tx.airtimeMs, tx.bytes.length, tx.sender === setup.coordinator),
     onDrained: (node, tx) => sessions?.sent(node, tx.endMs),
     ...(slots && { slots }),

@@ -37,6 +37,14 @@ export interface NodeApplication {
    * round news: fl/round-news.ts).
    */
   exchanged?(nowMs: number): void;
+  /**
+   * What every worker must learn with the op of the window up to `untilMs` (the coordinator's
+   * news at the last exchange); undefined when there is none. Asked at every window's start;
+   * a worker with nothing to do in the window gets an op all the same.
+   */
+  newsFor?(untilMs: number): unknown;
+  /** A worker takes the coordinator's news, its clock at the exchange that made it; what is wrong with it instead. */
+  takeNews?(value: unknown): string | undefined;
   /** What this process's nodes did in the window just run, for the coordinator (a worker's; issue 22). */
   report?(): unknown;
   /** Takes a worker's report in; what is wrong with it when it is malformed or speaks for a node the worker does not run (`owns`). */

@@ -26,7 +26,10 @@ export async function closeAsync(parts: SimulationParts): Promise<SimulationResu
   const lastEventMs = Math.max(durationMs, scheduler.lastEventMs, remote?.lastEventMs ?? 0);
   // Every partition takes its last sample where this one does: at the end of the last
   // window, which may lie after the last event.
-  const remoteTotals = remote ? await remote.finish(Math.max(lastEventMs, scheduler.nowMs), (report, owns) => receiveReport(parts, report, owns)) : [];
+  const untilMs = Math.max(lastEventMs, scheduler.nowMs);
+  // News of the last exchange still goes out (a federated round's close: the workers' listening energy).
+  const news = parts.app?.newsFor?.(untilMs);
+  const remoteTotals = remote ? await remote.finish(untilMs, (report, owns) => receiveReport(parts, report, owns), news === undefined ? undefined : { atMs: scheduler.nowMs, app: news }) : [];
   return closeLocal(parts, lastEventMs, remoteTotals);
 }
 

@@ -78,7 +78,9 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
 
   const ether: Ether = createSimulationEther(scenario, swarm, { scheduler, tracker, listeners, windowMs: windows.longestMs, deliver: (delivery) => transport.deliver(delivery), hosted: (i) => hosted[i]! });
 
-  if (options.federated && options.hosted) throw new Error('federated learning runs in one process: it does not take remote partitions yet');
+  if (options.federated && options.hosted && !options.reportsToCoordinator && !hosted[options.federated.coordinator]) {
+    throw new RangeError(`the federated coordinator (node ${options.federated.coordinator}) must run in the run's process, which keeps the rounds' records`);
+  }
   if (options.inference && options.hosted && !options.reportsToCoordinator && !hosted[options.inference.plan.entry]) {
     throw new RangeError(`the inference entry (node ${options.inference.plan.entry}) must run in the run's process, which keeps the requests' records`);
   }
@@ -88,7 +90,7 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
   const runtimeObjectsOnce = (): readonly (NodeRuntime | undefined)[] => (runtimeViews ??= runtimeObjects(swarmNodes, specs.length));
   const nodeObjectsOnce = (): readonly (LoraNode | undefined)[] => (nodeViews ??= nodeObjects(swarmNodes, specs.length));
   const engine = options.inference ? createHostedEngine(options.inference, specs, scheduler, nodeObjectsOnce, runtimeObjectsOnce, hosted) : undefined;
-  const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodeObjectsOnce, runtimeObjectsOnce, { trainingThreads: options.trainingThreads ?? 0 }) : undefined;
+  const federation = options.federated ? createHostedFl(options.federated, specs, swarm.region, scenario.framing, scheduler, nodeObjectsOnce, runtimeObjectsOnce, hosted, { trainingThreads: options.trainingThreads ?? 0 }) : undefined;
   const app: NodeApplication | undefined = engine ?? federation;
   const nodeEvents = routeNodeEvents({
     tracker,

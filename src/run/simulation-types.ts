@@ -117,6 +117,12 @@ export interface PartitionDriver {
   close(untilMs: number): PartitionTotals;
   /** A death elsewhere in the run (or here), as the coordinator tells it: see NodeApplication.deathKnown. */
   deathKnown(node: number, atMs: number, knownAtMs: number): void;
+  /**
+   * The node application's news of the coordinator's exchange at `atMs`: the clock moves there
+   * first (no event of this partition is due by then: it ran, or had nothing to run, every
+   * window up to it). What is wrong with the news instead.
+   */
+  takeNews(atMs: number, value: unknown): string | undefined;
 }
 
 /** What a live viewer sees at each sample (published on `swarm/<run>/metrics/live` over MQTT). */

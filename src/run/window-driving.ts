@@ -63,7 +63,9 @@ export function createWindowDriving(parts: SimulationParts, windows: WindowLengt
       return local === undefined ? elsewhere : Math.min(local, elsewhere);
     },
     runTo: (endMs) => {
-      remote?.runUntil(endMs);
+      // The application's news for the workers is taken at every window's start, and sent if there are workers.
+      const news = parts.app?.newsFor?.(endMs);
+      remote?.runUntil(endMs, news === undefined ? undefined : { atMs: scheduler.nowMs, app: news });
       scheduler.runUntil(endMs);
     },
     rethrow: () => rethrow(parts.state),

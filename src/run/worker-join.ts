@@ -5,6 +5,7 @@
 import { loadScenarioText } from '../scenario/loader.ts';
 import { inferenceFor } from '../inference/load-model.ts';
 import { servedModelDigest } from '../inference/model-digest.ts';
+import { prepareFederated } from '../fl/setup.ts';
 import { parsePartition } from '../transport/partition.ts';
 import { resolveSwarm, type ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -29,6 +30,8 @@ export interface HostedPartition {
   readonly hosted: readonly number[];
   /** The model the run serves, read and placed here as the coordinator did (undefined: none). */
   readonly inference: ReturnType<typeof inferenceFor>;
+  /** The federated task, partitioned here as the coordinator did (undefined: none). */
+  readonly federated: ReturnType<typeof prepareFederated> | undefined;
 }
 
 /** Says hello until the coordinator answers (it may start after the worker); a refusal throws. */
@@ -70,7 +73,17 @@ export function hostPartition(worker: WorkerControl, assigned: Assignment): Host
   // A socket per hosted node (one per partition connection): past the open-file limit they would fail one by one, naming the socket.
   const descriptors = descriptorProblem(assigned.partition ? 1 : (partitionUsersFor(options.credentials, hosted)?.length ?? hosted.length), false);
   if (descriptors) throw new EnvironmentError(`this worker cannot host nodes ${assigned.nodes}: ${descriptors}`);
-  return { scenario, swarm, nodeCount, hosted, inference: runModel(scenario, swarm, options.runId, assigned.model) };
+  return { scenario, swarm, nodeCount, hosted, inference: runModel(scenario, swarm, options.runId, assigned.model), federated: runTask(scenario, swarm, options.runId) };
+}
+
+/** The run's federated task (its data and the clients' partitions), prepared here from the same scenario; one this machine cannot prepare is a refusal. */
+function runTask(scenario: Scenario, swarm: ResolvedSwarm, runId: string): ReturnType<typeof prepareFederated> | undefined {
+  if (!scenario.federated) return undefined;
+  try {
+    return prepareFederated(scenario, swarm);
+  } catch (error) {
+    throw new WorkerRefusedError(`this worker cannot train run ${runId}'s clients: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**

@@ -31,6 +31,12 @@ export async function runOps(worker: WorkerControl, links: NodeLinks, partition:
       if (node >= links.topics.nodes) throw new RunAbortedError(`protocol error: the coordinator told of the death of node ${node}, of a run of ${links.topics.nodes} nodes`);
       partition.deathKnown(node, atMs, knownAtMs);
     }
+    // The application's news of that exchange, with the clock there, before its deliveries.
+    if (op.news) {
+      const problem = partition.takeNews(op.news.atMs, op.news.app);
+      // Told to the coordinator (a failure, not an abort): the run stops at once.
+      if (problem) throw new Error(`protocol error: ${problem}`);
+    }
     links.exchange!.applyDeliveries();
     links.seen.floor(op.untilMs);
     const totals = op.close ? partition.close(op.untilMs) : (partition.run(op.untilMs), undefined);

@@ -54,11 +54,12 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     await openControl(worker);
     const assigned = await joinRun(worker);
     const partition = hostPartition(worker, assigned);
-    const { scenario, swarm, nodeCount, hosted, inference } = partition;
+    const { scenario, swarm, nodeCount, hosted, inference, federated } = partition;
     const links = await connectNodeLinks(worker, assigned, partition);
     const simulation = createSimulation(scenario, swarm, {
       hosted,
       ...(inference && { inference }),
+      ...(federated && { federated }),
       reportsToCoordinator: true,
       keepRecords: false,
       transport: (scheduler, endpoints) => workerTransport(worker, links, scheduler, endpoints),

@@ -7,6 +7,7 @@ import type { EnergyTotals } from '../hw/energy-ledger.ts';
 import type { MemoryUsage } from '../hw/memory-ledger.ts';
 import type { SeriesRow } from '../metrics/series.ts';
 import type { SimEvent } from '../node/events.ts';
+import type { OpNews } from './worker-protocol.ts';
 
 /** One sample's share of the live snapshot. */
 export interface SamplePartial {
@@ -45,8 +46,8 @@ export interface PartitionTotals {
 export interface RemotePartitions {
   /** How many worker processes run remote partitions. */
   readonly parts: number;
-  /** Starts every remote partition on the window up to `untilMs`; called before the local part runs it. */
-  runUntil(untilMs: number): void;
+  /** Starts every remote partition on the window up to `untilMs` (every one, with `news` to tell); called before the local part runs it. */
+  runUntil(untilMs: number, news?: OpNews): void;
   /** Waits for the reports of the window just run and hands each to `report`. */
   collect(report: ReportSink): Promise<void>;
   /** Transmission envelopes the remote nodes have published so far. */
@@ -63,5 +64,5 @@ export interface RemotePartitions {
   readonly busy: boolean;
   readonly lastEventMs: number;
   /** Runs every remote partition to `untilMs`, has it take its last sample, and collects its totals. */
-  finish(untilMs: number, report: ReportSink): Promise<PartitionTotals[]>;
+  finish(untilMs: number, report: ReportSink, news?: OpNews): Promise<PartitionTotals[]>;
 }

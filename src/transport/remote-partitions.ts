@@ -90,7 +90,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
         throw error;
       }
     },
-    runUntil: (untilMs) => startWindow(ctx, untilMs),
+    runUntil: (untilMs, news) => startWindow(ctx, untilMs, news),
     collect: (report) => collectReports(ctx, report),
     get sentTx() {
       return workers().reduce((sum, worker) => sum + worker.sentTx, 0);
@@ -115,7 +115,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
     get lastEventMs() {
       return workers().reduce((latest, worker) => Math.max(latest, worker.lastEventMs), 0);
     },
-    finish: (untilMs, report): Promise<PartitionTotals[]> => finishWorkers(ctx, untilMs, report),
+    finish: (untilMs, report, news): Promise<PartitionTotals[]> => finishWorkers(ctx, untilMs, report, news),
     abort(reason) {
       control.stop();
       for (const worker of workers()) clearTimeout(worker.grace);

@@ -16,15 +16,17 @@
  *              model: the digest of the model the run serves; a worker whose own differs refuses
  *              partition: the credentials of one connection for all its nodes (topics.ts),
  *              given by the embedded broker; without it each node connects on its own
- *     op       { seq, untilMs, deliveries, close, deaths? }   deliveries: how many it has been sent
- *              in all; deaths: [node, atMs, knownAtMs] of the run it has not been told of
+ *     op       { seq, untilMs, deliveries, close, deaths?, news? }   deliveries: how many it has been
+ *              sent in all; deaths: [node, atMs, knownAtMs] of the run it has not been told of;
+ *              news: { atMs, app }, the node application's news of the exchange at atMs
+ *              (federated rounds started and closed: fl/fl-report.ts), sent to every worker
  *     abort    { reason }                 (ctl/run/all/abort) the run stopped
  *     alive    {}                         (ctl/run/all/alive) the heartbeat
  *     resync   {}                         (ctl/run/all/resync) the coordinator reconnected, or
  *                                         a worker's last will came: publish again, say `here`
  *     gone     { reason }                 (ctl/run/all/gone) the coordinator's last will
  *
- * A window: the coordinator sends `op` to every worker with something to do before it runs its
+ * A window: the coordinator sends `op` to every worker with something to do (or news to take) before it runs its
  * own part; the worker applies the deliveries it was sent, runs to `untilMs`, publishes its
  * frames on its nodes' tx topics and then its `report` (the node events, series rows and sample
  * partials of the window). The coordinator's barrier waits for every report and every frame.
@@ -38,7 +40,7 @@
  */
 import type { PartitionTotals, WindowReport } from './partition-report.ts';
 
-export const workerProtocolVersion = 3;
+export const workerProtocolVersion = 4;
 
 /** Worker ids are one topic level: short, lower-case letters and digits. */
 export const workerIdPattern = /^[a-z0-9]{1,16}$/;
@@ -67,6 +69,13 @@ export interface OpMessage {
   readonly close: boolean;
   /** Deaths in the run the worker has not been told of: [node, atMs, knownAtMs] (node/application.ts `deathKnown`). */
   readonly deaths?: readonly (readonly [number, number, number])[];
+  /** The node application's news of the exchange at `atMs`, which the worker takes with its clock there (node/application.ts `takeNews`). */
+  readonly news?: OpNews;
+}
+
+export interface OpNews {
+  readonly atMs: number;
+  readonly app: unknown;
 }
 
 export interface ReportMessage {
@@ -109,7 +118,8 @@ export function assignProblem(value: unknown): string | undefined {
 export function opProblem(value: unknown): string | undefined {
   if (!isRecord(value)) return 'expected an object';
   if (!(isCount(value.seq) && isTime(value.untilMs) && isCount(value.deliveries) && typeof value.close === 'boolean')) return 'expected seq, untilMs, deliveries and close';
-  const deaths = value.deaths;
+  const { deaths, news } = value;
+  if (news !== undefined && !(isRecord(news) && isTime(news.atMs) && news.atMs <= value.untilMs && isRecord(news.app))) return 'expected news as { atMs, app } with atMs at or before untilMs';
   if (deaths === undefined) return undefined;
   return Array.isArray(deaths) && deaths.every((d) => Array.isArray(d) && d.length === 3 && isCount(d[0]) && isTime(d[1]) && isTime(d[2])) ? undefined : 'expected deaths as [node, atMs, knownAtMs]';
 }

@@ -6,23 +6,24 @@
 import type { CoordinatorContext } from './coordinator-context.ts';
 import { rosterWorkers, type Worker, type WorkerRoster } from './partition-assignment.ts';
 import type { PartitionTotals, ReportSink } from './partition-report.ts';
-import { reportProblem, type OpMessage, type ReportMessage } from './worker-protocol.ts';
+import { reportProblem, type OpMessage, type OpNews, type ReportMessage } from './worker-protocol.ts';
 import { WorkerError } from './worker-error.ts';
 import type { Barrier } from './barrier.ts';
 import type { SimEvent } from '../node/events.ts';
 import { eventNode } from '../node/events.ts';
 
 /** Starts every worker with an event before `untilMs` or a delivery waiting on the window up to `untilMs`; the others sit it out. */
-export function startWindow(ctx: CoordinatorContext, untilMs: number): void {
+export function startWindow(ctx: CoordinatorContext, untilMs: number, news?: OpNews): void {
   const seq = ++ctx.state.seq;
   for (const worker of rosterWorkers(ctx.roster)) {
     const hasDeliveries = worker.deliveries > worker.deliveriesAtOp;
-    if (!hasDeliveries && (worker.peekMs === undefined || worker.peekMs > untilMs)) continue;
+    // News goes to every worker, with its clock at the news's exchange.
+    if (!hasDeliveries && news === undefined && (worker.peekMs === undefined || worker.peekMs > untilMs)) continue;
     worker.awaiting = seq;
     worker.report = undefined;
     worker.deliveriesAtOp = worker.deliveries;
     worker.firstPendingDeliveryMs = Number.POSITIVE_INFINITY;
-    ctx.control.send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: false, ...deathsFor(worker) } satisfies OpMessage, true);
+    ctx.control.send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: false, ...deathsFor(worker), ...(news && { news }) } satisfies OpMessage, true);
   }
 }
 
@@ -71,7 +72,7 @@ export async function collectReports(ctx: CoordinatorContext, report: ReportSink
 }
 
 /** Runs every worker to `untilMs`, has it take its last sample, and collects its last report and totals. */
-export async function finishWorkers(ctx: CoordinatorContext, untilMs: number, report: ReportSink): Promise<PartitionTotals[]> {
+export async function finishWorkers(ctx: CoordinatorContext, untilMs: number, report: ReportSink, news?: OpNews): Promise<PartitionTotals[]> {
   const { roster, barrier, control, state } = ctx;
   // Reports still owed (none, when the run loop collected after its last window).
   if (rosterWorkers(roster).some((worker) => worker.awaiting !== undefined)) await collectReports(ctx, report);
@@ -79,7 +80,7 @@ export async function finishWorkers(ctx: CoordinatorContext, untilMs: number, re
   for (const worker of rosterWorkers(roster)) {
     worker.awaiting = seq;
     worker.report = undefined;
-    control.send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: true, ...deathsFor(worker) } satisfies OpMessage, true);
+    control.send(`run/${worker.id}/op`, { seq, untilMs, deliveries: worker.deliveries, close: true, ...deathsFor(worker), ...(news && { news }) } satisfies OpMessage, true);
   }
   const totals: PartitionTotals[] = [];
   await barrier.wait(() => rosterWorkers(roster).every((worker) => worker.report !== undefined), 'worker final report');

@@ -221,6 +221,7 @@ describe('loraswarm run with federated learning', () => {
     const header = rows[0]!.split(',');
     const column = (row: string, key: string): string => row.split(',')[header.indexOf(key)]!;
     expect(rows.slice(1).map((row) => [column(row, 'accuracy.final'), column(row, 'federated.bytesUp')])).toEqual([['0.823', '92210'], ['0.781', '18501']]);
-    expect(cli(['run', 'scenarios/fl-compression.yaml', '--workers', '1', '--out', join(dir, 'w')]).stderr).toBe('loraswarm: --remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out\n');
+    // Workers run clients (test/e2e/cli-workers.test.ts); the coordinator, node 0, stays with the run.
+    expect(cli(['run', 'scenarios/fl-compression.yaml', '--remote', '0-3', '--out', join(dir, 'w')]).stderr).toContain('the federated coordinator gateway (node 0) must run in this process');
   });
 });

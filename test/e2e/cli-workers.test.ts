@@ -157,6 +157,33 @@ describe('loraswarm worker', () => {
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toContain('"timeouts": 4');
   });
 
+  const flFiles = [...resultFiles, 'rounds.csv', 'partition.csv', 'partition-samples.csv'];
+
+  it('trains fl-mnist-iid with the odd boards in a worker on the embedded broker: the same rounds and every other file; the coordinator stays with the run', async () => {
+    const out = join(dir, 'fl');
+    const odd = Array.from({ length: 10 }, (_, k) => 2 * k + 1).join(',');
+    const run = start(['run', 'scenarios/fl-mnist-iid.yaml', '--out', out, '--quiet', '--remote', odd, '--run-id', 'fl1']);
+    const [args] = await printedWorkers(run, 1);
+    const worker = start(['worker', ...args!]);
+    expect(await worker.exited).toBe(0);
+    expect(await run.exited).toBe(0);
+    expect(worker.stdout()).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15,17,19 \(10\) of run fl1: [1-9]\d* events in \d+ windows\n$/);
+    expectSameFiles(out, memoryReference('scenarios/fl-mnist-iid.yaml'), [...flFiles, 'report.html']);
+    // The coordinator (the gateway, node 0) keeps the rounds' records: a split that sends it to a worker is refused.
+    const refused = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--remote', '0-4', '--out', join(dir, 'hub')]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe('loraswarm: --remote/--workers: the federated coordinator gateway (node 0) must run in this process, which keeps the rounds\' records (workers run clients), but this split keeps nodes 5-20 here; give --remote partitions that leave node 0 out\n');
+    expect(existsSync(join(dir, 'hub.partial'))).toBe(false);
+  });
+
+  it('trains fl-mnist-iid with two workers on Mosquitto: the same files', async () => {
+    const out = join(dir, 'fl-mosquitto');
+    const { workers } = await runWithTwoWorkersOnMosquitto('fl2', 'scenarios/fl-mnist-iid.yaml', out);
+    // The gateway and boards 0-5 with the run, boards 6-12 and 13-19 in the workers.
+    expect(workers.sort()).toEqual(['14-20', '7-13']);
+    expectSameFiles(out, memoryReference('scenarios/fl-mnist-iid.yaml'), flFiles);
+  });
+
   it('stops the run with a clear error and a partial directory when a worker dies mid-run and does not come back within --reconnect-timeout', async () => {
     const out = join(dir, 'killed');
     const run = start(['run', 'scenarios/aloha.yaml', '--out', out, '--remote', '50-100', '--run-id', 'kill1', '--reconnect-timeout', '2']);

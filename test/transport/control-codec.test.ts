@@ -125,17 +125,22 @@ describe('the worker protocol\u2019s message checks', () => {
       }),
       { numRuns: 3000 },
     );
-    expect(helloProblem({ protocol: 3, nodes: 'auto' })).toBeUndefined();
-    expect(helloProblem({ protocol: 2, nodes: 'auto' })).toBe('expected protocol 3');
-    expect(assignProblem({ protocol: 3, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false })).toBeUndefined();
-    expect(assignProblem({ protocol: 3, scenario: 'x: 1\n', nodes: '0-9' })).toBe('expected a scenario, nodes and brokerInRun');
-    expect(assignProblem({ protocol: 3, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false, model: 'ab'.repeat(32) })).toBeUndefined();
-    expect(assignProblem({ protocol: 3, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false, model: 'zz' })).toBe('expected the model digest as 64 hexadecimal digits');
+    expect(helloProblem({ protocol: 4, nodes: 'auto' })).toBeUndefined();
+    expect(helloProblem({ protocol: 3, nodes: 'auto' })).toBe('expected protocol 4');
+    expect(assignProblem({ protocol: 4, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false })).toBeUndefined();
+    expect(assignProblem({ protocol: 4, scenario: 'x: 1\n', nodes: '0-9' })).toBe('expected a scenario, nodes and brokerInRun');
+    expect(assignProblem({ protocol: 4, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false, model: 'ab'.repeat(32) })).toBeUndefined();
+    expect(assignProblem({ protocol: 4, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false, model: 'zz' })).toBe('expected the model digest as 64 hexadecimal digits');
     expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false })).toBeUndefined();
     expect(opProblem({ seq: 3, untilMs: -1, deliveries: 0, close: false })).toBe('expected seq, untilMs, deliveries and close');
     expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false, deaths: [[4, 2400000, 2400001]] })).toBeUndefined();
     for (const deaths of [[[4, 2400000]], [[-1, 0, 0]], [[4, Number.NaN, 1]], 'none']) {
       expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false, deaths })).toBe('expected deaths as [node, atMs, knownAtMs]');
+    }
+    // An application's news (federated rounds: fl/fl-report.ts), of an exchange at or before the op's window end.
+    expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false, news: { atMs: 11.5, app: { news: [], table: true } } })).toBeUndefined();
+    for (const news of [{ atMs: 13, app: {} }, { atMs: 11.5, app: [1] }, { app: {} }, 'news']) {
+      expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false, news })).toBe('expected news as { atMs, app } with atMs at or before untilMs');
     }
     const report = { seq: 1, sentTx: 2, peekMs: null, busy: false, lastEventMs: 5, failure: null, report: { events: [], series: [], samples: [] } };
     expect(reportProblem(report)).toBeUndefined();

@@ -79,14 +79,15 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   const { external, partitions } = distribution;
   // A model to serve is read and placed before anything is written: a model that does not fit is refused here.
   const inference = inferenceFor(scenario, swarm);
-  if (inference) refuseEntryInWorker(inference.plan.entry, swarm, partitions);
+  if (inference) refuseKeeperInWorker('the inference entry', "the requests' records (workers serve the other units)", inference.plan.entry, swarm, partitions);
   const federated = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   // Traffic that sleeping radios cannot receive is said before the run, not found in its fates.
   if (!options.quiet && !resumed) {
     const warnings = [...describeWakeCheck(checkWakes(scenario, swarm)), ...(federated ? describeFrozenTensors(scenario, swarm, federated) : [])];
     for (const line of warnings) note(`loraswarm:${line.slice(1)}\n`);
   }
-  if (partitions.length > 0) refuseWorkers(scenario, federated !== undefined);
+  if (federated) refuseKeeperInWorker('the federated coordinator', "the rounds' records (workers run clients)", federated.coordinator, swarm, partitions);
+  if (partitions.length > 0) refuseWorkers(scenario);
   if (checkpointEveryMs !== undefined) {
     const why = partitions.length > 0 ? 'workers' : liveOptions ? 'the live dashboard' : undefined;
     if (why) throw new UsageError(`--checkpoint-every: a run with ${why} cannot be checkpointed yet; leave it out`);
@@ -103,18 +104,17 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   return { ...distribution, resumed, options, scenario, swarm, name, outPath, compress, writeThread, reportThread, trainingThreads, checkpointEveryMs, liveOptions, inference, federated };
 }
 
-/** The inference entry keeps the requests' records: it runs in the run's process. */
-function refuseEntryInWorker(entryIndex: number, swarm: ReadScenario['swarm'], partitions: readonly (readonly number[])[]): void {
-  if (!partitions.some((partition) => partition.includes(entryIndex))) return;
-  const entry = swarm.nodes[entryIndex]!;
+/** The inference entry and the federated coordinator keep their workload's records: each runs in the run's process. */
+function refuseKeeperInWorker(role: string, records: string, index: number, swarm: ReadScenario['swarm'], partitions: readonly (readonly number[])[]): void {
+  if (!partitions.some((partition) => partition.includes(index))) return;
+  const node = swarm.nodes[index]!;
   const elsewhere = new Set(partitions.flat());
   const kept = formatPartition(swarm.nodes.map((_, i) => i).filter((i) => !elsewhere.has(i)));
-  throw new UsageError(`--remote/--workers: the inference entry ${entry.id} (node ${entry.index}) must run in this process, which keeps the requests' records (workers serve the other units), but this split keeps nodes ${kept} here; give --remote partitions that leave node ${entry.index} out`);
+  throw new UsageError(`--remote/--workers: ${role} ${node.id} (node ${node.index}) must run in this process, which keeps ${records}, but this split keeps nodes ${kept} here; give --remote partitions that leave node ${node.index} out`);
 }
 
-/** The features whose nodes must all run in one process refuse workers (swarm inference takes them: its entry stays here). */
-function refuseWorkers(scenario: ReadScenario['scenario'], federated: boolean): void {
-  if (federated) throw new UsageError('--remote/--workers: federated learning runs its nodes in one process (workers do not train yet); leave them out');
+/** The features whose nodes must all run in one process refuse workers (swarm inference and federated learning take them: their entry or coordinator stays here). */
+function refuseWorkers(scenario: ReadScenario['scenario']): void {
   if (scenario.peerMac) throw new UsageError('--remote/--workers: with peerMac the acknowledgements and channel activity detection run in one process (workers do not yet); leave them out');
   if (scenario.lorawan) throw new UsageError('--remote/--workers: with lorawan the network server and the class A devices run in one process (workers do not yet); leave them out');
   if (scenario.uplinkGateways === 'all') throw new UsageError('--remote/--workers: with uplinkGateways: all the network server merges every gateway\'s receptions in one process (workers do not yet); leave them out');
