@@ -53,6 +53,8 @@ export function createPartitionDriver(parts: SimulationParts): PartitionDriver {
     },
     close(untilMs) {
       if (scheduler.nowMs < untilMs) scheduler.runUntil(untilMs);
+      // No client trains after the close: a worker's training threads end.
+      parts.federation?.close();
       takeSample(parts);
       return { events: localEvents(parts), nodes: localTotals(parts) };
     },

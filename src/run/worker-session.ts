@@ -31,6 +31,8 @@ export interface WorkerSessionOptions {
   readonly barrierTimeoutMs?: number;
   /** Progress lines (joined, finished). */
   readonly log?: (line: string) => void;
+  /** A federated run: threads that train this worker's clients while its simulation goes on (0 or absent: none). */
+  readonly trainingThreads?: number;
 }
 
 export interface WorkerResult {
@@ -59,7 +61,7 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     const simulation = createSimulation(scenario, swarm, {
       hosted,
       ...(inference && { inference }),
-      ...(federated && { federated }),
+      ...(federated && { federated, trainingThreads: options.trainingThreads ?? 0 }),
       reportsToCoordinator: true,
       keepRecords: false,
       transport: (scheduler, endpoints) => workerTransport(worker, links, scheduler, endpoints),

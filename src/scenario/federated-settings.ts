@@ -124,6 +124,6 @@ export const federatedSettingsSchema = z
     targetAccuracy: z.number().gt(0).max(1).optional().describe('Reports the joules and airtime spent until the validation accuracy first reaches it.'),
     schedule: withDerivedDefault(scheduleSchema, 'none: each round starts when the last closes, and the clients listen as their wake says'),
   })
-  .describe('A model trained by federated learning across the swarm, every model download and update carried in frames. Not with inference; its nodes run in one process (no --remote or --workers).');
+  .describe('A model trained by federated learning across the swarm, every model download and update carried in frames. Not with inference. With --remote or --workers the coordinator stays in the run\'s process; workers run clients.');
 
 export type FederatedSettings = z.output<typeof federatedSettingsSchema>;

@@ -14,13 +14,13 @@ afterEach(async () => {
 });
 
 /** The coordinator, with the federated coordinator node, and a worker session per partition in this process, through the embedded broker. */
-async function runDistributed(file: string, sets: string[], partitions: number[][]) {
+async function runDistributed(file: string, sets: string[], partitions: number[][], trainingThreads = 0) {
   const { scenario, swarm } = loadScenario(file, sets);
   const n = swarm.nodes.length;
   prepared = await prepareMqttTransport({ runId: 'fl', nodes: n, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
   const broker = prepared.broker!;
   const credentials = { runId: 'fl', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
-  const sessions = partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'fl', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000 }));
+  const sessions = partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'fl', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000, trainingThreads }));
   await prepared.workersReady();
   const remote = new Set(partitions.flat());
   const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, federated: prepareFederated(scenario, swarm), hosted: swarm.nodes.map((_, i) => i).filter((i) => !remote.has(i)) });
@@ -48,14 +48,14 @@ function expectSameRounds(distributed: Run, memory: Run): void {
 }
 
 describe('federated learning with clients in worker sessions', () => {
-  it('trains fl-mnist-iid with its clients split over two workers: the same rounds, model and books', async () => {
+  it('trains fl-mnist-iid with its clients split over two workers, each training on a thread of its own: the same rounds, model and books', async () => {
     const sets = ['federated.rounds=2'];
     const memory = memoryRun('scenarios/fl-mnist-iid.yaml', sets);
     const partitions = [
       [1, 3, 5, 7, 9, 11, 13, 15, 17, 19],
       [2, 4, 6, 8, 10, 12, 14, 16, 18, 20],
     ];
-    const distributed = await runDistributed('scenarios/fl-mnist-iid.yaml', sets, partitions);
+    const distributed = await runDistributed('scenarios/fl-mnist-iid.yaml', sets, partitions, 1);
     expectSameRounds(distributed, memory);
     const rounds = distributed.simulation.federated!.rounds;
     expect(rounds.map((r) => [r.participants, r.validationAccuracy])).toEqual([[10, 0.823], [10, 0.876]]);

@@ -25,6 +25,7 @@ export function addWorkerCommand(program: Command, io: CliIo): void {
     .requiredOption('--credentials <file>', "the credentials file the run wrote (embedded broker) or `loraswarm broker-setup`'s credentials.json")
     .option('--join-timeout <seconds>', 'how long to wait for the run to answer', '120')
     .option('--reconnect-timeout <seconds>', 'how long the broker, or the run whose connection closed, may stay away before the worker stops', '60')
+    .option('--training-threads <n>', "federated learning: threads that train this worker's clients while its simulation goes on (the same results): auto (the cores less one, at most 4) or a count (0: on the simulation's thread)", 'auto')
     .option('--quiet', 'print nothing on success')
     .action(async (options) => {
       const { workerCommand } = await import('./worker.ts');

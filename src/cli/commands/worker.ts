@@ -8,7 +8,7 @@ import type { WorkerCredentials } from '../../transport/mosquitto-setup.ts';
 import { runIdPattern } from '../../transport/topics.ts';
 import { RunAbortedError, runWorkerSession } from '../../run/worker-session.ts';
 import { UsageError } from '../exit.ts';
-import { brokerUrlProblem, secondsOption } from './options.ts';
+import { brokerUrlProblem, secondsOption, trainingThreadsOption } from './options.ts';
 import { partitionsProblem } from './run-distribution.ts';
 
 export interface WorkerCommandOptions {
@@ -18,6 +18,7 @@ export interface WorkerCommandOptions {
   readonly credentials: string;
   readonly joinTimeout?: string;
   readonly reconnectTimeout?: string;
+  readonly trainingThreads?: string;
   readonly quiet?: boolean;
 }
 
@@ -30,6 +31,7 @@ export async function workerCommand(options: WorkerCommandOptions, print: (text:
   }
   const joinTimeoutMs = options.joinTimeout === undefined ? undefined : secondsOption('--join-timeout', options.joinTimeout) * 1000;
   const reconnectWindowMs = options.reconnectTimeout === undefined ? undefined : secondsOption('--reconnect-timeout', options.reconnectTimeout) * 1000;
+  const trainingThreads = trainingThreadsOption(options.trainingThreads);
   const credentials = readWorkerCredentials(options.credentials, options.run);
   try {
     const result = await runWorkerSession({
@@ -39,6 +41,7 @@ export async function workerCommand(options: WorkerCommandOptions, print: (text:
       credentials,
       ...(joinTimeoutMs !== undefined && { joinTimeoutMs }),
       ...(reconnectWindowMs !== undefined && { reconnectWindowMs }),
+      trainingThreads,
       log: (line) => note(`${line}\n`),
     });
     if (!options.quiet) print(`worker ${result.workerId}: ran nodes ${result.nodes} (${result.nodeCount}) of run ${result.runId}: ${result.events} events in ${result.windows} windows\n`);
