@@ -69,7 +69,8 @@ export function recoverWithRedundancy(chunks: (Uint8Array | undefined)[], redund
     if (!fragment) return;
     const line = matrixLine(k + 1, m);
     const bits = new Uint8Array(unknown.length);
-    const value = fragment.slice();
+    // A copy whatever the fragment is (a Buffer's slice would be a view of the one kept).
+    const value = new Uint8Array(fragment);
     for (let j = 0; j < m; j++) {
       if (!line[j]) continue;
       const c = chunks[j];

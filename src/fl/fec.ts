@@ -60,7 +60,8 @@ export function recoverChunks(chunks: (Uint8Array | undefined)[], parities: read
     for (let i = start; i < end; i++) if (chunks[i] === undefined) missing.push(i);
     if (missing.length !== 1) return;
     const index = missing[0]!;
-    const value = parity.slice();
+    // A copy whatever the parity is (a Buffer's slice would be a view of the one kept).
+    const value = new Uint8Array(parity);
     for (let i = start; i < end; i++) {
       const c = chunks[i];
       if (c) for (let k = 0; k < c.length; k++) value[k]! ^= c[k]!;

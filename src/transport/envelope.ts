@@ -103,12 +103,13 @@ function readTx(view: DataView, bytes: Uint8Array, offset: number): { tx: Transm
   for (const [name, value] of [['startMs', startMs], ['airtimeMs', airtimeMs], ['symbolMs', symbolMs], ['bandwidthHz', bandwidthHz]] as const) {
     if (!Number.isFinite(value) || value < 0) throw new MalformedEnvelopeError(`${name} ${value}, expected a finite number ≥ 0`);
   }
-  const frame = bytes.slice(o, o + length);
+  // Copies (a Buffer's slice is a view into the MQTT packet): a receiver may keep and change what it was given.
+  const frame = new Uint8Array(bytes.subarray(o, o + length));
   o += length;
   if (bytes.length - o < 1) throw new MalformedEnvelopeError('no metadata byte count after the frame');
   const metaLength = view.getUint8(o); o += 1;
   if (bytes.length - o < metaLength) throw new MalformedEnvelopeError(`frame metadata of ${metaLength} bytes announced, ${bytes.length - o} present`);
-  const meta = metaLength === 0 ? undefined : bytes.slice(o, o + metaLength);
+  const meta = metaLength === 0 ? undefined : new Uint8Array(bytes.subarray(o, o + metaLength));
   return {
     tx: {
       sender, seq, destination, startMs, airtimeMs, endMs: startMs + airtimeMs, channelHz, sf, bandwidthHz,

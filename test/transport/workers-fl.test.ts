@@ -29,6 +29,14 @@ async function runDistributed(file: string, sets: string[], partitions: number[]
   return { simulation, result, workers };
 }
 
+/** The whole run in this process over the embedded broker (every frame through it). */
+async function mqttRun(file: string, sets: string[]) {
+  const { scenario, swarm } = loadScenario(file, sets);
+  prepared = await prepareMqttTransport({ runId: 'fl1', nodes: swarm.nodes.length });
+  const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, federated: prepareFederated(scenario, swarm) });
+  return { simulation, result: await simulation.finishAsync() };
+}
+
 function memoryRun(file: string, sets: string[]) {
   const { scenario, swarm } = loadScenario(file, sets);
   const simulation = createSimulation(scenario, swarm, { federated: prepareFederated(scenario, swarm) });
@@ -79,8 +87,17 @@ describe('federated learning with clients in worker sessions', () => {
     ['rounds are scheduled, with sleeping clients and slotted uplinks: their sessions reach the run\'s ether', 'scenarios/fl-scheduled.yaml', ['federated.rounds=2', 'duration=80min'], [[10, 10, 0, 0, 0, 0, 0.823], [10, 10, 0, 0, 0, 0, 0.876]]],
     ['a client and then the coordinator die: the round under way ends there', 'scenarios/fl-mnist-iid.yaml', ['federated.rounds=4', 'faults=[{node: board-4, at: 30min}, {node: gateway, at: 100min}]'], [[10, 10, 0, 0, 0, 34, 0.823], [10, 10, 0, 0, 0, 9, 0.871], [10, 0, 0, 0, 0, 0, Number.NaN]]],
     ['clients are below the charge asked for: each worker says which of its clients may be picked', 'scenarios/fl-mnist-iid.yaml', ['federated.rounds=3', 'federated.minStateOfCharge=0.9995'], [[10, 10, 0, 0, 0, 34, 0.823], [0, 0, 0, 0, 0, 0, 0.823], [0, 0, 0, 0, 0, 0, 0.823]]],
+    ['erasure-coded chunks are lost and rebuilt from parity', 'scenarios/fl-scheduled.yaml', ['federated.rounds=3', 'duration=120min', 'extraLossProbability=0.2'], [[10, 0, 5, 5, 0, 58, 0.062], [10, 2, 2, 6, 0, 84, 0.82], [10, 1, 3, 6, 0, 100, 0.845]]],
     ['updates are top-k compressed with error feedback', 'scenarios/fl-compression.yaml', ['federated.rounds=2'], [[10, 10, 0, 0, 0, 6, 0.781], [10, 10, 0, 0, 0, 4, 0.855]]],
   ];
+  it('rebuilds erasure-coded chunks over the broker in one process as in memory: a received frame is the receiver\'s own copy', async () => {
+    // A frame's bytes were a view into the MQTT packet, and rebuilding a chunk from parity rewrote the kept parity: the next rebuild failed to decode.
+    const sets = ['federated.rounds=3', 'duration=120min', 'extraLossProbability=0.2'];
+    const memory = memoryRun('scenarios/fl-scheduled.yaml', sets);
+    expect(memory.simulation.federated!.rounds.map((r) => r.recoveredChunks)).toEqual([33, 65, 53]);
+    expectSameRounds(await mqttRun('scenarios/fl-scheduled.yaml', sets), memory);
+  }, 120_000);
+
   for (const [what, file, sets, expected] of cases) {
     it(`gives the one-process rounds when ${what}`, async () => {
       const memory = memoryRun(file, sets);
