@@ -15,8 +15,8 @@ export function checkpointFl(run: FlRun): FlEngineState {
     numbers: [run.malformed, model.version],
     global: model.global,
     current: run.current,
-    // Taken between windows, once the news of the last exchange is out: nothing waits to be sent or reported (a checkpoint is of one process).
-    news: { view: run.view, closing: run.closing, plannedMs: run.plannedMs, startDue: run.startDue, anchorMs: run.anchorMs, drops: run.drops, roundStarts: run.roundStarts, listen: run.listen.state },
+    // A checkpoint is of one process (runs with workers are not checkpointed): what a worker would report is not held.
+    news: { view: run.view, closing: run.closing, plannedMs: run.plannedMs, startDue: run.startDue, anchorMs: run.anchorMs, drops: run.drops, roundStarts: run.roundStarts, listen: run.listen.state, outgoing: run.outgoing },
     finished: run.finished,
     buffer: model.buffer,
     tasks: run.tasks.checkpoint(),
@@ -43,7 +43,12 @@ export function restoreFl(run: FlRun, saved: FlEngineState): void {
   run.anchorMs = saved.news.anchorMs;
   replaceArray(run.roundStarts, saved.news.roundStarts);
   run.listen.restore(saved.news.listen);
-  run.outgoing.length = 0;
+  replaceArray(run.outgoing, saved.news.outgoing);
+  run.remoteEligible.clear();
+  run.eligibilityAsked = false;
+  run.toReport.listen.length = 0;
+  run.toReport.table = false;
+  run.toReport.malformedReported = run.malformed;
   replaceArray(run.drops, saved.news.drops.map(([node, round]) => [node, round] as [number, number]));
   run.finished = saved.finished;
   run.tasks.restore(saved.tasks as StepTableState<FlStep>);

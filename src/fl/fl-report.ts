@@ -10,9 +10,9 @@
  *   this window's end is a round's start, for which every worker reports its clients'
  *   eligibility. News goes to every worker, with or without work in the window.
  */
-import { isCount, isTime } from '../sim/value-checks.ts';
 import type { FlRun } from './fl-run.ts';
-import { roundPartLength, type RoundPartRow } from './round-books.ts';
+import type { RoundPartRow } from './round-books.ts';
+import { newsProblem, reportProblem } from './fl-report-checks.ts';
 import { takeHubNews, type HubNews } from './round-news.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
 
@@ -84,6 +84,8 @@ export function receiveFlReport(run: FlRun, value: unknown, owns: (node: number)
 /** The coordinator's news for the workers' next op (taken: told once); undefined when there is none. */
 export function flNewsFor(run: FlRun, untilMs: number): FlNews | undefined {
   const table = run.anchorMs !== undefined && run.anchorMs <= untilMs;
+  // The reports of this window must say, of each of a worker's clients, whether it may be picked.
+  if (table) run.eligibilityAsked = true;
   if (run.outgoing.length === 0 && !table) return undefined;
   return { news: run.outgoing.splice(0), table };
 }
@@ -102,47 +104,5 @@ export function takeFlNews(run: FlRun, value: unknown): string | undefined {
     run.toReport.listen.push([round, sign, rows]);
   });
   run.toReport.table = table;
-  return undefined;
-}
-
-const isClientOf = (run: FlRun, node: unknown): node is number => isCount(node) && run.clientIndex.has(node);
-const isRound = (run: FlRun, round: unknown): round is number => isCount(round) && round >= 1 && round <= run.setup.settings.rounds;
-
-function reportProblem(run: FlRun, value: unknown, owns: (node: number) => boolean): string | undefined {
-  if (value === null || typeof value !== 'object') return 'expected a federated-learning report';
-  const { drops, parts, eligible, listen, malformed } = value as Record<string, unknown>;
-  if (!Array.isArray(drops) || !Array.isArray(parts) || !Array.isArray(listen) || (eligible !== undefined && !Array.isArray(eligible)) || !isCount(malformed)) return 'expected drops, round parts, listening energy and a malformed count';
-  for (const drop of drops) if (!Array.isArray(drop) || drop.length !== 2 || !isClientOf(run, drop[0]) || !owns(drop[0]) || !isRound(run, drop[1])) return 'expected drops as [client, round] of its own clients';
-  for (const row of parts) {
-    if (!Array.isArray(row) || row.length !== 2 + roundPartLength || !isRound(run, row[0]) || !isCount(row[1]) || !owns(row[1])) return 'expected round parts as [round, node, figures…] of its own nodes';
-    if (!row.every((v) => typeof v === 'number' && Number.isFinite(v))) return `expected finite figures in the part of node ${row[1]} in round ${row[0]}`;
-  }
-  for (const pair of (eligible as unknown[] | undefined) ?? []) if (!Array.isArray(pair) || pair.length !== 2 || !isClientOf(run, pair[0]) || !owns(pair[0]) || (pair[1] !== 0 && pair[1] !== 1)) return 'expected eligibility as [client, 0 or 1] of its own clients';
-  const { sessions } = value as Record<string, unknown>;
-  if (sessions !== undefined && !Array.isArray(sessions)) return 'expected sessions as [client, [start, end)…]';
-  for (const row of (sessions as unknown[] | undefined) ?? []) {
-    if (!Array.isArray(row) || row.length !== 2 || !isClientOf(run, row[0]) || !owns(row[0]) || run.specs[row[0]]!.wake.mode !== 'sessions') return 'expected sessions of its own scheduled clients';
-    const times = row[1] as unknown;
-    if (!Array.isArray(times) || times.length % 2 !== 0 || !times.every((t, i) => (isTime(t) || t === Number.POSITIVE_INFINITY) && (i === 0 || t >= times[i - 1]))) return `expected client ${row[0]}'s sessions as ascending [start, end) times`;
-  }
-  for (const entry of listen) {
-    if (!Array.isArray(entry) || entry.length !== 3 || !isRound(run, entry[0]) || (entry[1] !== 1 && entry[1] !== -1) || !Array.isArray(entry[2])) return 'expected listening energy as [round, ±1, rows]';
-    if (!run.listen.isOpen(entry[0], entry[1])) return `listening energy of round ${entry[0]}'s ${entry[1] === 1 ? 'close' : 'start'}, which is not being read`;
-    for (const row of entry[2] as unknown[]) if (!Array.isArray(row) || row.length !== 2 || !isCount(row[0]) || !owns(row[0]) || !isTime(row[1])) return 'expected listening energy as [node, µJ] of its own nodes';
-  }
-  return undefined;
-}
-
-function newsProblem(run: FlRun, value: unknown): string | undefined {
-  if (value === null || typeof value !== 'object') return 'expected federated-learning news';
-  const { news, table } = value as Record<string, unknown>;
-  if (!Array.isArray(news) || typeof table !== 'boolean') return 'expected news and a table flag';
-  for (const item of news as Record<string, unknown>[]) {
-    if (item === null || typeof item !== 'object' || !isRound(run, item.round)) return 'expected news of a round';
-    if (item.kind === 'close') continue;
-    if (item.kind !== 'start' || !isTime(item.startMs) || !Array.isArray(item.selected) || !item.selected.every((node) => isClientOf(run, node))) return 'expected a round\'s start with its clients';
-    const next = item.next as unknown;
-    if (next !== undefined && (!Array.isArray(next) || next.length !== 2 || !isRound(run, next[0]) || !isTime(next[1]))) return 'expected the next round\'s plan as [round, atMs]';
-  }
   return undefined;
 }

@@ -7,6 +7,7 @@
  */
 import type { RoundBooks } from './round-books.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
+import type { WakeSchedule } from '../radio/wake-schedule.ts';
 import type { RandomStreams, SavableStream } from '../sim/rng.ts';
 import type { Continuation } from '../sim/scheduler.ts';
 import type { StepTable } from '../sim/step-table.ts';
@@ -43,6 +44,8 @@ export interface FlRun {
   /** The run's nodes (the coordinator's process keeps the wake sessions a worker's clients report there). */
   readonly specs: readonly NodeSpec[];
   readonly host: FlHost;
+  /** Whether the coordinator runs in this process (else a worker's: clients only). */
+  readonly hub: boolean;
   readonly streams: RandomStreams;
   readonly selection: SavableStream;
   readonly jitter: JitterStreams;
@@ -86,8 +89,12 @@ export interface FlRun {
   readonly outgoing: HubNews[];
   /** The rounds' listening energy, as the processes read it (listen-snapshots.ts). */
   readonly listen: ListenSnapshots;
+  /** The op of the window under way asked the workers for their clients' eligibility (a round starts at its end). */
+  eligibilityAsked: boolean;
   /** Whether each of a worker's clients may be picked, as reported at this exchange. */
   readonly remoteEligible: Map<number, boolean>;
+  /** Scheduled rounds: this process's clients' listening sessions as of the last exchange, what another node's MAC sees (round-news.ts). */
+  readonly publishedSessions: Map<number, WakeSchedule>;
   /** A worker's: what its next report carries besides its books (fl-report.ts). */
   readonly toReport: FlToReport;
   /** Clients that dropped out of a round in the window under way: the coordinator learns it at the exchange. */

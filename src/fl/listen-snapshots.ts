@@ -26,6 +26,8 @@ export interface ListenSnapshots {
   pending(round: number): boolean;
   /** Whether the snapshot of `round`'s start (−1) or close (+1) is open. */
   isOpen(round: number, sign: 1 | -1): boolean;
+  /** Whether that snapshot has `node`'s value already. */
+  has(round: number, sign: 1 | -1, node: number): boolean;
   /** The snapshots under way (a checkpoint holds them). */
   readonly state: ListenSnapshot[];
   restore(state: readonly ListenSnapshot[]): void;
@@ -71,6 +73,10 @@ export function createListenSnapshots(nodes: number): ListenSnapshots {
     },
     pending: (round) => open.some((s) => s.round === round),
     isOpen: (round, sign) => find(round, sign) !== undefined,
+    has(round, sign, node) {
+      const snapshot = find(round, sign);
+      return snapshot !== undefined && !Number.isNaN(snapshot.values[node]!);
+    },
     state: open,
     restore(state) {
       open.length = 0;

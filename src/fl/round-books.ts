@@ -33,6 +33,19 @@ export type RoundPartRow = number[];
 /** How many figures a part holds. */
 export const roundPartLength = partLength;
 
+/** What is wrong with a part's figures from another process: counts are whole and ≥ 0, airtime and energy finite and ≥ 0, the loss sum finite. */
+export function partFiguresProblem(figures: readonly unknown[]): string | undefined {
+  for (let f = 0; f < partLength; f++) {
+    const v = figures[f];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return `figure ${f} is not a finite number`;
+    if (f === LOSS_SUM) continue;
+    if (v < 0) return `figure ${f} is negative`;
+    const whole = f === FRAMES || f === BYTES_UP || f === BYTES_DOWN || f === LOSS_COUNT || (f >= COUNTS && f < LOSS_SUM);
+    if (whole && !Number.isSafeInteger(v)) return `figure ${f} is not a whole number`;
+  }
+  return undefined;
+}
+
 export interface RoundBooks {
   /** A frame of `round` went on the air from `node`: downlink when the coordinator sent it. */
   frame(round: number, node: number, airtimeMs: number, bytes: number, downlink: boolean): void;

@@ -16,7 +16,7 @@
  *    clients' sides its number, start, clients and the next round's plan.
  *
  * Each process's clients' side takes the news at the exchange (a worker with its next op,
- * news-ops.ts), and reads its nodes' listening energy for the round's figures at each start and
+ * fl-report.ts), and reads its nodes' listening energy for the round's figures at each start and
  * close (listen-snapshots.ts). A training loss travels in the round's books (round-books.ts);
  * the frames carry their round (frame-round.ts). In one process this costs at most a window (≤
  * the processing delay) on each news; every exchange falls at the same instants however the
@@ -41,6 +41,7 @@ export function roundNewsAtExchange(run: FlRun): void {
     run.outgoing.push(news);
     takeHubNews(run, [news], (round, sign, local) => run.listen.open(round, sign, local));
   };
+  publishSessions(run, run.sessions?.takeChanged() ?? []);
   takeDrops(run);
   const closing = run.closing;
   if (closing) {
@@ -56,6 +57,11 @@ export function roundNewsAtExchange(run: FlRun): void {
     run.anchorMs = undefined;
     startRound(run, eligibleNow(run), tell);
   }
+}
+
+/** The coordinator's process: its clients' sessions as of this exchange are what its nodes' MACs see until the next (a worker's clients' arrive with its report). */
+export function publishSessions(run: FlRun, rows: readonly (readonly [number, readonly number[]])[]): void {
+  for (const [node, sessions] of rows) run.publishedSessions.set(node, { mode: 'sessions', sessions: [...sessions] });
 }
 
 /** A clients' side takes the coordinator's news: the view, its outboxes, the clients' sessions, its nodes' listening energy. */
@@ -82,10 +88,12 @@ function eligibleNow(run: FlRun): (node: number) => boolean {
   const { host, setup } = run;
   const remote = new Map(run.remoteEligible);
   run.remoteEligible.clear();
+  run.eligibilityAsked = false;
   return (node) => {
     if (host.hosts(node)) return host.alive(node) && host.stateOfCharge(node) >= setup.settings.minStateOfCharge;
     const eligible = remote.get(node);
-    if (eligible === undefined) throw new Error(`federated round ${run.rounds.length + 1}: no worker said whether client ${node} is alive and charged`);
+    // Each worker's report of the window was checked to name each of its clients (fl-report-checks.ts): only a worker that sent no report at all can leave one out.
+    if (eligible === undefined) throw new Error(`federated round ${run.rounds.length + 1}: the worker that runs client ${node} did not report whether it is alive and charged`);
     return eligible;
   };
 }

@@ -53,8 +53,10 @@ export interface ClientSessions {
   /** What the client's clock reads at the true time `trueMs`, and back. */
   localMs(node: number, trueMs: number): number;
   trueMs(node: number, localMs: number): number;
-  /** The clients whose sessions changed since the last call, with their sessions (a worker's report: the run's ether reads them). */
+  /** The clients whose sessions changed since the last call, with their sessions (a worker's report: the run's ether reads them; the coordinator's MAC, as of each exchange). */
   takeChanged(): [number, number[]][];
+  /** Every client's sessions now. */
+  all(): [number, number[]][];
   checkpoint(): SessionsState;
   restore(state: SessionsState): void;
 }
@@ -144,6 +146,7 @@ export function createClientSessions(config: SessionsConfig): ClientSessions {
       const c = index.get(node)!;
       return syncedAtMs[c]! + (localMs - syncedAtMs[c]!) / (1 + drift[c]!);
     },
+    all: () => clients.map((node, c): [number, number[]] => [node, [...wakes[c]!.sessions]]),
     takeChanged() {
       const rows = [...changed].sort((a, b) => a - b).map((node): [number, number[]] => [node, [...wakes[index.get(node)!]!.sessions]]);
       changed.clear();

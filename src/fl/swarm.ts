@@ -20,32 +20,25 @@
 import type { NodeSpec } from '../scenario/resolve.ts';
 import type { SimEvent } from '../node/events.ts';
 import type { ReceivedMessage } from '../node/lora-node.ts';
-import { createRandomStreams, type RandomStreamState } from '../sim/rng.ts';
-import type { Compressor } from './compression.ts';
+import type { RandomStreamState } from '../sim/rng.ts';
 import type { ClientUpdate } from './strategies.ts';
-import { decodeFl, flHeaderBytes, parityHeaderBytes, type FlMessage } from './wire.ts';
+import { decodeFl, type FlMessage } from './wire.ts';
 import type { ClientSide, FlHost, FlSetup, RoundState, RoundStats, RoundView } from './round-types.ts';
 
 export type { FlHost, FlSetup, RoundStats } from './round-types.ts';
-import { createOutbox, type Outbox, type OutboxState } from './outbox.ts';
-import { createRoundBooks, type RoundBooks, type RoundBooksState } from './round-books.ts';
-import { createFlClients } from './client-side.ts';
+import type { OutboxState } from './outbox.ts';
+import type { RoundBooksState } from './round-books.ts';
 import type { Checkpointable } from '../sim/checkpoint-state.ts';
-import { createStepTable, type StepTableState } from '../sim/step-table.ts';
-import { createAggregator } from './aggregator.ts';
-import { createCoordinatorSide } from './coordinator-side.ts';
+import type { StepTableState } from '../sim/step-table.ts';
 import type { NodeApplication } from '../node/application.ts';
-import { createClientSessions, type ClientSessions, type SessionsState } from './sessions.ts';
-import { uplinkSlots } from './uplink-slots.ts';
-import { chunkParity } from './chunk-parity.ts';
+import type { SessionsState } from './sessions.ts';
 import { checkpointFl, restoreFl } from './fl-checkpoint.ts';
-import type { FlRun, FlStep } from './fl-run.ts';
-import { createJitterStreams } from './jitter-streams.ts';
-import { checkDone, closeRound, coordinatorDied, settleEvaluations, settleFinishedEvaluations } from './rounds.ts';
-import { roundNewsAtExchange } from './round-news.ts';
-import { createListenSnapshots, type ListenSnapshot } from './listen-snapshots.ts';
+import type { FlRun } from './fl-run.ts';
+import { coordinatorDied, settleEvaluations, settleFinishedEvaluations } from './rounds.ts';
+import { publishSessions, roundNewsAtExchange, type HubNews } from './round-news.ts';
+import type { ListenSnapshot } from './listen-snapshots.ts';
 import { flNewsFor, flReport, receiveFlReport, takeFlNews } from './fl-report.ts';
-import { createTrainingPool } from './training-pool.ts';
+import { createFlRun } from './fl-run-parts.ts';
 
 export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState> {
   /** Every round so far, its figures complete (waiting for a training thread's evaluation if need be). */
@@ -75,6 +68,7 @@ export interface FlEngineState {
     readonly drops: readonly [number, number][];
     readonly roundStarts: readonly number[];
     readonly listen: readonly ListenSnapshot[];
+    readonly outgoing: readonly HubNews[];
   };
   readonly finished: boolean;
   readonly buffer: ClientUpdate[];
@@ -94,53 +88,10 @@ export interface FlEngineOptions {
   readonly trainingThreads?: number;
 }
 
-/** The engine's parts are wired here; its state is an explicit record (fl-run.ts) that the module functions run over. */
+/** The engine on its run record (fl-run-parts.ts); its state is that record, which the module functions run over. */
 export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host: FlHost, options: FlEngineOptions = {}): FlEngine {
-  const { settings } = setup;
-  const { scheduler } = host;
-  const coordinator = setup.coordinator;
-  const streams = createRandomStreams(setup.seed);
-  const selection = streams.stream('fl/selection');
-  const clientIndex = new Map(setup.clients.map((node, i) => [node, i]));
-  const compressors = new Map<number, Compressor>();
-  const clientSide = new Map<number, ClientSide>();
-  const rounds: RoundStats[] = [];
-  // The coordinator runs the rounds; a process without it (a worker) runs clients only and reports their parts.
-  const hub = host.hosts(coordinator);
-  const roundBooks = createRoundBooks(!hub);
-  /** When each round started, as this process's clients' side learnt it (round-news.ts). */
-  const roundStarts: number[] = [];
-  const model = createAggregator(setup);
-  const jitter = createJitterStreams(streams, settings.uplinkJitter);
-  /** What comes next (FlStep): at a time, or after a computation. */
-  const tasks = createStepTable<FlStep>(scheduler, (step) => runFlStep(run, step));
-  const later = (step: FlStep, atMs?: number) => tasks.later(step, atMs);
-  const payloadBytes = setup.clients.reduce((least, n) => Math.min(least, host.maxAppBytes(n)), host.maxAppBytes(coordinator)) - flHeaderBytes;
-  // With erasure coding, chunks leave room for the parity message's longer header.
-  const chunkBytes = settings.fec ? payloadBytes - (parityHeaderBytes - flHeaderBytes) : payloadBytes;
-  const schedule = settings.schedule;
-  // With a schedule a round closes by the next one's start.
-  const deadlineMs = schedule ? Math.min(settings.roundDeadline, schedule.period) : settings.roundDeadline;
-  // Each process wakes and puts to sleep its own clients.
-  const sessions = schedule ? createClientSessions({ schedule, settings, clients: setup.clients.filter((node) => host.hosts(node)), specs, streams, nowMs: () => scheduler.nowMs, later: (step, atMs) => later(step, atMs) }) : undefined;
-  const slots = sessions && schedule?.uplinkSlots ? uplinkSlots({ clients: setup.clients, coordinator, messageBytes: payloadBytes + flHeaderBytes, host, clocks: sessions, current: () => run.view }) : undefined;
-  const outbox = roundOutbox(setup, host, roundStarts, roundBooks, deadlineMs, sessions, slots);
-  const { post } = outbox;
-  const count = roundBooks.count;
-  const parity = chunkParity(settings.fec, chunkBytes, post, (round, node, chunks) => count(round, node, 'recoveredChunks', chunks));
-  const current = (): RoundState | undefined => run.current;
-  const done = (state: RoundState): void => checkDone(run, state);
-  const loss = (round: number, node: number, value: number): void => roundBooks.loss(round, node, value);
-  const drop = (node: number, round: number): void => void run.drops.push([node, round]);
-  const { postParity, rebuild } = parity;
-  const jitterOf = jitter.jitterOf;
-  const source = setup.task.source;
-  const training = source && (options.trainingThreads ?? 0) > 0 ? createTrainingPool(setup.task, source, options.trainingThreads!) : undefined;
-  const clients = createFlClients({ setup, specs, host, clientSide, compressors, training, clientIndex, payloadBytes, chunkBytes, deadlineMs, sessions, jitterOf, later, post, postParity, rebuild, count, loss, drop, current: () => run.view, global: () => model.global });
-  const malformed = (): void => void run.malformed++;
-  const coordinatorSide = createCoordinatorSide({ setup, host, aggregator: model, clientIndex, payloadBytes, current, post, rebuild, count, checkDone: done, later, malformed, uplinkSlotMs: slots?.periodMs });
-  const run: FlRun = { setup, host, streams, selection, jitter, clientIndex, clientSide, compressors, model, tasks, later, chunkBytes, deadlineMs, sessions, outbox, parity, clients, coordinatorSide, training, unevaluated: [], rounds, roundBooks, roundStarts, nodeCount: specs.length, specs, current: undefined, view: undefined, closing: undefined, plannedMs: 0, startDue: false, anchorMs: undefined, outgoing: [], listen: createListenSnapshots(specs.length), remoteEligible: new Map(), toReport: { listen: [], table: false, malformedReported: 0 }, drops: [], finished: false, malformed: 0 };
-
+  const run = createFlRun(setup, specs, host, options);
+  const { hub, sessions, training, rounds, roundBooks, outbox, model } = run;
   return {
     onMessage: (node, received) => onFlMessage(run, node, received),
     onEvent: (event) => onFlEvent(run, event),
@@ -151,6 +102,8 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       if (cause >= 1) roundBooks.energy(cause, node, state, energyUj);
     },
     exchanged: () => roundNewsAtExchange(run),
+    // The coordinator's MAC sees its own process's scheduled clients as of the last exchange; a worker's, as reported.
+    publishedWake: (node) => (hub && host.hosts(node) ? run.publishedSessions.get(node) : undefined),
     newsFor: (untilMs) => flNewsFor(run, untilMs),
     takeNews: (value) => takeFlNews(run, value),
     report: () => flReport(run),
@@ -159,7 +112,7 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       sessions?.start();
       if (!hub) return;
       run.anchorMs = 0;
-      later({ type: 'startRound' }, 0);
+      run.later({ type: 'startRound' }, 0);
     },
     checkpoint() {
       settleEvaluations(run);
@@ -169,10 +122,17 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       training?.clear();
       run.unevaluated.length = 0;
       restoreFl(run, saved);
+      // A checkpoint follows an exchange: the sessions then are the ones published.
+      run.publishedSessions.clear();
+      if (hub) publishSessions(run, sessions?.all() ?? []);
+      sessions?.takeChanged();
     },
     close() {
       settleEvaluations(run);
       training?.close();
+      // Every worker's listening energy is in by the run's close (its last report).
+      const waiting = run.listen.state.find((snapshot) => snapshot.missing > 0);
+      if (hub && waiting) throw new Error(`federated round ${waiting.round}: ${waiting.missing} nodes' listening energy at its ${waiting.sign === 1 ? 'close' : 'start'} never came`);
     },
     // The coordinator's process keeps the run going until the last round; a worker's clients wait for its news.
     get busy() {
@@ -201,42 +161,6 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       return run.malformed;
     },
   };
-}
-
-function runFlStep(run: FlRun, step: FlStep): void {
-  switch (step.type) {
-    case 'close':
-      return closeRound(run, step.state);
-    case 'startRound':
-      // The round starts at this window's exchange (round-news.ts).
-      run.startDue = true;
-      return;
-    case 'clientTimer':
-    case 'trained':
-    case 'upload':
-      return run.clients.runStep(step);
-    case 'serverTimer':
-      return run.coordinatorSide.timer(step);
-    case 'wake':
-    case 'sleep':
-      return run.sessions!.run(step, (node, round) => {
-        const side = run.clientSide.get(node);
-        return side !== undefined && side.round === round && side.selected;
-      });
-  }
-}
-
-/** The outbox of the rounds' messages: each frame counted in its round's figures, a round's frames expiring at its deadline. */
-function roundOutbox(setup: FlSetup, host: FlHost, roundStarts: readonly number[], roundBooks: RoundBooks, deadlineMs: number, sessions: ClientSessions | undefined, slots: Parameters<typeof createOutbox>[0]['slots']): Outbox {
-  return createOutbox({
-    scheduler: host.scheduler,
-    send: host.send,
-    alive: host.alive,
-    roundEndMs: (round) => (roundStarts[round - 1] ?? 0) + deadlineMs,
-    onFrame: (round, tx) => roundBooks.frame(round, tx.sender, tx.airtimeMs, tx.bytes.length, tx.sender === setup.coordinator),
-    onDrained: (node, tx) => sessions?.sent(node, tx.endMs),
-    ...(slots && { slots }),
-  });
 }
 
 /** A message reached `node`: the coordinator's or a client's side takes it; bytes that do not decode are counted. */

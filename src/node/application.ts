@@ -12,6 +12,7 @@ import type { SimEvent } from './events.ts';
 import type { ReceivedMessage } from './lora-node.ts';
 import type { FrameTiming } from './mac-types.ts';
 import type { Transmission } from '../radio/transmission.ts';
+import type { WakeSchedule } from '../radio/wake-schedule.ts';
 
 export interface NodeApplication {
   onMessage(node: number, message: ReceivedMessage): void;
@@ -45,6 +46,13 @@ export interface NodeApplication {
   newsFor?(untilMs: number): unknown;
   /** A worker takes the coordinator's news, its clock at the exchange that made it; what is wrong with it instead. */
   takeNews?(value: unknown): string | undefined;
+  /**
+   * The wake schedule another node's MAC sees for `node` when the application opens its
+   * listening sessions as the run goes: as of the last exchange, since a node in another
+   * process learns it no sooner (federated learning's scheduled clients); undefined: the
+   * node's own.
+   */
+  publishedWake?(node: number): WakeSchedule | undefined;
   /** What this process's nodes did in the window just run, for the coordinator (a worker's; issue 22). */
   report?(): unknown;
   /** Takes a worker's report in; what is wrong with it when it is malformed or speaks for a node the worker does not run (`owns`). */

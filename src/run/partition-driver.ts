@@ -41,15 +41,17 @@ export function createPartitionDriver(parts: SimulationParts): PartitionDriver {
     deathKnown(node, atMs, knownAtMs) {
       parts.app?.deathKnown?.(node, atMs, knownAtMs);
     },
-    takeNews(atMs, value) {
-      const takeNews = parts.app?.takeNews;
-      if (!takeNews) return 'news for a node application, in a run without one';
+    moveClockTo(atMs) {
       // Events at the exchange's instant are due only at the run's start (time 0), where the clock already is.
       const next = scheduler.peekTimeMs();
       const nowMs = scheduler.nowMs;
       if (atMs < nowMs || (next !== undefined && (next < atMs || (next === atMs && nowMs < atMs)))) return `news of the exchange at ${atMs} ms, with this partition at ${nowMs} ms and its next event at ${String(next)} ms`;
       if (nowMs < atMs) scheduler.runUntil(atMs);
-      return takeNews(value);
+      return undefined;
+    },
+    takeNews(value) {
+      const takeNews = parts.app?.takeNews;
+      return takeNews ? takeNews(value) : 'news for a node application, in a run without one';
     },
     close(untilMs) {
       if (scheduler.nowMs < untilMs) scheduler.runUntil(untilMs);

@@ -118,11 +118,13 @@ export interface PartitionDriver {
   /** A death elsewhere in the run (or here), as the coordinator tells it: see NodeApplication.deathKnown. */
   deathKnown(node: number, atMs: number, knownAtMs: number): void;
   /**
-   * The node application's news of the coordinator's exchange at `atMs`: the clock moves there
-   * first (no event of this partition is due by then: it ran, or had nothing to run, every
-   * window up to it). What is wrong with the news instead.
+   * The clock moves to the coordinator's exchange at `atMs` whose news comes with the op (no
+   * event of this partition is due by then: it ran, or had nothing to run, every window up to
+   * it); what is wrong instead.
    */
-  takeNews(atMs: number, value: unknown): string | undefined;
+  moveClockTo(atMs: number): string | undefined;
+  /** The node application's news of that exchange, taken after its deliveries; what is wrong with it instead. */
+  takeNews(value: unknown): string | undefined;
 }
 
 /** What a live viewer sees at each sample (published on `swarm/<run>/metrics/live` over MQTT). */

@@ -124,6 +124,8 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     config.transport().transmit(tx);
     return true;
   };
+  /** A receiver's wake schedule as a sender's MAC sees it (the application's, as of the last exchange, when it manages it). */
+  const wakeSeen = (node: number): NodeSpec['wake'] => app?.publishedWake?.(node) ?? specs[node]!.wake;
   const macs = createMacs({
     scheduler,
     region: swarm.region,
@@ -136,8 +138,8 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     transmit,
     events,
     ...(app?.frameMeta && { frameMeta: app.frameMeta }),
-    receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(specs[destination]!.wake, atMs)),
-    preambleSymbolsFor: (i, destination) => (destination < 0 ? preambleSymbols[i]! : samplingPreambleSymbols(specs[destination]!.wake, symbolMs[i]!, preambleSymbols[i]!)),
+    receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(wakeSeen(destination), atMs)),
+    preambleSymbolsFor: (i, destination) => (destination < 0 ? preambleSymbols[i]! : samplingPreambleSymbols(wakeSeen(destination), symbolMs[i]!, preambleSymbols[i]!)),
   });
   const links = createLinks({
     scheduler,

@@ -31,13 +31,13 @@ export async function runOps(worker: WorkerControl, links: NodeLinks, partition:
       if (node >= links.topics.nodes) throw new RunAbortedError(`protocol error: the coordinator told of the death of node ${node}, of a run of ${links.topics.nodes} nodes`);
       partition.deathKnown(node, atMs, knownAtMs);
     }
-    // The application's news of that exchange, with the clock there, before its deliveries.
-    if (op.news) {
-      const problem = partition.takeNews(op.news.atMs, op.news.app);
-      // Told to the coordinator (a failure, not an abort): the run stops at once.
-      if (problem) throw new Error(`protocol error: ${problem}`);
-    }
+    // The application's news of that exchange, with the clock there and after its deliveries, as the coordinator's process takes it.
+    const clockProblem = op.news ? partition.moveClockTo(op.news.atMs) : undefined;
+    // Told to the coordinator (a failure, not an abort): the run stops at once.
+    if (clockProblem) throw new Error(`protocol error: ${clockProblem}`);
     links.exchange!.applyDeliveries();
+    const newsProblem = op.news ? partition.takeNews(op.news.app) : undefined;
+    if (newsProblem) throw new Error(`protocol error: ${newsProblem}`);
     links.seen.floor(op.untilMs);
     const totals = op.close ? partition.close(op.untilMs) : (partition.run(op.untilMs), undefined);
     windows++;

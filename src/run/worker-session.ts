@@ -52,13 +52,14 @@ export interface WorkerResult {
 export async function runWorkerSession(options: WorkerSessionOptions): Promise<WorkerResult> {
   const worker = createWorkerControl(options);
   const { log, workerId, clients, reconnection } = worker;
+  let simulation: ReturnType<typeof createSimulation> | undefined;
   try {
     await openControl(worker);
     const assigned = await joinRun(worker);
     const partition = hostPartition(worker, assigned);
     const { scenario, swarm, nodeCount, hosted, inference, federated } = partition;
     const links = await connectNodeLinks(worker, assigned, partition);
-    const simulation = createSimulation(scenario, swarm, {
+    simulation = createSimulation(scenario, swarm, {
       hosted,
       ...(inference && { inference }),
       ...(federated && { federated, trainingThreads: options.trainingThreads ?? 0 }),
@@ -76,6 +77,8 @@ export async function runWorkerSession(options: WorkerSessionOptions): Promise<W
     if (!(error instanceof RunAbortedError) && clients[0]?.connected === true) worker.reportFailure?.((error as Error).message);
     throw error;
   } finally {
+    // A federated worker's training threads end with it, however it ends (closing twice is harmless).
+    simulation?.federated?.close();
     reconnection.stop();
     clearTimeout(worker.coordinatorGone);
     // A graceful end flushes the last report before the sockets close (a client still

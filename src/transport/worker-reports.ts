@@ -12,7 +12,7 @@ import type { Barrier } from './barrier.ts';
 import type { SimEvent } from '../node/events.ts';
 import { eventNode } from '../node/events.ts';
 
-/** Starts every worker with an event before `untilMs` or a delivery waiting on the window up to `untilMs`; the others sit it out. */
+/** Starts every worker with an event before `untilMs` or a delivery waiting on the window up to `untilMs`, or every worker when there is news; the others sit it out. */
 export function startWindow(ctx: CoordinatorContext, untilMs: number, news?: OpNews): void {
   const seq = ++ctx.state.seq;
   for (const worker of rosterWorkers(ctx.roster)) {
