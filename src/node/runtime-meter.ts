@@ -42,9 +42,11 @@ function bookParts(s: RuntimeTables, i: number, next: number): LedgerOutcome {
   const o = i * RUNTIME_ROW;
   const current = row[o + STATE]!;
   if (row[o + WINDOWED] && radioRegion[current] === RADIO_SCHEDULED && nowMs > row[o + LAST_BOOKED_MS]!) {
-    const listenMs = scheduledListenMs(s.nodes[i]!.wake, row[o + LAST_BOOKED_MS]!, nowMs);
+    const lastMs = row[o + LAST_BOOKED_MS]!;
+    const listenMs = scheduledListenMs(s.nodes[i]!.wake, lastMs, nowMs);
     const m = mcuRegion[current]!;
-    if (listenMs > 0 && s.ledgers.transition2(i, nowMs - listenMs, row[o + MCU_STATE + m]!, row[o + MCU_MA + m]!, LISTEN, row[o + RX_MA]!) === dead) return dead;
+    // The listening sub-interval starts no earlier than the interval: a session's sums can round the listening time a hair past the interval's length.
+    if (listenMs > 0 && s.ledgers.transition2(i, Math.max(lastMs, nowMs - listenMs), row[o + MCU_STATE + m]!, row[o + MCU_MA + m]!, LISTEN, row[o + RX_MA]!) === dead) return dead;
   }
   row[o + LAST_BOOKED_MS] = nowMs;
   const nm = mcuRegion[next]!;
