@@ -78,6 +78,16 @@ async function runWithTwoWorkersOnMosquitto(runId: string, scenario: string, out
   return { setup, workers: workers.map((worker) => /ran nodes (\S+)/.exec(worker.stdout())![1]!) };
 }
 
+/** `scenario` on the embedded broker with `--remote nodes` and the worker the run prints, both exited 0; what the worker printed. */
+async function runWithOneWorker(scenario: string, nodes: string, runId: string, out: string): Promise<string> {
+  const run = start(['run', scenario, '--out', out, '--quiet', '--remote', nodes, '--run-id', runId]);
+  const [args] = await printedWorkers(run, 1);
+  const worker = start(['worker', ...args!]);
+  expect(await worker.exited).toBe(0);
+  expect(await run.exited).toBe(0);
+  return worker.stdout();
+}
+
 /** The worker command lines a waiting run prints. */
 async function printedWorkers(run: RunningCli, count: number): Promise<string[][]> {
   await run.waitForStderr(new RegExp(`(  loraswarm worker .*\\n){${count}}`));
@@ -121,12 +131,7 @@ describe('loraswarm worker', () => {
     const out = join(dir, 'quickstart');
     // The entry, board-0 (node 0), stays with the run; every odd board (attention, experts) runs in the worker.
     const odd = Array.from({ length: 12 }, (_, k) => 2 * k + 1).join(',');
-    const run = start(['run', 'scenarios/quickstart.yaml', '--out', out, '--quiet', '--remote', odd, '--run-id', 'qs1']);
-    const [args] = await printedWorkers(run, 1);
-    const worker = start(['worker', ...args!]);
-    expect(await worker.exited).toBe(0);
-    expect(await run.exited).toBe(0);
-    expect(worker.stdout()).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15,17,19,21,23 \(12\) of run qs1: [1-9]\d* events in \d+ windows\n$/);
+    expect(await runWithOneWorker('scenarios/quickstart.yaml', odd, 'qs1', out)).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15,17,19,21,23 \(12\) of run qs1: [1-9]\d* events in \d+ windows\n$/);
     expectSameFiles(out, memoryReference('scenarios/quickstart.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv', 'report.html']);
     // A worker may not hold the entry: the run keeps the requests' records.
     const refused = cli(['run', 'scenarios/quickstart.yaml', '--remote', '0-5', '--out', join(dir, 'entry')]);
@@ -162,12 +167,7 @@ describe('loraswarm worker', () => {
   it('trains fl-mnist-iid with the odd boards in a worker on the embedded broker: the same rounds and every other file; the coordinator stays with the run', async () => {
     const out = join(dir, 'fl');
     const odd = Array.from({ length: 10 }, (_, k) => 2 * k + 1).join(',');
-    const run = start(['run', 'scenarios/fl-mnist-iid.yaml', '--out', out, '--quiet', '--remote', odd, '--run-id', 'fl1']);
-    const [args] = await printedWorkers(run, 1);
-    const worker = start(['worker', ...args!]);
-    expect(await worker.exited).toBe(0);
-    expect(await run.exited).toBe(0);
-    expect(worker.stdout()).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15,17,19 \(10\) of run fl1: [1-9]\d* events in \d+ windows\n$/);
+    expect(await runWithOneWorker('scenarios/fl-mnist-iid.yaml', odd, 'fl1', out)).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15,17,19 \(10\) of run fl1: [1-9]\d* events in \d+ windows\n$/);
     expectSameFiles(out, memoryReference('scenarios/fl-mnist-iid.yaml'), [...flFiles, 'report.html']);
     // The coordinator (the gateway, node 0) keeps the rounds' records: a split that sends it to a worker is refused.
     const refused = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--remote', '0-4', '--out', join(dir, 'hub')]);
