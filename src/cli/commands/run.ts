@@ -33,20 +33,22 @@ export async function runCommand(
   const liveSlot = liveOptions && !external ? await liveRun!.listenForLiveDashboard(liveOptions.port).catch((error: Error) => {
     throw new UsageError(`--dashboard-port: cannot listen on 127.0.0.1:${liveOptions.port} (${error.message})`);
   }) : undefined;
-  let dir: ReturnType<typeof openRunDirectory>;
+  const state = initialRunState();
+  let dir: ReturnType<typeof openRunDirectory> | undefined;
+  // Ctrl-C or kill: the run stops between slices and fails cleanly; a second signal at once.
+  // Watched before the run directory is marked RUNNING, so that a signal sent as soon as the mark appears is the run's to handle.
+  const interrupts = watchInterrupts(note, () => {
+    removeCredentialFiles(state, options.credentialsOut);
+    dir?.fail(`stopped at once by a second signal, at ${state.simulatedMs} ms of simulated time`);
+  });
   try {
     dir = resumed ? resumeRunDirectory(outPath) : openRunDirectory(outPath);
     if (dir.tookOver !== undefined) note(`loraswarm: ${dir.tookOver}\n`);
   } catch (error) {
+    interrupts.dispose();
     await liveSlot?.server.close();
     throw error;
   }
-  const state = initialRunState();
-  // Ctrl-C or kill: the run stops between slices and fails cleanly; a second signal at once.
-  const interrupts = watchInterrupts(note, () => {
-    removeCredentialFiles(state, options.credentialsOut);
-    dir.fail(`stopped at once by a second signal, at ${state.simulatedMs} ms of simulated time`);
-  });
   try {
     const [{ simulateIntoRunDirectory }, { writeRunResults }] = await Promise.all([import('./run-simulation.ts'), import('./run-results.ts')]);
     const simulated = await simulateIntoRunDirectory(inputs, { dir, liveSlot, state, interrupts, note, createRunProgress });
