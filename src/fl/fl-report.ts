@@ -13,7 +13,7 @@
 import type { FlRun } from './fl-run.ts';
 import type { RoundPartRow } from './round-books.ts';
 import { newsProblem, reportProblem } from './fl-report-checks.ts';
-import { takeHubNews, type HubNews } from './round-news.ts';
+import { eligibleHere, takeHubNews, type HubNews } from './round-news.ts';
 import type { NodeSpec } from '../scenario/resolve.ts';
 
 /** Listening energy a worker read at the news: [round, −1 start / +1 close, [node, µJ]…]. */
@@ -47,7 +47,7 @@ export interface FlNews {
 /** A worker's report of the window just run; undefined when it has nothing to say. */
 export function flReport(run: FlRun): FlReport | undefined {
   const { host, setup, toReport } = run;
-  const eligible = toReport.table ? setup.clients.filter((node) => host.hosts(node)).map((node): [number, number] => [node, host.alive(node) && host.stateOfCharge(node) >= setup.settings.minStateOfCharge ? 1 : 0]) : undefined;
+  const eligible = toReport.table ? setup.clients.filter((node) => host.hosts(node)).map((node): [number, number] => [node, eligibleHere(run, node) ? 1 : 0]) : undefined;
   toReport.table = false;
   const sessions = run.sessions?.takeChanged() ?? [];
   const report: FlReport = {

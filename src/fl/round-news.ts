@@ -83,14 +83,19 @@ export function takeHubNews(run: FlRun, news: readonly HubNews[], listen: Listen
   }
 }
 
+/** Whether a client of this process may be picked now: alive, and charged at least as asked. */
+export function eligibleHere(run: FlRun, node: number): boolean {
+  return run.host.alive(node) && run.host.stateOfCharge(node) >= run.setup.settings.minStateOfCharge;
+}
+
 /** Whether each client may be picked now: this process's from its nodes, a worker's from its report of this exchange. */
 function eligibleNow(run: FlRun): (node: number) => boolean {
-  const { host, setup } = run;
+  const { host } = run;
   const remote = new Map(run.remoteEligible);
   run.remoteEligible.clear();
   run.eligibilityAsked = false;
   return (node) => {
-    if (host.hosts(node)) return host.alive(node) && host.stateOfCharge(node) >= setup.settings.minStateOfCharge;
+    if (host.hosts(node)) return eligibleHere(run, node);
     const eligible = remote.get(node);
     // Each worker's report of the window was checked to name each of its clients (fl-report-checks.ts): only a worker that sent no report at all can leave one out.
     if (eligible === undefined) throw new Error(`federated round ${run.rounds.length + 1}: the worker that runs client ${node} did not report whether it is alive and charged`);
