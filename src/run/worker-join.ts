@@ -6,6 +6,7 @@ import { loadScenarioText } from '../scenario/loader.ts';
 import { inferenceFor } from '../inference/load-model.ts';
 import { servedModelDigest } from '../inference/model-digest.ts';
 import { prepareFederated } from '../fl/setup.ts';
+import { federatedTaskDigest } from '../fl/task-digest.ts';
 import { parsePartition } from '../transport/partition.ts';
 import { resolveSwarm, type ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -73,17 +74,26 @@ export function hostPartition(worker: WorkerControl, assigned: Assignment): Host
   // A socket per hosted node (one per partition connection): past the open-file limit they would fail one by one, naming the socket.
   const descriptors = descriptorProblem(assigned.partition ? 1 : (partitionUsersFor(options.credentials, hosted)?.length ?? hosted.length), false);
   if (descriptors) throw new EnvironmentError(`this worker cannot host nodes ${assigned.nodes}: ${descriptors}`);
-  return { scenario, swarm, nodeCount, hosted, inference: runModel(scenario, swarm, options.runId, assigned.model), federated: runTask(scenario, swarm, options.runId) };
+  return { scenario, swarm, nodeCount, hosted, inference: runModel(scenario, swarm, options.runId, assigned.model), federated: runTask(scenario, swarm, options.runId, assigned.task) };
 }
 
-/** The run's federated task (its data and the clients' partitions), prepared here from the same scenario; one this machine cannot prepare is a refusal. */
-function runTask(scenario: Scenario, swarm: ResolvedSwarm, runId: string): ReturnType<typeof prepareFederated> | undefined {
-  if (!scenario.federated) return undefined;
+/**
+ * The run's federated task (its data and the clients' partitions), prepared here from the same
+ * scenario; one this machine cannot prepare, or whose data, partitions or initial model differ
+ * from the run's (`digest`), is a refusal.
+ */
+function runTask(scenario: Scenario, swarm: ResolvedSwarm, runId: string, digest: string | undefined): ReturnType<typeof prepareFederated> | undefined {
+  let setup: ReturnType<typeof prepareFederated> | undefined;
   try {
-    return prepareFederated(scenario, swarm);
+    setup = scenario.federated ? prepareFederated(scenario, swarm) : undefined;
   } catch (error) {
     throw new WorkerRefusedError(`this worker cannot train run ${runId}'s clients: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const found = setup && federatedTaskDigest(setup);
+  if (found !== digest) {
+    throw new WorkerRefusedError(`this worker's federated task is not run ${runId}'s: its data, partitions or initial model differ (digest ${found?.slice(0, 12) ?? 'none'}, the run's ${digest?.slice(0, 12) ?? 'none'}); run the same loraswarm version as the run`);
+  }
+  return setup;
 }
 
 /**

@@ -28,6 +28,8 @@ export interface RemoteSetup {
   readonly joinTimeoutMs?: number;
   /** The digest of the model the run serves, which each worker checks its own against. */
   readonly modelDigest?: string;
+  /** The digest of the federated task the run trains (fl/task-digest.ts), which each worker checks its own against. */
+  readonly taskDigest?: string;
 }
 
 export interface CoordinatorRemote extends RemotePartitions {
@@ -65,7 +67,7 @@ export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, s
     reconnectWindowMs,
     assignment: (worker: Worker) => {
       const partition = partitionCredentials?.(roster.partitions[worker.part]!);
-      return { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: worker.label, brokerInRun, ...(partition && { partition }), ...(setup.modelDigest && { model: setup.modelDigest }) };
+      return { protocol: workerProtocolVersion, scenario: setup.scenarioYaml, nodes: worker.label, brokerInRun, ...(partition && { partition }), ...(setup.modelDigest && { model: setup.modelDigest }), ...(setup.taskDigest && { task: setup.taskDigest }) };
     },
     state: { malformed: 0, finished: false, seq: 0 },
   };

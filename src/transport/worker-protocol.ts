@@ -12,8 +12,9 @@
  *     resync   {}                         it reconnected after a broker blip: publish again
  *     here     {}                         answers a `resync` from the coordinator
  *   coordinator → worker, on ctl/run/<worker>/… (or ctl/run/all/…)
- *     assign   { protocol, scenario, nodes, brokerInRun, partition?, model? } or { protocol, refused }
- *              model: the digest of the model the run serves; a worker whose own differs refuses
+ *     assign   { protocol, scenario, nodes, brokerInRun, partition?, model?, task? } or { protocol, refused }
+ *              model, task: the digest of the model the run serves, of the federated task it
+ *              trains; a worker whose own differs refuses
  *              partition: the credentials of one connection for all its nodes (topics.ts),
  *              given by the embedded broker; without it each node connects on its own
  *     op       { seq, untilMs, deliveries, close, deaths?, news? }   deliveries: how many it has been
@@ -59,6 +60,8 @@ export type AssignMessage =
       readonly partition?: { readonly username: string; readonly password: string };
       /** The digest of the model the run serves (inference/model-digest.ts), when it serves one. */
       readonly model?: string;
+      /** The digest of the federated task the run trains (fl/task-digest.ts), when it trains one. */
+      readonly task?: string;
     }
   | { readonly protocol: number; readonly refused: string };
 
@@ -108,6 +111,7 @@ export function assignProblem(value: unknown): string | undefined {
   if (typeof value.refused === 'string') return undefined;
   if (typeof value.scenario !== 'string' || typeof value.nodes !== 'string' || typeof value.brokerInRun !== 'boolean') return 'expected a scenario, nodes and brokerInRun';
   if (value.model !== undefined && (typeof value.model !== 'string' || !/^[0-9a-f]{64}$/.test(value.model))) return 'expected the model digest as 64 hexadecimal digits';
+  if (value.task !== undefined && (typeof value.task !== 'string' || !/^[0-9a-f]{64}$/.test(value.task))) return 'expected the task digest as 64 hexadecimal digits';
   const partition = value.partition;
   if (partition === undefined) return undefined;
   return isRecord(partition) && typeof partition.username === 'string' && typeof partition.password === 'string' && partition.username.length <= 8192 && partition.password.length <= 256

@@ -131,6 +131,8 @@ describe('the worker protocol\u2019s message checks', () => {
     expect(assignProblem({ protocol: 4, scenario: 'x: 1\n', nodes: '0-9' })).toBe('expected a scenario, nodes and brokerInRun');
     expect(assignProblem({ protocol: 4, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false, model: 'ab'.repeat(32) })).toBeUndefined();
     expect(assignProblem({ protocol: 4, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false, model: 'zz' })).toBe('expected the model digest as 64 hexadecimal digits');
+    expect(assignProblem({ protocol: 4, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false, task: 'cd'.repeat(32) })).toBeUndefined();
+    expect(assignProblem({ protocol: 4, scenario: 'x: 1\n', nodes: '0-9', brokerInRun: false, task: 12 })).toBe('expected the task digest as 64 hexadecimal digits');
     expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false })).toBeUndefined();
     expect(opProblem({ seq: 3, untilMs: -1, deliveries: 0, close: false })).toBe('expected seq, untilMs, deliveries and close');
     expect(opProblem({ seq: 3, untilMs: 12.5, deliveries: 0, close: false, deaths: [[4, 2400000, 2400001]] })).toBeUndefined();

@@ -12,6 +12,7 @@ import { createSimulation } from '../../src/run/simulate.ts';
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
 import { runWorkerSession } from '../../src/run/worker-session.ts';
 import { prepareFederated } from '../../src/fl/setup.ts';
+import { federatedTaskDigest } from '../../src/fl/task-digest.ts';
 import { createRandomStreams } from '../../src/sim/rng.ts';
 import { loadScenario } from '../helpers/scenario.ts';
 
@@ -50,7 +51,7 @@ describe('federated learning split at random over workers', () => {
       const memoryResult = memory.finish();
       const coordinator = prepareFederated(scenario, swarm).coordinator;
       const partitions = Array.from({ length: v.workers }, (_, w) => swarm.nodes.map((_, i) => i).filter((i) => i !== coordinator && v.draws[i] === w)).filter((p) => p.length > 0);
-      prepared = await prepareMqttTransport({ runId: 'fp', nodes: swarm.nodes.length, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
+      prepared = await prepareMqttTransport({ runId: 'fp', nodes: swarm.nodes.length, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000, taskDigest: federatedTaskDigest(prepareFederated(scenario, swarm)) } });
       const broker = prepared.broker!;
       const credentials = { runId: 'fp', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
       const sessions = partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'fp', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000 }));

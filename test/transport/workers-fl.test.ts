@@ -5,6 +5,7 @@ import { createSimulation, type Simulation, type SimulationResult } from '../../
 import { prepareMqttTransport, type PreparedMqttTransport } from '../../src/transport/mqtt-transport.ts';
 import { runWorkerSession } from '../../src/run/worker-session.ts';
 import { prepareFederated } from '../../src/fl/setup.ts';
+import { federatedTaskDigest } from '../../src/fl/task-digest.ts';
 import { loadScenario } from '../helpers/scenario.ts';
 
 let prepared: PreparedMqttTransport | undefined;
@@ -17,7 +18,7 @@ afterEach(async () => {
 async function runDistributed(file: string, sets: string[], partitions: number[][], trainingThreads = 0) {
   const { scenario, swarm } = loadScenario(file, sets);
   const n = swarm.nodes.length;
-  prepared = await prepareMqttTransport({ runId: 'fl', nodes: n, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000 } });
+  prepared = await prepareMqttTransport({ runId: 'fl', nodes: n, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000, taskDigest: federatedTaskDigest(prepareFederated(scenario, swarm)) } });
   const broker = prepared.broker!;
   const credentials = { runId: 'fl', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
   const sessions = partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'fl', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000, trainingThreads }));
@@ -97,6 +98,22 @@ describe('federated learning with clients in worker sessions', () => {
     expect(memory.simulation.federated!.rounds.map((r) => r.recoveredChunks)).toEqual([33, 65, 53]);
     expectSameRounds(await mqttRun('scenarios/fl-scheduled.yaml', sets), memory);
   }, 120_000);
+
+  it('has a worker refuse a run whose federated task differs from its own (data, partitions, initial model), saying so', async () => {
+    const { scenario, swarm } = loadScenario('scenarios/fl-mnist-iid.yaml', []);
+    // The run's digest of another task: a worker with another loraswarm version's data or partitioner.
+    prepared = await prepareMqttTransport({ runId: 'other', nodes: swarm.nodes.length, remote: { partitions: [[1, 3]], scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000, taskDigest: 'f'.repeat(64) } });
+    const broker = prepared.broker!;
+    const credentials = { runId: 'other', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
+    const own = federatedTaskDigest(prepareFederated(scenario, swarm));
+    await expect(runWorkerSession({ url: broker.url, runId: 'other', nodes: '1,3', credentials, joinTimeoutMs: 10_000 })).rejects.toThrow(
+      `this worker's federated task is not run other's: its data, partitions or initial model differ (digest ${own.slice(0, 12)}, the run's ffffffffffff); run the same loraswarm version as the run`,
+    );
+    // The task's digest is the same each time it is prepared, and another seed's partitions give another.
+    expect(federatedTaskDigest(prepareFederated(scenario, swarm))).toBe(own);
+    const reseeded = loadScenario('scenarios/fl-mnist-iid.yaml', ['seed=2']);
+    expect(federatedTaskDigest(prepareFederated(reseeded.scenario, reseeded.swarm))).not.toBe(own);
+  });
 
   for (const [what, file, sets, expected] of cases) {
     it(`gives the one-process rounds when ${what}`, async () => {

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { servedModelDigest } from '../../inference/model-digest.ts';
+import { federatedTaskDigest } from '../../fl/task-digest.ts';
 import type { LiveDashboard, LiveServerSlot } from '../../dashboard/live-run.ts';
 import { startReportDigester, type ReportDigester } from '../../dashboard/digest/report-digester.ts';
 import { reportLimits } from '../../dashboard/run-files.ts';
@@ -109,7 +110,7 @@ async function prepareTransport(inputs: RunInputs, runId: string, scenarioYaml: 
     webSocket: inputs.liveOptions !== undefined,
     ...(reconnectWindowMs !== undefined && { reconnectWindowMs }),
     onReconnected: (awayMs) => note(`run ${runId}: the broker was away for ${(awayMs / 1000).toFixed(1)} s; reconnected, resuming\n`),
-    ...(partitions.length > 0 && { remote: { partitions, scenarioYaml, ...(joinTimeoutMs !== undefined && { joinTimeoutMs }), ...(inputs.inference && { modelDigest: servedModelDigest(inputs.inference) }) } }),
+    ...(partitions.length > 0 && { remote: { partitions, scenarioYaml, ...(joinTimeoutMs !== undefined && { joinTimeoutMs }), ...(inputs.inference && { modelDigest: servedModelDigest(inputs.inference) }), ...(inputs.federated && { taskDigest: federatedTaskDigest(inputs.federated) }) } }),
   });
 }
 
