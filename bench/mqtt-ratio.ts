@@ -1,7 +1,8 @@
 /**
  * The MQTT path against the memory transport (issue 22): whole `loraswarm run` processes of
- * city-sink and the 1,000-node day (bench/poisson-1000.yaml), over memory and over the embedded
- * broker, and with half the nodes in one worker (`--workers 1`), in interleaved rounds; prints
+ * city-sink, the 1,000-node day (bench/poisson-1000.yaml), the quickstart (a served model) and
+ * fl-mnist-iid (federated learning), over memory and over the embedded broker, and with half
+ * the nodes in one worker (`--workers 1`), in interleaved rounds; prints
  * each wall time, the medians and the MQTT/memory ratios, and whether the result files are
  * byte-identical. `node --import tsx bench/mqtt-ratio.ts [rounds]` (default 3).
  */
@@ -14,6 +15,9 @@ const rounds = Number(process.argv[2] ?? 3);
 const cases = [
   { name: 'city-sink', file: 'scenarios/city-sink.yaml' },
   { name: 'poisson-1000 (1 day)', file: 'bench/poisson-1000.yaml' },
+  // The workloads whose nodes work together (issue 22, point 2): the worker serves model units, or trains clients.
+  { name: 'quickstart (swarm inference)', file: 'scenarios/quickstart.yaml' },
+  { name: 'fl-mnist-iid (federated learning)', file: 'scenarios/fl-mnist-iid.yaml' },
 ];
 const modes = [
   { name: 'memory', args: ['--transport', 'memory'] },

@@ -6,7 +6,7 @@
  * - listen-10k: 10,000 battery nodes whose firmware listens 5 ms every
  *   second, one hour: wall time and peak memory;
  * - mqtt: raw aedes throughput beside loraswarm's MQTT path, and city-sink over memory and MQTT;
- * - mqtt-ratio: city-sink and the 1,000-node day over memory, the embedded broker and a worker;
+ * - mqtt-ratio: city-sink, the 1,000-node day, the quickstart and fl-mnist-iid over memory, the embedded broker and a worker;
  * - mosquitto-partitions: 5,000 nodes through Mosquitto, a connection per 64 nodes against one per node;
  * - model: TinySeek training steps per second and int8 forward MACs per second;
  * - inference: simulated tokens per wall-clock second of the inference scenarios, memory and MQTT;
