@@ -9,6 +9,7 @@
  */
 import { attributedIndex, attributedStates, type EnergyState } from '../hw/energy-ledger-types.ts';
 import type { RoundStats } from './round-types.ts';
+import { createPartBooks, type PartBooksState } from '../sim/part-books.ts';
 
 const FRAMES = 0;
 const AIRTIME_MS = 1;
@@ -25,7 +26,7 @@ const partLength = LOSS_COUNT + 1;
 export type RoundCount = (typeof counted)[number];
 
 /** Per round number, its parts by node (a checkpoint holds these). */
-export type RoundBooksState = Map<number, Map<number, Float64Array>>;
+export type RoundBooksState = PartBooksState<Float64Array>;
 
 /** A node's part of a round as a worker reports it: [round, node, figures…] (partLength figures). */
 export type RoundPartRow = number[];
@@ -67,25 +68,8 @@ export interface RoundBooks {
 
 /** `reports`: the changed parts are kept for `takeChanged` (a worker's books). */
 export function createRoundBooks(reports = false): RoundBooks {
-  const books: RoundBooksState = new Map();
-  const unsettled = new Set<number>();
-  /** The parts changed since `takeChanged`, as [round, node]. */
-  let changed = new Map<Float64Array, [number, number]>();
-
-  function partsOf(round: number): Map<number, Float64Array> {
-    let parts = books.get(round);
-    if (!parts) books.set(round, (parts = new Map()));
-    unsettled.add(round);
-    return parts;
-  }
-
-  function partOf(round: number, node: number): Float64Array {
-    const parts = partsOf(round);
-    let part = parts.get(node);
-    if (!part) parts.set(node, (part = new Float64Array(partLength)));
-    if (reports) changed.set(part, [round, node]);
-    return part;
-  }
+  const books = createPartBooks<Float64Array>(() => new Float64Array(partLength), reports);
+  const partOf = books.partOf;
 
   return {
     frame(round, node, airtimeMs, bytes, downlink) {
@@ -107,16 +91,11 @@ export function createRoundBooks(reports = false): RoundBooks {
       part[LOSS_COUNT]!++;
     },
     settle(rounds) {
-      for (const round of [...unsettled]) {
+      for (const round of [...books.unsettled]) {
         const stats = rounds[round - 1];
         if (!stats) continue;
-        unsettled.delete(round);
         const sums = new Float64Array(partLength);
-        const parts = books.get(round)!;
-        for (const node of [...parts.keys()].sort((a, b) => a - b)) {
-          const part = parts.get(node)!;
-          for (let f = 0; f < partLength; f++) sums[f]! += part[f]!;
-        }
+        for (const part of books.settle(round)) for (let f = 0; f < partLength; f++) sums[f]! += part[f]!;
         stats.frames = sums[FRAMES]!;
         stats.airtimeMs = sums[AIRTIME_MS]!;
         stats.bytesUp = sums[BYTES_UP]!;
@@ -126,23 +105,12 @@ export function createRoundBooks(reports = false): RoundBooks {
         stats.trainLoss = sums[LOSS_COUNT]! > 0 ? sums[LOSS_SUM]! / sums[LOSS_COUNT]! : Number.NaN;
       }
     },
-    takeChanged() {
-      const rows = [...changed].map(([part, [round, node]]) => [round, node, ...part]);
-      changed = new Map();
-      return rows;
-    },
+    takeChanged: () => books.takeChanged().map(([round, node, part]) => [round, node, ...part]),
     put(row) {
       const [round, node] = row as [number, number];
-      partsOf(round).set(node, Float64Array.from(row.slice(2)));
+      books.put(round, node, Float64Array.from(row.slice(2)));
     },
-    state: books,
-    restore(state) {
-      books.clear();
-      unsettled.clear();
-      for (const [round, parts] of state) {
-        books.set(round, new Map([...parts].map(([node, part]) => [node, part.slice()])));
-        unsettled.add(round);
-      }
-    },
+    state: books.state,
+    restore: (state) => books.restore(state, (part) => part.slice()),
   };
 }

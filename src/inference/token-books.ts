@@ -11,6 +11,7 @@
 import { attributedIndex, attributedStates, type EnergyState } from '../hw/energy-ledger-types.ts';
 import type { TokenRecord } from './records.ts';
 import { choiceKey, partFromRow, partLength, rowOfPart, type PartRow } from './token-part-rows.ts';
+import { createPartBooks, type PartBooksState } from '../sim/part-books.ts';
 
 /** The figures of a token's part at one node, by index in a part. */
 export const HOPS = 0;
@@ -38,7 +39,7 @@ export interface TokenPart {
 }
 
 /** Per token serial, its parts by node (a checkpoint holds these). */
-export type TokenBooksState = Map<number, Map<number, TokenPart>>;
+export type TokenBooksState = PartBooksState<TokenPart>;
 
 /** Where a gate's choice was made: the token, the node, the position in the pass and the layer, the attempt, the time. */
 export interface ChoiceAt {
@@ -74,35 +75,14 @@ export interface TokenBooks {
 
 /** The books of a model of `layers` layers; `reports`: the changed parts are kept for `takeChanged` (a worker's). */
 export function createTokenBooks(layers: number, reports = false): TokenBooks {
-  const books: TokenBooksState = new Map();
-  /** The parts changed since `takeChanged`, as [serial, node]. */
-  let changed = new Map<TokenPart, [number, number]>();
-  /** The tokens whose parts changed since they were settled. */
-  const unsettled = new Set<number>();
-
-  function partsOf(serial: number): Map<number, TokenPart> {
-    let parts = books.get(serial);
-    if (!parts) books.set(serial, (parts = new Map()));
-    unsettled.add(serial);
-    return parts;
-  }
-
-  function partOf(serial: number, node: number): TokenPart {
-    const parts = partsOf(serial);
-    let part = parts.get(node);
-    if (!part) parts.set(node, (part = { figures: new Float64Array(partLength), combined: new Map(), allowed: new Map() }));
-    if (reports && !changed.has(part)) changed.set(part, [serial, node]);
-    return part;
-  }
+  const books = createPartBooks<TokenPart>(() => ({ figures: new Float64Array(partLength), combined: new Map(), allowed: new Map() }), reports);
+  const partOf = books.partOf;
 
   function settle(token: TokenRecord): void {
-    unsettled.delete(token.serial);
     const sums = new Float64Array(partLength);
     const combined = new Map<number, Choice>();
     const allowed = new Map<number, Choice>();
-    const parts = books.get(token.serial);
-    for (const node of parts ? [...parts.keys()].sort((a, b) => a - b) : []) {
-      const part = parts!.get(node)!;
+    for (const part of books.settle(token.serial)) {
       for (let f = 0; f < partLength; f++) sums[f]! += part.figures[f]!;
       keepLatest(combined, part.combined);
       keepLatest(allowed, part.allowed);
@@ -141,29 +121,18 @@ export function createTokenBooks(layers: number, reports = false): TokenBooks {
     },
     settle,
     settleChanged(tokenOf) {
-      for (const serial of [...unsettled]) {
+      for (const serial of [...books.unsettled]) {
         const token = tokenOf(serial);
         if (token) settle(token);
       }
     },
-    takeChanged() {
-      const rows = [...changed].map(([part, [serial, node]]) => rowOfPart(serial, node, part));
-      changed = new Map();
-      return rows;
-    },
+    takeChanged: () => books.takeChanged().map(([serial, node, part]) => rowOfPart(serial, node, part)),
     put(row) {
       const [serial, node] = row;
-      partsOf(serial).set(node, partFromRow(row));
+      books.put(serial, node, partFromRow(row));
     },
-    state: books,
-    restore(state) {
-      books.clear();
-      unsettled.clear();
-      for (const [serial, parts] of state) {
-        books.set(serial, new Map([...parts].map(([node, part]) => [node, { figures: part.figures.slice(), combined: new Map(part.combined), allowed: new Map(part.allowed) }])));
-        unsettled.add(serial);
-      }
-    },
+    state: books.state,
+    restore: (state) => books.restore(state, (part) => ({ figures: part.figures.slice(), combined: new Map(part.combined), allowed: new Map(part.allowed) })),
   };
 }
 
