@@ -6,7 +6,7 @@ import type { NodeTotals, PartitionTotals } from '../transport/partition-report.
 import type { SimulationResult } from './simulation-types.ts';
 import type { SimulationParts } from './simulation-parts.ts';
 import { takeSample } from './run-samples.ts';
-import { receiveReport } from './window-driving.ts';
+import { newsUntil, receiveReport } from './window-driving.ts';
 
 /** This process's simulation events: the transport's hand-overs, the ether's end markers and the samples are bookkeeping. */
 export function localEvents(parts: SimulationParts): number {
@@ -28,8 +28,8 @@ export async function closeAsync(parts: SimulationParts): Promise<SimulationResu
   // window, which may lie after the last event.
   const untilMs = Math.max(lastEventMs, scheduler.nowMs);
   // News of the last exchange still goes out (a federated round's close: the workers' listening energy).
-  const news = parts.app?.newsFor?.(untilMs);
-  const remoteTotals = remote ? await remote.finish(untilMs, (report, owns) => receiveReport(parts, report, owns), news === undefined ? undefined : { atMs: scheduler.nowMs, app: news }) : [];
+  const news = newsUntil(parts, untilMs);
+  const remoteTotals = remote ? await remote.finish(untilMs, (report, owns) => receiveReport(parts, report, owns), news) : [];
   return closeLocal(parts, lastEventMs, remoteTotals);
 }
 

@@ -78,12 +78,9 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
 
   const ether: Ether = createSimulationEther(scenario, swarm, { scheduler, tracker, listeners, windowMs: windows.longestMs, deliver: (delivery) => transport.deliver(delivery), hosted: (i) => hosted[i]! });
 
-  if (options.federated && options.hosted && !options.reportsToCoordinator && !hosted[options.federated.coordinator]) {
-    throw new RangeError(`the federated coordinator (node ${options.federated.coordinator}) must run in the run's process, which keeps the rounds' records`);
-  }
-  if (options.inference && options.hosted && !options.reportsToCoordinator && !hosted[options.inference.plan.entry]) {
-    throw new RangeError(`the inference entry (node ${options.inference.plan.entry}) must run in the run's process, which keeps the requests' records`);
-  }
+  // The node that keeps an application's records runs in the run's process (a worker reports to it).
+  const keeper = options.federated ? { node: options.federated.coordinator, role: 'the federated coordinator', records: "the rounds' records" } : options.inference ? { node: options.inference.plan.entry, role: 'the inference entry', records: "the requests' records" } : undefined;
+  if (keeper && options.hosted && !options.reportsToCoordinator && !hosted[keeper.node]) throw new RangeError(`${keeper.role} (node ${keeper.node}) must run in the run's process, which keeps ${keeper.records}`);
   let runtimeViews: (NodeRuntime | undefined)[] | undefined;
   let nodeViews: (LoraNode | undefined)[] | undefined;
   /** The hosted nodes as objects, made when first asked for (applications, faults, tests). */

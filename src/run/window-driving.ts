@@ -3,6 +3,7 @@
  * an exchange ends each, and a coordinator collects its workers' reports.
  */
 import type { ReportSink, WindowReport } from '../transport/partition-report.ts';
+import type { OpNews } from '../transport/worker-protocol.ts';
 import type { NodeApplication } from '../node/application.ts';
 import { createWindowProtocol, type WindowProtocol, type WindowSteps } from './window-protocol.ts';
 import { windowEndMs, type WindowLength } from './window-length.ts';
@@ -43,6 +44,12 @@ export interface ReportTakers {
   readonly app: NodeApplication | undefined;
 }
 
+/** The application's news of the last exchange for the workers' op up to `untilMs` (taken: told once), if any. */
+export function newsUntil(parts: SimulationParts, untilMs: number): OpNews | undefined {
+  const news = parts.app?.newsFor?.(untilMs);
+  return news === undefined ? undefined : { atMs: parts.scheduler.nowMs, app: news };
+}
+
 /** Work here that must finish before the books close: frames queued, on the air, or in transit. */
 export function busyHere(parts: SimulationParts): boolean {
   return parts.transport.pending > 0 || parts.ether.undecided > 0 || parts.swarmNodes.busy() || (parts.app?.busy ?? false);
@@ -64,8 +71,7 @@ export function createWindowDriving(parts: SimulationParts, windows: WindowLengt
     },
     runTo: (endMs) => {
       // The application's news for the workers is taken at every window's start, and sent if there are workers.
-      const news = parts.app?.newsFor?.(endMs);
-      remote?.runUntil(endMs, news === undefined ? undefined : { atMs: scheduler.nowMs, app: news });
+      remote?.runUntil(endMs, newsUntil(parts, endMs));
       scheduler.runUntil(endMs);
     },
     rethrow: () => rethrow(parts.state),
