@@ -21,6 +21,11 @@ export class BrokerRefusal extends Error {
   }
 }
 
+/** Who speaks to the broker: an aedes client, or an in-process client of its own (direct-client.ts). */
+export interface BrokerPeer {
+  readonly id: string;
+}
+
 /** The broker's enforcement state: its run's topics and secret, who is who, and the counts. */
 export interface Enforcement {
   readonly topics: RunTopics;
@@ -30,7 +35,8 @@ export interface Enforcement {
   readonly log: (entry: BrokerLogEntry) => void;
   /** The password of a user name, derived from the run's secret. */
   readonly passwordOf: (username: string) => string;
-  readonly users: WeakMap<Client, { readonly role: Role; readonly username: string }>;
+  /** Each authenticated client's role: an aedes client, or an in-process client of the broker's own (direct-client.ts). */
+  readonly users: WeakMap<BrokerPeer, { readonly role: Role; readonly username: string }>;
   /**
    * A client id belongs, for the whole run, to the first user that connected with it, so that
    * no role can take over another role's session [MQTT-3.1.4-2].
@@ -77,7 +83,7 @@ export function statsOf({ refused, published, clientErrors }: Enforcement, clien
 }
 
 /** Counts and logs a refusal decided after CONNECT. */
-export function refuse(enforcement: Enforcement, reason: RefusalReason, client: Client | null, topic: string | undefined, detail: string): void {
+export function refuse(enforcement: Enforcement, reason: RefusalReason, client: BrokerPeer | null, topic: string | undefined, detail: string): void {
   enforcement.refused[reason] += 1;
   const username = client === null ? undefined : enforcement.users.get(client)?.username;
   enforcement.log({ type: 'refused', reason, username, clientId: client?.id ?? undefined, topic, detail });
@@ -122,7 +128,7 @@ export function enforcementHooks(enforcement: Enforcement): Required<Pick<AedesO
 }
 
 /** Why a CONNECT is refused (with its CONNACK return code), or undefined after recording the client's user. */
-function connectProblem(enforcement: Enforcement, client: Client, username: string | undefined, password: Readonly<Buffer | undefined>): { detail: string; returnCode: number } | undefined {
+export function connectProblem(enforcement: Enforcement, client: BrokerPeer, username: string | undefined, password: Readonly<Buffer | undefined>): { detail: string; returnCode: number } | undefined {
   if (username === undefined || password === undefined) return { detail: 'no credentials', returnCode: 4 };
   const role = parseRole(username, enforcement.nodes);
   const expected = Buffer.from(enforcement.passwordOf(username));
@@ -137,7 +143,7 @@ function connectProblem(enforcement: Enforcement, client: Client, username: stri
 }
 
 /** Why a PUBLISH is refused, or undefined. */
-function publishRefusal(enforcement: Enforcement, client: Client | null, packet: PublishPacket): [RefusalReason, string] | undefined {
+export function publishRefusal(enforcement: Enforcement, client: BrokerPeer | null, packet: Pick<PublishPacket, 'topic' | 'payload' | 'qos' | 'retain'>): [RefusalReason, string] | undefined {
   const { topics, maxPacketBytes } = enforcement;
   const user = client === null ? undefined : enforcement.users.get(client);
   const topic = packet.topic;

@@ -16,7 +16,8 @@ import { Aedes } from 'aedes';
 import { closeBrokerServers, createBrokerServers, listen, listenWebSocket, type BrokerServers } from './broker-servers.ts';
 import { nodeRanges } from './node-ranges.ts';
 import type { TopicKind } from './topics.ts';
-import { createEnforcement, credentialsOf, enforcementHooks, statsOf, watchBroker, type Enforcement } from './broker-enforcement.ts';
+import { BrokerRefusal, createEnforcement, credentialsOf, enforcementHooks, statsOf, watchBroker, type Enforcement } from './broker-enforcement.ts';
+import { connectDirectClient, type DirectClient } from './direct-client.ts';
 
 export { controlPacketLimitBytes, publishPacketBytes } from './packet-size-guard.ts';
 
@@ -81,7 +82,8 @@ export interface EmbeddedBroker {
   readonly stats: BrokerStats;
   /**
    * Drops every client connection at once, as a network blip or a broker restart would, and
-   * keeps listening (the reconnection tests use it).
+   * keeps listening (the reconnection tests use it). Direct clients (connectDirect) have no
+   * connection to drop.
    */
   dropConnections(): number;
   /**
@@ -89,6 +91,12 @@ export interface EmbeddedBroker {
    * loopback socket: the same packets through the same hooks and packet-size guard.
    */
   connectInProcess(): Duplex;
+  /**
+   * A client in this process that publishes and subscribes through aedes' own API
+   * (direct-client.ts): the same credentials, ACLs, packet limit and counts, no packets
+   * encoded. Throws a BrokerRefusal for credentials the broker refuses, or once it is closed.
+   */
+  connectDirect(credentials: Credentials, clientId: string): DirectClient;
   /** Closes aedes, the listeners and every connection. */
   close(): Promise<void>;
 }
@@ -136,6 +144,7 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
 /** The broker's interface over its enforcement and its servers. */
 function brokerHandle(enforcement: Enforcement, servers: BrokerServers, url: string, wsUrl: string | undefined): EmbeddedBroker {
   let closed: Promise<void> | undefined;
+  const direct = new Set<DirectClient>();
   return {
     url,
     ...(wsUrl === undefined ? {} : { wsUrl }),
@@ -154,7 +163,7 @@ function brokerHandle(enforcement: Enforcement, servers: BrokerServers, url: str
       },
     },
     get stats(): BrokerStats {
-      return statsOf(enforcement, servers.aedes.connectedClients);
+      return statsOf(enforcement, servers.aedes.connectedClients + direct.size);
     },
     connectInProcess() {
       const [client, server] = duplexPair();
@@ -163,11 +172,20 @@ function brokerHandle(enforcement: Enforcement, servers: BrokerServers, url: str
       else servers.accept(server);
       return client;
     },
+    connectDirect(credentials, clientId) {
+      if (servers.shutDown) throw new BrokerRefusal('the embedded broker is closed', 3);
+      const client = connectDirectClient(servers.aedes, enforcement, credentials, clientId, (ended) => direct.delete(ended));
+      direct.add(client);
+      return client;
+    },
     dropConnections() {
       const dropped = servers.connections.size;
       for (const connection of servers.connections) connection.destroy();
       return dropped;
     },
-    close: () => (closed ??= closeBrokerServers(servers)),
+    close: () => {
+      for (const client of direct) client.brokerClosed();
+      return (closed ??= closeBrokerServers(servers));
+    },
   };
 }

@@ -5,6 +5,7 @@
  */
 import mqtt, { MqttClient } from 'mqtt';
 import type { Duplex } from 'node:stream';
+import type { BrokerClient } from './broker-client.ts';
 import { BrokerConnectionError } from './broker-connection-error.ts';
 import { controlPacketLimitBytes, remainingLengthBytes } from './packet-size-guard.ts';
 
@@ -59,7 +60,7 @@ function connectInProcess(open: () => Duplex, options: mqtt.IClientOptions): Pro
  * Connects one client per node, 32 at a time. Every client that connected is pushed to
  * `into` (so that it is closed whatever happens), then the first failure is thrown.
  */
-export async function connectNodeClients(url: string, runId: string, nodes: readonly number[], credentials: (node: number) => { username: string; password: string }, into: MqttClient[], inProcess?: () => Duplex): Promise<Map<number, MqttClient>> {
+export async function connectNodeClients(url: string, runId: string, nodes: readonly number[], credentials: (node: number) => { username: string; password: string }, into: BrokerClient[], inProcess?: () => Duplex): Promise<Map<number, MqttClient>> {
   const byNode = new Map<number, MqttClient>();
   for (let start = 0; start < nodes.length; start += 32) {
     const batch = nodes.slice(start, start + 32);
@@ -81,7 +82,7 @@ export async function connectNodeClients(url: string, runId: string, nodes: read
  * and puts it in `nodeClients` for each of its nodes; the first keeps `clientId` as it is, the
  * others get `-1`, `-2`, …. Every client connected is pushed on `clients`.
  */
-export async function connectPartitions(url: string, partitions: readonly { readonly nodes: readonly number[]; readonly username: string; readonly password: string }[], clientId: string, nodeClients: (MqttClient | undefined)[], clients: MqttClient[], inProcess?: () => Duplex): Promise<void> {
+export async function connectPartitions(url: string, partitions: readonly { readonly nodes: readonly number[]; readonly username: string; readonly password: string }[], clientId: string, nodeClients: (BrokerClient | undefined)[], clients: BrokerClient[], inProcess?: () => Duplex): Promise<void> {
   for (const [k, partition] of partitions.entries()) {
     const client = await connectClient(url, partition, k === 0 ? clientId : `${clientId}-${k}`, {}, 0, undefined, inProcess);
     clients.push(client);
@@ -98,7 +99,7 @@ const subscribeBatch = 256;
  * a QoS byte). The embedded broker takes control packets up to `controlPacketLimitBytes`
  * (packet-size-guard.ts); Mosquitto's `max_packet_size`, the run's limit, holds for every packet.
  */
-export async function subscribeInBatches(client: MqttClient, topics: readonly string[], packetBytes = controlPacketLimitBytes): Promise<void> {
+export async function subscribeInBatches(client: BrokerClient, topics: readonly string[], packetBytes = controlPacketLimitBytes): Promise<void> {
   const batches: Promise<unknown>[] = [];
   let start = 0;
   while (start < topics.length) {
@@ -118,8 +119,8 @@ export async function subscribeInBatches(client: MqttClient, topics: readonly st
 }
 
 /** Each distinct connection among the nodes' clients, and the rx topics of the nodes it carries. */
-export function connectionsOf(nodeClients: readonly (MqttClient | undefined)[], nodes: readonly number[], topics: { rx(node: number): string }): Map<MqttClient, string[]> {
-  const connections = new Map<MqttClient, string[]>();
+export function connectionsOf<Client extends BrokerClient>(nodeClients: readonly (Client | undefined)[], nodes: readonly number[], topics: { rx(node: number): string }): Map<Client, string[]> {
+  const connections = new Map<Client, string[]>();
   for (const i of nodes) {
     const client = nodeClients[i]!;
     const rx = connections.get(client);

@@ -3,7 +3,7 @@
  * each value in chunks within the run's packet limit, an op kept in the replay outbox until
  * the worker's report acknowledges it; and the replays workers ask for, coalesced.
  */
-import type { MqttClient } from 'mqtt';
+import type { BrokerClient } from './broker-client.ts';
 import { chunkControl, controlChunkBytes, encodeControlValue } from './control-codec.ts';
 import type { ReplayOutbox } from './replay-outbox.ts';
 import type { RunTopics } from './topics.ts';
@@ -17,7 +17,7 @@ export interface CoordinatorControl {
   stop(): void;
 }
 
-export function createCoordinatorControl(client: MqttClient, topics: RunTopics, maxPacketBytes: number, outbox: ReplayOutbox): CoordinatorControl {
+export function createCoordinatorControl(client: BrokerClient, topics: RunTopics, maxPacketBytes: number, outbox: ReplayOutbox): CoordinatorControl {
   let stream = 0;
   const chunkBytes = controlChunkBytes(maxPacketBytes, topics.ctl(`run/${'x'.repeat(16)}/assign`));
   // Replays asked for by workers are coalesced: a worker credential cannot make the

@@ -4,7 +4,7 @@
  * after a broker restart.
  */
 import { randomInt } from 'node:crypto';
-import type { MqttClient } from 'mqtt';
+import type { BrokerClient } from './broker-client.ts';
 import { chunkControl, controlChunkBytes, encodeControlValue } from './control-codec.ts';
 import type { RunTopics } from './topics.ts';
 
@@ -16,7 +16,7 @@ export interface MetricsPublisher {
   republishRetained(): void;
 }
 
-export function createMetricsPublisher(coordinator: MqttClient, topics: RunTopics, maxPacketBytes: number): MetricsPublisher {
+export function createMetricsPublisher(coordinator: BrokerClient, topics: RunTopics, maxPacketBytes: number): MetricsPublisher {
   /** Retained metric chunks by path: a restarted broker may have lost them, and viewers need them. */
   const retainedChunks = new Map<string, Buffer[]>();
   // Chunk streams start at a random number: a retained start left by an earlier run with the

@@ -58,8 +58,9 @@ async function exchangeWindow(run: MqttRun, exchange: Exchange, scheduler: Sched
   const { barrier, counts, remote, coordinator } = run;
   if (remote) await remote.collect(report);
   await barrier.wait(() => counts.receivedTx === counts.sentTx + (remote?.sentTx ?? 0), 'transmission');
-  // The ether's deliveries leave in one burst: one socket write for all of them.
-  const stream = coordinator.stream as { cork?: () => void; uncork?: () => void };
+  // The ether's deliveries leave in one burst: one socket write for all of them (an mqtt.js
+  // client's; a direct client has no stream).
+  const stream = (coordinator as { stream?: { cork?: () => void; uncork?: () => void } }).stream ?? {};
   stream.cork?.();
   try {
     exchange.applyToEther();

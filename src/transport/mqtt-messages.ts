@@ -3,13 +3,13 @@
  * the nodes' transmissions and deaths (the tx side) and the workers' control messages; a node
  * client takes its nodes' deliveries (the rx side). Each copy counts once towards a barrier.
  */
-import type { IPublishPacket } from 'mqtt';
+import type { ReceivedPacket } from './broker-client.ts';
 import { decodeEnvelope, MalformedEnvelopeError } from './envelope.ts';
 import type { MqttRun } from './mqtt-run.ts';
 import { deathKey, deliveryKey, transmissionKey } from './seen-messages.ts';
 
 /** A message to the coordinator's client: a frame on a tx topic, or a worker's control message. */
-export function handleCoordinatorMessage(run: MqttRun, topic: string, payload: Uint8Array, packet: IPublishPacket): void {
+export function handleCoordinatorMessage(run: MqttRun, topic: string, payload: Uint8Array, packet: ReceivedPacket): void {
   const { topics, counts, seenTx, remote } = run;
   const from = topics.parse(topic);
   if (from?.kind === 'ctl') {

@@ -2,7 +2,7 @@
  * The MQTT transport's state as one explicit record (mqtt-transport.ts): the clients, the
  * barrier and what counts towards it, the replay outbox and the copies already seen.
  */
-import type { MqttClient } from 'mqtt';
+import type { BrokerClient } from './broker-client.ts';
 import type { Barrier } from './barrier.ts';
 import type { Exchange } from './exchange.ts';
 import type { CoordinatorRemote } from './remote-partitions.ts';
@@ -12,9 +12,9 @@ import type { RunTopics } from './topics.ts';
 
 export interface MqttRun {
   readonly topics: RunTopics;
-  readonly coordinator: MqttClient;
+  readonly coordinator: BrokerClient;
   /** Per node, the client that publishes its frames (undefined for a remote node). */
-  readonly nodeClients: readonly (MqttClient | undefined)[];
+  readonly nodeClients: readonly (BrokerClient | undefined)[];
   readonly barrier: Barrier;
   /**
    * What this process published and a peer may have lost when the broker went away: the

@@ -1,9 +1,11 @@
 /**
  * The MQTT transport: every frame crosses a broker. A node's transmissions (and its death) are
  * published on `swarm/<run>/tx/<node>` and its deliveries received on `swarm/<run>/rx/<node>`,
- * by its own client, or with the embedded broker by the one connection of the process's
- * partition of nodes (topics.ts, `partition:<ranges>`); the coordinator's client (the ether's side)
- * subscribes to every tx topic and publishes every delivery. Payloads are envelope v1
+ * by its own client, or by the one connection of the process's partition of nodes (topics.ts,
+ * `partition:<ranges>`); the coordinator's client (the ether's side)
+ * subscribes to every tx topic and publishes every delivery. With the embedded broker this
+ * process's clients are direct clients (direct-client.ts: aedes' own API, the same ACLs and
+ * counts, no packets encoded); with an external broker, mqtt.js clients. Payloads are envelope v1
  * (envelope.ts). At each window's end the barrier waits until every message published in the
  * window has arrived (counted), then applies the inboxes in canonical order (exchange.ts), so
  * that results are byte-identical to the memory transport's whatever the socket order.
@@ -14,6 +16,9 @@
  */
 import { hostname } from 'node:os';
 import type { MqttClient } from 'mqtt';
+import type { BrokerClient } from './broker-client.ts';
+import { BrokerConnectionError } from './broker-connection-error.ts';
+import { isDirectClient } from './direct-client.ts';
 import { subscribeInBatches } from './client-connection.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createBarrier } from './barrier.ts';
@@ -52,6 +57,12 @@ export interface MqttTransportOptions {
   readonly reconnectWindowMs?: number;
   /** Told each time the run came back after losing the broker (reconnection.ts), with how long it was away. */
   readonly onReconnected?: (awayMs: number) => void;
+  /**
+   * How this process's clients reach the embedded broker: through aedes' own API (`direct`, the
+   * default: direct-client.ts), or as mqtt.js clients over in-memory streams (`streams`), whose
+   * connections the broker can drop and which reconnect (the reconnection tests use them).
+   */
+  readonly inProcessClients?: 'direct' | 'streams';
   /** The embedded broker's WebSocket listener for browsers (on by default; `run` opens it only for --dashboard). */
   readonly webSocket?: boolean;
 }
@@ -94,7 +105,7 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
   const external = options.external;
   const broker = await startBroker(options, maxPacketBytes);
   const url = external?.url ?? broker!.url;
-  const clients: MqttClient[] = [];
+  const clients: BrokerClient[] = [];
   try {
     const connections = await connectMqttClients(options, topics, maxPacketBytes, url, broker, clients);
     const { coordinator } = connections;
@@ -179,13 +190,18 @@ async function listen(run: MqttRun, connections: MqttConnections, options: MqttT
       barrier.poke();
     },
   });
-  reconnection.watch(coordinator, coordinatorTopics);
-  for (const [client, rx] of nodeConnections) reconnection.watch(client, rx, subscribeBytes);
+  const watch = (client: BrokerClient, subscriptions: readonly string[], packetBytes?: number): void => {
+    // A direct client has no connection to lose: it ends only when the broker refuses what it published.
+    if (isDirectClient(client)) client.on('error', (error) => barrier.fail(new BrokerConnectionError(error.message)));
+    else reconnection.watch(client as MqttClient, subscriptions, packetBytes);
+  };
+  watch(coordinator, coordinatorTopics);
+  for (const [client, rx] of nodeConnections) watch(client, rx, subscribeBytes);
   return reconnection;
 }
 
 /** Closes clients and the embedded broker; with `abortReason`, tells workers the run stopped. */
-async function closeMqtt(run: MqttRun, reconnection: Reconnection, heartbeat: NodeJS.Timeout | undefined, clients: readonly MqttClient[], broker: EmbeddedBroker | undefined, abortReason?: string): Promise<void> {
+async function closeMqtt(run: MqttRun, reconnection: Reconnection, heartbeat: NodeJS.Timeout | undefined, clients: readonly BrokerClient[], broker: EmbeddedBroker | undefined, abortReason?: string): Promise<void> {
   const { remote, coordinator, barrier } = run;
   reconnection.stop();
   clearInterval(heartbeat);

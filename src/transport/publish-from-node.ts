@@ -1,9 +1,9 @@
-import type { MqttClient } from 'mqtt';
+import type { BrokerClient } from './broker-client.ts';
 import { encodeEnvelope, type Envelope } from './envelope.ts';
 import type { ReplayOutbox } from './replay-outbox.ts';
 import type { RunTopics } from './topics.ts';
 
 /** Publishes a node's own envelope (a transmission, or its death) on its tx topic, from its client, kept for a replay. */
-export function publishFromNode(clients: readonly (MqttClient | undefined)[], topics: RunTopics, node: number, envelope: Envelope, outbox: ReplayOutbox): void {
+export function publishFromNode(clients: readonly (BrokerClient | undefined)[], topics: RunTopics, node: number, envelope: Envelope, outbox: ReplayOutbox): void {
   outbox.publish(clients[node]!, topics.tx(node), Buffer.from(encodeEnvelope(envelope)));
 }

@@ -4,7 +4,7 @@
  * work in, and collects their reports at the window's barrier. A worker with no event before
  * the window's end and no delivery waiting sits the window out: its report would say nothing.
  */
-import type { MqttClient } from 'mqtt';
+import type { BrokerClient } from './broker-client.ts';
 import type { Barrier } from './barrier.ts';
 import type { CoordinatorContext } from './coordinator-context.ts';
 import { createCoordinatorControl } from './coordinator-control.ts';
@@ -55,7 +55,7 @@ export interface CoordinatorRemote extends RemotePartitions {
  * `partitionCredentials`: the embedded broker's credentials for one connection per partition,
  * handed to each worker with its assignment.
  */
-export function createCoordinatorRemote(client: MqttClient, topics: RunTopics, setup: RemoteSetup, barrier: Barrier, maxPacketBytes: number, outbox: ReplayOutbox, brokerInRun: boolean, reconnectWindowMs = defaultReconnectWindowMs, partitionCredentials?: (nodes: readonly number[]) => { username: string; password: string } | undefined): CoordinatorRemote {
+export function createCoordinatorRemote(client: BrokerClient, topics: RunTopics, setup: RemoteSetup, barrier: Barrier, maxPacketBytes: number, outbox: ReplayOutbox, brokerInRun: boolean, reconnectWindowMs = defaultReconnectWindowMs, partitionCredentials?: (nodes: readonly number[]) => { username: string; password: string } | undefined): CoordinatorRemote {
   const roster = createWorkerRoster(setup.partitions, topics.nodes);
   const { owner, byPart } = roster;
   const control = createCoordinatorControl(client, topics, maxPacketBytes, outbox);

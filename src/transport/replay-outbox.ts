@@ -9,19 +9,19 @@
  * confirmed by the end of the next; a worker at each op: the next op means the coordinator
  * took its report and frames), and forgets the generation before the previous one.
  */
-import type { MqttClient } from 'mqtt';
+import type { BrokerClient } from './broker-client.ts';
 
 interface Entry {
-  readonly client: MqttClient;
+  readonly client: BrokerClient;
   readonly topic: string;
   readonly payload: Buffer;
 }
 
 export interface ReplayOutbox {
   /** Publishes at QoS 0 and keeps the message for a replay. */
-  publish(client: MqttClient, topic: string, payload: Buffer): void;
+  publish(client: BrokerClient, topic: string, payload: Buffer): void;
   /** Keeps a message already published elsewhere. */
-  keep(client: MqttClient, topic: string, payload: Buffer): void;
+  keep(client: BrokerClient, topic: string, payload: Buffer): void;
   /** Starts a new generation; `keep` generations (1 or 2) stay. */
   advance(): void;
   /** Publishes every kept message again, oldest first; returns how many. */
