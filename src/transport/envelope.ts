@@ -77,6 +77,10 @@ function writeTx(view: DataView, bytes: Uint8Array, offset: number, tx: Transmis
   return o + (meta?.length ?? 0);
 }
 
+function checkTime(name: string, value: number): void {
+  if (!Number.isFinite(value) || value < 0) throw new MalformedEnvelopeError(`${name} ${value}, expected a finite number ≥ 0`);
+}
+
 function readTx(view: DataView, bytes: Uint8Array, offset: number): { tx: Transmission; end: number } {
   if (bytes.length - offset < txFixedBytes) throw new MalformedEnvelopeError(`transmission body of ${bytes.length - offset} bytes, expected at least ${txFixedBytes}`);
   let o = offset;
@@ -100,9 +104,10 @@ function readTx(view: DataView, bytes: Uint8Array, offset: number): { tx: Transm
   if (bytes.length - o < length) throw new MalformedEnvelopeError(`frame of ${length} bytes announced, ${bytes.length - o} present`);
   if (codingRate < 1 || codingRate > 4) throw new MalformedEnvelopeError(`coding rate ${codingRate}, expected 1..4`);
   if (sf < 5 || sf > 12) throw new MalformedEnvelopeError(`SF ${sf}, expected 5..12`);
-  for (const [name, value] of [['startMs', startMs], ['airtimeMs', airtimeMs], ['symbolMs', symbolMs], ['bandwidthHz', bandwidthHz]] as const) {
-    if (!Number.isFinite(value) || value < 0) throw new MalformedEnvelopeError(`${name} ${value}, expected a finite number ≥ 0`);
-  }
+  checkTime('startMs', startMs);
+  checkTime('airtimeMs', airtimeMs);
+  checkTime('symbolMs', symbolMs);
+  checkTime('bandwidthHz', bandwidthHz);
   // Copies (a Buffer's slice is a view into the MQTT packet): a receiver may keep and change what it was given.
   const frame = new Uint8Array(bytes.subarray(o, o + length));
   o += length;
@@ -124,11 +129,13 @@ function readTx(view: DataView, bytes: Uint8Array, offset: number): { tx: Transm
  * @example
  * decodeEnvelope(encodeEnvelope({ kind: 'nodeDied', node: 3, atMs: 12.5 })); // { kind: 'nodeDied', node: 3, atMs: 12.5 }
  */
-export function encodeEnvelope(envelope: Envelope): Uint8Array {
+export function encodeEnvelope(envelope: Envelope): Buffer {
   const size =
     4 + (envelope.kind === 'transmission' ? txSize(envelope.tx) : envelope.kind === 'delivery' ? deliveryFixedBytes + txSize(envelope.delivery.tx) : 12);
-  const bytes = new Uint8Array(size);
-  const view = new DataView(bytes.buffer);
+  // A slice of Node's buffer pool, not an ArrayBuffer of its own per message: every byte of it
+  // is written below, field after field, so nothing of the pool's earlier contents leaves.
+  const bytes = Buffer.allocUnsafe(size);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, size);
   bytes[0] = 0x4c;
   bytes[1] = 0x53;
   bytes[2] = envelopeVersion;

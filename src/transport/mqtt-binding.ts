@@ -33,8 +33,7 @@ export function bindMqttTransport(run: MqttRun, scheduler: Scheduler, endpoints:
     deliver(delivery) {
       if (remote?.hosts(delivery.receiver)) remote.delivered(delivery.receiver, delivery.atMs);
       else counts.sentRx++;
-      const bytes = encodeEnvelope({ kind: 'delivery', delivery });
-      outbox.publish(run.coordinator, topics.rx(delivery.receiver), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      outbox.publish(run.coordinator, topics.rx(delivery.receiver), encodeEnvelope({ kind: 'delivery', delivery }));
     },
     exchange() {
       throw new Error('the MQTT transport is asynchronous: use exchangeAsync');
@@ -53,11 +52,26 @@ export function bindMqttTransport(run: MqttRun, scheduler: Scheduler, endpoints:
   };
 }
 
-/** A window's end: the workers' reports, then every frame, then every delivery, each applied in canonical order. */
-async function exchangeWindow(run: MqttRun, exchange: Exchange, scheduler: Scheduler, report: ReportSink): Promise<void> {
-  const { barrier, counts, remote, coordinator } = run;
-  if (remote) await remote.collect(report);
-  await barrier.wait(() => counts.receivedTx === counts.sentTx + (remote?.sentTx ?? 0), 'transmission');
+/**
+ * A window's end: the workers' reports, then every frame, then every delivery, each applied in
+ * canonical order. Without workers, and with every message already arrived (direct clients
+ * deliver inside the publisher's call), it completes at once and returns undefined.
+ */
+function exchangeWindow(run: MqttRun, exchange: Exchange, scheduler: Scheduler, report: ReportSink): Promise<void> | undefined {
+  const { remote } = run;
+  if (remote) return remote.collect(report).then(() => exchangeFrames(run, exchange, scheduler));
+  return exchangeFrames(run, exchange, scheduler);
+}
+
+function exchangeFrames(run: MqttRun, exchange: Exchange, scheduler: Scheduler): Promise<void> | undefined {
+  const { barrier, counts, remote } = run;
+  const transmissions = barrier.wait(() => counts.receivedTx === counts.sentTx + (remote?.sentTx ?? 0), 'transmission');
+  if (transmissions !== undefined) return transmissions.then(() => exchangeDeliveries(run, exchange, scheduler));
+  return exchangeDeliveries(run, exchange, scheduler);
+}
+
+function exchangeDeliveries(run: MqttRun, exchange: Exchange, scheduler: Scheduler): Promise<void> | undefined {
+  const { barrier, counts, coordinator } = run;
   // The ether's deliveries leave in one burst: one socket write for all of them (an mqtt.js
   // client's; a direct client has no stream).
   const stream = (coordinator as { stream?: { cork?: () => void; uncork?: () => void } }).stream ?? {};
@@ -67,11 +81,18 @@ async function exchangeWindow(run: MqttRun, exchange: Exchange, scheduler: Sched
   } finally {
     stream.uncork?.();
   }
-  await barrier.wait(() => counts.receivedRx === counts.sentRx, 'delivery');
+  const deliveries = barrier.wait(() => counts.receivedRx === counts.sentRx, 'delivery');
+  if (deliveries !== undefined) return deliveries.then(() => applyDeliveries(run, exchange, scheduler));
+  applyDeliveries(run, exchange, scheduler);
+  return undefined;
+}
+
+function applyDeliveries(run: MqttRun, exchange: Exchange, scheduler: Scheduler): void {
   exchange.applyDeliveries();
   // Everything sent before this barrier has arrived, or (a worker's deliveries and
   // ops) will be confirmed by the next one: older messages are no longer replayed,
   // and their copies are recognised by their time.
+  if (!run.copies) return;
   run.outbox.advance();
   run.seenTx.floor(scheduler.nowMs);
   run.seenRx.floor(scheduler.nowMs);

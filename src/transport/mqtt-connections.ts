@@ -19,6 +19,8 @@ export interface MqttConnections {
   readonly nodeClients: (BrokerClient | undefined)[];
   /** Each node client's rx topics. */
   readonly nodeConnections: Map<BrokerClient, string[]>;
+  /** Whether every client is a direct one (direct-client.ts): none can lose its connection. */
+  readonly direct: boolean;
 }
 
 /** The embedded broker (undefined with an external one), with a WebSocket listener too, for viewers (the dashboard). */
@@ -62,7 +64,7 @@ export async function connectMqttClients(options: MqttTransportOptions, topics: 
   const partitions = embedded ? [{ nodes: local, ...embedded }] : external && partitionUsersFor(external.credentials, local);
   if (partitions) await connectPartitions(url, partitions, `${options.runId}-partition-coordinator`, nodeClients, clients, inProcess);
   else for (const [i, client] of await connectNodeClients(url, options.runId, local, roles.node, clients, inProcess)) nodeClients[i] = client;
-  return { coordinator, nodeClients, nodeConnections: connectionsOf(nodeClients, local, topics) };
+  return { coordinator, nodeClients, nodeConnections: connectionsOf(nodeClients, local, topics), direct: false };
 }
 
 /**
@@ -84,7 +86,7 @@ function connectDirectClients(options: MqttTransportOptions, topics: RunTopics, 
   } else {
     for (const i of local) clients.push((nodeClients[i] = broker.connectDirect(broker.credentials.node(i), `${options.runId}-node-${i}`)));
   }
-  return { coordinator, nodeClients, nodeConnections: connectionsOf(nodeClients, local, topics) };
+  return { coordinator, nodeClients, nodeConnections: connectionsOf(nodeClients, local, topics), direct: true };
 }
 
 /** The nodes of the run that this process holds (those no worker does). */

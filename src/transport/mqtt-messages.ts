@@ -31,7 +31,7 @@ export function handleCoordinatorMessage(run: MqttRun, topic: string, payload: U
     return;
   }
   // A copy replayed after a broker blip counts once.
-  if (envelope.kind === 'transmission' ? !seenTx.fresh(transmissionKey(sender, envelope.tx.seq), envelope.tx.startMs) : !seenTx.fresh(deathKey(sender), envelope.atMs)) return;
+  if (run.copies && (envelope.kind === 'transmission' ? !seenTx.fresh(transmissionKey(sender, envelope.tx.seq), envelope.tx.startMs) : !seenTx.fresh(deathKey(sender), envelope.atMs))) return;
   counts.receivedTx++;
   if (envelope.kind === 'transmission') run.bound?.addTransmission(envelope.tx);
   else run.bound?.addDeath(envelope.node, envelope.atMs);
@@ -48,7 +48,7 @@ export function handleNodeMessage(run: MqttRun, topic: string, payload: Uint8Arr
     return;
   }
   const { delivery } = envelope;
-  if (!run.seenRx.fresh(deliveryKey(delivery.receiver, delivery.tx.sender, delivery.tx.seq, delivery.kind), delivery.atMs)) return;
+  if (run.copies && !run.seenRx.fresh(deliveryKey(delivery.receiver, delivery.tx.sender, delivery.tx.seq, delivery.kind), delivery.atMs)) return;
   run.counts.receivedRx++;
   run.bound?.addDelivery(envelope.delivery);
   run.barrier.poke();

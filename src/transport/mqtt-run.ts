@@ -21,6 +21,12 @@ export interface MqttRun {
    * window's frames and deliveries, and the workers' ops, until acknowledged (replay-outbox.ts).
    */
   readonly outbox: ReplayOutbox;
+  /**
+   * Whether a message may arrive twice: only once replayed after a lost connection, so never
+   * when every client is a direct one (direct-client.ts) and no worker takes part; the copies
+   * seen are then not tracked.
+   */
+  readonly copies: boolean;
   readonly seenTx: SeenMessages;
   readonly seenRx: SeenMessages;
   readonly remote: CoordinatorRemote | undefined;

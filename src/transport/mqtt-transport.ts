@@ -110,13 +110,15 @@ export async function prepareMqttTransport(options: MqttTransportOptions): Promi
     const connections = await connectMqttClients(options, topics, maxPacketBytes, url, broker, clients);
     const { coordinator } = connections;
     const barrier = createBarrier(options.barrierTimeoutMs ?? 30_000);
-    const outbox = createReplayOutbox(2);
+    const copies = options.remote !== undefined || !connections.direct;
+    const outbox = createReplayOutbox(copies ? 2 : 0);
     const run: MqttRun = {
       topics,
       coordinator,
       nodeClients: connections.nodeClients,
       barrier,
       outbox,
+      copies,
       seenTx: createSeenMessages(),
       seenRx: createSeenMessages(),
       remote: options.remote && createCoordinatorRemote(coordinator, topics, options.remote, barrier, maxPacketBytes, outbox, !external, options.reconnectWindowMs, broker && ((nodes) => partitionCredentials(broker, nodes))),

@@ -30,13 +30,14 @@ export interface ReplayOutbox {
   readonly size: number;
 }
 
-export function createReplayOutbox(generations: 1 | 2): ReplayOutbox {
+/** With `generations` 0 nothing is kept: a process whose messages cannot be lost (direct clients only, no workers). */
+export function createReplayOutbox(generations: 0 | 1 | 2): ReplayOutbox {
   let previous: Entry[] = [];
   let current: Entry[] = [];
   return {
     publish(client, topic, payload) {
       client.publish(topic, payload, { qos: 0 });
-      current.push({ client, topic, payload });
+      if (generations > 0) current.push({ client, topic, payload });
     },
     keep(client, topic, payload) {
       current.push({ client, topic, payload });

@@ -37,8 +37,11 @@ export interface Transport {
    * transmissions, then deliveries scheduled at their own times). Called at each window's end.
    */
   exchange(): void;
-  /** The same barrier for transports whose messages travel asynchronously (MQTT). */
-  exchangeAsync?(): Promise<void>;
+  /**
+   * The same barrier for transports whose messages travel asynchronously (MQTT); undefined
+   * when every message had already arrived and the window was exchanged at once.
+   */
+  exchangeAsync?(): Promise<void> | undefined;
   /** Messages published but not yet applied. */
   readonly pending: number;
   /** Scheduler events the transport spent on its own hand-over (not counted as simulation events). */
