@@ -7,7 +7,8 @@ import type { Aedes } from 'aedes';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, createWebSocketStream } from 'ws';
+// ws is loaded with the WebSocket listener, which a run opens only for a live dashboard.
+import type { WebSocketServer } from 'ws';
 import type { Enforcement } from './broker-enforcement.ts';
 import { EnvironmentError } from './environment-error.ts';
 import { controlPacketLimitBytes, PacketSizeGuard } from './packet-size-guard.ts';
@@ -58,6 +59,7 @@ export function createBrokerServers(aedes: Aedes, enforcement: Enforcement): Bro
 export async function listenWebSocket(servers: BrokerServers, enforcement: Enforcement, port: number, host: string, urlHost: string): Promise<string> {
   const http = (servers.http = createHttpServer((_request, response) => response.writeHead(426).end()));
   // ws' own message cap only bounds memory; the MQTT limits are the guard's.
+  const { WebSocketServer, createWebSocketStream } = await import('ws');
   const ws = (servers.ws = new WebSocketServer({ server: http, path: wsPath, maxPayload: 2 * Math.max(enforcement.maxPacketBytes, controlPacketLimitBytes) }));
   ws.on('connection', (socket, request) => {
     socket.on('error', (error: Error & { code?: string }) => {

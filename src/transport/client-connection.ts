@@ -3,7 +3,9 @@
  * reconnection, no Nagle delay): over TCP or WebSocket to a URL, or, for the embedded broker's
  * own process, over an in-memory stream pair (broker.connectInProcess).
  */
-import mqtt, { MqttClient } from 'mqtt';
+// mqtt.js is loaded when a client connects: a run whose clients are all direct (direct-client.ts) never loads it.
+import type mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Duplex } from 'node:stream';
 import type { BrokerClient } from './broker-client.ts';
 import { BrokerConnectionError } from './broker-connection-error.ts';
@@ -21,7 +23,8 @@ export async function connectClient(url: string, credentials: { username: string
     signal?.throwIfAborted();
     try {
       const options = { ...credentials, clientId, protocolVersion: 4 as const, reconnectPeriod: 0, connectTimeout: 10_000, ...extra };
-      client = inProcess ? await connectInProcess(inProcess, options) : await mqtt.connectAsync(url, options);
+      const library = await import('mqtt');
+      client = inProcess ? await connectInProcess(library.MqttClient, inProcess, options) : await library.default.connectAsync(url, options);
       break;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -41,9 +44,9 @@ export async function connectClient(url: string, credentials: { username: string
 }
 
 /** A client of the embedded broker in this process, over an in-memory stream pair (broker.ts); a reconnection opens a new pair. */
-function connectInProcess(open: () => Duplex, options: mqtt.IClientOptions): Promise<MqttClient> {
+function connectInProcess(Client: typeof MqttClient, open: () => Duplex, options: mqtt.IClientOptions): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
-    const client = new MqttClient(() => open(), options);
+    const client = new Client(() => open(), options);
     const fail = (error: Error): void => {
       client.end(true);
       reject(error);
