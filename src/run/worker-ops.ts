@@ -6,6 +6,7 @@
 import type { PartitionTotals } from '../transport/partition-report.ts';
 import type { ReportMessage } from '../transport/worker-protocol.ts';
 import type { PartitionDriver } from './simulation-types.ts';
+import type { OpMessage } from '../transport/worker-protocol.ts';
 import { nextOp, sendTo, type WorkerControl } from './worker-control.ts';
 import type { NodeLinks } from './worker-node-links.ts';
 import { RunAbortedError } from './worker-errors.ts';
@@ -17,7 +18,7 @@ export interface OpsDone {
 }
 
 export async function runOps(worker: WorkerControl, links: NodeLinks, partition: PartitionDriver): Promise<OpsDone> {
-  const { barrier, workerId } = worker;
+  const { barrier } = worker;
   let windows = 0;
   for (;;) {
     const op = await nextOp(worker);
@@ -39,22 +40,40 @@ export async function runOps(worker: WorkerControl, links: NodeLinks, partition:
     const newsProblem = op.news ? partition.takeNews(op.news.app) : undefined;
     if (newsProblem) throw new Error(`protocol error: ${newsProblem}`);
     links.seen.floor(op.untilMs);
-    const totals = op.close ? partition.close(op.untilMs) : (partition.run(op.untilMs), undefined);
+    // The window's frames and its report leave in one write per connection, not one per message.
+    const { totals, failure } = corked(worker, () => runWindow(worker, links, partition, op));
     windows++;
-    const peekMs = partition.peekTimeMs();
-    const failure = partition.failure;
-    const message: ReportMessage = {
-      seq: op.seq,
-      sentTx: links.sentTx,
-      peekMs: peekMs ?? null,
-      busy: partition.busy(),
-      lastEventMs: partition.lastEventMs,
-      failure: failure ? (failure.stack ?? failure.message) : null,
-      report: partition.takeReport(),
-      ...(totals && { totals }),
-    };
-    sendTo(worker, links.topics.ctl(`workers/${workerId}/report`), message, links.chunkBytes, true);
     if (failure) throw failure;
     if (totals) return { totals, windows };
+  }
+}
+
+/** Runs the op's window (or closes the partition) and publishes the report. */
+function runWindow(worker: WorkerControl, links: NodeLinks, partition: PartitionDriver, op: OpMessage): { totals: PartitionTotals | undefined; failure: Error | undefined } {
+  const totals = op.close ? partition.close(op.untilMs) : (partition.run(op.untilMs), undefined);
+  const peekMs = partition.peekTimeMs();
+  const failure = partition.failure;
+  const message: ReportMessage = {
+    seq: op.seq,
+    sentTx: links.sentTx,
+    peekMs: peekMs ?? null,
+    busy: partition.busy(),
+    lastEventMs: partition.lastEventMs,
+    failure: failure ? (failure.stack ?? failure.message) : null,
+    report: partition.takeReport(),
+    ...(totals && { totals }),
+  };
+  sendTo(worker, links.topics.ctl(`workers/${worker.workerId}/report`), message, links.chunkBytes, true);
+  return { totals, failure };
+}
+
+/** Runs `work` with the socket of every connection of the worker corked, and uncorks them after, whatever happens. */
+function corked<T>(worker: WorkerControl, work: () => T): T {
+  const streams = worker.clients.map((client) => client.stream as { cork?: () => void; uncork?: () => void } | undefined);
+  for (const stream of streams) stream?.cork?.();
+  try {
+    return work();
+  } finally {
+    for (const stream of streams) stream?.uncork?.();
   }
 }

@@ -50,6 +50,7 @@ export class PacketSizeGuard extends Duplex {
   #lengthBytes = 0;
   #stopped = false;
   #ended = false;
+  #corked = false;
   #onDrain: (() => void) | undefined;
 
   constructor(inner: Duplex, limits: { readonly publishBytes: number; readonly controlBytes: number }, onOversize: (detail: string) => void) {
@@ -126,25 +127,46 @@ export class PacketSizeGuard extends Duplex {
     if (!this.#stopped) this.#inner.resume();
   }
 
+  /**
+   * aedes writes each packet it forwards on its own, from a `setImmediate` of its own: the
+   * packets written in one turn of the event loop (a window's op and deliveries to a worker)
+   * leave in one write to the connection, at the next turn's immediates, not one system call each.
+   */
+  #coalesce(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.#inner.cork();
+    setImmediate(() => this.#flush());
+  }
+
+  /** Lets what was written go (before an end or a close too: a refusal's CONNACK must leave before the connection closes). */
+  #flush(): void {
+    if (!this.#corked) return;
+    this.#corked = false;
+    this.#inner.uncork();
+  }
+
   override _write(chunk: Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#coalesce();
     if (this.#inner.write(chunk, encoding)) callback();
     else this.#onDrain = callback;
   }
 
   override _writev(chunks: { chunk: Buffer; encoding: BufferEncoding }[], callback: (error?: Error | null) => void): void {
-    this.#inner.cork();
+    this.#coalesce();
     let flowing = true;
     for (const { chunk, encoding } of chunks) flowing = this.#inner.write(chunk, encoding);
-    this.#inner.uncork();
     if (flowing) callback();
     else this.#onDrain = callback;
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    this.#flush();
     this.#inner.end(callback);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#flush();
     this.#inner.destroy();
     callback(error);
   }

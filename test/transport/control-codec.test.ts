@@ -33,6 +33,14 @@ describe('control messages between a coordinator and its workers', () => {
     fc.assert(fc.property(fc.double(), (x) => Object.is((decodeControlValue(encodeControlValue({ x })) as { x: number }).x, Object.is(x, -0) ? 0 : x)));
   });
 
+  it('decode the same with or without the extensions in a message, an escaped key included', () => {
+    const plain = { report: { events: [1, 2.5, -0.125], name: 'a\u0001b' }, seq: 7 };
+    expect(decodeControlValue(encodeControlValue(plain))).toEqual(plain);
+    // A key spelt with an escape is still the extension it spells.
+    expect(decodeControlValue(Buffer.from('{"x":{"\\u0024b":"AP8H"},"y":{"\\u0024n":"NaN"}}'))).toEqual({ x: new Uint8Array([0, 255, 7]), y: Number.NaN });
+    expect(decodeControlValue(Buffer.from('{"x":{"$b":"AP8H"}}'))).toEqual({ x: new Uint8Array([0, 255, 7]) });
+  });
+
   it('are cut into chunks whose PUBLISH packets fit the run\u2019s packet limit, and reassembled in any order', () => {
     const topic = 'swarm/r1/ctl/workers/0123456789abcdef/report';
     const limit = 403;
