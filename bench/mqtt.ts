@@ -2,10 +2,14 @@
  * MQTT benchmark (printed, never asserted), run in its own process by bench/run.ts:
  * - raw aedes QoS 0 publish/subscribe throughput on loopback, with envelope-sized payloads,
  *   through the same embedded broker (credentials, ACLs, packet-size guard);
+ * - one message's way from a publisher to a subscriber in the broker's own process (ping-pong,
+ *   the next message sent once the last arrived): mqtt.js clients over in-memory streams
+ *   against the broker's direct clients (direct-client.ts);
  * - frames per second through loraswarm's MQTT path, and city-sink's wall time over memory and
  *   over MQTT, side by side.
  */
-import mqtt from 'mqtt';
+import mqtt, { MqttClient } from 'mqtt';
+import type { BrokerClient } from '../src/transport/broker-client.ts';
 import { createEmbeddedBroker } from '../src/transport/broker.ts';
 import { prepareMqttTransport } from '../src/transport/mqtt-transport.ts';
 import { readScenario } from '../src/scenario/read-scenario.ts';
@@ -31,6 +35,35 @@ async function rawThroughput(messages: number): Promise<number> {
   await subscriber.endAsync(true);
   await broker.close();
   return perSecond;
+}
+
+/** µs for a message to reach a subscriber in the broker's process, one at a time, over stream clients or direct ones. */
+async function pingPongUs(kind: 'streams' | 'direct', messages: number): Promise<number> {
+  const broker = await createEmbeddedBroker({ runId: 'pp', nodes: 1, maxPacketBytes: 1024, log: () => undefined });
+  const connect = (credentials: { username: string; password: string }, clientId: string): Promise<BrokerClient> =>
+    kind === 'direct'
+      ? Promise.resolve(broker.connectDirect(credentials, clientId))
+      : new Promise((resolve, reject) => {
+          const client = new MqttClient(() => broker.connectInProcess(), { ...credentials, clientId, protocolVersion: 4, reconnectPeriod: 0 });
+          client.once('connect', () => resolve(client));
+          client.once('error', reject);
+        });
+  const publisher = await connect(broker.credentials.node(0), 'pub');
+  const subscriber = await connect(broker.credentials.coordinator, 'sub');
+  await subscriber.subscribeAsync('swarm/pp/tx/+', { qos: 0 });
+  let arrived: () => void = () => undefined;
+  subscriber.on('message', () => arrived());
+  const payload = Buffer.alloc(120, 7);
+  const start = performance.now();
+  for (let i = 0; i < messages; i++) {
+    const next = new Promise<void>((resolve) => (arrived = resolve));
+    publisher.publish('swarm/pp/tx/0', payload, { qos: 0 });
+    await next;
+  }
+  const us = ((performance.now() - start) * 1000) / messages;
+  await Promise.all([publisher.endAsync(true), subscriber.endAsync(true)]);
+  await broker.close();
+  return us;
 }
 
 /** Raw fan-out: one publisher to `subscribers` clients, each on its own rx topic, as the ether publishes deliveries. */
@@ -104,6 +137,8 @@ async function cityOver(transport: 'memory' | 'mqtt'): Promise<{ wallS: number; 
   }
 }
 
+const viaStreams = await pingPongUs('streams', 40_000);
+const viaDirect = await pingPongUs('direct', 40_000);
 const raw = await rawThroughput(50_000);
 const fanout = await rawFanout(300, 150_000);
 const dense = await denseOver();
@@ -111,6 +146,7 @@ const memory = await cityOver('memory');
 const overMqtt = await cityOver('mqtt');
 const rate = (x: number): string => Math.round(x).toLocaleString('en');
 // Each frame sent crosses the broker at least twice (tx to the ether, rx to the receiver).
+console.log(`one message to a subscriber in the broker's process (ping-pong, 40,000 messages of 120 bytes): ${viaStreams.toFixed(1)} µs with mqtt.js clients over in-memory streams, ${viaDirect.toFixed(1)} µs with direct clients`);
 console.log(`raw aedes QoS 0 publish→subscribe (120-byte payloads, loopback): ${rate(raw)} messages/s with 1 subscriber; ${rate(fanout)} messages/s fanned out to 300 subscribers on their own topics`);
 console.log(
   `dense-broadcast (300 nodes in range of each other, 2 simulated minutes, ${dense.frames} frames → ${rate(dense.messages)} envelopes): memory ${dense.memoryS.toFixed(2)} s, MQTT ${dense.mqttS.toFixed(2)} s wall; ` +

@@ -174,6 +174,12 @@ function brokerHandle(enforcement: Enforcement, servers: BrokerServers, url: str
     },
     connectDirect(credentials, clientId) {
       if (servers.shutDown) throw new BrokerRefusal('the embedded broker is closed', 3);
+      // No takeover between direct clients: a second one with the id of a live one is refused.
+      if ([...direct].some((client) => client.id === clientId)) {
+        enforcement.refused.connect += 1;
+        enforcement.log({ type: 'refused', reason: 'connect', username: credentials.username, clientId, topic: undefined, detail: `client id ${clientId} is in use` });
+        throw new BrokerRefusal(`client id ${clientId} is in use`, 2);
+      }
       const client = connectDirectClient(servers.aedes, enforcement, credentials, clientId, (ended) => direct.delete(ended));
       direct.add(client);
       return client;

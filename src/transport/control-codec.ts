@@ -36,6 +36,18 @@ export function encodeControlValue(value: unknown): Uint8Array {
   );
 }
 
+/** Opening brackets a text decoded without a reviver may hold: at least its nesting depth. */
+const maxPlainOpenings = 4096;
+
+function openings(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) count++;
+  }
+  return count;
+}
+
 // One decoder for every message: making one costs more than decoding a window's report.
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -45,7 +57,9 @@ export function decodeControlValue(bytes: Uint8Array): unknown {
     text = utf8.decode(bytes);
     // Without either extension's key in the text (nor an escape that could spell one), JSON.parse
     // needs no reviver: a reviver is called for every value, the bulk of a report's decoding.
-    if (!text.includes('"$n"') && !text.includes('"$b"') && !text.includes('\\u')) return JSON.parse(text) as unknown;
+    // A text that could nest deeper than the reviver can recurse (more opening brackets than
+    // `maxPlainOpenings`) still takes the reviver, which refuses it as before.
+    if (!text.includes('"$n"') && !text.includes('"$b"') && !text.includes('\\u') && openings(text) <= maxPlainOpenings) return JSON.parse(text) as unknown;
     return JSON.parse(text, (_key, item: unknown) => {
       if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
         const keys = Object.keys(item);

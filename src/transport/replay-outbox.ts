@@ -40,7 +40,7 @@ export function createReplayOutbox(generations: 0 | 1 | 2): ReplayOutbox {
       if (generations > 0) current.push({ client, topic, payload });
     },
     keep(client, topic, payload) {
-      current.push({ client, topic, payload });
+      if (generations > 0) current.push({ client, topic, payload });
     },
     advance() {
       if (current.length === 0 && previous.length === 0) return;

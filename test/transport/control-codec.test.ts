@@ -39,6 +39,8 @@ describe('control messages between a coordinator and its workers', () => {
     // A key spelt with an escape is still the extension it spells.
     expect(decodeControlValue(Buffer.from('{"x":{"\\u0024b":"AP8H"},"y":{"\\u0024n":"NaN"}}'))).toEqual({ x: new Uint8Array([0, 255, 7]), y: Number.NaN });
     expect(decodeControlValue(Buffer.from('{"x":{"$b":"AP8H"}}'))).toEqual({ x: new Uint8Array([0, 255, 7]) });
+    // Nested deeper than the decoder recurses: refused as malformed, as before there was a path without a reviver.
+    expect(() => decodeControlValue(Buffer.from(`${'['.repeat(100_000)}${']'.repeat(100_000)}`))).toThrow(MalformedControlError);
   });
 
   it('are cut into chunks whose PUBLISH packets fit the run\u2019s packet limit, and reassembled in any order', () => {

@@ -99,6 +99,26 @@ describe('a direct client of the embedded broker', () => {
     expect(b.stats.published.tx).toBe(0);
   });
 
+  it('takes a message once however many of its filters match it, and nothing on a filter the broker refused', async () => {
+    const b = await start();
+    const coordinator = b.connectDirect(b.credentials.coordinator, 'coord');
+    const viewer = b.connectDirect(b.credentials.viewer, 'view');
+    const atViewer = inbox(viewer);
+    await viewer.subscribeAsync([`${topics.prefix}/metrics/#`, `${topics.prefix}/metrics/live`, topics.allTx], { qos: 0 });
+    await viewer.subscribeAsync(`${topics.prefix}/metrics/live`, { qos: 0 });
+    expect(b.stats.refused.subscribe).toBe(1);
+    coordinator.publish(`${topics.prefix}/metrics/live`, 'm', { qos: 0 });
+    const node2 = await mqtt.connectAsync(b.url, { ...b.credentials.node(2), clientId: 'n2', reconnectPeriod: 0 });
+    sockets.push(node2);
+    node2.publish(topics.tx(2), 'frame', { qos: 0 });
+    coordinator.publish(`${topics.prefix}/metrics/live`, 'n', { qos: 0 });
+    await settle();
+    expect(atViewer).toEqual([`${topics.prefix}/metrics/live m`, `${topics.prefix}/metrics/live n`]);
+    // A second live client with the same id is refused: no takeover between direct clients.
+    expect(() => b.connectDirect(b.credentials.viewer, 'view')).toThrow('client id view is in use');
+    expect(b.stats.refused.connect).toBe(1);
+  });
+
   it('ends with an error when the broker closes under it, and none can connect after', async () => {
     const b = await start();
     const coordinator = b.connectDirect(b.credentials.coordinator, 'coord');

@@ -78,8 +78,8 @@ describe('nodes in worker sessions, through the embedded broker', () => {
     expect(distributed.workers.map((worker) => worker.nodes).sort()).toEqual(['0-13', '14-27', '28-40']);
     // The MQTT path carries the traffic: one tx publish per frame sent, one rx publish per frame
     // received (the sink is a gateway: no preamble notices travel).
-    const stats = prepared!.broker!.stats;
-    for (let i = 0; i < 100 && stats.published.tx + stats.published.rx < 161 + 132; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const published = () => prepared!.broker!.stats.published;
+    for (let i = 0; i < 100 && published().tx + published().rx < 161 + 132; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(distributed.simulation.tracker.totals()).toMatchObject({ sent: 161, fates: { received: 132 } });
     expect([prepared!.broker!.stats.published.tx, prepared!.broker!.stats.published.rx]).toEqual([161, 132]);
     expect(distributed.simulation.nodes.every((node) => node === undefined)).toBe(true);
