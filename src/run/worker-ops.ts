@@ -4,9 +4,8 @@
  * closes it) and reports, until the last op closes the run or the partition fails.
  */
 import type { PartitionTotals } from '../transport/partition-report.ts';
-import type { ReportMessage } from '../transport/worker-protocol.ts';
+import type { OpMessage, ReportMessage } from '../transport/worker-protocol.ts';
 import type { PartitionDriver } from './simulation-types.ts';
-import type { OpMessage } from '../transport/worker-protocol.ts';
 import { nextOp, sendTo, type WorkerControl } from './worker-control.ts';
 import type { NodeLinks } from './worker-node-links.ts';
 import { RunAbortedError } from './worker-errors.ts';

@@ -82,6 +82,18 @@ export function statsOf({ refused, published, clientErrors }: Enforcement, clien
   return { refused: { ...refused }, published: { ...published }, clientErrors, clients };
 }
 
+/** Counts and logs a refused CONNECT (the client has no user yet). */
+export function refuseConnect(enforcement: Enforcement, username: string | undefined, clientId: string | undefined, detail: string): void {
+  enforcement.refused.connect += 1;
+  enforcement.log({ type: 'refused', reason: 'connect', username, clientId, topic: undefined, detail });
+}
+
+/** Counts an accepted publish by its topic's kind (not a topic of the run: not counted). */
+export function countPublished(enforcement: Enforcement, topic: string): void {
+  const kind = enforcement.topics.parse(topic)?.kind;
+  if (kind !== undefined) enforcement.published[kind] += 1;
+}
+
 /** Counts and logs a refusal decided after CONNECT. */
 export function refuse(enforcement: Enforcement, reason: RefusalReason, client: BrokerPeer | null, topic: string | undefined, detail: string): void {
   enforcement.refused[reason] += 1;
@@ -96,8 +108,7 @@ export function enforcementHooks(enforcement: Enforcement): Required<Pick<AedesO
     authenticate: (client, username, password, done) => {
       const problem = connectProblem(enforcement, client, username, password);
       if (problem === undefined) return done(null, true);
-      enforcement.refused.connect += 1;
-      enforcement.log({ type: 'refused', reason: 'connect', username, clientId: client.id ?? undefined, topic: undefined, detail: problem.detail });
+      refuseConnect(enforcement, username, client.id ?? undefined, problem.detail);
       done(new BrokerRefusal(problem.detail, problem.returnCode) as AuthenticateError, null);
     },
 
@@ -165,9 +176,8 @@ export function publishRefusal(enforcement: Enforcement, client: BrokerPeer | nu
 /** Counts accepted publishes by topic kind and logs the connections that end on an error. */
 export function watchBroker(aedes: Aedes, enforcement: Enforcement): void {
   aedes.on('publish', (packet, client) => {
-    if (client === null) return; // aedes' own $SYS messages
-    const parsed = enforcement.topics.parse(packet.topic);
-    if (parsed !== undefined) enforcement.published[parsed.kind] += 1;
+    if (client === null) return; // aedes' own $SYS messages, and direct clients' (counted as they publish)
+    countPublished(enforcement, packet.topic);
   });
   const onClientError = (client: Client, error: Error): void => {
     if (error instanceof BrokerRefusal) return; // counted where it was decided

@@ -16,7 +16,7 @@ import { Aedes } from 'aedes';
 import { closeBrokerServers, createBrokerServers, listen, listenWebSocket, type BrokerServers } from './broker-servers.ts';
 import { nodeRanges } from './node-ranges.ts';
 import type { TopicKind } from './topics.ts';
-import { BrokerRefusal, createEnforcement, credentialsOf, enforcementHooks, statsOf, watchBroker, type Enforcement } from './broker-enforcement.ts';
+import { BrokerRefusal, createEnforcement, credentialsOf, enforcementHooks, refuseConnect, statsOf, watchBroker, type Enforcement } from './broker-enforcement.ts';
 import { connectDirectClient, type DirectClient } from './direct-client.ts';
 
 export { controlPacketLimitBytes, publishPacketBytes } from './packet-size-guard.ts';
@@ -176,8 +176,7 @@ function brokerHandle(enforcement: Enforcement, servers: BrokerServers, url: str
       if (servers.shutDown) throw new BrokerRefusal('the embedded broker is closed', 3);
       // No takeover between direct clients: a second one with the id of a live one is refused.
       if ([...direct].some((client) => client.id === clientId)) {
-        enforcement.refused.connect += 1;
-        enforcement.log({ type: 'refused', reason: 'connect', username: credentials.username, clientId, topic: undefined, detail: `client id ${clientId} is in use` });
+        refuseConnect(enforcement, credentials.username, clientId, `client id ${clientId} is in use`);
         throw new BrokerRefusal(`client id ${clientId} is in use`, 2);
       }
       const client = connectDirectClient(servers.aedes, enforcement, credentials, clientId, (ended) => direct.delete(ended));

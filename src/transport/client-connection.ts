@@ -19,11 +19,11 @@ import { controlPacketLimitBytes, remainingLengthBytes } from './packet-size-gua
 export async function connectClient(url: string, credentials: { username: string; password: string }, clientId: string, extra: mqtt.IClientOptions = {}, retryForMs = 0, signal?: AbortSignal, inProcess?: () => Duplex): Promise<MqttClient> {
   let client: MqttClient;
   const deadline = Date.now() + retryForMs;
+  const library = await import('mqtt');
   for (;;) {
     signal?.throwIfAborted();
     try {
       const options = { ...credentials, clientId, protocolVersion: 4 as const, reconnectPeriod: 0, connectTimeout: 10_000, ...extra };
-      const library = await import('mqtt');
       client = inProcess ? await connectInProcess(library.MqttClient, inProcess, options) : await library.default.connectAsync(url, options);
       break;
     } catch (error) {

@@ -28,7 +28,7 @@
 import { EventEmitter } from 'node:events';
 import type { Aedes, AedesPublishPacket } from 'aedes';
 import type { BrokerClient, MessageListener } from './broker-client.ts';
-import { BrokerRefusal, connectProblem, publishRefusal, refuse, type BrokerPeer, type Enforcement } from './broker-enforcement.ts';
+import { BrokerRefusal, connectProblem, countPublished, publishRefusal, refuse, refuseConnect, type BrokerPeer, type Enforcement } from './broker-enforcement.ts';
 import type { Credentials } from './broker.ts';
 
 export interface DirectClient extends BrokerClient {
@@ -52,8 +52,7 @@ export function connectDirectClient(aedes: Aedes, enforcement: Enforcement, cred
   const peer: BrokerPeer = { id: clientId };
   const problem = connectProblem(enforcement, peer, credentials.username, Buffer.from(credentials.password));
   if (problem !== undefined) {
-    enforcement.refused.connect += 1;
-    enforcement.log({ type: 'refused', reason: 'connect', username: credentials.username, clientId, topic: undefined, detail: problem.detail });
+    refuseConnect(enforcement, credentials.username, clientId, problem.detail);
     throw new BrokerRefusal(problem.detail, problem.returnCode);
   }
   const role = enforcement.users.get(peer)!.role;
@@ -103,8 +102,7 @@ export function connectDirectClient(aedes: Aedes, enforcement: Enforcement, cred
         refuse(enforcement, refusal[0], peer, topic, refusal[1]);
         return endWith(new BrokerRefusal(`the broker refused a publish on ${topic} by ${clientId} and closed its connection: ${refusal[1]}`));
       }
-      const kind = enforcement.topics.parse(topic)?.kind;
-      if (kind !== undefined) enforcement.published[kind] += 1;
+      countPublished(enforcement, topic);
       aedes.publish(packet, () => undefined);
     },
     async subscribeAsync(topics) {

@@ -58,16 +58,15 @@ export function bindMqttTransport(run: MqttRun, scheduler: Scheduler, endpoints:
  * deliver inside the publisher's call), it completes at once and returns undefined.
  */
 function exchangeWindow(run: MqttRun, exchange: Exchange, scheduler: Scheduler, report: ReportSink): Promise<void> | undefined {
-  const { remote } = run;
-  if (remote) return remote.collect(report).then(() => exchangeFrames(run, exchange, scheduler));
-  return exchangeFrames(run, exchange, scheduler);
+  const { barrier, counts, remote } = run;
+  return after(remote?.collect(report), () =>
+    after(barrier.wait(() => counts.receivedTx === counts.sentTx + (remote?.sentTx ?? 0), 'transmission'), () => exchangeDeliveries(run, exchange, scheduler)),
+  );
 }
 
-function exchangeFrames(run: MqttRun, exchange: Exchange, scheduler: Scheduler): Promise<void> | undefined {
-  const { barrier, counts, remote } = run;
-  const transmissions = barrier.wait(() => counts.receivedTx === counts.sentTx + (remote?.sentTx ?? 0), 'transmission');
-  if (transmissions !== undefined) return transmissions.then(() => exchangeDeliveries(run, exchange, scheduler));
-  return exchangeDeliveries(run, exchange, scheduler);
+/** `next` once `waiting` resolves, or at once when there is nothing to wait for. */
+function after(waiting: Promise<void> | undefined, next: () => Promise<void> | undefined): Promise<void> | undefined {
+  return waiting === undefined ? next() : waiting.then(next);
 }
 
 function exchangeDeliveries(run: MqttRun, exchange: Exchange, scheduler: Scheduler): Promise<void> | undefined {
@@ -81,19 +80,18 @@ function exchangeDeliveries(run: MqttRun, exchange: Exchange, scheduler: Schedul
   } finally {
     stream.uncork?.();
   }
-  const deliveries = barrier.wait(() => counts.receivedRx === counts.sentRx, 'delivery');
-  if (deliveries !== undefined) return deliveries.then(() => applyDeliveries(run, exchange, scheduler));
-  applyDeliveries(run, exchange, scheduler);
-  return undefined;
+  return after(barrier.wait(() => counts.receivedRx === counts.sentRx, 'delivery'), () => applyDeliveries(run, exchange, scheduler));
 }
 
-function applyDeliveries(run: MqttRun, exchange: Exchange, scheduler: Scheduler): void {
+function applyDeliveries(run: MqttRun, exchange: Exchange, scheduler: Scheduler): undefined {
   exchange.applyDeliveries();
   // Everything sent before this barrier has arrived, or (a worker's deliveries and
   // ops) will be confirmed by the next one: older messages are no longer replayed,
   // and their copies are recognised by their time.
-  if (!run.copies) return;
-  run.outbox.advance();
-  run.seenTx.floor(scheduler.nowMs);
-  run.seenRx.floor(scheduler.nowMs);
+  if (run.copies) {
+    run.outbox.advance();
+    run.seenTx.floor(scheduler.nowMs);
+    run.seenRx.floor(scheduler.nowMs);
+  }
+  return undefined;
 }
