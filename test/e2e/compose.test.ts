@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.ts';
 import { cli, repoRoot, spawnCli, type RunningCli } from '../helpers/cli.ts';
-import { freePort, startMosquitto, stopProcess } from '../helpers/mosquitto.ts';
+import { freePorts, startMosquitto, stopProcess } from '../helpers/mosquitto.ts';
 
 interface Service {
   readonly image?: string;
@@ -120,8 +120,7 @@ describe('docker-compose.yml, its commands against Debian\u2019s Mosquitto', () 
   });
 
   it('sets up the broker, runs the city-sink swarm with two workers and the live dashboard, and writes what one process writes', { timeout: 120_000 }, async () => {
-    const port = await freePort();
-    const wsPort = await freePort();
+    const [port, wsPort] = (await freePorts(2)) as [number, number];
     const wsFlag = option(services.setup!.command, '--ws-port');
     const brokerDir = option(services.setup!.command, '--dir');
     // Container paths and names → this machine: the broker volume, the service name, the port.

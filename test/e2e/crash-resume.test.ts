@@ -69,7 +69,8 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
   }, 120_000);
 
   it('writes exactly the uninterrupted run\u2019s files through the embedded broker (MQTT)', async () => {
-    const sets = ['--set', 'duration=4h', '--set', 'groups.1.count=60'];
+    // Long enough that the run goes on for about a second after its second checkpoint.
+    const sets = ['--set', 'duration=8h', '--set', 'groups.1.count=60'];
     const out = join(dir, 'run');
     await killAfterCheckpoints(['run', 'scenarios/aloha.yaml', '--out', out, '--checkpoint-every', '0.2', ...sets], out);
     expect(cli(['run', '--resume', out]).status).toBe(0);
@@ -93,12 +94,15 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
 
   it('writes exactly the uninterrupted run\u2019s files: the quickstart (swarm inference) through the embedded broker', async () => {
     const out = join(dir, 'run');
-    await killAfterCheckpoints(['run', 'scenarios/quickstart.yaml', '--out', out, '--checkpoint-every', '0.05'], out);
+    // Eight times the quickstart's requests: the run goes on for about a second after its second
+    // checkpoint, so a stall of the test's own process cannot let it finish before the kill.
+    const sets = ['--set', 'inference.requests.count=40', '--set', 'duration=3h'];
+    await killAfterCheckpoints(['run', 'scenarios/quickstart.yaml', '--out', out, '--checkpoint-every', '0.05', ...sets], out);
     const resumed = cli(['run', '--resume', out]);
     expect(resumed.stderr).toMatch(/run quickstart: resumed from its checkpoint at \d+(\.\d+)? ms of simulated time/);
     expect(resumed.status).toBe(0);
     const reference = join(dir, 'reference');
-    expect(cli(['run', 'scenarios/quickstart.yaml', '--out', reference, '--quiet', '--transport', 'memory']).status).toBe(0);
+    expect(cli(['run', 'scenarios/quickstart.yaml', '--out', reference, '--quiet', '--transport', 'memory', ...sets]).status).toBe(0);
     expect(readdirSync(reference)).toEqual(expect.arrayContaining(['tokens.csv', 'requests.csv', 'placement.csv']));
     expectSameFiles(out, reference);
   }, 120_000);

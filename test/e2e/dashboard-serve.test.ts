@@ -71,7 +71,7 @@ describe('loraswarm run --dashboard', () => {
     expect(await page.locator('#view-federated .round-progress').textContent()).toBe('Round 1 in progress: its accuracy, joules and airtime come when it closes (target accuracy 85.0 %).');
     expect(await page.locator('.counter-rounds').getAttribute('data-count')).toBe('0');
     expect(Number(await page.locator('.counter-energy').getAttribute('data-count'))).toBeGreaterThan(0);
-    await page.waitForFunction(() => document.querySelectorAll('#view-energy .segment').length > 0, undefined, { timeout: 5000 });
+    await page.waitForFunction(() => document.querySelectorAll('#view-energy .segment').length > 0, undefined, { timeout: 30_000 });
     expect(await page.evaluate(() => document.body.dataset.kind)).toBe('federated');
     await page.screenshot({ path: join(screenshotDir, 'live-federated-round-1.png'), fullPage: true });
     expect(errors).toEqual([]);
@@ -116,7 +116,7 @@ describe('loraswarm run --dashboard', () => {
     expect(finishedUrl).toBe(url);
     expect(existsSync(viewerFile)).toBe(false);
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { tokens: number; latencyMs: { p95: number } };
-    await live.page.waitForFunction((tokens) => document.querySelector('#view-latency .token-count')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
+    await live.page.waitForFunction((tokens) => document.querySelector('#view-latency .token-count')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 30_000 });
     expect(await dataCount(live.page, '.counter-tokens')).toBe(summary.tokens);
     expect(await dataCount(live.page, '#view-map .node-count')).toBe(24);
     expect(await live.page.locator('.status').textContent()).toContain(`its full report: ${join(out, 'report.html')}`);
@@ -124,12 +124,12 @@ describe('loraswarm run --dashboard', () => {
 
     // The attached page followed the same run through the other server.
     expect(await dataCount(attached.page, '.counter-nodes')).toBe(24);
-    await attached.page.waitForFunction((tokens) => document.querySelector('.counter-tokens')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 5000 });
+    await attached.page.waitForFunction((tokens) => document.querySelector('.counter-tokens')?.getAttribute('data-count') === String(tokens), summary.tokens, { timeout: 30_000 });
     await attached.page.screenshot({ path: join(screenshotDir, 'live-attached.png'), fullPage: true });
     // A page opened on the attach server after the run ended shows the run from where that
     // server began to follow it (it started after the run), with the run's totals.
     const late = await openPage(browser, attachUrl!);
-    await late.page.waitForFunction(() => document.body.dataset.finished === 'true', undefined, { timeout: 10_000 });
+    await late.page.waitForFunction(() => document.body.dataset.finished === 'true', undefined, { timeout: 30_000 });
     expect(await dataCount(late.page, '.counter-tokens')).toBe(summary.tokens);
     expect(await dataCount(late.page, '#view-map .node-count')).toBe(24);
     expect(await late.page.locator('.status').textContent()).toContain('run finished');

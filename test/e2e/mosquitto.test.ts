@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSimulation } from '../../src/run/simulate.ts';
 import { inferenceFor } from '../../src/inference/load-model.ts';
 import { writeMosquittoSetup } from '../../src/transport/mosquitto-setup.ts';
@@ -79,10 +79,14 @@ describe('an external Mosquitto broker with the repository\u2019s config and ACL
       await node1.publishAsync('swarm/acl/tx/1', 'own');
       await node1.publishAsync('swarm/acl/tx/2', 'impersonation');
       await viewer.publishAsync('swarm/acl/metrics/live', 'forged');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Markers each client may send, after what it may not: Mosquitto keeps a client's messages
+      // in order, so once a marker is in, what was denied before it would be in too.
+      await coordinator.publishAsync('swarm/acl/rx/1', 'end');
+      await node1.publishAsync('swarm/acl/tx/1', 'end');
+      await vi.waitFor(() => expect([seenByNode1.length, seenByCoordinator.length]).toEqual([2, 2]), { timeout: 10_000, interval: 20 });
       // Mosquitto drops what the ACL denies (it does not disconnect, unlike aedes).
-      expect(seenByNode1).toEqual(['swarm/acl/rx/1']);
-      expect(seenByCoordinator).toEqual(['swarm/acl/tx/1']);
+      expect(seenByNode1).toEqual(['swarm/acl/rx/1', 'swarm/acl/rx/1']);
+      expect(seenByCoordinator).toEqual(['swarm/acl/tx/1', 'swarm/acl/tx/1']);
     } finally {
       await Promise.all([node1.endAsync(true), coordinator.endAsync(true), viewer.endAsync(true)]);
     }
@@ -110,9 +114,12 @@ describe('partition users on Mosquitto (issue 22: one connection for a process\u
       await coordinator.publishAsync('swarm/pacl/ctl/run/all/op', 'op');
       for (const node of [0, 2, 3, 5]) await low.publishAsync(`swarm/pacl/tx/${node}`, `from ${node}`);
       await low.publishAsync('swarm/pacl/ctl/workers/w/report', 'forged');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(seenByLow).toEqual(['swarm/pacl/rx/1']);
-      expect(seenByCoordinator).toEqual(['swarm/pacl/tx/0', 'swarm/pacl/tx/2']);
+      // Markers after what was denied (a client's messages stay in order): once they are in, so would the rest be.
+      await coordinator.publishAsync('swarm/pacl/rx/1', 'end');
+      await low.publishAsync('swarm/pacl/tx/0', 'end');
+      await vi.waitFor(() => expect([seenByLow.length, seenByCoordinator.length]).toEqual([2, 3]), { timeout: 10_000, interval: 20 });
+      expect(seenByLow).toEqual(['swarm/pacl/rx/1', 'swarm/pacl/rx/1']);
+      expect(seenByCoordinator).toEqual(['swarm/pacl/tx/0', 'swarm/pacl/tx/2', 'swarm/pacl/tx/0']);
     } finally {
       await Promise.all([low.endAsync(true), coordinator.endAsync(true)]);
     }
@@ -162,7 +169,13 @@ describe('the Mosquitto config refuses packets from the size the embedded broker
       const node = await mqtt.connectAsync(external.url, { ...external.credentials.nodes[0]!, clientId: `limit-n-${total}`, reconnectPeriod: 0 });
       const closed = new Promise<boolean>((resolve) => node.once('close', () => resolve(true)));
       node.publish(topic, Buffer.alloc(payloadFor(total)));
-      closedSenders.push(await Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1500))]));
+      if (total === limit) {
+        // The fitting packet arrives, and its sender is still connected after it.
+        await vi.waitFor(() => expect(received).toHaveLength(1), { timeout: 10_000, interval: 20 });
+        closedSenders.push(!node.connected);
+      } else {
+        closedSenders.push(await Promise.race([closed, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 10_000))]));
+      }
       await node.endAsync(true);
     }
     await coordinator.endAsync(true);

@@ -1,18 +1,29 @@
 /** Starts Debian's Mosquitto on a port of the test's choosing and stops it by its PID. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 /** A free loopback port, chosen by the OS. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+export async function freePort(): Promise<number> {
+  return (await freePorts(1))[0]!;
+}
+
+/** `count` different free loopback ports: each is held until all are chosen, so none comes twice. */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.on('error', reject);
+            server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
 }
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
@@ -37,14 +48,26 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
  * in spawnSync would fill and stall the broker.
  */
 export async function startMosquitto(config: string, port: number): Promise<ChildProcess> {
-  const log = openSync(`${config}.log`, 'a');
+  const logPath = `${config}.log`;
+  const log = openSync(logPath, 'a');
+  // A restarted broker appends to the same log: only what this one writes counts.
+  const from = statSync(logPath).size;
   const broker = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', log] });
   closeSync(log);
+  const said = (): string => readFileSync(logPath, 'utf8').slice(from).slice(-4096);
   try {
+    // Mosquitto says "running" once it listens, or exits (a port taken since the test chose it):
+    // waiting for either, never for a listener on the port alone, which could be another's.
+    const deadline = Date.now() + 10_000;
+    while (!/ running$/m.test(said())) {
+      if (broker.exitCode !== null || broker.signalCode !== null) throw new Error(`mosquitto exited (${broker.exitCode ?? broker.signalCode}) before it listened on ${port}`);
+      if (Date.now() > deadline) throw new Error(`mosquitto did not say it was running within 10000 ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     await waitForPort(port, 10_000);
   } catch (error) {
     broker.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}; mosquitto said:\n${readFileSync(`${config}.log`, 'utf8').slice(-4096)}`, { cause: error });
+    throw new Error(`${(error as Error).message}; mosquitto said:\n${said()}`, { cause: error });
   }
   return broker;
 }

@@ -4,7 +4,7 @@
  * and from socket clients.
  */
 import mqtt, { type MqttClient } from 'mqtt';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmbeddedBroker, type BrokerLogEntry, type EmbeddedBroker } from '../../src/transport/broker.ts';
 import { runTopics } from '../../src/transport/topics.ts';
 
@@ -33,7 +33,10 @@ function inbox(client: { on(event: 'message', listener: (topic: string, payload:
   return seen;
 }
 
+/** A pause for what must not arrive (a message refused or sent by a closed client). */
 const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 50));
+/** Waits, however loaded the machine, until `check` holds: messages that cross a socket take turns of the event loop. */
+const until = (check: () => void): Promise<void> => vi.waitFor(check, { timeout: 10_000, interval: 5 });
 
 describe('a direct client of the embedded broker', () => {
   it('publishes to and receives from socket clients, counted by topic kind as theirs are', async () => {
@@ -52,7 +55,12 @@ describe('a direct client of the embedded broker', () => {
     node1.publish(topics.tx(1), 'b', { qos: 0 });
     coordinator.publish(topics.rx(1), Buffer.from('c'), { qos: 0 });
     coordinator.publish(topics.rx(2), Buffer.from('d'), { qos: 0 });
-    await settle();
+    // aedes counts a socket client's publish a little after delivering it.
+    await until(() => {
+      expect(atCoordinator).toHaveLength(2);
+      expect(atNode1).toHaveLength(1);
+      expect(b.stats.published.tx).toBe(2);
+    });
     expect(atCoordinator).toEqual([`${topics.tx(0)} a`, `${topics.tx(1)} b`]);
     expect(atPartition).toEqual([`${topics.rx(2)} d`]);
     expect(atNode1).toEqual([`${topics.rx(1)} c`]);
@@ -112,7 +120,8 @@ describe('a direct client of the embedded broker', () => {
     sockets.push(node2);
     node2.publish(topics.tx(2), 'frame', { qos: 0 });
     coordinator.publish(`${topics.prefix}/metrics/live`, 'n', { qos: 0 });
-    await settle();
+    // The socket client's frame has crossed the broker (the viewer's allTx filter was refused, so it must not have it).
+    await until(() => expect(b.stats.published.tx).toBe(1));
     expect(atViewer).toEqual([`${topics.prefix}/metrics/live m`, `${topics.prefix}/metrics/live n`]);
     // A second live client with the same id is refused: no takeover between direct clients.
     expect(() => b.connectDirect(b.credentials.viewer, 'view')).toThrow('client id view is in use');
