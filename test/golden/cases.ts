@@ -46,7 +46,6 @@ const lorawan: GoldenCase[] = [
 
 export const goldenCases: readonly GoldenCase[] = [...shipped, ...fixtures, ...benchmarks, ...lorawan];
 
-/** Files of a run directory that are not compared with the golden ones: wall-clock figures, and the dashboard (its bundle changes with the UI). */
 /** Not kept as golden files: wall-clock figures, the page built from the others, and a trained model's binary checkpoint (its figures are in rounds.csv). */
 export const notGolden = new Set(['timing.json', 'report.html', 'model.tskp']);
 
