@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { cli, spawnCli, type RunningCli } from '../helpers/cli.ts';
 import { launchBrowser, openPage, screenshotDir } from '../helpers/browser.ts';
@@ -24,8 +24,13 @@ const start = (args: string[]): RunningCli => {
 beforeAll(async () => {
   browser = await launchBrowser();
 }, 60_000);
+// A test's children go with it, passed or failed (a live run serves until Ctrl-C), not at the file's end.
+afterEach(async () => {
+  const running = started.splice(0).filter(({ child }) => child.exitCode === null && child.signalCode === null);
+  for (const { child } of running) child.kill('SIGKILL');
+  await Promise.all(running.map(({ exited }) => exited));
+});
 afterAll(async () => {
-  for (const running of started) if (running.child.exitCode === null) running.child.kill('SIGKILL');
   await browser?.close();
   rmSync(dir, { recursive: true, force: true });
 });

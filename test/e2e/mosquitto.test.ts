@@ -245,7 +245,7 @@ describe('loraswarm broker-setup and run --broker', () => {
     broker = await startBroker(join(dir, 'broker', 'mosquitto.conf'), port);
     const out = join(dir, 'run');
     const args = ['run', 'scenarios/aloha.yaml', ...sets, '--out', out, '--quiet', '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')];
-    const result = spawnSync('bash', ['-c', 'ulimit -n 1024 && exec "$0" bin/loraswarm.js "$@"', process.execPath, ...args], { cwd: repoRoot, encoding: 'utf8' });
+    const result = spawnSync('bash', ['-c', 'ulimit -n 1024 && exec "$0" bin/loraswarm.js "$@"', process.execPath, ...args], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const users = [...readFileSync(join(dir, 'broker', 'mosquitto.conf.log'), 'utf8').matchAll(/ u'([^']+)'/g)].map((match) => match[1]);

@@ -156,7 +156,7 @@ describe('credentials and Mosquitto\'s tools', () => {
 
   it('broker-setup without mosquitto_passwd: exit 1, a message saying what to install, no plain-text passwd left', () => {
     const dir = join(tmp, 'broker');
-    const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'loraswarm.js'), 'broker-setup', '--run', 'r1', '--nodes', '2', '--dir', dir], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, PATH: join(tmp, 'empty') } });
+    const result = spawnSync(process.execPath, [join(repoRoot, 'bin', 'loraswarm.js'), 'broker-setup', '--run', 'r1', '--nodes', '2', '--dir', dir], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PATH: join(tmp, 'empty') } });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe("loraswarm: mosquitto_passwd was not found: broker-setup needs Mosquitto's tools (Debian: apt-get install mosquitto); nothing was written\n");
     expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);

@@ -52,15 +52,22 @@ export function spawnCli(args: readonly string[]): RunningCli {
         if (match) {
           clearTimeout(timer);
           resolve(match);
-        } else if (child.exitCode !== null) {
+        } else if (closed) {
           clearTimeout(timer);
           reject(new Error(`the process exited (${child.exitCode}) before ${pattern} appeared in ${name}; stderr:\n${err}`));
         } else waiters.push(check);
       };
       check();
-      child.once('exit', () => setImmediate(check));
+      // 'close', not 'exit': output can still be on its way when the process has exited.
+      child.once('close', () => setImmediate(check));
     });
-  const exited = new Promise<number | null>((resolve) => child.once('close', (status) => resolve(status)));
+  let closed = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (status) => {
+      closed = true;
+      resolve(status);
+    }),
+  );
   return {
     child,
     stdout: () => out,

@@ -3,27 +3,37 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, statSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
-/** A free loopback port, chosen by the OS. */
+/**
+ * Ports for brokers that a test starts and restarts: below the kernel's range for ports it hands
+ * out itself (32768–60999 on Linux), which every listen(0) and outgoing connection of the other
+ * test worker draws from, so a port checked free here is not taken before Mosquitto binds it (or
+ * while a test restarts it). Each vitest worker has a block of its own (VITEST_POOL_ID).
+ */
+const portBlock = 20_000 + 1000 * (Number(process.env.VITEST_POOL_ID ?? 0) % 12);
+let nextPort = 0;
+
+/** A free loopback port of this worker's block. */
 export async function freePort(): Promise<number> {
   return (await freePorts(1))[0]!;
 }
 
-/** `count` different free loopback ports: each is held until all are chosen, so none comes twice. */
+/** `count` different free loopback ports of this worker's block, each checked with a listen. */
 export async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  try {
-    return await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<number>((resolve, reject) => {
-            server.on('error', reject);
-            server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  const ports: number[] = [];
+  for (let tried = 0; ports.length < count; tried++) {
+    if (tried === 1000) throw new Error(`no free port in ${portBlock}–${portBlock + 999}`);
+    const port = portBlock + (nextPort++ % 1000);
+    if (await canListen(port)) ports.push(port);
   }
+  return ports;
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 export async function waitForPort(port: number, timeoutMs: number): Promise<void> {

@@ -84,6 +84,8 @@ describe('a run through a broker that drops every connection mid-run', () => {
     const broker = prepared.broker!;
     const credentials = { runId, worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
     const sessions = Promise.all(partitions.map(() => runWorkerSession({ url: broker.url, runId, nodes: 'auto', credentials, joinTimeoutMs: 10_000 })));
+    // Handled at once: if the run fails first, this must not surface later as an unhandled rejection in another test.
+    sessions.catch(() => undefined);
     await prepared.workersReady();
     const remote = new Set(partitions.flat());
     const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: swarm.nodes.map((_, i) => i).filter((i) => !remote.has(i)) });

@@ -75,14 +75,14 @@ describe('partition credentials on the embedded broker', () => {
     const heard: string[] = [];
     coordinator.on('message', (topic) => heard.push(topic));
     for (const node of [0, 2, 3]) partition.publish(topics.tx(node), Buffer.from([node]));
-    await vi.waitFor(() => expect(heard).toEqual([topics.tx(0), topics.tx(2), topics.tx(3)]), { timeout: 5_000 });
+    await vi.waitFor(() => expect(heard).toEqual([topics.tx(0), topics.tx(2), topics.tx(3)]), { timeout: 10_000 });
 
     // A delivery to one of its nodes reaches it; one to another node does not.
     const delivered: string[] = [];
     partition.on('message', (topic) => delivered.push(topic));
     coordinator.publish(topics.rx(1), Buffer.from([1]));
     coordinator.publish(topics.rx(2), Buffer.from([2]));
-    await vi.waitFor(() => expect(delivered).toEqual([topics.rx(2)]), { timeout: 5_000 });
+    await vi.waitFor(() => expect(delivered).toEqual([topics.rx(2)]), { timeout: 10_000 });
 
     // Speaking for a node it does not hold, or on any other topic, is refused: the message is
     // dropped and the connection closed (MQTT 3.1.1 has no other answer to a refused PUBLISH).

@@ -54,13 +54,15 @@ describe('federated learning split at random over workers', () => {
       prepared = await prepareMqttTransport({ runId: 'fp', nodes: swarm.nodes.length, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000, taskDigest: federatedTaskDigest(prepareFederated(scenario, swarm)) } });
       const broker = prepared.broker!;
       const credentials = { runId: 'fp', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
-      const sessions = partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'fp', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000 }));
+      // Handled at once: if the run fails first, the sessions' own failure must not surface later as an unhandled rejection in another test.
+      const sessions = Promise.all(partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'fp', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000 })));
+      sessions.catch(() => undefined);
       await prepared.workersReady();
       const remote = new Set(partitions.flat());
       const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, federated: prepareFederated(scenario, swarm), hosted: swarm.nodes.map((_, i) => i).filter((i) => !remote.has(i)) });
       for (let slice = 1; slice <= 7; slice++) await simulation.advanceAsync((scenario.duration * slice) / 7);
       const result = await simulation.finishAsync();
-      await Promise.all(sessions);
+      await sessions;
       expect(simulation.federated!.rounds).toEqual(memory.federated!.rounds);
       expect(result).toEqual(memoryResult);
       expect(simulation.tracker.frames).toEqual(memory.tracker.frames);

@@ -22,12 +22,14 @@ async function runDistributed(file: string, sets: string[], partitions: number[]
   prepared = await prepareMqttTransport({ runId: 'inf', nodes: n, remote: { partitions, scenarioYaml: stringify(scenario), joinTimeoutMs: 10_000, modelDigest: servedModelDigest(inferenceFor(scenario, swarm)!) } });
   const broker = prepared.broker!;
   const credentials = { runId: 'inf', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
-  const sessions = partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'inf', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000 }));
+  // Handled at once: if the run fails first, the sessions' own failure must not surface later as an unhandled rejection in another test.
+  const sessions = Promise.all(partitions.map((partition) => runWorkerSession({ url: broker.url, runId: 'inf', nodes: formatPartition(partition), credentials, joinTimeoutMs: 10_000 })));
+  sessions.catch(() => undefined);
   await prepared.workersReady();
   const remote = new Set(partitions.flat());
   const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, inference: inferenceFor(scenario, swarm)!, hosted: swarm.nodes.map((_, i) => i).filter((i) => !remote.has(i)) });
   const result = await simulation.finishAsync();
-  const workers = await Promise.all(sessions);
+  const workers = await sessions;
   return { simulation, result, workers };
 }
 

@@ -20,14 +20,16 @@ async function runDistributed(file: string, sets: string[], partitions: number[]
   prepared = await prepareMqttTransport({ runId: 'dist', nodes: n, remote: { partitions, scenarioYaml, joinTimeoutMs: 10_000 } });
   const broker = prepared.broker!;
   const credentials = { runId: 'dist', worker: broker.credentials.worker, nodes: swarm.nodes.map((_, i) => broker.credentials.node(i)) };
-  const sessions = partitions.map((_, part) => runWorkerSession({ url: broker.url, runId: 'dist', nodes: nodesAsked(part), credentials, joinTimeoutMs: 10_000 }));
+  // Handled at once: if the run fails first, the sessions' own failure must not surface later as an unhandled rejection in another test.
+  const sessions = Promise.all(partitions.map((_, part) => runWorkerSession({ url: broker.url, runId: 'dist', nodes: nodesAsked(part), credentials, joinTimeoutMs: 10_000 })));
+  sessions.catch(() => undefined);
   await prepared.workersReady();
   const remote = new Set(partitions.flat());
   const simulation = createSimulation(scenario, swarm, { transport: prepared.bind, hosted: swarm.nodes.map((_, i) => i).filter((i) => !remote.has(i)) });
   // As the CLI drives a run (its progress bar): in slices, then to the end.
   for (let k = 1; k <= slices; k++) await simulation.advanceAsync((scenario.duration * k) / slices);
   const result = await simulation.finishAsync();
-  const workers = await Promise.all(sessions);
+  const workers = await sessions;
   return { scenario, swarm, simulation, result, workers };
 }
 
