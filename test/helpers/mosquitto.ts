@@ -64,7 +64,7 @@ export async function startMosquitto(config: string, port: number): Promise<Chil
   const from = statSync(logPath).size;
   const broker = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', log] });
   closeSync(log);
-  const said = (): string => readFileSync(logPath, 'utf8').slice(from).slice(-4096);
+  const said = (): string => readFileSync(logPath).subarray(from).toString('utf8').slice(-4096);
   try {
     // Mosquitto says "running" once it listens, or exits (a port taken since the test chose it):
     // waiting for either, never for a listener on the port alone, which could be another's.
