@@ -74,7 +74,7 @@ describe('environment errors', () => {
     // The embedded broker serves its process's clients over in-memory streams: 1,201 nodes under a limit of 1,024.
     expect(descriptorProblem(5000, true, 1024)).toBeUndefined();
     const out = join(tmp, 'run');
-    const result = spawnSync('bash', ['-c', `ulimit -n 1024 && exec "${process.execPath}" bin/loraswarm.js run scenarios/aloha.yaml --set groups.1.count=1200 --set duration=1min --out "${out}" --quiet`], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync('bash', ['-c', `ulimit -n 1024 && exec "${process.execPath}" bin/loraswarm.js run scenarios/aloha.yaml --set groups.1.count=1200 --set duration=1min --out "${out}" --quiet`], { cwd: repoRoot, encoding: 'utf8', timeout: 50_000 });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);

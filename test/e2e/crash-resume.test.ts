@@ -70,7 +70,7 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
 
   it('writes exactly the uninterrupted run\u2019s files through the embedded broker (MQTT)', async () => {
     // Long enough that the run goes on for about a second after its second checkpoint.
-    const sets = ['--set', 'duration=8h', '--set', 'groups.1.count=60'];
+    const sets = ['--set', 'duration=16h', '--set', 'groups.1.count=60'];
     const out = join(dir, 'run');
     await killAfterCheckpoints(['run', 'scenarios/aloha.yaml', '--out', out, '--checkpoint-every', '0.2', ...sets], out);
     expect(cli(['run', '--resume', out]).status).toBe(0);

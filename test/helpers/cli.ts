@@ -36,6 +36,8 @@ export function spawnCli(args: readonly string[]): RunningCli {
   let out = '';
   let err = '';
   const waiters: (() => void)[] = [];
+  /** Set on 'close': the process has exited and its output streams are done. */
+  let closed = false;
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     out += chunk;
     for (const waiter of waiters.splice(0)) waiter();
@@ -61,7 +63,6 @@ export function spawnCli(args: readonly string[]): RunningCli {
       // 'close', not 'exit': output can still be on its way when the process has exited.
       child.once('close', () => setImmediate(check));
     });
-  let closed = false;
   const exited = new Promise<number | null>((resolve) =>
     child.once('close', (status) => {
       closed = true;

@@ -9,7 +9,7 @@ import { connect, createServer } from 'node:net';
  * test worker draws from, so a port checked free here is not taken before Mosquitto binds it (or
  * while a test restarts it). Each vitest worker has a block of its own (VITEST_POOL_ID).
  */
-const portBlock = 20_000 + 1000 * (Number(process.env.VITEST_POOL_ID ?? 0) % 12);
+const portBlock = 20_000 + 400 * (Number(process.env.VITEST_POOL_ID ?? 0) % 32);
 let nextPort = 0;
 
 /** A free loopback port of this worker's block. */
@@ -21,8 +21,8 @@ export async function freePort(): Promise<number> {
 export async function freePorts(count: number): Promise<number[]> {
   const ports: number[] = [];
   for (let tried = 0; ports.length < count; tried++) {
-    if (tried === 1000) throw new Error(`no free port in ${portBlock}–${portBlock + 999}`);
-    const port = portBlock + (nextPort++ % 1000);
+    if (tried === 400) throw new Error(`no free port in ${portBlock}–${portBlock + 399}`);
+    const port = portBlock + (nextPort++ % 400);
     if (await canListen(port)) ports.push(port);
   }
   return ports;
