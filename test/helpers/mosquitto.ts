@@ -64,12 +64,14 @@ export async function startMosquitto(config: string, port: number): Promise<Chil
   const from = statSync(logPath).size;
   const broker = spawn('mosquitto', ['-c', config], { stdio: ['ignore', 'ignore', log] });
   closeSync(log);
-  const said = (): string => readFileSync(logPath).subarray(from).toString('utf8').slice(-4096);
+  /** What this broker has logged (clients reconnecting at once can log far past its first lines). */
+  const logged = (): string => readFileSync(logPath).subarray(from).toString('utf8');
+  const said = (): string => logged().slice(-4096);
   try {
     // Mosquitto says "running" once it listens, or exits (a port taken since the test chose it):
     // waiting for either, never for a listener on the port alone, which could be another's.
     const deadline = Date.now() + 10_000;
-    while (!/ running$/m.test(said())) {
+    while (!/ running$/m.test(logged())) {
       if (broker.exitCode !== null || broker.signalCode !== null) throw new Error(`mosquitto exited (${broker.exitCode ?? broker.signalCode}) before it listened on ${port}`);
       if (Date.now() > deadline) throw new Error(`mosquitto did not say it was running within 10000 ms`);
       await new Promise((resolve) => setTimeout(resolve, 20));
