@@ -3,6 +3,7 @@
  * deliveries announced for it; the worker waits for them, runs its partition to that end (or
  * closes it) and reports, until the last op closes the run or the partition fails.
  */
+import { corked } from '../transport/broker-client.ts';
 import type { PartitionTotals } from '../transport/partition-report.ts';
 import type { OpMessage, ReportMessage } from '../transport/worker-protocol.ts';
 import type { PartitionDriver } from './simulation-types.ts';
@@ -40,7 +41,7 @@ export async function runOps(worker: WorkerControl, links: NodeLinks, partition:
     if (newsProblem) throw new Error(`protocol error: ${newsProblem}`);
     links.seen.floor(op.untilMs);
     // The window's frames and its report leave in one write per connection, not one per message.
-    const { totals, failure } = corked(worker, () => runWindow(worker, links, partition, op));
+    const { totals, failure } = corked(worker.clients, () => runWindow(worker, links, partition, op));
     windows++;
     if (failure) throw failure;
     if (totals) return { totals, windows };
@@ -64,15 +65,4 @@ function runWindow(worker: WorkerControl, links: NodeLinks, partition: Partition
   };
   sendTo(worker, links.topics.ctl(`workers/${worker.workerId}/report`), message, links.chunkBytes, true);
   return { totals, failure };
-}
-
-/** Runs `work` with the socket of every connection of the worker corked, and uncorks them after, whatever happens. */
-function corked<T>(worker: WorkerControl, work: () => T): T {
-  const streams = worker.clients.map((client) => client.stream as { cork?: () => void; uncork?: () => void } | undefined);
-  for (const stream of streams) stream?.cork?.();
-  try {
-    return work();
-  } finally {
-    for (const stream of streams) stream?.uncork?.();
-  }
 }

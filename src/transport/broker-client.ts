@@ -21,3 +21,18 @@ export interface BrokerClient {
   on(event: 'message', listener: MessageListener): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
+
+/**
+ * Runs `work` with the socket of each client corked, so that what it publishes leaves in one
+ * write per connection, and uncorks them after, whatever happens. A client without a stream of
+ * its own (a direct client) is left as it is.
+ */
+export function corked<T>(clients: readonly BrokerClient[], work: () => T): T {
+  const streams = clients.map((client) => (client as { stream?: { cork?: () => void; uncork?: () => void } }).stream);
+  for (const stream of streams) stream?.cork?.();
+  try {
+    return work();
+  } finally {
+    for (const stream of streams) stream?.uncork?.();
+  }
+}

@@ -144,7 +144,8 @@ export async function createEmbeddedBroker(options: EmbeddedBrokerOptions): Prom
 /** The broker's interface over its enforcement and its servers. */
 function brokerHandle(enforcement: Enforcement, servers: BrokerServers, url: string, wsUrl: string | undefined): EmbeddedBroker {
   let closed: Promise<void> | undefined;
-  const direct = new Set<DirectClient>();
+  /** The live direct clients, by client id. */
+  const direct = new Map<string, DirectClient>();
   return {
     url,
     ...(wsUrl === undefined ? {} : { wsUrl }),
@@ -175,12 +176,12 @@ function brokerHandle(enforcement: Enforcement, servers: BrokerServers, url: str
     connectDirect(credentials, clientId) {
       if (servers.shutDown) throw new BrokerRefusal('the embedded broker is closed', 3);
       // No takeover between direct clients: a second one with the id of a live one is refused.
-      if ([...direct].some((client) => client.id === clientId)) {
+      if (direct.has(clientId)) {
         refuseConnect(enforcement, credentials.username, clientId, `client id ${clientId} is in use`);
         throw new BrokerRefusal(`client id ${clientId} is in use`, 2);
       }
-      const client = connectDirectClient(servers.aedes, enforcement, credentials, clientId, (ended) => direct.delete(ended));
-      direct.add(client);
+      const client = connectDirectClient(servers.aedes, enforcement, credentials, clientId, (ended) => direct.delete(ended.id));
+      direct.set(clientId, client);
       return client;
     },
     dropConnections() {
@@ -189,7 +190,7 @@ function brokerHandle(enforcement: Enforcement, servers: BrokerServers, url: str
       return dropped;
     },
     close: () => {
-      for (const client of direct) client.brokerClosed();
+      for (const client of direct.values()) client.brokerClosed();
       return (closed ??= closeBrokerServers(servers));
     },
   };

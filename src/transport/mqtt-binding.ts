@@ -4,6 +4,7 @@
  * message published in it has arrived, then applies the inboxes in canonical order.
  */
 import type { Scheduler } from '../sim/scheduler.ts';
+import { corked } from './broker-client.ts';
 import { encodeEnvelope } from './envelope.ts';
 import { createExchange, type Exchange, type ExchangeState } from './exchange.ts';
 import type { MqttRun } from './mqtt-run.ts';
@@ -73,13 +74,7 @@ function exchangeDeliveries(run: MqttRun, exchange: Exchange, scheduler: Schedul
   const { barrier, counts, coordinator } = run;
   // The ether's deliveries leave in one burst: one socket write for all of them (an mqtt.js
   // client's; a direct client has no stream).
-  const stream = (coordinator as { stream?: { cork?: () => void; uncork?: () => void } }).stream ?? {};
-  stream.cork?.();
-  try {
-    exchange.applyToEther();
-  } finally {
-    stream.uncork?.();
-  }
+  corked([coordinator], () => exchange.applyToEther());
   return after(barrier.wait(() => counts.receivedRx === counts.sentRx, 'delivery'), () => applyDeliveries(run, exchange, scheduler));
 }
 
