@@ -7,9 +7,9 @@
 import { capacityUc, openCircuitVoltageV, peukertFactor, stateOfChargeAtVoltage } from './battery.ts';
 import { alive, dead, type LedgerOutcome } from './energy-ledger-types.ts';
 import {
-  CHARGE, CHEMICAL, CURRENT, DEAD, DEATH_AT, DEATH_BROWNOUT, DEATH_LOAD_V, DEATH_MA, DEATH_SOC, DEATH_STATE, DEATH_TERMINAL_V,
-  DELIVERED, DRAWN, ENERGY, HARVESTED, IR_LOSS, OPENED, PART0_MA, PART0_STATE, PART1_MA, PART1_STATE, PARTS, PREDICTED_AT,
-  PREDICTED_BROWNOUT, RATE_LOSS, REGULATOR_LOSS, SPILLED, STATE, STORED, TIME, checkedCurrent, memoStride, stride, type LedgerTable,
+  BROWN_OUT_V, CAP_UC, CHARGE, CHEMICAL, CURRENT, DEAD, DEATH_AT, DEATH_BROWNOUT, DEATH_LOAD_V, DEATH_MA, DEATH_SOC, DEATH_STATE, DEATH_TERMINAL_V,
+  DELIVERED, DRAWN, DROPOUT_V, EMPTY_SOC, ENERGY, HARVESTED, HARVESTS, IR_LOSS, MEMO, MEMO_NEXT, OPENED, PART0_MA, PART0_STATE, PART1_MA, PART1_STATE, PARTS, PREDICTED_AT,
+  PREDICTED_BROWNOUT, RAIL_LDO, RAIL_V, RATE_LOSS, REGULATOR_LOSS, SPILLED, STATE, STORED, TIME, checkedCurrent, memoStride, stride, type LedgerTable,
 } from './energy-ledger-table.ts';
 
 /** Margin (fraction of capacity) under which a cell counts as at its death threshold. */
@@ -18,14 +18,14 @@ const thresholdMargin = 1e-12;
 const maxPasses = 10_000;
 
 function loadVoltageV(t: LedgerTable, n: number, terminalV: number): number {
-  const rail = t.rails[n]!;
-  return rail.type === 'ldo' ? Math.min(rail.voltageV, terminalV - rail.dropoutV) : terminalV;
+  const o = n * stride;
+  return t.r[o + RAIL_LDO] === 1 ? Math.min(t.r[o + RAIL_V]!, terminalV - t.r[o + DROPOUT_V]!) : terminalV;
 }
 
 /** The state of charge and the terminal and load voltages at `ma` now (into `t.at*`). */
 function voltagesAt(t: LedgerTable, n: number, ma: number): void {
   const profile = t.profiles[n]!;
-  t.atSoc = t.r[n * stride + CHARGE]! / t.capUc[n]!;
+  t.atSoc = t.r[n * stride + CHARGE]! / t.r[n * stride + CAP_UC]!;
   t.atTerminalV = openCircuitVoltageV(profile, t.atSoc) - (ma * profile.internalResistanceOhm) / 1000;
   t.atLoadV = loadVoltageV(t, n, t.atTerminalV);
 }
@@ -37,29 +37,29 @@ function voltagesAt(t: LedgerTable, n: number, ma: number): void {
  * draws a few: asleep, transmitting, receiving, computing).
  */
 function thresholdAt(t: LedgerTable, n: number, ma: number): void {
-  const memo = t.memo;
-  const m = n * memoStride;
+  const r = t.r;
+  const o = n * stride;
+  const m = o + MEMO;
   for (let k = 0; k < memoStride; k += 4) {
-    if (memo[m + k] === ma) {
-      t.thresholdSoc = memo[m + k + 1]!;
-      t.thresholdBrownOut = memo[m + k + 2] === 1;
-      t.peukert = memo[m + k + 3]!;
+    if (r[m + k] === ma) {
+      t.thresholdSoc = r[m + k + 1]!;
+      t.thresholdBrownOut = r[m + k + 2] === 1;
+      t.peukert = r[m + k + 3]!;
       return;
     }
   }
-  const rail = t.rails[n]!;
   const profile = t.profiles[n]!;
-  const ldoBelowBrownOut = rail.type === 'ldo' && rail.voltageV < t.brownOutV[n]!;
-  const brownSoc = ldoBelowBrownOut ? Number.POSITIVE_INFINITY : stateOfChargeAtVoltage(profile, t.brownOutV[n]! + t.dropoutV[n]! + (ma * profile.internalResistanceOhm) / 1000);
-  t.thresholdBrownOut = brownSoc > t.emptySoc[n]!;
-  t.thresholdSoc = t.thresholdBrownOut ? brownSoc : t.emptySoc[n]!;
+  const ldoBelowBrownOut = r[o + RAIL_LDO] === 1 && r[o + RAIL_V]! < r[o + BROWN_OUT_V]!;
+  const brownSoc = ldoBelowBrownOut ? Number.POSITIVE_INFINITY : stateOfChargeAtVoltage(profile, r[o + BROWN_OUT_V]! + r[o + DROPOUT_V]! + (ma * profile.internalResistanceOhm) / 1000);
+  t.thresholdBrownOut = brownSoc > r[o + EMPTY_SOC]!;
+  t.thresholdSoc = t.thresholdBrownOut ? brownSoc : r[o + EMPTY_SOC]!;
   t.peukert = peukertFactor(profile, ma);
-  const k = m + 4 * t.memoNext[n]!;
-  t.memoNext[n] = (t.memoNext[n]! + 1) & 3;
-  memo[k] = ma;
-  memo[k + 1] = t.thresholdSoc;
-  memo[k + 2] = t.thresholdBrownOut ? 1 : 0;
-  memo[k + 3] = t.peukert;
+  const k = m + 4 * r[o + MEMO_NEXT]!;
+  r[o + MEMO_NEXT] = (r[o + MEMO_NEXT]! + 1) & 3;
+  r[k] = ma;
+  r[k + 1] = t.thresholdSoc;
+  r[k + 2] = t.thresholdBrownOut ? 1 : 0;
+  r[k + 3] = t.peukert;
 }
 
 function predict(t: LedgerTable, n: number): void {
@@ -67,7 +67,7 @@ function predict(t: LedgerTable, n: number): void {
   const o = n * stride;
   const ma = r[o + CURRENT]!;
   thresholdAt(t, n, ma);
-  const marginUc = r[o + CHARGE]! - t.thresholdSoc * t.capUc[n]!;
+  const marginUc = r[o + CHARGE]! - t.thresholdSoc * r[o + CAP_UC]!;
   const rateUcPerMs = ma * t.peukert;
   const openedMs = r[o + OPENED]!;
   r[o + PREDICTED_AT] = marginUc <= 0 ? openedMs : rateUcPerMs > 0 ? openedMs + marginUc / rateUcPerMs : Number.POSITIVE_INFINITY;
@@ -81,8 +81,7 @@ function book(t: LedgerTable, n: number, endMs: number): number {
   const profile = t.profiles[n]!;
   const openedMs = r[o + OPENED]!;
   const durationMs = endMs - openedMs;
-  const harvest = t.harvests[n];
-  const harvestedUc = harvest === undefined || durationMs === 0 ? 0 : harvest.chargeUc(openedMs, endMs);
+  const harvestedUc = r[o + HARVESTS] === 0 || durationMs === 0 ? 0 : t.harvests[n]!.chargeUc(openedMs, endMs);
   const currentMa = r[o + CURRENT]!;
   if (!(currentMa >= 0) || !(durationMs >= 0) || !(harvestedUc >= 0)) {
     throw new RangeError(`current, duration and harvest must be ≥ 0, got ${currentMa} mA, ${durationMs} ms, ${harvestedUc} µC`);
@@ -140,7 +139,7 @@ function die(t: LedgerTable, n: number, atMs: number, brownOut: boolean, ma: num
 function atThreshold(t: LedgerTable, n: number): boolean {
   const o = n * stride;
   thresholdAt(t, n, t.r[o + CURRENT]!);
-  return t.r[o + CHARGE]! - t.thresholdSoc * t.capUc[n]! <= thresholdMargin * t.capUc[n]!;
+  return t.r[o + CHARGE]! - t.thresholdSoc * t.r[o + CAP_UC]! <= thresholdMargin * t.r[o + CAP_UC]!;
 }
 
 function deadAt(t: LedgerTable, n: number, atMs: number): true {
@@ -162,7 +161,7 @@ export function closeInterval(t: LedgerTable, n: number, atMs: number): boolean 
   // after the loop still catches the death).
   for (let pass = 0; r[o + PREDICTED_AT]! <= atMs && pass < maxPasses; pass++) {
     const storedUc = book(t, n, r[o + PREDICTED_AT]!);
-    if (storedUc <= thresholdMargin * t.capUc[n]! || atThreshold(t, n)) return deadAt(t, n, r[o + OPENED]!);
+    if (storedUc <= thresholdMargin * r[o + CAP_UC]! || atThreshold(t, n)) return deadAt(t, n, r[o + OPENED]!);
     predict(t, n);
   }
   book(t, n, atMs);
@@ -180,8 +179,8 @@ export function openInterval(t: LedgerTable, n: number, parts: number, state0: n
     if (ma1 > ma0) dominant = state1;
   }
   voltagesAt(t, n, ma);
-  if (r[o + CHARGE]! <= t.emptySoc[n]! * t.capUc[n]!) return die(t, n, r[o + OPENED]!, false, ma, dominant);
-  if (t.atLoadV < t.brownOutV[n]!) return die(t, n, r[o + OPENED]!, true, ma, dominant);
+  if (r[o + CHARGE]! <= r[o + EMPTY_SOC]! * r[o + CAP_UC]!) return die(t, n, r[o + OPENED]!, false, ma, dominant);
+  if (t.atLoadV < r[o + BROWN_OUT_V]!) return die(t, n, r[o + OPENED]!, true, ma, dominant);
   r[o + STATE] = dominant;
   r[o + CURRENT] = ma;
   r[o + PARTS] = parts;

@@ -2,7 +2,7 @@
 import { ucPerMah } from './battery.ts';
 import { energyStates, type Death, type EnergyState, type EnergyTotals } from './energy-ledger-types.ts';
 import {
-  CHARGE, CHEMICAL, DEAD, DEATH_AT, DEATH_BROWNOUT, DEATH_LOAD_V, DEATH_MA, DEATH_SOC, DEATH_STATE, DEATH_TERMINAL_V, DELIVERED,
+  CAP_UC, CHARGE, CHEMICAL, DEAD, DEATH_AT, DEATH_BROWNOUT, DEATH_LOAD_V, DEATH_MA, DEATH_SOC, DEATH_STATE, DEATH_TERMINAL_V, DELIVERED,
   DRAWN, ENERGY, HARVESTED, IR_LOSS, OPENED, RATE_LOSS, REGULATOR_LOSS, SPILLED, STORED, TIME, stride, type LedgerTable,
 } from './energy-ledger-table.ts';
 
@@ -53,7 +53,7 @@ export function totalsOf(t: LedgerTable, n: number): EnergyTotals {
     chargeDeliveredMc: r[o + DELIVERED]! / 1000,
     chargeHarvestedMc: r[o + STORED]! / 1000,
     chargeSpilledMc: r[o + SPILLED]! / 1000,
-    stateOfCharge: r[o + CHARGE]! / t.capUc[n]!,
+    stateOfCharge: r[o + CHARGE]! / r[o + CAP_UC]!,
     remainingMah: r[o + CHARGE]! / ucPerMah,
     death: deathOf(t, n),
   };

@@ -8,7 +8,7 @@
 import type { BatteryProfile } from './battery-profiles.ts';
 import { capacityUc, emptyStateOfCharge } from './battery.ts';
 import type { Harvester } from './solar.ts';
-import { energyStateIndex, type LedgerConfig, type Rail } from './energy-ledger-types.ts';
+import { energyStateIndex, type LedgerConfig } from './energy-ledger-types.ts';
 
 // Fields of a node's record.
 export const CHARGE = 0;
@@ -42,26 +42,32 @@ export const SPILLED = 27;
 /** Energy booked per state (energyStates' order), then time per state. */
 export const ENERGY = 28;
 export const TIME = 35;
-export const stride = 42;
-
-/** Entries of a node's threshold memo: four currents × [current, threshold SoC, brown-out?, Peukert factor]. */
+// The node's constants, beside its books: a booking reads them with the fields it writes, in
+// the same few cache lines (a city's node is booked every ~500 s, so its record is cold each
+// time, and every separate array it read was a miss of its own).
+/** Capacity, µC; the state of charge at which the cell is empty; the MCU's brown-out voltage. */
+export const CAP_UC = 42;
+export const EMPTY_SOC = 43;
+export const BROWN_OUT_V = 44;
+/** The rail: 1 for an LDO (its output voltage and dropout), 0 for a direct rail (dropout 0). */
+export const RAIL_LDO = 45;
+export const RAIL_V = 46;
+export const DROPOUT_V = 47;
+/** 1 when the node has a harvester (`LedgerTable.harvests`). */
+export const HARVESTS = 48;
+/** The memo entry the node overwrites next (0..3). */
+export const MEMO_NEXT = 49;
+/** Thresholds and Peukert factors at the node's last four currents (NaN: empty): four × [current, threshold SoC, brown-out?, Peukert factor]. */
+export const MEMO = 50;
 export const memoStride = 16;
+export const stride = 66;
 
 export interface LedgerTable {
   readonly count: number;
   /** The records, `stride` fields per node. */
   readonly r: Float64Array;
   readonly profiles: readonly BatteryProfile[];
-  readonly rails: readonly Rail[];
   readonly harvests: readonly (Harvester | undefined)[];
-  readonly brownOutV: Float64Array;
-  readonly capUc: Float64Array;
-  readonly emptySoc: Float64Array;
-  readonly dropoutV: Float64Array;
-  /** Thresholds and Peukert factors at each node's last four currents (NaN: empty). */
-  readonly memo: Float64Array;
-  /** The memo entry each node overwrites next. */
-  readonly memoNext: Uint8Array;
   // Results of voltagesAt and thresholdAt (no object per call).
   atSoc: number;
   atTerminalV: number;
@@ -81,14 +87,7 @@ export function createLedgerTable(configs: readonly LedgerConfig[]): LedgerTable
     count,
     r: new Float64Array(count * stride),
     profiles: configs.map((c) => c.battery),
-    rails: configs.map((c) => c.rail),
     harvests: configs.map((c) => c.harvest),
-    brownOutV: Float64Array.from(configs, (c) => c.brownOutV),
-    capUc: Float64Array.from(configs, (c) => capacityUc(c.battery)),
-    emptySoc: Float64Array.from(configs, (c) => emptyStateOfCharge(c.battery)),
-    dropoutV: Float64Array.from(configs, (c) => (c.rail.type === 'ldo' ? c.rail.dropoutV : 0)),
-    memo: new Float64Array(count * memoStride).fill(Number.NaN),
-    memoNext: new Uint8Array(count),
     atSoc: 0,
     atTerminalV: 0,
     atLoadV: 0,
@@ -116,6 +115,14 @@ export function createLedgerTable(configs: readonly LedgerConfig[]): LedgerTable
     r[o + PART0_MA] = ma;
     r[o + OPENED] = c.startMs;
     r[o + PREDICTED_AT] = Number.POSITIVE_INFINITY;
+    r[o + CAP_UC] = capacityUc(c.battery);
+    r[o + EMPTY_SOC] = emptyStateOfCharge(c.battery);
+    r[o + BROWN_OUT_V] = c.brownOutV;
+    r[o + RAIL_LDO] = c.rail.type === 'ldo' ? 1 : 0;
+    r[o + RAIL_V] = c.rail.type === 'ldo' ? c.rail.voltageV : Number.NaN;
+    r[o + DROPOUT_V] = c.rail.type === 'ldo' ? c.rail.dropoutV : 0;
+    r[o + HARVESTS] = c.harvest === undefined ? 0 : 1;
+    r.fill(Number.NaN, o + MEMO, o + MEMO + memoStride);
   }
   return table;
 }

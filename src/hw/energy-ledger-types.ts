@@ -73,9 +73,8 @@ export type LedgerOutcome = typeof alive | typeof dead;
 
 /** The ledgers' records (a checkpoint: checkpoint-state.ts). */
 export interface EnergyLedgersState {
+  /** Every node's record, its constants and threshold memo included (energy-ledger-table.ts). */
   readonly r: Float64Array;
-  readonly memo: Float64Array;
-  readonly memoNext: Uint8Array;
 }
 
 export interface EnergyLedgers extends Checkpointable<EnergyLedgersState> {

@@ -11,7 +11,7 @@
 import { restoreInto } from '../sim/checkpoint-state.ts';
 import { closeInterval, openInterval } from './energy-ledger-booking.ts';
 import { deathOf, loadEnergyUjOf, totalsOf } from './energy-ledger-reports.ts';
-import { CHARGE, DEAD, ENERGY, PART0_MA, PART0_STATE, PART1_MA, PART1_STATE, PARTS, PREDICTED_AT, STATE, checkedCurrent, createLedgerTable, stride } from './energy-ledger-table.ts';
+import { CAP_UC, CHARGE, DEAD, ENERGY, PART0_MA, PART0_STATE, PART1_MA, PART1_STATE, PARTS, PREDICTED_AT, STATE, checkedCurrent, createLedgerTable, stride } from './energy-ledger-table.ts';
 
 export * from './energy-ledger-types.ts';
 import { dead, type EnergyLedgers, type LedgerConfig } from './energy-ledger-types.ts';
@@ -25,17 +25,15 @@ import { dead, type EnergyLedgers, type LedgerConfig } from './energy-ledger-typ
  */
 export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLedgers {
   const t = createLedgerTable(configs);
-  const { r, capUc } = t;
+  const { r } = t;
   for (let n = 0; n < t.count; n++) openInterval(t, n, 1, r[n * stride + PART0_STATE]!, r[n * stride + PART0_MA]!, 0, 0);
   const isDead = (n: number): boolean => r[n * stride + DEAD] === 1;
 
   return {
     count: t.count,
-    checkpoint: () => ({ r: r.slice(), memo: t.memo.slice(), memoNext: t.memoNext.slice() }),
+    checkpoint: () => ({ r: r.slice() }),
     restore(state) {
       restoreInto(r, state.r, 'energy ledgers');
-      restoreInto(t.memo, state.memo, 'energy ledger memo');
-      restoreInto(t.memoNext, state.memoNext, 'energy ledger memo');
     },
     transition(n, atMs, state, currentMa) {
       if (isDead(n)) return dead;
@@ -59,7 +57,7 @@ export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLed
     isDead,
     predictedDeathAtMs: (n) => r[n * stride + PREDICTED_AT]!,
     openState: (n) => r[n * stride + STATE]!,
-    stateOfCharge: (n) => r[n * stride + CHARGE]! / capUc[n]!,
+    stateOfCharge: (n) => r[n * stride + CHARGE]! / r[n * stride + CAP_UC]!,
     chargeUc: (n) => r[n * stride + CHARGE]!,
     energyUj: (n, s) => r[n * stride + ENERGY + s]!,
     loadEnergyUj: (n) => loadEnergyUjOf(t, n),
