@@ -42,6 +42,8 @@ export const SPILLED = 27;
 /** Energy booked per state (energyStates' order), then time per state. */
 export const ENERGY = 28;
 export const TIME = 35;
+/** The books end here: a checkpoint keeps these fields (energy-ledgers.ts). */
+export const BOOKS = 42;
 // The node's constants, beside its books: a booking reads them with the fields it writes, in
 // the same few cache lines (a city's node is booked every ~500 s, so its record is cold each
 // time, and every separate array it read was a miss of its own).

@@ -73,8 +73,11 @@ export type LedgerOutcome = typeof alive | typeof dead;
 
 /** The ledgers' records (a checkpoint: checkpoint-state.ts). */
 export interface EnergyLedgersState {
-  /** Every node's record, its constants and threshold memo included (energy-ledger-table.ts). */
+  /** Every node's books: the first `BOOKS` fields of its record (energy-ledger-table.ts). */
   readonly r: Float64Array;
+  /** Every node's threshold memo, and the entry each overwrites next. */
+  readonly memo: Float64Array;
+  readonly memoNext: Uint8Array;
 }
 
 export interface EnergyLedgers extends Checkpointable<EnergyLedgersState> {

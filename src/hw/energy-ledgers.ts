@@ -11,10 +11,10 @@
 import { restoreInto } from '../sim/checkpoint-state.ts';
 import { closeInterval, openInterval } from './energy-ledger-booking.ts';
 import { deathOf, loadEnergyUjOf, totalsOf } from './energy-ledger-reports.ts';
-import { CAP_UC, CHARGE, DEAD, ENERGY, PART0_MA, PART0_STATE, PART1_MA, PART1_STATE, PARTS, PREDICTED_AT, STATE, checkedCurrent, createLedgerTable, stride } from './energy-ledger-table.ts';
+import { BOOKS, CAP_UC, CHARGE, DEAD, ENERGY, MEMO, MEMO_NEXT, PART0_MA, PART0_STATE, PART1_MA, PART1_STATE, PARTS, PREDICTED_AT, STATE, checkedCurrent, createLedgerTable, memoStride, stride, type LedgerTable } from './energy-ledger-table.ts';
 
 export * from './energy-ledger-types.ts';
-import { dead, type EnergyLedgers, type LedgerConfig } from './energy-ledger-types.ts';
+import { dead, type EnergyLedgers, type EnergyLedgersState, type LedgerConfig } from './energy-ledger-types.ts';
 
 /**
  * Ledgers for `configs.length` nodes, each opened at its `startMs`.
@@ -31,10 +31,8 @@ export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLed
 
   return {
     count: t.count,
-    checkpoint: () => ({ r: r.slice() }),
-    restore(state) {
-      restoreInto(r, state.r, 'energy ledgers');
-    },
+    checkpoint: () => checkpointLedgers(t),
+    restore: (state) => restoreLedgers(t, state),
     transition(n, atMs, state, currentMa) {
       if (isDead(n)) return dead;
       checkedCurrent(currentMa);
@@ -64,4 +62,34 @@ export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLed
     death: (n) => deathOf(t, n),
     totals: (n) => totalsOf(t, n),
   };
+}
+
+/**
+ * The books as a checkpoint keeps them, in the shape they had before the records held the
+ * nodes' constants and memos: `BOOKS` fields per node, then the memos and each memo's next
+ * entry apart (the constants come from the scenario). Checkpoints thus keep their format.
+ */
+function checkpointLedgers(t: LedgerTable): EnergyLedgersState {
+  const { r, count } = t;
+  const books = new Float64Array(count * BOOKS);
+  const memo = new Float64Array(count * memoStride);
+  const memoNext = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    books.set(r.subarray(n * stride, n * stride + BOOKS), n * BOOKS);
+    memo.set(r.subarray(n * stride + MEMO, n * stride + MEMO + memoStride), n * memoStride);
+    memoNext[n] = r[n * stride + MEMO_NEXT]!;
+  }
+  return { r: books, memo, memoNext };
+}
+
+function restoreLedgers(t: LedgerTable, state: EnergyLedgersState): void {
+  const { r, count } = t;
+  restoreInto(new Float64Array(count * BOOKS), state.r, 'energy ledgers');
+  restoreInto(new Float64Array(count * memoStride), state.memo, 'energy ledger memo');
+  restoreInto(new Uint8Array(count), state.memoNext, 'energy ledger memo');
+  for (let n = 0; n < count; n++) {
+    r.set(state.r.subarray(n * BOOKS, (n + 1) * BOOKS), n * stride);
+    r.set(state.memo.subarray(n * memoStride, (n + 1) * memoStride), n * stride + MEMO);
+    r[n * stride + MEMO_NEXT] = state.memoNext[n]!;
+  }
 }
