@@ -10,6 +10,10 @@
  * key, and disarmed ones dropped: the earliest armed timer is then at the top. Re-arming thus
  * costs a few writes, not a walk through a heap of a city's nodes, and the order of timers is
  * exactly that of one heap with every setting applied.
+ *
+ * A slot's fields are one record (`SLOT` numbers side by side): arming a city's node's timer,
+ * cold since its last frame, reads and writes one or two cache lines instead of one per column,
+ * and a sift compares keys that lie together. A checkpoint keeps the columns it always had.
  */
 
 export interface TimerHeap {
@@ -49,74 +53,60 @@ export interface TimerHeapState {
   readonly armedCount: number;
 }
 
-/** The heap's state: columns by slot, and the heap of slots. */
+// The fields of a slot's record.
+/** Its armed key. */
+const ARMED_TIME = 0;
+const ARMED_SEQ = 1;
+/** The key its heap entry is sorted by (never later than the armed one). */
+const HEAP_TIME = 2;
+const HEAP_SEQ = 3;
+/** Its index in the heap, or −1. */
+const POSITION = 4;
+/** 1 while armed. */
+const ARMED = 5;
+const SLOT = 6;
+
+/** The heap's state: a record per slot, and the heap of slots. */
 interface TimerColumns {
   capacity: number;
   heap: Int32Array;
-  position: Int32Array;
-  /** Each slot's armed key, and the key its heap entry is sorted by (never later). */
-  armedTimes: Float64Array;
-  armedSeqs: Float64Array;
-  heapTimes: Float64Array;
-  heapSeqs: Float64Array;
-  armed: Uint8Array;
+  /** `SLOT` fields per slot. */
+  slots: Float64Array;
   size: number;
   armedCount: number;
 }
 
 export function createTimerHeap(initialSlots = 0): TimerHeap {
   const capacity = Math.max(16, initialSlots);
-  const t: TimerColumns = {
-    capacity,
-    heap: new Int32Array(capacity),
-    position: new Int32Array(capacity).fill(-1),
-    armedTimes: new Float64Array(capacity),
-    armedSeqs: new Float64Array(capacity),
-    heapTimes: new Float64Array(capacity),
-    heapSeqs: new Float64Array(capacity),
-    armed: new Uint8Array(capacity),
-    size: 0,
-    armedCount: 0,
-  };
+  const t: TimerColumns = { capacity, heap: new Int32Array(capacity), slots: emptySlots(capacity), size: 0, armedCount: 0 };
   return {
     get size() {
       return t.armedCount;
     },
-    checkpoint() {
-      return { capacity: t.capacity, heap: t.heap.slice(), position: t.position.slice(), armedTimes: t.armedTimes.slice(), armedSeqs: t.armedSeqs.slice(), heapTimes: t.heapTimes.slice(), heapSeqs: t.heapSeqs.slice(), armed: t.armed.slice(), size: t.size, armedCount: t.armedCount };
-    },
-    restore(state) {
-      ({ capacity: t.capacity, size: t.size, armedCount: t.armedCount } = state);
-      t.heap = state.heap.slice();
-      t.position = state.position.slice();
-      t.armedTimes = state.armedTimes.slice();
-      t.armedSeqs = state.armedSeqs.slice();
-      t.heapTimes = state.heapTimes.slice();
-      t.heapSeqs = state.heapSeqs.slice();
-      t.armed = state.armed.slice();
-    },
+    checkpoint: () => checkpointTimers(t),
+    restore: (state) => restoreTimers(t, state),
     set: (slot, timeMs, seq) => setTimer(t, slot, timeMs, seq),
     clear(slot) {
-      if (slot >= t.capacity || !t.armed[slot]) return;
-      t.armed[slot] = 0;
+      if (slot >= t.capacity || t.slots[slot * SLOT + ARMED] !== 1) return;
+      t.slots[slot * SLOT + ARMED] = 0;
       t.armedCount--;
     },
-    pending: (slot) => slot < t.capacity && t.armed[slot] === 1,
+    pending: (slot) => slot < t.capacity && t.slots[slot * SLOT + ARMED] === 1,
     topTimeMs() {
       settleTop(t);
-      return t.heapTimes[t.heap[0]!]!;
+      return t.slots[t.heap[0]! * SLOT + HEAP_TIME]!;
     },
     precedes: (timeMs, seq) => precedes(t, timeMs, seq),
     dueBy(timeMs) {
-      if (t.armedCount === 0 || t.heapTimes[t.heap[0]!]! > timeMs) return false;
+      if (t.armedCount === 0 || t.slots[t.heap[0]! * SLOT + HEAP_TIME]! > timeMs) return false;
       settleTop(t);
-      return t.heapTimes[t.heap[0]!]! <= timeMs;
+      return t.slots[t.heap[0]! * SLOT + HEAP_TIME]! <= timeMs;
     },
     pop() {
       settleTop(t);
       const slot = t.heap[0]!;
       removeTop(t);
-      t.armed[slot] = 0;
+      t.slots[slot * SLOT + ARMED] = 0;
       t.armedCount--;
       return slot;
     },
@@ -124,44 +114,57 @@ export function createTimerHeap(initialSlots = 0): TimerHeap {
   };
 }
 
+/** Records for `count` slots, each out of the heap and disarmed. */
+function emptySlots(count: number): Float64Array {
+  const slots = new Float64Array(count * SLOT);
+  for (let slot = 0; slot < count; slot++) slots[slot * SLOT + POSITION] = -1;
+  return slots;
+}
+
 function setTimer(t: TimerColumns, slot: number, timeMs: number, seq: number): void {
   reserve(t, slot + 1);
-  const { armed, heapTimes, heapSeqs } = t;
-  if (!armed[slot]) t.armedCount++;
-  armed[slot] = 1;
-  t.armedTimes[slot] = timeMs;
-  t.armedSeqs[slot] = seq;
-  const at = t.position[slot]!;
+  const s = t.slots;
+  const o = slot * SLOT;
+  if (s[o + ARMED] !== 1) t.armedCount++;
+  s[o + ARMED] = 1;
+  s[o + ARMED_TIME] = timeMs;
+  s[o + ARMED_SEQ] = seq;
+  const at = s[o + POSITION]!;
   if (at < 0) {
-    heapTimes[slot] = timeMs;
-    heapSeqs[slot] = seq;
+    s[o + HEAP_TIME] = timeMs;
+    s[o + HEAP_SEQ] = seq;
     place(t, t.size, slot);
     t.size++;
     up(t, t.size - 1);
-  } else if (timeMs < heapTimes[slot]! || (timeMs === heapTimes[slot] && seq < heapSeqs[slot]!)) {
-    heapTimes[slot] = timeMs;
-    heapSeqs[slot] = seq;
+  } else if (timeMs < s[o + HEAP_TIME]! || (timeMs === s[o + HEAP_TIME] && seq < s[o + HEAP_SEQ]!)) {
+    s[o + HEAP_TIME] = timeMs;
+    s[o + HEAP_SEQ] = seq;
     up(t, at);
   }
 }
 
 function precedes(t: TimerColumns, timeMs: number, seq: number): boolean {
   if (t.armedCount === 0) return false;
-  const { heapTimes, heapSeqs } = t;
   // The top's key is a lower bound of every armed timer: when even it is not earlier, nothing
   // is, and the top need not be settled (death predictions lie far ahead of most events).
-  let top = t.heap[0]!;
-  if (!(heapTimes[top]! < timeMs || (heapTimes[top] === timeMs && heapSeqs[top]! < seq))) return false;
+  let o = t.heap[0]! * SLOT;
+  if (!(t.slots[o + HEAP_TIME]! < timeMs || (t.slots[o + HEAP_TIME] === timeMs && t.slots[o + HEAP_SEQ]! < seq))) return false;
   settleTop(t);
-  top = t.heap[0]!;
-  return heapTimes[top]! < timeMs || (heapTimes[top] === timeMs && heapSeqs[top]! < seq);
+  o = t.heap[0]! * SLOT;
+  return t.slots[o + HEAP_TIME]! < timeMs || (t.slots[o + HEAP_TIME] === timeMs && t.slots[o + HEAP_SEQ]! < seq);
 }
 
-const less = (t: TimerColumns, a: number, b: number): boolean => t.heapTimes[a]! < t.heapTimes[b]! || (t.heapTimes[a] === t.heapTimes[b] && t.heapSeqs[a]! < t.heapSeqs[b]!);
+/** Whether slot a's heap key comes before slot b's. */
+function less(t: TimerColumns, a: number, b: number): boolean {
+  const s = t.slots;
+  const ta = s[a * SLOT + HEAP_TIME]!;
+  const tb = s[b * SLOT + HEAP_TIME]!;
+  return ta < tb || (ta === tb && s[a * SLOT + HEAP_SEQ]! < s[b * SLOT + HEAP_SEQ]!);
+}
 
 function place(t: TimerColumns, i: number, slot: number): void {
   t.heap[i] = slot;
-  t.position[slot] = i;
+  t.slots[slot * SLOT + POSITION] = i;
 }
 
 function up(t: TimerColumns, i: number): void {
@@ -194,7 +197,7 @@ function down(t: TimerColumns, i: number): void {
 
 function removeTop(t: TimerColumns): void {
   const slot = t.heap[0]!;
-  t.position[slot] = -1;
+  t.slots[slot * SLOT + POSITION] = -1;
   t.size--;
   if (t.size === 0) return;
   place(t, 0, t.heap[t.size]!);
@@ -203,15 +206,16 @@ function removeTop(t: TimerColumns): void {
 
 /** Until the top is an armed timer sorted under its armed key: re-sort stale entries, drop disarmed ones. */
 function settleTop(t: TimerColumns): void {
+  const s = t.slots;
   while (t.size > 0) {
-    const top = t.heap[0]!;
-    if (!t.armed[top]) {
+    const o = t.heap[0]! * SLOT;
+    if (s[o + ARMED] !== 1) {
       removeTop(t);
       continue;
     }
-    if (t.heapTimes[top] === t.armedTimes[top] && t.heapSeqs[top] === t.armedSeqs[top]) return;
-    t.heapTimes[top] = t.armedTimes[top]!;
-    t.heapSeqs[top] = t.armedSeqs[top]!;
+    if (s[o + HEAP_TIME] === s[o + ARMED_TIME] && s[o + HEAP_SEQ] === s[o + ARMED_SEQ]) return;
+    s[o + HEAP_TIME] = s[o + ARMED_TIME]!;
+    s[o + HEAP_SEQ] = s[o + ARMED_SEQ]!;
     down(t, 0);
   }
 }
@@ -220,17 +224,52 @@ function reserve(t: TimerColumns, slots: number): void {
   if (slots <= t.capacity) return;
   let next = t.capacity;
   while (next < slots) next *= 2;
-  const grow = <T extends Int32Array | Float64Array | Uint8Array>(from: T, make: (n: number) => T): T => {
-    const grown = make(next);
-    grown.set(from);
-    return grown;
-  };
-  t.heap = grow(t.heap, (n) => new Int32Array(n));
-  t.position = grow(t.position, (n) => new Int32Array(n).fill(-1));
-  t.armedTimes = grow(t.armedTimes, (n) => new Float64Array(n));
-  t.armedSeqs = grow(t.armedSeqs, (n) => new Float64Array(n));
-  t.heapTimes = grow(t.heapTimes, (n) => new Float64Array(n));
-  t.heapSeqs = grow(t.heapSeqs, (n) => new Float64Array(n));
-  t.armed = grow(t.armed, (n) => new Uint8Array(n));
+  const heap = new Int32Array(next);
+  heap.set(t.heap);
+  t.heap = heap;
+  const records = emptySlots(next);
+  records.set(t.slots);
+  t.slots = records;
   t.capacity = next;
+}
+
+/** The state as the columns it has always been checkpointed as. */
+function checkpointTimers(t: TimerColumns): TimerHeapState {
+  const { capacity, slots: s } = t;
+  const column = <T extends Int32Array | Float64Array | Uint8Array>(make: (n: number) => T, field: number): T => {
+    const values = make(capacity);
+    for (let slot = 0; slot < capacity; slot++) values[slot] = s[slot * SLOT + field]!;
+    return values;
+  };
+  return {
+    capacity,
+    heap: t.heap.slice(),
+    position: column((n) => new Int32Array(n), POSITION),
+    armedTimes: column((n) => new Float64Array(n), ARMED_TIME),
+    armedSeqs: column((n) => new Float64Array(n), ARMED_SEQ),
+    heapTimes: column((n) => new Float64Array(n), HEAP_TIME),
+    heapSeqs: column((n) => new Float64Array(n), HEAP_SEQ),
+    armed: column((n) => new Uint8Array(n), ARMED),
+    size: t.size,
+    armedCount: t.armedCount,
+  };
+}
+
+function restoreTimers(t: TimerColumns, state: TimerHeapState): void {
+  ({ capacity: t.capacity, size: t.size, armedCount: t.armedCount } = state);
+  t.heap = state.heap.slice();
+  const s = new Float64Array(t.capacity * SLOT);
+  const columns: readonly [number, ArrayLike<number>][] = [
+    [POSITION, state.position],
+    [ARMED_TIME, state.armedTimes],
+    [ARMED_SEQ, state.armedSeqs],
+    [HEAP_TIME, state.heapTimes],
+    [HEAP_SEQ, state.heapSeqs],
+    [ARMED, state.armed],
+  ];
+  for (const [field, values] of columns) {
+    if (values.length !== t.capacity) throw new RangeError(`checkpoint: timer heap has ${values.length} slots in a column, ${t.capacity} in all`);
+    for (let slot = 0; slot < t.capacity; slot++) s[slot * SLOT + field] = values[slot]!;
+  }
+  t.slots = s;
 }
