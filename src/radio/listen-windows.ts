@@ -24,6 +24,7 @@ export function createListenWindows(nodes: readonly EtherNode[], windows: ClassA
   const listensAfterTxMs = Float64Array.from(nodes, (node) => node.listensAfterTxMs ?? 0);
   if (!windows && classA.includes(1)) throw new RangeError('class A devices need the ether\u2019s classAWindows');
   const state = new Float64Array(2 * n).fill(Number.NEGATIVE_INFINITY);
+  const anyListens = classA.includes(1) || listensAfterTxMs.some((ms) => ms > 0);
 
   /**
    * Whether a class A device's receive window catches the frame: it starts inside RX1, or
@@ -52,8 +53,12 @@ export function createListenWindows(nodes: readonly EtherNode[], windows: ClassA
       if (after > 0 && tx.startMs >= state[receiver]! && tx.startMs <= state[receiver]! + after) return true;
       return undefined;
     },
-    sent(tx) {
-      if (classA[tx.sender] || listensAfterTxMs[tx.sender]! > 0) state[tx.sender] = tx.endMs;
-    },
+    // With no node that listens after its frames (no class A device, no peer MAC awaiting an
+    // ACK), a frame's end is nothing to note: its sender's two columns are not read at all.
+    sent: anyListens
+      ? (tx) => {
+          if (classA[tx.sender] || listensAfterTxMs[tx.sender]! > 0) state[tx.sender] = tx.endMs;
+        }
+      : () => undefined,
   };
 }

@@ -76,7 +76,7 @@ export function createSimulation(scenario: Scenario, resolved: ResolvedSwarm, op
     report: (report, owns) => receiveReport({ tracker, series, live, app }, report, owns),
   }));
 
-  const ether: Ether = createSimulationEther(scenario, swarm, { scheduler, tracker, listeners, windowMs: windows.longestMs, deliver: (delivery) => transport.deliver(delivery), hosted: (i) => hosted[i]! });
+  const ether: Ether = createSimulationEther(scenario, swarm, { scheduler, tracker, listeners, windowMs: windows.longestMs, deliver: (delivery) => transport.deliver(delivery), hosted: options.hosted === undefined ? () => true : (i) => hosted[i]! });
 
   // The node that keeps an application's records runs in the run's process (a worker reports to it).
   const keeper = options.federated ? { node: options.federated.coordinator, role: 'the federated coordinator', records: "the rounds' records" } : options.inference ? { node: options.inference.plan.entry, role: 'the inference entry', records: "the requests' records" } : undefined;
