@@ -115,9 +115,13 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     },
     ...(app && { causeOf: app.causeOf, attribute: (i: number, cause: number, state: EnergyState, energyUj: number) => app.attribute(i, cause, state, energyUj) }),
   });
-  // Columns, not the specs: read at every frame a MAC queues, where a node's spec is far in memory.
-  const symbolMs = Float64Array.from(specs, (spec) => symbolTimeMs(spec.sf, spec.bandwidthHz));
-  const preambleSymbols = Float64Array.from(specs, (spec) => spec.preambleSymbols);
+  // Not the specs: read at every frame a MAC queues, where a node's spec is far in memory; a
+  // node's preamble (symbols) and symbol time side by side, at 2i and 2i + 1 (one cache line).
+  const preambles = new Float64Array(2 * specs.length);
+  for (const spec of specs) {
+    preambles[2 * spec.index] = spec.preambleSymbols;
+    preambles[2 * spec.index + 1] = symbolTimeMs(spec.sf, spec.bandwidthHz);
+  }
   /** The radio starts a frame (a node that browns out doing so sends nothing), then it goes to the ether. */
   const transmit = (tx: Transmission): boolean => {
     if (!runtimes.transmit(tx.sender, tx)) return false;
@@ -139,7 +143,7 @@ export function createSwarmNodes(config: SwarmNodesConfig): SwarmNodes {
     events,
     ...(app?.frameMeta && { frameMeta: app.frameMeta }),
     receiverReadyAtMs: (destination, atMs) => (destination < 0 ? atMs : nextReceiveStartMs(wakeSeen(destination), atMs)),
-    preambleSymbolsFor: (i, destination) => (destination < 0 ? preambleSymbols[i]! : samplingPreambleSymbols(wakeSeen(destination), symbolMs[i]!, preambleSymbols[i]!)),
+    preambleSymbolsFor: (i, destination) => (destination < 0 ? preambles[2 * i]! : samplingPreambleSymbols(wakeSeen(destination), preambles[2 * i + 1]!, preambles[2 * i]!)),
   });
   const links = createLinks({
     scheduler,
