@@ -8,7 +8,7 @@
  */
 import type { Continuation } from '../sim/scheduler.ts';
 import { dead, type LedgerOutcome } from '../hw/energy-ledgers.ts';
-import { ALIVE, computePower, MCU_CAUSE, NEXT_MCU_CAUSE, NEXT_RADIO_CAUSE, RADIO_CAUSE, RUNTIME_ROW, type RuntimeColumns, STATE, WINDOWED } from './runtime-columns.ts';
+import { ALIVE, computePower, EMPTY_WINDOW, HANDLING, MCU_CAUSE, NEXT_MCU_CAUSE, NEXT_RADIO_CAUSE, RADIO_CAUSE, RUNTIME_ROW, RX_CAUSE, RX_UNTIL_MS, type RuntimeColumns, STATE, WINDOWED } from './runtime-columns.ts';
 import { book, windowedDeathAtMs } from './runtime-meter.ts';
 import {
   COMPUTE, COMPUTE_END, DIE, MCU_ASLEEP, MCU_PROCESSING, PROCESS, PROCESS_END, RADIO_RECEIVING, RADIO_SCHEDULED, RX_END, TX_END,
@@ -41,17 +41,17 @@ export function die(s: RuntimeColumns, i: number, reason: 'brownOut' | 'batteryE
 /** Sends a firmware event to node `i`, or queues it while the node handles another. */
 export function send(s: RuntimeColumns, i: number, event: number): void {
   const mailbox = s.mailbox;
-  if (s.handling[i]) {
+  if (s.row[i * RUNTIME_ROW + HANDLING]) {
     let queue = mailbox.get(i);
     if (!queue) mailbox.set(i, (queue = []));
     queue.push(event);
     return;
   }
-  s.handling[i] = 1;
+  s.row[i * RUNTIME_ROW + HANDLING] = 1;
   step(s, i, event);
   for (let queue = mailbox.get(i); queue !== undefined && queue.length > 0; queue = mailbox.get(i)) step(s, i, queue.shift()!);
   mailbox.delete(i);
-  s.handling[i] = 0;
+  s.row[i * RUNTIME_ROW + HANDLING] = 0;
 }
 
 /** One transition: a change of state is booked (while alive), then the death is predicted again. */
@@ -105,15 +105,15 @@ export function txEnd(s: RuntimeColumns, i: number): void {
 
 /** The radio's reception ends; a caught frame (not an empty window) keeps the MCU awake to process it. */
 export function rxEnd(s: RuntimeColumns, i: number): void {
-  if (!s.row[i * RUNTIME_ROW + ALIVE] || s.rxUntilMs[i] !== s.scheduler.nowMs || radioRegion[s.row[i * RUNTIME_ROW + STATE]!] !== RADIO_RECEIVING) return;
+  if (!s.row[i * RUNTIME_ROW + ALIVE] || s.row[i * RUNTIME_ROW + RX_UNTIL_MS]! !== s.scheduler.nowMs || radioRegion[s.row[i * RUNTIME_ROW + STATE]!] !== RADIO_RECEIVING) return;
   send(s, i, RX_END);
-  if (s.emptyWindow[i]) {
-    s.emptyWindow[i] = 0;
+  if (s.row[i * RUNTIME_ROW + EMPTY_WINDOW]) {
+    s.row[i * RUNTIME_ROW + EMPTY_WINDOW] = 0;
     return;
   }
   const processingDelayMs = s.config.processingDelayMs;
   if (processingDelayMs > 0 && mcuRegion[s.row[i * RUNTIME_ROW + STATE]!] === MCU_ASLEEP) {
-    s.row[i * RUNTIME_ROW + NEXT_MCU_CAUSE] = s.rxCause[i]!;
+    s.row[i * RUNTIME_ROW + NEXT_MCU_CAUSE] = s.row[i * RUNTIME_ROW + RX_CAUSE]!;
     send(s, i, PROCESS);
     s.scheduler.atKind(s.scheduler.nowMs + processingDelayMs, s.processEndKind, i);
   }

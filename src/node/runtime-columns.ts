@@ -34,16 +34,10 @@ export interface RuntimeTables {
    * and change in a city.
    */
   readonly row: Float64Array;
-  readonly rxUntilMs: Float64Array;
-  /** 1 while the radio receives in a window that has caught no frame yet. */
-  readonly emptyWindow: Uint8Array;
-  /** The cause (NaN: none) a receive window's frame brings. */
-  readonly rxCause: Float64Array;
   readonly computeQueues: (ComputeJob[] | undefined)[];
   /** The job each node's MCU is running. */
   readonly running: (ComputeJob | undefined)[];
-  // The mailbox: events sent to a node while it handles one wait here.
-  readonly handling: Uint8Array;
+  /** The mailbox: events sent to a node while it handles one (HANDLING) wait here. */
   readonly mailbox: Map<number, number[]>;
 }
 
@@ -80,7 +74,15 @@ export const RX_MA = 20;
 export const RADIO_SLEEP_MA = 21;
 export const ACTIVE_MA = 22;
 export const SUPPLY_V = 23;
-export const RUNTIME_ROW = 24;
+/** When the radio's receive window ends. */
+export const RX_UNTIL_MS = 24;
+/** 1 while the radio receives in a window that has caught no frame yet. */
+export const EMPTY_WINDOW = 25;
+/** The cause (NaN: none) a receive window's frame brings. */
+export const RX_CAUSE = 26;
+/** 1 while the node handles an event (others wait in the mailbox). */
+export const HANDLING = 27;
+export const RUNTIME_ROW = 28;
 
 export function createRuntimeTables(config: NodeRuntimesConfig): RuntimeTables {
   const { scheduler, nodes } = config;
@@ -96,27 +98,26 @@ export function createRuntimeTables(config: NodeRuntimesConfig): RuntimeTables {
     })),
   );
   const memories = createNodeMemories(nodes, config.hosted, (node, reason) => config.events.nodeFault(scheduler.nowMs, node, reason));
-  const column = (fill: number): Float64Array => new Float64Array(n).fill(fill);
   return {
     config,
     scheduler,
     nodes,
     ledgers,
     memories,
-    row: runtimeRows(nodes, scheduler.nowMs),
-    rxUntilMs: column(Number.NEGATIVE_INFINITY),
-    emptyWindow: new Uint8Array(n),
-    rxCause: column(Number.NaN),
+    row: runtimeRows(nodes, n, scheduler.nowMs),
     computeQueues: [],
     running: [],
-    handling: new Uint8Array(n),
     mailbox: new Map<number, number[]>(),
   };
 }
 
 /** Each node's row: alive 0 until its first interval opens, no cause, and its ledger states and currents per MCU and radio region, from its MCU, radio and wake schedule. */
-function runtimeRows(nodes: readonly RuntimeNode[], nowMs: number): Float64Array {
-  const row = new Float64Array(nodes.length * RUNTIME_ROW);
+function runtimeRows(nodes: readonly RuntimeNode[], n: number, nowMs: number): Float64Array {
+  const row = new Float64Array(n * RUNTIME_ROW);
+  for (let i = 0; i < n; i++) {
+    row[i * RUNTIME_ROW + RX_UNTIL_MS] = Number.NEGATIVE_INFINITY;
+    row[i * RUNTIME_ROW + RX_CAUSE] = Number.NaN;
+  }
   for (const node of nodes) {
     const o = node.index * RUNTIME_ROW;
     row[o + LAST_BOOKED_MS] = nowMs;
@@ -142,21 +143,19 @@ export function computePower(s: RuntimeTables, i: number, job: ComputeJob): void
   s.row[o + MCU_MA + 1] = job.powerMw === undefined ? s.row[o + ACTIVE_MA]! : job.powerMw / s.row[o + SUPPLY_V]!;
 }
 
-/** What a checkpoint keeps, in its order (row-checkpoint.ts). */
-function kept(s: RuntimeTables): readonly KeptColumn[] {
-  return [
-    { field: STATE, type: Uint8Array },
-    { field: ALIVE, type: Uint8Array },
-    { field: LAST_BOOKED_MS, type: Float64Array },
-    { column: s.rxUntilMs },
-    { column: s.emptyWindow },
-    { field: MCU_CAUSE, type: Float64Array },
-    { field: RADIO_CAUSE, type: Float64Array },
-    { field: NEXT_MCU_CAUSE, type: Float64Array },
-    { field: NEXT_RADIO_CAUSE, type: Float64Array },
-    { column: s.rxCause },
-  ];
-}
+/** What a checkpoint keeps, in its order (row-checkpoint.ts): the columns it had before these fields joined the row. */
+const kept: readonly KeptColumn[] = [
+  { field: STATE, type: Uint8Array },
+  { field: ALIVE, type: Uint8Array },
+  { field: LAST_BOOKED_MS, type: Float64Array },
+  { field: RX_UNTIL_MS, type: Float64Array },
+  { field: EMPTY_WINDOW, type: Uint8Array },
+  { field: MCU_CAUSE, type: Float64Array },
+  { field: RADIO_CAUSE, type: Float64Array },
+  { field: NEXT_MCU_CAUSE, type: Float64Array },
+  { field: NEXT_RADIO_CAUSE, type: Float64Array },
+  { field: RX_CAUSE, type: Float64Array },
+];
 
 export function checkpointRuntimes(s: RuntimeTables): NodeRuntimesState {
   const { computeQueues, running } = s;
@@ -164,12 +163,12 @@ export function checkpointRuntimes(s: RuntimeTables): NodeRuntimesState {
   const callback = (job: ComputeJob | undefined): boolean => typeof job?.then === 'function';
   const computing = computeQueues.findIndex((queue, i) => callback(running[i]) || (queue?.some(callback) ?? false));
   if (computing >= 0 || running.some(callback)) throw new CheckpointUnsupportedError(`node ${computing >= 0 ? computing : running.findIndex(callback)} has a computation whose continuation is a callback`);
-  const columns = checkpointRows(s.row, RUNTIME_ROW, s.nodes.length, kept(s));
+  const columns = checkpointRows(s.row, RUNTIME_ROW, s.nodes.length, kept);
   return { columns, ledgers: s.ledgers.checkpoint(), memories: s.memories.checkpoint(), computeQueues, running };
 }
 
 export function restoreRuntimes(s: RuntimeTables, saved: NodeRuntimesState): void {
-  restoreRows(s.row, RUNTIME_ROW, s.nodes.length, kept(s), saved.columns, 'node runtimes');
+  restoreRows(s.row, RUNTIME_ROW, s.nodes.length, kept, saved.columns, 'node runtimes');
   replaceArray(s.computeQueues, saved.computeQueues as (ComputeJob[] | undefined)[]);
   replaceArray(s.running, saved.running as (ComputeJob | undefined)[]);
   s.running.forEach((job, i) => job && computePower(s, i, job));
