@@ -1,9 +1,11 @@
 /**
- * The radio tracker's per-node counters, in typed arrays (a node's counters side by side): a
- * city's 100,000 nodes cost a few megabytes and no objects. `tally(i)` gives one node's figures as an object, for the
+ * The radio tracker's per-node counters and sums, in each node's tracker row (tracker-rows.ts:
+ * a node's counters and sums side by side): a city's 100,000 nodes cost a few megabytes and no
+ * objects. `tally(i)` gives one node's figures as an object, for the
  * tables and reports written after the run.
  */
 import { restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { AIRTIME_MS, CHANNELS, channelSlots, COUNTERS, SLOTS_USED, TRACKER_ROW, TX_ENERGY_UJ } from './tracker-rows.ts';
 
 export interface NodeTally {
   readonly attempts: number;
@@ -33,7 +35,7 @@ const deathCauses: readonly DeathCause[] = ['brownOut', 'batteryEmpty', 'failure
 /** Counters a node event adds to. */
 export type Counter = 'attempts' | 'sent' | 'dutyCycleBlocked' | 'receptions' | 'receptionsReceived' | 'framesHeard' | 'messagesSent' | 'messagesDelivered' | 'unsentAtDeath' | 'faults';
 const counters: readonly Counter[] = ['attempts', 'sent', 'dutyCycleBlocked', 'receptions', 'receptionsReceived', 'framesHeard', 'messagesSent', 'messagesDelivered', 'unsentAtDeath', 'faults'];
-/** Each counter's place among a node's cells (`cells[node * counterCount + place]`). */
+/** Each counter's place in a node's row (`cells[node * TRACKER_ROW + place]`). */
 export const counterCount = counters.length;
 export const ATTEMPTS = 0;
 export const SENT = 1;
@@ -47,15 +49,9 @@ export const UNSENT_AT_DEATH = 8;
 export const FAULTS = 9;
 
 /** Adds one to a node's counter. */
-export function bump(cells: Int32Array, node: number, counter: number): void {
-  cells[node * counterCount + counter]!++;
+export function bump(cells: Float64Array, node: number, counter: number): void {
+  cells[node * TRACKER_ROW + COUNTERS + counter]!++;
 }
-
-/**
- * Channels a node's airtime is summed for in its own slots, in first-use order; a node that
- * uses more keeps the others in arrays of its own. Most nodes use a handful.
- */
-const channelSlots = 4;
 
 /** Every per-node tally (a checkpoint: checkpoint-state.ts). */
 export interface NodeTalliesState {
@@ -67,22 +63,24 @@ export interface NodeTalliesState {
 
 export interface NodeTallies extends Checkpointable<NodeTalliesState> {
   /**
-   * The counters, a node's side by side (`bump`): the few a frame adds to share a cache line,
-   * where a column per counter costs a miss each in a city.
+   * The tracker rows, which hold the counters (`bump`): the few a frame adds to share a cache
+   * line, where a column per counter costs a miss each in a city.
    */
-  readonly cells: Int32Array;
+  readonly cells: Float64Array;
   /** Adds a sent frame's airtime and transmit energy (in the canonical order of frames). */
   addFrame(node: number, channelHz: number, airtimeMs: number, txEnergyUj: number): void;
   died(node: number, atMs: number, reason: DeathCause): void;
   tally(node: number): NodeTally;
 }
 
-export function createNodeTallies(nodeCount: number): NodeTallies {
-  const cells = new Int32Array(nodeCount * counterCount);
-  /** A node's airtime and transmit energy side by side, then its channel slots as (Hz, ms) pairs. */
-  const stride = 2 + 2 * channelSlots;
-  const sums = new Float64Array(nodeCount * stride);
-  const slotsUsed = new Uint8Array(nodeCount);
+/**
+ * The tallies of `nodeCount` nodes in their tracker rows. Channels a node's airtime is summed for
+ * take the row's slots, in first-use order; a node that uses more keeps the others in arrays of
+ * its own. Most nodes use a handful.
+ */
+export function createNodeTallies(rows: Float64Array, nodeCount: number): NodeTallies {
+  const cells = rows;
+  const stride = TRACKER_ROW;
   const diedAtMs = new Float64Array(nodeCount).fill(Number.NaN);
   const deathReason = new Int8Array(nodeCount).fill(-1);
   /** The channels beyond a node's slots, in first-use order, and their airtime. */
@@ -93,26 +91,26 @@ export function createNodeTallies(nodeCount: number): NodeTallies {
   const channelsOf = (node: number): { hz: number[]; ms: number[] } => {
     const hz: number[] = [];
     const ms: number[] = [];
-    for (let k = 0; k < slotsUsed[node]!; k++) {
-      hz.push(sums[node * stride + 2 + 2 * k]!);
-      ms.push(sums[node * stride + 3 + 2 * k]!);
+    for (let k = 0; k < rows[node * stride + SLOTS_USED]!; k++) {
+      hz.push(rows[node * stride + CHANNELS + 2 * k]!);
+      ms.push(rows[node * stride + CHANNELS + 1 + 2 * k]!);
     }
     return { hz: [...hz, ...(moreChannels[node] ?? [])], ms: [...ms, ...(moreAirtime[node] ?? [])] };
   };
 
   function addChannel(node: number, channelHz: number, airtime: number): void {
-    const base = node * stride + 2;
-    const used = slotsUsed[node]!;
+    const base = node * stride + CHANNELS;
+    const used = rows[node * stride + SLOTS_USED]!;
     for (let k = 0; k < used; k++) {
-      if (sums[base + 2 * k] === channelHz) {
-        sums[base + 2 * k + 1]! += airtime;
+      if (rows[base + 2 * k] === channelHz) {
+        rows[base + 2 * k + 1]! += airtime;
         return;
       }
     }
     if (used < channelSlots) {
-      sums[base + 2 * used] = channelHz;
-      sums[base + 2 * used + 1] = airtime;
-      slotsUsed[node] = used + 1;
+      rows[base + 2 * used] = channelHz;
+      rows[base + 2 * used + 1] = airtime;
+      rows[node * stride + SLOTS_USED] = used + 1;
       return;
     }
     const hz = (moreChannels[node] ??= []);
@@ -128,9 +126,9 @@ export function createNodeTallies(nodeCount: number): NodeTallies {
   return {
     cells,
     checkpoint() {
-      const counts = Object.fromEntries(counters.map((name, c) => [name, Int32Array.from({ length: nodeCount }, (_, i) => cells[i * counterCount + c]!)])) as Record<Counter, Int32Array>;
-      const airtimeMs = Float64Array.from({ length: nodeCount }, (_, i) => sums[i * stride]!);
-      const txEnergyUj = Float64Array.from({ length: nodeCount }, (_, i) => sums[i * stride + 1]!);
+      const counts = Object.fromEntries(counters.map((name, c) => [name, Int32Array.from({ length: nodeCount }, (_, i) => cells[i * stride + COUNTERS + c]!)])) as Record<Counter, Int32Array>;
+      const airtimeMs = Float64Array.from({ length: nodeCount }, (_, i) => rows[i * stride + AIRTIME_MS]!);
+      const txEnergyUj = Float64Array.from({ length: nodeCount }, (_, i) => rows[i * stride + TX_ENERGY_UJ]!);
       const channels = Array.from({ length: nodeCount }, (_, i) => channelsOf(i));
       const used = (i: number): boolean => channels[i]!.hz.length > 0;
       return {
@@ -144,25 +142,26 @@ export function createNodeTallies(nodeCount: number): NodeTallies {
       counters.forEach((name, c) => {
         const column = state.counts[name];
         if (column.length !== nodeCount) throw new RangeError(`checkpoint: tally ${name} holds ${column.length} nodes, the run has ${nodeCount}`);
-        for (let i = 0; i < nodeCount; i++) cells[i * counterCount + c] = column[i]!;
+        for (let i = 0; i < nodeCount; i++) cells[i * stride + COUNTERS + c] = column[i]!;
       });
       const [airtimeMs, txEnergyUj, died, reasons] = state.columns as [Float64Array, Float64Array, Float64Array, Int8Array];
       restoreInto(diedAtMs, died, 'tallies');
       restoreInto(deathReason, reasons, 'tallies');
-      sums.fill(0);
-      slotsUsed.fill(0);
       moreChannels.length = 0;
       moreAirtime.length = 0;
       for (let i = 0; i < nodeCount; i++) {
-        sums[i * stride] = airtimeMs[i]!;
-        sums[i * stride + 1] = txEnergyUj[i]!;
+        // The tallies' own fields only: the row's other fields are other parts' (tracker-rows.ts).
+        rows.fill(0, i * stride + CHANNELS, i * stride + CHANNELS + 2 * channelSlots);
+        rows[i * stride + SLOTS_USED] = 0;
+        rows[i * stride + AIRTIME_MS] = airtimeMs[i]!;
+        rows[i * stride + TX_ENERGY_UJ] = txEnergyUj[i]!;
         const hz = state.channels[i] ?? [];
         hz.forEach((channelHz, k) => addChannel(i, channelHz, state.channelAirtime[i]![k]!));
       }
     },
     addFrame(node, channelHz, airtime, energy) {
-      sums[node * stride]! += airtime;
-      sums[node * stride + 1]! += energy;
+      rows[node * stride + AIRTIME_MS]! += airtime;
+      rows[node * stride + TX_ENERGY_UJ]! += energy;
       addChannel(node, channelHz, airtime);
     },
     died(node, atMs, reason) {
@@ -170,14 +169,14 @@ export function createNodeTallies(nodeCount: number): NodeTallies {
       deathReason[node] = deathCauses.indexOf(reason);
     },
     tally(node) {
-      const c = node * counterCount;
+      const c = node * stride + COUNTERS;
       const { hz, ms } = channelsOf(node);
       return {
         attempts: cells[c + ATTEMPTS]!,
         sent: cells[c + SENT]!,
         dutyCycleBlocked: cells[c + DUTY_CYCLE_BLOCKED]!,
-        airtimeMs: sums[node * stride]!,
-        txEnergyUj: sums[node * stride + 1]!,
+        airtimeMs: rows[node * stride + AIRTIME_MS]!,
+        txEnergyUj: rows[node * stride + TX_ENERGY_UJ]!,
         receptions: cells[c + RECEPTIONS]!,
         receptionsReceived: cells[c + RECEPTIONS_RECEIVED]!,
         framesHeard: cells[c + FRAMES_HEARD]!,

@@ -14,13 +14,13 @@ import { createOnAirSlots, type OnAirSlots } from './on-air-slots.ts';
 import type { FrameRecord, RadioTotals, ReceptionRecord, RecordSink } from './radio-records.ts';
 import { createReceptionBatch, type ReceptionBatch } from './reception-batch.ts';
 import { createTransmissionCount, type TransmissionCount } from './transmission-count.ts';
+import { createTrackerRows } from './tracker-rows.ts';
 
 export interface TrackerBooks {
   readonly nodeCount: number;
   readonly tallies: NodeTallies;
-  /** The tallies' counters, by node (added to in place). */
-  /** The node tallies' counters (node-tallies.ts, `bump`). */
-  readonly cells: Int32Array;
+  /** The tracker rows (tracker-rows.ts), which hold the node tallies' counters (node-tallies.ts, `bump`). */
+  readonly cells: Float64Array;
   readonly store: FrameStore;
   readonly order: FrameOrder;
   readonly onAir: OnAirSlots;
@@ -44,7 +44,8 @@ export interface TrackerBooks {
 }
 
 export function createTrackerBooks(nodeCount: number, keepRecords: boolean, sinks: readonly RecordSink[]): TrackerBooks {
-  const tallies = createNodeTallies(nodeCount);
+  const rows = createTrackerRows(nodeCount);
+  const tallies = createNodeTallies(rows, nodeCount);
   const store = createFrameStore();
   const books: TrackerBooks = {
     nodeCount,
@@ -52,8 +53,8 @@ export function createTrackerBooks(nodeCount: number, keepRecords: boolean, sink
     cells: tallies.cells,
     store,
     order: createFrameOrder(store),
-    onAir: createOnAirSlots(nodeCount),
-    transmissions: createTransmissionCount(nodeCount),
+    onAir: createOnAirSlots(rows, nodeCount),
+    transmissions: createTransmissionCount(rows, nodeCount),
     sinks: [...sinks],
     frames: [],
     receptions: [],

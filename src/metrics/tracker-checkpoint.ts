@@ -7,6 +7,7 @@ import type { FrameStoreState } from './frame-rows.ts';
 import type { NodeTalliesState } from './node-tallies.ts';
 import type { ReceptionBatchState } from './reception-batch.ts';
 import type { TrackerBooks } from './tracker-books.ts';
+import { restoreTransmissions, transmissionColumns } from './transmission-count.ts';
 
 /** The books so far and the frames not yet written (a checkpoint: checkpoint-state.ts). */
 export interface RadioTrackerState {
@@ -42,7 +43,7 @@ export function checkpointTracker(books: TrackerBooks): RadioTrackerState {
     onAir: books.onAir.lists(),
     numbers: [order.head, books.sent, books.blocked, books.airtimeMs, books.txEnergyUj, ...messages.counts(), books.unsentAtDeath],
     uplinksByGatewaysReceived: books.uplinksByGatewaysReceived,
-    transmissions: [books.transmissions.lastKey, books.transmissions.lastCount],
+    transmissions: transmissionColumns(books.transmissions),
   };
 }
 
@@ -63,10 +64,7 @@ export function restoreTracker(books: TrackerBooks, state: RadioTrackerState): v
   order.tail = order.pending.length;
   books.onAir.restore(state.onAir);
   replaceArray(books.uplinksByGatewaysReceived, state.uplinksByGatewaysReceived ?? []);
-  if (state.transmissions) {
-    books.transmissions.lastKey.set(state.transmissions[0]);
-    books.transmissions.lastCount.set(state.transmissions[1]);
-  }
+  if (state.transmissions) restoreTransmissions(books.transmissions, state.transmissions);
   [order.head, books.sent, books.blocked, books.airtimeMs, books.txEnergyUj] = state.numbers as [number, number, number, number, number];
   books.unsentAtDeath = state.numbers[9]!;
 }

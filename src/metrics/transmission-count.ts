@@ -2,26 +2,44 @@
  * Which transmission of a frame each record is (radio-tracker.ts): a sender's frame with the
  * same message, fragment and destination as its last one sent is a retransmission (LoRaWAN
  * repetitions and retries go out back to back, before the sender's next frame). Per sender: the
- * last key and its count, in columns.
+ * last key and its count, in the sender's tracker row (tracker-rows.ts).
  */
+import { LAST_COUNT, LAST_KEY, TRACKER_ROW } from './tracker-rows.ts';
 
 export interface TransmissionCount {
-  readonly lastKey: Float64Array;
-  readonly lastCount: Int32Array;
+  readonly rows: Float64Array;
+  readonly nodeCount: number;
 }
 
-export function createTransmissionCount(nodeCount: number): TransmissionCount {
-  return { lastKey: new Float64Array(nodeCount).fill(Number.NaN), lastCount: new Int32Array(nodeCount) };
+export function createTransmissionCount(rows: Float64Array, nodeCount: number): TransmissionCount {
+  return { rows, nodeCount };
 }
 
 /** 1 for a frame's first transmission, n for its (n − 1)th retransmission; a frame `sent` becomes the sender's last. */
 export function transmissionOf(count: TransmissionCount, sender: number, destination: number, messageId: number, fragmentIndex: number, sent: boolean): number {
-  const { lastKey, lastCount } = count;
+  const { rows } = count;
+  const o = sender * TRACKER_ROW;
   const key = (destination + 3) * 2 ** 32 + messageId * 65536 + fragmentIndex;
-  const n = lastKey[sender] === key ? lastCount[sender]! + 1 : 1;
+  const n = rows[o + LAST_KEY] === key ? rows[o + LAST_COUNT]! + 1 : 1;
   if (sent) {
-    lastKey[sender] = key;
-    lastCount[sender] = n;
+    rows[o + LAST_KEY] = key;
+    rows[o + LAST_COUNT] = n;
   }
   return n;
+}
+
+/** The last keys and counts as the columns a checkpoint holds. */
+export function transmissionColumns(count: TransmissionCount): [Float64Array, Int32Array] {
+  const { rows, nodeCount } = count;
+  return [Float64Array.from({ length: nodeCount }, (_, i) => rows[i * TRACKER_ROW + LAST_KEY]!), Int32Array.from({ length: nodeCount }, (_, i) => rows[i * TRACKER_ROW + LAST_COUNT]!)];
+}
+
+/** Takes such columns back. */
+export function restoreTransmissions(count: TransmissionCount, [lastKey, lastCount]: readonly [Float64Array, Int32Array]): void {
+  const { rows, nodeCount } = count;
+  if (lastKey.length !== nodeCount || lastCount.length !== nodeCount) throw new RangeError(`checkpoint: transmissions hold ${lastKey.length} senders, the run has ${nodeCount}`);
+  for (let i = 0; i < nodeCount; i++) {
+    rows[i * TRACKER_ROW + LAST_KEY] = lastKey[i]!;
+    rows[i * TRACKER_ROW + LAST_COUNT] = lastCount[i]!;
+  }
 }
