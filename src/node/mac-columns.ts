@@ -22,9 +22,8 @@ export interface MacTables {
   /** Each node's channel-draw generator (its MacNode's, without the node in between). */
   readonly rngs: readonly (RandomGenerator | undefined)[];
   readonly count: number;
+  /** The region's sub-bands (at most `bandSlots`): when each reopens is in the node's row (BAND_OPEN_AT_MS). */
   readonly bandCount: number;
-  /** When each (node, sub-band) reopens after its duty-cycle off-time: `node * bandCount + band`. */
-  readonly bandOpenAtMs: Float64Array;
   /**
    * Each node's MAC state read at every frame, side by side: `row[node * MAC_ROW + field]`
    * (the fields below). A column per field cost a cache miss per field and frame in a city.
@@ -97,12 +96,19 @@ export const TX_CURRENT_MA = 9;
 export const ON_AIR_UNTIL_MS = 10;
 /** The node's plan (`MacTables.plans`). */
 export const PLAN = 11;
-export const MAC_ROW = 12;
+/**
+ * When each sub-band reopens after the node's duty-cycle off-time, `bandSlots` fields from here
+ * (the region's sub-bands in its order): read at every frame with the fields above.
+ */
+export const BAND_OPEN_AT_MS = 12;
+/** The most sub-bands a region has (EU868's six). */
+export const bandSlots = 6;
+export const MAC_ROW = BAND_OPEN_AT_MS + bandSlots;
 
 /** What a checkpoint keeps, in its order (row-checkpoint.ts). */
 function kept(s: MacTables): readonly KeptColumn[] {
   return [
-    { column: s.bandOpenAtMs },
+    { field: BAND_OPEN_AT_MS, width: s.bandCount, type: Float64Array },
     { field: TRANSMITTER_FREE_AT_MS, type: Float64Array },
     { field: WAKE_PENDING, type: Uint8Array },
     { field: SEQ, type: Float64Array },
@@ -124,6 +130,7 @@ export function createMacTables(config: MacsConfig): MacTables {
   const { region, nodes } = config;
   const count = nodes.length;
   const bandCount = region.subBands.length;
+  if (bandCount > bandSlots) throw new RangeError(`region ${region.id} has ${bandCount} sub-bands; a MAC row has room for ${bandSlots}`);
   const { plans, planIndex } = sharedPlans(region, nodes);
   return {
     config,
@@ -133,7 +140,6 @@ export function createMacTables(config: MacsConfig): MacTables {
     rngs: nodes.map((node) => node?.rng),
     count,
     bandCount,
-    bandOpenAtMs: new Float64Array(count * bandCount).fill(Number.NEGATIVE_INFINITY),
     row: macRows(nodes, planIndex),
     queues: createFrameQueues(count),
     plans,
@@ -159,6 +165,7 @@ function macRows(nodes: readonly (MacNode | undefined)[], planIndex: Int32Array)
     row[o + TX_CURRENT_MA] = node?.txCurrentMa ?? 0;
     row[o + ON_AIR_UNTIL_MS] = Number.NEGATIVE_INFINITY;
     row[o + PLAN] = planIndex[i]!;
+    row.fill(Number.NEGATIVE_INFINITY, o + BAND_OPEN_AT_MS, o + BAND_OPEN_AT_MS + bandSlots);
   });
   return row;
 }

@@ -7,7 +7,7 @@
 import { timeOnAir } from '../radio/airtime.ts';
 import { dutyCycleOffTimeMs } from '../radio/regions.ts';
 import type { Transmission } from '../radio/transmission.ts';
-import { type Airtime, DEAD, MAC_ROW, type MacColumns, ON_AIR_UNTIL_MS, planOf, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM } from './mac-columns.ts';
+import { type Airtime, BAND_OPEN_AT_MS, DEAD, MAC_ROW, type MacColumns, ON_AIR_UNTIL_MS, planOf, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM } from './mac-columns.ts';
 import { dequeue, kill } from './mac-queue.ts';
 import type { QueuedFrame } from './mac-types.ts';
 
@@ -58,7 +58,7 @@ function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: numbe
   }
   s.row[i * MAC_ROW + SEQ]!++;
   const band = plan.bands[channel]!;
-  s.bandOpenAtMs[i * s.bandCount + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, s.region.subBands[band]!.dutyCycle);
+  s.row[i * MAC_ROW + BAND_OPEN_AT_MS + band] = tx.endMs + dutyCycleOffTimeMs(tx.airtimeMs, s.region.subBands[band]!.dutyCycle);
   s.row[i * MAC_ROW + ON_AIR_UNTIL_MS] = tx.endMs;
   return tx;
 }
@@ -112,7 +112,7 @@ export function sendNow(s: MacColumns, i: number, bytes: Uint8Array, destination
   const freeAtMs = s.row[o + TRANSMITTER_FREE_AT_MS]!;
   const held = freeAtMs === Number.POSITIVE_INFINITY;
   if (!node || s.row[o + DEAD] || s.row[o + ON_AIR_UNTIL_MS]! > nowMs || (!held && freeAtMs > nowMs) || channel < 0) return false;
-  if (s.bandOpenAtMs[i * s.bandCount + planOf(s, i).bands[channel]!]! > nowMs) return false;
+  if (s.row[i * MAC_ROW + BAND_OPEN_AT_MS + planOf(s, i).bands[channel]!]! > nowMs) return false;
   const tx = goOnAir(s, i, bytes, destination, channel, node.airtime.preambleSymbols ?? 8, messageId, 0, 1, nowMs, undefined);
   if (!tx) return false;
   s.config.events.txStarted(tx, nowMs, 0, 0, 0, s.row[o + TX_CURRENT_MA]! * tx.airtimeMs * node.supplyV);

@@ -6,7 +6,7 @@
  * whose wait would pass its deadline is never sent: it is `dutyCycleBlocked` ('deadline').
  */
 import { uniformInt } from '../sim/rng.ts';
-import { DEAD, MAC_ROW, type MacColumns, planOf, TRANSMITTER_FREE_AT_MS, WAKE_PENDING } from './mac-columns.ts';
+import { BAND_OPEN_AT_MS, DEAD, MAC_ROW, type MacColumns, planOf, TRANSMITTER_FREE_AT_MS, WAKE_PENDING } from './mac-columns.ts';
 import { detect } from './mac-lbt.ts';
 import { send } from './mac-on-air.ts';
 import { block, dequeue } from './mac-queue.ts';
@@ -17,14 +17,15 @@ export function service(s: MacColumns, i: number): void {
   const queues = s.queues;
   const plan = planOf(s, i);
   const bands = plan.bands;
-  const { bandOpenAtMs, bandCount, open, config } = s;
+  const { row, open, config } = s;
+  const bandsAt = i * MAC_ROW + BAND_OPEN_AT_MS;
   while (queues.length[i]! > 0) {
     const head = queues.head[i]!;
     if (Number.isNaN(head.headSinceMs)) head.headSinceMs = nowMs;
     let openCount = 0;
     let reopenMs = Number.POSITIVE_INFINITY;
     for (let c = 0; c < bands.length; c++) {
-      const openAt = bandOpenAtMs[i * bandCount + bands[c]!]!;
+      const openAt = row[bandsAt + bands[c]!]!;
       if (openAt <= nowMs) open[openCount++] = c;
       else reopenMs = Math.min(reopenMs, openAt);
     }
