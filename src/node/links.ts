@@ -79,8 +79,12 @@ interface Reassembly {
 }
 
 export function createLinks(config: LinksConfig): Links {
-  const { scheduler, macs, framing, maxAppBytes } = config;
-  const nextMessageId = new Int32Array(maxAppBytes.length);
+  const { scheduler, macs, framing } = config;
+  const nodeCount = config.maxAppBytes.length;
+  // Per node, side by side (one cache line where two columns were two): its next message id at
+  // 2i, its largest payload per frame at 2i + 1.
+  const perNode = new Float64Array(2 * nodeCount);
+  config.maxAppBytes.forEach((bytes, node) => (perNode[2 * node + 1] = bytes));
   const reassembly: (Reassembly | undefined)[] = [];
 
   function reassemblyOf(node: number): Reassembly {
@@ -118,9 +122,11 @@ export function createLinks(config: LinksConfig): Links {
 
   return {
     // The state is copied when serialised: the live maps can be handed over as they are.
-    checkpoint: () => ({ nextMessageId: nextMessageId.slice(), reassembly: reassembly.map((r) => r && { held: r.held, reassembler: r.reassembler.checkpoint() }) }),
+    checkpoint: () => ({ nextMessageId: Int32Array.from({ length: nodeCount }, (_, node) => perNode[2 * node]!), reassembly: reassembly.map((r) => r && { held: r.held, reassembler: r.reassembler.checkpoint() }) }),
     restore(state) {
-      restoreInto(nextMessageId, state.nextMessageId, 'message counters');
+      const ids = new Int32Array(nodeCount);
+      restoreInto(ids, state.nextMessageId, 'message counters');
+      ids.forEach((id, node) => (perNode[2 * node] = id));
       reassembly.length = 0;
       state.reassembly.forEach((saved, node) => {
         if (!saved) return;
@@ -130,12 +136,13 @@ export function createLinks(config: LinksConfig): Links {
       });
     },
     send(node, destination, payload, deadlineMs) {
-      const messageId = nextMessageId[node]!;
-      nextMessageId[node] = (messageId + 1) % messageIdSpace;
+      const messageId = perNode[2 * node]!;
+      perNode[2 * node] = (messageId + 1) % messageIdSpace;
+      const maxAppBytes = perNode[2 * node + 1]!;
       const nowMs = scheduler.nowMs;
       // A LoRaWAN uplink is addressed to no node: the network (0xfffe in the raw header).
       const address = destination === broadcastDestination ? 0xffff : destination === gatewaysDestination ? 0xfffe : destination;
-      if (payload.length <= maxAppBytes[node]!) {
+      if (payload.length <= maxAppBytes) {
         config.events.messageSent(nowMs, node, destination, messageId, payload.length, 1);
         // The frame counter is the MAC's; the header carries the next one (a later frame's
         // header may repeat a number if an earlier frame is blocked, as on a real node).
@@ -143,7 +150,7 @@ export function createLinks(config: LinksConfig): Links {
         macs.submit(node, bytes, destination, messageId, 0, 1, nowMs, nowMs + deadlineMs);
         return messageId;
       }
-      const parts = fragmentPayload(payload, messageId, maxAppBytes[node]!);
+      const parts = fragmentPayload(payload, messageId, maxAppBytes);
       config.events.messageSent(nowMs, node, destination, messageId, payload.length, parts.length);
       parts.forEach((part, fragmentIndex) => {
         const bytes = encodeFrame(framing, { source: node, destination: address, seq: macs.framesSent(node), port: portFragment }, part);
