@@ -63,44 +63,84 @@ interface ComputingMessage {
   readonly createdAtMs: number;
 }
 
+// A node's traffic in its row of `TrafficTable.row` (what each message reads, side by side: its
+// TrafficNode object and its fields were a cache miss each in a city).
+const POISSON = 0;
+const INTERVAL_MS = 1;
+const JITTER_MS = 2;
+const PAYLOAD_BYTES = 3;
+const DEADLINE_MS = 4;
+/** The destination, or NaN when it is picked from the draw (`TrafficTable.picks`). */
+const DESTINATION = 5;
+/** NaN: no computation before a message. */
+const COMPUTE_MS = 6;
+const TRAFFIC_ROW = 8;
+
+interface TrafficTable {
+  readonly row: Float64Array;
+  /** Each node's traffic stream (holes where a node has no traffic). */
+  readonly rngs: RandomGenerator[];
+  readonly picks: ((draw: number) => number)[];
+}
+
+function trafficTable(nodes: readonly TrafficNode[]): TrafficTable {
+  const count = nodes.reduce((most, node) => Math.max(most, node.index + 1), 0);
+  const t: TrafficTable = { row: new Float64Array(count * TRAFFIC_ROW), rngs: [], picks: [] };
+  for (const node of nodes) {
+    const o = node.index * TRAFFIC_ROW;
+    t.row[o + POISSON] = node.kind === 'poisson' ? 1 : 0;
+    t.row[o + INTERVAL_MS] = node.intervalMs;
+    t.row[o + JITTER_MS] = node.jitterMs;
+    t.row[o + PAYLOAD_BYTES] = node.payloadBytes;
+    t.row[o + DEADLINE_MS] = node.deadlineMs;
+    t.row[o + DESTINATION] = typeof node.destination === 'number' ? node.destination : Number.NaN;
+    t.row[o + COMPUTE_MS] = node.computeMs ?? Number.NaN;
+    t.rngs[node.index] = node.rng;
+    if (typeof node.destination !== 'number') t.picks[node.index] = node.destination;
+  }
+  return t;
+}
+
 export function startTraffic(nodes: readonly TrafficNode[], config: TrafficConfig): Checkpointable<TrafficState> {
   const { scheduler, endMs } = config;
-  const byIndex: TrafficNode[] = [];
-  for (const node of nodes) byIndex[node.index] = node;
+  const { row, rngs, picks } = trafficTable(nodes);
   const emitKind = scheduler.kind(emitOne);
   /** Messages whose computation runs: their continuation is data (a checkpoint holds it). */
-  const computing = createStepTable<ComputingMessage>(scheduler, (message) => send(byIndex[message.node]!, message.destination, message.createdAtMs));
+  const computing = createStepTable<ComputingMessage>(scheduler, (message) => send(message.node, message.destination, message.createdAtMs));
 
-  const nextGapMs = (node: TrafficNode): number =>
-    node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : node.intervalMs + (2 * uniform(node.rng) - 1) * node.jitterMs;
+  const nextGapMs = (i: number): number => {
+    const o = i * TRAFFIC_ROW;
+    return row[o + POISSON] === 1 ? exponential(rngs[i]!, row[o + INTERVAL_MS]!) : row[o + INTERVAL_MS]! + (2 * uniform(rngs[i]!) - 1) * row[o + JITTER_MS]!;
+  };
 
-  function schedule(node: TrafficNode, atMs: number): void {
-    if (atMs < endMs) scheduler.atKind(atMs, emitKind, node.index);
+  function schedule(i: number, atMs: number): void {
+    if (atMs < endMs) scheduler.atKind(atMs, emitKind, i);
   }
 
-  function send(node: TrafficNode, destination: number, createdAtMs: number): void {
-    if (!config.alive(node.index)) return;
-    const payload = fill(new Uint8Array(node.payloadBytes), createdAtMs);
-    config.send(node.index, destination, payload, node.deadlineMs);
+  function send(i: number, destination: number, createdAtMs: number): void {
+    if (!config.alive(i)) return;
+    const payload = fill(new Uint8Array(row[i * TRAFFIC_ROW + PAYLOAD_BYTES]!), createdAtMs);
+    config.send(i, destination, payload, row[i * TRAFFIC_ROW + DEADLINE_MS]!);
   }
 
   function emitOne(i: number): void {
     if (!config.alive(i)) return;
-    const node = byIndex[i]!;
-    const draw = uniform(node.rng);
-    const pick = node.destination;
-    const destination = typeof pick === 'number' ? pick : pick(draw);
+    const draw = uniform(rngs[i]!);
+    const o = i * TRAFFIC_ROW;
+    const fixed = row[o + DESTINATION]!;
+    const destination = Number.isNaN(fixed) ? picks[i]!(draw) : fixed;
     const createdAtMs = scheduler.nowMs;
-    if (node.computeMs !== undefined) config.compute(node.index, node.computeMs, computing.later({ node: node.index, destination, createdAtMs }));
-    else send(node, destination, createdAtMs);
-    schedule(node, scheduler.nowMs + nextGapMs(node));
+    const computeMs = row[o + COMPUTE_MS]!;
+    if (!Number.isNaN(computeMs)) config.compute(i, computeMs, computing.later({ node: i, destination, createdAtMs }));
+    else send(i, destination, createdAtMs);
+    schedule(i, scheduler.nowMs + nextGapMs(i));
   }
 
-  for (const node of nodes) schedule(node, node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : uniform(node.rng) * node.intervalMs);
+  for (const node of nodes) schedule(node.index, node.kind === 'poisson' ? exponential(node.rng, node.intervalMs) : uniform(node.rng) * node.intervalMs);
   return {
-    checkpoint: () => ({ rngs: byIndex.map((node) => node && generatorState(node.rng)), computing: computing.checkpoint() }),
+    checkpoint: () => ({ rngs: rngs.map((rng) => rng && generatorState(rng)), computing: computing.checkpoint() }),
     restore(state) {
-      byIndex.forEach((node, i) => setGeneratorState(node.rng, state.rngs[i]!));
+      rngs.forEach((rng, i) => setGeneratorState(rng, state.rngs[i]!));
       computing.restore(state.computing);
     },
   };
