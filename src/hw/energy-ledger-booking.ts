@@ -9,7 +9,7 @@ import { alive, dead, type LedgerOutcome } from './energy-ledger-types.ts';
 import {
   BROWN_OUT_V, CAP_UC, CHARGE, CHEMICAL, CURRENT, DEAD, DEATH_AT, DEATH_BROWNOUT, DEATH_LOAD_V, DEATH_MA, DEATH_SOC, DEATH_STATE, DEATH_TERMINAL_V,
   DELIVERED, DRAWN, DROPOUT_V, EMPTY_SOC, ENERGY, HARVESTED, HARVESTS, IR_LOSS, MEMO, MEMO_NEXT, OPENED, PART0_MA, PART0_STATE, PART1_MA, PART1_STATE, PARTS, PREDICTED_AT,
-  PREDICTED_BROWNOUT, RAIL_LDO, RAIL_V, RATE_LOSS, REGULATOR_LOSS, SPILLED, STATE, STORED, TIME, checkedCurrent, memoStride, stride, type LedgerTable,
+  PREDICTED_BROWNOUT, RAIL_LDO, RAIL_V, RATE_LOSS, REGULATOR_LOSS, SPILLED, STATE, STORED, TIME, checkedCurrent, memoStride, profileOf, stride, type LedgerTable,
 } from './energy-ledger-table.ts';
 
 /** Margin (fraction of capacity) under which a cell counts as at its death threshold. */
@@ -24,7 +24,7 @@ function loadVoltageV(t: LedgerTable, n: number, terminalV: number): number {
 
 /** The state of charge and the terminal and load voltages at `ma` now (into `t.at*`). */
 function voltagesAt(t: LedgerTable, n: number, ma: number): void {
-  const profile = t.profiles[n]!;
+  const profile = profileOf(t, n);
   t.atSoc = t.r[n * stride + CHARGE]! / t.r[n * stride + CAP_UC]!;
   t.atTerminalV = openCircuitVoltageV(profile, t.atSoc) - (ma * profile.internalResistanceOhm) / 1000;
   t.atLoadV = loadVoltageV(t, n, t.atTerminalV);
@@ -48,7 +48,7 @@ function thresholdAt(t: LedgerTable, n: number, ma: number): void {
       return;
     }
   }
-  const profile = t.profiles[n]!;
+  const profile = profileOf(t, n);
   const ldoBelowBrownOut = r[o + RAIL_LDO] === 1 && r[o + RAIL_V]! < r[o + BROWN_OUT_V]!;
   const brownSoc = ldoBelowBrownOut ? Number.POSITIVE_INFINITY : stateOfChargeAtVoltage(profile, r[o + BROWN_OUT_V]! + r[o + DROPOUT_V]! + (ma * profile.internalResistanceOhm) / 1000);
   t.thresholdBrownOut = brownSoc > r[o + EMPTY_SOC]!;
@@ -78,7 +78,7 @@ function predict(t: LedgerTable, n: number): void {
 function book(t: LedgerTable, n: number, endMs: number): number {
   const r = t.r;
   const o = n * stride;
-  const profile = t.profiles[n]!;
+  const profile = profileOf(t, n);
   const openedMs = r[o + OPENED]!;
   const durationMs = endMs - openedMs;
   const harvestedUc = r[o + HARVESTS] === 0 || durationMs === 0 ? 0 : t.harvests[n]!.chargeUc(openedMs, endMs);

@@ -59,15 +59,18 @@ export const DROPOUT_V = 47;
 export const HARVESTS = 48;
 /** The memo entry the node overwrites next (0..3). */
 export const MEMO_NEXT = 49;
+/** The node's battery profile: its index in `LedgerTable.profiles`. */
+export const PROFILE = 50;
 /** Thresholds and Peukert factors at the node's last four currents (NaN: empty): four × [current, threshold SoC, brown-out?, Peukert factor]. */
-export const MEMO = 50;
+export const MEMO = 51;
 export const memoStride = 16;
-export const stride = 66;
+export const stride = 68;
 
 export interface LedgerTable {
   readonly count: number;
   /** The records, `stride` fields per node. */
   readonly r: Float64Array;
+  /** The distinct battery profiles; a node's is `profiles[r[n * stride + PROFILE]]` (`profileOf`). */
   readonly profiles: readonly BatteryProfile[];
   readonly harvests: readonly (Harvester | undefined)[];
   // Results of voltagesAt and thresholdAt (no object per call).
@@ -88,7 +91,7 @@ export function createLedgerTable(configs: readonly LedgerConfig[]): LedgerTable
   const table: LedgerTable = {
     count,
     r: new Float64Array(count * stride),
-    profiles: configs.map((c) => c.battery),
+    profiles: [],
     harvests: configs.map((c) => c.harvest),
     atSoc: 0,
     atTerminalV: 0,
@@ -98,6 +101,7 @@ export function createLedgerTable(configs: readonly LedgerConfig[]): LedgerTable
     peukert: 1,
   };
   const r = table.r;
+  const profileIndex = new Map<BatteryProfile, number>();
   for (let n = 0; n < count; n++) {
     const c = configs[n]!;
     const soc = c.initialStateOfCharge ?? 1;
@@ -124,9 +128,17 @@ export function createLedgerTable(configs: readonly LedgerConfig[]): LedgerTable
     r[o + RAIL_V] = c.rail.type === 'ldo' ? c.rail.voltageV : Number.NaN;
     r[o + DROPOUT_V] = c.rail.type === 'ldo' ? c.rail.dropoutV : 0;
     r[o + HARVESTS] = c.harvest === undefined ? 0 : 1;
+    let profile = profileIndex.get(c.battery);
+    if (profile === undefined) profileIndex.set(c.battery, (profile = (table.profiles as BatteryProfile[]).push(c.battery) - 1));
+    r[o + PROFILE] = profile;
     r.fill(Number.NaN, o + MEMO, o + MEMO + memoStride);
   }
   return table;
+}
+
+/** Node `n`'s battery profile. */
+export function profileOf(t: LedgerTable, n: number): BatteryProfile {
+  return t.profiles[t.r[n * stride + PROFILE]!]!;
 }
 
 export function checkedCurrent(currentMa: number): number {
