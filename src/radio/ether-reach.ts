@@ -10,7 +10,7 @@
  * Leaving it out changes no fate.
  */
 import { keyedNormal4Last, keyedNormal4Prefix, keyedNormalBound } from '../sim/keyed-random.ts';
-import { createLinkBudget, gridOf, meanLossDb, meanRxDbm, shadowingDb, slackDb, within, type LinkBudget } from './link-budget.ts';
+import { createLinkBudget, gainDbi, gridOf, keyOf, meanLossDb, meanRxDbm, shadowingDb, slackDb, within, type LinkBudget } from './link-budget.ts';
 import { modulationMemo, type ModulationMemo } from './modulation-memo.ts';
 import { rxPowerDbm } from './path-loss.ts';
 import { createReceiverSensitivity, type ReceiverSensitivity } from './receiver-sensitivity.ts';
@@ -101,7 +101,7 @@ export function createEtherReach(config: EtherConfig): EtherReach {
   return {
     sensitivityDbm: receivers.sensitivityDbm,
     noiseFloorDbm: receivers.noiseFloorDbm,
-    powerDbm: (tx, receiver) => rxPowerDbm(tx.txPowerDbm, links.gainDbi[tx.sender]!, links.gainDbi[receiver]!, meanLossDb(links, tx.sender, receiver), shadowingDb(links, tx, receiver)),
+    powerDbm: (tx, receiver) => rxPowerDbm(tx.txPowerDbm, gainDbi(links, tx.sender), gainDbi(links, receiver), meanLossDb(links, tx.sender, receiver), shadowingDb(links, tx, receiver)),
     pathCandidates: (tx) => pathCandidates(reach, tx),
     pathPowers: (tx, candidates) => pathPowers(reach, tx, candidates),
     broadcastTargets: (tx) => broadcastTargets(reach, tx),
@@ -116,7 +116,7 @@ function pathCandidates(reach: Reach, tx: Transmission): readonly number[] {
   reach.pathGrid ??= gridOf(links, finitePath);
   const sender = tx.sender;
   const headroomDb = keyedNormalBound * links.sigma + slackDb;
-  const lossDb = tx.txPowerDbm + links.gainDbi[sender]! + links.maxGainDbi - receivers.lowestDbm(finitePath, tx.sf, tx.bandwidthHz) + headroomDb;
+  const lossDb = tx.txPowerDbm + gainDbi(links, sender) + links.maxGainDbi - receivers.lowestDbm(finitePath, tx.sf, tx.bandwidthHz) + headroomDb;
   const list = within(links, reach.pathGrid, sender, lossDb, (r) => Number.isFinite(reach.nodes[r]!.receivePaths) && meanRxDbm(links, tx, r) + headroomDb >= receivers.sensitivityDbm(r, tx.sf, tx.bandwidthHz));
   reach.reachKey.remember(tx);
   reach.reachList[sender] = list;
@@ -141,22 +141,22 @@ function finiteLosses(reach: Reach, sender: number): Float64Array {
  */
 function pathPowers(reach: Reach, tx: Transmission, candidates: readonly number[]): number[] {
   const { links } = reach;
-  const { sigma, keys, gainDbi } = links;
+  const { sigma } = links;
   const sender = tx.sender;
   const few = candidates === reach.finitePath;
   const losses = few ? finiteLosses(reach, sender) : reach.reachLoss[sender]!;
   const base = few ? sender * reach.finitePath.length : 0;
   const powers: number[] = [];
   const perFrame = sigma !== 0 && !links.perLink;
-  if (perFrame) keyedNormal4Prefix(links.seed, 2, keys[sender]!, tx.seq);
+  if (perFrame) keyedNormal4Prefix(links.seed, 2, keyOf(links, sender), tx.seq);
   for (let i = 0; i < candidates.length; i++) {
     const receiver = candidates[i]!;
     if (receiver === sender) {
       powers.push(Number.NaN);
       continue;
     }
-    const shadowDb = perFrame ? sigma * keyedNormal4Last(keys[receiver]!) : shadowingDb(links, tx, receiver);
-    powers.push(rxPowerDbm(tx.txPowerDbm, gainDbi[sender]!, gainDbi[receiver]!, losses[base + i]!, shadowDb));
+    const shadowDb = perFrame ? sigma * keyedNormal4Last(keyOf(links, receiver)) : shadowingDb(links, tx, receiver);
+    powers.push(rxPowerDbm(tx.txPowerDbm, gainDbi(links, sender), gainDbi(links, receiver), losses[base + i]!, shadowDb));
   }
   return powers;
 }
@@ -166,7 +166,7 @@ function broadcastTargets(reach: Reach, tx: Transmission): readonly number[] {
   const { links, receivers, allNodes, broadcastMarginDb } = reach;
   reach.nodeGrid ??= gridOf(links, allNodes);
   const sender = tx.sender;
-  const lossDb = tx.txPowerDbm + links.gainDbi[sender]! + links.maxGainDbi - receivers.lowestDbm(allNodes, tx.sf, tx.bandwidthHz) + broadcastMarginDb + 3 * links.sigma;
+  const lossDb = tx.txPowerDbm + gainDbi(links, sender) + links.maxGainDbi - receivers.lowestDbm(allNodes, tx.sf, tx.bandwidthHz) + broadcastMarginDb + 3 * links.sigma;
   const list = within(links, reach.nodeGrid, sender, lossDb, (r) => meanRxDbm(links, tx, r) >= receivers.sensitivityDbm(r, tx.sf, tx.bandwidthHz) - broadcastMarginDb - 3 * links.sigma);
   reach.broadcastKey.remember(tx);
   reach.broadcastList[sender] = list;
@@ -183,7 +183,7 @@ function gatewayTargets(reach: Reach, tx: Transmission): readonly number[] {
   if (gateways.length <= fewReceivers) list = gateways.filter(detectable);
   else {
     reach.gatewayGrid ??= gridOf(links, gateways);
-    const lossDb = tx.txPowerDbm + links.gainDbi[sender]! + links.maxGainDbi - receivers.lowestDbm(gateways, tx.sf, tx.bandwidthHz) + headroomDb;
+    const lossDb = tx.txPowerDbm + gainDbi(links, sender) + links.maxGainDbi - receivers.lowestDbm(gateways, tx.sf, tx.bandwidthHz) + headroomDb;
     list = within(links, reach.gatewayGrid, sender, lossDb, detectable);
   }
   reach.gatewayKey.remember(tx);

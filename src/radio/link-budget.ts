@@ -20,8 +20,11 @@ export interface LinkBudget {
   readonly perLink: boolean;
   readonly xM: Float64Array;
   readonly yM: Float64Array;
-  readonly keys: Uint32Array;
-  readonly gainDbi: Float64Array;
+  /**
+   * Each node's antenna gain (dBi) at 2i and draw key at 2i + 1, side by side: a frame reads
+   * both of its sender's (one cache line where two columns were two).
+   */
+  readonly gainAndKey: Float64Array;
   /** The largest antenna gain of any node. */
   readonly maxGainDbi: number;
 }
@@ -35,11 +38,26 @@ export function createLinkBudget(config: EtherConfig): LinkBudget {
     perLink: config.shadowingMode === 'per-link',
     xM: Float64Array.from(nodes, (node) => node.xM),
     yM: Float64Array.from(nodes, (node) => node.yM),
-    keys: Uint32Array.from(nodes, (node) => node.key),
-    gainDbi: Float64Array.from(nodes, (node) => node.antennaGainDbi),
+    gainAndKey: gainsAndKeys(nodes),
     maxGainDbi: nodes.reduce((max, node) => Math.max(max, node.antennaGainDbi), Number.NEGATIVE_INFINITY),
   };
 }
+
+function gainsAndKeys(nodes: EtherConfig['nodes']): Float64Array {
+  const row = new Float64Array(2 * nodes.length);
+  nodes.forEach((node, i) => {
+    row[2 * i] = node.antennaGainDbi;
+    // As a Uint32Array held it: the key's low 32 bits, unsigned.
+    row[2 * i + 1] = node.key >>> 0;
+  });
+  return row;
+}
+
+/** Node `i`'s antenna gain, dBi. */
+export const gainDbi = (links: LinkBudget, i: number): number => links.gainAndKey[2 * i]!;
+
+/** Node `i`'s draw key. */
+export const keyOf = (links: LinkBudget, i: number): number => links.gainAndKey[2 * i + 1]!;
 
 export function meanLossDb(links: LinkBudget, a: number, b: number): number {
   return meanPathLossDb(links.pathLoss, Math.hypot(links.xM[a]! - links.xM[b]!, links.yM[a]! - links.yM[b]!));
@@ -47,14 +65,14 @@ export function meanLossDb(links: LinkBudget, a: number, b: number): number {
 
 /** The frame's received power at `receiver` without the shadowing draw. */
 export function meanRxDbm(links: LinkBudget, tx: Transmission, receiver: number): number {
-  return rxPowerDbm(tx.txPowerDbm, links.gainDbi[tx.sender]!, links.gainDbi[receiver]!, meanLossDb(links, tx.sender, receiver), 0);
+  return rxPowerDbm(tx.txPowerDbm, gainDbi(links, tx.sender), gainDbi(links, receiver), meanLossDb(links, tx.sender, receiver), 0);
 }
 
 export function shadowingDb(links: LinkBudget, tx: Transmission, receiver: number): number {
   const sigma = links.sigma;
   if (sigma === 0) return 0;
-  const senderKey = links.keys[tx.sender]!;
-  const receiverKey = links.keys[receiver]!;
+  const senderKey = keyOf(links, tx.sender);
+  const receiverKey = keyOf(links, receiver);
   // Per link: reciprocal, the same draw in both directions.
   if (links.perLink) return sigma * (senderKey < receiverKey ? keyedNormal3(links.seed, 1, senderKey, receiverKey) : keyedNormal3(links.seed, 1, receiverKey, senderKey));
   return sigma * keyedNormal4(links.seed, 2, senderKey, tx.seq, receiverKey);
