@@ -103,7 +103,9 @@ export const PLAN = 11;
 export const BAND_OPEN_AT_MS = 12;
 /** The most sub-bands a region has (EU868's six). */
 export const bandSlots = 6;
-export const MAC_ROW = BAND_OPEN_AT_MS + bandSlots;
+/** Frames in the node's queue (mac-frame-queues.ts). */
+export const QUEUE_LENGTH = BAND_OPEN_AT_MS + bandSlots;
+export const MAC_ROW = QUEUE_LENGTH + 1;
 
 /** What a checkpoint keeps, in its order (row-checkpoint.ts). */
 function kept(s: MacTables): readonly KeptColumn[] {
@@ -132,6 +134,7 @@ export function createMacTables(config: MacsConfig): MacTables {
   const bandCount = region.subBands.length;
   if (bandCount > bandSlots) throw new RangeError(`region ${region.id} has ${bandCount} sub-bands; a MAC row has room for ${bandSlots}`);
   const { plans, planIndex } = sharedPlans(region, nodes);
+  const row = macRows(nodes, planIndex);
   return {
     config,
     scheduler: config.scheduler,
@@ -140,8 +143,8 @@ export function createMacTables(config: MacsConfig): MacTables {
     rngs: nodes.map((node) => node?.rng),
     count,
     bandCount,
-    row: macRows(nodes, planIndex),
-    queues: createFrameQueues(count),
+    row,
+    queues: createFrameQueues(count, row, MAC_ROW, QUEUE_LENGTH),
     plans,
     open: new Int32Array(nodes.reduce((most, node) => Math.max(most, node?.channelsHz.length ?? 0), 1)),
     cadChannel: new Int32Array(count),

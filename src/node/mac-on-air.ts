@@ -7,7 +7,7 @@
 import { timeOnAir } from '../radio/airtime.ts';
 import { dutyCycleOffTimeMs } from '../radio/regions.ts';
 import type { Transmission } from '../radio/transmission.ts';
-import { type Airtime, BAND_OPEN_AT_MS, DEAD, MAC_ROW, type MacColumns, ON_AIR_UNTIL_MS, planOf, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM } from './mac-columns.ts';
+import { type Airtime, BAND_OPEN_AT_MS, DEAD, MAC_ROW, type MacColumns, ON_AIR_UNTIL_MS, planOf, QUEUE_LENGTH, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM } from './mac-columns.ts';
 import { dequeue, kill } from './mac-queue.ts';
 import type { QueuedFrame } from './mac-types.ts';
 
@@ -71,7 +71,7 @@ function goOnAir(s: MacColumns, i: number, bytes: Uint8Array, destination: numbe
  */
 function freeAfter(s: MacColumns, i: number, tx: Transmission): void {
   s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS] = tx.endMs;
-  if (s.queues.length[i]! > 0) s.scheduler.atKind(tx.endMs, s.doneKind, i);
+  if (s.row[i * MAC_ROW + QUEUE_LENGTH]! > 0) s.scheduler.atKind(tx.endMs, s.doneKind, i);
 }
 
 /** Sends the head frame now on its `channel`-th channel, through the link layer if the node has one. */

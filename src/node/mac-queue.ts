@@ -5,7 +5,7 @@
  * its size).
  */
 import type { BlockReason } from './events.ts';
-import { DEAD, MAC_ROW, type MacColumns, QUEUE_CAPACITY, QUEUED_MESSAGES, REFUSED_MESSAGE_ID, TRANSMITTER_FREE_AT_MS } from './mac-columns.ts';
+import { DEAD, MAC_ROW, type MacColumns, QUEUE_CAPACITY, QUEUE_LENGTH, QUEUED_MESSAGES, REFUSED_MESSAGE_ID, TRANSMITTER_FREE_AT_MS } from './mac-columns.ts';
 import type { OutgoingFrame, QueuedFrame } from './mac-types.ts';
 import { popFront, pushBack, pushFront } from './mac-frame-queues.ts';
 
@@ -32,7 +32,7 @@ export function kill(s: MacColumns, i: number): void {
   row[o + DEAD] = 1;
   // A transmitter held for receive windows is no longer busy.
   if (row[o + TRANSMITTER_FREE_AT_MS] === Number.POSITIVE_INFINITY) row[o + TRANSMITTER_FREE_AT_MS] = s.scheduler.nowMs;
-  while (s.queues.length[i]! > 0) unsent(s, i, popFront(s.queues, i));
+  while (s.row[i * MAC_ROW + QUEUE_LENGTH]! > 0) unsent(s, i, popFront(s.queues, i));
 }
 
 function preambleSymbolsFor(s: MacColumns, i: number, destination: number): number {

@@ -6,7 +6,7 @@
  * whose wait would pass its deadline is never sent: it is `dutyCycleBlocked` ('deadline').
  */
 import { uniformInt } from '../sim/rng.ts';
-import { BAND_OPEN_AT_MS, DEAD, MAC_ROW, type MacColumns, planOf, TRANSMITTER_FREE_AT_MS, WAKE_PENDING } from './mac-columns.ts';
+import { BAND_OPEN_AT_MS, DEAD, MAC_ROW, type MacColumns, planOf, QUEUE_LENGTH, TRANSMITTER_FREE_AT_MS, WAKE_PENDING } from './mac-columns.ts';
 import { detect } from './mac-lbt.ts';
 import { send } from './mac-on-air.ts';
 import { block, dequeue } from './mac-queue.ts';
@@ -19,7 +19,7 @@ export function service(s: MacColumns, i: number): void {
   const bands = plan.bands;
   const { row, open, config } = s;
   const bandsAt = i * MAC_ROW + BAND_OPEN_AT_MS;
-  while (queues.length[i]! > 0) {
+  while (s.row[i * MAC_ROW + QUEUE_LENGTH]! > 0) {
     const head = queues.head[i]!;
     if (Number.isNaN(head.headSinceMs)) head.headSinceMs = nowMs;
     let openCount = 0;
@@ -66,12 +66,12 @@ export function service(s: MacColumns, i: number): void {
 export function serviceWhenFree(s: MacColumns, i: number): void {
   const freeAtMs = s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]!;
   if (freeAtMs <= s.scheduler.nowMs) return service(s, i);
-  if (freeAtMs !== Number.POSITIVE_INFINITY && s.queues.length[i] === 1 && !s.row[i * MAC_ROW + DEAD]) s.scheduler.atKind(freeAtMs, s.doneKind, i);
+  if (freeAtMs !== Number.POSITIVE_INFINITY && s.row[i * MAC_ROW + QUEUE_LENGTH]! === 1 && !s.row[i * MAC_ROW + DEAD]) s.scheduler.atKind(freeAtMs, s.doneKind, i);
 }
 
 /** Whether node `i` has frames queued or one on the air. */
 export function isBusy(s: MacColumns, i: number): boolean {
-  return s.queues.length[i]! > 0 || s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > s.scheduler.nowMs;
+  return s.row[i * MAC_ROW + QUEUE_LENGTH]! > 0 || s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]! > s.scheduler.nowMs;
 }
 
 /** Whether any node is busy, starting from the one found busy last. */

@@ -15,7 +15,7 @@
  * The queue's capacity counts messages, not frames: the fragments of one message are admitted
  * or refused together (a node buffers the message it is sending, whatever its size).
  */
-import { checkpointMacs, createMacTables, MAC_ROW, type MacColumns, restoreMacs, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM, WAKE_PENDING } from './mac-columns.ts';
+import { checkpointMacs, createMacTables, MAC_ROW, type MacColumns, QUEUE_LENGTH, restoreMacs, SEQ, SF, TRANSMITTER_FREE_AT_MS, TX_CURRENT_MA, TX_POWER_DBM, WAKE_PENDING } from './mac-columns.ts';
 import { detected } from './mac-lbt.ts';
 import { sendNow } from './mac-on-air.ts';
 import { enqueue, kill, requeue } from './mac-queue.ts';
@@ -59,7 +59,7 @@ export function createMacs(config: MacsConfig): Macs {
       s.row[i * MAC_ROW + TX_CURRENT_MA] = txCurrentMa;
     },
     radioOf: (i) => ({ sf: s.row[i * MAC_ROW + SF]!, txPowerDbm: s.row[i * MAC_ROW + TX_POWER_DBM]! }),
-    queueLength: (i) => s.queues.length[i]!,
+    queueLength: (i) => s.row[i * MAC_ROW + QUEUE_LENGTH]!,
     framesSent: (i) => s.row[i * MAC_ROW + SEQ]!,
     busy: (i) => isBusy(s, i),
     anyBusy: () => anyBusy(s),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFrameQueues, popFront, pushBack, pushFront, queuedFrames, restoreFrameQueues } from '../../src/node/mac-frame-queues.ts';
+import { createFrameQueues, lengthOf, popFront, pushBack, pushFront, queuedFrames, restoreFrameQueues } from '../../src/node/mac-frame-queues.ts';
 import type { QueuedFrame } from '../../src/node/mac-types.ts';
 
 const frame = (messageId: number): QueuedFrame => ({
@@ -19,7 +19,10 @@ const ids = (frames: readonly QueuedFrame[] | undefined): number[] | undefined =
 
 describe('MAC frame queues', () => {
   it('is a FIFO per node with a front for retransmissions, and keeps nodes apart', () => {
-    const q = createFrameQueues(3);
+    // The lengths live in rows of other fields (a MAC row's): field 1 of rows of 3, the others untouched.
+    const rows = new Float64Array(9).fill(7);
+    rows[1] = rows[4] = rows[7] = 0;
+    const q = createFrameQueues(3, rows, 3, 1);
     pushBack(q, 1, frame(10));
     pushBack(q, 1, frame(11));
     pushFront(q, 1, frame(9));
@@ -27,16 +30,17 @@ describe('MAC frame queues', () => {
     expect([ids(queuedFrames(q, 0)), ids(queuedFrames(q, 1)), ids(queuedFrames(q, 2))]).toEqual([undefined, [9, 10, 11], [20]]);
     expect([popFront(q, 1).messageId, popFront(q, 1).messageId]).toEqual([9, 10]);
     pushFront(q, 1, frame(8));
-    expect([q.length[1], q.head[1]!.messageId]).toEqual([2, 8]);
-    expect([popFront(q, 1).messageId, popFront(q, 1).messageId, q.length[1], q.head[1]]).toEqual([8, 11, 0, undefined]);
+    expect([lengthOf(q, 1), q.head[1]!.messageId]).toEqual([2, 8]);
+    expect([popFront(q, 1).messageId, popFront(q, 1).messageId, lengthOf(q, 1), q.head[1]]).toEqual([8, 11, 0, undefined]);
     pushFront(q, 1, frame(12));
     expect(ids(queuedFrames(q, 1))).toEqual([12]);
+    expect([...rows]).toEqual([7, 0, 7, 7, 1, 7, 7, 1, 7]);
   });
 
   it('is restored from arrays, head first, as checkpoints keep it', () => {
-    const q = createFrameQueues(2);
+    const q = createFrameQueues(2, new Float64Array(2), 1, 0);
     pushBack(q, 0, frame(1));
     restoreFrameQueues(q, [undefined, [frame(5), frame(6)]]);
-    expect([ids(queuedFrames(q, 0)), ids(queuedFrames(q, 1)), q.length[0], q.length[1]]).toEqual([undefined, [5, 6], 0, 2]);
+    expect([ids(queuedFrames(q, 0)), ids(queuedFrames(q, 1)), lengthOf(q, 0), lengthOf(q, 1)]).toEqual([undefined, [5, 6], 0, 2]);
   });
 });
