@@ -7,6 +7,7 @@
  */
 import type { EtherReach } from './ether-reach.ts';
 import { powerAt, type OnAir } from './on-air.ts';
+import { truncate } from '../sim/truncate.ts';
 
 export interface ChannelLog {
   readonly items: OnAir[];
@@ -93,7 +94,7 @@ function prune(list: OnAir[], horizonMs: number): number {
   let kept = 0;
   for (const entry of list) if (entry.tx.endMs > horizonMs) list[kept++] = entry;
   const removed = list.length - kept;
-  list.length = kept;
+  truncate(list, kept);
   return removed;
 }
 
@@ -106,5 +107,5 @@ function pruneOwn(own: number[], horizonMs: number): void {
       own[kept++] = own[i + 1]!;
     }
   }
-  own.length = kept;
+  truncate(own, kept);
 }

@@ -8,6 +8,7 @@ import type { UndetectableInterference } from './ether-config.ts';
 import type { EtherReach } from './ether-reach.ts';
 import type { ChannelLogs } from './channel-log.ts';
 import { milliwattsAt, powerAt, type OnAir } from './on-air.ts';
+import { truncate } from '../sim/truncate.ts';
 
 type MutableSignal = { -readonly [K in keyof Signal]: Signal[K] };
 const blankSignal = (): MutableSignal => ({ startMs: 0, endMs: 0, sf: 0, rxPowerDbm: 0, symbolMs: 0, preambleSymbols: 0, order: 0, rxPowerMw: undefined });
@@ -60,6 +61,6 @@ export function interferersAt(signals: SignalPool, logs: ChannelLogs, reach: Eth
     }
   }
   // Truncating an array costs a runtime call: only when the count changed.
-  if (interferers.length !== k) interferers.length = k;
+  truncate(interferers, k);
   return interferers;
 }

@@ -10,6 +10,7 @@ import { transmittingDuring } from './channel-log.ts';
 import { interferersAt, wantedSignal } from './interferers.ts';
 import { byEndThenOrder, powerAt, type OnAir } from './on-air.ts';
 import type { Fate } from './transmission.ts';
+import { truncate } from '../sim/truncate.ts';
 
 /** Decides every pending frame that ended at or before `nowMs`, in (end, start order). */
 export function decideUntil(air: Air, nowMs: number): void {
@@ -27,13 +28,13 @@ export function decideUntil(air: Air, nowMs: number): void {
     }
   }
   air.firstEndMs = firstEndMs;
-  if (pending.length !== kept) pending.length = kept;
+  truncate(pending, kept);
   if (due.length > 1) due.sort(byEndThenOrder);
   for (let i = 0; i < due.length; i++) {
     air.undecided--;
     decideFrame(air, due[i]!);
   }
-  if (due.length > 0) due.length = 0;
+  truncate(due, 0);
 }
 
 /** The fates of a frame at each addressed receiver. */

@@ -11,6 +11,7 @@ import { sortPrefix } from '../sim/sort-prefix.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import type { Delivery, Transmission } from '../radio/transmission.ts';
 import { compareDeliveries, compareTransmissions, type TransportEndpoints } from './transport.ts';
+import { truncate } from '../sim/truncate.ts';
 
 /** Messages of the window not yet applied and delivery batches waiting for their time (a checkpoint: checkpoint-state.ts). */
 export interface ExchangeState {
@@ -56,7 +57,7 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
     const batch = batches[id]!;
     const { nodes } = get();
     for (let i = 0; i < batch.length; i++) nodes[batch[i]!.receiver]!(batch[i]!);
-    batch.length = 0;
+    truncate(batch, 0);
     freeBatches.push(id);
   });
 
@@ -91,7 +92,7 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
         txInbox = spareTx;
         sortPrefix(txs, txs.length, compareTransmissions);
         for (let i = 0; i < txs.length; i++) ether(txs[i]!);
-        txs.length = 0;
+        truncate(txs, 0);
         spareTx = txs;
       }
       decide(scheduler.nowMs);
@@ -111,7 +112,7 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
         scheduler.atKind(batch[0]!.atMs, batchKind, id);
         start = i;
       }
-      deliveries.length = 0;
+      truncate(deliveries, 0);
       spareDeliveries = deliveries;
     },
     get pending() {
@@ -121,8 +122,8 @@ export function createExchange(scheduler: Scheduler, endpoints: () => TransportE
       return plumbingEvents;
     },
     clear() {
-      txInbox.length = 0;
-      deliveryInbox.length = 0;
+      truncate(txInbox, 0);
+      truncate(deliveryInbox, 0);
       deathInbox = [];
     },
   };
