@@ -24,7 +24,8 @@ export const goursaudSirDb: readonly (readonly number[])[] = [
  */
 export const energySirCollision: CollisionModel = (wanted, interferers) => {
   if (interferers.length === 0) return false;
-  const interferenceByIndex = [0, 0, 0, 0, 0, 0];
+  // One table for every test (the test runs to its end before the next): no array per frame.
+  const interferenceByIndex = interferenceBySf.fill(0);
   for (const other of interferers) {
     const index = other.sf - 7;
     if (index < 0 || index > 5) throw new RangeError(`energy-sir covers SF7–12, got SF${other.sf}`);
@@ -33,7 +34,12 @@ export const energySirCollision: CollisionModel = (wanted, interferers) => {
   const row = goursaudSirDb[wanted.sf - 7];
   if (!row) throw new RangeError(`energy-sir covers SF7–12, got SF${wanted.sf}`);
   const signalEnergy = milliwatts(wanted.rxPowerDbm) * (wanted.endMs - wanted.startMs);
-  return interferenceByIndex.some(
-    (energy, index) => energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]!,
-  );
+  for (let index = 0; index < 6; index++) {
+    const energy = interferenceByIndex[index]!;
+    if (energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]!) return true;
+  }
+  return false;
 };
+
+/** The interference energy per interfering SF (SF7…SF12) of the test under way. */
+const interferenceBySf = new Float64Array(6);
