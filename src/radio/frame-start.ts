@@ -8,6 +8,7 @@ import { transmittingDuring } from './channel-log.ts';
 import { powerAt, type OnAir } from './on-air.ts';
 import type { Transmission } from './transmission.ts';
 import { catchTimeMs } from './wake-schedule.ts';
+import { truncate } from '../sim/truncate.ts';
 
 /** Claims the demodulators and records which addressed receivers catch the frame. */
 export function startFrame(air: Air, onAir: OnAir): void {
@@ -30,7 +31,10 @@ export function startFrame(air: Air, onAir: OnAir): void {
 function claimPath(air: Air, receiver: number, tx: Transmission, rxDbm: number): boolean | undefined {
   if (rxDbm < air.reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) || transmittingDuring(air.logs, receiver, tx.startMs, tx.startMs)) return undefined;
   const locks = (air.pathLocks[receiver] ??= []);
-  for (let i = locks.length - 1; i >= 0; i--) if (locks[i]! <= tx.startMs) locks.splice(i, 1);
+  // The locks released by now leave in place (no array per claim, as splice made), the others keep their order.
+  let kept = 0;
+  for (let i = 0; i < locks.length; i++) if (locks[i]! > tx.startMs) locks[kept++] = locks[i]!;
+  truncate(locks, kept);
   if (locks.length >= air.nodes[receiver]!.receivePaths) return false;
   locks.push(tx.endMs);
   return true;
