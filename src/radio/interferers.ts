@@ -60,7 +60,7 @@ export function interferersAt(signals: SignalPool, logs: ChannelLogs, reach: Eth
       k++;
     }
   }
-  // Truncating an array costs a runtime call: only when the count changed.
+  // The first k are this receiver's; the rest, from an earlier test, go (popped: sim/truncate.ts).
   truncate(interferers, k);
   return interferers;
 }
