@@ -1,9 +1,10 @@
 /**
  * The energy ledgers' table (energy-ledgers.ts): every node's books are a record of `stride`
  * float64 fields in one typed array, so a booking touches a few adjacent cache lines and
- * allocates nothing (a city has 100,000 ledgers, each booked twice per frame). Beside it, each
- * node's battery, rail and harvester, the per-node constants derived from them, and the memo of
- * thresholds (energy-ledger-booking.ts).
+ * allocates nothing (a city has 100,000 ledgers, each booked twice per frame). The record also
+ * holds the node's constants (capacity, thresholds, rail), its memo of thresholds
+ * (energy-ledger-booking.ts) and its battery profile's index; beside the table, the run's
+ * distinct battery profiles and each node's harvester.
  */
 import type { BatteryProfile } from './battery-profiles.ts';
 import { capacityUc, emptyStateOfCharge } from './battery.ts';

@@ -8,7 +8,6 @@
  * Each node's open interval carries one or two simultaneous parts (state and current): the MCU's
  * and the radio's.
  */
-import { restoreInto } from '../sim/checkpoint-state.ts';
 import { closeInterval, openInterval } from './energy-ledger-booking.ts';
 import { deathOf, loadEnergyUjOf, totalsOf } from './energy-ledger-reports.ts';
 import { BOOKS, CAP_UC, CHARGE, DEAD, ENERGY, MEMO, MEMO_NEXT, PART0_MA, PART0_STATE, PART1_MA, PART1_STATE, PARTS, PREDICTED_AT, STATE, checkedCurrent, createLedgerTable, memoStride, stride, type LedgerTable } from './energy-ledger-table.ts';
@@ -75,8 +74,8 @@ function checkpointLedgers(t: LedgerTable): EnergyLedgersState {
   const memo = new Float64Array(count * memoStride);
   const memoNext = new Uint8Array(count);
   for (let n = 0; n < count; n++) {
-    books.set(r.subarray(n * stride, n * stride + BOOKS), n * BOOKS);
-    memo.set(r.subarray(n * stride + MEMO, n * stride + MEMO + memoStride), n * memoStride);
+    for (let f = 0; f < BOOKS; f++) books[n * BOOKS + f] = r[n * stride + f]!;
+    for (let f = 0; f < memoStride; f++) memo[n * memoStride + f] = r[n * stride + MEMO + f]!;
     memoNext[n] = r[n * stride + MEMO_NEXT]!;
   }
   return { r: books, memo, memoNext };
@@ -84,12 +83,15 @@ function checkpointLedgers(t: LedgerTable): EnergyLedgersState {
 
 function restoreLedgers(t: LedgerTable, state: EnergyLedgersState): void {
   const { r, count } = t;
-  restoreInto(new Float64Array(count * BOOKS), state.r, 'energy ledgers');
-  restoreInto(new Float64Array(count * memoStride), state.memo, 'energy ledger memo');
-  restoreInto(new Uint8Array(count), state.memoNext, 'energy ledger memo');
+  const lengths: readonly [string, number, number][] = [
+    ['energy ledgers', state.r.length, count * BOOKS],
+    ['energy ledger memo', state.memo.length, count * memoStride],
+    ['energy ledger memo', state.memoNext.length, count],
+  ];
+  for (const [what, found, expected] of lengths) if (found !== expected) throw new RangeError(`checkpoint: ${what} has ${found} entries, the scenario gives ${expected}`);
   for (let n = 0; n < count; n++) {
-    r.set(state.r.subarray(n * BOOKS, (n + 1) * BOOKS), n * stride);
-    r.set(state.memo.subarray(n * memoStride, (n + 1) * memoStride), n * stride + MEMO);
+    for (let f = 0; f < BOOKS; f++) r[n * stride + f] = state.r[n * BOOKS + f]!;
+    for (let f = 0; f < memoStride; f++) r[n * stride + MEMO + f] = state.memo[n * memoStride + f]!;
     r[n * stride + MEMO_NEXT] = state.memoNext[n]!;
   }
 }

@@ -5,7 +5,7 @@
  * tables and reports written after the run.
  */
 import { restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
-import { AIRTIME_MS, CHANNELS, channelSlots, COUNTERS, SLOTS_USED, TRACKER_ROW, TX_ENERGY_UJ } from './tracker-rows.ts';
+import { AIRTIME_MS, CHANNELS, channelSlots, counterSlots, COUNTERS, SLOTS_USED, TRACKER_ROW, TX_ENERGY_UJ } from './tracker-rows.ts';
 
 export interface NodeTally {
   readonly attempts: number;
@@ -37,6 +37,7 @@ export type Counter = 'attempts' | 'sent' | 'dutyCycleBlocked' | 'receptions' | 
 const counters: readonly Counter[] = ['attempts', 'sent', 'dutyCycleBlocked', 'receptions', 'receptionsReceived', 'framesHeard', 'messagesSent', 'messagesDelivered', 'unsentAtDeath', 'faults'];
 /** Each counter's place in a node's row (`cells[node * TRACKER_ROW + place]`). */
 export const counterCount = counters.length;
+if (counterCount > counterSlots) throw new Error(`${counterCount} tracker counters do not fit the tracker row's ${counterSlots} slots (tracker-rows.ts)`);
 export const ATTEMPTS = 0;
 export const SENT = 1;
 export const DUTY_CYCLE_BLOCKED = 2;

@@ -8,10 +8,11 @@
  * per frame than this row). Each module's checkpoint keeps the columns it always had.
  */
 
-/** The counters, `counterCount` of them from 0 (node-tallies.ts: ATTEMPTS … FAULTS). */
+/** The counters, `counterSlots` of them from 0 (node-tallies.ts: ATTEMPTS … FAULTS; it checks that they fit). */
 export const COUNTERS = 0;
+export const counterSlots = 10;
 /** The key of the sender's last frame sent (NaN: none), and which transmission of it that was. */
-export const LAST_KEY = 10;
+export const LAST_KEY = COUNTERS + counterSlots;
 export const LAST_COUNT = 11;
 /** The slots of the sender's first two frames on the air (−1: none). */
 export const ON_AIR_FIRST = 12;

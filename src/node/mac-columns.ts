@@ -96,16 +96,16 @@ export const TX_CURRENT_MA = 9;
 export const ON_AIR_UNTIL_MS = 10;
 /** The node's plan (`MacTables.plans`). */
 export const PLAN = 11;
+/** Frames in the node's queue (mac-frame-queues.ts). */
+export const QUEUE_LENGTH = 12;
 /**
  * When each sub-band reopens after the node's duty-cycle off-time, `bandSlots` fields from here
  * (the region's sub-bands in its order): read at every frame with the fields above.
  */
-export const BAND_OPEN_AT_MS = 12;
+export const BAND_OPEN_AT_MS = 13;
 /** The most sub-bands a region has (EU868's six). */
 export const bandSlots = 6;
-/** Frames in the node's queue (mac-frame-queues.ts). */
-export const QUEUE_LENGTH = BAND_OPEN_AT_MS + bandSlots;
-export const MAC_ROW = QUEUE_LENGTH + 1;
+export const MAC_ROW = BAND_OPEN_AT_MS + bandSlots;
 
 /** What a checkpoint keeps, in its order (row-checkpoint.ts). */
 function kept(s: MacTables): readonly KeptColumn[] {
@@ -168,8 +168,9 @@ function macRows(nodes: readonly (MacNode | undefined)[], planIndex: Int32Array)
     row[o + TX_CURRENT_MA] = node?.txCurrentMa ?? 0;
     row[o + ON_AIR_UNTIL_MS] = Number.NEGATIVE_INFINITY;
     row[o + PLAN] = planIndex[i]!;
-    row.fill(Number.NEGATIVE_INFINITY, o + BAND_OPEN_AT_MS, o + BAND_OPEN_AT_MS + bandSlots);
   });
+  // Every row's sub-bands open, a node's or not (as the column they were): forEach skips holes.
+  for (let i = 0; i < nodes.length; i++) row.fill(Number.NEGATIVE_INFINITY, i * MAC_ROW + BAND_OPEN_AT_MS, i * MAC_ROW + BAND_OPEN_AT_MS + bandSlots);
   return row;
 }
 

@@ -24,6 +24,10 @@ describe('an existing --out directory', () => {
     expect(isResultDirectory(written)).toBe(true);
     expect(runDirectoryProblem(written)).toBeUndefined();
     expect(isResultDirectory(withSummary('compact', '{"schema":"loraswarm/summary@2"}'))).toBe(true);
+    expect(isResultDirectory(withSummary('spaced', '\n {"schema": "loraswarm/summary@1"}\n\n'))).toBe(true);
+    // Only the head and the last bytes are read: what lies between is not parsed.
+    const middle = `{\n  "schema": "loraswarm/summary@1",\n  "filler": "${'f'.repeat(300)}" not JSON here\n}\n`;
+    expect(isResultDirectory(withSummary('middle', middle))).toBe(true);
   });
 
   it("is refused when summary.json is another program's, not JSON, not first with its schema, or not a file", () => {
@@ -34,6 +38,10 @@ describe('an existing --out directory', () => {
     // Not as we write it: the schema must open the file (only its head is read).
     expect(isResultDirectory(withSummary('later', JSON.stringify({ scenario: 'x', schema: 'loraswarm/summary@1' })))).toBe(false);
     expect(isResultDirectory(withSummary('escaped', '{"schema": "loraswarm/summary\\"@1"}'))).toBe(false);
+    // Cut short (a run killed while writing it, or another file that opens like ours): refused.
+    const cut = `${JSON.stringify({ schema: 'loraswarm/summary@1', scenario: 'x', nodes: [1, 2, 3] }, null, 2)}`.slice(0, -20);
+    expect(isResultDirectory(withSummary('cut', cut))).toBe(false);
+    expect(isResultDirectory(withSummary('empty', ''))).toBe(false);
     const folder = join(root, 'folder');
     mkdirSync(join(folder, 'summary.json'), { recursive: true });
     expect(isResultDirectory(folder)).toBe(false);

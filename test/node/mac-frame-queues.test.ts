@@ -38,9 +38,12 @@ describe('MAC frame queues', () => {
   });
 
   it('is restored from arrays, head first, as checkpoints keep it', () => {
-    const q = createFrameQueues(2, new Float64Array(2), 1, 0);
+    // Lengths at field 0 of rows of 2; the other field belongs to someone else and stays.
+    const rows = Float64Array.from([0, 9, 0, 9]);
+    const q = createFrameQueues(2, rows, 2, 0);
     pushBack(q, 0, frame(1));
     restoreFrameQueues(q, [undefined, [frame(5), frame(6)]]);
     expect([ids(queuedFrames(q, 0)), ids(queuedFrames(q, 1)), lengthOf(q, 0), lengthOf(q, 1)]).toEqual([undefined, [5, 6], 0, 2]);
+    expect([...rows]).toEqual([0, 9, 2, 9]);
   });
 });
