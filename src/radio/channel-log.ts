@@ -8,6 +8,7 @@
 import type { EtherReach } from './ether-reach.ts';
 import { powerAt, type OnAir } from './on-air.ts';
 import { truncate } from '../sim/truncate.ts';
+import { OWN_END_MS, OWN_START_MS, SENDER_ROW } from './sender-row.ts';
 
 export interface ChannelLog {
   readonly items: OnAir[];
@@ -22,13 +23,14 @@ export interface ChannelLogs {
   readonly windowMs: number;
   readonly byChannel: Map<number, ChannelLog>;
   /**
-   * Each node's last transmission as [start, end] at `2 · node` (end −∞: none), and its earlier
-   * ones that may still matter as [start, end, start, end, …] in `ownTx` (for half-duplex
-   * checks): plain numbers, so that a frame is not kept alive until its sender sends again. A
-   * node's last frame sits in one column: a sensor's earlier frames have nearly always passed
-   * the horizon when it sends again, and a city's frames then touch no array of their own.
+   * Each node's last transmission as its sender row's start and end (sender-row.ts; end −∞:
+   * none), and its earlier ones that may still matter as [start, end, start, end, …] in `ownTx`
+   * (for half-duplex checks): plain numbers, so that a frame is not kept alive until its sender
+   * sends again. A node's last frame sits in its row: a sensor's earlier frames have nearly
+   * always passed the horizon when it sends again, and a city's frames then touch no array of
+   * their own.
    */
-  readonly lastOwnTx: Float64Array;
+  readonly senders: Float64Array;
   readonly ownTx: (number[] | undefined)[];
   /** The longest airtime of any frame so far. */
   maxAirtimeMs: number;
@@ -36,8 +38,32 @@ export interface ChannelLogs {
   tracked: number;
 }
 
-export function createChannelLogs(nodeCount: number, windowMs: number): ChannelLogs {
-  return { windowMs, byChannel: new Map(), lastOwnTx: new Float64Array(2 * nodeCount).fill(Number.NEGATIVE_INFINITY), ownTx: new Array<number[] | undefined>(nodeCount), maxAirtimeMs: 0, tracked: 0 };
+/** The logs of `nodeCount` nodes, whose last frames go in their sender rows (sender-row.ts). */
+export function createChannelLogs(nodeCount: number, windowMs: number, senders: Float64Array): ChannelLogs {
+  return { windowMs, byChannel: new Map(), senders, ownTx: new Array<number[] | undefined>(nodeCount), maxAirtimeMs: 0, tracked: 0 };
+}
+
+/** Every node's last frame as [start, end] at `2 · node`: the column checkpoints have always held. */
+export function lastOwnTxColumn(logs: ChannelLogs): Float64Array {
+  const { senders } = logs;
+  const nodeCount = senders.length / SENDER_ROW;
+  const column = new Float64Array(2 * nodeCount);
+  for (let i = 0; i < nodeCount; i++) {
+    column[2 * i] = senders[i * SENDER_ROW + OWN_START_MS]!;
+    column[2 * i + 1] = senders[i * SENDER_ROW + OWN_END_MS]!;
+  }
+  return column;
+}
+
+/** Takes such a column back (none: every node's last frame −∞, as before any). */
+export function restoreLastOwnTx(logs: ChannelLogs, column: Float64Array | undefined): void {
+  const { senders } = logs;
+  const nodeCount = senders.length / SENDER_ROW;
+  if (column && column.length !== 2 * nodeCount) throw new RangeError(`checkpoint: ether has ${column.length} entries, the scenario gives ${2 * nodeCount}`);
+  for (let i = 0; i < nodeCount; i++) {
+    senders[i * SENDER_ROW + OWN_START_MS] = column ? column[2 * i]! : Number.NEGATIVE_INFINITY;
+    senders[i * SENDER_ROW + OWN_END_MS] = column ? column[2 * i + 1]! : Number.NEGATIVE_INFINITY;
+  }
 }
 
 /** Registers the frame on its channel and with its sender (for half-duplex checks). */
@@ -53,22 +79,22 @@ export function registerOnAir(logs: ChannelLogs, onAir: OnAir, nowMs: number): v
   }
   log.items.push(onAir);
   logs.tracked++;
-  const last = logs.lastOwnTx;
-  const at = 2 * tx.sender;
+  const last = logs.senders;
+  const at = tx.sender * SENDER_ROW;
   // The previous frame is kept only while it may overlap an undecided one (as pruning would).
-  if (last[at + 1]! > horizonMs) {
+  if (last[at + OWN_END_MS]! > horizonMs) {
     const own = (logs.ownTx[tx.sender] ??= []);
     if (own.length >= 8) pruneOwn(own, horizonMs);
-    own.push(last[at]!, last[at + 1]!);
+    own.push(last[at + OWN_START_MS]!, last[at + OWN_END_MS]!);
   }
-  last[at] = tx.startMs;
-  last[at + 1] = tx.endMs;
+  last[at + OWN_START_MS] = tx.startMs;
+  last[at + OWN_END_MS] = tx.endMs;
 }
 
 /** Whether `receiver` was transmitting at some time in [startMs, endMs). */
 export function transmittingDuring(logs: ChannelLogs, receiver: number, startMs: number, endMs: number): boolean {
-  const last = logs.lastOwnTx;
-  if (last[2 * receiver]! < endMs && startMs < last[2 * receiver + 1]!) return true;
+  const at = receiver * SENDER_ROW;
+  if (logs.senders[at + OWN_START_MS]! < endMs && startMs < logs.senders[at + OWN_END_MS]!) return true;
   const own = logs.ownTx[receiver];
   if (own) for (let i = 0; i < own.length; i += 2) if (own[i]! < endMs && startMs < own[i + 1]!) return true;
   return false;

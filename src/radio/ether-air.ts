@@ -8,6 +8,7 @@ import { collisionModels, type CollisionModel } from './collision/index.ts';
 import { createChannelLogs, type ChannelLogs } from './channel-log.ts';
 import type { EtherConfig, EtherNode, EtherOutput, UndetectableInterference } from './ether-config.ts';
 import { createEtherReach, type EtherReach } from './ether-reach.ts';
+import { createSenderRows } from './sender-row.ts';
 import { createSignalPool, type SignalPool } from './interferers.ts';
 import { createListenWindows, type ListenWindows } from './listen-windows.ts';
 import type { OnAir } from './on-air.ts';
@@ -40,15 +41,16 @@ export interface Air {
 
 export function createAir(config: EtherConfig, output: EtherOutput): Air {
   const { nodes } = config;
+  const senders = createSenderRows(nodes);
   return {
     config,
     nodes,
     output,
-    reach: createEtherReach(config),
+    reach: createEtherReach(config, senders),
     collide: collisionModels[config.collision],
     undetectable: config.undetectableInterfere ?? (config.collision === 'lorasim' ? 'never' : 'always'),
     listening: createListenWindows(nodes, config.classAWindows),
-    logs: createChannelLogs(nodes.length, config.windowMs ?? config.processingDelayMs),
+    logs: createChannelLogs(nodes.length, config.windowMs ?? config.processingDelayMs, senders),
     signals: createSignalPool(),
     pathLocks: new Array<number[] | undefined>(nodes.length),
     deadFromMs: new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY),

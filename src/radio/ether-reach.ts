@@ -74,9 +74,10 @@ interface Reach {
   finiteLoss: Float64Array | undefined;
 }
 
-export function createEtherReach(config: EtherConfig): EtherReach {
+/** The reach of `config`'s nodes; `senders`: their sender rows (sender-row.ts), when the channel logs share them. */
+export function createEtherReach(config: EtherConfig, senders?: Float64Array): EtherReach {
   const { nodes } = config;
-  const links = createLinkBudget(config);
+  const links = createLinkBudget(config, senders);
   const receivers = createReceiverSensitivity(nodes);
   const reach: Reach = {
     nodes,

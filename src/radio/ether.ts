@@ -29,7 +29,7 @@
  */
 import { replaceArray, replaceMap, restoreInto } from '../sim/checkpoint-state.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
-import { channelBusy, registerOnAir, type ChannelLog } from './channel-log.ts';
+import { channelBusy, lastOwnTxColumn, registerOnAir, restoreLastOwnTx, type ChannelLog } from './channel-log.ts';
 import { createAir, type Air } from './ether-air.ts';
 import { startFrame } from './frame-start.ts';
 import { createOnAir, type OnAir } from './on-air.ts';
@@ -99,7 +99,7 @@ function checkpointAir(air: Air): EtherState {
   return {
     byChannel: logs.byChannel,
     ownTx: logs.ownTx,
-    lastOwnTx: logs.lastOwnTx,
+    lastOwnTx: lastOwnTxColumn(logs),
     pathLocks: air.pathLocks,
     deadFromMs: air.deadFromMs,
     receiveWindows: air.listening.state,
@@ -112,8 +112,7 @@ function restoreAir(air: Air, state: EtherState): void {
   const { logs } = air;
   replaceMap(logs.byChannel, state.byChannel as Map<number, ChannelLog>);
   replaceArray(logs.ownTx, state.ownTx);
-  if (state.lastOwnTx) restoreInto(logs.lastOwnTx, state.lastOwnTx, 'ether');
-  else logs.lastOwnTx.fill(Number.NEGATIVE_INFINITY);
+  restoreLastOwnTx(logs, state.lastOwnTx);
   replaceArray(air.pathLocks, state.pathLocks);
   restoreInto(air.deadFromMs, state.deadFromMs, 'ether');
   restoreInto(air.listening.state, state.receiveWindows, 'ether');

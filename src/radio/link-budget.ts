@@ -9,6 +9,7 @@ import { distanceForLossM, meanPathLossDb, rxPowerDbm, type PathLossModel } from
 import { createSpatialGrid, pointBounds, type SpatialGrid } from './spatial-grid.ts';
 import type { EtherConfig } from './ether-config.ts';
 import type { Transmission } from './transmission.ts';
+import { createSenderRows, GAIN_DBI, KEY, SENDER_ROW } from './sender-row.ts';
 
 /** Floating-point slack on the reach tests (dB): far below anything a fate turns on. */
 export const slackDb = 1e-6;
@@ -20,16 +21,14 @@ export interface LinkBudget {
   readonly perLink: boolean;
   readonly xM: Float64Array;
   readonly yM: Float64Array;
-  /**
-   * Each node's antenna gain (dBi) at 2i and draw key at 2i + 1, side by side: a frame reads
-   * both of its sender's (one cache line where two columns were two).
-   */
-  readonly gainAndKey: Float64Array;
+  /** Each node's antenna gain and draw key, in its sender row (sender-row.ts). */
+  readonly senders: Float64Array;
   /** The largest antenna gain of any node. */
   readonly maxGainDbi: number;
 }
 
-export function createLinkBudget(config: EtherConfig): LinkBudget {
+/** The links of `config`'s nodes; `senders`: their sender rows (sender-row.ts), shared with the channel logs. */
+export function createLinkBudget(config: EtherConfig, senders: Float64Array = createSenderRows(config.nodes)): LinkBudget {
   const { nodes, pathLoss } = config;
   return {
     pathLoss,
@@ -38,26 +37,16 @@ export function createLinkBudget(config: EtherConfig): LinkBudget {
     perLink: config.shadowingMode === 'per-link',
     xM: Float64Array.from(nodes, (node) => node.xM),
     yM: Float64Array.from(nodes, (node) => node.yM),
-    gainAndKey: gainsAndKeys(nodes),
+    senders,
     maxGainDbi: nodes.reduce((max, node) => Math.max(max, node.antennaGainDbi), Number.NEGATIVE_INFINITY),
   };
 }
 
-function gainsAndKeys(nodes: EtherConfig['nodes']): Float64Array {
-  const row = new Float64Array(2 * nodes.length);
-  nodes.forEach((node, i) => {
-    row[2 * i] = node.antennaGainDbi;
-    // As a Uint32Array held it: the key's low 32 bits, unsigned.
-    row[2 * i + 1] = node.key >>> 0;
-  });
-  return row;
-}
-
 /** Node `i`'s antenna gain, dBi. */
-export const gainDbi = (links: LinkBudget, i: number): number => links.gainAndKey[2 * i]!;
+export const gainDbi = (links: LinkBudget, i: number): number => links.senders[i * SENDER_ROW + GAIN_DBI]!;
 
 /** Node `i`'s draw key. */
-export const keyOf = (links: LinkBudget, i: number): number => links.gainAndKey[2 * i + 1]!;
+export const keyOf = (links: LinkBudget, i: number): number => links.senders[i * SENDER_ROW + KEY]!;
 
 export function meanLossDb(links: LinkBudget, a: number, b: number): number {
   return meanPathLossDb(links.pathLoss, Math.hypot(links.xM[a]! - links.xM[b]!, links.yM[a]! - links.yM[b]!));
