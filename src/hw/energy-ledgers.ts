@@ -8,6 +8,7 @@
  * Each node's open interval carries one or two simultaneous parts (state and current): the MCU's
  * and the radio's.
  */
+import { checkpointRows, restoreRows, type KeptColumn } from '../sim/row-checkpoint.ts';
 import { closeInterval, openInterval } from './energy-ledger-booking.ts';
 import { deathOf, loadEnergyUjOf, totalsOf } from './energy-ledger-reports.ts';
 import { BOOKS, CAP_UC, CHARGE, DEAD, ENERGY, MEMO, MEMO_NEXT, PART0_MA, PART0_STATE, PART1_MA, PART1_STATE, PARTS, PREDICTED_AT, STATE, checkedCurrent, createLedgerTable, memoStride, stride, type LedgerTable } from './energy-ledger-table.ts';
@@ -69,29 +70,17 @@ export function createEnergyLedgers(configs: readonly LedgerConfig[]): EnergyLed
  * entry apart (the constants come from the scenario). Checkpoints thus keep their format.
  */
 function checkpointLedgers(t: LedgerTable): EnergyLedgersState {
-  const { r, count } = t;
-  const books = new Float64Array(count * BOOKS);
-  const memo = new Float64Array(count * memoStride);
-  const memoNext = new Uint8Array(count);
-  for (let n = 0; n < count; n++) {
-    for (let f = 0; f < BOOKS; f++) books[n * BOOKS + f] = r[n * stride + f]!;
-    for (let f = 0; f < memoStride; f++) memo[n * memoStride + f] = r[n * stride + MEMO + f]!;
-    memoNext[n] = r[n * stride + MEMO_NEXT]!;
-  }
+  const [books, memo, memoNext] = checkpointRows(t.r, stride, t.count, ledgerColumns) as [Float64Array, Float64Array, Uint8Array];
   return { r: books, memo, memoNext };
 }
 
 function restoreLedgers(t: LedgerTable, state: EnergyLedgersState): void {
-  const { r, count } = t;
-  const lengths: readonly [string, number, number][] = [
-    ['energy ledgers', state.r.length, count * BOOKS],
-    ['energy ledger memo', state.memo.length, count * memoStride],
-    ['energy ledger memo', state.memoNext.length, count],
-  ];
-  for (const [what, found, expected] of lengths) if (found !== expected) throw new RangeError(`checkpoint: ${what} has ${found} entries, the scenario gives ${expected}`);
-  for (let n = 0; n < count; n++) {
-    for (let f = 0; f < BOOKS; f++) r[n * stride + f] = state.r[n * BOOKS + f]!;
-    for (let f = 0; f < memoStride; f++) r[n * stride + MEMO + f] = state.memo[n * memoStride + f]!;
-    r[n * stride + MEMO_NEXT] = state.memoNext[n]!;
-  }
+  restoreRows(t.r, stride, t.count, ledgerColumns, [state.r, state.memo, state.memoNext], 'energy ledgers');
 }
+
+/** The columns of a checkpoint: the books, the memos, each memo's next entry. */
+const ledgerColumns: readonly KeptColumn[] = [
+  { field: 0, width: BOOKS, type: Float64Array },
+  { field: MEMO, width: memoStride, type: Float64Array },
+  { field: MEMO_NEXT, type: Uint8Array },
+];

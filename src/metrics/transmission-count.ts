@@ -4,6 +4,7 @@
  * repetitions and retries go out back to back, before the sender's next frame). Per sender: the
  * last key and its count, in the sender's tracker row (tracker-rows.ts).
  */
+import { checkpointRows, restoreRows, type KeptColumn } from '../sim/row-checkpoint.ts';
 import { LAST_COUNT, LAST_KEY, TRACKER_ROW } from './tracker-rows.ts';
 
 export interface TransmissionCount {
@@ -30,16 +31,15 @@ export function transmissionOf(count: TransmissionCount, sender: number, destina
 
 /** The last keys and counts as the columns a checkpoint holds. */
 export function transmissionColumns(count: TransmissionCount): [Float64Array, Int32Array] {
-  const { rows, nodeCount } = count;
-  return [Float64Array.from({ length: nodeCount }, (_, i) => rows[i * TRACKER_ROW + LAST_KEY]!), Int32Array.from({ length: nodeCount }, (_, i) => rows[i * TRACKER_ROW + LAST_COUNT]!)];
+  return checkpointRows(count.rows, TRACKER_ROW, count.nodeCount, countColumns) as [Float64Array, Int32Array];
 }
 
 /** Takes such columns back. */
-export function restoreTransmissions(count: TransmissionCount, [lastKey, lastCount]: readonly [Float64Array, Int32Array]): void {
-  const { rows, nodeCount } = count;
-  if (lastKey.length !== nodeCount || lastCount.length !== nodeCount) throw new RangeError(`checkpoint: transmissions hold ${lastKey.length} senders, the run has ${nodeCount}`);
-  for (let i = 0; i < nodeCount; i++) {
-    rows[i * TRACKER_ROW + LAST_KEY] = lastKey[i]!;
-    rows[i * TRACKER_ROW + LAST_COUNT] = lastCount[i]!;
-  }
+export function restoreTransmissions(count: TransmissionCount, columns: readonly [Float64Array, Int32Array]): void {
+  restoreRows(count.rows, TRACKER_ROW, count.nodeCount, countColumns, columns, 'transmissions');
 }
+
+const countColumns: readonly KeptColumn[] = [
+  { field: LAST_KEY, type: Float64Array },
+  { field: LAST_COUNT, type: Int32Array },
+];

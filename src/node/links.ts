@@ -4,7 +4,8 @@
  * receives. Per node it keeps a message counter; reassembly state is made only for nodes that
  * receive fragments.
  */
-import { replaceMap, restoreInto, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { replaceMap, type Checkpointable } from '../sim/checkpoint-state.ts';
+import { checkpointRows, restoreRows, type KeptColumn } from '../sim/row-checkpoint.ts';
 import type { Scheduler } from '../sim/scheduler.ts';
 import { createReassembler, fragmentPayload, parseFragment, type Reassembler, type ReassemblerState } from '../radio/fragmentation.ts';
 import { encodeFrame, framePayload, framePayloadBytes, framePort, portFragment, portMessage, type FramingId } from '../radio/framing.ts';
@@ -72,6 +73,9 @@ export interface Links extends Checkpointable<LinksState> {
 
 const messageIdSpace = 0x10000;
 
+/** A checkpoint's column of the next message ids (field 0 of each node's pair). */
+const idColumns: readonly KeptColumn[] = [{ field: 0, type: Int32Array }];
+
 /** A node's partial messages: bytes held per source × 2^16 + id (−1 when refused), and its reassembler. */
 interface Reassembly {
   readonly held: Map<number, number>;
@@ -122,11 +126,9 @@ export function createLinks(config: LinksConfig): Links {
 
   return {
     // The state is copied when serialised: the live maps can be handed over as they are.
-    checkpoint: () => ({ nextMessageId: Int32Array.from({ length: nodeCount }, (_, node) => perNode[2 * node]!), reassembly: reassembly.map((r) => r && { held: r.held, reassembler: r.reassembler.checkpoint() }) }),
+    checkpoint: () => ({ nextMessageId: checkpointRows(perNode, 2, nodeCount, idColumns)[0] as Int32Array, reassembly: reassembly.map((r) => r && { held: r.held, reassembler: r.reassembler.checkpoint() }) }),
     restore(state) {
-      const ids = new Int32Array(nodeCount);
-      restoreInto(ids, state.nextMessageId, 'message counters');
-      ids.forEach((id, node) => (perNode[2 * node] = id));
+      restoreRows(perNode, 2, nodeCount, idColumns, [state.nextMessageId], 'message counters');
       reassembly.length = 0;
       state.reassembly.forEach((saved, node) => {
         if (!saved) return;

@@ -1,8 +1,9 @@
 /**
  * Every node's MAC queue (macs.ts), in columns: the frame at the head, the frames behind it,
- * and the length (a field of the node's MAC row, read with the row at every frame). A sensor's queue nearly always holds one frame or none, so its head sits in
- * one slot of one array and a city's frames are queued and taken without an array per node
- * (whose header and elements lie far apart in memory: two cache misses at every frame).
+ * and the length (a field of the node's MAC row, read with the row at every frame). A sensor's
+ * queue nearly always holds one frame or none, so its head sits in one slot of one array and a
+ * city's frames are queued and taken without an array per node (whose header and elements lie
+ * far apart in memory: two cache misses at every frame).
  */
 import type { QueuedFrame } from './mac-types.ts';
 
@@ -14,12 +15,11 @@ export interface FrameQueues {
   readonly rows: Float64Array;
   readonly stride: number;
   readonly field: number;
-  readonly count: number;
 }
 
 /** Queues for `count` nodes, whose lengths are field `field` of rows of `stride` numbers in `rows` (all 0). */
 export function createFrameQueues(count: number, rows: Float64Array, stride: number, field: number): FrameQueues {
-  return { head: new Array<QueuedFrame | undefined>(count), rest: new Array<QueuedFrame[] | undefined>(count), rows, stride, field, count };
+  return { head: new Array<QueuedFrame | undefined>(count), rest: new Array<QueuedFrame[] | undefined>(count), rows, stride, field };
 }
 
 /** The frames in node `i`'s queue. */
@@ -56,6 +56,6 @@ export function queuedFrames(q: FrameQueues, i: number): QueuedFrame[] | undefin
 export function restoreFrameQueues(q: FrameQueues, queues: readonly (readonly QueuedFrame[] | undefined)[]): void {
   q.head.fill(undefined);
   q.rest.fill(undefined);
-  for (let i = 0; i < q.count; i++) q.rows[i * q.stride + q.field] = 0;
+  for (let i = 0; i < q.head.length; i++) q.rows[i * q.stride + q.field] = 0;
   queues.forEach((frames, i) => frames?.forEach((frame) => pushBack(q, i, frame)));
 }

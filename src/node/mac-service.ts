@@ -19,7 +19,7 @@ export function service(s: MacColumns, i: number): void {
   const bands = plan.bands;
   const { row, open, config } = s;
   const bandsAt = i * MAC_ROW + BAND_OPEN_AT_MS;
-  while (s.row[i * MAC_ROW + QUEUE_LENGTH]! > 0) {
+  while (row[i * MAC_ROW + QUEUE_LENGTH]! > 0) {
     const head = queues.head[i]!;
     if (Number.isNaN(head.headSinceMs)) head.headSinceMs = nowMs;
     let openCount = 0;
@@ -66,7 +66,7 @@ export function service(s: MacColumns, i: number): void {
 export function serviceWhenFree(s: MacColumns, i: number): void {
   const freeAtMs = s.row[i * MAC_ROW + TRANSMITTER_FREE_AT_MS]!;
   if (freeAtMs <= s.scheduler.nowMs) return service(s, i);
-  if (freeAtMs !== Number.POSITIVE_INFINITY && s.row[i * MAC_ROW + QUEUE_LENGTH]! === 1 && !s.row[i * MAC_ROW + DEAD]) s.scheduler.atKind(freeAtMs, s.doneKind, i);
+  if (freeAtMs !== Number.POSITIVE_INFINITY && s.row[i * MAC_ROW + QUEUE_LENGTH] === 1 && !s.row[i * MAC_ROW + DEAD]) s.scheduler.atKind(freeAtMs, s.doneKind, i);
 }
 
 /** Whether node `i` has frames queued or one on the air. */

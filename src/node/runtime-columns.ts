@@ -2,8 +2,9 @@
  * The node runtimes' state (node-runtimes.ts), one record for all nodes: a row of numbers per
  * node (firmware state, causes, the ledger state and current of each region's states, the
  * receive window, whether it is handling an event), the energy ledgers and memories, the compute
- * queues and the actors' mailboxes; then the scheduler's timers and kinds the factory registers. The runtimes' parts
- * (runtime-meter.ts, runtime-actor.ts, runtime-radio.ts) are functions of this record.
+ * queues and the actors' mailboxes; then the scheduler's timers and kinds the factory
+ * registers. The runtimes' parts (runtime-meter.ts, runtime-actor.ts, runtime-radio.ts) are
+ * functions of this record.
  */
 import { CheckpointUnsupportedError, replaceArray } from '../sim/checkpoint-state.ts';
 import { checkpointRows, restoreRows, type KeptColumn } from '../sim/row-checkpoint.ts';

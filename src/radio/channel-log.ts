@@ -7,6 +7,7 @@
  */
 import type { EtherReach } from './ether-reach.ts';
 import { powerAt, type OnAir } from './on-air.ts';
+import { checkpointRows, restoreRows, type KeptColumn } from '../sim/row-checkpoint.ts';
 import { truncate } from '../sim/truncate.ts';
 import { OWN_END_MS, OWN_START_MS, SENDER_ROW } from './sender-row.ts';
 
@@ -45,26 +46,16 @@ export function createChannelLogs(nodeCount: number, windowMs: number, senders: 
 
 /** Every node's last frame as [start, end] at `2 · node`: the column checkpoints have always held. */
 export function lastOwnTxColumn(logs: ChannelLogs): Float64Array {
-  const { senders } = logs;
-  const nodeCount = senders.length / SENDER_ROW;
-  const column = new Float64Array(2 * nodeCount);
-  for (let i = 0; i < nodeCount; i++) {
-    column[2 * i] = senders[i * SENDER_ROW + OWN_START_MS]!;
-    column[2 * i + 1] = senders[i * SENDER_ROW + OWN_END_MS]!;
-  }
-  return column;
+  return checkpointRows(logs.senders, SENDER_ROW, logs.senders.length / SENDER_ROW, ownColumns)[0] as Float64Array;
 }
 
 /** Takes such a column back (none: every node's last frame −∞, as before any). */
 export function restoreLastOwnTx(logs: ChannelLogs, column: Float64Array | undefined): void {
-  const { senders } = logs;
-  const nodeCount = senders.length / SENDER_ROW;
-  if (column && column.length !== 2 * nodeCount) throw new RangeError(`checkpoint: ether has ${column.length} entries, the scenario gives ${2 * nodeCount}`);
-  for (let i = 0; i < nodeCount; i++) {
-    senders[i * SENDER_ROW + OWN_START_MS] = column ? column[2 * i]! : Number.NEGATIVE_INFINITY;
-    senders[i * SENDER_ROW + OWN_END_MS] = column ? column[2 * i + 1]! : Number.NEGATIVE_INFINITY;
-  }
+  const nodeCount = logs.senders.length / SENDER_ROW;
+  restoreRows(logs.senders, SENDER_ROW, nodeCount, ownColumns, [column ?? new Float64Array(2 * nodeCount).fill(Number.NEGATIVE_INFINITY)], 'ether');
 }
+
+const ownColumns: readonly KeptColumn[] = [{ field: OWN_START_MS, width: 2, type: Float64Array }];
 
 /** Registers the frame on its channel and with its sender (for half-duplex checks). */
 export function registerOnAir(logs: ChannelLogs, onAir: OnAir, nowMs: number): void {

@@ -1,5 +1,6 @@
 /**
- * Checkpoints of per-node rows (node/mac-columns.ts, node/runtime-columns.ts): a hot path keeps
+ * Checkpoints of per-node rows (the MACs', runtimes', energy ledgers', tracker's, links', the
+ * ether's sender rows, the timer heap's slots): a hot path keeps
  * a node's fields side by side, `row[node * stride + field]`, while its checkpoint keeps the
  * shape it had when each field was a typed-array column of its own. A checkpoint written before
  * the rows thus still restores, and the rows' layout can change without touching the format.

@@ -16,6 +16,8 @@
  * and a sift compares keys that lie together. A checkpoint keeps the columns it always had.
  */
 
+import { checkpointRows, restoreRows, type KeptColumn } from './row-checkpoint.ts';
+
 export interface TimerHeap {
   /** Armed timers. */
   readonly size: number;
@@ -233,43 +235,25 @@ function reserve(t: TimerColumns, slots: number): void {
   t.capacity = next;
 }
 
+/** The columns of a checkpoint, in TimerHeapState's order. */
+const slotColumns: readonly KeptColumn[] = [
+  { field: POSITION, type: Int32Array },
+  { field: ARMED_TIME, type: Float64Array },
+  { field: ARMED_SEQ, type: Float64Array },
+  { field: HEAP_TIME, type: Float64Array },
+  { field: HEAP_SEQ, type: Float64Array },
+  { field: ARMED, type: Uint8Array },
+];
+
 /** The state as the columns it has always been checkpointed as. */
 function checkpointTimers(t: TimerColumns): TimerHeapState {
-  const { capacity, slots: s } = t;
-  const column = <T extends Int32Array | Float64Array | Uint8Array>(make: (n: number) => T, field: number): T => {
-    const values = make(capacity);
-    for (let slot = 0; slot < capacity; slot++) values[slot] = s[slot * SLOT + field]!;
-    return values;
-  };
-  return {
-    capacity,
-    heap: t.heap.slice(),
-    position: column((n) => new Int32Array(n), POSITION),
-    armedTimes: column((n) => new Float64Array(n), ARMED_TIME),
-    armedSeqs: column((n) => new Float64Array(n), ARMED_SEQ),
-    heapTimes: column((n) => new Float64Array(n), HEAP_TIME),
-    heapSeqs: column((n) => new Float64Array(n), HEAP_SEQ),
-    armed: column((n) => new Uint8Array(n), ARMED),
-    size: t.size,
-    armedCount: t.armedCount,
-  };
+  const [position, armedTimes, armedSeqs, heapTimes, heapSeqs, armed] = checkpointRows(t.slots, SLOT, t.capacity, slotColumns) as [Int32Array, Float64Array, Float64Array, Float64Array, Float64Array, Uint8Array];
+  return { capacity: t.capacity, heap: t.heap.slice(), position, armedTimes, armedSeqs, heapTimes, heapSeqs, armed, size: t.size, armedCount: t.armedCount };
 }
 
 function restoreTimers(t: TimerColumns, state: TimerHeapState): void {
   ({ capacity: t.capacity, size: t.size, armedCount: t.armedCount } = state);
   t.heap = state.heap.slice();
-  const s = new Float64Array(t.capacity * SLOT);
-  const columns: readonly [number, ArrayLike<number>][] = [
-    [POSITION, state.position],
-    [ARMED_TIME, state.armedTimes],
-    [ARMED_SEQ, state.armedSeqs],
-    [HEAP_TIME, state.heapTimes],
-    [HEAP_SEQ, state.heapSeqs],
-    [ARMED, state.armed],
-  ];
-  for (const [field, values] of columns) {
-    if (values.length !== t.capacity) throw new RangeError(`checkpoint: timer heap has ${values.length} slots in a column, ${t.capacity} in all`);
-    for (let slot = 0; slot < t.capacity; slot++) s[slot * SLOT + field] = values[slot]!;
-  }
-  t.slots = s;
+  t.slots = new Float64Array(t.capacity * SLOT);
+  restoreRows(t.slots, SLOT, t.capacity, slotColumns, [state.position, state.armedTimes, state.armedSeqs, state.heapTimes, state.heapSeqs, state.armed], 'timer heap');
 }
