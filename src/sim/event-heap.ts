@@ -75,14 +75,6 @@ export function removeTop(heap: EventHeap): void {
   data[2 * i + 1] = arg;
 }
 
-/** Makes a heap of the first `size` records, in whatever order they are (a restored checkpoint). */
-export function heapify(heap: EventHeap): void {
-  const { keys, data } = heap;
-  const records = Array.from({ length: heap.size }, (_, i) => [keys[2 * i]!, keys[2 * i + 1]!, data[2 * i]!, data[2 * i + 1]!] as const);
-  heap.size = 0;
-  for (const [timeMs, seq, kind, arg] of records) pushEvent(heap, timeMs, seq, kind, arg);
-}
-
 function grow(heap: EventHeap): void {
   const k = new Float64Array(heap.keys.length * 2);
   k.set(heap.keys);

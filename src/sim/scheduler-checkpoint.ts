@@ -1,15 +1,19 @@
 /**
  * A scheduler's checkpoint (scheduler-state.ts): its queue and clock as data. Events are integer
- * records; a pending callback (kind 0: a closure) cannot be saved.
+ * records, saved in (time, seq) order whatever the queue's shape (the heap, the far events'
+ * calendar): a sorted list is a heap too, so a checkpoint of an earlier version (one heap) and
+ * one of this version restore alike. A pending callback (kind 0: a closure) cannot be saved.
  */
 import { CheckpointUnsupportedError } from './checkpoint-state.ts';
+import { pushEvent } from './event-heap.ts';
+import { addFar, forEachFar, horizonMs, resetFar } from './far-events.ts';
 import { initialCapacity, isFinished, LAST_EVENT, NOW, type SchedulerCore } from './scheduler-core.ts';
 import type { SchedulerState } from './scheduler-state.ts';
-import { heapify } from './event-heap.ts';
 
 /** The state now; throws CheckpointUnsupportedError while a callback is pending. */
 export function checkpointScheduler(core: SchedulerCore): SchedulerState {
-  const { keys, data, size, nextSeq } = core;
+  const { nextSeq } = core;
+  const { size, keys, data } = queuedRecords(core);
   for (let i = 0; i < size; i++) {
     if (data[2 * i] === 0 && !isFinished(core, keys[2 * i + 1]!)) throw new CheckpointUnsupportedError(`a callback is pending at ${keys[2 * i]} ms`);
   }
@@ -19,8 +23,8 @@ export function checkpointScheduler(core: SchedulerCore): SchedulerState {
     eventsProcessed: core.eventsProcessed,
     lastEventMs: core.clock[LAST_EVENT]!,
     size,
-    keys: keys.slice(0, 2 * size),
-    data: data.slice(0, 2 * size),
+    keys,
+    data,
     finished: core.finished.slice(0, (nextSeq >>> 5) + 1),
     cancelledPending: core.cancelledPending,
     kinds: core.handlers.length,
@@ -36,19 +40,33 @@ export function restoreScheduler(core: SchedulerCore, state: SchedulerState): vo
   }
   core.nextSeq = state.nextSeq;
   core.eventsProcessed = state.eventsProcessed;
-  core.size = state.size;
   core.cancelledPending = state.cancelledPending;
   core.clock[NOW] = state.nowMs;
   core.clock[LAST_EVENT] = state.lastEventMs;
-  core.keys = new Float64Array(Math.max(2 * initialCapacity, 2 * core.size));
-  core.keys.set(state.keys);
-  core.data = new Int32Array(core.keys.length);
-  core.data.set(state.data);
-  // A checkpoint written by an earlier heap (a binary one) holds another shape of the same records.
-  heapify(core);
+  core.keys = new Float64Array(2 * initialCapacity);
+  core.data = new Int32Array(2 * initialCapacity);
+  core.size = 0;
+  resetFar(core.far, state.nowMs);
+  // In whatever order the records come (an earlier heap's shape, or sorted), each goes where a
+  // new event at its time would.
+  const { keys, data } = state;
+  for (let i = 0; i < state.size; i++) {
+    const timeMs = keys[2 * i]!;
+    if (timeMs < horizonMs(core.far)) pushEvent(core, timeMs, keys[2 * i + 1]!, data[2 * i]!, data[2 * i + 1]!);
+    else addFar(core.far, timeMs, keys[2 * i + 1]!, data[2 * i]!, data[2 * i + 1]!);
+  }
   core.finished = new Uint32Array(Math.max(1024, state.finished.length));
   core.finished.set(state.finished);
   core.callbacks.length = 0;
   core.freeCallbacks.length = 0;
   core.timerHeap.restore(state.timers);
+}
+
+/** Every queued record (cancelled ones not dropped yet included), in (time, seq) order. */
+function queuedRecords(core: SchedulerCore): { size: number; keys: Float64Array; data: Int32Array } {
+  const records: [number, number, number, number][] = [];
+  for (let i = 0; i < core.size; i++) records.push([core.keys[2 * i]!, core.keys[2 * i + 1]!, core.data[2 * i]!, core.data[2 * i + 1]!]);
+  forEachFar(core.far, (timeMs, seq, kind, arg) => records.push([timeMs, seq, kind, arg]));
+  records.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { size: records.length, keys: Float64Array.from(records.flatMap(([timeMs, seq]) => [timeMs, seq])), data: Int32Array.from(records.flatMap(([, , kind, arg]) => [kind, arg])) };
 }

@@ -1,9 +1,11 @@
 /**
  * The scheduler's state as one explicit record, and the steps that run it (scheduler.ts): the
- * event heap (event-heap.ts), the clock, the callback side table, the timer heap
- * (timer-heap.ts) and the marks of finished events.
+ * event heap (event-heap.ts) of the events before the horizon and the calendar of those after
+ * it (far-events.ts), the clock, the callback side table, the timer heap (timer-heap.ts) and
+ * the marks of finished events.
  */
 import { pushEvent, removeTop, type EventHeap } from './event-heap.ts';
+import { addFar, bringNearest, createFarEvents, farCount, horizonMs, type FarEvents } from './far-events.ts';
 import { createTimerHeap, type TimerHeap } from './timer-heap.ts';
 import type { EventCallback, EventId } from './scheduler.ts';
 
@@ -13,7 +15,9 @@ export const LAST_EVENT = 1;
 
 export const initialCapacity = 1024;
 
+/** The heap's fields (event-heap.ts) hold the events before `far`'s horizon. */
 export interface SchedulerCore extends EventHeap {
+  readonly far: FarEvents;
   // The clock's doubles in a typed array: a number stored in a closure's variable is a heap
   // object of its own, allocated again at every store (once per event); an array slot is not.
   readonly clock: Float64Array;
@@ -41,6 +45,7 @@ export function createSchedulerCore(startMs: number): SchedulerCore {
     keys: new Float64Array(2 * initialCapacity),
     data: new Int32Array(2 * initialCapacity),
     size: 0,
+    far: createFarEvents(startMs),
     clock: new Float64Array(2),
     nextSeq: 0,
     eventsProcessed: 0,
@@ -85,7 +90,8 @@ export function schedule(core: SchedulerCore, timeMs: number, kind: number, arg:
     throw new RangeError(`event time must be a number ≥ now (${core.clock[NOW]} ms), got ${timeMs}`);
   }
   const seq = core.nextSeq++;
-  pushEvent(core, timeMs, seq, kind, arg);
+  if (timeMs < horizonMs(core.far)) pushEvent(core, timeMs, seq, kind, arg);
+  else addFar(core.far, timeMs, seq, kind, arg);
   return seq;
 }
 
@@ -101,9 +107,20 @@ export function cancel(core: SchedulerCore, id: EventId): void {
   core.cancelledPending++;
 }
 
-/** Drops cancelled events from the top of the heap. */
-function skipCancelled(core: SchedulerCore): void {
-  while (core.size > 0 && core.cancelledPending > 0 && isFinished(core, core.keys[1]!)) {
+/** Events held, cancelled ones not dropped yet included. */
+export const heldEvents = (core: SchedulerCore): number => core.size + farCount(core.far);
+
+/**
+ * Makes the heap's top the earliest pending event (when there is one): the next far events
+ * brought in when the heap has run out, cancelled events dropped from the top.
+ */
+function readyTop(core: SchedulerCore): void {
+  for (;;) {
+    if (core.size === 0) {
+      if (farCount(core.far) === 0) return;
+      bringNearest(core.far, core);
+    }
+    if (core.cancelledPending === 0 || !isFinished(core, core.keys[1]!)) return;
     core.cancelledPending--;
     const kind = core.data[0]!;
     const arg = core.data[1]!;
@@ -124,13 +141,13 @@ function timerFirst(core: SchedulerCore): boolean {
 
 /** Whether an event is due at or before `endMs` (numbers compared in place: nothing is boxed per event). */
 export function dueBy(core: SchedulerCore, endMs: number): boolean {
-  skipCancelled(core);
+  readyTop(core);
   return (core.size > 0 && core.keys[0]! <= endMs) || core.timerHeap.dueBy(endMs);
 }
 
 /** Executes the earliest pending event; false when there was none. */
 export function step(core: SchedulerCore): boolean {
-  skipCancelled(core);
+  readyTop(core);
   const clock = core.clock;
   if (timerFirst(core)) {
     const timeMs = core.timerHeap.topTimeMs();
@@ -155,7 +172,7 @@ export function step(core: SchedulerCore): boolean {
 }
 
 export function peekTimeMs(core: SchedulerCore): number | undefined {
-  skipCancelled(core);
+  readyTop(core);
   if (timerFirst(core)) return core.timerHeap.topTimeMs();
   return core.size > 0 ? core.keys[0] : undefined;
 }

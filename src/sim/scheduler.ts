@@ -1,5 +1,5 @@
 /**
- * The virtual-time kernel: one binary heap of events ordered by (timeMs, seq), where seq is a
+ * The virtual-time kernel: one queue of events ordered by (timeMs, seq), where seq is a
  * monotonically increasing insertion counter, so ties break deterministically in the order the
  * events were scheduled (as in SimPy's (time, priority, counter) queue).
  *
@@ -14,11 +14,12 @@
  * a firmware machine runs in virtual time.
  *
  * Its parts: the state record and the steps that run it (scheduler-core.ts), the heap of
- * integer records (event-heap.ts), timer families (timer-families.ts) and its checkpoint
+ * integer records (event-heap.ts) and the calendar of far events in front of it
+ * (far-events.ts), timer families (timer-families.ts) and its checkpoint
  * (scheduler-checkpoint.ts).
  */
 import { checkpointScheduler, restoreScheduler } from './scheduler-checkpoint.ts';
-import { cancel, createSchedulerCore, dueBy, LAST_EVENT, NOW, peekTimeMs, schedule, scheduleCallback, step } from './scheduler-core.ts';
+import { cancel, createSchedulerCore, dueBy, heldEvents, LAST_EVENT, NOW, peekTimeMs, schedule, scheduleCallback, step } from './scheduler-core.ts';
 import type { Continuation, SchedulerState } from './scheduler-state.ts';
 import { addTimerFamily, type TimerFamily } from './timer-families.ts';
 
@@ -105,7 +106,7 @@ export function createScheduler(startMs = 0): Scheduler {
       return clock[LAST_EVENT]!;
     },
     get pendingEvents() {
-      return core.size - core.cancelledPending + core.timerHeap.size;
+      return heldEvents(core) - core.cancelledPending + core.timerHeap.size;
     },
     at: (timeMs, fn) => scheduleCallback(core, timeMs, fn),
     after: (delayMs, fn) => scheduleCallback(core, clock[NOW]! + delayMs, fn),
@@ -135,7 +136,7 @@ export function createScheduler(startMs = 0): Scheduler {
         step(core);
         if (stopWhen?.()) return 'condition';
       }
-      const stop: RunStop = core.size === 0 && core.timerHeap.size === 0 ? 'empty' : 'time';
+      const stop: RunStop = heldEvents(core) === 0 && core.timerHeap.size === 0 ? 'empty' : 'time';
       clock[NOW] = endMs;
       return stop;
     },

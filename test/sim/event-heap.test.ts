@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { heapify, pushEvent, removeTop, type EventHeap } from '../../src/sim/event-heap.ts';
+import { pushEvent, removeTop, type EventHeap } from '../../src/sim/event-heap.ts';
 
 const empty = (): EventHeap => ({ keys: new Float64Array(8), data: new Int32Array(8), size: 0 });
 const top = (heap: EventHeap): number[] => [heap.keys[0]!, heap.keys[1]!, heap.data[0]!, heap.data[1]!];
@@ -27,20 +27,5 @@ describe('event heap', () => {
       }),
       { numRuns: 500, seed: 22 },
     );
-  });
-
-  it('heapify makes a heap of records in any order (a checkpoint of another heap shape)', () => {
-    const heap = empty();
-    const times = [5, 1, 9, 1, 3, 7, 0.5, 9, 2, 8, 4, 6, 1];
-    heap.keys = Float64Array.from(times.flatMap((t, i) => [t, i]));
-    heap.data = Int32Array.from(times.flatMap((_, i) => [1, i]));
-    heap.size = times.length;
-    heapify(heap);
-    const order: number[] = [];
-    while (heap.size > 0) {
-      order.push(heap.data[1]!);
-      removeTop(heap);
-    }
-    expect(order).toEqual([6, 1, 3, 12, 8, 4, 10, 0, 11, 5, 9, 2, 7]);
   });
 });
