@@ -21,6 +21,12 @@ import { pushEvent, removeTop, type EventHeap } from './event-heap.ts';
 
 /** A bucket's span of time (ms): 2^10, so that time / bucketMs is exact. */
 export const bucketMs = 1024;
+/**
+ * Times from which buckets are not counted (2^50 ms, ~35,700 years: bucket numbers stay exact
+ * integers well below it): events this far ahead, or at infinity, wait in the overflow and go
+ * into the heap together once nothing earlier is left.
+ */
+const beyondMs = 2 ** 50;
 /** Buckets in the ring: 8,192 buckets of 1.024 s, 2.3 hours ahead of the horizon. */
 const ringBuckets = 8192;
 const ringMask = ringBuckets - 1;
@@ -72,7 +78,8 @@ export const farCount = (far: FarEvents): number => far.ringCount + far.overflow
 /** Holds the event (time, seq, kind, arg), whose time is at or after the horizon. */
 export function addFar(far: FarEvents, timeMs: number, seq: number, kind: number, arg: number): void {
   const bucket = Math.floor(timeMs / bucketMs);
-  if (bucket - far.base >= ringBuckets) {
+  // Past the ring, or at infinity (NaN here when the horizon is at infinity too).
+  if (!(bucket - far.base < ringBuckets)) {
     pushEvent(far.overflow, timeMs, seq, kind, arg);
     return;
   }
@@ -108,7 +115,12 @@ export function bringNearest(far: FarEvents, heap: EventHeap): void {
   while (heap.size === 0 && farCount(far) > 0) {
     // Nothing in the ring: its start jumps to the overflow's earliest event.
     if (far.ringCount === 0) {
-      far.base = Math.floor(far.overflow.keys[0]! / bucketMs);
+      const firstMs = far.overflow.keys[0]!;
+      if (firstMs >= beyondMs) {
+        moveBeyond(far, heap);
+        return;
+      }
+      far.base = Math.floor(firstMs / bucketMs);
       takeOverflow(far);
     }
     const slot = far.base & ringMask;
@@ -129,6 +141,21 @@ export function bringNearest(far: FarEvents, heap: EventHeap): void {
     far.base++;
     takeOverflow(far);
   }
+}
+
+/**
+ * Only events at or past `beyondMs` (infinity among them) are left, all in the overflow: they
+ * move into the heap as they are, and the horizon to infinity, so that every later event but
+ * one at infinity goes to the heap too, and one at infinity waits in the overflow for the heap
+ * to run out (after every event at infinity before it).
+ */
+function moveBeyond(far: FarEvents, heap: EventHeap): void {
+  const { overflow } = far;
+  while (overflow.size > 0) {
+    pushEvent(heap, overflow.keys[0]!, overflow.keys[1]!, overflow.data[0]!, overflow.data[1]!);
+    removeTop(overflow);
+  }
+  far.base = Number.POSITIVE_INFINITY;
 }
 
 /** Links the overflow's events that the ring now reaches into their buckets. */

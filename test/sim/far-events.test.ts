@@ -3,12 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { bucketMs } from '../../src/sim/far-events.ts';
 import { createScheduler, type Scheduler } from '../../src/sim/scheduler.ts';
 
-/** How far ahead an event goes: within the heap's bucket, a few buckets on, across the ring, past the ring (2.3 h) into the overflow. */
+/** How far ahead an event goes: within the heap's bucket, a few buckets on, across the ring, past the ring (2.3 h) into the overflow, past counted buckets, to infinity. */
 const delay = fc.oneof(
   fc.integer({ min: 0, max: 2 * bucketMs }).map((ms) => ms / 2),
   fc.integer({ min: 0, max: 50_000 }),
   fc.integer({ min: 0, max: 9_000_000 }),
   fc.integer({ min: 8_000_000, max: 60_000_000 }),
+  fc.constantFrom(2 ** 51, Number.POSITIVE_INFINITY),
 );
 type Op = { readonly op: 'add'; readonly delayMs: number } | { readonly op: 'cancel'; readonly pick: number } | { readonly op: 'step' } | { readonly op: 'advance'; readonly byMs: number } | { readonly op: 'save' };
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -30,7 +31,7 @@ function recording(seen: [number, number][], follow: (s: Scheduler, arg: number)
 }
 
 describe('the scheduler with far events (far-events.ts)', () => {
-  it('runs events in (time, seq) order under 300 random runs mixing near, far and overflow times, cancellations, nested events, runs over spans and checkpoint restores', () => {
+  it('runs events in (time, seq) order under 300 random runs mixing near, far, overflow and infinite times, cancellations, nested events, runs over spans and checkpoint restores', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
         // The reference: every event scheduled, with its time, its seq (scheduling order) and whether it was cancelled.
@@ -71,7 +72,7 @@ describe('the scheduler with far events (far-events.ts)', () => {
             current = next;
           }
         }
-        current.s.runUntil(current.s.nowMs + 1e9);
+        current.s.runUntil(Number.POSITIVE_INFINITY);
         expect(current.s.pendingEvents).toBe(0);
         // Every event ran once, not cancelled before it ran, in (time, seq) order.
         const ran = new Set(seen.map(([, arg]) => arg));
@@ -96,6 +97,24 @@ describe('the scheduler with far events (far-events.ts)', () => {
     s.atKind(8.9e6, kind, 4);
     s.runUntil(1e7);
     expect(seen).toEqual([[1e6, 2], [5e6, 5], [8.9e6, 4], [9e6, 1], [9.1e6, 3]]);
+  });
+
+  it('runs events tens of thousands of years ahead and at infinity last, in (time, seq) order, and peeks at them without hanging', () => {
+    const seen: [number, number][] = [];
+    const { s, kind } = recording(seen, () => undefined);
+    s.atKind(Number.POSITIVE_INFINITY, kind, 1);
+    s.atKind(2 ** 51, kind, 2);
+    s.atKind(5, kind, 3);
+    s.atKind(Number.POSITIVE_INFINITY, kind, 4);
+    s.atKind(1e300, kind, 5);
+    expect(s.runUntil(10)).toBe('time');
+    expect(s.peekTimeMs()).toBe(2 ** 51);
+    expect(s.pendingEvents).toBe(4);
+    expect(s.step()).toBe(true);
+    s.atKind(2 ** 51 + 1e6, kind, 6);
+    while (s.step()) if (s.nowMs === Number.POSITIVE_INFINITY && seen.length === 6) s.atKind(Number.POSITIVE_INFINITY, kind, 7);
+    expect(seen).toEqual([[5, 3], [2 ** 51, 2], [2 ** 51 + 1e6, 6], [1e300, 5], [Number.POSITIVE_INFINITY, 1], [Number.POSITIVE_INFINITY, 4], [Number.POSITIVE_INFINITY, 7]]);
+    expect(s.peekTimeMs()).toBeUndefined();
   });
 
   it('saves its events in (time, seq) order, near and far alike', () => {
