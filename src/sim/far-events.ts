@@ -34,7 +34,7 @@ const ringMask = ringBuckets - 1;
 // A far event's record: four doubles, two to a cache line.
 const TIME = 0;
 const SEQ = 1;
-/** kind × 2^32 + (arg as unsigned). */
+/** kind × 2^32 + (arg as unsigned): exact for kinds below 2^21 (scheduler.ts refuses more). */
 const KIND_ARG = 2;
 /** The next record in its bucket, or −1. */
 const NEXT = 3;
@@ -65,9 +65,17 @@ export function createFarEvents(startMs: number): FarEvents {
     heads: new Int32Array(ringBuckets).fill(-1),
     ringCount: 0,
     overflow: { keys: new Float64Array(64), data: new Int32Array(64), size: 0 },
-    base: Math.floor(startMs / bucketMs),
+    base: baseAt(startMs),
   };
 }
+
+/**
+ * The bucket at a horizon set at `nowMs` (a start, a restore): its own, or, where buckets are
+ * not counted (|nowMs| ≥ beyondMs, where adding one to a bucket number would change nothing),
+ * a horizon at infinity, as `moveBeyond` leaves it: every event but one at infinity goes to
+ * the heap.
+ */
+const baseAt = (nowMs: number): number => (Math.abs(nowMs) < beyondMs ? Math.floor(nowMs / bucketMs) : Number.POSITIVE_INFINITY);
 
 /** The horizon (ms): an event before it belongs in the heap. */
 export const horizonMs = (far: FarEvents): number => far.base * bucketMs;
@@ -193,5 +201,5 @@ export function resetFar(far: FarEvents, nowMs: number): void {
   far.used = 0;
   far.ringCount = 0;
   far.overflow.size = 0;
-  far.base = Math.floor(nowMs / bucketMs);
+  far.base = baseAt(nowMs);
 }

@@ -59,6 +59,12 @@ export function restoreScheduler(core: SchedulerCore, state: SchedulerState): vo
   core.finished.set(state.finished);
   core.callbacks.length = 0;
   core.freeCallbacks.length = 0;
+  // A checkpoint holds no pending callback, but may hold cancelled ones not dropped yet: their
+  // slots stay taken until they are (a new callback in one would be cleared with it).
+  for (let i = 0; i < state.size; i++) {
+    if (data[2 * i] !== 0) continue;
+    while (core.callbacks.length <= data[2 * i + 1]!) core.callbacks.push(undefined);
+  }
   core.timerHeap.restore(state.timers);
 }
 

@@ -84,6 +84,9 @@ export interface Scheduler {
 }
 
 
+/** Event kinds a scheduler takes (2^21: far-events.ts packs a kind and an argument into one double). */
+const maxKinds = 2 ** 21;
+
 /**
  * Creates an empty scheduler at virtual time `startMs` (0 by default).
  *
@@ -111,6 +114,8 @@ export function createScheduler(startMs = 0): Scheduler {
     at: (timeMs, fn) => scheduleCallback(core, timeMs, fn),
     after: (delayMs, fn) => scheduleCallback(core, clock[NOW]! + delayMs, fn),
     kind(handler) {
+      // A far event packs its kind and argument into one double (far-events.ts).
+      if (handlers.length >= maxKinds) throw new RangeError(`at most ${maxKinds} event kinds, asked for one more`);
       handlers.push(handler);
       return handlers.length - 1;
     },

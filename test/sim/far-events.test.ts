@@ -117,6 +117,30 @@ describe('the scheduler with far events (far-events.ts)', () => {
     expect(s.peekTimeMs()).toBeUndefined();
   });
 
+  it('takes up from a clock where buckets are not counted (2^63 ms, −1e20 ms, −infinity): a restore and a start run their events instead of hanging', () => {
+    const seen: [number, number][] = [];
+    const first = recording(seen, () => undefined);
+    first.s.runUntil(2 ** 63);
+    first.s.atKind(2 ** 63 + 2048, first.kind, 1);
+    const restored = recording(seen, () => undefined);
+    restored.s.restore(first.s.checkpoint());
+    expect(restored.s.step()).toBe(true);
+    for (const startMs of [-1e20, Number.NEGATIVE_INFINITY]) {
+      const s = createScheduler(startMs);
+      const kind = s.kind((arg) => seen.push([s.nowMs, arg]));
+      s.atKind(startMs + 16384, kind, 2);
+      expect(s.peekTimeMs()).toBe(startMs + 16384);
+      expect(s.step()).toBe(true);
+    }
+    expect(seen).toEqual([[2 ** 63 + 2048, 1], [-1e20 + 16384, 2], [Number.NEGATIVE_INFINITY, 2]]);
+  });
+
+  it('refuses a kind past the 2^21 that a far event can carry', () => {
+    const s = createScheduler();
+    for (let k = 1; k < 2 ** 21; k++) s.kind(() => undefined);
+    expect(() => s.kind(() => undefined)).toThrow('at most 2097152 event kinds, asked for one more');
+  });
+
   it('saves its events in (time, seq) order, near and far alike', () => {
     const s = createScheduler();
     const kind = s.kind(() => undefined);

@@ -398,4 +398,15 @@ describe('event kinds and timers', () => {
     expect(a).toEqual(b);
     expect(withTimers.eventsProcessed).toBe(withCancel.eventsProcessed);
   });
+
+  it('keeps the slot of a cancelled callback that a checkpoint still queues, so that a callback scheduled after the restore runs', () => {
+    const first = createScheduler();
+    first.cancel(first.at(10, () => undefined));
+    const restored = createScheduler();
+    restored.restore(first.checkpoint());
+    const ran: number[] = [];
+    restored.at(20, () => ran.push(restored.nowMs));
+    expect(restored.runUntil(100)).toBe('empty');
+    expect(ran).toEqual([20]);
+  });
 });
