@@ -1,6 +1,9 @@
 /**
  * Benchmarks (printed, never asserted): `npm run bench`.
  * - scheduler: schedule + pop pairs per second on one core;
+ * - scheduler-city: ns per event with a city's queue (a pending message per node) at 200,
+ *   10,000 and 100,000 nodes, through the scheduler and through its queue with and without
+ *   the calendar of far events;
  * - poisson-1000: a 1,000-node Poisson-to-sink scenario over one simulated day, simulation
  *   only and the whole `loraswarm run` (validation, simulation, result files);
  * - listen-10k: 10,000 battery nodes whose firmware listens 5 ms every
@@ -91,6 +94,7 @@ async function benchRunCommand(): Promise<void> {
 
 console.log(`machine: ${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}, Node ${process.version}`);
 benchScheduler();
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/scheduler-city.ts'], { encoding: 'utf8' }));
 benchPoisson();
 await benchRunCommand();
 // Its own process, so that the peak memory is the run's alone.
