@@ -2,8 +2,10 @@
  * The scheduler's far events (scheduler-core.ts): a calendar of time buckets in front of its
  * heap (event-heap.ts). A city's queue holds a pending event per node, most of them a node's
  * next message, hundreds of seconds ahead; in one heap every event's removal walks down the
- * levels of all of them, each a cache miss at 100,000 nodes (the scheduler's step was 7 % of
- * that day's profile). Here an event before the horizon goes into the heap; a later one is
+ * levels of all of them, the lower ones out of the cache at 100,000 nodes (the scheduler's
+ * step was 7 % of that day's profile; what this gained, a few per cent of that day and nothing
+ * measurable at 10,000 nodes: docs/explanation/performance.md, bench/scheduler-city.ts).
+ * Here an event before the horizon goes into the heap; a later one is
  * linked into the bucket of its `bucketMs` of time, in a ring of `ringBuckets` buckets from the
  * horizon on, or, further ahead still, into an overflow heap. When the heap runs out, the next
  * bucket's events move into it and the horizon moves past that bucket. The heap then holds only
