@@ -42,6 +42,9 @@ const KIND_ARG = 2;
 const NEXT = 3;
 const RECORD = 4;
 const argSpan = 2 ** 32;
+const packed = (kind: number, arg: number): number => kind * argSpan + (arg >>> 0);
+const kindOf = (kindArg: number): number => Math.floor(kindArg / argSpan);
+const argOf = (kindArg: number): number => (kindArg % argSpan) | 0;
 
 export interface FarEvents {
   /** Records, `RECORD` doubles each; freed ones are chained through NEXT from `free`. */
@@ -93,7 +96,7 @@ export function addFar(far: FarEvents, timeMs: number, seq: number, kind: number
     pushEvent(far.overflow, timeMs, seq, kind, arg);
     return;
   }
-  link(far, bucket & ringMask, timeMs, seq, kind * argSpan + (arg >>> 0));
+  link(far, bucket & ringMask, timeMs, seq, packed(kind, arg));
 }
 
 function link(far: FarEvents, slot: number, timeMs: number, seq: number, kindArg: number): void {
@@ -140,8 +143,7 @@ export function bringNearest(far: FarEvents, heap: EventHeap): void {
     while (record >= 0) {
       const o = record * RECORD;
       const kindArg = r[o + KIND_ARG]!;
-      const arg = kindArg % argSpan;
-      pushEvent(heap, r[o + TIME]!, r[o + SEQ]!, (kindArg - arg) / argSpan, arg | 0);
+      pushEvent(heap, r[o + TIME]!, r[o + SEQ]!, kindOf(kindArg), argOf(kindArg));
       const next = r[o + NEXT]!;
       r[o + NEXT] = far.free;
       far.free = record;
@@ -175,7 +177,7 @@ function takeOverflow(far: FarEvents): void {
   while (overflow.size > 0 && overflow.keys[0]! < end) {
     const timeMs = overflow.keys[0]!;
     const seq = overflow.keys[1]!;
-    const kindArg = overflow.data[0]! * argSpan + (overflow.data[1]! >>> 0);
+    const kindArg = packed(overflow.data[0]!, overflow.data[1]!);
     removeTop(overflow);
     link(far, Math.floor(timeMs / bucketMs) & ringMask, timeMs, seq, kindArg);
   }
@@ -187,9 +189,7 @@ export function forEachFar(far: FarEvents, visit: (timeMs: number, seq: number, 
   for (const head of far.heads) {
     for (let record = head; record >= 0; record = r[record * RECORD + NEXT]!) {
       const o = record * RECORD;
-      const kindArg = r[o + KIND_ARG]!;
-      const arg = kindArg % argSpan;
-      visit(r[o + TIME]!, r[o + SEQ]!, (kindArg - arg) / argSpan, arg | 0);
+      visit(r[o + TIME]!, r[o + SEQ]!, kindOf(r[o + KIND_ARG]!), argOf(r[o + KIND_ARG]!));
     }
   }
   const { keys, data, size } = far.overflow;

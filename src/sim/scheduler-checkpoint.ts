@@ -5,9 +5,8 @@
  * one of this version restore alike. A pending callback (kind 0: a closure) cannot be saved.
  */
 import { CheckpointUnsupportedError } from './checkpoint-state.ts';
-import { pushEvent } from './event-heap.ts';
-import { addFar, forEachFar, horizonMs, resetFar } from './far-events.ts';
-import { initialCapacity, isFinished, LAST_EVENT, NOW, type SchedulerCore } from './scheduler-core.ts';
+import { forEachFar, resetFar } from './far-events.ts';
+import { enqueue, initialCapacity, isFinished, LAST_EVENT, NOW, type SchedulerCore } from './scheduler-core.ts';
 import type { SchedulerState } from './scheduler-state.ts';
 
 /** The state now; throws CheckpointUnsupportedError while a callback is pending. */
@@ -47,24 +46,19 @@ export function restoreScheduler(core: SchedulerCore, state: SchedulerState): vo
   core.data = new Int32Array(2 * initialCapacity);
   core.size = 0;
   resetFar(core.far, state.nowMs);
+  core.callbacks.length = 0;
+  core.freeCallbacks.length = 0;
   // In whatever order the records come (an earlier heap's shape, or sorted), each goes where a
-  // new event at its time would.
+  // new event at its time would. A checkpoint holds no pending callback, but may hold cancelled
+  // ones not dropped yet: their slots stay taken until they are (a new callback in one would be
+  // cleared with it).
   const { keys, data } = state;
   for (let i = 0; i < state.size; i++) {
-    const timeMs = keys[2 * i]!;
-    if (timeMs < horizonMs(core.far)) pushEvent(core, timeMs, keys[2 * i + 1]!, data[2 * i]!, data[2 * i + 1]!);
-    else addFar(core.far, timeMs, keys[2 * i + 1]!, data[2 * i]!, data[2 * i + 1]!);
+    enqueue(core, keys[2 * i]!, keys[2 * i + 1]!, data[2 * i]!, data[2 * i + 1]!);
+    if (data[2 * i] === 0) while (core.callbacks.length <= data[2 * i + 1]!) core.callbacks.push(undefined);
   }
   core.finished = new Uint32Array(Math.max(1024, state.finished.length));
   core.finished.set(state.finished);
-  core.callbacks.length = 0;
-  core.freeCallbacks.length = 0;
-  // A checkpoint holds no pending callback, but may hold cancelled ones not dropped yet: their
-  // slots stay taken until they are (a new callback in one would be cleared with it).
-  for (let i = 0; i < state.size; i++) {
-    if (data[2 * i] !== 0) continue;
-    while (core.callbacks.length <= data[2 * i + 1]!) core.callbacks.push(undefined);
-  }
   core.timerHeap.restore(state.timers);
 }
 

@@ -90,9 +90,14 @@ export function schedule(core: SchedulerCore, timeMs: number, kind: number, arg:
     throw new RangeError(`event time must be a number ≥ now (${core.clock[NOW]} ms), got ${timeMs}`);
   }
   const seq = core.nextSeq++;
+  enqueue(core, timeMs, seq, kind, arg);
+  return seq;
+}
+
+/** Puts the record (time, seq, kind, arg) in the heap when it is before the horizon, else among the far events. */
+export function enqueue(core: SchedulerCore, timeMs: number, seq: number, kind: number, arg: number): void {
   if (timeMs < horizonMs(core.far)) pushEvent(core, timeMs, seq, kind, arg);
   else addFar(core.far, timeMs, seq, kind, arg);
-  return seq;
 }
 
 export function scheduleCallback(core: SchedulerCore, timeMs: number, fn: EventCallback): EventId {
