@@ -186,6 +186,16 @@ class ByteRecord implements CsvRow {
   }
 }
 
+/** A record of bytes handed over one at a time (a row formatted apart, without its line break, holding no quote): `reset` points it at the next. */
+export interface LineRecord extends CsvRow {
+  reset(bytes: Buffer, start: number, end: number): void;
+}
+
+/** A record that reads the cells `wanted` (column indexes, as a visitor's header answers) of the bytes it is pointed at. */
+export function createLineRecord(wanted: readonly number[]): LineRecord {
+  return new ByteRecord(wanted);
+}
+
 /** Whether `text` holds an odd number of quotes (a quoted field still open at its end). */
 function quoteOpen(text: string): boolean {
   let open = false;
