@@ -137,7 +137,7 @@ export async function buildBundle(sources = sourceListing(), logLevel = 'warning
       loraswarm: join(src, 'cli', 'main.ts'),
       'csv-writer-thread': join(src, 'metrics', 'csv-writer-thread.ts'),
       'receptions-digest-thread': join(src, 'dashboard', 'digest', 'receptions-digest-thread.ts'),
-      'report-digester-thread': join(src, 'dashboard', 'digest', 'report-digester-thread.ts'),
+      'report-writer-thread': join(src, 'dashboard', 'digest', 'report-writer-thread.ts'),
       'training-thread': join(src, 'fl', 'training-thread.ts'),
       // Builds the dashboard's browser scripts below, with the options the sources use.
       'dashboard-scripts': join(src, 'dashboard', 'bundle.ts'),

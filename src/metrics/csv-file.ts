@@ -36,8 +36,6 @@ export interface CsvFileOptions {
   readonly gzip: boolean;
   /** Go on from a checkpoint's snapshot of this file (it is cut to its length there). */
   readonly resume?: CsvFileSnapshot;
-  /** Sees every chunk of the file's bytes, uncompressed, before it is written (its buffer is reused after). */
-  readonly tee?: (chunk: Uint8Array) => void;
 }
 
 export function createCsvFile(path: string, options: CsvFileOptions): CsvFile {
@@ -58,7 +56,6 @@ export function createCsvFile(path: string, options: CsvFileOptions): CsvFile {
   };
   const csv = createCsvBytes((chunk) => {
     if (failure) throw failure;
-    options.tee?.(chunk);
     if (!options.gzip) {
       writeAll(chunk);
       return;

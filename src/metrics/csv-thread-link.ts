@@ -17,6 +17,8 @@ export interface CsvThreadLink {
   handOver(stream: number, count: number): number;
   /** Asks the thread; asked even after a failure, which the thread answers with, having closed its files. */
   request(op: 'snapshot' | 'close'): Promise<FromThread>;
+  /** Asks the thread's tap (csv-writer-service.ts); its failure fails only the answer. */
+  ask(question: unknown): Promise<unknown>;
   /** The thread's failure, once known. */
   failure(): Error | undefined;
   /** Ends the thread, if it has not ended. */
@@ -51,7 +53,7 @@ export function linkCsvThread(worker: Worker, streams: readonly StreamSpec[], op
     lost(new Error('the CSV writer thread stopped'));
   });
   const post = (message: ToThread): void => worker.postMessage(message);
-  worker.postMessage({ op: 'open', ...open, streams, flow: flow.buffer as SharedArrayBuffer, rings } satisfies ToThread, open.tee ? [open.tee.port] : []);
+  worker.postMessage({ op: 'open', ...open, streams, flow: flow.buffer as SharedArrayBuffer, rings } satisfies ToThread);
   /** Each stream's next slot in its ring. */
   const nextSlot = streams.map(() => 0);
 
@@ -80,6 +82,17 @@ export function linkCsvThread(worker: Worker, streams: readonly StreamSpec[], op
         requests.set(id, { resolve, reject });
         post({ op, id });
       });
+    },
+    async ask(question) {
+      if (exited) throw failure ?? new Error('the CSV writer thread has stopped');
+      const id = nextId++;
+      const answer = await new Promise<FromThread>((resolve, reject) => {
+        requests.set(id, { resolve, reject });
+        post({ op: 'ask', id, question });
+      });
+      if (answer.op !== 'answer') throw new Error(`the CSV writer thread answered ${answer.op} to a question`);
+      if (!answer.ok) throw new Error(answer.message);
+      return answer.result;
     },
     failure: () => failure,
     async end() {

@@ -7,7 +7,6 @@
 import { createCsvFile, type CsvFile, type CsvFileSnapshot } from './csv-file.ts';
 import { header } from './tables.ts';
 import type { IdBytes } from './csv-bytes.ts';
-import type { MessagePort } from 'node:worker_threads';
 
 export type StreamKind = 'frames' | 'receptions' | 'series';
 
@@ -20,9 +19,9 @@ export interface StreamSpec {
   readonly resume?: CsvFileSnapshot;
 }
 
-/** Opens a stream's file: new with its header, or (a resumed run) cut where its checkpoint left it; `tee` sees its bytes. */
-export function openStream(spec: StreamSpec, tee?: (chunk: Uint8Array) => void): CsvFile {
-  const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }), ...(tee && { tee }) });
+/** Opens a stream's file: new with its header, or (a resumed run) cut where its checkpoint left it. */
+export function openStream(spec: StreamSpec): CsvFile {
+  const file = createCsvFile(spec.path, { gzip: spec.gzip, ...(spec.resume && { resume: spec.resume }) });
   if (!spec.resume) header(file.csv, spec.columns);
   return file;
 }
@@ -52,36 +51,9 @@ export interface OpenMessage {
   readonly flow: SharedArrayBuffer;
   /** Each stream's ring of batches (row-batch.ts), written by the run and read by the thread. */
   readonly rings: readonly (readonly SharedArrayBuffer[])[];
-  /** Where copies of the files' bytes go as they are written (`Tee`). */
-  readonly tee?: Tee;
+  /** Options of the writer's tap, if it has one (csv-writer-service.ts): opaque here. */
+  readonly tap?: unknown;
 }
-
-/**
- * Copies of the streamed files' bytes for whoever digests them while the run goes on (the
- * report: dashboard/digest/report-digester.ts). The writer thread posts each chunk, uncompressed
- * and in file order, on `port` (`TeeMessage`), and `{ end: true }` once the files are closed.
- * Bounded: the receiver counts the chunks it has taken in `flow`'s cell `teeTakenCell` (and
- * notifies it); the writer waits while `teeChunksInFlight` chunks are not taken, so that a slow
- * receiver holds the run back instead of its memory growing. Whoever sets `teeGoneCell` (the
- * receiver stopped or failed) releases the writer, which then stops teeing.
- */
-export interface Tee {
-  readonly port: MessagePort;
-  readonly flow: SharedArrayBuffer;
-}
-
-export const teeTakenCell = 0;
-export const teeGoneCell = 1;
-/** Chunks (of 1 MiB: csv-bytes.ts) posted and not yet taken before the writer waits. */
-export const teeChunksInFlight = 32;
-
-/** The shared cells of a tee. */
-export function createTeeFlow(): SharedArrayBuffer {
-  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
-}
-
-/** A chunk of a streamed file's bytes, uncompressed, in file order; or the end of them all. */
-export type TeeMessage = { readonly kind: StreamKind; readonly bytes: Uint8Array } | { readonly end: true };
 
 export interface RowsMessage {
   readonly op: 'rows';
@@ -97,7 +69,14 @@ export interface RequestMessage {
   readonly id: number;
 }
 
-export type ToThread = OpenMessage | RowsMessage | RequestMessage;
+/** A question for the writer's tap, once the files are closed. */
+export interface AskMessage {
+  readonly op: 'ask';
+  readonly id: number;
+  readonly question: unknown;
+}
+
+export type ToThread = OpenMessage | RowsMessage | RequestMessage | AskMessage;
 
 /** A failure as plain data (an Error does not cross threads with its `code`, `syscall` and `path`). */
 export interface FailureData {
@@ -110,6 +89,9 @@ export interface FailureData {
 export type FromThread =
   | { readonly op: 'snapshot'; readonly id: number; readonly snapshots: readonly CsvFileSnapshot[] }
   | { readonly op: 'closed'; readonly id: number }
+  /** The tap's answer, or why it has none (the files are not concerned). */
+  | { readonly op: 'answer'; readonly id: number; readonly ok: true; readonly result: unknown }
+  | { readonly op: 'answer'; readonly id: number; readonly ok: false; readonly message: string }
   /** `id`: the request that failed; absent when a batch's write failed. */
   | { readonly op: 'failed'; readonly id?: number; readonly failure: FailureData };
 

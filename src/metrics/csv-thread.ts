@@ -10,6 +10,7 @@
  * stops the run at its next hand-over or request, with the write's error (the CLI says what it
  * was: disk full, permission denied).
  */
+import type { Worker } from 'node:worker_threads';
 import type { CsvFileSnapshot } from './csv-file.ts';
 import type { OpenMessage, StreamKind, StreamSpec } from './csv-thread-protocol.ts';
 import { linkCsvThread, type CsvThreadLink } from './csv-thread-link.ts';
@@ -26,8 +27,12 @@ export interface CsvThread {
   readonly seriesSink: SeriesSink | undefined;
   /** Hands over what is batched, waits for the thread, and says where each stream stands (a checkpoint). */
   snapshot(): Promise<CsvFileSnapshot[]>;
-  /** Hands over what is batched, closes the files and ends the thread. */
+  /** Hands over what is batched and closes the files; ends the thread unless it has a tap, which may still be asked. */
   close(): Promise<void>;
+  /** Asks the thread's tap, once the files are closed. */
+  ask(question: unknown): Promise<unknown>;
+  /** Ends the thread (the questions still waiting fail). */
+  end(): Promise<void>;
   /** Ends the thread after a failure of the run, writing what is batched and closing the files. */
   abort(): Promise<void>;
 }
@@ -36,11 +41,12 @@ export interface CsvThreadOptions extends Omit<OpenMessage, 'op' | 'flow' | 'str
   readonly streams: readonly StreamSpec[];
 }
 
-export function startCsvThread(options: CsvThreadOptions): CsvThread {
+/** `worker`: a thread that serves the writer with a tap (csv-writer-service.ts), started by whoever taps it; else the plain writer thread. */
+export function startCsvThread(options: CsvThreadOptions, worker?: Worker): CsvThread {
   const { streams, ...open } = options;
   const seriesWidth = seriesRowWidth(options.seriesEnergyStates, options.seriesBands);
   const batchBytes = (kind: StreamKind): number => (kind === 'frames' ? frameBatchBytes : kind === 'receptions' ? receptionBatchBytes : seriesBatchBytes(seriesWidth));
-  const link = linkCsvThread(startModuleThread(import.meta.url, 'csv-writer-thread'), streams, open, batchBytes);
+  const link = linkCsvThread(worker ?? startModuleThread(import.meta.url, 'csv-writer-thread'), streams, open, batchBytes);
   const batchesOf = <T>(kind: StreamKind, view: (buffer: SharedArrayBuffer) => T): Batches<T> | undefined => {
     const stream = streams.findIndex((spec) => spec.kind === kind);
     return stream < 0 ? undefined : createBatches(link, stream, link.rings[stream]!.map(view));
@@ -64,13 +70,17 @@ export function startCsvThread(options: CsvThreadOptions): CsvThread {
       return answer.op === 'snapshot' ? [...answer.snapshots] : [];
     },
     async close() {
+      let closed = false;
       try {
         if (!link.failure()) flushAll();
         await link.request('close');
+        closed = true;
       } finally {
-        await link.end();
+        if (!closed || worker === undefined) await link.end();
       }
     },
+    ask: (question) => link.ask(question),
+    end: () => link.end(),
     async abort() {
       // What was batched goes into the files too, as the run's own thread would have written it
       // (a failed run's partial directory shows what it wrote before it stopped).

@@ -5,7 +5,9 @@
  * batch of frames has the tracker's frame columns (frame-rows.ts), so the thread writes it
  * with the same row writer as the simulation's own thread would.
  */
-import { frameColumnTypes, type Column, type ColumnType, type FrameRows } from './frame-rows.ts';
+import { fateLabels, frameColumnTypes, type Column, type ColumnType, type FrameRows } from './frame-rows.ts';
+import type { SeriesSink } from './series.ts';
+import type { Fate } from '../radio/transmission.ts';
 
 type Layout = Readonly<Record<string, ColumnType>>;
 
@@ -65,3 +67,43 @@ export const receptionBatchBytes = layoutBytes(receptionColumnTypes, batchRows);
 
 export const frameColumnsOver = (buffer: ArrayBufferLike): FrameRows => columnsOver<FrameRows>(frameColumnTypes, buffer, batchRows);
 export const receptionColumnsOver = (buffer: ArrayBufferLike): ReceptionColumns => columnsOver<ReceptionColumns>(receptionColumnTypes, buffer, batchRows);
+
+/** Where a batch's rows go: a stream's writer, or the report's digest of them. */
+export interface BatchSink {
+  readonly frame: (rows: FrameRows, slot: number) => void;
+  readonly reception: (sender: number, seq: number, receiver: number, atMs: number, fate: Fate, rxPowerDbm: number, snrDb: number) => void;
+  readonly series?: SeriesSink;
+}
+
+/**
+ * Hands the first `count` rows of a batch to `sink`, as the run handed them to its own: a batch of
+ * frames is read in place; receptions as the values of each row; series rows (`width` numbers:
+ * `seriesRowWidth`, `energyStates` of them energies) through two arrays reused from row to row.
+ */
+export function batchReader(kind: 'frames' | 'receptions' | 'series', sink: BatchSink, energyStates = 0, width = 0): (buffer: ArrayBufferLike, count: number) => void {
+  if (kind === 'frames') {
+    return (buffer, count) => {
+      const rows = frameColumnsOver(buffer);
+      for (let i = 0; i < count; i++) sink.frame(rows, i);
+    };
+  }
+  if (kind === 'receptions') {
+    return (buffer, count) => {
+      const c = receptionColumnsOver(buffer);
+      for (let i = 0; i < count; i++) sink.reception(c.sender[i]!, c.seq[i]!, c.receiver[i]!, c.atMs[i]!, fateLabels[c.fate[i]!] as Fate, c.rxPowerDbm[i]!, c.snrDb[i]!);
+    };
+  }
+  const row = sink.series!;
+  const bands = width - 5 - energyStates;
+  const energyUj = new Float64Array(energyStates);
+  const dutyCycleUse = new Float64Array(bands);
+  return (buffer, count) => {
+    const values = new Float64Array(buffer as ArrayBuffer);
+    for (let i = 0; i < count; i++) {
+      const at = i * width;
+      for (let s = 0; s < energyStates; s++) energyUj[s] = values[at + 5 + s]!;
+      for (let b = 0; b < bands; b++) dutyCycleUse[b] = values[at + 5 + energyStates + b]!;
+      row(values[at]!, values[at + 1]!, values[at + 2] === 1, values[at + 3]!, values[at + 4]!, energyUj, dutyCycleUse);
+    }
+  };
+}

@@ -5,13 +5,14 @@
  * `receptions.csv.gz`, `series.csv.gz`): see `streamedWriting`.
  */
 import { join } from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import { autoCompressFrames, autoReportThreadFrames, autoThreadFrames, expectedTrafficFrames } from './run-estimate.ts';
 import type { RunDirectory } from '../metrics/run-directory.ts';
 import type { CsvFileSnapshot } from '../metrics/csv-file.ts';
 import type { IdBytes } from '../metrics/csv-bytes.ts';
-import { startCsvThread } from '../metrics/csv-thread.ts';
-import { openStream, type StreamKind, type StreamSpec, type Tee } from '../metrics/csv-thread-protocol.ts';
+import { startCsvThread, type CsvThread } from '../metrics/csv-thread.ts';
+import { openStream, type StreamKind, type StreamSpec } from '../metrics/csv-thread-protocol.ts';
 import { energyStates } from '../hw/energy-ledger-types.ts';
 import { adrCsv } from '../metrics/lorawan-summary.ts';
 import { encodedIds, frameColumnsFor, frameRowWriter, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
@@ -40,22 +41,25 @@ export type AutoChoice = 'auto' | 'on' | 'off';
  *   (1,000,000 frames, about 100 MB of frames.csv).
  * - `threaded`: formatted and written by a thread of their own (the same files either way);
  *   `auto` above `autoThreadFrames` (20,000).
- * - `digested`: the report's figures digested on a thread of their own from the writer thread's
- *   copies of the files as it writes them (the same report either way); `on` writes the files
- *   on their thread too. `auto`: with the writer thread on three cores or more; on two, above
- *   `autoReportThreadFrames` (400,000) when the files are not compressed.
+ * - `digested`: the report's figures digested on the writer thread from the rows it writes (the
+ *   same report either way); `on` writes the files on their thread too. `auto`: with the writer
+ *   thread on three cores or more; on two, above `autoReportThreadFrames` (400,000).
  */
 export function streamedWriting(choices: StreamedChoices, scenario: Scenario, swarm: ResolvedSwarm, cores = availableParallelism()): { readonly compress: boolean; readonly threaded: boolean; readonly digested: boolean } {
   const { compress, thread, reportThread } = choices;
   const frames = compress === 'auto' || thread === 'auto' || reportThread === 'auto' ? expectedTrafficFrames(scenario, swarm) : 0;
   const decide = (choice: AutoChoice, above: number): boolean => (choice === 'auto' ? frames > above : choice === 'on');
   const compressed = decide(compress, autoCompressFrames);
-  // Without the writer thread, nothing to digest from (the CLI refuses `--report-thread on` with
-  // `--write-thread off`). On two cores, `auto` leaves out compressed runs: compressing the files
-  // takes the core the digest would use.
-  const coreLeft = reportThread !== 'auto' || cores > 2 || !compressed;
-  const digested = thread !== 'off' && coreLeft && decide(reportThread, cores > 2 ? autoThreadFrames : autoReportThreadFrames);
+  // Without the writer thread, nowhere to digest (the CLI refuses `--report-thread on` with
+  // `--write-thread off`).
+  const digested = thread !== 'off' && decide(reportThread, cores > 2 ? autoThreadFrames : autoReportThreadFrames);
   return { compress: compressed, threaded: digested || decide(thread, autoThreadFrames), digested };
+}
+
+/** A writer thread that serves the files with a tap (metrics/csv-writer-service.ts), started by its caller, and the tap's options. */
+export interface TappedWriter {
+  readonly worker: Worker;
+  readonly tap: unknown;
 }
 
 /** `--compress`, `--write-thread` and `--report-thread`. */
@@ -66,6 +70,8 @@ export interface StreamedChoices {
 }
 
 export interface ResultFiles {
+  /** The writer thread, when it was given with a tap to ask once the files are closed (`openResultFiles`' `tapped`). */
+  readonly thread: Pick<CsvThread, 'ask' | 'end'> | undefined;
   /** Where the run's final records go. */
   readonly sinks: readonly RecordSink[];
   /** Where the run's series rows go (none when they come from other processes and are merged at the end). */
@@ -100,10 +106,11 @@ interface StreamedFiles {
  * `streamSeries`: series.csv is written as rows are sampled (one process); with workers, their
  * rows are merged into canonical order at the end instead. `threaded`: the streamed files are
  * formatted and written by a thread of their own (byte-identical files; see `streamedWriting`),
- * which, given a `tee`, sends it copies of their bytes as it writes them (csv-thread-protocol.ts).
+ * which, `tapped`, is a thread the caller started that also hands the rows it writes to a tap
+ * (the report's digest), asked once the files are closed (`thread`).
  */
-export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false, threaded = false, tee?: Tee): ResultFiles {
-  if (tee && !threaded) throw new RangeError('the streamed files are teed only from their writer thread');
+export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compress: boolean, streamSeries: boolean, resume?: Readonly<Record<string, CsvFileSnapshot>>, transmissions = false, threaded = false, tapped?: TappedWriter): ResultFiles {
+  if (tapped && !threaded) throw new RangeError('the streamed files are tapped only on their writer thread');
   const suffix = compress ? '.csv.gz' : '.csv';
   const specs: (StreamSpec & { readonly name: string })[] = [];
   const add = (kind: StreamKind, columns: readonly string[]): void => {
@@ -119,10 +126,10 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
   if (streamSeries) add('series', seriesColumns(bands));
   const ids = encodedIds(swarm.nodes);
   const mains = swarm.nodes.map((node) => node.power.mains);
-  const streamed = threaded
-    ? startCsvThread({ streams: specs, ids, mains, transmissions, seriesEnergyStates: energyStates.length, seriesBands: bands.length, ...(tee && { tee }) })
-    : writeInThisThread(specs, ids, mains, transmissions);
+  const thread = threaded ? startCsvThread({ streams: specs, ids, mains, transmissions, seriesEnergyStates: energyStates.length, seriesBands: bands.length, ...(tapped && { tap: tapped.tap }) }, tapped?.worker) : undefined;
+  const streamed = thread ?? writeInThisThread(specs, ids, mains, transmissions);
   return {
+    thread: tapped && thread,
     sinks: [streamed.sink],
     seriesSinks: streamed.seriesSink ? [streamed.seriesSink] : [],
     abort: () => streamed.abort(),

@@ -64,14 +64,16 @@ export const autoCompressFrames = 1_000_000;
 export const autoThreadFrames = 20_000;
 
 /**
- * On two cores, above this many expected frames `--report-thread auto` digests the report as
- * the files are written (dashboard/digest/report-digester.ts), unless they are compressed. The
- * digest takes about as much CPU as the writer thread, and on two cores the simulation's thread
- * shares the second core with both: LoRaSim's experiment (200,000 frames in ~1 s of
- * simulation) loses in the simulation what it saves after it, the 10,000-node day (864,000
- * frames in ~6.5 s) gains ~0.4 s, and the 100,000-node day, whose compression keeps the second
- * core busy, loses 6 s in the simulation for the 6 s it saves after it (2026-12-06, AMD EPYC
- * × 2). With three cores or more, the writer's threshold serves (`autoThreadFrames`).
+ * On two cores, above this many expected frames `--report-thread auto` digests the report on the
+ * writer thread as it writes the files (dashboard/digest/report-digester.ts), compressed or not.
+ * The digest costs the writer thread about as much again as its formatting, and on two cores
+ * the simulation's thread shares the second core with it: LoRaSim's experiment (200,000 frames
+ * in ~1 s of simulation, the writer as busy as the simulation) loses in the simulation (+0.4 s)
+ * more than it saves after it (0.25 s); the 10,000-node day (864,000 frames in ~6.5 s) gains
+ * up to 0.5 s in two pairs of three; the 100,000-node day, whose writer thread waits most of the
+ * time while the compression runs on libuv's pool, saves the 9 s of reading its files back for
+ * 2 s more of simulation (84.0 → 74.7 s whole run; 2026-12-07, AMD EPYC × 2). With three cores
+ * or more, the writer's threshold serves (`autoThreadFrames`).
  */
 export const autoReportThreadFrames = 400_000;
 

@@ -1,8 +1,8 @@
 /**
  * `run --write-thread`: the streamed files (frames, receptions, series) formatted and written by
  * a thread of their own give the same run directory as the simulation's thread writing them,
- * checkpoints included; and `--report-thread`: the report digested from the writer thread's
- * copies of the files as they are written is the report read from the files afterwards.
+ * checkpoints included; and `--report-thread`: the report digested on the writer thread from
+ * the rows it writes is the report read from the files afterwards.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,6 @@ describe('loraswarm run --write-thread', () => {
     expect(result.stderr).toBe('loraswarm: --write-thread: expected "auto", "on" or "off", found "sometimes"\n');
     const both = cli([...city, '--out', join(tmp, 'bad'), '--write-thread', 'off', '--report-thread', 'on']);
     expect(both.status).toBe(2);
-    expect(both.stderr).toBe("loraswarm: --report-thread on: the report is digested from the writer thread's copies of the files; leave out --write-thread off\n");
+    expect(both.stderr).toBe("loraswarm: --report-thread on: the report is digested on the writer thread, from the rows it writes; leave out --write-thread off\n");
   });
 });

@@ -64,7 +64,7 @@ export function readRunInputs(scenarioFile: string | undefined, givenOptions: Ru
   const compress = autoChoiceOption('--compress', options.compress);
   const writeThread = autoChoiceOption('--write-thread', options.writeThread);
   const reportThread = autoChoiceOption('--report-thread', options.reportThread);
-  if (reportThread === 'on' && writeThread === 'off') throw new UsageError('--report-thread on: the report is digested from the writer thread\'s copies of the files; leave out --write-thread off');
+  if (reportThread === 'on' && writeThread === 'off') throw new UsageError('--report-thread on: the report is digested on the writer thread, from the rows it writes; leave out --write-thread off');
   const threads = trainingThreadsOption(options.trainingThreads);
   const { scenario, swarm, name } = readScenario(file, { sets: options.set, ...(options.seed !== undefined && { seed: options.seed }) });
   const outPath = outPathOf(options.out ?? join('runs', `${name}-seed${scenario.seed}`));

@@ -10,7 +10,8 @@ import { stringify as stringifyYaml } from 'yaml';
 import { servedModelDigest } from '../../inference/model-digest.ts';
 import { federatedTaskDigest } from '../../fl/task-digest.ts';
 import type { LiveDashboard, LiveServerSlot } from '../../dashboard/live-run.ts';
-import { startReportDigester, type ReportDigester } from '../../dashboard/digest/report-digester.ts';
+import { reportDigesterOf, startReportWriter, type ReportDigester } from '../../dashboard/digest/report-digester.ts';
+import type { DigestTap } from '../../dashboard/digest/report-digester-protocol.ts';
 import { reportLimits } from '../../dashboard/run-files.ts';
 import type { RunDirectory } from '../../metrics/run-directory.ts';
 import { openResultFiles, streamedWriting, type ResultFiles } from '../../run/result-files.ts';
@@ -63,8 +64,11 @@ export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: 
   const { compress: compressed, threaded, digested } = streamedWriting({ compress: inputs.compress, thread: inputs.writeThread, reportThread: inputs.reportThread }, scenario, swarm);
   // The report's figures digested as the writer thread writes the files: a run that starts
   // afresh (a resumed run's files began before it).
-  const digester = (state.digester = digested && !resumed ? startReportDigester(swarm.nodes.map((node) => node.id), reportLimits) : undefined);
-  const files = (state.files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files, scenario.lorawan !== undefined || scenario.peerMac?.ack === true, threaded, digester?.tee));
+  // The report's figures digested on the writer thread as it writes the files: a run that starts
+  // afresh (a resumed run's files began before it).
+  const digesting = digested && !resumed;
+  const files = (state.files = openResultFiles(dir, swarm, compressed, partitions.length === 0, resumed?.files, scenario.lorawan !== undefined || scenario.peerMac?.ack === true, threaded, digesting ? { worker: startReportWriter(), tap: { limits: reportLimits } satisfies DigestTap } : undefined));
+  const digester = (state.digester = files.thread && reportDigesterOf(files.thread));
   const wallStartMs = performance.now();
   const runId = inputs.external?.credentials.runId ?? options.runId ?? runIdOf(name);
   const mqtt = options.transport === 'mqtt' || inputs.external ? await prepareTransport(inputs, runId, scenarioYaml, note) : undefined;

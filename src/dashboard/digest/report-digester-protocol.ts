@@ -1,14 +1,12 @@
 /**
- * The messages between a run and its report's digester thread (report-digester.ts starts it,
- * report-digester-thread.ts is the thread): the start, with the port the CSV writer thread tees
- * the streamed files into; the requests for the digests once the run is over; the answers.
+ * What a run tells and asks the report's digest on its writer thread (report-digester.ts starts
+ * it, report-writer-thread.ts is the thread): the limits it digests within, and the questions
+ * once the run is over.
  */
-import type { Tee } from '../../metrics/csv-thread-protocol.ts';
 import type { TimeBins } from '../views/time-bins.ts';
 import type { BandRange } from '../views/duty-cycle.ts';
 import type { FramesDigestResult } from './frames-digest.ts';
 import type { ReceptionsDigestResult } from './receptions-digest.ts';
-import type { SeriesDigestResult } from './series-digest.ts';
 
 /** The report's limits the digests need (run-files.ts, `reportLimits`). */
 export interface DigestLimits {
@@ -40,12 +38,10 @@ export interface StreamedTables {
   readonly receptions: ReceptionsDigestResult;
 }
 
-export type ToDigester =
-  | { readonly op: 'start'; readonly tee: Tee; readonly nodeIds: readonly string[]; readonly limits: DigestLimits }
-  | { readonly op: 'series'; readonly id: number }
-  | { readonly op: 'tables'; readonly id: number; readonly request: TablesRequest };
+/** The writer thread's tap options (OpenMessage's `tap`). */
+export interface DigestTap {
+  readonly limits: DigestLimits;
+}
 
-/** An answer: `result` is undefined for series.csv when no series bytes came (a run with workers merges it at the end). */
-export type FromDigester =
-  | { readonly id: number; readonly ok: true; readonly result: SeriesDigestResult | StreamedTables | undefined }
-  | { readonly id: number; readonly ok: false; readonly message: string };
+/** What the run asks the writer thread's digest once the files are closed: series.csv's digest (undefined when the run did not sample it itself: with workers it is merged at the end), or frames.csv's and receptions.csv's. */
+export type DigestQuestion = { readonly op: 'series' } | { readonly op: 'tables'; readonly request: TablesRequest };
