@@ -46,6 +46,7 @@ export function createCsvFile(path: string, options: CsvFileOptions): CsvFile {
     position = options.resume.bytes;
   }
   let written: Promise<void> = Promise.resolve();
+  let closed = false;
   let failure: Error | undefined;
   const writeAll = (bytes: Uint8Array): void => {
     for (let at = 0; at < bytes.length; ) {
@@ -79,6 +80,9 @@ export function createCsvFile(path: string, options: CsvFileOptions): CsvFile {
       return { bytes: position, pending: csv.pending() };
     },
     async close() {
+      // Once: the descriptor's number may be another file's after it is closed.
+      if (closed) return;
+      closed = true;
       try {
         csv.flush();
         await written;

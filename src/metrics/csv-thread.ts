@@ -51,6 +51,8 @@ export function startCsvThread(options: CsvThreadOptions, worker?: Worker): CsvT
     const stream = streams.findIndex((spec) => spec.kind === kind);
     return stream < 0 ? undefined : createBatches(link, stream, link.rings[stream]!.map(view));
   };
+  /** The files were closed (a tapped thread is still there to ask). */
+  let closed = false;
   const frames = batchesOf('frames', frameColumnsOver)!;
   const receptions = batchesOf('receptions', receptionColumnsOver)!;
   const series = batchesOf('series', (buffer) => new Float64Array(buffer));
@@ -70,7 +72,6 @@ export function startCsvThread(options: CsvThreadOptions, worker?: Worker): CsvT
       return answer.op === 'snapshot' ? [...answer.snapshots] : [];
     },
     async close() {
-      let closed = false;
       try {
         if (!link.failure()) flushAll();
         await link.request('close');
@@ -82,6 +83,8 @@ export function startCsvThread(options: CsvThreadOptions, worker?: Worker): CsvT
     ask: (question) => link.ask(question),
     end: () => link.end(),
     async abort() {
+      // Closed already (a tapped thread outlives its files): nothing more to write.
+      if (closed) return link.end();
       // What was batched goes into the files too, as the run's own thread would have written it
       // (a failed run's partial directory shows what it wrote before it stopped).
       try {

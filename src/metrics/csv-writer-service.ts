@@ -87,7 +87,7 @@ export function serveCsvWriter(port: MessagePort, tap?: CsvWriterTap): void {
     try {
       if (message.op === 'open') open(message);
       else if (message.op === 'rows') rows(message);
-      else if (message.op === 'ask') reply(answer(message.id, message.question));
+      else if (message.op === 'ask') ask(message.id, message.question);
       else if (message.op === 'snapshot') {
         const snapshots = await Promise.all(streams.map((stream) => stream.file.snapshot()));
         reply(failure ? { op: 'failed', id: message.id, failure } : { op: 'snapshot', id: message.id, snapshots });
@@ -101,13 +101,14 @@ export function serveCsvWriter(port: MessagePort, tap?: CsvWriterTap): void {
     }
   };
 
-  const answer = (id: number, question: unknown): FromThread => {
+  /** The tap's answer, or why it has none (an answer that cannot cross threads included): never the writer's failure. */
+  const ask = (id: number, question: unknown): void => {
     try {
       if (!tap) throw new Error('the CSV writer thread has no tap to ask');
       if (tapFailure) throw tapFailure;
-      return { op: 'answer', id, ok: true, result: tap.ask(question) };
+      reply({ op: 'answer', id, ok: true, result: tap.ask(question) });
     } catch (error) {
-      return { op: 'answer', id, ok: false, message: asError(error).message };
+      reply({ op: 'answer', id, ok: false, message: asError(error).message });
     }
   };
 

@@ -62,8 +62,6 @@ export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: 
   const scenarioYaml = `# resolved by loraswarm: defaults applied, durations in ms; rerun it to reproduce this run\n${stringifyYaml({ ...scenario, name })}`;
   if (!resumed) dir.write('scenario.yaml', scenarioYaml);
   const { compress: compressed, threaded, digested } = streamedWriting({ compress: inputs.compress, thread: inputs.writeThread, reportThread: inputs.reportThread }, scenario, swarm);
-  // The report's figures digested as the writer thread writes the files: a run that starts
-  // afresh (a resumed run's files began before it).
   // The report's figures digested on the writer thread as it writes the files: a run that starts
   // afresh (a resumed run's files began before it).
   const digesting = digested && !resumed;

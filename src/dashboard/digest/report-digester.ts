@@ -33,10 +33,7 @@ export interface ReportDigester {
 
 /** The CSV writer thread with the report's digest as its tap, for startCsvThread. */
 export function startReportWriter(): Worker {
-  const worker = startModuleThread(import.meta.url, 'report-writer-thread');
-  // Never what keeps a process alive: a run that fails before asking ends all the same.
-  worker.unref();
-  return worker;
+  return startModuleThread(import.meta.url, 'report-writer-thread');
 }
 
 /** The digest of the writer thread `thread` (started by `startReportWriter`), asked once its files are closed. */

@@ -7,7 +7,7 @@
  * (workers) series.csv is read back; a digest that fails leaves the report to the files, which
  * are written all the same.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,6 +152,29 @@ describe('the report digested on the writer thread', () => {
     expect(run.report).toBe(JSON.stringify(await readRunFiles(run.out, false, small)));
     expect(JSON.parse(run.report)['series.csv']).toContain('n-000');
   }, 120_000);
+
+  it('outlives its closed files until ended, and an abort then closes no file again', async () => {
+    const out = join(dir, 'aborted');
+    mkdirSync(out);
+    const streams: StreamSpec[] = [
+      { kind: 'frames', path: join(out, 'frames.csv'), gzip: false, columns: frameColumnsFor(false) },
+      { kind: 'receptions', path: join(out, 'receptions.csv'), gzip: false, columns: receptionColumns },
+    ];
+    const thread = startCsvThread({ streams, ids: encodeIds(nodeIds), mains: nodeIds.map(() => false), transmissions: false, seriesEnergyStates: energyStates.length, seriesBands: 0, tap: { limits: small } }, startReportWriter());
+    thread.sink.reception!(5, 1, 0, 10, 'received', -100, 5);
+    await thread.close();
+    const digester = reportDigesterOf(thread);
+    expect(await digester.series()).toBeUndefined();
+    // A run that fails after closing its files (writing summary.json, say) aborts them: the
+    // descriptors' numbers, free since, may be other files'.
+    const others = [openSync(join(out, 'a'), 'w'), openSync(join(out, 'b'), 'w')];
+    await thread.abort();
+    for (const fd of others) {
+      expect(() => fstatSync(fd)).not.toThrow();
+      closeSync(fd);
+    }
+    await expect(digester.series()).rejects.toThrow('the CSV writer thread');
+  });
 
   it('leaves the report to the files when the digest fails, and writes them all the same', async () => {
     // A sample of no rows: the digest cannot start.
