@@ -10,7 +10,7 @@ const nodeOptionsUnderNpm = (own: string | undefined): string => {
   // As from a shell: without the options npm hands its own children (npm test's, here).
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(node_options|npm_config_node_options)$/i.test(key)));
   if (own !== undefined) env.NODE_OPTIONS = own;
-  return execFileSync('npm', ['exec', '--', 'node', '-p', 'process.env.NODE_OPTIONS + " " + require("v8").getHeapStatistics().heap_size_limit'], { env, encoding: 'utf8' }).trim();
+  return execFileSync('npm', ['exec', '--offline', '--', 'node', '-p', 'process.env.NODE_OPTIONS + " " + require("v8").getHeapStatistics().heap_size_limit'], { env, encoding: 'utf8' }).trim();
 };
 
 describe('Node options under npm', () => {
