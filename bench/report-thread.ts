@@ -5,9 +5,10 @@
  * experiment (200,000 frames in about a second of simulation) and the 10,000-node day
  * (864,000 frames). Printed for each: the wall time, the simulation's (timing.json) and what
  * came after it (the books, the files, the report), medians; and whether the two reports are
- * the same bytes. On two cores the digest shares the second core with the writer thread, so the
- * simulation slows by about what the report saves after it unless the run is long enough for
- * both (`--report-thread auto` decides by that: src/run/run-estimate.ts).
+ * the same bytes. The digest is made on the writer thread, from the rows it writes: where that
+ * thread is as busy as the simulation's (LoRaSim's experiment) the simulation waits for it
+ * about as long as the report saves after it (`--report-thread auto` decides by the frames
+ * expected: src/run/run-estimate.ts).
  *
  *   node --import tsx bench/report-thread.ts [pairs]     (3 pairs by default)
  */
