@@ -1,7 +1,8 @@
 /**
  * record-rows.ts against the parser: a row of frames.csv, receptions.csv or series.csv read
  * from its numbers answers every question a digest asks (numbers with and without a fallback,
- * first bytes, equality, node ids, sender–receiver pairs, sampled cells, whole lines) as the
+ * first bytes, equality, node ids, sender–receiver pairs, the sampled columns' cells (written
+ * one by one), whole lines) as the
  * same row formatted by the file's writer and parsed, for rows drawn at random with the values
  * that format oddly: −0 and halves that round to it, NaN, ±Infinity, 10^20, many digits.
  */
@@ -17,6 +18,7 @@ import { frameColumnsFor, frameRowWriter, receptionColumns, receptionRowWriter }
 import { regions } from '../../../src/radio/regions.ts';
 import { energyStates } from '../../../src/hw/energy-ledger-types.ts';
 import type { Fate } from '../../../src/radio/transmission.ts';
+import { embeddedColumns } from '../../../src/dashboard/views/run-model.ts';
 
 const ids = ['n-0', 'n-1', 'gateway-17', 'x'];
 const idBytes = encodeIds(ids);
@@ -46,9 +48,10 @@ function parsedRow(write: (csv: ReturnType<typeof createCsvBytes>) => void, want
 }
 
 /** Every question a digest asks, of cells `cells` (every column, and one absent). */
-function answers(row: CsvRow, cells: number, pairs: PairTable, pair: readonly [number, number] | undefined): unknown[] {
+function answers(row: CsvRow, cells: number, pairs: PairTable, pair: readonly [number, number] | undefined, sampled: readonly number[] = []): unknown[] {
   const all = Array.from({ length: cells }, (_, k) => k);
-  const found: unknown[] = [row.line(), row.joined(all), row.joined([2, 0])];
+  // The sampled columns first (written cell by cell), then the whole row (formatted and split).
+  const found: unknown[] = [row.joined(sampled), row.joined([...sampled].reverse()), ...sampled.map((k) => row.joined([k])), row.joined([]), row.line(), row.joined(all), row.joined([2, 0])];
   for (let k = 0; k < cells; k++) {
     const text = row.text(k);
     found.push(text, row.number(k), row.number(k, Number.NaN), row.firstCode(k), row.equals(k, text), row.equals(k, 'sent'), row.equals(k, '1'), row.id(k, index), row.id(k, index, 1));
@@ -82,7 +85,8 @@ describe('rows read from their numbers', () => {
         for (const field of ['phyBytes', 'messageId', 'fragmentIndex', 'fragmentCount', 'receivers', 'received', 'transmission'] as const) r[field][slot] = Math.floor(random() * 300);
         r.fate[slot] = Math.floor(random() * fateLabels.length);
         const parsed = parsedRow((csv) => frameRowWriter(csv, idBytes, transmissions)(r, slot), wanted);
-        expect(answers(row.at(r, slot), wanted.length, ours, [0, 2]), `row ${n}`).toEqual(answers(parsed, wanted.length, reference, [0, 2]));
+        const sampled = embeddedColumns['frames.csv']!.map((column) => columns.indexOf(column));
+        expect(answers(row.at(r, slot), wanted.length, ours, [0, 2], sampled), `row ${n}`).toEqual(answers(parsed, wanted.length, reference, [0, 2], sampled));
       }
     }
   });
@@ -97,7 +101,8 @@ describe('rows read from their numbers', () => {
       const fate = fateLabels[1 + Math.floor(random() * (fateLabels.length - 1))] as Fate;
       const values = [Math.floor(random() * ids.length), Math.floor(random() * 70_000), Math.floor(random() * ids.length), valueOf(random), valueOf(random), valueOf(random)] as const;
       const parsed = parsedRow((csv) => receptionRowWriter(csv, idBytes)(values[0], values[1], values[2], values[3], fate, values[4], values[5]), wanted);
-      expect(answers(row.set(values[0], values[1], values[2], values[3], fate, values[4], values[5]), wanted.length, ours, [0, 2]), `row ${n}`).toEqual(answers(parsed, wanted.length, reference, [0, 2]));
+      const sampled = embeddedColumns['receptions.csv']!.map((column) => (receptionColumns as readonly string[]).indexOf(column));
+      expect(answers(row.set(values[0], values[1], values[2], values[3], fate, values[4], values[5]), wanted.length, ours, [0, 2], sampled), `row ${n}`).toEqual(answers(parsed, wanted.length, reference, [0, 2], sampled));
     }
     const entries = (pairs: PairTable): string[] => {
       const found: string[] = [];
