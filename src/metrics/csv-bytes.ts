@@ -53,6 +53,12 @@ export function encodeIds(ids: readonly string[]): IdBytes {
   return { bytes, starts };
 }
 
+/** The ids back as strings (a thread that was handed the bytes). */
+export function decodeIds(ids: IdBytes): string[] {
+  const { bytes, starts } = ids;
+  return Array.from({ length: starts.length - 1 }, (_, i) => Buffer.from(bytes.buffer, bytes.byteOffset + starts[i]!, starts[i + 1]! - starts[i]!).toString('latin1'));
+}
+
 /** Receives full buffers; it must copy or consume `chunk` before returning. */
 export type ChunkSink = (chunk: Uint8Array) => void;
 

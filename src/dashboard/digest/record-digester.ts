@@ -6,16 +6,17 @@
  * record-rows.ts, which answers what a digest asks of a cell as the file's text would: the
  * report is the same byte for byte (tests). It takes the rows the files' writer takes, batch by
  * batch (row-batch.ts), on the files' writer thread once it has written them
- * (report-writer-thread.ts), so that the digest costs the simulation's thread nothing; only for a run that starts afresh (a resumed
- * run's files hold rows written before it began), and series.csv's only when the run samples
- * it itself (with workers it is merged at the end, and read back).
+ * (report-writer-thread.ts), so that the digest costs the simulation's thread nothing; only
+ * for a run that starts afresh (a resumed run's files hold rows written before it began), and
+ * series.csv's only when the run samples it itself (with workers it is merged at the end, and
+ * read back).
  *
  * @example
- * const digester = createRecordDigester({ nodeIds, mains, columns, transmissions: false, energyStates: 7, limits: reportLimits });
+ * const digester = createRecordDigester({ ids: encodeIds(nodeIds), mains, columns, transmissions: false, energyStates: 7, limits: reportLimits });
  * batchReader('frames', digester.sink)(batch, count); // …every batch of every file, in order
  * const { frames, receptions } = digester.tables({ bins, follow, bands, xs, ys });
  */
-import { encodeIds } from '../../metrics/csv-bytes.ts';
+import { decodeIds, type IdBytes } from '../../metrics/csv-bytes.ts';
 import type { BatchSink } from '../../metrics/row-batch.ts';
 import { createIdIndex } from '../read/id-index.ts';
 import { createFramesRecord, framesDigestOf } from './frames-digest.ts';
@@ -25,8 +26,8 @@ import { FrameRecordRow, ReceptionRecordRow, SeriesRecordRow } from './record-ro
 import type { DigestLimits, StreamedTables, TablesRequest } from './report-digester-protocol.ts';
 
 export interface RecordDigesterOptions {
-  /** The run's nodes (nodes.csv's order), which the rows name by index. */
-  readonly nodeIds: readonly string[];
+  /** The run's node ids (nodes.csv's order), which the rows name by index, as the files' writer has them. */
+  readonly ids: IdBytes;
   /** Mains-powered nodes (series.csv leaves their charge empty). */
   readonly mains: readonly boolean[];
   /** The streamed files' columns; no `series` when the run does not sample series.csv itself (workers: merged at the end). */
@@ -47,9 +48,10 @@ export interface RecordDigester {
 }
 
 export function createRecordDigester(options: RecordDigesterOptions): RecordDigester {
-  const { nodeIds, columns, limits } = options;
+  const { columns, limits } = options;
+  const idBytes = options.ids;
+  const nodeIds = decodeIds(idBytes);
   const ids = createIdIndex(nodeIds);
-  const idBytes = encodeIds(nodeIds);
 
   // A sampled row's text is made when the sample takes it, on this thread while the run goes
   // on, rather than once it is over (when the rows the sample still holds are known, but the

@@ -43,7 +43,7 @@ type CellWriter = (csv: CsvBytes) => void;
 abstract class RecordRow implements CsvRow {
   protected readonly csv: CsvBytes;
   private readonly record: LineRecord;
-  private formatted: Uint8Array = new Uint8Array(0);
+  private formatted: Uint8Array = noBytes;
   /** Which row the record holds the text of: `row` counts the rows taken. */
   private formattedRow = -1;
   protected row = 0;
@@ -105,8 +105,8 @@ abstract class RecordRow implements CsvRow {
   }
 
   joined(ks: readonly number[]): string {
-    // A sampled row's cells, written alone when each has its writer: a tenth of the row
-    // formatted whole and split again (the text is the same: tests hold it to the row's).
+    // A sampled row's cells, written alone when each has its writer, instead of the whole row
+    // formatted and split again (the text is the same: tests hold it to the row's).
     const writers = this.cellWriters;
     for (const k of ks) if (writers[k] === undefined) return this.text_().joined(ks);
     // Empty cells write nothing, and a flush of nothing hands nothing over.

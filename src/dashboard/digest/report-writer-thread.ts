@@ -16,12 +16,10 @@ let digester: RecordDigester | undefined;
 serveCsvWriter(parentPort!, {
   open(message: OpenMessage) {
     const { limits } = message.tap as DigestTap;
-    const { bytes, starts } = message.ids;
-    const nodeIds = Array.from({ length: starts.length - 1 }, (_, i) => Buffer.from(bytes.buffer, bytes.byteOffset + starts[i]!, starts[i + 1]! - starts[i]!).toString('latin1'));
     const columnsOf = (kind: string): readonly string[] | undefined => message.streams.find((spec) => spec.kind === kind)?.columns;
     const series = columnsOf('series');
     digester = createRecordDigester({
-      nodeIds,
+      ids: message.ids,
       mains: message.mains,
       columns: { frames: columnsOf('frames')!, receptions: columnsOf('receptions')!, ...(series && { series }) },
       transmissions: message.transmissions,
