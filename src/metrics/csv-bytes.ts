@@ -24,6 +24,8 @@ export interface CsvBytes {
   fixed(value: number, digits: number): void;
   /** Any number, as `String(value)`. */
   number(value: number): void;
+  /** Makes room for `bytes` more before the next cell (a row may hold more than a row's usual 4 KiB). */
+  reserve(bytes: number): void;
   /** Hands the rest of the buffer on. */
   flush(): void;
   /** A copy of the bytes written and not yet handed on (a run's checkpoint). */
@@ -191,6 +193,7 @@ export function createCsvBytes(sink: ChunkSink): CsvBytes {
       }
     },
     number,
+    reserve: ensure,
     flush() {
       if (at > 0) sink(buffer.subarray(0, at));
       at = 0;

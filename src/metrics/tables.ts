@@ -9,10 +9,9 @@ import { csvText, encodeIds, type CsvBytes, type IdBytes } from './csv-bytes.ts'
 import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
 import { blockReasons, createFrameStore, fateLabels, fateNumber, outcomes, type FrameRows } from './frame-rows.ts';
 import { gatewaysDestination, type Fate } from '../radio/transmission.ts';
-import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
+import type { Region } from '../radio/regions.ts';
 import type { NodeReport } from './node-report.ts';
-import { round } from './stats.ts';
-import { csvRecord } from './csv-record.ts';
+import { nodesCsvBytes } from './nodes-csv.ts';
 
 /** What the tables need to know about a node. */
 export interface NodeInfo {
@@ -26,8 +25,6 @@ export interface NodeInfo {
   readonly txPowerDbm: number;
   readonly channelsHz: readonly number[];
 }
-
-const ms = (value: number): number => round(value, 3);
 
 export const frameColumns = [
   'sender', 'seq', 'destination', 'outcome', 'blockReason', 'queuedAtMs', 'atMs', 'queueWaitMs', 'dutyCycleWaitMs', 'wakeWaitMs', 'airtimeMs',
@@ -206,76 +203,7 @@ function createLabels<T>(label: (value: number) => T): (value: number) => T {
   };
 }
 
-export const nodeColumns = [
-  'id', 'group', 'role', 'xM', 'yM', 'sf', 'bandwidthKhz', 'txPowerDbm', 'attempts', 'sent', 'dutyCycleBlocked', 'receptions',
-  'receptionsReceived', 'der', 'framesHeard', 'messagesSent', 'messagesDelivered', 'airtimeMs', 'energyRadioTxJ', 'dutyCycleUse',
-  'dutyCycleBudgetUse', 'mcu', 'battery', 'diedAtMs', 'deathReason', 'unsentAtDeath', 'energyJ', 'sleepJ', 'idleJ', 'listenJ', 'receiveJ',
-  'transmitJ', 'computeJ', 'radioStandbyJ', 'stateOfCharge', 'batteryRemainingMah', 'peakSramBytes', 'peakFlashBytes', 'lifetimeDays',
-  'lifetimeBasis',
-] as const;
-
-/**
- * Duty cycle per sub-band, the unit the regulation (and the MAC) applies it to:
- * `dutyCycleUse` is the node's busiest sub-band's airtime over the run's duration (compare it
- * with that sub-band's duty cycle, 0.01 for EU868 g1); `dutyCycleBudgetUse` is the largest
- * share of a sub-band's allowance the node used (1 = at the limit).
- */
+/** nodes.csv's text (nodes-csv.ts). */
 export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo[], durationMs: number, region: Region, reports: readonly NodeReport[]): string {
-  const rows = nodes.map((node, i) => {
-    const t = tallies[i]!;
-    const byBand = new Map<SubBand, number>();
-    for (const [channelHz, airtimeMs] of t.airtimeByChannelMs) {
-      const band = subBandOf(region, channelHz)!;
-      byBand.set(band, (byBand.get(band) ?? 0) + airtimeMs);
-    }
-    let busiest = 0;
-    for (const airtimeMs of byBand.values()) busiest = Math.max(busiest, airtimeMs);
-    let budget = 0;
-    for (const [band, airtimeMs] of byBand) budget = Math.max(budget, airtimeMs / durationMs / band.dutyCycle);
-    return [
-      node.id,
-      node.group,
-      node.role,
-      round(node.xM, 2),
-      round(node.yM, 2),
-      node.sf,
-      node.bandwidthHz / 1e3,
-      node.txPowerDbm,
-      t.attempts,
-      t.sent,
-      t.dutyCycleBlocked,
-      t.receptions,
-      t.receptionsReceived,
-      t.receptions > 0 ? round(t.receptionsReceived / t.receptions, 6) : '',
-      t.framesHeard,
-      t.messagesSent,
-      t.messagesDelivered,
-      ms(t.airtimeMs),
-      round(t.txEnergyUj / 1e6, 6),
-      round(busiest / durationMs, 6),
-      round(budget, 6),
-      ...reportColumns(reports[i]!, t),
-    ];
-  });
-  // csv-stringify's text, a record at a time (csv-record.ts): 100,000 nodes in a third of its time.
-  return csvRecord(nodeColumns as unknown as string[]) + rows.map(csvRecord).join('');
-}
-
-function reportColumns(report: NodeReport, tally: NodeTally): (string | number)[] {
-  const e = report.energyJByState;
-  return [
-    report.mcu,
-    report.battery,
-    report.diedAtMs ?? '',
-    report.deathReason ?? '',
-    tally.unsentAtDeath,
-    report.energyJ,
-    e.sleep, e.idle, e.listen, e.receive, e.transmit, e.compute, e.radioStandby,
-    report.stateOfCharge ?? '',
-    report.batteryRemainingMah ?? '',
-    report.peakSramBytes,
-    report.peakFlashBytes,
-    report.lifetimeDays ?? '',
-    report.lifetimeBasis,
-  ];
+  return nodesCsvBytes(tallies, nodes, durationMs, region, reports).toString('utf8');
 }

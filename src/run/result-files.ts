@@ -15,7 +15,8 @@ import { startCsvThread, type CsvThread } from '../metrics/csv-thread.ts';
 import { openStream, type StreamKind, type StreamSpec } from '../metrics/csv-thread-protocol.ts';
 import { energyStates } from '../hw/energy-ledger-types.ts';
 import { adrCsv } from '../metrics/lorawan-summary.ts';
-import { encodedIds, frameColumnsFor, frameRowWriter, nodesCsv, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
+import { encodedIds, frameColumnsFor, frameRowWriter, receptionColumns, receptionRowWriter } from '../metrics/tables.ts';
+import { nodesCsvBytes } from '../metrics/nodes-csv.ts';
 import { seriesColumns, seriesCsv, seriesRowWriter, type SeriesSink } from '../metrics/series.ts';
 import { subBandOf } from '../radio/regions.ts';
 import type { RecordSink } from '../metrics/radio-tracker.ts';
@@ -156,7 +157,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
         if (checkpoint) dir.write('model.tskp', checkpoint);
       }
       if (result.lorawan) dir.write('adr.csv', adrCsv(result.lorawan.adrChanges, nodeIds));
-      dir.write('nodes.csv', nodesCsv(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
+      dir.write('nodes.csv', nodesCsvBytes(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
       if (!streamSeries) dir.write('series.csv', seriesCsv(simulation.series, nodeIds, swarm.nodes.map((node) => node.power.mains)));
     },
   };

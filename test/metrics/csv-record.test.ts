@@ -1,12 +1,14 @@
 /**
- * csvRecord against csv-stringify, whose defaults it stands for in large tables (nodes.csv):
+ * csvCell against csv-stringify, whose defaults it stands for (the dashboard's tables):
  * the same text for random records of numbers (whole, fractional, negative, huge, tiny, not
  * finite) and strings (empty, ASCII, Unicode, commas, quotes, line breaks).
  */
 import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { csvRecord } from '../../src/metrics/csv-record.ts';
+import { csvCell } from '../../src/metrics/csv-record.ts';
+
+const csvRecord = (cells: readonly (string | number)[]): string => `${cells.map(csvCell).join(',')}\n`;
 
 const cell = fc.oneof(
   fc.double(),
@@ -16,7 +18,7 @@ const cell = fc.oneof(
   fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', ' ', 'é', '-', '=') }),
 );
 
-describe('csvRecord', () => {
+describe('csvCell', () => {
   it('writes what csv-stringify writes, record by record and for a whole table', () => {
     fc.assert(
       fc.property(fc.array(fc.array(cell, { minLength: 1, maxLength: 8 }), { minLength: 1, maxLength: 6 }), (rows) => {
