@@ -44,7 +44,7 @@ export type AutoChoice = 'auto' | 'on' | 'off';
  *   `auto` above `autoThreadFrames` (20,000).
  * - `digested`: the report's figures digested on the writer thread from the rows it writes (the
  *   same report either way); `on` writes the files on their thread too. `auto`: with the writer
- *   thread on three cores or more; on two, above `autoReportThreadFrames` (400,000).
+ *   thread on three cores or more; on two, above `autoReportThreadFrames` (150,000).
  */
 export function streamedWriting(choices: StreamedChoices, scenario: Scenario, swarm: ResolvedSwarm, cores = availableParallelism()): { readonly compress: boolean; readonly threaded: boolean; readonly digested: boolean } {
   const { compress, thread, reportThread } = choices;

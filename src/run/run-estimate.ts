@@ -66,16 +66,18 @@ export const autoThreadFrames = 20_000;
 /**
  * On two cores, above this many expected frames `--report-thread auto` digests the report on the
  * writer thread as it writes the files (dashboard/digest/report-digester.ts), compressed or not.
- * The digest costs the writer thread about as much again as its formatting, and on two cores
- * the simulation's thread shares the second core with it: LoRaSim's experiment (200,000 frames
- * in ~1 s of simulation, the writer as busy as the simulation) loses in the simulation (+0.4 s)
- * more than it saves after it (0.25 s); the 10,000-node day (864,000 frames in ~6.5 s) gains
- * up to 0.5 s in two pairs of three; the 100,000-node day, whose writer thread waits most of the
- * time while the compression runs on libuv's pool, saves the 9 s of reading its files back for
- * 2 s more of simulation (84.0 → 74.7 s whole run; 2026-12-07, AMD EPYC × 2). With three cores
- * or more, the writer's threshold serves (`autoThreadFrames`).
+ * The digest, from the rows' numbers, costs the writer thread less than its formatting, but on
+ * two cores the simulation's thread shares the second core with it, and slows by about as much
+ * as a small run saves after it: the 1,000-node day (86,400 frames) gains nothing whole and
+ * loses 0.1 s of its simulation, so it reads its files back. LoRaSim's experiment (200,000
+ * frames in ~1.1 s of simulation) gains 0.10–0.13 s whole (medians of six interleaved runs per
+ * collision model, 2026-12-07 16:00 UTC: 1.74 s against 1.84 s, 1.76 s against 1.90 s); the
+ * 10,000-node day (864,000 frames) gains up to 0.5 s; the 100,000-node day, whose writer thread
+ * waits most of the time while the compression runs on libuv's pool, saves the 9 s of reading
+ * its files back for 2 s more of simulation (84.0 → 74.7 s whole run). AMD EPYC × 2. With three
+ * cores or more, the writer's threshold serves (`autoThreadFrames`).
  */
-export const autoReportThreadFrames = 400_000;
+export const autoReportThreadFrames = 150_000;
 
 /** The frames the nodes' own traffic is expected to send over the duration, fragments counted. */
 export function expectedTrafficFrames(scenario: Scenario, swarm: ResolvedSwarm): number {

@@ -34,8 +34,10 @@ describe('the run estimate', () => {
 describe('how the streamed files are written (--compress, --write-thread, --report-thread)', () => {
   const auto = { compress: 'auto', thread: 'auto', reportThread: 'auto' } as const;
   it('chooses by the frames expected, and the report\'s thread by the cores too', () => {
-    // The Poisson city: 86,400 frames expected at 1,000 nodes, 864,000 at 10,000.
+    // The Poisson city: 86,400 frames expected at 1,000 nodes, 864,000 at 10,000; LoRaSim's experiment at N = 200, 200,000.
     const small = readScenario('bench/poisson-1000.yaml');
+    const lorasim = readScenario('scenarios/lorasim-exp1.yaml', { sets: ['groups.1.count=200', 'duration=1000000000ms'] });
+    expect(streamedWriting(auto, lorasim.scenario, lorasim.swarm, 2)).toEqual({ compress: false, threaded: true, digested: true });
     const large = readScenario('bench/poisson-1000.yaml', { sets: ['groups.1.count=10000'] });
     expect(streamedWriting(auto, small.scenario, small.swarm, 2)).toEqual({ compress: false, threaded: true, digested: false });
     expect(streamedWriting(auto, small.scenario, small.swarm, 4)).toEqual({ compress: false, threaded: true, digested: true });

@@ -36,7 +36,7 @@ export function addRunCommand(program: Command, io: CliIo): void {
     .option('--dashboard-port <port>', 'with --dashboard: the port (default: a free one)')
     .option('--compress <when>', 'gzip frames.csv and receptions.csv: auto (runs expected to send more than 1,000,000 frames), on or off', 'auto')
     .option('--write-thread <when>', 'format and write frames.csv, receptions.csv and series.csv on a thread of their own (the same files): auto (runs expected to send more than 20,000 frames), on or off', 'auto')
-    .option('--report-thread <when>', 'digest the report\'s figures on the writer thread as it writes the files, instead of reading them back after the run (the same report): auto (on two cores, runs expected to send more than 400,000 frames; on more, as --write-thread), on (with the files written on their thread) or off', 'auto')
+    .option('--report-thread <when>', 'digest the report\'s figures on the writer thread as it writes the files, instead of reading them back after the run (the same report): auto (on two cores, runs expected to send more than 150,000 frames; on more, as --write-thread), on (with the files written on their thread) or off', 'auto')
     .option('--training-threads <n>', 'federated learning: threads that train the clients while the simulation goes on (the same results): auto (the cores less one, at most 4) or a count (0: on the simulation\'s thread)', 'auto')
     .option('--ignore-limits', 'run even when the estimate (see `validate`) needs more memory, events, series rows or disk than the bounds allow')
     .option('--checkpoint-every <seconds>', 'save the whole simulation into <out>.partial/ this often (wall time), for --resume after a crash')
