@@ -36,6 +36,7 @@ import { closeAsync, closeLocal } from './close-books.ts';
 import { createWindowDriving, receiveReport } from './window-driving.ts';
 import { createPartitionDriver } from './partition-driver.ts';
 import { checkpointSimulation, restoreSimulation } from './simulation-checkpoint.ts';
+import { sameFields } from '../sim/same-values.ts';
 
 export type { LiveSnapshot, PartitionDriver, Simulation, SimulationOptions, SimulationResult } from './simulation-types.ts';
 
@@ -176,10 +177,14 @@ function simulationHandle(
 /** The shortest frame any node can send (its framing's header alone): how soon a transmission can end. */
 function shortestAirtimeMs(specs: readonly NodeSpec[], scenario: Scenario): number {
   let shortestMs = Number.POSITIVE_INFINITY;
-  // Nodes of a group share their modulation: each distinct one is timed once.
+  // Nodes of a group share their modulation: each distinct one is timed once (a node like the
+  // one before it is passed over without keying it in JSON).
   const seen = new Set<string>();
+  let previous: ReturnType<typeof airtimeParamsOf> | undefined;
   for (const spec of specs) {
     const params = airtimeParamsOf(spec);
+    if (previous && sameFields(previous, params)) continue;
+    previous = params;
     const key = JSON.stringify(params);
     if (seen.has(key)) continue;
     seen.add(key);
