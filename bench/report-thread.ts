@@ -5,10 +5,10 @@
  * experiment (200,000 frames in about a second of simulation) and the 10,000-node day
  * (864,000 frames). Printed for each: the wall time, the simulation's (timing.json) and what
  * came after it (the books, the files, the report), medians; and whether the two reports are
- * the same bytes. The digest is made on the writer thread, from the rows it writes: where that
- * thread is as busy as the simulation's (LoRaSim's experiment) the simulation waits for it
- * about as long as the report saves after it (`--report-thread auto` decides by the frames
- * expected: src/run/run-estimate.ts).
+ * the same bytes. The digest is made on the writer thread, from the rows it writes; on two
+ * cores the simulation slows beside it, by less than the report saves after it above 150,000
+ * expected frames (LoRaSim's experiment gained 0.1 s whole on 2026-12-07), which is where
+ * `--report-thread auto` digests (src/run/run-estimate.ts).
  *
  *   node --import tsx bench/report-thread.ts [pairs]     (3 pairs by default)
  */

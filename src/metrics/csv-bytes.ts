@@ -1,7 +1,8 @@
 /**
  * CSV text written as bytes into a buffer, for result files with millions of rows: numbers are
  * formatted digit by digit (no string per field), and full buffers go to a sink (a file, a gzip
- * member, or memory). Text is Latin-1 (ids, fates and names are ASCII by the scenario schema). The text is exactly what csv-stringify makes of the same values — a
+ * member, or memory). `text` is for ASCII (ids, fates and names are ASCII by the scenario
+ * schema); other text goes in as its UTF-8 bytes (`bytes`). The text is exactly what csv-stringify makes of the same values — a
  * number rounded with `round(v, d)` prints as `String(round(v, d))` — so files written this way
  * are byte-identical to the tables built as one string before.
  */

@@ -72,6 +72,8 @@ export function nodesCsvBytes(tallies: readonly NodeTally[], nodes: readonly Nod
     cell.fixed(busiest / durationMs, 6);
     cell.fixed(budget, 6);
     reportCells(cell, reports[i]!, t);
+    // The row's last cell may have filled the buffer to its end.
+    csv.reserve(1);
     csv.endRow();
   });
   csv.flush();
@@ -113,9 +115,11 @@ const numberBytes = 32;
 function cellWriter(csv: CsvBytes): CellWriter {
   return {
     text(value, first = false) {
+      // Room for the comma and a printable ASCII cell, quoted and every character a quote.
       csv.reserve(2 * value.length + 3);
       if (!first) csv.comma();
-      // Names from custom profiles may hold any character: beyond printable ASCII, UTF-8 quoted as csv-stringify quotes it.
+      // Names from custom profiles may hold any character: beyond printable ASCII, UTF-8 quoted
+      // as csv-stringify quotes it (`bytes` makes its own room).
       if (!notPrintable.test(value)) csv.text(value);
       else csv.bytes(Buffer.from(/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value, 'utf8'));
     },

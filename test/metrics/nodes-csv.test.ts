@@ -21,8 +21,13 @@ const durationMs = 86_400_000;
 const channels = [867.1e6, 868.1e6, 868.3e6, 869.525e6];
 
 const name = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.string({ unit: fc.constantFrom('a', ',', '"', '\n', '\r', ' ', 'é', '-', '\t'), maxLength: 8 }));
-const count = fc.nat({ max: 100_000 });
-const real = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 0, max: 1e-3, noNaN: true }), fc.constantFrom(0, -0, 1.005, 2.675, 123456.789));
+const count = fc.oneof(fc.nat({ max: 100_000 }), fc.constantFrom(2 ** 53, 1e21, 0.5, -3));
+const real = fc.oneof(
+  fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+  fc.double({ min: 0, max: 1e-3, noNaN: true }),
+  fc.double(),
+  fc.constantFrom(0, -0, 1.005, 2.675, 123456.789, 1e15, 2 ** 53 + 2, 1e21, -7.5, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY),
+);
 const maybe = <T>(value: fc.Arbitrary<T>): fc.Arbitrary<T | null> => fc.option(value, { nil: null });
 
 const node = fc.record({
@@ -87,5 +92,20 @@ describe('nodes.csv as bytes', () => {
     expect(lines).toHaveLength(rows + 2);
     expect(new Set(lines.slice(1, -1)).size).toBe(1);
     expect(lines[1]).toBe(`${long},${long},node,0,0,7,125,14,1,1,0,0,0,,0,1,0,1.5,0.000002,0,0,${long},${long},,,0,-1.2345678901234567e-308,1e-7,0,0,0,0,0,0,,,0,0,,${long}`);
+  });
+
+  it('ends a row whose last cell fills a buffer to its very end', () => {
+    const tally: NodeTally = { attempts: 1, sent: 1, dutyCycleBlocked: 0, airtimeMs: 1.5, txEnergyUj: 2, receptions: 0, receptionsReceived: 0, framesHeard: 0, messagesSent: 1, messagesDelivered: 0, unsentAtDeath: 0, faults: 0, diedAtMs: undefined, deathReason: undefined, airtimeByChannelMs: new Map() };
+    const energy = { sleep: 0, idle: 0, listen: 0, receive: 0, transmit: 0, compute: 0, radioStandby: 0 };
+    const reportOf = (lifetimeBasis: string) => ({ id: 'n', mcu: 'm', battery: 'b', diedAtMs: null, deathReason: null, energyJ: 0, energyJByState: energy, stateOfCharge: null, batteryRemainingMah: null, peakSramBytes: 0, peakFlashBytes: 0, lifetimeDays: null, lifetimeBasis }) as unknown as NodeReport;
+    const infoOf = (id: string): NodeInfo => ({ id, group: 'g', role: 'node', xM: 0, yM: 0, sf: 7, bandwidthHz: 125_000, txPowerDbm: 14, channelsHz: channels });
+    // Lengths found to end the first row's last cell exactly at the first 1 MiB buffer's end
+    // (all quotes: each doubled; CJK: three bytes each), and the lengths around them.
+    for (const [idLength, basis] of [[1000, '"'.repeat(523534)], [1001, '日'.repeat(349023)], [1000, '"'.repeat(523533)], [1002, '日'.repeat(349023)]] as const) {
+      const text = nodesCsvBytes([tally, tally], [infoOf('x'.repeat(idLength)), infoOf('second')], durationMs, region, [reportOf(basis), reportOf('mains')]).toString('utf8');
+      const lines = text.split('\n');
+      expect(lines, `${idLength}`).toHaveLength(4);
+      expect(lines[2]!.startsWith('second,g,node,')).toBe(true);
+    }
   });
 });
