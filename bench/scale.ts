@@ -4,7 +4,9 @@
  * 4 km disc, the density growing with N) and once at constant density (bench/city-grid.yaml:
  * one gateway per 1,000 nodes on a grid). Each run is its own process, through bin/loraswarm.js
  * as a user runs it, writing its run directory (per-frame files compressed when the run is
- * large, `--compress auto`). Printed: events, frames, wall time, the process's CPU time, events
+ * large, `--compress auto`). Printed: events, frames, wall time and where it went (the
+ * simulation with its set-up, then the books, files and report after it, from timing.json; the
+ * rest is the process's start, reading the scenario and its exit), the process's CPU time, events
  * per CPU-second and peak RSS. `node --import tsx bench/scale.ts [N…]` runs some sizes only.
  */
 import { spawnSync } from 'node:child_process';
@@ -28,6 +30,9 @@ interface Figures {
   readonly events: number;
   readonly frames: number;
   readonly wallS: number;
+  /** The simulation with its set-up, and what came after it (timing.json). */
+  readonly simulateS: number;
+  readonly afterS: number;
   readonly cpuS: number;
   readonly peakRssMb: number;
 }
@@ -47,7 +52,8 @@ function run(file: string, sets: readonly string[]): Figures {
     if (result.status !== 0) throw new Error(`${file} ${sets.join(' ')}: exit ${result.status}\n${result.stderr}`);
     const usage = JSON.parse(readFileSync(report, 'utf8')) as { userCPUTime: number; systemCPUTime: number; maxRSS: number };
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { events: number; frames: { sent: number } };
-    return { events: summary.events, frames: summary.frames.sent, wallS, cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, peakRssMb: usage.maxRSS / 1024 };
+    const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')) as { simulateWallMs: number; totalWallMs: number };
+    return { events: summary.events, frames: summary.frames.sent, wallS, simulateS: timing.simulateWallMs / 1000, afterS: (timing.totalWallMs - timing.simulateWallMs) / 1000, cpuS: (usage.userCPUTime + usage.systemCPUTime) / 1e6, peakRssMb: usage.maxRSS / 1024 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -62,7 +68,7 @@ for (const nodes of counts) {
     const f = run(file, sets);
     console.log(
       `  ${nodes.toLocaleString('en')} nodes, ${label}: ${f.events.toLocaleString('en')} events, ${f.frames.toLocaleString('en')} frames, ` +
-        `${f.wallS.toFixed(1)} s wall, ${f.cpuS.toFixed(1)} s CPU, ${Math.round(f.events / f.cpuS).toLocaleString('en')} events per CPU-second, peak RSS ${Math.round(f.peakRssMb)} MiB`,
+        `${f.wallS.toFixed(1)} s wall (simulation ${f.simulateS.toFixed(1)} s, after it ${f.afterS.toFixed(1)} s, the process's start and end ${(f.wallS - f.simulateS - f.afterS).toFixed(1)} s), ${f.cpuS.toFixed(1)} s CPU, ${Math.round(f.events / f.cpuS).toLocaleString('en')} events per CPU-second, peak RSS ${Math.round(f.peakRssMb)} MiB`,
     );
   }
 }
