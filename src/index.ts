@@ -37,7 +37,8 @@ export type { Transport, TransportEndpoints } from './transport/transport.ts';
 
 export { createRadioTracker, type RadioTracker, type RadioTotals } from './metrics/radio-tracker.ts';
 export { buildSummary, summarySchemaVersion } from './metrics/summary.ts';
-export { framesCsv, receptionsCsv, nodesCsv } from './metrics/tables.ts';
+export { framesCsv, receptionsCsv } from './metrics/tables.ts';
+export { nodesCsv } from './metrics/nodes-csv.ts';
 
 export { scenarioSchema, scenarioJsonSchema, type Scenario, type ScenarioInput } from './scenario/schema.ts';
 export { loadScenarioText, type LoadedScenario } from './scenario/loader.ts';

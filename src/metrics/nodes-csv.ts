@@ -10,7 +10,8 @@ import { createCsvBytes, type CsvBytes } from './csv-bytes.ts';
 import type { NodeTally } from './radio-tracker.ts';
 import { subBandOf, type Region, type SubBand } from '../radio/regions.ts';
 import type { NodeReport } from './node-report.ts';
-import type { NodeInfo } from './tables.ts';
+import { header, type NodeInfo } from './tables.ts';
+import { csvCell } from './csv-record.ts';
 
 export const nodeColumns = [
   'id', 'group', 'role', 'xM', 'yM', 'sf', 'bandwidthKhz', 'txPowerDbm', 'attempts', 'sent', 'dutyCycleBlocked', 'receptions',
@@ -32,11 +33,7 @@ export function nodesCsvBytes(tallies: readonly NodeTally[], nodes: readonly Nod
   const chunks: Buffer[] = [];
   const csv = createCsvBytes((chunk) => chunks.push(Buffer.from(chunk)));
   const cell = cellWriter(csv);
-  nodeColumns.forEach((column, i) => {
-    if (i > 0) csv.comma();
-    csv.text(column);
-  });
-  csv.endRow();
+  header(csv, nodeColumns);
   const byBand = new Map<SubBand, number>();
   nodes.forEach((node, i) => {
     const t = tallies[i]!;
@@ -80,6 +77,11 @@ export function nodesCsvBytes(tallies: readonly NodeTally[], nodes: readonly Nod
   return Buffer.concat(chunks);
 }
 
+/** nodes.csv's text. */
+export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo[], durationMs: number, region: Region, reports: readonly NodeReport[]): string {
+  return nodesCsvBytes(tallies, nodes, durationMs, region, reports).toString('utf8');
+}
+
 function reportCells(cell: CellWriter, report: NodeReport, tally: NodeTally): void {
   const e = report.energyJByState;
   cell.text(report.mcu);
@@ -121,7 +123,7 @@ function cellWriter(csv: CsvBytes): CellWriter {
       // Names from custom profiles may hold any character: beyond printable ASCII, UTF-8 quoted
       // as csv-stringify quotes it (`bytes` makes its own room).
       if (!notPrintable.test(value)) csv.text(value);
-      else csv.bytes(Buffer.from(/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value, 'utf8'));
+      else csv.bytes(Buffer.from(csvCell(value), 'utf8'));
     },
     number(value) {
       csv.reserve(numberBytes);

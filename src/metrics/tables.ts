@@ -1,17 +1,14 @@
 /**
- * frames.csv, receptions.csv and nodes.csv: one header row, then data rows. Rows are written as
+ * frames.csv and receptions.csv (nodes.csv: nodes-csv.ts): one header row, then data rows. Rows are written as
  * bytes (csv-bytes.ts), record by record as the run finalises them, so that a city's tens of
  * millions of rows never become one string; numbers are rounded to fixed decimals so that files
  * are byte-identical for the same scenario and seed. Columns are documented in
  * docs/reference/outputs.md ("CSV columns").
  */
 import { csvText, encodeIds, type CsvBytes, type IdBytes } from './csv-bytes.ts';
-import type { FrameRecord, NodeTally, ReceptionRecord } from './radio-tracker.ts';
+import type { FrameRecord, ReceptionRecord } from './radio-tracker.ts';
 import { blockReasons, createFrameStore, fateLabels, fateNumber, outcomes, type FrameRows } from './frame-rows.ts';
 import { gatewaysDestination, type Fate } from '../radio/transmission.ts';
-import type { Region } from '../radio/regions.ts';
-import type { NodeReport } from './node-report.ts';
-import { nodesCsvBytes } from './nodes-csv.ts';
 
 /** What the tables need to know about a node. */
 export interface NodeInfo {
@@ -201,9 +198,4 @@ function createLabels<T>(label: (value: number) => T): (value: number) => T {
     if (text === undefined) cache.set(value, (text = label(value)));
     return text;
   };
-}
-
-/** nodes.csv's text (nodes-csv.ts). */
-export function nodesCsv(tallies: readonly NodeTally[], nodes: readonly NodeInfo[], durationMs: number, region: Region, reports: readonly NodeReport[]): string {
-  return nodesCsvBytes(tallies, nodes, durationMs, region, reports).toString('utf8');
 }

@@ -1,5 +1,5 @@
 /**
- * csvCell against csv-stringify, whose defaults it stands for (the dashboard's tables):
+ * csvCell against csv-stringify, whose defaults it stands for (the dashboard's tables, nodes.csv's names):
  * the same text for random records of numbers (whole, fractional, negative, huge, tiny, not
  * finite) and strings (empty, ASCII, Unicode, commas, quotes, line breaks).
  */
