@@ -14,6 +14,8 @@ export default defineConfig({
     // 2 cores (AMD EPYC, 2026-12-06): 790 -> 439 s of vitest, 976 -> 808 s of CPU.
     maxWorkers: Math.max(2, availableParallelism()),
     testTimeout: 60_000,
+    // LORASWARM_TEST_CPU=DIR: each test's CPU seconds, children included, into DIR (test/helpers/test-cpu.ts).
+    setupFiles: process.env.LORASWARM_TEST_CPU ? ['test/helpers/test-cpu.ts'] : [],
     hookTimeout: 60_000,
   },
 });
