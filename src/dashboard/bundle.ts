@@ -5,10 +5,11 @@
  *
  * Run from the CLI's bundle (dist/), the scripts were built with it (bin/bundle.js calls
  * `buildDashboardScript` once dist/ is written) and are read from `dashboard-<kind>.js` next to
- * the chunk this module lands in: a run does not start esbuild (~0.1 s). Run from the
- * sources, they are built once per process and kept: a sweep writing many reports bundles once.
+ * the chunk this module lands in: a run does not start esbuild (~0.1 s), nor load its module
+ * (a CommonJS file of 97 kB that Node parses for its exports before it runs it: ~20 ms of every
+ * run that writes a report, when it was imported here at the top). Run from the sources, they
+ * are built once per process and kept: a sweep writing many reports bundles once.
  */
-import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,8 @@ export type DashboardKind = 'report' | 'live';
 const cached = new Map<DashboardKind, Promise<string>>();
 
 /** The minified dashboard script for a report or a live page, built from `ui/<kind>.ts` under `uiDir`. */
-export function buildDashboardScript(kind: DashboardKind, uiDir: string): Promise<string> {
+export async function buildDashboardScript(kind: DashboardKind, uiDir: string): Promise<string> {
+  const { build } = await import('esbuild');
   return build({
     entryPoints: [join(uiDir, `${kind}.ts`)],
     bundle: true,
