@@ -23,8 +23,9 @@ for (const stream of [process.stdout, process.stderr]) {
 const bundle = process.env.LORASWARM_DEV === '1' ? undefined : await freshBundle();
 let main;
 if (bundle !== undefined) {
-  // Stack traces (printed for internal errors only) then point at the TypeScript sources.
-  process.setSourceMapsEnabled(true);
+  // Source maps stay off (Node would read every module's map as it loads, ~45 ms a start): the
+  // one stack trace printed, an internal error's, is mapped to the sources when it is printed
+  // (src/cli/stack-sources.ts).
   ({ main } = await import(bundle));
 } else {
   const { register } = await import('tsx/esm/api');
