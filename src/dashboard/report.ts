@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dashboardScript } from './bundle.ts';
 import { dashboardHtml, escapeHtml } from './report-html.ts';
-import { readRunFiles, reportLimits, type StreamedDigests } from './run-files.ts';
+import { readRunFiles, reportLimits, type StreamedDigests, type WrittenFiles } from './run-files.ts';
 import { apartFromBytes } from './digest/receptions-apart.ts';
 import type { RunMeta } from './views/run-model.ts';
 
@@ -35,8 +35,8 @@ function listing(dir: string): string {
  * directory, just before that becomes the run directory (built afresh, and not kept), with the
  * digests it made of its streamed files as it wrote them, if it did (`streamed`).
  */
-export async function reportHtml(dir: string, finishing = false, streamed?: StreamedDigests): Promise<string> {
-  if (finishing) return buildReport(dir, true, streamed);
+export async function reportHtml(dir: string, finishing = false, streamed?: StreamedDigests, written?: WrittenFiles): Promise<string> {
+  if (finishing) return buildReport(dir, true, streamed, written);
   const now = listing(dir);
   if (served?.dir === dir && served.listing === now) return served.html;
   const html = buildReport(dir, false);
@@ -48,8 +48,8 @@ export async function reportHtml(dir: string, finishing = false, streamed?: Stre
   return html;
 }
 
-async function buildReport(dir: string, finishing: boolean, streamed?: StreamedDigests): Promise<string> {
-  const files = await readRunFiles(dir, finishing, reportLimits, apartFromBytes, streamed);
+async function buildReport(dir: string, finishing: boolean, streamed?: StreamedDigests, written?: WrittenFiles): Promise<string> {
+  const files = await readRunFiles(dir, finishing, reportLimits, apartFromBytes, streamed, written);
   const meta = JSON.parse(files['meta.json']!) as RunMeta;
   return dashboardHtml(await dashboardScript('report'), { files }, meta.title);
 }

@@ -77,12 +77,17 @@ export interface ResultFiles {
   readonly sinks: readonly RecordSink[];
   /** Where the run's series rows go (none when they come from other processes and are merged at the end). */
   readonly seriesSinks: readonly SeriesSink[];
-  /** Writes the files of a finished run and closes the streamed ones. */
-  finish(run: FinishedRun): Promise<void>;
+  /** Writes the files of a finished run and closes the streamed ones; returns the texts the report reads again. */
+  finish(run: FinishedRun): Promise<WrittenTexts>;
   /** Closes the streamed files after a failure. */
   abort(): Promise<void>;
   /** Where each streamed file stands, by file name (a run's checkpoint). */
   snapshot(): Promise<Record<string, CsvFileSnapshot>>;
+}
+
+/** Files a run has just written, as text: its report takes them from here instead of reading them back (dashboard/run-files.ts). */
+export interface WrittenTexts {
+  readonly 'summary.json': string;
 }
 
 export interface FinishedRun {
@@ -140,7 +145,8 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
     },
     async finish({ simulation, result, summary, nodeReports, inference, federated }) {
       await streamed.close();
-      dir.write('summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+      const summaryJson = `${JSON.stringify(summary, null, 2)}\n`;
+      dir.write('summary.json', summaryJson);
       const nodeIds = swarm.nodes.map((node) => node.id);
       if (inference && simulation.inference) {
         dir.write('tokens.csv', tokensCsv(simulation.inference, inference.symbols));
@@ -159,6 +165,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
       if (result.lorawan) dir.write('adr.csv', adrCsv(result.lorawan.adrChanges, nodeIds));
       dir.write('nodes.csv', nodesCsvBytes(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
       if (!streamSeries) dir.write('series.csv', seriesCsv(simulation.series, nodeIds, swarm.nodes.map((node) => node.power.mains)));
+      return { 'summary.json': summaryJson };
     },
   };
 }

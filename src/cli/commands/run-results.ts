@@ -26,10 +26,10 @@ export async function writeRunResults(inputs: RunInputs, simulated: SimulatedRun
   const { simulation, result, files, simulateWallMs, wallStartMs } = simulated;
   const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
   const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served, trainedOf(simulation, federated, scenario));
-  await files.finish({ simulation, result, summary, nodeReports, inference, federated });
+  const written = await files.finish({ simulation, result, summary, nodeReports, inference, federated });
   // The dashboard of the files above, self-contained: it opens from disk.
   try {
-    dir.write('report.html', await reportHtml(dir.partialPath, true, simulated.digester).catch((error: Error) => unbuiltReportHtml(error)));
+    dir.write('report.html', await reportHtml(dir.partialPath, true, simulated.digester, written).catch((error: Error) => unbuiltReportHtml(error)));
   } finally {
     await simulated.digester?.stop();
   }
