@@ -23,9 +23,10 @@ for (const stream of [process.stdout, process.stderr]) {
 const bundle = process.env.LORASWARM_DEV === '1' ? undefined : await freshBundle();
 let main;
 if (bundle !== undefined) {
-  // Source maps stay off (Node would read every module's map as it loads, ~45 ms a start): the
-  // one stack trace printed, an internal error's, is mapped to the sources when it is printed
-  // (src/cli/stack-sources.ts).
+  // Source maps stay off (Node would read every module's map as it loads, ~30 ms a start): the
+  // stack traces the CLI prints or writes are mapped to the sources as they are written
+  // (src/metrics/stack-sources.ts), through the maps of the bundle loaded here, after this mark.
+  performance.mark('loraswarm:bundle-loaded');
   ({ main } = await import(bundle));
 } else {
   const { register } = await import('tsx/esm/api');

@@ -3,7 +3,7 @@
  * status 2; anything else is a bug and exits with status 1.
  */
 import { InputError } from '../scenario/errors.ts';
-import { sourceMappedStack } from './stack-sources.ts';
+import { sourceMappedStack } from '../metrics/stack-sources.ts';
 
 export const exitInputError = 2;
 
@@ -70,7 +70,7 @@ export function reportError(error: unknown, write: (text: string) => void): numb
     write(`loraswarm: ${system}\n`);
     return 1;
   }
-  const text = error instanceof Error ? (error.stack === undefined ? error.message : sourceMappedStack(error.stack)) : String(error);
+  const text = error instanceof Error ? (typeof error.stack === 'string' ? sourceMappedStack(error.stack) : error.message) : String(error);
   write(`loraswarm: internal error (please report it)\n${text}\n`);
   return 1;
 }

@@ -15,6 +15,7 @@ import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, rea
 import { dirname, join, parse, resolve } from 'node:path';
 import { summarySchemaVersion } from './summary.ts';
 import { RunDirectoryError } from './run-directory-error.ts';
+import { sourceMappedStack } from './stack-sources.ts';
 import { runLockProblem, takeRunLock, type RunLock } from './run-lock.ts';
 
 export interface RunDirectory {
@@ -192,7 +193,8 @@ function atomicDirectory(finalPath: string, what: string, lock: RunLock, keep = 
     },
     fail(reason) {
       rmSync(join(partialPath, 'RUNNING'), { force: true });
-      writeFileSync(join(partialPath, 'FAILED.txt'), `${reason}\n`);
+      // A reason with a stack trace gets the sources' places (stack-sources.ts).
+      writeFileSync(join(partialPath, 'FAILED.txt'), `${sourceMappedStack(reason)}\n`);
       lock.release();
     },
   };

@@ -10,6 +10,7 @@ import type { PartitionDriver } from './simulation-types.ts';
 import { nextOp, sendTo, type WorkerControl } from './worker-control.ts';
 import type { NodeLinks } from './worker-node-links.ts';
 import { RunAbortedError } from './worker-errors.ts';
+import { sourceMappedStack } from '../metrics/stack-sources.ts';
 
 /** What the loop ends with: the partition's totals and how many windows it ran. */
 export interface OpsDone {
@@ -59,7 +60,7 @@ function runWindow(worker: WorkerControl, links: NodeLinks, partition: Partition
     peekMs: peekMs ?? null,
     busy: partition.busy(),
     lastEventMs: partition.lastEventMs,
-    failure: failure ? (failure.stack ?? failure.message) : null,
+    failure: failure ? (typeof failure.stack === 'string' ? sourceMappedStack(failure.stack) : failure.message) : null,
     report: partition.takeReport(),
     ...(totals && { totals }),
   };
