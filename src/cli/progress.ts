@@ -12,7 +12,8 @@ export interface Progress {
   log?(text: string): void;
 }
 
-export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+/** The bar draws on `stream` when it is a terminal; a line logged while no bar shows goes to `note` (the command's stderr). */
+export function createProgress(label: string, note: (text: string) => void, stream: NodeJS.WriteStream = process.stderr): Progress {
   const startedMs = Date.now();
   let bar: cliProgress.SingleBar | undefined;
   return {
@@ -33,7 +34,7 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
     },
     log(text) {
       if (!bar) {
-        stream.write(text);
+        note(text);
         return;
       }
       // Clear the bar's line, print, and draw the bar again below.

@@ -21,7 +21,7 @@ export async function runCommand(
   givenOptions: RunCommandOptions,
   print: (text: string) => void,
   note: (text: string) => void = () => undefined,
-  createRunProgress: (label: string) => Progress = createProgress,
+  createRunProgress: (label: string) => Progress = (label) => createProgress(label, note),
   untilStopped: () => Promise<void> = untilSignal,
 ): Promise<string> {
   const inputs = readRunInputs(scenarioFile, givenOptions, note);

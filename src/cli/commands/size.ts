@@ -190,7 +190,7 @@ export async function sizeCommand(file: string, options: SizeCommandOptions, pri
   if (problem) throw new UsageError(`--out: ${problem}`);
   const dir = openSweepDirectory(outPath);
   try {
-    const progress = createProgress(`size ${base.name}`);
+    const progress = createProgress(`size ${base.name}`, note);
     const runs: RunFigures[] = [];
     let planned = variants.length * counts.length * seeds * (failures > 0 ? drawsPerSeed : 1);
     /** A run's figures, with the lifetime simulated to the end and the capacity when asked for. */

@@ -63,7 +63,7 @@ export async function sweepCommand(file: string, options: SweepCommandOptions, p
 /** The runs' rows in plan order: in this process with one job (or one run), else in child processes. */
 async function runRows(plan: SweepPlan, runs: readonly PlannedRun[], jobs: number, dir: RunDirectory, options: SweepCommandOptions, note: (text: string) => void): Promise<SweepRow[]> {
   const runsDir = options.keepRuns ? join(dir.partialPath, 'runs') : undefined;
-  const progress = createProgress(`sweep ${plan.name}`);
+  const progress = createProgress(`sweep ${plan.name}`, note);
   const reporting = {
     runs,
     onProgress: (fraction: number) => progress.update(fraction),
