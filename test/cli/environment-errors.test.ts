@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listenOption } from '../../src/cli/commands/options.ts';
 import { reportError, UsageError } from '../../src/cli/exit.ts';
-import { cli, repoRoot } from '../helpers/cli.ts';
+import { runCli, repoRoot } from '../helpers/cli.ts';
 import { spawnSync } from 'node:child_process';
 import { descriptorProblem, openFileLimit } from '../../src/transport/descriptor-limit.ts';
 
@@ -50,7 +50,7 @@ describe('environment errors', () => {
     held = createServer();
     const port = await new Promise<number>((resolve) => held!.listen(0, '127.0.0.1', () => resolve((held!.address() as { port: number }).port)));
     const out = join(tmp, 'run');
-    const busy = cli(['run', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--workers', '1', '--listen', String(port), '--out', out]);
+    const busy = await runCli(['run', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--workers', '1', '--listen', String(port), '--out', out]);
     expect(busy.status).toBe(1);
     expect(busy.stderr).toBe(`loraswarm: cannot listen on 127.0.0.1:${port}: the port is in use by another program: choose another port, or 0 for a free one\n`);
     expect(existsSync(`${out}.lock`)).toBe(false);
@@ -58,7 +58,7 @@ describe('environment errors', () => {
     expect(readFileSync(join(`${out}.partial`, 'FAILED.txt'), 'utf8')).toBe(`cannot listen on 127.0.0.1:${port}: the port is in use by another program: choose another port, or 0 for a free one\n`);
     rmSync(`${out}.partial`, { recursive: true });
 
-    const nowhere = cli(['run', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--workers', '1', '--credentials-out', join(tmp, 'no', 'such', 'c.json'), '--out', out]);
+    const nowhere = await runCli(['run', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--workers', '1', '--credentials-out', join(tmp, 'no', 'such', 'c.json'), '--out', out]);
     expect(nowhere.status).toBe(2);
     expect(nowhere.stderr).toBe(`loraswarm: --credentials-out: expected a file in an existing directory, found no directory ${join(tmp, 'no', 'such')}\n`);
     expect(existsSync(`${out}.partial`)).toBe(false);

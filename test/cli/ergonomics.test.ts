@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/scenario/errors.ts';
 import { closestTo } from '../../src/scenario/suggest.ts';
 import { planSweep } from '../../src/run/sweep-plan.ts';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { loadScenario, runScenario } from '../helpers/scenario.ts';
 
 /** The first problem `sets` cause, as printed. */
@@ -71,8 +71,8 @@ groups:
     ]);
   });
 
-  it('prints its version', () => {
-    const result = cli(['--version']);
+  it('prints its version', async () => {
+    const result = await runCli(['--version']);
     expect(result.status).toBe(0);
     expect(result.stdout.trim()).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
   });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRun, runKind, type RunModel } from '../../src/dashboard/views/run-model.ts';
 import { deliveryByDistance, deliveryByGateway, deliveryBySf, deliveryOverTime, receptionsBy, sfDistribution, silentNodes, tally } from '../../src/dashboard/views/delivery.ts';
 import { readRunFiles } from '../../src/dashboard/run-files.ts';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const tiny = parseRun({
   'meta.json': JSON.stringify({ title: 'tiny', subBands: [] }),
@@ -51,7 +51,7 @@ describe('the delivery views of city-sink', () => {
   const dir = mkdtempSync(join(tmpdir(), 'loraswarm-delivery-'));
   let model: RunModel;
   beforeAll(async () => {
-    const run = cli(['run', 'scenarios/city-sink.yaml', '--transport', 'memory', '--out', join(dir, 'city'), '--quiet'], 60_000);
+    const run = await runCli(['run', 'scenarios/city-sink.yaml', '--transport', 'memory', '--out', join(dir, 'city'), '--quiet']);
     expect(run.status, run.stderr).toBe(0);
     model = parseRun(await readRunFiles(join(dir, 'city')));
   }, 90_000);

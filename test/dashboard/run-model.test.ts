@@ -13,7 +13,7 @@ import { dutyCycleAt } from '../../src/dashboard/views/duty-cycle.ts';
 import { expertLoadAt } from '../../src/dashboard/views/expert-load.ts';
 import { latencyView } from '../../src/dashboard/views/latency.ts';
 import { readRunFiles } from '../../src/dashboard/run-files.ts';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const files: RunFiles = {
   'meta.json': JSON.stringify({ title: 'tiny', subBands: [{ label: '868-868.6MHz', dutyCycle: 0.01 }] }),
@@ -98,9 +98,9 @@ describe('run model', () => {
 
 describe('the quickstart run directory', () => {
   let dir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'loraswarm-dashboard-model-'));
-    const run = cli(['run', 'scenarios/quickstart.yaml', '--transport', 'memory', '--out', join(dir, 'run'), '--quiet']);
+    const run = await runCli(['run', 'scenarios/quickstart.yaml', '--transport', 'memory', '--out', join(dir, 'run'), '--quiet']);
     expect(run.status).toBe(0);
   }, 60_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

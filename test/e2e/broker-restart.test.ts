@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, spawnCli } from '../helpers/cli.ts';
+import { runCli, spawnCli } from '../helpers/cli.ts';
 import { freePort, startMosquitto, stopProcess } from '../helpers/mosquitto.ts';
 
 let dir: string;
@@ -30,7 +30,7 @@ describe('a run and its worker through Mosquitto restarted mid-run', () => {
     // One simulated hour: ~10 s through Mosquitto with a worker, the restart lands in its first quarter.
     const sets: string[] = [];
     const port = await freePort();
-    expect(cli(['broker-setup', '--run', 'restart', '--scenario', 'scenarios/aloha.yaml', '--dir', join(dir, 'broker'), '--port', String(port)]).status).toBe(0);
+    expect((await runCli(['broker-setup', '--run', 'restart', '--scenario', 'scenarios/aloha.yaml', '--dir', join(dir, 'broker'), '--port', String(port)])).status).toBe(0);
     const config = join(dir, 'broker', 'mosquitto.conf');
     broker = await startMosquitto(config, port);
     const credentials = join(dir, 'broker', 'credentials.json');
@@ -57,7 +57,7 @@ describe('a run and its worker through Mosquitto restarted mid-run', () => {
     expect(run.stderr()).toMatch(/run restart: the broker was away for \d+\.\d s; reconnected, resuming/);
     expect(worker.stderr()).toMatch(/the broker was away for \d+\.\d s; reconnected, resuming/);
     const memory = join(dir, 'memory');
-    expect(cli(['run', 'scenarios/aloha.yaml', '--out', memory, '--transport', 'memory', ...sets]).status).toBe(0);
+    expect((await runCli(['run', 'scenarios/aloha.yaml', '--out', memory, '--transport', 'memory', ...sets])).status).toBe(0);
     const files = readdirSync(memory).sort();
     expect(readdirSync(out).sort()).toEqual(files);
     expect(files).toEqual(expect.arrayContaining(['frames.csv', 'receptions.csv', 'nodes.csv', 'summary.json', 'series.csv']));

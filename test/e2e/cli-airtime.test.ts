@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 
 /** Rounds to the microsecond, the precision of every published vector. */
@@ -28,8 +28,8 @@ const vectors: [label: string, args: string[], airtimeMs: number, payloadSymbols
 describe('loraswarm airtime', () => {
   const rows = vectors.map(([label, args, airtimeMs, payloadSymbols]) => ({ label, args, airtimeMs, payloadSymbols }));
 
-  it.each(rows)('--json gives $label as $airtimeMs ms and $payloadSymbols payload symbols', ({ args, airtimeMs, payloadSymbols }) => {
-    const result = cli(['airtime', ...args, '--json']);
+  it.each(rows)('--json gives $label as $airtimeMs ms and $payloadSymbols payload symbols', async ({ args, airtimeMs, payloadSymbols }) => {
+    const result = await runCli(['airtime', ...args, '--json']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
@@ -39,22 +39,22 @@ describe('loraswarm airtime', () => {
     expect(json.payloadSymbols).toBe(payloadSymbols);
   });
 
-  it('prints 1712.128 ms in text mode for SF12/125 kHz, CR 4/8, 20 bytes', () => {
-    const result = cli(['airtime', '--sf', '12', '--bw', '125', '--cr', '4/8', '--bytes', '20']);
+  it('prints 1712.128 ms in text mode for SF12/125 kHz, CR 4/8, 20 bytes', async () => {
+    const result = await runCli(['airtime', '--sf', '12', '--bw', '125', '--cr', '4/8', '--bytes', '20']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^1712\.128 ms time on air \(SF12\/125 kHz, CR 4\/8, 20 bytes, .*40 payload symbols of 32\.768 ms, LDRO on\)\n$/);
   });
 
-  it('refuses SF6 without --implicit on sx127x with status 2, naming the implicit header', () => {
-    const result = cli(['airtime', '--sf', '6', '--bytes', '10']);
+  it('refuses SF6 without --implicit on sx127x with status 2, naming the implicit header', async () => {
+    const result = await runCli(['airtime', '--sf', '6', '--bytes', '10']);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^loraswarm: airtime: SF6 on sx127x requires an implicit header/);
     expect(result.stderr).not.toContain('    at ');
   });
 
-  it('accepts SF6 with --implicit on sx127x (20.608 ms for 10 bytes at 125 kHz)', () => {
-    const result = cli(['airtime', '--sf', '6', '--bytes', '10', '--implicit', '--json']);
+  it('accepts SF6 with --implicit on sx127x (20.608 ms for 10 bytes at 125 kHz)', async () => {
+    const result = await runCli(['airtime', '--sf', '6', '--bytes', '10', '--implicit', '--json']);
     expect(result.status).toBe(0);
     expect(us((JSON.parse(result.stdout) as { airtimeMs: number }).airtimeMs)).toBe(20.608);
   });
@@ -63,8 +63,8 @@ describe('loraswarm airtime', () => {
     ['--bytes abc', ['--sf', '7', '--bytes', 'abc'], /^loraswarm: --bytes: expected an integer, found "abc"$/m],
     ['--cr 4/9', ['--sf', '7', '--bytes', '10', '--cr', '4/9'], /^loraswarm: --cr: expected 4\/5, 4\/6, 4\/7 or 4\/8, found "4\/9"$/m],
     ['--chip sx9999', ['--sf', '7', '--bytes', '10', '--chip', 'sx9999'], /^loraswarm: --chip: expected one of sx127x, .*, found "sx9999"$/m],
-  ])('refuses %s with status 2', (_label, args, expected) => {
-    const result = cli(['airtime', ...args]);
+  ])('refuses %s with status 2', async (_label, args, expected) => {
+    const result = await runCli(['airtime', ...args]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(expected);
     expect(result.stderr).not.toContain('    at ');
@@ -72,8 +72,8 @@ describe('loraswarm airtime', () => {
 });
 
 describe('loraswarm schema', () => {
-  it('prints a JSON Schema whose properties include groups, radio, duration, seed, region and collision', () => {
-    const result = cli(['schema']);
+  it('prints a JSON Schema whose properties include groups, radio, duration, seed, region and collision', async () => {
+    const result = await runCli(['schema']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const schema = JSON.parse(result.stdout) as { $schema: string; title: string; properties: Record<string, unknown>; required: string[] };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'loraswarm-cli-dashboard-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,11 +16,11 @@ describe('dashboard options', () => {
     const port = (busy.address() as AddressInfo).port;
     try {
       const out = join(dir, 'busy');
-      const result = cli(['run', 'scenarios/quickstart.yaml', '--dashboard', '--dashboard-port', String(port), '--out', out]);
+      const result = await runCli(['run', 'scenarios/quickstart.yaml', '--dashboard', '--dashboard-port', String(port), '--out', out]);
       expect(result.stderr).toContain(`--dashboard-port: cannot listen on 127.0.0.1:${port} (listen EADDRINUSE`);
       expect(result.status).toBe(2);
       expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
-      const served = cli(['dashboard', 'runs', '--port', String(port)]);
+      const served = await runCli(['dashboard', 'runs', '--port', String(port)]);
       expect(served.stderr).toContain(`--port/--host: cannot listen on 127.0.0.1:${port}`);
       expect(served.status).toBe(2);
     } finally {
@@ -28,8 +28,8 @@ describe('dashboard options', () => {
     }
   });
 
-  it('exits when the run directory cannot be made, its dashboard port closed', () => {
-    const result = cli(['run', 'scenarios/quickstart.yaml', '--dashboard', '--out', join(dir, 'a'.repeat(300))], 30_000);
+  it('exits when the run directory cannot be made, its dashboard port closed', async () => {
+    const result = await runCli(['run', 'scenarios/quickstart.yaml', '--dashboard', '--out', join(dir, 'a'.repeat(300))]);
     expect(result.stderr).toContain('ENAMETOOLONG');
     expect(result.status).toBe(1);
   });
@@ -49,9 +49,9 @@ describe('dashboard options', () => {
     [['dashboard', '--password', 'x'], '--run, --credentials, --user and --password go with --attach'],
     [['run', 'scenarios/quickstart.yaml', '--dashboard', '--broker', 'mqtt://127.0.0.1:1', '--credentials', 'nowhere.json', '--dashboard-port', '8080'], '--dashboard-port: with --broker the run serves no page'],
     [['dashboard', 'runs', '--port', 'http'], '--port: expected a port 0..65535, found "http"'],
-  ])('%j', (args, message) => {
+  ])('%j', async (args, message) => {
     const out = join(dir, 'out');
-    const result = cli([...args, ...(args[0] === 'run' ? ['--out', out] : [])]);
+    const result = await runCli([...args, ...(args[0] === 'run' ? ['--out', out] : [])]);
     expect(result.stderr).toContain(message);
     expect(result.status).toBe(2);
     expect(existsSync(out)).toBe(false);

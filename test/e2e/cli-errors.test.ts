@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, repoRoot } from '../helpers/cli.ts';
+import { runCli, repoRoot } from '../helpers/cli.ts';
 
 
 /**
@@ -49,9 +49,9 @@ function writeScenario(text: string): string {
 }
 
 /** Runs `loraswarm run <file> --out <tmp>/run ...extra` and asserts what every user error shares. */
-function runExpectingInputError(file: string, extra: readonly string[] = []): string {
+async function runExpectingInputError(file: string, extra: readonly string[] = []): Promise<string> {
   const out = join(tmp, 'run');
-  const result = cli(['run', file, '--out', out, '--quiet', ...extra]);
+  const result = await runCli(['run', file, '--out', out, '--quiet', ...extra]);
   expect(result.status).toBe(2);
   expect(result.stdout).toBe('');
   expect(result.stderr).toMatch(/^loraswarm: /);
@@ -66,9 +66,9 @@ function runExpectingInputError(file: string, extra: readonly string[] = []): st
 const at = (line: number, column: number, rest: string): RegExp => new RegExp(`^  .*scenario\\.yaml:${line}:${column}: ${rest}`, 'm');
 
 describe('loraswarm run refuses bad scenario files with status 2', () => {
-  it('runs the unedited base scenario (so each case below fails only because of its edit)', () => {
+  it('runs the unedited base scenario (so each case below fails only because of its edit)', async () => {
     const out = join(tmp, 'run');
-    const result = cli(['run', writeScenario(scenarioText()), '--out', out, '--quiet']);
+    const result = await runCli(['run', writeScenario(scenarioText()), '--out', out, '--quiet']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['frames.csv', 'nodes.csv', 'receptions.csv', 'report.html', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json']);
@@ -144,14 +144,14 @@ describe('loraswarm run refuses bad scenario files with status 2', () => {
     ],
   ];
 
-  it.each(cases)('refuses %s', (_label, replacements, expected) => {
-    const stderr = runExpectingInputError(writeScenario(scenarioText(replacements)));
+  it.each(cases)('refuses %s', async (_label, replacements, expected) => {
+    const stderr = await runExpectingInputError(writeScenario(scenarioText(replacements)));
     expect(stderr).toMatch(/^loraswarm: invalid input\n/);
     for (const pattern of expected) expect(stderr).toMatch(pattern);
   });
 
-  it('reports an EIRP violation once per group, not once per channel', () => {
-    const stderr = runExpectingInputError(writeScenario(scenarioText({ 14: '    placement: { shape: disc, radiusM: 100 }\n    radio: { txPowerDbm: 17 }' })));
+  it('reports an EIRP violation once per group, not once per channel', async () => {
+    const stderr = await runExpectingInputError(writeScenario(scenarioText({ 14: '    placement: { shape: disc, radiusM: 100 }\n    radio: { txPowerDbm: 17 }' })));
     const lines = stderr.split('\n').filter((line) => line.includes('expected EIRP'));
     expect(lines).toEqual([expect.stringMatching(/scenario\.yaml:15:14: groups\[1\]\.radio\.txPowerDbm: expected EIRP .* ≤ 16 dBm .*, found 17 dBm$/)]);
   });
@@ -159,19 +159,19 @@ describe('loraswarm run refuses bad scenario files with status 2', () => {
   it.each([
     ['an alias to an anchor that does not exist', 'name: probe\nduration: *d\ngroups: []\n'],
     ['an alias bomb', `a: &a [x, x, x, x, x, x, x, x, x, x]\n${['b', 'c', 'd', 'e', 'f'].map((key, i) => `${key}: &${key} [${Array(10).fill(`*${'abcde'[i]}`).join(', ')}]`).join('\n')}\n`],
-  ])('refuses %s as invalid YAML, naming the file position', (_label, text) => {
-    const stderr = runExpectingInputError(writeScenario(text));
+  ])('refuses %s as invalid YAML, naming the file position', async (_label, text) => {
+    const stderr = await runExpectingInputError(writeScenario(text));
     expect(stderr).toMatch(/scenario\.yaml:\d+:\d+: .*alias/i);
   });
 
-  it('refuses a missing file, naming it', () => {
+  it('refuses a missing file, naming it', async () => {
     const missing = join(tmp, 'missing.yaml');
-    const stderr = runExpectingInputError(missing);
+    const stderr = await runExpectingInputError(missing);
     expect(stderr).toContain(`expected a readable scenario file at ${missing}, found no such file`);
   });
 
-  it('refuses a directory given as the scenario', () => {
-    const stderr = runExpectingInputError(tmp);
+  it('refuses a directory given as the scenario', async () => {
+    const stderr = await runExpectingInputError(tmp);
     expect(stderr).toContain(`expected a readable scenario file at ${tmp}, found a directory`);
   });
 });
@@ -189,23 +189,23 @@ describe('loraswarm run refuses bad flags with status 2', () => {
     ['--set with a value that is not YAML', ['--set', 'radio.sf=[7'], /^ {2}radio\.sf: --set: the value is not valid YAML \(.*\), found "\[7"$/m],
     ['--set of a wrongly typed value', ['--set', 'groups.1.count=many'], /^ {2}groups\[1\]\.count: expected number, found "many" \(set by --set\)$/m],
     ['--transport pigeon', ['--transport', 'pigeon'], /^loraswarm: --transport: expected "memory" or "mqtt", found "pigeon"/],
-  ])('refuses %s', (_label, flags, expected) => {
-    const stderr = runExpectingInputError(writeScenario(scenarioText()), flags);
+  ])('refuses %s', async (_label, flags, expected) => {
+    const stderr = await runExpectingInputError(writeScenario(scenarioText()), flags);
     expect(stderr).toMatch(expected);
   });
 
-  it('refuses --set through a name inside a list instead of ignoring it', () => {
-    const stderr = runExpectingInputError(writeScenario(scenarioText()), ['--set', 'groups.first.count=3']);
+  it('refuses --set through a name inside a list instead of ignoring it', async () => {
+    const stderr = await runExpectingInputError(writeScenario(scenarioText()), ['--set', 'groups.first.count=3']);
     expect(stderr).toMatch(/groups\.first.*expected a list index.*found "first"/);
   });
 
-  it('refuses --set __proto__.x as an unknown key instead of crashing', () => {
-    const stderr = runExpectingInputError(writeScenario(scenarioText()), ['--set', '__proto__.polluted=1']);
+  it('refuses --set __proto__.x as an unknown key instead of crashing', async () => {
+    const stderr = await runExpectingInputError(writeScenario(scenarioText()), ['--set', '__proto__.polluted=1']);
     expect(stderr).toMatch(/__proto__/);
   });
 
-  it('refuses a --set list index far past the end in a few lines', () => {
-    const stderr = runExpectingInputError(writeScenario(scenarioText()), ['--set', 'groups.1000.count=1']);
+  it('refuses a --set list index far past the end in a few lines', async () => {
+    const stderr = await runExpectingInputError(writeScenario(scenarioText()), ['--set', 'groups.1000.count=1']);
     expect(stderr).toMatch(/groups(\.|\[)1000/);
     expect(stderr.trimEnd().split('\n').length).toBeLessThanOrEqual(5);
   });
@@ -218,15 +218,15 @@ describe('loraswarm validate', () => {
     expect(scenarioFiles).toEqual(expect.arrayContaining(['aloha.yaml', 'city-sink.yaml']));
   });
 
-  it.each(scenarioFiles)('accepts scenarios/%s with status 0', (name) => {
-    const result = cli(['validate', join('scenarios', name)]);
+  it.each(scenarioFiles)('accepts scenarios/%s with status 0', async (name) => {
+    const result = await runCli(['validate', join('scenarios', name)]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`^scenarios/${name.replace('.', '\\.')}: valid scenario ".+" \\(\\d+ nodes, \\d+ sinks?, `));
   });
 
-  it('refuses a bad --set with status 2 and no stack trace', () => {
-    const result = cli(['validate', join('scenarios', 'aloha.yaml'), '--set', 'radio.sf=13']);
+  it('refuses a bad --set with status 2 and no stack trace', async () => {
+    const result = await runCli(['validate', join('scenarios', 'aloha.yaml'), '--set', 'radio.sf=13']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^ {2}radio\.sf: expected a number ≤ 12, found 13 \(set by --set\)$/m);
     expect(result.stderr).not.toContain('    at ');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const ids = ['stm32u575', 'stm32h7a3', 'stm32l4r5', 'stm32n6', 'esp32-s3', 'nrf52840', 'rp2040', 'rp2350'];
 
 describe('loraswarm mcu', () => {
-  it('lists all eight profiles in a table, calibrated or estimate', () => {
-    const result = cli(['mcu']);
+  it('lists all eight profiles in a table, calibrated or estimate', async () => {
+    const result = await runCli(['mcu']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
@@ -16,8 +16,8 @@ describe('loraswarm mcu', () => {
     expect(lines.find((line) => line.startsWith('rp2040'))).toMatch(/2048 KiB ext .* estimate\s+-$/);
   });
 
-  it('--mcu stm32u575 --macs 2660000 --op conv --json prints one object with latencyMs and energyUj', () => {
-    const result = cli(['mcu', '--mcu', 'stm32u575', '--macs', '2660000', '--op', 'conv', '--json']);
+  it('--mcu stm32u575 --macs 2660000 --op conv --json prints one object with latencyMs and energyUj', async () => {
+    const result = await runCli(['mcu', '--mcu', 'stm32u575', '--macs', '2660000', '--op', 'conv', '--json']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
@@ -29,8 +29,8 @@ describe('loraswarm mcu', () => {
     expect(json.energyUj).toBeCloseTo(605.49, 1);
   });
 
-  it('--macs without --mcu prints one object keyed by MCU id, the NPU used on stm32n6', () => {
-    const result = cli(['mcu', '--macs', '1e6', '--json']);
+  it('--macs without --mcu prints one object keyed by MCU id, the NPU used on stm32n6', async () => {
+    const result = await runCli(['mcu', '--macs', '1e6', '--json']);
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout) as Record<string, { latencyMs: number; energyUj: number; onNpu: boolean; op: string }>;
     expect(Object.keys(json)).toEqual(ids);
@@ -38,22 +38,22 @@ describe('loraswarm mcu', () => {
     expect(json.rp2040!.latencyMs).toBeGreaterThan(json.stm32u575!.latencyMs);
   });
 
-  it('--json without --macs prints the profiles keyed by id, with their model budgets', () => {
-    const result = cli(['mcu', '--mcu', 'nrf52840', '--json']);
+  it('--json without --macs prints the profiles keyed by id, with their model budgets', async () => {
+    const result = await runCli(['mcu', '--mcu', 'nrf52840', '--json']);
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout) as Record<string, { modelSramBytes: number; sramBytes: number }>;
     expect(Object.keys(json)).toEqual(['nrf52840']);
     expect(json.nrf52840!.modelSramBytes).toBe(256 * 1024 - 40 * 1024);
   });
 
-  it('prints a latency and energy table with --macs in text mode', () => {
-    const result = cli(['mcu', '--mcu', 'stm32n6', '--macs', '100', '--op', 'softmax']);
+  it('prints a latency and energy table with --macs in text mode', async () => {
+    const result = await runCli(['mcu', '--mcu', 'stm32n6', '--macs', '100', '--op', 'softmax']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^100 softmax elements:\nmcu\s+latency ms\s+energy µJ\s+path\s+rate\s+memory ms\s+bound\nstm32n6\s+\S+\s+\S+\s+cpu\s+0\.04 \/cycle at 800 MHz\s+0\s+-\n$/);
   });
 
-  it('--mcu stm32n6 --macs 356480 --op matmul --json adds the memory-bound time and the tier: the octo-SPI flash binds', () => {
-    const result = cli(['mcu', '--mcu', 'stm32n6', '--macs', '356480', '--op', 'matmul', '--json']);
+  it('--mcu stm32n6 --macs 356480 --op matmul --json adds the memory-bound time and the tier: the octo-SPI flash binds', async () => {
+    const result = await runCli(['mcu', '--mcu', 'stm32n6', '--macs', '356480', '--op', 'matmul', '--json']);
     expect(result.status).toBe(0);
     const json = JSON.parse(result.stdout) as Record<string, unknown>;
     // One int8 weight per MAC: 356,480 B / 382 MB/s = 0.9332 ms (the NPU alone: 0.0068 ms); 264.87 mW × 0.9332 ms + 141 pJ/B = 297.44 µJ.
@@ -65,20 +65,20 @@ describe('loraswarm mcu', () => {
     expect(json.energyUj).toBeCloseTo(297.44, 2);
   });
 
-  it('--weights-in and --weight-bytes choose the tier and the bytes; a tier the MCU lacks exits 2', () => {
-    const psram = JSON.parse(cli(['mcu', '--mcu', 'stm32n6', '--macs', '1e6', '--weights-in', 'external', '--json']).stdout) as Record<string, number>;
+  it('--weights-in and --weight-bytes choose the tier and the bytes; a tier the MCU lacks exits 2', async () => {
+    const psram = JSON.parse((await runCli(['mcu', '--mcu', 'stm32n6', '--macs', '1e6', '--weights-in', 'external', '--json'])).stdout) as Record<string, number>;
     expect(psram.memoryMs).toBeCloseTo(1.25, 9);
-    const conv = JSON.parse(cli(['mcu', '--mcu', 'rp2350', '--macs', '1e6', '--op', 'conv', '--weight-bytes', '286000', '--json']).stdout) as Record<string, unknown>;
+    const conv = JSON.parse((await runCli(['mcu', '--mcu', 'rp2350', '--macs', '1e6', '--op', 'conv', '--weight-bytes', '286000', '--json'])).stdout) as Record<string, unknown>;
     // 286,000 B through the XIP cache at 14.3 MB/s = 20 ms, longer than 1 M conv MACs at 0.637/cycle × 150 MHz = 10.47 ms.
     expect(conv).toMatchObject({ bound: 'memory', weightBytes: 286_000 });
     expect(conv.latencyMs).toBeCloseTo(20, 9);
-    const refused = cli(['mcu', '--mcu', 'stm32u575', '--macs', '1000', '--weights-in', 'external']);
+    const refused = await runCli(['mcu', '--mcu', 'stm32u575', '--macs', '1000', '--weights-in', 'external']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe('loraswarm: --weights-in external: expected MCUs with an external memory tier, found stm32u575 without one (give --mcu)\n');
   });
 
-  it('--mcu stm32n6 alone shows its basis, memory tiers, NPU rates and every published figure with its error', () => {
-    const result = cli(['mcu', '--mcu', 'stm32n6']);
+  it('--mcu stm32n6 alone shows its basis, memory tiers, NPU rates and every published figure with its error', async () => {
+    const result = await runCli(['mcu', '--mcu', 'stm32n6']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('basis: ST Model Zoo on the STM32N6570-DK');
     expect(result.stdout).toMatch(/\n {2}flash {4}131072 KiB, 382 MB\/s, 141 pJ\/B: xSPI2 octo-SPI NOR/);
@@ -92,8 +92,8 @@ describe('loraswarm mcu', () => {
     [['mcu', '--macs', 'lots'], /^loraswarm: --macs: expected a number of MACs ≥ 0 .*found "lots"\n$/],
     [['mcu', '--macs', '-5'], /^loraswarm: --macs: expected a number of MACs ≥ 0 .*found "-5"\n$/],
     [['mcu', '--macs', '1000', '--op', 'gelu'], /^loraswarm: --op: expected one of matmul, conv, depthwise, elementwise, softmax, found "gelu"\n$/],
-  ])('%j exits 2 naming the flag, without a stack trace', (args, message) => {
-    const result = cli(args);
+  ])('%j exits 2 naming the flag, without a stack trace', async (args, message) => {
+    const result = await runCli(args);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(message);

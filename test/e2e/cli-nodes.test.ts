@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 let tmp: string;
 beforeEach(() => {
@@ -25,18 +25,18 @@ groups:
     traffic: { kind: poisson, interval: 10min, payloadBytes: 20 }
 `;
 
-function run(text: string): { status: number | null; stderr: string; out: string } {
+async function run(text: string): Promise<{ status: number | null; stderr: string; out: string }> {
   const file = join(tmp, 's.yaml');
   writeFileSync(file, text);
   const out = join(tmp, 'run');
-  const result = cli(['run', file, '--out', out, '--quiet']);
+  const result = await runCli(['run', file, '--out', out, '--quiet']);
   return { status: result.status, stderr: result.stderr, out };
 }
 
 describe('node hardware in scenarios', () => {
-  it('refuses static allocations that exceed the SRAM before the run, naming the node, budget, request and shortfall', () => {
+  it('refuses static allocations that exceed the SRAM before the run, naming the node, budget, request and shortfall', async () => {
     // nRF52840: 256 KiB SRAM; firmware 32 KiB + radio stack 8 KiB + 200,000 B of KV cache + 50,000 B of activations.
-    const result = run(scenario('{ mcu: nrf52840, memory: { kvCacheBytes: 200000, activationsBytes: 50000 } }'));
+    const result = await run(scenario('{ mcu: nrf52840, memory: { kvCacheBytes: 200000, activationsBytes: 50000 } }'));
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(
       /groups\[1\]\.node\.memory: expected the static allocations of node "edge-0" \(and its group\) to fit its nrf52840, found SRAM: requested 290960 B \(.*\), budget 262144 B, short by 28816 B/,
@@ -46,16 +46,16 @@ describe('node hardware in scenarios', () => {
     expect(existsSync(`${result.out}.partial`)).toBe(false);
   });
 
-  it('refuses an unknown MCU or battery, listing the built-in ones', () => {
-    const mcu = run(scenario('{ mcu: stm32f103 }'));
+  it('refuses an unknown MCU or battery, listing the built-in ones', async () => {
+    const mcu = await run(scenario('{ mcu: stm32f103 }'));
     expect(mcu.status).toBe(2);
     expect(mcu.stderr).toMatch(/groups\[1\]\.node\.mcu: expected a built-in MCU \(stm32u575, .*\) or a key of profiles\.mcus, found "stm32f103"/);
-    const battery = run(scenario('{ battery: lipo }'));
+    const battery = await run(scenario('{ battery: lipo }'));
     expect(battery.status).toBe(2);
     expect(battery.stderr).toMatch(/groups\[1\]\.node\.battery: expected "mains", a built-in battery \(18650, cr2032, 2xaa\)/);
   });
 
-  it('runs a custom MCU profile from the scenario, and reports per-node energy, battery and peak memory', () => {
+  it('runs a custom MCU profile from the scenario, and reports per-node energy, battery and peak memory', async () => {
     const text = `${scenario('{ mcu: my-mcu, battery: 2xaa, wake: { mode: off }, memory: { weightsBytes: 100000, activationsBytes: 20000 } }')}
 profiles:
   mcus:
@@ -73,7 +73,7 @@ profiles:
       brownOutV: 1.8
       macsPerCycle: { matmul: 0.5, conv: 0.6, depthwise: 0.3, elementwise: 0.25, softmax: 0.02 }
 `;
-    const result = run(text);
+    const result = await run(text);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const summary = JSON.parse(readFileSync(join(result.out, 'summary.json'), 'utf8')) as {
@@ -96,35 +96,35 @@ profiles:
 });
 
 describe('node settings that could not run are refused before the run', () => {
-  const refuse = (node: string, message: RegExp, region = 'eu868'): void => {
+  const refuse = async (node: string, message: RegExp, region = 'eu868'): Promise<void> => {
     const file = join(tmp, 'v.yaml');
     writeFileSync(file, scenario(node).replace('duration: 1h', `duration: 1h\nregion: ${region}`));
-    const result = cli(['validate', file]);
+    const result = await runCli(['validate', file]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toContain('    at ');
   };
 
-  it('refuses a listen window or CAD as long as its period', () => {
-    refuse('{ wake: { mode: rendezvous, period: 1s, window: 2s } }', /groups\[1\]\.node\.wake\.window: expected a listen window shorter than the wake period/);
-    refuse('{ wake: { mode: preamble-sampling, period: 1s, cad: 2s } }', /groups\[1\]\.node\.wake\.cad: expected a channel-activity detection shorter than the sampling period/);
-    refuse('{ wake: { mode: preamble-sampling, period: 1ms } }', /node\.wake\.cad: expected a channel-activity detection shorter than the 1 ms period, found 2\.048 ms/);
+  it('refuses a listen window or CAD as long as its period', async () => {
+    await refuse('{ wake: { mode: rendezvous, period: 1s, window: 2s } }', /groups\[1\]\.node\.wake\.window: expected a listen window shorter than the wake period/);
+    await refuse('{ wake: { mode: preamble-sampling, period: 1s, cad: 2s } }', /groups\[1\]\.node\.wake\.cad: expected a channel-activity detection shorter than the sampling period/);
+    await refuse('{ wake: { mode: preamble-sampling, period: 1ms } }', /node\.wake\.cad: expected a channel-activity detection shorter than the 1 ms period, found 2\.048 ms/);
   });
 
-  it('refuses a sampling period no preamble can cover, and stretched frames over the US915 dwell', () => {
-    refuse('{ wake: { mode: preamble-sampling, period: 1h } }', /node\.wake\.period: expected a sampling period that SF7\/125 kHz senders can cover with at most 65535 preamble symbols, found 3600000 ms/);
-    refuse('{ wake: { mode: preamble-sampling, period: 1s } }', /node\.wake\.period: expected stretched frames within the 400 ms dwell time of us915/, 'us915');
+  it('refuses a sampling period no preamble can cover, and stretched frames over the US915 dwell', async () => {
+    await refuse('{ wake: { mode: preamble-sampling, period: 1h } }', /node\.wake\.period: expected a sampling period that SF7\/125 kHz senders can cover with at most 65535 preamble symbols, found 3600000 ms/);
+    await refuse('{ wake: { mode: preamble-sampling, period: 1s } }', /node\.wake\.period: expected stretched frames within the 400 ms dwell time of us915/, 'us915');
   });
 
-  it('refuses an LDO below the brown-out threshold and battery-only settings on mains', () => {
-    refuse('{ battery: 18650, rail: { type: ldo, voltageV: 1.5 } }', /node\.rail: expected an LDO output of at least the brown-out threshold 1\.8 V/);
-    refuse('{ solar: { panelAreaM2: 0.001 } }', /node\.solar: expected solar harvesting only with a battery, found battery: mains/);
-    refuse('{ initialStateOfCharge: 0.5 }', /node\.initialStateOfCharge: expected no state of charge with battery: mains, found 0\.5/);
+  it('refuses an LDO below the brown-out threshold and battery-only settings on mains', async () => {
+    await refuse('{ battery: 18650, rail: { type: ldo, voltageV: 1.5 } }', /node\.rail: expected an LDO output of at least the brown-out threshold 1\.8 V/);
+    await refuse('{ solar: { panelAreaM2: 0.001 } }', /node\.solar: expected solar harvesting only with a battery, found battery: mains/);
+    await refuse('{ initialStateOfCharge: 0.5 }', /node\.initialStateOfCharge: expected no state of charge with battery: mains, found 0\.5/);
   });
 });
 
 describe('custom radio profiles', () => {
-  it('runs a radio profile defined in the scenario, and refuses an unknown one listing the built-in radios', () => {
+  it('runs a radio profile defined in the scenario, and refuses an unknown one listing the built-in radios', async () => {
     const text = `${scenario('{ battery: 2xaa, wake: { mode: off } }')}
 radio: { chip: my-radio, txPowerDbm: 10 }
 profiles:
@@ -142,7 +142,7 @@ profiles:
       minSupplyV: 1.8
       maxSupplyV: 3.7
 `;
-    const ok = run(text);
+    const ok = await run(text);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     const frames = readFileSync(join(ok.out, 'frames.csv'), 'utf8').trim().split('\n');
@@ -151,7 +151,7 @@ profiles:
     const first = frames[1]!.split(',');
     // 10 dBm on the custom table: 10 + (40 − 10) × 10/14 mA, at the 3.0 V nominal of two AA cells.
     expect(Number(first[energyColumn])).toBeCloseTo(Number(first[airtimeColumn]) * (10 + (30 * 10) / 14) * 3.0, 2);
-    const unknown = run(text.replace('chip: my-radio', 'chip: rfm95'));
+    const unknown = await run(text.replace('chip: my-radio', 'chip: rfm95'));
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toMatch(/radio\.chip: expected a built-in radio \(sx1276, sx1276-lorasim, sx1262, llcc68, sx1280\) or a key of profiles\.radios, found "rfm95"/);
   });

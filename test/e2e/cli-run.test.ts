@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, type CliResult } from '../helpers/cli.ts';
+import { runCli, type CliResult } from '../helpers/cli.ts';
 import { frameColumns } from '../../src/metrics/tables.ts';
 
 
 /** `loraswarm run` that must succeed. */
-function run(args: readonly string[]): CliResult {
-  const result = cli(['run', ...args]);
+async function run(args: readonly string[]): Promise<CliResult> {
+  const result = await runCli(['run', ...args]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result;
@@ -28,12 +28,12 @@ describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
 
   // One reference run shared by the tests below, and the same run again with --quiet (compared
   // with it byte for byte, and its stdout read); each test writes its own further runs into tmp.
-  beforeAll(() => {
+  beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'loraswarm-cli-run-'));
     first = join(tmp, 'a');
-    firstOutput = run([...aloha10min, '--out', first]);
+    firstOutput = await run([...aloha10min, '--out', first]);
     second = join(tmp, 'same-seed');
-    secondOutput = run([...aloha10min, '--out', second, '--quiet']);
+    secondOutput = await run([...aloha10min, '--out', second, '--quiet']);
   });
 
   afterAll(() => {
@@ -56,20 +56,20 @@ describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
     expect(Object.keys(timing)).toEqual(expect.arrayContaining(['startedAt', 'simulateWallMs', 'totalWallMs', 'node']));
   });
 
-  it('gives a different summary.json and frames.csv for --seed 2', () => {
+  it('gives a different summary.json and frames.csv for --seed 2', async () => {
     const other = join(tmp, 'seed2');
-    run([...aloha10min, '--out', other, '--seed', '2', '--quiet']);
+    await run([...aloha10min, '--out', other, '--seed', '2', '--quiet']);
     expect(read(other, 'summary.json')).not.toBe(read(first, 'summary.json'));
     expect(read(other, 'frames.csv')).not.toBe(read(first, 'frames.csv'));
     expect(summaryOf(other).seed).toBe(2);
   });
 
-  it('reproduces the run byte for byte from the scenario.yaml it wrote (the resolved scenario is complete)', () => {
+  it('reproduces the run byte for byte from the scenario.yaml it wrote (the resolved scenario is complete)', async () => {
     const scenario = read(first, 'scenario.yaml');
     expect(scenario).toMatch(/^duration: 600000$/m);
     expect(scenario).toMatch(/^seed: 1$/m);
     const rerun = join(tmp, 'b');
-    run([join(first, 'scenario.yaml'), '--out', rerun, '--quiet']);
+    await run([join(first, 'scenario.yaml'), '--out', rerun, '--quiet']);
     for (const name of deterministicFiles) expect(read(rerun, name), name).toBe(read(first, name));
   });
 
@@ -128,9 +128,9 @@ describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
     expect(lines.filter((line) => line.endsWith(',collided'))).toHaveLength(551);
   });
 
-  it('with --compress on, writes frames.csv.gz and receptions.csv.gz holding the plain files\' bytes; a bad value is refused', () => {
+  it('with --compress on, writes frames.csv.gz and receptions.csv.gz holding the plain files\' bytes; a bad value is refused', async () => {
     const packed = join(tmp, 'packed');
-    run([...aloha10min, '--out', packed, '--compress', 'on', '--quiet']);
+    await run([...aloha10min, '--out', packed, '--compress', 'on', '--quiet']);
     const names = readdirSync(packed).sort();
     expect(names).toContain('frames.csv.gz');
     expect(names).toContain('receptions.csv.gz');
@@ -138,7 +138,7 @@ describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
     expect(gunzipSync(readFileSync(join(packed, 'frames.csv.gz'))).toString('utf8')).toBe(read(first, 'frames.csv'));
     expect(gunzipSync(readFileSync(join(packed, 'receptions.csv.gz'))).toString('utf8')).toBe(read(first, 'receptions.csv'));
     expect(read(packed, 'summary.json')).toBe(read(first, 'summary.json'));
-    const bad = cli(['run', ...aloha10min, '--out', join(tmp, 'bad'), '--compress', 'yes']);
+    const bad = await runCli(['run', ...aloha10min, '--out', join(tmp, 'bad'), '--compress', 'yes']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--compress: expected "auto", "on" or "off", found "yes"');
     expect(existsSync(join(tmp, 'bad'))).toBe(false);
@@ -156,8 +156,8 @@ describe('loraswarm run scenarios/city-sink.yaml: the network\'s lifetime and it
   const tmp = mkdtempSync(join(tmpdir(), 'loraswarm-cli-city-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('prints and summarises the battery deaths to come and the nodes that delivered nothing', () => {
-    const result = run(['scenarios/city-sink.yaml', '--transport', 'memory', '--out', join(tmp, 'city')]);
+  it('prints and summarises the battery deaths to come and the nodes that delivered nothing', async () => {
+    const result = await run(['scenarios/city-sink.yaml', '--transport', 'memory', '--out', join(tmp, 'city')]);
     expect(result.stdout).toContain('  lifetime of 400 battery nodes: first death 3.2 years (sensor-135, extrapolated), 10 % dead 7.0 years (sensor-183, extrapolated), half dead 15.9 years (sensor-23, extrapolated)');
     expect(result.stdout).toContain('  18 nodes delivered nothing (tried to send; no frame received anywhere): sensor-41, sensor-54, sensor-87, sensor-116, sensor-134, sensor-155, sensor-159, sensor-165, sensor-190, sensor-192, … (nodes.csv: receptionsReceived 0)');
     const summary = JSON.parse(readFileSync(join(tmp, 'city', 'summary.json'), 'utf8')) as { nodes: { deliveredNothing: { count: number; first: string[] }; lifetime: { batteryNodes: number; firstDeath: { days: number; node: string; basis: string } } }; perNode: { id: string; lifetimeDays: number | null; lifetimeBasis: string }[] };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { simulateSummary } from '../../src/run/simulate-summary.ts';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -19,7 +19,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('sizing a sensor network', () => {
   it('answers the gateways a town needs for a delivery ratio of 0.95, as a sweep by hand finds them', async () => {
-    const result = cli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=1..6', '--seeds', '1', '--target-delivery-ratio', '0.95', '--out', join(dir, 'gw')], 120_000);
+    const result = await runCli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=1..6', '--seeds', '1', '--target-delivery-ratio', '0.95', '--out', join(dir, 'gw')]);
     expect(result.status).toBe(0);
     // By hand: each gateway count at the scenario's seed, the first whose uplinks reach 0.95.
     const ratios: number[] = [];
@@ -39,8 +39,8 @@ describe('sizing a sensor network', () => {
     expect(readFileSync(join(dir, 'gw', 'sizing.svg'), 'utf8')).toContain('gw (count)');
   }, 180_000);
 
-  it('sizes coin-cell sensors\' lifetime with the gateways: a nearer gateway lets the farthest sensors use a lower SF', () => {
-    const result = cli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=3..4', '--seeds', '1', '--set', 'groups.0.node.battery=cr2032', '--target-lifetime', '200d', '--quiet', '--out', join(dir, 'coin')], 120_000);
+  it('sizes coin-cell sensors\' lifetime with the gateways: a nearer gateway lets the farthest sensors use a lower SF', async () => {
+    const result = await runCli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=3..4', '--seeds', '1', '--set', 'groups.0.node.battery=cr2032', '--target-lifetime', '200d', '--quiet', '--out', join(dir, 'coin')]);
     expect(result.status).toBe(0);
     const rows = parse(readFileSync(join(dir, 'coin', 'sizing.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.map((row) => [row.nodes, row.lifetimeDays, row.meetsTargets])).toEqual([
@@ -49,8 +49,8 @@ describe('sizing a sensor network', () => {
     ]);
   }, 120_000);
 
-  it('takes the conservative side of the delivery ratio over seeds', () => {
-    const result = cli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=3..8', '--seeds', '3', '--target-delivery-ratio', '0.95', '--quiet', '--out', join(dir, 'seeds')], 120_000);
+  it('takes the conservative side of the delivery ratio over seeds', async () => {
+    const result = await runCli(['size', 'scenarios/city-plan.yaml', '--group', 'gw', '--vary', 'nodes=3..8', '--seeds', '3', '--target-delivery-ratio', '0.95', '--quiet', '--out', join(dir, 'seeds')]);
     expect(result.status).toBe(0);
     const rows = parse(readFileSync(join(dir, 'seeds', 'sizing.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     // The logit interval stays inside (0, 1): three gateways average 0.972, but their lower bound is 0.919; seven is the first whose lower bound reaches 0.95.
@@ -67,7 +67,7 @@ describe('sizing a sensor network', () => {
 
 describe('sizing federated learning', () => {
   it('answers the boards and compression that reach 85 % on MNIST within 8 kJ, as a sweep by hand finds them', async () => {
-    const result = cli(['size', 'scenarios/fl-plan.yaml', '--vary', 'nodes=8..12', '--vary', 'federated.compression.topK=1,0.1', '--seeds', '1', '--target-accuracy', '0.85', '--target-energy', '8kJ', '--out', join(dir, 'fl')], 120_000);
+    const result = await runCli(['size', 'scenarios/fl-plan.yaml', '--vary', 'nodes=8..12', '--vary', 'federated.compression.topK=1,0.1', '--seeds', '1', '--target-accuracy', '0.85', '--target-energy', '8kJ', '--out', join(dir, 'fl')]);
     expect(result.status).toBe(0);
     const byHand: { nodes: number; topK: string; accuracy: number; joules: number | undefined }[] = [];
     for (const nodes of [8, 9, 10, 11, 12]) {
@@ -88,8 +88,8 @@ describe('sizing federated learning', () => {
 });
 
 describe('capacity (issue 19, point 2)', () => {
-  it('grows with the boards as pipelines fit, up to a bound the answer names, and a tokens/h target is checked against it', () => {
-    const result = cli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4,7,10', '--target-tokens-per-hour', '200', '--seeds', '1', '--out', join(dir, 'capacity')], 180_000);
+  it('grows with the boards as pipelines fit, up to a bound the answer names, and a tokens/h target is checked against it', async () => {
+    const result = await runCli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4,7,10', '--target-tokens-per-hour', '200', '--seeds', '1', '--out', join(dir, 'capacity')]);
     expect(result.status).toBe(0);
     // 4 to 6 boards hold one pipeline beside the entry, 7 two, 10 three: the bisection tries 5 and 6.
     const rows = parse(readFileSync(join(dir, 'capacity', 'sizing.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
@@ -109,28 +109,28 @@ describe('capacity (issue 19, point 2)', () => {
     expect(runs.map((row) => row.capacityBound)[0]).toBe("board-1's duty cycle (100 % used)");
   }, 240_000);
 
-  it('under a p95 target, searches the offered load below saturation', () => {
-    const result = cli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=7', '--capacity', '--target-p95-latency', '60s', '--seeds', '1', '--quiet', '--out', join(dir, 'p95')], 180_000);
+  it('under a p95 target, searches the offered load below saturation', async () => {
+    const result = await runCli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=7', '--capacity', '--target-p95-latency', '60s', '--seeds', '1', '--quiet', '--out', join(dir, 'p95')]);
     expect(result.status).toBe(0);
     const row = (parse(readFileSync(join(dir, 'p95', 'sizing-runs.csv'), 'utf8'), { columns: true }) as Record<string, string>[])[0]!;
     // At saturation the p95 is 134.4 s; the highest rate whose p95 stays within 60 s serves 83.4 tokens an hour, below the 131.3 the scenario's own requests bring.
     expect([row.capacityTokensPerHour, row.capacityBound, row.tokensPerHour]).toEqual(['83.4386', 'the p95 target (at saturation the p95 is 134.4 s)', '131.284236']);
   }, 180_000);
 
-  it('is refused for workloads that serve no model', () => {
-    const refused = cli(['size', 'scenarios/city-plan.yaml', '--vary', 'nodes=1..2', '--capacity']);
+  it('is refused for workloads that serve no model', async () => {
+    const refused = await runCli(['size', 'scenarios/city-plan.yaml', '--vary', 'nodes=1..2', '--capacity']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('--capacity: expected a scenario that serves a model ("model" and "inference" blocks), found neither in scenarios/city-plan.yaml');
   });
 });
 
 describe('N + k (issue 19, point 7)', () => {
-  it('answers more boards than plain sizing when a failure matters: every seeded draw of a dead board must still serve every request', () => {
-    const plain = cli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4..10', '--seeds', '1', '--quiet', '--out', join(dir, 'plain')], 120_000);
+  it('answers more boards than plain sizing when a failure matters: every seeded draw of a dead board must still serve every request', async () => {
+    const plain = await runCli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4..10', '--seeds', '1', '--quiet', '--out', join(dir, 'plain')]);
     expect(plain.status).toBe(0);
     const plainRows = parse(readFileSync(join(dir, 'plain', 'sizing.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
     expect(plainRows.find((row) => row.meetsTargets === '1')!.nodes).toBe('4');
-    const result = cli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4..10', '--failures', '1', '--seeds', '1', '--out', join(dir, 'n-plus-1')], 120_000);
+    const result = await runCli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4..10', '--failures', '1', '--seeds', '1', '--out', join(dir, 'n-plus-1')]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('smallest that meets the workload (every request served) after 1 node failure (3 draws per seed, every draw): 7 × nrf52840;');
     // Six boards hold one pipeline (board-0 the entry and layer 0, board-1 layer 1): a draw that kills board-1 serves nothing.
@@ -146,26 +146,26 @@ describe('N + k (issue 19, point 7)', () => {
     expect(runs.filter((row) => row.nodes === '7').every((row) => row.completedShare === '1')).toBe(true);
   }, 240_000);
 
-  it('refuses a bad failure count', () => {
-    const refused = cli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4', '--failures', 'two']);
+  it('refuses a bad failure count', async () => {
+    const refused = await runCli(['size', 'scenarios/inference-capacity.yaml', '--vary', 'nodes=4', '--failures', 'two']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('--failures: expected a whole number of nodes 0..64, found "two"');
   });
 });
 
 describe('sizing refuses what it cannot size', () => {
-  it('names the target a workload cannot have, and a group without a count', () => {
-    const accuracy = cli(['size', 'scenarios/city-plan.yaml', '--vary', 'nodes=1..2', '--target-accuracy', '0.9']);
+  it('names the target a workload cannot have, and a group without a count', async () => {
+    const accuracy = await runCli(['size', 'scenarios/city-plan.yaml', '--vary', 'nodes=1..2', '--target-accuracy', '0.9']);
     expect(accuracy.status).toBe(2);
     expect(accuracy.stderr).toContain('--target-accuracy: expected a scenario that trains a model ("federated" block), found neither in scenarios/city-plan.yaml');
-    const latency = cli(['size', 'scenarios/fl-plan.yaml', '--vary', 'nodes=4..5', '--target-p95-latency', '60s']);
+    const latency = await runCli(['size', 'scenarios/fl-plan.yaml', '--vary', 'nodes=4..5', '--target-p95-latency', '60s']);
     expect(latency.status).toBe(2);
     expect(latency.stderr).toContain('--target-p95-latency: expected a scenario that serves a model ("model" and "inference" blocks), found one that trains a model in scenarios/fl-plan.yaml');
-    const group = cli(['size', 'scenarios/fl-plan.yaml', '--group', 'gateway', '--vary', 'nodes=1..2']);
+    const group = await runCli(['size', 'scenarios/fl-plan.yaml', '--group', 'gateway', '--vary', 'nodes=1..2']);
     expect(group.status).toBe(2);
     expect(group.stderr).toContain('--group: expected a group with a count (a node list cannot vary), found "gateway"');
     for (const [flag, value] of [['--target-delivery-ratio', '1.5'], ['--target-energy', 'lots'], ['--target-time-to-accuracy', 'soon']]) {
-      const refused = cli(['size', 'scenarios/fl-plan.yaml', '--vary', 'nodes=4..5', flag!, value!]);
+      const refused = await runCli(['size', 'scenarios/fl-plan.yaml', '--vary', 'nodes=4..5', flag!, value!]);
       expect(refused.status).toBe(2);
       expect(refused.stderr).toContain(`${flag}: expected`);
     }

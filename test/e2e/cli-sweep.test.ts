@@ -3,7 +3,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, repoRoot, spawnCli, type CliResult } from '../helpers/cli.ts';
+import { runCli, repoRoot, spawnCli, type CliResult } from '../helpers/cli.ts';
 import { flattenSummary } from '../../src/run/sweep.ts';
 
 const runFiles = ['frames.csv', 'nodes.csv', 'receptions.csv', 'report.html', 'scenario.yaml', 'series.csv', 'summary.json', 'timing.json'];
@@ -21,8 +21,8 @@ afterAll(() => {
 });
 
 /** `loraswarm …` that must succeed. */
-function succeed(args: readonly string[]): CliResult {
-  const result = cli(args);
+async function succeed(args: readonly string[]): Promise<CliResult> {
+  const result = await runCli(args);
   expect(result.status, result.stderr).toBe(0);
   return result;
 }
@@ -36,11 +36,11 @@ describe('loraswarm sweep scenarios/aloha.yaml --set groups.1.count=10,20 --repe
   let header: string[];
   let rows: Record<string, string>[];
 
-  beforeAll(() => {
+  beforeAll(async () => {
     out = join(tmp, 'a');
-    result = succeed([...sweepArgs, '--out', out]);
+    result = await succeed([...sweepArgs, '--out', out]);
     // The sweep's last run, as a single run (on the default transport, MQTT).
-    succeed(['run', 'scenarios/aloha.yaml', '--set', 'duration=2min', '--set', 'groups.1.count=20', '--seed', '2', '--out', join(tmp, 'single'), '--quiet']);
+    await succeed(['run', 'scenarios/aloha.yaml', '--set', 'duration=2min', '--set', 'groups.1.count=20', '--seed', '2', '--out', join(tmp, 'single'), '--quiet']);
     const [head, ...body] = csvLines(out);
     header = head!;
     rows = body.map((cells) => Object.fromEntries(header.map((column, i) => [column, cells[i]!])));
@@ -97,12 +97,12 @@ describe('loraswarm sweep scenarios/aloha.yaml --set groups.1.count=10,20 --repe
     expect(result.stderr.split('\n').sort()).toEqual(['', 'run 1/4 done', 'run 2/4 done', 'run 3/4 done', 'run 4/4 done']);
   });
 
-  it('writes a byte-identical sweep.csv when run again, and with --keep-runs replacing an earlier sweep', () => {
+  it('writes a byte-identical sweep.csv when run again, and with --keep-runs replacing an earlier sweep', async () => {
     const again = join(tmp, 'again');
-    expect(succeed([...sweepArgs, '--out', again, '--quiet']).stdout).toBe('');
+    expect((await succeed([...sweepArgs, "--out", again, "--quiet"])).stdout).toBe('');
     expect(read(join(again, 'sweep.csv'))).toBe(read(join(out, 'sweep.csv')));
     // Into the same directory: the earlier sweep is replaced, now with every run's directory.
-    succeed([...sweepArgs, '--out', again, '--keep-runs', '--quiet']);
+    await succeed([...sweepArgs, '--out', again, '--keep-runs', '--quiet']);
     expect(read(join(again, 'sweep.csv'))).toBe(read(join(out, 'sweep.csv')));
     expect(readdirSync(again).sort()).toEqual(['runs', 'sweep.csv']);
     expect(readdirSync(join(again, 'runs')).sort()).toEqual(['1', '2', '3', '4']);
@@ -112,9 +112,9 @@ describe('loraswarm sweep scenarios/aloha.yaml --set groups.1.count=10,20 --repe
 });
 
 describe('loraswarm sweep refuses bad input with status 2 and writes nothing', () => {
-  const refuse = (extra: readonly string[]): string => {
+  const refuse = async (extra: readonly string[]): Promise<string> => {
     const out = join(tmp, 'refused');
-    const result = cli(['sweep', 'scenarios/aloha.yaml', '--set', 'duration=1min', ...extra, '--out', out]);
+    const result = await runCli(['sweep', 'scenarios/aloha.yaml', '--set', 'duration=1min', ...extra, '--out', out]);
     expect(result.status, result.stderr).toBe(2);
     expect(result.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
@@ -122,37 +122,37 @@ describe('loraswarm sweep refuses bad input with status 2 and writes nothing', (
     return result.stderr;
   };
 
-  it('a --set without "="', () => {
-    expect(refuse(['--set', 'groups.1.count'])).toBe('loraswarm: invalid input\n  --set: expected key.path=value, found "groups.1.count"\n');
+  it('a --set without "="', async () => {
+    expect(await refuse(['--set', 'groups.1.count'])).toBe('loraswarm: invalid input\n  --set: expected key.path=value, found "groups.1.count"\n');
   });
 
-  it('an empty value in a list', () => {
-    expect(refuse(['--set', 'groups.1.count=1,,2'])).toBe(
+  it('an empty value in a list', async () => {
+    expect(await refuse(['--set', 'groups.1.count=1,,2'])).toBe(
       'loraswarm: invalid input\n  groups.1.count: --set groups.1.count=1,,2: expected a value between every two commas, found an empty value (value 2 of 3)\n',
     );
   });
 
-  it('a value the scenario schema rejects, naming the run and its combination, though the first run is valid', () => {
-    expect(refuse(['--set', 'radio.sf=7,13'])).toBe('loraswarm: invalid input\n  in sweep run 2 of 2 (radio.sf=13):\n  radio.sf: expected a number ≤ 12, found 13 (set by --set)\n');
+  it('a value the scenario schema rejects, naming the run and its combination, though the first run is valid', async () => {
+    expect(await refuse(['--set', 'radio.sf=7,13'])).toBe('loraswarm: invalid input\n  in sweep run 2 of 2 (radio.sf=13):\n  radio.sf: expected a number ≤ 12, found 13 (set by --set)\n');
   });
 
-  it('--repeats that is not a whole number ≥ 1', () => {
-    expect(refuse(['--repeats', '0'])).toBe('loraswarm: --repeats: expected a whole number ≥ 1, found "0"\n');
-    expect(refuse(['--repeats', '1.5'])).toBe('loraswarm: --repeats: expected a whole number ≥ 1, found "1.5"\n');
+  it('--repeats that is not a whole number ≥ 1', async () => {
+    expect(await refuse(['--repeats', '0'])).toBe('loraswarm: --repeats: expected a whole number ≥ 1, found "0"\n');
+    expect(await refuse(['--repeats', '1.5'])).toBe('loraswarm: --repeats: expected a whole number ≥ 1, found "1.5"\n');
   });
 
-  it('more than 10000 combinations', () => {
+  it('more than 10000 combinations', async () => {
     const values = (n: number): string => Array.from({ length: n }, (_, i) => i + 1).join(',');
-    expect(refuse(['--set', `groups.1.count=${values(101)}`, '--set', `seed=${values(100)}`])).toBe(
+    expect(await refuse(['--set', `groups.1.count=${values(101)}`, '--set', `seed=${values(100)}`])).toBe(
       'loraswarm: invalid input\n  --set: expected at most 10000 combinations, found 10100 (groups.1.count: 101 × seed: 100)\n',
     );
   });
 
-  it('an --out directory holding other files, which it leaves untouched', () => {
+  it('an --out directory holding other files, which it leaves untouched', async () => {
     const foreign = join(tmp, 'foreign');
     mkdirSync(foreign);
     writeFileSync(join(foreign, 'notes.txt'), 'mine\n');
-    const result = cli(['sweep', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--set', 'groups.1.count=1,2', '--out', foreign]);
+    const result = await runCli(['sweep', 'scenarios/aloha.yaml', '--set', 'duration=1min', '--set', 'groups.1.count=1,2', '--out', foreign]);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/^loraswarm: --out: expected a new directory, an empty one or an earlier loraswarm result at .*foreign, found a directory with other files \(notes\.txt\); it is left untouched\n$/);
     expect(readdirSync(foreign)).toEqual(['notes.txt']);
@@ -176,44 +176,44 @@ describe('loraswarm sweep --jobs, --shard and sweep merge, on a sweep of 8 runs'
   let serialCsv: string;
   const shards: string[] = [];
 
-  beforeAll(() => {
-    serial = succeed([...eightRuns, '--jobs', '1', '--out', join(tmp, 'jobs1')]);
+  beforeAll(async () => {
+    serial = await succeed([...eightRuns, '--jobs', '1', '--out', join(tmp, 'jobs1')]);
     serialCsv = read(join(tmp, 'jobs1', 'sweep.csv'));
     for (const index of [1, 2, 3]) {
       shards.push(join(tmp, `shard${index}`));
-      succeed([...eightRuns, '--shard', `${index}/3`, '--jobs', index === 1 ? '1' : '2', '--quiet', '--out', shards.at(-1)!]);
+      await succeed([...eightRuns, '--shard', `${index}/3`, '--jobs', index === 1 ? '1' : '2', '--quiet', '--out', shards.at(-1)!]);
     }
   });
 
-  it('--jobs 1 runs in order in one process; --jobs 2 writes a byte-identical sweep.csv, prints the same table, and reports each run done once', () => {
+  it('--jobs 1 runs in order in one process; --jobs 2 writes a byte-identical sweep.csv, prints the same table, and reports each run done once', async () => {
     expect(serial.stderr).toBe(Array.from({ length: 8 }, (_, i) => `run ${i + 1}/8 done\n`).join(''));
-    const parallel = succeed([...eightRuns, '--jobs', '2', '--out', join(tmp, 'jobs2')]);
+    const parallel = await succeed([...eightRuns, '--jobs', '2', '--out', join(tmp, 'jobs2')]);
     expect(read(join(tmp, 'jobs2', 'sweep.csv'))).toBe(serialCsv);
     expect(parallel.stdout).toBe(serial.stdout.replace(join(tmp, 'jobs1'), join(tmp, 'jobs2')));
     expect(parallel.stderr.split('\n').sort()).toEqual(['', ...Array.from({ length: 8 }, (_, i) => `run ${i + 1}/8 done`)]);
     expect(readdirSync(join(tmp, 'jobs2'))).toEqual(['sweep.csv']);
   });
 
-  it('--jobs 2 --keep-runs writes every run\'s directory and the same sweep.csv', () => {
+  it('--jobs 2 --keep-runs writes every run\'s directory and the same sweep.csv', async () => {
     const out = join(tmp, 'kept');
-    succeed([...eightRuns, '--jobs', '2', '--keep-runs', '--quiet', '--out', out]);
+    await succeed([...eightRuns, '--jobs', '2', '--keep-runs', '--quiet', '--out', out]);
     expect(read(join(out, 'sweep.csv'))).toBe(serialCsv);
     expect(readdirSync(join(out, 'runs')).sort()).toEqual(['1', '2', '3', '4', '5', '6', '7', '8']);
     for (const run of ['1', '8']) expect(readdirSync(join(out, 'runs', run)).sort()).toEqual(runFiles);
   });
 
-  it('--shard 2/3 writes only shard.json, with runs 2, 5 and 8; sweep merge of the three shards, in any order, writes the serial sweep.csv byte for byte', () => {
+  it('--shard 2/3 writes only shard.json, with runs 2, 5 and 8; sweep merge of the three shards, in any order, writes the serial sweep.csv byte for byte', async () => {
     expect(readdirSync(shards[1]!)).toEqual(['shard.json']);
     expect((JSON.parse(read(join(shards[1]!, 'shard.json'))) as { runs: number[] }).runs).toEqual([2, 5, 8]);
     const merged = join(tmp, 'merged');
-    const merge = succeed(['sweep', 'merge', shards[2]!, shards[0]!, shards[1]!, '--out', merged]);
+    const merge = await succeed(['sweep', 'merge', shards[2]!, shards[0]!, shards[1]!, '--out', merged]);
     expect(read(join(merged, 'sweep.csv'))).toBe(serialCsv);
     expect(readdirSync(merged)).toEqual(['sweep.csv']);
     expect(merge.stdout).toBe(serial.stdout.replace('8 runs (4 combinations × 2 seeds), memory transport', '8 runs merged from 3 shards').replace(join(tmp, 'jobs1'), merged));
   });
 
-  it('a shard prints its share of the table and where its shard.json is', () => {
-    const shard = succeed([...eightRuns, '--shard', '2/3', '--jobs', '1', '--out', join(tmp, 'shard2-again')]);
+  it('a shard prints its share of the table and where its shard.json is', async () => {
+    const shard = await succeed([...eightRuns, '--shard', '2/3', '--jobs', '1', '--out', join(tmp, 'shard2-again')]);
     const table = serial.stdout.split('\n');
     expect(shard.stdout).toBe(
       [
@@ -239,28 +239,28 @@ describe('loraswarm sweep --jobs, --shard and sweep merge, on a sweep of 8 runs'
     expect(read(join(tmp, 'slurm', 'shard.json'))).toBe(read(join(shards[2]!, 'shard.json')));
   });
 
-  it('sweep merge refuses a missing shard, a repeated shard, a shard of another sweep and what is not a shard, with status 2, writing nothing', () => {
+  it('sweep merge refuses a missing shard, a repeated shard, a shard of another sweep and what is not a shard, with status 2, writing nothing', async () => {
     const out = join(tmp, 'not-merged');
-    const refuse = (dirs: readonly string[]): string => {
-      const result = cli(['sweep', 'merge', ...dirs, '--out', out]);
+    const refuse = async (dirs: readonly string[]): Promise<string> => {
+      const result = await runCli(['sweep', 'merge', ...dirs, '--out', out]);
       expect(result.status, result.stderr).toBe(2);
       expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
       return result.stderr;
     };
     const [one, two, three] = shards as [string, string, string];
-    expect(refuse([one, three])).toBe('loraswarm: invalid input\n  sweep merge: expected all 3 shards of the sweep, found 2; missing shard 2\n');
+    expect(await refuse([one, three])).toBe('loraswarm: invalid input\n  sweep merge: expected all 3 shards of the sweep, found 2; missing shard 2\n');
     const copy = join(tmp, 'copy-of-2');
     cpSync(two, copy, { recursive: true });
-    expect(refuse([one, two, three, copy])).toBe(`loraswarm: invalid input\n  ${copy}: expected each shard once, found shard 2 of 3 again (also in ${two})\n`);
+    expect(await refuse([one, two, three, copy])).toBe(`loraswarm: invalid input\n  ${copy}: expected each shard once, found shard 2 of 3 again (also in ${two})\n`);
     const halves = join(tmp, 'half');
-    succeed([...eightRuns, '--shard', '1/2', '--jobs', '1', '--quiet', '--out', halves]);
-    expect(refuse([one, two, halves])).toBe(`loraswarm: invalid input\n  ${halves}: expected a shard of the same sweep as ${one}, found another number of shards: 2, where ${one} has 3\n`);
-    expect(refuse([join(tmp, 'jobs1'), one])).toBe(
+    await succeed([...eightRuns, '--shard', '1/2', '--jobs', '1', '--quiet', '--out', halves]);
+    expect(await refuse([one, two, halves])).toBe(`loraswarm: invalid input\n  ${halves}: expected a shard of the same sweep as ${one}, found another number of shards: 2, where ${one} has 3\n`);
+    expect(await refuse([join(tmp, 'jobs1'), one])).toBe(
       `loraswarm: invalid input\n  ${join(tmp, 'jobs1')}: expected a sweep shard directory (written by \`loraswarm sweep --shard\`), found a whole sweep (sweep.csv, no shard.json)\n`,
     );
   });
 
-  it('refuses bad --jobs, --shard and --shard-from-env values with status 2 before it runs anything', () => {
+  it('refuses bad --jobs, --shard and --shard-from-env values with status 2 before it runs anything', async () => {
     const refuse = (extra: readonly string[], env: Readonly<Record<string, string>> = {}): string => {
       const out = join(tmp, 'refused-flags');
       const result = cliWithEnv([...eightRuns, ...extra, '--out', out], env);
@@ -269,13 +269,13 @@ describe('loraswarm sweep --jobs, --shard and sweep merge, on a sweep of 8 runs'
       expect(existsSync(out) || existsSync(`${out}.partial`)).toBe(false);
       return result.stderr;
     };
-    expect(refuse(['--jobs', '0'])).toBe('loraswarm: --jobs: expected a whole number 1..256 (child processes), found "0"\n');
-    expect(refuse(['--jobs', 'all'])).toBe('loraswarm: --jobs: expected a whole number 1..256 (child processes), found "all"\n');
-    expect(refuse(['--shard', '4/3'])).toBe('loraswarm: --shard: expected I/N with 1 ≤ I ≤ N ≤ 10000 (shard I of N, 1-based), found "4/3"\n');
-    expect(refuse(['--shard-from-env', '--shards', '3'])).toBe(
+    expect(await refuse(['--jobs', '0'])).toBe('loraswarm: --jobs: expected a whole number 1..256 (child processes), found "0"\n');
+    expect(await refuse(['--jobs', 'all'])).toBe('loraswarm: --jobs: expected a whole number 1..256 (child processes), found "all"\n');
+    expect(await refuse(['--shard', '4/3'])).toBe('loraswarm: --shard: expected I/N with 1 ≤ I ≤ N ≤ 10000 (shard I of N, 1-based), found "4/3"\n');
+    expect(await refuse(['--shard-from-env', '--shards', '3'])).toBe(
       'loraswarm: --shard-from-env: expected JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (a Slurm array) in the environment, found neither\n',
     );
-    expect(refuse(['--shard-from-env', '--shards', '3'], { JOB_COMPLETION_INDEX: '3' })).toBe('loraswarm: --shard-from-env: expected JOB_COMPLETION_INDEX to give a shard 0..2 of 3, found 3 (JOB_COMPLETION_INDEX=3)\n');
+    expect(await refuse(['--shard-from-env', '--shards', '3'], { JOB_COMPLETION_INDEX: '3' })).toBe('loraswarm: --shard-from-env: expected JOB_COMPLETION_INDEX to give a shard 0..2 of 3, found 3 (JOB_COMPLETION_INDEX=3)\n');
   });
 });
 

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, spawnCli, type RunningCli } from '../helpers/cli.ts';
+import { runCli, spawnCli, type CliResult, type RunningCli } from '../helpers/cli.ts';
 import { freePort, startMosquitto, stopProcess } from '../helpers/mosquitto.ts';
 
 const resultFiles = ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv'];
@@ -23,11 +23,11 @@ let mosquitto: ChildProcess | undefined;
  */
 const referenceDir = mkdtempSync(join(tmpdir(), 'loraswarm-workers-memory-'));
 const references = new Map<string, string>();
-function memoryReference(file = 'test/fixtures/busy-swarm.yaml'): string {
+async function memoryReference(file = 'test/fixtures/busy-swarm.yaml'): Promise<string> {
   let reference = references.get(file);
   if (reference === undefined) {
     reference = join(referenceDir, `memory-${references.size}`);
-    const memory = cli(['run', file, '--transport', 'memory', '--out', reference, '--quiet']);
+    const memory = await runCli(['run', file, '--transport', 'memory', '--out', reference, '--quiet']);
     expect(memory.status).toBe(0);
     references.set(file, reference);
   }
@@ -64,9 +64,9 @@ function expectSameFiles(actual: string, expected: string, files = resultFiles):
  * (first: they say hello until the run answers) and the run with `--workers 2`, all exited 0;
  * what broker-setup printed and the partitions the workers ran.
  */
-async function runWithTwoWorkersOnMosquitto(runId: string, scenario: string, out: string): Promise<{ setup: ReturnType<typeof cli>; workers: string[] }> {
+async function runWithTwoWorkersOnMosquitto(runId: string, scenario: string, out: string): Promise<{ setup: CliResult; workers: string[] }> {
   const port = await freePort();
-  const setup = cli(['broker-setup', '--run', runId, '--scenario', scenario, '--dir', join(dir, 'broker'), '--port', String(port), '--workers', '2']);
+  const setup = await runCli(['broker-setup', '--run', runId, '--scenario', scenario, '--dir', join(dir, 'broker'), '--port', String(port), '--workers', '2']);
   expect(setup.status).toBe(0);
   mosquitto = await startMosquitto(join(dir, 'broker', 'mosquitto.conf'), port);
   const credentials = join(dir, 'broker', 'credentials.json');
@@ -96,7 +96,7 @@ async function printedWorkers(run: RunningCli, count: number): Promise<string[][
 
 describe('loraswarm worker', () => {
   it('runs half of the nodes in another process through the embedded broker: the same result files, credentials removed after', async () => {
-    const memory = memoryReference();
+    const memory = await memoryReference();
     const out = join(dir, 'distributed');
     // The report digested from the coordinator's frames and receptions as it writes them, and from series.csv merged at the end.
     const run = start(['run', 'test/fixtures/busy-swarm.yaml', '--out', out, '--remote', '1,3,5,7,9,11,13,15', '--run-id', 'busy1', '--report-thread', 'on']);
@@ -120,7 +120,7 @@ describe('loraswarm worker', () => {
     const { setup, workers } = await runWithTwoWorkersOnMosquitto('mq1', 'test/fixtures/busy-swarm.yaml', out);
     expect(setup.stdout).toContain('for run mq1 (17 nodes, 3 processes: a connection per 64 nodes)');
     expect(workers.sort()).toEqual(['12-16', '6-11']);
-    expectSameFiles(out, memoryReference());
+    expectSameFiles(out, await memoryReference());
     // Who connected (Mosquitto logs each connection's user): the run's and the workers' nodes as
     // one partition user each, no node on its own.
     const users = [...readFileSync(join(dir, 'broker', 'mosquitto.conf.log'), 'utf8').matchAll(/ u'([^']+)'/g)].map((match) => match[1]!).sort();
@@ -132,13 +132,13 @@ describe('loraswarm worker', () => {
     // The entry, board-0 (node 0), stays with the run; every odd board (attention, experts) runs in the worker.
     const odd = Array.from({ length: 12 }, (_, k) => 2 * k + 1).join(',');
     expect(await runWithOneWorker('scenarios/quickstart.yaml', odd, 'qs1', out)).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15,17,19,21,23 \(12\) of run qs1: [1-9]\d* events in \d+ windows\n$/);
-    expectSameFiles(out, memoryReference('scenarios/quickstart.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv', 'report.html']);
+    expectSameFiles(out, await memoryReference('scenarios/quickstart.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv', 'report.html']);
     // A worker may not hold the entry: the run keeps the requests' records.
-    const refused = cli(['run', 'scenarios/quickstart.yaml', '--remote', '0-5', '--out', join(dir, 'entry')]);
+    const refused = await runCli(['run', 'scenarios/quickstart.yaml', '--remote', '0-5', '--out', join(dir, 'entry')]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe('loraswarm: --remote/--workers: the inference entry board-0 (node 0) must run in this process, which keeps the requests\' records (workers serve the other units), but this split keeps nodes 6-23 here; give --remote partitions that leave node 0 out\n');
     // --workers 1 keeps the first half here: an entry in the second is refused, saying so.
-    const second = cli(['run', 'scenarios/quickstart.yaml', '--set', 'inference.entry=board-20', '--workers', '1', '--out', join(dir, 'entry')]);
+    const second = await runCli(['run', 'scenarios/quickstart.yaml', '--set', 'inference.entry=board-20', '--workers', '1', '--out', join(dir, 'entry')]);
     expect(second.status).toBe(2);
     expect(second.stderr).toBe('loraswarm: --remote/--workers: the inference entry board-20 (node 20) must run in this process, which keeps the requests\' records (workers serve the other units), but this split keeps nodes 0-11 here; give --remote partitions that leave node 20 out\n');
     expect(existsSync(join(dir, 'entry.partial'))).toBe(false);
@@ -149,7 +149,7 @@ describe('loraswarm worker', () => {
     const { workers } = await runWithTwoWorkersOnMosquitto('qs2', 'scenarios/quickstart.yaml', out);
     // Boards 8-11 hold experts and attention blocks (the placement spans boards 0-11): the first worker serves them.
     expect(workers.sort()).toEqual(['16-23', '8-15']);
-    expectSameFiles(out, memoryReference('scenarios/quickstart.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv']);
+    expectSameFiles(out, await memoryReference('scenarios/quickstart.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv']);
   });
 
   it('fails over as one process does with two workers on Mosquitto when expert holders die (inference-replicas.yaml): the same files', async () => {
@@ -158,7 +158,7 @@ describe('loraswarm worker', () => {
     // The hub (node 0, the entry) and boards 0-7 with the run; boards 0 and 1, which die at 40
     // min, among them: the workers learn of their deaths with their ops.
     expect(workers.sort()).toEqual(['17-24', '9-16']);
-    expectSameFiles(out, memoryReference('scenarios/inference-replicas.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv']);
+    expectSameFiles(out, await memoryReference('scenarios/inference-replicas.yaml'), [...resultFiles, 'tokens.csv', 'requests.csv', 'placement.csv']);
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toContain('"timeouts": 4');
   });
 
@@ -168,9 +168,9 @@ describe('loraswarm worker', () => {
     const out = join(dir, 'fl');
     const odd = Array.from({ length: 10 }, (_, k) => 2 * k + 1).join(',');
     expect(await runWithOneWorker('scenarios/fl-mnist-iid.yaml', odd, 'fl1', out)).toMatch(/^worker [0-9a-f]{10}: ran nodes 1,3,5,7,9,11,13,15,17,19 \(10\) of run fl1: [1-9]\d* events in \d+ windows\n$/);
-    expectSameFiles(out, memoryReference('scenarios/fl-mnist-iid.yaml'), [...flFiles, 'report.html']);
+    expectSameFiles(out, await memoryReference('scenarios/fl-mnist-iid.yaml'), [...flFiles, 'report.html']);
     // The coordinator (the gateway, node 0) keeps the rounds' records: a split that sends it to a worker is refused.
-    const refused = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--remote', '0-4', '--out', join(dir, 'hub')]);
+    const refused = await runCli(['run', 'scenarios/fl-mnist-iid.yaml', '--remote', '0-4', '--out', join(dir, 'hub')]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toBe('loraswarm: --remote/--workers: the federated coordinator gateway (node 0) must run in this process, which keeps the rounds\' records (workers run clients), but this split keeps nodes 5-20 here; give --remote partitions that leave node 0 out\n');
     expect(existsSync(join(dir, 'hub.partial'))).toBe(false);
@@ -181,7 +181,7 @@ describe('loraswarm worker', () => {
     const { workers } = await runWithTwoWorkersOnMosquitto('fl2', 'scenarios/fl-mnist-iid.yaml', out);
     // The gateway and boards 0-5 with the run, boards 6-12 and 13-19 in the workers.
     expect(workers.sort()).toEqual(['14-20', '7-13']);
-    expectSameFiles(out, memoryReference('scenarios/fl-mnist-iid.yaml'), flFiles);
+    expectSameFiles(out, await memoryReference('scenarios/fl-mnist-iid.yaml'), flFiles);
   });
 
   it('stops the run with a clear error and a partial directory when a worker dies mid-run and does not come back within --reconnect-timeout', async () => {
@@ -222,7 +222,7 @@ describe('loraswarm worker', () => {
       [['watch', '--broker', 'tcp://x', '--run', 'kill2', '--credentials', credentials], '--broker: expected mqtt://host:port, found "tcp://x"'],
     ] as const;
     for (const [argv, message] of bad) {
-      const result = cli(argv);
+      const result = await runCli(argv);
       expect(result.status, argv.join(' ')).toBe(2);
       expect(result.stderr).toContain(message);
       expect(existsSync(join(dir, 'x'))).toBe(false);

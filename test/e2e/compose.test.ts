@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.ts';
-import { cli, repoRoot, spawnCli, type RunningCli } from '../helpers/cli.ts';
+import { runCli, repoRoot, spawnCli, type RunningCli } from '../helpers/cli.ts';
 import { freePorts, startMosquitto, stopProcess } from '../helpers/mosquitto.ts';
 
 interface Service {
@@ -136,7 +136,7 @@ describe('docker-compose.yml, its commands against Debian\u2019s Mosquitto', () 
           .replace(new RegExp(`^${wsFlag}$`), String(wsPort))
           .replace(/^8080$/, '0'),
       );
-    const setup = cli(map(services.setup!.command));
+    const setup = await runCli(map(services.setup!.command));
     expect(setup.status).toBe(0);
     const [binary, ...mosquittoArgs] = map(services.mosquitto!.command);
     expect(binary).toBe('mosquitto');
@@ -157,7 +157,7 @@ describe('docker-compose.yml, its commands against Debian\u2019s Mosquitto', () 
     expect(await run.exited).toBe(0);
     expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual(workers.map(() => 0));
     const out = map([option(services.run!.command, '--out')])[0]!;
-    const memory = cli(['run', services.run!.command[1]!, ...shorter, '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
+    const memory = await runCli(['run', services.run!.command[1]!, ...shorter, '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
     expect(memory.status).toBe(0);
     for (const file of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv', 'series.csv']) {
       expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(join(dir, 'memory', file), 'utf8'));

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, spawnCli } from '../helpers/cli.ts';
+import { runCli, spawnCli } from '../helpers/cli.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -56,7 +56,7 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
     await killAfterCheckpoints(['run', 'scenarios/aloha.yaml', '--out', out, '--checkpoint-every', '0.2', ...sets], out);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(`${out}.partial`)).toContain('RUNNING');
-    const resumed = cli(['run', '--resume', out]);
+    const resumed = await runCli(['run', '--resume', out]);
     expect(resumed.stderr).toMatch(/a stale lock of a run that is gone \(process \d+/);
     expect(resumed.stderr).toMatch(/run aloha: resumed from its checkpoint at \d+ ms of simulated time \(slice \d+ of 2000\)/);
     expect(resumed.status).toBe(0);
@@ -64,7 +64,7 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
     const timing = JSON.parse(readFileSync(join(out, 'timing.json'), 'utf8')) as { resumedAtMs: number; checkpoints: number };
     expect(timing.resumedAtMs).toBeGreaterThan(0);
     const reference = join(dir, 'reference');
-    expect(cli(['run', 'scenarios/aloha.yaml', '--out', reference, '--quiet', ...sets]).status).toBe(0);
+    expect((await runCli(['run', 'scenarios/aloha.yaml', '--out', reference, '--quiet', ...sets])).status).toBe(0);
     expectSameFiles(out, reference);
   }, 120_000);
 
@@ -73,9 +73,9 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
     const sets = ['--set', 'duration=16h', '--set', 'groups.1.count=60'];
     const out = join(dir, 'run');
     await killAfterCheckpoints(['run', 'scenarios/aloha.yaml', '--out', out, '--checkpoint-every', '0.2', ...sets], out);
-    expect(cli(['run', '--resume', out]).status).toBe(0);
+    expect((await runCli(['run', '--resume', out])).status).toBe(0);
     const reference = join(dir, 'reference');
-    expect(cli(['run', 'scenarios/aloha.yaml', '--out', reference, '--quiet', '--transport', 'memory', ...sets]).status).toBe(0);
+    expect((await runCli(['run', 'scenarios/aloha.yaml', '--out', reference, '--quiet', '--transport', 'memory', ...sets])).status).toBe(0);
     expectSameFiles(out, reference);
   }, 120_000);
 
@@ -83,11 +83,11 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
     const sets = ['--set', 'federated.rounds=4', '--transport', 'memory'];
     const out = join(dir, 'run');
     await killAfterCheckpoints(['run', 'scenarios/fl-mnist-iid.yaml', '--out', out, '--checkpoint-every', '0.2', ...sets], out);
-    const resumed = cli(['run', '--resume', out]);
+    const resumed = await runCli(['run', '--resume', out]);
     expect(resumed.stderr).toMatch(/run fl-mnist-iid: resumed from its checkpoint at \d+ ms of simulated time/);
     expect(resumed.status).toBe(0);
     const reference = join(dir, 'reference');
-    expect(cli(['run', 'scenarios/fl-mnist-iid.yaml', '--out', reference, '--quiet', ...sets]).status).toBe(0);
+    expect((await runCli(['run', 'scenarios/fl-mnist-iid.yaml', '--out', reference, '--quiet', ...sets])).status).toBe(0);
     expect(readdirSync(reference)).toContain('rounds.csv');
     expectSameFiles(out, reference);
   }, 120_000);
@@ -98,11 +98,11 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
     // checkpoint, so a stall of the test's own process cannot let it finish before the kill.
     const sets = ['--set', 'inference.requests.count=40', '--set', 'duration=3h'];
     await killAfterCheckpoints(['run', 'scenarios/quickstart.yaml', '--out', out, '--checkpoint-every', '0.05', ...sets], out);
-    const resumed = cli(['run', '--resume', out]);
+    const resumed = await runCli(['run', '--resume', out]);
     expect(resumed.stderr).toMatch(/run quickstart: resumed from its checkpoint at \d+(\.\d+)? ms of simulated time/);
     expect(resumed.status).toBe(0);
     const reference = join(dir, 'reference');
-    expect(cli(['run', 'scenarios/quickstart.yaml', '--out', reference, '--quiet', '--transport', 'memory', ...sets]).status).toBe(0);
+    expect((await runCli(['run', 'scenarios/quickstart.yaml', '--out', reference, '--quiet', '--transport', 'memory', ...sets])).status).toBe(0);
     expect(readdirSync(reference)).toEqual(expect.arrayContaining(['tokens.csv', 'requests.csv', 'placement.csv']));
     expectSameFiles(out, reference);
   }, 120_000);
@@ -122,12 +122,12 @@ describe('a run killed mid-run and resumed from its checkpoint', () => {
       [['run', 'scenarios/aloha.yaml', '--checkpoint-every', '0', '--out', join(dir, 'z')], /--checkpoint-every: expected a positive number of seconds, found "0"/],
     ];
     for (const [args, message] of cases) {
-      const result = cli(args);
+      const result = await runCli(args);
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
     }
     writeFileSync(checkpoint, bytes);
-    const damaged = cli(['run', '--resume', out]);
+    const damaged = await runCli(['run', '--resume', out]);
     expect(damaged.status).toBe(2);
     expect(damaged.stderr).toMatch(/checkpoint\.bin: the saved state is damaged/);
     // Nothing was lost: the partial directory is still there to be resumed once the file is whole.

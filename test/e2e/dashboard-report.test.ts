@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { launchBrowser, openPage, screenshotDir } from '../helpers/browser.ts';
 import { humanDuration } from '../../src/metrics/human-units.ts';
 import { csvParse } from 'd3';
@@ -21,10 +21,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   for (const scenario of ['quickstart', 'fl-compression', 'city-sink', 'city-gateways']) {
-    const run = cli(['run', `scenarios/${scenario}.yaml`, '--transport', 'memory', '--out', join(dir, scenario), '--quiet', ...(scenario === 'city-gateways' ? ['--set', 'duration=2h', '--set', 'lorawan={confirmed: true, adr: true}'] : [])], 120_000);
+    const run = await runCli(['run', `scenarios/${scenario}.yaml`, '--transport', 'memory', '--out', join(dir, scenario), '--quiet', ...(scenario === 'city-gateways' ? ['--set', 'duration=2h', '--set', 'lorawan={confirmed: true, adr: true}'] : [])]);
     expect(run.status, run.stderr).toBe(0);
   }
-  const peer = cli(['run', 'test/fixtures/peer-mac.yaml', '--set', 'peerMac={ack: true, lbt: true}', '--transport', 'memory', '--out', join(dir, 'peer-mac'), '--quiet'], 120_000);
+  const peer = await runCli(['run', 'test/fixtures/peer-mac.yaml', '--set', 'peerMac={ack: true, lbt: true}', '--transport', 'memory', '--out', join(dir, 'peer-mac'), '--quiet']);
   expect(peer.status, peer.stderr).toBe(0);
   browser = await launchBrowser();
 }, 180_000);

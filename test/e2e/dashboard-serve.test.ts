@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { cli, spawnCli, type RunningCli } from '../helpers/cli.ts';
+import { runCli, spawnCli, type RunningCli } from '../helpers/cli.ts';
 import { launchBrowser, openPage, screenshotDir } from '../helpers/browser.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'loraswarm-serve-'));
@@ -147,7 +147,7 @@ describe('loraswarm run --dashboard', () => {
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     // Watched and paced, the run writes what it writes unwatched.
-    const memory = cli(['run', 'scenarios/quickstart.yaml', '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
+    const memory = await runCli(['run', 'scenarios/quickstart.yaml', '--transport', 'memory', '--out', join(dir, 'memory'), '--quiet']);
     expect(memory.status).toBe(0);
     for (const file of ['summary.json', 'tokens.csv', 'frames.csv', 'series.csv', 'report.html']) expect(readFileSync(join(out, file), 'utf8'), file).toBe(readFileSync(join(dir, 'memory', file), 'utf8'));
     attach.child.kill('SIGTERM');

@@ -193,16 +193,16 @@ describe('the Mosquitto config refuses packets from the size the embedded broker
 
 describe('loraswarm broker-setup and run --broker', () => {
   it('writes the per-run files, and a run through Mosquitto writes the same result files as memory', async () => {
-    const { cli } = await import('../helpers/cli.ts');
+    const { runCli } = await import('../helpers/cli.ts');
     const { readFileSync, writeFileSync } = await import('node:fs');
     const port = await freePort();
-    const setup = cli(['broker-setup', '--run', 'cli-run', '--nodes', '21', '--dir', join(dir, 'broker'), '--port', String(port)]);
+    const setup = await runCli(['broker-setup', '--run', 'cli-run', '--nodes', '21', '--dir', join(dir, 'broker'), '--port', String(port)]);
     expect(setup.status).toBe(0);
     expect(setup.stdout).toContain(`--broker mqtt://127.0.0.1:${port}`);
     broker = await startBroker(join(dir, 'broker', 'mosquitto.conf'), port);
     const sets = ['--set', 'duration=5min', '--set', 'groups.1.count=20'];
-    const viaMemory = cli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'memory'), '--quiet']);
-    const viaMosquitto = cli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'mosquitto'), '--quiet', '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')]);
+    const viaMemory = await runCli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'memory'), '--quiet']);
+    const viaMosquitto = await runCli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'mosquitto'), '--quiet', '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')]);
     expect(viaMemory.status).toBe(0);
     expect(viaMosquitto.stderr).toBe('');
     expect(viaMosquitto.status).toBe(0);
@@ -214,40 +214,40 @@ describe('loraswarm broker-setup and run --broker', () => {
     expect(users.sort()).toEqual(['cli-run-coordinator', 'cli-run-partition-0-20']);
     const credentials = JSON.parse(readFileSync(join(dir, 'broker', 'credentials.json'), 'utf8'));
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ ...credentials, partitions: [{ ...credentials.partitions[0], nodes: '0-21' }] }));
-    const badPartition = cli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'y'), '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'bad.json')]);
+    const badPartition = await runCli(['run', 'scenarios/aloha.yaml', ...sets, '--out', join(dir, 'y'), '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'bad.json')]);
     expect(badPartition.status).toBe(2);
     expect(badPartition.stderr).toContain('--credentials: expected partitions[0] to have "nodes" (canonical ranges of nodes 0..20, e.g. "0-99"), "username" and "password", found {"nodes":"0-21"');
-    const wrong = cli(['run', 'scenarios/aloha.yaml', '--set', 'groups.1.count=5', '--out', join(dir, 'x'), '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')]);
+    const wrong = await runCli(['run', 'scenarios/aloha.yaml', '--set', 'groups.1.count=5', '--out', join(dir, 'x'), '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toMatch(/--credentials: expected credentials for the scenario's 6 nodes, found 21/);
   });
 
   it('refuses a split the run would refuse (--workers, --remote), writing nothing', async () => {
-    const { cli } = await import('../helpers/cli.ts');
+    const { runCli } = await import('../helpers/cli.ts');
     const { existsSync } = await import('node:fs');
     const base = ['broker-setup', '--run', 'bad', '--nodes', '10', '--dir', join(dir, 'bad')];
-    const zero = cli([...base, '--workers', '0']);
+    const zero = await runCli([...base, '--workers', '0']);
     expect(zero.status).toBe(2);
     expect(zero.stderr).toBe('loraswarm: --workers: expected a whole number 1..9 (the coordinator keeps a share), found "0"\n');
-    const overlap = cli([...base, '--remote', '2-5', '--remote', '5-7']);
+    const overlap = await runCli([...base, '--remote', '2-5', '--remote', '5-7']);
     expect(overlap.status).toBe(2);
     expect(overlap.stderr).toBe('loraswarm: --remote: expected partitions that do not overlap, found node 5 again in "5-7"\n');
-    const both = cli([...base, '--remote', '2-5', '--workers', '1']);
+    const both = await runCli([...base, '--remote', '2-5', '--workers', '1']);
     expect(both.status).toBe(2);
     expect(both.stderr).toContain('--remote and --workers both say which nodes workers run');
     expect(existsSync(join(dir, 'bad'))).toBe(false);
-    const split = cli([...base, '--remote', '2-5', '--remote', '9']);
+    const split = await runCli([...base, '--remote', '2-5', '--remote', '9']);
     expect(split.status).toBe(0);
     expect(split.stdout).toContain('(10 nodes, 3 processes: a connection per 64 nodes)');
   });
 
   it('runs 1,201 nodes through Mosquitto under ulimit -n 1024 on a partition connection per 64 nodes, where a socket per node would not fit', async () => {
-    const { cli, repoRoot } = await import('../helpers/cli.ts');
+    const { runCli, repoRoot } = await import('../helpers/cli.ts');
     const { spawnSync } = await import('node:child_process');
     const { readFileSync } = await import('node:fs');
     const port = await freePort();
     const sets = ['--set', 'groups.1.count=1200', '--set', 'duration=1min'];
-    expect(cli(['broker-setup', '--run', 'many', '--scenario', 'scenarios/aloha.yaml', ...sets, '--dir', join(dir, 'broker'), '--port', String(port)]).status).toBe(0);
+    expect((await runCli(['broker-setup', '--run', 'many', '--scenario', 'scenarios/aloha.yaml', ...sets, '--dir', join(dir, 'broker'), '--port', String(port)])).status).toBe(0);
     broker = await startBroker(join(dir, 'broker', 'mosquitto.conf'), port);
     const out = join(dir, 'run');
     const args = ['run', 'scenarios/aloha.yaml', ...sets, '--out', out, '--quiet', '--broker', `mqtt://127.0.0.1:${port}`, '--credentials', join(dir, 'broker', 'credentials.json')];
@@ -261,10 +261,10 @@ describe('loraswarm broker-setup and run --broker', () => {
   });
 
   it('stops a run with a clear error and a partial directory when Mosquitto stops mid-run and is not back within --reconnect-timeout; a rerun succeeds', async () => {
-    const { cli, spawnCli } = await import('../helpers/cli.ts');
+    const { runCli, spawnCli } = await import('../helpers/cli.ts');
     const { existsSync, readFileSync } = await import('node:fs');
     const port = await freePort();
-    expect(cli(['broker-setup', '--run', 'restart', '--scenario', 'scenarios/aloha.yaml', '--dir', join(dir, 'broker'), '--port', String(port)]).status).toBe(0);
+    expect((await runCli(['broker-setup', '--run', 'restart', '--scenario', 'scenarios/aloha.yaml', '--dir', join(dir, 'broker'), '--port', String(port)])).status).toBe(0);
     const config = join(dir, 'broker', 'mosquitto.conf');
     broker = await startBroker(config, port);
     const out = join(dir, 'run');
@@ -291,17 +291,17 @@ describe('loraswarm broker-setup and run --broker', () => {
     expect(run.stderr()).toMatch(/loraswarm: the run stopped: the connection of restart-(coordinator|node-\d+|partition-coordinator(-\d+)?) to the broker closed mid-run and the broker was not back within 2 s \(last error: [^)]*ECONNREFUSED[^)]*\); its directory is left as <out>\.partial with FAILED\.txt/);
     expect(existsSync(out)).toBe(false);
     expect(readFileSync(join(`${out}.partial`, 'FAILED.txt'), 'utf8')).toMatch(/closed mid-run/);
-    const rerun = cli([...args, '--set', 'duration=5min', '--quiet']);
+    const rerun = await runCli([...args, '--set', 'duration=5min', '--quiet']);
     expect(rerun.status).toBe(0);
     expect(existsSync(join(out, 'summary.json'))).toBe(true);
     expect(existsSync(`${out}.partial`)).toBe(false);
   });
 
   it('tells its worker when one of its own connections is taken over again and again (the viewer credential with a node\'s client id), so the worker stops at once instead of waiting (issue 15, findings 2 and 12)', async () => {
-    const { cli, spawnCli } = await import('../helpers/cli.ts');
+    const { runCli, spawnCli } = await import('../helpers/cli.ts');
     const { readFileSync } = await import('node:fs');
     const port = await freePort();
-    expect(cli(['broker-setup', '--run', 'hijack', '--scenario', 'scenarios/aloha.yaml', '--dir', join(dir, 'broker'), '--port', String(port)]).status).toBe(0);
+    expect((await runCli(['broker-setup', '--run', 'hijack', '--scenario', 'scenarios/aloha.yaml', '--dir', join(dir, 'broker'), '--port', String(port)])).status).toBe(0);
     broker = await startBroker(join(dir, 'broker', 'mosquitto.conf'), port);
     const credentialsFile = join(dir, 'broker', 'credentials.json');
     const url = `mqtt://127.0.0.1:${port}`;

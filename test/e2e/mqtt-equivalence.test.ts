@@ -77,14 +77,14 @@ describe('the MQTT transport on the embedded broker', () => {
 
 describe('loraswarm run --transport mqtt', () => {
   it('writes byte-identical summary.json, frames.csv, receptions.csv and nodes.csv to --transport memory', async () => {
-    const { cli } = await import('../helpers/cli.ts');
+    const { runCli } = await import('../helpers/cli.ts');
     const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const tmp = mkdtempSync(join(tmpdir(), 'loraswarm-mqtt-'));
     try {
-      const viaMemory = cli(['run', 'scenarios/city-sink.yaml', '--set', 'duration=30min', '--set', 'groups.1.count=60', '--out', join(tmp, 'memory'), '--quiet']);
-      const viaMqtt = cli(['run', 'scenarios/city-sink.yaml', '--set', 'duration=30min', '--set', 'groups.1.count=60', '--out', join(tmp, 'mqtt'), '--quiet', '--transport', 'mqtt']);
+      const viaMemory = await runCli(['run', 'scenarios/city-sink.yaml', '--set', 'duration=30min', '--set', 'groups.1.count=60', '--out', join(tmp, 'memory'), '--quiet']);
+      const viaMqtt = await runCli(['run', 'scenarios/city-sink.yaml', '--set', 'duration=30min', '--set', 'groups.1.count=60', '--out', join(tmp, 'mqtt'), '--quiet', '--transport', 'mqtt']);
       expect(viaMemory.status).toBe(0);
       expect(viaMqtt.stderr).toBe('');
       expect(viaMqtt.status).toBe(0);

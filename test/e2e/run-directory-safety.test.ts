@@ -8,7 +8,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cli, repoRoot, spawnCli, type RunningCli } from '../helpers/cli.ts';
+import { runCli, repoRoot, spawnCli, type RunningCli } from '../helpers/cli.ts';
 
 let tmp: string;
 const running: RunningCli[] = [];
@@ -42,7 +42,7 @@ describe('one writer per run directory', () => {
     const lock = JSON.parse(readFileSync(`${out}.lock`, 'utf8')) as { pid: number; host: string };
     expect(lock).toMatchObject({ pid: first.child.pid, host: hostname() });
 
-    const second = cli(['run', 'scenarios/aloha.yaml', '--out', out, '--set', 'groups.1.count=7', ...quick]);
+    const second = await runCli(['run', 'scenarios/aloha.yaml', '--out', out, '--set', 'groups.1.count=7', ...quick]);
     expect(second.status).toBe(2);
     expect(second.stderr).toBe(`loraswarm: --out: another loraswarm run is writing ${out} (process ${first.child.pid} on ${hostname()}, started ${lockStart(out)}); wait for it to finish or choose another --out\n`);
     // The refused run touched nothing: the first run's partial directory is still its own.
@@ -58,7 +58,7 @@ describe('one writer per run directory', () => {
     expect(existsSync(`${out}.lock`)).toBe(false);
 
     // The next run clears the dead run's partial directory and finishes.
-    const again = cli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
+    const again = await runCli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
     expect(again.status).toBe(0);
     expect(readdirSync(tmp).sort()).toEqual(['run']);
   }, 60_000);
@@ -74,23 +74,23 @@ describe('one writer per run directory', () => {
     expect(existsSync(`${out}.lock`)).toBe(false);
   }, 60_000);
 
-  it('takes over the stale lock of a dead run and says so; refuses a lock from another host and an unreadable one', () => {
+  it('takes over the stale lock of a dead run and says so; refuses a lock from another host and an unreadable one', async () => {
     const out = join(tmp, 'run');
     const pid = deadPid();
     writeFileSync(`${out}.lock`, JSON.stringify({ pid, host: hostname(), processStart: null, startedAt: '2026-01-01T00:00:00.000Z', token: 'dead' }));
-    const result = cli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
+    const result = await runCli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe(`loraswarm: a stale lock of a run that is gone (process ${pid} on ${hostname()}, started 2026-01-01T00:00:00.000Z) was found on ${out} and taken over\n`);
     expect(existsSync(`${out}.lock`)).toBe(false);
 
     writeFileSync(`${out}.lock`, JSON.stringify({ pid, host: 'elsewhere.example', processStart: null, startedAt: '2026-01-01T00:00:00.000Z', token: 'far' }));
-    const far = cli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
+    const far = await runCli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
     expect(far.status).toBe(2);
     expect(far.stderr).toContain(`another loraswarm run is writing ${out} (process ${pid} on elsewhere.example`);
     expect(readFileSync(`${out}.lock`, 'utf8')).toContain('elsewhere.example');
 
     writeFileSync(`${out}.lock`, 'my notes');
-    const odd = cli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
+    const odd = await runCli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
     expect(odd.status).toBe(2);
     expect(odd.stderr).toBe(`loraswarm: ${out}.lock exists and is not a lock that loraswarm can read; if no loraswarm run is writing ${out}, remove it\n`);
     expect(readFileSync(`${out}.lock`, 'utf8')).toBe('my notes');
@@ -98,11 +98,11 @@ describe('one writer per run directory', () => {
 });
 
 describe('nothing deleted that is not a loraswarm leftover', () => {
-  it('refuses a foreign DIR.partial or DIR.old before running and leaves them intact; clears a dead run\'s', () => {
+  it('refuses a foreign DIR.partial or DIR.old before running and leaves them intact; clears a dead run\'s', async () => {
     const out = join(tmp, 'run');
     mkdirSync(`${out}.partial`);
     writeFileSync(join(`${out}.partial`, 'notes.txt'), 'mine');
-    const partial = cli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
+    const partial = await runCli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
     expect(partial.status).toBe(2);
     expect(partial.stderr).toBe(`loraswarm: --out: found ${out}.partial, which is not a loraswarm leftover that may be cleared; it is left untouched: move it away or choose another --out\n`);
     expect(readFileSync(join(`${out}.partial`, 'notes.txt'), 'utf8')).toBe('mine');
@@ -110,7 +110,7 @@ describe('nothing deleted that is not a loraswarm leftover', () => {
 
     mkdirSync(`${out}.old`);
     writeFileSync(join(`${out}.old`, 'thesis.tex'), 'mine');
-    const old = cli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
+    const old = await runCli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]);
     expect(old.status).toBe(2);
     expect(old.stderr).toContain(`found ${out}.old, which is not a loraswarm leftover`);
     expect(readFileSync(join(`${out}.old`, 'thesis.tex'), 'utf8')).toBe('mine');
@@ -120,13 +120,13 @@ describe('nothing deleted that is not a loraswarm leftover', () => {
     mkdirSync(`${out}.partial`);
     writeFileSync(join(`${out}.partial`, 'RUNNING'), 'this run has not finished');
     writeFileSync(join(`${out}.partial`, 'frames.csv'), 'half');
-    expect(cli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick]).status).toBe(0);
+    expect((await runCli(['run', 'scenarios/aloha.yaml', '--out', out, ...quick])).status).toBe(0);
     expect(readdirSync(tmp)).toEqual(['run']);
   });
 
-  it('writes --out DIR/ (trailing slash) into DIR, not into a hidden DIR/.partial', () => {
+  it('writes --out DIR/ (trailing slash) into DIR, not into a hidden DIR/.partial', async () => {
     const out = join(tmp, 'run');
-    const result = cli(['run', 'scenarios/aloha.yaml', '--out', `${out}/`, '--set', 'duration=1min', '--transport', 'memory']);
+    const result = await runCli(['run', 'scenarios/aloha.yaml', '--out', `${out}/`, '--set', 'duration=1min', '--transport', 'memory']);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`results in ${out}/ (the dashboard: ${join(out, 'report.html')})`);
     expect(readdirSync(tmp)).toEqual(['run']);
@@ -134,20 +134,20 @@ describe('nothing deleted that is not a loraswarm leftover', () => {
     expect(readdirSync(out)).not.toContain('.partial');
   });
 
-  it('refuses the file system\'s root as a run directory', () => {
-    const result = cli(['run', 'scenarios/aloha.yaml', '--out', '/', ...quick]);
+  it('refuses the file system\'s root as a run directory', async () => {
+    const result = await runCli(['run', 'scenarios/aloha.yaml', '--out', '/', ...quick]);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('loraswarm: --out: expected a directory path below the file system\'s root, found /\n');
   });
 });
 
 describe('credentials and Mosquitto\'s tools', () => {
-  it('broker-setup replaces an existing 0644 credentials.json with a 0600 one', () => {
+  it('broker-setup replaces an existing 0644 credentials.json with a 0600 one', async () => {
     const dir = join(tmp, 'broker');
     mkdirSync(dir);
     writeFileSync(join(dir, 'credentials.json'), '{}');
     chmodSync(join(dir, 'credentials.json'), 0o644);
-    const result = cli(['broker-setup', '--run', 'r1', '--nodes', '2', '--dir', dir]);
+    const result = await runCli(['broker-setup', '--run', 'r1', '--nodes', '2', '--dir', dir]);
     expect(result.status).toBe(0);
     expect(statSync(join(dir, 'credentials.json')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'passwd')).mode & 0o777).toBe(0o600);

@@ -7,15 +7,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { inOrder, runCli } from '../helpers/cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'loraswarm-training-threads-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function sameDirectories(name: string, scenario: string, sets: readonly string[]): string {
-  const dirs = ['0', '2'].map((threads) => {
+async function sameDirectories(name: string, scenario: string, sets: readonly string[]): Promise<string> {
+  const dirs = await inOrder(['0', '2'], async (threads) => {
     const out = join(tmp, `${name}-${threads}`);
-    const result = cli(['run', scenario, ...sets.flatMap((set) => ['--set', set]), '--transport', 'memory', '--quiet', '--out', out, '--training-threads', threads, '--checkpoint-every', '0.05']);
+    const result = await runCli(['run', scenario, ...sets.flatMap((set) => ['--set', set]), '--transport', 'memory', '--quiet', '--out', out, '--training-threads', threads, '--checkpoint-every', '0.05']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     return out;
@@ -32,19 +32,19 @@ function sameDirectories(name: string, scenario: string, sets: readonly string[]
 }
 
 describe('loraswarm run --training-threads', () => {
-  it('writes byte-identical files with the MNIST clients trained on two threads or here', () => {
-    const rounds = sameDirectories('mnist', 'scenarios/fl-mnist-iid.yaml', ['federated.rounds=3']);
+  it('writes byte-identical files with the MNIST clients trained on two threads or here', async () => {
+    const rounds = await sameDirectories('mnist', 'scenarios/fl-mnist-iid.yaml', ['federated.rounds=3']);
     expect(rounds.trim().split('\n')).toHaveLength(4);
   });
 
-  it('writes byte-identical files with the TinySeek clients trained on two threads or here', () => {
-    const rounds = sameDirectories('names', 'scenarios/fl-names.yaml', ['federated.rounds=2']);
+  it('writes byte-identical files with the TinySeek clients trained on two threads or here', async () => {
+    const rounds = await sameDirectories('names', 'scenarios/fl-names.yaml', ['federated.rounds=2']);
     expect(rounds.trim().split('\n')).toHaveLength(3);
   });
 
-  it('says each round as it closes, the same with the rounds evaluated on threads', () => {
-    const said = ['0', '2'].map((threads) => {
-      const result = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--set', 'federated.rounds=3', '--transport', 'memory', '--out', join(tmp, `said-${threads}`), '--training-threads', threads]);
+  it('says each round as it closes, the same with the rounds evaluated on threads', async () => {
+    const said = await inOrder(['0', '2'], async (threads) => {
+      const result = await runCli(['run', 'scenarios/fl-mnist-iid.yaml', '--set', 'federated.rounds=3', '--transport', 'memory', '--out', join(tmp, `said-${threads}`), '--training-threads', threads]);
       expect(result.status).toBe(0);
       return result.stderr.split(/[\r\n]+/).filter((line) => line.startsWith('round '));
     });
@@ -56,8 +56,8 @@ describe('loraswarm run --training-threads', () => {
     ]);
   });
 
-  it('refuses a value other than auto or a count (exit 2)', () => {
-    const result = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--out', join(tmp, 'bad'), '--training-threads', 'many']);
+  it('refuses a value other than auto or a count (exit 2)', async () => {
+    const result = await runCli(['run', 'scenarios/fl-mnist-iid.yaml', '--out', join(tmp, 'bad'), '--training-threads', 'many']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('loraswarm: --training-threads: expected "auto" or a count 0..64, found "many"\n');
   });

@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { inOrder, runCli } from '../helpers/cli.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'loraswarm-write-thread-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -17,12 +17,12 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const city = ['run', 'bench/poisson-1000.yaml', '--set', 'duration=2h', '--transport', 'memory', '--quiet'];
 
 describe('loraswarm run --write-thread', () => {
-  it('writes byte-identical files on or off, gzip-compressed or not, with checkpoints taken on the way', () => {
+  it('writes byte-identical files on or off, gzip-compressed or not, with checkpoints taken on the way', async () => {
     for (const compress of ['off', 'on']) {
       // The writer thread and the report's, the writer thread alone, neither.
-      const dirs = [['on', 'on'], ['on', 'off'], ['off', 'off']].map(([thread, report]) => {
+      const dirs = await inOrder([['on', 'on'], ['on', 'off'], ['off', 'off']], async ([thread, report]) => {
         const out = join(tmp, `${thread}-${report}-${compress}`);
-        const result = cli([...city, '--out', out, '--write-thread', thread!, '--report-thread', report!, '--compress', compress, '--checkpoint-every', '0.01']);
+        const result = await runCli([...city, '--out', out, '--write-thread', thread!, '--report-thread', report!, '--compress', compress, '--checkpoint-every', '0.01']);
         expect(result.stderr).toBe('');
         expect(result.status).toBe(0);
         return out;
@@ -42,11 +42,11 @@ describe('loraswarm run --write-thread', () => {
     }
   });
 
-  it('refuses a value other than auto, on or off, and the report\'s thread without the writer\'s (exit 2)', () => {
-    const result = cli([...city, '--out', join(tmp, 'bad'), '--write-thread', 'sometimes']);
+  it('refuses a value other than auto, on or off, and the report\'s thread without the writer\'s (exit 2)', async () => {
+    const result = await runCli([...city, '--out', join(tmp, 'bad'), '--write-thread', 'sometimes']);
     expect(result.status).toBe(2);
     expect(result.stderr).toBe('loraswarm: --write-thread: expected "auto", "on" or "off", found "sometimes"\n');
-    const both = cli([...city, '--out', join(tmp, 'bad'), '--write-thread', 'off', '--report-thread', 'on']);
+    const both = await runCli([...city, '--out', join(tmp, 'bad'), '--write-thread', 'off', '--report-thread', 'on']);
     expect(both.status).toBe(2);
     expect(both.stderr).toBe("loraswarm: --report-thread on: the report is digested on the writer thread, from the rows it writes; leave out --write-thread off\n");
   });

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { simulateRun } from '../../src/run/simulate-summary.ts';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const scenario = 'scenarios/inference-capacity.yaml';
 const base = ['groups.0.count=7', 'inference.requests={kind: poisson, interval: 1ms, count: 40}'];
@@ -21,8 +21,8 @@ async function serve(...sets: string[]): Promise<{ halfHour: number; complete: n
 }
 
 describe('pipelines', () => {
-  it('places each pipeline on nodes of its own, off the entry, and refuses more than the boards hold', () => {
-    const plan = JSON.parse(cli(['place', scenario, '--json', '--set', 'groups.0.count=7']).stdout) as { entry: string; pipelines: string[][]; units: { id: string; nodes: string[] }[] };
+  it('places each pipeline on nodes of its own, off the entry, and refuses more than the boards hold', async () => {
+    const plan = JSON.parse((await runCli(['place', scenario, '--json', '--set', 'groups.0.count=7'])).stdout) as { entry: string; pipelines: string[][]; units: { id: string; nodes: string[] }[] };
     expect(plan.pipelines).toEqual([
       ['board-1', 'board-2'],
       ['board-4', 'board-5'],
@@ -31,7 +31,7 @@ describe('pipelines', () => {
     expect([...nodesOf(0)].filter((n) => nodesOf(1).has(n))).toEqual([]);
     expect([...nodesOf(0), ...nodesOf(1)]).not.toContain(plan.entry);
     expect(plan.units.find((u) => u.id === 'io')!.nodes).toEqual(['board-0']);
-    const three = cli(['place', scenario, '--set', 'groups.0.count=7', '--set', 'model.placement.pipelines=3']);
+    const three = await runCli(['place', scenario, '--set', 'groups.0.count=7', '--set', 'model.placement.pipelines=3']);
     expect(three.status).toBe(2);
     expect(three.stderr).toContain('or units of another of the 3 pipelines');
     expect(three.stderr).toContain('3 more nodes like board-0');

@@ -11,7 +11,7 @@ import { modelCost } from '../../src/model/cost.ts';
 import { readCheckpoint } from '../../src/model/io/checkpoint.ts';
 import { measureFidelity } from '../../src/model/quant/fidelity.ts';
 import { evaluateBitsPerChar } from '../../src/model/train-lm.ts';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 
 const { header, model, quantized } = readCheckpoint('models/tinyseek-names/model.tskp');
 const data = loadNames({ seed: 1 });
@@ -36,8 +36,8 @@ describe('models/tinyseek-names', () => {
     expect(fidelity.top1Agreement).toBeGreaterThanOrEqual(0.95);
   }, 180_000);
 
-  it('samples name-like strings', () => {
-    const result = cli(['model', 'sample', 'models/tinyseek-names', '--count', '12', '--seed', '7']);
+  it('samples name-like strings', async () => {
+    const result = await runCli(['model', 'sample', 'models/tinyseek-names', '--count', '12', '--seed', '7']);
     expect(result.status).toBe(0);
     const names = result.stdout.trim().split('\n');
     expect(names).toHaveLength(12);

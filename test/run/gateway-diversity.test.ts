@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gatewaysDestination } from '../../src/radio/transmission.ts';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { runScenario } from '../helpers/scenario.ts';
 
 const city = (gateways: 'all' | 'nearest', extra = ''): string => `
@@ -93,19 +93,19 @@ describe('loraswarm run with uplinkGateways: all', () => {
   const dir = mkdtempSync(join(tmpdir(), 'loraswarm-diversity-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('writes the same files through the broker as in memory, names the destination "gateways" and summarises the uplinks; refuses workers', () => {
+  it('writes the same files through the broker as in memory, names the destination "gateways" and summarises the uplinks; refuses workers', async () => {
     const file = join(dir, 'city.yaml');
     writeFileSync(file, city('all'));
-    const printed = cli(['run', file, '--transport', 'memory', '--out', join(dir, 'memory')]);
+    const printed = await runCli(['run', file, '--transport', 'memory', '--out', join(dir, 'memory')]);
     expect(printed.status).toBe(0);
     expect(printed.stdout).toContain('  uplinks to every gateway in range: 647 of 650 reached the network (99.54 %); DER above is per gateway');
-    expect(cli(['run', file, '--transport', 'mqtt', '--out', join(dir, 'mqtt'), '--quiet']).status).toBe(0);
+    expect((await runCli(['run', file, '--transport', 'mqtt', '--out', join(dir, 'mqtt'), '--quiet'])).status).toBe(0);
     for (const name of ['summary.json', 'frames.csv', 'receptions.csv', 'nodes.csv']) expect(readFileSync(join(dir, 'mqtt', name), 'utf8'), name).toBe(readFileSync(join(dir, 'memory', name), 'utf8'));
     const frame = readFileSync(join(dir, 'memory', 'frames.csv'), 'utf8').split('\n')[1]!.split(',');
     expect(frame[2]).toBe('gateways');
     const summary = JSON.parse(readFileSync(join(dir, 'memory', 'summary.json'), 'utf8')) as { uplinks: unknown };
     expect(summary.uplinks).toEqual({ sent: 650, delivered: 647, deliveryRatio: 0.995385, byGatewaysReceived: { 0: 3, 1: 36, 2: 172, 3: 232, 4: 207 } });
-    const workers = cli(['run', file, '--workers', '1', '--out', join(dir, 'workers')]);
+    const workers = await runCli(['run', file, '--workers', '1', '--out', join(dir, 'workers')]);
     expect(workers.status).toBe(2);
     expect(workers.stderr).toContain('with uplinkGateways: all the network server merges every gateway\'s receptions in one process');
   });

@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { receiveWindowMs } from '../../src/lorawan/receive-windows.ts';
 import { symbolTimeMs } from '../../src/radio/modulation.ts';
 import { runScenario } from '../helpers/scenario.ts';
@@ -110,11 +110,11 @@ describe('loraswarm run with lorawan: what it refuses', () => {
   const dir = mkdtempSync(join(tmpdir(), 'loraswarm-lorawan-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('says which key is wrong: raw framing, a region without receive windows; and refuses workers', () => {
-    const raw = cli(['validate', fixture, '--set', 'framing=raw']);
+  it('says which key is wrong: raw framing, a region without receive windows; and refuses workers', async () => {
+    const raw = await runCli(['validate', fixture, '--set', 'framing=raw']);
     expect(raw.status).toBe(2);
     expect(raw.stderr).toContain('framing: expected framing: lorawan with the lorawan key, found raw');
-    const workers = cli(['run', fixture, '--workers', '1', '--out', join(dir, 'workers')]);
+    const workers = await runCli(['run', fixture, '--workers', '1', '--out', join(dir, 'workers')]);
     expect(workers.status).toBe(2);
     expect(workers.stderr).toContain('with lorawan the network server and the class A devices run in one process');
   });

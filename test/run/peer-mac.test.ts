@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { runScenario } from '../helpers/scenario.ts';
 
 const fixture = 'test/fixtures/peer-mac.yaml';
@@ -107,8 +107,8 @@ describe('loraswarm run with peerMac', () => {
   const dir = mkdtempSync(join(tmpdir(), 'loraswarm-peer-mac-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('refuses workers', () => {
-    const workers = cli(['run', fixture, '--set', 'peerMac={ack: true}', '--workers', '1', '--out', join(dir, 'workers')]);
+  it('refuses workers', async () => {
+    const workers = await runCli(['run', fixture, '--set', 'peerMac={ack: true}', '--workers', '1', '--out', join(dir, 'workers')]);
     expect(workers.status).toBe(2);
     expect(workers.stderr).toContain('with peerMac the acknowledgements and channel activity detection run in one process');
   });

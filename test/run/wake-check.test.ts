@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkWakes, describeWakeCheck } from '../../src/run/wake-check.ts';
-import { cli } from '../helpers/cli.ts';
+import { runCli } from '../helpers/cli.ts';
 import { loadScenario } from '../helpers/scenario.ts';
 
 const rendezvous = 'groups.1.node={wake: {mode: rendezvous, period: 2s, window: 50ms}}';
@@ -70,8 +70,8 @@ describe('run and validate warn before the run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'loraswarm-wake-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('on the failing example: the warning first, then the rounds that aggregate nothing', () => {
-    const run = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--set', rendezvous, '--transport', 'memory', '--out', join(dir, 'run')]);
+  it('on the failing example: the warning first, then the rounds that aggregate nothing', async () => {
+    const run = await runCli(['run', 'scenarios/fl-mnist-iid.yaml', '--set', rendezvous, '--transport', 'memory', '--out', join(dir, 'run')]);
     expect(run.status).toBe(0);
     const lines = run.stderr.split('\n');
     expect(lines[0]).toBe(
@@ -79,9 +79,9 @@ describe('run and validate warn before the run', () => {
     );
     expect(lines[1]).toMatch(/^loraswarm: \(keep those radios on, wake: always/);
     expect(run.stdout).toContain('updates: 0 aggregated, 60 dropouts');
-    const quiet = cli(['run', 'scenarios/fl-mnist-iid.yaml', '--set', rendezvous, '--transport', 'memory', '--out', join(dir, 'quiet'), '--quiet']);
+    const quiet = await runCli(['run', 'scenarios/fl-mnist-iid.yaml', '--set', rendezvous, '--transport', 'memory', '--out', join(dir, 'quiet'), '--quiet']);
     expect([quiet.status, quiet.stderr, quiet.stdout]).toEqual([0, '', '']);
-    const validate = cli(['validate', 'scenarios/fl-mnist-iid.yaml', '--set', rendezvous]);
+    const validate = await runCli(['validate', 'scenarios/fl-mnist-iid.yaml', '--set', rendezvous]);
     expect(validate.status).toBe(0);
     expect(validate.stdout).toContain('  warning: the federated model download');
   });
