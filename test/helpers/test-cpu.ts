@@ -3,14 +3,15 @@
  * LORASWARM_TEST_CPU names a directory: vitest.config.ts). After each test, its worker appends a
  * line to DIR/<pid>.tsv: the CPU seconds the test took (user and system, of the worker and of the
  * child processes it waited for: the CLI runs, brokers and browsers a test starts and stops),
- * its file (from the repository's root) and its name. Linux only (/proc/self/stat).
+ * its file (from the repository's root) and its name; after each file, a line for the whole
+ * file, hooks included, named "(the whole file)". Linux only (/proc/self/stat).
  *
  * @example
- * // LORASWARM_TEST_CPU=/tmp/cpu npx vitest run && sort -rn /tmp/cpu/*.tsv | head -20
+ * // LORASWARM_TEST_CPU=/tmp/cpu npx vitest run && grep -hv 'whole file' /tmp/cpu/*.tsv | sort -rn | head -20
  */
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { afterEach, beforeEach, expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 
 /** Clock ticks per second of /proc's times (USER_HZ: 100 on every Linux build Node runs on). */
 const ticksPerSecond = 100;
@@ -28,6 +29,17 @@ if (dir) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${process.pid}.tsv`);
   let startedAt = 0;
+  // The whole file as well, its beforeAll and afterAll hooks included (these hooks are the
+  // file's first and last: vitest runs after-hooks in the reverse order of their registration).
+  let fileStartedAt = 0;
+  let filePath = '';
+  beforeAll(() => {
+    fileStartedAt = cpuSeconds();
+    filePath = relative(process.cwd(), expect.getState().testPath ?? '');
+  });
+  afterAll(() => {
+    appendFileSync(file, `${(cpuSeconds() - fileStartedAt).toFixed(2)}\t${filePath}\t(the whole file)\n`);
+  });
   beforeEach(() => {
     startedAt = cpuSeconds();
   });
