@@ -47,6 +47,8 @@ export interface FlEngine extends NodeApplication, Checkpointable<FlEngineState>
   readonly settledRounds: readonly RoundStats[];
   /** Settles the rounds' evaluations and ends the training threads, if any. */
   close(): void;
+  /** Ends the training threads, if any, without settling anything: a run that failed. */
+  abandon(): void;
   /** The global model's parameters now (flattened). */
   readonly global: Float64Array;
   readonly malformed: number;
@@ -126,6 +128,9 @@ export function createFlEngine(setup: FlSetup, specs: readonly NodeSpec[], host:
       run.publishedSessions.clear();
       if (hub) publishSessions(run, sessions?.all() ?? []);
       sessions?.takeChanged();
+    },
+    abandon() {
+      training?.close();
     },
     close() {
       settleEvaluations(run);

@@ -53,7 +53,7 @@ export function addDashboardCommand(program: Command, io: CliIo): void {
     .option('--password <password>', 'with --attach: the viewer\'s password')
     .action(async (runDir: string | undefined, options) => {
       const { dashboardCommand } = await import('./dashboard.ts');
-      await dashboardCommand(runDir, options, io.out, io.stop ?? untilSignal());
+      await dashboardCommand(runDir, options, io.out, () => io.stop ?? untilSignal());
     });
 }
 

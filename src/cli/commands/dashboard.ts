@@ -27,10 +27,11 @@ export interface DashboardCommandOptions {
   readonly password?: string;
 }
 
-/** Serves until `stop` resolves (SIGINT or SIGTERM from the CLI). */
-export async function dashboardCommand(runDir: string | undefined, options: DashboardCommandOptions, print: (text: string) => void, stop: Promise<void>): Promise<void> {
+/** Serves until `untilStopped()` resolves (SIGINT or SIGTERM from the CLI), asked once the server listens: a refused command waits for nothing. */
+export async function dashboardCommand(runDir: string | undefined, options: DashboardCommandOptions, print: (text: string) => void, untilStopped: () => Promise<void>): Promise<void> {
   const port = portOption('--port', options.port);
   let server: DashboardServer;
+  let stop: Promise<void>;
   let stopFollowing: (() => Promise<void>) | undefined;
   if (options.attach !== undefined) {
     if (runDir !== undefined) throw new UsageError('--attach follows a live run: leave out RUN_DIR');
@@ -42,6 +43,7 @@ export async function dashboardCommand(runDir: string | undefined, options: Dash
     // follows the run too, from now on, so that pages opened later see it from here.
     let history: LiveHistory | undefined;
     server = await listen({ host: options.host, port, page: () => html, relayTo: options.attach, relayCredentials: viewer, history: () => history });
+    stop = untilStopped();
     // Ctrl-C while it still waits for the broker stops it at once.
     const abort = new AbortController();
     void stop.then(() => abort.abort());
@@ -61,6 +63,7 @@ export async function dashboardCommand(runDir: string | undefined, options: Dash
     const shown = existsSync(dir) ? dir : existsSync(`${dir}.partial`) ? `${dir}.partial` : undefined;
     if (shown === undefined || !statSync(shown).isDirectory()) throw new UsageError(`RUN_DIR: expected a run directory, found nothing at ${dir}`);
     server = await listen({ host: options.host, port, page: () => reportHtml(shown) });
+    stop = untilStopped();
     print(`dashboard of ${shown}: ${server.url} (Ctrl-C stops it)\n`);
   }
   await stop;

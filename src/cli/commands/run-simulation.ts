@@ -90,6 +90,8 @@ export async function simulateIntoRunDirectory(inputs: RunInputs, surroundings: 
     failure = error instanceof Error ? error.message : String(error);
     throw error;
   } finally {
+    // A failed run's training threads end with it (a finished run's end as its books close).
+    if (failure !== undefined) simulation?.federated?.abandon();
     if (live && failure !== undefined) live.abort(failure);
     await live?.settle();
     // A finished run's page stays up (runCommand serves it); a failed one's closes now.
