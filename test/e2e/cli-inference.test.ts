@@ -98,7 +98,7 @@ describe('loraswarm size', () => {
     const second = await runCli([...args, '--out', join(dir, 's2'), '--quiet']);
     expect(second.status).toBe(0);
     for (const file of ['sizing.csv', 'sizing-runs.csv', 'sizing.svg']) expect(readFileSync(join(dir, 's2', file), 'utf8')).toBe(readFileSync(join(dir, 's1', file), 'utf8'));
-  });
+  }, 180_000);
 
   it('answers the true minimum of the quickstart over nodes=4..128 (12: the ladder jumps from 10 to 13, bisection finds it) and names what binds, with the same files from two child processes (issue 19)', async () => {
     const result = await runCli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=4..128', '--seeds', '1', '--out', join(dir, 'true-min')]);
@@ -117,7 +117,7 @@ describe('loraswarm size', () => {
     const bad = await runCli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--jobs', '0', '--out', join(dir, 'bad-jobs')]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe('loraswarm: --jobs: expected a whole number 1..256 (child processes), found "0"\n');
-  });
+  }, 180_000);
 
   it('chooses by --objective: cost and energy answer differently on three MCUs, each explained against the others (issue 19)', async () => {
     const args = ['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--mcus', 'nrf52840,esp32-s3,stm32l4r5', '--seeds', '1', '--target-p95-latency', '200s'];
@@ -131,7 +131,7 @@ describe('loraswarm size', () => {
     expect(cost.stdout).toContain(alternatives);
     expect(energy.stdout).toContain(alternatives);
     expect((await runCli([...args, '--objective', 'cheapest'])).stderr).toBe('loraswarm: --objective: expected one of nodes, energy, cost, lifetime, found "cheapest"\n');
-  });
+  }, 180_000);
 
   it('varies any scenario key beside the count, several at once: each combination a variant (issue 19, point 6)', async () => {
     const result = await runCli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--vary', 'radio.sf=7,8', '--vary', 'model.bits=8,4', '--seeds', '1', '--target-p95-latency', '200s', '--out', join(dir, 'keys')]);
@@ -156,7 +156,7 @@ describe('loraswarm size', () => {
       expect(refused.status).toBe(2);
       expect(refused.stderr).toBe(`loraswarm: ${message}\n`);
     }
-  });
+  }, 180_000);
 
   it("prints the STM32N6's p95 as its octo-SPI flash sets it (~1.07 ms: the active weights streamed per token), in its units (issues 16 and 18)", async () => {
     const result = await runCli(['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--mcus', 'stm32n6', '--seeds', '1', '--out', join(dir, 'n6')]);
@@ -164,7 +164,7 @@ describe('loraswarm size', () => {
     expect(result.stdout).toContain('mcu      nodes  p95 latency  energy/token  lifetime (extrapolated)');
     // Not the 0.002 ms and 0.353 µJ of the NPU's 600 GOPS peak: 384 kB of weights at 382 MB/s, 264.87 mW while it waits, and the CPU's norms and softmax (test/run/npu-streaming.test.ts).
     expect(result.stdout).toContain('stm32n6  12     1.07 ms      345.3 µJ');
-  });
+  }, 180_000);
 
   it('simulates to the first battery death with --to-end (the extrapolation is 4 % optimistic on a coin cell)', async () => {
     const args = ['size', 'scenarios/quickstart.yaml', '--vary', 'nodes=12', '--seeds', '1', '--set', 'node.battery=cr2032', '--quiet'];
@@ -173,7 +173,7 @@ describe('loraswarm size', () => {
     const lifetime = (sub: string): string => readFileSync(join(dir, sub, 'sizing.csv'), 'utf8').split('\n')[1]!.split(',')[10]!;
     expect(lifetime('x')).toBe('0.614278');
     expect(lifetime('e')).toBe('0.589737');
-  });
+  }, 180_000);
 
   it('counts the nodes a replicated model needs: copies of one expert never share a node', async () => {
     const result = await runCli(['place', 'scenarios/inference-replicas.yaml', '--set', 'model.placement.replicas=4', '--set', 'groups.1.count=1', '--set', 'node.mcu=stm32n6', '--set', 'faults=[]']);
@@ -223,5 +223,5 @@ describe('loraswarm run with federated learning', () => {
     expect(rows.slice(1).map((row) => [column(row, 'accuracy.final'), column(row, 'federated.bytesUp')])).toEqual([['0.823', '92210'], ['0.781', '18501']]);
     // Workers run clients (test/e2e/cli-workers.test.ts); the coordinator, node 0, stays with the run.
     expect((await runCli(['run', 'scenarios/fl-compression.yaml', '--remote', '0-3', '--out', join(dir, 'w')])).stderr).toContain('the federated coordinator gateway (node 0) must run in this process');
-  });
+  }, 180_000);
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { cli, runCli, type CliResult } from '../helpers/cli.ts';
 
 let tmp: string;
 beforeEach(() => {
@@ -50,10 +50,12 @@ describe('loraswarm run protects what it does not own', () => {
 });
 
 describe('loraswarm run refuses scenarios that could not run to the end', () => {
-  const refuse = async (text: string, message: RegExp): Promise<void> => {
+  /** With `inChild`, in a child process a timeout stops (a run that got through would be too long). */
+  const refuse = async (text: string, message: RegExp, inChild = false): Promise<void> => {
     const file = join(tmp, 's.yaml');
     writeFileSync(file, text);
-    const result = await runCli(['run', file, '--out', join(tmp, 'r')]);
+    const args = ['run', file, '--out', join(tmp, 'r')];
+    const result: CliResult = inChild ? cli(args, 20_000) : await runCli(args);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toContain('    at ');
@@ -65,7 +67,7 @@ describe('loraswarm run refuses scenarios that could not run to the end', () => 
   });
 
   it('refuses more messages than a run can hold', async () => {
-    await refuse(base('{ kind: poisson, interval: 1e-300, payloadBytes: 10 }'), /traffic\.interval: expected at most 20,000,000 messages in a run/);
+    await refuse(base('{ kind: poisson, interval: 1e-300, payloadBytes: 10 }'), /traffic\.interval: expected at most 20,000,000 messages in a run/, true);
   });
 
   it('refuses a sink that would send to itself', async () => {

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, type CliResult } from '../helpers/cli.ts';
+import { cli, runCli, type CliResult } from '../helpers/cli.ts';
 import { frameColumns } from '../../src/metrics/tables.ts';
 
 
-/** `loraswarm run` that must succeed. */
-async function run(args: readonly string[]): Promise<CliResult> {
-  const result = await runCli(['run', ...args]);
+/** `loraswarm run` that must succeed: in this process, or with `inChild` in a fresh one. */
+async function run(args: readonly string[], inChild = false): Promise<CliResult> {
+  const result = inChild ? cli(['run', ...args]) : await runCli(['run', ...args]);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   return result;
@@ -27,13 +27,14 @@ describe('loraswarm run scenarios/aloha.yaml for 10 simulated minutes', () => {
   let secondOutput: CliResult;
 
   // One reference run shared by the tests below, and the same run again with --quiet (compared
-  // with it byte for byte, and its stdout read); each test writes its own further runs into tmp.
+  // with it byte for byte, and its stdout read) in a fresh process, so that nothing this process
+  // keeps can make the two agree; each test writes its own further runs into tmp.
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'loraswarm-cli-run-'));
     first = join(tmp, 'a');
     firstOutput = await run([...aloha10min, '--out', first]);
     second = join(tmp, 'same-seed');
-    secondOutput = await run([...aloha10min, '--out', second, '--quiet']);
+    secondOutput = await run([...aloha10min, '--out', second, '--quiet'], true);
   });
 
   afterAll(() => {

@@ -26,22 +26,47 @@ export function cli(args: readonly string[], timeoutMs = 60_000): CliResult {
  * Runs the command line in this process, through the same `main` the bin script calls (from
  * the sources), with the same arguments, working directory and environment a child process
  * would have, and stderr reported as not a terminal, as a child's pipe is. The status is the
- * one the process would exit with. A CLI process costs about half a second of CPU before its
- * command starts (Node, the bundle, a thread's start); the suite ran about 500 of them.
+ * one the process would exit with; Node's warnings are in stderr, as a child prints them. A
+ * command that would serve until Ctrl-C (`dashboard`, `run --dashboard`) stops at once. What a
+ * child's exit would show is checked instead: the command must leave no signal handler, server,
+ * socket, timer or child process behind (a child would not have exited). A CLI process costs
+ * about half a second of CPU before its command starts; the suite ran about 500 of them.
  */
 export async function runCli(args: readonly string[]): Promise<CliResult> {
+  if (process.cwd() !== repoRoot.replace(/\/$/, '')) throw new Error(`runCli runs commands from the repository's root, as cli() does; the working directory is ${process.cwd()}`);
   const { main } = await import('../../src/cli/main.ts');
   let stdout = '';
   let stderr = '';
+  const warn = (warning: Error): void => void (stderr += `${warning.name}: ${warning.message}\n`);
+  const before = leftBehind();
   const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
   Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true, writable: true });
+  process.on('warning', warn);
+  let status: number;
   try {
-    const status = await main(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
-    return { status, stdout, stderr };
+    status = await main(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text), stop: Promise.resolve() });
   } finally {
+    process.off('warning', warn);
     if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
     else delete (process.stderr as { isTTY?: boolean }).isTTY;
   }
+  // Closing sockets and servers end on the next turns of the event loop.
+  for (let turn = 0; turn < 5 && !sameCounts(before, leftBehind()); turn++) await new Promise((resolve) => setTimeout(resolve, 20));
+  const after = leftBehind();
+  if (!sameCounts(before, after)) throw new Error(`loraswarm ${args.join(' ')} left behind what would keep its process from exiting: ${JSON.stringify(before)} before, ${JSON.stringify(after)} after`);
+  return { status, stdout, stderr };
+}
+
+/** What keeps a process alive, counted by kind: signal handlers and the event loop's active resources (servers, sockets, timers, child processes). */
+function leftBehind(): Record<string, number> {
+  const counts: Record<string, number> = { SIGINT: process.listenerCount('SIGINT'), SIGTERM: process.listenerCount('SIGTERM') };
+  for (const kind of process.getActiveResourcesInfo()) if (kind !== 'FSReqCallback' && kind !== 'CloseReq') counts[kind] = (counts[kind] ?? 0) + 1;
+  return counts;
+}
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const kinds = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...kinds].every((kind) => (a[kind] ?? 0) >= (b[kind] ?? 0));
 }
 
 export interface RunningCli {
