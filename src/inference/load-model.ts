@@ -130,7 +130,8 @@ const loadedModels = new Map<string, LoadedModel>();
 
 /**
  * The inference setup of a scenario that serves a model (undefined otherwise): the checkpoint
- * is read once per process and kept, so that sweeps do not read it for every run.
+ * is read once per process and kept, so that sweeps do not read it for every run; read again
+ * if the file has changed since (its size or modification time), as a fresh process would.
  */
 export function inferenceFor(scenario: Scenario, swarm: ResolvedSwarm): ReturnType<typeof prepareInference> | undefined {
   if (!scenario.model || !scenario.inference) return undefined;
@@ -138,8 +139,18 @@ export function inferenceFor(scenario: Scenario, swarm: ResolvedSwarm): ReturnTy
   const measureLoad = placement.strategy === 'replicated' && placement.hot !== undefined;
   const mtp = scenario.inference.speculative?.draft === 'mtp';
   const source = scenario.model.checkpoint === undefined ? JSON.stringify(scenario.model.spec) : checkpointPath(scenario.model.checkpoint);
-  const key = `${source}\n${scenario.model.bits}\n${measureLoad}\n${mtp}`;
+  const key = `${source}\n${scenario.model.checkpoint === undefined ? '' : fileStamp(source)}\n${scenario.model.bits}\n${measureLoad}\n${mtp}`;
   let loaded = loadedModels.get(key);
   if (!loaded) loadedModels.set(key, (loaded = loadModel(scenario.model, { measureLoad, mtp })));
   return prepareInference(scenario, swarm, loaded, loadDraft(scenario, loaded));
+}
+
+/** A file's size and modification time, or '' when it cannot be read (loading it then says why). */
+function fileStamp(file: string): string {
+  try {
+    const stats = statSync(file);
+    return `${stats.size}:${stats.mtimeMs}`;
+  } catch {
+    return '';
+  }
 }
