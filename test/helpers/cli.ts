@@ -3,6 +3,7 @@
  * same `main` the bin script calls), or as a user would, in a child process (cli, spawnCli).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +34,7 @@ export function cli(args: readonly string[], timeoutMs = 60_000): CliResult {
  * about half a second of CPU before its command starts; the suite ran about 500 of them.
  */
 export async function runCli(args: readonly string[]): Promise<CliResult> {
-  if (process.cwd() !== repoRoot.replace(/\/$/, '')) throw new Error(`runCli runs commands from the repository's root, as cli() does; the working directory is ${process.cwd()}`);
+  if (realpathSync(process.cwd()) !== realpathSync(repoRoot)) throw new Error(`runCli runs commands from the repository's root, as cli() does; the working directory is ${process.cwd()}`);
   const { main } = await import('../../src/cli/main.ts');
   let stdout = '';
   let stderr = '';
