@@ -6,6 +6,7 @@
 import { LineCounter, parseDocument, isAlias, isMap, isPair, isScalar, visit, type Document, type Pair, type YAMLMap } from 'yaml';
 import type * as z from 'zod';
 import { fillDefaults, lorasimDefaults } from './compat.ts';
+import { duplicateKeys } from './duplicate-keys.ts';
 import { describeValue, formatPath, InputError, type InputIssue, type SourcePosition } from './errors.ts';
 import { applyOverride, type Override } from './overrides.ts';
 import { closestTo } from './suggest.ts';
@@ -29,19 +30,21 @@ export interface LoadedScenario {
 
 export function loadScenarioText(text: string, options: LoadOptions): LoadedScenario {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Repeated keys are found in one pass (duplicate-keys.ts), not by yaml's check of each key against every earlier one.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const position = (offset: number): SourcePosition => {
     const { line, col } = lineCounter.linePos(offset);
     return { file: options.file, line, column: col };
   };
-  if (doc.errors.length > 0) {
+  const errors = [...doc.errors.map((error) => ({ offset: error.pos[0], message: error.message })), ...duplicateKeys(doc)].sort((a, b) => a.offset - b.offset);
+  if (errors.length > 0) {
     throw new InputError(
-      doc.errors.map((error) => ({
+      errors.map((error) => ({
         path: '',
         message: /Maximum call stack size exceeded/.test(error.message)
           ? 'expected YAML nested less deeply, found nesting deeper than the parser can follow (a scenario needs a few levels)'
           : `expected valid YAML, found a syntax error: ${error.message.split('\n')[0]}`,
-        source: position(error.pos[0]),
+        source: position(error.offset),
       })),
     );
   }
