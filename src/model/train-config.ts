@@ -3,8 +3,9 @@
  * training run. Validated with zod; every problem names its key path, what was expected and
  * what was found.
  */
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import * as z from 'zod';
+import { duplicateKeys } from '../scenario/duplicate-keys.ts';
 import { InputError, formatPath } from '../scenario/errors.ts';
 import type { LmTrainingConfig } from './train-lm.ts';
 import type { TinySeekConfig } from './config.ts';
@@ -79,10 +80,17 @@ export const trainConfigSchema = z.strictObject({
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
+/** The largest training config read (bytes): one is a few hundred bytes; a device or a log given by mistake is refused. */
+export const maxTrainConfigBytes = 2 ** 20;
+
 export function parseTrainConfig(text: string, file: string): TrainConfig & { training: LmTrainingConfig } {
   let raw: unknown;
   try {
-    raw = parse(text);
+    // Repeated keys found in one pass (duplicate-keys.ts), as for scenarios.
+    const doc = parseDocument(text, { uniqueKeys: false });
+    const problem = doc.errors[0]?.message ?? duplicateKeys(doc)[0]?.message;
+    if (problem !== undefined) throw new Error(problem);
+    raw = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
     throw new InputError([{ path: file, message: `expected valid YAML, found a syntax error: ${(error as Error).message.split('\n')[0]}` }]);
   }

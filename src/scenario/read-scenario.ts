@@ -1,6 +1,6 @@
 /** Reads a scenario file, applies `--set` overrides and a seed, validates it and resolves its swarm: what every command and every sweep run starts from. */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { readBoundedText, TooLargeError } from './bounded-text.ts';
 import { InputError } from './errors.ts';
 import { loadScenarioText, type LoadedScenario } from './loader.ts';
 import { parseOverride } from './overrides.ts';
@@ -33,26 +33,11 @@ export function readScenario(file: string, options: ReadScenarioOptions = {}): R
 
 /** The file's text, read no further than `maxScenarioBytes` + 1 bytes whatever it is (a pipe or a device has no size to check first). */
 function readScenarioText(file: string): string {
-  let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
-    if (fstatSync(fd).isDirectory()) throw Object.assign(new Error('a directory'), { code: 'EISDIR' });
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for (;;) {
-      const chunk = Buffer.alloc(1 << 16);
-      const read = readSync(fd, chunk, 0, chunk.length, null);
-      if (read === 0) break;
-      chunks.push(chunk.subarray(0, read));
-      total += read;
-      if (total > maxScenarioBytes) throw new InputError([{ path: '', message: `expected a scenario file of at most ${maxScenarioBytes / 2 ** 20} MiB, found more at ${file}` }]);
-    }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return readBoundedText(file, maxScenarioBytes);
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    if (error instanceof TooLargeError) throw new InputError([{ path: '', message: `expected a scenario file of at most ${maxScenarioBytes / 2 ** 20} MiB, found more at ${file}` }]);
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError([{ path: '', message: `expected a readable scenario file at ${file}, found ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : (code ?? 'an unreadable file')}` }]);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { cli, runCli } from '../helpers/cli.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -56,10 +56,13 @@ describe('loraswarm model', () => {
     writeFileSync(join(dir, 'bad.yaml'), tinyConfig.replace('topK: 2', 'topK: 9'));
     writeFileSync(join(dir, 'typo.yaml'), tinyConfig.replace('steps: 30', 'stepz: 30'));
     writeFileSync(join(dir, 'broken.tskp'), 'TSKP and then nothing that makes sense, long enough to be read');
+    writeFileSync(join(dir, 'twice.yaml'), `${tinyConfig}training:\n  steps: 5\n`);
     const cases = [
       [['model', 'train', '--config', join(dir, 'bad.yaml'), '--out', join(dir, 'x')], 'model.topK: expected at most model.experts (4), found 9'],
       [['model', 'train', '--config', join(dir, 'typo.yaml'), '--out', join(dir, 'x')], 'training'],
       [['model', 'train', '--config', join(dir, 'none.yaml'), '--out', join(dir, 'x')], '--config: expected a readable training config, found ENOENT'],
+      [['model', 'train', '--config', join(dir, 'twice.yaml'), '--out', join(dir, 'x')], 'expected valid YAML, found a syntax error: Map keys must be unique'],
+      [['model', 'info', join(dir, 'twice.yaml')], 'expected valid YAML, found a syntax error: Map keys must be unique'],
       [['model', 'sample', join(dir, 'broken.tskp')], 'not a usable TinySeek checkpoint: expected version 1 to 3'],
       [['model', 'sample', join(dir, 'nothing')], 'not a usable TinySeek checkpoint: cannot read it (ENOENT)'],
       [['model', 'sample', join(dir, 'nothing'), '--top-p', '0'], '--top-p: expected a number in (0, 1], found "0"'],
@@ -69,6 +72,15 @@ describe('loraswarm model', () => {
       expect(result.status, args.join(' ')).toBe(2);
       expect(result.stderr).toContain(message);
       expect(result.stderr).not.toContain('    at ');
+    }
+    expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
+  it('reads a training config no further than 1 MiB (/dev/zero is refused at once; in a child process a timeout stops)', () => {
+    for (const args of [['model', 'train', '--config', '/dev/zero', '--out', join(dir, 'x')], ['model', 'info', '/dev/zero']]) {
+      const result = cli(args, 20_000);
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/expected a training config of at most 1 MiB, found more at \/dev\/zero\n/);
     }
     expect(existsSync(join(dir, 'x'))).toBe(false);
   });

@@ -4,7 +4,7 @@
  * (distillation), on float or on fake-quantized weights (quantization-aware training, whose
  * checkpoint holds only the integer model it was trained for).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { stringify as stringifyYaml } from 'yaml';
@@ -20,7 +20,8 @@ import { measureFidelity, type Fidelity } from '../../model/quant/fidelity.ts';
 import { quantizeWeights } from '../../model/quant/quantized-model.ts';
 import { createTinySeek, type TinySeek } from '../../model/tinyseek.ts';
 import { measureMtp, type MtpFigures } from '../../model/mtp-eval.ts';
-import { modelConfigOf, parseTrainConfig, qatSettingOf, type TrainConfig } from '../../model/train-config.ts';
+import { maxTrainConfigBytes, modelConfigOf, parseTrainConfig, qatSettingOf, type TrainConfig } from '../../model/train-config.ts';
+import { readBoundedText, TooLargeError } from '../../scenario/bounded-text.ts';
 import { evaluateBitsPerChar, teacherLogits, trainLanguageModel, type TrainingAids } from '../../model/train-lm.ts';
 import { InputError } from '../../scenario/errors.ts';
 import { UsageError } from '../exit.ts';
@@ -75,8 +76,9 @@ function makeStudent(config: TrainConfig, vocab: number, teacher: Teacher | unde
 export function modelTrainCommand(options: { config: string; out: string; quiet?: boolean }, print: (text: string) => void, note: (text: string) => void): void {
   let text: string;
   try {
-    text = readFileSync(options.config, 'utf8');
+    text = readBoundedText(options.config, maxTrainConfigBytes);
   } catch (error) {
+    if (error instanceof TooLargeError) throw new UsageError(`--config: expected a training config of at most ${maxTrainConfigBytes / 2 ** 20} MiB, found more at ${options.config}`);
     throw new UsageError(`--config: expected a readable training config, found ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} at ${options.config}`);
   }
   const config = parseTrainConfig(text, options.config);

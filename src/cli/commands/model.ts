@@ -3,12 +3,12 @@
  * integer model against a float reference, rewrite its integer models, and say what each unit
  * costs. Training is model-train.ts.
  */
-import { readFileSync } from 'node:fs';
 import { vocabularyFromRecord } from '../../data/dataset.ts';
 import { loadNames } from '../../data/names.ts';
 import { decodeCheckpoint, encodeCheckpoint, fileSha256, readCheckpoint, readCheckpointBytes, writeCheckpoint, type Checkpoint } from '../../model/io/checkpoint.ts';
 import { generate } from '../../model/sample.ts';
-import { parseTrainConfig, modelConfigOf } from '../../model/train-config.ts';
+import { maxTrainConfigBytes, parseTrainConfig, modelConfigOf } from '../../model/train-config.ts';
+import { readBoundedText, TooLargeError } from '../../scenario/bounded-text.ts';
 import { createRandomStreams } from '../../sim/rng.ts';
 import { UsageError } from '../exit.ts';
 import type { TinySeekConfig } from '../../model/config.ts';
@@ -113,8 +113,9 @@ export function modelInfoCommand(target: string, options: { json?: boolean }, pr
 function configFromFile(file: string): TinySeekConfig {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedText(file, maxTrainConfigBytes);
   } catch (error) {
+    if (error instanceof TooLargeError) throw new UsageError(`model info: expected a training config of at most ${maxTrainConfigBytes / 2 ** 20} MiB, found more at ${file}`);
     throw new UsageError(`model info: expected a model directory, a checkpoint or a training config, found ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} at ${file}`);
   }
   const config = parseTrainConfig(text, file);
