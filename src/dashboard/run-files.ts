@@ -9,6 +9,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { maxScenarioBytes, readBoundedText, TooLargeError } from '../scenario/bounded-text.ts';
 import { regions, type RegionId } from '../radio/regions.ts';
 import { subBandLabel } from '../metrics/series.ts';
 import { readCsv, type CsvVisitor } from './read/csv-stream.ts';
@@ -238,7 +239,8 @@ function scenarioMeta(dir: string): RunMeta {
   const scenarioPath = join(dir, 'scenario.yaml');
   if (existsSync(scenarioPath)) {
     try {
-      const scenario = parseYaml(readFileSync(scenarioPath, 'utf8')) as { name?: unknown; seed?: unknown; region?: unknown; duration?: unknown; inference?: unknown; federated?: { targetAccuracy?: unknown } | null };
+      // Bounded as a scenario file is, and without yaml's check of each key against every other (the title and bands need neither).
+      const scenario = parseYaml(readBoundedText(scenarioPath, maxScenarioBytes), { uniqueKeys: false }) as { name?: unknown; seed?: unknown; region?: unknown; duration?: unknown; inference?: unknown; federated?: { targetAccuracy?: unknown } | null };
       if (typeof scenario.name === 'string') title = `${scenario.name}${typeof scenario.seed === 'number' ? `, seed ${scenario.seed}` : ''}`;
       const region = regions[scenario.region as RegionId] as (typeof regions)[RegionId] | undefined;
       if (region) subBands = region.subBands.map((band) => ({ label: subBandLabel(band), dutyCycle: band.dutyCycle }));
@@ -260,7 +262,7 @@ function runMeta(dir: string, meta: RunMeta, files: RunFiles, finishing: boolean
 /** Why `dir` shows less than a whole run, or undefined for a finished run. */
 function directoryProblem(dir: string, files: RunFiles): string | undefined {
   const failed = join(dir, 'FAILED.txt');
-  if (existsSync(failed)) return `This run failed and left a partial directory (${dir}): ${readFileSync(failed, 'utf8').split('\n')[0]!.trim()}. What it wrote before it stopped is shown below.`;
+  if (existsSync(failed)) return `This run failed and left a partial directory (${dir}): ${firstLineOf(failed)}. What it wrote before it stopped is shown below.`;
   if (existsSync(join(dir, 'RUNNING'))) return `This run has not finished (${dir} is its partial directory, marked RUNNING). What it has written so far is shown below.`;
   if (files['summary.json'] === undefined) {
     const present = Object.keys(files).filter((name) => name !== 'digest.json');
@@ -271,4 +273,13 @@ function directoryProblem(dir: string, files: RunFiles): string | undefined {
     return `${dir} is incomplete: summary.json is missing, so only ${present.join(', ')} can be shown.`;
   }
   return undefined;
+}
+
+/** FAILED.txt's first line, from its first 64 KiB (what a run writes there is a line or a few). */
+function firstLineOf(file: string): string {
+  try {
+    return readBoundedText(file, 1 << 16).split('\n')[0]!.trim();
+  } catch (error) {
+    return error instanceof TooLargeError ? 'its FAILED.txt is longer than a run writes' : 'its FAILED.txt cannot be read';
+  }
 }

@@ -7,6 +7,13 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
+/**
+ * The largest scenario file read (bytes): a scenario listing 150,000 nodes one by one is
+ * ~10 MB; beyond, the file is refused before it is parsed (a device such as /dev/zero, a log
+ * given by mistake).
+ */
+export const maxScenarioBytes = 32 * 2 ** 20;
+
 /** The file holds more than the bound. */
 export class TooLargeError extends Error {}
 

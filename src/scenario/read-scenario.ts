@@ -1,6 +1,6 @@
 /** Reads a scenario file, applies `--set` overrides and a seed, validates it and resolves its swarm: what every command and every sweep run starts from. */
 import { basename, extname } from 'node:path';
-import { readBoundedText, TooLargeError } from './bounded-text.ts';
+import { maxScenarioBytes, readBoundedText, TooLargeError } from './bounded-text.ts';
 import { InputError } from './errors.ts';
 import { loadScenarioText, type LoadedScenario } from './loader.ts';
 import { parseOverride } from './overrides.ts';
@@ -16,12 +16,7 @@ export interface ReadScenario extends LoadedScenario {
   readonly swarm: ResolvedSwarm;
 }
 
-/**
- * The largest scenario file read (bytes): a scenario listing 150,000 nodes one by one is
- * ~10 MB; beyond, the file is refused before it is parsed (a device such as /dev/zero, a log
- * given by mistake).
- */
-export const maxScenarioBytes = 32 * 2 ** 20;
+export { maxScenarioBytes };
 
 export function readScenario(file: string, options: ReadScenarioOptions = {}): ReadScenario {
   const text = readScenarioText(file);

@@ -3,7 +3,7 @@
  * the page parses from it is the one d3 parses from the run's files themselves, whether the
  * per-frame files are plain or gzip-compressed; a directory cut short says what it could read.
  */
-import { mkdtempSync, readFileSync, rmSync, truncateSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -61,5 +61,16 @@ describe('readRunFiles', () => {
       `${join(cut, 'frames.csv.gz')} ends inside a record (cut short, by a run still writing it?): what it held up to there is shown.`,
       `${join(cut, 'receptions.csv.gz')} could be read only in part (incorrect header check): what it held up to there is shown.`,
     ]);
+  });
+
+  it('reads a run directory\'s scenario.yaml and FAILED.txt within bounds: /dev/zero as either leaves the defaults, at once', async () => {
+    const odd = join(dir, 'odd');
+    writeSyntheticRun(odd, { ...options, gzip: false });
+    rmSync(join(odd, 'scenario.yaml'), { force: true });
+    symlinkSync('/dev/zero', join(odd, 'scenario.yaml'));
+    symlinkSync('/dev/zero', join(odd, 'FAILED.txt'));
+    const meta = JSON.parse((await readRunFiles(odd))['meta.json']!) as { title: string; problem?: string };
+    expect(meta.title).toBe('run odd');
+    expect(meta.problem).toBe(`This run failed and left a partial directory (${odd}): its FAILED.txt is longer than a run writes. What it wrote before it stopped is shown below.`);
   });
 });
