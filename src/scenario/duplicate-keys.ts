@@ -8,7 +8,7 @@
  * @example
  * duplicateKeys(parseDocument('a: 1\na: 2\n', { uniqueKeys: false })) // [{ offset: 5, message: 'Map keys must be unique' }]
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document } from 'yaml';
 
 export interface DuplicateKey {
   /** The repeated key's offset in the text. */
@@ -27,7 +27,7 @@ export function duplicateKeys(doc: Document): DuplicateKey[] {
       const seen = new Set<unknown>();
       for (const pair of node.items) {
         if (isScalar(pair.key)) {
-          if (seen.has(pair.key.value)) found.push({ offset: (pair.key as Node).range?.[0] ?? 0, message: 'Map keys must be unique' });
+          if (seen.has(pair.key.value)) found.push({ offset: pair.key.range?.[0] ?? 0, message: 'Map keys must be unique' });
           else seen.add(pair.key.value);
         }
         pending.push(pair.key, pair.value);

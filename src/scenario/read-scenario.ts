@@ -16,8 +16,6 @@ export interface ReadScenario extends LoadedScenario {
   readonly swarm: ResolvedSwarm;
 }
 
-export { maxScenarioBytes };
-
 export function readScenario(file: string, options: ReadScenarioOptions = {}): ReadScenario {
   const text = readScenarioText(file);
   const overrides = (options.sets ?? []).map(parseOverride);

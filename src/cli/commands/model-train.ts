@@ -20,8 +20,8 @@ import { measureFidelity, type Fidelity } from '../../model/quant/fidelity.ts';
 import { quantizeWeights } from '../../model/quant/quantized-model.ts';
 import { createTinySeek, type TinySeek } from '../../model/tinyseek.ts';
 import { measureMtp, type MtpFigures } from '../../model/mtp-eval.ts';
-import { maxTrainConfigBytes, modelConfigOf, parseTrainConfig, qatSettingOf, type TrainConfig } from '../../model/train-config.ts';
-import { readBoundedText, TooLargeError } from '../../scenario/bounded-text.ts';
+import { modelConfigOf, qatSettingOf, type TrainConfig } from '../../model/train-config.ts';
+import { readTrainConfigFile } from './train-config-file.ts';
 import { evaluateBitsPerChar, teacherLogits, trainLanguageModel, type TrainingAids } from '../../model/train-lm.ts';
 import { InputError } from '../../scenario/errors.ts';
 import { UsageError } from '../exit.ts';
@@ -74,14 +74,7 @@ function makeStudent(config: TrainConfig, vocab: number, teacher: Teacher | unde
 }
 
 export function modelTrainCommand(options: { config: string; out: string; quiet?: boolean }, print: (text: string) => void, note: (text: string) => void): void {
-  let text: string;
-  try {
-    text = readBoundedText(options.config, maxTrainConfigBytes);
-  } catch (error) {
-    if (error instanceof TooLargeError) throw new UsageError(`--config: expected a training config of at most ${maxTrainConfigBytes / 2 ** 20} MiB, found more at ${options.config}`);
-    throw new UsageError(`--config: expected a readable training config, found ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} at ${options.config}`);
-  }
-  const config = parseTrainConfig(text, options.config);
+  const config = readTrainConfigFile(options.config, '--config', 'a readable training config');
   if (existsSync(options.out) && !existsSync(join(options.out, checkpointFile))) {
     throw new UsageError(`--out: expected a new directory or an earlier model directory, found ${options.out} without ${checkpointFile}; it is left untouched`);
   }

@@ -7,8 +7,8 @@ import { vocabularyFromRecord } from '../../data/dataset.ts';
 import { loadNames } from '../../data/names.ts';
 import { decodeCheckpoint, encodeCheckpoint, fileSha256, readCheckpoint, readCheckpointBytes, writeCheckpoint, type Checkpoint } from '../../model/io/checkpoint.ts';
 import { generate } from '../../model/sample.ts';
-import { maxTrainConfigBytes, parseTrainConfig, modelConfigOf } from '../../model/train-config.ts';
-import { readBoundedText, TooLargeError } from '../../scenario/bounded-text.ts';
+import { modelConfigOf } from '../../model/train-config.ts';
+import { readTrainConfigFile } from './train-config-file.ts';
 import { createRandomStreams } from '../../sim/rng.ts';
 import { UsageError } from '../exit.ts';
 import type { TinySeekConfig } from '../../model/config.ts';
@@ -111,14 +111,7 @@ export function modelInfoCommand(target: string, options: { json?: boolean }, pr
 }
 
 function configFromFile(file: string): TinySeekConfig {
-  let text: string;
-  try {
-    text = readBoundedText(file, maxTrainConfigBytes);
-  } catch (error) {
-    if (error instanceof TooLargeError) throw new UsageError(`model info: expected a training config of at most ${maxTrainConfigBytes / 2 ** 20} MiB, found more at ${file}`);
-    throw new UsageError(`model info: expected a model directory, a checkpoint or a training config, found ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} at ${file}`);
-  }
-  const config = parseTrainConfig(text, file);
+  const config = readTrainConfigFile(file, 'model info', 'a model directory, a checkpoint or a training config');
   return modelConfigOf(config, loadNames({ seed: 1, vocabulary: config.data.vocabulary }).vocabulary.size).model;
 }
 
