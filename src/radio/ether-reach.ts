@@ -4,13 +4,13 @@
  * receivers' sensitivity and noise floor, and, through spatial grids (spatial-grid.ts), which
  * receivers a sender can reach at all.
  *
- * Reach is exact, not an approximation: the shadowing is a keyed normal draw, whose magnitude
- * is at most `keyedNormalBound` (≈ 8.57) by construction, so a receiver whose mean received
- * power plus that many σ stays below its sensitivity cannot detect the frame with any draw.
- * Leaving it out changes no fate.
+ * Reach is exact, not an approximation: the shadowing is a keyed normal draw truncated at
+ * ±`shadowingBoundSigma` (6σ, link-budget.ts), so a receiver whose mean received power plus that
+ * many σ stays below its sensitivity cannot detect the frame with any draw. Leaving it out
+ * changes no fate.
  */
-import { keyedNormal4Last, keyedNormal4Prefix, keyedNormalBound } from '../sim/keyed-random.ts';
-import { createLinkBudget, gainDbi, gridOf, keyOf, meanLossDb, meanRxDbm, shadowingDb, slackDb, within, type LinkBudget } from './link-budget.ts';
+import { keyedNormal4Last, keyedNormal4Prefix } from '../sim/keyed-random.ts';
+import { createLinkBudget, gainDbi, gridOf, keyOf, meanLossDb, meanRxDbm, shadowingBoundSigma, shadowingDb, slackDb, truncatedShadow, within, type LinkBudget } from './link-budget.ts';
 import { modulationMemo, type ModulationMemo } from './modulation-memo.ts';
 import { rxPowerDbm } from './path-loss.ts';
 import { createReceiverSensitivity, type ReceiverSensitivity } from './receiver-sensitivity.ts';
@@ -116,7 +116,7 @@ function pathCandidates(reach: Reach, tx: Transmission): readonly number[] {
   if (reach.reachKey.same(tx)) return reach.reachList[tx.sender]!;
   reach.pathGrid ??= gridOf(links, finitePath);
   const sender = tx.sender;
-  const headroomDb = keyedNormalBound * links.sigma + slackDb;
+  const headroomDb = shadowingBoundSigma * links.sigma + slackDb;
   const lossDb = tx.txPowerDbm + gainDbi(links, sender) + links.maxGainDbi - receivers.lowestDbm(finitePath, tx.sf, tx.bandwidthHz) + headroomDb;
   const list = within(links, reach.pathGrid, sender, lossDb, (r) => Number.isFinite(reach.nodes[r]!.receivePaths) && meanRxDbm(links, tx, r) + headroomDb >= receivers.sensitivityDbm(r, tx.sf, tx.bandwidthHz));
   reach.reachKey.remember(tx);
@@ -156,7 +156,7 @@ function pathPowers(reach: Reach, tx: Transmission, candidates: readonly number[
       powers.push(Number.NaN);
       continue;
     }
-    const shadowDb = perFrame ? sigma * keyedNormal4Last(keyOf(links, receiver)) : shadowingDb(links, tx, receiver);
+    const shadowDb = perFrame ? sigma * truncatedShadow(keyedNormal4Last(keyOf(links, receiver))) : shadowingDb(links, tx, receiver);
     powers.push(rxPowerDbm(tx.txPowerDbm, gainDbi(links, sender), gainDbi(links, receiver), losses[base + i]!, shadowDb));
   }
   return powers;
@@ -178,7 +178,7 @@ function gatewayTargets(reach: Reach, tx: Transmission): readonly number[] {
   if (reach.gatewayKey.same(tx)) return reach.gatewayList[tx.sender]!;
   const { links, receivers, gateways } = reach;
   const sender = tx.sender;
-  const headroomDb = keyedNormalBound * links.sigma + slackDb;
+  const headroomDb = shadowingBoundSigma * links.sigma + slackDb;
   const detectable = (r: number): boolean => r !== sender && meanRxDbm(links, tx, r) + headroomDb >= receivers.sensitivityDbm(r, tx.sf, tx.bandwidthHz);
   let list: number[];
   if (gateways.length <= fewReceivers) list = gateways.filter(detectable);

@@ -3,14 +3,14 @@
  * senders whose frames no sink they address can detect at their settings (SF, bandwidth,
  * power, antenna; the nearest sink, or every sink with uplinkGateways: all):
  * with per-frame shadowing, not even at the best draw the ether can make (the mean plus the
- * keyed normal's bound, ≈ 8.57σ: ether-reach.ts); with per-link shadowing, at this seed's draw
+ * draw's truncation, 6σ: link-budget.ts); with per-link shadowing, at this seed's draw
  * for each link, which every frame on that link meets. Each comes with its best margin (the
  * received power at the best sink minus that sink's sensitivity), so that the fix is plain: a
  * higher SF or power, or a gateway nearer. A LoRaWAN device under ADR is checked at the
  * settings ADR can give it at best: the region's slowest 125 kHz data rate at TXPower 0.
  */
-import { keyedNormalBound } from '../sim/keyed-random.ts';
 import { createEtherReach } from '../radio/ether-reach.ts';
+import { shadowingBoundSigma } from '../radio/link-budget.ts';
 import { dataRateNumbered } from '../radio/regions.ts';
 import type { Transmission } from '../radio/transmission.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
@@ -60,7 +60,7 @@ export function checkLinks(scenario: Scenario, swarm: ResolvedSwarm): LinkCheck 
     });
   // Per link: each link's own draw. Per frame: the mean, and the best the ether can draw on top of it.
   const reach = reachWith(mode === 'per-link' ? sigma : 0);
-  const headroomDb = mode === 'per-link' ? 0 : keyedNormalBound * sigma;
+  const headroomDb = mode === 'per-link' ? 0 : shadowingBoundSigma * sigma;
   const unreachable: UnreachableNode[] = [];
   const plan = scenario.lorawan?.adr ? deviceRadioPlan(swarm.region) : undefined;
   const slowest = plan && typeof plan !== 'string' ? dataRateNumbered(plan.dataRates, plan.minDataRate) : undefined;

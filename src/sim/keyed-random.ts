@@ -157,6 +157,20 @@ export function keyedUniform4(seed: number, k0: number, k1: number, k2: number, 
 }
 
 /**
+ * The next standard normal within ±`bound` of the generator the last keyed draw left (its
+ * keyedNormal3, keyedNormal4 or keyedNormal4Last): the draw's truncation by rejection, as ns-3's
+ * NormalRandomVariable with a bound redraws a value beyond it
+ * (https://www.nsnam.org/docs/release/3.46/doxygen/da/d67/classns3_1_1_normal_random_variable.html).
+ * Still a pure function of the first draw's keys; called only when that draw fell outside.
+ */
+export function redrawNormalWithin(bound: number): number {
+  for (;;) {
+    const z = normal();
+    if (z <= bound && z >= -bound) return z;
+  }
+}
+
+/**
  * The largest |keyedNormal| can be: Box–Muller's radius √(−2·ln u1) with u1 ≥ 2⁻⁵³ (uniformFloat64
  * has 53 bits) is at most √(106·ln 2) ≈ 8.5717. A bound on the shadowing any draw can give, so
  * that receivers beyond it can be left out exactly.

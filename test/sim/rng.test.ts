@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRandomStreams, type RandomStream } from '../../src/sim/rng.ts';
-import { keyedNormal, keyedNormal3, keyedNormal4, keyedNormal4Last, keyedNormal4Prefix, keyedNormalBound, keyedUniform, keyedUniform4 } from '../../src/sim/keyed-random.ts';
+import { keyedNormal, keyedNormal3, keyedNormal4, keyedNormal4Last, keyedNormal4Prefix, keyedNormalBound, keyedUniform, keyedUniform4, redrawNormalWithin } from '../../src/sim/keyed-random.ts';
 
 const draws = (stream: RandomStream, n: number): number[] => Array.from({ length: n }, () => stream.next());
 
@@ -209,6 +209,20 @@ describe('keyed draws without allocation', () => {
       }),
       { numRuns: 5000, seed: 14 },
     );
+  });
+
+  it('redrawNormalWithin(1) after keyed draws beyond ±1 gives the normal truncated at ±1: mean 0, variance 0.2911 (50,000 keys)', () => {
+    const n = 50_000;
+    const values: number[] = [];
+    for (let k = 0; values.length < n; k++) {
+      const z = keyedNormal4(5, 2, 7, k, 11);
+      if (Math.abs(z) > 1) values.push(redrawNormalWithin(1));
+    }
+    expect(maxOf(values.map(Math.abs))).toBeLessThanOrEqual(1);
+    // Var = 1 − 2φ(1)/(2Φ(1) − 1) = 1 − 2·0.241971/0.682689 = 0.291125 for the normal truncated at ±1.
+    const { mean, variance } = meanAndVariance(values);
+    expect(Math.abs(mean)).toBeLessThan(5 * Math.sqrt(0.291125 / n));
+    expect(Math.abs(variance - 0.291125)).toBeLessThan(0.006);
   });
 
   it('keeps |keyedNormal| within keyedNormalBound: its largest value, u1 = 2^-53, is below it', () => {

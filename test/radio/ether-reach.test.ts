@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { createEtherReach } from '../../src/radio/ether-reach.ts';
+import type { EtherNode } from '../../src/radio/ether-config.ts';
+import { shadowingBoundSigma, truncatedShadow } from '../../src/radio/link-budget.ts';
+import { meanPathLossDb, pathLossProfiles } from '../../src/radio/path-loss.ts';
+import { sensitivityDbm } from '../../src/radio/sensitivity.ts';
+import type { Transmission } from '../../src/radio/transmission.ts';
+import { keyedNormal4 } from '../../src/sim/keyed-random.ts';
+
+const sigmaDb = 4;
+const ns3 = { ...pathLossProfiles.ns3, shadowingSigmaDb: sigmaDb };
+const node = (xM: number, gateway: boolean): EtherNode => ({
+  key: Math.round(xM) + 1,
+  xM,
+  yM: 0,
+  antennaGainDbi: 0,
+  gateway,
+  sensitivityTable: gateway ? 'sx1301' : 'sx1276',
+  noiseFigureDb: 6,
+  receivePaths: gateway ? 8 : Number.POSITIVE_INFINITY,
+  wake: { mode: 'always' },
+  notifiesRxStart: !gateway,
+});
+
+describe('the ether\'s reach', () => {
+  it('visits the gateways whose mean power is within 6σ of their sensitivity, and no farther one: 18 of 40 gateways 1 km apart (SF7, σ = 4 dB)', () => {
+    // More gateways than the 32 the reach visits all of, so that the spatial grid answers.
+    const nodes = [node(0, false), ...Array.from({ length: 40 }, (_, i) => node(1000 * (i + 1), true))];
+    const reach = createEtherReach({ nodes, pathLoss: ns3, shadowingMode: 'per-frame', collision: 'energy-sir', extraLossProbability: 0, processingDelayMs: 0, seed: 1, broadcastMarginDb: 0 });
+    const tx = { sender: 0, seq: 0, txPowerDbm: 14, sf: 7, bandwidthHz: 125e3 } as Transmission;
+    const sensitivity = sensitivityDbm('sx1301', 7, 125e3, 6)!;
+    const reachable = nodes.flatMap((n, i) => (n.gateway && 14 - meanPathLossDb(ns3, n.xM) + shadowingBoundSigma * sigmaDb >= sensitivity ? [i] : []));
+    // 14 − 120.5 − 37.6·log10(d/km) + 24 ≥ −130 dBm (SX1301, SF7) up to d = 18.3 km: gateways 1–18
+    // (8.57σ, the untruncated draw's largest, would reach 44 km: all 40).
+    expect(reachable).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
+    expect(reach.pathCandidates(tx)).toEqual(reachable);
+    // Each candidate's power is the mean less the draw, which stays within ±6σ.
+    const powers = reach.pathPowers(tx, reach.pathCandidates(tx));
+    powers.forEach((power, i) => {
+      const meanDbm = 14 - meanPathLossDb(ns3, nodes[reachable[i]!]!.xM);
+      expect(Math.abs(power - meanDbm)).toBeLessThanOrEqual(shadowingBoundSigma * sigmaDb);
+      expect(power).toBe(reach.powerDbm(tx, reachable[i]!));
+    });
+  });
+
+  it('truncates the shadowing draw at ±6σ: a draw within is kept, one beyond is redrawn from the same keyed generator', () => {
+    expect(truncatedShadow(5.99)).toBe(5.99);
+    expect(truncatedShadow(-6)).toBe(-6);
+    // A draw beyond continues the generator of the last keyed draw: the same keys give the same redraw.
+    keyedNormal4(1, 2, 3, 4, 5);
+    const redrawn = truncatedShadow(7);
+    keyedNormal4(1, 9, 9, 9, 9);
+    keyedNormal4(1, 2, 3, 4, 5);
+    expect(truncatedShadow(-7)).toBe(redrawn);
+    expect(Math.abs(redrawn)).toBeLessThanOrEqual(6);
+  });
+});
