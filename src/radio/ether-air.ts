@@ -25,6 +25,8 @@ export interface Air {
   readonly signals: SignalPool;
   /** Per finite-path receiver: the ends of the frames holding its demodulators. */
   readonly pathLocks: (number[] | undefined)[];
+  /** Per finite-path receiver: the frames that hold one if they can detect it, not drawn yet (frame-start.ts). */
+  readonly pathClaims: (OnAir[] | undefined)[];
   /** Per node: when its receiver went off for good (Infinity while it lives). */
   readonly deadFromMs: Float64Array;
   /** Frames waiting for their fates, in the order they were applied; the earliest end among them. */
@@ -53,6 +55,7 @@ export function createAir(config: EtherConfig, output: EtherOutput): Air {
     logs: createChannelLogs(nodes.length, config.windowMs ?? config.processingDelayMs, senders),
     signals: createSignalPool(),
     pathLocks: new Array<number[] | undefined>(nodes.length),
+    pathClaims: new Array<OnAir[] | undefined>(nodes.length),
     deadFromMs: new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY),
     pending: [],
     firstEndMs: Number.POSITIVE_INFINITY,

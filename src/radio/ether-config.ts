@@ -108,6 +108,8 @@ export interface EtherState {
   /** Each node's last transmission, [start, end] at 2 · node (absent in checkpoints written before it had a column). */
   readonly lastOwnTx?: Float64Array;
   readonly pathLocks: (number[] | undefined)[];
+  /** Per finite-path receiver, the claims not resolved yet (frame-start.ts; absent in checkpoints written before them). */
+  readonly pathClaims?: (unknown[] | undefined)[];
   readonly deadFromMs: Float64Array;
   /** Per class A device: the end of its last uplink, then the uplink end whose RX1 caught a frame. */
   readonly receiveWindows: Float64Array;

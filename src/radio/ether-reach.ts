@@ -9,8 +9,7 @@
  * many σ stays below its sensitivity cannot detect the frame with any draw. Leaving it out
  * changes no fate.
  */
-import { keyedNormal4Last, keyedNormal4Prefix } from '../sim/keyed-random.ts';
-import { createLinkBudget, gainDbi, gridOf, keyOf, meanLossDb, meanRxDbm, shadowingBoundSigma, shadowingDb, slackDb, truncatedShadow, within, type LinkBudget } from './link-budget.ts';
+import { createLinkBudget, gainDbi, gridOf, meanLossDb, meanRxDbm, shadowingBoundSigma, shadowingDb, slackDb, within, type LinkBudget } from './link-budget.ts';
 import { modulationMemo, type ModulationMemo } from './modulation-memo.ts';
 import { rxPowerDbm } from './path-loss.ts';
 import { createReceiverSensitivity, type ReceiverSensitivity } from './receiver-sensitivity.ts';
@@ -26,13 +25,6 @@ export interface EtherReach {
   noiseFloorDbm(receiver: number, bandwidthHz: number): number;
   /** The finite-path receivers (gateways) the frame could reach with some shadowing draw, by index, ascending. */
   pathCandidates(tx: Transmission): readonly number[];
-  /**
-   * The frame's received power at each receiver of `candidates`, which pathCandidates(tx) has
-   * just returned (NaN at the sender itself): what powerDbm gives, bit for bit, with the mean
-   * losses kept per sender (positions never move) and the per-frame shadowing's keys mixed once
-   * per frame (keyedNormal4Prefix), since a frame meets every candidate.
-   */
-  pathPowers(tx: Transmission, candidates: readonly number[]): number[];
   /**
    * The nodes a broadcast addresses: those whose mean received power is at least their
    * sensitivity minus the broadcast margin and 3σ of shadowing, by index.
@@ -68,10 +60,6 @@ interface Reach {
   gatewayGrid: SpatialGrid | undefined;
   pathGrid: SpatialGrid | undefined;
   nodeGrid: SpatialGrid | undefined;
-  // The mean losses to the candidates: per sender beside its reach list, and for the few
-  // receivers all visited, a row per sender in one array (NaN: not computed yet).
-  readonly reachLoss: (Float64Array | undefined)[];
-  finiteLoss: Float64Array | undefined;
 }
 
 /** The reach of `config`'s nodes; `senders`: their sender rows (sender-row.ts), when the channel logs share them. */
@@ -96,15 +84,12 @@ export function createEtherReach(config: EtherConfig, senders?: Float64Array): E
     gatewayGrid: undefined,
     pathGrid: undefined,
     nodeGrid: undefined,
-    reachLoss: [],
-    finiteLoss: undefined,
   };
   return {
     sensitivityDbm: receivers.sensitivityDbm,
     noiseFloorDbm: receivers.noiseFloorDbm,
     powerDbm: (tx, receiver) => rxPowerDbm(tx.txPowerDbm, gainDbi(links, tx.sender), gainDbi(links, receiver), meanLossDb(links, tx.sender, receiver), shadowingDb(links, tx, receiver)),
     pathCandidates: (tx) => pathCandidates(reach, tx),
-    pathPowers: (tx, candidates) => pathPowers(reach, tx, candidates),
     broadcastTargets: (tx) => broadcastTargets(reach, tx),
     gatewayTargets: (tx) => gatewayTargets(reach, tx),
   };
@@ -121,45 +106,7 @@ function pathCandidates(reach: Reach, tx: Transmission): readonly number[] {
   const list = within(links, reach.pathGrid, sender, lossDb, (r) => Number.isFinite(reach.nodes[r]!.receivePaths) && meanRxDbm(links, tx, r) + headroomDb >= receivers.sensitivityDbm(r, tx.sf, tx.bandwidthHz));
   reach.reachKey.remember(tx);
   reach.reachList[sender] = list;
-  reach.reachLoss[sender] = Float64Array.from(list, (r) => meanLossDb(links, sender, r));
   return list;
-}
-
-/** The mean losses from `sender` to every finite-path receiver, in the row of one array. */
-function finiteLosses(reach: Reach, sender: number): Float64Array {
-  const { finitePath } = reach;
-  const width = finitePath.length;
-  const finiteLoss = (reach.finiteLoss ??= new Float64Array(reach.nodes.length * width).fill(Number.NaN));
-  const base = sender * width;
-  if (width > 0 && finiteLoss[base]! !== finiteLoss[base]!) for (let i = 0; i < width; i++) finiteLoss[base + i] = meanLossDb(reach.links, sender, finitePath[i]!);
-  return finiteLoss;
-}
-
-/**
- * The frame's received power at each candidate (NaN at the sender), as a plain array: it lives
- * as long as the frame, and a typed array of more than 64 bytes is allocated outside the heap,
- * which costs a city with many gateways more than the powers themselves.
- */
-function pathPowers(reach: Reach, tx: Transmission, candidates: readonly number[]): number[] {
-  const { links } = reach;
-  const { sigma } = links;
-  const sender = tx.sender;
-  const few = candidates === reach.finitePath;
-  const losses = few ? finiteLosses(reach, sender) : reach.reachLoss[sender]!;
-  const base = few ? sender * reach.finitePath.length : 0;
-  const powers: number[] = [];
-  const perFrame = sigma !== 0 && !links.perLink;
-  if (perFrame) keyedNormal4Prefix(links.seed, 2, keyOf(links, sender), tx.seq);
-  for (let i = 0; i < candidates.length; i++) {
-    const receiver = candidates[i]!;
-    if (receiver === sender) {
-      powers.push(Number.NaN);
-      continue;
-    }
-    const shadowDb = perFrame ? sigma * truncatedShadow(keyedNormal4Last(keyOf(links, receiver))) : shadowingDb(links, tx, receiver);
-    powers.push(rxPowerDbm(tx.txPowerDbm, gainDbi(links, sender), gainDbi(links, receiver), losses[base + i]!, shadowDb));
-  }
-  return powers;
 }
 
 function broadcastTargets(reach: Reach, tx: Transmission): readonly number[] {

@@ -20,7 +20,8 @@
  * What a frame costs scales with what can hear it (ether-reach.ts): demodulators are claimed
  * only at the finite-path receivers (gateways) within the sender's reach, the largest distance at
  * which the strongest shadowing any draw can give still reaches their sensitivity, so a receiver
- * left out could not have detected the frame with any draw. Interferers are every frame on the
+ * left out could not have detected the frame with any draw; and a frame's draw at one of them is
+ * made only when a fate, an interferer or a contested demodulator asks for it (frame-start.ts). Interferers are every frame on the
  * same channel that overlaps the wanted one, wherever it comes from: energy-SIR sums them all.
  *
  * Its parts: the state record (ether-air.ts), a frame on the air (on-air.ts), the channel logs
@@ -101,6 +102,7 @@ function checkpointAir(air: Air): EtherState {
     ownTx: logs.ownTx,
     lastOwnTx: lastOwnTxColumn(logs),
     pathLocks: air.pathLocks,
+    pathClaims: air.pathClaims,
     deadFromMs: air.deadFromMs,
     receiveWindows: air.listening.state,
     pending: air.pending,
@@ -114,6 +116,8 @@ function restoreAir(air: Air, state: EtherState): void {
   replaceArray(logs.ownTx, state.ownTx);
   restoreLastOwnTx(logs, state.lastOwnTx);
   replaceArray(air.pathLocks, state.pathLocks);
+  // A checkpoint from before unresolved claims had every claim resolved.
+  replaceArray(air.pathClaims, (state.pathClaims ?? []) as (OnAir[] | undefined)[]);
   restoreInto(air.deadFromMs, state.deadFromMs, 'ether');
   restoreInto(air.listening.state, state.receiveWindows, 'ether');
   replaceArray(air.pending, state.pending as OnAir[]);

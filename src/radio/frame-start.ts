@@ -2,6 +2,16 @@
  * What happens when a frame starts (ether.ts): the finite-path receivers (gateways) within its
  * reach claim a demodulator for it if they can detect it and have one free, and each addressed
  * receiver whose radio is on for the preamble catches it, told so (`rxStart`) if it asks.
+ *
+ * Whether a gateway can detect a frame takes the frame's shadowing draw there, and a frame has a
+ * candidate gateway for every one within its reach (18 on average on a city's grid of 100
+ * gateways). The draw is put off until it matters: while the frames that hold or may hold a
+ * gateway's demodulators are fewer than its demodulators, a frame starting there cannot be
+ * refused one, so it joins the gateway's unresolved claims and nothing is drawn. Only when they
+ * are as many as its demodulators are the unresolved claims still on the air resolved (each
+ * drawn: held if detectable) before the new frame's own claim is decided. Every claim thus ends as
+ * it would have with every draw made at every start: a frame is refused a demodulator only when
+ * the frames holding one at its start, all drawn, fill them.
  */
 import type { Air } from './ether-air.ts';
 import { transmittingDuring } from './channel-log.ts';
@@ -14,30 +24,50 @@ import { truncate } from '../sim/truncate.ts';
 export function startFrame(air: Air, onAir: OnAir): void {
   const tx = onAir.tx;
   const candidates = onAir.candidates;
-  if (candidates.length > 0) {
-    const powers = (onAir.candidatePowers = air.reach.pathPowers(tx, candidates));
-    for (let i = 0; i < candidates.length; i++) {
-      const receiver = candidates[i]!;
-      if (receiver === tx.sender) continue;
-      if (claimPath(air, receiver, tx, powers[i]!) === false) (onAir.noPath ??= []).push(receiver);
-    }
+  for (let i = 0; i < candidates.length; i++) {
+    const receiver = candidates[i]!;
+    if (receiver === tx.sender) continue;
+    if (claimPath(air, receiver, onAir) === false) (onAir.noPath ??= []).push(receiver);
   }
   const targets = onAir.targets;
   if (targets === undefined) onAir.caught = catchOne(air, onAir, tx.destination);
   else for (let i = 0; i < targets.length; i++) onAir.caughtBy![i] = catchOne(air, onAir, targets[i]!) ? 1 : 0;
 }
 
-/** Claims a demodulator at a finite-path receiver for a detectable frame; false if none free. */
-function claimPath(air: Air, receiver: number, tx: Transmission, rxDbm: number): boolean | undefined {
-  if (rxDbm < air.reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz) || transmittingDuring(air.logs, receiver, tx.startMs, tx.startMs)) return undefined;
+/**
+ * Claims a demodulator at a finite-path receiver for the frame: false if it can detect the frame
+ * and none is free, true if it holds one or may (an unresolved claim), undefined if it cannot
+ * claim one (not detectable, or the receiver is transmitting).
+ */
+function claimPath(air: Air, receiver: number, onAir: OnAir): boolean | undefined {
+  const tx = onAir.tx;
+  if (transmittingDuring(air.logs, receiver, tx.startMs, tx.startMs)) return undefined;
   const locks = (air.pathLocks[receiver] ??= []);
-  // The locks released by now leave in place (no array per claim, as splice made), the others keep their order.
+  const claims = (air.pathClaims[receiver] ??= []);
+  // What has ended by now leaves, in place (no array per claim, as splice made); the rest keep their order.
   let kept = 0;
   for (let i = 0; i < locks.length; i++) if (locks[i]! > tx.startMs) locks[kept++] = locks[i]!;
   truncate(locks, kept);
-  if (locks.length >= air.nodes[receiver]!.receivePaths) return false;
+  kept = 0;
+  for (let i = 0; i < claims.length; i++) if (claims[i]!.tx.endMs > tx.startMs) claims[kept++] = claims[i]!;
+  truncate(claims, kept);
+  const paths = air.nodes[receiver]!.receivePaths;
+  if (locks.length + claims.length < paths) {
+    claims.push(onAir);
+    return true;
+  }
+  for (let i = 0; i < claims.length; i++) if (detects(air, receiver, claims[i]!)) locks.push(claims[i]!.tx.endMs);
+  truncate(claims, 0);
+  if (!detects(air, receiver, onAir)) return undefined;
+  if (locks.length >= paths) return false;
   locks.push(tx.endMs);
   return true;
+}
+
+/** Whether `receiver` can detect the frame: its received power there reaches its sensitivity. */
+function detects(air: Air, receiver: number, onAir: OnAir): boolean {
+  const tx = onAir.tx;
+  return powerAt(onAir, receiver, air.reach) >= air.reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz);
 }
 
 /** When the receiver's radio is on to catch this frame (its schedule, not dead), or undefined. */

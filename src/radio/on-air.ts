@@ -21,10 +21,9 @@ export interface OnAir {
   readonly caughtBy: Uint8Array | undefined;
   /** Finite-path receivers that had no demodulator free at the frame's start. */
   noPath: number[] | undefined;
-  /** The finite-path receivers the frame could reach (ascending) and its received power at each (NaN: not computed). */
+  /** The finite-path receivers the frame could reach (ascending): where it may claim a demodulator (frame-start.ts). */
   candidates: readonly number[];
-  candidatePowers: number[] | undefined;
-  /** Other received powers computed so far: two receivers (−1: none) in fields, then pairs [receiver, dBm, …]. */
+  /** The received powers computed so far, each when first asked: two receivers (−1: none) in fields, then pairs [receiver, dBm, …]. */
   receiver0: number;
   power0: number;
   receiver1: number;
@@ -45,7 +44,6 @@ export function createOnAir(tx: Transmission, order: number, targets: readonly n
     caughtBy: targets === undefined ? undefined : new Uint8Array(targets.length),
     noPath: undefined,
     candidates,
-    candidatePowers: undefined,
     receiver0: -1,
     power0: 0,
     receiver1: -1,
@@ -69,24 +67,13 @@ export function milliwattsAt(onAir: OnAir, receiver: number, rxDbm: number): num
   return onAir.mw;
 }
 
-/** The frame's received power at `receiver`, worked out once (by `reach`) and kept on the frame. */
+/**
+ * The frame's received power at `receiver`, worked out once (by `reach`) and kept on the frame:
+ * only where something asks for it (a fate, an interferer's weight, a demodulator's claim when
+ * the receiver's demodulators may all be busy), since a keyed draw costs more than the rest of
+ * a frame's start at a receiver.
+ */
 export function powerAt(onAir: OnAir, receiver: number, reach: EtherReach): number {
-  const candidates = onAir.candidates;
-  if (candidates.length > 0) {
-    let low = 0;
-    let high = candidates.length - 1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      const value = candidates[middle]!;
-      if (value < receiver) low = middle + 1;
-      else if (value > receiver) high = middle - 1;
-      else {
-        const power = onAir.candidatePowers![middle]!;
-        if (power === power) return power;
-        break;
-      }
-    }
-  }
   if (onAir.receiver0 === receiver) return onAir.power0;
   if (onAir.receiver1 === receiver) return onAir.power1;
   const more = onAir.morePowers;

@@ -115,35 +115,6 @@ export function keyedNormal3(seed: number, k0: number, k1: number, k2: number): 
   return normal();
 }
 
-// The first three keys of a four-key draw, mixed once for many fourth keys (the shadowing of
-// one frame at each of its candidate receivers): h and x0..x2 of seedState after three keys.
-let prefixH = 0;
-let prefixX0 = 0;
-let prefixX1 = 0;
-let prefixX2 = 0;
-
-/** Mixes (seed, k0, k1, k2) for the draws of {@link keyedNormal4Last} that follow. */
-export function keyedNormal4Prefix(seed: number, k0: number, k1: number, k2: number): void {
-  let h = fmix32(seed ^ 0x9e3779b9) ^ fmix32(Math.floor(seed / 2 ** 32));
-  h = fmix32(h ^ fmix32(k0 + Math.imul(1, 0x27d4eb2f)));
-  prefixX0 = h;
-  h = fmix32(h ^ fmix32(k1 + Math.imul(2, 0x27d4eb2f)));
-  prefixX1 = h;
-  h = fmix32(h ^ fmix32(k2 + Math.imul(3, 0x27d4eb2f)));
-  prefixX2 = h;
-  prefixH = h;
-}
-
-/**
- * keyedNormal4(seed, k0, k1, k2, k3) for the keys of the last {@link keyedNormal4Prefix}: the
- * same value, bit for bit, with only the fourth key mixed here.
- */
-export function keyedNormal4Last(k3: number): number {
-  const h = fmix32(prefixH ^ fmix32(k3 + Math.imul(4, 0x27d4eb2f)));
-  mixState(prefixX0, prefixX1, prefixX2, h, h);
-  return normal();
-}
-
 /** keyedNormal(seed, k0, k1, k2, k3) without allocating. */
 export function keyedNormal4(seed: number, k0: number, k1: number, k2: number, k3: number): number {
   seedState(seed, 4, k0, k1, k2, k3);
@@ -158,7 +129,7 @@ export function keyedUniform4(seed: number, k0: number, k1: number, k2: number, 
 
 /**
  * The next standard normal within ±`bound` of the generator the last keyed draw left (its
- * keyedNormal3, keyedNormal4 or keyedNormal4Last): the draw's truncation by rejection, as ns-3's
+ * keyedNormal3 or keyedNormal4): the draw's truncation by rejection, as ns-3's
  * NormalRandomVariable with a bound redraws a value beyond it
  * (https://www.nsnam.org/docs/release/3.46/doxygen/da/d67/classns3_1_1_normal_random_variable.html).
  * Still a pure function of the first draw's keys; called only when that draw fell outside.

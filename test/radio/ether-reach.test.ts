@@ -35,12 +35,10 @@ describe('the ether\'s reach', () => {
     expect(reachable).toEqual(Array.from({ length: 18 }, (_, i) => i + 1));
     expect(reach.pathCandidates(tx)).toEqual(reachable);
     // Each candidate's power is the mean less the draw, which stays within ±6σ.
-    const powers = reach.pathPowers(tx, reach.pathCandidates(tx));
-    powers.forEach((power, i) => {
-      const meanDbm = 14 - meanPathLossDb(ns3, nodes[reachable[i]!]!.xM);
-      expect(Math.abs(power - meanDbm)).toBeLessThanOrEqual(shadowingBoundSigma * sigmaDb);
-      expect(power).toBe(reach.powerDbm(tx, reachable[i]!));
-    });
+    for (const gateway of reachable) {
+      const meanDbm = 14 - meanPathLossDb(ns3, nodes[gateway]!.xM);
+      expect(Math.abs(reach.powerDbm(tx, gateway) - meanDbm)).toBeLessThanOrEqual(shadowingBoundSigma * sigmaDb);
+    }
   });
 
   it('truncates the shadowing draw at ±6σ: a draw within is kept, one beyond is redrawn from the same keyed generator', () => {
