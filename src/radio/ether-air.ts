@@ -27,6 +27,8 @@ export interface Air {
   readonly pathLocks: (number[] | undefined)[];
   /** Per finite-path receiver: the frames that hold one if they can detect it, not drawn yet (frame-start.ts). */
   readonly pathClaims: (OnAir[] | undefined)[];
+  /** Their frames' ends, claim by claim (rebuilt from the claims on restore). */
+  readonly pathClaimEnds: (number[] | undefined)[];
   /** Per node: when its receiver went off for good (Infinity while it lives). */
   readonly deadFromMs: Float64Array;
   /** Frames waiting for their fates, in the order they were applied; the earliest end among them. */
@@ -56,6 +58,7 @@ export function createAir(config: EtherConfig, output: EtherOutput): Air {
     signals: createSignalPool(),
     pathLocks: new Array<number[] | undefined>(nodes.length),
     pathClaims: new Array<OnAir[] | undefined>(nodes.length),
+    pathClaimEnds: new Array<number[] | undefined>(nodes.length),
     deadFromMs: new Float64Array(nodes.length).fill(Number.POSITIVE_INFINITY),
     pending: [],
     firstEndMs: Number.POSITIVE_INFINITY,

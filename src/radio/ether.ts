@@ -22,7 +22,9 @@
  * which the strongest shadowing any draw can give still reaches their sensitivity, so a receiver
  * left out could not have detected the frame with any draw; and a frame's draw at one of them is
  * made only when a fate, an interferer or a contested demodulator asks for it (frame-start.ts). Interferers are every frame on the
- * same channel that overlaps the wanted one, wherever it comes from: energy-SIR sums them all.
+ * same channel that overlaps the wanted one, wherever it comes from: energy-SIR sums them all,
+ * a far one's energy bounded rather than drawn unless the bound leaves the fate open
+ * (far-interference.ts).
  *
  * Its parts: the state record (ether-air.ts), a frame on the air (on-air.ts), the channel logs
  * (channel-log.ts), frame starts (frame-start.ts), fates (reception-fate.ts) and the interferers
@@ -118,6 +120,7 @@ function restoreAir(air: Air, state: EtherState): void {
   replaceArray(air.pathLocks, state.pathLocks);
   // A checkpoint from before unresolved claims had every claim resolved.
   replaceArray(air.pathClaims, (state.pathClaims ?? []) as (OnAir[] | undefined)[]);
+  replaceArray(air.pathClaimEnds, air.pathClaims.map((claims) => claims?.map((claim) => claim.tx.endMs)));
   restoreInto(air.deadFromMs, state.deadFromMs, 'ether');
   restoreInto(air.listening.state, state.receiveWindows, 'ether');
   replaceArray(air.pending, state.pending as OnAir[]);

@@ -44,20 +44,30 @@ function claimPath(air: Air, receiver: number, onAir: OnAir): boolean | undefine
   if (transmittingDuring(air.logs, receiver, tx.startMs, tx.startMs)) return undefined;
   const locks = (air.pathLocks[receiver] ??= []);
   const claims = (air.pathClaims[receiver] ??= []);
+  // The claims' ends beside them: pruning reads plain numbers, not each frame.
+  const claimEnds = (air.pathClaimEnds[receiver] ??= []);
   // What has ended by now leaves, in place (no array per claim, as splice made); the rest keep their order.
   let kept = 0;
   for (let i = 0; i < locks.length; i++) if (locks[i]! > tx.startMs) locks[kept++] = locks[i]!;
   truncate(locks, kept);
   kept = 0;
-  for (let i = 0; i < claims.length; i++) if (claims[i]!.tx.endMs > tx.startMs) claims[kept++] = claims[i]!;
+  for (let i = 0; i < claims.length; i++) {
+    if (claimEnds[i]! > tx.startMs) {
+      claimEnds[kept] = claimEnds[i]!;
+      claims[kept++] = claims[i]!;
+    }
+  }
   truncate(claims, kept);
+  truncate(claimEnds, kept);
   const paths = air.nodes[receiver]!.receivePaths;
   if (locks.length + claims.length < paths) {
     claims.push(onAir);
+    claimEnds.push(tx.endMs);
     return true;
   }
-  for (let i = 0; i < claims.length; i++) if (detects(air, receiver, claims[i]!)) locks.push(claims[i]!.tx.endMs);
+  for (let i = 0; i < claims.length; i++) if (detects(air, receiver, claims[i]!)) locks.push(claimEnds[i]!);
   truncate(claims, 0);
+  truncate(claimEnds, 0);
   if (!detects(air, receiver, onAir)) return undefined;
   if (locks.length >= paths) return false;
   locks.push(tx.endMs);

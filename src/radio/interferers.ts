@@ -4,9 +4,8 @@
  * one reused object per place in the interferer list, and one for the wanted frame.
  */
 import type { Signal } from './collision/index.ts';
-import type { UndetectableInterference } from './ether-config.ts';
-import type { EtherReach } from './ether-reach.ts';
-import type { ChannelLogs } from './channel-log.ts';
+import type { Air } from './ether-air.ts';
+import { milliwatts } from './collision/signal.ts';
 import { milliwattsAt, powerAt, type OnAir } from './on-air.ts';
 import { truncate } from '../sim/truncate.ts';
 
@@ -17,10 +16,15 @@ export interface SignalPool {
   readonly pool: MutableSignal[];
   readonly interferers: Signal[];
   readonly wanted: MutableSignal;
+  /** Frames the last `interferersAt` with a far bound left out of its list. */
+  farCount: number;
+  /** The far bound and the near energies per SF of the test under way (far-interference.ts). */
+  readonly farBound: Float64Array;
+  readonly nearEnergies: Float64Array;
 }
 
 export function createSignalPool(): SignalPool {
-  return { pool: [], interferers: [], wanted: blankSignal() };
+  return { pool: [], interferers: [], wanted: blankSignal(), farCount: 0, farBound: new Float64Array(6), nearEnergies: new Float64Array(6) };
 }
 
 function fillSignal(signal: MutableSignal, onAir: OnAir, rxDbm: number): MutableSignal {
@@ -43,17 +47,36 @@ export function wantedSignal(signals: SignalPool, onAir: OnAir, rxDbm: number): 
 /**
  * The frames on the wanted frame's channel that overlap it, as received at `receiver` (not its
  * own); frames it cannot detect count as `undetectable` says (ether-config.ts).
+ *
+ * A finite-path receiver (a gateway) out of a frame's reach (not among its candidates:
+ * ether-reach.ts) hears it below its sensitivity whatever the draw, so where undetectable
+ * frames do not count such a frame is left out without its draw. Given `farBound` (energy-sir
+ * with every frame counting: far-interference.ts), such frames are left out of the list and
+ * each adds, at its SF, its largest possible energy there (its overlap at the sensitivity) to
+ * `farBound`; `signals.farCount` says how many did.
  */
-export function interferersAt(signals: SignalPool, logs: ChannelLogs, reach: EtherReach, undetectable: UndetectableInterference, wanted: OnAir, receiver: number): Signal[] {
+export function interferersAt(air: Air, wanted: OnAir, receiver: number, farBound?: Float64Array): Signal[] {
+  const { signals, logs, reach, undetectable } = air;
   const { pool, interferers } = signals;
   const tx = wanted.tx;
   const list = logs.byChannel.get(tx.channelHz)!.items;
+  const gateway = Number.isFinite(air.nodes[receiver]!.receivePaths);
+  const skipsFar = undetectable !== 'always';
   let k = 0;
+  signals.farCount = 0;
   for (const other of list) {
     if (other === wanted || other.tx.sender === receiver) continue;
     if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
+      if (gateway && (skipsFar || farBound !== undefined) && !reaches(other, receiver)) {
+        if (farBound !== undefined) {
+          farBound[other.tx.sf - 7]! += milliwatts(reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz)) * (Math.min(tx.endMs, other.tx.endMs) - Math.max(tx.startMs, other.tx.startMs));
+          signals.farCount++;
+          continue;
+        }
+        if (undetectable === 'never' || other.order > wanted.order) continue;
+      }
       const otherRxDbm = powerAt(other, receiver, reach);
-      if (undetectable !== 'always' && otherRxDbm < reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz) && (undetectable === 'never' || other.order > wanted.order)) continue;
+      if (skipsFar && otherRxDbm < reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz) && (undetectable === 'never' || other.order > wanted.order)) continue;
       if (k === pool.length) pool.push(blankSignal());
       interferers[k] = fillSignal(pool[k]!, other, otherRxDbm);
       pool[k]!.rxPowerMw = milliwattsAt(other, receiver, otherRxDbm);
@@ -63,4 +86,19 @@ export function interferersAt(signals: SignalPool, logs: ChannelLogs, reach: Eth
   // The first k are this receiver's; the rest, from an earlier test, go (popped: sim/truncate.ts).
   truncate(interferers, k);
   return interferers;
+}
+
+/** Whether `receiver` is among the frame's candidates (ascending): within its reach. */
+function reaches(onAir: OnAir, receiver: number): boolean {
+  const candidates = onAir.candidates;
+  let low = 0;
+  let high = candidates.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const value = candidates[middle]!;
+    if (value < receiver) low = middle + 1;
+    else if (value > receiver) high = middle - 1;
+    else return true;
+  }
+  return false;
 }

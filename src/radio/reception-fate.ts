@@ -7,7 +7,7 @@
 import { keyedUniform4 } from '../sim/keyed-random.ts';
 import type { Air } from './ether-air.ts';
 import { transmittingDuring } from './channel-log.ts';
-import { interferersAt, wantedSignal } from './interferers.ts';
+import { collides } from './far-interference.ts';
 import { byEndThenOrder, powerAt, type OnAir } from './on-air.ts';
 import type { Fate } from './transmission.ts';
 import { truncate } from '../sim/truncate.ts';
@@ -59,7 +59,7 @@ function decide(air: Air, onAir: OnAir, receiver: number, noPath: boolean, caugh
   else if (!caught || deadFromMs[receiver]! < tx.endMs) fate = 'asleep';
   else if (rxDbm < reach.sensitivityDbm(receiver, tx.sf, tx.bandwidthHz)) fate = 'underSensitivity';
   else if (noPath) fate = 'noReceivePath';
-  else if (air.collide(wantedSignal(air.signals, onAir, rxDbm), interferersAt(air.signals, air.logs, reach, air.undetectable, onAir, receiver))) fate = 'collided';
+  else if (collides(air, onAir, rxDbm, receiver)) fate = 'collided';
   else if (config.extraLossProbability > 0 && keyedUniform4(config.seed, 3, nodes[tx.sender]!.key, tx.seq, nodes[receiver]!.key) < config.extraLossProbability) fate = 'dropped';
   else fate = 'received';
   output.reception(tx, receiver, fate, rxDbm, snrDb);

@@ -1,4 +1,4 @@
-import { milliwatts, overlapMs, type CollisionModel } from './signal.ts';
+import { milliwatts, overlapMs, type CollisionModel, type Signal } from './signal.ts';
 
 /**
  * Minimum signal-to-interference ratio (dB) per (wanted SF, interfering SF), SF7…SF12: the
@@ -24,22 +24,37 @@ export const goursaudSirDb: readonly (readonly number[])[] = [
  */
 export const energySirCollision: CollisionModel = (wanted, interferers) => {
   if (interferers.length === 0) return false;
-  // One table for every test (the test runs to its end before the next): no array per frame.
-  const interferenceByIndex = interferenceBySf.fill(0);
+  return sirLost(wanted, interferenceEnergies(wanted, interferers, interferenceBySf));
+};
+
+/**
+ * The interference energy per interfering SF (SF7…SF12, mW·ms) of `interferers` against
+ * `wanted`, summed in their order into `energies` (zeroed first), which is returned.
+ */
+export function interferenceEnergies(wanted: Signal, interferers: readonly Signal[], energies: Float64Array): Float64Array {
+  energies.fill(0);
   for (const other of interferers) {
     const index = other.sf - 7;
     if (index < 0 || index > 5) throw new RangeError(`energy-sir covers SF7–12, got SF${other.sf}`);
-    interferenceByIndex[index]! += (other.rxPowerMw ?? milliwatts(other.rxPowerDbm)) * overlapMs(wanted, other);
+    energies[index]! += (other.rxPowerMw ?? milliwatts(other.rxPowerDbm)) * overlapMs(wanted, other);
   }
+  return energies;
+}
+
+/** Whether the energies per interfering SF destroy `wanted`: below the matrix entry for any SF. */
+export function sirLost(wanted: Signal, energies: Float64Array): boolean {
   const row = goursaudSirDb[wanted.sf - 7];
   if (!row) throw new RangeError(`energy-sir covers SF7–12, got SF${wanted.sf}`);
-  const signalEnergy = milliwatts(wanted.rxPowerDbm) * (wanted.endMs - wanted.startMs);
+  const signalEnergy = signalEnergyOf(wanted);
   for (let index = 0; index < 6; index++) {
-    const energy = interferenceByIndex[index]!;
+    const energy = energies[index]!;
     if (energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]!) return true;
   }
   return false;
-};
+}
+
+/** The wanted frame's energy, mW·ms. */
+export const signalEnergyOf = (wanted: Signal): number => milliwatts(wanted.rxPowerDbm) * (wanted.endMs - wanted.startMs);
 
 /** The interference energy per interfering SF (SF7…SF12) of the test under way. */
 const interferenceBySf = new Float64Array(6);

@@ -1,0 +1,60 @@
+/**
+ * Whether a frame collides at a receiver (reception-fate.ts), without drawing what cannot matter.
+ *
+ * Under energy-sir with every frame counting (`undetectable: always`, as ns-3 sums every event
+ * on the channel), each frame on the channel anywhere in a city adds its energy at the
+ * receiver, and a far one's power there is a shadowing draw of its own: on a grid of 100
+ * gateways, several draws per frame decided. At a gateway out of a frame's reach, though, the
+ * frame arrives below the gateway's sensitivity whatever the draw (ether-reach.ts), so its
+ * energy is at most its overlap at the sensitivity. The test is first made with the near frames'
+ * energies and that bound for the far ones; when it is sure either way it is the answer, and
+ * only when it is not (the energies within the bound of a threshold) are the far frames drawn
+ * and the full test made. The fates are those of the full test every time:
+ * - adding energies never lowers a sum of non-negative numbers, rounding included, so a frame
+ *   lost to the near frames alone (by more than `marginDb`) is lost to all of them;
+ * - the full sum of an SF is at most the near one plus the bound, times (1 + 10⁻⁹) for rounding,
+ *   so a frame that survives that (by more than `marginDb`) survives the full sum;
+ * - an SF with no far frame has exactly the full test's sum (the same terms in the same order).
+ */
+import { energySirCollision, goursaudSirDb, interferenceEnergies, signalEnergyOf } from './collision/energy-sir.ts';
+import type { Signal } from './collision/index.ts';
+import type { Air } from './ether-air.ts';
+import { interferersAt, wantedSignal } from './interferers.ts';
+import type { OnAir } from './on-air.ts';
+
+/** Far above the rounding of a few sums and a log10 (~10⁻¹³ dB), far below any fate's margin. */
+const marginDb = 1e-9;
+
+/** Whether the frame, received at `rxDbm`, is destroyed at `receiver` by the frames overlapping it. */
+export function collides(air: Air, onAir: OnAir, rxDbm: number, receiver: number): boolean {
+  const { signals } = air;
+  if (air.config.collision !== 'energy-sir' || air.undetectable !== 'always' || !Number.isFinite(air.nodes[receiver]!.receivePaths)) {
+    return air.collide(wantedSignal(signals, onAir, rxDbm), interferersAt(air, onAir, receiver));
+  }
+  const farBound = signals.farBound.fill(0);
+  const near = interferersAt(air, onAir, receiver, farBound);
+  const wanted = wantedSignal(signals, onAir, rxDbm);
+  if (signals.farCount === 0) return energySirCollision(wanted, near);
+  const sure = boundedVerdict(wanted, interferenceEnergies(wanted, near, signals.nearEnergies), farBound);
+  if (sure !== undefined) return sure;
+  return energySirCollision(wantedSignal(signals, onAir, rxDbm), interferersAt(air, onAir, receiver));
+}
+
+/** The verdict from the near energies and the far bound per SF, or undefined when they leave it open. */
+export function boundedVerdict(wanted: Signal, near: Float64Array, far: Float64Array): boolean | undefined {
+  const row = goursaudSirDb[wanted.sf - 7];
+  if (!row) throw new RangeError(`energy-sir covers SF7–12, got SF${wanted.sf}`);
+  const signalEnergy = signalEnergyOf(wanted);
+  let open = false;
+  for (let index = 0; index < 6; index++) {
+    const energy = near[index]!;
+    const bound = far[index]!;
+    if (bound === 0) {
+      if (energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]!) return true;
+      continue;
+    }
+    if (energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]! - marginDb) return true;
+    if (10 * Math.log10(signalEnergy / ((energy + bound) * (1 + 1e-9))) < row[index]! + marginDb) open = true;
+  }
+  return open ? undefined : false;
+}

@@ -1,0 +1,65 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { registerOnAir } from '../../src/radio/channel-log.ts';
+import { energySirCollision } from '../../src/radio/collision/energy-sir.ts';
+import type { Signal } from '../../src/radio/collision/index.ts';
+import { createAir } from '../../src/radio/ether-air.ts';
+import type { EtherNode } from '../../src/radio/ether-config.ts';
+import { boundedVerdict, collides } from '../../src/radio/far-interference.ts';
+import { interferersAt, wantedSignal } from '../../src/radio/interferers.ts';
+import { createOnAir, powerAt, type OnAir } from '../../src/radio/on-air.ts';
+import { pathLossProfiles } from '../../src/radio/path-loss.ts';
+import type { Transmission } from '../../src/radio/transmission.ts';
+
+const gateway = (i: number): EtherNode => ({
+  key: 1000 + i, xM: 2000 * (i % 6), yM: 2000 * Math.floor(i / 6), antennaGainDbi: 0, gateway: true, sensitivityTable: 'sx1301', noiseFigureDb: 6,
+  receivePaths: 8, wake: { mode: 'always' }, notifiesRxStart: false,
+});
+const sensor = (i: number, xM: number, yM: number): EtherNode => ({
+  key: i + 1, xM, yM, antennaGainDbi: 0, sensitivityTable: 'sx1276', noiseFigureDb: 6, receivePaths: Number.POSITIVE_INFINITY, wake: { mode: 'always' }, notifiesRxStart: true,
+});
+const wanted = (rxPowerDbm: number, sf = 7): Signal => ({ startMs: 0, endMs: 100, sf, rxPowerDbm, symbolMs: 1, preambleSymbols: 8, order: 0 });
+
+describe('interference from far frames', () => {
+  it('decides from the near energies and the far bound only when they settle it', () => {
+    // SF7 against SF7 needs 6 dB: −100 dBm wanted over 100 ms is 1e-8 mW·ms; the threshold energy is 2.512e-9.
+    const energies = (sf7: number): Float64Array => Float64Array.from([sf7, 0, 0, 0, 0, 0]);
+    const far = (sf7: number): Float64Array => Float64Array.from([sf7, 0, 0, 0, 0, 0]);
+    expect(boundedVerdict(wanted(-100), energies(3e-9), far(1e-12))).toBe(true);
+    expect(boundedVerdict(wanted(-100), energies(1e-9), far(1e-12))).toBe(false);
+    expect(boundedVerdict(wanted(-100), energies(2.5e-9), far(1e-10))).toBeUndefined();
+    // An SF with no far frame is the full test itself.
+    expect(boundedVerdict(wanted(-100), Float64Array.from([0, 3e-9, 0, 0, 0, 0]), far(1e-12))).toBe(false);
+    expect(boundedVerdict(wanted(-100), Float64Array.from([3e-9, 0, 0, 0, 0, 0]), Float64Array.from([0, 1e-12, 0, 0, 0, 0]))).toBe(true);
+  });
+
+  it('gives the full energy-sir test\'s verdict at every gateway for every frame (36 gateways, 500 random cities)', () => {
+    let far = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ xM: fc.integer({ min: -4000, max: 14000 }), yM: fc.integer({ min: -4000, max: 14000 }), startMs: fc.integer({ min: 0, max: 400 }), airtimeMs: fc.integer({ min: 40, max: 300 }), sf: fc.integer({ min: 7, max: 9 }), txPowerDbm: fc.integer({ min: 2, max: 14 }) }), { minLength: 2, maxLength: 24 }),
+        (frames) => {
+          const gateways = Array.from({ length: 36 }, (_, i) => gateway(i));
+          const nodes = [...gateways, ...frames.map((f, i) => sensor(i, f.xM, f.yM))];
+          const air = createAir({ nodes, pathLoss: { ...pathLossProfiles.ns3, shadowingSigmaDb: 2 }, shadowingMode: 'per-frame', collision: 'energy-sir', extraLossProbability: 0, processingDelayMs: 0, seed: 3, broadcastMarginDb: 0, windowMs: 1000 }, { reception: () => undefined, deliver: () => undefined });
+          const onAirs: OnAir[] = frames.map((f, i) => {
+            const tx = { sender: 36 + i, seq: 0, destination: 0, startMs: f.startMs, airtimeMs: f.airtimeMs, endMs: f.startMs + f.airtimeMs, channelHz: 868.1e6, sf: f.sf, bandwidthHz: 125e3, codingRate: 1, preambleSymbols: 8, symbolMs: 2 ** f.sf / 125, txPowerDbm: f.txPowerDbm, bytes: new Uint8Array(10), messageId: 0, fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: 0, meta: undefined } satisfies Transmission;
+            return createOnAir(tx, i, undefined, air.reach.pathCandidates(tx));
+          });
+          for (const onAir of onAirs) registerOnAir(air.logs, onAir, 0);
+          for (const onAir of onAirs) {
+            for (let g = 0; g < 36; g++) {
+              const rxDbm = powerAt(onAir, g, air.reach);
+              const full = energySirCollision(wantedSignal(air.signals, onAir, rxDbm), interferersAt(air, onAir, g));
+              expect(collides(air, onAir, rxDbm, g)).toBe(full);
+              far += air.signals.farCount;
+            }
+          }
+        },
+      ),
+      { numRuns: 500, seed: 5 },
+    );
+    // Far frames were there to bound.
+    expect(far).toBeGreaterThan(10_000);
+  });
+});
