@@ -21,10 +21,14 @@ export interface SignalPool {
   /** The far bound and the near energies per SF of the test under way (far-interference.ts). */
   readonly farBound: Float64Array;
   readonly nearEnergies: Float64Array;
+  /** Sensitivities in milliwatts by SF (7–12, NaN: not yet) of one receiver at one bandwidth. */
+  readonly sensitivityMw: Float64Array;
+  sensitivityOf: number;
+  sensitivityBandwidthHz: number;
 }
 
 export function createSignalPool(): SignalPool {
-  return { pool: [], interferers: [], wanted: blankSignal(), farCount: 0, farBound: new Float64Array(6), nearEnergies: new Float64Array(6) };
+  return { pool: [], interferers: [], wanted: blankSignal(), farCount: 0, farBound: new Float64Array(6), nearEnergies: new Float64Array(6), sensitivityMw: new Float64Array(6), sensitivityOf: -1, sensitivityBandwidthHz: 0 };
 }
 
 function fillSignal(signal: MutableSignal, onAir: OnAir, rxDbm: number): MutableSignal {
@@ -69,7 +73,7 @@ export function interferersAt(air: Air, wanted: OnAir, receiver: number, farBoun
     if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
       if (gateway && (skipsFar || farBound !== undefined) && !reaches(other, receiver)) {
         if (farBound !== undefined) {
-          farBound[other.tx.sf - 7]! += milliwatts(reach.sensitivityDbm(receiver, other.tx.sf, other.tx.bandwidthHz)) * (Math.min(tx.endMs, other.tx.endMs) - Math.max(tx.startMs, other.tx.startMs));
+          farBound[other.tx.sf - 7]! += sensitivityMw(signals, reach, receiver, other.tx.sf, other.tx.bandwidthHz) * (Math.min(tx.endMs, other.tx.endMs) - Math.max(tx.startMs, other.tx.startMs));
           signals.farCount++;
           continue;
         }
@@ -86,6 +90,18 @@ export function interferersAt(air: Air, wanted: OnAir, receiver: number, farBoun
   // The first k are this receiver's; the rest, from an earlier test, go (popped: sim/truncate.ts).
   truncate(interferers, k);
   return interferers;
+}
+
+/** The receiver's sensitivity at SF `sf` (7–12) and `bandwidthHz` in milliwatts, kept for the last receiver and bandwidth asked. */
+function sensitivityMw(signals: SignalPool, reach: Air['reach'], receiver: number, sf: number, bandwidthHz: number): number {
+  const kept = signals.sensitivityMw;
+  if (signals.sensitivityOf !== receiver || signals.sensitivityBandwidthHz !== bandwidthHz) {
+    signals.sensitivityOf = receiver;
+    signals.sensitivityBandwidthHz = bandwidthHz;
+    kept.fill(Number.NaN);
+  }
+  const mw = kept[sf - 7]!;
+  return mw === mw ? mw : (kept[sf - 7] = milliwatts(reach.sensitivityDbm(receiver, sf, bandwidthHz)));
 }
 
 /** Whether `receiver` is among the frame's candidates (ascending): within its reach. */
