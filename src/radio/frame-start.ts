@@ -46,20 +46,23 @@ function claimPath(air: Air, receiver: number, onAir: OnAir): boolean | undefine
   const claims = (air.pathClaims[receiver] ??= []);
   // The claims' ends beside them: pruning reads plain numbers, not each frame.
   const claimEnds = (air.pathClaimEnds[receiver] ??= []);
-  // What has ended by now leaves, in place (no array per claim, as splice made); the rest keep their order.
-  let kept = 0;
-  for (let i = 0; i < locks.length; i++) if (locks[i]! > tx.startMs) locks[kept++] = locks[i]!;
-  truncate(locks, kept);
-  kept = 0;
-  for (let i = 0; i < claims.length; i++) {
-    if (claimEnds[i]! > tx.startMs) {
-      claimEnds[kept] = claimEnds[i]!;
-      claims[kept++] = claims[i]!;
-    }
-  }
-  truncate(claims, kept);
-  truncate(claimEnds, kept);
   const paths = air.nodes[receiver]!.receivePaths;
+  // What has ended by now leaves only when the lists hold as many as the demodulators (it
+  // cannot count then): in place (no array per claim, as splice made), the rest in order.
+  if (locks.length + claims.length >= paths) {
+    let kept = 0;
+    for (let i = 0; i < locks.length; i++) if (locks[i]! > tx.startMs) locks[kept++] = locks[i]!;
+    truncate(locks, kept);
+    kept = 0;
+    for (let i = 0; i < claims.length; i++) {
+      if (claimEnds[i]! > tx.startMs) {
+        claimEnds[kept] = claimEnds[i]!;
+        claims[kept++] = claims[i]!;
+      }
+    }
+    truncate(claims, kept);
+    truncate(claimEnds, kept);
+  }
   if (locks.length + claims.length < paths) {
     claims.push(onAir);
     claimEnds.push(tx.endMs);
