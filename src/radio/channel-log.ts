@@ -68,7 +68,11 @@ export function registerOnAir(logs: ChannelLogs, onAir: OnAir, nowMs: number): v
     logs.tracked -= prune(log.items, horizonMs);
     log.pruneAtLength = Math.max(64, 2 * log.items.length);
   }
-  log.items.push(onAir);
+  // In start order, which the interferers' search relies on (interferers.ts): the ether takes
+  // transmissions in (start, sender, seq) order.
+  const items = log.items;
+  if (items.length > 0 && items[items.length - 1]!.tx.startMs > tx.startMs) throw new RangeError(`a transmission starting at ${tx.startMs} ms came after one starting at ${items[items.length - 1]!.tx.startMs} ms on ${tx.channelHz} Hz`);
+  items.push(onAir);
   logs.tracked++;
   const last = logs.senders;
   const at = tx.sender * SENDER_ROW;

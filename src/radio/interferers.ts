@@ -68,7 +68,11 @@ export function interferersAt(air: Air, wanted: OnAir, receiver: number, farBoun
   const skipsFar = undetectable !== 'always';
   let k = 0;
   signals.farCount = 0;
-  for (const other of list) {
+  // The log is in start order (channel-log.ts): only the frames that started within the longest
+  // airtime (and a millisecond) before the wanted one and before its end can overlap it.
+  const end = firstStartingAt(list, tx.endMs);
+  for (let i = firstStartingAt(list, tx.startMs - logs.maxAirtimeMs - 1); i < end; i++) {
+    const other = list[i]!;
     if (other === wanted || other.tx.sender === receiver) continue;
     if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
       if (gateway && (skipsFar || farBound !== undefined) && !reaches(other, receiver)) {
@@ -102,6 +106,18 @@ function sensitivityMw(signals: SignalPool, reach: Air['reach'], receiver: numbe
   }
   const mw = kept[sf - 7]!;
   return mw === mw ? mw : (kept[sf - 7] = milliwatts(reach.sensitivityDbm(receiver, sf, bandwidthHz)));
+}
+
+/** The index of the first frame in `list` (in start order) that starts at or after `atMs`. */
+function firstStartingAt(list: readonly OnAir[], atMs: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (list[middle]!.tx.startMs < atMs) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Whether `receiver` is among the frame's candidates (ascending): within its reach. */

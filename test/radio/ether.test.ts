@@ -137,6 +137,19 @@ describe('the ether', () => {
     expect(frame.receptions[1]!.rxPowerDbm).not.toBe(frame.receptions[0]!.rxPowerDbm);
   });
 
+  it('refuses a transmission that starts before one already on its channel (the ether takes them in start order)', () => {
+    const w = world([node(0), node(100), node(200)]);
+    const frame = (sender: number, startMs: number): Transmission => ({
+      sender, seq: 0, destination: 0, startMs, airtimeMs: 1, endMs: startMs + 1, channelHz: 868.1e6, sf: 7, bandwidthHz: 125e3, codingRate: 1,
+      preambleSymbols: 8, symbolMs: 1.024, txPowerDbm: 14, bytes: new Uint8Array(1), messageId: 0, fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: startMs, meta: undefined,
+    });
+    w.scheduler.at(10, () => {
+      w.ether.transmit(frame(1, 10));
+      expect(() => w.ether.transmit(frame(2, 9.5))).toThrow('a transmission starting at 9.5 ms came after one starting at 10 ms on 868100000 Hz');
+    });
+    w.scheduler.runUntil(20);
+  });
+
   it('refuses a transmission applied before its start or after its window', () => {
     const w = world([node(0), node(100)]);
     expect(() =>

@@ -46,7 +46,8 @@ describe('interference from far frames', () => {
             const tx = { sender: 36 + i, seq: 0, destination: 0, startMs: f.startMs, airtimeMs: f.airtimeMs, endMs: f.startMs + f.airtimeMs, channelHz: 868.1e6, sf: f.sf, bandwidthHz: 125e3, codingRate: 1, preambleSymbols: 8, symbolMs: 2 ** f.sf / 125, txPowerDbm: f.txPowerDbm, bytes: new Uint8Array(10), messageId: 0, fragmentIndex: 0, fragmentCount: 1, messageCreatedAtMs: 0, meta: undefined } satisfies Transmission;
             return createOnAir(tx, i, undefined, air.reach.pathCandidates(tx));
           });
-          for (const onAir of onAirs) registerOnAir(air.logs, onAir, 0);
+          // The ether takes frames in start order.
+          for (const onAir of [...onAirs].sort((a, b) => a.tx.startMs - b.tx.startMs)) registerOnAir(air.logs, onAir, 0);
           for (const onAir of onAirs) {
             for (let g = 0; g < 36; g++) {
               const rxDbm = powerAt(onAir, g, air.reach);
