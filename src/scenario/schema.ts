@@ -33,7 +33,7 @@ const pathLossSchema = z
 
 const shadowingSchema = z
   .strictObject({
-    sigmaDb: z.number().min(0).max(30).describe('Standard deviation σ in dB (0 turns shadowing off, for oulu too), e.g. 8.'),
+    sigmaDb: z.number().min(0).max(30).describe('Standard deviation σ in dB of a normal draw truncated at ±6σ (0 turns shadowing off, for oulu too), e.g. 8.'),
     mode: withDefault(
       z.enum(['per-frame', 'per-link']).describe('per-frame: a new draw for every frame at every receiver; per-link: one draw per pair of nodes, the same both ways, for the whole run.'),
       'per-frame',
