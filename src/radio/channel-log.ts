@@ -33,7 +33,7 @@ export interface ChannelLogs {
    */
   readonly senders: Float64Array;
   readonly ownTx: (number[] | undefined)[];
-  /** The longest airtime of any frame so far. */
+  /** The longest airtime of any frame so far (its end less its start). */
   maxAirtimeMs: number;
   /** Frames in the channel logs. */
   tracked: number;
@@ -60,7 +60,8 @@ const ownColumns: readonly KeptColumn[] = [{ field: OWN_START_MS, width: 2, type
 /** Registers the frame on its channel and with its sender (for half-duplex checks). */
 export function registerOnAir(logs: ChannelLogs, onAir: OnAir, nowMs: number): void {
   const tx = onAir.tx;
-  logs.maxAirtimeMs = Math.max(logs.maxAirtimeMs, tx.airtimeMs);
+  // The longest span on the air (a frame's end less its start, which is its airtime).
+  logs.maxAirtimeMs = Math.max(logs.maxAirtimeMs, tx.airtimeMs, tx.endMs - tx.startMs);
   const horizonMs = nowMs - logs.windowMs - logs.maxAirtimeMs;
   let log = logs.byChannel.get(tx.channelHz);
   if (!log) logs.byChannel.set(tx.channelHz, (log = { items: [], pruneAtLength: 64 }));
@@ -68,11 +69,7 @@ export function registerOnAir(logs: ChannelLogs, onAir: OnAir, nowMs: number): v
     logs.tracked -= prune(log.items, horizonMs);
     log.pruneAtLength = Math.max(64, 2 * log.items.length);
   }
-  // In start order, which the interferers' search relies on (interferers.ts): the ether takes
-  // transmissions in (start, sender, seq) order.
-  const items = log.items;
-  if (items.length > 0 && items[items.length - 1]!.tx.startMs > tx.startMs) throw new RangeError(`a transmission starting at ${tx.startMs} ms came after one starting at ${items[items.length - 1]!.tx.startMs} ms on ${tx.channelHz} Hz`);
-  items.push(onAir);
+  log.items.push(onAir);
   logs.tracked++;
   const last = logs.senders;
   const at = tx.sender * SENDER_ROW;

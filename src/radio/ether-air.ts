@@ -23,7 +23,10 @@ export interface Air {
   readonly listening: ListenWindows;
   readonly logs: ChannelLogs;
   readonly signals: SignalPool;
-  /** Per finite-path receiver: the ends of the frames holding its demodulators. */
+  /**
+   * Per finite-path receiver: the ends of the frames whose claims are resolved and hold one of
+   * its demodulators (some may have ended: they leave when the list is next pruned, frame-start.ts).
+   */
   readonly pathLocks: (number[] | undefined)[];
   /** Per finite-path receiver: the frames that hold one if they can detect it, not drawn yet (frame-start.ts). */
   readonly pathClaims: (OnAir[] | undefined)[];
@@ -37,8 +40,9 @@ export interface Air {
   /** The frames being decided (reused). */
   readonly due: OnAir[];
   undecided: number;
-  /** The next frame's start order. */
+  /** The next frame's start order, and the last frame's start (frames come in start order). */
   order: number;
+  lastStartMs: number;
   /** End markers run (ether.ts). */
   markerEvents: number;
 }
@@ -65,6 +69,7 @@ export function createAir(config: EtherConfig, output: EtherOutput): Air {
     due: [],
     undecided: 0,
     order: 0,
+    lastStartMs: Number.NEGATIVE_INFINITY,
     markerEvents: 0,
   };
 }

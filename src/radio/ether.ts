@@ -21,10 +21,10 @@
  * only at the finite-path receivers (gateways) within the sender's reach, the largest distance at
  * which the strongest shadowing any draw can give still reaches their sensitivity, so a receiver
  * left out could not have detected the frame with any draw; and a frame's draw at one of them is
- * made only when a fate, an interferer or a contested demodulator asks for it (frame-start.ts). Interferers are every frame on the
- * same channel that overlaps the wanted one, wherever it comes from: energy-SIR sums them all,
- * a far one's energy bounded rather than drawn unless the bound leaves the fate open
- * (far-interference.ts).
+ * made only when a fate, an interferer or a contested demodulator asks for it (frame-start.ts).
+ * Interferers are every frame on the same channel that overlaps the wanted one, wherever it comes
+ * from: energy-SIR sums them all, a far one's energy bounded rather than drawn unless the bound
+ * leaves the fate open (far-interference.ts).
  *
  * Its parts: the state record (ether-air.ts), a frame on the air (on-air.ts), the channel logs
  * (channel-log.ts), frame starts (frame-start.ts), fates (reception-fate.ts) and the interferers
@@ -86,6 +86,9 @@ export function createEther(config: EtherConfig, scheduler: Scheduler, output: E
 
 /** Puts a frame on the air: its record, the channel logs, its start, and its place among the pending. */
 function transmit(air: Air, tx: Transmission, nowMs: number): void {
+  // Demodulator claims and the interferers' search by start (frame-start.ts, interferers.ts) rely on it.
+  if (tx.startMs < air.lastStartMs) throw new RangeError(`a transmission starting at ${tx.startMs} ms came after one starting at ${air.lastStartMs} ms: the ether takes them in start order`);
+  air.lastStartMs = tx.startMs;
   const { reach } = air;
   const targets = tx.destination === broadcastDestination ? reach.broadcastTargets(tx) : tx.destination === gatewaysDestination ? reach.gatewayTargets(tx) : undefined;
   const onAir = createOnAir(tx, air.order++, targets, reach.pathCandidates(tx));
@@ -108,7 +111,7 @@ function checkpointAir(air: Air): EtherState {
     deadFromMs: air.deadFromMs,
     receiveWindows: air.listening.state,
     pending: air.pending,
-    numbers: [air.undecided, air.firstEndMs, air.order, logs.maxAirtimeMs, logs.tracked, air.markerEvents],
+    numbers: [air.undecided, air.firstEndMs, air.order, logs.maxAirtimeMs, logs.tracked, air.markerEvents, air.lastStartMs],
   };
 }
 
@@ -119,10 +122,12 @@ function restoreAir(air: Air, state: EtherState): void {
   restoreLastOwnTx(logs, state.lastOwnTx);
   replaceArray(air.pathLocks, state.pathLocks);
   // A checkpoint from before unresolved claims had every claim resolved.
-  replaceArray(air.pathClaims, (state.pathClaims ?? []) as (OnAir[] | undefined)[]);
+  replaceArray(air.pathClaims, (state.pathClaims ?? new Array<undefined>(air.nodes.length)) as (OnAir[] | undefined)[]);
   replaceArray(air.pathClaimEnds, air.pathClaims.map((claims) => claims?.map((claim) => claim.tx.endMs)));
   restoreInto(air.deadFromMs, state.deadFromMs, 'ether');
   restoreInto(air.listening.state, state.receiveWindows, 'ether');
   replaceArray(air.pending, state.pending as OnAir[]);
   [air.undecided, air.firstEndMs, air.order, logs.maxAirtimeMs, logs.tracked, air.markerEvents] = state.numbers as [number, number, number, number, number, number];
+  // Absent from checkpoints written before it was kept.
+  air.lastStartMs = state.numbers[6] ?? Number.NEGATIVE_INFINITY;
 }

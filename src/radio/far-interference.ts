@@ -35,13 +35,13 @@ export function collides(air: Air, onAir: OnAir, rxDbm: number, receiver: number
   const near = interferersAt(air, onAir, receiver, farBound);
   const wanted = wantedSignal(signals, onAir, rxDbm);
   if (signals.farCount === 0) return energySirCollision(wanted, near);
-  const sure = boundedVerdict(wanted, interferenceEnergies(wanted, near, signals.nearEnergies), farBound);
+  const sure = boundedVerdict(wanted, interferenceEnergies(wanted, near, signals.nearEnergies), farBound, signals.farFrames);
   if (sure !== undefined) return sure;
   return energySirCollision(wantedSignal(signals, onAir, rxDbm), interferersAt(air, onAir, receiver));
 }
 
-/** The verdict from the near energies and the far bound per SF, or undefined when they leave it open. */
-export function boundedVerdict(wanted: Signal, near: Float64Array, far: Float64Array): boolean | undefined {
+/** The verdict from the near energies, the far bound and the far frames' count per SF, or undefined when they leave it open. */
+export function boundedVerdict(wanted: Signal, near: Float64Array, far: Float64Array, farFrames: Float64Array): boolean | undefined {
   const row = goursaudSirDb[wanted.sf - 7];
   if (!row) throw new RangeError(`energy-sir covers SF7–12, got SF${wanted.sf}`);
   const signalEnergy = signalEnergyOf(wanted);
@@ -49,7 +49,8 @@ export function boundedVerdict(wanted: Signal, near: Float64Array, far: Float64A
   for (let index = 0; index < 6; index++) {
     const energy = near[index]!;
     const bound = far[index]!;
-    if (bound === 0) {
+    if (farFrames[index] === 0) {
+      // The full test's own sum for this SF: the same expression as energy-sir.ts's sirLost.
       if (energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]!) return true;
       continue;
     }

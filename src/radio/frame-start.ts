@@ -47,8 +47,9 @@ function claimPath(air: Air, receiver: number, onAir: OnAir): boolean | undefine
   // The claims' ends beside them: pruning reads plain numbers, not each frame.
   const claimEnds = (air.pathClaimEnds[receiver] ??= []);
   const paths = air.nodes[receiver]!.receivePaths;
-  // What has ended by now leaves only when the lists hold as many as the demodulators (it
-  // cannot count then): in place (no array per claim, as splice made), the rest in order.
+  // What has ended by now leaves only when the lists hold as many as the demodulators: before
+  // that, even counting what has ended, one is free. In place (no array per claim, as splice
+  // made), the rest in order.
   if (locks.length + claims.length >= paths) {
     let kept = 0;
     for (let i = 0; i < locks.length; i++) if (locks[i]! > tx.startMs) locks[kept++] = locks[i]!;

@@ -16,8 +16,9 @@ export interface SignalPool {
   readonly pool: MutableSignal[];
   readonly interferers: Signal[];
   readonly wanted: MutableSignal;
-  /** Frames the last `interferersAt` with a far bound left out of its list. */
+  /** Frames the last `interferersAt` with a far bound left out of its list, in all and by SF (7–12). */
   farCount: number;
+  readonly farFrames: Float64Array;
   /** The far bound and the near energies per SF of the test under way (far-interference.ts). */
   readonly farBound: Float64Array;
   readonly nearEnergies: Float64Array;
@@ -28,7 +29,7 @@ export interface SignalPool {
 }
 
 export function createSignalPool(): SignalPool {
-  return { pool: [], interferers: [], wanted: blankSignal(), farCount: 0, farBound: new Float64Array(6), nearEnergies: new Float64Array(6), sensitivityMw: new Float64Array(6), sensitivityOf: -1, sensitivityBandwidthHz: 0 };
+  return { pool: [], interferers: [], wanted: blankSignal(), farCount: 0, farFrames: new Float64Array(6), farBound: new Float64Array(6), nearEnergies: new Float64Array(6), sensitivityMw: new Float64Array(6), sensitivityOf: -1, sensitivityBandwidthHz: 0 };
 }
 
 function fillSignal(signal: MutableSignal, onAir: OnAir, rxDbm: number): MutableSignal {
@@ -68,8 +69,9 @@ export function interferersAt(air: Air, wanted: OnAir, receiver: number, farBoun
   const skipsFar = undetectable !== 'always';
   let k = 0;
   signals.farCount = 0;
-  // The log is in start order (channel-log.ts): only the frames that started within the longest
-  // airtime (and a millisecond) before the wanted one and before its end can overlap it.
+  if (farBound !== undefined) signals.farFrames.fill(0);
+  // The log is in start order (the ether takes frames so: ether.ts): only the frames that started
+  // within the longest span (and a millisecond) before the wanted one and before its end can overlap it.
   const end = firstStartingAt(list, tx.endMs);
   for (let i = firstStartingAt(list, tx.startMs - logs.maxAirtimeMs - 1); i < end; i++) {
     const other = list[i]!;
@@ -77,7 +79,10 @@ export function interferersAt(air: Air, wanted: OnAir, receiver: number, farBoun
     if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
       if (gateway && (skipsFar || farBound !== undefined) && !reaches(other, receiver)) {
         if (farBound !== undefined) {
-          farBound[other.tx.sf - 7]! += sensitivityMw(signals, reach, receiver, other.tx.sf, other.tx.bandwidthHz) * (Math.min(tx.endMs, other.tx.endMs) - Math.max(tx.startMs, other.tx.startMs));
+          const index = other.tx.sf - 7;
+          if (!(index >= 0 && index <= 5)) throw new RangeError(`energy-sir covers SF7–12, got SF${other.tx.sf}`);
+          farBound[index]! += sensitivityMw(signals, reach, receiver, other.tx.sf, other.tx.bandwidthHz) * (Math.min(tx.endMs, other.tx.endMs) - Math.max(tx.startMs, other.tx.startMs));
+          signals.farFrames[index]!++;
           signals.farCount++;
           continue;
         }

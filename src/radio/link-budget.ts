@@ -4,7 +4,7 @@
  * the nodes within a loss of a sender (spatial grids, spatial-grid.ts). The ether's reach
  * (ether-reach.ts) is built on it.
  */
-import { keyedNormal3, keyedNormal4, redrawNormalWithin } from '../sim/keyed-random.ts';
+import { keyedNormal3Within, keyedNormal4Within } from '../sim/keyed-random.ts';
 import { distanceForLossM, meanPathLossDb, rxPowerDbm, type PathLossModel } from './path-loss.ts';
 import { createSpatialGrid, pointBounds, type SpatialGrid } from './spatial-grid.ts';
 import type { EtherConfig } from './ether-config.ts';
@@ -13,20 +13,16 @@ import { createSenderRows, GAIN_DBI, KEY, SENDER_ROW } from './sender-row.ts';
 
 /**
  * The shadowing draw is a normal truncated at ±6σ: a draw beyond is redrawn from the same keyed
- * generator (redrawNormalWithin), as ns-3's NormalRandomVariable does with a bound. It changes
- * about two draws in a billion (P(|z| > 6) = 1.97·10⁻⁹), and it is what bounds a frame's
- * candidate receivers: a gateway whose mean received power is more than 6σ below its sensitivity
- * cannot detect the frame with any draw, so leaving it out changes no fate. Without the
- * truncation the bound was the keyed normal's own largest value, 8.57σ (keyedNormalBound): at
- * σ = 4 dB that is 34 dB rather than 24 dB, ~2.4× the radius under ns-3's path loss
- * (exponent 3.76) and about five times the gateways a frame meets on a city's grid.
+ * generator (keyed-random.ts), as ns-3's NormalRandomVariable does when given a bound (its
+ * LoRa examples give none). It changes about two draws in a billion (P(|z| > 6) = 1.97·10⁻⁹),
+ * so a run can differ from one made before the truncation (2026-12-07) where such a draw
+ * happened; and it is what bounds a frame's candidate receivers: a gateway whose mean received
+ * power is more than 6σ below its sensitivity cannot detect the frame with any draw, so leaving
+ * it out changes no fate. Without the truncation the bound was the keyed normal's own largest
+ * value, 8.57σ: at σ = 4 dB that is 34 dB rather than 24 dB, ~2.4× the radius under ns-3's path
+ * loss (exponent 3.76) and about five times the gateways a frame meets on a city's grid.
  */
 export const shadowingBoundSigma = 6;
-
-/** A standard normal draw of the shadowing, truncated at ±shadowingBoundSigma. */
-export function truncatedShadow(z: number): number {
-  return z <= shadowingBoundSigma && z >= -shadowingBoundSigma ? z : redrawNormalWithin(shadowingBoundSigma);
-}
 
 /** Floating-point slack on the reach tests (dB): far below anything a fate turns on. */
 export const slackDb = 1e-6;
@@ -80,8 +76,8 @@ export function shadowingDb(links: LinkBudget, tx: Transmission, receiver: numbe
   const senderKey = keyOf(links, tx.sender);
   const receiverKey = keyOf(links, receiver);
   // Per link: reciprocal, the same draw in both directions.
-  if (links.perLink) return sigma * truncatedShadow(senderKey < receiverKey ? keyedNormal3(links.seed, 1, senderKey, receiverKey) : keyedNormal3(links.seed, 1, receiverKey, senderKey));
-  return sigma * truncatedShadow(keyedNormal4(links.seed, 2, senderKey, tx.seq, receiverKey));
+  if (links.perLink) return sigma * (senderKey < receiverKey ? keyedNormal3Within(links.seed, 1, senderKey, receiverKey, shadowingBoundSigma) : keyedNormal3Within(links.seed, 1, receiverKey, senderKey, shadowingBoundSigma));
+  return sigma * keyedNormal4Within(links.seed, 2, senderKey, tx.seq, receiverKey, shadowingBoundSigma);
 }
 
 /** A grid sized for `points`, about four points per cell on average. */

@@ -49,7 +49,7 @@ export function keyedNormal(seed: number, ...keys: number[]): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
 }
 
-// The same draws without allocating (the ether takes one per frame and receiver): the state of
+// The same draws without allocating (the ether takes them by the million): the state of
 // generatorFor kept in four variables and stepped as pure-rand's XoroShiro128Plus.next does
 // (fields s01, s00, s11, s10 = state[0..3]), uniformFloat64 as pure-rand's (26 + 27 bits).
 let s01 = 0;
@@ -128,25 +128,29 @@ export function keyedUniform4(seed: number, k0: number, k1: number, k2: number, 
 }
 
 /**
- * The next standard normal within ±`bound` of the generator the last keyed draw left (its
- * keyedNormal3 or keyedNormal4): the draw's truncation by rejection, as ns-3's
- * NormalRandomVariable with a bound redraws a value beyond it
+ * A standard normal truncated at ±`bound`, by rejection: the first draw within it among those of
+ * the generator seeded by the keys (the first is keyedNormal's), as ns-3's NormalRandomVariable
+ * given a bound redraws a value beyond it
  * (https://www.nsnam.org/docs/release/3.46/doxygen/da/d67/classns3_1_1_normal_random_variable.html).
- * Still a pure function of the first draw's keys; called only when that draw fell outside.
  */
-export function redrawNormalWithin(bound: number): number {
+function normalWithin(bound: number): number {
   for (;;) {
     const z = normal();
     if (z <= bound && z >= -bound) return z;
   }
 }
 
-/**
- * The largest |keyedNormal| can be: Box–Muller's radius √(−2·ln u1) with u1 ≥ 2⁻⁵³ (uniformFloat64
- * has 53 bits) is at most √(106·ln 2) ≈ 8.5717. A bound on the shadowing any draw can give, so
- * that receivers beyond it can be left out exactly.
- */
-export const keyedNormalBound = 8.5718;
+/** keyedNormal3 truncated at ±`bound` (the same value whenever keyedNormal3's is within it). */
+export function keyedNormal3Within(seed: number, k0: number, k1: number, k2: number, bound: number): number {
+  seedState(seed, 3, k0, k1, k2, 0);
+  return normalWithin(bound);
+}
+
+/** keyedNormal4 truncated at ±`bound` (the same value whenever keyedNormal4's is within it). */
+export function keyedNormal4Within(seed: number, k0: number, k1: number, k2: number, k3: number, bound: number): number {
+  seedState(seed, 4, k0, k1, k2, k3);
+  return normalWithin(bound);
+}
 
 /**
  * A stable 32-bit key for a name (FNV-1a, http://www.isthe.com/chongo/tech/comp/fnv/), so that

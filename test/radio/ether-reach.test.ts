@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createEtherReach } from '../../src/radio/ether-reach.ts';
 import type { EtherNode } from '../../src/radio/ether-config.ts';
-import { shadowingBoundSigma, truncatedShadow } from '../../src/radio/link-budget.ts';
+import { shadowingBoundSigma } from '../../src/radio/link-budget.ts';
 import { meanPathLossDb, pathLossProfiles } from '../../src/radio/path-loss.ts';
 import { sensitivityDbm } from '../../src/radio/sensitivity.ts';
 import type { Transmission } from '../../src/radio/transmission.ts';
-import { keyedNormal4 } from '../../src/sim/keyed-random.ts';
 
 const sigmaDb = 4;
 const ns3 = { ...pathLossProfiles.ns3, shadowingSigmaDb: sigmaDb };
@@ -39,17 +38,5 @@ describe('the ether\'s reach', () => {
       const meanDbm = 14 - meanPathLossDb(ns3, nodes[gateway]!.xM);
       expect(Math.abs(reach.powerDbm(tx, gateway) - meanDbm)).toBeLessThanOrEqual(shadowingBoundSigma * sigmaDb);
     }
-  });
-
-  it('truncates the shadowing draw at ±6σ: a draw within is kept, one beyond is redrawn from the same keyed generator', () => {
-    expect(truncatedShadow(5.99)).toBe(5.99);
-    expect(truncatedShadow(-6)).toBe(-6);
-    // A draw beyond continues the generator of the last keyed draw: the same keys give the same redraw.
-    keyedNormal4(1, 2, 3, 4, 5);
-    const redrawn = truncatedShadow(7);
-    keyedNormal4(1, 9, 9, 9, 9);
-    keyedNormal4(1, 2, 3, 4, 5);
-    expect(truncatedShadow(-7)).toBe(redrawn);
-    expect(Math.abs(redrawn)).toBeLessThanOrEqual(6);
   });
 });

@@ -137,7 +137,7 @@ describe('the ether', () => {
     expect(frame.receptions[1]!.rxPowerDbm).not.toBe(frame.receptions[0]!.rxPowerDbm);
   });
 
-  it('refuses a transmission that starts before one already on its channel (the ether takes them in start order)', () => {
+  it('refuses a transmission that starts before one it has taken (the ether takes them in start order), on any channel', () => {
     const w = world([node(0), node(100), node(200)]);
     const frame = (sender: number, startMs: number): Transmission => ({
       sender, seq: 0, destination: 0, startMs, airtimeMs: 1, endMs: startMs + 1, channelHz: 868.1e6, sf: 7, bandwidthHz: 125e3, codingRate: 1,
@@ -145,7 +145,10 @@ describe('the ether', () => {
     });
     w.scheduler.at(10, () => {
       w.ether.transmit(frame(1, 10));
-      expect(() => w.ether.transmit(frame(2, 9.5))).toThrow('a transmission starting at 9.5 ms came after one starting at 10 ms on 868100000 Hz');
+      expect(() => w.ether.transmit({ ...frame(2, 9.5), channelHz: 868.3e6 })).toThrow('a transmission starting at 9.5 ms came after one starting at 10 ms: the ether takes them in start order');
+      // Nothing of the refused frame was kept: its sender's frame at 10 ms is taken.
+      w.ether.transmit(frame(2, 10));
+      expect(w.ether.undecided).toBe(2);
     });
     w.scheduler.runUntil(20);
   });

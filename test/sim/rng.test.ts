@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRandomStreams, type RandomStream } from '../../src/sim/rng.ts';
-import { keyedNormal, keyedNormal3, keyedNormal4, keyedNormalBound, keyedUniform, keyedUniform4, redrawNormalWithin } from '../../src/sim/keyed-random.ts';
+import { keyedNormal, keyedNormal3, keyedNormal3Within, keyedNormal4, keyedNormal4Within, keyedUniform, keyedUniform4 } from '../../src/sim/keyed-random.ts';
 
 const draws = (stream: RandomStream, n: number): number[] => Array.from({ length: n }, () => stream.next());
 
@@ -199,22 +199,31 @@ describe('keyed draws without allocation', () => {
     );
   });
 
-  it('redrawNormalWithin(1) after keyed draws beyond ±1 gives the normal truncated at ±1: mean 0, variance 0.2911 (50,000 keys)', () => {
+  it('keyedNormal4Within(…, 1) is keyedNormal4 where that is within ±1, and otherwise the normal truncated at ±1: mean 0, variance 0.2911 (50,000 redrawn keys)', () => {
     const n = 50_000;
-    const values: number[] = [];
-    for (let k = 0; values.length < n; k++) {
+    const redrawn: number[] = [];
+    let kept = 0;
+    for (let k = 0; redrawn.length < n; k++) {
       const z = keyedNormal4(5, 2, 7, k, 11);
-      if (Math.abs(z) > 1) values.push(redrawNormalWithin(1));
+      const within = keyedNormal4Within(5, 2, 7, k, 11, 1);
+      if (Math.abs(z) <= 1) {
+        expect(within).toBe(z);
+        kept++;
+      } else redrawn.push(within);
     }
-    expect(maxOf(values.map(Math.abs))).toBeLessThanOrEqual(1);
+    expect(kept).toBeGreaterThan(n);
+    expect(maxOf(redrawn.map(Math.abs))).toBeLessThanOrEqual(1);
     // Var = 1 − 2φ(1)/(2Φ(1) − 1) = 1 − 2·0.241971/0.682689 = 0.291125 for the normal truncated at ±1.
-    const { mean, variance } = meanAndVariance(values);
+    const { mean, variance } = meanAndVariance(redrawn);
     expect(Math.abs(mean)).toBeLessThan(5 * Math.sqrt(0.291125 / n));
     expect(Math.abs(variance - 0.291125)).toBeLessThan(0.006);
   });
 
-  it('keeps |keyedNormal| within keyedNormalBound: its largest value, u1 = 2^-53, is below it', () => {
-    expect(Math.sqrt(-2 * Math.log(2 ** -53))).toBeLessThan(keyedNormalBound);
-    expect(Math.sqrt(-2 * Math.log(2 ** -53))).toBeGreaterThan(keyedNormalBound - 1e-3);
+  it('keyedNormal3Within is a pure function of its keys, redraws included, and keyedNormal3 within its bound', () => {
+    const first = Array.from({ length: 200 }, (_, k) => keyedNormal3Within(8, 1, k, 3, 0.5));
+    for (let k = 0; k < 100; k++) keyedNormal4Within(9, k, 1, 2, 3, 0.1);
+    expect(Array.from({ length: 200 }, (_, k) => keyedNormal3Within(8, 1, k, 3, 0.5))).toEqual(first);
+    expect(maxOf(first.map(Math.abs))).toBeLessThanOrEqual(0.5);
+    for (let k = 0; k < 200; k++) if (Math.abs(keyedNormal3(8, 1, k, 3)) <= 0.5) expect(first[k]).toBe(keyedNormal3(8, 1, k, 3));
   });
 });

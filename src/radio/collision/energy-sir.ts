@@ -42,7 +42,7 @@ export function interferenceEnergies(wanted: Signal, interferers: readonly Signa
 }
 
 /** Whether the energies per interfering SF destroy `wanted`: below the matrix entry for any SF. */
-export function sirLost(wanted: Signal, energies: Float64Array): boolean {
+function sirLost(wanted: Signal, energies: Float64Array): boolean {
   const row = goursaudSirDb[wanted.sf - 7];
   if (!row) throw new RangeError(`energy-sir covers SF7–12, got SF${wanted.sf}`);
   const signalEnergy = signalEnergyOf(wanted);
