@@ -96,6 +96,14 @@ export function createReassembler(options: ReassemblerOptions = {}): Reassembler
   let abandoned = 0;
   const completed = new Map<number, { ids: Set<number>; order: number[] }>();
   let rejected = 0;
+  /** Remembers a completed message's id (the last `completedMemory` per source), to ignore late duplicates. */
+  const remember = (done: { ids: Set<number>; order: number[] } | undefined, source: number, messageId: number): void => {
+    let memory = done;
+    if (!memory) completed.set(source, (memory = { ids: new Set(), order: [] }));
+    memory.ids.add(messageId);
+    memory.order.push(messageId);
+    if (memory.order.length > completedMemory) memory.ids.delete(memory.order.shift()!);
+  };
   return {
     checkpoint: () => ({ partial, partialOrder, completed, abandoned, rejected }),
     restore(state) {
@@ -111,6 +119,14 @@ export function createReassembler(options: ReassemblerOptions = {}): Reassembler
       }
       const done = completed.get(source);
       if (done?.ids.has(fragment.messageId)) return undefined;
+      // A message of one frame from a source with nothing partial (a sensor's uplink, as a network
+      // server takes one from each gateway that received it): complete at once, with no partial
+      // entry made and removed. With something partial the general path below decides, as an id
+      // could be a partial message's.
+      if (fragment.count === 1 && !(partialOrder.get(source)?.length ?? 0)) {
+        remember(done, source, fragment.messageId);
+        return fragment.data.slice();
+      }
       const key = `${source}/${fragment.messageId}`;
       let entry = partial.get(key);
       if (!entry) {
@@ -138,11 +154,7 @@ export function createReassembler(options: ReassemblerOptions = {}): Reassembler
       partial.delete(key);
       const order = partialOrder.get(source)!;
       order.splice(order.indexOf(key), 1);
-      let memory = done;
-      if (!memory) completed.set(source, (memory = { ids: new Set(), order: [] }));
-      memory.ids.add(fragment.messageId);
-      memory.order.push(fragment.messageId);
-      if (memory.order.length > completedMemory) memory.ids.delete(memory.order.shift()!);
+      remember(done, source, fragment.messageId);
       const total = entry.parts.reduce((sum, part) => sum + part!.length, 0);
       const payload = new Uint8Array(total);
       let offset = 0;

@@ -141,6 +141,20 @@ describe('createReassembler', () => {
     expect(r.incomplete).toBe(0);
   });
 
+  it('takes a single-fragment message with a partial message\'s id from the same source as a mismatch, and one with a new id at once', () => {
+    const r = createReassembler();
+    const [first] = fragmentPayload(bytesOf(100), 5, 51).map(parseFragment);
+    const [only] = fragmentPayload(bytesOf(20), 5, 51).map(parseFragment);
+    const [other] = fragmentPayload(bytesOf(20), 6, 51).map(parseFragment);
+    expect(r.add(1, first!)).toBeUndefined();
+    expect(r.add(1, only!)).toBeUndefined();
+    expect(r.rejected).toBe(1);
+    expect(r.add(1, other!)).toEqual(bytesOf(20));
+    // From another source, the same id is a message of its own.
+    expect(r.add(2, only!)).toEqual(bytesOf(20));
+    expect(r.incomplete).toBe(1);
+  });
+
   // Known defect (see report): the reassembler forgets a message once it is complete, so a late
   // duplicate — a repeated or relayed frame, common on a radio channel — starts a new message.
   it('ignores a duplicate of a single-fragment message that arrives after the message was delivered', () => {
