@@ -6,7 +6,7 @@
 import type { Signal } from './collision/index.ts';
 import type { Air } from './ether-air.ts';
 import { milliwatts } from './collision/signal.ts';
-import { milliwattsAt, powerAt, type OnAir } from './on-air.ts';
+import { milliwattsAt, placeAmong, powerAt, type OnAir } from './on-air.ts';
 import { truncate } from '../sim/truncate.ts';
 
 type MutableSignal = { -readonly [K in keyof Signal]: Signal[K] };
@@ -77,7 +77,7 @@ export function interferersAt(air: Air, wanted: OnAir, receiver: number, farBoun
     const other = list[i]!;
     if (other === wanted || other.tx.sender === receiver) continue;
     if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
-      if (gateway && (skipsFar || farBound !== undefined) && !reaches(other, receiver)) {
+      if (gateway && (skipsFar || farBound !== undefined) && placeAmong(other.candidates, receiver) < 0) {
         if (farBound !== undefined) {
           const index = other.tx.sf - 7;
           if (!(index >= 0 && index <= 5)) throw new RangeError(`energy-sir covers SF7–12, got SF${other.tx.sf}`);
@@ -123,19 +123,4 @@ function firstStartingAt(list: readonly OnAir[], atMs: number): number {
     else high = middle;
   }
   return low;
-}
-
-/** Whether `receiver` is among the frame's candidates (ascending): within its reach. */
-function reaches(onAir: OnAir, receiver: number): boolean {
-  const candidates = onAir.candidates;
-  let low = 0;
-  let high = candidates.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    const value = candidates[middle]!;
-    if (value < receiver) low = middle + 1;
-    else if (value > receiver) high = middle - 1;
-    else return true;
-  }
-  return false;
 }

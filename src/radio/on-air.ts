@@ -23,11 +23,17 @@ export interface OnAir {
   noPath: number[] | undefined;
   /** The finite-path receivers the frame could reach (ascending): where it may claim a demodulator (frame-start.ts). */
   candidates: readonly number[];
-  /** The received powers computed so far, each when first asked: two receivers (−1: none) in fields, then pairs [receiver, dBm, …]. */
+  /**
+   * The received powers computed so far, each when first asked: two receivers (−1: none) in
+   * fields; then, for a frame with more than two candidates, a candidate's by its place among them
+   * (NaN: not yet; a frame addressed to every gateway is decided at each); any other's in pairs
+   * [receiver, dBm, …].
+   */
   receiver0: number;
   power0: number;
   receiver1: number;
   power1: number;
+  candidatePowers: number[] | undefined;
   morePowers: number[] | undefined;
   /** The received power in milliwatts at the receiver that last weighed this frame as an interferer (−1: none). */
   mwReceiver: number;
@@ -48,6 +54,7 @@ export function createOnAir(tx: Transmission, order: number, targets: readonly n
     power0: 0,
     receiver1: -1,
     power1: 0,
+    candidatePowers: undefined,
     morePowers: undefined,
     mwReceiver: -1,
     mw: 0,
@@ -76,8 +83,14 @@ export function milliwattsAt(onAir: OnAir, receiver: number, rxDbm: number): num
 export function powerAt(onAir: OnAir, receiver: number, reach: EtherReach): number {
   if (onAir.receiver0 === receiver) return onAir.power0;
   if (onAir.receiver1 === receiver) return onAir.power1;
-  const more = onAir.morePowers;
-  if (more) for (let i = 0; i < more.length; i += 2) if (more[i] === receiver) return more[i + 1]!;
+  const place = onAir.candidates.length > 2 ? placeAmong(onAir.candidates, receiver) : -1;
+  if (place >= 0) {
+    const kept = onAir.candidatePowers?.[place];
+    if (kept !== undefined && kept === kept) return kept;
+  } else {
+    const more = onAir.morePowers;
+    if (more) for (let i = 0; i < more.length; i += 2) if (more[i] === receiver) return more[i + 1]!;
+  }
   const rxDbm = reach.powerDbm(onAir.tx, receiver);
   if (onAir.receiver0 < 0) {
     onAir.receiver0 = receiver;
@@ -85,8 +98,23 @@ export function powerAt(onAir: OnAir, receiver: number, reach: EtherReach): numb
   } else if (onAir.receiver1 < 0) {
     onAir.receiver1 = receiver;
     onAir.power1 = rxDbm;
-  } else (onAir.morePowers ??= []).push(receiver, rxDbm);
+  } else if (place >= 0) (onAir.candidatePowers ??= new Array<number>(onAir.candidates.length).fill(Number.NaN))[place] = rxDbm;
+  else (onAir.morePowers ??= []).push(receiver, rxDbm);
   return rxDbm;
+}
+
+/** The place of `receiver` among the frame's candidates (ascending), or −1. */
+export function placeAmong(candidates: readonly number[], receiver: number): number {
+  let low = 0;
+  let high = candidates.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const value = candidates[middle]!;
+    if (value < receiver) low = middle + 1;
+    else if (value > receiver) high = middle - 1;
+    else return middle;
+  }
+  return -1;
 }
 
 /** The order in which frames' fates are decided: by end, then start order. */
