@@ -16,7 +16,7 @@
  *   so a frame that survives that (by more than `marginDb`) survives the full sum;
  * - an SF with no far frame has exactly the full test's sum (the same terms in the same order).
  */
-import { energySirCollision, goursaudSirDb, interferenceEnergies, signalEnergyOf } from './collision/energy-sir.ts';
+import { energySirCollision, interferenceEnergies, lostTo, signalEnergyOf, sirRow } from './collision/energy-sir.ts';
 import type { Signal } from './collision/index.ts';
 import type { Air } from './ether-air.ts';
 import { interferersAt, wantedSignal } from './interferers.ts';
@@ -37,25 +37,24 @@ export function collides(air: Air, onAir: OnAir, rxDbm: number, receiver: number
   if (signals.farCount === 0) return energySirCollision(wanted, near);
   const sure = boundedVerdict(wanted, interferenceEnergies(wanted, near, signals.nearEnergies), farBound, signals.farFrames);
   if (sure !== undefined) return sure;
-  return energySirCollision(wantedSignal(signals, onAir, rxDbm), interferersAt(air, onAir, receiver));
+  // The wanted signal is the pool's own: listing the interferers again leaves it as it is.
+  return energySirCollision(wanted, interferersAt(air, onAir, receiver));
 }
 
 /** The verdict from the near energies, the far bound and the far frames' count per SF, or undefined when they leave it open. */
 export function boundedVerdict(wanted: Signal, near: Float64Array, far: Float64Array, farFrames: Float64Array): boolean | undefined {
-  const row = goursaudSirDb[wanted.sf - 7];
-  if (!row) throw new RangeError(`energy-sir covers SF7–12, got SF${wanted.sf}`);
+  const row = sirRow(wanted);
   const signalEnergy = signalEnergyOf(wanted);
   let open = false;
   for (let index = 0; index < 6; index++) {
     const energy = near[index]!;
-    const bound = far[index]!;
+    // No far frame at this SF: the near sum is the full test's own.
     if (farFrames[index] === 0) {
-      // The full test's own sum for this SF: the same expression as energy-sir.ts's sirLost.
-      if (energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]!) return true;
+      if (lostTo(signalEnergy, energy, row[index]!)) return true;
       continue;
     }
-    if (energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]! - marginDb) return true;
-    if (10 * Math.log10(signalEnergy / ((energy + bound) * (1 + 1e-9))) < row[index]! + marginDb) open = true;
+    if (lostTo(signalEnergy, energy, row[index]! - marginDb)) return true;
+    if (lostTo(signalEnergy, (energy + far[index]!) * (1 + 1e-9), row[index]! + marginDb)) open = true;
   }
   return open ? undefined : false;
 }

@@ -5,7 +5,8 @@
  */
 import type { Signal } from './collision/index.ts';
 import type { Air } from './ether-air.ts';
-import { milliwatts } from './collision/signal.ts';
+import { sfIndex } from './collision/energy-sir.ts';
+import { milliwatts, overlapMs } from './collision/signal.ts';
 import { milliwattsAt, placeAmong, powerAt, type OnAir } from './on-air.ts';
 import { truncate } from '../sim/truncate.ts';
 
@@ -79,9 +80,8 @@ export function interferersAt(air: Air, wanted: OnAir, receiver: number, farBoun
     if (other.tx.startMs < tx.endMs && tx.startMs < other.tx.endMs) {
       if (gateway && (skipsFar || farBound !== undefined) && placeAmong(other.candidates, receiver) < 0) {
         if (farBound !== undefined) {
-          const index = other.tx.sf - 7;
-          if (!(index >= 0 && index <= 5)) throw new RangeError(`energy-sir covers SF7–12, got SF${other.tx.sf}`);
-          farBound[index]! += sensitivityMw(signals, reach, receiver, other.tx.sf, other.tx.bandwidthHz) * (Math.min(tx.endMs, other.tx.endMs) - Math.max(tx.startMs, other.tx.startMs));
+          const index = sfIndex(other.tx.sf);
+          farBound[index]! += sensitivityMw(signals, reach, receiver, other.tx.sf, other.tx.bandwidthHz) * overlapMs(tx, other.tx);
           signals.farFrames[index]!++;
           signals.farCount++;
           continue;

@@ -4,6 +4,7 @@ import { createScheduler } from '../../src/sim/scheduler.ts';
 import { createEther, type EtherConfig, type EtherNode, type ReceptionEvent } from '../../src/radio/ether.ts';
 import { createEtherReach } from '../../src/radio/ether-reach.ts';
 import { pathLossProfiles } from '../../src/radio/path-loss.ts';
+import { etherGateway, etherNode } from '../helpers/ether-node.ts';
 import { gatewaysDestination, type Transmission } from '../../src/radio/transmission.ts';
 
 // Two gateways with few demodulators and senders around them, shadowing strong enough that
@@ -19,30 +20,8 @@ const config = (nodes: EtherNode[]): EtherConfig => ({
   broadcastMarginDb: 0,
 });
 
-const gateway = (xM: number, receivePaths: number): EtherNode => ({
-  key: 900 + xM,
-  xM,
-  yM: 0,
-  antennaGainDbi: 0,
-  gateway: true,
-  sensitivityTable: 'sx1301',
-  noiseFigureDb: 6,
-  receivePaths,
-  wake: { mode: 'always' },
-  notifiesRxStart: false,
-});
-
-const sensor = (xM: number, i: number): EtherNode => ({
-  key: i + 1,
-  xM,
-  yM: 300,
-  antennaGainDbi: 0,
-  sensitivityTable: 'sx1276',
-  noiseFigureDb: 6,
-  receivePaths: Number.POSITIVE_INFINITY,
-  wake: { mode: 'always' },
-  notifiesRxStart: true,
-});
+const gateway = (xM: number, receivePaths: number): EtherNode => etherGateway(xM, receivePaths, { key: 900 + xM });
+const sensor = (xM: number, i: number): EtherNode => etherNode(xM, { key: i + 1, yM: 300 });
 
 interface Frame {
   readonly sender: number;

@@ -5,22 +5,12 @@ import { shadowingBoundSigma } from '../../src/radio/link-budget.ts';
 import { meanPathLossDb, pathLossProfiles } from '../../src/radio/path-loss.ts';
 import { sensitivityDbm } from '../../src/radio/sensitivity.ts';
 import type { Transmission } from '../../src/radio/transmission.ts';
+import { etherGateway, etherNode } from '../helpers/ether-node.ts';
 import { createOnAir, powerAt } from '../../src/radio/on-air.ts';
 
 const sigmaDb = 4;
 const ns3 = { ...pathLossProfiles.ns3, shadowingSigmaDb: sigmaDb };
-const node = (xM: number, gateway: boolean): EtherNode => ({
-  key: Math.round(xM) + 1,
-  xM,
-  yM: 0,
-  antennaGainDbi: 0,
-  gateway,
-  sensitivityTable: gateway ? 'sx1301' : 'sx1276',
-  noiseFigureDb: 6,
-  receivePaths: gateway ? 8 : Number.POSITIVE_INFINITY,
-  wake: { mode: 'always' },
-  notifiesRxStart: !gateway,
-});
+const node = (xM: number, gateway: boolean): EtherNode => (gateway ? etherGateway(xM, 8) : etherNode(xM));
 
 describe('the ether\'s reach', () => {
   it('visits the gateways whose mean power is within 6σ of their sensitivity, and no farther one: 18 of 40 gateways 1 km apart (SF7, σ = 4 dB)', () => {

@@ -2,21 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createScheduler } from '../../src/sim/scheduler.ts';
 import { createEther, type EtherConfig, type EtherNode, type ReceptionEvent } from '../../src/radio/ether.ts';
 import { meanPathLossDb, pathLossProfiles } from '../../src/radio/path-loss.ts';
+import { etherNode } from '../helpers/ether-node.ts';
 import { broadcastDestination, type Delivery, type Transmission } from '../../src/radio/transmission.ts';
 
 const ns3 = pathLossProfiles.ns3;
-const node = (xM: number, overrides: Partial<EtherNode> = {}): EtherNode => ({
-  key: Math.round(xM) + 1,
-  xM,
-  yM: 0,
-  antennaGainDbi: 0,
-  sensitivityTable: 'sx1276',
-  noiseFigureDb: 6,
-  receivePaths: Number.POSITIVE_INFINITY,
-  wake: { mode: 'always' },
-  notifiesRxStart: true,
-  ...overrides,
-});
+const node = etherNode;
 
 function world(nodes: EtherNode[], overrides: Partial<EtherConfig> = {}) {
   const scheduler = createScheduler();

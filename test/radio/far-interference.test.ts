@@ -10,14 +10,10 @@ import { interferersAt, wantedSignal } from '../../src/radio/interferers.ts';
 import { createOnAir, powerAt, type OnAir } from '../../src/radio/on-air.ts';
 import { pathLossProfiles } from '../../src/radio/path-loss.ts';
 import type { Transmission } from '../../src/radio/transmission.ts';
+import { etherGateway, etherNode } from '../helpers/ether-node.ts';
 
-const gateway = (i: number): EtherNode => ({
-  key: 1000 + i, xM: 2000 * (i % 6), yM: 2000 * Math.floor(i / 6), antennaGainDbi: 0, gateway: true, sensitivityTable: 'sx1301', noiseFigureDb: 6,
-  receivePaths: 8, wake: { mode: 'always' }, notifiesRxStart: false,
-});
-const sensor = (i: number, xM: number, yM: number): EtherNode => ({
-  key: i + 1, xM, yM, antennaGainDbi: 0, sensitivityTable: 'sx1276', noiseFigureDb: 6, receivePaths: Number.POSITIVE_INFINITY, wake: { mode: 'always' }, notifiesRxStart: true,
-});
+const gateway = (i: number): EtherNode => etherGateway(2000 * (i % 6), 8, { key: 1000 + i, yM: 2000 * Math.floor(i / 6) });
+const sensor = (i: number, xM: number, yM: number): EtherNode => etherNode(xM, { key: i + 1, yM });
 const wanted = (rxPowerDbm: number, sf = 7): Signal => ({ startMs: 0, endMs: 100, sf, rxPowerDbm, symbolMs: 1, preambleSymbols: 8, order: 0 });
 const perSf = (sf7: number, sf8 = 0): Float64Array => Float64Array.from([sf7, sf8, 0, 0, 0, 0]);
 

@@ -33,23 +33,32 @@ export const energySirCollision: CollisionModel = (wanted, interferers) => {
  */
 export function interferenceEnergies(wanted: Signal, interferers: readonly Signal[], energies: Float64Array): Float64Array {
   energies.fill(0);
-  for (const other of interferers) {
-    const index = other.sf - 7;
-    if (index < 0 || index > 5) throw new RangeError(`energy-sir covers SF7–12, got SF${other.sf}`);
-    energies[index]! += (other.rxPowerMw ?? milliwatts(other.rxPowerDbm)) * overlapMs(wanted, other);
-  }
+  for (const other of interferers) energies[sfIndex(other.sf)]! += (other.rxPowerMw ?? milliwatts(other.rxPowerDbm)) * overlapMs(wanted, other);
   return energies;
 }
 
-/** Whether the energies per interfering SF destroy `wanted`: below the matrix entry for any SF. */
-function sirLost(wanted: Signal, energies: Float64Array): boolean {
+/** An SF's place in the matrix (SF7…SF12: 0…5); a RangeError for any other. */
+export function sfIndex(sf: number): number {
+  const index = sf - 7;
+  if (index < 0 || index > 5) throw new RangeError(`energy-sir covers SF7–12, got SF${sf}`);
+  return index;
+}
+
+/** The matrix row of the wanted frame's SF: the SIR it needs against each interfering SF. */
+export function sirRow(wanted: Signal): readonly number[] {
   const row = goursaudSirDb[wanted.sf - 7];
   if (!row) throw new RangeError(`energy-sir covers SF7–12, got SF${wanted.sf}`);
+  return row;
+}
+
+/** Whether `energy` of interference destroys a signal of `signalEnergy` that needs `thresholdDb` of SIR against it. */
+export const lostTo = (signalEnergy: number, energy: number, thresholdDb: number): boolean => energy > 0 && 10 * Math.log10(signalEnergy / energy) < thresholdDb;
+
+/** Whether the energies per interfering SF destroy `wanted`: below the matrix entry for any SF. */
+function sirLost(wanted: Signal, energies: Float64Array): boolean {
+  const row = sirRow(wanted);
   const signalEnergy = signalEnergyOf(wanted);
-  for (let index = 0; index < 6; index++) {
-    const energy = energies[index]!;
-    if (energy > 0 && 10 * Math.log10(signalEnergy / energy) < row[index]!) return true;
-  }
+  for (let index = 0; index < 6; index++) if (lostTo(signalEnergy, energies[index]!, row[index]!)) return true;
   return false;
 }
 

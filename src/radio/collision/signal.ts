@@ -21,8 +21,8 @@ export const milliwatts = (dbm: number): number => 10 ** (dbm / 10);
  */
 export type CollisionModel = (wanted: Signal, interferers: readonly Signal[]) => boolean;
 
-/** Overlap of two signals in milliseconds (0 when they do not overlap). */
-export function overlapMs(a: Signal, b: Signal): number {
+/** Overlap of two signals (or transmissions: anything with a start and an end) in milliseconds (0 when they do not overlap). */
+export function overlapMs(a: Pick<Signal, 'startMs' | 'endMs'>, b: Pick<Signal, 'startMs' | 'endMs'>): number {
   return Math.max(0, Math.min(a.endMs, b.endMs) - Math.max(a.startMs, b.startMs));
 }
 
