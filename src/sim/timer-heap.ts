@@ -14,6 +14,16 @@
  * A slot's fields are one record (`SLOT` numbers side by side): arming a city's node's timer,
  * cold since its last frame, reads and writes one or two cache lines instead of one per column,
  * and a sift compares keys that lie together. A checkpoint keeps the columns it always had.
+ *
+ * Far timers: a timer armed at `farTimerMs` or later while out of the heap stays out of it,
+ * armed in its record only. A mains-powered node's death is such a timer (its ideal supply of
+ * 10^15 mAh, node-power.ts, lasts ~10^20 ms at a few mA): re-predicted at every change of its
+ * current, it sifted up through a heap of a city's nodes at every frame (at 100,000 nodes, 3 s
+ * of the day's simulation went to that). No run reaches such times (the scenario's duration is
+ * bounded far below them), so a far timer is needed only by a question about times that late,
+ * or about the earliest timer when nothing earlier is armed: the far timers then go into the
+ * heap, all of them at once (`flushFar`), and the question is answered as before. The order of
+ * timers is unchanged: every timer not in the heap is at `farTimerMs` or later.
  */
 
 import { checkpointRows, restoreRows, type KeptColumn } from './row-checkpoint.ts';
@@ -68,6 +78,9 @@ const POSITION = 4;
 const ARMED = 5;
 const SLOT = 6;
 
+/** Times from which a timer out of the heap stays out of it (2^50 ms, ~35,700 years: far-events.ts's bound). */
+export const farTimerMs = 2 ** 50;
+
 /** The heap's state: a record per slot, and the heap of slots. */
 interface TimerColumns {
   capacity: number;
@@ -76,11 +89,13 @@ interface TimerColumns {
   slots: Float64Array;
   size: number;
   armedCount: number;
+  /** Armed timers out of the heap (each at `farTimerMs` or later). */
+  far: number;
 }
 
 export function createTimerHeap(initialSlots = 0): TimerHeap {
   const capacity = Math.max(16, initialSlots);
-  const t: TimerColumns = { capacity, heap: new Int32Array(capacity), slots: emptySlots(capacity), size: 0, armedCount: 0 };
+  const t: TimerColumns = { capacity, heap: new Int32Array(capacity), slots: emptySlots(capacity), size: 0, armedCount: 0, far: 0 };
   return {
     get size() {
       return t.armedCount;
@@ -92,20 +107,22 @@ export function createTimerHeap(initialSlots = 0): TimerHeap {
       if (slot >= t.capacity || t.slots[slot * SLOT + ARMED] !== 1) return;
       t.slots[slot * SLOT + ARMED] = 0;
       t.armedCount--;
+      if (t.slots[slot * SLOT + POSITION]! < 0) t.far--;
     },
     pending: (slot) => slot < t.capacity && t.slots[slot * SLOT + ARMED] === 1,
     topTimeMs() {
-      settleTop(t);
+      settleEarliest(t);
       return t.slots[t.heap[0]! * SLOT + HEAP_TIME]!;
     },
     precedes: (timeMs, seq) => precedes(t, timeMs, seq),
     dueBy(timeMs) {
-      if (t.armedCount === 0 || t.slots[t.heap[0]! * SLOT + HEAP_TIME]! > timeMs) return false;
+      if (timeMs >= farTimerMs) flushFar(t);
+      if (t.size === 0 || t.slots[t.heap[0]! * SLOT + HEAP_TIME]! > timeMs) return false;
       settleTop(t);
-      return t.slots[t.heap[0]! * SLOT + HEAP_TIME]! <= timeMs;
+      return t.size > 0 && t.slots[t.heap[0]! * SLOT + HEAP_TIME]! <= timeMs;
     },
     pop() {
-      settleTop(t);
+      settleEarliest(t);
       const slot = t.heap[0]!;
       removeTop(t);
       t.slots[slot * SLOT + ARMED] = 0;
@@ -127,12 +144,19 @@ function setTimer(t: TimerColumns, slot: number, timeMs: number, seq: number): v
   reserve(t, slot + 1);
   const s = t.slots;
   const o = slot * SLOT;
-  if (s[o + ARMED] !== 1) t.armedCount++;
+  const wasArmed = s[o + ARMED] === 1;
+  if (!wasArmed) t.armedCount++;
   s[o + ARMED] = 1;
   s[o + ARMED_TIME] = timeMs;
   s[o + ARMED_SEQ] = seq;
   const at = s[o + POSITION]!;
   if (at < 0) {
+    // Armed and out of the heap, it was a far timer.
+    if (timeMs >= farTimerMs) {
+      if (!wasArmed) t.far++;
+      return;
+    }
+    if (wasArmed) t.far--;
     s[o + HEAP_TIME] = timeMs;
     s[o + HEAP_SEQ] = seq;
     place(t, t.size, slot);
@@ -146,12 +170,15 @@ function setTimer(t: TimerColumns, slot: number, timeMs: number, seq: number): v
 }
 
 function precedes(t: TimerColumns, timeMs: number, seq: number): boolean {
-  if (t.armedCount === 0) return false;
-  // The top's key is a lower bound of every armed timer: when even it is not earlier, nothing
-  // is, and the top need not be settled (death predictions lie far ahead of most events).
+  if (timeMs >= farTimerMs) flushFar(t);
+  if (t.size === 0) return false;
+  // The top's key is a lower bound of every armed timer in the heap (and the far ones are later
+  // than `timeMs`): when even it is not earlier, nothing is, and the top need not be settled
+  // (death predictions lie far ahead of most events).
   let o = t.heap[0]! * SLOT;
   if (!(t.slots[o + HEAP_TIME]! < timeMs || (t.slots[o + HEAP_TIME] === timeMs && t.slots[o + HEAP_SEQ]! < seq))) return false;
   settleTop(t);
+  if (t.size === 0) return false;
   o = t.heap[0]! * SLOT;
   return t.slots[o + HEAP_TIME]! < timeMs || (t.slots[o + HEAP_TIME] === timeMs && t.slots[o + HEAP_SEQ]! < seq);
 }
@@ -222,6 +249,30 @@ function settleTop(t: TimerColumns): void {
   }
 }
 
+/** Settles the top; when the heap holds nothing before `farTimerMs`, the far timers go into it first. The earliest armed timer is then at the top. */
+function settleEarliest(t: TimerColumns): void {
+  settleTop(t);
+  if (t.far > 0 && (t.size === 0 || t.slots[t.heap[0]! * SLOT + HEAP_TIME]! >= farTimerMs)) {
+    flushFar(t);
+    settleTop(t);
+  }
+}
+
+/** Puts every far timer into the heap under its armed key. */
+function flushFar(t: TimerColumns): void {
+  const s = t.slots;
+  for (let slot = 0; t.far > 0 && slot < t.capacity; slot++) {
+    const o = slot * SLOT;
+    if (s[o + ARMED] !== 1 || s[o + POSITION]! >= 0) continue;
+    s[o + HEAP_TIME] = s[o + ARMED_TIME]!;
+    s[o + HEAP_SEQ] = s[o + ARMED_SEQ]!;
+    place(t, t.size, slot);
+    t.size++;
+    up(t, t.size - 1);
+    t.far--;
+  }
+}
+
 function reserve(t: TimerColumns, slots: number): void {
   if (slots <= t.capacity) return;
   let next = t.capacity;
@@ -256,4 +307,6 @@ function restoreTimers(t: TimerColumns, state: TimerHeapState): void {
   t.heap = state.heap.slice();
   t.slots = new Float64Array(t.capacity * SLOT);
   restoreRows(t.slots, SLOT, t.capacity, slotColumns, [state.position, state.armedTimes, state.armedSeqs, state.heapTimes, state.heapSeqs, state.armed], 'timer heap');
+  t.far = 0;
+  for (let slot = 0; slot < t.capacity; slot++) if (t.slots[slot * SLOT + ARMED] === 1 && t.slots[slot * SLOT + POSITION]! < 0) t.far++;
 }
