@@ -20,6 +20,7 @@ import { nodesCsvBytes } from '../metrics/nodes-csv.ts';
 import { seriesColumns, seriesCsv, seriesRowWriter, type SeriesSink } from '../metrics/series.ts';
 import { subBandOf } from '../radio/regions.ts';
 import type { RecordSink } from '../metrics/radio-tracker.ts';
+import type { NodeTally } from '../metrics/node-tallies.ts';
 import type { NodeReport } from '../metrics/node-report.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -95,6 +96,8 @@ export interface FinishedRun {
   readonly result: SimulationResult;
   readonly summary: Record<string, unknown>;
   readonly nodeReports: readonly NodeReport[];
+  /** Every node's tally (`tracker.nodes`), as the summary read them: not made twice. */
+  readonly tallies: readonly NodeTally[];
   readonly inference: ReturnType<typeof inferenceFor>;
   readonly federated: FlSetup | undefined;
 }
@@ -143,7 +146,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
       const snapshots = await streamed.snapshot();
       return Object.fromEntries(specs.map((spec, i) => [spec.name, snapshots[i]!]));
     },
-    async finish({ simulation, result, summary, nodeReports, inference, federated }) {
+    async finish({ simulation, result, summary, nodeReports, tallies, inference, federated }) {
       await streamed.close();
       const summaryJson = `${JSON.stringify(summary, null, 2)}\n`;
       dir.write('summary.json', summaryJson);
@@ -163,7 +166,7 @@ export function openResultFiles(dir: RunDirectory, swarm: ResolvedSwarm, compres
         if (checkpoint) dir.write('model.tskp', checkpoint);
       }
       if (result.lorawan) dir.write('adr.csv', adrCsv(result.lorawan.adrChanges, nodeIds));
-      dir.write('nodes.csv', nodesCsvBytes(simulation.tracker.nodes, swarm.nodes, result.durationMs, swarm.region, nodeReports));
+      dir.write('nodes.csv', nodesCsvBytes(tallies, swarm.nodes, result.durationMs, swarm.region, nodeReports));
       if (!streamSeries) dir.write('series.csv', seriesCsv(simulation.series, nodeIds, swarm.nodes.map((node) => node.power.mains)));
       return { 'summary.json': summaryJson };
     },

@@ -6,6 +6,7 @@ import { buildSummary } from '../metrics/summary.ts';
 import { lorawanSummary } from '../metrics/lorawan-summary.ts';
 import { nodeReport, type NodeReport } from '../metrics/node-report.ts';
 import type { RadioTotals, RadioTracker } from '../metrics/radio-tracker.ts';
+import type { NodeTally } from '../metrics/node-tallies.ts';
 import type { Scenario } from '../scenario/schema.ts';
 import type { ResolvedSwarm } from '../scenario/resolve.ts';
 import { federatedSummary } from '../fl/report.ts';
@@ -22,7 +23,7 @@ export function summarizeRun(
   result: SimulationResult,
   served?: { readonly engine: InferenceEngine; readonly plan: Plan },
   trained?: { readonly rounds: Parameters<typeof federatedSummary>[0]; readonly targetAccuracy: number | undefined; readonly task: string },
-): { totals: RadioTotals; nodeReports: NodeReport[]; summary: Record<string, unknown> } {
+): { totals: RadioTotals; tallies: readonly NodeTally[]; nodeReports: NodeReport[]; summary: Record<string, unknown> } {
   const totals = tracker.totals();
   const tallies = tracker.nodes;
   const nodeReports = swarm.nodes.map((spec, i) =>
@@ -54,7 +55,7 @@ export function summarizeRun(
     const { perNode, ...head } = summary;
     summary = { ...head, ...(result.lorawan && lorawanSummary(result.lorawan, result.lorawan.startSf)), ...(result.peerMac && { peerMac: result.peerMac }), perNode };
   }
-  if (!served && !trained) return { totals, nodeReports, summary };
+  if (!served && !trained) return { totals, tallies, nodeReports, summary };
   const { perNode, ...head } = summary;
   const added = !served ? federatedSummary(trained!.rounds, trained!.targetAccuracy, trained!.task) : inferenceSummary({
     engine: served.engine,
@@ -66,7 +67,7 @@ export function summarizeRun(
     durationMs: result.drainedUntilMs,
     mains: swarm.nodes.map((node) => node.power.mains),
   });
-  return { totals, nodeReports, summary: { ...head, ...added, perNode } };
+  return { totals, tallies, nodeReports, summary: { ...head, ...added, perNode } };
 }
 
 /** What summarizeRun needs of a federated run (undefined for others). */

@@ -25,8 +25,8 @@ export async function writeRunResults(inputs: RunInputs, simulated: SimulatedRun
   const { name, scenario, swarm, inference, federated, external, partitions, checkpointEveryMs, resumed, trainingThreads } = inputs;
   const { simulation, result, files, simulateWallMs, wallStartMs } = simulated;
   const served = inference && simulation.inference ? { engine: simulation.inference, plan: inference.plan } : undefined;
-  const { totals, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served, trainedOf(simulation, federated, scenario));
-  const written = await files.finish({ simulation, result, summary, nodeReports, inference, federated });
+  const { totals, tallies, nodeReports, summary } = summarizeRun(name, scenario.seed, swarm, simulation.tracker, result, served, trainedOf(simulation, federated, scenario));
+  const written = await files.finish({ simulation, result, summary, nodeReports, tallies, inference, federated });
   // The dashboard of the files above, self-contained: it opens from disk.
   try {
     dir.write('report.html', await reportHtml(dir.partialPath, true, simulated.digester, written).catch((error: Error) => unbuiltReportHtml(error)));
