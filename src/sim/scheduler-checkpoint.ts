@@ -6,7 +6,7 @@
  */
 import { CheckpointUnsupportedError } from './checkpoint-state.ts';
 import { forEachFar, resetFar } from './far-events.ts';
-import { enqueue, initialCapacity, isFinished, LAST_EVENT, NOW, type SchedulerCore } from './scheduler-core.ts';
+import { enqueue, initialCapacity, isFinished, LAST_EVENT, NOW, setNow, type SchedulerCore } from './scheduler-core.ts';
 import type { SchedulerState } from './scheduler-state.ts';
 
 /** The state now; throws CheckpointUnsupportedError while a callback is pending. */
@@ -40,7 +40,7 @@ export function restoreScheduler(core: SchedulerCore, state: SchedulerState): vo
   core.nextSeq = state.nextSeq;
   core.eventsProcessed = state.eventsProcessed;
   core.cancelledPending = state.cancelledPending;
-  core.clock[NOW] = state.nowMs;
+  setNow(core, state.nowMs);
   core.clock[LAST_EVENT] = state.lastEventMs;
   core.keys = new Float64Array(2 * initialCapacity);
   core.data = new Int32Array(2 * initialCapacity);

@@ -21,6 +21,13 @@ export interface SchedulerCore extends EventHeap {
   // The clock's doubles in a typed array: a number stored in a closure's variable is a heap
   // object of its own, allocated again at every store (once per event); an array slot is not.
   readonly clock: Float64Array;
+  /**
+   * The scheduler's own object, whose `nowMs` is a data field kept equal to `clock[NOW]`
+   * (`setNow`): read by every part of the simulation several times a frame, a getter that was
+   * not inlined returned the clock boxed, a heap number each call (220 B of a frame's 2.6 KB
+   * of garbage); a field is read in place.
+   */
+  face: { nowMs: number };
   nextSeq: number;
   eventsProcessed: number;
   /** Kind 0: a callback from the side table, by slot; freed slots are reused. */
@@ -47,6 +54,7 @@ export function createSchedulerCore(startMs: number): SchedulerCore {
     size: 0,
     far: createFarEvents(startMs),
     clock: new Float64Array(2),
+    face: { nowMs: Number.NaN },
     nextSeq: 0,
     eventsProcessed: 0,
     callbacks: [],
@@ -63,6 +71,12 @@ export function createSchedulerCore(startMs: number): SchedulerCore {
   core.clock[LAST_EVENT] = startMs;
   core.handlers.push((slot) => runCallback(core, slot));
   return core;
+}
+
+/** Moves the clock to `timeMs`. */
+export function setNow(core: SchedulerCore, timeMs: number): void {
+  core.clock[NOW] = timeMs;
+  core.face.nowMs = timeMs;
 }
 
 export const isFinished = (core: SchedulerCore, id: number): boolean => (core.finished[id >>> 5]! & (1 << (id & 31))) !== 0;
@@ -156,7 +170,7 @@ export function step(core: SchedulerCore): boolean {
   const clock = core.clock;
   if (timerFirst(core)) {
     const timeMs = core.timerHeap.topTimeMs();
-    clock[NOW] = timeMs;
+    setNow(core, timeMs);
     clock[LAST_EVENT] = timeMs;
     core.eventsProcessed++;
     const slot = core.timerHeap.pop();
@@ -169,7 +183,7 @@ export function step(core: SchedulerCore): boolean {
   const arg = core.data[1]!;
   markFinished(core, core.keys[1]!);
   removeTop(core);
-  clock[NOW] = timeMs;
+  setNow(core, timeMs);
   clock[LAST_EVENT] = timeMs;
   core.eventsProcessed++;
   core.handlers[kind]!(arg);

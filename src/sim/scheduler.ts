@@ -19,7 +19,7 @@
  * (scheduler-checkpoint.ts).
  */
 import { checkpointScheduler, restoreScheduler } from './scheduler-checkpoint.ts';
-import { cancel, createSchedulerCore, dueBy, heldEvents, LAST_EVENT, NOW, peekTimeMs, schedule, scheduleCallback, step } from './scheduler-core.ts';
+import { cancel, createSchedulerCore, dueBy, heldEvents, LAST_EVENT, NOW, peekTimeMs, schedule, scheduleCallback, setNow, step } from './scheduler-core.ts';
 import type { Continuation, SchedulerState } from './scheduler-state.ts';
 import { addTimerFamily, type TimerFamily } from './timer-families.ts';
 
@@ -98,10 +98,11 @@ const maxKinds = 2 ** 21;
 export function createScheduler(startMs = 0): Scheduler {
   const core = createSchedulerCore(startMs);
   const { clock, handlers } = core;
-  return {
-    get nowMs() {
-      return clock[NOW]!;
-    },
+  const scheduler: Scheduler = {
+    // Kept equal to the clock by the core (scheduler-core.ts, `setNow`). Made a double field
+    // from the start (NaN is not a small integer): a field that first held 0 changes its
+    // object's shape at the first fractional time.
+    nowMs: Number.NaN,
     get eventsProcessed() {
       return core.eventsProcessed;
     },
@@ -142,8 +143,11 @@ export function createScheduler(startMs = 0): Scheduler {
         if (stopWhen?.()) return 'condition';
       }
       const stop: RunStop = heldEvents(core) === 0 && core.timerHeap.size === 0 ? 'empty' : 'time';
-      clock[NOW] = endMs;
+      setNow(core, endMs);
       return stop;
     },
   };
+  core.face = scheduler;
+  setNow(core, startMs);
+  return scheduler;
 }
