@@ -76,6 +76,8 @@ export function createNodeMemories(nodes: readonly MemoryNode[], hosted: (node: 
   return {
     checkpoint: () => ledgers.map((l) => l?.checkpoint()),
     restore(state) {
+      // A node without books of its own in the checkpoint shares its group's again.
+      ledgers.length = 0;
       state.forEach((s, node) => {
         if (s) ledger(node).restore(s);
       });

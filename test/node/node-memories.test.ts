@@ -75,5 +75,11 @@ describe('node memories', () => {
     restored.restore(saved);
     expect(restored.checkpoint()).toEqual(saved);
     for (const node of nodes) expect(restored.usage(node.index)).toEqual(memories.usage(node.index));
+    // Restored over books of its own made since, a node without any in the checkpoint shares its group's again.
+    const later = createNodeMemories(nodes, () => true, () => undefined);
+    expect(later.allocateBuffer(0, 2_000)).toBe(true);
+    later.restore(saved);
+    expect(later.checkpoint()).toEqual(saved);
+    expect(later.usage(0)).toEqual(memories.usage(0));
   });
 });
