@@ -22,6 +22,8 @@
  * - lorasim: LoRaSim's experiment 1 at N = 200 over 10⁹ ms, both collision models, whole runs;
  * - scale: the whole `loraswarm run` of the Poisson city for a day at 1,000, 10,000 and
  *   100,000 nodes, around one gateway and at one gateway per 1,000 nodes;
+ * - node-count: the same frames from 1,000, 10,000 and 100,000 nodes, in process: what the
+ *   node count costs a frame, and the heap a node takes;
  * - report-thread: LoRaSim's experiment and the 10,000-node day with the report digested
  *   while the run goes on and read back after it;
  * - lorawan: the 10,000-node city for a day without LoRaWAN, with class A devices under ADR,
@@ -111,5 +113,6 @@ process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/s
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/sweep-jobs.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/lorasim.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/scale.ts'], { encoding: 'utf8' }));
+process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/node-count.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/report-thread.ts'], { encoding: 'utf8' }));
 process.stdout.write(execFileSync(process.execPath, ['--import', 'tsx', 'bench/lorawan.ts'], { encoding: 'utf8' }));
