@@ -1,6 +1,7 @@
 /**
  * A finished run's summary: summary.json's object, the radio totals, and the per-node tallies
- * and reports the tables need (nodes.csv takes the tallies made here). `loraswarm run`, `sweep` and `size` summarise their runs with it.
+ * and reports the tables need (nodes.csv takes the tallies made here). `loraswarm run`, `sweep`
+ * and `size` summarise their runs with it.
  */
 import { buildSummary } from '../metrics/summary.ts';
 import { lorawanSummary } from '../metrics/lorawan-summary.ts';

@@ -28,7 +28,7 @@ export const bucketMs = 1024;
  * integers well below it): events this far ahead, or at infinity, wait in the overflow and go
  * into the heap together once nothing earlier is left.
  */
-const beyondMs = 2 ** 50;
+export const beyondMs = 2 ** 50;
 /** Buckets in the ring: 8,192 buckets of 1.024 s, 2.3 hours ahead of the horizon. */
 const ringBuckets = 8192;
 const ringMask = ringBuckets - 1;

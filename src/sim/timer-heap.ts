@@ -26,6 +26,7 @@
  * timers is unchanged: every timer not in the heap is at `farTimerMs` or later.
  */
 
+import { beyondMs } from './far-events.ts';
 import { checkpointRows, restoreRows, type KeptColumn } from './row-checkpoint.ts';
 
 export interface TimerHeap {
@@ -78,8 +79,8 @@ const POSITION = 4;
 const ARMED = 5;
 const SLOT = 6;
 
-/** Times from which a timer out of the heap stays out of it (2^50 ms, ~35,700 years: far-events.ts's bound). */
-export const farTimerMs = 2 ** 50;
+/** Times from which a timer out of the heap stays out of it: the far events' bound (2^50 ms, ~35,700 years). */
+export const farTimerMs = beyondMs;
 
 /** The heap's state: a record per slot, and the heap of slots. */
 interface TimerColumns {
